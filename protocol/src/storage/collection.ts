@@ -1,0 +1,104 @@
+/**
+ * A folder of documents, one aggregate per file (one case, one cabinet…), so a write costs the
+ * size of what changed rather than of the whole store. Ids become file names only after passing
+ * a strict pattern: no path from a user reaches the file system unchecked.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { DomainError } from '../errors.js';
+import { openDocument, type Document } from './document.js';
+import { isAuxiliaryFile, removeFileDurable, sweepTempFiles } from './durableWrite.js';
+import type { JsonAdapterOptions } from './jsonAdapter.js';
+
+const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
+
+export function assertSafeId(id: string): void {
+  if (!SAFE_ID.test(id)) throw new DomainError('invalid_id', `"${id.slice(0, 80)}" is not a valid id (letters, digits, "_" and "-", at most 128)`);
+}
+
+export class DocumentCollection<T> {
+  readonly dir: string;
+  private readonly options: JsonAdapterOptions<T>;
+  private readonly docs = new Map<string, Document<T>>();
+
+  private constructor(dir: string, options: JsonAdapterOptions<T>) {
+    this.dir = dir;
+    this.options = options;
+  }
+
+  /** Opens the folder and loads every document in it (recovering any that are damaged). */
+  static async open<T>(dir: string, options: JsonAdapterOptions<T> = {}): Promise<DocumentCollection<T>> {
+    await fs.mkdir(dir, { recursive: true, mode: 0o750 });
+    await sweepTempFiles(dir);
+    const collection = new DocumentCollection<T>(dir, options);
+    const names = await fs.readdir(dir);
+    const ids = new Set<string>();
+    for (const name of names) {
+      if (isAuxiliaryFile(name)) {
+        // A `.bak` whose main file vanished is a document to recover, not leftovers.
+        if (name.endsWith('.json.bak')) ids.add(name.slice(0, -'.json.bak'.length));
+        continue;
+      }
+      if (name.endsWith('.json')) ids.add(name.slice(0, -'.json'.length));
+    }
+    for (const id of ids) {
+      if (!SAFE_ID.test(id)) continue;
+      const doc = await openDocument<T | null>(collection.fileOf(id), null, options as JsonAdapterOptions<T | null>);
+      if (doc.data !== null) collection.docs.set(id, doc as Document<T>);
+    }
+    return collection;
+  }
+
+  fileOf(id: string): string {
+    assertSafeId(id);
+    return path.join(this.dir, `${id}.json`);
+  }
+
+  has(id: string): boolean {
+    return this.docs.has(id);
+  }
+
+  get(id: string): Document<T> | undefined {
+    return this.docs.get(id);
+  }
+
+  get size(): number {
+    return this.docs.size;
+  }
+
+  ids(): IterableIterator<string> {
+    return this.docs.keys();
+  }
+
+  *values(): IterableIterator<T> {
+    for (const doc of this.docs.values()) yield doc.data;
+  }
+
+  /** Creates a document durably; refuses an id already in use. */
+  async create(id: string, data: T): Promise<Document<T>> {
+    const file = this.fileOf(id);
+    if (this.docs.has(id)) throw new DomainError('already_exists', `"${id}" already exists`, { id });
+    const doc = await openDocument<T>(file, data, this.options);
+    doc.data = data;
+    this.docs.set(id, doc);
+    try {
+      await doc.write();
+    } catch (err) {
+      this.docs.delete(id);
+      throw err;
+    }
+    return doc;
+  }
+
+  async remove(id: string): Promise<void> {
+    const doc = this.docs.get(id);
+    if (!doc) return;
+    await doc.adapter.flushed();
+    this.docs.delete(id);
+    await removeFileDurable(this.fileOf(id));
+  }
+
+  async flushed(): Promise<void> {
+    await Promise.all([...this.docs.values()].map((d) => d.adapter.flushed()));
+  }
+}

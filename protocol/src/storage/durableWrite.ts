@@ -1,0 +1,116 @@
+/**
+ * Crash-safe file replacement. A reader sees either the old file or the new one, never a mix, and
+ * once `writeFileDurable` resolves the new content survives a power cut:
+ *   1. write a temp file with a unique name (concurrent writers never share one) and fsync it;
+ *   2. hard-link the current file as `<file>.bak` — the last good copy, kept for recovery;
+ *   3. rename the temp file over the target (atomic on POSIX) and fsync the folder, which is what
+ *      makes the rename itself durable (ext4/xfs only promise it after the directory is synced).
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { DomainError } from '../errors.js';
+
+let counter = 0;
+
+export class StorageError extends DomainError {}
+
+/** Maps the file-system errors a user can act on to typed errors with a fix; others pass through. */
+export function storageFailure(err: unknown, file: string): unknown {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return new StorageError('storage_full', `the disk holding ${path.dirname(file)} is full: free some space; nothing was changed`, { file });
+  }
+  if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
+    return new StorageError('storage_unwritable', `cannot write ${file} (${code}): check the owner and permissions of DATA_DIR`, { file });
+  }
+  return err;
+}
+
+export function backupPathOf(file: string): string {
+  return `${file}.bak`;
+}
+
+export async function fsyncDir(dir: string): Promise<void> {
+  const handle = await fs.open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+export interface DurableWriteOptions {
+  /** File mode for new files; secrets use 0o600. */
+  mode?: number;
+  /** Keep the previous version as `<file>.bak` (default true). */
+  keepBackup?: boolean;
+}
+
+export async function writeFileDurable(file: string, data: string | Uint8Array, options: DurableWriteOptions = {}): Promise<void> {
+  const dir = path.dirname(file);
+  const tmp = `${file}.${process.pid}.${++counter}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    const handle = await fs.open(tmp, 'wx', options.mode ?? 0o640);
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    if (options.keepBackup !== false) await linkBackup(file, tmp);
+    await fs.rename(tmp, file);
+    await fsyncDir(dir);
+  } catch (err) {
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    throw storageFailure(err, file);
+  }
+}
+
+async function linkBackup(file: string, tmp: string): Promise<void> {
+  const bakTmp = `${tmp}.bak`;
+  try {
+    await fs.link(file, bakTmp);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // first write: nothing to keep
+    throw err;
+  }
+  await fs.rename(bakTmp, backupPathOf(file));
+}
+
+/**
+ * Removes a file durably (the removal itself is synced). Its content is kept as `<file>.removed`
+ * and its `.bak` dropped, so recovery never brings a removed document back.
+ */
+export async function removeFileDurable(file: string): Promise<void> {
+  try {
+    await fs.rm(backupPathOf(file), { force: true });
+    await fs.rename(file, `${file}.removed`);
+    await fsyncDir(path.dirname(file));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw storageFailure(err, file);
+  }
+}
+
+/** True for the names our writers leave behind (temp files, backups): never data. */
+export function isAuxiliaryFile(name: string): boolean {
+  return name.endsWith('.tmp') || name.endsWith('.bak') || name.endsWith('.removed') || name.includes('.corrupt-');
+}
+
+/** Deletes temp files left by a crash mid-write; they are never the only copy of anything. */
+export async function sweepTempFiles(dir: string): Promise<number> {
+  let removed = 0;
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    if (name.endsWith('.tmp')) {
+      await fs.rm(path.join(dir, name), { force: true });
+      removed++;
+    }
+  }
+  return removed;
+}

@@ -1,0 +1,6 @@
+export { writeFileDurable, removeFileDurable, fsyncDir, sweepTempFiles, isAuxiliaryFile, backupPathOf, StorageError, storageFailure } from './durableWrite.js';
+export { DurableJsonAdapter, type JsonAdapterOptions } from './jsonAdapter.js';
+export { openDocument, type Document } from './document.js';
+export { DocumentCollection, assertSafeId } from './collection.js';
+export { Journal } from './journal.js';
+export { acquireDirLock, readDirLock, type DirLock } from './lock.js';

@@ -1,0 +1,17 @@
+import { defineConfig } from 'vitest/config';
+
+// Tests import the packages by name; the `source` export condition makes vitest load their
+// TypeScript sources directly, while spawned server processes run the compiled `dist/`.
+export default defineConfig({
+  root: new URL('..', import.meta.url).pathname,
+  resolve: { conditions: ['source'] },
+  ssr: { resolve: { conditions: ['source'] } },
+  test: {
+    include: ['tests/**/*.test.ts'],
+    exclude: ['**/node_modules/**', 'tests/image/**'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    reporters: ['default'],
+  },
+});
