@@ -27,7 +27,7 @@ export async function replyToHeartbeat(ctx: ReplyContext, appliance: ApplianceRe
   if (!cabinet) return reply;
   try {
     if (licenseIsStale(appliance.license, cabinet, ctx.config.licenseValidityDays, now)) {
-      appliance.license = await issueLicense(ctx, cabinet, appliance.id, now);
+      appliance.license = await issueLicense(ctx, cabinet, appliance.id, now, appliance.license);
       await ctx.appliances.save(appliance.id);
     }
   } catch (err) {

@@ -22,10 +22,16 @@ export interface LicenseIssuer {
   keys: VendorKeys;
 }
 
-export async function issueLicense(issuer: LicenseIssuer, cabinet: CabinetRecord, applianceId: string, now: Date): Promise<IssuedLicense> {
+/**
+ * Signs the cabinet's current terms for one appliance. `previous` is the license it replaces: the
+ * new one never shares its expiry, because the appliance tells which license it runs by reporting
+ * `licenseExpiresAt` in its heartbeats.
+ */
+export async function issueLicense(issuer: LicenseIssuer, cabinet: CabinetRecord, applianceId: string, now: Date, previous?: IssuedLicense): Promise<IssuedLicense> {
   const terms = issuer.plans.effectiveTerms(cabinet.plan, cabinet.overrides);
   const iat = epochSeconds(now);
-  const exp = cabinet.status === 'active' ? iat + issuer.config.licenseValidityDays * DAY : iat;
+  let exp = cabinet.status === 'active' ? iat + issuer.config.licenseValidityDays * DAY : iat;
+  if (previous && exp === previous.exp) exp += 1;
   const claims: LicenseClaims = {
     iss: issuer.config.issuer,
     sub: cabinet.id,
