@@ -55,12 +55,12 @@ export interface TestControlPlane {
   url: string;
   dataDir: string;
   service: SpawnedService;
-  stop(): Promise<number | null>;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
 export async function startControlPlane(dataDir: string, env: Record<string, string> = {}): Promise<TestControlPlane> {
   const service = await spawnService(CONTROL_PLANE_MAIN, ['serve'], { env: baseEnv(dataDir, env), cwd: path.dirname(dataDir) });
-  return { url: `http://127.0.0.1:${service.port}`, dataDir, service, stop: () => service.stop() };
+  return { url: `http://127.0.0.1:${service.port}`, dataDir, service, stop: (signal?: NodeJS.Signals) => service.stop(signal) };
 }
 
 /** Creates an admin of `role` through the CLI and returns a Bearer token for it. */
@@ -96,7 +96,7 @@ export class FakeAppliance {
   license = '';
   seq = 0;
 
-  constructor(private readonly url: string) {}
+  constructor(public url: string) {}
 
   async enroll(code: string, key: KeyObject = this.key.publicKey): Promise<{ status: number; body: any }> {
     const res = await api(this.url, undefined, 'POST', '/v1/enroll', { code, publicKey: publicJwk(key), instanceName: 'test-prod', version: '1.0.0' });
