@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are untyped JSON that tests assert field by field */
 /**
  * Test harness for the control plane: runs the compiled CLI and server (`control-plane/dist`)
  * with a temp DATA_DIR, and builds signed heartbeats the way an appliance does.
@@ -20,7 +21,7 @@ export interface CliResult {
   code: number | null;
   stdout: string;
   stderr: string;
-  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  json: any;
 }
 
 function baseEnv(dataDir: string, env: Record<string, string> = {}): NodeJS.ProcessEnv {
