@@ -55,7 +55,9 @@ export class Journal<R> {
     for (const seg of segments) records.push(...(await readSegment<R>(path.join(dir, segName(seg)), options.log)));
     const last = segments.at(-1) ?? 0;
     const journal = new Journal<R>(dir, last + 1, options.log);
-    journal.sealedUpTo = last;
+    // Every segment found on disk is older than the new one: the first checkpoint drops them all
+    // (segments left by several crashes in a row included).
+    journal.sealedUpTo = segments[0] ?? 0;
     await journal.openSegment();
     return { journal, records };
   }

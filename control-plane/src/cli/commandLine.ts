@@ -1,0 +1,85 @@
+/**
+ * The command line (SPEC "Command line"): `control-plane <group> <verb> [ID] [--flags]`, parsed
+ * with node:util parseArgs in strict mode so a mistyped flag is an error, not a silent no-op.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { DomainError } from '@iamanager/protocol';
+import type { CommandArgs } from '../commands.js';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+interface CommandSpec {
+  options: Options;
+  /** Name of the positional argument, if the command takes one (e.g. the cabinet id). */
+  positional?: string;
+  /** Read stdin and pass it as the command's input (passwords never go on the command line). */
+  stdin?: boolean;
+  usage: string;
+}
+
+const s = { type: 'string' } as const;
+const b = { type: 'boolean' } as const;
+const limits = { 'max-users': s, 'max-cases': s, 'max-analyses': s, 'ai-model': s };
+const contact = { siret: s, email: s, address: s, phone: s };
+
+export const COMMANDS: Record<string, CommandSpec> = {
+  serve: { options: {}, usage: 'serve                                   # PORT (default 4000), DATA_DIR (default ./data/control-plane)' },
+  'admin create': { options: { email: s, role: s }, stdin: true, usage: 'admin create --email E [--role admin|billing|support]   # password from stdin' },
+  'admin token': { options: { email: s }, usage: 'admin token --email E                   # a new Bearer API token' },
+  'admin list': { options: {}, usage: 'admin list' },
+  'plan list': { options: {}, usage: 'plan list' },
+  'plan create': {
+    options: { id: s, name: s, 'price-cents': s, ...limits, 'advanced-features': b, 'overage-cents': s, 'no-overage': b },
+    usage: 'plan create --id ID --price-cents N --max-users N --max-cases N --max-analyses N --ai-model M [--name NAME] [--advanced-features] [--overage-cents N | --no-overage]',
+  },
+  'cabinet create': {
+    options: { id: s, name: s, plan: s, ...contact, ...limits },
+    usage: 'cabinet create --id ID --name NAME --plan PLAN [--siret S] [--email E] [--address A] [--phone P] [--max-users N] [--max-cases N] [--max-analyses N]',
+  },
+  'cabinet list': { options: {}, usage: 'cabinet list' },
+  'cabinet show': { options: {}, positional: 'id', usage: 'cabinet show ID' },
+  'cabinet update': {
+    options: { name: s, plan: s, status: s, ...contact, ...limits },
+    positional: 'id',
+    usage: 'cabinet update ID [--plan PLAN] [--max-users N|default] [--max-cases N|default] [--max-analyses N|default] [--status active|suspended|cancelled]',
+  },
+  'cabinet code': { options: {}, positional: 'id', usage: 'cabinet code ID                         # a new enrollment code (7 days, single use)' },
+  'keys rotate': { options: {}, usage: 'keys rotate                             # new vendor license key; the previous one stays published' },
+  'keys list': { options: {}, usage: 'keys list' },
+  'fleet list': { options: { 'include-revoked': b }, usage: 'fleet list [--include-revoked]' },
+};
+
+export interface ParsedCommandLine {
+  command: string;
+  args: CommandArgs;
+  json: boolean;
+  stdin: boolean;
+}
+
+export function usage(): string {
+  return ['usage: control-plane <command> [--json]', '', ...Object.values(COMMANDS).map((c) => `  control-plane ${c.usage}`)].join('\n');
+}
+
+export function parseCommandLine(argv: readonly string[]): ParsedCommandLine | 'help' {
+  const [first, second] = argv;
+  if (!first || first === 'help' || first === '--help' || first === '-h') return 'help';
+  const command = COMMANDS[first] ? first : `${first} ${second ?? ''}`.trim();
+  const spec = COMMANDS[command];
+  if (!spec) throw new DomainError('unknown_command', `unknown command "${command}": run control-plane help`);
+  const rest = argv.slice(command.split(' ').length);
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...rest], options: { ...spec.options, json: b, help: b }, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new DomainError('invalid_input', `${(err as Error).message.split('\n')[0]} (usage: control-plane ${spec.usage.split('#')[0]!.trim()})`);
+  }
+  if (parsed.values.help) return 'help';
+  const max = spec.positional ? 1 : 0;
+  if (parsed.positionals.length > max) {
+    throw new DomainError('invalid_input', `unexpected argument "${parsed.positionals[max]}" (usage: control-plane ${spec.usage.split('#')[0]!.trim()})`);
+  }
+  const { json, help: _help, ...values } = parsed.values;
+  const args: CommandArgs = { ...(values as CommandArgs) };
+  if (spec.positional && parsed.positionals[0] !== undefined) args[spec.positional] = parsed.positionals[0];
+  return { command, args, json: json === true, stdin: spec.stdin === true };
+}

@@ -1,0 +1,148 @@
+/**
+ * The CLI's commands, run against an open control plane — in the server (the CLI sent them over
+ * the control socket) or in the CLI itself (no server running, the CLI holds the lock). Arguments
+ * arrive as the command line gave them (strings, flags); each command validates its own, with
+ * messages that name the flag.
+ */
+import { DomainError, ValidationError, parseWith } from '@iamanager/protocol';
+import { z } from 'zod';
+import type { ControlPlane } from './controlPlane.js';
+import { cabinetPatchSchema, newCabinetSchema } from './domain/cabinetFields.js';
+import { listFleet } from './domain/fleet.js';
+import { newPlanSchema } from './domain/planFields.js';
+import { presentCabinet, presentCabinetSummary } from './presenters/cabinet.js';
+import { presentPlan } from './presenters/plan.js';
+import { ADMIN_ROLES, type CabinetRecord } from './storage/records.js';
+
+export type CommandArgs = Record<string, string | boolean | undefined>;
+
+export interface CommandRequest {
+  command: string;
+  args: CommandArgs;
+  /** What the CLI read from stdin (the password of `admin create`). */
+  input?: string;
+}
+
+/** Who acts when the CLI does: DATA_DIR's owner, recorded as such in the plan history. */
+const CLI_ACTOR = 'cli';
+
+type Handler = (cp: ControlPlane, args: CommandArgs, input: string | undefined) => Promise<unknown> | unknown;
+
+function str(args: CommandArgs, flag: string): string | undefined {
+  const v = args[flag];
+  return typeof v === 'string' ? v : undefined;
+}
+
+function required(args: CommandArgs, flag: string, example: string): string {
+  const v = str(args, flag);
+  if (v === undefined || v.trim() === '') throw new ValidationError([`${flag}: is required, e.g. --${flag} ${example}`]);
+  return v;
+}
+
+function count(args: CommandArgs, flag: string, allowDefault: boolean): number | null | undefined {
+  const v = str(args, flag);
+  if (v === undefined) return undefined;
+  if (allowDefault && v === 'default') return null;
+  if (!/^\d{1,10}$/.test(v)) throw new ValidationError([`${flag}: must be a whole number, e.g. --${flag} 10${allowDefault ? ' (or "default" for the plan\'s figure)' : ''}`]);
+  return Number(v);
+}
+
+function overridesFrom(args: CommandArgs, allowDefault: boolean) {
+  const overrides = {
+    maxUsers: count(args, 'max-users', allowDefault),
+    maxCases: count(args, 'max-cases', allowDefault),
+    maxAnalysesMonthly: count(args, 'max-analyses', allowDefault),
+    aiModel: str(args, 'ai-model') === 'default' && allowDefault ? null : str(args, 'ai-model'),
+  };
+  return Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+}
+
+function showCabinet(cp: ControlPlane, cabinet: CabinetRecord) {
+  const terms = cp.plans.find(cabinet.plan) ? cp.plans.effectiveTerms(cabinet.plan, cabinet.overrides) : undefined;
+  return presentCabinet(cabinet, terms, { seeMoney: true, now: cp.clock() });
+}
+
+const roleSchema = z.enum(ADMIN_ROLES, { error: `must be one of ${ADMIN_ROLES.join(', ')}` });
+
+const HANDLERS: Record<string, Handler> = {
+  async 'admin create'(cp, args, input) {
+    const email = parseWith(z.email({ error: 'must be an email address, e.g. --email ops@vendor.fr' }), required(args, 'email', 'ops@vendor.fr'), 'email');
+    const role = parseWith(roleSchema, str(args, 'role') ?? 'admin', 'role');
+    const password = (input ?? '').replace(/\r?\n$/, '');
+    if (!password) throw new ValidationError(['password: pass it on stdin, e.g. printf "%s" "$PASSWORD" | control-plane admin create --email E']);
+    return { admin: await cp.admins.createAdmin({ email, role, password }, cp.clock()) };
+  },
+  async 'admin token'(cp, args) {
+    const { token } = await cp.admins.createApiToken(required(args, 'email', 'ops@vendor.fr'), cp.clock());
+    return { token };
+  },
+  'admin list'(cp) {
+    return { admins: cp.admins.list() };
+  },
+  'plan list'(cp) {
+    return { plans: cp.plans.list().map((p) => presentPlan(p, { seeMoney: true })) };
+  },
+  async 'plan create'(cp, args) {
+    const input = parseWith(newPlanSchema, {
+      id: required(args, 'id', 'premium'),
+      name: str(args, 'name') ?? required(args, 'id', 'premium'),
+      priceCents: count(args, 'price-cents', false) ?? required(args, 'price-cents', '39900'),
+      limits: { maxUsers: count(args, 'max-users', false), maxCases: count(args, 'max-cases', false), maxAnalysesMonthly: count(args, 'max-analyses', false) },
+      aiModel: required(args, 'ai-model', 'ceseda-pro-v1'),
+      advancedFeatures: args['advanced-features'] === true,
+      overage: { allowed: args['no-overage'] !== true, pricePerAnalysisCents: count(args, 'overage-cents', false) ?? undefined },
+    });
+    return { plan: presentPlan(await cp.plans.createPlan(input, cp.clock()), { seeMoney: true }) };
+  },
+  async 'cabinet create'(cp, args) {
+    const input = parseWith(newCabinetSchema, {
+      id: required(args, 'id', 'dupont'),
+      name: required(args, 'name', '"Cabinet Dupont & Associés"'),
+      plan: required(args, 'plan', 'professional'),
+      siret: str(args, 'siret'),
+      email: str(args, 'email'),
+      address: str(args, 'address'),
+      phone: str(args, 'phone'),
+      overrides: overridesFrom(args, false),
+    });
+    const { cabinet, enrollmentCode } = await cp.cabinets.createCabinet(input, CLI_ACTOR, cp.clock());
+    return { cabinet: showCabinet(cp, cabinet), enrollmentCode };
+  },
+  'cabinet list'(cp) {
+    return { cabinets: cp.cabinets.list().map(presentCabinetSummary) };
+  },
+  'cabinet show'(cp, args) {
+    return { cabinet: showCabinet(cp, cp.cabinets.get(required(args, 'id', 'dupont'))) };
+  },
+  async 'cabinet update'(cp, args) {
+    const id = required(args, 'id', 'dupont');
+    cp.cabinets.get(id);
+    const fields: Record<string, unknown> = {};
+    for (const flag of ['name', 'plan', 'status', 'siret', 'email', 'address', 'phone']) if (str(args, flag) !== undefined) fields[flag] = str(args, flag);
+    const overrides = overridesFrom(args, true);
+    if (Object.keys(overrides).length > 0) fields.overrides = overrides;
+    if (Object.keys(fields).length === 0) throw new ValidationError(['nothing to change: give at least one of --plan, --max-users, --max-cases, --max-analyses, --status, --name']);
+    const patch = parseWith(cabinetPatchSchema, fields);
+    return { cabinet: showCabinet(cp, await cp.cabinets.updateCabinet(id, patch, CLI_ACTOR, cp.clock())) };
+  },
+  async 'cabinet code'(cp, args) {
+    return cp.cabinets.issueEnrollmentCode(required(args, 'id', 'dupont'), cp.clock());
+  },
+  async 'keys rotate'(cp) {
+    return cp.keys.rotate(cp.clock());
+  },
+  'keys list'(cp) {
+    return { keys: cp.keys.list() };
+  },
+  'fleet list'(cp, args) {
+    return { appliances: listFleet(cp, { includeRevoked: args['include-revoked'] === true }) };
+  },
+};
+
+export const COMMAND_NAMES = Object.keys(HANDLERS);
+
+export async function runCommand(cp: ControlPlane, request: CommandRequest): Promise<unknown> {
+  const handler = HANDLERS[request.command];
+  if (!handler) throw new DomainError('unknown_command', `unknown command "${request.command}": run control-plane help`);
+  return handler(cp, request.args, request.input);
+}

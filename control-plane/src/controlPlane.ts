@@ -1,0 +1,56 @@
+/**
+ * The control plane's state, opened once per process (by `serve`, or by a CLI command when no
+ * server runs): the vendor keys, the plan catalog, admins, cabinets, appliances and the heartbeat
+ * ingest. The caller holds the DATA_DIR lock.
+ */
+import fs from 'node:fs/promises';
+import type { Logger } from '@iamanager/protocol/log';
+import { createClock, type Clock } from './clock.js';
+import type { Config } from './config.js';
+import { AdminDirectory } from './domain/admins.js';
+import { ApplianceRegistry } from './domain/appliances.js';
+import { CabinetRegistry } from './domain/cabinets.js';
+import { HeartbeatIngest } from './domain/heartbeatIngest.js';
+import { PlanCatalog } from './domain/planCatalog.js';
+import { VendorKeys } from './domain/vendorKeys.js';
+
+export interface ControlPlane {
+  config: Config;
+  log: Logger;
+  clock: Clock;
+  keys: VendorKeys;
+  plans: PlanCatalog;
+  admins: AdminDirectory;
+  cabinets: CabinetRegistry;
+  appliances: ApplianceRegistry;
+  ingest: HeartbeatIngest;
+  close(): Promise<void>;
+}
+
+export async function openControlPlane(config: Config, log: Logger): Promise<ControlPlane> {
+  await fs.mkdir(config.dataDir, { recursive: true, mode: 0o750 });
+  const clock = createClock(config.clockOffsetSeconds);
+  const keys = await VendorKeys.open(config.dataDir, log, clock());
+  const plans = await PlanCatalog.open(config.dataDir, log);
+  const admins = await AdminDirectory.open(config.dataDir, log);
+  const cabinets = await CabinetRegistry.open(config.dataDir, plans, log);
+  const appliances = await ApplianceRegistry.open(config.dataDir, log);
+  const ingest = await HeartbeatIngest.open(
+    config.dataDir,
+    appliances,
+    { maxSkewSeconds: config.maxClockSkewSeconds, checkpointIntervalSeconds: config.checkpointIntervalSeconds },
+    log,
+  );
+  return {
+    config,
+    log,
+    clock,
+    keys,
+    plans,
+    admins,
+    cabinets,
+    appliances,
+    ingest,
+    close: () => ingest.close(),
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * Enrolled appliances, one file each in DATA_DIR/appliances: the public key registered at
+ * enrollment, the current license, and the heartbeat state (last sequence, latest health, and per
+ * month the counters of the highest-sequence heartbeat with the signed JWS that carried them).
+ * Heartbeat state reaches these files through the ingest journal's checkpoints.
+ */
+import path from 'node:path';
+import type { KeyObject } from 'node:crypto';
+import { NotFoundError, publicKeyFromJwk, type KnownAppliance } from '@iamanager/protocol';
+import { DocumentCollection, type Document } from '@iamanager/protocol/storage';
+import type { Logger } from '@iamanager/protocol/log';
+import { applianceRecordSchema, type ApplianceRecord } from '../storage/records.js';
+
+export class ApplianceRegistry {
+  /** Parsed public keys, so the hot path never re-imports a JWK. */
+  private readonly keys = new Map<string, KeyObject>();
+
+  private constructor(private readonly docs: DocumentCollection<ApplianceRecord>) {}
+
+  static async open(dataDir: string, log: Logger): Promise<ApplianceRegistry> {
+    const docs = await DocumentCollection.open<ApplianceRecord>(path.join(dataDir, 'appliances'), { schema: applianceRecordSchema, log });
+    return new ApplianceRegistry(docs);
+  }
+
+  list(): ApplianceRecord[] {
+    return [...this.docs.values()];
+  }
+
+  find(id: string): ApplianceRecord | undefined {
+    return this.docs.get(id)?.data;
+  }
+
+  private doc(id: string): Document<ApplianceRecord> {
+    const doc = this.docs.get(id);
+    if (!doc) throw new NotFoundError('appliance', id);
+    return doc;
+  }
+
+  /** What heartbeat verification needs to know about an appliance. */
+  known(id: string): KnownAppliance | undefined {
+    const record = this.docs.get(id)?.data;
+    if (!record) return undefined;
+    let publicKey = this.keys.get(id);
+    if (!publicKey) {
+      publicKey = publicKeyFromJwk(record.publicKey);
+      this.keys.set(id, publicKey);
+    }
+    return { publicKey, cabinetId: record.cabinetId, revoked: record.revokedAt !== null, lastSeq: record.lastSeq };
+  }
+
+  async create(record: ApplianceRecord): Promise<void> {
+    await this.docs.create(record.id, record);
+  }
+
+  /** Revokes an appliance key: its heartbeats are refused from now on (`revoked_appliance`). */
+  async revoke(id: string, now: Date): Promise<void> {
+    const doc = this.doc(id);
+    if (doc.data.revokedAt) return;
+    doc.data.revokedAt = now.toISOString();
+    await doc.write();
+  }
+
+  /** Makes the appliance's in-memory state durable (checkpoints, license renewals). */
+  async save(id: string): Promise<void> {
+    await this.doc(id).write();
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Enrollment (SPEC "Enrollment"): an appliance presents a one-time code and its own public key,
+ * and gets its appliance id and a signed license. Re-enrolling a cabinet revokes the key of the
+ * appliance it had before, so a cloned or stolen appliance stops being counted.
+ */
+import { randomBytes } from 'node:crypto';
+import type { EnrollRequest, EnrollResponse } from '@iamanager/protocol';
+import type { Config } from '../config.js';
+import type { ApplianceRecord } from '../storage/records.js';
+import type { ApplianceRegistry } from './appliances.js';
+import type { CabinetRegistry } from './cabinets.js';
+import { issueLicense, type LicenseIssuer } from './licenses.js';
+
+export interface EnrollmentContext extends LicenseIssuer {
+  config: LicenseIssuer['config'] & Pick<Config, 'heartbeatIntervalSeconds'>;
+  cabinets: CabinetRegistry;
+  appliances: ApplianceRegistry;
+}
+
+function newApplianceId(cabinetId: string): string {
+  return `${cabinetId.slice(0, 48)}-${randomBytes(6).toString('hex')}`;
+}
+
+export async function enrollAppliance(ctx: EnrollmentContext, request: EnrollRequest, now: Date): Promise<EnrollResponse> {
+  const claim = ctx.cabinets.claimEnrollmentCode(request.code, newApplianceId, now);
+  const { cabinet, applianceId } = claim;
+  try {
+    const license = await issueLicense(ctx, cabinet, applianceId, now);
+    const record: ApplianceRecord = {
+      id: applianceId,
+      cabinetId: cabinet.id,
+      publicKey: { kty: request.publicKey.kty, crv: request.publicKey.crv, x: request.publicKey.x },
+      instanceName: request.instanceName,
+      enrolledVersion: request.version,
+      enrolledAt: now.toISOString(),
+      revokedAt: null,
+      license,
+      lastSeq: 0,
+      lastHeartbeatAt: null,
+      health: null,
+      months: {},
+    };
+    await ctx.appliances.create(record);
+    const previous = cabinet.applianceId;
+    if (previous && previous !== applianceId) await ctx.appliances.revoke(previous, now);
+    cabinet.applianceId = applianceId;
+    await ctx.cabinets.save(cabinet.id);
+    return {
+      applianceId,
+      cabinetId: cabinet.id,
+      license: license.jws,
+      heartbeatIntervalSeconds: ctx.config.heartbeatIntervalSeconds,
+      vendorKeys: ctx.keys.jwks(),
+    };
+  } catch (err) {
+    claim.undo();
+    throw err;
+  }
+}

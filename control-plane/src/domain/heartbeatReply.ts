@@ -1,0 +1,41 @@
+/**
+ * What the control plane answers to an accepted heartbeat: the interval, the latest appliance
+ * version, and a license when the appliance is not running the current one — after a plan,
+ * override or status change, when half the validity has run (renewal), or when an earlier answer
+ * carrying it was lost (the heartbeat reports `licenseExpiresAt` of the license in use).
+ */
+import type { HeartbeatPayload, HeartbeatResponse } from '@iamanager/protocol';
+import type { Logger } from '@iamanager/protocol/log';
+import type { Config } from '../config.js';
+import type { ApplianceRecord } from '../storage/records.js';
+import type { ApplianceRegistry } from './appliances.js';
+import type { CabinetRegistry } from './cabinets.js';
+import { issueLicense, licenseIsStale, type LicenseIssuer } from './licenses.js';
+
+export interface ReplyContext extends LicenseIssuer {
+  config: LicenseIssuer['config'] & Pick<Config, 'heartbeatIntervalSeconds' | 'latestApplianceVersion' | 'latestApplianceNotes'>;
+  cabinets: CabinetRegistry;
+  appliances: ApplianceRegistry;
+  log: Logger;
+}
+
+export async function replyToHeartbeat(ctx: ReplyContext, appliance: ApplianceRecord, payload: HeartbeatPayload, now: Date): Promise<HeartbeatResponse> {
+  const reply: HeartbeatResponse = { accepted: true, heartbeatIntervalSeconds: ctx.config.heartbeatIntervalSeconds };
+  if (ctx.config.latestApplianceVersion) reply.latestVersion = ctx.config.latestApplianceVersion;
+  if (ctx.config.latestApplianceNotes) reply.latestVersionNotes = ctx.config.latestApplianceNotes;
+  const cabinet = ctx.cabinets.find(appliance.cabinetId);
+  if (!cabinet) return reply;
+  try {
+    if (licenseIsStale(appliance.license, cabinet, ctx.config.licenseValidityDays, now)) {
+      appliance.license = await issueLicense(ctx, cabinet, appliance.id, now, appliance.license);
+      await ctx.appliances.save(appliance.id);
+    }
+  } catch (err) {
+    // The heartbeat itself is durable and accepted; the license will be offered again next time.
+    ctx.log.error({ err, applianceId: appliance.id }, 'could not issue a new license');
+    return reply;
+  }
+  const inUse = Math.floor(Date.parse(payload.health.licenseExpiresAt) / 1000);
+  if (inUse !== appliance.license.exp) reply.license = appliance.license.jws;
+  return reply;
+}

@@ -1,0 +1,59 @@
+/**
+ * License issuance. A license restates the cabinet's effective terms (plan + overrides) for one
+ * appliance. Active cabinets get `LICENSE_VALIDITY_DAYS`, renewed through heartbeats once half of
+ * it has run; a suspended or cancelled cabinet gets a license that expires at once, so its
+ * appliance enters the grace period and then stops creating (existing data stays readable).
+ */
+import { randomBytes } from 'node:crypto';
+import { signLicense, type LicenseClaims } from '@iamanager/protocol';
+import type { Config } from '../config.js';
+import { epochSeconds } from '../clock.js';
+import type { ApplianceRecord, CabinetRecord } from '../storage/records.js';
+import type { PlanCatalog } from './planCatalog.js';
+import type { VendorKeys } from './vendorKeys.js';
+
+const DAY = 86_400;
+
+export type IssuedLicense = ApplianceRecord['license'];
+
+export interface LicenseIssuer {
+  config: Pick<Config, 'issuer' | 'licenseValidityDays' | 'licenseGraceDays'>;
+  plans: PlanCatalog;
+  keys: VendorKeys;
+}
+
+/**
+ * Signs the cabinet's current terms for one appliance. `previous` is the license it replaces: the
+ * new one never shares its expiry, because the appliance tells which license it runs by reporting
+ * `licenseExpiresAt` in its heartbeats.
+ */
+export async function issueLicense(issuer: LicenseIssuer, cabinet: CabinetRecord, applianceId: string, now: Date, previous?: IssuedLicense): Promise<IssuedLicense> {
+  const terms = issuer.plans.effectiveTerms(cabinet.plan, cabinet.overrides);
+  const iat = epochSeconds(now);
+  let exp = cabinet.status === 'active' ? iat + issuer.config.licenseValidityDays * DAY : iat;
+  if (previous && exp === previous.exp) exp += 1;
+  const claims: LicenseClaims = {
+    iss: issuer.config.issuer,
+    sub: cabinet.id,
+    aud: applianceId,
+    jti: randomBytes(12).toString('base64url'),
+    iat,
+    nbf: iat,
+    exp,
+    graceDays: issuer.config.licenseGraceDays,
+    plan: terms.plan,
+    limits: terms.limits,
+    aiModel: terms.aiModel,
+    advancedFeatures: terms.advancedFeatures,
+    overage: terms.overage,
+  };
+  const jws = await signLicense(claims, issuer.keys.signingKey());
+  return { jws, jti: claims.jti, iat, exp, revision: cabinet.licenseRevision, plan: terms.plan };
+}
+
+/** Whether the appliance's current license no longer says what it should (or is half spent). */
+export function licenseIsStale(license: IssuedLicense, cabinet: CabinetRecord, validityDays: number, now: Date): boolean {
+  if (license.revision !== cabinet.licenseRevision) return true;
+  if (cabinet.status !== 'active') return false;
+  return epochSeconds(now) >= license.exp - (validityDays * DAY) / 2;
+}

@@ -1,0 +1,18 @@
+/** The control plane's error table: stable code → HTTP status (common codes come from protocol). */
+export const CONTROL_PLANE_STATUS: Readonly<Record<string, number>> = {
+  // Heartbeat rejections (SPEC "Protocol").
+  malformed: 400,
+  bad_signature: 401,
+  unknown_appliance: 401,
+  expired: 401,
+  revoked_appliance: 403,
+  wrong_audience: 403,
+  replayed_sequence: 409,
+  clock_skew: 422,
+  // Enrollment.
+  invalid_enrollment_code: 403,
+  enrollment_code_used: 409,
+  enrollment_code_expired: 409,
+  cabinet_not_active: 409,
+  unknown_command: 400,
+};

@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+/**
+ * `control-plane` — the vendor's command line (SPEC "Command line"). `serve` runs the service;
+ * every other command goes through the running server's control socket, or, when none runs,
+ * takes the DATA_DIR lock and works on the files itself. Exit 0 on success; otherwise a one-line
+ * reason on stderr (and `{ ok: false, error, message }` on stdout with --json) and exit 1.
+ */
+import { DomainError } from '@iamanager/protocol';
+import { ConfigError } from '@iamanager/protocol/config';
+import { createLogger } from '@iamanager/protocol/log';
+import { acquireDirLock } from '@iamanager/protocol/storage';
+import { pino } from 'pino';
+import { parseCommandLine, usage } from './cli/commandLine.js';
+import { sendToServer } from './cli/controlSocketClient.js';
+import { formatResult } from './cli/printResult.js';
+import { runCommand, type CommandRequest } from './commands.js';
+import { controlSocketPath, readConfig, type Config } from './config.js';
+import { openControlPlane } from './controlPlane.js';
+import { serve } from './server.js';
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write('password (then Enter and Ctrl-D): ');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Runs a command through the server if one is running, else directly under the DATA_DIR lock. */
+async function execute(config: Config, request: CommandRequest): Promise<unknown> {
+  const viaServer = await sendToServer(controlSocketPath(config), request);
+  if (viaServer) return viaServer.result;
+  const log = createLogger('control-plane-cli', process.env.LOG_LEVEL ?? 'warn', pino.destination(2));
+  const lock = await acquireDirLock(config.dataDir, `control-plane ${request.command}`);
+  try {
+    const cp = await openControlPlane(config, log);
+    try {
+      return await runCommand(cp, request);
+    } finally {
+      await cp.close();
+    }
+  } finally {
+    await lock.release();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  let json = argv.includes('--json');
+  try {
+    const parsed = parseCommandLine(argv);
+    if (parsed === 'help') {
+      console.log(usage());
+      return 0;
+    }
+    json = parsed.json;
+    const config = readConfig();
+    if (parsed.command === 'serve') {
+      await serve(config, createLogger('control-plane'));
+      return -1; // keeps running until a signal
+    }
+    const input = parsed.stdin ? await readStdin() : undefined;
+    const result = await execute(config, { command: parsed.command, args: parsed.args, ...(input !== undefined ? { input } : {}) });
+    console.log(json ? JSON.stringify(result) : formatResult(parsed.command, result));
+    return 0;
+  } catch (err) {
+    const known = err instanceof DomainError;
+    const code = known ? err.code : 'internal';
+    // Config problems are listed one per line (every problem, with its fix); anything else is one line.
+    const message = err instanceof ConfigError ? err.message : known ? err.message.split('\n')[0]! : `unexpected error: ${(err as Error).message ?? String(err)}`;
+    if (json) console.log(JSON.stringify({ ok: false, error: code, message }));
+    console.error(`control-plane: ${message}`);
+    return 1;
+  }
+}
+
+const code = await main(process.argv.slice(2));
+if (code >= 0) process.exitCode = code;

@@ -1,0 +1,61 @@
+/** `/api/v1/cabinets`: list, create, show, update, new enrollment code. Only admins change them. */
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { cabinetIdSchema, parseWith } from '@iamanager/protocol';
+import { parseBody } from '@iamanager/protocol/http';
+import { currentAdmin } from '../auth/authenticate.js';
+import { authorize, can } from '../auth/policies.js';
+import type { ControlPlane } from '../controlPlane.js';
+import { cabinetPatchSchema, newCabinetSchema } from '../domain/cabinetFields.js';
+import type { CabinetRecord } from '../storage/records.js';
+import { presentCabinet, presentCabinetSummary } from '../presenters/cabinet.js';
+
+export function cabinetRoutes(cp: ControlPlane): Router {
+  const router = new Router();
+
+  const present = (ctx: Context, cabinet: CabinetRecord) => {
+    const terms = cp.plans.find(cabinet.plan) ? cp.plans.effectiveTerms(cabinet.plan, cabinet.overrides) : undefined;
+    return presentCabinet(cabinet, terms, { seeMoney: can(currentAdmin(ctx), 'seeMoney'), now: cp.clock() });
+  };
+  const idOf = (ctx: Context) => parseWith(cabinetIdSchema, ctx.params.id, 'id');
+
+  router.get('/cabinets', (ctx) => {
+    authorize(currentAdmin(ctx), 'read');
+    ctx.body = { cabinets: cp.cabinets.list().map(presentCabinetSummary) };
+  });
+
+  router.post('/cabinets', async (ctx) => {
+    const admin = currentAdmin(ctx);
+    authorize(admin, 'manageCabinets');
+    const input = await parseBody(ctx, newCabinetSchema);
+    const { cabinet, enrollmentCode } = await cp.cabinets.createCabinet(input, admin.email, cp.clock());
+    cp.log.info({ cabinetId: cabinet.id, by: admin.email }, 'cabinet created');
+    ctx.status = 201;
+    ctx.body = { cabinet: present(ctx, cabinet), enrollmentCode };
+  });
+
+  router.get('/cabinets/:id', (ctx) => {
+    authorize(currentAdmin(ctx), 'read');
+    ctx.body = { cabinet: present(ctx, cp.cabinets.get(idOf(ctx))) };
+  });
+
+  router.patch('/cabinets/:id', async (ctx) => {
+    const admin = currentAdmin(ctx);
+    authorize(admin, 'manageCabinets');
+    const id = idOf(ctx);
+    cp.cabinets.get(id);
+    const patch = await parseBody(ctx, cabinetPatchSchema);
+    const cabinet = await cp.cabinets.updateCabinet(id, patch, admin.email, cp.clock());
+    cp.log.info({ cabinetId: id, by: admin.email, fields: Object.keys(patch) }, 'cabinet updated');
+    ctx.body = { cabinet: present(ctx, cabinet) };
+  });
+
+  router.post('/cabinets/:id/enrollment-codes', async (ctx) => {
+    const admin = currentAdmin(ctx);
+    authorize(admin, 'manageCabinets');
+    const result = await cp.cabinets.issueEnrollmentCode(idOf(ctx), cp.clock());
+    ctx.status = 201;
+    ctx.body = result;
+  });
+  return router;
+}

@@ -1,0 +1,41 @@
+/**
+ * Unauthenticated system endpoints: the vendor's public keys (JWKS), the health check and the
+ * Prometheus metrics. `/healthz` makes a real durable write and reads it back, so a full or
+ * read-only disk shows as 503 before heartbeats start failing.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import Router from '@koa/router';
+import { writeFileDurable } from '@iamanager/protocol/storage';
+import type { ControlPlane } from '../controlPlane.js';
+import type { ControlPlaneMetrics } from '../metrics.js';
+
+export function systemRoutes(cp: ControlPlane, metrics: ControlPlaneMetrics): Router {
+  const router = new Router();
+  const probe = path.join(cp.config.dataDir, 'healthz.json');
+
+  router.get('/v1/keys', (ctx) => {
+    ctx.set('Cache-Control', 'public, max-age=300');
+    ctx.body = cp.keys.jwks();
+  });
+
+  router.get('/healthz', async (ctx) => {
+    const written = cp.clock().toISOString();
+    try {
+      await writeFileDurable(probe, JSON.stringify({ written }), { keepBackup: false });
+      const read = JSON.parse(await fs.readFile(probe, 'utf8')) as { written?: string };
+      if (read.written !== written) throw new Error('the probe file read back differs from what was written');
+      ctx.body = { ok: true, storage: 'ok', checkedAt: written };
+    } catch (err) {
+      cp.log.error({ err }, 'health check: storage failed');
+      ctx.status = 503;
+      ctx.body = { ok: false, error: 'storage_unwritable', message: `cannot write and read back ${probe}: check the disk and the permissions of DATA_DIR` };
+    }
+  });
+
+  router.get('/metrics', async (ctx) => {
+    ctx.type = metrics.registry.contentType;
+    ctx.body = await metrics.registry.metrics();
+  });
+  return router;
+}

@@ -1,0 +1,66 @@
+/**
+ * `control-plane serve`: takes the DATA_DIR lock, opens the state (replaying the heartbeat
+ * journal), listens on PORT and on the control socket, and on SIGTERM stops accepting, lets
+ * requests finish, checkpoints, and releases the lock.
+ */
+import { acquireDirLock } from '@iamanager/protocol/storage';
+import { listen } from '@iamanager/protocol/http';
+import type { Logger } from '@iamanager/protocol/log';
+import { createApp } from './app.js';
+import { controlSocketPath, type Config } from './config.js';
+import { listenControlSocket } from './controlSocket.js';
+import { openControlPlane, type ControlPlane } from './controlPlane.js';
+import { ControlPlaneMetrics } from './metrics.js';
+
+export interface RunningControlPlane {
+  port: number;
+  controlPlane: ControlPlane;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config, log: Logger): Promise<RunningControlPlane> {
+  const lock = await acquireDirLock(config.dataDir, 'control-plane serve');
+  let cp: ControlPlane;
+  try {
+    cp = await openControlPlane(config, log);
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
+  const metrics = new ControlPlaneMetrics();
+  const server = await listen(createApp(cp, metrics), config.port, config.host);
+  const socketPath = controlSocketPath(config);
+  const socket = await listenControlSocket(cp, socketPath);
+  cp.ingest.startCheckpoints();
+  log.info({ port: server.port, host: config.host, publicUrl: config.publicUrl, socket: socketPath, dataDir: config.dataDir }, 'listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    port: server.port,
+    controlPlane: cp,
+    close: () =>
+      (closing ??= (async () => {
+        await Promise.all([server.close(), socket.close()]);
+        await cp.close();
+        await lock.release();
+        log.info('stopped');
+      })()),
+  };
+}
+
+/** Runs until SIGTERM or SIGINT, then shuts down gracefully and exits 0. */
+export async function serve(config: Config, log: Logger): Promise<void> {
+  const running = await startServer(config, log);
+  const stop = (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    running.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}

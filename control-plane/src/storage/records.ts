@@ -1,0 +1,119 @@
+/**
+ * The shapes of the control plane's files, as schemas: a file that parses but does not fit is
+ * treated as corrupt on read and recovered from its last good copy (see protocol storage).
+ * One aggregate per file: a cabinet, an appliance, the plan catalog, the admins, the key list.
+ */
+import { z } from 'zod';
+import { AI_MODELS, ed25519PublicJwkSchema, heartbeatHealthSchema, heartbeatUsageSchema, planLimitsSchema } from '@iamanager/protocol';
+
+export const CABINET_STATUSES = ['active', 'suspended', 'cancelled'] as const;
+export type CabinetStatus = (typeof CABINET_STATUSES)[number];
+
+export const ADMIN_ROLES = ['admin', 'billing', 'support'] as const;
+export type AdminRole = (typeof ADMIN_ROLES)[number];
+
+export const planRecordSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  priceCents: z.int().min(0),
+  limits: planLimitsSchema,
+  aiModel: z.enum(AI_MODELS),
+  advancedFeatures: z.boolean(),
+  overage: z.object({ allowed: z.boolean(), pricePerAnalysisCents: z.int().min(0) }),
+  builtIn: z.boolean(),
+  createdAt: z.string(),
+});
+export type PlanRecord = z.infer<typeof planRecordSchema>;
+export const planCatalogSchema = z.object({ custom: z.array(planRecordSchema) });
+export type PlanCatalogFile = z.infer<typeof planCatalogSchema>;
+
+export const overridesSchema = z.object({
+  maxUsers: z.int().min(0).optional(),
+  maxCases: z.int().min(0).optional(),
+  maxAnalysesMonthly: z.int().min(0).optional(),
+  aiModel: z.enum(AI_MODELS).optional(),
+  advancedFeatures: z.boolean().optional(),
+});
+export type Overrides = z.infer<typeof overridesSchema>;
+
+export const planHistoryEntrySchema = z.object({
+  effectiveAt: z.string(),
+  plan: z.string(),
+  overrides: overridesSchema,
+  status: z.enum(CABINET_STATUSES),
+  by: z.string(),
+});
+export type PlanHistoryEntry = z.infer<typeof planHistoryEntrySchema>;
+
+export const enrollmentCodeRecordSchema = z.object({
+  hash: z.string(),
+  issuedAt: z.string(),
+  expiresAt: z.string(),
+  usedAt: z.string().nullable(),
+  applianceId: z.string().nullable(),
+  supersededAt: z.string().nullable(),
+});
+export type EnrollmentCodeRecord = z.infer<typeof enrollmentCodeRecordSchema>;
+
+export const cabinetRecordSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  siret: z.string().nullable(),
+  address: z.string().nullable(),
+  phone: z.string().nullable(),
+  email: z.string().nullable(),
+  plan: z.string(),
+  overrides: overridesSchema,
+  status: z.enum(CABINET_STATUSES),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  /** Bumped by every change a license reflects; an appliance holding an older one gets a new license. */
+  licenseRevision: z.int().min(1),
+  planHistory: z.array(planHistoryEntrySchema),
+  enrollmentCodes: z.array(enrollmentCodeRecordSchema),
+  applianceId: z.string().nullable(),
+});
+export type CabinetRecord = z.infer<typeof cabinetRecordSchema>;
+
+export const monthUsageSchema = z.object({
+  seq: z.int(),
+  usage: heartbeatUsageSchema,
+  receivedAt: z.string(),
+  /** The signed heartbeat that carried these counters: the billing evidence for the month. */
+  jws: z.string(),
+});
+export type MonthUsage = z.infer<typeof monthUsageSchema>;
+
+export const applianceRecordSchema = z.object({
+  id: z.string(),
+  cabinetId: z.string(),
+  publicKey: ed25519PublicJwkSchema,
+  instanceName: z.string(),
+  enrolledVersion: z.string(),
+  enrolledAt: z.string(),
+  revokedAt: z.string().nullable(),
+  license: z.object({ jws: z.string(), jti: z.string(), iat: z.int(), exp: z.int(), revision: z.int(), plan: z.string() }),
+  lastSeq: z.int().min(0),
+  lastHeartbeatAt: z.string().nullable(),
+  health: heartbeatHealthSchema.nullable(),
+  months: z.record(z.string(), monthUsageSchema),
+});
+export type ApplianceRecord = z.infer<typeof applianceRecordSchema>;
+
+export const apiTokenRecordSchema = z.object({ id: z.string(), hash: z.string(), createdAt: z.string() });
+export const adminRecordSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  role: z.enum(ADMIN_ROLES),
+  passwordHash: z.string(),
+  createdAt: z.string(),
+  tokens: z.array(apiTokenRecordSchema),
+});
+export type AdminRecord = z.infer<typeof adminRecordSchema>;
+export const adminsFileSchema = z.object({ admins: z.array(adminRecordSchema) });
+export type AdminsFile = z.infer<typeof adminsFileSchema>;
+
+export const vendorKeysFileSchema = z.object({
+  keys: z.array(z.object({ kid: z.string(), createdAt: z.string(), publicKey: ed25519PublicJwkSchema })),
+});
+export type VendorKeysFile = z.infer<typeof vendorKeysFileSchema>;

@@ -1,0 +1,149 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { decodeProtectedHeader } from 'jose';
+import { afterAll, describe, expect, it } from 'vitest';
+import { verifyLicense } from '@iamanager/protocol';
+import { FakeAppliance, api, runCli, startControlPlane, tempDir } from '../support/controlPlane.js';
+
+/** SPEC "Command line": the same commands work with and without the server running. */
+describe('control-plane CLI', () => {
+  const root = tempDir('cp-cli-');
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+  const dataDir = path.join(root, 'data');
+
+  describe('without a server (the CLI takes the DATA_DIR lock)', () => {
+    it("lists the seed's plans with prices in cents", async () => {
+      const res = await runCli(dataDir, ['plan', 'list', '--json']);
+      expect(res.code).toBe(0);
+      expect(res.json.plans.map((p: { id: string; priceCents: number; limits: object; overageAllowed: boolean }) => [p.id, p.priceCents, p.limits, p.overageAllowed])).toEqual([
+        ['starter', 9900, { maxUsers: 3, maxCases: 500, maxAnalysesMonthly: 100 }, false],
+        ['professional', 29900, { maxUsers: 10, maxCases: 2000, maxAnalysesMonthly: 500 }, true],
+        ['enterprise', 59900, { maxUsers: 50, maxCases: 10000, maxAnalysesMonthly: 2000 }, true],
+      ]);
+      expect(fs.existsSync(path.join(dataDir, '.lock'))).toBe(false);
+    });
+
+    it('creates an admin with the password from stdin, and refuses one without', async () => {
+      const created = await runCli(dataDir, ['admin', 'create', '--email', 'Ops@Vendor.test', '--role', 'billing', '--json'], { input: 'a long enough password\n' });
+      expect(created.code).toBe(0);
+      expect(created.json.admin).toMatchObject({ email: 'ops@vendor.test', role: 'billing' });
+      expect(fs.readFileSync(path.join(dataDir, 'admins.json'), 'utf8')).not.toContain('a long enough password');
+
+      const missing = await runCli(dataDir, ['admin', 'create', '--email', 'other@vendor.test']);
+      expect(missing.code).not.toBe(0);
+      expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+      expect(missing.stderr).toMatch(/^control-plane: password: pass it on stdin/);
+
+      const badRole = await runCli(dataDir, ['admin', 'create', '--email', 'x@vendor.test', '--role', 'root', '--json'], { input: 'a long enough password' });
+      expect(badRole.code).toBe(1);
+      expect(badRole.json).toEqual({ ok: false, error: 'invalid_input', message: 'role: must be one of admin, billing, support' });
+    });
+
+    it('issues an API token and stores only its hash', async () => {
+      const res = await runCli(dataDir, ['admin', 'token', '--email', 'ops@vendor.test', '--json']);
+      expect(res.code).toBe(0);
+      expect(res.json.token).toMatch(/^cpat_/);
+      expect(fs.readFileSync(path.join(dataDir, 'admins.json'), 'utf8')).not.toContain(res.json.token);
+    });
+
+    it('creates a cabinet with overrides and prints its enrollment code', async () => {
+      const res = await runCli(dataDir, ['cabinet', 'create', '--id', 'dupont', '--name', 'Cabinet Dupont & Associés', '--plan', 'professional', '--siret', '73282932000074', '--email', 'contact@dupont.test', '--max-cases', '5000', '--max-analyses', '1000', '--json']);
+      expect(res.code, res.stderr).toBe(0);
+      expect(res.json.cabinet).toMatchObject({ id: 'dupont', plan: 'professional', overrides: { maxCases: 5000, maxAnalysesMonthly: 1000 }, status: 'active' });
+      expect(res.json.enrollmentCode).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
+    });
+
+    it('refuses a bad SIRET or a bad number with the field named, exit non-zero', async () => {
+      const siret = await runCli(dataDir, ['cabinet', 'create', '--id', 'martin', '--name', 'Cabinet Martin', '--plan', 'starter', '--siret', '12345678901234']);
+      expect(siret.code).toBe(1);
+      expect(siret.stderr).toBe('control-plane: siret: must be 14 digits with a valid checksum\n');
+      const number = await runCli(dataDir, ['cabinet', 'create', '--id', 'martin', '--name', 'M', '--plan', 'starter', '--max-users', 'ten']);
+      expect(number.stderr).toBe('control-plane: max-users: must be a whole number, e.g. --max-users 10\n');
+      const flag = await runCli(dataDir, ['cabinet', 'list', '--colour']);
+      expect(flag.code).toBe(1);
+      expect(flag.stderr).toMatch(/^control-plane: Unknown option '--colour'/);
+    });
+
+    it('lists, shows and updates cabinets, and issues a new code', async () => {
+      expect((await runCli(dataDir, ['cabinet', 'list', '--json'])).json.cabinets.map((c: { id: string }) => c.id)).toEqual(['dupont']);
+      const updated = await runCli(dataDir, ['cabinet', 'update', 'dupont', '--plan', 'enterprise', '--max-cases', 'default', '--json']);
+      expect(updated.code).toBe(0);
+      expect(updated.json.cabinet.effective.limits).toEqual({ maxUsers: 50, maxCases: 10000, maxAnalysesMonthly: 1000 });
+      const shown = await runCli(dataDir, ['cabinet', 'show', 'dupont', '--json']);
+      expect(shown.json.cabinet.planHistory.map((h: { plan: string; by: string }) => [h.plan, h.by])).toEqual([
+        ['professional', 'cli'],
+        ['enterprise', 'cli'],
+      ]);
+      const code = await runCli(dataDir, ['cabinet', 'code', 'dupont', '--json']);
+      expect(code.json.enrollmentCode).toMatch(/^[0-9A-Z]{4}-/);
+      const missing = await runCli(dataDir, ['cabinet', 'show', 'nobody']);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toBe('control-plane: cabinet "nobody" does not exist\n');
+    });
+  });
+
+  describe('with the server running (the CLI goes through the control socket)', () => {
+    it('runs commands through the server, which sees their effect at once', async () => {
+      const cp = await startControlPlane(dataDir);
+      try {
+        expect(fs.statSync(path.join(dataDir, 'control.sock')).mode & 0o777).toBe(0o600);
+        const created = await runCli(dataDir, ['cabinet', 'create', '--id', 'martin', '--name', 'Cabinet Martin', '--plan', 'starter', '--json']);
+        expect(created.code, created.stderr).toBe(0);
+        const token = (await runCli(dataDir, ['admin', 'token', '--email', 'ops@vendor.test', '--json'])).json.token as string;
+        const listed = await api(cp.url, token, 'GET', '/api/v1/cabinets');
+        expect(listed.body.cabinets.map((c: { id: string }) => c.id)).toEqual(['dupont', 'martin']);
+        // The enrollment code printed by the CLI works against the running server.
+        expect((await new FakeAppliance(cp.url).enroll(created.json.enrollmentCode)).status).toBe(201);
+        expect(cp.service.output()).toContain('"command":"cabinet create"');
+      } finally {
+        expect(await cp.stop()).toBe(0);
+      }
+      expect(fs.existsSync(path.join(dataDir, '.lock'))).toBe(false);
+    });
+
+    it('rotates the vendor key: both keys published, the newest signs, old licenses still verify', async () => {
+      const cp = await startControlPlane(dataDir);
+      try {
+        const before = await api(cp.url, undefined, 'GET', '/v1/keys');
+        expect(before.body.keys).toHaveLength(1);
+        const first = new FakeAppliance(cp.url);
+        await first.enroll((await runCli(dataDir, ['cabinet', 'code', 'martin', '--json'])).json.enrollmentCode);
+
+        const rotated = await runCli(dataDir, ['keys', 'rotate', '--json']);
+        expect(rotated.code).toBe(0);
+        expect(rotated.json.published).toEqual([before.body.keys[0].kid, rotated.json.kid]);
+        const after = (await api(cp.url, undefined, 'GET', '/v1/keys')).body;
+        expect(after.keys.map((k: { kid: string }) => k.kid)).toEqual(rotated.json.published);
+
+        const second = new FakeAppliance(cp.url);
+        await second.enroll((await runCli(dataDir, ['cabinet', 'code', 'dupont', '--json'])).json.enrollmentCode);
+        expect(decodeProtectedHeader(second.license).kid).toBe(rotated.json.kid);
+        expect(decodeProtectedHeader(first.license).kid).toBe(before.body.keys[0].kid);
+        await expect(verifyLicense(first.license, { keys: after, issuer: 'iamanager-control-plane', audience: first.applianceId })).resolves.toMatchObject({ state: 'valid' });
+      } finally {
+        await cp.stop();
+      }
+    });
+  });
+
+  describe('configuration', () => {
+    it('lists every configuration problem and exits non-zero', async () => {
+      const res = await runCli(dataDir, ['serve'], { env: { PORT: 'eighty', HEARTBEAT_INTERVAL_SECONDS: '5', LATEST_APPLIANCE_VERSION: 'latest' } });
+      expect(res.code).toBe(1);
+      expect(res.stderr).toContain('PORT: must be a whole number from 0 to 65535 (got "eighty")');
+      expect(res.stderr).toContain('HEARTBEAT_INTERVAL_SECONDS: must be a whole number from 10 to 86400 (got "5")');
+      expect(res.stderr).toContain('LATEST_APPLIANCE_VERSION: must be a version as x.y.z, e.g. 1.4.0');
+    });
+
+    it('refuses to serve a DATA_DIR another server holds', async () => {
+      const cp = await startControlPlane(dataDir);
+      try {
+        const second = await runCli(dataDir, ['serve']);
+        expect(second.code).toBe(1);
+        expect(second.stderr).toMatch(/is in use by control-plane serve \(pid \d+/);
+      } finally {
+        await cp.stop();
+      }
+    });
+  });
+});

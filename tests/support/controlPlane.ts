@@ -1,0 +1,145 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are untyped JSON that tests assert field by field */
+/**
+ * Test harness for the control plane: runs the compiled CLI and server (`control-plane/dist`)
+ * with a temp DATA_DIR, and builds signed heartbeats the way an appliance does.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { KeyObject } from 'node:crypto';
+import { generateSigningKey, publicJwk, signHeartbeat, type HeartbeatPayload } from '@iamanager/protocol';
+import { spawnService, type SpawnedService } from './spawnService.js';
+
+export const CONTROL_PLANE_MAIN = path.resolve(import.meta.dirname, '../../control-plane/dist/main.js');
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  json: any;
+}
+
+function baseEnv(dataDir: string, env: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env };
+}
+
+/** Runs `control-plane <args>` on DATA_DIR; `--json` output is parsed into `json`. */
+export function runCli(dataDir: string, args: readonly string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CONTROL_PLANE_MAIN, ...args], { cwd: path.dirname(dataDir), env: baseEnv(dataDir, options.env), stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    child.on('error', reject);
+    child.stdin.end(options.input ?? '');
+    child.on('close', (code) => {
+      let json: unknown;
+      if (args.includes('--json')) {
+        try {
+          json = JSON.parse(stdout);
+        } catch {
+          json = undefined;
+        }
+      }
+      resolve({ code, stdout, stderr, json });
+    });
+  });
+}
+
+export interface TestControlPlane {
+  url: string;
+  dataDir: string;
+  service: SpawnedService;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export async function startControlPlane(dataDir: string, env: Record<string, string> = {}): Promise<TestControlPlane> {
+  const service = await spawnService(CONTROL_PLANE_MAIN, ['serve'], { env: baseEnv(dataDir, env), cwd: path.dirname(dataDir) });
+  return { url: `http://127.0.0.1:${service.port}`, dataDir, service, stop: (signal?: NodeJS.Signals) => service.stop(signal) };
+}
+
+/** Creates an admin of `role` through the CLI and returns a Bearer token for it. */
+export async function createAdminToken(dataDir: string, email: string, role = 'admin'): Promise<string> {
+  const created = await runCli(dataDir, ['admin', 'create', '--email', email, '--role', role, '--json'], { input: 'correct horse battery staple\n' });
+  if (created.code !== 0) throw new Error(`admin create failed: ${created.stderr}`);
+  const token = await runCli(dataDir, ['admin', 'token', '--email', email, '--json']);
+  if (token.code !== 0) throw new Error(`admin token failed: ${token.stderr}`);
+  return token.json.token as string;
+}
+
+export async function api(url: string, token: string | undefined, method: string, route: string, body?: unknown): Promise<{ status: number; body: any; headers: Headers }> {
+  const res = await fetch(`${url}${route}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON (e.g. /metrics)
+  }
+  return { status: res.status, body: parsed, headers: res.headers };
+}
+
+/** A simulated appliance: its own key, enrollment, and heartbeats with increasing sequence numbers. */
+export class FakeAppliance {
+  readonly key = generateSigningKey();
+  applianceId = '';
+  cabinetId = '';
+  license = '';
+  seq = 0;
+
+  constructor(public url: string) {}
+
+  async enroll(code: string, key: KeyObject = this.key.publicKey): Promise<{ status: number; body: any }> {
+    const res = await api(this.url, undefined, 'POST', '/v1/enroll', { code, publicKey: publicJwk(key), instanceName: 'test-prod', version: '1.0.0' });
+    if (res.status === 201) {
+      this.applianceId = res.body.applianceId;
+      this.cabinetId = res.body.cabinetId;
+      this.license = res.body.license;
+    }
+    return res;
+  }
+
+  licenseExpiresAt(): string {
+    const claims = JSON.parse(Buffer.from(this.license.split('.')[1]!, 'base64url').toString('utf8')) as { exp: number };
+    return new Date(claims.exp * 1000).toISOString();
+  }
+
+  payload(overrides: Partial<HeartbeatPayload> = {}): HeartbeatPayload {
+    return {
+      v: 1,
+      iss: this.applianceId,
+      sub: this.cabinetId,
+      seq: ++this.seq,
+      iat: Math.floor(Date.now() / 1000),
+      month: new Date().toISOString().slice(0, 7),
+      usage: { analysesUsed: this.seq, analysesOverage: 0, usersActive: 2, casesOpen: 10, storageBytes: 1_000_000 },
+      health: { version: '1.0.0', uptimeSeconds: 100, cpuLoad: 0.1, memoryUsedRatio: 0.3, diskFreeBytes: 10_000_000_000, diskFreeRatio: 0.8, lastBackupAt: null, licenseExpiresAt: this.licenseExpiresAt(), errors24h: 0 },
+      ...overrides,
+    };
+  }
+
+  sign(payload: HeartbeatPayload, key: KeyObject = this.key.privateKey): Promise<string> {
+    return signHeartbeat(payload, key);
+  }
+
+  async send(jws: string): Promise<{ status: number; body: any }> {
+    const res = await fetch(`${this.url}/v1/heartbeats`, { method: 'POST', headers: { 'content-type': 'application/jose' }, body: jws });
+    return { status: res.status, body: await res.json() };
+  }
+}
+
+/** Reads a counter of the Prometheus text, e.g. `controlplane_heartbeats_rejected_total{reason="clock_skew"}`. */
+export function metricValue(text: string, series: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line ? Number(line.slice(series.length + 1)) : 0;
+}
