@@ -18,7 +18,7 @@ export DEBIAN_FRONTEND=noninteractive
 # --- system packages: firewall, automatic security updates, networking, SSH for the IT person ---
 apt-get update
 apt-get install -y --no-install-recommends \
-  ca-certificates nftables unattended-upgrades apt-listchanges \
+  adduser ca-certificates nftables unattended-upgrades apt-listchanges \
   systemd-resolved openssh-server sudo procps iproute2 tzdata
 apt-get clean
 
