@@ -51,7 +51,7 @@ afterAll(async () => {
 });
 
 describe('case files', () => {
-  let ids: string[] = [];
+  const ids: string[] = [];
 
   it('names every missing or wrong field of a new case', async () => {
     const bad = await createCase({ client: { lastName: 'Benali', nationality: 'Algérie', birthDate: '1990-02-30' }, procedure: 'oqtf_48h', decisionNotifiedAt: 'hier' });
