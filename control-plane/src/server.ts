@@ -32,7 +32,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningC
   const socketPath = controlSocketPath(config);
   const socket = await listenControlSocket(cp, socketPath);
   cp.ingest.startCheckpoints();
-  log.info({ port: server.port, host: config.host, publicUrl: config.publicUrl, socket: socketPath, dataDir: config.dataDir }, 'listening');
+  // Always printed, whatever LOG_LEVEL: scripts and tests read the bound port from this line.
+  log.child({}, { level: 'info' }).info({ port: server.port, host: config.host, publicUrl: config.publicUrl, socket: socketPath, dataDir: config.dataDir }, 'listening');
 
   let closing: Promise<void> | undefined;
   return {

@@ -1,0 +1,124 @@
+/**
+ * `npm start`: a local demo. Starts the control plane on port 4000 with DATA_DIR under
+ * ./data/demo, creates a vendor admin and the seed's three cabinets (each with a fresh enrollment
+ * code), prints the URLs and logins, and runs until Ctrl-C. Re-running it reuses the demo data.
+ *
+ * Exported pieces let the demo grow (e.g. start appliances and enroll them with these codes).
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { startServiceProcess, type ServiceProcess } from './serviceProcess.js';
+
+export const CONTROL_PLANE_MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
+export const DEMO_ROOT = path.resolve('data/demo');
+export const DEMO_ADMIN = { email: 'demo@iamanager.test', password: 'demo-password-2026' };
+
+/** The seed's cabinets (multi-tenant-architecture.md), with SIRETs that pass the checksum. */
+export const DEMO_CABINETS = [
+  { id: 'dupont', name: 'Cabinet Dupont & Associés', plan: 'professional', siret: '12345678901237', address: '123 Rue de la Justice, 75001 Paris', phone: '01.23.45.67.89', email: 'contact@cabinet-dupont.fr' },
+  { id: 'martin', name: 'Cabinet Martin', plan: 'starter', siret: '84219567300012', email: 'contact@cabinet-martin.fr' },
+  { id: 'bernard', name: 'Cabinet Bernard', plan: 'enterprise', siret: '55501234000017', email: 'contact@cabinet-bernard.fr' },
+] as const;
+
+export interface DemoControlPlane {
+  url: string;
+  dataDir: string;
+  process: ServiceProcess;
+}
+
+function demoEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, DATA_DIR: dataDir, LATEST_APPLIANCE_VERSION: process.env.LATEST_APPLIANCE_VERSION ?? '0.1.0', ...extra };
+}
+
+/** Starts the control plane process on `port` (default 4000) and waits until it listens. */
+export async function startDemoControlPlane(options: { dataDir?: string; port?: number; onLine?: (line: string) => void } = {}): Promise<DemoControlPlane> {
+  const dataDir = options.dataDir ?? path.join(DEMO_ROOT, 'control-plane');
+  await fs.mkdir(dataDir, { recursive: true });
+  const port = options.port ?? 4000;
+  const child = await startServiceProcess(CONTROL_PLANE_MAIN, ['serve'], {
+    env: demoEnv(dataDir, { PORT: String(port), PUBLIC_URL: `http://localhost:${port}` }),
+    ...(options.onLine ? { onLine: options.onLine } : {}),
+  });
+  return { url: `http://localhost:${child.port}`, dataDir, process: child };
+}
+
+/** Runs a `control-plane … --json` command on `dataDir` (through the running server's socket). */
+export function runControlPlaneCli(dataDir: string, args: readonly string[], input?: string): Promise<{ ok: boolean; result: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    // stderr is dropped: failures come back as JSON on stdout, and expected ones (an admin that
+    // already exists on a re-run) should not alarm whoever runs the demo.
+    const child = spawn(process.execPath, [CONTROL_PLANE_MAIN, ...args, '--json'], { env: demoEnv(dataDir), stdio: ['pipe', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    child.on('error', reject);
+    child.stdin.end(input ?? '');
+    child.on('close', (code) => {
+      try {
+        resolve({ ok: code === 0, result: JSON.parse(out) as Record<string, unknown> });
+      } catch {
+        reject(new Error(`control-plane ${args.join(' ')} printed no JSON (exit ${code})`));
+      }
+    });
+  });
+}
+
+export interface DemoSeed {
+  admin: { email: string; password: string; token: string };
+  cabinets: { id: string; name: string; plan: string; enrollmentCode: string }[];
+}
+
+/** Creates (or reuses) the demo admin and cabinets, and issues a fresh enrollment code for each. */
+export async function seedDemo(dataDir: string): Promise<DemoSeed> {
+  await runControlPlaneCli(dataDir, ['admin', 'create', '--email', DEMO_ADMIN.email, '--role', 'admin'], `${DEMO_ADMIN.password}\n`); // already_exists on re-runs
+  const token = await runControlPlaneCli(dataDir, ['admin', 'token', '--email', DEMO_ADMIN.email]);
+  if (!token.ok) throw new Error(`could not create the demo API token: ${JSON.stringify(token.result)}`);
+  const cabinets: DemoSeed['cabinets'] = [];
+  for (const cabinet of DEMO_CABINETS) {
+    const args = ['cabinet', 'create', '--id', cabinet.id, '--name', cabinet.name, '--plan', cabinet.plan, '--siret', cabinet.siret, '--email', cabinet.email];
+    if ('address' in cabinet) args.push('--address', cabinet.address, '--phone', cabinet.phone);
+    let created = await runControlPlaneCli(dataDir, args);
+    if (!created.ok && created.result.error === 'already_exists') created = await runControlPlaneCli(dataDir, ['cabinet', 'code', cabinet.id]);
+    if (!created.ok) throw new Error(`could not set up cabinet ${cabinet.id}: ${String(created.result.message)}`);
+    cabinets.push({ id: cabinet.id, name: cabinet.name, plan: cabinet.plan, enrollmentCode: String(created.result.enrollmentCode) });
+  }
+  return { admin: { ...DEMO_ADMIN, token: String(token.result.token) }, cabinets };
+}
+
+export function describeDemo(controlPlane: DemoControlPlane, seed: DemoSeed): string {
+  return [
+    '',
+    'IAManager demo is running.',
+    '',
+    `Control plane     ${controlPlane.url}   (health: ${controlPlane.url}/healthz, metrics: ${controlPlane.url}/metrics)`,
+    `Vendor admin      ${seed.admin.email} / ${seed.admin.password}`,
+    `API token         ${seed.admin.token}`,
+    `                  curl -H "Authorization: Bearer ${seed.admin.token}" ${controlPlane.url}/api/v1/cabinets`,
+    `CLI               DATA_DIR=${controlPlane.dataDir} node ${path.relative(process.cwd(), CONTROL_PLANE_MAIN)} cabinet list`,
+    '',
+    'Cabinets and their enrollment codes (single use, 7 days):',
+    ...seed.cabinets.map((c) => `  ${c.id.padEnd(8)} ${c.plan.padEnd(13)} ${c.enrollmentCode}   ${c.name}`),
+    '',
+    'Press Ctrl-C to stop.',
+    '',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const controlPlane = await startDemoControlPlane();
+  const stop = () => {
+    void controlPlane.process.stop().then((code) => process.exit(code ?? 0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    console.log(describeDemo(controlPlane, await seedDemo(controlPlane.dataDir)));
+  } catch (err) {
+    console.error(`demo: ${(err as Error).message}`);
+    await controlPlane.process.stop();
+    process.exit(1);
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
