@@ -1,4 +1,4 @@
-import { assessEligibility } from './eligibility.js';
+import { entitlementDePleinDroit } from './eligibility.js';
 import { BASE_RATES, FACTORS, describe, logit, proLogit, readFactors, sigmoid, type BaseRate, type Estimate } from './estimate.js';
 import type { CaseFacts } from './facts.js';
 import type { ProcedureCode } from './procedures.js';
@@ -40,7 +40,7 @@ const rowCache = new WeakMap<CaseFacts, { procedure: ProcedureCode; today: strin
 function toRow(c: PastCase, today: string): Row {
   let cached = rowCache.get(c.facts);
   if (cached === undefined || cached.procedure !== c.procedure || cached.today !== today) {
-    cached = { procedure: c.procedure, today, x: readFactors(c.facts, assessEligibility(c.facts, today)) };
+    cached = { procedure: c.procedure, today, x: readFactors(c.facts, entitlementDePleinDroit(c.facts, today)) };
     rowCache.set(c.facts, cached);
   }
   return { id: c.id, procedure: c.procedure, base: BASE_RATES[c.procedure], x: cached.x, outcome: c.outcome ?? null };
@@ -81,27 +81,31 @@ function solve(a: number[][], b: number[]): number[] {
   return m.map((row, i) => row[n]! / row[i]!);
 }
 
-/** Fits w maximising the log-likelihood minus RIDGE/2·|w − PRIOR|²; returns w and the Hessian (for the variance). */
-export function fitLogistic(xs: number[][], ys: number[]): { w: number[]; hessian: number[][] } {
+/**
+ * Fits w maximising the log-likelihood minus RIDGE/2·|w − PRIOR|² over `n` rows of a flat design
+ * matrix (row-major, PRIOR.length columns); returns w and the Hessian (for the variance).
+ */
+export function fitLogistic(xs: Float64Array, ys: Uint8Array): { w: number[]; hessian: number[][] } {
   const d = PRIOR.length;
+  const n = ys.length;
   const w = [...PRIOR];
   let hessian: number[][] = [];
   for (let iter = 0; iter < 30; iter += 1) {
     const g = w.map((wi, j) => -RIDGE * (wi - PRIOR[j]!));
     const h: number[][] = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? RIDGE : 0)));
-    for (let n = 0; n < xs.length; n += 1) {
-      const x = xs[n]!;
+    for (let row = 0; row < n; row += 1) {
+      const o = row * d;
       let z = 0;
-      for (let j = 0; j < d; j += 1) z += w[j]! * x[j]!;
+      for (let j = 0; j < d; j += 1) z += w[j]! * xs[o + j]!;
       const p = sigmoid(z);
-      const r = ys[n]! - p;
+      const r = ys[row]! - p;
       const s = p * (1 - p);
       for (let i = 0; i < d; i += 1) {
-        const xi = x[i]!;
+        const xi = xs[o + i]!;
         if (xi === 0) continue;
         g[i] = g[i]! + r * xi;
         const hi = h[i]!;
-        for (let j = 0; j < d; j += 1) hi[j] = hi[j]! + s * xi * x[j]!;
+        for (let j = 0; j < d; j += 1) hi[j] = hi[j]! + s * xi * xs[o + j]!;
       }
     }
     hessian = h;
@@ -147,18 +151,23 @@ export function calibrateOnCabinet(
   const rows = pastCases.map((c) => toRow(c, today));
   const similarCases = findSimilar(procedure, x, rows);
   const closed = rows.filter((r) => r.outcome !== null && r.base !== null);
-  const heldOut = closed.filter((r) => fnv1a(r.id) % 5 === 0);
-  const train = closed.filter((r) => fnv1a(r.id) % 5 !== 0);
+  const heldOut: Row[] = [];
+  const train: Row[] = [];
+  for (const r of closed) (fnv1a(r.id) % 5 === 0 ? heldOut : train).push(r);
   const won = closed.filter((r) => r.outcome === 'won').length;
   const calibration: Calibration = { used: false, reason: '', closedCases: closed.length, trainCases: train.length, heldOutCases: heldOut.length, brierPro: null, brierCalibrated: null };
   if (closed.length < MIN_CLOSED_CASES || won < MIN_PER_OUTCOME || closed.length - won < MIN_PER_OUTCOME || heldOut.length < 10) {
     calibration.reason = `Not enough closed cases with a known outcome (${closed.length}, of which ${won} won; needs ${MIN_CLOSED_CASES}, at least ${MIN_PER_OUTCOME} of each outcome): the pro model is used.`;
     return { similarCases, calibration, estimate: null };
   }
-  const { w, hessian } = fitLogistic(
-    train.map((r) => design(r.base!, r.x)),
-    train.map((r) => (r.outcome === 'won' ? 1 : 0)),
-  );
+  const d = PRIOR.length;
+  const xs = new Float64Array(train.length * d);
+  const ys = new Uint8Array(train.length);
+  train.forEach((r, row) => {
+    xs.set(design(r.base!, r.x), row * d);
+    ys[row] = r.outcome === 'won' ? 1 : 0;
+  });
+  const { w, hessian } = fitLogistic(xs, ys);
   let sePro = 0;
   let seCal = 0;
   for (const r of heldOut) {

@@ -51,7 +51,7 @@ export interface Factor {
   beta: number;
   rationale: string;
   /** 1 present, 0 absent, null unknown. */
-  read: (f: CaseFacts, eligibility: TitreEligibility[]) => 0 | 1 | null;
+  read: (f: CaseFacts, entitled: 0 | 1 | null) => 0 | 1 | null;
 }
 
 const bool = (v: boolean | undefined): 0 | 1 | null => (v === undefined ? null : v ? 1 : 0);
@@ -63,7 +63,7 @@ export const FACTORS: readonly Factor[] = [
     label: 'Conditions of a titre "de plein droit" all met',
     beta: 1.2,
     rationale: 'A refusal or removal of someone entitled to a titre de plein droit is an error of law (L. 423-1, L. 423-7, L. 425-9…).',
-    read: (_f, e) => (e.some((t) => t.dePleinDroit && t.outcome === 'eligible') ? 1 : e.some((t) => t.dePleinDroit && t.outcome === 'undetermined') ? null : 0),
+    read: (_f, entitled) => entitled,
   },
   { id: 'procedural_defect', label: 'Defect identified in the decision (reasoning, procedure, competence)', beta: 0.9, rationale: 'External illegality is the most frequent ground of annulment; set by the lawyer after review.', read: (f) => bool(f.proceduralDefectIdentified) },
   { id: 'strong_family_ties', label: 'Strong family ties in France', beta: 0.8, rationale: 'Art. 8 CEDH proportionality (L. 423-23, L. 613-1 as amended in 2024).', read: (f) => (f.familyTiesInFrance === undefined ? null : f.familyTiesInFrance === 'strong' ? 1 : 0) },
@@ -80,9 +80,16 @@ export const FACTORS: readonly Factor[] = [
 const UNKNOWN_VARIANCE = 0.04;
 const BETA_RELATIVE_SE = 0.5;
 
+/** 1 when a titre "de plein droit" is met, 0 when all are defeated, null while open. */
+export function entitlementOf(eligibility: TitreEligibility[]): 0 | 1 | null {
+  const plein = eligibility.filter((t) => t.dePleinDroit);
+  if (plein.some((t) => t.outcome === 'eligible')) return 1;
+  return plein.some((t) => t.outcome === 'undetermined') ? null : 0;
+}
+
 /** Reads the factors of a case: 1, 0 or null (unknown) for each of FACTORS. */
-export function readFactors(facts: CaseFacts, eligibility: TitreEligibility[]): (0 | 1 | null)[] {
-  return FACTORS.map((factor) => factor.read(facts, eligibility));
+export function readFactors(facts: CaseFacts, entitled: 0 | 1 | null): (0 | 1 | null)[] {
+  return FACTORS.map((factor) => factor.read(facts, entitled));
 }
 
 export const logit = (p: number): number => Math.log(p / (1 - p));
@@ -115,7 +122,7 @@ export interface Estimate {
 export function estimateOutcome(procedure: ProcedureCode, facts: CaseFacts, eligibility: TitreEligibility[], threshold: number): Estimate | { unavailable: string } {
   const base = BASE_RATES[procedure];
   if (base === null) return { unavailable: `No published success rate for ${procedure}: no estimate is given rather than an invented one.` };
-  const x = readFactors(facts, eligibility);
+  const x = readFactors(facts, entitlementOf(eligibility));
   const z = proLogit(base, x);
   let variance = base.logitSe ** 2;
   const raisedBy: Estimate['raisedBy'] = [];

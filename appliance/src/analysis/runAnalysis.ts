@@ -4,7 +4,7 @@ import { documentChecklist } from './checklists.js';
 import type { Deadline } from './deadlineEngine.js';
 import { computeDeadlines } from './deadlines.js';
 import { assessEligibility, type TitreEligibility } from './eligibility.js';
-import { estimateOutcome, readFactors, type Estimate } from './estimate.js';
+import { entitlementOf, estimateOutcome, readFactors, type Estimate } from './estimate.js';
 import { caseFactsSchema, type CaseFacts } from './facts.js';
 import { PROCEDURE_CODES, type ProcedureCode } from './procedures.js';
 import { RULES_VERSION, TO_VERIFY } from './rules.js';
@@ -92,7 +92,7 @@ export function runAnalysis(input: AnalysisInput): AnalysisResult {
   result.estimate = estimateOutcome(input.procedure, facts, eligibility, input.threshold);
   if (TIER[input.model] < 2) return result;
 
-  const enterprise = calibrateOnCabinet(input.procedure, readFactors(facts, eligibility), input.pastCases ?? [], input.threshold, today);
+  const enterprise = calibrateOnCabinet(input.procedure, readFactors(facts, entitlementOf(eligibility)), input.pastCases ?? [], input.threshold, today);
   result.similarCases = enterprise.similarCases;
   result.calibration = enterprise.calibration;
   if (enterprise.estimate !== null) result.estimate = enterprise.estimate;

@@ -73,3 +73,29 @@ describe('eligibility for the common titres (ceseda-pro-v1)', () => {
     expect(status(titre(row.eligible, row.code, '2027-01-01'), 'in_force')).toBe('not_met');
   });
 });
+
+describe('fast entitlement path used for past cases', () => {
+  it('agrees with the full assessment on 2 000 seeded random fact sets', async () => {
+    const { entitlementDePleinDroit } = await import('../../../appliance/src/analysis/eligibility.js');
+    const { entitlementOf } = await import('../../../appliance/src/analysis/estimate.js');
+    let seed = 12345;
+    const next = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
+    const tri = () => pick([true, false, undefined]);
+    const seen = new Set<string>();
+    for (let i = 0; i < 2000; i += 1) {
+      const facts: CaseFacts = {
+        marriedToFrenchNational: tri(), communityOfLifeOngoing: tri(), spouseStillFrench: tri(), marriedInFrance: tri(), marriageTranscribed: tri(),
+        longStayVisa: tri(), regularEntry: tri(), monthsOfCohabitationInFrance: pick([undefined, 3, 8]), parentOfFrenchChild: tri(), childIsMinor: tri(),
+        childResidesInFrance: tri(), contributesSinceBirth: tri(), publicOrderThreat: pick([false, false, true, undefined]), polygamy: pick([false, false, undefined]),
+        employmentContract: pick([undefined, 'cdi', 'none']), workAuthorization: tri(), enrolledInStudies: tri(), sufficientMeans: tri(),
+        seriousHealthCondition: tri(), treatmentUnavailableInCountry: tri(), ofiiMedicalOpinionFavourable: tri(), yearsOfResidence: pick([undefined, 0, 2, 6]),
+        yearsOfRegularResidence: pick([undefined, 1, 6]), resourcesAboveSmic: tri(), healthInsurance: tri(), adequateHousing: tri(), frenchLevel: pick([undefined, 'A2', 'B1']), civicExamPassed: tri(),
+      };
+      const fast = entitlementDePleinDroit(facts, TODAY);
+      expect(fast).toBe(entitlementOf(assessEligibility(facts, TODAY)));
+      seen.add(String(fast));
+    }
+    expect([...seen].sort()).toEqual(['0', '1', 'null']);
+  });
+});
