@@ -124,7 +124,7 @@ function sejourRules(court: string, cal: CalendarOptions, label: string): Remedy
       label: 'Recours gracieux au préfet (facultatif, conserve le délai contentieux)',
       court: 'Préfet',
       readings: [TWO_MONTHS_R421],
-      legalBasis: 'CRPA L. 411-2 (un recours administratif formé dans le délai conserve le délai contentieux)',
+      legalBasis: 'CRPA L. 411-2; CE Sect. 10 juil. 1964, Centre médico-pédagogique de Beaulieu (un recours administratif formé dans le délai interrompt le délai contentieux)',
       notes: ['Filed within the 2 months, it restarts the contentious délai from its rejection (explicit, or implicit after 2 months of silence, CRPA L. 231-4).'],
       calendar: cal,
     },
