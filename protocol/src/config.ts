@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import { parseEnv } from 'node:util';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { DomainError } from './errors.js';
 import { formatIssues } from './validation.js';
 
@@ -56,4 +56,35 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, s
   const problems = [...extraProblems, ...(result.success ? [] : formatIssues(result.error.issues))];
   if (problems.length > 0 || !result.success) throw new ConfigError(problems);
   return result.data;
+}
+
+/** An optional whole-number variable: unset or empty gives `fallback`; anything else must be in range. */
+export function envInt(min: number, max: number, fallback: number) {
+  return z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return fallback;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max} (got ${JSON.stringify(v)}); unset it for the default ${fallback}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+}
+
+/** An optional boolean variable written `true`/`false` (also 1/0, yes/no). */
+export function envBool(fallback: boolean) {
+  return z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return fallback;
+      const t = v.trim().toLowerCase();
+      if (['true', '1', 'yes'].includes(t)) return true;
+      if (['false', '0', 'no'].includes(t)) return false;
+      ctx.addIssue({ code: 'custom', message: `must be true or false (got ${JSON.stringify(v)})` });
+      return z.NEVER;
+    });
 }

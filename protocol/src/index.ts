@@ -5,3 +5,5 @@ export * from './keys.js';
 export * from './license.js';
 export * from './heartbeat.js';
 export * from './jwks.js';
+export * from './siret.js';
+export * from './passwords.js';

@@ -9,7 +9,7 @@ import { ConflictError, DomainError, NotFoundError } from '@iamanager/protocol';
 import { openDocument, type Document } from '@iamanager/protocol/storage';
 import type { Logger } from '@iamanager/protocol/log';
 import { adminsFileSchema, type AdminRecord, type AdminRole, type AdminsFile } from '../storage/records.js';
-import { hashPassword, verifyPassword } from './passwords.js';
+import { hashPassword, verifyPassword } from '@iamanager/protocol';
 
 export const MIN_PASSWORD_LENGTH = 12;
 const TOKEN_PREFIX = 'cpat_';

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { AI_MODELS, cabinetIdSchema } from '@iamanager/protocol';
 import { CABINET_STATUSES } from '../storage/records.js';
-import { isValidSiret } from './siret.js';
+import { isValidSiret } from '@iamanager/protocol';
 
 export const siretSchema = z
   .string({ error: 'must be 14 digits with a valid checksum' })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isValidSiret } from '../../../control-plane/src/domain/siret.js';
+import { isValidSiret } from '@iamanager/protocol';
 
 describe('isValidSiret', () => {
   it('accepts 14 digits with a valid Luhn checksum', () => {

@@ -1,6 +1,6 @@
 /**
- * Vendor admin passwords, hashed with scrypt (memory-hard, in node:crypto). The stored form
- * carries its parameters so they can be raised later without invalidating existing hashes.
+ * Passwords (vendor admins, cabinet users), hashed with scrypt (memory-hard, in node:crypto). The
+ * stored form carries its parameters so they can be raised later without invalidating old hashes.
  */
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 

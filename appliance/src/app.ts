@@ -1,0 +1,53 @@
+/**
+ * The appliance's Koa app: errors rendered first, then request context, authentication, the
+ * setup fence (until setup is done only the setup API, the wizard and /healthz answer), routes.
+ */
+import Koa from 'koa';
+import type Router from '@koa/router';
+import { DomainError } from '@iamanager/protocol';
+import { errorMiddleware, requestContext } from '@iamanager/protocol/http';
+import type { Appliance } from './appliance.js';
+import { authenticate } from './auth/authenticate.js';
+import { APPLIANCE_STATUS } from './errorStatus.js';
+import { authRoutes } from './routes/auth.js';
+import { isSetupDone, setupRoutes, type SetupFacts } from './routes/setup.js';
+import { systemRoutes } from './routes/system.js';
+import { userRoutes } from './routes/users.js';
+
+/** Paths reachable before setup is done (prefixes). The web wizard adds its own. */
+const SETUP_OPEN = ['/healthz', '/api/setup', '/ca.crt', '/setup', '/static/'];
+
+export interface AppOptions {
+  /** Routers of other modules (cases, documents, audit, analyses, web pages), mounted after the core ones. */
+  routers?: Router[];
+  setupFacts?: SetupFacts;
+  /** Extra path prefixes open during setup. */
+  setupOpen?: string[];
+}
+
+export function createApp(appliance: Appliance, options: AppOptions = {}): Koa {
+  const app = new Koa();
+  app.proxy = false;
+  const open = [...SETUP_OPEN, ...(options.setupOpen ?? [])];
+  app.use(errorMiddleware(APPLIANCE_STATUS, appliance.log));
+  app.use(
+    requestContext(appliance.log, {
+      onResponse: (ctx) => {
+        if (ctx.status >= 500) appliance.errors.record();
+      },
+    }),
+  );
+  app.use(async (ctx, next) => {
+    if (!isSetupDone(appliance) && !open.some((p) => ctx.path === p || ctx.path.startsWith(p.endsWith('/') ? p : `${p}/`))) {
+      throw new DomainError('setup_required', 'this appliance is not set up yet: open the setup wizard (/setup) to enroll it and create the first admin');
+    }
+    await next();
+  });
+  app.use(authenticate(appliance));
+  const routers = [systemRoutes(appliance), setupRoutes(appliance, options.setupFacts), authRoutes(appliance), userRoutes(appliance), ...(options.routers ?? [])];
+  for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
+  app.use((ctx) => {
+    throw new DomainError('not_found', `nothing at ${ctx.method} ${ctx.path}`);
+  });
+  return app;
+}

@@ -1,0 +1,84 @@
+/**
+ * Who is calling: a personal API token (`Authorization: Bearer iam_…`, for scripts) or the session
+ * cookie (browsers). Cookie-authenticated writes must carry the session's CSRF token
+ * (`X-CSRF-Token` header or `_csrf` form field); token-authenticated ones need none, as no browser
+ * sends a bearer token on its own.
+ */
+import type { Context, Next } from 'koa';
+import getRawBody from 'raw-body';
+import { DomainError } from '@iamanager/protocol';
+import type { Permission } from './permissions.js';
+import { SESSION_COOKIE } from './sessions.js';
+import type { Appliance } from '../appliance.js';
+import type { User } from '../users/userStore.js';
+
+export interface Caller {
+  user: User;
+  permissions: ReadonlySet<Permission>;
+  via: 'session' | 'token';
+  csrf: string | null;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function sessionAudience(appliance: Appliance): string {
+  return appliance.license.cabinetId ?? appliance.config.clientId ?? 'unenrolled';
+}
+
+/** Resolves the caller if any; never throws for a missing or bad credential (routes decide). */
+export async function identify(appliance: Appliance, ctx: Context): Promise<Caller | undefined> {
+  const header = ctx.get('authorization');
+  if (header.startsWith('Bearer ')) {
+    const user = appliance.users.userForToken(header.slice(7).trim());
+    if (!user) throw new DomainError('unauthorized', 'the API token is unknown, revoked or belongs to a disabled user');
+    return { user, permissions: appliance.users.permissionsOf(user), via: 'token', csrf: null };
+  }
+  const cookie = ctx.cookies.get(SESSION_COOKIE);
+  if (!cookie) return undefined;
+  const claims = await appliance.sessions.verify(cookie, sessionAudience(appliance), appliance.clock());
+  const user = claims ? appliance.users.byId(claims.sub) : undefined;
+  if (!claims || !user || !user.active || user.sessionEpoch !== claims.epoch) return undefined;
+  return { user, permissions: appliance.users.permissionsOf(user), via: 'session', csrf: claims.csrf };
+}
+
+/** Koa middleware: sets `ctx.state.caller` and enforces CSRF on cookie-authenticated writes. */
+export function authenticate(appliance: Appliance) {
+  return async function authenticateRequest(ctx: Context, next: Next): Promise<void> {
+    const caller = await identify(appliance, ctx);
+    if (caller?.via === 'session' && !SAFE_METHODS.has(ctx.method)) {
+      const sent = ctx.get('x-csrf-token') || (await formCsrf(ctx)) || (typeof ctx.query._csrf === 'string' ? ctx.query._csrf : '');
+      if (!sent || sent !== caller.csrf) throw new DomainError('csrf_failed', 'missing or wrong CSRF token: reload the page and try again');
+    }
+    ctx.state.caller = caller;
+    await next();
+  };
+}
+
+/**
+ * HTML forms post `application/x-www-form-urlencoded` with a `_csrf` field: the body is read here
+ * (bounded) and kept in `ctx.state.form` for the route. Uploads (multipart) put the token in the
+ * query string instead, since their body is streamed to disk by the route.
+ */
+async function formCsrf(ctx: Context): Promise<string> {
+  if (!ctx.is('application/x-www-form-urlencoded')) return '';
+  const text = await getRawBody(ctx.req, { limit: 256 * 1024, encoding: 'utf8' }).catch(() => {
+    throw new DomainError('payload_too_large', 'the form is larger than 256 KiB');
+  });
+  const form = new URLSearchParams(text);
+  ctx.state.form = form;
+  return form.get('_csrf') ?? '';
+}
+
+/** The caller, or 401 when nobody is logged in. */
+export function callerOf(ctx: Context): Caller {
+  const caller = ctx.state.caller as Caller | undefined;
+  if (!caller) throw new DomainError('unauthorized', 'log in first (session cookie or Authorization: Bearer <personal API token>)');
+  return caller;
+}
+
+/** The caller if they hold `permission`; 401 or 403 otherwise. */
+export function requirePermission(ctx: Context, permission: Permission): Caller {
+  const caller = callerOf(ctx);
+  if (!caller.permissions.has(permission)) throw new DomainError('forbidden', `your role (${caller.user.role}) does not allow this (${permission})`);
+  return caller;
+}

@@ -1,0 +1,82 @@
+/**
+ * The CLI's commands, run in the server (through the command socket) when it runs, or in the CLI
+ * process under the DATA_DIR lock otherwise — the same functions either way. Other modules (cases,
+ * audit, backups) add theirs with `registerCommand`.
+ */
+import { z } from 'zod';
+import { DomainError, monthSchema, parseWith } from '@iamanager/protocol';
+import type { CommandRequest } from '@iamanager/protocol/http';
+import type { Appliance } from './appliance.js';
+import { runDoctor } from './doctor.js';
+import { enroll, offlineEnrollmentRequest } from './enrollment/enroll.js';
+import { importLicenseFile } from './enrollment/licenseFile.js';
+import { presentUser } from './presenters/user.js';
+
+export type Command = (appliance: Appliance, args: Record<string, string | boolean>, input: string | undefined) => Promise<unknown>;
+
+const commands = new Map<string, Command>();
+
+export function registerCommand(name: string, command: Command): void {
+  commands.set(name, command);
+}
+
+function arg(args: Record<string, string | boolean>, name: string): string {
+  const v = args[name];
+  if (typeof v !== 'string' || v === '') throw new DomainError('invalid_input', `--${name}: is required`);
+  return v;
+}
+
+registerCommand('enroll', async (appliance, args) => {
+  const code = arg(args, 'code');
+  if (args.offline === true) return { request: await offlineEnrollmentRequest(appliance, code) };
+  const url = typeof args['control-plane'] === 'string' ? args['control-plane'] : undefined;
+  const result = await enroll(appliance, code, url);
+  return { applianceId: result.applianceId, cabinetId: result.cabinetId, license: appliance.license.status() };
+});
+
+registerCommand('license import', async (appliance, _args, input) => {
+  if (!input) throw new DomainError('invalid_input', 'FILE: the license file is empty');
+  const kind = await importLicenseFile(appliance, input);
+  return { imported: kind, license: appliance.license.status() };
+});
+
+registerCommand('license show', (appliance) => Promise.resolve(appliance.license.status()));
+
+registerCommand('user add', async (appliance, args, input) => {
+  const email = arg(args, 'email');
+  const role = arg(args, 'role');
+  const password = (input ?? '').replace(/\r?\n$/, '');
+  const name = typeof args.name === 'string' ? args.name : email.split('@')[0] ?? email;
+  // The IT person may create the first admin from the shell instead of the wizard.
+  const firstAdmin = role === 'admin' && appliance.users.all().length === 0;
+  return { user: presentUser(await appliance.users.createUser({ email, role, name, password }, { firstAdmin })) };
+});
+
+registerCommand('token create', async (appliance, args) => {
+  const user = appliance.users.byEmail(arg(args, 'email'));
+  if (!user || !user.active) throw new DomainError('not_found', `--email: no active user ${String(args.email)}`);
+  const { token, info } = await appliance.users.createToken(user.id, typeof args.label === 'string' ? args.label : 'cli');
+  return { token, id: info.id };
+});
+
+registerCommand('heartbeat', async (appliance) => {
+  if (!appliance.license.enrolled) throw new DomainError('not_enrolled', 'this appliance is not enrolled: run `appliance enroll --code CODE` first');
+  const result = await appliance.heartbeats.beatNow();
+  if (result.error) throw new DomainError('heartbeat_not_delivered', `heartbeat ${result.seq ?? ''} queued, not delivered: ${result.error}`, { ...result });
+  return result;
+});
+
+registerCommand('usage export', async (appliance, args) => {
+  const month = parseWith(monthSchema, arg(args, 'month'), '--month');
+  return { month, jws: await appliance.heartbeats.exportMonth(month) };
+});
+
+registerCommand('doctor', (appliance) => runDoctor(appliance));
+
+const requestArgs = z.record(z.string(), z.union([z.string(), z.boolean()]));
+
+export async function runCommand(appliance: Appliance, request: CommandRequest): Promise<unknown> {
+  const command = commands.get(request.command);
+  if (!command) throw new DomainError('invalid_input', `unknown command "${request.command}"`);
+  return command(appliance, requestArgs.parse(request.args), request.input);
+}

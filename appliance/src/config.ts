@@ -1,0 +1,167 @@
+/**
+ * The appliance's configuration (SPEC "Appliance configuration"), from the environment and a
+ * `.env` beside the app, validated once at start-up: every problem listed with its fix, then a
+ * non-zero exit. Plan, limits, model and features are NOT configuration: they come from the signed
+ * license, and environment values may only lower them (see license/effectiveLimits.ts).
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { AI_MODELS, cabinetIdSchema, isValidSiret } from '@iamanager/protocol';
+import { envBool, envInt, loadConfig, readDotEnv, resolveFileSecrets } from '@iamanager/protocol/config';
+import { writeFileDurable } from '@iamanager/protocol/storage';
+
+export const APPLIANCE_VERSION = '0.1.0';
+const MAX_SOCKET_PATH = 107;
+export const COMMAND_SOCKET = 'appliance.sock';
+
+const optionalText = (max: number) => z.string().trim().max(max, { error: `must be at most ${max} characters` }).optional().transform((v) => (v === '' ? undefined : v));
+
+const envSchema = z
+  .object({
+    CLIENT_ID: z.string().optional().transform((v) => (v === '' ? undefined : v)).pipe(cabinetIdSchema.optional()),
+    INSTANCE_NAME: optionalText(100),
+    CLIENT_NAME: optionalText(200),
+    CLIENT_SIRET: z
+      .string()
+      .optional()
+      .transform((v) => (v === '' || v === undefined ? undefined : v.replace(/\s/g, '')))
+      .refine((v) => v === undefined || isValidSiret(v), { error: 'must be 14 digits with a valid checksum (see your Kbis or avis de situation INSEE)' }),
+    CLIENT_ADDRESS: optionalText(300),
+    CLIENT_PHONE: optionalText(40),
+    CLIENT_EMAIL: z.string().optional().transform((v) => (v === '' ? undefined : v)).pipe(z.email({ error: 'must be an email address, e.g. contact@cabinet.fr' }).optional()),
+    CLIENT_LOGO: optionalText(500),
+    CLIENT_COLOR: z.string().optional().transform((v) => (v === '' || v === undefined ? '#2c3e50' : v)).pipe(z.string().regex(/^#[0-9a-fA-F]{6}$/, { error: 'must be a colour as #rrggbb, e.g. #2c3e50' })),
+    PREDICTION_THRESHOLD: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (v === undefined || v.trim() === '') return 0.87;
+        const n = Number(v);
+        if (!Number.isFinite(n) || n < 0 || n > 1) {
+          ctx.addIssue({ code: 'custom', message: `must be a number between 0 and 1, e.g. 0.87 (got ${JSON.stringify(v)})` });
+          return z.NEVER;
+        }
+        return n;
+      }),
+    DATA_DIR: z.string().min(1).default('./data'),
+    PORT: envInt(0, 65_535, 8080),
+    TLS_PORT: envInt(0, 65_535, 8443),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    CONTROL_PLANE_URL: z.string().optional().transform((v) => (v === '' ? undefined : v)).pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://cp.iamanager.fr' }).optional()),
+    SECRET_KEY: z.string().optional(),
+    // Limits: may only lower what the license grants (checked against it once it is loaded).
+    SUBSCRIPTION_PLAN: optionalText(64),
+    MAX_USERS: envInt(0, 1_000_000, -1),
+    MAX_CASES: envInt(0, 100_000_000, -1),
+    MAX_ANALYSIS_MONTHLY: envInt(0, 100_000_000, -1),
+    AI_MODEL: z.string().optional().transform((v) => (v === '' ? undefined : v)).pipe(z.enum(AI_MODELS, { error: `must be one of ${AI_MODELS.join(', ')}` }).optional()),
+    ADVANCED_FEATURES: z.string().optional().transform((v) => (v === '' ? undefined : v)).pipe(z.enum(['true', 'false'], { error: 'must be true or false' }).optional()),
+    HEARTBEAT_ENABLED: envBool(true),
+    LOGIN_MAX_FAILURES: envInt(1, 1000, 5),
+    LOGIN_LOCK_SECONDS: envInt(1, 86_400, 900),
+    SESSION_HOURS: envInt(1, 720, 12),
+    /** Shifts this process's clock; tests and demos only (license expiry, clock set back). */
+    CLOCK_OFFSET_SECONDS: envInt(-(10 ** 10), 10 ** 10, 0),
+  })
+  .superRefine((env, ctx) => {
+    const socket = path.join(path.resolve(env.DATA_DIR), COMMAND_SOCKET);
+    if (Buffer.byteLength(socket) > MAX_SOCKET_PATH) {
+      ctx.addIssue({ code: 'custom', path: ['DATA_DIR'], message: `is too deep for the command socket (${socket} is over ${MAX_SOCKET_PATH} bytes): use a shorter path` });
+    }
+  });
+
+export interface EnvLimits {
+  plan?: string;
+  maxUsers?: number;
+  maxCases?: number;
+  maxAnalysesMonthly?: number;
+  aiModel?: (typeof AI_MODELS)[number];
+  advancedFeatures?: boolean;
+}
+
+export interface Config {
+  clientId: string | undefined;
+  instanceName: string | undefined;
+  identity: { name?: string; siret?: string; address?: string; phone?: string; email?: string; logo?: string; color: string };
+  predictionThreshold: number;
+  dataDir: string;
+  port: number;
+  tlsPort: number;
+  host: string;
+  controlPlaneUrl: string | undefined;
+  secretKey: string;
+  envLimits: EnvLimits;
+  heartbeatEnabled: boolean;
+  loginMaxFailures: number;
+  loginLockSeconds: number;
+  sessionHours: number;
+  clockOffsetSeconds: number;
+  version: string;
+}
+
+/** The value of the environment as this process sees it: real environment over `.env`. */
+export function environment(appDir: string, env: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
+  return { ...readDotEnv(path.join(appDir, '.env')), ...env };
+}
+
+/**
+ * Validates the configuration. `SECRET_KEY` (signing sessions) is generated into DATA_DIR on first
+ * start when neither it nor SECRET_KEY_FILE is set, so no secret is ever shipped or typed.
+ */
+export async function readConfig(env: Record<string, string | undefined>): Promise<Config> {
+  const secrets = resolveFileSecrets(env, ['SECRET_KEY']);
+  const e = loadConfig(envSchema, secrets.env, secrets.problems);
+  const dataDir = path.resolve(e.DATA_DIR);
+  const secretKey = e.SECRET_KEY ?? (await generatedSecret(dataDir));
+  if (secretKey.length < 32) {
+    const { ConfigError } = await import('@iamanager/protocol/config');
+    throw new ConfigError(['SECRET_KEY: must be at least 32 characters; unset it to have one generated into DATA_DIR']);
+  }
+  const limit = (n: number) => (n < 0 ? undefined : n);
+  return {
+    clientId: e.CLIENT_ID,
+    instanceName: e.INSTANCE_NAME ?? (e.CLIENT_ID ? `${e.CLIENT_ID}-prod` : undefined),
+    identity: { name: e.CLIENT_NAME, siret: e.CLIENT_SIRET, address: e.CLIENT_ADDRESS, phone: e.CLIENT_PHONE, email: e.CLIENT_EMAIL, logo: e.CLIENT_LOGO, color: e.CLIENT_COLOR },
+    predictionThreshold: e.PREDICTION_THRESHOLD,
+    dataDir,
+    port: e.PORT,
+    tlsPort: e.TLS_PORT,
+    host: e.HOST,
+    controlPlaneUrl: e.CONTROL_PLANE_URL,
+    secretKey,
+    envLimits: {
+      plan: e.SUBSCRIPTION_PLAN,
+      maxUsers: limit(e.MAX_USERS),
+      maxCases: limit(e.MAX_CASES),
+      maxAnalysesMonthly: limit(e.MAX_ANALYSIS_MONTHLY),
+      aiModel: e.AI_MODEL,
+      advancedFeatures: e.ADVANCED_FEATURES === undefined ? undefined : e.ADVANCED_FEATURES === 'true',
+    },
+    heartbeatEnabled: e.HEARTBEAT_ENABLED,
+    loginMaxFailures: e.LOGIN_MAX_FAILURES,
+    loginLockSeconds: e.LOGIN_LOCK_SECONDS,
+    sessionHours: e.SESSION_HOURS,
+    clockOffsetSeconds: e.CLOCK_OFFSET_SECONDS,
+    version: APPLIANCE_VERSION,
+  };
+}
+
+async function generatedSecret(dataDir: string): Promise<string> {
+  const file = path.join(dataDir, 'secret-key');
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o750 });
+  const secret = crypto.randomBytes(48).toString('base64url');
+  await writeFileDurable(file, secret, { mode: 0o600, keepBackup: false });
+  return secret;
+}
+
+/** The appliance's clock: real time shifted by CLOCK_OFFSET_SECONDS (zero outside tests). */
+export function clockOf(config: Pick<Config, 'clockOffsetSeconds'>): () => Date {
+  return () => new Date(Date.now() + config.clockOffsetSeconds * 1000);
+}

@@ -1,0 +1,47 @@
+/**
+ * `appliance doctor`: what support needs in one run — configuration warnings, license, storage,
+ * disk, clock, control plane reachability and the heartbeat queue — each with what to do.
+ */
+import path from 'node:path';
+import fs from 'node:fs/promises';
+import { got } from 'got';
+import { writeFileDurable } from '@iamanager/protocol/storage';
+import type { Appliance } from './appliance.js';
+import { probeHost } from './heartbeat/healthProbe.js';
+
+export interface Check {
+  check: string;
+  ok: boolean;
+  detail: string;
+}
+
+export async function runDoctor(appliance: Appliance): Promise<{ ok: boolean; checks: Check[] }> {
+  const checks: Check[] = [];
+  const status = appliance.license.status();
+  checks.push({ check: 'license', ok: status.state === 'valid', detail: status.enrolled ? `${status.state}, plan ${status.plan}, expires ${status.expiresAt}` : 'not enrolled: run `appliance enroll --code CODE` or the setup wizard' });
+  for (const warning of status.warnings) checks.push({ check: 'configuration', ok: false, detail: warning });
+  try {
+    const file = path.join(appliance.config.dataDir, '.doctor');
+    await writeFileDurable(file, 'ok', { keepBackup: false });
+    await fs.rm(file);
+    checks.push({ check: 'storage', ok: true, detail: `${appliance.config.dataDir} is writable` });
+  } catch (err) {
+    checks.push({ check: 'storage', ok: false, detail: `${appliance.config.dataDir}: ${(err as Error).message}` });
+  }
+  const host = await probeHost(appliance.config.dataDir);
+  checks.push({ check: 'disk', ok: host.diskFreeRatio >= 0.15, detail: `${Math.round(host.diskFreeRatio * 100)} % free (${Math.round(host.diskFreeBytes / 2 ** 30)} GiB); keep at least 15 %` });
+  checks.push({ check: 'clock', ok: !status.clockSetBack, detail: status.clockSetBack ? 'the clock is behind a time already seen: fix NTP' : 'consistent' });
+  const url = appliance.config.controlPlaneUrl;
+  if (!url) checks.push({ check: 'control plane', ok: false, detail: 'CONTROL_PLANE_URL is not set (fine for an air-gapped cabinet: export usage monthly)' });
+  else {
+    try {
+      await got(new URL('/healthz', url), { timeout: { request: 5_000 }, retry: { limit: 0 } });
+      checks.push({ check: 'control plane', ok: true, detail: `${url} answers` });
+    } catch (err) {
+      checks.push({ check: 'control plane', ok: false, detail: `${url} does not answer (${(err as { code?: string }).code ?? (err as Error).message}): check the outbound network` });
+    }
+  }
+  const outbox = appliance.outbox.state;
+  checks.push({ check: 'heartbeats', ok: outbox.queue.length === 0 && outbox.lastError === null, detail: `${outbox.queue.length} queued, last acknowledged ${outbox.lastAckAt ?? 'never'}${outbox.lastError ? `, last error: ${outbox.lastError}` : ''}` });
+  return { ok: checks.every((c) => c.ok), checks };
+}

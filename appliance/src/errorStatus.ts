@@ -1,0 +1,22 @@
+/** The appliance's error codes and their HTTP statuses (the one table; common codes are in the kernel). */
+export const APPLIANCE_STATUS: Readonly<Record<string, number>> = {
+  not_enrolled: 409,
+  already_enrolled: 409,
+  setup_required: 503,
+  plan_limit: 403,
+  quota_exceeded: 403,
+  feature_not_in_plan: 403,
+  license_expired: 403,
+  license_not_yet_valid: 403,
+  license_older: 409,
+  wrong_cabinet: 409,
+  no_appliance_key: 409,
+  enrollment_refused: 422,
+  control_plane_unreachable: 502,
+  control_plane_error: 502,
+  malformed: 400,
+  bad_signature: 400,
+  wrong_audience: 400,
+  expired: 400,
+  clock_skew: 400,
+};

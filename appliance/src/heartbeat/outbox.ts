@@ -1,0 +1,103 @@
+/**
+ * The heartbeat outbox: every heartbeat is signed and written here durably BEFORE it is sent, and
+ * leaves only once the control plane has acknowledged it — so none is lost across restarts and
+ * outages, and since the control plane counts each (appliance, seq) once, none is counted twice.
+ * It also keeps what the cabinet's admin may inspect: last sent, last acknowledged, queued, and the
+ * exact payload of the last heartbeat.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import type { HeartbeatPayload } from '@iamanager/protocol';
+import type { Logger } from '@iamanager/protocol/log';
+import { openDocument, type Document } from '@iamanager/protocol/storage';
+
+/** A week of outage at the default 15-minute interval, with room to spare. */
+const MAX_QUEUED = 2000;
+
+const queuedSchema = z.object({ seq: z.number().int(), month: z.string(), jws: z.string(), createdAt: z.string() });
+export type QueuedHeartbeat = z.infer<typeof queuedSchema>;
+
+const outboxSchema = z.object({
+  applianceId: z.string().nullable(),
+  lastSeq: z.number().int().min(0),
+  queue: z.array(queuedSchema),
+  lastSentAt: z.string().nullable(),
+  lastAckAt: z.string().nullable(),
+  lastAckSeq: z.number().int().min(0),
+  lastError: z.string().nullable(),
+  lastPayload: z.unknown().nullable(),
+  latestVersion: z.string().nullable(),
+  latestVersionNotes: z.string().nullable(),
+});
+export type OutboxState = z.infer<typeof outboxSchema>;
+
+const EMPTY: OutboxState = { applianceId: null, lastSeq: 0, queue: [], lastSentAt: null, lastAckAt: null, lastAckSeq: 0, lastError: null, lastPayload: null, latestVersion: null, latestVersionNotes: null };
+
+export class HeartbeatOutbox {
+  private constructor(
+    readonly doc: Document<OutboxState>,
+    private readonly log: Logger,
+  ) {}
+
+  static async open(dataDir: string, log: Logger): Promise<HeartbeatOutbox> {
+    return new HeartbeatOutbox(await openDocument<OutboxState>(path.join(dataDir, 'heartbeat-outbox.json'), EMPTY, { schema: outboxSchema, log }), log);
+  }
+
+  get state(): Readonly<OutboxState> {
+    return this.doc.data;
+  }
+
+  nextSeq(): number {
+    return this.doc.data.lastSeq + 1;
+  }
+
+  /** Queues a signed heartbeat durably. Over the cap, older heartbeats of a month that has a newer one go first (counters are cumulative, so the newest carries them). */
+  async enqueue(payload: HeartbeatPayload, jws: string, now: Date): Promise<QueuedHeartbeat> {
+    const d = this.doc.data;
+    const item = { seq: payload.seq, month: payload.month, jws, createdAt: now.toISOString() };
+    d.lastSeq = payload.seq;
+    d.queue.push(item);
+    d.lastPayload = payload;
+    while (d.queue.length > MAX_QUEUED) {
+      const superseded = d.queue.findIndex((q, i) => d.queue.slice(i + 1).some((later) => later.month === q.month));
+      d.queue.splice(superseded >= 0 ? superseded : 0, 1);
+    }
+    await this.doc.write();
+    return item;
+  }
+
+  /** An exported heartbeat takes a sequence number but is carried by hand, not queued. */
+  async recordExport(payload: HeartbeatPayload): Promise<void> {
+    this.doc.data.lastSeq = payload.seq;
+    this.doc.data.lastPayload = payload;
+    await this.doc.write();
+  }
+
+  peek(): QueuedHeartbeat | undefined {
+    return this.doc.data.queue[0];
+  }
+
+  async acknowledge(seq: number, now: Date, reply: { latestVersion?: string; latestVersionNotes?: string }): Promise<void> {
+    const d = this.doc.data;
+    d.queue = d.queue.filter((q) => q.seq !== seq);
+    d.lastAckAt = now.toISOString();
+    d.lastAckSeq = Math.max(d.lastAckSeq, seq);
+    d.lastError = null;
+    if (reply.latestVersion) d.latestVersion = reply.latestVersion;
+    if (reply.latestVersionNotes !== undefined) d.latestVersionNotes = reply.latestVersionNotes;
+    await this.doc.write();
+  }
+
+  async recordAttempt(now: Date, error: string | null): Promise<void> {
+    this.doc.data.lastSentAt = now.toISOString();
+    if (error !== null) this.doc.data.lastError = error;
+    await this.doc.write();
+  }
+
+  /** A new enrollment is a new appliance id: its sequence starts again, and heartbeats signed with the old key can never be delivered. */
+  async reset(applianceId: string): Promise<void> {
+    if (this.doc.data.queue.length > 0) this.log.warn({ dropped: this.doc.data.queue.length }, 'heartbeat: new enrollment, dropping heartbeats signed with the previous key');
+    this.doc.data = { ...EMPTY, applianceId };
+    await this.doc.write();
+  }
+}

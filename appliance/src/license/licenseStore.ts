@@ -1,0 +1,219 @@
+/**
+ * The appliance's license: stored as received (the vendor's JWS and keys), verified offline at
+ * start-up and on every change. Plan, limits, model and features come from here only.
+ *
+ * After expiry the grace period starts: everything works and a warning is shown. After grace,
+ * creating users, cases and analyses is refused with a message saying what to do, while reading,
+ * editing and exporting existing data always works — a limit never locks a lawyer out of a file.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import {
+  DomainError,
+  ProtocolError,
+  jwksSchema,
+  licenseState,
+  verifyLicense,
+  type Jwks,
+  type LicenseClaims,
+  type LicenseState,
+} from '@iamanager/protocol';
+import type { Logger } from '@iamanager/protocol/log';
+import { openDocument, type Document } from '@iamanager/protocol/storage';
+import type { EnvLimits } from '../config.js';
+import type { ClockGuard } from './clockGuard.js';
+import { effectiveLimits, type EffectiveLimits } from './effectiveLimits.js';
+
+const DAY_MS = 86_400_000;
+
+const licenseFileSchema = z.object({
+  applianceId: z.string().nullable(),
+  cabinetId: z.string().nullable(),
+  issuer: z.string().nullable(),
+  license: z.string().nullable(),
+  vendorKeys: jwksSchema.nullable(),
+  heartbeatIntervalSeconds: z.number().int().positive(),
+  installedAt: z.string().nullable(),
+});
+type LicenseFile = z.infer<typeof licenseFileSchema>;
+
+const EMPTY: LicenseFile = { applianceId: null, cabinetId: null, issuer: null, license: null, vendorKeys: null, heartbeatIntervalSeconds: 900, installedAt: null };
+
+export interface LicenseStatus {
+  enrolled: boolean;
+  state: LicenseState | 'unenrolled';
+  applianceId: string | null;
+  cabinetId: string | null;
+  plan: string | null;
+  limits: EffectiveLimits | null;
+  expiresAt: string | null;
+  graceEndsAt: string | null;
+  clockSetBack: boolean;
+  warnings: string[];
+}
+
+export type Creatable = 'user' | 'case' | 'analysis';
+
+export class LicenseStore {
+  private claims: LicenseClaims | undefined;
+  private limitWarnings: string[] = [];
+
+  private constructor(
+    private readonly doc: Document<LicenseFile>,
+    private readonly envLimits: EnvLimits,
+    private readonly clock: ClockGuard,
+    private readonly log: Logger,
+  ) {}
+
+  static async open(dataDir: string, envLimits: EnvLimits, clock: ClockGuard, log: Logger): Promise<LicenseStore> {
+    const doc = await openDocument<LicenseFile>(path.join(dataDir, 'license.json'), EMPTY, { schema: licenseFileSchema, log, mode: 0o640 });
+    const store = new LicenseStore(doc, envLimits, clock, log);
+    if (doc.data.license) {
+      try {
+        await store.verifyStored();
+      } catch (err) {
+        // A stored license that no longer verifies (edited file, foreign key) grants nothing, but
+        // the appliance still starts: reading and exporting existing data must keep working.
+        log.error({ code: (err as DomainError).code, message: (err as Error).message }, 'license: the stored license does not verify');
+      }
+    }
+    return store;
+  }
+
+  private async verifyStored(): Promise<void> {
+    const d = this.doc.data;
+    if (!d.license || !d.vendorKeys || !d.applianceId || !d.issuer) throw new ProtocolError('malformed', 'license.json is incomplete');
+    const { claims } = await verifyLicense(d.license, { keys: d.vendorKeys, issuer: d.issuer, audience: d.applianceId, now: this.clock.now(), allowExpired: true });
+    this.accept(claims);
+  }
+
+  private accept(claims: LicenseClaims): void {
+    this.claims = claims;
+    const { warnings } = effectiveLimits(claims, this.envLimits);
+    this.limitWarnings = warnings;
+    for (const w of warnings) this.log.warn({ warning: w }, 'license: environment value ignored');
+  }
+
+  get enrolled(): boolean {
+    return this.doc.data.applianceId !== null && this.claims !== undefined;
+  }
+
+  get applianceId(): string | null {
+    return this.doc.data.applianceId;
+  }
+
+  get cabinetId(): string | null {
+    return this.doc.data.cabinetId;
+  }
+
+  get heartbeatIntervalSeconds(): number {
+    return this.doc.data.heartbeatIntervalSeconds;
+  }
+
+  get licenseJws(): string | null {
+    return this.doc.data.license;
+  }
+
+  get licenseId(): string | null {
+    return this.claims?.jti ?? null;
+  }
+
+  /** The limits in force, or undefined before enrollment. */
+  limits(): EffectiveLimits | undefined {
+    return this.claims ? effectiveLimits(this.claims, this.envLimits).limits : undefined;
+  }
+
+  state(): LicenseState | 'unenrolled' {
+    if (!this.claims) return 'unenrolled';
+    return licenseState(this.claims, this.clock.now(), 120);
+  }
+
+  status(): LicenseStatus {
+    const c = this.claims;
+    const warnings = [...this.limitWarnings];
+    const state = this.state();
+    if (this.clock.setBack) warnings.push(`the system clock is behind a time this appliance already saw (${this.clock.latestSeenAt()}): set it right (NTP); licenses are judged by the later time`);
+    if (state === 'grace' && c) warnings.push(`the license expired on ${iso(c.exp)}; the grace period ends on ${iso(c.exp + c.graceDays * 86_400)}: the appliance must reach the control plane (or import a new license) before then`);
+    if (state === 'expired') warnings.push('the license and its grace period have expired: creating users, cases and analyses is refused until a new license arrives; reading, editing and exporting still work');
+    return {
+      enrolled: this.enrolled,
+      state,
+      applianceId: this.doc.data.applianceId,
+      cabinetId: this.doc.data.cabinetId,
+      plan: c?.plan ?? null,
+      limits: this.limits() ?? null,
+      expiresAt: c ? iso(c.exp) : null,
+      graceEndsAt: c ? iso(c.exp + c.graceDays * 86_400) : null,
+      clockSetBack: this.clock.setBack,
+      warnings,
+    };
+  }
+
+  /** Throws unless the license allows creating one more `what` (limits are checked by the caller). */
+  assertCanCreate(what: Creatable): EffectiveLimits {
+    const state = this.state();
+    const limits = this.limits();
+    if (state === 'unenrolled' || !limits) throw new DomainError('not_enrolled', 'this appliance is not enrolled yet: finish the setup (enrollment code or license file) first');
+    if (state === 'expired') {
+      throw new DomainError('license_expired', `cannot create a new ${what}: the license and its grace period have expired. Existing files stay readable, editable and exportable. Let the appliance reach the control plane, or import a new license file (appliance license import FILE)`);
+    }
+    if (state === 'not_yet_valid') throw new DomainError('license_not_yet_valid', 'the license is not valid yet: check the appliance clock');
+    return limits;
+  }
+
+  /**
+   * Installs a license after verifying it: enrollment (with the vendor keys and identity that
+   * came with it), a newer license from a heartbeat answer, or an imported file.
+   */
+  async install(input: { license: string; vendorKeys?: Jwks; applianceId?: string; cabinetId?: string; heartbeatIntervalSeconds?: number; reset?: boolean }): Promise<LicenseClaims> {
+    const d = this.doc.data;
+    const reset = input.reset === true;
+    const applianceId = input.applianceId ?? d.applianceId;
+    const vendorKeys = input.vendorKeys ?? d.vendorKeys;
+    if (!applianceId || !vendorKeys) throw new DomainError('not_enrolled', 'this license file holds a license only: import the full enrollment file first (it carries the appliance id and the vendor keys)');
+    // The issuer is learnt from the first license (received over the enrollment channel) and pinned.
+    const issuer = reset || !d.issuer ? unverifiedIssuer(input.license) : d.issuer;
+    const { claims, state } = await verifyLicense(input.license, { keys: vendorKeys, issuer, audience: applianceId, now: this.clock.now() });
+    if (input.cabinetId && claims.sub !== input.cabinetId) throw new ProtocolError('wrong_audience', `the license is for cabinet "${claims.sub}", not "${input.cabinetId}"`);
+    if (!reset && this.claims && claims.iat < this.claims.iat) throw new DomainError('license_older', 'this license is older than the one installed: nothing changed');
+    this.doc.data = {
+      applianceId,
+      cabinetId: claims.sub,
+      issuer,
+      license: input.license,
+      vendorKeys,
+      heartbeatIntervalSeconds: input.heartbeatIntervalSeconds ?? d.heartbeatIntervalSeconds,
+      installedAt: this.clock.now().toISOString(),
+    };
+    await this.doc.write();
+    this.accept(claims);
+    this.log.info({ plan: claims.plan, licenseId: claims.jti, expiresAt: iso(claims.exp), state }, 'license: installed');
+    return claims;
+  }
+
+  async setHeartbeatInterval(seconds: number): Promise<void> {
+    if (seconds === this.doc.data.heartbeatIntervalSeconds) return;
+    this.doc.data.heartbeatIntervalSeconds = seconds;
+    await this.doc.write();
+  }
+
+  /** Days until the license expires (negative once expired), for the heartbeat and the UI. */
+  daysLeft(): number | null {
+    return this.claims ? Math.floor((this.claims.exp * 1000 - this.clock.now().getTime()) / DAY_MS) : null;
+  }
+}
+
+function iso(seconds: number): string {
+  return new Date(seconds * 1000).toISOString();
+}
+
+/** The `iss` claim before verification (verification then pins it). */
+function unverifiedIssuer(jws: string): string {
+  try {
+    const payload = JSON.parse(Buffer.from(jws.split('.')[1] ?? '', 'base64url').toString('utf8')) as { iss?: unknown };
+    if (typeof payload.iss === 'string' && payload.iss.length > 0) return payload.iss;
+  } catch {
+    // fall through
+  }
+  throw new ProtocolError('malformed', 'the license is not a compact JWS');
+}

@@ -1,0 +1,140 @@
+#!/usr/bin/env node
+/**
+ * `appliance` — the cabinet's command line (SPEC "Command line"). `serve` runs the app; every other
+ * command goes through the running server's command socket, or opens DATA_DIR itself under its
+ * lock when no server runs. `--json` prints machine-readable output; exit 0 on success, non-zero
+ * with a one-line reason otherwise.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DomainError } from '@iamanager/protocol';
+import { ConfigError } from '@iamanager/protocol/config';
+import { createLogger } from '@iamanager/protocol/log';
+import { acquireDirLock, writeFileDurable } from '@iamanager/protocol/storage';
+import { sendCommand, type CommandRequest } from '@iamanager/protocol/http';
+import { openAppliance } from './appliance.js';
+import { runCommand } from './commands.js';
+import { COMMAND_SOCKET, environment, readConfig, type Config } from './config.js';
+import { openModules } from './modules.js';
+import { serve } from './server.js';
+
+const APP_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+
+const USAGE = `usage: appliance <command> [options] [--json]
+  serve                                   run the cabinet's app
+  enroll --code CODE [--control-plane URL] [--offline --out FILE]
+  license import FILE | license show
+  user add --email E --role ROLE [--name N]   (password from stdin)
+  token create --email E [--label L]
+  usage export --month YYYY-MM --out FILE
+  heartbeat                               send a heartbeat now
+  doctor                                  check configuration, license, storage, disk, control plane
+  audit verify                            check the audit log's hash chain
+  backup create|list|verify|restore`;
+
+const TWO_WORD = new Set(['license', 'user', 'token', 'usage', 'audit', 'backup']);
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) return '';
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function runLocally(config: Config, request: CommandRequest): Promise<unknown> {
+  const remote = await sendCommand(path.join(config.dataDir, COMMAND_SOCKET), request);
+  if (remote) return remote.result;
+  const log = createLogger('appliance-cli', process.env.LOG_LEVEL ?? 'warn');
+  const lock = await acquireDirLock(config.dataDir, `appliance ${request.command}`);
+  try {
+    const appliance = await openAppliance(config, log);
+    const modules = await openModules(appliance);
+    try {
+      return await runCommand(appliance, request);
+    } finally {
+      await modules.close();
+      await appliance.close();
+    }
+  } finally {
+    await lock.release();
+  }
+}
+
+function print(result: unknown, json: boolean): void {
+  if (json) {
+    console.log(JSON.stringify(result, null, 2));
+    return;
+  }
+  if (result && typeof result === 'object' && 'checks' in result) {
+    for (const c of (result as { checks: Array<{ check: string; ok: boolean; detail: string }> }).checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'}  ${c.check}: ${c.detail}`);
+    return;
+  }
+  console.log(typeof result === 'string' ? result : JSON.stringify(result, null, 2));
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      json: { type: 'boolean' },
+      code: { type: 'string' },
+      'control-plane': { type: 'string' },
+      offline: { type: 'boolean' },
+      out: { type: 'string' },
+      email: { type: 'string' },
+      role: { type: 'string' },
+      name: { type: 'string' },
+      label: { type: 'string' },
+      month: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const json = values.json === true;
+  const [first, second, ...rest] = positionals;
+  if (!first || values.help) {
+    console.log(USAGE);
+    return first ? 0 : 2;
+  }
+  const config = await readConfig(environment(APP_DIR));
+  if (first === 'serve') {
+    await serve(config, createLogger('appliance'));
+    return -1; // keeps running
+  }
+  const command = TWO_WORD.has(first) && second ? `${first} ${second}` : first;
+  const extra = TWO_WORD.has(first) && second ? rest : [second, ...rest].filter((x): x is string => x !== undefined);
+  const args: Record<string, string | boolean> = {};
+  for (const [k, v] of Object.entries(values)) if (k !== 'json' && v !== undefined) args[k] = v;
+  if (extra[0]) args.file = extra[0];
+
+  let input: string | undefined;
+  if (command === 'license import') {
+    if (!extra[0]) throw new DomainError('invalid_input', 'FILE: give the license file: appliance license import FILE');
+    input = fs.readFileSync(extra[0], 'utf8');
+  } else if (command === 'user add') input = await readStdin();
+
+  const result = await runLocally(config, { command, args, ...(input !== undefined ? { input } : {}) });
+  if ((command === 'usage export' || (command === 'enroll' && values.offline)) && values.out) {
+    const r = result as { jws?: string; request?: unknown };
+    await writeFileDurable(path.resolve(values.out), r.jws ?? `${JSON.stringify(r.request, null, 2)}\n`, { keepBackup: false });
+    print(json ? { ...r, out: path.resolve(values.out) } : `written to ${path.resolve(values.out)}`, json);
+    return 0;
+  }
+  print(result, json);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof ConfigError) console.error(err.message);
+    else if (err instanceof DomainError) console.error(`appliance: ${err.message}`);
+    else if ((err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) console.error(`appliance: ${(err as Error).message}\n${USAGE}`);
+    else console.error(`appliance: ${(err as Error).message}`);
+    process.exitCode = err instanceof ConfigError ? 2 : 1;
+  },
+);

@@ -1,0 +1,23 @@
+/**
+ * The feature modules mounted on the core (cases, documents, audit, analyses, web pages, TLS,
+ * backups): each opens its storage here and contributes routers, setup facts and a close step.
+ * One list, so `serve` and the CLI open exactly the same appliance.
+ */
+import type { Appliance } from './appliance.js';
+import type { AppOptions } from './app.js';
+
+export interface OpenedModules {
+  app: AppOptions;
+  close(): Promise<void>;
+}
+
+export async function openModules(_appliance: Appliance): Promise<OpenedModules> {
+  const closers: Array<() => Promise<void>> = [];
+  const app: AppOptions = { routers: [] };
+  return {
+    app,
+    close: async () => {
+      for (const close of closers.reverse()) await close();
+    },
+  };
+}

@@ -1,0 +1,14 @@
+/** The fields of a user that leave the server: never the password hash or token hashes. */
+import type { User } from '../users/userStore.js';
+
+export function presentUser(user: User) {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    active: user.active,
+    createdAt: user.createdAt,
+    tokens: user.tokens.map((t) => ({ id: t.id, label: t.label, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt })),
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * Login, logout, who am I, password change. Failed logins are limited per account and address;
+ * the session cookie is HttpOnly, SameSite=Strict, and Secure when served over HTTPS.
+ */
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import { DomainError } from '@iamanager/protocol';
+import { parseBody } from '@iamanager/protocol/http';
+import type { Appliance } from '../appliance.js';
+import { callerOf, sessionAudience } from '../auth/authenticate.js';
+import { SESSION_COOKIE } from '../auth/sessions.js';
+import { presentUser } from '../presenters/user.js';
+
+const loginSchema = z.strictObject({
+  email: z.string().trim().min(1, { error: 'is required' }).max(254),
+  password: z.string().min(1, { error: 'is required' }).max(200),
+});
+const passwordChangeSchema = z.strictObject({ currentPassword: z.string().max(200), newPassword: z.string().max(200) });
+
+/** Starts a session for `userId` (login, and the setup wizard right after creating the first admin). */
+export async function startSession(appliance: Appliance, ctx: Context, userId: string, epoch: number): Promise<string> {
+  const { jwt, csrf } = await appliance.sessions.issue(userId, epoch, sessionAudience(appliance), appliance.clock(), appliance.config.sessionHours);
+  ctx.cookies.set(SESSION_COOKIE, jwt, { httpOnly: true, sameSite: 'strict', secure: ctx.secure, path: '/', maxAge: appliance.config.sessionHours * 3_600_000, overwrite: true });
+  return csrf;
+}
+
+export function authRoutes(appliance: Appliance): Router {
+  const router = new Router({ prefix: '/api/auth' });
+
+  router.post('/login', async (ctx) => {
+    const { email, password } = await parseBody(ctx, loginSchema, { limit: 8 * 1024 });
+    const account = email.toLowerCase();
+    await appliance.loginLimiter.assertAllowed(account, ctx.ip);
+    const user = await appliance.users.checkPassword(account, password);
+    if (!user) {
+      await appliance.loginLimiter.recordFailure(account, ctx.ip);
+      throw new DomainError('unauthorized', 'wrong email or password');
+    }
+    await appliance.loginLimiter.recordSuccess(account);
+    const csrfToken = await startSession(appliance, ctx, user.id, user.sessionEpoch);
+    ctx.body = { user: presentUser(user), permissions: [...appliance.users.permissionsOf(user)], csrfToken };
+  });
+
+  router.post('/logout', (ctx) => {
+    ctx.cookies.set(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'strict', secure: ctx.secure, path: '/', maxAge: 0 });
+    ctx.body = { ok: true };
+  });
+
+  router.get('/me', (ctx) => {
+    const caller = callerOf(ctx);
+    ctx.body = { user: presentUser(caller.user), permissions: [...caller.permissions], csrfToken: caller.csrf };
+  });
+
+  router.post('/password', async (ctx) => {
+    const caller = callerOf(ctx);
+    const body = await parseBody(ctx, passwordChangeSchema);
+    await appliance.users.changePassword(caller.user.id, body.currentPassword, body.newPassword);
+    // Other sessions end (epoch bumped); this one continues with a fresh cookie.
+    const user = appliance.users.get(caller.user.id);
+    const csrfToken = caller.via === 'session' ? await startSession(appliance, ctx, user.id, user.sessionEpoch) : null;
+    ctx.body = { ok: true, csrfToken };
+  });
+
+  return router;
+}

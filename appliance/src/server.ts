@@ -1,0 +1,70 @@
+/**
+ * `appliance serve`: takes the DATA_DIR lock, opens the appliance, listens on PORT and on the
+ * command socket, starts the heartbeat agent; on SIGTERM stops accepting, lets requests finish,
+ * stops the agent, flushes storage last and releases the lock.
+ */
+import path from 'node:path';
+import { acquireDirLock } from '@iamanager/protocol/storage';
+import { listen, listenCommandSocket } from '@iamanager/protocol/http';
+import type { Logger } from '@iamanager/protocol/log';
+import { openAppliance, type Appliance } from './appliance.js';
+import { createApp } from './app.js';
+import { runCommand } from './commands.js';
+import { COMMAND_SOCKET, type Config } from './config.js';
+import { APPLIANCE_STATUS } from './errorStatus.js';
+import { openModules } from './modules.js';
+
+export interface RunningAppliance {
+  port: number;
+  appliance: Appliance;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config, log: Logger): Promise<RunningAppliance> {
+  const lock = await acquireDirLock(config.dataDir, 'appliance serve');
+  let appliance: Appliance;
+  let modules: Awaited<ReturnType<typeof openModules>>;
+  try {
+    appliance = await openAppliance(config, log);
+    modules = await openModules(appliance);
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
+  const server = await listen(createApp(appliance, modules.app), config.port, config.host);
+  const socket = await listenCommandSocket(path.join(config.dataDir, COMMAND_SOCKET), (request) => runCommand(appliance, request), { log, statusByCode: APPLIANCE_STATUS });
+  if (config.heartbeatEnabled) appliance.heartbeats.start();
+  for (const warning of appliance.license.status().warnings) log.warn({ warning }, 'license');
+  // Always printed, whatever LOG_LEVEL: scripts and tests read the bound port from this line.
+  log.child({}, { level: 'info' }).info({ port: server.port, host: config.host, dataDir: config.dataDir, enrolled: appliance.license.enrolled }, 'listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    port: server.port,
+    appliance,
+    close: () =>
+      (closing ??= (async () => {
+        await Promise.all([server.close(), socket.close()]);
+        await modules.close();
+        await appliance.close();
+        await lock.release();
+        log.info('stopped');
+      })()),
+  };
+}
+
+export async function serve(config: Config, log: Logger): Promise<void> {
+  const running = await startServer(config, log);
+  const stop = (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    running.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
