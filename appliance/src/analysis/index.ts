@@ -5,4 +5,3 @@ export { RULES_VERSION, TO_VERIFY } from './rules.js';
 export { caseFactsSchema, type CaseFacts } from './facts.js';
 export { PROCEDURE_CODES, type ProcedureCode } from './procedures.js';
 export type { PastCase } from './calibration.js';
-export { decideAnalysisRun, type AnalysisQuota, type QuotaDecision } from './quota.js';
