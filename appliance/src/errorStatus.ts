@@ -7,6 +7,7 @@ export const APPLIANCE_STATUS: Readonly<Record<string, number>> = {
   quota_exceeded: 403,
   feature_not_in_plan: 403,
   license_expired: 403,
+  license_invalid: 403,
   license_not_yet_valid: 403,
   license_older: 409,
   wrong_cabinet: 409,

@@ -23,11 +23,12 @@ export interface AppOptions {
 }
 
 export function createApp(cp: ControlPlane, metrics: ControlPlaneMetrics, options: AppOptions = {}): Koa {
-  const app = new Koa();
+  const app = new Koa({ proxy: cp.config.trustProxy });
   app.use(errorMiddleware(CONTROL_PLANE_STATUS, cp.log));
   app.use(requestContext(cp.log));
 
-  for (const router of [systemRoutes(cp, metrics), enrollRoutes(cp, metrics), heartbeatRoutes(cp, metrics)]) {
+  // Heartbeats first: the hot path should not walk the other routers' tables.
+  for (const router of [heartbeatRoutes(cp, metrics), enrollRoutes(cp, metrics), systemRoutes(cp, metrics)]) {
     app.use(router.routes());
     app.use(router.allowedMethods({ throw: true }));
   }

@@ -30,6 +30,7 @@ const envSchema = z
   .object({
     PORT: int('PORT', 0, 65_535, 4000),
     HOST: z.string().min(1).default('0.0.0.0'),
+    TRUST_PROXY: z.enum(['true', 'false'], { error: 'must be true (behind a reverse proxy that sets X-Forwarded-For) or false' }).default('false'),
     DATA_DIR: z.string().min(1).default('./data/control-plane'),
     CONTROL_PLANE_ISSUER: z
       .string()
@@ -71,6 +72,8 @@ const envSchema = z
 export interface Config {
   port: number;
   host: string;
+  /** Behind a TLS reverse proxy: take the client address from X-Forwarded-For (enrollment rate limit). */
+  trustProxy: boolean;
   dataDir: string;
   issuer: string;
   publicUrl: string;
@@ -96,6 +99,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   return {
     port: parsed.PORT,
     host: parsed.HOST,
+    trustProxy: parsed.TRUST_PROXY === 'true',
     dataDir: path.resolve(parsed.DATA_DIR),
     issuer: parsed.CONTROL_PLANE_ISSUER,
     publicUrl: (parsed.PUBLIC_URL ?? `http://localhost:${parsed.PORT}`).replace(/\/+$/, ''),

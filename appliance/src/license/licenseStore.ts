@@ -41,7 +41,7 @@ const EMPTY: LicenseFile = { applianceId: null, cabinetId: null, issuer: null, l
 
 export interface LicenseStatus {
   enrolled: boolean;
-  state: LicenseState | 'unenrolled';
+  state: LicenseState | 'unenrolled' | 'invalid';
   applianceId: string | null;
   cabinetId: string | null;
   plan: string | null;
@@ -57,6 +57,8 @@ export type Creatable = 'user' | 'case' | 'analysis';
 export class LicenseStore {
   private claims: LicenseClaims | undefined;
   private limitWarnings: string[] = [];
+  /** Why the stored license does not verify (edited file, foreign key), if it does not. */
+  private invalidReason: string | undefined;
 
   private constructor(
     private readonly doc: Document<LicenseFile>,
@@ -74,6 +76,7 @@ export class LicenseStore {
       } catch (err) {
         // A stored license that no longer verifies (edited file, foreign key) grants nothing, but
         // the appliance still starts: reading and exporting existing data must keep working.
+        store.invalidReason = (err as Error).message;
         log.error({ code: (err as DomainError).code, message: (err as Error).message }, 'license: the stored license does not verify');
       }
     }
@@ -89,6 +92,7 @@ export class LicenseStore {
 
   private accept(claims: LicenseClaims): void {
     this.claims = claims;
+    this.invalidReason = undefined;
     const { warnings } = effectiveLimits(claims, this.envLimits);
     this.limitWarnings = warnings;
     for (const w of warnings) this.log.warn({ warning: w }, 'license: environment value ignored');
@@ -96,6 +100,11 @@ export class LicenseStore {
 
   get enrolled(): boolean {
     return this.doc.data.applianceId !== null && this.claims !== undefined;
+  }
+
+  /** A license was installed once (even if it no longer verifies): the appliance was set up. */
+  get everInstalled(): boolean {
+    return this.doc.data.applianceId !== null && this.doc.data.license !== null;
   }
 
   get applianceId(): string | null {
@@ -123,8 +132,8 @@ export class LicenseStore {
     return this.claims ? effectiveLimits(this.claims, this.envLimits).limits : undefined;
   }
 
-  state(): LicenseState | 'unenrolled' {
-    if (!this.claims) return 'unenrolled';
+  state(): LicenseState | 'unenrolled' | 'invalid' {
+    if (!this.claims) return this.invalidReason ? 'invalid' : 'unenrolled';
     return licenseState(this.claims, this.clock.now(), 120);
   }
 
@@ -134,6 +143,7 @@ export class LicenseStore {
     const state = this.state();
     if (this.clock.setBack) warnings.push(`the system clock is behind a time this appliance already saw (${this.clock.latestSeenAt()}): set it right (NTP); licenses are judged by the later time`);
     if (state === 'grace' && c) warnings.push(`the license expired on ${iso(c.exp)}; the grace period ends on ${iso(c.exp + c.graceDays * 86_400)}: the appliance must reach the control plane (or import a new license) before then`);
+    if (state === 'invalid') warnings.push(`the installed license does not verify (${this.invalidReason}): creating users, cases and analyses is refused; import the license file again or let the appliance reach the control plane`);
     if (state === 'expired') warnings.push('the license and its grace period have expired: creating users, cases and analyses is refused until a new license arrives; reading, editing and exporting still work');
     return {
       enrolled: this.enrolled,
@@ -153,6 +163,7 @@ export class LicenseStore {
   assertCanCreate(what: Creatable): EffectiveLimits {
     const state = this.state();
     const limits = this.limits();
+    if (state === 'invalid') throw new DomainError('license_invalid', `cannot create a new ${what}: the installed license does not verify (edited or damaged file). Existing files stay readable, editable and exportable. Import the license file again, or let the appliance reach the control plane`);
     if (state === 'unenrolled' || !limits) throw new DomainError('not_enrolled', 'this appliance is not enrolled yet: finish the setup (enrollment code or license file) first');
     if (state === 'expired') {
       throw new DomainError('license_expired', `cannot create a new ${what}: the license and its grace period have expired. Existing files stay readable, editable and exportable. Let the appliance reach the control plane, or import a new license file (appliance license import FILE)`);

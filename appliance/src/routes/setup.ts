@@ -13,8 +13,12 @@ import { importLicenseFile } from '../enrollment/licenseFile.js';
 import { TELEMETRY_FIELDS, TELEMETRY_RETENTION } from '../heartbeat/telemetryFields.js';
 import { presentUser } from '../presenters/user.js';
 
+/**
+ * Setup is done once a license was installed and an admin exists. A license that later stops
+ * verifying does not bring the fence back: lawyers keep reading and exporting their files.
+ */
 export function isSetupDone(appliance: Appliance): boolean {
-  return appliance.license.enrolled && appliance.users.all().some((u) => u.role === 'admin' && u.active);
+  return appliance.license.everInstalled && appliance.users.all().some((u) => u.role === 'admin' && u.active);
 }
 
 const enrollSchema = z.strictObject({

@@ -7,32 +7,41 @@
  * sequence is above the appliance's, so nothing is counted twice.
  */
 import path from 'node:path';
-import { ProtocolError, verifyHeartbeat, type HeartbeatHealth, type HeartbeatPayload, type HeartbeatUsage } from '@iamanager/protocol';
+import { ProtocolError, heartbeatPayloadSchema, verifyHeartbeat, type HeartbeatPayload } from '@iamanager/protocol';
 import { Journal } from '@iamanager/protocol/storage';
 import type { Logger } from '@iamanager/protocol/log';
 import type { ApplianceRecord } from '../storage/records.js';
 import type { ApplianceRegistry } from './appliances.js';
 
-/** One accepted heartbeat, as journaled (short keys: the journal is the hot write path). */
+/**
+ * One accepted heartbeat, as journaled: the signed JWS itself (the counters and health are in its
+ * payload, so the journal line costs one copy of them), with the appliance and the receipt time.
+ */
 interface HeartbeatRecord {
   a: string;
-  seq: number;
-  month: string;
-  usage: HeartbeatUsage;
-  health: HeartbeatHealth;
-  jws: string;
   at: string;
+  jws: string;
 }
 
 /** A checkpoint also runs after this many records, to bound the replay after a crash. */
 const CHECKPOINT_EVERY_RECORDS = 20_000;
 
-function apply(record: ApplianceRecord, hb: HeartbeatRecord): void {
-  record.lastSeq = hb.seq;
+function apply(record: ApplianceRecord, payload: HeartbeatPayload, hb: HeartbeatRecord): void {
+  record.lastSeq = payload.seq;
   record.lastHeartbeatAt = hb.at;
-  record.health = hb.health;
-  const month = record.months[hb.month];
-  if (!month || month.seq < hb.seq) record.months[hb.month] = { seq: hb.seq, usage: hb.usage, receivedAt: hb.at, jws: hb.jws };
+  record.health = payload.health;
+  const month = record.months[payload.month];
+  if (!month || month.seq < payload.seq) record.months[payload.month] = { seq: payload.seq, usage: payload.usage, receivedAt: hb.at, jws: hb.jws };
+}
+
+/** The payload of a journaled heartbeat (verified before it was journaled), or undefined if damaged. */
+function journaledPayload(hb: HeartbeatRecord): HeartbeatPayload | undefined {
+  try {
+    const parsed = heartbeatPayloadSchema.safeParse(JSON.parse(Buffer.from(hb.jws.split('.')[1] ?? '', 'base64url').toString('utf8')));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface IngestOptions {
@@ -60,8 +69,12 @@ export class HeartbeatIngest {
     let replayed = 0;
     for (const hb of records) {
       const record = appliances.find(hb.a);
-      if (!record || hb.seq <= record.lastSeq) continue;
-      apply(record, hb);
+      const payload = record && journaledPayload(hb);
+      if (!record || !payload || payload.seq <= record.lastSeq) {
+        if (record && !payload) log.error({ applianceId: hb.a }, 'heartbeat journal: skipped a record whose payload does not parse');
+        continue;
+      }
+      apply(record, payload, hb);
       ingest.dirty.add(record.id);
       replayed++;
     }
@@ -88,20 +101,20 @@ export class HeartbeatIngest {
     if (payload.seq <= record.lastSeq) {
       throw new ProtocolError('replayed_sequence', `seq ${payload.seq} is not above the last accepted ${record.lastSeq}`, { lastSeq: record.lastSeq });
     }
-    const hb: HeartbeatRecord = { a: record.id, seq: payload.seq, month: payload.month, usage: payload.usage, health: payload.health, jws, at: now.toISOString() };
-    const before = { lastSeq: record.lastSeq, lastHeartbeatAt: record.lastHeartbeatAt, health: record.health, month: record.months[hb.month] };
-    apply(record, hb);
+    const hb: HeartbeatRecord = { a: record.id, at: now.toISOString(), jws };
+    const before = { lastSeq: record.lastSeq, lastHeartbeatAt: record.lastHeartbeatAt, health: record.health, month: record.months[payload.month] };
+    apply(record, payload, hb);
     this.dirty.add(record.id);
     try {
       await this.journal.append(hb);
     } catch (err) {
       // Not durable, so not accepted: undo unless a later heartbeat has already moved on.
-      if (record.lastSeq === hb.seq) {
+      if (record.lastSeq === payload.seq) {
         record.lastSeq = before.lastSeq;
         record.lastHeartbeatAt = before.lastHeartbeatAt;
         record.health = before.health;
-        if (before.month) record.months[hb.month] = before.month;
-        else delete record.months[hb.month];
+        if (before.month) record.months[payload.month] = before.month;
+        else delete record.months[payload.month];
       }
       throw err;
     }

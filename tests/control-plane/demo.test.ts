@@ -1,0 +1,38 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { describeDemo, seedDemo, startDemoControlPlane } from '../../control-plane/dist/demo.js';
+import { FakeAppliance, api, tempDir } from '../support/controlPlane.js';
+
+/** `npm start` runs dist/demo.js; its exported steps are what the demo (and its extensions) use. */
+describe('demo', () => {
+  const root = tempDir('cp-demo-');
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it("starts the control plane, seeds the admin and the seed's three cabinets, and can be re-run", async () => {
+    const dataDir = path.join(root, 'control-plane');
+    const cp = await startDemoControlPlane({ dataDir, port: 0 });
+    try {
+      const seed = await seedDemo(dataDir);
+      expect(seed.cabinets.map((c) => [c.id, c.plan])).toEqual([
+        ['dupont', 'professional'],
+        ['martin', 'starter'],
+        ['bernard', 'enterprise'],
+      ]);
+      const listed = await api(cp.url, seed.admin.token, 'GET', '/api/v1/cabinets');
+      expect(listed.body.cabinets).toHaveLength(3);
+      const text = describeDemo(cp, seed);
+      expect(text).toContain(cp.url);
+      expect(text).toContain(seed.admin.email);
+      for (const c of seed.cabinets) expect(text).toContain(c.enrollmentCode);
+
+      // A second run reuses the data and hands out fresh, working codes.
+      const again = await seedDemo(dataDir);
+      expect(again.cabinets.map((c) => c.id)).toEqual(['dupont', 'martin', 'bernard']);
+      expect(again.cabinets[0]!.enrollmentCode).not.toBe(seed.cabinets[0]!.enrollmentCode);
+      expect((await new FakeAppliance(cp.url).enroll(again.cabinets[0]!.enrollmentCode)).status).toBe(201);
+    } finally {
+      expect(await cp.process.stop()).toBe(0);
+    }
+  });
+});
