@@ -48,7 +48,7 @@ const SEVEN_DAYS_L921: Reading[] = [
   {
     label: 'délai franc, counted day by day, extended to the next working day',
     period: { unit: 'days', n: 7, franc: true, extended: true },
-    decisions: ['CAA Toulouse, 3 juil. 2025, n° 24TL02643'],
+    decisions: ['CAA Toulouse, 3 juil. 2025, n° 24TL02643 (C+)', 'by analogy CE avis 30 juil. 2021 n° 452878 (former 15-day OQTF délai: franc)'],
   },
 ];
 
@@ -174,9 +174,20 @@ export function remedyRulesFor(procedure: ProcedureCode, ctx: DeadlineContext): 
       return rules;
     }
     case 'transfert_dublin':
-      // L. 572-4: the transfer decision is contested under L. 921-1, or L. 921-2 in rétention.
+      // L. 572-4: the transfer decision is contested under L. 921-1, or L. 921-2 in rétention. The
+      // CE held the former 15-day Dublin délai non franc, given the need for speed (avis 1er juil. 2020).
       return oqtfRules(ctx.libertyStatus === 'retention' ? 'retention' : 'assignation_residence', court, cal).map((r) =>
-        r.remedy === 'recours_contentieux' ? { ...r, legalBasis: `CESEDA L. 572-4; ${r.legalBasis}` } : r,
+        r.remedy === 'recours_contentieux'
+          ? {
+              ...r,
+              legalBasis: `CESEDA L. 572-4; ${r.legalBasis}`,
+              readings: r.readings?.map((reading) =>
+                reading.period.unit === 'days' && !reading.period.franc
+                  ? { ...reading, decisions: [...(reading.decisions ?? []), 'CE avis 1er juil. 2020 n° 438152 (former 15-day Dublin délai: non franc)'] }
+                  : reading,
+              ) ?? null,
+            }
+          : r,
       );
     case 'assignation_residence':
       // L. 732-8 → L. 921-1; the Dublin assignation too (CE, avis, 14 nov. 2024, n° 496412).

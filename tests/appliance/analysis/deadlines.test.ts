@@ -70,10 +70,15 @@ describe('deadlines per procedure (ceseda-basic-v1 reference table)', () => {
     const [d] = computeDeadlines('oqtf_assignation_residence', '2026-11-20');
     expect(d!.readings!.map((r) => [r.due, r.decisions])).toEqual([
       ['2026-11-27', ['CAA Lyon, 19 déc. 2024, n° 24LY03013']],
-      ['2026-11-30', ['CAA Toulouse, 3 juil. 2025, n° 24TL02643']],
+      ['2026-11-30', ['CAA Toulouse, 3 juil. 2025, n° 24TL02643 (C+)', 'by analogy CE avis 30 juil. 2021 n° 452878 (former 15-day OQTF délai: franc)']],
     ]);
     expect(d!.notes.join(' ')).toMatch(/Courts disagree/);
     expect(d!.toVerify.join(' ')).toMatch(/24LY03013/);
+  });
+
+  it('cites the Conseil d’État’s non-franc reading of the Dublin délai', () => {
+    const [d] = computeDeadlines('transfert_dublin', '2026-12-18');
+    expect(d!.readings![0]!.decisions).toContain('CE avis 1er juil. 2020 n° 438152 (former 15-day Dublin délai: non franc)');
   });
 
   it('explains the extension step by step', () => {
