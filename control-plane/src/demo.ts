@@ -10,6 +10,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startServiceProcess, type ServiceProcess } from './serviceProcess.js';
+import { describeAppliances, startDemoAppliances, type DemoAppliance } from './demoAppliances.js';
 
 export const CONTROL_PLANE_MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
 export const DEMO_ROOT = path.resolve('data/demo');
@@ -100,23 +101,28 @@ export function describeDemo(controlPlane: DemoControlPlane, seed: DemoSeed): st
     'Cabinets and their enrollment codes (single use, 7 days):',
     ...seed.cabinets.map((c) => `  ${c.id.padEnd(8)} ${c.plan.padEnd(13)} ${c.enrollmentCode}   ${c.name}`),
     '',
-    'Press Ctrl-C to stop.',
-    '',
   ].join('\n');
 }
 
 async function main(): Promise<void> {
   const controlPlane = await startDemoControlPlane();
+  const appliances: DemoAppliance[] = [];
+  const stopAll = async () => {
+    await Promise.all(appliances.map((a) => a.process.stop()));
+    return controlPlane.process.stop();
+  };
   const stop = () => {
-    void controlPlane.process.stop().then((code) => process.exit(code ?? 0));
+    void stopAll().then((code) => process.exit(code ?? 0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    console.log(describeDemo(controlPlane, await seedDemo(controlPlane.dataDir)));
+    const seed = await seedDemo(controlPlane.dataDir);
+    appliances.push(...(await startDemoAppliances(controlPlane.url, seed)));
+    console.log(describeDemo(controlPlane, seed) + describeAppliances(appliances));
   } catch (err) {
     console.error(`demo: ${(err as Error).message}`);
-    await controlPlane.process.stop();
+    await stopAll();
     process.exit(1);
   }
 }
