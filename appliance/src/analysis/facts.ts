@@ -77,3 +77,7 @@ export const caseFactsSchema = z
 
 /** What a case stores as `facts`. */
 export type CaseFacts = z.infer<typeof caseFactsSchema>;
+
+/** The same, refusing unknown fields: what a case accepts on create and update (a typo is named, and
+ * nothing outside the schema — a judge's name, say — is ever stored; CJA art. L. 10). */
+export const caseFactsInputSchema = caseFactsSchema.strict();
