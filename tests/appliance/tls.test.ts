@@ -4,6 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
 import tls from 'node:tls';
@@ -18,7 +19,7 @@ let httpsPort: number;
 
 function get(url: string, options: https.RequestOptions = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string; cert?: tls.PeerCertificate }> {
   return new Promise((resolve, reject) => {
-    const mod = url.startsWith('https') ? https : (require('node:http') as typeof https);
+    const mod = url.startsWith('https') ? https : http;
     const req = mod.get(url, options, (res) => {
       const cert = url.startsWith('https') ? (res.socket as tls.TLSSocket).getPeerCertificate() : undefined;
       let body = '';
@@ -28,8 +29,6 @@ function get(url: string, options: https.RequestOptions = {}): Promise<{ status:
     req.on('error', reject);
   });
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const require = (await import('node:module')).createRequire(import.meta.url);
 
 beforeAll(async () => {
   dir = tempDir('tls-');
