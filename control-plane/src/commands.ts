@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { ControlPlane } from './controlPlane.js';
 import { cabinetPatchSchema, newCabinetSchema } from './domain/cabinetFields.js';
 import { listFleet } from './domain/fleet.js';
+import { installBundle } from './domain/installBundle.js';
 import { newPlanSchema } from './domain/planFields.js';
 import { presentCabinet, presentCabinetSummary } from './presenters/cabinet.js';
 import { presentPlan } from './presenters/plan.js';
@@ -127,6 +128,13 @@ const HANDLERS: Record<string, Handler> = {
   },
   async 'cabinet code'(cp, args) {
     return cp.cabinets.issueEnrollmentCode(required(args, 'id', 'dupont'), cp.clock());
+  },
+  /** Issues a fresh enrollment code and returns the bundle's files; the CLI writes them. */
+  async 'cabinet bundle'(cp, args) {
+    const id = required(args, 'id', 'dupont');
+    const cabinet = cp.cabinets.get(id);
+    const { enrollmentCode, expiresAt } = await cp.cabinets.issueEnrollmentCode(id, cp.clock());
+    return { cabinetId: id, enrollmentCode, files: installBundle(cabinet, { enrollmentCode, expiresAt, controlPlaneUrl: cp.config.publicUrl, applianceVersion: cp.config.latestApplianceVersion ?? '0.1.0' }) };
   },
   async 'keys rotate'(cp) {
     return cp.keys.rotate(cp.clock());

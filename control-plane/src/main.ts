@@ -14,6 +14,8 @@ import { parseCommandLine, usage } from './cli/commandLine.js';
 import { sendToServer } from './cli/controlSocketClient.js';
 import { formatResult } from './cli/printResult.js';
 import { runCommand, type CommandRequest } from './commands.js';
+import { writeBundle } from './cli/writeBundle.js';
+import type { BundleFile } from './domain/installBundle.js';
 import { controlSocketPath, readConfig, type Config } from './config.js';
 import { openControlPlane } from './controlPlane.js';
 import { serve } from './server.js';
@@ -58,7 +60,12 @@ async function main(argv: string[]): Promise<number> {
       return -1; // keeps running until a signal
     }
     const input = parsed.stdin ? await readStdin() : undefined;
-    const result = await execute(config, { command: parsed.command, args: parsed.args, ...(input !== undefined ? { input } : {}) });
+    let result = await execute(config, { command: parsed.command, args: parsed.args, ...(input !== undefined ? { input } : {}) });
+    if (parsed.command === 'cabinet bundle') {
+      const bundle = result as { cabinetId: string; enrollmentCode: string; files: BundleFile[] };
+      const written = await writeBundle(typeof parsed.args.out === 'string' ? parsed.args.out : undefined, bundle.cabinetId, bundle.files);
+      result = { cabinetId: bundle.cabinetId, enrollmentCode: bundle.enrollmentCode, ...written, files: bundle.files.map((f) => f.name) };
+    }
     console.log(json ? JSON.stringify(result) : formatResult(parsed.command, result));
     return 0;
   } catch (err) {

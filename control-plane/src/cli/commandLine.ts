@@ -43,6 +43,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     positional: 'id',
     usage: 'cabinet update ID [--plan PLAN] [--max-users N|default] [--max-cases N|default] [--max-analyses N|default] [--status active|suspended|cancelled]',
   },
+  'cabinet bundle': { options: { out: s }, positional: 'id', usage: 'cabinet bundle ID --out DIR             # the install bundle: .env, compose file, install.sh, README (folder and .tar.gz)' },
   'cabinet code': { options: {}, positional: 'id', usage: 'cabinet code ID                         # a new enrollment code (7 days, single use)' },
   'keys rotate': { options: {}, usage: 'keys rotate                             # new vendor license key; the previous one stays published' },
   'keys list': { options: {}, usage: 'keys list' },

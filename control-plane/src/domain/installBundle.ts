@@ -1,0 +1,62 @@
+/**
+ * A cabinet's install bundle (`control-plane cabinet bundle ID --out DIR`): everything the
+ * cabinet's IT person needs, ready to copy to their server — the compose file, a `.env` holding
+ * the cabinet's identity from its record and a fresh enrollment code, `install.sh` and a French
+ * README. The compose file, script and README come from `docker/appliance/`, the one place they
+ * are maintained (the control plane's image ships that folder).
+ */
+import fs from 'node:fs';
+import { DomainError } from '@iamanager/protocol';
+import type { CabinetRecord } from '../storage/records.js';
+
+const SOURCES = new URL('../../../docker/appliance/', import.meta.url);
+
+export interface BundleFile {
+  name: string;
+  content: string;
+  mode: number;
+}
+
+/** A `.env` value: one line, and no ` #` that a dotenv parser would read as a comment. */
+function envValue(value: string | null | undefined): string {
+  return (value ?? '').replace(/[\r\n]+/g, ' ').replace(/\s#/g, ' ').trim();
+}
+
+export function installBundle(cabinet: CabinetRecord, options: { enrollmentCode: string; expiresAt: string; controlPlaneUrl: string; applianceVersion: string }): BundleFile[] {
+  const read = (name: string) => {
+    try {
+      return fs.readFileSync(new URL(name, SOURCES), 'utf8');
+    } catch {
+      throw new DomainError('bundle_sources_missing', `cannot read docker/appliance/${name} beside the control plane: reinstall the control plane`);
+    }
+  };
+  const env = [
+    `# IAManager — ${envValue(cabinet.name)}. Généré le ${new Date().toISOString().slice(0, 10)} par le control plane.`,
+    '# Identité du cabinet (modifiable) ; le plan et les limites viennent de la licence signée, pas d\'ici.',
+    `CLIENT_ID=${cabinet.id}`,
+    `CLIENT_NAME=${envValue(cabinet.name)}`,
+    `INSTANCE_NAME=${cabinet.id}-prod`,
+    `CLIENT_SIRET=${envValue(cabinet.siret)}`,
+    `CLIENT_ADDRESS=${envValue(cabinet.address)}`,
+    `CLIENT_PHONE=${envValue(cabinet.phone)}`,
+    `CLIENT_EMAIL=${envValue(cabinet.email)}`,
+    '',
+    '# Le seul service contacté à l\'extérieur (compteurs d\'usage signés).',
+    `CONTROL_PLANE_URL=${options.controlPlaneUrl}`,
+    `APPLIANCE_IMAGE=iamanager/appliance:${options.applianceVersion}`,
+    '',
+    `# Code d'enrôlement à usage unique, valable jusqu'au ${options.expiresAt.slice(0, 10)} (install.sh l'utilise).`,
+    `ENROLLMENT_CODE=${options.enrollmentCode}`,
+    '',
+    '# Ports du serveur (80 et 443 par défaut).',
+    'HTTP_PORT=80',
+    'HTTPS_PORT=443',
+    '',
+  ].join('\n');
+  return [
+    { name: 'compose.yaml', content: read('compose.yaml'), mode: 0o644 },
+    { name: '.env', content: env, mode: 0o600 },
+    { name: 'install.sh', content: read('install.sh'), mode: 0o755 },
+    { name: 'LISEZMOI.md', content: read('LISEZMOI.md'), mode: 0o644 },
+  ];
+}
