@@ -18,6 +18,7 @@ import { runCommand } from './commands.js';
 import { COMMAND_SOCKET, environment, readConfig, type Config } from './config.js';
 import { openModules } from './modules.js';
 import { serve } from './server.js';
+import { updateBundle } from './update/updateBundle.js';
 
 const APP_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 
@@ -32,6 +33,7 @@ const USAGE = `usage: appliance <command> [options] [--json]
   doctor                                  check configuration, license, storage, disk, control plane
   audit verify                            check the audit log's hash chain
   tls import --cert FILE --key FILE       serve the cabinet's own certificate instead of the appliance's CA
+  update [--to x.y.z] [--bundle DIR]      Docker bundle: snapshot, pull, recreate, roll back if unhealthy
   backup create|list|verify|restore`;
 
 const TWO_WORD = new Set(['license', 'user', 'token', 'usage', 'audit', 'backup', 'tls']);
@@ -41,6 +43,17 @@ async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The version the control plane advertised last (kept by the heartbeat outbox in the bundle's data). */
+function latestAdvertised(bundleDir: string): string {
+  try {
+    const outbox = JSON.parse(fs.readFileSync(path.join(bundleDir, 'data', 'heartbeat-outbox.json'), 'utf8')) as { latestVersion?: string | null };
+    if (outbox.latestVersion) return outbox.latestVersion;
+  } catch {
+    // no data yet
+  }
+  throw new DomainError('invalid_input', '--to: no version advertised yet by the control plane; give one, e.g. --to 0.2.0');
 }
 
 async function runLocally(config: Config, request: CommandRequest): Promise<unknown> {
@@ -91,6 +104,8 @@ async function main(argv: string[]): Promise<number> {
       label: { type: 'string' },
       month: { type: 'string' },
       cert: { type: 'string' },
+      to: { type: 'string' },
+      bundle: { type: 'string' },
       key: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -100,6 +115,13 @@ async function main(argv: string[]): Promise<number> {
   if (!first || values.help) {
     console.log(USAGE);
     return first ? 0 : 2;
+  }
+  if (first === 'update') {
+    // Runs on the Docker host, in the install bundle's folder: no DATA_DIR configuration here.
+    const to = values.to ?? latestAdvertised(values.bundle ?? '.');
+    const result = await updateBundle({ bundleDir: path.resolve(values.bundle ?? '.'), version: to, healthTimeoutSeconds: Number(process.env.UPDATE_HEALTH_TIMEOUT_SECONDS ?? 180), log: (line) => console.error(`update: ${line}`) });
+    print(json ? result : result.outcome === 'updated' ? `updated ${result.from} → ${result.to} (data snapshot: ${result.snapshot})` : result.outcome === 'already_current' ? `already on ${result.to}` : `ROLLED BACK: ${result.reason}`, json);
+    return result.outcome === 'rolled_back' ? 1 : 0;
   }
   const config = await readConfig(environment(APP_DIR));
   if (first === 'serve') {

@@ -1,0 +1,88 @@
+/**
+ * `appliance update` on a Docker bundle, with a stand-in `docker` on PATH that records every
+ * command (compose through the docker-compose library, and inspect for health). A version the
+ * stand-in is told is broken damages the data it starts on and never turns healthy: the update
+ * must then put the previous image and data back.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { APPLIANCE_MAIN } from '../support/appliance.js';
+import { tempDir } from '../support/controlPlane.js';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+
+function bundle(): { dir: string; log: string; bin: string } {
+  const dir = tempDir('update-bundle-');
+  fs.copyFileSync(path.join(ROOT, 'docker/appliance/compose.yaml'), path.join(dir, 'compose.yaml'));
+  fs.writeFileSync(path.join(dir, '.env'), 'CLIENT_ID=dupont\nCLIENT_NAME=Cabinet Dupont & Associés\nCONTROL_PLANE_URL=https://cp.iamanager.fr\nAPPLIANCE_IMAGE=iamanager/appliance:0.1.0\n');
+  fs.mkdirSync(path.join(dir, 'data', 'cases'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'data', 'cases', 'a.json'), '{"reference":"D-2026-0001"}');
+  const state = tempDir('docker-state-');
+  const bin = path.join(state, 'bin');
+  fs.mkdirSync(bin);
+  fs.writeFileSync(
+    path.join(bin, 'docker'),
+    `#!/usr/bin/env bash
+echo "$* [APPLIANCE_IMAGE=$APPLIANCE_IMAGE]" >> "${state}/docker.log"
+broken=$(cat "${state}/broken" 2>/dev/null)
+case "$*" in
+  *" pull "*) [ -n "$broken" ] && [ "$APPLIANCE_IMAGE" = "iamanager/appliance:unpullable" ] && exit 1 ;;
+  *" up "*) echo "$APPLIANCE_IMAGE" > "${state}/current"
+            if [ -n "$broken" ] && [ "$APPLIANCE_IMAGE" = "iamanager/appliance:$broken" ]; then echo garbage > "$PWD/data/cases/a.json"; fi ;;
+  inspect*) if [ -n "$broken" ] && [ "$(cat "${state}/current")" = "iamanager/appliance:$broken" ]; then echo unhealthy; else echo healthy; fi ;;
+esac
+exit 0
+`,
+    { mode: 0o755 },
+  );
+  return { dir, log: path.join(state, 'docker.log'), bin };
+}
+
+function update(b: { dir: string; bin: string }, to: string) {
+  return spawnSync(process.execPath, [APPLIANCE_MAIN, 'update', '--to', to, '--bundle', b.dir, '--json'], { encoding: 'utf8', env: { PATH: `${b.bin}:${process.env.PATH}`, HOME: process.env.HOME, UPDATE_HEALTH_TIMEOUT_SECONDS: '2' } });
+}
+
+describe('appliance update', () => {
+  it('pulls, snapshots the data, recreates with the new image and keeps it once healthy', () => {
+    const b = bundle();
+    const r = update(b, '0.2.0');
+    expect(r.status, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result).toMatchObject({ outcome: 'updated', from: 'iamanager/appliance:0.1.0', to: 'iamanager/appliance:0.2.0' });
+    expect(fs.readFileSync(path.join(result.snapshot, 'cases', 'a.json'), 'utf8')).toBe('{"reference":"D-2026-0001"}');
+    expect(fs.readFileSync(path.join(b.dir, '.env'), 'utf8')).toContain('APPLIANCE_IMAGE=iamanager/appliance:0.2.0\n');
+    const log = fs.readFileSync(b.log, 'utf8').trim().split('\n');
+    const steps = log.map((l) => (l.includes(' pull ') ? 'pull' : l.includes(' stop ') ? 'stop' : l.includes(' up ') ? 'up' : l.startsWith('inspect') ? 'inspect' : 'other'));
+    expect(steps.slice(0, 4)).toEqual(['pull', 'stop', 'up', 'inspect']);
+    expect(log.find((l) => l.includes(' up '))).toContain('[APPLIANCE_IMAGE=iamanager/appliance:0.2.0]');
+    // The updated bundle still resolves with the real docker-compose.
+    const config = spawnSync('docker-compose', ['--project-directory', b.dir, '-f', path.join(b.dir, 'compose.yaml'), '--env-file', path.join(b.dir, '.env'), 'config'], { encoding: 'utf8' });
+    expect(config.status, config.stderr).toBe(0);
+    expect(config.stdout).toContain('image: iamanager/appliance:0.2.0');
+  });
+
+  it('puts the previous image and data back when the new version never turns healthy', () => {
+    const b = bundle();
+    fs.writeFileSync(path.join(path.dirname(b.log), 'broken'), '0.3.0');
+    const r = update(b, '0.3.0');
+    expect(r.status).toBe(1);
+    const result = JSON.parse(r.stdout);
+    expect(result.outcome).toBe('rolled_back');
+    expect(result.reason).toContain('iamanager/appliance:0.3.0 did not report healthy');
+    expect(fs.readFileSync(path.join(b.dir, 'data', 'cases', 'a.json'), 'utf8')).toBe('{"reference":"D-2026-0001"}');
+    expect(fs.readFileSync(path.join(b.dir, 'data.failed-update', 'cases', 'a.json'), 'utf8')).toBe('garbage\n');
+    expect(fs.readFileSync(path.join(b.dir, '.env'), 'utf8')).toContain('APPLIANCE_IMAGE=iamanager/appliance:0.1.0\n');
+    const ups = fs.readFileSync(b.log, 'utf8').split('\n').filter((l) => l.includes(' up '));
+    expect(ups.map((l) => /APPLIANCE_IMAGE=(\S+)]/.exec(l)?.[1])).toEqual(['iamanager/appliance:0.3.0', 'iamanager/appliance:0.1.0']);
+  });
+
+  it('refuses a version that is not x.y.z, changing nothing', () => {
+    const b = bundle();
+    const r = update(b, 'latest');
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('--to: must be a version as x.y.z');
+    expect(fs.existsSync(b.log)).toBe(false);
+  });
+});
