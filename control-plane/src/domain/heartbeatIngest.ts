@@ -87,11 +87,13 @@ export class HeartbeatIngest {
    * Verifies and records a heartbeat; resolves once it is durable. Throws a `ProtocolError`
    * with the rejection code otherwise.
    */
-  async accept(jws: string, now: Date): Promise<{ payload: HeartbeatPayload; appliance: ApplianceRecord }> {
+  async accept(jws: string, now: Date, options: { usageReport?: boolean } = {}): Promise<{ payload: HeartbeatPayload; appliance: ApplianceRecord }> {
     const { payload } = await verifyHeartbeat(jws, {
       findAppliance: (id) => this.appliances.known(id),
       now,
       maxSkewSeconds: this.options.maxSkewSeconds,
+      // An air-gapped cabinet's usage report was signed days before the vendor uploads it.
+      skipSkewCheck: options.usageReport === true,
     });
     const record = this.appliances.find(payload.iss);
     if (!record) throw new ProtocolError('unknown_appliance', `no appliance "${payload.iss}" is enrolled`);

@@ -29,5 +29,16 @@ export function heartbeatRoutes(cp: ControlPlane, metrics: ControlPlaneMetrics):
       throw err;
     }
   });
+  /**
+   * `POST /v1/usage-reports`: the file `appliance usage export` wrote for an air-gapped cabinet,
+   * uploaded by the vendor. The same signed heartbeat and the same verification, except the clock
+   * check; counted once like any heartbeat, and kept as the month's billing evidence.
+   */
+  router.post('/v1/usage-reports', async (ctx) => {
+    const jws = (await readText(ctx, 'application/jose', { limit: MAX_HEARTBEAT_BYTES })).trim();
+    const { payload } = await cp.ingest.accept(jws, cp.clock(), { usageReport: true });
+    ctx.status = 202;
+    ctx.body = { accepted: true, cabinetId: payload.sub, month: payload.month, seq: payload.seq, usage: payload.usage };
+  });
   return router;
 }
