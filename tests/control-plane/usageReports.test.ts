@@ -50,7 +50,7 @@ describe('usage reports', () => {
     const claims = JSON.parse(Buffer.from(p!, 'base64url').toString());
     claims.usage.analysesUsed = 1; // a cabinet trying to pay for less
     const res = await upload(`${h}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${s}`);
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(401);
     expect(res.body.error).toBe('bad_signature');
   });
 });
