@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { acquireDirLock } from '@iamanager/protocol/storage';
-import { listen, listenCommandSocket } from '@iamanager/protocol/http';
+import { listen, listenCommandSocket, runUntilSignal } from '@iamanager/protocol/http';
 import type { Logger } from '@iamanager/protocol/log';
 import { openAppliance, type Appliance } from './appliance.js';
 import { createApp } from './app.js';
@@ -74,16 +74,5 @@ export async function serve(config: Config, log: Logger): Promise<void> {
     running.appliance.errors.record();
     log.error({ err }, 'unhandled promise rejection');
   });
-  const stop = (signal: string) => {
-    log.info({ signal }, 'shutting down');
-    running.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  runUntilSignal(running, log);
 }

@@ -4,27 +4,15 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { loadConfig, readDotEnv } from '@iamanager/protocol/config';
+import { envInt, loadConfig, readDotEnv } from '@iamanager/protocol/config';
 import { semverSchema } from '@iamanager/protocol';
 
 /** Unix socket paths are limited to 108 bytes on Linux (`sun_path`), terminator included. */
 const MAX_SOCKET_PATH = 107;
 export const CONTROL_SOCKET = 'control.sock';
 
-const int = (name: string, min: number, max: number, fallback: number) =>
-  z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v.trim() === '') return fallback;
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < min || n > max) {
-        ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max} (got ${JSON.stringify(v)}); unset it for the default ${fallback}` });
-        return z.NEVER;
-      }
-      return n;
-    })
-    .describe(name);
+/** Whole-number variables share the kernel's parser; the name is for this file's readers only. */
+const int = (_name: string, min: number, max: number, fallback: number) => envInt(min, max, fallback);
 
 const envSchema = z
   .object({

@@ -11,9 +11,9 @@ import { createLogger } from '@iamanager/protocol/log';
 import { acquireDirLock } from '@iamanager/protocol/storage';
 import { pino } from 'pino';
 import { parseCommandLine, usage } from './cli/commandLine.js';
-import { sendToServer } from './cli/controlSocketClient.js';
 import { formatResult } from './cli/printResult.js';
 import { runCommand, type CommandRequest } from './commands.js';
+import { sendCommand, type CommandRequest as ProtocolCommandRequest } from '@iamanager/protocol/http';
 import { writeBundle } from './cli/writeBundle.js';
 import type { BundleFile } from './domain/installBundle.js';
 import { controlSocketPath, readConfig, type Config } from './config.js';
@@ -29,7 +29,7 @@ async function readStdin(): Promise<string> {
 
 /** Runs a command through the server if one is running, else directly under the DATA_DIR lock. */
 async function execute(config: Config, request: CommandRequest): Promise<unknown> {
-  const viaServer = await sendToServer(controlSocketPath(config), request);
+  const viaServer = await sendCommand(controlSocketPath(config), request as ProtocolCommandRequest);
   if (viaServer) return viaServer.result;
   const log = createLogger('control-plane-cli', process.env.LOG_LEVEL ?? 'warn', pino.destination(2));
   const lock = await acquireDirLock(config.dataDir, `control-plane ${request.command}`);

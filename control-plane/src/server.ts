@@ -4,12 +4,13 @@
  * requests finish, checkpoints, and releases the lock.
  */
 import { acquireDirLock } from '@iamanager/protocol/storage';
-import { listen } from '@iamanager/protocol/http';
+import { listen, listenCommandSocket, runUntilSignal } from '@iamanager/protocol/http';
 import type { Logger } from '@iamanager/protocol/log';
 import { createApp } from './app.js';
 import { controlSocketPath, type Config } from './config.js';
-import { listenControlSocket } from './controlSocket.js';
 import { openControlPlane, type ControlPlane } from './controlPlane.js';
+import { runCommand } from './commands.js';
+import { CONTROL_PLANE_STATUS } from './errorStatus.js';
 import { ControlPlaneMetrics } from './metrics.js';
 
 export interface RunningControlPlane {
@@ -30,7 +31,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningC
   const metrics = new ControlPlaneMetrics();
   const server = await listen(createApp(cp, metrics), config.port, config.host);
   const socketPath = controlSocketPath(config);
-  const socket = await listenControlSocket(cp, socketPath);
+  const socket = await listenCommandSocket(socketPath, (request) => runCommand(cp, request), { log: cp.log, statusByCode: CONTROL_PLANE_STATUS });
   cp.ingest.startCheckpoints();
   // Always printed, whatever LOG_LEVEL: scripts and tests read the bound port from this line.
   log.child({}, { level: 'info' }).info({ port: server.port, host: config.host, publicUrl: config.publicUrl, socket: socketPath, dataDir: config.dataDir }, 'listening');
@@ -51,17 +52,5 @@ export async function startServer(config: Config, log: Logger): Promise<RunningC
 
 /** Runs until SIGTERM or SIGINT, then shuts down gracefully and exits 0. */
 export async function serve(config: Config, log: Logger): Promise<void> {
-  const running = await startServer(config, log);
-  const stop = (signal: string) => {
-    log.info({ signal }, 'shutting down');
-    running.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  runUntilSignal(await startServer(config, log), log);
 }

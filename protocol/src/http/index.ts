@@ -1,5 +1,5 @@
 export { errorMiddleware, COMMON_STATUS } from './errorMiddleware.js';
 export { readJson, readText, parseBody, parseQuery, type ReadBodyOptions } from './body.js';
 export { requestContext } from './requestContext.js';
-export { listen, type RunningServer } from './listen.js';
+export { listen, runUntilSignal, type RunningServer } from './listen.js';
 export { listenCommandSocket, sendCommand, commandRequestSchema, COMMAND_SOCKET_PATH, type CommandRequest, type CommandSocket } from './commandSocket.js';

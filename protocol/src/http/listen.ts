@@ -5,6 +5,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
+import type { Logger } from '../log.js';
 
 export interface RunningServer {
   server: http.Server;
@@ -32,4 +33,23 @@ export async function listen(app: Koa, port: number, host = '0.0.0.0'): Promise<
         setTimeout(() => server.closeAllConnections(), 10_000).unref();
       }),
   };
+}
+
+/**
+ * Keeps a started server running until SIGTERM or SIGINT, then closes it gracefully (stop
+ * accepting, finish requests, flush storage) and exits 0 — or 1 if closing failed.
+ */
+export function runUntilSignal(running: { close(): Promise<void> }, log: Logger): void {
+  const stop = (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    running.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
 }
