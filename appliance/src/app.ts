@@ -10,6 +10,8 @@ import type { Appliance } from './appliance.js';
 import { authenticate } from './auth/authenticate.js';
 import { APPLIANCE_STATUS } from './errorStatus.js';
 import { authRoutes } from './routes/auth.js';
+import { caseRoutes } from './routes/cases.js';
+import { documentRoutes } from './routes/documents.js';
 import { isSetupDone, setupRoutes, type SetupFacts } from './routes/setup.js';
 import { systemRoutes } from './routes/system.js';
 import { userRoutes } from './routes/users.js';
@@ -46,7 +48,7 @@ export function createApp(appliance: Appliance, options: AppOptions = {}): Koa {
     await next();
   });
   app.use(authenticate(appliance));
-  const routers = [systemRoutes(appliance), setupRoutes(appliance, options.setupFacts), authRoutes(appliance), userRoutes(appliance), ...(options.routers ?? [])];
+  const routers = [systemRoutes(appliance), setupRoutes(appliance, options.setupFacts), authRoutes(appliance), userRoutes(appliance), caseRoutes(appliance), documentRoutes(appliance), ...(options.routers ?? [])];
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   app.use((ctx) => {
     throw new DomainError('not_found', `nothing at ${ctx.method} ${ctx.path}`);

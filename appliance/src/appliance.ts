@@ -2,7 +2,11 @@
  * The appliance's state, opened once by `serve` (or by a CLI command when no server runs): every
  * store and service, wired together. Routes and commands receive this object and call its parts.
  */
+import path from 'node:path';
 import type { Logger } from '@iamanager/protocol/log';
+import { AuditLog } from './audit/auditLog.js';
+import { Cases } from './cases/cases.js';
+import { DocumentFiles } from './documents/documentFiles.js';
 import type { Document } from '@iamanager/protocol/storage';
 import { clockOf, type Config } from './config.js';
 import { ErrorCounter } from './errorCounter.js';
@@ -31,7 +35,10 @@ export interface Appliance {
   outbox: HeartbeatOutbox;
   heartbeats: HeartbeatAgent & { resetForNewEnrollment(applianceId: string): Promise<void> };
   errors: ErrorCounter;
-  /** Open (non-archived) cases: set by the case module when it opens. */
+  cases: Cases;
+  documents: DocumentFiles;
+  audit: AuditLog;
+  /** Open (non-archived) cases, for usage and heartbeats. */
   casesOpen: () => number;
   /** Time of the last successful backup: set by the backup module when it opens. */
   lastBackupAt: () => Promise<string | null>;
@@ -47,6 +54,9 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
   const usersDoc = await openUserStore(config.dataDir, log);
   const users = new Users(usersDoc, license, clock);
   const outbox = await HeartbeatOutbox.open(config.dataDir, log);
+  const audit = await AuditLog.open(config.dataDir, clock);
+  const cases = await Cases.open(config.dataDir, { license, users, audit, clock, log });
+  const documents = new DocumentFiles(path.join(config.dataDir, 'documents'), config.maxUploadBytes);
   const errors = new ErrorCounter();
 
   const appliance = {
@@ -62,7 +72,10 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
     loginLimiter: new LoginLimiter(config.loginMaxFailures, config.loginLockSeconds),
     outbox,
     errors,
-    casesOpen: () => 0,
+    cases,
+    documents,
+    audit,
+    casesOpen: () => cases.openCount(),
     lastBackupAt: () => Promise.resolve(null),
   } as Omit<Appliance, 'heartbeats' | 'close'> as Appliance;
 
@@ -85,7 +98,7 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
   appliance.heartbeats = Object.assign(agent, { resetForNewEnrollment: (id: string) => outbox.reset(id) });
   appliance.close = async () => {
     await agent.stop();
-    await Promise.all([usersDoc.adapter.flushed(), outbox.doc.adapter.flushed()]);
+    await Promise.all([usersDoc.adapter.flushed(), outbox.doc.adapter.flushed(), cases.flushed()]);
   };
   return appliance;
 }

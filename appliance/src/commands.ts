@@ -73,6 +73,12 @@ registerCommand('usage export', async (appliance, args) => {
 
 registerCommand('doctor', (appliance) => runDoctor(appliance));
 
+registerCommand('audit verify', async (appliance) => {
+  const result = await appliance.audit.verify();
+  if (!result.ok) throw new DomainError('audit_chain_broken', `the audit log is broken at ${result.brokenAt?.file} line ${result.brokenAt?.line}: ${result.brokenAt?.reason} (${result.entries} entries verified before it)`, { ...result });
+  return result;
+});
+
 const requestArgs = z.record(z.string(), z.union([z.string(), z.boolean()]));
 
 export async function runCommand(appliance: Appliance, request: CommandRequest): Promise<unknown> {

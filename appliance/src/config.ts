@@ -62,6 +62,7 @@ const envSchema = z
     LOGIN_MAX_FAILURES: envInt(1, 1000, 5),
     LOGIN_LOCK_SECONDS: envInt(1, 86_400, 900),
     SESSION_HOURS: envInt(1, 720, 12),
+    MAX_UPLOAD_MB: envInt(1, 1024, 25),
     /** Shifts this process's clock; tests and demos only (license expiry, clock set back). */
     CLOCK_OFFSET_SECONDS: envInt(-(10 ** 10), 10 ** 10, 0),
   })
@@ -97,6 +98,7 @@ export interface Config {
   loginMaxFailures: number;
   loginLockSeconds: number;
   sessionHours: number;
+  maxUploadBytes: number;
   clockOffsetSeconds: number;
   version: string;
 }
@@ -143,6 +145,7 @@ export async function readConfig(env: Record<string, string | undefined>): Promi
     loginMaxFailures: e.LOGIN_MAX_FAILURES,
     loginLockSeconds: e.LOGIN_LOCK_SECONDS,
     sessionHours: e.SESSION_HOURS,
+    maxUploadBytes: e.MAX_UPLOAD_MB * 2 ** 20,
     clockOffsetSeconds: e.CLOCK_OFFSET_SECONDS,
     version: APPLIANCE_VERSION,
   };

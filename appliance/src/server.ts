@@ -55,6 +55,12 @@ export async function startServer(config: Config, log: Logger): Promise<RunningA
 
 export async function serve(config: Config, log: Logger): Promise<void> {
   const running = await startServer(config, log);
+  // Last resort: a promise nobody handled is a bug to log and count, not a reason to drop every
+  // lawyer's connection. (Errors inside requests are already turned into answers.)
+  process.on('unhandledRejection', (err) => {
+    running.appliance.errors.record();
+    log.error({ err }, 'unhandled promise rejection');
+  });
   const stop = (signal: string) => {
     log.info({ signal }, 'shutting down');
     running.close().then(

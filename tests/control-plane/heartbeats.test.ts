@@ -165,4 +165,15 @@ describe('heartbeat ingest over HTTP', () => {
     const all = await api(cp.url, token, 'GET', '/api/v1/fleet?revoked=include');
     expect(all.body.appliances.map((a: { revoked: boolean }) => a.revoked).sort()).toEqual([false, true]);
   });
+
+  it('sends a license that expires at once when the cabinet is suspended, and keeps counting its usage', async () => {
+    expect((await api(cp.url, token, 'PATCH', '/api/v1/cabinets/dupont', { status: 'suspended' })).status).toBe(200);
+    const res = await appliance.send(await appliance.sign(appliance.payload()));
+    expect(res.status).toBe(202);
+    const keys = (await api(cp.url, undefined, 'GET', '/v1/keys')).body;
+    const license = await verifyLicense(res.body.license, { keys, issuer: 'iamanager-control-plane', audience: appliance.applianceId });
+    expect(license.claims.plan).toBe('enterprise');
+    expect(license.claims.exp).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) + 1);
+    expect(license.claims.graceDays).toBe(14);
+  });
 });

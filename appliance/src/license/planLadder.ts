@@ -19,9 +19,13 @@ export const PLAN_LADDER: readonly PublicPlan[] = [
   { name: 'enterprise', maxUsers: 50, maxCases: 10000, maxAnalysesMonthly: 2000, aiModel: 'ceseda-enterprise-v1', priceCents: 59900 },
 ];
 
-/** The first public plan that allows more than `current` of the given limit, if any. */
-export function planAllowingMore(limit: 'maxUsers' | 'maxCases' | 'maxAnalysesMonthly', current: number): PublicPlan | undefined {
-  return PLAN_LADDER.find((p) => p[limit] > current);
+/**
+ * The first public plan above `plan` that allows more than `current` of the given limit, if any
+ * (for a custom plan, the first public plan allowing more).
+ */
+export function planAllowingMore(limit: 'maxUsers' | 'maxCases' | 'maxAnalysesMonthly', current: number, plan?: string): PublicPlan | undefined {
+  const rank = PLAN_LADDER.findIndex((p) => p.name === plan);
+  return PLAN_LADDER.find((p, i) => i > rank && p[limit] > current);
 }
 
 export const MODEL_RANK: Readonly<Record<AiModel, number>> = { 'ceseda-basic-v1': 0, 'ceseda-pro-v1': 1, 'ceseda-enterprise-v1': 2 };

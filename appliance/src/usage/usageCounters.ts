@@ -44,7 +44,7 @@ export class UsageCounters {
     const current = this.forMonth(month);
     const overQuota = current.analysesUsed >= limits.maxAnalysesMonthly;
     if (overQuota && !limits.overageAllowed) {
-      const better = planAllowingMore('maxAnalysesMonthly', limits.maxAnalysesMonthly);
+      const better = planAllowingMore('maxAnalysesMonthly', limits.maxAnalysesMonthly, limits.plan);
       throw new DomainError(
         'quota_exceeded',
         `the ${limits.plan} plan's ${limits.maxAnalysesMonthly} analyses for ${month} are used${better ? `: the ${better.name} plan allows ${better.maxAnalysesMonthly} a month, with overage beyond` : ''}. Ask your vendor to change plan; existing analyses stay readable`,

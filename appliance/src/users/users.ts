@@ -88,7 +88,7 @@ export class Users {
     if (!options.firstAdmin) {
       const limits = this.license.assertCanCreate('user');
       if (this.activeCount() >= limits.maxUsers) {
-        const better = planAllowingMore('maxUsers', limits.maxUsers);
+        const better = planAllowingMore('maxUsers', limits.maxUsers, limits.plan);
         throw new DomainError('plan_limit', `the ${limits.plan} plan allows ${limits.maxUsers} active users and all are in use${better ? `: the ${better.name} plan allows ${better.maxUsers}` : ''}. Disable a user or ask your vendor to change plan`, { limit: 'maxUsers', value: limits.maxUsers, upgradePlan: better?.name ?? null });
       }
     }

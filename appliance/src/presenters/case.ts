@@ -1,0 +1,32 @@
+/** The fields of a case that leave the server, for lists (summary) and for the case page (full). */
+import type { CaseRecord } from '../cases/caseSchema.js';
+
+export function presentCaseSummary(c: CaseRecord) {
+  return {
+    id: c.id,
+    reference: c.reference,
+    client: { lastName: c.client.lastName, firstName: c.client.firstName, nationality: c.client.nationality },
+    procedure: c.procedure,
+    decisionNotifiedAt: c.decisionNotifiedAt,
+    status: c.status,
+    archived: c.archived,
+    assignedTo: c.assignedTo,
+    updatedAt: c.updatedAt,
+  };
+}
+
+export function presentCase(c: CaseRecord) {
+  return {
+    ...presentCaseSummary(c),
+    client: c.client,
+    decision: c.decision,
+    departement: c.departement,
+    outcome: c.outcome,
+    notes: c.notes,
+    facts: c.facts,
+    documents: c.documents,
+    analysesCount: c.analyses.length,
+    history: c.history,
+    createdAt: c.createdAt,
+  };
+}
