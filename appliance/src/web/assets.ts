@@ -29,7 +29,7 @@ h1{font-size:1.6rem;margin:.2rem 0 1rem}h2{font-size:1.2rem;margin:0 0 .8rem}h3{
 .card.wide{grid-column:span 1}
 .title-row{display:flex;gap:1rem;align-items:center;flex-wrap:wrap}.title-row h1,.title-row h2{margin-right:auto}
 .field{margin-bottom:1rem}
-label{display:block;font-weight:600;margin-bottom:.25rem}
+label{display:block;font-weight:600;margin-bottom:.25rem}label.required::after{content:" *";color:var(--err)}
 input,select,textarea{font:inherit;width:100%;max-width:32rem;padding:.45rem .6rem;border:1px solid #6b7785;border-radius:4px;background:#fff;color:var(--ink)}
 input[type=file]{border:none;padding:0}
 .has-error input,.has-error select,.has-error textarea{border:2px solid var(--err)}

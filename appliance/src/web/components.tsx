@@ -42,9 +42,8 @@ export function Field({ name, label, type = 'text', value, errors = [], required
   const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
     <div class={error ? 'field has-error' : 'field'}>
-      <label for={id}>
+      <label for={id} class={required ? 'required' : undefined}>
         {label}
-        {required ? <span aria-hidden="true"> *</span> : null}
       </label>
       {hint ? <p class="hint" id={`${id}-hint`}>{hint}</p> : null}
       {error ? <p class="field-error" id={`${id}-error`}>{error.message}</p> : null}

@@ -17,6 +17,8 @@ export function Layout({ chrome, title, children }: { chrome: Chrome; title: str
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} — ${chrome.cabinetName}`}</title>
+        {/* No favicon request: it would hit the setup fence or a 404 on every page. */}
+        <link rel="icon" href="data:," />
         <link rel="stylesheet" href="/static/app.css" />
         <link rel="stylesheet" href="/static/brand.css" />
         <script src="/static/app.js" defer />

@@ -33,6 +33,10 @@ export function renderHtml(page: VNode): string {
   return `<!doctype html>${render(page)}`;
 }
 
+/**
+ * A form shown again with its messages answers 200: it is the page the visitor asked for, and a
+ * 4xx document makes browsers log a console error. Real failures (404, 403) keep their status.
+ */
 export function sendPage(ctx: Context, page: VNode, status = 200): void {
   setSecurityHeaders(ctx);
   ctx.set('Cache-Control', 'no-store');

@@ -6,6 +6,7 @@ import type Router from '@koa/router';
 import type { Appliance } from '../appliance.js';
 import type { WebCaseSource } from './caseSource.js';
 import { adminPages, type AuditSource } from './routes/adminPages.js';
+import { casePages, caseSourceOf } from './routes/casePages.js';
 import { sessionPages } from './routes/sessionPages.js';
 import { setupPages, type SetupFactsSource } from './routes/setupPages.js';
 import { staticFiles } from './routes/staticFiles.js';
@@ -27,9 +28,11 @@ export interface WebModule {
 
 export function openWebModule(appliance: Appliance, sources: WebSources = {}): WebModule {
   const facts: SetupFactsSource = () => sources.setupFacts?.() ?? {};
+  sources.cases ??= caseSourceOf(appliance);
+  sources.audit ??= async () => (await appliance.audit.recent({ limit: 100 })).map((e) => ({ at: e.at, who: e.actor, action: e.action, target: e.caseId ?? e.detail ?? '' }));
   return {
     sources,
     setupOpen: ['/langue'],
-    routers: [staticFiles(appliance), setupPages(appliance, facts), sessionPages(appliance), workspacePages(appliance, () => sources.cases), adminPages(appliance, () => sources.audit)],
+    routers: [staticFiles(appliance), setupPages(appliance, facts), sessionPages(appliance), workspacePages(appliance, () => sources.cases), casePages(appliance), adminPages(appliance, () => sources.audit)],
   };
 }

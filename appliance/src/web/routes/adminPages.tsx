@@ -76,7 +76,7 @@ export function adminPages(appliance: Appliance, audit: () => AuditSource | unde
   const render = async (ctx: Context, caller: Caller, errors: FieldError[] = [], values: Record<string, string> = {}, flash?: { kind: 'ok' | 'error'; text: string }) => {
     const view = await adminView(appliance, ctx, audit());
     const chrome = { ...chromeOf(appliance, ctx), ...(flash ? { flash } : {}) };
-    sendPage(ctx, <AdminPage chrome={chrome} view={view} users={usersView(appliance, caller, errors, values)} />, errors.length > 0 || flash?.kind === 'error' ? 400 : 200);
+    sendPage(ctx, <AdminPage chrome={chrome} view={view} users={usersView(appliance, caller, errors, values)} />);
   };
 
   router.get('/', pageHandler(appliance, async (ctx) => {

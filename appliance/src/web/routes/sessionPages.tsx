@@ -17,13 +17,13 @@ import { pageHandler, safeNext } from './pageHandler.js';
 export function sessionPages(appliance: Appliance): Router {
   const router = new Router();
 
-  const loginPage = (ctx: Context, email = '', errors: FieldError[] = [], status = 200, flash?: string) => {
+  const loginPage = (ctx: Context, email = '', errors: FieldError[] = [], flash?: string) => {
     const chrome = { ...chromeOf(appliance, ctx, preSessionToken(ctx)), user: null, ...(flash ? { flash: { kind: 'ok' as const, text: flash } } : {}) };
-    sendPage(ctx, <LoginPage chrome={chrome} email={email} errors={errors} />, status);
+    sendPage(ctx, <LoginPage chrome={chrome} email={email} errors={errors} />);
   };
 
   router.get('/connexion', pageHandler(appliance, (ctx) => {
-    loginPage(ctx, '', [], 200, ctx.query.sortie === '1' ? messagesOf(ctx).loggedOut : undefined);
+    loginPage(ctx, '', [], ctx.query.sortie === '1' ? messagesOf(ctx).loggedOut : undefined);
   }));
 
   router.post('/connexion', pageHandler(appliance, async (ctx) => {
@@ -36,12 +36,12 @@ export function sessionPages(appliance: Appliance): Router {
       await appliance.loginLimiter.assertAllowed(email, ctx.ip);
     } catch (err) {
       const seconds = Number((err as DomainError).details?.retryAfterSeconds ?? 60);
-      return loginPage(ctx, email, [{ field: '', message: fill(m.lockedOut, { minutes: Math.max(1, Math.ceil(seconds / 60)) }) }], 429);
+      return loginPage(ctx, email, [{ field: '', message: fill(m.lockedOut, { minutes: Math.max(1, Math.ceil(seconds / 60)) }) }]);
     }
     const user = email && password ? await appliance.users.checkPassword(email, password) : undefined;
     if (!user) {
       await appliance.loginLimiter.recordFailure(email, ctx.ip);
-      return loginPage(ctx, email, [{ field: '', message: m.wrongCredentials }], 401);
+      return loginPage(ctx, email, [{ field: '', message: m.wrongCredentials }]);
     }
     await appliance.loginLimiter.recordSuccess(email);
     await startSession(appliance, ctx, user.id, user.sessionEpoch);
@@ -75,7 +75,7 @@ export function sessionPages(appliance: Appliance): Router {
         errors.push(d.fields[0]?.field === 'currentPassword' ? { field: 'currentPassword', message: m.wrongCurrentPassword } : (d.fields[0] ?? { field: '', message: d.text }));
       }
     }
-    if (errors.length > 0) return sendPage(ctx, <PasswordPage chrome={chromeOf(appliance, ctx)} errors={errors} />, 400);
+    if (errors.length > 0) return sendPage(ctx, <PasswordPage chrome={chromeOf(appliance, ctx)} errors={errors} />);
     const user = appliance.users.get(caller.user.id);
     const csrf = await startSession(appliance, ctx, user.id, user.sessionEpoch);
     sendPage(ctx, <PasswordPage chrome={{ ...chromeOf(appliance, ctx, csrf), flash: { kind: 'ok', text: m.passwordChanged } }} errors={[]} />);

@@ -40,7 +40,7 @@ function render(appliance: Appliance, ctx: Context, facts: SetupFactsSource, err
     errors,
     values,
   };
-  sendPage(ctx, <SetupPage chrome={chromeOf(appliance, ctx, preSessionToken(ctx))} view={view} />, errors.length > 0 ? 400 : 200);
+  sendPage(ctx, <SetupPage chrome={chromeOf(appliance, ctx, preSessionToken(ctx))} view={view} />);
 }
 
 /** French validation of the first admin's fields; the domain checks them again. */
