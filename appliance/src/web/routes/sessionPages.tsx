@@ -1,7 +1,7 @@
 /** Login, logout, password change and the language switch. */
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import { DomainError } from '@iamanager/protocol';
+import type { DomainError } from '@iamanager/protocol';
 import type { Appliance } from '../../appliance.js';
 import { callerOf } from '../../auth/authenticate.js';
 import { SESSION_COOKIE } from '../../auth/sessions.js';
