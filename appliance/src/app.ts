@@ -10,6 +10,7 @@ import type { Appliance } from './appliance.js';
 import { authenticate } from './auth/authenticate.js';
 import { APPLIANCE_STATUS } from './errorStatus.js';
 import { authRoutes } from './routes/auth.js';
+import { analysisRoutes } from './routes/analyses.js';
 import { caseRoutes } from './routes/cases.js';
 import { documentRoutes } from './routes/documents.js';
 import { isSetupDone, setupRoutes, type SetupFacts } from './routes/setup.js';
@@ -48,7 +49,7 @@ export function createApp(appliance: Appliance, options: AppOptions = {}): Koa {
     await next();
   });
   app.use(authenticate(appliance));
-  const routers = [systemRoutes(appliance), setupRoutes(appliance, options.setupFacts), authRoutes(appliance), userRoutes(appliance), caseRoutes(appliance), documentRoutes(appliance), ...(options.routers ?? [])];
+  const routers = [systemRoutes(appliance), setupRoutes(appliance, options.setupFacts), authRoutes(appliance), userRoutes(appliance), caseRoutes(appliance), documentRoutes(appliance), analysisRoutes(appliance), ...(options.routers ?? [])];
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   app.use((ctx) => {
     throw new DomainError('not_found', `nothing at ${ctx.method} ${ctx.path}`);

@@ -2,8 +2,8 @@
  * Ed25519 keys for both sides: the vendor's license keys and each appliance's heartbeat key.
  * Private keys are kept as PKCS#8 PEM files with mode 0600 and never serialised anywhere else.
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { calculateJwkThumbprint } from 'jose';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, type webcrypto } from 'node:crypto';
+import { calculateJwkThumbprint, importJWK } from 'jose';
 import { ed25519PublicJwkSchema, type Ed25519PublicJwk } from './schemas.js';
 import { parseWith } from './validation.js';
 
@@ -40,4 +40,9 @@ export function publicKeyFromJwk(jwk: Ed25519PublicJwk): KeyObject {
 /** RFC 7638 thumbprint: a key id that anyone holding the public key can recompute. */
 export function keyId(jwk: Ed25519PublicJwk): Promise<string> {
   return calculateJwkThumbprint({ kty: jwk.kty, crv: jwk.crv, x: jwk.x }, 'sha256');
+}
+
+/** A public key ready for jose to verify with, imported once and reused (see `verifyHeartbeat`). */
+export async function verificationKey(jwk: Ed25519PublicJwk): Promise<webcrypto.CryptoKey> {
+  return (await importJWK({ kty: jwk.kty, crv: jwk.crv, x: jwk.x }, 'EdDSA')) as webcrypto.CryptoKey;
 }

@@ -19,6 +19,10 @@ export const PROCEDURE_CODES = [
   'naturalisation_refus',
   'regroupement_familial_refus',
   'demande_titre_sejour',
+  // Added by the CESEDA analysis (docs/ceseda-rules.md): decisions the domain needs beyond the seed list.
+  'expulsion',
+  'refus_entree_asile',
+  'cnda_rejet',
 ] as const;
 
 export type ProcedureCode = (typeof PROCEDURE_CODES)[number];

@@ -4,6 +4,7 @@
  * One case is one file, so writing it costs the size of that case, not of the cabinet.
  */
 import { z } from 'zod';
+import { caseFactsInputSchema } from '../analysis/facts.js';
 import { PROCEDURE_CODES } from '../analysis/procedures.js';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date as YYYY-MM-DD, e.g. 1990-05-17' }).refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), { error: 'is not a real calendar date' });
@@ -40,8 +41,8 @@ export const newCaseSchema = z.strictObject({
   reference: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9 ._/-]{0,39}$/, { error: 'must be 1–40 letters, digits, spaces or . _ / -' }).optional(),
   assignedTo: z.string().uuid({ error: 'must be the id of a user of this cabinet' }).optional(),
   notes: z.string().max(20_000, { error: 'must be at most 20 000 characters' }).optional(),
-  /** Structured facts for the CESEDA analysis (schema owned by the analysis module). */
-  facts: z.record(z.string(), z.unknown()).optional(),
+  /** Structured facts for the CESEDA analysis (schema owned by the analysis module: analysis/facts.ts). */
+  facts: caseFactsInputSchema.optional(),
   /** The département of the prefecture that decided (01–976, 2A/2B), for the competent court. */
   departement: z.string().trim().regex(/^(\d{2,3}|2A|2B)$/, { error: 'must be a département number, e.g. 75, 2A, 974' }).optional(),
 });
@@ -56,7 +57,7 @@ export const casePatchSchema = z.strictObject({
   outcome: z.enum(OUTCOMES, { error: `must be one of ${OUTCOMES.join(', ')}` }).nullable().optional(),
   assignedTo: z.string().uuid({ error: 'must be the id of a user of this cabinet' }).nullable().optional(),
   notes: z.string().max(20_000).optional(),
-  facts: z.record(z.string(), z.unknown()).optional(),
+  facts: caseFactsInputSchema.optional(),
   departement: newCaseSchema.shape.departement,
 });
 export type CasePatch = z.infer<typeof casePatchSchema>;

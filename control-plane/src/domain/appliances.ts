@@ -5,15 +5,14 @@
  * Heartbeat state reaches these files through the ingest journal's checkpoints.
  */
 import path from 'node:path';
-import type { KeyObject } from 'node:crypto';
-import { NotFoundError, publicKeyFromJwk, type KnownAppliance } from '@iamanager/protocol';
+import { NotFoundError, verificationKey, type KnownAppliance } from '@iamanager/protocol';
 import { DocumentCollection, type Document } from '@iamanager/protocol/storage';
 import type { Logger } from '@iamanager/protocol/log';
 import { applianceRecordSchema, type ApplianceRecord } from '../storage/records.js';
 
 export class ApplianceRegistry {
   /** Parsed public keys, so the hot path never re-imports a JWK. */
-  private readonly keys = new Map<string, KeyObject>();
+  private readonly keys = new Map<string, KnownAppliance['publicKey']>();
 
   private constructor(private readonly docs: DocumentCollection<ApplianceRecord>) {}
 
@@ -36,15 +35,15 @@ export class ApplianceRegistry {
     return doc;
   }
 
-  /** What heartbeat verification needs to know about an appliance. */
-  known(id: string): KnownAppliance | undefined {
-    const record = this.docs.get(id)?.data;
-    if (!record) return undefined;
+  /** What heartbeat verification needs to know about an appliance (its key imported once, then cached). */
+  async known(id: string): Promise<KnownAppliance | undefined> {
+    if (!this.docs.get(id)) return undefined;
     let publicKey = this.keys.get(id);
     if (!publicKey) {
-      publicKey = publicKeyFromJwk(record.publicKey);
+      publicKey = await verificationKey(this.docs.get(id)!.data.publicKey);
       this.keys.set(id, publicKey);
     }
+    const record = this.docs.get(id)!.data;
     return { publicKey, cabinetId: record.cabinetId, revoked: record.revokedAt !== null, lastSeq: record.lastSeq };
   }
 

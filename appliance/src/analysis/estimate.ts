@@ -1,0 +1,183 @@
+import type { TitreEligibility } from './eligibility.js';
+import type { CaseFacts } from './facts.js';
+import type { ProcedureCode } from './procedures.js';
+
+/**
+ * ceseda-pro-v1 outcome estimate: a small logistic model. The intercept is the published success
+ * rate for the kind of remedy; the factor coefficients are expert priors (log-odds), not fitted,
+ * documented here and in docs/ceseda-rules.md. No judge, chamber or formation is ever an input
+ * (CJA art. L. 10: the identity of judges may not be used to evaluate or predict their practice).
+ */
+
+/** A published base rate: the probability a remedy of this kind succeeds, with its source. */
+export interface BaseRate {
+  p: number;
+  /** Standard error on the logit scale: small for a specific statistic, larger for a generic one. */
+  logitSe: number;
+  source: string;
+}
+
+const OQTF_RATE: BaseRate = { p: 0.19, logitSe: 0.2, source: 'Cour des comptes, janv. 2024: ≈ 18 % to ≈ 20 % of contested OQTF annulled (research-2026 §5 [S88][S89])' };
+const GENERIC_TA_RATE: BaseRate = { p: 0.26, logitSe: 0.45, source: 'All foreigners’ litigation before the TA, 2019: 26 % annulations (Cimade citing the Conseil d’État, research-2026 §5 [S83]); generic, hence the wider range' };
+
+/** Base rate per procedure; null where no published statistic exists (no estimate is given). */
+export const BASE_RATES: Record<ProcedureCode, BaseRate | null> = {
+  oqtf: OQTF_RATE,
+  oqtf_assignation_residence: OQTF_RATE,
+  oqtf_detention: OQTF_RATE,
+  oqtf_retention: OQTF_RATE,
+  irtf: OQTF_RATE,
+  assignation_residence: OQTF_RATE,
+  transfert_dublin: OQTF_RATE,
+  refus_entree_asile: { p: 0.2, logitSe: 0.3, source: 'Refus d’entrée au titre de l’asile, 2019: 20 % annulled (Cimade, research-2026 §5 [S83])' },
+  asile_rejet_ofpra: { p: 0.205, logitSe: 0.15, source: 'CNDA 2023: 20.5 % of appeals ended with protection (vie-publique.fr, research-2026 §5 [S91])' },
+  refus_titre_sejour: GENERIC_TA_RATE,
+  refus_renouvellement_titre: GENERIC_TA_RATE,
+  retrait_titre_sejour: GENERIC_TA_RATE,
+  regroupement_familial_refus: GENERIC_TA_RATE,
+  refus_visa: GENERIC_TA_RATE,
+  naturalisation_refus: GENERIC_TA_RATE,
+  expulsion: GENERIC_TA_RATE,
+  retention_placement: null,
+  cnda_rejet: null,
+  demande_titre_sejour: null,
+};
+
+/** One factor of the model. */
+export interface Factor {
+  id: string;
+  label: string;
+  /** Log-odds added when present. */
+  beta: number;
+  rationale: string;
+  /** 1 present, 0 absent, null unknown. */
+  read: (f: CaseFacts, entitled: 0 | 1 | null) => 0 | 1 | null;
+}
+
+const bool = (v: boolean | undefined): 0 | 1 | null => (v === undefined ? null : v ? 1 : 0);
+
+/** The factors and their coefficients (priors; see docs/ceseda-rules.md). */
+export const FACTORS: readonly Factor[] = [
+  {
+    id: 'entitled_de_plein_droit',
+    label: 'Conditions of a titre "de plein droit" all met',
+    beta: 1.2,
+    rationale: 'A refusal or removal of someone entitled to a titre de plein droit is an error of law (L. 423-1, L. 423-7, L. 425-9…).',
+    read: (_f, entitled) => entitled,
+  },
+  { id: 'procedural_defect', label: 'Defect identified in the decision (reasoning, procedure, competence)', beta: 0.9, rationale: 'External illegality is the most frequent ground of annulment; set by the lawyer after review.', read: (f) => bool(f.proceduralDefectIdentified) },
+  { id: 'strong_family_ties', label: 'Strong family ties in France', beta: 0.8, rationale: 'Art. 8 CEDH proportionality (L. 423-23, L. 613-1 as amended in 2024).', read: (f) => (f.familyTiesInFrance === undefined ? null : f.familyTiesInFrance === 'strong' ? 1 : 0) },
+  { id: 'children_in_france', label: 'Children living in France', beta: 0.4, rationale: 'Best interests of the child (CIDE art. 3-1) weigh in the proportionality review.', read: (f) => (f.childrenInFrance === undefined ? null : f.childrenInFrance > 0 ? 1 : 0) },
+  { id: 'ten_years_presence', label: 'Ten years or more in France', beta: 0.6, rationale: 'Length of presence is a criterion the préfet must examine (L. 613-1).', read: (f) => (f.yearsOfResidence === undefined ? null : f.yearsOfResidence >= 10 ? 1 : 0) },
+  { id: 'serious_illness', label: 'Serious illness without effective treatment abroad', beta: 0.7, rationale: 'Protection of L. 425-9 / L. 611-3 case law and art. 3 CEDH.', read: (f) => (f.seriousHealthCondition === undefined ? null : f.seriousHealthCondition && f.treatmentUnavailableInCountry === true ? 1 : 0) },
+  { id: 'stable_employment', label: 'Stable employment (CDI or shortage occupation)', beta: 0.3, rationale: 'Professional insertion is weighed (L. 423-23, L. 435-4).', read: (f) => (f.employmentContract === undefined && f.shortageOccupation === undefined ? null : f.employmentContract === 'cdi' || f.shortageOccupation === true ? 1 : 0) },
+  { id: 'public_order_threat', label: 'Public order threat alleged', beta: -1.2, rationale: 'Courts rarely annul when a threat to public order is established (L. 432-1, L. 612-2).', read: (f) => bool(f.publicOrderThreat) },
+  { id: 'criminal_conviction', label: 'Criminal conviction', beta: -0.6, rationale: 'Weighs against insertion in the proportionality review.', read: (f) => bool(f.criminalConviction) },
+  { id: 'unexecuted_oqtf', label: 'Earlier OQTF not executed', beta: -0.5, rationale: 'Cited as a ground of refusal (circulaire du 23 janv. 2025).', read: (f) => bool(f.previousOqtfNotExecuted) },
+];
+
+/** Extra uncertainty (logit variance) per unknown factor, and relative uncertainty of a prior coefficient. */
+const UNKNOWN_VARIANCE = 0.04;
+const BETA_RELATIVE_SE = 0.5;
+
+/** 1 when a titre "de plein droit" is met, 0 when all are defeated, null while open. */
+export function entitlementOf(eligibility: TitreEligibility[]): 0 | 1 | null {
+  const plein = eligibility.filter((t) => t.dePleinDroit);
+  if (plein.some((t) => t.outcome === 'eligible')) return 1;
+  return plein.some((t) => t.outcome === 'undetermined') ? null : 0;
+}
+
+/** Reads the factors of a case: 1, 0 or null (unknown) for each of FACTORS. */
+export function readFactors(facts: CaseFacts, entitled: 0 | 1 | null): (0 | 1 | null)[] {
+  return FACTORS.map((factor) => factor.read(facts, entitled));
+}
+
+export const logit = (p: number): number => Math.log(p / (1 - p));
+export const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
+
+/** The pro model's logit for read factors (unknown counts as absent). */
+export function proLogit(base: BaseRate, x: (0 | 1 | null)[]): number {
+  return x.reduce<number>((z, v, i) => z + (v === 1 ? FACTORS[i]!.beta : 0), logit(base.p));
+}
+
+/** Rounded to 5 points: the model has no finer precision. */
+export const toFivePercent = (p: number): number => Math.round(p * 20) / 20;
+
+/** An outcome estimate as the result shows it. */
+export interface Estimate {
+  model: string;
+  probability: number;
+  range: { low: number; high: number };
+  threshold: number;
+  strongCase: boolean;
+  verdict: string;
+  baseRate: { p: number; source: string };
+  raisedBy: { factor: string; beta: number }[];
+  loweredBy: { factor: string; beta: number }[];
+  unknown: string[];
+  caveats: string[];
+}
+
+/** The pro estimate, or null with the reason when the model has no base rate for the procedure. */
+export function estimateOutcome(procedure: ProcedureCode, facts: CaseFacts, eligibility: TitreEligibility[], threshold: number): Estimate | { unavailable: string } {
+  const base = BASE_RATES[procedure];
+  if (base === null) return { unavailable: `No published success rate for ${procedure}: no estimate is given rather than an invented one.` };
+  const x = readFactors(facts, entitlementOf(eligibility));
+  const z = proLogit(base, x);
+  let variance = base.logitSe ** 2;
+  const raisedBy: Estimate['raisedBy'] = [];
+  const loweredBy: Estimate['loweredBy'] = [];
+  const unknown: string[] = [];
+  x.forEach((v, i) => {
+    const factor = FACTORS[i]!;
+    if (v === null) {
+      unknown.push(factor.label);
+      variance += UNKNOWN_VARIANCE + (BETA_RELATIVE_SE * factor.beta) ** 2 / 4;
+    } else if (v === 1) {
+      variance += (BETA_RELATIVE_SE * factor.beta) ** 2;
+      (factor.beta > 0 ? raisedBy : loweredBy).push({ factor: factor.label, beta: factor.beta });
+    }
+  });
+  return describe('ceseda-pro-v1', z, Math.sqrt(variance), threshold, base, raisedBy, loweredBy, unknown);
+}
+
+/** Shapes an estimate from a logit and its standard error (shared with the enterprise model). */
+export function describe(
+  model: string,
+  z: number,
+  se: number,
+  threshold: number,
+  base: BaseRate,
+  raisedBy: Estimate['raisedBy'],
+  loweredBy: Estimate['loweredBy'],
+  unknown: string[],
+): Estimate {
+  const probability = toFivePercent(sigmoid(z));
+  const low = Math.floor(sigmoid(z - 1.96 * se) * 20) / 20;
+  const high = Math.ceil(sigmoid(z + 1.96 * se) * 20) / 20;
+  // "Strong case" only when the whole range clears the cabinet's threshold.
+  const strongCase = low >= threshold;
+  const verdict = strongCase
+    ? `Strong case: even the low end of the range (${pct(low)}) is above the cabinet’s threshold (${pct(threshold)}).`
+    : high >= threshold
+      ? `Uncertain: the range (${pct(low)}–${pct(high)}) straddles the cabinet’s threshold (${pct(threshold)}).`
+      : `Not a strong case by the cabinet’s threshold (${pct(threshold)}): estimate ${pct(probability)}.`;
+  return {
+    model,
+    probability,
+    range: { low, high },
+    threshold,
+    strongCase,
+    verdict,
+    baseRate: { p: base.p, source: base.source },
+    raisedBy,
+    loweredBy,
+    unknown,
+    caveats: [
+      'An order of magnitude from published averages and documented priors, rounded to 5 points; not a prediction of a particular court or judge (CJA art. L. 10).',
+      'Unknown facts widen the range; filling them in narrows it.',
+    ],
+  };
+}
+
+const pct = (p: number): string => `${Math.round(p * 100)} %`;

@@ -1,0 +1,42 @@
+/** `POST /api/cases/:id/analyses` runs the license's CESEDA model on a case; `GET` lists the stored runs. */
+import Router from '@koa/router';
+import type { Appliance } from '../appliance.js';
+import { requirePermission } from '../auth/authenticate.js';
+import { listCaseAnalyses, runCaseAnalysis, type AnalysisDeps } from '../analyses/caseAnalyses.js';
+import { presentAnalysis } from '../presenters/analysis.js';
+
+/** The analyses' view of the appliance: its case files, usage counters, license and threshold. */
+export function analysisDeps(appliance: Appliance): AnalysisDeps {
+  const cases = appliance.cases;
+  return {
+    cases: {
+      get: (id) => cases.get(id),
+      all: () => cases.index.all(),
+      readCase: (id, actor, action) => cases.readCase(id, actor, action),
+      mutate: (id, actor, action, change) => cases.mutate(id, actor, action, change),
+    },
+    usage: appliance.usage,
+    assertCanRun: () => appliance.license.assertCanCreate('analysis'),
+    threshold: appliance.config.predictionThreshold,
+    clock: appliance.clock,
+  };
+}
+
+export function analysisRoutes(appliance: Appliance): Router {
+  const router = new Router({ prefix: '/api' });
+  const deps = analysisDeps(appliance);
+
+  router.post('/cases/:id/analyses', async (ctx) => {
+    const { user } = requirePermission(ctx, 'analyses.run');
+    const analysis = await runCaseAnalysis(deps, ctx.params.id ?? '', { id: user.id, email: user.email });
+    ctx.status = 201;
+    ctx.body = { analysis: presentAnalysis(analysis) };
+  });
+
+  router.get('/cases/:id/analyses', async (ctx) => {
+    const { user } = requirePermission(ctx, 'cases.read');
+    ctx.body = { analyses: (await listCaseAnalyses(deps, ctx.params.id ?? '', { id: user.id, email: user.email })).map(presentAnalysis) };
+  });
+
+  return router;
+}
