@@ -18,6 +18,12 @@ let appliance: TestAppliance;
 let browser: TestBrowser;
 let page: Page;
 let code: string;
+let caseUrl: string;
+
+/** Yesterday in Paris as YYYY-MM-DD: a notification whose deadlines are still ahead. */
+function yesterday(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date(Date.now() - 86_400_000));
+}
 
 /** Screenshot and accessibility check of the page as it is now. */
 async function checkPage(name: string): Promise<void> {
@@ -32,7 +38,7 @@ beforeAll(async () => {
   const created = await runCli(cpDir, ['cabinet', 'create', '--id', 'martin', '--name', 'Cabinet Martin', '--plan', 'starter', '--json']);
   expect(created.code, created.stderr).toBe(0);
   code = created.json.enrollmentCode as string;
-  appliance = await startAppliance(tempDir('web-martin-'), { CONTROL_PLANE_URL: cp.url, CLIENT_ID: 'martin', CLIENT_NAME: 'Cabinet Martin & Associés', CLIENT_COLOR: '#1f4e79', CLIENT_SIRET: '73282932000074' });
+  appliance = await startAppliance(tempDir('web-martin-'), { CONTROL_PLANE_URL: cp.url, CLIENT_ID: 'martin', CLIENT_NAME: 'Cabinet Martin & Associés', CLIENT_COLOR: '#1f4e79', CLIENT_SIRET: '73282932000074', MAX_ANALYSIS_MONTHLY: '1' });
   browser = await launchBrowser();
   page = await browser.newPage();
   page.setDefaultTimeout(10_000);
@@ -122,7 +128,7 @@ describe('the web UI in a browser', () => {
     await page.getByLabel('Nationalité (code pays)').fill('sn');
     await page.getByLabel('Date de naissance').fill('1991-04-12');
     await page.getByLabel('Procédure').selectOption('oqtf');
-    await page.getByLabel('Date de notification', { exact: true }).fill('2026-11-20');
+    await page.getByLabel('Date de notification', { exact: true }).fill(yesterday());
     await page.getByLabel('Notes').fill('<script>alert("x")</script> client joignable le matin');
     await page.getByRole('button', { name: 'Créer le dossier' }).click();
     expect(new URL(page.url()).pathname).toMatch(/^\/dossiers\/[0-9a-f-]{36}$/);
@@ -145,17 +151,41 @@ describe('the web UI in a browser', () => {
     await checkPage('10-case-with-document');
   });
 
-  it('exports the deadlines as an ICS calendar', async () => {
+  it('shows the case’s deadlines and exports them as an ICS calendar', async () => {
+    await expect(page.locator('section[aria-labelledby=deadlines-title] .deadlines li').count()).resolves.toBeGreaterThan(0);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Télécharger le calendrier (.ics)' }).click()]);
     const ics = fs.readFileSync(await download.path(), 'utf8');
     expect(ics).toMatch(/^BEGIN:VCALENDAR\r\n/);
+    expect(ics).toContain('BEGIN:VEVENT');
+    expect(ics).not.toContain('DIALLO');
     expect(download.suggestedFilename()).toMatch(/^echeances-D-\d{4}-\d{4}\.ics$/);
+  });
+
+  it('runs the analysis, shows each rule with its article, and exports it as a PDF', async () => {
+    caseUrl = page.url().replace(/#.*$/, '');
+    await page.getByRole('button', { name: 'Lancer l’analyse' }).click();
+    const section = page.locator('section[aria-labelledby=analysis-title]');
+    await expect(section.locator('ul.rules li').count()).resolves.toBeGreaterThan(0);
+    expect(await section.textContent()).toMatch(/CESEDA|CJA/);
+    await checkPage('11-case-analysis');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Exporter l’analyse (PDF)' }).click()]);
+    const pdf = fs.readFileSync(await download.path());
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  });
+
+  it('refuses an analysis over the starter quota with the plan that allows more', async () => {
+    await page.goto(caseUrl);
+    await page.getByRole('button', { name: 'Lancer l’analyse' }).click();
+    const refusal = await page.locator('.flash.error').textContent();
+    expect(refusal).toContain('Le quota mensuel d’analyses de votre formule starter (1) est atteint.');
+    expect(refusal).toContain('La formule professional en permet davantage');
+    await checkPage('12-analysis-quota-refusal');
   });
 
   it('finds the case from the list with an accent-insensitive search', async () => {
     await page.goto(`${appliance.url}/dossiers?q=diallo`);
     await expect(page.locator('table.cases tbody tr').count()).resolves.toBe(1);
-    await checkPage('11-case-list');
+    await checkPage('13-case-list');
     await page.goto(`${appliance.url}/dossiers?q=personne`);
     await expect(page.locator('main').textContent()).resolves.toContain('Aucun dossier ne correspond.');
   });
@@ -163,11 +193,13 @@ describe('the web UI in a browser', () => {
   it('shows the open case by procedure on the dashboard, and switches to English', async () => {
     await page.goto(`${appliance.url}/`);
     await expect(page.locator('section[aria-labelledby=proc-title]').textContent()).resolves.toContain('OQTF (personne libre)');
-    await checkPage('12-dashboard');
+    // The case's deadline, under its urgency, links to the case.
+    await expect(page.locator('section[aria-labelledby=dl-title]').getByRole('link', { name: /DIALLO Aminata/ }).first().getAttribute('href')).resolves.toBe(new URL(caseUrl).pathname);
+    await checkPage('14-dashboard');
     await page.getByRole('link', { name: 'English' }).click();
     await expect(page.locator('h1').textContent()).resolves.toBe('Dashboard');
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe('en');
-    await checkPage('13-dashboard-en');
+    await checkPage('15-dashboard-en');
   });
 
   it('saw no console error or failed request on any page', () => {

@@ -3,6 +3,9 @@
  * Stored analyses are read defensively (the analysis module owns their shape, and an old analysis
  * must still display after the rules change): a field that is not there is simply not shown.
  */
+import { computeDeadlines } from '../analysis/deadlines.js';
+import type { ProcedureCode } from '../analysis/procedures.js';
+import type { DeadlineContext } from '../analysis/rules.js';
 import type { CaseRecord } from '../cases/caseSchema.js';
 import type { Locale } from './messages.js';
 import { procedureLabel } from './procedureLabels.js';
@@ -24,12 +27,37 @@ export function latestAnalysis(c: CaseRecord): Loose | undefined {
   return list.length > 0 ? obj(list[list.length - 1]) : undefined;
 }
 
-/** The case's deadlines with a due date, from its latest analysis, soonest first. */
+/**
+ * Deadlines computed from the procedure and notification date alone (the basic rules, free: no
+ * analysis is counted), cached per case version so the dashboard stays cheap at 10 000 cases.
+ */
+const computed = new Map<string, { version: string; deadlines: unknown[] }>();
+
+function computedDeadlines(c: CaseRecord): unknown[] {
+  const version = `${c.updatedAt}|${c.procedure}|${c.decisionNotifiedAt}`;
+  const hit = computed.get(c.id);
+  if (hit?.version === version) return hit.deadlines;
+  let deadlines: unknown[] = [];
+  try {
+    const f = obj(c.facts);
+    const ctx: DeadlineContext = {
+      ...(typeof f.libertyStatus === 'string' ? { libertyStatus: f.libertyStatus as DeadlineContext['libertyStatus'] } : {}),
+      ...(typeof f.competentCourt === 'string' ? { competentCourt: f.competentCourt } : {}),
+      ...(typeof f.visaType === 'string' ? { visaType: f.visaType as DeadlineContext['visaType'] } : {}),
+    };
+    deadlines = computeDeadlines(c.procedure as ProcedureCode, c.decisionNotifiedAt, ctx);
+  } catch {
+    // A notification date the rules cannot read: the case page says so through its analysis.
+  }
+  computed.set(c.id, { version, deadlines });
+  return deadlines;
+}
+
+/** The case's deadlines with a due date (latest analysis, else the basic rules), soonest first. */
 export function deadlinesOf(c: CaseRecord): DeadlineItem[] {
   const stored = latestAnalysis(c);
-  if (!stored) return [];
-  const result = obj(stored.result);
-  return arr(result.deadlines)
+  const raw = stored ? arr(obj(stored.result).deadlines) : computedDeadlines(c);
+  return raw
     .map(obj)
     .filter((d) => str(d.due) !== '')
     .map((d) => {

@@ -19,6 +19,9 @@ const FR: Readonly<Record<ProcedureCode, string>> = {
   naturalisation_refus: 'Refus de naturalisation',
   regroupement_familial_refus: 'Refus de regroupement familial',
   demande_titre_sejour: 'Demande de titre de séjour',
+  expulsion: 'Arrêté d’expulsion',
+  refus_entree_asile: 'Refus d’entrée au titre de l’asile',
+  cnda_rejet: 'Asile : rejet CNDA',
 };
 
 const EN: Readonly<Record<ProcedureCode, string>> = {
@@ -38,6 +41,9 @@ const EN: Readonly<Record<ProcedureCode, string>> = {
   naturalisation_refus: 'Naturalisation refused',
   regroupement_familial_refus: 'Family reunification refused',
   demande_titre_sejour: 'Residence permit application',
+  expulsion: 'Expulsion order',
+  refus_entree_asile: 'Entry refused (asylum at the border)',
+  cnda_rejet: 'Asylum: CNDA rejection',
 };
 
 export function procedureLabel(code: string, locale: Locale): string {

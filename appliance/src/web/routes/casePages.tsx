@@ -10,6 +10,9 @@ import type { Appliance } from '../../appliance.js';
 import { requirePermission, type Caller } from '../../auth/authenticate.js';
 import { PROCEDURE_CODES } from '../../analysis/procedures.js';
 import { receiveUpload } from '../../documents/upload.js';
+import { runCaseAnalysis } from '../../analyses/caseAnalyses.js';
+import { analysisDeps } from '../../routes/analyses.js';
+import { buildAnalysisPdf } from '../analysisPdf.js';
 import type { CaseRecord } from '../../cases/caseSchema.js';
 import { buildDeadlinesIcs } from '../calendarIcs.js';
 import { analysisViewOf, caseRowOf, clientNameOf, deadlinesOf, latestAnalysis, notificationInstant } from '../caseViews.js';
@@ -139,7 +142,7 @@ export function casePages(appliance: Appliance): Router {
       deadlines: deadlinesOf(c),
       analysis: stored ? analysisViewOf(stored, appliance.config.predictionThreshold) : null,
       calendarUrl: null,
-      can: { write: can('documents.write'), archive: can('cases.archive'), analyse: false, export: can('cases.export') },
+      can: { write: can('documents.write'), archive: can('cases.archive'), analyse: can('analyses.run'), export: can('cases.export') },
       error,
     };
     sendPage(ctx, <CasePage chrome={chromeOf(appliance, ctx)} view={view} />);
@@ -183,6 +186,40 @@ export function casePages(appliance: Appliance): Router {
     ctx.set('X-Content-Type-Options', 'nosniff');
     ctx.set('Cache-Control', 'private, no-store');
     ctx.body = appliance.documents.open(caseId, doc.id);
+  }));
+
+  router.post('/:id/analyses', pageHandler(appliance, async (ctx) => {
+    const caller = requirePermission(ctx, 'analyses.run');
+    try {
+      await runCaseAnalysis(analysisDeps(appliance), ctx.params.id ?? '', actorOf(caller));
+    } catch (err) {
+      // Over the quota (starter), an expired license…: said on the case page, with the upgrade hint.
+      return casePage(ctx, caller, describeError(err, messagesOf(ctx)).text);
+    }
+    ctx.redirect(`/dossiers/${ctx.params.id ?? ''}#analysis-title`);
+  }));
+
+  router.get('/:id/analyses/:file', pageHandler(appliance, async (ctx) => {
+    const caller = requirePermission(ctx, 'cases.export');
+    const analysisId = /^(.+)\.pdf$/.exec(ctx.params.file ?? '')?.[1] ?? '';
+    const c = await appliance.cases.readCase(ctx.params.id ?? '', actorOf(caller), 'case.export');
+    const stored = c.analyses.find((a) => (a as { id?: unknown }).id === analysisId);
+    if (!stored) throw new NotFoundError('analysis', analysisId);
+    const locale = localeOf(ctx);
+    const id = appliance.config.identity;
+    const pdf = await buildAnalysisPdf({
+      locale,
+      cabinet: { name: id.name ?? appliance.license.cabinetId ?? 'IAManager', siret: id.siret ?? null, address: id.address ?? null },
+      caseReference: c.reference,
+      clientName: clientNameOf(c),
+      procedureLabel: procedureLabel(c.procedure, locale),
+      analysis: analysisViewOf(stored as Record<string, unknown>, appliance.config.predictionThreshold),
+      now: appliance.clock(),
+    });
+    ctx.set('Content-Disposition', `attachment; filename="analyse-${c.reference.replace(/[^A-Za-z0-9._-]/g, '_')}.pdf"`);
+    ctx.set('Cache-Control', 'private, no-store');
+    ctx.type = 'application/pdf';
+    ctx.body = pdf;
   }));
 
   router.get('/:id/echeances.ics', pageHandler(appliance, async (ctx) => {
