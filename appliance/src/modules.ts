@@ -16,7 +16,8 @@ export async function openModules(appliance: Appliance): Promise<OpenedModules> 
   const closers: Array<() => Promise<void>> = [];
   const app: AppOptions = { routers: [] };
   // The web UI last: its pages read what the other modules expose (setup facts, cases, audit).
-  const web = openWebModule(appliance, { setupFacts: () => app.setupFacts?.() ?? {} });
+  const web = await openWebModule(appliance, { setupFacts: () => app.setupFacts?.() ?? {} });
+  closers.push(() => web.close());
   app.routers?.push(...web.routers);
   app.setupOpen = [...(app.setupOpen ?? []), ...web.setupOpen];
   return {

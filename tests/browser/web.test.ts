@@ -202,6 +202,22 @@ describe('the web UI in a browser', () => {
     await checkPage('15-dashboard-en');
   });
 
+  it('gives the lawyer a calendar subscription URL that revoking stops', async () => {
+    await page.goto(`${appliance.url}/`);
+    await page.getByRole('button', { name: 'Create a subscription URL' }).click();
+    const url = await page.locator('#ics-url').inputValue();
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/calendrier\/[A-Za-z0-9_-]{32}\.ics$/);
+    await checkPage('16-calendar-feed');
+    const feed = await fetch(url);
+    expect(feed.status).toBe(200);
+    const ics = await feed.text();
+    expect(ics).toContain('BEGIN:VEVENT');
+    expect(ics).not.toContain('DIALLO');
+    await page.goto(`${appliance.url}/`);
+    await page.getByRole('button', { name: 'Revoke the URL' }).click();
+    expect((await fetch(url)).status).toBe(404);
+  });
+
   it('saw no console error or failed request on any page', () => {
     expect(browser.problems).toEqual([]);
   });

@@ -64,6 +64,8 @@ export interface DashboardView {
   openByProcedure: ReadonlyArray<{ procedure: string; label: string; count: number }>;
   plan: string | null;
   meters: readonly Meter[];
+  /** Whether the user has a calendar feed; null when they may not export. */
+  calendarFeed: boolean | null;
 }
 
 export interface CaseRow {

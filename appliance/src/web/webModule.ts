@@ -7,6 +7,8 @@ import type { Appliance } from '../appliance.js';
 import type { WebCaseSource } from './caseSource.js';
 import { adminPages, type AuditSource } from './routes/adminPages.js';
 import { casePages, caseSourceOf } from './routes/casePages.js';
+import { calendarPages } from './routes/calendarPages.js';
+import { CalendarFeeds } from './calendarFeeds.js';
 import { sessionPages } from './routes/sessionPages.js';
 import { setupPages, type SetupFactsSource } from './routes/setupPages.js';
 import { staticFiles } from './routes/staticFiles.js';
@@ -24,15 +26,18 @@ export interface WebModule {
   sources: WebSources;
   /** Open before setup is done: the wizard and its assets. `/setup` and `/static/` are open in app.ts already. */
   setupOpen: string[];
+  close(): Promise<void>;
 }
 
-export function openWebModule(appliance: Appliance, sources: WebSources = {}): WebModule {
+export async function openWebModule(appliance: Appliance, sources: WebSources = {}): Promise<WebModule> {
+  const feeds = await CalendarFeeds.open(appliance.config.dataDir, appliance.log);
   const facts: SetupFactsSource = () => sources.setupFacts?.() ?? {};
   sources.cases ??= caseSourceOf(appliance);
   sources.audit ??= async () => (await appliance.audit.recent({ limit: 100 })).map((e) => ({ at: e.at, who: e.actor, action: e.action, target: e.caseId ?? e.detail ?? '' }));
   return {
     sources,
     setupOpen: ['/langue'],
-    routers: [staticFiles(appliance), setupPages(appliance, facts), sessionPages(appliance), workspacePages(appliance, () => sources.cases), casePages(appliance), adminPages(appliance, () => sources.audit)],
+    close: () => feeds.flushed(),
+    routers: [staticFiles(appliance), setupPages(appliance, facts), sessionPages(appliance), workspacePages(appliance, () => sources.cases, (id) => feeds.hasFeed(id)), casePages(appliance), calendarPages(appliance, feeds), adminPages(appliance, () => sources.audit)],
   };
 }

@@ -70,8 +70,8 @@ describe('web pages', () => {
     );
     expectCspSafe(html);
     expect(html).toContain('<a href="#f-lastName">Nom : ce champ est obligatoire.</a>');
-    expect(html).toMatch(/<input id="f-lastName" name="lastName" type="text" required aria-invalid="true" aria-describedby="f-lastName-error"/);
-    expect(html).toContain('<label for="f-firstName">');
+    expect(html).toMatch(/<input id="f-lastName" name="lastName" type="text" required aria-invalid="true" aria-describedby="f-lastName-error"\/>/);
+    expect(html).toContain('<label for="f-firstName" class="required">');
     expect(html).not.toContain(EVIL);
     expect(html).toContain('name="_csrf" value="tok123"');
   });
@@ -104,7 +104,7 @@ describe('web pages', () => {
 
   it('groups deadlines by urgency on the dashboard, each linking to its case', () => {
     const item = { caseId: 'c9', caseLabel: 'D-9 — Karim B.', label: 'Recours TA', dueAt: '2026-11-25T10:00:00Z', hourly: true, article: 'CESEDA art. L. 614-6' };
-    const html = renderHtml(h(DashboardPage, { chrome: chrome(), view: { deadlines: { overdue: [], within48h: [item], within7d: [], later: [] }, openByProcedure: [{ procedure: 'oqtf', label: 'OQTF', count: 3 }], plan: 'starter', meters: [{ label: 'Utilisateurs actifs', used: 3, limit: 3 }] } }));
+    const html = renderHtml(h(DashboardPage, { chrome: chrome(), view: { deadlines: { overdue: [], within48h: [item], within7d: [], later: [] }, openByProcedure: [{ procedure: 'oqtf', label: 'OQTF', count: 3 }], plan: 'starter', meters: [{ label: 'Utilisateurs actifs', used: 3, limit: 3 }], calendarFeed: false } }));
     expectCspSafe(html);
     expect(html).toContain('Moins de 48 h');
     expect(html).not.toContain('Dépassées');

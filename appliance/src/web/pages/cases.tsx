@@ -86,10 +86,10 @@ export function NewCasePage({ chrome, view }: { chrome: Chrome; view: NewCaseVie
             <Field name="lastName" label={m.lastName} value={v.lastName} errors={e} required />
             <Field name="firstName" label={m.firstName} value={v.firstName} errors={e} required />
             <Field name="nationality" label={m.nationality} value={v.nationality} errors={e} required />
-            <Field name="birthDate" label={m.birthDate} type="date" value={v.birthDate} errors={e} />
+            <Field name="birthDate" label={m.birthDate} type="date" value={v.birthDate} errors={e} required />
             <Field name="agdref" label={m.agdref} value={v.agdref} errors={e} />
             <SelectField name="procedure" label={m.procedure} value={v.procedure} errors={e} required blank="—" options={view.procedures.map((p) => ({ value: p.code, label: p.label }))} />
-            <Field name="notificationDate" label={m.notificationDate} type="date" value={v.notificationDate} errors={e} />
+            <Field name="notificationDate" label={m.notificationDate} type="date" value={v.notificationDate} errors={e} required />
             <Field name="notificationTime" label={m.notificationTime} type="time" value={v.notificationTime} errors={e} />
             <SelectField name="assignedTo" label={m.assignedTo} value={v.assignedTo} errors={e} blank="—" options={view.lawyers.map((l) => ({ value: l.id, label: l.name }))} />
           </div>

@@ -1,7 +1,7 @@
 /** Tableau de bord: deadlines by urgency (each linking to its case), open cases by procedure, plan meters. */
 import { Layout } from '../layout.js';
 import { CATALOGUES, type Messages } from '../messages.js';
-import { UsageMeter } from '../components.js';
+import { ActionButton, UsageMeter } from '../components.js';
 import { formatDate } from '../format.js';
 import type { Chrome, DashboardView, DeadlineItem, Urgency } from '../viewModels.js';
 
@@ -41,6 +41,14 @@ export function DashboardPage({ chrome, view }: { chrome: Chrome; view: Dashboar
               </ul>
             )}
           </section>
+          {view.calendarFeed !== null ? (
+            <section class="card" aria-labelledby="cal-title">
+              <h2 id="cal-title">{m.calendarTitle}</h2>
+              {view.calendarFeed ? <p>{m.feedActive}</p> : null}
+              <ActionButton action="/calendrier" label={m.createIcs} csrf={chrome.csrf} />{' '}
+              {view.calendarFeed ? <ActionButton action="/calendrier/revoquer" label={m.revokeIcs} csrf={chrome.csrf} kind="danger" /> : null}
+            </section>
+          ) : null}
           <section class="card" aria-labelledby="usage-title">
             <h2 id="usage-title">{m.usageTitle}</h2>
             {view.plan ? <p>{m.plan} : <strong>{view.plan}</strong></p> : null}

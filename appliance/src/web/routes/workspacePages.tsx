@@ -23,10 +23,10 @@ export function usageMeters(appliance: Appliance, m: Messages): Meter[] {
   ];
 }
 
-export function workspacePages(appliance: Appliance, cases: () => WebCaseSource | undefined): Router {
+export function workspacePages(appliance: Appliance, cases: () => WebCaseSource | undefined, hasFeed: (userId: string) => boolean): Router {
   const router = new Router();
   router.get('/', pageHandler(appliance, (ctx) => {
-    callerOf(ctx);
+    const caller = callerOf(ctx);
     const locale = localeOf(ctx);
     const source = cases();
     const view = {
@@ -34,6 +34,7 @@ export function workspacePages(appliance: Appliance, cases: () => WebCaseSource 
       openByProcedure: (source?.openByProcedure() ?? []).map((p) => ({ ...p, label: procedureLabel(p.procedure, locale) })).sort((a, b) => b.count - a.count),
       plan: appliance.license.limits()?.plan ?? null,
       meters: usageMeters(appliance, messagesOf(ctx)),
+      calendarFeed: caller.permissions.has('cases.export') ? hasFeed(caller.user.id) : null,
     };
     sendPage(ctx, <DashboardPage chrome={chromeOf(appliance, ctx)} view={view} />);
   }));
