@@ -48,8 +48,9 @@ table{width:100%;border-collapse:collapse;font-size:.95rem}th,td{text-align:left
 .grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(16rem,1fr));gap:0 1.2rem}
 .meter{margin:.6rem 0}.meter-label{display:flex;justify-content:space-between}.meter meter{width:100%;height:1rem}.meter.at-limit .meter-label{color:var(--err);font-weight:700}
 ul.plain{list-style:none;padding:0;margin:0}ul.plain li{padding:.25rem 0}
-.deadlines{list-style:none;padding:0;margin:0}.deadlines li{display:grid;grid-template-columns:minmax(8rem,1fr) 2fr auto;gap:.2rem 1rem;padding:.45rem 0;border-bottom:1px solid var(--line)}
-.deadlines .article{grid-column:2/4;color:var(--muted);font-size:.85rem}
+.deadlines{list-style:none;padding:0;margin:0}.deadlines li{display:grid;grid-template-columns:1fr auto;gap:.1rem 1rem;padding:.5rem 0;border-bottom:1px solid var(--line)}
+.deadlines li>a{font-weight:600}.deadlines time{font-weight:600;white-space:nowrap}
+.deadlines .what,.deadlines .article{grid-column:1/3}.deadlines .article{color:var(--muted);font-size:.85rem}
 .urgency h3{padding-left:.6rem;border-left:5px solid var(--muted)}.urgency.overdue h3{border-color:var(--err);color:var(--err)}.urgency.within48h h3{border-color:#b54700}.urgency.within7d h3{border-color:#8a6d00}
 .badge{padding:.15rem .6rem;border-radius:99px;font-size:.85rem;font-weight:700;background:#e8f4ec;color:var(--ok)}.badge.archived{background:#eceff2;color:var(--muted)}
 .ref{color:var(--muted);font-weight:400;font-size:1.1rem}

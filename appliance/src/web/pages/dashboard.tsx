@@ -68,10 +68,10 @@ export function DeadlineList({ items, m, chrome }: { items: readonly DeadlineIte
       {items.map((d) => (
         <li>
           <a href={`/dossiers/${encodeURIComponent(d.caseId)}`}>{d.caseLabel}</a>
-          <span class="what">{d.label}</span>
           <time datetime={d.dueAt}>
             {m.due} : {formatDate(d.dueAt, chrome.locale, d.hourly)}
           </time>
+          <span class="what">{d.label}</span>
           <span class="article">{d.article}</span>
         </li>
       ))}
