@@ -16,6 +16,7 @@ import { documentRoutes } from './routes/documents.js';
 import { isSetupDone, setupRoutes, type SetupFacts } from './routes/setup.js';
 import { systemRoutes } from './routes/system.js';
 import { userRoutes } from './routes/users.js';
+import { tlsFacts, tlsRoutes } from './tls/tlsRoutes.js';
 
 /** Paths reachable before setup is done (prefixes). The web wizard adds its own. */
 const SETUP_OPEN = ['/healthz', '/api/setup', '/ca.crt', '/setup', '/static/'];
@@ -48,8 +49,14 @@ export function createApp(appliance: Appliance, options: AppOptions = {}): Koa {
     }
     await next();
   });
+  app.use(async (ctx, next) => {
+    // Over HTTPS, browsers must never fall back to plain HTTP for this host (a year, as usual).
+    if (ctx.secure) ctx.set('Strict-Transport-Security', 'max-age=31536000');
+    await next();
+  });
   app.use(authenticate(appliance));
-  const routers = [systemRoutes(appliance), setupRoutes(appliance, options.setupFacts), authRoutes(appliance), userRoutes(appliance), caseRoutes(appliance), documentRoutes(appliance), analysisRoutes(appliance), ...(options.routers ?? [])];
+  const facts = () => ({ ...tlsFacts(appliance), ...(options.setupFacts?.() ?? {}) });
+  const routers = [systemRoutes(appliance), tlsRoutes(appliance), setupRoutes(appliance, facts), authRoutes(appliance), userRoutes(appliance), caseRoutes(appliance), documentRoutes(appliance), analysisRoutes(appliance), ...(options.routers ?? [])];
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   app.use((ctx) => {
     throw new DomainError('not_found', `nothing at ${ctx.method} ${ctx.path}`);

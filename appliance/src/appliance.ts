@@ -7,6 +7,7 @@ import type { Logger } from '@iamanager/protocol/log';
 import { AuditLog } from './audit/auditLog.js';
 import { Cases } from './cases/cases.js';
 import { DocumentFiles } from './documents/documentFiles.js';
+import type { TlsMaterial } from './tls/certificates.js';
 import type { Document } from '@iamanager/protocol/storage';
 import { clockOf, type Config } from './config.js';
 import { ErrorCounter } from './errorCounter.js';
@@ -40,6 +41,8 @@ export interface Appliance {
   audit: AuditLog;
   /** Open (non-archived) cases, for usage and heartbeats. */
   casesOpen: () => number;
+  /** The certificate served over HTTPS, and a way to swap it (set by `serve` when TLS is on). */
+  tls: { material(): TlsMaterial | undefined; reload?: () => Promise<TlsMaterial> };
   /** Time of the last successful backup: set by the backup module when it opens. */
   lastBackupAt: () => Promise<string | null>;
   close(): Promise<void>;
@@ -77,6 +80,7 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
     audit,
     casesOpen: () => cases.openCount(),
     lastBackupAt: () => Promise.resolve(null),
+    tls: { material: () => undefined },
   } as Omit<Appliance, 'heartbeats' | 'close'> as Appliance;
 
   const agent = new HeartbeatAgent(

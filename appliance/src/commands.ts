@@ -11,6 +11,8 @@ import { runDoctor } from './doctor.js';
 import { enroll, offlineEnrollmentRequest } from './enrollment/enroll.js';
 import { importLicenseFile } from './enrollment/licenseFile.js';
 import { presentUser } from './presenters/user.js';
+import { TlsStore } from './tls/certificates.js';
+import path from 'node:path';
 
 export type Command = (appliance: Appliance, args: Record<string, string | boolean>, input: string | undefined) => Promise<unknown>;
 
@@ -72,6 +74,14 @@ registerCommand('usage export', async (appliance, args) => {
 });
 
 registerCommand('doctor', (appliance) => runDoctor(appliance));
+
+/** Installs the cabinet's own certificate; a running server swaps it in at once. */
+registerCommand('tls import', async (appliance, args) => {
+  const store = new TlsStore(path.join(appliance.config.dataDir, 'tls'), appliance.config.identity.name ?? 'cabinet');
+  const imported = await store.importCustom(arg(args, 'cert-pem'), arg(args, 'key-pem'), appliance.clock());
+  await appliance.tls.reload?.();
+  return { source: imported.source, certificateFingerprint: imported.certFingerprint, notAfter: imported.notAfter.toISOString(), names: imported.names };
+});
 
 registerCommand('audit verify', async (appliance) => {
   const result = await appliance.audit.verify();

@@ -48,6 +48,10 @@ const envSchema = z
     DATA_DIR: z.string().min(1).default('./data'),
     PORT: envInt(0, 65_535, 8080),
     TLS_PORT: envInt(0, 65_535, 8443),
+    /** HTTPS on the cabinet's network; off only for tests and for a TLS-terminating proxy in front. */
+    TLS: envBool(true),
+    /** The HTTPS port browsers reach (differs from TLS_PORT behind Docker's port mapping). */
+    TLS_PUBLIC_PORT: envInt(1, 65_535, 443),
     HOST: z.string().min(1).default('0.0.0.0'),
     CONTROL_PLANE_URL: z.string().optional().transform((v) => (v === '' ? undefined : v)).pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://cp.iamanager.fr' }).optional()),
     SECRET_KEY: z.string().optional(),
@@ -90,6 +94,8 @@ export interface Config {
   dataDir: string;
   port: number;
   tlsPort: number;
+  tls: boolean;
+  tlsPublicPort: number;
   host: string;
   controlPlaneUrl: string | undefined;
   secretKey: string;
@@ -130,6 +136,8 @@ export async function readConfig(env: Record<string, string | undefined>): Promi
     dataDir,
     port: e.PORT,
     tlsPort: e.TLS_PORT,
+    tls: e.TLS,
+    tlsPublicPort: e.TLS_PUBLIC_PORT,
     host: e.HOST,
     controlPlaneUrl: e.CONTROL_PLANE_URL,
     secretKey,

@@ -31,9 +31,10 @@ const USAGE = `usage: appliance <command> [options] [--json]
   heartbeat                               send a heartbeat now
   doctor                                  check configuration, license, storage, disk, control plane
   audit verify                            check the audit log's hash chain
+  tls import --cert FILE --key FILE       serve the cabinet's own certificate instead of the appliance's CA
   backup create|list|verify|restore`;
 
-const TWO_WORD = new Set(['license', 'user', 'token', 'usage', 'audit', 'backup']);
+const TWO_WORD = new Set(['license', 'user', 'token', 'usage', 'audit', 'backup', 'tls']);
 
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) return '';
@@ -89,6 +90,8 @@ async function main(argv: string[]): Promise<number> {
       name: { type: 'string' },
       label: { type: 'string' },
       month: { type: 'string' },
+      cert: { type: 'string' },
+      key: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -114,6 +117,11 @@ async function main(argv: string[]): Promise<number> {
     if (!extra[0]) throw new DomainError('invalid_input', 'FILE: give the license file: appliance license import FILE');
     input = fs.readFileSync(extra[0], 'utf8');
   } else if (command === 'user add') input = await readStdin();
+  else if (command === 'tls import') {
+    if (!values.cert || !values.key) throw new DomainError('invalid_input', '--cert and --key: give the certificate and its private key (PEM files)');
+    args['cert-pem'] = fs.readFileSync(values.cert, 'utf8');
+    args['key-pem'] = fs.readFileSync(values.key, 'utf8');
+  }
 
   const result = await runLocally(config, { command, args, ...(input !== undefined ? { input } : {}) });
   if ((command === 'usage export' || (command === 'enroll' && values.offline)) && values.out) {

@@ -13,6 +13,8 @@ import { runCommand } from './commands.js';
 import { COMMAND_SOCKET, type Config } from './config.js';
 import { APPLIANCE_STATUS } from './errorStatus.js';
 import { openModules } from './modules.js';
+import { TlsStore } from './tls/certificates.js';
+import { startTlsServers } from './tls/tlsServers.js';
 
 export interface RunningAppliance {
   port: number;
@@ -31,12 +33,23 @@ export async function startServer(config: Config, log: Logger): Promise<RunningA
     await lock.release();
     throw err;
   }
-  const server = await listen(createApp(appliance, modules.app), config.port, config.host);
+  const app = createApp(appliance, modules.app);
+  let server: { port: number; close(): Promise<void> };
+  let httpsPort: number | null = null;
+  if (config.tls) {
+    const store = new TlsStore(path.join(config.dataDir, 'tls'), config.identity.name ?? config.clientId ?? 'cabinet');
+    const tls = await startTlsServers(app, { store, httpPort: config.port, httpsPort: config.tlsPort, publicHttpsPort: config.tlsPublicPort, host: config.host, clock: appliance.clock, log });
+    appliance.tls = { material: () => tls.material(), reload: () => tls.reload() };
+    server = { port: tls.httpPort, close: () => tls.close() };
+    httpsPort = tls.httpsPort;
+  } else {
+    server = await listen(app, config.port, config.host);
+  }
   const socket = await listenCommandSocket(path.join(config.dataDir, COMMAND_SOCKET), (request) => runCommand(appliance, request), { log, statusByCode: APPLIANCE_STATUS });
   if (config.heartbeatEnabled) appliance.heartbeats.start();
   for (const warning of appliance.license.status().warnings) log.warn({ warning }, 'license');
   // Always printed, whatever LOG_LEVEL: scripts and tests read the bound port from this line.
-  log.child({}, { level: 'info' }).info({ port: server.port, host: config.host, dataDir: config.dataDir, enrolled: appliance.license.enrolled }, 'listening');
+  log.child({}, { level: 'info' }).info({ port: server.port, httpsPort, caFingerprint: appliance.tls.material()?.caFingerprint ?? null, host: config.host, dataDir: config.dataDir, enrolled: appliance.license.enrolled }, 'listening');
 
   let closing: Promise<void> | undefined;
   return {

@@ -79,7 +79,7 @@ export async function startDemoAppliances(controlPlaneUrl: string, seed: DemoSee
     await fs.mkdir(dataDir, { recursive: true });
     const port = PORTS[cabinet.id] ?? 0;
     const child = await startServiceProcess(APPLIANCE_MAIN, ['serve'], {
-      env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', TLS_PORT: '0', CONTROL_PLANE_URL: controlPlaneUrl, CLIENT_ID: cabinet.id, CLIENT_NAME: cabinet.name, CLIENT_SIRET: cabinet.siret, CLIENT_EMAIL: cabinet.email },
+      env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', TLS: 'false', CONTROL_PLANE_URL: controlPlaneUrl, CLIENT_ID: cabinet.id, CLIENT_NAME: cabinet.name, CLIENT_SIRET: cabinet.siret, CLIENT_EMAIL: cabinet.email },
       ...(onLine ? { onLine } : {}),
     });
     const url = `http://localhost:${child.port}`;

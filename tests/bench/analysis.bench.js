@@ -1,8 +1,9 @@
 // CESEDA analysis benchmark (issue 4), against the compiled dist/: p95 latency of runAnalysis per
 // tier; enterprise with 10 000 past cases of the cabinet, twice: with the cases held in memory
 // (as the appliance's lowdb documents are, so the per-case factor cache applies) — the figure the
-// ≤ 50 ms target is checked on — and "cold", every run on freshly copied cases (as right after a
-// restart), reported for information.
+// ≤ 50 ms target is checked on — then, for information, "cold" (every run on freshly copied case
+// objects: factors re-read, fit reused since the closed cases are unchanged) and "refit" (one closed
+// case's outcome flips before every run, so the calibration is fitted again each time).
 import { runAnalysis } from '../../appliance/dist/analysis/index.js';
 
 const TARGET_MS = 50;
@@ -37,9 +38,10 @@ function p(values, q) {
 }
 
 let failed = false;
-for (const [model, runs, mode] of [['ceseda-basic-v1', 500, 'checked'], ['ceseda-pro-v1', 500, 'checked'], ['ceseda-enterprise-v1', 60, 'checked'], ['ceseda-enterprise-v1', 40, 'cold']]) {
+for (const [model, runs, mode] of [['ceseda-basic-v1', 500, 'checked'], ['ceseda-pro-v1', 500, 'checked'], ['ceseda-enterprise-v1', 60, 'checked'], ['ceseda-enterprise-v1', 40, 'cold'], ['ceseda-enterprise-v1', 40, 'refit']]) {
   const times = [];
   for (let i = 0; i < runs + 5; i += 1) {
+    if (mode === 'refit') past[1].outcome = past[1].outcome === 'won' ? 'lost' : 'won';
     const pastCases = model !== 'ceseda-enterprise-v1' ? undefined : mode === 'cold' ? past.map((c) => ({ ...c, facts: { ...c.facts } })) : past;
     const t0 = performance.now();
     runAnalysis({ model, procedure: 'oqtf', decisionNotifiedAt: '2026-11-20T16:30', facts, now: NOW, threshold: 0.87, pastCases });
@@ -50,6 +52,6 @@ for (const [model, runs, mode] of [['ceseda-basic-v1', 500, 'checked'], ['ceseda
   const ok = p95 <= TARGET_MS;
   if (!ok && mode === 'checked') failed = true;
   const pastCases = model === 'ceseda-enterprise-v1' ? PAST : 0;
-  console.log(JSON.stringify({ bench: 'analysis', model, mode: mode === 'cold' ? 'cold (fresh case objects, informational)' : 'target', pastCases, runs, p50Ms: +p(times, 0.5).toFixed(2), p95Ms: +p95.toFixed(2), targetMs: TARGET_MS, ok }));
+  console.log(JSON.stringify({ bench: 'analysis', model, mode: mode === 'checked' ? 'target' : `${mode} (informational)`, pastCases, runs, p50Ms: +p(times, 0.5).toFixed(2), p95Ms: +p95.toFixed(2), targetMs: TARGET_MS, ok }));
 }
 process.exit(failed ? 1 : 0);

@@ -11,7 +11,7 @@ import { spawnService, type SpawnedService } from './spawnService.js';
 export const APPLIANCE_MAIN = path.resolve(import.meta.dirname, '../../appliance/dist/main.js');
 
 export function applianceEnv(dataDir: string, env: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', HEARTBEAT_ENABLED: 'false', ...env };
+  return { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', HEARTBEAT_ENABLED: 'false', TLS: 'false', ...env };
 }
 
 export interface TestAppliance {

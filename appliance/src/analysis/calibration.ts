@@ -1,7 +1,9 @@
 import { entitlementDePleinDroit } from './eligibility.js';
 import { BASE_RATES, FACTORS, describe, logit, proLogit, readFactors, sigmoid, type BaseRate, type Estimate } from './estimate.js';
 import type { CaseFacts } from './facts.js';
-import type { ProcedureCode } from './procedures.js';
+import { PROCEDURE_CODES, type ProcedureCode } from './procedures.js';
+
+const PROCEDURE_INDEX = new Map<ProcedureCode, number>(PROCEDURE_CODES.map((p, i) => [p, i]));
 
 /**
  * ceseda-enterprise-v1: the pro model re-fitted on the cabinet's own closed cases, on the
@@ -32,18 +34,57 @@ interface Row {
   base: BaseRate | null;
   x: (0 | 1 | null)[];
   outcome: 'won' | 'lost' | null;
+  /** FNV-1a of the id (held-out split, fingerprint) and the factors as one number (fingerprint). */
+  idHash: number;
+  xCode: number;
+}
+
+interface CachedRow {
+  id: string;
+  procedure: ProcedureCode;
+  today: string;
+  x: (0 | 1 | null)[];
+  idHash: number;
+  xCode: number;
 }
 
 // Reading a past case's factors needs its eligibility; keep it per facts object for repeated runs.
-const rowCache = new WeakMap<CaseFacts, { procedure: ProcedureCode; today: string; x: (0 | 1 | null)[] }>();
+// Facts objects are treated as immutable (the case module replaces `facts` on update, never edits it
+// in place): a changed case brings a new object and so a fresh reading.
+const rowCache = new WeakMap<CaseFacts, CachedRow>();
 
 function toRow(c: PastCase, today: string): Row {
   let cached = rowCache.get(c.facts);
-  if (cached === undefined || cached.procedure !== c.procedure || cached.today !== today) {
-    cached = { procedure: c.procedure, today, x: readFactors(c.facts, entitlementDePleinDroit(c.facts, today)) };
+  if (cached === undefined || cached.id !== c.id || cached.procedure !== c.procedure || cached.today !== today) {
+    const x = readFactors(c.facts, entitlementDePleinDroit(c.facts, today));
+    cached = { id: c.id, procedure: c.procedure, today, x, idHash: fnv1a(c.id), xCode: x.reduce<number>((code, v) => code * 3 + (v === null ? 2 : v), 0) };
     rowCache.set(c.facts, cached);
   }
-  return { id: c.id, procedure: c.procedure, base: BASE_RATES[c.procedure], x: cached.x, outcome: c.outcome ?? null };
+  return { id: c.id, procedure: c.procedure, base: BASE_RATES[c.procedure], x: cached.x, outcome: c.outcome ?? null, idHash: cached.idHash, xCode: cached.xCode };
+}
+
+/**
+ * The last fit, keyed by a fingerprint of the closed cases (id, procedure, outcome, factors): one
+ * cabinet per appliance, and between two runs the closed cases rarely change, so the fit is reused.
+ */
+let lastFit: { key: string; w: number[]; hessian: number[][]; sePro: number; seCal: number } | null = null;
+
+function mix(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** Order-independent 64-bit fingerprint of the closed rows. */
+function fingerprint(rows: Row[]): string {
+  let a = 0;
+  let b = 0;
+  for (const r of rows) {
+    const v = r.idHash ^ Math.imul(r.xCode + 1, 0x9e3779b1) ^ (r.outcome === 'won' ? 0x5bd1e995 : 0) ^ Math.imul(PROCEDURE_INDEX.get(r.procedure)! + 1, 0x27d4eb2f);
+    a = (a + mix(v)) >>> 0;
+    b = (b ^ mix(v ^ 0xdeadbeef)) >>> 0;
+  }
+  return `${rows.length}:${a}:${b}`;
 }
 
 /** Design vector: intercept, the published base logit, then each factor (unknown as 0). */
@@ -153,28 +194,33 @@ export function calibrateOnCabinet(
   const closed = rows.filter((r) => r.outcome !== null && r.base !== null);
   const heldOut: Row[] = [];
   const train: Row[] = [];
-  for (const r of closed) (fnv1a(r.id) % 5 === 0 ? heldOut : train).push(r);
+  for (const r of closed) (r.idHash % 5 === 0 ? heldOut : train).push(r);
   const won = closed.filter((r) => r.outcome === 'won').length;
   const calibration: Calibration = { used: false, reason: '', closedCases: closed.length, trainCases: train.length, heldOutCases: heldOut.length, brierPro: null, brierCalibrated: null };
   if (closed.length < MIN_CLOSED_CASES || won < MIN_PER_OUTCOME || closed.length - won < MIN_PER_OUTCOME || heldOut.length < 10) {
     calibration.reason = `Not enough closed cases with a known outcome (${closed.length}, of which ${won} won; needs ${MIN_CLOSED_CASES}, at least ${MIN_PER_OUTCOME} of each outcome): the pro model is used.`;
     return { similarCases, calibration, estimate: null };
   }
-  const d = PRIOR.length;
-  const xs = new Float64Array(train.length * d);
-  const ys = new Uint8Array(train.length);
-  train.forEach((r, row) => {
-    xs.set(design(r.base!, r.x), row * d);
-    ys[row] = r.outcome === 'won' ? 1 : 0;
-  });
-  const { w, hessian } = fitLogistic(xs, ys);
-  let sePro = 0;
-  let seCal = 0;
-  for (const r of heldOut) {
-    const y = r.outcome === 'won' ? 1 : 0;
-    sePro += (sigmoid(proLogit(r.base!, r.x)) - y) ** 2;
-    seCal += (sigmoid(dot(w, design(r.base!, r.x))) - y) ** 2;
+  const key = fingerprint(closed);
+  if (lastFit === null || lastFit.key !== key) {
+    const d = PRIOR.length;
+    const xs = new Float64Array(train.length * d);
+    const ys = new Uint8Array(train.length);
+    train.forEach((r, row) => {
+      xs.set(design(r.base!, r.x), row * d);
+      ys[row] = r.outcome === 'won' ? 1 : 0;
+    });
+    const fit = fitLogistic(xs, ys);
+    let sePro = 0;
+    let seCal = 0;
+    for (const r of heldOut) {
+      const y = r.outcome === 'won' ? 1 : 0;
+      sePro += (sigmoid(proLogit(r.base!, r.x)) - y) ** 2;
+      seCal += (sigmoid(dot(fit.w, design(r.base!, r.x))) - y) ** 2;
+    }
+    lastFit = { key, w: fit.w, hessian: fit.hessian, sePro, seCal };
   }
+  const { w, hessian, sePro, seCal } = lastFit;
   calibration.brierPro = round3(sePro / heldOut.length);
   calibration.brierCalibrated = round3(seCal / heldOut.length);
   const base = BASE_RATES[procedure];

@@ -16,6 +16,7 @@ export const TO_VERIFY: readonly string[] = [
   'Délai for an OQTF taken after the final rejection of an asylum claim (L. 611-1 4°) after the 2024 reform.',
   'CNDA: the 1-month délai of L. 532-1 computed as a délai franc (general administrative rule) — not confirmed on a CNDA text.',
   'Naturalisation RAPO: 2 months (décret n° 93-1362 art. 45) — text not re-read after décret n° 2025-648.',
+  'Article numbers cited without re-reading the text for this version: CJA R. 312-18 (TA de Nantes), R. 821-1; CESEDA L. 531-41, L. 631-1, L. 732-8, R. 425-11; CESEDA L. 435-4 conditions (secondary sources only).',
 ];
 
 /** What the case tells about the person and the decision, for choosing the procedure. */

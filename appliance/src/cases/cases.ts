@@ -31,13 +31,14 @@ export class Cases {
     private readonly users: Users,
     readonly audit: AuditLog,
     private readonly clock: () => Date,
+    private readonly onAuditFailure: (err: unknown) => void,
   ) {
     for (const record of files.values()) this.indexRecord(record);
   }
 
   static async open(dataDir: string, deps: { license: LicenseStore; users: Users; audit: AuditLog; clock: () => Date; log: Logger }): Promise<Cases> {
     const files = await DocumentCollection.open<CaseRecord>(path.join(dataDir, 'cases'), { schema: caseRecordSchema as never, log: deps.log, mode: 0o640 });
-    return new Cases(files, deps.license, deps.users, deps.audit, deps.clock);
+    return new Cases(files, deps.license, deps.users, deps.audit, deps.clock, (err) => deps.log.error({ err }, 'audit: an access could not be logged'));
   }
 
   private indexRecord(record: CaseRecord): void {
@@ -105,11 +106,20 @@ export class Cases {
     return record;
   }
 
+  /**
+   * Logs a read. The entry takes its place in the chain at once and is flushed with the next
+   * group commit, but the answer does not wait for that fsync: reading must stay fast, and must
+   * keep working even when the audit disk fails (the failure is logged and counted).
+   */
+  private logRead(entry: { actor: string; action: string; caseId?: string; detail?: string }): void {
+    this.audit.append(entry).catch((err: unknown) => this.onAuditFailure(err));
+  }
+
   /** Reads a case and logs the access. */
-  async readCase(id: string, actor: Actor, action = 'case.read'): Promise<CaseRecord> {
+  readCase(id: string, actor: Actor, action = 'case.read'): Promise<CaseRecord> {
     const record = this.doc(id).data;
-    await this.audit.append({ actor: actor.email, action, caseId: id });
-    return record;
+    this.logRead({ actor: actor.email, action, caseId: id });
+    return Promise.resolve(record);
   }
 
   /** Applies a change; the case's history lists which fields changed, never their old values. */
@@ -151,10 +161,10 @@ export class Cases {
     return doc.data;
   }
 
-  async search(query: CaseQuery, actor: Actor): Promise<{ total: number; cases: CaseRecord[] }> {
+  search(query: CaseQuery, actor: Actor): Promise<{ total: number; cases: CaseRecord[] }> {
     const result = this.index.search(query);
-    await this.audit.append({ actor: actor.email, action: 'case.search', detail: `${result.total} results` });
-    return result;
+    this.logRead({ actor: actor.email, action: 'case.search', detail: `${result.total} results` });
+    return Promise.resolve(result);
   }
 
   /** Runs `change` on the stored case and writes it durably (documents, analyses). */

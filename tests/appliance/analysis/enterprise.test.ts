@@ -62,6 +62,16 @@ describe('ceseda-enterprise-v1 calibration on the cabinet’s closed cases', () 
     expect(e.probability).toBeGreaterThanOrEqual(0.85);
   });
 
+  it('refits when a closed case changes (the fit is reused only for the same closed cases)', () => {
+    const past = syntheticCabinet(600, 11);
+    const input = { model: 'ceseda-enterprise-v1' as const, procedure: 'oqtf' as const, decisionNotifiedAt: '2026-11-20', facts, now: NOW, threshold: 0.87 };
+    const first = runAnalysis({ ...input, pastCases: past }).calibration!;
+    expect(runAnalysis({ ...input, pastCases: past.map((c) => ({ ...c, facts: { ...c.facts } })) }).calibration).toEqual(first);
+    const flipped = past.map((c, i) => (i % 3 === 0 ? { ...c, outcome: c.outcome === 'won' ? ('lost' as const) : ('won' as const) } : c));
+    const second = runAnalysis({ ...input, pastCases: flipped }).calibration!;
+    expect([second.brierPro, second.brierCalibrated]).not.toEqual([first.brierPro, first.brierCalibrated]);
+  });
+
   it('keeps the pro model, saying why, while there are too few closed cases', () => {
     const r = runAnalysis({ model: 'ceseda-enterprise-v1', procedure: 'oqtf', decisionNotifiedAt: '2026-11-20', facts, now: NOW, threshold: 0.87, pastCases: syntheticCabinet(30, 7) });
     expect(r.calibration!.used).toBe(false);

@@ -1,0 +1,26 @@
+/** `/ca.crt` (the appliance's CA, to install in the cabinet's browsers) and the TLS facts the setup page shows. */
+import Router from '@koa/router';
+import { DomainError } from '@iamanager/protocol';
+import type { Appliance } from '../appliance.js';
+
+export function tlsRoutes(appliance: Appliance): Router {
+  const router = new Router();
+  router.get('/ca.crt', (ctx) => {
+    const material = appliance.tls.material();
+    if (!material?.ca) throw new DomainError('not_found', 'this appliance serves an imported certificate: no local CA to download');
+    ctx.set('Content-Type', 'application/x-x509-ca-cert');
+    ctx.set('Content-Disposition', 'attachment; filename="iamanager-ca.crt"');
+    ctx.body = material.ca;
+  });
+  return router;
+}
+
+/** What the setup wizard shows the IT person to check the browser's certificate warning against. */
+export function tlsFacts(appliance: Appliance): Record<string, unknown> {
+  const m = appliance.tls.material();
+  return {
+    tls: m
+      ? { source: m.source, caFingerprint: m.caFingerprint, certificateFingerprint: m.certFingerprint, notAfter: m.notAfter.toISOString(), names: m.names, caDownload: m.ca ? '/ca.crt' : null }
+      : null,
+  };
+}

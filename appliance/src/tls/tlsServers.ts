@@ -1,0 +1,71 @@
+/**
+ * HTTPS for the cabinet's network: the app on TLS_PORT; plain HTTP on PORT only redirects to it,
+ * except `/healthz` (container and VM health checks need no certificate) and `/ca.crt` (the IT
+ * person downloads the CA before the browser trusts anything). The certificate is checked daily
+ * and swapped in place when renewed or imported, without a restart.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type Koa from 'koa';
+import type { RunningServer } from '@iamanager/protocol/http';
+import type { Logger } from '@iamanager/protocol/log';
+import type { TlsMaterial, TlsStore } from './certificates.js';
+
+const PLAIN_HTTP_PATHS = new Set(['/healthz', '/ca.crt']);
+
+export interface TlsServers {
+  httpPort: number;
+  httpsPort: number;
+  material(): TlsMaterial;
+  reload(): Promise<TlsMaterial>;
+  close(): Promise<void>;
+}
+
+export async function startTlsServers(app: Koa, options: { store: TlsStore; httpPort: number; httpsPort: number; publicHttpsPort: number; host: string; clock: () => Date; log: Logger }): Promise<TlsServers> {
+  let material = await options.store.ensure(options.clock());
+  const httpsServer = https.createServer({ key: material.key, cert: material.cert, minVersion: 'TLSv1.2' }, app.callback());
+  await new Promise<void>((resolve, reject) => {
+    httpsServer.once('error', reject);
+    httpsServer.listen(options.httpsPort, options.host, () => resolve());
+  });
+  const httpsPort = (httpsServer.address() as { port: number }).port;
+
+  const handler = app.callback();
+  const redirect = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://placeholder');
+    if (PLAIN_HTTP_PATHS.has(url.pathname)) return void handler(req, res);
+    const host = (req.headers.host ?? 'localhost').replace(/:\d+$/, '');
+    const port = options.publicHttpsPort === 443 ? '' : `:${options.publicHttpsPort}`;
+    res.writeHead(308, { Location: `https://${host}${port}${url.pathname}${url.search}`, 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end('Cette application est servie en HTTPS.\n');
+  });
+  const plain: RunningServer = await listenPlain(redirect, options.httpPort, options.host);
+
+  const reload = async (): Promise<TlsMaterial> => {
+    material = await options.store.ensure(options.clock());
+    httpsServer.setSecureContext({ key: material.key, cert: material.cert });
+    options.log.info({ fingerprint: material.certFingerprint, notAfter: material.notAfter, source: material.source }, 'tls: certificate in use');
+    return material;
+  };
+  const daily = setInterval(() => void reload().catch((err: unknown) => options.log.error({ err }, 'tls: renewal failed')), 86_400_000);
+  daily.unref();
+
+  return {
+    httpPort: plain.port,
+    httpsPort,
+    material: () => material,
+    reload,
+    close: async () => {
+      clearInterval(daily);
+      await Promise.all([plain.close(), new Promise<void>((resolve) => httpsServer.close(() => resolve()))]);
+    },
+  };
+}
+
+async function listenPlain(server: http.Server, port: number, host: string): Promise<RunningServer> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return { server, port: (server.address() as { port: number }).port, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}

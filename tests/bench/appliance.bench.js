@@ -1,0 +1,182 @@
+// Appliance at the enterprise ceiling (issue 3): 10 000 case files and 50 concurrent users.
+// Measures, in one run on this machine:
+//   - search and list p95 (GET /api/cases?q=…, ?page=…), next to a bare Koa route's p95;
+//   - durable case write p95 (PATCH /api/cases/:id, acknowledged after fsync) at 1 000 and at
+//     10 000 cases — it must not grow with the number of cases;
+//   - cold start (spawn → "listening") with 10 000 cases, and resident memory after the load.
+// Targets: search p95 ≤ 20 ms, write p95 ≤ 15 ms, start ≤ 2 s, RSS ≤ 250 MB.
+import { randomUUID } from 'node:crypto';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+const CP_MAIN = path.join(ROOT, 'control-plane/dist/main.js');
+const APPLIANCE_MAIN = path.join(ROOT, 'appliance/dist/main.js');
+const BARE = path.join(ROOT, 'tests/bench/support/bareKoa.js');
+const USERS = 50;
+const REQUESTS_PER_USER = 40;
+const PASSWORD = 'correct horse battery staple';
+
+function start(script, env) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, [script, 'serve'], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let buf = '';
+    child.stdout.setEncoding('utf8').on('data', (c) => {
+      buf += c;
+      for (const line of buf.split('\n')) {
+        try {
+          const e = JSON.parse(line);
+          if (e.msg === 'listening') {
+            child.stdout.removeAllListeners('data');
+            child.stdout.resume();
+            resolve({ child, port: e.port, startMs: performance.now() - t0 });
+            return;
+          }
+        } catch {
+          // partial line
+        }
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`${script} exited ${code}`)));
+  });
+}
+
+function stop(child) {
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    child.once('exit', resolve);
+    child.kill('SIGTERM');
+  });
+}
+
+function rssMb(pid) {
+  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+async function call(port, method, route, { token, body } = {}) {
+  const res = await fetch(`http://127.0.0.1:${port}${route}`, { method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  const text = await res.text();
+  if (res.status >= 400) throw new Error(`${method} ${route}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : {};
+}
+
+/** 50 clients, each sending its requests one after another; returns latency percentiles in ms. */
+async function load(makeRequest) {
+  const latencies = [];
+  await Promise.all(
+    Array.from({ length: USERS }, async (_, u) => {
+      for (let i = 0; i < REQUESTS_PER_USER; i++) {
+        const t0 = performance.now();
+        await makeRequest(u, i);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  const pct = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+  return { p50: pct(0.5), p95: pct(0.95), n: latencies.length };
+}
+
+const LAST = ['Martin', 'Benali', 'Diallo', 'Nguyen', 'Haddad', 'Popescu', 'Traoré', 'Kaya', 'Silva', 'Ahmadi', 'Lefèvre', 'Camara'];
+const FIRST = ['Amina', 'Karim', 'Ioana', 'Moussa', 'Leila', 'Omar', 'Fatou', 'Yusuf', 'Sara', 'Ali'];
+const PROCS = ['oqtf', 'refus_titre_sejour', 'asile_rejet_ofpra', 'transfert_dublin', 'oqtf_retention', 'naturalisation_refus'];
+
+/** Writes `count` case files the way the appliance stores them (one file per case). */
+function seedCases(dataDir, from, count, userId) {
+  const dir = path.join(dataDir, 'cases');
+  fs.mkdirSync(dir, { recursive: true });
+  for (let i = from; i < from + count; i++) {
+    const at = new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString();
+    const record = {
+      id: randomUUID(),
+      reference: `D-2026-${String(i + 1).padStart(5, '0')}`,
+      client: { lastName: `${LAST[i % LAST.length]}${i}`, firstName: FIRST[i % FIRST.length], nationality: ['DZ', 'SN', 'MA', 'AF', 'TN'][i % 5], birthDate: '1990-01-01' },
+      procedure: PROCS[i % PROCS.length],
+      decisionNotifiedAt: '2026-11-02',
+      decision: {},
+      departement: '75',
+      status: 'open',
+      outcome: null,
+      archived: false,
+      assignedTo: userId,
+      notes: 'Notes du dossier. '.repeat(20),
+      facts: {},
+      documents: [],
+      analyses: [],
+      history: [{ at, by: 'seed@bench', action: 'created' }],
+      createdAt: at,
+      createdBy: userId,
+      updatedAt: at,
+    };
+    fs.writeFileSync(path.join(dir, `${record.id}.json`), JSON.stringify(record));
+  }
+}
+
+function caseIds(dataDir) {
+  return fs.readdirSync(path.join(dataDir, 'cases')).filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -5));
+}
+
+async function main() {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-appliance-'));
+  const cpDir = path.join(work, 'cp');
+  const dataDir = path.join(work, 'appliance');
+  const cp = await start(CP_MAIN, { DATA_DIR: cpDir, PORT: '0', HOST: '127.0.0.1' });
+  const created = spawnSync(process.execPath, [CP_MAIN, 'cabinet', 'create', '--id', 'bench', '--name', 'Bench', '--plan', 'enterprise', '--json'], { env: { ...process.env, DATA_DIR: cpDir }, encoding: 'utf8' });
+  const code = JSON.parse(created.stdout).enrollmentCode;
+  const env = { DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', CONTROL_PLANE_URL: `http://127.0.0.1:${cp.port}`, CLIENT_ID: 'bench', HEARTBEAT_ENABLED: 'false' };
+
+  let app = await start(APPLIANCE_MAIN, env);
+  await call(app.port, 'POST', '/api/setup/enroll', { body: { code } });
+  await call(app.port, 'POST', '/api/setup/admin', { body: { email: 'admin@bench.fr', name: 'Admin', password: PASSWORD } });
+  await stop(app.child);
+  // 50 users, each with a personal API token (scripts need no CSRF token).
+  const tokens = [];
+  for (let u = 0; u < USERS; u++) {
+    const email = u === 0 ? 'admin@bench.fr' : `avocat${u}@bench.fr`;
+    if (u > 0) spawnSync(process.execPath, [APPLIANCE_MAIN, 'user', 'add', '--email', email, '--role', 'avocat'], { input: PASSWORD, env: { ...process.env, ...env } });
+    const t = spawnSync(process.execPath, [APPLIANCE_MAIN, 'token', 'create', '--email', email, '--json'], { env: { ...process.env, ...env }, encoding: 'utf8' });
+    tokens.push(JSON.parse(t.stdout).token);
+  }
+  const users = JSON.parse(fs.readFileSync(path.join(dataDir, 'users.json'), 'utf8')).users;
+
+  const bare = await start(BARE, {});
+  const bareLoad = await load(() => fetch(`http://127.0.0.1:${bare.port}/`, { method: 'GET' }).then((r) => r.text()));
+  await stop(bare.child);
+
+  const writes = async (port, ids) =>
+    load((u, i) => call(port, 'PATCH', `/api/cases/${ids[(u * REQUESTS_PER_USER + i) % ids.length]}`, { token: tokens[u], body: { notes: `mise à jour ${u}-${i}` } }));
+
+  seedCases(dataDir, 0, 1_000, users[0].id);
+  app = await start(APPLIANCE_MAIN, env);
+  const write1k = await writes(app.port, caseIds(dataDir));
+  await stop(app.child);
+
+  seedCases(dataDir, 1_000, 9_000, users[0].id);
+  app = await start(APPLIANCE_MAIN, env);
+  const startMs = app.startMs;
+  const ids = caseIds(dataDir);
+  const search = await load((u, i) => call(app.port, 'GET', `/api/cases?q=${encodeURIComponent(LAST[(u + i) % LAST.length].slice(0, 4).toLowerCase() + String((u * 7 + i) % 10))}`, { token: tokens[u] }));
+  const list = await load((u, i) => call(app.port, 'GET', `/api/cases?page=${1 + ((u + i) % 40)}&procedure=${PROCS[u % PROCS.length]}`, { token: tokens[u] }));
+  const write10k = await writes(app.port, ids);
+  const rss = rssMb(app.child.pid);
+  await stop(app.child);
+  await stop(cp.child);
+  fs.rmSync(work, { recursive: true, force: true });
+
+  const ms = (v) => `${v.toFixed(1)} ms`;
+  const verdict = (ok) => (ok ? 'met' : 'NOT met');
+  console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model.split(' ').slice(0, 2).join(' ')}, node ${process.version}; ${USERS} concurrent users × ${REQUESTS_PER_USER} requests per measure`);
+  console.log(`bare Koa route:           p50 ${ms(bareLoad.p50)}  p95 ${ms(bareLoad.p95)}`);
+  console.log(`search (10 000 cases):    p50 ${ms(search.p50)}  p95 ${ms(search.p95)}  (${(search.p95 / bareLoad.p95).toFixed(1)}× bare; target ≤ 20 ms: ${verdict(search.p95 <= 20)})`);
+  console.log(`list, filtered, paged:    p50 ${ms(list.p50)}  p95 ${ms(list.p95)}  (${(list.p95 / bareLoad.p95).toFixed(1)}× bare)`);
+  console.log(`durable write, 1 000:     p50 ${ms(write1k.p50)}  p95 ${ms(write1k.p95)}`);
+  console.log(`durable write, 10 000:    p50 ${ms(write10k.p50)}  p95 ${ms(write10k.p95)}  (target ≤ 15 ms: ${verdict(write10k.p95 <= 15)}; ${(write10k.p95 / write1k.p95).toFixed(2)}× the 1 000-case p95)`);
+  console.log(`cold start, 10 000 cases: ${ms(startMs)}  (target ≤ 2 s: ${verdict(startMs <= 2000)})`);
+  console.log(`resident memory:          ${rss.toFixed(0)} MB after the load  (target ≤ 250 MB: ${verdict(rss <= 250)})`);
+}
+
+await main();
