@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startControlPlane, tempDir, type TestControlPlane } from '../support/controlPlane.js';
-import { startAppliance, type TestAppliance } from '../support/appliance.js';
+import { freePort, startAppliance, type TestAppliance } from '../support/appliance.js';
 import { checkA11y, describeViolations, launchBrowser, screenshot, type TestBrowser } from '../support/browser.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -19,6 +19,7 @@ let browser: TestBrowser;
 let page: Page;
 let code: string;
 let caseUrl: string;
+let base: string;
 
 /** Yesterday in Paris as YYYY-MM-DD: a notification whose deadlines are still ahead. */
 function yesterday(): string {
@@ -38,8 +39,11 @@ beforeAll(async () => {
   const created = await runCli(cpDir, ['cabinet', 'create', '--id', 'martin', '--name', 'Cabinet Martin', '--plan', 'starter', '--json']);
   expect(created.code, created.stderr).toBe(0);
   code = created.json.enrollmentCode as string;
-  appliance = await startAppliance(tempDir('web-martin-'), { CONTROL_PLANE_URL: cp.url, CLIENT_ID: 'martin', CLIENT_NAME: 'Cabinet Martin & Associés', CLIENT_COLOR: '#1f4e79', CLIENT_SIRET: '73282932000074', MAX_ANALYSIS_MONTHLY: '1' });
-  browser = await launchBrowser();
+  const httpsPort = await freePort();
+  appliance = await startAppliance(tempDir('web-martin-'), { CONTROL_PLANE_URL: cp.url, CLIENT_ID: 'martin', CLIENT_NAME: 'Cabinet Martin & Associés', CLIENT_COLOR: '#1f4e79', CLIENT_SIRET: '73282932000074', MAX_ANALYSIS_MONTHLY: '1', TLS: 'true', TLS_PORT: String(httpsPort), TLS_PUBLIC_PORT: String(httpsPort) });
+  // The cabinet's browsers use HTTPS (plain HTTP redirects there): so does this test.
+  base = `https://127.0.0.1:${httpsPort}`;
+  browser = await launchBrowser({ ignoreHTTPSErrors: true });
   page = await browser.newPage();
   page.setDefaultTimeout(10_000);
 }, 120_000);
@@ -52,10 +56,12 @@ afterAll(async () => {
 
 describe('the web UI in a browser', () => {
   it('sends a fresh appliance to the setup wizard, which shows what leaves the cabinet', async () => {
-    await page.goto(`${appliance.url}/dossiers`);
+    await page.goto(`${base}/dossiers`);
     expect(new URL(page.url()).pathname).toBe('/setup');
     await expect(page.locator('h1').textContent()).resolves.toBe('Mise en service');
     await expect(page.locator('table').first().textContent()).resolves.toContain('usage.casesOpen');
+    // The LAN HTTPS certificate's fingerprint, as the TLS module exposes it.
+    await expect(page.locator('aside .fingerprint code').first().textContent()).resolves.toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/i);
     expect(await page.locator('body').textContent()).toContain('Cabinet Martin & Associés');
     await checkPage('01-setup-enroll');
   });
@@ -183,15 +189,15 @@ describe('the web UI in a browser', () => {
   });
 
   it('finds the case from the list with an accent-insensitive search', async () => {
-    await page.goto(`${appliance.url}/dossiers?q=diallo`);
+    await page.goto(`${base}/dossiers?q=diallo`);
     await expect(page.locator('table.cases tbody tr').count()).resolves.toBe(1);
     await checkPage('13-case-list');
-    await page.goto(`${appliance.url}/dossiers?q=personne`);
+    await page.goto(`${base}/dossiers?q=personne`);
     await expect(page.locator('main').textContent()).resolves.toContain('Aucun dossier ne correspond.');
   });
 
   it('shows the open case by procedure on the dashboard, and switches to English', async () => {
-    await page.goto(`${appliance.url}/`);
+    await page.goto(`${base}/`);
     await expect(page.locator('section[aria-labelledby=proc-title]').textContent()).resolves.toContain('OQTF (personne libre)');
     // The case's deadline, under its urgency, links to the case.
     await expect(page.locator('section[aria-labelledby=dl-title]').getByRole('link', { name: /DIALLO Aminata/ }).first().getAttribute('href')).resolves.toBe(new URL(caseUrl).pathname);
@@ -203,19 +209,19 @@ describe('the web UI in a browser', () => {
   });
 
   it('gives the lawyer a calendar subscription URL that revoking stops', async () => {
-    await page.goto(`${appliance.url}/`);
+    await page.goto(`${base}/`);
     await page.getByRole('button', { name: 'Create a subscription URL' }).click();
     const url = await page.locator('#ics-url').inputValue();
-    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/calendrier\/[A-Za-z0-9_-]{32}\.ics$/);
+    expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/calendrier\/[A-Za-z0-9_-]{32}\.ics$/);
     await checkPage('16-calendar-feed');
-    const feed = await fetch(url);
-    expect(feed.status).toBe(200);
+    const feed = await page.request.get(url);
+    expect(feed.status()).toBe(200);
     const ics = await feed.text();
     expect(ics).toContain('BEGIN:VEVENT');
     expect(ics).not.toContain('DIALLO');
-    await page.goto(`${appliance.url}/`);
+    await page.goto(`${base}/`);
     await page.getByRole('button', { name: 'Revoke the URL' }).click();
-    expect((await fetch(url)).status).toBe(404);
+    expect((await page.request.get(url)).status()).toBe(404);
   });
 
   it('saw no console error or failed request on any page', () => {

@@ -23,7 +23,8 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(options: { acceptDownloads?: boolean; locale?: string } = {}): Promise<TestBrowser> {
+/** `ignoreHTTPSErrors` for a server whose certificate comes from a CA this fresh profile does not trust. */
+export async function launchBrowser(options: { acceptDownloads?: boolean; locale?: string; ignoreHTTPSErrors?: boolean } = {}): Promise<TestBrowser> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'chromium-profile-'));
   // A new empty profile each time (playwright takes it as launchPersistentContext's directory).
   const context = await chromium.launchPersistentContext(profile, {
@@ -31,6 +32,7 @@ export async function launchBrowser(options: { acceptDownloads?: boolean; locale
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     acceptDownloads: options.acceptDownloads ?? true,
+    ignoreHTTPSErrors: options.ignoreHTTPSErrors ?? false,
     locale: options.locale ?? 'fr-FR',
     viewport: { width: 1280, height: 900 },
   });

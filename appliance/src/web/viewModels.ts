@@ -34,6 +34,9 @@ export interface SetupView {
   cabinetId: string | null;
   controlPlaneUrl: string | null;
   certificateFingerprint: string | null;
+  /** The appliance's own CA, which the cabinet's browsers trust once (downloadable at caDownload). */
+  caFingerprint: string | null;
+  caDownload: string | null;
   heartbeatFields: readonly TelemetryFieldView[];
   retention: string;
   errors: readonly FieldError[];

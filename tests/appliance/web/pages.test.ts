@@ -114,10 +114,11 @@ describe('web pages', () => {
   });
 
   it('lists the exact heartbeat fields and the certificate fingerprint in the setup wizard', () => {
-    const html = renderHtml(h(SetupPage, { chrome: chrome({ user: null }), view: { step: 'enroll', cabinetId: null, controlPlaneUrl: null, certificateFingerprint: 'AB:CD:EF', heartbeatFields: [{ field: 'usage.casesOpen', purpose: 'limites' }], retention: 'jamais de noms', errors: [], values: {} } }));
+    const html = renderHtml(h(SetupPage, { chrome: chrome({ user: null }), view: { step: 'enroll', cabinetId: null, controlPlaneUrl: null, certificateFingerprint: 'AB:CD:EF', caFingerprint: '12:34', caDownload: '/ca.crt', heartbeatFields: [{ field: 'usage.casesOpen', purpose: 'limites' }], retention: 'jamais de noms', errors: [], values: {} } }));
     expectCspSafe(html);
     expect(html).toContain('<code>usage.casesOpen</code>');
     expect(html).toContain('AB:CD:EF');
+    expect(html).toContain('<a href="/ca.crt" download>');
     expect(html).not.toContain('Administration');
   });
 

@@ -56,6 +56,13 @@ export function SetupPage({ chrome, view }: { chrome: Chrome; view: SetupView })
             <>
               <p>{m.certificateHelp}</p>
               <p class="fingerprint"><code>{view.certificateFingerprint}</code></p>
+              {view.caFingerprint ? (
+                <>
+                  <p>{m.caHelp}</p>
+                  <p class="fingerprint"><code>{view.caFingerprint}</code></p>
+                  {view.caDownload ? <p><a href={view.caDownload} download>{m.caDownload}</a></p> : null}
+                </>
+              ) : null}
             </>
           ) : (
             <p>{m.certificateMissing}</p>

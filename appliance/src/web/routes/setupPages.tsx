@@ -10,6 +10,7 @@ import type { Appliance } from '../../appliance.js';
 import { enroll } from '../../enrollment/enroll.js';
 import { importLicenseFile } from '../../enrollment/licenseFile.js';
 import { isSetupDone } from '../../routes/setup.js';
+import { tlsFacts } from '../../tls/tlsRoutes.js';
 import { startSession } from '../../routes/auth.js';
 import { fill, type Messages } from '../messages.js';
 import { SetupPage } from '../pages/setup.js';
@@ -23,9 +24,11 @@ import { pageHandler } from './pageHandler.js';
 /** Facts other modules expose to the wizard (the TLS module: the certificate's SHA-256 fingerprint). */
 export type SetupFactsSource = () => Record<string, unknown>;
 
-function fingerprintOf(facts: Record<string, unknown>): string | null {
-  for (const [key, value] of Object.entries(facts)) if (/fingerprint/i.test(key) && typeof value === 'string') return value;
-  return null;
+/** The TLS facts the core exposes (tls/tlsRoutes.ts), read defensively. */
+function tlsOf(facts: Record<string, unknown>): { certificateFingerprint: string | null; caFingerprint: string | null; caDownload: string | null } {
+  const tls = (facts.tls && typeof facts.tls === 'object' ? facts.tls : {}) as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === 'string' ? v : null);
+  return { certificateFingerprint: str(tls.certificateFingerprint), caFingerprint: str(tls.caFingerprint), caDownload: str(tls.caDownload) };
 }
 
 function render(appliance: Appliance, ctx: Context, facts: SetupFactsSource, errors: FieldError[] = [], values: Record<string, string> = {}): void {
@@ -34,7 +37,7 @@ function render(appliance: Appliance, ctx: Context, facts: SetupFactsSource, err
     step: appliance.license.enrolled ? ('admin' as const) : ('enroll' as const),
     cabinetId: appliance.license.cabinetId,
     controlPlaneUrl: appliance.config.controlPlaneUrl ?? null,
-    certificateFingerprint: fingerprintOf(facts()),
+    ...tlsOf({ ...tlsFacts(appliance), ...facts() }),
     heartbeatFields: telemetryFields(locale),
     retention: telemetryRetention(locale),
     errors,
