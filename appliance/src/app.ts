@@ -43,6 +43,8 @@ export function createApp(appliance: Appliance, options: AppOptions = {}): Koa {
   );
   app.use(async (ctx, next) => {
     if (!isSetupDone(appliance) && !open.some((p) => ctx.path === p || ctx.path.startsWith(p.endsWith('/') ? p : `${p}/`))) {
+      // A browser opening any page before setup lands on the wizard rather than a JSON error.
+      if (ctx.method === 'GET' && ctx.accepts('json', 'html') === 'html') return ctx.redirect('/setup');
       throw new DomainError('setup_required', 'this appliance is not set up yet: open the setup wizard (/setup) to enroll it and create the first admin');
     }
     await next();

@@ -5,15 +5,21 @@
  */
 import type { Appliance } from './appliance.js';
 import type { AppOptions } from './app.js';
+import { openWebModule } from './web/webModule.js';
 
 export interface OpenedModules {
   app: AppOptions;
   close(): Promise<void>;
 }
 
-export async function openModules(_appliance: Appliance): Promise<OpenedModules> {
+export async function openModules(appliance: Appliance): Promise<OpenedModules> {
   const closers: Array<() => Promise<void>> = [];
   const app: AppOptions = { routers: [] };
+  // The web UI last: its pages read what the other modules expose (setup facts, cases, audit).
+  const web = await openWebModule(appliance, { setupFacts: () => app.setupFacts?.() ?? {} });
+  closers.push(() => web.close());
+  app.routers?.push(...web.routers);
+  app.setupOpen = [...(app.setupOpen ?? []), ...web.setupOpen];
   return {
     app,
     close: async () => {

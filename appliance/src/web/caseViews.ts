@@ -1,0 +1,139 @@
+/**
+ * Case files as the pages show them: list rows, the case page, its deadlines and its analyses.
+ * Stored analyses are read defensively (the analysis module owns their shape, and an old analysis
+ * must still display after the rules change): a field that is not there is simply not shown.
+ */
+import { computeDeadlines } from '../analysis/deadlines.js';
+import type { ProcedureCode } from '../analysis/procedures.js';
+import type { DeadlineContext } from '../analysis/rules.js';
+import type { CaseRecord } from '../cases/caseSchema.js';
+import type { Locale } from './messages.js';
+import { procedureLabel } from './procedureLabels.js';
+import type { AnalysisView, CaseRow, DeadlineItem } from './viewModels.js';
+
+type Loose = Record<string, unknown>;
+const obj = (v: unknown): Loose => (v && typeof v === 'object' ? (v as Loose) : {});
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+
+export function clientNameOf(c: CaseRecord): string {
+  return `${c.client.lastName.toUpperCase()} ${c.client.firstName}`;
+}
+
+/** The newest stored analysis of a case, if any. */
+export function latestAnalysis(c: CaseRecord): Loose | undefined {
+  const list = c.analyses;
+  return list.length > 0 ? obj(list[list.length - 1]) : undefined;
+}
+
+/**
+ * Deadlines computed from the procedure and notification date alone (the basic rules, free: no
+ * analysis is counted), cached per case version so the dashboard stays cheap at 10 000 cases.
+ */
+const computed = new Map<string, { version: string; deadlines: unknown[] }>();
+
+function computedDeadlines(c: CaseRecord): unknown[] {
+  const version = `${c.updatedAt}|${c.procedure}|${c.decisionNotifiedAt}`;
+  const hit = computed.get(c.id);
+  if (hit?.version === version) return hit.deadlines;
+  let deadlines: unknown[] = [];
+  try {
+    const f = obj(c.facts);
+    const ctx: DeadlineContext = {
+      ...(typeof f.libertyStatus === 'string' ? { libertyStatus: f.libertyStatus as DeadlineContext['libertyStatus'] } : {}),
+      ...(typeof f.competentCourt === 'string' ? { competentCourt: f.competentCourt } : {}),
+      ...(typeof f.visaType === 'string' ? { visaType: f.visaType as DeadlineContext['visaType'] } : {}),
+    };
+    deadlines = computeDeadlines(c.procedure as ProcedureCode, c.decisionNotifiedAt, ctx);
+  } catch {
+    // A notification date the rules cannot read: the case page says so through its analysis.
+  }
+  computed.set(c.id, { version, deadlines });
+  return deadlines;
+}
+
+/** The case's deadlines with a due date (latest analysis, else the basic rules), soonest first. */
+export function deadlinesOf(c: CaseRecord): DeadlineItem[] {
+  const stored = latestAnalysis(c);
+  const raw = stored ? arr(obj(stored.result).deadlines) : computedDeadlines(c);
+  return raw
+    .map(obj)
+    .filter((d) => str(d.due) !== '')
+    .map((d) => {
+      const hourly = d.dueKind === 'datetime';
+      const due = str(d.due);
+      // A date-only due date ends at the close of that day in Paris; noon UTC keeps it on that date.
+      return { caseId: c.id, caseLabel: `${c.reference} — ${clientNameOf(c)}`, label: `${str(d.label)}${d.court ? ` (${str(d.court)})` : ''}`, dueAt: hourly ? due : `${due}T12:00:00Z`, hourly, article: str(d.legalBasis) };
+    })
+    .sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+}
+
+export function caseRowOf(c: CaseRecord, locale: Locale, userName: (id: string | null) => string, now: Date): CaseRow {
+  const next = deadlinesOf(c).find((d) => new Date(d.dueAt) >= now);
+  return {
+    id: c.id,
+    reference: c.reference,
+    clientName: clientNameOf(c),
+    nationality: c.client.nationality,
+    procedure: c.procedure,
+    procedureLabel: procedureLabel(c.procedure, locale),
+    status: c.archived ? 'archived' : 'open',
+    assignedTo: userName(c.assignedTo),
+    nextDeadline: next?.dueAt ?? null,
+  };
+}
+
+/** The analysis section's view of a stored analysis. */
+export function analysisViewOf(stored: Loose, threshold: number): AnalysisView {
+  const result = obj(stored.result);
+  const deadlines = arr(result.deadlines).map(obj);
+  const estimate = obj(result.estimate);
+  const range = obj(estimate.range);
+  const hasEstimate = typeof estimate.probability === 'number';
+  const factors = [
+    ...arr(estimate.raisedBy).map(obj).map((f) => ({ label: str(f.factor), effect: Math.abs(num(f.beta)) })),
+    ...arr(estimate.loweredBy).map(obj).map((f) => ({ label: str(f.factor), effect: -Math.abs(num(f.beta)) })),
+  ];
+  const eligibility = arr(result.eligibility).map(obj);
+  return {
+    id: str(stored.id),
+    model: str(stored.model) || str(result.model),
+    createdAt: str(stored.createdAt) || str(result.computedAt),
+    rulesAsOf: str(stored.rulesVersion) || str(result.rulesVersion),
+    deadlines: deadlines.map((d) => ({
+      label: str(d.label),
+      court: str(d.court),
+      dueAt: d.dueKind === 'datetime' ? str(d.due) : d.due ? `${str(d.due)}T12:00:00Z` : '',
+      hourly: d.dueKind === 'datetime',
+      computation: arr(d.computation).map(str).join(' '),
+      article: str(d.legalBasis),
+      toVerify: arr(d.toVerify).map(str).join(' ') || undefined,
+    })),
+    eligibility: eligibility.map((t) => ({
+      titre: `${str(t.label) || str(t.titre)}${t.article ? ` (${str(t.article)})` : ''}`,
+      conditions: arr(t.conditions).map(obj).map((c) => ({ label: str(c.label), status: c.status === 'met' || c.status === 'not_met' ? c.status : 'unknown', article: str(c.article), evidence: str(c.evidence) || undefined })),
+    })),
+    estimate: hasEstimate ? { probability: num(estimate.probability), low: num(range.low), high: num(range.high), threshold: typeof estimate.threshold === 'number' ? estimate.threshold : threshold, factors } : null,
+    rules: [
+      ...deadlines.map((d) => ({ rule: `${str(d.label)} : ${arr(d.computation).map(str).join(' ')}`, article: str(d.legalBasis) })),
+      ...eligibility.flatMap((t) => arr(t.conditions).map(obj).map((c) => ({ rule: str(c.label), article: str(c.article) }))),
+    ].filter((r) => r.article !== ''),
+  };
+}
+
+/** `2026-03-02` + `14:30` → an ISO date-time with the Paris offset of that day; the date alone otherwise. */
+export function notificationInstant(date: string, time: string): string {
+  if (!time) return date;
+  const guess = new Date(`${date}T${time}:00Z`);
+  const offsetMinutes = parisOffsetMinutes(guess);
+  const sign = offsetMinutes >= 0 ? '+' : '-';
+  const abs = Math.abs(offsetMinutes);
+  return `${date}T${time}:00${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+function parisOffsetMinutes(at: Date): number {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Paris', timeZoneName: 'longOffset' }).formatToParts(at);
+  const m = /GMT([+-])(\d{2}):(\d{2})/.exec(parts.find((p) => p.type === 'timeZoneName')?.value ?? '');
+  return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 60;
+}

@@ -1,0 +1,37 @@
+/** Dates and numbers as a French cabinet reads them (Europe/Paris, whatever the server's zone). */
+import type { Locale } from './messages.js';
+
+const ZONE = 'Europe/Paris';
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(locale: Locale, withTime: boolean): Intl.DateTimeFormat {
+  const key = `${locale}:${withTime}`;
+  let f = dateFormats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { timeZone: ZONE, day: '2-digit', month: '2-digit', year: 'numeric', ...(withTime ? { hour: '2-digit', minute: '2-digit' } : {}) });
+    dateFormats.set(key, f);
+  }
+  return f;
+}
+
+/** `24/11/2026` or `24/11/2026 14:30` (Paris time); an empty string for null. */
+export function formatDate(iso: string | null, locale: Locale, withTime = false): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : formatter(locale, withTime).format(d);
+}
+
+export function formatBytes(n: number, locale: Locale): string {
+  const units = locale === 'fr' ? ['o', 'Ko', 'Mo', 'Go'] : ['B', 'KB', 'MB', 'GB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i += 1;
+  }
+  return `${v.toLocaleString(locale === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: i === 0 ? 0 : 1 })} ${units[i]}`;
+}
+
+export function percent(p: number): number {
+  return Math.round(p * 100);
+}

@@ -1,0 +1,55 @@
+/** Login and password change. Error messages are generic on purpose: they never say which emails exist. */
+import { Layout } from '../layout.js';
+import { CATALOGUES } from '../messages.js';
+import { Csrf, ErrorSummary, Field } from '../components.js';
+import type { Chrome, FieldError } from '../viewModels.js';
+
+export function LoginPage({ chrome, email, errors }: { chrome: Chrome; email: string; errors: readonly FieldError[] }) {
+  const m = CATALOGUES[chrome.locale];
+  return (
+    <Layout chrome={chrome} title={m.loginTitle}>
+      <section class="card narrow">
+        <h1>{m.loginTitle}</h1>
+        <ErrorSummary errors={errors} m={m} />
+        <form method="post" action="/connexion" novalidate>
+          <Csrf token={chrome.csrf} />
+          <Field name="email" label={m.email} type="email" value={email} required autocomplete="username" />
+          <Field name="password" label={m.password} type="password" required autocomplete="current-password" />
+          <button type="submit" class="button primary">{m.login}</button>
+        </form>
+      </section>
+    </Layout>
+  );
+}
+
+export function PasswordPage({ chrome, errors }: { chrome: Chrome; errors: readonly FieldError[] }) {
+  const m = CATALOGUES[chrome.locale];
+  return (
+    <Layout chrome={chrome} title={m.passwordTitle}>
+      <section class="card narrow">
+        <h1>{m.passwordTitle}</h1>
+        <ErrorSummary errors={errors} m={m} />
+        <form method="post" action="/mot-de-passe" novalidate>
+          <Csrf token={chrome.csrf} />
+          <Field name="currentPassword" label={m.currentPassword} type="password" errors={errors} required autocomplete="current-password" />
+          <Field name="newPassword" label={m.newPassword} type="password" hint={m.passwordHint} errors={errors} required autocomplete="new-password" />
+          <button type="submit" class="button primary">{m.changePassword}</button>
+        </form>
+      </section>
+    </Layout>
+  );
+}
+
+export function ErrorPage({ chrome, status, message }: { chrome: Chrome; status: number; message: string }) {
+  const m = CATALOGUES[chrome.locale];
+  return (
+    <Layout chrome={chrome} title={m.errorTitle}>
+      <section class="card narrow">
+        <h1>{m.errorTitle}</h1>
+        <p>{message}</p>
+        <p class="hint">HTTP {status}</p>
+        <p><a href="/">{m.backHome}</a></p>
+      </section>
+    </Layout>
+  );
+}

@@ -1,0 +1,184 @@
+/** Dossiers: the list (search, filters, pagination), the new-case form, and one case's page. */
+import { Layout } from '../layout.js';
+import { CATALOGUES, fill } from '../messages.js';
+import { ActionButton, Csrf, ErrorSummary, Field, SelectField } from '../components.js';
+import { formatDate } from '../format.js';
+import { DeadlineList } from './dashboard.js';
+import { AnalysisSection } from './analysis.js';
+import type { CaseListView, CaseView, Chrome, NewCaseView } from '../viewModels.js';
+
+function listHref(q: CaseListView['query'], page: number): string {
+  const p = new URLSearchParams();
+  if (q.q) p.set('q', q.q);
+  if (q.procedure) p.set('procedure', q.procedure);
+  if (q.status) p.set('status', q.status);
+  p.set('page', String(page));
+  return `/dossiers?${p.toString()}`;
+}
+
+export function CaseListPage({ chrome, view }: { chrome: Chrome; view: CaseListView }) {
+  const m = CATALOGUES[chrome.locale];
+  const pages = Math.max(1, Math.ceil(view.total / view.pageSize));
+  const { query } = view;
+  return (
+    <Layout chrome={chrome} title={m.casesTitle}>
+      <div class="title-row">
+        <h1>{m.casesTitle}</h1>
+        {view.canCreate ? <a class="button primary" href="/dossiers/nouveau">{m.newCase}</a> : null}
+      </div>
+      <form method="get" action="/dossiers" class="filters" role="search">
+        <Field name="q" label={m.searchLabel} type="search" value={query.q} />
+        <SelectField name="procedure" label={m.procedure} value={query.procedure} blank={m.allValues} options={view.procedures.map((p) => ({ value: p.code, label: p.label }))} />
+        <SelectField name="status" label={m.status} value={query.status} blank={m.allValues} options={[{ value: 'open', label: m.open }, { value: 'archived', label: m.archived }]} />
+        <button type="submit" class="button secondary">{m.search}</button>
+      </form>
+      {view.rows.length === 0 ? (
+        <p>{m.noCases}</p>
+      ) : (
+        <table class="cases">
+          <thead>
+            <tr>
+              <th scope="col">{m.reference}</th>
+              <th scope="col">{m.client}</th>
+              <th scope="col">{m.nationality}</th>
+              <th scope="col">{m.procedure}</th>
+              <th scope="col">{m.assignedTo}</th>
+              <th scope="col">{m.nextDeadline}</th>
+              <th scope="col">{m.status}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {view.rows.map((r) => (
+              <tr>
+                <td><a href={`/dossiers/${encodeURIComponent(r.id)}`}>{r.reference}</a></td>
+                <td>{r.clientName}</td>
+                <td>{r.nationality}</td>
+                <td>{r.procedureLabel}</td>
+                <td>{r.assignedTo}</td>
+                <td>{formatDate(r.nextDeadline, chrome.locale)}</td>
+                <td>{r.status === 'open' ? m.open : m.archived}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <nav class="pagination" aria-label="Pagination">
+        {query.page > 1 ? <a href={listHref(query, query.page - 1)} rel="prev">{m.previous}</a> : <span />}
+        <span>{fill(m.pageOf, { page: query.page, pages, total: view.total })}</span>
+        {query.page < pages ? <a href={listHref(query, query.page + 1)} rel="next">{m.next}</a> : <span />}
+      </nav>
+    </Layout>
+  );
+}
+
+export function NewCasePage({ chrome, view }: { chrome: Chrome; view: NewCaseView }) {
+  const m = CATALOGUES[chrome.locale];
+  const v = view.values;
+  const e = view.errors;
+  return (
+    <Layout chrome={chrome} title={m.newCase}>
+      <h1>{m.newCase}</h1>
+      <section class="card">
+        <ErrorSummary errors={e} m={m} />
+        <form method="post" action="/dossiers/nouveau" novalidate>
+          <Csrf token={chrome.csrf} />
+          <div class="grid2">
+            <Field name="lastName" label={m.lastName} value={v.lastName} errors={e} required />
+            <Field name="firstName" label={m.firstName} value={v.firstName} errors={e} required />
+            <Field name="nationality" label={m.nationality} value={v.nationality} errors={e} required />
+            <Field name="birthDate" label={m.birthDate} type="date" value={v.birthDate} errors={e} required />
+            <Field name="agdref" label={m.agdref} value={v.agdref} errors={e} />
+            <SelectField name="procedure" label={m.procedure} value={v.procedure} errors={e} required blank="—" options={view.procedures.map((p) => ({ value: p.code, label: p.label }))} />
+            <Field name="notificationDate" label={m.notificationDate} type="date" value={v.notificationDate} errors={e} required />
+            <Field name="notificationTime" label={m.notificationTime} type="time" value={v.notificationTime} errors={e} />
+            <SelectField name="assignedTo" label={m.assignedTo} value={v.assignedTo} errors={e} blank="—" options={view.lawyers.map((l) => ({ value: l.id, label: l.name }))} />
+          </div>
+          <Field name="notes" label={m.notes} errors={e}>
+            <textarea id="f-notes" name="notes" rows={4}>{v.notes ?? ''}</textarea>
+          </Field>
+          <button type="submit" class="button primary">{m.createCase}</button>
+        </form>
+      </section>
+    </Layout>
+  );
+}
+
+export function CasePage({ chrome, view }: { chrome: Chrome; view: CaseView }) {
+  const m = CATALOGUES[chrome.locale];
+  const base = `/dossiers/${encodeURIComponent(view.id)}`;
+  return (
+    <Layout chrome={chrome} title={`${view.reference} — ${view.clientName}`}>
+      <div class="title-row">
+        <h1>
+          {view.clientName} <span class="ref">{view.reference}</span>
+        </h1>
+        <span class={`badge ${view.status}`}>{view.status === 'open' ? m.open : m.archived}</span>
+        {view.can.archive ? <ActionButton action={`${base}/${view.status === 'open' ? 'archiver' : 'desarchiver'}`} label={view.status === 'open' ? m.archive : m.unarchive} csrf={chrome.csrf} /> : null}
+      </div>
+      {view.error ? <p class="flash error" role="alert">{view.error}</p> : null}
+      <div class="columns">
+        <section class="card" aria-labelledby="facts-title">
+          <h2 id="facts-title">{m.facts}</h2>
+          <dl class="facts">
+            <dt>{m.procedure}</dt>
+            <dd>{view.procedureLabel}</dd>
+            {view.facts.map((f) => (
+              <>
+                <dt>{f.label}</dt>
+                <dd>{f.value}</dd>
+              </>
+            ))}
+          </dl>
+        </section>
+        <section class="card" aria-labelledby="deadlines-title">
+          <h2 id="deadlines-title">{m.deadlines}</h2>
+          {view.deadlines.length === 0 ? <p>{m.noDeadlines}</p> : <DeadlineList items={view.deadlines} m={m} chrome={chrome} />}
+          {view.can.export ? (
+            <p class="actions">
+              <a class="button secondary" href={`${base}/echeances.ics`} download>{m.exportIcs}</a>
+            </p>
+          ) : null}
+          {view.calendarUrl ? (
+            <p>
+              <label for="ics-url">{m.subscribeIcs}</label>
+              <input id="ics-url" type="text" readonly value={view.calendarUrl} class="copy" />
+            </p>
+          ) : null}
+        </section>
+      </div>
+      <section class="card" aria-labelledby="docs-title">
+        <h2 id="docs-title">{m.documents}</h2>
+        {view.documents.length === 0 ? (
+          <p>{m.noDocuments}</p>
+        ) : (
+          <ul class="plain">
+            {view.documents.map((d) => (
+              <li>
+                <a href={`${base}/pieces/${encodeURIComponent(d.id)}`} download>{d.name}</a> <span class="hint">{formatDate(d.uploadedAt, chrome.locale, true)}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+        {view.can.write ? (
+          <form method="post" action={`${base}/pieces?_csrf=${encodeURIComponent(chrome.csrf ?? '')}`} enctype="multipart/form-data">
+            <Field name="file" label={m.chooseFile} required>
+              <input id="f-file" name="file" type="file" required />
+            </Field>
+            <button type="submit" class="button secondary">{m.upload}</button>
+          </form>
+        ) : null}
+      </section>
+      <AnalysisSection chrome={chrome} analysis={view.analysis} base={base} canRun={view.can.analyse} canExport={view.can.export} />
+      <section class="card" aria-labelledby="history-title">
+        <h2 id="history-title">{m.history}</h2>
+        <ol class="history">
+          {view.history.map((h) => (
+            <li>
+              <time datetime={h.at}>{formatDate(h.at, chrome.locale, true)}</time> <span>{h.who}</span> — <span>{h.what}</span>
+            </li>
+          ))}
+        </ol>
+      </section>
+    </Layout>
+  );
+}

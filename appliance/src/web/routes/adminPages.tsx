@@ -1,0 +1,117 @@
+/** The administration page (admin role) and its user management forms. */
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { Appliance } from '../../appliance.js';
+import { requirePermission, type Caller } from '../../auth/authenticate.js';
+import { ROLE_LABELS } from '../../auth/permissions.js';
+import { PLAN_LADDER } from '../../license/planLadder.js';
+import { fill, type Messages } from '../messages.js';
+import { AdminPage } from '../pages/admin.js';
+import { sendPage } from '../render.js';
+import { chromeOf, localeOf, messagesOf, readForm, text } from '../pageContext.js';
+import { telemetryFields } from '../telemetryLabels.js';
+import { describeError } from '../webErrors.js';
+import type { AdminView, FieldError, UsersView } from '../viewModels.js';
+import { pageHandler } from './pageHandler.js';
+import { usageMeters } from './workspacePages.js';
+
+/** Audit entries for the viewer, when the audit module is mounted. */
+export type AuditSource = () => Promise<Array<{ at: string; who: string; action: string; target: string }>>;
+
+async function adminView(appliance: Appliance, ctx: Context, audit: AuditSource | undefined): Promise<AdminView> {
+  const m = messagesOf(ctx);
+  const status = appliance.license.status();
+  const limits = status.limits;
+  const next = limits ? PLAN_LADDER.find((p) => p.maxUsers > limits.maxUsers || p.maxAnalysesMonthly > limits.maxAnalysesMonthly) : undefined;
+  const s = appliance.outbox.state;
+  const id = appliance.config.identity;
+  return {
+    license: {
+      plan: status.plan,
+      state: status.state,
+      expiresAt: status.expiresAt,
+      model: limits?.aiModel ?? null,
+      meters: usageMeters(appliance, m),
+      warnings: status.warnings,
+      upgrade: next ? { plan: next.name, maxUsers: next.maxUsers, maxCases: next.maxCases, maxAnalysesMonthly: next.maxAnalysesMonthly, model: next.aiModel } : null,
+    },
+    heartbeat: {
+      enabled: appliance.config.heartbeatEnabled,
+      controlPlaneUrl: appliance.config.controlPlaneUrl ?? null,
+      lastSentAt: s.lastSentAt,
+      lastAcknowledgedAt: s.lastAckAt,
+      queued: s.queue.length,
+      lastError: s.lastError,
+      fields: telemetryFields(localeOf(ctx)),
+      lastPayload: s.lastPayload,
+    },
+    lastBackupAt: await appliance.lastBackupAt(),
+    identity: { name: id.name ?? appliance.license.cabinetId ?? '', siret: id.siret ?? null, address: id.address ?? null, logoUrl: id.logo ? '/static/logo' : null, color: id.color },
+    audit: audit ? await audit() : null,
+  };
+}
+
+function usersView(appliance: Appliance, caller: Caller, errors: FieldError[] = [], values: Record<string, string> = {}): UsersView {
+  return {
+    users: appliance.users.all().map((u) => ({ id: u.id, name: u.name, email: u.email, role: u.role, roleLabel: ROLE_LABELS[u.role] ?? u.role, active: u.active, self: u.id === caller.user.id })),
+    roles: appliance.users.roles().map((r) => ({ name: r.name, label: ROLE_LABELS[r.name] ?? r.name })),
+    errors,
+    values,
+  };
+}
+
+/** French checks of the new-user form; the domain checks again (and the plan limit). */
+export function userFieldErrors(m: Messages, v: { name: string; email: string; password: string }): FieldError[] {
+  const errors: FieldError[] = [];
+  if (!v.name) errors.push({ field: 'name', message: fill(m.required, { field: m.adminName }) });
+  if (!v.email) errors.push({ field: 'email', message: fill(m.required, { field: m.email }) });
+  else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v.email)) errors.push({ field: 'email', message: fill(m.invalidEmail, { field: m.email }) });
+  if (v.password.length < 12) errors.push({ field: 'password', message: fill(m.tooShort, { field: m.password, min: 12 }) });
+  return errors;
+}
+
+export function adminPages(appliance: Appliance, audit: () => AuditSource | undefined): Router {
+  const router = new Router({ prefix: '/admin' });
+
+  const render = async (ctx: Context, caller: Caller, errors: FieldError[] = [], values: Record<string, string> = {}, flash?: { kind: 'ok' | 'error'; text: string }) => {
+    const view = await adminView(appliance, ctx, audit());
+    const chrome = { ...chromeOf(appliance, ctx), ...(flash ? { flash } : {}) };
+    sendPage(ctx, <AdminPage chrome={chrome} view={view} users={usersView(appliance, caller, errors, values)} />);
+  };
+
+  router.get('/', pageHandler(appliance, async (ctx) => {
+    const caller = requirePermission(ctx, 'admin.view');
+    await render(ctx, caller, [], {}, ctx.query.ajout === '1' ? { kind: 'ok', text: messagesOf(ctx).userAdded } : undefined);
+  }));
+
+  router.post('/utilisateurs', pageHandler(appliance, async (ctx) => {
+    const caller = requirePermission(ctx, 'users.manage');
+    const form = await readForm(ctx);
+    const m = messagesOf(ctx);
+    const values = { name: text(form, 'name', 120), email: text(form, 'email', 254), role: text(form, 'role', 32), password: form.get('password') ?? '' };
+    const kept = { name: values.name, email: values.email, role: values.role };
+    const errors = userFieldErrors(m, values);
+    if (errors.length > 0) return render(ctx, caller, errors, kept);
+    try {
+      await appliance.users.createUser(values);
+    } catch (err) {
+      const d = describeError(err, m, { name: m.adminName, email: m.email, password: m.password, role: m.role });
+      if (d.fields.length > 0) return render(ctx, caller, d.fields, kept);
+      return render(ctx, caller, [], kept, { kind: 'error', text: d.text });
+    }
+    ctx.redirect('/admin?ajout=1#utilisateurs');
+  }));
+
+  for (const [action, active] of [['desactiver', false], ['activer', true]] as const) {
+    router.post(`/utilisateurs/:id/${action}`, pageHandler(appliance, async (ctx) => {
+      const caller = requirePermission(ctx, 'users.manage');
+      try {
+        await appliance.users.updateUser(ctx.params.id ?? '', { active }, caller.user.id);
+      } catch (err) {
+        return render(ctx, caller, [], {}, { kind: 'error', text: describeError(err, messagesOf(ctx)).text });
+      }
+      ctx.redirect('/admin#utilisateurs');
+    }));
+  }
+  return router;
+}

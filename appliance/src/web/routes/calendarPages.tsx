@@ -1,0 +1,50 @@
+/**
+ * Calendar subscription pages: create (or replace) and revoke one's feed URL, and the feed itself,
+ * which a calendar client fetches with the secret token and no session. The feed holds the
+ * deadlines of the open cases assigned to the user, labelled with case references only.
+ */
+import Router from '@koa/router';
+import { DomainError } from '@iamanager/protocol';
+import type { Appliance } from '../../appliance.js';
+import { requirePermission } from '../../auth/authenticate.js';
+import { buildDeadlinesIcs } from '../calendarIcs.js';
+import type { CalendarFeeds } from '../calendarFeeds.js';
+import { deadlinesOf } from '../caseViews.js';
+import { CalendarFeedPage } from '../pages/calendar.js';
+import { sendPage, setSecurityHeaders } from '../render.js';
+import { chromeOf } from '../pageContext.js';
+import { pageHandler } from './pageHandler.js';
+
+export function calendarPages(appliance: Appliance, feeds: CalendarFeeds): Router {
+  const router = new Router({ prefix: '/calendrier' });
+
+  router.post('/', pageHandler(appliance, async (ctx) => {
+    const caller = requirePermission(ctx, 'cases.export');
+    const token = await feeds.createFeed(caller.user.id, appliance.clock());
+    await appliance.audit.append({ actor: caller.user.email, action: 'calendar.feed.create' });
+    sendPage(ctx, <CalendarFeedPage chrome={chromeOf(appliance, ctx)} url={`${ctx.protocol}://${ctx.host}/calendrier/${token}.ics`} />);
+  }));
+
+  router.post('/revoquer', pageHandler(appliance, async (ctx) => {
+    const caller = requirePermission(ctx, 'cases.export');
+    await feeds.revokeFeed(caller.user.id);
+    await appliance.audit.append({ actor: caller.user.email, action: 'calendar.feed.revoke' });
+    ctx.redirect('/');
+  }));
+
+  router.get('/:file', async (ctx) => {
+    const token = /^(.+)\.ics$/.exec(ctx.params.file ?? '')?.[1] ?? '';
+    const userId = feeds.userForToken(token);
+    const user = userId ? appliance.users.byId(userId) : undefined;
+    if (!user || !user.active || !appliance.users.permissionsOf(user).has('cases.export')) throw new DomainError('not_found', 'no calendar at this address (revoked or never created)');
+    const items = [];
+    for (const c of appliance.cases.index.all()) if (!c.archived && c.assignedTo === user.id) items.push(...deadlinesOf(c).map((d, i) => ({ uid: `${c.id}-${i}@iamanager`, summary: `${c.reference} : ${d.label}`, description: d.article, dueAt: d.dueAt, hourly: d.hourly })));
+    await appliance.audit.append({ actor: user.email, action: 'calendar.feed.read', detail: `${items.length} deadlines` });
+    setSecurityHeaders(ctx);
+    ctx.set('Cache-Control', 'private, no-store');
+    ctx.type = 'text/calendar; charset=utf-8';
+    ctx.body = buildDeadlinesIcs(items, appliance.config.identity.name ?? 'IAManager');
+  });
+
+  return router;
+}

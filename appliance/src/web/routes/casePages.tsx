@@ -1,0 +1,255 @@
+/**
+ * Dossiers: list with search, filters and pages; the new-case form; the case page with its
+ * documents and deadlines; archive; the deadlines as ICS. Every page calls the `Cases` domain
+ * module directly (so reads and changes are audited exactly as through the API).
+ */
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { NotFoundError } from '@iamanager/protocol';
+import type { Appliance } from '../../appliance.js';
+import { requirePermission, type Caller } from '../../auth/authenticate.js';
+import { PROCEDURE_CODES } from '../../analysis/procedures.js';
+import { receiveUpload } from '../../documents/upload.js';
+import { runCaseAnalysis } from '../../analyses/caseAnalyses.js';
+import { analysisDeps } from '../../routes/analyses.js';
+import { buildAnalysisPdf } from '../analysisPdf.js';
+import type { CaseRecord } from '../../cases/caseSchema.js';
+import { buildDeadlinesIcs } from '../calendarIcs.js';
+import { analysisViewOf, caseRowOf, clientNameOf, deadlinesOf, latestAnalysis, notificationInstant } from '../caseViews.js';
+import { fill, type Messages } from '../messages.js';
+import { CaseListPage, CasePage, NewCasePage } from '../pages/cases.js';
+import { procedureLabel, procedureOptions } from '../procedureLabels.js';
+import { sendPage } from '../render.js';
+import { chromeOf, localeOf, messagesOf, readForm, text } from '../pageContext.js';
+import { describeError } from '../webErrors.js';
+import type { CaseView, FieldError } from '../viewModels.js';
+import { pageHandler } from './pageHandler.js';
+
+export const CASES_PAGE_SIZE = 25;
+
+const actorOf = (c: Caller) => ({ id: c.user.id, email: c.user.email });
+
+/** The new-case form's fields, checked in the page's language before the domain checks them again. */
+export function newCaseErrors(m: Messages, v: Record<string, string>, today: string): FieldError[] {
+  const errors: FieldError[] = [];
+  const required = (field: string, label: string) => {
+    if (!v[field]) errors.push({ field, message: fill(m.required, { field: label }) });
+    return Boolean(v[field]);
+  };
+  required('lastName', m.lastName);
+  required('firstName', m.firstName);
+  if (required('nationality', m.nationality) && !/^[A-Za-z]{2}$/.test(v.nationality ?? '')) errors.push({ field: 'nationality', message: `${m.nationality} : ${m.nationalityHint}` });
+  for (const [field, label] of [['birthDate', m.birthDate], ['notificationDate', m.notificationDate]] as const) {
+    if (!required(field, label)) continue;
+    const value = v[field] ?? '';
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) errors.push({ field, message: fill(m.invalidDate, { field: label }) });
+    else if (value > today) errors.push({ field, message: fill(m.futureDate, { field: label }) });
+  }
+  if (v.notificationTime && !/^\d{2}:\d{2}$/.test(v.notificationTime)) errors.push({ field: 'notificationTime', message: fill(m.invalidTime, { field: m.notificationTime }) });
+  if (required('procedure', m.procedure) && !(PROCEDURE_CODES as readonly string[]).includes(v.procedure ?? '')) errors.push({ field: 'procedure', message: fill(m.invalidChoice, { field: m.procedure }) });
+  if (v.agdref && !/^\d{10}$/.test(v.agdref)) errors.push({ field: 'agdref', message: `${m.agdref} : ${m.agdrefHint}` });
+  return errors;
+}
+
+const FORM_FIELDS = ['lastName', 'firstName', 'nationality', 'birthDate', 'agdref', 'procedure', 'notificationDate', 'notificationTime', 'assignedTo', 'notes'] as const;
+/** Domain field paths → form fields, to put a domain error next to the right input. */
+const DOMAIN_FIELD: Readonly<Record<string, string>> = { 'client.lastName': 'lastName', 'client.firstName': 'firstName', 'client.nationality': 'nationality', 'client.birthDate': 'birthDate', 'client.agdrefNumber': 'agdref', procedure: 'procedure', decisionNotifiedAt: 'notificationDate', assignedTo: 'assignedTo', notes: 'notes' };
+
+export function casePages(appliance: Appliance): Router {
+  const router = new Router({ prefix: '/dossiers' });
+  const userName = (id: string | null) => (id ? (appliance.users.byId(id)?.name ?? '') : '');
+  const lawyers = () => appliance.users.all().filter((u) => u.active && u.role !== 'secretariat').map((u) => ({ id: u.id, name: u.name }));
+
+  router.get('/', pageHandler(appliance, async (ctx) => {
+    const caller = requirePermission(ctx, 'cases.read');
+    const locale = localeOf(ctx);
+    const q = typeof ctx.query.q === 'string' ? ctx.query.q.slice(0, 200) : '';
+    const procedure = typeof ctx.query.procedure === 'string' && (PROCEDURE_CODES as readonly string[]).includes(ctx.query.procedure) ? ctx.query.procedure : '';
+    const status = ctx.query.status === 'archived' || ctx.query.status === 'open' ? ctx.query.status : '';
+    const page = Math.min(100_000, Math.max(1, Number.parseInt(String(ctx.query.page ?? '1'), 10) || 1));
+    const result = await appliance.cases.search({ ...(q ? { q } : {}), ...(procedure ? { procedure } : {}), ...(status ? { archived: status === 'archived' } : {}), page, pageSize: CASES_PAGE_SIZE }, actorOf(caller));
+    const now = appliance.clock();
+    const view = {
+      rows: result.cases.map((c) => caseRowOf(c, locale, userName, now)),
+      query: { q, procedure, status, page },
+      total: result.total,
+      pageSize: CASES_PAGE_SIZE,
+      procedures: procedureOptions(locale),
+      canCreate: caller.permissions.has('cases.write'),
+    };
+    sendPage(ctx, <CaseListPage chrome={chromeOf(appliance, ctx)} view={view} />);
+  }));
+
+  const newCaseForm = (ctx: Context, errors: FieldError[] = [], values: Record<string, string> = {}) =>
+    sendPage(ctx, <NewCasePage chrome={chromeOf(appliance, ctx)} view={{ procedures: procedureOptions(localeOf(ctx)), lawyers: lawyers(), errors, values }} />);
+
+  router.get('/nouveau', pageHandler(appliance, (ctx) => {
+    const caller = requirePermission(ctx, 'cases.write');
+    newCaseForm(ctx, [], { assignedTo: caller.user.id });
+  }));
+
+  router.post('/nouveau', pageHandler(appliance, async (ctx) => {
+    const caller = requirePermission(ctx, 'cases.write');
+    const form = await readForm(ctx);
+    const m = messagesOf(ctx);
+    const v: Record<string, string> = {};
+    for (const f of FORM_FIELDS) v[f] = f === 'notes' ? (form.get(f) ?? '').slice(0, 20_000) : text(form, f, 200);
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(appliance.clock());
+    const errors = newCaseErrors(m, v, today);
+    if (errors.length > 0) return newCaseForm(ctx, errors, v);
+    let record: CaseRecord;
+    try {
+      record = await appliance.cases.createCase(
+        {
+          client: { lastName: v.lastName, firstName: v.firstName, nationality: (v.nationality ?? '').toUpperCase(), birthDate: v.birthDate, ...(v.agdref ? { agdrefNumber: v.agdref } : {}) },
+          procedure: v.procedure,
+          decisionNotifiedAt: notificationInstant(v.notificationDate ?? '', v.notificationTime ?? ''),
+          ...(v.assignedTo ? { assignedTo: v.assignedTo } : {}),
+          ...(v.notes ? { notes: v.notes } : {}),
+        },
+        actorOf(caller),
+      );
+    } catch (err) {
+      const labels: Record<string, string> = { 'client.lastName': m.lastName, 'client.firstName': m.firstName, 'client.nationality': m.nationality, 'client.birthDate': m.birthDate, 'client.agdrefNumber': m.agdref, procedure: m.procedure, decisionNotifiedAt: m.notificationDate, assignedTo: m.assignedTo, notes: m.notes };
+      const d = describeError(err, m, labels);
+      return newCaseForm(ctx, d.fields.length ? d.fields.map((f) => ({ ...f, field: DOMAIN_FIELD[f.field] ?? f.field })) : [{ field: '', message: d.text }], v);
+    }
+    ctx.redirect(`/dossiers/${record.id}`);
+  }));
+
+  const casePage = async (ctx: Context, caller: Caller, error?: string) => {
+    const m = messagesOf(ctx);
+    const locale = localeOf(ctx);
+    const c = await appliance.cases.readCase(ctx.params.id ?? '', actorOf(caller));
+    const stored = latestAnalysis(c);
+    const can = (p: Parameters<Caller['permissions']['has']>[0]) => caller.permissions.has(p);
+    const view: CaseView = {
+      id: c.id,
+      reference: c.reference,
+      clientName: clientNameOf(c),
+      status: c.archived ? 'archived' : 'open',
+      procedureLabel: procedureLabel(c.procedure, locale),
+      facts: [
+        { label: m.nationality, value: c.client.nationality },
+        { label: m.birthDate, value: c.client.birthDate },
+        ...(c.client.agdrefNumber ? [{ label: m.agdref, value: c.client.agdrefNumber }] : []),
+        { label: m.notificationDate, value: c.decisionNotifiedAt },
+        { label: m.assignedTo, value: userName(c.assignedTo) || '—' },
+        ...(c.notes ? [{ label: m.notes, value: c.notes }] : []),
+      ],
+      documents: c.documents.map((d) => ({ id: d.id, name: d.name, size: d.size, uploadedAt: d.uploadedAt })),
+      history: [...c.history].reverse().slice(0, 50).map((h) => ({ at: h.at, who: h.by, what: h.action })),
+      deadlines: deadlinesOf(c),
+      analysis: stored ? analysisViewOf(stored, appliance.config.predictionThreshold) : null,
+      calendarUrl: null,
+      can: { write: can('documents.write'), archive: can('cases.archive'), analyse: can('analyses.run'), export: can('cases.export') },
+      error,
+    };
+    sendPage(ctx, <CasePage chrome={chromeOf(appliance, ctx)} view={view} />);
+  };
+
+  router.get('/:id', pageHandler(appliance, async (ctx) => {
+    await casePage(ctx, requirePermission(ctx, 'cases.read'));
+  }));
+
+  for (const [verb, archived] of [['archiver', true], ['desarchiver', false]] as const) {
+    router.post(`/:id/${verb}`, pageHandler(appliance, async (ctx) => {
+      const caller = requirePermission(ctx, 'cases.archive');
+      await appliance.cases.setArchived(ctx.params.id ?? '', archived, actorOf(caller));
+      ctx.redirect(`/dossiers/${ctx.params.id ?? ''}`);
+    }));
+  }
+
+  router.post('/:id/pieces', pageHandler(appliance, async (ctx) => {
+    const caller = requirePermission(ctx, 'documents.write');
+    const caseId = ctx.params.id ?? '';
+    appliance.cases.get(caseId);
+    try {
+      const upload = await receiveUpload(ctx, caseId, appliance.documents);
+      const doc = { id: upload.id, name: upload.name, contentType: upload.contentType, size: upload.size, sha256: upload.sha256, uploadedAt: appliance.clock().toISOString(), uploadedBy: caller.user.email };
+      await appliance.cases.mutate(caseId, actorOf(caller), 'document.upload', (c) => c.documents.push(doc), upload.id);
+    } catch (err) {
+      return casePage(ctx, caller, describeError(err, messagesOf(ctx)).text);
+    }
+    ctx.redirect(`/dossiers/${caseId}#docs-title`);
+  }));
+
+  router.get('/:id/pieces/:docId', pageHandler(appliance, async (ctx) => {
+    const caller = requirePermission(ctx, 'documents.read');
+    const caseId = ctx.params.id ?? '';
+    const doc = appliance.cases.get(caseId).documents.find((d) => d.id === ctx.params.docId);
+    if (!doc) throw new NotFoundError('document', ctx.params.docId ?? '');
+    await appliance.audit.append({ actor: caller.user.email, action: 'document.download', caseId, detail: doc.id });
+    ctx.set('Content-Type', doc.contentType);
+    ctx.set('Content-Length', String(doc.size));
+    ctx.set('Content-Disposition', `attachment; filename="${doc.name.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(doc.name)}`);
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.set('Cache-Control', 'private, no-store');
+    ctx.body = appliance.documents.open(caseId, doc.id);
+  }));
+
+  router.post('/:id/analyses', pageHandler(appliance, async (ctx) => {
+    const caller = requirePermission(ctx, 'analyses.run');
+    try {
+      await runCaseAnalysis(analysisDeps(appliance), ctx.params.id ?? '', actorOf(caller));
+    } catch (err) {
+      // Over the quota (starter), an expired license…: said on the case page, with the upgrade hint.
+      return casePage(ctx, caller, describeError(err, messagesOf(ctx)).text);
+    }
+    ctx.redirect(`/dossiers/${ctx.params.id ?? ''}#analysis-title`);
+  }));
+
+  router.get('/:id/analyses/:file', pageHandler(appliance, async (ctx) => {
+    const caller = requirePermission(ctx, 'cases.export');
+    const analysisId = /^(.+)\.pdf$/.exec(ctx.params.file ?? '')?.[1] ?? '';
+    const c = await appliance.cases.readCase(ctx.params.id ?? '', actorOf(caller), 'case.export');
+    const stored = c.analyses.find((a) => (a as { id?: unknown }).id === analysisId);
+    if (!stored) throw new NotFoundError('analysis', analysisId);
+    const locale = localeOf(ctx);
+    const id = appliance.config.identity;
+    const pdf = await buildAnalysisPdf({
+      locale,
+      cabinet: { name: id.name ?? appliance.license.cabinetId ?? 'IAManager', siret: id.siret ?? null, address: id.address ?? null },
+      caseReference: c.reference,
+      clientName: clientNameOf(c),
+      procedureLabel: procedureLabel(c.procedure, locale),
+      analysis: analysisViewOf(stored as Record<string, unknown>, appliance.config.predictionThreshold),
+      now: appliance.clock(),
+    });
+    ctx.set('Content-Disposition', `attachment; filename="analyse-${c.reference.replace(/[^A-Za-z0-9._-]/g, '_')}.pdf"`);
+    ctx.set('Cache-Control', 'private, no-store');
+    ctx.type = 'application/pdf';
+    ctx.body = pdf;
+  }));
+
+  router.get('/:id/echeances.ics', pageHandler(appliance, async (ctx) => {
+    const caller = requirePermission(ctx, 'cases.export');
+    const c = await appliance.cases.readCase(ctx.params.id ?? '', actorOf(caller), 'case.export');
+    const ics = buildDeadlinesIcs(
+      deadlinesOf(c).map((d, i) => ({ uid: `${c.id}-${i}@iamanager`, summary: `${c.reference} : ${d.label}`, description: d.article, dueAt: d.dueAt, hourly: d.hourly })),
+      `${appliance.config.identity.name ?? 'IAManager'} — ${c.reference}`,
+    );
+    ctx.set('Content-Disposition', `attachment; filename="echeances-${c.reference.replace(/[^A-Za-z0-9._-]/g, '_')}.ics"`);
+    ctx.set('Cache-Control', 'private, no-store');
+    ctx.type = 'text/calendar; charset=utf-8';
+    ctx.body = ics;
+  }));
+
+  return router;
+}
+
+/** The dashboard's view of the case files: deadlines of open cases, open cases by procedure. */
+export function caseSourceOf(appliance: Appliance) {
+  return {
+    upcomingDeadlines: () => {
+      const out = [];
+      for (const c of appliance.cases.index.all()) if (!c.archived) out.push(...deadlinesOf(c));
+      return out;
+    },
+    openByProcedure: () => {
+      const counts = new Map<string, number>();
+      for (const c of appliance.cases.index.all()) if (!c.archived) counts.set(c.procedure, (counts.get(c.procedure) ?? 0) + 1);
+      return [...counts].map(([procedure, count]) => ({ procedure, count }));
+    },
+  };
+}

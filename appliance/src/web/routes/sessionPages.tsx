@@ -1,0 +1,91 @@
+/** Login, logout, password change and the language switch. */
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { DomainError } from '@iamanager/protocol';
+import type { Appliance } from '../../appliance.js';
+import { callerOf } from '../../auth/authenticate.js';
+import { SESSION_COOKIE } from '../../auth/sessions.js';
+import { startSession } from '../../routes/auth.js';
+import { fill } from '../messages.js';
+import { LoginPage, PasswordPage } from '../pages/auth.js';
+import { sendPage } from '../render.js';
+import { LOCALE_COOKIE, checkPreSessionToken, chromeOf, messagesOf, preSessionToken, readForm, text } from '../pageContext.js';
+import { describeError } from '../webErrors.js';
+import type { FieldError } from '../viewModels.js';
+import { pageHandler, safeNext } from './pageHandler.js';
+
+export function sessionPages(appliance: Appliance): Router {
+  const router = new Router();
+
+  const loginPage = (ctx: Context, email = '', errors: FieldError[] = [], flash?: string) => {
+    const chrome = { ...chromeOf(appliance, ctx, preSessionToken(ctx)), user: null, ...(flash ? { flash: { kind: 'ok' as const, text: flash } } : {}) };
+    sendPage(ctx, <LoginPage chrome={chrome} email={email} errors={errors} />);
+  };
+
+  router.get('/connexion', pageHandler(appliance, (ctx) => {
+    loginPage(ctx, '', [], ctx.query.sortie === '1' ? messagesOf(ctx).loggedOut : undefined);
+  }));
+
+  router.post('/connexion', pageHandler(appliance, async (ctx) => {
+    const form = await readForm(ctx);
+    checkPreSessionToken(ctx, form);
+    const m = messagesOf(ctx);
+    const email = text(form, 'email', 254).toLowerCase();
+    const password = form.get('password') ?? '';
+    try {
+      await appliance.loginLimiter.assertAllowed(email, ctx.ip);
+    } catch (err) {
+      const seconds = Number((err as DomainError).details?.retryAfterSeconds ?? 60);
+      return loginPage(ctx, email, [{ field: '', message: fill(m.lockedOut, { minutes: Math.max(1, Math.ceil(seconds / 60)) }) }]);
+    }
+    const user = email && password ? await appliance.users.checkPassword(email, password) : undefined;
+    if (!user) {
+      await appliance.loginLimiter.recordFailure(email, ctx.ip);
+      return loginPage(ctx, email, [{ field: '', message: m.wrongCredentials }]);
+    }
+    await appliance.loginLimiter.recordSuccess(email);
+    await startSession(appliance, ctx, user.id, user.sessionEpoch);
+    ctx.redirect(safeNext(ctx.query.next));
+  }));
+
+  router.post('/deconnexion', (ctx) => {
+    ctx.cookies.set(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'strict', secure: ctx.secure, path: '/', maxAge: 0 });
+    ctx.redirect('/connexion?sortie=1');
+  });
+
+  router.get('/mot-de-passe', pageHandler(appliance, (ctx) => {
+    callerOf(ctx);
+    sendPage(ctx, <PasswordPage chrome={chromeOf(appliance, ctx)} errors={[]} />);
+  }));
+
+  router.post('/mot-de-passe', pageHandler(appliance, async (ctx) => {
+    const caller = callerOf(ctx);
+    const form = await readForm(ctx);
+    const m = messagesOf(ctx);
+    const current = form.get('currentPassword') ?? '';
+    const next = form.get('newPassword') ?? '';
+    const errors: FieldError[] = [];
+    if (!current) errors.push({ field: 'currentPassword', message: fill(m.required, { field: m.currentPassword }) });
+    if (next.length < 12) errors.push({ field: 'newPassword', message: fill(m.tooShort, { field: m.newPassword, min: 12 }) });
+    if (errors.length === 0) {
+      try {
+        await appliance.users.changePassword(caller.user.id, current, next);
+      } catch (err) {
+        const d = describeError(err, m, { currentPassword: m.currentPassword, newPassword: m.newPassword });
+        errors.push(d.fields[0]?.field === 'currentPassword' ? { field: 'currentPassword', message: m.wrongCurrentPassword } : (d.fields[0] ?? { field: '', message: d.text }));
+      }
+    }
+    if (errors.length > 0) return sendPage(ctx, <PasswordPage chrome={chromeOf(appliance, ctx)} errors={errors} />);
+    const user = appliance.users.get(caller.user.id);
+    const csrf = await startSession(appliance, ctx, user.id, user.sessionEpoch);
+    sendPage(ctx, <PasswordPage chrome={{ ...chromeOf(appliance, ctx, csrf), flash: { kind: 'ok', text: m.passwordChanged } }} errors={[]} />);
+  }));
+
+  router.get('/langue', (ctx) => {
+    const l = ctx.query.l === 'en' ? 'en' : 'fr';
+    ctx.cookies.set(LOCALE_COOKIE, l, { httpOnly: true, sameSite: 'lax', secure: ctx.secure, path: '/', maxAge: 365 * 86_400_000, overwrite: true });
+    ctx.redirect(safeNext(ctx.query.next));
+  });
+
+  return router;
+}

@@ -1,0 +1,125 @@
+/**
+ * The setup wizard's pages. They call the same domain functions as the setup API (enroll,
+ * importLicenseFile, createUser as first admin); the app's setup fence keeps everything else
+ * unreachable until they are done.
+ */
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { DomainError } from '@iamanager/protocol';
+import type { Appliance } from '../../appliance.js';
+import { enroll } from '../../enrollment/enroll.js';
+import { importLicenseFile } from '../../enrollment/licenseFile.js';
+import { isSetupDone } from '../../routes/setup.js';
+import { tlsFacts } from '../../tls/tlsRoutes.js';
+import { startSession } from '../../routes/auth.js';
+import { fill, type Messages } from '../messages.js';
+import { SetupPage } from '../pages/setup.js';
+import { sendPage } from '../render.js';
+import { checkPreSessionToken, chromeOf, localeOf, messagesOf, preSessionToken, readForm, text } from '../pageContext.js';
+import { telemetryFields, telemetryRetention } from '../telemetryLabels.js';
+import { describeError } from '../webErrors.js';
+import type { FieldError } from '../viewModels.js';
+import { pageHandler } from './pageHandler.js';
+
+/** Facts other modules expose to the wizard (the TLS module: the certificate's SHA-256 fingerprint). */
+export type SetupFactsSource = () => Record<string, unknown>;
+
+/** The TLS facts the core exposes (tls/tlsRoutes.ts), read defensively. */
+function tlsOf(facts: Record<string, unknown>): { certificateFingerprint: string | null; caFingerprint: string | null; caDownload: string | null } {
+  const tls = (facts.tls && typeof facts.tls === 'object' ? facts.tls : {}) as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === 'string' ? v : null);
+  return { certificateFingerprint: str(tls.certificateFingerprint), caFingerprint: str(tls.caFingerprint), caDownload: str(tls.caDownload) };
+}
+
+function render(appliance: Appliance, ctx: Context, facts: SetupFactsSource, errors: FieldError[] = [], values: Record<string, string> = {}): void {
+  const locale = localeOf(ctx);
+  const view = {
+    step: appliance.license.enrolled ? ('admin' as const) : ('enroll' as const),
+    cabinetId: appliance.license.cabinetId,
+    controlPlaneUrl: appliance.config.controlPlaneUrl ?? null,
+    ...tlsOf({ ...tlsFacts(appliance), ...facts() }),
+    heartbeatFields: telemetryFields(locale),
+    retention: telemetryRetention(locale),
+    errors,
+    values,
+  };
+  sendPage(ctx, <SetupPage chrome={chromeOf(appliance, ctx, preSessionToken(ctx))} view={view} />);
+}
+
+/** French validation of the first admin's fields; the domain checks them again. */
+export function adminFieldErrors(m: Messages, v: { name: string; email: string; password: string }): FieldError[] {
+  const errors: FieldError[] = [];
+  if (!v.name) errors.push({ field: 'name', message: fill(m.required, { field: m.adminName }) });
+  if (!v.email) errors.push({ field: 'email', message: fill(m.required, { field: m.email }) });
+  else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v.email)) errors.push({ field: 'email', message: fill(m.invalidEmail, { field: m.email }) });
+  if (v.password.length < 12) errors.push({ field: 'password', message: fill(m.tooShort, { field: m.password, min: 12 }) });
+  return errors;
+}
+
+export function setupPages(appliance: Appliance, facts: SetupFactsSource): Router {
+  const router = new Router({ prefix: '/setup' });
+  const guard = (ctx: Context): boolean => {
+    if (!isSetupDone(appliance)) return true;
+    ctx.redirect('/');
+    return false;
+  };
+
+  router.get('/', pageHandler(appliance, (ctx) => {
+    if (guard(ctx)) render(appliance, ctx, facts);
+  }));
+
+  router.post('/enroll', pageHandler(appliance, async (ctx) => {
+    if (!guard(ctx)) return;
+    const form = await readForm(ctx);
+    checkPreSessionToken(ctx, form);
+    const m = messagesOf(ctx);
+    const values = { code: text(form, 'code', 64), controlPlaneUrl: text(form, 'controlPlaneUrl', 300) };
+    if (appliance.license.enrolled) throw new DomainError('already_enrolled', 'already enrolled');
+    if (!values.code) return render(appliance, ctx, facts, [{ field: 'code', message: fill(m.required, { field: m.enrollmentCode }) }], values);
+    try {
+      await enroll(appliance, values.code, values.controlPlaneUrl || appliance.config.controlPlaneUrl);
+    } catch (err) {
+      const d = describeError(err, m, { code: m.enrollmentCode, controlPlaneUrl: m.controlPlaneUrl });
+      return render(appliance, ctx, facts, d.fields.length ? d.fields : [{ field: 'code', message: d.text }], values);
+    }
+    ctx.redirect('/setup');
+  }));
+
+  router.post('/license', pageHandler(appliance, async (ctx) => {
+    if (!guard(ctx)) return;
+    const form = await readForm(ctx);
+    checkPreSessionToken(ctx, form);
+    const m = messagesOf(ctx);
+    const license = (form.get('license') ?? '').trim();
+    if (!license) return render(appliance, ctx, facts, [{ field: 'license', message: fill(m.required, { field: m.licenseFile }) }]);
+    try {
+      await importLicenseFile(appliance, license);
+    } catch (err) {
+      return render(appliance, ctx, facts, [{ field: 'license', message: describeError(err, m).text }]);
+    }
+    ctx.redirect('/setup');
+  }));
+
+  router.post('/admin', pageHandler(appliance, async (ctx) => {
+    if (!guard(ctx)) return;
+    const form = await readForm(ctx);
+    checkPreSessionToken(ctx, form);
+    const m = messagesOf(ctx);
+    const values = { name: text(form, 'name', 120), email: text(form, 'email', 254), password: form.get('password') ?? '' };
+    if (!appliance.license.enrolled) return render(appliance, ctx, facts);
+    const errors = adminFieldErrors(m, values);
+    if (errors.length > 0) return render(appliance, ctx, facts, errors, { name: values.name, email: values.email });
+    if (appliance.users.all().length > 0) throw new DomainError('already_exists', 'the first admin already exists');
+    let user;
+    try {
+      user = await appliance.users.createUser({ ...values, role: 'admin' }, { firstAdmin: true });
+    } catch (err) {
+      const d = describeError(err, m, { name: m.adminName, email: m.email, password: m.password });
+      return render(appliance, ctx, facts, d.fields.length ? d.fields : [{ field: '', message: d.text }], { name: values.name, email: values.email });
+    }
+    await startSession(appliance, ctx, user.id, user.sessionEpoch);
+    ctx.redirect('/');
+  }));
+
+  return router;
+}

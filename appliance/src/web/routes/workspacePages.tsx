@@ -1,0 +1,42 @@
+/** The tableau de bord, and the meters it shares with the license page. */
+import Router from '@koa/router';
+import type { Appliance } from '../../appliance.js';
+import { callerOf } from '../../auth/authenticate.js';
+import { billingUsage } from '../../usage/billingUsage.js';
+import type { WebCaseSource } from '../caseSource.js';
+import { fill, type Messages } from '../messages.js';
+import { DashboardPage } from '../pages/dashboard.js';
+import { procedureLabel } from '../procedureLabels.js';
+import { sendPage } from '../render.js';
+import { chromeOf, localeOf, messagesOf } from '../pageContext.js';
+import { groupByUrgency } from '../urgency.js';
+import type { Meter } from '../viewModels.js';
+import { pageHandler } from './pageHandler.js';
+
+/** The plan's usage meters (users, open cases, analyses this month with their overage). */
+export function usageMeters(appliance: Appliance, m: Messages): Meter[] {
+  const u = billingUsage(appliance);
+  return [
+    { label: m.usageUsers, used: u.users_active, limit: u.users_limit },
+    { label: m.usageCases, used: u.cases_open, limit: u.cases_limit },
+    { label: m.usageAnalyses, used: u.analyses_used, limit: u.analyses_limit, note: u.analyses_overage > 0 ? fill(m.overage, { n: u.analyses_overage }) : undefined },
+  ];
+}
+
+export function workspacePages(appliance: Appliance, cases: () => WebCaseSource | undefined, hasFeed: (userId: string) => boolean): Router {
+  const router = new Router();
+  router.get('/', pageHandler(appliance, (ctx) => {
+    const caller = callerOf(ctx);
+    const locale = localeOf(ctx);
+    const source = cases();
+    const view = {
+      deadlines: groupByUrgency(source?.upcomingDeadlines() ?? [], appliance.clock()),
+      openByProcedure: (source?.openByProcedure() ?? []).map((p) => ({ ...p, label: procedureLabel(p.procedure, locale) })).sort((a, b) => b.count - a.count),
+      plan: appliance.license.limits()?.plan ?? null,
+      meters: usageMeters(appliance, messagesOf(ctx)),
+      calendarFeed: caller.permissions.has('cases.export') ? hasFeed(caller.user.id) : null,
+    };
+    sendPage(ctx, <DashboardPage chrome={chromeOf(appliance, ctx)} view={view} />);
+  }));
+  return router;
+}

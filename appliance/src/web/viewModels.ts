@@ -1,0 +1,163 @@
+/**
+ * What each page shows, as plain typed data. Routes build these from the domain modules; the page
+ * components only render them — so a page can be rendered and checked in a unit test with no
+ * appliance behind it.
+ */
+import type { Locale } from './messages.js';
+
+/** Branding and the signed-in user, on every page. */
+export interface Chrome {
+  locale: Locale;
+  cabinetName: string;
+  /** `#rrggbb`, validated at start-up (CLIENT_COLOR). */
+  color: string;
+  logoUrl: string | null;
+  user: { name: string; email: string; isAdmin: boolean } | null;
+  csrf: string | null;
+  /** The current path, for the language switch to come back to. */
+  path: string;
+  flash?: { kind: 'ok' | 'error'; text: string } | undefined;
+}
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export interface TelemetryFieldView {
+  field: string;
+  purpose: string;
+}
+
+export interface SetupView {
+  step: 'enroll' | 'admin';
+  cabinetId: string | null;
+  controlPlaneUrl: string | null;
+  certificateFingerprint: string | null;
+  /** The appliance's own CA, which the cabinet's browsers trust once (downloadable at caDownload). */
+  caFingerprint: string | null;
+  caDownload: string | null;
+  heartbeatFields: readonly TelemetryFieldView[];
+  retention: string;
+  errors: readonly FieldError[];
+  values: Readonly<Record<string, string>>;
+}
+
+export interface Meter {
+  label: string;
+  used: number;
+  limit: number | null;
+  note?: string | undefined;
+}
+
+export type Urgency = 'overdue' | 'within48h' | 'within7d' | 'later';
+
+export interface DeadlineItem {
+  caseId: string;
+  caseLabel: string;
+  label: string;
+  dueAt: string;
+  /** Whether the deadline runs in hours (its time matters) or days (its date does). */
+  hourly: boolean;
+  article: string;
+}
+
+export interface DashboardView {
+  deadlines: Readonly<Record<Urgency, readonly DeadlineItem[]>>;
+  openByProcedure: ReadonlyArray<{ procedure: string; label: string; count: number }>;
+  plan: string | null;
+  meters: readonly Meter[];
+  /** Whether the user has a calendar feed; null when they may not export. */
+  calendarFeed: boolean | null;
+}
+
+export interface CaseRow {
+  id: string;
+  reference: string;
+  clientName: string;
+  nationality: string;
+  procedure: string;
+  procedureLabel: string;
+  status: 'open' | 'archived';
+  assignedTo: string;
+  nextDeadline: string | null;
+}
+
+export interface CaseListView {
+  rows: readonly CaseRow[];
+  query: { q: string; procedure: string; status: string; page: number };
+  total: number;
+  pageSize: number;
+  procedures: ReadonlyArray<{ code: string; label: string }>;
+  canCreate: boolean;
+}
+
+export interface NewCaseView {
+  procedures: ReadonlyArray<{ code: string; label: string }>;
+  lawyers: ReadonlyArray<{ id: string; name: string }>;
+  errors: readonly FieldError[];
+  values: Readonly<Record<string, string>>;
+}
+
+export interface AnalysisView {
+  id: string;
+  model: string;
+  createdAt: string;
+  rulesAsOf: string;
+  deadlines: ReadonlyArray<{ label: string; court: string; dueAt: string; hourly: boolean; computation: string; article: string; toVerify?: string | undefined }>;
+  eligibility: ReadonlyArray<{ titre: string; conditions: ReadonlyArray<{ label: string; status: 'met' | 'not_met' | 'unknown'; article: string; evidence?: string | undefined }> }>;
+  estimate: { probability: number; low: number; high: number; threshold: number; factors: ReadonlyArray<{ label: string; effect: number }> } | null;
+  rules: ReadonlyArray<{ rule: string; article: string }>;
+}
+
+export interface CaseView {
+  id: string;
+  reference: string;
+  clientName: string;
+  status: 'open' | 'archived';
+  procedureLabel: string;
+  facts: ReadonlyArray<{ label: string; value: string }>;
+  documents: ReadonlyArray<{ id: string; name: string; size: number; uploadedAt: string }>;
+  history: ReadonlyArray<{ at: string; who: string; what: string }>;
+  deadlines: readonly DeadlineItem[];
+  analysis: AnalysisView | null;
+  calendarUrl: string | null;
+  can: { write: boolean; archive: boolean; analyse: boolean; export: boolean };
+  error?: string | undefined;
+}
+
+export interface UsersView {
+  users: ReadonlyArray<{ id: string; name: string; email: string; role: string; roleLabel: string; active: boolean; self: boolean }>;
+  roles: ReadonlyArray<{ name: string; label: string }>;
+  errors: readonly FieldError[];
+  values: Readonly<Record<string, string>>;
+}
+
+export interface LicenseView {
+  plan: string | null;
+  state: string;
+  expiresAt: string | null;
+  model: string | null;
+  meters: readonly Meter[];
+  warnings: readonly string[];
+  upgrade: { plan: string; maxUsers: number; maxCases: number; maxAnalysesMonthly: number; model: string } | null;
+}
+
+export interface HeartbeatView {
+  enabled: boolean;
+  controlPlaneUrl: string | null;
+  lastSentAt: string | null;
+  lastAcknowledgedAt: string | null;
+  queued: number;
+  lastError: string | null;
+  fields: readonly TelemetryFieldView[];
+  lastPayload: unknown;
+}
+
+export interface AdminView {
+  license: LicenseView;
+  heartbeat: HeartbeatView;
+  lastBackupAt: string | null;
+  identity: { name: string; siret: string | null; address: string | null; logoUrl: string | null; color: string };
+  audit: ReadonlyArray<{ at: string; who: string; action: string; target: string }> | null;
+}

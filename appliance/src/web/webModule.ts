@@ -1,0 +1,43 @@
+/**
+ * The web UI as a module of the appliance: its routers, the paths open during setup, and the
+ * sources other modules plug in (case files, audit log, setup facts such as the TLS fingerprint).
+ */
+import type Router from '@koa/router';
+import type { Appliance } from '../appliance.js';
+import type { WebCaseSource } from './caseSource.js';
+import { adminPages, type AuditSource } from './routes/adminPages.js';
+import { casePages, caseSourceOf } from './routes/casePages.js';
+import { calendarPages } from './routes/calendarPages.js';
+import { CalendarFeeds } from './calendarFeeds.js';
+import { sessionPages } from './routes/sessionPages.js';
+import { setupPages, type SetupFactsSource } from './routes/setupPages.js';
+import { staticFiles } from './routes/staticFiles.js';
+import { workspacePages } from './routes/workspacePages.js';
+
+export interface WebSources {
+  setupFacts?: SetupFactsSource;
+  cases?: WebCaseSource;
+  audit?: AuditSource;
+}
+
+export interface WebModule {
+  routers: Router[];
+  /** Sources can be plugged in after the module is created (modules open in sequence). */
+  sources: WebSources;
+  /** Open before setup is done: the wizard and its assets. `/setup` and `/static/` are open in app.ts already. */
+  setupOpen: string[];
+  close(): Promise<void>;
+}
+
+export async function openWebModule(appliance: Appliance, sources: WebSources = {}): Promise<WebModule> {
+  const feeds = await CalendarFeeds.open(appliance.config.dataDir, appliance.log);
+  const facts: SetupFactsSource = () => sources.setupFacts?.() ?? {};
+  sources.cases ??= caseSourceOf(appliance);
+  sources.audit ??= async () => (await appliance.audit.recent({ limit: 100 })).map((e) => ({ at: e.at, who: e.actor, action: e.action, target: e.caseId ?? e.detail ?? '' }));
+  return {
+    sources,
+    setupOpen: ['/langue'],
+    close: () => feeds.flushed(),
+    routers: [staticFiles(appliance), setupPages(appliance, facts), sessionPages(appliance), workspacePages(appliance, () => sources.cases, (id) => feeds.hasFeed(id)), casePages(appliance), calendarPages(appliance, feeds), adminPages(appliance, () => sources.audit)],
+  };
+}

@@ -1,0 +1,151 @@
+/**
+ * The web UI's pages rendered to strings from view-models: user text escaped everywhere, no inline
+ * script or style (the CSP forbids both), labelled fields with French errors naming the field.
+ */
+import { h } from 'preact';
+import { describe, expect, it } from 'vitest';
+import { renderHtml } from '../../../appliance/src/web/render.js';
+import { CaseListPage, CasePage, NewCasePage } from '../../../appliance/src/web/pages/cases.js';
+import { DashboardPage } from '../../../appliance/src/web/pages/dashboard.js';
+import { SetupPage } from '../../../appliance/src/web/pages/setup.js';
+import { LoginPage } from '../../../appliance/src/web/pages/auth.js';
+import { AdminPage } from '../../../appliance/src/web/pages/admin.js';
+import type { AnalysisView, CaseView, Chrome } from '../../../appliance/src/web/viewModels.js';
+
+const EVIL = '<script>alert("x")</script>';
+
+function chrome(over: Partial<Chrome> = {}): Chrome {
+  return { locale: 'fr', cabinetName: 'Cabinet Dupont & Associés', color: '#2c3e50', logoUrl: null, user: { name: 'Marie Durand', email: 'marie@dupont.fr', isAdmin: true }, csrf: 'tok123', path: '/', ...over };
+}
+
+/** Every page must be free of inline script and style, whatever it shows. */
+function expectCspSafe(html: string): void {
+  expect(html.startsWith('<!doctype html>')).toBe(true);
+  expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+  expect(html).not.toMatch(/\sstyle=/);
+  expect(html).not.toMatch(/\son[a-z]+=/);
+}
+
+const analysis: AnalysisView = {
+  id: 'an1',
+  model: 'ceseda-pro-v1',
+  createdAt: '2026-11-20T10:00:00Z',
+  rulesAsOf: '2026-11-01',
+  deadlines: [{ label: 'Recours contentieux', court: 'Tribunal administratif de Lyon', dueAt: '2026-11-22T10:00:00Z', hourly: true, computation: '48 heures à compter de la notification', article: 'CESEDA art. L. 614-6' }],
+  eligibility: [{ titre: 'Carte de séjour « vie privée et familiale »', conditions: [{ label: 'Parent d’un enfant français', status: 'unknown', article: 'CESEDA art. L. 423-7', evidence: 'acte de naissance' }] }],
+  estimate: { probability: 0.9, low: 0.8, high: 0.95, threshold: 0.87, factors: [{ label: 'Enfant français', effect: 0.4 }] },
+  rules: [{ rule: 'Délai de 48 heures non prorogé', article: 'CESEDA art. R. 776-2' }],
+};
+
+describe('web pages', () => {
+  it('escapes client names, notes and search text on the case list', () => {
+    const html = renderHtml(
+      h(CaseListPage, {
+        chrome: chrome({ path: '/dossiers' }),
+        view: {
+          rows: [{ id: 'c1', reference: 'D-2026-001', clientName: EVIL, nationality: 'ma', procedure: 'oqtf', procedureLabel: 'OQTF', status: 'open', assignedTo: 'Me Dupont', nextDeadline: '2026-11-25T10:00:00Z' }],
+          query: { q: '"><img src=x>', procedure: '', status: '', page: 1 },
+          total: 1,
+          pageSize: 50,
+          procedures: [{ code: 'oqtf', label: 'OQTF' }],
+          canCreate: true,
+        },
+      }),
+    );
+    expectCspSafe(html);
+    expect(html).not.toContain(EVIL);
+    expect(html).toContain('&lt;script>alert(&quot;x&quot;)&lt;/script>');
+    expect(html).not.toContain('"><img src=x>');
+    expect(html).toContain('Cabinet Dupont &amp; Associés');
+    expect(html).toContain('Page 1 sur 1 — 1 dossier(s)');
+    expect(html).toContain('href="/dossiers/c1"');
+  });
+
+  it('ties each French validation message to its field on the new-case form', () => {
+    const html = renderHtml(
+      h(NewCasePage, {
+        chrome: chrome(),
+        view: { procedures: [{ code: 'oqtf', label: 'OQTF' }], lawyers: [], errors: [{ field: 'lastName', message: 'Nom : ce champ est obligatoire.' }], values: { notes: EVIL } },
+      }),
+    );
+    expectCspSafe(html);
+    expect(html).toContain('<a href="#f-lastName">Nom : ce champ est obligatoire.</a>');
+    expect(html).toMatch(/<input id="f-lastName" name="lastName" type="text" required aria-invalid="true" aria-describedby="f-lastName-error"\/>/);
+    expect(html).toContain('<label for="f-firstName" class="required">');
+    expect(html).not.toContain(EVIL);
+    expect(html).toContain('name="_csrf" value="tok123"');
+  });
+
+  it('shows the analysis with each rule’s article and the estimate against the threshold', () => {
+    const view: CaseView = {
+      id: 'c1',
+      reference: 'D-1',
+      clientName: 'Amina K.',
+      status: 'open',
+      procedureLabel: 'OQTF en rétention',
+      facts: [{ label: 'Notes', value: EVIL }],
+      documents: [{ id: 'd1', name: `${EVIL}.pdf`, size: 10, uploadedAt: '2026-11-20T10:00:00Z' }],
+      history: [],
+      deadlines: [],
+      analysis,
+      calendarUrl: null,
+      can: { write: true, archive: true, analyse: true, export: true },
+    };
+    const html = renderHtml(h(CasePage, { chrome: chrome(), view }));
+    expectCspSafe(html);
+    expect(html).not.toContain(EVIL);
+    expect(html).toContain('CESEDA art. R. 776-2');
+    expect(html).toContain('Probabilité de succès estimée : 90 % (fourchette 80–95 %)');
+    expect(html).toContain('Dossier solide : au-dessus du seuil du cabinet (87 %).');
+    expect(html).toContain('href="/dossiers/c1/analyses/an1.pdf"');
+    // The upload form carries the CSRF token in its URL: its multipart body is streamed, not parsed.
+    expect(html).toContain('action="/dossiers/c1/pieces?_csrf=tok123"');
+  });
+
+  it('groups deadlines by urgency on the dashboard, each linking to its case', () => {
+    const item = { caseId: 'c9', caseLabel: 'D-9 — Karim B.', label: 'Recours TA', dueAt: '2026-11-25T10:00:00Z', hourly: true, article: 'CESEDA art. L. 614-6' };
+    const html = renderHtml(h(DashboardPage, { chrome: chrome(), view: { deadlines: { overdue: [], within48h: [item], within7d: [], later: [] }, openByProcedure: [{ procedure: 'oqtf', label: 'OQTF', count: 3 }], plan: 'starter', meters: [{ label: 'Utilisateurs actifs', used: 3, limit: 3 }], calendarFeed: false } }));
+    expectCspSafe(html);
+    expect(html).toContain('Moins de 48 h');
+    expect(html).not.toContain('Dépassées');
+    expect(html).toContain('<a href="/dossiers/c9">D-9 — Karim B.</a>');
+    expect(html).toContain('25/11/2026 11:00');
+    expect(html).toContain('class="meter at-limit"');
+  });
+
+  it('lists the exact heartbeat fields and the certificate fingerprint in the setup wizard', () => {
+    const html = renderHtml(h(SetupPage, { chrome: chrome({ user: null }), view: { step: 'enroll', cabinetId: null, controlPlaneUrl: null, certificateFingerprint: 'AB:CD:EF', caFingerprint: '12:34', caDownload: '/ca.crt', heartbeatFields: [{ field: 'usage.casesOpen', purpose: 'limites' }], retention: 'jamais de noms', errors: [], values: {} } }));
+    expectCspSafe(html);
+    expect(html).toContain('<code>usage.casesOpen</code>');
+    expect(html).toContain('AB:CD:EF');
+    expect(html).toContain('<a href="/ca.crt" download>');
+    expect(html).not.toContain('Administration');
+  });
+
+  it('renders the login page in English when asked, with the generic wrong-credentials message', () => {
+    const html = renderHtml(h(LoginPage, { chrome: chrome({ locale: 'en', user: null }), email: EVIL, errors: [{ field: '', message: 'Wrong email or password.' }] }));
+    expect(html).toContain('<html lang="en">');
+    expect(html).toContain('Wrong email or password.');
+    expect(html).not.toContain(EVIL);
+  });
+
+  it('shows what an upgrade would bring on the admin page', () => {
+    const html = renderHtml(
+      h(AdminPage, {
+        chrome: chrome(),
+        view: {
+          license: { plan: 'starter', state: 'valid', expiresAt: '2027-01-01T00:00:00Z', model: 'ceseda-basic-v1', meters: [], warnings: [], upgrade: { plan: 'professional', maxUsers: 10, maxCases: 2000, maxAnalysesMonthly: 500, model: 'ceseda-pro-v1' } },
+          heartbeat: { enabled: true, controlPlaneUrl: 'https://cp', lastSentAt: null, lastAcknowledgedAt: null, queued: 2, lastError: EVIL, fields: [], lastPayload: { note: EVIL } },
+          lastBackupAt: null,
+          identity: { name: EVIL, siret: '73282932000074', address: null, logoUrl: null, color: '#2c3e50' },
+          audit: null,
+        },
+        users: { users: [{ id: 'u1', name: EVIL, email: 'a@b.fr', role: 'admin', roleLabel: 'Administrateur', active: true, self: true }], roles: [{ name: 'avocat', label: 'Avocat' }], errors: [], values: {} },
+      }),
+    );
+    expectCspSafe(html);
+    expect(html).not.toContain(EVIL);
+    expect(html).toContain('Ce qu’apporterait la formule professional');
+    expect(html).toContain('ceseda-pro-v1');
+  });
+});
