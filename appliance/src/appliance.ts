@@ -5,6 +5,7 @@
 import path from 'node:path';
 import type { Logger } from '@iamanager/protocol/log';
 import { AuditLog } from './audit/auditLog.js';
+import type { Backups } from './backups/backups.js';
 import { Cases } from './cases/cases.js';
 import { DocumentFiles } from './documents/documentFiles.js';
 import type { TlsMaterial } from './tls/certificates.js';
@@ -45,6 +46,8 @@ export interface Appliance {
   tls: { material(): TlsMaterial | undefined; reload?: () => Promise<TlsMaterial> };
   /** Time of the last successful backup: set by the backup module when it opens. */
   lastBackupAt: () => Promise<string | null>;
+  /** The backups (status, create): set by the backup module when it opens. */
+  backups?: Backups;
   close(): Promise<void>;
 }
 

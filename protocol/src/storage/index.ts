@@ -4,3 +4,4 @@ export { openDocument, type Document } from './document.js';
 export { DocumentCollection, assertSafeId } from './collection.js';
 export { Journal } from './journal.js';
 export { acquireDirLock, readDirLock, type DirLock } from './lock.js';
+export { duringWrite, quiesceWrites } from './writeGate.js';
