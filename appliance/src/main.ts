@@ -128,7 +128,7 @@ async function main(argv: string[]): Promise<number> {
     // Runs on the Docker host, in the install bundle's folder: no DATA_DIR configuration here.
     const to = values.to ?? latestAdvertised(values.bundle ?? '.');
     const result = await updateBundle({ bundleDir: path.resolve(values.bundle ?? '.'), version: to, healthTimeoutSeconds: Number(process.env.UPDATE_HEALTH_TIMEOUT_SECONDS ?? 180), log: (line) => console.error(`update: ${line}`) });
-    print(json ? result : result.outcome === 'updated' ? `updated ${result.from} → ${result.to} (data snapshot: ${result.snapshot})` : result.outcome === 'already_current' ? `already on ${result.to}` : `ROLLED BACK: ${result.reason}`, json);
+    print(json ? result : result.outcome === 'updated' ? `updated ${result.from} → ${result.to} (backup: ${result.backup ?? 'none, BACKUP_PASSPHRASE is not set'}; data snapshot: ${result.snapshot})` : result.outcome === 'already_current' ? `already on ${result.to}` : `ROLLED BACK: ${result.reason}`, json);
     return result.outcome === 'rolled_back' ? 1 : 0;
   }
   const config = await readConfig(environment(APP_DIR));

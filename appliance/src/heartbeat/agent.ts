@@ -144,6 +144,11 @@ export class HeartbeatAgent {
         // Already counted: an earlier attempt reached the control plane but its answer was lost.
         if (answer.error === 'replayed_sequence') {
           await this.outbox.acknowledge(item.seq, now, {});
+          // Behind the control plane (this appliance was restored from a backup): number the next
+          // heartbeats after the last one it accepted, or each would be dropped as a replay.
+          // The figures it carried go again, fresh, in a heartbeat numbered after that.
+          const accepted = answer.details?.lastSeq;
+          if (typeof accepted === 'number' && (await this.outbox.skipPast(accepted)) && this.outbox.state.queue.length === 0) await this.enqueue();
           return null;
         }
         return `the control plane refused heartbeat ${item.seq} (${err.response.statusCode} ${answer.error ?? ''}): ${answer.message ?? ''}`.trim();
@@ -213,9 +218,9 @@ export class HeartbeatAgent {
   }
 }
 
-function parseError(text: string): { error?: string; message?: string } {
+function parseError(text: string): { error?: string; message?: string; details?: { lastSeq?: unknown } } {
   try {
-    return JSON.parse(text) as { error?: string; message?: string };
+    return JSON.parse(text) as { error?: string; message?: string; details?: { lastSeq?: unknown } };
   } catch {
     return {};
   }

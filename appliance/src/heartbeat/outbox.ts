@@ -88,6 +88,14 @@ export class HeartbeatOutbox {
     await this.doc.write();
   }
 
+  /** Numbers the next heartbeat after `seq` when the control plane has already seen that far (after a restore). */
+  async skipPast(seq: number): Promise<boolean> {
+    if (!Number.isSafeInteger(seq) || seq <= this.doc.data.lastSeq) return false;
+    this.doc.data.lastSeq = seq;
+    await this.doc.write();
+    return true;
+  }
+
   async recordAttempt(now: Date, error: string | null): Promise<void> {
     this.doc.data.lastSentAt = now.toISOString();
     if (error !== null) this.doc.data.lastError = error;

@@ -154,10 +154,20 @@ export interface HeartbeatView {
   lastPayload: unknown;
 }
 
+export interface BackupView {
+  configured: boolean;
+  dailyAt: string | null;
+  lastBackupAt: string | null;
+  nextBackupAt: string | null;
+  backups: number;
+  dir: string;
+  lastError: { at: string; message: string } | null;
+}
+
 export interface AdminView {
   license: LicenseView;
   heartbeat: HeartbeatView;
-  lastBackupAt: string | null;
+  backup: BackupView;
   identity: { name: string; siret: string | null; address: string | null; logoUrl: string | null; color: string };
   audit: ReadonlyArray<{ at: string; who: string; action: string; target: string }> | null;
 }

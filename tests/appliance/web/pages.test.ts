@@ -10,12 +10,28 @@ import { DashboardPage } from '../../../appliance/src/web/pages/dashboard.js';
 import { SetupPage } from '../../../appliance/src/web/pages/setup.js';
 import { LoginPage } from '../../../appliance/src/web/pages/auth.js';
 import { AdminPage } from '../../../appliance/src/web/pages/admin.js';
-import type { AnalysisView, CaseView, Chrome } from '../../../appliance/src/web/viewModels.js';
+import type { AnalysisView, BackupView, CaseView, Chrome } from '../../../appliance/src/web/viewModels.js';
 
 const EVIL = '<script>alert("x")</script>';
 
 function chrome(over: Partial<Chrome> = {}): Chrome {
   return { locale: 'fr', cabinetName: 'Cabinet Dupont & Associés', color: '#2c3e50', logoUrl: null, user: { name: 'Marie Durand', email: 'marie@dupont.fr', isAdmin: true }, csrf: 'tok123', path: '/', ...over };
+}
+
+const BACKUPS_OFF: BackupView = { configured: false, dailyAt: null, lastBackupAt: null, nextBackupAt: null, backups: 0, dir: '/backups', lastError: null };
+
+function adminProps(backup: BackupView) {
+  return {
+    chrome: chrome(),
+    view: {
+      license: { plan: 'starter', state: 'valid', expiresAt: '2027-01-01T00:00:00Z', model: 'ceseda-basic-v1', meters: [], warnings: [], upgrade: null },
+      heartbeat: { enabled: true, controlPlaneUrl: 'https://cp', lastSentAt: null, lastAcknowledgedAt: null, queued: 0, lastError: null, fields: [], lastPayload: null },
+      backup,
+      identity: { name: 'Cabinet', siret: null, address: null, logoUrl: null, color: '#2c3e50' },
+      audit: null,
+    },
+    users: { users: [], roles: [], errors: [], values: {} },
+  };
 }
 
 /** Every page must be free of inline script and style, whatever it shows. */
@@ -129,6 +145,26 @@ describe('web pages', () => {
     expect(html).not.toContain(EVIL);
   });
 
+  it('says plainly on the admin page that backups are off without a passphrase, and that nothing can be restored without it', () => {
+    const html = renderHtml(h(AdminPage, adminProps(BACKUPS_OFF)));
+    expect(html).toContain('Sauvegardes désactivées : aucune phrase de passe n’est définie (BACKUP_PASSPHRASE)');
+    expect(html).toContain('Sans elle, aucune sauvegarde ne peut être restaurée');
+    expect(html).not.toContain('Prochaine sauvegarde');
+  });
+
+  it('shows the backup schedule, the last and next backup, and a failure on the admin page', () => {
+    const html = renderHtml(
+      h(AdminPage, adminProps({ configured: true, dailyAt: '02:30', lastBackupAt: '2026-03-14T01:30:00.000Z', nextBackupAt: '2026-03-15T01:30:00.000Z', backups: 9, dir: '/backups', lastError: { at: '2026-03-15T01:30:00.000Z', message: EVIL } })),
+    );
+    expectCspSafe(html);
+    expect(html).not.toContain('Sauvegardes désactivées');
+    expect(html).toContain('chaque jour à 02:30');
+    expect(html).toContain('9 (7 quotidiennes, 4 hebdomadaires, 6 mensuelles)');
+    expect(html).toContain('La dernière sauvegarde a échoué');
+    expect(html).not.toContain(EVIL);
+    expect(html).toContain('Sans elle, aucune sauvegarde ne peut être restaurée');
+  });
+
   it('shows what an upgrade would bring on the admin page', () => {
     const html = renderHtml(
       h(AdminPage, {
@@ -136,7 +172,7 @@ describe('web pages', () => {
         view: {
           license: { plan: 'starter', state: 'valid', expiresAt: '2027-01-01T00:00:00Z', model: 'ceseda-basic-v1', meters: [], warnings: [], upgrade: { plan: 'professional', maxUsers: 10, maxCases: 2000, maxAnalysesMonthly: 500, model: 'ceseda-pro-v1' } },
           heartbeat: { enabled: true, controlPlaneUrl: 'https://cp', lastSentAt: null, lastAcknowledgedAt: null, queued: 2, lastError: EVIL, fields: [], lastPayload: { note: EVIL } },
-          lastBackupAt: null,
+          backup: BACKUPS_OFF,
           identity: { name: EVIL, siret: '73282932000074', address: null, logoUrl: null, color: '#2c3e50' },
           audit: null,
         },

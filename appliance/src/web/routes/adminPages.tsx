@@ -45,7 +45,7 @@ async function adminView(appliance: Appliance, ctx: Context, audit: AuditSource 
       fields: telemetryFields(localeOf(ctx)),
       lastPayload: s.lastPayload,
     },
-    lastBackupAt: await appliance.lastBackupAt(),
+    backup: appliance.backups?.status() ?? { configured: false, dailyAt: null, lastBackupAt: await appliance.lastBackupAt(), nextBackupAt: null, backups: 0, dir: appliance.config.backup.dir, lastError: null },
     identity: { name: id.name ?? appliance.license.cabinetId ?? '', siret: id.siret ?? null, address: id.address ?? null, logoUrl: id.logo ? '/static/logo' : null, color: id.color },
     audit: audit ? await audit() : null,
   };
