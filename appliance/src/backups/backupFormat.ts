@@ -77,9 +77,13 @@ function encodeHeader(header: BackupHeader): Buffer {
   return Buffer.concat([preamble, json]);
 }
 
-/** A new header (fresh salt) and the keys it describes. */
-export async function newHeader(passphrase: string, meta: Pick<BackupHeader, 'createdAt' | 'kind' | 'applianceVersion'>, kdf = DEFAULT_KDF): Promise<{ header: BackupHeader; keys: BackupKeys }> {
-  const partial = { cipher: 'aes-256-gcm' as const, kdf: { name: 'scrypt' as const, ...kdf, salt: randomBytes(16).toString('base64') }, chunkBytes: CHUNK_BYTES, ...meta };
+/**
+ * A new header (fresh salt) and the keys it describes. `tuning` exists for tests (cheaper key, small
+ * chunks); the appliance always uses the defaults, and a reader takes whatever the header says.
+ */
+export async function newHeader(passphrase: string, meta: Pick<BackupHeader, 'createdAt' | 'kind' | 'applianceVersion'>, tuning: { kdf?: typeof DEFAULT_KDF; chunkBytes?: number } = {}): Promise<{ header: BackupHeader; keys: BackupKeys }> {
+  const kdf = tuning.kdf ?? DEFAULT_KDF;
+  const partial = { cipher: 'aes-256-gcm' as const, kdf: { name: 'scrypt' as const, ...kdf, salt: randomBytes(16).toString('base64') }, chunkBytes: tuning.chunkBytes ?? CHUNK_BYTES, ...meta };
   const keys = await deriveKeys(passphrase, partial.kdf);
   return { header: { ...partial, keyCheck: keyCheckOf(keys).toString('base64') }, keys };
 }

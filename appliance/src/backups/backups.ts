@@ -51,7 +51,6 @@ export class Backups {
   private timer: NodeJS.Timeout | undefined;
   private due: Date | undefined;
   private readonly startedAt: Date;
-  private readonly zone = DateTime.local().zoneName;
 
   private constructor(
     private readonly dataDir: string,
@@ -59,15 +58,23 @@ export class Backups {
     private readonly version: string,
     private readonly clock: () => Date,
     private readonly log: Logger,
+    /** Local days and BACKUP_TIME are in this zone: the system's (TZ) unless a test says otherwise. */
+    private readonly zone: string,
   ) {
     this.startedAt = clock();
   }
 
-  static async open(options: { dataDir: string; config: BackupConfig; version: string; clock: () => Date; log: Logger }): Promise<Backups> {
-    const backups = new Backups(options.dataDir, options.config, options.version, options.clock, options.log);
+  static async open(options: { dataDir: string; config: BackupConfig; version: string; clock: () => Date; log: Logger; zone?: string }): Promise<Backups> {
+    const backups = new Backups(options.dataDir, options.config, options.version, options.clock, options.log, options.zone ?? DateTime.local().zoneName);
     await sweepSnapshots(options.dataDir);
     await sweepBackupTemps(options.config.dir);
-    await backups.refresh();
+    try {
+      await backups.refresh();
+    } catch (err) {
+      // An unusable BACKUP_DIR must not stop the cabinet's work: it is reported (doctor, admin page, log).
+      backups.lastError = { at: options.clock(), message: `cannot read BACKUP_DIR ${options.config.dir}: ${(err as Error).message}` };
+      options.log.error({ err }, 'backup: BACKUP_DIR cannot be read');
+    }
     return backups;
   }
 
