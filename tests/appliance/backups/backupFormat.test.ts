@@ -17,7 +17,7 @@ const META = { createdAt: '2026-03-15T01:30:00.000Z', kind: 'scheduled' as const
 async function encrypt(plain: Buffer): Promise<Buffer> {
   const { header, keys } = await newHeader(PASSPHRASE, META, TUNING);
   const out: Buffer[] = [];
-  await pipeline(Readable.from([plain]), new EncryptStream(header, keys), async function* (source) {
+  await pipeline(Readable.from([plain]), new EncryptStream(header, keys), async function (source) {
     for await (const c of source as AsyncIterable<Buffer>) out.push(c);
   });
   return Buffer.concat(out);
@@ -28,7 +28,7 @@ async function decrypt(bytes: Buffer, passphrase = PASSPHRASE, piece = 4096): Pr
   const pieces: Buffer[] = [];
   for (let i = 0; i < bytes.length; i += piece) pieces.push(bytes.subarray(i, i + piece));
   const out: Buffer[] = [];
-  await pipeline(Readable.from(pieces), new DecryptStream(passphrase), async function* (source) {
+  await pipeline(Readable.from(pieces), new DecryptStream(passphrase), async function (source) {
     for await (const c of source as AsyncIterable<Buffer>) out.push(c);
   });
   return Buffer.concat(out);
