@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { pino } from 'pino';
 import { DomainError } from '@iamanager/protocol';
 import { ConfigError } from '@iamanager/protocol/config';
 import { createLogger } from '@iamanager/protocol/log';
@@ -64,7 +65,8 @@ function latestAdvertised(bundleDir: string): string {
 async function runLocally(config: Config, request: CommandRequest): Promise<unknown> {
   const remote = await sendCommand(path.join(config.dataDir, COMMAND_SOCKET), request);
   if (remote) return remote.result;
-  const log = createLogger('appliance-cli', process.env.LOG_LEVEL ?? 'warn');
+  // Logs on stderr: stdout is the command's answer, which scripts parse (--json).
+  const log = createLogger('appliance-cli', process.env.LOG_LEVEL ?? 'warn', pino.destination(2));
   const lock = await acquireDirLock(config.dataDir, `appliance ${request.command}`);
   try {
     const appliance = await openAppliance(config, log);
