@@ -69,6 +69,24 @@ async function usersIn(files: readonly SnapshotFile[]): Promise<number> {
   }
 }
 
+const SMALL_FILE = 1024 * 1024;
+
+async function readPrefix(file: string, size: number): Promise<Buffer> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const buf = Buffer.alloc(size);
+    let read = 0;
+    while (read < size) {
+      const { bytesRead } = await handle.read(buf, read, size - read, read);
+      if (bytesRead === 0) throw new Error(`${file} is shorter than at the snapshot`);
+      read += bytesRead;
+    }
+    return buf;
+  } finally {
+    await handle.close();
+  }
+}
+
 /** The archive of a snapshot, as a stream; the manifest it ends with is returned once it is written. */
 function packSnapshot(files: readonly SnapshotFile[], meta: { createdAt: string; applianceVersion: string }): { stream: Readable; manifest: Promise<Manifest> } {
   const pack = tar.pack();
@@ -79,13 +97,19 @@ function packSnapshot(files: readonly SnapshotFile[], meta: { createdAt: string;
       const hash = createHash('sha256');
       const isAudit = /^audit\/[^/]+\.log$/.test(file.path);
       const header = { name: `data/${file.path}`, size: file.size, mode: file.mode, mtime: file.mtime, type: 'file' as const };
-      if (file.size > 0) {
-        // Only the size noted at the snapshot: an append-only file may have grown since.
-        await pipeline(createReadStream(file.source, { start: 0, end: file.size - 1 }), hashing((c) => {
-          hash.update(c);
-          if (isAudit) counts.auditEntries += countNewlines(c);
-        }), pack.entry(header));
-      } else pack.entry(header, Buffer.alloc(0));
+      const seen = (c: Buffer) => {
+        hash.update(c);
+        if (isAudit) counts.auditEntries += countNewlines(c);
+      };
+      // Only the size noted at the snapshot is read: an append-only file may have grown since.
+      if (file.size <= SMALL_FILE) {
+        // Most files are case files of a few KB: one read each, no stream to set up.
+        const content = await readPrefix(file.source, file.size);
+        seen(content);
+        pack.entry(header, content);
+      } else {
+        await pipeline(createReadStream(file.source, { start: 0, end: file.size - 1 }), hashing(seen), pack.entry(header));
+      }
       listed.push({ path: file.path, size: file.size, sha256: hash.digest('hex'), mode: file.mode });
       if (/^cases\/[^/]+\.json$/.test(file.path)) counts.cases++;
       if (/^documents\/[^/]+\/[^/]+$/.test(file.path)) counts.documents++;

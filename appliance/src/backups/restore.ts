@@ -83,9 +83,14 @@ export async function restoreBackup(options: { dataDir: string; socketPath: stri
   }
 }
 
-/** Writes every file of the backup under `staging`, each fsynced, then every folder. */
+/**
+ * Writes every file of the backup under `staging`, then fsyncs every file and every folder before
+ * anything is switched. The fsyncs run in parallel batches after the writes: one by one, 10 000
+ * case files would each wait for the disk in turn.
+ */
 async function stage(file: string, passphrase: string, staging: string): Promise<Awaited<ReturnType<typeof readBackupFile>>> {
   const dirs = new Set<string>([staging]);
+  const files: string[] = [];
   const read = await readBackupFile(file, passphrase, async (entry) => {
     const target = path.join(staging, ...entry.path.split('/'));
     let dir = path.dirname(target);
@@ -97,11 +102,23 @@ async function stage(file: string, passphrase: string, staging: string): Promise
     const handle = await fs.open(target, 'wx', (entry.mode & 0o777) | 0o600);
     try {
       for await (const chunk of entry.stream as AsyncIterable<Buffer>) await handle.write(chunk);
-      await handle.sync();
     } finally {
       await handle.close();
     }
+    files.push(target);
   });
+  for (let i = 0; i < files.length; i += SYNC_BATCH) await Promise.all(files.slice(i, i + SYNC_BATCH).map(fsyncFile));
   for (const dir of [...dirs].sort((a, b) => b.length - a.length)) await fsyncDir(dir);
   return read;
+}
+
+const SYNC_BATCH = 64;
+
+async function fsyncFile(file: string): Promise<void> {
+  const handle = await fs.open(file, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
