@@ -15,7 +15,7 @@ import { createLogger } from '@iamanager/protocol/log';
 import { acquireDirLock, writeFileDurable } from '@iamanager/protocol/storage';
 import { sendCommand, type CommandRequest } from '@iamanager/protocol/http';
 import { openAppliance } from './appliance.js';
-import { describe, listBackups, restoreFromBackup, verifyBackup } from './backups/backupCli.js';
+import { describeBackup, listBackups, restoreFromBackup, verifyBackup } from './backups/backupCli.js';
 import type { BackupResult } from './backups/backups.js';
 import { runCommand } from './commands.js';
 import { COMMAND_SOCKET, environment, readConfig, type Config } from './config.js';
@@ -147,11 +147,11 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'backup list' || command === 'backup verify' || command === 'backup restore') {
     const piped = values['passphrase-stdin'] ? await readStdin() : undefined;
     const socket = path.join(config.dataDir, COMMAND_SOCKET);
-    if (command === 'backup list') print(json ? await listBackups(config) : describe.list(await listBackups(config)), json);
-    else if (command === 'backup verify') print(json ? await verifyBackup(config, extra[0], piped) : describe.verified(await verifyBackup(config, extra[0], piped)), json);
+    if (command === 'backup list') print(json ? await listBackups(config) : describeBackup.list(await listBackups(config)), json);
+    else if (command === 'backup verify') print(json ? await verifyBackup(config, extra[0], piped) : describeBackup.verified(await verifyBackup(config, extra[0], piped)), json);
     else {
       const restored = await restoreFromBackup(config, socket, extra[0], piped, values.force === true);
-      print(json ? restored : describe.restored(restored), json);
+      print(json ? restored : describeBackup.restored(restored), json);
     }
     return 0;
   }
@@ -174,7 +174,7 @@ async function main(argv: string[]): Promise<number> {
     print(json ? { ...r, out: path.resolve(values.out) } : `written to ${path.resolve(values.out)}`, json);
     return 0;
   }
-  print(command === 'backup create' && !json ? describe.created(result as BackupResult) : result, json);
+  print(command === 'backup create' && !json ? describeBackup.created(result as BackupResult) : result, json);
   return 0;
 }
 

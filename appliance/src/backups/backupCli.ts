@@ -83,7 +83,7 @@ const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 const countsText = (c: Record<string, number>) => `${c.cases} cases, ${c.documents} documents, ${c.users} users, ${c.auditEntries} audit entries`;
 
 /** One-line summaries for the terminal (`--json` prints the objects themselves). */
-export const describe = {
+export const describeBackup = {
   created: (r: BackupResult) => `backup written: ${r.file} (${mb(r.bytes)}; ${countsText(r.counts)})${r.removed.length > 0 ? `\nremoved by retention (7 daily, 4 weekly, 6 monthly): ${r.removed.join(', ')}` : ''}\n${WARNING}`,
   list: (l: Awaited<ReturnType<typeof listBackups>>) => (l.backups.length === 0 ? `no backup in ${l.dir}` : [`${l.backups.length} backup(s) in ${l.dir}, newest first:`, ...l.backups.map((b) => `  ${b.name}  ${mb(b.bytes)}${b.problem ? `  DAMAGED: ${b.problem}` : ''}`)].join('\n')),
   verified: (v: Awaited<ReturnType<typeof verifyBackup>>) => `ok: ${v.file} decrypts and matches its manifest (${v.files} files; ${countsText(v.counts)}; made ${v.createdAt})`,
