@@ -38,7 +38,8 @@ export interface BackupStatus {
   lastBackupAt: string | null;
   nextBackupAt: string | null;
   backups: number;
-  lastError: { at: string; message: string } | null;
+  /** The last failure, with its stable code (`storage_full`, `storage_unwritable`, …) for pages to translate. */
+  lastError: { at: string; code: string; message: string } | null;
 }
 
 export const NOT_CONFIGURED = 'BACKUP_PASSPHRASE is not set: backups are OFF. Set BACKUP_PASSPHRASE (or BACKUP_PASSPHRASE_FILE) to a passphrase of at least 16 characters, and keep it outside the appliance: without it no backup can ever be restored';
@@ -46,7 +47,7 @@ export const NOT_CONFIGURED = 'BACKUP_PASSPHRASE is not set: backups are OFF. Se
 export class Backups {
   private newest: Date | null = null;
   private count = 0;
-  private lastError: { at: Date; message: string } | null = null;
+  private lastError: { at: Date; code: string; message: string } | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private due: Date | undefined;
@@ -72,7 +73,7 @@ export class Backups {
       await backups.refresh();
     } catch (err) {
       // An unusable BACKUP_DIR must not stop the cabinet's work: it is reported (doctor, admin page, log).
-      backups.lastError = { at: options.clock(), message: `cannot read BACKUP_DIR ${options.config.dir}: ${(err as Error).message}` };
+      backups.lastError = { at: options.clock(), code: codeOf(err), message: `cannot read BACKUP_DIR ${options.config.dir}: ${(err as Error).message}` };
       options.log.error({ err }, 'backup: BACKUP_DIR cannot be read');
     }
     return backups;
@@ -124,7 +125,7 @@ export class Backups {
       this.log.info({ backup: name, bytes: result.bytes, files: result.files, writesHeldMs: result.writesHeldMs, durationMs: result.durationMs, removed }, 'backup: created');
       return result;
     } catch (err) {
-      this.lastError = { at: createdAt, message: (err as Error).message };
+      this.lastError = { at: createdAt, code: codeOf(err), message: (err as Error).message };
       this.log.error({ err, kind }, 'backup: failed');
       throw err;
     }
@@ -139,7 +140,7 @@ export class Backups {
       lastBackupAt: this.lastBackupAt(),
       nextBackupAt: this.timer && this.due ? this.due.toISOString() : null,
       backups: this.count,
-      lastError: this.lastError ? { at: this.lastError.at.toISOString(), message: this.lastError.message } : null,
+      lastError: this.lastError ? { at: this.lastError.at.toISOString(), code: this.lastError.code, message: this.lastError.message } : null,
     };
   }
 
@@ -177,4 +178,10 @@ export class Backups {
     this.timer = undefined;
     this.due = undefined;
   }
+}
+
+/** A failure's stable code: the DomainError's, else the file system's (ENOTDIR, EACCES…). */
+function codeOf(err: unknown): string {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' ? code : 'internal';
 }

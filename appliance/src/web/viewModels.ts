@@ -161,7 +161,7 @@ export interface BackupView {
   nextBackupAt: string | null;
   backups: number;
   dir: string;
-  lastError: { at: string; message: string } | null;
+  lastError: { at: string; code: string; message: string } | null;
 }
 
 export interface AdminView {

@@ -154,13 +154,14 @@ describe('web pages', () => {
 
   it('shows the backup schedule, the last and next backup, and a failure on the admin page', () => {
     const html = renderHtml(
-      h(AdminPage, adminProps({ configured: true, dailyAt: '02:30', lastBackupAt: '2026-03-14T01:30:00.000Z', nextBackupAt: '2026-03-15T01:30:00.000Z', backups: 9, dir: '/backups', lastError: { at: '2026-03-15T01:30:00.000Z', message: EVIL } })),
+      h(AdminPage, adminProps({ configured: true, dailyAt: '02:30', lastBackupAt: '2026-03-14T01:30:00.000Z', nextBackupAt: '2026-03-15T01:30:00.000Z', backups: 9, dir: '/backups', lastError: { at: '2026-03-15T01:30:00.000Z', code: 'storage_full', message: EVIL } })),
     );
     expectCspSafe(html);
     expect(html).not.toContain('Sauvegardes désactivées');
     expect(html).toContain('chaque jour à 02:30');
     expect(html).toContain('9 (7 quotidiennes, 4 hebdomadaires, 6 mensuelles)');
     expect(html).toContain('La dernière sauvegarde a échoué');
+    expect(html).toContain('le disque qui porte le dossier des sauvegardes est plein : libérez de la place.');
     expect(html).not.toContain(EVIL);
     expect(html).toContain('Sans elle, aucune sauvegarde ne peut être restaurée');
   });

@@ -1,6 +1,6 @@
 /** Administration (admin role): users, license and plan, backups, heartbeat, audit log, cabinet identity. */
 import { Layout } from '../layout.js';
-import { CATALOGUES, fill } from '../messages.js';
+import { CATALOGUES, fill, type Messages } from '../messages.js';
 import { ActionButton, Csrf, ErrorSummary, Field, SelectField, UsageMeter } from '../components.js';
 import { formatDate } from '../format.js';
 import { TelemetryTable } from './setup.js';
@@ -181,11 +181,24 @@ function BackupFacts({ chrome, backup }: { chrome: Chrome; backup: BackupView })
         <dd><code>{backup.dir}</code></dd>
       </dl>
       {backup.lastError ? (
-        <p class="warning">
-          {m.backupFailed} ({formatDate(backup.lastError.at, chrome.locale, true)}) : {backup.lastError.message}
-        </p>
+        <>
+          <p class="warning">
+            {m.backupFailed} ({formatDate(backup.lastError.at, chrome.locale, true)}) : {backupFailure(m, backup.lastError.code)}
+          </p>
+          <details>
+            <summary>{m.technicalDetail}</summary>
+            <code>{backup.lastError.message}</code>
+          </details>
+        </>
       ) : null}
       <p class="hint" id="backup-passphrase-warning">{m.backupPassphraseWarning}</p>
     </>
   );
+}
+
+/** The page's sentence for a backup failure, from its stable code (the message itself is English, for the log). */
+function backupFailure(m: Messages, code: string): string {
+  if (code === 'storage_full' || code === 'ENOSPC') return m.backupFailedFull;
+  if (code === 'storage_unwritable' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOTDIR') return m.backupFailedUnwritable;
+  return m.backupFailedOther;
 }
