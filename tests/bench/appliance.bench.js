@@ -127,7 +127,7 @@ async function main() {
   const cp = await start(CP_MAIN, { DATA_DIR: cpDir, PORT: '0', HOST: '127.0.0.1' });
   const created = spawnSync(process.execPath, [CP_MAIN, 'cabinet', 'create', '--id', 'bench', '--name', 'Bench', '--plan', 'enterprise', '--json'], { env: { ...process.env, DATA_DIR: cpDir }, encoding: 'utf8' });
   const code = JSON.parse(created.stdout).enrollmentCode;
-  const env = { DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', CONTROL_PLANE_URL: `http://127.0.0.1:${cp.port}`, CLIENT_ID: 'bench', HEARTBEAT_ENABLED: 'false' };
+  const env = { DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', CONTROL_PLANE_URL: `http://127.0.0.1:${cp.port}`, CLIENT_ID: 'bench', HEARTBEAT_ENABLED: 'false', TLS: 'false' };
 
   let app = await start(APPLIANCE_MAIN, env);
   await call(app.port, 'POST', '/api/setup/enroll', { body: { code } });
