@@ -53,7 +53,11 @@ describe('PDF export', () => {
         model: 'ceseda-basic-v1',
         createdAt: '2026-11-24T00:00:00Z',
         rulesAsOf: '2026-11-01',
-        deadlines: [{ label: 'Recours contentieux', court: 'TA de Paris', dueAt: '2026-12-24T23:00:00Z', hourly: false, computation: '30 jours', article: 'CESEDA art. L. 614-4', toVerify: 'délai franc discuté' }],
+        deadlines: [
+          { label: 'Recours contentieux', court: 'TA de Paris', dueAt: '2026-12-24T23:00:00Z', hourly: false, computation: '30 jours', article: 'CESEDA art. L. 614-4', notes: ['L’aide juridictionnelle peut être demandée au plus tard lors de l’introduction du recours (L. 911-1 al. 2).'], toVerify: 'délai franc discuté' },
+          // A délai running from a later event has no date yet: the PDF says "À déterminer".
+          { label: 'Recours en annulation après rejet du RAPO', court: 'Tribunal administratif de Nantes', dueAt: '', hourly: false, computation: 'Délai de 2 mois (CJA R. 421-1) courant à compter du rejet du RAPO', article: 'CJA R. 421-1' },
+        ],
         eligibility: [],
         estimate: null,
         rules: [{ rule: 'Délai de 30 jours', article: 'CESEDA art. L. 614-4' }],
