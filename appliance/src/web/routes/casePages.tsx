@@ -15,6 +15,7 @@ import { analysisDeps } from '../../routes/analyses.js';
 import { buildAnalysisPdf } from '../analysisPdf.js';
 import type { CaseRecord } from '../../cases/caseSchema.js';
 import { buildDeadlinesIcs } from '../calendarIcs.js';
+import { actionLabel } from '../actionLabels.js';
 import { analysisViewOf, caseRowOf, clientNameOf, deadlinesOf, latestAnalysis, notificationInstant } from '../caseViews.js';
 import { fill, type Messages } from '../messages.js';
 import { CaseListPage, CasePage, NewCasePage } from '../pages/cases.js';
@@ -138,7 +139,7 @@ export function casePages(appliance: Appliance): Router {
         ...(c.notes ? [{ label: m.notes, value: c.notes }] : []),
       ],
       documents: c.documents.map((d) => ({ id: d.id, name: d.name, size: d.size, uploadedAt: d.uploadedAt })),
-      history: [...c.history].reverse().slice(0, 50).map((h) => ({ at: h.at, who: h.by, what: h.action })),
+      history: [...c.history].reverse().slice(0, 50).map((h) => ({ at: h.at, who: h.by, what: actionLabel(h.action, locale) })),
       deadlines: deadlinesOf(c),
       analysis: stored ? analysisViewOf(stored, appliance.config.predictionThreshold) : null,
       calendarUrl: null,
@@ -169,7 +170,8 @@ export function casePages(appliance: Appliance): Router {
       const doc = { id: upload.id, name: upload.name, contentType: upload.contentType, size: upload.size, sha256: upload.sha256, uploadedAt: appliance.clock().toISOString(), uploadedBy: caller.user.email };
       await appliance.cases.mutate(caseId, actorOf(caller), 'document.upload', (c) => c.documents.push(doc), upload.id);
     } catch (err) {
-      return casePage(ctx, caller, describeError(err, messagesOf(ctx)).text);
+      const m = messagesOf(ctx);
+      return casePage(ctx, caller, describeError(err, m, { file: m.chooseFile }, 'upload').text);
     }
     ctx.redirect(`/dossiers/${caseId}#docs-title`);
   }));
