@@ -236,6 +236,7 @@ const fr = {
   storageFull: 'Le disque de l’appareil est plein : rien n’a été enregistré. Prévenez votre prestataire informatique.',
   storageUnwritable: 'L’appareil ne parvient pas à enregistrer ses données : rien n’a été enregistré. Prévenez votre prestataire informatique.',
   genericError: 'L’opération a échoué (code « {code} »). Si le problème persiste, communiquez ce code à votre prestataire.',
+  internalError: 'Une erreur interne est survenue. Si elle se reproduit, communiquez cette référence à votre prestataire : {id}.',
 };
 
 export type Messages = Readonly<Record<keyof typeof fr, string>>;
@@ -464,6 +465,7 @@ const en: Messages = {
   storageFull: 'The appliance’s disk is full: nothing was saved. Tell your IT provider.',
   storageUnwritable: 'The appliance cannot save its data: nothing was saved. Tell your IT provider.',
   genericError: 'The operation failed (code “{code}”). If it happens again, give this code to your IT provider.',
+  internalError: 'An internal error occurred. If it happens again, give this reference to your IT provider: {id}.',
 };
 
 export const CATALOGUES: Readonly<Record<Locale, Messages>> = { fr, en };
