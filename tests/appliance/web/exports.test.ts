@@ -8,6 +8,7 @@ import { CATALOGUES } from '../../../appliance/src/web/messages.js';
 import { groupByUrgency, urgencyOf } from '../../../appliance/src/web/urgency.js';
 import { describeError } from '../../../appliance/src/web/webErrors.js';
 import { actionLabel } from '../../../appliance/src/web/actionLabels.js';
+import { formatDateValue } from '../../../appliance/src/web/format.js';
 import { licenseStateLabel, licenseWarnings } from '../../../appliance/src/web/licenseLabels.js';
 import type { LicenseStatus } from '../../../appliance/src/license/licenseStore.js';
 import { safeNext } from '../../../appliance/src/web/routes/pageHandler.js';
@@ -164,6 +165,12 @@ describe('UI helpers', () => {
       'Dossier créé', 'Pièce ajoutée', 'Analyse CESEDA lancée', 'Ajout d’une pièce', 'Lecture du calendrier par abonnement',
     ]);
     expect(actionLabel('some.future.action', 'fr')).toBe('some.future.action');
+  });
+
+  it('shows stored dates as DD/MM/YYYY, with the Paris time for a date-time', () => {
+    expect(formatDateValue('1991-04-12', 'fr')).toBe('12/04/1991');
+    expect(formatDateValue('2026-11-20T16:30:00+01:00', 'fr')).toBe('20/11/2026 16:30');
+    expect(formatDateValue('2026-07-10T14:00:00Z', 'fr')).toBe('10/07/2026 16:00');
   });
 
   it('follows only same-site paths after login', () => {

@@ -16,6 +16,7 @@ import { buildAnalysisPdf } from '../analysisPdf.js';
 import type { CaseRecord } from '../../cases/caseSchema.js';
 import { buildDeadlinesIcs } from '../calendarIcs.js';
 import { actionLabel } from '../actionLabels.js';
+import { formatDateValue } from '../format.js';
 import { analysisViewOf, caseRowOf, clientNameOf, deadlinesOf, latestAnalysis, notificationInstant } from '../caseViews.js';
 import { fill, type Messages } from '../messages.js';
 import { CaseListPage, CasePage, NewCasePage } from '../pages/cases.js';
@@ -132,9 +133,9 @@ export function casePages(appliance: Appliance): Router {
       procedureLabel: procedureLabel(c.procedure, locale),
       facts: [
         { label: m.nationality, value: c.client.nationality },
-        { label: m.birthDate, value: c.client.birthDate },
+        { label: m.birthDate, value: formatDateValue(c.client.birthDate, locale) },
         ...(c.client.agdrefNumber ? [{ label: m.agdref, value: c.client.agdrefNumber }] : []),
-        { label: m.notificationDate, value: c.decisionNotifiedAt },
+        { label: m.notificationDate, value: formatDateValue(c.decisionNotifiedAt, locale) },
         { label: m.assignedTo, value: userName(c.assignedTo) || '—' },
         ...(c.notes ? [{ label: m.notes, value: c.notes }] : []),
       ],
