@@ -171,7 +171,7 @@ export function computeDeadline(rule: RemedyRule, notified: Notification): Deadl
     deadline.readings = results;
     deadline.notes = [
       ...rule.notes,
-      `Plusieurs lectures de ce délai coexistent (voir les décisions citées pour chacune) ; l’échéance retenue est la plus précoce : « ${earliest.label} ».`,
+      `Plusieurs lectures de ce délai coexistent (voir les sources citées pour chacune) ; l’échéance retenue est la plus précoce : « ${earliest.label} ».`,
     ];
   }
   return deadline;

@@ -105,7 +105,7 @@ const TITRES: TitreRule[] = [
     c('long_stay_visa', 'Visa de long séjour', 'CESEDA L. 412-1', (f) => is(f.longStayVisa), 'Visa de long séjour ; à défaut, voir L. 423-2'),
     ...RESERVES,
   ]),
-  titre('conjoint_francais_sans_visa', 'Conjoint de Français marié en France, entré régulièrement (sans visa long séjour)', 'CESEDA L. 423-2', true, [
+  titre('conjoint_francais_sans_visa', 'Conjoint de Français marié en France, entré régulièrement (sans visa de long séjour)', 'CESEDA L. 423-2', true, [
     ...MARRIAGE,
     c('married_in_france', 'Mariage célébré en France', 'CESEDA L. 423-2', (f) => is(f.marriedInFrance), 'Acte de mariage français'),
     c('regular_entry', 'Entrée régulière en France', 'CESEDA L. 423-2', (f) => is(f.regularEntry), 'Visa Schengen, tampon d’entrée'),

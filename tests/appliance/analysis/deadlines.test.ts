@@ -86,7 +86,7 @@ describe('deadlines per procedure (ceseda-basic-v1 reference table)', () => {
       'Délai de 7 jours courant à compter du lendemain de la notification : dernier jour utile le vendredi 27 novembre 2026, jusqu’à minuit.',
       'Selon cette lecture, le délai n’est pas prorogé lorsqu’il expire un samedi, un dimanche ou un jour férié.',
     ]);
-    expect(d!.notes).toContain('Plusieurs lectures de ce délai coexistent (voir les décisions citées pour chacune) ; l’échéance retenue est la plus précoce : « délai non franc, courant à compter du lendemain de la notification, non prorogé ».');
+    expect(d!.notes).toContain('Plusieurs lectures de ce délai coexistent (voir les sources citées pour chacune) ; l’échéance retenue est la plus précoce : « délai non franc, courant à compter du lendemain de la notification, non prorogé ».');
     expect(d!.toVerify.join(' ')).toMatch(/24LY03013/);
   });
 
