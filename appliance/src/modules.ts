@@ -25,6 +25,7 @@ export async function openModules(appliance: Appliance): Promise<OpenedModules> 
   closers.push(() => web.close());
   app.routers?.push(...web.routers);
   app.setupOpen = [...(app.setupOpen ?? []), ...web.setupOpen];
+  app.fallback = web.fallback;
   return {
     app,
     start: () => backups.start(),

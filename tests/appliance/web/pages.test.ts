@@ -11,6 +11,8 @@ import { SetupPage } from '../../../appliance/src/web/pages/setup.js';
 import { LoginPage } from '../../../appliance/src/web/pages/auth.js';
 import { AdminPage } from '../../../appliance/src/web/pages/admin.js';
 import type { AnalysisView, BackupView, CaseView, Chrome } from '../../../appliance/src/web/viewModels.js';
+import { analysisViewOf } from '../../../appliance/src/web/caseViews.js';
+import { runAnalysis } from '../../../appliance/src/analysis/index.js';
 
 const EVIL = '<script>alert("x")</script>';
 
@@ -112,10 +114,32 @@ describe('web pages', () => {
     expect(html).not.toContain(EVIL);
     expect(html).toContain('CESEDA art. R. 776-2');
     expect(html).toContain('Probabilité de succès estimée : 90 % (fourchette 80–95 %)');
-    expect(html).toContain('Dossier solide : au-dessus du seuil du cabinet (87 %).');
+    // 90 % but a range from 80 %: the range straddles the 87 % threshold, as the analysis's verdict says.
+    expect(html).toContain('<p class="verdict">Issue incertaine : la fourchette encadre le seuil du cabinet (87 %).</p>');
     expect(html).toContain('href="/dossiers/c1/analyses/an1.pdf"');
     // The upload form carries the CSRF token in its URL: its multipart body is streamed, not parsed.
     expect(html).toContain('action="/dossiers/c1/pieces?_csrf=tok123"');
+    const verdictFor = (low: number, high: number) => {
+      const estimate = { ...analysis.estimate!, low, high };
+      return renderHtml(h(CasePage, { chrome: chrome(), view: { ...view, analysis: { ...analysis, estimate } } }));
+    };
+    expect(verdictFor(0.9, 0.95)).toContain('<p class="verdict strong">Dossier solide : même la borne basse de la fourchette atteint le seuil du cabinet (87 %).</p>');
+    expect(verdictFor(0.5, 0.85)).toContain('<p class="verdict">Dossier en deçà du seuil du cabinet (87 %).</p>');
+  });
+
+  it('shows a stored analysis in French: computation steps, notes, and a délai that runs from a later event', () => {
+    const result = runAnalysis({ model: 'ceseda-basic-v1', procedure: 'refus_visa', decisionNotifiedAt: '2026-01-09', facts: {}, now: new Date('2026-01-10T10:00:00Z'), threshold: 0.6 });
+    const stored = { id: 'an2', createdAt: '2026-01-10T10:00:00Z', model: result.model, rulesVersion: result.rulesVersion, result };
+    const view: CaseView = {
+      id: 'c2', reference: 'D-2', clientName: 'Karim B.', status: 'open', procedureLabel: 'Refus de visa', facts: [], documents: [], history: [], deadlines: [],
+      analysis: analysisViewOf(stored, 0.6), calendarUrl: null, can: { write: false, archive: false, analyse: false, export: false },
+    };
+    const html = renderHtml(h(CasePage, { chrome: chrome(), view }));
+    expectCspSafe(html);
+    expect(html).toContain('Le dimanche 8 février 2026 n’est pas un jour ouvrable : le délai est prorogé au premier jour ouvrable suivant, le lundi 9 février 2026 (CPC art. 642).');
+    expect(html).toContain('<p class="hint">Recours rédigé en français et motivé (D. 312-5 / D. 312-7-1). Le silence gardé pendant 2 mois vaut rejet.</p>');
+    expect(html).toContain('<td>À déterminer</td>');
+    expect(html).toContain('Délai de 2 mois (CJA R. 421-1) courant à compter du rejet du RAPO');
   });
 
   it('groups deadlines by urgency on the dashboard, each linking to its case', () => {
