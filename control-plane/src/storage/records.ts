@@ -108,6 +108,8 @@ export const adminRecordSchema = z.object({
   passwordHash: z.string(),
   createdAt: z.string(),
   tokens: z.array(apiTokenRecordSchema),
+  /** Bumped to end every dashboard session of this admin (logout); files from before it read as 0. */
+  sessionEpoch: z.int().min(0).default(0),
 });
 export type AdminRecord = z.infer<typeof adminRecordSchema>;
 export const adminsFileSchema = z.object({ admins: z.array(adminRecordSchema) });
