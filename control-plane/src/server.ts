@@ -42,6 +42,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningC
   const socketPath = controlSocketPath(config);
   const socket = await listenCommandSocket(socketPath, (request) => runCommand(cp, request), { log: cp.log, statusByCode: CONTROL_PLANE_STATUS });
   cp.ingest.startCheckpoints();
+  await cp.monitor.start(config.fleetCheckIntervalSeconds);
   // Always printed, whatever LOG_LEVEL: scripts and tests read the bound port from this line.
   log.child({}, { level: 'info' }).info({ port: server.port, host: config.host, publicUrl: config.publicUrl, socket: socketPath, dataDir: config.dataDir }, 'listening');
 
