@@ -29,7 +29,6 @@ describe('fleet health over HTTP', () => {
   let beatDay = '';
 
   const fleet = async (query = '') => (await api(cp.url, token, 'GET', `/api/v1/fleet${query}`)).body;
-  const statusOf = (body: any, cabinetId: string) => body.appliances.find((a: any) => a.cabinetId === cabinetId)?.status;
   const beat = (cabinetId: string, health: Record<string, unknown> = {}, usage: Record<string, unknown> = {}) => {
     const a = appliances[cabinetId]!;
     const base = a.payload();
