@@ -48,6 +48,9 @@ th a{color:var(--ink)}
 .flash{padding:.6rem .9rem;border-radius:4px;font-weight:600;margin-bottom:1rem}.flash.ok{background:#e6f2ea;color:var(--healthy)}.flash.error{background:#fbe9ea;color:var(--critical)}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:0}dl.facts dt{font-weight:600;color:var(--muted)}dl.facts dd{margin:0}
 code.secret{font-size:1.1rem;padding:.2rem .4rem;background:#eef1f4;border:1px solid var(--line);word-break:break-all}
+input.short{width:10rem}
+fieldset{border:1px solid var(--line);border-radius:4px;margin:0 0 .8rem;padding:.5rem .8rem}legend{font-weight:600;padding:0 .3rem}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(30rem,1fr));gap:1rem}
 figure.chart{margin:0 0 1rem}figure.chart figcaption{font-weight:600;margin-bottom:.3rem}figure.chart svg{width:100%;height:auto;display:block}
 .empty{color:var(--muted)}
 ul.plain{list-style:none;margin:0;padding:0}

@@ -18,13 +18,15 @@
  */
 import Router from '@koa/router';
 import type { DashboardDeps, DashboardPage } from './dashboardPage.js';
+import { alertsPage } from './routes/alertsPage.js';
+import { cabinetPages } from './routes/cabinetPages.js';
 import { fleetPage } from './routes/fleetPage.js';
 import { sessionPages } from './routes/sessionPages.js';
 import { staticFiles } from './routes/staticFiles.js';
 import { dashboardSession } from './session.js';
 
 /** Every page, in navigation order; pages without `nav` (login, assets) are reachable by URL only. */
-export const PAGES: readonly DashboardPage[] = [staticFiles, sessionPages, fleetPage];
+export const PAGES: readonly DashboardPage[] = [staticFiles, sessionPages, fleetPage, cabinetPages, alertsPage];
 
 export function dashboardRouter(deps: Omit<DashboardDeps, 'nav'>): Router {
   const full: DashboardDeps = { ...deps, nav: PAGES.flatMap((p) => (p.nav ? [p.nav] : [])) };

@@ -18,7 +18,7 @@ import { FLEET_STATUSES, type FleetStatus } from './fleetStatus.js';
 export const MAX_TRANSITIONS = 10_000;
 
 const statusSchema = z.enum(FLEET_STATUSES);
-const reasonSchema = z.object({ code: z.string(), level: z.string(), message: z.string(), since: z.string().nullable() });
+const reasonSchema = z.object({ code: z.string(), level: z.string(), message: z.string(), since: z.string().nullable(), value: z.union([z.number(), z.string()]).nullable() });
 const transitionSchema = z.object({
   applianceId: z.string(),
   cabinetId: z.string(),
@@ -87,7 +87,7 @@ export class FleetMonitor {
         at,
         raised: codes.filter((c) => !before?.codes.includes(c)),
         cleared: (before?.codes ?? []).filter((c) => !codes.includes(c)),
-        reasons: e.reasons.map((r) => ({ code: r.code, level: r.level, message: r.message, since: r.since })),
+        reasons: e.reasons.map((r) => ({ code: r.code, level: r.level, message: r.message, since: r.since, value: r.value })),
       });
     }
     let forgotten = 0;
