@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are untyped JSON asserted field by field */
 /**
  * The vendor dashboard in Debian's Chromium, against a real control plane with three enrolled
  * (simulated) appliances whose signed heartbeats — and air-gapped usage reports for the weeks

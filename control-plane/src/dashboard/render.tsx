@@ -1,9 +1,9 @@
 /**
- * Sending a page, and the wrapper every page route goes through: a visitor without a session is
- * sent to the login page, a role without the right gets a 403 page, and a domain error becomes a
- * French error page (never JSON, never a stack trace).
+ * Sending a page, and the middleware in front of every dashboard route: a visitor without a
+ * session is sent to the login page, a role without the right gets a 403 page, and a domain error
+ * (a CSRF failure included) becomes a French error page — never JSON, never a stack trace.
  */
-import type { Context } from 'koa';
+import type { Context, Next } from 'koa';
 import type { VNode } from 'preact';
 import { render } from 'preact-render-to-string';
 import { DomainError } from '@iamanager/protocol';
@@ -32,10 +32,10 @@ const MESSAGES: Readonly<Record<string, string>> = {
   not_found: "Cette page n'existe pas.",
 };
 
-export function pageHandler(deps: Pick<DashboardDeps, 'nav'>, handler: (ctx: Context) => Promise<void> | void) {
-  return async (ctx: Context): Promise<void> => {
+export function pageErrors(deps: Pick<DashboardDeps, 'nav'>) {
+  return async function renderPageErrors(ctx: Context, next: Next): Promise<void> {
     try {
-      await handler(ctx);
+      await next();
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       if (err.code === 'unauthorized') {

@@ -10,7 +10,7 @@ import { chromeOf } from '../chrome.js';
 import type { DashboardPage } from '../dashboardPage.js';
 import { changeText, reasonText } from '../labels.js';
 import { AlertsPage } from '../pages/alerts.js';
-import { pageHandler, sendPage } from '../render.js';
+import { sendPage } from '../render.js';
 
 const LIMIT = 200;
 
@@ -18,7 +18,7 @@ export const alertsPage: DashboardPage = {
   nav: { href: '/alertes', label: 'Alertes', action: 'read' },
   mount(router: Router, deps) {
     const { cp } = deps;
-    router.get('/alertes', pageHandler(deps, (ctx) => {
+    router.get('/alertes', (ctx) => {
       authorize(currentAdmin(ctx), 'read');
       const q = parseWith(alertQuerySchema, { status: ctx.query.status, limit: String(LIMIT) }, 'query');
       const latest = latestApplianceVersion(cp);
@@ -33,6 +33,6 @@ export const alertsPage: DashboardPage = {
         reasons: a.reasons.map((r) => ({ text: reasonText({ code: r.code as ReasonCode, value: r.value }, cp.config.fleet, latest), since: r.since })),
       }));
       sendPage(ctx, <AlertsPage chrome={chromeOf(deps, ctx)} rows={rows} status={q.status ?? ''} limit={LIMIT} />);
-    }));
+    });
   },
 };

@@ -14,7 +14,7 @@ import { chromeOf } from '../chrome.js';
 import type { DashboardDeps, DashboardPage } from '../dashboardPage.js';
 import { CabinetPage } from '../pages/cabinet.js';
 import { CabinetsPage } from '../pages/cabinets.js';
-import { pageHandler, sendPage } from '../render.js';
+import { sendPage } from '../render.js';
 
 const LIMIT_FIELDS = { maxUsers: "Nombre d'utilisateurs", maxCases: 'Nombre de dossiers', maxAnalysesMonthly: "Nombre d'analyses par mois" } as const;
 const MAX_LIMIT = 1_000_000_000;
@@ -49,18 +49,18 @@ export const cabinetPages: DashboardPage = {
     const { cp } = deps;
     const idOf = (ctx: Context) => parseWith(cabinetIdSchema, ctx.params.id, 'id');
 
-    router.get('/cabinets', pageHandler(deps, (ctx) => {
+    router.get('/cabinets', (ctx) => {
       authorize(currentAdmin(ctx), 'read');
       const rows = cp.cabinets.list().map((c) => ({ id: c.id, name: c.name, plan: c.plan, status: c.status, enrolled: c.applianceId !== null }));
       sendPage(ctx, <CabinetsPage chrome={chromeOf(deps, ctx)} rows={rows} />);
-    }));
+    });
 
-    router.get('/cabinets/:id', pageHandler(deps, (ctx) => {
+    router.get('/cabinets/:id', (ctx) => {
       authorize(currentAdmin(ctx), 'read');
       showCabinet(deps, ctx, idOf(ctx), {}, ctx.query.modifie === '1' ? 'Formule enregistrée : la nouvelle licence part au prochain signal de l’appliance.' : undefined);
-    }));
+    });
 
-    router.post('/cabinets/:id/formule', pageHandler(deps, async (ctx) => {
+    router.post('/cabinets/:id/formule', async (ctx) => {
       const admin = currentAdmin(ctx);
       authorize(admin, 'managePlans');
       const id = idOf(ctx);
@@ -70,9 +70,9 @@ export const cabinetPages: DashboardPage = {
       await cp.cabinets.updateCabinet(id, { plan: change.plan, overrides: change.overrides }, admin.email, cp.clock());
       cp.log.info({ cabinetId: id, by: admin.email, plan: change.plan }, 'plan changed from the dashboard');
       ctx.redirect(`/cabinets/${encodeURIComponent(id)}?modifie=1`);
-    }));
+    });
 
-    router.post('/cabinets/:id/code', pageHandler(deps, async (ctx) => {
+    router.post('/cabinets/:id/code', async (ctx) => {
       const admin = currentAdmin(ctx);
       authorize(admin, 'manageCabinets');
       const id = idOf(ctx);
@@ -82,6 +82,6 @@ export const cabinetPages: DashboardPage = {
       });
       cp.log.info({ cabinetId: id, by: admin.email }, 'enrollment code issued from the dashboard');
       showCabinet(deps, ctx, id, { newCode: { code: issued.enrollmentCode, expiresAt: issued.expiresAt } });
-    }));
+    });
   },
 };

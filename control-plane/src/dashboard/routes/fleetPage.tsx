@@ -9,7 +9,7 @@ import { chromeOf } from '../chrome.js';
 import type { DashboardPage } from '../dashboardPage.js';
 import { fleetRow } from '../fleetRows.js';
 import { FleetPage } from '../pages/fleet.js';
-import { pageHandler, sendPage } from '../render.js';
+import { sendPage } from '../render.js';
 
 export const PER_PAGE = 50;
 
@@ -17,7 +17,7 @@ export const fleetPage: DashboardPage = {
   nav: { href: '/', label: 'Parc', action: 'read' },
   mount(router: Router, deps) {
     const { cp } = deps;
-    router.get('/', pageHandler(deps, (ctx) => {
+    router.get('/', (ctx) => {
       authorize(currentAdmin(ctx), 'read');
       const { status, plan, sort, page } = ctx.query;
       const q = parseWith(fleetQuerySchema, { status, plan, sort, page }, 'query');
@@ -34,6 +34,6 @@ export const fleetPage: DashboardPage = {
         now: cp.clock(),
       };
       sendPage(ctx, <FleetPage chrome={chromeOf(deps, ctx)} view={view} />);
-    }));
+    });
   },
 };

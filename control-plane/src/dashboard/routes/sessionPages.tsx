@@ -10,7 +10,7 @@ import type { AdminIdentity } from '../../domain/admins.js';
 import { chromeOf } from '../chrome.js';
 import type { DashboardPage } from '../dashboardPage.js';
 import { LoginPage } from '../pages/login.js';
-import { pageHandler, sendPage } from '../render.js';
+import { sendPage } from '../render.js';
 import { endSession, startSession } from '../session.js';
 
 export const sessionPages: DashboardPage = {
@@ -22,12 +22,12 @@ export const sessionPages: DashboardPage = {
       sendPage(ctx, <LoginPage chrome={{ ...chrome, flash }} email={email} next={safeNext(ctx.query.next)} errors={errors} />, status);
     };
 
-    router.get('/connexion', pageHandler(deps, (ctx) => {
+    router.get('/connexion', (ctx) => {
       if (ctx.state.admin) return ctx.redirect(safeNext(ctx.query.next));
       loginPage(ctx, '', []);
-    }));
+    });
 
-    router.post('/connexion', pageHandler(deps, async (ctx) => {
+    router.post('/connexion', async (ctx) => {
       const form = await readForm(ctx);
       checkPreSessionToken(ctx, form);
       const email = formText(form, 'email', 254).toLowerCase();
@@ -49,12 +49,12 @@ export const sessionPages: DashboardPage = {
       await startSession(sessions, ctx, admin);
       cp.log.info({ email: admin.email, role: admin.role }, 'dashboard login');
       ctx.redirect(safeNext(ctx.query.next));
-    }));
+    });
 
     // With a session, its CSRF token was checked by the session middleware; without one, only the cookie is cleared.
-    router.post('/deconnexion', pageHandler(deps, async (ctx) => {
+    router.post('/deconnexion', async (ctx) => {
       await endSession(sessions, ctx, ctx.state.admin as AdminIdentity | undefined);
       ctx.redirect('/connexion?sortie=1');
-    }));
+    });
   },
 };
