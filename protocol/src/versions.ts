@@ -1,10 +1,12 @@
-/** Appliance versions are `x.y.z` (semverSchema); this orders them numerically (1.10.0 > 1.9.3). */
+/**
+ * Appliance versions are `x.y.z` with parts of at most 5 digits (semverSchema); as one number
+ * they order numerically (1.10.0 > 1.9.3) and compare without splitting strings again.
+ */
+export function versionKey(version: string): number {
+  const [x = 0, y = 0, z = 0] = version.split('.').map(Number);
+  return (x * 100_000 + y) * 100_000 + z;
+}
+
 export function compareVersions(a: string, b: string): number {
-  const x = a.split('.').map(Number);
-  const y = b.split('.').map(Number);
-  for (let i = 0; i < 3; i++) {
-    const d = (x[i] ?? 0) - (y[i] ?? 0);
-    if (d !== 0) return Math.sign(d);
-  }
-  return 0;
+  return Math.sign(versionKey(a) - versionKey(b));
 }

@@ -29,7 +29,7 @@ export function cabinetView(cp: ControlPlane, cabinet: CabinetRecord, admin: Adm
   const plan = cp.plans.get(cabinet.plan);
   const terms = cp.plans.effectiveTerms(cabinet.plan, cabinet.overrides);
   const now = cp.clock();
-  const entries = listFleet(cp, { includeRevoked: true }).filter((e) => e.cabinetId === cabinet.id);
+  const entries = listFleet(cp, { includeRevoked: true, cabinetId: cabinet.id });
   const latest = latestApplianceVersion(cp);
   const current = cabinet.applianceId ? cp.appliances.find(cabinet.applianceId) : undefined;
   const pending = cabinet.enrollmentCodes.find((c) => !c.usedAt && !c.supersededAt && Date.parse(c.expiresAt) > now.getTime());

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { openDocument, type Document } from '@iamanager/protocol/storage';
 import type { Logger } from '@iamanager/protocol/log';
-import { listFleet, type FleetContext } from './fleet.js';
+import { fleetStatuses, type FleetContext } from './fleet.js';
 import { FLEET_STATUSES, type FleetStatus } from './fleetStatus.js';
 
 export const MAX_TRANSITIONS = 10_000;
@@ -72,7 +72,7 @@ export class FleetMonitor {
     const data = this.doc.data;
     const seen = new Set<string>();
     const added: StatusTransition[] = [];
-    for (const e of listFleet(this.ctx, { includeRevoked: false })) {
+    for (const e of fleetStatuses(this.ctx)) {
       seen.add(e.applianceId);
       const before = data.current[e.applianceId];
       const codes: string[] = e.reasons.map((r) => r.code).sort();

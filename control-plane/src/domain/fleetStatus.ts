@@ -14,7 +14,7 @@
  * - healthy otherwise.
  * Every condition that holds is listed as a reason (with since when, where the data tells).
  */
-import { compareVersions, type HeartbeatHealth } from '@iamanager/protocol';
+import { versionKey, type HeartbeatHealth } from '@iamanager/protocol';
 import type { FleetThresholds } from '../config.js';
 
 export const FLEET_STATUSES = ['healthy', 'warning', 'critical', 'stale', 'offline'] as const;
@@ -62,28 +62,68 @@ const DAY_MS = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 const percent = (ratio: number) => `${Math.round(ratio * 1000) / 10} %`;
 
-function freshness(input: StatusInput, ctx: StatusContext): StatusReason | undefined {
-  const lastSeen = Date.parse(input.lastHeartbeatAt ?? input.enrolledAt);
-  const silent = ctx.now.getTime() - lastSeen;
-  const what = input.lastHeartbeatAt ? `no heartbeat since ${input.lastHeartbeatAt}` : `no heartbeat since enrollment (${input.enrolledAt})`;
-  const offlineMs = ctx.thresholds.offlineHours * HOUR_MS;
-  if (silent >= offlineMs) return { code: 'offline', level: 'offline', message: `${what}: ${ctx.thresholds.offlineHours} h or more`, since: iso(lastSeen + offlineMs), value: input.lastHeartbeatAt };
-  const staleMs = ctx.thresholds.staleIntervals * ctx.heartbeatIntervalSeconds * 1000;
-  if (silent >= staleMs) return { code: 'stale', level: 'stale', message: `${what}: ${ctx.thresholds.staleIntervals} heartbeat intervals or more`, since: iso(lastSeen + staleMs), value: input.lastHeartbeatAt };
+/**
+ * The input as numbers, parsed once: the fleet keeps these per appliance until its next
+ * heartbeat, so a page over 10 000 appliances does arithmetic, not date parsing.
+ */
+export interface StatusFacts {
+  enrolledMs: number;
+  lastHeartbeatMs: number | null;
+  health: { diskFreeRatio: number; errors24h: number; lastBackupMs: number | null; version: string; versionKey: number } | null;
+  previousErrors24h: number | null;
+  licenseExpiresMs: number;
+}
+
+export function statusFacts(input: StatusInput): StatusFacts {
+  const h = input.health;
+  return {
+    enrolledMs: Date.parse(input.enrolledAt),
+    lastHeartbeatMs: input.lastHeartbeatAt === null ? null : Date.parse(input.lastHeartbeatAt),
+    health: h ? { diskFreeRatio: h.diskFreeRatio, errors24h: h.errors24h, lastBackupMs: h.lastBackupAt === null ? null : Date.parse(h.lastBackupAt), version: h.version, versionKey: versionKey(h.version) } : null,
+    previousErrors24h: input.previousErrors24h,
+    licenseExpiresMs: Date.parse(h?.licenseExpiresAt ?? input.issuedLicenseExpiresAt),
+  };
+}
+
+/** The moments at which time alone changes a condition (no heartbeat needed). */
+function moments(f: StatusFacts, t: FleetThresholds, heartbeatIntervalSeconds: number) {
+  const lastSeen = f.lastHeartbeatMs ?? f.enrolledMs;
+  return {
+    lastSeen,
+    staleAt: lastSeen + t.staleIntervals * heartbeatIntervalSeconds * 1000,
+    offlineAt: lastSeen + t.offlineHours * HOUR_MS,
+    /** The backup is late strictly after this (no backup yet: counted from the enrollment). */
+    backupLateAfter: (f.health?.lastBackupMs ?? f.enrolledMs) + t.backupMaxAgeHours * HOUR_MS,
+    licenseWarnAt: f.licenseExpiresMs - t.licenseWarningDays * DAY_MS,
+    licenseExpiredAt: f.licenseExpiresMs,
+  };
+}
+
+function freshness(f: StatusFacts, m: ReturnType<typeof moments>, ctx: StatusContext): StatusReason | undefined {
+  const now = ctx.now.getTime();
+  // Most appliances are fresh: build no string for them.
+  if (now < m.staleAt) return undefined;
+  const last = f.lastHeartbeatMs === null ? null : iso(f.lastHeartbeatMs);
+  const what = last ? `no heartbeat since ${last}` : `no heartbeat since enrollment (${iso(f.enrolledMs)})`;
+  if (now >= m.offlineAt) return { code: 'offline', level: 'offline', message: `${what}: ${ctx.thresholds.offlineHours} h or more`, since: iso(m.offlineAt), value: last };
+  return { code: 'stale', level: 'stale', message: `${what}: ${ctx.thresholds.staleIntervals} heartbeat intervals or more`, since: iso(m.staleAt), value: last };
+}
+
+function licenseReason(m: ReturnType<typeof moments>, ctx: StatusContext): StatusReason | undefined {
+  const now = ctx.now.getTime();
+  const exp = iso(m.licenseExpiredAt);
+  if (now >= m.licenseExpiredAt) return { code: 'license_expired', level: 'critical', message: `the license the appliance runs expired on ${exp}`, since: exp, value: exp };
+  if (now >= m.licenseWarnAt) return { code: 'license_expiring', level: 'warning', message: `the license expires on ${exp}, within ${ctx.thresholds.licenseWarningDays} days`, since: iso(m.licenseWarnAt), value: exp };
   return undefined;
 }
 
-function licenseReasons(input: StatusInput, ctx: StatusContext): StatusReason[] {
-  const expiresAt = input.health?.licenseExpiresAt ?? input.issuedLicenseExpiresAt;
-  const exp = Date.parse(expiresAt);
-  const now = ctx.now.getTime();
-  if (exp <= now) return [{ code: 'license_expired', level: 'critical', message: `the license the appliance runs expired on ${expiresAt}`, since: iso(exp), value: expiresAt }];
-  const warnFrom = exp - ctx.thresholds.licenseWarningDays * DAY_MS;
-  if (now >= warnFrom) return [{ code: 'license_expiring', level: 'warning', message: `the license expires on ${expiresAt}, within ${ctx.thresholds.licenseWarningDays} days`, since: iso(warnFrom), value: expiresAt }];
-  return [];
+let latestKey: { version: string; key: number } | undefined;
+function latestVersionKey(version: string): number {
+  if (latestKey?.version !== version) latestKey = { version, key: versionKey(version) };
+  return latestKey.key;
 }
 
-function healthReasons(input: StatusInput, health: HeartbeatHealth, ctx: StatusContext): StatusReason[] {
+function healthReasons(f: StatusFacts, health: NonNullable<StatusFacts['health']>, m: ReturnType<typeof moments>, ctx: StatusContext): StatusReason[] {
   const t = ctx.thresholds;
   const reasons: StatusReason[] = [];
   if (health.diskFreeRatio < t.diskCriticalRatio) {
@@ -91,28 +131,53 @@ function healthReasons(input: StatusInput, health: HeartbeatHealth, ctx: StatusC
   } else if (health.diskFreeRatio < t.diskWarningRatio) {
     reasons.push({ code: 'disk_low', level: 'warning', message: `disk free ${percent(health.diskFreeRatio)}, below ${percent(t.diskWarningRatio)}`, since: null, value: health.diskFreeRatio });
   }
-  if (input.previousErrors24h !== null && health.errors24h > input.previousErrors24h) {
-    reasons.push({ code: 'errors_rising', level: 'critical', message: `errors over 24 h rose from ${input.previousErrors24h} to ${health.errors24h}`, since: input.lastHeartbeatAt, value: health.errors24h });
+  if (f.previousErrors24h !== null && health.errors24h > f.previousErrors24h) {
+    reasons.push({ code: 'errors_rising', level: 'critical', message: `errors over 24 h rose from ${f.previousErrors24h} to ${health.errors24h}`, since: f.lastHeartbeatMs === null ? null : iso(f.lastHeartbeatMs), value: health.errors24h });
   }
-  const maxAgeMs = t.backupMaxAgeHours * HOUR_MS;
-  const now = ctx.now.getTime();
-  if (health.lastBackupAt === null) {
-    const due = Date.parse(input.enrolledAt) + maxAgeMs;
-    if (now > due) reasons.push({ code: 'backup_never', level: 'warning', message: `no backup reported, enrolled more than ${t.backupMaxAgeHours} h ago`, since: iso(due), value: null });
-  } else if (now - Date.parse(health.lastBackupAt) > maxAgeMs) {
-    reasons.push({ code: 'backup_old', level: 'warning', message: `last backup on ${health.lastBackupAt}, more than ${t.backupMaxAgeHours} h ago`, since: iso(Date.parse(health.lastBackupAt) + maxAgeMs), value: health.lastBackupAt });
+  if (ctx.now.getTime() > m.backupLateAfter) {
+    if (health.lastBackupMs === null) {
+      reasons.push({ code: 'backup_never', level: 'warning', message: `no backup reported, enrolled more than ${t.backupMaxAgeHours} h ago`, since: iso(m.backupLateAfter), value: null });
+    } else {
+      const last = iso(health.lastBackupMs);
+      reasons.push({ code: 'backup_old', level: 'warning', message: `last backup on ${last}, more than ${t.backupMaxAgeHours} h ago`, since: iso(m.backupLateAfter), value: last });
+    }
   }
-  if (ctx.latestVersion && compareVersions(health.version, ctx.latestVersion) < 0) {
+  if (ctx.latestVersion && health.versionKey < latestVersionKey(ctx.latestVersion)) {
     reasons.push({ code: 'version_behind', level: 'warning', message: `runs ${health.version}, the latest is ${ctx.latestVersion}`, since: null, value: health.version });
   }
   return reasons;
 }
 
+const HEALTHY: StatusResult = Object.freeze({ status: 'healthy', reasons: Object.freeze([]) as unknown as StatusReason[] });
+
+/** The status from parsed facts (what the fleet calls, with facts kept per appliance). */
+export function statusFromFacts(f: StatusFacts, ctx: StatusContext): StatusResult {
+  const m = moments(f, ctx.thresholds, ctx.heartbeatIntervalSeconds);
+  const fresh = freshness(f, m, ctx);
+  const reasons = f.health ? healthReasons(f, f.health, m, ctx) : [];
+  const license = licenseReason(m, ctx);
+  if (license) reasons.push(license);
+  if (fresh) reasons.push(fresh);
+  if (reasons.length === 0) return HEALTHY;
+  reasons.sort((a, b) => STATUS_SEVERITY[b.level] - STATUS_SEVERITY[a.level]);
+  return { status: fresh ? fresh.level : reasons[0]!.level, reasons };
+}
+
 export function applianceStatus(input: StatusInput, ctx: StatusContext): StatusResult {
-  const fresh = freshness(input, ctx);
-  const reasons = [...(fresh ? [fresh] : []), ...(input.health ? healthReasons(input, input.health, ctx) : []), ...licenseReasons(input, ctx)].sort(
-    (a, b) => STATUS_SEVERITY[b.level] - STATUS_SEVERITY[a.level],
-  );
-  const status: FleetStatus = fresh ? fresh.level : (reasons[0]?.level ?? 'healthy');
-  return { status, reasons };
+  return statusFromFacts(statusFacts(input), ctx);
+}
+
+/**
+ * The next moment the status of these facts can change with no new heartbeat (a silence or a
+ * backup age passing its threshold, a license reaching its warning or expiry): until then the
+ * result of `statusFromFacts` stays the same, so the fleet can keep it.
+ */
+export function nextStatusChange(f: StatusFacts, ctx: Omit<StatusContext, 'latestVersion'>): number {
+  const m = moments(f, ctx.thresholds, ctx.heartbeatIntervalSeconds);
+  const now = ctx.now.getTime();
+  let next = Infinity;
+  for (const at of [m.staleAt, m.offlineAt, m.licenseWarnAt, m.licenseExpiredAt, f.health ? m.backupLateAfter + 1 : Infinity]) {
+    if (at > now && at < next) next = at;
+  }
+  return next;
 }

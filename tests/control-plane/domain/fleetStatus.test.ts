@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { HeartbeatHealth } from '@iamanager/protocol';
-import { applianceStatus, type StatusContext, type StatusInput } from '../../../control-plane/src/domain/fleetStatus.js';
+import fc from 'fast-check';
+import { applianceStatus, nextStatusChange, statusFacts, statusFromFacts, type StatusContext, type StatusInput } from '../../../control-plane/src/domain/fleetStatus.js';
 
 const NOW = new Date('2026-06-15T12:00:00.000Z');
 const HOUR = 3_600_000;
@@ -112,5 +113,34 @@ describe('fleet status', () => {
     const strict = { ...ctx, thresholds: { ...ctx.thresholds, diskWarningRatio: 0.3, staleIntervals: 2 } };
     expect(statusOf(input({ health: health({ diskFreeRatio: 0.29 }) }), strict).status).toBe('warning');
     expect(statusOf(input({ lastHeartbeatAt: ago(2 * INTERVAL_SECONDS * 1000) }), strict).status).toBe('stale');
+  });
+});
+
+describe('when a status can next change with no heartbeat', () => {
+  it('keeps every status unchanged until that moment, and names the moment it changes', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          silence: fc.integer({ min: 0, max: 3 * DAY }),
+          backupAge: fc.option(fc.integer({ min: 0, max: 3 * DAY }), { nil: null }),
+          licenseLeft: fc.integer({ min: -DAY, max: 20 * DAY }),
+          enrolledAgo: fc.integer({ min: 0, max: 5 * DAY }),
+          step: fc.integer({ min: 1, max: 1000 }),
+        }),
+        ({ silence, backupAge, licenseLeft, enrolledAgo, step }) => {
+          const i = input({ enrolledAt: ago(enrolledAgo), lastHeartbeatAt: ago(silence), health: health({ lastBackupAt: backupAge === null ? null : ago(backupAge), licenseExpiresAt: ahead(licenseLeft) }) });
+          const facts = statusFacts(i);
+          const at = (ms: number) => ({ ...ctx, now: new Date(ms) });
+          const before = statusFromFacts(facts, ctx);
+          const next = nextStatusChange(facts, ctx);
+          expect(next).toBeGreaterThan(NOW.getTime());
+          // Anywhere before `next` the answer is the same; at `next` a reason appears or goes.
+          const probe = Math.min(next - 1, NOW.getTime() + step * 60_000);
+          expect(statusFromFacts(facts, at(probe))).toEqual(before);
+          if (Number.isFinite(next)) expect(statusFromFacts(facts, at(next)).reasons.map((r) => r.code)).not.toEqual(before.reasons.map((r) => r.code));
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
