@@ -45,6 +45,4 @@ export function notFoundPage(appliance: Appliance) {
 }
 
 /** Only same-site relative paths are followed after login or a language switch (no open redirect). */
-export function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/';
-}
+export { safeNext } from '@iamanager/protocol/web';
