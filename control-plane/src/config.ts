@@ -6,6 +6,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { envInt, loadConfig, readDotEnv } from '@iamanager/protocol/config';
 import { semverSchema } from '@iamanager/protocol';
+import { checkVendorEnv, vendorEnvFields, vendorIdentityFrom } from './domain/billing/vendorIdentity.js';
+import type { VendorIdentity } from './storage/billingRecords.js';
 
 /** Unix socket paths are limited to 108 bytes on Linux (`sun_path`), terminator included. */
 const MAX_SOCKET_PATH = 107;
@@ -49,8 +51,10 @@ const envSchema = z
         }
         return n;
       }),
+    ...vendorEnvFields,
   })
   .superRefine((env, ctx) => {
+    checkVendorEnv(env, ctx);
     const socket = path.join(path.resolve(env.DATA_DIR), CONTROL_SOCKET);
     if (Buffer.byteLength(socket) > MAX_SOCKET_PATH) {
       ctx.addIssue({ code: 'custom', path: ['DATA_DIR'], message: `is too deep for the control socket (${socket} is over ${MAX_SOCKET_PATH} bytes): use a shorter path` });
@@ -75,6 +79,8 @@ export interface Config {
   enrollFailureWindowSeconds: number;
   checkpointIntervalSeconds: number;
   clockOffsetSeconds: number;
+  /** Who issues the invoices; `undefined` when no VENDOR_* variable is set (billing refused). */
+  vendor: VendorIdentity | undefined;
 }
 
 /**
@@ -101,6 +107,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     enrollFailureWindowSeconds: parsed.ENROLL_FAILURE_WINDOW_SECONDS,
     checkpointIntervalSeconds: parsed.CHECKPOINT_INTERVAL_SECONDS,
     clockOffsetSeconds: parsed.CLOCK_OFFSET_SECONDS,
+    vendor: vendorIdentityFrom(parsed),
   };
 }
 

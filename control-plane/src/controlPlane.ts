@@ -1,7 +1,7 @@
 /**
  * The control plane's state, opened once per process (by `serve`, or by a CLI command when no
- * server runs): the vendor keys, the plan catalog, admins, cabinets, appliances and the heartbeat
- * ingest. The caller holds the DATA_DIR lock.
+ * server runs): the vendor keys, the plan catalog, admins, cabinets, appliances, the heartbeat
+ * ingest and the billing files. The caller holds the DATA_DIR lock.
  */
 import fs from 'node:fs/promises';
 import type { Logger } from '@iamanager/protocol/log';
@@ -9,6 +9,7 @@ import { createClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { AdminDirectory } from './domain/admins.js';
 import { ApplianceRegistry } from './domain/appliances.js';
+import { BillingStore } from './domain/billing/billingStore.js';
 import { CabinetRegistry } from './domain/cabinets.js';
 import { HeartbeatIngest } from './domain/heartbeatIngest.js';
 import { PlanCatalog } from './domain/planCatalog.js';
@@ -24,6 +25,7 @@ export interface ControlPlane {
   cabinets: CabinetRegistry;
   appliances: ApplianceRegistry;
   ingest: HeartbeatIngest;
+  billing: BillingStore;
   close(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
     { maxSkewSeconds: config.maxClockSkewSeconds, checkpointIntervalSeconds: config.checkpointIntervalSeconds },
     log,
   );
+  const billing = await BillingStore.open(config.dataDir, log);
   return {
     config,
     log,
@@ -51,6 +54,7 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
     cabinets,
     appliances,
     ingest,
+    billing,
     close: () => ingest.close(),
   };
 }
