@@ -18,7 +18,7 @@ import { formatEuros } from './money.js';
 
 const LEFT = 50;
 const WIDTH = 495;
-const COLUMNS = { description: { x: 50, width: 265 }, quantity: { x: 320, width: 60 }, unitPrice: { x: 385, width: 75 }, amount: { x: 465, width: 80 } };
+const COLUMNS = { description: { x: 50, width: 230 }, quantity: { x: 285, width: 55 }, unitPrice: { x: 345, width: 75 }, vat: { x: 425, width: 35 }, amount: { x: 465, width: 80 } };
 
 /** WinAnsi has no narrow no-break space (U+202F); a plain no-break space reads the same. */
 const pdfText = (s: string) => s.replace(/\u202f/g, '\u00a0');
@@ -55,13 +55,14 @@ function parties(doc: PDFKit.PDFDocument, vendor: VendorIdentity, customer: Invo
   doc.y = Math.max(vendorBottom, doc.y) + 20;
 }
 
-function row(doc: PDFKit.PDFDocument, cells: { description: string; quantity: string; unitPrice: string; amount: string }, bold = false): void {
+function row(doc: PDFKit.PDFDocument, cells: { description: string; quantity: string; unitPrice: string; vat: string; amount: string }, bold = false): void {
   const y = doc.y;
   doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(9);
   doc.text(pdfText(cells.description), COLUMNS.description.x, y, { width: COLUMNS.description.width });
   const bottom = doc.y;
   doc.text(cells.quantity, COLUMNS.quantity.x, y, { width: COLUMNS.quantity.width, align: 'right' });
   doc.text(pdfText(cells.unitPrice), COLUMNS.unitPrice.x, y, { width: COLUMNS.unitPrice.width, align: 'right' });
+  doc.text(cells.vat, COLUMNS.vat.x, y, { width: COLUMNS.vat.width, align: 'right' });
   doc.text(pdfText(cells.amount), COLUMNS.amount.x, y, { width: COLUMNS.amount.width, align: 'right' });
   doc.x = LEFT;
   doc.y = Math.max(bottom, doc.y) + 4;
@@ -107,14 +108,14 @@ export function invoicePdf(invoice: InvoiceRecord, vendor: VendorIdentity): Prom
       doc.font('Helvetica').fontSize(10).text(`Date d'émission : ${frenchDate(invoice.issueDate)}`);
       doc.text(`Période de service : ${frenchMonth(invoice.month)}`);
       doc.moveDown(1);
-      row(doc, { description: 'Désignation', quantity: 'Quantité', unitPrice: 'P.U. HT', amount: 'Montant HT' }, true);
+      row(doc, { description: 'Désignation', quantity: 'Quantité', unitPrice: 'P.U. HT', vat: 'TVA', amount: 'Montant HT' }, true);
       rule(doc);
       for (const line of invoice.lines) {
         if (line.kind === 'subscription') {
           const quantity = line.days === line.daysInMonth ? '1 mois' : `${line.days}/${line.daysInMonth} mois`;
-          row(doc, { description: `${line.description} — TVA ${invoice.vatRatePercent} %`, quantity, unitPrice: `${formatEuros(line.unitPriceCents)}/mois`, amount: formatEuros(line.amountCents) });
+          row(doc, { description: line.description, quantity, unitPrice: `${formatEuros(line.unitPriceCents)}/mois`, vat: `${invoice.vatRatePercent} %`, amount: formatEuros(line.amountCents) });
         } else {
-          row(doc, { description: `${line.description} — TVA ${invoice.vatRatePercent} %`, quantity: String(line.quantity), unitPrice: formatEuros(line.unitPriceCents), amount: formatEuros(line.amountCents) });
+          row(doc, { description: line.description, quantity: String(line.quantity), unitPrice: formatEuros(line.unitPriceCents), vat: `${invoice.vatRatePercent} %`, amount: formatEuros(line.amountCents) });
         }
       }
       rule(doc);
@@ -146,9 +147,9 @@ export function creditNotePdf(note: CreditNoteRecord): Promise<Buffer> {
       doc.text(`Se rapporte à la facture n° ${note.invoiceNumber} du ${frenchDate(note.invoiceIssueDate)} (période ${frenchMonth(note.month)})`);
       doc.text(`Motif : ${pdfText(note.reason)}`);
       doc.moveDown(1);
-      row(doc, { description: 'Désignation', quantity: 'Quantité', unitPrice: 'P.U. HT', amount: 'Montant HT' }, true);
+      row(doc, { description: 'Désignation', quantity: 'Quantité', unitPrice: 'P.U. HT', vat: 'TVA', amount: 'Montant HT' }, true);
       rule(doc);
-      for (const line of note.lines) row(doc, { description: `${line.description} — TVA ${note.vatRatePercent} %`, quantity: '1', unitPrice: `-${formatEuros(line.amountCents)}`, amount: `-${formatEuros(line.amountCents)}` });
+      for (const line of note.lines) row(doc, { description: line.description, quantity: '1', unitPrice: `-${formatEuros(line.amountCents)}`, vat: `${note.vatRatePercent} %`, amount: `-${formatEuros(line.amountCents)}` });
       rule(doc);
       totals(doc, note, '-');
       doc.font('Helvetica').fontSize(8).text("Montants à déduire de la facture d'origine ; la TVA correspondante est régularisée (art. 272 CGI).", LEFT, doc.y, { width: WIDTH });

@@ -65,7 +65,7 @@ export function issueCreditNote(cp: BillingContext, invoiceNumber: string, input
       full,
       vendor,
       customer: invoice.customer,
-      lines: [{ description: `${full ? 'Annulation de' : 'Avoir partiel sur'} ${reference} — ${input.reason}`, amountCents: excl }],
+      lines: [{ description: `${!full ? 'Avoir partiel sur' : earlier.length > 0 ? 'Avoir pour le solde de' : 'Annulation de'} ${reference} — ${input.reason}`, amountCents: excl }],
       totalExclVatCents: excl,
       vatRatePercent: VAT_RATE_PERCENT,
       vatCents: vat,
