@@ -12,22 +12,8 @@ import { createHash } from 'node:crypto';
 import { compactVerify, importJWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeAppliance, api, createAdminToken, runCli, startControlPlane, tempDir, type TestControlPlane } from '../../support/controlPlane.js';
+import { VENDOR_ENV, clockAt } from '../../support/billing.js';
 import { pdfText } from '../../support/pdfText.js';
-
-export const VENDOR_ENV = {
-  VENDOR_NAME: 'IAManager SAS',
-  VENDOR_ADDRESS: '10 rue de Rivoli, 75004 Paris',
-  VENDOR_SIRET: '73282932000074',
-  VENDOR_VAT_NUMBER: 'FR44732829320',
-  VENDOR_LEGAL_FORM: 'SAS au capital de 10 000 €',
-  VENDOR_RCS: 'RCS Paris 732 829 320',
-  VENDOR_IBAN: 'FR76 3000 6000 0112 3456 7890 189',
-};
-
-/** The environment that puts this process's clock at `iso`. */
-export function clockAt(iso: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { ...VENDOR_ENV, CLOCK_OFFSET_SECONDS: String(Math.round((Date.parse(iso) - Date.now()) / 1000)), ...extra };
-}
 
 const root = tempDir('cp-billing-');
 const dataDir = path.join(root, 'data');
