@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- JSON bodies asserted field by field */
 /**
  * GET /api/v1/revenue against the real server: the seed's check (10 starter + 5 professional +
  * 2 enterprise active = 3,683 €/month MRR, 44,196 €/year ARR), suspended and cancelled cabinets
