@@ -11,7 +11,7 @@
  * The standard Helvetica font (WinAnsi: every French character and €) is used, not embedded, and
  * content streams are left uncompressed: the file stays small and its text greppable.
  */
-import PDFDocument from 'pdfkit';
+import type PDFKitDocument from 'pdfkit';
 import type { CreditNoteRecord, InvoiceRecord, VendorIdentity } from '../../storage/billingRecords.js';
 import { frenchDate, frenchMonth } from './calendar.js';
 import { formatEuros } from './money.js';
@@ -23,7 +23,14 @@ const COLUMNS = { description: { x: 50, width: 230 }, quantity: { x: 285, width:
 /** WinAnsi has no narrow no-break space (U+202F); a plain no-break space reads the same. */
 const pdfText = (s: string) => s.replace(/\u202f/g, '\u00a0');
 
-function render(build: (doc: PDFKit.PDFDocument) => void, title: string, author: string, at: Date): Promise<Buffer> {
+/**
+ * pdfkit is loaded on first use: importing it costs about a second, which every CLI command and
+ * every server start would otherwise pay.
+ */
+let pdfkit: Promise<typeof PDFKitDocument> | undefined;
+
+async function render(build: (doc: PDFKit.PDFDocument) => void, title: string, author: string, at: Date): Promise<Buffer> {
+  const PDFDocument = await (pdfkit ??= import('pdfkit').then((m) => m.default));
   const doc = new PDFDocument({ size: 'A4', margin: 50, compress: false, info: { Title: title, Author: author, Subject: title, CreationDate: at, ModDate: at } });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
