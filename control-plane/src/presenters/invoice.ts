@@ -85,8 +85,20 @@ export function presentCreditNote(note: CreditNoteRecord) {
   };
 }
 
+/** A billing month: closed (with its summary) or open (closable once it is over). */
 export function presentMonth(month: string, summary: MonthSummary | undefined, closable: boolean) {
-  return summary
-    ? { month, status: 'closed' as const, closable: false, ...summary }
-    : { month, status: 'open' as const, closable, closedAt: null, closedBy: null, issueDate: null, invoiceCount: 0, firstNumber: null, lastNumber: null, totalExclVatCents: 0, vatCents: 0, totalInclVatCents: 0 };
+  return {
+    month,
+    status: summary ? ('closed' as const) : ('open' as const),
+    closable: !summary && closable,
+    closedAt: summary?.closedAt ?? null,
+    closedBy: summary?.closedBy ?? null,
+    issueDate: summary?.issueDate ?? null,
+    invoiceCount: summary?.invoiceCount ?? 0,
+    firstNumber: summary?.firstNumber ?? null,
+    lastNumber: summary?.lastNumber ?? null,
+    totalExclVatCents: summary?.totalExclVatCents ?? 0,
+    vatCents: summary?.vatCents ?? 0,
+    totalInclVatCents: summary?.totalInclVatCents ?? 0,
+  };
 }
