@@ -15,7 +15,7 @@ import { HeartbeatAgent } from './heartbeat/agent.js';
 import { HeartbeatOutbox } from './heartbeat/outbox.js';
 import { ClockGuard } from './license/clockGuard.js';
 import { LicenseStore } from './license/licenseStore.js';
-import { LoginLimiter } from './auth/loginLimiter.js';
+import { LoginLimiter } from '@iamanager/protocol/web';
 import { SessionKeys } from './auth/sessions.js';
 import { UsageCounters } from './usage/usageCounters.js';
 import { openUserStore, type UsersFile } from './users/userStore.js';

@@ -1,7 +1,7 @@
 /**
  * The control plane's state, opened once per process (by `serve`, or by a CLI command when no
  * server runs): the vendor keys, the plan catalog, admins, cabinets, appliances, the heartbeat
- * ingest and the billing files. The caller holds the DATA_DIR lock.
+ * ingest, the fleet alerts and the billing files. The caller holds the DATA_DIR lock.
  */
 import fs from 'node:fs/promises';
 import type { Logger } from '@iamanager/protocol/log';
@@ -11,6 +11,7 @@ import { AdminDirectory } from './domain/admins.js';
 import { ApplianceRegistry } from './domain/appliances.js';
 import { BillingStore } from './domain/billing/billingStore.js';
 import { CabinetRegistry } from './domain/cabinets.js';
+import { FleetMonitor } from './domain/fleetMonitor.js';
 import { HeartbeatIngest } from './domain/heartbeatIngest.js';
 import { PlanCatalog } from './domain/planCatalog.js';
 import { VendorKeys } from './domain/vendorKeys.js';
@@ -26,6 +27,8 @@ export interface ControlPlane {
   appliances: ApplianceRegistry;
   ingest: HeartbeatIngest;
   billing: BillingStore;
+  /** Fleet alerts (status transitions); `serve` starts its periodic check. */
+  monitor: FleetMonitor;
   close(): Promise<void>;
 }
 
@@ -44,6 +47,7 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
     log,
   );
   const billing = await BillingStore.open(config.dataDir, log);
+  const monitor = await FleetMonitor.open(config.dataDir, { cabinets, appliances, plans, config, clock }, log);
   return {
     config,
     log,
@@ -55,6 +59,10 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
     appliances,
     ingest,
     billing,
-    close: () => ingest.close(),
+    monitor,
+    close: async () => {
+      await monitor.close();
+      await ingest.close();
+    },
   };
 }

@@ -15,6 +15,8 @@ import { describeAppliances, startDemoAppliances, type DemoAppliance } from './d
 export const CONTROL_PLANE_MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
 export const DEMO_ROOT = path.resolve('data/demo');
 export const DEMO_ADMIN = { email: 'demo@iamanager.test', password: 'demo-password-2026' };
+/** A support login, to see the dashboard as support staff do: health, no prices, no plan changes. */
+export const DEMO_SUPPORT = { email: 'support@iamanager.test', password: 'demo-password-2026' };
 
 /** The seed's cabinets (multi-tenant-architecture.md), with SIRETs that pass the checksum. */
 export const DEMO_CABINETS = [
@@ -79,12 +81,14 @@ export function runControlPlaneCli(dataDir: string, args: readonly string[], inp
 
 export interface DemoSeed {
   admin: { email: string; password: string; token: string };
+  support: { email: string; password: string };
   cabinets: { id: string; name: string; plan: string; enrollmentCode: string }[];
 }
 
 /** Creates (or reuses) the demo admin and cabinets, and issues a fresh enrollment code for each. */
 export async function seedDemo(dataDir: string): Promise<DemoSeed> {
   await runControlPlaneCli(dataDir, ['admin', 'create', '--email', DEMO_ADMIN.email, '--role', 'admin'], `${DEMO_ADMIN.password}\n`); // already_exists on re-runs
+  await runControlPlaneCli(dataDir, ['admin', 'create', '--email', DEMO_SUPPORT.email, '--role', 'support'], `${DEMO_SUPPORT.password}\n`);
   const token = await runControlPlaneCli(dataDir, ['admin', 'token', '--email', DEMO_ADMIN.email]);
   if (!token.ok) throw new Error(`could not create the demo API token: ${JSON.stringify(token.result)}`);
   const cabinets: DemoSeed['cabinets'] = [];
@@ -96,7 +100,7 @@ export async function seedDemo(dataDir: string): Promise<DemoSeed> {
     if (!created.ok) throw new Error(`could not set up cabinet ${cabinet.id}: ${String(created.result.message)}`);
     cabinets.push({ id: cabinet.id, name: cabinet.name, plan: cabinet.plan, enrollmentCode: String(created.result.enrollmentCode) });
   }
-  return { admin: { ...DEMO_ADMIN, token: String(token.result.token) }, cabinets };
+  return { admin: { ...DEMO_ADMIN, token: String(token.result.token) }, support: { ...DEMO_SUPPORT }, cabinets };
 }
 
 export function describeDemo(controlPlane: DemoControlPlane, seed: DemoSeed): string {
@@ -105,7 +109,9 @@ export function describeDemo(controlPlane: DemoControlPlane, seed: DemoSeed): st
     'IAManager demo is running.',
     '',
     `Control plane     ${controlPlane.url}   (health: ${controlPlane.url}/healthz, metrics: ${controlPlane.url}/metrics)`,
+    `Dashboard         ${controlPlane.url}/   (vendor web console)`,
     `Vendor admin      ${seed.admin.email} / ${seed.admin.password}`,
+    `Support login     ${seed.support.email} / ${seed.support.password}   (sees health, no prices, cannot change plans)`,
     `API token         ${seed.admin.token}`,
     `                  curl -H "Authorization: Bearer ${seed.admin.token}" ${controlPlane.url}/api/v1/cabinets`,
     `CLI               DATA_DIR=${controlPlane.dataDir} node ${path.relative(process.cwd(), CONTROL_PLANE_MAIN)} cabinet list`,

@@ -12,6 +12,7 @@ import { openControlPlane, type ControlPlane } from './controlPlane.js';
 import { runCommand } from './commands.js';
 import { CONTROL_PLANE_STATUS } from './errorStatus.js';
 import { ControlPlaneMetrics } from './metrics.js';
+import { openDashboard } from './dashboard/dashboardModule.js';
 
 export interface RunningControlPlane {
   port: number;
@@ -29,10 +30,19 @@ export async function startServer(config: Config, log: Logger): Promise<RunningC
     throw err;
   }
   const metrics = new ControlPlaneMetrics();
-  const server = await listen(createApp(cp, metrics), config.port, config.host);
+  let server: Awaited<ReturnType<typeof listen>>;
+  try {
+    const dashboard = await openDashboard(cp);
+    server = await listen(createApp(cp, metrics, { authenticators: [dashboard.authenticator], routers: [dashboard.router] }), config.port, config.host);
+  } catch (err) {
+    await cp.close();
+    await lock.release();
+    throw err;
+  }
   const socketPath = controlSocketPath(config);
   const socket = await listenCommandSocket(socketPath, (request) => runCommand(cp, request), { log: cp.log, statusByCode: CONTROL_PLANE_STATUS });
   cp.ingest.startCheckpoints();
+  await cp.monitor.start(config.fleetCheckIntervalSeconds);
   // Always printed, whatever LOG_LEVEL: scripts and tests read the bound port from this line.
   log.child({}, { level: 'info' }).info({ port: server.port, host: config.host, publicUrl: config.publicUrl, socket: socketPath, dataDir: config.dataDir }, 'listening');
 

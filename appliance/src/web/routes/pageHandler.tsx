@@ -27,6 +27,4 @@ export function pageHandler(appliance: Appliance, handler: (ctx: Context) => Pro
 }
 
 /** Only same-site relative paths are followed after login or a language switch (no open redirect). */
-export function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/';
-}
+export { safeNext } from '@iamanager/protocol/web';
