@@ -11,20 +11,14 @@ import { parseBody, parseQuery } from '@iamanager/protocol/http';
 import { currentAdmin } from '../auth/authenticate.js';
 import { authorize } from '../auth/policies.js';
 import type { ControlPlane } from '../controlPlane.js';
-import { billingMonth, documentPdfFile, invoiceEvidenceOf, listBillingMonths, listInvoices, monthCsvFile, showCreditNote, showInvoice, type BillingFile } from '../domain/billing/billingQueries.js';
+import { billingMonth, documentPdfFile, invoiceEvidenceOf, listBillingMonths, listInvoices, monthCsvFile, showCreditNote, showInvoice } from '../domain/billing/billingQueries.js';
 import { closeBillingMonth } from '../domain/billing/closeBillingMonth.js';
 import { creditNoteNumberSchema, invoiceNumberSchema } from '../domain/billing/documentNumbers.js';
 import { creditNoteInputSchema, issueCreditNote } from '../domain/billing/issueCreditNote.js';
 import { presentCreditNote, presentInvoice } from '../presenters/invoice.js';
+import { sendFile } from './sendFile.js';
 
 const invoicesQuery = z.strictObject({ month: monthSchema.optional(), cabinetId: cabinetIdSchema.optional() });
-
-function sendFile(ctx: Context, file: BillingFile): void {
-  ctx.type = file.contentType;
-  ctx.set('Content-Disposition', `attachment; filename="${file.filename}"`);
-  ctx.set('Cache-Control', 'private, no-store');
-  ctx.body = file.content;
-}
 
 export function billingRoutes(cp: ControlPlane): Router {
   const router = new Router({ prefix: '/billing' });

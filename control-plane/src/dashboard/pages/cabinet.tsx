@@ -12,6 +12,8 @@ import { frenchDate, frenchEuros } from '../format.js';
 import { CABINET_STATUS_LABELS, STATUS_LABELS } from '../labels.js';
 import { Layout } from '../layout.js';
 import { LineChart, type LineChartProps } from '../svgChart.js';
+import type { InvoiceRow } from './billing.js';
+import { CabinetInvoices } from './cabinetInvoices.js';
 import { StatusBadge, UsageList, type UsageFigure } from './fleet.js';
 
 export interface LimitRow {
@@ -91,7 +93,8 @@ function PlanChangeForm({ view, csrf }: { view: CabinetView; csrf: string | null
   );
 }
 
-export function CabinetPage({ chrome, view }: { chrome: Chrome; view: CabinetView }) {
+/** `invoices`: the cabinet's invoices, given only to roles that see money. */
+export function CabinetPage({ chrome, view, invoices }: { chrome: Chrome; view: CabinetView; invoices?: readonly InvoiceRow[] | undefined }) {
   const p = view.plan;
   return (
     <Layout chrome={chrome} title={view.name}>
@@ -126,6 +129,7 @@ export function CabinetPage({ chrome, view }: { chrome: Chrome; view: CabinetVie
           </dl>
         </Panel>
       </div>
+      {invoices ? <CabinetInvoices invoices={invoices} /> : null}
       {view.planChange ? (
         <Panel title="Changer de formule" id="changer-formule">
           <PlanChangeForm view={view} csrf={chrome.csrf} />
