@@ -59,6 +59,8 @@ export interface CabinetView {
   appliances: CabinetAppliance[];
   charts: LineChartProps[];
   planHistory: Array<{ effectiveAt: string; plan: string; status: CabinetStatus; by: string }>;
+  /** Present for roles that see money. */
+  invoices?: InvoiceRow[] | undefined;
   alerts: CabinetAlert[];
 }
 
@@ -93,8 +95,7 @@ function PlanChangeForm({ view, csrf }: { view: CabinetView; csrf: string | null
   );
 }
 
-/** `invoices`: the cabinet's invoices, given only to roles that see money. */
-export function CabinetPage({ chrome, view, invoices }: { chrome: Chrome; view: CabinetView; invoices?: readonly InvoiceRow[] | undefined }) {
+export function CabinetPage({ chrome, view }: { chrome: Chrome; view: CabinetView }) {
   const p = view.plan;
   return (
     <Layout chrome={chrome} title={view.name}>
@@ -129,7 +130,7 @@ export function CabinetPage({ chrome, view, invoices }: { chrome: Chrome; view: 
           </dl>
         </Panel>
       </div>
-      {invoices ? <CabinetInvoices invoices={invoices} /> : null}
+      {view.invoices ? <CabinetInvoices invoices={view.invoices} /> : null}
       {view.planChange ? (
         <Panel title="Changer de formule" id="changer-formule">
           <PlanChangeForm view={view} csrf={chrome.csrf} />

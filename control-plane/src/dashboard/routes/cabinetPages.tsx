@@ -40,10 +40,10 @@ function readPlanChange(form: URLSearchParams, plans: readonly string[]): { plan
 
 async function showCabinet(deps: DashboardDeps, ctx: Context, id: string, state: CabinetPageState = {}, flash?: string): Promise<void> {
   const admin = currentAdmin(ctx);
-  const view = cabinetView(deps.cp, deps.cp.cabinets.get(id), admin, state);
-  // The cabinet's invoices, for the roles that see money (billing pages, routes/billingPages.tsx).
+  // The cabinet's invoices are read here (closed months load on demand), for the roles that see money.
   const invoices = can(admin, 'seeMoney') ? (await deps.cp.billing.invoicesOfCabinet(id)).map((i) => presentInvoiceSummary(i, deps.cp.billing.creditNotesOf(i.number))) : undefined;
-  sendPage(ctx, <CabinetPage chrome={chromeOf(deps, ctx, flash ? { kind: 'ok', text: flash } : undefined)} view={view} invoices={invoices} />);
+  const view = cabinetView(deps.cp, deps.cp.cabinets.get(id), admin, { ...state, invoices });
+  sendPage(ctx, <CabinetPage chrome={chromeOf(deps, ctx, flash ? { kind: 'ok', text: flash } : undefined)} view={view} />);
 }
 
 export const cabinetPages: DashboardPage = {
