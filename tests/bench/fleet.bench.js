@@ -16,6 +16,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import Koa from 'koa';
+import { URLSearchParams } from 'node:url';
 import { createLogger } from '../../protocol/dist/log.js';
 import { readConfig } from '../../control-plane/dist/config.js';
 import { openControlPlane } from '../../control-plane/dist/controlPlane.js';

@@ -18,7 +18,7 @@ let applianceToken: string;
 let caseId: string;
 
 const APPLIANCE_PATHS = ['/healthz', '/api/setup/status', '/api/setup/enroll', '/api/setup/license', '/api/setup/admin', '/api/auth/login', '/api/auth/logout', '/api/auth/me', '/api/auth/password', '/api/users', '/api/users/:id', '/api/roles', '/api/tokens', '/api/tokens/:id', '/api/cases', '/api/cases/:id', '/api/cases/:id/archive', '/api/cases/:id/unarchive', '/api/cases/:id/export', '/api/cases/:id/documents', '/api/cases/:id/documents/:id', '/api/cases/:id/analyses', '/api/audit', '/api/license', '/api/billing/usage', '/api/admin/heartbeat', '/ca.crt'];
-const CP_PATHS = ['/healthz', '/metrics', '/v1/keys', '/v1/enroll', '/v1/heartbeats', '/v1/usage-reports', '/api/v1/plans', '/api/v1/cabinets', '/api/v1/cabinets/:id', '/api/v1/cabinets/:id/enrollment-codes', '/api/v1/fleet'];
+const CP_PATHS = ['/healthz', '/metrics', '/v1/keys', '/v1/enroll', '/v1/heartbeats', '/v1/usage-reports', '/api/v1/plans', '/api/v1/cabinets', '/api/v1/cabinets/:id', '/api/v1/cabinets/:id/enrollment-codes', '/api/v1/fleet', '/api/v1/fleet/:id/history', '/api/v1/alerts', '/', '/connexion', '/deconnexion', '/cabinets', '/cabinets/:id', '/cabinets/:id/formule', '/cabinets/:id/code', '/alertes', '/static/dashboard.css'];
 
 const idArb = () => fc.oneof(fc.constant(() => caseId), fc.constant(() => 'dupont'), fc.string({ maxLength: 40 }).map((s) => () => encodeURIComponent(s)), fc.constantFrom(() => '..%2F..%2Fetc%2Fpasswd', () => '%00', () => 'a'.repeat(300), () => '-1', () => '00000000-0000-0000-0000-000000000000'));
 const bodyArb = fc.oneof(

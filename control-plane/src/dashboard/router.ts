@@ -14,8 +14,11 @@
  *      `chromeOf(deps, ctx)`; forms that change state carry `<CsrfField token={chrome.csrf} />`
  *      (the session middleware checks it on every POST).
  *   3. Add the page to `PAGES` below, where it should appear in the navigation.
- *   A section of another page (e.g. the invoices of a cabinet on the cabinet page) is a component
- *   passed its data by that page's route; see `routes/cabinetPage.tsx`.
+ *   A section of another page — e.g. a cabinet's invoices on the cabinet page — is a field of that
+ *   page's view model, filled only for roles allowed to see it (`cabinetView.ts` already leaves
+ *   prices out unless `can(admin, 'seeMoney')`), and a `<Panel>` in the page component
+ *   (`pages/cabinet.tsx`, after "Formule") rendered only when the field is present.
+ *   Money is cents in the view model; format it with `frenchEuros` (format.ts) on the page.
  */
 import Router from '@koa/router';
 import type { DashboardDeps, DashboardPage } from './dashboardPage.js';
