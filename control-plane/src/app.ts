@@ -11,11 +11,13 @@ import { authenticate, bearerToken, type Authenticator } from './auth/authentica
 import type { ControlPlane } from './controlPlane.js';
 import { CONTROL_PLANE_STATUS } from './errorStatus.js';
 import type { ControlPlaneMetrics } from './metrics.js';
+import { billingRoutes } from './routes/billing.js';
 import { cabinetRoutes } from './routes/cabinets.js';
 import { enrollRoutes } from './routes/enroll.js';
 import { fleetRoutes } from './routes/fleet.js';
 import { heartbeatRoutes } from './routes/heartbeats.js';
 import { planRoutes } from './routes/plans.js';
+import { revenueRoutes } from './routes/revenue.js';
 import { systemRoutes } from './routes/system.js';
 
 export interface AppOptions {
@@ -38,7 +40,7 @@ export function createApp(cp: ControlPlane, metrics: ControlPlaneMetrics, option
 
   const api = new Router({ prefix: '/api/v1' });
   api.use(authenticate([bearerToken(cp.admins), ...(options.authenticators ?? [])]));
-  for (const router of [planRoutes(cp), cabinetRoutes(cp), fleetRoutes(cp)]) api.use(router.routes(), router.allowedMethods({ throw: true }));
+  for (const router of [planRoutes(cp), cabinetRoutes(cp), fleetRoutes(cp), billingRoutes(cp), revenueRoutes(cp)]) api.use(router.routes(), router.allowedMethods({ throw: true }));
   app.use(api.routes());
   app.use(api.allowedMethods({ throw: true }));
   for (const router of options.routers ?? []) {

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { envInt, loadConfig, readDotEnv } from '@iamanager/protocol/config';
 import { semverSchema } from '@iamanager/protocol';
+import { checkVendorEnv, vendorEnvFields, vendorIdentityFrom } from './domain/billing/vendorIdentity.js';
+import type { VendorIdentity } from './storage/billingRecords.js';
 
 /** Unix socket paths are limited to 108 bytes on Linux (`sun_path`), terminator included. */
 const MAX_SOCKET_PATH = 107;
@@ -61,8 +63,10 @@ const envSchema = z
         }
         return n;
       }),
+    ...vendorEnvFields,
   })
   .superRefine((env, ctx) => {
+    checkVendorEnv(env, ctx);
     if (env.FLEET_DISK_CRITICAL_PERCENT >= env.FLEET_DISK_WARNING_PERCENT) {
       ctx.addIssue({ code: 'custom', path: ['FLEET_DISK_CRITICAL_PERCENT'], message: `must be below FLEET_DISK_WARNING_PERCENT (${env.FLEET_DISK_WARNING_PERCENT})` });
     }
@@ -103,6 +107,8 @@ export interface Config {
   enrollFailureWindowSeconds: number;
   checkpointIntervalSeconds: number;
   clockOffsetSeconds: number;
+  /** Who issues the invoices; `undefined` when no VENDOR_* variable is set (billing refused). */
+  vendor: VendorIdentity | undefined;
   fleet: FleetThresholds;
   /** How often status changes are looked for and recorded as alerts. */
   fleetCheckIntervalSeconds: number;
@@ -133,6 +139,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     enrollFailureWindowSeconds: parsed.ENROLL_FAILURE_WINDOW_SECONDS,
     checkpointIntervalSeconds: parsed.CHECKPOINT_INTERVAL_SECONDS,
     clockOffsetSeconds: parsed.CLOCK_OFFSET_SECONDS,
+    vendor: vendorIdentityFrom(parsed),
     fleet: {
       diskWarningRatio: parsed.FLEET_DISK_WARNING_PERCENT / 100,
       diskCriticalRatio: parsed.FLEET_DISK_CRITICAL_PERCENT / 100,

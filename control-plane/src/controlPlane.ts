@@ -1,7 +1,7 @@
 /**
  * The control plane's state, opened once per process (by `serve`, or by a CLI command when no
  * server runs): the vendor keys, the plan catalog, admins, cabinets, appliances, the heartbeat
- * ingest and the fleet alerts. The caller holds the DATA_DIR lock.
+ * ingest, the fleet alerts and the billing files. The caller holds the DATA_DIR lock.
  */
 import fs from 'node:fs/promises';
 import type { Logger } from '@iamanager/protocol/log';
@@ -9,6 +9,7 @@ import { createClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { AdminDirectory } from './domain/admins.js';
 import { ApplianceRegistry } from './domain/appliances.js';
+import { BillingStore } from './domain/billing/billingStore.js';
 import { CabinetRegistry } from './domain/cabinets.js';
 import { FleetMonitor } from './domain/fleetMonitor.js';
 import { HeartbeatIngest } from './domain/heartbeatIngest.js';
@@ -25,6 +26,7 @@ export interface ControlPlane {
   cabinets: CabinetRegistry;
   appliances: ApplianceRegistry;
   ingest: HeartbeatIngest;
+  billing: BillingStore;
   /** Fleet alerts (status transitions); `serve` starts its periodic check. */
   monitor: FleetMonitor;
   close(): Promise<void>;
@@ -44,6 +46,7 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
     { maxSkewSeconds: config.maxClockSkewSeconds, checkpointIntervalSeconds: config.checkpointIntervalSeconds },
     log,
   );
+  const billing = await BillingStore.open(config.dataDir, log);
   const monitor = await FleetMonitor.open(config.dataDir, { cabinets, appliances, plans, config, clock }, log);
   return {
     config,
@@ -55,6 +58,7 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
     cabinets,
     appliances,
     ingest,
+    billing,
     monitor,
     close: async () => {
       await monitor.close();

@@ -21,8 +21,8 @@ export const DEMO_SUPPORT = { email: 'support@iamanager.test', password: 'demo-p
 /** The seed's cabinets (multi-tenant-architecture.md), with SIRETs that pass the checksum. */
 export const DEMO_CABINETS = [
   { id: 'dupont', name: 'Cabinet Dupont & Associés', plan: 'professional', siret: '12345678901237', address: '123 Rue de la Justice, 75001 Paris', phone: '01.23.45.67.89', email: 'contact@cabinet-dupont.fr' },
-  { id: 'martin', name: 'Cabinet Martin', plan: 'starter', siret: '84219567300012', email: 'contact@cabinet-martin.fr' },
-  { id: 'bernard', name: 'Cabinet Bernard', plan: 'enterprise', siret: '55501234000017', email: 'contact@cabinet-bernard.fr' },
+  { id: 'martin', name: 'Cabinet Martin', plan: 'starter', siret: '84219567300012', address: '8 quai Saint-Vincent, 69001 Lyon', phone: '04.72.00.00.00', email: 'contact@cabinet-martin.fr' },
+  { id: 'bernard', name: 'Cabinet Bernard', plan: 'enterprise', siret: '55501234000017', address: '20 cours Pierre Puget, 13006 Marseille', phone: '04.91.00.00.00', email: 'contact@cabinet-bernard.fr' },
 ] as const;
 
 export interface DemoControlPlane {
@@ -31,8 +31,20 @@ export interface DemoControlPlane {
   process: ServiceProcess;
 }
 
+/** The demo vendor's identity on invoices (docs/billing.md); the SIRET and VAT number pass their checksums. */
+export const DEMO_VENDOR = {
+  VENDOR_NAME: 'IAManager Démo SAS',
+  VENDOR_ADDRESS: '10 rue de Rivoli, 75004 Paris',
+  VENDOR_SIRET: '73282932000074',
+  VENDOR_VAT_NUMBER: 'FR44732829320',
+  VENDOR_LEGAL_FORM: 'SAS au capital de 10 000 €',
+  VENDOR_RCS: 'RCS Paris 732 829 320',
+  VENDOR_EMAIL: 'facturation@iamanager.test',
+  VENDOR_IBAN: 'FR76 3000 6000 0112 3456 7890 189',
+};
+
 function demoEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { ...process.env, DATA_DIR: dataDir, LATEST_APPLIANCE_VERSION: process.env.LATEST_APPLIANCE_VERSION ?? '0.1.0', ...extra };
+  return { ...DEMO_VENDOR, ...process.env, DATA_DIR: dataDir, LATEST_APPLIANCE_VERSION: process.env.LATEST_APPLIANCE_VERSION ?? '0.1.0', ...extra };
 }
 
 /** Starts the control plane process on `port` (default 4000) and waits until it listens. */

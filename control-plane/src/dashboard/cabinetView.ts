@@ -8,6 +8,7 @@ import type { CabinetRecord } from '../storage/records.js';
 import { cabinetCharts } from './cabinetCharts.js';
 import { fleetRow, usageFigures } from './fleetRows.js';
 import { changeText } from './labels.js';
+import type { InvoiceRow } from './pages/billing.js';
 import type { CabinetView, LimitRow } from './pages/cabinet.js';
 import { frenchEuros } from './format.js';
 
@@ -22,6 +23,8 @@ export interface CabinetPageState {
   newCode?: { code: string; expiresAt: string };
   /** A plan change form sent back with its errors and what was typed. */
   planChange?: { errors: string[]; values: Record<string, string> };
+  /** The cabinet's invoices (read by the route: closed months load on demand); kept only for roles that see money. */
+  invoices?: InvoiceRow[] | undefined;
 }
 
 export function cabinetView(cp: ControlPlane, cabinet: CabinetRecord, admin: AdminIdentity, extra: CabinetPageState = {}): CabinetView {
@@ -77,6 +80,7 @@ export function cabinetView(cp: ControlPlane, cabinet: CabinetRecord, admin: Adm
       }),
     charts: current ? cabinetCharts(historySeries(current.history, now), terms.limits) : [],
     planHistory: [...cabinet.planHistory].reverse().map((h) => ({ effectiveAt: h.effectiveAt, plan: h.plan, status: h.status, by: h.by })),
+    invoices: seeMoney ? extra.invoices : undefined,
     alerts: cp.monitor.alerts({ cabinetId: cabinet.id, limit: 10 }).map((a) => ({ at: a.at, from: a.from, to: a.to, what: changeText(a.raised, a.cleared) })),
   };
 }

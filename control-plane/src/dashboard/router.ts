@@ -23,15 +23,17 @@
 import Router from '@koa/router';
 import type { DashboardDeps, DashboardPage } from './dashboardPage.js';
 import { alertsPage } from './routes/alertsPage.js';
+import { billingPages } from './routes/billingPages.js';
 import { cabinetPages } from './routes/cabinetPages.js';
 import { fleetPage } from './routes/fleetPage.js';
+import { revenuePage } from './routes/revenuePage.js';
 import { sessionPages } from './routes/sessionPages.js';
 import { staticFiles } from './routes/staticFiles.js';
 import { pageErrors } from './render.js';
 import { dashboardSession } from './session.js';
 
 /** Every page, in navigation order; pages without `nav` (login, assets) are reachable by URL only. */
-export const PAGES: readonly DashboardPage[] = [staticFiles, sessionPages, fleetPage, cabinetPages, alertsPage];
+export const PAGES: readonly DashboardPage[] = [staticFiles, sessionPages, fleetPage, cabinetPages, alertsPage, billingPages, revenuePage];
 
 export function dashboardRouter(deps: Omit<DashboardDeps, 'nav'>): Router {
   const full: DashboardDeps = { ...deps, nav: PAGES.flatMap((p) => (p.nav ? [p.nav] : [])) };

@@ -12,6 +12,8 @@ import { frenchDate, frenchEuros } from '../format.js';
 import { CABINET_STATUS_LABELS, STATUS_LABELS } from '../labels.js';
 import { Layout } from '../layout.js';
 import { LineChart, type LineChartProps } from '../svgChart.js';
+import type { InvoiceRow } from './billing.js';
+import { CabinetInvoices } from './cabinetInvoices.js';
 import { StatusBadge, UsageList, type UsageFigure } from './fleet.js';
 
 export interface LimitRow {
@@ -57,6 +59,8 @@ export interface CabinetView {
   appliances: CabinetAppliance[];
   charts: LineChartProps[];
   planHistory: Array<{ effectiveAt: string; plan: string; status: CabinetStatus; by: string }>;
+  /** Present for roles that see money. */
+  invoices?: InvoiceRow[] | undefined;
   alerts: CabinetAlert[];
 }
 
@@ -126,6 +130,7 @@ export function CabinetPage({ chrome, view }: { chrome: Chrome; view: CabinetVie
           </dl>
         </Panel>
       </div>
+      {view.invoices ? <CabinetInvoices invoices={view.invoices} /> : null}
       {view.planChange ? (
         <Panel title="Changer de formule" id="changer-formule">
           <PlanChangeForm view={view} csrf={chrome.csrf} />

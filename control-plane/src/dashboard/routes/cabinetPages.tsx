@@ -7,8 +7,9 @@ import type { Context } from 'koa';
 import { cabinetIdSchema, DomainError, parseWith } from '@iamanager/protocol';
 import { readForm } from '@iamanager/protocol/web';
 import { currentAdmin } from '../../auth/authenticate.js';
-import { authorize } from '../../auth/policies.js';
+import { authorize, can } from '../../auth/policies.js';
 import type { OverridesPatch } from '../../domain/cabinetFields.js';
+import { presentInvoiceSummary } from '../../presenters/invoice.js';
 import { cabinetView, type CabinetPageState } from '../cabinetView.js';
 import { chromeOf } from '../chrome.js';
 import type { DashboardDeps, DashboardPage } from '../dashboardPage.js';
@@ -37,9 +38,11 @@ function readPlanChange(form: URLSearchParams, plans: readonly string[]): { plan
   return { plan, overrides, errors, values };
 }
 
-function showCabinet(deps: DashboardDeps, ctx: Context, id: string, state: CabinetPageState = {}, flash?: string): void {
+async function showCabinet(deps: DashboardDeps, ctx: Context, id: string, state: CabinetPageState = {}, flash?: string): Promise<void> {
   const admin = currentAdmin(ctx);
-  const view = cabinetView(deps.cp, deps.cp.cabinets.get(id), admin, state);
+  // The cabinet's invoices are read here (closed months load on demand), for the roles that see money.
+  const invoices = can(admin, 'seeMoney') ? (await deps.cp.billing.invoicesOfCabinet(id)).map((i) => presentInvoiceSummary(i, deps.cp.billing.creditNotesOf(i.number))) : undefined;
+  const view = cabinetView(deps.cp, deps.cp.cabinets.get(id), admin, { ...state, invoices });
   sendPage(ctx, <CabinetPage chrome={chromeOf(deps, ctx, flash ? { kind: 'ok', text: flash } : undefined)} view={view} />);
 }
 
@@ -55,9 +58,9 @@ export const cabinetPages: DashboardPage = {
       sendPage(ctx, <CabinetsPage chrome={chromeOf(deps, ctx)} rows={rows} />);
     });
 
-    router.get('/cabinets/:id', (ctx) => {
+    router.get('/cabinets/:id', async (ctx) => {
       authorize(currentAdmin(ctx), 'read');
-      showCabinet(deps, ctx, idOf(ctx), {}, ctx.query.modifie === '1' ? 'Formule enregistrée : la nouvelle licence part au prochain signal de l’appliance.' : undefined);
+      await showCabinet(deps, ctx, idOf(ctx), {}, ctx.query.modifie === '1' ? 'Formule enregistrée : la nouvelle licence part au prochain signal de l’appliance.' : undefined);
     });
 
     router.post('/cabinets/:id/formule', async (ctx) => {
@@ -66,7 +69,7 @@ export const cabinetPages: DashboardPage = {
       const id = idOf(ctx);
       cp.cabinets.get(id);
       const change = readPlanChange(await readForm(ctx), cp.plans.list().map((p) => p.id));
-      if (change.errors.length > 0) return showCabinet(deps, ctx, id, { planChange: { errors: change.errors, values: change.values } });
+      if (change.errors.length > 0) return await showCabinet(deps, ctx, id, { planChange: { errors: change.errors, values: change.values } });
       await cp.cabinets.updateCabinet(id, { plan: change.plan, overrides: change.overrides }, admin.email, cp.clock());
       cp.log.info({ cabinetId: id, by: admin.email, plan: change.plan }, 'plan changed from the dashboard');
       ctx.redirect(`/cabinets/${encodeURIComponent(id)}?modifie=1`);
@@ -81,7 +84,7 @@ export const cabinetPages: DashboardPage = {
         throw err;
       });
       cp.log.info({ cabinetId: id, by: admin.email }, 'enrollment code issued from the dashboard');
-      showCabinet(deps, ctx, id, { newCode: { code: issued.enrollmentCode, expiresAt: issued.expiresAt } });
+      await showCabinet(deps, ctx, id, { newCode: { code: issued.enrollmentCode, expiresAt: issued.expiresAt } });
     });
   },
 };
