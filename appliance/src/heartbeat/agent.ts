@@ -144,11 +144,16 @@ export class HeartbeatAgent {
         // Already counted: an earlier attempt reached the control plane but its answer was lost.
         if (answer.error === 'replayed_sequence') {
           await this.outbox.acknowledge(item.seq, now, {});
-          // Behind the control plane (this appliance was restored from a backup): number the next
-          // heartbeats after the last one it accepted, or each would be dropped as a replay.
-          // The figures it carried go again, fresh, in a heartbeat numbered after that.
+          // Either an earlier attempt was counted and its answer lost, or this appliance is behind
+          // the control plane (restored from a backup) and this heartbeat was never counted. The
+          // two look alike, so number the next heartbeats after the last one accepted and, when
+          // nothing else is queued, send the current figures again in a fresh one: at worst one
+          // heartbeat too many, which the counters (cumulative for the month) make harmless.
           const accepted = answer.details?.lastSeq;
-          if (typeof accepted === 'number' && (await this.outbox.skipPast(accepted)) && this.outbox.state.queue.length === 0) await this.enqueue();
+          if (typeof accepted === 'number') {
+            await this.outbox.skipPast(accepted);
+            if (this.outbox.state.queue.length === 0) await this.enqueue();
+          }
           return null;
         }
         return `the control plane refused heartbeat ${item.seq} (${err.response.statusCode} ${answer.error ?? ''}): ${answer.message ?? ''}`.trim();

@@ -89,11 +89,10 @@ export class HeartbeatOutbox {
   }
 
   /** Numbers the next heartbeat after `seq` when the control plane has already seen that far (after a restore). */
-  async skipPast(seq: number): Promise<boolean> {
-    if (!Number.isSafeInteger(seq) || seq <= this.doc.data.lastSeq) return false;
+  async skipPast(seq: number): Promise<void> {
+    if (!Number.isSafeInteger(seq) || seq <= this.doc.data.lastSeq) return;
     this.doc.data.lastSeq = seq;
     await this.doc.write();
-    return true;
   }
 
   async recordAttempt(now: Date, error: string | null): Promise<void> {
