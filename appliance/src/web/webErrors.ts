@@ -13,7 +13,7 @@ export interface PageError {
   fields: FieldError[];
 }
 
-const STATUS: Readonly<Record<string, number>> = { not_found: 404, forbidden: 403, csrf_failed: 403, unauthorized: 401, plan_limit: 403, quota_exceeded: 403, license_expired: 403, rate_limited: 429, already_exists: 409 };
+const STATUS: Readonly<Record<string, number>> = { not_found: 404, forbidden: 403, csrf_failed: 403, unauthorized: 401, plan_limit: 403, quota_exceeded: 403, license_expired: 403, rate_limited: 429, already_exists: 409, payload_too_large: 413, unsupported_media_type: 415 };
 
 /** The sentence for an error thrown by a domain function; `labels` names form fields in the page's language. */
 export function describeError(err: unknown, m: Messages, labels: Readonly<Record<string, string>> = {}): PageError {
