@@ -176,13 +176,17 @@ interface Outcome {
 }
 
 /** Sends `count` requests drawn from `arb` (in reproducible chunks), `CONCURRENCY` at a time. */
-async function fire(url: string, arb: fc.Arbitrary<FuzzRequest>, count: number, seed: number, accept: (status: number) => boolean): Promise<Outcome> {
-  const client = new KeepAliveClient(url, CONCURRENCY);
+async function fire(running: TestAppliance | TestControlPlane, arb: fc.Arbitrary<FuzzRequest>, count: number, seed: number, accept: (status: number) => boolean): Promise<Outcome> {
+  const client = new KeepAliveClient(running.url, CONCURRENCY);
   const outcome: Outcome = { sent: 0, retried: 0, seconds: 0, byClass: {}, failures: [] };
   const started = performance.now();
   try {
     for (let chunk = 0; chunk * CHUNK < count; chunk++) {
       const requests = fc.sample(arb, { numRuns: Math.min(CHUNK, count - chunk * CHUNK), seed: seed + chunk });
+      if (running.service.child.exitCode !== null) {
+        outcome.failures.push(`the process exited (code ${running.service.child.exitCode}); its last words:\n${running.service.output().slice(-3000)}`);
+        break;
+      }
       await inPool(requests, CONCURRENCY, async (r) => {
         let res = await client.send(toWire(r));
         if (res.status === 0 && res.reusedSocket && res.error === 'ECONNRESET') {
@@ -225,7 +229,7 @@ describe('hostile input at scale', () => {
   ];
 
   it(`answers ${mixed} random requests per service without a 5xx or a dropped connection`, async () => {
-    const outcomes = await Promise.all(services().map(({ running, target }, i) => fire(running.url, requestArb(target), mixed, SEED + i, (s) => s >= 100 && s < 500)));
+    const outcomes = await Promise.all(services().map(({ running, target }, i) => fire(running, requestArb(target), mixed, SEED + i, (s) => s >= 100 && s < 500)));
     services().forEach(({ name }, i) => report(name, 'mixed', outcomes[i]!));
     expect(Object.fromEntries(services().map(({ name }, i) => [name, outcomes[i]!.failures]))).toEqual({ appliance: [], 'control plane': [] });
   }, 600_000);
@@ -240,7 +244,7 @@ describe('hostile input at scale', () => {
       requestArb({ ...cpTarget, bodies: cpRefusedBodies }, { credentials: cpTarget.credentials.slice(2), filter: (r) => r.method !== 'OPTIONS' && !(SAFE.has(r.method) && !r.path.startsWith('/api/v1/')) }),
     ];
     const before = services().map(({ running }) => snapshotDir(running.dataDir));
-    const outcomes = await Promise.all(services().map(({ running }, i) => fire(running.url, refusedArbs[i]!, refused, SEED + 7_919 + i, (s) => s >= 400 && s < 500)));
+    const outcomes = await Promise.all(services().map(({ running }, i) => fire(running, refusedArbs[i]!, refused, SEED + 7_919 + i, (s) => s >= 400 && s < 500)));
     const after = services().map(({ running }) => snapshotDir(running.dataDir));
     services().forEach(({ name }, i) => report(name, 'refused', outcomes[i]!));
     expect(Object.fromEntries(services().map(({ name }, i) => [name, { not4xx: outcomes[i]!.failures, filesChanged: changedFiles(before[i]!, after[i]!) }]))).toEqual({
