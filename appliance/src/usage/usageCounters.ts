@@ -31,6 +31,23 @@ export class UsageCounters {
     return new UsageCounters(await DocumentCollection.open<MonthUsage>(path.join(dataDir, 'usage'), { schema: monthSchema, log }));
   }
 
+  /**
+   * Raises each month's counters to what the case files record (every analysis is kept in its case
+   * with its date and whether it was overage): a counter file edited down, or lost, frees no quota
+   * and lowers no bill. Run once at start-up, when files may have been edited behind our back.
+   */
+  async reconcile(recorded: ReadonlyMap<string, Omit<MonthUsage, 'month'>>, log: Logger): Promise<void> {
+    for (const [month, r] of recorded) {
+      const counted = this.forMonth(month);
+      if (counted.analysesUsed >= r.analysesUsed && counted.analysesOverage >= r.analysesOverage) continue;
+      log.warn({ month, counted: { analysesUsed: counted.analysesUsed, analysesOverage: counted.analysesOverage }, recorded: r }, 'usage: the month counter was below the analyses the case files hold (edited or lost): raised back to them');
+      const doc = this.months.get(month) ?? (await this.months.create(month, { month, analysesUsed: 0, analysesOverage: 0 }));
+      doc.data.analysesUsed = Math.max(doc.data.analysesUsed, r.analysesUsed);
+      doc.data.analysesOverage = Math.max(doc.data.analysesOverage, r.analysesOverage);
+      await doc.write();
+    }
+  }
+
   forMonth(month: string): MonthUsage {
     return this.months.get(month)?.data ?? { month, analysesUsed: 0, analysesOverage: 0 };
   }
