@@ -55,6 +55,10 @@ export function authenticate(appliance: Appliance) {
     }
     ctx.state.caller = caller;
     await next();
+    // Someone used the appliance: remember the time (at most once a minute), so a clock set back
+    // later cannot revive an expired license. Only after a request that succeeded (a refused one
+    // writes nothing), and never delaying or failing it.
+    if (caller && ctx.status < 400) appliance.clockGuard.observe().catch((err: unknown) => appliance.log.warn({ err }, 'clock: could not record the time seen'));
   };
 }
 
