@@ -25,7 +25,20 @@ export function monthOf(date: Date): string {
 }
 
 export class UsageCounters {
+  /** Months whose file is being created, so concurrent first analyses of a month create it once. */
+  private readonly creating = new Map<string, Promise<unknown>>();
+
   private constructor(private readonly months: DocumentCollection<MonthUsage>) {}
+
+  private async ensureMonth(month: string): Promise<void> {
+    if (this.months.get(month)) return;
+    let pending = this.creating.get(month);
+    if (!pending) {
+      pending = this.months.create(month, { month, analysesUsed: 0, analysesOverage: 0 }).finally(() => this.creating.delete(month));
+      this.creating.set(month, pending);
+    }
+    await pending;
+  }
 
   static async open(dataDir: string, log: Logger): Promise<UsageCounters> {
     return new UsageCounters(await DocumentCollection.open<MonthUsage>(path.join(dataDir, 'usage'), { schema: monthSchema, log }));
@@ -41,7 +54,8 @@ export class UsageCounters {
       const counted = this.forMonth(month);
       if (counted.analysesUsed >= r.analysesUsed && counted.analysesOverage >= r.analysesOverage) continue;
       log.warn({ month, counted: { analysesUsed: counted.analysesUsed, analysesOverage: counted.analysesOverage }, recorded: r }, 'usage: the month counter was below the analyses the case files hold (edited or lost): raised back to them');
-      const doc = this.months.get(month) ?? (await this.months.create(month, { month, analysesUsed: 0, analysesOverage: 0 }));
+      await this.ensureMonth(month);
+      const doc = this.months.get(month)!;
       doc.data.analysesUsed = Math.max(doc.data.analysesUsed, r.analysesUsed);
       doc.data.analysesOverage = Math.max(doc.data.analysesOverage, r.analysesOverage);
       await doc.write();
@@ -58,6 +72,9 @@ export class UsageCounters {
    */
   async recordAnalysis(now: Date, limits: EffectiveLimits): Promise<{ overage: boolean; usage: MonthUsage }> {
     const month = monthOf(now);
+    // The month's file first: from here to the increment nothing awaits, so analyses racing in
+    // cannot all see room for one more and overshoot the quota.
+    await this.ensureMonth(month);
     const current = this.forMonth(month);
     const overQuota = current.analysesUsed >= limits.maxAnalysesMonthly;
     if (overQuota && !limits.overageAllowed) {
@@ -68,8 +85,7 @@ export class UsageCounters {
         { plan: limits.plan, limit: limits.maxAnalysesMonthly, upgradePlan: better?.name ?? null },
       );
     }
-    let doc = this.months.get(month);
-    if (!doc) doc = await this.months.create(month, { month, analysesUsed: 0, analysesOverage: 0 });
+    const doc = this.months.get(month)!;
     doc.data.analysesUsed += 1;
     if (overQuota) doc.data.analysesOverage += 1;
     await doc.write();
