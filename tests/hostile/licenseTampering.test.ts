@@ -6,8 +6,9 @@
  * remembers it). Each time: no limit is raised — the plan's users, cases, analyses, model and
  * features stay what the vendor signed — and existing data stays readable.
  *
- * The plan is a tiny custom one (2 users, 3 cases, 2 analyses a month, no overage), already full
- * when the tampering starts, so any raised limit would show as an accepted creation.
+ * The plan is a tiny custom one (2 users, 3 cases, 2 analyses a month, no overage), filled first
+ * by requests racing in (which must not overshoot it either), so any raised limit would show as
+ * an accepted creation.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -73,16 +74,7 @@ beforeAll(async () => {
   token = (await admin.call('POST', '/api/tokens', { label: 'tamper' })).body.token;
   admin.cookie = '';
   admin.csrf = '';
-  // Fill the plan: 2 users, 3 cases, 2 analyses this month.
-  expect((await call('POST', '/api/users', { email: 'avocat@tamper.fr', name: 'Avocat', role: 'avocat', password: PASSWORD })).status).toBe(201);
-  for (let i = 0; i < TINY.maxCases; i++) {
-    const c = await call('POST', '/api/cases', { client: { lastName: `Dossier${i}`, firstName: 'Test', nationality: 'FR', birthDate: '1990-01-01' }, procedure: 'oqtf', decisionNotifiedAt: '2026-11-02' });
-    expect(c.status).toBe(201);
-    caseId = c.body.case.id;
-  }
-  for (let i = 0; i < TINY.maxAnalysesMonthly; i++) expect((await call('POST', `/api/cases/${caseId}/analyses`, {})).status).toBe(201);
   genuineLicenseFile = fs.readFileSync(licenseFile(), 'utf8');
-  expect(await creations()).toEqual(FULL);
 }, 180_000);
 
 afterAll(async () => {
@@ -91,6 +83,19 @@ afterAll(async () => {
 });
 
 describe('license tampering', () => {
+  it('lets requests racing in fill the plan exactly, never past it', async () => {
+    const created = (answers: Array<{ status: number }>) => answers.filter((a) => a.status === 201).length;
+    const race = <T>(n: number, make: (i: number) => Promise<T>) => Promise.all(Array.from({ length: n }, (_, i) => make(i)));
+    // The admin is one of the 2 users: one more fits, of 8 asked for at once.
+    expect(created(await race(8, (i) => call('POST', '/api/users', { email: `racer${i}@tamper.fr`, name: 'Racer', role: 'avocat', password: PASSWORD })))).toBe(TINY.maxUsers - 1);
+    const cases = await race(10, (i) => call('POST', '/api/cases', { client: { lastName: `Dossier${i}`, firstName: 'Test', nationality: 'FR', birthDate: '1990-01-01' }, procedure: 'oqtf', decisionNotifiedAt: '2026-11-02' }));
+    expect(created(cases)).toBe(TINY.maxCases);
+    caseId = cases.find((c) => c.status === 201)!.body.case.id;
+    expect(created(await race(8, () => call('POST', `/api/cases/${caseId}/analyses`, {})))).toBe(TINY.maxAnalysesMonthly);
+    expect((await call('GET', '/api/billing/usage')).body).toMatchObject({ users_active: TINY.maxUsers, cases_open: TINY.maxCases, analyses_used: TINY.maxAnalysesMonthly });
+    expect(await creations()).toEqual(FULL);
+  });
+
   it('ignores limits raised through the environment, and reports each', async () => {
     await restart({ MAX_USERS: '500', MAX_CASES: '100000', MAX_ANALYSIS_MONTHLY: '100000', AI_MODEL: 'ceseda-enterprise-v1', ADVANCED_FEATURES: 'true', SUBSCRIPTION_PLAN: 'enterprise' });
     const license = (await call('GET', '/api/license')).body;

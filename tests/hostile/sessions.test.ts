@@ -55,6 +55,17 @@ describe('login brute force', () => {
     expect((await b.login('cible@sessions.fr', PASSWORD)).status).toBe(200);
   });
 
+  it('counts wrong current passwords on the password change as failed logins, so a stolen session cannot guess', async () => {
+    const b = new Browser(appliance.url);
+    expect((await b.login('cible@sessions.fr', PASSWORD)).status).toBe(200);
+    for (let i = 0; i < 3; i++) expect((await b.call('POST', '/api/auth/password', { currentPassword: `guess number ${i}`, newPassword: 'a brand new password' })).body.error).toBe('invalid_input');
+    const locked = await b.call('POST', '/api/auth/password', { currentPassword: PASSWORD, newPassword: 'a brand new password' });
+    expect([locked.status, locked.body.error]).toEqual([429, 'rate_limited']);
+    expect((await new Browser(appliance.url).login('cible@sessions.fr', PASSWORD)).status).toBe(429);
+    await sleep(LOCK_SECONDS * 1000 + 500);
+    expect((await new Browser(appliance.url).login('cible@sessions.fr', PASSWORD)).status).toBe(200);
+  });
+
   it('locks the address after failures spread over many accounts, on the API and the login page alike', async () => {
     // An appliance of its own: its address lock (two minutes) would lock out the tests below.
     const brute = await setUp('brute', { LOGIN_MAX_FAILURES: '3', LOGIN_LOCK_SECONDS: '120' });
