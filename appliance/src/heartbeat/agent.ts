@@ -38,6 +38,7 @@ export class HeartbeatAgent {
   private timer: NodeJS.Timeout | undefined;
   private backoffMs = 0;
   private draining: Promise<DrainResult> | undefined;
+  private nextDrain: Promise<DrainResult> | undefined;
   private stopped = true;
 
   constructor(
@@ -103,10 +104,28 @@ export class HeartbeatAgent {
     return { payload, jws: await signHeartbeat(payload, key.privateKey) };
   }
 
-  /** Sends queued heartbeats in order until the outbox is empty or one fails. */
+  /**
+   * Sends queued heartbeats in order until those queued so far are sent or one fails. One pass at
+   * a time: a call during a pass gets the next one, which starts after it and covers what was
+   * queued meanwhile — so a caller waits for at most two passes of bounded length, however many
+   * heartbeats others keep queueing (found by the fuzzer: "send now" requests waited 30 s and more).
+   */
   drain(): Promise<DrainResult> {
-    this.draining ??= this.drainOnce().finally(() => (this.draining = undefined));
-    return this.draining;
+    if (!this.draining) {
+      this.draining = this.drainOnce().finally(() => (this.draining = undefined));
+      return this.draining;
+    }
+    this.nextDrain ??= this.draining.then(
+      () => {
+        this.nextDrain = undefined;
+        return this.drain();
+      },
+      () => {
+        this.nextDrain = undefined;
+        return this.drain();
+      },
+    );
+    return this.nextDrain;
   }
 
   private async drainOnce(): Promise<DrainResult> {
@@ -114,7 +133,8 @@ export class HeartbeatAgent {
     if (!this.outbox.peek()) return { delivered, queued: 0, error: null };
     const url = this.sources.controlPlaneUrl;
     if (!url) return { delivered, queued: this.outbox.state.queue.length, error: 'CONTROL_PLANE_URL is not set: heartbeats stay queued (export usage by hand for an air-gapped cabinet)' };
-    for (let item = this.outbox.peek(); item; item = this.outbox.peek()) {
+    const lastSeq = this.outbox.state.queue.at(-1)?.seq ?? 0;
+    for (let item = this.outbox.peek(); item && item.seq <= lastSeq; item = this.outbox.peek()) {
       const error = await this.send(url, item);
       if (error !== null) {
         await this.outbox.recordAttempt(this.sources.clock(), error);
@@ -122,7 +142,7 @@ export class HeartbeatAgent {
       }
       delivered++;
     }
-    return { delivered, queued: 0, error: null };
+    return { delivered, queued: this.outbox.state.queue.length, error: null };
   }
 
   /** One delivery attempt; null when the control plane has counted this heartbeat. */
@@ -209,6 +229,7 @@ export class HeartbeatAgent {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    await this.nextDrain;
     await this.draining;
   }
 }
