@@ -9,6 +9,7 @@ import { SignJWT, jwtVerify } from 'jose';
 
 export const SESSION_COOKIE = 'iam_session';
 const ISSUER = 'iamanager-appliance';
+const CLOCK_TOLERANCE_SECONDS = 30;
 
 export interface SessionClaims {
   sub: string;
@@ -16,8 +17,17 @@ export interface SessionClaims {
   csrf: string;
 }
 
+/** How many verified session tokens are remembered (a cabinet has tens of users, not thousands). */
+const VERIFIED_CACHE_SIZE = 1000;
+
 export class SessionKeys {
   private readonly key: Uint8Array;
+  /**
+   * Tokens whose signature already checked out, with their expiry: a token is an immutable string,
+   * so its signature need not be checked again on every request of the session (that check runs
+   * on the thread pool the disk shares). Expiry, user and epoch are still checked every time.
+   */
+  private readonly verified = new Map<string, SessionClaims & { exp: number }>();
 
   constructor(secretKey: string) {
     // A key of its own for sessions, so SECRET_KEY can serve other purposes without reuse.
@@ -40,10 +50,20 @@ export class SessionKeys {
 
   /** The session's claims, or undefined for anything forged, expired or for another cabinet. */
   async verify(jwt: string, audience: string, now: Date): Promise<SessionClaims | undefined> {
+    const cacheKey = `${audience}\n${jwt}`;
+    const known = this.verified.get(cacheKey);
+    if (known) {
+      if (known.exp + CLOCK_TOLERANCE_SECONDS > now.getTime() / 1000) return { sub: known.sub, epoch: known.epoch, csrf: known.csrf };
+      this.verified.delete(cacheKey);
+      return undefined;
+    }
     try {
-      const { payload } = await jwtVerify(jwt, this.key, { algorithms: ['HS256'], issuer: ISSUER, audience, currentDate: now, clockTolerance: 30 });
-      if (typeof payload.sub !== 'string' || typeof payload.epoch !== 'number' || typeof payload.csrf !== 'string') return undefined;
-      return { sub: payload.sub, epoch: payload.epoch, csrf: payload.csrf };
+      const { payload } = await jwtVerify(jwt, this.key, { algorithms: ['HS256'], issuer: ISSUER, audience, currentDate: now, clockTolerance: CLOCK_TOLERANCE_SECONDS });
+      if (typeof payload.sub !== 'string' || typeof payload.epoch !== 'number' || typeof payload.csrf !== 'string' || typeof payload.exp !== 'number') return undefined;
+      const claims = { sub: payload.sub, epoch: payload.epoch, csrf: payload.csrf };
+      if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
+      this.verified.set(cacheKey, { ...claims, exp: payload.exp });
+      return claims;
     } catch {
       return undefined;
     }
