@@ -4,7 +4,8 @@
  * then the outbox is drained in order; failures back off exponentially and never block the
  * lawyers — the appliance stays fully usable while the control plane is away.
  */
-import { got, HTTPError, RequestError } from 'got';
+import { HTTPError, RequestError } from 'got';
+import { controlPlaneHttp } from '../controlPlaneHttp.js';
 import { DomainError, heartbeatResponseSchema, signHeartbeat, type HeartbeatPayload } from '@iamanager/protocol';
 import type { Logger } from '@iamanager/protocol/log';
 import { loadApplianceKey } from '../enrollment/applianceKey.js';
@@ -149,7 +150,7 @@ export class HeartbeatAgent {
   private async send(url: string, item: QueuedHeartbeat): Promise<string | null> {
     const now = this.sources.clock();
     try {
-      const body = await got
+      const body = await controlPlaneHttp
         .post(new URL('/v1/heartbeats', url), { body: item.jws, headers: { 'content-type': 'application/jose' }, timeout: { connect: 5_000, request: 15_000 }, retry: { limit: 0 } })
         .json();
       const reply = heartbeatResponseSchema.parse(body);
