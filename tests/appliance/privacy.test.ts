@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startControlPlane, tempDir, type TestControlPlane } from '../support/controlPlane.js';
 import { Browser, runApplianceCli, startAppliance, type TestAppliance } from '../support/appliance.js';
-import { caseStrings, findCaseData, tappedBodies } from '../support/privacyScan.js';
+import { caseStrings, findCaseData, fromAppliances, tappedBodies } from '../support/privacyScan.js';
 
 const PASSWORD = 'correct horse battery staple';
 const SECRETS = ['Quetzalcoatl', 'Xochiquetzal', 'ConfidentielNoteZ91', 'attestation-hebergement-Q7.pdf', '9081726354'];
@@ -89,8 +89,9 @@ describe('what the control plane received', () => {
   it('holds none of the case data in any enrollment, heartbeat or usage report, decoded', async () => {
     const tap = process.env.IAM_HEARTBEAT_TAP;
     expect(tap, 'the heartbeat tap is set up by tests/support/globalSetup.ts').toBeDefined();
-    const bodies = tappedBodies(tap!, cpPids.map((pid) => `cp-${pid}.jsonl`));
-    expect(bodies.map((b) => b.path).sort()).toEqual(['/v1/enroll', '/v1/heartbeats', '/v1/heartbeats', '/v1/heartbeats', '/v1/usage-reports']);
+    const bodies = fromAppliances(tappedBodies(tap!, cpPids.map((pid) => `cp-${pid}.jsonl`)));
+    expect(bodies.map((b) => `${b.path} ${b.status}`).sort()).toEqual(['/v1/enroll 201', '/v1/heartbeats 202', '/v1/heartbeats 202', '/v1/heartbeats 202', '/v1/usage-reports 202']);
+    expect(bodies.filter((b) => b.path !== '/v1/usage-reports').every((b) => b.userAgent?.startsWith('iamanager-appliance/'))).toBe(true);
     const strings = caseStrings(dir);
     // What the scan looks for is really there on the appliance, and a leak would be found.
     for (const secret of SECRETS) expect(strings).toContain(secret);

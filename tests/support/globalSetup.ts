@@ -7,13 +7,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { allCaseStrings, findCaseData, tappedBodies } from './privacyScan.js';
+import { allCaseStrings, findCaseData, fromAppliances, tappedBodies } from './privacyScan.js';
 
 export default function setup(): () => void {
   const tapDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-heartbeat-tap-'));
   process.env.IAM_HEARTBEAT_TAP = tapDir;
   return () => {
-    const bodies = tappedBodies(tapDir);
+    const bodies = fromAppliances(tappedBodies(tapDir));
     const { strings, appliances } = allCaseStrings(tapDir);
     const findings = findCaseData(bodies, strings);
     const sources = new Set(bodies.map((b) => b.source)).size;

@@ -3,7 +3,10 @@
  * read back from appliances' DATA_DIRs (client names and contact details, AGDREF numbers, notes,
  * decision texts, references, document names); what was sent is what the heartbeat tap recorded
  * (heartbeatTap.mjs) — each body as received, and every base64url segment of it decoded, since
- * heartbeats are JWS.
+ * heartbeats are JWS. Scanned: everything the appliance software sent (its User-Agent), accepted
+ * or not, and everything the control plane accepted from anyone (fake appliances in tests). Not
+ * scanned: what the fuzzer throws at the endpoints and the vendor refuses — the fuzzer's own
+ * strings, which a document name may happen to share, not something an appliance sent.
  *
  * Used twice: by tests/appliance/privacy.test.ts on its own scenario, and at the end of the whole
  * run (globalSetup.ts) over every appliance and every control plane all suites started.
@@ -14,6 +17,8 @@ import path from 'node:path';
 export interface TappedBody {
   path: string;
   body: string;
+  status?: number;
+  userAgent?: string;
   /** The tap file it came from (`cp-<pid>.jsonl`). */
   source: string;
 }
@@ -67,8 +72,8 @@ export function tappedBodies(tapDir: string, sources?: readonly string[]): Tappe
     if (sources && !sources.includes(file)) continue;
     for (const line of fs.readFileSync(path.join(tapDir, file), 'utf8').split('\n')) {
       if (!line) continue;
-      const { path: p, body } = JSON.parse(line) as { path: string; body: string };
-      out.push({ path: p, body, source: file });
+      const { path: p, body, status, userAgent } = JSON.parse(line) as { path: string; body: string; status: number; userAgent: string };
+      out.push({ path: p, body, status, userAgent, source: file });
     }
   }
   return out;
@@ -81,6 +86,11 @@ function readableForms(body: string): string[] {
     .filter((s) => s.length >= 8)
     .map((s) => Buffer.from(s, 'base64url').toString('utf8'));
   return [body, ...decoded];
+}
+
+/** Sent by the appliance software, or accepted by the vendor: what counts as reaching the vendor. */
+export function fromAppliances(bodies: readonly TappedBody[]): TappedBody[] {
+  return bodies.filter((b) => (b.userAgent ?? '').startsWith('iamanager-appliance/') || (b.status !== undefined && b.status >= 200 && b.status < 300));
 }
 
 /** "<case string> in <path> (<source>)" for every case string found in a body. */
