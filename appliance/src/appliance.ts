@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Logger } from '@iamanager/protocol/log';
 import { recordedAnalysesByMonth } from './analyses/caseAnalyses.js';
 import { AuditLog } from './audit/auditLog.js';
+import type { Backups } from './backups/backups.js';
 import { Cases } from './cases/cases.js';
 import { DocumentFiles } from './documents/documentFiles.js';
 import type { TlsMaterial } from './tls/certificates.js';
@@ -16,7 +17,7 @@ import { HeartbeatAgent } from './heartbeat/agent.js';
 import { HeartbeatOutbox } from './heartbeat/outbox.js';
 import { ClockGuard } from './license/clockGuard.js';
 import { LicenseStore } from './license/licenseStore.js';
-import { LoginLimiter } from './auth/loginLimiter.js';
+import { LoginLimiter } from '@iamanager/protocol/web';
 import { SessionKeys } from './auth/sessions.js';
 import { UsageCounters } from './usage/usageCounters.js';
 import { openUserStore, type UsersFile } from './users/userStore.js';
@@ -46,6 +47,8 @@ export interface Appliance {
   tls: { material(): TlsMaterial | undefined; reload?: () => Promise<TlsMaterial> };
   /** Time of the last successful backup: set by the backup module when it opens. */
   lastBackupAt: () => Promise<string | null>;
+  /** The backups (status, create): set by the backup module when it opens. */
+  backups?: Backups;
   close(): Promise<void>;
 }
 

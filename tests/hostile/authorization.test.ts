@@ -7,8 +7,9 @@
  *
  * "Y" means authorization lets the call through (the answer may still be 400, 404 or 409 about the
  * request itself); "-" means it is refused: 401/403, or for a web page a redirect to the login
- * page. Each role is tried twice — with a browser session (and its CSRF token) and with a personal
- * API token — and must get the same answer both ways.
+ * page. On the appliance each role is tried twice — with a browser session (and its CSRF token)
+ * and with a personal API token — and must get the same answer both ways; on the control plane,
+ * where the dashboard takes sessions only, tokens and sessions have columns of their own.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdminToken, runCli, startControlPlane, tempDir, type TestControlPlane } from '../support/controlPlane.js';
@@ -97,27 +98,73 @@ const APPLIANCE_MATRIX: Readonly<Record<string, string>> = {
 const APPLIANCE_ROLES = ['admin', 'avocat', 'juriste', 'secretariat'] as const;
 
 // prettier-ignore
-/** The control plane. Columns: anonymous, then vendor API tokens of each role (control-plane/src/auth/policies.ts). */
+/**
+ * The control plane (policies: control-plane/src/auth/policies.ts). Columns: anonymous, then API
+ * tokens of each vendor role, then dashboard sessions of each role. The vendor API takes either;
+ * the dashboard's pages take the session only (a token there is an anonymous visitor, sent to the
+ * login page).
+ */
 const CONTROL_PLANE_MATRIX: Readonly<Record<string, string>> = {
-  //                                                 anon admin billing support
+  //                                                       tokens          sessions
+  //                                                 anon  adm bil sup     adm bil sup
   // Appliances and monitoring: no vendor credential (appliances prove themselves by signature or code).
-  'GET /healthz':                                      'Y Y Y Y',
-  'GET /metrics':                                      'Y Y Y Y',
-  'GET /v1/keys':                                      'Y Y Y Y',
-  'POST /v1/enroll':                                   'Y Y Y Y',
-  'POST /v1/heartbeats':                               'Y Y Y Y',
-  'POST /v1/usage-reports':                            'Y Y Y Y',
-  // Reading: every vendor role (billing and admin also see prices; see vendorApi.test.ts).
-  'GET /api/v1/plans':                                 '- Y Y Y',
-  'GET /api/v1/cabinets':                              '- Y Y Y',
-  'GET /api/v1/cabinets/:id':                          '- Y Y Y',
-  'GET /api/v1/fleet':                                 '- Y Y Y',
+  'GET /healthz':                                      'Y   Y Y Y   Y Y Y',
+  'GET /metrics':                                      'Y   Y Y Y   Y Y Y',
+  'GET /v1/keys':                                      'Y   Y Y Y   Y Y Y',
+  'POST /v1/enroll':                                   'Y   Y Y Y   Y Y Y',
+  'POST /v1/heartbeats':                               'Y   Y Y Y   Y Y Y',
+  'POST /v1/usage-reports':                            'Y   Y Y Y   Y Y Y',
+  // The dashboard's login page and its stylesheet.
+  'GET /static/dashboard.css':                         'Y   Y Y Y   Y Y Y',
+  'GET /connexion':                                    'Y   Y Y Y   Y Y Y',
+  'POST /connexion':                                   'Y   Y Y Y   Y Y Y',
+  // Reading the fleet, cabinets, plans and alerts: every vendor role.
+  'GET /api/v1/plans':                                 '-   Y Y Y   Y Y Y',
+  'GET /api/v1/cabinets':                              '-   Y Y Y   Y Y Y',
+  'GET /api/v1/cabinets/:id':                          '-   Y Y Y   Y Y Y',
+  'GET /api/v1/fleet':                                 '-   Y Y Y   Y Y Y',
+  'GET /api/v1/fleet/:applianceId/history':            '-   Y Y Y   Y Y Y',
+  'GET /api/v1/alerts':                                '-   Y Y Y   Y Y Y',
+  'GET /':                                             '-   - - -   Y Y Y',
+  'GET /cabinets':                                     '-   - - -   Y Y Y',
+  'GET /cabinets/:id':                                 '-   - - -   Y Y Y',
+  'GET /alertes':                                      '-   - - -   Y Y Y',
+  // Money (seeMoney): admins and billing, never support.
+  'GET /api/v1/revenue':                               '-   Y Y -   Y Y -',
+  'GET /api/v1/billing/months':                        '-   Y Y -   Y Y -',
+  'GET /api/v1/billing/months/:month':                 '-   Y Y -   Y Y -',
+  'GET /api/v1/billing/months/:month/invoices.csv':    '-   Y Y -   Y Y -',
+  'GET /api/v1/billing/invoices':                      '-   Y Y -   Y Y -',
+  'GET /api/v1/billing/invoices/:number':              '-   Y Y -   Y Y -',
+  'GET /api/v1/billing/invoices/:number/pdf':          '-   Y Y -   Y Y -',
+  'GET /api/v1/billing/invoices/:number/evidence':     '-   Y Y -   Y Y -',
+  'GET /api/v1/billing/credit-notes':                  '-   Y Y -   Y Y -',
+  'GET /api/v1/billing/credit-notes/:number':          '-   Y Y -   Y Y -',
+  'GET /api/v1/billing/credit-notes/:number/pdf':      '-   Y Y -   Y Y -',
+  'GET /revenus':                                      '-   - - -   Y Y -',
+  'GET /facturation':                                  '-   - - -   Y Y -',
+  'GET /facturation/mois/:month':                      '-   - - -   Y Y -',
+  'GET /facturation/mois/:month/factures.csv':         '-   - - -   Y Y -',
+  'GET /facturation/factures/:number':                 '-   - - -   Y Y -',
+  'GET /facturation/factures/:number/pdf':             '-   - - -   Y Y -',
+  'GET /facturation/factures/:number/preuve':          '-   - - -   Y Y -',
+  'GET /facturation/avoirs/:number/pdf':               '-   - - -   Y Y -',
+  // Closing a month and issuing credit notes (manageBilling): admins and billing.
+  'POST /api/v1/billing/months/:month/close':          '-   Y Y -   Y Y -',
+  'POST /api/v1/billing/invoices/:number/credit-notes':'-   Y Y -   Y Y -',
+  'POST /facturation/mois/:month/cloture':             '-   - - -   Y Y -',
+  'POST /facturation/factures/:number/avoir':          '-   - - -   Y Y -',
   // Changing plans, cabinets and enrollment codes: admins only.
-  'POST /api/v1/plans':                                '- Y - -',
-  'POST /api/v1/cabinets':                             '- Y - -',
-  'PATCH /api/v1/cabinets/:id':                        '- Y - -',
-  'POST /api/v1/cabinets/:id/enrollment-codes':        '- Y - -',
+  'POST /api/v1/plans':                                '-   Y - -   Y - -',
+  'POST /api/v1/cabinets':                             '-   Y - -   Y - -',
+  'PATCH /api/v1/cabinets/:id':                        '-   Y - -   Y - -',
+  'POST /api/v1/cabinets/:id/enrollment-codes':        '-   Y - -   Y - -',
+  'POST /cabinets/:id/formule':                        '-   - - -   Y - -',
+  'POST /cabinets/:id/code':                           '-   - - -   Y - -',
+  // Logging out ends every session of the admin: last, so the rows above keep their sessions.
+  'POST /deconnexion':                                 'Y   Y Y Y   Y Y Y',
 };
+const CONTROL_PLANE_COLUMNS = ['anon', 'admin token', 'billing token', 'support token', 'admin session', 'billing session', 'support session'] as const;
 const CONTROL_PLANE_ROLES = ['admin', 'billing', 'support'] as const;
 
 const PASSWORD = 'correct horse battery staple';
@@ -133,14 +180,29 @@ interface Caller {
 let cp: TestControlPlane;
 let appliance: TestAppliance;
 const applianceCallers = new Map<string, Caller[]>(); // column → callers (session and token)
-const cpCallers = new Map<string, Caller[]>();
+const cpCallers = new Map<string, Caller[]>(); // column → the one caller it stands for
 const params: Record<string, string> = {};
+
+/** Logs into the control plane's dashboard as `email`: its session cookie and CSRF token (read from a page's form). */
+async function dashboardSession(url: string, email: string): Promise<Caller> {
+  const login = await fetch(`${url}/connexion`, { method: 'POST', redirect: 'manual', headers: { cookie: `iam_form=${FORM_TOKEN}`, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: FORM_TOKEN, email, password: PASSWORD }).toString() });
+  const session = /cp_session=[^;]+/.exec(login.headers.get('set-cookie') ?? '')?.[0];
+  expect(session, `dashboard login of ${email}`).toBeDefined();
+  const page = await (await fetch(`${url}/cabinets`, { headers: { cookie: session! } })).text();
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(page)?.[1];
+  expect(csrf, `CSRF token on the dashboard page of ${email}`).toBeDefined();
+  return { name: `${email.split('@')[0]} session`, headers: { cookie: `${session}; iam_form=${FORM_TOKEN}` }, csrf };
+}
 
 beforeAll(async () => {
   const cpDir = tempDir('cp-authz-');
   cp = await startControlPlane(cpDir);
-  cpCallers.set('anon', [{ name: 'anonymous', headers: {} }]);
-  for (const role of CONTROL_PLANE_ROLES) cpCallers.set(role, [{ name: `${role} token`, headers: { authorization: `Bearer ${await createAdminToken(cpDir, `${role}@iamanager.fr`, role)}` } }]);
+  cpCallers.set('anon', [{ name: 'anonymous', headers: { cookie: `iam_form=${FORM_TOKEN}` } }]);
+  for (const role of CONTROL_PLANE_ROLES) {
+    const email = `${role}@iamanager.fr`;
+    cpCallers.set(`${role} token`, [{ name: `${role} token`, headers: { authorization: `Bearer ${await createAdminToken(cpDir, email, role)}`, cookie: `iam_form=${FORM_TOKEN}` } }]);
+    cpCallers.set(`${role} session`, [await dashboardSession(cp.url, email)]);
+  }
   const created = await runCli(cpDir, ['cabinet', 'create', '--id', 'matrix', '--name', 'Cabinet Matrix', '--plan', 'enterprise', '--json']);
 
   const dir = tempDir('authz-');
@@ -182,7 +244,12 @@ function pathOf(pattern: string): string {
   if (pattern === '/calendrier/:file') return `/calendrier/${'x'.repeat(32)}.ics`;
   if (pattern.startsWith('/api/users/') || pattern.startsWith('/admin/utilisateurs/')) return pattern.replace(':id', params.userId!);
   if (pattern.startsWith('/api/tokens/')) return pattern.replace(':id', '0123456789ab');
-  if (pattern.startsWith('/api/v1/cabinets/')) return pattern.replace(':id', 'matrix');
+  if (pattern.startsWith('/api/v1/cabinets/') || pattern.startsWith('/cabinets/')) return pattern.replace(':id', 'matrix');
+  // A future month (cannot be closed), documents that do not exist: refused after authorization.
+  if (pattern.includes(':month')) return pattern.replace(':month', '2099-01');
+  if (pattern.includes('/credit-notes/:number') || pattern.includes('/avoirs/:number')) return pattern.replace(':number', 'A-2026-000999');
+  if (pattern.includes(':number')) return pattern.replace(':number', 'F-2026-000999');
+  if (pattern.includes(':applianceId')) return pattern.replace(':applianceId', 'matrix-000000000000');
   return pattern.replace(':id', params.caseId!).replace(':docId', params.docId!).replace(':file', params.analysisFile!);
 }
 
@@ -223,7 +290,7 @@ function columnsOf(row: string, names: readonly string[]): Array<[string, Verdic
 
 for (const service of ['appliance', 'control plane'] as const) {
   const matrix = service === 'appliance' ? APPLIANCE_MATRIX : CONTROL_PLANE_MATRIX;
-  const columns = service === 'appliance' ? ['anon', ...APPLIANCE_ROLES] : ['anon', ...CONTROL_PLANE_ROLES];
+  const columns: readonly string[] = service === 'appliance' ? ['anon', ...APPLIANCE_ROLES] : CONTROL_PLANE_COLUMNS;
 
   describe(`authorization matrix of the ${service}`, () => {
     it('has a row for every route the routers mount, and none for a route that is gone', async () => {
@@ -250,6 +317,27 @@ for (const service of ['appliance', 'control plane'] as const) {
     });
   });
 }
+
+describe('CSRF on every write of the control plane made with a dashboard session', () => {
+  it('refuses each POST and PATCH of the dashboard and the vendor API made with the session cookie but without its CSRF token', async () => {
+    // A fresh session: the matrix's last row logged the admin out everywhere.
+    const admin = await dashboardSession(cp.url, 'admin@iamanager.fr');
+    const writes = Object.keys(CONTROL_PLANE_MATRIX).filter((k) => !k.startsWith('GET ') && !k.includes(' /v1/'));
+    const accepted: string[] = [];
+    for (const key of writes) {
+      const [method, pattern] = key.split(' ') as [string, string];
+      for (const csrf of [undefined, 'x'.repeat(24)]) {
+        const init = requestOf(method, pattern, { ...admin, csrf: undefined });
+        if (csrf) (init.headers as Record<string, string>)['x-csrf-token'] = csrf;
+        const res = await fetch(`${cp.url}${pathOf(pattern)}`, init);
+        await res.arrayBuffer();
+        if (res.status !== 403) accepted.push(`${key} ${csrf ? 'wrong' : 'no'} token → ${res.status}`);
+      }
+    }
+    expect(writes.length).toBeGreaterThanOrEqual(12);
+    expect(accepted).toEqual([]);
+  });
+});
 
 describe('CSRF on every write of the appliance', () => {
   it('refuses each POST, PATCH and DELETE made with a session cookie but without its CSRF token', async () => {

@@ -9,8 +9,9 @@
  * - mixed: real and bogus credentials, bodies often valid but for a field — whatever arrives, the
  *   answer is never a 5xx and never a dropped connection;
  * - refused: credentials that can never pass (forged, revoked or disabled tokens, a session
- *   without its CSRF token; no credential at all on the vendor API) — every answer is a 4xx and
- *   DATA_DIR holds exactly the same bytes afterwards: a refused request writes nothing.
+ *   without its CSRF token; no valid token on the vendor API, nothing signed on the appliance
+ *   endpoints) — every answer is a 4xx and DATA_DIR holds exactly the same bytes afterwards: a
+ *   refused request writes nothing.
  * Both processes must still be up, healthy, and must not have logged an unhandled error.
  */
 import crypto from 'node:crypto';
@@ -59,6 +60,15 @@ function jwsBodies(fake: FakeAppliance, rightKey: boolean): fc.Arbitrary<Body> {
       const signature = signer === 'garbage' ? Buffer.from(garbage).toString('base64url') : signer === 'empty' ? '' : crypto.sign(null, Buffer.from(input), key).toString('base64url');
       return { type: 'application/jose', bytes: Buffer.from(`${input}.${signature}${extra}`) };
     });
+}
+
+/** A dashboard session on the control plane: its cookie and its CSRF token (from a page's form). */
+async function dashboardSession(url: string, email: string): Promise<Credential> {
+  const token = 'fuzzFormToken00000000000';
+  const login = await fetch(`${url}/connexion`, { method: 'POST', redirect: 'manual', headers: { cookie: `iam_form=${token}`, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: token, email, password: PASSWORD }).toString() });
+  const cookie = /cp_session=[^;]+/.exec(login.headers.get('set-cookie') ?? '')![0];
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await (await fetch(`${url}/cabinets`, { headers: { cookie } })).text())![1]!;
+  return { name: email, headers: { cookie, 'x-csrf-token': csrf }, csrf };
 }
 
 beforeAll(async () => {
@@ -153,6 +163,8 @@ beforeAll(async () => {
     credentials: [
       { name: 'admin token', headers: { authorization: `Bearer ${vendor}` } },
       { name: 'support token', headers: { authorization: `Bearer ${support}` } },
+      { ...(await dashboardSession(cp.url, 'vendor@iamanager.fr')), name: 'admin dashboard session' },
+      { ...(await dashboardSession(cp.url, 'support@iamanager.fr')), name: 'support dashboard session' },
       { name: 'anonymous', headers: {} },
       { name: 'forged token', headers: { authorization: 'Bearer cp_forged' } },
       { name: 'basic auth', headers: { authorization: 'Basic dmVuZG9yOnBhc3N3b3Jk' } },
@@ -241,7 +253,9 @@ describe('hostile input at scale', () => {
   it(`answers ${refused} requests per service that can never pass with a 4xx, and they change no file`, async () => {
     const refusedArbs = [
       requestArb(applianceTarget, { credentials: applianceRefused, filter: (r) => /^bearer(\s|$)/i.test(r.headers.authorization ?? '') || !SAFE.has(r.method) }),
-      requestArb({ ...cpTarget, bodies: cpRefusedBodies }, { credentials: cpTarget.credentials.slice(2), filter: (r) => r.method !== 'OPTIONS' && !(SAFE.has(r.method) && !r.path.startsWith('/api/v1/')) }),
+      // The vendor API without a valid token, and the appliance endpoints with anything unsigned or
+      // a method they do not serve; the dashboard is left out (it redirects visitors to its login page).
+      requestArb({ ...cpTarget, bodies: cpRefusedBodies }, { credentials: cpTarget.credentials.filter((c) => !c.headers.cookie && !/^Bearer (?!cp_forged)/.test(c.headers.authorization ?? '')), filter: (r) => r.method !== 'OPTIONS' && (r.path.startsWith('/api/v1/') || (r.path.startsWith('/v1/') && !SAFE.has(r.method))) }),
     ];
     const before = services().map(({ running }) => snapshotDir(running.dataDir));
     const outcomes = await Promise.all(services().map(({ running }, i) => fire(running, refusedArbs[i]!, refused, SEED + 7_919 + i, (s) => s >= 400 && s < 500)));

@@ -10,10 +10,10 @@ import { openAppliance } from '../../appliance/src/appliance.js';
 import { createApp as createApplianceApp } from '../../appliance/src/app.js';
 import { readConfig as readApplianceConfig } from '../../appliance/src/config.js';
 import { openModules } from '../../appliance/src/modules.js';
-import { createApp as createControlPlaneApp } from '../../control-plane/src/app.js';
 import { readConfig as readControlPlaneConfig } from '../../control-plane/src/config.js';
 import { openControlPlane } from '../../control-plane/src/controlPlane.js';
 import { ControlPlaneMetrics } from '../../control-plane/src/metrics.js';
+import { createServedApp } from '../../control-plane/src/server.js';
 import { tempDir } from './controlPlane.js';
 
 export interface Route {
@@ -60,7 +60,7 @@ export async function controlPlaneRoutes(): Promise<Route[]> {
   const config = readControlPlaneConfig({ DATA_DIR: tempDir('routes-cp-') }, '/nonexistent/.env');
   const cp = await openControlPlane(config, quiet());
   try {
-    return routesOf(createControlPlaneApp(cp, new ControlPlaneMetrics()));
+    return routesOf(await createServedApp(cp, new ControlPlaneMetrics()));
   } finally {
     await cp.close();
   }

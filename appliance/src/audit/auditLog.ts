@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { fsyncDir, storageFailure } from '@iamanager/protocol/storage';
+import { duringWrite, fsyncDir, storageFailure } from '@iamanager/protocol/storage';
 
 export interface AuditInput {
   actor: string;
@@ -96,17 +96,20 @@ export class AuditLog {
       try {
         const byMonth = new Map<string, string>();
         for (const { month, line } of batch) byMonth.set(month, (byMonth.get(month) ?? '') + line);
-        for (const [month, text] of byMonth) {
-          const file = path.join(this.dir, `${month}.log`);
-          const handle = await fs.open(file, 'a', 0o640);
-          try {
-            await handle.appendFile(text);
-            await handle.datasync();
-          } finally {
-            await handle.close();
+        // Through the write gate: a backup's snapshot never sees half a batch.
+        await duringWrite(async () => {
+          for (const [month, text] of byMonth) {
+            const file = path.join(this.dir, `${month}.log`);
+            const handle = await fs.open(file, 'a', 0o640);
+            try {
+              await handle.appendFile(text);
+              await handle.datasync();
+            } finally {
+              await handle.close();
+            }
           }
-        }
-        await fsyncDir(this.dir);
+          await fsyncDir(this.dir);
+        });
         for (const w of waiters) w.resolve();
       } catch (err) {
         const failure = storageFailure(err, this.dir);

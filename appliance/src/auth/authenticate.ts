@@ -5,8 +5,8 @@
  * sends a bearer token on its own.
  */
 import type { Context, Next } from 'koa';
-import getRawBody from 'raw-body';
 import { DomainError } from '@iamanager/protocol';
+import { readForm } from '@iamanager/protocol/web';
 import type { Permission } from './permissions.js';
 import { SESSION_COOKIE } from './sessions.js';
 import type { Appliance } from '../appliance.js';
@@ -69,12 +69,7 @@ export function authenticate(appliance: Appliance) {
  */
 async function formCsrf(ctx: Context): Promise<string> {
   if (!ctx.is('application/x-www-form-urlencoded')) return '';
-  const text = await getRawBody(ctx.req, { limit: 256 * 1024, encoding: 'utf8' }).catch(() => {
-    throw new DomainError('payload_too_large', 'the form is larger than 256 KiB');
-  });
-  const form = new URLSearchParams(text);
-  ctx.state.form = form;
-  return form.get('_csrf') ?? '';
+  return (await readForm(ctx)).get('_csrf') ?? '';
 }
 
 /** The caller, or 401 when nobody is logged in. */

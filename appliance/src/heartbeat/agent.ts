@@ -165,6 +165,16 @@ export class HeartbeatAgent {
         // Already counted: an earlier attempt reached the control plane but its answer was lost.
         if (answer.error === 'replayed_sequence') {
           await this.outbox.acknowledge(item.seq, now, {});
+          // Either an earlier attempt was counted and its answer lost, or this appliance is behind
+          // the control plane (restored from a backup) and this heartbeat was never counted. The
+          // two look alike, so number the next heartbeats after the last one accepted and, when
+          // nothing else is queued, send the current figures again in a fresh one: at worst one
+          // heartbeat too many, which the counters (cumulative for the month) make harmless.
+          const accepted = answer.details?.lastSeq;
+          if (typeof accepted === 'number') {
+            await this.outbox.skipPast(accepted);
+            if (this.outbox.state.queue.length === 0) await this.enqueue();
+          }
           return null;
         }
         return `the control plane refused heartbeat ${item.seq} (${err.response.statusCode} ${answer.error ?? ''}): ${answer.message ?? ''}`.trim();
@@ -235,9 +245,9 @@ export class HeartbeatAgent {
   }
 }
 
-function parseError(text: string): { error?: string; message?: string } {
+function parseError(text: string): { error?: string; message?: string; details?: { lastSeq?: unknown } } {
   try {
-    return JSON.parse(text) as { error?: string; message?: string };
+    return JSON.parse(text) as { error?: string; message?: string; details?: { lastSeq?: unknown } };
   } catch {
     return {};
   }

@@ -134,6 +134,11 @@ export class LicenseStore {
     return this.claims ? effectiveLimits(this.claims, this.envLimits).limits : undefined;
   }
 
+  /** The .env limits the signed license overrides (also logged, and in `status().warnings`). */
+  ignoredEnvSettings(): readonly string[] {
+    return this.limitWarnings;
+  }
+
   state(): LicenseState | 'unenrolled' | 'invalid' {
     if (!this.claims) return this.invalidReason ? 'invalid' : 'unenrolled';
     return licenseState(this.claims, this.clock.now(), 120);

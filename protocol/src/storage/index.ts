@@ -5,3 +5,4 @@ export { DocumentCollection, assertSafeId } from './collection.js';
 export { Journal } from './journal.js';
 export { storageProbe } from './storageProbe.js';
 export { acquireDirLock, readDirLock, type DirLock } from './lock.js';
+export { duringWrite, quiesceWrites } from './writeGate.js';

@@ -15,6 +15,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../log.js';
 import { fsyncDir, storageFailure } from './durableWrite.js';
+import { duringWrite } from './writeGate.js';
 
 interface Waiter {
   resolve: () => void;
@@ -88,8 +89,10 @@ export class Journal<R> {
         if (!this.handle) await this.pendingOpen;
         const handle = this.handle;
         if (!handle) throw new Error('journal is closed');
-        await handle.appendFile(lines.join(''));
-        await handle.datasync();
+        await duringWrite(async () => {
+          await handle.appendFile(lines.join(''));
+          await handle.datasync();
+        });
         for (const w of waiters) w.resolve();
       } catch (err) {
         const failure = storageFailure(err, path.join(this.dir, segName(this.segment)));
