@@ -5,7 +5,7 @@
 import Koa from 'koa';
 import type Router from '@koa/router';
 import { DomainError } from '@iamanager/protocol';
-import { errorMiddleware, requestContext } from '@iamanager/protocol/http';
+import { errorMiddleware, logResponseErrors, requestContext } from '@iamanager/protocol/http';
 import type { Appliance } from './appliance.js';
 import { authenticate } from './auth/authenticate.js';
 import { APPLIANCE_STATUS } from './errorStatus.js';
@@ -34,6 +34,7 @@ export interface AppOptions {
 export function createApp(appliance: Appliance, options: AppOptions = {}): Koa {
   const app = new Koa();
   app.proxy = false;
+  logResponseErrors(app, appliance.log);
   const open = [...SETUP_OPEN, ...(options.setupOpen ?? [])];
   app.use(errorMiddleware(APPLIANCE_STATUS, appliance.log));
   app.use(

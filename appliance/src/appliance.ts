@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import type { Logger } from '@iamanager/protocol/log';
+import { recordedAnalysesByMonth } from './analyses/caseAnalyses.js';
 import { AuditLog } from './audit/auditLog.js';
 import type { Backups } from './backups/backups.js';
 import { Cases } from './cases/cases.js';
@@ -54,14 +55,18 @@ export interface Appliance {
 export async function openAppliance(config: Config, log: Logger): Promise<Appliance> {
   const clock = clockOf(config);
   const clockGuard = await ClockGuard.open(config.dataDir, clock);
-  if (clockGuard.setBack) log.warn({ latestSeenAt: clockGuard.latestSeenAt() }, 'clock: the system clock is behind a time this appliance already saw');
   const license = await LicenseStore.open(config.dataDir, config.envLimits, clockGuard, log);
   const usage = await UsageCounters.open(config.dataDir, log);
   const usersDoc = await openUserStore(config.dataDir, log);
   const users = new Users(usersDoc, license, clock);
   const outbox = await HeartbeatOutbox.open(config.dataDir, log);
   const audit = await AuditLog.open(config.dataDir, clock);
+  // The newest audit entry proves its time has passed, whatever clock.json says (see ClockGuard).
+  const lastAudit = audit.latestAt();
+  if (lastAudit) clockGuard.raiseFloor(new Date(lastAudit));
+  if (clockGuard.setBack) log.warn({ latestSeenAt: clockGuard.latestSeenAt() }, 'clock: the system clock is behind a time this appliance already saw');
   const cases = await Cases.open(config.dataDir, { license, users, audit, clock, log });
+  await usage.reconcile(recordedAnalysesByMonth(cases.index.all()), log);
   const documents = new DocumentFiles(path.join(config.dataDir, 'documents'), config.maxUploadBytes);
   const errors = new ErrorCounter();
 

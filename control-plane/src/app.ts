@@ -6,7 +6,7 @@
 import Koa from 'koa';
 import Router from '@koa/router';
 import { DomainError } from '@iamanager/protocol';
-import { errorMiddleware, requestContext } from '@iamanager/protocol/http';
+import { errorMiddleware, logResponseErrors, requestContext } from '@iamanager/protocol/http';
 import { authenticate, bearerToken, type Authenticator } from './auth/authenticate.js';
 import type { ControlPlane } from './controlPlane.js';
 import { CONTROL_PLANE_STATUS } from './errorStatus.js';
@@ -29,6 +29,7 @@ export interface AppOptions {
 
 export function createApp(cp: ControlPlane, metrics: ControlPlaneMetrics, options: AppOptions = {}): Koa {
   const app = new Koa({ proxy: cp.config.trustProxy });
+  logResponseErrors(app, cp.log);
   app.use(errorMiddleware(CONTROL_PLANE_STATUS, cp.log));
   app.use(requestContext(cp.log));
 

@@ -6,6 +6,7 @@
 import { acquireDirLock } from '@iamanager/protocol/storage';
 import { listen, listenCommandSocket, runUntilSignal } from '@iamanager/protocol/http';
 import type { Logger } from '@iamanager/protocol/log';
+import type Koa from 'koa';
 import { createApp } from './app.js';
 import { controlSocketPath, type Config } from './config.js';
 import { openControlPlane, type ControlPlane } from './controlPlane.js';
@@ -20,6 +21,12 @@ export interface RunningControlPlane {
   close(): Promise<void>;
 }
 
+/** The app exactly as `serve` mounts it — the API and the dashboard; tests read the route table from it. */
+export async function createServedApp(cp: ControlPlane, metrics: ControlPlaneMetrics): Promise<Koa> {
+  const dashboard = await openDashboard(cp);
+  return createApp(cp, metrics, { authenticators: [dashboard.authenticator], routers: [dashboard.router] });
+}
+
 export async function startServer(config: Config, log: Logger): Promise<RunningControlPlane> {
   const lock = await acquireDirLock(config.dataDir, 'control-plane serve');
   let cp: ControlPlane;
@@ -32,8 +39,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningC
   const metrics = new ControlPlaneMetrics();
   let server: Awaited<ReturnType<typeof listen>>;
   try {
-    const dashboard = await openDashboard(cp);
-    server = await listen(createApp(cp, metrics, { authenticators: [dashboard.authenticator], routers: [dashboard.router] }), config.port, config.host);
+    server = await listen(await createServedApp(cp, metrics), config.port, config.host);
   } catch (err) {
     await cp.close();
     await lock.release();

@@ -10,7 +10,7 @@ import { runAnalysis, type AnalysisResult, type PastCase } from '../analysis/ind
 import type { Actor } from '../cases/cases.js';
 import type { CaseRecord } from '../cases/caseSchema.js';
 import type { EffectiveLimits } from '../license/effectiveLimits.js';
-import type { UsageCounters } from '../usage/usageCounters.js';
+import { monthOf, type MonthUsage, type UsageCounters } from '../usage/usageCounters.js';
 
 /** An analysis as stored in `case.analyses`. */
 export interface StoredAnalysis {
@@ -92,4 +92,20 @@ export async function runCaseAnalysis(deps: AnalysisDeps, caseId: string, actor:
 export async function listCaseAnalyses(deps: AnalysisDeps, caseId: string, actor: Actor): Promise<StoredAnalysis[]> {
   const record = await deps.cases.readCase(caseId, actor, 'case.analyses.read');
   return [...(record.analyses as StoredAnalysis[])].reverse();
+}
+
+/** Analyses kept in the case files, counted by month (Europe/Paris) — what the usage counters must reach. */
+export function recordedAnalysesByMonth(cases: Iterable<CaseRecord>): Map<string, Omit<MonthUsage, 'month'>> {
+  const months = new Map<string, Omit<MonthUsage, 'month'>>();
+  for (const c of cases) {
+    for (const a of c.analyses as Array<Partial<StoredAnalysis>>) {
+      const at = typeof a.createdAt === 'string' ? new Date(a.createdAt) : undefined;
+      if (!at || Number.isNaN(at.getTime())) continue;
+      const m = months.get(monthOf(at)) ?? { analysesUsed: 0, analysesOverage: 0 };
+      m.analysesUsed += 1;
+      if (a.overage === true) m.analysesOverage += 1;
+      months.set(monthOf(at), m);
+    }
+  }
+  return months;
 }

@@ -35,6 +35,7 @@ function hashOf(entry: Omit<AuditEntry, 'hash'>): string {
 export class AuditLog {
   private lastHash = GENESIS;
   private seq = 0;
+  private lastAt: string | null = null;
   private buffer: Array<{ month: string; line: string }> = [];
   private waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
   private flushing = false;
@@ -55,6 +56,7 @@ export class AuditLog {
       if (last) {
         log.lastHash = last.hash;
         log.seq = last.seq;
+        log.lastAt = last.at;
         break;
       }
     }
@@ -65,9 +67,15 @@ export class AuditLog {
     return (await fs.readdir(this.dir)).filter((n) => FILE.test(n)).sort();
   }
 
+  /** When the newest entry was written (null for an empty log): a time known to have passed. */
+  latestAt(): string | null {
+    return this.lastAt;
+  }
+
   /** Appends an entry; resolves once it is durable. The chain follows call order. */
   append(input: AuditInput): Promise<void> {
     const at = this.clock().toISOString();
+    this.lastAt = at;
     const base = { seq: ++this.seq, at, actor: input.actor, action: input.action, ...(input.caseId ? { caseId: input.caseId } : {}), ...(input.detail ? { detail: input.detail } : {}), prev: this.lastHash };
     const entry: AuditEntry = { ...base, hash: hashOf(base) };
     this.lastHash = entry.hash;

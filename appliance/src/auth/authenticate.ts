@@ -28,8 +28,12 @@ export function sessionAudience(appliance: Appliance): string {
 /** Resolves the caller if any; never throws for a missing or bad credential (routes decide). */
 export async function identify(appliance: Appliance, ctx: Context): Promise<Caller | undefined> {
   const header = ctx.get('authorization');
-  if (header.startsWith('Bearer ')) {
-    const user = appliance.users.userForToken(header.slice(7).trim());
+  // The scheme is case-insensitive (RFC 9110 §11.1), and "Bearer" alone — the token lost on the
+  // way — is a failed attempt, not an anonymous visit. Other schemes (a proxy's Basic auth in
+  // front of the appliance) are not ours to judge and are ignored.
+  const bearer = /^bearer(?:\s+(.*))?$/i.exec(header);
+  if (bearer) {
+    const user = appliance.users.userForToken((bearer[1] ?? '').trim());
     if (!user) throw new DomainError('unauthorized', 'the API token is unknown, revoked or belongs to a disabled user');
     return { user, permissions: appliance.users.permissionsOf(user), via: 'token', csrf: null };
   }
@@ -51,6 +55,10 @@ export function authenticate(appliance: Appliance) {
     }
     ctx.state.caller = caller;
     await next();
+    // Someone used the appliance: remember the time (at most once a minute), so a clock set back
+    // later cannot revive an expired license. Only after a request that succeeded (a refused one
+    // writes nothing), and never delaying or failing it.
+    if (caller && ctx.status < 400) appliance.clockGuard.observe().catch((err: unknown) => appliance.log.warn({ err }, 'clock: could not record the time seen'));
   };
 }
 

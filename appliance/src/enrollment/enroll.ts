@@ -7,7 +7,8 @@
  * For a cabinet without outbound network, `enrollmentRequest` writes the same request to a file the
  * vendor posts for it; the answer is imported with `appliance license import FILE`.
  */
-import { got, HTTPError, RequestError } from 'got';
+import { HTTPError, RequestError } from 'got';
+import { controlPlaneHttp } from '../controlPlaneHttp.js';
 import { DomainError, enrollResponseSchema, formatIssues, publicJwk, type EnrollRequest, type EnrollResponse } from '@iamanager/protocol';
 import type { Appliance } from '../appliance.js';
 import { loadApplianceKey, newApplianceKey, promotePendingApplianceKey, savePendingApplianceKey, saveApplianceKey } from './applianceKey.js';
@@ -29,7 +30,7 @@ export async function enroll(appliance: Appliance, code: string, controlPlaneUrl
   const request = enrollmentRequest(appliance, code, key.publicKey);
   let body: unknown;
   try {
-    body = await got
+    body = await controlPlaneHttp
       .post(new URL('/v1/enroll', controlPlaneUrl), {
         json: request,
         timeout: { connect: 5_000, request: 20_000 },

@@ -4,7 +4,8 @@
  * then the outbox is drained in order; failures back off exponentially and never block the
  * lawyers — the appliance stays fully usable while the control plane is away.
  */
-import { got, HTTPError, RequestError } from 'got';
+import { HTTPError, RequestError } from 'got';
+import { controlPlaneHttp } from '../controlPlaneHttp.js';
 import { DomainError, heartbeatResponseSchema, signHeartbeat, type HeartbeatPayload } from '@iamanager/protocol';
 import type { Logger } from '@iamanager/protocol/log';
 import { loadApplianceKey } from '../enrollment/applianceKey.js';
@@ -38,6 +39,7 @@ export class HeartbeatAgent {
   private timer: NodeJS.Timeout | undefined;
   private backoffMs = 0;
   private draining: Promise<DrainResult> | undefined;
+  private nextDrain: Promise<DrainResult> | undefined;
   private stopped = true;
 
   constructor(
@@ -103,10 +105,28 @@ export class HeartbeatAgent {
     return { payload, jws: await signHeartbeat(payload, key.privateKey) };
   }
 
-  /** Sends queued heartbeats in order until the outbox is empty or one fails. */
+  /**
+   * Sends queued heartbeats in order until those queued so far are sent or one fails. One pass at
+   * a time: a call during a pass gets the next one, which starts after it and covers what was
+   * queued meanwhile — so a caller waits for at most two passes of bounded length, however many
+   * heartbeats others keep queueing (found by the fuzzer: "send now" requests waited 30 s and more).
+   */
   drain(): Promise<DrainResult> {
-    this.draining ??= this.drainOnce().finally(() => (this.draining = undefined));
-    return this.draining;
+    if (!this.draining) {
+      this.draining = this.drainOnce().finally(() => (this.draining = undefined));
+      return this.draining;
+    }
+    this.nextDrain ??= this.draining.then(
+      () => {
+        this.nextDrain = undefined;
+        return this.drain();
+      },
+      () => {
+        this.nextDrain = undefined;
+        return this.drain();
+      },
+    );
+    return this.nextDrain;
   }
 
   private async drainOnce(): Promise<DrainResult> {
@@ -114,7 +134,8 @@ export class HeartbeatAgent {
     if (!this.outbox.peek()) return { delivered, queued: 0, error: null };
     const url = this.sources.controlPlaneUrl;
     if (!url) return { delivered, queued: this.outbox.state.queue.length, error: 'CONTROL_PLANE_URL is not set: heartbeats stay queued (export usage by hand for an air-gapped cabinet)' };
-    for (let item = this.outbox.peek(); item; item = this.outbox.peek()) {
+    const lastSeq = this.outbox.state.queue.at(-1)?.seq ?? 0;
+    for (let item = this.outbox.peek(); item && item.seq <= lastSeq; item = this.outbox.peek()) {
       const error = await this.send(url, item);
       if (error !== null) {
         await this.outbox.recordAttempt(this.sources.clock(), error);
@@ -122,14 +143,14 @@ export class HeartbeatAgent {
       }
       delivered++;
     }
-    return { delivered, queued: 0, error: null };
+    return { delivered, queued: this.outbox.state.queue.length, error: null };
   }
 
   /** One delivery attempt; null when the control plane has counted this heartbeat. */
   private async send(url: string, item: QueuedHeartbeat): Promise<string | null> {
     const now = this.sources.clock();
     try {
-      const body = await got
+      const body = await controlPlaneHttp
         .post(new URL('/v1/heartbeats', url), { body: item.jws, headers: { 'content-type': 'application/jose' }, timeout: { connect: 5_000, request: 15_000 }, retry: { limit: 0 } })
         .json();
       const reply = heartbeatResponseSchema.parse(body);
@@ -219,6 +240,7 @@ export class HeartbeatAgent {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    await this.nextDrain;
     await this.draining;
   }
 }

@@ -19,7 +19,26 @@ export interface HostHealth {
 
 const clamp = (n: number) => (Number.isFinite(n) ? Math.min(1, Math.max(0, n)) : 0);
 
-export async function probeHost(dataDir: string): Promise<HostHealth> {
+/** Figures a minute old are fresh enough for a heartbeat, and spare the host repeated probes. */
+const FRESH_FOR_MS = 60_000;
+let last: { dataDir: string; at: number; health: Promise<HostHealth> } | undefined;
+
+/**
+ * The host's figures, probed at most once a minute: `systeminformation` runs `df` and friends
+ * synchronously, blocking every request meanwhile, and "send a heartbeat now" can be asked for
+ * many times in a row.
+ */
+export function probeHost(dataDir: string, now = Date.now()): Promise<HostHealth> {
+  if (last && last.dataDir === dataDir && now - last.at < FRESH_FOR_MS) return last.health;
+  const health = probe(dataDir);
+  last = { dataDir, at: now, health };
+  health.catch(() => {
+    if (last?.health === health) last = undefined;
+  });
+  return health;
+}
+
+async function probe(dataDir: string): Promise<HostHealth> {
   const [load, mem, disks, storageBytes] = await Promise.all([si.currentLoad(), si.mem(), si.fsSize(), folderBytes(dataDir)]);
   const resolved = path.resolve(dataDir);
   // The file system holding DATA_DIR: the longest mount point that prefixes it.

@@ -92,6 +92,8 @@ export class LicenseStore {
 
   private accept(claims: LicenseClaims): void {
     this.claims = claims;
+    // The vendor signed this license at `iat`: that time has passed, whatever the local clock says.
+    this.clock.raiseFloor(new Date(claims.iat * 1000));
     this.invalidReason = undefined;
     const { warnings } = effectiveLimits(claims, this.envLimits);
     this.limitWarnings = warnings;

@@ -13,6 +13,9 @@ export function requestContext(log: Logger, options: { onResponse?: (ctx: Contex
     const requestId = REQUEST_ID.test(incoming) ? incoming : randomUUID();
     ctx.state.requestId = requestId;
     ctx.set('X-Request-Id', requestId);
+    // Nothing a service answers is meant to run or be framed; pages that need more (the appliance's
+    // web UI) set their own policy over this one.
+    ctx.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
     ctx.set('X-Content-Type-Options', 'nosniff');
     ctx.set('Referrer-Policy', 'no-referrer');
     ctx.set('X-Frame-Options', 'DENY');
