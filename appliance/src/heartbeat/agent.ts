@@ -40,6 +40,8 @@ export class HeartbeatAgent {
   private backoffMs = 0;
   private draining: Promise<DrainResult> | undefined;
   private nextDrain: Promise<DrainResult> | undefined;
+  /** The last sequence number the pass under way sends (what was queued when it began). */
+  private passUntilSeq = 0;
   private stopped = true;
 
   constructor(
@@ -134,8 +136,8 @@ export class HeartbeatAgent {
     if (!this.outbox.peek()) return { delivered, queued: 0, error: null };
     const url = this.sources.controlPlaneUrl;
     if (!url) return { delivered, queued: this.outbox.state.queue.length, error: 'CONTROL_PLANE_URL is not set: heartbeats stay queued (export usage by hand for an air-gapped cabinet)' };
-    const lastSeq = this.outbox.state.queue.at(-1)?.seq ?? 0;
-    for (let item = this.outbox.peek(); item && item.seq <= lastSeq; item = this.outbox.peek()) {
+    this.passUntilSeq = this.outbox.state.queue.at(-1)?.seq ?? 0;
+    for (let item = this.outbox.peek(); item && item.seq <= this.passUntilSeq; item = this.outbox.peek()) {
       const error = await this.send(url, item);
       if (error !== null) {
         await this.outbox.recordAttempt(this.sources.clock(), error);
@@ -173,7 +175,11 @@ export class HeartbeatAgent {
           const accepted = answer.details?.lastSeq;
           if (typeof accepted === 'number') {
             await this.outbox.skipPast(accepted);
-            if (this.outbox.state.queue.length === 0) await this.enqueue();
+            if (this.outbox.state.queue.length === 0) {
+              // Part of this pass: it stands for the heartbeat just found already counted.
+              const fresh = await this.enqueue();
+              if (fresh) this.passUntilSeq = Math.max(this.passUntilSeq, fresh.seq);
+            }
           }
           return null;
         }
