@@ -108,10 +108,11 @@ done
 [ -n "$healthy" ] || { echo "the appliance did not answer /healthz within ${BOOT_TIMEOUT}s"; tail -60 "$work/console.log"; exit 1; }
 step "/healthz answered: $(cat "$work/healthz.json")"
 
-# The setup wizard: over HTTPS when the appliance serves it, else over HTTP.
+# The setup wizard: over HTTPS when the appliance serves it, else over HTTP. Asked for as a browser
+# asks (Accept: text/html): curl's */* gets the API's JSON answer, setup_required.
 page=""
 for url in "https://127.0.0.1:$https_port/" "http://127.0.0.1:$http_port/"; do
-  if page=$(curl -ksSL -m 20 "$url" 2>/dev/null) && [ -n "$page" ]; then step "fetched $url"; break; fi
+  if page=$(curl -ksSL -m 20 -H 'Accept: text/html,application/xhtml+xml' "$url" 2>/dev/null) && [ -n "$page" ]; then step "fetched $url"; break; fi
 done
 # The wizard's first step is the enrollment form; nothing else on the appliance posts there.
 echo "$page" | grep -q 'action="/setup/enroll"' || { echo "the home page is not the setup wizard's enrollment step:"; echo "$page" | head -40; exit 1; }
