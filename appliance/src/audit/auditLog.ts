@@ -35,7 +35,9 @@ function hashOf(entry: Omit<AuditEntry, 'hash'>): string {
 export class AuditLog {
   private lastHash = GENESIS;
   private seq = 0;
-  private buffer: Array<{ month: string; line: string }> = [];
+  /** The newest month file: entries never go to an older one, even with the clock set back. */
+  private month = '';
+  private buffer: Array<{ at: string; input: AuditInput }> = [];
   private waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
   private flushing = false;
 
@@ -50,6 +52,7 @@ export class AuditLog {
     const log = new AuditLog(dir, clock);
     const files = await log.files();
     if (files.length > 0) await dropTornTail(path.join(dir, files.at(-1)!));
+    log.month = files.at(-1)?.slice(0, 7) ?? '';
     for (let i = files.length - 1; i >= 0; i--) {
       const last = await lastLine(path.join(dir, files[i]!));
       if (last) {
@@ -67,11 +70,7 @@ export class AuditLog {
 
   /** Appends an entry; resolves once it is durable. The chain follows call order. */
   append(input: AuditInput): Promise<void> {
-    const at = this.clock().toISOString();
-    const base = { seq: ++this.seq, at, actor: input.actor, action: input.action, ...(input.caseId ? { caseId: input.caseId } : {}), ...(input.detail ? { detail: input.detail } : {}), prev: this.lastHash };
-    const entry: AuditEntry = { ...base, hash: hashOf(base) };
-    this.lastHash = entry.hash;
-    this.buffer.push({ month: at.slice(0, 7), line: `${JSON.stringify(entry)}\n` });
+    this.buffer.push({ at: this.clock().toISOString(), input });
     return new Promise((resolve, reject) => {
       this.waiters.push({ resolve, reject });
       if (!this.flushing) void this.flush();
@@ -85,22 +84,32 @@ export class AuditLog {
       const waiters = this.waiters;
       this.buffer = [];
       this.waiters = [];
+      // Entries are chained here, not when appended: a batch the disk refuses is then dropped
+      // whole, and the next one chains from the last entry actually written.
+      let { seq, lastHash, month: lastMonth } = this;
+      const byMonth = new Map<string, string>();
+      for (const { at, input } of batch) {
+        const base = { seq: ++seq, at, actor: input.actor, action: input.action, ...(input.caseId ? { caseId: input.caseId } : {}), ...(input.detail ? { detail: input.detail } : {}), prev: lastHash };
+        lastHash = hashOf(base);
+        // Files are read in name order: a clock set back must not put an entry in an older file.
+        const month = at.slice(0, 7) > lastMonth ? at.slice(0, 7) : lastMonth;
+        lastMonth = month;
+        byMonth.set(month, `${byMonth.get(month) ?? ''}${JSON.stringify({ ...base, hash: lastHash })}\n`);
+      }
+      const written: Array<{ file: string; size: number }> = [];
       try {
-        const byMonth = new Map<string, string>();
-        for (const { month, line } of batch) byMonth.set(month, (byMonth.get(month) ?? '') + line);
         for (const [month, text] of byMonth) {
           const file = path.join(this.dir, `${month}.log`);
-          const handle = await fs.open(file, 'a', 0o640);
-          try {
-            await handle.appendFile(text);
-            await handle.datasync();
-          } finally {
-            await handle.close();
-          }
+          written.push({ file, size: await appendDurably(file, text) });
         }
         await fsyncDir(this.dir);
+        this.seq = seq;
+        this.lastHash = lastHash;
+        this.month = lastMonth;
         for (const w of waiters) w.resolve();
       } catch (err) {
+        // A batch across a month's end: what reached the first file goes too, or the chain breaks.
+        for (const { file, size } of written) await fs.truncate(file, size).catch(() => undefined);
         const failure = storageFailure(err, this.dir);
         for (const w of waiters) w.reject(failure);
       }
@@ -153,6 +162,27 @@ export class AuditLog {
       }
     }
     return out;
+  }
+}
+
+/**
+ * Appends and syncs, returning the size the file had before; if the disk refuses part of it, cuts
+ * the file back, so no torn line sits in the middle of the chain once later entries follow.
+ */
+async function appendDurably(file: string, text: string): Promise<number> {
+  const handle = await fs.open(file, 'a', 0o640);
+  try {
+    const { size } = await handle.stat();
+    try {
+      await handle.appendFile(text);
+      await handle.datasync();
+    } catch (err) {
+      await handle.truncate(size).catch(() => undefined);
+      throw err;
+    }
+    return size;
+  } finally {
+    await handle.close();
   }
 }
 

@@ -19,6 +19,12 @@ export interface JsonAdapterOptions<T> extends DurableWriteOptions {
   /** Checked on read: a file that parses but does not fit is treated as corrupt. */
   schema?: z.ZodType<T>;
   log?: Logger;
+  /**
+   * When a write fails (full disk) and no later write is queued, put the document's data back as
+   * it is on disk, so a refused change is not visible either (default true). Off only for state
+   * that is durable elsewhere first (a journal) and must stay ahead of its file.
+   */
+  rollbackOnFailure?: boolean;
 }
 
 export class DurableJsonAdapter<T> implements Adapter<T> {
@@ -26,6 +32,10 @@ export class DurableJsonAdapter<T> implements Adapter<T> {
   private readonly options: JsonAdapterOptions<T>;
   private pending: { data: T; waiters: Waiter[] } | undefined;
   private writing = false;
+  /** The text on disk (last read or written), what a failed write rolls back to. */
+  private durable: string | undefined;
+  /** Set by `openDocument`: puts the in-memory data back to `durable`. */
+  onRollback: ((text: string) => void) | undefined;
 
   constructor(file: string, options: JsonAdapterOptions<T> = {}) {
     this.file = file;
@@ -34,7 +44,10 @@ export class DurableJsonAdapter<T> implements Adapter<T> {
 
   async read(): Promise<T | null> {
     const main = await this.tryRead(this.file);
-    if (main.ok) return main.value;
+    if (main.ok) {
+      this.durable = JSON.stringify(main.value);
+      return main.value;
+    }
     const backup = await this.tryRead(backupPathOf(this.file));
     if (main.reason === 'missing' && !backup.ok && backup.reason === 'missing') return null;
     if (!backup.ok) {
@@ -48,7 +61,8 @@ export class DurableJsonAdapter<T> implements Adapter<T> {
     if (main.reason !== 'missing') await fs.rename(this.file, aside).catch(() => undefined);
     this.options.log?.warn({ file: this.file, reason: main.reason, setAside: main.reason === 'missing' ? undefined : aside }, 'storage: recovered file from its last good copy');
     // Put the good copy back in place at once, so a second crash cannot find the bad file again.
-    await writeFileDurable(this.file, JSON.stringify(backup.value), { ...this.options, keepBackup: false });
+    this.durable = JSON.stringify(backup.value);
+    await writeFileDurable(this.file, this.durable, { ...this.options, keepBackup: false });
     return backup.value;
   }
 
@@ -97,12 +111,20 @@ export class DurableJsonAdapter<T> implements Adapter<T> {
         // Serialise now: changes made after this point belong to the next batch.
         const text = JSON.stringify(batch.data);
         await writeFileDurable(this.file, text, this.options);
+        this.durable = text;
         for (const w of batch.waiters) w.resolve();
       } catch (err) {
+        // A later write still queued carries its own changes (and these): leave it to decide.
+        if (!this.pending && this.durable !== undefined && this.options.rollbackOnFailure !== false) this.onRollback?.(this.durable);
         for (const w of batch.waiters) w.reject(err);
       }
     }
     this.writing = false;
+  }
+
+  /** What a missing file stands for (the defaults a restart would start from): the rollback target. */
+  assumeDurable(data: T): void {
+    this.durable ??= JSON.stringify(data);
   }
 
   /** Resolves when no write is queued or in flight (used on shutdown). */
