@@ -4,7 +4,6 @@
  */
 import path from 'node:path';
 import fs from 'node:fs/promises';
-import { got } from 'got';
 import { writeFileDurable } from '@iamanager/protocol/storage';
 import type { Appliance } from './appliance.js';
 import { probeHost } from './heartbeat/healthProbe.js';
@@ -35,6 +34,7 @@ export async function runDoctor(appliance: Appliance): Promise<{ ok: boolean; ch
   if (!url) checks.push({ check: 'control plane', ok: false, detail: 'CONTROL_PLANE_URL is not set (fine for an air-gapped cabinet: export usage monthly)' });
   else {
     try {
+      const { got } = await import('got');
       await got(new URL('/healthz', url), { timeout: { request: 5_000 }, retry: { limit: 0 } });
       checks.push({ check: 'control plane', ok: true, detail: `${url} answers` });
     } catch (err) {
