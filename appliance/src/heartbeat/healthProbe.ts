@@ -18,7 +18,24 @@ export interface HostHealth {
 
 const clamp = (n: number) => (Number.isFinite(n) ? Math.min(1, Math.max(0, n)) : 0);
 
-export async function probeHost(dataDir: string): Promise<HostHealth> {
+/** A probe costs up to a second (systeminformation samples the CPU and runs `df`; DATA_DIR is walked). */
+const FRESH_MS = 60_000;
+const recent = new Map<string, { at: number; health: Promise<HostHealth> }>();
+
+/**
+ * The host's figures, at most a minute old: a burst of heartbeats (a restart, "send now" pressed
+ * again and again, a backlog) shares one probe instead of running one each.
+ */
+export function probeHost(dataDir: string): Promise<HostHealth> {
+  const cached = recent.get(dataDir);
+  if (cached && performance.now() - cached.at < FRESH_MS) return cached.health;
+  const health = measure(dataDir);
+  recent.set(dataDir, { at: performance.now(), health });
+  health.catch(() => recent.delete(dataDir));
+  return health;
+}
+
+async function measure(dataDir: string): Promise<HostHealth> {
   // Loaded on the first probe (after the server listens): a restart should not wait for it.
   const { default: si } = await import('systeminformation');
   const [load, mem, disks, storageBytes] = await Promise.all([si.currentLoad(), si.mem(), si.fsSize(), folderBytes(dataDir)]);
