@@ -52,6 +52,7 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
   const clock = clockOf(config);
   const clockGuard = await ClockGuard.open(config.dataDir, clock);
   if (clockGuard.setBack) log.warn({ latestSeenAt: clockGuard.latestSeenAt() }, 'clock: the system clock is behind a time this appliance already saw');
+  clockGuard.start((err) => log.warn({ err }, 'clock: could not record the latest time seen; retrying in a minute'));
   const license = await LicenseStore.open(config.dataDir, config.envLimits, clockGuard, log);
   const usage = await UsageCounters.open(config.dataDir, log);
   const usersDoc = await openUserStore(config.dataDir, log);
@@ -102,6 +103,7 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
   appliance.heartbeats = Object.assign(agent, { resetForNewEnrollment: (id: string) => outbox.reset(id) });
   appliance.close = async () => {
     await agent.stop();
+    await clockGuard.stop().catch((err: unknown) => log.warn({ err }, 'clock: could not record the latest time seen'));
     await Promise.all([usersDoc.adapter.flushed(), outbox.doc.adapter.flushed(), cases.flushed()]);
   };
   return appliance;

@@ -1,8 +1,8 @@
 /**
- * Detects a clock set back. The appliance remembers the latest time it has seen (durably, at most
- * once a minute); a clock earlier than that by more than a few minutes is reported, and license
- * checks use the remembered time instead — so setting the clock back never revives an expired
- * license.
+ * Detects a clock set back. The appliance remembers the latest time it has seen — in memory at
+ * every reading, durably at most once a minute while it runs — and a clock earlier than that by
+ * more than a few minutes is reported, while license checks use the remembered time instead: so
+ * setting the clock back never revives an expired license, whether the appliance restarts or not.
  */
 import path from 'node:path';
 import { openDocument, type Document } from '@iamanager/protocol/storage';
@@ -15,10 +15,16 @@ interface ClockState {
 }
 
 export class ClockGuard {
+  /** The latest time seen, in memory (ms since the epoch); the file lags it by up to a minute. */
+  private latest: number;
+  private timer: NodeJS.Timeout | undefined;
+
   private constructor(
     private readonly doc: Document<ClockState>,
     private readonly clock: () => Date,
-  ) {}
+  ) {
+    this.latest = doc.data.latestSeenAt ? Date.parse(doc.data.latestSeenAt) : 0;
+  }
 
   static async open(dataDir: string, clock: () => Date): Promise<ClockGuard> {
     const doc = await openDocument<ClockState>(path.join(dataDir, 'clock.json'), { latestSeenAt: null });
@@ -27,29 +33,45 @@ export class ClockGuard {
     return guard;
   }
 
+  /** Reads the clock and raises the in-memory mark. */
+  private read(): number {
+    const real = this.clock().getTime();
+    if (real > this.latest) this.latest = real;
+    return real;
+  }
+
   /** True when the system clock is behind a time this appliance already saw. */
   get setBack(): boolean {
-    const seen = this.doc.data.latestSeenAt;
-    return seen !== null && this.clock().getTime() < Date.parse(seen) - TOLERANCE_MS;
+    return this.read() < this.latest - TOLERANCE_MS;
   }
 
   /** The time to judge licenses by: never earlier than the latest time already seen. */
   now(): Date {
-    const real = this.clock();
-    const seen = this.doc.data.latestSeenAt ? Date.parse(this.doc.data.latestSeenAt) : 0;
-    return real.getTime() >= seen ? real : new Date(seen);
+    this.read();
+    return new Date(this.latest);
   }
 
   latestSeenAt(): string | null {
-    return this.doc.data.latestSeenAt;
+    return this.latest > 0 ? new Date(this.latest).toISOString() : null;
   }
 
-  /** Records the current time as seen, when it moves the mark forward by more than a minute. */
+  /** Makes the mark durable, when it has moved forward by a minute or more since last written. */
   async observe(): Promise<void> {
-    const now = this.clock().getTime();
-    const seen = this.doc.data.latestSeenAt ? Date.parse(this.doc.data.latestSeenAt) : 0;
-    if (now - seen < PERSIST_EVERY_MS) return;
-    this.doc.data.latestSeenAt = new Date(now).toISOString();
+    this.read();
+    const written = this.doc.data.latestSeenAt ? Date.parse(this.doc.data.latestSeenAt) : 0;
+    if (this.latest - written < PERSIST_EVERY_MS) return;
+    this.doc.data.latestSeenAt = new Date(this.latest).toISOString();
     await this.doc.write();
+  }
+
+  /** Writes the mark every minute while the appliance runs (a full disk is retried next minute). */
+  start(onError: (err: unknown) => void): void {
+    this.timer = setInterval(() => this.observe().catch(onError), PERSIST_EVERY_MS);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.observe();
   }
 }

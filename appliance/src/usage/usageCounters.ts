@@ -31,6 +31,17 @@ export class UsageCounters {
     return new UsageCounters(await DocumentCollection.open<MonthUsage>(path.join(dataDir, 'usage'), { schema: monthSchema, log }));
   }
 
+  /**
+   * The month a run counts in at `now`: the calendar month in Europe/Paris, but never one before a
+   * month already counted — a clock set back must not open a fresh quota in a past month.
+   */
+  monthAt(now: Date): string {
+    const month = monthOf(now);
+    let latest = month;
+    for (const id of this.months.ids()) if (id > latest) latest = id;
+    return latest;
+  }
+
   forMonth(month: string): MonthUsage {
     return this.months.get(month)?.data ?? { month, analysesUsed: 0, analysesOverage: 0 };
   }
@@ -40,7 +51,7 @@ export class UsageCounters {
    * Throws `quota_exceeded` (naming the plan that allows more) when the plan has no overage.
    */
   async recordAnalysis(now: Date, limits: EffectiveLimits): Promise<{ overage: boolean; usage: MonthUsage }> {
-    const month = monthOf(now);
+    const month = this.monthAt(now);
     const current = this.forMonth(month);
     const overQuota = current.analysesUsed >= limits.maxAnalysesMonthly;
     if (overQuota && !limits.overageAllowed) {
