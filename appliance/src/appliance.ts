@@ -50,7 +50,7 @@ export interface Appliance {
 
 export async function openAppliance(config: Config, log: Logger): Promise<Appliance> {
   const clock = clockOf(config);
-  const clockGuard = await ClockGuard.open(config.dataDir, clock);
+  const clockGuard = await ClockGuard.open(config.dataDir, clock, log);
   if (clockGuard.setBack) log.warn({ latestSeenAt: clockGuard.latestSeenAt() }, 'clock: the system clock is behind a time this appliance already saw');
   clockGuard.start((err) => log.warn({ err }, 'clock: could not record the latest time seen; retrying in a minute'));
   const license = await LicenseStore.open(config.dataDir, config.envLimits, clockGuard, log);

@@ -5,14 +5,15 @@
  * setting the clock back never revives an expired license, whether the appliance restarts or not.
  */
 import path from 'node:path';
+import { z } from 'zod';
+import type { Logger } from '@iamanager/protocol/log';
 import { openDocument, type Document } from '@iamanager/protocol/storage';
 
 const TOLERANCE_MS = 5 * 60_000;
 const PERSIST_EVERY_MS = 60_000;
 
-interface ClockState {
-  latestSeenAt: string | null;
-}
+const clockStateSchema = z.object({ latestSeenAt: z.string().refine((v) => !Number.isNaN(Date.parse(v)), { error: 'must be an ISO time' }).nullable() });
+type ClockState = z.infer<typeof clockStateSchema>;
 
 export class ClockGuard {
   /** The latest time seen, in memory (ms since the epoch); the file lags it by up to a minute. */
@@ -26,8 +27,8 @@ export class ClockGuard {
     this.latest = doc.data.latestSeenAt ? Date.parse(doc.data.latestSeenAt) : 0;
   }
 
-  static async open(dataDir: string, clock: () => Date): Promise<ClockGuard> {
-    const doc = await openDocument<ClockState>(path.join(dataDir, 'clock.json'), { latestSeenAt: null });
+  static async open(dataDir: string, clock: () => Date, log?: Logger): Promise<ClockGuard> {
+    const doc = await openDocument<ClockState>(path.join(dataDir, 'clock.json'), { latestSeenAt: null }, { schema: clockStateSchema, log });
     const guard = new ClockGuard(doc, clock);
     await guard.observe();
     return guard;
