@@ -195,6 +195,7 @@ const fr = {
   emailTaken: '{field} : un utilisateur avec cette adresse existe déjà.',
   controlPlaneUnreachable: 'Le service de l’éditeur est injoignable : vérifiez la connexion, ou importez un fichier de licence.',
   enrollmentRefused: 'Code d’inscription refusé : {detail}',
+  diskFull: 'Le disque du serveur est plein : rien n’a été enregistré. La consultation reste possible ; demandez à la personne qui gère le serveur de libérer de la place, puis recommencez.',
   genericError: 'L’opération a échoué : {detail}',
 };
 
@@ -383,6 +384,7 @@ const en: Messages = {
   emailTaken: '{field}: a user with this address already exists.',
   controlPlaneUnreachable: 'The vendor’s service cannot be reached: check the connection, or import a license file.',
   enrollmentRefused: 'Enrollment code refused: {detail}',
+  diskFull: 'The server’s disk is full: nothing was saved. Reading still works; ask whoever runs the server to free some space, then try again.',
   genericError: 'The operation failed: {detail}',
 };
 

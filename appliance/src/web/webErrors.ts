@@ -13,7 +13,7 @@ export interface PageError {
   fields: FieldError[];
 }
 
-const STATUS: Readonly<Record<string, number>> = { not_found: 404, forbidden: 403, csrf_failed: 403, unauthorized: 401, plan_limit: 403, quota_exceeded: 403, license_expired: 403, rate_limited: 429, already_exists: 409 };
+const STATUS: Readonly<Record<string, number>> = { not_found: 404, forbidden: 403, csrf_failed: 403, unauthorized: 401, plan_limit: 403, quota_exceeded: 403, license_expired: 403, rate_limited: 429, already_exists: 409, storage_full: 507 };
 
 /** The sentence for an error thrown by a domain function; `labels` names form fields in the page's language. */
 export function describeError(err: unknown, m: Messages, labels: Readonly<Record<string, string>> = {}): PageError {
@@ -39,6 +39,8 @@ export function describeError(err: unknown, m: Messages, labels: Readonly<Record
       return { status, text: m.forbidden, fields: [] };
     case 'csrf_failed':
       return { status, text: m.csrfFailed, fields: [] };
+    case 'storage_full':
+      return { status, text: m.diskFull, fields: [] };
     case 'control_plane_unreachable':
       return { status: 502, text: m.controlPlaneUnreachable, fields: [] };
     case 'enrollment_refused':
