@@ -152,7 +152,7 @@ export class HeartbeatAgent {
           return { delivered, queued: this.outbox.state.queue.length, error: sent };
         }
         saved = sent.saved;
-        saved.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
+        saved.catch(() => undefined); // only the last is awaited (below): it covers the earlier ones
         delivered++;
       }
     } finally {
@@ -179,6 +179,7 @@ export class HeartbeatAgent {
         .json();
       const reply = heartbeatResponseSchema.parse(body);
       const saved = this.outbox.acknowledge(item.seq, now, reply);
+      saved.catch(() => undefined); // the caller awaits it; this only keeps a failure before then from going unhandled
       await this.sources.license.setHeartbeatInterval(reply.heartbeatIntervalSeconds);
       if (reply.license) await this.applyLicense(reply.license);
       return { saved };
