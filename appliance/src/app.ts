@@ -5,7 +5,7 @@
 import Koa from 'koa';
 import type Router from '@koa/router';
 import { DomainError } from '@iamanager/protocol';
-import { errorMiddleware, requestContext } from '@iamanager/protocol/http';
+import { errorMiddleware, logResponseErrors, requestContext } from '@iamanager/protocol/http';
 import type { Appliance } from './appliance.js';
 import { authenticate } from './auth/authenticate.js';
 import { APPLIANCE_STATUS } from './errorStatus.js';
@@ -27,11 +27,14 @@ export interface AppOptions {
   setupFacts?: SetupFacts;
   /** Extra path prefixes open during setup. */
   setupOpen?: string[];
+  /** Answers what no route did before the JSON `not_found` (the web UI: its 404 page for browsers). */
+  fallback?: Koa.Middleware;
 }
 
 export function createApp(appliance: Appliance, options: AppOptions = {}): Koa {
   const app = new Koa();
   app.proxy = false;
+  logResponseErrors(app, appliance.log);
   const open = [...SETUP_OPEN, ...(options.setupOpen ?? [])];
   app.use(errorMiddleware(APPLIANCE_STATUS, appliance.log));
   app.use(
@@ -58,6 +61,7 @@ export function createApp(appliance: Appliance, options: AppOptions = {}): Koa {
   const facts = () => ({ ...tlsFacts(appliance), ...(options.setupFacts?.() ?? {}) });
   const routers = [systemRoutes(appliance), tlsRoutes(appliance), setupRoutes(appliance, facts), authRoutes(appliance), userRoutes(appliance), caseRoutes(appliance), documentRoutes(appliance), analysisRoutes(appliance), ...(options.routers ?? [])];
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
+  if (options.fallback) app.use(options.fallback);
   app.use((ctx) => {
     throw new DomainError('not_found', `nothing at ${ctx.method} ${ctx.path}`);
   });

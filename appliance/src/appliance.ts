@@ -4,7 +4,9 @@
  */
 import path from 'node:path';
 import type { Logger } from '@iamanager/protocol/log';
+import { recordedAnalysesByMonth } from './analyses/caseAnalyses.js';
 import { AuditLog } from './audit/auditLog.js';
+import type { Backups } from './backups/backups.js';
 import { Cases } from './cases/cases.js';
 import { DocumentFiles } from './documents/documentFiles.js';
 import type { TlsMaterial } from './tls/certificates.js';
@@ -15,7 +17,7 @@ import { HeartbeatAgent } from './heartbeat/agent.js';
 import { HeartbeatOutbox } from './heartbeat/outbox.js';
 import { ClockGuard } from './license/clockGuard.js';
 import { LicenseStore } from './license/licenseStore.js';
-import { LoginLimiter } from './auth/loginLimiter.js';
+import { LoginLimiter } from '@iamanager/protocol/web';
 import { SessionKeys } from './auth/sessions.js';
 import { UsageCounters } from './usage/usageCounters.js';
 import { openUserStore, type UsersFile } from './users/userStore.js';
@@ -45,21 +47,26 @@ export interface Appliance {
   tls: { material(): TlsMaterial | undefined; reload?: () => Promise<TlsMaterial> };
   /** Time of the last successful backup: set by the backup module when it opens. */
   lastBackupAt: () => Promise<string | null>;
+  /** The backups (status, create): set by the backup module when it opens. */
+  backups?: Backups;
   close(): Promise<void>;
 }
 
 export async function openAppliance(config: Config, log: Logger): Promise<Appliance> {
   const clock = clockOf(config);
   const clockGuard = await ClockGuard.open(config.dataDir, clock, log);
-  if (clockGuard.setBack) log.warn({ latestSeenAt: clockGuard.latestSeenAt() }, 'clock: the system clock is behind a time this appliance already saw');
-  clockGuard.start((err) => log.warn({ err }, 'clock: could not record the latest time seen; retrying in a minute'));
   const license = await LicenseStore.open(config.dataDir, config.envLimits, clockGuard, log);
   const usage = await UsageCounters.open(config.dataDir, log);
   const usersDoc = await openUserStore(config.dataDir, log);
   const users = new Users(usersDoc, license, clock);
   const outbox = await HeartbeatOutbox.open(config.dataDir, log);
   const audit = await AuditLog.open(config.dataDir, clock);
+  // The newest audit entry proves its time has passed, whatever clock.json says (see ClockGuard).
+  const lastAudit = audit.latestAt();
+  if (lastAudit) clockGuard.raiseFloor(new Date(lastAudit));
+  if (clockGuard.setBack) log.warn({ latestSeenAt: clockGuard.latestSeenAt() }, 'clock: the system clock is behind a time this appliance already saw');
   const cases = await Cases.open(config.dataDir, { license, users, audit, clock, log });
+  await usage.reconcile(recordedAnalysesByMonth(cases.index.all()), log);
   const documents = new DocumentFiles(path.join(config.dataDir, 'documents'), config.maxUploadBytes);
   const errors = new ErrorCounter();
 

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { DomainError, monthSchema, parseWith } from '@iamanager/protocol';
 import type { CommandRequest } from '@iamanager/protocol/http';
 import type { Appliance } from './appliance.js';
+import { createBackupCommand } from './backups/backupCli.js';
 import { runDoctor } from './doctor.js';
 import { enroll, offlineEnrollmentRequest } from './enrollment/enroll.js';
 import { importLicenseFile } from './enrollment/licenseFile.js';
@@ -88,6 +89,8 @@ registerCommand('audit verify', async (appliance) => {
   if (!result.ok) throw new DomainError('audit_chain_broken', `the audit log is broken at ${result.brokenAt?.file} line ${result.brokenAt?.line}: ${result.brokenAt?.reason} (${result.entries} entries verified before it)`, { ...result });
   return result;
 });
+
+registerCommand('backup create', (appliance, args) => createBackupCommand(appliance, args));
 
 const requestArgs = z.record(z.string(), z.union([z.string(), z.boolean()]));
 

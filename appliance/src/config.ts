@@ -67,6 +67,16 @@ const envSchema = z
     LOGIN_LOCK_SECONDS: envInt(1, 86_400, 900),
     SESSION_HOURS: envInt(1, 720, 12),
     MAX_UPLOAD_MB: envInt(1, 1024, 25),
+    /** Where encrypted backups go; outside DATA_DIR (default: `backups` beside it). */
+    BACKUP_DIR: z.string().optional().transform((v) => (v === '' ? undefined : v)),
+    /** Checked (without ever echoing it) in readConfig; here only so `BACKUP_PASSPHRASE_FILE` resolves into it. */
+    BACKUP_PASSPHRASE: z.string().optional(),
+    /** The daily backup's local time (TZ), or `off` for manual backups only. */
+    BACKUP_TIME: z
+      .string()
+      .optional()
+      .transform((v) => (v === undefined || v.trim() === '' ? '02:30' : v.trim().toLowerCase()))
+      .pipe(z.string().regex(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, { error: 'must be a local time as HH:MM (24 h), e.g. 02:30, or "off" for manual backups only' })),
     /** Shifts this process's clock; tests and demos only (license expiry, clock set back). */
     CLOCK_OFFSET_SECONDS: envInt(-(10 ** 10), 10 ** 10, 0),
   })
@@ -75,7 +85,23 @@ const envSchema = z
     if (Buffer.byteLength(socket) > MAX_SOCKET_PATH) {
       ctx.addIssue({ code: 'custom', path: ['DATA_DIR'], message: `is too deep for the command socket (${socket} is over ${MAX_SOCKET_PATH} bytes): use a shorter path` });
     }
+    const dataDir = path.resolve(env.DATA_DIR);
+    const backupDir = backupDirOf(dataDir, env.BACKUP_DIR);
+    if (backupDir === dataDir || backupDir.startsWith(`${dataDir}${path.sep}`)) {
+      ctx.addIssue({ code: 'custom', path: ['BACKUP_DIR'], message: `must not be inside DATA_DIR (${backupDir} is in ${dataDir}): a backup kept with the data it protects is lost with it; use a folder beside it, e.g. ${path.join(path.dirname(dataDir), 'backups')}` });
+    }
+    // Never echo the passphrase: only its length is checked, and named.
+    if (env.BACKUP_PASSPHRASE !== undefined && env.BACKUP_PASSPHRASE !== '' && [...env.BACKUP_PASSPHRASE.normalize('NFC')].length < MIN_PASSPHRASE_LENGTH) {
+      ctx.addIssue({ code: 'custom', path: ['BACKUP_PASSPHRASE'], message: `must be at least ${MIN_PASSPHRASE_LENGTH} characters (for example four or five unrelated words); write it down outside the appliance: without it no backup can be restored` });
+    }
   });
+
+/** Backups are encrypted with a key derived from this passphrase: long enough to resist guessing offline. */
+export const MIN_PASSPHRASE_LENGTH = 16;
+
+function backupDirOf(dataDir: string, backupDir: string | undefined): string {
+  return backupDir ? path.resolve(backupDir) : path.join(path.dirname(dataDir), 'backups');
+}
 
 export interface EnvLimits {
   plan?: string;
@@ -107,6 +133,15 @@ export interface Config {
   maxUploadBytes: number;
   clockOffsetSeconds: number;
   version: string;
+  backup: BackupConfig;
+}
+
+export interface BackupConfig {
+  dir: string;
+  /** Unset: backups are off (nothing can be encrypted without it). */
+  passphrase: string | undefined;
+  /** The daily backup's local time, or null when BACKUP_TIME=off. */
+  dailyAt: { hour: number; minute: number } | null;
 }
 
 /** The value of the environment as this process sees it: real environment over `.env`. */
@@ -119,7 +154,7 @@ export function environment(appDir: string, env: NodeJS.ProcessEnv = process.env
  * start when neither it nor SECRET_KEY_FILE is set, so no secret is ever shipped or typed.
  */
 export async function readConfig(env: Record<string, string | undefined>): Promise<Config> {
-  const secrets = resolveFileSecrets(env, ['SECRET_KEY']);
+  const secrets = resolveFileSecrets(env, ['SECRET_KEY', 'BACKUP_PASSPHRASE']);
   const e = loadConfig(envSchema, secrets.env, secrets.problems);
   const dataDir = path.resolve(e.DATA_DIR);
   const secretKey = e.SECRET_KEY ?? (await generatedSecret(dataDir));
@@ -156,6 +191,11 @@ export async function readConfig(env: Record<string, string | undefined>): Promi
     maxUploadBytes: e.MAX_UPLOAD_MB * 2 ** 20,
     clockOffsetSeconds: e.CLOCK_OFFSET_SECONDS,
     version: APPLIANCE_VERSION,
+    backup: {
+      dir: backupDirOf(dataDir, e.BACKUP_DIR),
+      passphrase: e.BACKUP_PASSPHRASE ? e.BACKUP_PASSPHRASE.normalize('NFC') : undefined,
+      dailyAt: e.BACKUP_TIME === 'off' ? null : { hour: Number(e.BACKUP_TIME.slice(0, 2)), minute: Number(e.BACKUP_TIME.slice(3, 5)) },
+    },
   };
 }
 

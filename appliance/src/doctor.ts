@@ -6,6 +6,7 @@ import path from 'node:path';
 import fs from 'node:fs/promises';
 import { writeFileDurable } from '@iamanager/protocol/storage';
 import type { Appliance } from './appliance.js';
+import { NOT_CONFIGURED } from './backups/backups.js';
 import { probeHost } from './heartbeat/healthProbe.js';
 
 export interface Check {
@@ -34,14 +35,28 @@ export async function runDoctor(appliance: Appliance): Promise<{ ok: boolean; ch
   if (!url) checks.push({ check: 'control plane', ok: false, detail: 'CONTROL_PLANE_URL is not set (fine for an air-gapped cabinet: export usage monthly)' });
   else {
     try {
-      const { got } = await import('got');
-      await got(new URL('/healthz', url), { timeout: { request: 5_000 }, retry: { limit: 0 } });
+      const { controlPlaneHttp } = await import('./controlPlaneHttp.js');
+      await controlPlaneHttp(new URL('/healthz', url), { timeout: { request: 5_000 }, retry: { limit: 0 } });
       checks.push({ check: 'control plane', ok: true, detail: `${url} answers` });
     } catch (err) {
       checks.push({ check: 'control plane', ok: false, detail: `${url} does not answer (${(err as { code?: string }).code ?? (err as Error).message}): check the outbound network` });
     }
   }
+  checks.push(backupCheck(appliance));
   const outbox = appliance.outbox.state;
   checks.push({ check: 'heartbeats', ok: outbox.queue.length === 0 && outbox.lastError === null, detail: `${outbox.queue.length} queued, last acknowledged ${outbox.lastAckAt ?? 'never'}${outbox.lastError ? `, last error: ${outbox.lastError}` : ''}` });
   return { ok: checks.every((c) => c.ok), checks };
+}
+
+/** Backups: configured, recent (the daily one plus a margin), and not failing. */
+function backupCheck(appliance: Appliance): Check {
+  const status = appliance.backups?.status();
+  if (!status?.configured) return { check: 'backups', ok: false, detail: NOT_CONFIGURED };
+  const last = status.lastBackupAt ? Date.parse(status.lastBackupAt) : null;
+  const ageHours = last === null ? null : (appliance.clock().getTime() - last) / 3600_000;
+  const schedule = status.dailyAt ? `daily at ${status.dailyAt}` : 'BACKUP_TIME=off: manual backups only';
+  const failing = status.lastError ? `; the last attempt failed (${status.lastError.at}): ${status.lastError.message}` : '';
+  if (ageHours === null) return { check: 'backups', ok: false, detail: `no backup yet in ${status.dir} (${schedule}): run \`appliance backup create\`${failing}` };
+  const ok = ageHours <= 26 && !status.lastError;
+  return { check: 'backups', ok, detail: `last ${status.lastBackupAt} (${Math.round(ageHours)} h ago), ${status.backups} kept in ${status.dir}, ${schedule}${failing}${ok ? '' : ageHours > 26 ? ': older than a day, check the log and the disk holding BACKUP_DIR' : ''}` };
 }

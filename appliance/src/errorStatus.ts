@@ -20,4 +20,12 @@ export const APPLIANCE_STATUS: Readonly<Record<string, number>> = {
   wrong_audience: 400,
   expired: 400,
   clock_skew: 400,
+  backup_not_configured: 409,
+  backup_not_found: 404,
+  backup_wrong_passphrase: 422,
+  backup_corrupt: 422,
+  backup_truncated: 422,
+  backup_unsupported: 422,
+  server_running: 409,
+  restore_target_not_empty: 409,
 };

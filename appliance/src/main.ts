@@ -8,12 +8,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { pino } from 'pino';
 import { DomainError } from '@iamanager/protocol';
 import { ConfigError } from '@iamanager/protocol/config';
 import { createLogger } from '@iamanager/protocol/log';
 import { acquireDirLock, writeFileDurable } from '@iamanager/protocol/storage';
 import { sendCommand, type CommandRequest } from '@iamanager/protocol/http';
 import { openAppliance } from './appliance.js';
+import { describeBackup, listBackups, restoreFromBackup, verifyBackup } from './backups/backupCli.js';
+import type { BackupResult } from './backups/backups.js';
 import { runCommand } from './commands.js';
 import { COMMAND_SOCKET, environment, readConfig, type Config } from './config.js';
 import { openModules } from './modules.js';
@@ -33,7 +36,10 @@ const USAGE = `usage: appliance <command> [options] [--json]
   audit verify                            check the audit log's hash chain
   tls import --cert FILE --key FILE       serve the cabinet's own certificate instead of the appliance's CA
   update [--to x.y.z] [--bundle DIR]      Docker bundle: snapshot, pull, recreate, roll back if unhealthy
-  backup create|list|verify|restore`;
+  backup create [--kind manual|pre-update]   encrypted backup of DATA_DIR into BACKUP_DIR
+  backup list                             the backups in BACKUP_DIR, newest first
+  backup verify [FILE] [--passphrase-stdin]   decrypt and check a backup (default: the newest)
+  backup restore FILE [--force] [--passphrase-stdin]   appliance stopped; --force moves current data aside`;
 
 const TWO_WORD = new Set(['license', 'user', 'token', 'usage', 'audit', 'backup', 'tls']);
 
@@ -58,7 +64,8 @@ function latestAdvertised(bundleDir: string): string {
 async function runLocally(config: Config, request: CommandRequest): Promise<unknown> {
   const remote = await sendCommand(path.join(config.dataDir, COMMAND_SOCKET), request);
   if (remote) return remote.result;
-  const log = createLogger('appliance-cli', process.env.LOG_LEVEL ?? 'warn');
+  // Logs on stderr: stdout is the command's answer, which scripts parse (--json).
+  const log = createLogger('appliance-cli', process.env.LOG_LEVEL ?? 'warn', pino.destination(2));
   const lock = await acquireDirLock(config.dataDir, `appliance ${request.command}`);
   try {
     const appliance = await openAppliance(config, log);
@@ -106,6 +113,9 @@ async function main(argv: string[]): Promise<number> {
       to: { type: 'string' },
       bundle: { type: 'string' },
       key: { type: 'string' },
+      kind: { type: 'string' },
+      force: { type: 'boolean' },
+      'passphrase-stdin': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -121,7 +131,7 @@ async function main(argv: string[]): Promise<number> {
     // Loaded here: docker-compose and its YAML parser are for this one command, not for `serve`.
     const { updateBundle } = await import('./update/updateBundle.js');
     const result = await updateBundle({ bundleDir: path.resolve(values.bundle ?? '.'), version: to, healthTimeoutSeconds: Number(process.env.UPDATE_HEALTH_TIMEOUT_SECONDS ?? 180), log: (line) => console.error(`update: ${line}`) });
-    print(json ? result : result.outcome === 'updated' ? `updated ${result.from} → ${result.to} (data snapshot: ${result.snapshot})` : result.outcome === 'already_current' ? `already on ${result.to}` : `ROLLED BACK: ${result.reason}`, json);
+    print(json ? result : result.outcome === 'updated' ? `updated ${result.from} → ${result.to} (backup: ${result.backup ?? 'none, BACKUP_PASSPHRASE is not set'}; data snapshot: ${result.snapshot})` : result.outcome === 'already_current' ? `already on ${result.to}` : `ROLLED BACK: ${result.reason}`, json);
     return result.outcome === 'rolled_back' ? 1 : 0;
   }
   const config = await readConfig(environment(APP_DIR));
@@ -134,6 +144,18 @@ async function main(argv: string[]): Promise<number> {
   const args: Record<string, string | boolean> = {};
   for (const [k, v] of Object.entries(values)) if (k !== 'json' && v !== undefined) args[k] = v;
   if (extra[0]) args.file = extra[0];
+
+  if (command === 'backup list' || command === 'backup verify' || command === 'backup restore') {
+    const piped = values['passphrase-stdin'] ? await readStdin() : undefined;
+    const socket = path.join(config.dataDir, COMMAND_SOCKET);
+    if (command === 'backup list') print(json ? await listBackups(config) : describeBackup.list(await listBackups(config)), json);
+    else if (command === 'backup verify') print(json ? await verifyBackup(config, extra[0], piped) : describeBackup.verified(await verifyBackup(config, extra[0], piped)), json);
+    else {
+      const restored = await restoreFromBackup(config, socket, extra[0], piped, values.force === true);
+      print(json ? restored : describeBackup.restored(restored), json);
+    }
+    return 0;
+  }
 
   let input: string | undefined;
   if (command === 'license import') {
@@ -153,7 +175,7 @@ async function main(argv: string[]): Promise<number> {
     print(json ? { ...r, out: path.resolve(values.out) } : `written to ${path.resolve(values.out)}`, json);
     return 0;
   }
-  print(result, json);
+  print(command === 'backup create' && !json ? describeBackup.created(result as BackupResult) : result, json);
   return 0;
 }
 
@@ -162,6 +184,8 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exitCode = code;
   },
   (err: unknown) => {
+    // With --json, a failure is JSON too, with its stable code, for scripts (and `appliance update`).
+    if (process.argv.includes('--json') && err instanceof DomainError) console.log(JSON.stringify({ ok: false, error: err.code, message: err.message }));
     if (err instanceof ConfigError) console.error(err.message);
     else if (err instanceof DomainError) console.error(`appliance: ${err.message}`);
     else if ((err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) console.error(`appliance: ${(err as Error).message}\n${USAGE}`);

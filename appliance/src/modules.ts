@@ -5,23 +5,30 @@
  */
 import type { Appliance } from './appliance.js';
 import type { AppOptions } from './app.js';
+import { openBackupModule } from './backups/backupModule.js';
 import { openWebModule } from './web/webModule.js';
 
 export interface OpenedModules {
   app: AppOptions;
+  /** Starts what runs on its own while `serve` runs (the daily backups); the CLI never calls it. */
+  start(): void;
   close(): Promise<void>;
 }
 
 export async function openModules(appliance: Appliance): Promise<OpenedModules> {
   const closers: Array<() => Promise<void>> = [];
   const app: AppOptions = { routers: [] };
+  const backups = await openBackupModule(appliance);
+  closers.push(() => backups.close());
   // The web UI last: its pages read what the other modules expose (setup facts, cases, audit).
   const web = await openWebModule(appliance, { setupFacts: () => app.setupFacts?.() ?? {} });
   closers.push(() => web.close());
   app.routers?.push(...web.routers);
   app.setupOpen = [...(app.setupOpen ?? []), ...web.setupOpen];
+  app.fallback = web.fallback;
   return {
     app,
+    start: () => backups.start(),
     close: async () => {
       for (const close of closers.reverse()) await close();
     },

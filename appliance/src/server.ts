@@ -47,6 +47,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningA
   }
   const socket = await listenCommandSocket(path.join(config.dataDir, COMMAND_SOCKET), (request) => runCommand(appliance, request), { log, statusByCode: APPLIANCE_STATUS });
   if (config.heartbeatEnabled) appliance.heartbeats.start();
+  modules.start();
   for (const warning of appliance.license.status().warnings) log.warn({ warning }, 'license');
   // Always printed, whatever LOG_LEVEL: scripts and tests read the bound port from this line.
   log.child({}, { level: 'info' }).info({ port: server.port, httpsPort, caFingerprint: appliance.tls.material()?.caFingerprint ?? null, host: config.host, dataDir: config.dataDir, enrolled: appliance.license.enrolled }, 'listening');

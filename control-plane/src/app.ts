@@ -1,29 +1,35 @@
 /**
  * The control plane's Koa app: errors first, then request context, then the protocol endpoints
- * (appliances), the system endpoints, and the vendor API under `/api/v1` behind authentication.
+ * (appliances), the system endpoints, the vendor API under `/api/v1` behind authentication, and
+ * the web dashboard.
  */
 import Koa from 'koa';
 import Router from '@koa/router';
 import { DomainError } from '@iamanager/protocol';
-import { errorMiddleware, requestContext } from '@iamanager/protocol/http';
+import { errorMiddleware, logResponseErrors, requestContext } from '@iamanager/protocol/http';
 import { authenticate, bearerToken, type Authenticator } from './auth/authenticate.js';
 import type { ControlPlane } from './controlPlane.js';
 import { CONTROL_PLANE_STATUS } from './errorStatus.js';
 import type { ControlPlaneMetrics } from './metrics.js';
+import { billingRoutes } from './routes/billing.js';
 import { cabinetRoutes } from './routes/cabinets.js';
 import { enrollRoutes } from './routes/enroll.js';
 import { fleetRoutes } from './routes/fleet.js';
 import { heartbeatRoutes } from './routes/heartbeats.js';
 import { planRoutes } from './routes/plans.js';
+import { revenueRoutes } from './routes/revenue.js';
 import { systemRoutes } from './routes/system.js';
 
 export interface AppOptions {
   /** Extra ways to authenticate `/api/v1` (e.g. the dashboard session), tried after the Bearer token. */
   authenticators?: Authenticator[];
+  /** Routers mounted after the API (the web dashboard at `/`). */
+  routers?: Router[];
 }
 
 export function createApp(cp: ControlPlane, metrics: ControlPlaneMetrics, options: AppOptions = {}): Koa {
   const app = new Koa({ proxy: cp.config.trustProxy });
+  logResponseErrors(app, cp.log);
   app.use(errorMiddleware(CONTROL_PLANE_STATUS, cp.log));
   app.use(requestContext(cp.log));
 
@@ -35,9 +41,13 @@ export function createApp(cp: ControlPlane, metrics: ControlPlaneMetrics, option
 
   const api = new Router({ prefix: '/api/v1' });
   api.use(authenticate([bearerToken(cp.admins), ...(options.authenticators ?? [])]));
-  for (const router of [planRoutes(cp), cabinetRoutes(cp), fleetRoutes(cp)]) api.use(router.routes(), router.allowedMethods({ throw: true }));
+  for (const router of [planRoutes(cp), cabinetRoutes(cp), fleetRoutes(cp), billingRoutes(cp), revenueRoutes(cp)]) api.use(router.routes(), router.allowedMethods({ throw: true }));
   app.use(api.routes());
   app.use(api.allowedMethods({ throw: true }));
+  for (const router of options.routers ?? []) {
+    app.use(router.routes());
+    app.use(router.allowedMethods({ throw: true }));
+  }
 
   app.use((ctx) => {
     throw new DomainError('not_found', `nothing at ${ctx.method} ${ctx.path}`);

@@ -4,14 +4,20 @@
  * arrive as the command line gave them (strings, flags); each command validates its own, with
  * messages that name the flag.
  */
-import { DomainError, ValidationError, parseWith } from '@iamanager/protocol';
+import { DomainError, ValidationError, cabinetIdSchema, monthSchema, parseWith } from '@iamanager/protocol';
 import { z } from 'zod';
 import type { ControlPlane } from './controlPlane.js';
+import { billingMonth, documentPdfFile, invoiceEvidenceOf, listBillingMonths, listInvoices, monthCsvFile, showInvoice, type BillingFile } from './domain/billing/billingQueries.js';
+import { closeBillingMonth } from './domain/billing/closeBillingMonth.js';
+import { documentNumberSchema, invoiceNumberSchema } from './domain/billing/documentNumbers.js';
+import { creditNoteInputSchema, issueCreditNote } from './domain/billing/issueCreditNote.js';
+import { revenueReport } from './domain/billing/revenue.js';
 import { cabinetPatchSchema, newCabinetSchema } from './domain/cabinetFields.js';
 import { listFleet } from './domain/fleet.js';
 import { installBundle } from './domain/installBundle.js';
 import { newPlanSchema } from './domain/planFields.js';
 import { presentCabinet, presentCabinetSummary } from './presenters/cabinet.js';
+import { presentCreditNote, presentInvoice } from './presenters/invoice.js';
 import { presentPlan } from './presenters/plan.js';
 import { ADMIN_ROLES, type CabinetRecord } from './storage/records.js';
 
@@ -61,6 +67,11 @@ function overridesFrom(args: CommandArgs, allowDefault: boolean) {
 function showCabinet(cp: ControlPlane, cabinet: CabinetRecord) {
   const terms = cp.plans.find(cabinet.plan) ? cp.plans.effectiveTerms(cabinet.plan, cabinet.overrides) : undefined;
   return presentCabinet(cabinet, terms, { seeMoney: true, now: cp.clock() });
+}
+
+/** A file for the CLI to write (`--out`): it travels base64 in the JSON result, over the socket too. */
+function download(file: BillingFile) {
+  return { download: { filename: file.filename, contentType: file.contentType, contentBase64: file.content.toString('base64') } };
 }
 
 const roleSchema = z.enum(ADMIN_ROLES, { error: `must be one of ${ADMIN_ROLES.join(', ')}` });
@@ -144,6 +155,49 @@ const HANDLERS: Record<string, Handler> = {
   },
   'fleet list'(cp, args) {
     return { appliances: listFleet(cp, { includeRevoked: args['include-revoked'] === true }) };
+  },
+  async 'billing close'(cp, args) {
+    const month = parseWith(monthSchema, required(args, 'month', '2026-03'), 'month');
+    const closed = await closeBillingMonth(cp, month, CLI_ACTOR);
+    return { month: closed.month, issueDate: closed.issueDate, invoices: closed.invoices.map((i) => presentInvoice(i)), warnings: closed.warnings };
+  },
+  'billing months'(cp) {
+    return { months: listBillingMonths(cp) };
+  },
+  async 'billing month'(cp, args) {
+    return billingMonth(cp, parseWith(monthSchema, required(args, 'month', '2026-03'), 'month'));
+  },
+  async 'billing invoices'(cp, args) {
+    const month = str(args, 'month') === undefined ? undefined : parseWith(monthSchema, str(args, 'month'), 'month');
+    const cabinetId = str(args, 'cabinet') === undefined ? undefined : parseWith(cabinetIdSchema, str(args, 'cabinet'), 'cabinet');
+    return { invoices: await listInvoices(cp, { month, cabinetId }) };
+  },
+  async 'billing invoice'(cp, args) {
+    return { invoice: await showInvoice(cp, parseWith(invoiceNumberSchema, required(args, 'number', 'F-2026-000001'), 'number')) };
+  },
+  async 'billing credit-note'(cp, args) {
+    const invoice = parseWith(invoiceNumberSchema, required(args, 'invoice', 'F-2026-000001'), 'invoice');
+    const input = parseWith(creditNoteInputSchema, { reason: required(args, 'reason', '"overage disputed"'), amountCents: count(args, 'amount-cents', false) });
+    return { creditNote: presentCreditNote(await issueCreditNote(cp, invoice, input, CLI_ACTOR)) };
+  },
+  'billing credit-notes'(cp) {
+    return { creditNotes: cp.billing.listCreditNotes().map(presentCreditNote) };
+  },
+  async 'billing pdf'(cp, args) {
+    const number = parseWith(documentNumberSchema, required(args, 'number', 'F-2026-000001'), 'number');
+    return { number, ...download(await documentPdfFile(cp, number)) };
+  },
+  async 'billing export'(cp, args) {
+    const month = parseWith(monthSchema, required(args, 'month', '2026-03'), 'month');
+    return { month, ...download(await monthCsvFile(cp, month)) };
+  },
+  async 'billing evidence'(cp, args) {
+    return { evidence: await invoiceEvidenceOf(cp, parseWith(invoiceNumberSchema, required(args, 'number', 'F-2026-000001'), 'number')) };
+  },
+  revenue(cp, args) {
+    const months = count(args, 'months', false) ?? undefined;
+    if (months !== undefined && (months < 1 || months > 60)) throw new ValidationError(['months: must be a whole number of months from 1 to 60']);
+    return revenueReport(cp.cabinets.list(), cp.plans.list(), cp.clock(), months ?? 12);
   },
 };
 

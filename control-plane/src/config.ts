@@ -6,6 +6,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { envInt, loadConfig, readDotEnv } from '@iamanager/protocol/config';
 import { semverSchema } from '@iamanager/protocol';
+import { checkVendorEnv, vendorEnvFields, vendorIdentityFrom } from './domain/billing/vendorIdentity.js';
+import type { VendorIdentity } from './storage/billingRecords.js';
 
 /** Unix socket paths are limited to 108 bytes on Linux (`sun_path`), terminator included. */
 const MAX_SOCKET_PATH = 107;
@@ -36,6 +38,18 @@ const envSchema = z
     ENROLL_MAX_FAILURES: int('ENROLL_MAX_FAILURES', 1, 10_000, 10),
     ENROLL_FAILURE_WINDOW_SECONDS: int('ENROLL_FAILURE_WINDOW_SECONDS', 1, 86_400, 900),
     CHECKPOINT_INTERVAL_SECONDS: int('CHECKPOINT_INTERVAL_SECONDS', 1, 3_600, 10),
+    // Fleet health thresholds (docs/control-plane.md "Fleet health").
+    FLEET_DISK_WARNING_PERCENT: int('FLEET_DISK_WARNING_PERCENT', 1, 99, 15),
+    FLEET_DISK_CRITICAL_PERCENT: int('FLEET_DISK_CRITICAL_PERCENT', 0, 98, 5),
+    FLEET_BACKUP_MAX_AGE_HOURS: int('FLEET_BACKUP_MAX_AGE_HOURS', 1, 8_760, 36),
+    FLEET_LICENSE_WARNING_DAYS: int('FLEET_LICENSE_WARNING_DAYS', 0, 365, 14),
+    FLEET_STALE_INTERVALS: int('FLEET_STALE_INTERVALS', 2, 1_000, 3),
+    FLEET_OFFLINE_HOURS: int('FLEET_OFFLINE_HOURS', 1, 8_760, 24),
+    FLEET_CHECK_INTERVAL_SECONDS: int('FLEET_CHECK_INTERVAL_SECONDS', 1, 3_600, 60),
+    // Dashboard sessions and login rate limiting.
+    DASHBOARD_SESSION_HOURS: int('DASHBOARD_SESSION_HOURS', 1, 720, 12),
+    LOGIN_MAX_FAILURES: int('LOGIN_MAX_FAILURES', 1, 1_000, 5),
+    LOGIN_LOCK_SECONDS: int('LOGIN_LOCK_SECONDS', 1, 86_400, 900),
     /** Moves this process's clock; for tests and demos only (e.g. to expire an enrollment code). */
     CLOCK_OFFSET_SECONDS: z
       .string()
@@ -49,13 +63,31 @@ const envSchema = z
         }
         return n;
       }),
+    ...vendorEnvFields,
   })
   .superRefine((env, ctx) => {
+    checkVendorEnv(env, ctx);
+    if (env.FLEET_DISK_CRITICAL_PERCENT >= env.FLEET_DISK_WARNING_PERCENT) {
+      ctx.addIssue({ code: 'custom', path: ['FLEET_DISK_CRITICAL_PERCENT'], message: `must be below FLEET_DISK_WARNING_PERCENT (${env.FLEET_DISK_WARNING_PERCENT})` });
+    }
+    if (env.FLEET_STALE_INTERVALS * env.HEARTBEAT_INTERVAL_SECONDS >= env.FLEET_OFFLINE_HOURS * 3600) {
+      ctx.addIssue({ code: 'custom', path: ['FLEET_OFFLINE_HOURS'], message: `must be longer than FLEET_STALE_INTERVALS × HEARTBEAT_INTERVAL_SECONDS (${env.FLEET_STALE_INTERVALS * env.HEARTBEAT_INTERVAL_SECONDS} s), or an appliance would go offline before it goes stale` });
+    }
     const socket = path.join(path.resolve(env.DATA_DIR), CONTROL_SOCKET);
     if (Buffer.byteLength(socket) > MAX_SOCKET_PATH) {
       ctx.addIssue({ code: 'custom', path: ['DATA_DIR'], message: `is too deep for the control socket (${socket} is over ${MAX_SOCKET_PATH} bytes): use a shorter path` });
     }
   });
+
+/** What makes an appliance warning, critical, stale or offline (see domain/fleetStatus.ts). */
+export interface FleetThresholds {
+  diskWarningRatio: number;
+  diskCriticalRatio: number;
+  backupMaxAgeHours: number;
+  licenseWarningDays: number;
+  staleIntervals: number;
+  offlineHours: number;
+}
 
 export interface Config {
   port: number;
@@ -75,6 +107,12 @@ export interface Config {
   enrollFailureWindowSeconds: number;
   checkpointIntervalSeconds: number;
   clockOffsetSeconds: number;
+  /** Who issues the invoices; `undefined` when no VENDOR_* variable is set (billing refused). */
+  vendor: VendorIdentity | undefined;
+  fleet: FleetThresholds;
+  /** How often status changes are looked for and recorded as alerts. */
+  fleetCheckIntervalSeconds: number;
+  dashboard: { sessionHours: number; loginMaxFailures: number; loginLockSeconds: number };
 }
 
 /**
@@ -101,6 +139,17 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     enrollFailureWindowSeconds: parsed.ENROLL_FAILURE_WINDOW_SECONDS,
     checkpointIntervalSeconds: parsed.CHECKPOINT_INTERVAL_SECONDS,
     clockOffsetSeconds: parsed.CLOCK_OFFSET_SECONDS,
+    vendor: vendorIdentityFrom(parsed),
+    fleet: {
+      diskWarningRatio: parsed.FLEET_DISK_WARNING_PERCENT / 100,
+      diskCriticalRatio: parsed.FLEET_DISK_CRITICAL_PERCENT / 100,
+      backupMaxAgeHours: parsed.FLEET_BACKUP_MAX_AGE_HOURS,
+      licenseWarningDays: parsed.FLEET_LICENSE_WARNING_DAYS,
+      staleIntervals: parsed.FLEET_STALE_INTERVALS,
+      offlineHours: parsed.FLEET_OFFLINE_HOURS,
+    },
+    fleetCheckIntervalSeconds: parsed.FLEET_CHECK_INTERVAL_SECONDS,
+    dashboard: { sessionHours: parsed.DASHBOARD_SESSION_HOURS, loginMaxFailures: parsed.LOGIN_MAX_FAILURES, loginLockSeconds: parsed.LOGIN_LOCK_SECONDS },
   };
 }
 

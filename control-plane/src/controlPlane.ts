@@ -1,7 +1,7 @@
 /**
  * The control plane's state, opened once per process (by `serve`, or by a CLI command when no
- * server runs): the vendor keys, the plan catalog, admins, cabinets, appliances and the heartbeat
- * ingest. The caller holds the DATA_DIR lock.
+ * server runs): the vendor keys, the plan catalog, admins, cabinets, appliances, the heartbeat
+ * ingest, the fleet alerts and the billing files. The caller holds the DATA_DIR lock.
  */
 import fs from 'node:fs/promises';
 import type { Logger } from '@iamanager/protocol/log';
@@ -9,7 +9,9 @@ import { createClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { AdminDirectory } from './domain/admins.js';
 import { ApplianceRegistry } from './domain/appliances.js';
+import { BillingStore } from './domain/billing/billingStore.js';
 import { CabinetRegistry } from './domain/cabinets.js';
+import { FleetMonitor } from './domain/fleetMonitor.js';
 import { HeartbeatIngest } from './domain/heartbeatIngest.js';
 import { PlanCatalog } from './domain/planCatalog.js';
 import { VendorKeys } from './domain/vendorKeys.js';
@@ -24,6 +26,9 @@ export interface ControlPlane {
   cabinets: CabinetRegistry;
   appliances: ApplianceRegistry;
   ingest: HeartbeatIngest;
+  billing: BillingStore;
+  /** Fleet alerts (status transitions); `serve` starts its periodic check. */
+  monitor: FleetMonitor;
   close(): Promise<void>;
 }
 
@@ -41,6 +46,8 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
     { maxSkewSeconds: config.maxClockSkewSeconds, checkpointIntervalSeconds: config.checkpointIntervalSeconds },
     log,
   );
+  const billing = await BillingStore.open(config.dataDir, log);
+  const monitor = await FleetMonitor.open(config.dataDir, { cabinets, appliances, plans, config, clock }, log);
   return {
     config,
     log,
@@ -51,6 +58,11 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
     cabinets,
     appliances,
     ingest,
-    close: () => ingest.close(),
+    billing,
+    monitor,
+    close: async () => {
+      await monitor.close();
+      await ingest.close();
+    },
   };
 }

@@ -15,12 +15,14 @@ import { describeAppliances, startDemoAppliances, type DemoAppliance } from './d
 export const CONTROL_PLANE_MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
 export const DEMO_ROOT = path.resolve('data/demo');
 export const DEMO_ADMIN = { email: 'demo@iamanager.test', password: 'demo-password-2026' };
+/** A support login, to see the dashboard as support staff do: health, no prices, no plan changes. */
+export const DEMO_SUPPORT = { email: 'support@iamanager.test', password: 'demo-password-2026' };
 
 /** The seed's cabinets (multi-tenant-architecture.md), with SIRETs that pass the checksum. */
 export const DEMO_CABINETS = [
   { id: 'dupont', name: 'Cabinet Dupont & Associés', plan: 'professional', siret: '12345678901237', address: '123 Rue de la Justice, 75001 Paris', phone: '01.23.45.67.89', email: 'contact@cabinet-dupont.fr' },
-  { id: 'martin', name: 'Cabinet Martin', plan: 'starter', siret: '84219567300012', email: 'contact@cabinet-martin.fr' },
-  { id: 'bernard', name: 'Cabinet Bernard', plan: 'enterprise', siret: '55501234000017', email: 'contact@cabinet-bernard.fr' },
+  { id: 'martin', name: 'Cabinet Martin', plan: 'starter', siret: '84219567300012', address: '8 quai Saint-Vincent, 69001 Lyon', phone: '04.72.00.00.00', email: 'contact@cabinet-martin.fr' },
+  { id: 'bernard', name: 'Cabinet Bernard', plan: 'enterprise', siret: '55501234000017', address: '20 cours Pierre Puget, 13006 Marseille', phone: '04.91.00.00.00', email: 'contact@cabinet-bernard.fr' },
 ] as const;
 
 export interface DemoControlPlane {
@@ -29,8 +31,20 @@ export interface DemoControlPlane {
   process: ServiceProcess;
 }
 
+/** The demo vendor's identity on invoices (docs/billing.md); the SIRET and VAT number pass their checksums. */
+export const DEMO_VENDOR = {
+  VENDOR_NAME: 'IAManager Démo SAS',
+  VENDOR_ADDRESS: '10 rue de Rivoli, 75004 Paris',
+  VENDOR_SIRET: '73282932000074',
+  VENDOR_VAT_NUMBER: 'FR44732829320',
+  VENDOR_LEGAL_FORM: 'SAS au capital de 10 000 €',
+  VENDOR_RCS: 'RCS Paris 732 829 320',
+  VENDOR_EMAIL: 'facturation@iamanager.test',
+  VENDOR_IBAN: 'FR76 3000 6000 0112 3456 7890 189',
+};
+
 function demoEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { ...process.env, DATA_DIR: dataDir, LATEST_APPLIANCE_VERSION: process.env.LATEST_APPLIANCE_VERSION ?? '0.1.0', ...extra };
+  return { ...DEMO_VENDOR, ...process.env, DATA_DIR: dataDir, LATEST_APPLIANCE_VERSION: process.env.LATEST_APPLIANCE_VERSION ?? '0.1.0', ...extra };
 }
 
 /** Starts the control plane process on `port` (default 4000) and waits until it listens. */
@@ -67,12 +81,14 @@ export function runControlPlaneCli(dataDir: string, args: readonly string[], inp
 
 export interface DemoSeed {
   admin: { email: string; password: string; token: string };
+  support: { email: string; password: string };
   cabinets: { id: string; name: string; plan: string; enrollmentCode: string }[];
 }
 
 /** Creates (or reuses) the demo admin and cabinets, and issues a fresh enrollment code for each. */
 export async function seedDemo(dataDir: string): Promise<DemoSeed> {
   await runControlPlaneCli(dataDir, ['admin', 'create', '--email', DEMO_ADMIN.email, '--role', 'admin'], `${DEMO_ADMIN.password}\n`); // already_exists on re-runs
+  await runControlPlaneCli(dataDir, ['admin', 'create', '--email', DEMO_SUPPORT.email, '--role', 'support'], `${DEMO_SUPPORT.password}\n`);
   const token = await runControlPlaneCli(dataDir, ['admin', 'token', '--email', DEMO_ADMIN.email]);
   if (!token.ok) throw new Error(`could not create the demo API token: ${JSON.stringify(token.result)}`);
   const cabinets: DemoSeed['cabinets'] = [];
@@ -84,7 +100,7 @@ export async function seedDemo(dataDir: string): Promise<DemoSeed> {
     if (!created.ok) throw new Error(`could not set up cabinet ${cabinet.id}: ${String(created.result.message)}`);
     cabinets.push({ id: cabinet.id, name: cabinet.name, plan: cabinet.plan, enrollmentCode: String(created.result.enrollmentCode) });
   }
-  return { admin: { ...DEMO_ADMIN, token: String(token.result.token) }, cabinets };
+  return { admin: { ...DEMO_ADMIN, token: String(token.result.token) }, support: { ...DEMO_SUPPORT }, cabinets };
 }
 
 export function describeDemo(controlPlane: DemoControlPlane, seed: DemoSeed): string {
@@ -93,7 +109,9 @@ export function describeDemo(controlPlane: DemoControlPlane, seed: DemoSeed): st
     'IAManager demo is running.',
     '',
     `Control plane     ${controlPlane.url}   (health: ${controlPlane.url}/healthz, metrics: ${controlPlane.url}/metrics)`,
+    `Dashboard         ${controlPlane.url}/   (vendor web console)`,
     `Vendor admin      ${seed.admin.email} / ${seed.admin.password}`,
+    `Support login     ${seed.support.email} / ${seed.support.password}   (sees health, no prices, cannot change plans)`,
     `API token         ${seed.admin.token}`,
     `                  curl -H "Authorization: Bearer ${seed.admin.token}" ${controlPlane.url}/api/v1/cabinets`,
     `CLI               DATA_DIR=${controlPlane.dataDir} node ${path.relative(process.cwd(), CONTROL_PLANE_MAIN)} cabinet list`,

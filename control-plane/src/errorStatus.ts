@@ -15,4 +15,12 @@ export const CONTROL_PLANE_STATUS: Readonly<Record<string, number>> = {
   enrollment_code_expired: 409,
   cabinet_not_active: 409,
   unknown_command: 400,
+  // Billing.
+  billing_not_configured: 409,
+  month_not_over: 409,
+  month_already_closed: 409,
+  clock_behind_last_document: 409,
+  invoice_fully_credited: 409,
+  credit_exceeds_invoice: 422,
+  no_usage_evidence: 404,
 };

@@ -15,6 +15,7 @@ import { formatResult } from './cli/printResult.js';
 import { runCommand, type CommandRequest } from './commands.js';
 import { sendCommand, type CommandRequest as ProtocolCommandRequest } from '@iamanager/protocol/http';
 import { writeBundle } from './cli/writeBundle.js';
+import { hasDownload, writeDownload } from './cli/writeDownload.js';
 import type { BundleFile } from './domain/installBundle.js';
 import { controlSocketPath, readConfig, type Config } from './config.js';
 import { openControlPlane } from './controlPlane.js';
@@ -65,6 +66,10 @@ async function main(argv: string[]): Promise<number> {
       const bundle = result as { cabinetId: string; enrollmentCode: string; files: BundleFile[] };
       const written = await writeBundle(typeof parsed.args.out === 'string' ? parsed.args.out : undefined, bundle.cabinetId, bundle.files);
       result = { cabinetId: bundle.cabinetId, enrollmentCode: bundle.enrollmentCode, ...written, files: bundle.files.map((f) => f.name) };
+    }
+    if (hasDownload(result)) {
+      const { download, ...rest } = result;
+      result = { ...rest, ...(await writeDownload(typeof parsed.args.out === 'string' ? parsed.args.out : undefined, download)) };
     }
     console.log(json ? JSON.stringify(result) : formatResult(parsed.command, result));
     return 0;

@@ -6,17 +6,25 @@
 import { acquireDirLock } from '@iamanager/protocol/storage';
 import { listen, listenCommandSocket, runUntilSignal } from '@iamanager/protocol/http';
 import type { Logger } from '@iamanager/protocol/log';
+import type Koa from 'koa';
 import { createApp } from './app.js';
 import { controlSocketPath, type Config } from './config.js';
 import { openControlPlane, type ControlPlane } from './controlPlane.js';
 import { runCommand } from './commands.js';
 import { CONTROL_PLANE_STATUS } from './errorStatus.js';
 import { ControlPlaneMetrics } from './metrics.js';
+import { openDashboard } from './dashboard/dashboardModule.js';
 
 export interface RunningControlPlane {
   port: number;
   controlPlane: ControlPlane;
   close(): Promise<void>;
+}
+
+/** The app exactly as `serve` mounts it — the API and the dashboard; tests read the route table from it. */
+export async function createServedApp(cp: ControlPlane, metrics: ControlPlaneMetrics): Promise<Koa> {
+  const dashboard = await openDashboard(cp);
+  return createApp(cp, metrics, { authenticators: [dashboard.authenticator], routers: [dashboard.router] });
 }
 
 export async function startServer(config: Config, log: Logger): Promise<RunningControlPlane> {
@@ -29,10 +37,18 @@ export async function startServer(config: Config, log: Logger): Promise<RunningC
     throw err;
   }
   const metrics = new ControlPlaneMetrics();
-  const server = await listen(createApp(cp, metrics), config.port, config.host);
+  let server: Awaited<ReturnType<typeof listen>>;
+  try {
+    server = await listen(await createServedApp(cp, metrics), config.port, config.host);
+  } catch (err) {
+    await cp.close();
+    await lock.release();
+    throw err;
+  }
   const socketPath = controlSocketPath(config);
   const socket = await listenCommandSocket(socketPath, (request) => runCommand(cp, request), { log: cp.log, statusByCode: CONTROL_PLANE_STATUS });
   cp.ingest.startCheckpoints();
+  await cp.monitor.start(config.fleetCheckIntervalSeconds);
   // Always printed, whatever LOG_LEVEL: scripts and tests read the bound port from this line.
   log.child({}, { level: 'info' }).info({ port: server.port, host: config.host, publicUrl: config.publicUrl, socket: socketPath, dataDir: config.dataDir }, 'listening');
 

@@ -60,6 +60,13 @@ for port in "$HTTP_PORT" "$HTTPS_PORT"; do
   fi
 done
 
+# The app refuses to start with a passphrase under 16 characters: say so now, not after `up`.
+if [ -n "${BACKUP_PASSPHRASE:-}" ] && [ "${#BACKUP_PASSPHRASE}" -lt 16 ]; then
+  fail "BACKUP_PASSPHRASE fait ${#BACKUP_PASSPHRASE} caractères" "choisissez une phrase de passe d'au moins 16 caractères dans .env (par exemple quatre ou cinq mots sans rapport)"
+elif [ -n "${BACKUP_PASSPHRASE:-}" ]; then
+  ok "phrase de passe de sauvegarde définie"
+fi
+
 if [ "$failures" -gt 0 ]; then
   echo; echo "$failures vérification(s) en échec : rien n'a été modifié. Corrigez, puis relancez ./install.sh"; exit 1
 fi
@@ -93,3 +100,9 @@ echo "L'appliance est prête : https://${address:-<adresse-du-serveur>}${port_su
 echo "Certificat à installer dans les navigateurs du cabinet : http://${address:-<adresse-du-serveur>}:${HTTP_PORT}/ca.crt"
 echo "Empreinte SHA-256 de l'autorité : ${fingerprint:-affichée sur la page de configuration}"
 echo "Ouvrez l'adresse ci-dessus pour créer le premier compte administrateur."
+if [ -z "${BACKUP_PASSPHRASE:-}" ]; then
+  echo
+  echo "ATTENTION : BACKUP_PASSPHRASE est vide dans .env : les sauvegardes sont DÉSACTIVÉES."
+  echo "Choisissez une phrase de passe (16 caractères au moins), gardez-en une copie hors de ce serveur,"
+  echo "puis : ${COMPOSE[*]} --env-file .env -f compose.yaml up -d"
+fi

@@ -4,6 +4,6 @@
 set -a
 . /etc/iamanager/appliance.env
 set +a
-export DATA_DIR=/var/lib/iamanager/data BACKUP_DIR=/var/lib/iamanager/backups SECRET_KEY_FILE=/var/lib/iamanager/secrets/secret-key
+export DATA_DIR=/var/lib/iamanager/data BACKUP_DIR=/var/lib/iamanager/backups SECRET_KEY_FILE=/var/lib/iamanager/secrets/secret-key BACKUP_PASSPHRASE_FILE=/var/lib/iamanager/secrets/backup-passphrase
 cd /opt/iamanager/app
 exec sudo -E -u iamanager /opt/iamanager/node/bin/node appliance/dist/main.js "$@"

@@ -15,6 +15,15 @@ if [ ! -s "$secret" ]; then
   chmod 0600 "$secret"
 fi
 
+# The backup passphrase is the IT person's to choose: an empty file until then (backups off, as
+# `appliance doctor` and the admin page say), so the service starts either way.
+passphrase=/var/lib/iamanager/secrets/backup-passphrase
+if [ ! -e "$passphrase" ]; then
+  : > "$passphrase"
+  chown iamanager:iamanager "$passphrase"
+  chmod 0600 "$passphrase"
+fi
+
 # The console administrator gets a random password, shown once on the console, to be changed at
 # first login. The HTTPS certificate and the app's keys are created by the app on its first start.
 if passwd -S iamanager-admin | grep -q ' L '; then

@@ -7,3 +7,4 @@ export * from './heartbeat.js';
 export * from './jwks.js';
 export * from './siret.js';
 export * from './passwords.js';
+export * from './versions.js';

@@ -7,10 +7,35 @@ import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:c
 const PARAMS = { N: 2 ** 15, r: 8, p: 1 };
 const KEY_LENGTH = 32;
 
+/**
+ * At most two hashes at once. scrypt runs on libuv's thread pool (4 threads by default), which
+ * every file read, write and fsync shares: a burst of logins, password changes or user creations
+ * must not stall each request that touches the disk behind it (found by the fuzzer: 30 s stalls).
+ * The others wait here, in order.
+ */
+const MAX_CONCURRENT_HASHES = 2;
+let hashing = 0;
+const queue: Array<() => void> = [];
+
+async function inHashSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (hashing < MAX_CONCURRENT_HASHES) hashing++;
+  else await new Promise<void>((resolve) => queue.push(resolve)); // the slot is handed over as is
+  try {
+    return await work();
+  } finally {
+    const next = queue.shift();
+    if (next) next();
+    else hashing--;
+  }
+}
+
 function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFC'), salt, KEY_LENGTH, { ...options, maxmem: 128 * options.N! * options.r! * 2 }, (err, key) => (err ? reject(err) : resolve(key)));
-  });
+  return inHashSlot(
+    () =>
+      new Promise((resolve, reject) => {
+        scrypt(password.normalize('NFC'), salt, KEY_LENGTH, { ...options, maxmem: 128 * options.N! * options.r! * 2 }, (err, key) => (err ? reject(err) : resolve(key)));
+      }),
+  );
 }
 
 export async function hashPassword(password: string): Promise<string> {

@@ -58,6 +58,11 @@ describe('POST /api/cases/:id/analyses', () => {
     const a = run.body.analysis;
     expect(a).toMatchObject({ model: 'ceseda-basic-v1', rulesVersion: '2026-11-24', overage: false, facts: { libertyStatus: 'free' } });
     expect(a.result.deadlines[0]).toMatchObject({ remedy: 'recours_contentieux', due: '2026-11-22T16:30:00+01:00', legalBasis: expect.stringMatching(/L\. 921-2/) });
+    // What the lawyer reads, in French, as the API returns it.
+    expect(a.result.deadlines[0].computation).toEqual([
+      'Décision notifiée le vendredi 20 novembre 2026 à 16 h 30 (heure de Paris).',
+      'Délai de 48 heures décompté d’heure à heure : il expire le dimanche 22 novembre 2026 à 16 h 30. Un délai exprimé en heures n’est pas franc et n’est jamais prorogé en raison d’un samedi, d’un dimanche ou d’un jour férié.',
+    ]);
     expect(a.result).not.toHaveProperty('eligibility');
     expect(a.result).not.toHaveProperty('estimate');
     const list = await admin.call('GET', `/api/cases/${id}/analyses`);
@@ -93,6 +98,7 @@ describe('POST /api/cases/:id/analyses', () => {
     expect(a.result.deadlines[0]).toMatchObject({ due: '2026-02-06' });
     expect(a.result.eligibility.find((t: any) => t.titre === 'conjoint_francais').outcome).toBe('eligible');
     expect(a.result.estimate).toMatchObject({ model: 'ceseda-pro-v1', threshold: 0.6, range: { low: expect.any(Number), high: expect.any(Number) } });
+    expect(a.result.estimate.verdict).toMatch(/^(Dossier solide : |Issue incertaine : |Dossier en deçà du seuil du cabinet \(60 %\) : )/);
     expect(a.result).not.toHaveProperty('similarCases');
     expect((await admin.call('GET', '/api/billing/usage')).body).toMatchObject({ analyses_used: 3, analyses_overage: 1, analyses_limit: 2, overage_fees_cents: 50 });
     const sent = await runApplianceCli(dir, ['heartbeat', '--json']);
@@ -111,7 +117,11 @@ describe('POST /api/cases/:id/analyses', () => {
     for (let i = 0; i < 3; i += 1) runs.push((await admin.call('POST', `/api/cases/${id}/analyses`, {})).body.analysis);
     expect(runs.map((r) => [r.model, r.overage])).toEqual([['ceseda-enterprise-v1', false], ['ceseda-enterprise-v1', false], ['ceseda-enterprise-v1', true]]);
     expect(runs[0].result.similarCases).toEqual([expect.objectContaining({ id: closed, outcome: 'won', similarity: 1 })]);
-    expect(runs[0].result.calibration).toMatchObject({ used: false, closedCases: 1 });
+    expect(runs[0].result.calibration).toMatchObject({
+      used: false,
+      closedCases: 1,
+      reason: 'Trop peu de dossiers clos dont l’issue est connue (1, dont 1 gagné ; il en faut 40, dont au moins 8 gagnés et 8 perdus) : l’estimation du modèle standard (ceseda-pro-v1) est conservée.',
+    });
   });
 
   it('refuses facts outside the schema (a judge’s name is never stored) and names the field', async () => {

@@ -1,13 +1,16 @@
 /**
  * Nothing of a case reaches the vendor: after a cabinet's lawyers have created cases with
  * distinctive names, notes and documents, and heartbeats have been delivered, no file the control
- * plane wrote (records, journal, evidence) contains any of those strings.
+ * plane wrote (records, journal, evidence) contains any of those strings, and neither does any
+ * message the control plane received (the heartbeat tap, support/heartbeatTap.mjs). The same scan
+ * runs at the end of the whole test run over every suite's appliances (support/globalSetup.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startControlPlane, tempDir, type TestControlPlane } from '../support/controlPlane.js';
 import { Browser, runApplianceCli, startAppliance, type TestAppliance } from '../support/appliance.js';
+import { caseStrings, findCaseData, fromAppliances, tappedBodies } from '../support/privacyScan.js';
 
 const PASSWORD = 'correct horse battery staple';
 const SECRETS = ['Quetzalcoatl', 'Xochiquetzal', 'ConfidentielNoteZ91', 'attestation-hebergement-Q7.pdf', '9081726354'];
@@ -15,10 +18,13 @@ let cp: TestControlPlane;
 let cpDir: string;
 let dir: string;
 let appliance: TestAppliance;
+/** Every control plane process of this file: the tap names its record after the pid. */
+const cpPids: number[] = [];
 
 beforeAll(async () => {
   cpDir = tempDir('cp-privacy-');
   cp = await startControlPlane(cpDir);
+  cpPids.push(cp.service.child.pid!);
   const created = await runCli(cpDir, ['cabinet', 'create', '--id', 'secret', '--name', 'Cabinet Secret', '--plan', 'enterprise', '--json']);
   dir = tempDir('secret-');
   appliance = await startAppliance(dir, { CONTROL_PLANE_URL: cp.url, CLIENT_ID: 'secret' });
@@ -49,6 +55,9 @@ describe('what reaches the vendor', () => {
     const month = new Date().toISOString().slice(0, 7);
     const exported = path.join(dir, '..', 'usage-secret.jws');
     expect((await runApplianceCli(dir, ['usage', 'export', '--month', month, '--out', exported])).code).toBe(0);
+    // The air-gapped path too: the exported report, uploaded as the vendor would.
+    const upload = await fetch(`${cp.url}/v1/usage-reports`, { method: 'POST', headers: { 'content-type': 'application/jose' }, body: fs.readFileSync(exported, 'utf8') });
+    expect(upload.status).toBe(202);
     await cp.stop(); // flush everything the control plane holds to its files
     let scanned = 0;
     const files = [exported];
@@ -73,5 +82,21 @@ describe('what reaches the vendor', () => {
     const caseFiles = fs.readdirSync(path.join(dir, 'cases')).filter((n) => n.endsWith('.json'));
     expect(caseFiles.some((n) => fs.readFileSync(path.join(dir, 'cases', n), 'utf8').includes(SECRETS[0]!))).toBe(true);
     cp = await startControlPlane(cpDir);
+  });
+});
+
+describe('what the control plane received', () => {
+  it('holds none of the case data in any enrollment, heartbeat or usage report, decoded', async () => {
+    const tap = process.env.IAM_HEARTBEAT_TAP;
+    expect(tap, 'the heartbeat tap is set up by tests/support/globalSetup.ts').toBeDefined();
+    const bodies = fromAppliances(tappedBodies(tap!, cpPids.map((pid) => `cp-${pid}.jsonl`)));
+    expect(bodies.map((b) => `${b.path} ${b.status}`).sort()).toEqual(['/v1/enroll 201', '/v1/heartbeats 202', '/v1/heartbeats 202', '/v1/heartbeats 202', '/v1/usage-reports 202']);
+    expect(bodies.filter((b) => b.path !== '/v1/usage-reports').every((b) => b.userAgent?.startsWith('iamanager-appliance/'))).toBe(true);
+    const strings = caseStrings(dir);
+    // What the scan looks for is really there on the appliance, and a leak would be found.
+    for (const secret of SECRETS) expect(strings).toContain(secret);
+    const leaked = `${Buffer.from('{"alg":"EdDSA"}').toString('base64url')}.${Buffer.from(JSON.stringify({ note: SECRETS[2] })).toString('base64url')}.sig`;
+    expect(findCaseData([{ path: '/v1/heartbeats', body: leaked, source: 'control' }], strings)).toEqual([`"${SECRETS[2]}" in /v1/heartbeats (control)`]);
+    expect(findCaseData(bodies, strings)).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@ import https from 'node:https';
 import path from 'node:path';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TlsStore, fingerprint } from '../../appliance/src/tls/certificates.js';
+import { TlsStore, fingerprint, randomSerial } from '../../appliance/src/tls/certificates.js';
 import { runApplianceCli, startAppliance, type TestAppliance } from '../support/appliance.js';
 import { tempDir } from '../support/controlPlane.js';
 
@@ -80,6 +80,20 @@ describe('LAN HTTPS', () => {
     const own = fs.readFileSync(path.join(work, 'c.pem'), 'utf8');
     const res = await get(`https://localhost:${httpsPort}/healthz`, { rejectUnauthorized: false, agent: false });
     expect(res.cert?.fingerprint256).toBe(fingerprint(own));
+  });
+});
+
+describe('certificate serial numbers', () => {
+  it('are positive 16-octet integers in minimal DER form, so OpenSSL never refuses one as padded', () => {
+    // The earlier "00" + random hex serial was illegal padding whenever the random octet was below
+    // 0x80, and the appliance could then fail to start.
+    for (let i = 0; i < 5000; i++) {
+      const serial = randomSerial();
+      expect(serial).toMatch(/^[0-9a-f]{32}$/);
+      const first = Number.parseInt(serial.slice(0, 2), 16);
+      expect(first).toBeGreaterThanOrEqual(0x40);
+      expect(first).toBeLessThan(0x80);
+    }
   });
 });
 

@@ -154,6 +154,11 @@ describe('the web UI in a browser', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
     expect(download.suggestedFilename()).toBe('décision préfecture.pdf');
     expect(fs.readFileSync(await download.path())).toEqual(bytes);
+    // The case history in French, newest first.
+    await expect(page.locator('section[aria-labelledby=history-title] li').allTextContents()).resolves.toEqual([
+      expect.stringMatching(/paul@martin\.fr — Pièce ajoutée$/),
+      expect.stringMatching(/paul@martin\.fr — Dossier créé$/),
+    ]);
     await checkPage('10-case-with-document');
   });
 
@@ -173,6 +178,15 @@ describe('the web UI in a browser', () => {
     const section = page.locator('section[aria-labelledby=analysis-title]');
     await expect(section.locator('ul.rules li').count()).resolves.toBeGreaterThan(0);
     expect(await section.textContent()).toMatch(/CESEDA|CJA/);
+    // The OQTF of a person at liberty, explained in French: one month, délai franc, and the
+    // administrative recours that has no délai of its own.
+    const rows = section.locator('tbody tr');
+    await expect(rows.first().locator('td').first().textContent()).resolves.toBe('Recours en annulation (procédure collégiale spéciale, 1 mois)');
+    const steps = await rows.first().locator('td').nth(3).textContent();
+    expect(steps).toMatch(/^Décision notifiée le (lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) \d{1,2}(er)? \S+ \d{4} ; le jour de la notification n’est pas compté\. Délai d’un mois : échéance le /);
+    expect(steps).toContain('L’aide juridictionnelle peut être demandée au plus tard lors de l’introduction du recours (L. 911-1 al. 2).');
+    await expect(rows.nth(1).locator('td').nth(2).textContent()).resolves.toBe('À déterminer');
+    await expect(page.locator('section[aria-labelledby=history-title] li').first().textContent()).resolves.toMatch(/— Analyse CESEDA lancée$/);
     await checkPage('11-case-analysis');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Exporter l’analyse (PDF)' }).click()]);
     const pdf = fs.readFileSync(await download.path());
@@ -186,6 +200,19 @@ describe('the web UI in a browser', () => {
     expect(refusal).toContain('Le quota mensuel d’analyses de votre formule starter (1) est atteint.');
     expect(refusal).toContain('La formule professional en permet davantage');
     await checkPage('12-analysis-quota-refusal');
+  });
+
+  it('shows a French 404 page for an address that does not exist', async () => {
+    const url = `${base}/dossiers/nulle-part/rien`;
+    const response = await page.goto(url);
+    expect(response?.status()).toBe(404);
+    // Chromium reports every 404 on its console: this one is expected, any other still fails the run.
+    const expected = `console: Failed to load resource: the server responded with a status of 404 (Not Found) (${url})`;
+    await expect.poll(() => browser.problems.includes(expected)).toBe(true);
+    browser.problems.splice(browser.problems.indexOf(expected), 1);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Une erreur est survenue');
+    await expect(page.locator('main').textContent()).resolves.toContain('Cette page n’existe pas.');
+    await checkPage('12b-not-found');
   });
 
   it('finds the case from the list with an accent-insensitive search', async () => {

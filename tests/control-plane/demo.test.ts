@@ -24,6 +24,17 @@ describe('demo', () => {
       const text = describeDemo(cp, seed);
       expect(text).toContain(cp.url);
       expect(text).toContain(seed.admin.email);
+      expect(text).toContain(`Dashboard         ${cp.url}/`);
+      expect(text).toContain(`${seed.support.email} / ${seed.support.password}`);
+      // The printed logins open the dashboard.
+      for (const who of [seed.admin, seed.support]) {
+        const form = await fetch(`${cp.url}/connexion`);
+        const cookie = form.headers.getSetCookie()[0]!.split(';')[0]!;
+        const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!;
+        const login = await fetch(`${cp.url}/connexion`, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf, email: who.email, password: who.password }) });
+        expect(login.status).toBe(302);
+        expect(login.headers.getSetCookie().some((c) => c.startsWith('cp_session='))).toBe(true);
+      }
       for (const c of seed.cabinets) expect(text).toContain(c.enrollmentCode);
 
       // A second run reuses the data and hands out fresh, working codes.

@@ -35,6 +35,10 @@ describe('the cabinet compose file', () => {
     expectHardened(stdout);
     expect(stdout).toContain('container_name: iamanager-dupont');
     expect(stdout).toMatch(/- \.?\/?.*:\/data/);
+    // Backups: their own volume beside the data, the app told where, off until a passphrase is set.
+    expect(stdout).toMatch(/- \.?\/?.*:\/backups/);
+    expect(stdout).toMatch(/BACKUP_DIR: \/backups/);
+    expect(stdout).toMatch(/BACKUP_PASSPHRASE: ''/);
   });
 
   it('stops at once, naming the variable and the fix, when CLIENT_ID is missing', () => {

@@ -28,6 +28,12 @@ function bundle(): { dir: string; log: string; bin: string } {
 echo "$* [APPLIANCE_IMAGE=$APPLIANCE_IMAGE]" >> "${state}/docker.log"
 broken=$(cat "${state}/broken" 2>/dev/null)
 case "$*" in
+  *" run "*"backup create --kind pre-update --json"*)
+            case "$(cat "${state}/backup" 2>/dev/null)" in
+              off) echo '{"ok":false,"error":"backup_not_configured","message":"BACKUP_PASSPHRASE is not set: backups are OFF"}'; exit 1 ;;
+              full) echo '{"ok":false,"error":"storage_full","message":"the disk holding /backups is full: free some space; nothing was changed"}'; exit 1 ;;
+              *) printf '{\n  "name": "iamanager-20260315T140000000Z-pre-update.iambak",\n  "kind": "pre-update"\n}\n' ;;
+            esac ;;
   *" pull "*) [ -n "$broken" ] && [ "$APPLIANCE_IMAGE" = "iamanager/appliance:unpullable" ] && exit 1 ;;
   *" up "*) echo "$APPLIANCE_IMAGE" > "${state}/current"
             if [ -n "$broken" ] && [ "$APPLIANCE_IMAGE" = "iamanager/appliance:$broken" ]; then echo garbage > "$PWD/data/cases/a.json"; fi ;;
@@ -50,12 +56,14 @@ describe('appliance update', () => {
     const r = update(b, '0.2.0');
     expect(r.status, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout);
-    expect(result).toMatchObject({ outcome: 'updated', from: 'iamanager/appliance:0.1.0', to: 'iamanager/appliance:0.2.0' });
+    expect(result).toMatchObject({ outcome: 'updated', from: 'iamanager/appliance:0.1.0', to: 'iamanager/appliance:0.2.0', backup: path.join(b.dir, 'backups', 'iamanager-20260315T140000000Z-pre-update.iambak') });
     expect(fs.readFileSync(path.join(result.snapshot, 'cases', 'a.json'), 'utf8')).toBe('{"reference":"D-2026-0001"}');
     expect(fs.readFileSync(path.join(b.dir, '.env'), 'utf8')).toContain('APPLIANCE_IMAGE=iamanager/appliance:0.2.0\n');
     const log = fs.readFileSync(b.log, 'utf8').trim().split('\n');
-    const steps = log.map((l) => (l.includes(' pull ') ? 'pull' : l.includes(' stop ') ? 'stop' : l.includes(' up ') ? 'up' : l.startsWith('inspect') ? 'inspect' : 'other'));
-    expect(steps.slice(0, 4)).toEqual(['pull', 'stop', 'up', 'inspect']);
+    const steps = log.map((l) => (l.includes(' pull ') ? 'pull' : l.includes(' run ') ? 'backup' : l.includes(' stop ') ? 'stop' : l.includes(' up ') ? 'up' : l.startsWith('inspect') ? 'inspect' : 'other'));
+    expect(steps.slice(0, 5)).toEqual(['pull', 'backup', 'stop', 'up', 'inspect']);
+    // The backup runs in a one-off container of the current version, with the bundle's volumes.
+    expect(log.find((l) => l.includes(' run '))).toMatch(/run --rm --no-deps -T appliance backup create --kind pre-update --json \[APPLIANCE_IMAGE=iamanager\/appliance:0\.1\.0]/);
     expect(log.find((l) => l.includes(' up '))).toContain('[APPLIANCE_IMAGE=iamanager/appliance:0.2.0]');
     // The updated bundle still resolves with the real docker-compose.
     const config = spawnSync('docker-compose', ['--project-directory', b.dir, '-f', path.join(b.dir, 'compose.yaml'), '--env-file', path.join(b.dir, '.env'), 'config'], { encoding: 'utf8' });
@@ -76,6 +84,26 @@ describe('appliance update', () => {
     expect(fs.readFileSync(path.join(b.dir, '.env'), 'utf8')).toContain('APPLIANCE_IMAGE=iamanager/appliance:0.1.0\n');
     const ups = fs.readFileSync(b.log, 'utf8').split('\n').filter((l) => l.includes(' up '));
     expect(ups.map((l) => /APPLIANCE_IMAGE=(\S+)]/.exec(l)?.[1])).toEqual(['iamanager/appliance:0.3.0', 'iamanager/appliance:0.1.0']);
+  });
+
+  it('goes on without the encrypted backup when no passphrase is set, and says so', () => {
+    const b = bundle();
+    fs.writeFileSync(path.join(path.dirname(b.log), 'backup'), 'off');
+    const r = update(b, '0.2.0');
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ outcome: 'updated', backup: null });
+    expect(r.stderr).toContain('update: no encrypted backup: BACKUP_PASSPHRASE is not set in .env');
+  });
+
+  it('stops before touching anything when the pre-update backup fails', () => {
+    const b = bundle();
+    fs.writeFileSync(path.join(path.dirname(b.log), 'backup'), 'full');
+    const r = update(b, '0.2.0');
+    expect(r.status).toBe(1);
+    expect(JSON.parse(r.stdout)).toEqual({ ok: false, error: 'update_backup_failed', message: 'the pre-update backup failed, so the update did not start: the disk holding /backups is full: free some space; nothing was changed' });
+    const log = fs.readFileSync(b.log, 'utf8');
+    expect(log).not.toMatch(/ stop | up /);
+    expect(fs.readFileSync(path.join(b.dir, '.env'), 'utf8')).toContain('APPLIANCE_IMAGE=iamanager/appliance:0.1.0\n');
   });
 
   it('refuses a version that is not x.y.z, changing nothing', () => {

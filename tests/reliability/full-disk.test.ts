@@ -76,7 +76,7 @@ describe.skipIf(unavailable !== null)(`a full disk${unavailable ? ` (skipped: ${
       // The web page says it in the lawyer's language, with what to do.
       const page = await fetch(`${tiny.url}/dossiers/${caseId}/archiver`, { method: 'POST', redirect: 'manual', headers: { cookie: admin.cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: admin.csrf }) });
       expect(page.status).toBe(507);
-      expect(await page.text()).toContain('Le disque du serveur est plein : rien n’a été enregistré.');
+      expect(await page.text()).toContain('Le disque de l’appareil est plein : rien n’a été enregistré.');
 
       // Nothing was changed, and the lawyers can still read and sign in. Reads are logged in the
       // audit trail without waiting: read until the room left in its file is gone too.

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
+import { keepCaseStrings, noteApplianceDir } from './privacyScan.js';
 import { spawnService, type SpawnedService } from './spawnService.js';
 
 export const APPLIANCE_MAIN = path.resolve(import.meta.dirname, '../../appliance/dist/main.js');
@@ -23,7 +24,13 @@ export interface TestAppliance {
 
 export async function startAppliance(dataDir: string, env: Record<string, string> = {}): Promise<TestAppliance> {
   const service = await spawnService(APPLIANCE_MAIN, ['serve'], { env: applianceEnv(dataDir, env), cwd: path.dirname(dataDir) });
-  return { url: `http://127.0.0.1:${service.port}`, dataDir, service, stop: (signal?: NodeJS.Signals) => service.stop(signal) };
+  noteApplianceDir(dataDir);
+  const stop = async (signal?: NodeJS.Signals) => {
+    const code = await service.stop(signal);
+    keepCaseStrings(dataDir); // for the run-wide privacy scan (globalSetup.ts)
+    return code;
+  };
+  return { url: `http://127.0.0.1:${service.port}`, dataDir, service, stop };
 }
 
 export interface ApplianceCliResult {

@@ -59,8 +59,15 @@ export interface TestControlPlane {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/** When the run keeps a heartbeat tap (globalSetup.ts), every control plane records what appliances send it. */
+const TAP = path.resolve(import.meta.dirname, 'heartbeatTap.mjs');
+function tapEnv(): Record<string, string> {
+  const dir = process.env.IAM_HEARTBEAT_TAP;
+  return dir ? { IAM_HEARTBEAT_TAP: dir, NODE_OPTIONS: `--import=${TAP}` } : {};
+}
+
 export async function startControlPlane(dataDir: string, env: Record<string, string> = {}): Promise<TestControlPlane> {
-  const service = await spawnService(CONTROL_PLANE_MAIN, ['serve'], { env: baseEnv(dataDir, env), cwd: path.dirname(dataDir) });
+  const service = await spawnService(CONTROL_PLANE_MAIN, ['serve'], { env: baseEnv(dataDir, { ...tapEnv(), ...env }), cwd: path.dirname(dataDir) });
   return { url: `http://127.0.0.1:${service.port}`, dataDir, service, stop: (signal?: NodeJS.Signals) => service.stop(signal) };
 }
 

@@ -88,9 +88,9 @@ export function publicHolidays(year: number, options: CalendarOptions = {}): Rea
   if (cached) return cached;
   const easter = easterSunday(year);
   const list: [string, string][] = [
-    [`${year}-01-01`, "Jour de l'an"],
+    [`${year}-01-01`, 'Jour de l’An'],
     [addDays(easter, 1), 'Lundi de Pâques'],
-    [`${year}-05-01`, 'Fête du travail'],
+    [`${year}-05-01`, 'Fête du Travail'],
     [`${year}-05-08`, 'Victoire 1945'],
     [addDays(easter, 39), 'Ascension'],
     [addDays(easter, 50), 'Lundi de Pentecôte'],
@@ -101,14 +101,14 @@ export function publicHolidays(year: number, options: CalendarOptions = {}): Rea
     [`${year}-12-25`, 'Noël'],
   ];
   if (options.alsaceMoselle === true) {
-    list.push([addDays(easter, -2), 'Vendredi saint (Alsace-Moselle)'], [`${year}-12-26`, 'Saint-Étienne (Alsace-Moselle)']);
+    list.push([addDays(easter, -2), 'Vendredi saint, férié en Alsace-Moselle'], [`${year}-12-26`, 'Saint-Étienne, férié en Alsace-Moselle']);
   }
   const map = new Map(list);
   holidayCache.set(key, map);
   return map;
 }
 
-/** Why a date is not a working day (`Samedi`, `Dimanche`, the holiday's name), or null. */
+/** Why a date is not a working day (`samedi`, `dimanche`, the holiday's name), or null. */
 export function nonWorkingReason(date: string, options: CalendarOptions = {}): string | null {
   const dow = dayOfWeek(date);
   if (dow === 6) return 'samedi';
@@ -116,18 +116,24 @@ export function nonWorkingReason(date: string, options: CalendarOptions = {}): s
   return publicHolidays(Number(date.slice(0, 4)), options).get(date) ?? null;
 }
 
+/** A day a délai could not end on, and why (`samedi`, `dimanche`, the holiday's name). */
+export interface NonWorkingDay {
+  date: string;
+  reason: string;
+}
+
 /**
- * The first working day on or after `date`, with the steps skipped (a délai ending on a Saturday,
+ * The first working day on or after `date`, with the days skipped (a délai ending on a Saturday,
  * Sunday or public holiday runs to the next working day: CPC art. 642 al. 2, applied by the
  * administrative courts to délais francs).
  */
-export function nextWorkingDay(date: string, options: CalendarOptions = {}): { date: string; skipped: string[] } {
-  const skipped: string[] = [];
+export function nextWorkingDay(date: string, options: CalendarOptions = {}): { date: string; skipped: NonWorkingDay[] } {
+  const skipped: NonWorkingDay[] = [];
   let current = date;
   for (let guard = 0; guard < 10; guard += 1) {
     const reason = nonWorkingReason(current, options);
     if (reason === null) return { date: current, skipped };
-    skipped.push(`${current} (${reason})`);
+    skipped.push({ date: current, reason });
     current = addDays(current, 1);
   }
   throw new Error(`no working day found after ${date}`);

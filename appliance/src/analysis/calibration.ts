@@ -1,7 +1,8 @@
 import { entitlementDePleinDroit } from './eligibility.js';
 import { BASE_RATES, FACTORS, describe, logit, proLogit, readFactors, sigmoid, type BaseRate, type Estimate } from './estimate.js';
 import type { CaseFacts } from './facts.js';
-import { PROCEDURE_CODES, type ProcedureCode } from './procedures.js';
+import { decimal, nombre } from './frenchFormat.js';
+import { PROCEDURE_CODES, PROCEDURE_NAMES_FR, type ProcedureCode } from './procedures.js';
 
 const PROCEDURE_INDEX = new Map<ProcedureCode, number>(PROCEDURE_CODES.map((p, i) => [p, i]));
 
@@ -25,6 +26,8 @@ export interface PastCase {
 /** Fewest closed cases before a calibration is attempted, and per outcome. */
 export const MIN_CLOSED_CASES = 40;
 export const MIN_PER_OUTCOME = 8;
+/** The end of a reason when the pro model's estimate stands. */
+const PRO_MODEL_USED = 'l’estimation du modèle standard (ceseda-pro-v1) est conservée.';
 /** Ridge strength pulling the coefficients towards the pro model's priors. */
 const RIDGE = 2;
 
@@ -198,7 +201,7 @@ export function calibrateOnCabinet(
   const won = closed.filter((r) => r.outcome === 'won').length;
   const calibration: Calibration = { used: false, reason: '', closedCases: closed.length, trainCases: train.length, heldOutCases: heldOut.length, brierPro: null, brierCalibrated: null };
   if (closed.length < MIN_CLOSED_CASES || won < MIN_PER_OUTCOME || closed.length - won < MIN_PER_OUTCOME || heldOut.length < 10) {
-    calibration.reason = `Not enough closed cases with a known outcome (${closed.length}, of which ${won} won; needs ${MIN_CLOSED_CASES}, at least ${MIN_PER_OUTCOME} of each outcome): the pro model is used.`;
+    calibration.reason = `Trop peu de dossiers clos dont l’issue est connue (${closed.length}, dont ${nombre(won, 'gagné', 'gagnés')} ; il en faut ${MIN_CLOSED_CASES}, dont au moins ${MIN_PER_OUTCOME} gagnés et ${MIN_PER_OUTCOME} perdus) : ${PRO_MODEL_USED}`;
     return { similarCases, calibration, estimate: null };
   }
   const key = fingerprint(closed);
@@ -225,15 +228,15 @@ export function calibrateOnCabinet(
   calibration.brierCalibrated = round3(seCal / heldOut.length);
   const base = BASE_RATES[procedure];
   if (base === null) {
-    calibration.reason = `No base rate for ${procedure}: no estimate.`;
+    calibration.reason = `Aucun taux de succès publié pour la procédure « ${PROCEDURE_NAMES_FR[procedure]} » : pas d’estimation.`;
     return { similarCases, calibration, estimate: null };
   }
   if (seCal >= sePro) {
-    calibration.reason = 'The calibrated model did not beat the pro model on held-out cases: the pro model is used.';
+    calibration.reason = `Sur les dossiers de validation, le modèle calibré ne fait pas mieux que le modèle standard : ${PRO_MODEL_USED}`;
     return { similarCases, calibration, estimate: null };
   }
   calibration.used = true;
-  calibration.reason = `Calibrated on ${train.length} closed cases of the cabinet; Brier on ${heldOut.length} held-out cases ${calibration.brierCalibrated} vs ${calibration.brierPro} for the pro model.`;
+  calibration.reason = `Modèle calibré sur ${train.length} dossiers clos du cabinet ; score de Brier sur ${heldOut.length} dossiers de validation : ${decimal(calibration.brierCalibrated)}, contre ${decimal(calibration.brierPro)} pour le modèle standard (plus bas est meilleur).`;
   const v = design(base, x);
   const cov = solve(hessian, v);
   const se = Math.sqrt(Math.max(dot(v, cov), 0));

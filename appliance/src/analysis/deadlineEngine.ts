@@ -7,6 +7,7 @@ import {
   type CalendarOptions,
   type Notification,
 } from './calendar.js';
+import { dateLongue, duree, instantLong, listeEt } from './frenchFormat.js';
 
 /** How a délai runs. */
 export type Period =
@@ -45,7 +46,7 @@ export interface RemedyRule {
   court: string;
   /** Null when the délai runs from a later event (e.g. the answer to a RAPO) not yet known. */
   readings: Reading[] | null;
-  /** What starts the délai when it is not the notification. */
+  /** When the délai runs from a later event: the sentence that says which, shown as the computation. */
   startsFrom?: string;
   legalBasis: string;
   notes: string[];
@@ -85,25 +86,25 @@ function computeReading(reading: Reading, notified: Notification, calendar: Cale
     let start = notified.instant;
     if (start === null) {
       start = startOfParisDay(notified.date);
-      steps.push(`Notification time unknown: counted from ${start} (start of the day), the earliest possible reading — enter the hour of notification for the exact deadline.`);
+      steps.push(`Heure de notification inconnue : délai décompté à partir du ${instantLong(start)} (début de la journée), lecture la plus prudente — indiquer l’heure de la notification pour obtenir l’échéance exacte.`);
     } else {
-      steps.push(`Notified at ${start} (Europe/Paris).`);
+      steps.push(`Décision notifiée le ${instantLong(start)} (heure de Paris).`);
     }
     const { due, dstShifted } = addHours(start, p.n);
-    steps.push(`${p.n} hours counted d'heure à heure → ${due}; an hour délai is not franc and is never extended for a weekend or holiday.`);
-    if (dstShifted) steps.push('A change of summer/winter time falls within the délai: the earlier of elapsed hours and clock time is kept.');
+    steps.push(`Délai de ${p.n} heures décompté d’heure à heure : il expire le ${instantLong(due)}. Un délai exprimé en heures n’est pas franc et n’est jamais prorogé en raison d’un samedi, d’un dimanche ou d’un jour férié.`);
+    if (dstShifted) steps.push('Un changement d’heure (été/hiver) intervient pendant le délai : la plus précoce des deux échéances, en heures écoulées ou à l’heure légale, est retenue.');
     return { label: reading.label, due, computation: steps, decisions };
   }
-  steps.push(`Notified on ${notified.date}; the day of notification is not counted.`);
+  steps.push(`Décision notifiée le ${dateLongue(notified.date)} ; le jour de la notification n’est pas compté.`);
   let last: string;
   if (p.unit === 'days') {
     const echeance = addDays(notified.date, p.n);
     if (p.franc) {
       last = addDays(echeance, 1);
-      steps.push(`${p.n} days → échéance ${echeance}; délai franc: the échéance day is not counted either → last day ${last}.`);
+      steps.push(`Délai ${duree(p.n, 'jour', 'jours')} : échéance le ${dateLongue(echeance)} ; le délai étant franc, le jour de l’échéance n’est pas compté non plus et le dernier jour utile est le ${dateLongue(last)}.`);
     } else {
       last = echeance;
-      steps.push(`${p.n} days from the day after notification → last day ${last} (until midnight).`);
+      steps.push(`Délai ${duree(p.n, 'jour', 'jours')} courant à compter du lendemain de la notification : dernier jour utile le ${dateLongue(last)}, jusqu’à minuit.`);
     }
   } else {
     const echeance = addMonths(notified.date, p.n);
@@ -113,23 +114,25 @@ function computeReading(reading: Reading, notified: Notification, calendar: Cale
       // notification" (clamped to the month's last day). They differ only there; keep the earlier.
       const byDayAfter = addMonths(addDays(notified.date, 1), p.n);
       last = byDayAfter < byQuantieme ? byDayAfter : byQuantieme;
-      steps.push(`${p.n} month(s) → échéance ${echeance}; délai franc → last day ${byQuantieme}.`);
+      steps.push(`Délai ${duree(p.n, 'mois', 'mois')} : échéance le ${dateLongue(echeance)} ; le délai étant franc, le dernier jour utile est le ${dateLongue(byQuantieme)}.`);
       if (byDayAfter < byQuantieme) {
-        steps.push(`Month-end: counted from the day after notification the délai would end on ${byDayAfter}; the earlier date is kept.`);
+        steps.push(`Fin de mois : décompté à partir du lendemain de la notification, le délai expirerait le ${dateLongue(byDayAfter)} ; la date la plus précoce est retenue.`);
       }
     } else {
       last = echeance;
-      steps.push(`${p.n} month(s), same day number (or the month's last day) → last day ${last}.`);
+      steps.push(`Délai ${duree(p.n, 'mois', 'mois')}, expirant le jour du mois portant le même quantième (à défaut, le dernier jour du mois) : dernier jour utile le ${dateLongue(last)}.`);
     }
   }
   if (p.extended) {
     const next = nextWorkingDay(last, calendar);
     if (next.skipped.length > 0) {
-      steps.push(`${next.skipped.join(', ')} not a working day → extended to ${next.date} (CPC art. 642).`);
+      const days = next.skipped.map((d) => `${dateLongue(d.date)}${d.reason === 'samedi' || d.reason === 'dimanche' ? '' : ` (${d.reason})`}`);
+      const notWorking = days.length === 1 ? `Le ${days[0]} n’est pas un jour ouvrable` : `Les ${listeEt(days)} ne sont pas des jours ouvrables`;
+      steps.push(`${notWorking} : le délai est prorogé au premier jour ouvrable suivant, le ${dateLongue(next.date)} (CPC art. 642).`);
       last = next.date;
     }
   } else {
-    steps.push('Not extended for a Saturday, Sunday or holiday under this reading.');
+    steps.push('Selon cette lecture, le délai n’est pas prorogé lorsqu’il expire un samedi, un dimanche ou un jour férié.');
   }
   return { label: reading.label, due: last, computation: steps, decisions };
 }
@@ -156,7 +159,7 @@ export function computeDeadline(rule: RemedyRule, notified: Notification): Deadl
       ...base,
       due: null,
       dueKind: 'depends_on_later_event',
-      computation: [`Runs from ${rule.startsFrom ?? 'a later event'}; enter that date to compute it.`],
+      computation: [rule.startsFrom ?? 'Le délai court à compter d’un événement postérieur à la notification : il se calcule à partir de la date de cet événement.'],
     };
   }
   const results = rule.readings.map((r) => computeReading(r, notified, rule.calendar ?? {}));
@@ -168,7 +171,7 @@ export function computeDeadline(rule: RemedyRule, notified: Notification): Deadl
     deadline.readings = results;
     deadline.notes = [
       ...rule.notes,
-      `Courts disagree on how this délai is counted; the due date is the earliest reading (${earliest.label}).`,
+      `Plusieurs lectures de ce délai coexistent (voir les sources citées pour chacune) ; l’échéance retenue est la plus précoce : « ${earliest.label} ».`,
     ];
   }
   return deadline;

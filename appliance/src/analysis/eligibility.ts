@@ -102,10 +102,10 @@ const TITRES: TitreRule[] = [
   titre('conjoint_francais', 'Carte de séjour « vie privée et familiale » — conjoint de Français', 'CESEDA L. 423-1', true, [
     ...MARRIAGE,
     c('marriage_transcribed', 'Mariage célébré à l’étranger transcrit sur les registres français', 'CESEDA L. 423-1', (_f, k) => k.transcribed, 'Transcription par le service central d’état civil (Nantes)'),
-    c('long_stay_visa', 'Visa de long séjour', 'CESEDA L. 412-1', (f) => is(f.longStayVisa), 'Visa de long séjour; à défaut, voir L. 423-2'),
+    c('long_stay_visa', 'Visa de long séjour', 'CESEDA L. 412-1', (f) => is(f.longStayVisa), 'Visa de long séjour ; à défaut, voir L. 423-2'),
     ...RESERVES,
   ]),
-  titre('conjoint_francais_sans_visa', 'Conjoint de Français marié en France, entré régulièrement (sans visa long séjour)', 'CESEDA L. 423-2', true, [
+  titre('conjoint_francais_sans_visa', 'Conjoint de Français marié en France, entré régulièrement (sans visa de long séjour)', 'CESEDA L. 423-2', true, [
     ...MARRIAGE,
     c('married_in_france', 'Mariage célébré en France', 'CESEDA L. 423-2', (f) => is(f.marriedInFrance), 'Acte de mariage français'),
     c('regular_entry', 'Entrée régulière en France', 'CESEDA L. 423-2', (f) => is(f.regularEntry), 'Visa Schengen, tampon d’entrée'),
@@ -121,13 +121,13 @@ const TITRES: TitreRule[] = [
   ]),
   titre('liens_personnels_familiaux', 'Carte de séjour « vie privée et familiale » — liens personnels et familiaux', 'CESEDA L. 423-23', false, [
     c('intense_ties', 'Liens personnels et familiaux en France intenses et stables', 'CESEDA L. 423-23; CEDH art. 8', (f) => f.familyTiesInFrance === undefined ? 'unknown' : f.familyTiesInFrance === 'strong' ? 'met' : f.familyTiesInFrance === 'moderate' ? 'unknown' : 'not_met', 'Actes d’état civil des proches en France, preuves de vie commune, scolarité des enfants'),
-    c('stable_presence', 'Ancienneté de séjour (indice: 5 ans)', 'CESEDA L. 423-23', (f) => f.yearsOfResidence === undefined ? 'unknown' : f.yearsOfResidence >= 5 ? 'met' : f.yearsOfResidence < 2 ? 'not_met' : 'unknown', 'Preuves de présence année par année'),
+    c('stable_presence', 'Ancienneté de séjour (indice : 5 ans)', 'CESEDA L. 423-23', (f) => f.yearsOfResidence === undefined ? 'unknown' : f.yearsOfResidence >= 5 ? 'met' : f.yearsOfResidence < 2 ? 'not_met' : 'unknown', 'Preuves de présence année par année'),
     c('weak_ties_abroad', 'Attaches limitées dans le pays d’origine', 'CESEDA L. 423-23', (f) => f.tiesInCountryOfOrigin === undefined ? 'unknown' : f.tiesInCountryOfOrigin === 'strong' ? 'not_met' : 'met', 'Actes de décès, attestations sur la famille restée au pays'),
     c('republican_commitment', 'Contrat d’engagement à respecter les principes de la République', 'CESEDA L. 412-7', (f) => is(f.republicanCommitmentSigned), 'Contrat signé'),
     ...RESERVES,
-  ], ['Appreciation of proportionality (art. 8 CEDH): the préfet and the judge weigh these criteria together; "met" here means the fact supports the claim.']),
+  ], ['Contrôle de proportionnalité (art. 8 CEDH) : le préfet et le juge apprécient ces critères dans leur ensemble ; « remplie » signifie ici que le fait étaye la demande.']),
   titre('etranger_malade', 'Carte de séjour « vie privée et familiale » — étranger malade', 'CESEDA L. 425-9', true, [
-    c('habitual_residence', 'Résidence habituelle en France', 'CESEDA L. 425-9', (f) => atLeast(f.yearsOfResidence, 1), 'Preuves de présence (le seuil d’un an est la pratique administrative — to verify)'),
+    c('habitual_residence', 'Résidence habituelle en France', 'CESEDA L. 425-9', (f) => atLeast(f.yearsOfResidence, 1), 'Preuves de présence (le seuil d’un an relève de la pratique administrative — à vérifier)'),
     c('serious_condition', 'État de santé nécessitant une prise en charge dont le défaut aurait des conséquences d’une exceptionnelle gravité', 'CESEDA L. 425-9', (f) => is(f.seriousHealthCondition), 'Certificat médical confidentiel (modèle OFII)'),
     c('no_effective_treatment', 'Pas d’accès effectif à un traitement approprié dans le pays d’origine', 'CESEDA L. 425-9', (f) => is(f.treatmentUnavailableInCountry), 'Rapports sur le système de santé du pays, attestations de disponibilité des médicaments'),
     c('ofii_opinion', 'Avis favorable du collège de médecins de l’OFII', 'CESEDA L. 425-9; R. 425-11', (f) => is(f.ofiiMedicalOpinionFavourable), 'Avis du collège (communicable sur demande)'),
@@ -153,13 +153,13 @@ const TITRES: TitreRule[] = [
     c('excluded_experience', 'Expérience hors statut étudiant, saisonnier ou demandeur d’asile', 'CESEDA L. 435-4', (f) => is(f.workExperienceAsStudentOrAsylumSeeker, false), 'Titres ou attestations couvrant la période travaillée'),
     c('bulletin2', 'Aucune condamnation au bulletin n° 2', 'CESEDA L. 435-4', (f) => is(f.bulletin2Clean), 'Bulletin n° 2 du casier judiciaire'),
     ...RESERVES,
-  ], ['Discretionary ("peut être délivrée"); conditions from secondary sources — to verify on the text.']),
+  ], ['Délivrance discrétionnaire (« peut être délivrée ») ; conditions tirées de sources secondaires — à vérifier sur le texte.']),
   titre('aes_vie_privee', 'Admission exceptionnelle au séjour — vie privée et familiale', 'CESEDA L. 435-1', false, [
     c('seven_years_presence', 'Présence en France (indice de 7 ans, circulaire du 23 janv. 2025)', 'CESEDA L. 435-1; circulaire NOR INTK2435521J', (f) => atLeast(f.yearsOfResidence, 7), 'Preuves de présence année par année'),
     c('no_unexecuted_oqtf', 'Pas d’OQTF antérieure non exécutée', 'Circulaire NOR INTK2435521J', (f) => is(f.previousOqtfNotExecuted, false), 'Historique des décisions préfectorales'),
     c('french_a2', 'Maîtrise du français (certification)', 'Circulaire NOR INTK2435521J', (f) => levelAtLeast(f.frenchLevel, 'A2'), 'Diplôme ou test de langue'),
     ...RESERVES,
-  ], ['Discretionary; the circulaire is guidance, not a binding condition.']),
+  ], ['Délivrance discrétionnaire ; la circulaire fixe des orientations, non des conditions légales impératives.']),
   titre('carte_resident_conjoint', 'Carte de résident — conjoint de Français', 'CESEDA L. 423-6', false, [
     c('married_three_years', 'Marié(e) depuis au moins 3 ans à un(e) Français(e)', 'CESEDA L. 423-6', (f, k) => f.marriedToFrenchNational === false ? 'not_met' : atLeast(k.marriageYears, 3), 'Acte de mariage'),
     c('community_of_life', 'Communauté de vie non rompue', 'CESEDA L. 423-6', (f) => is(f.communityOfLifeOngoing), 'Preuves de vie commune'),
@@ -184,14 +184,14 @@ const TITRES: TitreRule[] = [
     c('resources', 'Ressources stables et suffisantes (≥ SMIC)', 'CESEDA L. 434-7', (f) => is(f.resourcesAboveSmic), 'Bulletins de salaire des 12 derniers mois'),
     c('housing', 'Logement normal pour une famille comparable dans la région', 'CESEDA L. 434-7', (f) => is(f.adequateHousing), 'Bail, attestation de surface'),
     ...RESERVES,
-  ], ['The 2024 law’s stricter conditions (24 months, language) were censured (Cons. const. n° 2023-863 DC).']),
+  ], ['Les conditions durcies par la loi de 2024 (24 mois, langue) ont été censurées (Cons. const. n° 2023-863 DC).']),
   titre('naturalisation', 'Naturalisation par décret', 'C. civ. 21-15 s.', false, [
     c('adult', 'Majeur', 'C. civ. 21-22', (f) => atLeast(f.age, 18), 'Acte de naissance'),
     c('five_years', 'Résidence habituelle de 5 ans', 'C. civ. 21-17 (2 ans dans les cas de 21-18)', (f) => atLeast(f.yearsOfRegularResidence ?? f.yearsOfResidence, 5), 'Titres de séjour et preuves de résidence sur 5 ans'),
     c('french_b2', 'Français B2 oral et écrit', 'C. civ. 21-24; décret n° 93-1362 mod. par décret n° 2025-648', (f) => levelAtLeast(f.frenchLevel, 'B2'), 'Diplôme ou test certifié de moins de 2 ans'),
     c('civic_exam', 'Examen civique réussi', 'Décret n° 2025-648', (f) => is(f.civicExamPassed), 'Attestation de réussite'),
     c('no_conviction', 'Pas de condamnation faisant obstacle', 'C. civ. 21-23, 21-27', (f) => is(f.criminalConviction, false), 'Bulletin n° 3 du casier judiciaire'),
-  ], ['Discretionary (opportunité): even when every condition is met the minister may refuse or adjourn.']),
+  ], ['Décision d’opportunité : même lorsque toutes les conditions sont remplies, le ministre peut rejeter la demande ou l’ajourner.']),
 ];
 
 function derive(f: CaseFacts, today: string): Derived {

@@ -1,6 +1,7 @@
 import type { TitreEligibility } from './eligibility.js';
 import type { CaseFacts } from './facts.js';
-import type { ProcedureCode } from './procedures.js';
+import { pourcentage } from './frenchFormat.js';
+import { PROCEDURE_NAMES_FR, type ProcedureCode } from './procedures.js';
 
 /**
  * ceseda-pro-v1 outcome estimate: a small logistic model. The intercept is the published success
@@ -17,8 +18,8 @@ export interface BaseRate {
   source: string;
 }
 
-const OQTF_RATE: BaseRate = { p: 0.19, logitSe: 0.2, source: 'Cour des comptes, janv. 2024: ≈ 18 % to ≈ 20 % of contested OQTF annulled (research-2026 §5 [S88][S89])' };
-const GENERIC_TA_RATE: BaseRate = { p: 0.26, logitSe: 0.45, source: 'All foreigners’ litigation before the TA, 2019: 26 % annulations (Cimade citing the Conseil d’État, research-2026 §5 [S83]); generic, hence the wider range' };
+const OQTF_RATE: BaseRate = { p: 0.19, logitSe: 0.2, source: 'Cour des comptes, janv. 2024 : environ 18 % à 20 % des OQTF contestées sont annulées (research-2026 §5 [S88][S89])' };
+const GENERIC_TA_RATE: BaseRate = { p: 0.26, logitSe: 0.45, source: 'Ensemble du contentieux des étrangers devant les tribunaux administratifs, 2019 : 26 % d’annulations (La Cimade, citant le Conseil d’État, research-2026 §5 [S83]) ; taux général, d’où une fourchette plus large' };
 
 /** Base rate per procedure; null where no published statistic exists (no estimate is given). */
 export const BASE_RATES: Record<ProcedureCode, BaseRate | null> = {
@@ -29,8 +30,8 @@ export const BASE_RATES: Record<ProcedureCode, BaseRate | null> = {
   irtf: OQTF_RATE,
   assignation_residence: OQTF_RATE,
   transfert_dublin: OQTF_RATE,
-  refus_entree_asile: { p: 0.2, logitSe: 0.3, source: 'Refus d’entrée au titre de l’asile, 2019: 20 % annulled (Cimade, research-2026 §5 [S83])' },
-  asile_rejet_ofpra: { p: 0.205, logitSe: 0.15, source: 'CNDA 2023: 20.5 % of appeals ended with protection (vie-publique.fr, research-2026 §5 [S91])' },
+  refus_entree_asile: { p: 0.2, logitSe: 0.3, source: 'Refus d’entrée au titre de l’asile, 2019 : 20 % d’annulations (La Cimade, research-2026 §5 [S83])' },
+  asile_rejet_ofpra: { p: 0.205, logitSe: 0.15, source: 'CNDA, 2023 : 20,5 % des recours ont abouti à l’octroi d’une protection (vie-publique.fr, research-2026 §5 [S91])' },
   refus_titre_sejour: GENERIC_TA_RATE,
   refus_renouvellement_titre: GENERIC_TA_RATE,
   retrait_titre_sejour: GENERIC_TA_RATE,
@@ -60,20 +61,20 @@ const bool = (v: boolean | undefined): 0 | 1 | null => (v === undefined ? null :
 export const FACTORS: readonly Factor[] = [
   {
     id: 'entitled_de_plein_droit',
-    label: 'Conditions of a titre "de plein droit" all met',
+    label: 'Conditions d’un titre de séjour de plein droit toutes remplies',
     beta: 1.2,
-    rationale: 'A refusal or removal of someone entitled to a titre de plein droit is an error of law (L. 423-1, L. 423-7, L. 425-9…).',
+    rationale: 'Le refus de titre ou l’éloignement d’un étranger qui remplit les conditions d’un titre de plein droit est entaché d’erreur de droit (L. 423-1, L. 423-7, L. 425-9…).',
     read: (_f, entitled) => entitled,
   },
-  { id: 'procedural_defect', label: 'Defect identified in the decision (reasoning, procedure, competence)', beta: 0.9, rationale: 'External illegality is the most frequent ground of annulment; set by the lawyer after review.', read: (f) => bool(f.proceduralDefectIdentified) },
-  { id: 'strong_family_ties', label: 'Strong family ties in France', beta: 0.8, rationale: 'Art. 8 CEDH proportionality (L. 423-23, L. 613-1 as amended in 2024).', read: (f) => (f.familyTiesInFrance === undefined ? null : f.familyTiesInFrance === 'strong' ? 1 : 0) },
-  { id: 'children_in_france', label: 'Children living in France', beta: 0.4, rationale: 'Best interests of the child (CIDE art. 3-1) weigh in the proportionality review.', read: (f) => (f.childrenInFrance === undefined ? null : f.childrenInFrance > 0 ? 1 : 0) },
-  { id: 'ten_years_presence', label: 'Ten years or more in France', beta: 0.6, rationale: 'Length of presence is a criterion the préfet must examine (L. 613-1).', read: (f) => (f.yearsOfResidence === undefined ? null : f.yearsOfResidence >= 10 ? 1 : 0) },
-  { id: 'serious_illness', label: 'Serious illness without effective treatment abroad', beta: 0.7, rationale: 'Protection of L. 425-9 / L. 611-3 case law and art. 3 CEDH.', read: (f) => (f.seriousHealthCondition === undefined ? null : f.seriousHealthCondition && f.treatmentUnavailableInCountry === true ? 1 : 0) },
-  { id: 'stable_employment', label: 'Stable employment (CDI or shortage occupation)', beta: 0.3, rationale: 'Professional insertion is weighed (L. 423-23, L. 435-4).', read: (f) => (f.employmentContract === undefined && f.shortageOccupation === undefined ? null : f.employmentContract === 'cdi' || f.shortageOccupation === true ? 1 : 0) },
-  { id: 'public_order_threat', label: 'Public order threat alleged', beta: -1.2, rationale: 'Courts rarely annul when a threat to public order is established (L. 432-1, L. 612-2).', read: (f) => bool(f.publicOrderThreat) },
-  { id: 'criminal_conviction', label: 'Criminal conviction', beta: -0.6, rationale: 'Weighs against insertion in the proportionality review.', read: (f) => bool(f.criminalConviction) },
-  { id: 'unexecuted_oqtf', label: 'Earlier OQTF not executed', beta: -0.5, rationale: 'Cited as a ground of refusal (circulaire du 23 janv. 2025).', read: (f) => bool(f.previousOqtfNotExecuted) },
+  { id: 'procedural_defect', label: 'Vice relevé dans la décision (motivation, procédure, compétence)', beta: 0.9, rationale: 'L’illégalité externe est le moyen d’annulation le plus fréquent ; renseigné par l’avocat après examen de la décision.', read: (f) => bool(f.proceduralDefectIdentified) },
+  { id: 'strong_family_ties', label: 'Liens familiaux intenses en France', beta: 0.8, rationale: 'Contrôle de proportionnalité au regard de l’art. 8 CEDH (L. 423-23, L. 613-1 dans sa rédaction issue de la loi de 2024).', read: (f) => (f.familyTiesInFrance === undefined ? null : f.familyTiesInFrance === 'strong' ? 1 : 0) },
+  { id: 'children_in_france', label: 'Enfants résidant en France', beta: 0.4, rationale: 'L’intérêt supérieur de l’enfant (CIDE art. 3-1) pèse dans le contrôle de proportionnalité.', read: (f) => (f.childrenInFrance === undefined ? null : f.childrenInFrance > 0 ? 1 : 0) },
+  { id: 'ten_years_presence', label: 'Présence en France depuis au moins dix ans', beta: 0.6, rationale: 'La durée de présence en France est un critère que le préfet doit examiner (L. 613-1).', read: (f) => (f.yearsOfResidence === undefined ? null : f.yearsOfResidence >= 10 ? 1 : 0) },
+  { id: 'serious_illness', label: 'Pathologie grave sans accès effectif à un traitement approprié dans le pays d’origine', beta: 0.7, rationale: 'Protection prévue par L. 425-9 / L. 611-3, jurisprudence afférente et art. 3 CEDH.', read: (f) => (f.seriousHealthCondition === undefined ? null : f.seriousHealthCondition && f.treatmentUnavailableInCountry === true ? 1 : 0) },
+  { id: 'stable_employment', label: 'Emploi stable (CDI ou métier en tension)', beta: 0.3, rationale: 'L’insertion professionnelle est prise en compte (L. 423-23, L. 435-4).', read: (f) => (f.employmentContract === undefined && f.shortageOccupation === undefined ? null : f.employmentContract === 'cdi' || f.shortageOccupation === true ? 1 : 0) },
+  { id: 'public_order_threat', label: 'Menace pour l’ordre public invoquée', beta: -1.2, rationale: 'Les juridictions annulent rarement lorsqu’une menace pour l’ordre public est établie (L. 432-1, L. 612-2).', read: (f) => bool(f.publicOrderThreat) },
+  { id: 'criminal_conviction', label: 'Condamnation pénale', beta: -0.6, rationale: 'Pèse défavorablement sur l’appréciation de l’insertion dans le contrôle de proportionnalité.', read: (f) => bool(f.criminalConviction) },
+  { id: 'unexecuted_oqtf', label: 'OQTF antérieure non exécutée', beta: -0.5, rationale: 'Retenue comme motif de refus (circulaire du 23 janv. 2025).', read: (f) => bool(f.previousOqtfNotExecuted) },
 ];
 
 /** Extra uncertainty (logit variance) per unknown factor, and relative uncertainty of a prior coefficient. */
@@ -121,7 +122,7 @@ export interface Estimate {
 /** The pro estimate, or null with the reason when the model has no base rate for the procedure. */
 export function estimateOutcome(procedure: ProcedureCode, facts: CaseFacts, eligibility: TitreEligibility[], threshold: number): Estimate | { unavailable: string } {
   const base = BASE_RATES[procedure];
-  if (base === null) return { unavailable: `No published success rate for ${procedure}: no estimate is given rather than an invented one.` };
+  if (base === null) return { unavailable: `Aucun taux de succès publié pour la procédure « ${PROCEDURE_NAMES_FR[procedure]} » : aucune estimation n’est donnée plutôt qu’un chiffre inventé.` };
   const x = readFactors(facts, entitlementOf(eligibility));
   const z = proLogit(base, x);
   let variance = base.logitSe ** 2;
@@ -158,10 +159,10 @@ export function describe(
   // "Strong case" only when the whole range clears the cabinet's threshold.
   const strongCase = low >= threshold;
   const verdict = strongCase
-    ? `Strong case: even the low end of the range (${pct(low)}) is above the cabinet’s threshold (${pct(threshold)}).`
+    ? `Dossier solide : même la borne basse de la fourchette (${pourcentage(low)}) atteint le seuil du cabinet (${pourcentage(threshold)}).`
     : high >= threshold
-      ? `Uncertain: the range (${pct(low)}–${pct(high)}) straddles the cabinet’s threshold (${pct(threshold)}).`
-      : `Not a strong case by the cabinet’s threshold (${pct(threshold)}): estimate ${pct(probability)}.`;
+      ? `Issue incertaine : la fourchette (${pourcentage(low)} à ${pourcentage(high)}) encadre le seuil du cabinet (${pourcentage(threshold)}).`
+      : `Dossier en deçà du seuil du cabinet (${pourcentage(threshold)}) : probabilité estimée à ${pourcentage(probability)}.`;
   return {
     model,
     probability,
@@ -174,10 +175,8 @@ export function describe(
     loweredBy,
     unknown,
     caveats: [
-      'An order of magnitude from published averages and documented priors, rounded to 5 points; not a prediction of a particular court or judge (CJA art. L. 10).',
-      'Unknown facts widen the range; filling them in narrows it.',
+      'Ordre de grandeur établi à partir de moyennes publiées et de pondérations fixées à dire d’expert et documentées, arrondi à 5 points ; ce n’est pas une prédiction de la décision d’une juridiction ou d’un juge déterminé (CJA art. L. 10).',
+      'Les faits inconnus élargissent la fourchette ; les renseigner la resserre.',
     ],
   };
 }
-
-const pct = (p: number): string => `${Math.round(p * 100)} %`;

@@ -26,3 +26,26 @@ export const PROCEDURE_CODES = [
 ] as const;
 
 export type ProcedureCode = (typeof PROCEDURE_CODES)[number];
+
+/** Each procedure as a French lawyer names it: in the analysis's sentences and on the pages. */
+export const PROCEDURE_NAMES_FR: Readonly<Record<ProcedureCode, string>> = {
+  oqtf: 'OQTF (personne libre)',
+  oqtf_assignation_residence: 'OQTF avec assignation à résidence',
+  oqtf_detention: 'OQTF en détention',
+  oqtf_retention: 'OQTF en rétention',
+  irtf: 'Interdiction de retour (IRTF)',
+  refus_titre_sejour: 'Refus de titre de séjour',
+  refus_renouvellement_titre: 'Refus de renouvellement de titre',
+  retrait_titre_sejour: 'Retrait de titre de séjour',
+  refus_visa: 'Refus de visa',
+  asile_rejet_ofpra: 'Asile : rejet OFPRA',
+  transfert_dublin: 'Transfert Dublin',
+  retention_placement: 'Placement en rétention',
+  assignation_residence: 'Assignation à résidence',
+  naturalisation_refus: 'Refus de naturalisation',
+  regroupement_familial_refus: 'Refus de regroupement familial',
+  demande_titre_sejour: 'Demande de titre de séjour',
+  expulsion: 'Arrêté d’expulsion',
+  refus_entree_asile: 'Refus d’entrée au titre de l’asile',
+  cnda_rejet: 'Asile : rejet CNDA',
+};

@@ -1,6 +1,6 @@
 import type { CalendarOptions } from './calendar.js';
 import type { Reading, RemedyRule } from './deadlineEngine.js';
-import type { ProcedureCode } from './procedures.js';
+import { PROCEDURE_NAMES_FR, type ProcedureCode } from './procedures.js';
 
 /**
  * Rules as of this date (ceseda-basic-v1). Every analysis result carries it; change it whenever a
@@ -10,13 +10,13 @@ export const RULES_VERSION = '2026-11-24';
 
 /** Points not confirmed on a primary text when RULES_VERSION was set; every result lists them. */
 export const TO_VERIFY: readonly string[] = [
-  'L. 921-1 (7 days): délai franc or not — CAA Lyon 19 déc. 2024 n° 24LY03013 (non franc) vs CAA Toulouse 3 juil. 2025 n° 24TL02643 (franc); no Conseil d’État ruling found.',
-  'L. 741-10: délai to contest a rétention placement before the magistrat du siège after the 2024 reform (48 hours in the 2022 text; 4 days in some secondary sources).',
-  'Whether a legal-aid request interrupts the 1-month (L. 911-1) and 7-day (L. 921-1) délais after the 2024 reform.',
-  'Délai for an OQTF taken after the final rejection of an asylum claim (L. 611-1 4°) after the 2024 reform.',
-  'CNDA: the 1-month délai of L. 532-1 computed as a délai franc (general administrative rule) — not confirmed on a CNDA text.',
-  'Naturalisation RAPO: 2 months (décret n° 93-1362 art. 45) — text not re-read after décret n° 2025-648.',
-  'Article numbers cited without re-reading the text for this version: CJA R. 312-18 (TA de Nantes), R. 821-1; CESEDA L. 531-41, L. 631-1, L. 732-8, R. 425-11; CESEDA L. 435-4 conditions (secondary sources only).',
+  'L. 921-1 (7 jours) : délai franc ou non franc — non franc selon CAA Lyon 19 déc. 2024 n° 24LY03013, franc selon CAA Toulouse 3 juil. 2025 n° 24TL02643 ; aucune décision du Conseil d’État n’a été trouvée.',
+  'L. 741-10 : délai de contestation du placement en rétention devant le magistrat du siège depuis la réforme de 2024 (48 heures dans la rédaction de 2022 ; 4 jours selon certaines sources secondaires).',
+  'Effet interruptif ou non de la demande d’aide juridictionnelle sur les délais d’un mois (L. 911-1) et de 7 jours (L. 921-1) depuis la réforme de 2024.',
+  'Délai de recours contre une OQTF prise après le rejet définitif d’une demande d’asile (L. 611-1 4°) depuis la réforme de 2024.',
+  'CNDA : délai d’un mois de L. 532-1 calculé comme un délai franc (règle générale du contentieux administratif) — non confirmé par un texte propre à la CNDA.',
+  'RAPO en matière de naturalisation : 2 mois (décret n° 93-1362 art. 45) — texte non relu depuis le décret n° 2025-648.',
+  'Articles cités sans relecture du texte pour cette version : CJA R. 312-18 (TA de Nantes), R. 821-1 ; CESEDA L. 531-41, L. 631-1, L. 732-8, R. 425-11 ; conditions de CESEDA L. 435-4 (sources secondaires uniquement).',
 ];
 
 /** What the case tells about the person and the decision, for choosing the procedure. */
@@ -33,31 +33,31 @@ export function calendarFor(court: string | undefined): CalendarOptions {
   return { alsaceMoselle: alsace };
 }
 
-const TA = 'Tribunal administratif (ressort de l’autorité qui a décidé; lieu de l’assignation ou de la rétention le cas échéant)';
+const TA = 'Tribunal administratif (ressort de l’autorité qui a pris la décision ; le cas échéant, lieu de l’assignation à résidence ou de la rétention)';
 
 // CESEDA L. 911-1 (loi n° 2024-42 art. 72; décret n° 2024-799, in force 15 July 2024): one month,
 // counted under the general administrative rule (délai franc, extended to the next working day).
-const ONE_MONTH_L911: Reading = { label: 'L. 911-1: 1 mois, délai franc', period: { unit: 'months', n: 1, franc: true, extended: true } };
+const ONE_MONTH_L911: Reading = { label: 'L. 911-1 : 1 mois, délai franc', period: { unit: 'months', n: 1, franc: true, extended: true } };
 
 // CESEDA L. 921-1: seven days. The two readings the courts hold (research-2026 §1.4).
 const SEVEN_DAYS_L921: Reading[] = [
   {
-    label: 'non franc, from the day after notification, not extended',
+    label: 'délai non franc, courant à compter du lendemain de la notification, non prorogé',
     period: { unit: 'days', n: 7, franc: false, extended: false },
     decisions: ['CAA Lyon, 19 déc. 2024, n° 24LY03013'],
   },
   {
-    label: 'délai franc, counted day by day, extended to the next working day',
+    label: 'délai franc, décompté par jours entiers et non d’heure à heure, prorogé au premier jour ouvrable suivant',
     period: { unit: 'days', n: 7, franc: true, extended: true },
-    decisions: ['CAA Toulouse, 3 juil. 2025, n° 24TL02643 (C+)', 'by analogy CE avis 30 juil. 2021 n° 452878 (former 15-day OQTF délai: franc)'],
+    decisions: ['CAA Toulouse, 3 juil. 2025, n° 24TL02643 (C+)', 'par analogie, CE avis 30 juil. 2021 n° 452878 (ancien délai de 15 jours contre l’OQTF : franc)'],
   },
 ];
 
 // CESEDA L. 921-2: 48 hours from notification, d'heure à heure, never extended.
-const FORTY_EIGHT_HOURS_L921: Reading = { label: 'L. 921-2: 48 heures', period: { unit: 'hours', n: 48 } };
+const FORTY_EIGHT_HOURS_L921: Reading = { label: 'L. 921-2 : 48 heures', period: { unit: 'hours', n: 48 } };
 
 // CJA R. 421-1: two months, délai franc (CE Sect. 4 juin 1954, Commune de Décines-Charpieu).
-const TWO_MONTHS_R421: Reading = { label: 'CJA R. 421-1: 2 mois, délai franc', period: { unit: 'months', n: 2, franc: true, extended: true } };
+const TWO_MONTHS_R421: Reading = { label: 'CJA R. 421-1 : 2 mois, délai franc', period: { unit: 'months', n: 2, franc: true, extended: true } };
 
 function oqtfRules(liberty: DeadlineContext['libertyStatus'], court: string, cal: CalendarOptions): RemedyRule[] {
   const admin: RemedyRule = {
@@ -65,9 +65,9 @@ function oqtfRules(liberty: DeadlineContext['libertyStatus'], court: string, cal
     label: 'Recours gracieux ou hiérarchique (facultatif)',
     court: 'Préfet (gracieux) / ministre de l’Intérieur (hiérarchique)',
     readings: null,
-    startsFrom: 'any time; it does not extend the contentious délai',
-    legalBasis: 'CESEDA livre IX, partie réglementaire (version 17 janv. 2025): le recours administratif ne proroge pas le délai',
-    notes: ['An administrative recours does not extend the délai of the recours contentieux: file the recours contentieux in time regardless.'],
+    startsFrom: 'Aucun délai propre : le recours administratif peut être formé à tout moment, mais il ne proroge pas le délai du recours contentieux.',
+    legalBasis: 'CESEDA livre IX, partie réglementaire (version 17 janv. 2025) : le recours administratif ne proroge pas le délai',
+    notes: ['Le recours administratif ne proroge pas le délai du recours contentieux : introduire en tout état de cause le recours contentieux dans son délai.'],
     calendar: cal,
   };
   if (liberty === 'retention') {
@@ -77,8 +77,8 @@ function oqtfRules(liberty: DeadlineContext['libertyStatus'], court: string, cal
         label: 'Recours en annulation (procédure à juge unique, 48 h)',
         court,
         readings: [FORTY_EIGHT_HOURS_L921],
-        legalBasis: 'CESEDA L. 921-2 (jugement sous 96 h, L. 921-2 al. 2); R. 921-1 al. 2 (placement en rétention: délai en cours interrompu, 48 h)',
-        notes: ['If the délai of L. 911-1 or L. 921-1 was still running when the rétention was notified, it is interrupted and 48 hours run from that information (CESEDA R. 921-1).'],
+        legalBasis: 'CESEDA L. 921-2 (jugement sous 96 h, L. 921-2 al. 2); R. 921-1 al. 2 (placement en rétention : délai en cours interrompu, 48 h)',
+        notes: ['Si le délai de L. 911-1 ou de L. 921-1 courait encore lors de la notification du placement en rétention, il est interrompu et un délai de 48 heures court à compter de cette information (CESEDA R. 921-1).'],
         calendar: cal,
       },
       admin,
@@ -91,8 +91,8 @@ function oqtfRules(liberty: DeadlineContext['libertyStatus'], court: string, cal
         label: 'Recours en annulation (procédure à juge unique, 7 jours)',
         court,
         readings: SEVEN_DAYS_L921,
-        legalBasis: 'CESEDA L. 921-1 (jugement sous 15 jours); R. 921-1 al. 1 (assignation: délai en cours interrompu, 7 jours)',
-        notes: ['Decisions notified together (refus de séjour, délai de départ, pays de renvoi, IRTF, assignation) may be challenged in one requête.'],
+        legalBasis: 'CESEDA L. 921-1 (jugement sous 15 jours); R. 921-1 al. 1 (assignation : délai en cours interrompu, 7 jours)',
+        notes: ['Les décisions notifiées simultanément (refus de séjour, délai de départ volontaire, pays de renvoi, IRTF, assignation à résidence) peuvent être contestées par une même requête.'],
         toVerify: [TO_VERIFY[0]!, TO_VERIFY[2]!],
         calendar: cal,
       },
@@ -107,9 +107,9 @@ function oqtfRules(liberty: DeadlineContext['libertyStatus'], court: string, cal
       readings: [ONE_MONTH_L911],
       legalBasis: 'CESEDA L. 911-1 (jugement sous 6 mois)',
       notes: [
-        'Legal aid may be requested at the latest with the recours (L. 911-1 al. 2).',
-        'If the person is then assigned to residence the délai becomes 7 days; if placed in rétention, 48 hours (CESEDA R. 921-1): re-run the analysis with the new liberty status.',
-        'After a final asylum rejection (L. 611-1 4°) the délai is to verify.',
+        'L’aide juridictionnelle peut être demandée au plus tard lors de l’introduction du recours (L. 911-1 al. 2).',
+        'Si l’intéressé est ensuite assigné à résidence, le délai devient de 7 jours ; s’il est placé en rétention, de 48 heures (CESEDA R. 921-1) : relancer alors l’analyse en indiquant la nouvelle mesure.',
+        'Après le rejet définitif d’une demande d’asile (L. 611-1 4°), le délai reste à vérifier.',
       ],
       toVerify: [TO_VERIFY[2]!, TO_VERIFY[3]!],
       calendar: cal,
@@ -126,7 +126,7 @@ function sejourRules(court: string, cal: CalendarOptions, label: string): Remedy
       court: 'Préfet',
       readings: [TWO_MONTHS_R421],
       legalBasis: 'CRPA L. 411-2; CE Sect. 10 juil. 1964, Centre médico-pédagogique de Beaulieu (un recours administratif formé dans le délai interrompt le délai contentieux)',
-      notes: ['Filed within the 2 months, it restarts the contentious délai from its rejection (explicit, or implicit after 2 months of silence, CRPA L. 231-4).'],
+      notes: ['Formé dans le délai de 2 mois, il interrompt le délai de recours contentieux, qui court à nouveau à compter de son rejet (explicite, ou implicite né du silence gardé pendant 2 mois, CRPA L. 231-4).'],
       calendar: cal,
     },
     {
@@ -143,8 +143,8 @@ function sejourRules(court: string, cal: CalendarOptions, label: string): Remedy
       label,
       court,
       readings: [TWO_MONTHS_R421],
-      legalBasis: 'CJA R. 421-1; R. 421-5 (délai inopposable si la notification ne mentionne pas voies et délais)',
-      notes: ['A référé-suspension (CJA L. 521-1) can accompany it; urgency is presumed for a refusal to renew (CE 18 févr. 2022 n° 457933).'],
+      legalBasis: 'CJA R. 421-1; R. 421-5 (délai inopposable si la notification ne mentionne pas les voies et délais de recours)',
+      notes: ['Il peut être assorti d’un référé-suspension (CJA L. 521-1) ; l’urgence est présumée en cas de refus de renouvellement d’un titre de séjour (CE 18 févr. 2022 n° 457933).'],
       calendar: cal,
     },
   ];
@@ -169,7 +169,7 @@ export function remedyRulesFor(procedure: ProcedureCode, ctx: DeadlineContext): 
       // prolongation, L. 612-11) runs under L. 921-1 (48 h in rétention).
       const rules = oqtfRules(ctx.libertyStatus === undefined || ctx.libertyStatus === 'free' ? 'detention' : ctx.libertyStatus, court, cal);
       rules[0]!.notes = [
-        'An IRTF notified with an OQTF is challenged with it, on the OQTF’s délai (1 month if the person is free). An IRTF notified later, or its prolongation (L. 612-11), runs under L. 921-1 (7 days) or L. 921-2 (48 h) in rétention (CESEDA R. 614-2); the earliest is shown.',
+        'L’IRTF notifiée avec une OQTF se conteste avec celle-ci, dans le délai applicable à l’OQTF (1 mois si l’intéressé est libre). L’IRTF notifiée postérieurement, ou sa prolongation (L. 612-11), relève de L. 921-1 (7 jours) ou, en rétention, de L. 921-2 (48 h) (CESEDA R. 614-2) ; l’échéance la plus proche est retenue.',
         ...rules[0]!.notes,
       ];
       return rules;
@@ -184,7 +184,7 @@ export function remedyRulesFor(procedure: ProcedureCode, ctx: DeadlineContext): 
               legalBasis: `CESEDA L. 572-4; ${r.legalBasis}`,
               readings: r.readings?.map((reading) =>
                 reading.period.unit === 'days' && !reading.period.franc
-                  ? { ...reading, decisions: [...(reading.decisions ?? []), 'CE avis 1er juil. 2020 n° 438152 (former 15-day Dublin délai: non franc)'] }
+                  ? { ...reading, decisions: [...(reading.decisions ?? []), 'CE avis 1er juil. 2020 n° 438152 (ancien délai de 15 jours contre le transfert Dublin : non franc)'] }
                   : reading,
               ) ?? null,
             }
@@ -200,7 +200,7 @@ export function remedyRulesFor(procedure: ProcedureCode, ctx: DeadlineContext): 
     case 'refus_entree_asile':
       return oqtfRules('retention', court, cal)
         .slice(0, 1)
-        .map((r) => ({ ...r, legalBasis: 'CESEDA L. 921-2 (procédure d’urgence, 48 h)', toVerify: ['Article renvoyant le refus d’entrée au titre de l’asile à L. 921-2 (L. 352-4 avant la réforme) — to verify.'] }));
+        .map((r) => ({ ...r, legalBasis: 'CESEDA L. 921-2 (procédure d’urgence, 48 h)', toVerify: ['Article renvoyant le refus d’entrée au titre de l’asile à L. 921-2 (L. 352-4 avant la réforme) — à vérifier.'] }));
     case 'retention_placement':
       return [
         {
@@ -208,13 +208,13 @@ export function remedyRulesFor(procedure: ProcedureCode, ctx: DeadlineContext): 
           label: 'Contestation du placement en rétention (requête au magistrat du siège)',
           court: 'Magistrat du siège du tribunal judiciaire (lieu de rétention)',
           readings: [
-            { label: '48 heures (L. 741-10, texte 2022)', period: { unit: 'hours', n: 48 }, decisions: ['CESEDA L. 741-10, version du 1er mai 2021'] },
-            { label: '4 jours (secondary sources after the 2024 reform)', period: { unit: 'hours', n: 96 }, decisions: ['research-2026 §1.5 [S27]'] },
+            { label: '48 heures (L. 741-10, rédaction de 2022)', period: { unit: 'hours', n: 48 }, decisions: ['CESEDA L. 741-10, version du 1er mai 2021'] },
+            { label: '4 jours (sources secondaires postérieures à la réforme de 2024)', period: { unit: 'hours', n: 96 }, decisions: ['research-2026 §1.5 [S27]'] },
           ],
-          legalBasis: 'CESEDA L. 741-10; L. 614-13 (only the judicial judge)',
+          legalBasis: 'CESEDA L. 741-10; L. 614-13 (compétence exclusive du juge judiciaire)',
           notes: [
-            'The initial rétention lasts 4 days (L. 741-1); the day of notification counts and the period is not extended (Cass. civ. 1re, avis, 7 janv. 2025, n° 24-70.008).',
-            'The OQTF itself is challenged before the TA within 48 hours (L. 921-2): see procedure oqtf_retention.',
+            'La rétention initiale dure 4 jours (L. 741-1) ; le jour de la notification est compté et la durée n’est pas prorogée (Cass. civ. 1re, avis, 7 janv. 2025, n° 24-70.008).',
+            `L’OQTF elle-même se conteste devant le tribunal administratif dans les 48 heures (L. 921-2) : voir la procédure « ${PROCEDURE_NAMES_FR.oqtf_retention} ».`,
           ],
           toVerify: [TO_VERIFY[1]!],
           calendar: cal,
@@ -238,21 +238,21 @@ export function remedyRulesFor(procedure: ProcedureCode, ctx: DeadlineContext): 
           court,
           readings: [TWO_MONTHS_R421],
           legalBasis: 'CESEDA L. 631-1 s.; CJA R. 421-1',
-          notes: ['Livre IX does not cover expulsion: 2 months. A référé-liberté (CJA L. 521-2) or référé-suspension is usually needed since the measure is enforceable.'],
+          notes: ['Le livre IX ne s’applique pas à l’expulsion : délai de droit commun de 2 mois. La mesure étant exécutoire, un référé-liberté (CJA L. 521-2) ou un référé-suspension est généralement nécessaire.'],
           calendar: cal,
         },
       ];
     case 'refus_visa': {
-      const authority = ctx.visaType === 'court_sejour' ? 'Sous-directeur des visas (ministère de l’Intérieur)' : ctx.visaType === 'long_sejour' ? 'Commission de recours contre les refus de visa (CRRV), Nantes' : 'CRRV (long séjour) or sous-directeur des visas (court séjour)';
+      const authority = ctx.visaType === 'court_sejour' ? 'Sous-directeur des visas (ministère de l’Intérieur)' : ctx.visaType === 'long_sejour' ? 'Commission de recours contre les refus de visa (CRRV), Nantes' : 'CRRV (long séjour) ou sous-directeur des visas (court séjour)';
       return [
         {
           remedy: 'rapo',
           label: 'Recours administratif préalable obligatoire',
           court: authority,
           // Non franc: CAA Nantes held the former CRRV délai non franc (research-2026 §2 #4); earliest reading.
-          readings: [{ label: 'D. 312-4: 30 jours', period: { unit: 'days', n: 30, franc: false, extended: true } }],
+          readings: [{ label: 'D. 312-4 : 30 jours', period: { unit: 'days', n: 30, franc: false, extended: true } }],
           legalBasis: 'CESEDA D. 312-3 (préalable obligatoire à peine d’irrecevabilité), D. 312-4 (30 jours)',
-          notes: ['In French, reasoned (D. 312-5 / D. 312-7-1). Silence for 2 months = rejection.'],
+          notes: ['Recours rédigé en français et motivé (D. 312-5 / D. 312-7-1). Le silence gardé pendant 2 mois vaut rejet.'],
           calendar: nantes,
         },
         {
@@ -260,8 +260,8 @@ export function remedyRulesFor(procedure: ProcedureCode, ctx: DeadlineContext): 
           label: 'Recours en annulation après rejet du RAPO',
           court: 'Tribunal administratif de Nantes',
           readings: null,
-          startsFrom: 'the RAPO’s rejection (explicit, or implicit 2 months after it was received): then 2 months (CJA R. 421-1)',
-          legalBasis: 'CJA R. 312-18 (TA de Nantes), R. 421-1; R. 811-1 10° (short-stay visa: first and last resort)',
+          startsFrom: 'Délai de 2 mois (CJA R. 421-1) courant à compter du rejet du RAPO, explicite ou implicite (silence gardé pendant 2 mois à compter de sa réception) : il se calcule à partir de la date de ce rejet.',
+          legalBasis: 'CJA R. 312-18 (TA de Nantes), R. 421-1; R. 811-1 10° (visa de court séjour : premier et dernier ressort)',
           notes: [],
           calendar: nantes,
         },
@@ -273,9 +273,9 @@ export function remedyRulesFor(procedure: ProcedureCode, ctx: DeadlineContext): 
           remedy: 'rapo',
           label: 'Recours administratif préalable obligatoire au ministre chargé des naturalisations',
           court: 'Ministre de l’Intérieur (sous-direction de l’accès à la nationalité française)',
-          readings: [{ label: 'Décret 93-1362 art. 45: 2 mois', period: { unit: 'months', n: 2, franc: true, extended: true } }],
+          readings: [{ label: 'Décret 93-1362 art. 45 : 2 mois', period: { unit: 'months', n: 2, franc: true, extended: true } }],
           legalBasis: 'Décret n° 93-1362 du 30 déc. 1993, art. 45',
-          notes: ['Silence for 4 months = rejection; the minister’s decision replaces the préfet’s.'],
+          notes: ['Le silence gardé pendant 4 mois vaut rejet ; la décision du ministre se substitue à celle du préfet.'],
           toVerify: [TO_VERIFY[5]!],
           calendar: nantes,
         },
@@ -284,7 +284,7 @@ export function remedyRulesFor(procedure: ProcedureCode, ctx: DeadlineContext): 
           label: 'Recours en annulation de la décision du ministre',
           court: 'Tribunal administratif de Nantes',
           readings: null,
-          startsFrom: 'the minister’s decision (explicit, or implicit after 4 months): then 2 months (CJA R. 421-1)',
+          startsFrom: 'Délai de 2 mois (CJA R. 421-1) courant à compter de la décision du ministre, explicite ou implicite (silence gardé pendant 4 mois) : il se calcule à partir de la date de cette décision.',
           legalBasis: 'CJA R. 421-1; décret 93-1362 art. 45',
           notes: [],
           calendar: nantes,
@@ -298,16 +298,16 @@ export function remedyRulesFor(procedure: ProcedureCode, ctx: DeadlineContext): 
           court: 'Bureau d’aide juridictionnelle de la CNDA',
           readings: [{ label: '15 jours', period: { unit: 'days', n: 15, franc: false, extended: false } }],
           legalBasis: 'Loi n° 91-647 du 10 juil. 1991, art. 9-4',
-          notes: ['Counted conservatively (non franc, not extended).'],
+          notes: ['Calcul prudent : délai non franc, non prorogé.'],
           calendar: {},
         },
         {
           remedy: 'recours_contentieux',
           label: 'Recours devant la Cour nationale du droit d’asile',
           court: 'Cour nationale du droit d’asile (Montreuil)',
-          readings: [{ label: 'L. 532-1: 1 mois, délai franc', period: { unit: 'months', n: 1, franc: true, extended: true } }],
+          readings: [{ label: 'L. 532-1 : 1 mois, délai franc', period: { unit: 'months', n: 1, franc: true, extended: true } }],
           legalBasis: 'CESEDA L. 532-1',
-          notes: ['A decision left in the OFPRA online space is deemed notified after 15 days if not consulted.'],
+          notes: ['La décision déposée dans l’espace personnel en ligne de l’OFPRA est réputée notifiée à l’expiration d’un délai de 15 jours si elle n’a pas été consultée.'],
           toVerify: [TO_VERIFY[4]!],
           calendar: {},
         },
@@ -318,9 +318,9 @@ export function remedyRulesFor(procedure: ProcedureCode, ctx: DeadlineContext): 
           remedy: 'pourvoi_cassation',
           label: 'Pourvoi en cassation (avocat aux Conseils)',
           court: 'Conseil d’État',
-          readings: [{ label: 'CJA R. 821-1: 2 mois', period: { unit: 'months', n: 2, franc: true, extended: true } }],
+          readings: [{ label: 'CJA R. 821-1 : 2 mois', period: { unit: 'months', n: 2, franc: true, extended: true } }],
           legalBasis: 'CJA R. 821-1',
-          notes: ['A demande de réexamen before OFPRA (new facts) is an alternative (CESEDA L. 531-41).'],
+          notes: ['Une demande de réexamen devant l’OFPRA, fondée sur des éléments nouveaux, constitue une alternative (CESEDA L. 531-41).'],
           calendar: {},
         },
       ];

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { fsyncDir, storageFailure } from '@iamanager/protocol/storage';
+import { duringWrite, fsyncDir, storageFailure } from '@iamanager/protocol/storage';
 
 export interface AuditInput {
   actor: string;
@@ -37,6 +37,7 @@ export class AuditLog {
   private seq = 0;
   /** The newest month file: entries never go to an older one, even with the clock set back. */
   private month = '';
+  private lastAt: string | null = null;
   private buffer: Array<{ at: string; input: AuditInput }> = [];
   private waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
   private flushing = false;
@@ -58,6 +59,7 @@ export class AuditLog {
       if (last) {
         log.lastHash = last.hash;
         log.seq = last.seq;
+        log.lastAt = last.at;
         break;
       }
     }
@@ -68,9 +70,16 @@ export class AuditLog {
     return (await fs.readdir(this.dir)).filter((n) => FILE.test(n)).sort();
   }
 
+  /** When the newest entry was written (null for an empty log): a time known to have passed. */
+  latestAt(): string | null {
+    return this.lastAt;
+  }
+
   /** Appends an entry; resolves once it is durable. The chain follows call order. */
   append(input: AuditInput): Promise<void> {
-    this.buffer.push({ at: this.clock().toISOString(), input });
+    const at = this.clock().toISOString();
+    this.lastAt = at;
+    this.buffer.push({ at, input });
     return new Promise((resolve, reject) => {
       this.waiters.push({ resolve, reject });
       if (!this.flushing) void this.flush();
@@ -96,20 +105,27 @@ export class AuditLog {
         lastMonth = month;
         byMonth.set(month, `${byMonth.get(month) ?? ''}${JSON.stringify({ ...base, hash: lastHash })}\n`);
       }
-      const written: Array<{ file: string; size: number }> = [];
       try {
-        for (const [month, text] of byMonth) {
-          const file = path.join(this.dir, `${month}.log`);
-          written.push({ file, size: await appendDurably(file, text) });
-        }
-        await fsyncDir(this.dir);
+        // Through the write gate: a backup's snapshot never sees half a batch.
+        await duringWrite(async () => {
+          const written: Array<{ file: string; size: number }> = [];
+          try {
+            for (const [month, text] of byMonth) {
+              const file = path.join(this.dir, `${month}.log`);
+              written.push({ file, size: await appendDurably(file, text) });
+            }
+            await fsyncDir(this.dir);
+          } catch (err) {
+            // A batch across a month's end: what reached the first file goes too, or the chain breaks.
+            for (const { file, size } of written) await fs.truncate(file, size).catch(() => undefined);
+            throw err;
+          }
+        });
         this.seq = seq;
         this.lastHash = lastHash;
         this.month = lastMonth;
         for (const w of waiters) w.resolve();
       } catch (err) {
-        // A batch across a month's end: what reached the first file goes too, or the chain breaks.
-        for (const { file, size } of written) await fs.truncate(file, size).catch(() => undefined);
         const failure = storageFailure(err, this.dir);
         for (const w of waiters) w.reject(failure);
       }

@@ -5,8 +5,8 @@
  * sends a bearer token on its own.
  */
 import type { Context, Next } from 'koa';
-import getRawBody from 'raw-body';
 import { DomainError } from '@iamanager/protocol';
+import { readForm } from '@iamanager/protocol/web';
 import type { Permission } from './permissions.js';
 import { SESSION_COOKIE } from './sessions.js';
 import type { Appliance } from '../appliance.js';
@@ -28,8 +28,12 @@ export function sessionAudience(appliance: Appliance): string {
 /** Resolves the caller if any; never throws for a missing or bad credential (routes decide). */
 export async function identify(appliance: Appliance, ctx: Context): Promise<Caller | undefined> {
   const header = ctx.get('authorization');
-  if (header.startsWith('Bearer ')) {
-    const user = appliance.users.userForToken(header.slice(7).trim());
+  // The scheme is case-insensitive (RFC 9110 §11.1), and "Bearer" alone — the token lost on the
+  // way — is a failed attempt, not an anonymous visit. Other schemes (a proxy's Basic auth in
+  // front of the appliance) are not ours to judge and are ignored.
+  const bearer = /^bearer(?:\s+(.*))?$/i.exec(header);
+  if (bearer) {
+    const user = appliance.users.userForToken((bearer[1] ?? '').trim());
     if (!user) throw new DomainError('unauthorized', 'the API token is unknown, revoked or belongs to a disabled user');
     return { user, permissions: appliance.users.permissionsOf(user), via: 'token', csrf: null };
   }
@@ -51,6 +55,10 @@ export function authenticate(appliance: Appliance) {
     }
     ctx.state.caller = caller;
     await next();
+    // Someone used the appliance: remember the time (at most once a minute), so a clock set back
+    // later cannot revive an expired license. Only after a request that succeeded (a refused one
+    // writes nothing), and never delaying or failing it.
+    if (caller && ctx.status < 400) appliance.clockGuard.observe().catch((err: unknown) => appliance.log.warn({ err }, 'clock: could not record the time seen'));
   };
 }
 
@@ -61,12 +69,7 @@ export function authenticate(appliance: Appliance) {
  */
 async function formCsrf(ctx: Context): Promise<string> {
   if (!ctx.is('application/x-www-form-urlencoded')) return '';
-  const text = await getRawBody(ctx.req, { limit: 256 * 1024, encoding: 'utf8' }).catch(() => {
-    throw new DomainError('payload_too_large', 'the form is larger than 256 KiB');
-  });
-  const form = new URLSearchParams(text);
-  ctx.state.form = form;
-  return form.get('_csrf') ?? '';
+  return (await readForm(ctx)).get('_csrf') ?? '';
 }
 
 /** The caller, or 401 when nobody is logged in. */

@@ -24,6 +24,8 @@ export interface Actor {
 export class Cases {
   readonly index = new CaseIndex();
   private referenceSeq = new Map<string, number>();
+  /** Cases being written: they count against MAX_CASES already, so concurrent creations cannot overshoot it. */
+  private creating = 0;
 
   private constructor(
     private readonly files: DocumentCollection<CaseRecord>,
@@ -59,7 +61,7 @@ export class Cases {
 
   private assertRoomForOpenCase(): void {
     const limits = this.license.assertCanCreate('case');
-    if (this.openCount() >= limits.maxCases) {
+    if (this.openCount() + this.creating >= limits.maxCases) {
       const better = planAllowingMore('maxCases', limits.maxCases, limits.plan);
       throw new DomainError('plan_limit', `the ${limits.plan} plan allows ${limits.maxCases} open cases and all are in use${better ? `: the ${better.name} plan allows ${better.maxCases}` : ''}. Archive closed cases or ask your vendor to change plan`, { limit: 'maxCases', value: limits.maxCases, upgradePlan: better?.name ?? null });
     }
@@ -100,8 +102,13 @@ export class Cases {
       createdBy: actor.id,
       updatedAt: at,
     };
-    await this.files.create(record.id, record);
-    this.indexRecord(record);
+    this.creating++;
+    try {
+      await this.files.create(record.id, record);
+      this.indexRecord(record);
+    } finally {
+      this.creating--;
+    }
     await this.audit.append({ actor: actor.email, action: 'case.create', caseId: record.id });
     return record;
   }

@@ -3,7 +3,7 @@
  * `documents/`, each named as uploaded (prefixed with its id so names never collide). Streamed,
  * so a case with large scans never sits in memory.
  */
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, pipeline as pipe, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import type { DocumentFiles } from '../documents/documentFiles.js';
@@ -21,6 +21,9 @@ export function exportCase(record: CaseRecord, files: DocumentFiles): Readable {
     }
     pack.finalize();
   })().catch((err: unknown) => pack.destroy(err as Error));
-  pack.pipe(out);
+  // Not pack.pipe(out): a client that goes away (or a HEAD request) closes `out`, and the pack's
+  // "premature close" error would have no listener and bring the whole appliance down. Here any
+  // failure ends both streams, and a failure reading a document reaches Koa through `out`.
+  pipe(pack, out, () => undefined);
   return out;
 }

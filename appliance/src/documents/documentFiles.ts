@@ -10,7 +10,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { DomainError } from '@iamanager/protocol';
-import { fsyncDir, storageFailure } from '@iamanager/protocol/storage';
+import { duringWrite, fsyncDir, storageFailure } from '@iamanager/protocol/storage';
 
 /** What a cabinet files: scans and office documents. Each type with the signature its bytes start with. */
 export const ALLOWED_TYPES: Readonly<Record<string, { extensions: string[]; magic: (head: Buffer) => boolean }>> = {
@@ -82,8 +82,11 @@ export class DocumentFiles {
       throw storageFailure(err, tmp);
     }
     await handle.close();
-    await fs.rename(tmp, path.join(dir, id));
-    await fsyncDir(dir);
+    // The rename is what a backup's snapshot may see, so it goes through the write gate.
+    await duringWrite(async () => {
+      await fs.rename(tmp, path.join(dir, id));
+      await fsyncDir(dir);
+    });
     return { id, size, sha256: hash.digest('hex') };
   }
 

@@ -5,7 +5,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { generateSigningKey, privateKeyFromPem, privateKeyToPem, type SigningKey } from '@iamanager/protocol';
-import { writeFileDurable } from '@iamanager/protocol/storage';
+import { duringWrite, writeFileDurable } from '@iamanager/protocol/storage';
 
 export function applianceKeyPath(dataDir: string): string {
   return path.join(dataDir, 'appliance-key.pem');
@@ -45,7 +45,7 @@ export async function savePendingApplianceKey(dataDir: string, key: SigningKey):
 export async function promotePendingApplianceKey(dataDir: string): Promise<boolean> {
   const pending = pendingKeyPath(dataDir);
   try {
-    await fs.rename(pending, applianceKeyPath(dataDir));
+    await duringWrite(() => fs.rename(pending, applianceKeyPath(dataDir)));
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;

@@ -11,7 +11,7 @@ import { DomainError, enrollResponseSchema, formatIssues, publicJwk, type Enroll
 import type { Appliance } from '../appliance.js';
 import { loadApplianceKey, newApplianceKey, promotePendingApplianceKey, savePendingApplianceKey, saveApplianceKey } from './applianceKey.js';
 import type { KeyObject } from 'node:crypto';
-import type * as GotModule from 'got';
+import type * as ControlPlaneHttp from '../controlPlaneHttp.js';
 
 export function enrollmentRequest(appliance: Appliance, code: string, publicKey: KeyObject): EnrollRequest {
   return {
@@ -29,9 +29,9 @@ export async function enroll(appliance: Appliance, code: string, controlPlaneUrl
   const request = enrollmentRequest(appliance, code, key.publicKey);
   let body: unknown;
   // got is loaded when first needed: `serve` should not pay for it before it listens.
-  const http = await import('got');
+  const http = await import('../controlPlaneHttp.js');
   try {
-    body = await http.got
+    body = await http.controlPlaneHttp
       .post(new URL('/v1/enroll', controlPlaneUrl), {
         json: request,
         timeout: { connect: 5_000, request: 20_000 },
@@ -77,7 +77,7 @@ export async function installEnrollment(appliance: Appliance, response: EnrollRe
   appliance.log.info({ applianceId: response.applianceId, cabinetId: response.cabinetId }, 'enrolled');
 }
 
-function enrollmentFailure(err: unknown, url: string, { HTTPError, RequestError }: typeof GotModule): DomainError {
+function enrollmentFailure(err: unknown, url: string, { HTTPError, RequestError }: typeof ControlPlaneHttp): DomainError {
   if (err instanceof HTTPError) {
     let answer: { error?: string; message?: string } = {};
     try {

@@ -9,7 +9,7 @@
  * and counters. The schedule runs on the monotonic clock, so setting the system clock back or
  * forward neither stops the heartbeats nor fires a burst of them.
  */
-import type * as GotModule from 'got';
+import type * as ControlPlaneHttp from '../controlPlaneHttp.js';
 import { DomainError, heartbeatPayloadSchema, heartbeatResponseSchema, signHeartbeat, type HeartbeatPayload } from '@iamanager/protocol';
 import type { Logger } from '@iamanager/protocol/log';
 import { loadApplianceKey } from '../enrollment/applianceKey.js';
@@ -43,6 +43,7 @@ export class HeartbeatAgent {
   private timer: NodeJS.Timeout | undefined;
   private backoffMs = 0;
   private draining: Promise<DrainResult> | undefined;
+  private nextDrain: Promise<DrainResult> | undefined;
   private stopped = true;
   /** Heartbeats are signed one at a time: each takes the next sequence number only once the one before is queued. */
   private signing: Promise<unknown> = Promise.resolve();
@@ -126,10 +127,28 @@ export class HeartbeatAgent {
     return { payload, jws: await signHeartbeat(payload, key.privateKey) };
   }
 
-  /** Sends queued heartbeats in order until the outbox is empty or one fails. */
+  /**
+   * Sends queued heartbeats in order until those queued so far are sent or one fails. One pass at
+   * a time: a call during a pass gets the next one, which starts after it and covers what was
+   * queued meanwhile — so a caller waits for at most two passes of bounded length, however many
+   * heartbeats others keep queueing (found by the fuzzer: "send now" requests waited 30 s and more).
+   */
   drain(): Promise<DrainResult> {
-    this.draining ??= this.drainOnce().finally(() => (this.draining = undefined));
-    return this.draining;
+    if (!this.draining) {
+      this.draining = this.drainOnce().finally(() => (this.draining = undefined));
+      return this.draining;
+    }
+    this.nextDrain ??= this.draining.then(
+      () => {
+        this.nextDrain = undefined;
+        return this.drain();
+      },
+      () => {
+        this.nextDrain = undefined;
+        return this.drain();
+      },
+    );
+    return this.nextDrain;
   }
 
   private async drainOnce(): Promise<DrainResult> {
@@ -138,14 +157,15 @@ export class HeartbeatAgent {
     const url = this.sources.controlPlaneUrl;
     if (!url) return { delivered, queued: this.outbox.state.queue.length, error: 'CONTROL_PLANE_URL is not set: heartbeats stay queued (export usage by hand for an air-gapped cabinet)' };
     // got is loaded on the first delivery, after the server listens: restarts stay quick.
-    const http = await import('got');
+    const http = await import('../controlPlaneHttp.js');
     // Acknowledgements are not awaited one by one: the outbox folds those that arrive while a
     // write is in flight into the next one, so draining a week of heartbeats costs a handful of
     // rewrites of the file, not one each. A crash before they are written only re-sends
     // heartbeats the control plane answers `replayed_sequence`, which count as delivered.
     let saved: Promise<void> = Promise.resolve();
+    const lastSeq = this.outbox.state.queue.at(-1)?.seq ?? 0;
     try {
-      for (let item = this.outbox.peek(); item; item = this.outbox.peek()) {
+      for (let item = this.outbox.peek(); item && item.seq <= lastSeq; item = this.outbox.peek()) {
         const sent = await this.send(http, url, item);
         if (typeof sent === 'string') {
           await this.outbox.recordAttempt(this.sources.clock(), sent);
@@ -158,17 +178,17 @@ export class HeartbeatAgent {
     } finally {
       await saved;
     }
-    return { delivered, queued: 0, error: null };
+    return { delivered, queued: this.outbox.state.queue.length, error: null };
   }
 
   /**
    * One delivery attempt. On success the heartbeat leaves the outbox at once (in memory) and
    * `saved` resolves when that is written; on failure, the reason.
    */
-  private async send(http: typeof GotModule, url: string, item: QueuedHeartbeat): Promise<{ saved: Promise<void> } | string> {
+  private async send(http: typeof ControlPlaneHttp, url: string, item: QueuedHeartbeat): Promise<{ saved: Promise<void> } | string> {
     const now = this.sources.clock();
     try {
-      const body = await http.got
+      const body = await http.controlPlaneHttp
         .post(new URL('/v1/heartbeats', url), {
           body: await this.signedForSending(item, now),
           headers: { 'content-type': 'application/jose' },
@@ -187,7 +207,21 @@ export class HeartbeatAgent {
       if (err instanceof http.HTTPError) {
         const answer = parseError(String(err.response.body));
         // Already counted: an earlier attempt reached the control plane but its answer was lost.
-        if (answer.error === 'replayed_sequence') return { saved: this.outbox.acknowledge(item.seq, now, {}) };
+        if (answer.error === 'replayed_sequence') {
+          const saved = this.outbox.acknowledge(item.seq, now, {});
+          saved.catch(() => undefined);
+          // Either an earlier attempt was counted and its answer lost, or this appliance is behind
+          // the control plane (restored from a backup) and this heartbeat was never counted. The
+          // two look alike, so number the next heartbeats after the last one accepted and, when
+          // nothing else is queued, send the current figures again in a fresh one: at worst one
+          // heartbeat too many, which the counters (cumulative for the month) make harmless.
+          const accepted = answer.details?.lastSeq;
+          if (typeof accepted === 'number') {
+            await this.outbox.skipPast(accepted);
+            if (this.outbox.state.queue.length === 0) await this.enqueue();
+          }
+          return { saved };
+        }
         return `the control plane refused heartbeat ${item.seq} (${err.response.statusCode} ${answer.error ?? ''}): ${answer.message ?? ''}`.trim();
       }
       if (err instanceof http.RequestError) return `cannot reach the control plane (${err.code})`;
@@ -269,12 +303,13 @@ export class HeartbeatAgent {
     if (this.timer) clearTimeout(this.timer);
     this.inFlight.abort();
     await this.draining;
+    await this.nextDrain;
   }
 }
 
-function parseError(text: string): { error?: string; message?: string } {
+function parseError(text: string): { error?: string; message?: string; details?: { lastSeq?: unknown } } {
   try {
-    return JSON.parse(text) as { error?: string; message?: string };
+    return JSON.parse(text) as { error?: string; message?: string; details?: { lastSeq?: unknown } };
   } catch {
     return {};
   }

@@ -18,24 +18,26 @@ export interface HostHealth {
 
 const clamp = (n: number) => (Number.isFinite(n) ? Math.min(1, Math.max(0, n)) : 0);
 
-/** A probe costs up to a second (systeminformation samples the CPU and runs `df`; DATA_DIR is walked). */
-const FRESH_MS = 60_000;
-const recent = new Map<string, { at: number; health: Promise<HostHealth> }>();
+/** Figures a minute old are fresh enough for a heartbeat, and spare the host repeated probes. */
+const FRESH_FOR_MS = 60_000;
+let last: { dataDir: string; at: number; health: Promise<HostHealth> } | undefined;
 
 /**
- * The host's figures, at most a minute old: a burst of heartbeats (a restart, "send now" pressed
- * again and again, a backlog) shares one probe instead of running one each.
+ * The host's figures, probed at most once a minute: `systeminformation` runs `df` and friends
+ * synchronously, blocking every request meanwhile, and "send a heartbeat now" can be asked for
+ * many times in a row.
  */
-export function probeHost(dataDir: string): Promise<HostHealth> {
-  const cached = recent.get(dataDir);
-  if (cached && performance.now() - cached.at < FRESH_MS) return cached.health;
-  const health = measure(dataDir);
-  recent.set(dataDir, { at: performance.now(), health });
-  health.catch(() => recent.delete(dataDir));
+export function probeHost(dataDir: string, now = Date.now()): Promise<HostHealth> {
+  if (last && last.dataDir === dataDir && now - last.at < FRESH_FOR_MS) return last.health;
+  const health = probe(dataDir);
+  last = { dataDir, at: now, health };
+  health.catch(() => {
+    if (last?.health === health) last = undefined;
+  });
   return health;
 }
 
-async function measure(dataDir: string): Promise<HostHealth> {
+async function probe(dataDir: string): Promise<HostHealth> {
   // Loaded on the first probe (after the server listens): a restart should not wait for it.
   const { default: si } = await import('systeminformation');
   const [load, mem, disks, storageBytes] = await Promise.all([si.currentLoad(), si.mem(), si.fsSize(), folderBytes(dataDir)]);

@@ -94,6 +94,13 @@ export class HeartbeatOutbox {
     await this.doc.write();
   }
 
+  /** Numbers the next heartbeat after `seq` when the control plane has already seen that far (after a restore). */
+  async skipPast(seq: number): Promise<void> {
+    if (!Number.isSafeInteger(seq) || seq <= this.doc.data.lastSeq) return;
+    this.doc.data.lastSeq = seq;
+    await this.doc.write();
+  }
+
   async recordAttempt(now: Date, error: string | null): Promise<void> {
     this.doc.data.lastSentAt = now.toISOString();
     if (error !== null) this.doc.data.lastError = error;

@@ -1,8 +1,11 @@
 /**
  * Detects a clock set back. The appliance remembers the latest time it has seen — in memory at
- * every reading, durably at most once a minute while it runs — and a clock earlier than that by
- * more than a few minutes is reported, while license checks use the remembered time instead: so
- * setting the clock back never revives an expired license, whether the appliance restarts or not.
+ * every reading, durably at most once a minute (at start, whenever someone uses it, and at stop);
+ * a clock earlier than that by more than a few minutes is reported, and license checks use the
+ * remembered time instead — so setting the clock back never revives an expired license, whether
+ * the appliance restarts or not. Emptying clock.json does not help either: times the appliance
+ * holds elsewhere raise the same mark (the newest audit entry, the license's issue time, signed
+ * by the vendor).
  */
 import path from 'node:path';
 import { z } from 'zod';
@@ -16,9 +19,9 @@ const clockStateSchema = z.object({ latestSeenAt: z.string().refine((v) => !Numb
 type ClockState = z.infer<typeof clockStateSchema>;
 
 export class ClockGuard {
-  /** The latest time seen, in memory (ms since the epoch); the file lags it by up to a minute. */
+  /** The latest time known to have passed (ms): read clocks, clock.json and other records raise it; the file lags by up to a minute. */
   private latest: number;
-  private timer: NodeJS.Timeout | undefined;
+  private writing = false;
 
   private constructor(
     private readonly doc: Document<ClockState>,
@@ -34,11 +37,16 @@ export class ClockGuard {
     return guard;
   }
 
-  /** Reads the clock and raises the in-memory mark. */
+  /** Reads the clock and raises the mark. */
   private read(): number {
     const real = this.clock().getTime();
     if (real > this.latest) this.latest = real;
     return real;
+  }
+
+  /** A time the appliance's own records prove has passed (an audit entry, a license's issue time). */
+  raiseFloor(at: Date): void {
+    if (at.getTime() > this.latest) this.latest = at.getTime();
   }
 
   /** True when the system clock is behind a time this appliance already saw. */
@@ -56,23 +64,26 @@ export class ClockGuard {
     return this.latest > 0 ? new Date(this.latest).toISOString() : null;
   }
 
-  /** Makes the mark durable, when it has moved forward by a minute or more since last written. */
+  /**
+   * Makes the mark durable when it has moved forward by a minute or more since last written: at
+   * start, on each request from a logged-in user, and at stop (a timer would also write while
+   * nobody uses the appliance).
+   */
   async observe(): Promise<void> {
     this.read();
     const written = this.doc.data.latestSeenAt ? Date.parse(this.doc.data.latestSeenAt) : 0;
-    if (this.latest - written < PERSIST_EVERY_MS) return;
-    this.doc.data.latestSeenAt = new Date(this.latest).toISOString();
-    await this.doc.write();
+    if (this.latest - written < PERSIST_EVERY_MS || this.writing) return;
+    this.writing = true;
+    try {
+      this.doc.data.latestSeenAt = new Date(this.latest).toISOString();
+      await this.doc.write();
+    } finally {
+      this.writing = false;
+    }
   }
 
-  /** Writes the mark every minute while the appliance runs (a full disk is retried next minute). */
-  start(onError: (err: unknown) => void): void {
-    this.timer = setInterval(() => this.observe().catch(onError), PERSIST_EVERY_MS);
-    this.timer.unref();
-  }
-
+  /** Writes the mark one last time (on shutdown). */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
     await this.observe();
   }
 }

@@ -92,6 +92,8 @@ export class LicenseStore {
 
   private accept(claims: LicenseClaims): void {
     this.claims = claims;
+    // The vendor signed this license at `iat`: that time has passed, whatever the local clock says.
+    this.clock.raiseFloor(new Date(claims.iat * 1000));
     this.invalidReason = undefined;
     const { warnings } = effectiveLimits(claims, this.envLimits);
     this.limitWarnings = warnings;
@@ -130,6 +132,11 @@ export class LicenseStore {
   /** The limits in force, or undefined before enrollment. */
   limits(): EffectiveLimits | undefined {
     return this.claims ? effectiveLimits(this.claims, this.envLimits).limits : undefined;
+  }
+
+  /** The .env limits the signed license overrides (also logged, and in `status().warnings`). */
+  ignoredEnvSettings(): readonly string[] {
+    return this.limitWarnings;
   }
 
   state(): LicenseState | 'unenrolled' | 'invalid' {

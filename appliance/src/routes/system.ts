@@ -3,10 +3,9 @@
  * the appliance about itself.
  */
 import path from 'node:path';
-import fs from 'node:fs/promises';
 import Router from '@koa/router';
 import { DomainError } from '@iamanager/protocol';
-import { writeFileDurable } from '@iamanager/protocol/storage';
+import { storageProbe } from '@iamanager/protocol/storage';
 import type { Appliance } from '../appliance.js';
 import { callerOf, requirePermission } from '../auth/authenticate.js';
 import { TELEMETRY_FIELDS, TELEMETRY_RETENTION } from '../heartbeat/telemetryFields.js';
@@ -15,14 +14,12 @@ import { isSetupDone } from './setup.js';
 
 export function systemRoutes(appliance: Appliance): Router {
   const router = new Router();
+  const probeStorage = storageProbe(path.join(appliance.config.dataDir, '.healthz'), appliance.clock);
 
   /** Exercises storage for real (a durable write and a read back), so a full or read-only disk shows. */
   router.get('/healthz', async (ctx) => {
-    const file = path.join(appliance.config.dataDir, '.healthz');
-    const stamp = appliance.clock().toISOString();
     try {
-      await writeFileDurable(file, stamp, { keepBackup: false });
-      if ((await fs.readFile(file, 'utf8')) !== stamp) throw new Error('read back a different value');
+      await probeStorage();
     } catch (err) {
       ctx.status = 503;
       ctx.body = { ok: false, error: 'storage_unhealthy', message: `DATA_DIR is not writable: ${(err as Error).message}` };

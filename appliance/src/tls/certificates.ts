@@ -65,11 +65,22 @@ function rsaKeyPair(): { privatePem: string; keys: forge.pki.rsa.KeyPair } {
   return { privatePem: privateKey, keys: { privateKey: forgeKey, publicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e) } };
 }
 
+/**
+ * 16 random bytes (RFC 5280 §4.1.2.2: positive, at most 20 octets), encoded minimally: the top bit
+ * cleared so no 00 pad is needed, and the next one set so the first octet is never 00. A leading
+ * 00 before an octet below 0x80 is "illegal padding" to OpenSSL, which then refuses the whole
+ * certificate — as the appliance did at start-up, now and then, with the earlier `00` + random hex serial.
+ */
+export function randomSerial(): string {
+  const bytes = randomBytes(16);
+  bytes[0] = (bytes[0]! & 0x7f) | 0x40;
+  return bytes.toString('hex');
+}
+
 function newCertificate(publicKey: forge.pki.PublicKey, now: Date, days: number): forge.pki.Certificate {
   const cert = forge.pki.createCertificate();
   cert.publicKey = publicKey;
-  // A positive serial (first bit cleared), 16 random bytes as RFC 5280 advises.
-  cert.serialNumber = `00${randomBytes(16).toString('hex')}`;
+  cert.serialNumber = randomSerial();
   cert.validity.notBefore = new Date(now.getTime() - DAY_MS);
   cert.validity.notAfter = new Date(now.getTime() + days * DAY_MS);
   return cert;

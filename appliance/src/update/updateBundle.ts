@@ -1,10 +1,13 @@
 /**
  * `appliance update` for a Docker bundle, run on the cabinet's Docker host in the bundle folder:
  *   1. pull the new image (nothing running changes yet: a failed pull aborts cleanly);
- *   2. stop the appliance and snapshot its data folder (the pre-update backup);
- *   3. point `.env` at the new image and recreate the service through docker-compose;
- *   4. wait for the container's health check;
- *   5. if health does not come, put the previous data and image back and start them again.
+ *   2. make an encrypted backup through the running appliance (`backup create --kind pre-update`,
+ *      in a one-off container of the current image); a failure aborts, nothing changed — unless
+ *      backups are not configured, which is said and does not block an update;
+ *   3. stop the appliance and copy its data folder (the snapshot a failed update rolls back to);
+ *   4. point `.env` at the new image and recreate the service through docker-compose;
+ *   5. wait for the container's health check;
+ *   6. if health does not come, put the previous data and image back and start them again.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -28,6 +31,8 @@ export interface UpdateResult {
   from: string;
   to: string;
   snapshot: string | null;
+  /** The encrypted pre-update backup (on the host), or null when backups are not configured. */
+  backup: string | null;
   reason?: string;
 }
 
@@ -77,7 +82,7 @@ export async function updateBundle(options: UpdateOptions): Promise<UpdateResult
   const from = env.get('APPLIANCE_IMAGE') || 'iamanager/appliance:0.1.0';
   const repository = from.replace(/:[^:/]+$/, '');
   const to = `${repository}:${version}`;
-  if (from === to) return { outcome: 'already_current', from, to, snapshot: null };
+  if (from === to) return { outcome: 'already_current', from, to, snapshot: null, backup: null };
   const container = `iamanager-${clientId}`;
   const dataDir = path.resolve(options.bundleDir, env.get('DATA_PATH') || './data');
   const backups = path.resolve(options.bundleDir, env.get('BACKUP_PATH') || './backups');
@@ -89,6 +94,8 @@ export async function updateBundle(options: UpdateOptions): Promise<UpdateResult
     throw new DomainError('update_pull_failed', `cannot pull ${to}: ${(err.err ?? '').trim().split('\n').pop() ?? 'docker pull failed'}; nothing was changed`);
   });
 
+  const backup = await preUpdateBackup({ ...withImage(from), commandOptions: ['--rm', '--no-deps'] }, backups, options.log);
+
   options.log('stopping the appliance for a consistent snapshot');
   await compose.stopOne('appliance', withImage(from));
   const snapshot = path.join(backups, `pre-update-${new Date().toISOString().replace(/[:.]/g, '-')}-${from.split(':').pop()}`);
@@ -99,7 +106,7 @@ export async function updateBundle(options: UpdateOptions): Promise<UpdateResult
   await setEnv(envFile, 'APPLIANCE_IMAGE', to);
   options.log(`starting ${to}`);
   await compose.upOne('appliance', withImage(to));
-  if (await waitHealthy(container, options.healthTimeoutSeconds)) return { outcome: 'updated', from, to, snapshot };
+  if (await waitHealthy(container, options.healthTimeoutSeconds)) return { outcome: 'updated', from, to, snapshot, backup };
 
   options.log(`${to} did not become healthy: rolling back to ${from}`);
   await compose.stopOne('appliance', withImage(to));
@@ -111,5 +118,44 @@ export async function updateBundle(options: UpdateOptions): Promise<UpdateResult
   await setEnv(envFile, 'APPLIANCE_IMAGE', from);
   await compose.upOne('appliance', withImage(from));
   const back = await waitHealthy(container, options.healthTimeoutSeconds);
-  return { outcome: 'rolled_back', from, to, snapshot, reason: `${to} did not report healthy within ${options.healthTimeoutSeconds} s; ${from} and its data are back${back ? '' : ' but not healthy either: check `docker compose logs appliance`'} (the failed data is kept in ${path.basename(dataDir)}.failed-update)` };
+  return { outcome: 'rolled_back', from, to, snapshot, backup, reason: `${to} did not report healthy within ${options.healthTimeoutSeconds} s; ${from} and its data are back${back ? '' : ' but not healthy either: check `docker compose logs appliance`'} (the failed data is kept in ${path.basename(dataDir)}.failed-update)` };
+}
+
+/**
+ * `appliance backup create --kind pre-update` in a one-off container of the running version: it
+ * goes through the running server's socket (or takes the data lock when the appliance is stopped).
+ */
+async function preUpdateBackup(options: compose.IDockerComposeOptions, backupsDir: string, log: (line: string) => void): Promise<string | null> {
+  log('making the encrypted pre-update backup');
+  let out: string;
+  try {
+    out = (await compose.run('appliance', ['backup', 'create', '--kind', 'pre-update', '--json'], options)).out;
+  } catch (err) {
+    const failed = err as { out?: string; err?: string };
+    const answer = lastJson(failed.out ?? '') as { error?: string; message?: string } | undefined;
+    if (answer?.error === 'backup_not_configured') {
+      log('no encrypted backup: BACKUP_PASSPHRASE is not set in .env (the data copy below is still made)');
+      return null;
+    }
+    const reason = answer?.message ?? (failed.err ?? '').trim().split('\n').pop() ?? 'backup create failed';
+    throw new DomainError('update_backup_failed', `the pre-update backup failed, so the update did not start: ${reason}`);
+  }
+  const made = lastJson(out) as { name?: string } | undefined;
+  if (!made?.name) throw new DomainError('update_backup_failed', 'the pre-update backup did not say which file it wrote; nothing was changed');
+  const file = path.join(backupsDir, made.name);
+  log(`backup written: ${file}`);
+  return file;
+}
+
+/** The JSON object a `--json` command printed last (log lines may come before it). */
+function lastJson(text: string): unknown {
+  const starts = [...text.matchAll(/^\{/gm)].map((m) => m.index);
+  for (const start of starts.reverse()) {
+    try {
+      return JSON.parse(text.slice(start));
+    } catch {
+      // a log line, or the middle of something else: try an earlier start
+    }
+  }
+  return undefined;
 }

@@ -25,7 +25,20 @@ export function monthOf(date: Date): string {
 }
 
 export class UsageCounters {
+  /** Months whose file is being created, so concurrent first analyses of a month create it once. */
+  private readonly creating = new Map<string, Promise<unknown>>();
+
   private constructor(private readonly months: DocumentCollection<MonthUsage>) {}
+
+  private async ensureMonth(month: string): Promise<void> {
+    if (this.months.get(month)) return;
+    let pending = this.creating.get(month);
+    if (!pending) {
+      pending = this.months.create(month, { month, analysesUsed: 0, analysesOverage: 0 }).finally(() => this.creating.delete(month));
+      this.creating.set(month, pending);
+    }
+    await pending;
+  }
 
   static async open(dataDir: string, log: Logger): Promise<UsageCounters> {
     return new UsageCounters(await DocumentCollection.open<MonthUsage>(path.join(dataDir, 'usage'), { schema: monthSchema, log }));
@@ -42,6 +55,24 @@ export class UsageCounters {
     return latest;
   }
 
+  /**
+   * Raises each month's counters to what the case files record (every analysis is kept in its case
+   * with its date and whether it was overage): a counter file edited down, or lost, frees no quota
+   * and lowers no bill. Run once at start-up, when files may have been edited behind our back.
+   */
+  async reconcile(recorded: ReadonlyMap<string, Omit<MonthUsage, 'month'>>, log: Logger): Promise<void> {
+    for (const [month, r] of recorded) {
+      const counted = this.forMonth(month);
+      if (counted.analysesUsed >= r.analysesUsed && counted.analysesOverage >= r.analysesOverage) continue;
+      log.warn({ month, counted: { analysesUsed: counted.analysesUsed, analysesOverage: counted.analysesOverage }, recorded: r }, 'usage: the month counter was below the analyses the case files hold (edited or lost): raised back to them');
+      await this.ensureMonth(month);
+      const doc = this.months.get(month)!;
+      doc.data.analysesUsed = Math.max(doc.data.analysesUsed, r.analysesUsed);
+      doc.data.analysesOverage = Math.max(doc.data.analysesOverage, r.analysesOverage);
+      await doc.write();
+    }
+  }
+
   forMonth(month: string): MonthUsage {
     return this.months.get(month)?.data ?? { month, analysesUsed: 0, analysesOverage: 0 };
   }
@@ -52,6 +83,9 @@ export class UsageCounters {
    */
   async recordAnalysis(now: Date, limits: EffectiveLimits): Promise<{ overage: boolean; usage: MonthUsage }> {
     const month = this.monthAt(now);
+    // The month's file first: from here to the increment nothing awaits, so analyses racing in
+    // cannot all see room for one more and overshoot the quota.
+    await this.ensureMonth(month);
     const current = this.forMonth(month);
     const overQuota = current.analysesUsed >= limits.maxAnalysesMonthly;
     if (overQuota && !limits.overageAllowed) {
@@ -62,8 +96,7 @@ export class UsageCounters {
         { plan: limits.plan, limit: limits.maxAnalysesMonthly, upgradePlan: better?.name ?? null },
       );
     }
-    let doc = this.months.get(month);
-    if (!doc) doc = await this.months.create(month, { month, analysesUsed: 0, analysesOverage: 0 });
+    const doc = this.months.get(month)!;
     doc.data.analysesUsed += 1;
     if (overQuota) doc.data.analysesOverage += 1;
     await doc.write();

@@ -85,17 +85,24 @@ export class Users {
   /** Creates a user, within the license's MAX_USERS (active users). `firstAdmin` is the setup wizard's. */
   async createUser(input: unknown, options: { firstAdmin?: boolean } = {}): Promise<User> {
     const data = parseWith(newUserSchema, input);
-    if (!options.firstAdmin) {
-      const limits = this.license.assertCanCreate('user');
-      if (this.activeCount() >= limits.maxUsers) {
-        const better = planAllowingMore('maxUsers', limits.maxUsers, limits.plan);
-        throw new DomainError('plan_limit', `the ${limits.plan} plan allows ${limits.maxUsers} active users and all are in use${better ? `: the ${better.name} plan allows ${better.maxUsers}` : ''}. Disable a user or ask your vendor to change plan`, { limit: 'maxUsers', value: limits.maxUsers, upgradePlan: better?.name ?? null });
+    const assertRoom = () => {
+      if (!options.firstAdmin) {
+        const limits = this.license.assertCanCreate('user');
+        if (this.activeCount() >= limits.maxUsers) {
+          const better = planAllowingMore('maxUsers', limits.maxUsers, limits.plan);
+          throw new DomainError('plan_limit', `the ${limits.plan} plan allows ${limits.maxUsers} active users and all are in use${better ? `: the ${better.name} plan allows ${better.maxUsers}` : ''}. Disable a user or ask your vendor to change plan`, { limit: 'maxUsers', value: limits.maxUsers, upgradePlan: better?.name ?? null });
+        }
       }
-    }
-    this.assertRoleExists(data.role);
-    if (this.byEmail(data.email)) throw new ConflictError('already_exists', `email: a user with ${data.email} already exists`);
+      this.assertRoleExists(data.role);
+      if (this.byEmail(data.email)) throw new ConflictError('already_exists', `email: a user with ${data.email} already exists`);
+    };
+    assertRoom();
+    const passwordHash = await hashPassword(data.password);
+    // Checked again after hashing, in the same step as the insert: requests racing in while the
+    // hash was computed could otherwise add users past the plan's limit, or the same email twice.
+    assertRoom();
     const now = this.clock().toISOString();
-    const user: User = { id: randomUUID(), email: data.email, name: data.name, role: data.role, passwordHash: await hashPassword(data.password), active: true, createdAt: now, updatedAt: now, sessionEpoch: 0, tokens: [] };
+    const user: User = { id: randomUUID(), email: data.email, name: data.name, role: data.role, passwordHash, active: true, createdAt: now, updatedAt: now, sessionEpoch: 0, tokens: [] };
     this.doc.data.users.push(user);
     await this.doc.write();
     return user;
@@ -136,7 +143,7 @@ export class Users {
 
   async changePassword(id: string, current: string, next: string): Promise<void> {
     const user = this.get(id);
-    if (!(await verifyPassword(current, user.passwordHash))) throw new DomainError('invalid_input', 'currentPassword: is not your current password');
+    if (!(await verifyPassword(current, user.passwordHash))) throw new DomainError('invalid_input', 'currentPassword: is not your current password', { field: 'currentPassword' });
     await this.setPassword(id, parseWith(passwordSchema, next, 'newPassword'));
   }
 

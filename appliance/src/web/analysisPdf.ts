@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import PDFDocument from 'pdfkit';
 import { CATALOGUES, fill, type Locale } from './messages.js';
 import { formatDate, percent } from './format.js';
+import { verdictTemplate } from './estimateVerdict.js';
 import type { AnalysisView } from './viewModels.js';
 
 const DEJAVU = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
@@ -48,8 +49,9 @@ export function buildAnalysisPdf(input: AnalysisPdfInput): Promise<Buffer> {
 
   heading(m.deadlines);
   for (const d of a.deadlines) {
-    doc.font(bold).text(`${d.label} — ${formatDate(d.dueAt, input.locale, d.hourly)}`);
+    doc.font(bold).text(`${d.label} — ${d.dueAt ? formatDate(d.dueAt, input.locale, d.hourly) : m.dueLater}`);
     doc.font(regular).text(`${m.court} : ${d.court}`).text(`${m.computation} : ${d.computation}`).text(`${m.article} : ${d.article}`);
+    for (const n of d.notes ?? []) doc.text(`• ${n}`, { indent: 10 });
     if (d.toVerify) doc.text(`⚠ ${d.toVerify}`);
     doc.moveDown(0.4);
   }
@@ -66,7 +68,7 @@ export function buildAnalysisPdf(input: AnalysisPdfInput): Promise<Buffer> {
     heading(m.estimate);
     const e = a.estimate;
     doc.text(fill(m.estimateOf, { p: percent(e.probability), lo: percent(e.low), hi: percent(e.high) }));
-    doc.text(fill(e.probability >= e.threshold ? m.strongCase : m.notStrongCase, { t: percent(e.threshold) }));
+    doc.text(fill(verdictTemplate(e, m), { t: percent(e.threshold) }));
     for (const f of e.factors) doc.text(`${f.effect >= 0 ? '+' : '−'} ${f.label}`, { indent: 10 });
   }
   heading(m.rules);

@@ -108,6 +108,7 @@ export function analysisViewOf(stored: Loose, threshold: number): AnalysisView {
       hourly: d.dueKind === 'datetime',
       computation: arr(d.computation).map(str).join(' '),
       article: str(d.legalBasis),
+      notes: arr(d.notes).map(str).filter((n) => n !== ''),
       toVerify: arr(d.toVerify).map(str).join(' ') || undefined,
     })),
     eligibility: eligibility.map((t) => ({

@@ -21,6 +21,12 @@ export function formatDate(iso: string | null, locale: Locale, withTime = false)
   return Number.isNaN(d.getTime()) ? iso : formatter(locale, withTime).format(d);
 }
 
+/** A stored civil date (`1991-04-12` → `12/04/1991`, no time zone involved) or a date-time (with its Paris time). */
+export function formatDateValue(value: string, locale: Locale): string {
+  const civil = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  return civil ? `${civil[3]}/${civil[2]}/${civil[1]}` : formatDate(value, locale, true);
+}
+
 export function formatBytes(n: number, locale: Locale): string {
   const units = locale === 'fr' ? ['o', 'Ko', 'Mo', 'Go'] : ['B', 'KB', 'MB', 'GB'];
   let v = n;

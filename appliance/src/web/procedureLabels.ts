@@ -1,28 +1,6 @@
-/** The procedures' names as a French lawyer says them (codes from analysis/procedures.ts). */
-import { PROCEDURE_CODES, type ProcedureCode } from '../analysis/procedures.js';
+/** The procedures' names on the pages: the analysis's French names, and English ones alongside. */
+import { PROCEDURE_CODES, PROCEDURE_NAMES_FR, type ProcedureCode } from '../analysis/procedures.js';
 import type { Locale } from './messages.js';
-
-const FR: Readonly<Record<ProcedureCode, string>> = {
-  oqtf: 'OQTF (personne libre)',
-  oqtf_assignation_residence: 'OQTF avec assignation à résidence',
-  oqtf_detention: 'OQTF en détention',
-  oqtf_retention: 'OQTF en rétention',
-  irtf: 'Interdiction de retour (IRTF)',
-  refus_titre_sejour: 'Refus de titre de séjour',
-  refus_renouvellement_titre: 'Refus de renouvellement de titre',
-  retrait_titre_sejour: 'Retrait de titre de séjour',
-  refus_visa: 'Refus de visa',
-  asile_rejet_ofpra: 'Asile : rejet OFPRA',
-  transfert_dublin: 'Transfert Dublin',
-  retention_placement: 'Placement en rétention',
-  assignation_residence: 'Assignation à résidence',
-  naturalisation_refus: 'Refus de naturalisation',
-  regroupement_familial_refus: 'Refus de regroupement familial',
-  demande_titre_sejour: 'Demande de titre de séjour',
-  expulsion: 'Arrêté d’expulsion',
-  refus_entree_asile: 'Refus d’entrée au titre de l’asile',
-  cnda_rejet: 'Asile : rejet CNDA',
-};
 
 const EN: Readonly<Record<ProcedureCode, string>> = {
   oqtf: 'Removal order (at liberty)',
@@ -47,7 +25,7 @@ const EN: Readonly<Record<ProcedureCode, string>> = {
 };
 
 export function procedureLabel(code: string, locale: Locale): string {
-  const table = locale === 'fr' ? FR : EN;
+  const table = locale === 'fr' ? PROCEDURE_NAMES_FR : EN;
   return (table as Record<string, string>)[code] ?? code;
 }
 

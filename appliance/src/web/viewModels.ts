@@ -104,7 +104,8 @@ export interface AnalysisView {
   model: string;
   createdAt: string;
   rulesAsOf: string;
-  deadlines: ReadonlyArray<{ label: string; court: string; dueAt: string; hourly: boolean; computation: string; article: string; toVerify?: string | undefined }>;
+  /** `dueAt` is empty when the délai runs from a later event (the computation says which). */
+  deadlines: ReadonlyArray<{ label: string; court: string; dueAt: string; hourly: boolean; computation: string; article: string; notes?: readonly string[] | undefined; toVerify?: string | undefined }>;
   eligibility: ReadonlyArray<{ titre: string; conditions: ReadonlyArray<{ label: string; status: 'met' | 'not_met' | 'unknown'; article: string; evidence?: string | undefined }> }>;
   estimate: { probability: number; low: number; high: number; threshold: number; factors: ReadonlyArray<{ label: string; effect: number }> } | null;
   rules: ReadonlyArray<{ rule: string; article: string }>;
@@ -154,10 +155,20 @@ export interface HeartbeatView {
   lastPayload: unknown;
 }
 
+export interface BackupView {
+  configured: boolean;
+  dailyAt: string | null;
+  lastBackupAt: string | null;
+  nextBackupAt: string | null;
+  backups: number;
+  dir: string;
+  lastError: { at: string; code: string; message: string } | null;
+}
+
 export interface AdminView {
   license: LicenseView;
   heartbeat: HeartbeatView;
-  lastBackupAt: string | null;
+  backup: BackupView;
   identity: { name: string; siret: string | null; address: string | null; logoUrl: string | null; color: string };
   audit: ReadonlyArray<{ at: string; who: string; action: string; target: string }> | null;
 }

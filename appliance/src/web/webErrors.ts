@@ -1,9 +1,13 @@
 /**
- * Domain errors as a French (or English) sentence for a page, and field errors for forms. The
- * domain speaks English with stable codes and details; the page translates from those, so a
- * lawyer never reads "plan_limit" or a stack trace.
+ * Domain errors as a sentence in the page's language, and field errors for forms. The domain (and
+ * the JSON API, read by scripts) speaks English with stable codes and details; a page translates
+ * from the code, the field and the situation, never from the English text, so a lawyer never reads
+ * "plan_limit", an English message or a stack trace. An error this file does not know shows its
+ * stable code, for support.
  */
-import { DomainError } from '@iamanager/protocol';
+import { DomainError, ValidationError } from '@iamanager/protocol';
+import { COMMON_STATUS } from '@iamanager/protocol/http';
+import { APPLIANCE_STATUS } from '../errorStatus.js';
 import { fill, type Messages } from './messages.js';
 import type { FieldError } from './viewModels.js';
 
@@ -13,49 +17,174 @@ export interface PageError {
   fields: FieldError[];
 }
 
-const STATUS: Readonly<Record<string, number>> = { not_found: 404, forbidden: 403, csrf_failed: 403, unauthorized: 401, plan_limit: 403, quota_exceeded: 403, license_expired: 403, rate_limited: 429, already_exists: 409, storage_full: 507 };
+/** Where the error happened, when the same code means something particular there. */
+export type ErrorSituation = 'upload' | 'licenseImport';
 
-/** The sentence for an error thrown by a domain function; `labels` names form fields in the page's language. */
-export function describeError(err: unknown, m: Messages, labels: Readonly<Record<string, string>> = {}): PageError {
+const STATUS: Readonly<Record<string, number>> = { ...COMMON_STATUS, ...APPLIANCE_STATUS };
+
+/** What a field accepts, by the last segment of its domain path, for a value the domain refused. */
+function fieldHint(m: Messages, path: string, label: string): string {
+  const name = path.slice(path.lastIndexOf('.') + 1);
+  switch (name) {
+    case 'birthDate':
+    case 'decisionNotifiedAt':
+      return fill(m.invalidDate, { field: label });
+    case 'nationality':
+      return `${label} : ${m.nationalityHint}`;
+    case 'agdrefNumber':
+      return `${label} : ${m.agdrefHint}`;
+    case 'email':
+      return fill(m.invalidEmail, { field: label });
+    case 'password':
+    case 'newPassword':
+      return fill(m.passwordLength, { field: label });
+    case 'code':
+      return fill(m.enrollmentCodeFormat, { field: label });
+    case 'controlPlaneUrl':
+      return fill(m.controlPlaneUrlMissing, { field: label });
+    default:
+      return fill(m.invalidValue, { field: label });
+  }
+}
+
+/** The "field: problem" lines of a refused input (a ValidationError's issues, or one domain check). */
+function fieldIssues(err: DomainError): Array<{ path: string; problem: string }> {
+  const lines = err instanceof ValidationError ? err.issues : [err.message];
+  const out: Array<{ path: string; problem: string }> = [];
+  for (const line of lines) {
+    const match = /^([A-Za-z][\w.]*): (.*)$/s.exec(line);
+    if (match) out.push({ path: match[1]!, problem: match[2]! });
+  }
+  return out;
+}
+
+/** Sentences for the codes a page can meet, whatever the form. */
+function sentenceFor(err: DomainError, m: Messages, details: Record<string, unknown>): string | null {
+  const plan = typeof details.plan === 'string' ? details.plan : planFromMessage(err.message);
+  const upgrade = typeof details.upgradePlan === 'string' ? ` ${fill(m.upgradeHint, { plan: details.upgradePlan })}` : '';
+  switch (err.code) {
+    case 'plan_limit':
+      return fill(details.limit === 'maxCases' ? m.planLimitCases : m.planLimitUsers, { plan, value: String(details.value ?? details.limit ?? '') }) + upgrade;
+    case 'quota_exceeded':
+      return fill(m.quotaExceeded, { plan, value: String(details.limit ?? details.value ?? '') }) + upgrade;
+    case 'license_expired':
+      return m.licenseExpired;
+    case 'license_invalid':
+      return m.licenseInvalid;
+    case 'license_not_yet_valid':
+      return m.licenseNotYetValid;
+    case 'not_enrolled':
+      return m.notEnrolled;
+    case 'already_enrolled':
+      return m.alreadyEnrolled;
+    case 'feature_not_in_plan':
+      return m.featureNotInPlan;
+    case 'model_not_licensed':
+      return m.modelNotLicensed;
+    case 'not_found':
+      return m.notFound;
+    case 'forbidden':
+      return m.forbidden;
+    case 'csrf_failed':
+      return m.csrfFailed;
+    case 'unauthorized':
+      return m.sessionExpired;
+    case 'rate_limited':
+      return m.rateLimited;
+    case 'control_plane_unreachable':
+      return m.controlPlaneUnreachable;
+    case 'control_plane_error':
+      return m.controlPlaneError;
+    case 'wrong_cabinet':
+      return m.wrongCabinet;
+    case 'payload_too_large':
+      return m.formTooLarge;
+    case 'storage_full':
+      return m.storageFull;
+    case 'storage_unwritable':
+      return m.storageUnwritable;
+    case 'already_exists':
+      return m.alreadyExists;
+    case 'invalid_input':
+    case 'invalid_json':
+    case 'unsupported_media_type':
+      return m.invalidInput;
+    default:
+      return null;
+  }
+}
+
+/** A license file refused on import (setup wizard), by the verification's stable code. */
+function licenseImportSentence(code: string, m: Messages): string | null {
+  switch (code) {
+    case 'invalid_input':
+    case 'malformed':
+      return m.licenseFileInvalid;
+    case 'bad_signature':
+      return m.licenseBadSignature;
+    case 'wrong_audience':
+      return m.licenseWrongAppliance;
+    case 'expired':
+      return m.licenseFileExpired;
+    case 'clock_skew':
+      return m.licenseNotYetValid;
+    case 'license_older':
+      return m.licenseOlder;
+    case 'not_enrolled':
+      return m.licenseOnly;
+    default:
+      return null;
+  }
+}
+
+/** A file refused on upload (documents of a case), by code: the only field is the file. */
+function uploadSentence(err: DomainError, m: Messages, label: string): string | null {
+  switch (err.code) {
+    case 'payload_too_large': {
+      const limit = typeof err.details?.limit === 'number' ? err.details.limit : null;
+      return limit === null ? m.formTooLarge : fill(m.fileTooLarge, { field: label, max: Math.round(limit / 2 ** 20) });
+    }
+    case 'unsupported_media_type':
+      return fill(m.fileType, { field: label });
+    case 'invalid_input':
+      return fill(m.fileMissing, { field: label });
+    default:
+      return null;
+  }
+}
+
+/**
+ * The sentence for an error thrown by a domain function. `labels` names the form's fields (by
+ * domain path) in the page's language; a refused field is then reported next to its input.
+ */
+export function describeError(err: unknown, m: Messages, labels: Readonly<Record<string, string>> = {}, situation?: ErrorSituation): PageError {
   if (!(err instanceof DomainError)) throw err;
   const details = (err.details ?? {}) as Record<string, unknown>;
   const status = STATUS[err.code] ?? 400;
-  const upgrade = typeof details.upgradePlan === 'string' ? ` ${fill(m.upgradeHint, { plan: details.upgradePlan })}` : '';
-  const plan = typeof details.plan === 'string' ? details.plan : planFromMessage(err.message);
-  const value = String(details.value ?? details.limit ?? '');
-  switch (err.code) {
-    case 'plan_limit': {
-      const key = details.limit === 'maxCases' ? m.planLimitCases : m.planLimitUsers;
-      return { status, text: fill(key, { plan, value }) + upgrade, fields: [] };
-    }
-    case 'quota_exceeded':
-      return { status, text: fill(m.quotaExceeded, { plan, value: String(details.limit ?? details.value ?? '') }) + upgrade, fields: [] };
-    case 'license_expired':
-    case 'license_invalid':
-      return { status, text: m.licenseExpired, fields: [] };
-    case 'not_found':
-      return { status, text: m.notFound, fields: [] };
-    case 'forbidden':
-      return { status, text: m.forbidden, fields: [] };
-    case 'csrf_failed':
-      return { status, text: m.csrfFailed, fields: [] };
-    case 'storage_full':
-      return { status, text: m.diskFull, fields: [] };
-    case 'control_plane_unreachable':
-      return { status: 502, text: m.controlPlaneUnreachable, fields: [] };
-    case 'enrollment_refused':
-      return { status: 422, text: fill(m.enrollmentRefused, { detail: err.message }), fields: [{ field: 'code', message: fill(m.enrollmentRefused, { detail: err.message }) }] };
-    default: {
-      // "field: message" from zod or a domain check: name the field in the page's language.
-      const match = /^([A-Za-z][\w.]*): (.*)$/s.exec(err.message);
-      if (match && match[1] && labels[match[1]]) {
-        const field = match[1];
-        const text = err.code === 'already_exists' ? fill(m.emailTaken, { field: labels[field] ?? field }) : `${labels[field] ?? field} : ${match[2] ?? ''}`;
-        return { status, text, fields: [{ field, message: text }] };
-      }
-      return { status, text: fill(m.genericError, { detail: err.message }), fields: [] };
-    }
+
+  if (situation === 'licenseImport') {
+    const text = licenseImportSentence(err.code, m);
+    if (text !== null) return { status, text, fields: [] };
   }
+  if (situation === 'upload') {
+    const text = uploadSentence(err, m, labels.file ?? m.chooseFile);
+    if (text !== null) return { status, text, fields: [{ field: 'file', message: text }] };
+  }
+  if (err.code === 'enrollment_refused') {
+    return { status, text: m.enrollmentRefused, fields: [{ field: 'code', message: m.enrollmentRefused }] };
+  }
+  if (err.code === 'invalid_input' || err.code === 'already_exists') {
+    // "field: problem" from zod or a domain check: named in the page's language, next to its input.
+    const fields: FieldError[] = [];
+    for (const { path, problem } of fieldIssues(err)) {
+      const label = labels[path];
+      if (label === undefined) continue;
+      const message = err.code === 'already_exists' ? fill(m.emailTaken, { field: label }) : problem.startsWith('is required') ? fill(m.required, { field: label }) : fieldHint(m, path, label);
+      fields.push({ field: path, message });
+    }
+    if (fields.length > 0) return { status, text: fields.map((f) => f.message).join(' '), fields };
+  }
+  return { status, text: sentenceFor(err, m, details) ?? fill(m.genericError, { code: err.code }), fields: [] };
 }
 
 function planFromMessage(message: string): string {

@@ -3,6 +3,7 @@
  * sources other modules plug in (case files, audit log, setup facts such as the TLS fingerprint).
  */
 import type Router from '@koa/router';
+import type Koa from 'koa';
 import type { Appliance } from '../appliance.js';
 import type { WebCaseSource } from './caseSource.js';
 import { adminPages, type AuditSource } from './routes/adminPages.js';
@@ -13,6 +14,7 @@ import { sessionPages } from './routes/sessionPages.js';
 import { setupPages, type SetupFactsSource } from './routes/setupPages.js';
 import { staticFiles } from './routes/staticFiles.js';
 import { workspacePages } from './routes/workspacePages.js';
+import { notFoundPage } from './routes/pageHandler.js';
 
 export interface WebSources {
   setupFacts?: SetupFactsSource;
@@ -26,6 +28,8 @@ export interface WebModule {
   sources: WebSources;
   /** Open before setup is done: the wizard and its assets. `/setup` and `/static/` are open in app.ts already. */
   setupOpen: string[];
+  /** The 404 page for browsers, after every route. */
+  fallback: Koa.Middleware;
   close(): Promise<void>;
 }
 
@@ -37,6 +41,7 @@ export async function openWebModule(appliance: Appliance, sources: WebSources = 
   return {
     sources,
     setupOpen: ['/langue'],
+    fallback: notFoundPage(appliance),
     close: () => feeds.flushed(),
     routers: [staticFiles(appliance), setupPages(appliance, facts), sessionPages(appliance), workspacePages(appliance, () => sources.cases, (id) => feeds.hasFeed(id)), casePages(appliance), calendarPages(appliance, feeds), adminPages(appliance, () => sources.audit)],
   };

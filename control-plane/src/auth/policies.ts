@@ -1,16 +1,19 @@
 /**
  * What each vendor role may do. `support` reads cabinets, plans and the fleet (no prices);
  * `billing` also sees money; only `admin` changes plans, cabinets and enrollment codes.
+ * Closing a billing month and issuing credit notes is the billing team's job, so `billing` may
+ * do it as well as `admin`; `support` sees no invoice, revenue or price at all.
  */
 import { DomainError } from '@iamanager/protocol';
 import type { AdminIdentity } from '../domain/admins.js';
 import type { AdminRole } from '../storage/records.js';
 
-export type Action = 'read' | 'seeMoney' | 'manageCabinets' | 'managePlans';
+export type Action = 'read' | 'seeMoney' | 'manageBilling' | 'manageCabinets' | 'managePlans';
 
 const ALLOWED: Readonly<Record<Action, readonly AdminRole[]>> = {
   read: ['admin', 'billing', 'support'],
   seeMoney: ['admin', 'billing'],
+  manageBilling: ['admin', 'billing'],
   manageCabinets: ['admin'],
   managePlans: ['admin'],
 };
@@ -18,6 +21,7 @@ const ALLOWED: Readonly<Record<Action, readonly AdminRole[]>> = {
 const DESCRIBED: Readonly<Record<Action, string>> = {
   read: 'read the control plane',
   seeMoney: 'see prices and billing',
+  manageBilling: 'close billing months or issue credit notes',
   manageCabinets: 'change cabinets',
   managePlans: 'change plans',
 };

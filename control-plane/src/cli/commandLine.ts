@@ -48,6 +48,21 @@ export const COMMANDS: Record<string, CommandSpec> = {
   'keys rotate': { options: {}, usage: 'keys rotate                             # new vendor license key; the previous one stays published' },
   'keys list': { options: {}, usage: 'keys list' },
   'fleet list': { options: { 'include-revoked': b }, usage: 'fleet list [--include-revoked]' },
+  'billing close': { options: {}, positional: 'month', usage: "billing close YYYY-MM                   # issue that month's invoices (only once the month is over)" },
+  'billing months': { options: {}, usage: 'billing months                          # closed months and the recent open ones' },
+  'billing month': { options: {}, positional: 'month', usage: "billing month YYYY-MM                   # a month's invoices and credit notes" },
+  'billing invoices': { options: { month: s, cabinet: s }, usage: 'billing invoices [--month YYYY-MM] [--cabinet ID]' },
+  'billing invoice': { options: {}, positional: 'number', usage: 'billing invoice NUMBER                  # one invoice, with its lines and credit notes' },
+  'billing credit-note': {
+    options: { reason: s, 'amount-cents': s },
+    positional: 'invoice',
+    usage: 'billing credit-note INVOICE --reason TEXT [--amount-cents N]   # an avoir: the whole invoice, or N cents excl. VAT',
+  },
+  'billing credit-notes': { options: {}, usage: 'billing credit-notes' },
+  'billing pdf': { options: { out: s }, positional: 'number', usage: 'billing pdf NUMBER [--out FILE]         # the PDF of an invoice (F-…) or credit note (A-…)' },
+  'billing export': { options: { out: s }, positional: 'month', usage: "billing export YYYY-MM [--out FILE]     # the month's invoices and credit notes as CSV for the accountant" },
+  'billing evidence': { options: {}, positional: 'number', usage: "billing evidence NUMBER                 # the signed usage (JWS) behind an invoice, with the appliance's key" },
+  revenue: { options: { months: s }, usage: 'revenue [--months N]                    # MRR, ARR, by plan; new and churned cabinets per month' },
 };
 
 export interface ParsedCommandLine {

@@ -3,9 +3,19 @@
  * euros here, as on every screen; files and APIs keep cents.
  */
 /* eslint-disable @typescript-eslint/no-explicit-any -- results are plain JSON from commands.ts */
+import { formatEuros } from '../domain/billing/money.js';
 
 function euros(cents: number | undefined): string {
   return cents === undefined ? '' : `${(cents / 100).toFixed(2)} €`;
+}
+
+/** Billing amounts as on the invoices (fr-FR). */
+function eur(cents: number): string {
+  return formatEuros(cents);
+}
+
+function invoiceTable(invoices: any[]): string {
+  return table([['number', 'cabinet', 'month', 'excl. VAT', 'VAT', 'incl. VAT', 'balance'], ...invoices.map((i: any) => [i.number, i.cabinetId, i.month, eur(i.totalExclVatCents), eur(i.vatCents), eur(i.totalInclVatCents), eur(i.balanceInclVatCents ?? i.totalInclVatCents)])]);
 }
 
 function table(rows: string[][]): string {
@@ -64,6 +74,45 @@ export function formatResult(command: string, result: any): string {
         ['cabinet', 'appliance', 'plan', 'version', 'last heartbeat', 'analyses', 'users'],
         ...result.appliances.map((a: any) => [a.cabinetId, a.applianceId, a.plan ?? '-', a.version, a.lastHeartbeatAt ?? 'never', a.usage && a.limits ? `${a.usage.analysesUsed}/${a.limits.maxAnalysesMonthly}` : '-', a.usage && a.limits ? `${a.usage.usersActive}/${a.limits.maxUsers}` : '-']),
       ]);
+    case 'billing close': {
+      const total = result.invoices.reduce((sum: number, i: any) => sum + i.totalInclVatCents, 0);
+      const head = result.invoices.length === 0 ? `closed ${result.month}: no cabinet to invoice` : `closed ${result.month}: ${result.invoices.length} invoices dated ${result.issueDate}, ${result.invoices[0].number} to ${result.invoices.at(-1).number}, ${eur(total)} incl. VAT`;
+      return [head, ...(result.invoices.length ? ['', invoiceTable(result.invoices)] : []), ...(result.warnings.length ? ['', `${result.warnings.length} warnings:`, ...result.warnings.map((w: any) => `  ${w.cabinetId}: ${w.message}`)] : [])].join('\n');
+    }
+    case 'billing months':
+      return table([['month', 'status', 'invoices', 'excl. VAT', 'incl. VAT', 'numbers'], ...result.months.map((m: any) => [m.month, m.status === 'closed' ? `closed ${m.issueDate}` : m.closable ? 'open (closable)' : 'open', String(m.invoiceCount), eur(m.totalExclVatCents), eur(m.totalInclVatCents), m.firstNumber ? `${m.firstNumber} … ${m.lastNumber}` : ''])]);
+    case 'billing month':
+      return [`${result.month.month}: ${result.month.status}`, ...(result.invoices.length ? ['', invoiceTable(result.invoices)] : []), ...(result.creditNotes.length ? ['', 'credit notes:', ...result.creditNotes.map((c: any) => `  ${c.number} on ${c.invoiceNumber}: -${eur(c.totalInclVatCents)} (${c.reason})`)] : [])].join('\n');
+    case 'billing invoices':
+      return result.invoices.length === 0 ? 'no invoices' : invoiceTable(result.invoices);
+    case 'billing invoice': {
+      const i = result.invoice;
+      return [
+        `Facture ${i.number} — ${i.customer.name} (${i.cabinetId}) — ${i.month}, issued ${i.issueDate}, due ${i.dueDate}`,
+        ...i.lines.map((l: any) => `  ${l.description}: ${eur(l.amountCents)}`),
+        `  total ${eur(i.totalExclVatCents)} excl. VAT + VAT ${i.vatRatePercent} % ${eur(i.vatCents)} = ${eur(i.totalInclVatCents)}`,
+        ...(i.usage ? [`  usage: ${i.usage.analysesUsed} analyses (${i.usage.analysesOverage} over quota), signed heartbeat seq ${i.usage.seq} of ${i.usage.applianceId}, sha256 ${i.usage.jwsSha256}`] : []),
+        ...(i.creditNotes.length ? [`  credit notes: ${i.creditNotes.join(', ')}; balance ${eur(i.balanceInclVatCents)}`] : []),
+      ].join('\n');
+    }
+    case 'billing credit-note': {
+      const c = result.creditNote;
+      return `issued credit note ${c.number} on ${c.invoiceNumber}: -${eur(c.totalExclVatCents)} excl. VAT, -${eur(c.totalInclVatCents)} incl. VAT`;
+    }
+    case 'billing credit-notes':
+      if (result.creditNotes.length === 0) return 'no credit notes';
+      return table([['number', 'invoice', 'cabinet', 'issued', 'incl. VAT', 'reason'], ...result.creditNotes.map((c: any) => [c.number, c.invoiceNumber, c.cabinetId, c.issueDate, `-${eur(c.totalInclVatCents)}`, c.reason])]);
+    case 'billing pdf':
+    case 'billing export':
+      return `wrote ${result.file} (${result.bytes} bytes)`;
+    case 'revenue':
+      return [
+        `MRR ${eur(result.mrrCents)}   ARR ${eur(result.arrCents)}`,
+        '',
+        table([['plan', 'active cabinets', 'MRR'], ...Object.entries(result.byPlan).map(([plan, p]: [string, any]) => [plan, String(p.cabinets), eur(p.mrrCents)])]),
+        '',
+        table([['month', 'MRR at end', 'new', 'churned'], ...result.months.map((m: any) => [m.month, eur(m.mrrCents), String(m.newCabinets), String(m.churnedCabinets)])]),
+      ].join('\n');
     default:
       return JSON.stringify(result, null, 2);
   }

@@ -61,7 +61,7 @@ export class AdminDirectory {
     if (input.password.length < MIN_PASSWORD_LENGTH) {
       throw new DomainError('invalid_input', `password: must be at least ${MIN_PASSWORD_LENGTH} characters`);
     }
-    const admin: AdminRecord = { id: randomUUID(), email, role: input.role, passwordHash: await hashPassword(input.password), createdAt: now.toISOString(), tokens: [] };
+    const admin: AdminRecord = { id: randomUUID(), email, role: input.role, passwordHash: await hashPassword(input.password), createdAt: now.toISOString(), tokens: [], sessionEpoch: 0 };
     this.doc.data.admins.push(admin);
     await this.doc.write();
     return identityOf(admin);
@@ -84,6 +84,26 @@ export class AdminDirectory {
     const id = this.byTokenHash.get(tokenHash(token));
     const admin = id && this.doc.data.admins.find((a) => a.id === id);
     return admin ? identityOf(admin) : undefined;
+  }
+
+  /** The admin behind a dashboard session, if that session was not ended since (`endSessions`). */
+  sessionIdentity(id: string, epoch: number): AdminIdentity | undefined {
+    const admin = this.doc.data.admins.find((a) => a.id === id);
+    return admin && admin.sessionEpoch === epoch ? identityOf(admin) : undefined;
+  }
+
+  sessionEpoch(id: string): number {
+    const admin = this.doc.data.admins.find((a) => a.id === id);
+    if (!admin) throw new NotFoundError('admin', id);
+    return admin.sessionEpoch;
+  }
+
+  /** Ends every dashboard session of the admin (logout): cookies carrying the old epoch stop working. */
+  async endSessions(id: string): Promise<void> {
+    const admin = this.doc.data.admins.find((a) => a.id === id);
+    if (!admin) return;
+    admin.sessionEpoch += 1;
+    await this.doc.write();
   }
 
   /** Checks an email and password (for the dashboard's login). */

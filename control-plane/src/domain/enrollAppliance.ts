@@ -10,6 +10,7 @@ import type { ApplianceRecord } from '../storage/records.js';
 import type { ApplianceRegistry } from './appliances.js';
 import type { CabinetRegistry } from './cabinets.js';
 import { issueLicense, type LicenseIssuer } from './licenses.js';
+import { emptyHistory } from './applianceHistory.js';
 
 export interface EnrollmentContext extends LicenseIssuer {
   config: LicenseIssuer['config'] & Pick<Config, 'heartbeatIntervalSeconds'>;
@@ -38,7 +39,9 @@ export async function enrollAppliance(ctx: EnrollmentContext, request: EnrollReq
       lastSeq: 0,
       lastHeartbeatAt: null,
       health: null,
+      previousErrors24h: null,
       months: {},
+      history: emptyHistory(),
     };
     await ctx.appliances.create(record);
     const previous = cabinet.applianceId;

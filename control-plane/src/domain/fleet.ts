@@ -1,11 +1,15 @@
 /**
  * The fleet view: every enrolled appliance with its cabinet, plan, version, last heartbeat,
- * usage against its limits and latest health — and the month's usage of a cabinet for billing.
+ * usage against its limits, latest health and health status — filtered, sorted and paged for the
+ * API and the dashboard alike — and the month's usage of a cabinet for billing.
  */
-import type { HeartbeatHealth, HeartbeatUsage, PlanLimits } from '@iamanager/protocol';
-import type { ApplianceRecord, CabinetStatus, MonthUsage } from '../storage/records.js';
+import { compareVersions, versionKey, type HeartbeatHealth, type HeartbeatUsage, type PlanLimits } from '@iamanager/protocol';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { ApplianceRecord, CabinetRecord, CabinetStatus, MonthUsage } from '../storage/records.js';
 import type { ApplianceRegistry } from './appliances.js';
 import type { CabinetRegistry } from './cabinets.js';
+import { FLEET_STATUSES, STATUS_SEVERITY, nextStatusChange, statusFacts, statusFromFacts, type FleetStatus, type StatusContext, type StatusFacts, type StatusReason, type StatusResult } from './fleetStatus.js';
 import type { PlanCatalog } from './planCatalog.js';
 
 export interface FleetEntry {
@@ -24,46 +28,209 @@ export interface FleetEntry {
   usage: HeartbeatUsage | null;
   limits: PlanLimits | null;
   health: HeartbeatHealth | null;
+  status: FleetStatus;
+  reasons: StatusReason[];
 }
 
 export interface FleetContext {
   cabinets: CabinetRegistry;
   appliances: ApplianceRegistry;
   plans: PlanCatalog;
+  config: Pick<Config, 'fleet' | 'heartbeatIntervalSeconds' | 'latestApplianceVersion'>;
+  clock: Clock;
 }
+
+/** Ids and ISO dates are ASCII: a plain comparison orders them, without localeCompare's collation cost at 10 000 rows. */
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function latestMonth(record: ApplianceRecord): string | null {
-  const months = Object.keys(record.months).sort();
-  return months.at(-1) ?? null;
+  let latest: string | null = null;
+  for (const month in record.months) if (latest === null || month > latest) latest = month;
+  return latest;
 }
 
-export function listFleet(ctx: FleetContext, options: { includeRevoked: boolean }): FleetEntry[] {
-  return ctx.appliances
-    .list()
-    .filter((a) => options.includeRevoked || a.revokedAt === null)
-    .sort((a, b) => a.cabinetId.localeCompare(b.cabinetId) || a.enrolledAt.localeCompare(b.enrolledAt))
-    .map((a) => {
-      const cabinet = ctx.cabinets.find(a.cabinetId);
-      const terms = cabinet && ctx.plans.find(cabinet.plan) ? ctx.plans.effectiveTerms(cabinet.plan, cabinet.overrides) : undefined;
-      const month = latestMonth(a);
-      return {
-        applianceId: a.id,
-        instanceName: a.instanceName,
-        cabinetId: a.cabinetId,
-        cabinetName: cabinet?.name ?? null,
-        cabinetStatus: cabinet?.status ?? null,
-        plan: cabinet?.plan ?? null,
-        version: a.health?.version ?? a.enrolledVersion,
-        enrolledAt: a.enrolledAt,
-        revoked: a.revokedAt !== null,
-        lastHeartbeatAt: a.lastHeartbeatAt,
-        licenseExpiresAt: new Date(a.license.exp * 1000).toISOString(),
-        month,
-        usage: month ? a.months[month]!.usage : null,
-        limits: terms?.limits ?? null,
-        health: a.health,
-      };
-    });
+function runningVersion(a: ApplianceRecord): string {
+  return a.health?.version ?? a.enrolledVersion;
+}
+
+/**
+ * The version every appliance should run: LATEST_APPLIANCE_VERSION when configured (what the
+ * vendor has released — also sent in heartbeat replies), otherwise the highest version any
+ * appliance of the fleet runs (a fleet on mixed versions is being upgraded).
+ */
+export function latestApplianceVersion(ctx: Pick<FleetContext, 'appliances' | 'config'>): string | null {
+  if (ctx.config.latestApplianceVersion) return ctx.config.latestApplianceVersion;
+  let latest: string | null = null;
+  for (const a of ctx.appliances.list()) {
+    if (a.revokedAt !== null) continue;
+    const v = runningVersion(a);
+    if (latest === null || compareVersions(v, latest) > 0) latest = v;
+  }
+  return latest;
+}
+
+/** An appliance with its cabinet and status: the cheap part, computed for the whole fleet per request. */
+interface Scored {
+  record: ApplianceRecord;
+  cabinet: CabinetRecord | undefined;
+  result: StatusResult;
+}
+
+function statusContext(ctx: FleetContext): StatusContext {
+  return { now: ctx.clock(), thresholds: ctx.config.fleet, heartbeatIntervalSeconds: ctx.config.heartbeatIntervalSeconds, latestVersion: latestApplianceVersion(ctx) };
+}
+
+/**
+ * Each appliance's status, kept until something can change it: its next heartbeat (`lastSeq`),
+ * a new license (`exp`), another latest version, or the next threshold that time alone crosses
+ * (`nextStatusChange`). Keyed by the record object itself, so nothing outlives the record. A
+ * fleet page then costs a lookup per appliance, not a status computation.
+ */
+interface KeptStatus {
+  seq: number;
+  exp: number;
+  latestVersion: string | null;
+  facts: StatusFacts;
+  result: StatusResult;
+  validUntil: number;
+}
+const kept = new WeakMap<ApplianceRecord, KeptStatus>();
+
+function statusOf(a: ApplianceRecord, sc: StatusContext): StatusResult {
+  let k = kept.get(a);
+  if (k && k.seq === a.lastSeq && k.exp === a.license.exp) {
+    if (sc.now.getTime() < k.validUntil && k.latestVersion === sc.latestVersion) return k.result;
+  } else {
+    const facts = statusFacts({ enrolledAt: a.enrolledAt, lastHeartbeatAt: a.lastHeartbeatAt, health: a.health, previousErrors24h: a.previousErrors24h, issuedLicenseExpiresAt: new Date(a.license.exp * 1000).toISOString() });
+    k = { seq: a.lastSeq, exp: a.license.exp, latestVersion: sc.latestVersion, facts, result: statusFromFacts(facts, sc), validUntil: nextStatusChange(facts, sc) };
+    kept.set(a, k);
+    return k.result;
+  }
+  k.result = statusFromFacts(k.facts, sc);
+  k.latestVersion = sc.latestVersion;
+  k.validUntil = nextStatusChange(k.facts, sc);
+  return k.result;
+}
+
+function score(ctx: FleetContext, records: Iterable<ApplianceRecord>, options: { includeRevoked: boolean; plan?: string | undefined }, sc: StatusContext): Scored[] {
+  const out: Scored[] = [];
+  for (const a of records) {
+    if (!options.includeRevoked && a.revokedAt !== null) continue;
+    const cabinet = ctx.cabinets.find(a.cabinetId);
+    if (options.plan && cabinet?.plan !== options.plan) continue;
+    out.push({ record: a, cabinet, result: statusOf(a, sc) });
+  }
+  return out;
+}
+
+/** The full entry, built only for what goes out (a page of the overview, not the whole fleet). */
+function toEntry(ctx: FleetContext, s: Scored): FleetEntry {
+  const a = s.record;
+  const cabinet = s.cabinet;
+  const terms = cabinet && ctx.plans.find(cabinet.plan) ? ctx.plans.effectiveTerms(cabinet.plan, cabinet.overrides) : undefined;
+  const month = latestMonth(a);
+  return {
+    applianceId: a.id,
+    instanceName: a.instanceName,
+    cabinetId: a.cabinetId,
+    cabinetName: cabinet?.name ?? null,
+    cabinetStatus: cabinet?.status ?? null,
+    plan: cabinet?.plan ?? null,
+    version: runningVersion(a),
+    enrolledAt: a.enrolledAt,
+    revoked: a.revokedAt !== null,
+    lastHeartbeatAt: a.lastHeartbeatAt,
+    licenseExpiresAt: new Date(a.license.exp * 1000).toISOString(),
+    month,
+    usage: month ? a.months[month]!.usage : null,
+    limits: terms?.limits ?? null,
+    health: a.health,
+    status: s.result.status,
+    reasons: s.result.reasons,
+  };
+}
+
+const byCabinet = (a: Scored, b: Scored) => compareText(a.record.cabinetId, b.record.cabinetId) || compareText(a.record.enrolledAt, b.record.enrolledAt);
+
+/** Every appliance (of one cabinet, if given), by cabinet then enrollment date. */
+export function listFleet(ctx: FleetContext, options: { includeRevoked: boolean; cabinetId?: string }): FleetEntry[] {
+  const records = ctx.appliances.list();
+  const wanted = options.cabinetId === undefined ? records : records.filter((a) => a.cabinetId === options.cabinetId);
+  return score(ctx, wanted, { includeRevoked: options.includeRevoked }, statusContext(ctx))
+    .sort(byCabinet)
+    .map((s) => toEntry(ctx, s));
+}
+
+/** Each appliance's status and reasons, without the rest of the entry (for the periodic check). */
+export function fleetStatuses(ctx: FleetContext): Array<{ applianceId: string; cabinetId: string; status: FleetStatus; reasons: StatusReason[] }> {
+  return score(ctx, ctx.appliances.list(), { includeRevoked: false }, statusContext(ctx)).map((s) => ({ applianceId: s.record.id, cabinetId: s.record.cabinetId, status: s.result.status, reasons: s.result.reasons }));
+}
+
+export const FLEET_SORTS = ['status', 'cabinet', 'plan', 'version', 'lastHeartbeat'] as const;
+export type FleetSort = (typeof FLEET_SORTS)[number];
+
+export interface FleetQuery {
+  status?: FleetStatus | undefined;
+  plan?: string | undefined;
+  sort: FleetSort;
+  includeRevoked: boolean;
+  page: number;
+  perPage: number;
+}
+
+export interface FleetPage {
+  appliances: FleetEntry[];
+  total: number;
+  page: number;
+  perPage: number;
+  pages: number;
+  /** How many appliances of each status (before the status filter, after the plan filter). */
+  counts: Record<FleetStatus, number>;
+  latestVersion: string | null;
+}
+
+function sorter(sort: FleetSort, rows: readonly Scored[]): (a: Scored, b: Scored) => number {
+  switch (sort) {
+    case 'cabinet':
+      return byCabinet;
+    case 'status':
+      return (a, b) => STATUS_SEVERITY[b.result.status] - STATUS_SEVERITY[a.result.status] || byCabinet(a, b);
+    case 'plan':
+      return (a, b) => compareText(a.cabinet?.plan ?? '', b.cabinet?.plan ?? '') || byCabinet(a, b);
+    case 'version': {
+      // One number per appliance, so sorting does not split version strings 130 000 times.
+      const keys = new Map(rows.map((r) => [r, versionKey(runningVersion(r.record))]));
+      return (a, b) => keys.get(a)! - keys.get(b)! || byCabinet(a, b);
+    }
+    case 'lastHeartbeat':
+      // Longest silent first: the ones to look at.
+      return (a, b) => compareText(a.record.lastHeartbeatAt ?? '', b.record.lastHeartbeatAt ?? '') || byCabinet(a, b);
+  }
+}
+
+/**
+ * One page of the fleet, filtered by status and plan and sorted; a page past the end gives the
+ * last. Statuses are computed for the whole fleet (the counts need them), full entries only for
+ * the page.
+ */
+export function queryFleet(ctx: FleetContext, query: FleetQuery): FleetPage {
+  const sc = statusContext(ctx);
+  const scored = score(ctx, ctx.appliances.list(), { includeRevoked: query.includeRevoked, plan: query.plan }, sc);
+  const counts = Object.fromEntries(FLEET_STATUSES.map((s) => [s, 0])) as Record<FleetStatus, number>;
+  for (const s of scored) counts[s.result.status]++;
+  const matching = query.status ? scored.filter((s) => s.result.status === query.status) : scored;
+  matching.sort(sorter(query.sort, matching));
+  const pages = Math.max(1, Math.ceil(matching.length / query.perPage));
+  const page = Math.min(query.page, pages);
+  return {
+    appliances: matching.slice((page - 1) * query.perPage, page * query.perPage).map((s) => toEntry(ctx, s)),
+    total: matching.length,
+    page,
+    perPage: query.perPage,
+    pages,
+    counts,
+    latestVersion: sc.latestVersion,
+  };
 }
 
 /**

@@ -13,6 +13,7 @@ import { ProtocolError, heartbeatPayloadSchema, verifyHeartbeat, type HeartbeatP
 import { Journal } from '@iamanager/protocol/storage';
 import type { Logger } from '@iamanager/protocol/log';
 import type { ApplianceRecord } from '../storage/records.js';
+import { recordInHistory } from './applianceHistory.js';
 import type { ApplianceRegistry } from './appliances.js';
 
 /**
@@ -28,12 +29,30 @@ interface HeartbeatRecord {
 /** A checkpoint also runs after this many records, to bound the replay after a crash. */
 const CHECKPOINT_EVERY_RECORDS = 20_000;
 
-function apply(record: ApplianceRecord, payload: HeartbeatPayload, hb: HeartbeatRecord): void {
+/**
+ * Applies an accepted heartbeat to the record in memory (on accept and on replay alike, so the
+ * history rings rebuild from the journal after a crash). Returns an undo for a failed append.
+ */
+function apply(record: ApplianceRecord, payload: HeartbeatPayload, hb: HeartbeatRecord): () => void {
+  const before = { lastSeq: record.lastSeq, lastHeartbeatAt: record.lastHeartbeatAt, health: record.health, previousErrors24h: record.previousErrors24h, month: record.months[payload.month] };
   record.lastSeq = payload.seq;
   record.lastHeartbeatAt = hb.at;
+  record.previousErrors24h = record.health?.errors24h ?? null;
   record.health = payload.health;
   const month = record.months[payload.month];
   if (!month || month.seq < payload.seq) record.months[payload.month] = { seq: payload.seq, usage: payload.usage, receivedAt: hb.at, jws: hb.jws };
+  const undoHistory = recordInHistory(record.history, payload);
+  return () => {
+    // Only while no later heartbeat has moved the record on.
+    if (record.lastSeq !== payload.seq) return;
+    undoHistory();
+    record.lastSeq = before.lastSeq;
+    record.lastHeartbeatAt = before.lastHeartbeatAt;
+    record.health = before.health;
+    record.previousErrors24h = before.previousErrors24h;
+    if (before.month) record.months[payload.month] = before.month;
+    else delete record.months[payload.month];
+  };
 }
 
 /** The payload of a journaled heartbeat (verified before it was journaled), or undefined if damaged. */
@@ -108,20 +127,13 @@ export class HeartbeatIngest {
       throw new ProtocolError('replayed_sequence', `seq ${payload.seq} is not above the last accepted ${record.lastSeq}`, { lastSeq: record.lastSeq });
     }
     const hb: HeartbeatRecord = { a: record.id, at: now.toISOString(), jws };
-    const before = { lastSeq: record.lastSeq, lastHeartbeatAt: record.lastHeartbeatAt, health: record.health, month: record.months[payload.month] };
-    apply(record, payload, hb);
+    const undo = apply(record, payload, hb);
     this.dirty.add(record.id);
     try {
       await this.journal.append(hb);
     } catch (err) {
       // Not durable, so not accepted: undo unless a later heartbeat has already moved on.
-      if (record.lastSeq === payload.seq) {
-        record.lastSeq = before.lastSeq;
-        record.lastHeartbeatAt = before.lastHeartbeatAt;
-        record.health = before.health;
-        if (before.month) record.months[payload.month] = before.month;
-        else delete record.months[payload.month];
-      }
+      undo();
       throw err;
     }
     if (++this.sinceCheckpoint >= CHECKPOINT_EVERY_RECORDS) this.checkpointInBackground();

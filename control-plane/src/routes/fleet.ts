@@ -1,22 +1,46 @@
-/** `GET /api/v1/fleet`: every appliance with its cabinet, plan, version, usage and health. */
+/**
+ * `GET /api/v1/fleet` (filters `status`, `plan`, `sort`, `revoked`; pages `page`, `perPage`),
+ * `GET /api/v1/fleet/:applianceId/history` (24 hourly and 30 daily points) and
+ * `GET /api/v1/alerts` (status transitions, newest first).
+ */
 import Router from '@koa/router';
-import { z } from 'zod';
+import { applianceIdSchema, NotFoundError, parseWith } from '@iamanager/protocol';
 import { parseQuery } from '@iamanager/protocol/http';
 import { currentAdmin } from '../auth/authenticate.js';
 import { authorize } from '../auth/policies.js';
 import type { ControlPlane } from '../controlPlane.js';
-import { listFleet } from '../domain/fleet.js';
-
-const fleetQuery = z.strictObject({
-  revoked: z.enum(['include', 'exclude'], { error: 'must be "include" or "exclude"' }).default('exclude'),
-});
+import { historySeries } from '../domain/applianceHistory.js';
+import { queryFleet } from '../domain/fleet.js';
+import { alertQuerySchema, fleetQuerySchema } from '../domain/fleetFields.js';
 
 export function fleetRoutes(cp: ControlPlane): Router {
   const router = new Router();
+
   router.get('/fleet', (ctx) => {
     authorize(currentAdmin(ctx), 'read');
-    const query = parseQuery(ctx, fleetQuery);
-    ctx.body = { appliances: listFleet(cp, { includeRevoked: query.revoked === 'include' }) };
+    const q = parseQuery(ctx, fleetQuerySchema);
+    const page = queryFleet(cp, { status: q.status, plan: q.plan, sort: q.sort, includeRevoked: q.revoked === 'include', page: q.page, perPage: q.perPage });
+    ctx.body = {
+      ...page,
+      appliances: page.appliances.map((e) => {
+        const recorded = cp.monitor.recorded(e.applianceId);
+        return { ...e, statusSince: recorded?.status === e.status ? recorded.since : null };
+      }),
+    };
+  });
+
+  router.get('/fleet/:applianceId/history', (ctx) => {
+    authorize(currentAdmin(ctx), 'read');
+    const id = parseWith(applianceIdSchema, ctx.params.applianceId, 'applianceId');
+    const appliance = cp.appliances.find(id);
+    if (!appliance) throw new NotFoundError('appliance', id);
+    ctx.body = { applianceId: appliance.id, cabinetId: appliance.cabinetId, ...historySeries(appliance.history, cp.clock()) };
+  });
+
+  router.get('/alerts', (ctx) => {
+    authorize(currentAdmin(ctx), 'read');
+    const q = parseQuery(ctx, alertQuerySchema);
+    ctx.body = { alerts: cp.monitor.alerts(q) };
   });
   return router;
 }

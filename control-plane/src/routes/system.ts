@@ -3,16 +3,16 @@
  * Prometheus metrics. `/healthz` makes a real durable write and reads it back, so a full or
  * read-only disk shows as 503 before heartbeats start failing.
  */
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import Router from '@koa/router';
-import { writeFileDurable } from '@iamanager/protocol/storage';
+import { storageProbe } from '@iamanager/protocol/storage';
 import type { ControlPlane } from '../controlPlane.js';
 import type { ControlPlaneMetrics } from '../metrics.js';
 
 export function systemRoutes(cp: ControlPlane, metrics: ControlPlaneMetrics): Router {
   const router = new Router();
   const probe = path.join(cp.config.dataDir, 'healthz.json');
+  const probeStorage = storageProbe(probe, cp.clock);
 
   router.get('/v1/keys', (ctx) => {
     ctx.set('Cache-Control', 'public, max-age=300');
@@ -20,12 +20,10 @@ export function systemRoutes(cp: ControlPlane, metrics: ControlPlaneMetrics): Ro
   });
 
   router.get('/healthz', async (ctx) => {
-    const written = cp.clock().toISOString();
+    const checkedAt = cp.clock().toISOString();
     try {
-      await writeFileDurable(probe, JSON.stringify({ written }), { keepBackup: false });
-      const read = JSON.parse(await fs.readFile(probe, 'utf8')) as { written?: string };
-      if (read.written !== written) throw new Error('the probe file read back differs from what was written');
-      ctx.body = { ok: true, storage: 'ok', checkedAt: written };
+      await probeStorage();
+      ctx.body = { ok: true, storage: 'ok', checkedAt };
     } catch (err) {
       cp.log.error({ err }, 'health check: storage failed');
       ctx.status = 503;

@@ -4,6 +4,7 @@
  * One aggregate per file: a cabinet, an appliance, the plan catalog, the admins, the key list.
  */
 import { z } from 'zod';
+import { applianceHistorySchema, emptyHistory } from '../domain/applianceHistory.js';
 import { AI_MODELS, ed25519PublicJwkSchema, heartbeatHealthSchema, heartbeatUsageSchema, planLimitsSchema } from '@iamanager/protocol';
 
 export const CABINET_STATUSES = ['active', 'suspended', 'cancelled'] as const;
@@ -96,7 +97,11 @@ export const applianceRecordSchema = z.object({
   lastSeq: z.int().min(0),
   lastHeartbeatAt: z.string().nullable(),
   health: heartbeatHealthSchema.nullable(),
+  /** `errors24h` of the heartbeat before the latest: errors are "rising" when the latest is higher. */
+  previousErrors24h: z.int().min(0).nullable().default(null),
   months: z.record(z.string(), monthUsageSchema),
+  /** Hourly and daily rings of usage and resources (domain/applianceHistory.ts); files from before it start empty. */
+  history: applianceHistorySchema.default(emptyHistory),
 });
 export type ApplianceRecord = z.infer<typeof applianceRecordSchema>;
 
@@ -108,6 +113,8 @@ export const adminRecordSchema = z.object({
   passwordHash: z.string(),
   createdAt: z.string(),
   tokens: z.array(apiTokenRecordSchema),
+  /** Bumped to end every dashboard session of this admin (logout); files from before it read as 0. */
+  sessionEpoch: z.int().min(0).default(0),
 });
 export type AdminRecord = z.infer<typeof adminRecordSchema>;
 export const adminsFileSchema = z.object({ admins: z.array(adminRecordSchema) });

@@ -3,6 +3,7 @@
  * `{ ok: false, error, message }` with the status from the service's table. Unknown errors become
  * a bare 500 logged with the request id; their message is never sent.
  */
+import type Koa from 'koa';
 import type { Context, Next } from 'koa';
 import { DomainError, ValidationError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -70,4 +71,18 @@ export function errorMiddleware(statusByCode: Readonly<Record<string, number>>, 
       ctx.body = { ok: false, error: 'internal', message: `internal error (request id ${requestId})` };
     }
   };
+}
+
+/**
+ * Errors Koa meets after the middleware chain — a response stream failing once its headers went
+ * out (a document missing on disk, a client hanging up mid-download) — logged as JSON like
+ * everything else, instead of Koa's plain print to stderr. A client going away is routine (debug).
+ */
+export function logResponseErrors(app: Koa, log: Logger): void {
+  app.on('error', (err: NodeJS.ErrnoException & HttpishError, ctx?: Context) => {
+    const routine = ['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'EPIPE', 'ECONNABORTED'].includes(err.code ?? '') || (typeof err.status === 'number' && err.status < 500);
+    const fields = { err, requestId: ctx?.state.requestId as unknown, method: ctx?.method, path: ctx?.path };
+    if (routine) log.debug(fields, 'response ended early');
+    else log.error(fields, 'response failed after it started');
+  });
 }

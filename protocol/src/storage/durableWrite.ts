@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { DomainError } from '../errors.js';
+import { duringWrite } from './writeGate.js';
 
 let counter = 0;
 
@@ -47,7 +48,11 @@ export interface DurableWriteOptions {
   keepBackup?: boolean;
 }
 
-export async function writeFileDurable(file: string, data: string | Uint8Array, options: DurableWriteOptions = {}): Promise<void> {
+export function writeFileDurable(file: string, data: string | Uint8Array, options: DurableWriteOptions = {}): Promise<void> {
+  return duringWrite(() => replaceFile(file, data, options));
+}
+
+async function replaceFile(file: string, data: string | Uint8Array, options: DurableWriteOptions): Promise<void> {
   const dir = path.dirname(file);
   const tmp = `${file}.${process.pid}.${++counter}.${randomBytes(4).toString('hex')}.tmp`;
   try {
@@ -82,7 +87,11 @@ async function linkBackup(file: string, tmp: string): Promise<void> {
  * Removes a file durably (the removal itself is synced). Its content is kept as `<file>.removed`
  * and its `.bak` dropped, so recovery never brings a removed document back.
  */
-export async function removeFileDurable(file: string): Promise<void> {
+export function removeFileDurable(file: string): Promise<void> {
+  return duringWrite(() => removeFile(file));
+}
+
+async function removeFile(file: string): Promise<void> {
   try {
     await fs.rm(backupPathOf(file), { force: true });
     await fs.rename(file, `${file}.removed`);

@@ -15,6 +15,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../log.js';
 import { fsyncDir, storageFailure } from './durableWrite.js';
+import { duringWrite } from './writeGate.js';
 
 interface Waiter {
   resolve: () => void;
@@ -94,15 +95,17 @@ export class Journal<R> {
         if (!handle) throw new Error('journal is closed');
         const text = lines.join('');
         const size = this.sizes.get(handle) ?? 0;
-        try {
-          await handle.appendFile(text);
-          await handle.datasync();
-        } catch (err) {
-          // A full disk can take part of the batch: cut it off, or the next record would be glued
-          // to a torn line and lost with it on replay, although it was acknowledged.
-          await handle.truncate(size).catch(() => undefined);
-          throw err;
-        }
+        await duringWrite(async () => {
+          try {
+            await handle.appendFile(text);
+            await handle.datasync();
+          } catch (err) {
+            // A full disk can take part of the batch: cut it off, or the next record would be glued
+            // to a torn line and lost with it on replay, although it was acknowledged.
+            await handle.truncate(size).catch(() => undefined);
+            throw err;
+          }
+        });
         this.sizes.set(handle, size + Buffer.byteLength(text));
         for (const w of waiters) w.resolve();
       } catch (err) {

@@ -68,29 +68,78 @@ describe('deadlines per procedure (ceseda-basic-v1 reference table)', () => {
 
   it('shows both readings of the 7-day délai with their decisions, the due date being the earliest', () => {
     const [d] = computeDeadlines('oqtf_assignation_residence', '2026-11-20');
-    expect(d!.readings!.map((r) => [r.due, r.decisions])).toEqual([
-      ['2026-11-27', ['CAA Lyon, 19 déc. 2024, n° 24LY03013']],
-      ['2026-11-30', ['CAA Toulouse, 3 juil. 2025, n° 24TL02643 (C+)', 'by analogy CE avis 30 juil. 2021 n° 452878 (former 15-day OQTF délai: franc)']],
+    expect(d!.readings!.map((r) => [r.label, r.due, r.decisions])).toEqual([
+      ['délai non franc, courant à compter du lendemain de la notification, non prorogé', '2026-11-27', ['CAA Lyon, 19 déc. 2024, n° 24LY03013']],
+      [
+        'délai franc, décompté par jours entiers et non d’heure à heure, prorogé au premier jour ouvrable suivant',
+        '2026-11-30',
+        ['CAA Toulouse, 3 juil. 2025, n° 24TL02643 (C+)', 'par analogie, CE avis 30 juil. 2021 n° 452878 (ancien délai de 15 jours contre l’OQTF : franc)'],
+      ],
     ]);
-    expect(d!.notes.join(' ')).toMatch(/Courts disagree/);
+    expect(d!.readings![1]!.computation).toEqual([
+      'Décision notifiée le vendredi 20 novembre 2026 ; le jour de la notification n’est pas compté.',
+      'Délai de 7 jours : échéance le vendredi 27 novembre 2026 ; le délai étant franc, le jour de l’échéance n’est pas compté non plus et le dernier jour utile est le samedi 28 novembre 2026.',
+      'Les samedi 28 novembre 2026 et dimanche 29 novembre 2026 ne sont pas des jours ouvrables : le délai est prorogé au premier jour ouvrable suivant, le lundi 30 novembre 2026 (CPC art. 642).',
+    ]);
+    expect(d!.computation).toEqual([
+      'Décision notifiée le vendredi 20 novembre 2026 ; le jour de la notification n’est pas compté.',
+      'Délai de 7 jours courant à compter du lendemain de la notification : dernier jour utile le vendredi 27 novembre 2026, jusqu’à minuit.',
+      'Selon cette lecture, le délai n’est pas prorogé lorsqu’il expire un samedi, un dimanche ou un jour férié.',
+    ]);
+    expect(d!.notes).toContain('Plusieurs lectures de ce délai coexistent (voir les sources citées pour chacune) ; l’échéance retenue est la plus précoce : « délai non franc, courant à compter du lendemain de la notification, non prorogé ».');
     expect(d!.toVerify.join(' ')).toMatch(/24LY03013/);
   });
 
   it('cites the Conseil d’État’s non-franc reading of the Dublin délai', () => {
     const [d] = computeDeadlines('transfert_dublin', '2026-12-18');
-    expect(d!.readings![0]!.decisions).toContain('CE avis 1er juil. 2020 n° 438152 (former 15-day Dublin délai: non franc)');
+    expect(d!.readings![0]!.decisions).toContain('CE avis 1er juil. 2020 n° 438152 (ancien délai de 15 jours contre le transfert Dublin : non franc)');
   });
 
-  it('explains the extension step by step', () => {
+  it('explains the extension over a public holiday step by step, in French', () => {
     const [d] = computeDeadlines('oqtf', '2026-03-05');
-    expect(d!.computation.join('\n')).toMatch(/2026-04-06 \(Lundi de Pâques\)/);
+    expect(d!.computation).toEqual([
+      'Décision notifiée le jeudi 5 mars 2026 ; le jour de la notification n’est pas compté.',
+      'Délai d’un mois : échéance le dimanche 5 avril 2026 ; le délai étant franc, le dernier jour utile est le lundi 6 avril 2026.',
+      'Le lundi 6 avril 2026 (Lundi de Pâques) n’est pas un jour ouvrable : le délai est prorogé au premier jour ouvrable suivant, le mardi 7 avril 2026 (CPC art. 642).',
+    ]);
     expect(d!.legalBasis).toMatch(/L\. 911-1/);
+  });
+
+  it('says when the month-end reading gives the earlier date, and names Alsace-Moselle holidays', () => {
+    const [leap] = computeDeadlines('oqtf', '2024-01-30');
+    expect(leap!.computation[2]).toBe('Fin de mois : décompté à partir du lendemain de la notification, le délai expirerait le jeudi 29 février 2024 ; la date la plus précoce est retenue.');
+    const [strasbourg] = computeDeadlines('oqtf', '2026-03-02', { competentCourt: 'TA de Strasbourg' });
+    expect(strasbourg!.computation.at(-1)).toBe(
+      'Les vendredi 3 avril 2026 (Vendredi saint, férié en Alsace-Moselle), samedi 4 avril 2026, dimanche 5 avril 2026 et lundi 6 avril 2026 (Lundi de Pâques) ne sont pas des jours ouvrables : le délai est prorogé au premier jour ouvrable suivant, le mardi 7 avril 2026 (CPC art. 642).',
+    );
   });
 
   it('warns that an hour délai was counted from midnight when the time is unknown', () => {
     const [d] = computeDeadlines('oqtf_retention', '2026-11-20');
     expect(d!.dueKind).toBe('datetime');
-    expect(d!.computation[0]).toMatch(/time unknown/);
+    expect(d!.computation).toEqual([
+      'Heure de notification inconnue : délai décompté à partir du vendredi 20 novembre 2026 à 00 h 00 (début de la journée), lecture la plus prudente — indiquer l’heure de la notification pour obtenir l’échéance exacte.',
+      'Délai de 48 heures décompté d’heure à heure : il expire le dimanche 22 novembre 2026 à 00 h 00. Un délai exprimé en heures n’est pas franc et n’est jamais prorogé en raison d’un samedi, d’un dimanche ou d’un jour férié.',
+    ]);
+  });
+
+  it('counts an hour délai from the notification instant and says when the clocks change inside it', () => {
+    const [d] = computeDeadlines('oqtf_retention', '2026-03-28T10:00');
+    expect(d!.computation).toEqual([
+      'Décision notifiée le samedi 28 mars 2026 à 10 h 00 (heure de Paris).',
+      'Délai de 48 heures décompté d’heure à heure : il expire le lundi 30 mars 2026 à 10 h 00. Un délai exprimé en heures n’est pas franc et n’est jamais prorogé en raison d’un samedi, d’un dimanche ou d’un jour férié.',
+      'Un changement d’heure (été/hiver) intervient pendant le délai : la plus précoce des deux échéances, en heures écoulées ou à l’heure légale, est retenue.',
+    ]);
+  });
+
+  it('says what a délai running from a later event starts from', () => {
+    const byRemedy = Object.fromEntries(computeDeadlines('refus_visa', '2026-01-09').map((d) => [d.remedy, d]));
+    expect(byRemedy.recours_contentieux!.computation).toEqual([
+      'Délai de 2 mois (CJA R. 421-1) courant à compter du rejet du RAPO, explicite ou implicite (silence gardé pendant 2 mois à compter de sa réception) : il se calcule à partir de la date de ce rejet.',
+    ]);
+    expect(byRemedy.rapo!.computation.at(-1)).toBe('Le dimanche 8 février 2026 n’est pas un jour ouvrable : le délai est prorogé au premier jour ouvrable suivant, le lundi 9 février 2026 (CPC art. 642).');
+    const [, gracieux] = computeDeadlines('oqtf', '2026-01-05');
+    expect(gracieux!.computation).toEqual(['Aucun délai propre : le recours administratif peut être formé à tout moment, mais il ne proroge pas le délai du recours contentieux.']);
   });
 
   it('refuses a notification that is not a date', () => {

@@ -55,6 +55,16 @@ describe('eligibility for the common titres (ceseda-pro-v1)', () => {
     }
   });
 
+  it('explains discretionary titres to the lawyer in French', () => {
+    const notes = Object.fromEntries(assessEligibility({}, TODAY).map((t) => [t.titre, t.notes]));
+    expect(notes.liens_personnels_familiaux).toEqual(['Contrôle de proportionnalité (art. 8 CEDH) : le préfet et le juge apprécient ces critères dans leur ensemble ; « remplie » signifie ici que le fait étaye la demande.']);
+    expect(notes.metiers_en_tension).toEqual(['Délivrance discrétionnaire (« peut être délivrée ») ; conditions tirées de sources secondaires — à vérifier sur le texte.']);
+    expect(notes.aes_vie_privee).toEqual(['Délivrance discrétionnaire ; la circulaire fixe des orientations, non des conditions légales impératives.']);
+    expect(notes.regroupement_familial).toEqual(['Les conditions durcies par la loi de 2024 (24 mois, langue) ont été censurées (Cons. const. n° 2023-863 DC).']);
+    expect(notes.naturalisation).toEqual(['Décision d’opportunité : même lorsque toutes les conditions sont remplies, le ministre peut rejeter la demande ou l’ajourner.']);
+    expect(titre({}, 'etranger_malade').conditions.find((c) => c.id === 'habitual_residence')!.evidence).toBe('Preuves de présence (le seuil d’un an relève de la pratique administrative — à vérifier)');
+  });
+
   it('a public order threat defeats a titre de plein droit (L. 432-1)', () => {
     const t = titre({ ...CASES[0]!.eligible, publicOrderThreat: true }, 'conjoint_francais');
     expect(status(t, 'no_public_order_threat')).toBe('not_met');

@@ -53,6 +53,8 @@ describe('ceseda-enterprise-v1 calibration on the cabinet’s closed cases', () 
     expect(c.heldOutCases).toBeGreaterThan(200);
     expect(c.brierCalibrated!).toBeLessThan(c.brierPro!);
     expect(c.used).toBe(true);
+    const comma = (n: number | null) => String(n).replace('.', ',');
+    expect(c.reason).toBe(`Modèle calibré sur ${c.trainCases} dossiers clos du cabinet ; score de Brier sur ${c.heldOutCases} dossiers de validation : ${comma(c.brierCalibrated)}, contre ${comma(c.brierPro)} pour le modèle standard (plus bas est meilleur).`);
     const e = r.estimate!;
     if ('unavailable' in e) throw new Error('expected an estimate');
     expect(e.model).toBe('ceseda-enterprise-v1');
@@ -73,9 +75,13 @@ describe('ceseda-enterprise-v1 calibration on the cabinet’s closed cases', () 
   });
 
   it('keeps the pro model, saying why, while there are too few closed cases', () => {
-    const r = runAnalysis({ model: 'ceseda-enterprise-v1', procedure: 'oqtf', decisionNotifiedAt: '2026-11-20', facts, now: NOW, threshold: 0.87, pastCases: syntheticCabinet(30, 7) });
+    const past = syntheticCabinet(30, 7);
+    const won = past.filter((c) => c.outcome === 'won').length;
+    const r = runAnalysis({ model: 'ceseda-enterprise-v1', procedure: 'oqtf', decisionNotifiedAt: '2026-11-20', facts, now: NOW, threshold: 0.87, pastCases: past });
     expect(r.calibration!.used).toBe(false);
-    expect(r.calibration!.reason).toMatch(/Not enough closed cases/);
+    expect(r.calibration!.reason).toBe(
+      `Trop peu de dossiers clos dont l’issue est connue (30, dont ${won} ${won <= 1 ? 'gagné' : 'gagnés'} ; il en faut 40, dont au moins 8 gagnés et 8 perdus) : l’estimation du modèle standard (ceseda-pro-v1) est conservée.`,
+    );
     const e = r.estimate!;
     if ('unavailable' in e) throw new Error('expected an estimate');
     expect(e.model).toBe('ceseda-pro-v1');

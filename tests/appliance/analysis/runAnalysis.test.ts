@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RULES_VERSION, assertModelLicensed, runAnalysis } from '../../../appliance/src/analysis/index.js';
+import { describe as describeEstimate, logit } from '../../../appliance/src/analysis/estimate.js';
 
 const NOW = new Date('2026-11-24T10:00:00Z');
 const FACTS = {
@@ -15,7 +16,7 @@ describe('runAnalysis and tier gating', () => {
     expect(r.rulesVersion).toBe(RULES_VERSION);
     expect(r.deadlines[0]).toMatchObject({ remedy: 'recours_contentieux', due: '2026-02-06', legalBasis: expect.stringMatching(/L\. 911-1/) });
     expect(r.checklist.length).toBeGreaterThan(3);
-    expect(r.toVerify.length).toBeGreaterThan(0);
+    expect(r.toVerify).toContain('L. 921-1 (7 jours) : délai franc ou non franc — non franc selon CAA Lyon 19 déc. 2024 n° 24LY03013, franc selon CAA Toulouse 3 juil. 2025 n° 24TL02643 ; aucune décision du Conseil d’État n’a été trouvée.');
     expect(r).not.toHaveProperty('eligibility');
     expect(r).not.toHaveProperty('estimate');
     expect(r).not.toHaveProperty('similarCases');
@@ -37,8 +38,8 @@ describe('runAnalysis and tier gating', () => {
     expect(e.range.low).toBeLessThanOrEqual(e.probability);
     expect(e.range.high).toBeGreaterThanOrEqual(e.probability);
     expect(e.probability).toBeGreaterThan(0.19);
-    expect(e.raisedBy.map((f) => f.factor)).toContain('Strong family ties in France');
-    expect(e.baseRate.source).toMatch(/Cour des comptes/);
+    expect(e.raisedBy.map((f) => f.factor)).toContain('Liens familiaux intenses en France');
+    expect(e.baseRate.source).toBe('Cour des comptes, janv. 2024 : environ 18 % à 20 % des OQTF contestées sont annulées (research-2026 §5 [S88][S89])');
     expect(e.threshold).toBe(0.87);
     expect(typeof e.strongCase).toBe('boolean');
   });
@@ -49,12 +50,25 @@ describe('runAnalysis and tier gating', () => {
     if ('unavailable' in e) throw new Error('expected an estimate');
     expect(e.probability).toBeLessThan(0.19);
     expect(e.strongCase).toBe(false);
-    expect(e.loweredBy.map((f) => f.factor)).toEqual(['Public order threat alleged', 'Criminal conviction']);
+    expect(e.loweredBy.map((f) => f.factor)).toEqual(['Menace pour l’ordre public invoquée', 'Condamnation pénale']);
+    expect(e.verdict).toBe(`Dossier en deçà du seuil du cabinet (87 %) : probabilité estimée à ${Math.round(e.probability * 100)} %.`);
+    expect(e.caveats).toEqual([
+      'Ordre de grandeur établi à partir de moyennes publiées et de pondérations fixées à dire d’expert et documentées, arrondi à 5 points ; ce n’est pas une prédiction de la décision d’une juridiction ou d’un juge déterminé (CJA art. L. 10).',
+      'Les faits inconnus élargissent la fourchette ; les renseigner la resserre.',
+    ]);
+  });
+
+  it('states the verdict against the cabinet’s threshold from the whole range, in French', () => {
+    const base = { p: 0.5, logitSe: 0, source: 'test' };
+    const verdict = (z: number, se: number) => describeEstimate('ceseda-pro-v1', z, se, 0.6, base, [], [], []).verdict;
+    expect(verdict(logit(0.9), 0.1)).toBe('Dossier solide : même la borne basse de la fourchette (85 %) atteint le seuil du cabinet (60 %).');
+    expect(verdict(0, 0.5)).toBe('Issue incertaine : la fourchette (25 % à 75 %) encadre le seuil du cabinet (60 %).');
+    expect(verdict(logit(0.2), 0.1)).toBe('Dossier en deçà du seuil du cabinet (60 %) : probabilité estimée à 20 %.');
   });
 
   it('gives no estimate rather than an invented one where no statistic exists', () => {
     const r = runAnalysis({ model: 'ceseda-pro-v1', procedure: 'demande_titre_sejour', decisionNotifiedAt: '2026-11-20', facts: {}, now: NOW, threshold: 0.5 });
-    expect(r.estimate).toEqual({ unavailable: expect.stringMatching(/No published success rate/) });
+    expect(r.estimate).toEqual({ unavailable: 'Aucun taux de succès publié pour la procédure « Demande de titre de séjour » : aucune estimation n’est donnée plutôt qu’un chiffre inventé.' });
   });
 
   it('never uses a judge: unknown fields are dropped and change nothing (CJA L. 10)', () => {

@@ -1,12 +1,16 @@
 /** The ICS and PDF builders, and the small pure pieces the pages rely on. */
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '@iamanager/protocol';
+import { DomainError, ProtocolError, ValidationError } from '@iamanager/protocol';
 import { buildDeadlinesIcs } from '../../../appliance/src/web/calendarIcs.js';
 import { buildAnalysisPdf } from '../../../appliance/src/web/analysisPdf.js';
 import { brandCss, onColor } from '../../../appliance/src/web/assets.js';
 import { CATALOGUES } from '../../../appliance/src/web/messages.js';
 import { groupByUrgency, urgencyOf } from '../../../appliance/src/web/urgency.js';
 import { describeError } from '../../../appliance/src/web/webErrors.js';
+import { actionLabel } from '../../../appliance/src/web/actionLabels.js';
+import { formatDateValue } from '../../../appliance/src/web/format.js';
+import { licenseStateLabel, licenseWarnings } from '../../../appliance/src/web/licenseLabels.js';
+import type { LicenseStatus } from '../../../appliance/src/license/licenseStore.js';
 import { safeNext } from '../../../appliance/src/web/routes/pageHandler.js';
 import { TELEMETRY_PURPOSES_FR } from '../../../appliance/src/web/telemetryLabels.js';
 import { TELEMETRY_FIELDS } from '../../../appliance/src/heartbeat/telemetryFields.js';
@@ -53,7 +57,11 @@ describe('PDF export', () => {
         model: 'ceseda-basic-v1',
         createdAt: '2026-11-24T00:00:00Z',
         rulesAsOf: '2026-11-01',
-        deadlines: [{ label: 'Recours contentieux', court: 'TA de Paris', dueAt: '2026-12-24T23:00:00Z', hourly: false, computation: '30 jours', article: 'CESEDA art. L. 614-4', toVerify: 'délai franc discuté' }],
+        deadlines: [
+          { label: 'Recours contentieux', court: 'TA de Paris', dueAt: '2026-12-24T23:00:00Z', hourly: false, computation: '30 jours', article: 'CESEDA art. L. 614-4', notes: ['L’aide juridictionnelle peut être demandée au plus tard lors de l’introduction du recours (L. 911-1 al. 2).'], toVerify: 'délai franc discuté' },
+          // A délai running from a later event has no date yet: the PDF says "À déterminer".
+          { label: 'Recours en annulation après rejet du RAPO', court: 'Tribunal administratif de Nantes', dueAt: '', hourly: false, computation: 'Délai de 2 mois (CJA R. 421-1) courant à compter du rejet du RAPO', article: 'CJA R. 421-1' },
+        ],
         eligibility: [],
         estimate: null,
         rules: [{ rule: 'Délai de 30 jours', article: 'CESEDA art. L. 614-4' }],
@@ -88,6 +96,81 @@ describe('UI helpers', () => {
   it('names the field in French for a domain validation message', () => {
     const err = new DomainError('already_exists', 'email: a user with a@b.fr already exists');
     expect(describeError(err, fr, { email: 'Adresse e-mail' }).fields).toEqual([{ field: 'email', message: 'Adresse e-mail : un utilisateur avec cette adresse existe déjà.' }]);
+  });
+
+  it('names each refused field in French with what it accepts, never the English reason', () => {
+    const err = new ValidationError(['client.lastName: is required: the last name', 'client.birthDate: must be a date as YYYY-MM-DD, e.g. 1990-05-17', 'client.nationality: must be an ISO 3166-1 alpha-2 country code, e.g. DZ, SN, AF', 'assignedTo: must be the id of a user of this cabinet']);
+    const d = describeError(err, fr, { 'client.lastName': 'Nom', 'client.birthDate': 'Date de naissance', 'client.nationality': 'Nationalité (code pays)', assignedTo: 'Avocat en charge' });
+    expect(d.fields).toEqual([
+      { field: 'client.lastName', message: 'Nom : ce champ est obligatoire.' },
+      { field: 'client.birthDate', message: 'Date de naissance : saisissez une date au format JJ/MM/AAAA.' },
+      { field: 'client.nationality', message: 'Nationalité (code pays) : saisissez le code pays à deux lettres, par exemple DZ, SN, AF.' },
+      { field: 'assignedTo', message: 'Avocat en charge : la valeur saisie n’est pas acceptée ; vérifiez-la.' },
+    ]);
+    expect(d.status).toBe(400);
+  });
+
+  it('explains a refused upload in French by its code', () => {
+    const upload = (e: DomainError) => describeError(e, fr, { file: 'Fichier' }, 'upload');
+    expect(upload(new DomainError('payload_too_large', 'file: larger than 25 MiB; split or compress it', { limit: 25 * 2 ** 20 })).text).toBe('Fichier : 25 Mo au maximum ; scindez ou compressez le document.');
+    expect(upload(new DomainError('unsupported_media_type', 'file: its content is not application/pdf (the name or type says one thing, the bytes another)')).fields).toEqual([
+      { field: 'file', message: 'Fichier : seuls les fichiers PDF, JPEG, PNG, DOCX, ODT et texte brut sont acceptés, et leur contenu doit correspondre à leur extension.' },
+    ]);
+    expect(upload(new DomainError('invalid_input', 'file: is empty')).text).toBe('Fichier : choisissez un fichier non vide.');
+  });
+
+  it('explains a refused license file in French by the verification code', () => {
+    const imported = (e: DomainError) => describeError(e, fr, {}, 'licenseImport').text;
+    expect(imported(new ProtocolError('bad_signature', 'the license signature does not match any trusted vendor key'))).toBe('La signature de cette licence ne correspond à aucune clé de l’éditeur : le fichier a été modifié ou ne vient pas de votre éditeur.');
+    expect(imported(new ProtocolError('wrong_audience', 'this license was issued to another appliance'))).toBe('Cette licence a été délivrée pour un autre appareil ou un autre cabinet.');
+    expect(imported(new DomainError('invalid_input', 'file: is neither a license (JWS) nor a license file (JSON) from your vendor'))).toBe('Ce contenu n’est pas un fichier de licence de votre éditeur : collez le fichier reçu, sans le modifier.');
+    expect(imported(new DomainError('license_older', 'this license is older than the one installed: nothing changed'))).toBe('Cette licence est plus ancienne que celle déjà installée : rien n’a été modifié.');
+  });
+
+  it('never shows a domain error’s English message on a page; an unknown code is named for support', () => {
+    const errors = [
+      new DomainError('enrollment_refused', 'the control plane refused the enrollment (404 unknown_code: no such code)'),
+      new DomainError('invalid_input', 'code: must be the enrollment code from your vendor (letters, digits and dashes)'),
+      new DomainError('wrong_cabinet', 'this code enrolls cabinet "x", but CLIENT_ID is "y": check the code or CLIENT_ID'),
+      new DomainError('license_invalid', 'cannot create a new case: the installed license does not verify (edited or damaged file)'),
+      new DomainError('not_enrolled', 'this appliance is not enrolled yet: finish the setup (enrollment code or license file) first'),
+      new DomainError('storage_full', 'the disk holding /data is full: free some space; nothing was changed'),
+      new DomainError('invalid_input', 'you cannot disable yourself or remove your own admin role: ask another admin'),
+      new DomainError('something_new', 'an English sentence'),
+    ];
+    const texts = errors.map((e) => describeError(e, fr, { code: 'Code d’inscription' }).text);
+    errors.forEach((e, i) => expect(texts[i], e.code).not.toContain(e.message));
+    expect(texts).toEqual([
+      'Code d’inscription refusé par l’éditeur : vérifiez le code (il a pu expirer ou avoir déjà servi), ou importez un fichier de licence.',
+      'Code d’inscription : saisissez le code tel que remis par votre éditeur (lettres, chiffres et tirets).',
+      'Ce code d’inscription concerne un autre cabinet que celui configuré sur l’appareil (CLIENT_ID) : vérifiez le code ou la configuration avec votre prestataire.',
+      'La licence installée n’est pas valide (fichier modifié ou endommagé) : la création est refusée, la consultation et l’export restent possibles. Importez de nouveau le fichier de licence ou laissez l’appareil joindre l’éditeur.',
+      'L’appareil n’est pas encore inscrit : terminez la mise en service (code d’inscription ou fichier de licence).',
+      'Le disque de l’appareil est plein : rien n’a été enregistré. Prévenez votre prestataire informatique.',
+      'Les données envoyées ne sont pas acceptées : vérifiez la saisie et recommencez.',
+      'L’opération a échoué (code « something_new »). Si le problème persiste, communiquez ce code à votre prestataire.',
+    ]);
+  });
+
+  it('shows the license state, its warnings and the case history in French', () => {
+    const status: LicenseStatus = { enrolled: true, state: 'grace', applianceId: 'a', cabinetId: 'c', plan: 'starter', limits: null, expiresAt: '2026-11-01T00:00:00Z', graceEndsAt: '2026-11-15T00:00:00Z', clockSetBack: true, warnings: ['English, for the API'] };
+    expect(licenseStateLabel(status.state, fr)).toBe('Expirée, en période de grâce');
+    expect(licenseWarnings(status, ['MAX_USERS=50 is above the license’s 3: ignored'], fr, 'fr')).toEqual([
+      'Des valeurs du fichier .env dépassent la licence signée et sont ignorées (la licence prime) ; votre prestataire informatique en trouvera le détail dans le journal de l’appareil.',
+      'L’horloge de l’appareil retarde sur une date qu’il a déjà connue : faites-la corriger (NTP) ; la licence est appréciée à la date la plus tardive.',
+      'La licence a expiré le 01/11/2026 ; la période de grâce prend fin le 15/11/2026 : d’ici là, l’appareil doit joindre l’éditeur, ou une nouvelle licence doit être importée.',
+    ]);
+    expect(licenseWarnings({ ...status, state: 'valid', clockSetBack: false }, [], fr, 'fr')).toEqual([]);
+    expect(['created', 'document.upload', 'analysis', 'case.document.upload', 'calendar.feed.read'].map((a) => actionLabel(a, 'fr'))).toEqual([
+      'Dossier créé', 'Pièce ajoutée', 'Analyse CESEDA lancée', 'Ajout d’une pièce', 'Lecture du calendrier par abonnement',
+    ]);
+    expect(actionLabel('some.future.action', 'fr')).toBe('some.future.action');
+  });
+
+  it('shows stored dates as DD/MM/YYYY, with the Paris time for a date-time', () => {
+    expect(formatDateValue('1991-04-12', 'fr')).toBe('12/04/1991');
+    expect(formatDateValue('2026-11-20T16:30:00+01:00', 'fr')).toBe('20/11/2026 16:30');
+    expect(formatDateValue('2026-07-10T14:00:00Z', 'fr')).toBe('10/07/2026 16:00');
   });
 
   it('follows only same-site paths after login', () => {

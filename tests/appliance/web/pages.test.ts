@@ -10,12 +10,30 @@ import { DashboardPage } from '../../../appliance/src/web/pages/dashboard.js';
 import { SetupPage } from '../../../appliance/src/web/pages/setup.js';
 import { LoginPage } from '../../../appliance/src/web/pages/auth.js';
 import { AdminPage } from '../../../appliance/src/web/pages/admin.js';
-import type { AnalysisView, CaseView, Chrome } from '../../../appliance/src/web/viewModels.js';
+import type { AnalysisView, BackupView, CaseView, Chrome } from '../../../appliance/src/web/viewModels.js';
+import { analysisViewOf } from '../../../appliance/src/web/caseViews.js';
+import { runAnalysis } from '../../../appliance/src/analysis/index.js';
 
 const EVIL = '<script>alert("x")</script>';
 
 function chrome(over: Partial<Chrome> = {}): Chrome {
   return { locale: 'fr', cabinetName: 'Cabinet Dupont & Associés', color: '#2c3e50', logoUrl: null, user: { name: 'Marie Durand', email: 'marie@dupont.fr', isAdmin: true }, csrf: 'tok123', path: '/', ...over };
+}
+
+const BACKUPS_OFF: BackupView = { configured: false, dailyAt: null, lastBackupAt: null, nextBackupAt: null, backups: 0, dir: '/backups', lastError: null };
+
+function adminProps(backup: BackupView) {
+  return {
+    chrome: chrome(),
+    view: {
+      license: { plan: 'starter', state: 'valid', expiresAt: '2027-01-01T00:00:00Z', model: 'ceseda-basic-v1', meters: [], warnings: [], upgrade: null },
+      heartbeat: { enabled: true, controlPlaneUrl: 'https://cp', lastSentAt: null, lastAcknowledgedAt: null, queued: 0, lastError: null, fields: [], lastPayload: null },
+      backup,
+      identity: { name: 'Cabinet', siret: null, address: null, logoUrl: null, color: '#2c3e50' },
+      audit: null,
+    },
+    users: { users: [], roles: [], errors: [], values: {} },
+  };
 }
 
 /** Every page must be free of inline script and style, whatever it shows. */
@@ -96,10 +114,32 @@ describe('web pages', () => {
     expect(html).not.toContain(EVIL);
     expect(html).toContain('CESEDA art. R. 776-2');
     expect(html).toContain('Probabilité de succès estimée : 90 % (fourchette 80–95 %)');
-    expect(html).toContain('Dossier solide : au-dessus du seuil du cabinet (87 %).');
+    // 90 % but a range from 80 %: the range straddles the 87 % threshold, as the analysis's verdict says.
+    expect(html).toContain('<p class="verdict">Issue incertaine : la fourchette encadre le seuil du cabinet (87 %).</p>');
     expect(html).toContain('href="/dossiers/c1/analyses/an1.pdf"');
     // The upload form carries the CSRF token in its URL: its multipart body is streamed, not parsed.
     expect(html).toContain('action="/dossiers/c1/pieces?_csrf=tok123"');
+    const verdictFor = (low: number, high: number) => {
+      const estimate = { ...analysis.estimate!, low, high };
+      return renderHtml(h(CasePage, { chrome: chrome(), view: { ...view, analysis: { ...analysis, estimate } } }));
+    };
+    expect(verdictFor(0.9, 0.95)).toContain('<p class="verdict strong">Dossier solide : même la borne basse de la fourchette atteint le seuil du cabinet (87 %).</p>');
+    expect(verdictFor(0.5, 0.85)).toContain('<p class="verdict">Dossier en deçà du seuil du cabinet (87 %).</p>');
+  });
+
+  it('shows a stored analysis in French: computation steps, notes, and a délai that runs from a later event', () => {
+    const result = runAnalysis({ model: 'ceseda-basic-v1', procedure: 'refus_visa', decisionNotifiedAt: '2026-01-09', facts: {}, now: new Date('2026-01-10T10:00:00Z'), threshold: 0.6 });
+    const stored = { id: 'an2', createdAt: '2026-01-10T10:00:00Z', model: result.model, rulesVersion: result.rulesVersion, result };
+    const view: CaseView = {
+      id: 'c2', reference: 'D-2', clientName: 'Karim B.', status: 'open', procedureLabel: 'Refus de visa', facts: [], documents: [], history: [], deadlines: [],
+      analysis: analysisViewOf(stored, 0.6), calendarUrl: null, can: { write: false, archive: false, analyse: false, export: false },
+    };
+    const html = renderHtml(h(CasePage, { chrome: chrome(), view }));
+    expectCspSafe(html);
+    expect(html).toContain('Le dimanche 8 février 2026 n’est pas un jour ouvrable : le délai est prorogé au premier jour ouvrable suivant, le lundi 9 février 2026 (CPC art. 642).');
+    expect(html).toContain('<p class="hint">Recours rédigé en français et motivé (D. 312-5 / D. 312-7-1). Le silence gardé pendant 2 mois vaut rejet.</p>');
+    expect(html).toContain('<td>À déterminer</td>');
+    expect(html).toContain('Délai de 2 mois (CJA R. 421-1) courant à compter du rejet du RAPO');
   });
 
   it('groups deadlines by urgency on the dashboard, each linking to its case', () => {
@@ -129,6 +169,27 @@ describe('web pages', () => {
     expect(html).not.toContain(EVIL);
   });
 
+  it('says plainly on the admin page that backups are off without a passphrase, and that nothing can be restored without it', () => {
+    const html = renderHtml(h(AdminPage, adminProps(BACKUPS_OFF)));
+    expect(html).toContain('Sauvegardes désactivées : aucune phrase de passe n’est définie (BACKUP_PASSPHRASE)');
+    expect(html).toContain('Sans elle, aucune sauvegarde ne peut être restaurée');
+    expect(html).not.toContain('Prochaine sauvegarde');
+  });
+
+  it('shows the backup schedule, the last and next backup, and a failure on the admin page', () => {
+    const html = renderHtml(
+      h(AdminPage, adminProps({ configured: true, dailyAt: '02:30', lastBackupAt: '2026-03-14T01:30:00.000Z', nextBackupAt: '2026-03-15T01:30:00.000Z', backups: 9, dir: '/backups', lastError: { at: '2026-03-15T01:30:00.000Z', code: 'storage_full', message: EVIL } })),
+    );
+    expectCspSafe(html);
+    expect(html).not.toContain('Sauvegardes désactivées');
+    expect(html).toContain('chaque jour à 02:30');
+    expect(html).toContain('9 (7 quotidiennes, 4 hebdomadaires, 6 mensuelles)');
+    expect(html).toContain('La dernière sauvegarde a échoué');
+    expect(html).toContain('le disque qui porte le dossier des sauvegardes est plein : libérez de la place.');
+    expect(html).not.toContain(EVIL);
+    expect(html).toContain('Sans elle, aucune sauvegarde ne peut être restaurée');
+  });
+
   it('shows what an upgrade would bring on the admin page', () => {
     const html = renderHtml(
       h(AdminPage, {
@@ -136,7 +197,7 @@ describe('web pages', () => {
         view: {
           license: { plan: 'starter', state: 'valid', expiresAt: '2027-01-01T00:00:00Z', model: 'ceseda-basic-v1', meters: [], warnings: [], upgrade: { plan: 'professional', maxUsers: 10, maxCases: 2000, maxAnalysesMonthly: 500, model: 'ceseda-pro-v1' } },
           heartbeat: { enabled: true, controlPlaneUrl: 'https://cp', lastSentAt: null, lastAcknowledgedAt: null, queued: 2, lastError: EVIL, fields: [], lastPayload: { note: EVIL } },
-          lastBackupAt: null,
+          backup: BACKUPS_OFF,
           identity: { name: EVIL, siret: '73282932000074', address: null, logoUrl: null, color: '#2c3e50' },
           audit: null,
         },

@@ -1,10 +1,10 @@
 /** Administration (admin role): users, license and plan, backups, heartbeat, audit log, cabinet identity. */
 import { Layout } from '../layout.js';
-import { CATALOGUES, fill } from '../messages.js';
+import { CATALOGUES, fill, type Messages } from '../messages.js';
 import { ActionButton, Csrf, ErrorSummary, Field, SelectField, UsageMeter } from '../components.js';
 import { formatDate } from '../format.js';
 import { TelemetryTable } from './setup.js';
-import type { AdminView, Chrome, UsersView } from '../viewModels.js';
+import type { AdminView, BackupView, Chrome, UsersView } from '../viewModels.js';
 
 export function AdminPage({ chrome, view, users }: { chrome: Chrome; view: AdminView; users: UsersView }) {
   const m = CATALOGUES[chrome.locale];
@@ -72,9 +72,7 @@ export function AdminPage({ chrome, view, users }: { chrome: Chrome; view: Admin
       <div class="columns">
         <section class="card" aria-labelledby="backup-title" id="sauvegardes">
           <h2 id="backup-title">{m.backupsTitle}</h2>
-          <p>
-            {m.lastBackup} : {formatDate(view.lastBackupAt, chrome.locale, true) || m.never}
-          </p>
+          <BackupFacts chrome={chrome} backup={view.backup} />
         </section>
         <section class="card" aria-labelledby="identity-title" id="identite">
           <h2 id="identity-title">{m.identityTitle}</h2>
@@ -158,4 +156,49 @@ function UsersSection({ chrome, users }: { chrome: Chrome; users: UsersView }) {
       </form>
     </section>
   );
+}
+
+/** Backup status, and the plain warning that the passphrase is the only way back. */
+function BackupFacts({ chrome, backup }: { chrome: Chrome; backup: BackupView }) {
+  const m = CATALOGUES[chrome.locale];
+  return (
+    <>
+      {backup.configured ? null : <p class="warning" id="backups-off">{m.backupsOff}</p>}
+      <dl class="facts">
+        <dt>{m.lastBackup}</dt>
+        <dd>{formatDate(backup.lastBackupAt, chrome.locale, true) || m.never}</dd>
+        {backup.configured ? (
+          <>
+            <dt>{m.backupSchedule}</dt>
+            <dd>{backup.dailyAt ? fill(m.backupDaily, { time: backup.dailyAt }) : m.backupManualOnly}</dd>
+            <dt>{m.nextBackup}</dt>
+            <dd>{formatDate(backup.nextBackupAt, chrome.locale, true) || '—'}</dd>
+          </>
+        ) : null}
+        <dt>{m.backupsKept}</dt>
+        <dd>{backup.backups} ({m.backupRetention})</dd>
+        <dt>{m.backupFolder}</dt>
+        <dd><code>{backup.dir}</code></dd>
+      </dl>
+      {backup.lastError ? (
+        <>
+          <p class="warning">
+            {m.backupFailed} ({formatDate(backup.lastError.at, chrome.locale, true)}) : {backupFailure(m, backup.lastError.code)}
+          </p>
+          <details>
+            <summary>{m.technicalDetail}</summary>
+            <code>{backup.lastError.message}</code>
+          </details>
+        </>
+      ) : null}
+      <p class="hint" id="backup-passphrase-warning">{m.backupPassphraseWarning}</p>
+    </>
+  );
+}
+
+/** The page's sentence for a backup failure, from its stable code (the message itself is English, for the log). */
+function backupFailure(m: Messages, code: string): string {
+  if (code === 'storage_full' || code === 'ENOSPC') return m.backupFailedFull;
+  if (code === 'storage_unwritable' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOTDIR') return m.backupFailedUnwritable;
+  return m.backupFailedOther;
 }

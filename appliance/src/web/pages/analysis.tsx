@@ -2,6 +2,7 @@
 import { CATALOGUES, fill } from '../messages.js';
 import { ActionButton } from '../components.js';
 import { formatDate, percent } from '../format.js';
+import { isStrongCase, verdictTemplate } from '../estimateVerdict.js';
 import type { AnalysisView, Chrome } from '../viewModels.js';
 
 export function AnalysisSection({ chrome, analysis, base, canRun, canExport }: { chrome: Chrome; analysis: AnalysisView | null; base: string; canRun: boolean; canExport: boolean }) {
@@ -37,8 +38,12 @@ export function AnalysisSection({ chrome, analysis, base, canRun, canExport }: {
                 <tr>
                   <td>{d.label}</td>
                   <td>{d.court}</td>
-                  <td><time datetime={d.dueAt}>{formatDate(d.dueAt, chrome.locale, d.hourly)}</time></td>
-                  <td>{d.computation}{d.toVerify ? <p class="warning">{d.toVerify}</p> : null}</td>
+                  <td>{d.dueAt ? <time datetime={d.dueAt}>{formatDate(d.dueAt, chrome.locale, d.hourly)}</time> : m.dueLater}</td>
+                  <td>
+                    {d.computation}
+                    {(d.notes ?? []).map((n) => <p class="hint">{n}</p>)}
+                    {d.toVerify ? <p class="warning">{d.toVerify}</p> : null}
+                  </td>
                   <td>{d.article}</td>
                 </tr>
               ))}
@@ -66,8 +71,8 @@ export function AnalysisSection({ chrome, analysis, base, canRun, canExport }: {
             <>
               <h3>{m.estimate}</h3>
               <p>{fill(m.estimateOf, { p: percent(analysis.estimate.probability), lo: percent(analysis.estimate.low), hi: percent(analysis.estimate.high) })}</p>
-              <p class={analysis.estimate.probability >= analysis.estimate.threshold ? 'verdict strong' : 'verdict'}>
-                {fill(analysis.estimate.probability >= analysis.estimate.threshold ? m.strongCase : m.notStrongCase, { t: percent(analysis.estimate.threshold) })}
+              <p class={isStrongCase(analysis.estimate) ? 'verdict strong' : 'verdict'}>
+                {fill(verdictTemplate(analysis.estimate, m), { t: percent(analysis.estimate.threshold) })}
               </p>
               <ul class="plain">
                 {analysis.estimate.factors.map((f) => (

@@ -10,6 +10,8 @@ import { AdminPage } from '../pages/admin.js';
 import { sendPage } from '../render.js';
 import { chromeOf, localeOf, messagesOf, readForm, text } from '../pageContext.js';
 import { telemetryFields } from '../telemetryLabels.js';
+import { actionLabel } from '../actionLabels.js';
+import { licenseStateLabel, licenseWarnings } from '../licenseLabels.js';
 import { describeError } from '../webErrors.js';
 import type { AdminView, FieldError, UsersView } from '../viewModels.js';
 import { pageHandler } from './pageHandler.js';
@@ -28,11 +30,11 @@ async function adminView(appliance: Appliance, ctx: Context, audit: AuditSource 
   return {
     license: {
       plan: status.plan,
-      state: status.state,
+      state: licenseStateLabel(status.state, m),
       expiresAt: status.expiresAt,
       model: limits?.aiModel ?? null,
       meters: usageMeters(appliance, m),
-      warnings: status.warnings,
+      warnings: licenseWarnings(status, appliance.license.ignoredEnvSettings(), m, localeOf(ctx)),
       upgrade: next ? { plan: next.name, maxUsers: next.maxUsers, maxCases: next.maxCases, maxAnalysesMonthly: next.maxAnalysesMonthly, model: next.aiModel } : null,
     },
     heartbeat: {
@@ -45,9 +47,9 @@ async function adminView(appliance: Appliance, ctx: Context, audit: AuditSource 
       fields: telemetryFields(localeOf(ctx)),
       lastPayload: s.lastPayload,
     },
-    lastBackupAt: await appliance.lastBackupAt(),
+    backup: appliance.backups?.status() ?? { configured: false, dailyAt: null, lastBackupAt: await appliance.lastBackupAt(), nextBackupAt: null, backups: 0, dir: appliance.config.backup.dir, lastError: null },
     identity: { name: id.name ?? appliance.license.cabinetId ?? '', siret: id.siret ?? null, address: id.address ?? null, logoUrl: id.logo ? '/static/logo' : null, color: id.color },
-    audit: audit ? await audit() : null,
+    audit: audit ? (await audit()).map((a) => ({ ...a, action: actionLabel(a.action, localeOf(ctx)) })) : null,
   };
 }
 
@@ -105,6 +107,8 @@ export function adminPages(appliance: Appliance, audit: () => AuditSource | unde
   for (const [action, active] of [['desactiver', false], ['activer', true]] as const) {
     router.post(`/utilisateurs/:id/${action}`, pageHandler(appliance, async (ctx) => {
       const caller = requirePermission(ctx, 'users.manage');
+      // The domain refuses it too (in English, for the API): said here in the page's language.
+      if (!active && ctx.params.id === caller.user.id) return render(ctx, caller, [], {}, { kind: 'error', text: messagesOf(ctx).cannotDisableSelf });
       try {
         await appliance.users.updateUser(ctx.params.id ?? '', { active }, caller.user.id);
       } catch (err) {

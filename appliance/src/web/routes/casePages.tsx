@@ -13,6 +13,8 @@ import { receiveUpload } from '../../documents/upload.js';
 import { runCaseAnalysis } from '../../analyses/caseAnalyses.js';
 import { analysisDeps } from '../../routes/analyses.js';
 import type { CaseRecord } from '../../cases/caseSchema.js';
+import { actionLabel } from '../actionLabels.js';
+import { formatDateValue } from '../format.js';
 import { analysisViewOf, caseRowOf, clientNameOf, deadlinesOf, latestAnalysis, notificationInstant } from '../caseViews.js';
 import { fill, type Messages } from '../messages.js';
 import { CaseListPage, CasePage, NewCasePage } from '../pages/cases.js';
@@ -129,14 +131,14 @@ export function casePages(appliance: Appliance): Router {
       procedureLabel: procedureLabel(c.procedure, locale),
       facts: [
         { label: m.nationality, value: c.client.nationality },
-        { label: m.birthDate, value: c.client.birthDate },
+        { label: m.birthDate, value: formatDateValue(c.client.birthDate, locale) },
         ...(c.client.agdrefNumber ? [{ label: m.agdref, value: c.client.agdrefNumber }] : []),
-        { label: m.notificationDate, value: c.decisionNotifiedAt },
+        { label: m.notificationDate, value: formatDateValue(c.decisionNotifiedAt, locale) },
         { label: m.assignedTo, value: userName(c.assignedTo) || '—' },
         ...(c.notes ? [{ label: m.notes, value: c.notes }] : []),
       ],
       documents: c.documents.map((d) => ({ id: d.id, name: d.name, size: d.size, uploadedAt: d.uploadedAt })),
-      history: [...c.history].reverse().slice(0, 50).map((h) => ({ at: h.at, who: h.by, what: h.action })),
+      history: [...c.history].reverse().slice(0, 50).map((h) => ({ at: h.at, who: h.by, what: actionLabel(h.action, locale) })),
       deadlines: deadlinesOf(c),
       analysis: stored ? analysisViewOf(stored, appliance.config.predictionThreshold) : null,
       calendarUrl: null,
@@ -167,7 +169,8 @@ export function casePages(appliance: Appliance): Router {
       const doc = { id: upload.id, name: upload.name, contentType: upload.contentType, size: upload.size, sha256: upload.sha256, uploadedAt: appliance.clock().toISOString(), uploadedBy: caller.user.email };
       await appliance.cases.mutate(caseId, actorOf(caller), 'document.upload', (c) => c.documents.push(doc), upload.id);
     } catch (err) {
-      return casePage(ctx, caller, describeError(err, messagesOf(ctx)).text);
+      const m = messagesOf(ctx);
+      return casePage(ctx, caller, describeError(err, m, { file: m.chooseFile }, 'upload').text);
     }
     ctx.redirect(`/dossiers/${caseId}#docs-title`);
   }));

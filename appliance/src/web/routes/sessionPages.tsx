@@ -5,7 +5,7 @@ import type { DomainError } from '@iamanager/protocol';
 import type { Appliance } from '../../appliance.js';
 import { callerOf } from '../../auth/authenticate.js';
 import { SESSION_COOKIE } from '../../auth/sessions.js';
-import { startSession } from '../../routes/auth.js';
+import { changeOwnPassword, startSession } from '../../routes/auth.js';
 import { fill } from '../messages.js';
 import { LoginPage, PasswordPage } from '../pages/auth.js';
 import { sendPage } from '../render.js';
@@ -69,7 +69,7 @@ export function sessionPages(appliance: Appliance): Router {
     if (next.length < 12) errors.push({ field: 'newPassword', message: fill(m.tooShort, { field: m.newPassword, min: 12 }) });
     if (errors.length === 0) {
       try {
-        await appliance.users.changePassword(caller.user.id, current, next);
+        await changeOwnPassword(appliance, ctx, caller.user, current, next);
       } catch (err) {
         const d = describeError(err, m, { currentPassword: m.currentPassword, newPassword: m.newPassword });
         errors.push(d.fields[0]?.field === 'currentPassword' ? { field: 'currentPassword', message: m.wrongCurrentPassword } : (d.fields[0] ?? { field: '', message: d.text }));

@@ -95,7 +95,7 @@ export function setupPages(appliance: Appliance, facts: SetupFactsSource): Route
     try {
       await importLicenseFile(appliance, license);
     } catch (err) {
-      return render(appliance, ctx, facts, [{ field: 'license', message: describeError(err, m).text }]);
+      return render(appliance, ctx, facts, [{ field: 'license', message: describeError(err, m, {}, 'licenseImport').text }]);
     }
     ctx.redirect('/setup');
   }));

@@ -2,37 +2,22 @@
  * /static: the stylesheet, the brand colour, the script and the cabinet's logo. ETags from the
  * content, so a browser revalidates cheaply; a short max-age since an update changes them.
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import Router from '@koa/router';
-import type { Context } from 'koa';
 import { DomainError } from '@iamanager/protocol';
 import type { Appliance } from '../../appliance.js';
 import { APP_CSS, APP_JS, brandCss } from '../assets.js';
-import { setSecurityHeaders } from '../render.js';
+import { sendAsset } from '@iamanager/protocol/web';
 
 const LOGO_TYPES: Readonly<Record<string, string>> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp', '.svg': 'image/svg+xml' };
-
-function send(ctx: Context, type: string, body: string | Buffer): void {
-  setSecurityHeaders(ctx);
-  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
-  ctx.set('ETag', etag);
-  ctx.set('Cache-Control', 'public, max-age=3600');
-  if (ctx.get('if-none-match') === etag) {
-    ctx.status = 304;
-    return;
-  }
-  ctx.type = type;
-  ctx.body = body;
-}
 
 export function staticFiles(appliance: Appliance): Router {
   const router = new Router({ prefix: '/static' });
   const brand = brandCss(appliance.config.identity.color);
-  router.get('/app.css', (ctx) => send(ctx, 'text/css; charset=utf-8', APP_CSS));
-  router.get('/brand.css', (ctx) => send(ctx, 'text/css; charset=utf-8', brand));
-  router.get('/app.js', (ctx) => send(ctx, 'text/javascript; charset=utf-8', APP_JS));
+  router.get('/app.css', (ctx) => sendAsset(ctx, 'text/css; charset=utf-8', APP_CSS));
+  router.get('/brand.css', (ctx) => sendAsset(ctx, 'text/css; charset=utf-8', brand));
+  router.get('/app.js', (ctx) => sendAsset(ctx, 'text/javascript; charset=utf-8', APP_JS));
   // CLIENT_LOGO: a local image file named by the operator's configuration, never by a request.
   router.get('/logo', async (ctx) => {
     const file = appliance.config.identity.logo;
@@ -41,7 +26,7 @@ export function staticFiles(appliance: Appliance): Router {
     const body = await fs.readFile(path.resolve(appliance.config.dataDir, '..', file)).catch(() => fs.readFile(path.resolve(file))).catch(() => {
       throw new DomainError('not_found', `CLIENT_LOGO: ${file} cannot be read`);
     });
-    send(ctx, type, body);
+    sendAsset(ctx, type, body);
     // An SVG may hold script: never run it, even when opened directly.
     if (type === 'image/svg+xml') ctx.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox");
   });

@@ -4,7 +4,7 @@
  * clears the account's count.
  */
 import { RateLimiterMemory, type RateLimiterRes } from 'rate-limiter-flexible';
-import { DomainError } from '@iamanager/protocol';
+import { DomainError } from '../errors.js';
 
 export class LoginLimiter {
   private readonly byAccount: RateLimiterMemory;

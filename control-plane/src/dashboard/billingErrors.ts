@@ -1,0 +1,28 @@
+/**
+ * Billing errors in French for the dashboard's pages (the API and CLI keep the domain's English
+ * sentences). What the vendor can do about each one is in the sentence.
+ */
+import { DomainError } from '@iamanager/protocol';
+import { frenchMonth, nextMonth } from '../domain/billing/calendar.js';
+import { formatEuros } from '../domain/billing/money.js';
+
+export function frenchBillingError(err: unknown): string | undefined {
+  if (!(err instanceof DomainError)) return undefined;
+  const month = typeof err.details?.month === 'string' ? err.details.month : undefined;
+  switch (err.code) {
+    case 'month_not_over':
+      return month ? `Le mois de ${frenchMonth(month)} n'est pas terminé : il pourra être clôturé à partir du 1er ${frenchMonth(nextMonth(month))}.` : "Ce mois n'est pas terminé.";
+    case 'month_already_closed':
+      return `${month ? `Le mois de ${frenchMonth(month)}` : 'Ce mois'} est déjà clôturé : une facture émise ne se corrige que par un avoir.`;
+    case 'billing_not_configured':
+      return "La facturation n'est pas configurée : renseignez VENDOR_NAME, VENDOR_ADDRESS, VENDOR_SIRET et VENDOR_VAT_NUMBER, puis redémarrez la console.";
+    case 'clock_behind_last_document':
+      return "L'horloge du serveur est antérieure au dernier document émis : la numérotation doit rester chronologique. Corrigez l'heure du système.";
+    case 'invoice_fully_credited':
+      return 'Cette facture est déjà entièrement annulée par des avoirs.';
+    case 'credit_exceeds_invoice':
+      return typeof err.details?.owedExclVatCents === 'number' ? `Montant : au plus ${formatEuros(err.details.owedExclVatCents)} HT restent à créditer sur cette facture.` : 'Montant : plus que ce qui reste à créditer.';
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,86 @@
+/** Builds the cabinet page's view from the domain: nothing the caller's role may not see goes in. */
+import { can } from '../auth/policies.js';
+import type { ControlPlane } from '../controlPlane.js';
+import type { AdminIdentity } from '../domain/admins.js';
+import { historySeries } from '../domain/applianceHistory.js';
+import { latestApplianceVersion, listFleet } from '../domain/fleet.js';
+import type { CabinetRecord } from '../storage/records.js';
+import { cabinetCharts } from './cabinetCharts.js';
+import { fleetRow, usageFigures } from './fleetRows.js';
+import { changeText } from './labels.js';
+import type { InvoiceRow } from './pages/billing.js';
+import type { CabinetView, LimitRow } from './pages/cabinet.js';
+import { frenchEuros } from './format.js';
+
+const LIMIT_LABELS: ReadonlyArray<[LimitRow['field'], string]> = [
+  ['maxUsers', 'Utilisateurs max'],
+  ['maxCases', 'Dossiers max'],
+  ['maxAnalysesMonthly', 'Analyses par mois'],
+];
+
+export interface CabinetPageState {
+  /** An enrollment code just issued: shown this once. */
+  newCode?: { code: string; expiresAt: string };
+  /** A plan change form sent back with its errors and what was typed. */
+  planChange?: { errors: string[]; values: Record<string, string> };
+  /** The cabinet's invoices (read by the route: closed months load on demand); kept only for roles that see money. */
+  invoices?: InvoiceRow[] | undefined;
+}
+
+export function cabinetView(cp: ControlPlane, cabinet: CabinetRecord, admin: AdminIdentity, extra: CabinetPageState = {}): CabinetView {
+  const seeMoney = can(admin, 'seeMoney');
+  const plan = cp.plans.get(cabinet.plan);
+  const terms = cp.plans.effectiveTerms(cabinet.plan, cabinet.overrides);
+  const now = cp.clock();
+  const entries = listFleet(cp, { includeRevoked: true, cabinetId: cabinet.id });
+  const latest = latestApplianceVersion(cp);
+  const current = cabinet.applianceId ? cp.appliances.find(cabinet.applianceId) : undefined;
+  const pending = cabinet.enrollmentCodes.find((c) => !c.usedAt && !c.supersededAt && Date.parse(c.expiresAt) > now.getTime());
+  return {
+    id: cabinet.id,
+    name: cabinet.name,
+    siret: cabinet.siret,
+    address: cabinet.address,
+    phone: cabinet.phone,
+    email: cabinet.email,
+    status: cabinet.status,
+    createdAt: cabinet.createdAt,
+    plan: {
+      id: plan.id,
+      name: plan.name,
+      aiModel: terms.aiModel,
+      advancedFeatures: terms.advancedFeatures,
+      overageAllowed: terms.overage.allowed,
+      ...(seeMoney ? { priceCents: terms.priceCents, overagePricePerAnalysisCents: terms.overage.pricePerAnalysisCents } : {}),
+    },
+    limits: LIMIT_LABELS.map(([field, label]) => ({ field, label, planValue: plan.limits[field], override: cabinet.overrides[field] ?? null })),
+    planChange: can(admin, 'managePlans')
+      ? {
+          plans: cp.plans.list().map((p) => ({ id: p.id, label: seeMoney ? `${p.name} — ${frenchEuros(p.priceCents)} HT / mois` : p.name })),
+          errors: extra.planChange?.errors ?? [],
+          values: extra.planChange?.values,
+        }
+      : undefined,
+    enrollment: { pendingUntil: pending?.expiresAt ?? null, newCode: extra.newCode, canIssue: can(admin, 'manageCabinets') && cabinet.status === 'active' },
+    appliances: entries
+      .sort((a, b) => (a.enrolledAt < b.enrolledAt ? 1 : -1))
+      .map((e) => {
+        const row = fleetRow(e, cp.config.fleet, latest);
+        return {
+          applianceId: e.applianceId,
+          instanceName: e.instanceName,
+          version: e.version,
+          enrolledAt: e.enrolledAt,
+          revokedAt: cp.appliances.find(e.applianceId)?.revokedAt ?? null,
+          lastHeartbeatAt: e.lastHeartbeatAt,
+          status: e.revoked ? null : e.status,
+          reasons: e.revoked ? [] : row.reasons,
+          usage: usageFigures(e),
+        };
+      }),
+    charts: current ? cabinetCharts(historySeries(current.history, now), terms.limits) : [],
+    planHistory: [...cabinet.planHistory].reverse().map((h) => ({ effectiveAt: h.effectiveAt, plan: h.plan, status: h.status, by: h.by })),
+    invoices: seeMoney ? extra.invoices : undefined,
+    alerts: cp.monitor.alerts({ cabinetId: cabinet.id, limit: 10 }).map((a) => ({ at: a.at, from: a.from, to: a.to, what: changeText(a.raised, a.cleared) })),
+  };
+}

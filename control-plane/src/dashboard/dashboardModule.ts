@@ -1,0 +1,29 @@
+/**
+ * The dashboard as a part of `serve`: its session key (generated on first start), its login
+ * limiter, its router, and the authenticator that lets a dashboard session call `/api/v1`.
+ */
+import type Router from '@koa/router';
+import { LoginLimiter, SessionTokens } from '@iamanager/protocol/web';
+import type { Authenticator } from '../auth/authenticate.js';
+import type { ControlPlane } from '../controlPlane.js';
+import { dashboardRouter } from './router.js';
+import { loadSessionSecret } from './sessionSecret.js';
+import { sessionAuthenticator, type DashboardSessions } from './session.js';
+
+export interface Dashboard {
+  router: Router;
+  authenticator: Authenticator;
+}
+
+export async function openDashboard(cp: ControlPlane): Promise<Dashboard> {
+  const secret = await loadSessionSecret(cp.config.dataDir, cp.clock(), cp.log);
+  const sessions: DashboardSessions = {
+    tokens: new SessionTokens(secret, cp.config.issuer, 'control-plane dashboard session v1'),
+    admins: cp.admins,
+    clock: cp.clock,
+    audience: `${cp.config.issuer} dashboard`,
+    hours: cp.config.dashboard.sessionHours,
+  };
+  const limiter = new LoginLimiter(cp.config.dashboard.loginMaxFailures, cp.config.dashboard.loginLockSeconds);
+  return { router: dashboardRouter({ cp, sessions, limiter }), authenticator: sessionAuthenticator(sessions) };
+}

@@ -1,0 +1,31 @@
+/**
+ * What a dashboard page is: its place in the navigation (shown to the roles allowed to see it) and
+ * the routes it registers. Each page lives in one file under `routes/` and is listed once in
+ * `router.ts`; see the comment there for how to add one.
+ */
+import type Router from '@koa/router';
+import type { LoginLimiter } from '@iamanager/protocol/web';
+import type { Action } from '../auth/policies.js';
+import type { ControlPlane } from '../controlPlane.js';
+import type { DashboardSessions } from './session.js';
+
+export interface NavItem {
+  href: string;
+  label: string;
+  /** The policy action a role needs to see this entry (auth/policies.ts). */
+  action: Action;
+}
+
+/** Everything a page route may use. */
+export interface DashboardDeps {
+  cp: ControlPlane;
+  sessions: DashboardSessions;
+  limiter: LoginLimiter;
+  /** The navigation, in order (every page's `nav`). */
+  nav: readonly NavItem[];
+}
+
+export interface DashboardPage {
+  nav?: NavItem;
+  mount(router: Router, deps: DashboardDeps): void;
+}

@@ -1,0 +1,60 @@
+/** French names for the codes the domain speaks in (roles, statuses, reasons), in one place. */
+import type { FleetThresholds } from '../config.js';
+import type { FleetStatus, StatusReason } from '../domain/fleetStatus.js';
+import type { AdminRole, CabinetStatus } from '../storage/records.js';
+import { frenchDate, frenchPercent } from './format.js';
+
+export const ROLE_LABELS: Readonly<Record<AdminRole, string>> = { admin: 'administrateur', billing: 'facturation', support: 'support' };
+
+export const CABINET_STATUS_LABELS: Readonly<Record<CabinetStatus, string>> = { active: 'actif', suspended: 'suspendu', cancelled: 'résilié' };
+
+export const STATUS_LABELS: Readonly<Record<FleetStatus, string>> = { healthy: 'Sain', warning: 'Avertissement', critical: 'Critique', stale: 'Sans nouvelles', offline: 'Hors ligne' };
+
+export const REASON_CODE_LABELS: Readonly<Record<StatusReason['code'], string>> = {
+  offline: 'hors ligne',
+  stale: 'sans nouvelles',
+  disk_critical: 'disque presque plein',
+  disk_low: 'disque bas',
+  errors_rising: 'erreurs en hausse',
+  license_expired: 'licence expirée',
+  license_expiring: 'licence bientôt expirée',
+  backup_old: 'sauvegarde ancienne',
+  backup_never: 'aucune sauvegarde',
+  version_behind: 'version en retard',
+};
+
+/** One reason as a sentence, with its figure and the threshold it crossed. */
+export function reasonText(r: Pick<StatusReason, 'code' | 'value'>, t: FleetThresholds, latestVersion: string | null): string {
+  const value = r.value;
+  const date = typeof value === 'string' ? frenchDate(value) : '—';
+  const ratio = typeof value === 'number' ? frenchPercent(value) : '';
+  switch (r.code) {
+    case 'offline':
+      return `Aucun signal depuis ${value === null ? "l'enrôlement" : date} (plus de ${t.offlineHours} h)`;
+    case 'stale':
+      return `Aucun signal depuis ${value === null ? "l'enrôlement" : date} (plus de ${t.staleIntervals} intervalles)`;
+    case 'disk_critical':
+      return `Disque libre ${ratio} (seuil critique ${frenchPercent(t.diskCriticalRatio)})`;
+    case 'disk_low':
+      return `Disque libre ${ratio} (seuil ${frenchPercent(t.diskWarningRatio)})`;
+    case 'errors_rising':
+      return `Erreurs en hausse : ${String(value)} sur 24 h`;
+    case 'license_expired':
+      return `Licence expirée le ${date}`;
+    case 'license_expiring':
+      return `Licence expirant le ${date} (moins de ${t.licenseWarningDays} jours)`;
+    case 'backup_old':
+      return `Dernière sauvegarde le ${date} (plus de ${t.backupMaxAgeHours} h)`;
+    case 'backup_never':
+      return `Aucune sauvegarde signalée depuis l'enrôlement (plus de ${t.backupMaxAgeHours} h)`;
+    case 'version_behind':
+      return `Version ${String(value)}, la dernière est ${latestVersion ?? '—'}`;
+  }
+}
+
+/** What an alert changed: the reasons that appeared and those that cleared. */
+export function changeText(raised: readonly string[], cleared: readonly string[]): string {
+  const names = (codes: readonly string[]) => codes.map((c) => REASON_CODE_LABELS[c as StatusReason['code']] ?? c).join(', ');
+  const parts = [raised.length ? `apparu : ${names(raised)}` : '', cleared.length ? `résolu : ${names(cleared)}` : ''].filter(Boolean);
+  return parts.join(' ; ') || 'premier relevé';
+}

@@ -1,0 +1,179 @@
+/**
+ * Facturation: the months (closed, and the recent open ones with the close form for the roles
+ * that may close), and one month's invoices and credit notes with their PDFs and the CSV for the
+ * accountant. Closing is irreversible, so its form asks for an explicit confirmation.
+ */
+import { frenchDate, frenchMonth } from '../../domain/billing/calendar.js';
+import type { Chrome } from '../chrome.js';
+import { CsrfField, Panel } from '../components.js';
+import { frenchEuros } from '../format.js';
+import { Layout } from '../layout.js';
+
+export interface MonthRow {
+  month: string;
+  status: 'open' | 'closed';
+  closable: boolean;
+  issueDate: string | null;
+  invoiceCount: number;
+  firstNumber: string | null;
+  lastNumber: string | null;
+  totalExclVatCents: number;
+  totalInclVatCents: number;
+}
+
+export interface InvoiceRow {
+  number: string;
+  cabinetId: string;
+  customerName: string;
+  month: string;
+  issueDate: string;
+  totalExclVatCents: number;
+  vatCents: number;
+  totalInclVatCents: number;
+  balanceInclVatCents: number;
+  creditNotes: string[];
+}
+
+export interface CreditNoteRow {
+  number: string;
+  invoiceNumber: string;
+  cabinetId: string;
+  issueDate: string;
+  totalInclVatCents: number;
+  reason: string;
+}
+
+export const monthHref = (month: string) => `/facturation/mois/${month}`;
+export const invoiceHref = (number: string) => `/facturation/factures/${number}`;
+
+function CloseForm({ month, csrf }: { month: string; csrf: string | null }) {
+  const id = `confirmer-${month}`;
+  return (
+    <form method="post" action={`${monthHref(month)}/cloture`} class="close-month">
+      <CsrfField token={csrf} />
+      <input type="checkbox" id={id} name="confirmer" value="1" required />
+      <label for={id} class="inline-label">Je confirme : les factures émises ne pourront être corrigées que par avoir.</label>
+      <button type="submit" class="button">Clôturer {frenchMonth(month)}</button>
+    </form>
+  );
+}
+
+export function BillingMonthsPage({ chrome, months, canClose, configured }: { chrome: Chrome; months: readonly MonthRow[]; canClose: boolean; configured: boolean }) {
+  return (
+    <Layout chrome={chrome} title="Facturation">
+      <h1>Facturation</h1>
+      {configured ? null : (
+        <p class="flash error" role="alert">La facturation n'est pas configurée : renseignez VENDOR_NAME, VENDOR_ADDRESS, VENDOR_SIRET et VENDOR_VAT_NUMBER, puis redémarrez la console.</p>
+      )}
+      <p class="hint">Une facture par cabinet et par mois, émise à la clôture du mois (une fois le mois terminé, heure de Paris). Numérotation continue par année : F-AAAA-NNNNNN pour les factures, A-AAAA-NNNNNN pour les avoirs.</p>
+      {months.length === 0 ? (
+        <p class="empty">Aucun mois à facturer : aucun cabinet n'a encore été créé.</p>
+      ) : (
+        <table>
+          <thead>
+            <tr><th scope="col">Mois</th><th scope="col">État</th><th scope="col" class="num">Factures</th><th scope="col" class="num">Total HT</th><th scope="col" class="num">Total TTC</th><th scope="col">Numéros</th><th scope="col">Actions</th></tr>
+          </thead>
+          <tbody>
+            {months.map((m) => (
+              <tr>
+                <td>{m.status === 'closed' ? <a href={monthHref(m.month)}>{frenchMonth(m.month)}</a> : frenchMonth(m.month)}</td>
+                <td>{m.status === 'closed' ? `clôturé le ${frenchDate(m.issueDate!)}` : m.closable ? 'à clôturer' : 'en cours'}</td>
+                <td class="num">{m.status === 'closed' ? m.invoiceCount : '—'}</td>
+                <td class="num">{m.status === 'closed' ? frenchEuros(m.totalExclVatCents) : '—'}</td>
+                <td class="num">{m.status === 'closed' ? frenchEuros(m.totalInclVatCents) : '—'}</td>
+                <td>{m.firstNumber ? `${m.firstNumber} à ${m.lastNumber}` : '—'}</td>
+                <td>
+                  {m.status === 'closed' ? (
+                    <a href={`${monthHref(m.month)}/factures.csv`} download>CSV pour le comptable<span class="sr-only"> ({frenchMonth(m.month)})</span></a>
+                  ) : m.closable && canClose && configured ? (
+                    <CloseForm month={m.month} csrf={chrome.csrf} />
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Layout>
+  );
+}
+
+export function InvoiceTable({ invoices, caption }: { invoices: readonly InvoiceRow[]; caption: string }) {
+  return (
+    <table>
+      <caption class="sr-only">{caption}</caption>
+      <thead>
+        <tr><th scope="col">Numéro</th><th scope="col">Cabinet</th><th scope="col">Mois</th><th scope="col" class="num">HT</th><th scope="col" class="num">TVA</th><th scope="col" class="num">TTC</th><th scope="col" class="num">Reste dû</th><th scope="col">PDF</th></tr>
+      </thead>
+      <tbody>
+        {invoices.map((i) => (
+          <tr>
+            <td><a href={invoiceHref(i.number)}>{i.number}</a></td>
+            <td><a href={`/cabinets/${encodeURIComponent(i.cabinetId)}`}>{i.customerName}</a></td>
+            <td>{frenchMonth(i.month)}</td>
+            <td class="num">{frenchEuros(i.totalExclVatCents)}</td>
+            <td class="num">{frenchEuros(i.vatCents)}</td>
+            <td class="num">{frenchEuros(i.totalInclVatCents)}</td>
+            <td class="num">{frenchEuros(i.balanceInclVatCents)}{i.creditNotes.length > 0 ? <div class="hint">avoir : {i.creditNotes.join(', ')}</div> : null}</td>
+            <td><a href={`${invoiceHref(i.number)}/pdf`} download>PDF<span class="sr-only"> de {i.number}</span></a></td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function CreditNoteTable({ notes }: { notes: readonly CreditNoteRow[] }) {
+  return (
+    <table>
+      <thead>
+        <tr><th scope="col">Avoir</th><th scope="col">Facture</th><th scope="col">Cabinet</th><th scope="col">Émis le</th><th scope="col" class="num">TTC</th><th scope="col">Motif</th><th scope="col">PDF</th></tr>
+      </thead>
+      <tbody>
+        {notes.map((c) => (
+          <tr>
+            <td>{c.number}</td>
+            <td><a href={invoiceHref(c.invoiceNumber)}>{c.invoiceNumber}</a></td>
+            <td>{c.cabinetId}</td>
+            <td>{frenchDate(c.issueDate)}</td>
+            <td class="num">-{frenchEuros(c.totalInclVatCents)}</td>
+            <td>{c.reason}</td>
+            <td><a href={`/facturation/avoirs/${c.number}/pdf`} download>PDF<span class="sr-only"> de {c.number}</span></a></td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function BillingMonthPage({ chrome, month, invoices, creditNotes }: { chrome: Chrome; month: MonthRow; invoices: readonly InvoiceRow[]; creditNotes: readonly CreditNoteRow[] }) {
+  const title = `Facturation — ${frenchMonth(month.month)}`;
+  return (
+    <Layout chrome={chrome} title={title}>
+      <p><a href="/facturation">← Tous les mois</a></p>
+      <h1>{title}</h1>
+      {month.status === 'open' ? (
+        <p class="empty">Ce mois n'est pas encore clôturé.</p>
+      ) : (
+        <>
+          <Panel title="Synthèse" id="synthese">
+            <dl class="facts">
+              <dt>Clôturé le</dt><dd>{frenchDate(month.issueDate!)}</dd>
+              <dt>Factures</dt><dd>{month.invoiceCount}{month.firstNumber ? ` (${month.firstNumber} à ${month.lastNumber})` : ''}</dd>
+              <dt>Total HT</dt><dd>{frenchEuros(month.totalExclVatCents)}</dd>
+              <dt>Total TTC</dt><dd>{frenchEuros(month.totalInclVatCents)}</dd>
+            </dl>
+            <p><a class="button secondary" href={`${monthHref(month.month)}/factures.csv`} download>Télécharger le CSV pour le comptable</a></p>
+            <p class="hint">Séparateur « ; », UTF-8 avec BOM, montants en euros avec virgule : s'ouvre tel quel dans Excel. Les avoirs émis sur ces factures y figurent, en négatif.</p>
+          </Panel>
+          <Panel title="Factures" id="factures">
+            {invoices.length === 0 ? <p class="empty">Aucun cabinet n'avait de jour actif ce mois-là.</p> : <InvoiceTable invoices={invoices} caption={`Factures de ${frenchMonth(month.month)}`} />}
+          </Panel>
+          <Panel title="Avoirs" id="avoirs">
+            {creditNotes.length === 0 ? <p class="empty">Aucun avoir sur les factures de ce mois.</p> : <CreditNoteTable notes={creditNotes} />}
+          </Panel>
+        </>
+      )}
+    </Layout>
+  );
+}

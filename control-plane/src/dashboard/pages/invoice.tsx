@@ -1,0 +1,107 @@
+/**
+ * One invoice: the customer as invoiced, its lines and totals, the signed usage behind the overage
+ * (with the proof to download), its credit notes, and — for the roles that may — the credit note
+ * form. An invoice is never edited: the only action on it is a credit note.
+ */
+import { frenchDate, frenchMonth } from '../../domain/billing/calendar.js';
+import type { presentInvoice } from '../../presenters/invoice.js';
+import type { Chrome } from '../chrome.js';
+import { CsrfField, FormErrors, Panel } from '../components.js';
+import { frenchDate as frenchDateTime, frenchEuros } from '../format.js';
+import { Layout } from '../layout.js';
+import { CreditNoteTable, invoiceHref, monthHref, type CreditNoteRow } from './billing.js';
+
+export type InvoiceDetail = ReturnType<typeof presentInvoice>;
+
+export interface CreditNoteForm {
+  errors: string[];
+  values: { reason: string; amount: string };
+}
+
+export function InvoicePage({ chrome, invoice, creditNotes, form }: { chrome: Chrome; invoice: InvoiceDetail; creditNotes: readonly CreditNoteRow[]; form?: CreditNoteForm | undefined }) {
+  const c = invoice.customer;
+  return (
+    <Layout chrome={chrome} title={`Facture ${invoice.number}`}>
+      <p><a href={monthHref(invoice.month)}>← Factures de {frenchMonth(invoice.month)}</a></p>
+      <h1>Facture {invoice.number}</h1>
+      <p><a class="button secondary" href={`${invoiceHref(invoice.number)}/pdf`} download>Télécharger le PDF</a></p>
+      <div class="grid">
+        <Panel title="Facture" id="facture">
+          <dl class="facts">
+            <dt>Période</dt><dd>{frenchMonth(invoice.month)}</dd>
+            <dt>Émise le</dt><dd>{frenchDate(invoice.issueDate)}</dd>
+            <dt>Échéance</dt><dd>{frenchDate(invoice.dueDate)}</dd>
+            <dt>Reste dû TTC</dt><dd>{frenchEuros(invoice.balanceInclVatCents)}</dd>
+          </dl>
+        </Panel>
+        <Panel title="Client" id="client">
+          <dl class="facts">
+            <dt>Cabinet</dt><dd><a href={`/cabinets/${encodeURIComponent(c.cabinetId)}`}>{c.name}</a></dd>
+            <dt>SIRET</dt><dd>{c.siret ?? '—'}</dd>
+            <dt>Adresse</dt><dd>{c.address ?? '—'}</dd>
+            <dt>E-mail</dt><dd>{c.email ?? '—'}</dd>
+          </dl>
+        </Panel>
+      </div>
+      <Panel title="Lignes" id="lignes">
+        <table>
+          <thead>
+            <tr><th scope="col">Désignation</th><th scope="col" class="num">Quantité</th><th scope="col" class="num">P.U. HT</th><th scope="col" class="num">Montant HT</th></tr>
+          </thead>
+          <tbody>
+            {invoice.lines.map((l) => (
+              <tr>
+                <td>{l.description}</td>
+                <td class="num">{l.kind === 'subscription' ? (l.days === l.daysInMonth ? '1 mois' : `${l.days}/${l.daysInMonth} mois`) : l.quantity}</td>
+                <td class="num">{frenchEuros(l.unitPriceCents)}{l.kind === 'subscription' ? ' / mois' : ''}</td>
+                <td class="num">{frenchEuros(l.amountCents)}</td>
+              </tr>
+            ))}
+          </tbody>
+          <tfoot>
+            <tr><th scope="row" colSpan={3} class="num">Total HT</th><td class="num">{frenchEuros(invoice.totalExclVatCents)}</td></tr>
+            <tr><th scope="row" colSpan={3} class="num">TVA {invoice.vatRatePercent} %</th><td class="num">{frenchEuros(invoice.vatCents)}</td></tr>
+            <tr><th scope="row" colSpan={3} class="num">Total TTC</th><td class="num"><strong>{frenchEuros(invoice.totalInclVatCents)}</strong></td></tr>
+          </tfoot>
+        </table>
+      </Panel>
+      <Panel title="Usage signé par l'appliance" id="preuve">
+        {invoice.usage ? (
+          <>
+            <p>
+              {invoice.usage.analysesUsed} analyses en {frenchMonth(invoice.month)}, dont {invoice.usage.analysesOverage} au-delà du quota — relevé n° {invoice.usage.seq} de l'appliance {invoice.usage.applianceId}, reçu le {frenchDateTime(invoice.usage.receivedAt)}.
+            </p>
+            <p class="hint">Empreinte SHA-256 du relevé signé : <code>{invoice.usage.jwsSha256}</code></p>
+            <p><a href={`${invoiceHref(invoice.number)}/preuve`} download>Télécharger la preuve signée (relevé JWS et clé publique de l'appliance)</a></p>
+          </>
+        ) : (
+          <p class="empty">Aucun relevé d'usage reçu pour ce mois : pas de dépassement facturé.</p>
+        )}
+      </Panel>
+      <Panel title="Avoirs" id="avoirs">
+        {creditNotes.length === 0 ? <p class="empty">Aucun avoir sur cette facture.</p> : <CreditNoteTable notes={creditNotes} />}
+        {form ? (
+          invoice.balanceInclVatCents > 0 ? (
+            <form method="post" action={`${invoiceHref(invoice.number)}/avoir`}>
+              <h3>Émettre un avoir</h3>
+              <CsrfField token={chrome.csrf} />
+              <FormErrors messages={form.errors} />
+              <div class="field">
+                <label for="f-reason">Motif</label>
+                <input id="f-reason" name="reason" type="text" required maxLength={500} value={form.values.reason} />
+              </div>
+              <div class="field">
+                <label for="f-amount">Montant HT en euros</label>
+                <input id="f-amount" name="amount" type="text" class="short" inputMode="decimal" value={form.values.amount} aria-describedby="f-amount-hint" />
+                <p class="hint" id="f-amount-hint">Vide : annule tout ce qui reste dû ({frenchEuros(invoice.balanceInclVatCents)} TTC). La TVA est calculée sur le montant.</p>
+              </div>
+              <button type="submit" class="button">Émettre l'avoir</button>
+            </form>
+          ) : (
+            <p class="hint">Cette facture est entièrement annulée par ses avoirs.</p>
+          )
+        ) : null}
+      </Panel>
+    </Layout>
+  );
+}

@@ -1,0 +1,49 @@
+/**
+ * Sending a page, and the middleware in front of every dashboard route: a visitor without a
+ * session is sent to the login page, a role without the right gets a 403 page, and a domain error
+ * (a CSRF failure included) becomes a French error page — never JSON, never a stack trace.
+ */
+import type { Context, Next } from 'koa';
+import type { VNode } from 'preact';
+import { render } from 'preact-render-to-string';
+import { DomainError } from '@iamanager/protocol';
+import { sendHtml } from '@iamanager/protocol/web';
+import { CONTROL_PLANE_STATUS } from '../errorStatus.js';
+import { COMMON_STATUS } from '@iamanager/protocol/http';
+import { chromeOf } from './chrome.js';
+import type { DashboardDeps } from './dashboardPage.js';
+import { ErrorPage } from './pages/errorPage.js';
+
+/** preact-render-to-string escapes every text and attribute value. */
+export function renderPage(page: VNode): string {
+  return `<!doctype html>${render(page)}`;
+}
+
+export function sendPage(ctx: Context, page: VNode, status = 200): void {
+  sendHtml(ctx, renderPage(page), status);
+}
+
+const STATUS: Readonly<Record<string, number>> = { ...COMMON_STATUS, ...CONTROL_PLANE_STATUS };
+
+/** French for the errors a page can meet; anything else shows the domain's own sentence. */
+const MESSAGES: Readonly<Record<string, string>> = {
+  forbidden: "Votre rôle ne permet pas cette action. Demandez à un administrateur.",
+  csrf_failed: 'Le formulaire a expiré. Rechargez la page et recommencez.',
+  not_found: "Cette page n'existe pas.",
+};
+
+export function pageErrors(deps: Pick<DashboardDeps, 'nav'>) {
+  return async function renderPageErrors(ctx: Context, next: Next): Promise<void> {
+    try {
+      await next();
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      if (err.code === 'unauthorized') {
+        ctx.redirect(`/connexion?next=${encodeURIComponent(ctx.method === 'GET' ? ctx.originalUrl : '/')}`);
+        return;
+      }
+      const status = STATUS[err.code] ?? 400;
+      sendPage(ctx, <ErrorPage chrome={chromeOf(deps, ctx)} status={status} message={MESSAGES[err.code] ?? err.message} />, status);
+    }
+  };
+}

@@ -1,0 +1,39 @@
+/** `/`: the fleet overview, filtered, sorted and paged on the server from the query string. */
+import type Router from '@koa/router';
+import { parseWith } from '@iamanager/protocol';
+import { currentAdmin } from '../../auth/authenticate.js';
+import { authorize } from '../../auth/policies.js';
+import { queryFleet } from '../../domain/fleet.js';
+import { fleetQuerySchema } from '../../domain/fleetFields.js';
+import { chromeOf } from '../chrome.js';
+import type { DashboardPage } from '../dashboardPage.js';
+import { fleetRow } from '../fleetRows.js';
+import { FleetPage } from '../pages/fleet.js';
+import { sendPage } from '../render.js';
+
+export const PER_PAGE = 50;
+
+export const fleetPage: DashboardPage = {
+  nav: { href: '/', label: 'Parc', action: 'read' },
+  mount(router: Router, deps) {
+    const { cp } = deps;
+    router.get('/', (ctx) => {
+      authorize(currentAdmin(ctx), 'read');
+      const { status, plan, sort, page } = ctx.query;
+      const q = parseWith(fleetQuerySchema, { status, plan, sort, page }, 'query');
+      const result = queryFleet(cp, { status: q.status, plan: q.plan, sort: q.sort, includeRevoked: false, page: q.page, perPage: PER_PAGE });
+      const view = {
+        rows: result.appliances.map((e) => fleetRow(e, cp.config.fleet, result.latestVersion)),
+        total: result.total,
+        page: result.page,
+        pages: result.pages,
+        counts: result.counts,
+        filters: { status: q.status ?? ('' as const), plan: q.plan ?? '', sort: q.sort },
+        plans: cp.plans.list().map((p) => p.id),
+        latestVersion: result.latestVersion,
+        now: cp.clock(),
+      };
+      sendPage(ctx, <FleetPage chrome={chromeOf(deps, ctx)} view={view} />);
+    });
+  },
+};

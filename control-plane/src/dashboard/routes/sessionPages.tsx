@@ -1,0 +1,60 @@
+/**
+ * `/connexion` and `/deconnexion`. Failed logins are limited per account and per address
+ * (LOGIN_MAX_FAILURES, LOGIN_LOCK_SECONDS); the login form carries a pre-session CSRF token.
+ */
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import type { DomainError } from '@iamanager/protocol';
+import { checkPreSessionToken, formText, preSessionToken, readForm, safeNext } from '@iamanager/protocol/web';
+import type { AdminIdentity } from '../../domain/admins.js';
+import { chromeOf } from '../chrome.js';
+import type { DashboardPage } from '../dashboardPage.js';
+import { LoginPage } from '../pages/login.js';
+import { sendPage } from '../render.js';
+import { endSession, startSession } from '../session.js';
+
+export const sessionPages: DashboardPage = {
+  mount(router: Router, deps) {
+    const { cp, sessions, limiter } = deps;
+    const loginPage = (ctx: Context, email: string, errors: string[], status = 200) => {
+      const chrome = { ...chromeOf(deps, ctx), admin: null, nav: [], csrf: preSessionToken(ctx) };
+      const flash = ctx.query.sortie === '1' && errors.length === 0 ? { kind: 'ok' as const, text: 'Vous êtes déconnecté.' } : undefined;
+      sendPage(ctx, <LoginPage chrome={{ ...chrome, flash }} email={email} next={safeNext(ctx.query.next)} errors={errors} />, status);
+    };
+
+    router.get('/connexion', (ctx) => {
+      if (ctx.state.admin) return ctx.redirect(safeNext(ctx.query.next));
+      loginPage(ctx, '', []);
+    });
+
+    router.post('/connexion', async (ctx) => {
+      const form = await readForm(ctx);
+      checkPreSessionToken(ctx, form);
+      const email = formText(form, 'email', 254).toLowerCase();
+      const password = (form.get('password') ?? '').slice(0, 200);
+      try {
+        await limiter.assertAllowed(email, ctx.ip);
+      } catch (err) {
+        const seconds = Number((err as DomainError).details?.retryAfterSeconds ?? 60);
+        ctx.set('Retry-After', String(seconds));
+        return loginPage(ctx, email, [`Trop d'échecs de connexion : réessayez dans ${Math.max(1, Math.ceil(seconds / 60))} min.`], 429);
+      }
+      const admin = email && password ? await cp.admins.authenticatePassword(email, password) : undefined;
+      if (!admin) {
+        await limiter.recordFailure(email, ctx.ip);
+        cp.log.info({ email, ip: ctx.ip }, 'dashboard login refused');
+        return loginPage(ctx, email, ['Adresse e-mail ou mot de passe incorrect.']);
+      }
+      await limiter.recordSuccess(email);
+      await startSession(sessions, ctx, admin);
+      cp.log.info({ email: admin.email, role: admin.role }, 'dashboard login');
+      ctx.redirect(safeNext(ctx.query.next));
+    });
+
+    // With a session, its CSRF token was checked by the session middleware; without one, only the cookie is cleared.
+    router.post('/deconnexion', async (ctx) => {
+      await endSession(sessions, ctx, ctx.state.admin as AdminIdentity | undefined);
+      ctx.redirect('/connexion?sortie=1');
+    });
+  },
+};

@@ -1,0 +1,9 @@
+/**
+ * The web kernel both services' server-rendered pages stand on: security headers, static assets,
+ * session tokens, login rate limiting and form handling (CSRF, bounded bodies, safe redirects).
+ */
+export { CONTENT_SECURITY_POLICY, setSecurityHeaders, sendHtml } from './securityHeaders.js';
+export { sendAsset } from './staticAsset.js';
+export { SessionTokens, type SessionClaims } from './sessionTokens.js';
+export { LoginLimiter } from './loginLimiter.js';
+export { readForm, formText, sameToken, preSessionToken, checkPreSessionToken, safeNext } from './forms.js';

@@ -1,0 +1,41 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { APPLIANCE_MAIN, runApplianceCli } from '../support/appliance.js';
+import { tempDir } from '../support/controlPlane.js';
+
+/** docs/backup.md promises its `sh` blocks work as written: run them, in order, on a cabinet with data. */
+const doc = fs.readFileSync(path.resolve(import.meta.dirname, '../../docs/backup.md'), 'utf8');
+const blocks = [...doc.matchAll(/^```sh\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
+
+describe('docs/backup.md', () => {
+  it('runs every command of the operator page successfully', async () => {
+    expect(blocks.length).toBeGreaterThanOrEqual(4);
+    const dir = tempDir('backup-docs-');
+    const env = { DATA_DIR: path.join(dir, 'data'), BACKUP_DIR: path.join(dir, 'backups'), BACKUP_PASSPHRASE: 'correct horse battery staple', OFFSITE: path.join(dir, 'nas'), TLS: 'false', HEARTBEAT_ENABLED: 'false' };
+    fs.mkdirSync(env.OFFSITE);
+    // A cabinet with something in it: the first admin, created from the shell.
+    const added = await runApplianceCli(env.DATA_DIR, ['user', 'add', '--email', 'admin@cabinet.fr', '--role', 'admin'], { input: 'a long admin password\n', env });
+    expect(added.code, added.stderr).toBe(0);
+    const bin = path.join(dir, 'bin');
+    fs.mkdirSync(bin);
+    fs.writeFileSync(path.join(bin, 'appliance'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(APPLIANCE_MAIN)} "$@"\n`, { mode: 0o755 });
+    const script = ['set -euo pipefail', ...blocks.map((b, i) => `echo "### block ${i + 1}"\n${b}`)].join('\n');
+    const result = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn('bash', ['-c', script], { cwd: dir, env: { PATH: `${bin}:${process.env.PATH}`, HOME: dir, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+      child.stderr.setEncoding('utf8').on('data', (c: string) => (out += c));
+      child.on('close', (code) => resolve({ code, out }));
+    });
+    expect(result.code, result.out).toBe(0);
+    expect(result.out).toMatch(/FAIL {2}backups: no backup yet in /);
+    expect(result.out).toMatch(/^backup written: .*\(.*0 cases, 0 documents, 1 users, \d+ audit entries\)$/m);
+    expect(result.out).toMatch(/^1 backup\(s\) in /m);
+    expect(result.out.match(/^ok: .* decrypts and matches its manifest/gm)).toHaveLength(2);
+    expect(result.out).toMatch(/^restored .*\nthe data that was there is kept in .*\.pre-restore-/m);
+    expect(result.out).toContain('"ok": true');
+    expect(fs.readdirSync(env.OFFSITE)).toHaveLength(1);
+  }, 180_000);
+});
