@@ -44,6 +44,8 @@ export class HeartbeatAgent {
   private backoffMs = 0;
   private draining: Promise<DrainResult> | undefined;
   private nextDrain: Promise<DrainResult> | undefined;
+  /** The last sequence number the pass under way sends (what was queued when it began). */
+  private passUntilSeq = 0;
   private stopped = true;
   /** Heartbeats are signed one at a time: each takes the next sequence number only once the one before is queued. */
   private signing: Promise<unknown> = Promise.resolve();
@@ -163,9 +165,9 @@ export class HeartbeatAgent {
     // rewrites of the file, not one each. A crash before they are written only re-sends
     // heartbeats the control plane answers `replayed_sequence`, which count as delivered.
     let saved: Promise<void> = Promise.resolve();
-    const lastSeq = this.outbox.state.queue.at(-1)?.seq ?? 0;
+    this.passUntilSeq = this.outbox.state.queue.at(-1)?.seq ?? 0;
     try {
-      for (let item = this.outbox.peek(); item && item.seq <= lastSeq; item = this.outbox.peek()) {
+      for (let item = this.outbox.peek(); item && item.seq <= this.passUntilSeq; item = this.outbox.peek()) {
         const sent = await this.send(http, url, item);
         if (typeof sent === 'string') {
           await this.outbox.recordAttempt(this.sources.clock(), sent);
@@ -218,7 +220,11 @@ export class HeartbeatAgent {
           const accepted = answer.details?.lastSeq;
           if (typeof accepted === 'number') {
             await this.outbox.skipPast(accepted);
-            if (this.outbox.state.queue.length === 0) await this.enqueue();
+            if (this.outbox.state.queue.length === 0) {
+              // Part of this pass: it stands for the heartbeat just found already counted.
+              const fresh = await this.enqueue();
+              if (fresh) this.passUntilSeq = Math.max(this.passUntilSeq, fresh.seq);
+            }
           }
           return { saved };
         }
