@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, createAdminToken, metricValue, runCli, startControlPlane, tempDir, type TestControlPlane } from '../support/controlPlane.js';
-import { Browser, freePort, startAppliance, type TestAppliance } from '../support/appliance.js';
+import { Browser, freePort, runApplianceCli, startAppliance, type TestAppliance } from '../support/appliance.js';
 
 const PASSWORD = 'correct horse battery staple';
 const HOUR = 3_600;
@@ -109,6 +109,8 @@ describe('clock jumps', () => {
     const expired = await admin.call('POST', '/api/cases', { client: CLIENT, procedure: 'oqtf', decisionNotifiedAt: '2026-11-02' });
     expect(expired.status).toBe(403);
     expect(expired.body.error).toBe('license_expired');
+    const caseId = (await admin.call('GET', '/api/cases')).body.cases[0].id as string;
+    expect((await admin.call('PATCH', `/api/cases/${caseId}`, { notes: 'sixty days on' })).status).toBe(200); // audited in that month's file
 
     await restartAppliance(0); // the clock set back to when the license was valid
     const license = (await admin.call('GET', '/api/license')).body;
@@ -118,5 +120,12 @@ describe('clock jumps', () => {
     expect(still.body.error).toBe('license_expired');
     // Reading and editing what exists still works.
     expect((await admin.call('GET', '/api/cases')).body.total).toBe(1);
+    expect((await admin.call('PATCH', `/api/cases/${caseId}`, { notes: 'back to today' })).status).toBe(200);
+    // And the audit trail, written sixty days ahead and then back, still verifies: an entry is
+    // never put in an older month's file (the files are read in name order).
+    await appliance.stop();
+    const audit = await runApplianceCli(dir, ['audit', 'verify', '--json']);
+    expect(audit.code, audit.stderr).toBe(0);
+    expect(fs.readdirSync(path.join(dir, 'audit')).length).toBeGreaterThan(1);
   });
 });

@@ -172,7 +172,12 @@ class Lane {
       // The acknowledged enrollment holds, unless one sent after it may have landed.
       if (expected.current && !expected.unackedEnrollment) expect(served.applianceId, `${at}: appliance of ${id}`).toBe(expected.current.appliance.applianceId);
     }
-    const fleet = new Map(((await api(url, this.token, 'GET', '/api/v1/fleet?revoked=include')).body.appliances as any[]).map((a) => [a.applianceId, a]));
+    const fleet = new Map<string, any>();
+    for (let page = 1, pages = 1; page <= pages; page++) {
+      const body = (await api(url, this.token, 'GET', `/api/v1/fleet?revoked=include&perPage=100&page=${page}`)).body;
+      for (const a of body.appliances) fleet.set(a.applianceId, a);
+      pages = body.pages;
+    }
     for (const [id, entry] of this.enrolled) {
       const served = fleet.get(id);
       expect(served, `${at}: appliance ${id}`).toBeDefined();

@@ -59,7 +59,7 @@ export class AuditLog {
       if (last) {
         log.lastHash = last.hash;
         log.seq = last.seq;
-        log.lastAt = last.at;
+        log.lastAt = last.latestAt;
         break;
       }
     }
@@ -70,7 +70,7 @@ export class AuditLog {
     return (await fs.readdir(this.dir)).filter((n) => FILE.test(n)).sort();
   }
 
-  /** When the newest entry was written (null for an empty log): a time known to have passed. */
+  /** The latest time an entry carries (null for an empty log): a time known to have passed. */
   latestAt(): string | null {
     return this.lastAt;
   }
@@ -78,7 +78,7 @@ export class AuditLog {
   /** Appends an entry; resolves once it is durable. The chain follows call order. */
   append(input: AuditInput): Promise<void> {
     const at = this.clock().toISOString();
-    this.lastAt = at;
+    if (this.lastAt === null || at > this.lastAt) this.lastAt = at;
     this.buffer.push({ at, input });
     return new Promise((resolve, reject) => {
       this.waiters.push({ resolve, reject });
@@ -213,22 +213,26 @@ async function dropTornTail(file: string): Promise<void> {
 }
 
 /** The last complete entry of a file (a torn last line from a crash is skipped). */
-async function lastLine(file: string): Promise<AuditEntry | undefined> {
+async function lastLine(file: string): Promise<(AuditEntry & { latestAt: string }) | undefined> {
   const handle = await fs.open(file, 'r');
   try {
     const { size } = await handle.stat();
     const length = Math.min(size, 64 * 1024);
     const buf = Buffer.alloc(length);
     await handle.read(buf, 0, length, size - length);
-    const lines = buf.toString('utf8').split('\n').filter(Boolean).reverse();
-    for (const line of lines) {
+    const entries: AuditEntry[] = [];
+    for (const line of buf.toString('utf8').split('\n').filter(Boolean)) {
       try {
-        return JSON.parse(line) as AuditEntry;
+        entries.push(JSON.parse(line) as AuditEntry);
       } catch {
-        // torn line
+        // torn line, or the first one cut by the 64 KiB window
       }
     }
-    return undefined;
+    const last = entries.at(-1);
+    if (!last) return undefined;
+    // With the clock set back, later lines can carry earlier times: the latest is not the last.
+    const latestAt = entries.reduce((max, e) => (typeof e.at === 'string' && e.at > max ? e.at : max), last.at);
+    return { ...last, latestAt };
   } finally {
     await handle.close();
   }
