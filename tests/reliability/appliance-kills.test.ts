@@ -18,7 +18,7 @@ import { APPLIANCE_MAIN, Browser, applianceEnv, runApplianceCli, startAppliance 
 import { seededRandom, spawnKillable, summary, unparsableJsonFiles } from '../support/killable.js';
 
 const KILLS = Number(process.env.RELIABILITY_KILLS ?? 200);
-const LANES = 2;
+const LANES = Number(process.env.RELIABILITY_LANES ?? 2);
 const WRITERS = 4;
 /** Beyond the kills during writes, this share of restarts is killed during start-up. */
 const STARTUP_KILLS = 0.15;
@@ -277,7 +277,7 @@ afterAll(async () => {
 describe('the appliance under SIGKILL', () => {
   it(`keeps every acknowledged write of mixed traffic across ${KILLS} kills at random moments`, async () => {
     const started = Date.now();
-    await Promise.all(lanes.map((lane) => lane.run(KILLS / LANES)));
+    await Promise.all(lanes.map((lane, i) => lane.run(Math.floor(KILLS / LANES) + (i < KILLS % LANES ? 1 : 0))));
     const seconds = Math.round((Date.now() - started) / 1000);
     for (const lane of lanes) await lane.finalCheck();
 

@@ -16,7 +16,7 @@ import { CONTROL_PLANE_MAIN, FakeAppliance, api, createAdminToken, runCli, start
 import { seededRandom, spawnKillable, summary, unparsableJsonFiles } from '../support/killable.js';
 
 const KILLS = Number(process.env.RELIABILITY_KILLS ?? 200);
-const LANES = 2;
+const LANES = Number(process.env.RELIABILITY_LANES ?? 2);
 const WRITERS = 4;
 const STARTUP_KILLS = 0.15;
 const ENV = { CHECKPOINT_INTERVAL_SECONDS: '1' };
@@ -289,7 +289,7 @@ describe('the control plane under SIGKILL', () => {
     }
 
     const started = Date.now();
-    await Promise.all(lanes.map((lane) => lane.run(KILLS / LANES)));
+    await Promise.all(lanes.map((lane, i) => lane.run(Math.floor(KILLS / LANES) + (i < KILLS % LANES ? 1 : 0))));
     const seconds = Math.round((Date.now() - started) / 1000);
     for (const lane of lanes) await lane.finalCheck();
 

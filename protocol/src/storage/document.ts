@@ -12,8 +12,8 @@ export async function openDocument<T>(file: string, defaults: T, options: JsonAd
   const adapter = new DurableJsonAdapter<T>(file, options);
   const db = new Low<T>(adapter, defaults) as Document<T>;
   await db.read();
-  adapter.assumeDurable(db.data);
-  adapter.onRollback = (text) => (db.data = restoredInPlace(db.data, JSON.parse(text) as T));
+  if (adapter.missingAtRead) adapter.whenMissing = JSON.stringify(db.data);
+  adapter.onRollback = (stored) => (db.data = restoredInPlace(db.data, stored));
   return db;
 }
 

@@ -32,10 +32,12 @@ export class DurableJsonAdapter<T> implements Adapter<T> {
   private readonly options: JsonAdapterOptions<T>;
   private pending: { data: T; waiters: Waiter[] } | undefined;
   private writing = false;
-  /** The text on disk (last read or written), what a failed write rolls back to. */
-  private durable: string | undefined;
-  /** Set by `openDocument`: puts the in-memory data back to `durable`. */
-  onRollback: ((text: string) => void) | undefined;
+  /** True when the file (and its last good copy) did not exist when read. */
+  missingAtRead = false;
+  /** What a missing file stands for (the defaults a restart starts from), set by `openDocument`. */
+  whenMissing: string | undefined;
+  /** Set by `openDocument`: puts the in-memory data back to what the disk holds. */
+  onRollback: ((value: T) => void) | undefined;
 
   constructor(file: string, options: JsonAdapterOptions<T> = {}) {
     this.file = file;
@@ -44,12 +46,12 @@ export class DurableJsonAdapter<T> implements Adapter<T> {
 
   async read(): Promise<T | null> {
     const main = await this.tryRead(this.file);
-    if (main.ok) {
-      this.durable = JSON.stringify(main.value);
-      return main.value;
-    }
+    if (main.ok) return main.value;
     const backup = await this.tryRead(backupPathOf(this.file));
-    if (main.reason === 'missing' && !backup.ok && backup.reason === 'missing') return null;
+    if (main.reason === 'missing' && !backup.ok && backup.reason === 'missing') {
+      this.missingAtRead = true;
+      return null;
+    }
     if (!backup.ok) {
       throw new StorageError(
         'storage_corrupt',
@@ -61,8 +63,7 @@ export class DurableJsonAdapter<T> implements Adapter<T> {
     if (main.reason !== 'missing') await fs.rename(this.file, aside).catch(() => undefined);
     this.options.log?.warn({ file: this.file, reason: main.reason, setAside: main.reason === 'missing' ? undefined : aside }, 'storage: recovered file from its last good copy');
     // Put the good copy back in place at once, so a second crash cannot find the bad file again.
-    this.durable = JSON.stringify(backup.value);
-    await writeFileDurable(this.file, this.durable, { ...this.options, keepBackup: false });
+    await writeFileDurable(this.file, JSON.stringify(backup.value), { ...this.options, keepBackup: false });
     return backup.value;
   }
 
@@ -111,20 +112,29 @@ export class DurableJsonAdapter<T> implements Adapter<T> {
         // Serialise now: changes made after this point belong to the next batch.
         const text = JSON.stringify(batch.data);
         await writeFileDurable(this.file, text, this.options);
-        this.durable = text;
         for (const w of batch.waiters) w.resolve();
       } catch (err) {
         // A later write still queued carries its own changes (and these): leave it to decide.
-        if (!this.pending && this.durable !== undefined && this.options.rollbackOnFailure !== false) this.onRollback?.(this.durable);
+        if (!this.pending && this.options.rollbackOnFailure !== false) await this.rollBack();
         for (const w of batch.waiters) w.reject(err);
       }
     }
     this.writing = false;
   }
 
-  /** What a missing file stands for (the defaults a restart would start from): the rollback target. */
-  assumeDurable(data: T): void {
-    this.durable ??= JSON.stringify(data);
+  /**
+   * Puts the in-memory data back as the disk holds it, read again (keeping a copy in memory for
+   * this would cost a serialisation of every document at start-up). Skipped if a write was queued
+   * meanwhile, or if the disk cannot be read back.
+   */
+  private async rollBack(): Promise<void> {
+    try {
+      const onDisk = await this.tryRead(this.file);
+      const value = onDisk.ok ? onDisk.value : onDisk.reason === 'missing' && this.whenMissing !== undefined ? (JSON.parse(this.whenMissing) as T) : undefined;
+      if (value !== undefined && !this.pending) this.onRollback?.(value);
+    } catch {
+      // unreadable: memory stays as it is, ahead of the disk
+    }
   }
 
   /** Resolves when no write is queued or in flight (used on shutdown). */
