@@ -54,7 +54,7 @@ export interface Appliance {
 
 export async function openAppliance(config: Config, log: Logger): Promise<Appliance> {
   const clock = clockOf(config);
-  const clockGuard = await ClockGuard.open(config.dataDir, clock);
+  const clockGuard = await ClockGuard.open(config.dataDir, clock, log);
   const license = await LicenseStore.open(config.dataDir, config.envLimits, clockGuard, log);
   const usage = await UsageCounters.open(config.dataDir, log);
   const usersDoc = await openUserStore(config.dataDir, log);
@@ -110,6 +110,7 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
   appliance.heartbeats = Object.assign(agent, { resetForNewEnrollment: (id: string) => outbox.reset(id) });
   appliance.close = async () => {
     await agent.stop();
+    await clockGuard.stop().catch((err: unknown) => log.warn({ err }, 'clock: could not record the latest time seen'));
     await Promise.all([usersDoc.adapter.flushed(), outbox.doc.adapter.flushed(), cases.flushed()]);
   };
   return appliance;

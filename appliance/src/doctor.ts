@@ -4,7 +4,6 @@
  */
 import path from 'node:path';
 import fs from 'node:fs/promises';
-import { controlPlaneHttp } from './controlPlaneHttp.js';
 import { writeFileDurable } from '@iamanager/protocol/storage';
 import type { Appliance } from './appliance.js';
 import { NOT_CONFIGURED } from './backups/backups.js';
@@ -36,6 +35,7 @@ export async function runDoctor(appliance: Appliance): Promise<{ ok: boolean; ch
   if (!url) checks.push({ check: 'control plane', ok: false, detail: 'CONTROL_PLANE_URL is not set (fine for an air-gapped cabinet: export usage monthly)' });
   else {
     try {
+      const { controlPlaneHttp } = await import('./controlPlaneHttp.js');
       await controlPlaneHttp(new URL('/healthz', url), { timeout: { request: 5_000 }, retry: { limit: 0 } });
       checks.push({ check: 'control plane', ok: true, detail: `${url} answers` });
     } catch (err) {

@@ -21,7 +21,6 @@ import { runCommand } from './commands.js';
 import { COMMAND_SOCKET, environment, readConfig, type Config } from './config.js';
 import { openModules } from './modules.js';
 import { serve } from './server.js';
-import { updateBundle } from './update/updateBundle.js';
 
 const APP_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 
@@ -129,6 +128,8 @@ async function main(argv: string[]): Promise<number> {
   if (first === 'update') {
     // Runs on the Docker host, in the install bundle's folder: no DATA_DIR configuration here.
     const to = values.to ?? latestAdvertised(values.bundle ?? '.');
+    // Loaded here: docker-compose and its YAML parser are for this one command, not for `serve`.
+    const { updateBundle } = await import('./update/updateBundle.js');
     const result = await updateBundle({ bundleDir: path.resolve(values.bundle ?? '.'), version: to, healthTimeoutSeconds: Number(process.env.UPDATE_HEALTH_TIMEOUT_SECONDS ?? 180), log: (line) => console.error(`update: ${line}`) });
     print(json ? result : result.outcome === 'updated' ? `updated ${result.from} → ${result.to} (backup: ${result.backup ?? 'none, BACKUP_PASSPHRASE is not set'}; data snapshot: ${result.snapshot})` : result.outcome === 'already_current' ? `already on ${result.to}` : `ROLLED BACK: ${result.reason}`, json);
     return result.outcome === 'rolled_back' ? 1 : 0;

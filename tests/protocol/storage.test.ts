@@ -162,7 +162,7 @@ describe('acquireDirLock', () => {
 });
 
 describe('a full disk', () => {
-  it('gives a clear storage_full error and leaves the previous file intact', () => {
+  it('gives a clear storage_full error, leaves the previous file intact and rolls memory back to it', () => {
     // A 64 KiB tmpfs in a private mount namespace: a real ENOSPC, without touching the host.
     const script = `
       import { openDocument } from '${new URL('../../protocol/dist/storage/index.js', import.meta.url).pathname}';
@@ -171,11 +171,20 @@ describe('a full disk', () => {
       doc.data.v = 'x'.repeat(200000);
       try { await doc.write(); console.log('no-error'); }
       catch (err) { console.log(err.code + '|' + err.message); }
+      console.log('memory:' + doc.data.v);
+      const fresh = await openDocument('/mnt/full/new.json', { v: 'fresh' });
+      fresh.data.v = 'y'.repeat(200000);
+      await fresh.write().catch(() => undefined);
+      console.log('fresh:' + fresh.data.v);
       const again = await openDocument('/mnt/full/doc.json', { v: 'default' });
       console.log('after:' + again.data.v);
     `;
     const out = execFileSync('unshare', ['-rm', 'sh', '-c', `mkdir -p /mnt/full 2>/dev/null || true; mount -t tmpfs -o size=64k tmpfs /mnt/full && ${process.execPath} --input-type=module -e "$0"`, script]).toString();
     expect(out).toMatch(/^storage_full\|the disk holding \/mnt\/full is full: free some space; nothing was changed$/m);
     expect(out).toContain('after:small');
+    // The refused change is not visible in memory either: back to the file, or to the defaults a
+    // document never written stands for.
+    expect(out).toContain('memory:small');
+    expect(out).toContain('fresh:fresh');
   });
 });

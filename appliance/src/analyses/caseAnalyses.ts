@@ -22,6 +22,8 @@ export interface StoredAnalysis {
   facts: AnalysisResult['factsUsed'];
   /** Billed beyond the monthly quota. */
   overage: boolean;
+  /** The month it counts in: that of `createdAt`, or a later one if the clock was set back (see UsageCounters.monthAt). Absent in older files. */
+  month?: string;
   result: AnalysisResult;
 }
 
@@ -71,7 +73,7 @@ export async function runCaseAnalysis(deps: AnalysisDeps, caseId: string, actor:
   }
   // Run before counting: a case whose data cannot be analysed is refused without using the quota.
   const result = runAnalysis({ model: limits.aiModel, procedure: target.procedure, decisionNotifiedAt: target.decisionNotifiedAt, facts: factsOf(target), now, threshold: deps.threshold, pastCases });
-  const { overage } = await deps.usage.recordAnalysis(now, limits);
+  const { overage, usage } = await deps.usage.recordAnalysis(now, limits);
   const stored: StoredAnalysis = {
     id: crypto.randomUUID(),
     createdAt: now.toISOString(),
@@ -80,6 +82,7 @@ export async function runCaseAnalysis(deps: AnalysisDeps, caseId: string, actor:
     rulesVersion: result.rulesVersion,
     facts: result.factsUsed,
     overage,
+    month: usage.month,
     result,
   };
   await deps.cases.mutate(caseId, actor, 'analysis', (record) => {
@@ -101,10 +104,11 @@ export function recordedAnalysesByMonth(cases: Iterable<CaseRecord>): Map<string
     for (const a of c.analyses as Array<Partial<StoredAnalysis>>) {
       const at = typeof a.createdAt === 'string' ? new Date(a.createdAt) : undefined;
       if (!at || Number.isNaN(at.getTime())) continue;
-      const m = months.get(monthOf(at)) ?? { analysesUsed: 0, analysesOverage: 0 };
+      const month = typeof a.month === 'string' && /^\d{4}-\d{2}$/.test(a.month) ? a.month : monthOf(at);
+      const m = months.get(month) ?? { analysesUsed: 0, analysesOverage: 0 };
       m.analysesUsed += 1;
       if (a.overage === true) m.analysesOverage += 1;
-      months.set(monthOf(at), m);
+      months.set(month, m);
     }
   }
   return months;

@@ -35,8 +35,10 @@ function hashOf(entry: Omit<AuditEntry, 'hash'>): string {
 export class AuditLog {
   private lastHash = GENESIS;
   private seq = 0;
+  /** The newest month file: entries never go to an older one, even with the clock set back. */
+  private month = '';
   private lastAt: string | null = null;
-  private buffer: Array<{ month: string; line: string }> = [];
+  private buffer: Array<{ at: string; input: AuditInput }> = [];
   private waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
   private flushing = false;
 
@@ -51,12 +53,13 @@ export class AuditLog {
     const log = new AuditLog(dir, clock);
     const files = await log.files();
     if (files.length > 0) await dropTornTail(path.join(dir, files.at(-1)!));
+    log.month = files.at(-1)?.slice(0, 7) ?? '';
     for (let i = files.length - 1; i >= 0; i--) {
       const last = await lastLine(path.join(dir, files[i]!));
       if (last) {
         log.lastHash = last.hash;
         log.seq = last.seq;
-        log.lastAt = last.at;
+        log.lastAt = last.latestAt;
         break;
       }
     }
@@ -67,7 +70,7 @@ export class AuditLog {
     return (await fs.readdir(this.dir)).filter((n) => FILE.test(n)).sort();
   }
 
-  /** When the newest entry was written (null for an empty log): a time known to have passed. */
+  /** The latest time an entry carries (null for an empty log): a time known to have passed. */
   latestAt(): string | null {
     return this.lastAt;
   }
@@ -75,11 +78,8 @@ export class AuditLog {
   /** Appends an entry; resolves once it is durable. The chain follows call order. */
   append(input: AuditInput): Promise<void> {
     const at = this.clock().toISOString();
-    this.lastAt = at;
-    const base = { seq: ++this.seq, at, actor: input.actor, action: input.action, ...(input.caseId ? { caseId: input.caseId } : {}), ...(input.detail ? { detail: input.detail } : {}), prev: this.lastHash };
-    const entry: AuditEntry = { ...base, hash: hashOf(base) };
-    this.lastHash = entry.hash;
-    this.buffer.push({ month: at.slice(0, 7), line: `${JSON.stringify(entry)}\n` });
+    if (this.lastAt === null || at > this.lastAt) this.lastAt = at;
+    this.buffer.push({ at, input });
     return new Promise((resolve, reject) => {
       this.waiters.push({ resolve, reject });
       if (!this.flushing) void this.flush();
@@ -93,23 +93,37 @@ export class AuditLog {
       const waiters = this.waiters;
       this.buffer = [];
       this.waiters = [];
+      // Entries are chained here, not when appended: a batch the disk refuses is then dropped
+      // whole, and the next one chains from the last entry actually written.
+      let { seq, lastHash, month: lastMonth } = this;
+      const byMonth = new Map<string, string>();
+      for (const { at, input } of batch) {
+        const base = { seq: ++seq, at, actor: input.actor, action: input.action, ...(input.caseId ? { caseId: input.caseId } : {}), ...(input.detail ? { detail: input.detail } : {}), prev: lastHash };
+        lastHash = hashOf(base);
+        // Files are read in name order: a clock set back must not put an entry in an older file.
+        const month = at.slice(0, 7) > lastMonth ? at.slice(0, 7) : lastMonth;
+        lastMonth = month;
+        byMonth.set(month, `${byMonth.get(month) ?? ''}${JSON.stringify({ ...base, hash: lastHash })}\n`);
+      }
       try {
-        const byMonth = new Map<string, string>();
-        for (const { month, line } of batch) byMonth.set(month, (byMonth.get(month) ?? '') + line);
         // Through the write gate: a backup's snapshot never sees half a batch.
         await duringWrite(async () => {
-          for (const [month, text] of byMonth) {
-            const file = path.join(this.dir, `${month}.log`);
-            const handle = await fs.open(file, 'a', 0o640);
-            try {
-              await handle.appendFile(text);
-              await handle.datasync();
-            } finally {
-              await handle.close();
+          const written: Array<{ file: string; size: number }> = [];
+          try {
+            for (const [month, text] of byMonth) {
+              const file = path.join(this.dir, `${month}.log`);
+              written.push({ file, size: await appendDurably(file, text) });
             }
+            await fsyncDir(this.dir);
+          } catch (err) {
+            // A batch across a month's end: what reached the first file goes too, or the chain breaks.
+            for (const { file, size } of written) await fs.truncate(file, size).catch(() => undefined);
+            throw err;
           }
-          await fsyncDir(this.dir);
         });
+        this.seq = seq;
+        this.lastHash = lastHash;
+        this.month = lastMonth;
         for (const w of waiters) w.resolve();
       } catch (err) {
         const failure = storageFailure(err, this.dir);
@@ -168,6 +182,27 @@ export class AuditLog {
 }
 
 /**
+ * Appends and syncs, returning the size the file had before; if the disk refuses part of it, cuts
+ * the file back, so no torn line sits in the middle of the chain once later entries follow.
+ */
+async function appendDurably(file: string, text: string): Promise<number> {
+  const handle = await fs.open(file, 'a', 0o640);
+  try {
+    const { size } = await handle.stat();
+    try {
+      await handle.appendFile(text);
+      await handle.datasync();
+    } catch (err) {
+      await handle.truncate(size).catch(() => undefined);
+      throw err;
+    }
+    return size;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
  * A crash mid-append can leave a partial last line. It was never acknowledged, so it is cut off
  * before new entries are appended after it (otherwise the chain would read as broken there).
  */
@@ -178,22 +213,26 @@ async function dropTornTail(file: string): Promise<void> {
 }
 
 /** The last complete entry of a file (a torn last line from a crash is skipped). */
-async function lastLine(file: string): Promise<AuditEntry | undefined> {
+async function lastLine(file: string): Promise<(AuditEntry & { latestAt: string }) | undefined> {
   const handle = await fs.open(file, 'r');
   try {
     const { size } = await handle.stat();
     const length = Math.min(size, 64 * 1024);
     const buf = Buffer.alloc(length);
     await handle.read(buf, 0, length, size - length);
-    const lines = buf.toString('utf8').split('\n').filter(Boolean).reverse();
-    for (const line of lines) {
+    const entries: AuditEntry[] = [];
+    for (const line of buf.toString('utf8').split('\n').filter(Boolean)) {
       try {
-        return JSON.parse(line) as AuditEntry;
+        entries.push(JSON.parse(line) as AuditEntry);
       } catch {
-        // torn line
+        // torn line, or the first one cut by the 64 KiB window
       }
     }
-    return undefined;
+    const last = entries.at(-1);
+    if (!last) return undefined;
+    // With the clock set back, later lines can carry earlier times: the latest is not the last.
+    const latestAt = entries.reduce((max, e) => (typeof e.at === 'string' && e.at > max ? e.at : max), last.at);
+    return { ...last, latestAt };
   } finally {
     await handle.close();
   }

@@ -7,12 +7,11 @@
  * For a cabinet without outbound network, `enrollmentRequest` writes the same request to a file the
  * vendor posts for it; the answer is imported with `appliance license import FILE`.
  */
-import { HTTPError, RequestError } from 'got';
-import { controlPlaneHttp } from '../controlPlaneHttp.js';
 import { DomainError, enrollResponseSchema, formatIssues, publicJwk, type EnrollRequest, type EnrollResponse } from '@iamanager/protocol';
 import type { Appliance } from '../appliance.js';
 import { loadApplianceKey, newApplianceKey, promotePendingApplianceKey, savePendingApplianceKey, saveApplianceKey } from './applianceKey.js';
 import type { KeyObject } from 'node:crypto';
+import type * as ControlPlaneHttp from '../controlPlaneHttp.js';
 
 export function enrollmentRequest(appliance: Appliance, code: string, publicKey: KeyObject): EnrollRequest {
   return {
@@ -29,8 +28,10 @@ export async function enroll(appliance: Appliance, code: string, controlPlaneUrl
   const key = newApplianceKey();
   const request = enrollmentRequest(appliance, code, key.publicKey);
   let body: unknown;
+  // got is loaded when first needed: `serve` should not pay for it before it listens.
+  const http = await import('../controlPlaneHttp.js');
   try {
-    body = await controlPlaneHttp
+    body = await http.controlPlaneHttp
       .post(new URL('/v1/enroll', controlPlaneUrl), {
         json: request,
         timeout: { connect: 5_000, request: 20_000 },
@@ -39,7 +40,7 @@ export async function enroll(appliance: Appliance, code: string, controlPlaneUrl
       })
       .json();
   } catch (err) {
-    throw enrollmentFailure(err, controlPlaneUrl);
+    throw enrollmentFailure(err, controlPlaneUrl, http);
   }
   const parsed = enrollResponseSchema.safeParse(body);
   if (!parsed.success) throw new DomainError('control_plane_error', `the control plane's answer is not an enrollment: ${formatIssues(parsed.error.issues).join('; ')}`);
@@ -76,7 +77,7 @@ export async function installEnrollment(appliance: Appliance, response: EnrollRe
   appliance.log.info({ applianceId: response.applianceId, cabinetId: response.cabinetId }, 'enrolled');
 }
 
-function enrollmentFailure(err: unknown, url: string): DomainError {
+function enrollmentFailure(err: unknown, url: string, { HTTPError, RequestError }: typeof ControlPlaneHttp): DomainError {
   if (err instanceof HTTPError) {
     let answer: { error?: string; message?: string } = {};
     try {

@@ -3,14 +3,18 @@
  * fleet restarted together does not beat in step). Each is signed and put in the outbox first,
  * then the outbox is drained in order; failures back off exponentially and never block the
  * lawyers — the appliance stays fully usable while the control plane is away.
+ *
+ * `iat` is the time a heartbeat is sent, as the control plane checks it against its own clock: a
+ * heartbeat that waited in the outbox is signed again when it goes, with the same `seq`, `month`
+ * and counters. The schedule runs on the monotonic clock, so setting the system clock back or
+ * forward neither stops the heartbeats nor fires a burst of them.
  */
-import { HTTPError, RequestError } from 'got';
-import { controlPlaneHttp } from '../controlPlaneHttp.js';
-import { DomainError, heartbeatResponseSchema, signHeartbeat, type HeartbeatPayload } from '@iamanager/protocol';
+import type * as ControlPlaneHttp from '../controlPlaneHttp.js';
+import { DomainError, heartbeatPayloadSchema, heartbeatResponseSchema, signHeartbeat, type HeartbeatPayload } from '@iamanager/protocol';
 import type { Logger } from '@iamanager/protocol/log';
 import { loadApplianceKey } from '../enrollment/applianceKey.js';
 import type { LicenseStore } from '../license/licenseStore.js';
-import { monthOf, type UsageCounters } from '../usage/usageCounters.js';
+import type { UsageCounters } from '../usage/usageCounters.js';
 import { probeHost } from './healthProbe.js';
 import type { HeartbeatOutbox, QueuedHeartbeat } from './outbox.js';
 
@@ -43,6 +47,10 @@ export class HeartbeatAgent {
   /** The last sequence number the pass under way sends (what was queued when it began). */
   private passUntilSeq = 0;
   private stopped = true;
+  /** Heartbeats are signed one at a time: each takes the next sequence number only once the one before is queued. */
+  private signing: Promise<unknown> = Promise.resolve();
+  /** Aborts a delivery in flight on stop, so a control plane that hangs does not hold up a shutdown. */
+  private inFlight = new AbortController();
 
   constructor(
     private readonly outbox: HeartbeatOutbox,
@@ -52,21 +60,35 @@ export class HeartbeatAgent {
 
   /** Builds, signs and queues a heartbeat with the counters as they are now. */
   async enqueue(): Promise<QueuedHeartbeat | undefined> {
-    const now = this.sources.clock();
-    const signed = await this.sign(monthOf(now), now);
-    return signed && this.outbox.enqueue(signed.payload, signed.jws, now);
+    const queued = await this.oneAtATime(async () => {
+      const now = this.sources.clock();
+      const signed = await this.sign(this.sources.usage.monthAt(now), now);
+      return signed && this.outbox.enqueue(signed.payload, signed.jws, now);
+    });
+    // Waited for outside the one-at-a-time section: heartbeats queued together share one write.
+    await queued?.saved;
+    return queued?.item;
+  }
+
+  /** Runs `task` after every signing before it: two heartbeats never take the same `seq`. */
+  private oneAtATime<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.signing.then(task, task);
+    this.signing = run.catch(() => undefined);
+    return run;
   }
 
   /**
    * The month's usage as a signed heartbeat for an air-gapped cabinet to carry to the vendor
    * (`appliance usage export`). It takes the next sequence number, so it is counted once too.
    */
-  async exportMonth(month: string): Promise<string> {
-    const now = this.sources.clock();
-    const signed = await this.sign(month, now);
-    if (!signed) throw new DomainError('not_enrolled', 'this appliance is not enrolled: nothing to export');
-    await this.outbox.recordExport(signed.payload);
-    return signed.jws;
+  exportMonth(month: string): Promise<string> {
+    return this.oneAtATime(async () => {
+      const now = this.sources.clock();
+      const signed = await this.sign(month, now);
+      if (!signed) throw new DomainError('not_enrolled', 'this appliance is not enrolled: nothing to export');
+      await this.outbox.recordExport(signed.payload);
+      return signed.jws;
+    });
   }
 
   private async sign(month: string, now: Date): Promise<{ payload: HeartbeatPayload; jws: string } | undefined> {
@@ -136,37 +158,60 @@ export class HeartbeatAgent {
     if (!this.outbox.peek()) return { delivered, queued: 0, error: null };
     const url = this.sources.controlPlaneUrl;
     if (!url) return { delivered, queued: this.outbox.state.queue.length, error: 'CONTROL_PLANE_URL is not set: heartbeats stay queued (export usage by hand for an air-gapped cabinet)' };
+    // got is loaded on the first delivery, after the server listens: restarts stay quick.
+    const http = await import('../controlPlaneHttp.js');
+    // Acknowledgements are not awaited one by one: the outbox folds those that arrive while a
+    // write is in flight into the next one, so draining a week of heartbeats costs a handful of
+    // rewrites of the file, not one each. A crash before they are written only re-sends
+    // heartbeats the control plane answers `replayed_sequence`, which count as delivered.
+    let saved: Promise<void> = Promise.resolve();
     this.passUntilSeq = this.outbox.state.queue.at(-1)?.seq ?? 0;
-    for (let item = this.outbox.peek(); item && item.seq <= this.passUntilSeq; item = this.outbox.peek()) {
-      const error = await this.send(url, item);
-      if (error !== null) {
-        await this.outbox.recordAttempt(this.sources.clock(), error);
-        return { delivered, queued: this.outbox.state.queue.length, error };
+    try {
+      for (let item = this.outbox.peek(); item && item.seq <= this.passUntilSeq; item = this.outbox.peek()) {
+        const sent = await this.send(http, url, item);
+        if (typeof sent === 'string') {
+          await this.outbox.recordAttempt(this.sources.clock(), sent);
+          return { delivered, queued: this.outbox.state.queue.length, error: sent };
+        }
+        saved = sent.saved;
+        saved.catch(() => undefined); // only the last is awaited (below): it covers the earlier ones
+        delivered++;
       }
-      delivered++;
+    } finally {
+      await saved;
     }
     return { delivered, queued: this.outbox.state.queue.length, error: null };
   }
 
-  /** One delivery attempt; null when the control plane has counted this heartbeat. */
-  private async send(url: string, item: QueuedHeartbeat): Promise<string | null> {
+  /**
+   * One delivery attempt. On success the heartbeat leaves the outbox at once (in memory) and
+   * `saved` resolves when that is written; on failure, the reason.
+   */
+  private async send(http: typeof ControlPlaneHttp, url: string, item: QueuedHeartbeat): Promise<{ saved: Promise<void> } | string> {
     const now = this.sources.clock();
     try {
-      const body = await controlPlaneHttp
-        .post(new URL('/v1/heartbeats', url), { body: item.jws, headers: { 'content-type': 'application/jose' }, timeout: { connect: 5_000, request: 15_000 }, retry: { limit: 0 } })
+      const body = await http.controlPlaneHttp
+        .post(new URL('/v1/heartbeats', url), {
+          body: await this.signedForSending(item, now),
+          headers: { 'content-type': 'application/jose' },
+          timeout: { connect: 5_000, request: 15_000 },
+          retry: { limit: 0 },
+          signal: this.inFlight.signal,
+        })
         .json();
       const reply = heartbeatResponseSchema.parse(body);
-      await this.outbox.recordAttempt(now, null);
-      await this.outbox.acknowledge(item.seq, now, reply);
+      const saved = this.outbox.acknowledge(item.seq, now, reply);
+      saved.catch(() => undefined); // the caller awaits it; this only keeps a failure before then from going unhandled
       await this.sources.license.setHeartbeatInterval(reply.heartbeatIntervalSeconds);
       if (reply.license) await this.applyLicense(reply.license);
-      return null;
+      return { saved };
     } catch (err) {
-      if (err instanceof HTTPError) {
+      if (err instanceof http.HTTPError) {
         const answer = parseError(String(err.response.body));
         // Already counted: an earlier attempt reached the control plane but its answer was lost.
         if (answer.error === 'replayed_sequence') {
-          await this.outbox.acknowledge(item.seq, now, {});
+          const saved = this.outbox.acknowledge(item.seq, now, {});
+          saved.catch(() => undefined);
           // Either an earlier attempt was counted and its answer lost, or this appliance is behind
           // the control plane (restored from a backup) and this heartbeat was never counted. The
           // two look alike, so number the next heartbeats after the last one accepted and, when
@@ -181,16 +226,31 @@ export class HeartbeatAgent {
               if (fresh) this.passUntilSeq = Math.max(this.passUntilSeq, fresh.seq);
             }
           }
-          return null;
+          return { saved };
         }
         return `the control plane refused heartbeat ${item.seq} (${err.response.statusCode} ${answer.error ?? ''}): ${answer.message ?? ''}`.trim();
       }
-      if (err instanceof RequestError) return `cannot reach the control plane (${err.code})`;
+      if (err instanceof http.RequestError) return `cannot reach the control plane (${err.code})`;
       return `heartbeat ${item.seq} failed: ${(err as Error).message}`;
     }
   }
 
+  /**
+   * The queued heartbeat, signed again if it was signed at another second than now: the control
+   * plane judges `iat` against its own clock (`clock_skew`), and one that waited out an outage must
+   * still be accepted. Sequence number, month and counters are those it was queued with.
+   */
+  private async signedForSending(item: QueuedHeartbeat, now: Date): Promise<string> {
+    const iat = Math.floor(now.getTime() / 1000);
+    const payload = heartbeatPayloadSchema.parse(JSON.parse(Buffer.from(item.jws.split('.')[1] ?? '', 'base64url').toString('utf8')));
+    if (payload.iat === iat) return item.jws;
+    const key = await loadApplianceKey(this.sources.dataDir);
+    if (!key) throw new DomainError('not_enrolled', 'the appliance key is missing: enroll again');
+    return signHeartbeat({ ...payload, iat }, key.privateKey);
+  }
+
   private async applyLicense(jws: string): Promise<void> {
+    if (jws === this.sources.license.licenseJws) return; // the answer to each heartbeat of a backlog carries it
     try {
       await this.sources.license.install({ license: jws });
     } catch (err) {
@@ -207,6 +267,7 @@ export class HeartbeatAgent {
 
   start(): void {
     this.stopped = false;
+    this.inFlight = new AbortController();
     this.schedule(0);
   }
 
@@ -227,9 +288,9 @@ export class HeartbeatAgent {
     const intervalMs = this.sources.license.heartbeatIntervalSeconds * 1000;
     let failed: boolean;
     try {
-      if (Date.now() >= this.nextBeatAt) {
+      if (performance.now() >= this.nextBeatAt) {
         await this.enqueue();
-        this.nextBeatAt = Date.now() + Math.round(intervalMs * (0.9 + Math.random() * 0.2));
+        this.nextBeatAt = performance.now() + Math.round(intervalMs * (0.9 + Math.random() * 0.2));
       }
       const result = await this.drain();
       failed = result.error !== null;
@@ -239,15 +300,16 @@ export class HeartbeatAgent {
       this.log.error({ err }, 'heartbeat: could not be prepared');
     }
     this.backoffMs = failed ? Math.min(MAX_BACKOFF_MS, Math.max(1_000, this.backoffMs * 2)) : 0;
-    const untilBeat = Math.max(0, this.nextBeatAt - Date.now());
+    const untilBeat = Math.max(0, this.nextBeatAt - performance.now());
     this.schedule(failed ? Math.min(untilBeat, this.backoffMs) : untilBeat);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.nextDrain;
+    this.inFlight.abort();
     await this.draining;
+    await this.nextDrain;
   }
 }
 

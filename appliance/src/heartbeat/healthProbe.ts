@@ -6,7 +6,6 @@
 import type { Dirent } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import si from 'systeminformation';
 
 export interface HostHealth {
   uptimeSeconds: number;
@@ -39,6 +38,8 @@ export function probeHost(dataDir: string, now = Date.now()): Promise<HostHealth
 }
 
 async function probe(dataDir: string): Promise<HostHealth> {
+  // Loaded on the first probe (after the server listens): a restart should not wait for it.
+  const { default: si } = await import('systeminformation');
   const [load, mem, disks, storageBytes] = await Promise.all([si.currentLoad(), si.mem(), si.fsSize(), folderBytes(dataDir)]);
   const resolved = path.resolve(dataDir);
   // The file system holding DATA_DIR: the longest mount point that prefixes it.

@@ -51,8 +51,13 @@ export class HeartbeatOutbox {
     return this.doc.data.lastSeq + 1;
   }
 
-  /** Queues a signed heartbeat durably. Over the cap, older heartbeats of a month that has a newer one go first (counters are cumulative, so the newest carries them). */
-  async enqueue(payload: HeartbeatPayload, jws: string, now: Date): Promise<QueuedHeartbeat> {
+  /**
+   * Queues a signed heartbeat: in memory at once (the next one then takes the next `seq`), durably
+   * once `saved` resolves — heartbeats queued together share a write. Over the cap, older
+   * heartbeats of a month that has a newer one go first (counters are cumulative, so the newest
+   * carries them).
+   */
+  enqueue(payload: HeartbeatPayload, jws: string, now: Date): { item: QueuedHeartbeat; saved: Promise<void> } {
     const d = this.doc.data;
     const item = { seq: payload.seq, month: payload.month, jws, createdAt: now.toISOString() };
     d.lastSeq = payload.seq;
@@ -62,8 +67,7 @@ export class HeartbeatOutbox {
       const superseded = d.queue.findIndex((q, i) => d.queue.slice(i + 1).some((later) => later.month === q.month));
       d.queue.splice(superseded >= 0 ? superseded : 0, 1);
     }
-    await this.doc.write();
-    return item;
+    return { item, saved: this.doc.write() };
   }
 
   /** An exported heartbeat takes a sequence number but is carried by hand, not queued. */
@@ -77,9 +81,11 @@ export class HeartbeatOutbox {
     return this.doc.data.queue[0];
   }
 
+  /** Takes a delivered heartbeat out of the queue: in memory at once, on disk when the returned promise resolves. */
   async acknowledge(seq: number, now: Date, reply: { latestVersion?: string; latestVersionNotes?: string }): Promise<void> {
     const d = this.doc.data;
     d.queue = d.queue.filter((q) => q.seq !== seq);
+    d.lastSentAt = now.toISOString();
     d.lastAckAt = now.toISOString();
     d.lastAckSeq = Math.max(d.lastAckSeq, seq);
     d.lastError = null;

@@ -4,7 +4,6 @@
  */
 import type { Appliance } from '../appliance.js';
 import { PLAN_LADDER } from '../license/planLadder.js';
-import { monthOf } from './usageCounters.js';
 
 export interface BillingUsage {
   client_id: string | null;
@@ -27,7 +26,7 @@ export interface BillingUsage {
 
 export function billingUsage(appliance: Appliance): BillingUsage {
   const now = appliance.clock();
-  const month = monthOf(now);
+  const month = appliance.usage.monthAt(now);
   const usage = appliance.usage.forMonth(month);
   const limits = appliance.license.limits();
   const overageCents = limits ? usage.analysesOverage * limits.overagePriceCents : 0;

@@ -45,6 +45,17 @@ export class UsageCounters {
   }
 
   /**
+   * The month a run counts in at `now`: the calendar month in Europe/Paris, but never one before a
+   * month already counted — a clock set back must not open a fresh quota in a past month.
+   */
+  monthAt(now: Date): string {
+    const month = monthOf(now);
+    let latest = month;
+    for (const id of this.months.ids()) if (id > latest) latest = id;
+    return latest;
+  }
+
+  /**
    * Raises each month's counters to what the case files record (every analysis is kept in its case
    * with its date and whether it was overage): a counter file edited down, or lost, frees no quota
    * and lowers no bill. Run once at start-up, when files may have been edited behind our back.
@@ -71,7 +82,7 @@ export class UsageCounters {
    * Throws `quota_exceeded` (naming the plan that allows more) when the plan has no overage.
    */
   async recordAnalysis(now: Date, limits: EffectiveLimits): Promise<{ overage: boolean; usage: MonthUsage }> {
-    const month = monthOf(now);
+    const month = this.monthAt(now);
     // The month's file first: from here to the increment nothing awaits, so analyses racing in
     // cannot all see room for one more and overshoot the quota.
     await this.ensureMonth(month);

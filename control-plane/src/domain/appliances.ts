@@ -17,7 +17,9 @@ export class ApplianceRegistry {
   private constructor(private readonly docs: DocumentCollection<ApplianceRecord>) {}
 
   static async open(dataDir: string, log: Logger): Promise<ApplianceRegistry> {
-    const docs = await DocumentCollection.open<ApplianceRecord>(path.join(dataDir, 'appliances'), { schema: applianceRecordSchema, log });
+    // No rollback on a failed write: heartbeat state is journaled first and stays ahead of these
+    // files in memory until a checkpoint succeeds (a rollback would let a counted seq in again).
+    const docs = await DocumentCollection.open<ApplianceRecord>(path.join(dataDir, 'appliances'), { schema: applianceRecordSchema, log, rollbackOnFailure: false });
     return new ApplianceRegistry(docs);
   }
 

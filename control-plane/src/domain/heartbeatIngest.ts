@@ -3,8 +3,10 @@
  * appliance's state in memory and appended to a group-commit journal in the same synchronous step
  * (so the sequence check and its record are atomic, and a checkpoint never splits them); the
  * caller is answered only once the journal is fsynced. Checkpoints write the changed appliance
- * files and drop the journal segments they cover. Replay on start applies a record only if its
- * sequence is above the appliance's, so nothing is counted twice.
+ * files and drop the journal segments the checkpoint BEFORE them covered — one checkpoint late, so
+ * that an appliance file damaged on disk and recovered from its last good copy (the version before
+ * its last write) is brought up to date by the replay. Replay on start applies a record only if
+ * its sequence is above the appliance's, so nothing is counted twice.
  */
 import path from 'node:path';
 import { ProtocolError, heartbeatPayloadSchema, verifyHeartbeat, type HeartbeatPayload } from '@iamanager/protocol';
@@ -73,6 +75,8 @@ export class HeartbeatIngest {
   private sinceCheckpoint = 0;
   private running: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** The segment the previous checkpoint sealed: dropped by the next one, not by its own. */
+  private previousSeal: number | undefined;
 
   private constructor(
     private readonly journal: Journal<HeartbeatRecord>,
@@ -164,7 +168,11 @@ export class HeartbeatIngest {
         for (const id of ids) this.dirty.add(id);
         throw err;
       }
-      await this.journal.dropSealed(sealed);
+      // An appliance file's last good copy holds at least everything journaled before the previous
+      // seal (had it changed after, this checkpoint or the one before would have written it):
+      // the segments since then are what recovery needs, and are kept until the next checkpoint.
+      if (this.previousSeal !== undefined) await this.journal.dropSealed(this.previousSeal);
+      this.previousSeal = sealed;
     })();
     this.running = run;
     try {

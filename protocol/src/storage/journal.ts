@@ -37,6 +37,8 @@ export class Journal<R> {
   private waiters: Waiter[] = [];
   private flushing = false;
   private sealedUpTo = 0;
+  /** Per segment handle, the bytes known to be complete lines: a failed append is cut back to it. */
+  private readonly sizes = new WeakMap<fs.FileHandle, number>();
 
   private constructor(dir: string, segment: number, log: Logger | undefined) {
     this.dir = dir;
@@ -64,7 +66,9 @@ export class Journal<R> {
   }
 
   private async openSegment(): Promise<void> {
-    this.handle = await fs.open(path.join(this.dir, segName(this.segment)), 'a', 0o640);
+    const handle = await fs.open(path.join(this.dir, segName(this.segment)), 'a', 0o640);
+    this.sizes.set(handle, (await handle.stat()).size);
+    this.handle = handle;
     await fsyncDir(this.dir);
   }
 
@@ -89,10 +93,20 @@ export class Journal<R> {
         if (!this.handle) await this.pendingOpen;
         const handle = this.handle;
         if (!handle) throw new Error('journal is closed');
+        const text = lines.join('');
+        const size = this.sizes.get(handle) ?? 0;
         await duringWrite(async () => {
-          await handle.appendFile(lines.join(''));
-          await handle.datasync();
+          try {
+            await handle.appendFile(text);
+            await handle.datasync();
+          } catch (err) {
+            // A full disk can take part of the batch: cut it off, or the next record would be glued
+            // to a torn line and lost with it on replay, although it was acknowledged.
+            await handle.truncate(size).catch(() => undefined);
+            throw err;
+          }
         });
+        this.sizes.set(handle, size + Buffer.byteLength(text));
         for (const w of waiters) w.resolve();
       } catch (err) {
         const failure = storageFailure(err, path.join(this.dir, segName(this.segment)));

@@ -19,6 +19,12 @@ export interface JsonAdapterOptions<T> extends DurableWriteOptions {
   /** Checked on read: a file that parses but does not fit is treated as corrupt. */
   schema?: z.ZodType<T>;
   log?: Logger;
+  /**
+   * When a write fails (full disk) and no later write is queued, put the document's data back as
+   * it is on disk, so a refused change is not visible either (default true). Off only for state
+   * that is durable elsewhere first (a journal) and must stay ahead of its file.
+   */
+  rollbackOnFailure?: boolean;
 }
 
 export class DurableJsonAdapter<T> implements Adapter<T> {
@@ -26,6 +32,12 @@ export class DurableJsonAdapter<T> implements Adapter<T> {
   private readonly options: JsonAdapterOptions<T>;
   private pending: { data: T; waiters: Waiter[] } | undefined;
   private writing = false;
+  /** True when the file (and its last good copy) did not exist when read. */
+  missingAtRead = false;
+  /** What a missing file stands for (the defaults a restart starts from), set by `openDocument`. */
+  whenMissing: string | undefined;
+  /** Set by `openDocument`: puts the in-memory data back to what the disk holds. */
+  onRollback: ((value: T) => void) | undefined;
 
   constructor(file: string, options: JsonAdapterOptions<T> = {}) {
     this.file = file;
@@ -36,7 +48,10 @@ export class DurableJsonAdapter<T> implements Adapter<T> {
     const main = await this.tryRead(this.file);
     if (main.ok) return main.value;
     const backup = await this.tryRead(backupPathOf(this.file));
-    if (main.reason === 'missing' && !backup.ok && backup.reason === 'missing') return null;
+    if (main.reason === 'missing' && !backup.ok && backup.reason === 'missing') {
+      this.missingAtRead = true;
+      return null;
+    }
     if (!backup.ok) {
       throw new StorageError(
         'storage_corrupt',
@@ -99,10 +114,27 @@ export class DurableJsonAdapter<T> implements Adapter<T> {
         await writeFileDurable(this.file, text, this.options);
         for (const w of batch.waiters) w.resolve();
       } catch (err) {
+        // A later write still queued carries its own changes (and these): leave it to decide.
+        if (!this.pending && this.options.rollbackOnFailure !== false) await this.rollBack();
         for (const w of batch.waiters) w.reject(err);
       }
     }
     this.writing = false;
+  }
+
+  /**
+   * Puts the in-memory data back as the disk holds it, read again (keeping a copy in memory for
+   * this would cost a serialisation of every document at start-up). Skipped if a write was queued
+   * meanwhile, or if the disk cannot be read back.
+   */
+  private async rollBack(): Promise<void> {
+    try {
+      const onDisk = await this.tryRead(this.file);
+      const value = onDisk.ok ? onDisk.value : onDisk.reason === 'missing' && this.whenMissing !== undefined ? (JSON.parse(this.whenMissing) as T) : undefined;
+      if (value !== undefined && !this.pending) this.onRollback?.(value);
+    } catch {
+      // unreadable: memory stays as it is, ahead of the disk
+    }
   }
 
   /** Resolves when no write is queued or in flight (used on shutdown). */

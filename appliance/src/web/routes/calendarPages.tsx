@@ -7,7 +7,6 @@ import Router from '@koa/router';
 import { DomainError } from '@iamanager/protocol';
 import type { Appliance } from '../../appliance.js';
 import { requirePermission } from '../../auth/authenticate.js';
-import { buildDeadlinesIcs } from '../calendarIcs.js';
 import type { CalendarFeeds } from '../calendarFeeds.js';
 import { deadlinesOf } from '../caseViews.js';
 import { CalendarFeedPage } from '../pages/calendar.js';
@@ -43,6 +42,7 @@ export function calendarPages(appliance: Appliance, feeds: CalendarFeeds): Route
     setSecurityHeaders(ctx);
     ctx.set('Cache-Control', 'private, no-store');
     ctx.type = 'text/calendar; charset=utf-8';
+    const { buildDeadlinesIcs } = await import('../calendarIcs.js'); // loaded on first use, not at start-up
     ctx.body = buildDeadlinesIcs(items, appliance.config.identity.name ?? 'IAManager');
   });
 

@@ -12,9 +12,7 @@ import { PROCEDURE_CODES } from '../../analysis/procedures.js';
 import { receiveUpload } from '../../documents/upload.js';
 import { runCaseAnalysis } from '../../analyses/caseAnalyses.js';
 import { analysisDeps } from '../../routes/analyses.js';
-import { buildAnalysisPdf } from '../analysisPdf.js';
 import type { CaseRecord } from '../../cases/caseSchema.js';
-import { buildDeadlinesIcs } from '../calendarIcs.js';
 import { actionLabel } from '../actionLabels.js';
 import { formatDateValue } from '../format.js';
 import { analysisViewOf, caseRowOf, clientNameOf, deadlinesOf, latestAnalysis, notificationInstant } from '../caseViews.js';
@@ -210,6 +208,8 @@ export function casePages(appliance: Appliance): Router {
     if (!stored) throw new NotFoundError('analysis', analysisId);
     const locale = localeOf(ctx);
     const id = appliance.config.identity;
+    // pdfkit and its fonts are loaded on the first PDF, not at start-up (restart time matters).
+    const { buildAnalysisPdf } = await import('../analysisPdf.js');
     const pdf = await buildAnalysisPdf({
       locale,
       cabinet: { name: id.name ?? appliance.license.cabinetId ?? 'IAManager', siret: id.siret ?? null, address: id.address ?? null },
@@ -228,6 +228,7 @@ export function casePages(appliance: Appliance): Router {
   router.get('/:id/echeances.ics', pageHandler(appliance, async (ctx) => {
     const caller = requirePermission(ctx, 'cases.export');
     const c = await appliance.cases.readCase(ctx.params.id ?? '', actorOf(caller), 'case.export');
+    const { buildDeadlinesIcs } = await import('../calendarIcs.js');
     const ics = buildDeadlinesIcs(
       deadlinesOf(c).map((d, i) => ({ uid: `${c.id}-${i}@iamanager`, summary: `${c.reference} : ${d.label}`, description: d.article, dueAt: d.dueAt, hourly: d.hourly })),
       `${appliance.config.identity.name ?? 'IAManager'} — ${c.reference}`,
