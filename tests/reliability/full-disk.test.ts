@@ -57,7 +57,7 @@ describe.skipIf(unavailable !== null)(`a full disk${unavailable ? ` (skipped: ${
     await prepared.stop();
 
     const tiny = await startOnTinyDisk(APPLIANCE_MAIN, seed, 8 * 2 ** 20, applianceEnv(seed, env));
-    let loggedOut = '';
+    let loggedOut: string;
     try {
       const admin = new Browser(tiny.url);
       expect((await admin.login('admin@plein.fr', PASSWORD)).status).toBe(200);
