@@ -17,7 +17,7 @@ import { SESSION_CLOCK_TOLERANCE_SECONDS } from '@iamanager/protocol/web';
 
 /**
  * Live revocations kept at most: a cabinet of fifty users logging out five times a day each stays
- * far below it with 12-hour sessions (about 60 bytes an entry: 60 KB when full).
+ * far below it with 12-hour sessions (68 bytes an entry: 68 KB when full).
  */
 export const MAX_REVOKED = 1000;
 
