@@ -18,6 +18,7 @@ import { HeartbeatOutbox } from './heartbeat/outbox.js';
 import { ClockGuard } from './license/clockGuard.js';
 import { LicenseStore } from './license/licenseStore.js';
 import { LoginLimiter } from '@iamanager/protocol/web';
+import { RevokedSessions } from './auth/revokedSessions.js';
 import { SessionKeys } from './auth/sessions.js';
 import { UsageCounters } from './usage/usageCounters.js';
 import { openUserStore, type UsersFile } from './users/userStore.js';
@@ -34,6 +35,8 @@ export interface Appliance {
   users: Users;
   usersDoc: Document<UsersFile>;
   sessions: SessionKeys;
+  /** Sessions ended by a logout, refused until their token expires. */
+  revokedSessions: RevokedSessions;
   loginLimiter: LoginLimiter;
   outbox: HeartbeatOutbox;
   heartbeats: HeartbeatAgent & { resetForNewEnrollment(applianceId: string): Promise<void> };
@@ -59,6 +62,7 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
   const usage = await UsageCounters.open(config.dataDir, log);
   const usersDoc = await openUserStore(config.dataDir, log);
   const users = new Users(usersDoc, license, clock);
+  const revokedSessions = await RevokedSessions.open(config.dataDir, clock, log);
   const outbox = await HeartbeatOutbox.open(config.dataDir, log);
   const audit = await AuditLog.open(config.dataDir, clock);
   // The newest audit entry proves its time has passed, whatever clock.json says (see ClockGuard).
@@ -80,6 +84,7 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
     users,
     usersDoc,
     sessions: new SessionKeys(config.secretKey),
+    revokedSessions,
     loginLimiter: new LoginLimiter(config.loginMaxFailures, config.loginLockSeconds),
     outbox,
     errors,
@@ -111,7 +116,7 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
   appliance.close = async () => {
     await agent.stop();
     await clockGuard.stop().catch((err: unknown) => log.warn({ err }, 'clock: could not record the latest time seen'));
-    await Promise.all([usersDoc.adapter.flushed(), outbox.doc.adapter.flushed(), cases.flushed()]);
+    await Promise.all([usersDoc.adapter.flushed(), outbox.doc.adapter.flushed(), cases.flushed(), revokedSessions.flushed()]);
   };
   return appliance;
 }

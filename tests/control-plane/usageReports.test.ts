@@ -1,17 +1,18 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON bodies asserted field by field */
 /**
  * Air-gapped cabinets: the usage file `appliance usage export` writes is uploaded by the vendor to
- * `POST /v1/usage-reports`, verified like a heartbeat except for the clock, and counted once.
+ * `POST /v1/usage-reports`, verified like a heartbeat except for the clock, and counted once;
+ * refusals are counted by reason in `/metrics`, apart from heartbeats'.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeAppliance, api, createAdminToken, runCli, startControlPlane, tempDir, type TestControlPlane } from '../support/controlPlane.js';
+import { FakeAppliance, api, createAdminToken, metricValue, runCli, startControlPlane, tempDir, type TestControlPlane } from '../support/controlPlane.js';
 
 let cp: TestControlPlane;
 let token: string;
 let appliance: FakeAppliance;
 
-async function upload(jws: string, route = '/v1/usage-reports') {
-  const res = await fetch(`${cp.url}${route}`, { method: 'POST', headers: { 'content-type': 'application/jose' }, body: jws });
+async function upload(jws: string, route = '/v1/usage-reports', contentType = 'application/jose') {
+  const res = await fetch(`${cp.url}${route}`, { method: 'POST', headers: { 'content-type': contentType }, body: jws });
   return { status: res.status, body: (await res.json()) as any };
 }
 
@@ -52,5 +53,21 @@ describe('usage reports', () => {
     const res = await upload(`${h}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${s}`);
     expect(res.status).toBe(401);
     expect(res.body.error).toBe('bad_signature');
+  });
+
+  it('refuses an oversized report and one sent as JSON, with their reasons', async () => {
+    expect((await upload('a'.repeat(20_000))).body.error).toBe('payload_too_large');
+    expect((await upload(JSON.stringify(appliance.payload()), '/v1/usage-reports', 'application/json')).body.error).toBe('unsupported_media_type');
+  });
+
+  it('counts each refusal under its reason in /metrics, apart from heartbeats', async () => {
+    const text = await (await fetch(`${cp.url}/metrics`)).text();
+    const rejected = [...text.matchAll(/^controlplane_usage_reports_rejected_total\{reason="([^"]+)"\} (\d+)$/gm)].map((m) => [m[1], Number(m[2])]);
+    expect(Object.fromEntries(rejected)).toEqual({ replayed_sequence: 1, bad_signature: 1, payload_too_large: 1, unsupported_media_type: 1 });
+    expect(metricValue(text, 'controlplane_usage_reports_accepted_total')).toBe(1);
+    // The report first tried as a heartbeat counts there, and only there.
+    const heartbeatRejections = [...text.matchAll(/^controlplane_heartbeats_rejected_total\{reason="([^"]+)"\} (\d+)$/gm)].map((m) => [m[1], Number(m[2])]);
+    expect(Object.fromEntries(heartbeatRejections)).toEqual({ clock_skew: 1 });
+    expect(metricValue(text, 'controlplane_heartbeats_accepted_total')).toBe(0);
   });
 });

@@ -32,10 +32,8 @@ const APPLIANCE_MATRIX: Readonly<Record<string, string>> = {
   'POST /setup/license':                               'Y Y Y Y Y',
   'POST /setup/admin':                                 'Y Y Y Y Y',
   'POST /api/auth/login':                              'Y Y Y Y Y',
-  'POST /api/auth/logout':                             'Y Y Y Y Y',
   'GET /connexion':                                    'Y Y Y Y Y',
   'POST /connexion':                                   'Y Y Y Y Y',
-  'POST /deconnexion':                                 'Y Y Y Y Y',
   'GET /langue':                                       'Y Y Y Y Y',
   'GET /static/app.css':                               'Y Y Y Y Y',
   'GET /static/app.js':                                'Y Y Y Y Y',
@@ -94,6 +92,9 @@ const APPLIANCE_MATRIX: Readonly<Record<string, string>> = {
   'POST /admin/utilisateurs':                          '- Y - - -',
   'POST /admin/utilisateurs/:id/desactiver':           '- Y - - -',
   'POST /admin/utilisateurs/:id/activer':              '- Y - - -',
+  // Logging out ends the session on the server: last, so the rows above keep their sessions.
+  'POST /api/auth/logout':                             'Y Y Y Y Y',
+  'POST /deconnexion':                                 'Y Y Y Y Y',
 };
 const APPLIANCE_ROLES = ['admin', 'avocat', 'juriste', 'secretariat'] as const;
 
@@ -341,7 +342,10 @@ describe('CSRF on every write of the control plane made with a dashboard session
 
 describe('CSRF on every write of the appliance', () => {
   it('refuses each POST, PATCH and DELETE made with a session cookie but without its CSRF token', async () => {
-    const admin = applianceCallers.get('admin')![0]!;
+    // A fresh session: the matrix's last rows logged the others out.
+    const b = new Browser(appliance.url);
+    expect((await b.login('admin@matrix.fr', PASSWORD)).status).toBe(200);
+    const admin: Caller = { name: 'admin session', headers: { cookie: `${b.cookie}; iam_form=${FORM_TOKEN}` }, csrf: b.csrf };
     const writes = Object.keys(APPLIANCE_MATRIX).filter((k) => !k.startsWith('GET '));
     const accepted: string[] = [];
     for (const key of writes) {

@@ -1,10 +1,13 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are untyped JSON asserted field by field */
 /**
  * Sessions under attack: login brute force (per account and per address), session fixation,
- * cross-site requests (CSRF, CORS), and the security headers and cookie flags every response
- * carries — over plain HTTP and over the appliance's HTTPS (HSTS, Secure cookies).
+ * a copied cookie after logout, cross-site requests (CSRF, CORS), and the security headers and
+ * cookie flags every response carries — over plain HTTP and over the appliance's HTTPS (HSTS,
+ * Secure cookies).
  */
+import fs from 'node:fs';
 import https from 'node:https';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startControlPlane, tempDir, type TestControlPlane } from '../support/controlPlane.js';
 import { Browser, startAppliance, type TestAppliance } from '../support/appliance.js';
@@ -127,6 +130,88 @@ describe('session fixation', () => {
     expect((await desktop.call('GET', '/api/auth/me')).status).toBe(401);
     expect((await laptop.call('GET', '/api/auth/me')).status).toBe(200);
   });
+});
+
+describe('logout', () => {
+  const ENV = { CONTROL_PLANE_URL: '', CLIENT_ID: 'logout' };
+  let app: TestAppliance;
+  /** What a browser without any session is answered, on the API and on a page. */
+  const asStranger = async (url: string, cookie?: string) => {
+    const headers: Record<string, string> = cookie ? { cookie } : {};
+    const api = await fetch(`${url}/api/auth/me`, { headers });
+    const page = await fetch(`${url}/dossiers`, { headers, redirect: 'manual' });
+    return { api: [api.status, await api.json()], page: [page.status, page.headers.get('location')] };
+  };
+  const restart = async () => {
+    await app.stop();
+    app = await startAppliance(app.dataDir, ENV);
+  };
+
+  beforeAll(async () => {
+    ENV.CONTROL_PLANE_URL = cp.url;
+    app = await setUp('logout', {});
+    const b = new Browser(app.url);
+    await b.call('POST', '/api/setup/enroll', { code: (app as any).enrollmentCode });
+    expect((await b.call('POST', '/api/setup/admin', { email: 'admin@logout.fr', name: 'Admin', password: PASSWORD })).status).toBe(201);
+  }, 120_000);
+
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  it('ends the session on the server: a copy of the cookie is refused like no session, after a restart too, while another session of the same user goes on', async () => {
+    const laptop = new Browser(app.url);
+    const desktop = new Browser(app.url);
+    await laptop.login('admin@logout.fr', PASSWORD);
+    await desktop.login('admin@logout.fr', PASSWORD);
+    const copy = laptop.cookie;
+    const stranger = await asStranger(app.url);
+    expect(stranger).toEqual({ api: [401, expect.objectContaining({ error: 'unauthorized' })], page: [302, '/connexion?next=%2Fdossiers'] });
+
+    expect((await laptop.call('POST', '/api/auth/logout')).status).toBe(200);
+    expect(await asStranger(app.url, copy)).toEqual(stranger);
+    expect((await desktop.call('GET', '/api/auth/me')).body.user.email).toBe('admin@logout.fr');
+
+    await restart();
+    laptop.url = desktop.url = app.url;
+    expect(await asStranger(app.url, copy)).toEqual(await asStranger(app.url));
+    expect((await desktop.call('GET', '/api/auth/me')).status).toBe(200);
+    // A second logout from the copy changes nothing and is no error.
+    expect((await fetch(`${app.url}/api/auth/logout`, { method: 'POST', headers: { cookie: copy } })).status).toBe(200);
+  }, 60_000);
+
+  it('ends the session from the page\'s logout button too', async () => {
+    const b = new Browser(app.url);
+    await b.login('admin@logout.fr', PASSWORD);
+    const copy = b.cookie;
+    const out = await fetch(`${app.url}/deconnexion`, { method: 'POST', redirect: 'manual', headers: { cookie: copy, 'content-type': 'application/x-www-form-urlencoded' }, body: `_csrf=${b.csrf}` });
+    expect([out.status, out.headers.get('location')]).toEqual([302, '/connexion?sortie=1']);
+    expect(out.headers.get('set-cookie') ?? '').toMatch(/^iam_session=;/);
+    expect(await asStranger(app.url, copy)).toEqual(await asStranger(app.url));
+    // Only the sessions logged out are kept, each until its token expires (SESSION_HOURS, 12).
+    const kept = JSON.parse(fs.readFileSync(path.join(app.dataDir, 'revoked-sessions.json'), 'utf8')).sessions as Array<{ jti: string; until: string }>;
+    expect(kept).toHaveLength(2);
+    for (const entry of kept) expect(Date.parse(entry.until) - Date.now()).toBeGreaterThan(11.9 * 3_600_000);
+  });
+
+  it('ends every session of the user when the revocation list is full, and lets the file grow no further', async () => {
+    await app.stop();
+    const until = new Date(Date.now() + 10 * 3_600_000).toISOString();
+    const full = { sessions: Array.from({ length: 1000 }, (_, i) => ({ jti: `filler-${i}`, until })) };
+    fs.writeFileSync(path.join(app.dataDir, 'revoked-sessions.json'), JSON.stringify(full));
+    app = await startAppliance(app.dataDir, ENV);
+    const laptop = new Browser(app.url);
+    const desktop = new Browser(app.url);
+    await laptop.login('admin@logout.fr', PASSWORD);
+    await desktop.login('admin@logout.fr', PASSWORD);
+    const copy = laptop.cookie;
+    expect((await laptop.call('POST', '/api/auth/logout')).status).toBe(200);
+    expect(await asStranger(app.url, copy)).toEqual(await asStranger(app.url));
+    expect((await desktop.call('GET', '/api/auth/me')).status).toBe(401);
+    expect(JSON.parse(fs.readFileSync(path.join(app.dataDir, 'revoked-sessions.json'), 'utf8'))).toEqual(full);
+    expect(app.service.output()).toMatch(/the revocation list is full; logout ended every session of the user/);
+    expect((await new Browser(app.url).login('admin@logout.fr', PASSWORD)).status).toBe(200);
+  }, 60_000);
 });
 
 describe('cross-site requests', () => {

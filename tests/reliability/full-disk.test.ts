@@ -57,6 +57,7 @@ describe.skipIf(unavailable !== null)(`a full disk${unavailable ? ` (skipped: ${
     await prepared.stop();
 
     const tiny = await startOnTinyDisk(APPLIANCE_MAIN, seed, 8 * 2 ** 20, applianceEnv(seed, env));
+    let loggedOut: string;
     try {
       const admin = new Browser(tiny.url);
       expect((await admin.login('admin@plein.fr', PASSWORD)).status).toBe(200);
@@ -67,6 +68,12 @@ describe.skipIf(unavailable !== null)(`a full disk${unavailable ? ` (skipped: ${
       expectFull(await admin.call('POST', '/api/users', { email: 'new@plein.fr', name: 'New', role: 'avocat', password: PASSWORD }));
       expectFull(await admin.call('POST', `/api/cases/${caseId}/analyses`, {}));
       expectFull(await admin.call('POST', '/api/admin/heartbeat'));
+      // A logout that cannot be recorded is refused, and the session goes on (nothing was changed).
+      const other = new Browser(tiny.url);
+      expect((await other.login('admin@plein.fr', PASSWORD)).status).toBe(200);
+      expectFull(await other.call('POST', '/api/auth/logout'));
+      expect((await other.call('GET', '/api/auth/me')).status).toBe(200);
+      loggedOut = other.cookie;
       const form = new FormData();
       form.append('file', new Blob(['x'.repeat(200_000)], { type: 'text/plain' }), 'gros.txt');
       const upload = await fetch(`${tiny.url}/api/cases/${caseId}/documents`, { method: 'POST', headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf }, body: form });
@@ -101,6 +108,8 @@ describe.skipIf(unavailable !== null)(`a full disk${unavailable ? ` (skipped: ${
       expect((await admin.call('POST', '/api/users', { email: 'new@plein.fr', name: 'New', role: 'avocat', password: PASSWORD })).status).toBe(201);
       expect((await admin.call('POST', `/api/cases/${caseId}/analyses`, {})).status).toBe(201);
       expect((await admin.call('POST', '/api/admin/heartbeat')).status).toBe(200);
+      expect((await other.call('POST', '/api/auth/logout')).status).toBe(200);
+      expect((await fetch(`${tiny.url}/api/auth/me`, { headers: { cookie: loggedOut } })).status).toBe(401);
       tiny.copyOut(path.join(seed, '..', 'after'));
     } finally {
       await tiny.service.kill('SIGTERM');
@@ -118,6 +127,7 @@ describe.skipIf(unavailable !== null)(`a full disk${unavailable ? ` (skipped: ${
       expect((await admin.call('GET', '/api/cases')).body.total).toBe(2);
       expect((await admin.call('GET', '/api/billing/usage')).body.analyses_used).toBe(1);
       expect((await new Browser(restarted.url).login('new@plein.fr', PASSWORD)).status).toBe(200);
+      expect((await fetch(`${restarted.url}/api/auth/me`, { headers: { cookie: loggedOut } })).status).toBe(401);
     } finally {
       await restarted.stop();
     }

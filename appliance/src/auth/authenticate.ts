@@ -8,7 +8,7 @@ import type { Context, Next } from 'koa';
 import { DomainError } from '@iamanager/protocol';
 import { readForm } from '@iamanager/protocol/web';
 import type { Permission } from './permissions.js';
-import { SESSION_COOKIE } from './sessions.js';
+import { SESSION_COOKIE, type SessionClaims } from './sessions.js';
 import type { Appliance } from '../appliance.js';
 import type { User } from '../users/userStore.js';
 
@@ -17,6 +17,8 @@ export interface Caller {
   permissions: ReadonlySet<Permission>;
   via: 'session' | 'token';
   csrf: string | null;
+  /** The session's id and expiry (what a logout revokes); null for an API token. */
+  session: Pick<SessionClaims, 'jti' | 'exp'> | null;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -35,14 +37,17 @@ export async function identify(appliance: Appliance, ctx: Context): Promise<Call
   if (bearer) {
     const user = appliance.users.userForToken((bearer[1] ?? '').trim());
     if (!user) throw new DomainError('unauthorized', 'the API token is unknown, revoked or belongs to a disabled user');
-    return { user, permissions: appliance.users.permissionsOf(user), via: 'token', csrf: null };
+    return { user, permissions: appliance.users.permissionsOf(user), via: 'token', csrf: null, session: null };
   }
   const cookie = ctx.cookies.get(SESSION_COOKIE);
   if (!cookie) return undefined;
   const claims = await appliance.sessions.verify(cookie, sessionAudience(appliance), appliance.clock());
-  const user = claims ? appliance.users.byId(claims.sub) : undefined;
-  if (!claims || !user || !user.active || user.sessionEpoch !== claims.epoch) return undefined;
-  return { user, permissions: appliance.users.permissionsOf(user), via: 'session', csrf: claims.csrf };
+  // A session ended by a logout reads as no session at all, like an expired one: the browser is
+  // sent to the login page, and a copied cookie learns nothing more.
+  if (!claims || appliance.revokedSessions.has(claims.jti)) return undefined;
+  const user = appliance.users.byId(claims.sub);
+  if (!user || !user.active || user.sessionEpoch !== claims.epoch) return undefined;
+  return { user, permissions: appliance.users.permissionsOf(user), via: 'session', csrf: claims.csrf, session: { jti: claims.jti, exp: claims.exp } };
 }
 
 /** Koa middleware: sets `ctx.state.caller` and enforces CSRF on cookie-authenticated writes. */

@@ -1,6 +1,7 @@
 /**
  * Login, logout, who am I, password change. Failed logins are limited per account and address;
- * the session cookie is HttpOnly, SameSite=Strict, and Secure when served over HTTPS.
+ * the session cookie is HttpOnly, SameSite=Strict, and Secure when served over HTTPS. Logout ends
+ * the session on the server too, so a copy of the cookie stops working with it.
  */
 import Router from '@koa/router';
 import type { Context } from 'koa';
@@ -8,7 +9,7 @@ import { z } from 'zod';
 import { DomainError } from '@iamanager/protocol';
 import { parseBody } from '@iamanager/protocol/http';
 import type { Appliance } from '../appliance.js';
-import { callerOf, sessionAudience } from '../auth/authenticate.js';
+import { callerOf, sessionAudience, type Caller } from '../auth/authenticate.js';
 import { SESSION_COOKIE } from '../auth/sessions.js';
 import { presentUser } from '../presenters/user.js';
 
@@ -23,6 +24,24 @@ export async function startSession(appliance: Appliance, ctx: Context, userId: s
   const { jwt, csrf } = await appliance.sessions.issue(userId, epoch, sessionAudience(appliance), appliance.clock(), appliance.config.sessionHours);
   ctx.cookies.set(SESSION_COOKIE, jwt, { httpOnly: true, sameSite: 'strict', secure: ctx.secure, path: '/', maxAge: appliance.config.sessionHours * 3_600_000, overwrite: true });
   return csrf;
+}
+
+/**
+ * Logout (the API's and the page's): revokes the caller's session until its token expires, then
+ * clears the cookie. Other sessions of the same user (another browser) go on. Should the
+ * revocation list be full, every session of the user ends instead: the one logging out must end.
+ * Without a session (anonymous, or an API token) only the cookie is cleared.
+ */
+export async function endSession(appliance: Appliance, ctx: Context): Promise<void> {
+  const caller = ctx.state.caller as Caller | undefined;
+  if (caller?.session) {
+    const revoked = await appliance.revokedSessions.revoke(caller.session.jti, caller.session.exp);
+    if (!revoked) {
+      appliance.log.warn({ userId: caller.user.id }, 'sessions: the revocation list is full; logout ended every session of the user');
+      await appliance.users.endSessions(caller.user.id);
+    }
+  }
+  ctx.cookies.set(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'strict', secure: ctx.secure, path: '/', maxAge: 0 });
 }
 
 /**
@@ -56,8 +75,8 @@ export function authRoutes(appliance: Appliance): Router {
     ctx.body = { user: presentUser(user), permissions: [...appliance.users.permissionsOf(user)], csrfToken };
   });
 
-  router.post('/logout', (ctx) => {
-    ctx.cookies.set(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'strict', secure: ctx.secure, path: '/', maxAge: 0 });
+  router.post('/logout', async (ctx) => {
+    await endSession(appliance, ctx);
     ctx.body = { ok: true };
   });
 

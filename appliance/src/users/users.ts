@@ -155,6 +155,12 @@ export class Users {
     await this.doc.write();
   }
 
+  /** Ends every session of the user at once (the epoch moves on), as a password change does. */
+  async endSessions(id: string): Promise<void> {
+    this.get(id).sessionEpoch += 1;
+    await this.doc.write();
+  }
+
   /** A personal API token (`iam_<id>_<secret>`), shown once; only its hash is kept. */
   async createToken(userId: string, label: string): Promise<{ token: string; info: ApiToken }> {
     const user = this.get(userId);

@@ -1,7 +1,7 @@
 /**
  * `POST /v1/heartbeats` (SPEC "Heartbeat"): body is the compact JWS, `Content-Type:
  * application/jose`. 202 once the heartbeat is durable; otherwise the stable rejection code,
- * counted by reason in `/metrics`.
+ * counted by reason in `/metrics` (usage reports likewise, under counters of their own).
  */
 import Router from '@koa/router';
 import { DomainError, MAX_HEARTBEAT_BYTES } from '@iamanager/protocol';
@@ -24,7 +24,7 @@ export function heartbeatRoutes(cp: ControlPlane, metrics: ControlPlaneMetrics):
       ctx.status = 202;
       ctx.body = reply;
     } catch (err) {
-      metrics.heartbeatsRejected.inc({ reason: err instanceof DomainError ? err.code : 'internal' });
+      metrics.heartbeatsRejected.inc({ reason: rejectionReason(err) });
       stop({ outcome: 'rejected' });
       throw err;
     }
@@ -35,10 +35,21 @@ export function heartbeatRoutes(cp: ControlPlane, metrics: ControlPlaneMetrics):
    * check; counted once like any heartbeat, and kept as the month's billing evidence.
    */
   router.post('/v1/usage-reports', async (ctx) => {
-    const jws = (await readText(ctx, 'application/jose', { limit: MAX_HEARTBEAT_BYTES })).trim();
-    const { payload } = await cp.ingest.accept(jws, cp.clock(), { usageReport: true });
-    ctx.status = 202;
-    ctx.body = { accepted: true, cabinetId: payload.sub, month: payload.month, seq: payload.seq, usage: payload.usage };
+    try {
+      const jws = (await readText(ctx, 'application/jose', { limit: MAX_HEARTBEAT_BYTES })).trim();
+      const { payload } = await cp.ingest.accept(jws, cp.clock(), { usageReport: true });
+      metrics.usageReportsAccepted.inc();
+      ctx.status = 202;
+      ctx.body = { accepted: true, cabinetId: payload.sub, month: payload.month, seq: payload.seq, usage: payload.usage };
+    } catch (err) {
+      metrics.usageReportsRejected.inc({ reason: rejectionReason(err) });
+      throw err;
+    }
   });
   return router;
+}
+
+/** The label a refusal is counted under: its stable code, or `internal` for anything unexpected. */
+function rejectionReason(err: unknown): string {
+  return err instanceof DomainError ? err.code : 'internal';
 }

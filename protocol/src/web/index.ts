@@ -4,6 +4,6 @@
  */
 export { CONTENT_SECURITY_POLICY, setSecurityHeaders, sendHtml } from './securityHeaders.js';
 export { sendAsset } from './staticAsset.js';
-export { SessionTokens, type SessionClaims } from './sessionTokens.js';
+export { SessionTokens, SESSION_CLOCK_TOLERANCE_SECONDS, type SessionClaims } from './sessionTokens.js';
 export { LoginLimiter } from './loginLimiter.js';
 export { readForm, formText, sameToken, preSessionToken, checkPreSessionToken, safeNext } from './forms.js';

@@ -4,8 +4,7 @@ import type { Context } from 'koa';
 import type { DomainError } from '@iamanager/protocol';
 import type { Appliance } from '../../appliance.js';
 import { callerOf } from '../../auth/authenticate.js';
-import { SESSION_COOKIE } from '../../auth/sessions.js';
-import { changeOwnPassword, startSession } from '../../routes/auth.js';
+import { changeOwnPassword, endSession, startSession } from '../../routes/auth.js';
 import { fill } from '../messages.js';
 import { LoginPage, PasswordPage } from '../pages/auth.js';
 import { sendPage } from '../render.js';
@@ -48,10 +47,10 @@ export function sessionPages(appliance: Appliance): Router {
     ctx.redirect(safeNext(ctx.query.next));
   }));
 
-  router.post('/deconnexion', (ctx) => {
-    ctx.cookies.set(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'strict', secure: ctx.secure, path: '/', maxAge: 0 });
+  router.post('/deconnexion', pageHandler(appliance, async (ctx) => {
+    await endSession(appliance, ctx);
     ctx.redirect('/connexion?sortie=1');
-  });
+  }));
 
   router.get('/mot-de-passe', pageHandler(appliance, (ctx) => {
     callerOf(ctx);
