@@ -231,6 +231,35 @@ export class LicenseStore {
     return { keys: pinned };
   }
 
+  /** VENDOR_KEY_PINS is set: licenses verify only with pinned keys, and keys may be learnt (below). */
+  get vendorKeysPinned(): boolean {
+    return this.vendorKeyPins !== undefined;
+  }
+
+  /** Whether license.json holds a key under the `kid` this license names (false for a non-JWS). */
+  holdsKeyFor(license: string): boolean {
+    let kid: unknown;
+    try {
+      kid = JSON.parse(Buffer.from(license.split('.')[0] ?? '', 'base64url').toString('utf8')).kid;
+    } catch {
+      return false;
+    }
+    return this.doc.data.vendorKeys?.keys.some((k) => k.kid === kid) ?? false;
+  }
+
+  /**
+   * After a vendor key rotation: installs a license signed by a key not held yet, with the vendor's
+   * published keys (`GET /v1/keys`) added to those held. Only with pins — then where the keys come
+   * from does not matter, since only pinned ones are used and kept; without pins, keys are learnt
+   * at enrollment only, so nothing a network answer says can change what is trusted.
+   */
+  async installWithPublishedKeys(license: string, published: Jwks): Promise<LicenseClaims> {
+    if (!this.vendorKeyPins) throw new DomainError('untrusted_vendor_key', 'vendor keys are learnt after enrollment only when VENDOR_KEY_PINS is set: set it, or enroll again');
+    const held = this.doc.data.vendorKeys?.keys ?? [];
+    const added = published.keys.filter((p) => !held.some((h) => h.kid === p.kid && h.x === p.x));
+    return this.install({ license, vendorKeys: { keys: [...held, ...added] } });
+  }
+
   async setHeartbeatInterval(seconds: number): Promise<void> {
     if (seconds === this.doc.data.heartbeatIntervalSeconds) return;
     this.doc.data.heartbeatIntervalSeconds = seconds;
