@@ -111,4 +111,18 @@ describe('vendor key pins and rotation', () => {
     expect((await new Browser(oldOnly.url).call('GET', '/api/setup/status')).body.enrolled).toBe(false);
     expect((await licenseOf(oldOnly)).state).toBe('unenrolled');
   }, 120_000);
+
+  it('refuses, before the code is spent, a control plane none of whose keys is pinned', async () => {
+    const code = await cabinet('enr-typo');
+    // A pin that is well formed but no key's: a copy from another vendor, or a wrong URL.
+    let appliance = await start('enr-typo', 'A'.repeat(42) + 'E');
+    const refused = await enroll(appliance, code);
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ error: 'untrusted_vendor_key', message: `none of the keys the control plane at ${cp.url} publishes is in VENDOR_KEY_PINS (the enrollment code was not used): check CONTROL_PLANE_URL and copy the VENDOR_KEY_PINS line of your install bundle's .env into the appliance configuration` });
+    // Pins set right, the same code still enrolls.
+    await stop(appliance);
+    appliance = await start('enr-typo', (await keyThumbprints((await api(cp.url, undefined, 'GET', '/v1/keys')).body as Jwks)).join(','), appliance.dataDir);
+    expect((await enroll(appliance, code)).status).toBe(201);
+    expect((await licenseOf(appliance)).state).toBe('valid');
+  }, 120_000);
 });
