@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are untyped JSON asserted field by field */
 /**
  * Vendor key pins across a rotation, with real processes: appliances pinned to the vendor's keys
  * (VENDOR_KEY_PINS) and one without pins, a control plane that rotates its signing key, renewals
