@@ -39,7 +39,7 @@ export async function partitionByPins(keys: Jwks, pins: readonly string[]): Prom
 
 /**
  * `verifyLicense` with pins: only pinned keys are offered to it, so the key the license's `kid`
- * selects is necessarily pinned. Without pins (dev, demo without them, tests) it is
+ * selects is necessarily pinned. Without pins (development, tests, older installs) it is
  * `verifyLicense` unchanged: the keys held are trusted as they were received.
  *
  * A license signed by a key that is held but not pinned is `untrusted_vendor_key`, as is any
