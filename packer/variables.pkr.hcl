@@ -30,6 +30,12 @@ variable "app_version" {
   default = "0.1.0"
 }
 
+variable "vendor_key_pins" {
+  type        = string
+  description = "The vendor's license key thumbprints, comma-separated (the VENDOR_KEY_PINS line of `control-plane keys list`); pinned in /etc/iamanager/appliance.env. Empty: the appliance trusts the keys it receives at enrollment."
+  default     = ""
+}
+
 variable "disk_size" {
   type        = string
   description = "Virtual disk size; case documents live on it, so cabinets usually grow it at import."

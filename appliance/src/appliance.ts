@@ -58,7 +58,7 @@ export interface Appliance {
 export async function openAppliance(config: Config, log: Logger): Promise<Appliance> {
   const clock = clockOf(config);
   const clockGuard = await ClockGuard.open(config.dataDir, clock, log);
-  const license = await LicenseStore.open(config.dataDir, config.envLimits, clockGuard, log);
+  const license = await LicenseStore.open(config.dataDir, config.envLimits, clockGuard, log, config.vendorKeyPins);
   const usage = await UsageCounters.open(config.dataDir, log);
   const usersDoc = await openUserStore(config.dataDir, log);
   const users = new Users(usersDoc, license, clock);

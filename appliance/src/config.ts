@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { AI_MODELS, cabinetIdSchema, isValidSiret } from '@iamanager/protocol';
+import { AI_MODELS, cabinetIdSchema, isKeyThumbprint, isValidSiret } from '@iamanager/protocol';
 import { envBool, envInt, loadConfig, readDotEnv, resolveFileSecrets } from '@iamanager/protocol/config';
 import { writeFileDurable } from '@iamanager/protocol/storage';
 
@@ -55,6 +55,23 @@ const envSchema = z
     HOST: z.string().min(1).default('0.0.0.0'),
     CONTROL_PLANE_URL: z.string().optional().transform((v) => (v === '' ? undefined : v)).pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://cp.iamanager.fr' }).optional()),
     SECRET_KEY: z.string().optional(),
+    /**
+     * The vendor's license keys, pinned outside DATA_DIR (see protocol/src/vendorKeyPins.ts).
+     * Unset or empty: the keys received at enrollment are trusted on first use.
+     */
+    VENDOR_KEY_PINS: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        const pins = (v ?? '').split(',').map((p) => p.trim()).filter((p) => p !== '');
+        if (pins.length === 0) return undefined;
+        const bad = pins.filter((p) => !isKeyThumbprint(p));
+        if (bad.length > 0) {
+          ctx.addIssue({ code: 'custom', message: `${bad.map((p) => JSON.stringify(p)).join(', ')} ${bad.length === 1 ? 'is not a key thumbprint' : 'are not key thumbprints'}: give the vendor's SHA-256 JWK thumbprints (43 characters each, comma-separated) exactly as in the VENDOR_KEY_PINS line of your install bundle's .env, or leave it empty to trust the keys received at enrollment` });
+          return z.NEVER;
+        }
+        return [...new Set(pins)];
+      }),
     // Limits: may only lower what the license grants (checked against it once it is loaded).
     SUBSCRIPTION_PLAN: optionalText(64),
     MAX_USERS: envInt(0, 1_000_000, -1),
@@ -125,6 +142,8 @@ export interface Config {
   host: string;
   controlPlaneUrl: string | undefined;
   secretKey: string;
+  /** Thumbprints of the vendor keys a license may be signed with; undefined: trusted on first use. */
+  vendorKeyPins: readonly string[] | undefined;
   envLimits: EnvLimits;
   heartbeatEnabled: boolean;
   loginMaxFailures: number;
@@ -176,6 +195,7 @@ export async function readConfig(env: Record<string, string | undefined>): Promi
     host: e.HOST,
     controlPlaneUrl: e.CONTROL_PLANE_URL,
     secretKey,
+    vendorKeyPins: e.VENDOR_KEY_PINS,
     envLimits: {
       plan: e.SUBSCRIPTION_PLAN,
       maxUsers: limit(e.MAX_USERS),

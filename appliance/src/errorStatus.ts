@@ -17,6 +17,7 @@ export const APPLIANCE_STATUS: Readonly<Record<string, number>> = {
   control_plane_error: 502,
   malformed: 400,
   bad_signature: 400,
+  untrusted_vendor_key: 400,
   wrong_audience: 400,
   expired: 400,
   clock_skew: 400,

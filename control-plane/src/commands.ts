@@ -4,7 +4,7 @@
  * arrive as the command line gave them (strings, flags); each command validates its own, with
  * messages that name the flag.
  */
-import { DomainError, ValidationError, cabinetIdSchema, monthSchema, parseWith } from '@iamanager/protocol';
+import { DomainError, ValidationError, cabinetIdSchema, keyThumbprints, monthSchema, parseWith } from '@iamanager/protocol';
 import { z } from 'zod';
 import type { ControlPlane } from './controlPlane.js';
 import { billingMonth, documentPdfFile, invoiceEvidenceOf, listBillingMonths, listInvoices, monthCsvFile, showInvoice, type BillingFile } from './domain/billing/billingQueries.js';
@@ -145,13 +145,16 @@ const HANDLERS: Record<string, Handler> = {
     const id = required(args, 'id', 'dupont');
     const cabinet = cp.cabinets.get(id);
     const { enrollmentCode, expiresAt } = await cp.cabinets.issueEnrollmentCode(id, cp.clock());
-    return { cabinetId: id, enrollmentCode, files: installBundle(cabinet, { enrollmentCode, expiresAt, controlPlaneUrl: cp.config.publicUrl, applianceVersion: cp.config.latestApplianceVersion ?? '0.1.0' }) };
+    const vendorKeyPins = await keyThumbprints(cp.keys.jwks());
+    return { cabinetId: id, enrollmentCode, vendorKeyPins, files: installBundle(cabinet, { enrollmentCode, expiresAt, controlPlaneUrl: cp.config.publicUrl, applianceVersion: cp.config.latestApplianceVersion ?? '0.1.0', vendorKeyPins }) };
   },
+  /** With the pins to send to every cabinet (VENDOR_KEY_PINS) before the previous key is retired. */
   async 'keys rotate'(cp) {
-    return cp.keys.rotate(cp.clock());
+    const rotated = await cp.keys.rotate(cp.clock());
+    return { ...rotated, vendorKeyPins: await keyThumbprints(cp.keys.jwks()) };
   },
-  'keys list'(cp) {
-    return { keys: cp.keys.list() };
+  async 'keys list'(cp) {
+    return { keys: cp.keys.list(), vendorKeyPins: await keyThumbprints(cp.keys.jwks()) };
   },
   'fleet list'(cp, args) {
     return { appliances: listFleet(cp, { includeRevoked: args['include-revoked'] === true }) };

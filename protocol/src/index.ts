@@ -5,6 +5,7 @@ export * from './keys.js';
 export * from './license.js';
 export * from './heartbeat.js';
 export * from './jwks.js';
+export * from './vendorKeyPins.js';
 export * from './siret.js';
 export * from './passwords.js';
 export * from './versions.js';

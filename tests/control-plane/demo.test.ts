@@ -1,8 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { keyThumbprints } from '@iamanager/protocol';
 import { describeDemo, seedDemo, startDemoControlPlane } from '../../control-plane/dist/demo.js';
+import { startDemoAppliances, type DemoAppliance } from '../../control-plane/dist/demoAppliances.js';
 import { FakeAppliance, api, tempDir } from '../support/controlPlane.js';
+import { runApplianceCli } from '../support/appliance.js';
 
 /** `npm start` runs dist/demo.js; its exported steps are what the demo (and its extensions) use. */
 describe('demo', () => {
@@ -37,6 +40,10 @@ describe('demo', () => {
       }
       for (const c of seed.cabinets) expect(text).toContain(c.enrollmentCode);
 
+      // The demo hands its appliances the vendor's key pins, as a bundle's .env does.
+      expect(seed.vendorKeyPins).toEqual(await keyThumbprints((await api(cp.url, undefined, 'GET', '/v1/keys')).body));
+      expect(text).toContain(`VENDOR_KEY_PINS=${seed.vendorKeyPins.join(',')}`);
+
       // A second run reuses the data and hands out fresh, working codes.
       const again = await seedDemo(dataDir);
       expect(again.cabinets.map((c) => c.id)).toEqual(['dupont', 'martin', 'bernard']);
@@ -46,4 +53,23 @@ describe('demo', () => {
       expect(await cp.process.stop()).toBe(0);
     }
   });
+
+  it('runs its three appliances enrolled and pinned to the vendor keys', async () => {
+    const dataDir = path.join(root, 'pinned-control-plane');
+    const cp = await startDemoControlPlane({ dataDir, port: 0 });
+    let appliances: DemoAppliance[] = [];
+    try {
+      const seed = await seedDemo(dataDir);
+      appliances = await startDemoAppliances(cp.url, seed, { root: path.join(root, 'appliances'), anyPort: true });
+      for (const a of appliances) {
+        const license = await runApplianceCli(path.join(root, 'appliances', a.id), ['license', 'show', '--json']);
+        expect(license.code, license.stderr).toBe(0);
+        expect({ id: a.id, state: license.json.state, vendorKeysPinned: license.json.vendorKeysPinned }).toEqual({ id: a.id, state: 'valid', vendorKeysPinned: true });
+        expect(license.json.warnings.some((w: string) => w.includes('VENDOR_KEY_PINS'))).toBe(false);
+      }
+    } finally {
+      await Promise.all(appliances.map((a) => a.process.stop()));
+      expect(await cp.process.stop()).toBe(0);
+    }
+  }, 120_000);
 });

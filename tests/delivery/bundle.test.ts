@@ -7,6 +7,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { calculateJwkThumbprint, type JWK } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../support/controlPlane.js';
 import { freePort } from '../support/appliance.js';
@@ -14,6 +15,7 @@ import { freePort } from '../support/appliance.js';
 let out: string;
 let folder: string;
 let code: string;
+let pins: string;
 
 /** A stand-in `docker`: logs its arguments, answers like Docker would, keeps enrollment state in a file. */
 function fakeDocker(dir: string, version = '24.0.7'): string {
@@ -48,11 +50,16 @@ beforeAll(async () => {
   const cpDir = tempDir('cp-bundle-');
   const created = await runCli(cpDir, ['cabinet', 'create', '--id', 'dupont', '--name', 'Cabinet Dupont & Associés', '--plan', 'professional', '--siret', '12345678901237', '--address', '123 Rue de la Justice, 75001 Paris', '--json'], { env: { PUBLIC_URL: 'https://cp.iamanager.fr' } });
   expect(created.code, created.stderr).toBe(0);
+  // A rotation in progress: two vendor keys are valid, so the bundle must pin both.
+  expect((await runCli(cpDir, ['keys', 'rotate', '--json'])).code).toBe(0);
   out = tempDir('bundles-');
   const bundle = await runCli(cpDir, ['cabinet', 'bundle', 'dupont', '--out', out, '--json'], { env: { PUBLIC_URL: 'https://cp.iamanager.fr', LATEST_APPLIANCE_VERSION: '0.1.0' } });
   expect(bundle.code, bundle.stderr).toBe(0);
   folder = bundle.json.folder;
   code = bundle.json.enrollmentCode;
+  const published = JSON.parse(fs.readFileSync(path.join(cpDir, 'keys', 'keys.json'), 'utf8')).keys as Array<{ publicKey: JWK }>;
+  pins = (await Promise.all(published.map((k) => calculateJwkThumbprint(k.publicKey, 'sha256')))).join(',');
+  expect(bundle.json.vendorKeyPins.join(',')).toBe(pins);
   // Free ports for the pre-flight check, so the test never depends on what this machine runs.
   const env = fs.readFileSync(path.join(folder, '.env'), 'utf8').replace('HTTP_PORT=80', `HTTP_PORT=${await freePort()}`).replace('HTTPS_PORT=443', `HTTPS_PORT=${await freePort()}`);
   fs.writeFileSync(path.join(folder, '.env'), env);
@@ -66,6 +73,9 @@ describe('cabinet bundle', () => {
     expect(env).toContain('CLIENT_SIRET=12345678901237\n');
     expect(env).toContain('CONTROL_PLANE_URL=https://cp.iamanager.fr\n');
     expect(env).toContain(`ENROLLMENT_CODE=${code}\n`);
+    // Both valid vendor keys' RFC 7638 thumbprints, for the appliance to pin.
+    expect(pins).toMatch(/^[A-Za-z0-9_-]{43},[A-Za-z0-9_-]{43}$/);
+    expect(env).toContain(`VENDOR_KEY_PINS=${pins}\n`);
     expect(fs.statSync(path.join(folder, '.env')).mode & 0o777).toBe(0o600);
     expect(fs.statSync(path.join(folder, 'install.sh')).mode & 0o777).toBe(0o755);
     expect(fs.readFileSync(path.join(folder, 'LISEZMOI.md'), 'utf8')).toContain('./install.sh');
@@ -82,6 +92,7 @@ describe('cabinet bundle', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('container_name: iamanager-dupont');
     expect(r.stdout).toContain('image: iamanager/appliance:0.1.0');
+    expect(r.stdout).toContain(`VENDOR_KEY_PINS: ${pins}`);
   });
 });
 

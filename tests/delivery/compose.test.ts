@@ -39,6 +39,8 @@ describe('the cabinet compose file', () => {
     expect(stdout).toMatch(/- \.?\/?.*:\/backups/);
     expect(stdout).toMatch(/BACKUP_DIR: \/backups/);
     expect(stdout).toMatch(/BACKUP_PASSPHRASE: ''/);
+    // Vendor key pins pass through from .env; a .env without them leaves the appliance unpinned (it warns).
+    expect(stdout).toMatch(/VENDOR_KEY_PINS: ''/);
   });
 
   it('stops at once, naming the variable and the fix, when CLIENT_ID is missing', () => {

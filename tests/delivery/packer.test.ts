@@ -74,6 +74,30 @@ describe('the appliance VM template', () => {
     }
   });
 
+  it('passes the vendor key pins to provisioning, which writes them into appliance.env outside the data folder', () => {
+    expect(fs.readFileSync(path.join(PACKER_DIR, 'variables.pkr.hcl'), 'utf8')).toMatch(/variable "vendor_key_pins"/);
+    expect(fs.readFileSync(path.join(PACKER_DIR, 'build.pkr.hcl'), 'utf8')).toContain('"VENDOR_KEY_PINS=${var.vendor_key_pins}"');
+    expect(fs.readFileSync(path.join(PACKER_DIR, 'scripts/provision.sh'), 'utf8')).toContain('bash "$FILES_DIR/pin-vendor-keys.sh" /etc/iamanager/appliance.env "${VENDOR_KEY_PINS:-}"');
+    const pin = (c: string) => c.repeat(42) + 'E';
+    const env = path.join(work, 'appliance.env');
+    const run = (pins: string) => spawnSync('bash', [path.join(PACKER_DIR, 'files/pin-vendor-keys.sh'), env, pins], { encoding: 'utf8' });
+    const template = fs.readFileSync(path.join(PACKER_DIR, 'files/appliance.env'), 'utf8');
+    fs.writeFileSync(env, template, { mode: 0o640 });
+    // Empty: the template is left as it is (VENDOR_KEY_PINS= present and empty: trusted on first use).
+    expect(run('').status).toBe(0);
+    expect(fs.readFileSync(env, 'utf8')).toBe(template);
+    expect(template).toMatch(/^VENDOR_KEY_PINS=$/m);
+    // Two pins (a rotation): the line is replaced where it stands, everything else unchanged.
+    expect(run(`${pin('A')},${pin('Q')}`).status).toBe(0);
+    expect(fs.readFileSync(env, 'utf8')).toBe(template.replace(/^VENDOR_KEY_PINS=$/m, `VENDOR_KEY_PINS=${pin('A')},${pin('Q')}`));
+    expect(fs.statSync(env).mode & 0o777).toBe(0o640);
+    // A malformed pin stops the build, naming it, and writes nothing.
+    const bad = run(`${pin('A')},not-a-pin`);
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toContain('VENDOR_KEY_PINS: "not-a-pin" is not a key thumbprint');
+    expect(fs.readFileSync(env, 'utf8')).toContain(`VENDOR_KEY_PINS=${pin('A')},${pin('Q')}\n`);
+  });
+
   it('seals the image: empty machine-id, root password locked', () => {
     const sysprep = fs.readFileSync(path.join(PACKER_DIR, 'scripts/sysprep.sh'), 'utf8');
     expect(sysprep).toMatch(/truncate -s 0 \/etc\/machine-id/);

@@ -3,7 +3,8 @@
  * License tampering on the cabinet's own machine: raising limits through the environment or
  * `.env`, editing the license, swapping in another appliance's license or one signed by another
  * key, editing the usage counters down, setting the clock back (and emptying the file that
- * remembers it). Each time: no limit is raised — the plan's users, cases, analyses, model and
+ * remembers it), replacing the trust anchor (a key of one's own written into license.json beside a
+ * license it signed: refused once VENDOR_KEY_PINS is set, outside DATA_DIR). Each time: no limit is raised — the plan's users, cases, analyses, model and
  * features stay what the vendor signed — and existing data stays readable.
  *
  * The plan is a tiny custom one (2 users, 3 cases, 2 analyses a month, no overage), filled first
@@ -14,12 +15,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSigningKey, type LicenseClaims } from '@iamanager/protocol';
+import { generateSigningKey, keyId, keyThumbprints, publicJwk, toJwks, type Jwks, type LicenseClaims } from '@iamanager/protocol';
 import { environment, readConfig } from '../../appliance/src/config.js';
 import { effectiveLimits } from '../../appliance/src/license/effectiveLimits.js';
 import { monthOf } from '../../appliance/src/usage/usageCounters.js';
 import { FakeAppliance, api, createAdminToken, runCli, startControlPlane, tempDir, type TestControlPlane } from '../support/controlPlane.js';
-import { Browser, startAppliance, type TestAppliance } from '../support/appliance.js';
+import { Browser, runApplianceCli, startAppliance, type TestAppliance } from '../support/appliance.js';
+import { UNPINNED_WARNING } from '../../appliance/src/license/licenseStore.js';
 
 const PASSWORD = 'correct horse battery staple';
 const TINY = { maxUsers: 2, maxCases: 3, maxAnalysesMonthly: 2 };
@@ -35,6 +37,23 @@ let genuineLicenseFile: string;
 
 const licenseFile = () => path.join(dir, 'license.json');
 const claimsOf = (jws: string) => JSON.parse(Buffer.from(jws.split('.')[1]!, 'base64url').toString('utf8')) as LicenseClaims;
+
+/**
+ * What someone with write access to DATA_DIR can make: a key of their own, listed in license.json
+ * under the vendor's kid, and a richer license it signed.
+ */
+async function forgedTrustAnchor(): Promise<{ file: string; license: string; vendorKeys: Jwks }> {
+  const stored = JSON.parse(genuineLicenseFile);
+  const genuine = claimsOf(stored.license);
+  const header = JSON.parse(Buffer.from(stored.license.split('.')[0], 'base64url').toString('utf8'));
+  const attacker = generateSigningKey();
+  const vendorKeys = toJwks([{ kid: header.kid, jwk: publicJwk(attacker.publicKey) }]);
+  expect(await keyId(publicJwk(attacker.publicKey))).not.toBe(header.kid);
+  const license = await new SignJWT({ ...genuine, plan: 'enterprise', limits: { maxUsers: 500, maxCases: 100_000, maxAnalysesMonthly: 100_000 }, iat: genuine.iat + 1 })
+    .setProtectedHeader(header)
+    .sign(attacker.privateKey);
+  return { file: JSON.stringify({ ...stored, license, vendorKeys }), license, vendorKeys };
+}
 
 /** A call as the admin, by API token. */
 const call = (method: string, route: string, body?: unknown) => admin.call(method, route, body, { authorization: `Bearer ${token}` });
@@ -152,6 +171,52 @@ describe('license tampering', () => {
     fs.writeFileSync(licenseFile(), genuineLicenseFile);
     await restart();
     expect((await call('GET', '/api/license')).body.state).toBe('valid');
+    expect(await creations()).toEqual(FULL);
+  });
+
+  it('trusts a key written into license.json beside a license it signed while VENDOR_KEY_PINS is unset, and warns of it', async () => {
+    const { file } = await forgedTrustAnchor();
+    fs.writeFileSync(licenseFile(), file);
+    await restart();
+    const license = (await call('GET', '/api/license')).body;
+    // The gap pins close: without them the forged plan is in force (nothing is created here, so
+    // the tests after this one still find the plan full).
+    expect({ state: license.state, plan: license.plan, maxUsers: license.limits.maxUsers, vendorKeysPinned: license.vendorKeysPinned }).toEqual({ state: 'valid', plan: 'enterprise', maxUsers: 500, vendorKeysPinned: false });
+    expect(license.warnings).toContain(UNPINNED_WARNING);
+    expect(appliance.service.output()).toContain(UNPINNED_WARNING);
+    fs.writeFileSync(licenseFile(), genuineLicenseFile);
+  });
+
+  it('refuses that license once VENDOR_KEY_PINS holds the vendor keys: nothing is created, data stays readable, imports are refused too', async () => {
+    const { file, license: forged, vendorKeys } = await forgedTrustAnchor();
+    const pins = (await keyThumbprints((await api(cp.url, undefined, 'GET', '/v1/keys')).body as Jwks)).join(',');
+    fs.writeFileSync(licenseFile(), file);
+    await restart({ VENDOR_KEY_PINS: pins });
+    const license = (await call('GET', '/api/license')).body;
+    expect({ state: license.state, limits: license.limits, vendorKeysPinned: license.vendorKeysPinned }).toEqual({ state: 'invalid', limits: null, vendorKeysPinned: true });
+    const reason = license.warnings.find((w: string) => w.startsWith('the installed license does not verify'));
+    expect(reason).toMatch(/^the installed license does not verify \(the license is signed by vendor key ".+" \(thumbprint .+\), which is not in VENDOR_KEY_PINS: /);
+    expect(license.warnings).not.toContain(UNPINNED_WARNING);
+    expect(appliance.service.output()).toContain('untrusted_vendor_key');
+    expect(await creations()).toMatchObject({ user: '403 license_invalid', case: '403 license_invalid', analysis: '403 license_invalid' });
+    expect((await call('GET', `/api/cases/${caseId}`)).status).toBe(200);
+    expect((await call('GET', '/api/cases')).body.total).toBe(TINY.maxCases);
+
+    // The same key and license brought in as a vendor's license file: refused, nothing written.
+    fs.writeFileSync(licenseFile(), genuineLicenseFile);
+    await restart({ VENDOR_KEY_PINS: pins });
+    const stored = JSON.parse(genuineLicenseFile);
+    const importFile = path.join(tempDir('tamper-import-'), 'licence.json');
+    fs.writeFileSync(importFile, JSON.stringify({ applianceId: stored.applianceId, cabinetId: 'tamper', license: forged, heartbeatIntervalSeconds: 900, vendorKeys }));
+    const imported = await runApplianceCli(dir, ['license', 'import', importFile, '--json']);
+    expect(imported.code).not.toBe(0);
+    expect(imported.stderr + imported.stdout).toContain('untrusted_vendor_key');
+    expect(fs.readFileSync(licenseFile(), 'utf8')).toBe(genuineLicenseFile);
+
+    // The genuine license verifies with pins: the plan is the vendor's, and no warning about pins.
+    const genuine = (await call('GET', '/api/license')).body;
+    expect({ state: genuine.state, plan: genuine.plan, vendorKeysPinned: genuine.vendorKeysPinned }).toEqual({ state: 'valid', plan: 'tiny', vendorKeysPinned: true });
+    expect(genuine.warnings).not.toContain(UNPINNED_WARNING);
     expect(await creations()).toEqual(FULL);
   });
 

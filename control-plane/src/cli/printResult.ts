@@ -65,9 +65,11 @@ export function formatResult(command: string, result: any): string {
     case 'cabinet code':
       return `enrollment code (single use, until ${result.expiresAt}): ${result.enrollmentCode}`;
     case 'keys rotate':
-      return `new signing key ${result.kid}; published: ${result.published.join(', ')}`;
+      return [`new signing key ${result.kid}; published: ${result.published.join(', ')}`, '', 'every cabinet needs this line in its appliance configuration (new bundles carry it):', `VENDOR_KEY_PINS=${result.vendorKeyPins.join(',')}`].join('\n');
     case 'keys list':
-      return table([['kid', 'created', 'signing'], ...result.keys.map((k: any) => [k.kid, k.createdAt, k.signing ? 'yes' : ''])]);
+      return [table([['kid', 'created', 'signing'], ...result.keys.map((k: any) => [k.kid, k.createdAt, k.signing ? 'yes' : ''])]), '', `VENDOR_KEY_PINS=${result.vendorKeyPins.join(',')}`].join('\n');
+    case 'cabinet bundle':
+      return [`bundle for ${result.cabinetId}: ${result.folder} and ${result.archive}`, `enrollment code (single use, 7 days): ${result.enrollmentCode}`, `VENDOR_KEY_PINS=${result.vendorKeyPins.join(',')}`].join('\n');
     case 'fleet list':
       if (result.appliances.length === 0) return 'no enrolled appliances';
       return table([

@@ -1,8 +1,8 @@
 /**
  * A cabinet's install bundle (`control-plane cabinet bundle ID --out DIR`): everything the
  * cabinet's IT person needs, ready to copy to their server — the compose file, a `.env` holding
- * the cabinet's identity from its record and a fresh enrollment code, `install.sh` and a French
- * README. The compose file, script and README come from `docker/appliance/`, the one place they
+ * the cabinet's identity from its record, a fresh enrollment code and the pins of the vendor's
+ * license keys, `install.sh` and a French README. The compose file, script and README come from `docker/appliance/`, the one place they
  * are maintained (the control plane's image ships that folder).
  */
 import fs from 'node:fs';
@@ -22,7 +22,17 @@ function envValue(value: string | null | undefined): string {
   return (value ?? '').replace(/[\r\n]+/g, ' ').replace(/\s#/g, ' ').trim();
 }
 
-export function installBundle(cabinet: CabinetRecord, options: { enrollmentCode: string; expiresAt: string; controlPlaneUrl: string; applianceVersion: string }): BundleFile[] {
+export function installBundle(
+  cabinet: CabinetRecord,
+  options: {
+    enrollmentCode: string;
+    expiresAt: string;
+    controlPlaneUrl: string;
+    applianceVersion: string;
+    /** Thumbprints of every published vendor key (two during a rotation): `keyThumbprints(keys.jwks())`. */
+    vendorKeyPins: readonly string[];
+  },
+): BundleFile[] {
   const read = (name: string) => {
     try {
       return fs.readFileSync(new URL(name, SOURCES), 'utf8');
@@ -44,6 +54,11 @@ export function installBundle(cabinet: CabinetRecord, options: { enrollmentCode:
     '# Le seul service contacté à l\'extérieur (compteurs d\'usage signés).',
     `CONTROL_PLANE_URL=${options.controlPlaneUrl}`,
     `APPLIANCE_IMAGE=iamanager/appliance:${options.applianceVersion}`,
+    '',
+    '# Empreintes des clés de signature des licences de l\'éditeur (RFC 7638, séparées par des virgules).',
+    '# L\'appliance refuse toute licence signée par une autre clé, même écrite dans son dossier de données.',
+    '# Quand l\'éditeur change de clé, il envoie une nouvelle ligne : remplacez celle-ci, puis redémarrez.',
+    `VENDOR_KEY_PINS=${options.vendorKeyPins.join(',')}`,
     '',
     `# Code d'enrôlement à usage unique, valable jusqu'au ${options.expiresAt.slice(0, 10)} (install.sh l'utilise).`,
     `ENROLLMENT_CODE=${options.enrollmentCode}`,

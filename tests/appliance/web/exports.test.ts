@@ -153,7 +153,7 @@ describe('UI helpers', () => {
   });
 
   it('shows the license state, its warnings and the case history in French', () => {
-    const status: LicenseStatus = { enrolled: true, state: 'grace', applianceId: 'a', cabinetId: 'c', plan: 'starter', limits: null, expiresAt: '2026-11-01T00:00:00Z', graceEndsAt: '2026-11-15T00:00:00Z', clockSetBack: true, warnings: ['English, for the API'] };
+    const status: LicenseStatus = { enrolled: true, state: 'grace', applianceId: 'a', cabinetId: 'c', plan: 'starter', limits: null, expiresAt: '2026-11-01T00:00:00Z', graceEndsAt: '2026-11-15T00:00:00Z', clockSetBack: true, vendorKeysPinned: true, warnings: ['English, for the API'] };
     expect(licenseStateLabel(status.state, fr)).toBe('Expirée, en période de grâce');
     expect(licenseWarnings(status, ['MAX_USERS=50 is above the license’s 3: ignored'], fr, 'fr')).toEqual([
       'Des valeurs du fichier .env dépassent la licence signée et sont ignorées (la licence prime) ; votre prestataire informatique en trouvera le détail dans le journal de l’appareil.',
@@ -161,6 +161,9 @@ describe('UI helpers', () => {
       'La licence a expiré le 01/11/2026 ; la période de grâce prend fin le 15/11/2026 : d’ici là, l’appareil doit joindre l’éditeur, ou une nouvelle licence doit être importée.',
     ]);
     expect(licenseWarnings({ ...status, state: 'valid', clockSetBack: false }, [], fr, 'fr')).toEqual([]);
+    expect(licenseWarnings({ ...status, state: 'valid', clockSetBack: false, vendorKeysPinned: false }, [], fr, 'fr')).toEqual([
+      'Les clés de l’éditeur ne sont pas épinglées (VENDOR_KEY_PINS absent de la configuration) : l’appareil fait confiance aux clés reçues lors de l’inscription, et quiconque peut écrire dans son dossier de données pourrait y installer une licence signée d’une autre clé. Demandez à votre prestataire informatique de recopier la ligne VENDOR_KEY_PINS du fichier .env remis par l’éditeur.',
+    ]);
     expect(['created', 'document.upload', 'analysis', 'case.document.upload', 'calendar.feed.read'].map((a) => actionLabel(a, 'fr'))).toEqual([
       'Dossier créé', 'Pièce ajoutée', 'Analyse CESEDA lancée', 'Ajout d’une pièce', 'Lecture du calendrier par abonnement',
     ]);
