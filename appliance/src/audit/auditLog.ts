@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { duringWrite, fsyncDir, storageFailure } from '@iamanager/protocol/storage';
+import { GroupCommit, duringWrite, fsyncDir, storageFailure } from '@iamanager/protocol/storage';
 
 export interface AuditInput {
   actor: string;
@@ -38,9 +38,10 @@ export class AuditLog {
   /** The newest month file: entries never go to an older one, even with the clock set back. */
   private month = '';
   private lastAt: string | null = null;
-  private buffer: Array<{ at: string; input: AuditInput }> = [];
-  private waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
-  private flushing = false;
+  private readonly commits = new GroupCommit<{ at: string; input: AuditInput }>(
+    (batch) => this.writeBatch(batch),
+    (err) => storageFailure(err, this.dir),
+  );
 
   private constructor(
     private readonly dir: string,
@@ -79,58 +80,40 @@ export class AuditLog {
   append(input: AuditInput): Promise<void> {
     const at = this.clock().toISOString();
     if (this.lastAt === null || at > this.lastAt) this.lastAt = at;
-    this.buffer.push({ at, input });
-    return new Promise((resolve, reject) => {
-      this.waiters.push({ resolve, reject });
-      if (!this.flushing) void this.flush();
-    });
+    return this.commits.add({ at, input });
   }
 
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    while (this.buffer.length > 0) {
-      const batch = this.buffer;
-      const waiters = this.waiters;
-      this.buffer = [];
-      this.waiters = [];
-      // Entries are chained here, not when appended: a batch the disk refuses is then dropped
-      // whole, and the next one chains from the last entry actually written.
-      let { seq, lastHash, month: lastMonth } = this;
-      const byMonth = new Map<string, string>();
-      for (const { at, input } of batch) {
-        const base = { seq: ++seq, at, actor: input.actor, action: input.action, ...(input.caseId ? { caseId: input.caseId } : {}), ...(input.detail ? { detail: input.detail } : {}), prev: lastHash };
-        lastHash = hashOf(base);
-        // Files are read in name order: a clock set back must not put an entry in an older file.
-        const month = at.slice(0, 7) > lastMonth ? at.slice(0, 7) : lastMonth;
-        lastMonth = month;
-        byMonth.set(month, `${byMonth.get(month) ?? ''}${JSON.stringify({ ...base, hash: lastHash })}\n`);
-      }
-      try {
-        // Through the write gate: a backup's snapshot never sees half a batch.
-        await duringWrite(async () => {
-          const written: Array<{ file: string; size: number }> = [];
-          try {
-            for (const [month, text] of byMonth) {
-              const file = path.join(this.dir, `${month}.log`);
-              written.push({ file, size: await appendDurably(file, text) });
-            }
-            await fsyncDir(this.dir);
-          } catch (err) {
-            // A batch across a month's end: what reached the first file goes too, or the chain breaks.
-            for (const { file, size } of written) await fs.truncate(file, size).catch(() => undefined);
-            throw err;
-          }
-        });
-        this.seq = seq;
-        this.lastHash = lastHash;
-        this.month = lastMonth;
-        for (const w of waiters) w.resolve();
-      } catch (err) {
-        const failure = storageFailure(err, this.dir);
-        for (const w of waiters) w.reject(failure);
-      }
+  private async writeBatch(batch: Array<{ at: string; input: AuditInput }>): Promise<void> {
+    // Entries are chained here, not when appended: a batch the disk refuses is then dropped
+    // whole, and the next one chains from the last entry actually written.
+    let { seq, lastHash, month: lastMonth } = this;
+    const byMonth = new Map<string, string>();
+    for (const { at, input } of batch) {
+      const base = { seq: ++seq, at, actor: input.actor, action: input.action, ...(input.caseId ? { caseId: input.caseId } : {}), ...(input.detail ? { detail: input.detail } : {}), prev: lastHash };
+      lastHash = hashOf(base);
+      // Files are read in name order: a clock set back must not put an entry in an older file.
+      const month = at.slice(0, 7) > lastMonth ? at.slice(0, 7) : lastMonth;
+      lastMonth = month;
+      byMonth.set(month, `${byMonth.get(month) ?? ''}${JSON.stringify({ ...base, hash: lastHash })}\n`);
     }
-    this.flushing = false;
+    // Through the write gate: a backup's snapshot never sees half a batch.
+    await duringWrite(async () => {
+      const written: Array<{ file: string; size: number }> = [];
+      try {
+        for (const [month, text] of byMonth) {
+          const file = path.join(this.dir, `${month}.log`);
+          written.push({ file, size: await appendDurably(file, text) });
+        }
+        await fsyncDir(this.dir);
+      } catch (err) {
+        // A batch across a month's end: what reached the first file goes too, or the chain breaks.
+        for (const { file, size } of written) await fs.truncate(file, size).catch(() => undefined);
+        throw err;
+      }
+    });
+    this.seq = seq;
+    this.lastHash = lastHash;
+    this.month = lastMonth;
   }
 
   /** Checks the whole chain; reports the first entry that does not follow from the one before. */

@@ -1,8 +1,6 @@
 /**
- * An append-only journal with group commit, for writes that arrive faster than one fsync each
- * (heartbeat ingest). Records appended while an fsync is in flight share the next one, so a burst
- * of N records costs a handful of fsyncs while each caller still resolves only once its own record
- * is on disk.
+ * An append-only journal with group commit (see groupCommit.ts), for writes that arrive faster
+ * than one fsync each (heartbeat ingest).
  *
  * Each line is `<sha256-prefix> <json>\n`. A crash can leave a torn last line; replay drops it
  * (it was never acknowledged). Segments let the owner checkpoint without stopping appends:
@@ -15,12 +13,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../log.js';
 import { fsyncDir, storageFailure } from './durableWrite.js';
+import { GroupCommit } from './groupCommit.js';
 import { duringWrite } from './writeGate.js';
-
-interface Waiter {
-  resolve: () => void;
-  reject: (err: unknown) => void;
-}
 
 function checksum(json: string): string {
   return createHash('sha256').update(json).digest('hex').slice(0, 16);
@@ -33,9 +27,10 @@ export class Journal<R> {
   private readonly log: Logger | undefined;
   private segment: number;
   private handle: fs.FileHandle | undefined;
-  private buffer: string[] = [];
-  private waiters: Waiter[] = [];
-  private flushing = false;
+  private readonly commits = new GroupCommit<string>(
+    (lines) => this.writeLines(lines),
+    (err) => storageFailure(err, path.join(this.dir, segName(this.segment))),
+  );
   private sealedUpTo = 0;
   /** Per segment handle, the bytes known to be complete lines: a failed append is cut back to it. */
   private readonly sizes = new WeakMap<fs.FileHandle, number>();
@@ -75,45 +70,27 @@ export class Journal<R> {
   /** Resolves once the record is durable. */
   append(record: R): Promise<void> {
     const json = JSON.stringify(record);
-    this.buffer.push(`${checksum(json)} ${json}\n`);
-    return new Promise<void>((resolve, reject) => {
-      this.waiters.push({ resolve, reject });
-      if (!this.flushing) void this.flush();
-    });
+    return this.commits.add(`${checksum(json)} ${json}\n`);
   }
 
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    while (this.buffer.length > 0) {
-      const lines = this.buffer;
-      const waiters = this.waiters;
-      this.buffer = [];
-      this.waiters = [];
+  private async writeLines(lines: string[]): Promise<void> {
+    if (!this.handle) await this.pendingOpen;
+    const handle = this.handle;
+    if (!handle) throw new Error('journal is closed');
+    const text = lines.join('');
+    const size = this.sizes.get(handle) ?? 0;
+    await duringWrite(async () => {
       try {
-        if (!this.handle) await this.pendingOpen;
-        const handle = this.handle;
-        if (!handle) throw new Error('journal is closed');
-        const text = lines.join('');
-        const size = this.sizes.get(handle) ?? 0;
-        await duringWrite(async () => {
-          try {
-            await handle.appendFile(text);
-            await handle.datasync();
-          } catch (err) {
-            // A full disk can take part of the batch: cut it off, or the next record would be glued
-            // to a torn line and lost with it on replay, although it was acknowledged.
-            await handle.truncate(size).catch(() => undefined);
-            throw err;
-          }
-        });
-        this.sizes.set(handle, size + Buffer.byteLength(text));
-        for (const w of waiters) w.resolve();
+        await handle.appendFile(text);
+        await handle.datasync();
       } catch (err) {
-        const failure = storageFailure(err, path.join(this.dir, segName(this.segment)));
-        for (const w of waiters) w.reject(failure);
+        // A full disk can take part of the batch: cut it off, or the next record would be glued
+        // to a torn line and lost with it on replay, although it was acknowledged.
+        await handle.truncate(size).catch(() => undefined);
+        throw err;
       }
-    }
-    this.flushing = false;
+    });
+    this.sizes.set(handle, size + Buffer.byteLength(text));
   }
 
   /**
@@ -126,7 +103,7 @@ export class Journal<R> {
     this.segment += 1;
     this.handle = undefined;
     const opening = this.openSegment();
-    // Appends made before the new segment opens wait in the buffer; flush picks them up.
+    // Appends made before the new segment opens wait for it (see writeLines).
     this.pendingOpen = opening;
     // FileHandle.close() waits for the handle's pending writes, so an in-flight flush completes.
     void opening.then(
@@ -150,10 +127,7 @@ export class Journal<R> {
 
   async close(): Promise<void> {
     await this.pendingOpen;
-    while (this.flushing || this.buffer.length > 0) {
-      if (!this.flushing) void this.flush();
-      await new Promise((r) => setTimeout(r, 2));
-    }
+    await this.commits.drained();
     await this.handle?.close();
     this.handle = undefined;
   }
