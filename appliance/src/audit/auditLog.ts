@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { GroupCommit, duringWrite, fsyncDir, storageFailure } from '@iamanager/protocol/storage';
+import { GroupCommit, appendOrCutBack, duringWrite, fsyncDir, storageFailure } from '@iamanager/protocol/storage';
 
 export interface AuditInput {
   actor: string;
@@ -164,21 +164,12 @@ export class AuditLog {
   }
 }
 
-/**
- * Appends and syncs, returning the size the file had before; if the disk refuses part of it, cuts
- * the file back, so no torn line sits in the middle of the chain once later entries follow.
- */
+/** Appends and syncs, returning the size the file had before (a refused append is cut back). */
 async function appendDurably(file: string, text: string): Promise<number> {
   const handle = await fs.open(file, 'a', 0o640);
   try {
     const { size } = await handle.stat();
-    try {
-      await handle.appendFile(text);
-      await handle.datasync();
-    } catch (err) {
-      await handle.truncate(size).catch(() => undefined);
-      throw err;
-    }
+    await appendOrCutBack(handle, text, size);
     return size;
   } finally {
     await handle.close();

@@ -123,3 +123,18 @@ export async function sweepTempFiles(dir: string): Promise<number> {
   }
   return removed;
 }
+
+/**
+ * Appends `text` at the end of an open file (`size` bytes of whole lines) and syncs it. If the
+ * disk takes only part of it (ENOSPC), the file is cut back to `size`: a torn line left there
+ * would glue itself to the next append, acknowledged, and take it down with it when read.
+ */
+export async function appendOrCutBack(handle: fs.FileHandle, text: string, size: number): Promise<void> {
+  try {
+    await handle.appendFile(text);
+    await handle.datasync();
+  } catch (err) {
+    await handle.truncate(size).catch(() => undefined);
+    throw err;
+  }
+}

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../log.js';
-import { fsyncDir, storageFailure } from './durableWrite.js';
+import { appendOrCutBack, fsyncDir, storageFailure } from './durableWrite.js';
 import { GroupCommit } from './groupCommit.js';
 import { duringWrite } from './writeGate.js';
 
@@ -79,17 +79,7 @@ export class Journal<R> {
     if (!handle) throw new Error('journal is closed');
     const text = lines.join('');
     const size = this.sizes.get(handle) ?? 0;
-    await duringWrite(async () => {
-      try {
-        await handle.appendFile(text);
-        await handle.datasync();
-      } catch (err) {
-        // A full disk can take part of the batch: cut it off, or the next record would be glued
-        // to a torn line and lost with it on replay, although it was acknowledged.
-        await handle.truncate(size).catch(() => undefined);
-        throw err;
-      }
-    });
+    await duringWrite(() => appendOrCutBack(handle, text, size));
     this.sizes.set(handle, size + Buffer.byteLength(text));
   }
 
