@@ -16,7 +16,8 @@ const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../.
 const CP_MAIN = path.join(ROOT, 'control-plane/dist/main.js');
 const APPLIANCE_MAIN = path.join(ROOT, 'appliance/dist/main.js');
 const BARE = path.join(ROOT, 'tests/bench/support/bareKoa.js');
-const USERS = 50;
+// BENCH_USERS changes the number of concurrent users (the target is stated for 50).
+const USERS = Number(process.env.BENCH_USERS ?? 50);
 const REQUESTS_PER_USER = 40;
 const PASSWORD = 'correct horse battery staple';
 

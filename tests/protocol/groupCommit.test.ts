@@ -44,3 +44,19 @@ describe('group commit', () => {
     expect(written).toHaveLength(10);
   });
 });
+
+describe('folder syncs', () => {
+  it('serve many concurrent callers, and a failing one rejects its callers without sticking', async () => {
+    const { fsyncDir } = await import('../../protocol/src/storage/durableWrite.js');
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(`${tmpdir()}/fsyncdir-`);
+    await expect(Promise.all(Array.from({ length: 100 }, () => fsyncDir(dir)))).resolves.toHaveLength(100);
+    rmSync(dir, { recursive: true });
+    const gone = await Promise.allSettled([fsyncDir(dir), fsyncDir(dir)]);
+    expect(gone.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    const again = mkdtempSync(`${tmpdir()}/fsyncdir-`);
+    await expect(fsyncDir(again)).resolves.toBeUndefined();
+    rmSync(again, { recursive: true });
+  });
+});

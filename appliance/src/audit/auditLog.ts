@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { GroupCommit, appendOrCutBack, duringWrite, fsyncDir, storageFailure } from '@iamanager/protocol/storage';
+import { GroupCommit, appendOrCutBack, closeFd, duringWrite, fstatFd, fsyncDir, openFd, storageFailure } from '@iamanager/protocol/storage';
 
 export interface AuditInput {
   actor: string;
@@ -104,7 +104,9 @@ export class AuditLog {
           const file = path.join(this.dir, `${month}.log`);
           written.push({ file, size: await appendDurably(file, text) });
         }
-        await fsyncDir(this.dir);
+        // A new month's file exists for good only once the folder is synced; appending to a file
+        // that was already there changes no directory entry.
+        if (written.some((w) => w.size === 0)) await fsyncDir(this.dir);
       } catch (err) {
         // A batch across a month's end: what reached the first file goes too, or the chain breaks.
         for (const { file, size } of written) await fs.truncate(file, size).catch(() => undefined);
@@ -166,13 +168,13 @@ export class AuditLog {
 
 /** Appends and syncs, returning the size the file had before (a refused append is cut back). */
 async function appendDurably(file: string, text: string): Promise<number> {
-  const handle = await fs.open(file, 'a', 0o640);
+  const fd = await openFd(file, 'a', 0o640);
   try {
-    const { size } = await handle.stat();
-    await appendOrCutBack(handle, text, size);
+    const { size } = await fstatFd(fd);
+    await appendOrCutBack(fd, text, size);
     return size;
   } finally {
-    await handle.close();
+    await closeFd(fd);
   }
 }
 

@@ -10,6 +10,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { DomainError } from '../errors.js';
+import { closeFd, fdatasyncFd, fsyncFd, ftruncateFd, openFd, writeAllFd } from './fd.js';
+import { GroupCommit } from './groupCommit.js';
 import { duringWrite } from './writeGate.js';
 
 let counter = 0;
@@ -32,12 +34,34 @@ export function backupPathOf(file: string): string {
   return `${file}.bak`;
 }
 
-export async function fsyncDir(dir: string): Promise<void> {
-  const handle = await fs.open(dir, 'r');
+/** Per folder, the syncs requested while one runs: they share the next (see `fsyncDir`). */
+const folderSyncs = new Map<string, GroupCommit<null>>();
+
+/**
+ * Makes the folder's entries (renames, new files, removals) durable. Callers that ask while a sync
+ * of the same folder is running share the next one, which starts after all their changes: with
+ * many writers in one folder (cases/), a burst costs a few folder syncs, not one each.
+ */
+export function fsyncDir(dir: string): Promise<void> {
+  let syncs = folderSyncs.get(dir);
+  if (!syncs) {
+    syncs = new GroupCommit<null>(() => syncFolderNow(dir));
+    folderSyncs.set(dir, syncs);
+  }
+  const done = syncs.add(null);
+  const forget = (): void => {
+    if (syncs.idle && folderSyncs.get(dir) === syncs) folderSyncs.delete(dir);
+  };
+  done.then(forget, forget);
+  return done;
+}
+
+async function syncFolderNow(dir: string): Promise<void> {
+  const fd = await openFd(dir, 'r');
   try {
-    await handle.sync();
+    await fsyncFd(fd);
   } finally {
-    await handle.close();
+    await closeFd(fd);
   }
 }
 
@@ -56,12 +80,12 @@ async function replaceFile(file: string, data: string | Uint8Array, options: Dur
   const dir = path.dirname(file);
   const tmp = `${file}.${process.pid}.${++counter}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    const handle = await fs.open(tmp, 'wx', options.mode ?? 0o640);
+    const fd = await openFd(tmp, 'wx', options.mode ?? 0o640);
     try {
-      await handle.writeFile(data);
-      await handle.sync();
+      await writeAllFd(fd, data);
+      await fsyncFd(fd);
     } finally {
-      await handle.close();
+      await closeFd(fd);
     }
     if (options.keepBackup !== false) await linkBackup(file, tmp);
     await fs.rename(tmp, file);
@@ -125,16 +149,16 @@ export async function sweepTempFiles(dir: string): Promise<number> {
 }
 
 /**
- * Appends `text` at the end of an open file (`size` bytes of whole lines) and syncs it. If the
+ * Appends `text` to a file opened for appending (`size` bytes of whole lines) and syncs it. If the
  * disk takes only part of it (ENOSPC), the file is cut back to `size`: a torn line left there
  * would glue itself to the next append, acknowledged, and take it down with it when read.
  */
-export async function appendOrCutBack(handle: fs.FileHandle, text: string, size: number): Promise<void> {
+export async function appendOrCutBack(fd: number, text: string, size: number): Promise<void> {
   try {
-    await handle.appendFile(text);
-    await handle.datasync();
+    await writeAllFd(fd, text);
+    await fdatasyncFd(fd);
   } catch (err) {
-    await handle.truncate(size).catch(() => undefined);
+    await ftruncateFd(fd, size).catch(() => undefined);
     throw err;
   }
 }

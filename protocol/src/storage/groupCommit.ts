@@ -32,6 +32,11 @@ export class GroupCommit<T> {
     });
   }
 
+  /** Nothing waiting and nothing being written. */
+  get idle(): boolean {
+    return this.flushing === undefined && this.items.length === 0;
+  }
+
   /** Resolves when everything added so far has been written or refused. */
   async drained(): Promise<void> {
     while (this.flushing) await this.flushing;

@@ -7,3 +7,4 @@ export { GroupCommit } from './groupCommit.js';
 export { storageProbe } from './storageProbe.js';
 export { acquireDirLock, readDirLock, type DirLock } from './lock.js';
 export { duringWrite, quiesceWrites } from './writeGate.js';
+export { openFd, closeFd, fsyncFd, fstatFd } from './fd.js';

@@ -79,7 +79,7 @@ export class Journal<R> {
     if (!handle) throw new Error('journal is closed');
     const text = lines.join('');
     const size = this.sizes.get(handle) ?? 0;
-    await duringWrite(() => appendOrCutBack(handle, text, size));
+    await duringWrite(() => appendOrCutBack(handle.fd, text, size));
     this.sizes.set(handle, size + Buffer.byteLength(text));
   }
 
