@@ -13,6 +13,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../log.js';
 import { appendOrCutBack, fsyncDir, storageFailure } from './durableWrite.js';
+import { readTextFile } from './fd.js';
 import { GroupCommit } from './groupCommit.js';
 import { duringWrite } from './writeGate.js';
 
@@ -128,7 +129,7 @@ function segName(n: number): string {
 }
 
 async function readSegment<R>(file: string, log: Logger | undefined): Promise<R[]> {
-  const text = await fs.readFile(file, 'utf8');
+  const text = await readTextFile(file);
   const lines = text.split('\n');
   const records: R[] = [];
   for (let i = 0; i < lines.length; i++) {

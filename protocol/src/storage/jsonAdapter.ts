@@ -9,6 +9,7 @@ import type { Adapter } from 'lowdb';
 import type { z } from 'zod';
 import type { Logger } from '../log.js';
 import { StorageError, backupPathOf, writeFileDurable, type DurableWriteOptions } from './durableWrite.js';
+import { readTextFile } from './fd.js';
 
 interface Waiter {
   resolve: () => void;
@@ -70,7 +71,7 @@ export class DurableJsonAdapter<T> implements Adapter<T> {
   private async tryRead(file: string): Promise<{ ok: true; value: T } | { ok: false; reason: 'missing' | 'corrupt' | 'invalid' }> {
     let text: string;
     try {
-      text = await fs.readFile(file, 'utf8');
+      text = await readTextFile(file);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { ok: false, reason: 'missing' };
       throw err;
