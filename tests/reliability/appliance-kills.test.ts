@@ -15,7 +15,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startControlPlane, tempDir, type TestControlPlane } from '../support/controlPlane.js';
 import { APPLIANCE_MAIN, Browser, applianceEnv, runApplianceCli, startAppliance } from '../support/appliance.js';
-import { seededRandom, spawnKillable, summary, unparsableJsonFiles } from '../support/killable.js';
+import { kindOf, runKillLoop, seededRandom, spawnKillable, summary, unparsableJsonFiles, type KillLane, type KillableService } from '../support/killable.js';
 
 const KILLS = Number(process.env.RELIABILITY_KILLS ?? 200);
 const LANES = Number(process.env.RELIABILITY_LANES ?? 2);
@@ -24,7 +24,6 @@ const WRITERS = 4;
 const STARTUP_KILLS = 0.15;
 const PASSWORD = 'correct horse battery staple';
 const FACTS = { libertyStatus: 'free', marriedToFrenchNational: true, communityOfLifeOngoing: true, spouseStillFrench: true, marriedInFrance: true, longStayVisa: true, publicOrderThreat: false, polygamy: false, proceduralDefectIdentified: true };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The kinds of write, with their share of the traffic. Each round aims its kill at one kind in turn. */
 const KINDS = [
   ['case', 0.3],
@@ -35,19 +34,15 @@ const KINDS = [
   ['heartbeat', 0.1],
 ] as const;
 type Kind = (typeof KINDS)[number][0];
+const LOOP = { kinds: KINDS, writers: WRITERS, startupKillShare: STARTUP_KILLS, startupGuessMs: 800, seedStep: 31, failed: { value: false } };
 
-function kindOf(roll: number): Kind {
-  let sum = 0;
-  for (const [kind, share] of KINDS) if (roll < (sum += share)) return kind;
-  return 'heartbeat';
-}
 const readJson = (file: string): any => JSON.parse(fs.readFileSync(file, 'utf8'));
 
 let cp: TestControlPlane;
 const lanes: Lane[] = [];
 
 /** One appliance and what was acknowledged to it so far: the expected content of its DATA_DIR. */
-class Lane {
+class Lane implements KillLane<Kind> {
   cases = new Map<string, { lastName: string; notes: string | null; sent: string[] }>();
   documents = new Map<string, { caseId: string; sha256: string }>();
   users = new Set<string>();
@@ -90,7 +85,7 @@ class Lane {
     for (let i = 0; !stopped(); i++) {
       const id = `${tag}i${i}`;
       const caseId = pick([...this.cases.keys()]);
-      const kind = !caseId ? 'case' : i === 0 ? first : kindOf(random());
+      const kind = !caseId ? 'case' : i === 0 ? first : kindOf(KINDS, random());
       try {
         if (kind === 'case') {
           const lastName = `K${id}`;
@@ -182,51 +177,14 @@ class Lane {
     expect(outbox.body.queued).toBeGreaterThanOrEqual(this.heartbeats.size);
   }
 
-  /** Restart, check, write from several clients, SIGKILL at a random moment after the first acknowledgement; `kills` times. */
-  /** Set when a lane fails, so the other stops too rather than run on after the test has ended. */
-  static failed = false;
+  spawn(): KillableService {
+    return spawnKillable(APPLIANCE_MAIN, applianceEnv(this.dir, this.env()), { cwd: path.dirname(this.dir) });
+  }
 
-  async run(kills: number): Promise<void> {
-    for (let round = 0; this.kills < kills && !Lane.failed; round++) {
-      const service = spawnKillable(APPLIANCE_MAIN, applianceEnv(this.dir, this.env()), { cwd: path.dirname(this.dir) });
-      try {
-        if (round > 0 && this.random() < STARTUP_KILLS) {
-          await sleep(this.random() * (summary(this.startups).median || 800));
-          await service.kill();
-          this.startupKills++;
-          continue;
-        }
-        const port = await service.listening;
-        expect(port, service.output().slice(-3000)).not.toBeNull();
-        this.startups.push(service.startupMs!);
-        if (service.startupCpuMs !== undefined) this.startupsCpu.push(service.startupCpuMs);
-        const url = `http://127.0.0.1:${port}`;
-        this.checkDisk(round);
-        await this.spotCheck(url);
-
-        // The kill lands among writes: at a random moment once a write of this round's kind is
-        // acknowledged (each kind in turn, so slow ones — a password hash, a host probe — are
-        // hit as often as quick ones), or a few seconds into the round at the latest.
-        const target = KINDS[round % KINDS.length]![0];
-        let stop = false;
-        let targetAcked: () => void = () => undefined;
-        const acknowledged = new Promise<void>((resolve) => (targetAcked = resolve));
-        const writers = Array.from({ length: WRITERS }, (_, w) =>
-          this.writer(url, `${this.name}r${round}w${w}`, seededRandom(round * 31 + w + this.name.length), w === 0 ? target : kindOf(this.random()), () => stop, (kind) => kind === target && targetAcked()),
-        );
-        await Promise.race([acknowledged, Promise.all(writers), sleep(4_000)]);
-        await sleep(this.random() * 250);
-        await service.kill();
-        this.kills++;
-        stop = true;
-        await Promise.all(writers);
-      } catch (err) {
-        Lane.failed = true;
-        throw err;
-      } finally {
-        await service.kill(); // a failed check must not leave the process behind
-      }
-    }
+  /** After each restart: the files hold every acknowledged write, and the service serves a sample. */
+  async check(url: string, round: number): Promise<void> {
+    this.checkDisk(round);
+    await this.spotCheck(url);
   }
 
   /** One last life: every acknowledged write is served; a clean stop; the audit chain verifies. */
@@ -277,7 +235,7 @@ afterAll(async () => {
 describe('the appliance under SIGKILL', () => {
   it(`keeps every acknowledged write of mixed traffic across ${KILLS} kills at random moments`, async () => {
     const started = Date.now();
-    await Promise.all(lanes.map((lane, i) => lane.run(Math.floor(KILLS / LANES) + (i < KILLS % LANES ? 1 : 0))));
+    await Promise.all(lanes.map((lane, i) => runKillLoop(lane, Math.floor(KILLS / LANES) + (i < KILLS % LANES ? 1 : 0), LOOP)));
     const seconds = Math.round((Date.now() - started) / 1000);
     for (const lane of lanes) await lane.finalCheck();
 

@@ -13,14 +13,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CONTROL_PLANE_MAIN, FakeAppliance, api, createAdminToken, runCli, startControlPlane, tempDir } from '../support/controlPlane.js';
-import { seededRandom, spawnKillable, summary, unparsableJsonFiles } from '../support/killable.js';
+import { kindOf, runKillLoop, seededRandom, spawnKillable, summary, unparsableJsonFiles, type KillLane, type KillableService } from '../support/killable.js';
 
 const KILLS = Number(process.env.RELIABILITY_KILLS ?? 200);
 const LANES = Number(process.env.RELIABILITY_LANES ?? 2);
 const WRITERS = 4;
 const STARTUP_KILLS = 0.15;
 const ENV = { CHECKPOINT_INTERVAL_SECONDS: '1' };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The kinds of write, with their share of the traffic. Each round aims its kill at one kind in turn. */
 const KINDS = [
   ['cabinet', 0.12],
@@ -31,12 +30,8 @@ const KINDS = [
   ['report', 0.1],
 ] as const;
 type Kind = (typeof KINDS)[number][0];
+const LOOP = { kinds: KINDS, writers: WRITERS, startupKillShare: STARTUP_KILLS, startupGuessMs: 600, seedStep: 37, failed: { value: false } };
 
-function kindOf(roll: number): Kind {
-  let sum = 0;
-  for (const [kind, share] of KINDS) if (roll < (sum += share)) return kind;
-  return 'report';
-}
 
 interface Enrolled {
   appliance: FakeAppliance;
@@ -51,7 +46,7 @@ async function usageReport(url: string, jws: string): Promise<{ status: number; 
   return { status: res.status, body: await res.json() };
 }
 
-class Lane {
+class Lane implements KillLane<Kind> {
   cabinets = new Map<string, { name: string; sent: string[]; current: Enrolled | null; enrolling: boolean; unackedEnrollment: boolean }>();
   enrolled = new Map<string, Enrolled>(); // appliance id → appliance
   plans = new Set<string>();
@@ -89,7 +84,7 @@ class Lane {
       const id = `${tag}i${i}`.toLowerCase();
       const idle = [...this.cabinets.values()].filter((c) => c.current && !c.current.busy && !c.enrolling);
       const cabinetId = pick([...this.cabinets.keys()]);
-      const kind = !cabinetId ? 'cabinet' : i === 0 ? first : kindOf(random());
+      const kind = !cabinetId ? 'cabinet' : i === 0 ? first : kindOf(KINDS, random());
       let held: { release(): void } | undefined;
       try {
         if (kind === 'cabinet') {
@@ -203,49 +198,11 @@ class Lane {
     }
   }
 
-  /** Set when a lane fails, so the other stops too rather than run on after the test has ended. */
-  static failed = false;
-
-  async run(kills: number): Promise<void> {
-    for (let round = 0; this.kills < kills && !Lane.failed; round++) {
-      const service = spawnKillable(CONTROL_PLANE_MAIN, { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: this.dir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...ENV }, { cwd: path.dirname(this.dir) });
-      try {
-        if (round > 0 && this.random() < STARTUP_KILLS) {
-          await sleep(this.random() * (summary(this.startups).median || 600));
-          await service.kill();
-          this.startupKills++;
-          continue;
-        }
-        const port = await service.listening;
-        expect(port, service.output().slice(-3000)).not.toBeNull();
-        this.startups.push(service.startupMs!);
-        if (service.startupCpuMs !== undefined) this.startupsCpu.push(service.startupCpuMs);
-        const url = `http://127.0.0.1:${port}`;
-        await this.check(url, round);
-
-        // The kill lands among writes: at a random moment once a write of this round's kind is
-        // acknowledged (each kind in turn), or a few seconds into the round at the latest.
-        const target = KINDS[round % KINDS.length]![0];
-        let stop = false;
-        let targetAcked: () => void = () => undefined;
-        const acknowledged = new Promise<void>((resolve) => (targetAcked = resolve));
-        const writers = Array.from({ length: WRITERS }, (_, w) =>
-          this.writer(url, `${this.name}r${round}w${w}`, seededRandom(round * 37 + w + this.name.length), w === 0 ? target : kindOf(this.random()), () => stop, (kind) => kind === target && targetAcked()),
-        );
-        await Promise.race([acknowledged, Promise.all(writers), sleep(4_000)]);
-        await sleep(this.random() * 250);
-        await service.kill();
-        this.kills++;
-        stop = true;
-        await Promise.all(writers);
-      } catch (err) {
-        Lane.failed = true;
-        throw err;
-      } finally {
-        await service.kill(); // a failed check must not leave the process behind
-      }
-    }
+  spawn(): KillableService {
+    return spawnKillable(CONTROL_PLANE_MAIN, { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: this.dir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...ENV }, { cwd: path.dirname(this.dir) });
   }
+
+
 
   /** A last life and a clean stop: the checkpoint leaves every acknowledged heartbeat in the appliance files. */
   async finalCheck(): Promise<void> {
@@ -289,7 +246,7 @@ describe('the control plane under SIGKILL', () => {
     }
 
     const started = Date.now();
-    await Promise.all(lanes.map((lane, i) => lane.run(Math.floor(KILLS / LANES) + (i < KILLS % LANES ? 1 : 0))));
+    await Promise.all(lanes.map((lane, i) => runKillLoop(lane, Math.floor(KILLS / LANES) + (i < KILLS % LANES ? 1 : 0), LOOP)));
     const seconds = Math.round((Date.now() - started) / 1000);
     for (const lane of lanes) await lane.finalCheck();
 

@@ -108,3 +108,89 @@ export function summary(values: number[]): { n: number; median: number; p95: num
   const at = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0);
   return { n: sorted.length, median: at(0.5), p95: at(0.95) };
 }
+
+/** A weighted list of the kinds of write a crash test sends, each with its share of the traffic. */
+export type WriteKinds<Kind extends string> = ReadonlyArray<readonly [Kind, number]>;
+
+/** The kind a roll in [0, 1) falls on, by the kinds' shares. */
+export function kindOf<Kind extends string>(kinds: WriteKinds<Kind>, roll: number): Kind {
+  let sum = 0;
+  for (const [kind, share] of kinds) if (roll < (sum += share)) return kind;
+  return kinds.at(-1)![0];
+}
+
+/** One service's `DATA_DIR` under fire: what the kill loop needs from a crash test's lane. */
+export interface KillLane<Kind extends string> {
+  readonly name: string;
+  readonly random: () => number;
+  kills: number;
+  startupKills: number;
+  readonly startups: number[];
+  readonly startupsCpu: number[];
+  spawn(): KillableService;
+  /** Checks, after a restart, that everything acknowledged so far is there (disk and HTTP). */
+  check(url: string, round: number): Promise<void>;
+  /** One client writing until `stopped()`, recording what was acknowledged; `onAck` after each. */
+  writer(url: string, tag: string, random: () => number, first: Kind, stopped: () => boolean, onAck: (kind: Kind) => void): Promise<void>;
+}
+
+export interface KillLoopOptions<Kind extends string> {
+  kinds: WriteKinds<Kind>;
+  writers: number;
+  /** Beyond the kills during writes, this share of restarts is killed during start-up. */
+  startupKillShare: number;
+  /** The start-up time to draw a start-up kill's moment from until one has been measured. */
+  startupGuessMs: number;
+  /** Varies the writers' seeds between the services' tests. */
+  seedStep: number;
+  /** Shared by the lanes of one test: a failure in one stops the others. */
+  failed: { value: boolean };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The crash tests' loop, until `kills` kills during writes: restart the service (now and then
+ * killed again during start-up: recovery, journal replay, temp-file sweep), check it, set the
+ * writers going, and SIGKILL it at a random moment once a write of this round's kind is
+ * acknowledged — each kind in turn, so slow ones (a password hash, a host probe) are hit as often
+ * as quick ones — or four seconds into the round at the latest.
+ */
+export async function runKillLoop<Kind extends string>(lane: KillLane<Kind>, kills: number, options: KillLoopOptions<Kind>): Promise<void> {
+  for (let round = 0; lane.kills < kills && !options.failed.value; round++) {
+    const service = lane.spawn();
+    try {
+      if (round > 0 && lane.random() < options.startupKillShare) {
+        await sleep(lane.random() * (summary(lane.startups).median || options.startupGuessMs));
+        await service.kill();
+        lane.startupKills++;
+        continue;
+      }
+      const port = await service.listening;
+      if (port === null) throw new Error(`${lane.name}: the service died before listening:\n${service.output().slice(-3000)}`);
+      lane.startups.push(service.startupMs!);
+      if (service.startupCpuMs !== undefined) lane.startupsCpu.push(service.startupCpuMs);
+      const url = `http://127.0.0.1:${port}`;
+      await lane.check(url, round);
+
+      const target = options.kinds[round % options.kinds.length]![0];
+      let stop = false;
+      let targetAcked: () => void = () => undefined;
+      const acknowledged = new Promise<void>((resolve) => (targetAcked = resolve));
+      const writers = Array.from({ length: options.writers }, (_, w) =>
+        lane.writer(url, `${lane.name}r${round}w${w}`, seededRandom(round * options.seedStep + w + lane.name.length), w === 0 ? target : kindOf(options.kinds, lane.random()), () => stop, (kind) => kind === target && targetAcked()),
+      );
+      await Promise.race([acknowledged, Promise.all(writers), sleep(4_000)]);
+      await sleep(lane.random() * 250);
+      await service.kill();
+      lane.kills++;
+      stop = true;
+      await Promise.all(writers);
+    } catch (err) {
+      options.failed.value = true;
+      throw err;
+    } finally {
+      await service.kill(); // a failed check must not leave the process behind
+    }
+  }
+}
