@@ -7,10 +7,11 @@
 //   - cold start (spawn → "listening") with 10 000 cases, and resident memory after the load.
 // Targets: search p95 ≤ 20 ms, write p95 ≤ 15 ms, start ≤ 2 s, RSS ≤ 250 MB.
 import { randomUUID } from 'node:crypto';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { startService } from './support/service.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const CP_MAIN = path.join(ROOT, 'control-plane/dist/main.js');
@@ -21,38 +22,6 @@ const USERS = Number(process.env.BENCH_USERS ?? 50);
 const REQUESTS_PER_USER = 40;
 const PASSWORD = 'correct horse battery staple';
 
-function start(script, env) {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(process.execPath, [script, 'serve'], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-    let buf = '';
-    child.stdout.setEncoding('utf8').on('data', (c) => {
-      buf += c;
-      for (const line of buf.split('\n')) {
-        try {
-          const e = JSON.parse(line);
-          if (e.msg === 'listening') {
-            child.stdout.removeAllListeners('data');
-            child.stdout.resume();
-            resolve({ child, port: e.port, startMs: performance.now() - t0 });
-            return;
-          }
-        } catch {
-          // partial line
-        }
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`${script} exited ${code}`)));
-  });
-}
-
-function stop(child) {
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    child.once('exit', resolve);
-    child.kill('SIGTERM');
-  });
-}
 
 function rssMb(pid) {
   const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -134,15 +103,15 @@ async function main() {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-appliance-'));
   const cpDir = path.join(work, 'cp');
   const dataDir = path.join(work, 'appliance');
-  const cp = await start(CP_MAIN, { DATA_DIR: cpDir, PORT: '0', HOST: '127.0.0.1' });
+  const cp = await startService(CP_MAIN, { DATA_DIR: cpDir, PORT: '0', HOST: '127.0.0.1' });
   const created = spawnSync(process.execPath, [CP_MAIN, 'cabinet', 'create', '--id', 'bench', '--name', 'Bench', '--plan', 'enterprise', '--json'], { env: { ...process.env, DATA_DIR: cpDir }, encoding: 'utf8' });
   const code = JSON.parse(created.stdout).enrollmentCode;
   const env = { DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', CONTROL_PLANE_URL: `http://127.0.0.1:${cp.port}`, CLIENT_ID: 'bench', HEARTBEAT_ENABLED: 'false', TLS: 'false' };
 
-  let app = await start(APPLIANCE_MAIN, env);
+  let app = await startService(APPLIANCE_MAIN, env);
   await call(app.port, 'POST', '/api/setup/enroll', { body: { code } });
   await call(app.port, 'POST', '/api/setup/admin', { body: { email: 'admin@bench.fr', name: 'Admin', password: PASSWORD } });
-  await stop(app.child);
+  await app.stop();
   // 50 users, each with a personal API token (scripts need no CSRF token).
   const tokens = [];
   for (let u = 0; u < USERS; u++) {
@@ -153,28 +122,28 @@ async function main() {
   }
   const users = JSON.parse(fs.readFileSync(path.join(dataDir, 'users.json'), 'utf8')).users;
 
-  const bare = await start(BARE, {});
+  const bare = await startService(BARE, {});
   const bareLoad = await load(() => fetch(`http://127.0.0.1:${bare.port}/`, { method: 'GET' }).then((r) => r.text()));
-  await stop(bare.child);
+  await bare.stop();
 
   const writes = async (port, ids) =>
     load((u, i) => call(port, 'PATCH', `/api/cases/${ids[(u * REQUESTS_PER_USER + i) % ids.length]}`, { token: tokens[u], body: { notes: `mise à jour ${u}-${i}` } }));
 
   seedCases(dataDir, 0, 1_000, users[0].id);
-  app = await start(APPLIANCE_MAIN, env);
+  app = await startService(APPLIANCE_MAIN, env);
   const write1k = await writes(app.port, caseIds(dataDir));
-  await stop(app.child);
+  await app.stop();
 
   seedCases(dataDir, 1_000, 9_000, users[0].id);
-  app = await start(APPLIANCE_MAIN, env);
+  app = await startService(APPLIANCE_MAIN, env);
   const startMs = app.startMs;
   const ids = caseIds(dataDir);
   const search = await load((u, i) => call(app.port, 'GET', `/api/cases?q=${encodeURIComponent(LAST[(u + i) % LAST.length].slice(0, 4).toLowerCase() + String((u * 7 + i) % 10))}`, { token: tokens[u] }));
   const list = await load((u, i) => call(app.port, 'GET', `/api/cases?page=${1 + ((u + i) % 40)}&procedure=${PROCS[u % PROCS.length]}`, { token: tokens[u] }));
   const write10k = await writes(app.port, ids);
   const rss = rssMb(app.child.pid);
-  await stop(app.child);
-  await stop(cp.child);
+  await app.stop();
+  await cp.stop();
   fs.rmSync(work, { recursive: true, force: true });
 
   const ms = (v) => `${v.toFixed(1)} ms`;

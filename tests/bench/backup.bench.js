@@ -12,6 +12,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { startService } from './support/service.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const APPLIANCE_MAIN = path.join(ROOT, 'appliance/dist/main.js');
@@ -20,37 +21,6 @@ const DOCUMENTS = 400;
 const DOCUMENT_BYTES = 512 * 1024;
 const PASSPHRASE = 'a bench passphrase of some length';
 
-function start(env) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [APPLIANCE_MAIN, 'serve'], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-    let buf = '';
-    child.stdout.setEncoding('utf8').on('data', (c) => {
-      buf += c;
-      for (const line of buf.split('\n')) {
-        try {
-          const e = JSON.parse(line);
-          if (e.msg === 'listening') {
-            child.stdout.removeAllListeners('data');
-            child.stdout.resume();
-            resolve({ child, port: e.port });
-            return;
-          }
-        } catch {
-          // partial line
-        }
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`appliance exited ${code}`)));
-  });
-}
-
-function stop(child) {
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    child.once('exit', resolve);
-    child.kill('SIGTERM');
-  });
-}
 
 const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
@@ -143,7 +113,7 @@ async function main() {
   seed(dataDir);
   const dataBytes = Number(spawnSync('du', ['-sb', dataDir], { encoding: 'utf8' }).stdout.split('\t')[0]);
 
-  const app = await start(env);
+  const app = await startService(APPLIANCE_MAIN, env);
   // Probe /healthz (a durable write through the write gate) all through the backup.
   let probing = true;
   let slowestHealthz = 0;
@@ -160,7 +130,7 @@ async function main() {
   const createCpu = cpuOf(app.child.pid) - serverCpu;
   probing = false;
   await probe;
-  await stop(app.child);
+  await app.stop();
   const before = treeHash(dataDir, ['cases/', 'documents/']);
 
   const verified = await cli(env, ['backup', 'verify']);
