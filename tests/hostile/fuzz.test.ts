@@ -75,8 +75,10 @@ async function dashboardSession(url: string, email: string): Promise<Credential>
 
 beforeAll(async () => {
   const cpDir = tempDir('cp-fuzz-');
-  // No timed checkpoint: it would write heartbeats accepted earlier while the refused stream runs.
-  cp = await startControlPlane(cpDir, { CHECKPOINT_INTERVAL_SECONDS: '3600' });
+  // No timed checkpoint, no fleet check during the run: each is a timer that writes (heartbeats
+  // accepted earlier, fleet-alerts.json when the first check sees the fuzzer's appliances), and
+  // would be taken for a file changed by the refused stream.
+  cp = await startControlPlane(cpDir, { CHECKPOINT_INTERVAL_SECONDS: '3600', FLEET_CHECK_INTERVAL_SECONDS: '3600' });
   const vendor = await createAdminToken(cpDir, 'vendor@iamanager.fr');
   const support = await createAdminToken(cpDir, 'support@iamanager.fr', 'support');
   const created = await runCli(cpDir, ['cabinet', 'create', '--id', 'dupont', '--name', 'Cabinet Dupont', '--plan', 'enterprise', '--json']);
