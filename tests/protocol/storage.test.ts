@@ -99,6 +99,16 @@ describe('DocumentCollection', () => {
     expect([...reopened.values()].map((v) => v.name).sort()).toEqual(['A', 'B']);
   });
 
+  it('creates an id once when creations race: one wins, getOrCreate callers share it', async () => {
+    const col = await DocumentCollection.open<{ name: string }>(path.join(dir, 'usage'));
+    const raced = await Promise.allSettled([col.create('m', { name: 'first' }), col.create('m', { name: 'second' })]);
+    expect(raced.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
+    expect(col.get('m')!.data.name).toBe('first');
+    const shared = await Promise.all([col.getOrCreate('n', () => ({ name: 'one' })), col.getOrCreate('n', () => ({ name: 'two' }))]);
+    expect(shared[0]).toBe(shared[1]);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'usage', 'n.json'), 'utf8'))).toEqual({ name: 'one' });
+  });
+
   it('does not bring a removed document back on reopening', async () => {
     const col = await DocumentCollection.open<{ name: string }>(path.join(dir, 'cases'));
     await col.create('gone', { name: 'A' });

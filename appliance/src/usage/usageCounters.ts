@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { DomainError } from '@iamanager/protocol';
-import { DocumentCollection } from '@iamanager/protocol/storage';
+import { DocumentCollection, type Document } from '@iamanager/protocol/storage';
 import type { Logger } from '@iamanager/protocol/log';
 import type { EffectiveLimits } from '../license/effectiveLimits.js';
 import { planAllowingMore } from '../license/planLadder.js';
@@ -25,19 +25,11 @@ export function monthOf(date: Date): string {
 }
 
 export class UsageCounters {
-  /** Months whose file is being created, so concurrent first analyses of a month create it once. */
-  private readonly creating = new Map<string, Promise<unknown>>();
-
   private constructor(private readonly months: DocumentCollection<MonthUsage>) {}
 
-  private async ensureMonth(month: string): Promise<void> {
-    if (this.months.get(month)) return;
-    let pending = this.creating.get(month);
-    if (!pending) {
-      pending = this.months.create(month, { month, analysesUsed: 0, analysesOverage: 0 }).finally(() => this.creating.delete(month));
-      this.creating.set(month, pending);
-    }
-    await pending;
+  /** The month's counter file, created at zero on first use (concurrent first runs create it once). */
+  private monthDoc(month: string): Promise<Document<MonthUsage>> {
+    return this.months.getOrCreate(month, () => ({ month, analysesUsed: 0, analysesOverage: 0 }));
   }
 
   static async open(dataDir: string, log: Logger): Promise<UsageCounters> {
@@ -65,8 +57,7 @@ export class UsageCounters {
       const counted = this.forMonth(month);
       if (counted.analysesUsed >= r.analysesUsed && counted.analysesOverage >= r.analysesOverage) continue;
       log.warn({ month, counted: { analysesUsed: counted.analysesUsed, analysesOverage: counted.analysesOverage }, recorded: r }, 'usage: the month counter was below the analyses the case files hold (edited or lost): raised back to them');
-      await this.ensureMonth(month);
-      const doc = this.months.get(month)!;
+      const doc = await this.monthDoc(month);
       doc.data.analysesUsed = Math.max(doc.data.analysesUsed, r.analysesUsed);
       doc.data.analysesOverage = Math.max(doc.data.analysesOverage, r.analysesOverage);
       await doc.write();
@@ -85,8 +76,8 @@ export class UsageCounters {
     const month = this.monthAt(now);
     // The month's file first: from here to the increment nothing awaits, so analyses racing in
     // cannot all see room for one more and overshoot the quota.
-    await this.ensureMonth(month);
-    const current = this.forMonth(month);
+    const doc = await this.monthDoc(month);
+    const current = doc.data;
     const overQuota = current.analysesUsed >= limits.maxAnalysesMonthly;
     if (overQuota && !limits.overageAllowed) {
       const better = planAllowingMore('maxAnalysesMonthly', limits.maxAnalysesMonthly, limits.plan);
@@ -96,7 +87,6 @@ export class UsageCounters {
         { plan: limits.plan, limit: limits.maxAnalysesMonthly, upgradePlan: better?.name ?? null },
       );
     }
-    const doc = this.months.get(month)!;
     doc.data.analysesUsed += 1;
     if (overQuota) doc.data.analysesOverage += 1;
     await doc.write();

@@ -21,6 +21,8 @@ export class DocumentCollection<T> {
   readonly dir: string;
   private readonly options: JsonAdapterOptions<T>;
   private readonly docs = new Map<string, Document<T>>();
+  /** Documents whose creation is under way (see `create`). */
+  private readonly creating = new Map<string, Promise<Document<T>>>();
 
   private constructor(dir: string, options: JsonAdapterOptions<T>) {
     this.dir = dir;
@@ -80,10 +82,22 @@ export class DocumentCollection<T> {
     for (const doc of this.docs.values()) yield doc.data;
   }
 
-  /** Creates a document durably; refuses an id already in use. */
+  /** Creates a document durably; refuses an id already in use or being created. */
   async create(id: string, data: T): Promise<Document<T>> {
     const file = this.fileOf(id);
-    if (this.docs.has(id)) throw new DomainError('already_exists', `"${id}" already exists`, { id });
+    if (this.docs.has(id) || this.creating.has(id)) throw new DomainError('already_exists', `"${id}" already exists`, { id });
+    // Reserved before the first await: two creations of one id racing in cannot both pass.
+    const created = this.createNow(id, file, data).finally(() => this.creating.delete(id));
+    this.creating.set(id, created);
+    return await created;
+  }
+
+  /** The document `id`, created from `init()` if there is none yet; concurrent calls share one creation. */
+  async getOrCreate(id: string, init: () => T): Promise<Document<T>> {
+    return this.docs.get(id) ?? this.creating.get(id) ?? this.create(id, init());
+  }
+
+  private async createNow(id: string, file: string, data: T): Promise<Document<T>> {
     const doc = await openDocument<T>(file, data, this.options);
     doc.data = data;
     this.docs.set(id, doc);
