@@ -5,11 +5,19 @@
  * Importers load it with `await import()` when they first talk to the control plane: got is not
  * needed before the server listens, and a restart should not wait for it.
  */
-import { got } from 'got';
-
-export { HTTPError, RequestError } from 'got';
+import { got, type OptionsOfJSONResponseBody } from 'got';
+import { DomainError, formatIssues, jwksSchema, type Jwks } from '@iamanager/protocol';
 import { APPLIANCE_VERSION } from './config.js';
 
-export const APPLIANCE_USER_AGENT = `iamanager-appliance/${APPLIANCE_VERSION}`;
+export { HTTPError, RequestError } from 'got';
+
+const APPLIANCE_USER_AGENT = `iamanager-appliance/${APPLIANCE_VERSION}`;
 
 export const controlPlaneHttp = got.extend({ headers: { 'user-agent': APPLIANCE_USER_AGENT } });
+
+/** The vendor's published license keys (`GET /v1/keys`), checked to be a key set; pins decide what is trusted. */
+export async function fetchVendorKeys(controlPlaneUrl: string, options: Pick<OptionsOfJSONResponseBody, 'timeout' | 'retry' | 'signal'>): Promise<Jwks> {
+  const parsed = jwksSchema.safeParse(await controlPlaneHttp.get(new URL('/v1/keys', controlPlaneUrl), options).json());
+  if (!parsed.success) throw new DomainError('control_plane_error', `the control plane's /v1/keys is not a key set: ${formatIssues(parsed.error.issues).join('; ')}`);
+  return parsed.data;
+}

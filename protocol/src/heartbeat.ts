@@ -45,16 +45,6 @@ export interface VerifiedHeartbeat {
   appliance: KnownAppliance;
 }
 
-/** The header's `kid` without verifying anything: lets the caller route or rate-limit by appliance. */
-export function heartbeatKid(jws: string): string | undefined {
-  try {
-    const header = decodeProtectedHeader(jws);
-    return typeof header.kid === 'string' ? header.kid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * The signature and claims check, with jose (explicit algorithm list, typ and issuer). The key
  * should be a CryptoKey imported once per appliance (`verificationKey`): jose then verifies

@@ -3,7 +3,7 @@
  * Private keys are kept as PKCS#8 PEM files with mode 0600 and never serialised anywhere else.
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, type webcrypto } from 'node:crypto';
-import { calculateJwkThumbprint, importJWK } from 'jose';
+import { calculateJwkThumbprint, decodeProtectedHeader, importJWK } from 'jose';
 import { ed25519PublicJwkSchema, type Ed25519PublicJwk } from './schemas.js';
 import { parseWith } from './validation.js';
 
@@ -45,4 +45,14 @@ export function keyId(jwk: Ed25519PublicJwk): Promise<string> {
 /** A public key ready for jose to verify with, imported once and reused (see `verifyHeartbeat`). */
 export async function verificationKey(jwk: Ed25519PublicJwk): Promise<webcrypto.CryptoKey> {
   return (await importJWK({ kty: jwk.kty, crv: jwk.crv, x: jwk.x }, 'EdDSA')) as webcrypto.CryptoKey;
+}
+
+/** The `kid` a compact JWS names, unverified (to pick the key to verify with); undefined for a non-JWS. */
+export function unverifiedKid(jws: string): string | undefined {
+  try {
+    const { kid } = decodeProtectedHeader(jws);
+    return typeof kid === 'string' ? kid : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -7,9 +7,9 @@
  * appliance trusts it. With pins, a license verifies only with a key whose thumbprint — computed
  * here from the key itself, never taken from the `kid` it claims — is pinned.
  */
-import { compactVerify, decodeProtectedHeader } from 'jose';
+import { compactVerify } from 'jose';
 import { DomainError, ProtocolError } from './errors.js';
-import { keyId, verificationKey } from './keys.js';
+import { keyId, unverifiedKid, verificationKey } from './keys.js';
 import { verifyLicense, type VerifiedLicense, type VerifyLicenseOptions } from './license.js';
 import { SIGNING_ALG, type Jwks } from './schemas.js';
 
@@ -65,12 +65,8 @@ export async function verifyPinnedLicense(jws: string, options: VerifyLicenseOpt
 
 /** The held, unpinned key (selected by `kid`, as a verification would) whose signature this is, if any. */
 async function signerAmong(jws: string, keys: readonly VendorKey[]): Promise<{ kid: string; thumbprint: string } | undefined> {
-  let kid: unknown;
-  try {
-    kid = decodeProtectedHeader(jws).kid;
-  } catch {
-    return undefined;
-  }
+  const kid = unverifiedKid(jws);
+  if (kid === undefined) return undefined;
   for (const key of keys.filter((k) => k.kid === kid)) {
     try {
       await compactVerify(jws, await verificationKey(key), { algorithms: [SIGNING_ALG] });

@@ -7,7 +7,7 @@
  * For a cabinet without outbound network, `enrollmentRequest` writes the same request to a file the
  * vendor posts for it; the answer is imported with `appliance license import FILE`.
  */
-import { DomainError, enrollResponseSchema, formatIssues, jwksSchema, partitionByPins, publicJwk, type EnrollRequest, type EnrollResponse } from '@iamanager/protocol';
+import { DomainError, enrollResponseSchema, formatIssues, partitionByPins, publicJwk, type EnrollRequest, type EnrollResponse } from '@iamanager/protocol';
 import type { Appliance } from '../appliance.js';
 import { loadApplianceKey, newApplianceKey, promotePendingApplianceKey, savePendingApplianceKey, saveApplianceKey } from './applianceKey.js';
 import type { KeyObject } from 'node:crypto';
@@ -87,9 +87,8 @@ export async function installEnrollment(appliance: Appliance, response: EnrollRe
 async function checkPinsFirst(appliance: Appliance, controlPlaneUrl: string, http: typeof ControlPlaneHttp): Promise<void> {
   const pins = appliance.config.vendorKeyPins;
   if (!pins) return;
-  const published = jwksSchema.safeParse(await http.controlPlaneHttp.get(new URL('/v1/keys', controlPlaneUrl), { timeout: { connect: 5_000, request: 20_000 }, retry: { limit: 2 } }).json());
-  if (!published.success) throw new DomainError('control_plane_error', `the control plane's /v1/keys is not a key set: ${formatIssues(published.error.issues).join('; ')}`);
-  const { pinned } = await partitionByPins(published.data, pins);
+  const published = await http.fetchVendorKeys(controlPlaneUrl, { timeout: { connect: 5_000, request: 20_000 }, retry: { limit: 2 } });
+  const { pinned } = await partitionByPins(published, pins);
   if (pinned.length === 0) {
     throw new DomainError('untrusted_vendor_key', `none of the keys the control plane at ${controlPlaneUrl} publishes is in VENDOR_KEY_PINS (the enrollment code was not used): check CONTROL_PLANE_URL and copy the VENDOR_KEY_PINS line of your install bundle's .env into the appliance configuration`);
   }

@@ -10,7 +10,7 @@
  * forward neither stops the heartbeats nor fires a burst of them.
  */
 import type * as ControlPlaneHttp from '../controlPlaneHttp.js';
-import { DomainError, formatIssues, heartbeatPayloadSchema, heartbeatResponseSchema, jwksSchema, signHeartbeat, type HeartbeatPayload, type Jwks } from '@iamanager/protocol';
+import { DomainError, heartbeatPayloadSchema, heartbeatResponseSchema, signHeartbeat, type HeartbeatPayload } from '@iamanager/protocol';
 import type { Logger } from '@iamanager/protocol/log';
 import { loadApplianceKey } from '../enrollment/applianceKey.js';
 import type { LicenseStore } from '../license/licenseStore.js';
@@ -140,16 +140,11 @@ export class HeartbeatAgent {
       this.draining = this.drainOnce().finally(() => (this.draining = undefined));
       return this.draining;
     }
-    this.nextDrain ??= this.draining.then(
-      () => {
-        this.nextDrain = undefined;
-        return this.drain();
-      },
-      () => {
-        this.nextDrain = undefined;
-        return this.drain();
-      },
-    );
+    const again = (): Promise<DrainResult> => {
+      this.nextDrain = undefined;
+      return this.drain();
+    };
+    this.nextDrain ??= this.draining.then(again, again);
     return this.nextDrain;
   }
 
@@ -165,10 +160,13 @@ export class HeartbeatAgent {
     // rewrites of the file, not one each. A crash before they are written only re-sends
     // heartbeats the control plane answers `replayed_sequence`, which count as delivered.
     let saved: Promise<void> = Promise.resolve();
+    // Read from disk once a pass, not once a heartbeat: a week's backlog is re-signed as it goes.
+    let key: ReturnType<typeof loadApplianceKey> | undefined;
+    const signingKey = () => (key ??= loadApplianceKey(this.sources.dataDir));
     this.passUntilSeq = this.outbox.state.queue.at(-1)?.seq ?? 0;
     try {
       for (let item = this.outbox.peek(); item && item.seq <= this.passUntilSeq; item = this.outbox.peek()) {
-        const sent = await this.send(http, url, item);
+        const sent = await this.send(http, url, item, signingKey);
         if (typeof sent === 'string') {
           await this.outbox.recordAttempt(this.sources.clock(), sent);
           return { delivered, queued: this.outbox.state.queue.length, error: sent };
@@ -187,12 +185,12 @@ export class HeartbeatAgent {
    * One delivery attempt. On success the heartbeat leaves the outbox at once (in memory) and
    * `saved` resolves when that is written; on failure, the reason.
    */
-  private async send(http: typeof ControlPlaneHttp, url: string, item: QueuedHeartbeat): Promise<{ saved: Promise<void> } | string> {
+  private async send(http: typeof ControlPlaneHttp, url: string, item: QueuedHeartbeat, signingKey: () => ReturnType<typeof loadApplianceKey>): Promise<{ saved: Promise<void> } | string> {
     const now = this.sources.clock();
     try {
       const body = await http.controlPlaneHttp
         .post(new URL('/v1/heartbeats', url), {
-          body: await this.signedForSending(item, now),
+          body: await this.signedForSending(item, now, signingKey),
           headers: { 'content-type': 'application/jose' },
           timeout: { connect: 5_000, request: 15_000 },
           retry: { limit: 0 },
@@ -240,11 +238,11 @@ export class HeartbeatAgent {
    * plane judges `iat` against its own clock (`clock_skew`), and one that waited out an outage must
    * still be accepted. Sequence number, month and counters are those it was queued with.
    */
-  private async signedForSending(item: QueuedHeartbeat, now: Date): Promise<string> {
+  private async signedForSending(item: QueuedHeartbeat, now: Date, signingKey: () => ReturnType<typeof loadApplianceKey>): Promise<string> {
     const iat = Math.floor(now.getTime() / 1000);
     const payload = heartbeatPayloadSchema.parse(JSON.parse(Buffer.from(item.jws.split('.')[1] ?? '', 'base64url').toString('utf8')));
     if (payload.iat === iat) return item.jws;
-    const key = await loadApplianceKey(this.sources.dataDir);
+    const key = await signingKey();
     if (!key) throw new DomainError('not_enrolled', 'the appliance key is missing: enroll again');
     return signHeartbeat({ ...payload, iat }, key.privateKey);
   }
@@ -254,19 +252,11 @@ export class HeartbeatAgent {
     if (jws === license.licenseJws) return; // the answer to each heartbeat of a backlog carries it
     try {
       // Signed by a key not held yet (the vendor rotated): with pins, learn the published keys.
-      if (license.vendorKeysPinned && !license.holdsKeyFor(jws)) await license.installWithPublishedKeys(jws, await this.publishedVendorKeys(http, url));
+      if (license.vendorKeysPinned && !license.holdsKeyFor(jws)) await license.installWithPublishedKeys(jws, await http.fetchVendorKeys(url, { timeout: { connect: 5_000, request: 15_000 }, retry: { limit: 0 }, signal: this.inFlight.signal }));
       else await license.install({ license: jws });
     } catch (err) {
       this.log.error({ code: (err as { code?: string }).code, message: (err as Error).message }, 'heartbeat: the license in the answer does not verify; keeping the current one');
     }
-  }
-
-  /** The vendor's published keys (`GET /v1/keys`); trusted only as far as they are pinned. */
-  private async publishedVendorKeys(http: typeof ControlPlaneHttp, url: string): Promise<Jwks> {
-    const body = await http.controlPlaneHttp.get(new URL('/v1/keys', url), { timeout: { connect: 5_000, request: 15_000 }, retry: { limit: 0 }, signal: this.inFlight.signal }).json();
-    const parsed = jwksSchema.safeParse(body);
-    if (!parsed.success) throw new DomainError('control_plane_error', `the control plane's /v1/keys is not a key set: ${formatIssues(parsed.error.issues).join('; ')}`);
-    return parsed.data;
   }
 
   /** Queues one heartbeat and sends everything queued (`appliance heartbeat`, the admin page). */

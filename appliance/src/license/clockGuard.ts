@@ -21,6 +21,8 @@ type ClockState = z.infer<typeof clockStateSchema>;
 export class ClockGuard {
   /** The latest time known to have passed (ms): read clocks, clock.json and other records raise it; the file lags by up to a minute. */
   private latest: number;
+  /** The mark last written, or last tried: a write the disk refused is tried again a minute later, not at every request. */
+  private attempted: number;
   private writing = false;
 
   private constructor(
@@ -28,6 +30,7 @@ export class ClockGuard {
     private readonly clock: () => Date,
   ) {
     this.latest = doc.data.latestSeenAt ? Date.parse(doc.data.latestSeenAt) : 0;
+    this.attempted = this.latest;
   }
 
   static async open(dataDir: string, clock: () => Date, log?: Logger): Promise<ClockGuard> {
@@ -71,8 +74,8 @@ export class ClockGuard {
    */
   async observe(): Promise<void> {
     this.read();
-    const written = this.doc.data.latestSeenAt ? Date.parse(this.doc.data.latestSeenAt) : 0;
-    if (this.latest - written < PERSIST_EVERY_MS || this.writing) return;
+    if (this.latest - this.attempted < PERSIST_EVERY_MS || this.writing) return;
+    this.attempted = this.latest;
     this.writing = true;
     try {
       this.doc.data.latestSeenAt = new Date(this.latest).toISOString();

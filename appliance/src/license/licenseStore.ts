@@ -14,6 +14,7 @@ import {
   jwksSchema,
   licenseState,
   partitionByPins,
+  unverifiedKid,
   verifyPinnedLicense,
   type Jwks,
   type LicenseClaims,
@@ -238,13 +239,8 @@ export class LicenseStore {
 
   /** Whether license.json holds a key under the `kid` this license names (false for a non-JWS). */
   holdsKeyFor(license: string): boolean {
-    let kid: unknown;
-    try {
-      kid = JSON.parse(Buffer.from(license.split('.')[0] ?? '', 'base64url').toString('utf8')).kid;
-    } catch {
-      return false;
-    }
-    return this.doc.data.vendorKeys?.keys.some((k) => k.kid === kid) ?? false;
+    const kid = unverifiedKid(license);
+    return kid !== undefined && (this.doc.data.vendorKeys?.keys.some((k) => k.kid === kid) ?? false);
   }
 
   /**
