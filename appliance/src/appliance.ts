@@ -48,8 +48,6 @@ export interface Appliance {
   casesOpen: () => number;
   /** The certificate served over HTTPS, and a way to swap it (set by `serve` when TLS is on). */
   tls: { material(): TlsMaterial | undefined; reload?: () => Promise<TlsMaterial> };
-  /** Time of the last successful backup: set by the backup module when it opens. */
-  lastBackupAt: () => Promise<string | null>;
   /** The backups (status, create): set by the backup module when it opens. */
   backups?: Backups;
   close(): Promise<void>;
@@ -92,7 +90,6 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
     documents,
     audit,
     casesOpen: () => cases.openCount(),
-    lastBackupAt: () => Promise.resolve(null),
     tls: { material: () => undefined },
   } as Omit<Appliance, 'heartbeats' | 'close'> as Appliance;
 
@@ -107,7 +104,7 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
       usage,
       usersActive: () => users.activeCount(),
       casesOpen: () => appliance.casesOpen(),
-      lastBackupAt: () => appliance.lastBackupAt(),
+      lastBackupAt: () => Promise.resolve(appliance.backups?.lastBackupAt() ?? null),
       errors24h: () => errors.last24h(),
     },
     log,

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import fs from 'node:fs/promises';
-import { writeFileDurable } from '@iamanager/protocol/storage';
+import { storageProbe } from '@iamanager/protocol/storage';
 import type { Appliance } from './appliance.js';
 import { NOT_CONFIGURED } from './backups/backups.js';
 import { probeHost } from './heartbeat/healthProbe.js';
@@ -22,7 +22,8 @@ export async function runDoctor(appliance: Appliance): Promise<{ ok: boolean; ch
   for (const warning of status.warnings) checks.push({ check: 'configuration', ok: false, detail: warning });
   try {
     const file = path.join(appliance.config.dataDir, '.doctor');
-    await writeFileDurable(file, 'ok', { keepBackup: false });
+    // The same write-and-read-back as /healthz, on a file of its own (probes on one file would race).
+    await storageProbe(file, appliance.clock)();
     await fs.rm(file);
     checks.push({ check: 'storage', ok: true, detail: `${appliance.config.dataDir} is writable` });
   } catch (err) {

@@ -58,11 +58,10 @@ function countNewlines(chunk: Buffer): number {
   return n;
 }
 
-async function usersIn(files: readonly SnapshotFile[]): Promise<number> {
-  const file = files.find((f) => f.path === 'users.json');
-  if (!file) return 0;
+/** The users in users.json's content (0 if it does not parse: the backup still holds the file as it is). */
+function usersIn(content: Buffer): number {
   try {
-    const parsed = JSON.parse(await fs.readFile(file.source, 'utf8')) as { users?: unknown[] };
+    const parsed = JSON.parse(content.toString('utf8')) as { users?: unknown[] };
     return Array.isArray(parsed.users) ? parsed.users.length : 0;
   } catch {
     return 0;
@@ -91,7 +90,7 @@ async function readPrefix(file: string, size: number): Promise<Buffer> {
 function packSnapshot(files: readonly SnapshotFile[], meta: { createdAt: string; applianceVersion: string }): { stream: Readable; manifest: Promise<Manifest> } {
   const pack = tar.pack();
   const manifest = (async () => {
-    const counts: BackupCounts = { cases: 0, documents: 0, users: await usersIn(files), auditEntries: 0 };
+    const counts: BackupCounts = { cases: 0, documents: 0, users: 0, auditEntries: 0 };
     const listed: Manifest['files'] = [];
     for (const file of files) {
       const hash = createHash('sha256');
@@ -102,10 +101,11 @@ function packSnapshot(files: readonly SnapshotFile[], meta: { createdAt: string;
         if (isAudit) counts.auditEntries += countNewlines(c);
       };
       // Only the size noted at the snapshot is read: an append-only file may have grown since.
-      if (file.size <= SMALL_FILE) {
+      if (file.size <= SMALL_FILE || file.path === 'users.json') {
         // Most files are case files of a few KB: one read each, no stream to set up.
         const content = await readPrefix(file.source, file.size);
         seen(content);
+        if (file.path === 'users.json') counts.users = usersIn(content);
         pack.entry(header, content);
       } else {
         await pipeline(createReadStream(file.source, { start: 0, end: file.size - 1 }), hashing(seen), pack.entry(header));

@@ -11,6 +11,7 @@ import type { Appliance } from '../appliance.js';
 import type { Config } from '../config.js';
 import { readBackupFile } from './backupArchive.js';
 import { listBackupFiles, readBackupHeader } from './backupFiles.js';
+import { RETENTION } from './retention.js';
 import type { BackupResult } from './backups.js';
 import { NOT_CONFIGURED } from './backups.js';
 import { restoreBackup, type RestoreResult } from './restore.js';
@@ -26,7 +27,7 @@ export async function createBackupCommand(appliance: Appliance, args: Record<str
 }
 
 /** The passphrase to read backups with: piped in (`--passphrase-stdin`), else the configured one. */
-export function passphraseFor(config: Config, piped: string | undefined): string {
+function passphraseFor(config: Config, piped: string | undefined): string {
   if (piped !== undefined) {
     const line = piped.replace(/\r?\n$/, '');
     if (line === '') throw new DomainError('invalid_input', '--passphrase-stdin: nothing was piped in; e.g. printf \'%s\\n\' "$PASSPHRASE" | appliance backup verify FILE --passphrase-stdin');
@@ -84,7 +85,7 @@ const countsText = (c: Record<string, number>) => `${c.cases} cases, ${c.documen
 
 /** One-line summaries for the terminal (`--json` prints the objects themselves). */
 export const describeBackup = {
-  created: (r: BackupResult) => `backup written: ${r.file} (${mb(r.bytes)}; ${countsText(r.counts)})${r.removed.length > 0 ? `\nremoved by retention (7 daily, 4 weekly, 6 monthly): ${r.removed.join(', ')}` : ''}\n${WARNING}`,
+  created: (r: BackupResult) => `backup written: ${r.file} (${mb(r.bytes)}; ${countsText(r.counts)})${r.removed.length > 0 ? `\nremoved by retention (${RETENTION.daily} daily, ${RETENTION.weekly} weekly, ${RETENTION.monthly} monthly): ${r.removed.join(', ')}` : ''}\n${WARNING}`,
   list: (l: Awaited<ReturnType<typeof listBackups>>) => (l.backups.length === 0 ? `no backup in ${l.dir}` : [`${l.backups.length} backup(s) in ${l.dir}, newest first:`, ...l.backups.map((b) => `  ${b.name}  ${mb(b.bytes)}${b.problem ? `  DAMAGED: ${b.problem}` : ''}`)].join('\n')),
   verified: (v: Awaited<ReturnType<typeof verifyBackup>>) => `ok: ${v.file} decrypts and matches its manifest (${v.files} files; ${countsText(v.counts)}; made ${v.createdAt})`,
   restored: (r: RestoreResult) => `restored ${r.file} (made ${r.createdAt}; ${countsText(r.counts)})${r.previousData ? `\nthe data that was there is kept in ${r.previousData}: delete it once the restored appliance is checked` : ''}\nstart the appliance again, then run \`appliance audit verify\``,

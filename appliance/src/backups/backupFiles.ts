@@ -6,7 +6,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fsyncDir } from '@iamanager/protocol/storage';
-import { BACKUP_KINDS, parseHeader, type BackupHeader, type BackupKind } from './backupFormat.js';
+import { BACKUP_KINDS, MAX_HEADER_FILE_BYTES, parseHeader, type BackupHeader, type BackupKind } from './backupFormat.js';
 import { backupsToKeep } from './retention.js';
 
 const NAME = /^iamanager-(\d{8})T(\d{9})Z-([a-z-]+)\.iambak$/;
@@ -55,7 +55,7 @@ export async function listBackupFiles(dir: string): Promise<BackupFile[]> {
 export async function readBackupHeader(file: string): Promise<BackupHeader> {
   const handle = await fs.open(file, 'r');
   try {
-    const buf = Buffer.alloc(70 * 1024);
+    const buf = Buffer.alloc(MAX_HEADER_FILE_BYTES);
     const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
     const parsed = parseHeader(buf.subarray(0, bytesRead));
     if (!parsed) throw new Error('the file ends inside its header');
@@ -65,8 +65,8 @@ export async function readBackupHeader(file: string): Promise<BackupHeader> {
   }
 }
 
-/** Deletes the backups the retention policy does not keep; returns their names. */
-export async function pruneBackups(dir: string, zone: string): Promise<string[]> {
+/** Deletes the backups the retention policy does not keep; returns their names and those kept, newest first. */
+export async function pruneBackups(dir: string, zone: string): Promise<{ removed: string[]; kept: BackupFile[] }> {
   const backups = await listBackupFiles(dir);
   const keep = backupsToKeep(backups, zone);
   const removed: string[] = [];
@@ -76,16 +76,8 @@ export async function pruneBackups(dir: string, zone: string): Promise<string[]>
     removed.push(b.name);
   }
   if (removed.length > 0) await fsyncDir(dir);
-  return removed;
+  return { removed, kept: backups.filter((b) => keep.has(b)) };
 }
 
-/** Removes temp files left by a backup interrupted mid-write (never a finished backup). */
-export async function sweepBackupTemps(dir: string): Promise<void> {
-  let names: string[];
-  try {
-    names = await fs.readdir(dir);
-  } catch {
-    return;
-  }
-  for (const name of names) if (name.startsWith('.iamanager-') && name.endsWith('.tmp')) await fs.rm(path.join(dir, name), { force: true });
-}
+/** Temp files left by a backup interrupted mid-write (never a finished backup). */
+export const isBackupTemp = (name: string): boolean => name.startsWith('.iamanager-') && name.endsWith('.tmp');

@@ -18,10 +18,12 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { z } from 'zod';
 import { DomainError } from '@iamanager/protocol';
 
-export const MAGIC = Buffer.from('IAMBACKUP', 'latin1');
-export const FORMAT_VERSION = 1;
+const MAGIC = Buffer.from('IAMBACKUP', 'latin1');
+const FORMAT_VERSION = 1;
 const PREAMBLE = MAGIC.length + 1 + 4;
 const MAX_HEADER_BYTES = 64 * 1024;
+/** The most a file's preamble and header can take: what to read to parse the header. */
+export const MAX_HEADER_FILE_BYTES = PREAMBLE + MAX_HEADER_BYTES;
 const TAG_BYTES = 16;
 const CHUNK_BYTES = 1024 * 1024;
 /** 2^17 × 8 × 128 B = 128 MiB of memory per guess: slow for an attacker with a stolen backup, ~0.5 s for us. */

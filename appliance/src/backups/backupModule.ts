@@ -14,7 +14,6 @@ export interface BackupModule {
 export async function openBackupModule(appliance: Appliance): Promise<BackupModule> {
   const backups = await Backups.open({ dataDir: appliance.config.dataDir, config: appliance.config.backup, version: appliance.config.version, clock: appliance.clock, log: appliance.log });
   appliance.backups = backups;
-  appliance.lastBackupAt = () => Promise.resolve(backups.lastBackupAt());
   return {
     start: () => {
       if (!backups.configured) appliance.log.warn(NOT_CONFIGURED);

@@ -8,13 +8,14 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { DateTime } from 'luxon';
 import { DomainError } from '@iamanager/protocol';
+import { storageFailure, sweepTempFiles } from '@iamanager/protocol/storage';
 import type { Logger } from '@iamanager/protocol/log';
 import type { BackupConfig } from '../config.js';
 import { writeBackupFile, type BackupCounts } from './backupArchive.js';
-import { backupName, listBackupFiles, pruneBackups, sweepBackupTemps } from './backupFiles.js';
+import { backupName, isBackupTemp, listBackupFiles, pruneBackups, type BackupFile } from './backupFiles.js';
 import { newHeader, type BackupKind } from './backupFormat.js';
 import { nextBackupAt } from './schedule.js';
-import { sweepSnapshots, takeSnapshot } from './snapshot.js';
+import { isSnapshotLeftover, takeSnapshot } from './snapshot.js';
 
 export interface BackupResult {
   name: string;
@@ -67,13 +68,13 @@ export class Backups {
 
   static async open(options: { dataDir: string; config: BackupConfig; version: string; clock: () => Date; log: Logger; zone?: string }): Promise<Backups> {
     const backups = new Backups(options.dataDir, options.config, options.version, options.clock, options.log, options.zone ?? DateTime.local().zoneName);
-    await sweepSnapshots(options.dataDir);
-    await sweepBackupTemps(options.config.dir);
+    await sweepTempFiles(options.dataDir, isSnapshotLeftover);
+    await sweepTempFiles(options.config.dir, isBackupTemp);
     try {
       await backups.refresh();
     } catch (err) {
       // An unusable BACKUP_DIR must not stop the cabinet's work: it is reported (doctor, admin page, log).
-      backups.lastError = { at: options.clock(), code: codeOf(err), message: `cannot read BACKUP_DIR ${options.config.dir}: ${(err as Error).message}` };
+      backups.lastError = { at: options.clock(), code: codeOf(err, options.config.dir), message: `cannot read BACKUP_DIR ${options.config.dir}: ${(err as Error).message}` };
       options.log.error({ err }, 'backup: BACKUP_DIR cannot be read');
     }
     return backups;
@@ -84,7 +85,11 @@ export class Backups {
   }
 
   private async refresh(): Promise<void> {
-    const files = await listBackupFiles(this.config.dir);
+    this.remember(await listBackupFiles(this.config.dir));
+  }
+
+  /** The backups on disk, newest first, as the status reports them. */
+  private remember(files: readonly BackupFile[]): void {
     this.newest = files[0]?.createdAt ?? null;
     this.count = files.length;
   }
@@ -118,14 +123,14 @@ export class Backups {
       } finally {
         await snapshot.release();
       }
-      const removed = await pruneBackups(this.config.dir, this.zone);
-      await this.refresh();
+      const { removed, kept } = await pruneBackups(this.config.dir, this.zone);
+      this.remember(kept);
       this.lastError = null;
       const result: BackupResult = { name, file, kind, createdAt: createdAt.toISOString(), bytes: written.bytes, files: written.manifest.files.length, counts: written.manifest.counts, writesHeldMs: Math.round(snapshot.heldMs), durationMs: Math.round(performance.now() - started), removed };
       this.log.info({ backup: name, bytes: result.bytes, files: result.files, writesHeldMs: result.writesHeldMs, durationMs: result.durationMs, removed }, 'backup: created');
       return result;
     } catch (err) {
-      this.lastError = { at: createdAt, code: codeOf(err), message: (err as Error).message };
+      this.lastError = { at: createdAt, code: codeOf(err, this.config.dir), message: (err as Error).message };
       this.log.error({ err, kind }, 'backup: failed');
       throw err;
     }
@@ -181,7 +186,8 @@ export class Backups {
 }
 
 /** A failure's stable code: the DomainError's, else the file system's (ENOTDIR, EACCES…). */
-function codeOf(err: unknown): string {
-  const code = (err as { code?: unknown }).code;
+/** The failure's stable code: `storage_full` and `storage_unwritable` as everywhere else, or the error's own. */
+function codeOf(err: unknown, dir: string): string {
+  const code = (storageFailure(err, dir) as { code?: unknown }).code;
   return typeof code === 'string' ? code : 'internal';
 }

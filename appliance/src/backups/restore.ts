@@ -10,7 +10,7 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { DomainError } from '@iamanager/protocol';
-import { acquireDirLock, fsyncDir } from '@iamanager/protocol/storage';
+import { acquireDirLock, fsyncDir, fsyncPath, sweepTempFiles } from '@iamanager/protocol/storage';
 import { readBackupFile, type BackupCounts } from './backupArchive.js';
 
 export interface RestoreResult {
@@ -29,7 +29,7 @@ const ASIDE_PREFIX = '.pre-restore-';
 const isScaffolding = (name: string) => name === 'secret-key' || name.startsWith('.');
 
 /** True when a server answers on the command socket: it holds the data open, so a restore must wait. */
-export function serverAnswers(socketPath: string): Promise<boolean> {
+function serverAnswers(socketPath: string): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect(socketPath);
     socket.once('connect', () => {
@@ -50,7 +50,7 @@ export async function restoreBackup(options: { dataDir: string; socketPath: stri
     throw err;
   });
   try {
-    for (const name of await fs.readdir(dataDir)) if (name.startsWith(STAGING_PREFIX)) await fs.rm(path.join(dataDir, name), { recursive: true, force: true });
+    await sweepTempFiles(dataDir, (name) => name.startsWith(STAGING_PREFIX));
     const current = (await fs.readdir(dataDir)).filter((n) => n !== '.lock' && !n.startsWith(ASIDE_PREFIX));
     const data = current.filter((n) => !isScaffolding(n));
     if (data.length > 0 && !options.force) {
@@ -94,7 +94,7 @@ async function stage(file: string, passphrase: string, staging: string): Promise
   const read = await readBackupFile(file, passphrase, async (entry) => {
     const target = path.join(staging, ...entry.path.split('/'));
     let dir = path.dirname(target);
-    await fs.mkdir(dir, { recursive: true, mode: 0o750 });
+    if (!dirs.has(dir)) await fs.mkdir(dir, { recursive: true, mode: 0o750 });
     while (dir.startsWith(staging) && !dirs.has(dir)) {
       dirs.add(dir);
       dir = path.dirname(dir);
@@ -107,18 +107,10 @@ async function stage(file: string, passphrase: string, staging: string): Promise
     }
     files.push(target);
   });
-  for (let i = 0; i < files.length; i += SYNC_BATCH) await Promise.all(files.slice(i, i + SYNC_BATCH).map(fsyncFile));
+  for (let i = 0; i < files.length; i += SYNC_BATCH) await Promise.all(files.slice(i, i + SYNC_BATCH).map(fsyncPath));
   for (const dir of [...dirs].sort((a, b) => b.length - a.length)) await fsyncDir(dir);
   return read;
 }
 
 const SYNC_BATCH = 64;
 
-async function fsyncFile(file: string): Promise<void> {
-  const handle = await fs.open(file, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}

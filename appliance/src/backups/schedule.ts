@@ -6,8 +6,8 @@
  */
 import { DateTime } from 'luxon';
 
-export const CATCH_UP_AFTER_START_MS = 15 * 60_000;
-export const RETRY_AFTER_FAILURE_MS = 60 * 60_000;
+const CATCH_UP_AFTER_START_MS = 15 * 60_000;
+const RETRY_AFTER_FAILURE_MS = 60 * 60_000;
 const OVERDUE_MS = 24 * 3600_000;
 
 export interface ScheduleState {

@@ -17,7 +17,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { isAuxiliaryFile, quiesceWrites } from '@iamanager/protocol/storage';
 
-export const SNAPSHOT_PREFIX = '.backup-snapshot-';
+const SNAPSHOT_PREFIX = '.backup-snapshot-';
 const BATCH = 64;
 
 export interface SnapshotFile {
@@ -38,7 +38,7 @@ export interface Snapshot {
 }
 
 /** True for what a backup never carries (see the module comment). */
-export function excludedFromBackup(relativeDir: string, entry: Dirent): boolean {
+function excludedFromBackup(relativeDir: string, entry: Dirent): boolean {
   if (relativeDir === '' && entry.name.startsWith('.')) return true;
   return isAuxiliaryFile(entry.name) || !(entry.isFile() || entry.isDirectory());
 }
@@ -62,16 +62,8 @@ export async function takeSnapshot(dataDir: string): Promise<Snapshot> {
   }
 }
 
-/** Removes snapshot folders left by a process that stopped mid-backup (they are only links). */
-export async function sweepSnapshots(dataDir: string): Promise<void> {
-  let names: string[];
-  try {
-    names = await fs.readdir(dataDir);
-  } catch {
-    return;
-  }
-  for (const name of names) if (name.startsWith(SNAPSHOT_PREFIX)) await fs.rm(path.join(dataDir, name), { recursive: true, force: true });
-}
+/** Snapshot folders left by a process that stopped mid-backup (they are only links). */
+export const isSnapshotLeftover = (name: string): boolean => name.startsWith(SNAPSHOT_PREFIX);
 
 async function linkTree(root: string, into: string, relativeDir: string): Promise<SnapshotFile[]> {
   const entries = await fs.readdir(path.join(root, relativeDir), { withFileTypes: true });

@@ -45,7 +45,7 @@ const folderSyncs = new Map<string, GroupCommit<null>>();
 export function fsyncDir(dir: string): Promise<void> {
   let syncs = folderSyncs.get(dir);
   if (!syncs) {
-    syncs = new GroupCommit<null>(() => syncFolderNow(dir));
+    syncs = new GroupCommit<null>(() => fsyncPath(dir));
     folderSyncs.set(dir, syncs);
   }
   const done = syncs.add(null);
@@ -56,8 +56,9 @@ export function fsyncDir(dir: string): Promise<void> {
   return done;
 }
 
-async function syncFolderNow(dir: string): Promise<void> {
-  const fd = await openFd(dir, 'r');
+/** fsync of one file or folder, now (`fsyncDir` shares folder syncs between callers). */
+export async function fsyncPath(file: string): Promise<void> {
+  const fd = await openFd(file, 'r');
   try {
     await fsyncFd(fd);
   } finally {
@@ -130,22 +131,21 @@ export function isAuxiliaryFile(name: string): boolean {
   return name.endsWith('.tmp') || name.endsWith('.bak') || name.endsWith('.removed') || name.includes('.corrupt-');
 }
 
-/** Deletes temp files left by a crash mid-write; they are never the only copy of anything. */
-export async function sweepTempFiles(dir: string): Promise<number> {
-  let removed = 0;
+/**
+ * Deletes what work interrupted by a crash left in `dir` — by default temp files from a write;
+ * callers name their own leftovers (snapshot folders, a restore's staging copy). Never the only
+ * copy of anything.
+ */
+export async function sweepTempFiles(dir: string, isLeftover: (name: string) => boolean = (name) => name.endsWith('.tmp')): Promise<number> {
   let names: string[];
   try {
     names = await fs.readdir(dir);
   } catch {
     return 0;
   }
-  for (const name of names) {
-    if (name.endsWith('.tmp')) {
-      await fs.rm(path.join(dir, name), { force: true });
-      removed++;
-    }
-  }
-  return removed;
+  const leftovers = names.filter(isLeftover);
+  for (const name of leftovers) await fs.rm(path.join(dir, name), { recursive: true, force: true });
+  return leftovers.length;
 }
 
 /**

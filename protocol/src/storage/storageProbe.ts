@@ -5,8 +5,8 @@
  * a healthy disk as broken (a monitoring burst, or a load balancer and Docker checking at once).
  */
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs/promises';
 import { writeFileDurable } from './durableWrite.js';
+import { readTextFile } from './fd.js';
 
 /** Returns the probe for `file`: resolves when the disk wrote and read back, rejects otherwise. */
 export function storageProbe(file: string, clock: () => Date = () => new Date()): () => Promise<void> {
@@ -14,7 +14,7 @@ export function storageProbe(file: string, clock: () => Date = () => new Date())
   const probe = async () => {
     const stamp = JSON.stringify({ checkedAt: clock().toISOString(), nonce: randomBytes(6).toString('hex') });
     await writeFileDurable(file, stamp, { keepBackup: false });
-    if ((await fs.readFile(file, 'utf8')) !== stamp) throw new Error('read back a different value than was written');
+    if ((await readTextFile(file)) !== stamp) throw new Error('read back a different value than was written');
   };
   return () =>
     (inFlight ??= probe().finally(() => {

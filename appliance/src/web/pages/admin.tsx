@@ -198,7 +198,8 @@ function BackupFacts({ chrome, backup }: { chrome: Chrome; backup: BackupView })
 
 /** The page's sentence for a backup failure, from its stable code (the message itself is English, for the log). */
 function backupFailure(m: Messages, code: string): string {
-  if (code === 'storage_full' || code === 'ENOSPC') return m.backupFailedFull;
-  if (code === 'storage_unwritable' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOTDIR') return m.backupFailedUnwritable;
+  if (code === 'storage_full') return m.backupFailedFull;
+  // ENOTDIR: BACKUP_DIR names a file, which storageFailure leaves as it is.
+  if (code === 'storage_unwritable' || code === 'ENOTDIR') return m.backupFailedUnwritable;
   return m.backupFailedOther;
 }
