@@ -114,7 +114,7 @@ const envSchema = z
   });
 
 /** Backups are encrypted with a key derived from this passphrase: long enough to resist guessing offline. */
-export const MIN_PASSPHRASE_LENGTH = 16;
+const MIN_PASSPHRASE_LENGTH = 16;
 
 function backupDirOf(dataDir: string, backupDir: string | undefined): string {
   return backupDir ? path.resolve(backupDir) : path.join(path.dirname(dataDir), 'backups');

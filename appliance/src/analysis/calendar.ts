@@ -117,7 +117,7 @@ export function nonWorkingReason(date: string, options: CalendarOptions = {}): s
 }
 
 /** A day a délai could not end on, and why (`samedi`, `dimanche`, the holiday's name). */
-export interface NonWorkingDay {
+interface NonWorkingDay {
   date: string;
   reason: string;
 }

@@ -156,11 +156,11 @@ export function describe(
   const probability = toFivePercent(sigmoid(z));
   const low = Math.floor(sigmoid(z - 1.96 * se) * 20) / 20;
   const high = Math.ceil(sigmoid(z + 1.96 * se) * 20) / 20;
-  // "Strong case" only when the whole range clears the cabinet's threshold.
-  const strongCase = low >= threshold;
+  const kind = verdictOf(low, high, threshold);
+  const strongCase = kind === 'strong';
   const verdict = strongCase
     ? `Dossier solide : même la borne basse de la fourchette (${pourcentage(low)}) atteint le seuil du cabinet (${pourcentage(threshold)}).`
-    : high >= threshold
+    : kind === 'uncertain'
       ? `Issue incertaine : la fourchette (${pourcentage(low)} à ${pourcentage(high)}) encadre le seuil du cabinet (${pourcentage(threshold)}).`
       : `Dossier en deçà du seuil du cabinet (${pourcentage(threshold)}) : probabilité estimée à ${pourcentage(probability)}.`;
   return {
@@ -179,4 +179,12 @@ export function describe(
       'Les faits inconnus élargissent la fourchette ; les renseigner la resserre.',
     ],
   };
+}
+
+/**
+ * The verdict on a range against the cabinet's threshold: "strong" only when the whole range
+ * clears it, "uncertain" when the range straddles it. The analysis and the pages both say it.
+ */
+export function verdictOf(low: number, high: number, threshold: number): 'strong' | 'uncertain' | 'below' {
+  return low >= threshold ? 'strong' : high >= threshold ? 'uncertain' : 'below';
 }

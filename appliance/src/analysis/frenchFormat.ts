@@ -2,6 +2,7 @@
  * Dates, numbers and lists as a French avocat writes them in a pleading, for the sentences of an
  * analysis ("lundi 1er mars 2027", "16 h 30", "0,183"). Pure and independent of the server's locale.
  */
+import { dayOfWeek } from './calendar.js';
 
 const JOURS = ['dimanche', 'lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi'] as const;
 const MOIS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'] as const;
@@ -9,8 +10,7 @@ const MOIS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 
 /** `2027-03-01` → `lundi 1er mars 2027` (the first of a month is written "1er"). */
 export function dateLongue(date: string): string {
   const [y, m, d] = date.slice(0, 10).split('-').map(Number) as [number, number, number];
-  const weekday = new Date(Date.UTC(y, m - 1, d)).getUTCDay();
-  return `${JOURS[weekday]} ${d === 1 ? '1er' : d} ${MOIS[m - 1]} ${y}`;
+  return `${JOURS[dayOfWeek(date.slice(0, 10))]} ${d === 1 ? '1er' : d} ${MOIS[m - 1]} ${y}`;
 }
 
 /**

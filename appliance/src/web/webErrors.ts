@@ -18,7 +18,7 @@ export interface PageError {
 }
 
 /** Where the error happened, when the same code means something particular there. */
-export type ErrorSituation = 'upload' | 'licenseImport';
+type ErrorSituation = 'upload' | 'licenseImport';
 
 const STATUS: Readonly<Record<string, number>> = { ...COMMON_STATUS, ...APPLIANCE_STATUS };
 
