@@ -6,11 +6,11 @@
 //     10 000 cases — it must not grow with the number of cases;
 //   - cold start (spawn → "listening") with 10 000 cases, and resident memory after the load.
 // Targets: search p95 ≤ 20 ms, write p95 ≤ 15 ms, start ≤ 2 s, RSS ≤ 250 MB.
-import { randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { writeCaseFiles } from './support/caseFiles.js';
 import { startService } from './support/service.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -64,35 +64,13 @@ const LAST = ['Martin', 'Benali', 'Diallo', 'Nguyen', 'Haddad', 'Popescu', 'Trao
 const FIRST = ['Amina', 'Karim', 'Ioana', 'Moussa', 'Leila', 'Omar', 'Fatou', 'Yusuf', 'Sara', 'Ali'];
 const PROCS = ['oqtf', 'refus_titre_sejour', 'asile_rejet_ofpra', 'transfert_dublin', 'oqtf_retention', 'naturalisation_refus'];
 
-/** Writes `count` case files the way the appliance stores them (one file per case). */
+/** Writes `count` case files, numbered from `from`, assigned to `userId`. */
 function seedCases(dataDir, from, count, userId) {
-  const dir = path.join(dataDir, 'cases');
-  fs.mkdirSync(dir, { recursive: true });
-  for (let i = from; i < from + count; i++) {
-    const at = new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString();
-    const record = {
-      id: randomUUID(),
-      reference: `D-2026-${String(i + 1).padStart(5, '0')}`,
-      client: { lastName: `${LAST[i % LAST.length]}${i}`, firstName: FIRST[i % FIRST.length], nationality: ['DZ', 'SN', 'MA', 'AF', 'TN'][i % 5], birthDate: '1990-01-01' },
-      procedure: PROCS[i % PROCS.length],
-      decisionNotifiedAt: '2026-11-02',
-      decision: {},
-      departement: '75',
-      status: 'open',
-      outcome: null,
-      archived: false,
-      assignedTo: userId,
-      notes: 'Notes du dossier. '.repeat(20),
-      facts: {},
-      documents: [],
-      analyses: [],
-      history: [{ at, by: 'seed@bench', action: 'created' }],
-      createdAt: at,
-      createdBy: userId,
-      updatedAt: at,
-    };
-    fs.writeFileSync(path.join(dir, `${record.id}.json`), JSON.stringify(record));
-  }
+  writeCaseFiles(dataDir, from, count, {
+    userId,
+    client: (i) => ({ lastName: `${LAST[i % LAST.length]}${i}`, firstName: FIRST[i % FIRST.length], nationality: ['DZ', 'SN', 'MA', 'AF', 'TN'][i % 5] }),
+    procedure: (i) => PROCS[i % PROCS.length],
+  });
 }
 
 function caseIds(dataDir) {

@@ -7,11 +7,12 @@
 // and checks the restored DATA_DIR is byte for byte the one backed up.
 // Targets: writes held ≤ 2 s (the Docker health check's timeout is 5 s), backup and restore of
 // the whole cabinet well under the night (≤ 2 min here).
-import { randomBytes, randomUUID, createHash } from 'node:crypto';
+import { randomBytes, createHash } from 'node:crypto';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { writeCaseFiles } from './support/caseFiles.js';
 import { startService } from './support/service.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -56,35 +57,7 @@ function cpuOf(pid) {
 
 /** Case files the way the appliance stores them (one file per case), and documents under documents/<case>/. */
 function seed(dataDir) {
-  fs.mkdirSync(path.join(dataDir, 'cases'), { recursive: true });
-  const ids = [];
-  for (let i = 0; i < CASES; i++) {
-    const at = new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString();
-    const id = randomUUID();
-    ids.push(id);
-    const record = {
-      id,
-      reference: `D-2026-${String(i + 1).padStart(5, '0')}`,
-      client: { lastName: `Benali${i}`, firstName: 'Amina', nationality: 'DZ', birthDate: '1990-01-01' },
-      procedure: 'oqtf',
-      decisionNotifiedAt: '2026-11-02',
-      decision: {},
-      departement: '75',
-      status: 'open',
-      outcome: null,
-      archived: false,
-      assignedTo: null,
-      notes: 'Notes du dossier. '.repeat(20),
-      facts: {},
-      documents: [],
-      analyses: [],
-      history: [{ at, by: 'seed@bench', action: 'created' }],
-      createdAt: at,
-      createdBy: 'seed',
-      updatedAt: at,
-    };
-    fs.writeFileSync(path.join(dataDir, 'cases', `${id}.json`), JSON.stringify(record));
-  }
+  const ids = writeCaseFiles(dataDir, 0, CASES, { client: (i) => ({ lastName: `Benali${i}`, firstName: 'Amina', nationality: 'DZ' }) });
   for (let d = 0; d < DOCUMENTS; d++) {
     const dir = path.join(dataDir, 'documents', ids[d * 25]);
     fs.mkdirSync(dir, { recursive: true });
