@@ -24,7 +24,7 @@ case "$probe" in
       echo "npm audit: NOT CHECKED. The registry as reached from here ($registry) answered $probe"
       echo "to POST /-/npm/v1/security/advisories/bulk: it does not serve security advisories, so"
       echo "the audit could not run and this run makes no claim about production dependencies."
-      echo "Run .ci/audit.sh where the registry serves audits (registry.npmjs.org without a proxy)."
+      echo "Run .ci/audit.sh where the registry serves audits (the public npm registry, reached without a proxy)."
       echo "=================================================================================="
     } >&2
     exit 0
