@@ -39,7 +39,7 @@ export interface Appliance {
   revokedSessions: RevokedSessions;
   loginLimiter: LoginLimiter;
   outbox: HeartbeatOutbox;
-  heartbeats: HeartbeatAgent & { resetForNewEnrollment(applianceId: string): Promise<void> };
+  heartbeats: HeartbeatAgent;
   errors: ErrorCounter;
   cases: Cases;
   documents: DocumentFiles;
@@ -109,7 +109,7 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
     },
     log,
   );
-  appliance.heartbeats = Object.assign(agent, { resetForNewEnrollment: (id: string) => outbox.reset(id) });
+  appliance.heartbeats = agent;
   appliance.close = async () => {
     await agent.stop();
     await clockGuard.stop().catch((err: unknown) => log.warn({ err }, 'clock: could not record the latest time seen'));

@@ -1,6 +1,6 @@
 /**
- * The heartbeat agent: one heartbeat right after start, then one per interval (with jitter, so a
- * fleet restarted together does not beat in step). Each is signed and put in the outbox first,
+ * The heartbeat agent: one heartbeat right after start and right after an enrollment, then one
+ * per interval (with jitter, so a fleet restarted together does not beat in step). Each is signed and put in the outbox first,
  * then the outbox is drained in order; failures back off exponentially and never block the
  * lawyers — the appliance stays fully usable while the control plane is away.
  *
@@ -57,6 +57,15 @@ export class HeartbeatAgent {
     private readonly sources: HeartbeatSources,
     private readonly log: Logger,
   ) {}
+
+  /**
+   * A new enrollment is a new appliance id: its outbox starts again, and the control plane hears
+   * from it now rather than an interval later — until then the fleet can only say "pending".
+   */
+  async resetForNewEnrollment(applianceId: string): Promise<void> {
+    await this.outbox.reset(applianceId);
+    this.beatSoon();
+  }
 
   /** Builds, signs and queues a heartbeat with the counters as they are now. */
   async enqueue(): Promise<QueuedHeartbeat | undefined> {
@@ -279,6 +288,20 @@ export class HeartbeatAgent {
   }
 
   private nextBeatAt = 0;
+  private ticking = false;
+  private wakeRequested = false;
+
+  /** The next tick queues a heartbeat at once (one chain of ticks: a tick under way takes the wake-up with it). */
+  private beatSoon(): void {
+    this.nextBeatAt = 0;
+    if (this.stopped) return;
+    if (this.ticking) {
+      this.wakeRequested = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.schedule(0);
+  }
 
   /**
    * A heartbeat is queued once per interval (±10 % jitter, so a fleet restarted together does not
@@ -286,12 +309,18 @@ export class HeartbeatAgent {
    * only drain the outbox — they never add heartbeats, so an outage queues one per interval.
    */
   private async tick(): Promise<void> {
+    this.ticking = true;
+    this.wakeRequested = false;
     const intervalMs = this.sources.license.heartbeatIntervalSeconds * 1000;
     let failed: boolean;
     try {
       if (performance.now() >= this.nextBeatAt) {
-        await this.enqueue();
+        // Set before the heartbeat is queued: an enrollment meanwhile (beatSoon) resets it.
         this.nextBeatAt = performance.now() + Math.round(intervalMs * (0.9 + Math.random() * 0.2));
+        await this.enqueue().catch((err: unknown) => {
+          this.nextBeatAt = 0; // not queued: try again after the backoff, not an interval later
+          throw err;
+        });
       }
       const result = await this.drain();
       failed = result.error !== null;
@@ -301,6 +330,8 @@ export class HeartbeatAgent {
       this.log.error({ err }, 'heartbeat: could not be prepared');
     }
     this.backoffMs = failed ? Math.min(MAX_BACKOFF_MS, Math.max(1_000, this.backoffMs * 2)) : 0;
+    this.ticking = false;
+    if (this.wakeRequested) return this.schedule(0);
     const untilBeat = Math.max(0, this.nextBeatAt - performance.now());
     this.schedule(failed ? Math.min(untilBeat, this.backoffMs) : untilBeat);
   }
