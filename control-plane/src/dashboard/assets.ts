@@ -5,7 +5,7 @@
  */
 export const DASHBOARD_CSS = `
 :root{--ink:#16202a;--muted:#4d5966;--line:#d3d9df;--bg:#f3f5f7;--panel:#fff;--brand:#123b5c;--link:#0f4c8a;--focus:#1a5fb4;
---healthy:#1d6b35;--warning:#8a4b00;--critical:#a3151b;--stale:#5a4a8a;--offline:#3d4650;
+--healthy:#1d6b35;--pending:#35556e;--warning:#8a4b00;--critical:#a3151b;--stale:#5a4a8a;--offline:#3d4650;
 font-family:"DejaVu Sans",system-ui,sans-serif;font-size:15px;line-height:1.45;color:var(--ink);background:var(--bg)}
 *{box-sizing:border-box}body{margin:0}a{color:var(--link)}
 :focus-visible{outline:3px solid var(--focus);outline-offset:2px}
@@ -41,7 +41,7 @@ th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid var(--line);ve
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 th a{color:var(--ink)}
 .status{display:inline-block;font-weight:700;padding:0 .5rem;border-radius:99px;border:2px solid currentColor;white-space:nowrap}
-.status.healthy{color:var(--healthy)}.status.warning{color:var(--warning)}.status.critical{color:var(--critical)}.status.stale{color:var(--stale)}.status.offline{color:var(--offline)}
+.status.healthy{color:var(--healthy)}.status.pending{color:var(--pending)}.status.warning{color:var(--warning)}.status.critical{color:var(--critical)}.status.stale{color:var(--stale)}.status.offline{color:var(--offline)}
 .reasons{margin:.2rem 0 0;padding-left:1rem;font-size:.82rem;color:var(--muted)}
 .over{color:var(--critical);font-weight:700}
 .pager{display:flex;justify-content:space-between;align-items:center;margin-top:.8rem}

@@ -8,11 +8,12 @@ export const ROLE_LABELS: Readonly<Record<AdminRole, string>> = { admin: 'admini
 
 export const CABINET_STATUS_LABELS: Readonly<Record<CabinetStatus, string>> = { active: 'actif', suspended: 'suspendu', cancelled: 'résilié' };
 
-export const STATUS_LABELS: Readonly<Record<FleetStatus, string>> = { healthy: 'Sain', warning: 'Avertissement', critical: 'Critique', stale: 'Sans nouvelles', offline: 'Hors ligne' };
+export const STATUS_LABELS: Readonly<Record<FleetStatus, string>> = { healthy: 'Sain', pending: 'En attente du premier signal', warning: 'Avertissement', critical: 'Critique', stale: 'Sans nouvelles', offline: 'Hors ligne' };
 
 export const REASON_CODE_LABELS: Readonly<Record<StatusReason['code'], string>> = {
   offline: 'hors ligne',
   stale: 'sans nouvelles',
+  pending: 'en attente du premier signal',
   disk_critical: 'disque presque plein',
   disk_low: 'disque bas',
   errors_rising: 'erreurs en hausse',
@@ -33,6 +34,8 @@ export function reasonText(r: Pick<StatusReason, 'code' | 'value'>, t: FleetThre
       return `Aucun signal depuis ${value === null ? "l'enrôlement" : date} (plus de ${t.offlineHours} h)`;
     case 'stale':
       return `Aucun signal depuis ${value === null ? "l'enrôlement" : date} (plus de ${t.staleIntervals} intervalles)`;
+    case 'pending':
+      return `Enrôlé, aucun signal reçu pour l'instant (sans nouvelles après ${t.staleIntervals} intervalles)`;
     case 'disk_critical':
       return `Disque libre ${ratio} (seuil critique ${frenchPercent(t.diskCriticalRatio)})`;
     case 'disk_low':

@@ -78,7 +78,8 @@ export class FleetMonitor {
       const codes: string[] = e.reasons.map((r) => r.code).sort();
       if (before && before.status === e.status && before.codes.join() === codes.join()) continue;
       data.current[e.applianceId] = { status: e.status, since: before && before.status === e.status ? before.since : at, codes };
-      if (!before && e.status === 'healthy') continue;
+      // A new appliance waits for its first heartbeat, then (usually) turns healthy: neither is news.
+      if ((!before || before.status === 'pending') && (e.status === 'healthy' || e.status === 'pending')) continue;
       added.push({
         applianceId: e.applianceId,
         cabinetId: e.cabinetId,

@@ -6,6 +6,8 @@
  * - offline: no heartbeat for `offlineHours` (24 h); stale: none for `staleIntervals` (3) heartbeat
  *   intervals. Both count from the enrollment when no heartbeat ever came. They take precedence:
  *   the other figures are as old as the last heartbeat.
+ * - pending: enrolled, never heard from, not yet stale. Nothing is known of its health, so it is
+ *   never called healthy; a license reason issued to it still outranks it.
  * - critical: disk free < `diskCriticalRatio` (5 %), errors rising (the latest `errors24h` above
  *   the one before), or the license the appliance runs has expired.
  * - warning: disk free < `diskWarningRatio` (15 %), last backup older than `backupMaxAgeHours`
@@ -17,13 +19,13 @@
 import { versionKey, type HeartbeatHealth } from '@iamanager/protocol';
 import type { FleetThresholds } from '../config.js';
 
-export const FLEET_STATUSES = ['healthy', 'warning', 'critical', 'stale', 'offline'] as const;
+export const FLEET_STATUSES = ['healthy', 'pending', 'warning', 'critical', 'stale', 'offline'] as const;
 export type FleetStatus = (typeof FLEET_STATUSES)[number];
 
 /** For "worst first" sorting. */
-export const STATUS_SEVERITY: Readonly<Record<FleetStatus, number>> = { critical: 4, offline: 3, stale: 2, warning: 1, healthy: 0 };
+export const STATUS_SEVERITY: Readonly<Record<FleetStatus, number>> = { critical: 5, offline: 4, stale: 3, warning: 2, pending: 1, healthy: 0 };
 
-export type ReasonCode = 'offline' | 'stale' | 'disk_critical' | 'disk_low' | 'errors_rising' | 'license_expired' | 'license_expiring' | 'backup_old' | 'backup_never' | 'version_behind';
+export type ReasonCode = 'offline' | 'stale' | 'pending' | 'disk_critical' | 'disk_low' | 'errors_rising' | 'license_expired' | 'license_expiring' | 'backup_old' | 'backup_never' | 'version_behind';
 
 export interface StatusReason {
   code: ReasonCode;
@@ -101,8 +103,11 @@ function moments(f: StatusFacts, t: FleetThresholds, heartbeatIntervalSeconds: n
 
 function freshness(f: StatusFacts, m: ReturnType<typeof moments>, ctx: StatusContext): StatusReason | undefined {
   const now = ctx.now.getTime();
-  // Most appliances are fresh: build no string for them.
-  if (now < m.staleAt) return undefined;
+  if (now < m.staleAt) {
+    if (f.lastHeartbeatMs !== null) return undefined; // most appliances are fresh: build no string for them
+    const enrolled = iso(f.enrolledMs);
+    return { code: 'pending', level: 'pending', message: `enrolled on ${enrolled}, no heartbeat yet`, since: enrolled, value: null };
+  }
   const last = f.lastHeartbeatMs === null ? null : iso(f.lastHeartbeatMs);
   const what = last ? `no heartbeat since ${last}` : `no heartbeat since enrollment (${iso(f.enrolledMs)})`;
   if (now >= m.offlineAt) return { code: 'offline', level: 'offline', message: `${what}: ${ctx.thresholds.offlineHours} h or more`, since: iso(m.offlineAt), value: last };
@@ -160,7 +165,8 @@ export function statusFromFacts(f: StatusFacts, ctx: StatusContext): StatusResul
   if (fresh) reasons.push(fresh);
   if (reasons.length === 0) return HEALTHY;
   reasons.sort((a, b) => STATUS_SEVERITY[b.level] - STATUS_SEVERITY[a.level]);
-  return { status: fresh ? fresh.level : reasons[0]!.level, reasons };
+  // Stale and offline take precedence over what the (old) figures say; pending only over nothing.
+  return { status: fresh && fresh.level !== 'pending' ? fresh.level : reasons[0]!.level, reasons };
 }
 
 export function applianceStatus(input: StatusInput, ctx: StatusContext): StatusResult {

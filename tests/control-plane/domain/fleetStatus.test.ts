@@ -99,8 +99,21 @@ describe('fleet status', () => {
   });
 
   it('counts silence from enrollment when no heartbeat ever came', () => {
-    expect(statusOf(input({ lastHeartbeatAt: null, health: null, enrolledAt: ago(3 * INTERVAL_SECONDS * 1000 - 1) })).status).toBe('healthy');
+    expect(statusOf(input({ lastHeartbeatAt: null, health: null, enrolledAt: ago(3 * INTERVAL_SECONDS * 1000 - 1) })).status).toBe('pending');
     expect(statusOf(input({ lastHeartbeatAt: null, health: null, enrolledAt: ago(3 * INTERVAL_SECONDS * 1000) })).status).toBe('stale');
+    expect(statusOf(input({ lastHeartbeatAt: null, health: null, enrolledAt: ago(24 * HOUR) })).status).toBe('offline');
+  });
+
+  it('never calls an appliance healthy before its first heartbeat: it is pending', () => {
+    const enrolledAt = ago(1000);
+    expect(statusOf(input({ lastHeartbeatAt: null, health: null, enrolledAt }))).toEqual({
+      status: 'pending',
+      reasons: [{ code: 'pending', level: 'pending', message: `enrolled on ${enrolledAt}, no heartbeat yet`, since: enrolledAt, value: null }],
+    });
+    // The license issued to it is known: one running out outranks "pending".
+    const expiring = statusOf(input({ lastHeartbeatAt: null, health: null, enrolledAt, issuedLicenseExpiresAt: ahead(DAY) }));
+    expect(expiring.status).toBe('warning');
+    expect(expiring.reasons.map((r) => r.code)).toEqual(['license_expiring', 'pending']);
   });
 
   it('lets silence win over health, but still lists every reason, worst first', () => {
