@@ -11,7 +11,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { generateSigningKey, publicJwk, signHeartbeat, verificationKey, verifyHeartbeat } from '@iamanager/protocol';
-import { startServiceProcess } from '../../control-plane/dist/serviceProcess.js';
+import { startServiceProcess } from '../demo/dist/serviceProcess.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const MAIN = path.join(root, 'control-plane/dist/main.js');

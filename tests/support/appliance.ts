@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { keepCaseStrings, noteApplianceDir } from './privacyScan.js';
-import { spawnService, type SpawnedService } from './spawnService.js';
+import { startServiceProcess, type ServiceProcess } from '../demo/serviceProcess.js';
 
 export const APPLIANCE_MAIN = path.resolve(import.meta.dirname, '../../appliance/dist/main.js');
 
@@ -18,12 +18,12 @@ export function applianceEnv(dataDir: string, env: Record<string, string> = {}):
 export interface TestAppliance {
   url: string;
   dataDir: string;
-  service: SpawnedService;
+  service: ServiceProcess;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
 export async function startAppliance(dataDir: string, env: Record<string, string> = {}): Promise<TestAppliance> {
-  const service = await spawnService(APPLIANCE_MAIN, ['serve'], { env: applianceEnv(dataDir, env), cwd: path.dirname(dataDir) });
+  const service = await startServiceProcess(APPLIANCE_MAIN, ['serve'], { env: applianceEnv(dataDir, env), cwd: path.dirname(dataDir) });
   noteApplianceDir(dataDir);
   const stop = async (signal?: NodeJS.Signals) => {
     const code = await service.stop(signal);

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { generateSigningKey, publicJwk, signHeartbeat, type HeartbeatPayload } from '@iamanager/protocol';
-import { spawnService, type SpawnedService } from './spawnService.js';
+import { startServiceProcess, type ServiceProcess } from '../demo/serviceProcess.js';
 
 export const CONTROL_PLANE_MAIN = path.resolve(import.meta.dirname, '../../control-plane/dist/main.js');
 
@@ -55,7 +55,7 @@ export function runCli(dataDir: string, args: readonly string[], options: { inpu
 export interface TestControlPlane {
   url: string;
   dataDir: string;
-  service: SpawnedService;
+  service: ServiceProcess;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -67,7 +67,7 @@ function tapEnv(): Record<string, string> {
 }
 
 export async function startControlPlane(dataDir: string, env: Record<string, string> = {}): Promise<TestControlPlane> {
-  const service = await spawnService(CONTROL_PLANE_MAIN, ['serve'], { env: baseEnv(dataDir, { ...tapEnv(), ...env }), cwd: path.dirname(dataDir) });
+  const service = await startServiceProcess(CONTROL_PLANE_MAIN, ['serve'], { env: baseEnv(dataDir, { ...tapEnv(), ...env }), cwd: path.dirname(dataDir) });
   return { url: `http://127.0.0.1:${service.port}`, dataDir, service, stop: (signal?: NodeJS.Signals) => service.stop(signal) };
 }
 

@@ -1,6 +1,6 @@
 // Starting and stopping a built service in a benchmark: `node <script> serve` with LOG_LEVEL=warn,
 // through the same helper the demo uses (it waits for the "listening" line, which carries the port).
-import { startServiceProcess } from '../../../control-plane/dist/serviceProcess.js';
+import { startServiceProcess } from '../../demo/dist/serviceProcess.js';
 
 /** Resolves once the service listens: { child, port, startMs (spawn to "listening"), stop() }. */
 export async function startService(script, env = {}) {

@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { keyThumbprints } from '@iamanager/protocol';
-import { describeDemo, seedDemo, startDemoControlPlane } from '../../control-plane/dist/demo.js';
-import { startDemoAppliances, type DemoAppliance } from '../../control-plane/dist/demoAppliances.js';
+import { describeDemo, seedDemo, startDemoControlPlane } from './demoControlPlane.js';
+import { startDemoAppliances, type DemoAppliance } from './demoAppliances.js';
 import { FakeAppliance, api, tempDir } from '../support/controlPlane.js';
 import { runApplianceCli } from '../support/appliance.js';
 
-/** `npm start` runs dist/demo.js; its exported steps are what the demo (and its extensions) use. */
+/** `npm start` runs tests/demo/dist/main.js; these are the steps it takes. */
 describe('demo', () => {
   const root = tempDir('cp-demo-');
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));

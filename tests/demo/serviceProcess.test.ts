@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawnService } from './spawnService.js';
+import { startServiceProcess } from './serviceProcess.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spawn-service-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -13,7 +13,7 @@ function script(name: string, body: string): string {
   return file;
 }
 
-describe('spawnService', () => {
+describe('startServiceProcess', () => {
   it('resolves with the port of the "listening" line, skipping other output', async () => {
     const file = script(
       'listens.mjs',
@@ -25,7 +25,7 @@ describe('spawnService', () => {
        });
        process.on('SIGTERM', () => server.close(() => process.exit(0)));`,
     );
-    const service = await spawnService(file, []);
+    const service = await startServiceProcess(file, []);
     const res = await fetch(`http://127.0.0.1:${service.port}/`);
     expect(await res.text()).toBe('pong');
     expect(await service.stop()).toBe(0);
@@ -33,11 +33,11 @@ describe('spawnService', () => {
 
   it('rejects with the process output when it exits before listening', async () => {
     const file = script('fails.mjs', `console.error('DATA_DIR: is not writable'); process.exit(3);`);
-    await expect(spawnService(file, [])).rejects.toThrow(/exited \(code 3[\s\S]*DATA_DIR: is not writable/);
+    await expect(startServiceProcess(file, [])).rejects.toThrow(/exited \(code 3[\s\S]*DATA_DIR: is not writable/);
   });
 
   it('gives up after the timeout and kills the process', async () => {
     const file = script('silent.mjs', `setInterval(() => {}, 1000);`);
-    await expect(spawnService(file, [], { timeoutMs: 500 })).rejects.toThrow(/no "listening" line within 500 ms/);
+    await expect(startServiceProcess(file, [], { timeoutMs: 500 })).rejects.toThrow(/no "listening" line within 500 ms/);
   });
 });

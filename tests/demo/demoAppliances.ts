@@ -5,13 +5,9 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startServiceProcess, type ServiceProcess } from './serviceProcess.js';
-import { DEMO_CABINETS, DEMO_ROOT, type DemoSeed } from './demo.js';
-
-export const APPLIANCE_MAIN = fileURLToPath(new URL('../../appliance/dist/main.js', import.meta.url));
-export const DEMO_PASSWORD = 'demo-password-2026';
-const PORTS: Record<string, number> = { dupont: 5001, martin: 5002, bernard: 5003 };
+import type { DemoSeed } from './demoControlPlane.js';
+import { APPLIANCE_MAIN, DEMO_CABINETS, DEMO_PASSWORD, DEMO_ROOT } from './demoData.js';
 
 export interface DemoAppliance {
   id: string;
@@ -81,7 +77,7 @@ export async function startDemoAppliances(controlPlaneUrl: string, seed: DemoSee
   for (const cabinet of DEMO_CABINETS) {
     const dataDir = path.join(options.root ?? DEMO_ROOT, cabinet.id);
     await fs.mkdir(dataDir, { recursive: true });
-    const port = options.anyPort ? 0 : (PORTS[cabinet.id] ?? 0);
+    const port = options.anyPort ? 0 : cabinet.port;
     const child = await startServiceProcess(APPLIANCE_MAIN, ['serve'], {
       env: {
         ...process.env,

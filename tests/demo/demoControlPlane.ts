@@ -1,47 +1,19 @@
 /**
- * `npm start`: a local demo. Starts the control plane on port 4000 with DATA_DIR under
- * ./data/demo, creates a vendor admin and the seed's three cabinets (each with a fresh enrollment
- * code), prints the URLs and logins, and runs until Ctrl-C. Re-running it reuses the demo data.
- *
- * Exported pieces let the demo grow (e.g. start appliances and enroll them with these codes).
+ * The demo's control plane: started on port 4000 with DATA_DIR under ./data/demo, seeded with a
+ * vendor admin, a support login and the seed's three cabinets (each with a fresh enrollment code).
+ * Re-running it reuses the demo data.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startServiceProcess, type ServiceProcess } from './serviceProcess.js';
-import { describeAppliances, startDemoAppliances, type DemoAppliance } from './demoAppliances.js';
-
-export const CONTROL_PLANE_MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
-export const DEMO_ROOT = path.resolve('data/demo');
-export const DEMO_ADMIN = { email: 'demo@iamanager.test', password: 'demo-password-2026' };
-/** A support login, to see the dashboard as support staff do: health, no prices, no plan changes. */
-export const DEMO_SUPPORT = { email: 'support@iamanager.test', password: 'demo-password-2026' };
-
-/** The seed's cabinets (multi-tenant-architecture.md), with SIRETs that pass the checksum. */
-export const DEMO_CABINETS = [
-  { id: 'dupont', name: 'Cabinet Dupont & Associés', plan: 'professional', siret: '12345678901237', address: '123 Rue de la Justice, 75001 Paris', phone: '01.23.45.67.89', email: 'contact@cabinet-dupont.fr' },
-  { id: 'martin', name: 'Cabinet Martin', plan: 'starter', siret: '84219567300012', address: '8 quai Saint-Vincent, 69001 Lyon', phone: '04.72.00.00.00', email: 'contact@cabinet-martin.fr' },
-  { id: 'bernard', name: 'Cabinet Bernard', plan: 'enterprise', siret: '55501234000017', address: '20 cours Pierre Puget, 13006 Marseille', phone: '04.91.00.00.00', email: 'contact@cabinet-bernard.fr' },
-] as const;
+import { CONTROL_PLANE_MAIN, DEMO_ADMIN, DEMO_CABINETS, DEMO_ROOT, DEMO_SUPPORT, DEMO_VENDOR } from './demoData.js';
 
 export interface DemoControlPlane {
   url: string;
   dataDir: string;
   process: ServiceProcess;
 }
-
-/** The demo vendor's identity on invoices (docs/billing.md); the SIRET and VAT number pass their checksums. */
-export const DEMO_VENDOR = {
-  VENDOR_NAME: 'IAManager Démo SAS',
-  VENDOR_ADDRESS: '10 rue de Rivoli, 75004 Paris',
-  VENDOR_SIRET: '73282932000074',
-  VENDOR_VAT_NUMBER: 'FR44732829320',
-  VENDOR_LEGAL_FORM: 'SAS au capital de 10 000 €',
-  VENDOR_RCS: 'RCS Paris 732 829 320',
-  VENDOR_EMAIL: 'facturation@iamanager.test',
-  VENDOR_IBAN: 'FR76 3000 6000 0112 3456 7890 189',
-};
 
 function demoEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...DEMO_VENDOR, ...process.env, DATA_DIR: dataDir, LATEST_APPLIANCE_VERSION: process.env.LATEST_APPLIANCE_VERSION ?? '0.1.0', ...extra };
@@ -96,7 +68,7 @@ export async function seedDemo(dataDir: string): Promise<DemoSeed> {
   const cabinets: DemoSeed['cabinets'] = [];
   for (const cabinet of DEMO_CABINETS) {
     const args = ['cabinet', 'create', '--id', cabinet.id, '--name', cabinet.name, '--plan', cabinet.plan, '--siret', cabinet.siret, '--email', cabinet.email];
-    if ('address' in cabinet) args.push('--address', cabinet.address, '--phone', cabinet.phone);
+    args.push('--address', cabinet.address, '--phone', cabinet.phone);
     let created = await runControlPlaneCli(dataDir, args);
     if (!created.ok && created.result.error === 'already_exists') created = await runControlPlaneCli(dataDir, ['cabinet', 'code', cabinet.id]);
     if (!created.ok) throw new Error(`could not set up cabinet ${cabinet.id}: ${String(created.result.message)}`);
@@ -118,7 +90,7 @@ export function describeDemo(controlPlane: DemoControlPlane, seed: DemoSeed): st
     `Support login     ${seed.support.email} / ${seed.support.password}   (sees health, no prices, cannot change plans)`,
     `API token         ${seed.admin.token}`,
     `                  curl -H "Authorization: Bearer ${seed.admin.token}" ${controlPlane.url}/api/v1/cabinets`,
-    `CLI               DATA_DIR=${controlPlane.dataDir} node ${path.relative(process.cwd(), CONTROL_PLANE_MAIN)} cabinet list`,
+    `CLI               DATA_DIR=${path.relative(process.cwd(), controlPlane.dataDir)} npx control-plane cabinet list`,
     '',
     'Cabinets and their enrollment codes (single use, 7 days):',
     ...seed.cabinets.map((c) => `  ${c.id.padEnd(8)} ${c.plan.padEnd(13)} ${c.enrollmentCode}   ${c.name}`),
@@ -126,28 +98,3 @@ export function describeDemo(controlPlane: DemoControlPlane, seed: DemoSeed): st
     '',
   ].join('\n');
 }
-
-async function main(): Promise<void> {
-  const controlPlane = await startDemoControlPlane();
-  const appliances: DemoAppliance[] = [];
-  const stopAll = async () => {
-    await Promise.all(appliances.map((a) => a.process.stop()));
-    return controlPlane.process.stop();
-  };
-  const stop = () => {
-    void stopAll().then((code) => process.exit(code ?? 0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  try {
-    const seed = await seedDemo(controlPlane.dataDir);
-    appliances.push(...(await startDemoAppliances(controlPlane.url, seed)));
-    console.log(describeDemo(controlPlane, seed) + describeAppliances(appliances));
-  } catch (err) {
-    console.error(`demo: ${(err as Error).message}`);
-    await stopAll();
-    process.exit(1);
-  }
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
