@@ -9,8 +9,8 @@ export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'tests/image/**'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    testTimeout: 180_000,
+    hookTimeout: 300_000,
     pool: 'forks',
     // The heartbeat tap and the run-wide privacy scan of what appliances send the vendor.
     globalSetup: ['tests/support/globalSetup.ts'],

@@ -8,18 +8,13 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeAppliance, api, createAdminToken, startControlPlane, tempDir, type TestControlPlane } from '../support/controlPlane.js';
+import { waitFor } from '../support/waitFor.js';
 
 const INTERVAL = 60;
 const ENV = { HEARTBEAT_INTERVAL_SECONDS: String(INTERVAL), FLEET_CHECK_INTERVAL_SECONDS: '1', LATEST_APPLIANCE_VERSION: '1.2.0', CHECKPOINT_INTERVAL_SECONDS: '1' };
 
-async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value) || Date.now() > until) return value;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+/** Waits for the periodic fleet check (every second here) to have recorded what the test expects. */
+const eventually = <T>(read: () => Promise<T>, ok: (value: T) => boolean) => waitFor(read, ok, { what: 'the fleet check' });
 
 describe('fleet health over HTTP', () => {
   const dataDir = `${tempDir('cp-fleet-')}/data`;

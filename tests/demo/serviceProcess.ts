@@ -9,8 +9,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 export interface ServiceProcess {
   port: number;
   child: ChildProcess;
-  /** The last 64 kB the process printed (stdout and stderr), for failure messages. */
+  /** What the process printed (stdout and stderr; the last 8 MB), for assertions and failure messages. */
   output(): string;
+  /**
+   * Resolves with the first line (already printed, or to come) that matches `pattern`; rejects if
+   * none has come within `timeoutMs` (default 120 s: a guard against a hang, not a wait) or the
+   * process exits first.
+   */
+  waitForLine(pattern: string | RegExp, timeoutMs?: number): Promise<string>;
   /** Sends `signal` (SIGTERM by default); resolves with the exit code once the process is gone. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -24,7 +30,8 @@ export interface ServiceProcessOptions {
   onLine?: (line: string) => void;
 }
 
-const KEPT_OUTPUT = 64 * 1024;
+/** Enough for any test's whole run; bounded so a demo left running for days does not grow forever. */
+const KEPT_OUTPUT = 8 * 1024 * 1024;
 
 /** Splits a stream into lines; the last partial line waits for its newline. */
 function eachLine(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
@@ -54,10 +61,41 @@ export function startServiceProcess(script: string, args: readonly string[], opt
     if (!exit) child.kill(signal);
     return exited;
   };
+  const lines: string[] = [];
+  const lineWaiters = new Set<(line: string) => void>();
   const record = (line: string) => {
     output = `${output}${line}\n`;
     if (output.length > KEPT_OUTPUT) output = output.slice(-KEPT_OUTPUT);
+    lines.push(line);
+    if (lines.length > 100_000) lines.splice(0, lines.length - 100_000);
+    for (const waiter of lineWaiters) waiter(line);
     options.onLine?.(line);
+  };
+  const matches = (pattern: string | RegExp, line: string) => (typeof pattern === 'string' ? line.includes(pattern) : pattern.test(line));
+  const waitForLine = (pattern: string | RegExp, lineTimeoutMs = 120_000) => {
+    const seen = lines.find((line) => matches(pattern, line));
+    if (seen !== undefined) return Promise.resolve(seen);
+    return new Promise<string>((resolve, reject) => {
+      const done = () => {
+        lineWaiters.delete(waiter);
+        clearTimeout(timer);
+      };
+      const waiter = (line: string) => {
+        if (!matches(pattern, line)) return;
+        done();
+        resolve(line);
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`no line matching ${String(pattern)} within ${lineTimeoutMs} ms\n${output.slice(-4000)}`));
+      }, lineTimeoutMs);
+      lineWaiters.add(waiter);
+      void exited.then(() => {
+        if (!lineWaiters.has(waiter)) return;
+        done();
+        reject(new Error(`exited before a line matching ${String(pattern)}\n${output.slice(-4000)}`));
+      });
+    });
   };
   const timeoutMs = options.timeoutMs ?? 30_000;
 
@@ -87,7 +125,7 @@ export function startServiceProcess(script: string, args: readonly string[], opt
       if (entry.msg === 'listening' && typeof entry.port === 'number') {
         settled = true;
         clearTimeout(timer);
-        resolve({ port: entry.port, child, output: () => output, stop });
+        resolve({ port: entry.port, child, output: () => output, waitForLine, stop });
       }
     });
     child.once('error', (err) => fail(`could not start: ${err.message}`));
