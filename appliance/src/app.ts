@@ -13,7 +13,7 @@ import { authRoutes } from './routes/auth.js';
 import { analysisRoutes } from './routes/analyses.js';
 import { caseRoutes } from './routes/cases.js';
 import { documentRoutes } from './routes/documents.js';
-import { isSetupDone, setupRoutes, type SetupFacts } from './routes/setup.js';
+import { isSetupDone, setupRoutes } from './routes/setup.js';
 import { systemRoutes } from './routes/system.js';
 import { userRoutes } from './routes/users.js';
 import { tlsFacts, tlsRoutes } from './tls/tlsRoutes.js';
@@ -24,7 +24,6 @@ const SETUP_OPEN = ['/healthz', '/api/setup', '/ca.crt', '/setup', '/static/'];
 export interface AppOptions {
   /** Routers of other modules (cases, documents, audit, analyses, web pages), mounted after the core ones. */
   routers?: Router[];
-  setupFacts?: SetupFacts;
   /** Extra path prefixes open during setup. */
   setupOpen?: string[];
   /** Answers what no route did before the JSON `not_found` (the web UI: its 404 page for browsers). */
@@ -58,8 +57,7 @@ export function createApp(appliance: Appliance, options: AppOptions = {}): Koa {
     await next();
   });
   app.use(authenticate(appliance));
-  const facts = () => ({ ...tlsFacts(appliance), ...(options.setupFacts?.() ?? {}) });
-  const routers = [systemRoutes(appliance), tlsRoutes(appliance), setupRoutes(appliance, facts), authRoutes(appliance), userRoutes(appliance), caseRoutes(appliance), documentRoutes(appliance), analysisRoutes(appliance), ...(options.routers ?? [])];
+  const routers = [systemRoutes(appliance), tlsRoutes(appliance), setupRoutes(appliance, () => tlsFacts(appliance)), authRoutes(appliance), userRoutes(appliance), caseRoutes(appliance), documentRoutes(appliance), analysisRoutes(appliance), ...(options.routers ?? [])];
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   if (options.fallback) app.use(options.fallback);
   app.use((ctx) => {

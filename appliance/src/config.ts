@@ -1,5 +1,5 @@
 /**
- * The appliance's configuration (SPEC "Appliance configuration"), from the environment and a
+ * The appliance's configuration (docs/appliance.md#configure), from the environment and a
  * `.env` beside the app, validated once at start-up: every problem listed with its fix, then a
  * non-zero exit. Plan, limits, model and features are NOT configuration: they come from the signed
  * license, and environment values may only lower them (see license/effectiveLimits.ts).

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `appliance` — the cabinet's command line (SPEC "Command line"). `serve` runs the app; every other
+ * `appliance` — the cabinet's command line (docs/appliance.md). `serve` runs the app; every other
  * command goes through the running server's command socket, or opens DATA_DIR itself under its
  * lock when no server runs. `--json` prints machine-readable output; exit 0 on success, non-zero
  * with a one-line reason otherwise.

@@ -1,6 +1,6 @@
 /**
  * The feature modules mounted on the core (cases, documents, audit, analyses, web pages, TLS,
- * backups): each opens its storage here and contributes routers, setup facts and a close step.
+ * backups): each opens its storage here and contributes routers and a close step.
  * One list, so `serve` and the CLI open exactly the same appliance.
  */
 import type { Appliance } from './appliance.js';
@@ -20,8 +20,8 @@ export async function openModules(appliance: Appliance): Promise<OpenedModules> 
   const app: AppOptions = { routers: [] };
   const backups = await openBackupModule(appliance);
   closers.push(() => backups.close());
-  // The web UI last: its pages read what the other modules expose (setup facts, cases, audit).
-  const web = await openWebModule(appliance, { setupFacts: () => app.setupFacts?.() ?? {} });
+  // The web UI last: its pages read what the other modules expose (cases, audit).
+  const web = await openWebModule(appliance);
   closers.push(() => web.close());
   app.routers?.push(...web.routers);
   app.setupOpen = [...(app.setupOpen ?? []), ...web.setupOpen];

@@ -204,8 +204,6 @@ const HANDLERS: Record<string, Handler> = {
   },
 };
 
-export const COMMAND_NAMES = Object.keys(HANDLERS);
-
 export async function runCommand(cp: ControlPlane, request: CommandRequest): Promise<unknown> {
   const handler = HANDLERS[request.command];
   if (!handler) throw new DomainError('unknown_command', `unknown command "${request.command}": run control-plane help`);

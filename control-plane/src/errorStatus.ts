@@ -1,6 +1,6 @@
 /** The control plane's error table: stable code → HTTP status (common codes come from protocol). */
 export const CONTROL_PLANE_STATUS: Readonly<Record<string, number>> = {
-  // Heartbeat rejections (SPEC "Protocol").
+  // Heartbeat rejections (docs/protocol.md).
   malformed: 400,
   bad_signature: 401,
   unknown_appliance: 401,

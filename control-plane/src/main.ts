@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `control-plane` — the vendor's command line (SPEC "Command line"). `serve` runs the service;
+ * `control-plane` — the vendor's command line (docs/control-plane.md). `serve` runs the service;
  * every other command goes through the running server's control socket, or, when none runs,
  * takes the DATA_DIR lock and works on the files itself. Exit 0 on success; otherwise a one-line
  * reason on stderr (and `{ ok: false, error, message }` on stdout with --json) and exit 1.

@@ -39,7 +39,7 @@ export class ConflictError extends DomainError {
 }
 
 /**
- * The rejection codes of the wire protocol (SPEC "Protocol"). Every verification failure maps
+ * The rejection codes of the wire protocol (docs/protocol.md). Every verification failure maps
  * to exactly one of them; the control plane counts rejections by this code in `/metrics`.
  */
 export const PROTOCOL_ERROR_CODES = [

@@ -33,10 +33,6 @@ export function publicJwk(key: KeyObject): Ed25519PublicJwk {
   return parseWith(ed25519PublicJwkSchema, { kty: jwk.kty, crv: jwk.crv, x: jwk.x }, 'publicKey');
 }
 
-export function publicKeyFromJwk(jwk: Ed25519PublicJwk): KeyObject {
-  return createPublicKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x }, format: 'jwk' });
-}
-
 /** RFC 7638 thumbprint: a key id that anyone holding the public key can recompute. */
 export function keyId(jwk: Ed25519PublicJwk): Promise<string> {
   return calculateJwkThumbprint({ kty: jwk.kty, crv: jwk.crv, x: jwk.x }, 'sha256');

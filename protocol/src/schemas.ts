@@ -1,5 +1,5 @@
 /**
- * The wire formats of protocol version 1 (SPEC "Protocol"), as schemas that also give the
+ * The wire formats of protocol version 1 (docs/protocol.md), as schemas that also give the
  * TypeScript types. Heartbeat schemas are strict: an unknown field is a rejection, so nothing can
  * leave a cabinet by accident — adding a field is a protocol change, reviewed as such.
  */
@@ -102,7 +102,7 @@ export const heartbeatHealthSchema = z.strictObject({
 });
 export type HeartbeatHealth = z.infer<typeof heartbeatHealthSchema>;
 
-/** The heartbeat payload: exactly these fields, nothing else (SPEC "Heartbeat"). */
+/** The heartbeat payload: exactly these fields, nothing else (docs/protocol.md). */
 export const heartbeatPayloadSchema = z.strictObject({
   v: z.literal(PROTOCOL_VERSION, { error: `must be ${PROTOCOL_VERSION} (the protocol version)` }),
   iss: applianceIdSchema,

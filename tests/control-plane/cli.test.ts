@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { verifyLicense } from '@iamanager/protocol';
 import { FakeAppliance, api, runCli, startControlPlane, tempDir } from '../support/controlPlane.js';
 
-/** SPEC "Command line": the same commands work with and without the server running. */
+/** docs/control-plane.md: the same commands work with and without the server running. */
 describe('control-plane CLI', () => {
   const root = tempDir('cp-cli-');
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));

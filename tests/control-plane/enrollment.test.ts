@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { FakeAppliance, api, runCli, startControlPlane, tempDir, type TestControlPlane } from '../support/controlPlane.js';
 
-/** SPEC "Enrollment": one-time codes that expire after 7 days, guessing rate-limited per address. */
+/** Enrollment (docs/control-plane.md#enrollment): one-time codes that expire after 7 days, guessing rate-limited per address. */
 describe('enrollment codes', () => {
   const root = tempDir('cp-enroll-');
   let cp: TestControlPlane | undefined;

@@ -5,7 +5,7 @@ import { generateSigningKey, verifyLicense } from '@iamanager/protocol';
 import { FakeAppliance, api, createAdminToken, metricValue, startControlPlane, tempDir, type TestControlPlane } from '../support/controlPlane.js';
 
 /**
- * One control plane, one cabinet, one story told in order (SPEC "Protocol"): enrollment, an
+ * One control plane, one cabinet, one story told in order (docs/protocol.md): enrollment, an
  * accepted heartbeat, then each way a heartbeat is refused, re-enrollment, and a plan change.
  */
 describe('heartbeat ingest over HTTP', () => {

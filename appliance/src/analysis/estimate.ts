@@ -18,8 +18,8 @@ export interface BaseRate {
   source: string;
 }
 
-const OQTF_RATE: BaseRate = { p: 0.19, logitSe: 0.2, source: 'Cour des comptes, janv. 2024 : environ 18 % à 20 % des OQTF contestées sont annulées (research-2026 §5 [S88][S89])' };
-const GENERIC_TA_RATE: BaseRate = { p: 0.26, logitSe: 0.45, source: 'Ensemble du contentieux des étrangers devant les tribunaux administratifs, 2019 : 26 % d’annulations (La Cimade, citant le Conseil d’État, research-2026 §5 [S83]) ; taux général, d’où une fourchette plus large' };
+const OQTF_RATE: BaseRate = { p: 0.19, logitSe: 0.2, source: 'Cour des comptes, janv. 2024 : environ 18 % à 20 % des OQTF contestées sont annulées (rapport « La politique de lutte contre l’immigration irrégulière »)' };
+const GENERIC_TA_RATE: BaseRate = { p: 0.26, logitSe: 0.45, source: 'Ensemble du contentieux des étrangers devant les tribunaux administratifs, 2019 : 26 % d’annulations (La Cimade, « Droit des étrangers : cartographie des contentieux », chiffres du Conseil d’État) ; taux général, d’où une fourchette plus large' };
 
 /** Base rate per procedure; null where no published statistic exists (no estimate is given). */
 export const BASE_RATES: Record<ProcedureCode, BaseRate | null> = {
@@ -30,8 +30,8 @@ export const BASE_RATES: Record<ProcedureCode, BaseRate | null> = {
   irtf: OQTF_RATE,
   assignation_residence: OQTF_RATE,
   transfert_dublin: OQTF_RATE,
-  refus_entree_asile: { p: 0.2, logitSe: 0.3, source: 'Refus d’entrée au titre de l’asile, 2019 : 20 % d’annulations (La Cimade, research-2026 §5 [S83])' },
-  asile_rejet_ofpra: { p: 0.205, logitSe: 0.15, source: 'CNDA, 2023 : 20,5 % des recours ont abouti à l’octroi d’une protection (vie-publique.fr, research-2026 §5 [S91])' },
+  refus_entree_asile: { p: 0.2, logitSe: 0.3, source: 'Refus d’entrée au titre de l’asile, 2019 : 20 % d’annulations (La Cimade, « Droit des étrangers : cartographie des contentieux »)' },
+  asile_rejet_ofpra: { p: 0.205, logitSe: 0.15, source: 'CNDA, 2023 : 20,5 % des recours ont abouti à l’octroi d’une protection (CNDA, chiffres 2023 repris par vie-publique.fr)' },
   refus_titre_sejour: GENERIC_TA_RATE,
   refus_renouvellement_titre: GENERIC_TA_RATE,
   retrait_titre_sejour: GENERIC_TA_RATE,

@@ -1,5 +1,5 @@
 /**
- * Procedure codes: part of the API (SPEC, `domain/README.md`). A case names the decision or
+ * Procedure codes: part of the API (docs/ceseda-rules.md). A case names the decision or
  * situation it is about with one of these; the CESEDA analysis is keyed on it.
  */
 export const PROCEDURE_CODES = [

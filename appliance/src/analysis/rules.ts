@@ -39,7 +39,8 @@ const TA = 'Tribunal administratif (ressort de l’autorité qui a pris la déci
 // counted under the general administrative rule (délai franc, extended to the next working day).
 const ONE_MONTH_L911: Reading = { label: 'L. 911-1 : 1 mois, délai franc', period: { unit: 'months', n: 1, franc: true, extended: true } };
 
-// CESEDA L. 921-1: seven days. The two readings the courts hold (research-2026 §1.4).
+// CESEDA L. 921-1: seven days. The two readings the courts hold: non franc (CAA Lyon, 19 déc. 2024,
+// n° 24LY03013) and franc (CAA Toulouse, 3 juil. 2025, n° 24TL02643).
 const SEVEN_DAYS_L921: Reading[] = [
   {
     label: 'délai non franc, courant à compter du lendemain de la notification, non prorogé',
@@ -209,7 +210,7 @@ export function remedyRulesFor(procedure: ProcedureCode, ctx: DeadlineContext): 
           court: 'Magistrat du siège du tribunal judiciaire (lieu de rétention)',
           readings: [
             { label: '48 heures (L. 741-10, rédaction de 2022)', period: { unit: 'hours', n: 48 }, decisions: ['CESEDA L. 741-10, version du 1er mai 2021'] },
-            { label: '4 jours (sources secondaires postérieures à la réforme de 2024)', period: { unit: 'hours', n: 96 }, decisions: ['research-2026 §1.5 [S27]'] },
+            { label: '4 jours (sources secondaires postérieures à la réforme de 2024)', period: { unit: 'hours', n: 96 }, decisions: ['CESEDA R. 741-3 (délai « mentionné à l’article L. 741-10 »)'] },
           ],
           legalBasis: 'CESEDA L. 741-10; L. 614-13 (compétence exclusive du juge judiciaire)',
           notes: [
@@ -249,7 +250,7 @@ export function remedyRulesFor(procedure: ProcedureCode, ctx: DeadlineContext): 
           remedy: 'rapo',
           label: 'Recours administratif préalable obligatoire',
           court: authority,
-          // Non franc: CAA Nantes held the former CRRV délai non franc (research-2026 §2 #4); earliest reading.
+          // Non franc: CAA Nantes (2019) held the former two-month RAPO before the CRRV non franc; the earliest reading.
           readings: [{ label: 'D. 312-4 : 30 jours', period: { unit: 'days', n: 30, franc: false, extended: true } }],
           legalBasis: 'CESEDA D. 312-3 (préalable obligatoire à peine d’irrecevabilité), D. 312-4 (30 jours)',
           notes: ['Recours rédigé en français et motivé (D. 312-5 / D. 312-7-1). Le silence gardé pendant 2 mois vaut rejet.'],

@@ -1,6 +1,6 @@
 /**
  * The exact fields that leave the cabinet in a heartbeat, with their purpose — shown to the IT
- * person in the setup wizard and on the admin page before anything is sent (SPEC "Heartbeat").
+ * person in the setup wizard and on the admin page before anything is sent (docs/protocol.md).
  * Kept next to the agent that fills them; a test checks the list matches the protocol schema.
  */
 export const TELEMETRY_FIELDS: ReadonlyArray<{ field: string; purpose: string }> = [

@@ -1,7 +1,7 @@
 /**
  * What the appliance enforces: the signed license's limits, lowered (never raised) by the
  * environment. A value that would raise a limit is ignored and reported — in the log and in
- * `appliance doctor` — and is never a reason to refuse to start (SPEC "Appliance configuration").
+ * `appliance doctor` — and is never a reason to refuse to start (docs/appliance.md#configure).
  */
 import type { AiModel, LicenseClaims } from '@iamanager/protocol';
 import type { EnvLimits } from '../config.js';

@@ -1,5 +1,5 @@
 /**
- * The public plan ladder (SPEC "Plans"), used only to tell a cabinet which plan would allow more
+ * The public plan ladder (the plans: starter, professional, enterprise; docs/billing.md), used only to tell a cabinet which plan would allow more
  * when it reaches a limit. What a cabinet may do comes from its signed license, never from here.
  */
 import type { AiModel } from '@iamanager/protocol';

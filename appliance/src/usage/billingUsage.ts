@@ -1,5 +1,5 @@
 /**
- * `GET /api/billing/usage` with the seed's fields, exactly (SPEC): amounts in euros as the seed
+ * `GET /api/billing/usage` with the seed's fields, exactly (docs/billing.md): amounts in euros as the seed
  * shows them, and the same amounts in integer cents alongside (`…_cents`) for scripts.
  */
 import type { Appliance } from '../appliance.js';

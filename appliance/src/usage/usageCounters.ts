@@ -3,7 +3,7 @@
  * of a closed month are never rewritten. Users and open cases are counted live by their modules.
  *
  * Over the monthly quota, a plan without overage (starter) refuses with the plan that would allow
- * more; plans with overage go on and the run counts as overage (SPEC "Plans").
+ * more; plans with overage go on and the run counts as overage (the plans: starter, professional, enterprise; docs/billing.md).
  */
 import path from 'node:path';
 import { z } from 'zod';

@@ -27,17 +27,6 @@ export function formatDateValue(value: string, locale: Locale): string {
   return civil ? `${civil[3]}/${civil[2]}/${civil[1]}` : formatDate(value, locale, true);
 }
 
-export function formatBytes(n: number, locale: Locale): string {
-  const units = locale === 'fr' ? ['o', 'Ko', 'Mo', 'Go'] : ['B', 'KB', 'MB', 'GB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i += 1;
-  }
-  return `${v.toLocaleString(locale === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: i === 0 ? 0 : 1 })} ${units[i]}`;
-}
-
 export function percent(p: number): number {
   return Math.round(p * 100);
 }

@@ -11,13 +11,12 @@ import { casePages, caseSourceOf } from './routes/casePages.js';
 import { calendarPages } from './routes/calendarPages.js';
 import { CalendarFeeds } from './calendarFeeds.js';
 import { sessionPages } from './routes/sessionPages.js';
-import { setupPages, type SetupFactsSource } from './routes/setupPages.js';
+import { setupPages } from './routes/setupPages.js';
 import { staticFiles } from './routes/staticFiles.js';
 import { workspacePages } from './routes/workspacePages.js';
 import { notFoundPage } from './routes/pageHandler.js';
 
 export interface WebSources {
-  setupFacts?: SetupFactsSource;
   cases?: WebCaseSource;
   audit?: AuditSource;
 }
@@ -35,7 +34,6 @@ export interface WebModule {
 
 export async function openWebModule(appliance: Appliance, sources: WebSources = {}): Promise<WebModule> {
   const feeds = await CalendarFeeds.open(appliance.config.dataDir, appliance.log);
-  const facts: SetupFactsSource = () => sources.setupFacts?.() ?? {};
   sources.cases ??= caseSourceOf(appliance);
   sources.audit ??= async () => (await appliance.audit.recent({ limit: 100 })).map((e) => ({ at: e.at, who: e.actor, action: e.action, target: e.caseId ?? e.detail ?? '' }));
   return {
@@ -43,6 +41,6 @@ export async function openWebModule(appliance: Appliance, sources: WebSources = 
     setupOpen: ['/langue'],
     fallback: notFoundPage(appliance),
     close: () => feeds.flushed(),
-    routers: [staticFiles(appliance), setupPages(appliance, facts), sessionPages(appliance), workspacePages(appliance, () => sources.cases, (id) => feeds.hasFeed(id)), casePages(appliance), calendarPages(appliance, feeds), adminPages(appliance, () => sources.audit)],
+    routers: [staticFiles(appliance), setupPages(appliance), sessionPages(appliance), workspacePages(appliance, () => sources.cases, (id) => feeds.hasFeed(id)), casePages(appliance), calendarPages(appliance, feeds), adminPages(appliance, () => sources.audit)],
   };
 }

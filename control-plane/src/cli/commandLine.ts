@@ -1,5 +1,5 @@
 /**
- * The command line (SPEC "Command line"): `control-plane <group> <verb> [ID] [--flags]`, parsed
+ * The command line (docs/control-plane.md): `control-plane <group> <verb> [ID] [--flags]`, parsed
  * with node:util parseArgs in strict mode so a mistyped flag is an error, not a silent no-op.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';

@@ -2,7 +2,6 @@
 const dateTime = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 const dateOnly = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: '2-digit', month: '2-digit', year: 'numeric' });
 const euros = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' });
-const decimal = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
 
 /** `24/11/2026 14:30` (or the date alone); "—" for null. */
 export function frenchDate(iso: string | null, withTime = true): string {
@@ -15,14 +14,6 @@ export function frenchDate(iso: string | null, withTime = true): string {
 /** Money is stored in cents (`…Cents`); screens show euros. */
 export function frenchEuros(cents: number): string {
   return euros.format(cents / 100);
-}
-
-export function frenchBytes(bytes: number): string {
-  const units = ['o', 'Ko', 'Mo', 'Go', 'To'];
-  let value = bytes;
-  let unit = 0;
-  for (; value >= 1024 && unit < units.length - 1; unit++) value /= 1024;
-  return `${decimal.format(value)} ${units[unit]}`;
 }
 
 /** A ratio 0..1 as `42 %` (French puts a space before the sign). */

@@ -1,5 +1,5 @@
 /**
- * Enrollment (SPEC "Enrollment"): an appliance presents a one-time code and its own public key,
+ * Enrollment (docs/protocol.md): an appliance presents a one-time code and its own public key,
  * and gets its appliance id and a signed license. Re-enrolling a cabinet revokes the key of the
  * appliance it had before, so a cloned or stolen appliance stops being counted.
  */

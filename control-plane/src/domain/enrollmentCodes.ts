@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-/** SPEC: "expires after 7 days, single use". */
+/** An enrollment code expires after 7 days and is single use: a leaked one is worth little. */
 export const ENROLLMENT_CODE_TTL_DAYS = 7;
 
 export function generateEnrollmentCode(): string {

@@ -6,7 +6,7 @@
 import { compareVersions, versionKey, type HeartbeatHealth, type HeartbeatUsage, type PlanLimits } from '@iamanager/protocol';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
-import type { ApplianceRecord, CabinetRecord, CabinetStatus, MonthUsage } from '../storage/records.js';
+import type { ApplianceRecord, CabinetRecord, CabinetStatus } from '../storage/records.js';
 import type { ApplianceRegistry } from './appliances.js';
 import type { CabinetRegistry } from './cabinets.js';
 import { FLEET_STATUSES, STATUS_SEVERITY, nextStatusChange, statusFacts, statusFromFacts, type FleetStatus, type StatusContext, type StatusFacts, type StatusReason, type StatusResult } from './fleetStatus.js';
@@ -231,18 +231,4 @@ export function queryFleet(ctx: FleetContext, query: FleetQuery): FleetPage {
     counts,
     latestVersion: sc.latestVersion,
   };
-}
-
-/**
- * A cabinet's usage for a month: the counters of the last heartbeat received for that month from
- * any of its appliances (after a re-enrollment the new appliance carries the month on), with the
- * signed heartbeat that carried them as evidence.
- */
-export function cabinetMonthUsage(ctx: Pick<FleetContext, 'appliances'>, cabinetId: string, month: string): (MonthUsage & { applianceId: string }) | undefined {
-  let best: (MonthUsage & { applianceId: string }) | undefined;
-  for (const a of ctx.appliances.list()) {
-    const m = a.cabinetId === cabinetId ? a.months[month] : undefined;
-    if (m && (!best || m.receivedAt > best.receivedAt)) best = { ...m, applianceId: a.id };
-  }
-  return best;
 }

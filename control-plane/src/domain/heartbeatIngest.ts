@@ -1,5 +1,5 @@
 /**
- * Heartbeat ingest (SPEC "Heartbeat"), durable and fast. An accepted heartbeat is applied to the
+ * Heartbeat ingest (docs/protocol.md), durable and fast. An accepted heartbeat is applied to the
  * appliance's state in memory and appended to a group-commit journal in the same synchronous step
  * (so the sequence check and its record are atomic, and a checkpoint never splits them); the
  * caller is answered only once the journal is fsynced. Checkpoints write the changed appliance

@@ -1,5 +1,5 @@
 /**
- * The plan catalog: the seed's three plans (SPEC "Plans", prices excl. VAT) plus custom plans the
+ * The plan catalog: the seed's three plans (prices excl. VAT) plus custom plans the
  * vendor adds. Built-in plans live in code so their figures cannot drift; custom ones in
  * `plans.json`. A cabinet's effective terms are its plan with its own overrides on top.
  */
@@ -9,7 +9,7 @@ import { openDocument, type Document } from '@iamanager/protocol/storage';
 import type { Logger } from '@iamanager/protocol/log';
 import { planCatalogSchema, type Overrides, type PlanCatalogFile, type PlanRecord } from '../storage/records.js';
 
-/** SPEC: "catalog price per analysis, default 0.50 € excl. VAT". */
+/** Overage: the catalog price per analysis over the quota, 0.50 € excl. VAT unless a plan sets its own. */
 export const DEFAULT_OVERAGE_CENTS = 50;
 
 const SEED_DATE = '2026-01-01T00:00:00.000Z';
@@ -22,7 +22,7 @@ export const BUILT_IN_PLANS: readonly PlanRecord[] = [
     limits: { maxUsers: 3, maxCases: 500, maxAnalysesMonthly: 100 },
     aiModel: 'ceseda-basic-v1',
     advancedFeatures: false,
-    // SPEC: analyses over quota are refused on starter, never billed.
+    // Analyses over the quota are refused on starter, so never billed.
     overage: { allowed: false, pricePerAnalysisCents: DEFAULT_OVERAGE_CENTS },
     builtIn: true,
     createdAt: SEED_DATE,

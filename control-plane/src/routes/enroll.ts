@@ -1,5 +1,5 @@
 /**
- * `POST /v1/enroll` (SPEC "Enrollment"). Wrong codes are counted per client address; past
+ * `POST /v1/enroll` (docs/protocol.md). Wrong codes are counted per client address; past
  * ENROLL_MAX_FAILURES within the window every attempt from that address gets 429 + Retry-After,
  * so an 80-bit code cannot be guessed and a real one cannot be probed for either.
  */

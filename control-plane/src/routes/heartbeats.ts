@@ -1,5 +1,5 @@
 /**
- * `POST /v1/heartbeats` (SPEC "Heartbeat"): body is the compact JWS, `Content-Type:
+ * `POST /v1/heartbeats` (docs/protocol.md): body is the compact JWS, `Content-Type:
  * application/jose`. 202 once the heartbeat is durable; otherwise the stable rejection code,
  * counted by reason in `/metrics` (usage reports likewise, under counters of their own).
  */

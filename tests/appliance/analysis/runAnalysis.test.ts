@@ -39,7 +39,7 @@ describe('runAnalysis and tier gating', () => {
     expect(e.range.high).toBeGreaterThanOrEqual(e.probability);
     expect(e.probability).toBeGreaterThan(0.19);
     expect(e.raisedBy.map((f) => f.factor)).toContain('Liens familiaux intenses en France');
-    expect(e.baseRate.source).toBe('Cour des comptes, janv. 2024 : environ 18 % à 20 % des OQTF contestées sont annulées (research-2026 §5 [S88][S89])');
+    expect(e.baseRate.source).toBe('Cour des comptes, janv. 2024 : environ 18 % à 20 % des OQTF contestées sont annulées (rapport « La politique de lutte contre l’immigration irrégulière »)');
     expect(e.threshold).toBe(0.87);
     expect(typeof e.strongCase).toBe('boolean');
   });

@@ -22,8 +22,6 @@ import type { FieldError } from '../viewModels.js';
 import { pageHandler } from './pageHandler.js';
 
 /** Facts other modules expose to the wizard (the TLS module: the certificate's SHA-256 fingerprint). */
-export type SetupFactsSource = () => Record<string, unknown>;
-
 /** The TLS facts the core exposes (tls/tlsRoutes.ts), read defensively. */
 function tlsOf(facts: Record<string, unknown>): { certificateFingerprint: string | null; caFingerprint: string | null; caDownload: string | null } {
   const tls = (facts.tls && typeof facts.tls === 'object' ? facts.tls : {}) as Record<string, unknown>;
@@ -31,13 +29,13 @@ function tlsOf(facts: Record<string, unknown>): { certificateFingerprint: string
   return { certificateFingerprint: str(tls.certificateFingerprint), caFingerprint: str(tls.caFingerprint), caDownload: str(tls.caDownload) };
 }
 
-function render(appliance: Appliance, ctx: Context, facts: SetupFactsSource, errors: FieldError[] = [], values: Record<string, string> = {}): void {
+function render(appliance: Appliance, ctx: Context, errors: FieldError[] = [], values: Record<string, string> = {}): void {
   const locale = localeOf(ctx);
   const view = {
     step: appliance.license.enrolled ? ('admin' as const) : ('enroll' as const),
     cabinetId: appliance.license.cabinetId,
     controlPlaneUrl: appliance.config.controlPlaneUrl ?? null,
-    ...tlsOf({ ...tlsFacts(appliance), ...facts() }),
+    ...tlsOf(tlsFacts(appliance)),
     heartbeatFields: telemetryFields(locale),
     retention: telemetryRetention(locale),
     errors,
@@ -56,7 +54,7 @@ export function adminFieldErrors(m: Messages, v: { name: string; email: string; 
   return errors;
 }
 
-export function setupPages(appliance: Appliance, facts: SetupFactsSource): Router {
+export function setupPages(appliance: Appliance): Router {
   const router = new Router({ prefix: '/setup' });
   const guard = (ctx: Context): boolean => {
     if (!isSetupDone(appliance)) return true;
@@ -65,7 +63,7 @@ export function setupPages(appliance: Appliance, facts: SetupFactsSource): Route
   };
 
   router.get('/', pageHandler(appliance, (ctx) => {
-    if (guard(ctx)) render(appliance, ctx, facts);
+    if (guard(ctx)) render(appliance, ctx);
   }));
 
   router.post('/enroll', pageHandler(appliance, async (ctx) => {
@@ -75,12 +73,12 @@ export function setupPages(appliance: Appliance, facts: SetupFactsSource): Route
     const m = messagesOf(ctx);
     const values = { code: text(form, 'code', 64), controlPlaneUrl: text(form, 'controlPlaneUrl', 300) };
     if (appliance.license.enrolled) throw new DomainError('already_enrolled', 'already enrolled');
-    if (!values.code) return render(appliance, ctx, facts, [{ field: 'code', message: fill(m.required, { field: m.enrollmentCode }) }], values);
+    if (!values.code) return render(appliance, ctx, [{ field: 'code', message: fill(m.required, { field: m.enrollmentCode }) }], values);
     try {
       await enroll(appliance, values.code, values.controlPlaneUrl || appliance.config.controlPlaneUrl);
     } catch (err) {
       const d = describeError(err, m, { code: m.enrollmentCode, controlPlaneUrl: m.controlPlaneUrl });
-      return render(appliance, ctx, facts, d.fields.length ? d.fields : [{ field: 'code', message: d.text }], values);
+      return render(appliance, ctx, d.fields.length ? d.fields : [{ field: 'code', message: d.text }], values);
     }
     ctx.redirect('/setup');
   }));
@@ -91,11 +89,11 @@ export function setupPages(appliance: Appliance, facts: SetupFactsSource): Route
     checkPreSessionToken(ctx, form);
     const m = messagesOf(ctx);
     const license = (form.get('license') ?? '').trim();
-    if (!license) return render(appliance, ctx, facts, [{ field: 'license', message: fill(m.required, { field: m.licenseFile }) }]);
+    if (!license) return render(appliance, ctx, [{ field: 'license', message: fill(m.required, { field: m.licenseFile }) }]);
     try {
       await importLicenseFile(appliance, license);
     } catch (err) {
-      return render(appliance, ctx, facts, [{ field: 'license', message: describeError(err, m, {}, 'licenseImport').text }]);
+      return render(appliance, ctx, [{ field: 'license', message: describeError(err, m, {}, 'licenseImport').text }]);
     }
     ctx.redirect('/setup');
   }));
@@ -106,16 +104,16 @@ export function setupPages(appliance: Appliance, facts: SetupFactsSource): Route
     checkPreSessionToken(ctx, form);
     const m = messagesOf(ctx);
     const values = { name: text(form, 'name', 120), email: text(form, 'email', 254), password: form.get('password') ?? '' };
-    if (!appliance.license.enrolled) return render(appliance, ctx, facts);
+    if (!appliance.license.enrolled) return render(appliance, ctx);
     const errors = adminFieldErrors(m, values);
-    if (errors.length > 0) return render(appliance, ctx, facts, errors, { name: values.name, email: values.email });
+    if (errors.length > 0) return render(appliance, ctx, errors, { name: values.name, email: values.email });
     if (appliance.users.all().length > 0) throw new DomainError('already_exists', 'the first admin already exists');
     let user;
     try {
       user = await appliance.users.createUser({ ...values, role: 'admin' }, { firstAdmin: true });
     } catch (err) {
       const d = describeError(err, m, { name: m.adminName, email: m.email, password: m.password });
-      return render(appliance, ctx, facts, d.fields.length ? d.fields : [{ field: '', message: d.text }], { name: values.name, email: values.email });
+      return render(appliance, ctx, d.fields.length ? d.fields : [{ field: '', message: d.text }], { name: values.name, email: values.email });
     }
     await startSession(appliance, ctx, user.id, user.sessionEpoch);
     ctx.redirect('/');

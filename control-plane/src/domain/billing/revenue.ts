@@ -1,5 +1,5 @@
 /**
- * Revenue figures (SPEC "Plans": 10 starter + 5 professional + 2 enterprise = 3,683 €/month MRR,
+ * Revenue figures (the seed's check: 10 starter + 5 professional + 2 enterprise = 3,683 €/month MRR,
  * 44,196 €/year ARR).
  *
  * MRR is the sum, over cabinets that are active now, of the catalog price of their current plan
