@@ -1,8 +1,8 @@
 /**
  * Dashboard sessions: a signed cookie (HttpOnly, SameSite=Strict, Secure when the request came
  * over TLS — directly or, with TRUST_PROXY, through the proxy's X-Forwarded-Proto) naming the
- * admin and the session's CSRF token. The same session authenticates `/api/v1` (a Bearer token
- * or this session do); any write made with it must echo the CSRF token, as the `_csrf`
+ * admin and the session's CSRF token. The same session authenticates `/api/v1`, as a Bearer
+ * token does; any write made with it must echo the CSRF token, as the `_csrf`
  * form field or the `X-CSRF-Token` header — a browser never sends those on its own.
  */
 import type { Context, Next } from 'koa';
