@@ -1,13 +1,12 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { APPLIANCE_MAIN, runApplianceCli } from '../support/appliance.js';
 import { tempDir } from '../support/controlPlane.js';
+import { commandOnPath, runBlocks, shBlocks } from '../support/docCommands.js';
 
 /** docs/backup.md promises its `sh` blocks work as written: run them, in order, on a cabinet with data. */
-const doc = fs.readFileSync(path.resolve(import.meta.dirname, '../../docs/backup.md'), 'utf8');
-const blocks = [...doc.matchAll(/^```sh\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
+const blocks = shBlocks('docs/backup.md');
 
 describe('docs/backup.md', () => {
   it('runs every command of the operator page successfully', async () => {
@@ -18,17 +17,8 @@ describe('docs/backup.md', () => {
     // A cabinet with something in it: the first admin, created from the shell.
     const added = await runApplianceCli(env.DATA_DIR, ['user', 'add', '--email', 'admin@cabinet.fr', '--role', 'admin'], { input: 'a long admin password\n', env });
     expect(added.code, added.stderr).toBe(0);
-    const bin = path.join(dir, 'bin');
-    fs.mkdirSync(bin);
-    fs.writeFileSync(path.join(bin, 'appliance'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(APPLIANCE_MAIN)} "$@"\n`, { mode: 0o755 });
-    const script = ['set -euo pipefail', ...blocks.map((b, i) => `echo "### block ${i + 1}"\n${b}`)].join('\n');
-    const result = await new Promise<{ code: number | null; out: string }>((resolve) => {
-      const child = spawn('bash', ['-c', script], { cwd: dir, env: { PATH: `${bin}:${process.env.PATH}`, HOME: dir, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
-      child.stderr.setEncoding('utf8').on('data', (c: string) => (out += c));
-      child.on('close', (code) => resolve({ code, out }));
-    });
+    const bin = commandOnPath(dir, 'appliance', APPLIANCE_MAIN);
+    const result = await runBlocks(blocks, { cwd: dir, env: { PATH: `${bin}:${process.env.PATH}`, HOME: dir, ...env } });
     expect(result.code, result.out).toBe(0);
     expect(result.out).toMatch(/FAIL {2}backups: no backup yet in /);
     expect(result.out).toMatch(/^backup written: .*\(.*0 cases, 0 documents, 1 users, \d+ audit entries\)$/m);

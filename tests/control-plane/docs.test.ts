@@ -1,24 +1,11 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CONTROL_PLANE_MAIN, tempDir } from '../support/controlPlane.js';
+import { commandOnPath, freePort, runBlocks, shBlocks } from '../support/docCommands.js';
 
 /** docs/control-plane.md promises its `sh` blocks work as written: run them, in order. */
-const doc = fs.readFileSync(path.resolve(import.meta.dirname, '../../docs/control-plane.md'), 'utf8');
-const blocks = [...doc.matchAll(/^```sh\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+const blocks = shBlocks('docs/control-plane.md');
 
 describe('docs/control-plane.md', () => {
   const dir = tempDir('cp-docs-');
@@ -26,28 +13,10 @@ describe('docs/control-plane.md', () => {
 
   it('runs every command of the operator page successfully', async () => {
     expect(blocks.length).toBeGreaterThan(5);
-    // `control-plane` on PATH, as npm installs the bin: an exec wrapper, so `kill %1` reaches node.
-    const bin = path.join(dir, 'bin');
-    fs.mkdirSync(bin);
-    fs.writeFileSync(path.join(bin, 'control-plane'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(CONTROL_PLANE_MAIN)} "$@"\n`, { mode: 0o755 });
-    // If a block fails, the trap stops the server the page started, so nothing outlives the test.
-    const script = ['set -euo pipefail', "trap 'kill $(jobs -p) 2>/dev/null || true' EXIT", ...blocks.map((b, i) => `echo "### block ${i + 1}"\n${b}`)].join('\n');
+    // `control-plane` on PATH, as the install bundles and images have it.
+    const bin = commandOnPath(dir, 'control-plane', CONTROL_PLANE_MAIN);
     const port = await freePort();
-    const result = await new Promise<{ code: number | null; out: string }>((resolve) => {
-      const child = spawn('bash', ['-c', script], {
-        cwd: dir,
-        env: { PATH: `${bin}:${process.env.PATH}`, HOME: dir, PORT: String(port), HOST: '127.0.0.1', ADMIN_PASSWORD: 'a long operator passphrase' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
-      child.stderr.setEncoding('utf8').on('data', (c: string) => (out += c));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 50_000);
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code, out });
-      });
-    });
+    const result = await runBlocks(blocks, { cwd: dir, env: { PATH: `${bin}:${process.env.PATH}`, HOME: dir, PORT: String(port), HOST: '127.0.0.1', ADMIN_PASSWORD: 'a long operator passphrase' } });
     expect(result.code, result.out).toBe(0);
     expect(result.out).toContain('enrollment code (single use, 7 days):');
     expect(result.out).toMatch(/premium-plus\s+399\.00 €\s+15\s+5000\s+1000/);
