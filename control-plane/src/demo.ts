@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { SHIPPED_APPLIANCE_VERSION } from './applianceRelease.js';
 import { startServiceProcess, type ServiceProcess } from './serviceProcess.js';
 import { describeAppliances, startDemoAppliances, type DemoAppliance } from './demoAppliances.js';
 
@@ -44,7 +45,7 @@ export const DEMO_VENDOR = {
 };
 
 function demoEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { ...DEMO_VENDOR, ...process.env, DATA_DIR: dataDir, LATEST_APPLIANCE_VERSION: process.env.LATEST_APPLIANCE_VERSION ?? '0.1.0', ...extra };
+  return { ...DEMO_VENDOR, ...process.env, DATA_DIR: dataDir, LATEST_APPLIANCE_VERSION: process.env.LATEST_APPLIANCE_VERSION ?? SHIPPED_APPLIANCE_VERSION, ...extra };
 }
 
 /** Starts the control plane process on `port` (default 4000) and waits until it listens. */
