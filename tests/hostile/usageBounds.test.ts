@@ -150,6 +150,13 @@ describe('the hostile cabinet: usage counters and months', () => {
     expect(metricValue(text, 'controlplane_usage_reports_rejected_total{reason="month_out_of_range"}')).toBe(1);
   });
 
+  it('logs which cabinet each of them came from, for the vendor', () => {
+    const lines = cp.service.output().split('\n').filter((l) => l.includes('heartbeat refused for what it claims')).map((l) => JSON.parse(l));
+    const count = (cabinetId: string, code: string) => lines.filter((l) => l.cabinetId === cabinetId && l.code === code).length;
+    // Heartbeats and usage reports alike: the table, the one past the override, a report; the honest cabinet's two lower counters and its report.
+    expect({ hostile: count('hostile', 'implausible_usage'), hostileMonths: count('hostile', 'month_out_of_range'), honest: count('honnete', 'implausible_usage') }).toEqual({ hostile: IMPLAUSIBLE.length + 1 + 1, hostileMonths: OUT_OF_RANGE.length + 1, honest: 3 });
+  });
+
   it('keeps at most the months it accepts in the appliance file, and prunes one filled with invented months', async () => {
     expect(await cp.stop()).toBe(0);
     expect(Object.keys(JSON.parse(fs.readFileSync(applianceFile(honest), 'utf8')).months).sort()).toEqual([PREVIOUS, CURRENT]);

@@ -17,7 +17,7 @@ import type { Logger } from '@iamanager/protocol/log';
 import type { ApplianceRecord } from '../storage/records.js';
 import { recordInHistory } from './applianceHistory.js';
 import type { ApplianceRegistry } from './appliances.js';
-import { acceptedMonths, checkMonth, checkUsage, pruneMonths } from './usageBounds.js';
+import { acceptedMonths, checkMonth, checkUsage, pruneMonths, type UsageRefusal } from './usageBounds.js';
 
 /**
  * One accepted heartbeat, as journaled: the signed JWS itself (the counters and health are in its
@@ -136,8 +136,14 @@ export class HeartbeatIngest {
       throw new ProtocolError('replayed_sequence', `seq ${payload.seq} is not above the last accepted ${record.lastSeq}`, { lastSeq: record.lastSeq });
     }
     // Signed by the appliance, but its owner holds that key: bound what it claims before it counts.
-    checkMonth(payload.month, now, this.options.maxSkewSeconds);
-    checkUsage(payload.usage, this.options.cabinetLimits(record.cabinetId), record.months[payload.month], payload.month);
+    try {
+      checkMonth(payload.month, now, this.options.maxSkewSeconds);
+      checkUsage(payload.usage, this.options.cabinetLimits(record.cabinetId), record.months[payload.month], payload.month);
+    } catch (err) {
+      // `/metrics` counts refusals by reason only: the log tells the vendor which cabinet.
+      this.log.warn({ applianceId: record.id, cabinetId: record.cabinetId, seq: payload.seq, code: (err as UsageRefusal).code, reason: (err as Error).message }, 'heartbeat refused for what it claims');
+      throw err;
+    }
     const hb: HeartbeatRecord = { a: record.id, at: now.toISOString(), jws };
     const undo = apply(record, payload, hb, acceptedMonths(now, this.options.maxSkewSeconds).newest);
     this.dirty.add(record.id);
