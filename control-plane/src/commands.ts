@@ -6,6 +6,7 @@
  */
 import { DomainError, ValidationError, cabinetIdSchema, keyThumbprints, monthSchema, parseWith } from '@iamanager/protocol';
 import { z } from 'zod';
+import { SHIPPED_APPLIANCE_VERSION } from './applianceRelease.js';
 import type { ControlPlane } from './controlPlane.js';
 import { billingMonth, documentPdfFile, invoiceEvidenceOf, listBillingMonths, listInvoices, monthCsvFile, showInvoice, type BillingFile } from './domain/billing/billingQueries.js';
 import { closeBillingMonth } from './domain/billing/closeBillingMonth.js';
@@ -146,7 +147,7 @@ const HANDLERS: Record<string, Handler> = {
     const cabinet = cp.cabinets.get(id);
     const { enrollmentCode, expiresAt } = await cp.cabinets.issueEnrollmentCode(id, cp.clock());
     const vendorKeyPins = await keyThumbprints(cp.keys.jwks());
-    return { cabinetId: id, enrollmentCode, vendorKeyPins, files: installBundle(cabinet, { enrollmentCode, expiresAt, controlPlaneUrl: cp.config.publicUrl, applianceVersion: cp.config.latestApplianceVersion ?? '0.1.0', vendorKeyPins }) };
+    return { cabinetId: id, enrollmentCode, vendorKeyPins, files: installBundle(cabinet, { enrollmentCode, expiresAt, controlPlaneUrl: cp.config.publicUrl, applianceVersion: cp.config.latestApplianceVersion ?? SHIPPED_APPLIANCE_VERSION, vendorKeyPins }) };
   },
   /** With the pins to send to every cabinet (VENDOR_KEY_PINS) before the previous key is retired. */
   async 'keys rotate'(cp) {

@@ -14,6 +14,7 @@ import { CabinetRegistry } from './domain/cabinets.js';
 import { FleetMonitor } from './domain/fleetMonitor.js';
 import { HeartbeatIngest } from './domain/heartbeatIngest.js';
 import { PlanCatalog } from './domain/planCatalog.js';
+import { largestLimits } from './domain/usageBounds.js';
 import { VendorKeys } from './domain/vendorKeys.js';
 
 export interface ControlPlane {
@@ -43,7 +44,7 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
   const ingest = await HeartbeatIngest.open(
     config.dataDir,
     appliances,
-    { maxSkewSeconds: config.maxClockSkewSeconds, checkpointIntervalSeconds: config.checkpointIntervalSeconds },
+    { maxSkewSeconds: config.maxClockSkewSeconds, checkpointIntervalSeconds: config.checkpointIntervalSeconds, cabinetLimits: (id) => largestLimits(cabinets.find(id), plans) },
     log,
   );
   const billing = await BillingStore.open(config.dataDir, log);

@@ -9,6 +9,9 @@ export const CONTROL_PLANE_STATUS: Readonly<Record<string, number>> = {
   wrong_audience: 403,
   replayed_sequence: 409,
   clock_skew: 422,
+  // What a signed heartbeat claims (domain/usageBounds.ts, SPEC "Additions").
+  implausible_usage: 422,
+  month_out_of_range: 422,
   // Enrollment.
   invalid_enrollment_code: 403,
   enrollment_code_used: 409,

@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeAppliance, api, createAdminToken, runCli, startControlPlane, tempDir, type TestControlPlane } from '../support/controlPlane.js';
 import { checkA11y, describeViolations, launchBrowser, screenshot, type TestBrowser } from '../support/browser.js';
+import { parisMonth, previousMonth } from '../../control-plane/src/domain/billing/calendar.js';
 
 const PASSWORD = 'correct horse battery staple';
 const HOUR = 3600;
@@ -42,8 +43,11 @@ async function login(email: string): Promise<void> {
 /** A month of history: a usage report a day for 29 days, then a heartbeat an hour for the last 12 hours. */
 async function fillHistory(appliance: FakeAppliance, health: Record<string, unknown>, growth: number): Promise<void> {
   const now = Math.floor(Date.now() / 1000);
+  // Only the current month and the one before are accepted (month_out_of_range): on March 1st, 29 days back is still January.
+  const oldest = previousMonth(parisMonth(new Date(now * 1000)));
+  const monthOf = (iat: number) => [oldest, new Date(iat * 1000).toISOString().slice(0, 7)].sort().at(-1)!;
   const send = async (iat: number, route: string, step: number) => {
-    const base = appliance.payload({ iat, month: new Date(iat * 1000).toISOString().slice(0, 7) });
+    const base = appliance.payload({ iat, month: monthOf(iat) });
     const payload = {
       ...base,
       usage: { ...base.usage, usersActive: 1 + Math.floor(step / 20), casesOpen: 100 + step * growth, analysesUsed: step * 2 },

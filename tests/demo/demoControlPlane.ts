@@ -16,7 +16,8 @@ export interface DemoControlPlane {
 }
 
 function demoEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { ...DEMO_VENDOR, ...process.env, DATA_DIR: dataDir, LATEST_APPLIANCE_VERSION: process.env.LATEST_APPLIANCE_VERSION ?? '0.1.0', ...extra };
+  // No LATEST_APPLIANCE_VERSION: the control plane takes the release it ships with, as the demo's appliances run.
+  return { ...DEMO_VENDOR, ...process.env, DATA_DIR: dataDir, ...extra };
 }
 
 /** Starts the control plane process on `port` (default 4000) and waits until it listens. */

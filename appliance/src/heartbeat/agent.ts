@@ -39,6 +39,13 @@ export interface DrainResult {
 
 const MAX_BACKOFF_MS = 15 * 60_000;
 
+/**
+ * Refusals of what a heartbeat says, which no retry changes: a month the control plane no longer
+ * takes (after an outage of over a month) and counters it finds implausible (below those it
+ * accepted for the month, after a restore). The heartbeat is dropped; those after it still go.
+ */
+const REFUSED_FOR_GOOD: ReadonlySet<string> = new Set(['month_out_of_range', 'implausible_usage']);
+
 export class HeartbeatAgent {
   private timer: NodeJS.Timeout | undefined;
   private backoffMs = 0;
@@ -182,7 +189,7 @@ export class HeartbeatAgent {
         }
         saved = sent.saved;
         saved.catch(() => undefined); // only the last is awaited (below): it covers the earlier ones
-        delivered++;
+        if (!sent.discarded) delivered++;
       }
     } finally {
       await saved;
@@ -192,9 +199,10 @@ export class HeartbeatAgent {
 
   /**
    * One delivery attempt. On success the heartbeat leaves the outbox at once (in memory) and
-   * `saved` resolves when that is written; on failure, the reason.
+   * `saved` resolves when that is written; refused for good, it leaves likewise, `discarded`; on
+   * any other failure, the reason.
    */
-  private async send(http: typeof ControlPlaneHttp, url: string, item: QueuedHeartbeat, signingKey: () => ReturnType<typeof loadApplianceKey>): Promise<{ saved: Promise<void> } | string> {
+  private async send(http: typeof ControlPlaneHttp, url: string, item: QueuedHeartbeat, signingKey: () => ReturnType<typeof loadApplianceKey>): Promise<{ saved: Promise<void>; discarded?: true } | string> {
     const now = this.sources.clock();
     try {
       const body = await http.controlPlaneHttp
@@ -235,7 +243,14 @@ export class HeartbeatAgent {
           }
           return { saved };
         }
-        return `the control plane refused heartbeat ${item.seq} (${err.response.statusCode} ${answer.error ?? ''}): ${answer.message ?? ''}`.trim();
+        const refusal = `the control plane refused heartbeat ${item.seq} (${err.response.statusCode} ${answer.error ?? ''}): ${answer.message ?? ''}`.trim();
+        if (answer.error !== undefined && REFUSED_FOR_GOOD.has(answer.error)) {
+          this.log.warn({ seq: item.seq, month: item.month, code: answer.error }, 'heartbeat: refused for what it says, dropped so those queued after it can go');
+          const saved = this.outbox.discard(item.seq, now, refusal);
+          saved.catch(() => undefined);
+          return { saved, discarded: true };
+        }
+        return refusal;
       }
       if (err instanceof http.RequestError) return `cannot reach the control plane (${err.code})`;
       return `heartbeat ${item.seq} failed: ${(err as Error).message}`;

@@ -31,7 +31,8 @@ const outboxSchema = z.object({
 });
 export type OutboxState = z.infer<typeof outboxSchema>;
 
-const EMPTY: OutboxState = { applianceId: null, lastSeq: 0, queue: [], lastSentAt: null, lastAckAt: null, lastAckSeq: 0, lastError: null, lastPayload: null, latestVersion: null, latestVersionNotes: null };
+/** A fresh state each time: lowdb keeps the defaults object itself as the data, and the queue is pushed to in place. */
+const empty = (): OutboxState => ({ applianceId: null, lastSeq: 0, queue: [], lastSentAt: null, lastAckAt: null, lastAckSeq: 0, lastError: null, lastPayload: null, latestVersion: null, latestVersionNotes: null });
 
 export class HeartbeatOutbox {
   private constructor(
@@ -40,7 +41,7 @@ export class HeartbeatOutbox {
   ) {}
 
   static async open(dataDir: string, log: Logger): Promise<HeartbeatOutbox> {
-    return new HeartbeatOutbox(await openDocument<OutboxState>(path.join(dataDir, 'heartbeat-outbox.json'), EMPTY, { schema: outboxSchema, log }), log);
+    return new HeartbeatOutbox(await openDocument<OutboxState>(path.join(dataDir, 'heartbeat-outbox.json'), empty(), { schema: outboxSchema, log }), log);
   }
 
   get state(): Readonly<OutboxState> {
@@ -101,6 +102,19 @@ export class HeartbeatOutbox {
     await this.doc.write();
   }
 
+  /**
+   * Takes out a heartbeat the control plane refused for what it says (its month or its counters):
+   * sent again it would be refused again, and it would hold back every heartbeat queued after it.
+   * The refusal stays as `lastError`, for the cabinet's admin to see.
+   */
+  async discard(seq: number, now: Date, error: string): Promise<void> {
+    const d = this.doc.data;
+    d.queue = d.queue.filter((q) => q.seq !== seq);
+    d.lastSentAt = now.toISOString();
+    d.lastError = error;
+    await this.doc.write();
+  }
+
   async recordAttempt(now: Date, error: string | null): Promise<void> {
     this.doc.data.lastSentAt = now.toISOString();
     if (error !== null) this.doc.data.lastError = error;
@@ -110,7 +124,7 @@ export class HeartbeatOutbox {
   /** A new enrollment is a new appliance id: its sequence starts again, and heartbeats signed with the old key can never be delivered. */
   async reset(applianceId: string): Promise<void> {
     if (this.doc.data.queue.length > 0) this.log.warn({ dropped: this.doc.data.queue.length }, 'heartbeat: new enrollment, dropping heartbeats signed with the previous key');
-    this.doc.data = { ...EMPTY, applianceId };
+    this.doc.data = { ...empty(), applianceId };
     await this.doc.write();
   }
 }

@@ -3,7 +3,8 @@
  * usage against its limits, latest health and health status — filtered, sorted and paged for the
  * API and the dashboard alike — and the month's usage of a cabinet for billing.
  */
-import { compareVersions, versionKey, type HeartbeatHealth, type HeartbeatUsage, type PlanLimits } from '@iamanager/protocol';
+import { versionKey, type HeartbeatHealth, type HeartbeatUsage, type PlanLimits } from '@iamanager/protocol';
+import { SHIPPED_APPLIANCE_VERSION } from '../applianceRelease.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { ApplianceRecord, CabinetRecord, CabinetStatus } from '../storage/records.js';
@@ -55,18 +56,12 @@ function runningVersion(a: ApplianceRecord): string {
 
 /**
  * The version every appliance should run: LATEST_APPLIANCE_VERSION when configured (what the
- * vendor has released — also sent in heartbeat replies), otherwise the highest version any
- * appliance of the fleet runs (a fleet on mixed versions is being upgraded).
+ * vendor has released — also sent in heartbeat replies), otherwise the release this control plane
+ * ships with. Only the vendor decides it: were it the highest version any appliance reports, one
+ * appliance claiming 99999.0.0 would put every other one in `version_behind`.
  */
-export function latestApplianceVersion(ctx: Pick<FleetContext, 'appliances' | 'config'>): string | null {
-  if (ctx.config.latestApplianceVersion) return ctx.config.latestApplianceVersion;
-  let latest: string | null = null;
-  for (const a of ctx.appliances.list()) {
-    if (a.revokedAt !== null) continue;
-    const v = runningVersion(a);
-    if (latest === null || compareVersions(v, latest) > 0) latest = v;
-  }
-  return latest;
+export function latestApplianceVersion(ctx: { config: Pick<Config, 'latestApplianceVersion'> }): string {
+  return ctx.config.latestApplianceVersion ?? SHIPPED_APPLIANCE_VERSION;
 }
 
 /** An appliance with its cabinet and status: the cheap part, computed for the whole fleet per request. */

@@ -6,15 +6,18 @@
  * files and drop the journal segments the checkpoint BEFORE them covered — one checkpoint late, so
  * that an appliance file damaged on disk and recovered from its last good copy (the version before
  * its last write) is brought up to date by the replay. Replay on start applies a record only if
- * its sequence is above the appliance's, so nothing is counted twice.
+ * its sequence is above the appliance's, so nothing is counted twice. Before it is recorded, what
+ * a heartbeat claims is bounded (domain/usageBounds.ts): its month, and its counters against the
+ * cabinet's limits and the month's counters already accepted.
  */
 import path from 'node:path';
-import { ProtocolError, heartbeatPayloadSchema, verifyHeartbeat, type HeartbeatPayload } from '@iamanager/protocol';
+import { ProtocolError, heartbeatPayloadSchema, verifyHeartbeat, type HeartbeatPayload, type PlanLimits } from '@iamanager/protocol';
 import { Journal } from '@iamanager/protocol/storage';
 import type { Logger } from '@iamanager/protocol/log';
 import type { ApplianceRecord } from '../storage/records.js';
 import { recordInHistory } from './applianceHistory.js';
 import type { ApplianceRegistry } from './appliances.js';
+import { acceptedMonths, checkMonth, checkUsage, pruneMonths, type UsageRefusal } from './usageBounds.js';
 
 /**
  * One accepted heartbeat, as journaled: the signed JWS itself (the counters and health are in its
@@ -31,9 +34,10 @@ const CHECKPOINT_EVERY_RECORDS = 20_000;
 
 /**
  * Applies an accepted heartbeat to the record in memory (on accept and on replay alike, so the
- * history rings rebuild from the journal after a crash). Returns an undo for a failed append.
+ * history rings rebuild from the journal after a crash), keeping only the months `newestMonth`
+ * allows (usageBounds.pruneMonths). Returns an undo for a failed append.
  */
-function apply(record: ApplianceRecord, payload: HeartbeatPayload, hb: HeartbeatRecord): () => void {
+function apply(record: ApplianceRecord, payload: HeartbeatPayload, hb: HeartbeatRecord, newestMonth: string): () => void {
   const before = { lastSeq: record.lastSeq, lastHeartbeatAt: record.lastHeartbeatAt, health: record.health, previousErrors24h: record.previousErrors24h, month: record.months[payload.month] };
   record.lastSeq = payload.seq;
   record.lastHeartbeatAt = hb.at;
@@ -41,6 +45,7 @@ function apply(record: ApplianceRecord, payload: HeartbeatPayload, hb: Heartbeat
   record.health = payload.health;
   const month = record.months[payload.month];
   if (!month || month.seq < payload.seq) record.months[payload.month] = { seq: payload.seq, usage: payload.usage, receivedAt: hb.at, jws: hb.jws };
+  const pruned = pruneMonths(record.months, newestMonth);
   const undoHistory = recordInHistory(record.history, payload);
   return () => {
     // Only while no later heartbeat has moved the record on.
@@ -50,6 +55,7 @@ function apply(record: ApplianceRecord, payload: HeartbeatPayload, hb: Heartbeat
     record.lastHeartbeatAt = before.lastHeartbeatAt;
     record.health = before.health;
     record.previousErrors24h = before.previousErrors24h;
+    Object.assign(record.months, pruned);
     if (before.month) record.months[payload.month] = before.month;
     else delete record.months[payload.month];
   };
@@ -68,6 +74,8 @@ function journaledPayload(hb: HeartbeatRecord): HeartbeatPayload | undefined {
 export interface IngestOptions {
   maxSkewSeconds: number;
   checkpointIntervalSeconds: number;
+  /** The largest limits a cabinet has had (usageBounds.largestLimits): what its counters are bounded by. */
+  cabinetLimits: (cabinetId: string) => PlanLimits;
 }
 
 export class HeartbeatIngest {
@@ -97,7 +105,8 @@ export class HeartbeatIngest {
         if (record && !payload) log.error({ applianceId: hb.a }, 'heartbeat journal: skipped a record whose payload does not parse');
         continue;
       }
-      apply(record, payload, hb);
+      // Accepted once, so not checked again; only the months kept follow the receipt time.
+      apply(record, payload, hb, acceptedMonths(new Date(hb.at), options.maxSkewSeconds).newest);
       ingest.dirty.add(record.id);
       replayed++;
     }
@@ -126,8 +135,17 @@ export class HeartbeatIngest {
     if (payload.seq <= record.lastSeq) {
       throw new ProtocolError('replayed_sequence', `seq ${payload.seq} is not above the last accepted ${record.lastSeq}`, { lastSeq: record.lastSeq });
     }
+    // Signed by the appliance, but its owner holds that key: bound what it claims before it counts.
+    try {
+      checkMonth(payload.month, now, this.options.maxSkewSeconds);
+      checkUsage(payload.usage, this.options.cabinetLimits(record.cabinetId), record.months[payload.month], payload.month);
+    } catch (err) {
+      // `/metrics` counts refusals by reason only: the log tells the vendor which cabinet.
+      this.log.warn({ applianceId: record.id, cabinetId: record.cabinetId, seq: payload.seq, code: (err as UsageRefusal).code, reason: (err as Error).message }, 'heartbeat refused for what it claims');
+      throw err;
+    }
     const hb: HeartbeatRecord = { a: record.id, at: now.toISOString(), jws };
-    const undo = apply(record, payload, hb);
+    const undo = apply(record, payload, hb, acceptedMonths(now, this.options.maxSkewSeconds).newest);
     this.dirty.add(record.id);
     try {
       await this.journal.append(hb);
