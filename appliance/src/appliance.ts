@@ -17,7 +17,7 @@ import { HeartbeatAgent } from './heartbeat/agent.js';
 import { HeartbeatOutbox } from './heartbeat/outbox.js';
 import { ClockGuard } from './license/clockGuard.js';
 import { LicenseStore } from './license/licenseStore.js';
-import { LoginLimiter } from '@iamanager/protocol/web';
+import { LoginGuard } from '@iamanager/protocol/web';
 import { RevokedSessions } from './auth/revokedSessions.js';
 import { SessionKeys } from './auth/sessions.js';
 import { UsageCounters } from './usage/usageCounters.js';
@@ -37,7 +37,8 @@ export interface Appliance {
   sessions: SessionKeys;
   /** Sessions ended by a logout, refused until their token expires. */
   revokedSessions: RevokedSessions;
-  loginLimiter: LoginLimiter;
+  /** Every check of a password (login, password change): lock-out and a bounded hashing queue. */
+  loginGuard: LoginGuard;
   outbox: HeartbeatOutbox;
   heartbeats: HeartbeatAgent;
   errors: ErrorCounter;
@@ -83,7 +84,11 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
     usersDoc,
     sessions: new SessionKeys(config.secretKey),
     revokedSessions,
-    loginLimiter: new LoginLimiter(config.loginMaxFailures, config.loginLockSeconds),
+    loginGuard: new LoginGuard({
+      maxFailures: config.loginMaxFailures,
+      lockSeconds: config.loginLockSeconds,
+      onLock: ({ account, address, seconds }) => log.warn({ email: account, ip: address, seconds }, 'login: account locked for this address after failed passwords'),
+    }),
     outbox,
     errors,
     cases,

@@ -28,7 +28,10 @@ export interface AppOptions {
 }
 
 export function createApp(cp: ControlPlane, metrics: ControlPlaneMetrics, options: AppOptions = {}): Koa {
-  const app = new Koa({ proxy: cp.config.trustProxy });
+  // Behind the proxy, the client's address is the one the proxy appended: the last in
+  // X-Forwarded-For. Earlier entries are whatever the client sent, and a login lock-out keyed by
+  // address must not be escaped by making one up per guess.
+  const app = new Koa({ proxy: cp.config.trustProxy, maxIpsCount: 1 });
   logResponseErrors(app, cp.log);
   app.use(errorMiddleware(CONTROL_PLANE_STATUS, cp.log));
   app.use(requestContext(cp.log));

@@ -1,5 +1,6 @@
 /**
- * Login, logout, who am I, password change. Failed logins are limited per account and address;
+ * Login, logout, who am I, password change. Each password check goes through the login guard
+ * (lock-out per account and address, bounded hashing queue: protocol/src/web/loginGuard.ts);
  * the session cookie is HttpOnly, SameSite=Strict, and Secure when served over HTTPS. Logout ends
  * the session on the server too, so a copy of the cookie stops working with it.
  */
@@ -49,13 +50,18 @@ export async function endSession(appliance: Appliance, ctx: Context): Promise<vo
  * locked account cannot try: a stolen session must not become a way around the login's limits.
  */
 export async function changeOwnPassword(appliance: Appliance, ctx: Context, user: { id: string; email: string }, current: string, next: string): Promise<void> {
-  await appliance.loginLimiter.assertAllowed(user.email, ctx.ip);
-  try {
-    await appliance.users.changePassword(user.id, current, next);
-  } catch (err) {
-    if (err instanceof DomainError && err.details?.field === 'currentPassword') await appliance.loginLimiter.recordFailure(user.email, ctx.ip);
-    throw err;
-  }
+  let wrongCurrent: DomainError | undefined;
+  await appliance.loginGuard.check(user.email, ctx.ip, async () => {
+    try {
+      await appliance.users.changePassword(user.id, current, next);
+      return true;
+    } catch (err) {
+      if (!(err instanceof DomainError && err.details?.field === 'currentPassword')) throw err;
+      wrongCurrent = err;
+      return undefined;
+    }
+  });
+  if (wrongCurrent) throw wrongCurrent;
 }
 
 export function authRoutes(appliance: Appliance): Router {
@@ -64,13 +70,8 @@ export function authRoutes(appliance: Appliance): Router {
   router.post('/login', async (ctx) => {
     const { email, password } = await parseBody(ctx, loginSchema, { limit: 8 * 1024 });
     const account = email.toLowerCase();
-    await appliance.loginLimiter.assertAllowed(account, ctx.ip);
-    const user = await appliance.users.checkPassword(account, password);
-    if (!user) {
-      await appliance.loginLimiter.recordFailure(account, ctx.ip);
-      throw new DomainError('unauthorized', 'wrong email or password');
-    }
-    await appliance.loginLimiter.recordSuccess(account);
+    const user = await appliance.loginGuard.check(account, ctx.ip, () => appliance.users.checkPassword(account, password));
+    if (!user) throw new DomainError('unauthorized', 'wrong email or password');
     const csrfToken = await startSession(appliance, ctx, user.id, user.sessionEpoch);
     ctx.body = { user: presentUser(user), permissions: [...appliance.users.permissionsOf(user)], csrfToken };
   });

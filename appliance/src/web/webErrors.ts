@@ -91,6 +91,8 @@ function sentenceFor(err: DomainError, m: Messages, details: Record<string, unkn
       return m.sessionExpired;
     case 'rate_limited':
       return m.rateLimited;
+    case 'login_busy':
+      return m.loginBusy;
     case 'control_plane_unreachable':
       return m.controlPlaneUnreachable;
     case 'control_plane_error':

@@ -1,9 +1,10 @@
 /**
  * The dashboard as a part of `serve`: its session key (generated on first start), its login
- * limiter, its router, and the authenticator that lets a dashboard session call `/api/v1`.
+ * guard (lock-out and hashing queue), its router, and the authenticator that lets a dashboard
+ * session call `/api/v1`.
  */
 import type Router from '@koa/router';
-import { LoginLimiter, SessionTokens } from '@iamanager/protocol/web';
+import { LoginGuard, SessionTokens } from '@iamanager/protocol/web';
 import type { Authenticator } from '../auth/authenticate.js';
 import type { ControlPlane } from '../controlPlane.js';
 import { dashboardRouter } from './router.js';
@@ -24,6 +25,10 @@ export async function openDashboard(cp: ControlPlane): Promise<Dashboard> {
     audience: `${cp.config.issuer} dashboard`,
     hours: cp.config.dashboard.sessionHours,
   };
-  const limiter = new LoginLimiter(cp.config.dashboard.loginMaxFailures, cp.config.dashboard.loginLockSeconds);
-  return { router: dashboardRouter({ cp, sessions, limiter }), authenticator: sessionAuthenticator(sessions) };
+  const loginGuard = new LoginGuard({
+    maxFailures: cp.config.dashboard.loginMaxFailures,
+    lockSeconds: cp.config.dashboard.loginLockSeconds,
+    onLock: ({ account, address, seconds }) => cp.log.warn({ email: account, ip: address, seconds }, 'dashboard login: account locked for this address after failed passwords'),
+  });
+  return { router: dashboardRouter({ cp, sessions, loginGuard }), authenticator: sessionAuthenticator(sessions) };
 }

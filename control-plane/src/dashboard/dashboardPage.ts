@@ -4,7 +4,7 @@
  * `router.ts`; see the comment there for how to add one.
  */
 import type Router from '@koa/router';
-import type { LoginLimiter } from '@iamanager/protocol/web';
+import type { LoginGuard } from '@iamanager/protocol/web';
 import type { Action } from '../auth/policies.js';
 import type { ControlPlane } from '../controlPlane.js';
 import type { DashboardSessions } from './session.js';
@@ -20,7 +20,8 @@ export interface NavItem {
 export interface DashboardDeps {
   cp: ControlPlane;
   sessions: DashboardSessions;
-  limiter: LoginLimiter;
+  /** Every check of an admin's password: lock-out and a bounded hashing queue. */
+  loginGuard: LoginGuard;
   /** The navigation, in order (every page's `nav`). */
   nav: readonly NavItem[];
 }

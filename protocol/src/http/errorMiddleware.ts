@@ -22,6 +22,7 @@ export const COMMON_STATUS: Readonly<Record<string, number>> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
+  login_busy: 429,
   data_dir_locked: 503,
   storage_full: 507,
   storage_unwritable: 503,

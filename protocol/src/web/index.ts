@@ -5,5 +5,7 @@
 export { CONTENT_SECURITY_POLICY, setSecurityHeaders, sendHtml } from './securityHeaders.js';
 export { sendAsset } from './staticAsset.js';
 export { SessionTokens, SESSION_CLOCK_TOLERANCE_SECONDS, type SessionClaims } from './sessionTokens.js';
-export { LoginLimiter } from './loginLimiter.js';
+export { LoginLimiter, ACCOUNT_MAX_DELAY_SECONDS, type LoginLimits, type LoginAttempt, type AttemptOutcome } from './loginLimiter.js';
+export { HashingQueue, LOGIN_HASHING_LIMITS, BUSY_RETRY_AFTER_SECONDS, type HashingQueueLimits } from './hashingQueue.js';
+export { LoginGuard, type LoginGuardOptions, type LockEvent } from './loginGuard.js';
 export { readForm, formText, sameToken, preSessionToken, checkPreSessionToken, safeNext } from './forms.js';

@@ -31,18 +31,17 @@ export function sessionPages(appliance: Appliance): Router {
     const m = messagesOf(ctx);
     const email = text(form, 'email', 254).toLowerCase();
     const password = form.get('password') ?? '';
+    let user;
     try {
-      await appliance.loginLimiter.assertAllowed(email, ctx.ip);
+      user = await appliance.loginGuard.check(email, ctx.ip, async () => (email && password ? appliance.users.checkPassword(email, password) : undefined));
     } catch (err) {
-      const seconds = Number((err as DomainError).details?.retryAfterSeconds ?? 60);
-      return loginPage(ctx, email, [{ field: '', message: fill(m.lockedOut, { minutes: Math.max(1, Math.ceil(seconds / 60)) }) }]);
+      const e = err as DomainError;
+      if (e.code !== 'rate_limited' && e.code !== 'login_busy') throw err;
+      const seconds = Number(e.details?.retryAfterSeconds ?? 60);
+      const message = e.code === 'login_busy' ? m.loginBusy : fill(m.lockedOut, { minutes: Math.max(1, Math.ceil(seconds / 60)) });
+      return loginPage(ctx, email, [{ field: '', message }]);
     }
-    const user = email && password ? await appliance.users.checkPassword(email, password) : undefined;
-    if (!user) {
-      await appliance.loginLimiter.recordFailure(email, ctx.ip);
-      return loginPage(ctx, email, [{ field: '', message: m.wrongCredentials }]);
-    }
-    await appliance.loginLimiter.recordSuccess(email);
+    if (!user) return loginPage(ctx, email, [{ field: '', message: m.wrongCredentials }]);
     await startSession(appliance, ctx, user.id, user.sessionEpoch);
     ctx.redirect(safeNext(ctx.query.next));
   }));

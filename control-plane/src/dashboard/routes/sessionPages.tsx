@@ -1,6 +1,7 @@
 /**
- * `/connexion` and `/deconnexion`. Failed logins are limited per account and per address
- * (LOGIN_MAX_FAILURES, LOGIN_LOCK_SECONDS); the login form carries a pre-session CSRF token.
+ * `/connexion` and `/deconnexion`. Each password check goes through the login guard: lock-out per
+ * account and address (LOGIN_MAX_FAILURES, LOGIN_LOCK_SECONDS) and a bounded hashing queue
+ * (protocol/src/web/loginGuard.ts); the login form carries a pre-session CSRF token.
  */
 import type Router from '@koa/router';
 import type { Context } from 'koa';
@@ -13,9 +14,14 @@ import { LoginPage } from '../pages/login.js';
 import { sendPage } from '../render.js';
 import { endSession, startSession } from '../session.js';
 
+/** "45 s", "2 min": locks run from a second (the account over every address) to LOGIN_LOCK_SECONDS. */
+function waitText(seconds: number): string {
+  return seconds < 60 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
+}
+
 export const sessionPages: DashboardPage = {
   mount(router: Router, deps) {
-    const { cp, sessions, limiter } = deps;
+    const { cp, sessions, loginGuard } = deps;
     const loginPage = (ctx: Context, email: string, errors: string[], status = 200) => {
       const chrome = { ...chromeOf(deps, ctx), admin: null, nav: [], csrf: preSessionToken(ctx) };
       const flash = ctx.query.sortie === '1' && errors.length === 0 ? { kind: 'ok' as const, text: 'Vous êtes déconnecté.' } : undefined;
@@ -32,20 +38,21 @@ export const sessionPages: DashboardPage = {
       checkPreSessionToken(ctx, form);
       const email = formText(form, 'email', 254).toLowerCase();
       const password = (form.get('password') ?? '').slice(0, 200);
+      let admin;
       try {
-        await limiter.assertAllowed(email, ctx.ip);
+        admin = await loginGuard.check(email, ctx.ip, async () => (email && password ? cp.admins.authenticatePassword(email, password) : undefined));
       } catch (err) {
-        const seconds = Number((err as DomainError).details?.retryAfterSeconds ?? 60);
+        const e = err as DomainError;
+        if (e.code !== 'rate_limited' && e.code !== 'login_busy') throw err;
+        const seconds = Number(e.details?.retryAfterSeconds ?? 60);
         ctx.set('Retry-After', String(seconds));
-        return loginPage(ctx, email, [`Trop d'échecs de connexion : réessayez dans ${Math.max(1, Math.ceil(seconds / 60))} min.`], 429);
+        const message = e.code === 'login_busy' ? 'Trop de connexions en cours de vérification : réessayez dans un instant.' : `Trop d'échecs de connexion : réessayez dans ${waitText(seconds)}.`;
+        return loginPage(ctx, email, [message], 429);
       }
-      const admin = email && password ? await cp.admins.authenticatePassword(email, password) : undefined;
       if (!admin) {
-        await limiter.recordFailure(email, ctx.ip);
         cp.log.info({ email, ip: ctx.ip }, 'dashboard login refused');
         return loginPage(ctx, email, ['Adresse e-mail ou mot de passe incorrect.']);
       }
-      await limiter.recordSuccess(email);
       await startSession(sessions, ctx, admin);
       cp.log.info({ email: admin.email, role: admin.role }, 'dashboard login');
       ctx.redirect(safeNext(ctx.query.next));
