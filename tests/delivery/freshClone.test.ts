@@ -76,5 +76,5 @@ describe('a fresh clone', () => {
     expect(backups.code, backups.out).toBe(0);
     expect(backups.out).not.toMatch(FETCHED);
     expect(backups.out).toMatch(/^backup written: /m);
-  }, 600_000);
+  }, 1_200_000);
 });
