@@ -132,7 +132,7 @@ async function repoDigests(image: string): Promise<string[]> {
 
 /** The version an image reference or `.env` names: APPLIANCE_VERSION, else the tag of a tagged image. */
 function currentVersion(env: Map<string, string>, image: string): string | undefined {
-  const named = env.get('APPLIANCE_VERSION') ?? /:(\d{1,5}\.\d{1,5}\.\d{1,5})$/.exec(image)?.[1];
+  const named = env.get('APPLIANCE_VERSION') || /:(\d{1,5}\.\d{1,5}\.\d{1,5})$/.exec(image)?.[1];
   return named && semverSchema.safeParse(named).success ? named : undefined;
 }
 
