@@ -18,6 +18,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import forge from 'node-forge';
+import { z } from 'zod';
 import { DomainError } from '@iamanager/protocol';
 import { writeFileDurable } from '@iamanager/protocol/storage';
 import { nameConstraintsExtension, namePermitted, permittedDnsNames } from './nameConstraints.js';
@@ -39,11 +40,8 @@ export const CA_RENEW_BEFORE_DAYS = 60;
 const CA_NOTICE_DAYS = 60;
 
 /** Why and when the local CA was last replaced (tls/ca-renewal.json), for the notice to the IT person. */
-export interface CaRenewal {
-  renewedAt: string;
-  reason: string;
-  previousFingerprint: string;
-}
+const caRenewalSchema = z.strictObject({ renewedAt: z.iso.datetime(), reason: z.string().max(500), previousFingerprint: z.string().regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/) });
+export type CaRenewal = z.infer<typeof caRenewalSchema>;
 
 export interface TlsMaterial {
   key: string;
@@ -262,12 +260,14 @@ export class TlsStore {
   private recentRenewal(now: Date): CaRenewal | null {
     const text = this.read('ca-renewal.json');
     if (!text) return null;
+    let parsed: ReturnType<typeof caRenewalSchema.safeParse>;
     try {
-      const renewal = JSON.parse(text) as CaRenewal;
-      return now.getTime() - Date.parse(renewal.renewedAt) < CA_NOTICE_DAYS * DAY_MS ? renewal : null;
+      parsed = caRenewalSchema.safeParse(JSON.parse(text));
     } catch {
       return null; // a damaged notice only loses the notice, never the certificates
     }
+    if (!parsed.success) return null;
+    return now.getTime() - Date.parse(parsed.data.renewedAt) < CA_NOTICE_DAYS * DAY_MS ? parsed.data : null;
   }
 
   private describe(key: string, cert: string, ca: string | null, source: TlsMaterial['source'], now: Date): TlsMaterial {
