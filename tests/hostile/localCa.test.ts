@@ -8,12 +8,14 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import forge from 'node-forge';
 import { describe, expect, it } from 'vitest';
 import { CA_VALIDITY_DAYS, SERVER_VALIDITY_DAYS, TlsStore, fingerprint, randomSerial } from '../../appliance/src/tls/certificates.js';
 import { readConfig } from '../../appliance/src/config.js';
+import { runApplianceCli, startAppliance } from '../support/appliance.js';
 import { tempDir } from '../support/controlPlane.js';
 
 const DAY = 86_400_000;
@@ -147,11 +149,9 @@ describe('renewal before expiry (injected clock)', () => {
 
   it('replaces an unconstrained ten-year CA left by an earlier version at the next start', async () => {
     const dir = tempDir('ca-legacy-');
-    fs.mkdirSync(dir, { recursive: true });
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=IAManager local CA/O=IAManager appliance', '-days', '3650', '-addext', 'basicConstraints=critical,CA:TRUE,pathlen:0', '-addext', 'keyUsage=critical,keyCertSign,cRLSign', '-keyout', path.join(dir, 'ca.key'), '-out', path.join(dir, 'ca.crt')], { stdio: 'ignore' });
     // OpenSSL dates that CA from the real clock, so this test does too.
     const now = new Date();
-    const legacy = fingerprint(fs.readFileSync(path.join(dir, 'ca.crt'), 'utf8'));
+    const legacy = legacyCa(dir);
     // Before the fix, that CA's key signs anything OpenSSL then accepts.
     const before = verify(dir, forgeLeaf(dir, [{ type: 2, value: 'www.impots.gouv.fr' }], now), now);
     expect(before.ok, before.out).toBe(true);
@@ -173,6 +173,51 @@ describe('renewal before expiry (injected clock)', () => {
     // Every name the certificate carries is one the CA may vouch for, or OpenSSL would refuse it.
     expect(verify(dir, path.join(dir, 'server.crt')).ok).toBe(true);
   });
+});
+
+function legacyCa(dir: string): string {
+  fs.mkdirSync(dir, { recursive: true });
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=IAManager local CA/O=IAManager appliance', '-days', '3650', '-addext', 'basicConstraints=critical,CA:TRUE,pathlen:0', '-addext', 'keyUsage=critical,keyCertSign,cRLSign', '-keyout', path.join(dir, 'ca.key'), '-out', path.join(dir, 'ca.crt')], { stdio: 'ignore' });
+  return fingerprint(fs.readFileSync(path.join(dir, 'ca.crt'), 'utf8'));
+}
+
+function httpsJson(url: string, ca: string): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    https
+      .get(url, { ca, servername: 'localhost' }, (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (c: string) => (body += c));
+        res.on('end', () => resolve(JSON.parse(body) as Record<string, unknown>));
+      })
+      .on('error', reject);
+  });
+}
+
+describe('a replaced CA is announced', () => {
+  it('in the log, the setup facts and `doctor`, when the server replaces a legacy CA at start', async () => {
+    const dataDir = tempDir('ca-notice-');
+    const legacy = legacyCa(path.join(dataDir, 'tls'));
+    const appliance = await startAppliance(dataDir, { TLS: 'true', TLS_PORT: '0', TLS_PUBLIC_PORT: '8443' });
+    try {
+      const output = appliance.service.output();
+      expect(output).toContain('tls: the local CA was replaced');
+      const httpsPort = (JSON.parse(output.split('\n').find((l) => l.includes('"listening"'))!) as { httpsPort: number }).httpsPort;
+      const ca = await (await fetch(`${appliance.url}/ca.crt`)).text();
+      expect(fingerprint(ca)).not.toBe(legacy);
+      // The new CA verifies the server (the connection succeeds with it alone) and the facts say what happened.
+      const facts = (await httpsJson(`https://localhost:${httpsPort}/api/setup/status`, ca)).tls as { caRenewal: { previousFingerprint: string; reason: string }; caNotAfter: string };
+      expect(facts.caRenewal).toMatchObject({ previousFingerprint: legacy });
+      expect(facts.caRenewal.reason).toMatch(/no name constraints/);
+      expect(Date.parse(facts.caNotAfter)).toBeLessThanOrEqual(Date.now() + CA_VALIDITY_DAYS * DAY);
+      const doctor = await runApplianceCli(dataDir, ['doctor', '--json']);
+      const tls = (JSON.parse(doctor.stdout) as { checks: Array<{ check: string; ok: boolean; detail: string }> }).checks.find((c) => c.check === 'tls');
+      expect(tls?.ok).toBe(false);
+      expect(tls?.detail).toContain(`install the new /ca.crt (${fingerprint(ca)})`);
+      expect(tls?.detail).toContain(legacy);
+    } finally {
+      await appliance.stop();
+    }
+  }, 120_000);
 });
 
 describe('TLS_NAMES', () => {
