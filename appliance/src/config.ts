@@ -6,11 +6,13 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { AI_MODELS, cabinetIdSchema, isKeyThumbprint, isValidSiret } from '@iamanager/protocol';
 import { envBool, envInt, loadConfig, readDotEnv, resolveFileSecrets } from '@iamanager/protocol/config';
 import { writeFileDurable } from '@iamanager/protocol/storage';
+import { isHostName, isPrivateAddress } from './tls/privateAddresses.js';
 
 export const APPLIANCE_VERSION = '0.1.0';
 const MAX_SOCKET_PATH = 107;
@@ -53,6 +55,22 @@ const envSchema = z
     /** The HTTPS port browsers reach (differs from TLS_PORT behind Docker's port mapping). */
     TLS_PUBLIC_PORT: envInt(1, 65_535, 443),
     HOST: z.string().min(1).default('0.0.0.0'),
+    /**
+     * Names and addresses the cabinet's browsers reach the appliance by, besides its host name
+     * (e.g. the Docker host's): the local CA is constrained to them and to the private ranges.
+     */
+    TLS_NAMES: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        const names = [...new Set((v ?? '').split(',').map((n) => n.trim().toLowerCase()).filter((n) => n !== ''))];
+        const bad = names.filter((n) => (net.isIP(n) === 0 ? !isHostName(n) : !isPrivateAddress(n)));
+        if (bad.length > 0) {
+          ctx.addIssue({ code: 'custom', message: `${bad.map((n) => JSON.stringify(n)).join(', ')}: give host names (letters, digits, hyphens and dots, no wildcard, e.g. iamanager.cabinet.lan) or private addresses (10.x, 172.16-31.x, 192.168.x, fc00::/7), comma-separated: the appliance's CA may vouch for nothing else` });
+          return z.NEVER;
+        }
+        return names;
+      }),
     CONTROL_PLANE_URL: z.string().optional().transform((v) => (v === '' ? undefined : v)).pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://cp.iamanager.fr' }).optional()),
     SECRET_KEY: z.string().optional(),
     /**
@@ -140,6 +158,8 @@ export interface Config {
   tls: boolean;
   tlsPublicPort: number;
   host: string;
+  /** TLS_NAMES: extra names and private addresses for the local CA and the HTTPS certificate. */
+  tlsNames: readonly string[];
   controlPlaneUrl: string | undefined;
   secretKey: string;
   /** Thumbprints of the vendor keys a license may be signed with; undefined: trusted on first use. */
@@ -193,6 +213,7 @@ export async function readConfig(env: Record<string, string | undefined>): Promi
     tls: e.TLS,
     tlsPublicPort: e.TLS_PUBLIC_PORT,
     host: e.HOST,
+    tlsNames: e.TLS_NAMES,
     controlPlaneUrl: e.CONTROL_PLANE_URL,
     secretKey,
     vendorKeyPins: e.VENDOR_KEY_PINS,

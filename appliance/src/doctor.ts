@@ -44,9 +44,27 @@ export async function runDoctor(appliance: Appliance): Promise<{ ok: boolean; ch
     }
   }
   checks.push(backupCheck(appliance));
+  const tls = tlsCheck(appliance);
+  if (tls) checks.push(tls);
   const outbox = appliance.outbox.state;
   checks.push({ check: 'heartbeats', ok: outbox.queue.length === 0 && outbox.lastError === null, detail: `${outbox.queue.length} queued, last acknowledged ${outbox.lastAckAt ?? 'never'}${outbox.lastError ? `, last error: ${outbox.lastError}` : ''}` });
   return { ok: checks.every((c) => c.ok), checks };
+}
+
+/**
+ * HTTPS, when this process serves it: a local CA replaced recently (the browsers must install the
+ * new one) or names it may not vouch for are reported; renewals themselves are automatic.
+ */
+function tlsCheck(appliance: Appliance): Check | null {
+  const m = appliance.tls.material();
+  if (!m) return null; // TLS=false, or the doctor ran without the server
+  const until = m.notAfter.toISOString().slice(0, 10);
+  if (m.source === 'imported') return { check: 'tls', ok: true, detail: `the cabinet's own certificate, valid until ${until}: renewing it is the cabinet's (\`appliance tls import\`)` };
+  const renewed = m.caRenewal ? `the local CA was replaced on ${m.caRenewal.renewedAt.slice(0, 10)} (${m.caRenewal.reason}): install the new /ca.crt (${m.caFingerprint}) in the cabinet's browsers and remove ${m.caRenewal.previousFingerprint}` : null;
+  // Informational: a global IPv6 address on the interface is common and harmless to leave out.
+  const omitted = m.omittedNames.length > 0 ? `left out of the certificate, since the local CA may not vouch for them: ${m.omittedNames.join(', ')} (names browsers use belong in TLS_NAMES)` : null;
+  const detail = [`local CA valid until ${m.caNotAfter?.toISOString().slice(0, 10)} (replaced automatically 60 days before), certificate until ${until}`, renewed, omitted].filter((d) => d !== null).join('; ');
+  return { check: 'tls', ok: renewed === null, detail };
 }
 
 /** Backups: configured, recent (the daily one plus a margin), and not failing. */

@@ -29,4 +29,15 @@ export const APPLIANCE_STATUS: Readonly<Record<string, number>> = {
   backup_unsupported: 422,
   server_running: 409,
   restore_target_not_empty: 409,
+  // `appliance update` (a CLI command on the Docker host; statuses for --json and the command socket's shape)
+  update_unsigned: 422,
+  update_bad_signature: 422,
+  update_untrusted_key: 422,
+  update_manifest_invalid: 422,
+  update_digest_mismatch: 422,
+  update_downgrade: 409,
+  update_backup_not_configured: 409,
+  update_backup_failed: 500,
+  update_pull_failed: 502,
+  update_rollback_failed: 500,
 };

@@ -35,7 +35,9 @@ const USAGE = `usage: appliance <command> [options] [--json]
   doctor                                  check configuration, license, storage, disk, control plane
   audit verify                            check the audit log's hash chain
   tls import --cert FILE --key FILE       serve the cabinet's own certificate instead of the appliance's CA
-  update [--to x.y.z] [--bundle DIR]      Docker bundle: snapshot, pull, recreate, roll back if unhealthy
+  update [--manifest FILE] [--to x.y.z] [--bundle DIR]   Docker bundle: verify the signed manifest (default
+                                          update-<version>.jws), pull by digest, encrypted backup, recreate,
+                                          restore and roll back if unhealthy
   backup create [--kind manual|pre-update]   encrypted backup of DATA_DIR into BACKUP_DIR
   backup list                             the backups in BACKUP_DIR, newest first
   backup verify [FILE] [--passphrase-stdin]   decrypt and check a backup (default: the newest)
@@ -112,6 +114,7 @@ async function main(argv: string[]): Promise<number> {
       cert: { type: 'string' },
       to: { type: 'string' },
       bundle: { type: 'string' },
+      manifest: { type: 'string' },
       key: { type: 'string' },
       kind: { type: 'string' },
       force: { type: 'boolean' },
@@ -127,11 +130,12 @@ async function main(argv: string[]): Promise<number> {
   }
   if (first === 'update') {
     // Runs on the Docker host, in the install bundle's folder: no DATA_DIR configuration here.
-    const to = values.to ?? latestAdvertised(values.bundle ?? '.');
+    // The version is the signed manifest's; --to (or the advertised one) only finds and checks it.
+    const to = values.to ?? (values.manifest ? undefined : latestAdvertised(values.bundle ?? '.'));
     // Loaded here: docker-compose and its YAML parser are for this one command, not for `serve`.
     const { updateBundle } = await import('./update/updateBundle.js');
-    const result = await updateBundle({ bundleDir: path.resolve(values.bundle ?? '.'), version: to, healthTimeoutSeconds: Number(process.env.UPDATE_HEALTH_TIMEOUT_SECONDS ?? 180), log: (line) => console.error(`update: ${line}`) });
-    print(json ? result : result.outcome === 'updated' ? `updated ${result.from} → ${result.to} (backup: ${result.backup ?? 'none, BACKUP_PASSPHRASE is not set'}; data snapshot: ${result.snapshot})` : result.outcome === 'already_current' ? `already on ${result.to}` : `ROLLED BACK: ${result.reason}`, json);
+    const result = await updateBundle({ bundleDir: path.resolve(values.bundle ?? '.'), manifestFile: values.manifest, version: to, healthTimeoutSeconds: Number(process.env.UPDATE_HEALTH_TIMEOUT_SECONDS ?? 180), log: (line) => console.error(`update: ${line}`) });
+    print(json ? result : result.outcome === 'updated' ? `updated ${result.from} → ${result.to} (${result.version}; encrypted backup: ${result.backup})` : result.outcome === 'already_current' ? `already on ${result.to}` : `ROLLED BACK: ${result.reason}`, json);
     return result.outcome === 'rolled_back' ? 1 : 0;
   }
   const config = await readConfig(environment(APP_DIR));

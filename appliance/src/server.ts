@@ -37,7 +37,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningA
   let server: { port: number; close(): Promise<void> };
   let httpsPort: number | null = null;
   if (config.tls) {
-    const store = new TlsStore(path.join(config.dataDir, 'tls'), config.identity.name ?? config.clientId ?? 'cabinet');
+    const store = new TlsStore(path.join(config.dataDir, 'tls'), config.identity.name ?? config.clientId ?? 'cabinet', config.tlsNames);
     const tls = await startTlsServers(app, { store, httpPort: config.port, httpsPort: config.tlsPort, publicHttpsPort: config.tlsPublicPort, host: config.host, clock: appliance.clock, log });
     appliance.tls = { material: () => tls.material(), reload: () => tls.reload() };
     server = { port: tls.httpPort, close: () => tls.close() };

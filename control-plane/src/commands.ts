@@ -17,6 +17,7 @@ import { cabinetPatchSchema, newCabinetSchema } from './domain/cabinetFields.js'
 import { listFleet } from './domain/fleet.js';
 import { installBundle } from './domain/installBundle.js';
 import { newPlanSchema } from './domain/planFields.js';
+import { signRelease } from './domain/releaseManifest.js';
 import { presentCabinet, presentCabinetSummary } from './presenters/cabinet.js';
 import { presentCreditNote, presentInvoice } from './presenters/invoice.js';
 import { presentPlan } from './presenters/plan.js';
@@ -153,6 +154,11 @@ const HANDLERS: Record<string, Handler> = {
   async 'keys rotate'(cp) {
     const rotated = await cp.keys.rotate(cp.clock());
     return { ...rotated, vendorKeyPins: await keyThumbprints(cp.keys.jwks()) };
+  },
+  /** The signed manifest `appliance update` requires (written to --out, default update-<version>.jws). */
+  async 'release sign'(cp, args) {
+    const signed = await signRelease(cp.keys, { version: str(args, 'version'), image: str(args, 'image') }, cp.clock());
+    return { version: signed.version, image: signed.image, kid: signed.kid, download: { filename: signed.filename, contentType: 'application/jose', contentBase64: Buffer.from(`${signed.manifest}\n`).toString('base64') } };
   },
   async 'keys list'(cp) {
     return { keys: cp.keys.list(), vendorKeyPins: await keyThumbprints(cp.keys.jwks()) };

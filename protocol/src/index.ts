@@ -9,3 +9,4 @@ export * from './vendorKeyPins.js';
 export * from './siret.js';
 export * from './passwords.js';
 export * from './versions.js';
+export * from './updateManifest.js';

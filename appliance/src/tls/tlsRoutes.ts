@@ -20,7 +20,17 @@ export function tlsFacts(appliance: Appliance): Record<string, unknown> {
   const m = appliance.tls.material();
   return {
     tls: m
-      ? { source: m.source, caFingerprint: m.caFingerprint, certificateFingerprint: m.certFingerprint, notAfter: m.notAfter.toISOString(), names: m.names, caDownload: m.ca ? '/ca.crt' : null }
+      ? {
+          source: m.source,
+          caFingerprint: m.caFingerprint,
+          caNotAfter: m.caNotAfter?.toISOString() ?? null,
+          caRenewal: m.caRenewal,
+          certificateFingerprint: m.certFingerprint,
+          notAfter: m.notAfter.toISOString(),
+          names: m.names,
+          omittedNames: m.omittedNames,
+          caDownload: m.ca ? '/ca.crt' : null,
+        }
       : null,
   };
 }

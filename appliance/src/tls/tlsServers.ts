@@ -1,8 +1,9 @@
 /**
  * HTTPS for the cabinet's network: the app on TLS_PORT; plain HTTP on PORT only redirects to it,
  * except `/healthz` (container and VM health checks need no certificate) and `/ca.crt` (the IT
- * person downloads the CA before the browser trusts anything). The certificate is checked daily
- * and swapped in place when renewed or imported, without a restart.
+ * person downloads the CA before the browser trusts anything). The certificates are checked at
+ * start-up and daily, and swapped in place when renewed or imported, without a restart; a
+ * replaced CA is logged as a warning, since the cabinet's browsers must install the new one.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -21,8 +22,20 @@ export interface TlsServers {
   close(): Promise<void>;
 }
 
+/** Says what the IT person must do after the CA was replaced, and which names the CA may not vouch for. */
+function announce(material: TlsMaterial, previous: TlsMaterial | null, log: Logger): void {
+  const renewal = material.caRenewal;
+  if (renewal && renewal.renewedAt !== previous?.caRenewal?.renewedAt) {
+    log.warn({ caFingerprint: material.caFingerprint, previousFingerprint: renewal.previousFingerprint, reason: renewal.reason, renewedAt: renewal.renewedAt }, 'tls: the local CA was replaced: install the new /ca.crt in the cabinet\'s browsers and remove the previous one');
+  }
+  if (material.omittedNames.length > 0 && material.omittedNames.join() !== previous?.omittedNames.join()) {
+    log.warn({ omittedNames: material.omittedNames }, 'tls: the local CA may not vouch for these names of this machine, left out of its certificate: list the names browsers use in TLS_NAMES');
+  }
+}
+
 export async function startTlsServers(app: Koa, options: { store: TlsStore; httpPort: number; httpsPort: number; publicHttpsPort: number; host: string; clock: () => Date; log: Logger }): Promise<TlsServers> {
   let material = await options.store.ensure(options.clock());
+  announce(material, null, options.log);
   const httpsServer = https.createServer({ key: material.key, cert: material.cert, minVersion: 'TLSv1.2' }, app.callback());
   await new Promise<void>((resolve, reject) => {
     httpsServer.once('error', reject);
@@ -42,7 +55,9 @@ export async function startTlsServers(app: Koa, options: { store: TlsStore; http
   const plain: RunningServer = await listenPlain(redirect, options.httpPort, options.host);
 
   const reload = async (): Promise<TlsMaterial> => {
+    const previous = material;
     material = await options.store.ensure(options.clock());
+    announce(material, previous, options.log);
     httpsServer.setSecureContext({ key: material.key, cert: material.cert });
     options.log.info({ fingerprint: material.certFingerprint, notAfter: material.notAfter, source: material.source }, 'tls: certificate in use');
     return material;

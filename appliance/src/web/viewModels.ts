@@ -37,6 +37,9 @@ export interface SetupView {
   /** The appliance's own CA, which the cabinet's browsers trust once (downloadable at caDownload). */
   caFingerprint: string | null;
   caDownload: string | null;
+  /** When the CA lapses (it is replaced two months before), and its last replacement while recent. */
+  caNotAfter: string | null;
+  caRenewal: { renewedAt: string; reason: string; previousFingerprint: string } | null;
   heartbeatFields: readonly TelemetryFieldView[];
   retention: string;
   errors: readonly FieldError[];

@@ -47,6 +47,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   'cabinet code': { options: {}, positional: 'id', usage: 'cabinet code ID                         # a new enrollment code (7 days, single use)' },
   'keys rotate': { options: {}, usage: 'keys rotate                             # new vendor license key; the previous one stays published' },
   'keys list': { options: {}, usage: 'keys list' },
+  'release sign': { options: { version: s, image: s, out: s }, usage: 'release sign --version x.y.z --image REPO@sha256:DIGEST [--out FILE]   # the signed update-x.y.z.jws appliances require to update' },
   'fleet list': { options: { 'include-revoked': b }, usage: 'fleet list [--include-revoked]' },
   'billing close': { options: {}, positional: 'month', usage: "billing close YYYY-MM                   # issue that month's invoices (only once the month is over)" },
   'billing months': { options: {}, usage: 'billing months                          # closed months and the recent open ones' },

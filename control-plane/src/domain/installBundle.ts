@@ -73,6 +73,11 @@ export function installBundle(
     'HTTP_PORT=80',
     'HTTPS_PORT=443',
     '',
+    '# Noms et adresses privées par lesquels les postes du cabinet joignent ce serveur, séparés par des',
+    '# virgules (ex. iamanager.cabinet.lan,192.168.1.20) : l\'autorité de certification de l\'appareil ne',
+    '# peut signer que pour eux, ses propres noms et les adresses privées. À remplir avant le premier démarrage.',
+    'TLS_NAMES=',
+    '',
   ].join('\n');
   return [
     { name: 'compose.yaml', content: read('compose.yaml'), mode: 0o644 },

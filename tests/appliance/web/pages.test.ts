@@ -154,11 +154,16 @@ describe('web pages', () => {
   });
 
   it('lists the exact heartbeat fields and the certificate fingerprint in the setup wizard', () => {
-    const html = renderHtml(h(SetupPage, { chrome: chrome({ user: null }), view: { step: 'enroll', cabinetId: null, controlPlaneUrl: null, certificateFingerprint: 'AB:CD:EF', caFingerprint: '12:34', caDownload: '/ca.crt', heartbeatFields: [{ field: 'usage.casesOpen', purpose: 'limites' }], retention: 'jamais de noms', errors: [], values: {} } }));
+    const html = renderHtml(h(SetupPage, { chrome: chrome({ user: null }), view: { step: 'enroll', cabinetId: null, controlPlaneUrl: null, certificateFingerprint: 'AB:CD:EF', caFingerprint: '12:34', caDownload: '/ca.crt', caNotAfter: '2028-12-04T10:00:00.000Z', caRenewal: { renewedAt: '2026-12-05T10:00:00.000Z', reason: 'it expires on 2027-01-20', previousFingerprint: '56:78' }, heartbeatFields: [{ field: 'usage.casesOpen', purpose: 'limites' }], retention: 'jamais de noms', errors: [], values: {} } }));
     expectCspSafe(html);
     expect(html).toContain('<code>usage.casesOpen</code>');
     expect(html).toContain('AB:CD:EF');
     expect(html).toContain('<a href="/ca.crt" download>');
+    // The CA's limits and life, and a replacement the IT person must act on.
+    expect(html).toContain('ne peut garantir que les noms de cet appareil');
+    expect(html).toContain('Valable jusqu’au 04/12/2028');
+    expect(html).toContain('L’autorité a été remplacée le 05/12/2026');
+    expect(html).toContain('d’empreinte 56:78');
     expect(html).not.toContain('Administration');
   });
 

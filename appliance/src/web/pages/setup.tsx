@@ -1,6 +1,7 @@
 /** The setup wizard: enrollment (or license import), first admin, and what will leave the cabinet. */
 import { Layout } from '../layout.js';
-import { CATALOGUES } from '../messages.js';
+import { CATALOGUES, fill } from '../messages.js';
+import { formatDate } from '../format.js';
 import { Csrf, ErrorSummary, Field } from '../components.js';
 import type { Chrome, SetupView } from '../viewModels.js';
 
@@ -61,6 +62,12 @@ export function SetupPage({ chrome, view }: { chrome: Chrome; view: SetupView })
                   <p>{m.caHelp}</p>
                   <p class="fingerprint"><code>{view.caFingerprint}</code></p>
                   {view.caDownload ? <p><a href={view.caDownload} download>{m.caDownload}</a></p> : null}
+                  {view.caNotAfter ? <p class="hint">{fill(m.caScope, { date: formatDate(view.caNotAfter, chrome.locale) })}</p> : null}
+                  {view.caRenewal ? (
+                    <p class="warning" role="status">
+                      {fill(m.caRenewed, { date: formatDate(view.caRenewal.renewedAt, chrome.locale), reason: view.caRenewal.reason, previous: view.caRenewal.previousFingerprint })}
+                    </p>
+                  ) : null}
                 </>
               ) : null}
             </>

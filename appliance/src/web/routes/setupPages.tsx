@@ -18,15 +18,17 @@ import { sendPage } from '../render.js';
 import { checkPreSessionToken, chromeOf, localeOf, messagesOf, preSessionToken, readForm, text } from '../pageContext.js';
 import { telemetryFields, telemetryRetention } from '../telemetryLabels.js';
 import { describeError } from '../webErrors.js';
-import type { FieldError } from '../viewModels.js';
+import type { FieldError, SetupView } from '../viewModels.js';
 import { pageHandler } from './pageHandler.js';
 
 /** Facts other modules expose to the wizard (the TLS module: the certificate's SHA-256 fingerprint). */
 /** The TLS facts the core exposes (tls/tlsRoutes.ts), read defensively. */
-function tlsOf(facts: Record<string, unknown>): { certificateFingerprint: string | null; caFingerprint: string | null; caDownload: string | null } {
+function tlsOf(facts: Record<string, unknown>): Pick<SetupView, 'certificateFingerprint' | 'caFingerprint' | 'caDownload' | 'caNotAfter' | 'caRenewal'> {
   const tls = (facts.tls && typeof facts.tls === 'object' ? facts.tls : {}) as Record<string, unknown>;
   const str = (v: unknown) => (typeof v === 'string' ? v : null);
-  return { certificateFingerprint: str(tls.certificateFingerprint), caFingerprint: str(tls.caFingerprint), caDownload: str(tls.caDownload) };
+  const renewal = (tls.caRenewal && typeof tls.caRenewal === 'object' ? tls.caRenewal : null) as Record<string, unknown> | null;
+  const caRenewal = renewal && typeof renewal.renewedAt === 'string' && typeof renewal.reason === 'string' && typeof renewal.previousFingerprint === 'string' ? { renewedAt: renewal.renewedAt, reason: renewal.reason, previousFingerprint: renewal.previousFingerprint } : null;
+  return { certificateFingerprint: str(tls.certificateFingerprint), caFingerprint: str(tls.caFingerprint), caDownload: str(tls.caDownload), caNotAfter: str(tls.caNotAfter), caRenewal };
 }
 
 function render(appliance: Appliance, ctx: Context, errors: FieldError[] = [], values: Record<string, string> = {}): void {
