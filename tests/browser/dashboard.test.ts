@@ -106,7 +106,7 @@ describe('the vendor dashboard in a browser', () => {
   it('shows the fleet to an admin and filters it by status on the server, without script', async () => {
     await login('admin@vendor.test');
     await expect(page.locator('tbody tr').count()).resolves.toBe(3);
-    await expect(page.getByRole('navigation', { name: 'Navigation principale' }).textContent()).resolves.toBe('ParcCabinetsAlertesFacturationRevenus');
+    await expect(page.getByRole('navigation', { name: 'Navigation principale' }).textContent()).resolves.toBe('ParcCabinetsAlertesFacturationRevenusAdministrateurs');
     await page.getByLabel('Statut', { exact: true }).selectOption('critical');
     await page.getByRole('button', { name: 'Appliquer' }).click();
     await page.waitForURL(/status=critical/);
