@@ -42,7 +42,8 @@ describe('docs/control-plane.md', () => {
       let out = '';
       child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
       child.stderr.setEncoding('utf8').on('data', (c: string) => (out += c));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 50_000);
+      // Only a guard against a hung server: the page runs some 40 commands, each a Node start-up.
+      const timer = setTimeout(() => child.kill('SIGKILL'), 170_000);
       child.on('close', (code) => {
         clearTimeout(timer);
         resolve({ code, out });
@@ -56,5 +57,5 @@ describe('docs/control-plane.md', () => {
     expect(JSON.parse(result.out.trim().split('\n').at(-1)!).cabinets[0]).toMatchObject({ id: 'dupont', plan: 'enterprise', status: 'active' });
     // The server wrote its log where the page said, and stopped cleanly.
     expect(fs.readFileSync(path.join(dir, 'control-plane.log'), 'utf8')).toContain('"msg":"stopped"');
-  });
+  }, 180_000);
 });
