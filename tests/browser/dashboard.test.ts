@@ -150,6 +150,18 @@ describe('the vendor dashboard in a browser', () => {
     expect((await new FakeAppliance(cp.url).enroll(code!)).status).toBe(201);
   });
 
+  it("shows an admin the admins and their tokens, and their own account's password form", async () => {
+    await page.goto(`${cp.url}/administrateurs`);
+    await expect(page.getByRole('button', { name: 'Désactiver support@vendor.test' }).count()).resolves.toBe(1);
+    await expect(page.getByRole('button', { name: 'Désactiver admin@vendor.test' }).count()).resolves.toBe(0);
+    await expect(page.locator('#jetons tbody tr').count()).resolves.toBeGreaterThan(0);
+    await checkPage('dashboard-admins');
+    await page.getByRole('link', { name: 'admin@vendor.test' }).click();
+    await page.waitForURL(`${cp.url}/compte`);
+    await expect(page.getByLabel('Nouveau mot de passe (12 caractères au moins)').count()).resolves.toBe(1);
+    await checkPage('dashboard-account');
+  });
+
   it('lists the alerts the fleet check recorded', async () => {
     await page.goto(`${cp.url}/alertes`);
     await expect(page.locator('tbody').textContent()).resolves.toMatch(/Cabinet Martin.*Critique.*disque presque plein/);

@@ -191,7 +191,10 @@ describe('disabling an admin', () => {
     const ops = new DashboardVisitor();
     expect((await ops.login('ops@vendor.test')).status).toBe(302);
     const leaverId = (await cli(['admin', 'list'])).admins.find((a: any) => a.email === 'leaver@vendor.test').id;
-    expect(await ops.post(`/administrateurs/${leaverId}/desactiver`)).toMatchObject({ status: 302, location: '/administrateurs?fait=desactive' });
+    const unconfirmed = await ops.post(`/administrateurs/${leaverId}/desactiver`);
+    expect([unconfirmed.status, unconfirmed.text.includes('Cochez « Je confirme » pour désactiver leaver@vendor.test.')]).toEqual([400, true]);
+    expect(await leaver.signedIn()).toBe(true);
+    expect(await ops.post(`/administrateurs/${leaverId}/desactiver`, { confirmer: '1' })).toMatchObject({ status: 302, location: '/administrateurs?fait=desactive' });
 
     expect(await leaver.signedIn()).toBe(false);
     const withSession = await fetch(`${cp.url}/api/v1/cabinets`, { headers: { cookie: leaver.cookie } });
@@ -210,7 +213,7 @@ describe('disabling an admin', () => {
     const ops = new DashboardVisitor();
     expect((await ops.login('ops@vendor.test')).status).toBe(302);
     const opsId = (await cli(['admin', 'list'])).admins.find((a: any) => a.email === 'ops@vendor.test').id;
-    const self = await ops.post(`/administrateurs/${opsId}/desactiver`);
+    const self = await ops.post(`/administrateurs/${opsId}/desactiver`, { confirmer: '1' });
     expect(self.status).toBe(409);
     expect(self.text).toContain('Vous ne pouvez pas désactiver votre propre compte');
 
@@ -222,7 +225,7 @@ describe('disabling an admin', () => {
     // A support account is no admin: it may be disabled whoever remains, and cannot disable anyone.
     const helpdesk = new DashboardVisitor();
     expect((await helpdesk.login('helpdesk@vendor.test')).status).toBe(302);
-    expect((await helpdesk.post(`/administrateurs/${opsId}/desactiver`)).status).toBe(403);
+    expect((await helpdesk.post(`/administrateurs/${opsId}/desactiver`, { confirmer: '1' })).status).toBe(403);
     expect((await cli(['admin', 'list'])).admins.find((a: any) => a.email === 'ops@vendor.test').disabledAt).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 /**
  * `/administrateurs` (admins only): every vendor admin, with a button to disable each active one
- * but oneself, and every API token, each revocable.
+ * but oneself (a checkbox confirms it: there is no undo), and every API token, each revocable.
  */
 import type { AdminSummary, TokenSummary } from '../../domain/admins.js';
 import type { Chrome } from '../chrome.js';
@@ -29,8 +29,10 @@ export function AdminsPage({ chrome, admins, tokens }: { chrome: Chrome; admins:
                 <td>{a.disabledAt ? `désactivé le ${frenchDate(a.disabledAt)}` : 'actif'}</td>
                 <td>
                   {!a.disabledAt && a.id !== me.id ? (
-                    <form method="post" action={`/administrateurs/${encodeURIComponent(a.id)}/desactiver`} class="inline">
+                    <form method="post" action={`/administrateurs/${encodeURIComponent(a.id)}/desactiver`} class="confirmed">
                       <CsrfField token={chrome.csrf} />
+                      <input type="checkbox" id={`confirmer-${a.id}`} name="confirmer" value="1" required />
+                      <label for={`confirmer-${a.id}`} class="inline-label">Je confirme (définitif)</label>
                       <button type="submit" class="button secondary" aria-label={`Désactiver ${a.email}`}>Désactiver</button>
                     </form>
                   ) : null}

@@ -6,6 +6,7 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { DomainError } from '@iamanager/protocol';
+import { readForm } from '@iamanager/protocol/web';
 import { currentAdmin } from '../../auth/authenticate.js';
 import { authorize } from '../../auth/policies.js';
 import { chromeOf, type Flash } from '../chrome.js';
@@ -42,6 +43,8 @@ export const adminsPage: DashboardPage = {
       const admin = currentAdmin(ctx);
       authorize(admin, 'manageAdmins');
       const target = cp.admins.get(String(ctx.params.id));
+      // Disabling has no undo: the form's checkbox must say so (a browser without `required` support too).
+      if ((await readForm(ctx)).get('confirmer') !== '1') return showAdmins(deps, ctx, { kind: 'error', text: `Cochez « Je confirme » pour désactiver ${target.email}.` }, 400);
       try {
         if (target.id === admin.id) throw new DomainError('cannot_disable_yourself', 'you cannot disable your own account: ask another admin');
         await cp.admins.disableAdmin(target.email, cp.clock());
