@@ -8,17 +8,17 @@
  * their tokens and ends all their dashboard sessions (the session epoch moves on). There is always
  * at least one active `admin`, or nobody could let anyone back in.
  */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { ConflictError, DomainError, NotFoundError } from '@iamanager/protocol';
 import { openDocument, type Document } from '@iamanager/protocol/storage';
 import type { Logger } from '@iamanager/protocol/log';
 import { adminsFileSchema, type AdminRecord, type AdminRole, type AdminsFile, type ApiTokenRecord } from '../storage/records.js';
 import { hashPassword, verifyPassword } from '@iamanager/protocol';
+import { TOKEN_PREFIX, expiryOf, statusOf, summaryOf, tokenHash, type TokenSummary } from './apiTokens.js';
 import { legacyTokenExpiry } from './tokenLifetime.js';
 
 export const MIN_PASSWORD_LENGTH = 12;
-const TOKEN_PREFIX = 'cpat_';
 /** Tokens an admin may hold at once that are neither revoked nor expired: keeps admins.json small. */
 export const MAX_ACTIVE_TOKENS = 20;
 /** How long a revoked or expired token stays listed (and answers with its own code) before it is dropped. */
@@ -39,39 +39,8 @@ export interface AdminSummary extends AdminIdentity {
   passwordChangedAt: string | null;
 }
 
-export type TokenStatus = 'active' | 'expired' | 'revoked';
-
-/** What a token listing shows: never its hash. */
-export interface TokenSummary {
-  id: string;
-  adminId: string;
-  email: string;
-  createdAt: string;
-  expiresAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-  status: TokenStatus;
-}
-
-function tokenHash(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
-
 function identityOf(admin: AdminRecord): AdminIdentity {
   return { id: admin.id, email: admin.email, role: admin.role };
-}
-
-function expiryOf(token: ApiTokenRecord): string {
-  return token.expiresAt ?? legacyTokenExpiry(token.createdAt);
-}
-
-function statusOf(token: ApiTokenRecord, now: Date): TokenStatus {
-  if (token.revokedAt) return 'revoked';
-  return Date.parse(expiryOf(token)) <= now.getTime() ? 'expired' : 'active';
-}
-
-function summaryOf(admin: AdminRecord, token: ApiTokenRecord, now: Date): TokenSummary {
-  return { id: token.id, adminId: admin.id, email: admin.email, createdAt: token.createdAt, expiresAt: expiryOf(token), lastUsedAt: token.lastUsedAt, revokedAt: token.revokedAt, status: statusOf(token, now) };
 }
 
 export class AdminDirectory {

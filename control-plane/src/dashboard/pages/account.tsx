@@ -2,7 +2,7 @@
  * `/compte`: the signed-in admin's own account — a password change (which ends their other
  * sessions and every API token) and their API tokens, each revocable.
  */
-import type { TokenSummary } from '../../domain/admins.js';
+import type { TokenSummary } from '../../domain/apiTokens.js';
 import type { Chrome } from '../chrome.js';
 import { CsrfField, FormErrors, Panel } from '../components.js';
 import { ROLE_LABELS } from '../labels.js';

@@ -2,7 +2,8 @@
  * `/administrateurs` (admins only): every vendor admin, with a button to disable each active one
  * but oneself (a checkbox confirms it: there is no undo), and every API token, each revocable.
  */
-import type { AdminSummary, TokenSummary } from '../../domain/admins.js';
+import type { AdminSummary } from '../../domain/admins.js';
+import type { TokenSummary } from '../../domain/apiTokens.js';
 import type { Chrome } from '../chrome.js';
 import { CsrfField, Panel } from '../components.js';
 import { frenchDate } from '../format.js';

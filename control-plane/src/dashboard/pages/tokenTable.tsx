@@ -1,5 +1,5 @@
 /** API tokens as a table, each live one with its revoke button (a form to `revokeAction(id)`). */
-import type { TokenStatus, TokenSummary } from '../../domain/admins.js';
+import type { TokenStatus, TokenSummary } from '../../domain/apiTokens.js';
 import { CsrfField } from '../components.js';
 import { frenchDate } from '../format.js';
 
