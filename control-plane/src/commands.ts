@@ -18,6 +18,7 @@ import { listFleet } from './domain/fleet.js';
 import { installBundle } from './domain/installBundle.js';
 import { newPlanSchema } from './domain/planFields.js';
 import { signRelease } from './domain/releaseManifest.js';
+import { tokenExpiry } from './domain/tokenLifetime.js';
 import { presentCabinet, presentCabinetSummary } from './presenters/cabinet.js';
 import { presentCreditNote, presentInvoice } from './presenters/invoice.js';
 import { presentPlan } from './presenters/plan.js';
@@ -77,21 +78,46 @@ function download(file: BillingFile) {
 }
 
 const roleSchema = z.enum(ADMIN_ROLES, { error: `must be one of ${ADMIN_ROLES.join(', ')}` });
+const emailSchema = z.email({ error: 'must be an email address, e.g. --email ops@vendor.fr' });
+
+/** A password read from stdin (one trailing newline dropped): never from the command line, where `ps` shows it. */
+function passwordFrom(input: string | undefined, command: string): string {
+  const password = (input ?? '').replace(/\r?\n$/, '');
+  if (!password) throw new ValidationError([`password: pass it on stdin, e.g. printf "%s" "$PASSWORD" | control-plane ${command}`]);
+  return password;
+}
 
 const HANDLERS: Record<string, Handler> = {
   async 'admin create'(cp, args, input) {
-    const email = parseWith(z.email({ error: 'must be an email address, e.g. --email ops@vendor.fr' }), required(args, 'email', 'ops@vendor.fr'), 'email');
+    const email = parseWith(emailSchema, required(args, 'email', 'ops@vendor.fr'), 'email');
     const role = parseWith(roleSchema, str(args, 'role') ?? 'admin', 'role');
-    const password = (input ?? '').replace(/\r?\n$/, '');
-    if (!password) throw new ValidationError(['password: pass it on stdin, e.g. printf "%s" "$PASSWORD" | control-plane admin create --email E']);
+    const password = passwordFrom(input, 'admin create --email E');
     return { admin: await cp.admins.createAdmin({ email, role, password }, cp.clock()) };
   },
   async 'admin token'(cp, args) {
-    const { token } = await cp.admins.createApiToken(required(args, 'email', 'ops@vendor.fr'), cp.clock());
-    return { token };
+    const now = cp.clock();
+    const expiresAt = tokenExpiry({ expiresIn: str(args, 'expires-in'), expires: str(args, 'expires') }, now);
+    const { token, summary } = await cp.admins.createApiToken(required(args, 'email', 'ops@vendor.fr'), expiresAt, now);
+    return { token, id: summary.id, expiresAt: summary.expiresAt };
+  },
+  'admin token list'(cp, args) {
+    const email = str(args, 'email') === undefined ? undefined : parseWith(emailSchema, str(args, 'email'), 'email');
+    return { tokens: cp.admins.listTokens({ email }, cp.clock()) };
+  },
+  async 'admin token revoke'(cp, args) {
+    const id = str(args, 'id')?.trim();
+    if (!id) throw new ValidationError(['ID: is required: control-plane admin token revoke ID (the ids are in control-plane admin token list)']);
+    return { token: await cp.admins.revokeToken(id, cp.clock()) };
   },
   'admin list'(cp) {
     return { admins: cp.admins.list() };
+  },
+  async 'admin disable'(cp, args) {
+    return { admin: await cp.admins.disableAdmin(required(args, 'email', 'ops@vendor.fr'), cp.clock()) };
+  },
+  async 'admin password'(cp, args, input) {
+    const email = required(args, 'email', 'ops@vendor.fr');
+    return { admin: await cp.admins.changePassword(email, passwordFrom(input, 'admin password --email E'), cp.clock()) };
   },
   'plan list'(cp) {
     return { plans: cp.plans.list().map((p) => presentPlan(p, { seeMoney: true })) };

@@ -18,6 +18,13 @@ export const CONTROL_PLANE_STATUS: Readonly<Record<string, number>> = {
   enrollment_code_expired: 409,
   cabinet_not_active: 409,
   unknown_command: 400,
+  // Vendor admins and their API tokens.
+  token_expired: 401,
+  token_revoked: 401,
+  admin_disabled: 401,
+  last_admin: 409,
+  too_many_tokens: 409,
+  cannot_disable_yourself: 409,
   // Billing.
   billing_not_configured: 409,
   month_not_over: 409,

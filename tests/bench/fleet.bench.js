@@ -97,7 +97,7 @@ const cp = await openControlPlane(config, log);
 console.log(`opened the control plane on them in ${((performance.now() - openStarted) / 1000).toFixed(1)} s`);
 await cp.monitor.check();
 await cp.admins.createAdmin({ email: 'bench@vendor.test', role: 'admin', password: PASSWORD }, new Date());
-const { token } = await cp.admins.createApiToken('bench@vendor.test', new Date());
+const { token } = await cp.admins.createApiToken('bench@vendor.test', new Date(Date.now() + 86_400_000), new Date());
 const dashboard = await openDashboard(cp);
 
 function serve(app) {

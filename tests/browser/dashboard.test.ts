@@ -110,7 +110,7 @@ describe('the vendor dashboard in a browser', () => {
   it('shows the fleet to an admin and filters it by status on the server, without script', async () => {
     await login('admin@vendor.test');
     await expect(page.locator('tbody tr').count()).resolves.toBe(3);
-    await expect(page.getByRole('navigation', { name: 'Navigation principale' }).textContent()).resolves.toBe('ParcCabinetsAlertesFacturationRevenus');
+    await expect(page.getByRole('navigation', { name: 'Navigation principale' }).textContent()).resolves.toBe('ParcCabinetsAlertesFacturationRevenusAdministrateurs');
     await page.getByLabel('Statut', { exact: true }).selectOption('critical');
     await page.getByRole('button', { name: 'Appliquer' }).click();
     await page.waitForURL(/status=critical/);
@@ -152,6 +152,18 @@ describe('the vendor dashboard in a browser', () => {
     const code = await page.locator('code.secret').textContent();
     expect(code).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
     expect((await new FakeAppliance(cp.url).enroll(code!)).status).toBe(201);
+  });
+
+  it("shows an admin the admins and their tokens, and their own account's password form", async () => {
+    await page.goto(`${cp.url}/administrateurs`);
+    await expect(page.getByRole('button', { name: 'Désactiver support@vendor.test' }).count()).resolves.toBe(1);
+    await expect(page.getByRole('button', { name: 'Désactiver admin@vendor.test' }).count()).resolves.toBe(0);
+    await expect(page.locator('#jetons tbody tr').count()).resolves.toBeGreaterThan(0);
+    await checkPage('dashboard-admins');
+    await page.getByRole('link', { name: 'admin@vendor.test' }).click();
+    await page.waitForURL(`${cp.url}/compte`);
+    await expect(page.getByLabel('Nouveau mot de passe (12 caractères au moins)').count()).resolves.toBe(1);
+    await checkPage('dashboard-account');
   });
 
   it('lists the alerts the fleet check recorded', async () => {

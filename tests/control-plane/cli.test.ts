@@ -46,6 +46,21 @@ describe('control-plane CLI', () => {
       expect(fs.readFileSync(path.join(dataDir, 'admins.json'), 'utf8')).not.toContain(res.json.token);
     });
 
+    it('lists tokens with their expiry and status, and revokes one by id (three-word commands)', async () => {
+      const made = await runCli(dataDir, ['admin', 'token', '--email', 'ops@vendor.test', '--expires-in', '7d', '--json']);
+      expect(made.json).toMatchObject({ token: expect.stringMatching(/^cpat_/), id: expect.any(String), expiresAt: expect.any(String) });
+      const listed = await runCli(dataDir, ['admin', 'token', 'list', '--email', 'ops@vendor.test']);
+      expect(listed.code, listed.stderr).toBe(0);
+      const lines = listed.stdout.trim().split('\n');
+      expect(lines[0]).toMatch(/^id\s+admin\s+created\s+expires\s+last used\s+status$/);
+      expect(lines.find((l) => l.startsWith(made.json.id))).toMatch(new RegExp(`ops@vendor.test .*${made.json.expiresAt}\\s+never\\s+active$`));
+      const revoked = await runCli(dataDir, ['admin', 'token', 'revoke', made.json.id]);
+      expect(revoked.stdout).toBe(`revoked API token ${made.json.id} of ops@vendor.test\n`);
+      const missing = await runCli(dataDir, ['admin', 'token', 'revoke']);
+      expect(missing.stderr).toBe('control-plane: ID: is required: control-plane admin token revoke ID (the ids are in control-plane admin token list)\n');
+      expect((await runCli(dataDir, ['help'])).stdout).toMatch(/admin token revoke ID[\s\S]*admin disable --email E[\s\S]*admin password --email E/);
+    });
+
     it('creates a cabinet with overrides and prints its enrollment code', async () => {
       const res = await runCli(dataDir, ['cabinet', 'create', '--id', 'dupont', '--name', 'Cabinet Dupont & Associés', '--plan', 'professional', '--siret', '73282932000074', '--email', 'contact@dupont.test', '--max-cases', '5000', '--max-analyses', '1000', '--json']);
       expect(res.code, res.stderr).toBe(0);

@@ -25,5 +25,5 @@ describe('docs/control-plane.md', () => {
     expect(JSON.parse(result.out.trim().split('\n').at(-1)!).cabinets[0]).toMatchObject({ id: 'dupont', plan: 'enterprise', status: 'active' });
     // The server wrote its log where the page said, and stopped cleanly.
     expect(fs.readFileSync(path.join(dir, 'control-plane.log'), 'utf8')).toContain('"msg":"stopped"');
-  });
+  }, 180_000);
 });

@@ -162,6 +162,14 @@ const CONTROL_PLANE_MATRIX: Readonly<Record<string, string>> = {
   'POST /api/v1/cabinets/:id/enrollment-codes':        '-   Y - -   Y - -',
   'POST /cabinets/:id/formule':                        '-   - - -   Y - -',
   'POST /cabinets/:id/code':                           '-   - - -   Y - -',
+  // One's own account: password and API tokens, every role (someone else's token is "not found").
+  'GET /compte':                                       '-   - - -   Y Y Y',
+  'POST /compte/mot-de-passe':                         '-   - - -   Y Y Y',
+  'POST /compte/jetons/:id/revoquer':                  '-   - - -   Y Y Y',
+  // Disabling admins and revoking anyone's token (manageAdmins): admins only.
+  'GET /administrateurs':                              '-   - - -   Y - -',
+  'POST /administrateurs/:id/desactiver':              '-   - - -   Y - -',
+  'POST /administrateurs/jetons/:id/revoquer':         '-   - - -   Y - -',
   // Logging out ends every session of the admin: last, so the rows above keep their sessions.
   'POST /deconnexion':                                 'Y   Y Y Y   Y Y Y',
 };

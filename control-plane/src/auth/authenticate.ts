@@ -6,6 +6,7 @@
 import type { Context, Next } from 'koa';
 import { DomainError } from '@iamanager/protocol';
 import type { AdminDirectory, AdminIdentity } from '../domain/admins.js';
+import type { Clock } from '../clock.js';
 
 /**
  * Returns the identity a credential proves, `undefined` when the request carries no credential of
@@ -13,13 +14,14 @@ import type { AdminDirectory, AdminIdentity } from '../domain/admins.js';
  */
 export type Authenticator = (ctx: Context) => AdminIdentity | undefined | Promise<AdminIdentity | undefined>;
 
-export function bearerToken(admins: AdminDirectory): Authenticator {
-  return (ctx) => {
+/** Bearer API tokens; a revoked or expired one, or one of a disabled admin, is refused with its own code (domain/admins.ts). */
+export function bearerToken(admins: AdminDirectory, clock: Clock): Authenticator {
+  return async (ctx) => {
     const header = ctx.get('authorization');
     if (!header) return undefined;
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw new DomainError('unauthorized', 'Authorization must be "Bearer <API token>" (create one with: control-plane admin token --email E)');
-    const identity = admins.authenticateToken(match[1]!);
+    const identity = await admins.authenticateToken(match[1]!, clock());
     if (!identity) throw new DomainError('unauthorized', 'this API token is not valid: create a new one with control-plane admin token --email E');
     return identity;
   };

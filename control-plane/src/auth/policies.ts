@@ -2,13 +2,14 @@
  * What each vendor role may do. `support` reads cabinets, plans and the fleet (no prices);
  * `billing` also sees money; only `admin` changes plans, cabinets and enrollment codes.
  * Closing a billing month and issuing credit notes is the billing team's job, so `billing` may
- * do it as well as `admin`; `support` sees no invoice, revenue or price at all.
+ * do it as well as `admin`; `support` sees no invoice, revenue or price at all. Every role manages
+ * its own password and API tokens; only `admin` disables admins and revokes others' tokens.
  */
 import { DomainError } from '@iamanager/protocol';
 import type { AdminIdentity } from '../domain/admins.js';
 import type { AdminRole } from '../storage/records.js';
 
-export type Action = 'read' | 'seeMoney' | 'manageBilling' | 'manageCabinets' | 'managePlans';
+export type Action = 'read' | 'seeMoney' | 'manageBilling' | 'manageCabinets' | 'managePlans' | 'manageAdmins';
 
 const ALLOWED: Readonly<Record<Action, readonly AdminRole[]>> = {
   read: ['admin', 'billing', 'support'],
@@ -16,6 +17,7 @@ const ALLOWED: Readonly<Record<Action, readonly AdminRole[]>> = {
   manageBilling: ['admin', 'billing'],
   manageCabinets: ['admin'],
   managePlans: ['admin'],
+  manageAdmins: ['admin'],
 };
 
 const DESCRIBED: Readonly<Record<Action, string>> = {
@@ -24,6 +26,7 @@ const DESCRIBED: Readonly<Record<Action, string>> = {
   manageBilling: 'close billing months or issue credit notes',
   manageCabinets: 'change cabinets',
   managePlans: 'change plans',
+  manageAdmins: "disable admins or revoke others' API tokens",
 };
 
 export function can(admin: Pick<AdminIdentity, 'role'>, action: Action): boolean {

@@ -25,8 +25,15 @@ const contact = { siret: s, email: s, address: s, phone: s };
 export const COMMANDS: Record<string, CommandSpec> = {
   serve: { options: {}, usage: 'serve                                   # PORT (default 4000), DATA_DIR (default ./data/control-plane)' },
   'admin create': { options: { email: s, role: s }, stdin: true, usage: 'admin create --email E [--role admin|billing|support]   # password from stdin' },
-  'admin token': { options: { email: s }, usage: 'admin token --email E                   # a new Bearer API token' },
+  'admin token': {
+    options: { email: s, 'expires-in': s, expires: s },
+    usage: 'admin token --email E [--expires-in 90d | --expires YYYY-MM-DD]   # a new Bearer API token (default 90 days, at most 365)',
+  },
+  'admin token list': { options: { email: s }, usage: "admin token list [--email E]            # tokens: id, owner, created, expires, last used, status" },
+  'admin token revoke': { options: {}, positional: 'id', usage: 'admin token revoke ID                   # the token is refused from its next request' },
   'admin list': { options: {}, usage: 'admin list' },
+  'admin disable': { options: { email: s }, usage: "admin disable --email E                 # no login, sessions and tokens ended (never the last active admin)" },
+  'admin password': { options: { email: s }, stdin: true, usage: "admin password --email E                # new password from stdin; ends the admin's sessions and tokens" },
   'plan list': { options: {}, usage: 'plan list' },
   'plan create': {
     options: { id: s, name: s, 'price-cents': s, ...limits, 'advanced-features': b, 'overage-cents': s, 'no-overage': b },
@@ -78,9 +85,12 @@ export function usage(): string {
 }
 
 export function parseCommandLine(argv: readonly string[]): ParsedCommandLine | 'help' {
-  const [first, second] = argv;
+  const [first] = argv;
   if (!first || first === 'help' || first === '--help' || first === '-h') return 'help';
-  const command = COMMANDS[first] ? first : `${first} ${second ?? ''}`.trim();
+  // The longest command the words name: `admin token list` before `admin token`, before `serve`.
+  const flagAt = argv.findIndex((w) => w.startsWith('-'));
+  const words = argv.slice(0, Math.min(3, flagAt === -1 ? argv.length : flagAt));
+  const command = [3, 2, 1].map((n) => words.slice(0, n).join(' ')).find((c) => COMMANDS[c]) ?? words.slice(0, 2).join(' ');
   const spec = COMMANDS[command];
   if (!spec) throw new DomainError('unknown_command', `unknown command "${command}": run control-plane help`);
   const rest = argv.slice(command.split(' ').length);

@@ -46,7 +46,16 @@ export function formatResult(command: string, result: any): string {
     case 'admin token':
       return result.token;
     case 'admin list':
-      return table([['email', 'role'], ...result.admins.map((a: any) => [a.email, a.role])]);
+      return table([['email', 'role', 'status'], ...result.admins.map((a: any) => [a.email, a.role, a.disabledAt ? `disabled ${a.disabledAt}` : 'active'])]);
+    case 'admin token list':
+      if (result.tokens.length === 0) return 'no API tokens: control-plane admin token --email E';
+      return table([['id', 'admin', 'created', 'expires', 'last used', 'status'], ...result.tokens.map((t: any) => [t.id, t.email, t.createdAt, t.expiresAt, t.lastUsedAt ?? 'never', t.status === 'revoked' ? `revoked ${t.revokedAt}` : t.status])]);
+    case 'admin token revoke':
+      return `revoked API token ${result.token.id} of ${result.token.email}`;
+    case 'admin disable':
+      return `disabled ${result.admin.email}: sessions and API tokens ended`;
+    case 'admin password':
+      return `new password for ${result.admin.email}: sessions and API tokens ended`;
     case 'plan list':
       return table([
         ['plan', 'price/month', 'users', 'cases', 'analyses/month', 'model', 'advanced', 'overage'],

@@ -54,7 +54,7 @@ fieldset{border:1px solid var(--line);border-radius:4px;margin:0 0 .8rem;padding
 figure.chart{margin:0 0 1rem}figure.chart figcaption{font-weight:600;margin-bottom:.3rem}figure.chart svg{width:100%;height:auto;display:block}
 .empty{color:var(--muted)}
 ul.plain{list-style:none;margin:0;padding:0}
-form.close-month{display:flex;flex-wrap:wrap;gap:.4rem .6rem;align-items:center;margin:0}form.close-month label.inline-label{display:inline;font-weight:400;font-size:.85rem;max-width:22rem;margin:0}
+form.close-month,form.confirmed{display:flex;flex-wrap:wrap;gap:.4rem .6rem;align-items:center;margin:0}form.close-month label.inline-label,form.confirmed label.inline-label{display:inline;font-weight:400;font-size:.85rem;max-width:22rem;margin:0}
 dl.facts.big dd{font-size:1.3rem;font-weight:700}
 h3{font-size:1rem;margin:1rem 0 .5rem}
 tfoot th,tfoot td{border-bottom:0}

@@ -34,7 +34,7 @@ export function Layout({ chrome, title, children }: { chrome: Chrome; title: str
           ) : null}
           {chrome.admin ? (
             <div class="who">
-              <span>{chrome.admin.email}</span>
+              <a href="/compte" title="Mon compte : mot de passe et jetons d'API">{chrome.admin.email}</a>
               <span class="role">{ROLE_LABELS[chrome.admin.role]}</span>
               <form method="post" action="/deconnexion" class="inline">
                 <CsrfField token={chrome.csrf} />

@@ -30,6 +30,8 @@ const MESSAGES: Readonly<Record<string, string>> = {
   forbidden: "Votre rôle ne permet pas cette action. Demandez à un administrateur.",
   csrf_failed: 'Le formulaire a expiré. Rechargez la page et recommencez.',
   not_found: "Cette page n'existe pas.",
+  admin_disabled: 'Ce compte est désactivé : demandez à un administrateur.',
+  rate_limited: "Trop d'échecs de mot de passe : réessayez plus tard.",
 };
 
 export function pageErrors(deps: Pick<DashboardDeps, 'nav'>) {

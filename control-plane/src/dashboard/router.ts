@@ -22,6 +22,8 @@
  */
 import Router from '@koa/router';
 import type { DashboardDeps, DashboardPage } from './dashboardPage.js';
+import { accountPage } from './routes/accountPage.js';
+import { adminsPage } from './routes/adminsPage.js';
 import { alertsPage } from './routes/alertsPage.js';
 import { billingPages } from './routes/billingPages.js';
 import { cabinetPages } from './routes/cabinetPages.js';
@@ -33,7 +35,7 @@ import { pageErrors } from './render.js';
 import { dashboardSession } from './session.js';
 
 /** Every page, in navigation order; pages without `nav` (login, assets) are reachable by URL only. */
-export const PAGES: readonly DashboardPage[] = [staticFiles, sessionPages, fleetPage, cabinetPages, alertsPage, billingPages, revenuePage];
+export const PAGES: readonly DashboardPage[] = [staticFiles, sessionPages, fleetPage, cabinetPages, alertsPage, billingPages, revenuePage, adminsPage, accountPage];
 
 export function dashboardRouter(deps: Omit<DashboardDeps, 'nav'>): Router {
   const full: DashboardDeps = { ...deps, nav: PAGES.flatMap((p) => (p.nav ? [p.nav] : [])) };

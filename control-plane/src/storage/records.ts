@@ -105,7 +105,17 @@ export const applianceRecordSchema = z.object({
 });
 export type ApplianceRecord = z.infer<typeof applianceRecordSchema>;
 
-export const apiTokenRecordSchema = z.object({ id: z.string(), hash: z.string(), createdAt: z.string() });
+export const apiTokenRecordSchema = z.object({
+  id: z.string(),
+  hash: z.string(),
+  createdAt: z.string(),
+  /** Tokens from before expiries were kept read as null and get one when the file is opened (domain/admins.ts). */
+  expiresAt: z.string().nullable().default(null),
+  revokedAt: z.string().nullable().default(null),
+  /** Written at most once an hour per token (LAST_USED_RESOLUTION_MS), so a busy script does not rewrite the file. */
+  lastUsedAt: z.string().nullable().default(null),
+});
+export type ApiTokenRecord = z.infer<typeof apiTokenRecordSchema>;
 export const adminRecordSchema = z.object({
   id: z.string(),
   email: z.string(),
@@ -115,6 +125,9 @@ export const adminRecordSchema = z.object({
   tokens: z.array(apiTokenRecordSchema),
   /** Bumped to end every dashboard session of this admin (logout); files from before it read as 0. */
   sessionEpoch: z.int().min(0).default(0),
+  /** Set when the admin is disabled: no login, no session, no token from then on. */
+  disabledAt: z.string().nullable().default(null),
+  passwordChangedAt: z.string().nullable().default(null),
 });
 export type AdminRecord = z.infer<typeof adminRecordSchema>;
 export const adminsFileSchema = z.object({ admins: z.array(adminRecordSchema) });

@@ -1,0 +1,81 @@
+/**
+ * `/compte`, the signed-in admin's own account, for every role: change one's password (the
+ * current one is asked, and wrong guesses count as failed logins, so a stolen session cannot try
+ * passwords) and revoke one's own API tokens.
+ */
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { readForm } from '@iamanager/protocol/web';
+import { currentAdmin } from '../../auth/authenticate.js';
+import { authorize } from '../../auth/policies.js';
+import { MIN_PASSWORD_LENGTH } from '../../domain/admins.js';
+import { chromeOf, type Flash } from '../chrome.js';
+import type { DashboardDeps, DashboardPage } from '../dashboardPage.js';
+import { AccountPage } from '../pages/account.js';
+import { sendPage } from '../render.js';
+import { startSession } from '../session.js';
+
+/** Longest password read from the form: scrypt hashes it, and a megabyte of it would be work for nothing. */
+const MAX_PASSWORD_LENGTH = 200;
+
+const FLASHES: Readonly<Record<string, string>> = {
+  'mot-de-passe': "Mot de passe changé. Vos autres sessions sont fermées et vos jetons d'API révoqués.",
+  revoque: "Jeton d'API révoqué : il est refusé dès sa prochaine requête.",
+};
+
+function showAccount(deps: DashboardDeps, ctx: Context, passwordErrors: string[] = [], status = 200): void {
+  const admin = currentAdmin(ctx);
+  const done = typeof ctx.query.fait === 'string' ? FLASHES[ctx.query.fait] : undefined;
+  const flash: Flash | undefined = done && passwordErrors.length === 0 ? { kind: 'ok', text: done } : undefined;
+  const tokens = deps.cp.admins.listTokens({ email: admin.email }, deps.cp.clock());
+  sendPage(ctx, <AccountPage chrome={chromeOf(deps, ctx, flash)} tokens={tokens} passwordErrors={passwordErrors} />, status);
+}
+
+/** The form's own problems, in French, before any password is checked. */
+function passwordFormErrors(current: string, next: string, confirm: string): string[] {
+  const errors: string[] = [];
+  if (!current) errors.push('Mot de passe actuel : saisissez-le.');
+  if (next.length < MIN_PASSWORD_LENGTH) errors.push(`Nouveau mot de passe : ${MIN_PASSWORD_LENGTH} caractères au moins.`);
+  else if (next.length > MAX_PASSWORD_LENGTH) errors.push(`Nouveau mot de passe : ${MAX_PASSWORD_LENGTH} caractères au plus.`);
+  else if (next !== confirm) errors.push('Confirmation : elle ne correspond pas au nouveau mot de passe.');
+  else if (next === current) errors.push('Nouveau mot de passe : il doit différer du mot de passe actuel.');
+  return errors;
+}
+
+export const accountPage: DashboardPage = {
+  mount(router: Router, deps) {
+    const { cp, sessions, loginGuard } = deps;
+
+    router.get('/compte', (ctx) => {
+      authorize(currentAdmin(ctx), 'read');
+      showAccount(deps, ctx);
+    });
+
+    router.post('/compte/mot-de-passe', async (ctx) => {
+      const admin = currentAdmin(ctx);
+      const form = await readForm(ctx);
+      const current = (form.get('currentPassword') ?? '').slice(0, MAX_PASSWORD_LENGTH);
+      const next = form.get('newPassword') ?? '';
+      const errors = passwordFormErrors(current, next, form.get('confirmPassword') ?? '');
+      if (errors.length > 0) return showAccount(deps, ctx, errors, 400);
+      // The current password is checked under the login guard: a stolen session cannot guess it faster than a login could.
+      if (!(await loginGuard.check(admin.email, ctx.ip, () => cp.admins.authenticatePassword(admin.email, current)))) {
+        cp.log.info({ email: admin.email, ip: ctx.ip }, 'dashboard password change refused: wrong current password');
+        return showAccount(deps, ctx, ['Mot de passe actuel : incorrect.'], 400);
+      }
+      await cp.admins.changePassword(admin.email, next, cp.clock());
+      // Every session ended with the change, this one too: the admin who made it carries on in a new one.
+      await startSession(sessions, ctx, admin);
+      cp.log.info({ email: admin.email }, 'admin password changed from the dashboard');
+      ctx.redirect('/compte?fait=mot-de-passe');
+    });
+
+    router.post('/compte/jetons/:id/revoquer', async (ctx) => {
+      const admin = currentAdmin(ctx);
+      // Someone else's token is "not found", like an id that does not exist: the page reveals no other admin's ids.
+      const token = await cp.admins.revokeToken(String(ctx.params.id), cp.clock(), admin.id);
+      cp.log.info({ tokenId: token.id, by: admin.email }, 'API token revoked from the dashboard');
+      ctx.redirect('/compte?fait=revoque');
+    });
+  },
+};
