@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are untyped JSON asserted field by field */
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -6,6 +7,7 @@ import { describeDemo, seedDemo, startDemoControlPlane } from './demoControlPlan
 import { startDemoAppliances, type DemoAppliance } from './demoAppliances.js';
 import { FakeAppliance, api, tempDir } from '../support/controlPlane.js';
 import { runApplianceCli } from '../support/appliance.js';
+import { waitFor } from '../support/waitFor.js';
 
 /** `npm start` runs tests/demo/dist/main.js; these are the steps it takes. */
 describe('demo', () => {
@@ -66,6 +68,17 @@ describe('demo', () => {
         expect(license.code, license.stderr).toBe(0);
         expect({ id: a.id, state: license.json.state, vendorKeysPinned: license.json.vendorKeysPinned }).toEqual({ id: a.id, state: 'valid', vendorKeysPinned: true });
         expect(license.json.warnings.some((w: string) => w.includes('VENDOR_KEY_PINS'))).toBe(false);
+      }
+      // The fleet knows each of them at once: a heartbeat at enrollment, one with the seeded usage.
+      const fleet = await waitFor(
+        async () => (await api(cp.url, seed.admin.token, 'GET', '/api/v1/fleet')).body.appliances as any[],
+        (list) => list.length === 3 && list.every((a) => a.usage?.casesOpen === 3),
+        { what: 'the fleet to show the three demo appliances with their cases' },
+      );
+      for (const a of fleet) {
+        expect(a.lastHeartbeatAt, a.cabinetId).not.toBeNull();
+        expect(a.status, a.cabinetId).not.toBe('pending');
+        expect(a.usage, a.cabinetId).toMatchObject({ usersActive: 2, casesOpen: 3 });
       }
     } finally {
       await Promise.all(appliances.map((a) => a.process.stop()));

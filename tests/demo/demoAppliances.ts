@@ -65,6 +65,9 @@ async function seedAppliance(url: string, cabinetId: string, code: string): Prom
       await s.call('POST', '/api/cases', { client: c.client, procedure: c.procedure, decisionNotifiedAt: notified });
     }
   }
+  // The vendor's fleet page shows the seeded cabinet now, not at the next interval.
+  const beat = await s.call('POST', '/api/admin/heartbeat');
+  if (beat.status !== 200 || beat.body.error) throw new Error(`${cabinetId}: the demo heartbeat was not delivered: ${String(beat.body.error ?? beat.body.message)}`);
   return logins;
 }
 
