@@ -24,8 +24,9 @@ const APPLIANCE_MATRIX: Readonly<Record<string, string>> = {
   'GET /healthz':                                      'Y Y Y Y Y',
   'GET /ca.crt':                                       'Y Y Y Y Y',
   'GET /api/setup/status':                             'Y Y Y Y Y',
-  'POST /api/setup/enroll':                            'Y Y Y Y Y',
-  'POST /api/setup/license':                           'Y Y Y Y Y',
+  // Once set up, enrolling again or importing a license is an admin's (license.manage).
+  'POST /api/setup/enroll':                            '- Y - - -',
+  'POST /api/setup/license':                           '- Y - - -',
   'POST /api/setup/admin':                             'Y Y Y Y Y',
   'GET /setup':                                        'Y Y Y Y Y',
   'POST /setup/enroll':                                'Y Y Y Y Y',
