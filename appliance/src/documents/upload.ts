@@ -5,6 +5,7 @@
 import busboy from 'busboy';
 import type { Context } from 'koa';
 import { DomainError } from '@iamanager/protocol';
+import { sameToken } from '@iamanager/protocol/web';
 import type { DocumentFiles, StoredFile } from './documentFiles.js';
 import { ALLOWED_TYPES } from './documentFiles.js';
 
@@ -27,7 +28,11 @@ export function cleanName(name: string): string {
   return cleaned || 'document';
 }
 
-export function receiveUpload(ctx: Context, caseId: string, files: DocumentFiles): Promise<Upload> {
+/**
+ * `bodyCsrf`: the session's CSRF token, when the form carries it in its body (a browser's upload):
+ * a `_csrf` field must then come before the file, or the file is refused unread.
+ */
+export function receiveUpload(ctx: Context, caseId: string, files: DocumentFiles, bodyCsrf: string | null = null): Promise<Upload> {
   if (!ctx.is('multipart/form-data')) return Promise.reject(new DomainError('unsupported_media_type', 'Content-Type must be multipart/form-data with one "file" field'));
   return new Promise((resolve, reject) => {
     let bb: busboy.Busboy;
@@ -38,9 +43,22 @@ export function receiveUpload(ctx: Context, caseId: string, files: DocumentFiles
       return;
     }
     let pending: Promise<Upload> | undefined;
+    let csrfSent = '';
+    bb.on('field', (field, value) => {
+      if (field === '_csrf' && !csrfSent) csrfSent = value;
+    });
     bb.on('file', (field, stream, info) => {
       if (field !== 'file' || pending) {
         stream.resume();
+        return;
+      }
+      if (bodyCsrf !== null && !sameToken(csrfSent, bodyCsrf)) {
+        pending = Promise.reject(new DomainError('csrf_failed', 'missing or wrong CSRF token (a "_csrf" field before the file): reload the page and try again'));
+        pending.catch((err: unknown) => {
+          stream.resume();
+          ctx.req.resume();
+          reject(err);
+        });
         return;
       }
       const name = cleanName(info.filename ?? 'document');

@@ -48,10 +48,10 @@ export async function endSession(appliance: Appliance, ctx: Context): Promise<vo
  * Changes the caller's own password. A wrong current password counts as a failed login, and a
  * locked account cannot try: a stolen session must not become a way around the login's limits.
  */
-export async function changeOwnPassword(appliance: Appliance, ctx: Context, user: { id: string; email: string }, current: string, next: string): Promise<void> {
+export async function changeOwnPassword(appliance: Appliance, ctx: Context, user: { id: string; email: string }, current: string, next: string): Promise<number> {
   await appliance.loginLimiter.assertAllowed(user.email, ctx.ip);
   try {
-    await appliance.users.changePassword(user.id, current, next);
+    return await appliance.users.changePassword(user.id, current, next);
   } catch (err) {
     if (err instanceof DomainError && err.details?.field === 'currentPassword') await appliance.loginLimiter.recordFailure(user.email, ctx.ip);
     throw err;
@@ -88,11 +88,12 @@ export function authRoutes(appliance: Appliance): Router {
   router.post('/password', async (ctx) => {
     const caller = callerOf(ctx);
     const body = await parseBody(ctx, passwordChangeSchema);
-    await changeOwnPassword(appliance, ctx, caller.user, body.currentPassword, body.newPassword);
-    // Other sessions end (epoch bumped); this one continues with a fresh cookie.
+    const tokensRevoked = await changeOwnPassword(appliance, ctx, caller.user, body.currentPassword, body.newPassword);
+    // Other sessions end (epoch bumped), and so do the personal API tokens; this session continues
+    // with a fresh cookie.
     const user = appliance.users.get(caller.user.id);
     const csrfToken = caller.via === 'session' ? await startSession(appliance, ctx, user.id, user.sessionEpoch) : null;
-    ctx.body = { ok: true, csrfToken };
+    ctx.body = { ok: true, csrfToken, tokensRevoked };
   });
 
   return router;

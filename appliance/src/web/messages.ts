@@ -56,7 +56,7 @@ const fr = {
   currentPassword: 'Mot de passe actuel',
   newPassword: 'Nouveau mot de passe',
   changePassword: 'Changer le mot de passe',
-  passwordChanged: 'Mot de passe changé. Vos autres sessions ont été fermées.',
+  passwordChanged: 'Mot de passe changé. Vos autres sessions et vos jetons d’API personnels ont été fermés.',
   wrongCurrentPassword: 'Mot de passe actuel : ce n’est pas votre mot de passe actuel.',
   // Dashboard
   dashboardTitle: 'Tableau de bord',
@@ -306,7 +306,7 @@ const en: Messages = {
   currentPassword: 'Current password',
   newPassword: 'New password',
   changePassword: 'Change password',
-  passwordChanged: 'Password changed. Your other sessions were closed.',
+  passwordChanged: 'Password changed. Your other sessions and your personal API tokens were closed.',
   wrongCurrentPassword: 'Current password: this is not your current password.',
   dashboardTitle: 'Dashboard',
   deadlinesTitle: 'Upcoming deadlines',
