@@ -153,8 +153,12 @@ describe('setup with the license file emptied', () => {
     expect(fs.readFileSync(licensePath(), 'utf8')).toBe(before);
     expect(trapped).toEqual([]);
 
-    // The admin can still log in while the fence is up, and enroll again with a new code.
+    // The admin can still log in while the fence is up, and enroll again with a new code — with
+    // the configured control plane only: a stolen admin session cannot aim the appliance elsewhere.
     const admin = await loggedIn('admin@lockdown.fr');
+    const elsewhere = await admin.call('POST', '/api/setup/enroll', { code: await newCode(), controlPlaneUrl: trapUrl });
+    expect([elsewhere.status, elsewhere.body.message]).toEqual([400, 'controlPlaneUrl: once set up, the appliance enrolls with its configured control plane (CONTROL_PLANE_URL) only: leave it out, or run `appliance enroll --code CODE --control-plane URL` on the machine']);
+    expect(trapped).toEqual([]);
     const again = await admin.call('POST', '/api/setup/enroll', { code: await newCode() });
     expect(again.status).toBe(201);
     expect(again.body.license.state).toBe('valid');

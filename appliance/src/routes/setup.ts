@@ -45,6 +45,17 @@ export function setupAuthority(appliance: Appliance, ctx: Context): Caller | und
   return requirePermission(ctx, 'license.manage');
 }
 
+/**
+ * The control plane to enroll with. Before setup the wizard's visitor may name one; afterwards only
+ * CONTROL_PLANE_URL is called from the network side, so even a stolen admin session cannot make the
+ * appliance post to a URL of its choosing (the CLI on the machine still takes `--control-plane`).
+ */
+export function enrollmentUrl(appliance: Appliance, admin: Caller | undefined, requested: string | undefined): string | undefined {
+  const configured = appliance.config.controlPlaneUrl;
+  if (!admin || !requested || requested === configured) return requested ?? configured;
+  throw new DomainError('invalid_input', 'controlPlaneUrl: once set up, the appliance enrolls with its configured control plane (CONTROL_PLANE_URL) only: leave it out, or run `appliance enroll --code CODE --control-plane URL` on the machine');
+}
+
 const enrollSchema = z.strictObject({
   code: z.string().trim().min(1, { error: 'is required: the enrollment code from your vendor' }).max(64),
   controlPlaneUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
@@ -82,7 +93,7 @@ export function setupRoutes(appliance: Appliance, facts: SetupFacts = () => ({})
     const admin = setupAuthority(appliance, ctx);
     if (!admin && appliance.license.enrolled) throw new DomainError('already_enrolled', 'this appliance is already enrolled: an admin can re-enroll with `appliance enroll --code CODE`');
     const body = await parseBody(ctx, enrollSchema);
-    const result = await enroll(appliance, body.code, body.controlPlaneUrl ?? appliance.config.controlPlaneUrl);
+    const result = await enroll(appliance, body.code, enrollmentUrl(appliance, admin, body.controlPlaneUrl));
     if (admin) await appliance.audit.append({ actor: admin.user.email, action: 'license.enroll', detail: result.applianceId });
     ctx.status = 201;
     ctx.body = { enrolled: true, cabinetId: result.cabinetId, applianceId: result.applianceId, license: appliance.license.status() };

@@ -12,7 +12,7 @@ import type { Appliance } from '../../appliance.js';
 import { enroll } from '../../enrollment/enroll.js';
 import { importLicenseFile } from '../../enrollment/licenseFile.js';
 import type { Caller } from '../../auth/authenticate.js';
-import { hasOwner, isSetupDone, setupAuthority } from '../../routes/setup.js';
+import { enrollmentUrl, hasOwner, isSetupDone, setupAuthority } from '../../routes/setup.js';
 import { tlsFacts } from '../../tls/tlsRoutes.js';
 import { startSession } from '../../routes/auth.js';
 import { fill, type Messages } from '../messages.js';
@@ -82,6 +82,7 @@ export function setupPages(appliance: Appliance, facts: SetupFactsSource): Route
 
   router.post('/enroll', pageHandler(appliance, async (ctx) => {
     if (!guard(ctx)) return;
+    const admin = setupAuthority(appliance, ctx);
     const form = await readForm(ctx);
     checkForm(ctx, form);
     const m = messagesOf(ctx);
@@ -89,7 +90,7 @@ export function setupPages(appliance: Appliance, facts: SetupFactsSource): Route
     if (appliance.license.enrolled && !hasOwner(appliance)) throw new DomainError('already_enrolled', 'already enrolled');
     if (!values.code) return render(appliance, ctx, facts, [{ field: 'code', message: fill(m.required, { field: m.enrollmentCode }) }], values);
     try {
-      await enroll(appliance, values.code, values.controlPlaneUrl || appliance.config.controlPlaneUrl);
+      await enroll(appliance, values.code, enrollmentUrl(appliance, admin, values.controlPlaneUrl || undefined));
     } catch (err) {
       const d = describeError(err, m, { code: m.enrollmentCode, controlPlaneUrl: m.controlPlaneUrl });
       return render(appliance, ctx, facts, d.fields.length ? d.fields : [{ field: 'code', message: d.text }], values);
