@@ -93,6 +93,7 @@ const APPLIANCE_MATRIX: Readonly<Record<string, string>> = {
   'POST /admin/utilisateurs':                          '- Y - - -',
   'POST /admin/utilisateurs/:id/desactiver':           '- Y - - -',
   'POST /admin/utilisateurs/:id/activer':              '- Y - - -',
+  'POST /admin/licence':                               '- Y - - -',
   // Logging out ends the session on the server: last, so the rows above keep their sessions.
   'POST /api/auth/logout':                             'Y Y Y Y Y',
   'POST /deconnexion':                                 'Y Y Y Y Y',

@@ -137,6 +137,24 @@ describe('setup with a license that no longer verifies', () => {
   });
 });
 
+describe('the admin page\'s license import', () => {
+  it('takes the vendor\'s file from an admin, with the session\'s CSRF token in the form, and audits it', async () => {
+    const admin = await loggedIn('admin@lockdown.fr');
+    const post = (headers: Record<string, string>, fields: Record<string, string>) =>
+      fetch(`${appliance.url}/admin/licence`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(fields).toString() });
+    const before = fs.readFileSync(licensePath(), 'utf8');
+    expect((await post({}, { license: JSON.stringify(genuine) })).status).toBe(401);
+    expect((await post({ cookie: admin.cookie }, { license: JSON.stringify(genuine) })).status).toBe(403);
+    const lawyer = await loggedIn('avocat@lockdown.fr');
+    expect((await post({ cookie: lawyer.cookie }, { _csrf: lawyer.csrf, license: JSON.stringify(genuine) })).status).toBe(403);
+    expect(fs.readFileSync(licensePath(), 'utf8')).toBe(before);
+    const imported = await post({ cookie: admin.cookie }, { _csrf: admin.csrf, license: JSON.stringify(genuine) });
+    expect([imported.status, imported.headers.get('location')]).toEqual([302, '/admin?licence=1#licence']);
+    const entries = (await admin.call('GET', '/api/audit')).body.entries as Array<{ action: string }>;
+    expect(entries.filter((e) => e.action === 'license.import')).toHaveLength(2);
+  });
+});
+
 describe('setup with the license file emptied', () => {
   it('keeps the wizard for the admin only: a visitor is sent to log in, the admin logs in and enrolls again', async () => {
     fs.writeFileSync(licensePath(), JSON.stringify({ applianceId: null, cabinetId: null, issuer: null, license: null, vendorKeys: null, heartbeatIntervalSeconds: 900, installedAt: null }));
