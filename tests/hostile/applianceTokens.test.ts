@@ -128,11 +128,19 @@ describe('the CSRF token of a session', () => {
     expect(await docs()).toBe(before + 1);
   });
 
-  it('is read from no other route\'s multipart body: without the header, such a write has no caller', async () => {
+  it('is read from no other route\'s multipart body, and an upload without it is refused whatever else is wrong', async () => {
     const body = new FormData();
     body.append('_csrf', admin.csrf);
     const res = await fetch(`${appliance.url}/dossiers/${caseId}/archiver`, { method: 'POST', redirect: 'manual', headers: { cookie: admin.cookie }, body });
-    expect(res.status).toBe(401);
+    expect(res.status).toBe(403);
+    for (const route of [`/dossiers/${caseId}/pieces`, `/api/cases/${caseId}/documents`]) {
+      const noFile = await fetch(`${appliance.url}${route}`, { method: 'POST', redirect: 'manual', headers: { cookie: admin.cookie }, body: new FormData() });
+      expect(noFile.status, route).toBe(403);
+      const withToken = new FormData();
+      withToken.append('_csrf', admin.csrf);
+      const verified = await fetch(`${appliance.url}${route}`, { method: 'POST', redirect: 'manual', headers: { cookie: admin.cookie }, body: withToken });
+      expect(verified.status, route).toBe(route.startsWith('/api/') ? 400 : 200); // "file: is required", on the case page for the web form
+    }
     expect((await admin.call('GET', `/api/cases/${caseId}`)).body.case.status).toBe('open');
   });
 });

@@ -51,15 +51,21 @@ export async function identify(appliance: Appliance, ctx: Context): Promise<Call
   return { user, permissions: appliance.users.permissionsOf(user), via: 'session', csrf: claims.csrf, session: { jti: claims.jti, exp: claims.exp } };
 }
 
+/**
+ * The upload routes: the only ones that read a CSRF token from a multipart body (`receiveUpload`).
+ * A multipart session write elsewhere needs the header, like any other write.
+ */
+const UPLOAD_ROUTES = [/^\/api\/cases\/[^/]+\/documents$/, /^\/dossiers\/[^/]+\/pieces$/];
+
 /** Koa middleware: sets `ctx.state.caller` and enforces CSRF on cookie-authenticated writes. */
 export function authenticate(appliance: Appliance) {
   return async function authenticateRequest(ctx: Context, next: Next): Promise<void> {
     let caller = await identify(appliance, ctx);
     if (caller?.via === 'session' && !SAFE_METHODS.has(ctx.method)) {
       const sent = ctx.get('x-csrf-token') || (await formCsrf(ctx));
-      if (!sent && ctx.is('multipart/form-data')) {
+      if (!sent && ctx.is('multipart/form-data') && UPLOAD_ROUTES.some((r) => r.test(ctx.path))) {
         // An upload form's token is a field of its streamed body: until the upload route has read
-        // it (see uploaderOf), the request has no caller, so no other route can act on it.
+        // it (see uploaderOf), the request has no caller, so nothing can act on it before that.
         ctx.state.uploadCaller = caller;
         caller = undefined;
       } else if (!sameToken(sent, caller.csrf ?? '')) throw new DomainError('csrf_failed', 'missing or wrong CSRF token: reload the page and try again');
