@@ -227,7 +227,9 @@ export class Users {
       if (now.getTime() >= Date.parse(expiresAt)) throw new DomainError('token_expired', `the API token "${t.label}" expired at ${expiresAt}: create a new one (POST /api/tokens, or \`appliance token create\`)`, { tokenId: t.id, expiresAt });
       if (t.lastUsedAt === null || now.getTime() - Date.parse(t.lastUsedAt) >= LAST_USED_STEP_MS) {
         t.lastUsedAt = now.toISOString();
-        await this.doc.write();
+        // A refused write (a full disk) must not refuse the request: the time stays in memory and
+        // goes to disk with the next write of users.json.
+        await this.doc.write().catch(() => undefined);
       }
       return user;
     }
