@@ -18,8 +18,12 @@ import { systemRoutes } from './routes/system.js';
 import { userRoutes } from './routes/users.js';
 import { tlsFacts, tlsRoutes } from './tls/tlsRoutes.js';
 
-/** Paths reachable before setup is done (prefixes). The web wizard adds its own. */
-const SETUP_OPEN = ['/healthz', '/api/setup', '/ca.crt', '/setup', '/static/'];
+/**
+ * Paths reachable before setup is done (prefixes). The web wizard adds its own. Logging in is among
+ * them: once an admin exists, the setup endpoints need that admin (see routes/setup.ts), so an
+ * owner whose license no longer verifies must be able to log in to repair it.
+ */
+const SETUP_OPEN = ['/healthz', '/api/setup', '/api/auth/login', '/ca.crt', '/setup', '/static/'];
 
 export interface AppOptions {
   /** Routers of other modules (cases, documents, audit, analyses, web pages), mounted after the core ones. */

@@ -12,6 +12,7 @@ import { runDoctor } from './doctor.js';
 import { enroll, offlineEnrollmentRequest } from './enrollment/enroll.js';
 import { importLicenseFile } from './enrollment/licenseFile.js';
 import { presentUser } from './presenters/user.js';
+import { tokenDaysSchema, tokenExpiry } from './users/users.js';
 import { TlsStore } from './tls/certificates.js';
 import path from 'node:path';
 
@@ -58,8 +59,10 @@ registerCommand('user add', async (appliance, args, input) => {
 registerCommand('token create', async (appliance, args) => {
   const user = appliance.users.byEmail(arg(args, 'email'));
   if (!user || !user.active) throw new DomainError('not_found', `--email: no active user ${String(args.email)}`);
-  const { token, info } = await appliance.users.createToken(user.id, typeof args.label === 'string' ? args.label : 'cli');
-  return { token, id: info.id };
+  const raw = args['expires-in-days'];
+  const days = typeof raw === 'string' ? parseWith(tokenDaysSchema, Number(raw), '--expires-in-days') : undefined;
+  const { token, info } = await appliance.users.createToken(user.id, typeof args.label === 'string' ? args.label : 'cli', days);
+  return { token, id: info.id, expiresAt: tokenExpiry(info) };
 });
 
 registerCommand('heartbeat', async (appliance) => {

@@ -3,6 +3,8 @@ export const APPLIANCE_STATUS: Readonly<Record<string, number>> = {
   not_enrolled: 409,
   already_enrolled: 409,
   setup_required: 503,
+  setup_locked: 401,
+  token_expired: 401,
   plan_limit: 403,
   quota_exceeded: 403,
   feature_not_in_plan: 403,

@@ -29,7 +29,7 @@ const USAGE = `usage: appliance <command> [options] [--json]
   enroll --code CODE [--control-plane URL] [--offline --out FILE]
   license import FILE | license show
   user add --email E --role ROLE [--name N]   (password from stdin)
-  token create --email E [--label L]
+  token create --email E [--label L] [--expires-in-days N]   (default 90, at most 365)
   usage export --month YYYY-MM --out FILE
   heartbeat                               send a heartbeat now
   doctor                                  check configuration, license, storage, disk, control plane
@@ -110,6 +110,7 @@ async function main(argv: string[]): Promise<number> {
       role: { type: 'string' },
       name: { type: 'string' },
       label: { type: 'string' },
+      'expires-in-days': { type: 'string' },
       month: { type: 'string' },
       cert: { type: 'string' },
       to: { type: 'string' },

@@ -4,7 +4,8 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { envInt, loadConfig, readDotEnv } from '@iamanager/protocol/config';
+import { envInt, loadConfig, readDotEnv, resolveFileSecrets } from '@iamanager/protocol/config';
+import { metricsTokenSchema } from '@iamanager/protocol/http';
 import { semverSchema } from '@iamanager/protocol';
 import { checkVendorEnv, vendorEnvFields, vendorIdentityFrom } from './domain/billing/vendorIdentity.js';
 import type { VendorIdentity } from './storage/billingRecords.js';
@@ -50,6 +51,8 @@ const envSchema = z
     DASHBOARD_SESSION_HOURS: int('DASHBOARD_SESSION_HOURS', 1, 720, 12),
     LOGIN_MAX_FAILURES: int('LOGIN_MAX_FAILURES', 1, 1_000, 5),
     LOGIN_LOCK_SECONDS: int('LOGIN_LOCK_SECONDS', 1, 86_400, 900),
+    /** Bearer token `/metrics` requires (or METRICS_TOKEN_FILE); unset, /metrics is open. */
+    METRICS_TOKEN: metricsTokenSchema,
     /** Moves this process's clock; for tests and demos only (e.g. to expire an enrollment code). */
     CLOCK_OFFSET_SECONDS: z
       .string()
@@ -113,6 +116,8 @@ export interface Config {
   /** How often status changes are looked for and recorded as alerts. */
   fleetCheckIntervalSeconds: number;
   dashboard: { sessionHours: number; loginMaxFailures: number; loginLockSeconds: number };
+  /** What `GET /metrics` requires as a bearer token; undefined leaves it open. */
+  metricsToken: string | undefined;
 }
 
 /**
@@ -120,8 +125,8 @@ export interface Config {
  * the environment leaves unset). Throws a `ConfigError` listing every problem.
  */
 export function readConfig(env: Record<string, string | undefined> = process.env, dotEnvFile = '.env'): Config {
-  const merged = { ...readDotEnv(dotEnvFile), ...env };
-  const parsed = loadConfig(envSchema, merged);
+  const secrets = resolveFileSecrets({ ...readDotEnv(dotEnvFile), ...env }, ['METRICS_TOKEN']);
+  const parsed = loadConfig(envSchema, secrets.env, secrets.problems);
   return {
     port: parsed.PORT,
     host: parsed.HOST,
@@ -150,6 +155,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     },
     fleetCheckIntervalSeconds: parsed.FLEET_CHECK_INTERVAL_SECONDS,
     dashboard: { sessionHours: parsed.DASHBOARD_SESSION_HOURS, loginMaxFailures: parsed.LOGIN_MAX_FAILURES, loginLockSeconds: parsed.LOGIN_LOCK_SECONDS },
+    metricsToken: parsed.METRICS_TOKEN,
   };
 }
 

@@ -45,12 +45,13 @@ const DEMO_CASES = [
 async function seedAppliance(url: string, cabinetId: string, code: string): Promise<DemoAppliance['logins']> {
   const s = new Session(url);
   const status = (await s.call('GET', '/api/setup/status')).body;
-  if (!status.enrolled) {
+  // Once set up, the status says only `done` to a visitor: a re-run has nothing to enroll or create.
+  if (!status.done && !status.enrolled) {
     const enrolled = await s.call('POST', '/api/setup/enroll', { code });
     if (enrolled.status !== 201) throw new Error(`${cabinetId}: enrollment failed: ${String(enrolled.body.message)}`);
   }
   const admin = `admin@${cabinetId}.demo`;
-  if (!status.hasAdmin) await s.call('POST', '/api/setup/admin', { email: admin, name: 'Administrateur', password: DEMO_PASSWORD });
+  if (!status.done && !status.hasAdmin) await s.call('POST', '/api/setup/admin', { email: admin, name: 'Administrateur', password: DEMO_PASSWORD });
   const login = await s.call('POST', '/api/auth/login', { email: admin, password: DEMO_PASSWORD });
   if (login.status !== 200) throw new Error(`${cabinetId}: demo admin login failed: ${String(login.body.message)}`);
   const logins = [{ email: admin, role: 'admin' }];

@@ -24,8 +24,9 @@ const APPLIANCE_MATRIX: Readonly<Record<string, string>> = {
   'GET /healthz':                                      'Y Y Y Y Y',
   'GET /ca.crt':                                       'Y Y Y Y Y',
   'GET /api/setup/status':                             'Y Y Y Y Y',
-  'POST /api/setup/enroll':                            'Y Y Y Y Y',
-  'POST /api/setup/license':                           'Y Y Y Y Y',
+  // Once set up, enrolling again or importing a license is an admin's (license.manage).
+  'POST /api/setup/enroll':                            '- Y - - -',
+  'POST /api/setup/license':                           '- Y - - -',
   'POST /api/setup/admin':                             'Y Y Y Y Y',
   'GET /setup':                                        'Y Y Y Y Y',
   'POST /setup/enroll':                                'Y Y Y Y Y',
@@ -92,6 +93,7 @@ const APPLIANCE_MATRIX: Readonly<Record<string, string>> = {
   'POST /admin/utilisateurs':                          '- Y - - -',
   'POST /admin/utilisateurs/:id/desactiver':           '- Y - - -',
   'POST /admin/utilisateurs/:id/activer':              '- Y - - -',
+  'POST /admin/licence':                               '- Y - - -',
   // Logging out ends the session on the server: last, so the rows above keep their sessions.
   'POST /api/auth/logout':                             'Y Y Y Y Y',
   'POST /deconnexion':                                 'Y Y Y Y Y',

@@ -2,11 +2,12 @@
  * Who is calling: a personal API token (`Authorization: Bearer iam_…`, for scripts) or the session
  * cookie (browsers). Cookie-authenticated writes must carry the session's CSRF token
  * (`X-CSRF-Token` header or `_csrf` form field); token-authenticated ones need none, as no browser
- * sends a bearer token on its own.
+ * sends a bearer token on its own. The token is never read from the query string: a URL ends up in
+ * logs, history and Referer headers, and a link is all it would take to forge a write with it.
  */
 import type { Context, Next } from 'koa';
 import { DomainError } from '@iamanager/protocol';
-import { readForm } from '@iamanager/protocol/web';
+import { readForm, sameToken } from '@iamanager/protocol/web';
 import type { Permission } from './permissions.js';
 import { SESSION_COOKIE, type SessionClaims } from './sessions.js';
 import type { Appliance } from '../appliance.js';
@@ -35,7 +36,7 @@ export async function identify(appliance: Appliance, ctx: Context): Promise<Call
   // front of the appliance) are not ours to judge and are ignored.
   const bearer = /^bearer(?:\s+(.*))?$/i.exec(header);
   if (bearer) {
-    const user = appliance.users.userForToken((bearer[1] ?? '').trim());
+    const user = await appliance.users.useToken((bearer[1] ?? '').trim());
     if (!user) throw new DomainError('unauthorized', 'the API token is unknown, revoked or belongs to a disabled user');
     return { user, permissions: appliance.users.permissionsOf(user), via: 'token', csrf: null, session: null };
   }
@@ -50,13 +51,24 @@ export async function identify(appliance: Appliance, ctx: Context): Promise<Call
   return { user, permissions: appliance.users.permissionsOf(user), via: 'session', csrf: claims.csrf, session: { jti: claims.jti, exp: claims.exp } };
 }
 
+/**
+ * The upload routes: the only ones that read a CSRF token from a multipart body (`receiveUpload`).
+ * A multipart session write elsewhere needs the header, like any other write.
+ */
+const UPLOAD_ROUTES = [/^\/api\/cases\/[^/]+\/documents$/, /^\/dossiers\/[^/]+\/pieces$/];
+
 /** Koa middleware: sets `ctx.state.caller` and enforces CSRF on cookie-authenticated writes. */
 export function authenticate(appliance: Appliance) {
   return async function authenticateRequest(ctx: Context, next: Next): Promise<void> {
-    const caller = await identify(appliance, ctx);
+    let caller = await identify(appliance, ctx);
     if (caller?.via === 'session' && !SAFE_METHODS.has(ctx.method)) {
-      const sent = ctx.get('x-csrf-token') || (await formCsrf(ctx)) || (typeof ctx.query._csrf === 'string' ? ctx.query._csrf : '');
-      if (!sent || sent !== caller.csrf) throw new DomainError('csrf_failed', 'missing or wrong CSRF token: reload the page and try again');
+      const sent = ctx.get('x-csrf-token') || (await formCsrf(ctx));
+      if (!sent && ctx.is('multipart/form-data') && UPLOAD_ROUTES.some((r) => r.test(ctx.path))) {
+        // An upload form's token is a field of its streamed body: until the upload route has read
+        // it (see uploaderOf), the request has no caller, so nothing can act on it before that.
+        ctx.state.uploadCaller = caller;
+        caller = undefined;
+      } else if (!sameToken(sent, caller.csrf ?? '')) throw new DomainError('csrf_failed', 'missing or wrong CSRF token: reload the page and try again');
     }
     ctx.state.caller = caller;
     await next();
@@ -69,8 +81,8 @@ export function authenticate(appliance: Appliance) {
 
 /**
  * HTML forms post `application/x-www-form-urlencoded` with a `_csrf` field: the body is read here
- * (bounded) and kept in `ctx.state.form` for the route. Uploads (multipart) put the token in the
- * query string instead, since their body is streamed to disk by the route.
+ * (bounded) and kept in `ctx.state.form` for the route. Uploads (multipart) carry it as their first
+ * field instead, checked by `receiveUpload` while it streams the body to disk.
  */
 async function formCsrf(ctx: Context): Promise<string> {
   if (!ctx.is('application/x-www-form-urlencoded')) return '';
@@ -82,6 +94,18 @@ export function callerOf(ctx: Context): Caller {
   const caller = ctx.state.caller as Caller | undefined;
   if (!caller) throw new DomainError('unauthorized', 'log in first (session cookie or Authorization: Bearer <personal API token>)');
   return caller;
+}
+
+/**
+ * The caller of an upload route, holding `permission`, and the CSRF token its multipart body must
+ * carry in a `_csrf` field before the file (null when the request was authenticated otherwise:
+ * a header token, or an API token).
+ */
+export function uploaderOf(ctx: Context, permission: Permission): { caller: Caller; bodyCsrf: string | null } {
+  const deferred = ctx.state.uploadCaller as Caller | undefined;
+  if (!deferred) return { caller: requirePermission(ctx, permission), bodyCsrf: null };
+  if (!deferred.permissions.has(permission)) throw new DomainError('forbidden', `your role (${deferred.user.role}) does not allow this (${permission})`);
+  return { caller: deferred, bodyCsrf: deferred.csrf ?? '' };
 }
 
 /** The caller if they hold `permission`; 401 or 403 otherwise. */

@@ -5,6 +5,7 @@
 import busboy from 'busboy';
 import type { Context } from 'koa';
 import { DomainError } from '@iamanager/protocol';
+import { sameToken } from '@iamanager/protocol/web';
 import type { DocumentFiles, StoredFile } from './documentFiles.js';
 import { ALLOWED_TYPES } from './documentFiles.js';
 
@@ -27,20 +28,41 @@ export function cleanName(name: string): string {
   return cleaned || 'document';
 }
 
-export function receiveUpload(ctx: Context, caseId: string, files: DocumentFiles): Promise<Upload> {
+const csrfFailed = () => new DomainError('csrf_failed', 'missing or wrong CSRF token (a "_csrf" field before the file): reload the page and try again');
+
+/**
+ * `bodyCsrf`: the session's CSRF token, when the form carries it in its body (a browser's upload):
+ * a `_csrf` field must then come before the file. Until it has, whatever goes wrong is a
+ * `csrf_failed`: a forged request learns nothing from the body's other faults.
+ */
+export function receiveUpload(ctx: Context, caseId: string, files: DocumentFiles, bodyCsrf: string | null = null): Promise<Upload> {
   if (!ctx.is('multipart/form-data')) return Promise.reject(new DomainError('unsupported_media_type', 'Content-Type must be multipart/form-data with one "file" field'));
+  let verified = bodyCsrf === null;
+  const unlessForged = (err: DomainError) => (verified ? err : csrfFailed());
   return new Promise((resolve, reject) => {
     let bb: busboy.Busboy;
     try {
       bb = busboy({ headers: ctx.req.headers, defParamCharset: 'utf8', limits: { files: 1, fileSize: files.maxBytes + 1, fields: 5, fieldSize: 1024, parts: 8 } });
     } catch {
-      reject(new DomainError('invalid_input', 'the multipart body is malformed (missing boundary)'));
+      reject(unlessForged(new DomainError('invalid_input', 'the multipart body is malformed (missing boundary)')));
       return;
     }
     let pending: Promise<Upload> | undefined;
+    bb.on('field', (field, value) => {
+      if (field === '_csrf' && bodyCsrf !== null && !verified) verified = sameToken(value, bodyCsrf);
+    });
     bb.on('file', (field, stream, info) => {
       if (field !== 'file' || pending) {
         stream.resume();
+        return;
+      }
+      if (!verified) {
+        pending = Promise.reject(csrfFailed());
+        pending.catch((err: unknown) => {
+          stream.resume();
+          ctx.req.resume();
+          reject(err);
+        });
         return;
       }
       const name = cleanName(info.filename ?? 'document');
@@ -54,9 +76,9 @@ export function receiveUpload(ctx: Context, caseId: string, files: DocumentFiles
         reject(err);
       });
     });
-    bb.on('error', () => reject(new DomainError('invalid_input', 'the multipart body is malformed')));
+    bb.on('error', () => reject(unlessForged(new DomainError('invalid_input', 'the multipart body is malformed'))));
     bb.on('close', () => {
-      if (!pending) reject(new DomainError('invalid_input', 'file: is required (a multipart field named "file")'));
+      if (!pending) reject(unlessForged(new DomainError('invalid_input', 'file: is required (a multipart field named "file")')));
     });
     ctx.req.pipe(bb);
   });

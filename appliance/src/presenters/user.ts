@@ -1,5 +1,6 @@
 /** The fields of a user that leave the server: never the password hash or token hashes. */
 import type { User } from '../users/userStore.js';
+import { tokenExpiry } from '../users/users.js';
 
 export function presentUser(user: User) {
   return {
@@ -9,6 +10,6 @@ export function presentUser(user: User) {
     role: user.role,
     active: user.active,
     createdAt: user.createdAt,
-    tokens: user.tokens.map((t) => ({ id: t.id, label: t.label, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt })),
+    tokens: user.tokens.map((t) => ({ id: t.id, label: t.label, createdAt: t.createdAt, expiresAt: tokenExpiry(t), lastUsedAt: t.lastUsedAt })),
   };
 }

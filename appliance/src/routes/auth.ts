@@ -49,12 +49,11 @@ export async function endSession(appliance: Appliance, ctx: Context): Promise<vo
  * Changes the caller's own password. A wrong current password counts as a failed login, and a
  * locked account cannot try: a stolen session must not become a way around the login's limits.
  */
-export async function changeOwnPassword(appliance: Appliance, ctx: Context, user: { id: string; email: string }, current: string, next: string): Promise<void> {
+export async function changeOwnPassword(appliance: Appliance, ctx: Context, user: { id: string; email: string }, current: string, next: string): Promise<number> {
   let wrongCurrent: DomainError | undefined;
-  await appliance.loginGuard.check(user.email, ctx.ip, async () => {
+  const revoked = await appliance.loginGuard.check(user.email, ctx.ip, async () => {
     try {
-      await appliance.users.changePassword(user.id, current, next);
-      return true;
+      return await appliance.users.changePassword(user.id, current, next);
     } catch (err) {
       if (!(err instanceof DomainError && err.details?.field === 'currentPassword')) throw err;
       wrongCurrent = err;
@@ -62,6 +61,7 @@ export async function changeOwnPassword(appliance: Appliance, ctx: Context, user
     }
   });
   if (wrongCurrent) throw wrongCurrent;
+  return revoked ?? 0;
 }
 
 export function authRoutes(appliance: Appliance): Router {
@@ -89,11 +89,12 @@ export function authRoutes(appliance: Appliance): Router {
   router.post('/password', async (ctx) => {
     const caller = callerOf(ctx);
     const body = await parseBody(ctx, passwordChangeSchema);
-    await changeOwnPassword(appliance, ctx, caller.user, body.currentPassword, body.newPassword);
-    // Other sessions end (epoch bumped); this one continues with a fresh cookie.
+    const tokensRevoked = await changeOwnPassword(appliance, ctx, caller.user, body.currentPassword, body.newPassword);
+    // Other sessions end (epoch bumped), and so do the personal API tokens; this session continues
+    // with a fresh cookie.
     const user = appliance.users.get(caller.user.id);
     const csrfToken = caller.via === 'session' ? await startSession(appliance, ctx, user.id, user.sessionEpoch) : null;
-    ctx.body = { ok: true, csrfToken };
+    ctx.body = { ok: true, csrfToken, tokensRevoked };
   });
 
   return router;

@@ -4,17 +4,18 @@ import { z } from 'zod';
 import { NotFoundError } from '@iamanager/protocol';
 import { parseQuery } from '@iamanager/protocol/http';
 import type { Appliance } from '../appliance.js';
-import { requirePermission } from '../auth/authenticate.js';
+import { requirePermission, uploaderOf } from '../auth/authenticate.js';
 import { receiveUpload } from '../documents/upload.js';
 
 export function documentRoutes(appliance: Appliance): Router {
   const router = new Router({ prefix: '/api' });
 
   router.post('/cases/:id/documents', async (ctx) => {
-    const { user } = requirePermission(ctx, 'documents.write');
+    const { caller, bodyCsrf } = uploaderOf(ctx, 'documents.write');
+    const { user } = caller;
     const caseId = ctx.params.id ?? '';
     appliance.cases.get(caseId); // 404 before reading any byte of the body
-    const upload = await receiveUpload(ctx, caseId, appliance.documents);
+    const upload = await receiveUpload(ctx, caseId, appliance.documents, bodyCsrf);
     const doc = { id: upload.id, name: upload.name, contentType: upload.contentType, size: upload.size, sha256: upload.sha256, uploadedAt: appliance.clock().toISOString(), uploadedBy: user.email };
     await appliance.cases.mutate(caseId, { id: user.id, email: user.email }, 'document.upload', (c) => c.documents.push(doc), upload.id);
     ctx.status = 201;

@@ -2,12 +2,20 @@
  * The setup API behind the wizard (and `appliance enroll`): until the appliance is enrolled and has
  * its first admin, only these endpoints, /healthz and the wizard itself are reachable. Each step
  * can be done once: enrollment while not enrolled, the first admin while there are no users.
+ *
+ * Once an admin exists the appliance has an owner, and enrolling or importing a license needs that
+ * owner's authority (an admin session with its CSRF token, an admin's API token, or the CLI on the
+ * machine) whatever state the license is in: a license that stops verifying (an edited file, a
+ * changed pin) must not reopen setup to anyone on the LAN, who could install their own keys and
+ * license or make the appliance call a URL of their choosing.
  */
 import Router from '@koa/router';
 import { z } from 'zod';
 import { DomainError } from '@iamanager/protocol';
 import { parseBody, readText } from '@iamanager/protocol/http';
+import type { Context } from 'koa';
 import type { Appliance } from '../appliance.js';
+import { requirePermission, type Caller } from '../auth/authenticate.js';
 import { enroll } from '../enrollment/enroll.js';
 import { importLicenseFile } from '../enrollment/licenseFile.js';
 import { TELEMETRY_FIELDS, TELEMETRY_RETENTION } from '../heartbeat/telemetryFields.js';
@@ -19,6 +27,33 @@ import { presentUser } from '../presenters/user.js';
  */
 export function isSetupDone(appliance: Appliance): boolean {
   return appliance.license.everInstalled && appliance.users.all().some((u) => u.role === 'admin' && u.active);
+}
+
+/** An admin exists (active or not): setup was finished once, and the appliance has an owner. */
+export function hasOwner(appliance: Appliance): boolean {
+  return appliance.users.all().some((u) => u.role === 'admin');
+}
+
+/**
+ * Who may enroll or import a license now: anyone while the appliance has no owner yet (the wizard's
+ * visitor), afterwards an admin only. Returns the admin (undefined before setup); throws
+ * `setup_locked` (401) for an anonymous caller and `forbidden` (403) for another role.
+ */
+export function setupAuthority(appliance: Appliance, ctx: Context): Caller | undefined {
+  if (!hasOwner(appliance)) return undefined;
+  if (!ctx.state.caller) throw new DomainError('setup_locked', 'this appliance is already set up: enrolling it again or importing a license needs an admin (log in as an admin, or run `appliance enroll` / `appliance license import` on the machine)');
+  return requirePermission(ctx, 'license.manage');
+}
+
+/**
+ * The control plane to enroll with. Before setup the wizard's visitor may name one; afterwards only
+ * CONTROL_PLANE_URL is called from the network side, so even a stolen admin session cannot make the
+ * appliance post to a URL of its choosing (the CLI on the machine still takes `--control-plane`).
+ */
+export function enrollmentUrl(appliance: Appliance, admin: Caller | undefined, requested: string | undefined): string | undefined {
+  const configured = appliance.config.controlPlaneUrl;
+  if (!admin || !requested || requested === configured) return requested ?? configured;
+  throw new DomainError('invalid_input', 'controlPlaneUrl: once set up, the appliance enrolls with its configured control plane (CONTROL_PLANE_URL) only: leave it out, or run `appliance enroll --code CODE --control-plane URL` on the machine');
 }
 
 const enrollSchema = z.strictObject({
@@ -35,6 +70,13 @@ export function setupRoutes(appliance: Appliance, facts: SetupFacts = () => ({})
   const router = new Router({ prefix: '/api/setup' });
 
   router.get('/status', (ctx) => {
+    // Once set up, a visitor learns only what the login page needs; the cabinet, the control plane,
+    // the enrollment and the certificates are the admins' to see.
+    const caller = ctx.state.caller as Caller | undefined;
+    if (hasOwner(appliance) && !caller?.permissions.has('admin.view')) {
+      ctx.body = { done: isSetupDone(appliance), hasAdmin: true };
+      return;
+    }
     ctx.body = {
       done: isSetupDone(appliance),
       enrolled: appliance.license.enrolled,
@@ -48,17 +90,21 @@ export function setupRoutes(appliance: Appliance, facts: SetupFacts = () => ({})
   });
 
   router.post('/enroll', async (ctx) => {
-    if (appliance.license.enrolled) throw new DomainError('already_enrolled', 'this appliance is already enrolled: an admin can re-enroll with `appliance enroll --code CODE`');
+    const admin = setupAuthority(appliance, ctx);
+    if (!admin && appliance.license.enrolled) throw new DomainError('already_enrolled', 'this appliance is already enrolled: an admin can re-enroll with `appliance enroll --code CODE`');
     const body = await parseBody(ctx, enrollSchema);
-    const result = await enroll(appliance, body.code, body.controlPlaneUrl ?? appliance.config.controlPlaneUrl);
+    const result = await enroll(appliance, body.code, enrollmentUrl(appliance, admin, body.controlPlaneUrl));
+    if (admin) await appliance.audit.append({ actor: admin.user.email, action: 'license.enroll', detail: result.applianceId });
     ctx.status = 201;
     ctx.body = { enrolled: true, cabinetId: result.cabinetId, applianceId: result.applianceId, license: appliance.license.status() };
   });
 
   router.post('/license', async (ctx) => {
-    if (appliance.license.enrolled) throw new DomainError('already_enrolled', 'this appliance is already enrolled: an admin imports licenses from the administration page');
+    const admin = setupAuthority(appliance, ctx);
+    if (!admin && appliance.license.enrolled) throw new DomainError('already_enrolled', 'this appliance is already enrolled: an admin imports licenses (log in as an admin, or run `appliance license import FILE`)');
     const text = await readText(ctx, ctx.is('application/json') ? 'application/json' : 'application/jose', { limit: 64 * 1024 });
-    await importLicenseFile(appliance, text);
+    const kind = await importLicenseFile(appliance, text);
+    if (admin) await appliance.audit.append({ actor: admin.user.email, action: 'license.import', detail: kind });
     ctx.status = 201;
     ctx.body = { enrolled: true, license: appliance.license.status() };
   });

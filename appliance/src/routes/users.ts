@@ -5,8 +5,12 @@ import { parseBody } from '@iamanager/protocol/http';
 import type { Appliance } from '../appliance.js';
 import { callerOf, requirePermission } from '../auth/authenticate.js';
 import { presentUser } from '../presenters/user.js';
+import { tokenDaysSchema, tokenExpiry } from '../users/users.js';
 
-const tokenSchema = z.strictObject({ label: z.string().trim().min(1, { error: 'is required: what the token is for' }).max(80) });
+const tokenSchema = z.strictObject({
+  label: z.string().trim().min(1, { error: 'is required: what the token is for' }).max(80),
+  expiresInDays: tokenDaysSchema.optional(),
+});
 
 export function userRoutes(appliance: Appliance): Router {
   const router = new Router({ prefix: '/api' });
@@ -43,10 +47,10 @@ export function userRoutes(appliance: Appliance): Router {
 
   router.post('/tokens', async (ctx) => {
     const caller = callerOf(ctx);
-    const { label } = await parseBody(ctx, tokenSchema);
-    const { token, info } = await appliance.users.createToken(caller.user.id, label);
+    const { label, expiresInDays } = await parseBody(ctx, tokenSchema);
+    const { token, info } = await appliance.users.createToken(caller.user.id, label, expiresInDays);
     ctx.status = 201;
-    ctx.body = { token, id: info.id, label: info.label, note: 'shown once: store it now' };
+    ctx.body = { token, id: info.id, label: info.label, expiresAt: tokenExpiry(info), note: 'shown once: store it now' };
   });
 
   router.delete('/tokens/:id', async (ctx) => {

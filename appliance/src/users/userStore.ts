@@ -7,7 +7,8 @@ import { z } from 'zod';
 import type { Logger } from '@iamanager/protocol/log';
 import { openDocument, type Document } from '@iamanager/protocol/storage';
 
-const tokenSchema = z.object({ id: z.string(), label: z.string(), hash: z.string(), createdAt: z.string(), lastUsedAt: z.string().nullable() });
+/** `expiresAt` is absent from tokens made before tokens expired: those last the longest a token may (see Users). */
+const tokenSchema = z.object({ id: z.string(), label: z.string(), hash: z.string(), createdAt: z.string(), expiresAt: z.string().optional(), lastUsedAt: z.string().nullable() });
 const userSchema = z.object({
   id: z.string(),
   email: z.string(),

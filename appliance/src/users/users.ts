@@ -29,6 +29,26 @@ export const userPatchSchema = z.strictObject({
   active: z.boolean().optional(),
 });
 
+const DAY_MS = 86_400_000;
+/** A personal API token lives 90 days unless asked otherwise, a year at most: a leaked one ends. */
+export const TOKEN_DEFAULT_DAYS = 90;
+export const TOKEN_MAX_DAYS = 365;
+export const tokenDaysSchema = z
+  .number({ error: 'must be a whole number of days' })
+  .int({ error: 'must be a whole number of days' })
+  .min(1, { error: `must be from 1 to ${TOKEN_MAX_DAYS} days` })
+  .max(TOKEN_MAX_DAYS, { error: `must be from 1 to ${TOKEN_MAX_DAYS} days: create a new token when it ends` });
+/**
+ * `lastUsedAt` moves only when it is this much behind: it says when a token was last used to within
+ * 15 minutes, for one write of users.json per token and quarter-hour instead of one per request.
+ */
+const LAST_USED_STEP_MS = 15 * 60_000;
+
+/** When a token ends; tokens from before expiry existed end a year after their creation. */
+export function tokenExpiry(token: Pick<ApiToken, 'createdAt' | 'expiresAt'>): string {
+  return token.expiresAt ?? new Date(Date.parse(token.createdAt) + TOKEN_MAX_DAYS * DAY_MS).toISOString();
+}
+
 export class Users {
   constructor(
     private readonly doc: Document<UsersFile>,
@@ -141,18 +161,26 @@ export class Users {
     return ok && user?.active ? user : undefined;
   }
 
-  async changePassword(id: string, current: string, next: string): Promise<void> {
+  /** Returns how many personal API tokens the change ended (see setPassword). */
+  async changePassword(id: string, current: string, next: string): Promise<number> {
     const user = this.get(id);
     if (!(await verifyPassword(current, user.passwordHash))) throw new DomainError('invalid_input', 'currentPassword: is not your current password', { field: 'currentPassword' });
-    await this.setPassword(id, parseWith(passwordSchema, next, 'newPassword'));
+    return this.setPassword(id, parseWith(passwordSchema, next, 'newPassword'));
   }
 
-  async setPassword(id: string, password: string): Promise<void> {
+  /**
+   * Sets a new password: every session and every personal API token of the user ends with the old
+   * one (whoever learnt the password may have made tokens with it). Returns how many tokens ended.
+   */
+  async setPassword(id: string, password: string): Promise<number> {
     const user = this.get(id);
     user.passwordHash = await hashPassword(parseWith(passwordSchema, password, 'password'));
     user.sessionEpoch += 1;
+    const revoked = user.tokens.length;
+    user.tokens = [];
     user.updatedAt = this.clock().toISOString();
     await this.doc.write();
+    return revoked;
   }
 
   /** Ends every session of the user at once (the epoch moves on), as a password change does. */
@@ -161,12 +189,14 @@ export class Users {
     await this.doc.write();
   }
 
-  /** A personal API token (`iam_<id>_<secret>`), shown once; only its hash is kept. */
-  async createToken(userId: string, label: string): Promise<{ token: string; info: ApiToken }> {
+  /** A personal API token (`iam_<id>_<secret>`) for `days` days, shown once; only its hash is kept. */
+  async createToken(userId: string, label: string, days: number = TOKEN_DEFAULT_DAYS): Promise<{ token: string; info: ApiToken }> {
     const user = this.get(userId);
+    const lifetime = parseWith(tokenDaysSchema, days, 'expiresInDays');
     const id = randomBytes(6).toString('hex');
     const secret = randomBytes(24).toString('base64url');
-    const info: ApiToken = { id, label: label.slice(0, 80) || 'script', hash: sha256(secret), createdAt: this.clock().toISOString(), lastUsedAt: null };
+    const now = this.clock();
+    const info: ApiToken = { id, label: label.slice(0, 80) || 'script', hash: sha256(secret), createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + lifetime * DAY_MS).toISOString(), lastUsedAt: null };
     user.tokens.push(info);
     await this.doc.write();
     return { token: `iam_${id}_${secret}`, info };
@@ -180,14 +210,28 @@ export class Users {
     await this.doc.write();
   }
 
-  /** The active user a personal API token belongs to, if the token is genuine. */
-  userForToken(token: string): User | undefined {
+  /**
+   * The active user a personal API token belongs to, if the token is genuine; `token_expired` once
+   * it has ended. Notes when it was used (see LAST_USED_STEP_MS).
+   */
+  async useToken(token: string): Promise<User | undefined> {
     const m = /^iam_([0-9a-f]{12})_([A-Za-z0-9_-]{32})$/.exec(token);
     if (!m) return undefined;
     const [, id, secret] = m as unknown as [string, string, string];
     for (const user of this.doc.data.users) {
       const t = user.tokens.find((x) => x.id === id);
-      if (t) return user.active && safeEqual(t.hash, sha256(secret)) ? user : undefined;
+      if (!t) continue;
+      if (!user.active || !safeEqual(t.hash, sha256(secret))) return undefined;
+      const now = this.clock();
+      const expiresAt = tokenExpiry(t);
+      if (now.getTime() >= Date.parse(expiresAt)) throw new DomainError('token_expired', `the API token "${t.label}" expired at ${expiresAt}: create a new one (POST /api/tokens, or \`appliance token create\`)`, { tokenId: t.id, expiresAt });
+      if (t.lastUsedAt === null || now.getTime() - Date.parse(t.lastUsedAt) >= LAST_USED_STEP_MS) {
+        t.lastUsedAt = now.toISOString();
+        // A refused write (a full disk) must not refuse the request: the time stays in memory and
+        // goes to disk with the next write of users.json.
+        await this.doc.write().catch(() => undefined);
+      }
+      return user;
     }
     return undefined;
   }

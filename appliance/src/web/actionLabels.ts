@@ -28,6 +28,8 @@ const FR: Readonly<Record<string, string>> = {
   'calendar.feed.create': 'Création d’une adresse d’abonnement au calendrier',
   'calendar.feed.read': 'Lecture du calendrier par abonnement',
   'calendar.feed.revoke': 'Révocation d’une adresse d’abonnement au calendrier',
+  'license.enroll': 'Nouvel enregistrement de l’appliance auprès de l’éditeur',
+  'license.import': 'Import d’une licence',
 };
 
 const EN: Readonly<Record<string, string>> = {
@@ -51,6 +53,8 @@ const EN: Readonly<Record<string, string>> = {
   'calendar.feed.create': 'Calendar subscription URL created',
   'calendar.feed.read': 'Calendar read by subscription',
   'calendar.feed.revoke': 'Calendar subscription URL revoked',
+  'license.enroll': 'Appliance enrolled again with the vendor',
+  'license.import': 'License imported',
 };
 
 export function actionLabel(action: string, locale: Locale): string {

@@ -85,6 +85,8 @@ function sentenceFor(err: DomainError, m: Messages, details: Record<string, unkn
       return m.notFound;
     case 'forbidden':
       return m.forbidden;
+    case 'setup_locked':
+      return m.setupLocked;
     case 'csrf_failed':
       return m.csrfFailed;
     case 'unauthorized':

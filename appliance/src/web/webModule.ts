@@ -38,7 +38,7 @@ export async function openWebModule(appliance: Appliance, sources: WebSources = 
   sources.audit ??= async () => (await appliance.audit.recent({ limit: 100 })).map((e) => ({ at: e.at, who: e.actor, action: e.action, target: e.caseId ?? e.detail ?? '' }));
   return {
     sources,
-    setupOpen: ['/langue'],
+    setupOpen: ['/langue', '/connexion'],
     fallback: notFoundPage(appliance),
     close: () => feeds.flushed(),
     routers: [staticFiles(appliance), setupPages(appliance), sessionPages(appliance), workspacePages(appliance, () => sources.cases, (id) => feeds.hasFeed(id)), casePages(appliance), calendarPages(appliance, feeds), adminPages(appliance, () => sources.audit)],

@@ -1,10 +1,11 @@
 /**
- * Unauthenticated system endpoints: the vendor's public keys (JWKS), the health check and the
- * Prometheus metrics. `/healthz` makes a real durable write and reads it back, so a full or
+ * System endpoints: the vendor's public keys (JWKS) and the health check, open to all, and the
+ * Prometheus metrics, behind METRICS_TOKEN when it is set. `/healthz` makes a real durable write and reads it back, so a full or
  * read-only disk shows as 503 before heartbeats start failing.
  */
 import path from 'node:path';
 import Router from '@koa/router';
+import { requireMetricsToken } from '@iamanager/protocol/http';
 import { storageProbe } from '@iamanager/protocol/storage';
 import type { ControlPlane } from '../controlPlane.js';
 import type { ControlPlaneMetrics } from '../metrics.js';
@@ -32,6 +33,7 @@ export function systemRoutes(cp: ControlPlane, metrics: ControlPlaneMetrics): Ro
   });
 
   router.get('/metrics', async (ctx) => {
+    requireMetricsToken(ctx, cp.config.metricsToken);
     ctx.type = metrics.registry.contentType;
     ctx.body = await metrics.registry.metrics();
   });

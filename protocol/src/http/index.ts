@@ -3,3 +3,4 @@ export { readJson, readText, parseBody, parseQuery, type ReadBodyOptions } from 
 export { requestContext } from './requestContext.js';
 export { listen, runUntilSignal, type RunningServer } from './listen.js';
 export { listenCommandSocket, sendCommand, commandRequestSchema, COMMAND_SOCKET_PATH, type CommandRequest, type CommandSocket } from './commandSocket.js';
+export { metricsTokenSchema, requireMetricsToken } from './metricsToken.js';

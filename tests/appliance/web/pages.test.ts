@@ -117,8 +117,9 @@ describe('web pages', () => {
     // 90 % but a range from 80 %: the range straddles the 87 % threshold, as the analysis's verdict says.
     expect(html).toContain('<p class="verdict">Issue incertaine : la fourchette encadre le seuil du cabinet (87 %).</p>');
     expect(html).toContain('href="/dossiers/c1/analyses/an1.pdf"');
-    // The upload form carries the CSRF token in its URL: its multipart body is streamed, not parsed.
-    expect(html).toContain('action="/dossiers/c1/pieces?_csrf=tok123"');
+    // The upload form carries the CSRF token as its first field, never in its URL (which logs and
+    // Referer headers keep): the route reads it from the multipart body before the file.
+    expect(html).toContain('action="/dossiers/c1/pieces" enctype="multipart/form-data"><input type="hidden" name="_csrf" value="tok123"/>');
     const verdictFor = (low: number, high: number) => {
       const estimate = { ...analysis.estimate!, low, high };
       return renderHtml(h(CasePage, { chrome: chrome(), view: { ...view, analysis: { ...analysis, estimate } } }));

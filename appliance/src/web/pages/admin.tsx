@@ -32,6 +32,16 @@ export function AdminPage({ chrome, view, users }: { chrome: Chrome; view: Admin
           {license.meters.map((meter) => (
             <UsageMeter meter={meter} />
           ))}
+          <details open={users.errors.some((e) => e.field === 'license')}>
+            <summary>{m.licenseImportAdmin}</summary>
+            <form method="post" action="/admin/licence" novalidate>
+              <Csrf token={chrome.csrf} />
+              <Field name="license" label={m.licenseFile} errors={users.errors} required>
+                <textarea id="f-license" name="license" rows={6} required spellcheck={false} />
+              </Field>
+              <button type="submit" class="button secondary">{m.licenseImport}</button>
+            </form>
+          </details>
           {license.upgrade ? (
             <>
               <h3>{fill(m.upgradeBrings, { plan: license.upgrade.plan })}</h3>

@@ -160,7 +160,9 @@ export function CasePage({ chrome, view }: { chrome: Chrome; view: CaseView }) {
           </ul>
         )}
         {view.can.write ? (
-          <form method="post" action={`${base}/pieces?_csrf=${encodeURIComponent(chrome.csrf ?? '')}`} enctype="multipart/form-data">
+          <form method="post" action={`${base}/pieces`} enctype="multipart/form-data">
+            {/* First field: the route checks it while streaming, before the file (never in the URL). */}
+            <Csrf token={chrome.csrf} />
             <Field name="file" label={m.chooseFile} required>
               <input id="f-file" name="file" type="file" required />
             </Field>

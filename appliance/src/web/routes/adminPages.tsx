@@ -5,6 +5,7 @@ import type { Appliance } from '../../appliance.js';
 import { requirePermission, type Caller } from '../../auth/authenticate.js';
 import { ROLE_LABELS } from '../../auth/permissions.js';
 import { PLAN_LADDER } from '../../license/planLadder.js';
+import { importLicenseFile } from '../../enrollment/licenseFile.js';
 import { fill, type Messages } from '../messages.js';
 import { AdminPage } from '../pages/admin.js';
 import { sendPage } from '../render.js';
@@ -83,7 +84,29 @@ export function adminPages(appliance: Appliance, audit: () => AuditSource | unde
 
   router.get('/', pageHandler(appliance, async (ctx) => {
     const caller = requirePermission(ctx, 'admin.view');
-    await render(ctx, caller, [], {}, ctx.query.ajout === '1' ? { kind: 'ok', text: messagesOf(ctx).userAdded } : undefined);
+    const m = messagesOf(ctx);
+    const flash = ctx.query.ajout === '1' ? m.userAdded : ctx.query.licence === '1' ? m.licenseImported : undefined;
+    await render(ctx, caller, [], {}, flash ? { kind: 'ok', text: flash } : undefined);
+  }));
+
+  /**
+   * A license file imported by an admin (a renewal for a cabinet without outbound network, or the
+   * repair of a license that stopped verifying): the setup wizard is closed for good once set up.
+   */
+  router.post('/licence', pageHandler(appliance, async (ctx) => {
+    const caller = requirePermission(ctx, 'license.manage');
+    const form = await readForm(ctx);
+    const m = messagesOf(ctx);
+    const license = (form.get('license') ?? '').trim();
+    if (!license) return render(ctx, caller, [{ field: 'license', message: fill(m.required, { field: m.licenseFile }) }]);
+    let kind: string;
+    try {
+      kind = await importLicenseFile(appliance, license);
+    } catch (err) {
+      return render(ctx, caller, [{ field: 'license', message: describeError(err, m, {}, 'licenseImport').text }]);
+    }
+    await appliance.audit.append({ actor: caller.user.email, action: 'license.import', detail: kind });
+    ctx.redirect('/admin?licence=1#licence');
   }));
 
   router.post('/utilisateurs', pageHandler(appliance, async (ctx) => {

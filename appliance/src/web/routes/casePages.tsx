@@ -5,9 +5,9 @@
  */
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import { NotFoundError } from '@iamanager/protocol';
+import { DomainError, NotFoundError } from '@iamanager/protocol';
 import type { Appliance } from '../../appliance.js';
-import { requirePermission, type Caller } from '../../auth/authenticate.js';
+import { requirePermission, uploaderOf, type Caller } from '../../auth/authenticate.js';
 import { PROCEDURE_CODES } from '../../analysis/procedures.js';
 import { receiveUpload } from '../../documents/upload.js';
 import { runCaseAnalysis } from '../../analyses/caseAnalyses.js';
@@ -161,14 +161,18 @@ export function casePages(appliance: Appliance): Router {
   }
 
   router.post('/:id/pieces', pageHandler(appliance, async (ctx) => {
-    const caller = requirePermission(ctx, 'documents.write');
+    const { caller, bodyCsrf } = uploaderOf(ctx, 'documents.write');
     const caseId = ctx.params.id ?? '';
     appliance.cases.get(caseId);
     try {
-      const upload = await receiveUpload(ctx, caseId, appliance.documents);
+      const upload = await receiveUpload(ctx, caseId, appliance.documents, bodyCsrf);
+      ctx.state.caller = caller;
       const doc = { id: upload.id, name: upload.name, contentType: upload.contentType, size: upload.size, sha256: upload.sha256, uploadedAt: appliance.clock().toISOString(), uploadedBy: caller.user.email };
       await appliance.cases.mutate(caseId, actorOf(caller), 'document.upload', (c) => c.documents.push(doc), upload.id);
     } catch (err) {
+      // A forged upload gets the error page (403), not the case page: nothing was read or kept.
+      if (err instanceof DomainError && err.code === 'csrf_failed') throw err;
+      ctx.state.caller = caller;
       const m = messagesOf(ctx);
       return casePage(ctx, caller, describeError(err, m, { file: m.chooseFile }, 'upload').text);
     }

@@ -1,7 +1,9 @@
 /**
  * The setup wizard's pages. They call the same domain functions as the setup API (enroll,
  * importLicenseFile, createUser as first admin); the app's setup fence keeps everything else
- * unreachable until they are done.
+ * unreachable until they are done. Once an admin exists, the wizard is an admin's only (see
+ * `setupAuthority`): a visitor is sent to the login page, and the forms carry the session's CSRF
+ * token instead of the pre-session one.
  */
 import Router from '@koa/router';
 import type { Context } from 'koa';
@@ -9,7 +11,8 @@ import { DomainError } from '@iamanager/protocol';
 import type { Appliance } from '../../appliance.js';
 import { enroll } from '../../enrollment/enroll.js';
 import { importLicenseFile } from '../../enrollment/licenseFile.js';
-import { isSetupDone } from '../../routes/setup.js';
+import type { Caller } from '../../auth/authenticate.js';
+import { enrollmentUrl, hasOwner, isSetupDone, setupAuthority } from '../../routes/setup.js';
 import { tlsFacts } from '../../tls/tlsRoutes.js';
 import { startSession } from '../../routes/auth.js';
 import { fill, type Messages } from '../messages.js';
@@ -43,7 +46,8 @@ function render(appliance: Appliance, ctx: Context, errors: FieldError[] = [], v
     errors,
     values,
   };
-  sendPage(ctx, <SetupPage chrome={chromeOf(appliance, ctx, preSessionToken(ctx))} view={view} />);
+  const caller = ctx.state.caller as Caller | undefined;
+  sendPage(ctx, <SetupPage chrome={chromeOf(appliance, ctx, caller?.csrf ?? preSessionToken(ctx))} view={view} />);
 }
 
 /** French validation of the first admin's fields; the domain checks them again. */
@@ -59,25 +63,34 @@ export function adminFieldErrors(m: Messages, v: { name: string; email: string; 
 export function setupPages(appliance: Appliance): Router {
   const router = new Router({ prefix: '/setup' });
   const guard = (ctx: Context): boolean => {
-    if (!isSetupDone(appliance)) return true;
-    ctx.redirect('/');
-    return false;
+    if (isSetupDone(appliance)) {
+      ctx.redirect('/');
+      return false;
+    }
+    setupAuthority(appliance, ctx);
+    return true;
+  };
+  /** A session's form was checked by `authenticate` (its CSRF token); a visitor's by the pre-session cookie. */
+  const checkForm = (ctx: Context, form: URLSearchParams): void => {
+    if (!ctx.state.caller) checkPreSessionToken(ctx, form);
   };
 
   router.get('/', pageHandler(appliance, (ctx) => {
+    if (hasOwner(appliance) && !isSetupDone(appliance) && !ctx.state.caller) return ctx.redirect('/connexion?next=%2Fsetup');
     if (guard(ctx)) render(appliance, ctx);
   }));
 
   router.post('/enroll', pageHandler(appliance, async (ctx) => {
     if (!guard(ctx)) return;
+    const admin = setupAuthority(appliance, ctx);
     const form = await readForm(ctx);
-    checkPreSessionToken(ctx, form);
+    checkForm(ctx, form);
     const m = messagesOf(ctx);
     const values = { code: text(form, 'code', 64), controlPlaneUrl: text(form, 'controlPlaneUrl', 300) };
-    if (appliance.license.enrolled) throw new DomainError('already_enrolled', 'already enrolled');
+    if (appliance.license.enrolled && !hasOwner(appliance)) throw new DomainError('already_enrolled', 'already enrolled');
     if (!values.code) return render(appliance, ctx, [{ field: 'code', message: fill(m.required, { field: m.enrollmentCode }) }], values);
     try {
-      await enroll(appliance, values.code, values.controlPlaneUrl || appliance.config.controlPlaneUrl);
+      await enroll(appliance, values.code, enrollmentUrl(appliance, admin, values.controlPlaneUrl || undefined));
     } catch (err) {
       const d = describeError(err, m, { code: m.enrollmentCode, controlPlaneUrl: m.controlPlaneUrl });
       return render(appliance, ctx, d.fields.length ? d.fields : [{ field: 'code', message: d.text }], values);
@@ -88,7 +101,7 @@ export function setupPages(appliance: Appliance): Router {
   router.post('/license', pageHandler(appliance, async (ctx) => {
     if (!guard(ctx)) return;
     const form = await readForm(ctx);
-    checkPreSessionToken(ctx, form);
+    checkForm(ctx, form);
     const m = messagesOf(ctx);
     const license = (form.get('license') ?? '').trim();
     if (!license) return render(appliance, ctx, [{ field: 'license', message: fill(m.required, { field: m.licenseFile }) }]);
@@ -103,7 +116,7 @@ export function setupPages(appliance: Appliance): Router {
   router.post('/admin', pageHandler(appliance, async (ctx) => {
     if (!guard(ctx)) return;
     const form = await readForm(ctx);
-    checkPreSessionToken(ctx, form);
+    checkForm(ctx, form);
     const m = messagesOf(ctx);
     const values = { name: text(form, 'name', 120), email: text(form, 'email', 254), password: form.get('password') ?? '' };
     if (!appliance.license.enrolled) return render(appliance, ctx);
