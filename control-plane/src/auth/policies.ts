@@ -2,18 +2,21 @@
  * What each vendor role may do. `support` reads cabinets, plans and the fleet (no prices);
  * `billing` also sees money; only `admin` changes plans, cabinets and enrollment codes.
  * Closing a billing month and issuing credit notes is the billing team's job, so `billing` may
- * do it as well as `admin`; `support` sees no invoice, revenue or price at all.
+ * do it as well as `admin`; `support` sees no invoice, revenue or price at all. An invoice held
+ * at the close for its amount is approved or rejected by an `admin` only: a second pair of eyes
+ * beyond the billing team that closed the month.
  */
 import { DomainError } from '@iamanager/protocol';
 import type { AdminIdentity } from '../domain/admins.js';
 import type { AdminRole } from '../storage/records.js';
 
-export type Action = 'read' | 'seeMoney' | 'manageBilling' | 'manageCabinets' | 'managePlans';
+export type Action = 'read' | 'seeMoney' | 'manageBilling' | 'reviewInvoices' | 'manageCabinets' | 'managePlans';
 
 const ALLOWED: Readonly<Record<Action, readonly AdminRole[]>> = {
   read: ['admin', 'billing', 'support'],
   seeMoney: ['admin', 'billing'],
   manageBilling: ['admin', 'billing'],
+  reviewInvoices: ['admin'],
   manageCabinets: ['admin'],
   managePlans: ['admin'],
 };
@@ -22,6 +25,7 @@ const DESCRIBED: Readonly<Record<Action, string>> = {
   read: 'read the control plane',
   seeMoney: 'see prices and billing',
   manageBilling: 'close billing months or issue credit notes',
+  reviewInvoices: 'approve or reject an invoice held for review',
   manageCabinets: 'change cabinets',
   managePlans: 'change plans',
 };
