@@ -29,7 +29,7 @@ export function listBillingMonths(cp: BillingContext) {
 export async function billingMonth(cp: BillingContext, month: string) {
   const invoices = await cp.billing.invoicesOfMonth(month);
   const creditNotes = cp.billing.listCreditNotes().filter((c) => c.month === month);
-  const held = (await cp.billing.heldInvoices()).filter((h) => h.held.month === month);
+  const held = await cp.billing.heldOfMonth(month);
   return {
     month: presentMonth(month, cp.billing.isClosed(month), isMonthOver(month, cp.clock())),
     invoices: (invoices ?? []).map((i) => presentInvoiceSummary(i, cp.billing.creditNotesOf(i.number))),
@@ -40,8 +40,9 @@ export async function billingMonth(cp: BillingContext, month: string) {
 
 /** Invoices held for review at a close, with their decision; `pending` only the undecided ones. */
 export async function listHeldInvoices(cp: BillingContext, filter: { month?: string | undefined; pending?: boolean | undefined }) {
-  return (await cp.billing.heldInvoices())
-    .filter((h) => (!filter.month || h.held.month === filter.month) && (!filter.pending || h.state.status === 'pending'))
+  const held = filter.month ? await cp.billing.heldOfMonth(filter.month) : await cp.billing.heldInvoices();
+  return held
+    .filter((h) => !filter.pending || h.state.status === 'pending')
     .map((h) => presentHeldInvoice(h.held, h.state));
 }
 

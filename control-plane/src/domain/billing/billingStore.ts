@@ -282,13 +282,16 @@ export class BillingStore {
     return rejection ? { status: 'rejected', rejection } : { status: 'pending' };
   }
 
+  /** A closed month's held invoices with their decisions (none read when the ledger says it has none). */
+  async heldOfMonth(month: string): Promise<{ held: HeldInvoice; state: HeldState }[]> {
+    if (!this.ledger.data.months[month]?.heldCount) return [];
+    return ((await this.month(month))?.held ?? []).map((held) => ({ held, state: this.heldState(month, held.cabinetId) }));
+  }
+
   /** Every held invoice of every closed month, oldest month first (reads the months that have one). */
   async heldInvoices(): Promise<{ held: HeldInvoice; state: HeldState }[]> {
     const out: { held: HeldInvoice; state: HeldState }[] = [];
-    for (const { month, heldCount } of this.closedMonths()) {
-      if (!heldCount) continue;
-      for (const held of (await this.month(month))?.held ?? []) out.push({ held, state: this.heldState(month, held.cabinetId) });
-    }
+    for (const { month } of this.closedMonths()) out.push(...(await this.heldOfMonth(month)));
     return out;
   }
 
