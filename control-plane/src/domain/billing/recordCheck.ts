@@ -9,6 +9,14 @@
 import { DomainError } from '@iamanager/protocol';
 import type { z } from 'zod';
 
+/** Who a failing field belongs to: `subject` (e.g. `the invoice of cabinet "dupont"`), and from which path element the field is named. */
+export interface Culprit {
+  subject: string;
+  /** How many leading path elements lead to the subject (e.g. 2 for `invoices.3.…`). */
+  depth?: number;
+  details?: Record<string, unknown>;
+}
+
 function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
   let v = value;
   for (const key of path) v = typeof v === 'object' && v !== null ? (v as Record<PropertyKey, unknown>)[key] : undefined;
@@ -16,19 +24,21 @@ function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 /**
- * `value` as `schema` reads it, or `invalid_billing_record` naming `subject` (e.g. `the invoice of
- * cabinet "dupont"`), the field, the value and why.
+ * `value` as `schema` reads it, or `invalid_billing_record` naming the culprit, the field, the
+ * value and why. `culprit` may depend on where the first problem is (a month file names the
+ * invoice, and so the cabinet, the field belongs to).
  */
-export function checkRecord<T>(schema: z.ZodType<T>, value: unknown, subject: string, details: Record<string, unknown> = {}): T {
+export function checkRecord<T>(schema: z.ZodType<T>, value: unknown, culprit: Culprit | ((path: readonly PropertyKey[]) => Culprit)): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
-  const field = issue.path.map(String).join('.') || '(record)';
+  const who = typeof culprit === 'function' ? culprit(issue.path) : culprit;
+  const field = issue.path.slice(who.depth ?? 0).map(String).join('.') || '(record)';
   const found = valueAt(value, issue.path);
   const shown = typeof found === 'number' || typeof found === 'string' || typeof found === 'boolean' ? ` is ${JSON.stringify(found)}:` : ':';
   throw new DomainError(
     'invalid_billing_record',
-    `${subject}: ${field}${shown} ${issue.message.replace(/^Invalid input: /, '')}. Nothing was written: this record could not be read back`,
-    { ...details, field },
+    `${who.subject}: ${field}${shown} ${issue.message.replace(/^Invalid input: /, '')}. Nothing was written: this record could not be read back`,
+    { ...who.details, field },
   );
 }
