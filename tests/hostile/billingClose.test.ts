@@ -58,6 +58,26 @@ async function heartbeat(id: string): Promise<number> {
   return (await a.send(await a.sign(a.payload({ iat: Math.floor(now.getTime() / 1000), month: now.toISOString().slice(0, 7) })))).status;
 }
 
+/** A dashboard page as the admin sees it: logs in (CSRF token of the login form, session cookie), then fetches it. */
+async function dashboardPage(route: string): Promise<string> {
+  const cookies = new Map<string, string>();
+  const call = async (method: string, url: string, form?: Record<string, string>) => {
+    const headers: Record<string, string> = { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
+    if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
+    const res = await fetch(`${cp!.url}${url}`, { method, headers, body: form && new URLSearchParams(form).toString(), redirect: 'manual' });
+    for (const line of res.headers.getSetCookie()) {
+      const pair = line.split(';')[0]!;
+      cookies.set(pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1));
+    }
+    return res;
+  };
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await (await call('GET', '/connexion')).text())![1]!;
+  expect((await call('POST', '/connexion', { _csrf: csrf, email: 'admin@vendor.test', password: 'correct horse battery staple' })).status).toBe(302);
+  const page = await call('GET', route);
+  expect(page.status).toBe(200);
+  return page.text();
+}
+
 const applianceFile = (id: string) => path.join(dataDir, 'appliances', `${appliances[id]!.applianceId}.json`);
 
 /** Every file under billing/, path → content: what "nothing written" is checked against. */
@@ -189,6 +209,10 @@ describe('invoices above the review amount', () => {
       ['padded', 'rejected', null],
     ]);
     expect((await api(cp!.url, tokens.billing, 'GET', '/api/v1/billing/invoices/F-2026-000003')).body.invoice.cabinetId).toBe('greedy');
+    const page = await dashboardPage('/facturation/mois/2026-03');
+    expect(page).toContain('Factures en attente de validation');
+    expect(page).toContain('href="/facturation/factures/F-2026-000003"');
+    expect(page).toContain('rejetée par admin@vendor.test : counter implausible for a 3-user cabinet');
     // The next document of the series follows on: a credit note on the approved invoice, then
     // the April close, whose first number is the one after the approval.
     expect((await api(cp!.url, tokens.admin, 'POST', '/api/v1/billing/invoices/F-2026-000003/credit-notes', { reason: 'goodwill', amountCents: 100 })).status).toBe(201);
@@ -227,6 +251,9 @@ describe('a record that cannot be read and has no last good copy', () => {
     const created = await api(cp!.url, tokens.admin, 'POST', '/api/v1/cabinets', { id: 'newcomer', name: 'Cabinet Newcomer', plan: 'starter' });
     expect(created.status).toBe(201);
     expect((await new FakeAppliance(cp!.url).enroll(created.body.enrollmentCode)).status).toBe(201);
+    const page = await dashboardPage('/alertes');
+    expect(page).toContain('Critique : 2 fichiers mis en quarantaine');
+    expect(page).toContain('<code>cabinets/padded.json</code>');
     await stop();
   });
 
