@@ -232,7 +232,7 @@ describe('a record that cannot be read and has no last good copy', () => {
     fs.writeFileSync(applianceFile('greedy'), 'not json at all');
     fs.rmSync(`${applianceFile('greedy')}.bak`, { force: true });
 
-    await serveAt('2026-05-02T09:00:00Z');
+    await serveAt('2026-06-02T09:00:00Z');
     const log = cp!.service.output();
     expect(log).toContain('unreadable record quarantined');
     const alerts = await api(cp!.url, tokens.admin, 'GET', '/api/v1/alerts');
@@ -251,6 +251,13 @@ describe('a record that cannot be read and has no last good copy', () => {
     const created = await api(cp!.url, tokens.admin, 'POST', '/api/v1/cabinets', { id: 'newcomer', name: 'Cabinet Newcomer', plan: 'starter' });
     expect(created.status).toBe(201);
     expect((await new FakeAppliance(cp!.url).enroll(created.body.enrollmentCode)).status).toBe(201);
+    // Billing goes on for what is intact, but no month is closed without every cabinet's record:
+    // the quarantined cabinet would go unbilled for good.
+    const close = await api(cp!.url, tokens.admin, 'POST', '/api/v1/billing/months/2026-05/close');
+    expect(close.status).toBe(409);
+    expect(close.body).toMatchObject({ error: 'billing_blocked', details: { quarantined: ['cabinets/padded.json', `appliances/${appliances.greedy!.applianceId}.json`] } });
+    expect(close.body.message).toContain('a close now would miss for good what they held');
+    expect((await api(cp!.url, tokens.admin, 'POST', '/api/v1/billing/invoices/F-2026-000004/credit-notes', { reason: 'goodwill', amountCents: 100 })).status).toBe(201);
     const page = await dashboardPage('/alertes');
     expect(page).toContain('Critique : 2 fichiers mis en quarantaine');
     expect(page).toContain('<code>cabinets/padded.json</code>');

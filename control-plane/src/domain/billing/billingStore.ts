@@ -116,11 +116,23 @@ export class BillingStore {
    * held (a rebuilt ledger cannot), and issuing could reuse one. Call inside `exclusive`.
    */
   assertIssuable(): void {
-    const blocked = this.quarantine.under('billing/');
+    this.refuseWhileQuarantined(this.quarantine.under('billing/'), (they) => `the numbering may be behind the numbers ${they} held`);
+  }
+
+  /**
+   * A close also needs every cabinet and appliance record: a quarantined one would leave its
+   * cabinet unbilled or its overage out, and a month is closed only once. Call inside `exclusive`.
+   */
+  assertClosable(): void {
+    this.assertIssuable();
+    this.refuseWhileQuarantined([...this.quarantine.under('cabinets/'), ...this.quarantine.under('appliances/')], (they) => `a close now would miss for good what ${they} held (a cabinet to invoice, its signed usage)`);
+  }
+
+  private refuseWhileQuarantined(blocked: readonly { file: string; movedTo: string }[], why: (they: string) => string): void {
     if (blocked.length > 0) {
       throw new ConflictError(
         'billing_blocked',
-        `billing issues nothing while ${blocked.map((q) => q.file).join(', ')} ${blocked.length === 1 ? 'is' : 'are'} quarantined (unreadable, moved to ${blocked.map((q) => q.movedTo).join(', ')}): the numbering may be behind ${blocked.length === 1 ? 'it' : 'them'}. Stop the control plane, restore ${blocked.length === 1 ? 'that file' : 'those files'} from a backup, delete the quarantine folder and start again`,
+        `billing issues nothing while ${blocked.map((q) => q.file).join(', ')} ${blocked.length === 1 ? 'is' : 'are'} quarantined (unreadable, moved to ${blocked.map((q) => q.movedTo).join(', ')}): ${why(blocked.length === 1 ? 'it' : 'they')}. Stop the control plane, restore ${blocked.length === 1 ? 'that file' : 'those files'} from a backup, delete the quarantine folder and start again`,
         { quarantined: blocked.map((q) => q.file) },
       );
     }

@@ -59,7 +59,7 @@ export function closeBillingMonth(cp: BillingContext, month: string, by: string)
         { month, closedAt: closed.closedAt },
       );
     }
-    cp.billing.assertIssuable();
+    cp.billing.assertClosable();
     cp.billing.assertChronological(now);
 
     const issueDate = parisDate(now);
