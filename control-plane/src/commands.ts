@@ -8,8 +8,9 @@ import { DomainError, ValidationError, cabinetIdSchema, keyThumbprints, monthSch
 import { z } from 'zod';
 import { SHIPPED_APPLIANCE_VERSION } from './applianceRelease.js';
 import type { ControlPlane } from './controlPlane.js';
-import { billingMonth, documentPdfFile, invoiceEvidenceOf, listBillingMonths, listInvoices, monthCsvFile, showInvoice, type BillingFile } from './domain/billing/billingQueries.js';
+import { billingMonth, documentPdfFile, invoiceEvidenceOf, listBillingMonths, listHeldInvoices, listInvoices, monthCsvFile, showInvoice, type BillingFile } from './domain/billing/billingQueries.js';
 import { closeBillingMonth } from './domain/billing/closeBillingMonth.js';
+import { approveHeldInvoice, rejectHeldInvoice, rejectionInputSchema } from './domain/billing/reviewHeldInvoice.js';
 import { documentNumberSchema, invoiceNumberSchema } from './domain/billing/documentNumbers.js';
 import { creditNoteInputSchema, issueCreditNote } from './domain/billing/issueCreditNote.js';
 import { revenueReport } from './domain/billing/revenue.js';
@@ -20,7 +21,7 @@ import { newPlanSchema } from './domain/planFields.js';
 import { signRelease } from './domain/releaseManifest.js';
 import { tokenExpiry } from './domain/tokenLifetime.js';
 import { presentCabinet, presentCabinetSummary } from './presenters/cabinet.js';
-import { presentCreditNote, presentInvoice } from './presenters/invoice.js';
+import { presentCreditNote, presentHeldInvoice, presentInvoice } from './presenters/invoice.js';
 import { presentPlan } from './presenters/plan.js';
 import { ADMIN_ROLES, type CabinetRecord } from './storage/records.js';
 
@@ -195,7 +196,22 @@ const HANDLERS: Record<string, Handler> = {
   async 'billing close'(cp, args) {
     const month = parseWith(monthSchema, required(args, 'month', '2026-03'), 'month');
     const closed = await closeBillingMonth(cp, month, CLI_ACTOR);
-    return { month: closed.month, issueDate: closed.issueDate, invoices: closed.invoices.map((i) => presentInvoice(i)), warnings: closed.warnings };
+    return { month: closed.month, issueDate: closed.issueDate, invoices: closed.invoices.map((i) => presentInvoice(i)), held: closed.held.map((h) => presentHeldInvoice(h, { status: 'pending' })), warnings: closed.warnings };
+  },
+  async 'billing held'(cp, args) {
+    const month = str(args, 'month') === undefined ? undefined : parseWith(monthSchema, str(args, 'month'), 'month');
+    return { held: await listHeldInvoices(cp, { month, pending: args.pending === true }) };
+  },
+  async 'billing approve'(cp, args) {
+    const month = parseWith(monthSchema, required(args, 'month', '2026-03'), 'month');
+    const cabinetId = parseWith(cabinetIdSchema, required(args, 'cabinet', 'dupont'), 'cabinet');
+    return { invoice: presentInvoice(await approveHeldInvoice(cp, month, cabinetId, CLI_ACTOR)) };
+  },
+  async 'billing reject'(cp, args) {
+    const month = parseWith(monthSchema, required(args, 'month', '2026-03'), 'month');
+    const cabinetId = parseWith(cabinetIdSchema, required(args, 'cabinet', 'dupont'), 'cabinet');
+    const input = parseWith(rejectionInputSchema, { reason: required(args, 'reason', '"usage counter implausible"') });
+    return { rejection: await rejectHeldInvoice(cp, month, cabinetId, input, CLI_ACTOR) };
   },
   'billing months'(cp) {
     return { months: listBillingMonths(cp) };

@@ -39,6 +39,8 @@ const envSchema = z
     ENROLL_MAX_FAILURES: int('ENROLL_MAX_FAILURES', 1, 10_000, 10),
     ENROLL_FAILURE_WINDOW_SECONDS: int('ENROLL_FAILURE_WINDOW_SECONDS', 1, 86_400, 900),
     CHECKPOINT_INTERVAL_SECONDS: int('CHECKPOINT_INTERVAL_SECONDS', 1, 3_600, 10),
+    // An invoice above it (incl. VAT, in cents) waits for an admin's approval (docs/billing.md).
+    BILLING_REVIEW_AMOUNT_CENTS: int('BILLING_REVIEW_AMOUNT_CENTS', 0, 100_000_000_000, 1_000_000),
     // Fleet health thresholds (docs/control-plane.md "Fleet health").
     FLEET_DISK_WARNING_PERCENT: int('FLEET_DISK_WARNING_PERCENT', 1, 99, 15),
     FLEET_DISK_CRITICAL_PERCENT: int('FLEET_DISK_CRITICAL_PERCENT', 0, 98, 5),
@@ -112,6 +114,8 @@ export interface Config {
   clockOffsetSeconds: number;
   /** Who issues the invoices; `undefined` when no VENDOR_* variable is set (billing refused). */
   vendor: VendorIdentity | undefined;
+  /** The close holds an invoice whose total incl. VAT is above this, for an admin to approve. */
+  billingReviewAmountCents: number;
   fleet: FleetThresholds;
   /** How often status changes are looked for and recorded as alerts. */
   fleetCheckIntervalSeconds: number;
@@ -145,6 +149,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     checkpointIntervalSeconds: parsed.CHECKPOINT_INTERVAL_SECONDS,
     clockOffsetSeconds: parsed.CLOCK_OFFSET_SECONDS,
     vendor: vendorIdentityFrom(parsed),
+    billingReviewAmountCents: parsed.BILLING_REVIEW_AMOUNT_CENTS,
     fleet: {
       diskWarningRatio: parsed.FLEET_DISK_WARNING_PERCENT / 100,
       diskCriticalRatio: parsed.FLEET_DISK_CRITICAL_PERCENT / 100,

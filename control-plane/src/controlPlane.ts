@@ -14,6 +14,7 @@ import { CabinetRegistry } from './domain/cabinets.js';
 import { FleetMonitor } from './domain/fleetMonitor.js';
 import { HeartbeatIngest } from './domain/heartbeatIngest.js';
 import { PlanCatalog } from './domain/planCatalog.js';
+import { RecordQuarantine } from './domain/quarantine.js';
 import { largestLimits } from './domain/usageBounds.js';
 import { VendorKeys } from './domain/vendorKeys.js';
 
@@ -30,6 +31,8 @@ export interface ControlPlane {
   billing: BillingStore;
   /** Fleet alerts (status transitions); `serve` starts its periodic check. */
   monitor: FleetMonitor;
+  /** Records moved aside at start-up (or on a later read) because they were unreadable: critical alerts. */
+  quarantine: RecordQuarantine;
   close(): Promise<void>;
 }
 
@@ -39,16 +42,17 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
   const keys = await VendorKeys.open(config.dataDir, log, clock());
   const plans = await PlanCatalog.open(config.dataDir, log);
   const admins = await AdminDirectory.open(config.dataDir, log);
-  const cabinets = await CabinetRegistry.open(config.dataDir, plans, log);
-  const appliances = await ApplianceRegistry.open(config.dataDir, log);
+  const quarantine = await RecordQuarantine.open(config.dataDir, clock, log);
+  const cabinets = await CabinetRegistry.open(config.dataDir, plans, log, quarantine);
+  const appliances = await ApplianceRegistry.open(config.dataDir, log, quarantine);
   const ingest = await HeartbeatIngest.open(
     config.dataDir,
     appliances,
     { maxSkewSeconds: config.maxClockSkewSeconds, checkpointIntervalSeconds: config.checkpointIntervalSeconds, cabinetLimits: (id) => largestLimits(cabinets.find(id), plans) },
     log,
   );
-  const billing = await BillingStore.open(config.dataDir, log);
-  const monitor = await FleetMonitor.open(config.dataDir, { cabinets, appliances, plans, config, clock }, log);
+  const billing = await BillingStore.open(config.dataDir, log, quarantine);
+  const monitor = await FleetMonitor.open(config.dataDir, { cabinets, appliances, plans, config, clock }, log, quarantine);
   return {
     config,
     log,
@@ -61,6 +65,7 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
     ingest,
     billing,
     monitor,
+    quarantine,
     close: async () => {
       await monitor.close();
       await ingest.close();

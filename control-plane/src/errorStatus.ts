@@ -33,4 +33,9 @@ export const CONTROL_PLANE_STATUS: Readonly<Record<string, number>> = {
   invoice_fully_credited: 409,
   credit_exceeds_invoice: 422,
   no_usage_evidence: 404,
+  // A record that would not read back is never written; held invoices; quarantined billing files.
+  invalid_billing_record: 422,
+  held_invoice_decided: 409,
+  billing_blocked: 409,
+  record_quarantined: 503,
 };

@@ -144,6 +144,7 @@ const CONTROL_PLANE_MATRIX: Readonly<Record<string, string>> = {
   'GET /api/v1/billing/credit-notes':                  '-   Y Y -   Y Y -',
   'GET /api/v1/billing/credit-notes/:number':          '-   Y Y -   Y Y -',
   'GET /api/v1/billing/credit-notes/:number/pdf':      '-   Y Y -   Y Y -',
+  'GET /api/v1/billing/held':                          '-   Y Y -   Y Y -',
   'GET /revenus':                                      '-   - - -   Y Y -',
   'GET /facturation':                                  '-   - - -   Y Y -',
   'GET /facturation/mois/:month':                      '-   - - -   Y Y -',
@@ -157,6 +158,11 @@ const CONTROL_PLANE_MATRIX: Readonly<Record<string, string>> = {
   'POST /api/v1/billing/invoices/:number/credit-notes':'-   Y Y -   Y Y -',
   'POST /facturation/mois/:month/cloture':             '-   - - -   Y Y -',
   'POST /facturation/factures/:number/avoir':          '-   - - -   Y Y -',
+  // Approving or rejecting an invoice held at the close for its amount (reviewInvoices): admins only.
+  'POST /api/v1/billing/months/:month/held/:cabinetId/approve': '-   Y - -   Y - -',
+  'POST /api/v1/billing/months/:month/held/:cabinetId/reject':  '-   Y - -   Y - -',
+  'POST /facturation/mois/:month/attente/:cabinetId/valider':   '-   - - -   Y - -',
+  'POST /facturation/mois/:month/attente/:cabinetId/rejeter':   '-   - - -   Y - -',
   // Changing plans, cabinets and enrollment codes: admins only.
   'POST /api/v1/plans':                                '-   Y - -   Y - -',
   'POST /api/v1/cabinets':                             '-   Y - -   Y - -',
@@ -257,7 +263,7 @@ function pathOf(pattern: string): string {
   if (pattern.startsWith('/api/tokens/')) return pattern.replace(':id', '0123456789ab');
   if (pattern.startsWith('/api/v1/cabinets/') || pattern.startsWith('/cabinets/')) return pattern.replace(':id', 'matrix');
   // A future month (cannot be closed), documents that do not exist: refused after authorization.
-  if (pattern.includes(':month')) return pattern.replace(':month', '2099-01');
+  if (pattern.includes(':month')) return pattern.replace(':month', '2099-01').replace(':cabinetId', 'matrix');
   if (pattern.includes('/credit-notes/:number') || pattern.includes('/avoirs/:number')) return pattern.replace(':number', 'A-2026-000999');
   if (pattern.includes(':number')) return pattern.replace(':number', 'F-2026-000999');
   if (pattern.includes(':applianceId')) return pattern.replace(':applianceId', 'matrix-000000000000');

@@ -18,6 +18,15 @@ function invoiceTable(invoices: any[]): string {
   return table([['number', 'cabinet', 'month', 'excl. VAT', 'VAT', 'incl. VAT', 'balance'], ...invoices.map((i: any) => [i.number, i.cabinetId, i.month, eur(i.totalExclVatCents), eur(i.vatCents), eur(i.totalInclVatCents), eur(i.balanceInclVatCents ?? i.totalInclVatCents)])]);
 }
 
+function heldLines(held: any[]): string[] {
+  if (held.length === 0) return [];
+  return [
+    '',
+    `${held.length} held for review (above the review amount; an admin runs billing approve MONTH --cabinet ID, or billing reject):`,
+    table([['month', 'cabinet', 'incl. VAT', 'status', 'decision'], ...held.map((h: any) => [h.month, h.cabinetId, eur(h.totalInclVatCents), h.status, h.invoiceNumber ?? h.rejectionReason ?? ''])]),
+  ];
+}
+
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
@@ -88,12 +97,18 @@ export function formatResult(command: string, result: any): string {
     case 'billing close': {
       const total = result.invoices.reduce((sum: number, i: any) => sum + i.totalInclVatCents, 0);
       const head = result.invoices.length === 0 ? `closed ${result.month}: no cabinet to invoice` : `closed ${result.month}: ${result.invoices.length} invoices dated ${result.issueDate}, ${result.invoices[0].number} to ${result.invoices.at(-1).number}, ${eur(total)} incl. VAT`;
-      return [head, ...(result.invoices.length ? ['', invoiceTable(result.invoices)] : []), ...(result.warnings.length ? ['', `${result.warnings.length} warnings:`, ...result.warnings.map((w: any) => `  ${w.cabinetId}: ${w.message}`)] : [])].join('\n');
+      return [head, ...(result.invoices.length ? ['', invoiceTable(result.invoices)] : []), ...heldLines(result.held), ...(result.warnings.length ? ['', `${result.warnings.length} warnings:`, ...result.warnings.map((w: any) => `  ${w.cabinetId}: ${w.message}`)] : [])].join('\n');
     }
     case 'billing months':
       return table([['month', 'status', 'invoices', 'excl. VAT', 'incl. VAT', 'numbers'], ...result.months.map((m: any) => [m.month, m.status === 'closed' ? `closed ${m.issueDate}` : m.closable ? 'open (closable)' : 'open', String(m.invoiceCount), eur(m.totalExclVatCents), eur(m.totalInclVatCents), m.firstNumber ? `${m.firstNumber} … ${m.lastNumber}` : ''])]);
     case 'billing month':
-      return [`${result.month.month}: ${result.month.status}`, ...(result.invoices.length ? ['', invoiceTable(result.invoices)] : []), ...(result.creditNotes.length ? ['', 'credit notes:', ...result.creditNotes.map((c: any) => `  ${c.number} on ${c.invoiceNumber}: -${eur(c.totalInclVatCents)} (${c.reason})`)] : [])].join('\n');
+      return [`${result.month.month}: ${result.month.status}`, ...(result.invoices.length ? ['', invoiceTable(result.invoices)] : []), ...heldLines(result.held), ...(result.creditNotes.length ? ['', 'credit notes:', ...result.creditNotes.map((c: any) => `  ${c.number} on ${c.invoiceNumber}: -${eur(c.totalInclVatCents)} (${c.reason})`)] : [])].join('\n');
+    case 'billing held':
+      return result.held.length === 0 ? 'no invoice held for review' : heldLines(result.held).slice(1).join('\n');
+    case 'billing approve':
+      return `issued ${result.invoice.number} to ${result.invoice.cabinetId} for ${result.invoice.month}: ${eur(result.invoice.totalInclVatCents)} incl. VAT, due ${result.invoice.dueDate}`;
+    case 'billing reject':
+      return `rejected the ${result.rejection.month} invoice of ${result.rejection.cabinetId}: it will not be issued (${result.rejection.reason})`;
     case 'billing invoices':
       return result.invoices.length === 0 ? 'no invoices' : invoiceTable(result.invoices);
     case 'billing invoice': {

@@ -22,6 +22,15 @@ export function frenchBillingError(err: unknown): string | undefined {
       return 'Cette facture est déjà entièrement annulée par des avoirs.';
     case 'credit_exceeds_invoice':
       return typeof err.details?.owedExclVatCents === 'number' ? `Montant : au plus ${formatEuros(err.details.owedExclVatCents)} HT restent à créditer sur cette facture.` : 'Montant : plus que ce qui reste à créditer.';
+    case 'invalid_billing_record':
+      // The domain's sentence names the cabinet, the field and the value: kept as is.
+      return `Rien n'a été émis : un document ne pourrait pas être relu. ${err.message}`;
+    case 'billing_blocked':
+      return `La facturation est suspendue : un fichier de facturation illisible a été mis en quarantaine (voir les alertes). Restaurez-le depuis une sauvegarde, console arrêtée. ${err.message}`;
+    case 'held_invoice_decided':
+      return 'Cette facture en attente a déjà été validée ou rejetée : la décision est définitive.';
+    case 'record_quarantined':
+      return `Ce mois ne peut pas être lu : son fichier était endommagé et a été mis en quarantaine (voir les alertes).`;
     default:
       return undefined;
   }

@@ -9,6 +9,7 @@ import { NotFoundError, verificationKey, type KnownAppliance } from '@iamanager/
 import { DocumentCollection, type Document } from '@iamanager/protocol/storage';
 import type { Logger } from '@iamanager/protocol/log';
 import { applianceRecordSchema, type ApplianceRecord } from '../storage/records.js';
+import type { RecordQuarantine } from './quarantine.js';
 
 export class ApplianceRegistry {
   /** Parsed public keys, so the hot path never re-imports a JWK. */
@@ -16,10 +17,16 @@ export class ApplianceRegistry {
 
   private constructor(private readonly docs: DocumentCollection<ApplianceRecord>) {}
 
-  static async open(dataDir: string, log: Logger): Promise<ApplianceRegistry> {
+  static async open(dataDir: string, log: Logger, quarantine: RecordQuarantine): Promise<ApplianceRegistry> {
     // No rollback on a failed write: heartbeat state is journaled first and stays ahead of these
     // files in memory until a checkpoint succeeds (a rollback would let a counted seq in again).
-    const docs = await DocumentCollection.open<ApplianceRecord>(path.join(dataDir, 'appliances'), { schema: applianceRecordSchema, log, rollbackOnFailure: false });
+    const docs = await DocumentCollection.open<ApplianceRecord>(path.join(dataDir, 'appliances'), {
+      schema: applianceRecordSchema,
+      log,
+      rollbackOnFailure: false,
+      // Its heartbeats are then refused as from an unknown appliance; its journal records are skipped.
+      onUnreadable: quarantine.take,
+    });
     return new ApplianceRegistry(docs);
   }
 

@@ -12,6 +12,7 @@ import { cabinetRecordSchema, type CabinetRecord, type Overrides } from '../stor
 import type { CabinetPatch, NewCabinet, OverridesPatch } from './cabinetFields.js';
 import { ENROLLMENT_CODE_TTL_DAYS, generateEnrollmentCode, hashEnrollmentCode } from './enrollmentCodes.js';
 import type { PlanCatalog } from './planCatalog.js';
+import type { RecordQuarantine } from './quarantine.js';
 
 const DAY_MS = 86_400_000;
 
@@ -35,8 +36,8 @@ export class CabinetRegistry {
     for (const cabinet of docs.values()) for (const code of cabinet.enrollmentCodes) this.codeIndex.set(code.hash, cabinet.id);
   }
 
-  static async open(dataDir: string, plans: PlanCatalog, log: Logger): Promise<CabinetRegistry> {
-    const docs = await DocumentCollection.open<CabinetRecord>(path.join(dataDir, 'cabinets'), { schema: cabinetRecordSchema, log });
+  static async open(dataDir: string, plans: PlanCatalog, log: Logger, quarantine: RecordQuarantine): Promise<CabinetRegistry> {
+    const docs = await DocumentCollection.open<CabinetRecord>(path.join(dataDir, 'cabinets'), { schema: cabinetRecordSchema, log, onUnreadable: quarantine.take });
     return new CabinetRegistry(docs, plans);
   }
 

@@ -10,10 +10,11 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { openDocument, type Document } from '@iamanager/protocol/storage';
+import { openDocument, StorageError, type Document } from '@iamanager/protocol/storage';
 import type { Logger } from '@iamanager/protocol/log';
 import { fleetStatuses, type FleetContext } from './fleet.js';
 import { FLEET_STATUSES, type FleetStatus } from './fleetStatus.js';
+import type { RecordQuarantine } from './quarantine.js';
 
 export const MAX_TRANSITIONS = 10_000;
 
@@ -55,9 +56,17 @@ export class FleetMonitor {
     private readonly log: Logger,
   ) {}
 
-  static async open(dataDir: string, ctx: FleetContext, log: Logger): Promise<FleetMonitor> {
-    const doc = await openDocument<AlertsFile>(path.join(dataDir, 'fleet-alerts.json'), { current: {}, transitions: [] }, { schema: alertsFileSchema, log });
-    return new FleetMonitor(doc, ctx, log);
+  static async open(dataDir: string, ctx: FleetContext, log: Logger, quarantine: RecordQuarantine): Promise<FleetMonitor> {
+    const file = path.join(dataDir, 'fleet-alerts.json');
+    const open = () => openDocument<AlertsFile>(file, { current: {}, transitions: [] }, { schema: alertsFileSchema, log });
+    try {
+      return new FleetMonitor(await open(), ctx, log);
+    } catch (err) {
+      // Derived state: the next check records every appliance's status afresh.
+      if (!(err instanceof StorageError) || err.code !== 'storage_corrupt') throw err;
+      await quarantine.take(file, err);
+      return new FleetMonitor(await open(), ctx, log);
+    }
   }
 
   /** Compares every appliance's status with the last recorded one; records and returns how many changed. */

@@ -3,7 +3,8 @@
  * in the store: an invoice carries its SHA-256 and the evidence is fetched on its own
  * (`GET /api/v1/billing/invoices/:number/evidence`), so listings stay small.
  */
-import type { CreditNoteRecord, InvoiceLine, InvoiceRecord, VendorIdentity } from '../storage/billingRecords.js';
+import type { CreditNoteRecord, HeldInvoice, InvoiceLine, InvoiceRecord, VendorIdentity } from '../storage/billingRecords.js';
+import type { HeldState } from '../domain/billing/billingStore.js';
 import type { MonthSummary } from '../storage/billingRecords.js';
 
 function presentLine(line: InvoiceLine) {
@@ -100,5 +101,26 @@ export function presentMonth(month: string, summary: MonthSummary | undefined, c
     totalExclVatCents: summary?.totalExclVatCents ?? 0,
     vatCents: summary?.vatCents ?? 0,
     totalInclVatCents: summary?.totalInclVatCents ?? 0,
+    heldCount: summary?.heldCount ?? 0,
+  };
+}
+
+/** An invoice held for review at the close: its figures, and the decision once there is one. */
+export function presentHeldInvoice(held: HeldInvoice, state: HeldState) {
+  return {
+    month: held.month,
+    cabinetId: held.cabinetId,
+    customerName: held.customer.name,
+    status: state.status,
+    reviewAmountCents: held.reviewAmountCents,
+    lines: held.lines.map(presentLine),
+    usage: held.usage ? { analysesUsed: held.usage.analysesUsed, analysesOverage: held.usage.analysesOverage, applianceId: held.usage.applianceId, seq: held.usage.seq, receivedAt: held.usage.receivedAt, jwsSha256: held.usage.jwsSha256 } : null,
+    totalExclVatCents: held.totalExclVatCents,
+    vatCents: held.vatCents,
+    totalInclVatCents: held.totalInclVatCents,
+    invoiceNumber: state.status === 'approved' ? state.invoice.number : null,
+    decidedBy: state.status === 'approved' ? state.invoice.approvedBy : state.status === 'rejected' ? state.rejection.rejectedBy : null,
+    decidedAt: state.status === 'approved' ? state.invoice.issuedAt : state.status === 'rejected' ? state.rejection.rejectedAt : null,
+    rejectionReason: state.status === 'rejected' ? state.rejection.reason : null,
   };
 }

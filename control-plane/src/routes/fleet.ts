@@ -1,7 +1,8 @@
 /**
  * `GET /api/v1/fleet` (filters `status`, `plan`, `sort`, `revoked`; pages `page`, `perPage`),
  * `GET /api/v1/fleet/:applianceId/history` (24 hourly and 30 daily points) and
- * `GET /api/v1/alerts` (status transitions, newest first).
+ * `GET /api/v1/alerts` (status transitions, newest first; and `storage`: every record file
+ * quarantined because it was unreadable, a critical alert until it is restored).
  */
 import Router from '@koa/router';
 import { applianceIdSchema, NotFoundError, parseWith } from '@iamanager/protocol';
@@ -40,7 +41,7 @@ export function fleetRoutes(cp: ControlPlane): Router {
   router.get('/alerts', (ctx) => {
     authorize(currentAdmin(ctx), 'read');
     const q = parseQuery(ctx, alertQuerySchema);
-    ctx.body = { alerts: cp.monitor.alerts(q) };
+    ctx.body = { alerts: cp.monitor.alerts(q), storage: cp.quarantine.alerts() };
   });
   return router;
 }

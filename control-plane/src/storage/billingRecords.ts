@@ -2,6 +2,9 @@
  * The shapes of the billing files (DATA_DIR/billing), as schemas checked on read:
  *   months/YYYY-MM.json    one closed billing month: its invoices, written once, never changed;
  *   credit-notes/A-….json  one credit note (avoir) per file, written once, never changed;
+ *   invoices/F-….json      an invoice held at the close for review and issued later, once an
+ *                          admin approved it: one file each, written once, never changed;
+ *   rejected/YYYY-MM_ID.json  an admin's rejection of a held invoice, written once;
  *   ledger.json            the numbering ledger: last number per series and year, and a summary
  *                          of each closed month — an index, rebuilt from the files above if a
  *                          crash left it behind them (see domain/billing/billingStore.ts).
@@ -98,6 +101,29 @@ export const invoiceRecordSchema = z.object({
 });
 export type InvoiceRecord = z.infer<typeof invoiceRecordSchema>;
 
+/**
+ * A draft the close did not issue because its total incl. VAT was above BILLING_REVIEW_AMOUNT_CENTS:
+ * no number yet. An admin approves it (issued then, with the next number) or rejects it.
+ */
+export const heldInvoiceSchema = invoiceRecordSchema.omit({ number: true, issueDate: true, issuedAt: true, dueDate: true }).extend({
+  /** The review amount in force at the close, incl. VAT: the invoice was above it. */
+  reviewAmountCents: cents,
+});
+export type HeldInvoice = z.infer<typeof heldInvoiceSchema>;
+
+/** A held invoice once approved: an invoice like the others, issued on the day of its approval. */
+export const approvedInvoiceSchema = invoiceRecordSchema.extend({ approvedBy: z.string() });
+export type ApprovedInvoice = z.infer<typeof approvedInvoiceSchema>;
+
+export const rejectionSchema = z.object({
+  month: z.string(),
+  cabinetId: z.string(),
+  rejectedAt: z.string(),
+  rejectedBy: z.string(),
+  reason: z.string(),
+});
+export type RejectionRecord = z.infer<typeof rejectionSchema>;
+
 export const billingMonthSchema = z.object({
   month: z.string(),
   closedAt: z.string(),
@@ -105,6 +131,8 @@ export const billingMonthSchema = z.object({
   issueDate: z.string(),
   vendor: vendorIdentitySchema,
   invoices: z.array(invoiceRecordSchema),
+  /** Files from before the review hold have none. */
+  held: z.array(heldInvoiceSchema).default([]),
 });
 export type BillingMonthFile = z.infer<typeof billingMonthSchema>;
 
@@ -137,6 +165,8 @@ export const monthSummarySchema = z.object({
   totalExclVatCents: cents,
   vatCents: cents,
   totalInclVatCents: cents,
+  /** Invoices held for review at the close (not in the counts and totals above). */
+  heldCount: z.int().min(0).default(0),
 });
 export type MonthSummary = z.infer<typeof monthSummarySchema>;
 

@@ -7,8 +7,17 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { DomainError } from '../errors.js';
 import { openDocument, type Document } from './document.js';
-import { isAuxiliaryFile, removeFileDurable, sweepTempFiles } from './durableWrite.js';
+import { isAuxiliaryFile, removeFileDurable, StorageError, sweepTempFiles } from './durableWrite.js';
 import type { JsonAdapterOptions } from './jsonAdapter.js';
+
+export interface CollectionOptions<T> extends JsonAdapterOptions<T> {
+  /**
+   * Called for a document that cannot be read and has no usable last good copy (`storage_corrupt`);
+   * once it resolves, the collection opens without that document. Without it, such a document
+   * stops the opening: a service chooses which of its records it can do without (see quarantine.ts).
+   */
+  onUnreadable?: (file: string, err: StorageError) => Promise<void>;
+}
 
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 const OPEN_BATCH = 64;
@@ -19,18 +28,18 @@ export function assertSafeId(id: string): void {
 
 export class DocumentCollection<T> {
   readonly dir: string;
-  private readonly options: JsonAdapterOptions<T>;
+  private readonly options: CollectionOptions<T>;
   private readonly docs = new Map<string, Document<T>>();
   /** Documents whose creation is under way (see `create`). */
   private readonly creating = new Map<string, Promise<Document<T>>>();
 
-  private constructor(dir: string, options: JsonAdapterOptions<T>) {
+  private constructor(dir: string, options: CollectionOptions<T>) {
     this.dir = dir;
     this.options = options;
   }
 
   /** Opens the folder and loads every document in it (recovering any that are damaged). */
-  static async open<T>(dir: string, options: JsonAdapterOptions<T> = {}): Promise<DocumentCollection<T>> {
+  static async open<T>(dir: string, options: CollectionOptions<T> = {}): Promise<DocumentCollection<T>> {
     await fs.mkdir(dir, { recursive: true, mode: 0o750 });
     await sweepTempFiles(dir);
     const collection = new DocumentCollection<T>(dir, options);
@@ -49,12 +58,24 @@ export class DocumentCollection<T> {
     const safe = [...ids].filter((id) => SAFE_ID.test(id));
     for (let i = 0; i < safe.length; i += OPEN_BATCH) {
       const batch = safe.slice(i, i + OPEN_BATCH);
-      const docs = await Promise.all(batch.map((id) => openDocument<T | null>(collection.fileOf(id), null, options as JsonAdapterOptions<T | null>)));
+      const docs = await Promise.all(batch.map((id) => collection.openOne(id)));
       docs.forEach((doc, j) => {
-        if (doc.data !== null) collection.docs.set(batch[j]!, doc as Document<T>);
+        if (doc && doc.data !== null) collection.docs.set(batch[j]!, doc as Document<T>);
       });
     }
     return collection;
+  }
+
+  /** One document at open; `undefined` when it was unreadable and `onUnreadable` took it away. */
+  private async openOne(id: string): Promise<Document<T | null> | undefined> {
+    const file = this.fileOf(id);
+    try {
+      return await openDocument<T | null>(file, null, this.options as JsonAdapterOptions<T | null>);
+    } catch (err) {
+      if (!this.options.onUnreadable || !(err instanceof StorageError) || err.code !== 'storage_corrupt') throw err;
+      await this.options.onUnreadable(file, err);
+      return undefined;
+    }
   }
 
   fileOf(id: string): string {

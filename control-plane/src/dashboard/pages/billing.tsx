@@ -43,7 +43,21 @@ export interface CreditNoteRow {
   reason: string;
 }
 
+export interface HeldRow {
+  month: string;
+  cabinetId: string;
+  customerName: string;
+  status: 'pending' | 'approved' | 'rejected';
+  reviewAmountCents: number;
+  totalInclVatCents: number;
+  usage: { analysesOverage: number; applianceId: string; seq: number } | null;
+  invoiceNumber: string | null;
+  decidedBy: string | null;
+  rejectionReason: string | null;
+}
+
 export const monthHref = (month: string) => `/facturation/mois/${month}`;
+export const heldHref = (month: string, cabinetId: string) => `${monthHref(month)}/attente/${encodeURIComponent(cabinetId)}`;
 export const invoiceHref = (number: string) => `/facturation/factures/${number}`;
 
 function CloseForm({ month, csrf }: { month: string; csrf: string | null }) {
@@ -146,7 +160,48 @@ export function CreditNoteTable({ notes }: { notes: readonly CreditNoteRow[] }) 
   );
 }
 
-export function BillingMonthPage({ chrome, month, invoices, creditNotes }: { chrome: Chrome; month: MonthRow; invoices: readonly InvoiceRow[]; creditNotes: readonly CreditNoteRow[] }) {
+function HeldDecision({ h, canReview, csrf }: { h: HeldRow; canReview: boolean; csrf: string | null }) {
+  if (h.status === 'approved') return <>émise : <a href={invoiceHref(h.invoiceNumber!)}>{h.invoiceNumber}</a> (par {h.decidedBy})</>;
+  if (h.status === 'rejected') return <>rejetée par {h.decidedBy} : {h.rejectionReason}</>;
+  if (!canReview) return <>en attente d'un administrateur</>;
+  const id = `motif-${h.cabinetId}`;
+  return (
+    <>
+      <form method="post" action={`${heldHref(h.month, h.cabinetId)}/valider`} class="inline">
+        <CsrfField token={csrf} />
+        <button type="submit" class="button">Valider et émettre<span class="sr-only"> la facture de {h.customerName}</span></button>
+      </form>
+      <form method="post" action={`${heldHref(h.month, h.cabinetId)}/rejeter`} class="inline">
+        <CsrfField token={csrf} />
+        <label for={id}>Motif du rejet</label>
+        <input id={id} name="reason" required minlength={3} maxlength={500} />
+        <button type="submit" class="button secondary">Rejeter<span class="sr-only"> la facture de {h.customerName}</span></button>
+      </form>
+    </>
+  );
+}
+
+export function HeldTable({ held, canReview, csrf }: { held: readonly HeldRow[]; canReview: boolean; csrf: string | null }) {
+  return (
+    <table>
+      <thead>
+        <tr><th scope="col">Cabinet</th><th scope="col" class="num">TTC</th><th scope="col">Relevé signé</th><th scope="col">Décision</th></tr>
+      </thead>
+      <tbody>
+        {held.map((h) => (
+          <tr>
+            <td><a href={`/cabinets/${encodeURIComponent(h.cabinetId)}`}>{h.customerName}</a></td>
+            <td class="num">{frenchEuros(h.totalInclVatCents)}<div class="hint">seuil {frenchEuros(h.reviewAmountCents)}</div></td>
+            <td>{h.usage ? `${h.usage.analysesOverage} analyses hors quota (relevé n° ${h.usage.seq} de ${h.usage.applianceId})` : '—'}</td>
+            <td><HeldDecision h={h} canReview={canReview} csrf={csrf} /></td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function BillingMonthPage({ chrome, month, invoices, held, canReview, creditNotes }: { chrome: Chrome; month: MonthRow; invoices: readonly InvoiceRow[]; held: readonly HeldRow[]; canReview: boolean; creditNotes: readonly CreditNoteRow[] }) {
   const title = `Facturation — ${frenchMonth(month.month)}`;
   return (
     <Layout chrome={chrome} title={title}>
@@ -169,6 +224,12 @@ export function BillingMonthPage({ chrome, month, invoices, creditNotes }: { chr
           <Panel title="Factures" id="factures">
             {invoices.length === 0 ? <p class="empty">Aucun cabinet n'avait de jour actif ce mois-là.</p> : <InvoiceTable invoices={invoices} caption={`Factures de ${frenchMonth(month.month)}`} />}
           </Panel>
+          {held.length === 0 ? null : (
+            <Panel title="Factures en attente de validation" id="attente">
+              <p class="hint">Leur montant TTC dépassait le seuil de revue (BILLING_REVIEW_AMOUNT_CENTS) : elles n'ont pas été émises. Validée, une facture reçoit le numéro suivant et la date du jour ; rejetée, elle n'est jamais émise.</p>
+              <HeldTable held={held} canReview={canReview} csrf={chrome.csrf} />
+            </Panel>
+          )}
           <Panel title="Avoirs" id="avoirs">
             {creditNotes.length === 0 ? <p class="empty">Aucun avoir sur les factures de ce mois.</p> : <CreditNoteTable notes={creditNotes} />}
           </Panel>

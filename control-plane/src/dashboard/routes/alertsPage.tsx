@@ -1,4 +1,4 @@
-/** `/alertes`: the recorded status transitions of the fleet, newest first. */
+/** `/alertes`: quarantined record files first (critical), then the recorded status transitions of the fleet, newest first. */
 import type Router from '@koa/router';
 import { parseWith } from '@iamanager/protocol';
 import { currentAdmin } from '../../auth/authenticate.js';
@@ -32,7 +32,7 @@ export const alertsPage: DashboardPage = {
         what: changeText(a.raised, a.cleared),
         reasons: a.reasons.map((r) => ({ text: reasonText({ code: r.code as ReasonCode, value: r.value }, cp.config.fleet, latest), since: r.since })),
       }));
-      sendPage(ctx, <AlertsPage chrome={chromeOf(deps, ctx)} rows={rows} status={q.status ?? ''} limit={LIMIT} />);
+      sendPage(ctx, <AlertsPage chrome={chromeOf(deps, ctx)} rows={rows} storage={cp.quarantine.alerts()} status={q.status ?? ''} limit={LIMIT} />);
     });
   },
 };

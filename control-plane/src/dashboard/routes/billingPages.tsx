@@ -1,12 +1,13 @@
 /**
  * `/facturation`: the months (close one), a month's invoices and credit notes, one invoice (issue
  * a credit note), and the downloads — PDFs, the month's CSV, the signed usage proof. Money is for
- * the roles that see it (`seeMoney`); closing and credit notes for those that may (`manageBilling`).
+ * the roles that see it (`seeMoney`); closing and credit notes for those that may (`manageBilling`);
+ * approving or rejecting an invoice held for review at the close for admins (`reviewInvoices`).
  * Billing errors are shown in French on the page the form came from.
  */
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { monthSchema, parseWith } from '@iamanager/protocol';
+import { cabinetIdSchema, monthSchema, parseWith } from '@iamanager/protocol';
 import { formText, readForm } from '@iamanager/protocol/web';
 import { currentAdmin } from '../../auth/authenticate.js';
 import { authorize, can } from '../../auth/policies.js';
@@ -15,6 +16,7 @@ import { frenchMonth } from '../../domain/billing/calendar.js';
 import { closeBillingMonth } from '../../domain/billing/closeBillingMonth.js';
 import { creditNoteNumberSchema, invoiceNumberSchema } from '../../domain/billing/documentNumbers.js';
 import { issueCreditNote } from '../../domain/billing/issueCreditNote.js';
+import { approveHeldInvoice, rejectHeldInvoice } from '../../domain/billing/reviewHeldInvoice.js';
 import { presentCreditNote } from '../../presenters/invoice.js';
 import { sendFile } from '../../routes/sendFile.js';
 import { frenchBillingError } from '../billingErrors.js';
@@ -38,6 +40,13 @@ function showMonths(deps: DashboardDeps, ctx: Context, flash?: Flash, status = 2
   authorize(admin, 'seeMoney');
   const page = <BillingMonthsPage chrome={chromeOf(deps, ctx, flash)} months={listBillingMonths(deps.cp)} canClose={can(admin, 'manageBilling')} configured={deps.cp.config.vendor !== undefined} />;
   sendPage(ctx, page, status);
+}
+
+async function showMonth(deps: DashboardDeps, ctx: Context, month: string, flash?: Flash, status = 200): Promise<void> {
+  const admin = currentAdmin(ctx);
+  authorize(admin, 'seeMoney');
+  const data = await billingMonth(deps.cp, month);
+  sendPage(ctx, <BillingMonthPage chrome={chromeOf(deps, ctx, flash)} month={data.month} invoices={data.invoices} held={data.held} canReview={can(admin, 'reviewInvoices')} creditNotes={data.creditNotes} />, status);
 }
 
 async function showInvoicePage(deps: DashboardDeps, ctx: Context, number: string, options: { form?: CreditNoteForm; flash?: Flash; status?: number } = {}): Promise<void> {
@@ -78,11 +87,43 @@ export const billingPages: DashboardPage = {
     });
 
     router.get('/facturation/mois/:month', async (ctx) => {
-      seeMoney(ctx);
-      const data = await billingMonth(cp, monthOf(ctx));
       const closedCount = typeof ctx.query.cloture === 'string' ? ctx.query.cloture : undefined;
       const flash: Flash | undefined = closedCount && /^\d+$/.test(closedCount) ? { kind: 'ok', text: `Mois clôturé : ${closedCount} factures émises.` } : undefined;
-      sendPage(ctx, <BillingMonthPage chrome={chromeOf(deps, ctx, flash)} month={data.month} invoices={data.invoices} creditNotes={data.creditNotes} />);
+      await showMonth(deps, ctx, monthOf(ctx), flash);
+    });
+
+    router.post('/facturation/mois/:month/attente/:cabinetId/valider', async (ctx) => {
+      const admin = currentAdmin(ctx);
+      authorize(admin, 'reviewInvoices');
+      const month = monthOf(ctx);
+      await readForm(ctx);
+      try {
+        const invoice = await approveHeldInvoice(cp, month, parseWith(cabinetIdSchema, ctx.params.cabinetId, 'cabinetId'), admin.email);
+        cp.log.info({ invoice: invoice.number, month, cabinetId: invoice.cabinetId, by: admin.email }, 'held invoice approved from the dashboard');
+        await showMonth(deps, ctx, month, { kind: 'ok', text: `Facture ${invoice.number} émise.` });
+      } catch (err) {
+        const text = frenchBillingError(err);
+        if (!text) throw err;
+        await showMonth(deps, ctx, month, { kind: 'error', text }, 409);
+      }
+    });
+
+    router.post('/facturation/mois/:month/attente/:cabinetId/rejeter', async (ctx) => {
+      const admin = currentAdmin(ctx);
+      authorize(admin, 'reviewInvoices');
+      const month = monthOf(ctx);
+      const cabinetId = parseWith(cabinetIdSchema, ctx.params.cabinetId, 'cabinetId');
+      const reason = formText(await readForm(ctx), 'reason', 500);
+      if (reason.length < 3) return showMonth(deps, ctx, month, { kind: 'error', text: 'Motif du rejet : indiquez pourquoi la facture ne sera pas émise (3 caractères au moins).' }, 400);
+      try {
+        await rejectHeldInvoice(cp, month, cabinetId, { reason }, admin.email);
+        cp.log.info({ month, cabinetId, by: admin.email }, 'held invoice rejected from the dashboard');
+        await showMonth(deps, ctx, month, { kind: 'ok', text: `Facture de ${cabinetId} rejetée : elle ne sera pas émise.` });
+      } catch (err) {
+        const text = frenchBillingError(err);
+        if (!text) throw err;
+        await showMonth(deps, ctx, month, { kind: 'error', text }, 409);
+      }
     });
 
     router.get('/facturation/mois/:month/factures.csv', async (ctx) => {

@@ -3,7 +3,7 @@
  * invoices, one invoice or credit note, and the files (PDF, CSV) built from them.
  */
 import { NotFoundError, ValidationError } from '@iamanager/protocol';
-import { presentCreditNote, presentInvoice, presentInvoiceSummary, presentMonth } from '../../presenters/invoice.js';
+import { presentCreditNote, presentHeldInvoice, presentInvoice, presentInvoiceSummary, presentMonth } from '../../presenters/invoice.js';
 import type { BillingContext } from './closeBillingMonth.js';
 import { isMonthOver, parisMonth, previousMonth } from './calendar.js';
 import { creditNotePdf, invoicePdf } from './documentPdf.js';
@@ -27,18 +27,28 @@ export function listBillingMonths(cp: BillingContext) {
 }
 
 export async function billingMonth(cp: BillingContext, month: string) {
-  const file = await cp.billing.month(month);
+  const invoices = await cp.billing.invoicesOfMonth(month);
   const creditNotes = cp.billing.listCreditNotes().filter((c) => c.month === month);
+  const held = await cp.billing.heldOfMonth(month);
   return {
     month: presentMonth(month, cp.billing.isClosed(month), isMonthOver(month, cp.clock())),
-    invoices: (file?.invoices ?? []).map((i) => presentInvoiceSummary(i, cp.billing.creditNotesOf(i.number))),
+    invoices: (invoices ?? []).map((i) => presentInvoiceSummary(i, cp.billing.creditNotesOf(i.number))),
+    held: held.map((h) => presentHeldInvoice(h.held, h.state)),
     creditNotes: creditNotes.map(presentCreditNote),
   };
 }
 
+/** Invoices held for review at a close, with their decision; `pending` only the undecided ones. */
+export async function listHeldInvoices(cp: BillingContext, filter: { month?: string | undefined; pending?: boolean | undefined }) {
+  const held = filter.month ? await cp.billing.heldOfMonth(filter.month) : await cp.billing.heldInvoices();
+  return held
+    .filter((h) => !filter.pending || h.state.status === 'pending')
+    .map((h) => presentHeldInvoice(h.held, h.state));
+}
+
 export async function listInvoices(cp: BillingContext, filter: { month?: string | undefined; cabinetId?: string | undefined }) {
   if (!filter.month && !filter.cabinetId) throw new ValidationError(['query: give month=YYYY-MM or cabinetId=ID (or both)']);
-  const invoices = filter.month ? ((await cp.billing.month(filter.month))?.invoices ?? []) : await cp.billing.invoicesOfCabinet(filter.cabinetId!);
+  const invoices = filter.month ? ((await cp.billing.invoicesOfMonth(filter.month)) ?? []) : await cp.billing.invoicesOfCabinet(filter.cabinetId!);
   return invoices.filter((i) => !filter.cabinetId || i.cabinetId === filter.cabinetId).map((i) => presentInvoiceSummary(i, cp.billing.creditNotesOf(i.number)));
 }
 
@@ -79,9 +89,10 @@ export async function documentPdfFile(cp: BillingContext, number: string): Promi
 
 export async function monthCsvFile(cp: BillingContext, month: string): Promise<BillingFile> {
   const file = await cp.billing.month(month);
-  if (!file) throw new NotFoundError('closed billing month', month);
+  const invoices = await cp.billing.invoicesOfMonth(month);
+  if (!file || !invoices) throw new NotFoundError('closed billing month', month);
   const creditNotes = cp.billing.listCreditNotes().filter((c) => c.month === month);
-  return { filename: `factures-${month}.csv`, contentType: 'text/csv; charset=utf-8', content: Buffer.from(monthCsv(file, creditNotes), 'utf8') };
+  return { filename: `factures-${month}.csv`, contentType: 'text/csv; charset=utf-8', content: Buffer.from(monthCsv({ ...file, invoices }, creditNotes), 'utf8') };
 }
 
 export async function invoiceEvidenceOf(cp: BillingContext, number: string) {

@@ -13,23 +13,38 @@
  *   counter did not move, and a retry issues the same numbers.
  * - Months are read lazily (a month of 10 000 invoices is megabytes); the ledger keeps the
  *   summary and the number range of each, which is all the listing and lookups need.
+ * - Every record is checked against the schema it is read back with before it is written
+ *   (recordCheck.ts): nothing invalid reaches these files.
+ * - An invoice held for review at the close lives in its month file, unnumbered. Approved, it is
+ *   issued like a credit note: its own file (invoices/F-….json) with the next number, then the
+ *   ledger. Rejected, a file in rejected/ says so. Either file is the decision.
+ * - A billing file that cannot be read and has no last good copy is quarantined (quarantine.ts),
+ *   not fatal; while one is, the numbering may be behind it, so nothing is issued
+ *   (`billing_blocked`) until it is restored.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ConflictError, DomainError, monthSchema } from '@iamanager/protocol';
-import { DocumentCollection, openDocument, sweepTempFiles, type Document, type JsonAdapterOptions } from '@iamanager/protocol/storage';
+import { DocumentCollection, openDocument, StorageError, sweepTempFiles, type Document, type JsonAdapterOptions } from '@iamanager/protocol/storage';
 import type { Logger } from '@iamanager/protocol/log';
 import {
+  approvedInvoiceSchema,
   billingMonthSchema,
   creditNoteRecordSchema,
   ledgerSchema,
+  rejectionSchema,
+  type ApprovedInvoice,
   type BillingMonthFile,
   type CreditNoteRecord,
+  type HeldInvoice,
   type InvoiceRecord,
   type LedgerFile,
   type MonthSummary,
+  type RejectionRecord,
 } from '../../storage/billingRecords.js';
+import type { RecordQuarantine } from '../quarantine.js';
 import { parseDocumentNumber, type Series } from './documentNumbers.js';
+import { checkRecord } from './recordCheck.js';
 
 const MONTH_FILE = /^(\d{4}-\d{2})\.json$/;
 
@@ -49,33 +64,78 @@ function summaryOf(file: BillingMonthFile): MonthSummary {
     totalExclVatCents: sum('totalExclVatCents'),
     vatCents: sum('vatCents'),
     totalInclVatCents: sum('totalInclVatCents'),
+    heldCount: file.held.length,
   };
 }
+
+/** The id of a held invoice's decision files: its month and cabinet. */
+export function heldKey(month: string, cabinetId: string): string {
+  return `${month}_${cabinetId}`;
+}
+
+/** Where a held invoice stands: waiting, or decided (issued under a number, or rejected). */
+export type HeldState = { status: 'pending' } | { status: 'approved'; invoice: ApprovedInvoice } | { status: 'rejected'; rejection: RejectionRecord };
 
 export class BillingStore {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly months = new Map<string, BillingMonthFile>();
   private readonly creditNotesByInvoice = new Map<string, CreditNoteRecord[]>();
+  /** Approved held invoices by `heldKey`. */
+  private readonly approvedByHeld = new Map<string, ApprovedInvoice>();
 
   private constructor(
     private readonly monthsDir: string,
     private readonly ledger: Document<LedgerFile>,
     private readonly creditNotes: DocumentCollection<CreditNoteRecord>,
+    private readonly approved: DocumentCollection<ApprovedInvoice>,
+    private readonly rejections: DocumentCollection<RejectionRecord>,
+    private readonly quarantine: RecordQuarantine,
     private readonly log: Logger,
   ) {
     for (const note of creditNotes.values()) this.indexCreditNote(note);
+    for (const invoice of approved.values()) this.approvedByHeld.set(heldKey(invoice.month, invoice.cabinetId), invoice);
   }
 
-  static async open(dataDir: string, log: Logger): Promise<BillingStore> {
+  static async open(dataDir: string, log: Logger, quarantine: RecordQuarantine): Promise<BillingStore> {
     const dir = path.join(dataDir, 'billing');
     const monthsDir = path.join(dir, 'months');
     await fs.mkdir(monthsDir, { recursive: true, mode: 0o750 });
     await sweepTempFiles(monthsDir);
     const ledger = await openLedger(path.join(dir, 'ledger.json'), log);
-    const creditNotes = await DocumentCollection.open<CreditNoteRecord>(path.join(dir, 'credit-notes'), { schema: creditNoteRecordSchema, log });
-    const store = new BillingStore(monthsDir, ledger, creditNotes, log);
+    const options = { log, onUnreadable: quarantine.take };
+    const creditNotes = await DocumentCollection.open<CreditNoteRecord>(path.join(dir, 'credit-notes'), { schema: creditNoteRecordSchema, ...options });
+    const approved = await DocumentCollection.open<ApprovedInvoice>(path.join(dir, 'invoices'), { schema: approvedInvoiceSchema, ...options });
+    const rejections = await DocumentCollection.open<RejectionRecord>(path.join(dir, 'rejected'), { schema: rejectionSchema, ...options });
+    const store = new BillingStore(monthsDir, ledger, creditNotes, approved, rejections, quarantine, log);
     await store.rollForward();
     return store;
+  }
+
+  /**
+   * Refuses to issue while a billing file is quarantined: the ledger may not know the numbers it
+   * held (a rebuilt ledger cannot), and issuing could reuse one. Call inside `exclusive`.
+   */
+  assertIssuable(): void {
+    this.refuseWhileQuarantined(this.quarantine.under('billing/'), (they) => `the numbering may be behind the numbers ${they} held`);
+  }
+
+  /**
+   * A close also needs every cabinet and appliance record: a quarantined one would leave its
+   * cabinet unbilled or its overage out, and a month is closed only once. Call inside `exclusive`.
+   */
+  assertClosable(): void {
+    this.assertIssuable();
+    this.refuseWhileQuarantined([...this.quarantine.under('cabinets/'), ...this.quarantine.under('appliances/')], (they) => `a close now would miss for good what ${they} held (a cabinet to invoice, its signed usage)`);
+  }
+
+  private refuseWhileQuarantined(blocked: readonly { file: string; movedTo: string }[], why: (they: string) => string): void {
+    if (blocked.length > 0) {
+      throw new ConflictError(
+        'billing_blocked',
+        `billing issues nothing while ${blocked.map((q) => q.file).join(', ')} ${blocked.length === 1 ? 'is' : 'are'} quarantined (unreadable, moved to ${blocked.map((q) => q.movedTo).join(', ')}): ${why(blocked.length === 1 ? 'it' : 'they')}. Stop the control plane, restore ${blocked.length === 1 ? 'that file' : 'those files'} from a backup, delete the quarantine folder and start again`,
+        { quarantined: blocked.map((q) => q.file) },
+      );
+    }
   }
 
   /** Brings the ledger up to the documents on disk (after a crash between a document and the ledger). */
@@ -84,7 +144,11 @@ export class BillingStore {
     for (const name of await fs.readdir(this.monthsDir)) {
       const month = MONTH_FILE.exec(name)?.[1];
       if (!month || this.ledger.data.months[month]) continue;
-      const file = await this.month(month);
+      const file = await this.month(month).catch((err: unknown) => {
+        // Quarantined by `month`: billing is blocked until it is restored; the service starts.
+        if (err instanceof DomainError && err.code === 'record_quarantined') return undefined;
+        throw err;
+      });
       if (!file) continue;
       this.foldMonth(file);
       this.log.warn({ month, invoices: file.invoices.length }, 'billing ledger rolled forward: a month closed just before a crash');
@@ -98,23 +162,24 @@ export class BillingStore {
         changed = true;
       }
     }
+    for (const invoice of this.approved.values()) {
+      const parsed = parseDocumentNumber(invoice.number);
+      if (parsed && parsed.n > this.lastNumber('F', parsed.year)) {
+        this.foldNumber(invoice.number, invoice.issuedAt);
+        this.log.warn({ number: invoice.number }, 'billing ledger rolled forward: a held invoice approved just before a crash');
+        changed = true;
+      }
+    }
     if (changed) await this.ledger.write();
   }
 
   /** Records that `number` was issued at `issuedAt` (idempotent: rolling forward twice changes nothing). */
   private foldNumber(number: string | undefined, issuedAt: string): void {
-    const parsed = number === undefined ? undefined : parseDocumentNumber(number);
-    if (parsed) {
-      const bySeries = (this.ledger.data.lastNumbers[parsed.series] ??= {});
-      bySeries[String(parsed.year)] = Math.max(bySeries[String(parsed.year)] ?? 0, parsed.n);
-    }
-    const last = this.ledger.data.lastIssuedAt;
-    if (!last || issuedAt > last) this.ledger.data.lastIssuedAt = issuedAt;
+    foldNumberInto(this.ledger.data, number, issuedAt);
   }
 
   private foldMonth(file: BillingMonthFile): void {
-    this.ledger.data.months[file.month] = summaryOf(file);
-    this.foldNumber(file.invoices.at(-1)?.number, file.closedAt);
+    foldMonthInto(this.ledger.data, file);
   }
 
   private indexCreditNote(note: CreditNoteRecord): void {
@@ -163,22 +228,48 @@ export class BillingStore {
     return path.join(this.monthsDir, `${month}.json`);
   }
 
-  /** A closed month's file, read on first use. */
+  /**
+   * A closed month's file, read on first use. One that cannot be read (nor its last good copy) is
+   * quarantined and `record_quarantined` thrown: the rest of the service goes on.
+   */
   async month(month: string): Promise<BillingMonthFile | undefined> {
     const cached = this.months.get(month);
     if (cached) return cached;
+    const file = this.fileOf(month);
     const options = { schema: billingMonthSchema, log: this.log } as JsonAdapterOptions<BillingMonthFile | null>;
-    const doc = await openDocument<BillingMonthFile | null>(this.fileOf(month), null, options);
+    let doc: Document<BillingMonthFile | null>;
+    try {
+      doc = await openDocument<BillingMonthFile | null>(file, null, options);
+    } catch (err) {
+      if (!(err instanceof StorageError) || err.code !== 'storage_corrupt') throw err;
+      await this.quarantine.take(file, err);
+      throw new DomainError('record_quarantined', `the invoices of ${month} cannot be read: ${path.basename(file)} was damaged with no usable last good copy and is quarantined; restore it from a backup (see the alerts)`, { month });
+    }
     if (!doc.data) return undefined;
     this.months.set(month, doc.data);
     return doc.data;
   }
 
+  /** The ledger as it would be with `change` applied, checked against its schema; the live one is untouched. */
+  private checkLedgerAfter(change: (ledger: LedgerFile) => void, subject: string): void {
+    const next = structuredClone(this.ledger.data);
+    change(next);
+    checkRecord(ledgerSchema, next, { subject: `the billing ledger after ${subject}` });
+  }
+
   /**
    * Issues a month: its file is created in one durable write (the commit point), then the ledger
-   * follows. Call inside `exclusive`.
+   * follows. Every invoice, held invoice, the file and the ledger are checked first: a record that
+   * would not read back writes nothing. Call inside `exclusive`.
    */
   async commitMonth(file: BillingMonthFile): Promise<void> {
+    // One pass over the whole file (10 000 invoices are megabytes); a problem is named by its invoice.
+    checkRecord(billingMonthSchema, file, ([list, i]) => {
+      const record = (list === 'invoices' || list === 'held') && typeof i === 'number' ? file[list][i] : undefined;
+      if (!record) return { subject: `the billing month ${file.month}` };
+      return { subject: `the ${file.month} invoice of cabinet "${record.cabinetId}"${list === 'held' ? ' (held for review)' : ''}`, depth: 2, details: { cabinetId: record.cabinetId } };
+    });
+    this.checkLedgerAfter((ledger) => foldMonthInto(ledger, file), `closing ${file.month}`);
     const options = { schema: billingMonthSchema, log: this.log } as JsonAdapterOptions<BillingMonthFile | null>;
     const doc = await openDocument<BillingMonthFile | null>(this.fileOf(file.month), null, options);
     if (doc.data) throw new ConflictError('month_already_closed', `${file.month} is already closed`);
@@ -189,8 +280,62 @@ export class BillingStore {
     await this.writeLedger();
   }
 
+  /** A held invoice of a closed month, with its decision so far. */
+  async held(month: string, cabinetId: string): Promise<{ held: HeldInvoice; state: HeldState } | undefined> {
+    if (!this.ledger.data.months[month]?.heldCount) return undefined;
+    const held = (await this.month(month))?.held.find((h) => h.cabinetId === cabinetId);
+    return held && { held, state: this.heldState(month, cabinetId) };
+  }
+
+  private heldState(month: string, cabinetId: string): HeldState {
+    const key = heldKey(month, cabinetId);
+    const invoice = this.approvedByHeld.get(key);
+    if (invoice) return { status: 'approved', invoice };
+    const rejection = this.rejections.get(key)?.data;
+    return rejection ? { status: 'rejected', rejection } : { status: 'pending' };
+  }
+
+  /** A closed month's held invoices with their decisions (none read when the ledger says it has none). */
+  async heldOfMonth(month: string): Promise<{ held: HeldInvoice; state: HeldState }[]> {
+    if (!this.ledger.data.months[month]?.heldCount) return [];
+    return ((await this.month(month))?.held ?? []).map((held) => ({ held, state: this.heldState(month, held.cabinetId) }));
+  }
+
+  /** Every held invoice of every closed month, oldest month first (reads the months that have one). */
+  async heldInvoices(): Promise<{ held: HeldInvoice; state: HeldState }[]> {
+    const out: { held: HeldInvoice; state: HeldState }[] = [];
+    for (const { month } of this.closedMonths()) out.push(...(await this.heldOfMonth(month)));
+    return out;
+  }
+
+  /** Issues an approved held invoice: its own file first (the commit point), then the ledger. Call inside `exclusive`. */
+  async commitApproval(invoice: ApprovedInvoice): Promise<void> {
+    checkRecord(approvedInvoiceSchema, invoice, { subject: `the ${invoice.month} invoice of cabinet "${invoice.cabinetId}"`, details: { cabinetId: invoice.cabinetId } });
+    this.checkLedgerAfter((ledger) => foldNumberInto(ledger, invoice.number, invoice.issuedAt), `issuing ${invoice.number}`);
+    await this.approved.create(invoice.number, invoice);
+    this.approvedByHeld.set(heldKey(invoice.month, invoice.cabinetId), invoice);
+    this.foldNumber(invoice.number, invoice.issuedAt);
+    await this.writeLedger();
+  }
+
+  /** Records that a held invoice will not be issued. Call inside `exclusive`. */
+  async commitRejection(rejection: RejectionRecord): Promise<void> {
+    checkRecord(rejectionSchema, rejection, { subject: `the rejection of the ${rejection.month} invoice of cabinet "${rejection.cabinetId}"`, details: { cabinetId: rejection.cabinetId } });
+    await this.rejections.create(heldKey(rejection.month, rejection.cabinetId), rejection);
+  }
+
+  /** A month's invoices: those issued at the close, then the held ones approved since, by number. */
+  async invoicesOfMonth(month: string): Promise<InvoiceRecord[] | undefined> {
+    const file = await this.month(month);
+    if (!file) return undefined;
+    const late = [...this.approved.values()].filter((i) => i.month === month).sort((a, b) => a.number.localeCompare(b.number));
+    return [...file.invoices, ...late];
+  }
+
   /** Issues a credit note: its own file first (the commit point), then the ledger. Call inside `exclusive`. */
   async commitCreditNote(note: CreditNoteRecord): Promise<void> {
+    checkRecord(creditNoteRecordSchema, note, { subject: `credit note ${note.number} (cabinet "${note.cabinetId}")`, details: { cabinetId: note.cabinetId } });
+    this.checkLedgerAfter((ledger) => foldNumberInto(ledger, note.number, note.issuedAt), `issuing ${note.number}`);
     await this.creditNotes.create(note.number, note);
     this.indexCreditNote(note);
     this.foldNumber(note.number, note.issuedAt);
@@ -213,6 +358,8 @@ export class BillingStore {
   async findInvoice(number: string): Promise<InvoiceRecord | undefined> {
     const parsed = parseDocumentNumber(number);
     if (!parsed || parsed.series !== 'F') return undefined;
+    const late = this.approved.get(number)?.data;
+    if (late) return late;
     for (const [month, summary] of Object.entries(this.ledger.data.months)) {
       if (!summary.firstNumber || !summary.lastNumber || number < summary.firstNumber || number > summary.lastNumber) continue;
       const file = await this.month(month);
@@ -245,11 +392,26 @@ export class BillingStore {
     const found: InvoiceRecord[] = [];
     for (const { month } of this.closedMonths().reverse()) {
       const file = await this.month(month);
-      const invoice = file?.invoices.find((i) => i.cabinetId === cabinetId);
+      const invoice = file?.invoices.find((i) => i.cabinetId === cabinetId) ?? this.approvedByHeld.get(heldKey(month, cabinetId));
       if (invoice) found.push(invoice);
     }
     return found;
   }
+}
+
+function foldNumberInto(ledger: LedgerFile, number: string | undefined, issuedAt: string): void {
+  const parsed = number === undefined ? undefined : parseDocumentNumber(number);
+  if (parsed) {
+    const bySeries = (ledger.lastNumbers[parsed.series] ??= {});
+    bySeries[String(parsed.year)] = Math.max(bySeries[String(parsed.year)] ?? 0, parsed.n);
+  }
+  const last = ledger.lastIssuedAt;
+  if (!last || issuedAt > last) ledger.lastIssuedAt = issuedAt;
+}
+
+function foldMonthInto(ledger: LedgerFile, file: BillingMonthFile): void {
+  ledger.months[file.month] = summaryOf(file);
+  foldNumberInto(ledger, file.invoices.at(-1)?.number, file.closedAt);
 }
 
 /**

@@ -3,13 +3,18 @@
  * over, numbered in the invoice series of the issue year, in one commit (see billingStore.ts).
  * Art. 289, I-3 CGI lets services to one customer over a calendar month be invoiced together,
  * at the latest at the end of that month; the close runs once the month is over.
+ *
+ * An invoice whose total incl. VAT is above BILLING_REVIEW_AMOUNT_CENTS is not issued but held in
+ * the month file, unnumbered, for an admin to approve or reject (reviewHeldInvoice.ts): a counter
+ * gone wrong (a bug, or the cabinet's own machine lying) must not turn into a legal document that
+ * only a credit note can undo. The other invoices are issued as usual.
  */
 import { ConflictError } from '@iamanager/protocol';
 import type { Clock } from '../../clock.js';
 import type { ApplianceRegistry } from '../appliances.js';
 import type { CabinetRegistry } from '../cabinets.js';
 import type { PlanCatalog } from '../planCatalog.js';
-import type { InvoiceRecord, VendorIdentity } from '../../storage/billingRecords.js';
+import type { HeldInvoice, InvoiceRecord, VendorIdentity } from '../../storage/billingRecords.js';
 import type { BillingStore } from './billingStore.js';
 import { addDays, isMonthOver, nextMonth, parisDate } from './calendar.js';
 import { formatDocumentNumber, SERIES } from './documentNumbers.js';
@@ -19,7 +24,7 @@ import { monthUsageByCabinet } from './usageEvidence.js';
 import { requireVendor } from './requireVendor.js';
 
 export interface BillingContext {
-  config: { vendor: VendorIdentity | undefined };
+  config: { vendor: VendorIdentity | undefined; billingReviewAmountCents: number };
   clock: Clock;
   billing: BillingStore;
   cabinets: CabinetRegistry;
@@ -32,6 +37,8 @@ export interface ClosedMonth {
   issueDate: string;
   vendor: VendorIdentity;
   invoices: InvoiceRecord[];
+  /** Not issued: above the review amount, waiting for an admin's approval. */
+  held: HeldInvoice[];
   /** What the vendor should look at (missing usage reports, incomplete customer records). */
   warnings: DraftWarning[];
 }
@@ -52,6 +59,7 @@ export function closeBillingMonth(cp: BillingContext, month: string, by: string)
         { month, closedAt: closed.closedAt },
       );
     }
+    cp.billing.assertClosable();
     cp.billing.assertChronological(now);
 
     const issueDate = parisDate(now);
@@ -60,6 +68,8 @@ export function closeBillingMonth(cp: BillingContext, month: string, by: string)
     const usage = monthUsageByCabinet(cp.appliances, month);
     const planOf = (id: string) => cp.plans.get(id);
     const invoices: InvoiceRecord[] = [];
+    const held: HeldInvoice[] = [];
+    const review = cp.config.billingReviewAmountCents;
     const warnings: DraftWarning[] = [];
     let n = cp.billing.lastNumber(SERIES.invoice, year);
     // Everything below runs in one synchronous step: the cabinets and counters read are the ones billed.
@@ -67,6 +77,12 @@ export function closeBillingMonth(cp: BillingContext, month: string, by: string)
       const draft = draftInvoice(cabinet, month, planOf, usage.get(cabinet.id));
       if (!draft) continue;
       warnings.push(...draft.warnings);
+      const customer = { cabinetId: cabinet.id, name: cabinet.name, address: cabinet.address, siret: cabinet.siret, email: cabinet.email };
+      // `!(… <= …)`: an amount that is not a number at all is held too (and then refused by the check).
+      if (!(draft.totalInclVatCents <= review)) {
+        held.push({ cabinetId: cabinet.id, month, customer, lines: draft.lines, usage: draft.usage, totalExclVatCents: draft.totalExclVatCents, vatRatePercent: VAT_RATE_PERCENT, vatCents: draft.vatCents, totalInclVatCents: draft.totalInclVatCents, reviewAmountCents: review });
+        continue;
+      }
       invoices.push({
         number: formatDocumentNumber(SERIES.invoice, year, ++n),
         cabinetId: cabinet.id,
@@ -74,7 +90,7 @@ export function closeBillingMonth(cp: BillingContext, month: string, by: string)
         issueDate,
         issuedAt: now.toISOString(),
         dueDate,
-        customer: { cabinetId: cabinet.id, name: cabinet.name, address: cabinet.address, siret: cabinet.siret, email: cabinet.email },
+        customer,
         lines: draft.lines,
         usage: draft.usage,
         totalExclVatCents: draft.totalExclVatCents,
@@ -83,7 +99,7 @@ export function closeBillingMonth(cp: BillingContext, month: string, by: string)
         totalInclVatCents: draft.totalInclVatCents,
       });
     }
-    await cp.billing.commitMonth({ month, closedAt: now.toISOString(), closedBy: by, issueDate, vendor, invoices });
-    return { month, issueDate, vendor, invoices, warnings };
+    await cp.billing.commitMonth({ month, closedAt: now.toISOString(), closedBy: by, issueDate, vendor, invoices, held });
+    return { month, issueDate, vendor, invoices, held, warnings };
   });
 }

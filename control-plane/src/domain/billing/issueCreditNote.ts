@@ -31,6 +31,7 @@ export type CreditNoteInput = z.infer<typeof creditNoteInputSchema>;
 export function issueCreditNote(cp: BillingContext, invoiceNumber: string, input: CreditNoteInput, by: string): Promise<CreditNoteRecord> {
   const vendor = requireVendor(cp.config.vendor);
   return cp.billing.exclusive(async () => {
+    cp.billing.assertIssuable();
     const invoice = await cp.billing.findInvoice(invoiceNumber);
     if (!invoice) throw new NotFoundError('invoice', invoiceNumber);
     const earlier = cp.billing.creditNotesOf(invoiceNumber);

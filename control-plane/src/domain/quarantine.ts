@@ -1,0 +1,63 @@
+/**
+ * The control plane's quarantined records: a file that cannot be read and has no usable last good
+ * copy is moved aside (protocol storage/quarantine.ts) instead of stopping the start-up — one
+ * cabinet's damaged record must not take heartbeats, enrollment and the dashboard down for every
+ * other cabinet. Each quarantined file is a critical alert (`/api/v1/alerts`, the dashboard's
+ * alerts page) until an operator restores it and removes its quarantine entry.
+ *
+ * Which files may go: the per-record ones (cabinets, appliances, billing months, credit notes,
+ * held-invoice decisions) and derived state (fleet alerts). A billing document in quarantine
+ * leaves the numbering uncertain, so billing stops issuing until it is back (billingStore.ts).
+ * The single files every request needs (vendor keys, plan catalog, admins) still stop the start-up
+ * with the file named: without them there is no service to keep running.
+ */
+import { listQuarantine, quarantineFile, type QuarantinedFile, type StorageError } from '@iamanager/protocol/storage';
+import type { Logger } from '@iamanager/protocol/log';
+import type { Clock } from '../clock.js';
+
+export interface StorageAlert extends QuarantinedFile {
+  level: 'critical';
+  code: 'record_quarantined';
+  message: string;
+}
+
+function alertOf(q: QuarantinedFile): StorageAlert {
+  return {
+    ...q,
+    level: 'critical',
+    code: 'record_quarantined',
+    message: `${q.file} could not be read and had no usable last good copy: moved to ${q.movedTo}; restore it from a backup (control plane stopped), then delete that quarantine folder`,
+  };
+}
+
+export class RecordQuarantine {
+  private constructor(
+    private readonly dataDir: string,
+    private readonly entries: QuarantinedFile[],
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {}
+
+  static async open(dataDir: string, clock: Clock, log: Logger): Promise<RecordQuarantine> {
+    const entries = await listQuarantine(dataDir);
+    for (const q of entries) log.error({ file: q.file, movedTo: q.movedTo, at: q.at }, 'storage: a record is still in quarantine; restore it from a backup');
+    return new RecordQuarantine(dataDir, entries, clock, log);
+  }
+
+  /** Moves an unreadable record aside; the caller goes on without it. */
+  readonly take = async (file: string, err: StorageError): Promise<void> => {
+    const q = await quarantineFile(this.dataDir, file, this.clock());
+    this.entries.push(q);
+    this.log.error({ file: q.file, movedTo: q.movedTo, reason: err.message }, 'storage: unreadable record quarantined; the service goes on without it');
+  };
+
+  /** Every quarantined file as a critical alert, newest first. */
+  alerts(): StorageAlert[] {
+    return this.entries.map(alertOf).reverse();
+  }
+
+  /** Quarantined files under a folder of DATA_DIR (e.g. `billing/`). */
+  under(prefix: string): QuarantinedFile[] {
+    return this.entries.filter((q) => q.file.startsWith(prefix));
+  }
+}
