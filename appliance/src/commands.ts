@@ -71,6 +71,8 @@ registerCommand('heartbeat', async (appliance) => {
 
 registerCommand('usage export', async (appliance, args) => {
   const month = parseWith(monthSchema, arg(args, 'month'), '--month');
+  const current = appliance.usage.currentMonth();
+  if (month > current) throw new DomainError('month_in_future', `--month ${month} is after the current month ${current}: export a month that has begun`);
   return { month, jws: await appliance.heartbeats.exportMonth(month) };
 });
 

@@ -11,6 +11,7 @@ export const APPLIANCE_STATUS: Readonly<Record<string, number>> = {
   license_not_yet_valid: 403,
   license_older: 409,
   wrong_cabinet: 409,
+  month_in_future: 400,
   no_appliance_key: 409,
   enrollment_refused: 422,
   control_plane_unreachable: 502,

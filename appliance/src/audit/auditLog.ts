@@ -71,6 +71,14 @@ export class AuditLog {
     return (await fs.readdir(this.dir)).filter((n) => FILE.test(n)).sort();
   }
 
+  /**
+   * Where the chain stands: the hash of the last entry written and how many there are (64 zeros
+   * and 0 for an empty log). Sent in heartbeats; the control plane keeps them as anchors.
+   */
+  head(): { head: string; length: number } {
+    return { head: this.lastHash, length: this.seq };
+  }
+
   /** The latest time an entry carries (null for an empty log): a time known to have passed. */
   latestAt(): string | null {
     return this.lastAt;

@@ -193,9 +193,17 @@ export class LicenseStore {
 
   /**
    * Installs a license after verifying it: enrollment (with the vendor keys and identity that
-   * came with it), a newer license from a heartbeat answer, or an imported file.
+   * came with it), a license from a heartbeat answer, or an imported file.
+   *
+   * An imported file must be newer than the license installed (`license_older`): a file is an
+   * untrusted source, and an old one could bring back terms the vendor has since changed. A
+   * license in the control plane's answer to a heartbeat (`fromControlPlane`) replaces the one
+   * installed whatever their issue times: it is what the vendor says now, over the channel the
+   * appliance's own signed heartbeat opened, and it verifies with the vendor keys — while a license
+   * with a later `iat` may have been made on the machine (a key of one's own added to the pins), and
+   * must never let it refuse the vendor's renewals and suspensions.
    */
-  async install(input: { license: string; vendorKeys?: Jwks; applianceId?: string; cabinetId?: string; heartbeatIntervalSeconds?: number; reset?: boolean }): Promise<LicenseClaims> {
+  async install(input: { license: string; vendorKeys?: Jwks; applianceId?: string; cabinetId?: string; heartbeatIntervalSeconds?: number; reset?: boolean; fromControlPlane?: boolean }): Promise<LicenseClaims> {
     const d = this.doc.data;
     const reset = input.reset === true;
     const applianceId = input.applianceId ?? d.applianceId;
@@ -205,7 +213,10 @@ export class LicenseStore {
     const issuer = reset || !d.issuer ? unverifiedIssuer(input.license) : d.issuer;
     const { claims, state } = await verifyPinnedLicense(input.license, { keys: vendorKeys, issuer, audience: applianceId, now: this.clock.now() }, this.vendorKeyPins);
     if (input.cabinetId && claims.sub !== input.cabinetId) throw new ProtocolError('wrong_audience', `the license is for cabinet "${claims.sub}", not "${input.cabinetId}"`);
-    if (!reset && this.claims && claims.iat < this.claims.iat) throw new DomainError('license_older', 'this license is older than the one installed: nothing changed');
+    if (!reset && !input.fromControlPlane && this.claims && claims.iat < this.claims.iat) throw new DomainError('license_older', 'this license is older than the one installed: nothing changed');
+    if (input.fromControlPlane && this.claims && claims.iat < this.claims.iat) {
+      this.log.warn({ replaced: this.claims.jti, replacedIat: this.claims.iat, licenseId: claims.jti }, 'license: the control plane sent a license older than the one installed, which it did not issue last: the control plane\'s replaces it');
+    }
     this.doc.data = {
       applianceId,
       cabinetId: claims.sub,
@@ -249,11 +260,11 @@ export class LicenseStore {
    * from does not matter, since only pinned ones are used and kept; without pins, keys are learnt
    * at enrollment only, so nothing a network answer says can change what is trusted.
    */
-  async installWithPublishedKeys(license: string, published: Jwks): Promise<LicenseClaims> {
+  async installWithPublishedKeys(license: string, published: Jwks, options: { fromControlPlane?: boolean } = {}): Promise<LicenseClaims> {
     if (!this.vendorKeyPins) throw new DomainError('untrusted_vendor_key', 'vendor keys are learnt after enrollment only when VENDOR_KEY_PINS is set: set it, or enroll again');
     const held = this.doc.data.vendorKeys?.keys ?? [];
     const added = published.keys.filter((p) => !held.some((h) => h.kid === p.kid && h.x === p.x));
-    return this.install({ license, vendorKeys: { keys: [...held, ...added] } });
+    return this.install({ license, vendorKeys: { keys: [...held, ...added] }, fromControlPlane: options.fromControlPlane });
   }
 
   async setHeartbeatInterval(seconds: number): Promise<void> {
