@@ -7,7 +7,9 @@
  *   intervals. Both count from the enrollment when no heartbeat ever came. They take precedence:
  *   the other figures are as old as the last heartbeat.
  * - critical: disk free < `diskCriticalRatio` (5 %), errors rising (the latest `errors24h` above
- *   the one before), or the license the appliance runs has expired.
+ *   the one before), the license the appliance runs has expired, or `license_mismatch`: it runs a
+ *   license not issued to it last or uses more than it allows (licenseConformity.ts; held 7 days
+ *   after the last heartbeat that showed it).
  * - warning: disk free < `diskWarningRatio` (15 %), last backup older than `backupMaxAgeHours`
  *   (36 h; "never" counts once the appliance is that old), license expiring within
  *   `licenseWarningDays` (14 d), or a version behind the latest.
@@ -16,6 +18,7 @@
  */
 import { versionKey, type HeartbeatHealth } from '@iamanager/protocol';
 import type { FleetThresholds } from '../config.js';
+import { MISMATCH_HOLD_MS, type LicenseMismatch } from './licenseConformity.js';
 
 export const FLEET_STATUSES = ['healthy', 'warning', 'critical', 'stale', 'offline'] as const;
 export type FleetStatus = (typeof FLEET_STATUSES)[number];
@@ -23,7 +26,7 @@ export type FleetStatus = (typeof FLEET_STATUSES)[number];
 /** For "worst first" sorting. */
 export const STATUS_SEVERITY: Readonly<Record<FleetStatus, number>> = { critical: 4, offline: 3, stale: 2, warning: 1, healthy: 0 };
 
-export type ReasonCode = 'offline' | 'stale' | 'disk_critical' | 'disk_low' | 'errors_rising' | 'license_expired' | 'license_expiring' | 'backup_old' | 'backup_never' | 'version_behind';
+export type ReasonCode = 'offline' | 'stale' | 'disk_critical' | 'disk_low' | 'errors_rising' | 'license_expired' | 'license_expiring' | 'backup_old' | 'backup_never' | 'version_behind' | 'license_mismatch';
 
 export interface StatusReason {
   code: ReasonCode;
@@ -42,6 +45,8 @@ export interface StatusInput {
   previousErrors24h: number | null;
   /** Expiry of the license issued, used until a heartbeat says which license the appliance runs. */
   issuedLicenseExpiresAt: string;
+  /** The last sign of a license mismatch (licenseConformity.ts), if any. */
+  licenseMismatch?: LicenseMismatch | null;
 }
 
 export interface StatusContext {
@@ -72,6 +77,7 @@ export interface StatusFacts {
   health: { diskFreeRatio: number; errors24h: number; lastBackupMs: number | null; version: string; versionKey: number } | null;
   previousErrors24h: number | null;
   licenseExpiresMs: number;
+  mismatch: { kind: string; message: string; sinceMs: number; untilMs: number } | null;
 }
 
 export function statusFacts(input: StatusInput): StatusFacts {
@@ -82,6 +88,7 @@ export function statusFacts(input: StatusInput): StatusFacts {
     health: h ? { diskFreeRatio: h.diskFreeRatio, errors24h: h.errors24h, lastBackupMs: h.lastBackupAt === null ? null : Date.parse(h.lastBackupAt), version: h.version, versionKey: versionKey(h.version) } : null,
     previousErrors24h: input.previousErrors24h,
     licenseExpiresMs: Date.parse(h?.licenseExpiresAt ?? input.issuedLicenseExpiresAt),
+    mismatch: input.licenseMismatch ? { kind: input.licenseMismatch.kind, message: input.licenseMismatch.message, sinceMs: Date.parse(input.licenseMismatch.since), untilMs: Date.parse(input.licenseMismatch.lastSeenAt) + MISMATCH_HOLD_MS } : null,
   };
 }
 
@@ -115,6 +122,11 @@ function licenseReason(m: ReturnType<typeof moments>, ctx: StatusContext): Statu
   if (now >= m.licenseExpiredAt) return { code: 'license_expired', level: 'critical', message: `the license the appliance runs expired on ${exp}`, since: exp, value: exp };
   if (now >= m.licenseWarnAt) return { code: 'license_expiring', level: 'warning', message: `the license expires on ${exp}, within ${ctx.thresholds.licenseWarningDays} days`, since: iso(m.licenseWarnAt), value: exp };
   return undefined;
+}
+
+function mismatchReason(f: StatusFacts, ctx: StatusContext): StatusReason | undefined {
+  if (!f.mismatch || ctx.now.getTime() >= f.mismatch.untilMs) return undefined;
+  return { code: 'license_mismatch', level: 'critical', message: `license mismatch: the appliance ${f.mismatch.message}`, since: iso(f.mismatch.sinceMs), value: f.mismatch.kind };
 }
 
 let latestKey: { version: string; key: number } | undefined;
@@ -157,6 +169,8 @@ export function statusFromFacts(f: StatusFacts, ctx: StatusContext): StatusResul
   const reasons = f.health ? healthReasons(f, f.health, m, ctx) : [];
   const license = licenseReason(m, ctx);
   if (license) reasons.push(license);
+  const mismatch = mismatchReason(f, ctx);
+  if (mismatch) reasons.push(mismatch);
   if (fresh) reasons.push(fresh);
   if (reasons.length === 0) return HEALTHY;
   reasons.sort((a, b) => STATUS_SEVERITY[b.level] - STATUS_SEVERITY[a.level]);
@@ -176,7 +190,7 @@ export function nextStatusChange(f: StatusFacts, ctx: Omit<StatusContext, 'lates
   const m = moments(f, ctx.thresholds, ctx.heartbeatIntervalSeconds);
   const now = ctx.now.getTime();
   let next = Infinity;
-  for (const at of [m.staleAt, m.offlineAt, m.licenseWarnAt, m.licenseExpiredAt, f.health ? m.backupLateAfter + 1 : Infinity]) {
+  for (const at of [m.staleAt, m.offlineAt, m.licenseWarnAt, m.licenseExpiredAt, f.health ? m.backupLateAfter + 1 : Infinity, f.mismatch?.untilMs ?? Infinity]) {
     if (at > now && at < next) next = at;
   }
   return next;

@@ -15,6 +15,7 @@ import type { Logger } from '@iamanager/protocol/log';
 import type { ApplianceRecord } from '../storage/records.js';
 import { recordInHistory } from './applianceHistory.js';
 import type { ApplianceRegistry } from './appliances.js';
+import { judgeHeartbeat } from './licenseConformity.js';
 
 /**
  * One accepted heartbeat, as journaled: the signed JWS itself (the counters and health are in its
@@ -42,9 +43,11 @@ function apply(record: ApplianceRecord, payload: HeartbeatPayload, hb: Heartbeat
   const month = record.months[payload.month];
   if (!month || month.seq < payload.seq) record.months[payload.month] = { seq: payload.seq, usage: payload.usage, receivedAt: hb.at, jws: hb.jws };
   const undoHistory = recordInHistory(record.history, payload);
+  const undoJudgement = judgeHeartbeat(record, payload, hb.at);
   return () => {
     // Only while no later heartbeat has moved the record on.
     if (record.lastSeq !== payload.seq) return;
+    undoJudgement();
     undoHistory();
     record.lastSeq = before.lastSeq;
     record.lastHeartbeatAt = before.lastHeartbeatAt;

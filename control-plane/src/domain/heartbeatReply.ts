@@ -2,7 +2,7 @@
  * What the control plane answers to an accepted heartbeat: the interval, the latest appliance
  * version, and a license when the appliance is not running the current one — after a plan,
  * override or status change, when half the validity has run (renewal), or when an earlier answer
- * carrying it was lost (the heartbeat reports `licenseExpiresAt` of the license in use).
+ * carrying it was lost (a v2 heartbeat names the license in use; v1 reports its `licenseExpiresAt`).
  */
 import type { HeartbeatPayload, HeartbeatResponse } from '@iamanager/protocol';
 import type { Logger } from '@iamanager/protocol/log';
@@ -10,6 +10,7 @@ import type { Config } from '../config.js';
 import type { ApplianceRecord } from '../storage/records.js';
 import type { ApplianceRegistry } from './appliances.js';
 import type { CabinetRegistry } from './cabinets.js';
+import { replaceLicense } from './licenseConformity.js';
 import { issueLicense, licenseIsStale, type LicenseIssuer } from './licenses.js';
 
 export interface ReplyContext extends LicenseIssuer {
@@ -27,7 +28,7 @@ export async function replyToHeartbeat(ctx: ReplyContext, appliance: ApplianceRe
   if (!cabinet) return reply;
   try {
     if (licenseIsStale(appliance.license, cabinet, ctx.config.licenseValidityDays, now)) {
-      appliance.license = await issueLicense(ctx, cabinet, appliance.id, now, appliance.license);
+      replaceLicense(appliance, await issueLicense(ctx, cabinet, appliance.id, now, appliance.license));
       await ctx.appliances.save(appliance.id);
     }
   } catch (err) {
@@ -35,7 +36,16 @@ export async function replyToHeartbeat(ctx: ReplyContext, appliance: ApplianceRe
     ctx.log.error({ err, applianceId: appliance.id }, 'could not issue a new license');
     return reply;
   }
-  const inUse = Math.floor(Date.parse(payload.health.licenseExpiresAt) / 1000);
-  if (inUse !== appliance.license.exp) reply.license = appliance.license.jws;
+  if (!runsCurrentLicense(appliance, payload)) {
+    reply.license = appliance.license.jws;
+    // Counted (and kept by the next checkpoint): an appliance that keeps refusing it is in mismatch.
+    appliance.licenseOffers += 1;
+  }
   return reply;
+}
+
+/** v2 names its license; v1 tells it by the expiry it reports (no two licenses of an appliance share one). */
+function runsCurrentLicense(appliance: ApplianceRecord, payload: HeartbeatPayload): boolean {
+  if (payload.v === 2) return payload.licenseId === appliance.license.jti;
+  return Math.floor(Date.parse(payload.health.licenseExpiresAt) / 1000) === appliance.license.exp;
 }
