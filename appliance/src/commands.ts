@@ -8,6 +8,7 @@ import { DomainError, monthSchema, parseWith } from '@iamanager/protocol';
 import type { CommandRequest } from '@iamanager/protocol/http';
 import type { Appliance } from './appliance.js';
 import { createBackupCommand } from './backups/backupCli.js';
+import { fetchVendorAnchors } from './audit/auditAnchors.js';
 import { runDoctor } from './doctor.js';
 import { enroll, offlineEnrollmentRequest } from './enrollment/enroll.js';
 import { importLicenseFile } from './enrollment/licenseFile.js';
@@ -86,10 +87,16 @@ registerCommand('tls import', async (appliance, args) => {
   return { source: imported.source, certificateFingerprint: imported.certFingerprint, notAfter: imported.notAfter.toISOString(), names: imported.names };
 });
 
+/** The chain on its own, then against the anchors the vendor keeps (when it can be reached). */
 registerCommand('audit verify', async (appliance) => {
-  const result = await appliance.audit.verify();
-  if (!result.ok) throw new DomainError('audit_chain_broken', `the audit log is broken at ${result.brokenAt?.file} line ${result.brokenAt?.line}: ${result.brokenAt?.reason} (${result.entries} entries verified before it)`, { ...result });
-  return result;
+  const vendor = await fetchVendorAnchors(appliance);
+  const result = await appliance.audit.verify(vendor.checked ? vendor.anchors : []);
+  if (result.brokenAt) throw new DomainError('audit_chain_broken', `the audit log is broken at ${result.brokenAt.file} line ${result.brokenAt.line}: ${result.brokenAt.reason} (${result.entries} entries verified before it)`, { ...result });
+  if (result.anchorMissed) {
+    const a = result.anchorMissed;
+    throw new DomainError('audit_anchor_mismatch', `the audit log does not match the vendor's anchor of ${a.at} (entry ${a.length}, hash ${a.head}): ${a.reason}`, { ...result });
+  }
+  return { ...result, vendorAnchors: vendor.checked ? { checked: true, count: vendor.anchors.length, vendorTime: vendor.vendorTime } : { checked: false, reason: vendor.reason } };
 });
 
 registerCommand('backup create', (appliance, args) => createBackupCommand(appliance, args));

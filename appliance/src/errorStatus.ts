@@ -12,6 +12,8 @@ export const APPLIANCE_STATUS: Readonly<Record<string, number>> = {
   license_older: 409,
   wrong_cabinet: 409,
   month_in_future: 400,
+  audit_chain_broken: 409,
+  audit_anchor_mismatch: 409,
   no_appliance_key: 409,
   enrollment_refused: 422,
   control_plane_unreachable: 502,

@@ -180,6 +180,8 @@ export const heartbeatResponseSchema = z.object({
   accepted: z.literal(true),
   heartbeatIntervalSeconds: z.int().min(10).max(86_400),
   license: z.string().min(1).optional(),
+  /** The control plane's signed time and audit anchors (protocol/src/receipt.ts). */
+  receipt: z.string().min(1).optional(),
   latestVersion: semverSchema.optional(),
   latestVersionNotes: z.string().max(4000).optional(),
 });

@@ -210,6 +210,7 @@ export class HeartbeatAgent {
       saved.catch(() => undefined); // the caller awaits it; this only keeps a failure before then from going unhandled
       await this.sources.license.setHeartbeatInterval(reply.heartbeatIntervalSeconds);
       if (reply.license) await this.applyLicense(reply.license, http, url);
+      if (reply.receipt) await this.applyReceipt(reply.receipt);
       return { saved };
     } catch (err) {
       if (err instanceof http.HTTPError) {
@@ -280,6 +281,15 @@ export class HeartbeatAgent {
       }
     } catch (err) {
       this.log.error({ code: (err as { code?: string }).code, message: (err as Error).message }, 'heartbeat: the license in the answer does not verify; keeping the current one');
+    }
+  }
+
+  /** The control plane's signed time becomes the clock floor (license/licenseStore.ts). */
+  private async applyReceipt(jws: string): Promise<void> {
+    try {
+      await this.sources.license.acceptReceipt(jws);
+    } catch (err) {
+      this.log.error({ code: (err as { code?: string }).code, message: (err as Error).message }, 'heartbeat: the receipt in the answer does not verify; its time is not used');
     }
   }
 

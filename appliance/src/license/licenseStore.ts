@@ -16,9 +16,11 @@ import {
   partitionByPins,
   unverifiedKid,
   verifyPinnedLicense,
+  verifyReceipt,
   type Jwks,
   type LicenseClaims,
   type LicenseState,
+  type ReceiptClaims,
 } from '@iamanager/protocol';
 import type { Logger } from '@iamanager/protocol/log';
 import { openDocument, type Document } from '@iamanager/protocol/storage';
@@ -36,10 +38,18 @@ const licenseFileSchema = z.object({
   vendorKeys: jwksSchema.nullable(),
   heartbeatIntervalSeconds: z.number().int().positive(),
   installedAt: z.string().nullable(),
+  /**
+   * The newest receipt from the control plane (protocol/src/receipt.ts): its signed time is a
+   * clock floor that survives the loss of clock.json and of the audit log's tail.
+   */
+  receipt: z.string().nullable().default(null),
 });
 type LicenseFile = z.infer<typeof licenseFileSchema>;
 
-const EMPTY: LicenseFile = { applianceId: null, cabinetId: null, issuer: null, license: null, vendorKeys: null, heartbeatIntervalSeconds: 900, installedAt: null };
+const EMPTY: LicenseFile = { applianceId: null, cabinetId: null, issuer: null, license: null, vendorKeys: null, heartbeatIntervalSeconds: 900, installedAt: null, receipt: null };
+
+/** A receipt is written when it moves the vendor's time on by this much: a backlog drained in seconds costs one write. */
+const RECEIPT_PERSIST_SECONDS = 60;
 
 export interface LicenseStatus {
   enrolled: boolean;
@@ -88,6 +98,13 @@ export class LicenseStore {
         // the appliance still starts: reading and exporting existing data must keep working.
         store.invalidReason = (err as Error).message;
         log.error({ code: (err as DomainError).code, message: (err as Error).message }, 'license: the stored license does not verify');
+      }
+    }
+    if (doc.data.receipt) {
+      try {
+        clock.raiseFloor(new Date((await store.verifyReceipt(doc.data.receipt)).iat * 1000));
+      } catch (err) {
+        log.error({ code: (err as DomainError).code, message: (err as Error).message }, 'license: the stored receipt from the control plane does not verify (edited file): its time is not used');
       }
     }
     return store;
@@ -225,6 +242,7 @@ export class LicenseStore {
       vendorKeys: input.vendorKeys ? await this.trustedOf(input.vendorKeys) : vendorKeys,
       heartbeatIntervalSeconds: input.heartbeatIntervalSeconds ?? d.heartbeatIntervalSeconds,
       installedAt: this.clock.now().toISOString(),
+      receipt: reset ? null : d.receipt,
     };
     await this.doc.write();
     this.accept(claims);
@@ -267,6 +285,32 @@ export class LicenseStore {
     return this.install({ license, vendorKeys: { keys: [...held, ...added] }, fromControlPlane: options.fromControlPlane });
   }
 
+  /**
+   * Verifies a receipt from the control plane for this appliance, with the vendor keys held (only
+   * pinned ones when VENDOR_KEY_PINS is set), like a license.
+   */
+  async verifyReceipt(jws: string): Promise<ReceiptClaims> {
+    const d = this.doc.data;
+    if (!d.vendorKeys || !d.applianceId || !d.issuer) throw new DomainError('not_enrolled', 'this appliance is not enrolled: it holds no vendor keys to verify a receipt with');
+    return verifyReceipt(jws, { keys: d.vendorKeys, issuer: d.issuer, audience: d.applianceId }, this.vendorKeyPins);
+  }
+
+  /**
+   * Takes a receipt from a heartbeat answer: its signed time raises the clock floor at once, and
+   * is kept in license.json when it moves on by a minute or more, so it still counts after a
+   * restart with clock.json gone. Throws when it does not verify (the caller logs it).
+   */
+  async acceptReceipt(jws: string): Promise<ReceiptClaims> {
+    const claims = await this.verifyReceipt(jws);
+    this.clock.raiseFloor(new Date(claims.iat * 1000));
+    const stored = this.doc.data.receipt ? unverifiedIat(this.doc.data.receipt) : 0;
+    if (claims.iat >= stored + RECEIPT_PERSIST_SECONDS) {
+      this.doc.data.receipt = jws;
+      await this.doc.write();
+    }
+    return claims;
+  }
+
   async setHeartbeatInterval(seconds: number): Promise<void> {
     if (seconds === this.doc.data.heartbeatIntervalSeconds) return;
     this.doc.data.heartbeatIntervalSeconds = seconds;
@@ -292,4 +336,14 @@ function unverifiedIssuer(jws: string): string {
     // fall through
   }
   throw new ProtocolError('malformed', 'the license is not a compact JWS');
+}
+
+/** The `iat` of a receipt this appliance stored after verifying it (0 if unreadable). */
+function unverifiedIat(jws: string): number {
+  try {
+    const payload = JSON.parse(Buffer.from(jws.split('.')[1] ?? '', 'base64url').toString('utf8')) as { iat?: unknown };
+    return typeof payload.iat === 'number' ? payload.iat : 0;
+  } catch {
+    return 0;
+  }
 }

@@ -3,6 +3,7 @@
  * version, and a license when the appliance is not running the current one — after a plan,
  * override or status change, when half the validity has run (renewal), or when an earlier answer
  * carrying it was lost (a v2 heartbeat names the license in use; v1 reports its `licenseExpiresAt`).
+ * Every answer carries a receipt: the control plane's signed time and the appliance's audit anchors.
  */
 import type { HeartbeatPayload, HeartbeatResponse } from '@iamanager/protocol';
 import type { Logger } from '@iamanager/protocol/log';
@@ -12,6 +13,7 @@ import type { ApplianceRegistry } from './appliances.js';
 import type { CabinetRegistry } from './cabinets.js';
 import { replaceLicense } from './licenseConformity.js';
 import { issueLicense, licenseIsStale, type LicenseIssuer } from './licenses.js';
+import { receiptFor } from './vendorReceipt.js';
 
 export interface ReplyContext extends LicenseIssuer {
   config: LicenseIssuer['config'] & Pick<Config, 'heartbeatIntervalSeconds' | 'latestApplianceVersion' | 'latestApplianceNotes'>;
@@ -24,6 +26,8 @@ export async function replyToHeartbeat(ctx: ReplyContext, appliance: ApplianceRe
   const reply: HeartbeatResponse = { accepted: true, heartbeatIntervalSeconds: ctx.config.heartbeatIntervalSeconds };
   if (ctx.config.latestApplianceVersion) reply.latestVersion = ctx.config.latestApplianceVersion;
   if (ctx.config.latestApplianceNotes) reply.latestVersionNotes = ctx.config.latestApplianceNotes;
+  // Its signed time becomes the appliance's clock floor; its anchors what `audit verify` checks.
+  reply.receipt = await receiptFor(ctx, appliance, now);
   const cabinet = ctx.cabinets.find(appliance.cabinetId);
   if (!cabinet) return reply;
   try {
