@@ -37,6 +37,14 @@ describe('fleet status', () => {
     expect(statusOf(input())).toEqual({ status: 'healthy', reasons: [] });
   });
 
+  it('is critical with a license mismatch until 7 days after its last sign, and changes status at that moment', () => {
+    const mismatch = (lastSeenMs: number) => ({ kind: 'unknown_license' as const, message: 'runs license "forged"', licenseId: 'forged', since: ago(8 * DAY), lastSeenAt: ago(lastSeenMs) });
+    const held = input({ licenseMismatch: mismatch(7 * DAY - 1) });
+    expect(statusOf(held)).toMatchObject({ status: 'critical', reasons: [{ code: 'license_mismatch', level: 'critical', value: 'unknown_license', since: ago(8 * DAY), message: 'license mismatch: the appliance runs license "forged"' }] });
+    expect(nextStatusChange(statusFacts(held), ctx)).toBe(NOW.getTime() + 1);
+    expect(statusOf(input({ licenseMismatch: mismatch(7 * DAY) })).status).toBe('healthy');
+  });
+
   it('warns below 15 % disk free, and not at 15 %', () => {
     expect(statusOf(input({ health: health({ diskFreeRatio: 0.15 }) })).status).toBe('healthy');
     const low = statusOf(input({ health: health({ diskFreeRatio: 0.1499 }) }));
