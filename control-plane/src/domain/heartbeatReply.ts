@@ -27,7 +27,12 @@ export async function replyToHeartbeat(ctx: ReplyContext, appliance: ApplianceRe
   if (ctx.config.latestApplianceVersion) reply.latestVersion = ctx.config.latestApplianceVersion;
   if (ctx.config.latestApplianceNotes) reply.latestVersionNotes = ctx.config.latestApplianceNotes;
   // Its signed time becomes the appliance's clock floor; its anchors what `audit verify` checks.
-  reply.receipt = await receiptFor(ctx, appliance, now);
+  try {
+    reply.receipt = await receiptFor(ctx, appliance, now);
+  } catch (err) {
+    // The heartbeat is durable and accepted: the next answer carries a receipt.
+    ctx.log.error({ err, applianceId: appliance.id }, 'could not sign a receipt');
+  }
   const cabinet = ctx.cabinets.find(appliance.cabinetId);
   if (!cabinet) return reply;
   try {
