@@ -42,18 +42,21 @@ async function restart(env: Record<string, string>): Promise<void> {
  * and a license it signed — the genuine claims with 100 000 users, a new id and a later `iat`.
  * Returns the forged license's id; the appliance is restarted on it.
  */
-async function forge(): Promise<string> {
+async function forge(options: { underVendorKid?: boolean } = {}): Promise<string> {
   const stored = JSON.parse(fs.readFileSync(licenseFile(), 'utf8'));
   const genuine = claimsOf(stored.license);
   const attacker = generateSigningKey();
   const jwk = publicJwk(attacker.publicKey);
-  const kid = await keyId(jwk);
+  const own = await keyId(jwk);
+  // Beside the vendor's key under a kid of its own, or in its place under the vendor's kid.
+  const kid = options.underVendorKid ? (stored.vendorKeys.keys[0].kid as string) : own;
   const jti = `forged-${genuine.iat}`;
   const license = await new SignJWT({ ...genuine, jti, iat: genuine.iat + 60, limits: { ...genuine.limits, maxUsers: 100_000 } })
     .setProtectedHeader({ alg: 'EdDSA', typ: 'license+jwt', kid })
     .sign(attacker.privateKey);
-  fs.writeFileSync(licenseFile(), JSON.stringify({ ...stored, license, vendorKeys: { keys: [...stored.vendorKeys.keys, { ...jwk, kid }] } }));
-  await restart({ VENDOR_KEY_PINS: [...vendorPins, kid].join(',') });
+  const keys = options.underVendorKid ? [{ ...jwk, kid }] : [...stored.vendorKeys.keys, { ...jwk, kid }];
+  fs.writeFileSync(licenseFile(), JSON.stringify({ ...stored, license, vendorKeys: { keys } }));
+  await restart({ VENDOR_KEY_PINS: [...vendorPins, own].join(',') });
   const status = (await admin.call('GET', '/api/license')).body;
   // The premise: offline, the forged license is in force.
   expect(status).toMatchObject({ state: 'valid', limits: { maxUsers: 100_000 } });
@@ -138,6 +141,15 @@ describe('a license forged with a key of one’s own, pinned', () => {
     expect((await fleetEntry()).reasons.map((r: any) => r.code)).toContain('license_mismatch');
     expect(await dashboardPage('/')).toContain('Licence non conforme');
     expect(await dashboardPage('/cabinets/forge')).toContain('Licence non conforme');
+  });
+
+  it('is replaced too when the forged key took the vendor key’s place under its kid', async () => {
+    const forged = await forge({ underVendorKid: true });
+    expect((await runApplianceCli(dir, ['heartbeat', '--json'])).code).toBe(0);
+    const installed = claimsOf(JSON.parse(fs.readFileSync(licenseFile(), 'utf8')).license);
+    expect(installed.jti).not.toBe(forged);
+    expect((await admin.call('GET', '/api/license')).body.limits.maxUsers).toBe(installed.limits.maxUsers);
+    expect(installed.limits.maxUsers).not.toBe(100_000);
   });
 
   it('never makes the appliance refuse a suspension from the vendor', async () => {

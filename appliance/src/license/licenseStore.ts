@@ -280,7 +280,9 @@ export class LicenseStore {
    */
   async installWithPublishedKeys(license: string, published: Jwks, options: { fromControlPlane?: boolean } = {}): Promise<LicenseClaims> {
     if (!this.vendorKeyPins) throw new DomainError('untrusted_vendor_key', 'vendor keys are learnt after enrollment only when VENDOR_KEY_PINS is set: set it, or enroll again');
-    const held = this.doc.data.vendorKeys?.keys ?? [];
+    // A held key under a kid the vendor publishes with another key is not the vendor's (license.json
+    // rewritten): it is dropped. Nothing is written unless the license then verifies with a pinned key.
+    const held = (this.doc.data.vendorKeys?.keys ?? []).filter((h) => !published.keys.some((p) => p.kid === h.kid && p.x !== h.x));
     const added = published.keys.filter((p) => !held.some((h) => h.kid === p.kid && h.x === p.x));
     return this.install({ license, vendorKeys: { keys: [...held, ...added] }, fromControlPlane: options.fromControlPlane });
   }
