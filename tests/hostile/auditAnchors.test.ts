@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAdminToken, runCli, startControlPlane, tempDir, type TestControlPlane } from '../support/controlPlane.js';
+import { api, createAdminToken, runCli, startControlPlane, tempDir, type TestControlPlane } from '../support/controlPlane.js';
 import { Browser, runApplianceCli, startAppliance, type TestAppliance } from '../support/appliance.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -22,6 +22,7 @@ const DAY = 86_400;
 const CLIENT = { lastName: 'Diallo', firstName: 'Awa', nationality: 'SN', birthDate: '1990-05-17' };
 let cp: TestControlPlane;
 let cpDir: string;
+let vendor: string;
 const running: TestAppliance[] = [];
 
 /** Enrolls a new appliance for a new cabinet and logs its admin in. */
@@ -57,7 +58,7 @@ function writeRechained(dir: string, chain: Array<{ file: string; entry: any }>)
 beforeAll(async () => {
   cpDir = tempDir('cp-anchor-');
   cp = await startControlPlane(cpDir);
-  await createAdminToken(cpDir, 'vendor@iamanager.fr');
+  vendor = await createAdminToken(cpDir, 'vendor@iamanager.fr');
 }, 60_000);
 
 afterAll(async () => {
@@ -128,6 +129,16 @@ describe('audit anchors kept by the vendor', () => {
     const result = await verify('--json');
     expect(result.code, result.stderr).toBe(0);
     expect(result.json.vendorAnchors.checked).toBe(true);
+  });
+
+  it('show the vendor a deleted tail at the next heartbeat, without verify being run', async () => {
+    const chain = readChain(dir);
+    writeRechained(dir, chain.slice(0, -2));
+    const appliance = await startAppliance(dir, { CONTROL_PLANE_URL: cp.url, CLIENT_ID: 'anchor' });
+    running.push(appliance);
+    expect((await runApplianceCli(dir, ['heartbeat', '--json'])).code).toBe(0);
+    const entry = (await api(cp.url, vendor, 'GET', '/api/v1/fleet')).body.appliances.find((a: any) => a.cabinetId === 'anchor');
+    expect(entry.reasons).toContainEqual(expect.objectContaining({ code: 'audit_rewound', level: 'warning', message: expect.stringContaining(`fewer than the ${chain.length} already anchored`) }));
   });
 });
 

@@ -22,6 +22,7 @@ export const REASON_CODE_LABELS: Readonly<Record<StatusReason['code'], string>> 
   backup_never: 'aucune sauvegarde',
   version_behind: 'version en retard',
   license_mismatch: 'licence non conforme',
+  audit_rewound: "journal d'audit revenu en arrière",
 };
 
 /** What a license mismatch is, by its kind (domain/licenseConformity.ts). */
@@ -59,6 +60,8 @@ export function reasonText(r: Pick<StatusReason, 'code' | 'value'>, t: FleetThre
       return `Version ${String(value)}, la dernière est ${latestVersion ?? '—'}`;
     case 'license_mismatch':
       return `Licence non conforme : ${MISMATCH_TEXT[String(value)] ?? String(value)}`;
+    case 'audit_rewound':
+      return `Journal d'audit revenu en arrière (${String(value)} entrées) : fin supprimée ou réécrite, ou sauvegarde restaurée`;
   }
 }
 

@@ -46,6 +46,7 @@ export async function enrollAppliance(ctx: EnrollmentContext, request: EnrollReq
       licenseOffers: 0,
       licenseMismatch: null,
       auditAnchors: [],
+      auditRewound: null,
     };
     await ctx.appliances.create(record);
     const previous = cabinet.applianceId;

@@ -12,13 +12,14 @@
  *   after the last heartbeat that showed it).
  * - warning: disk free < `diskWarningRatio` (15 %), last backup older than `backupMaxAgeHours`
  *   (36 h; "never" counts once the appliance is that old), license expiring within
- *   `licenseWarningDays` (14 d), or a version behind the latest.
+ *   `licenseWarningDays` (14 d), a version behind the latest, or `audit_rewound`: the audit chain
+ *   went back from an anchor (tail deleted or rewritten, or a backup restored; held 7 days).
  * - healthy otherwise.
  * Every condition that holds is listed as a reason (with since when, where the data tells).
  */
 import { versionKey, type HeartbeatHealth } from '@iamanager/protocol';
 import type { FleetThresholds } from '../config.js';
-import { MISMATCH_HOLD_MS, type LicenseMismatch } from './licenseConformity.js';
+import { MISMATCH_HOLD_MS, type AuditRewound, type LicenseMismatch } from './licenseConformity.js';
 
 export const FLEET_STATUSES = ['healthy', 'warning', 'critical', 'stale', 'offline'] as const;
 export type FleetStatus = (typeof FLEET_STATUSES)[number];
@@ -26,7 +27,7 @@ export type FleetStatus = (typeof FLEET_STATUSES)[number];
 /** For "worst first" sorting. */
 export const STATUS_SEVERITY: Readonly<Record<FleetStatus, number>> = { critical: 4, offline: 3, stale: 2, warning: 1, healthy: 0 };
 
-export type ReasonCode = 'offline' | 'stale' | 'disk_critical' | 'disk_low' | 'errors_rising' | 'license_expired' | 'license_expiring' | 'backup_old' | 'backup_never' | 'version_behind' | 'license_mismatch';
+export type ReasonCode = 'offline' | 'stale' | 'disk_critical' | 'disk_low' | 'errors_rising' | 'license_expired' | 'license_expiring' | 'backup_old' | 'backup_never' | 'version_behind' | 'license_mismatch' | 'audit_rewound';
 
 export interface StatusReason {
   code: ReasonCode;
@@ -47,6 +48,8 @@ export interface StatusInput {
   issuedLicenseExpiresAt: string;
   /** The last sign of a license mismatch (licenseConformity.ts), if any. */
   licenseMismatch?: LicenseMismatch | null;
+  /** The last sign that the audit chain went back from an anchor (licenseConformity.ts), if any. */
+  auditRewound?: AuditRewound | null;
 }
 
 export interface StatusContext {
@@ -78,6 +81,7 @@ export interface StatusFacts {
   previousErrors24h: number | null;
   licenseExpiresMs: number;
   mismatch: { kind: string; message: string; sinceMs: number; untilMs: number } | null;
+  rewound: { fromLength: number; toLength: number; sinceMs: number; untilMs: number } | null;
 }
 
 export function statusFacts(input: StatusInput): StatusFacts {
@@ -88,6 +92,7 @@ export function statusFacts(input: StatusInput): StatusFacts {
     health: h ? { diskFreeRatio: h.diskFreeRatio, errors24h: h.errors24h, lastBackupMs: h.lastBackupAt === null ? null : Date.parse(h.lastBackupAt), version: h.version, versionKey: versionKey(h.version) } : null,
     previousErrors24h: input.previousErrors24h,
     licenseExpiresMs: Date.parse(h?.licenseExpiresAt ?? input.issuedLicenseExpiresAt),
+    rewound: input.auditRewound ? { fromLength: input.auditRewound.from.length, toLength: input.auditRewound.to.length, sinceMs: Date.parse(input.auditRewound.since), untilMs: Date.parse(input.auditRewound.lastSeenAt) + MISMATCH_HOLD_MS } : null,
     mismatch: input.licenseMismatch ? { kind: input.licenseMismatch.kind, message: input.licenseMismatch.message, sinceMs: Date.parse(input.licenseMismatch.since), untilMs: Date.parse(input.licenseMismatch.lastSeenAt) + MISMATCH_HOLD_MS } : null,
   };
 }
@@ -127,6 +132,13 @@ function licenseReason(m: ReturnType<typeof moments>, ctx: StatusContext): Statu
 function mismatchReason(f: StatusFacts, ctx: StatusContext): StatusReason | undefined {
   if (!f.mismatch || ctx.now.getTime() >= f.mismatch.untilMs) return undefined;
   return { code: 'license_mismatch', level: 'critical', message: `license mismatch: the appliance ${f.mismatch.message}`, since: iso(f.mismatch.sinceMs), value: f.mismatch.kind };
+}
+
+function rewoundReason(f: StatusFacts, ctx: StatusContext): StatusReason | undefined {
+  if (!f.rewound || ctx.now.getTime() >= f.rewound.untilMs) return undefined;
+  const { fromLength, toLength } = f.rewound;
+  const what = toLength < fromLength ? `${toLength} entries, fewer than the ${fromLength} already anchored` : `entry ${toLength} differs from the one anchored`;
+  return { code: 'audit_rewound', level: 'warning', message: `the audit log went back: ${what} (its tail deleted or rewritten, or a backup restored)`, since: iso(f.rewound.sinceMs), value: toLength };
 }
 
 let latestKey: { version: string; key: number } | undefined;
@@ -171,6 +183,8 @@ export function statusFromFacts(f: StatusFacts, ctx: StatusContext): StatusResul
   if (license) reasons.push(license);
   const mismatch = mismatchReason(f, ctx);
   if (mismatch) reasons.push(mismatch);
+  const rewound = rewoundReason(f, ctx);
+  if (rewound) reasons.push(rewound);
   if (fresh) reasons.push(fresh);
   if (reasons.length === 0) return HEALTHY;
   reasons.sort((a, b) => STATUS_SEVERITY[b.level] - STATUS_SEVERITY[a.level]);
@@ -190,7 +204,7 @@ export function nextStatusChange(f: StatusFacts, ctx: Omit<StatusContext, 'lates
   const m = moments(f, ctx.thresholds, ctx.heartbeatIntervalSeconds);
   const now = ctx.now.getTime();
   let next = Infinity;
-  for (const at of [m.staleAt, m.offlineAt, m.licenseWarnAt, m.licenseExpiredAt, f.health ? m.backupLateAfter + 1 : Infinity, f.mismatch?.untilMs ?? Infinity]) {
+  for (const at of [m.staleAt, m.offlineAt, m.licenseWarnAt, m.licenseExpiredAt, f.health ? m.backupLateAfter + 1 : Infinity, f.mismatch?.untilMs ?? Infinity, f.rewound?.untilMs ?? Infinity]) {
     if (at > now && at < next) next = at;
   }
   return next;

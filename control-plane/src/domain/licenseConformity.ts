@@ -50,6 +50,20 @@ export const MAX_AUDIT_ANCHORS = 32;
 export const auditAnchorRecordSchema = auditAnchorSchema.extend({ seq: z.int().min(1), at: z.string() });
 export type AuditAnchorRecord = z.infer<typeof auditAnchorRecordSchema>;
 
+/**
+ * The audit chain went back: a heartbeat reported fewer entries than an anchor already kept, or as
+ * many with another head. Its tail was deleted or rewritten — or a backup was restored. Seen by the
+ * vendor without `audit verify` being run on the appliance; held like a mismatch.
+ */
+export const auditRewoundSchema = z.object({
+  /** The anchor it went back from, and what the heartbeat reported. */
+  from: z.object({ head: z.string(), length: z.int() }),
+  to: z.object({ head: z.string(), length: z.int() }),
+  since: z.string(),
+  lastSeenAt: z.string(),
+});
+export type AuditRewound = z.infer<typeof auditRewoundSchema>;
+
 /** What the conformity judgement reads and writes on an appliance record. */
 export interface ConformityRecord {
   license: IssuedLicense;
@@ -57,6 +71,7 @@ export interface ConformityRecord {
   licenseOffers: number;
   licenseMismatch: LicenseMismatch | null;
   auditAnchors: AuditAnchorRecord[];
+  auditRewound: AuditRewound | null;
 }
 
 const claimsCache = new WeakMap<IssuedLicense, LicenseClaims>();
@@ -101,7 +116,7 @@ function mismatchOf(record: ConformityRecord, payload: HeartbeatPayload): { kind
  * journal append failed (see heartbeatIngest.ts).
  */
 export function judgeHeartbeat(record: ConformityRecord, payload: HeartbeatPayload, at: string): () => void {
-  const before = { mismatch: record.licenseMismatch, anchors: record.auditAnchors };
+  const before = { mismatch: record.licenseMismatch, anchors: record.auditAnchors, rewound: record.auditRewound };
   const found = mismatchOf(record, payload);
   if (found) {
     const since = record.licenseMismatch?.since ?? at;
@@ -110,6 +125,10 @@ export function judgeHeartbeat(record: ConformityRecord, payload: HeartbeatPaylo
     record.licenseMismatch = null;
   }
   if (payload.v === 2) {
+    const { head, length } = payload.audit;
+    const passed = record.auditAnchors.find((a) => a.length > length || (a.length === length && a.head !== head));
+    if (passed) record.auditRewound = { from: { head: passed.head, length: passed.length }, to: { head, length }, since: record.auditRewound?.since ?? at, lastSeenAt: at };
+    else if (record.auditRewound && Date.parse(at) >= Date.parse(record.auditRewound.lastSeenAt) + MISMATCH_HOLD_MS) record.auditRewound = null;
     const last = record.auditAnchors.at(-1);
     if (!last || last.length !== payload.audit.length || last.head !== payload.audit.head) {
       const anchors = [...record.auditAnchors, { head: payload.audit.head, length: payload.audit.length, seq: payload.seq, at }];
@@ -119,6 +138,7 @@ export function judgeHeartbeat(record: ConformityRecord, payload: HeartbeatPaylo
   return () => {
     record.licenseMismatch = before.mismatch;
     record.auditAnchors = before.anchors;
+    record.auditRewound = before.rewound;
   };
 }
 

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { applianceHistorySchema, emptyHistory } from '../domain/applianceHistory.js';
 import { AI_MODELS, ed25519PublicJwkSchema, heartbeatHealthSchema, heartbeatHealthV2Schema, heartbeatUsageSchema, planLimitsSchema } from '@iamanager/protocol';
-import { auditAnchorRecordSchema, licenseMismatchSchema } from '../domain/licenseConformity.js';
+import { auditAnchorRecordSchema, auditRewoundSchema, licenseMismatchSchema } from '../domain/licenseConformity.js';
 
 export const CABINET_STATUSES = ['active', 'suspended', 'cancelled'] as const;
 export type CabinetStatus = (typeof CABINET_STATUSES)[number];
@@ -112,6 +112,8 @@ export const applianceRecordSchema = z.object({
   licenseMismatch: licenseMismatchSchema.nullable().default(null),
   /** Where the appliance's audit chain stood, as its v2 heartbeats said: the anchors `audit verify` checks against. */
   auditAnchors: z.array(auditAnchorRecordSchema).default([]),
+  /** The latest sign that the audit chain went back (shorter, or rewritten at an anchored length). */
+  auditRewound: auditRewoundSchema.nullable().default(null),
 });
 export type ApplianceRecord = z.infer<typeof applianceRecordSchema>;
 

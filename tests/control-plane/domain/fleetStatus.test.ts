@@ -45,6 +45,12 @@ describe('fleet status', () => {
     expect(statusOf(input({ licenseMismatch: mismatch(7 * DAY) })).status).toBe('healthy');
   });
 
+  it('warns when the audit log went back from an anchor, for 7 days after the last sign', () => {
+    const rewound = (lastSeenMs: number) => ({ from: { head: 'a'.repeat(64), length: 10 }, to: { head: 'b'.repeat(64), length: 8 }, since: ago(DAY), lastSeenAt: ago(lastSeenMs) });
+    expect(statusOf(input({ auditRewound: rewound(7 * DAY - 1) }))).toMatchObject({ status: 'warning', reasons: [{ code: 'audit_rewound', level: 'warning', value: 8, since: ago(DAY), message: 'the audit log went back: 8 entries, fewer than the 10 already anchored (its tail deleted or rewritten, or a backup restored)' }] });
+    expect(statusOf(input({ auditRewound: rewound(7 * DAY) })).status).toBe('healthy');
+  });
+
   it('warns below 15 % disk free, and not at 15 %', () => {
     expect(statusOf(input({ health: health({ diskFreeRatio: 0.15 }) })).status).toBe('healthy');
     const low = statusOf(input({ health: health({ diskFreeRatio: 0.1499 }) }));

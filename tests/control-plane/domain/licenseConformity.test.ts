@@ -18,11 +18,11 @@ function issued(jti: string, overrides: Partial<LicenseClaims> = {}): IssuedLice
 }
 
 function record(): ConformityRecord {
-  return { license: issued('lic-1'), previousLicenseIds: [], licenseOffers: 0, licenseMismatch: null, auditAnchors: [] };
+  return { license: issued('lic-1'), previousLicenseIds: [], licenseOffers: 0, licenseMismatch: null, auditAnchors: [], auditRewound: null };
 }
 
 let seq = 0;
-function beat(overrides: { licenseId?: string; usage?: Partial<HeartbeatPayload['usage']>; length?: number } = {}): HeartbeatPayload {
+function beat(overrides: { licenseId?: string; usage?: Partial<HeartbeatPayload['usage']>; length?: number; head?: string } = {}): HeartbeatPayload {
   seq++;
   return {
     v: 2,
@@ -32,7 +32,7 @@ function beat(overrides: { licenseId?: string; usage?: Partial<HeartbeatPayload[
     iat: T0 / 1000,
     month: '2026-03',
     licenseId: overrides.licenseId ?? 'lic-1',
-    audit: { head: (overrides.length ?? seq).toString(16).padStart(64, '0'), length: overrides.length ?? seq },
+    audit: { head: overrides.head ?? (overrides.length ?? seq).toString(16).padStart(64, '0'), length: overrides.length ?? seq },
     usage: { analysesUsed: 10, analysesOverage: 0, usersActive: 2, casesOpen: 50, storageBytes: 1, ...overrides.usage },
     health: { version: '1.0.0', uptimeSeconds: 1, cpuLoad: 0, memoryUsedRatio: 0, diskFreeBytes: 1, diskFreeRatio: 0.5, lastBackupAt: null, licenseExpiresAt: at(0), errors24h: 0, lastOffsiteBackupAt: null },
   };
@@ -113,5 +113,20 @@ describe('audit anchors', () => {
     for (let n = 6; n < 6 + MAX_AUDIT_ANCHORS + 5; n++) judgeHeartbeat(r, beat({ length: n }), at(n));
     expect(r.auditAnchors).toHaveLength(MAX_AUDIT_ANCHORS);
     expect(r.auditAnchors.at(-1)).toMatchObject({ length: 5 + MAX_AUDIT_ANCHORS + 5, at: at(5 + MAX_AUDIT_ANCHORS + 5) });
+  });
+
+  it('notes a chain that went back from an anchor: shorter, or another head at an anchored length', () => {
+    const shorter = record();
+    judgeHeartbeat(shorter, beat({ length: 10 }), at(0));
+    judgeHeartbeat(shorter, beat({ length: 8 }), at(1));
+    expect(shorter.auditRewound).toMatchObject({ from: { length: 10 }, to: { length: 8 }, since: at(1) });
+    const rewritten = record();
+    judgeHeartbeat(rewritten, beat({ length: 10 }), at(0));
+    judgeHeartbeat(rewritten, beat({ length: 10, head: 'f'.repeat(64) }), at(1));
+    expect(rewritten.auditRewound).toMatchObject({ from: { length: 10 }, to: { length: 10, head: 'f'.repeat(64) } });
+    const growing = record();
+    judgeHeartbeat(growing, beat({ length: 10 }), at(0));
+    judgeHeartbeat(growing, beat({ length: 12 }), at(1));
+    expect(growing.auditRewound).toBeNull();
   });
 });
