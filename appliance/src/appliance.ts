@@ -58,7 +58,6 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
   const clock = clockOf(config);
   const clockGuard = await ClockGuard.open(config.dataDir, clock, log);
   const license = await LicenseStore.open(config.dataDir, config.envLimits, clockGuard, log, config.vendorKeyPins);
-  const usage = await UsageCounters.open(config.dataDir, log);
   const usersDoc = await openUserStore(config.dataDir, log);
   const users = new Users(usersDoc, license, clock);
   const revokedSessions = await RevokedSessions.open(config.dataDir, clock, log);
@@ -67,6 +66,8 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
   // The newest audit entry proves its time has passed, whatever clock.json says (see ClockGuard).
   const lastAudit = audit.latestAt();
   if (lastAudit) clockGuard.raiseFloor(new Date(lastAudit));
+  // Opened once the guard holds every floor: the current month comes from it.
+  const usage = await UsageCounters.open(config.dataDir, clockGuard, log);
   if (clockGuard.setBack) log.warn({ latestSeenAt: clockGuard.latestSeenAt() }, 'clock: the system clock is behind a time this appliance already saw');
   const cases = await Cases.open(config.dataDir, { license, users, audit, clock, log });
   await usage.reconcile(recordedAnalysesByMonth(cases.index.all()), log);
@@ -111,6 +112,7 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
       casesOpen: () => appliance.casesOpen(),
       lastBackupAt: () => Promise.resolve(appliance.backups?.lastBackupAt() ?? null),
       errors24h: () => errors.last24h(),
+      auditHead: () => audit.head(),
     },
     log,
   );

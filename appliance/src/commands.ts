@@ -8,6 +8,7 @@ import { DomainError, monthSchema, parseWith } from '@iamanager/protocol';
 import type { CommandRequest } from '@iamanager/protocol/http';
 import type { Appliance } from './appliance.js';
 import { createBackupCommand } from './backups/backupCli.js';
+import { fetchVendorAnchors } from './audit/auditAnchors.js';
 import { runDoctor } from './doctor.js';
 import { enroll, offlineEnrollmentRequest } from './enrollment/enroll.js';
 import { importLicenseFile } from './enrollment/licenseFile.js';
@@ -74,6 +75,8 @@ registerCommand('heartbeat', async (appliance) => {
 
 registerCommand('usage export', async (appliance, args) => {
   const month = parseWith(monthSchema, arg(args, 'month'), '--month');
+  const current = appliance.usage.currentMonth();
+  if (month > current) throw new DomainError('month_in_future', `--month ${month} is after the current month ${current}: export a month that has begun`);
   return { month, jws: await appliance.heartbeats.exportMonth(month) };
 });
 
@@ -87,10 +90,16 @@ registerCommand('tls import', async (appliance, args) => {
   return { source: imported.source, certificateFingerprint: imported.certFingerprint, notAfter: imported.notAfter.toISOString(), names: imported.names };
 });
 
+/** The chain on its own, then against the anchors the vendor keeps (when it can be reached). */
 registerCommand('audit verify', async (appliance) => {
-  const result = await appliance.audit.verify();
-  if (!result.ok) throw new DomainError('audit_chain_broken', `the audit log is broken at ${result.brokenAt?.file} line ${result.brokenAt?.line}: ${result.brokenAt?.reason} (${result.entries} entries verified before it)`, { ...result });
-  return result;
+  const vendor = await fetchVendorAnchors(appliance);
+  const result = await appliance.audit.verify(vendor.checked ? vendor.anchors : []);
+  if (result.brokenAt) throw new DomainError('audit_chain_broken', `the audit log is broken at ${result.brokenAt.file} line ${result.brokenAt.line}: ${result.brokenAt.reason} (${result.entries} entries verified before it)`, { ...result });
+  if (result.anchorMissed) {
+    const a = result.anchorMissed;
+    throw new DomainError('audit_anchor_mismatch', `the audit log does not match the vendor's anchor of ${a.at} (entry ${a.length}, hash ${a.head}): ${a.reason}`, { ...result });
+  }
+  return { ...result, vendorAnchors: vendor.checked ? { checked: true, count: vendor.anchors.length, vendorTime: vendor.vendorTime } : { checked: false, reason: vendor.reason } };
 });
 
 registerCommand('backup create', (appliance, args) => createBackupCommand(appliance, args));

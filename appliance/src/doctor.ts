@@ -31,6 +31,7 @@ export async function runDoctor(appliance: Appliance): Promise<{ ok: boolean; ch
   }
   const host = await probeHost(appliance.config.dataDir);
   checks.push({ check: 'disk', ok: host.diskFreeRatio >= 0.15, detail: `${Math.round(host.diskFreeRatio * 100)} % free (${Math.round(host.diskFreeBytes / 2 ** 30)} GiB); keep at least 15 %` });
+  checks.push(usageCheck(appliance));
   checks.push({ check: 'clock', ok: !status.clockSetBack, detail: status.clockSetBack ? 'the clock is behind a time already seen: fix NTP' : 'consistent' });
   const url = appliance.config.controlPlaneUrl;
   if (!url) checks.push({ check: 'control plane', ok: false, detail: 'CONTROL_PLANE_URL is not set (fine for an air-gapped cabinet: export usage monthly)' });
@@ -65,6 +66,15 @@ function tlsCheck(appliance: Appliance): Check | null {
   const omitted = m.omittedNames.length > 0 ? `left out of the certificate, since the local CA may not vouch for them: ${m.omittedNames.join(', ')} (names browsers use belong in TLS_NAMES)` : null;
   const detail = [`local CA valid until ${m.caNotAfter?.toISOString().slice(0, 10)} (replaced automatically 60 days before), certificate until ${until}`, renewed, omitted].filter((d) => d !== null).join('; ');
   return { check: 'tls', ok: renewed === null, detail };
+}
+
+/** Usage counters: a file for a month after the current one was made by hand, and is ignored. */
+function usageCheck(appliance: Appliance): Check {
+  const current = appliance.usage.currentMonth();
+  const future = appliance.usage.futureMonths();
+  if (future.length === 0) return { check: 'usage', ok: true, detail: `counting in ${current}` };
+  const files = future.map((m) => path.join(appliance.config.dataDir, 'usage', `${m}.json`)).join(', ');
+  return { check: 'usage', ok: false, detail: `counting in ${current}; ignored counter files for later months, not written by this appliance: ${files}: remove them` };
 }
 
 /** Backups: configured, recent (the daily one plus a margin), and not failing. */

@@ -4,6 +4,7 @@ export * from './validation.js';
 export * from './keys.js';
 export * from './license.js';
 export * from './heartbeat.js';
+export * from './receipt.js';
 export * from './jwks.js';
 export * from './vendorKeyPins.js';
 export * from './siret.js';

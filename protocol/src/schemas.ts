@@ -1,11 +1,18 @@
 /**
- * The wire formats of protocol version 1 (docs/protocol.md), as schemas that also give the
- * TypeScript types. Heartbeat schemas are strict: an unknown field is a rejection, so nothing can
- * leave a cabinet by accident — adding a field is a protocol change, reviewed as such.
+ * The wire formats of the protocol (docs/protocol.md), as schemas that also give
+ * the TypeScript types. Heartbeat schemas are strict: an unknown field is a rejection, so nothing
+ * can leave a cabinet by accident — adding a field is a protocol change, reviewed as such.
+ *
+ * Heartbeats (and air-gap usage reports, the same JWS) come in two versions, accepted side by
+ * side: v1, and v2 which adds exactly `licenseId`, `audit` and `health.lastOffsiteBackupAt`.
+ * Appliances send v2; v1 is what appliances from before it send.
  */
 import { z } from 'zod';
 
 export const PROTOCOL_VERSION = 1;
+/** The heartbeat versions the control plane accepts; appliances send the last. */
+export const HEARTBEAT_VERSIONS = [1, 2] as const;
+export const CURRENT_HEARTBEAT_VERSION = 2;
 export const LICENSE_TYP = 'license+jwt';
 export const HEARTBEAT_TYP = 'heartbeat+jwt';
 export const SIGNING_ALG = 'EdDSA';
@@ -100,18 +107,55 @@ export const heartbeatHealthSchema = z.strictObject({
   licenseExpiresAt: isoDateTime,
   errors24h: count,
 });
-export type HeartbeatHealth = z.infer<typeof heartbeatHealthSchema>;
 
-/** The heartbeat payload: exactly these fields, nothing else (docs/protocol.md). */
-export const heartbeatPayloadSchema = z.strictObject({
-  v: z.literal(PROTOCOL_VERSION, { error: `must be ${PROTOCOL_VERSION} (the protocol version)` }),
+/** v2's health: v1's and the time of the last off-site backup (null until off-site backups exist). */
+export const heartbeatHealthV2Schema = z.strictObject({
+  ...heartbeatHealthSchema.shape,
+  lastOffsiteBackupAt: isoDateTime.nullable(),
+});
+/** Health as either version reports it (v1 has no `lastOffsiteBackupAt`). */
+export type HeartbeatHealth = z.infer<typeof heartbeatHealthSchema> & { lastOffsiteBackupAt?: string | null };
+
+/** A SHA-256 in lowercase hex: an audit entry's hash. */
+export const sha256HexSchema = z.string().regex(/^[0-9a-f]{64}$/, { error: 'must be a SHA-256 hash, 64 lowercase hexadecimal characters' });
+
+/**
+ * Where the appliance's audit chain stands: the hash of its last entry and how many entries it
+ * has (an empty log: 64 zeros and 0). No content — the control plane keeps these as anchors the
+ * cabinet cannot rewrite.
+ */
+export const auditAnchorSchema = z.strictObject({ head: sha256HexSchema, length: count });
+export type AuditAnchor = z.infer<typeof auditAnchorSchema>;
+
+const heartbeatCommon = {
   iss: applianceIdSchema,
   sub: cabinetIdSchema,
   seq: z.int().min(1).max(Number.MAX_SAFE_INTEGER),
   iat: seconds,
   month: monthSchema,
   usage: heartbeatUsageSchema,
+};
+
+export const heartbeatPayloadV1Schema = z.strictObject({
+  v: z.literal(1),
+  ...heartbeatCommon,
   health: heartbeatHealthSchema,
+});
+
+/** v2 adds, and only adds: the license in use, the audit chain's head, the last off-site backup. */
+export const heartbeatPayloadV2Schema = z.strictObject({
+  v: z.literal(2),
+  ...heartbeatCommon,
+  /** The `jti` of the license the appliance runs under. */
+  licenseId: z.string().min(1).max(64),
+  audit: auditAnchorSchema,
+  health: heartbeatHealthV2Schema,
+});
+export type HeartbeatPayloadV2 = z.infer<typeof heartbeatPayloadV2Schema>;
+
+/** The heartbeat payload: exactly the fields of its version, nothing else (SPEC "Heartbeat", "Additions"). */
+export const heartbeatPayloadSchema = z.discriminatedUnion('v', [heartbeatPayloadV1Schema, heartbeatPayloadV2Schema], {
+  error: (issue) => (issue.code === 'invalid_union' ? `must be ${HEARTBEAT_VERSIONS.join(' or ')} (the heartbeat version)` : undefined),
 });
 export type HeartbeatPayload = z.infer<typeof heartbeatPayloadSchema>;
 
@@ -136,6 +180,8 @@ export const heartbeatResponseSchema = z.object({
   accepted: z.literal(true),
   heartbeatIntervalSeconds: z.int().min(10).max(86_400),
   license: z.string().min(1).optional(),
+  /** The control plane's signed time and audit anchors (protocol/src/receipt.ts). */
+  receipt: z.string().min(1).optional(),
   latestVersion: semverSchema.optional(),
   latestVersionNotes: z.string().max(4000).optional(),
 });

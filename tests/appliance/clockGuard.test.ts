@@ -65,17 +65,19 @@ describe('the clock guard', () => {
 describe('the monthly quota with the clock set back', () => {
   const starter: EffectiveLimits = { plan: 'starter', maxUsers: 3, maxCases: 500, maxAnalysesMonthly: 2, aiModel: 'ceseda-basic-v1', advancedFeatures: false, overageAllowed: false, overagePriceCents: 50 };
 
-  it('keeps counting in the latest month already counted, so no fresh quota opens', async () => {
-    const usage = await UsageCounters.open(dir, log);
-    const december = new Date('2026-12-15T10:00:00Z');
-    await usage.recordAnalysis(december, starter);
-    await usage.recordAnalysis(december, starter);
-    const october = new Date('2026-10-01T10:00:00Z'); // clock set back two months
-    expect(usage.monthAt(october)).toBe('2026-12');
-    await expect(usage.recordAnalysis(october, starter)).rejects.toMatchObject({ code: 'quota_exceeded' });
+  it('keeps counting in the latest month the guarded clock saw, so no fresh quota opens', async () => {
+    now = Date.parse('2026-12-15T10:00:00Z');
+    const guard = await ClockGuard.open(dir, clock);
+    const usage = await UsageCounters.open(dir, guard, log);
+    await usage.recordAnalysis(starter);
+    await usage.recordAnalysis(starter);
+    now = Date.parse('2026-10-01T10:00:00Z'); // clock set back two months
+    expect(usage.currentMonth()).toBe('2026-12');
+    await expect(usage.recordAnalysis(starter)).rejects.toMatchObject({ code: 'quota_exceeded' });
     expect(usage.forMonth('2026-10').analysesUsed).toBe(0);
-    // A month later than any counted starts afresh, as the calendar says.
-    expect((await usage.recordAnalysis(new Date('2027-01-02T10:00:00Z'), starter)).usage).toMatchObject({ month: '2027-01', analysesUsed: 1 });
+    // A month later than any seen starts afresh, as the calendar says.
+    now = Date.parse('2027-01-02T10:00:00Z');
+    expect((await usage.recordAnalysis(starter)).usage).toMatchObject({ month: '2027-01', analysesUsed: 1 });
   });
 });
 

@@ -176,7 +176,9 @@ describe('usage and heartbeats', () => {
     expect(acceptedBefore).toBeGreaterThanOrEqual(1);
     const status = (await admin.call('GET', '/api/admin/heartbeat')).body;
     expect(status).toMatchObject({ queued: 0, lastError: null });
-    expect(Object.keys(status.lastPayload).sort()).toEqual(['health', 'iat', 'iss', 'month', 'seq', 'sub', 'usage', 'v']);
+    // Protocol v2: v1's fields, the license in use and the audit chain's head (SPEC "Additions").
+    expect(Object.keys(status.lastPayload).sort()).toEqual(['audit', 'health', 'iat', 'iss', 'licenseId', 'month', 'seq', 'sub', 'usage', 'v']);
+    expect(status.lastPayload).toMatchObject({ v: 2, audit: { head: expect.stringMatching(/^[0-9a-f]{64}$/), length: expect.any(Number) }, health: { lastOffsiteBackupAt: null } });
   });
 
   it('installs the new license a plan change brings, on the next heartbeat', async () => {

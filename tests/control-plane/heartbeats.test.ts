@@ -43,7 +43,7 @@ describe('heartbeat ingest over HTTP', () => {
     firstAccepted = await appliance.sign(appliance.payload());
     const res = await appliance.send(firstAccepted);
     expect(res.status).toBe(202);
-    expect(res.body).toEqual({ accepted: true, heartbeatIntervalSeconds: 900, latestVersion: '1.2.0', latestVersionNotes: 'Faster search' });
+    expect(res.body).toEqual({ accepted: true, heartbeatIntervalSeconds: 900, latestVersion: '1.2.0', latestVersionNotes: 'Faster search', receipt: expect.any(String) });
   });
 
   it('refuses a heartbeat whose sequence number was already seen', async () => {

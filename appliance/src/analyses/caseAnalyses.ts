@@ -73,7 +73,7 @@ export async function runCaseAnalysis(deps: AnalysisDeps, caseId: string, actor:
   }
   // Run before counting: a case whose data cannot be analysed is refused without using the quota.
   const result = runAnalysis({ model: limits.aiModel, procedure: target.procedure, decisionNotifiedAt: target.decisionNotifiedAt, facts: factsOf(target), now, threshold: deps.threshold, pastCases });
-  const { overage, usage } = await deps.usage.recordAnalysis(now, limits);
+  const { overage, usage } = await deps.usage.recordAnalysis(limits);
   const stored: StoredAnalysis = {
     id: crypto.randomUUID(),
     createdAt: now.toISOString(),

@@ -1,7 +1,12 @@
 /**
  * The audit trail: every access to a case and every change, append-only and hash-chained. Each
  * entry carries the hash of the one before it, so removing, reordering or editing any entry
- * breaks the chain from there on — `appliance audit verify` finds where. Appends are
+ * breaks the chain from there on — `appliance audit verify` finds where. The hash is not keyed:
+ * whoever can write the files can rewrite an entry and recompute the chain after it, or cut the
+ * tail. So the chain is also anchored outside the cabinet: every heartbeat carries its head and
+ * length (no content), the control plane keeps them, and `verify` checks the chain against the
+ * anchors it returns (audit/auditAnchors.ts): an entry rewritten at or before an anchored point,
+ * or a chain shorter than an anchored length, fails naming the anchor. Appends are
  * group-committed (one fsync for a burst) and an access is acknowledged only once logged.
  * One file per month keeps reads of recent entries cheap; the chain runs across files.
  */
@@ -25,6 +30,16 @@ export interface AuditEntry extends AuditInput {
 }
 
 const GENESIS = '0'.repeat(64);
+
+export interface AuditVerification {
+  ok: boolean;
+  entries: number;
+  /** The first entry that does not follow from the one before. */
+  brokenAt?: { file: string; line: number; reason: string };
+  /** The first vendor anchor the chain does not pass through. */
+  anchorMissed?: { head: string; length: number; at: string; reason: string };
+  anchorsChecked?: number;
+}
 const FILE = /^(\d{4}-\d{2})\.log$/;
 
 function hashOf(entry: Omit<AuditEntry, 'hash'>): string {
@@ -69,6 +84,14 @@ export class AuditLog {
 
   private async files(): Promise<string[]> {
     return (await fs.readdir(this.dir)).filter((n) => FILE.test(n)).sort();
+  }
+
+  /**
+   * Where the chain stands: the hash of the last entry written and how many there are (64 zeros
+   * and 0 for an empty log). Sent in heartbeats; the control plane keeps them as anchors.
+   */
+  head(): { head: string; length: number } {
+    return { head: this.lastHash, length: this.seq };
   }
 
   /** The latest time an entry carries (null for an empty log): a time known to have passed. */
@@ -118,11 +141,20 @@ export class AuditLog {
     this.month = lastMonth;
   }
 
-  /** Checks the whole chain; reports the first entry that does not follow from the one before. */
-  async verify(): Promise<{ ok: boolean; entries: number; brokenAt?: { file: string; line: number; reason: string } }> {
+  /**
+   * Checks the whole chain, and that it passes through every anchor given (the entry numbered
+   * `length` has the hash `head`; an empty chain's head is 64 zeros); reports the first entry that
+   * does not follow from the one before, or the first anchor it misses.
+   */
+  async verify(anchors: ReadonlyArray<{ head: string; length: number; at: string }> = []): Promise<AuditVerification> {
     let prev = GENESIS;
     let seq = 0;
     let entries = 0;
+    const byLength = new Map<number, { head: string; length: number; at: string }>();
+    for (const a of anchors) byLength.set(a.length, a);
+    const missed = (anchor: { head: string; length: number; at: string }, reason: string): AuditVerification => ({ ok: false, entries, anchorMissed: { ...anchor, reason } });
+    const atZero = byLength.get(0);
+    if (atZero && atZero.head !== GENESIS) return missed(atZero, 'the vendor anchored an empty chain with another head');
     for (const file of await this.files()) {
       const lines = (await fs.readFile(path.join(this.dir, file), 'utf8')).split('\n');
       for (let i = 0; i < lines.length; i++) {
@@ -141,9 +173,13 @@ export class AuditLog {
         prev = hash;
         seq = entry.seq;
         entries++;
+        const anchor = byLength.get(seq);
+        if (anchor && anchor.head !== hash) return missed(anchor, `entry ${seq} (${file} line ${i + 1}) is not the one the vendor anchored on ${anchor.at}: it, or an entry before it, was rewritten and the chain recomputed`);
       }
     }
-    return { ok: true, entries };
+    const longest = anchors.reduce<{ head: string; length: number; at: string } | undefined>((max, a) => (!max || a.length > max.length ? a : max), undefined);
+    if (longest && longest.length > entries) return missed(longest, `the chain has ${entries} entries, fewer than the ${longest.length} the vendor anchored on ${longest.at}: entries were deleted from its end`);
+    return { ok: true, entries, anchorsChecked: anchors.length };
   }
 
   /** The newest entries, newest first, optionally for one case. */

@@ -10,7 +10,7 @@
  * forward neither stops the heartbeats nor fires a burst of them.
  */
 import type * as ControlPlaneHttp from '../controlPlaneHttp.js';
-import { DomainError, heartbeatPayloadSchema, heartbeatResponseSchema, signHeartbeat, type HeartbeatPayload } from '@iamanager/protocol';
+import { CURRENT_HEARTBEAT_VERSION, DomainError, heartbeatPayloadSchema, heartbeatResponseSchema, signHeartbeat, type AuditAnchor, type HeartbeatPayload } from '@iamanager/protocol';
 import type { Logger } from '@iamanager/protocol/log';
 import { loadApplianceKey } from '../enrollment/applianceKey.js';
 import type { LicenseStore } from '../license/licenseStore.js';
@@ -29,6 +29,8 @@ export interface HeartbeatSources {
   casesOpen: () => number;
   lastBackupAt: () => Promise<string | null>;
   errors24h: () => number;
+  /** Where the audit chain stands (its head hash and length): the control plane keeps it as an anchor. */
+  auditHead: () => AuditAnchor;
 }
 
 export interface DrainResult {
@@ -78,7 +80,7 @@ export class HeartbeatAgent {
   async enqueue(): Promise<QueuedHeartbeat | undefined> {
     const queued = await this.oneAtATime(async () => {
       const now = this.sources.clock();
-      const signed = await this.sign(this.sources.usage.monthAt(now), now);
+      const signed = await this.sign(this.sources.usage.currentMonth(), now);
       return signed && this.outbox.enqueue(signed.payload, signed.jws, now);
     });
     // Waited for outside the one-at-a-time section: heartbeats queued together share one write.
@@ -116,13 +118,17 @@ export class HeartbeatAgent {
     const usage = this.sources.usage.forMonth(month);
     const host = await probeHost(this.sources.dataDir);
     const status = license.status();
+    const licenseId = license.licenseId;
+    if (!licenseId) return undefined;
     const payload: HeartbeatPayload = {
-      v: 1,
+      v: CURRENT_HEARTBEAT_VERSION,
       iss: applianceId,
       sub: cabinetId,
       seq: this.outbox.nextSeq(),
       iat: Math.floor(now.getTime() / 1000),
       month,
+      licenseId,
+      audit: this.sources.auditHead(),
       usage: {
         analysesUsed: usage.analysesUsed,
         analysesOverage: usage.analysesOverage,
@@ -140,6 +146,8 @@ export class HeartbeatAgent {
         lastBackupAt: await this.sources.lastBackupAt(),
         licenseExpiresAt: status.expiresAt ?? now.toISOString(),
         errors24h: this.sources.errors24h(),
+        // No off-site backup exists yet: the field is in the schema for when one does.
+        lastOffsiteBackupAt: null,
       },
     };
     return { payload, jws: await signHeartbeat(payload, key.privateKey) };
@@ -219,6 +227,7 @@ export class HeartbeatAgent {
       saved.catch(() => undefined); // the caller awaits it; this only keeps a failure before then from going unhandled
       await this.sources.license.setHeartbeatInterval(reply.heartbeatIntervalSeconds);
       if (reply.license) await this.applyLicense(reply.license, http, url);
+      if (reply.receipt) await this.applyReceipt(reply.receipt);
       return { saved };
     } catch (err) {
       if (err instanceof http.HTTPError) {
@@ -260,26 +269,51 @@ export class HeartbeatAgent {
   /**
    * The queued heartbeat, signed again if it was signed at another second than now: the control
    * plane judges `iat` against its own clock (`clock_skew`), and one that waited out an outage must
-   * still be accepted. Sequence number, month and counters are those it was queued with.
+   * still be accepted. Sequence number, month, counters and audit head are those it was queued
+   * with; `licenseId`, like `iat`, is what holds when it is sent — the license the answer to an
+   * earlier heartbeat of the backlog installed, not the one it replaced (the control plane would
+   * take a backlog still naming the old one for an appliance refusing its license).
    */
   private async signedForSending(item: QueuedHeartbeat, now: Date, signingKey: () => ReturnType<typeof loadApplianceKey>): Promise<string> {
     const iat = Math.floor(now.getTime() / 1000);
-    const payload = heartbeatPayloadSchema.parse(JSON.parse(Buffer.from(item.jws.split('.')[1] ?? '', 'base64url').toString('utf8')));
-    if (payload.iat === iat) return item.jws;
+    const queued = heartbeatPayloadSchema.parse(JSON.parse(Buffer.from(item.jws.split('.')[1] ?? '', 'base64url').toString('utf8')));
+    const licenseId = this.sources.license.licenseId;
+    if (queued.iat === iat && (queued.v !== 2 || !licenseId || queued.licenseId === licenseId)) return item.jws;
+    const payload: HeartbeatPayload = queued.v === 2 && licenseId ? { ...queued, licenseId, iat } : { ...queued, iat };
     const key = await signingKey();
     if (!key) throw new DomainError('not_enrolled', 'the appliance key is missing: enroll again');
-    return signHeartbeat({ ...payload, iat }, key.privateKey);
+    return signHeartbeat(payload, key.privateKey);
   }
 
   private async applyLicense(jws: string, http: typeof ControlPlaneHttp, url: string): Promise<void> {
     const { license } = this.sources;
     if (jws === license.licenseJws) return; // the answer to each heartbeat of a backlog carries it
+    const published = async () => http.fetchVendorKeys(url, { timeout: { connect: 5_000, request: 15_000 }, retry: { limit: 0 }, signal: this.inFlight.signal });
+    // From the control plane: it replaces the license installed even if that one is newer (see install).
     try {
       // Signed by a key not held yet (the vendor rotated): with pins, learn the published keys.
-      if (license.vendorKeysPinned && !license.holdsKeyFor(jws)) await license.installWithPublishedKeys(jws, await http.fetchVendorKeys(url, { timeout: { connect: 5_000, request: 15_000 }, retry: { limit: 0 }, signal: this.inFlight.signal }));
-      else await license.install({ license: jws });
+      if (license.vendorKeysPinned && !license.holdsKeyFor(jws)) await license.installWithPublishedKeys(jws, await published(), { fromControlPlane: true });
+      else {
+        try {
+          await license.install({ license: jws, fromControlPlane: true });
+        } catch (err) {
+          // The key held under that kid is not the vendor's (license.json rewritten): with pins, the
+          // published keys decide — only a pinned key is ever used.
+          if (!license.vendorKeysPinned || (err as { code?: string }).code !== 'bad_signature') throw err;
+          await license.installWithPublishedKeys(jws, await published(), { fromControlPlane: true });
+        }
+      }
     } catch (err) {
       this.log.error({ code: (err as { code?: string }).code, message: (err as Error).message }, 'heartbeat: the license in the answer does not verify; keeping the current one');
+    }
+  }
+
+  /** The control plane's signed time becomes the clock floor (license/licenseStore.ts). */
+  private async applyReceipt(jws: string): Promise<void> {
+    try {
+      await this.sources.license.acceptReceipt(jws);
+    } catch (err) {
+      this.log.error({ code: (err as { code?: string }).code, message: (err as Error).message }, 'heartbeat: the receipt in the answer does not verify; its time is not used');
     }
   }
 

@@ -12,6 +12,9 @@ export const TELEMETRY_FIELDS: ReadonlyArray<{ field: string; purpose: string }>
   { field: 'health.cpuLoad, health.memoryUsedRatio, health.diskFreeBytes, health.diskFreeRatio', purpose: 'alerts before the appliance runs out of resources' },
   { field: 'health.lastBackupAt', purpose: 'alert when backups stop' },
   { field: 'health.licenseExpiresAt, health.errors24h', purpose: 'alert before the license lapses, and when errors rise' },
+  { field: 'health.lastOffsiteBackupAt', purpose: 'alert when no copy of the data is kept off site (always empty for now)' },
+  { field: 'licenseId', purpose: 'which license the appliance runs: the vendor sees a license it did not issue' },
+  { field: 'audit.head, audit.length', purpose: "the audit trail's last hash and its number of entries, never its content: the vendor keeps them so a rewritten or shortened trail is detected" },
 ];
 
 export const TELEMETRY_RETENTION = 'Kept by the vendor for billing evidence (10 years, French accounting rules) and fleet health (30 days of detail). Never: names, case contents, document names or any free text.';

@@ -16,9 +16,11 @@ import {
   partitionByPins,
   unverifiedKid,
   verifyPinnedLicense,
+  verifyReceipt,
   type Jwks,
   type LicenseClaims,
   type LicenseState,
+  type ReceiptClaims,
 } from '@iamanager/protocol';
 import type { Logger } from '@iamanager/protocol/log';
 import { openDocument, type Document } from '@iamanager/protocol/storage';
@@ -36,10 +38,18 @@ const licenseFileSchema = z.object({
   vendorKeys: jwksSchema.nullable(),
   heartbeatIntervalSeconds: z.number().int().positive(),
   installedAt: z.string().nullable(),
+  /**
+   * The newest receipt from the control plane (protocol/src/receipt.ts): its signed time is a
+   * clock floor that survives the loss of clock.json and of the audit log's tail.
+   */
+  receipt: z.string().nullable().default(null),
 });
 type LicenseFile = z.infer<typeof licenseFileSchema>;
 
-const EMPTY: LicenseFile = { applianceId: null, cabinetId: null, issuer: null, license: null, vendorKeys: null, heartbeatIntervalSeconds: 900, installedAt: null };
+const EMPTY: LicenseFile = { applianceId: null, cabinetId: null, issuer: null, license: null, vendorKeys: null, heartbeatIntervalSeconds: 900, installedAt: null, receipt: null };
+
+/** A receipt is written when it moves the vendor's time on by this much: a backlog drained in seconds costs one write. */
+const RECEIPT_PERSIST_SECONDS = 60;
 
 export interface LicenseStatus {
   enrolled: boolean;
@@ -88,6 +98,13 @@ export class LicenseStore {
         // the appliance still starts: reading and exporting existing data must keep working.
         store.invalidReason = (err as Error).message;
         log.error({ code: (err as DomainError).code, message: (err as Error).message }, 'license: the stored license does not verify');
+      }
+    }
+    if (doc.data.receipt) {
+      try {
+        clock.raiseFloor(new Date((await store.verifyReceipt(doc.data.receipt)).iat * 1000));
+      } catch (err) {
+        log.error({ code: (err as DomainError).code, message: (err as Error).message }, 'license: the stored receipt from the control plane does not verify (edited file): its time is not used');
       }
     }
     return store;
@@ -193,9 +210,17 @@ export class LicenseStore {
 
   /**
    * Installs a license after verifying it: enrollment (with the vendor keys and identity that
-   * came with it), a newer license from a heartbeat answer, or an imported file.
+   * came with it), a license from a heartbeat answer, or an imported file.
+   *
+   * An imported file must be newer than the license installed (`license_older`): a file is an
+   * untrusted source, and an old one could bring back terms the vendor has since changed. A
+   * license in the control plane's answer to a heartbeat (`fromControlPlane`) replaces the one
+   * installed whatever their issue times: it is what the vendor says now, over the channel the
+   * appliance's own signed heartbeat opened, and it verifies with the vendor keys — while a license
+   * with a later `iat` may have been made on the machine (a key of one's own added to the pins), and
+   * must never let it refuse the vendor's renewals and suspensions.
    */
-  async install(input: { license: string; vendorKeys?: Jwks; applianceId?: string; cabinetId?: string; heartbeatIntervalSeconds?: number; reset?: boolean }): Promise<LicenseClaims> {
+  async install(input: { license: string; vendorKeys?: Jwks; applianceId?: string; cabinetId?: string; heartbeatIntervalSeconds?: number; reset?: boolean; fromControlPlane?: boolean }): Promise<LicenseClaims> {
     const d = this.doc.data;
     const reset = input.reset === true;
     const applianceId = input.applianceId ?? d.applianceId;
@@ -205,7 +230,10 @@ export class LicenseStore {
     const issuer = reset || !d.issuer ? unverifiedIssuer(input.license) : d.issuer;
     const { claims, state } = await verifyPinnedLicense(input.license, { keys: vendorKeys, issuer, audience: applianceId, now: this.clock.now() }, this.vendorKeyPins);
     if (input.cabinetId && claims.sub !== input.cabinetId) throw new ProtocolError('wrong_audience', `the license is for cabinet "${claims.sub}", not "${input.cabinetId}"`);
-    if (!reset && this.claims && claims.iat < this.claims.iat) throw new DomainError('license_older', 'this license is older than the one installed: nothing changed');
+    if (!reset && !input.fromControlPlane && this.claims && claims.iat < this.claims.iat) throw new DomainError('license_older', 'this license is older than the one installed: nothing changed');
+    if (input.fromControlPlane && this.claims && claims.iat < this.claims.iat) {
+      this.log.warn({ replaced: this.claims.jti, replacedIat: this.claims.iat, licenseId: claims.jti }, 'license: the control plane sent a license older than the one installed, which it did not issue last: the control plane\'s replaces it');
+    }
     this.doc.data = {
       applianceId,
       cabinetId: claims.sub,
@@ -214,6 +242,7 @@ export class LicenseStore {
       vendorKeys: input.vendorKeys ? await this.trustedOf(input.vendorKeys) : vendorKeys,
       heartbeatIntervalSeconds: input.heartbeatIntervalSeconds ?? d.heartbeatIntervalSeconds,
       installedAt: this.clock.now().toISOString(),
+      receipt: reset ? null : d.receipt,
     };
     await this.doc.write();
     this.accept(claims);
@@ -249,11 +278,39 @@ export class LicenseStore {
    * from does not matter, since only pinned ones are used and kept; without pins, keys are learnt
    * at enrollment only, so nothing a network answer says can change what is trusted.
    */
-  async installWithPublishedKeys(license: string, published: Jwks): Promise<LicenseClaims> {
+  async installWithPublishedKeys(license: string, published: Jwks, options: { fromControlPlane?: boolean } = {}): Promise<LicenseClaims> {
     if (!this.vendorKeyPins) throw new DomainError('untrusted_vendor_key', 'vendor keys are learnt after enrollment only when VENDOR_KEY_PINS is set: set it, or enroll again');
-    const held = this.doc.data.vendorKeys?.keys ?? [];
+    // A held key under a kid the vendor publishes with another key is not the vendor's (license.json
+    // rewritten): it is dropped. Nothing is written unless the license then verifies with a pinned key.
+    const held = (this.doc.data.vendorKeys?.keys ?? []).filter((h) => !published.keys.some((p) => p.kid === h.kid && p.x !== h.x));
     const added = published.keys.filter((p) => !held.some((h) => h.kid === p.kid && h.x === p.x));
-    return this.install({ license, vendorKeys: { keys: [...held, ...added] } });
+    return this.install({ license, vendorKeys: { keys: [...held, ...added] }, fromControlPlane: options.fromControlPlane });
+  }
+
+  /**
+   * Verifies a receipt from the control plane for this appliance, with the vendor keys held (only
+   * pinned ones when VENDOR_KEY_PINS is set), like a license.
+   */
+  async verifyReceipt(jws: string): Promise<ReceiptClaims> {
+    const d = this.doc.data;
+    if (!d.vendorKeys || !d.applianceId || !d.issuer) throw new DomainError('not_enrolled', 'this appliance is not enrolled: it holds no vendor keys to verify a receipt with');
+    return verifyReceipt(jws, { keys: d.vendorKeys, issuer: d.issuer, audience: d.applianceId }, this.vendorKeyPins);
+  }
+
+  /**
+   * Takes a receipt from a heartbeat answer: its signed time raises the clock floor at once, and
+   * is kept in license.json when it moves on by a minute or more, so it still counts after a
+   * restart with clock.json gone. Throws when it does not verify (the caller logs it).
+   */
+  async acceptReceipt(jws: string): Promise<ReceiptClaims> {
+    const claims = await this.verifyReceipt(jws);
+    this.clock.raiseFloor(new Date(claims.iat * 1000));
+    const stored = this.doc.data.receipt ? unverifiedIat(this.doc.data.receipt) : 0;
+    if (claims.iat >= stored + RECEIPT_PERSIST_SECONDS) {
+      this.doc.data.receipt = jws;
+      await this.doc.write();
+    }
+    return claims;
   }
 
   async setHeartbeatInterval(seconds: number): Promise<void> {
@@ -281,4 +338,14 @@ function unverifiedIssuer(jws: string): string {
     // fall through
   }
   throw new ProtocolError('malformed', 'the license is not a compact JWS');
+}
+
+/** The `iat` of a receipt this appliance stored after verifying it (0 if unreadable). */
+function unverifiedIat(jws: string): number {
+  try {
+    const payload = JSON.parse(Buffer.from(jws.split('.')[1] ?? '', 'base64url').toString('utf8')) as { iat?: unknown };
+    return typeof payload.iat === 'number' ? payload.iat : 0;
+  } catch {
+    return 0;
+  }
 }

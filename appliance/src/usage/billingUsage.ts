@@ -25,8 +25,7 @@ export interface BillingUsage {
 }
 
 export function billingUsage(appliance: Appliance): BillingUsage {
-  const now = appliance.clock();
-  const month = appliance.usage.monthAt(now);
+  const month = appliance.usage.currentMonth();
   const usage = appliance.usage.forMonth(month);
   const limits = appliance.license.limits();
   const overageCents = limits ? usage.analysesOverage * limits.overagePriceCents : 0;

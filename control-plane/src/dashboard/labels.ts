@@ -22,6 +22,15 @@ export const REASON_CODE_LABELS: Readonly<Record<StatusReason['code'], string>> 
   backup_old: 'sauvegarde ancienne',
   backup_never: 'aucune sauvegarde',
   version_behind: 'version en retard',
+  license_mismatch: 'licence non conforme',
+  audit_rewound: "journal d'audit revenu en arrière",
+};
+
+/** What a license mismatch is, by its kind (domain/licenseConformity.ts). */
+const MISMATCH_TEXT: Readonly<Record<string, string>> = {
+  unknown_license: "l'appliance utilise une licence que la plateforme ne lui a jamais émise (fabriquée sur la machine)",
+  older_license: "l'appliance garde une licence plus ancienne et refuse la dernière émise",
+  usage_above_limits: "l'usage déclaré dépasse les limites de la licence émise",
 };
 
 /** One reason as a sentence, with its figure and the threshold it crossed. */
@@ -52,6 +61,10 @@ export function reasonText(r: Pick<StatusReason, 'code' | 'value'>, t: FleetThre
       return `Aucune sauvegarde signalée depuis l'enrôlement (plus de ${t.backupMaxAgeHours} h)`;
     case 'version_behind':
       return `Version ${String(value)}, la dernière est ${latestVersion ?? '—'}`;
+    case 'license_mismatch':
+      return `Licence non conforme : ${MISMATCH_TEXT[String(value)] ?? String(value)}`;
+    case 'audit_rewound':
+      return `Journal d'audit revenu en arrière (${String(value)} entrées) : fin supprimée ou réécrite, ou sauvegarde restaurée`;
   }
 }
 

@@ -42,6 +42,11 @@ export async function enrollAppliance(ctx: EnrollmentContext, request: EnrollReq
       previousErrors24h: null,
       months: {},
       history: emptyHistory(),
+      previousLicenseIds: [],
+      licenseOffers: 0,
+      licenseMismatch: null,
+      auditAnchors: [],
+      auditRewound: null,
     };
     await ctx.appliances.create(record);
     const previous = cabinet.applianceId;

@@ -96,7 +96,7 @@ function statusOf(a: ApplianceRecord, sc: StatusContext): StatusResult {
   if (k && k.seq === a.lastSeq && k.exp === a.license.exp) {
     if (sc.now.getTime() < k.validUntil && k.latestVersion === sc.latestVersion) return k.result;
   } else {
-    const facts = statusFacts({ enrolledAt: a.enrolledAt, lastHeartbeatAt: a.lastHeartbeatAt, health: a.health, previousErrors24h: a.previousErrors24h, issuedLicenseExpiresAt: new Date(a.license.exp * 1000).toISOString() });
+    const facts = statusFacts({ enrolledAt: a.enrolledAt, lastHeartbeatAt: a.lastHeartbeatAt, health: a.health, previousErrors24h: a.previousErrors24h, issuedLicenseExpiresAt: new Date(a.license.exp * 1000).toISOString(), licenseMismatch: a.licenseMismatch, auditRewound: a.auditRewound });
     k = { seq: a.lastSeq, exp: a.license.exp, latestVersion: sc.latestVersion, facts, result: statusFromFacts(facts, sc), validUntil: nextStatusChange(facts, sc) };
     kept.set(a, k);
     return k.result;

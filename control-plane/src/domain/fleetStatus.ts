@@ -9,15 +9,19 @@
  * - pending: enrolled, never heard from, not yet stale. Nothing is known of its health, so it is
  *   never called healthy; a license reason issued to it still outranks it.
  * - critical: disk free < `diskCriticalRatio` (5 %), errors rising (the latest `errors24h` above
- *   the one before), or the license the appliance runs has expired.
+ *   the one before), the license the appliance runs has expired, or `license_mismatch`: it runs a
+ *   license not issued to it last or uses more than it allows (licenseConformity.ts; held 7 days
+ *   after the last heartbeat that showed it).
  * - warning: disk free < `diskWarningRatio` (15 %), last backup older than `backupMaxAgeHours`
  *   (36 h; "never" counts once the appliance is that old), license expiring within
- *   `licenseWarningDays` (14 d), or a version behind the latest.
+ *   `licenseWarningDays` (14 d), a version behind the latest, or `audit_rewound`: the audit chain
+ *   went back from an anchor (tail deleted or rewritten, or a backup restored; held 7 days).
  * - healthy otherwise.
  * Every condition that holds is listed as a reason (with since when, where the data tells).
  */
 import { versionKey, type HeartbeatHealth } from '@iamanager/protocol';
 import type { FleetThresholds } from '../config.js';
+import { MISMATCH_HOLD_MS, type AuditRewound, type LicenseMismatch } from './licenseConformity.js';
 
 export const FLEET_STATUSES = ['healthy', 'pending', 'warning', 'critical', 'stale', 'offline'] as const;
 export type FleetStatus = (typeof FLEET_STATUSES)[number];
@@ -25,7 +29,7 @@ export type FleetStatus = (typeof FLEET_STATUSES)[number];
 /** For "worst first" sorting. */
 export const STATUS_SEVERITY: Readonly<Record<FleetStatus, number>> = { critical: 5, offline: 4, stale: 3, warning: 2, pending: 1, healthy: 0 };
 
-export type ReasonCode = 'offline' | 'stale' | 'pending' | 'disk_critical' | 'disk_low' | 'errors_rising' | 'license_expired' | 'license_expiring' | 'backup_old' | 'backup_never' | 'version_behind';
+export type ReasonCode = 'offline' | 'stale' | 'pending' | 'disk_critical' | 'disk_low' | 'errors_rising' | 'license_expired' | 'license_expiring' | 'backup_old' | 'backup_never' | 'version_behind' | 'license_mismatch' | 'audit_rewound';
 
 export interface StatusReason {
   code: ReasonCode;
@@ -44,6 +48,10 @@ export interface StatusInput {
   previousErrors24h: number | null;
   /** Expiry of the license issued, used until a heartbeat says which license the appliance runs. */
   issuedLicenseExpiresAt: string;
+  /** The last sign of a license mismatch (licenseConformity.ts), if any. */
+  licenseMismatch?: LicenseMismatch | null;
+  /** The last sign that the audit chain went back from an anchor (licenseConformity.ts), if any. */
+  auditRewound?: AuditRewound | null;
 }
 
 export interface StatusContext {
@@ -74,6 +82,8 @@ export interface StatusFacts {
   health: { diskFreeRatio: number; errors24h: number; lastBackupMs: number | null; version: string; versionKey: number } | null;
   previousErrors24h: number | null;
   licenseExpiresMs: number;
+  mismatch: { kind: string; message: string; sinceMs: number; untilMs: number } | null;
+  rewound: { fromLength: number; toLength: number; sinceMs: number; untilMs: number } | null;
 }
 
 export function statusFacts(input: StatusInput): StatusFacts {
@@ -84,6 +94,8 @@ export function statusFacts(input: StatusInput): StatusFacts {
     health: h ? { diskFreeRatio: h.diskFreeRatio, errors24h: h.errors24h, lastBackupMs: h.lastBackupAt === null ? null : Date.parse(h.lastBackupAt), version: h.version, versionKey: versionKey(h.version) } : null,
     previousErrors24h: input.previousErrors24h,
     licenseExpiresMs: Date.parse(h?.licenseExpiresAt ?? input.issuedLicenseExpiresAt),
+    rewound: input.auditRewound ? { fromLength: input.auditRewound.from.length, toLength: input.auditRewound.to.length, sinceMs: Date.parse(input.auditRewound.since), untilMs: Date.parse(input.auditRewound.lastSeenAt) + MISMATCH_HOLD_MS } : null,
+    mismatch: input.licenseMismatch ? { kind: input.licenseMismatch.kind, message: input.licenseMismatch.message, sinceMs: Date.parse(input.licenseMismatch.since), untilMs: Date.parse(input.licenseMismatch.lastSeenAt) + MISMATCH_HOLD_MS } : null,
   };
 }
 
@@ -120,6 +132,18 @@ function licenseReason(m: ReturnType<typeof moments>, ctx: StatusContext): Statu
   if (now >= m.licenseExpiredAt) return { code: 'license_expired', level: 'critical', message: `the license the appliance runs expired on ${exp}`, since: exp, value: exp };
   if (now >= m.licenseWarnAt) return { code: 'license_expiring', level: 'warning', message: `the license expires on ${exp}, within ${ctx.thresholds.licenseWarningDays} days`, since: iso(m.licenseWarnAt), value: exp };
   return undefined;
+}
+
+function mismatchReason(f: StatusFacts, ctx: StatusContext): StatusReason | undefined {
+  if (!f.mismatch || ctx.now.getTime() >= f.mismatch.untilMs) return undefined;
+  return { code: 'license_mismatch', level: 'critical', message: `license mismatch: the appliance ${f.mismatch.message}`, since: iso(f.mismatch.sinceMs), value: f.mismatch.kind };
+}
+
+function rewoundReason(f: StatusFacts, ctx: StatusContext): StatusReason | undefined {
+  if (!f.rewound || ctx.now.getTime() >= f.rewound.untilMs) return undefined;
+  const { fromLength, toLength } = f.rewound;
+  const what = toLength < fromLength ? `${toLength} entries, fewer than the ${fromLength} already anchored` : `entry ${toLength} differs from the one anchored`;
+  return { code: 'audit_rewound', level: 'warning', message: `the audit log went back: ${what} (its tail deleted or rewritten, or a backup restored)`, since: iso(f.rewound.sinceMs), value: toLength };
 }
 
 let latestKey: { version: string; key: number } | undefined;
@@ -162,6 +186,10 @@ export function statusFromFacts(f: StatusFacts, ctx: StatusContext): StatusResul
   const reasons = f.health ? healthReasons(f, f.health, m, ctx) : [];
   const license = licenseReason(m, ctx);
   if (license) reasons.push(license);
+  const mismatch = mismatchReason(f, ctx);
+  if (mismatch) reasons.push(mismatch);
+  const rewound = rewoundReason(f, ctx);
+  if (rewound) reasons.push(rewound);
   if (fresh) reasons.push(fresh);
   if (reasons.length === 0) return HEALTHY;
   reasons.sort((a, b) => STATUS_SEVERITY[b.level] - STATUS_SEVERITY[a.level]);
@@ -182,7 +210,7 @@ export function nextStatusChange(f: StatusFacts, ctx: Omit<StatusContext, 'lates
   const m = moments(f, ctx.thresholds, ctx.heartbeatIntervalSeconds);
   const now = ctx.now.getTime();
   let next = Infinity;
-  for (const at of [m.staleAt, m.offlineAt, m.licenseWarnAt, m.licenseExpiredAt, f.health ? m.backupLateAfter + 1 : Infinity]) {
+  for (const at of [m.staleAt, m.offlineAt, m.licenseWarnAt, m.licenseExpiredAt, f.health ? m.backupLateAfter + 1 : Infinity, f.mismatch?.untilMs ?? Infinity, f.rewound?.untilMs ?? Infinity]) {
     if (at > now && at < next) next = at;
   }
   return next;

@@ -17,6 +17,7 @@ import type { Logger } from '@iamanager/protocol/log';
 import type { ApplianceRecord } from '../storage/records.js';
 import { recordInHistory } from './applianceHistory.js';
 import type { ApplianceRegistry } from './appliances.js';
+import { judgeHeartbeat } from './licenseConformity.js';
 import { acceptedMonths, checkMonth, checkUsage, pruneMonths, type UsageRefusal } from './usageBounds.js';
 
 /**
@@ -47,9 +48,11 @@ function apply(record: ApplianceRecord, payload: HeartbeatPayload, hb: Heartbeat
   if (!month || month.seq < payload.seq) record.months[payload.month] = { seq: payload.seq, usage: payload.usage, receivedAt: hb.at, jws: hb.jws };
   const pruned = pruneMonths(record.months, newestMonth);
   const undoHistory = recordInHistory(record.history, payload);
+  const undoJudgement = judgeHeartbeat(record, payload, hb.at);
   return () => {
     // Only while no later heartbeat has moved the record on.
     if (record.lastSeq !== payload.seq) return;
+    undoJudgement();
     undoHistory();
     record.lastSeq = before.lastSeq;
     record.lastHeartbeatAt = before.lastHeartbeatAt;

@@ -2,7 +2,8 @@
  * What the control plane answers to an accepted heartbeat: the interval, the latest appliance
  * version, and a license when the appliance is not running the current one — after a plan,
  * override or status change, when half the validity has run (renewal), or when an earlier answer
- * carrying it was lost (the heartbeat reports `licenseExpiresAt` of the license in use).
+ * carrying it was lost (a v2 heartbeat names the license in use; v1 reports its `licenseExpiresAt`).
+ * Every answer carries a receipt: the control plane's signed time and the appliance's audit anchors.
  */
 import type { HeartbeatPayload, HeartbeatResponse } from '@iamanager/protocol';
 import type { Logger } from '@iamanager/protocol/log';
@@ -10,7 +11,9 @@ import type { Config } from '../config.js';
 import type { ApplianceRecord } from '../storage/records.js';
 import type { ApplianceRegistry } from './appliances.js';
 import type { CabinetRegistry } from './cabinets.js';
+import { replaceLicense } from './licenseConformity.js';
 import { issueLicense, licenseIsStale, type LicenseIssuer } from './licenses.js';
+import { receiptFor } from './vendorReceipt.js';
 
 export interface ReplyContext extends LicenseIssuer {
   config: LicenseIssuer['config'] & Pick<Config, 'heartbeatIntervalSeconds' | 'latestApplianceVersion' | 'latestApplianceNotes'>;
@@ -23,11 +26,18 @@ export async function replyToHeartbeat(ctx: ReplyContext, appliance: ApplianceRe
   const reply: HeartbeatResponse = { accepted: true, heartbeatIntervalSeconds: ctx.config.heartbeatIntervalSeconds };
   if (ctx.config.latestApplianceVersion) reply.latestVersion = ctx.config.latestApplianceVersion;
   if (ctx.config.latestApplianceNotes) reply.latestVersionNotes = ctx.config.latestApplianceNotes;
+  // Its signed time becomes the appliance's clock floor; its anchors what `audit verify` checks.
+  try {
+    reply.receipt = await receiptFor(ctx, appliance, now);
+  } catch (err) {
+    // The heartbeat is durable and accepted: the next answer carries a receipt.
+    ctx.log.error({ err, applianceId: appliance.id }, 'could not sign a receipt');
+  }
   const cabinet = ctx.cabinets.find(appliance.cabinetId);
   if (!cabinet) return reply;
   try {
     if (licenseIsStale(appliance.license, cabinet, ctx.config.licenseValidityDays, now)) {
-      appliance.license = await issueLicense(ctx, cabinet, appliance.id, now, appliance.license);
+      replaceLicense(appliance, await issueLicense(ctx, cabinet, appliance.id, now, appliance.license));
       await ctx.appliances.save(appliance.id);
     }
   } catch (err) {
@@ -35,7 +45,16 @@ export async function replyToHeartbeat(ctx: ReplyContext, appliance: ApplianceRe
     ctx.log.error({ err, applianceId: appliance.id }, 'could not issue a new license');
     return reply;
   }
-  const inUse = Math.floor(Date.parse(payload.health.licenseExpiresAt) / 1000);
-  if (inUse !== appliance.license.exp) reply.license = appliance.license.jws;
+  if (!runsCurrentLicense(appliance, payload)) {
+    reply.license = appliance.license.jws;
+    // Counted (and kept by the next checkpoint): an appliance that keeps refusing it is in mismatch.
+    appliance.licenseOffers += 1;
+  }
   return reply;
+}
+
+/** v2 names its license; v1 tells it by the expiry it reports (no two licenses of an appliance share one). */
+function runsCurrentLicense(appliance: ApplianceRecord, payload: HeartbeatPayload): boolean {
+  if (payload.v === 2) return payload.licenseId === appliance.license.jti;
+  return Math.floor(Date.parse(payload.health.licenseExpiresAt) / 1000) === appliance.license.exp;
 }

@@ -4,10 +4,11 @@
  * counted by reason in `/metrics` (usage reports likewise, under counters of their own).
  */
 import Router from '@koa/router';
-import { DomainError, MAX_HEARTBEAT_BYTES } from '@iamanager/protocol';
+import { DomainError, MAX_HEARTBEAT_BYTES, verifyAnchorRequest } from '@iamanager/protocol';
 import { readText } from '@iamanager/protocol/http';
 import type { ControlPlane } from '../controlPlane.js';
 import { replyToHeartbeat } from '../domain/heartbeatReply.js';
+import { receiptFor } from '../domain/vendorReceipt.js';
 import type { ControlPlaneMetrics } from '../metrics.js';
 
 export function heartbeatRoutes(cp: ControlPlane, metrics: ControlPlaneMetrics): Router {
@@ -45,6 +46,19 @@ export function heartbeatRoutes(cp: ControlPlane, metrics: ControlPlaneMetrics):
       metrics.usageReportsRejected.inc({ reason: rejectionReason(err) });
       throw err;
     }
+  });
+  /**
+   * `GET /v1/audit-anchors`: the appliance's receipt (signed time and audit anchors) for
+   * `appliance audit verify`. Authenticated by the appliance's own key: `Authorization: Bearer
+   * <anchor request JWS>`, fresh within the heartbeat skew window.
+   */
+  router.get('/v1/audit-anchors', async (ctx) => {
+    const header = ctx.get('authorization');
+    const jws = header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
+    const now = cp.clock();
+    const applianceId = await verifyAnchorRequest(jws, { findAppliance: (id) => cp.appliances.known(id), now, maxSkewSeconds: cp.config.maxClockSkewSeconds });
+    const appliance = cp.appliances.find(applianceId)!;
+    ctx.body = { receipt: await receiptFor(cp, appliance, now) };
   });
   return router;
 }

@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { applianceHistorySchema, emptyHistory } from '../domain/applianceHistory.js';
-import { AI_MODELS, ed25519PublicJwkSchema, heartbeatHealthSchema, heartbeatUsageSchema, planLimitsSchema } from '@iamanager/protocol';
+import { AI_MODELS, ed25519PublicJwkSchema, heartbeatHealthSchema, heartbeatHealthV2Schema, heartbeatUsageSchema, planLimitsSchema } from '@iamanager/protocol';
+import { auditAnchorRecordSchema, auditRewoundSchema, licenseMismatchSchema } from '../domain/licenseConformity.js';
 
 export const CABINET_STATUSES = ['active', 'suspended', 'cancelled'] as const;
 export type CabinetStatus = (typeof CABINET_STATUSES)[number];
@@ -96,12 +97,23 @@ export const applianceRecordSchema = z.object({
   license: z.object({ jws: z.string(), jti: z.string(), iat: z.int(), exp: z.int(), revision: z.int(), plan: z.string() }),
   lastSeq: z.int().min(0),
   lastHeartbeatAt: z.string().nullable(),
-  health: heartbeatHealthSchema.nullable(),
+  /** As the latest heartbeat said it, v1 or v2 (v2 adds `lastOffsiteBackupAt`). */
+  health: z.union([heartbeatHealthV2Schema, heartbeatHealthSchema]).nullable(),
   /** `errors24h` of the heartbeat before the latest: errors are "rising" when the latest is higher. */
   previousErrors24h: z.int().min(0).nullable().default(null),
   months: z.record(z.string(), monthUsageSchema),
   /** Hourly and daily rings of usage and resources (domain/applianceHistory.ts); files from before it start empty. */
   history: applianceHistorySchema.default(emptyHistory),
+  /** The ids of licenses issued to this appliance before the current one, newest last (domain/licenseConformity.ts). */
+  previousLicenseIds: z.array(z.string()).default([]),
+  /** How many heartbeat answers carried the current license while the appliance ran another. */
+  licenseOffers: z.int().min(0).default(0),
+  /** The latest sign that the appliance runs a license not issued to it last, or uses more than it allows. */
+  licenseMismatch: licenseMismatchSchema.nullable().default(null),
+  /** Where the appliance's audit chain stood, as its v2 heartbeats said: the anchors `audit verify` checks against. */
+  auditAnchors: z.array(auditAnchorRecordSchema).default([]),
+  /** The latest sign that the audit chain went back (shorter, or rewritten at an anchored length). */
+  auditRewound: auditRewoundSchema.nullable().default(null),
 });
 export type ApplianceRecord = z.infer<typeof applianceRecordSchema>;
 

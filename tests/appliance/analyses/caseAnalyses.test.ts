@@ -46,9 +46,9 @@ async function setup(limits: EffectiveLimits, quotaUsed: number) {
     if (!found) throw new NotFoundError('case', id);
     return found;
   };
-  const usage = await UsageCounters.open(dir, log);
+  const usage = await UsageCounters.open(dir, { now: () => NOW }, log);
   const small = { ...limits, maxAnalysesMonthly: quotaUsed };
-  for (let i = 0; i < quotaUsed; i += 1) await usage.recordAnalysis(NOW, small);
+  for (let i = 0; i < quotaUsed; i += 1) await usage.recordAnalysis(small);
   const deps: AnalysisDeps = {
     cases: {
       get,

@@ -37,6 +37,20 @@ describe('fleet status', () => {
     expect(statusOf(input())).toEqual({ status: 'healthy', reasons: [] });
   });
 
+  it('is critical with a license mismatch until 7 days after its last sign, and changes status at that moment', () => {
+    const mismatch = (lastSeenMs: number) => ({ kind: 'unknown_license' as const, message: 'runs license "forged"', licenseId: 'forged', since: ago(8 * DAY), lastSeenAt: ago(lastSeenMs) });
+    const held = input({ licenseMismatch: mismatch(7 * DAY - 1) });
+    expect(statusOf(held)).toMatchObject({ status: 'critical', reasons: [{ code: 'license_mismatch', level: 'critical', value: 'unknown_license', since: ago(8 * DAY), message: 'license mismatch: the appliance runs license "forged"' }] });
+    expect(nextStatusChange(statusFacts(held), ctx)).toBe(NOW.getTime() + 1);
+    expect(statusOf(input({ licenseMismatch: mismatch(7 * DAY) })).status).toBe('healthy');
+  });
+
+  it('warns when the audit log went back from an anchor, for 7 days after the last sign', () => {
+    const rewound = (lastSeenMs: number) => ({ from: { head: 'a'.repeat(64), length: 10 }, to: { head: 'b'.repeat(64), length: 8 }, since: ago(DAY), lastSeenAt: ago(lastSeenMs) });
+    expect(statusOf(input({ auditRewound: rewound(7 * DAY - 1) }))).toMatchObject({ status: 'warning', reasons: [{ code: 'audit_rewound', level: 'warning', value: 8, since: ago(DAY), message: 'the audit log went back: 8 entries, fewer than the 10 already anchored (its tail deleted or rewritten, or a backup restored)' }] });
+    expect(statusOf(input({ auditRewound: rewound(7 * DAY) })).status).toBe('healthy');
+  });
+
   it('warns below 15 % disk free, and not at 15 %', () => {
     expect(statusOf(input({ health: health({ diskFreeRatio: 0.15 }) })).status).toBe('healthy');
     const low = statusOf(input({ health: health({ diskFreeRatio: 0.1499 }) }));
