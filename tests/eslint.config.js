@@ -18,6 +18,13 @@ export default tseslint.config(
     },
   },
   {
+    // Each service throws its own typed error, whose code the compiler checks against the status table.
+    files: ['appliance/src/**/*.{ts,tsx}', 'control-plane/src/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-syntax': ['error', { selector: 'NewExpression[callee.name=/^(DomainError|ConflictError)$/]', message: "throw the service's typed error (ApplianceError, ControlPlaneError from src/errors.ts): its code must have a status in errorStatus.ts" }],
+    },
+  },
+  {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'off',

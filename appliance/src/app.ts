@@ -4,7 +4,7 @@
  */
 import Koa from 'koa';
 import type Router from '@koa/router';
-import { DomainError } from '@iamanager/protocol';
+
 import { errorMiddleware, logResponseErrors, requestContext } from '@iamanager/protocol/http';
 import type { Appliance } from './appliance.js';
 import { authenticate } from './auth/authenticate.js';
@@ -17,6 +17,7 @@ import { isSetupDone, setupRoutes } from './routes/setup.js';
 import { systemRoutes } from './routes/system.js';
 import { userRoutes } from './routes/users.js';
 import { tlsFacts, tlsRoutes } from './tls/tlsRoutes.js';
+import { ApplianceError } from './errors.js';
 
 /**
  * Paths reachable before setup is done (prefixes). The web wizard adds its own. Logging in is among
@@ -51,7 +52,7 @@ export function createApp(appliance: Appliance, options: AppOptions = {}): Koa {
     if (!isSetupDone(appliance) && !open.some((p) => ctx.path === p || ctx.path.startsWith(p.endsWith('/') ? p : `${p}/`))) {
       // A browser opening any page before setup lands on the wizard rather than a JSON error.
       if (ctx.method === 'GET' && ctx.accepts('json', 'html') === 'html') return ctx.redirect('/setup');
-      throw new DomainError('setup_required', 'this appliance is not set up yet: open the setup wizard (/setup) to enroll it and create the first admin');
+      throw new ApplianceError('setup_required', 'this appliance is not set up yet: open the setup wizard (/setup) to enroll it and create the first admin');
     }
     await next();
   });
@@ -65,7 +66,7 @@ export function createApp(appliance: Appliance, options: AppOptions = {}): Koa {
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   if (options.fallback) app.use(options.fallback);
   app.use((ctx) => {
-    throw new DomainError('not_found', `nothing at ${ctx.method} ${ctx.path}`);
+    throw new ApplianceError('not_found', `nothing at ${ctx.method} ${ctx.path}`);
   });
   return app;
 }

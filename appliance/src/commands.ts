@@ -4,7 +4,7 @@
  * audit, backups) add theirs with `registerCommand`.
  */
 import { z } from 'zod';
-import { DomainError, monthSchema, parseWith } from '@iamanager/protocol';
+import { monthSchema, parseWith } from '@iamanager/protocol';
 import type { CommandRequest } from '@iamanager/protocol/http';
 import type { Appliance } from './appliance.js';
 import { createBackupCommand } from './backups/backupCli.js';
@@ -16,6 +16,7 @@ import { presentUser } from './presenters/user.js';
 import { tokenDaysSchema, tokenExpiry } from './users/users.js';
 import { TlsStore } from './tls/certificates.js';
 import path from 'node:path';
+import { ApplianceError } from './errors.js';
 
 export type Command = (appliance: Appliance, args: Record<string, string | boolean>, input: string | undefined) => Promise<unknown>;
 
@@ -27,7 +28,7 @@ export function registerCommand(name: string, command: Command): void {
 
 function arg(args: Record<string, string | boolean>, name: string): string {
   const v = args[name];
-  if (typeof v !== 'string' || v === '') throw new DomainError('invalid_input', `--${name}: is required`);
+  if (typeof v !== 'string' || v === '') throw new ApplianceError('invalid_input', `--${name}: is required`);
   return v;
 }
 
@@ -40,7 +41,7 @@ registerCommand('enroll', async (appliance, args) => {
 });
 
 registerCommand('license import', async (appliance, _args, input) => {
-  if (!input) throw new DomainError('invalid_input', 'FILE: the license file is empty');
+  if (!input) throw new ApplianceError('invalid_input', 'FILE: the license file is empty');
   const kind = await importLicenseFile(appliance, input);
   return { imported: kind, license: appliance.license.status() };
 });
@@ -59,7 +60,7 @@ registerCommand('user add', async (appliance, args, input) => {
 
 registerCommand('token create', async (appliance, args) => {
   const user = appliance.users.byEmail(arg(args, 'email'));
-  if (!user || !user.active) throw new DomainError('not_found', `--email: no active user ${String(args.email)}`);
+  if (!user || !user.active) throw new ApplianceError('not_found', `--email: no active user ${String(args.email)}`);
   const raw = args['expires-in-days'];
   const days = typeof raw === 'string' ? parseWith(tokenDaysSchema, Number(raw), '--expires-in-days') : undefined;
   const { token, info } = await appliance.users.createToken(user.id, typeof args.label === 'string' ? args.label : 'cli', days);
@@ -67,16 +68,16 @@ registerCommand('token create', async (appliance, args) => {
 });
 
 registerCommand('heartbeat', async (appliance) => {
-  if (!appliance.license.enrolled) throw new DomainError('not_enrolled', 'this appliance is not enrolled: run `appliance enroll --code CODE` first');
+  if (!appliance.license.enrolled) throw new ApplianceError('not_enrolled', 'this appliance is not enrolled: run `appliance enroll --code CODE` first');
   const result = await appliance.heartbeats.beatNow();
-  if (result.error) throw new DomainError('heartbeat_not_delivered', `heartbeat ${result.seq ?? ''} queued, not delivered: ${result.error}`, { ...result });
+  if (result.error) throw new ApplianceError('heartbeat_not_delivered', `heartbeat ${result.seq ?? ''} queued, not delivered: ${result.error}`, { ...result });
   return result;
 });
 
 registerCommand('usage export', async (appliance, args) => {
   const month = parseWith(monthSchema, arg(args, 'month'), '--month');
   const current = appliance.usage.currentMonth();
-  if (month > current) throw new DomainError('month_in_future', `--month ${month} is after the current month ${current}: export a month that has begun`);
+  if (month > current) throw new ApplianceError('month_in_future', `--month ${month} is after the current month ${current}: export a month that has begun`);
   return { month, jws: await appliance.heartbeats.exportMonth(month) };
 });
 
@@ -94,10 +95,10 @@ registerCommand('tls import', async (appliance, args) => {
 registerCommand('audit verify', async (appliance) => {
   const vendor = await fetchVendorAnchors(appliance);
   const result = await appliance.audit.verify(vendor.checked ? vendor.anchors : []);
-  if (result.brokenAt) throw new DomainError('audit_chain_broken', `the audit log is broken at ${result.brokenAt.file} line ${result.brokenAt.line}: ${result.brokenAt.reason} (${result.entries} entries verified before it)`, { ...result });
+  if (result.brokenAt) throw new ApplianceError('audit_chain_broken', `the audit log is broken at ${result.brokenAt.file} line ${result.brokenAt.line}: ${result.brokenAt.reason} (${result.entries} entries verified before it)`, { ...result });
   if (result.anchorMissed) {
     const a = result.anchorMissed;
-    throw new DomainError('audit_anchor_mismatch', `the audit log does not match the vendor's anchor of ${a.at} (entry ${a.length}, hash ${a.head}): ${a.reason}`, { ...result });
+    throw new ApplianceError('audit_anchor_mismatch', `the audit log does not match the vendor's anchor of ${a.at} (entry ${a.length}, hash ${a.head}): ${a.reason}`, { ...result });
   }
   return { ...result, vendorAnchors: vendor.checked ? { checked: true, count: vendor.anchors.length, vendorTime: vendor.vendorTime } : { checked: false, reason: vendor.reason } };
 });
@@ -108,6 +109,6 @@ const requestArgs = z.record(z.string(), z.union([z.string(), z.boolean()]));
 
 export async function runCommand(appliance: Appliance, request: CommandRequest): Promise<unknown> {
   const command = commands.get(request.command);
-  if (!command) throw new DomainError('invalid_input', `unknown command "${request.command}"`);
+  if (!command) throw new ApplianceError('invalid_input', `unknown command "${request.command}"`);
   return command(appliance, requestArgs.parse(request.args), request.input);
 }

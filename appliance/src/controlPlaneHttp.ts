@@ -6,8 +6,9 @@
  * needed before the server listens, and a restart should not wait for it.
  */
 import { got, type OptionsOfJSONResponseBody } from 'got';
-import { DomainError, formatIssues, jwksSchema, type Jwks } from '@iamanager/protocol';
+import { formatIssues, jwksSchema, type Jwks } from '@iamanager/protocol';
 import { APPLIANCE_VERSION } from './config.js';
+import { ApplianceError } from './errors.js';
 
 export { HTTPError, RequestError } from 'got';
 
@@ -18,6 +19,6 @@ export const controlPlaneHttp = got.extend({ headers: { 'user-agent': APPLIANCE_
 /** The vendor's published license keys (`GET /v1/keys`), checked to be a key set; pins decide what is trusted. */
 export async function fetchVendorKeys(controlPlaneUrl: string, options: Pick<OptionsOfJSONResponseBody, 'timeout' | 'retry' | 'signal'>): Promise<Jwks> {
   const parsed = jwksSchema.safeParse(await controlPlaneHttp.get(new URL('/v1/keys', controlPlaneUrl), options).json());
-  if (!parsed.success) throw new DomainError('control_plane_error', `the control plane's /v1/keys is not a key set: ${formatIssues(parsed.error.issues).join('; ')}`);
+  if (!parsed.success) throw new ApplianceError('control_plane_error', `the control plane's /v1/keys is not a key set: ${formatIssues(parsed.error.issues).join('; ')}`);
   return parsed.data;
 }

@@ -1,5 +1,12 @@
-/** The appliance's error codes and their HTTP statuses (the one table; common codes are in the kernel). */
-export const APPLIANCE_STATUS: Readonly<Record<string, number>> = {
+import type { CommonErrorCode } from '@iamanager/protocol/http';
+
+/**
+ * The appliance's error codes and their HTTP statuses: the one table (codes every service shares
+ * are in the kernel's COMMON_STATUS). A code is thrown only through `ApplianceError`, whose type
+ * admits the codes of these two tables and no other: a new code does not compile until it has
+ * its status here.
+ */
+export const APPLIANCE_STATUS = {
   not_enrolled: 409,
   already_enrolled: 409,
   setup_required: 503,
@@ -8,6 +15,7 @@ export const APPLIANCE_STATUS: Readonly<Record<string, number>> = {
   plan_limit: 403,
   quota_exceeded: 403,
   feature_not_in_plan: 403,
+  model_not_licensed: 403,
   license_expired: 403,
   license_invalid: 403,
   license_not_yet_valid: 403,
@@ -20,6 +28,7 @@ export const APPLIANCE_STATUS: Readonly<Record<string, number>> = {
   enrollment_refused: 422,
   control_plane_unreachable: 502,
   control_plane_error: 502,
+  heartbeat_not_delivered: 502,
   malformed: 400,
   bad_signature: 400,
   untrusted_vendor_key: 400,
@@ -45,4 +54,6 @@ export const APPLIANCE_STATUS: Readonly<Record<string, number>> = {
   update_backup_failed: 500,
   update_pull_failed: 502,
   update_rollback_failed: 500,
-};
+} as const satisfies Record<string, number>;
+
+export type ApplianceErrorCode = keyof typeof APPLIANCE_STATUS | CommonErrorCode;

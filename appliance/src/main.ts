@@ -21,6 +21,7 @@ import { runCommand } from './commands.js';
 import { COMMAND_SOCKET, environment, readConfig, type Config } from './config.js';
 import { openModules } from './modules.js';
 import { serve } from './server.js';
+import { ApplianceError } from './errors.js';
 
 const APP_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 
@@ -60,7 +61,7 @@ function latestAdvertised(bundleDir: string): string {
   } catch {
     // no data yet
   }
-  throw new DomainError('invalid_input', '--to: no version advertised yet by the control plane; give one, e.g. --to 0.2.0');
+  throw new ApplianceError('invalid_input', '--to: no version advertised yet by the control plane; give one, e.g. --to 0.2.0');
 }
 
 async function runLocally(config: Config, request: CommandRequest): Promise<unknown> {
@@ -164,11 +165,11 @@ async function main(argv: string[]): Promise<number> {
 
   let input: string | undefined;
   if (command === 'license import') {
-    if (!extra[0]) throw new DomainError('invalid_input', 'FILE: give the license file: appliance license import FILE');
+    if (!extra[0]) throw new ApplianceError('invalid_input', 'FILE: give the license file: appliance license import FILE');
     input = fs.readFileSync(extra[0], 'utf8');
   } else if (command === 'user add') input = await readStdin();
   else if (command === 'tls import') {
-    if (!values.cert || !values.key) throw new DomainError('invalid_input', '--cert and --key: give the certificate and its private key (PEM files)');
+    if (!values.cert || !values.key) throw new ApplianceError('invalid_input', '--cert and --key: give the certificate and its private key (PEM files)');
     args['cert-pem'] = fs.readFileSync(values.cert, 'utf8');
     args['key-pem'] = fs.readFileSync(values.key, 'utf8');
   }

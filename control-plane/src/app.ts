@@ -5,7 +5,7 @@
  */
 import Koa from 'koa';
 import Router from '@koa/router';
-import { DomainError } from '@iamanager/protocol';
+
 import { errorMiddleware, logResponseErrors, requestContext } from '@iamanager/protocol/http';
 import { authenticate, bearerToken, type Authenticator } from './auth/authenticate.js';
 import type { ControlPlane } from './controlPlane.js';
@@ -19,6 +19,7 @@ import { heartbeatRoutes } from './routes/heartbeats.js';
 import { planRoutes } from './routes/plans.js';
 import { revenueRoutes } from './routes/revenue.js';
 import { systemRoutes } from './routes/system.js';
+import { ControlPlaneError } from './errors.js';
 
 export interface AppOptions {
   /** Extra ways to authenticate `/api/v1` (e.g. the dashboard session), tried after the Bearer token. */
@@ -53,7 +54,7 @@ export function createApp(cp: ControlPlane, metrics: ControlPlaneMetrics, option
   }
 
   app.use((ctx) => {
-    throw new DomainError('not_found', `nothing at ${ctx.method} ${ctx.path}`);
+    throw new ControlPlaneError('not_found', `nothing at ${ctx.method} ${ctx.path}`);
   });
   return app;
 }

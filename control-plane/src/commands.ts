@@ -4,7 +4,7 @@
  * arrive as the command line gave them (strings, flags); each command validates its own, with
  * messages that name the flag.
  */
-import { DomainError, ValidationError, cabinetIdSchema, keyThumbprints, monthSchema, parseWith } from '@iamanager/protocol';
+import { ValidationError, cabinetIdSchema, keyThumbprints, monthSchema, parseWith } from '@iamanager/protocol';
 import { z } from 'zod';
 import { SHIPPED_APPLIANCE_VERSION } from './applianceRelease.js';
 import type { ControlPlane } from './controlPlane.js';
@@ -24,6 +24,7 @@ import { presentCabinet, presentCabinetSummary } from './presenters/cabinet.js';
 import { presentCreditNote, presentHeldInvoice, presentInvoice } from './presenters/invoice.js';
 import { presentPlan } from './presenters/plan.js';
 import { ADMIN_ROLES, type CabinetRecord } from './storage/records.js';
+import { ControlPlaneError } from './errors.js';
 
 export type CommandArgs = Record<string, string | boolean | undefined>;
 
@@ -255,6 +256,6 @@ const HANDLERS: Record<string, Handler> = {
 
 export async function runCommand(cp: ControlPlane, request: CommandRequest): Promise<unknown> {
   const handler = HANDLERS[request.command];
-  if (!handler) throw new DomainError('unknown_command', `unknown command "${request.command}": run control-plane help`);
+  if (!handler) throw new ControlPlaneError('unknown_command', `unknown command "${request.command}": run control-plane help`);
   return handler(cp, request.args, request.input);
 }

@@ -1,5 +1,12 @@
-/** The control plane's error table: stable code → HTTP status (common codes come from protocol). */
-export const CONTROL_PLANE_STATUS: Readonly<Record<string, number>> = {
+import type { CommonErrorCode } from '@iamanager/protocol/http';
+
+/**
+ * The control plane's error codes and their HTTP statuses: the one table (codes every service
+ * shares are in the kernel's COMMON_STATUS). A code is thrown only through `ControlPlaneError`,
+ * whose type admits the codes of these two tables and no other: a new code does not compile until
+ * it has its status here.
+ */
+export const CONTROL_PLANE_STATUS = {
   // Heartbeat rejections (docs/protocol.md).
   malformed: 400,
   bad_signature: 401,
@@ -38,4 +45,8 @@ export const CONTROL_PLANE_STATUS: Readonly<Record<string, number>> = {
   held_invoice_decided: 409,
   billing_blocked: 409,
   record_quarantined: 503,
-};
+  // Packaging: the install bundle's sources are missing beside this control plane.
+  bundle_sources_missing: 500,
+} as const satisfies Record<string, number>;
+
+export type ControlPlaneErrorCode = keyof typeof CONTROL_PLANE_STATUS | CommonErrorCode;

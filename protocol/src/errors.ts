@@ -3,13 +3,13 @@
  * service's edge maps codes to statuses (see `http/errorMiddleware.ts`), so the same error reads
  * the same from a CLI, a test or an HTTP client.
  */
-export class DomainError extends Error {
+export class DomainError<Code extends string = string> extends Error {
   /** A stable machine code (`snake_case`), part of the API: clients and tests match on it. */
-  readonly code: string;
+  readonly code: Code;
   /** Extra machine-readable facts a client may act on (the field at fault, the plan that would allow it…). */
   readonly details: Record<string, unknown> | undefined;
 
-  constructor(code: string, message: string, details?: Record<string, unknown>) {
+  constructor(code: Code, message: string, details?: Record<string, unknown>) {
     super(message);
     this.name = new.target.name;
     this.code = code;

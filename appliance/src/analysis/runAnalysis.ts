@@ -1,4 +1,4 @@
-import { AI_MODELS, DomainError, ValidationError, parseWith, type AiModel } from '@iamanager/protocol';
+import { AI_MODELS, ValidationError, parseWith, type AiModel } from '@iamanager/protocol';
 import { calibrateOnCabinet, type Calibration, type PastCase, type SimilarCase } from './calibration.js';
 import { documentChecklist } from './checklists.js';
 import type { Deadline } from './deadlineEngine.js';
@@ -8,6 +8,7 @@ import { entitlementOf, estimateOutcome, readFactors, type Estimate } from './es
 import { caseFactsSchema, type CaseFacts } from './facts.js';
 import { PROCEDURE_CODES, type ProcedureCode } from './procedures.js';
 import { RULES_VERSION, TO_VERIFY } from './rules.js';
+import { ApplianceError } from '../errors.js';
 
 /** Tier order: a license's model allows itself and the tiers below it. */
 const TIER: Record<AiModel, number> = { 'ceseda-basic-v1': 0, 'ceseda-pro-v1': 1, 'ceseda-enterprise-v1': 2 };
@@ -15,7 +16,7 @@ const TIER: Record<AiModel, number> = { 'ceseda-basic-v1': 0, 'ceseda-pro-v1': 1
 /** Refuses a model above the license's (`model_not_licensed`, naming the plan's model). */
 export function assertModelLicensed(licensed: AiModel, requested: AiModel): void {
   if (TIER[requested] > TIER[licensed]) {
-    throw new DomainError('model_not_licensed', `This license runs ${licensed}; ${requested} needs a higher plan.`, { licensed, requested });
+    throw new ApplianceError('model_not_licensed', `This license runs ${licensed}; ${requested} needs a higher plan.`, { licensed, requested });
   }
 }
 

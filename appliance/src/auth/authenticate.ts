@@ -6,12 +6,13 @@
  * logs, history and Referer headers, and a link is all it would take to forge a write with it.
  */
 import type { Context, Next } from 'koa';
-import { DomainError } from '@iamanager/protocol';
+
 import { readForm, sameToken } from '@iamanager/protocol/web';
 import type { Permission } from './permissions.js';
 import { SESSION_COOKIE, type SessionClaims } from './sessions.js';
 import type { Appliance } from '../appliance.js';
 import type { User } from '../users/userStore.js';
+import { ApplianceError } from '../errors.js';
 
 export interface Caller {
   user: User;
@@ -37,7 +38,7 @@ export async function identify(appliance: Appliance, ctx: Context): Promise<Call
   const bearer = /^bearer(?:\s+(.*))?$/i.exec(header);
   if (bearer) {
     const user = await appliance.users.useToken((bearer[1] ?? '').trim());
-    if (!user) throw new DomainError('unauthorized', 'the API token is unknown, revoked or belongs to a disabled user');
+    if (!user) throw new ApplianceError('unauthorized', 'the API token is unknown, revoked or belongs to a disabled user');
     return { user, permissions: appliance.users.permissionsOf(user), via: 'token', csrf: null, session: null };
   }
   const cookie = ctx.cookies.get(SESSION_COOKIE);
@@ -68,7 +69,7 @@ export function authenticate(appliance: Appliance) {
         // it (see uploaderOf), the request has no caller, so nothing can act on it before that.
         ctx.state.uploadCaller = caller;
         caller = undefined;
-      } else if (!sameToken(sent, caller.csrf ?? '')) throw new DomainError('csrf_failed', 'missing or wrong CSRF token: reload the page and try again');
+      } else if (!sameToken(sent, caller.csrf ?? '')) throw new ApplianceError('csrf_failed', 'missing or wrong CSRF token: reload the page and try again');
     }
     ctx.state.caller = caller;
     await next();
@@ -92,7 +93,7 @@ async function formCsrf(ctx: Context): Promise<string> {
 /** The caller, or 401 when nobody is logged in. */
 export function callerOf(ctx: Context): Caller {
   const caller = ctx.state.caller as Caller | undefined;
-  if (!caller) throw new DomainError('unauthorized', 'log in first (session cookie or Authorization: Bearer <personal API token>)');
+  if (!caller) throw new ApplianceError('unauthorized', 'log in first (session cookie or Authorization: Bearer <personal API token>)');
   return caller;
 }
 
@@ -104,13 +105,13 @@ export function callerOf(ctx: Context): Caller {
 export function uploaderOf(ctx: Context, permission: Permission): { caller: Caller; bodyCsrf: string | null } {
   const deferred = ctx.state.uploadCaller as Caller | undefined;
   if (!deferred) return { caller: requirePermission(ctx, permission), bodyCsrf: null };
-  if (!deferred.permissions.has(permission)) throw new DomainError('forbidden', `your role (${deferred.user.role}) does not allow this (${permission})`);
+  if (!deferred.permissions.has(permission)) throw new ApplianceError('forbidden', `your role (${deferred.user.role}) does not allow this (${permission})`);
   return { caller: deferred, bodyCsrf: deferred.csrf ?? '' };
 }
 
 /** The caller if they hold `permission`; 401 or 403 otherwise. */
 export function requirePermission(ctx: Context, permission: Permission): Caller {
   const caller = callerOf(ctx);
-  if (!caller.permissions.has(permission)) throw new DomainError('forbidden', `your role (${caller.user.role}) does not allow this (${permission})`);
+  if (!caller.permissions.has(permission)) throw new ApplianceError('forbidden', `your role (${caller.user.role}) does not allow this (${permission})`);
   return caller;
 }

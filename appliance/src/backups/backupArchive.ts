@@ -18,6 +18,7 @@ import { DomainError } from '@iamanager/protocol';
 import { fsyncDir, storageFailure } from '@iamanager/protocol/storage';
 import { DecryptStream, EncryptStream, corrupt, type BackupHeader, type BackupKeys } from './backupFormat.js';
 import type { SnapshotFile } from './snapshot.js';
+import { ApplianceError } from '../errors.js';
 
 const MANIFEST = 'manifest.json';
 const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
@@ -170,7 +171,7 @@ export interface BackupEntry {
  */
 export async function readBackupFile(file: string, passphrase: string, onFile?: (entry: BackupEntry) => Promise<void>): Promise<{ header: BackupHeader; manifest: Manifest }> {
   const handle = await fs.open(file, 'r').catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') throw new DomainError('backup_not_found', `${file}: no such backup; \`appliance backup list\` shows those in BACKUP_DIR`);
+    if (err.code === 'ENOENT') throw new ApplianceError('backup_not_found', `${file}: no such backup; \`appliance backup list\` shows those in BACKUP_DIR`);
     throw err;
   });
   const decrypt = new DecryptStream(passphrase);

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import fs from 'node:fs/promises';
-import { DomainError } from '@iamanager/protocol';
+
 import type { Appliance } from '../appliance.js';
 import type { Config } from '../config.js';
 import { readBackupFile } from './backupArchive.js';
@@ -15,14 +15,15 @@ import { RETENTION } from './retention.js';
 import type { BackupResult } from './backups.js';
 import { NOT_CONFIGURED } from './backups.js';
 import { restoreBackup, type RestoreResult } from './restore.js';
+import { ApplianceError } from '../errors.js';
 
 const WARNING = 'Keep BACKUP_PASSPHRASE outside the appliance: without it no backup can be restored.';
 
 /** The registered `backup create` command: `--kind manual` (default) or `pre-update`. */
 export async function createBackupCommand(appliance: Appliance, args: Record<string, string | boolean>): Promise<BackupResult> {
   const kind = args.kind ?? 'manual';
-  if (kind !== 'manual' && kind !== 'pre-update') throw new DomainError('invalid_input', '--kind: must be manual or pre-update (scheduled backups are made by the appliance itself)');
-  if (!appliance.backups) throw new DomainError('backup_not_configured', NOT_CONFIGURED);
+  if (kind !== 'manual' && kind !== 'pre-update') throw new ApplianceError('invalid_input', '--kind: must be manual or pre-update (scheduled backups are made by the appliance itself)');
+  if (!appliance.backups) throw new ApplianceError('backup_not_configured', NOT_CONFIGURED);
   return appliance.backups.create(kind);
 }
 
@@ -30,10 +31,10 @@ export async function createBackupCommand(appliance: Appliance, args: Record<str
 function passphraseFor(config: Config, piped: string | undefined): string {
   if (piped !== undefined) {
     const line = piped.replace(/\r?\n$/, '');
-    if (line === '') throw new DomainError('invalid_input', '--passphrase-stdin: nothing was piped in; e.g. printf \'%s\\n\' "$PASSPHRASE" | appliance backup verify FILE --passphrase-stdin');
+    if (line === '') throw new ApplianceError('invalid_input', '--passphrase-stdin: nothing was piped in; e.g. printf \'%s\\n\' "$PASSPHRASE" | appliance backup verify FILE --passphrase-stdin');
     return line.normalize('NFC');
   }
-  if (config.backup.passphrase === undefined) throw new DomainError('backup_not_configured', 'no passphrase: set BACKUP_PASSPHRASE (or BACKUP_PASSPHRASE_FILE) to the one the backup was made with, or pipe it in with --passphrase-stdin');
+  if (config.backup.passphrase === undefined) throw new ApplianceError('backup_not_configured', 'no passphrase: set BACKUP_PASSPHRASE (or BACKUP_PASSPHRASE_FILE) to the one the backup was made with, or pipe it in with --passphrase-stdin');
   return config.backup.passphrase;
 }
 
@@ -41,7 +42,7 @@ function passphraseFor(config: Config, piped: string | undefined): string {
 async function resolveBackup(config: Config, file: string | undefined): Promise<string> {
   if (file === undefined) {
     const newest = (await listBackupFiles(config.backup.dir))[0];
-    if (!newest) throw new DomainError('backup_not_found', `no backup in ${config.backup.dir}: run \`appliance backup create\`, or give the file`);
+    if (!newest) throw new ApplianceError('backup_not_found', `no backup in ${config.backup.dir}: run \`appliance backup create\`, or give the file`);
     return newest.file;
   }
   if (!file.includes('/')) {
@@ -75,7 +76,7 @@ export async function verifyBackup(config: Config, file: string | undefined, pip
 }
 
 export async function restoreFromBackup(config: Config, socketPath: string, file: string | undefined, piped: string | undefined, force: boolean): Promise<RestoreResult> {
-  if (file === undefined) throw new DomainError('invalid_input', 'FILE: give the backup to restore, e.g. appliance backup restore iamanager-20260315T023000000Z-scheduled.iambak (see appliance backup list)');
+  if (file === undefined) throw new ApplianceError('invalid_input', 'FILE: give the backup to restore, e.g. appliance backup restore iamanager-20260315T023000000Z-scheduled.iambak (see appliance backup list)');
   const resolved = await resolveBackup(config, file);
   return restoreBackup({ dataDir: config.dataDir, socketPath, file: resolved, passphrase: passphraseFor(config, piped), force, now: new Date() });
 }

@@ -16,7 +16,8 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, scrypt as scryptCallback, timingSafeEqual, randomBytes, type ScryptOptions } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { z } from 'zod';
-import { DomainError } from '@iamanager/protocol';
+import type { DomainError } from '@iamanager/protocol';
+import { ApplianceError } from '../errors.js';
 
 const MAGIC = Buffer.from('IAMBACKUP', 'latin1');
 const FORMAT_VERSION = 1;
@@ -92,18 +93,18 @@ export async function newHeader(passphrase: string, meta: Pick<BackupHeader, 'cr
 
 /** A backup whose bytes are not what was written: the code every integrity failure shares. */
 export function corrupt(message: string): DomainError {
-  return new DomainError('backup_corrupt', `the backup is damaged or was altered (${message}): use another backup`);
+  return new ApplianceError('backup_corrupt', `the backup is damaged or was altered (${message}): use another backup`);
 }
 
 /** Parses the header at the start of `bytes`; undefined while more bytes are needed. */
 export function parseHeader(bytes: Buffer): { header: BackupHeader; length: number } | undefined {
   if (bytes.length < PREAMBLE) {
-    if (!MAGIC.subarray(0, bytes.length).equals(bytes.subarray(0, MAGIC.length))) throw new DomainError('backup_unsupported', 'this file is not an IAManager backup');
+    if (!MAGIC.subarray(0, bytes.length).equals(bytes.subarray(0, MAGIC.length))) throw new ApplianceError('backup_unsupported', 'this file is not an IAManager backup');
     return undefined;
   }
-  if (!bytes.subarray(0, MAGIC.length).equals(MAGIC)) throw new DomainError('backup_unsupported', 'this file is not an IAManager backup');
+  if (!bytes.subarray(0, MAGIC.length).equals(MAGIC)) throw new ApplianceError('backup_unsupported', 'this file is not an IAManager backup');
   const version = bytes.readUInt8(MAGIC.length);
-  if (version !== FORMAT_VERSION) throw new DomainError('backup_unsupported', `this backup has format ${version}; this appliance reads format ${FORMAT_VERSION}: restore it with a newer appliance`);
+  if (version !== FORMAT_VERSION) throw new ApplianceError('backup_unsupported', `this backup has format ${version}; this appliance reads format ${FORMAT_VERSION}: restore it with a newer appliance`);
   const length = bytes.readUInt32BE(MAGIC.length + 1);
   if (length > MAX_HEADER_BYTES) throw corrupt('header too large');
   if (bytes.length < PREAMBLE + length) return undefined;
@@ -230,8 +231,8 @@ export class DecryptStream extends Transform {
   }
 
   override _flush(done: TransformCallback): void {
-    if (this.state === 'header') done(this.queue.length === 0 ? new DomainError('backup_truncated', 'the backup file is empty: use another backup') : new DomainError('backup_truncated', 'the backup file ends inside its header: use another backup'));
-    else if (this.state === 'chunks') done(new DomainError('backup_truncated', `the backup file ends after ${this.index} chunk(s), before its last one (copied only in part?): use another backup`));
+    if (this.state === 'header') done(this.queue.length === 0 ? new ApplianceError('backup_truncated', 'the backup file is empty: use another backup') : new ApplianceError('backup_truncated', 'the backup file ends inside its header: use another backup'));
+    else if (this.state === 'chunks') done(new ApplianceError('backup_truncated', `the backup file ends after ${this.index} chunk(s), before its last one (copied only in part?): use another backup`));
     else done();
   }
 
@@ -243,7 +244,7 @@ export class DecryptStream extends Transform {
         const encoded = this.queue.take(parsed.length);
         const keys = await deriveKeys(this.passphrase, parsed.header.kdf);
         if (!timingSafeEqual(keyCheckOf(keys), Buffer.from(parsed.header.keyCheck, 'base64'))) {
-          throw new DomainError('backup_wrong_passphrase', 'wrong passphrase for this backup (or its header was altered): give the passphrase that was set when the backup was made');
+          throw new ApplianceError('backup_wrong_passphrase', 'wrong passphrase for this backup (or its header was altered): give the passphrase that was set when the backup was made');
         }
         this.keys = keys;
         this.digest = createHash('sha256').update(encoded).digest();

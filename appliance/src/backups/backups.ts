@@ -7,7 +7,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { DateTime } from 'luxon';
-import { DomainError } from '@iamanager/protocol';
 import { storageFailure, sweepTempFiles } from '@iamanager/protocol/storage';
 import type { Logger } from '@iamanager/protocol/log';
 import type { BackupConfig } from '../config.js';
@@ -16,6 +15,7 @@ import { backupName, isBackupTemp, listBackupFiles, pruneBackups, type BackupFil
 import { newHeader, type BackupKind } from './backupFormat.js';
 import { nextBackupAt } from './schedule.js';
 import { isSnapshotLeftover, takeSnapshot } from './snapshot.js';
+import { ApplianceError } from '../errors.js';
 
 export interface BackupResult {
   name: string;
@@ -107,7 +107,7 @@ export class Backups {
 
   private async createNow(kind: BackupKind): Promise<BackupResult> {
     const passphrase = this.config.passphrase;
-    if (passphrase === undefined) throw new DomainError('backup_not_configured', NOT_CONFIGURED);
+    if (passphrase === undefined) throw new ApplianceError('backup_not_configured', NOT_CONFIGURED);
     const started = performance.now();
     const createdAt = this.clock();
     try {

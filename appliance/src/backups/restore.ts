@@ -9,9 +9,10 @@
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import { DomainError } from '@iamanager/protocol';
+import type { DomainError } from '@iamanager/protocol';
 import { acquireDirLock, fsyncDir, fsyncPath, sweepTempFiles } from '@iamanager/protocol/storage';
 import { readBackupFile, type BackupCounts } from './backupArchive.js';
+import { ApplianceError } from '../errors.js';
 
 export interface RestoreResult {
   file: string;
@@ -44,9 +45,9 @@ const STOP_FIRST = 'stop it first (Docker: `docker compose stop appliance`; VM: 
 
 export async function restoreBackup(options: { dataDir: string; socketPath: string; file: string; passphrase: string; force: boolean; now: Date }): Promise<RestoreResult> {
   const { dataDir } = options;
-  if (await serverAnswers(options.socketPath)) throw new DomainError('server_running', `the appliance is running on ${dataDir}: ${STOP_FIRST}`);
+  if (await serverAnswers(options.socketPath)) throw new ApplianceError('server_running', `the appliance is running on ${dataDir}: ${STOP_FIRST}`);
   const lock = await acquireDirLock(dataDir, 'appliance backup restore').catch((err: unknown) => {
-    if ((err as DomainError).code === 'data_dir_locked') throw new DomainError('server_running', `${dataDir} is in use by another process (pid ${String((err as DomainError).details?.pid ?? '?')}): ${STOP_FIRST}`);
+    if ((err as DomainError).code === 'data_dir_locked') throw new ApplianceError('server_running', `${dataDir} is in use by another process (pid ${String((err as DomainError).details?.pid ?? '?')}): ${STOP_FIRST}`);
     throw err;
   });
   try {
@@ -54,7 +55,7 @@ export async function restoreBackup(options: { dataDir: string; socketPath: stri
     const current = (await fs.readdir(dataDir)).filter((n) => n !== '.lock' && !n.startsWith(ASIDE_PREFIX));
     const data = current.filter((n) => !isScaffolding(n));
     if (data.length > 0 && !options.force) {
-      throw new DomainError('restore_target_not_empty', `${dataDir} already holds data (${data.slice(0, 5).join(', ')}${data.length > 5 ? ', …' : ''}): add --force to move it to ${path.join(dataDir, `${ASIDE_PREFIX}<time>`)} and restore (nothing is deleted)`, { entries: data.length });
+      throw new ApplianceError('restore_target_not_empty', `${dataDir} already holds data (${data.slice(0, 5).join(', ')}${data.length > 5 ? ', …' : ''}): add --force to move it to ${path.join(dataDir, `${ASIDE_PREFIX}<time>`)} and restore (nothing is deleted)`, { entries: data.length });
     }
     const stamp = options.now.toISOString().replace(/[-:.]/g, '');
     const staging = path.join(dataDir, `${STAGING_PREFIX}${stamp}`);

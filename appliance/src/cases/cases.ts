@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { DomainError, NotFoundError, parseWith } from '@iamanager/protocol';
+import { NotFoundError, parseWith } from '@iamanager/protocol';
 import type { Logger } from '@iamanager/protocol/log';
 import { DocumentCollection, type Document } from '@iamanager/protocol/storage';
 import type { AuditLog } from '../audit/auditLog.js';
@@ -15,6 +15,7 @@ import { planAllowingMore } from '../license/planLadder.js';
 import type { Users } from '../users/users.js';
 import { CaseIndex, type CaseQuery } from './caseIndex.js';
 import { caseRecordSchema, casePatchSchema, newCaseSchema, type CaseRecord } from './caseSchema.js';
+import { ApplianceError } from '../errors.js';
 
 export interface Actor {
   id: string;
@@ -63,12 +64,12 @@ export class Cases {
     const limits = this.license.assertCanCreate('case');
     if (this.openCount() + this.creating >= limits.maxCases) {
       const better = planAllowingMore('maxCases', limits.maxCases, limits.plan);
-      throw new DomainError('plan_limit', `the ${limits.plan} plan allows ${limits.maxCases} open cases and all are in use${better ? `: the ${better.name} plan allows ${better.maxCases}` : ''}. Archive closed cases or ask your vendor to change plan`, { limit: 'maxCases', value: limits.maxCases, upgradePlan: better?.name ?? null });
+      throw new ApplianceError('plan_limit', `the ${limits.plan} plan allows ${limits.maxCases} open cases and all are in use${better ? `: the ${better.name} plan allows ${better.maxCases}` : ''}. Archive closed cases or ask your vendor to change plan`, { limit: 'maxCases', value: limits.maxCases, upgradePlan: better?.name ?? null });
     }
   }
 
   private assertUser(id: string | null | undefined): void {
-    if (id && !this.users.byId(id)) throw new DomainError('invalid_input', `assignedTo: no user ${id} in this cabinet`);
+    if (id && !this.users.byId(id)) throw new ApplianceError('invalid_input', `assignedTo: no user ${id} in this cabinet`);
   }
 
   async createCase(input: unknown, actor: Actor): Promise<CaseRecord> {

@@ -9,8 +9,9 @@ import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { DomainError } from '@iamanager/protocol';
+
 import { duringWrite, fsyncDir, storageFailure } from '@iamanager/protocol/storage';
+import { ApplianceError } from '../errors.js';
 
 /** What a cabinet files: scans and office documents. Each type with the signature its bytes start with. */
 export const ALLOWED_TYPES: Readonly<Record<string, { extensions: string[]; magic: (head: Buffer) => boolean }>> = {
@@ -35,19 +36,19 @@ export class DocumentFiles {
   ) {}
 
   private dirOf(caseId: string): string {
-    if (!/^[0-9a-f-]{36}$/.test(caseId)) throw new DomainError('invalid_id', 'not a case id');
+    if (!/^[0-9a-f-]{36}$/.test(caseId)) throw new ApplianceError('invalid_id', 'not a case id');
     return path.join(this.root, caseId);
   }
 
   pathOf(caseId: string, documentId: string): string {
-    if (!/^[0-9a-f]{32}$/.test(documentId)) throw new DomainError('invalid_id', 'not a document id');
+    if (!/^[0-9a-f]{32}$/.test(documentId)) throw new ApplianceError('invalid_id', 'not a document id');
     return path.join(this.dirOf(caseId), documentId);
   }
 
   /** Streams an upload into place; throws (and leaves nothing behind) if it is too large or not what it claims. */
   async store(caseId: string, contentType: string, stream: Readable): Promise<StoredFile> {
     const allowed = ALLOWED_TYPES[contentType];
-    if (!allowed) throw new DomainError('unsupported_media_type', `file: ${contentType} is not accepted; send PDF, JPEG, PNG, DOCX, ODT or plain text`);
+    if (!allowed) throw new ApplianceError('unsupported_media_type', `file: ${contentType} is not accepted; send PDF, JPEG, PNG, DOCX, ODT or plain text`);
     const dir = this.dirOf(caseId);
     await fs.mkdir(dir, { recursive: true, mode: 0o750 });
     const id = randomBytes(16).toString('hex');
@@ -70,9 +71,9 @@ export class DocumentFiles {
         hash.update(chunk);
         await handle.write(chunk);
       }
-      if (tooLarge || (stream as { truncated?: boolean }).truncated) throw new DomainError('payload_too_large', `file: larger than ${Math.round(this.maxBytes / 2 ** 20)} MiB; split or compress it`, { limit: this.maxBytes });
-      if (size === 0) throw new DomainError('invalid_input', 'file: is empty');
-      if (!allowed.magic(head)) throw new DomainError('unsupported_media_type', `file: its content is not ${contentType} (the name or type says one thing, the bytes another)`);
+      if (tooLarge || (stream as { truncated?: boolean }).truncated) throw new ApplianceError('payload_too_large', `file: larger than ${Math.round(this.maxBytes / 2 ** 20)} MiB; split or compress it`, { limit: this.maxBytes });
+      if (size === 0) throw new ApplianceError('invalid_input', 'file: is empty');
+      if (!allowed.magic(head)) throw new ApplianceError('unsupported_media_type', `file: its content is not ${contentType} (the name or type says one thing, the bytes another)`);
       await handle.sync();
     } catch (err) {
       await handle.close().catch(() => undefined);

@@ -4,10 +4,11 @@
  */
 import busboy from 'busboy';
 import type { Context } from 'koa';
-import { DomainError } from '@iamanager/protocol';
+import type { DomainError } from '@iamanager/protocol';
 import { sameToken } from '@iamanager/protocol/web';
 import type { DocumentFiles, StoredFile } from './documentFiles.js';
 import { ALLOWED_TYPES } from './documentFiles.js';
+import { ApplianceError } from '../errors.js';
 
 export interface Upload extends StoredFile {
   name: string;
@@ -28,7 +29,7 @@ export function cleanName(name: string): string {
   return cleaned || 'document';
 }
 
-const csrfFailed = () => new DomainError('csrf_failed', 'missing or wrong CSRF token (a "_csrf" field before the file): reload the page and try again');
+const csrfFailed = () => new ApplianceError('csrf_failed', 'missing or wrong CSRF token (a "_csrf" field before the file): reload the page and try again');
 
 /**
  * `bodyCsrf`: the session's CSRF token, when the form carries it in its body (a browser's upload):
@@ -36,7 +37,7 @@ const csrfFailed = () => new DomainError('csrf_failed', 'missing or wrong CSRF t
  * `csrf_failed`: a forged request learns nothing from the body's other faults.
  */
 export function receiveUpload(ctx: Context, caseId: string, files: DocumentFiles, bodyCsrf: string | null = null): Promise<Upload> {
-  if (!ctx.is('multipart/form-data')) return Promise.reject(new DomainError('unsupported_media_type', 'Content-Type must be multipart/form-data with one "file" field'));
+  if (!ctx.is('multipart/form-data')) return Promise.reject(new ApplianceError('unsupported_media_type', 'Content-Type must be multipart/form-data with one "file" field'));
   let verified = bodyCsrf === null;
   const unlessForged = (err: DomainError) => (verified ? err : csrfFailed());
   return new Promise((resolve, reject) => {
@@ -44,7 +45,7 @@ export function receiveUpload(ctx: Context, caseId: string, files: DocumentFiles
     try {
       bb = busboy({ headers: ctx.req.headers, defParamCharset: 'utf8', limits: { files: 1, fileSize: files.maxBytes + 1, fields: 5, fieldSize: 1024, parts: 8 } });
     } catch {
-      reject(unlessForged(new DomainError('invalid_input', 'the multipart body is malformed (missing boundary)')));
+      reject(unlessForged(new ApplianceError('invalid_input', 'the multipart body is malformed (missing boundary)')));
       return;
     }
     let pending: Promise<Upload> | undefined;
@@ -76,9 +77,9 @@ export function receiveUpload(ctx: Context, caseId: string, files: DocumentFiles
         reject(err);
       });
     });
-    bb.on('error', () => reject(unlessForged(new DomainError('invalid_input', 'the multipart body is malformed'))));
+    bb.on('error', () => reject(unlessForged(new ApplianceError('invalid_input', 'the multipart body is malformed'))));
     bb.on('close', () => {
-      if (!pending) reject(unlessForged(new DomainError('invalid_input', 'file: is required (a multipart field named "file")')));
+      if (!pending) reject(unlessForged(new ApplianceError('invalid_input', 'file: is required (a multipart field named "file")')));
     });
     ctx.req.pipe(bb);
   });

@@ -4,9 +4,10 @@
  * renewals are a license alone (`{ "license": "…" }` or the bare JWS).
  */
 import { z } from 'zod';
-import { DomainError, enrollResponseSchema, formatIssues } from '@iamanager/protocol';
+import { enrollResponseSchema, formatIssues } from '@iamanager/protocol';
 import type { Appliance } from '../appliance.js';
 import { installEnrollment } from './enroll.js';
+import { ApplianceError } from '../errors.js';
 
 const renewalSchema = z.strictObject({ license: z.string().min(1) });
 
@@ -20,7 +21,7 @@ export async function importLicenseFile(appliance: Appliance, text: string): Pro
   try {
     json = JSON.parse(trimmed);
   } catch {
-    throw new DomainError('invalid_input', 'file: is neither a license (JWS) nor a license file (JSON) from your vendor');
+    throw new ApplianceError('invalid_input', 'file: is neither a license (JWS) nor a license file (JSON) from your vendor');
   }
   const enrollment = enrollResponseSchema.safeParse(json);
   if (enrollment.success) {
@@ -32,5 +33,5 @@ export async function importLicenseFile(appliance: Appliance, text: string): Pro
     await appliance.license.install({ license: renewal.data.license });
     return 'renewal';
   }
-  throw new DomainError('invalid_input', `file: not a license file: ${formatIssues(enrollment.error.issues).join('; ')}`);
+  throw new ApplianceError('invalid_input', `file: not a license file: ${formatIssues(enrollment.error.issues).join('; ')}`);
 }

@@ -10,13 +10,14 @@
  * forward neither stops the heartbeats nor fires a burst of them.
  */
 import type * as ControlPlaneHttp from '../controlPlaneHttp.js';
-import { CURRENT_HEARTBEAT_VERSION, DomainError, heartbeatPayloadSchema, heartbeatResponseSchema, signHeartbeat, type AuditAnchor, type HeartbeatPayload } from '@iamanager/protocol';
+import { CURRENT_HEARTBEAT_VERSION, heartbeatPayloadSchema, heartbeatResponseSchema, signHeartbeat, type AuditAnchor, type HeartbeatPayload } from '@iamanager/protocol';
 import type { Logger } from '@iamanager/protocol/log';
 import { loadApplianceKey } from '../enrollment/applianceKey.js';
 import type { LicenseStore } from '../license/licenseStore.js';
 import type { UsageCounters } from '../usage/usageCounters.js';
 import { probeHost } from './healthProbe.js';
 import type { HeartbeatOutbox, QueuedHeartbeat } from './outbox.js';
+import { ApplianceError } from '../errors.js';
 
 export interface HeartbeatSources {
   dataDir: string;
@@ -103,7 +104,7 @@ export class HeartbeatAgent {
     return this.oneAtATime(async () => {
       const now = this.sources.clock();
       const signed = await this.sign(month, now);
-      if (!signed) throw new DomainError('not_enrolled', 'this appliance is not enrolled: nothing to export');
+      if (!signed) throw new ApplianceError('not_enrolled', 'this appliance is not enrolled: nothing to export');
       await this.outbox.recordExport(signed.payload);
       return signed.jws;
     });
@@ -281,7 +282,7 @@ export class HeartbeatAgent {
     if (queued.iat === iat && (queued.v !== 2 || !licenseId || queued.licenseId === licenseId)) return item.jws;
     const payload: HeartbeatPayload = queued.v === 2 && licenseId ? { ...queued, licenseId, iat } : { ...queued, iat };
     const key = await signingKey();
-    if (!key) throw new DomainError('not_enrolled', 'the appliance key is missing: enroll again');
+    if (!key) throw new ApplianceError('not_enrolled', 'the appliance key is missing: enroll again');
     return signHeartbeat(payload, key.privateKey);
   }
 

@@ -8,8 +8,9 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import type {
+  DomainError} from '@iamanager/protocol';
 import {
-  DomainError,
   ProtocolError,
   jwksSchema,
   licenseState,
@@ -27,6 +28,7 @@ import { openDocument, type Document } from '@iamanager/protocol/storage';
 import type { EnvLimits } from '../config.js';
 import type { ClockGuard } from './clockGuard.js';
 import { effectiveLimits, type EffectiveLimits } from './effectiveLimits.js';
+import { ApplianceError } from '../errors.js';
 
 const DAY_MS = 86_400_000;
 
@@ -199,12 +201,12 @@ export class LicenseStore {
   assertCanCreate(what: Creatable): EffectiveLimits {
     const state = this.state();
     const limits = this.limits();
-    if (state === 'invalid') throw new DomainError('license_invalid', `cannot create a new ${what}: the installed license does not verify (edited or damaged file). Existing files stay readable, editable and exportable. Import the license file again, or let the appliance reach the control plane`);
-    if (state === 'unenrolled' || !limits) throw new DomainError('not_enrolled', 'this appliance is not enrolled yet: finish the setup (enrollment code or license file) first');
+    if (state === 'invalid') throw new ApplianceError('license_invalid', `cannot create a new ${what}: the installed license does not verify (edited or damaged file). Existing files stay readable, editable and exportable. Import the license file again, or let the appliance reach the control plane`);
+    if (state === 'unenrolled' || !limits) throw new ApplianceError('not_enrolled', 'this appliance is not enrolled yet: finish the setup (enrollment code or license file) first');
     if (state === 'expired') {
-      throw new DomainError('license_expired', `cannot create a new ${what}: the license and its grace period have expired. Existing files stay readable, editable and exportable. Let the appliance reach the control plane, or import a new license file (appliance license import FILE)`);
+      throw new ApplianceError('license_expired', `cannot create a new ${what}: the license and its grace period have expired. Existing files stay readable, editable and exportable. Let the appliance reach the control plane, or import a new license file (appliance license import FILE)`);
     }
-    if (state === 'not_yet_valid') throw new DomainError('license_not_yet_valid', 'the license is not valid yet: check the appliance clock');
+    if (state === 'not_yet_valid') throw new ApplianceError('license_not_yet_valid', 'the license is not valid yet: check the appliance clock');
     return limits;
   }
 
@@ -225,12 +227,12 @@ export class LicenseStore {
     const reset = input.reset === true;
     const applianceId = input.applianceId ?? d.applianceId;
     const vendorKeys = input.vendorKeys ?? d.vendorKeys;
-    if (!applianceId || !vendorKeys) throw new DomainError('not_enrolled', 'this license file holds a license only: import the full enrollment file first (it carries the appliance id and the vendor keys)');
+    if (!applianceId || !vendorKeys) throw new ApplianceError('not_enrolled', 'this license file holds a license only: import the full enrollment file first (it carries the appliance id and the vendor keys)');
     // The issuer is learnt from the first license (received over the enrollment channel) and pinned.
     const issuer = reset || !d.issuer ? unverifiedIssuer(input.license) : d.issuer;
     const { claims, state } = await verifyPinnedLicense(input.license, { keys: vendorKeys, issuer, audience: applianceId, now: this.clock.now() }, this.vendorKeyPins);
     if (input.cabinetId && claims.sub !== input.cabinetId) throw new ProtocolError('wrong_audience', `the license is for cabinet "${claims.sub}", not "${input.cabinetId}"`);
-    if (!reset && !input.fromControlPlane && this.claims && claims.iat < this.claims.iat) throw new DomainError('license_older', 'this license is older than the one installed: nothing changed');
+    if (!reset && !input.fromControlPlane && this.claims && claims.iat < this.claims.iat) throw new ApplianceError('license_older', 'this license is older than the one installed: nothing changed');
     if (input.fromControlPlane && this.claims && claims.iat < this.claims.iat) {
       this.log.warn({ replaced: this.claims.jti, replacedIat: this.claims.iat, licenseId: claims.jti }, 'license: the control plane sent a license older than the one installed, which it did not issue last: the control plane\'s replaces it');
     }
@@ -279,7 +281,7 @@ export class LicenseStore {
    * at enrollment only, so nothing a network answer says can change what is trusted.
    */
   async installWithPublishedKeys(license: string, published: Jwks, options: { fromControlPlane?: boolean } = {}): Promise<LicenseClaims> {
-    if (!this.vendorKeyPins) throw new DomainError('untrusted_vendor_key', 'vendor keys are learnt after enrollment only when VENDOR_KEY_PINS is set: set it, or enroll again');
+    if (!this.vendorKeyPins) throw new ApplianceError('untrusted_vendor_key', 'vendor keys are learnt after enrollment only when VENDOR_KEY_PINS is set: set it, or enroll again');
     // A held key under a kid the vendor publishes with another key is not the vendor's (license.json
     // rewritten): it is dropped. Nothing is written unless the license then verifies with a pinned key.
     const held = (this.doc.data.vendorKeys?.keys ?? []).filter((h) => !published.keys.some((p) => p.kid === h.kid && p.x !== h.x));
@@ -293,7 +295,7 @@ export class LicenseStore {
    */
   async verifyReceipt(jws: string): Promise<ReceiptClaims> {
     const d = this.doc.data;
-    if (!d.vendorKeys || !d.applianceId || !d.issuer) throw new DomainError('not_enrolled', 'this appliance is not enrolled: it holds no vendor keys to verify a receipt with');
+    if (!d.vendorKeys || !d.applianceId || !d.issuer) throw new ApplianceError('not_enrolled', 'this appliance is not enrolled: it holds no vendor keys to verify a receipt with');
     return verifyReceipt(jws, { keys: d.vendorKeys, issuer: d.issuer, audience: d.applianceId }, this.vendorKeyPins);
   }
 

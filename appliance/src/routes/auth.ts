@@ -13,6 +13,7 @@ import type { Appliance } from '../appliance.js';
 import { callerOf, sessionAudience, type Caller } from '../auth/authenticate.js';
 import { SESSION_COOKIE } from '../auth/sessions.js';
 import { presentUser } from '../presenters/user.js';
+import { ApplianceError } from '../errors.js';
 
 const loginSchema = z.strictObject({
   email: z.string().trim().min(1, { error: 'is required' }).max(254),
@@ -71,7 +72,7 @@ export function authRoutes(appliance: Appliance): Router {
     const { email, password } = await parseBody(ctx, loginSchema, { limit: 8 * 1024 });
     const account = email.toLowerCase();
     const user = await appliance.loginGuard.check(account, ctx.ip, () => appliance.users.checkPassword(account, password));
-    if (!user) throw new DomainError('unauthorized', 'wrong email or password');
+    if (!user) throw new ApplianceError('unauthorized', 'wrong email or password');
     const csrfToken = await startSession(appliance, ctx, user.id, user.sessionEpoch);
     ctx.body = { user: presentUser(user), permissions: [...appliance.users.permissionsOf(user)], csrfToken };
   });

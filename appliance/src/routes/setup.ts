@@ -11,7 +11,7 @@
  */
 import Router from '@koa/router';
 import { z } from 'zod';
-import { DomainError } from '@iamanager/protocol';
+
 import { parseBody, readText } from '@iamanager/protocol/http';
 import type { Context } from 'koa';
 import type { Appliance } from '../appliance.js';
@@ -20,6 +20,7 @@ import { enroll } from '../enrollment/enroll.js';
 import { importLicenseFile } from '../enrollment/licenseFile.js';
 import { TELEMETRY_FIELDS, TELEMETRY_RETENTION } from '../heartbeat/telemetryFields.js';
 import { presentUser } from '../presenters/user.js';
+import { ApplianceError } from '../errors.js';
 
 /**
  * Setup is done once a license was installed and an admin exists. A license that later stops
@@ -41,7 +42,7 @@ export function hasOwner(appliance: Appliance): boolean {
  */
 export function setupAuthority(appliance: Appliance, ctx: Context): Caller | undefined {
   if (!hasOwner(appliance)) return undefined;
-  if (!ctx.state.caller) throw new DomainError('setup_locked', 'this appliance is already set up: enrolling it again or importing a license needs an admin (log in as an admin, or run `appliance enroll` / `appliance license import` on the machine)');
+  if (!ctx.state.caller) throw new ApplianceError('setup_locked', 'this appliance is already set up: enrolling it again or importing a license needs an admin (log in as an admin, or run `appliance enroll` / `appliance license import` on the machine)');
   return requirePermission(ctx, 'license.manage');
 }
 
@@ -53,7 +54,7 @@ export function setupAuthority(appliance: Appliance, ctx: Context): Caller | und
 export function enrollmentUrl(appliance: Appliance, admin: Caller | undefined, requested: string | undefined): string | undefined {
   const configured = appliance.config.controlPlaneUrl;
   if (!admin || !requested || requested === configured) return requested ?? configured;
-  throw new DomainError('invalid_input', 'controlPlaneUrl: once set up, the appliance enrolls with its configured control plane (CONTROL_PLANE_URL) only: leave it out, or run `appliance enroll --code CODE --control-plane URL` on the machine');
+  throw new ApplianceError('invalid_input', 'controlPlaneUrl: once set up, the appliance enrolls with its configured control plane (CONTROL_PLANE_URL) only: leave it out, or run `appliance enroll --code CODE --control-plane URL` on the machine');
 }
 
 const enrollSchema = z.strictObject({
@@ -91,7 +92,7 @@ export function setupRoutes(appliance: Appliance, facts: SetupFacts = () => ({})
 
   router.post('/enroll', async (ctx) => {
     const admin = setupAuthority(appliance, ctx);
-    if (!admin && appliance.license.enrolled) throw new DomainError('already_enrolled', 'this appliance is already enrolled: an admin can re-enroll with `appliance enroll --code CODE`');
+    if (!admin && appliance.license.enrolled) throw new ApplianceError('already_enrolled', 'this appliance is already enrolled: an admin can re-enroll with `appliance enroll --code CODE`');
     const body = await parseBody(ctx, enrollSchema);
     const result = await enroll(appliance, body.code, enrollmentUrl(appliance, admin, body.controlPlaneUrl));
     if (admin) await appliance.audit.append({ actor: admin.user.email, action: 'license.enroll', detail: result.applianceId });
@@ -101,7 +102,7 @@ export function setupRoutes(appliance: Appliance, facts: SetupFacts = () => ({})
 
   router.post('/license', async (ctx) => {
     const admin = setupAuthority(appliance, ctx);
-    if (!admin && appliance.license.enrolled) throw new DomainError('already_enrolled', 'this appliance is already enrolled: an admin imports licenses (log in as an admin, or run `appliance license import FILE`)');
+    if (!admin && appliance.license.enrolled) throw new ApplianceError('already_enrolled', 'this appliance is already enrolled: an admin imports licenses (log in as an admin, or run `appliance license import FILE`)');
     const text = await readText(ctx, ctx.is('application/json') ? 'application/json' : 'application/jose', { limit: 64 * 1024 });
     const kind = await importLicenseFile(appliance, text);
     if (admin) await appliance.audit.append({ actor: admin.user.email, action: 'license.import', detail: kind });
@@ -110,7 +111,7 @@ export function setupRoutes(appliance: Appliance, facts: SetupFacts = () => ({})
   });
 
   router.post('/admin', async (ctx) => {
-    if (appliance.users.all().length > 0) throw new DomainError('already_exists', 'the first admin already exists: log in, then add users from the administration page');
+    if (appliance.users.all().length > 0) throw new ApplianceError('already_exists', 'the first admin already exists: log in, then add users from the administration page');
     const body = await parseBody(ctx, firstAdminSchema);
     const user = await appliance.users.createUser({ ...body, role: 'admin' }, { firstAdmin: true });
     ctx.status = 201;

@@ -4,13 +4,14 @@
  */
 import path from 'node:path';
 import Router from '@koa/router';
-import { DomainError } from '@iamanager/protocol';
+
 import { storageProbe } from '@iamanager/protocol/storage';
 import type { Appliance } from '../appliance.js';
 import { callerOf, requirePermission } from '../auth/authenticate.js';
 import { TELEMETRY_FIELDS, TELEMETRY_RETENTION } from '../heartbeat/telemetryFields.js';
 import { billingUsage } from '../usage/billingUsage.js';
 import { isSetupDone } from './setup.js';
+import { ApplianceError } from '../errors.js';
 
 export function systemRoutes(appliance: Appliance): Router {
   const router = new Router();
@@ -61,7 +62,7 @@ export function systemRoutes(appliance: Appliance): Router {
 
   router.post('/api/admin/heartbeat', async (ctx) => {
     requirePermission(ctx, 'admin.view');
-    if (!appliance.license.enrolled) throw new DomainError('not_enrolled', 'this appliance is not enrolled yet');
+    if (!appliance.license.enrolled) throw new ApplianceError('not_enrolled', 'this appliance is not enrolled yet');
     ctx.body = await appliance.heartbeats.beatNow();
   });
 

@@ -19,10 +19,11 @@ import os from 'node:os';
 import path from 'node:path';
 import forge from 'node-forge';
 import { z } from 'zod';
-import { DomainError } from '@iamanager/protocol';
+
 import { writeFileDurable } from '@iamanager/protocol/storage';
 import { nameConstraintsExtension, namePermitted, permittedDnsNames } from './nameConstraints.js';
 import { isHostName } from './privateAddresses.js';
+import { ApplianceError } from '../errors.js';
 
 const DAY_MS = 86_400_000;
 /** Browsers refuse server certificates valid for more than 398 days. */
@@ -296,11 +297,11 @@ export class TlsStore {
       cert = forge.pki.certificateFromPem(certPem);
       key = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;
     } catch {
-      throw new DomainError('invalid_input', 'cert/key: must be a PEM certificate and its PEM RSA private key');
+      throw new ApplianceError('invalid_input', 'cert/key: must be a PEM certificate and its PEM RSA private key');
     }
     const pub = cert.publicKey as forge.pki.rsa.PublicKey;
-    if (pub.n.compareTo(key.n) !== 0) throw new DomainError('invalid_input', 'key: does not belong to this certificate');
-    if (cert.validity.notAfter.getTime() <= now.getTime()) throw new DomainError('invalid_input', `cert: expired on ${cert.validity.notAfter.toISOString()}`);
+    if (pub.n.compareTo(key.n) !== 0) throw new ApplianceError('invalid_input', 'key: does not belong to this certificate');
+    if (cert.validity.notAfter.getTime() <= now.getTime()) throw new ApplianceError('invalid_input', `cert: expired on ${cert.validity.notAfter.toISOString()}`);
     await this.write('custom.key', keyPem, true);
     await this.write('custom.crt', certPem);
     return this.describe(keyPem, certPem, null, 'imported', now);

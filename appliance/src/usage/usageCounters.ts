@@ -13,11 +13,12 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { DomainError } from '@iamanager/protocol';
+
 import { DocumentCollection, type Document } from '@iamanager/protocol/storage';
 import type { Logger } from '@iamanager/protocol/log';
 import type { EffectiveLimits } from '../license/effectiveLimits.js';
 import { planAllowingMore } from '../license/planLadder.js';
+import { ApplianceError } from '../errors.js';
 
 const monthSchema = z.object({ month: z.string(), analysesUsed: z.number().int().min(0), analysesOverage: z.number().int().min(0) });
 export type MonthUsage = z.infer<typeof monthSchema>;
@@ -107,7 +108,7 @@ export class UsageCounters {
     const overQuota = current.analysesUsed >= limits.maxAnalysesMonthly;
     if (overQuota && !limits.overageAllowed) {
       const better = planAllowingMore('maxAnalysesMonthly', limits.maxAnalysesMonthly, limits.plan);
-      throw new DomainError(
+      throw new ApplianceError(
         'quota_exceeded',
         `the ${limits.plan} plan's ${limits.maxAnalysesMonthly} analyses for ${month} are used${better ? `: the ${better.name} plan allows ${better.maxAnalysesMonthly} a month, with overage beyond` : ''}. Ask your vendor to change plan; existing analyses stay readable`,
         { plan: limits.plan, limit: limits.maxAnalysesMonthly, upgradePlan: better?.name ?? null },

@@ -4,12 +4,13 @@
  */
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { ConflictError, DomainError, NotFoundError, hashPassword, parseWith, verifyPassword } from '@iamanager/protocol';
+import { NotFoundError, hashPassword, parseWith, verifyPassword } from '@iamanager/protocol';
 import type { Document } from '@iamanager/protocol/storage';
 import type { LicenseStore } from '../license/licenseStore.js';
 import { planAllowingMore } from '../license/planLadder.js';
 import { BUILT_IN_ROLES, PERMISSIONS, type Permission } from '../auth/permissions.js';
 import type { ApiToken, User, UsersFile } from './userStore.js';
+import { ApplianceError } from '../errors.js';
 
 export const passwordSchema = z.string().min(12, { error: 'must be at least 12 characters' }).max(200, { error: 'must be at most 200 characters' });
 export const emailSchema = z.string().trim().toLowerCase().pipe(z.email({ error: 'must be an email address, e.g. marie.durand@cabinet.fr' }));
@@ -98,7 +99,7 @@ export class Users {
 
   private assertRoleExists(role: string): void {
     if (!BUILT_IN_ROLES[role] && !this.doc.data.customRoles.some((r) => r.name === role)) {
-      throw new DomainError('invalid_input', `role: "${role}" does not exist (built-in roles: ${Object.keys(BUILT_IN_ROLES).join(', ')})`);
+      throw new ApplianceError('invalid_input', `role: "${role}" does not exist (built-in roles: ${Object.keys(BUILT_IN_ROLES).join(', ')})`);
     }
   }
 
@@ -110,11 +111,11 @@ export class Users {
         const limits = this.license.assertCanCreate('user');
         if (this.activeCount() >= limits.maxUsers) {
           const better = planAllowingMore('maxUsers', limits.maxUsers, limits.plan);
-          throw new DomainError('plan_limit', `the ${limits.plan} plan allows ${limits.maxUsers} active users and all are in use${better ? `: the ${better.name} plan allows ${better.maxUsers}` : ''}. Disable a user or ask your vendor to change plan`, { limit: 'maxUsers', value: limits.maxUsers, upgradePlan: better?.name ?? null });
+          throw new ApplianceError('plan_limit', `the ${limits.plan} plan allows ${limits.maxUsers} active users and all are in use${better ? `: the ${better.name} plan allows ${better.maxUsers}` : ''}. Disable a user or ask your vendor to change plan`, { limit: 'maxUsers', value: limits.maxUsers, upgradePlan: better?.name ?? null });
         }
       }
       this.assertRoleExists(data.role);
-      if (this.byEmail(data.email)) throw new ConflictError('already_exists', `email: a user with ${data.email} already exists`);
+      if (this.byEmail(data.email)) throw new ApplianceError('already_exists', `email: a user with ${data.email} already exists`);
     };
     assertRoom();
     const passwordHash = await hashPassword(data.password);
@@ -133,11 +134,11 @@ export class Users {
     const user = this.get(id);
     if (patch.role !== undefined) this.assertRoleExists(patch.role);
     if (id === actorId && (patch.active === false || (patch.role !== undefined && patch.role !== 'admin' && user.role === 'admin'))) {
-      throw new DomainError('invalid_input', 'you cannot disable yourself or remove your own admin role: ask another admin');
+      throw new ApplianceError('invalid_input', 'you cannot disable yourself or remove your own admin role: ask another admin');
     }
     if (patch.active === true && !user.active) {
       const limits = this.license.assertCanCreate('user');
-      if (this.activeCount() >= limits.maxUsers) throw new DomainError('plan_limit', `the ${limits.plan} plan allows ${limits.maxUsers} active users: disable another user first`, { limit: 'maxUsers', value: limits.maxUsers });
+      if (this.activeCount() >= limits.maxUsers) throw new ApplianceError('plan_limit', `the ${limits.plan} plan allows ${limits.maxUsers} active users: disable another user first`, { limit: 'maxUsers', value: limits.maxUsers });
     }
     if (patch.name !== undefined) user.name = patch.name;
     if (patch.role !== undefined && patch.role !== user.role) {
@@ -164,7 +165,7 @@ export class Users {
   /** Returns how many personal API tokens the change ended (see setPassword). */
   async changePassword(id: string, current: string, next: string): Promise<number> {
     const user = this.get(id);
-    if (!(await verifyPassword(current, user.passwordHash))) throw new DomainError('invalid_input', 'currentPassword: is not your current password', { field: 'currentPassword' });
+    if (!(await verifyPassword(current, user.passwordHash))) throw new ApplianceError('invalid_input', 'currentPassword: is not your current password', { field: 'currentPassword' });
     return this.setPassword(id, parseWith(passwordSchema, next, 'newPassword'));
   }
 
@@ -224,7 +225,7 @@ export class Users {
       if (!user.active || !safeEqual(t.hash, sha256(secret))) return undefined;
       const now = this.clock();
       const expiresAt = tokenExpiry(t);
-      if (now.getTime() >= Date.parse(expiresAt)) throw new DomainError('token_expired', `the API token "${t.label}" expired at ${expiresAt}: create a new one (POST /api/tokens, or \`appliance token create\`)`, { tokenId: t.id, expiresAt });
+      if (now.getTime() >= Date.parse(expiresAt)) throw new ApplianceError('token_expired', `the API token "${t.label}" expired at ${expiresAt}: create a new one (POST /api/tokens, or \`appliance token create\`)`, { tokenId: t.id, expiresAt });
       if (t.lastUsedAt === null || now.getTime() - Date.parse(t.lastUsedAt) >= LAST_USED_STEP_MS) {
         t.lastUsedAt = now.toISOString();
         // A refused write (a full disk) must not refuse the request: the time stays in memory and
@@ -238,8 +239,8 @@ export class Users {
 
   async createRole(input: unknown): Promise<void> {
     const data = parseWith(z.strictObject({ name: roleNameSchema, label: z.string().trim().min(1).max(60), permissions: z.array(z.enum(PERMISSIONS)).min(1) }), input);
-    if (!this.license.limits()?.advancedFeatures) throw new DomainError('feature_not_in_plan', 'custom roles need a plan with advanced features (professional or enterprise)');
-    if (BUILT_IN_ROLES[data.name] || this.doc.data.customRoles.some((r) => r.name === data.name)) throw new ConflictError('already_exists', `name: the role "${data.name}" already exists`);
+    if (!this.license.limits()?.advancedFeatures) throw new ApplianceError('feature_not_in_plan', 'custom roles need a plan with advanced features (professional or enterprise)');
+    if (BUILT_IN_ROLES[data.name] || this.doc.data.customRoles.some((r) => r.name === data.name)) throw new ApplianceError('already_exists', `name: the role "${data.name}" already exists`);
     this.doc.data.customRoles.push(data);
     await this.doc.write();
   }

@@ -4,9 +4,10 @@
  * cookie will be another authenticator in this list, with nothing else to change.
  */
 import type { Context, Next } from 'koa';
-import { DomainError } from '@iamanager/protocol';
+
 import type { AdminDirectory, AdminIdentity } from '../domain/admins.js';
 import type { Clock } from '../clock.js';
+import { ControlPlaneError } from '../errors.js';
 
 /**
  * Returns the identity a credential proves, `undefined` when the request carries no credential of
@@ -20,9 +21,9 @@ export function bearerToken(admins: AdminDirectory, clock: Clock): Authenticator
     const header = ctx.get('authorization');
     if (!header) return undefined;
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw new DomainError('unauthorized', 'Authorization must be "Bearer <API token>" (create one with: control-plane admin token --email E)');
+    if (!match) throw new ControlPlaneError('unauthorized', 'Authorization must be "Bearer <API token>" (create one with: control-plane admin token --email E)');
     const identity = await admins.authenticateToken(match[1]!, clock());
-    if (!identity) throw new DomainError('unauthorized', 'this API token is not valid: create a new one with control-plane admin token --email E');
+    if (!identity) throw new ControlPlaneError('unauthorized', 'this API token is not valid: create a new one with control-plane admin token --email E');
     return identity;
   };
 }
@@ -38,12 +39,12 @@ export function authenticate(authenticators: readonly Authenticator[]) {
       }
     }
     ctx.set('WWW-Authenticate', 'Bearer realm="control-plane"');
-    throw new DomainError('unauthorized', 'sign in: send "Authorization: Bearer <API token>" (create one with: control-plane admin token --email E)');
+    throw new ControlPlaneError('unauthorized', 'sign in: send "Authorization: Bearer <API token>" (create one with: control-plane admin token --email E)');
   };
 }
 
 export function currentAdmin(ctx: Context): AdminIdentity {
   const admin = ctx.state.admin as AdminIdentity | undefined;
-  if (!admin) throw new DomainError('unauthorized', 'sign in first');
+  if (!admin) throw new ControlPlaneError('unauthorized', 'sign in first');
   return admin;
 }

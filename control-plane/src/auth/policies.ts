@@ -7,9 +7,10 @@
  * beyond the billing team that closed the month. Every role manages its own password and API
  * tokens; only `admin` disables admins and revokes others' tokens.
  */
-import { DomainError } from '@iamanager/protocol';
+
 import type { AdminIdentity } from '../domain/admins.js';
 import type { AdminRole } from '../storage/records.js';
+import { ControlPlaneError } from '../errors.js';
 
 export type Action = 'read' | 'seeMoney' | 'manageBilling' | 'reviewInvoices' | 'manageCabinets' | 'managePlans' | 'manageAdmins';
 
@@ -39,6 +40,6 @@ export function can(admin: Pick<AdminIdentity, 'role'>, action: Action): boolean
 
 export function authorize(admin: Pick<AdminIdentity, 'role'>, action: Action): void {
   if (!can(admin, action)) {
-    throw new DomainError('forbidden', `the ${admin.role} role cannot ${DESCRIBED[action]}: ask an admin`, { role: admin.role, action });
+    throw new ControlPlaneError('forbidden', `the ${admin.role} role cannot ${DESCRIBED[action]}: ask an admin`, { role: admin.role, action });
   }
 }

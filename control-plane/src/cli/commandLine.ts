@@ -3,8 +3,9 @@
  * with node:util parseArgs in strict mode so a mistyped flag is an error, not a silent no-op.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { DomainError } from '@iamanager/protocol';
+
 import type { CommandArgs } from '../commands.js';
+import { ControlPlaneError } from '../errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -95,18 +96,18 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine | '
   const words = argv.slice(0, Math.min(3, flagAt === -1 ? argv.length : flagAt));
   const command = [3, 2, 1].map((n) => words.slice(0, n).join(' ')).find((c) => COMMANDS[c]) ?? words.slice(0, 2).join(' ');
   const spec = COMMANDS[command];
-  if (!spec) throw new DomainError('unknown_command', `unknown command "${command}": run control-plane help`);
+  if (!spec) throw new ControlPlaneError('unknown_command', `unknown command "${command}": run control-plane help`);
   const rest = argv.slice(command.split(' ').length);
   let parsed;
   try {
     parsed = parseArgs({ args: [...rest], options: { ...spec.options, json: b, help: b }, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new DomainError('invalid_input', `${(err as Error).message.split('\n')[0]} (usage: control-plane ${spec.usage.split('#')[0]!.trim()})`);
+    throw new ControlPlaneError('invalid_input', `${(err as Error).message.split('\n')[0]} (usage: control-plane ${spec.usage.split('#')[0]!.trim()})`);
   }
   if (parsed.values.help) return 'help';
   const max = spec.positional ? 1 : 0;
   if (parsed.positionals.length > max) {
-    throw new DomainError('invalid_input', `unexpected argument "${parsed.positionals[max]}" (usage: control-plane ${spec.usage.split('#')[0]!.trim()})`);
+    throw new ControlPlaneError('invalid_input', `unexpected argument "${parsed.positionals[max]}" (usage: control-plane ${spec.usage.split('#')[0]!.trim()})`);
   }
   const { json, help: _help, ...values } = parsed.values;
   const args: CommandArgs = { ...(values as CommandArgs) };

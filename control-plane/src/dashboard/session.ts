@@ -6,11 +6,12 @@
  * form field or the `X-CSRF-Token` header — a browser never sends those on its own.
  */
 import type { Context, Next } from 'koa';
-import { DomainError } from '@iamanager/protocol';
+
 import { readForm, sameToken, type SessionTokens } from '@iamanager/protocol/web';
 import type { Authenticator } from '../auth/authenticate.js';
 import type { AdminDirectory, AdminIdentity } from '../domain/admins.js';
 import type { Clock } from '../clock.js';
+import { ControlPlaneError } from '../errors.js';
 
 export const SESSION_COOKIE = 'cp_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -42,7 +43,7 @@ export async function sessionCaller(s: DashboardSessions, ctx: Context): Promise
 async function checkCsrf(ctx: Context, caller: SessionCaller, allowForm: boolean): Promise<void> {
   if (SAFE_METHODS.has(ctx.method)) return;
   const sent = ctx.get('x-csrf-token') || (allowForm && ctx.is('application/x-www-form-urlencoded') ? ((await readForm(ctx)).get('_csrf') ?? '') : '');
-  if (!sameToken(sent, caller.csrf)) throw new DomainError('csrf_failed', 'missing or wrong CSRF token: reload the page and try again');
+  if (!sameToken(sent, caller.csrf)) throw new ControlPlaneError('csrf_failed', 'missing or wrong CSRF token: reload the page and try again');
 }
 
 /** Dashboard middleware: puts the session's admin and CSRF token on `ctx.state` (or nothing), checking CSRF on writes. */

@@ -10,13 +10,14 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { ConflictError, DomainError, NotFoundError } from '@iamanager/protocol';
+import { NotFoundError } from '@iamanager/protocol';
 import { openDocument, type Document } from '@iamanager/protocol/storage';
 import type { Logger } from '@iamanager/protocol/log';
 import { adminsFileSchema, type AdminRecord, type AdminRole, type AdminsFile, type ApiTokenRecord } from '../storage/records.js';
 import { hashPassword, verifyPassword } from '@iamanager/protocol';
 import { TOKEN_PREFIX, expiryOf, statusOf, summaryOf, tokenHash, type TokenSummary } from './apiTokens.js';
 import { legacyTokenExpiry } from './tokenLifetime.js';
+import { ControlPlaneError } from '../errors.js';
 
 export const MIN_PASSWORD_LENGTH = 12;
 /** Tokens an admin may hold at once that are neither revoked nor expired: keeps admins.json small. */
@@ -93,13 +94,13 @@ export class AdminDirectory {
   }
 
   private static checkPassword(password: string): void {
-    if (password.length < MIN_PASSWORD_LENGTH) throw new DomainError('invalid_input', `password: must be at least ${MIN_PASSWORD_LENGTH} characters`);
+    if (password.length < MIN_PASSWORD_LENGTH) throw new ControlPlaneError('invalid_input', `password: must be at least ${MIN_PASSWORD_LENGTH} characters`);
   }
 
   /** Creates a vendor admin; the password must be at least 12 characters. */
   async createAdmin(input: { email: string; role: AdminRole; password: string }, now: Date): Promise<AdminIdentity> {
     const email = input.email.trim().toLowerCase();
-    if (this.find(email)) throw new ConflictError('already_exists', `an admin with email ${email} already exists`, { email });
+    if (this.find(email)) throw new ControlPlaneError('already_exists', `an admin with email ${email} already exists`, { email });
     AdminDirectory.checkPassword(input.password);
     const admin: AdminRecord = {
       id: randomUUID(),
@@ -132,11 +133,11 @@ export class AdminDirectory {
    */
   async createApiToken(email: string, expiresAt: Date, now: Date): Promise<{ token: string; summary: TokenSummary }> {
     const admin = this.byEmail(email);
-    if (admin.disabledAt) throw new DomainError('admin_disabled', `${admin.email} is disabled: a disabled admin gets no token`, { email: admin.email });
+    if (admin.disabledAt) throw new ControlPlaneError('admin_disabled', `${admin.email} is disabled: a disabled admin gets no token`, { email: admin.email });
     this.pruneEndedTokens(admin, now);
     const active = admin.tokens.filter((t) => statusOf(t, now) === 'active').length;
     if (active >= MAX_ACTIVE_TOKENS) {
-      throw new ConflictError('too_many_tokens', `${admin.email} already has ${active} active tokens (at most ${MAX_ACTIVE_TOKENS}): revoke unused ones first (control-plane admin token list --email ${admin.email}, then admin token revoke ID)`, { email: admin.email });
+      throw new ControlPlaneError('too_many_tokens', `${admin.email} already has ${active} active tokens (at most ${MAX_ACTIVE_TOKENS}): revoke unused ones first (control-plane admin token list --email ${admin.email}, then admin token revoke ID)`, { email: admin.email });
     }
     const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
     const record: ApiTokenRecord = { id: randomUUID(), hash: tokenHash(token), createdAt: now.toISOString(), expiresAt: expiresAt.toISOString(), revokedAt: null, lastUsedAt: null };
@@ -178,10 +179,10 @@ export class AdminDirectory {
     const found = this.byTokenHash.get(tokenHash(token));
     if (!found) return undefined;
     const { admin, token: record } = found;
-    if (admin.disabledAt) throw new DomainError('admin_disabled', `${admin.email} is disabled: its tokens no longer work`);
+    if (admin.disabledAt) throw new ControlPlaneError('admin_disabled', `${admin.email} is disabled: its tokens no longer work`);
     const status = statusOf(record, now);
-    if (status === 'revoked') throw new DomainError('token_revoked', `this API token was revoked on ${record.revokedAt}: create a new one with control-plane admin token --email ${admin.email}`);
-    if (status === 'expired') throw new DomainError('token_expired', `this API token expired on ${expiryOf(record)}: create a new one with control-plane admin token --email ${admin.email}`);
+    if (status === 'revoked') throw new ControlPlaneError('token_revoked', `this API token was revoked on ${record.revokedAt}: create a new one with control-plane admin token --email ${admin.email}`);
+    if (status === 'expired') throw new ControlPlaneError('token_expired', `this API token expired on ${expiryOf(record)}: create a new one with control-plane admin token --email ${admin.email}`);
     await this.noteUse(record, now);
     return identityOf(admin);
   }
@@ -230,9 +231,9 @@ export class AdminDirectory {
    */
   async changePassword(email: string, password: string, now: Date): Promise<AdminSummary> {
     const admin = this.byEmail(email);
-    if (admin.disabledAt) throw new DomainError('admin_disabled', `${admin.email} is disabled: a password change would not let them back in`);
+    if (admin.disabledAt) throw new ControlPlaneError('admin_disabled', `${admin.email} is disabled: a password change would not let them back in`);
     AdminDirectory.checkPassword(password);
-    if (await verifyPassword(password, admin.passwordHash)) throw new DomainError('invalid_input', 'password: must differ from the current password');
+    if (await verifyPassword(password, admin.passwordHash)) throw new ControlPlaneError('invalid_input', 'password: must differ from the current password');
     admin.passwordHash = await hashPassword(password);
     admin.passwordChangedAt = now.toISOString();
     this.shutOut(admin, now);
@@ -250,7 +251,7 @@ export class AdminDirectory {
     const admin = this.byEmail(email);
     if (admin.disabledAt) return this.get(admin.id);
     if (admin.role === 'admin' && !this.doc.data.admins.some((a) => a !== admin && a.role === 'admin' && !a.disabledAt)) {
-      throw new ConflictError('last_admin', `${admin.email} is the last active admin: create another one first (control-plane admin create --email E --role admin)`, { email: admin.email });
+      throw new ControlPlaneError('last_admin', `${admin.email} is the last active admin: create another one first (control-plane admin create --email E --role admin)`, { email: admin.email });
     }
     admin.disabledAt = now.toISOString();
     this.shutOut(admin, now);
@@ -268,7 +269,7 @@ export class AdminDirectory {
     const admin = this.find(email);
     if (!admin) return undefined;
     if (!(await verifyPassword(password, admin.passwordHash))) return undefined;
-    if (admin.disabledAt) throw new DomainError('admin_disabled', `${admin.email} is disabled: ask another admin`);
+    if (admin.disabledAt) throw new ControlPlaneError('admin_disabled', `${admin.email} is disabled: ask another admin`);
     return identityOf(admin);
   }
 }

@@ -5,7 +5,7 @@
  * in its next heartbeat response.
  */
 import path from 'node:path';
-import { DomainError, NotFoundError, ValidationError } from '@iamanager/protocol';
+import { NotFoundError, ValidationError } from '@iamanager/protocol';
 import { DocumentCollection, type Document } from '@iamanager/protocol/storage';
 import type { Logger } from '@iamanager/protocol/log';
 import { cabinetRecordSchema, type CabinetRecord, type Overrides } from '../storage/records.js';
@@ -13,6 +13,7 @@ import type { CabinetPatch, NewCabinet, OverridesPatch } from './cabinetFields.j
 import { ENROLLMENT_CODE_TTL_DAYS, generateEnrollmentCode, hashEnrollmentCode } from './enrollmentCodes.js';
 import type { PlanCatalog } from './planCatalog.js';
 import type { RecordQuarantine } from './quarantine.js';
+import { ControlPlaneError } from '../errors.js';
 
 const DAY_MS = 86_400_000;
 
@@ -68,7 +69,7 @@ export class CabinetRegistry {
   /** Creates a cabinet and its first enrollment code (shown once). */
   async createCabinet(input: NewCabinet, by: string, now: Date): Promise<{ cabinet: CabinetRecord; enrollmentCode: string }> {
     this.checkPlan(input.plan);
-    if (this.docs.has(input.id)) throw new DomainError('already_exists', `cabinet "${input.id}" already exists: choose another id`, { id: input.id });
+    if (this.docs.has(input.id)) throw new ControlPlaneError('already_exists', `cabinet "${input.id}" already exists: choose another id`, { id: input.id });
     const at = now.toISOString();
     const overrides = applyOverrides({}, input.overrides);
     const cabinet: CabinetRecord = {
@@ -123,7 +124,7 @@ export class CabinetRegistry {
   async issueEnrollmentCode(id: string, now: Date): Promise<{ enrollmentCode: string; expiresAt: string }> {
     const doc = this.doc(id);
     if (doc.data.status !== 'active') {
-      throw new DomainError('cabinet_not_active', `cabinet "${id}" is ${doc.data.status}: reactivate it (cabinet update ${id} --status active) before enrolling`);
+      throw new ControlPlaneError('cabinet_not_active', `cabinet "${id}" is ${doc.data.status}: reactivate it (cabinet update ${id} --status active) before enrolling`);
     }
     const enrollmentCode = this.addEnrollmentCode(doc.data, now);
     await doc.write();
@@ -149,13 +150,13 @@ export class CabinetRegistry {
     const cabinetId = this.codeIndex.get(hash);
     const cabinet = cabinetId ? this.find(cabinetId) : undefined;
     const record = cabinet?.enrollmentCodes.find((c) => c.hash === hash);
-    if (!cabinet || !record) throw new DomainError('invalid_enrollment_code', 'this enrollment code is unknown: check it, or ask your vendor for a new one');
-    if (record.usedAt) throw new DomainError('enrollment_code_used', 'this enrollment code was already used: ask your vendor for a new one');
-    if (record.supersededAt) throw new DomainError('enrollment_code_used', 'this enrollment code was replaced by a newer one: use the latest code your vendor gave you');
+    if (!cabinet || !record) throw new ControlPlaneError('invalid_enrollment_code', 'this enrollment code is unknown: check it, or ask your vendor for a new one');
+    if (record.usedAt) throw new ControlPlaneError('enrollment_code_used', 'this enrollment code was already used: ask your vendor for a new one');
+    if (record.supersededAt) throw new ControlPlaneError('enrollment_code_used', 'this enrollment code was replaced by a newer one: use the latest code your vendor gave you');
     if (Date.parse(record.expiresAt) <= now.getTime()) {
-      throw new DomainError('enrollment_code_expired', `this enrollment code expired on ${record.expiresAt}: ask your vendor for a new one`);
+      throw new ControlPlaneError('enrollment_code_expired', `this enrollment code expired on ${record.expiresAt}: ask your vendor for a new one`);
     }
-    if (cabinet.status !== 'active') throw new DomainError('cabinet_not_active', `cabinet "${cabinet.id}" is ${cabinet.status}: contact your vendor`);
+    if (cabinet.status !== 'active') throw new ControlPlaneError('cabinet_not_active', `cabinet "${cabinet.id}" is ${cabinet.status}: contact your vendor`);
     const applianceId = applianceIdFor(cabinet.id);
     record.usedAt = now.toISOString();
     record.applianceId = applianceId;

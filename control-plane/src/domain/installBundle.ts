@@ -6,8 +6,9 @@
  * are maintained (the control plane's image ships that folder).
  */
 import fs from 'node:fs';
-import { DomainError } from '@iamanager/protocol';
+
 import type { CabinetRecord } from '../storage/records.js';
+import { ControlPlaneError } from '../errors.js';
 
 const SOURCES = new URL('../../../docker/appliance/', import.meta.url);
 
@@ -37,7 +38,7 @@ export function installBundle(
     try {
       return fs.readFileSync(new URL(name, SOURCES), 'utf8');
     } catch {
-      throw new DomainError('bundle_sources_missing', `cannot read docker/appliance/${name} beside the control plane: reinstall the control plane`);
+      throw new ControlPlaneError('bundle_sources_missing', `cannot read docker/appliance/${name} beside the control plane: reinstall the control plane`);
     }
   };
   const env = [

@@ -4,10 +4,11 @@
  * `plans.json`. A cabinet's effective terms are its plan with its own overrides on top.
  */
 import path from 'node:path';
-import { ConflictError, NotFoundError, type AiModel, type PlanLimits } from '@iamanager/protocol';
+import { NotFoundError, type AiModel, type PlanLimits } from '@iamanager/protocol';
 import { openDocument, type Document } from '@iamanager/protocol/storage';
 import type { Logger } from '@iamanager/protocol/log';
 import { planCatalogSchema, type Overrides, type PlanCatalogFile, type PlanRecord } from '../storage/records.js';
+import { ControlPlaneError } from '../errors.js';
 
 /** Overage: the catalog price per analysis over the quota, 0.50 € excl. VAT unless a plan sets its own. */
 export const DEFAULT_OVERAGE_CENTS = 50;
@@ -96,7 +97,7 @@ export class PlanCatalog {
 
   /** Adds a custom plan to the catalog; the built-in ids and existing ones are refused. */
   async createPlan(input: NewPlan, now: Date): Promise<PlanRecord> {
-    if (this.find(input.id)) throw new ConflictError('already_exists', `plan "${input.id}" already exists: choose another id`, { id: input.id });
+    if (this.find(input.id)) throw new ControlPlaneError('already_exists', `plan "${input.id}" already exists: choose another id`, { id: input.id });
     const plan: PlanRecord = { ...input, builtIn: false, createdAt: now.toISOString() };
     this.doc.data.custom.push(plan);
     await this.doc.write();

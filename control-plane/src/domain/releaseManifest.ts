@@ -5,12 +5,13 @@
  * `appliance update` installs exactly that image, or nothing.
  */
 import { createPublicKey } from 'node:crypto';
-import { DomainError, parseWith, pinnedImageSchema, semverSchema, signUpdateManifest, verifyUpdateManifest, keyThumbprints } from '@iamanager/protocol';
+import { parseWith, pinnedImageSchema, semverSchema, signUpdateManifest, verifyUpdateManifest, keyThumbprints } from '@iamanager/protocol';
 import type { VendorKeys } from './vendorKeys.js';
+import { ControlPlaneError } from '../errors.js';
 
 export async function signRelease(keys: VendorKeys, input: { version: string | undefined; image: string | undefined }, now: Date): Promise<{ version: string; image: string; kid: string; filename: string; manifest: string }> {
-  if (!input.version) throw new DomainError('invalid_input', '--version: give the appliance version this image is, e.g. --version 0.2.0');
-  if (!input.image) throw new DomainError('invalid_input', '--image: give the published image pinned by digest, e.g. --image iamanager/appliance@sha256:<64 hex> (docker buildx imagetools inspect iamanager/appliance:0.2.0)');
+  if (!input.version) throw new ControlPlaneError('invalid_input', '--version: give the appliance version this image is, e.g. --version 0.2.0');
+  if (!input.image) throw new ControlPlaneError('invalid_input', '--image: give the published image pinned by digest, e.g. --image iamanager/appliance@sha256:<64 hex> (docker buildx imagetools inspect iamanager/appliance:0.2.0)');
   const version = parseWith(semverSchema, input.version, '--version');
   const image = parseWith(pinnedImageSchema, input.image, '--image');
   const { privateKey, kid } = keys.signingKey();

@@ -10,6 +10,7 @@ import { parseBody } from '@iamanager/protocol/http';
 import type { ControlPlane } from '../controlPlane.js';
 import { enrollAppliance } from '../domain/enrollAppliance.js';
 import type { ControlPlaneMetrics } from '../metrics.js';
+import { ControlPlaneError } from '../errors.js';
 
 export function enrollRoutes(cp: ControlPlane, metrics: ControlPlaneMetrics): Router {
   const failures = new RateLimiterMemory({ points: cp.config.enrollMaxFailures, duration: cp.config.enrollFailureWindowSeconds });
@@ -21,7 +22,7 @@ export function enrollRoutes(cp: ControlPlane, metrics: ControlPlaneMetrics): Ro
     if (seen && seen.consumedPoints >= cp.config.enrollMaxFailures) {
       metrics.enrollments.inc({ outcome: 'rate_limited' });
       const retryAfterSeconds = Math.max(1, Math.ceil(seen.msBeforeNext / 1000));
-      throw new DomainError('rate_limited', `too many wrong enrollment codes from this address: try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
+      throw new ControlPlaneError('rate_limited', `too many wrong enrollment codes from this address: try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
     }
     const request = await parseBody(ctx, enrollRequestSchema, { limit: 16 * 1024 });
     try {

@@ -9,7 +9,7 @@ import { DomainError, ValidationError } from '../errors.js';
 import type { Logger } from '../log.js';
 
 /** Statuses for the codes every service shares; each service adds its own. */
-export const COMMON_STATUS: Readonly<Record<string, number>> = {
+export const COMMON_STATUS = {
   invalid_input: 400,
   invalid_json: 400,
   invalid_id: 400,
@@ -27,7 +27,8 @@ export const COMMON_STATUS: Readonly<Record<string, number>> = {
   storage_full: 507,
   storage_unwritable: 503,
   storage_corrupt: 500,
-};
+} as const satisfies Record<string, number>;
+export type CommonErrorCode = keyof typeof COMMON_STATUS;
 
 interface HttpishError {
   status?: number;
@@ -38,7 +39,7 @@ interface HttpishError {
 }
 
 export function errorMiddleware(statusByCode: Readonly<Record<string, number>>, log: Logger) {
-  const table = { ...COMMON_STATUS, ...statusByCode };
+  const table: Readonly<Record<string, number>> = { ...COMMON_STATUS, ...statusByCode };
   return async function renderErrors(ctx: Context, next: Next): Promise<void> {
     try {
       await next();

@@ -4,7 +4,7 @@
  * deadlines of the open cases assigned to the user, labelled with case references only.
  */
 import Router from '@koa/router';
-import { DomainError } from '@iamanager/protocol';
+
 import type { Appliance } from '../../appliance.js';
 import { requirePermission } from '../../auth/authenticate.js';
 import type { CalendarFeeds } from '../calendarFeeds.js';
@@ -13,6 +13,7 @@ import { CalendarFeedPage } from '../pages/calendar.js';
 import { sendPage, setSecurityHeaders } from '../render.js';
 import { chromeOf } from '../pageContext.js';
 import { pageHandler } from './pageHandler.js';
+import { ApplianceError } from '../../errors.js';
 
 export function calendarPages(appliance: Appliance, feeds: CalendarFeeds): Router {
   const router = new Router({ prefix: '/calendrier' });
@@ -35,7 +36,7 @@ export function calendarPages(appliance: Appliance, feeds: CalendarFeeds): Route
     const token = /^(.+)\.ics$/.exec(ctx.params.file ?? '')?.[1] ?? '';
     const userId = feeds.userForToken(token);
     const user = userId ? appliance.users.byId(userId) : undefined;
-    if (!user || !user.active || !appliance.users.permissionsOf(user).has('cases.export')) throw new DomainError('not_found', 'no calendar at this address (revoked or never created)');
+    if (!user || !user.active || !appliance.users.permissionsOf(user).has('cases.export')) throw new ApplianceError('not_found', 'no calendar at this address (revoked or never created)');
     const items = [];
     for (const c of appliance.cases.index.all()) if (!c.archived && c.assignedTo === user.id) items.push(...deadlinesOf(c).map((d, i) => ({ uid: `${c.id}-${i}@iamanager`, summary: `${c.reference} : ${d.label}`, description: d.article, dueAt: d.dueAt, hourly: d.hourly })));
     await appliance.audit.append({ actor: user.email, action: 'calendar.feed.read', detail: `${items.length} deadlines` });

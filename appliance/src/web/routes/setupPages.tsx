@@ -7,7 +7,7 @@
  */
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import { DomainError } from '@iamanager/protocol';
+
 import type { Appliance } from '../../appliance.js';
 import { enroll } from '../../enrollment/enroll.js';
 import { importLicenseFile } from '../../enrollment/licenseFile.js';
@@ -23,6 +23,7 @@ import { telemetryFields, telemetryRetention } from '../telemetryLabels.js';
 import { describeError } from '../webErrors.js';
 import type { FieldError, SetupView } from '../viewModels.js';
 import { pageHandler } from './pageHandler.js';
+import { ApplianceError } from '../../errors.js';
 
 /** Facts other modules expose to the wizard (the TLS module: the certificate's SHA-256 fingerprint). */
 /** The TLS facts the core exposes (tls/tlsRoutes.ts), read defensively. */
@@ -87,7 +88,7 @@ export function setupPages(appliance: Appliance): Router {
     checkForm(ctx, form);
     const m = messagesOf(ctx);
     const values = { code: text(form, 'code', 64), controlPlaneUrl: text(form, 'controlPlaneUrl', 300) };
-    if (appliance.license.enrolled && !hasOwner(appliance)) throw new DomainError('already_enrolled', 'already enrolled');
+    if (appliance.license.enrolled && !hasOwner(appliance)) throw new ApplianceError('already_enrolled', 'already enrolled');
     if (!values.code) return render(appliance, ctx, [{ field: 'code', message: fill(m.required, { field: m.enrollmentCode }) }], values);
     try {
       await enroll(appliance, values.code, enrollmentUrl(appliance, admin, values.controlPlaneUrl || undefined));
@@ -122,7 +123,7 @@ export function setupPages(appliance: Appliance): Router {
     if (!appliance.license.enrolled) return render(appliance, ctx);
     const errors = adminFieldErrors(m, values);
     if (errors.length > 0) return render(appliance, ctx, errors, { name: values.name, email: values.email });
-    if (appliance.users.all().length > 0) throw new DomainError('already_exists', 'the first admin already exists');
+    if (appliance.users.all().length > 0) throw new ApplianceError('already_exists', 'the first admin already exists');
     let user;
     try {
       user = await appliance.users.createUser({ ...values, role: 'admin' }, { firstAdmin: true });

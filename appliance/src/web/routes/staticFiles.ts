@@ -5,10 +5,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import Router from '@koa/router';
-import { DomainError } from '@iamanager/protocol';
+
 import type { Appliance } from '../../appliance.js';
 import { APP_CSS, APP_JS, brandCss } from '../assets.js';
 import { sendAsset } from '@iamanager/protocol/web';
+import { ApplianceError } from '../../errors.js';
 
 const LOGO_TYPES: Readonly<Record<string, string>> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp', '.svg': 'image/svg+xml' };
 
@@ -22,9 +23,9 @@ export function staticFiles(appliance: Appliance): Router {
   router.get('/logo', async (ctx) => {
     const file = appliance.config.identity.logo;
     const type = file ? LOGO_TYPES[path.extname(file).toLowerCase()] : undefined;
-    if (!file || !type || /^https?:/i.test(file)) throw new DomainError('not_found', 'no logo configured (CLIENT_LOGO: a local .png, .jpg, .webp or .svg file)');
+    if (!file || !type || /^https?:/i.test(file)) throw new ApplianceError('not_found', 'no logo configured (CLIENT_LOGO: a local .png, .jpg, .webp or .svg file)');
     const body = await fs.readFile(path.resolve(appliance.config.dataDir, '..', file)).catch(() => fs.readFile(path.resolve(file))).catch(() => {
-      throw new DomainError('not_found', `CLIENT_LOGO: ${file} cannot be read`);
+      throw new ApplianceError('not_found', `CLIENT_LOGO: ${file} cannot be read`);
     });
     sendAsset(ctx, type, body);
     // An SVG may hold script: never run it, even when opened directly.

@@ -13,6 +13,7 @@ import { chromeOf, type Flash } from '../chrome.js';
 import type { DashboardDeps, DashboardPage } from '../dashboardPage.js';
 import { AdminsPage } from '../pages/admins.js';
 import { sendPage } from '../render.js';
+import { ControlPlaneError } from '../../errors.js';
 
 const FLASHES: Readonly<Record<string, string>> = {
   desactive: "Compte désactivé : ses sessions sont fermées et ses jetons d'API révoqués.",
@@ -46,7 +47,7 @@ export const adminsPage: DashboardPage = {
       // Disabling has no undo: the form's checkbox must say so (a browser without `required` support too).
       if ((await readForm(ctx)).get('confirmer') !== '1') return showAdmins(deps, ctx, { kind: 'error', text: `Cochez « Je confirme » pour désactiver ${target.email}.` }, 400);
       try {
-        if (target.id === admin.id) throw new DomainError('cannot_disable_yourself', 'you cannot disable your own account: ask another admin');
+        if (target.id === admin.id) throw new ControlPlaneError('cannot_disable_yourself', 'you cannot disable your own account: ask another admin');
         await cp.admins.disableAdmin(target.email, cp.clock());
       } catch (err) {
         if (err instanceof DomainError && REFUSALS[err.code]) return showAdmins(deps, ctx, { kind: 'error', text: REFUSALS[err.code]! }, 409);

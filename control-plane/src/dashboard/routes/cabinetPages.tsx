@@ -16,6 +16,7 @@ import type { DashboardDeps, DashboardPage } from '../dashboardPage.js';
 import { CabinetPage } from '../pages/cabinet.js';
 import { CabinetsPage } from '../pages/cabinets.js';
 import { sendPage } from '../render.js';
+import { ControlPlaneError } from '../../errors.js';
 
 const LIMIT_FIELDS = { maxUsers: "Nombre d'utilisateurs", maxCases: 'Nombre de dossiers', maxAnalysesMonthly: "Nombre d'analyses par mois" } as const;
 const MAX_LIMIT = 1_000_000_000;
@@ -80,7 +81,7 @@ export const cabinetPages: DashboardPage = {
       authorize(admin, 'manageCabinets');
       const id = idOf(ctx);
       const issued = await cp.cabinets.issueEnrollmentCode(id, cp.clock()).catch((err: unknown) => {
-        if (err instanceof DomainError && err.code === 'cabinet_not_active') throw new DomainError(err.code, "Ce cabinet n'est pas actif : réactivez-le avant d'émettre un code d'enrôlement.");
+        if (err instanceof DomainError && err.code === 'cabinet_not_active') throw new ControlPlaneError(err.code, "Ce cabinet n'est pas actif : réactivez-le avant d'émettre un code d'enrôlement.");
         throw err;
       });
       cp.log.info({ cabinetId: id, by: admin.email }, 'enrollment code issued from the dashboard');

@@ -24,7 +24,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { ConflictError, DomainError, monthSchema } from '@iamanager/protocol';
+import { DomainError, monthSchema } from '@iamanager/protocol';
 import { DocumentCollection, openDocument, StorageError, sweepTempFiles, type Document, type JsonAdapterOptions } from '@iamanager/protocol/storage';
 import type { Logger } from '@iamanager/protocol/log';
 import {
@@ -45,6 +45,7 @@ import {
 import type { RecordQuarantine } from '../quarantine.js';
 import { parseDocumentNumber, type Series } from './documentNumbers.js';
 import { checkRecord } from './recordCheck.js';
+import { ControlPlaneError } from '../../errors.js';
 
 const MONTH_FILE = /^(\d{4}-\d{2})\.json$/;
 
@@ -130,7 +131,7 @@ export class BillingStore {
 
   private refuseWhileQuarantined(blocked: readonly { file: string; movedTo: string }[], why: (they: string) => string): void {
     if (blocked.length > 0) {
-      throw new ConflictError(
+      throw new ControlPlaneError(
         'billing_blocked',
         `billing issues nothing while ${blocked.map((q) => q.file).join(', ')} ${blocked.length === 1 ? 'is' : 'are'} quarantined (unreadable, moved to ${blocked.map((q) => q.movedTo).join(', ')}): ${why(blocked.length === 1 ? 'it' : 'they')}. Stop the control plane, restore ${blocked.length === 1 ? 'that file' : 'those files'} from a backup, delete the quarantine folder and start again`,
         { quarantined: blocked.map((q) => q.file) },
@@ -208,7 +209,7 @@ export class BillingStore {
   assertChronological(now: Date): void {
     const last = this.ledger.data.lastIssuedAt;
     if (last && now.toISOString() < last) {
-      throw new ConflictError('clock_behind_last_document', `the clock (${now.toISOString()}) is before the last issued document (${last}): numbering must stay chronological (art. 242 nonies A, I-7° annexe II CGI); fix the system clock`);
+      throw new ControlPlaneError('clock_behind_last_document', `the clock (${now.toISOString()}) is before the last issued document (${last}): numbering must stay chronological (art. 242 nonies A, I-7° annexe II CGI); fix the system clock`);
     }
   }
 
@@ -224,7 +225,7 @@ export class BillingStore {
   }
 
   private fileOf(month: string): string {
-    if (!monthSchema.safeParse(month).success) throw new DomainError('invalid_id', `"${month}" is not a month`);
+    if (!monthSchema.safeParse(month).success) throw new ControlPlaneError('invalid_id', `"${month}" is not a month`);
     return path.join(this.monthsDir, `${month}.json`);
   }
 
@@ -243,7 +244,7 @@ export class BillingStore {
     } catch (err) {
       if (!(err instanceof StorageError) || err.code !== 'storage_corrupt') throw err;
       await this.quarantine.take(file, err);
-      throw new DomainError('record_quarantined', `the invoices of ${month} cannot be read: ${path.basename(file)} was damaged with no usable last good copy and is quarantined; restore it from a backup (see the alerts)`, { month });
+      throw new ControlPlaneError('record_quarantined', `the invoices of ${month} cannot be read: ${path.basename(file)} was damaged with no usable last good copy and is quarantined; restore it from a backup (see the alerts)`, { month });
     }
     if (!doc.data) return undefined;
     this.months.set(month, doc.data);
@@ -272,7 +273,7 @@ export class BillingStore {
     this.checkLedgerAfter((ledger) => foldMonthInto(ledger, file), `closing ${file.month}`);
     const options = { schema: billingMonthSchema, log: this.log } as JsonAdapterOptions<BillingMonthFile | null>;
     const doc = await openDocument<BillingMonthFile | null>(this.fileOf(file.month), null, options);
-    if (doc.data) throw new ConflictError('month_already_closed', `${file.month} is already closed`);
+    if (doc.data) throw new ControlPlaneError('month_already_closed', `${file.month} is already closed`);
     doc.data = file;
     await doc.write();
     this.months.set(file.month, file);

@@ -9,7 +9,7 @@
  * gone wrong (a bug, or the cabinet's own machine lying) must not turn into a legal document that
  * only a credit note can undo. The other invoices are issued as usual.
  */
-import { ConflictError } from '@iamanager/protocol';
+
 import type { Clock } from '../../clock.js';
 import type { ApplianceRegistry } from '../appliances.js';
 import type { CabinetRegistry } from '../cabinets.js';
@@ -22,6 +22,7 @@ import { draftInvoice, type DraftWarning } from './draftInvoice.js';
 import { VAT_RATE_PERCENT } from './money.js';
 import { monthUsageByCabinet } from './usageEvidence.js';
 import { requireVendor } from './requireVendor.js';
+import { ControlPlaneError } from '../../errors.js';
 
 export interface BillingContext {
   config: { vendor: VendorIdentity | undefined; billingReviewAmountCents: number };
@@ -48,12 +49,12 @@ export function closeBillingMonth(cp: BillingContext, month: string, by: string)
   return cp.billing.exclusive(async () => {
     const now = cp.clock();
     if (!isMonthOver(month, now)) {
-      throw new ConflictError('month_not_over', `${month} is not over yet (today is ${parisDate(now)} in Paris): it can be closed from ${nextMonth(month)}-01`, { month });
+      throw new ControlPlaneError('month_not_over', `${month} is not over yet (today is ${parisDate(now)} in Paris): it can be closed from ${nextMonth(month)}-01`, { month });
     }
     const closed = cp.billing.isClosed(month);
     if (closed) {
       const range = closed.firstNumber ? `, ${closed.firstNumber} to ${closed.lastNumber}` : '';
-      throw new ConflictError(
+      throw new ControlPlaneError(
         'month_already_closed',
         `${month} was already closed on ${closed.issueDate} (${closed.invoiceCount} invoices${range}); an invoice is never re-issued: correct one with a credit note (control-plane billing credit-note INVOICE --reason "…")`,
         { month, closedAt: closed.closedAt },

@@ -9,7 +9,7 @@
  * part, its VAT computed like an invoice's. The credits of an invoice never exceed it: the last
  * one to bring it to zero takes exactly the VAT left, so the VAT credited sums to the VAT invoiced.
  */
-import { ConflictError, DomainError, NotFoundError } from '@iamanager/protocol';
+import { NotFoundError } from '@iamanager/protocol';
 import { z } from 'zod';
 import type { CreditNoteRecord } from '../../storage/billingRecords.js';
 import { parisDate, frenchDate } from './calendar.js';
@@ -17,6 +17,7 @@ import type { BillingContext } from './closeBillingMonth.js';
 import { formatDocumentNumber, SERIES } from './documentNumbers.js';
 import { VAT_RATE_PERCENT, vatOf } from './money.js';
 import { requireVendor } from './requireVendor.js';
+import { ControlPlaneError } from '../../errors.js';
 
 export const creditNoteInputSchema = z.strictObject({
   reason: z
@@ -38,10 +39,10 @@ export function issueCreditNote(cp: BillingContext, invoiceNumber: string, input
     const owedExcl = invoice.totalExclVatCents - earlier.reduce((s, c) => s + c.totalExclVatCents, 0);
     const owedVat = invoice.vatCents - earlier.reduce((s, c) => s + c.vatCents, 0);
     if (owedExcl <= 0) {
-      throw new ConflictError('invoice_fully_credited', `invoice ${invoiceNumber} is already fully credited (${earlier.map((c) => c.number).join(', ')})`, { invoiceNumber });
+      throw new ControlPlaneError('invoice_fully_credited', `invoice ${invoiceNumber} is already fully credited (${earlier.map((c) => c.number).join(', ')})`, { invoiceNumber });
     }
     if (input.amountCents !== undefined && input.amountCents > owedExcl) {
-      throw new DomainError('credit_exceeds_invoice', `amountCents: ${input.amountCents} is more than the ${owedExcl} cents excl. VAT left on ${invoiceNumber}: credit at most ${owedExcl}, or leave it out to cancel the rest`, { owedExclVatCents: owedExcl });
+      throw new ControlPlaneError('credit_exceeds_invoice', `amountCents: ${input.amountCents} is more than the ${owedExcl} cents excl. VAT left on ${invoiceNumber}: credit at most ${owedExcl}, or leave it out to cancel the rest`, { owedExclVatCents: owedExcl });
     }
     const full = input.amountCents === undefined || input.amountCents === owedExcl;
     const excl = full ? owedExcl : input.amountCents!;

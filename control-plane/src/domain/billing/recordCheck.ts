@@ -6,8 +6,9 @@
  * copy" at the next start; refused here, it is an error naming the cabinet and the field, and
  * nothing is written.
  */
-import { DomainError } from '@iamanager/protocol';
+
 import type { z } from 'zod';
+import { ControlPlaneError } from '../../errors.js';
 
 /** Who a failing field belongs to: `subject` (e.g. `the invoice of cabinet "dupont"`), and from which path element the field is named. */
 export interface Culprit {
@@ -36,7 +37,7 @@ export function checkRecord<T>(schema: z.ZodType<T>, value: unknown, culprit: Cu
   const field = issue.path.slice(who.depth ?? 0).map(String).join('.') || '(record)';
   const found = valueAt(value, issue.path);
   const shown = typeof found === 'number' || typeof found === 'string' || typeof found === 'boolean' ? ` is ${JSON.stringify(found)}:` : ':';
-  throw new DomainError(
+  throw new ControlPlaneError(
     'invalid_billing_record',
     `${who.subject}: ${field}${shown} ${issue.message.replace(/^Invalid input: /, '')}. Nothing was written: this record could not be read back`,
     { ...who.details, field },

@@ -6,13 +6,14 @@
  * kept. Either decision is final: a wrong approval is corrected by a credit note, a wrong
  * rejection by the vendor's own means (a manual invoice is outside this product).
  */
-import { ConflictError, NotFoundError } from '@iamanager/protocol';
+import { NotFoundError } from '@iamanager/protocol';
 import { z } from 'zod';
 import type { ApprovedInvoice, HeldInvoice, RejectionRecord } from '../../storage/billingRecords.js';
 import type { HeldState } from './billingStore.js';
 import { addDays, parisDate } from './calendar.js';
 import type { BillingContext } from './closeBillingMonth.js';
 import { formatDocumentNumber, SERIES } from './documentNumbers.js';
+import { ControlPlaneError } from '../../errors.js';
 
 export const rejectionInputSchema = z.strictObject({
   reason: z
@@ -28,7 +29,7 @@ async function pending(cp: BillingContext, month: string, cabinetId: string): Pr
   const found = await cp.billing.held(month, cabinetId);
   if (!found) throw new NotFoundError('held invoice', `${month}/${cabinetId}`);
   const decided = describeDecision(found.state);
-  if (decided) throw new ConflictError('held_invoice_decided', `the ${month} invoice of cabinet "${cabinetId}" was already ${decided}: a decision is final`, { month, cabinetId, status: found.state.status });
+  if (decided) throw new ControlPlaneError('held_invoice_decided', `the ${month} invoice of cabinet "${cabinetId}" was already ${decided}: a decision is final`, { month, cabinetId, status: found.state.status });
   return found.held;
 }
 
