@@ -154,7 +154,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * killed again during start-up: recovery, journal replay, temp-file sweep), check it, set the
  * writers going, and SIGKILL it at a random moment once a write of this round's kind is
  * acknowledged — each kind in turn, so slow ones (a password hash, a host probe) are hit as often
- * as quick ones — or four seconds into the round at the latest.
+ * as quick ones, however slow the machine (a minute into the round at the latest, against a hang).
  */
 export async function runKillLoop<Kind extends string>(lane: KillLane<Kind>, kills: number, options: KillLoopOptions<Kind>): Promise<void> {
   for (let round = 0; lane.kills < kills && !options.failed.value; round++) {
@@ -180,7 +180,9 @@ export async function runKillLoop<Kind extends string>(lane: KillLane<Kind>, kil
       const writers = Array.from({ length: options.writers }, (_, w) =>
         lane.writer(url, `${lane.name}r${round}w${w}`, seededRandom(round * options.seedStep + w + lane.name.length), w === 0 ? target : kindOf(options.kinds, lane.random()), () => stop, (kind) => kind === target && targetAcked()),
       );
-      await Promise.race([acknowledged, Promise.all(writers), sleep(4_000)]);
+      // Waits for the acknowledgement itself: on a loaded machine a write can take seconds, and a kill
+      // before any lands proves nothing. The minute is only a guard against a writer that hangs.
+      await Promise.race([acknowledged, Promise.all(writers), sleep(60_000)]);
       await sleep(lane.random() * 250);
       await service.kill();
       lane.kills++;
