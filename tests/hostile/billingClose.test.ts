@@ -108,7 +108,7 @@ beforeAll(async () => {
   // Honest figures as signed: 10 over quota; greedy and padded far above the review amount.
   expect(await upload(appliances.absurd!, 10)).toBe(202);
   expect(await upload(appliances.honest!, 10)).toBe(202);
-  expect(await upload(appliances.greedy!, 5000)).toBe(202);
+  expect(await upload(appliances.greedy!, 4000)).toBe(202);
   expect(await upload(appliances.padded!, 3000)).toBe(202);
   await stop();
   // The counter from old data: written into the record as it was, between two runs.
@@ -160,9 +160,9 @@ describe('invoices above the review amount', () => {
       ['F-2026-000001', 'absurd'],
       ['F-2026-000002', 'honest'],
     ]);
-    // 299 € + 5 000 × 0,50 € = 2 799 € excl. VAT, 3 358,80 € incl.; 299 € + 1 500 € → 2 158,80 € incl.
+    // 299 € + 4 000 × 0,50 € = 2 299 € excl. VAT, 2 758,80 € incl. (within the usage ceiling of 10 × 500); 299 € + 1 500 € → 2 158,80 € incl.
     expect(res.json.held.map((h: any) => [h.cabinetId, h.status, h.totalInclVatCents, h.reviewAmountCents])).toEqual([
-      ['greedy', 'pending', 335_880, 100_000],
+      ['greedy', 'pending', 275_880, 100_000],
       ['padded', 'pending', 215_880, 100_000],
     ]);
     const file = JSON.parse(fs.readFileSync(path.join(dataDir, 'billing', 'months', '2026-03.json'), 'utf8'));
@@ -183,7 +183,7 @@ describe('invoices above the review amount', () => {
 
     const approved = await api(cp!.url, tokens.admin, 'POST', '/api/v1/billing/months/2026-03/held/greedy/approve');
     expect(approved.status, JSON.stringify(approved.body)).toBe(201);
-    expect(approved.body.invoice).toMatchObject({ number: 'F-2026-000003', cabinetId: 'greedy', month: '2026-03', issueDate: '2026-04-03', dueDate: '2026-05-03', totalInclVatCents: 335_880 });
+    expect(approved.body.invoice).toMatchObject({ number: 'F-2026-000003', cabinetId: 'greedy', month: '2026-03', issueDate: '2026-04-03', dueDate: '2026-05-03', totalInclVatCents: 275_880 });
     const again = await api(cp!.url, tokens.admin, 'POST', '/api/v1/billing/months/2026-03/held/greedy/approve');
     expect(again.status).toBe(409);
     expect(again.body.error).toBe('held_invoice_decided');
