@@ -104,3 +104,16 @@ export function ActionButton({ action, label, csrf, kind = 'secondary', fields =
     </form>
   );
 }
+
+/** The form that imports a license file (the setup wizard's, and the admin page's once set up). */
+export function LicenseImportForm({ action, csrf, errors, m }: { action: string; csrf: string | null; errors: readonly FieldError[]; m: Messages }) {
+  return (
+    <form method="post" action={action} novalidate>
+      <Csrf token={csrf} />
+      <Field name="license" label={m.licenseFile} errors={errors} required>
+        <textarea id="f-license" name="license" rows={6} required spellcheck={false} />
+      </Field>
+      <button type="submit" class="button secondary">{m.licenseImport}</button>
+    </form>
+  );
+}

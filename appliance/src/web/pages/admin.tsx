@@ -1,7 +1,7 @@
 /** Administration (admin role): users, license and plan, backups, heartbeat, audit log, cabinet identity. */
 import { Layout } from '../layout.js';
 import { CATALOGUES, fill, type Messages } from '../messages.js';
-import { ActionButton, Csrf, ErrorSummary, Field, SelectField, UsageMeter } from '../components.js';
+import { ActionButton, Csrf, ErrorSummary, Field, LicenseImportForm, SelectField, UsageMeter } from '../components.js';
 import { formatDate } from '../format.js';
 import { TelemetryTable } from './setup.js';
 import type { AdminView, BackupView, Chrome, UsersView } from '../viewModels.js';
@@ -34,13 +34,7 @@ export function AdminPage({ chrome, view, users }: { chrome: Chrome; view: Admin
           ))}
           <details open={users.errors.some((e) => e.field === 'license')}>
             <summary>{m.licenseImportAdmin}</summary>
-            <form method="post" action="/admin/licence" novalidate>
-              <Csrf token={chrome.csrf} />
-              <Field name="license" label={m.licenseFile} errors={users.errors} required>
-                <textarea id="f-license" name="license" rows={6} required spellcheck={false} />
-              </Field>
-              <button type="submit" class="button secondary">{m.licenseImport}</button>
-            </form>
+            <LicenseImportForm action="/admin/licence" csrf={chrome.csrf} errors={users.errors} m={m} />
           </details>
           {license.upgrade ? (
             <>

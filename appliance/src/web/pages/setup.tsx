@@ -2,7 +2,7 @@
 import { Layout } from '../layout.js';
 import { CATALOGUES, fill } from '../messages.js';
 import { formatDate } from '../format.js';
-import { Csrf, ErrorSummary, Field } from '../components.js';
+import { Csrf, ErrorSummary, Field, LicenseImportForm } from '../components.js';
 import type { Chrome, SetupView } from '../viewModels.js';
 
 export function SetupPage({ chrome, view }: { chrome: Chrome; view: SetupView }) {
@@ -26,13 +26,7 @@ export function SetupPage({ chrome, view }: { chrome: Chrome; view: SetupView })
               </form>
               <details>
                 <summary>{m.licenseImportTitle}</summary>
-                <form method="post" action="/setup/license" novalidate>
-                  <Csrf token={chrome.csrf} />
-                  <Field name="license" label={m.licenseFile} errors={view.errors} required>
-                    <textarea id="f-license" name="license" rows={6} required spellcheck={false} />
-                  </Field>
-                  <button type="submit" class="button secondary">{m.licenseImport}</button>
-                </form>
+                <LicenseImportForm action="/setup/license" csrf={chrome.csrf} errors={view.errors} m={m} />
               </details>
             </>
           ) : (
