@@ -70,7 +70,7 @@ describe('fleet health over HTTP', () => {
   it('refuses a filter it does not know, naming the field and the values it takes', async () => {
     const res = await api(cp.url, token, 'GET', '/api/v1/fleet?status=green');
     expect(res.status).toBe(400);
-    expect(res.body.message).toBe('query.status: must be one of healthy, warning, critical, stale, offline');
+    expect(res.body.message).toBe('query.status: must be one of healthy, pending, warning, critical, stale, offline');
     expect((await api(cp.url, token, 'GET', '/api/v1/fleet?perPage=5000')).body.message).toBe('query.perPage: must be at most 1000');
     expect((await api(cp.url, token, 'GET', '/api/v1/fleet?colour=red')).status).toBe(400);
   });
@@ -105,7 +105,7 @@ describe('fleet health over HTTP', () => {
       (list) => list[0]?.to === 'healthy',
     );
     expect(healed).toEqual([expect.objectContaining({ from: 'critical', to: 'healthy', cleared: ['errors_rising'], reasons: [] })]);
-    expect((await api(cp.url, token, 'GET', '/api/v1/alerts?status=purple')).body.message).toBe('query.status: must be one of healthy, warning, critical, stale, offline');
+    expect((await api(cp.url, token, 'GET', '/api/v1/alerts?status=purple')).body.message).toBe('query.status: must be one of healthy, pending, warning, critical, stale, offline');
   });
 
   it('keeps 24 hourly and 30 daily points of usage and resources per appliance', async () => {

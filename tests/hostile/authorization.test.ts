@@ -117,6 +117,8 @@ const CONTROL_PLANE_MATRIX: Readonly<Record<string, string>> = {
   'POST /v1/enroll':                                   'Y   Y Y Y   Y Y Y',
   'POST /v1/heartbeats':                               'Y   Y Y Y   Y Y Y',
   'POST /v1/usage-reports':                            'Y   Y Y Y   Y Y Y',
+  // Like a heartbeat, answered only to a request the appliance signed with its own key (else 400 malformed).
+  'GET /v1/audit-anchors':                             'Y   Y Y Y   Y Y Y',
   // The dashboard's login page and its stylesheet.
   'GET /static/dashboard.css':                         'Y   Y Y Y   Y Y Y',
   'GET /connexion':                                    'Y   Y Y Y   Y Y Y',
