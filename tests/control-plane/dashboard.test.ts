@@ -182,7 +182,7 @@ describe('dashboard over HTTP', () => {
     expect(byPlan.text).not.toContain('Cabinet martin');
     const bad = await v.request('GET', '/?status=green');
     expect(bad.status).toBe(400);
-    expect(bad.text).toContain('query.status: must be one of healthy, warning, critical, stale, offline');
+    expect(bad.text).toContain('query.status: must be one of healthy, pending, warning, critical, stale, offline');
   });
 
   it('shows prices to billing but not to support, and lets neither change a plan', async () => {
