@@ -14,16 +14,26 @@ import { REPOSITORY, freePort, runBlocks, shBlocks } from '../support/docCommand
 
 let clone: string;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'fresh-clone-'));
-afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+afterAll(() => {
+  // Nothing a page started may outlive the test, whatever step failed.
+  spawnSync('pkill', ['-f', work]);
+  fs.rmSync(work, { recursive: true, force: true });
+});
 
 function run(command: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): { status: number | null; out: string } {
   const result = spawnSync(command, args, { cwd: options.cwd ?? clone, env: { ...process.env, ...options.env }, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
   return { status: result.status, out: `${result.stdout}${result.stderr}` };
 }
 
-/** The operator pages' commands in the source-checkout form the README gives. */
+/**
+ * The operator pages' commands in the source-checkout form the README gives. A server the page
+ * starts in the background runs through `node_modules/.bin/…`, the very file `npx` resolves to:
+ * `npx` runs it as a grandchild that the page's `kill %1` would not reach.
+ */
 function npxForm(block: string): string {
-  return block.replace(/(^|[|;&(]\s*|\$\(\s*)(control-plane|appliance)(?= )/gm, '$1npx $2');
+  return block
+    .replace(/(^|[|;&(]\s*|\$\(\s*)(control-plane|appliance)(?= )/gm, '$1npx $2')
+    .replace(/^npx (control-plane|appliance) serve\b(.*)&\s*$/gm, 'node_modules/.bin/$1 serve$2&');
 }
 
 /** What npm prints when `npx NAME` found no local command and goes to the registry for one. */

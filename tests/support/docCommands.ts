@@ -27,10 +27,14 @@ export function runBlocks(blocks: readonly string[], options: { cwd: string; env
     child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
     child.stderr.setEncoding('utf8').on('data', (c: string) => (out += c));
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 170_000);
-    child.on('close', (code) => {
+    const done = (code: number | null) => {
       clearTimeout(timer);
       resolve({ code, out });
-    });
+    };
+    child.on('close', done);
+    // A process the page left behind may hold the pipes open after the shell has exited: the
+    // shell's exit, and what it printed by then, is the answer.
+    child.on('exit', (code) => setTimeout(() => done(code), 2_000).unref());
   });
 }
 
