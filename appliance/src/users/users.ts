@@ -6,6 +6,7 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import { z } from 'zod';
 import { NotFoundError, hashPassword, parseWith, verifyPassword } from '@iamanager/protocol';
 import type { Document } from '@iamanager/protocol/storage';
+import { TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS, legacyTokenExpiry } from '@iamanager/protocol/web';
 import type { LicenseStore } from '../license/licenseStore.js';
 import { planAllowingMore } from '../license/planLadder.js';
 import { BUILT_IN_ROLES, PERMISSIONS, type Permission } from '../auth/permissions.js';
@@ -31,9 +32,6 @@ export const userPatchSchema = z.strictObject({
 });
 
 const DAY_MS = 86_400_000;
-/** A personal API token lives 90 days unless asked otherwise, a year at most: a leaked one ends. */
-export const TOKEN_DEFAULT_DAYS = 90;
-export const TOKEN_MAX_DAYS = 365;
 export const tokenDaysSchema = z
   .number({ error: 'must be a whole number of days' })
   .int({ error: 'must be a whole number of days' })
@@ -47,7 +45,7 @@ const LAST_USED_STEP_MS = 15 * 60_000;
 
 /** When a token ends; tokens from before expiry existed end a year after their creation. */
 export function tokenExpiry(token: Pick<ApiToken, 'createdAt' | 'expiresAt'>): string {
-  return token.expiresAt ?? new Date(Date.parse(token.createdAt) + TOKEN_MAX_DAYS * DAY_MS).toISOString();
+  return token.expiresAt ?? legacyTokenExpiry(token.createdAt);
 }
 
 export class Users {

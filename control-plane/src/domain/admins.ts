@@ -16,7 +16,7 @@ import type { Logger } from '@iamanager/protocol/log';
 import { adminsFileSchema, type AdminRecord, type AdminRole, type AdminsFile, type ApiTokenRecord } from '../storage/records.js';
 import { hashPassword, verifyPassword } from '@iamanager/protocol';
 import { TOKEN_PREFIX, expiryOf, statusOf, summaryOf, tokenHash, type TokenSummary } from './apiTokens.js';
-import { legacyTokenExpiry } from './tokenLifetime.js';
+import { legacyTokenExpiry } from '@iamanager/protocol/web';
 import { ControlPlaneError } from '../errors.js';
 
 export const MIN_PASSWORD_LENGTH = 12;

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { AdminRecord, ApiTokenRecord } from '../storage/records.js';
-import { legacyTokenExpiry } from './tokenLifetime.js';
+import { legacyTokenExpiry } from '@iamanager/protocol/web';
 
 export const TOKEN_PREFIX = 'cpat_';
 

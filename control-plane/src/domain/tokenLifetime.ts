@@ -1,12 +1,10 @@
 /**
- * How long a vendor API token lives. Every token expires: a token pasted into a script and
- * forgotten, or carried off by someone who left, stops working on its own. The default suits a
- * quarterly rotation; the maximum keeps "never expires" from sneaking back in as "in 99 years".
+ * A vendor API token's expiry from the command line (`--expires-in 90d`, `--expires YYYY-MM-DD`),
+ * within the lifetimes both services share (protocol/src/web/tokenLifetime.ts).
  */
 import { ValidationError } from '@iamanager/protocol';
+import { TOKEN_DEFAULT_DAYS as DEFAULT_TOKEN_DAYS, TOKEN_MAX_DAYS as MAX_TOKEN_DAYS } from '@iamanager/protocol/web';
 
-export const DEFAULT_TOKEN_DAYS = 90;
-export const MAX_TOKEN_DAYS = 365;
 const DAY_MS = 86_400_000;
 
 export interface TokenLifetimeInput {
@@ -42,10 +40,4 @@ export function tokenExpiry(input: TokenLifetimeInput, now: Date): Date {
     return end.getTime() > latest.getTime() ? latest : end;
   }
   return new Date(now.getTime() + DEFAULT_TOKEN_DAYS * DAY_MS);
-}
-
-/** The expiry given to a token stored before tokens had one: as if created with the maximum, so none outlives it. */
-export function legacyTokenExpiry(createdAt: string): string {
-  const created = Date.parse(createdAt);
-  return new Date((Number.isNaN(created) ? 0 : created) + MAX_TOKEN_DAYS * DAY_MS).toISOString();
 }

@@ -9,3 +9,4 @@ export { LoginLimiter, ACCOUNT_MAX_DELAY_SECONDS, type LoginLimits, type LoginAt
 export { HashingQueue, LOGIN_HASHING_LIMITS, BUSY_RETRY_AFTER_SECONDS, type HashingQueueLimits } from './hashingQueue.js';
 export { LoginGuard, type LoginGuardOptions, type LockEvent } from './loginGuard.js';
 export { readForm, formText, sameToken, preSessionToken, checkPreSessionToken, safeNext } from './forms.js';
+export { TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS, legacyTokenExpiry } from './tokenLifetime.js';
