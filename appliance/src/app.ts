@@ -4,7 +4,6 @@
  */
 import Koa from 'koa';
 import type Router from '@koa/router';
-
 import { errorMiddleware, logResponseErrors, requestContext } from '@iamanager/protocol/http';
 import type { Appliance } from './appliance.js';
 import { authenticate } from './auth/authenticate.js';

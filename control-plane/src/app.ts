@@ -5,7 +5,6 @@
  */
 import Koa from 'koa';
 import Router from '@koa/router';
-
 import { errorMiddleware, logResponseErrors, requestContext } from '@iamanager/protocol/http';
 import { authenticate, bearerToken, type Authenticator } from './auth/authenticate.js';
 import type { ControlPlane } from './controlPlane.js';

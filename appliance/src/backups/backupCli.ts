@@ -6,7 +6,6 @@
  */
 import path from 'node:path';
 import fs from 'node:fs/promises';
-
 import type { Appliance } from '../appliance.js';
 import type { Config } from '../config.js';
 import { readBackupFile } from './backupArchive.js';

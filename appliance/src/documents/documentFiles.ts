@@ -9,7 +9,6 @@ import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-
 import { duringWrite, fsyncDir, storageFailure } from '@iamanager/protocol/storage';
 import { ApplianceError } from '../errors.js';
 

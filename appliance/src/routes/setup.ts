@@ -11,7 +11,6 @@
  */
 import Router from '@koa/router';
 import { z } from 'zod';
-
 import { parseBody, readText } from '@iamanager/protocol/http';
 import type { Context } from 'koa';
 import type { Appliance } from '../appliance.js';

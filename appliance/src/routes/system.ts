@@ -4,7 +4,6 @@
  */
 import path from 'node:path';
 import Router from '@koa/router';
-
 import { storageProbe } from '@iamanager/protocol/storage';
 import type { Appliance } from '../appliance.js';
 import { callerOf, requirePermission } from '../auth/authenticate.js';

@@ -1,6 +1,5 @@
 /** `/ca.crt` (the appliance's CA, to install in the cabinet's browsers) and the TLS facts the setup page shows. */
 import Router from '@koa/router';
-
 import type { Appliance } from '../appliance.js';
 import { ApplianceError } from '../errors.js';
 

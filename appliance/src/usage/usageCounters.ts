@@ -13,7 +13,6 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-
 import { DocumentCollection, type Document } from '@iamanager/protocol/storage';
 import type { Logger } from '@iamanager/protocol/log';
 import type { EffectiveLimits } from '../license/effectiveLimits.js';

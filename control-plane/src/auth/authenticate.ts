@@ -4,7 +4,6 @@
  * cookie will be another authenticator in this list, with nothing else to change.
  */
 import type { Context, Next } from 'koa';
-
 import type { AdminDirectory, AdminIdentity } from '../domain/admins.js';
 import type { Clock } from '../clock.js';
 import { ControlPlaneError } from '../errors.js';

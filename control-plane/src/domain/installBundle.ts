@@ -6,7 +6,6 @@
  * are maintained (the control plane's image ships that folder).
  */
 import fs from 'node:fs';
-
 import type { CabinetRecord } from '../storage/records.js';
 import { ControlPlaneError } from '../errors.js';
 

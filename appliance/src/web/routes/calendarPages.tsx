@@ -4,7 +4,6 @@
  * deadlines of the open cases assigned to the user, labelled with case references only.
  */
 import Router from '@koa/router';
-
 import type { Appliance } from '../../appliance.js';
 import { requirePermission } from '../../auth/authenticate.js';
 import type { CalendarFeeds } from '../calendarFeeds.js';

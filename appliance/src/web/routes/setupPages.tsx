@@ -7,7 +7,6 @@
  */
 import Router from '@koa/router';
 import type { Context } from 'koa';
-
 import type { Appliance } from '../../appliance.js';
 import { enroll } from '../../enrollment/enroll.js';
 import { importLicenseFile } from '../../enrollment/licenseFile.js';

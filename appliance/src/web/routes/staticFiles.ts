@@ -5,7 +5,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import Router from '@koa/router';
-
 import type { Appliance } from '../../appliance.js';
 import { APP_CSS, APP_JS, brandCss } from '../assets.js';
 import { sendAsset } from '@iamanager/protocol/web';
