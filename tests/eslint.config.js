@@ -9,7 +9,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['protocol/src/**/*.{ts,tsx}', 'appliance/src/**/*.{ts,tsx}', 'control-plane/src/**/*.{ts,tsx}'],
+    files: ['protocol/src/**/*.{ts,tsx}', 'protocol/kernel/src/**/*.{ts,tsx}', 'appliance/src/**/*.{ts,tsx}', 'control-plane/src/**/*.{ts,tsx}'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: new URL('..', import.meta.url).pathname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',

@@ -4,7 +4,7 @@
  */
 import Koa from 'koa';
 import type Router from '@koa/router';
-import { errorMiddleware, logResponseErrors, requestContext } from '@iamanager/protocol/http';
+import { errorMiddleware, logResponseErrors, requestContext } from '@iamanager/kernel/http';
 import type { Appliance } from './appliance.js';
 import { authenticate } from './auth/authenticate.js';
 import { APPLIANCE_STATUS } from './errorStatus.js';

@@ -3,21 +3,21 @@
  * store and service, wired together. Routes and commands receive this object and call its parts.
  */
 import path from 'node:path';
-import type { Logger } from '@iamanager/protocol/log';
+import type { Logger } from '@iamanager/kernel/log';
 import { recordedAnalysesByMonth } from './analyses/caseAnalyses.js';
 import { AuditLog } from './audit/auditLog.js';
 import type { Backups } from './backups/backups.js';
 import { Cases } from './cases/cases.js';
 import { DocumentFiles } from './documents/documentFiles.js';
 import type { TlsMaterial } from './tls/certificates.js';
-import type { Document } from '@iamanager/protocol/storage';
+import type { Document } from '@iamanager/kernel/storage';
 import { clockOf, type Config } from './config.js';
 import { ErrorCounter } from './errorCounter.js';
 import { HeartbeatAgent } from './heartbeat/agent.js';
 import { HeartbeatOutbox } from './heartbeat/outbox.js';
 import { ClockGuard } from './license/clockGuard.js';
 import { LicenseStore } from './license/licenseStore.js';
-import { LoginGuard } from '@iamanager/protocol/web';
+import { LoginGuard } from '@iamanager/kernel/web';
 import { RevokedSessions } from './auth/revokedSessions.js';
 import { SessionKeys } from './auth/sessions.js';
 import { UsageCounters } from './usage/usageCounters.js';

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { monthSchema, parseWith } from '@iamanager/protocol';
-import type { CommandRequest } from '@iamanager/protocol/http';
+import type { CommandRequest } from '@iamanager/kernel/http';
 import type { Appliance } from './appliance.js';
 import { createBackupCommand } from './backups/backupCli.js';
 import { fetchVendorAnchors } from './audit/auditAnchors.js';

@@ -10,8 +10,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { AI_MODELS, cabinetIdSchema, isKeyThumbprint, isValidSiret } from '@iamanager/protocol';
-import { envBool, envInt, loadConfig, readDotEnv, resolveFileSecrets } from '@iamanager/protocol/config';
-import { writeFileDurable } from '@iamanager/protocol/storage';
+import { envBool, envInt, loadConfig, readDotEnv, resolveFileSecrets } from '@iamanager/kernel/config';
+import { writeFileDurable } from '@iamanager/kernel/storage';
 import { isHostName, isPrivateAddress } from './tls/privateAddresses.js';
 
 export const APPLIANCE_VERSION = '0.1.0';
@@ -198,7 +198,7 @@ export async function readConfig(env: Record<string, string | undefined>): Promi
   const dataDir = path.resolve(e.DATA_DIR);
   const secretKey = e.SECRET_KEY ?? (await generatedSecret(dataDir));
   if (secretKey.length < 32) {
-    const { ConfigError } = await import('@iamanager/protocol/config');
+    const { ConfigError } = await import('@iamanager/kernel/config');
     throw new ConfigError(['SECRET_KEY: must be at least 32 characters; unset it to have one generated into DATA_DIR']);
   }
   const limit = (n: number) => (n < 0 ? undefined : n);

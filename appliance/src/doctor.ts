@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import fs from 'node:fs/promises';
-import { storageProbe } from '@iamanager/protocol/storage';
+import { storageProbe } from '@iamanager/kernel/storage';
 import type { Appliance } from './appliance.js';
 import { NOT_CONFIGURED } from './backups/backups.js';
 import { probeHost } from './heartbeat/healthProbe.js';

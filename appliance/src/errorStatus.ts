@@ -1,4 +1,4 @@
-import type { CommonErrorCode } from '@iamanager/protocol/http';
+import type { CommonErrorCode } from '@iamanager/kernel/http';
 
 /**
  * The appliance's error codes and their HTTP statuses: the one table (codes every service shares

@@ -4,9 +4,9 @@
  * stops the agent, flushes storage last and releases the lock.
  */
 import path from 'node:path';
-import { acquireDirLock } from '@iamanager/protocol/storage';
-import { listen, listenCommandSocket, runUntilSignal } from '@iamanager/protocol/http';
-import type { Logger } from '@iamanager/protocol/log';
+import { acquireDirLock } from '@iamanager/kernel/storage';
+import { listen, listenCommandSocket, runUntilSignal } from '@iamanager/kernel/http';
+import type { Logger } from '@iamanager/kernel/log';
 import { openAppliance, type Appliance } from './appliance.js';
 import { createApp } from './app.js';
 import { runCommand } from './commands.js';

@@ -5,7 +5,7 @@
  */
 import Koa from 'koa';
 import Router from '@koa/router';
-import { errorMiddleware, logResponseErrors, requestContext } from '@iamanager/protocol/http';
+import { errorMiddleware, logResponseErrors, requestContext } from '@iamanager/kernel/http';
 import { authenticate, bearerToken, type Authenticator } from './auth/authenticate.js';
 import type { ControlPlane } from './controlPlane.js';
 import { CONTROL_PLANE_STATUS } from './errorStatus.js';

@@ -4,8 +4,8 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { envInt, loadConfig, readDotEnv, resolveFileSecrets } from '@iamanager/protocol/config';
-import { metricsTokenSchema } from '@iamanager/protocol/http';
+import { envInt, loadConfig, readDotEnv, resolveFileSecrets } from '@iamanager/kernel/config';
+import { metricsTokenSchema } from '@iamanager/kernel/http';
 import { semverSchema } from '@iamanager/protocol';
 import { checkVendorEnv, vendorEnvFields, vendorIdentityFrom } from './domain/billing/vendorIdentity.js';
 import type { VendorIdentity } from './storage/billingRecords.js';

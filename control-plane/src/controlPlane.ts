@@ -4,7 +4,7 @@
  * ingest, the fleet alerts and the billing files. The caller holds the DATA_DIR lock.
  */
 import fs from 'node:fs/promises';
-import type { Logger } from '@iamanager/protocol/log';
+import type { Logger } from '@iamanager/kernel/log';
 import { createClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { AdminDirectory } from './domain/admins.js';

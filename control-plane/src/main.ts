@@ -6,14 +6,14 @@
  * reason on stderr (and `{ ok: false, error, message }` on stdout with --json) and exit 1.
  */
 import { DomainError } from '@iamanager/protocol';
-import { ConfigError } from '@iamanager/protocol/config';
-import { createLogger } from '@iamanager/protocol/log';
-import { acquireDirLock } from '@iamanager/protocol/storage';
+import { ConfigError } from '@iamanager/kernel/config';
+import { createLogger } from '@iamanager/kernel/log';
+import { acquireDirLock } from '@iamanager/kernel/storage';
 import { pino } from 'pino';
 import { parseCommandLine, usage } from './cli/commandLine.js';
 import { formatResult } from './cli/printResult.js';
 import { runCommand, type CommandRequest } from './commands.js';
-import { sendCommand, type CommandRequest as ProtocolCommandRequest } from '@iamanager/protocol/http';
+import { sendCommand, type CommandRequest as ProtocolCommandRequest } from '@iamanager/kernel/http';
 import { writeBundle } from './cli/writeBundle.js';
 import { hasDownload, writeDownload } from './cli/writeDownload.js';
 import type { BundleFile } from './domain/installBundle.js';

@@ -3,9 +3,9 @@
  * journal), listens on PORT and on the control socket, and on SIGTERM stops accepting, lets
  * requests finish, checkpoints, and releases the lock.
  */
-import { acquireDirLock } from '@iamanager/protocol/storage';
-import { listen, listenCommandSocket, runUntilSignal } from '@iamanager/protocol/http';
-import type { Logger } from '@iamanager/protocol/log';
+import { acquireDirLock } from '@iamanager/kernel/storage';
+import { listen, listenCommandSocket, runUntilSignal } from '@iamanager/kernel/http';
+import type { Logger } from '@iamanager/kernel/log';
 import type Koa from 'koa';
 import { createApp } from './app.js';
 import { controlSocketPath, type Config } from './config.js';

@@ -8,6 +8,5 @@ export * from './receipt.js';
 export * from './jwks.js';
 export * from './vendorKeyPins.js';
 export * from './siret.js';
-export * from './passwords.js';
 export * from './versions.js';
 export * from './updateManifest.js';

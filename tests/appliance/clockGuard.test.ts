@@ -7,7 +7,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createLogger } from '@iamanager/protocol/log';
+import { createLogger } from '@iamanager/kernel/log';
 import { HeartbeatAgent } from '../../appliance/src/heartbeat/agent.js';
 import type { HeartbeatOutbox } from '../../appliance/src/heartbeat/outbox.js';
 import { ClockGuard } from '../../appliance/src/license/clockGuard.js';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '@iamanager/protocol/config';
+import { ConfigError } from '@iamanager/kernel/config';
 import { readConfig } from '../../appliance/src/config.js';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'appliance-config-'));

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateSigningKey, signHeartbeat, type HeartbeatPayload } from '@iamanager/protocol';
-import { createLogger } from '@iamanager/protocol/log';
+import { createLogger } from '@iamanager/kernel/log';
 import { HeartbeatAgent } from '../../appliance/src/heartbeat/agent.js';
 import { HeartbeatOutbox } from '../../appliance/src/heartbeat/outbox.js';
 

@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Koa from 'koa';
 import { URLSearchParams } from 'node:url';
-import { createLogger } from '../../protocol/dist/log.js';
+import { createLogger } from '../../protocol/kernel/dist/log.js';
 import { readConfig } from '../../control-plane/dist/config.js';
 import { openControlPlane } from '../../control-plane/dist/controlPlane.js';
 import { createApp } from '../../control-plane/dist/app.js';

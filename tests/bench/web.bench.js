@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
 import Koa from 'koa';
-import { createLogger } from '../../protocol/dist/log.js';
+import { createLogger } from '../../protocol/kernel/dist/log.js';
 import { AuditLog } from '../../appliance/dist/audit/auditLog.js';
 import { Cases } from '../../appliance/dist/cases/cases.js';
 import { casePages } from '../../appliance/dist/web/routes/casePages.js';

@@ -1,6 +1,6 @@
 /** Fleet health and dashboard settings are read and checked once, at start-up, with their fixes. */
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '@iamanager/protocol/config';
+import { ConfigError } from '@iamanager/kernel/config';
 import { readConfig } from '../../control-plane/src/config.js';
 
 const NO_DOTENV = '/nonexistent/.env';

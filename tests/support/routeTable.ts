@@ -5,7 +5,7 @@
  */
 import type Koa from 'koa';
 import type Router from '@koa/router';
-import { createLogger } from '@iamanager/protocol/log';
+import { createLogger } from '@iamanager/kernel/log';
 import { openAppliance } from '../../appliance/src/appliance.js';
 import { createApp as createApplianceApp } from '../../appliance/src/app.js';
 import { readConfig as readApplianceConfig } from '../../appliance/src/config.js';

@@ -3,7 +3,7 @@
 // The test SIGKILLs it at random moments and then checks every acknowledged write survived.
 import fs from 'node:fs';
 import path from 'node:path';
-import { DocumentCollection, Journal, openDocument } from '../../protocol/dist/storage/index.js';
+import { DocumentCollection, Journal, openDocument } from '../../protocol/kernel/dist/storage/index.js';
 
 const [dir, run] = process.argv.slice(2);
 const docs = await DocumentCollection.open(path.join(dir, 'docs'));

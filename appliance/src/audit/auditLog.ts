@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { GroupCommit, appendOrCutBack, closeFd, duringWrite, fstatFd, fsyncDir, openFd, storageFailure } from '@iamanager/protocol/storage';
+import { GroupCommit, appendOrCutBack, closeFd, duringWrite, fstatFd, fsyncDir, openFd, storageFailure } from '@iamanager/kernel/storage';
 
 export interface AuditInput {
   actor: string;

@@ -6,7 +6,7 @@
  * logs, history and Referer headers, and a link is all it would take to forge a write with it.
  */
 import type { Context, Next } from 'koa';
-import { readForm, sameToken } from '@iamanager/protocol/web';
+import { readForm, sameToken } from '@iamanager/kernel/web';
 import type { Permission } from './permissions.js';
 import { SESSION_COOKIE, type SessionClaims } from './sessions.js';
 import type { Appliance } from '../appliance.js';

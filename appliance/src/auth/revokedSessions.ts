@@ -11,9 +11,9 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import type { Logger } from '@iamanager/protocol/log';
-import { openDocument, type Document } from '@iamanager/protocol/storage';
-import { SESSION_CLOCK_TOLERANCE_SECONDS } from '@iamanager/protocol/web';
+import type { Logger } from '@iamanager/kernel/log';
+import { openDocument, type Document } from '@iamanager/kernel/storage';
+import { SESSION_CLOCK_TOLERANCE_SECONDS } from '@iamanager/kernel/web';
 
 /**
  * Live revocations kept at most: a cabinet of fifty users logging out five times a day each stays

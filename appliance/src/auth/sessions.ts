@@ -5,9 +5,9 @@
  * It carries the user's session epoch (bumped to end every session) and the CSRF token that
  * cookie-authenticated writes must echo.
  */
-import { SessionTokens } from '@iamanager/protocol/web';
+import { SessionTokens } from '@iamanager/kernel/web';
 
-export type { SessionClaims } from '@iamanager/protocol/web';
+export type { SessionClaims } from '@iamanager/kernel/web';
 export const SESSION_COOKIE = 'iam_session';
 
 export class SessionKeys extends SessionTokens {

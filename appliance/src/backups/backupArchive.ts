@@ -15,7 +15,7 @@ import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { z } from 'zod';
 import { DomainError } from '@iamanager/protocol';
-import { fsyncDir, storageFailure } from '@iamanager/protocol/storage';
+import { fsyncDir, storageFailure } from '@iamanager/kernel/storage';
 import { DecryptStream, EncryptStream, corrupt, type BackupHeader, type BackupKeys } from './backupFormat.js';
 import type { SnapshotFile } from './snapshot.js';
 import { ApplianceError } from '../errors.js';

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { fsyncDir } from '@iamanager/protocol/storage';
+import { fsyncDir } from '@iamanager/kernel/storage';
 import { BACKUP_KINDS, MAX_HEADER_FILE_BYTES, parseHeader, type BackupHeader, type BackupKind } from './backupFormat.js';
 import { backupsToKeep } from './retention.js';
 

@@ -7,8 +7,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { DateTime } from 'luxon';
-import { storageFailure, sweepTempFiles } from '@iamanager/protocol/storage';
-import type { Logger } from '@iamanager/protocol/log';
+import { storageFailure, sweepTempFiles } from '@iamanager/kernel/storage';
+import type { Logger } from '@iamanager/kernel/log';
 import type { BackupConfig } from '../config.js';
 import { writeBackupFile, type BackupCounts } from './backupArchive.js';
 import { backupName, isBackupTemp, listBackupFiles, pruneBackups, type BackupFile } from './backupFiles.js';

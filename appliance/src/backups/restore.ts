@@ -10,7 +10,7 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import type { DomainError } from '@iamanager/protocol';
-import { acquireDirLock, fsyncDir, fsyncPath, sweepTempFiles } from '@iamanager/protocol/storage';
+import { acquireDirLock, fsyncDir, fsyncPath, sweepTempFiles } from '@iamanager/kernel/storage';
 import { readBackupFile, type BackupCounts } from './backupArchive.js';
 import { ApplianceError } from '../errors.js';
 

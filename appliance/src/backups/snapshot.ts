@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import type { Dirent } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { isAuxiliaryFile, quiesceWrites } from '@iamanager/protocol/storage';
+import { isAuxiliaryFile, quiesceWrites } from '@iamanager/kernel/storage';
 
 const SNAPSHOT_PREFIX = '.backup-snapshot-';
 const BATCH = 64;

@@ -7,8 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { NotFoundError, parseWith } from '@iamanager/protocol';
-import type { Logger } from '@iamanager/protocol/log';
-import { DocumentCollection, type Document } from '@iamanager/protocol/storage';
+import type { Logger } from '@iamanager/kernel/log';
+import { DocumentCollection, type Document } from '@iamanager/kernel/storage';
 import type { AuditLog } from '../audit/auditLog.js';
 import type { LicenseStore } from '../license/licenseStore.js';
 import { planAllowingMore } from '../license/planLadder.js';

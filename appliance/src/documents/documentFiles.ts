@@ -9,7 +9,7 @@ import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { duringWrite, fsyncDir, storageFailure } from '@iamanager/protocol/storage';
+import { duringWrite, fsyncDir, storageFailure } from '@iamanager/kernel/storage';
 import { ApplianceError } from '../errors.js';
 
 /** What a cabinet files: scans and office documents. Each type with the signature its bytes start with. */

@@ -5,7 +5,7 @@
 import busboy from 'busboy';
 import type { Context } from 'koa';
 import type { DomainError } from '@iamanager/protocol';
-import { sameToken } from '@iamanager/protocol/web';
+import { sameToken } from '@iamanager/kernel/web';
 import type { DocumentFiles, StoredFile } from './documentFiles.js';
 import { ALLOWED_TYPES } from './documentFiles.js';
 import { ApplianceError } from '../errors.js';

@@ -5,7 +5,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { generateSigningKey, privateKeyFromPem, privateKeyToPem, type SigningKey } from '@iamanager/protocol';
-import { duringWrite, writeFileDurable } from '@iamanager/protocol/storage';
+import { duringWrite, writeFileDurable } from '@iamanager/kernel/storage';
 
 export function applianceKeyPath(dataDir: string): string {
   return path.join(dataDir, 'appliance-key.pem');

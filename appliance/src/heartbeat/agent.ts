@@ -11,13 +11,14 @@
  */
 import type * as ControlPlaneHttp from '../controlPlaneHttp.js';
 import { CURRENT_HEARTBEAT_VERSION, heartbeatPayloadSchema, heartbeatResponseSchema, signHeartbeat, type AuditAnchor, type HeartbeatPayload } from '@iamanager/protocol';
-import type { Logger } from '@iamanager/protocol/log';
+import type { Logger } from '@iamanager/kernel/log';
 import { loadApplianceKey } from '../enrollment/applianceKey.js';
 import type { LicenseStore } from '../license/licenseStore.js';
 import type { UsageCounters } from '../usage/usageCounters.js';
 import { probeHost } from './healthProbe.js';
 import type { HeartbeatOutbox, QueuedHeartbeat } from './outbox.js';
 import { ApplianceError } from '../errors.js';
+import { decodeJwt } from 'jose';
 
 export interface HeartbeatSources {
   dataDir: string;
@@ -277,7 +278,7 @@ export class HeartbeatAgent {
    */
   private async signedForSending(item: QueuedHeartbeat, now: Date, signingKey: () => ReturnType<typeof loadApplianceKey>): Promise<string> {
     const iat = Math.floor(now.getTime() / 1000);
-    const queued = heartbeatPayloadSchema.parse(JSON.parse(Buffer.from(item.jws.split('.')[1] ?? '', 'base64url').toString('utf8')));
+    const queued = heartbeatPayloadSchema.parse(decodeJwt(item.jws));
     const licenseId = this.sources.license.licenseId;
     if (queued.iat === iat && (queued.v !== 2 || !licenseId || queued.licenseId === licenseId)) return item.jws;
     const payload: HeartbeatPayload = queued.v === 2 && licenseId ? { ...queued, licenseId, iat } : { ...queued, iat };

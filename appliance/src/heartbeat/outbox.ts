@@ -8,8 +8,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 import type { HeartbeatPayload } from '@iamanager/protocol';
-import type { Logger } from '@iamanager/protocol/log';
-import { openDocument, type Document } from '@iamanager/protocol/storage';
+import type { Logger } from '@iamanager/kernel/log';
+import { openDocument, type Document } from '@iamanager/kernel/storage';
 
 /** A week of outage at the default 15-minute interval, with room to spare. */
 const MAX_QUEUED = 2000;

@@ -9,8 +9,8 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import type { Logger } from '@iamanager/protocol/log';
-import { openDocument, type Document } from '@iamanager/protocol/storage';
+import type { Logger } from '@iamanager/kernel/log';
+import { openDocument, type Document } from '@iamanager/kernel/storage';
 
 const TOLERANCE_MS = 5 * 60_000;
 const PERSIST_EVERY_MS = 60_000;

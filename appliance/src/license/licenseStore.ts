@@ -23,12 +23,13 @@ import {
   type LicenseState,
   type ReceiptClaims,
 } from '@iamanager/protocol';
-import type { Logger } from '@iamanager/protocol/log';
-import { openDocument, type Document } from '@iamanager/protocol/storage';
+import type { Logger } from '@iamanager/kernel/log';
+import { openDocument, type Document } from '@iamanager/kernel/storage';
 import type { EnvLimits } from '../config.js';
 import type { ClockGuard } from './clockGuard.js';
 import { effectiveLimits, type EffectiveLimits } from './effectiveLimits.js';
 import { ApplianceError } from '../errors.js';
+import { decodeJwt } from 'jose';
 
 const DAY_MS = 86_400_000;
 
@@ -334,7 +335,7 @@ function iso(seconds: number): string {
 /** The `iss` claim before verification (verification then pins it). */
 function unverifiedIssuer(jws: string): string {
   try {
-    const payload = JSON.parse(Buffer.from(jws.split('.')[1] ?? '', 'base64url').toString('utf8')) as { iss?: unknown };
+    const payload = decodeJwt(jws);
     if (typeof payload.iss === 'string' && payload.iss.length > 0) return payload.iss;
   } catch {
     // fall through
@@ -345,7 +346,7 @@ function unverifiedIssuer(jws: string): string {
 /** The `iat` of a receipt this appliance stored after verifying it (0 if unreadable). */
 function unverifiedIat(jws: string): number {
   try {
-    const payload = JSON.parse(Buffer.from(jws.split('.')[1] ?? '', 'base64url').toString('utf8')) as { iat?: unknown };
+    const payload = decodeJwt(jws);
     return typeof payload.iat === 'number' ? payload.iat : 0;
   } catch {
     return 0;

@@ -1,6 +1,6 @@
 /**
  * Login, logout, who am I, password change. Each password check goes through the login guard
- * (lock-out per account and address, bounded hashing queue: protocol/src/web/loginGuard.ts);
+ * (lock-out per account and address, bounded hashing queue: protocol/kernel/src/web/loginGuard.ts);
  * the session cookie is HttpOnly, SameSite=Strict, and Secure when served over HTTPS. Logout ends
  * the session on the server too, so a copy of the cookie stops working with it.
  */
@@ -8,7 +8,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { DomainError } from '@iamanager/protocol';
-import { parseBody } from '@iamanager/protocol/http';
+import { parseBody } from '@iamanager/kernel/http';
 import type { Appliance } from '../appliance.js';
 import { callerOf, sessionAudience, type Caller } from '../auth/authenticate.js';
 import { SESSION_COOKIE } from '../auth/sessions.js';

@@ -2,7 +2,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { parseBody, parseQuery } from '@iamanager/protocol/http';
+import { parseBody, parseQuery } from '@iamanager/kernel/http';
 import type { Appliance } from '../appliance.js';
 import { requirePermission } from '../auth/authenticate.js';
 import { CASE_STATUSES } from '../cases/caseSchema.js';

@@ -2,7 +2,7 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import { NotFoundError } from '@iamanager/protocol';
-import { parseQuery } from '@iamanager/protocol/http';
+import { parseQuery } from '@iamanager/kernel/http';
 import type { Appliance } from '../appliance.js';
 import { requirePermission, uploaderOf } from '../auth/authenticate.js';
 import { receiveUpload } from '../documents/upload.js';

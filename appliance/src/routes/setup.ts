@@ -11,7 +11,7 @@
  */
 import Router from '@koa/router';
 import { z } from 'zod';
-import { parseBody, readText } from '@iamanager/protocol/http';
+import { parseBody, readText } from '@iamanager/kernel/http';
 import type { Context } from 'koa';
 import type { Appliance } from '../appliance.js';
 import { requirePermission, type Caller } from '../auth/authenticate.js';

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import Router from '@koa/router';
-import { storageProbe } from '@iamanager/protocol/storage';
+import { storageProbe } from '@iamanager/kernel/storage';
 import type { Appliance } from '../appliance.js';
 import { callerOf, requirePermission } from '../auth/authenticate.js';
 import { TELEMETRY_FIELDS, TELEMETRY_RETENTION } from '../heartbeat/telemetryFields.js';

@@ -1,7 +1,7 @@
 /** Users, roles and personal API tokens. Admins manage users; everyone manages their own tokens. */
 import Router from '@koa/router';
 import { z } from 'zod';
-import { parseBody } from '@iamanager/protocol/http';
+import { parseBody } from '@iamanager/kernel/http';
 import type { Appliance } from '../appliance.js';
 import { callerOf, requirePermission } from '../auth/authenticate.js';
 import { presentUser } from '../presenters/user.js';

@@ -19,7 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import forge from 'node-forge';
 import { z } from 'zod';
-import { writeFileDurable } from '@iamanager/protocol/storage';
+import { writeFileDurable } from '@iamanager/kernel/storage';
 import { nameConstraintsExtension, namePermitted, permittedDnsNames } from './nameConstraints.js';
 import { isHostName } from './privateAddresses.js';
 import { ApplianceError } from '../errors.js';

@@ -8,8 +8,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import type Koa from 'koa';
-import type { RunningServer } from '@iamanager/protocol/http';
-import type { Logger } from '@iamanager/protocol/log';
+import type { RunningServer } from '@iamanager/kernel/http';
+import type { Logger } from '@iamanager/kernel/log';
 import type { TlsMaterial, TlsStore } from './certificates.js';
 
 const PLAIN_HTTP_PATHS = new Set(['/healthz', '/ca.crt']);

@@ -21,7 +21,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import * as compose from 'docker-compose';
 import { compareVersions, imageDigest, isKeyThumbprint, jwksSchema, semverSchema, parseWith, verifyUpdateManifest, type Jwks, type UpdateManifest } from '@iamanager/protocol';
-import { writeFileDurable } from '@iamanager/protocol/storage';
+import { writeFileDurable } from '@iamanager/kernel/storage';
 import { ApplianceError } from '../errors.js';
 
 const run = promisify(execFile);

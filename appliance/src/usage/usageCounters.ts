@@ -13,8 +13,8 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { DocumentCollection, type Document } from '@iamanager/protocol/storage';
-import type { Logger } from '@iamanager/protocol/log';
+import { DocumentCollection, type Document } from '@iamanager/kernel/storage';
+import type { Logger } from '@iamanager/kernel/log';
 import type { EffectiveLimits } from '../license/effectiveLimits.js';
 import { planAllowingMore } from '../license/planLadder.js';
 import { ApplianceError } from '../errors.js';

@@ -4,8 +4,8 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import type { Logger } from '@iamanager/protocol/log';
-import { openDocument, type Document } from '@iamanager/protocol/storage';
+import type { Logger } from '@iamanager/kernel/log';
+import { openDocument, type Document } from '@iamanager/kernel/storage';
 
 /** `expiresAt` is absent from tokens made before tokens expired: those last the longest a token may (see Users). */
 const tokenSchema = z.object({ id: z.string(), label: z.string(), hash: z.string(), createdAt: z.string(), expiresAt: z.string().optional(), lastUsedAt: z.string().nullable() });

@@ -4,9 +4,10 @@
  */
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { NotFoundError, hashPassword, parseWith, verifyPassword } from '@iamanager/protocol';
-import type { Document } from '@iamanager/protocol/storage';
-import { TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS, legacyTokenExpiry } from '@iamanager/protocol/web';
+import { NotFoundError, parseWith } from '@iamanager/protocol';
+import { hashPassword, verifyPassword } from '@iamanager/kernel/passwords';
+import type { Document } from '@iamanager/kernel/storage';
+import { TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS, legacyTokenExpiry } from '@iamanager/kernel/web';
 import type { LicenseStore } from '../license/licenseStore.js';
 import { planAllowingMore } from '../license/planLadder.js';
 import { BUILT_IN_ROLES, PERMISSIONS, type Permission } from '../auth/permissions.js';

@@ -6,8 +6,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
-import type { Logger } from '@iamanager/protocol/log';
-import { openDocument, type Document } from '@iamanager/protocol/storage';
+import type { Logger } from '@iamanager/kernel/log';
+import { openDocument, type Document } from '@iamanager/kernel/storage';
 
 const feedsSchema = z.object({ feeds: z.array(z.object({ userId: z.string(), hash: z.string(), createdAt: z.string() })) });
 type FeedsFile = z.infer<typeof feedsSchema>;

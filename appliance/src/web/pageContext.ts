@@ -40,4 +40,4 @@ export function chromeOf(appliance: Appliance, ctx: Context, csrf?: string): Chr
 }
 
 /** Forms (bounded body, pre-session CSRF) come from the shared web kernel; `text` is its `formText`. */
-export { readForm, preSessionToken, checkPreSessionToken, formText as text } from '@iamanager/protocol/web';
+export { readForm, preSessionToken, checkPreSessionToken, formText as text } from '@iamanager/kernel/web';

@@ -1,14 +1,14 @@
 /**
  * Sends a page: `<!doctype html>` + the component rendered by preact-render-to-string (which
  * escapes every text and attribute value), with the security headers of the shared web kernel
- * (`@iamanager/protocol/web`). No inline script or style is ever emitted, so the CSP can forbid both.
+ * (`@iamanager/kernel/web`). No inline script or style is ever emitted, so the CSP can forbid both.
  */
 import type { Context } from 'koa';
 import type { VNode } from 'preact';
 import { render } from 'preact-render-to-string';
-import { sendHtml } from '@iamanager/protocol/web';
+import { sendHtml } from '@iamanager/kernel/web';
 
-export { CONTENT_SECURITY_POLICY, setSecurityHeaders } from '@iamanager/protocol/web';
+export { CONTENT_SECURITY_POLICY, setSecurityHeaders } from '@iamanager/kernel/web';
 
 /** The HTML of a page component, as a string (what unit tests assert on). */
 export function renderHtml(page: VNode): string {

@@ -6,7 +6,7 @@
  * stable code, for support.
  */
 import { DomainError, ValidationError } from '@iamanager/protocol';
-import { COMMON_STATUS } from '@iamanager/protocol/http';
+import { COMMON_STATUS } from '@iamanager/kernel/http';
 import { APPLIANCE_STATUS } from '../errorStatus.js';
 import { fill, type Messages } from './messages.js';
 import type { FieldError } from './viewModels.js';

@@ -4,7 +4,7 @@
  * session call `/api/v1`.
  */
 import type Router from '@koa/router';
-import { LoginGuard, SessionTokens } from '@iamanager/protocol/web';
+import { LoginGuard, SessionTokens } from '@iamanager/kernel/web';
 import type { Authenticator } from '../auth/authenticate.js';
 import type { ControlPlane } from '../controlPlane.js';
 import { dashboardRouter } from './router.js';

@@ -4,7 +4,7 @@
  * `router.ts`; see the comment there for how to add one.
  */
 import type Router from '@koa/router';
-import type { LoginGuard } from '@iamanager/protocol/web';
+import type { LoginGuard } from '@iamanager/kernel/web';
 import type { Action } from '../auth/policies.js';
 import type { ControlPlane } from '../controlPlane.js';
 import type { DashboardSessions } from './session.js';

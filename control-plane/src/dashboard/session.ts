@@ -6,7 +6,7 @@
  * form field or the `X-CSRF-Token` header — a browser never sends those on its own.
  */
 import type { Context, Next } from 'koa';
-import { readForm, sameToken, type SessionTokens } from '@iamanager/protocol/web';
+import { readForm, sameToken, type SessionTokens } from '@iamanager/kernel/web';
 import type { Authenticator } from '../auth/authenticate.js';
 import type { AdminDirectory, AdminIdentity } from '../domain/admins.js';
 import type { Clock } from '../clock.js';

@@ -6,8 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
-import { openDocument } from '@iamanager/protocol/storage';
-import type { Logger } from '@iamanager/protocol/log';
+import { openDocument } from '@iamanager/kernel/storage';
+import type { Logger } from '@iamanager/kernel/log';
 
 const sessionSecretSchema = z.object({ secret: z.string().min(32), createdAt: z.string() });
 type SessionSecretFile = z.infer<typeof sessionSecretSchema> | { secret: null; createdAt: null };

@@ -11,12 +11,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { NotFoundError } from '@iamanager/protocol';
-import { openDocument, type Document } from '@iamanager/protocol/storage';
-import type { Logger } from '@iamanager/protocol/log';
+import { openDocument, type Document } from '@iamanager/kernel/storage';
+import type { Logger } from '@iamanager/kernel/log';
 import { adminsFileSchema, type AdminRecord, type AdminRole, type AdminsFile, type ApiTokenRecord } from '../storage/records.js';
-import { hashPassword, verifyPassword } from '@iamanager/protocol';
+import { hashPassword, verifyPassword } from '@iamanager/kernel/passwords';
 import { TOKEN_PREFIX, expiryOf, statusOf, summaryOf, tokenHash, type TokenSummary } from './apiTokens.js';
-import { legacyTokenExpiry } from '@iamanager/protocol/web';
+import { legacyTokenExpiry } from '@iamanager/kernel/web';
 import { ControlPlaneError } from '../errors.js';
 
 export const MIN_PASSWORD_LENGTH = 12;

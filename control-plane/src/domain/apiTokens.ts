@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { AdminRecord, ApiTokenRecord } from '../storage/records.js';
-import { legacyTokenExpiry } from '@iamanager/protocol/web';
+import { legacyTokenExpiry } from '@iamanager/kernel/web';
 
 export const TOKEN_PREFIX = 'cpat_';
 

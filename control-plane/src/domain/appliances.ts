@@ -6,8 +6,8 @@
  */
 import path from 'node:path';
 import { NotFoundError, verificationKey, type KnownAppliance } from '@iamanager/protocol';
-import { DocumentCollection, type Document } from '@iamanager/protocol/storage';
-import type { Logger } from '@iamanager/protocol/log';
+import { DocumentCollection, type Document } from '@iamanager/kernel/storage';
+import type { Logger } from '@iamanager/kernel/log';
 import { applianceRecordSchema, type ApplianceRecord } from '../storage/records.js';
 import type { RecordQuarantine } from './quarantine.js';
 

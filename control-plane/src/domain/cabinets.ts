@@ -6,8 +6,8 @@
  */
 import path from 'node:path';
 import { NotFoundError, ValidationError } from '@iamanager/protocol';
-import { DocumentCollection, type Document } from '@iamanager/protocol/storage';
-import type { Logger } from '@iamanager/protocol/log';
+import { DocumentCollection, type Document } from '@iamanager/kernel/storage';
+import type { Logger } from '@iamanager/kernel/log';
 import { cabinetRecordSchema, type CabinetRecord, type Overrides } from '../storage/records.js';
 import type { CabinetPatch, NewCabinet, OverridesPatch } from './cabinetFields.js';
 import { ENROLLMENT_CODE_TTL_DAYS, generateEnrollmentCode, hashEnrollmentCode } from './enrollmentCodes.js';

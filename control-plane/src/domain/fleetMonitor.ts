@@ -10,8 +10,8 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { openDocument, StorageError, type Document } from '@iamanager/protocol/storage';
-import type { Logger } from '@iamanager/protocol/log';
+import { openDocument, StorageError, type Document } from '@iamanager/kernel/storage';
+import type { Logger } from '@iamanager/kernel/log';
 import { fleetStatuses, type FleetContext } from './fleet.js';
 import { FLEET_STATUSES, type FleetStatus } from './fleetStatus.js';
 import type { RecordQuarantine } from './quarantine.js';

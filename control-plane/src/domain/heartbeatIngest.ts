@@ -12,13 +12,14 @@
  */
 import path from 'node:path';
 import { ProtocolError, heartbeatPayloadSchema, verifyHeartbeat, type HeartbeatPayload, type PlanLimits } from '@iamanager/protocol';
-import { Journal } from '@iamanager/protocol/storage';
-import type { Logger } from '@iamanager/protocol/log';
+import { Journal } from '@iamanager/kernel/storage';
+import type { Logger } from '@iamanager/kernel/log';
 import type { ApplianceRecord } from '../storage/records.js';
 import { recordInHistory } from './applianceHistory.js';
 import type { ApplianceRegistry } from './appliances.js';
 import { judgeHeartbeat } from './licenseConformity.js';
 import { acceptedMonths, checkMonth, checkUsage, pruneMonths, type UsageRefusal } from './usageBounds.js';
+import { decodeJwt } from 'jose';
 
 /**
  * One accepted heartbeat, as journaled: the signed JWS itself (the counters and health are in its
@@ -67,7 +68,7 @@ function apply(record: ApplianceRecord, payload: HeartbeatPayload, hb: Heartbeat
 /** The payload of a journaled heartbeat (verified before it was journaled), or undefined if damaged. */
 function journaledPayload(hb: HeartbeatRecord): HeartbeatPayload | undefined {
   try {
-    const parsed = heartbeatPayloadSchema.safeParse(JSON.parse(Buffer.from(hb.jws.split('.')[1] ?? '', 'base64url').toString('utf8')));
+    const parsed = heartbeatPayloadSchema.safeParse(decodeJwt(hb.jws));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;

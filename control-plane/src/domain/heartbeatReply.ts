@@ -6,7 +6,7 @@
  * Every answer carries a receipt: the control plane's signed time and the appliance's audit anchors.
  */
 import type { HeartbeatPayload, HeartbeatResponse } from '@iamanager/protocol';
-import type { Logger } from '@iamanager/protocol/log';
+import type { Logger } from '@iamanager/kernel/log';
 import type { Config } from '../config.js';
 import type { ApplianceRecord } from '../storage/records.js';
 import type { ApplianceRegistry } from './appliances.js';

@@ -22,6 +22,7 @@
 import { z } from 'zod';
 import { auditAnchorSchema, licenseClaimsSchema, type HeartbeatPayload, type LicenseClaims } from '@iamanager/protocol';
 import type { IssuedLicense } from './licenses.js';
+import { decodeJwt } from 'jose';
 
 export const LICENSE_OFFERS_BEFORE_MISMATCH = 3;
 /** License ids kept per appliance besides the current one (a renewal every 15 days: over a year). */
@@ -80,7 +81,7 @@ const claimsCache = new WeakMap<IssuedLicense, LicenseClaims>();
 export function issuedClaims(license: IssuedLicense): LicenseClaims {
   let claims = claimsCache.get(license);
   if (!claims) {
-    claims = licenseClaimsSchema.parse(JSON.parse(Buffer.from(license.jws.split('.')[1] ?? '', 'base64url').toString('utf8')));
+    claims = licenseClaimsSchema.parse(decodeJwt(license.jws));
     claimsCache.set(license, claims);
   }
   return claims;

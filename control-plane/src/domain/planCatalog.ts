@@ -5,8 +5,8 @@
  */
 import path from 'node:path';
 import { NotFoundError, type AiModel, type PlanLimits } from '@iamanager/protocol';
-import { openDocument, type Document } from '@iamanager/protocol/storage';
-import type { Logger } from '@iamanager/protocol/log';
+import { openDocument, type Document } from '@iamanager/kernel/storage';
+import type { Logger } from '@iamanager/kernel/log';
 import { planCatalogSchema, type Overrides, type PlanCatalogFile, type PlanRecord } from '../storage/records.js';
 import { ControlPlaneError } from '../errors.js';
 

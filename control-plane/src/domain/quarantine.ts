@@ -11,8 +11,8 @@
  * The single files every request needs (vendor keys, plan catalog, admins) still stop the start-up
  * with the file named: without them there is no service to keep running.
  */
-import { listQuarantine, quarantineFile, type QuarantinedFile, type StorageError } from '@iamanager/protocol/storage';
-import type { Logger } from '@iamanager/protocol/log';
+import { listQuarantine, quarantineFile, type QuarantinedFile, type StorageError } from '@iamanager/kernel/storage';
+import type { Logger } from '@iamanager/kernel/log';
 import type { Clock } from '../clock.js';
 
 export interface StorageAlert extends QuarantinedFile {

@@ -1,9 +1,9 @@
 /**
  * A vendor API token's expiry from the command line (`--expires-in 90d`, `--expires YYYY-MM-DD`),
- * within the lifetimes both services share (protocol/src/web/tokenLifetime.ts).
+ * within the lifetimes both services share (protocol/kernel/src/web/tokenLifetime.ts).
  */
 import { ValidationError } from '@iamanager/protocol';
-import { TOKEN_DEFAULT_DAYS as DEFAULT_TOKEN_DAYS, TOKEN_MAX_DAYS as MAX_TOKEN_DAYS } from '@iamanager/protocol/web';
+import { TOKEN_DEFAULT_DAYS as DEFAULT_TOKEN_DAYS, TOKEN_MAX_DAYS as MAX_TOKEN_DAYS } from '@iamanager/kernel/web';
 
 const DAY_MS = 86_400_000;
 

@@ -7,8 +7,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { generateSigningKey, keyId, privateKeyFromPem, privateKeyToPem, publicJwk, toJwks, type Jwks } from '@iamanager/protocol';
-import { openDocument, writeFileDurable, type Document } from '@iamanager/protocol/storage';
-import type { Logger } from '@iamanager/protocol/log';
+import { openDocument, writeFileDurable, type Document } from '@iamanager/kernel/storage';
+import type { Logger } from '@iamanager/kernel/log';
 import { vendorKeysFileSchema, type VendorKeysFile } from '../storage/records.js';
 
 /** How many keys are published at once: the signing key and the one before it. */

@@ -8,7 +8,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { cabinetIdSchema, monthSchema, parseWith } from '@iamanager/protocol';
-import { parseBody, parseQuery } from '@iamanager/protocol/http';
+import { parseBody, parseQuery } from '@iamanager/kernel/http';
 import { currentAdmin } from '../auth/authenticate.js';
 import { authorize } from '../auth/policies.js';
 import type { ControlPlane } from '../controlPlane.js';

@@ -2,7 +2,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { cabinetIdSchema, parseWith } from '@iamanager/protocol';
-import { parseBody } from '@iamanager/protocol/http';
+import { parseBody } from '@iamanager/kernel/http';
 import { currentAdmin } from '../auth/authenticate.js';
 import { authorize, can } from '../auth/policies.js';
 import type { ControlPlane } from '../controlPlane.js';

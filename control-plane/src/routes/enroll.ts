@@ -6,7 +6,7 @@
 import Router from '@koa/router';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { DomainError, enrollRequestSchema } from '@iamanager/protocol';
-import { parseBody } from '@iamanager/protocol/http';
+import { parseBody } from '@iamanager/kernel/http';
 import type { ControlPlane } from '../controlPlane.js';
 import { enrollAppliance } from '../domain/enrollAppliance.js';
 import type { ControlPlaneMetrics } from '../metrics.js';

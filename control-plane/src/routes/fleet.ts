@@ -6,7 +6,7 @@
  */
 import Router from '@koa/router';
 import { applianceIdSchema, NotFoundError, parseWith } from '@iamanager/protocol';
-import { parseQuery } from '@iamanager/protocol/http';
+import { parseQuery } from '@iamanager/kernel/http';
 import { currentAdmin } from '../auth/authenticate.js';
 import { authorize } from '../auth/policies.js';
 import type { ControlPlane } from '../controlPlane.js';

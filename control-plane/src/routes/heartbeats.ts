@@ -5,7 +5,7 @@
  */
 import Router from '@koa/router';
 import { DomainError, MAX_HEARTBEAT_BYTES, verifyAnchorRequest } from '@iamanager/protocol';
-import { readText } from '@iamanager/protocol/http';
+import { readText } from '@iamanager/kernel/http';
 import type { ControlPlane } from '../controlPlane.js';
 import { replyToHeartbeat } from '../domain/heartbeatReply.js';
 import { receiptFor } from '../domain/vendorReceipt.js';

@@ -1,6 +1,6 @@
 /** `/api/v1/plans`: the catalog (everyone signed in), custom plans (admins). */
 import Router from '@koa/router';
-import { parseBody } from '@iamanager/protocol/http';
+import { parseBody } from '@iamanager/kernel/http';
 import { currentAdmin } from '../auth/authenticate.js';
 import { authorize, can } from '../auth/policies.js';
 import type { ControlPlane } from '../controlPlane.js';

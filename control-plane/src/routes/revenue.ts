@@ -1,7 +1,7 @@
 /** `GET /api/v1/revenue`: MRR, ARR, by plan, and per month MRR, new and churned cabinets. */
 import Router from '@koa/router';
 import { z } from 'zod';
-import { parseQuery } from '@iamanager/protocol/http';
+import { parseQuery } from '@iamanager/kernel/http';
 import { currentAdmin } from '../auth/authenticate.js';
 import { authorize } from '../auth/policies.js';
 import type { ControlPlane } from '../controlPlane.js';

@@ -1,6 +1,6 @@
 /** Sends a generated file (PDF, CSV, evidence) as a download that is never cached. */
 import type { Context } from 'koa';
-import { setSecurityHeaders } from '@iamanager/protocol/web';
+import { setSecurityHeaders } from '@iamanager/kernel/web';
 import type { BillingFile } from '../domain/billing/billingQueries.js';
 
 export function sendFile(ctx: Context, file: BillingFile): void {

@@ -5,8 +5,8 @@
  */
 import path from 'node:path';
 import Router from '@koa/router';
-import { requireMetricsToken } from '@iamanager/protocol/http';
-import { storageProbe } from '@iamanager/protocol/storage';
+import { requireMetricsToken } from '@iamanager/kernel/http';
+import { storageProbe } from '@iamanager/kernel/storage';
 import type { ControlPlane } from '../controlPlane.js';
 import type { ControlPlaneMetrics } from '../metrics.js';
 

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLogger } from '@iamanager/protocol/log';
+import { createLogger } from '@iamanager/kernel/log';
 import { NotFoundError } from '@iamanager/protocol';
 import { listCaseAnalyses, runCaseAnalysis, type AnalysisDeps } from '../../../appliance/src/analyses/caseAnalyses.js';
 import type { CaseRecord } from '../../../appliance/src/cases/caseSchema.js';

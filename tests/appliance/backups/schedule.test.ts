@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createLogger } from '@iamanager/protocol/log';
+import { createLogger } from '@iamanager/kernel/log';
 import { Backups } from '../../../appliance/src/backups/backups.js';
 import { listBackupFiles } from '../../../appliance/src/backups/backupFiles.js';
 import { nextBackupAt, nextDailyTime } from '../../../appliance/src/backups/schedule.js';

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DocumentCollection, duringWrite, writeFileDurable } from '@iamanager/protocol/storage';
+import { DocumentCollection, duringWrite, writeFileDurable } from '@iamanager/kernel/storage';
 import { AuditLog } from '../../../appliance/src/audit/auditLog.js';
 import { readBackupFile, writeBackupFile } from '../../../appliance/src/backups/backupArchive.js';
 import { newHeader } from '../../../appliance/src/backups/backupFormat.js';

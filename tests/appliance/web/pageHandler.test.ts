@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorMiddleware } from '@iamanager/protocol/http';
+import { errorMiddleware } from '@iamanager/kernel/http';
 import type { Appliance } from '../../../appliance/src/appliance.js';
 import { notFoundPage, pageHandler } from '../../../appliance/src/web/routes/pageHandler.js';
 

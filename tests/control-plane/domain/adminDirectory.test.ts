@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '@iamanager/protocol';
-import { createLogger } from '@iamanager/protocol/log';
+import { createLogger } from '@iamanager/kernel/log';
 import { AdminDirectory, MAX_ACTIVE_TOKENS } from '../../../control-plane/src/domain/admins.js';
 import { tokenExpiry } from '../../../control-plane/src/domain/tokenLifetime.js';
 import { tempDir } from '../../support/controlPlane.js';

@@ -45,4 +45,4 @@ export function notFoundPage(appliance: Appliance) {
 }
 
 /** Only same-site relative paths are followed after login or a language switch (no open redirect). */
-export { safeNext } from '@iamanager/protocol/web';
+export { safeNext } from '@iamanager/kernel/web';

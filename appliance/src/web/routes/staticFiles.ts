@@ -7,7 +7,7 @@ import path from 'node:path';
 import Router from '@koa/router';
 import type { Appliance } from '../../appliance.js';
 import { APP_CSS, APP_JS, brandCss } from '../assets.js';
-import { sendAsset } from '@iamanager/protocol/web';
+import { sendAsset } from '@iamanager/kernel/web';
 import { ApplianceError } from '../../errors.js';
 
 const LOGO_TYPES: Readonly<Record<string, string>> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp', '.svg': 'image/svg+xml' };

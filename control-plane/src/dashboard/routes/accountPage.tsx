@@ -5,7 +5,7 @@
  */
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { readForm } from '@iamanager/protocol/web';
+import { readForm } from '@iamanager/kernel/web';
 import { currentAdmin } from '../../auth/authenticate.js';
 import { authorize } from '../../auth/policies.js';
 import { MIN_PASSWORD_LENGTH } from '../../domain/admins.js';

@@ -6,7 +6,7 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { DomainError } from '@iamanager/protocol';
-import { readForm } from '@iamanager/protocol/web';
+import { readForm } from '@iamanager/kernel/web';
 import { currentAdmin } from '../../auth/authenticate.js';
 import { authorize } from '../../auth/policies.js';
 import { chromeOf, type Flash } from '../chrome.js';

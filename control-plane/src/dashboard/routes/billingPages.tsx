@@ -8,7 +8,7 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { cabinetIdSchema, monthSchema, parseWith } from '@iamanager/protocol';
-import { formText, readForm } from '@iamanager/protocol/web';
+import { formText, readForm } from '@iamanager/kernel/web';
 import { currentAdmin } from '../../auth/authenticate.js';
 import { authorize, can } from '../../auth/policies.js';
 import { billingMonth, documentPdfFile, invoiceEvidenceOf, listBillingMonths, monthCsvFile, showInvoice } from '../../domain/billing/billingQueries.js';

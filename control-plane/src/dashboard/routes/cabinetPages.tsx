@@ -5,7 +5,7 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { cabinetIdSchema, DomainError, parseWith } from '@iamanager/protocol';
-import { readForm } from '@iamanager/protocol/web';
+import { readForm } from '@iamanager/kernel/web';
 import { currentAdmin } from '../../auth/authenticate.js';
 import { authorize, can } from '../../auth/policies.js';
 import type { OverridesPatch } from '../../domain/cabinetFields.js';

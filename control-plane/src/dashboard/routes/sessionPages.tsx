@@ -1,12 +1,12 @@
 /**
  * `/connexion` and `/deconnexion`. Each password check goes through the login guard: lock-out per
  * account and address (LOGIN_MAX_FAILURES, LOGIN_LOCK_SECONDS) and a bounded hashing queue
- * (protocol/src/web/loginGuard.ts); the login form carries a pre-session CSRF token.
+ * (protocol/kernel/src/web/loginGuard.ts); the login form carries a pre-session CSRF token.
  */
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { DomainError } from '@iamanager/protocol';
-import { checkPreSessionToken, formText, preSessionToken, readForm, safeNext } from '@iamanager/protocol/web';
+import { checkPreSessionToken, formText, preSessionToken, readForm, safeNext } from '@iamanager/kernel/web';
 import type { AdminIdentity } from '../../domain/admins.js';
 import { chromeOf } from '../chrome.js';
 import type { DashboardPage } from '../dashboardPage.js';

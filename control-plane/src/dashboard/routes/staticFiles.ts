@@ -1,6 +1,6 @@
 /** `/static/dashboard.css`, the dashboard's only asset. */
 import type Router from '@koa/router';
-import { sendAsset } from '@iamanager/protocol/web';
+import { sendAsset } from '@iamanager/kernel/web';
 import { DASHBOARD_CSS } from '../assets.js';
 import type { DashboardPage } from '../dashboardPage.js';
 

@@ -25,8 +25,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { DomainError, monthSchema } from '@iamanager/protocol';
-import { DocumentCollection, openDocument, StorageError, sweepTempFiles, type Document, type JsonAdapterOptions } from '@iamanager/protocol/storage';
-import type { Logger } from '@iamanager/protocol/log';
+import { DocumentCollection, openDocument, StorageError, sweepTempFiles, type Document, type JsonAdapterOptions } from '@iamanager/kernel/storage';
+import type { Logger } from '@iamanager/kernel/log';
 import {
   approvedInvoiceSchema,
   billingMonthSchema,

@@ -10,6 +10,7 @@ import { type Ed25519PublicJwk } from '@iamanager/protocol';
 import type { ApplianceRegistry } from '../appliances.js';
 import type { InvoiceRecord, UsageRecord } from '../../storage/billingRecords.js';
 import { ControlPlaneError } from '../../errors.js';
+import { decodeJwt } from 'jose';
 
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
@@ -69,6 +70,6 @@ export function invoiceEvidence(invoice: InvoiceRecord, appliances: ApplianceReg
     jwsSha256: usage.jwsSha256,
     jws: usage.jws,
     publicKey: appliance.publicKey,
-    payload: JSON.parse(Buffer.from(usage.jws.split('.')[1] ?? '', 'base64url').toString('utf8')) as unknown,
+    payload: decodeJwt(usage.jws) as unknown,
   };
 }

@@ -8,7 +8,7 @@
  * one must be set and valid, or start-up stops listing what is wrong.
  */
 import { z } from 'zod';
-import { envInt } from '@iamanager/protocol/config';
+import { envInt } from '@iamanager/kernel/config';
 import { isValidSiret } from '@iamanager/protocol';
 import type { VendorIdentity } from '../../storage/billingRecords.js';
 

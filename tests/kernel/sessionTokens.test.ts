@@ -5,7 +5,7 @@
 import { SignJWT } from 'jose';
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { SessionTokens } from '@iamanager/protocol/web';
+import { SessionTokens } from '@iamanager/kernel/web';
 
 const NOW = new Date('2026-11-24T10:00:00Z');
 const tokens = new SessionTokens('a secret of at least some length', 'test-issuer', 'test purpose');

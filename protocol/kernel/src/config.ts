@@ -5,8 +5,7 @@
 import fs from 'node:fs';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
-import { DomainError } from './errors.js';
-import { formatIssues } from './validation.js';
+import { DomainError, formatIssues } from '@iamanager/protocol';
 
 export class ConfigError extends DomainError {
   readonly problems: readonly string[];

@@ -6,7 +6,7 @@
  * are admitted, and fewer than `perAddress` of them come from its address: one address cannot
  * fill the line. Past that the answer is at once `login_busy` (429, Retry-After 1).
  */
-import { DomainError } from '../errors.js';
+import { DomainError } from '@iamanager/protocol';
 
 export interface HashingQueueLimits {
   /** Password checks admitted at once, running or waiting for a hash slot. */

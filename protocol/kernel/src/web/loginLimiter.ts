@@ -17,7 +17,7 @@
  * account's count for that address. Counts live in memory (a restart forgets them) and are
  * forgotten after a quiet while: a day for an account and address, `lockSeconds` for the others.
  */
-import { DomainError } from '../errors.js';
+import { DomainError } from '@iamanager/protocol';
 
 interface ScopeRule {
   /** Failures allowed before the first delay. */

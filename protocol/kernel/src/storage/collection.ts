@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { DomainError } from '../errors.js';
+import { DomainError } from '@iamanager/protocol';
 import { openDocument, type Document } from './document.js';
 import { isAuxiliaryFile, removeFileDurable, StorageError, sweepTempFiles } from './durableWrite.js';
 import type { JsonAdapterOptions } from './jsonAdapter.js';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DocumentCollection, Journal, openDocument } from '@iamanager/protocol/storage';
+import { DocumentCollection, Journal, openDocument } from '@iamanager/kernel/storage';
 
 const WRITER = new URL('../support/storage-writer.mjs', import.meta.url).pathname;
 const RUNS = 60;

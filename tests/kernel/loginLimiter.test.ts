@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '@iamanager/protocol';
-import { HashingQueue, LoginGuard, LoginLimiter, type LockEvent } from '@iamanager/protocol/web';
+import { HashingQueue, LoginGuard, LoginLimiter, type LockEvent } from '@iamanager/kernel/web';
 
 const LAWYER = 'avocat@cabinet.fr';
 const STRANGER_IP = '192.168.1.66';

@@ -7,7 +7,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { DomainError } from '../errors.js';
+import { DomainError } from '@iamanager/protocol';
 
 export interface DirLock {
   release(): Promise<void>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GroupCommit } from '../../protocol/src/storage/groupCommit.js';
+import { GroupCommit } from '../../protocol/kernel/src/storage/groupCommit.js';
 
 describe('group commit', () => {
   it('writes a burst in few batches, in order, and resolves each caller after its batch', async () => {
@@ -47,7 +47,7 @@ describe('group commit', () => {
 
 describe('folder syncs', () => {
   it('serve many concurrent callers, and a failing one rejects its callers without sticking', async () => {
-    const { fsyncDir } = await import('../../protocol/src/storage/durableWrite.js');
+    const { fsyncDir } = await import('../../protocol/kernel/src/storage/durableWrite.js');
     const { mkdtempSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const dir = mkdtempSync(`${tmpdir()}/fsyncdir-`);

@@ -3,7 +3,7 @@
  * holds new ones back while it runs, then lets them through, in order.
  */
 import { describe, expect, it } from 'vitest';
-import { duringWrite, quiesceWrites } from '@iamanager/protocol/storage';
+import { duringWrite, quiesceWrites } from '@iamanager/kernel/storage';
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve!: () => void;

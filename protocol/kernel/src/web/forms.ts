@@ -6,7 +6,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'koa';
 import getRawBody from 'raw-body';
-import { DomainError } from '../errors.js';
+import { DomainError } from '@iamanager/protocol';
 
 const PRE_SESSION_COOKIE = 'iam_form';
 const FORM_LIMIT = 256 * 1024;

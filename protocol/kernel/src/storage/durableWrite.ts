@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { DomainError } from '../errors.js';
+import { DomainError } from '@iamanager/protocol';
 import { closeFd, fdatasyncFd, fsyncFd, ftruncateFd, openFd, writeAllFd } from './fd.js';
 import { GroupCommit } from './groupCommit.js';
 import { duringWrite } from './writeGate.js';

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { DocumentCollection, listQuarantine, quarantineFile, type StorageError } from '@iamanager/protocol/storage';
+import { DocumentCollection, listQuarantine, quarantineFile, type StorageError } from '@iamanager/kernel/storage';
 
 const schema = z.object({ id: z.string(), n: z.int() });
 let dataDir: string;

@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { DocumentCollection, Journal, acquireDirLock, openDocument, writeFileDurable } from '@iamanager/protocol/storage';
-import type { Logger } from '@iamanager/protocol/log';
+import { DocumentCollection, Journal, acquireDirLock, openDocument, writeFileDurable } from '@iamanager/kernel/storage';
+import type { Logger } from '@iamanager/kernel/log';
 
 let dir: string;
 beforeEach(() => {
@@ -175,7 +175,7 @@ describe('a full disk', () => {
   it('gives a clear storage_full error, leaves the previous file intact and rolls memory back to it', () => {
     // A 64 KiB tmpfs in a private mount namespace: a real ENOSPC, without touching the host.
     const script = `
-      import { openDocument } from '${new URL('../../protocol/dist/storage/index.js', import.meta.url).pathname}';
+      import { openDocument } from '${new URL('../../protocol/kernel/dist/storage/index.js', import.meta.url).pathname}';
       const doc = await openDocument('/mnt/full/doc.json', { v: 'small' });
       await doc.write();
       doc.data.v = 'x'.repeat(200000);

@@ -8,7 +8,7 @@ import fs from 'node:fs/promises';
 import http from 'node:http';
 import Koa from 'koa';
 import { z } from 'zod';
-import { DomainError } from '../errors.js';
+import { DomainError } from '@iamanager/protocol';
 import type { Logger } from '../log.js';
 import { parseBody } from './body.js';
 import { errorMiddleware } from './errorMiddleware.js';

@@ -5,8 +5,7 @@
 import type { Context } from 'koa';
 import getRawBody from 'raw-body';
 import type { z } from 'zod';
-import { DomainError } from '../errors.js';
-import { parseWith } from '../validation.js';
+import { DomainError, parseWith } from '@iamanager/protocol';
 
 export interface ReadBodyOptions {
   /** Maximum body size in bytes. */

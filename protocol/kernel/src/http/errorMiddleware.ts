@@ -5,7 +5,7 @@
  */
 import type Koa from 'koa';
 import type { Context, Next } from 'koa';
-import { DomainError, ValidationError } from '../errors.js';
+import { DomainError, ValidationError } from '@iamanager/protocol';
 import type { Logger } from '../log.js';
 
 /** Statuses for the codes every service shares; each service adds its own. */

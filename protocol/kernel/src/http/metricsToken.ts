@@ -7,7 +7,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { DomainError } from '../errors.js';
+import { DomainError } from '@iamanager/protocol';
 
 /** The configuration variable: unset leaves /metrics open (a scraper on a trusted network). */
 export const metricsTokenSchema = z
