@@ -8,14 +8,16 @@ import { errorMiddleware, logResponseErrors, requestContext } from '@iamanager/k
 import type { Appliance } from './appliance.js';
 import { authenticate } from './auth/authenticate.js';
 import { APPLIANCE_STATUS } from './errorStatus.js';
-import { authRoutes } from './routes/auth.js';
-import { analysisRoutes } from './routes/analyses.js';
-import { caseRoutes } from './routes/cases.js';
-import { documentRoutes } from './routes/documents.js';
-import { isSetupDone, setupRoutes } from './routes/setup.js';
-import { systemRoutes } from './routes/system.js';
-import { userRoutes } from './routes/users.js';
-import { tlsFacts, tlsRoutes } from './tls/tlsRoutes.js';
+import { authRoutes } from './api/auth.js';
+import { analysisRoutes } from './api/analyses.js';
+import { caseRoutes } from './api/cases.js';
+import { documentRoutes } from './api/documents.js';
+import { setupRoutes } from './api/setup.js';
+import { isSetupDone } from './domain/enrollment/setupState.js';
+import { systemRoutes } from './api/system.js';
+import { userRoutes } from './api/users.js';
+import { tlsRoutes } from './api/tls.js';
+import { tlsFacts } from './domain/tls/tlsFacts.js';
 import { ApplianceError } from './errors.js';
 
 /**

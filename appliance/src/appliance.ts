@@ -4,25 +4,25 @@
  */
 import path from 'node:path';
 import type { Logger } from '@iamanager/kernel/log';
-import { recordedAnalysesByMonth } from './analyses/caseAnalyses.js';
-import { AuditLog } from './audit/auditLog.js';
-import type { Backups } from './backups/backups.js';
-import { Cases } from './cases/cases.js';
-import { DocumentFiles } from './documents/documentFiles.js';
-import type { TlsMaterial } from './tls/certificates.js';
+import { recordedAnalysesByMonth, type AnalysisDeps } from './domain/cases/caseAnalyses.js';
+import { AuditLog } from './domain/audit/auditLog.js';
+import type { Backups } from './domain/backups/backups.js';
+import { Cases } from './domain/cases/cases.js';
+import { DocumentFiles } from './domain/documents/documentFiles.js';
+import type { TlsMaterial } from './domain/tls/certificates.js';
 import type { Document } from '@iamanager/kernel/storage';
 import { clockOf, type Config } from './config.js';
 import { ErrorCounter } from './errorCounter.js';
-import { HeartbeatAgent } from './heartbeat/agent.js';
-import { HeartbeatOutbox } from './heartbeat/outbox.js';
-import { ClockGuard } from './license/clockGuard.js';
-import { LicenseStore } from './license/licenseStore.js';
+import { HeartbeatAgent } from './domain/heartbeat/agent.js';
+import { HeartbeatOutbox } from './storage/outbox.js';
+import { ClockGuard } from './domain/license/clockGuard.js';
+import { LicenseStore } from './domain/license/licenseStore.js';
 import { LoginGuard } from '@iamanager/kernel/web';
 import { RevokedSessions } from './auth/revokedSessions.js';
 import { SessionKeys } from './auth/sessions.js';
-import { UsageCounters } from './usage/usageCounters.js';
-import { openUserStore, type UsersFile } from './users/userStore.js';
-import { Users } from './users/users.js';
+import { UsageCounters } from './domain/usage/usageCounters.js';
+import { openUserStore, type UsersFile } from './storage/userStore.js';
+import { Users } from './domain/users/users.js';
 
 export interface Appliance {
   config: Config;
@@ -123,4 +123,21 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
     await Promise.all([usersDoc.adapter.flushed(), outbox.doc.adapter.flushed(), cases.flushed(), revokedSessions.flushed()]);
   };
   return appliance;
+}
+
+/** The analyses' view of the appliance: its case files, usage counters, license and threshold. */
+export function analysisDeps(appliance: Appliance): AnalysisDeps {
+  const cases = appliance.cases;
+  return {
+    cases: {
+      get: (id) => cases.get(id),
+      all: () => cases.index.all(),
+      readCase: (id, actor, action) => cases.readCase(id, actor, action),
+      mutate: (id, actor, action, change) => cases.mutate(id, actor, action, change),
+    },
+    usage: appliance.usage,
+    assertCanRun: () => appliance.license.assertCanCreate('analysis'),
+    threshold: appliance.config.predictionThreshold,
+    clock: appliance.clock,
+  };
 }

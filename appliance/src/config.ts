@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { AI_MODELS, cabinetIdSchema, isKeyThumbprint, isValidSiret } from '@iamanager/protocol';
 import { envBool, envInt, loadConfig, readDotEnv, resolveFileSecrets } from '@iamanager/kernel/config';
 import { writeFileDurable } from '@iamanager/kernel/storage';
-import { isHostName, isPrivateAddress } from './tls/privateAddresses.js';
+import { isHostName, isPrivateAddress } from './domain/tls/privateAddresses.js';
 
 export const APPLIANCE_VERSION = '0.1.0';
 const MAX_SOCKET_PATH = 107;

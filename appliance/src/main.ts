@@ -15,9 +15,9 @@ import { createLogger } from '@iamanager/kernel/log';
 import { acquireDirLock, writeFileDurable } from '@iamanager/kernel/storage';
 import { sendCommand, type CommandRequest } from '@iamanager/kernel/http';
 import { openAppliance } from './appliance.js';
-import { describeBackup, listBackups, restoreFromBackup, verifyBackup } from './backups/backupCli.js';
-import type { BackupResult } from './backups/backups.js';
-import { runCommand } from './commands.js';
+import { describeBackup, listBackups, restoreFromBackup, verifyBackup } from './cli/backupCommands.js';
+import type { BackupResult } from './domain/backups/backups.js';
+import { runCommand } from './cli/commands.js';
 import { COMMAND_SOCKET, environment, readConfig, type Config } from './config.js';
 import { openModules } from './modules.js';
 import { serve } from './server.js';
@@ -135,7 +135,7 @@ async function main(argv: string[]): Promise<number> {
     // The version is the signed manifest's; --to (or the advertised one) only finds and checks it.
     const to = values.to ?? (values.manifest ? undefined : latestAdvertised(values.bundle ?? '.'));
     // Loaded here: docker-compose and its YAML parser are for this one command, not for `serve`.
-    const { updateBundle } = await import('./update/updateBundle.js');
+    const { updateBundle } = await import('./domain/update/updateBundle.js');
     const result = await updateBundle({ bundleDir: path.resolve(values.bundle ?? '.'), manifestFile: values.manifest, version: to, healthTimeoutSeconds: Number(process.env.UPDATE_HEALTH_TIMEOUT_SECONDS ?? 180), log: (line) => console.error(`update: ${line}`) });
     print(json ? result : result.outcome === 'updated' ? `updated ${result.from} → ${result.to} (${result.version}; encrypted backup: ${result.backup})` : result.outcome === 'already_current' ? `already on ${result.to}` : `ROLLED BACK: ${result.reason}`, json);
     return result.outcome === 'rolled_back' ? 1 : 0;

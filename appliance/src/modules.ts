@@ -5,7 +5,7 @@
  */
 import type { Appliance } from './appliance.js';
 import type { AppOptions } from './app.js';
-import { openBackupModule } from './backups/backupModule.js';
+import { openBackupModule } from './domain/backups/backupModule.js';
 import { openWebModule } from './web/webModule.js';
 
 export interface OpenedModules {

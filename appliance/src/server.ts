@@ -9,12 +9,12 @@ import { listen, listenCommandSocket, runUntilSignal } from '@iamanager/kernel/h
 import type { Logger } from '@iamanager/kernel/log';
 import { openAppliance, type Appliance } from './appliance.js';
 import { createApp } from './app.js';
-import { runCommand } from './commands.js';
+import { runCommand } from './cli/commands.js';
 import { COMMAND_SOCKET, type Config } from './config.js';
 import { APPLIANCE_STATUS } from './errorStatus.js';
 import { openModules } from './modules.js';
-import { TlsStore } from './tls/certificates.js';
-import { startTlsServers } from './tls/tlsServers.js';
+import { TlsStore } from './domain/tls/certificates.js';
+import { startTlsServers } from './domain/tls/tlsServers.js';
 
 export interface RunningAppliance {
   port: number;

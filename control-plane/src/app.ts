@@ -10,14 +10,14 @@ import { authenticate, bearerToken, type Authenticator } from './auth/authentica
 import type { ControlPlane } from './controlPlane.js';
 import { CONTROL_PLANE_STATUS } from './errorStatus.js';
 import type { ControlPlaneMetrics } from './metrics.js';
-import { billingRoutes } from './routes/billing.js';
-import { cabinetRoutes } from './routes/cabinets.js';
-import { enrollRoutes } from './routes/enroll.js';
-import { fleetRoutes } from './routes/fleet.js';
-import { heartbeatRoutes } from './routes/heartbeats.js';
-import { planRoutes } from './routes/plans.js';
-import { revenueRoutes } from './routes/revenue.js';
-import { systemRoutes } from './routes/system.js';
+import { billingRoutes } from './api/billing.js';
+import { cabinetRoutes } from './api/cabinets.js';
+import { enrollRoutes } from './api/enroll.js';
+import { fleetRoutes } from './api/fleet.js';
+import { heartbeatRoutes } from './api/heartbeats.js';
+import { planRoutes } from './api/plans.js';
+import { revenueRoutes } from './api/revenue.js';
+import { systemRoutes } from './api/system.js';
 import { ControlPlaneError } from './errors.js';
 
 export interface AppOptions {

@@ -12,7 +12,7 @@ import { acquireDirLock } from '@iamanager/kernel/storage';
 import { pino } from 'pino';
 import { parseCommandLine, usage } from './cli/commandLine.js';
 import { formatResult } from './cli/printResult.js';
-import { runCommand, type CommandRequest } from './commands.js';
+import { runCommand, type CommandRequest } from './cli/commands.js';
 import { sendCommand, type CommandRequest as ProtocolCommandRequest } from '@iamanager/kernel/http';
 import { writeBundle } from './cli/writeBundle.js';
 import { hasDownload, writeDownload } from './cli/writeDownload.js';

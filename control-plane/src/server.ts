@@ -10,10 +10,10 @@ import type Koa from 'koa';
 import { createApp } from './app.js';
 import { controlSocketPath, type Config } from './config.js';
 import { openControlPlane, type ControlPlane } from './controlPlane.js';
-import { runCommand } from './commands.js';
+import { runCommand } from './cli/commands.js';
 import { CONTROL_PLANE_STATUS } from './errorStatus.js';
 import { ControlPlaneMetrics } from './metrics.js';
-import { openDashboard } from './dashboard/dashboardModule.js';
+import { openDashboard } from './web/dashboardModule.js';
 
 export interface RunningControlPlane {
   port: number;

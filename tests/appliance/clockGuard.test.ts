@@ -8,11 +8,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '@iamanager/kernel/log';
-import { HeartbeatAgent } from '../../appliance/src/heartbeat/agent.js';
-import type { HeartbeatOutbox } from '../../appliance/src/heartbeat/outbox.js';
-import { ClockGuard } from '../../appliance/src/license/clockGuard.js';
-import type { EffectiveLimits } from '../../appliance/src/license/effectiveLimits.js';
-import { UsageCounters } from '../../appliance/src/usage/usageCounters.js';
+import { HeartbeatAgent } from '../../appliance/src/domain/heartbeat/agent.js';
+import type { HeartbeatOutbox } from '../../appliance/src/storage/outbox.js';
+import { ClockGuard } from '../../appliance/src/domain/license/clockGuard.js';
+import type { EffectiveLimits } from '../../appliance/src/domain/license/effectiveLimits.js';
+import { UsageCounters } from '../../appliance/src/domain/usage/usageCounters.js';
 
 const DAY = 86_400_000;
 const T0 = Date.parse('2026-11-24T10:00:00Z');

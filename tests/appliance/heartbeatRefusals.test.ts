@@ -12,8 +12,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateSigningKey, signHeartbeat, type HeartbeatPayload } from '@iamanager/protocol';
 import { createLogger } from '@iamanager/kernel/log';
-import { HeartbeatAgent } from '../../appliance/src/heartbeat/agent.js';
-import { HeartbeatOutbox } from '../../appliance/src/heartbeat/outbox.js';
+import { HeartbeatAgent } from '../../appliance/src/domain/heartbeat/agent.js';
+import { HeartbeatOutbox } from '../../appliance/src/storage/outbox.js';
 
 const NOW = new Date('2026-06-15T12:00:00Z');
 const key = generateSigningKey();

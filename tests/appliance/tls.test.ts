@@ -9,7 +9,7 @@ import https from 'node:https';
 import path from 'node:path';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TlsStore, fingerprint, randomSerial } from '../../appliance/src/tls/certificates.js';
+import { TlsStore, fingerprint, randomSerial } from '../../appliance/src/domain/tls/certificates.js';
 import { runApplianceCli, startAppliance, type TestAppliance } from '../support/appliance.js';
 import { tempDir } from '../support/controlPlane.js';
 

@@ -4,7 +4,7 @@
 // ≤ 50 ms target is checked on — then, for information, "cold" (every run on freshly copied case
 // objects: factors re-read, fit reused since the closed cases are unchanged) and "refit" (one closed
 // case's outcome flips before every run, so the calibration is fitted again each time).
-import { runAnalysis } from '../../appliance/dist/analysis/index.js';
+import { runAnalysis } from '../../appliance/dist/domain/ceseda/index.js';
 
 const TARGET_MS = 50;
 const PAST = Number(process.env.BENCH_PAST_CASES ?? 10_000);

@@ -21,7 +21,7 @@ import { createLogger } from '../../protocol/kernel/dist/log.js';
 import { readConfig } from '../../control-plane/dist/config.js';
 import { openControlPlane } from '../../control-plane/dist/controlPlane.js';
 import { createApp } from '../../control-plane/dist/app.js';
-import { openDashboard } from '../../control-plane/dist/dashboard/dashboardModule.js';
+import { openDashboard } from '../../control-plane/dist/web/dashboardModule.js';
 import { ControlPlaneMetrics } from '../../control-plane/dist/metrics.js';
 
 const TARGET_MS = 300;

@@ -10,8 +10,8 @@ import path from 'node:path';
 import http from 'node:http';
 import Koa from 'koa';
 import { createLogger } from '../../protocol/kernel/dist/log.js';
-import { AuditLog } from '../../appliance/dist/audit/auditLog.js';
-import { Cases } from '../../appliance/dist/cases/cases.js';
+import { AuditLog } from '../../appliance/dist/domain/audit/auditLog.js';
+import { Cases } from '../../appliance/dist/domain/cases/cases.js';
 import { casePages } from '../../appliance/dist/web/routes/casePages.js';
 import { PERMISSIONS } from '../../appliance/dist/auth/permissions.js';
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { APPLIANCE_VERSION } from '../../appliance/src/config.js';
-import { SHIPPED_APPLIANCE_VERSION } from '../../control-plane/src/applianceRelease.js';
+import { SHIPPED_APPLIANCE_VERSION } from '../../control-plane/src/domain/applianceRelease.js';
 import { latestApplianceVersion } from '../../control-plane/src/domain/fleet.js';
 
 describe('the appliance release the control plane ships with', () => {

@@ -17,11 +17,11 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSigningKey, keyId, keyThumbprints, publicJwk, toJwks, type Jwks, type LicenseClaims } from '@iamanager/protocol';
 import { environment, readConfig } from '../../appliance/src/config.js';
-import { effectiveLimits } from '../../appliance/src/license/effectiveLimits.js';
-import { monthOf } from '../../appliance/src/usage/usageCounters.js';
+import { effectiveLimits } from '../../appliance/src/domain/license/effectiveLimits.js';
+import { monthOf } from '../../appliance/src/domain/usage/usageCounters.js';
 import { FakeAppliance, api, createAdminToken, runCli, startControlPlane, tempDir, type TestControlPlane } from '../support/controlPlane.js';
 import { Browser, runApplianceCli, startAppliance, type TestAppliance } from '../support/appliance.js';
-import { UNPINNED_WARNING } from '../../appliance/src/license/licenseStore.js';
+import { UNPINNED_WARNING } from '../../appliance/src/domain/license/licenseStore.js';
 
 const PASSWORD = 'correct horse battery staple';
 const TINY = { maxUsers: 2, maxCases: 3, maxAnalysesMonthly: 2 };

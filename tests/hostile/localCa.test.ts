@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import forge from 'node-forge';
 import { describe, expect, it } from 'vitest';
-import { CA_VALIDITY_DAYS, SERVER_VALIDITY_DAYS, TlsStore, fingerprint, randomSerial } from '../../appliance/src/tls/certificates.js';
+import { CA_VALIDITY_DAYS, SERVER_VALIDITY_DAYS, TlsStore, fingerprint, randomSerial } from '../../appliance/src/domain/tls/certificates.js';
 import { readConfig } from '../../appliance/src/config.js';
 import { runApplianceCli, startAppliance } from '../support/appliance.js';
 import { tempDir } from '../support/controlPlane.js';

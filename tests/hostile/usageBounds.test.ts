@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HeartbeatPayload, HeartbeatUsage } from '@iamanager/protocol';
-import { SHIPPED_APPLIANCE_VERSION } from '../../control-plane/src/applianceRelease.js';
+import { SHIPPED_APPLIANCE_VERSION } from '../../control-plane/src/domain/applianceRelease.js';
 import { FakeAppliance, api, createAdminToken, metricValue, startControlPlane, tempDir, type TestControlPlane } from '../support/controlPlane.js';
 
 const AT = '2026-06-15T12:00:00Z';

@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FUTURE_MONTHS_WARNING, monthOf } from '../../appliance/src/usage/usageCounters.js';
+import { FUTURE_MONTHS_WARNING, monthOf } from '../../appliance/src/domain/usage/usageCounters.js';
 import { api, createAdminToken, runCli, startControlPlane, tempDir, type TestControlPlane } from '../support/controlPlane.js';
 import { Browser, runApplianceCli, startAppliance, type TestAppliance } from '../support/appliance.js';
 

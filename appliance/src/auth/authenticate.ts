@@ -10,7 +10,7 @@ import { readForm, sameToken } from '@iamanager/kernel/web';
 import type { Permission } from './permissions.js';
 import { SESSION_COOKIE, type SessionClaims } from './sessions.js';
 import type { Appliance } from '../appliance.js';
-import type { User } from '../users/userStore.js';
+import type { User } from '../storage/userStore.js';
 import { ApplianceError } from '../errors.js';
 
 export interface Caller {

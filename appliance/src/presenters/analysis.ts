@@ -1,4 +1,4 @@
-import type { StoredAnalysis } from '../analyses/caseAnalyses.js';
+import type { StoredAnalysis } from '../domain/cases/caseAnalyses.js';
 
 /** What goes out for a stored analysis: exactly these fields (the result is the analysis library's own shape, docs/ceseda-rules.md). */
 export function presentAnalysis(a: StoredAnalysis) {

@@ -1,5 +1,5 @@
 /** The fields of a case that leave the server, for lists (summary) and for the case page (full). */
-import type { CaseRecord } from '../cases/caseSchema.js';
+import type { CaseRecord } from '../domain/cases/caseSchema.js';
 
 export function presentCaseSummary(c: CaseRecord) {
   return {

@@ -1,6 +1,6 @@
 /** The fields of a user that leave the server: never the password hash or token hashes. */
-import type { User } from '../users/userStore.js';
-import { tokenExpiry } from '../users/users.js';
+import type { User } from '../storage/userStore.js';
+import { tokenExpiry } from '../domain/users/users.js';
 
 export function presentUser(user: User) {
   return {

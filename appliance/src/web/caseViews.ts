@@ -3,10 +3,10 @@
  * Stored analyses are read defensively (the analysis module owns their shape, and an old analysis
  * must still display after the rules change): a field that is not there is simply not shown.
  */
-import { computeDeadlines } from '../analysis/deadlines.js';
-import type { ProcedureCode } from '../analysis/procedures.js';
-import type { DeadlineContext } from '../analysis/rules.js';
-import type { CaseRecord } from '../cases/caseSchema.js';
+import { computeDeadlines } from '../domain/ceseda/deadlines.js';
+import type { ProcedureCode } from '../domain/ceseda/procedures.js';
+import type { DeadlineContext } from '../domain/ceseda/rules.js';
+import type { CaseRecord } from '../domain/cases/caseSchema.js';
 import type { Locale } from './messages.js';
 import { procedureLabel } from './procedureLabels.js';
 import type { AnalysisView, CaseRow, DeadlineItem } from './viewModels.js';

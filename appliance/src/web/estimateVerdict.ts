@@ -2,7 +2,7 @@
  * The estimate's verdict as the analysis states it: a strong case only when the whole range
  * reaches the cabinet's threshold (estimate.ts), uncertain when the range straddles it.
  */
-import { verdictOf } from '../analysis/estimate.js';
+import { verdictOf } from '../domain/ceseda/estimate.js';
 import type { Messages } from './messages.js';
 import type { AnalysisView } from './viewModels.js';
 

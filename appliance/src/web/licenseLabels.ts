@@ -2,7 +2,7 @@
  * The license's state and warnings on the administration page, in the page's language, from the
  * license store's structured status (its English `warnings` serve the API and the logs).
  */
-import type { LicenseStatus } from '../license/licenseStore.js';
+import type { LicenseStatus } from '../domain/license/licenseStore.js';
 import { formatDate } from './format.js';
 import { fill, type Locale, type Messages } from './messages.js';
 

@@ -1,5 +1,5 @@
 /** The procedures' names on the pages: the analysis's French names, and English ones alongside. */
-import { PROCEDURE_CODES, PROCEDURE_NAMES_FR, type ProcedureCode } from '../analysis/procedures.js';
+import { PROCEDURE_CODES, PROCEDURE_NAMES_FR, type ProcedureCode } from '../domain/ceseda/procedures.js';
 import type { Locale } from './messages.js';
 
 const EN: Readonly<Record<ProcedureCode, string>> = {

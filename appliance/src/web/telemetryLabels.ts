@@ -3,7 +3,7 @@
  * which stays the one source of which fields leave: a field missing here is shown with its English
  * purpose, never hidden, and a unit test fails until it is translated.
  */
-import { TELEMETRY_FIELDS, TELEMETRY_RETENTION } from '../heartbeat/telemetryFields.js';
+import { TELEMETRY_FIELDS, TELEMETRY_RETENTION } from '../domain/heartbeat/telemetryFields.js';
 import type { Locale } from './messages.js';
 import type { TelemetryFieldView } from './viewModels.js';
 

@@ -9,7 +9,7 @@ import type { WebCaseSource } from './caseSource.js';
 import { adminPages, type AuditSource } from './routes/adminPages.js';
 import { casePages, caseSourceOf } from './routes/casePages.js';
 import { calendarPages } from './routes/calendarPages.js';
-import { CalendarFeeds } from './calendarFeeds.js';
+import { CalendarFeeds } from '../domain/calendar/calendarFeeds.js';
 import { sessionPages } from './routes/sessionPages.js';
 import { setupPages } from './routes/setupPages.js';
 import { staticFiles } from './routes/staticFiles.js';

@@ -3,7 +3,7 @@
  * with node:util parseArgs in strict mode so a mistyped flag is an error, not a silent no-op.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { CommandArgs } from '../commands.js';
+import type { CommandArgs } from './commands.js';
 import { ControlPlaneError } from '../errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;

@@ -6,39 +6,13 @@
  * memory on ingest and on journal replay, made durable by the ingest checkpoints like the rest of
  * the record: no write of its own.
  */
-import { z } from 'zod';
 import type { HeartbeatPayload } from '@iamanager/protocol';
+import type { ApplianceHistory, HistoryBucket } from '../storage/applianceRecordParts.js';
 
-export const HOURLY_BUCKETS = 24;
-export const DAILY_BUCKETS = 30;
+export { DAILY_BUCKETS, HOURLY_BUCKETS, applianceHistorySchema, emptyHistory, historyBucketSchema, type ApplianceHistory, type HistoryBucket } from '../storage/applianceRecordParts.js';
+
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
-
-/** One bucket: averages are kept as sums (÷ heartbeats), the worst disk and error figures, and the last counters. */
-export const historyBucketSchema = z.object({
-  /** Hours (or days) since the epoch: which hour (day) this slot holds. */
-  index: z.int(),
-  heartbeats: z.int().min(1),
-  cpuLoadSum: z.number().min(0),
-  memoryUsedSum: z.number().min(0),
-  diskFreeRatioMin: z.number().min(0).max(1),
-  errors24hMax: z.int().min(0),
-  analysesUsed: z.int().min(0),
-  usersActive: z.int().min(0),
-  casesOpen: z.int().min(0),
-  storageBytes: z.int().min(0),
-});
-export type HistoryBucket = z.infer<typeof historyBucketSchema>;
-
-export const applianceHistorySchema = z.object({
-  hourly: z.array(historyBucketSchema.nullable()).length(HOURLY_BUCKETS),
-  daily: z.array(historyBucketSchema.nullable()).length(DAILY_BUCKETS),
-});
-export type ApplianceHistory = z.infer<typeof applianceHistorySchema>;
-
-export function emptyHistory(): ApplianceHistory {
-  return { hourly: Array<HistoryBucket | null>(HOURLY_BUCKETS).fill(null), daily: Array<HistoryBucket | null>(DAILY_BUCKETS).fill(null) };
-}
 
 function addTo(ring: Array<HistoryBucket | null>, index: number, payload: HeartbeatPayload): () => void {
   const slot = index % ring.length;

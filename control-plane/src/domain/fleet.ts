@@ -4,7 +4,7 @@
  * API and the dashboard alike — and the month's usage of a cabinet for billing.
  */
 import { versionKey, type HeartbeatHealth, type HeartbeatUsage, type PlanLimits } from '@iamanager/protocol';
-import { SHIPPED_APPLIANCE_VERSION } from '../applianceRelease.js';
+import { SHIPPED_APPLIANCE_VERSION } from './applianceRelease.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { ApplianceRecord, CabinetRecord, CabinetStatus } from '../storage/records.js';

@@ -19,8 +19,10 @@
  * again after every heartbeat. Judged in memory on ingest and on journal replay alike, like the
  * history rings: made durable by the ingest checkpoints, no write of its own.
  */
-import { z } from 'zod';
-import { auditAnchorSchema, licenseClaimsSchema, type HeartbeatPayload, type LicenseClaims } from '@iamanager/protocol';
+import { licenseClaimsSchema, type HeartbeatPayload, type LicenseClaims } from '@iamanager/protocol';
+import { MAX_AUDIT_ANCHORS, type AuditAnchorRecord, type AuditRewound, type LicenseMismatch, type MismatchKind } from '../storage/applianceRecordParts.js';
+
+export { MAX_AUDIT_ANCHORS, MISMATCH_KINDS, auditAnchorRecordSchema, auditRewoundSchema, licenseMismatchSchema, type AuditAnchorRecord, type AuditRewound, type LicenseMismatch, type MismatchKind } from '../storage/applianceRecordParts.js';
 import type { IssuedLicense } from './licenses.js';
 import { decodeJwt } from 'jose';
 
@@ -28,42 +30,6 @@ export const LICENSE_OFFERS_BEFORE_MISMATCH = 3;
 /** License ids kept per appliance besides the current one (a renewal every 15 days: over a year). */
 export const MAX_PREVIOUS_LICENSE_IDS = 32;
 export const MISMATCH_HOLD_MS = 7 * 86_400_000;
-
-export const MISMATCH_KINDS = ['unknown_license', 'older_license', 'usage_above_limits'] as const;
-export type MismatchKind = (typeof MISMATCH_KINDS)[number];
-
-export const licenseMismatchSchema = z.object({
-  kind: z.enum(MISMATCH_KINDS),
-  message: z.string(),
-  /** The license the appliance said it runs (null for a v1 heartbeat, which does not say). */
-  licenseId: z.string().nullable(),
-  since: z.string(),
-  lastSeenAt: z.string(),
-});
-export type LicenseMismatch = z.infer<typeof licenseMismatchSchema>;
-
-/**
- * Audit anchors kept per appliance. The newest alone covers every entry up to it (each hash
- * chains all before it); older ones narrow down where a rewrite begins. A heartbeat whose chain
- * has not grown replaces nothing.
- */
-export const MAX_AUDIT_ANCHORS = 32;
-export const auditAnchorRecordSchema = auditAnchorSchema.extend({ seq: z.int().min(1), at: z.string() });
-export type AuditAnchorRecord = z.infer<typeof auditAnchorRecordSchema>;
-
-/**
- * The audit chain went back: a heartbeat reported fewer entries than an anchor already kept, or as
- * many with another head. Its tail was deleted or rewritten — or a backup was restored. Seen by the
- * vendor without `audit verify` being run on the appliance; held like a mismatch.
- */
-export const auditRewoundSchema = z.object({
-  /** The anchor it went back from, and what the heartbeat reported. */
-  from: z.object({ head: z.string(), length: z.int() }),
-  to: z.object({ head: z.string(), length: z.int() }),
-  since: z.string(),
-  lastSeenAt: z.string(),
-});
-export type AuditRewound = z.infer<typeof auditRewoundSchema>;
 
 /** What the conformity judgement reads and writes on an appliance record. */
 export interface ConformityRecord {

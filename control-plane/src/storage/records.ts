@@ -4,9 +4,8 @@
  * One aggregate per file: a cabinet, an appliance, the plan catalog, the admins, the key list.
  */
 import { z } from 'zod';
-import { applianceHistorySchema, emptyHistory } from '../domain/applianceHistory.js';
 import { AI_MODELS, ed25519PublicJwkSchema, heartbeatHealthSchema, heartbeatHealthV2Schema, heartbeatUsageSchema, planLimitsSchema } from '@iamanager/protocol';
-import { auditAnchorRecordSchema, auditRewoundSchema, licenseMismatchSchema } from '../domain/licenseConformity.js';
+import { applianceHistorySchema, auditAnchorRecordSchema, auditRewoundSchema, emptyHistory, licenseMismatchSchema } from './applianceRecordParts.js';
 
 export const CABINET_STATUSES = ['active', 'suspended', 'cancelled'] as const;
 export type CabinetStatus = (typeof CABINET_STATUSES)[number];

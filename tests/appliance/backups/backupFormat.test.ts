@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
-import { DecryptStream, EncryptStream, newHeader } from '../../../appliance/src/backups/backupFormat.js';
+import { DecryptStream, EncryptStream, newHeader } from '../../../appliance/src/domain/backups/backupFormat.js';
 
 const PASSPHRASE = 'correct horse battery staple';
 // A cheaper key and small chunks keep the test quick and give several chunks; the format is the same.

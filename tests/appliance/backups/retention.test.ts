@@ -5,7 +5,7 @@
  */
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { backupsToKeep } from '../../../appliance/src/backups/retention.js';
+import { backupsToKeep } from '../../../appliance/src/domain/backups/retention.js';
 
 const ZONE = 'Europe/Paris';
 

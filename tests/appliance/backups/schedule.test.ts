@@ -7,9 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '@iamanager/kernel/log';
-import { Backups } from '../../../appliance/src/backups/backups.js';
-import { listBackupFiles } from '../../../appliance/src/backups/backupFiles.js';
-import { nextBackupAt, nextDailyTime } from '../../../appliance/src/backups/schedule.js';
+import { Backups } from '../../../appliance/src/domain/backups/backups.js';
+import { listBackupFiles } from '../../../appliance/src/domain/backups/backupFiles.js';
+import { nextBackupAt, nextDailyTime } from '../../../appliance/src/domain/backups/schedule.js';
 import { tempDir } from '../../support/controlPlane.js';
 
 const ZONE = 'Europe/Paris';

@@ -8,10 +8,10 @@ import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DocumentCollection, duringWrite, writeFileDurable } from '@iamanager/kernel/storage';
-import { AuditLog } from '../../../appliance/src/audit/auditLog.js';
-import { readBackupFile, writeBackupFile } from '../../../appliance/src/backups/backupArchive.js';
-import { newHeader } from '../../../appliance/src/backups/backupFormat.js';
-import { takeSnapshot } from '../../../appliance/src/backups/snapshot.js';
+import { AuditLog } from '../../../appliance/src/domain/audit/auditLog.js';
+import { readBackupFile, writeBackupFile } from '../../../appliance/src/domain/backups/backupArchive.js';
+import { newHeader } from '../../../appliance/src/domain/backups/backupFormat.js';
+import { takeSnapshot } from '../../../appliance/src/domain/backups/snapshot.js';
 import { tempDir } from '../../support/controlPlane.js';
 
 const PASSPHRASE = 'correct horse battery staple';

@@ -10,10 +10,10 @@ import { describeError } from '../../../appliance/src/web/webErrors.js';
 import { actionLabel } from '../../../appliance/src/web/actionLabels.js';
 import { formatDateValue } from '../../../appliance/src/web/format.js';
 import { licenseStateLabel, licenseWarnings } from '../../../appliance/src/web/licenseLabels.js';
-import type { LicenseStatus } from '../../../appliance/src/license/licenseStore.js';
+import type { LicenseStatus } from '../../../appliance/src/domain/license/licenseStore.js';
 import { safeNext } from '../../../appliance/src/web/routes/pageHandler.js';
 import { TELEMETRY_PURPOSES_FR } from '../../../appliance/src/web/telemetryLabels.js';
-import { TELEMETRY_FIELDS } from '../../../appliance/src/heartbeat/telemetryFields.js';
+import { TELEMETRY_FIELDS } from '../../../appliance/src/domain/heartbeat/telemetryFields.js';
 
 const fr = CATALOGUES.fr;
 

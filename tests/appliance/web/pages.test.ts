@@ -12,7 +12,7 @@ import { LoginPage } from '../../../appliance/src/web/pages/auth.js';
 import { AdminPage } from '../../../appliance/src/web/pages/admin.js';
 import type { AnalysisView, BackupView, CaseView, Chrome } from '../../../appliance/src/web/viewModels.js';
 import { analysisViewOf } from '../../../appliance/src/web/caseViews.js';
-import { runAnalysis } from '../../../appliance/src/analysis/index.js';
+import { runAnalysis } from '../../../appliance/src/domain/ceseda/index.js';
 
 const EVIL = '<script>alert("x")</script>';
 

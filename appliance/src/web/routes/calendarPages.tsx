@@ -6,7 +6,7 @@
 import Router from '@koa/router';
 import type { Appliance } from '../../appliance.js';
 import { requirePermission } from '../../auth/authenticate.js';
-import type { CalendarFeeds } from '../calendarFeeds.js';
+import type { CalendarFeeds } from '../../domain/calendar/calendarFeeds.js';
 import { deadlinesOf } from '../caseViews.js';
 import { CalendarFeedPage } from '../pages/calendar.js';
 import { sendPage, setSecurityHeaders } from '../render.js';

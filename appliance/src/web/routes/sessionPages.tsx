@@ -4,7 +4,7 @@ import type { Context } from 'koa';
 import type { DomainError } from '@iamanager/protocol';
 import type { Appliance } from '../../appliance.js';
 import { callerOf } from '../../auth/authenticate.js';
-import { changeOwnPassword, endSession, startSession } from '../../routes/auth.js';
+import { changeOwnPassword, endSession, startSession } from '../../auth/sessionActions.js';
 import { fill } from '../messages.js';
 import { LoginPage, PasswordPage } from '../pages/auth.js';
 import { sendPage } from '../render.js';

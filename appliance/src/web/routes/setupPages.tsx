@@ -8,12 +8,13 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Appliance } from '../../appliance.js';
-import { enroll } from '../../enrollment/enroll.js';
-import { importLicenseFile } from '../../enrollment/licenseFile.js';
+import { enroll } from '../../domain/enrollment/enroll.js';
+import { importLicenseFile } from '../../domain/enrollment/licenseFile.js';
 import type { Caller } from '../../auth/authenticate.js';
-import { enrollmentUrl, hasOwner, isSetupDone, setupAuthority } from '../../routes/setup.js';
-import { tlsFacts } from '../../tls/tlsRoutes.js';
-import { startSession } from '../../routes/auth.js';
+import { enrollmentUrl, hasOwner, isSetupDone } from '../../domain/enrollment/setupState.js';
+import { setupAuthority } from '../../auth/setupAuthority.js';
+import { tlsFacts } from '../../domain/tls/tlsFacts.js';
+import { startSession } from '../../auth/sessionActions.js';
 import { fill, type Messages } from '../messages.js';
 import { SetupPage } from '../pages/setup.js';
 import { sendPage } from '../render.js';

@@ -2,7 +2,7 @@
 import Router from '@koa/router';
 import type { Appliance } from '../../appliance.js';
 import { callerOf } from '../../auth/authenticate.js';
-import { billingUsage } from '../../usage/billingUsage.js';
+import { billingUsage } from '../../domain/usage/billingUsage.js';
 import type { WebCaseSource } from '../caseSource.js';
 import { fill, type Messages } from '../messages.js';
 import { DashboardPage } from '../pages/dashboard.js';

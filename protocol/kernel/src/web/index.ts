@@ -1,6 +1,6 @@
 /**
  * The web kernel both services' server-rendered pages stand on: security headers, static assets,
- * session tokens, login rate limiting and form handling (CSRF, bounded bodies, safe redirects).
+ * session tokens, login rate limiting, form handling (CSRF, bounded bodies, safe redirects) and downloads.
  */
 export { CONTENT_SECURITY_POLICY, setSecurityHeaders, sendHtml } from './securityHeaders.js';
 export { sendAsset } from './staticAsset.js';
@@ -10,3 +10,4 @@ export { HashingQueue, LOGIN_HASHING_LIMITS, BUSY_RETRY_AFTER_SECONDS, type Hash
 export { LoginGuard, type LoginGuardOptions, type LockEvent } from './loginGuard.js';
 export { readForm, formText, sameToken, preSessionToken, checkPreSessionToken, safeNext } from './forms.js';
 export { TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS, legacyTokenExpiry } from './tokenLifetime.js';
+export { sendDownload, contentDisposition, type Download } from './sendDownload.js';

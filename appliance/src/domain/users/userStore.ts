@@ -1,0 +1,35 @@
+/**
+ * The cabinet's users, their custom roles and personal API tokens: one small file (a cabinet has
+ * at most a few dozen users). Passwords and tokens are stored as scrypt / SHA-256 hashes only.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import type { Logger } from '@iamanager/kernel/log';
+import { openDocument, type Document } from '@iamanager/kernel/storage';
+
+/** `expiresAt` is absent from tokens made before tokens expired: those last the longest a token may (see Users). */
+const tokenSchema = z.object({ id: z.string(), label: z.string(), hash: z.string(), createdAt: z.string(), expiresAt: z.string().optional(), lastUsedAt: z.string().nullable() });
+const userSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: z.string(),
+  passwordHash: z.string(),
+  active: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  /** Bumped to end every session of the user (disable, password change, role change). */
+  sessionEpoch: z.number().int(),
+  tokens: z.array(tokenSchema),
+});
+const roleSchema = z.object({ name: z.string(), label: z.string(), permissions: z.array(z.string()) });
+const usersFileSchema = z.object({ users: z.array(userSchema), customRoles: z.array(roleSchema) });
+
+export type User = z.infer<typeof userSchema>;
+export type ApiToken = z.infer<typeof tokenSchema>;
+export type CustomRole = z.infer<typeof roleSchema>;
+export type UsersFile = z.infer<typeof usersFileSchema>;
+
+export async function openUserStore(dataDir: string, log: Logger): Promise<Document<UsersFile>> {
+  return openDocument<UsersFile>(path.join(dataDir, 'users.json'), { users: [], customRoles: [] }, { schema: usersFileSchema, log, mode: 0o600 });
+}

@@ -1,0 +1,177 @@
+/**
+ * `/facturation`: the months (close one), a month's invoices and credit notes, one invoice (issue
+ * a credit note), and the downloads — PDFs, the month's CSV, the signed usage proof. Money is for
+ * the roles that see it (`seeMoney`); closing and credit notes for those that may (`manageBilling`);
+ * approving or rejecting an invoice held for review at the close for admins (`reviewInvoices`).
+ * Billing errors are shown in French on the page the form came from.
+ */
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { cabinetIdSchema, monthSchema, parseWith } from '@iamanager/protocol';
+import { formText, readForm, sendDownload } from '@iamanager/kernel/web';
+import { currentAdmin } from '../../auth/authenticate.js';
+import { authorize, can } from '../../auth/policies.js';
+import { billingMonth, documentPdfFile, invoiceEvidenceOf, listBillingMonths, monthCsvFile, showInvoice } from '../../domain/billing/billingQueries.js';
+import { frenchMonth } from '../../domain/billing/calendar.js';
+import { closeBillingMonth } from '../../domain/billing/closeBillingMonth.js';
+import { creditNoteNumberSchema, invoiceNumberSchema } from '../../domain/billing/documentNumbers.js';
+import { issueCreditNote } from '../../domain/billing/issueCreditNote.js';
+import { approveHeldInvoice, rejectHeldInvoice } from '../../domain/billing/reviewHeldInvoice.js';
+import { presentCreditNote } from '../../presenters/invoice.js';
+import { frenchBillingError } from '../billingErrors.js';
+import { chromeOf, type Flash } from '../chrome.js';
+import type { DashboardDeps, DashboardPage } from '../dashboardPage.js';
+import { BillingMonthPage, BillingMonthsPage, invoiceHref, monthHref } from '../pages/billing.js';
+import { InvoicePage, type CreditNoteForm } from '../pages/invoice.js';
+import { sendPage } from '../render.js';
+
+/** "12,50" or "12.5" euros → cents; `undefined` for blank (credit everything left), `null` when unreadable. */
+export function eurosToCents(text: string): number | undefined | null {
+  const t = text.replace(/\s/g, '');
+  if (t === '') return undefined;
+  const m = /^(\d{1,9})(?:[.,](\d{1,2}))?$/.exec(t);
+  if (!m) return null;
+  return Number(m[1]) * 100 + Number((m[2] ?? '0').padEnd(2, '0'));
+}
+
+function showMonths(deps: DashboardDeps, ctx: Context, flash?: Flash, status = 200): void {
+  const admin = currentAdmin(ctx);
+  authorize(admin, 'seeMoney');
+  const page = <BillingMonthsPage chrome={chromeOf(deps, ctx, flash)} months={listBillingMonths(deps.cp)} canClose={can(admin, 'manageBilling')} configured={deps.cp.config.vendor !== undefined} />;
+  sendPage(ctx, page, status);
+}
+
+async function showMonth(deps: DashboardDeps, ctx: Context, month: string, flash?: Flash, status = 200): Promise<void> {
+  const admin = currentAdmin(ctx);
+  authorize(admin, 'seeMoney');
+  const data = await billingMonth(deps.cp, month);
+  sendPage(ctx, <BillingMonthPage chrome={chromeOf(deps, ctx, flash)} month={data.month} invoices={data.invoices} held={data.held} canReview={can(admin, 'reviewInvoices')} creditNotes={data.creditNotes} />, status);
+}
+
+async function showInvoicePage(deps: DashboardDeps, ctx: Context, number: string, options: { form?: CreditNoteForm; flash?: Flash; status?: number } = {}): Promise<void> {
+  const admin = currentAdmin(ctx);
+  authorize(admin, 'seeMoney');
+  const invoice = await showInvoice(deps.cp, number);
+  const creditNotes = deps.cp.billing.creditNotesOf(number).map(presentCreditNote);
+  const form = can(admin, 'manageBilling') ? (options.form ?? { errors: [], values: { reason: '', amount: '' } }) : undefined;
+  sendPage(ctx, <InvoicePage chrome={chromeOf(deps, ctx, options.flash)} invoice={invoice} creditNotes={creditNotes} form={form} />, options.status);
+}
+
+export const billingPages: DashboardPage = {
+  nav: { href: '/facturation', label: 'Facturation', action: 'seeMoney' },
+  mount(router: Router, deps) {
+    const { cp } = deps;
+    const monthOf = (ctx: Context) => parseWith(monthSchema, ctx.params.month, 'month');
+    const invoiceOf = (ctx: Context) => parseWith(invoiceNumberSchema, ctx.params.number, 'number');
+    const seeMoney = (ctx: Context) => authorize(currentAdmin(ctx), 'seeMoney');
+
+    router.get('/facturation', (ctx) => showMonths(deps, ctx));
+
+    router.post('/facturation/mois/:month/cloture', async (ctx) => {
+      const admin = currentAdmin(ctx);
+      authorize(admin, 'manageBilling');
+      const month = monthOf(ctx);
+      if ((await readForm(ctx)).get('confirmer') !== '1') {
+        return showMonths(deps, ctx, { kind: 'error', text: `Cochez la confirmation pour clôturer ${frenchMonth(month)} : les factures émises ne se corrigent que par avoir.` }, 400);
+      }
+      try {
+        const closed = await closeBillingMonth(cp, month, admin.email);
+        cp.log.info({ month, invoices: closed.invoices.length, by: admin.email }, 'billing month closed from the dashboard');
+        ctx.redirect(`${monthHref(month)}?cloture=${closed.invoices.length}`);
+      } catch (err) {
+        const text = frenchBillingError(err);
+        if (!text) throw err;
+        showMonths(deps, ctx, { kind: 'error', text }, 409);
+      }
+    });
+
+    router.get('/facturation/mois/:month', async (ctx) => {
+      const closedCount = typeof ctx.query.cloture === 'string' ? ctx.query.cloture : undefined;
+      const flash: Flash | undefined = closedCount && /^\d+$/.test(closedCount) ? { kind: 'ok', text: `Mois clôturé : ${closedCount} factures émises.` } : undefined;
+      await showMonth(deps, ctx, monthOf(ctx), flash);
+    });
+
+    router.post('/facturation/mois/:month/attente/:cabinetId/valider', async (ctx) => {
+      const admin = currentAdmin(ctx);
+      authorize(admin, 'reviewInvoices');
+      const month = monthOf(ctx);
+      await readForm(ctx);
+      try {
+        const invoice = await approveHeldInvoice(cp, month, parseWith(cabinetIdSchema, ctx.params.cabinetId, 'cabinetId'), admin.email);
+        cp.log.info({ invoice: invoice.number, month, cabinetId: invoice.cabinetId, by: admin.email }, 'held invoice approved from the dashboard');
+        await showMonth(deps, ctx, month, { kind: 'ok', text: `Facture ${invoice.number} émise.` });
+      } catch (err) {
+        const text = frenchBillingError(err);
+        if (!text) throw err;
+        await showMonth(deps, ctx, month, { kind: 'error', text }, 409);
+      }
+    });
+
+    router.post('/facturation/mois/:month/attente/:cabinetId/rejeter', async (ctx) => {
+      const admin = currentAdmin(ctx);
+      authorize(admin, 'reviewInvoices');
+      const month = monthOf(ctx);
+      const cabinetId = parseWith(cabinetIdSchema, ctx.params.cabinetId, 'cabinetId');
+      const reason = formText(await readForm(ctx), 'reason', 500);
+      if (reason.length < 3) return showMonth(deps, ctx, month, { kind: 'error', text: 'Motif du rejet : indiquez pourquoi la facture ne sera pas émise (3 caractères au moins).' }, 400);
+      try {
+        await rejectHeldInvoice(cp, month, cabinetId, { reason }, admin.email);
+        cp.log.info({ month, cabinetId, by: admin.email }, 'held invoice rejected from the dashboard');
+        await showMonth(deps, ctx, month, { kind: 'ok', text: `Facture de ${cabinetId} rejetée : elle ne sera pas émise.` });
+      } catch (err) {
+        const text = frenchBillingError(err);
+        if (!text) throw err;
+        await showMonth(deps, ctx, month, { kind: 'error', text }, 409);
+      }
+    });
+
+    router.get('/facturation/mois/:month/factures.csv', async (ctx) => {
+      seeMoney(ctx);
+      sendDownload(ctx, await monthCsvFile(cp, monthOf(ctx)));
+    });
+
+    router.get('/facturation/factures/:number', async (ctx) => {
+      const created = typeof ctx.query.avoir === 'string' && creditNoteNumberSchema.safeParse(ctx.query.avoir).success ? ctx.query.avoir : undefined;
+      await showInvoicePage(deps, ctx, invoiceOf(ctx), created ? { flash: { kind: 'ok', text: `Avoir ${created} émis.` } } : {});
+    });
+
+    router.post('/facturation/factures/:number/avoir', async (ctx) => {
+      const admin = currentAdmin(ctx);
+      authorize(admin, 'manageBilling');
+      const number = invoiceOf(ctx);
+      const form = await readForm(ctx);
+      const values = { reason: formText(form, 'reason', 500), amount: formText(form, 'amount', 20) };
+      const amountCents = eurosToCents(values.amount);
+      const errors = [
+        ...(values.reason.length < 3 ? ['Motif : indiquez pourquoi la facture est corrigée (3 caractères au moins).'] : []),
+        ...(amountCents === null || amountCents === 0 ? ['Montant HT : un montant en euros, par exemple 12,50, ou vide pour annuler tout ce qui reste dû.'] : []),
+      ];
+      if (errors.length > 0) return showInvoicePage(deps, ctx, number, { form: { errors, values }, status: 400 });
+      try {
+        const note = await issueCreditNote(cp, number, { reason: values.reason, ...(amountCents ? { amountCents } : {}) }, admin.email);
+        cp.log.info({ creditNote: note.number, invoice: number, by: admin.email }, 'credit note issued from the dashboard');
+        ctx.redirect(`${invoiceHref(number)}?avoir=${note.number}`);
+      } catch (err) {
+        const text = frenchBillingError(err);
+        if (!text) throw err;
+        await showInvoicePage(deps, ctx, number, { form: { errors: [text], values }, status: 409 });
+      }
+    });
+
+    router.get('/facturation/factures/:number/pdf', async (ctx) => {
+      seeMoney(ctx);
+      sendDownload(ctx, await documentPdfFile(cp, invoiceOf(ctx)));
+    });
+
+    router.get('/facturation/factures/:number/preuve', async (ctx) => {
+      seeMoney(ctx);
+      const evidence = await invoiceEvidenceOf(cp, invoiceOf(ctx));
+      sendDownload(ctx, { filename: `preuve-${evidence.invoiceNumber}.json`, contentType: 'application/json', content: Buffer.from(`${JSON.stringify(evidence, null, 2)}\n`) });
+    });
+
+    router.get('/facturation/avoirs/:number/pdf', async (ctx) => {
+      seeMoney(ctx);
+      sendDownload(ctx, await documentPdfFile(cp, parseWith(creditNoteNumberSchema, ctx.params.number, 'number')));
+    });
+  },
+};
