@@ -31,7 +31,7 @@ describe('docs/appliance.md', () => {
   });
 
   it('runs every command of the operator page successfully', async () => {
-    expect(blocks.length).toBeGreaterThanOrEqual(7);
+    expect(blocks.length).toBeGreaterThanOrEqual(8);
     expect([OFFLINE_REQUEST, LICENSE_IMPORT]).toEqual([1, 2]);
     const created = await runCli(cpDir, ['cabinet', 'create', '--id', 'dupont', '--name', 'Cabinet Dupont', '--plan', 'professional', '--json']);
     expect(created.code, created.stderr).toBe(0);
