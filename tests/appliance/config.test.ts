@@ -4,13 +4,13 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '@iamanager/kernel/config';
 import { readConfig } from '../../appliance/src/config.js';
+import { testKey } from '../support/keys.js';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'appliance-config-'));
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 // Two real thumbprints (RFC 7638, SHA-256) of Ed25519 keys.
-const PIN_A = 'gJvJq1bVfDLhvzz5Lqsx1e6dTO5wjCp56d5TLXbxp_8';
-const PIN_B = 'y0qoayJFRFjGEMABjgi_0TmlTHpCxxPjRN8FtzPfL1g';
+const [PIN_A, PIN_B] = [(await testKey()).kid, (await testKey()).kid];
 
 async function problems(env: Record<string, string>): Promise<readonly string[]> {
   try {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startControlPlane, tempDir, type TestControlPlane } from '../support/controlPlane.js';
 import { Browser, runApplianceCli, startAppliance, type TestAppliance } from '../support/appliance.js';
-import { caseStrings, findCaseData, fromAppliances, tappedBodies } from '../support/privacyScan.js';
+import { applianceReports, caseStrings, emptyScan, findCaseData, fromAppliances, tappedBodies } from '../support/privacyScan.js';
 
 const PASSWORD = 'correct horse battery staple';
 const SECRETS = ['Quetzalcoatl', 'Xochiquetzal', 'ConfidentielNoteZ91', 'attestation-hebergement-Q7.pdf', '9081726354'];
@@ -60,6 +60,8 @@ describe('what reaches the vendor', () => {
     expect(upload.status).toBe(202);
     await cp.stop(); // flush everything the control plane holds to its files
     let scanned = 0;
+    /** Files holding what the appliance sent (its usage counters), raw or as a JWS: the scan covers them. */
+    let holdingReports = 0;
     const files = [exported];
     for (const entry of fs.readdirSync(cpDir, { withFileTypes: true, recursive: true })) if (entry.isFile()) files.push(path.join(entry.parentPath, entry.name));
     for (const file of files) {
@@ -76,8 +78,10 @@ describe('what reaches the vendor', () => {
         expect(decoded.includes(secret), `${secret} (base64url) in ${file}`).toBe(false);
       }
       scanned++;
+      if (raw.includes('analysesUsed') || decoded.includes('analysesUsed')) holdingReports++;
     }
     expect(scanned).toBeGreaterThan(3);
+    expect(holdingReports).toBeGreaterThan(0);
     // The scan can find things: the secrets are on the appliance, where they belong.
     const caseFiles = fs.readdirSync(path.join(dir, 'cases')).filter((n) => n.endsWith('.json'));
     expect(caseFiles.some((n) => fs.readFileSync(path.join(dir, 'cases', n), 'utf8').includes(SECRETS[0]!))).toBe(true);
@@ -95,6 +99,12 @@ describe('what the control plane received', () => {
     const strings = caseStrings(dir);
     // What the scan looks for is really there on the appliance, and a leak would be found.
     for (const secret of SECRETS) expect(strings).toContain(secret);
+    // It scans something: the appliance's own heartbeats and some case strings (a scan of nothing fails, as the run-wide one does).
+    expect(applianceReports(bodies).map((b) => b.path)).toEqual(['/v1/heartbeats', '/v1/heartbeats', '/v1/heartbeats']);
+    expect(strings.length).toBeGreaterThanOrEqual(SECRETS.length);
+    expect(emptyScan(bodies, strings)).toEqual([]);
+    expect(emptyScan([], strings)).toEqual([expect.stringMatching(/^no heartbeat or usage report sent by the appliance software/)]);
+    expect(emptyScan(bodies, [])).toEqual([expect.stringMatching(/^no case string was found on any appliance/)]);
     const leaked = `${Buffer.from('{"alg":"EdDSA"}').toString('base64url')}.${Buffer.from(JSON.stringify({ note: SECRETS[2] })).toString('base64url')}.sig`;
     expect(findCaseData([{ path: '/v1/heartbeats', body: leaked, source: 'control' }], strings)).toEqual([`"${SECRETS[2]}" in /v1/heartbeats (control)`]);
     expect(findCaseData(bodies, strings)).toEqual([]);

@@ -2,7 +2,6 @@
  * LAN HTTPS: the appliance's own CA and certificate, HTTP that only redirects (but for /healthz
  * and /ca.crt), renewal before expiry, and the cabinet's own certificate swapped in live.
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -12,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TlsStore, fingerprint, randomSerial } from '../../appliance/src/domain/tls/certificates.js';
 import { runApplianceCli, startAppliance, type TestAppliance } from '../support/appliance.js';
 import { tempDir } from '../support/controlPlane.js';
+import { ownCertificate } from '../support/keys.js';
 
 let dir: string;
 let appliance: TestAppliance;
@@ -68,16 +68,14 @@ describe('LAN HTTPS', () => {
   });
 
   it('swaps in the cabinet\'s own certificate without a restart', async () => {
-    const work = tempDir('own-cert-');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=appliance.cabinet.lan', '-days', '30', '-keyout', path.join(work, 'k.pem'), '-out', path.join(work, 'c.pem')], { stdio: 'ignore' });
-    const other = tempDir('other-key-');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=x', '-days', '30', '-keyout', path.join(other, 'k.pem'), '-out', path.join(other, 'c.pem')], { stdio: 'ignore' });
-    const mismatch = await runApplianceCli(dir, ['tls', 'import', '--cert', path.join(work, 'c.pem'), '--key', path.join(other, 'k.pem')]);
+    const work = ownCertificate(tempDir('own-cert-'), 'appliance.cabinet.lan');
+    const other = ownCertificate(tempDir('other-key-'), 'x');
+    const mismatch = await runApplianceCli(dir, ['tls', 'import', '--cert', work.cert, '--key', other.key]);
     expect(mismatch.code).not.toBe(0);
     expect(mismatch.stderr).toContain('key: does not belong to this certificate');
-    const ok = await runApplianceCli(dir, ['tls', 'import', '--cert', path.join(work, 'c.pem'), '--key', path.join(work, 'k.pem'), '--json']);
+    const ok = await runApplianceCli(dir, ['tls', 'import', '--cert', work.cert, '--key', work.key, '--json']);
     expect(ok.code, ok.stderr).toBe(0);
-    const own = fs.readFileSync(path.join(work, 'c.pem'), 'utf8');
+    const own = fs.readFileSync(work.cert, 'utf8');
     const res = await get(`https://localhost:${httpsPort}/healthz`, { rejectUnauthorized: false, agent: false });
     expect(res.cert?.fingerprint256).toBe(fingerprint(own));
   });

@@ -14,9 +14,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSigningKey, jwksSchema, keyId, keyThumbprints, publicJwk, type LicenseClaims } from '@iamanager/protocol';
+import { jwksSchema, keyThumbprints, type LicenseClaims } from '@iamanager/protocol';
 import { api, createAdminToken, runCli, startControlPlane, tempDir, type TestControlPlane } from '../support/controlPlane.js';
 import { Browser, runApplianceCli, startAppliance, type TestAppliance } from '../support/appliance.js';
+import { testKey } from '../support/keys.js';
 
 const PASSWORD = 'correct horse battery staple';
 let cp: TestControlPlane;
@@ -45,9 +46,7 @@ async function restart(env: Record<string, string>): Promise<void> {
 async function forge(options: { underVendorKid?: boolean } = {}): Promise<string> {
   const stored = JSON.parse(fs.readFileSync(licenseFile(), 'utf8'));
   const genuine = claimsOf(stored.license);
-  const attacker = generateSigningKey();
-  const jwk = publicJwk(attacker.publicKey);
-  const own = await keyId(jwk);
+  const { key: attacker, jwk, kid: own } = await testKey();
   // Beside the vendor's key under a kid of its own, or in its place under the vendor's kid.
   const kid = options.underVendorKid ? (stored.vendorKeys.keys[0].kid as string) : own;
   const jti = `forged-${genuine.iat}`;

@@ -15,13 +15,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSigningKey, keyId, keyThumbprints, publicJwk, toJwks, type Jwks, type LicenseClaims } from '@iamanager/protocol';
+import { generateSigningKey, keyThumbprints, toJwks, type Jwks, type LicenseClaims } from '@iamanager/protocol';
 import { environment, readConfig } from '../../appliance/src/config.js';
 import { effectiveLimits } from '../../appliance/src/domain/license/effectiveLimits.js';
 import { monthOf } from '../../appliance/src/domain/usage/usageCounters.js';
 import { FakeAppliance, api, createAdminToken, runCli, startControlPlane, tempDir, type TestControlPlane } from '../support/controlPlane.js';
 import { Browser, runApplianceCli, startAppliance, type TestAppliance } from '../support/appliance.js';
 import { UNPINNED_WARNING } from '../../appliance/src/domain/license/licenseStore.js';
+import { testKey } from '../support/keys.js';
 
 const PASSWORD = 'correct horse battery staple';
 const TINY = { maxUsers: 2, maxCases: 3, maxAnalysesMonthly: 2 };
@@ -46,12 +47,12 @@ async function forgedTrustAnchor(): Promise<{ file: string; license: string; ven
   const stored = JSON.parse(genuineLicenseFile);
   const genuine = claimsOf(stored.license);
   const header = JSON.parse(Buffer.from(stored.license.split('.')[0], 'base64url').toString('utf8'));
-  const attacker = generateSigningKey();
-  const vendorKeys = toJwks([{ kid: header.kid, jwk: publicJwk(attacker.publicKey) }]);
-  expect(await keyId(publicJwk(attacker.publicKey))).not.toBe(header.kid);
+  const attacker = await testKey();
+  const vendorKeys = toJwks([{ kid: header.kid, jwk: attacker.jwk }]);
+  expect(attacker.kid).not.toBe(header.kid);
   const license = await new SignJWT({ ...genuine, plan: 'enterprise', limits: { maxUsers: 500, maxCases: 100_000, maxAnalysesMonthly: 100_000 }, iat: genuine.iat + 1 })
     .setProtectedHeader(header)
-    .sign(attacker.privateKey);
+    .sign(attacker.key.privateKey);
   return { file: JSON.stringify({ ...stored, license, vendorKeys }), license, vendorKeys };
 }
 

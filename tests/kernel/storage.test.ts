@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import fsPromises from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { DocumentCollection, Journal, acquireDirLock, openDocument, writeFileDurable } from '@iamanager/kernel/storage';
 import type { Logger } from '@iamanager/kernel/log';
@@ -33,14 +34,32 @@ describe('openDocument', () => {
   it('folds concurrent writes into few disk writes and acknowledges each after its data is on disk', async () => {
     const file = path.join(dir, 'b.json');
     const doc = await openDocument<{ items: number[] }>(file, { items: [] });
-    await Promise.all(
-      Array.from({ length: 200 }, async (_, i) => {
-        doc.data.items.push(i);
-        await doc.write();
-        const onDisk = JSON.parse(fs.readFileSync(file, 'utf8')) as { items: number[] };
-        expect(onDisk.items).toContain(i);
-      }),
-    );
+    // Every durable write ends with the rename of its temp file over the target (durableWrite.ts,
+    // through node:fs/promises): count those, and note what each one put on disk.
+    const rename = fsPromises.rename.bind(fsPromises);
+    const onDisk = new Set<number>();
+    let fileWrites = 0;
+    const spy = vi.spyOn(fsPromises, 'rename').mockImplementation(async (from, to) => {
+      await rename(from, to);
+      if (to !== file) return; // the last good copy (.bak) moved into place
+      fileWrites++;
+      for (const i of (JSON.parse(fs.readFileSync(file, 'utf8')) as { items: number[] }).items) onDisk.add(i);
+    });
+    try {
+      const acknowledgedBeforeOnDisk: number[] = [];
+      await Promise.all(
+        Array.from({ length: 200 }, async (_, i) => {
+          doc.data.items.push(i);
+          await doc.write();
+          if (!onDisk.has(i)) acknowledgedBeforeOnDisk.push(i);
+        }),
+      );
+      expect(acknowledgedBeforeOnDisk).toEqual([]);
+      expect(fileWrites).toBeGreaterThan(0);
+      expect(fileWrites).toBeLessThan(20);
+    } finally {
+      spy.mockRestore();
+    }
     expect((JSON.parse(fs.readFileSync(file, 'utf8')) as { items: number[] }).items).toHaveLength(200);
   });
 

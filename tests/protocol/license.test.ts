@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   ProtocolError,
   generateSigningKey,
-  keyId,
   licenseState,
   publicJwk,
   signLicense,
@@ -10,6 +9,7 @@ import {
   verifyLicense,
   type LicenseClaims,
 } from '@iamanager/protocol';
+import { testKey } from '../support/keys.js';
 
 const NOW = new Date('2026-03-15T10:00:00Z');
 const t = Math.floor(NOW.getTime() / 1000);
@@ -34,13 +34,6 @@ function claims(overrides: Partial<LicenseClaims> = {}): LicenseClaims {
   };
 }
 
-async function vendorKey() {
-  const key = generateSigningKey();
-  const jwk = publicJwk(key.publicKey);
-  const kid = await keyId(jwk);
-  return { key, jwk, kid };
-}
-
 const opts = { issuer: 'iamanager-control-plane', audience: 'apl-dupont-1', now: NOW };
 
 async function code(p: Promise<unknown>): Promise<string> {
@@ -55,7 +48,7 @@ async function code(p: Promise<unknown>): Promise<string> {
 
 describe('verifyLicense', () => {
   it('accepts a license signed by a trusted vendor key', async () => {
-    const v = await vendorKey();
+    const v = await testKey();
     const jws = await signLicense(claims(), { privateKey: v.key.privateKey, kid: v.kid });
     const got = await verifyLicense(jws, { ...opts, keys: toJwks([v]) });
     expect(got.claims.limits.maxUsers).toBe(10);
@@ -64,8 +57,8 @@ describe('verifyLicense', () => {
   });
 
   it('accepts licenses from both keys while the vendor rotates', async () => {
-    const oldKey = await vendorKey();
-    const newKey = await vendorKey();
+    const oldKey = await testKey();
+    const newKey = await testKey();
     const keys = toJwks([oldKey, newKey]);
     const a = await signLicense(claims(), { privateKey: oldKey.key.privateKey, kid: oldKey.kid });
     const b = await signLicense(claims(), { privateKey: newKey.key.privateKey, kid: newKey.kid });
@@ -74,14 +67,14 @@ describe('verifyLicense', () => {
   });
 
   it('refuses a license signed by an untrusted key', async () => {
-    const trusted = await vendorKey();
-    const attacker = await vendorKey();
+    const trusted = await testKey();
+    const attacker = await testKey();
     const jws = await signLicense(claims(), { privateKey: attacker.key.privateKey, kid: trusted.kid });
     expect(await code(verifyLicense(jws, { ...opts, keys: toJwks([trusted]) }))).toBe('bad_signature');
   });
 
   it('refuses a license whose claims were edited (a raised limit)', async () => {
-    const v = await vendorKey();
+    const v = await testKey();
     const jws = await signLicense(claims(), { privateKey: v.key.privateKey, kid: v.kid });
     const [h, p, s] = jws.split('.');
     const c = JSON.parse(Buffer.from(p!, 'base64url').toString()) as LicenseClaims;
@@ -91,13 +84,13 @@ describe('verifyLicense', () => {
   });
 
   it('refuses a license issued to another appliance', async () => {
-    const v = await vendorKey();
+    const v = await testKey();
     const jws = await signLicense(claims({ aud: 'apl-martin-1' }), { privateKey: v.key.privateKey, kid: v.kid });
     expect(await code(verifyLicense(jws, { ...opts, keys: toJwks([v]) }))).toBe('wrong_audience');
   });
 
   it('refuses a license past its grace period, unless asked to read it anyway', async () => {
-    const v = await vendorKey();
+    const v = await testKey();
     const jws = await signLicense(claims({ exp: t - 20 * DAY, graceDays: 14 }), { privateKey: v.key.privateKey, kid: v.kid });
     expect(await code(verifyLicense(jws, { ...opts, keys: toJwks([v]) }))).toBe('expired');
     const read = await verifyLicense(jws, { ...opts, keys: toJwks([v]), allowExpired: true });
@@ -105,13 +98,13 @@ describe('verifyLicense', () => {
   });
 
   it('reports the grace period after expiry', async () => {
-    const v = await vendorKey();
+    const v = await testKey();
     const jws = await signLicense(claims({ exp: t - 3 * DAY, graceDays: 14 }), { privateKey: v.key.privateKey, kid: v.kid });
     expect((await verifyLicense(jws, { ...opts, keys: toJwks([v]) })).state).toBe('grace');
   });
 
   it('refuses garbage as malformed', async () => {
-    const v = await vendorKey();
+    const v = await testKey();
     expect(await code(verifyLicense('x.y.z', { ...opts, keys: toJwks([v]) }))).toBe('malformed');
   });
 

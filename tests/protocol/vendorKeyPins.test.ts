@@ -3,15 +3,14 @@ import {
   DomainError,
   generateSigningKey,
   isKeyThumbprint,
-  keyId,
   keyThumbprints,
   partitionByPins,
-  publicJwk,
   signLicense,
   toJwks,
   verifyPinnedLicense,
   type LicenseClaims,
 } from '@iamanager/protocol';
+import { testKey } from '../support/keys.js';
 
 const NOW = new Date('2026-03-15T10:00:00Z');
 const t = Math.floor(NOW.getTime() / 1000);
@@ -34,13 +33,6 @@ const claims: LicenseClaims = {
   overage: { allowed: true, pricePerAnalysisCents: 50 },
 };
 
-async function vendorKey() {
-  const key = generateSigningKey();
-  const jwk = publicJwk(key.publicKey);
-  const kid = await keyId(jwk);
-  return { key, jwk, kid };
-}
-
 /** The refusal's stable code, or 'accepted'. */
 async function outcome(p: Promise<unknown>): Promise<string> {
   try {
@@ -54,7 +46,7 @@ async function outcome(p: Promise<unknown>): Promise<string> {
 
 describe('vendor key pins', () => {
   it('accepts a license signed by a pinned key, and by either pinned key during a rotation', async () => {
-    const [oldKey, newKey] = [await vendorKey(), await vendorKey()];
+    const [oldKey, newKey] = [await testKey(), await testKey()];
     const keys = toJwks([oldKey, newKey]);
     const pins = await keyThumbprints(keys);
     expect(pins).toEqual([oldKey.kid, newKey.kid]);
@@ -67,8 +59,8 @@ describe('vendor key pins', () => {
   });
 
   it('refuses a license signed by a foreign key that claims the pinned kid, when the key set was replaced', async () => {
-    const vendor = await vendorKey();
-    const attacker = await vendorKey();
+    const vendor = await testKey();
+    const attacker = await testKey();
     // What an attacker with write access to DATA_DIR writes: their key under the vendor's kid, and a license it signed.
     const forgedKeys = toJwks([{ kid: vendor.kid, jwk: attacker.jwk }]);
     const jws = await signLicense({ ...claims, plan: 'enterprise' }, { privateKey: attacker.key.privateKey, kid: vendor.kid });
@@ -82,8 +74,8 @@ describe('vendor key pins', () => {
   });
 
   it('refuses a license signed by a foreign key added beside the genuine one under the same kid', async () => {
-    const vendor = await vendorKey();
-    const attacker = await vendorKey();
+    const vendor = await testKey();
+    const attacker = await testKey();
     const keys = toJwks([vendor, { kid: vendor.kid, jwk: attacker.jwk }]);
     const forged = await signLicense({ ...claims, plan: 'enterprise' }, { privateKey: attacker.key.privateKey, kid: vendor.kid });
     const genuine = await signLicense(claims, { privateKey: vendor.key.privateKey, kid: vendor.kid });
@@ -92,7 +84,7 @@ describe('vendor key pins', () => {
   });
 
   it('refuses a license signed by a held key that is not pinned, and any license when no held key is pinned', async () => {
-    const [pinned, other] = [await vendorKey(), await vendorKey()];
+    const [pinned, other] = [await testKey(), await testKey()];
     const jws = await signLicense(claims, { privateKey: other.key.privateKey, kid: other.kid });
     expect(await outcome(verifyPinnedLicense(jws, { ...opts, keys: toJwks([pinned, other]) }, [pinned.kid]))).toBe('untrusted_vendor_key');
     const none = await verifyPinnedLicense(jws, { ...opts, keys: toJwks([other]) }, [pinned.kid]).catch((err: unknown) => err as DomainError);
@@ -103,7 +95,7 @@ describe('vendor key pins', () => {
   });
 
   it('keeps the other refusals as they were: a key nobody holds is bad_signature, another appliance is wrong_audience', async () => {
-    const vendor = await vendorKey();
+    const vendor = await testKey();
     const keys = toJwks([vendor]);
     const stranger = await signLicense(claims, { privateKey: generateSigningKey().privateKey, kid: vendor.kid });
     expect(await outcome(verifyPinnedLicense(stranger, { ...opts, keys }, [vendor.kid]))).toBe('bad_signature');
@@ -112,14 +104,14 @@ describe('vendor key pins', () => {
   });
 
   it('splits a key set by pins computed from each key, not from the kid it claims', async () => {
-    const [a, b] = [await vendorKey(), await vendorKey()];
+    const [a, b] = [await testKey(), await testKey()];
     const { pinned, unpinned } = await partitionByPins(toJwks([a, { kid: a.kid, jwk: b.jwk }]), [a.kid]);
     expect(pinned.map((k) => k.x)).toEqual([a.jwk.x]);
     expect(unpinned.map((k) => k.x)).toEqual([b.jwk.x]);
   });
 
   it('recognises a thumbprint: 43 canonical base64url characters', async () => {
-    const { kid } = await vendorKey();
+    const { kid } = await testKey();
     expect(isKeyThumbprint(kid)).toBe(true);
     for (const bad of ['', 'abc', `${kid}=`, `${kid}A`, `+${kid.slice(1)}`, `/${kid.slice(1)}`]) expect(isKeyThumbprint(bad), bad).toBe(false);
     // The 43rd character carries the last 4 bits: one with its 2 low bits set is not a canonical encoding.

@@ -93,6 +93,22 @@ export function fromAppliances(bodies: readonly TappedBody[]): TappedBody[] {
   return bodies.filter((b) => (b.userAgent ?? '').startsWith('iamanager-appliance/') || (b.status !== undefined && b.status >= 200 && b.status < 300));
 }
 
+/** Heartbeats and usage reports the appliance software itself sent: what the scan is for (enrollments carry no case data to begin with). */
+export function applianceReports(bodies: readonly TappedBody[]): TappedBody[] {
+  return bodies.filter((b) => (b.userAgent ?? '').startsWith('iamanager-appliance/') && /^\/v1\/(heartbeats|usage-reports)(\?|$)/.test(b.path));
+}
+
+/**
+ * Why a scan proves nothing, if it does: it saw no heartbeat or usage report from the appliance
+ * software, or no case string to look for. Finding nothing in nothing is not a pass.
+ */
+export function emptyScan(bodies: readonly TappedBody[], strings: readonly string[]): string[] {
+  const gaps: string[] = [];
+  if (applianceReports(bodies).length === 0) gaps.push('no heartbeat or usage report sent by the appliance software (User-Agent iamanager-appliance/…) reached a control plane: nothing was scanned');
+  if (strings.length === 0) gaps.push('no case string was found on any appliance: there was nothing to look for');
+  return gaps;
+}
+
 /** "<case string> in <path> (<source>)" for every case string found in a body. */
 export function findCaseData(bodies: readonly TappedBody[], strings: readonly string[]): string[] {
   const findings: string[] = [];
