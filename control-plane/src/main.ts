@@ -10,7 +10,7 @@ import { ConfigError } from '@iamanager/kernel/config';
 import { createLogger } from '@iamanager/kernel/log';
 import { acquireDirLock } from '@iamanager/kernel/storage';
 import { pino } from 'pino';
-import { parseCommandLine, usage } from './cli/commandLine.js';
+import { CONTROL_PLANE_CLI } from './cli/commandLine.js';
 import { formatResult } from './cli/printResult.js';
 import { runCommand, type CommandRequest } from './cli/commands.js';
 import { sendCommand, type CommandRequest as ProtocolCommandRequest } from '@iamanager/kernel/http';
@@ -49,9 +49,9 @@ async function execute(config: Config, request: CommandRequest): Promise<unknown
 async function main(argv: string[]): Promise<number> {
   let json = argv.includes('--json');
   try {
-    const parsed = parseCommandLine(argv);
-    if (parsed === 'help') {
-      console.log(usage());
+    const parsed = CONTROL_PLANE_CLI.parse(argv);
+    if (parsed.kind === 'help') {
+      console.log(parsed.text);
       return 0;
     }
     json = parsed.json;

@@ -95,6 +95,42 @@ describe('control-plane CLI', () => {
       expect(missing.code).toBe(1);
       expect(missing.stderr).toBe('control-plane: cabinet "nobody" does not exist\n');
     });
+    it("prints one command's usage, and refuses a flag the command does not take with that usage", async () => {
+      const help = await runCli(dataDir, ['help', 'cabinet', 'update']);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toMatch(/^usage: control-plane cabinet update ID \[--plan PLAN\]/);
+      expect(help.stdout).toContain('--json');
+      expect(help.stdout).not.toContain('billing');
+      const flag = await runCli(dataDir, ['admin', 'token', 'list', '--help']);
+      expect(flag.code).toBe(0);
+      expect(flag.stdout).toMatch(/^usage: control-plane admin token list \[--email E\] +# tokens: id, owner/);
+      expect((await runCli(dataDir, ['help'])).stdout).toContain('control-plane help <command> (or control-plane <command> --help)');
+
+      const refused = await runCli(dataDir, ['admin', 'list', '--email', 'ops@vendor.test']);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toBe("control-plane: Unknown option '--email': control-plane admin list does not take it (usage: control-plane admin list)\n");
+      const refusedJson = await runCli(dataDir, ['billing', 'close', '2026-01', '--cabinet', 'dupont', '--json']);
+      expect(refusedJson.code).toBe(1);
+      expect(refusedJson.json).toEqual({ ok: false, error: 'invalid_input', message: "Unknown option '--cabinet': control-plane billing close does not take it (usage: control-plane billing close YYYY-MM)" });
+      // serve prints no result: --json is not one of its flags
+      const serve = await runCli(dataDir, ['serve', '--json']);
+      expect(serve.code).toBe(1);
+      expect(serve.stderr).toContain("Unknown option '--json': control-plane serve does not take it");
+      const unknown = await runCli(dataDir, ['cabinet', 'delete', 'dupont', '--json']);
+      expect(unknown.json).toEqual({ ok: false, error: 'unknown_command', message: 'unknown command "cabinet delete": run control-plane help' });
+    });
+
+    it('prints JSON that scripts can parse with --json', async () => {
+      const keys = await runCli(dataDir, ['keys', 'list', '--json']);
+      expect(keys.code, keys.stderr).toBe(0);
+      expect(keys.json.vendorKeyPins).toHaveLength(keys.json.keys.length);
+      const months = await runCli(dataDir, ['billing', 'months', '--json']);
+      expect(months.code, months.stderr).toBe(0);
+      expect(Array.isArray(months.json.months)).toBe(true);
+      const revenue = await runCli(dataDir, ['revenue', '--months', '3', '--json']);
+      expect(revenue.code, revenue.stderr).toBe(0);
+      expect(revenue.json).toMatchObject({ mrrCents: expect.any(Number), arrCents: expect.any(Number) });
+    });
   });
 
   describe('with the server running (the CLI goes through the control socket)', () => {

@@ -1,29 +1,18 @@
 /**
- * The command line (docs/control-plane.md): `control-plane <group> <verb> [ID] [--flags]`, parsed
- * with node:util parseArgs in strict mode so a mistyped flag is an error, not a silent no-op.
+ * The command line (docs/control-plane.md): `control-plane <group> <verb> [ID] [--flags]`. This
+ * file is the table; the kernel's parser (`@iamanager/kernel/cli`) reads argv against it, strictly,
+ * so a mistyped flag is an error naming it, not a silent no-op.
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { CommandArgs } from './commands.js';
+import { commandLine, type CommandTable } from '@iamanager/kernel/cli';
 import { ControlPlaneError } from '../errors.js';
-
-type Options = NonNullable<ParseArgsConfig['options']>;
-
-interface CommandSpec {
-  options: Options;
-  /** Name of the positional argument, if the command takes one (e.g. the cabinet id). */
-  positional?: string;
-  /** Read stdin and pass it as the command's input (passwords never go on the command line). */
-  stdin?: boolean;
-  usage: string;
-}
 
 const s = { type: 'string' } as const;
 const b = { type: 'boolean' } as const;
 const limits = { 'max-users': s, 'max-cases': s, 'max-analyses': s, 'ai-model': s };
 const contact = { siret: s, email: s, address: s, phone: s };
 
-export const COMMANDS: Record<string, CommandSpec> = {
-  serve: { options: {}, usage: 'serve                                   # PORT (default 4000), DATA_DIR (default ./data/control-plane)' },
+export const COMMANDS: CommandTable = {
+  serve: { options: {}, json: false, usage: 'serve                                   # PORT (default 4000), DATA_DIR (default ./data/control-plane)' },
   'admin create': { options: { email: s, role: s }, stdin: true, usage: 'admin create --email E [--role admin|billing|support]   # password from stdin' },
   'admin token': {
     options: { email: s, 'expires-in': s, expires: s },
@@ -76,40 +65,5 @@ export const COMMANDS: Record<string, CommandSpec> = {
   revenue: { options: { months: s }, usage: 'revenue [--months N]                    # MRR, ARR, by plan; new and churned cabinets per month' },
 };
 
-export interface ParsedCommandLine {
-  command: string;
-  args: CommandArgs;
-  json: boolean;
-  stdin: boolean;
-}
-
-export function usage(): string {
-  return ['usage: control-plane <command> [--json]', '', ...Object.values(COMMANDS).map((c) => `  control-plane ${c.usage}`)].join('\n');
-}
-
-export function parseCommandLine(argv: readonly string[]): ParsedCommandLine | 'help' {
-  const [first] = argv;
-  if (!first || first === 'help' || first === '--help' || first === '-h') return 'help';
-  // The longest command the words name: `admin token list` before `admin token`, before `serve`.
-  const flagAt = argv.findIndex((w) => w.startsWith('-'));
-  const words = argv.slice(0, Math.min(3, flagAt === -1 ? argv.length : flagAt));
-  const command = [3, 2, 1].map((n) => words.slice(0, n).join(' ')).find((c) => COMMANDS[c]) ?? words.slice(0, 2).join(' ');
-  const spec = COMMANDS[command];
-  if (!spec) throw new ControlPlaneError('unknown_command', `unknown command "${command}": run control-plane help`);
-  const rest = argv.slice(command.split(' ').length);
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...rest], options: { ...spec.options, json: b, help: b }, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new ControlPlaneError('invalid_input', `${(err as Error).message.split('\n')[0]} (usage: control-plane ${spec.usage.split('#')[0]!.trim()})`);
-  }
-  if (parsed.values.help) return 'help';
-  const max = spec.positional ? 1 : 0;
-  if (parsed.positionals.length > max) {
-    throw new ControlPlaneError('invalid_input', `unexpected argument "${parsed.positionals[max]}" (usage: control-plane ${spec.usage.split('#')[0]!.trim()})`);
-  }
-  const { json, help: _help, ...values } = parsed.values;
-  const args: CommandArgs = { ...(values as CommandArgs) };
-  if (spec.positional && parsed.positionals[0] !== undefined) args[spec.positional] = parsed.positionals[0];
-  return { command, args, json: json === true, stdin: spec.stdin === true };
-}
+/** `control-plane help`, `control-plane <command> --help`, and every command's arguments, parsed. */
+export const CONTROL_PLANE_CLI = commandLine({ bin: 'control-plane', commands: COMMANDS, error: (code, message) => new ControlPlaneError(code, message) });
