@@ -1,15 +1,16 @@
 /**
  * The appliance's state, opened once by `serve` (or by a CLI command when no server runs): every
  * store and service, wired together. Routes and commands receive this object and call its parts.
+ * Each part is opened first, then the object is built in one piece: nothing is added to it later.
  */
 import path from 'node:path';
 import type { Logger } from '@iamanager/kernel/log';
 import { recordedAnalysesByMonth, type AnalysisDeps } from './domain/cases/caseAnalyses.js';
 import { AuditLog } from './domain/audit/auditLog.js';
-import type { Backups } from './domain/backups/backups.js';
+import { Backups } from './domain/backups/backups.js';
 import { Cases } from './domain/cases/cases.js';
 import { DocumentFiles } from './domain/documents/documentFiles.js';
-import type { TlsMaterial } from './domain/tls/certificates.js';
+import { ServedTls } from './domain/tls/servedTls.js';
 import type { Document } from '@iamanager/kernel/storage';
 import { clockOf, type Config } from './config.js';
 import { ErrorCounter } from './errorCounter.js';
@@ -25,32 +26,34 @@ import { openUserStore, type UsersFile } from './storage/userStore.js';
 import { Users } from './domain/users/users.js';
 
 export interface Appliance {
-  config: Config;
-  log: Logger;
+  readonly config: Config;
+  readonly log: Logger;
   /** The appliance's clock (real time, shifted only in tests). */
-  clock: () => Date;
-  clockGuard: ClockGuard;
-  license: LicenseStore;
-  usage: UsageCounters;
-  users: Users;
-  usersDoc: Document<UsersFile>;
-  sessions: SessionKeys;
+  readonly clock: () => Date;
+  readonly clockGuard: ClockGuard;
+  readonly license: LicenseStore;
+  readonly usage: UsageCounters;
+  readonly users: Users;
+  readonly usersDoc: Document<UsersFile>;
+  readonly sessions: SessionKeys;
   /** Sessions ended by a logout, refused until their token expires. */
-  revokedSessions: RevokedSessions;
+  readonly revokedSessions: RevokedSessions;
   /** Every check of a password (login, password change): lock-out and a bounded hashing queue. */
-  loginGuard: LoginGuard;
-  outbox: HeartbeatOutbox;
-  heartbeats: HeartbeatAgent;
-  errors: ErrorCounter;
-  cases: Cases;
-  documents: DocumentFiles;
-  audit: AuditLog;
+  readonly loginGuard: LoginGuard;
+  readonly outbox: HeartbeatOutbox;
+  readonly heartbeats: HeartbeatAgent;
+  readonly errors: ErrorCounter;
+  readonly cases: Cases;
+  readonly documents: DocumentFiles;
+  readonly audit: AuditLog;
+  /** The analyses' view of the appliance: its case files, usage counters, license and threshold. */
+  readonly analysisDeps: AnalysisDeps;
   /** Open (non-archived) cases, for usage and heartbeats. */
-  casesOpen: () => number;
-  /** The certificate served over HTTPS, and a way to swap it (set by `serve` when TLS is on). */
-  tls: { material(): TlsMaterial | undefined; reload?: () => Promise<TlsMaterial> };
-  /** The backups (status, create): set by the backup module when it opens. */
-  backups?: Backups;
+  readonly casesOpen: () => number;
+  /** The certificate served over HTTPS, and a way to swap it: empty unless `serve` runs with TLS on. */
+  readonly tls: ServedTls;
+  /** The backups (status, create), opened even when BACKUP_PASSPHRASE is not set: they say so themselves. */
+  readonly backups: Backups;
   close(): Promise<void>;
 }
 
@@ -72,9 +75,27 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
   const cases = await Cases.open(config.dataDir, { license, users, audit, clock, log });
   await usage.reconcile(recordedAnalysesByMonth(cases.index.all()), log);
   const documents = new DocumentFiles(path.join(config.dataDir, 'documents'), config.maxUploadBytes);
+  const backups = await Backups.open({ dataDir: config.dataDir, config: config.backup, version: config.version, clock, log });
   const errors = new ErrorCounter();
+  const heartbeats = new HeartbeatAgent(
+    outbox,
+    {
+      dataDir: config.dataDir,
+      version: config.version,
+      controlPlaneUrl: config.controlPlaneUrl,
+      clock,
+      license,
+      usage,
+      usersActive: () => users.activeCount(),
+      casesOpen: () => cases.openCount(),
+      lastBackupAt: () => Promise.resolve(backups.lastBackupAt()),
+      errors24h: () => errors.last24h(),
+      auditHead: () => audit.head(),
+    },
+    log,
+  );
 
-  const appliance = {
+  return {
     config,
     log,
     clock,
@@ -91,53 +112,30 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
       onLock: ({ account, address, seconds }) => log.warn({ email: account, ip: address, seconds }, 'login: account locked for this address after failed passwords'),
     }),
     outbox,
+    heartbeats,
     errors,
     cases,
     documents,
     audit,
-    casesOpen: () => cases.openCount(),
-    tls: { material: () => undefined },
-  } as Omit<Appliance, 'heartbeats' | 'close'> as Appliance;
-
-  const agent = new HeartbeatAgent(
-    outbox,
-    {
-      dataDir: config.dataDir,
-      version: config.version,
-      controlPlaneUrl: config.controlPlaneUrl,
-      clock,
-      license,
+    analysisDeps: {
+      cases: {
+        get: (id) => cases.get(id),
+        all: () => cases.index.all(),
+        readCase: (id, actor, action) => cases.readCase(id, actor, action),
+        mutate: (id, actor, action, change) => cases.mutate(id, actor, action, change),
+      },
       usage,
-      usersActive: () => users.activeCount(),
-      casesOpen: () => appliance.casesOpen(),
-      lastBackupAt: () => Promise.resolve(appliance.backups?.lastBackupAt() ?? null),
-      errors24h: () => errors.last24h(),
-      auditHead: () => audit.head(),
+      assertCanRun: () => license.assertCanCreate('analysis'),
+      threshold: config.predictionThreshold,
+      clock,
     },
-    log,
-  );
-  appliance.heartbeats = agent;
-  appliance.close = async () => {
-    await agent.stop();
-    await clockGuard.stop().catch((err: unknown) => log.warn({ err }, 'clock: could not record the latest time seen'));
-    await Promise.all([usersDoc.adapter.flushed(), outbox.doc.adapter.flushed(), cases.flushed(), revokedSessions.flushed()]);
-  };
-  return appliance;
-}
-
-/** The analyses' view of the appliance: its case files, usage counters, license and threshold. */
-export function analysisDeps(appliance: Appliance): AnalysisDeps {
-  const cases = appliance.cases;
-  return {
-    cases: {
-      get: (id) => cases.get(id),
-      all: () => cases.index.all(),
-      readCase: (id, actor, action) => cases.readCase(id, actor, action),
-      mutate: (id, actor, action, change) => cases.mutate(id, actor, action, change),
+    casesOpen: () => cases.openCount(),
+    tls: new ServedTls(),
+    backups,
+    close: async () => {
+      await heartbeats.stop();
+      await clockGuard.stop().catch((err: unknown) => log.warn({ err }, 'clock: could not record the latest time seen'));
+      await Promise.all([usersDoc.adapter.flushed(), outbox.doc.adapter.flushed(), cases.flushed(), revokedSessions.flushed()]);
     },
-    usage: appliance.usage,
-    assertCanRun: () => appliance.license.assertCanCreate('analysis'),
-    threshold: appliance.config.predictionThreshold,
-    clock: appliance.clock,
   };
 }

@@ -1,11 +1,11 @@
 /**
- * The feature modules mounted on the core (cases, documents, audit, analyses, web pages, TLS,
- * backups): each opens its storage here and contributes routers and a close step.
+ * The feature modules mounted on the core (the backup schedule, the web pages): each opens what it
+ * needs here and contributes routers, a start and a close step.
  * One list, so `serve` and the CLI open exactly the same appliance.
  */
 import type { Appliance } from './appliance.js';
 import type { AppOptions } from './app.js';
-import { openBackupModule } from './domain/backups/backupModule.js';
+import { backupModule } from './domain/backups/backupModule.js';
 import { openWebModule } from './web/webModule.js';
 
 export interface OpenedModules {
@@ -18,7 +18,7 @@ export interface OpenedModules {
 export async function openModules(appliance: Appliance): Promise<OpenedModules> {
   const closers: Array<() => Promise<void>> = [];
   const app: AppOptions = { routers: [] };
-  const backups = await openBackupModule(appliance);
+  const backups = backupModule(appliance);
   closers.push(() => backups.close());
   // The web UI last: its pages read what the other modules expose (cases, audit).
   const web = await openWebModule(appliance);

@@ -38,8 +38,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningA
   let httpsPort: number | null = null;
   if (config.tls) {
     const store = new TlsStore(path.join(config.dataDir, 'tls'), config.identity.name ?? config.clientId ?? 'cabinet', config.tlsNames);
-    const tls = await startTlsServers(app, { store, httpPort: config.port, httpsPort: config.tlsPort, publicHttpsPort: config.tlsPublicPort, host: config.host, clock: appliance.clock, log });
-    appliance.tls = { material: () => tls.material(), reload: () => tls.reload() };
+    const tls = await startTlsServers(app, { store, served: appliance.tls, httpPort: config.port, httpsPort: config.tlsPort, publicHttpsPort: config.tlsPublicPort, host: config.host, clock: appliance.clock, log });
     server = { port: tls.httpPort, close: () => tls.close() };
     httpsPort = tls.httpsPort;
   } else {

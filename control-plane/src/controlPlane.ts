@@ -19,20 +19,20 @@ import { largestLimits } from './domain/usageBounds.js';
 import { VendorKeys } from './domain/vendorKeys.js';
 
 export interface ControlPlane {
-  config: Config;
-  log: Logger;
-  clock: Clock;
-  keys: VendorKeys;
-  plans: PlanCatalog;
-  admins: AdminDirectory;
-  cabinets: CabinetRegistry;
-  appliances: ApplianceRegistry;
-  ingest: HeartbeatIngest;
-  billing: BillingStore;
+  readonly config: Config;
+  readonly log: Logger;
+  readonly clock: Clock;
+  readonly keys: VendorKeys;
+  readonly plans: PlanCatalog;
+  readonly admins: AdminDirectory;
+  readonly cabinets: CabinetRegistry;
+  readonly appliances: ApplianceRegistry;
+  readonly ingest: HeartbeatIngest;
+  readonly billing: BillingStore;
   /** Fleet alerts (status transitions); `serve` starts its periodic check. */
-  monitor: FleetMonitor;
+  readonly monitor: FleetMonitor;
   /** Records moved aside at start-up (or on a later read) because they were unreadable: critical alerts. */
-  quarantine: RecordQuarantine;
+  readonly quarantine: RecordQuarantine;
   close(): Promise<void>;
 }
 

@@ -1,13 +1,13 @@
 /** `POST /api/cases/:id/analyses` runs the license's CESEDA model on a case; `GET` lists the stored runs. */
 import Router from '@koa/router';
-import { analysisDeps, type Appliance } from '../appliance.js';
+import type { Appliance } from '../appliance.js';
 import { requirePermission } from '../auth/authenticate.js';
 import { listCaseAnalyses, runCaseAnalysis } from '../domain/cases/caseAnalyses.js';
 import { presentAnalysis } from '../presenters/analysis.js';
 
 export function analysisRoutes(appliance: Appliance): Router {
   const router = new Router({ prefix: '/api' });
-  const deps = analysisDeps(appliance);
+  const deps = appliance.analysisDeps;
 
   router.post('/cases/:id/analyses', async (ctx) => {
     const { user } = requirePermission(ctx, 'analyses.run');

@@ -1,9 +1,10 @@
 /**
- * The backups as a module of the appliance: opens them, makes the last backup time reach the
- * heartbeat and the admin page, and runs the daily schedule once `serve` starts it.
+ * The backups as a module of the appliance: runs the daily schedule once `serve` starts it, and
+ * stops it on close. The backups themselves are opened with the appliance (`appliance.backups`):
+ * the heartbeat, the admin page and the CLI read them whether or not anything is scheduled.
  */
 import type { Appliance } from '../../appliance.js';
-import { Backups, NOT_CONFIGURED } from './backups.js';
+import { NOT_CONFIGURED } from './backups.js';
 
 export interface BackupModule {
   /** Starts the daily schedule (`serve` only: a one-off CLI command never schedules anything). */
@@ -11,12 +12,11 @@ export interface BackupModule {
   close(): Promise<void>;
 }
 
-export async function openBackupModule(appliance: Appliance): Promise<BackupModule> {
-  const backups = await Backups.open({ dataDir: appliance.config.dataDir, config: appliance.config.backup, version: appliance.config.version, clock: appliance.clock, log: appliance.log });
-  appliance.backups = backups;
+export function backupModule(appliance: Pick<Appliance, 'backups' | 'log'>): BackupModule {
+  const { backups, log } = appliance;
   return {
     start: () => {
-      if (!backups.configured) appliance.log.warn(NOT_CONFIGURED);
+      if (!backups.configured) log.warn(NOT_CONFIGURED);
       backups.startSchedule();
     },
     close: () => {

@@ -11,14 +11,13 @@ import type Koa from 'koa';
 import type { RunningServer } from '@iamanager/kernel/http';
 import type { Logger } from '@iamanager/kernel/log';
 import type { TlsMaterial, TlsStore } from './certificates.js';
+import type { ServedTls } from './servedTls.js';
 
 const PLAIN_HTTP_PATHS = new Set(['/healthz', '/ca.crt']);
 
 export interface TlsServers {
   httpPort: number;
   httpsPort: number;
-  material(): TlsMaterial;
-  reload(): Promise<TlsMaterial>;
   close(): Promise<void>;
 }
 
@@ -33,7 +32,8 @@ function announce(material: TlsMaterial, previous: TlsMaterial | null, log: Logg
   }
 }
 
-export async function startTlsServers(app: Koa, options: { store: TlsStore; httpPort: number; httpsPort: number; publicHttpsPort: number; host: string; clock: () => Date; log: Logger }): Promise<TlsServers> {
+/** `served` is the appliance's holder of the certificate in use: it reads and swaps it through these servers once they listen. */
+export async function startTlsServers(app: Koa, options: { store: TlsStore; served: ServedTls; httpPort: number; httpsPort: number; publicHttpsPort: number; host: string; clock: () => Date; log: Logger }): Promise<TlsServers> {
   let material = await options.store.ensure(options.clock());
   announce(material, null, options.log);
   const httpsServer = https.createServer({ key: material.key, cert: material.cert, minVersion: 'TLSv1.2' }, app.callback());
@@ -65,11 +65,10 @@ export async function startTlsServers(app: Koa, options: { store: TlsStore; http
   const daily = setInterval(() => void reload().catch((err: unknown) => options.log.error({ err }, 'tls: renewal failed')), 86_400_000);
   daily.unref();
 
+  options.served.serveFrom({ material: () => material, reload });
   return {
     httpPort: plain.port,
     httpsPort,
-    material: () => material,
-    reload,
     close: async () => {
       clearInterval(daily);
       await Promise.all([plain.close(), new Promise<void>((resolve) => httpsServer.close(() => resolve()))]);

@@ -48,7 +48,7 @@ async function adminView(appliance: Appliance, ctx: Context, audit: AuditSource 
       fields: telemetryFields(localeOf(ctx)),
       lastPayload: s.lastPayload,
     },
-    backup: appliance.backups?.status() ?? { configured: false, dailyAt: null, lastBackupAt: null, nextBackupAt: null, backups: 0, dir: appliance.config.backup.dir, lastError: null },
+    backup: appliance.backups.status(),
     identity: { name: id.name ?? appliance.license.cabinetId ?? '', siret: id.siret ?? null, address: id.address ?? null, logoUrl: id.logo ? '/static/logo' : null, color: id.color },
     audit: audit ? (await audit()).map((a) => ({ ...a, action: actionLabel(a.action, localeOf(ctx)) })) : null,
   };

@@ -11,7 +11,6 @@ import { requirePermission, uploaderOf, type Caller } from '../../auth/authentic
 import { PROCEDURE_CODES } from '../../domain/ceseda/procedures.js';
 import { receiveUpload } from '../../domain/documents/upload.js';
 import { runCaseAnalysis } from '../../domain/cases/caseAnalyses.js';
-import { analysisDeps } from '../../appliance.js';
 import type { CaseRecord } from '../../domain/cases/caseSchema.js';
 import { actionLabel } from '../actionLabels.js';
 import { formatDateValue } from '../format.js';
@@ -196,7 +195,7 @@ export function casePages(appliance: Appliance): Router {
   router.post('/:id/analyses', pageHandler(appliance, async (ctx) => {
     const caller = requirePermission(ctx, 'analyses.run');
     try {
-      await runCaseAnalysis(analysisDeps(appliance), ctx.params.id ?? '', actorOf(caller));
+      await runCaseAnalysis(appliance.analysisDeps, ctx.params.id ?? '', actorOf(caller));
     } catch (err) {
       // Over the quota (starter), an expired license…: said on the case page, with the upgrade hint.
       return casePage(ctx, caller, describeError(err, messagesOf(ctx)).text);
