@@ -12,7 +12,6 @@ import { readBackupFile } from '../domain/backups/backupArchive.js';
 import { listBackupFiles, readBackupHeader } from '../domain/backups/backupFiles.js';
 import { RETENTION } from '../domain/backups/retention.js';
 import type { BackupResult } from '../domain/backups/backups.js';
-import { NOT_CONFIGURED } from '../domain/backups/backups.js';
 import { restoreBackup, type RestoreResult } from '../domain/backups/restore.js';
 import { ApplianceError } from '../errors.js';
 
@@ -22,7 +21,6 @@ const WARNING = 'Keep BACKUP_PASSPHRASE outside the appliance: without it no bac
 export async function createBackupCommand(appliance: Appliance, args: Record<string, string | boolean>): Promise<BackupResult> {
   const kind = args.kind ?? 'manual';
   if (kind !== 'manual' && kind !== 'pre-update') throw new ApplianceError('invalid_input', '--kind: must be manual or pre-update (scheduled backups are made by the appliance itself)');
-  if (!appliance.backups) throw new ApplianceError('backup_not_configured', NOT_CONFIGURED);
   return appliance.backups.create(kind);
 }
 

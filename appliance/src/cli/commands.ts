@@ -87,7 +87,7 @@ registerCommand('doctor', (appliance) => runDoctor(appliance));
 registerCommand('tls import', async (appliance, args) => {
   const store = new TlsStore(path.join(appliance.config.dataDir, 'tls'), appliance.config.identity.name ?? 'cabinet');
   const imported = await store.importCustom(arg(args, 'cert-pem'), arg(args, 'key-pem'), appliance.clock());
-  await appliance.tls.reload?.();
+  await appliance.tls.reload();
   return { source: imported.source, certificateFingerprint: imported.certFingerprint, notAfter: imported.notAfter.toISOString(), names: imported.names };
 });
 

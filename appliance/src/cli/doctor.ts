@@ -79,8 +79,8 @@ function usageCheck(appliance: Appliance): Check {
 
 /** Backups: configured, recent (the daily one plus a margin), and not failing. */
 function backupCheck(appliance: Appliance): Check {
-  const status = appliance.backups?.status();
-  if (!status?.configured) return { check: 'backups', ok: false, detail: NOT_CONFIGURED };
+  const status = appliance.backups.status();
+  if (!status.configured) return { check: 'backups', ok: false, detail: NOT_CONFIGURED };
   const last = status.lastBackupAt ? Date.parse(status.lastBackupAt) : null;
   const ageHours = last === null ? null : (appliance.clock().getTime() - last) / 3600_000;
   const schedule = status.dailyAt ? `daily at ${status.dailyAt}` : 'BACKUP_TIME=off: manual backups only';
