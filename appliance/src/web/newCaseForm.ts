@@ -25,7 +25,13 @@ export function newCaseFields(m: Messages): FormField[] {
   ];
 }
 
-const TIME = /^\d{2}:\d{2}$/;
+/** HH:MM, 00:00 to 23:59. */
+const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+/** The date and time as one instant with Paris's offset; a date no calendar has goes as typed, for the schema to refuse. */
+function joined(date: string, time: string): string {
+  return Number.isNaN(Date.parse(`${date}T${time}:00Z`)) ? `${date}T${time}` : notificationInstant(date, time);
+}
 
 /** The schema's input from the form's values (text fields, as the page read them). */
 function newCaseInput(v: Readonly<Record<string, string>>): Record<string, unknown> {
@@ -34,7 +40,7 @@ function newCaseInput(v: Readonly<Record<string, string>>): Record<string, unkno
   return {
     client: { lastName: v.lastName, firstName: v.firstName, nationality: v.nationality, birthDate: v.birthDate, ...(v.agdref ? { agdrefNumber: v.agdref } : {}) },
     procedure: v.procedure,
-    decisionNotifiedAt: date && time && TIME.test(time) ? notificationInstant(date, time) : date,
+    decisionNotifiedAt: date && time && TIME.test(time) ? joined(date, time) : date,
     ...(v.assignedTo ? { assignedTo: v.assignedTo } : {}),
     ...(v.notes ? { notes: v.notes } : {}),
   };

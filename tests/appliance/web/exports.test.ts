@@ -129,6 +129,11 @@ describe('UI helpers', () => {
       { field: 'birthDate', message: 'Date de naissance : la date ne peut pas être dans le futur.' },
       { field: 'notificationTime', message: 'Heure de notification (délais en heures) : saisissez une heure au format HH:MM.' },
     ]);
+    // A time no clock shows, or a date no calendar has beside a good time: said, never a crash.
+    const hour25 = parseNewCaseForm(fr, { ...form, birthDate: '1990-05-17', notificationTime: '25:00' }, '2026-11-25');
+    expect(hour25.ok ? [] : hour25.errors).toEqual([{ field: 'notificationTime', message: 'Heure de notification (délais en heures) : saisissez une heure au format HH:MM.' }]);
+    const month13 = parseNewCaseForm(fr, { ...form, birthDate: '1990-05-17', notificationDate: '2026-13-45', notificationTime: '10:00' }, '2026-11-25');
+    expect(month13.ok ? [] : month13.errors).toEqual([{ field: 'notificationDate', message: 'Date de notification : saisissez une date au format JJ/MM/AAAA.' }]);
     const ok = parseNewCaseForm(fr, { ...form, birthDate: '1990-05-17', notificationTime: '09:30' }, '2026-11-25');
     expect(ok).toEqual({ ok: true, data: { client: { lastName: 'Benali', firstName: 'Karim', nationality: 'DZ', birthDate: '1990-05-17' }, procedure: 'oqtf', decisionNotifiedAt: '2026-11-20T09:30:00+01:00' } });
   });

@@ -9,6 +9,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Appliance } from '../../appliance.js';
 import { enroll } from '../../domain/enrollment/enroll.js';
+import { enrollInputSchema } from '../../domain/enrollment/enrollInput.js';
 import { importLicenseFile } from '../../domain/enrollment/licenseFile.js';
 import type { Caller } from '../../auth/authenticate.js';
 import { enrollmentUrl, hasOwner, isSetupDone } from '../../domain/enrollment/setupState.js';
@@ -82,10 +83,12 @@ export function setupPages(appliance: Appliance): Router {
     const m = messagesOf(ctx);
     const values = { code: text(form, 'code', 64), controlPlaneUrl: text(form, 'controlPlaneUrl', 300) };
     if (appliance.license.enrolled && !hasOwner(appliance)) throw new ApplianceError('already_enrolled', 'already enrolled');
-    if (!values.code) return render(appliance, ctx, [{ field: 'code', message: fill(m.required, { field: m.enrollmentCode }) }], values);
+    const parsed = parseForm(enrollInputSchema, { code: values.code, ...(values.controlPlaneUrl ? { controlPlaneUrl: values.controlPlaneUrl } : {}) }, [{ name: 'code', path: 'code', label: m.enrollmentCode }, { name: 'controlPlaneUrl', path: 'controlPlaneUrl', label: m.controlPlaneUrl }], m);
+    if (!parsed.ok) return render(appliance, ctx, parsed.errors, values);
     try {
-      await enroll(appliance, values.code, enrollmentUrl(appliance, admin, values.controlPlaneUrl || undefined));
+      await enroll(appliance, parsed.data.code, enrollmentUrl(appliance, admin, parsed.data.controlPlaneUrl));
     } catch (err) {
+      // What the schema cannot know: the code's exact shape (checked by `enroll`, for the CLI too), the vendor's answer.
       const d = describeError(err, m, { code: m.enrollmentCode, controlPlaneUrl: m.controlPlaneUrl });
       return render(appliance, ctx, d.fields.length ? d.fields : [{ field: 'code', message: d.text }], values);
     }
