@@ -65,6 +65,19 @@ describe('case files', () => {
     ]);
   });
 
+  it('says the same refusals in French beside each field of the new-case page, from the same schema, while the API keeps its English', async () => {
+    const form = new URLSearchParams({ _csrf: lawyer.csrf, lastName: 'Benali', firstName: '', nationality: 'DZ', birthDate: '1990-02-30', procedure: 'oqtf', notificationDate: '2026-11-20' });
+    const res = await fetch(`${appliance.url}/dossiers/nouveau`, { method: 'POST', headers: { cookie: lawyer.cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('<a href="#f-firstName">Prénom : ce champ est obligatoire.</a>');
+    expect(html).toContain('<a href="#f-birthDate">Date de naissance : saisissez une date au format JJ/MM/AAAA.</a>');
+    expect(html).not.toContain('is not a real calendar date');
+    const api = await createCase({ client: { lastName: 'Benali', firstName: '', nationality: 'DZ', birthDate: '1990-02-30' }, procedure: 'oqtf', decisionNotifiedAt: '2026-11-20' });
+    expect(api.status).toBe(400);
+    expect(api.body.issues).toEqual(['client.firstName: is required: the first name', 'client.birthDate: is not a real calendar date']);
+  });
+
   it('creates cases up to the open-case limit, then refuses one more; archiving makes room', async () => {
     const people = [client('Benali', 'Yacine'), client('Ndiaye', 'Fatou', 'SN'), client('Lefèvre', 'Hélène', 'HT')];
     for (const c of people) {

@@ -204,4 +204,21 @@ describe('dashboard over HTTP', () => {
     expect(api403.status).toBe(403);
     expect((await api(cp.url, token, 'GET', '/api/v1/cabinets/dupont')).body.cabinet.plan).toBe('professional');
   });
+
+  it('says a refused plan change in French beside the form, from the API schema whose English the API still answers', async () => {
+    const admin = new Visitor(cp.url);
+    expect((await admin.login('admin@vendor.test')).status).toBe(302);
+    const csrf = await admin.csrf('/cabinets/martin');
+    const refused = await admin.request('POST', '/cabinets/martin/formule', { form: { _csrf: csrf, plan: 'platinum', maxUsers: '', maxCases: '-1', maxAnalysesMonthly: '2.5' } });
+    const text = refused.text.replace(/&#39;|&#x27;|&apos;/g, "'");
+    expect(text).toContain("Formule : choisissez l'une de");
+    expect(text).toContain('Nombre de dossiers : un nombre entier de 0 à');
+    expect(text).toContain("Nombre d'analyses par mois : un nombre entier de 0 à");
+    expect(text).not.toContain("Nombre d'utilisateurs : un nombre entier");
+    expect(text).not.toContain('must not be negative');
+    const viaApi = await api(cp.url, token, 'PATCH', '/api/v1/cabinets/martin', { overrides: { maxCases: -1, maxAnalysesMonthly: 2.5 } });
+    expect(viaApi.status).toBe(400);
+    expect(viaApi.body.issues).toEqual(['overrides.maxCases: must not be negative', 'overrides.maxAnalysesMonthly: must be a whole number, e.g. 10']);
+    expect((await api(cp.url, token, 'GET', '/api/v1/cabinets/martin')).body.cabinet.plan).toBe('starter');
+  });
 });

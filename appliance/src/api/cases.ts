@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { parseBody, parseQuery } from '@iamanager/kernel/http';
 import type { Appliance } from '../appliance.js';
 import { requirePermission } from '../auth/authenticate.js';
-import { CASE_STATUSES } from '../domain/cases/caseSchema.js';
+import { CASE_STATUSES, casePatchSchema, newCaseSchema } from '../domain/cases/caseSchema.js';
 import { exportCase } from '../domain/cases/exportCase.js';
 import { PROCEDURE_CODES } from '../domain/ceseda/procedures.js';
 import { presentCase, presentCaseSummary } from '../presenters/case.js';
@@ -38,7 +38,7 @@ export function caseRoutes(appliance: Appliance): Router {
 
   router.post('/', async (ctx) => {
     const { user } = requirePermission(ctx, 'cases.write');
-    const record = await appliance.cases.createCase(await parseBody(ctx, z.unknown(), { limit: 128 * 1024 }), { id: user.id, email: user.email });
+    const record = await appliance.cases.createCase(await parseBody(ctx, newCaseSchema, { limit: 128 * 1024 }), { id: user.id, email: user.email });
     ctx.status = 201;
     ctx.body = { case: presentCase(record) };
   });
@@ -49,7 +49,7 @@ export function caseRoutes(appliance: Appliance): Router {
 
   router.patch('/:id', async (ctx) => {
     const { user } = requirePermission(ctx, 'cases.write');
-    const record = await appliance.cases.updateCase(ctx.params.id ?? '', await parseBody(ctx, z.unknown(), { limit: 128 * 1024 }), { id: user.id, email: user.email });
+    const record = await appliance.cases.updateCase(ctx.params.id ?? '', await parseBody(ctx, casePatchSchema, { limit: 128 * 1024 }), { id: user.id, email: user.email });
     ctx.body = { case: presentCase(record) };
   });
 

@@ -18,14 +18,10 @@ import { setupAuthority } from '../auth/setupAuthority.js';
 import { enrollmentUrl, hasOwner, isSetupDone } from '../domain/enrollment/setupState.js';
 import { enroll } from '../domain/enrollment/enroll.js';
 import { importLicenseFile } from '../domain/enrollment/licenseFile.js';
+import { enrollInputSchema } from '../domain/enrollment/enrollInput.js';
 import { TELEMETRY_FIELDS, TELEMETRY_RETENTION } from '../domain/heartbeat/telemetryFields.js';
 import { presentUser } from '../presenters/user.js';
 import { ApplianceError } from '../errors.js';
-
-const enrollSchema = z.strictObject({
-  code: z.string().trim().min(1, { error: 'is required: the enrollment code from your vendor' }).max(64),
-  controlPlaneUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
-});
 
 const firstAdminSchema = z.strictObject({ email: z.string(), name: z.string(), password: z.string() });
 
@@ -58,7 +54,7 @@ export function setupRoutes(appliance: Appliance, facts: SetupFacts = () => ({})
   router.post('/enroll', async (ctx) => {
     const admin = setupAuthority(appliance, ctx);
     if (!admin && appliance.license.enrolled) throw new ApplianceError('already_enrolled', 'this appliance is already enrolled: an admin can re-enroll with `appliance enroll --code CODE`');
-    const body = await parseBody(ctx, enrollSchema);
+    const body = await parseBody(ctx, enrollInputSchema);
     const result = await enroll(appliance, body.code, enrollmentUrl(appliance, admin, body.controlPlaneUrl));
     if (admin) await appliance.audit.append({ actor: admin.user.email, action: 'license.enroll', detail: result.applianceId });
     ctx.status = 201;

@@ -22,22 +22,12 @@ type ErrorSituation = 'upload' | 'licenseImport';
 
 const STATUS: Readonly<Record<string, number>> = { ...COMMON_STATUS, ...APPLIANCE_STATUS };
 
-/** What a field accepts, by the last segment of its domain path, for a value the domain refused. */
+/**
+ * What a field accepts, for a value the domain refused by a check of its own (not a schema: the
+ * forms parse with the API's schemas first, see formIssues.ts): the enrollment code and address.
+ */
 function fieldHint(m: Messages, path: string, label: string): string {
-  const name = path.slice(path.lastIndexOf('.') + 1);
-  switch (name) {
-    case 'birthDate':
-    case 'decisionNotifiedAt':
-      return fill(m.invalidDate, { field: label });
-    case 'nationality':
-      return `${label} : ${m.nationalityHint}`;
-    case 'agdrefNumber':
-      return `${label} : ${m.agdrefHint}`;
-    case 'email':
-      return fill(m.invalidEmail, { field: label });
-    case 'password':
-    case 'newPassword':
-      return fill(m.passwordLength, { field: label });
+  switch (path) {
     case 'code':
       return fill(m.enrollmentCodeFormat, { field: label });
     case 'controlPlaneUrl':
@@ -180,7 +170,8 @@ export function describeError(err: unknown, m: Messages, labels: Readonly<Record
     return { status, text: m.enrollmentRefused, fields: [{ field: 'code', message: m.enrollmentRefused }] };
   }
   if (err.code === 'invalid_input' || err.code === 'already_exists') {
-    // "field: problem" from zod or a domain check: named in the page's language, next to its input.
+    // "field: problem" from a domain check (a schema's issues are said by formIssues.ts before the
+    // domain is called): what only the domain knows, e.g. an email already taken, a user who does not exist.
     const fields: FieldError[] = [];
     for (const { path, problem } of fieldIssues(err)) {
       const label = labels[path];

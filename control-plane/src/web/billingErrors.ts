@@ -1,6 +1,8 @@
 /**
  * Billing errors in French for the dashboard's pages (the API and CLI keep the domain's English
- * sentences). What the vendor can do about each one is in the sentence.
+ * sentences). What the vendor can do about each one is in the sentence. Only what the domain
+ * knows and no schema can (a month not over, the amount left to credit on an invoice…): a form's
+ * refused inputs are said from the API's schema (formIssues.ts) before the domain is called.
  */
 import { DomainError } from '@iamanager/protocol';
 import { frenchMonth, nextMonth } from '../domain/billing/calendar.js';

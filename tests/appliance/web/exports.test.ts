@@ -1,12 +1,17 @@
 /** The ICS and PDF builders, and the small pure pieces the pages rely on. */
 import { describe, expect, it } from 'vitest';
-import { DomainError, ProtocolError, ValidationError } from '@iamanager/protocol';
+import { DomainError, ProtocolError, ValidationError, parseWith } from '@iamanager/protocol';
 import { buildDeadlinesIcs } from '../../../appliance/src/web/calendarIcs.js';
 import { buildAnalysisPdf } from '../../../appliance/src/web/analysisPdf.js';
 import { brandCss, onColor } from '../../../appliance/src/web/assets.js';
 import { CATALOGUES } from '../../../appliance/src/web/messages.js';
 import { groupByUrgency, urgencyOf } from '../../../appliance/src/web/urgency.js';
 import { describeError } from '../../../appliance/src/web/webErrors.js';
+import { parseForm } from '../../../appliance/src/web/formIssues.js';
+import { parseNewCaseForm } from '../../../appliance/src/web/newCaseForm.js';
+import { newUserFields } from '../../../appliance/src/web/userForm.js';
+import { newCaseSchema } from '../../../appliance/src/domain/cases/caseSchema.js';
+import { newUserSchema } from '../../../appliance/src/domain/users/users.js';
 import { actionLabel } from '../../../appliance/src/web/actionLabels.js';
 import { formatDateValue } from '../../../appliance/src/web/format.js';
 import { licenseStateLabel, licenseWarnings } from '../../../appliance/src/web/licenseLabels.js';
@@ -99,13 +104,61 @@ describe('UI helpers', () => {
   });
 
   it('names each refused field in French with what it accepts, never the English reason', () => {
-    const err = new ValidationError(['client.lastName: is required: the last name', 'client.birthDate: must be a date as YYYY-MM-DD, e.g. 1990-05-17', 'client.nationality: must be an ISO 3166-1 alpha-2 country code, e.g. DZ, SN, AF', 'assignedTo: must be the id of a user of this cabinet']);
-    const d = describeError(err, fr, { 'client.lastName': 'Nom', 'client.birthDate': 'Date de naissance', 'client.nationality': 'Nationalité (code pays)', assignedTo: 'Avocat en charge' });
+    // The page parses with the API's newCaseSchema and says each issue in French beside its input.
+    const form = { lastName: '', firstName: 'Karim', nationality: 'Algérie', birthDate: '1990-02-30', agdref: '12345', procedure: 'oqtf_48h', notificationDate: '2026-11-20', notificationTime: '', assignedTo: 'not-a-user', notes: '' };
+    const d = parseNewCaseForm(fr, form, '2026-11-25');
+    expect(d.ok).toBe(false);
+    expect(d.ok ? [] : d.errors).toEqual([
+      { field: 'lastName', message: 'Nom : ce champ est obligatoire.' },
+      { field: 'nationality', message: 'Nationalité (code pays) : saisissez le code pays à deux lettres, par exemple DZ, SN, AF.' },
+      { field: 'birthDate', message: 'Date de naissance : saisissez une date au format JJ/MM/AAAA.' },
+      { field: 'agdref', message: 'Numéro AGDREF : le numéro AGDREF compte 10 chiffres.' },
+      { field: 'procedure', message: 'Procédure : choisissez une valeur dans la liste.' },
+      { field: 'assignedTo', message: 'Avocat en charge : la valeur saisie n’est pas acceptée ; vérifiez-la.' },
+    ]);
+    // The same input through the same schema, as the JSON API parses it: its English "field: fix" lines.
+    expect(() => parseWith(newCaseSchema, { client: { lastName: '', firstName: 'Karim', nationality: 'Algérie', birthDate: '1990-02-30' }, procedure: 'oqtf', decisionNotifiedAt: '2026-11-20' })).toThrow(
+      new ValidationError(['client.lastName: is required: the family name', 'client.nationality: must be an ISO 3166-1 alpha-2 country code, e.g. DZ, SN, AF', 'client.birthDate: is not a real calendar date']),
+    );
+  });
+
+  it('checks on the page only what the new-case schema cannot know: today, and the time beside the date', () => {
+    const form = { lastName: 'Benali', firstName: 'Karim', nationality: 'dz', birthDate: '2027-01-01', agdref: '', procedure: 'oqtf', notificationDate: '2026-11-20', notificationTime: '9h', assignedTo: '', notes: '' };
+    const d = parseNewCaseForm(fr, form, '2026-11-25');
+    expect(d.ok ? [] : d.errors).toEqual([
+      { field: 'birthDate', message: 'Date de naissance : la date ne peut pas être dans le futur.' },
+      { field: 'notificationTime', message: 'Heure de notification (délais en heures) : saisissez une heure au format HH:MM.' },
+    ]);
+    // A time no clock shows, or a date no calendar has beside a good time: said, never a crash.
+    const hour25 = parseNewCaseForm(fr, { ...form, birthDate: '1990-05-17', notificationTime: '25:00' }, '2026-11-25');
+    expect(hour25.ok ? [] : hour25.errors).toEqual([{ field: 'notificationTime', message: 'Heure de notification (délais en heures) : saisissez une heure au format HH:MM.' }]);
+    const month13 = parseNewCaseForm(fr, { ...form, birthDate: '1990-05-17', notificationDate: '2026-13-45', notificationTime: '10:00' }, '2026-11-25');
+    expect(month13.ok ? [] : month13.errors).toEqual([{ field: 'notificationDate', message: 'Date de notification : saisissez une date au format JJ/MM/AAAA.' }]);
+    const ok = parseNewCaseForm(fr, { ...form, birthDate: '1990-05-17', notificationTime: '09:30' }, '2026-11-25');
+    expect(ok).toEqual({ ok: true, data: { client: { lastName: 'Benali', firstName: 'Karim', nationality: 'DZ', birthDate: '1990-05-17' }, procedure: 'oqtf', decisionNotifiedAt: '2026-11-20T09:30:00+01:00' } });
+  });
+
+  it('says a refused new user in French from the users schema: required, email, minimum length', () => {
+    const d = parseForm(newUserSchema, { name: ' ', email: 'marie', role: 'avocat', password: 'short' }, newUserFields(fr), fr);
+    expect(d.ok ? [] : d.errors).toEqual([
+      { field: 'name', message: 'Nom complet : ce champ est obligatoire.' },
+      { field: 'email', message: 'Adresse e-mail : saisissez une adresse e-mail, par exemple marie.durand@cabinet.fr.' },
+      { field: 'password', message: 'Mot de passe : 12 caractères au minimum.' },
+    ]);
+    const empty = parseForm(newUserSchema, { name: 'Marie', email: '', role: 'avocat', password: '' }, newUserFields(fr), fr);
+    expect(empty.ok ? [] : empty.errors).toEqual([
+      { field: 'email', message: 'Adresse e-mail : ce champ est obligatoire.' },
+      { field: 'password', message: 'Mot de passe : 12 caractères au minimum.' },
+    ]);
+  });
+
+  it('still names a field the domain refused by a check of its own, in French', () => {
+    const err = new ValidationError(['client.lastName: is required: the last name', 'assignedTo: no user 5d6e… in this cabinet', 'code: must be the enrollment code from your vendor (letters, digits and dashes)']);
+    const d = describeError(err, fr, { 'client.lastName': 'Nom', assignedTo: 'Avocat en charge', code: 'Code d’inscription' });
     expect(d.fields).toEqual([
       { field: 'client.lastName', message: 'Nom : ce champ est obligatoire.' },
-      { field: 'client.birthDate', message: 'Date de naissance : saisissez une date au format JJ/MM/AAAA.' },
-      { field: 'client.nationality', message: 'Nationalité (code pays) : saisissez le code pays à deux lettres, par exemple DZ, SN, AF.' },
       { field: 'assignedTo', message: 'Avocat en charge : la valeur saisie n’est pas acceptée ; vérifiez-la.' },
+      { field: 'code', message: 'Code d’inscription : saisissez le code tel que remis par votre éditeur (lettres, chiffres et tirets).' },
     ]);
     expect(d.status).toBe(400);
   });

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { NotFoundError, parseWith } from '@iamanager/protocol';
+import { NotFoundError } from '@iamanager/protocol';
 import type { Logger } from '@iamanager/kernel/log';
 import { DocumentCollection, type Document } from '@iamanager/kernel/storage';
 import type { AuditLog } from '../audit/auditLog.js';
@@ -14,7 +14,7 @@ import type { LicenseStore } from '../license/licenseStore.js';
 import { planAllowingMore } from '../license/planLadder.js';
 import type { Users } from '../users/users.js';
 import { CaseIndex, type CaseQuery } from './caseIndex.js';
-import { caseRecordSchema, casePatchSchema, newCaseSchema, type CaseRecord } from './caseSchema.js';
+import { caseRecordSchema, type CasePatch, type CaseRecord, type NewCase } from './caseSchema.js';
 import { ApplianceError } from '../../errors.js';
 
 export interface Actor {
@@ -72,8 +72,8 @@ export class Cases {
     if (id && !this.users.byId(id)) throw new ApplianceError('invalid_input', `assignedTo: no user ${id} in this cabinet`);
   }
 
-  async createCase(input: unknown, actor: Actor): Promise<CaseRecord> {
-    const data = parseWith(newCaseSchema, input);
+  /** `data` was parsed at the edge with `newCaseSchema` (the API's body, the page's form). */
+  async createCase(data: NewCase, actor: Actor): Promise<CaseRecord> {
     this.assertRoomForOpenCase();
     this.assertUser(data.assignedTo);
     const now = this.clock();
@@ -130,9 +130,11 @@ export class Cases {
     return Promise.resolve(record);
   }
 
-  /** Applies a change; the case's history lists which fields changed, never their old values. */
-  async updateCase(id: string, input: unknown, actor: Actor): Promise<CaseRecord> {
-    const patch = parseWith(casePatchSchema, input);
+  /**
+   * Applies a change parsed at the edge with `casePatchSchema`; the case's history lists which
+   * fields changed, never their old values.
+   */
+  async updateCase(id: string, patch: CasePatch, actor: Actor): Promise<CaseRecord> {
     const doc = this.doc(id);
     const record = doc.data;
     this.assertUser(patch.assignedTo);

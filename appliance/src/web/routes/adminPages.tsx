@@ -6,7 +6,7 @@ import { requirePermission, type Caller } from '../../auth/authenticate.js';
 import { ROLE_LABELS } from '../../auth/permissions.js';
 import { PLAN_LADDER } from '../../domain/license/planLadder.js';
 import { importLicenseFile } from '../../domain/enrollment/licenseFile.js';
-import { fill, type Messages } from '../messages.js';
+import { fill } from '../messages.js';
 import { AdminPage } from '../pages/admin.js';
 import { sendPage } from '../render.js';
 import { chromeOf, localeOf, messagesOf, readForm, text } from '../pageContext.js';
@@ -14,6 +14,9 @@ import { telemetryFields } from '../telemetryLabels.js';
 import { actionLabel } from '../actionLabels.js';
 import { licenseStateLabel, licenseWarnings } from '../licenseLabels.js';
 import { describeError } from '../webErrors.js';
+import { parseForm } from '../formIssues.js';
+import { newUserFields } from '../userForm.js';
+import { newUserSchema } from '../../domain/users/users.js';
 import type { AdminView, FieldError, UsersView } from '../viewModels.js';
 import { pageHandler } from './pageHandler.js';
 import { usageMeters } from './workspacePages.js';
@@ -63,16 +66,6 @@ function usersView(appliance: Appliance, caller: Caller, errors: FieldError[] = 
   };
 }
 
-/** French checks of the new-user form; the domain checks again (and the plan limit). */
-export function userFieldErrors(m: Messages, v: { name: string; email: string; password: string }): FieldError[] {
-  const errors: FieldError[] = [];
-  if (!v.name) errors.push({ field: 'name', message: fill(m.required, { field: m.adminName }) });
-  if (!v.email) errors.push({ field: 'email', message: fill(m.required, { field: m.email }) });
-  else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v.email)) errors.push({ field: 'email', message: fill(m.invalidEmail, { field: m.email }) });
-  if (v.password.length < 12) errors.push({ field: 'password', message: fill(m.tooShort, { field: m.password, min: 12 }) });
-  return errors;
-}
-
 export function adminPages(appliance: Appliance, audit: () => AuditSource | undefined): Router {
   const router = new Router({ prefix: '/admin' });
 
@@ -115,11 +108,12 @@ export function adminPages(appliance: Appliance, audit: () => AuditSource | unde
     const m = messagesOf(ctx);
     const values = { name: text(form, 'name', 120), email: text(form, 'email', 254), role: text(form, 'role', 32), password: form.get('password') ?? '' };
     const kept = { name: values.name, email: values.email, role: values.role };
-    const errors = userFieldErrors(m, values);
-    if (errors.length > 0) return render(ctx, caller, errors, kept);
+    const parsed = parseForm(newUserSchema, values, newUserFields(m), m);
+    if (!parsed.ok) return render(ctx, caller, parsed.errors, kept);
     try {
-      await appliance.users.createUser(values);
+      await appliance.users.createUser(parsed.data);
     } catch (err) {
+      // What the schema cannot know: the plan's limit, a role that does not exist, an email already taken.
       const d = describeError(err, m, { name: m.adminName, email: m.email, password: m.password, role: m.role });
       if (d.fields.length > 0) return render(ctx, caller, d.fields, kept);
       return render(ctx, caller, [], kept, { kind: 'error', text: d.text });

@@ -14,13 +14,13 @@ import { runCaseAnalysis } from '../../domain/cases/caseAnalyses.js';
 import type { CaseRecord } from '../../domain/cases/caseSchema.js';
 import { actionLabel } from '../actionLabels.js';
 import { formatDateValue } from '../format.js';
-import { analysisViewOf, caseRowOf, clientNameOf, deadlinesOf, latestAnalysis, notificationInstant } from '../caseViews.js';
-import { fill, type Messages } from '../messages.js';
+import { analysisViewOf, caseRowOf, clientNameOf, deadlinesOf, latestAnalysis } from '../caseViews.js';
 import { CaseListPage, CasePage, NewCasePage } from '../pages/cases.js';
 import { procedureLabel, procedureOptions } from '../procedureLabels.js';
 import { sendPage } from '../render.js';
 import { chromeOf, localeOf, messagesOf, readForm, text } from '../pageContext.js';
 import { describeError } from '../webErrors.js';
+import { parseNewCaseForm } from '../newCaseForm.js';
 import type { CaseView, FieldError } from '../viewModels.js';
 import { pageHandler } from './pageHandler.js';
 
@@ -28,31 +28,7 @@ export const CASES_PAGE_SIZE = 25;
 
 const actorOf = (c: Caller) => ({ id: c.user.id, email: c.user.email });
 
-/** The new-case form's fields, checked in the page's language before the domain checks them again. */
-export function newCaseErrors(m: Messages, v: Record<string, string>, today: string): FieldError[] {
-  const errors: FieldError[] = [];
-  const required = (field: string, label: string) => {
-    if (!v[field]) errors.push({ field, message: fill(m.required, { field: label }) });
-    return Boolean(v[field]);
-  };
-  required('lastName', m.lastName);
-  required('firstName', m.firstName);
-  if (required('nationality', m.nationality) && !/^[A-Za-z]{2}$/.test(v.nationality ?? '')) errors.push({ field: 'nationality', message: `${m.nationality} : ${m.nationalityHint}` });
-  for (const [field, label] of [['birthDate', m.birthDate], ['notificationDate', m.notificationDate]] as const) {
-    if (!required(field, label)) continue;
-    const value = v[field] ?? '';
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) errors.push({ field, message: fill(m.invalidDate, { field: label }) });
-    else if (value > today) errors.push({ field, message: fill(m.futureDate, { field: label }) });
-  }
-  if (v.notificationTime && !/^\d{2}:\d{2}$/.test(v.notificationTime)) errors.push({ field: 'notificationTime', message: fill(m.invalidTime, { field: m.notificationTime }) });
-  if (required('procedure', m.procedure) && !(PROCEDURE_CODES as readonly string[]).includes(v.procedure ?? '')) errors.push({ field: 'procedure', message: fill(m.invalidChoice, { field: m.procedure }) });
-  if (v.agdref && !/^\d{10}$/.test(v.agdref)) errors.push({ field: 'agdref', message: `${m.agdref} : ${m.agdrefHint}` });
-  return errors;
-}
-
 const FORM_FIELDS = ['lastName', 'firstName', 'nationality', 'birthDate', 'agdref', 'procedure', 'notificationDate', 'notificationTime', 'assignedTo', 'notes'] as const;
-/** Domain field paths → form fields, to put a domain error next to the right input. */
-const DOMAIN_FIELD: Readonly<Record<string, string>> = { 'client.lastName': 'lastName', 'client.firstName': 'firstName', 'client.nationality': 'nationality', 'client.birthDate': 'birthDate', 'client.agdrefNumber': 'agdref', procedure: 'procedure', decisionNotifiedAt: 'notificationDate', assignedTo: 'assignedTo', notes: 'notes' };
 
 export function casePages(appliance: Appliance): Router {
   const router = new Router({ prefix: '/dossiers' });
@@ -94,24 +70,15 @@ export function casePages(appliance: Appliance): Router {
     const v: Record<string, string> = {};
     for (const f of FORM_FIELDS) v[f] = f === 'notes' ? (form.get(f) ?? '').slice(0, 20_000) : text(form, f, 200);
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(appliance.clock());
-    const errors = newCaseErrors(m, v, today);
-    if (errors.length > 0) return newCaseForm(ctx, errors, v);
+    const parsed = parseNewCaseForm(m, v, today);
+    if (!parsed.ok) return newCaseForm(ctx, parsed.errors, v);
     let record: CaseRecord;
     try {
-      record = await appliance.cases.createCase(
-        {
-          client: { lastName: v.lastName, firstName: v.firstName, nationality: (v.nationality ?? '').toUpperCase(), birthDate: v.birthDate, ...(v.agdref ? { agdrefNumber: v.agdref } : {}) },
-          procedure: v.procedure,
-          decisionNotifiedAt: notificationInstant(v.notificationDate ?? '', v.notificationTime ?? ''),
-          ...(v.assignedTo ? { assignedTo: v.assignedTo } : {}),
-          ...(v.notes ? { notes: v.notes } : {}),
-        },
-        actorOf(caller),
-      );
+      record = await appliance.cases.createCase(parsed.data, actorOf(caller));
     } catch (err) {
-      const labels: Record<string, string> = { 'client.lastName': m.lastName, 'client.firstName': m.firstName, 'client.nationality': m.nationality, 'client.birthDate': m.birthDate, 'client.agdrefNumber': m.agdref, procedure: m.procedure, decisionNotifiedAt: m.notificationDate, assignedTo: m.assignedTo, notes: m.notes };
-      const d = describeError(err, m, labels);
-      return newCaseForm(ctx, d.fields.length ? d.fields.map((f) => ({ ...f, field: DOMAIN_FIELD[f.field] ?? f.field })) : [{ field: '', message: d.text }], v);
+      // What the schema cannot know: the plan's limit, the license, a lawyer who is not (or no longer) a user.
+      const d = describeError(err, m, { assignedTo: m.assignedTo });
+      return newCaseForm(ctx, d.fields.length ? d.fields : [{ field: '', message: d.text }], v);
     }
     ctx.redirect(`/dossiers/${record.id}`);
   }));

@@ -10,6 +10,8 @@ import { LoginPage, PasswordPage } from '../pages/auth.js';
 import { sendPage } from '../render.js';
 import { LOCALE_COOKIE, checkPreSessionToken, chromeOf, messagesOf, preSessionToken, readForm, text } from '../pageContext.js';
 import { describeError } from '../webErrors.js';
+import { parseForm } from '../formIssues.js';
+import { passwordChangeFields, passwordChangeFormSchema } from '../passwordForm.js';
 import type { FieldError } from '../viewModels.js';
 import { pageHandler, safeNext } from './pageHandler.js';
 
@@ -62,9 +64,8 @@ export function sessionPages(appliance: Appliance): Router {
     const m = messagesOf(ctx);
     const current = form.get('currentPassword') ?? '';
     const next = form.get('newPassword') ?? '';
-    const errors: FieldError[] = [];
-    if (!current) errors.push({ field: 'currentPassword', message: fill(m.required, { field: m.currentPassword }) });
-    if (next.length < 12) errors.push({ field: 'newPassword', message: fill(m.tooShort, { field: m.newPassword, min: 12 }) });
+    const parsed = parseForm(passwordChangeFormSchema, { currentPassword: current, newPassword: next }, passwordChangeFields(m), m);
+    const errors: FieldError[] = parsed.ok ? [] : [...parsed.errors];
     if (errors.length === 0) {
       try {
         await changeOwnPassword(appliance, ctx, caller.user, current, next);

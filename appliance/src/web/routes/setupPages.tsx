@@ -9,18 +9,22 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Appliance } from '../../appliance.js';
 import { enroll } from '../../domain/enrollment/enroll.js';
+import { enrollInputSchema } from '../../domain/enrollment/enrollInput.js';
 import { importLicenseFile } from '../../domain/enrollment/licenseFile.js';
 import type { Caller } from '../../auth/authenticate.js';
 import { enrollmentUrl, hasOwner, isSetupDone } from '../../domain/enrollment/setupState.js';
 import { setupAuthority } from '../../auth/setupAuthority.js';
 import { tlsFacts } from '../../domain/tls/tlsFacts.js';
 import { startSession } from '../../auth/sessionActions.js';
-import { fill, type Messages } from '../messages.js';
+import { fill } from '../messages.js';
 import { SetupPage } from '../pages/setup.js';
 import { sendPage } from '../render.js';
 import { checkPreSessionToken, chromeOf, localeOf, messagesOf, preSessionToken, readForm, text } from '../pageContext.js';
 import { telemetryFields, telemetryRetention } from '../telemetryLabels.js';
 import { describeError } from '../webErrors.js';
+import { parseForm } from '../formIssues.js';
+import { newUserSchema } from '../../domain/users/users.js';
+import { newUserFields } from '../userForm.js';
 import type { FieldError, SetupView } from '../viewModels.js';
 import { pageHandler } from './pageHandler.js';
 import { ApplianceError } from '../../errors.js';
@@ -51,16 +55,6 @@ function render(appliance: Appliance, ctx: Context, errors: FieldError[] = [], v
   sendPage(ctx, <SetupPage chrome={chromeOf(appliance, ctx, caller?.csrf ?? preSessionToken(ctx))} view={view} />);
 }
 
-/** French validation of the first admin's fields; the domain checks them again. */
-export function adminFieldErrors(m: Messages, v: { name: string; email: string; password: string }): FieldError[] {
-  const errors: FieldError[] = [];
-  if (!v.name) errors.push({ field: 'name', message: fill(m.required, { field: m.adminName }) });
-  if (!v.email) errors.push({ field: 'email', message: fill(m.required, { field: m.email }) });
-  else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v.email)) errors.push({ field: 'email', message: fill(m.invalidEmail, { field: m.email }) });
-  if (v.password.length < 12) errors.push({ field: 'password', message: fill(m.tooShort, { field: m.password, min: 12 }) });
-  return errors;
-}
-
 export function setupPages(appliance: Appliance): Router {
   const router = new Router({ prefix: '/setup' });
   const guard = (ctx: Context): boolean => {
@@ -89,10 +83,12 @@ export function setupPages(appliance: Appliance): Router {
     const m = messagesOf(ctx);
     const values = { code: text(form, 'code', 64), controlPlaneUrl: text(form, 'controlPlaneUrl', 300) };
     if (appliance.license.enrolled && !hasOwner(appliance)) throw new ApplianceError('already_enrolled', 'already enrolled');
-    if (!values.code) return render(appliance, ctx, [{ field: 'code', message: fill(m.required, { field: m.enrollmentCode }) }], values);
+    const parsed = parseForm(enrollInputSchema, { code: values.code, ...(values.controlPlaneUrl ? { controlPlaneUrl: values.controlPlaneUrl } : {}) }, [{ name: 'code', path: 'code', label: m.enrollmentCode }, { name: 'controlPlaneUrl', path: 'controlPlaneUrl', label: m.controlPlaneUrl }], m);
+    if (!parsed.ok) return render(appliance, ctx, parsed.errors, values);
     try {
-      await enroll(appliance, values.code, enrollmentUrl(appliance, admin, values.controlPlaneUrl || undefined));
+      await enroll(appliance, parsed.data.code, enrollmentUrl(appliance, admin, parsed.data.controlPlaneUrl));
     } catch (err) {
+      // What the schema cannot know: the code's exact shape (checked by `enroll`, for the CLI too), the vendor's answer.
       const d = describeError(err, m, { code: m.enrollmentCode, controlPlaneUrl: m.controlPlaneUrl });
       return render(appliance, ctx, d.fields.length ? d.fields : [{ field: 'code', message: d.text }], values);
     }
@@ -121,12 +117,12 @@ export function setupPages(appliance: Appliance): Router {
     const m = messagesOf(ctx);
     const values = { name: text(form, 'name', 120), email: text(form, 'email', 254), password: form.get('password') ?? '' };
     if (!appliance.license.enrolled) return render(appliance, ctx);
-    const errors = adminFieldErrors(m, values);
-    if (errors.length > 0) return render(appliance, ctx, errors, { name: values.name, email: values.email });
+    const parsed = parseForm(newUserSchema, { ...values, role: 'admin' }, newUserFields(m), m);
+    if (!parsed.ok) return render(appliance, ctx, parsed.errors, { name: values.name, email: values.email });
     if (appliance.users.all().length > 0) throw new ApplianceError('already_exists', 'the first admin already exists');
     let user;
     try {
-      user = await appliance.users.createUser({ ...values, role: 'admin' }, { firstAdmin: true });
+      user = await appliance.users.createUser(parsed.data, { firstAdmin: true });
     } catch (err) {
       const d = describeError(err, m, { name: m.adminName, email: m.email, password: m.password });
       return render(appliance, ctx, d.fields.length ? d.fields : [{ field: '', message: d.text }], { name: values.name, email: values.email });

@@ -15,15 +15,22 @@ import { billingMonth, documentPdfFile, invoiceEvidenceOf, listBillingMonths, mo
 import { frenchMonth } from '../../domain/billing/calendar.js';
 import { closeBillingMonth } from '../../domain/billing/closeBillingMonth.js';
 import { creditNoteNumberSchema, invoiceNumberSchema } from '../../domain/billing/documentNumbers.js';
-import { issueCreditNote } from '../../domain/billing/issueCreditNote.js';
+import { creditNoteInputSchema, issueCreditNote } from '../../domain/billing/issueCreditNote.js';
 import { approveHeldInvoice, rejectHeldInvoice } from '../../domain/billing/reviewHeldInvoice.js';
 import { presentCreditNote } from '../../presenters/invoice.js';
 import { frenchBillingError } from '../billingErrors.js';
+import { parseForm, type FormField } from '../formIssues.js';
 import { chromeOf, type Flash } from '../chrome.js';
 import type { DashboardDeps, DashboardPage } from '../dashboardPage.js';
 import { BillingMonthPage, BillingMonthsPage, invoiceHref, monthHref } from '../pages/billing.js';
 import { InvoicePage, type CreditNoteForm } from '../pages/invoice.js';
 import { sendPage } from '../render.js';
+
+/** The credit note form's inputs, checked by the API's `creditNoteInputSchema`. */
+const CREDIT_NOTE_FIELDS: readonly FormField[] = [
+  { path: 'reason', sentence: 'Motif : indiquez pourquoi la facture est corrigée (3 caractères au moins).' },
+  { path: 'amountCents', sentence: 'Montant HT : un montant en euros, par exemple 12,50, ou vide pour annuler tout ce qui reste dû.' },
+];
 
 /** "12,50" or "12.5" euros → cents; `undefined` for blank (credit everything left), `null` when unreadable. */
 export function eurosToCents(text: string): number | undefined | null {
@@ -142,13 +149,11 @@ export const billingPages: DashboardPage = {
       const form = await readForm(ctx);
       const values = { reason: formText(form, 'reason', 500), amount: formText(form, 'amount', 20) };
       const amountCents = eurosToCents(values.amount);
-      const errors = [
-        ...(values.reason.length < 3 ? ['Motif : indiquez pourquoi la facture est corrigée (3 caractères au moins).'] : []),
-        ...(amountCents === null || amountCents === 0 ? ['Montant HT : un montant en euros, par exemple 12,50, ou vide pour annuler tout ce qui reste dû.'] : []),
-      ];
-      if (errors.length > 0) return showInvoicePage(deps, ctx, number, { form: { errors, values }, status: 400 });
+      // An amount the page cannot read as euros goes to the schema as typed, which refuses it.
+      const parsed = parseForm(creditNoteInputSchema, { reason: values.reason, ...(amountCents === undefined ? {} : { amountCents: amountCents ?? values.amount }) }, CREDIT_NOTE_FIELDS);
+      if (!parsed.ok) return showInvoicePage(deps, ctx, number, { form: { errors: parsed.errors, values }, status: 400 });
       try {
-        const note = await issueCreditNote(cp, number, { reason: values.reason, ...(amountCents ? { amountCents } : {}) }, admin.email);
+        const note = await issueCreditNote(cp, number, parsed.data, admin.email);
         cp.log.info({ creditNote: note.number, invoice: number, by: admin.email }, 'credit note issued from the dashboard');
         ctx.redirect(`${invoiceHref(number)}?avoir=${note.number}`);
       } catch (err) {

@@ -8,10 +8,11 @@ import { cabinetIdSchema, DomainError, parseWith } from '@iamanager/protocol';
 import { readForm } from '@iamanager/kernel/web';
 import { currentAdmin } from '../../auth/authenticate.js';
 import { authorize, can } from '../../auth/policies.js';
-import type { OverridesPatch } from '../../domain/cabinetFields.js';
+import { cabinetPatchSchema, type CabinetPatch } from '../../domain/cabinetFields.js';
 import { presentInvoiceSummary } from '../../presenters/invoice.js';
 import { cabinetView, type CabinetPageState } from '../cabinetView.js';
 import { chromeOf } from '../chrome.js';
+import { parseForm, type FormField } from '../formIssues.js';
 import type { DashboardDeps, DashboardPage } from '../dashboardPage.js';
 import { CabinetPage } from '../pages/cabinet.js';
 import { CabinetsPage } from '../pages/cabinets.js';
@@ -21,22 +22,27 @@ import { ControlPlaneError } from '../../errors.js';
 const LIMIT_FIELDS = { maxUsers: "Nombre d'utilisateurs", maxCases: 'Nombre de dossiers', maxAnalysesMonthly: "Nombre d'analyses par mois" } as const;
 const MAX_LIMIT = 1_000_000_000;
 
-/** The plan change form, checked with French messages: a blank limit removes the override. */
-function readPlanChange(form: URLSearchParams, plans: readonly string[]): { plan: string; overrides: OverridesPatch; errors: string[]; values: Record<string, string> } {
-  const values: Record<string, string> = {};
-  const errors: string[] = [];
-  const plan = (form.get('plan') ?? '').trim();
-  values.plan = plan;
-  if (!plans.includes(plan)) errors.push(`Formule : choisissez l'une de ${plans.join(', ')}.`);
-  const overrides: OverridesPatch = {};
-  for (const [field, label] of Object.entries(LIMIT_FIELDS) as Array<[keyof typeof LIMIT_FIELDS, string]>) {
+/**
+ * The plan change form, checked by the API's `cabinetPatchSchema` with French sentences: a blank
+ * limit removes the override (`null`).
+ */
+function readPlanChange(form: URLSearchParams, plans: readonly string[]): { patch: CabinetPatch; errors: string[]; values: Record<string, string> } {
+  const values: Record<string, string> = { plan: (form.get('plan') ?? '').trim() };
+  const overrides: Record<string, unknown> = {};
+  const planSentence = `Formule : choisissez l'une de ${plans.join(', ')}.`;
+  const fields: FormField[] = [{ path: 'plan', sentence: planSentence }];
+  for (const [field, label] of Object.entries(LIMIT_FIELDS)) {
     const raw = (form.get(field) ?? '').trim();
     values[field] = raw.slice(0, 20);
-    if (raw === '') overrides[field] = null;
-    else if (/^\d{1,10}$/.test(raw) && Number(raw) <= MAX_LIMIT) overrides[field] = Number(raw);
-    else errors.push(`${label} : un nombre entier de 0 à ${MAX_LIMIT.toLocaleString('fr-FR')}, ou vide pour la limite de la formule.`);
+    // Digits become a number; anything else goes to the schema as typed, which refuses it.
+    overrides[field] = raw === '' ? null : /^\d{1,12}$/.test(raw) ? Number(raw) : raw;
+    fields.push({ path: `overrides.${field}`, sentence: `${label} : un nombre entier de 0 à ${MAX_LIMIT.toLocaleString('fr-FR')}, ou vide pour la limite de la formule.` });
   }
-  return { plan, overrides, errors, values };
+  const parsed = parseForm(cabinetPatchSchema, { plan: values.plan, overrides }, fields);
+  const errors = parsed.ok ? [] : parsed.errors;
+  // Which plans exist is data, not a schema's rule (the domain refuses an unknown one too, in English).
+  if (values.plan && !plans.includes(values.plan) && !errors.includes(planSentence)) errors.unshift(planSentence);
+  return { patch: parsed.ok ? parsed.data : {}, errors, values };
 }
 
 async function showCabinet(deps: DashboardDeps, ctx: Context, id: string, state: CabinetPageState = {}, flash?: string): Promise<void> {
@@ -71,8 +77,8 @@ export const cabinetPages: DashboardPage = {
       cp.cabinets.get(id);
       const change = readPlanChange(await readForm(ctx), cp.plans.list().map((p) => p.id));
       if (change.errors.length > 0) return await showCabinet(deps, ctx, id, { planChange: { errors: change.errors, values: change.values } });
-      await cp.cabinets.updateCabinet(id, { plan: change.plan, overrides: change.overrides }, admin.email, cp.clock());
-      cp.log.info({ cabinetId: id, by: admin.email, plan: change.plan }, 'plan changed from the dashboard');
+      await cp.cabinets.updateCabinet(id, change.patch, admin.email, cp.clock());
+      cp.log.info({ cabinetId: id, by: admin.email, plan: change.patch.plan }, 'plan changed from the dashboard');
       ctx.redirect(`/cabinets/${encodeURIComponent(id)}?modifie=1`);
     });
 
