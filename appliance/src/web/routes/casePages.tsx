@@ -6,6 +6,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { DomainError, NotFoundError } from '@iamanager/protocol';
+import { sendDownload } from '@iamanager/kernel/web';
 import type { Appliance } from '../../appliance.js';
 import { requirePermission, uploaderOf, type Caller } from '../../auth/authenticate.js';
 import { PROCEDURE_CODES } from '../../domain/ceseda/procedures.js';
@@ -185,12 +186,8 @@ export function casePages(appliance: Appliance): Router {
     const doc = appliance.cases.get(caseId).documents.find((d) => d.id === ctx.params.docId);
     if (!doc) throw new NotFoundError('document', ctx.params.docId ?? '');
     await appliance.audit.append({ actor: caller.user.email, action: 'document.download', caseId, detail: doc.id });
-    ctx.set('Content-Type', doc.contentType);
+    sendDownload(ctx, { filename: doc.name, contentType: doc.contentType, content: appliance.documents.open(caseId, doc.id) });
     ctx.set('Content-Length', String(doc.size));
-    ctx.set('Content-Disposition', `attachment; filename="${doc.name.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(doc.name)}`);
-    ctx.set('X-Content-Type-Options', 'nosniff');
-    ctx.set('Cache-Control', 'private, no-store');
-    ctx.body = appliance.documents.open(caseId, doc.id);
   }));
 
   router.post('/:id/analyses', pageHandler(appliance, async (ctx) => {
@@ -223,10 +220,7 @@ export function casePages(appliance: Appliance): Router {
       analysis: analysisViewOf(stored as Record<string, unknown>, appliance.config.predictionThreshold),
       now: appliance.clock(),
     });
-    ctx.set('Content-Disposition', `attachment; filename="analyse-${c.reference.replace(/[^A-Za-z0-9._-]/g, '_')}.pdf"`);
-    ctx.set('Cache-Control', 'private, no-store');
-    ctx.type = 'application/pdf';
-    ctx.body = pdf;
+    sendDownload(ctx, { filename: `analyse-${c.reference.replace(/[^A-Za-z0-9._-]/g, '_')}.pdf`, contentType: 'application/pdf', content: pdf });
   }));
 
   router.get('/:id/echeances.ics', pageHandler(appliance, async (ctx) => {
@@ -237,10 +231,7 @@ export function casePages(appliance: Appliance): Router {
       deadlinesOf(c).map((d, i) => ({ uid: `${c.id}-${i}@iamanager`, summary: `${c.reference} : ${d.label}`, description: d.article, dueAt: d.dueAt, hourly: d.hourly })),
       `${appliance.config.identity.name ?? 'IAManager'} — ${c.reference}`,
     );
-    ctx.set('Content-Disposition', `attachment; filename="echeances-${c.reference.replace(/[^A-Za-z0-9._-]/g, '_')}.ics"`);
-    ctx.set('Cache-Control', 'private, no-store');
-    ctx.type = 'text/calendar; charset=utf-8';
-    ctx.body = ics;
+    sendDownload(ctx, { filename: `echeances-${c.reference.replace(/[^A-Za-z0-9._-]/g, '_')}.ics`, contentType: 'text/calendar; charset=utf-8', content: ics });
   }));
 
   return router;
