@@ -4,7 +4,7 @@ import type { Context } from 'koa';
 import type { DomainError } from '@iamanager/protocol';
 import type { Appliance } from '../../appliance.js';
 import { callerOf } from '../../auth/authenticate.js';
-import { changeOwnPassword, endSession, startSession } from '../../auth/sessionActions.js';
+import { changeOwnPassword, endAllSessions, endSession, startSession } from '../../auth/sessionActions.js';
 import { fill } from '../messages.js';
 import { LoginPage, PasswordPage } from '../pages/auth.js';
 import { sendPage } from '../render.js';
@@ -22,7 +22,8 @@ export function sessionPages(appliance: Appliance): Router {
   };
 
   router.get('/connexion', pageHandler(appliance, (ctx) => {
-    loginPage(ctx, '', [], ctx.query.sortie === '1' ? messagesOf(ctx).loggedOut : undefined);
+    const m = messagesOf(ctx);
+    loginPage(ctx, '', [], ctx.query.sortie === '1' ? m.loggedOut : ctx.query.sessions === '0' ? m.allSessionsEnded : undefined);
   }));
 
   router.post('/connexion', pageHandler(appliance, async (ctx) => {
@@ -49,6 +50,14 @@ export function sessionPages(appliance: Appliance): Router {
   router.post('/deconnexion', pageHandler(appliance, async (ctx) => {
     await endSession(appliance, ctx);
     ctx.redirect('/connexion?sortie=1');
+  }));
+
+  // "Fermer toutes mes sessions": this one and those of other browsers (logout ends this one only).
+  router.post('/mot-de-passe/sessions', pageHandler(appliance, async (ctx) => {
+    const caller = callerOf(ctx);
+    await endAllSessions(appliance, ctx, caller);
+    appliance.log.info({ userId: caller.user.id }, 'sessions: the user ended every session of theirs');
+    ctx.redirect('/connexion?sessions=0');
   }));
 
   router.get('/mot-de-passe', pageHandler(appliance, (ctx) => {

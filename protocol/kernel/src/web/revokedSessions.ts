@@ -7,17 +7,18 @@
  *
  * The file stays small: entries whose token has expired are dropped at every write, and it never
  * holds more than MAX_REVOKED live ones. A logout that finds it full is told so, and ends every
- * session of the user instead (see `endSession`): the session still ends, the file does not grow.
+ * session of the user instead (see browserSession.ts): the session still ends, the file does not grow.
+ * Each service keeps its own list in its DATA_DIR.
  */
 import path from 'node:path';
 import { z } from 'zod';
-import type { Logger } from '@iamanager/kernel/log';
-import { openDocument, type Document } from '@iamanager/kernel/storage';
-import { SESSION_CLOCK_TOLERANCE_SECONDS } from '@iamanager/kernel/web';
+import type { Logger } from '../log.js';
+import { openDocument, type Document } from '../storage/index.js';
+import { SESSION_CLOCK_TOLERANCE_SECONDS } from './sessionTokens.js';
 
 /**
  * Live revocations kept at most: a cabinet of fifty users logging out five times a day each stays
- * far below it with 12-hour sessions (68 bytes an entry: 68 KB when full).
+ * far below it with 12-hour sessions, and a vendor's few admins further still (68 bytes an entry: 68 KB when full).
  */
 export const MAX_REVOKED = 1000;
 
@@ -42,8 +43,9 @@ export class RevokedSessions {
     this.index();
   }
 
-  static async open(dataDir: string, clock: () => Date, log?: Logger): Promise<RevokedSessions> {
-    const doc = await openDocument<RevokedFile>(path.join(dataDir, 'revoked-sessions.json'), { sessions: [] }, { schema: revokedFileSchema, log });
+  /** `file` is the list's name in `dataDir` (the appliance's `revoked-sessions.json`, the dashboard's own). */
+  static async open(dataDir: string, clock: () => Date, log?: Logger, file = 'revoked-sessions.json'): Promise<RevokedSessions> {
+    const doc = await openDocument<RevokedFile>(path.join(dataDir, file), { sessions: [] }, { schema: revokedFileSchema, log });
     return new RevokedSessions(doc, clock);
   }
 
