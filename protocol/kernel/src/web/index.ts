@@ -1,7 +1,7 @@
 /**
  * The web kernel both services' server-rendered pages stand on: security headers, static assets,
  * session tokens and the session cookie (with its CSRF check and the revocation list a logout writes),
- * login rate limiting, form handling (CSRF, bounded bodies, safe redirects) and downloads.
+ * login rate limiting, the page pattern (page modules, one error middleware, the 404 page), form handling (CSRF, bounded bodies, safe redirects) and downloads.
  */
 export { CONTENT_SECURITY_POLICY, setSecurityHeaders, sendHtml } from './securityHeaders.js';
 export { sendAsset } from './staticAsset.js';
@@ -13,4 +13,5 @@ export { HashingQueue, LOGIN_HASHING_LIMITS, BUSY_RETRY_AFTER_SECONDS, type Hash
 export { LoginGuard, type LoginGuardOptions, type LockEvent } from './loginGuard.js';
 export { readForm, formText, sameToken, preSessionToken, checkPreSessionToken, safeNext } from './forms.js';
 export { TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS, legacyTokenExpiry } from './tokenLifetime.js';
+export { pageErrors, notFoundPage, pageRouter, type PageModule, type PageErrorOptions } from './pages.js';
 export { sendDownload, contentDisposition, type Download } from './sendDownload.js';
