@@ -6,7 +6,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MAX_REVOKED, RevokedSessions } from '../../appliance/src/auth/revokedSessions.js';
+import { MAX_REVOKED, RevokedSessions } from '../../protocol/kernel/src/web/revokedSessions.js';
 
 const HOUR = 3_600_000;
 const T0 = Date.parse('2026-11-24T10:00:00Z');

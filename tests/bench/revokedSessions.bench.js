@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-const { RevokedSessions, MAX_REVOKED } = await import(path.join(root, 'appliance/dist/auth/revokedSessions.js'));
+const { RevokedSessions, MAX_REVOKED } = await import(path.join(root, 'protocol/kernel/dist/web/revokedSessions.js'));
 const LOOKUPS = 10_000_000;
 
 const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-revoked-'));

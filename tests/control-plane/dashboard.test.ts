@@ -1,7 +1,8 @@
 /**
  * The dashboard over plain HTTP (no browser): security headers, the session cookie's attributes,
  * CSRF on every form and on session-authenticated API writes, login rate limiting, logout ending
- * the session, and the fleet filters working from the query string alone.
+ * this session (and "Fermer toutes mes sessions" every one), and the fleet filters working from
+ * the query string alone.
  */
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -140,17 +141,45 @@ describe('dashboard over HTTP', () => {
     expect(res.text).toContain('Le formulaire a expiré');
   });
 
-  it('ends the session at logout: the old cookie no longer opens the API or the pages', async () => {
+  it('ends this session at logout: the old cookie no longer opens the API or the pages, while another session of the admin goes on', async () => {
     const v = new Visitor(cp.url);
+    const other = new Visitor(cp.url);
     await v.login('support@vendor.test');
+    await other.login('support@vendor.test');
     const old = v.cookies.get('cp_session')!;
     const csrf = await v.csrf('/');
     const out = await v.request('POST', '/deconnexion', { form: { _csrf: csrf } });
     expect(out.headers.get('location')).toBe('/connexion?sortie=1');
+    expect(out.setCookie.join('\n')).toMatch(/^cp_session=;/m);
     const replay = new Visitor(cp.url);
     replay.cookies.set('cp_session', old);
     expect((await replay.request('GET', '/api/v1/fleet')).status).toBe(401);
     expect((await replay.request('GET', '/')).status).toBe(302);
+    expect((await other.request('GET', '/api/v1/fleet')).status).toBe(200);
+    expect((await other.request('GET', '/compte')).status).toBe(200);
+    expect(fs.readFileSync(`${dataDir}/dashboard-revoked-sessions.json`, 'utf8')).toContain('"jti"');
+  });
+
+  it('ends every session of the admin with "Fermer toutes mes sessions" (a POST with CSRF from the account page)', async () => {
+    const v = new Visitor(cp.url);
+    const other = new Visitor(cp.url);
+    await v.login('billing@vendor.test');
+    await other.login('billing@vendor.test');
+    const page = await v.request('GET', '/compte');
+    expect(page.text).toContain('<form method="post" action="/compte/sessions">');
+    expect(page.text).toContain('Fermer toutes mes sessions');
+    // Without the session's CSRF token (or with a wrong one), nothing ends.
+    expect((await v.request('POST', '/compte/sessions', { form: {} })).status).toBe(403);
+    expect((await v.request('POST', '/compte/sessions', { form: { _csrf: 'x'.repeat(24) } })).status).toBe(403);
+    expect((await other.request('GET', '/api/v1/fleet')).status).toBe(200);
+    const out = await v.request('POST', '/compte/sessions', { form: { _csrf: await v.csrf('/compte') } });
+    expect([out.status, out.headers.get('location')]).toEqual([302, '/connexion?sessions=0']);
+    expect((await v.request('GET', '/connexion?sessions=0')).text).toContain('Toutes vos sessions sont fermées.');
+    expect((await other.request('GET', '/api/v1/fleet')).status).toBe(401);
+    expect((await other.request('GET', '/compte')).headers.get('location')).toBe('/connexion?next=%2Fcompte');
+    // A new login works as before.
+    expect((await v.login('billing@vendor.test')).status).toBe(302);
+    expect((await v.request('GET', '/compte')).status).toBe(200);
   });
 
   it('ignores a forged session cookie', async () => {

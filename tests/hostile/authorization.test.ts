@@ -94,7 +94,8 @@ const APPLIANCE_MATRIX: Readonly<Record<string, string>> = {
   'POST /admin/utilisateurs/:id/desactiver':           '- Y - - -',
   'POST /admin/utilisateurs/:id/activer':              '- Y - - -',
   'POST /admin/licence':                               '- Y - - -',
-  // Logging out ends the session on the server: last, so the rows above keep their sessions.
+  // Ending all one's sessions, then logging out (this session): last, so the rows above keep their sessions.
+  'POST /mot-de-passe/sessions':                       '- Y Y Y Y',
   'POST /api/auth/logout':                             'Y Y Y Y Y',
   'POST /deconnexion':                                 'Y Y Y Y Y',
 };
@@ -180,7 +181,8 @@ const CONTROL_PLANE_MATRIX: Readonly<Record<string, string>> = {
   'GET /administrateurs':                              '-   - - -   Y - -',
   'POST /administrateurs/:id/desactiver':              '-   - - -   Y - -',
   'POST /administrateurs/jetons/:id/revoquer':         '-   - - -   Y - -',
-  // Logging out ends every session of the admin: last, so the rows above keep their sessions.
+  // Ending all one's sessions, then logging out (this session): last, so the rows above keep their sessions.
+  'POST /compte/sessions':                             '-   - - -   Y Y Y',
   'POST /deconnexion':                                 'Y   Y Y Y   Y Y Y',
 };
 const CONTROL_PLANE_COLUMNS = ['anon', 'admin token', 'billing token', 'support token', 'admin session', 'billing session', 'support session'] as const;
@@ -339,7 +341,7 @@ for (const service of ['appliance', 'control plane'] as const) {
 
 describe('CSRF on every write of the control plane made with a dashboard session', () => {
   it('refuses each POST and PATCH of the dashboard and the vendor API made with the session cookie but without its CSRF token', async () => {
-    // A fresh session: the matrix's last row logged the admin out everywhere.
+    // A fresh session: the matrix's last rows ended the admin's sessions.
     const admin = await dashboardSession(cp.url, 'admin@iamanager.fr');
     const writes = Object.keys(CONTROL_PLANE_MATRIX).filter((k) => !k.startsWith('GET ') && !k.includes(' /v1/'));
     const accepted: string[] = [];

@@ -238,14 +238,17 @@ function unhandledErrors(output: string): string[] {
 }
 
 /**
- * Logging out ends a session on the server (the appliance revokes it, the dashboard ends all of the
- * admin's), so the mixed stream never sends a real session to a logout route: one drawn early would
+ * Logging out ends a session on the server (both services revoke it), and "Fermer toutes mes
+ * sessions" ends all of the user's — asked with the user's API token too —, so the mixed stream
+ * never sends a real session to either route, nor a real token to the latter: one drawn early would
  * make every later request with that session an anonymous one — and the refused stream's "session
  * without its CSRF token" would then be let through as a visitor logging out. Logging out is tested
  * in sessions.test.ts and control-plane/dashboard.test.ts.
  */
-const LOGOUT = /^\/(api\/auth\/logout|deconnexion)\/?$/i;
+const LOGOUT = /^\/(api\/auth\/logout|deconnexion|mot-de-passe\/sessions|compte\/sessions)\/?$/i;
+const END_ALL = /^\/(mot-de-passe|compte)\/sessions\/?$/i;
 function keepsSessions(r: FuzzRequest): boolean {
+  if (END_ALL.test(r.path) && r.headers.authorization) return false;
   return !(LOGOUT.test(r.path) && realSessions.some((cookie) => (r.headers.cookie ?? '').includes(cookie)));
 }
 

@@ -205,6 +205,28 @@ describe('logout', () => {
     for (const entry of kept) expect(Date.parse(entry.until) - Date.now()).toBeGreaterThan(11.9 * 3_600_000);
   });
 
+  it('ends every session of the user, this one included, with "Fermer toutes mes sessions" on the password page (a POST with CSRF)', async () => {
+    const laptop = new Browser(app.url);
+    const desktop = new Browser(app.url);
+    await laptop.login('admin@logout.fr', PASSWORD);
+    await desktop.login('admin@logout.fr', PASSWORD);
+    const page = await fetch(`${app.url}/mot-de-passe`, { headers: { cookie: laptop.cookie } });
+    const html = await page.text();
+    expect(html).toContain('<form method="post" action="/mot-de-passe/sessions">');
+    expect(html).toContain('Fermer toutes mes sessions');
+    const post = (csrf: string) => fetch(`${app.url}/mot-de-passe/sessions`, { method: 'POST', redirect: 'manual', headers: { cookie: laptop.cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: `_csrf=${csrf}` });
+    // A wrong token of the right length ends nothing.
+    expect((await post('x'.repeat(laptop.csrf.length))).status).toBe(403);
+    expect((await desktop.call('GET', '/api/auth/me')).status).toBe(200);
+    const out = await post(laptop.csrf);
+    expect([out.status, out.headers.get('location')]).toEqual([302, '/connexion?sessions=0']);
+    expect(out.headers.get('set-cookie') ?? '').toMatch(/^iam_session=;/);
+    expect(await (await fetch(`${app.url}/connexion?sessions=0`)).text()).toContain('Toutes vos sessions sont fermées.');
+    expect(await asStranger(app.url, laptop.cookie)).toEqual(await asStranger(app.url));
+    expect((await desktop.call('GET', '/api/auth/me')).status).toBe(401);
+    expect((await new Browser(app.url).login('admin@logout.fr', PASSWORD)).status).toBe(200);
+  });
+
   it('ends every session of the user when the revocation list is full, and lets the file grow no further', async () => {
     await app.stop();
     const until = new Date(Date.now() + 10 * 3_600_000).toISOString();

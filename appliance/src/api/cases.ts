@@ -3,6 +3,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { parseBody, parseQuery } from '@iamanager/kernel/http';
+import { sendDownload } from '@iamanager/kernel/web';
 import type { Appliance } from '../appliance.js';
 import { requirePermission } from '../auth/authenticate.js';
 import { CASE_STATUSES, casePatchSchema, newCaseSchema } from '../domain/cases/caseSchema.js';
@@ -63,9 +64,7 @@ export function caseRoutes(appliance: Appliance): Router {
   router.get('/:id/export', async (ctx) => {
     const { user } = requirePermission(ctx, 'cases.export');
     const record = await appliance.cases.readCase(ctx.params.id ?? '', { id: user.id, email: user.email }, 'case.export');
-    ctx.set('Content-Type', 'application/x-tar');
-    ctx.set('Content-Disposition', `attachment; filename="dossier-${record.reference.replace(/[^A-Za-z0-9._-]/g, '_')}.tar"`);
-    ctx.body = exportCase(record, appliance.documents);
+    sendDownload(ctx, { filename: `dossier-${record.reference.replace(/[^A-Za-z0-9._-]/g, '_')}.tar`, contentType: 'application/x-tar', content: exportCase(record, appliance.documents) });
   });
 
   return router;

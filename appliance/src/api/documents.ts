@@ -3,6 +3,7 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import { NotFoundError } from '@iamanager/protocol';
 import { parseQuery } from '@iamanager/kernel/http';
+import { sendDownload } from '@iamanager/kernel/web';
 import type { Appliance } from '../appliance.js';
 import { requirePermission, uploaderOf } from '../auth/authenticate.js';
 import { receiveUpload } from '../domain/documents/upload.js';
@@ -29,12 +30,9 @@ export function documentRoutes(appliance: Appliance): Router {
     const doc = record.documents.find((d) => d.id === ctx.params.docId);
     if (!doc) throw new NotFoundError('document', ctx.params.docId ?? '');
     await appliance.audit.append({ actor: user.email, action: 'document.download', caseId, detail: doc.id });
-    ctx.set('Content-Type', doc.contentType);
+    sendDownload(ctx, { filename: doc.name, contentType: doc.contentType, content: appliance.documents.open(caseId, doc.id) });
     ctx.set('Content-Length', String(doc.size));
-    ctx.set('Content-Disposition', `attachment; filename="${doc.name.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(doc.name)}`);
     ctx.set('ETag', `"${doc.sha256}"`);
-    ctx.set('Cache-Control', 'private, no-store');
-    ctx.body = appliance.documents.open(caseId, doc.id);
   });
 
   router.get('/audit', async (ctx) => {

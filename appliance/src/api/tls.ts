@@ -1,5 +1,6 @@
 /** `/ca.crt`: the appliance's CA, to install in the cabinet's browsers. */
 import Router from '@koa/router';
+import { sendDownload } from '@iamanager/kernel/web';
 import type { Appliance } from '../appliance.js';
 import { ApplianceError } from '../errors.js';
 
@@ -8,9 +9,7 @@ export function tlsRoutes(appliance: Appliance): Router {
   router.get('/ca.crt', (ctx) => {
     const material = appliance.tls.material();
     if (!material?.ca) throw new ApplianceError('not_found', 'this appliance serves an imported certificate: no local CA to download');
-    ctx.set('Content-Type', 'application/x-x509-ca-cert');
-    ctx.set('Content-Disposition', 'attachment; filename="iamanager-ca.crt"');
-    ctx.body = material.ca;
+    sendDownload(ctx, { filename: 'iamanager-ca.crt', contentType: 'application/x-x509-ca-cert', content: material.ca });
   });
   return router;
 }

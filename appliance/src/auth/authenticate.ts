@@ -4,9 +4,11 @@
  * (`X-CSRF-Token` header or `_csrf` form field); token-authenticated ones need none, as no browser
  * sends a bearer token on its own. The token is never read from the query string: a URL ends up in
  * logs, history and Referer headers, and a link is all it would take to forge a write with it.
+ * The cookie, the CSRF check and what ends a session are the shared web kernel's
+ * (protocol/kernel/src/web/browserSession.ts), as on the control plane's dashboard.
  */
 import type { Context, Next } from 'koa';
-import { readForm, sameToken } from '@iamanager/kernel/web';
+import { BrowserSession, checkCsrfToken, isSafeMethod, sentCsrfToken } from '@iamanager/kernel/web';
 import type { Permission } from './permissions.js';
 import { SESSION_COOKIE, type SessionClaims } from './sessions.js';
 import type { Appliance } from '../appliance.js';
@@ -22,10 +24,13 @@ export interface Caller {
   session: Pick<SessionClaims, 'jti' | 'exp'> | null;
 }
 
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
 export function sessionAudience(appliance: Appliance): string {
   return appliance.license.cabinetId ?? appliance.config.clientId ?? 'unenrolled';
+}
+
+/** The appliance's session cookie (`iam_session`), with the revocation list a logout writes. */
+export function browserSessionOf(appliance: Appliance): BrowserSession {
+  return new BrowserSession({ cookie: SESSION_COOKIE, tokens: appliance.sessions, revoked: appliance.revokedSessions });
 }
 
 /** Resolves the caller if any; never throws for a missing or bad credential (routes decide). */
@@ -40,12 +45,9 @@ export async function identify(appliance: Appliance, ctx: Context): Promise<Call
     if (!user) throw new ApplianceError('unauthorized', 'the API token is unknown, revoked or belongs to a disabled user');
     return { user, permissions: appliance.users.permissionsOf(user), via: 'token', csrf: null, session: null };
   }
-  const cookie = ctx.cookies.get(SESSION_COOKIE);
-  if (!cookie) return undefined;
-  const claims = await appliance.sessions.verify(cookie, sessionAudience(appliance), appliance.clock());
-  // A session ended by a logout reads as no session at all, like an expired one: the browser is
-  // sent to the login page, and a copied cookie learns nothing more.
-  if (!claims || appliance.revokedSessions.has(claims.jti)) return undefined;
+  // A session ended by a logout reads as no session at all, like an expired one.
+  const claims = await browserSessionOf(appliance).verify(ctx, sessionAudience(appliance), appliance.clock());
+  if (!claims) return undefined;
   const user = appliance.users.byId(claims.sub);
   if (!user || !user.active || user.sessionEpoch !== claims.epoch) return undefined;
   return { user, permissions: appliance.users.permissionsOf(user), via: 'session', csrf: claims.csrf, session: { jti: claims.jti, exp: claims.exp } };
@@ -61,14 +63,16 @@ const UPLOAD_ROUTES = [/^\/api\/cases\/[^/]+\/documents$/, /^\/dossiers\/[^/]+\/
 export function authenticate(appliance: Appliance) {
   return async function authenticateRequest(ctx: Context, next: Next): Promise<void> {
     let caller = await identify(appliance, ctx);
-    if (caller?.via === 'session' && !SAFE_METHODS.has(ctx.method)) {
-      const sent = ctx.get('x-csrf-token') || (await formCsrf(ctx));
+    if (caller?.via === 'session' && !isSafeMethod(ctx.method)) {
+      // HTML forms post `_csrf` in the urlencoded body (read here, bounded, and kept in
+      // `ctx.state.form` for the route); uploads (multipart) carry it as their first field instead.
+      const sent = await sentCsrfToken(ctx, { form: true });
       if (!sent && ctx.is('multipart/form-data') && UPLOAD_ROUTES.some((r) => r.test(ctx.path))) {
         // An upload form's token is a field of its streamed body: until the upload route has read
         // it (see uploaderOf), the request has no caller, so nothing can act on it before that.
         ctx.state.uploadCaller = caller;
         caller = undefined;
-      } else if (!sameToken(sent, caller.csrf ?? '')) throw new ApplianceError('csrf_failed', 'missing or wrong CSRF token: reload the page and try again');
+      } else checkCsrfToken(sent, caller.csrf ?? '');
     }
     ctx.state.caller = caller;
     await next();
@@ -77,16 +81,6 @@ export function authenticate(appliance: Appliance) {
     // writes nothing), and never delaying or failing it.
     if (caller && ctx.status < 400) appliance.clockGuard.observe().catch((err: unknown) => appliance.log.warn({ err }, 'clock: could not record the time seen'));
   };
-}
-
-/**
- * HTML forms post `application/x-www-form-urlencoded` with a `_csrf` field: the body is read here
- * (bounded) and kept in `ctx.state.form` for the route. Uploads (multipart) carry it as their first
- * field instead, checked by `receiveUpload` while it streams the body to disk.
- */
-async function formCsrf(ctx: Context): Promise<string> {
-  if (!ctx.is('application/x-www-form-urlencoded')) return '';
-  return (await readForm(ctx)).get('_csrf') ?? '';
 }
 
 /** The caller, or 401 when nobody is logged in. */

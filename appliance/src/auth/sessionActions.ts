@@ -1,18 +1,17 @@
 /**
  * What starts and ends a browser session, for the API and the pages alike: login (and the setup
- * wizard's first admin), logout, and a password change, which ends the user's other sessions.
+ * wizard's first admin), logout (this session), "Fermer toutes mes sessions" (every session of the
+ * user), and a password change, which ends the user's other sessions. The meaning is the same on
+ * the control plane's dashboard: see protocol/kernel/src/web/browserSession.ts.
  */
 import type { Context } from 'koa';
 import { DomainError } from '@iamanager/protocol';
 import type { Appliance } from '../appliance.js';
-import { sessionAudience, type Caller } from './authenticate.js';
-import { SESSION_COOKIE } from './sessions.js';
+import { browserSessionOf, sessionAudience, type Caller } from './authenticate.js';
 
 /** Starts a session for `userId` (login, and the setup wizard right after creating the first admin). */
 export async function startSession(appliance: Appliance, ctx: Context, userId: string, epoch: number): Promise<string> {
-  const { jwt, csrf } = await appliance.sessions.issue(userId, epoch, sessionAudience(appliance), appliance.clock(), appliance.config.sessionHours);
-  ctx.cookies.set(SESSION_COOKIE, jwt, { httpOnly: true, sameSite: 'strict', secure: ctx.secure, path: '/', maxAge: appliance.config.sessionHours * 3_600_000, overwrite: true });
-  return csrf;
+  return browserSessionOf(appliance).issue(ctx, { userId, epoch, audience: sessionAudience(appliance), now: appliance.clock(), hours: appliance.config.sessionHours });
 }
 
 /**
@@ -23,14 +22,20 @@ export async function startSession(appliance: Appliance, ctx: Context, userId: s
  */
 export async function endSession(appliance: Appliance, ctx: Context): Promise<void> {
   const caller = ctx.state.caller as Caller | undefined;
-  if (caller?.session) {
-    const revoked = await appliance.revokedSessions.revoke(caller.session.jti, caller.session.exp);
-    if (!revoked) {
-      appliance.log.warn({ userId: caller.user.id }, 'sessions: the revocation list is full; logout ended every session of the user');
-      await appliance.users.endSessions(caller.user.id);
-    }
+  if (!(await browserSessionOf(appliance).end(ctx, caller?.session)) && caller) {
+    appliance.log.warn({ userId: caller.user.id }, 'sessions: the revocation list is full; logout ended every session of the user');
+    await appliance.users.endSessions(caller.user.id);
   }
-  ctx.cookies.set(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'strict', secure: ctx.secure, path: '/', maxAge: 0 });
+}
+
+/**
+ * "Fermer toutes mes sessions": ends every session of the caller, this one and those in other
+ * browsers (the session epoch moves on), and clears this browser's cookie. API tokens are not
+ * sessions and go on working (revoked one by one, or by a password change).
+ */
+export async function endAllSessions(appliance: Appliance, ctx: Context, caller: Caller): Promise<void> {
+  await appliance.users.endSessions(caller.user.id);
+  browserSessionOf(appliance).clear(ctx);
 }
 
 /**

@@ -4,6 +4,7 @@
  * the CSP), navigation, language switch, flash message, main landmark.
  */
 import type { ComponentChildren } from 'preact';
+import { FlashMessage } from '@iamanager/kernel/ui';
 import { CATALOGUES } from './messages.js';
 import { Csrf } from './components.js';
 import type { Chrome } from './viewModels.js';
@@ -58,11 +59,7 @@ export function Layout({ chrome, title, children }: { chrome: Chrome; title: str
           </div>
         </header>
         <main id="main" tabIndex={-1}>
-          {chrome.flash ? (
-            <p class={`flash ${chrome.flash.kind}`} role={chrome.flash.kind === 'error' ? 'alert' : 'status'}>
-              {chrome.flash.text}
-            </p>
-          ) : null}
+          <FlashMessage flash={chrome.flash} />
           {children}
         </main>
       </body>

@@ -3,6 +3,7 @@
  * components only render them — so a page can be rendered and checked in a unit test with no
  * appliance behind it.
  */
+import type { Flash } from '@iamanager/kernel/ui';
 import type { Locale } from './messages.js';
 
 /** Branding and the signed-in user, on every page. */
@@ -16,7 +17,7 @@ export interface Chrome {
   csrf: string | null;
   /** The current path, for the language switch to come back to. */
   path: string;
-  flash?: { kind: 'ok' | 'error'; text: string } | undefined;
+  flash?: Flash | undefined;
 }
 
 export interface FieldError {

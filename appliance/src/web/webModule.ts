@@ -5,21 +5,15 @@
 import type Router from '@koa/router';
 import type Koa from 'koa';
 import type { Appliance } from '../appliance.js';
-import type { WebCaseSource } from './caseSource.js';
-import { adminPages, type AuditSource } from './routes/adminPages.js';
-import { casePages, caseSourceOf } from './routes/casePages.js';
-import { calendarPages } from './routes/calendarPages.js';
 import { CalendarFeeds } from '../domain/calendar/calendarFeeds.js';
-import { sessionPages } from './routes/sessionPages.js';
-import { setupPages } from './routes/setupPages.js';
+import { notFoundPage } from './pageErrors.js';
+import { webRouter } from './router.js';
+import { calendarFeed } from './routes/calendarPages.js';
+import { caseSourceOf } from './routes/casePages.js';
 import { staticFiles } from './routes/staticFiles.js';
-import { workspacePages } from './routes/workspacePages.js';
-import { notFoundPage } from './routes/pageHandler.js';
+import type { WebSources } from './webPage.js';
 
-export interface WebSources {
-  cases?: WebCaseSource;
-  audit?: AuditSource;
-}
+export type { WebSources } from './webPage.js';
 
 export interface WebModule {
   routers: Router[];
@@ -41,6 +35,7 @@ export async function openWebModule(appliance: Appliance, sources: WebSources = 
     setupOpen: ['/langue', '/connexion'],
     fallback: notFoundPage(appliance),
     close: () => feeds.flushed(),
-    routers: [staticFiles(appliance), setupPages(appliance), sessionPages(appliance), workspacePages(appliance, () => sources.cases, (id) => feeds.hasFeed(id)), casePages(appliance), calendarPages(appliance, feeds), adminPages(appliance, () => sources.audit)],
+    // The assets and the calendar feed are not pages (their errors stay JSON); every page is on `webRouter`.
+    routers: [staticFiles(appliance), calendarFeed(appliance, feeds), webRouter({ appliance, feeds, sources })],
   };
 }

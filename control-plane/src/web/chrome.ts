@@ -3,6 +3,7 @@
  * their role may see (the current one marked), and an optional flash message.
  */
 import type { Context } from 'koa';
+import type { Flash } from '@iamanager/kernel/ui';
 import { can } from '../auth/policies.js';
 import type { AdminIdentity } from '../domain/admins.js';
 import type { DashboardDeps } from './dashboardPage.js';
@@ -13,10 +14,8 @@ export interface NavLink {
   current: boolean;
 }
 
-export interface Flash {
-  kind: 'ok' | 'error';
-  text: string;
-}
+/** The flash message's shape is the shared page component's (`@iamanager/kernel/ui`). */
+export type { Flash };
 
 export interface Chrome {
   admin: AdminIdentity | null;

@@ -1,15 +1,16 @@
 /**
- * The dashboard as a part of `serve`: its session key (generated on first start), its login
+ * The dashboard as a part of `serve`: its session key (generated on first start) and the list of
+ * sessions ended by a logout, its login
  * guard (lock-out and hashing queue), its router, and the authenticator that lets a dashboard
  * session call `/api/v1`.
  */
 import type Router from '@koa/router';
-import { LoginGuard, SessionTokens } from '@iamanager/kernel/web';
+import { BrowserSession, LoginGuard, RevokedSessions, SessionTokens } from '@iamanager/kernel/web';
 import type { Authenticator } from '../auth/authenticate.js';
 import type { ControlPlane } from '../controlPlane.js';
 import { dashboardRouter } from './router.js';
 import { loadSessionSecret } from './sessionSecret.js';
-import { sessionAuthenticator, type DashboardSessions } from './session.js';
+import { REVOKED_SESSIONS_FILE, SESSION_COOKIE, sessionAuthenticator, type DashboardSessions } from './session.js';
 
 export interface Dashboard {
   router: Router;
@@ -18,10 +19,13 @@ export interface Dashboard {
 
 export async function openDashboard(cp: ControlPlane): Promise<Dashboard> {
   const secret = await loadSessionSecret(cp.config.dataDir, cp.clock(), cp.log);
+  const tokens = new SessionTokens(secret, cp.config.issuer, 'control-plane dashboard session v1');
+  const revoked = await RevokedSessions.open(cp.config.dataDir, cp.clock, cp.log, REVOKED_SESSIONS_FILE);
   const sessions: DashboardSessions = {
-    tokens: new SessionTokens(secret, cp.config.issuer, 'control-plane dashboard session v1'),
+    cookie: new BrowserSession({ cookie: SESSION_COOKIE, tokens, revoked }),
     admins: cp.admins,
     clock: cp.clock,
+    log: cp.log,
     audience: `${cp.config.issuer} dashboard`,
     hours: cp.config.dashboard.sessionHours,
   };

@@ -1,10 +1,10 @@
 /**
- * What a dashboard page is: its place in the navigation (shown to the roles allowed to see it) and
- * the routes it registers. Each page lives in one file under `routes/` and is listed once in
- * `router.ts`; see the comment there for how to add one.
+ * What a dashboard page is: a page module of the shared web kernel (`PageModule`) — its place in
+ * the navigation (shown to the roles allowed to see it) and the routes it registers. Each page
+ * lives in one file under `routes/` and is listed once in `router.ts`; see the comment there for
+ * how to add one.
  */
-import type Router from '@koa/router';
-import type { LoginGuard } from '@iamanager/kernel/web';
+import type { LoginGuard, PageModule } from '@iamanager/kernel/web';
 import type { Action } from '../auth/policies.js';
 import type { ControlPlane } from '../controlPlane.js';
 import type { DashboardSessions } from './session.js';
@@ -26,7 +26,4 @@ export interface DashboardDeps {
   nav: readonly NavItem[];
 }
 
-export interface DashboardPage {
-  nav?: NavItem;
-  mount(router: Router, deps: DashboardDeps): void;
-}
+export type DashboardPage = PageModule<DashboardDeps, NavItem>;

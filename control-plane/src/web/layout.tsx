@@ -3,6 +3,7 @@
  * in (with their role) and the logout button, the flash message, and the main landmark.
  */
 import type { ComponentChildren } from 'preact';
+import { FlashMessage } from '@iamanager/kernel/ui';
 import { ROLE_LABELS } from './labels.js';
 import type { Chrome } from './chrome.js';
 import { CsrfField } from './components.js';
@@ -44,11 +45,7 @@ export function Layout({ chrome, title, children }: { chrome: Chrome; title: str
           ) : null}
         </header>
         <main id="main" tabIndex={-1}>
-          {chrome.flash ? (
-            <p class={`flash ${chrome.flash.kind}`} role={chrome.flash.kind === 'error' ? 'alert' : 'status'}>
-              {chrome.flash.text}
-            </p>
-          ) : null}
+          <FlashMessage flash={chrome.flash} />
           {children}
         </main>
       </body>

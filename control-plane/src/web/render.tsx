@@ -3,11 +3,10 @@
  * session is sent to the login page, a role without the right gets a 403 page, and a domain error
  * (a CSRF failure included) becomes a French error page — never JSON, never a stack trace.
  */
-import type { Context, Next } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type { VNode } from 'preact';
 import { render } from 'preact-render-to-string';
-import { DomainError } from '@iamanager/protocol';
-import { sendHtml } from '@iamanager/kernel/web';
+import { pageErrors as kernelPageErrors, sendHtml } from '@iamanager/kernel/web';
 import { CONTROL_PLANE_STATUS } from '../errorStatus.js';
 import { COMMON_STATUS } from '@iamanager/kernel/http';
 import { chromeOf } from './chrome.js';
@@ -34,18 +33,17 @@ const MESSAGES: Readonly<Record<string, string>> = {
   rate_limited: "Trop d'échecs de mot de passe : réessayez plus tard.",
 };
 
-export function pageErrors(deps: Pick<DashboardDeps, 'nav'>) {
-  return async function renderPageErrors(ctx: Context, next: Next): Promise<void> {
-    try {
-      await next();
-    } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
-      if (err.code === 'unauthorized') {
-        ctx.redirect(`/connexion?next=${encodeURIComponent(ctx.method === 'GET' ? ctx.originalUrl : '/')}`);
-        return;
-      }
+/**
+ * In front of every dashboard route (the shared page pattern's middleware, `@iamanager/kernel/web`):
+ * without a session, any request goes to the login page (a write then leads back to `/`); an
+ * unexpected error goes on to the application's error middleware.
+ */
+export function pageErrors(deps: Pick<DashboardDeps, 'nav'>): Middleware {
+  return kernelPageErrors({
+    login: { path: '/connexion', for: 'all' },
+    render: (ctx, err) => {
       const status = STATUS[err.code] ?? 400;
       sendPage(ctx, <ErrorPage chrome={chromeOf(deps, ctx)} status={status} message={MESSAGES[err.code] ?? err.message} />, status);
-    }
-  };
+    },
+  });
 }

@@ -20,7 +20,8 @@
  *   (`pages/cabinet.tsx`, after "Formule") rendered only when the field is present.
  *   Money is cents in the view model; format it with `frenchEuros` (format.ts) on the page.
  */
-import Router from '@koa/router';
+import type Router from '@koa/router';
+import { pageRouter } from '@iamanager/kernel/web';
 import type { DashboardDeps, DashboardPage } from './dashboardPage.js';
 import { accountPage } from './routes/accountPage.js';
 import { adminsPage } from './routes/adminsPage.js';
@@ -39,9 +40,5 @@ export const PAGES: readonly DashboardPage[] = [staticFiles, sessionPages, fleet
 
 export function dashboardRouter(deps: Omit<DashboardDeps, 'nav'>): Router {
   const full: DashboardDeps = { ...deps, nav: PAGES.flatMap((p) => (p.nav ? [p.nav] : [])) };
-  const router = new Router();
-  router.use(pageErrors(full));
-  router.use(dashboardSession(deps.sessions));
-  for (const page of PAGES) page.mount(router, full);
-  return router;
+  return pageRouter(PAGES, full, pageErrors(full), dashboardSession(deps.sessions));
 }

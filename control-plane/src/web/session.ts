@@ -1,24 +1,29 @@
 /**
- * Dashboard sessions: a signed cookie (HttpOnly, SameSite=Strict, Secure when the request came
- * over TLS — directly or, with TRUST_PROXY, through the proxy's X-Forwarded-Proto) naming the
- * admin and the session's CSRF token. The same session authenticates `/api/v1`, as a Bearer
- * token does; any write made with it must echo the CSRF token, as the `_csrf`
- * form field or the `X-CSRF-Token` header — a browser never sends those on its own.
+ * Dashboard sessions: the shared web kernel's session cookie (protocol/kernel/src/web/
+ * browserSession.ts: HttpOnly, SameSite=Strict, Secure when the request came over TLS — directly
+ * or, with TRUST_PROXY, through the proxy's X-Forwarded-Proto) naming the admin and the session's
+ * CSRF token. The same session authenticates `/api/v1`, as a Bearer token does; any write made
+ * with it must echo the CSRF token, as the `_csrf` form field or the `X-CSRF-Token` header — a
+ * browser never sends those on its own. Logout ends this session (its id is revoked until it
+ * expires, in DATA_DIR/dashboard-revoked-sessions.json); "Fermer toutes mes sessions" ends every
+ * session of the admin; a password change ends the others — as on the appliance.
  */
 import type { Context, Next } from 'koa';
-import { readForm, sameToken, type SessionTokens } from '@iamanager/kernel/web';
+import { checkCsrfToken, isSafeMethod, sentCsrfToken, type BrowserSession } from '@iamanager/kernel/web';
 import type { Authenticator } from '../auth/authenticate.js';
 import type { AdminDirectory, AdminIdentity } from '../domain/admins.js';
 import type { Clock } from '../clock.js';
-import { ControlPlaneError } from '../errors.js';
+import type { Logger } from '@iamanager/kernel/log';
 
 export const SESSION_COOKIE = 'cp_session';
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** The dashboard's revocation list, in DATA_DIR (what a logout writes). */
+export const REVOKED_SESSIONS_FILE = 'dashboard-revoked-sessions.json';
 
 export interface DashboardSessions {
-  tokens: SessionTokens;
+  cookie: BrowserSession;
   admins: AdminDirectory;
   clock: Clock;
+  log: Logger;
   /** The cookie's audience: this control plane only. */
   audience: string;
   hours: number;
@@ -27,25 +32,24 @@ export interface DashboardSessions {
 export interface SessionCaller {
   admin: AdminIdentity;
   csrf: string;
+  /** The session's id and expiry: what a logout revokes. */
+  session: { jti: string; exp: number };
 }
 
 /** The admin whose session cookie this request carries, or undefined (no cookie, forged, expired, logged out). */
 export async function sessionCaller(s: DashboardSessions, ctx: Context): Promise<SessionCaller | undefined> {
-  const cookie = ctx.cookies.get(SESSION_COOKIE);
-  if (!cookie) return undefined;
-  const claims = await s.tokens.verify(cookie, s.audience, s.clock());
+  const claims = await s.cookie.verify(ctx, s.audience, s.clock());
   const admin = claims && s.admins.sessionIdentity(claims.sub, claims.epoch);
-  return admin && claims ? { admin, csrf: claims.csrf } : undefined;
+  return admin && claims ? { admin, csrf: claims.csrf, session: { jti: claims.jti, exp: claims.exp } } : undefined;
 }
 
 /** Throws `csrf_failed` unless a write carries the session's CSRF token (header, or form field for pages). */
 async function checkCsrf(ctx: Context, caller: SessionCaller, allowForm: boolean): Promise<void> {
-  if (SAFE_METHODS.has(ctx.method)) return;
-  const sent = ctx.get('x-csrf-token') || (allowForm && ctx.is('application/x-www-form-urlencoded') ? ((await readForm(ctx)).get('_csrf') ?? '') : '');
-  if (!sameToken(sent, caller.csrf)) throw new ControlPlaneError('csrf_failed', 'missing or wrong CSRF token: reload the page and try again');
+  if (isSafeMethod(ctx.method)) return;
+  checkCsrfToken(await sentCsrfToken(ctx, { form: allowForm }), caller.csrf);
 }
 
-/** Dashboard middleware: puts the session's admin and CSRF token on `ctx.state` (or nothing), checking CSRF on writes. */
+/** Dashboard middleware: puts the session's admin, CSRF token and id on `ctx.state` (or nothing), checking CSRF on writes. */
 export function dashboardSession(s: DashboardSessions) {
   return async function identifySession(ctx: Context, next: Next): Promise<void> {
     const caller = await sessionCaller(s, ctx);
@@ -53,6 +57,7 @@ export function dashboardSession(s: DashboardSessions) {
       await checkCsrf(ctx, caller, true);
       ctx.state.admin = caller.admin;
       ctx.state.csrf = caller.csrf;
+      ctx.state.session = caller.session;
     }
     await next();
   };
@@ -70,13 +75,25 @@ export function sessionAuthenticator(s: DashboardSessions): Authenticator {
 
 /** Starts a session after a good login; returns its CSRF token. */
 export async function startSession(s: DashboardSessions, ctx: Context, admin: AdminIdentity): Promise<string> {
-  const { jwt, csrf } = await s.tokens.issue(admin.id, s.admins.sessionEpoch(admin.id), s.audience, s.clock(), s.hours);
-  ctx.cookies.set(SESSION_COOKIE, jwt, { httpOnly: true, sameSite: 'strict', secure: ctx.secure, path: '/', maxAge: s.hours * 3_600_000, overwrite: true });
-  return csrf;
+  return s.cookie.issue(ctx, { userId: admin.id, epoch: s.admins.sessionEpoch(admin.id), audience: s.audience, now: s.clock(), hours: s.hours });
 }
 
-/** Logout: ends every session of the admin (the epoch moves on) and clears the cookie. */
-export async function endSession(s: DashboardSessions, ctx: Context, admin: AdminIdentity | undefined): Promise<void> {
-  if (admin) await s.admins.endSessions(admin.id);
-  ctx.cookies.set(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'strict', secure: ctx.secure, path: '/', maxAge: 0, overwrite: true });
+/**
+ * Logout: ends this session (revoked until its token expires) and clears the cookie; the admin's
+ * other sessions go on. Should the revocation list be full, every session of the admin ends
+ * instead. Without a session only the cookie is cleared.
+ */
+export async function endSession(s: DashboardSessions, ctx: Context): Promise<void> {
+  const admin = ctx.state.admin as AdminIdentity | undefined;
+  const session = ctx.state.session as SessionCaller['session'] | undefined;
+  if (!(await s.cookie.end(ctx, session)) && admin) {
+    s.log.warn({ email: admin.email }, 'dashboard sessions: the revocation list is full; logout ended every session of the admin');
+    await s.admins.endSessions(admin.id);
+  }
+}
+
+/** "Fermer toutes mes sessions": every session of the admin ends, this one included (the epoch moves on). */
+export async function endAllSessions(s: DashboardSessions, ctx: Context, admin: AdminIdentity): Promise<void> {
+  await s.admins.endSessions(admin.id);
+  s.cookie.clear(ctx);
 }

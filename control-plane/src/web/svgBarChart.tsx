@@ -2,16 +2,14 @@
  * Server-rendered bar charts as inline SVG (no script; colours are presentation attributes, which
  * the CSP allows): stacked bars for parts of a whole (MRR by plan), grouped bars for figures side
  * by side (new and churned cabinets). Like `LineChart`, the chart is an image with a title and a
- * description of its latest figures, and the page gives every figure in a table as well.
+ * description of its latest figures, and the page gives every figure in a table as well. The
+ * frame, axes, gridlines and legend are `ChartFrame`'s (chartFrame.tsx).
  */
-const WIDTH = 560;
-const HEIGHT = 220;
+import { CHART_COLOURS, CHART_TOP, ChartFrame, XLabel, plotSize } from './chartFrame.js';
+
 const LEFT = 64;
-const RIGHT = 12;
-const TOP = 12;
-const BOTTOM = 28;
 /** The line charts' palette (≥ 4.5:1 on white, distinguishable for common colour blindness). */
-const COLOURS = ['#0b5cad', '#b04a00', '#2d7a3e', '#7a3aa0', '#5a6570'];
+const COLOURS = CHART_COLOURS;
 
 export interface BarSeries {
   label: string;
@@ -50,58 +48,35 @@ export function BarChart(props: BarChartProps) {
   const n = props.labels.length;
   const totals = props.labels.map((_, i) => (props.stacked ? props.series.reduce((s, x) => s + (x.values[i] ?? 0), 0) : Math.max(0, ...props.series.map((x) => x.values[i] ?? 0))));
   const max = niceMax(Math.max(0, ...totals));
-  const plotW = WIDTH - LEFT - RIGHT;
-  const plotH = HEIGHT - TOP - BOTTOM;
+  const { plotW, plotH } = plotSize(LEFT);
   const slot = n > 0 ? plotW / n : plotW;
   const barW = Math.max(2, slot * 0.7);
-  const y = (v: number) => TOP + plotH - (v / max) * plotH;
-  const titleId = `${props.id}-title`;
-  const descId = `${props.id}-desc`;
+  const y = (v: number) => CHART_TOP + plotH - (v / max) * plotH;
   const every = n > 12 ? 2 : 1;
+  const swatch = (k: number, lx: number, ly: number) => <rect x={lx} y={ly - 6} width="14" height="12" fill={COLOURS[k % COLOURS.length]} />;
   return (
-    <figure class="chart">
-      <figcaption id={`${props.id}-caption`}>{props.title}</figcaption>
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT + 8 + 20 * Math.ceil(props.series.length / 2)}`} role="img" aria-labelledby={`${titleId} ${descId}`} xmlns="http://www.w3.org/2000/svg">
-        <title id={titleId}>{props.title}</title>
-        <desc id={descId}>{describe(props)}</desc>
-        {[0, max / 2, max].map((t) => (
+    <ChartFrame id={props.id} title={props.title} description={describe(props)} left={LEFT} y={y} ticks={[0, max / 2, max]} format={props.format} legend={props.series.map((s) => s.label)} swatch={swatch} swatchWidth={20}>
+      {props.labels.map((label, i) => {
+        const x0 = LEFT + i * slot + (slot - barW) / 2;
+        let base = 0;
+        return (
           <g>
-            <line x1={LEFT} x2={WIDTH - RIGHT} y1={y(t)} y2={y(t)} stroke="#d3d9df" stroke-width="1" />
-            <text x={LEFT - 6} y={y(t) + 4} text-anchor="end" font-size="13" fill="#4d5966">{props.format(t)}</text>
+            {props.series.map((s, k) => {
+              const v = s.values[i] ?? 0;
+              if (v <= 0) return null;
+              const w = props.stacked ? barW : barW / props.series.length;
+              const x = props.stacked ? x0 : x0 + k * w;
+              const top = props.stacked ? base + v : v;
+              const bottom = props.stacked ? base : 0;
+              if (props.stacked) base += v;
+              return <rect x={x.toFixed(1)} y={y(top).toFixed(1)} width={Math.max(1, w - 1).toFixed(1)} height={Math.max(0.5, y(bottom) - y(top)).toFixed(1)} fill={COLOURS[k % COLOURS.length]} />;
+            })}
+            {i % every === 0 || i === n - 1 ? (
+              <XLabel x={(LEFT + i * slot + slot / 2).toFixed(1)} anchor="middle" size={12}>{label}</XLabel>
+            ) : null}
           </g>
-        ))}
-        {props.labels.map((label, i) => {
-          const x0 = LEFT + i * slot + (slot - barW) / 2;
-          let base = 0;
-          return (
-            <g>
-              {props.series.map((s, k) => {
-                const v = s.values[i] ?? 0;
-                if (v <= 0) return null;
-                const w = props.stacked ? barW : barW / props.series.length;
-                const x = props.stacked ? x0 : x0 + k * w;
-                const top = props.stacked ? base + v : v;
-                const bottom = props.stacked ? base : 0;
-                if (props.stacked) base += v;
-                return <rect x={x.toFixed(1)} y={y(top).toFixed(1)} width={Math.max(1, w - 1).toFixed(1)} height={Math.max(0.5, y(bottom) - y(top)).toFixed(1)} fill={COLOURS[k % COLOURS.length]} />;
-              })}
-              {i % every === 0 || i === n - 1 ? (
-                <text x={(LEFT + i * slot + slot / 2).toFixed(1)} y={HEIGHT - 8} text-anchor="middle" font-size="12" fill="#4d5966">{label}</text>
-              ) : null}
-            </g>
-          );
-        })}
-        {props.series.map((s, k) => {
-          const lx = LEFT + (k % 2) * (plotW / 2);
-          const ly = HEIGHT + 8 + Math.floor(k / 2) * 20;
-          return (
-            <g>
-              <rect x={lx} y={ly - 6} width="14" height="12" fill={COLOURS[k % COLOURS.length]} />
-              <text x={lx + 20} y={ly + 4} font-size="14" fill="#16202a">{s.label}</text>
-            </g>
-          );
-        })}
-      </svg>
-    </figure>
+        );
+      })}
+    </ChartFrame>
   );
 }

@@ -16,7 +16,7 @@ import { actionLabel } from '../../../appliance/src/web/actionLabels.js';
 import { formatDateValue } from '../../../appliance/src/web/format.js';
 import { licenseStateLabel, licenseWarnings } from '../../../appliance/src/web/licenseLabels.js';
 import type { LicenseStatus } from '../../../appliance/src/domain/license/licenseStore.js';
-import { safeNext } from '../../../appliance/src/web/routes/pageHandler.js';
+import { safeNext } from '@iamanager/kernel/web';
 import { TELEMETRY_PURPOSES_FR } from '../../../appliance/src/web/telemetryLabels.js';
 import { TELEMETRY_FIELDS } from '../../../appliance/src/domain/heartbeat/telemetryFields.js';
 

@@ -36,6 +36,14 @@ export function PasswordPage({ chrome, errors }: { chrome: Chrome; errors: reado
           <button type="submit" class="button primary">{m.changePassword}</button>
         </form>
       </section>
+      <section class="card narrow" aria-labelledby="sessions-title">
+        <h2 id="sessions-title">{m.sessionsTitle}</h2>
+        <p class="hint">{m.sessionsHint}</p>
+        <form method="post" action="/mot-de-passe/sessions">
+          <Csrf token={chrome.csrf} />
+          <button type="submit" class="button danger">{m.endAllSessions}</button>
+        </form>
+      </section>
     </Layout>
   );
 }

@@ -1,4 +1,5 @@
 /** Dossiers: the list (search, filters, pagination), the new-case form, and one case's page. */
+import { FlashMessage } from '@iamanager/kernel/ui';
 import { Layout } from '../layout.js';
 import { CATALOGUES, fill } from '../messages.js';
 import { ActionButton, Csrf, ErrorSummary, Field, SelectField } from '../components.js';
@@ -115,7 +116,7 @@ export function CasePage({ chrome, view }: { chrome: Chrome; view: CaseView }) {
         <span class={`badge ${view.status}`}>{view.status === 'open' ? m.open : m.archived}</span>
         {view.can.archive ? <ActionButton action={`${base}/${view.status === 'open' ? 'archiver' : 'desarchiver'}`} label={view.status === 'open' ? m.archive : m.unarchive} csrf={chrome.csrf} /> : null}
       </div>
-      {view.error ? <p class="flash error" role="alert">{view.error}</p> : null}
+      {view.error ? <FlashMessage flash={{ kind: 'error', text: view.error }} /> : null}
       <div class="columns">
         <section class="card" aria-labelledby="facts-title">
           <h2 id="facts-title">{m.facts}</h2>

@@ -18,11 +18,10 @@ import { parseForm } from '../formIssues.js';
 import { newUserFields } from '../userForm.js';
 import { newUserSchema } from '../../domain/users/users.js';
 import type { AdminView, FieldError, UsersView } from '../viewModels.js';
-import { pageHandler } from './pageHandler.js';
+import type { AppliancePage, AuditSource, WebDeps } from '../webPage.js';
 import { usageMeters } from './workspacePages.js';
 
 /** Audit entries for the viewer, when the audit module is mounted. */
-export type AuditSource = () => Promise<Array<{ at: string; who: string; action: string; target: string }>>;
 
 async function adminView(appliance: Appliance, ctx: Context, audit: AuditSource | undefined): Promise<AdminView> {
   const m = messagesOf(ctx);
@@ -66,8 +65,11 @@ function usersView(appliance: Appliance, caller: Caller, errors: FieldError[] = 
   };
 }
 
-export function adminPages(appliance: Appliance, audit: () => AuditSource | undefined): Router {
+export const adminPages: AppliancePage = { mount: mountAdminPages };
+
+function mountAdminPages(pages: Router, { appliance, sources }: WebDeps): void {
   const router = new Router({ prefix: '/admin' });
+  const audit = () => sources.audit;
 
   const render = async (ctx: Context, caller: Caller, errors: FieldError[] = [], values: Record<string, string> = {}, flash?: { kind: 'ok' | 'error'; text: string }) => {
     const view = await adminView(appliance, ctx, audit());
@@ -75,18 +77,18 @@ export function adminPages(appliance: Appliance, audit: () => AuditSource | unde
     sendPage(ctx, <AdminPage chrome={chrome} view={view} users={usersView(appliance, caller, errors, values)} />);
   };
 
-  router.get('/', pageHandler(appliance, async (ctx) => {
+  router.get('/', async (ctx) => {
     const caller = requirePermission(ctx, 'admin.view');
     const m = messagesOf(ctx);
     const flash = ctx.query.ajout === '1' ? m.userAdded : ctx.query.licence === '1' ? m.licenseImported : undefined;
     await render(ctx, caller, [], {}, flash ? { kind: 'ok', text: flash } : undefined);
-  }));
+  });
 
   /**
    * A license file imported by an admin (a renewal for a cabinet without outbound network, or the
    * repair of a license that stopped verifying): the setup wizard is closed for good once set up.
    */
-  router.post('/licence', pageHandler(appliance, async (ctx) => {
+  router.post('/licence', async (ctx) => {
     const caller = requirePermission(ctx, 'license.manage');
     const form = await readForm(ctx);
     const m = messagesOf(ctx);
@@ -100,9 +102,9 @@ export function adminPages(appliance: Appliance, audit: () => AuditSource | unde
     }
     await appliance.audit.append({ actor: caller.user.email, action: 'license.import', detail: kind });
     ctx.redirect('/admin?licence=1#licence');
-  }));
+  });
 
-  router.post('/utilisateurs', pageHandler(appliance, async (ctx) => {
+  router.post('/utilisateurs', async (ctx) => {
     const caller = requirePermission(ctx, 'users.manage');
     const form = await readForm(ctx);
     const m = messagesOf(ctx);
@@ -119,10 +121,10 @@ export function adminPages(appliance: Appliance, audit: () => AuditSource | unde
       return render(ctx, caller, [], kept, { kind: 'error', text: d.text });
     }
     ctx.redirect('/admin?ajout=1#utilisateurs');
-  }));
+  });
 
   for (const [action, active] of [['desactiver', false], ['activer', true]] as const) {
-    router.post(`/utilisateurs/:id/${action}`, pageHandler(appliance, async (ctx) => {
+    router.post(`/utilisateurs/:id/${action}`, async (ctx) => {
       const caller = requirePermission(ctx, 'users.manage');
       // The domain refuses it too (in English, for the API): said here in the page's language.
       if (!active && ctx.params.id === caller.user.id) return render(ctx, caller, [], {}, { kind: 'error', text: messagesOf(ctx).cannotDisableSelf });
@@ -132,7 +134,7 @@ export function adminPages(appliance: Appliance, audit: () => AuditSource | unde
         return render(ctx, caller, [], {}, { kind: 'error', text: describeError(err, messagesOf(ctx)).text });
       }
       ctx.redirect('/admin#utilisateurs');
-    }));
+    });
   }
-  return router;
+  pages.use(router.routes());
 }

@@ -11,25 +11,37 @@ import { deadlinesOf } from '../caseViews.js';
 import { CalendarFeedPage } from '../pages/calendar.js';
 import { sendPage, setSecurityHeaders } from '../render.js';
 import { chromeOf } from '../pageContext.js';
-import { pageHandler } from './pageHandler.js';
+import type { AppliancePage, WebDeps } from '../webPage.js';
 import { ApplianceError } from '../../errors.js';
 
-export function calendarPages(appliance: Appliance, feeds: CalendarFeeds): Router {
+export const calendarPages: AppliancePage = { mount: mountCalendarPages };
+
+function mountCalendarPages(pages: Router, { appliance, feeds }: WebDeps): void {
   const router = new Router({ prefix: '/calendrier' });
 
-  router.post('/', pageHandler(appliance, async (ctx) => {
+  router.post('/', async (ctx) => {
     const caller = requirePermission(ctx, 'cases.export');
     const token = await feeds.createFeed(caller.user.id, appliance.clock());
     await appliance.audit.append({ actor: caller.user.email, action: 'calendar.feed.create' });
     sendPage(ctx, <CalendarFeedPage chrome={chromeOf(appliance, ctx)} url={`${ctx.protocol}://${ctx.host}/calendrier/${token}.ics`} />);
-  }));
+  });
 
-  router.post('/revoquer', pageHandler(appliance, async (ctx) => {
+  router.post('/revoquer', async (ctx) => {
     const caller = requirePermission(ctx, 'cases.export');
     await feeds.revokeFeed(caller.user.id);
     await appliance.audit.append({ actor: caller.user.email, action: 'calendar.feed.revoke' });
     ctx.redirect('/');
-  }));
+  });
+
+  pages.use(router.routes());
+}
+
+/**
+ * The feed itself, which a calendar client fetches with the secret token and no session: not a
+ * page (a calendar client gets no error page), so it is mounted beside the page router.
+ */
+export function calendarFeed(appliance: Appliance, feeds: CalendarFeeds): Router {
+  const router = new Router({ prefix: '/calendrier' });
 
   router.get('/:file', async (ctx) => {
     const token = /^(.+)\.ics$/.exec(ctx.params.file ?? '')?.[1] ?? '';

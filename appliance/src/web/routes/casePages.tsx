@@ -6,6 +6,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { DomainError, NotFoundError } from '@iamanager/protocol';
+import { sendDownload } from '@iamanager/kernel/web';
 import type { Appliance } from '../../appliance.js';
 import { requirePermission, uploaderOf, type Caller } from '../../auth/authenticate.js';
 import { PROCEDURE_CODES } from '../../domain/ceseda/procedures.js';
@@ -22,7 +23,7 @@ import { chromeOf, localeOf, messagesOf, readForm, text } from '../pageContext.j
 import { describeError } from '../webErrors.js';
 import { parseNewCaseForm } from '../newCaseForm.js';
 import type { CaseView, FieldError } from '../viewModels.js';
-import { pageHandler } from './pageHandler.js';
+import type { AppliancePage, WebDeps } from '../webPage.js';
 
 export const CASES_PAGE_SIZE = 25;
 
@@ -30,12 +31,14 @@ const actorOf = (c: Caller) => ({ id: c.user.id, email: c.user.email });
 
 const FORM_FIELDS = ['lastName', 'firstName', 'nationality', 'birthDate', 'agdref', 'procedure', 'notificationDate', 'notificationTime', 'assignedTo', 'notes'] as const;
 
-export function casePages(appliance: Appliance): Router {
+export const casePages: AppliancePage = { mount: mountCasePages };
+
+function mountCasePages(pages: Router, { appliance }: WebDeps): void {
   const router = new Router({ prefix: '/dossiers' });
   const userName = (id: string | null) => (id ? (appliance.users.byId(id)?.name ?? '') : '');
   const lawyers = () => appliance.users.all().filter((u) => u.active && u.role !== 'secretariat').map((u) => ({ id: u.id, name: u.name }));
 
-  router.get('/', pageHandler(appliance, async (ctx) => {
+  router.get('/', async (ctx) => {
     const caller = requirePermission(ctx, 'cases.read');
     const locale = localeOf(ctx);
     const q = typeof ctx.query.q === 'string' ? ctx.query.q.slice(0, 200) : '';
@@ -53,17 +56,17 @@ export function casePages(appliance: Appliance): Router {
       canCreate: caller.permissions.has('cases.write'),
     };
     sendPage(ctx, <CaseListPage chrome={chromeOf(appliance, ctx)} view={view} />);
-  }));
+  });
 
   const newCaseForm = (ctx: Context, errors: FieldError[] = [], values: Record<string, string> = {}) =>
     sendPage(ctx, <NewCasePage chrome={chromeOf(appliance, ctx)} view={{ procedures: procedureOptions(localeOf(ctx)), lawyers: lawyers(), errors, values }} />);
 
-  router.get('/nouveau', pageHandler(appliance, (ctx) => {
+  router.get('/nouveau', (ctx) => {
     const caller = requirePermission(ctx, 'cases.write');
     newCaseForm(ctx, [], { assignedTo: caller.user.id });
-  }));
+  });
 
-  router.post('/nouveau', pageHandler(appliance, async (ctx) => {
+  router.post('/nouveau', async (ctx) => {
     const caller = requirePermission(ctx, 'cases.write');
     const form = await readForm(ctx);
     const m = messagesOf(ctx);
@@ -81,7 +84,7 @@ export function casePages(appliance: Appliance): Router {
       return newCaseForm(ctx, d.fields.length ? d.fields : [{ field: '', message: d.text }], v);
     }
     ctx.redirect(`/dossiers/${record.id}`);
-  }));
+  });
 
   const casePage = async (ctx: Context, caller: Caller, error?: string) => {
     const m = messagesOf(ctx);
@@ -114,19 +117,19 @@ export function casePages(appliance: Appliance): Router {
     sendPage(ctx, <CasePage chrome={chromeOf(appliance, ctx)} view={view} />);
   };
 
-  router.get('/:id', pageHandler(appliance, async (ctx) => {
+  router.get('/:id', async (ctx) => {
     await casePage(ctx, requirePermission(ctx, 'cases.read'));
-  }));
+  });
 
   for (const [verb, archived] of [['archiver', true], ['desarchiver', false]] as const) {
-    router.post(`/:id/${verb}`, pageHandler(appliance, async (ctx) => {
+    router.post(`/:id/${verb}`, async (ctx) => {
       const caller = requirePermission(ctx, 'cases.archive');
       await appliance.cases.setArchived(ctx.params.id ?? '', archived, actorOf(caller));
       ctx.redirect(`/dossiers/${ctx.params.id ?? ''}`);
-    }));
+    });
   }
 
-  router.post('/:id/pieces', pageHandler(appliance, async (ctx) => {
+  router.post('/:id/pieces', async (ctx) => {
     const { caller, bodyCsrf } = uploaderOf(ctx, 'documents.write');
     const caseId = ctx.params.id ?? '';
     appliance.cases.get(caseId);
@@ -143,23 +146,19 @@ export function casePages(appliance: Appliance): Router {
       return casePage(ctx, caller, describeError(err, m, { file: m.chooseFile }, 'upload').text);
     }
     ctx.redirect(`/dossiers/${caseId}#docs-title`);
-  }));
+  });
 
-  router.get('/:id/pieces/:docId', pageHandler(appliance, async (ctx) => {
+  router.get('/:id/pieces/:docId', async (ctx) => {
     const caller = requirePermission(ctx, 'documents.read');
     const caseId = ctx.params.id ?? '';
     const doc = appliance.cases.get(caseId).documents.find((d) => d.id === ctx.params.docId);
     if (!doc) throw new NotFoundError('document', ctx.params.docId ?? '');
     await appliance.audit.append({ actor: caller.user.email, action: 'document.download', caseId, detail: doc.id });
-    ctx.set('Content-Type', doc.contentType);
+    sendDownload(ctx, { filename: doc.name, contentType: doc.contentType, content: appliance.documents.open(caseId, doc.id) });
     ctx.set('Content-Length', String(doc.size));
-    ctx.set('Content-Disposition', `attachment; filename="${doc.name.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(doc.name)}`);
-    ctx.set('X-Content-Type-Options', 'nosniff');
-    ctx.set('Cache-Control', 'private, no-store');
-    ctx.body = appliance.documents.open(caseId, doc.id);
-  }));
+  });
 
-  router.post('/:id/analyses', pageHandler(appliance, async (ctx) => {
+  router.post('/:id/analyses', async (ctx) => {
     const caller = requirePermission(ctx, 'analyses.run');
     try {
       await runCaseAnalysis(appliance.analysisDeps, ctx.params.id ?? '', actorOf(caller));
@@ -168,9 +167,9 @@ export function casePages(appliance: Appliance): Router {
       return casePage(ctx, caller, describeError(err, messagesOf(ctx)).text);
     }
     ctx.redirect(`/dossiers/${ctx.params.id ?? ''}#analysis-title`);
-  }));
+  });
 
-  router.get('/:id/analyses/:file', pageHandler(appliance, async (ctx) => {
+  router.get('/:id/analyses/:file', async (ctx) => {
     const caller = requirePermission(ctx, 'cases.export');
     const analysisId = /^(.+)\.pdf$/.exec(ctx.params.file ?? '')?.[1] ?? '';
     const c = await appliance.cases.readCase(ctx.params.id ?? '', actorOf(caller), 'case.export');
@@ -189,13 +188,10 @@ export function casePages(appliance: Appliance): Router {
       analysis: analysisViewOf(stored as Record<string, unknown>, appliance.config.predictionThreshold),
       now: appliance.clock(),
     });
-    ctx.set('Content-Disposition', `attachment; filename="analyse-${c.reference.replace(/[^A-Za-z0-9._-]/g, '_')}.pdf"`);
-    ctx.set('Cache-Control', 'private, no-store');
-    ctx.type = 'application/pdf';
-    ctx.body = pdf;
-  }));
+    sendDownload(ctx, { filename: `analyse-${c.reference.replace(/[^A-Za-z0-9._-]/g, '_')}.pdf`, contentType: 'application/pdf', content: pdf });
+  });
 
-  router.get('/:id/echeances.ics', pageHandler(appliance, async (ctx) => {
+  router.get('/:id/echeances.ics', async (ctx) => {
     const caller = requirePermission(ctx, 'cases.export');
     const c = await appliance.cases.readCase(ctx.params.id ?? '', actorOf(caller), 'case.export');
     const { buildDeadlinesIcs } = await import('../calendarIcs.js');
@@ -203,13 +199,10 @@ export function casePages(appliance: Appliance): Router {
       deadlinesOf(c).map((d, i) => ({ uid: `${c.id}-${i}@iamanager`, summary: `${c.reference} : ${d.label}`, description: d.article, dueAt: d.dueAt, hourly: d.hourly })),
       `${appliance.config.identity.name ?? 'IAManager'} — ${c.reference}`,
     );
-    ctx.set('Content-Disposition', `attachment; filename="echeances-${c.reference.replace(/[^A-Za-z0-9._-]/g, '_')}.ics"`);
-    ctx.set('Cache-Control', 'private, no-store');
-    ctx.type = 'text/calendar; charset=utf-8';
-    ctx.body = ics;
-  }));
+    sendDownload(ctx, { filename: `echeances-${c.reference.replace(/[^A-Za-z0-9._-]/g, '_')}.ics`, contentType: 'text/calendar; charset=utf-8', content: ics });
+  });
 
-  return router;
+  pages.use(router.routes());
 }
 
 /** The dashboard's view of the case files: deadlines of open cases, open cases by procedure. */

@@ -1,10 +1,9 @@
 /** Login, logout, password change and the language switch. */
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { DomainError } from '@iamanager/protocol';
-import type { Appliance } from '../../appliance.js';
 import { callerOf } from '../../auth/authenticate.js';
-import { changeOwnPassword, endSession, startSession } from '../../auth/sessionActions.js';
+import { changeOwnPassword, endAllSessions, endSession, startSession } from '../../auth/sessionActions.js';
 import { fill } from '../messages.js';
 import { LoginPage, PasswordPage } from '../pages/auth.js';
 import { sendPage } from '../render.js';
@@ -13,21 +12,23 @@ import { describeError } from '../webErrors.js';
 import { parseForm } from '../formIssues.js';
 import { passwordChangeFields, passwordChangeFormSchema } from '../passwordForm.js';
 import type { FieldError } from '../viewModels.js';
-import { pageHandler, safeNext } from './pageHandler.js';
+import { safeNext } from '@iamanager/kernel/web';
+import type { AppliancePage, WebDeps } from '../webPage.js';
 
-export function sessionPages(appliance: Appliance): Router {
-  const router = new Router();
+export const sessionPages: AppliancePage = { mount: mountSessionPages };
 
+function mountSessionPages(router: Router, { appliance }: WebDeps): void {
   const loginPage = (ctx: Context, email = '', errors: FieldError[] = [], flash?: string) => {
     const chrome = { ...chromeOf(appliance, ctx, preSessionToken(ctx)), user: null, ...(flash ? { flash: { kind: 'ok' as const, text: flash } } : {}) };
     sendPage(ctx, <LoginPage chrome={chrome} email={email} errors={errors} />);
   };
 
-  router.get('/connexion', pageHandler(appliance, (ctx) => {
-    loginPage(ctx, '', [], ctx.query.sortie === '1' ? messagesOf(ctx).loggedOut : undefined);
-  }));
+  router.get('/connexion', (ctx) => {
+    const m = messagesOf(ctx);
+    loginPage(ctx, '', [], ctx.query.sortie === '1' ? m.loggedOut : ctx.query.sessions === '0' ? m.allSessionsEnded : undefined);
+  });
 
-  router.post('/connexion', pageHandler(appliance, async (ctx) => {
+  router.post('/connexion', async (ctx) => {
     const form = await readForm(ctx);
     checkPreSessionToken(ctx, form);
     const m = messagesOf(ctx);
@@ -46,19 +47,27 @@ export function sessionPages(appliance: Appliance): Router {
     if (!user) return loginPage(ctx, email, [{ field: '', message: m.wrongCredentials }]);
     await startSession(appliance, ctx, user.id, user.sessionEpoch);
     ctx.redirect(safeNext(ctx.query.next));
-  }));
+  });
 
-  router.post('/deconnexion', pageHandler(appliance, async (ctx) => {
+  router.post('/deconnexion', async (ctx) => {
     await endSession(appliance, ctx);
     ctx.redirect('/connexion?sortie=1');
-  }));
+  });
 
-  router.get('/mot-de-passe', pageHandler(appliance, (ctx) => {
+  // "Fermer toutes mes sessions": this one and those of other browsers (logout ends this one only).
+  router.post('/mot-de-passe/sessions', async (ctx) => {
+    const caller = callerOf(ctx);
+    await endAllSessions(appliance, ctx, caller);
+    appliance.log.info({ userId: caller.user.id }, 'sessions: the user ended every session of theirs');
+    ctx.redirect('/connexion?sessions=0');
+  });
+
+  router.get('/mot-de-passe', (ctx) => {
     callerOf(ctx);
     sendPage(ctx, <PasswordPage chrome={chromeOf(appliance, ctx)} errors={[]} />);
-  }));
+  });
 
-  router.post('/mot-de-passe', pageHandler(appliance, async (ctx) => {
+  router.post('/mot-de-passe', async (ctx) => {
     const caller = callerOf(ctx);
     const form = await readForm(ctx);
     const m = messagesOf(ctx);
@@ -78,13 +87,11 @@ export function sessionPages(appliance: Appliance): Router {
     const user = appliance.users.get(caller.user.id);
     const csrf = await startSession(appliance, ctx, user.id, user.sessionEpoch);
     sendPage(ctx, <PasswordPage chrome={{ ...chromeOf(appliance, ctx, csrf), flash: { kind: 'ok', text: m.passwordChanged } }} errors={[]} />);
-  }));
+  });
 
   router.get('/langue', (ctx) => {
     const l = ctx.query.l === 'en' ? 'en' : 'fr';
     ctx.cookies.set(LOCALE_COOKIE, l, { httpOnly: true, sameSite: 'lax', secure: ctx.secure, path: '/', maxAge: 365 * 86_400_000, overwrite: true });
     ctx.redirect(safeNext(ctx.query.next));
   });
-
-  return router;
 }

@@ -26,7 +26,7 @@ import { parseForm } from '../formIssues.js';
 import { newUserSchema } from '../../domain/users/users.js';
 import { newUserFields } from '../userForm.js';
 import type { FieldError, SetupView } from '../viewModels.js';
-import { pageHandler } from './pageHandler.js';
+import type { AppliancePage, WebDeps } from '../webPage.js';
 import { ApplianceError } from '../../errors.js';
 
 /** Facts other modules expose to the wizard (the TLS module: the certificate's SHA-256 fingerprint). */
@@ -55,7 +55,9 @@ function render(appliance: Appliance, ctx: Context, errors: FieldError[] = [], v
   sendPage(ctx, <SetupPage chrome={chromeOf(appliance, ctx, caller?.csrf ?? preSessionToken(ctx))} view={view} />);
 }
 
-export function setupPages(appliance: Appliance): Router {
+export const setupPages: AppliancePage = { mount: mountSetupPages };
+
+function mountSetupPages(pages: Router, { appliance }: WebDeps): void {
   const router = new Router({ prefix: '/setup' });
   const guard = (ctx: Context): boolean => {
     if (isSetupDone(appliance)) {
@@ -70,12 +72,12 @@ export function setupPages(appliance: Appliance): Router {
     if (!ctx.state.caller) checkPreSessionToken(ctx, form);
   };
 
-  router.get('/', pageHandler(appliance, (ctx) => {
+  router.get('/', (ctx) => {
     if (hasOwner(appliance) && !isSetupDone(appliance) && !ctx.state.caller) return ctx.redirect('/connexion?next=%2Fsetup');
     if (guard(ctx)) render(appliance, ctx);
-  }));
+  });
 
-  router.post('/enroll', pageHandler(appliance, async (ctx) => {
+  router.post('/enroll', async (ctx) => {
     if (!guard(ctx)) return;
     const admin = setupAuthority(appliance, ctx);
     const form = await readForm(ctx);
@@ -93,9 +95,9 @@ export function setupPages(appliance: Appliance): Router {
       return render(appliance, ctx, d.fields.length ? d.fields : [{ field: 'code', message: d.text }], values);
     }
     ctx.redirect('/setup');
-  }));
+  });
 
-  router.post('/license', pageHandler(appliance, async (ctx) => {
+  router.post('/license', async (ctx) => {
     if (!guard(ctx)) return;
     const form = await readForm(ctx);
     checkForm(ctx, form);
@@ -108,9 +110,9 @@ export function setupPages(appliance: Appliance): Router {
       return render(appliance, ctx, [{ field: 'license', message: describeError(err, m, {}, 'licenseImport').text }]);
     }
     ctx.redirect('/setup');
-  }));
+  });
 
-  router.post('/admin', pageHandler(appliance, async (ctx) => {
+  router.post('/admin', async (ctx) => {
     if (!guard(ctx)) return;
     const form = await readForm(ctx);
     checkForm(ctx, form);
@@ -129,7 +131,7 @@ export function setupPages(appliance: Appliance): Router {
     }
     await startSession(appliance, ctx, user.id, user.sessionEpoch);
     ctx.redirect('/');
-  }));
+  });
 
-  return router;
+  pages.use(router.routes());
 }

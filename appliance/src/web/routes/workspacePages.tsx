@@ -1,9 +1,8 @@
 /** The tableau de bord, and the meters it shares with the license page. */
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { Appliance } from '../../appliance.js';
 import { callerOf } from '../../auth/authenticate.js';
 import { billingUsage } from '../../domain/usage/billingUsage.js';
-import type { WebCaseSource } from '../caseSource.js';
 import { fill, type Messages } from '../messages.js';
 import { DashboardPage } from '../pages/dashboard.js';
 import { procedureLabel } from '../procedureLabels.js';
@@ -11,7 +10,7 @@ import { sendPage } from '../render.js';
 import { chromeOf, localeOf, messagesOf } from '../pageContext.js';
 import { groupByUrgency } from '../urgency.js';
 import type { Meter } from '../viewModels.js';
-import { pageHandler } from './pageHandler.js';
+import type { AppliancePage, WebDeps } from '../webPage.js';
 
 /** The plan's usage meters (users, open cases, analyses this month with their overage). */
 export function usageMeters(appliance: Appliance, m: Messages): Meter[] {
@@ -23,9 +22,12 @@ export function usageMeters(appliance: Appliance, m: Messages): Meter[] {
   ];
 }
 
-export function workspacePages(appliance: Appliance, cases: () => WebCaseSource | undefined, hasFeed: (userId: string) => boolean): Router {
-  const router = new Router();
-  router.get('/', pageHandler(appliance, (ctx) => {
+export const workspacePages: AppliancePage = { mount: mountWorkspacePages };
+
+function mountWorkspacePages(router: Router, { appliance, sources, feeds }: WebDeps): void {
+  const cases = () => sources.cases;
+  const hasFeed = (userId: string) => feeds.hasFeed(userId);
+  router.get('/', (ctx) => {
     const caller = callerOf(ctx);
     const locale = localeOf(ctx);
     const source = cases();
@@ -37,6 +39,4 @@ export function workspacePages(appliance: Appliance, cases: () => WebCaseSource 
       calendarFeed: caller.permissions.has('cases.export') ? hasFeed(caller.user.id) : null,
     };
     sendPage(ctx, <DashboardPage chrome={chromeOf(appliance, ctx)} view={view} />);
-  }));
-  return router;
-}
+  });}

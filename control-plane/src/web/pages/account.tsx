@@ -1,6 +1,7 @@
 /**
  * `/compte`: the signed-in admin's own account — a password change (which ends their other
- * sessions and every API token) and their API tokens, each revocable.
+ * sessions and every API token), their API tokens, each revocable, and "Fermer toutes mes
+ * sessions" (logout ends only this browser's session).
  */
 import type { TokenSummary } from '../../domain/apiTokens.js';
 import type { Chrome } from '../chrome.js';
@@ -37,6 +38,13 @@ export function AccountPage({ chrome, tokens, passwordErrors }: { chrome: Chrome
       </Panel>
       <Panel title="Mes jetons d'API" id="jetons">
         <TokenTable tokens={tokens} csrf={chrome.csrf} showOwner={false} revokeAction={(id) => `/compte/jetons/${encodeURIComponent(id)}/revoquer`} />
+      </Panel>
+      <Panel title="Mes sessions" id="sessions">
+        <p class="hint">Se déconnecter ferme la session de ce navigateur. Pour fermer aussi celles ouvertes sur d'autres ordinateurs, fermez toutes vos sessions (vos jetons d'API restent valides).</p>
+        <form method="post" action="/compte/sessions">
+          <CsrfField token={chrome.csrf} />
+          <button type="submit" class="button">Fermer toutes mes sessions</button>
+        </form>
       </Panel>
     </Layout>
   );

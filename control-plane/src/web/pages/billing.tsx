@@ -4,6 +4,7 @@
  * accountant. Closing is irreversible, so its form asks for an explicit confirmation.
  */
 import { frenchDate, frenchMonth } from '../../domain/billing/calendar.js';
+import { FlashMessage } from '@iamanager/kernel/ui';
 import type { Chrome } from '../chrome.js';
 import { CsrfField, Panel } from '../components.js';
 import { frenchEuros } from '../format.js';
@@ -77,7 +78,7 @@ export function BillingMonthsPage({ chrome, months, canClose, configured }: { ch
     <Layout chrome={chrome} title="Facturation">
       <h1>Facturation</h1>
       {configured ? null : (
-        <p class="flash error" role="alert">La facturation n'est pas configurée : renseignez VENDOR_NAME, VENDOR_ADDRESS, VENDOR_SIRET et VENDOR_VAT_NUMBER, puis redémarrez la console.</p>
+        <FlashMessage flash={{ kind: 'error', text: "La facturation n'est pas configurée : renseignez VENDOR_NAME, VENDOR_ADDRESS, VENDOR_SIRET et VENDOR_VAT_NUMBER, puis redémarrez la console." }} />
       )}
       <p class="hint">Une facture par cabinet et par mois, émise à la clôture du mois (une fois le mois terminé, heure de Paris). Numérotation continue par année : F-AAAA-NNNNNN pour les factures, A-AAAA-NNNNNN pour les avoirs.</p>
       {months.length === 0 ? (

@@ -1,7 +1,8 @@
 /**
  * `/compte`, the signed-in admin's own account, for every role: change one's password (the
  * current one is asked, and wrong guesses count as failed logins, so a stolen session cannot try
- * passwords) and revoke one's own API tokens.
+ * passwords), revoke one's own API tokens, and end every session of one's own ("Fermer toutes mes
+ * sessions": logout ends only this one — see session.ts).
  */
 import type Router from '@koa/router';
 import type { Context } from 'koa';
@@ -13,7 +14,7 @@ import { chromeOf, type Flash } from '../chrome.js';
 import type { DashboardDeps, DashboardPage } from '../dashboardPage.js';
 import { AccountPage } from '../pages/account.js';
 import { sendPage } from '../render.js';
-import { startSession } from '../session.js';
+import { endAllSessions, startSession } from '../session.js';
 
 /** Longest password read from the form: scrypt hashes it, and a megabyte of it would be work for nothing. */
 const MAX_PASSWORD_LENGTH = 200;
@@ -68,6 +69,13 @@ export const accountPage: DashboardPage = {
       await startSession(sessions, ctx, admin);
       cp.log.info({ email: admin.email }, 'admin password changed from the dashboard');
       ctx.redirect('/compte?fait=mot-de-passe');
+    });
+
+    router.post('/compte/sessions', async (ctx) => {
+      const admin = currentAdmin(ctx);
+      await endAllSessions(sessions, ctx, admin);
+      cp.log.info({ email: admin.email }, 'dashboard: the admin ended every session of theirs');
+      ctx.redirect('/connexion?sessions=0');
     });
 
     router.post('/compte/jetons/:id/revoquer', async (ctx) => {

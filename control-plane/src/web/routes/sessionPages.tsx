@@ -7,7 +7,6 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { DomainError } from '@iamanager/protocol';
 import { checkPreSessionToken, formText, preSessionToken, readForm, safeNext } from '@iamanager/kernel/web';
-import type { AdminIdentity } from '../../domain/admins.js';
 import { chromeOf } from '../chrome.js';
 import type { DashboardPage } from '../dashboardPage.js';
 import { LoginPage } from '../pages/login.js';
@@ -24,7 +23,8 @@ export const sessionPages: DashboardPage = {
     const { cp, sessions, loginGuard } = deps;
     const loginPage = (ctx: Context, email: string, errors: string[], status = 200) => {
       const chrome = { ...chromeOf(deps, ctx), admin: null, nav: [], csrf: preSessionToken(ctx) };
-      const flash = ctx.query.sortie === '1' && errors.length === 0 ? { kind: 'ok' as const, text: 'Vous êtes déconnecté.' } : undefined;
+      const done = ctx.query.sortie === '1' ? 'Vous êtes déconnecté.' : ctx.query.sessions === '0' ? 'Toutes vos sessions sont fermées.' : undefined;
+      const flash = done && errors.length === 0 ? { kind: 'ok' as const, text: done } : undefined;
       sendPage(ctx, <LoginPage chrome={{ ...chrome, flash }} email={email} next={safeNext(ctx.query.next)} errors={errors} />, status);
     };
 
@@ -60,7 +60,7 @@ export const sessionPages: DashboardPage = {
 
     // With a session, its CSRF token was checked by the session middleware; without one, only the cookie is cleared.
     router.post('/deconnexion', async (ctx) => {
-      await endSession(sessions, ctx, ctx.state.admin as AdminIdentity | undefined);
+      await endSession(sessions, ctx);
       ctx.redirect('/connexion?sortie=1');
     });
   },

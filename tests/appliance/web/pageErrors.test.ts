@@ -5,10 +5,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
+import type Router from '@koa/router';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorMiddleware } from '@iamanager/kernel/http';
 import type { Appliance } from '../../../appliance/src/appliance.js';
-import { notFoundPage, pageHandler } from '../../../appliance/src/web/routes/pageHandler.js';
+import { pageRouter } from '@iamanager/kernel/web';
+import { notFoundPage, pageErrors } from '../../../appliance/src/web/pageErrors.js';
 
 const logged: unknown[] = [];
 // Only what a page's frame and the error log read from the appliance.
@@ -29,7 +31,10 @@ beforeAll(async () => {
     ctx.state.requestId = 'req-42';
     await next();
   });
-  app.use(async (ctx, next) => (ctx.path === '/boom' ? pageHandler(appliance, () => Promise.reject(new Error('disk on fire')))(ctx) : next()));
+  // One page module on the page router, as router.ts mounts them: its handler just throws.
+  const boom = { mount: (router: Router) => void router.get('/boom', () => Promise.reject(new Error('disk on fire'))) };
+  const pages = pageRouter([boom], {}, pageErrors(appliance));
+  app.use(pages.routes()).use(pages.allowedMethods());
   app.use(notFoundPage(appliance));
   app.use(() => {
     throw Object.assign(new Error('nothing here'), { status: 404, expose: true });

@@ -1,0 +1,30 @@
+/**
+ * The appliance's pages (server-rendered with preact, French and English), mounted on one router.
+ *
+ * How to add a page: write `routes/<name>Pages.tsx` exporting an `AppliancePage` (webPage.ts)
+ * whose `mount(router, deps)` registers its routes (a sub-router for a common prefix, then
+ * `router.use(sub.routes())`); start each handler with `requirePermission(ctx, …)` or
+ * `callerOf(ctx)` and just throw — the one `pageErrors` middleware (pageErrors.tsx) turns errors
+ * into pages; add it to `PAGES` below.
+ */
+import type Router from '@koa/router';
+import { pageRouter } from '@iamanager/kernel/web';
+import { pageErrors } from './pageErrors.js';
+import { adminPages } from './routes/adminPages.js';
+import { calendarPages } from './routes/calendarPages.js';
+import { casePages } from './routes/casePages.js';
+import { sessionPages } from './routes/sessionPages.js';
+import { setupPages } from './routes/setupPages.js';
+import { workspacePages } from './routes/workspacePages.js';
+import type { AppliancePage, WebDeps } from './webPage.js';
+
+/**
+ * Every page module, in the order their routes are tried. The static files and the calendar feed
+ * are not pages (a stylesheet or a calendar client gets no error page): webModule.ts mounts them
+ * beside this router.
+ */
+export const PAGES: readonly AppliancePage[] = [setupPages, sessionPages, workspacePages, casePages, calendarPages, adminPages];
+
+export function webRouter(deps: WebDeps): Router {
+  return pageRouter(PAGES, deps, pageErrors(deps.appliance));
+}

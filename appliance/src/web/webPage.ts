@@ -1,0 +1,29 @@
+/**
+ * What an appliance page is: a page module of the shared web kernel (`PageModule`), whose
+ * `mount(router, deps)` registers its routes on the one page router. Each page file under
+ * `routes/` exports one, listed once in `router.ts`. A handler just throws: `pageErrors`
+ * (pageErrors.tsx) sends a visitor without a session to the login page and renders any error as
+ * a page in the visitor's language.
+ */
+import type { PageModule } from '@iamanager/kernel/web';
+import type { Appliance } from '../appliance.js';
+import type { CalendarFeeds } from '../domain/calendar/calendarFeeds.js';
+import type { WebCaseSource } from './caseSource.js';
+
+/** The audit log's latest entries, as the admin page shows them. */
+export type AuditSource = () => Promise<Array<{ at: string; who: string; action: string; target: string }>>;
+
+/** Sources other modules plug in after the web module is created (modules open in sequence). */
+export interface WebSources {
+  cases?: WebCaseSource;
+  audit?: AuditSource;
+}
+
+/** Everything a page route may use. */
+export interface WebDeps {
+  appliance: Appliance;
+  feeds: CalendarFeeds;
+  sources: WebSources;
+}
+
+export type AppliancePage = PageModule<WebDeps>;
