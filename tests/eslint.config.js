@@ -9,7 +9,12 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['protocol/src/**/*.{ts,tsx}', 'protocol/kernel/src/**/*.{ts,tsx}', 'appliance/src/**/*.{ts,tsx}', 'control-plane/src/**/*.{ts,tsx}'],
+    files: [
+      'protocol/src/**/*.{ts,tsx}',
+      'protocol/kernel/src/**/*.{ts,tsx}',
+      'appliance/src/**/*.{ts,tsx}',
+      'control-plane/src/**/*.{ts,tsx}',
+    ],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: new URL('..', import.meta.url).pathname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -21,7 +26,14 @@ export default tseslint.config(
     // Each service throws its own typed error, whose code the compiler checks against the status table.
     files: ['appliance/src/**/*.{ts,tsx}', 'control-plane/src/**/*.{ts,tsx}'],
     rules: {
-      'no-restricted-syntax': ['error', { selector: 'NewExpression[callee.name=/^(DomainError|ConflictError)$/]', message: "throw the service's typed error (ApplianceError, ControlPlaneError from src/errors.ts): its code must have a status in errorStatus.ts" }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'NewExpression[callee.name=/^(DomainError|ConflictError)$/]',
+          message:
+            "throw the service's typed error (ApplianceError, ControlPlaneError from src/errors.ts): its code must have a status in errorStatus.ts",
+        },
+      ],
     },
   },
   {
@@ -32,7 +44,18 @@ export default tseslint.config(
   },
   {
     files: ['**/*.js', '**/*.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', performance: 'readonly', Buffer: 'readonly', fetch: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        performance: 'readonly',
+        Buffer: 'readonly',
+        fetch: 'readonly',
+      },
+    },
   },
   {
     files: ['**/*.cjs'],

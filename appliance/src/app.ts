@@ -53,7 +53,10 @@ export function createApp(appliance: Appliance, options: AppOptions = {}): Koa {
     if (!isSetupDone(appliance) && !open.some((p) => ctx.path === p || ctx.path.startsWith(p.endsWith('/') ? p : `${p}/`))) {
       // A browser opening any page before setup lands on the wizard rather than a JSON error.
       if (ctx.method === 'GET' && ctx.accepts('json', 'html') === 'html') return ctx.redirect('/setup');
-      throw new ApplianceError('setup_required', 'this appliance is not set up yet: open the setup wizard (/setup) to enroll it and create the first admin');
+      throw new ApplianceError(
+        'setup_required',
+        'this appliance is not set up yet: open the setup wizard (/setup) to enroll it and create the first admin',
+      );
     }
     await next();
   });
@@ -63,7 +66,17 @@ export function createApp(appliance: Appliance, options: AppOptions = {}): Koa {
     await next();
   });
   app.use(authenticate(appliance));
-  const routers = [systemRoutes(appliance), tlsRoutes(appliance), setupRoutes(appliance, () => tlsFacts(appliance)), authRoutes(appliance), userRoutes(appliance), caseRoutes(appliance), documentRoutes(appliance), analysisRoutes(appliance), ...(options.routers ?? [])];
+  const routers = [
+    systemRoutes(appliance),
+    tlsRoutes(appliance),
+    setupRoutes(appliance, () => tlsFacts(appliance)),
+    authRoutes(appliance),
+    userRoutes(appliance),
+    caseRoutes(appliance),
+    documentRoutes(appliance),
+    analysisRoutes(appliance),
+    ...(options.routers ?? []),
+  ];
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   if (options.fallback) app.use(options.fallback);
   app.use((ctx) => {

@@ -71,7 +71,8 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
   if (lastAudit) clockGuard.raiseFloor(new Date(lastAudit));
   // Opened once the guard holds every floor: the current month comes from it.
   const usage = await UsageCounters.open(config.dataDir, clockGuard, log);
-  if (clockGuard.setBack) log.warn({ latestSeenAt: clockGuard.latestSeenAt() }, 'clock: the system clock is behind a time this appliance already saw');
+  if (clockGuard.setBack)
+    log.warn({ latestSeenAt: clockGuard.latestSeenAt() }, 'clock: the system clock is behind a time this appliance already saw');
   const cases = await Cases.open(config.dataDir, { license, users, audit, clock, log });
   await usage.reconcile(recordedAnalysesByMonth(cases.index.all()), log);
   const documents = new DocumentFiles(path.join(config.dataDir, 'documents'), config.maxUploadBytes);
@@ -109,7 +110,8 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
     loginGuard: new LoginGuard({
       maxFailures: config.loginMaxFailures,
       lockSeconds: config.loginLockSeconds,
-      onLock: ({ account, address, seconds }) => log.warn({ email: account, ip: address, seconds }, 'login: account locked for this address after failed passwords'),
+      onLock: ({ account, address, seconds }) =>
+        log.warn({ email: account, ip: address, seconds }, 'login: account locked for this address after failed passwords'),
     }),
     outbox,
     heartbeats,

@@ -18,23 +18,43 @@ export const APPLIANCE_VERSION = '0.1.0';
 const MAX_SOCKET_PATH = 107;
 export const COMMAND_SOCKET = 'appliance.sock';
 
-const optionalText = (max: number) => z.string().trim().max(max, { error: `must be at most ${max} characters` }).optional().transform((v) => (v === '' ? undefined : v));
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, { error: `must be at most ${max} characters` })
+    .optional()
+    .transform((v) => (v === '' ? undefined : v));
 
 const envSchema = z
   .object({
-    CLIENT_ID: z.string().optional().transform((v) => (v === '' ? undefined : v)).pipe(cabinetIdSchema.optional()),
+    CLIENT_ID: z
+      .string()
+      .optional()
+      .transform((v) => (v === '' ? undefined : v))
+      .pipe(cabinetIdSchema.optional()),
     INSTANCE_NAME: optionalText(100),
     CLIENT_NAME: optionalText(200),
     CLIENT_SIRET: z
       .string()
       .optional()
       .transform((v) => (v === '' || v === undefined ? undefined : v.replace(/\s/g, '')))
-      .refine((v) => v === undefined || isValidSiret(v), { error: 'must be 14 digits with a valid checksum (see your Kbis or avis de situation INSEE)' }),
+      .refine((v) => v === undefined || isValidSiret(v), {
+        error: 'must be 14 digits with a valid checksum (see your Kbis or avis de situation INSEE)',
+      }),
     CLIENT_ADDRESS: optionalText(300),
     CLIENT_PHONE: optionalText(40),
-    CLIENT_EMAIL: z.string().optional().transform((v) => (v === '' ? undefined : v)).pipe(z.email({ error: 'must be an email address, e.g. contact@cabinet.fr' }).optional()),
+    CLIENT_EMAIL: z
+      .string()
+      .optional()
+      .transform((v) => (v === '' ? undefined : v))
+      .pipe(z.email({ error: 'must be an email address, e.g. contact@cabinet.fr' }).optional()),
     CLIENT_LOGO: optionalText(500),
-    CLIENT_COLOR: z.string().optional().transform((v) => (v === '' || v === undefined ? '#2c3e50' : v)).pipe(z.string().regex(/^#[0-9a-fA-F]{6}$/, { error: 'must be a colour as #rrggbb, e.g. #2c3e50' })),
+    CLIENT_COLOR: z
+      .string()
+      .optional()
+      .transform((v) => (v === '' || v === undefined ? '#2c3e50' : v))
+      .pipe(z.string().regex(/^#[0-9a-fA-F]{6}$/, { error: 'must be a colour as #rrggbb, e.g. #2c3e50' })),
     PREDICTION_THRESHOLD: z
       .string()
       .optional()
@@ -63,15 +83,29 @@ const envSchema = z
       .string()
       .optional()
       .transform((v, ctx) => {
-        const names = [...new Set((v ?? '').split(',').map((n) => n.trim().toLowerCase()).filter((n) => n !== ''))];
+        const names = [
+          ...new Set(
+            (v ?? '')
+              .split(',')
+              .map((n) => n.trim().toLowerCase())
+              .filter((n) => n !== ''),
+          ),
+        ];
         const bad = names.filter((n) => (net.isIP(n) === 0 ? !isHostName(n) : !isPrivateAddress(n)));
         if (bad.length > 0) {
-          ctx.addIssue({ code: 'custom', message: `${bad.map((n) => JSON.stringify(n)).join(', ')}: give host names (letters, digits, hyphens and dots, no wildcard, e.g. iamanager.cabinet.lan) or private addresses (10.x, 172.16-31.x, 192.168.x, fc00::/7), comma-separated: the appliance's CA may vouch for nothing else` });
+          ctx.addIssue({
+            code: 'custom',
+            message: `${bad.map((n) => JSON.stringify(n)).join(', ')}: give host names (letters, digits, hyphens and dots, no wildcard, e.g. iamanager.cabinet.lan) or private addresses (10.x, 172.16-31.x, 192.168.x, fc00::/7), comma-separated: the appliance's CA may vouch for nothing else`,
+          });
           return z.NEVER;
         }
         return names;
       }),
-    CONTROL_PLANE_URL: z.string().optional().transform((v) => (v === '' ? undefined : v)).pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://cp.iamanager.fr' }).optional()),
+    CONTROL_PLANE_URL: z
+      .string()
+      .optional()
+      .transform((v) => (v === '' ? undefined : v))
+      .pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://cp.iamanager.fr' }).optional()),
     SECRET_KEY: z.string().optional(),
     /**
      * The vendor's license keys, pinned outside DATA_DIR (see protocol/src/vendorKeyPins.ts).
@@ -81,11 +115,17 @@ const envSchema = z
       .string()
       .optional()
       .transform((v, ctx) => {
-        const pins = (v ?? '').split(',').map((p) => p.trim()).filter((p) => p !== '');
+        const pins = (v ?? '')
+          .split(',')
+          .map((p) => p.trim())
+          .filter((p) => p !== '');
         if (pins.length === 0) return undefined;
         const bad = pins.filter((p) => !isKeyThumbprint(p));
         if (bad.length > 0) {
-          ctx.addIssue({ code: 'custom', message: `${bad.map((p) => JSON.stringify(p)).join(', ')} ${bad.length === 1 ? 'is not a key thumbprint' : 'are not key thumbprints'}: give the vendor's SHA-256 JWK thumbprints (43 characters each, comma-separated) exactly as in the VENDOR_KEY_PINS line of your install bundle's .env, or leave it empty to trust the keys received at enrollment` });
+          ctx.addIssue({
+            code: 'custom',
+            message: `${bad.map((p) => JSON.stringify(p)).join(', ')} ${bad.length === 1 ? 'is not a key thumbprint' : 'are not key thumbprints'}: give the vendor's SHA-256 JWK thumbprints (43 characters each, comma-separated) exactly as in the VENDOR_KEY_PINS line of your install bundle's .env, or leave it empty to trust the keys received at enrollment`,
+          });
           return z.NEVER;
         }
         return [...new Set(pins)];
@@ -95,15 +135,26 @@ const envSchema = z
     MAX_USERS: envInt(0, 1_000_000, -1),
     MAX_CASES: envInt(0, 100_000_000, -1),
     MAX_ANALYSIS_MONTHLY: envInt(0, 100_000_000, -1),
-    AI_MODEL: z.string().optional().transform((v) => (v === '' ? undefined : v)).pipe(z.enum(AI_MODELS, { error: `must be one of ${AI_MODELS.join(', ')}` }).optional()),
-    ADVANCED_FEATURES: z.string().optional().transform((v) => (v === '' ? undefined : v)).pipe(z.enum(['true', 'false'], { error: 'must be true or false' }).optional()),
+    AI_MODEL: z
+      .string()
+      .optional()
+      .transform((v) => (v === '' ? undefined : v))
+      .pipe(z.enum(AI_MODELS, { error: `must be one of ${AI_MODELS.join(', ')}` }).optional()),
+    ADVANCED_FEATURES: z
+      .string()
+      .optional()
+      .transform((v) => (v === '' ? undefined : v))
+      .pipe(z.enum(['true', 'false'], { error: 'must be true or false' }).optional()),
     HEARTBEAT_ENABLED: envBool(true),
     LOGIN_MAX_FAILURES: envInt(1, 1000, 5),
     LOGIN_LOCK_SECONDS: envInt(1, 86_400, 900),
     SESSION_HOURS: envInt(1, 720, 12),
     MAX_UPLOAD_MB: envInt(1, 1024, 25),
     /** Where encrypted backups go; outside DATA_DIR (default: `backups` beside it). */
-    BACKUP_DIR: z.string().optional().transform((v) => (v === '' ? undefined : v)),
+    BACKUP_DIR: z
+      .string()
+      .optional()
+      .transform((v) => (v === '' ? undefined : v)),
     /** Checked (without ever echoing it) in readConfig; here only so `BACKUP_PASSPHRASE_FILE` resolves into it. */
     BACKUP_PASSPHRASE: z.string().optional(),
     /** The daily backup's local time (TZ), or `off` for manual backups only. */
@@ -111,23 +162,43 @@ const envSchema = z
       .string()
       .optional()
       .transform((v) => (v === undefined || v.trim() === '' ? '02:30' : v.trim().toLowerCase()))
-      .pipe(z.string().regex(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, { error: 'must be a local time as HH:MM (24 h), e.g. 02:30, or "off" for manual backups only' })),
+      .pipe(
+        z.string().regex(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, {
+          error: 'must be a local time as HH:MM (24 h), e.g. 02:30, or "off" for manual backups only',
+        }),
+      ),
     /** Shifts this process's clock; tests and demos only (license expiry, clock set back). */
     CLOCK_OFFSET_SECONDS: envInt(-(10 ** 10), 10 ** 10, 0),
   })
   .superRefine((env, ctx) => {
     const socket = path.join(path.resolve(env.DATA_DIR), COMMAND_SOCKET);
     if (Buffer.byteLength(socket) > MAX_SOCKET_PATH) {
-      ctx.addIssue({ code: 'custom', path: ['DATA_DIR'], message: `is too deep for the command socket (${socket} is over ${MAX_SOCKET_PATH} bytes): use a shorter path` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATA_DIR'],
+        message: `is too deep for the command socket (${socket} is over ${MAX_SOCKET_PATH} bytes): use a shorter path`,
+      });
     }
     const dataDir = path.resolve(env.DATA_DIR);
     const backupDir = backupDirOf(dataDir, env.BACKUP_DIR);
     if (backupDir === dataDir || backupDir.startsWith(`${dataDir}${path.sep}`)) {
-      ctx.addIssue({ code: 'custom', path: ['BACKUP_DIR'], message: `must not be inside DATA_DIR (${backupDir} is in ${dataDir}): a backup kept with the data it protects is lost with it; use a folder beside it, e.g. ${path.join(path.dirname(dataDir), 'backups')}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['BACKUP_DIR'],
+        message: `must not be inside DATA_DIR (${backupDir} is in ${dataDir}): a backup kept with the data it protects is lost with it; use a folder beside it, e.g. ${path.join(path.dirname(dataDir), 'backups')}`,
+      });
     }
     // Never echo the passphrase: only its length is checked, and named.
-    if (env.BACKUP_PASSPHRASE !== undefined && env.BACKUP_PASSPHRASE !== '' && [...env.BACKUP_PASSPHRASE.normalize('NFC')].length < MIN_PASSPHRASE_LENGTH) {
-      ctx.addIssue({ code: 'custom', path: ['BACKUP_PASSPHRASE'], message: `must be at least ${MIN_PASSPHRASE_LENGTH} characters (for example four or five unrelated words); write it down outside the appliance: without it no backup can be restored` });
+    if (
+      env.BACKUP_PASSPHRASE !== undefined &&
+      env.BACKUP_PASSPHRASE !== '' &&
+      [...env.BACKUP_PASSPHRASE.normalize('NFC')].length < MIN_PASSPHRASE_LENGTH
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['BACKUP_PASSPHRASE'],
+        message: `must be at least ${MIN_PASSPHRASE_LENGTH} characters (for example four or five unrelated words); write it down outside the appliance: without it no backup can be restored`,
+      });
     }
   });
 
@@ -205,7 +276,15 @@ export async function readConfig(env: Record<string, string | undefined>): Promi
   return {
     clientId: e.CLIENT_ID,
     instanceName: e.INSTANCE_NAME ?? (e.CLIENT_ID ? `${e.CLIENT_ID}-prod` : undefined),
-    identity: { name: e.CLIENT_NAME, siret: e.CLIENT_SIRET, address: e.CLIENT_ADDRESS, phone: e.CLIENT_PHONE, email: e.CLIENT_EMAIL, logo: e.CLIENT_LOGO, color: e.CLIENT_COLOR },
+    identity: {
+      name: e.CLIENT_NAME,
+      siret: e.CLIENT_SIRET,
+      address: e.CLIENT_ADDRESS,
+      phone: e.CLIENT_PHONE,
+      email: e.CLIENT_EMAIL,
+      logo: e.CLIENT_LOGO,
+      color: e.CLIENT_COLOR,
+    },
     predictionThreshold: e.PREDICTION_THRESHOLD,
     dataDir,
     port: e.PORT,

@@ -17,8 +17,15 @@ const APPLIANCE_USER_AGENT = `iamanager-appliance/${APPLIANCE_VERSION}`;
 export const controlPlaneHttp = got.extend({ headers: { 'user-agent': APPLIANCE_USER_AGENT } });
 
 /** The vendor's published license keys (`GET /v1/keys`), checked to be a key set; pins decide what is trusted. */
-export async function fetchVendorKeys(controlPlaneUrl: string, options: Pick<OptionsOfJSONResponseBody, 'timeout' | 'retry' | 'signal'>): Promise<Jwks> {
+export async function fetchVendorKeys(
+  controlPlaneUrl: string,
+  options: Pick<OptionsOfJSONResponseBody, 'timeout' | 'retry' | 'signal'>,
+): Promise<Jwks> {
   const parsed = jwksSchema.safeParse(await controlPlaneHttp.get(new URL('/v1/keys', controlPlaneUrl), options).json());
-  if (!parsed.success) throw new ApplianceError('control_plane_error', `the control plane's /v1/keys is not a key set: ${formatIssues(parsed.error.issues).join('; ')}`);
+  if (!parsed.success)
+    throw new ApplianceError(
+      'control_plane_error',
+      `the control plane's /v1/keys is not a key set: ${formatIssues(parsed.error.issues).join('; ')}`,
+    );
   return parsed.data;
 }

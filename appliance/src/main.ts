@@ -33,7 +33,8 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     // With --json, a failure is JSON too, with its stable code, for scripts (and `appliance update`).
-    if (process.argv.includes('--json') && err instanceof DomainError) console.log(JSON.stringify({ ok: false, error: err.code, message: err.message }));
+    if (process.argv.includes('--json') && err instanceof DomainError)
+      console.log(JSON.stringify({ ok: false, error: err.code, message: err.message }));
     if (err instanceof ConfigError) console.error(err.message);
     else console.error(`appliance: ${(err as Error).message}`);
     process.exitCode = err instanceof ConfigError ? 2 : 1;

@@ -38,18 +38,40 @@ export async function startServer(config: Config, log: Logger): Promise<RunningA
   let httpsPort: number | null = null;
   if (config.tls) {
     const store = new TlsStore(path.join(config.dataDir, 'tls'), config.identity.name ?? config.clientId ?? 'cabinet', config.tlsNames);
-    const tls = await startTlsServers(app, { store, served: appliance.tls, httpPort: config.port, httpsPort: config.tlsPort, publicHttpsPort: config.tlsPublicPort, host: config.host, clock: appliance.clock, log });
+    const tls = await startTlsServers(app, {
+      store,
+      served: appliance.tls,
+      httpPort: config.port,
+      httpsPort: config.tlsPort,
+      publicHttpsPort: config.tlsPublicPort,
+      host: config.host,
+      clock: appliance.clock,
+      log,
+    });
     server = { port: tls.httpPort, close: () => tls.close() };
     httpsPort = tls.httpsPort;
   } else {
     server = await listen(app, config.port, config.host);
   }
-  const socket = await listenCommandSocket(path.join(config.dataDir, COMMAND_SOCKET), (request) => runCommand(appliance, request), { log, statusByCode: APPLIANCE_STATUS });
+  const socket = await listenCommandSocket(path.join(config.dataDir, COMMAND_SOCKET), (request) => runCommand(appliance, request), {
+    log,
+    statusByCode: APPLIANCE_STATUS,
+  });
   if (config.heartbeatEnabled) appliance.heartbeats.start();
   modules.start();
   for (const warning of appliance.license.status().warnings) log.warn({ warning }, 'license');
   // Always printed, whatever LOG_LEVEL: scripts and tests read the bound port from this line.
-  log.child({}, { level: 'info' }).info({ port: server.port, httpsPort, caFingerprint: appliance.tls.material()?.caFingerprint ?? null, host: config.host, dataDir: config.dataDir, enrolled: appliance.license.enrolled }, 'listening');
+  log.child({}, { level: 'info' }).info(
+    {
+      port: server.port,
+      httpsPort,
+      caFingerprint: appliance.tls.material()?.caFingerprint ?? null,
+      host: config.host,
+      dataDir: config.dataDir,
+      enrolled: appliance.license.enrolled,
+    },
+    'listening',
+  );
 
   let closing: Promise<void> | undefined;
   return {

@@ -44,7 +44,8 @@ export function createApp(cp: ControlPlane, metrics: ControlPlaneMetrics, option
 
   const api = new Router({ prefix: '/api/v1' });
   api.use(authenticate([bearerToken(cp.admins, cp.clock), ...(options.authenticators ?? [])]));
-  for (const router of [planRoutes(cp), cabinetRoutes(cp), fleetRoutes(cp), billingRoutes(cp), revenueRoutes(cp)]) api.use(router.routes(), router.allowedMethods({ throw: true }));
+  for (const router of [planRoutes(cp), cabinetRoutes(cp), fleetRoutes(cp), billingRoutes(cp), revenueRoutes(cp)])
+    api.use(router.routes(), router.allowedMethods({ throw: true }));
   app.use(api.routes());
   app.use(api.allowedMethods({ throw: true }));
   for (const router of options.routers ?? []) {

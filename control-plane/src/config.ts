@@ -21,14 +21,11 @@ const envSchema = z
   .object({
     PORT: int('PORT', 0, 65_535, 4000),
     HOST: z.string().min(1).default('0.0.0.0'),
-    TRUST_PROXY: z.enum(['true', 'false'], { error: 'must be true (behind a reverse proxy that sets X-Forwarded-For) or false' }).default('false'),
+    TRUST_PROXY: z
+      .enum(['true', 'false'], { error: 'must be true (behind a reverse proxy that sets X-Forwarded-For) or false' })
+      .default('false'),
     DATA_DIR: z.string().min(1).default('./data/control-plane'),
-    CONTROL_PLANE_ISSUER: z
-      .string()
-      .trim()
-      .min(1)
-      .max(200, { error: 'must be at most 200 characters' })
-      .default('iamanager-control-plane'),
+    CONTROL_PLANE_ISSUER: z.string().trim().min(1).max(200, { error: 'must be at most 200 characters' }).default('iamanager-control-plane'),
     PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://cp.example.fr' }).optional(),
     HEARTBEAT_INTERVAL_SECONDS: int('HEARTBEAT_INTERVAL_SECONDS', 10, 86_400, 900),
     MAX_CLOCK_SKEW_SECONDS: int('MAX_CLOCK_SKEW_SECONDS', 1, 86_400, 600),
@@ -73,14 +70,26 @@ const envSchema = z
   .superRefine((env, ctx) => {
     checkVendorEnv(env, ctx);
     if (env.FLEET_DISK_CRITICAL_PERCENT >= env.FLEET_DISK_WARNING_PERCENT) {
-      ctx.addIssue({ code: 'custom', path: ['FLEET_DISK_CRITICAL_PERCENT'], message: `must be below FLEET_DISK_WARNING_PERCENT (${env.FLEET_DISK_WARNING_PERCENT})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['FLEET_DISK_CRITICAL_PERCENT'],
+        message: `must be below FLEET_DISK_WARNING_PERCENT (${env.FLEET_DISK_WARNING_PERCENT})`,
+      });
     }
     if (env.FLEET_STALE_INTERVALS * env.HEARTBEAT_INTERVAL_SECONDS >= env.FLEET_OFFLINE_HOURS * 3600) {
-      ctx.addIssue({ code: 'custom', path: ['FLEET_OFFLINE_HOURS'], message: `must be longer than FLEET_STALE_INTERVALS × HEARTBEAT_INTERVAL_SECONDS (${env.FLEET_STALE_INTERVALS * env.HEARTBEAT_INTERVAL_SECONDS} s), or an appliance would go offline before it goes stale` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['FLEET_OFFLINE_HOURS'],
+        message: `must be longer than FLEET_STALE_INTERVALS × HEARTBEAT_INTERVAL_SECONDS (${env.FLEET_STALE_INTERVALS * env.HEARTBEAT_INTERVAL_SECONDS} s), or an appliance would go offline before it goes stale`,
+      });
     }
     const socket = path.join(path.resolve(env.DATA_DIR), CONTROL_SOCKET);
     if (Buffer.byteLength(socket) > MAX_SOCKET_PATH) {
-      ctx.addIssue({ code: 'custom', path: ['DATA_DIR'], message: `is too deep for the control socket (${socket} is over ${MAX_SOCKET_PATH} bytes): use a shorter path` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATA_DIR'],
+        message: `is too deep for the control socket (${socket} is over ${MAX_SOCKET_PATH} bytes): use a shorter path`,
+      });
     }
   });
 
@@ -159,7 +168,11 @@ export function readConfig(env: Record<string, string | undefined> = process.env
       offlineHours: parsed.FLEET_OFFLINE_HOURS,
     },
     fleetCheckIntervalSeconds: parsed.FLEET_CHECK_INTERVAL_SECONDS,
-    dashboard: { sessionHours: parsed.DASHBOARD_SESSION_HOURS, loginMaxFailures: parsed.LOGIN_MAX_FAILURES, loginLockSeconds: parsed.LOGIN_LOCK_SECONDS },
+    dashboard: {
+      sessionHours: parsed.DASHBOARD_SESSION_HOURS,
+      loginMaxFailures: parsed.LOGIN_MAX_FAILURES,
+      loginLockSeconds: parsed.LOGIN_LOCK_SECONDS,
+    },
     metricsToken: parsed.METRICS_TOKEN,
   };
 }

@@ -48,7 +48,11 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
   const ingest = await HeartbeatIngest.open(
     config.dataDir,
     appliances,
-    { maxSkewSeconds: config.maxClockSkewSeconds, checkpointIntervalSeconds: config.checkpointIntervalSeconds, cabinetLimits: (id) => largestLimits(cabinets.find(id), plans) },
+    {
+      maxSkewSeconds: config.maxClockSkewSeconds,
+      checkpointIntervalSeconds: config.checkpointIntervalSeconds,
+      cabinetLimits: (id) => largestLimits(cabinets.find(id), plans),
+    },
     log,
   );
   const billing = await BillingStore.open(config.dataDir, log, quarantine);

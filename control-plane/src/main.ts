@@ -65,7 +65,13 @@ async function main(argv: string[]): Promise<number> {
     if (parsed.command === 'cabinet bundle') {
       const bundle = result as { cabinetId: string; enrollmentCode: string; vendorKeyPins: string[]; files: BundleFile[] };
       const written = await writeBundle(typeof parsed.args.out === 'string' ? parsed.args.out : undefined, bundle.cabinetId, bundle.files);
-      result = { cabinetId: bundle.cabinetId, enrollmentCode: bundle.enrollmentCode, vendorKeyPins: bundle.vendorKeyPins, ...written, files: bundle.files.map((f) => f.name) };
+      result = {
+        cabinetId: bundle.cabinetId,
+        enrollmentCode: bundle.enrollmentCode,
+        vendorKeyPins: bundle.vendorKeyPins,
+        ...written,
+        files: bundle.files.map((f) => f.name),
+      };
     }
     if (hasDownload(result)) {
       const { download, ...rest } = result;
@@ -77,7 +83,12 @@ async function main(argv: string[]): Promise<number> {
     const known = err instanceof DomainError;
     const code = known ? err.code : 'internal';
     // Config problems are listed one per line (every problem, with its fix); anything else is one line.
-    const message = err instanceof ConfigError ? err.message : known ? err.message.split('\n')[0]! : `unexpected error: ${(err as Error).message ?? String(err)}`;
+    const message =
+      err instanceof ConfigError
+        ? err.message
+        : known
+          ? err.message.split('\n')[0]!
+          : `unexpected error: ${(err as Error).message ?? String(err)}`;
     if (json) console.log(JSON.stringify({ ok: false, error: code, message }));
     console.error(`control-plane: ${message}`);
     return 1;

@@ -46,11 +46,16 @@ export async function startServer(config: Config, log: Logger): Promise<RunningC
     throw err;
   }
   const socketPath = controlSocketPath(config);
-  const socket = await listenCommandSocket(socketPath, (request) => runCommand(cp, request), { log: cp.log, statusByCode: CONTROL_PLANE_STATUS });
+  const socket = await listenCommandSocket(socketPath, (request) => runCommand(cp, request), {
+    log: cp.log,
+    statusByCode: CONTROL_PLANE_STATUS,
+  });
   cp.ingest.startCheckpoints();
   await cp.monitor.start(config.fleetCheckIntervalSeconds);
   // Always printed, whatever LOG_LEVEL: scripts and tests read the bound port from this line.
-  log.child({}, { level: 'info' }).info({ port: server.port, host: config.host, publicUrl: config.publicUrl, socket: socketPath, dataDir: config.dataDir }, 'listening');
+  log
+    .child({}, { level: 'info' })
+    .info({ port: server.port, host: config.host, publicUrl: config.publicUrl, socket: socketPath, dataDir: config.dataDir }, 'listening');
 
   let closing: Promise<void> | undefined;
   return {

@@ -17,9 +17,7 @@ export const DEFAULT_MAX_SKEW_SECONDS = 600;
 
 export async function signHeartbeat(payload: HeartbeatPayload, privateKey: KeyObject): Promise<string> {
   const checked = heartbeatPayloadSchema.parse(payload);
-  return new SignJWT({ ...checked })
-    .setProtectedHeader({ alg: SIGNING_ALG, typ: HEARTBEAT_TYP, kid: checked.iss })
-    .sign(privateKey);
+  return new SignJWT({ ...checked }).setProtectedHeader({ alg: SIGNING_ALG, typ: HEARTBEAT_TYP, kid: checked.iss }).sign(privateKey);
 }
 
 /** What the control plane knows of the appliance named by the heartbeat's `kid`. */
@@ -58,7 +56,8 @@ async function verifiedClaims(jws: string, publicKey: KeyObject | CryptoKey, kid
     if (err instanceof joseErrors.JWSSignatureVerificationFailed) {
       throw new ProtocolError('bad_signature', 'the signature does not match the key enrolled for this appliance');
     }
-    if (err instanceof joseErrors.JWTClaimValidationFailed) throw new ProtocolError('malformed', `claim "${err.claim}" is invalid: ${err.reason}`);
+    if (err instanceof joseErrors.JWTClaimValidationFailed)
+      throw new ProtocolError('malformed', `claim "${err.claim}" is invalid: ${err.reason}`);
     if (err instanceof joseErrors.JWTInvalid) throw new ProtocolError('malformed', 'the payload is not a JSON object');
     throw new ProtocolError('malformed', 'the heartbeat is not a valid signed token');
   }
@@ -77,7 +76,14 @@ export async function verifyHeartbeat(jws: string, options: VerifyHeartbeatOptio
   let kid: string;
   try {
     const header = decodeProtectedHeader(jws);
-    if (header.alg !== SIGNING_ALG || header.typ !== HEARTBEAT_TYP || typeof header.kid !== 'string' || header.kid === '' || header.crit !== undefined || header.b64 !== undefined) {
+    if (
+      header.alg !== SIGNING_ALG ||
+      header.typ !== HEARTBEAT_TYP ||
+      typeof header.kid !== 'string' ||
+      header.kid === '' ||
+      header.crit !== undefined ||
+      header.b64 !== undefined
+    ) {
       throw new ProtocolError('malformed', `the header must be { alg: "${SIGNING_ALG}", typ: "${HEARTBEAT_TYP}", kid: <appliance id> }`);
     }
     kid = header.kid;
@@ -105,11 +111,16 @@ export async function verifyHeartbeat(jws: string, options: VerifyHeartbeatOptio
     const now = Math.floor((options.now ?? new Date()).getTime() / 1000);
     const maxSkew = options.maxSkewSeconds ?? DEFAULT_MAX_SKEW_SECONDS;
     if (Math.abs(now - payload.iat) > maxSkew) {
-      throw new ProtocolError('clock_skew', `iat is ${payload.iat - now} s from the control plane's clock (at most ±${maxSkew} s): set the appliance clock (NTP)`);
+      throw new ProtocolError(
+        'clock_skew',
+        `iat is ${payload.iat - now} s from the control plane's clock (at most ±${maxSkew} s): set the appliance clock (NTP)`,
+      );
     }
   }
   if (payload.seq <= appliance.lastSeq) {
-    throw new ProtocolError('replayed_sequence', `seq ${payload.seq} is not above the last accepted ${appliance.lastSeq}`, { lastSeq: appliance.lastSeq });
+    throw new ProtocolError('replayed_sequence', `seq ${payload.seq} is not above the last accepted ${appliance.lastSeq}`, {
+      lastSeq: appliance.lastSeq,
+    });
   }
   return { payload, appliance };
 }

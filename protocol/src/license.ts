@@ -12,9 +12,7 @@ const DAY = 86_400;
 
 export async function signLicense(claims: LicenseClaims, key: { privateKey: KeyObject; kid: string }): Promise<string> {
   const checked = licenseClaimsSchema.parse(claims);
-  return new SignJWT({ ...checked })
-    .setProtectedHeader({ alg: SIGNING_ALG, typ: LICENSE_TYP, kid: key.kid })
-    .sign(key.privateKey);
+  return new SignJWT({ ...checked }).setProtectedHeader({ alg: SIGNING_ALG, typ: LICENSE_TYP, kid: key.kid }).sign(key.privateKey);
 }
 
 export interface VerifyLicenseOptions {
@@ -86,7 +84,10 @@ export async function verifyLicense(jws: string, options: VerifyLicenseOptions):
   const state = licenseState(parsed.data, now, tolerance);
   if (state === 'not_yet_valid') throw new ProtocolError('clock_skew', 'the license is not valid yet: check the appliance clock');
   if (state === 'expired' && !options.allowExpired) {
-    throw new ProtocolError('expired', 'the license and its grace period have expired: renew the subscription, then import the new license');
+    throw new ProtocolError(
+      'expired',
+      'the license and its grace period have expired: renew the subscription, then import the new license',
+    );
   }
   return { claims: parsed.data, state, kid };
 }

@@ -37,7 +37,10 @@ export const receiptClaimsSchema = z.strictObject({
   iss: z.string().min(1).max(200),
   aud: applianceIdSchema,
   sub: cabinetIdSchema,
-  iat: z.int().min(0).max(2 ** 42),
+  iat: z
+    .int()
+    .min(0)
+    .max(2 ** 42),
   anchors: z.array(receiptAnchorSchema).max(MAX_RECEIPT_ANCHORS),
 });
 export type ReceiptClaims = z.infer<typeof receiptClaimsSchema>;
@@ -51,15 +54,30 @@ export async function signReceipt(claims: ReceiptClaims, key: { privateKey: KeyO
  * Verifies a receipt for this appliance with the vendor keys held — with pins, only the pinned
  * ones. No expiry: an old receipt still proves its time has passed and its anchors were kept.
  */
-export async function verifyReceipt(jws: string, options: { keys: Jwks; issuer: string; audience: string }, pins: readonly string[] | undefined): Promise<ReceiptClaims> {
+export async function verifyReceipt(
+  jws: string,
+  options: { keys: Jwks; issuer: string; audience: string },
+  pins: readonly string[] | undefined,
+): Promise<ReceiptClaims> {
   const keys = pins ? { keys: (await partitionByPins(options.keys, pins)).pinned } : options.keys;
-  if (keys.keys.length === 0) throw new DomainError('untrusted_vendor_key', 'none of the vendor keys this appliance holds is in VENDOR_KEY_PINS: the receipt cannot be verified');
+  if (keys.keys.length === 0)
+    throw new DomainError(
+      'untrusted_vendor_key',
+      'none of the vendor keys this appliance holds is in VENDOR_KEY_PINS: the receipt cannot be verified',
+    );
   let payload: unknown;
   try {
-    ({ payload } = await jwtVerify(jws, createLocalJWKSet(keys), { algorithms: [SIGNING_ALG], typ: RECEIPT_TYP, issuer: options.issuer, audience: options.audience }));
+    ({ payload } = await jwtVerify(jws, createLocalJWKSet(keys), {
+      algorithms: [SIGNING_ALG],
+      typ: RECEIPT_TYP,
+      issuer: options.issuer,
+      audience: options.audience,
+    }));
   } catch (err) {
-    if (err instanceof joseErrors.JWSSignatureVerificationFailed || err instanceof joseErrors.JWKSNoMatchingKey) throw new ProtocolError('bad_signature', 'the receipt signature does not match any trusted vendor key');
-    if (err instanceof joseErrors.JWTClaimValidationFailed) throw new ProtocolError('wrong_audience', `the receipt claim "${err.claim}" is not this appliance's: ${err.reason}`);
+    if (err instanceof joseErrors.JWSSignatureVerificationFailed || err instanceof joseErrors.JWKSNoMatchingKey)
+      throw new ProtocolError('bad_signature', 'the receipt signature does not match any trusted vendor key');
+    if (err instanceof joseErrors.JWTClaimValidationFailed)
+      throw new ProtocolError('wrong_audience', `the receipt claim "${err.claim}" is not this appliance's: ${err.reason}`);
     throw new ProtocolError('malformed', 'the receipt is not a valid signed token');
   }
   const parsed = receiptClaimsSchema.safeParse(payload);
@@ -76,7 +94,12 @@ export async function signAnchorRequest(claims: { iss: string; sub: string; iat:
 export function anchorRequestKid(jws: string): string | undefined {
   try {
     const header = decodeProtectedHeader(jws);
-    return header.alg === SIGNING_ALG && header.typ === ANCHOR_REQUEST_TYP && typeof header.kid === 'string' && applianceIdSchema.safeParse(header.kid).success ? header.kid : undefined;
+    return header.alg === SIGNING_ALG &&
+      header.typ === ANCHOR_REQUEST_TYP &&
+      typeof header.kid === 'string' &&
+      applianceIdSchema.safeParse(header.kid).success
+      ? header.kid
+      : undefined;
   } catch {
     return undefined;
   }
@@ -87,20 +110,29 @@ export function anchorRequestKid(jws: string): string | undefined {
  * does for heartbeats): signature, cabinet, revocation and a fresh `iat` — a request is good for
  * the skew window only, so one seen on the LAN is soon useless. Returns the appliance id.
  */
-export async function verifyAnchorRequest(jws: string, options: { findAppliance: VerifyHeartbeatOptions['findAppliance']; now: Date; maxSkewSeconds?: number }): Promise<string> {
+export async function verifyAnchorRequest(
+  jws: string,
+  options: { findAppliance: VerifyHeartbeatOptions['findAppliance']; now: Date; maxSkewSeconds?: number },
+): Promise<string> {
   const kid = typeof jws === 'string' && jws.length <= MAX_HEARTBEAT_BYTES ? anchorRequestKid(jws) : undefined;
-  if (!kid) throw new ProtocolError('malformed', `the Authorization header must be "Bearer <JWS>" with header { alg: "${SIGNING_ALG}", typ: "${ANCHOR_REQUEST_TYP}", kid: <appliance id> }`);
+  if (!kid)
+    throw new ProtocolError(
+      'malformed',
+      `the Authorization header must be "Bearer <JWS>" with header { alg: "${SIGNING_ALG}", typ: "${ANCHOR_REQUEST_TYP}", kid: <appliance id> }`,
+    );
   const appliance = await options.findAppliance(kid);
   if (!appliance) throw new ProtocolError('unknown_appliance', `no appliance "${kid}" is enrolled`);
   let claims: { sub?: unknown; iat?: unknown };
   try {
     ({ payload: claims } = await jwtVerify(jws, appliance.publicKey, { algorithms: [SIGNING_ALG], typ: ANCHOR_REQUEST_TYP, issuer: kid }));
   } catch (err) {
-    if (err instanceof joseErrors.JWSSignatureVerificationFailed) throw new ProtocolError('bad_signature', 'the signature does not match the key enrolled for this appliance');
+    if (err instanceof joseErrors.JWSSignatureVerificationFailed)
+      throw new ProtocolError('bad_signature', 'the signature does not match the key enrolled for this appliance');
     throw new ProtocolError('malformed', 'the anchor request is not a valid signed token');
   }
   if (appliance.revoked) throw new ProtocolError('revoked_appliance', 'this appliance key was revoked (the cabinet re-enrolled)');
-  if (claims.sub !== appliance.cabinetId) throw new ProtocolError('wrong_audience', `this appliance belongs to cabinet "${appliance.cabinetId}"`);
+  if (claims.sub !== appliance.cabinetId)
+    throw new ProtocolError('wrong_audience', `this appliance belongs to cabinet "${appliance.cabinetId}"`);
   const maxSkew = options.maxSkewSeconds ?? DEFAULT_MAX_SKEW_SECONDS;
   const now = Math.floor(options.now.getTime() / 1000);
   if (typeof claims.iat !== 'number' || Math.abs(now - claims.iat) > maxSkew) {

@@ -22,43 +22,47 @@ export const AI_MODELS = ['ceseda-basic-v1', 'ceseda-pro-v1', 'ceseda-enterprise
 export type AiModel = (typeof AI_MODELS)[number];
 
 /** Cabinet ids are slugs: they appear in URLs, file names and invoices. */
-export const cabinetIdSchema = z
-  .string()
-  .regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, {
-    error: 'must be a slug: 1–64 lowercase letters, digits or hyphens, not starting or ending with a hyphen',
-  });
+export const cabinetIdSchema = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, {
+  error: 'must be a slug: 1–64 lowercase letters, digits or hyphens, not starting or ending with a hyphen',
+});
 
 export const applianceIdSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{2,63}$/, { error: 'must be 3–64 lowercase letters, digits, "_" or "-"' });
 
-export const monthSchema = z
-  .string()
-  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: 'must be a month as YYYY-MM, e.g. 2026-01' });
+export const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: 'must be a month as YYYY-MM, e.g. 2026-01' });
 
-export const semverSchema = z
-  .string()
-  .regex(/^\d{1,5}\.\d{1,5}\.\d{1,5}$/, { error: 'must be a version as x.y.z, e.g. 1.4.0' });
+export const semverSchema = z.string().regex(/^\d{1,5}\.\d{1,5}\.\d{1,5}$/, { error: 'must be a version as x.y.z, e.g. 1.4.0' });
 
 const isoDateTime = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time, e.g. 2026-01-31T12:00:00Z' });
-const seconds = z.int({ error: 'must be a whole number of seconds since the epoch' }).min(0).max(2 ** 42);
+const seconds = z
+  .int({ error: 'must be a whole number of seconds since the epoch' })
+  .min(0)
+  .max(2 ** 42);
 const count = z.int({ error: 'must be a whole number' }).min(0, { error: 'must not be negative' }).max(Number.MAX_SAFE_INTEGER);
-const ratio = z.number({ error: 'must be a number' }).min(0, { error: 'must be between 0 and 1' }).max(1, { error: 'must be between 0 and 1' });
+const ratio = z
+  .number({ error: 'must be a number' })
+  .min(0, { error: 'must be between 0 and 1' })
+  .max(1, { error: 'must be between 0 and 1' });
 
 /** An Ed25519 public key as a JWK. A private part (`d`) is refused outright: it must never travel. */
-export const ed25519PublicJwkSchema = z
-  .strictObject({
-    kty: z.literal('OKP', { error: 'must be "OKP" (an Ed25519 key)' }),
-    crv: z.literal('Ed25519', { error: 'must be "Ed25519"' }),
-    x: z.string().regex(/^[A-Za-z0-9_-]{43}$/, { error: 'must be the 32-byte public key, base64url without padding (43 characters)' }),
-    kid: z.string().max(128).optional(),
-    alg: z.literal('EdDSA').optional(),
-    use: z.literal('sig').optional(),
-    d: z.never({ error: 'a private key was sent: send only the public part (kty, crv, x)' }).optional(),
-  });
+export const ed25519PublicJwkSchema = z.strictObject({
+  kty: z.literal('OKP', { error: 'must be "OKP" (an Ed25519 key)' }),
+  crv: z.literal('Ed25519', { error: 'must be "Ed25519"' }),
+  x: z.string().regex(/^[A-Za-z0-9_-]{43}$/, { error: 'must be the 32-byte public key, base64url without padding (43 characters)' }),
+  kid: z.string().max(128).optional(),
+  alg: z.literal('EdDSA').optional(),
+  use: z.literal('sig').optional(),
+  d: z.never({ error: 'a private key was sent: send only the public part (kty, crv, x)' }).optional(),
+});
 export type Ed25519PublicJwk = z.infer<typeof ed25519PublicJwkSchema>;
 
-export const jwksSchema = z.strictObject({ keys: z.array(ed25519PublicJwkSchema.extend({ kid: z.string().min(1).max(128) })).min(1).max(16) });
+export const jwksSchema = z.strictObject({
+  keys: z
+    .array(ed25519PublicJwkSchema.extend({ kid: z.string().min(1).max(128) }))
+    .min(1)
+    .max(16),
+});
 export type Jwks = z.infer<typeof jwksSchema>;
 
 export const planLimitsSchema = z.strictObject({
@@ -162,7 +166,12 @@ export type HeartbeatPayload = z.infer<typeof heartbeatPayloadSchema>;
 export const enrollRequestSchema = z.strictObject({
   code: z.string().trim().min(1, { error: 'is required: the enrollment code given by your vendor' }).max(64),
   publicKey: ed25519PublicJwkSchema,
-  instanceName: z.string().trim().min(1).max(100).regex(/^[\p{L}\p{N} ._-]+$/u, { error: 'may contain letters, digits, spaces, ".", "_" and "-"' }),
+  instanceName: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .regex(/^[\p{L}\p{N} ._-]+$/u, { error: 'may contain letters, digits, spaces, ".", "_" and "-"' }),
   version: semverSchema,
 });
 export type EnrollRequest = z.infer<typeof enrollRequestSchema>;

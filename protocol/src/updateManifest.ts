@@ -26,14 +26,18 @@ export const UPDATE_TYP = 'appliance-update+jwt';
 export const pinnedImageSchema = z
   .string()
   .regex(/^(?:[a-z0-9.-]+(?::\d{1,5})?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*@sha256:[0-9a-f]{64}$/, {
-    error: 'must be an image pinned by digest, repository@sha256:<64 hex digits>, e.g. iamanager/appliance@sha256:3f5e…; read it with `docker buildx imagetools inspect iamanager/appliance:x.y.z`',
+    error:
+      'must be an image pinned by digest, repository@sha256:<64 hex digits>, e.g. iamanager/appliance@sha256:3f5e…; read it with `docker buildx imagetools inspect iamanager/appliance:x.y.z`',
   });
 
 export const updateManifestSchema = z.strictObject({
   kind: z.literal('appliance-update', { error: 'must be "appliance-update"' }),
   version: semverSchema,
   image: pinnedImageSchema,
-  iat: z.int().min(0).max(2 ** 42),
+  iat: z
+    .int()
+    .min(0)
+    .max(2 ** 42),
 });
 export type UpdateManifest = z.infer<typeof updateManifestSchema>;
 
@@ -47,7 +51,10 @@ export function imageDigest(image: string): string {
   return image.slice(image.indexOf('@') + 1);
 }
 
-export async function signUpdateManifest(manifest: Omit<UpdateManifest, 'kind'>, key: { privateKey: KeyObject; kid: string; publicKey: KeyObject }): Promise<string> {
+export async function signUpdateManifest(
+  manifest: Omit<UpdateManifest, 'kind'>,
+  key: { privateKey: KeyObject; kid: string; publicKey: KeyObject },
+): Promise<string> {
   const checked = updateManifestSchema.parse({ kind: 'appliance-update', ...manifest });
   return new SignJWT({ ...checked })
     .setProtectedHeader({ alg: SIGNING_ALG, typ: UPDATE_TYP, kid: key.kid, jwk: publicJwk(key.publicKey) })
@@ -62,15 +69,24 @@ export interface VerifyUpdateOptions {
 }
 
 /** A manifest checked against the vendor's keys, with the thumbprint of the key that signed it. */
-export async function verifyUpdateManifest(jws: string, options: VerifyUpdateOptions): Promise<{ manifest: UpdateManifest; signedBy: string }> {
+export async function verifyUpdateManifest(
+  jws: string,
+  options: VerifyUpdateOptions,
+): Promise<{ manifest: UpdateManifest; signedBy: string }> {
   let header: ReturnType<typeof decodeProtectedHeader>;
   try {
     header = decodeProtectedHeader(jws.trim());
   } catch {
-    throw new DomainError('update_unsigned', 'the update manifest is not a signed manifest (compact JWS): ask your vendor for the signed update-x.y.z.jws, or make it with `control-plane release sign`');
+    throw new DomainError(
+      'update_unsigned',
+      'the update manifest is not a signed manifest (compact JWS): ask your vendor for the signed update-x.y.z.jws, or make it with `control-plane release sign`',
+    );
   }
   if (header.alg !== SIGNING_ALG || header.typ !== UPDATE_TYP || typeof header.kid !== 'string') {
-    throw new DomainError('update_unsigned', `the update manifest's header must be { alg: "${SIGNING_ALG}", typ: "${UPDATE_TYP}", kid, jwk }: this file is not an update manifest (a license, or something else)`);
+    throw new DomainError(
+      'update_unsigned',
+      `the update manifest's header must be { alg: "${SIGNING_ALG}", typ: "${UPDATE_TYP}", kid, jwk }: this file is not an update manifest (a license, or something else)`,
+    );
   }
   // Vendor key ids are their thumbprints (control-plane vendorKeys.ts): the one named must be trusted.
   const key = (await trustedKeys(header.jwk, options)).find((k) => k.thumbprint === header.kid);
@@ -86,21 +102,28 @@ export async function verifyUpdateManifest(jws: string, options: VerifyUpdateOpt
   try {
     payload = (await compactVerify(jws.trim(), await verificationKey(key.jwk), { algorithms: [SIGNING_ALG] })).payload;
   } catch {
-    throw new DomainError('update_bad_signature', 'the update manifest\'s signature does not verify with the vendor\'s key: it was altered after signing, or not signed by your vendor; refused, nothing was changed');
+    throw new DomainError(
+      'update_bad_signature',
+      "the update manifest's signature does not verify with the vendor's key: it was altered after signing, or not signed by your vendor; refused, nothing was changed",
+    );
   }
   let claims: unknown;
   try {
     claims = JSON.parse(new TextDecoder().decode(payload));
   } catch {
-    throw new DomainError('update_manifest_invalid', 'the update manifest\'s payload is not JSON');
+    throw new DomainError('update_manifest_invalid', "the update manifest's payload is not JSON");
   }
   const parsed = updateManifestSchema.safeParse(claims);
-  if (!parsed.success) throw new DomainError('update_manifest_invalid', `the update manifest: ${formatIssues(parsed.error.issues).join('; ')}`);
+  if (!parsed.success)
+    throw new DomainError('update_manifest_invalid', `the update manifest: ${formatIssues(parsed.error.issues).join('; ')}`);
   return { manifest: parsed.data, signedBy: key.thumbprint };
 }
 
 /** The keys a manifest may be verified with: pinned ones (the header's own key included), else those enrolled. */
-async function trustedKeys(headerJwk: unknown, options: VerifyUpdateOptions): Promise<Array<{ jwk: Ed25519PublicJwk; thumbprint: string }>> {
+async function trustedKeys(
+  headerJwk: unknown,
+  options: VerifyUpdateOptions,
+): Promise<Array<{ jwk: Ed25519PublicJwk; thumbprint: string }>> {
   const offered: Ed25519PublicJwk[] = [...(options.enrolledKeys?.keys ?? [])];
   const embedded = ed25519PublicJwkSchema.safeParse(headerJwk);
   // A key a manifest brings along is only ever trusted through a pin.

@@ -45,7 +45,11 @@ export async function partitionByPins(keys: Jwks, pins: readonly string[]): Prom
  * A license signed by a key that is held but not pinned is `untrusted_vendor_key`, as is any
  * license when no held key is pinned; a license no held key signed stays `bad_signature`.
  */
-export async function verifyPinnedLicense(jws: string, options: VerifyLicenseOptions, pins: readonly string[] | undefined): Promise<VerifiedLicense> {
+export async function verifyPinnedLicense(
+  jws: string,
+  options: VerifyLicenseOptions,
+  pins: readonly string[] | undefined,
+): Promise<VerifiedLicense> {
   if (!pins) return verifyLicense(jws, options);
   const { pinned, unpinned } = await partitionByPins(options.keys, pins);
   let failure: unknown;
@@ -58,7 +62,12 @@ export async function verifyPinnedLicense(jws: string, options: VerifyLicenseOpt
     }
   }
   const signer = await signerAmong(jws, unpinned);
-  if (signer) throw new DomainError('untrusted_vendor_key', `the license is signed by vendor key "${signer.kid}" (thumbprint ${signer.thumbprint}), which is not in VENDOR_KEY_PINS: ${FIX}`, { thumbprint: signer.thumbprint });
+  if (signer)
+    throw new DomainError(
+      'untrusted_vendor_key',
+      `the license is signed by vendor key "${signer.kid}" (thumbprint ${signer.thumbprint}), which is not in VENDOR_KEY_PINS: ${FIX}`,
+      { thumbprint: signer.thumbprint },
+    );
   if (failure) throw failure;
   throw new DomainError('untrusted_vendor_key', `none of the vendor keys this appliance holds is in VENDOR_KEY_PINS: ${FIX}`);
 }

@@ -29,7 +29,17 @@ async function setUp(id: string, plan: string, extra: string[] = []): Promise<vo
 }
 
 const CLIENT = { lastName: 'Diallo', firstName: 'Awa', nationality: 'SN', birthDate: '1990-05-17' };
-const FACTS = { libertyStatus: 'free', marriedToFrenchNational: true, communityOfLifeOngoing: true, spouseStillFrench: true, marriedInFrance: true, longStayVisa: true, publicOrderThreat: false, polygamy: false, proceduralDefectIdentified: true };
+const FACTS = {
+  libertyStatus: 'free',
+  marriedToFrenchNational: true,
+  communityOfLifeOngoing: true,
+  spouseStillFrench: true,
+  marriedInFrance: true,
+  longStayVisa: true,
+  publicOrderThreat: false,
+  polygamy: false,
+  proceduralDefectIdentified: true,
+};
 
 async function newCase(admin: Browser, body: Record<string, unknown>): Promise<string> {
   const res = await admin.call('POST', '/api/cases', { client: CLIENT, ...body });
@@ -41,7 +51,11 @@ beforeAll(async () => {
   cpDir = tempDir('cp-');
   cp = await startControlPlane(cpDir, { PORT: String(await freePort()) });
   vendorToken = await createAdminToken(cpDir, 'vendor@iamanager.fr');
-  await Promise.all([setUp('martin', 'starter'), setUp('bernard', 'professional', ['--max-analyses', '2']), setUp('petit', 'enterprise', ['--max-analyses', '2'])]);
+  await Promise.all([
+    setUp('martin', 'starter'),
+    setUp('bernard', 'professional', ['--max-analyses', '2']),
+    setUp('petit', 'enterprise', ['--max-analyses', '2']),
+  ]);
 }, 180_000);
 
 afterAll(async () => {
@@ -57,7 +71,11 @@ describe('POST /api/cases/:id/analyses', () => {
     expect(run.status, JSON.stringify(run.body)).toBe(201);
     const a = run.body.analysis;
     expect(a).toMatchObject({ model: 'ceseda-basic-v1', rulesVersion: '2026-11-24', overage: false, facts: { libertyStatus: 'free' } });
-    expect(a.result.deadlines[0]).toMatchObject({ remedy: 'recours_contentieux', due: '2026-11-22T16:30:00+01:00', legalBasis: expect.stringMatching(/L\. 921-2/) });
+    expect(a.result.deadlines[0]).toMatchObject({
+      remedy: 'recours_contentieux',
+      due: '2026-11-22T16:30:00+01:00',
+      legalBasis: expect.stringMatching(/L\. 921-2/),
+    });
     // What the lawyer reads, in French, as the API returns it.
     expect(a.result.deadlines[0].computation).toEqual([
       'Décision notifiée le vendredi 20 novembre 2026 à 16 h 30 (heure de Paris).',
@@ -78,9 +96,18 @@ describe('POST /api/cases/:id/analyses', () => {
     for (let i = used; i < 100; i += 1) expect((await admin.call('POST', `/api/cases/${id}/analyses`, {})).status).toBe(201);
     const refused = await admin.call('POST', `/api/cases/${id}/analyses`, {});
     expect(refused.status).toBe(403);
-    expect(refused.body).toMatchObject({ ok: false, error: 'quota_exceeded', message: expect.stringMatching(/professional plan allows 500/) });
+    expect(refused.body).toMatchObject({
+      ok: false,
+      error: 'quota_exceeded',
+      message: expect.stringMatching(/professional plan allows 500/),
+    });
     for (let i = 0; i < 3; i += 1) expect((await admin.call('GET', `/api/cases/${id}/analyses`)).status).toBe(200);
-    expect((await admin.call('GET', '/api/billing/usage')).body).toMatchObject({ analyses_used: 100, analyses_overage: 0, analyses_limit: 100, overage_fees: 0 });
+    expect((await admin.call('GET', '/api/billing/usage')).body).toMatchObject({
+      analyses_used: 100,
+      analyses_overage: 0,
+      analyses_limit: 100,
+      overage_fees: 0,
+    });
   });
 
   it('runs the pro model on professional and bills runs past the quota as overage, in usage and in the heartbeat', async () => {
@@ -97,14 +124,25 @@ describe('POST /api/cases/:id/analyses', () => {
     expect(a.model).toBe('ceseda-pro-v1');
     expect(a.result.deadlines[0]).toMatchObject({ due: '2026-02-06' });
     expect(a.result.eligibility.find((t: any) => t.titre === 'conjoint_francais').outcome).toBe('eligible');
-    expect(a.result.estimate).toMatchObject({ model: 'ceseda-pro-v1', threshold: 0.6, range: { low: expect.any(Number), high: expect.any(Number) } });
+    expect(a.result.estimate).toMatchObject({
+      model: 'ceseda-pro-v1',
+      threshold: 0.6,
+      range: { low: expect.any(Number), high: expect.any(Number) },
+    });
     expect(a.result.estimate.verdict).toMatch(/^(Dossier solide : |Issue incertaine : |Dossier en deçà du seuil du cabinet \(60 %\) : )/);
     expect(a.result).not.toHaveProperty('similarCases');
-    expect((await admin.call('GET', '/api/billing/usage')).body).toMatchObject({ analyses_used: 3, analyses_overage: 1, analyses_limit: 2, overage_fees_cents: 50 });
+    expect((await admin.call('GET', '/api/billing/usage')).body).toMatchObject({
+      analyses_used: 3,
+      analyses_overage: 1,
+      analyses_limit: 2,
+      overage_fees_cents: 50,
+    });
     const sent = await runApplianceCli(dir, ['heartbeat', '--json']);
     expect(sent.code, sent.stderr).toBe(0);
     const fleet = await api(cp.url, vendorToken, 'GET', '/api/v1/fleet');
-    const entry = fleet.body.appliances?.find?.((x: any) => x.cabinetId === 'bernard') ?? fleet.body.fleet?.find?.((x: any) => x.cabinetId === 'bernard');
+    const entry =
+      fleet.body.appliances?.find?.((x: any) => x.cabinetId === 'bernard') ??
+      fleet.body.fleet?.find?.((x: any) => x.cabinetId === 'bernard');
     expect(entry.usage).toMatchObject({ analysesUsed: 3, analysesOverage: 1 });
   });
 
@@ -115,21 +153,36 @@ describe('POST /api/cases/:id/analyses', () => {
     const id = await newCase(admin, { procedure: 'oqtf', decisionNotifiedAt: '2026-11-20', facts: FACTS });
     const runs = [];
     for (let i = 0; i < 3; i += 1) runs.push((await admin.call('POST', `/api/cases/${id}/analyses`, {})).body.analysis);
-    expect(runs.map((r) => [r.model, r.overage])).toEqual([['ceseda-enterprise-v1', false], ['ceseda-enterprise-v1', false], ['ceseda-enterprise-v1', true]]);
+    expect(runs.map((r) => [r.model, r.overage])).toEqual([
+      ['ceseda-enterprise-v1', false],
+      ['ceseda-enterprise-v1', false],
+      ['ceseda-enterprise-v1', true],
+    ]);
     expect(runs[0].result.similarCases).toEqual([expect.objectContaining({ id: closed, outcome: 'won', similarity: 1 })]);
     expect(runs[0].result.calibration).toMatchObject({
       used: false,
       closedCases: 1,
-      reason: 'Trop peu de dossiers clos dont l’issue est connue (1, dont 1 gagné ; il en faut 40, dont au moins 8 gagnés et 8 perdus) : l’estimation du modèle standard (ceseda-pro-v1) est conservée.',
+      reason:
+        'Trop peu de dossiers clos dont l’issue est connue (1, dont 1 gagné ; il en faut 40, dont au moins 8 gagnés et 8 perdus) : l’estimation du modèle standard (ceseda-pro-v1) est conservée.',
     });
   });
 
   it('refuses facts outside the schema (a judge’s name is never stored) and names the field', async () => {
     const { admin } = cabinets.bernard!;
-    const res = await admin.call('POST', '/api/cases', { client: CLIENT, procedure: 'oqtf', decisionNotifiedAt: '2026-01-05', facts: { judgeName: 'X' } });
+    const res = await admin.call('POST', '/api/cases', {
+      client: CLIENT,
+      procedure: 'oqtf',
+      decisionNotifiedAt: '2026-01-05',
+      facts: { judgeName: 'X' },
+    });
     expect(res.status).toBe(400);
     expect(res.body.message).toMatch(/facts/);
-    const bad = await admin.call('POST', '/api/cases', { client: CLIENT, procedure: 'oqtf', decisionNotifiedAt: '2026-01-05', facts: { yearsOfResidence: 'ten' } });
+    const bad = await admin.call('POST', '/api/cases', {
+      client: CLIENT,
+      procedure: 'oqtf',
+      decisionNotifiedAt: '2026-01-05',
+      facts: { yearsOfResidence: 'ten' },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toMatch(/facts\.yearsOfResidence/);
   });

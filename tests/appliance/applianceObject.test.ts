@@ -13,7 +13,12 @@ import { tempDir } from '../support/controlPlane.js';
 
 describe('the appliance object', () => {
   it('is whole when opened: backups, analyses and the HTTPS holder are there, and nothing is served without `serve`', async () => {
-    const config = await readConfig({ DATA_DIR: tempDir('appliance-object-'), TLS: 'false', HEARTBEAT_ENABLED: 'false', PREDICTION_THRESHOLD: '0.7' });
+    const config = await readConfig({
+      DATA_DIR: tempDir('appliance-object-'),
+      TLS: 'false',
+      HEARTBEAT_ENABLED: 'false',
+      PREDICTION_THRESHOLD: '0.7',
+    });
     const appliance = await openAppliance(config, createLogger('appliance-object', 'silent'));
     try {
       // No BACKUP_PASSPHRASE: the backups are open all the same, and say they are not configured.

@@ -36,7 +36,8 @@ function dataFiles(dir: string, prefixes: readonly string[]): Record<string, str
     for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
       const p = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.isDirectory()) walk(p);
-      else if (entry.isFile() && !/\.(bak|tmp|removed)$/.test(p) && prefixes.some((x) => p === x || p.startsWith(`${x}/`))) out[p] = sha(fs.readFileSync(path.join(dir, p)));
+      else if (entry.isFile() && !/\.(bak|tmp|removed)$/.test(p) && prefixes.some((x) => p === x || p.startsWith(`${x}/`)))
+        out[p] = sha(fs.readFileSync(path.join(dir, p)));
     }
   };
   walk('');
@@ -61,7 +62,11 @@ function cli(args: string[], input?: string) {
 async function upload(browser: Browser, caseId: string, name: string, type: string, bytes: Buffer) {
   const form = new FormData();
   form.append('file', new Blob([bytes], { type }), name);
-  const res = await fetch(`${appliance!.url}/api/cases/${caseId}/documents`, { method: 'POST', headers: { cookie: browser.cookie, 'x-csrf-token': browser.csrf }, body: form });
+  const res = await fetch(`${appliance!.url}/api/cases/${caseId}/documents`, {
+    method: 'POST',
+    headers: { 'cookie': browser.cookie, 'x-csrf-token': browser.csrf },
+    body: form,
+  });
   return { status: res.status, body: (await res.json()) as any };
 }
 
@@ -89,7 +94,17 @@ beforeAll(async () => {
   cpDir = tempDir('cp-backup-');
   cp = await startControlPlane(cpDir);
   vendorToken = await createAdminToken(cpDir, 'vendor@iamanager.fr');
-  const created = await runCli(cpDir, ['cabinet', 'create', '--id', 'moreau', '--name', 'Cabinet Moreau', '--plan', 'professional', '--json']);
+  const created = await runCli(cpDir, [
+    'cabinet',
+    'create',
+    '--id',
+    'moreau',
+    '--name',
+    'Cabinet Moreau',
+    '--plan',
+    'professional',
+    '--json',
+  ]);
   expect(created.code, created.stderr).toBe(0);
   work = tempDir('moreau-');
   dataDir = path.join(work, 'data');
@@ -116,16 +131,32 @@ describe('a backup restored onto a fresh appliance', () => {
   let textBackup: string;
 
   it('backs up a working cabinet while it runs, and says what it saved', async () => {
-    for (const n of [1, 2]) expect((await admin.call('POST', '/api/users', { email: `avocat${n}@moreau.fr`, name: `Maître ${n}`, role: 'avocat', password: PASSWORD })).status).toBe(201);
+    for (const n of [1, 2])
+      expect(
+        (await admin.call('POST', '/api/users', { email: `avocat${n}@moreau.fr`, name: `Maître ${n}`, role: 'avocat', password: PASSWORD }))
+          .status,
+      ).toBe(201);
     const lawyer = new Browser(appliance!.url);
     expect((await lawyer.login('avocat1@moreau.fr', PASSWORD)).status).toBe(200);
     const ids: string[] = [];
-    for (const [lastName, procedure] of [['Benali', 'oqtf'], ['Diallo', 'transfert_dublin'], ['Nguyen', 'refus_titre_sejour'], ['Haddad', 'oqtf'], ['Traoré', 'asile_rejet_ofpra']] as const) {
-      const res = await lawyer.call('POST', '/api/cases', { client: { lastName, firstName: 'Awa', nationality: 'SN', birthDate: '1990-05-17' }, procedure, decisionNotifiedAt: '2026-11-20' });
+    for (const [lastName, procedure] of [
+      ['Benali', 'oqtf'],
+      ['Diallo', 'transfert_dublin'],
+      ['Nguyen', 'refus_titre_sejour'],
+      ['Haddad', 'oqtf'],
+      ['Traoré', 'asile_rejet_ofpra'],
+    ] as const) {
+      const res = await lawyer.call('POST', '/api/cases', {
+        client: { lastName, firstName: 'Awa', nationality: 'SN', birthDate: '1990-05-17' },
+        procedure,
+        decisionNotifiedAt: '2026-11-20',
+      });
       expect(res.status, JSON.stringify(res.body)).toBe(201);
       ids.push(res.body.case.id);
     }
-    expect((await lawyer.call('PATCH', `/api/cases/${ids[1]}`, { status: 'filed', notes: 'Requête déposée au TA de Montreuil.' })).status).toBe(200);
+    expect(
+      (await lawyer.call('PATCH', `/api/cases/${ids[1]}`, { status: 'filed', notes: 'Requête déposée au TA de Montreuil.' })).status,
+    ).toBe(200);
     const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(300_000, 7)]);
     expect((await upload(lawyer, ids[0]!, 'Arrêté préfectoral.pdf', 'application/pdf', pdf)).status).toBe(201);
     expect((await upload(lawyer, ids[1]!, 'notes.txt', 'text/plain', Buffer.from('Audience le 3 décembre.\n'))).status).toBe(201);
@@ -138,7 +169,9 @@ describe('a backup restored onto a fresh appliance', () => {
     const text = await cli(['backup', 'create']);
     expect(text.code, text.stderr).toBe(0);
     textBackup = /iamanager-\S+\.iambak/.exec(text.stdout)![0];
-    expect(text.stdout).toMatch(/^backup written: .*iamanager-\d{8}T\d{9}Z-manual\.iambak \(0\.\d MB; 5 cases, 2 documents, 3 users, \d+ audit entries\)$/m);
+    expect(text.stdout).toMatch(
+      /^backup written: .*iamanager-\d{8}T\d{9}Z-manual\.iambak \(0\.\d MB; 5 cases, 2 documents, 3 users, \d+ audit entries\)$/m,
+    );
     expect(text.stdout).toContain('Keep BACKUP_PASSPHRASE outside the appliance: without it no backup can be restored.');
   }, 120_000);
 
@@ -166,7 +199,12 @@ describe('a backup restored onto a fresh appliance', () => {
     const list = await cli(['backup', 'list', '--json']);
     expect(list.code, list.stderr).toBe(0);
     expect(list.json.backups.map((b: any) => b.name)).toEqual([backup.name]);
-    expect(list.json.backups[0]).toMatchObject({ name: backup.name, createdAt: backup.createdAt, applianceVersion: '0.1.0', problem: null });
+    expect(list.json.backups[0]).toMatchObject({
+      name: backup.name,
+      createdAt: backup.createdAt,
+      applianceVersion: '0.1.0',
+      problem: null,
+    });
     const verified = await cli(['backup', 'verify', backup.name, '--json']);
     expect(verified.code, verified.stderr).toBe(0);
     expect(verified.json).toMatchObject({ ok: true, file: backup.file, counts: backup.counts, files: backup.files });
@@ -214,7 +252,8 @@ describe('a backup restored onto a fresh appliance', () => {
   }, 120_000);
 
   it('goes on sending heartbeats the control plane counts, though the restored numbering was behind', async () => {
-    const accepted = () => api(cp.url, undefined, 'GET', '/metrics').then((r) => metricValue(r.body, 'controlplane_heartbeats_accepted_total'));
+    const accepted = () =>
+      api(cp.url, undefined, 'GET', '/metrics').then((r) => metricValue(r.body, 'controlplane_heartbeats_accepted_total'));
     const first = await accepted();
     const sent = await cli(['heartbeat', '--json']);
     expect(sent.code, sent.stderr).toBe(0);
@@ -224,7 +263,11 @@ describe('a backup restored onto a fresh appliance', () => {
   it('restores over existing data only with --force, keeping that data aside', async () => {
     const lawyer = new Browser(appliance!.url);
     await lawyer.login('avocat1@moreau.fr', PASSWORD);
-    const late = await lawyer.call('POST', '/api/cases', { client: { lastName: 'Kaya', firstName: 'Ali', nationality: 'TR', birthDate: '1985-01-01' }, procedure: 'oqtf', decisionNotifiedAt: '2026-11-25' });
+    const late = await lawyer.call('POST', '/api/cases', {
+      client: { lastName: 'Kaya', firstName: 'Ali', nationality: 'TR', birthDate: '1985-01-01' },
+      procedure: 'oqtf',
+      decisionNotifiedAt: '2026-11-25',
+    });
     expect(late.status).toBe(201);
     await stop();
     const refused = await cli(['backup', 'restore', backup.name, '--json']);
@@ -271,7 +314,11 @@ describe('backup configuration', () => {
     const doctor = await runApplianceCli(path.join(dir, 'data'), ['doctor', '--json']);
     expect(doctor.code, doctor.stderr).toBe(0);
     const check = doctor.json.checks.find((c: any) => c.check === 'backups');
-    expect(check).toEqual({ check: 'backups', ok: false, detail: expect.stringContaining('BACKUP_PASSPHRASE is not set: backups are OFF') });
+    expect(check).toEqual({
+      check: 'backups',
+      ok: false,
+      detail: expect.stringContaining('BACKUP_PASSPHRASE is not set: backups are OFF'),
+    });
     expect(check.detail).toContain('without it no backup can ever be restored');
     const create = await runApplianceCli(path.join(dir, 'data'), ['backup', 'create', '--json']);
     expect(create.code).toBe(1);
@@ -281,7 +328,9 @@ describe('backup configuration', () => {
   it('stops at start-up on a short passphrase or a backup folder inside the data, never echoing the passphrase', async () => {
     const dir = tempDir('badbackup-');
     const data = path.join(dir, 'data');
-    const bad = await runApplianceCli(data, ['doctor'], { env: { BACKUP_PASSPHRASE: 'hunter2-secret', BACKUP_DIR: path.join(data, 'backups'), BACKUP_TIME: '25:00' } });
+    const bad = await runApplianceCli(data, ['doctor'], {
+      env: { BACKUP_PASSPHRASE: 'hunter2-secret', BACKUP_DIR: path.join(data, 'backups'), BACKUP_TIME: '25:00' },
+    });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('BACKUP_PASSPHRASE: must be at least 16 characters');
     expect(bad.stderr).toContain(`BACKUP_DIR: must not be inside DATA_DIR (${path.join(data, 'backups')} is in ${data})`);

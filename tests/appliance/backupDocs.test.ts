@@ -12,10 +12,20 @@ describe('docs/backup.md', () => {
   it('runs every command of the operator page successfully', async () => {
     expect(blocks.length).toBeGreaterThanOrEqual(4);
     const dir = tempDir('backup-docs-');
-    const env = { DATA_DIR: path.join(dir, 'data'), BACKUP_DIR: path.join(dir, 'backups'), BACKUP_PASSPHRASE: 'correct horse battery staple', OFFSITE: path.join(dir, 'nas'), TLS: 'false', HEARTBEAT_ENABLED: 'false' };
+    const env = {
+      DATA_DIR: path.join(dir, 'data'),
+      BACKUP_DIR: path.join(dir, 'backups'),
+      BACKUP_PASSPHRASE: 'correct horse battery staple',
+      OFFSITE: path.join(dir, 'nas'),
+      TLS: 'false',
+      HEARTBEAT_ENABLED: 'false',
+    };
     fs.mkdirSync(env.OFFSITE);
     // A cabinet with something in it: the first admin, created from the shell.
-    const added = await runApplianceCli(env.DATA_DIR, ['user', 'add', '--email', 'admin@cabinet.fr', '--role', 'admin'], { input: 'a long admin password\n', env });
+    const added = await runApplianceCli(env.DATA_DIR, ['user', 'add', '--email', 'admin@cabinet.fr', '--role', 'admin'], {
+      input: 'a long admin password\n',
+      env,
+    });
     expect(added.code, added.stderr).toBe(0);
     const bin = commandOnPath(dir, 'appliance', APPLIANCE_MAIN);
     const result = await runBlocks(blocks, { cwd: dir, env: { PATH: `${bin}:${process.env.PATH}`, HOME: dir, ...env } });

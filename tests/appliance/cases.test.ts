@@ -25,14 +25,30 @@ async function createCase(body: Record<string, unknown>) {
 async function upload(caseId: string, name: string, type: string, bytes: Buffer) {
   const form = new FormData();
   form.append('file', new Blob([bytes], { type }), name);
-  const res = await fetch(`${appliance.url}/api/cases/${caseId}/documents`, { method: 'POST', headers: { cookie: lawyer.cookie, 'x-csrf-token': lawyer.csrf }, body: form });
+  const res = await fetch(`${appliance.url}/api/cases/${caseId}/documents`, {
+    method: 'POST',
+    headers: { 'cookie': lawyer.cookie, 'x-csrf-token': lawyer.csrf },
+    body: form,
+  });
   return { status: res.status, body: (await res.json()) as any };
 }
 
 beforeAll(async () => {
   const cpDir = tempDir('cp-cases-');
   cp = await startControlPlane(cpDir);
-  const created = await runCli(cpDir, ['cabinet', 'create', '--id', 'leroy', '--name', 'Cabinet Leroy', '--plan', 'professional', '--max-cases', '3', '--json']);
+  const created = await runCli(cpDir, [
+    'cabinet',
+    'create',
+    '--id',
+    'leroy',
+    '--name',
+    'Cabinet Leroy',
+    '--plan',
+    'professional',
+    '--max-cases',
+    '3',
+    '--json',
+  ]);
   expect(created.code, created.stderr).toBe(0);
   dir = tempDir('leroy-');
   appliance = await startAppliance(dir, { CONTROL_PLANE_URL: cp.url, CLIENT_ID: 'leroy', MAX_UPLOAD_MB: '1' });
@@ -40,7 +56,10 @@ beforeAll(async () => {
   expect((await setup.call('POST', '/api/setup/enroll', { code: created.json.enrollmentCode })).status).toBe(201);
   expect((await setup.call('POST', '/api/setup/admin', { email: 'admin@leroy.fr', name: 'Admin', password: PASSWORD })).status).toBe(201);
   await setup.login('admin@leroy.fr', PASSWORD);
-  expect((await setup.call('POST', '/api/users', { email: 'avocate@leroy.fr', name: 'Maître Leroy', role: 'avocat', password: PASSWORD })).status).toBe(201);
+  expect(
+    (await setup.call('POST', '/api/users', { email: 'avocate@leroy.fr', name: 'Maître Leroy', role: 'avocat', password: PASSWORD }))
+      .status,
+  ).toBe(201);
   lawyer = new Browser(appliance.url);
   expect((await lawyer.login('avocate@leroy.fr', PASSWORD)).status).toBe(200);
 }, 120_000);
@@ -54,7 +73,11 @@ describe('case files', () => {
   const ids: string[] = [];
 
   it('names every missing or wrong field of a new case', async () => {
-    const bad = await createCase({ client: { lastName: 'Benali', nationality: 'Algérie', birthDate: '1990-02-30' }, procedure: 'oqtf_48h', decisionNotifiedAt: 'hier' });
+    const bad = await createCase({
+      client: { lastName: 'Benali', nationality: 'Algérie', birthDate: '1990-02-30' },
+      procedure: 'oqtf_48h',
+      decisionNotifiedAt: 'hier',
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.issues).toEqual([
       'client.firstName: is required',
@@ -66,14 +89,30 @@ describe('case files', () => {
   });
 
   it('says the same refusals in French beside each field of the new-case page, from the same schema, while the API keeps its English', async () => {
-    const form = new URLSearchParams({ _csrf: lawyer.csrf, lastName: 'Benali', firstName: '', nationality: 'DZ', birthDate: '1990-02-30', procedure: 'oqtf', notificationDate: '2026-11-20' });
-    const res = await fetch(`${appliance.url}/dossiers/nouveau`, { method: 'POST', headers: { cookie: lawyer.cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+    const form = new URLSearchParams({
+      _csrf: lawyer.csrf,
+      lastName: 'Benali',
+      firstName: '',
+      nationality: 'DZ',
+      birthDate: '1990-02-30',
+      procedure: 'oqtf',
+      notificationDate: '2026-11-20',
+    });
+    const res = await fetch(`${appliance.url}/dossiers/nouveau`, {
+      method: 'POST',
+      headers: { 'cookie': lawyer.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: form,
+    });
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain('<a href="#f-firstName">Prénom : ce champ est obligatoire.</a>');
     expect(html).toContain('<a href="#f-birthDate">Date de naissance : saisissez une date au format JJ/MM/AAAA.</a>');
     expect(html).not.toContain('is not a real calendar date');
-    const api = await createCase({ client: { lastName: 'Benali', firstName: '', nationality: 'DZ', birthDate: '1990-02-30' }, procedure: 'oqtf', decisionNotifiedAt: '2026-11-20' });
+    const api = await createCase({
+      client: { lastName: 'Benali', firstName: '', nationality: 'DZ', birthDate: '1990-02-30' },
+      procedure: 'oqtf',
+      decisionNotifiedAt: '2026-11-20',
+    });
     expect(api.status).toBe(400);
     expect(api.body.issues).toEqual(['client.firstName: is required: the first name', 'client.birthDate: is not a real calendar date']);
   });
@@ -88,9 +127,15 @@ describe('case files', () => {
     }
     const refused = await createCase({ client: client('Sow', 'Mamadou', 'GN'), procedure: 'oqtf', decisionNotifiedAt: '2026-11-20' });
     expect(refused.status).toBe(403);
-    expect(refused.body.message).toBe('the professional plan allows 3 open cases and all are in use: the enterprise plan allows 10000. Archive closed cases or ask your vendor to change plan');
+    expect(refused.body.message).toBe(
+      'the professional plan allows 3 open cases and all are in use: the enterprise plan allows 10000. Archive closed cases or ask your vendor to change plan',
+    );
     expect((await lawyer.call('POST', `/api/cases/${ids[0]}/archive`)).status).toBe(200);
-    const fourth = await createCase({ client: client('Sow', 'Mamadou', 'GN'), procedure: 'transfert_dublin', decisionNotifiedAt: '2026-11-21T09:15:00+01:00' });
+    const fourth = await createCase({
+      client: client('Sow', 'Mamadou', 'GN'),
+      procedure: 'transfert_dublin',
+      decisionNotifiedAt: '2026-11-21T09:15:00+01:00',
+    });
     expect(fourth.status).toBe(201);
     ids.push(fourth.body.case.id);
     const reopen = await lawyer.call('POST', `/api/cases/${ids[0]}/unarchive`);
@@ -112,7 +157,10 @@ describe('case files', () => {
     expect(page.body.cases).toHaveLength(1);
     const bad = await lawyer.call('GET', '/api/cases?pageSize=1000&status=perdu');
     expect(bad.status).toBe(400);
-    expect(bad.body.issues).toEqual(['query.status: must be one of open, waiting, filed, hearing, closed', 'query.pageSize: must be at most 100']);
+    expect(bad.body.issues).toEqual([
+      'query.status: must be one of open, waiting, filed, hearing, closed',
+      'query.pageSize: must be at most 100',
+    ]);
   });
 
   it('keeps a history of which fields changed, and refuses unknown fields', async () => {
@@ -129,10 +177,14 @@ describe('case files', () => {
     const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(5000, 7)]);
     const up = await upload(ids[1]!, 'Arrêté préfectoral.pdf', 'application/pdf', pdf);
     expect(up.status, JSON.stringify(up.body)).toBe(201);
-    const res = await fetch(`${appliance.url}/api/cases/${ids[1]}/documents/${up.body.document.id}`, { headers: { cookie: lawyer.cookie } });
+    const res = await fetch(`${appliance.url}/api/cases/${ids[1]}/documents/${up.body.document.id}`, {
+      headers: { cookie: lawyer.cookie },
+    });
     expect(res.status).toBe(200);
     expect(Buffer.from(await res.arrayBuffer()).equals(pdf)).toBe(true);
-    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="Arr_t_ pr_fectoral.pdf"; filename*=UTF-8''Arr%C3%AAt%C3%A9%20pr%C3%A9fectoral.pdf`);
+    expect(res.headers.get('content-disposition')).toBe(
+      `attachment; filename="Arr_t_ pr_fectoral.pdf"; filename*=UTF-8''Arr%C3%AAt%C3%A9%20pr%C3%A9fectoral.pdf`,
+    );
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(up.body.document.sha256).toMatch(/^[0-9a-f]{64}$/);
   });

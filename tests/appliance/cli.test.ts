@@ -18,7 +18,24 @@ describe('appliance CLI', () => {
   it('lists every command with `help`, and exits 2 when given no command', async () => {
     const help = await runApplianceCli(dataDir, ['help']);
     expect(help.code).toBe(0);
-    for (const command of ['serve', 'enroll --code CODE', 'license import FILE', 'license show', 'user add --email E --role ROLE', 'token create --email E', 'usage export --month YYYY-MM --out FILE', 'heartbeat', 'doctor', 'audit verify', 'tls import --cert FILE --key FILE', 'update [--manifest FILE]', 'backup create', 'backup list', 'backup verify [FILE]', 'backup restore FILE']) {
+    for (const command of [
+      'serve',
+      'enroll --code CODE',
+      'license import FILE',
+      'license show',
+      'user add --email E --role ROLE',
+      'token create --email E',
+      'usage export --month YYYY-MM --out FILE',
+      'heartbeat',
+      'doctor',
+      'audit verify',
+      'tls import --cert FILE --key FILE',
+      'update [--manifest FILE]',
+      'backup create',
+      'backup list',
+      'backup verify [FILE]',
+      'backup restore FILE',
+    ]) {
       expect(help.stdout).toContain(`  appliance ${command}`);
     }
     expect(help.stdout).toContain('appliance help <command>');
@@ -39,7 +56,9 @@ describe('appliance CLI', () => {
     expect(flag.stdout).toMatch(/^usage: appliance backup restore FILE \[--force\] \[--passphrase-stdin\]/);
     expect((await runApplianceCli(dataDir, ['doctor', '-h'])).stdout).toMatch(/^usage: appliance doctor /);
     // serve prints no result, so its help offers no --json
-    expect((await runApplianceCli(dataDir, ['help', 'serve'])).stdout).toBe("usage: appliance serve                                   # run the cabinet's app\n");
+    expect((await runApplianceCli(dataDir, ['help', 'serve'])).stdout).toBe(
+      "usage: appliance serve                                   # run the cabinet's app\n",
+    );
   });
 
   it("refuses a flag the command does not take, naming it with the command's usage, before opening DATA_DIR", async () => {
@@ -49,7 +68,12 @@ describe('appliance CLI', () => {
     // --force belongs to backup restore, not to backup verify
     const verify = await runApplianceCli(dataDir, ['backup', 'verify', '--force', '--json']);
     expect(verify.code).toBe(1);
-    expect(verify.json).toEqual({ ok: false, error: 'invalid_input', message: "Unknown option '--force': appliance backup verify does not take it (usage: appliance backup verify [FILE] [--passphrase-stdin])" });
+    expect(verify.json).toEqual({
+      ok: false,
+      error: 'invalid_input',
+      message:
+        "Unknown option '--force': appliance backup verify does not take it (usage: appliance backup verify [FILE] [--passphrase-stdin])",
+    });
     // serve prints nothing to parse: --json is not one of its flags
     const serve = await runApplianceCli(dataDir, ['serve', '--json']);
     expect(serve.code).toBe(1);
@@ -69,11 +93,15 @@ describe('appliance CLI', () => {
     expect(license.json).toMatchObject({ enrolled: false, state: 'unenrolled', applianceId: null });
     const doctor = await runApplianceCli(dataDir, ['doctor', '--json']);
     expect(doctor.code, doctor.stderr).toBe(0);
-    expect(doctor.json.checks.map((c: { check: string }) => c.check)).toEqual(expect.arrayContaining(['license', 'storage', 'disk', 'clock']));
+    expect(doctor.json.checks.map((c: { check: string }) => c.check)).toEqual(
+      expect.arrayContaining(['license', 'storage', 'disk', 'clock']),
+    );
     const backups = await runApplianceCli(dataDir, ['backup', 'list', '--json'], { env: { BACKUP_DIR: backupDir } });
     expect(backups.code, backups.stderr).toBe(0);
     expect(backups.json).toEqual({ dir: backupDir, backups: [] });
     // Without --json, the same command prints its sentence.
-    expect((await runApplianceCli(dataDir, ['backup', 'list'], { env: { BACKUP_DIR: backupDir } })).stdout).toBe(`no backup in ${backupDir}\n`);
+    expect((await runApplianceCli(dataDir, ['backup', 'list'], { env: { BACKUP_DIR: backupDir } })).stdout).toBe(
+      `no backup in ${backupDir}\n`,
+    );
   });
 });

@@ -63,7 +63,16 @@ describe('the clock guard', () => {
 });
 
 describe('the monthly quota with the clock set back', () => {
-  const starter: EffectiveLimits = { plan: 'starter', maxUsers: 3, maxCases: 500, maxAnalysesMonthly: 2, aiModel: 'ceseda-basic-v1', advancedFeatures: false, overageAllowed: false, overagePriceCents: 50 };
+  const starter: EffectiveLimits = {
+    plan: 'starter',
+    maxUsers: 3,
+    maxCases: 500,
+    maxAnalysesMonthly: 2,
+    aiModel: 'ceseda-basic-v1',
+    advancedFeatures: false,
+    overageAllowed: false,
+    overagePriceCents: 50,
+  };
 
   it('keeps counting in the latest month the guarded clock saw, so no fresh quota opens', async () => {
     now = Date.parse('2026-12-15T10:00:00Z');

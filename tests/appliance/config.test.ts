@@ -38,6 +38,8 @@ describe('appliance configuration: VENDOR_KEY_PINS', () => {
       'VENDOR_KEY_PINS: "not-a-thumbprint" is not a key thumbprint: give the vendor\'s SHA-256 JWK thumbprints (43 characters each, comma-separated) exactly as in the VENDOR_KEY_PINS line of your install bundle\'s .env, or leave it empty to trust the keys received at enrollment',
     ]);
     // A pin cut short and one with padding pasted after it: both named.
-    expect(await problems({ VENDOR_KEY_PINS: `${PIN_A.slice(0, 40)},${PIN_B}=` })).toEqual([expect.stringContaining(`"${PIN_A.slice(0, 40)}", "${PIN_B}=" are not key thumbprints`)]);
+    expect(await problems({ VENDOR_KEY_PINS: `${PIN_A.slice(0, 40)},${PIN_B}=` })).toEqual([
+      expect.stringContaining(`"${PIN_A.slice(0, 40)}", "${PIN_B}=" are not key thumbprints`),
+    ]);
   });
 });

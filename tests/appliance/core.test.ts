@@ -81,23 +81,44 @@ describe('setup', () => {
 describe('users within the plan', () => {
   it('adds users up to the plan limit and refuses one more, naming the plan that allows more', async () => {
     for (const n of [1, 2]) {
-      const created = await admin.call('POST', '/api/users', { email: `avocat${n}@dupont.fr`, name: `Avocat ${n}`, role: 'avocat', password: PASSWORD });
+      const created = await admin.call('POST', '/api/users', {
+        email: `avocat${n}@dupont.fr`,
+        name: `Avocat ${n}`,
+        role: 'avocat',
+        password: PASSWORD,
+      });
       expect(created.status, JSON.stringify(created.body)).toBe(201);
     }
-    const refused = await admin.call('POST', '/api/users', { email: 'avocat3@dupont.fr', name: 'Avocat 3', role: 'avocat', password: PASSWORD });
+    const refused = await admin.call('POST', '/api/users', {
+      email: 'avocat3@dupont.fr',
+      name: 'Avocat 3',
+      role: 'avocat',
+      password: PASSWORD,
+    });
     expect(refused.status).toBe(403);
     expect(refused.body.error).toBe('plan_limit');
-    expect(refused.body.message).toBe('the starter plan allows 3 active users and all are in use: the professional plan allows 10. Disable a user or ask your vendor to change plan');
+    expect(refused.body.message).toBe(
+      'the starter plan allows 3 active users and all are in use: the professional plan allows 10. Disable a user or ask your vendor to change plan',
+    );
   });
 
   it('names the field at fault in a bad request', async () => {
     const bad = await admin.call('POST', '/api/users', { email: 'not-an-email', name: '', role: 'avocat', password: 'short' });
     expect(bad.status).toBe(400);
-    expect(bad.body.issues).toEqual(['email: must be an email address, e.g. marie.durand@cabinet.fr', 'name: is required', 'password: must be at least 12 characters']);
+    expect(bad.body.issues).toEqual([
+      'email: must be an email address, e.g. marie.durand@cabinet.fr',
+      'name: is required',
+      'password: must be at least 12 characters',
+    ]);
   });
 
   it('refuses a write without the CSRF token, and a role without the permission', async () => {
-    const noCsrf = await admin.call('POST', '/api/users', { email: 'x@dupont.fr', name: 'X', role: 'avocat', password: PASSWORD }, { 'x-csrf-token': 'forged' });
+    const noCsrf = await admin.call(
+      'POST',
+      '/api/users',
+      { email: 'x@dupont.fr', name: 'X', role: 'avocat', password: PASSWORD },
+      { 'x-csrf-token': 'forged' },
+    );
     expect(noCsrf.status).toBe(403);
     expect(noCsrf.body.error).toBe('csrf_failed');
     const lawyer = new Browser(dupont.url);
@@ -131,7 +152,9 @@ describe('users within the plan', () => {
     expect(created.code, created.stderr).toBe(0);
     const res = await fetch(`${dupont.url}/api/billing/usage`, { headers: { authorization: `Bearer ${created.json.token}` } });
     expect(res.status).toBe(200);
-    const forged = await fetch(`${dupont.url}/api/billing/usage`, { headers: { authorization: 'Bearer iam_000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' } });
+    const forged = await fetch(`${dupont.url}/api/billing/usage`, {
+      headers: { authorization: 'Bearer iam_000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
+    });
     expect(forged.status).toBe(401);
   });
 });
@@ -140,7 +163,17 @@ describe('usage and heartbeats', () => {
   it('reports usage with the seed fields', async () => {
     const usage = await admin.call('GET', '/api/billing/usage');
     expect(usage.status).toBe(200);
-    expect(usage.body).toMatchObject({ client_id: 'dupont', plan: 'starter', analyses_used: 0, analyses_limit: 100, users_active: 3, users_limit: 3, overage_fees: 0, total_due: 99, billing_cycle: 'monthly' });
+    expect(usage.body).toMatchObject({
+      client_id: 'dupont',
+      plan: 'starter',
+      analyses_used: 0,
+      analyses_limit: 100,
+      users_active: 3,
+      users_limit: 3,
+      overage_fees: 0,
+      total_due: 99,
+      billing_cycle: 'monthly',
+    });
     expect(usage.body.month).toMatch(/^\d{4}-\d{2}$/);
     expect(usage.body.next_billing).toMatch(/^\d{4}-\d{2}-01$/);
   });
@@ -150,7 +183,8 @@ describe('usage and heartbeats', () => {
     expect(sent.code, sent.stderr).toBe(0);
     expect(sent.json).toMatchObject({ delivered: 1, queued: 0, error: null });
     const fleet = await api(cp.url, vendorToken, 'GET', '/api/v1/fleet');
-    const entry = fleet.body.appliances?.find?.((a: any) => a.cabinetId === 'dupont') ?? fleet.body.fleet?.find?.((a: any) => a.cabinetId === 'dupont');
+    const entry =
+      fleet.body.appliances?.find?.((a: any) => a.cabinetId === 'dupont') ?? fleet.body.fleet?.find?.((a: any) => a.cabinetId === 'dupont');
     expect(entry.usage).toMatchObject({ usersActive: 3, casesOpen: 0, analysesUsed: 0 });
   });
 
@@ -177,8 +211,23 @@ describe('usage and heartbeats', () => {
     const status = (await admin.call('GET', '/api/admin/heartbeat')).body;
     expect(status).toMatchObject({ queued: 0, lastError: null });
     // Protocol v2: v1's fields, the license in use and the audit chain's head (SPEC "Additions").
-    expect(Object.keys(status.lastPayload).sort()).toEqual(['audit', 'health', 'iat', 'iss', 'licenseId', 'month', 'seq', 'sub', 'usage', 'v']);
-    expect(status.lastPayload).toMatchObject({ v: 2, audit: { head: expect.stringMatching(/^[0-9a-f]{64}$/), length: expect.any(Number) }, health: { lastOffsiteBackupAt: null } });
+    expect(Object.keys(status.lastPayload).sort()).toEqual([
+      'audit',
+      'health',
+      'iat',
+      'iss',
+      'licenseId',
+      'month',
+      'seq',
+      'sub',
+      'usage',
+      'v',
+    ]);
+    expect(status.lastPayload).toMatchObject({
+      v: 2,
+      audit: { head: expect.stringMatching(/^[0-9a-f]{64}$/), length: expect.any(Number) },
+      health: { lastOffsiteBackupAt: null },
+    });
   });
 
   it('installs the new license a plan change brings, on the next heartbeat', async () => {
@@ -203,7 +252,7 @@ describe('usage and heartbeats', () => {
 });
 
 describe('isolation and tampering', () => {
-  it('refuses a session cookie from another cabinet\'s appliance', async () => {
+  it("refuses a session cookie from another cabinet's appliance", async () => {
     const martinDir = tempDir('martin-');
     const { appliance: martin, admin: martinAdmin } = await setUp(martinDir, 'martin', 'starter');
     try {
@@ -219,7 +268,12 @@ describe('isolation and tampering', () => {
 
   it('ignores an environment value that would raise a limit, and reports it', async () => {
     await dupont.stop();
-    dupont = await startAppliance(dupontDir, { CONTROL_PLANE_URL: cp.url, CLIENT_ID: 'dupont', MAX_USERS: '500', SUBSCRIPTION_PLAN: 'enterprise' });
+    dupont = await startAppliance(dupontDir, {
+      CONTROL_PLANE_URL: cp.url,
+      CLIENT_ID: 'dupont',
+      MAX_USERS: '500',
+      SUBSCRIPTION_PLAN: 'enterprise',
+    });
     admin.url = dupont.url;
     const license = await admin.call('GET', '/api/license');
     expect(license.body.limits.maxUsers).toBe(10);

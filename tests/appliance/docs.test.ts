@@ -33,7 +33,17 @@ describe('docs/appliance.md', () => {
   it('runs every command of the operator page successfully', async () => {
     expect(blocks.length).toBeGreaterThanOrEqual(8);
     expect([OFFLINE_REQUEST, LICENSE_IMPORT]).toEqual([1, 2]);
-    const created = await runCli(cpDir, ['cabinet', 'create', '--id', 'dupont', '--name', 'Cabinet Dupont', '--plan', 'professional', '--json']);
+    const created = await runCli(cpDir, [
+      'cabinet',
+      'create',
+      '--id',
+      'dupont',
+      '--name',
+      'Cabinet Dupont',
+      '--plan',
+      'professional',
+      '--json',
+    ]);
     expect(created.code, created.stderr).toBe(0);
     // `appliance` on PATH, as the VM image and the bundle's container have it.
     const bin = commandOnPath(dir, 'appliance', APPLIANCE_MAIN);
@@ -47,7 +57,7 @@ describe('docs/appliance.md', () => {
       PASSWORD: 'marie has a long passphrase',
       BACKUP_PASSPHRASE: 'correct horse battery staple',
       // The vendor's key pins, as the install bundle's .env carries them.
-      VENDOR_KEY_PINS: (await keyThumbprints(((await (await fetch(`${cp.url}/v1/keys`)).json()) as Jwks))).join(','),
+      VENDOR_KEY_PINS: (await keyThumbprints((await (await fetch(`${cp.url}/v1/keys`)).json()) as Jwks)).join(','),
     };
     const run = async (from: number, to: number, extra: Record<string, string> = {}) => {
       const result = await runBlocks(blocks.slice(from, to), { cwd: dir, env: { ...env, ...extra } });
@@ -65,7 +75,11 @@ describe('docs/appliance.md', () => {
     const request = await run(OFFLINE_REQUEST, LICENSE_IMPORT, { ENROLLMENT_CODE: code.json.enrollmentCode });
     expect(request).toContain(`written to ${path.join(fs.realpathSync(dir), 'enrollment-request.json')}`);
     // The vendor's part: the request posted to its control plane, the answer sent back as license.json.
-    const answer = await fetch(`${cp.url}/v1/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: fs.readFileSync(path.join(dir, 'enrollment-request.json'), 'utf8') });
+    const answer = await fetch(`${cp.url}/v1/enroll`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: fs.readFileSync(path.join(dir, 'enrollment-request.json'), 'utf8'),
+    });
     expect(answer.status).toBe(201);
     fs.writeFileSync(path.join(dir, 'license.json'), await answer.text());
 

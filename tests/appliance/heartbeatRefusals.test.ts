@@ -27,9 +27,24 @@ let received: number[];
 
 function payload(seq: number, month: string): HeartbeatPayload {
   return {
-    v: 1, iss: 'app-000000000001', sub: 'dupont', seq, iat: Math.floor(NOW.getTime() / 1000), month,
+    v: 1,
+    iss: 'app-000000000001',
+    sub: 'dupont',
+    seq,
+    iat: Math.floor(NOW.getTime() / 1000),
+    month,
     usage: { analysesUsed: seq, analysesOverage: 0, usersActive: 1, casesOpen: 1, storageBytes: 1 },
-    health: { version: '0.1.0', uptimeSeconds: 1, cpuLoad: 0.1, memoryUsedRatio: 0.1, diskFreeBytes: 1, diskFreeRatio: 0.5, lastBackupAt: null, licenseExpiresAt: '2026-07-15T12:00:00.000Z', errors24h: 0 },
+    health: {
+      version: '0.1.0',
+      uptimeSeconds: 1,
+      cpuLoad: 0.1,
+      memoryUsedRatio: 0.1,
+      diskFreeBytes: 1,
+      diskFreeRatio: 0.5,
+      lastBackupAt: null,
+      licenseExpiresAt: '2026-07-15T12:00:00.000Z',
+      errors24h: 0,
+    },
   };
 }
 
@@ -40,7 +55,12 @@ async function agentWith(queued: Array<[seq: number, month: string]>): Promise<{
     outbox.enqueue(p, await signHeartbeat(p, key.privateKey), NOW);
   }
   const { port } = server.address() as AddressInfo;
-  const sources = { dataDir: dir, controlPlaneUrl: `http://127.0.0.1:${port}`, clock: () => NOW, license: { setHeartbeatInterval: async () => {} } } as unknown as ConstructorParameters<typeof HeartbeatAgent>[1];
+  const sources = {
+    dataDir: dir,
+    controlPlaneUrl: `http://127.0.0.1:${port}`,
+    clock: () => NOW,
+    license: { setHeartbeatInterval: async () => {} },
+  } as unknown as ConstructorParameters<typeof HeartbeatAgent>[1];
   return { agent: new HeartbeatAgent(outbox, sources, log), outbox };
 }
 
@@ -56,7 +76,13 @@ beforeEach(async () => {
       received.push(seq);
       const refusal = refusals.get(seq);
       res.writeHead(refusal?.status ?? 202, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(refusal ? { ok: false, error: refusal.error, message: `refused: ${refusal.error}` } : { accepted: true, heartbeatIntervalSeconds: 900 }));
+      res.end(
+        JSON.stringify(
+          refusal
+            ? { ok: false, error: refusal.error, message: `refused: ${refusal.error}` }
+            : { accepted: true, heartbeatIntervalSeconds: 900 },
+        ),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -70,7 +96,10 @@ afterEach(async () => {
 describe('heartbeats refused for what they say', () => {
   it.each(['month_out_of_range', 'implausible_usage'])('drops one refused with %s and delivers those queued after it', async (error) => {
     refusals.set(1, { status: 422, error });
-    const { agent, outbox } = await agentWith([[1, '2026-04'], [2, '2026-06']]);
+    const { agent, outbox } = await agentWith([
+      [1, '2026-04'],
+      [2, '2026-06'],
+    ]);
     expect(await agent.drain()).toEqual({ delivered: 1, queued: 0, error: null });
     expect(received).toEqual([1, 2]);
     expect(outbox.state.lastAckSeq).toBe(2);
@@ -86,7 +115,10 @@ describe('heartbeats refused for what they say', () => {
 
   it('still keeps a heartbeat refused for how it was sent (clock_skew), and those after it', async () => {
     refusals.set(1, { status: 422, error: 'clock_skew' });
-    const { agent, outbox } = await agentWith([[1, '2026-06'], [2, '2026-06']]);
+    const { agent, outbox } = await agentWith([
+      [1, '2026-06'],
+      [2, '2026-06'],
+    ]);
     const result = await agent.drain();
     expect(result).toMatchObject({ delivered: 0, queued: 2 });
     expect(result.error).toContain('422 clock_skew');

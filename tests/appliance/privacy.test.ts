@@ -25,7 +25,17 @@ beforeAll(async () => {
   cpDir = tempDir('cp-privacy-');
   cp = await startControlPlane(cpDir);
   cpPids.push(cp.service.child.pid!);
-  const created = await runCli(cpDir, ['cabinet', 'create', '--id', 'secret', '--name', 'Cabinet Secret', '--plan', 'enterprise', '--json']);
+  const created = await runCli(cpDir, [
+    'cabinet',
+    'create',
+    '--id',
+    'secret',
+    '--name',
+    'Cabinet Secret',
+    '--plan',
+    'enterprise',
+    '--json',
+  ]);
   dir = tempDir('secret-');
   appliance = await startAppliance(dir, { CONTROL_PLANE_URL: cp.url, CLIENT_ID: 'secret' });
   const b = new Browser(appliance.url);
@@ -40,7 +50,11 @@ beforeAll(async () => {
   });
   const form = new FormData();
   form.append('file', new Blob([Buffer.from('%PDF-1.4 secret')], { type: 'application/pdf' }), SECRETS[3]);
-  await fetch(`${appliance.url}/api/cases/${c.body.case.id}/documents`, { method: 'POST', headers: { cookie: b.cookie, 'x-csrf-token': b.csrf }, body: form });
+  await fetch(`${appliance.url}/api/cases/${c.body.case.id}/documents`, {
+    method: 'POST',
+    headers: { 'cookie': b.cookie, 'x-csrf-token': b.csrf },
+    body: form,
+  });
   await b.call('POST', `/api/cases/${c.body.case.id}/analyses`, {});
 }, 120_000);
 
@@ -50,20 +64,25 @@ afterAll(async () => {
 });
 
 describe('what reaches the vendor', () => {
-  it('holds none of a case\'s names, notes, numbers or document names', async () => {
+  it("holds none of a case's names, notes, numbers or document names", async () => {
     for (let i = 0; i < 3; i++) expect((await runApplianceCli(dir, ['heartbeat', '--json'])).code).toBe(0);
     const month = new Date().toISOString().slice(0, 7);
     const exported = path.join(dir, '..', 'usage-secret.jws');
     expect((await runApplianceCli(dir, ['usage', 'export', '--month', month, '--out', exported])).code).toBe(0);
     // The air-gapped path too: the exported report, uploaded as the vendor would.
-    const upload = await fetch(`${cp.url}/v1/usage-reports`, { method: 'POST', headers: { 'content-type': 'application/jose' }, body: fs.readFileSync(exported, 'utf8') });
+    const upload = await fetch(`${cp.url}/v1/usage-reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/jose' },
+      body: fs.readFileSync(exported, 'utf8'),
+    });
     expect(upload.status).toBe(202);
     await cp.stop(); // flush everything the control plane holds to its files
     let scanned = 0;
     /** Files holding what the appliance sent (its usage counters), raw or as a JWS: the scan covers them. */
     let holdingReports = 0;
     const files = [exported];
-    for (const entry of fs.readdirSync(cpDir, { withFileTypes: true, recursive: true })) if (entry.isFile()) files.push(path.join(entry.parentPath, entry.name));
+    for (const entry of fs.readdirSync(cpDir, { withFileTypes: true, recursive: true }))
+      if (entry.isFile()) files.push(path.join(entry.parentPath, entry.name));
     for (const file of files) {
       const raw = fs.readFileSync(file);
       // Heartbeats are stored as JWS: decode every base64url segment too, not only the raw bytes.
@@ -93,8 +112,19 @@ describe('what the control plane received', () => {
   it('holds none of the case data in any enrollment, heartbeat or usage report, decoded', async () => {
     const tap = process.env.IAM_HEARTBEAT_TAP;
     expect(tap, 'the heartbeat tap is set up by tests/support/globalSetup.ts').toBeDefined();
-    const bodies = fromAppliances(tappedBodies(tap!, cpPids.map((pid) => `cp-${pid}.jsonl`)));
-    expect(bodies.map((b) => `${b.path} ${b.status}`).sort()).toEqual(['/v1/enroll 201', '/v1/heartbeats 202', '/v1/heartbeats 202', '/v1/heartbeats 202', '/v1/usage-reports 202']);
+    const bodies = fromAppliances(
+      tappedBodies(
+        tap!,
+        cpPids.map((pid) => `cp-${pid}.jsonl`),
+      ),
+    );
+    expect(bodies.map((b) => `${b.path} ${b.status}`).sort()).toEqual([
+      '/v1/enroll 201',
+      '/v1/heartbeats 202',
+      '/v1/heartbeats 202',
+      '/v1/heartbeats 202',
+      '/v1/usage-reports 202',
+    ]);
     expect(bodies.filter((b) => b.path !== '/v1/usage-reports').every((b) => b.userAgent?.startsWith('iamanager-appliance/'))).toBe(true);
     const strings = caseStrings(dir);
     // What the scan looks for is really there on the appliance, and a leak would be found.
@@ -106,7 +136,9 @@ describe('what the control plane received', () => {
     expect(emptyScan([], strings)).toEqual([expect.stringMatching(/^no heartbeat or usage report sent by the appliance software/)]);
     expect(emptyScan(bodies, [])).toEqual([expect.stringMatching(/^no case string was found on any appliance/)]);
     const leaked = `${Buffer.from('{"alg":"EdDSA"}').toString('base64url')}.${Buffer.from(JSON.stringify({ note: SECRETS[2] })).toString('base64url')}.sig`;
-    expect(findCaseData([{ path: '/v1/heartbeats', body: leaked, source: 'control' }], strings)).toEqual([`"${SECRETS[2]}" in /v1/heartbeats (control)`]);
+    expect(findCaseData([{ path: '/v1/heartbeats', body: leaked, source: 'control' }], strings)).toEqual([
+      `"${SECRETS[2]}" in /v1/heartbeats (control)`,
+    ]);
     expect(findCaseData(bodies, strings)).toEqual([]);
   });
 });

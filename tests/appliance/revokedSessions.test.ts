@@ -16,7 +16,8 @@ const expAfter = (hours: number) => (T0 + hours * HOUR) / 1000;
 let dir: string;
 let now: number;
 const clock = () => new Date(now);
-const onDisk = async () => JSON.parse(await fs.readFile(path.join(dir, 'revoked-sessions.json'), 'utf8')) as { sessions: Array<{ jti: string; until: string }> };
+const onDisk = async () =>
+  JSON.parse(await fs.readFile(path.join(dir, 'revoked-sessions.json'), 'utf8')) as { sessions: Array<{ jti: string; until: string }> };
 
 beforeEach(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'revoked-'));
@@ -66,7 +67,9 @@ describe('revoked sessions', () => {
   it(`holds at most ${MAX_REVOKED} live entries: one more is declined, unwritten, until older ones expire`, async () => {
     const revoked = await RevokedSessions.open(dir, clock);
     // Ids as long as real ones (16 random bytes, base64url: 22 characters).
-    const results = await Promise.all(Array.from({ length: MAX_REVOKED }, (_, i) => revoked.revoke(`s${i}`.padEnd(22, '-'), expAfter(i < 10 ? 1 : 12))));
+    const results = await Promise.all(
+      Array.from({ length: MAX_REVOKED }, (_, i) => revoked.revoke(`s${i}`.padEnd(22, '-'), expAfter(i < 10 ? 1 : 12))),
+    );
     expect(results.every(Boolean)).toBe(true);
     expect((await onDisk()).sessions).toHaveLength(MAX_REVOKED);
     const size = (await fs.stat(path.join(dir, 'revoked-sessions.json'))).size;

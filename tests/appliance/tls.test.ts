@@ -17,7 +17,10 @@ let dir: string;
 let appliance: TestAppliance;
 let httpsPort: number;
 
-function get(url: string, options: https.RequestOptions = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string; cert?: tls.PeerCertificate }> {
+function get(
+  url: string,
+  options: https.RequestOptions = {},
+): Promise<{ status: number; headers: Record<string, unknown>; body: string; cert?: tls.PeerCertificate }> {
   return new Promise((resolve, reject) => {
     const mod = url.startsWith('https') ? https : http;
     const req = mod.get(url, options, (res) => {
@@ -33,7 +36,10 @@ function get(url: string, options: https.RequestOptions = {}): Promise<{ status:
 beforeAll(async () => {
   dir = tempDir('tls-');
   appliance = await startAppliance(dir, { TLS: 'true', TLS_PORT: '0', TLS_PUBLIC_PORT: '8443' });
-  const line = appliance.service.output().split('\n').find((l) => l.includes('"listening"'))!;
+  const line = appliance.service
+    .output()
+    .split('\n')
+    .find((l) => l.includes('"listening"'))!;
   httpsPort = JSON.parse(line).httpsPort;
 }, 60_000);
 
@@ -67,7 +73,7 @@ describe('LAN HTTPS', () => {
     expect(fs.statSync(path.join(dir, 'tls', 'server.key')).mode & 0o777).toBe(0o600);
   });
 
-  it('swaps in the cabinet\'s own certificate without a restart', async () => {
+  it("swaps in the cabinet's own certificate without a restart", async () => {
     const work = ownCertificate(tempDir('own-cert-'), 'appliance.cabinet.lan');
     const other = ownCertificate(tempDir('other-key-'), 'x');
     const mismatch = await runApplianceCli(dir, ['tls', 'import', '--cert', work.cert, '--key', other.key]);

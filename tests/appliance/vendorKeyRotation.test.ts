@@ -34,7 +34,8 @@ async function stop(appliance: TestAppliance): Promise<void> {
 }
 
 const enroll = (appliance: TestAppliance, code: string) => new Browser(appliance.url).call('POST', '/api/setup/enroll', { code });
-const heldKids = (appliance: TestAppliance): string[] => JSON.parse(fs.readFileSync(path.join(appliance.dataDir, 'license.json'), 'utf8')).vendorKeys.keys.map((k: { kid: string }) => k.kid);
+const heldKids = (appliance: TestAppliance): string[] =>
+  JSON.parse(fs.readFileSync(path.join(appliance.dataDir, 'license.json'), 'utf8')).vendorKeys.keys.map((k: { kid: string }) => k.kid);
 const licenseOf = async (appliance: TestAppliance) => (await runApplianceCli(appliance.dataDir, ['license', 'show', '--json'])).json;
 
 async function heartbeat(appliance: TestAppliance): Promise<void> {
@@ -56,7 +57,11 @@ describe('vendor key pins and rotation', () => {
   it('follows a rotation once the cabinet has the new pins: the new key is learnt from /v1/keys, and only then', async () => {
     let pinned = await start('rot-pinned', pinA);
     const unpinned = await start('rot-open', undefined);
-    for (const [appliance, id] of [[pinned, 'rot-pinned'], [unpinned, 'rot-open']] as const) expect((await enroll(appliance, await cabinet(id))).status).toBe(201);
+    for (const [appliance, id] of [
+      [pinned, 'rot-pinned'],
+      [unpinned, 'rot-open'],
+    ] as const)
+      expect((await enroll(appliance, await cabinet(id))).status).toBe(201);
     expect(heldKids(pinned)).toEqual([pinA]);
 
     const rotated = await runCli(cp.dataDir, ['keys', 'rotate', '--json']);
@@ -64,7 +69,8 @@ describe('vendor key pins and rotation', () => {
     const pinB: string = rotated.json.kid;
     expect(rotated.json.vendorKeyPins).toEqual([pinA, pinB]);
     // A plan change: the next heartbeat answers carry a license signed with the new key.
-    for (const id of ['rot-pinned', 'rot-open']) expect((await runCli(cp.dataDir, ['cabinet', 'update', id, '--max-users', '7', '--json'])).code).toBe(0);
+    for (const id of ['rot-pinned', 'rot-open'])
+      expect((await runCli(cp.dataDir, ['cabinet', 'update', id, '--max-users', '7', '--json'])).code).toBe(0);
 
     // Pinned to the old key only: the renewal is refused as untrusted; the current license stays.
     await heartbeat(pinned);
@@ -82,7 +88,11 @@ describe('vendor key pins and rotation', () => {
     pinned = await start('rot-pinned', rotated.json.vendorKeyPins.join(','), pinned.dataDir);
     await heartbeat(pinned);
     const renewed = await licenseOf(pinned);
-    expect({ state: renewed.state, maxUsers: renewed.limits.maxUsers, vendorKeysPinned: renewed.vendorKeysPinned }).toEqual({ state: 'valid', maxUsers: 7, vendorKeysPinned: true });
+    expect({ state: renewed.state, maxUsers: renewed.limits.maxUsers, vendorKeysPinned: renewed.vendorKeysPinned }).toEqual({
+      state: 'valid',
+      maxUsers: 7,
+      vendorKeysPinned: true,
+    });
     expect(heldKids(pinned)).toEqual([pinA, pinB]);
     // And after a restart the renewed license still verifies with what was kept.
     await stop(pinned);
@@ -106,7 +116,9 @@ describe('vendor key pins and rotation', () => {
     const refused = await enroll(oldOnly, await cabinet('enr-old'));
     expect(refused.status).toBe(400);
     expect(refused.body.error).toBe('untrusted_vendor_key');
-    expect(refused.body.message).toMatch(new RegExp(`^the license is signed by vendor key "${newPin}" \\(thumbprint ${newPin}\\), which is not in VENDOR_KEY_PINS: `));
+    expect(refused.body.message).toMatch(
+      new RegExp(`^the license is signed by vendor key "${newPin}" \\(thumbprint ${newPin}\\), which is not in VENDOR_KEY_PINS: `),
+    );
     expect((await new Browser(oldOnly.url).call('GET', '/api/setup/status')).body.enrolled).toBe(false);
     expect((await licenseOf(oldOnly)).state).toBe('unenrolled');
   }, 120_000);
@@ -117,10 +129,17 @@ describe('vendor key pins and rotation', () => {
     let appliance = await start('enr-typo', 'A'.repeat(42) + 'E');
     const refused = await enroll(appliance, code);
     expect(refused.status).toBe(400);
-    expect(refused.body).toMatchObject({ error: 'untrusted_vendor_key', message: `none of the keys the control plane at ${cp.url} publishes is in VENDOR_KEY_PINS (the enrollment code was not used): check CONTROL_PLANE_URL and copy the VENDOR_KEY_PINS line of your install bundle's .env into the appliance configuration` });
+    expect(refused.body).toMatchObject({
+      error: 'untrusted_vendor_key',
+      message: `none of the keys the control plane at ${cp.url} publishes is in VENDOR_KEY_PINS (the enrollment code was not used): check CONTROL_PLANE_URL and copy the VENDOR_KEY_PINS line of your install bundle's .env into the appliance configuration`,
+    });
     // Pins set right, the same code still enrolls.
     await stop(appliance);
-    appliance = await start('enr-typo', (await keyThumbprints((await api(cp.url, undefined, 'GET', '/v1/keys')).body as Jwks)).join(','), appliance.dataDir);
+    appliance = await start(
+      'enr-typo',
+      (await keyThumbprints((await api(cp.url, undefined, 'GET', '/v1/keys')).body as Jwks)).join(','),
+      appliance.dataDir,
+    );
     expect((await enroll(appliance, code)).status).toBe(201);
     expect((await licenseOf(appliance)).state).toBe('valid');
   }, 120_000);

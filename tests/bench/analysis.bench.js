@@ -25,11 +25,26 @@ const r = rng(2026);
 const procedures = ['oqtf', 'oqtf_assignation_residence', 'refus_titre_sejour', 'asile_rejet_ofpra', 'transfert_dublin'];
 const ties = ['none', 'weak', 'moderate', 'strong'];
 const randomFacts = () => ({
-  libertyStatus: 'free', proceduralDefectIdentified: r() < 0.3, familyTiesInFrance: ties[Math.floor(r() * 4)], childrenInFrance: Math.floor(r() * 3),
-  yearsOfResidence: Math.floor(r() * 16), publicOrderThreat: r() < 0.2, criminalConviction: r() < 0.2, employmentContract: r() < 0.4 ? 'cdi' : 'none',
-  marriedToFrenchNational: r() < 0.2, communityOfLifeOngoing: true, spouseStillFrench: true, marriedInFrance: r() < 0.5, frenchLevel: 'A2',
+  libertyStatus: 'free',
+  proceduralDefectIdentified: r() < 0.3,
+  familyTiesInFrance: ties[Math.floor(r() * 4)],
+  childrenInFrance: Math.floor(r() * 3),
+  yearsOfResidence: Math.floor(r() * 16),
+  publicOrderThreat: r() < 0.2,
+  criminalConviction: r() < 0.2,
+  employmentContract: r() < 0.4 ? 'cdi' : 'none',
+  marriedToFrenchNational: r() < 0.2,
+  communityOfLifeOngoing: true,
+  spouseStillFrench: true,
+  marriedInFrance: r() < 0.5,
+  frenchLevel: 'A2',
 });
-const past = Array.from({ length: PAST }, (_, i) => ({ id: `c${i}`, procedure: procedures[i % procedures.length], facts: randomFacts(), outcome: r() < 0.7 ? (r() < 0.35 ? 'won' : 'lost') : null }));
+const past = Array.from({ length: PAST }, (_, i) => ({
+  id: `c${i}`,
+  procedure: procedures[i % procedures.length],
+  facts: randomFacts(),
+  outcome: r() < 0.7 ? (r() < 0.35 ? 'won' : 'lost') : null,
+}));
 const facts = randomFacts();
 
 function p(values, q) {
@@ -38,11 +53,18 @@ function p(values, q) {
 }
 
 let failed = false;
-for (const [model, runs, mode] of [['ceseda-basic-v1', 500, 'checked'], ['ceseda-pro-v1', 500, 'checked'], ['ceseda-enterprise-v1', 60, 'checked'], ['ceseda-enterprise-v1', 40, 'cold'], ['ceseda-enterprise-v1', 40, 'refit']]) {
+for (const [model, runs, mode] of [
+  ['ceseda-basic-v1', 500, 'checked'],
+  ['ceseda-pro-v1', 500, 'checked'],
+  ['ceseda-enterprise-v1', 60, 'checked'],
+  ['ceseda-enterprise-v1', 40, 'cold'],
+  ['ceseda-enterprise-v1', 40, 'refit'],
+]) {
   const times = [];
   for (let i = 0; i < runs + 5; i += 1) {
     if (mode === 'refit') past[1].outcome = past[1].outcome === 'won' ? 'lost' : 'won';
-    const pastCases = model !== 'ceseda-enterprise-v1' ? undefined : mode === 'cold' ? past.map((c) => ({ ...c, facts: { ...c.facts } })) : past;
+    const pastCases =
+      model !== 'ceseda-enterprise-v1' ? undefined : mode === 'cold' ? past.map((c) => ({ ...c, facts: { ...c.facts } })) : past;
     const t0 = performance.now();
     runAnalysis({ model, procedure: 'oqtf', decisionNotifiedAt: '2026-11-20T16:30', facts, now: NOW, threshold: 0.87, pastCases });
     const t = performance.now() - t0;
@@ -52,6 +74,18 @@ for (const [model, runs, mode] of [['ceseda-basic-v1', 500, 'checked'], ['ceseda
   const ok = p95 <= TARGET_MS;
   if (!ok && mode === 'checked') failed = true;
   const pastCases = model === 'ceseda-enterprise-v1' ? PAST : 0;
-  console.log(JSON.stringify({ bench: 'analysis', model, mode: mode === 'checked' ? 'target' : `${mode} (informational)`, pastCases, runs, p50Ms: +p(times, 0.5).toFixed(2), p95Ms: +p95.toFixed(2), targetMs: TARGET_MS, ok }));
+  console.log(
+    JSON.stringify({
+      bench: 'analysis',
+      model,
+      mode: mode === 'checked' ? 'target' : `${mode} (informational)`,
+      pastCases,
+      runs,
+      p50Ms: +p(times, 0.5).toFixed(2),
+      p95Ms: +p95.toFixed(2),
+      targetMs: TARGET_MS,
+      ok,
+    }),
+  );
 }
 process.exit(failed ? 1 : 0);

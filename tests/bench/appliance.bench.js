@@ -22,7 +22,6 @@ const USERS = Number(process.env.BENCH_USERS ?? 50);
 const REQUESTS_PER_USER = 40;
 const PASSWORD = 'correct horse battery staple';
 
-
 function rssMb(pid) {
   const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
@@ -32,7 +31,11 @@ function rssMb(pid) {
 const serverTimes = [];
 
 async function call(port, method, route, { token, body } = {}) {
-  const res = await fetch(`http://127.0.0.1:${port}${route}`, { method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  const res = await fetch(`http://127.0.0.1:${port}${route}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
   const text = await res.text();
   const timing = /dur=([\d.]+)/.exec(res.headers.get('server-timing') ?? '');
   if (timing) serverTimes.push(Number(timing[1]));
@@ -68,13 +71,20 @@ const PROCS = ['oqtf', 'refus_titre_sejour', 'asile_rejet_ofpra', 'transfert_dub
 function seedCases(dataDir, from, count, userId) {
   writeCaseFiles(dataDir, from, count, {
     userId,
-    client: (i) => ({ lastName: `${LAST[i % LAST.length]}${i}`, firstName: FIRST[i % FIRST.length], nationality: ['DZ', 'SN', 'MA', 'AF', 'TN'][i % 5] }),
+    client: (i) => ({
+      lastName: `${LAST[i % LAST.length]}${i}`,
+      firstName: FIRST[i % FIRST.length],
+      nationality: ['DZ', 'SN', 'MA', 'AF', 'TN'][i % 5],
+    }),
     procedure: (i) => PROCS[i % PROCS.length],
   });
 }
 
 function caseIds(dataDir) {
-  return fs.readdirSync(path.join(dataDir, 'cases')).filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -5));
+  return fs
+    .readdirSync(path.join(dataDir, 'cases'))
+    .filter((n) => n.endsWith('.json'))
+    .map((n) => n.slice(0, -5));
 }
 
 async function main() {
@@ -82,9 +92,21 @@ async function main() {
   const cpDir = path.join(work, 'cp');
   const dataDir = path.join(work, 'appliance');
   const cp = await startService(CP_MAIN, { DATA_DIR: cpDir, PORT: '0', HOST: '127.0.0.1' });
-  const created = spawnSync(process.execPath, [CP_MAIN, 'cabinet', 'create', '--id', 'bench', '--name', 'Bench', '--plan', 'enterprise', '--json'], { env: { ...process.env, DATA_DIR: cpDir }, encoding: 'utf8' });
+  const created = spawnSync(
+    process.execPath,
+    [CP_MAIN, 'cabinet', 'create', '--id', 'bench', '--name', 'Bench', '--plan', 'enterprise', '--json'],
+    { env: { ...process.env, DATA_DIR: cpDir }, encoding: 'utf8' },
+  );
   const code = JSON.parse(created.stdout).enrollmentCode;
-  const env = { DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', CONTROL_PLANE_URL: `http://127.0.0.1:${cp.port}`, CLIENT_ID: 'bench', HEARTBEAT_ENABLED: 'false', TLS: 'false' };
+  const env = {
+    DATA_DIR: dataDir,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    CONTROL_PLANE_URL: `http://127.0.0.1:${cp.port}`,
+    CLIENT_ID: 'bench',
+    HEARTBEAT_ENABLED: 'false',
+    TLS: 'false',
+  };
 
   let app = await startService(APPLIANCE_MAIN, env);
   await call(app.port, 'POST', '/api/setup/enroll', { body: { code } });
@@ -94,8 +116,15 @@ async function main() {
   const tokens = [];
   for (let u = 0; u < USERS; u++) {
     const email = u === 0 ? 'admin@bench.fr' : `avocat${u}@bench.fr`;
-    if (u > 0) spawnSync(process.execPath, [APPLIANCE_MAIN, 'user', 'add', '--email', email, '--role', 'avocat'], { input: PASSWORD, env: { ...process.env, ...env } });
-    const t = spawnSync(process.execPath, [APPLIANCE_MAIN, 'token', 'create', '--email', email, '--json'], { env: { ...process.env, ...env }, encoding: 'utf8' });
+    if (u > 0)
+      spawnSync(process.execPath, [APPLIANCE_MAIN, 'user', 'add', '--email', email, '--role', 'avocat'], {
+        input: PASSWORD,
+        env: { ...process.env, ...env },
+      });
+    const t = spawnSync(process.execPath, [APPLIANCE_MAIN, 'token', 'create', '--email', email, '--json'], {
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+    });
     tokens.push(JSON.parse(t.stdout).token);
   }
   const users = JSON.parse(fs.readFileSync(path.join(dataDir, 'users.json'), 'utf8')).users;
@@ -105,7 +134,12 @@ async function main() {
   await bare.stop();
 
   const writes = async (port, ids) =>
-    load((u, i) => call(port, 'PATCH', `/api/cases/${ids[(u * REQUESTS_PER_USER + i) % ids.length]}`, { token: tokens[u], body: { notes: `mise à jour ${u}-${i}` } }));
+    load((u, i) =>
+      call(port, 'PATCH', `/api/cases/${ids[(u * REQUESTS_PER_USER + i) % ids.length]}`, {
+        token: tokens[u],
+        body: { notes: `mise à jour ${u}-${i}` },
+      }),
+    );
 
   seedCases(dataDir, 0, 1_000, users[0].id);
   app = await startService(APPLIANCE_MAIN, env);
@@ -116,8 +150,17 @@ async function main() {
   app = await startService(APPLIANCE_MAIN, env);
   const startMs = app.startMs;
   const ids = caseIds(dataDir);
-  const search = await load((u, i) => call(app.port, 'GET', `/api/cases?q=${encodeURIComponent(LAST[(u + i) % LAST.length].slice(0, 4).toLowerCase() + String((u * 7 + i) % 10))}`, { token: tokens[u] }));
-  const list = await load((u, i) => call(app.port, 'GET', `/api/cases?page=${1 + ((u + i) % 40)}&procedure=${PROCS[u % PROCS.length]}`, { token: tokens[u] }));
+  const search = await load((u, i) =>
+    call(
+      app.port,
+      'GET',
+      `/api/cases?q=${encodeURIComponent(LAST[(u + i) % LAST.length].slice(0, 4).toLowerCase() + String((u * 7 + i) % 10))}`,
+      { token: tokens[u] },
+    ),
+  );
+  const list = await load((u, i) =>
+    call(app.port, 'GET', `/api/cases?page=${1 + ((u + i) % 40)}&procedure=${PROCS[u % PROCS.length]}`, { token: tokens[u] }),
+  );
   const write10k = await writes(app.port, ids);
   const rss = rssMb(app.child.pid);
   await app.stop();
@@ -126,7 +169,9 @@ async function main() {
 
   const ms = (v) => `${v.toFixed(1)} ms`;
   const verdict = (ok) => (ok ? 'met' : 'NOT met');
-  console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model.split(' ').slice(0, 2).join(' ')}, node ${process.version}; ${USERS} concurrent users × ${REQUESTS_PER_USER} requests per measure`);
+  console.log(
+    `machine: ${os.cpus().length} × ${os.cpus()[0]?.model.split(' ').slice(0, 2).join(' ')}, node ${process.version}; ${USERS} concurrent users × ${REQUESTS_PER_USER} requests per measure`,
+  );
   console.log(`bare Koa route:           p50 ${ms(bareLoad.p50)}  p95 ${ms(bareLoad.p95)}`);
   const line = (name, r, target) =>
     console.log(
@@ -137,7 +182,9 @@ async function main() {
   line('list, filtered, paged:', list);
   line('durable write, 1 000:', write1k, 15);
   line('durable write, 10 000:', write10k, 15);
-  console.log(`write p95 growth:          ${(write10k.p95 / write1k.p95).toFixed(2)}× client, ${(write10k.serverP95 / write1k.serverP95).toFixed(2)}× server from 1 000 to 10 000 cases (must not grow)`);
+  console.log(
+    `write p95 growth:          ${(write10k.p95 / write1k.p95).toFixed(2)}× client, ${(write10k.serverP95 / write1k.serverP95).toFixed(2)}× server from 1 000 to 10 000 cases (must not grow)`,
+  );
   console.log(`cold start, 10 000 cases: ${ms(startMs)}  (target ≤ 2 s: ${verdict(startMs <= 2000)})`);
   console.log(`resident memory:          ${rss.toFixed(0)} MB after the load  (target ≤ 250 MB: ${verdict(rss <= 250)})`);
 }

@@ -22,7 +22,6 @@ const DOCUMENTS = 400;
 const DOCUMENT_BYTES = 512 * 1024;
 const PASSPHRASE = 'a bench passphrase of some length';
 
-
 const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
 /** Runs the CLI; `cpuS` is its user + system CPU time (from /usr/bin/time), which a busy machine inflates less than wall time. */
@@ -38,7 +37,12 @@ function cli(env, args) {
     child.on('close', (code) => {
       let cpuS = NaN;
       try {
-        cpuS = fs.readFileSync(cpuFile, 'utf8').trim().split(/\s+/).map(Number).reduce((a, b) => a + b, 0);
+        cpuS = fs
+          .readFileSync(cpuFile, 'utf8')
+          .trim()
+          .split(/\s+/)
+          .map(Number)
+          .reduce((a, b) => a + b, 0);
         fs.rmSync(cpuFile);
       } catch {
         // no /usr/bin/time
@@ -82,7 +86,16 @@ function treeHash(dir, prefixes) {
 async function main() {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-backup-'));
   const dataDir = path.join(work, 'data');
-  const env = { DATA_DIR: dataDir, BACKUP_DIR: path.join(work, 'backups'), BACKUP_PASSPHRASE: PASSPHRASE, BACKUP_TIME: 'off', PORT: '0', HOST: '127.0.0.1', TLS: 'false', HEARTBEAT_ENABLED: 'false' };
+  const env = {
+    DATA_DIR: dataDir,
+    BACKUP_DIR: path.join(work, 'backups'),
+    BACKUP_PASSPHRASE: PASSPHRASE,
+    BACKUP_TIME: 'off',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    TLS: 'false',
+    HEARTBEAT_ENABLED: 'false',
+  };
   seed(dataDir);
   const dataBytes = Number(spawnSync('du', ['-sb', dataDir], { encoding: 'utf8' }).stdout.split('\t')[0]);
 
@@ -116,12 +129,20 @@ async function main() {
   const rate = (bytes, ms) => `${(mb(bytes) / (ms / 1000)).toFixed(0)} MB/s`;
   const verdict = (ok) => (ok ? 'met' : 'NOT met');
   const r = created.result;
-  console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model.split(' ').slice(0, 2).join(' ')}, node ${process.version}, load ${os.loadavg()[0].toFixed(1)}; DATA_DIR ${mb(dataBytes).toFixed(0)} MB: ${r.counts.cases} cases, ${r.counts.documents} documents`);
-  console.log(`backup create (server running): ${(created.ms / 1000).toFixed(1)} s wall, ${(r.durationMs / 1000).toFixed(1)} s in the server (${rate(dataBytes, r.durationMs)}), ${createCpu.toFixed(1)} s of server CPU; file ${mb(r.bytes).toFixed(0)} MB, ${r.files} files`);
+  console.log(
+    `machine: ${os.cpus().length} × ${os.cpus()[0]?.model.split(' ').slice(0, 2).join(' ')}, node ${process.version}, load ${os.loadavg()[0].toFixed(1)}; DATA_DIR ${mb(dataBytes).toFixed(0)} MB: ${r.counts.cases} cases, ${r.counts.documents} documents`,
+  );
+  console.log(
+    `backup create (server running): ${(created.ms / 1000).toFixed(1)} s wall, ${(r.durationMs / 1000).toFixed(1)} s in the server (${rate(dataBytes, r.durationMs)}), ${createCpu.toFixed(1)} s of server CPU; file ${mb(r.bytes).toFixed(0)} MB, ${r.files} files`,
+  );
   console.log(`writes held for the snapshot:  ${r.writesHeldMs} ms  (target ≤ 2 000 ms: ${verdict(r.writesHeldMs <= 2000)})`);
   console.log(`slowest /healthz during backup: ${slowestHealthz.toFixed(0)} ms`);
-  console.log(`backup verify:                  ${(verified.ms / 1000).toFixed(1)} s wall (${rate(r.bytes, verified.ms)}), ${verified.cpuS.toFixed(1)} s CPU`);
-  console.log(`backup restore (wiped DATA_DIR): ${(restored.ms / 1000).toFixed(1)} s wall (${rate(r.bytes, restored.ms)}), ${restored.cpuS.toFixed(1)} s CPU; restored tree identical: ${same}  (target ≤ 120 s: ${verdict(restored.ms <= 120_000 && created.ms <= 120_000)})`);
+  console.log(
+    `backup verify:                  ${(verified.ms / 1000).toFixed(1)} s wall (${rate(r.bytes, verified.ms)}), ${verified.cpuS.toFixed(1)} s CPU`,
+  );
+  console.log(
+    `backup restore (wiped DATA_DIR): ${(restored.ms / 1000).toFixed(1)} s wall (${rate(r.bytes, restored.ms)}), ${restored.cpuS.toFixed(1)} s CPU; restored tree identical: ${same}  (target ≤ 120 s: ${verdict(restored.ms <= 120_000 && created.ms <= 120_000)})`,
+  );
   if (!same) process.exit(1);
 }
 

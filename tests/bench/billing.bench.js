@@ -19,12 +19,21 @@ const CABINETS = Number(process.env.BENCH_CABINETS ?? 10_000);
 const MONTH = '2026-10';
 const TARGET_MS = 5_000;
 const PLANS = ['starter', 'professional', 'enterprise'];
-const VENDOR = { VENDOR_NAME: 'IAManager SAS', VENDOR_ADDRESS: '10 rue de Rivoli, 75004 Paris', VENDOR_SIRET: '73282932000074', VENDOR_VAT_NUMBER: 'FR44732829320' };
+const VENDOR = {
+  VENDOR_NAME: 'IAManager SAS',
+  VENDOR_ADDRESS: '10 rue de Rivoli, 75004 Paris',
+  VENDOR_SIRET: '73282932000074',
+  VENDOR_VAT_NUMBER: 'FR44732829320',
+};
 
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 
 function cli(dataDir, env, args, input = '') {
-  const res = spawnSync(process.execPath, [MAIN, ...args, '--json'], { input, env: { ...process.env, ...env, DATA_DIR: dataDir }, encoding: 'utf8' });
+  const res = spawnSync(process.execPath, [MAIN, ...args, '--json'], {
+    input,
+    env: { ...process.env, ...env, DATA_DIR: dataDir },
+    encoding: 'utf8',
+  });
   if (res.status !== 0) throw new Error(`control-plane ${args.join(' ')}: ${res.stderr}`);
   return JSON.parse(res.stdout);
 }
@@ -54,13 +63,30 @@ async function seedFleet(dataDir) {
     const plan = PLANS[i % 3];
     const history = [{ effectiveAt: created, plan, overrides: {}, status: 'active', by: 'bench' }];
     // One cabinet in ten changes plan mid-month, one in fifty is suspended for a week: prorated lines.
-    if (i % 10 === 0) history.push({ effectiveAt: '2026-10-15T09:00:00.000Z', plan: PLANS[(i + 1) % 3], overrides: {}, status: 'active', by: 'bench' });
-    if (i % 50 === 1) history.push({ effectiveAt: '2026-10-08T09:00:00.000Z', plan, overrides: {}, status: 'suspended', by: 'bench' }, { effectiveAt: '2026-10-15T09:00:00.000Z', plan, overrides: {}, status: 'active', by: 'bench' });
+    if (i % 10 === 0)
+      history.push({ effectiveAt: '2026-10-15T09:00:00.000Z', plan: PLANS[(i + 1) % 3], overrides: {}, status: 'active', by: 'bench' });
+    if (i % 50 === 1)
+      history.push(
+        { effectiveAt: '2026-10-08T09:00:00.000Z', plan, overrides: {}, status: 'suspended', by: 'bench' },
+        { effectiveAt: '2026-10-15T09:00:00.000Z', plan, overrides: {}, status: 'active', by: 'bench' },
+      );
     const last = history.at(-1);
     const cabinet = {
-      id, name: `Cabinet ${i}`, siret: '12345678901237', address: `${i} rue de la Paix, 75002 Paris`, phone: null, email: `contact@${id}.test`,
-      plan: last.plan, overrides: {}, status: last.status, createdAt: created, updatedAt: last.effectiveAt, licenseRevision: history.length,
-      planHistory: history, enrollmentCodes: [], applianceId,
+      id,
+      name: `Cabinet ${i}`,
+      siret: '12345678901237',
+      address: `${i} rue de la Paix, 75002 Paris`,
+      phone: null,
+      email: `contact@${id}.test`,
+      plan: last.plan,
+      overrides: {},
+      status: last.status,
+      createdAt: created,
+      updatedAt: last.effectiveAt,
+      licenseRevision: history.length,
+      planHistory: history,
+      enrollmentCodes: [],
+      applianceId,
     };
     fs.writeFileSync(path.join(dataDir, 'cabinets', `${id}.json`), JSON.stringify(cabinet));
 
@@ -70,19 +96,60 @@ async function seedFleet(dataDir) {
     const quota = { starter: 100, professional: 500, enterprise: 2000 }[last.plan];
     const analysesOverage = last.plan === 'starter' ? 0 : Math.max(0, analysesUsed - quota);
     const payload = {
-      v: 1, iss: applianceId, sub: id, seq: 2880, iat, month: MONTH,
+      v: 1,
+      iss: applianceId,
+      sub: id,
+      seq: 2880,
+      iat,
+      month: MONTH,
       usage: { analysesUsed, analysesOverage, usersActive: 3, casesOpen: 120, storageBytes: 5_000_000 },
-      health: { version: '1.0.0', uptimeSeconds: 3600, cpuLoad: 0.2, memoryUsedRatio: 0.4, diskFreeBytes: 50_000_000_000, diskFreeRatio: 0.7, lastBackupAt: null, licenseExpiresAt: '2026-11-30T00:00:00.000Z', errors24h: 0 },
+      health: {
+        version: '1.0.0',
+        uptimeSeconds: 3600,
+        cpuLoad: 0.2,
+        memoryUsedRatio: 0.4,
+        diskFreeBytes: 50_000_000_000,
+        diskFreeRatio: 0.7,
+        lastBackupAt: null,
+        licenseExpiresAt: '2026-11-30T00:00:00.000Z',
+        errors24h: 0,
+      },
     };
     const jws = await signHeartbeat(payload, key.privateKey);
     const licenseClaims = {
-      iss: 'iamanager-control-plane', sub: id, aud: applianceId, jti: `bench${i}`, iat: iat - 86_400, nbf: iat - 86_400, exp: iat + 29 * 86_400, graceDays: 14,
-      plan: last.plan, limits: { maxUsers: 10, maxCases: 2000, maxAnalysesMonthly: quota }, aiModel: 'ceseda-pro-v1', advancedFeatures: true, overage: { allowed: last.plan !== 'starter', pricePerAnalysisCents: 50 },
+      iss: 'iamanager-control-plane',
+      sub: id,
+      aud: applianceId,
+      jti: `bench${i}`,
+      iat: iat - 86_400,
+      nbf: iat - 86_400,
+      exp: iat + 29 * 86_400,
+      graceDays: 14,
+      plan: last.plan,
+      limits: { maxUsers: 10, maxCases: 2000, maxAnalysesMonthly: quota },
+      aiModel: 'ceseda-pro-v1',
+      advancedFeatures: true,
+      overage: { allowed: last.plan !== 'starter', pricePerAnalysisCents: 50 },
     };
     const appliance = {
-      id: applianceId, cabinetId: id, publicKey: publicJwk(key.publicKey), instanceName: `bench-${i}`, enrolledVersion: '1.0.0', enrolledAt: created, revokedAt: null,
-      license: { jws: await signLicense(licenseClaims, vendorKey), jti: licenseClaims.jti, iat: licenseClaims.iat, exp: licenseClaims.exp, revision: history.length, plan: last.plan },
-      lastSeq: 2880, lastHeartbeatAt: '2026-10-31T21:45:00.000Z', health: payload.health,
+      id: applianceId,
+      cabinetId: id,
+      publicKey: publicJwk(key.publicKey),
+      instanceName: `bench-${i}`,
+      enrolledVersion: '1.0.0',
+      enrolledAt: created,
+      revokedAt: null,
+      license: {
+        jws: await signLicense(licenseClaims, vendorKey),
+        jti: licenseClaims.jti,
+        iat: licenseClaims.iat,
+        exp: licenseClaims.exp,
+        revision: history.length,
+        plan: last.plan,
+      },
+      lastSeq: 2880,
+      lastHeartbeatAt: '2026-10-31T21:45:00.000Z',
+      health: payload.health,
       months: { [MONTH]: { seq: 2880, usage: payload.usage, receivedAt: '2026-10-31T21:45:01.000Z', jws } },
     };
     fs.writeFileSync(path.join(dataDir, 'appliances', `${applianceId}.json`), JSON.stringify(appliance));
@@ -111,7 +178,10 @@ async function main() {
     const { token } = cli(dataDir, env, ['admin', 'token', '--email', 'bench@vendor.test']);
 
     started = performance.now();
-    const cp = await startServiceProcess(MAIN, ['serve'], { env: { ...process.env, ...env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, timeoutMs: 120_000 });
+    const cp = await startServiceProcess(MAIN, ['serve'], {
+      env: { ...process.env, ...env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+      timeoutMs: 120_000,
+    });
     console.log(`server started in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     try {
       // Let start-up work (journal replay, first checkpoint) finish before measuring.
@@ -127,22 +197,36 @@ async function main() {
       const prorated = result.invoices.filter((i) => i.lines.some((l) => l.kind === 'subscription' && l.days < l.daysInMonth)).length;
       const withOverage = result.invoices.filter((i) => i.lines.some((l) => l.kind === 'overage')).length;
       const total = result.invoices.reduce((s, i) => s + i.totalInclVatCents, 0);
-      console.log(`billing close:               ${fmt(closeMs)} ms for ${fmt(result.invoices.length)} invoices (${fmt(prorated)} prorated, ${fmt(withOverage)} with overage; ${result.invoices[0].number} … ${result.invoices.at(-1).number}; ${(total / 100).toLocaleString('fr-FR')} € incl. VAT; month file ${(fs.statSync(monthFile).size / 1e6).toFixed(1)} MB, response ${(closed.body.length / 1e6).toFixed(1)} MB)`);
-      console.log(`server CPU for the close:    ${fmt(closeCpuMs)} ms (the wall time above is larger when other processes share the CPUs: load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs)`);
-      console.log(`close / target:              ${fmt(closeMs)} ms against ≤ ${fmt(TARGET_MS)} ms: ${closeMs <= TARGET_MS ? 'met' : 'NOT met'}`);
+      console.log(
+        `billing close:               ${fmt(closeMs)} ms for ${fmt(result.invoices.length)} invoices (${fmt(prorated)} prorated, ${fmt(withOverage)} with overage; ${result.invoices[0].number} … ${result.invoices.at(-1).number}; ${(total / 100).toLocaleString('fr-FR')} € incl. VAT; month file ${(fs.statSync(monthFile).size / 1e6).toFixed(1)} MB, response ${(closed.body.length / 1e6).toFixed(1)} MB)`,
+      );
+      console.log(
+        `server CPU for the close:    ${fmt(closeCpuMs)} ms (the wall time above is larger when other processes share the CPUs: load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs)`,
+      );
+      console.log(
+        `close / target:              ${fmt(closeMs)} ms against ≤ ${fmt(TARGET_MS)} ms: ${closeMs <= TARGET_MS ? 'met' : 'NOT met'}`,
+      );
       if (result.invoices.length !== CABINETS) throw new Error(`expected ${CABINETS} invoices, got ${result.invoices.length}`);
 
       started = performance.now();
       const csv = await request(cp.port, token, 'GET', `/api/v1/billing/months/${MONTH}/invoices.csv`);
-      console.log(`month CSV export:            ${fmt(performance.now() - started)} ms (${fmt(csv.body.toString('utf8').split('\r\n').length - 2)} lines, ${(csv.body.length / 1e6).toFixed(1)} MB)`);
+      console.log(
+        `month CSV export:            ${fmt(performance.now() - started)} ms (${fmt(csv.body.toString('utf8').split('\r\n').length - 2)} lines, ${(csv.body.length / 1e6).toFixed(1)} MB)`,
+      );
       started = performance.now();
-      const pdf = await request(cp.port, token, 'GET', `/api/v1/billing/invoices/${result.invoices[4_999]?.number ?? result.invoices[0].number}/pdf`);
+      const pdf = await request(
+        cp.port,
+        token,
+        'GET',
+        `/api/v1/billing/invoices/${result.invoices[4_999]?.number ?? result.invoices[0].number}/pdf`,
+      );
       console.log(`one invoice PDF:             ${fmt(performance.now() - started)} ms (${fmt(pdf.body.length)} bytes)`);
     } finally {
       await cp.stop();
     }
   } finally {
-    if (!process.env.BENCH_KEEP) fs.rmSync(dataDir, { recursive: true, force: true }); else console.log(dataDir);
+    if (!process.env.BENCH_KEEP) fs.rmSync(dataDir, { recursive: true, force: true });
+    else console.log(dataDir);
   }
 }
 

@@ -23,9 +23,24 @@ const fmt = (n) => Math.round(n).toLocaleString('en-US');
 
 function payloadFor(applianceId, cabinetId, seq) {
   return {
-    v: 1, iss: applianceId, sub: cabinetId, seq, iat: Math.floor(Date.now() / 1000), month: new Date().toISOString().slice(0, 7),
+    v: 1,
+    iss: applianceId,
+    sub: cabinetId,
+    seq,
+    iat: Math.floor(Date.now() / 1000),
+    month: new Date().toISOString().slice(0, 7),
     usage: { analysesUsed: seq, analysesOverage: 0, usersActive: 3, casesOpen: 120, storageBytes: 5_000_000 },
-    health: { version: '1.0.0', uptimeSeconds: 3600, cpuLoad: 0.2, memoryUsedRatio: 0.4, diskFreeBytes: 50_000_000_000, diskFreeRatio: 0.7, lastBackupAt: null, licenseExpiresAt: '2030-01-01T00:00:00.000Z', errors24h: 0 },
+    health: {
+      version: '1.0.0',
+      uptimeSeconds: 3600,
+      cpuLoad: 0.2,
+      memoryUsedRatio: 0.4,
+      diskFreeBytes: 50_000_000_000,
+      diskFreeRatio: 0.7,
+      lastBackupAt: null,
+      licenseExpiresAt: '2030-01-01T00:00:00.000Z',
+      errors24h: 0,
+    },
   };
 }
 
@@ -57,12 +72,15 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: APPLIANCES });
 
 function post(port, route, body, headers) {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: route, method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port, path: route, method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -102,29 +120,58 @@ async function drive(port, queues, pid) {
   latencies.sort((a, b) => a - b);
   const pct = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
   const cpuMicros = ((cpuSeconds(pid) - cpuBefore) / latencies.length) * 1e6;
-  return { requests: latencies.length, accepted, refused, seconds, rate: latencies.length / seconds, p50: pct(0.5), p99: pct(0.99), cpuMicros };
+  return {
+    requests: latencies.length,
+    accepted,
+    refused,
+    seconds,
+    rate: latencies.length / seconds,
+    p50: pct(0.5),
+    p99: pct(0.99),
+    cpuMicros,
+  };
 }
 
 function cli(dataDir, args, input = '') {
-  const res = spawnSync(process.execPath, [MAIN, ...args, '--json'], { input, env: { ...process.env, DATA_DIR: dataDir }, encoding: 'utf8' });
+  const res = spawnSync(process.execPath, [MAIN, ...args, '--json'], {
+    input,
+    env: { ...process.env, DATA_DIR: dataDir },
+    encoding: 'utf8',
+  });
   if (res.status !== 0) throw new Error(`control-plane ${args.join(' ')}: ${res.stderr}`);
   return JSON.parse(res.stdout);
 }
 
 async function api(port, token, route, body) {
-  const res = await post(port, route, JSON.stringify(body), { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) });
+  const res = await post(port, route, JSON.stringify(body), {
+    'content-type': 'application/json',
+    ...(token ? { authorization: `Bearer ${token}` } : {}),
+  });
   if (res.status >= 300) throw new Error(`${route}: ${res.status} ${res.body}`);
   return JSON.parse(res.body);
 }
 
 async function main() {
-  console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ${APPLIANCES} appliances × ${PER_APPLIANCE} heartbeats, ≤ ${TIME_LIMIT_MS / 1000} s per run`);
+  console.log(
+    `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ${APPLIANCES} appliances × ${PER_APPLIANCE} heartbeats, ≤ ${TIME_LIMIT_MS / 1000} s per run`,
+  );
 
   const verify = await measureVerifications();
-  console.log(`Ed25519 verify in-process:   ${fmt(verify.raw)}/s raw node:crypto, ${fmt(verify.full)}/s full verifyHeartbeat (header, signature, schema, skew, seq)`);
+  console.log(
+    `Ed25519 verify in-process:   ${fmt(verify.raw)}/s raw node:crypto, ${fmt(verify.full)}/s full verifyHeartbeat (header, signature, schema, skew, seq)`,
+  );
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-bench-'));
-  const cp = await startServiceProcess(MAIN, ['serve'], { env: { ...process.env, NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS ?? '', DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' } });
+  const cp = await startServiceProcess(MAIN, ['serve'], {
+    env: {
+      ...process.env,
+      NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS ?? '',
+      DATA_DIR: dataDir,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+    },
+  });
   const bare = await startServiceProcess(path.join(root, 'tests/bench/support/bareKoa.js'), []);
   try {
     cli(dataDir, ['admin', 'create', '--email', 'bench@vendor.test'], 'bench password 123\n');
@@ -134,11 +181,22 @@ async function main() {
       const id = `cab-${i}`;
       const { enrollmentCode } = await api(cp.port, token, '/api/v1/cabinets', { id, name: `Cabinet ${i}`, plan: 'professional' });
       const key = generateSigningKey();
-      const enrolled = await api(cp.port, undefined, '/v1/enroll', { code: enrollmentCode, publicKey: publicJwk(key.publicKey), instanceName: `bench-${i}`, version: '1.0.0' });
+      const enrolled = await api(cp.port, undefined, '/v1/enroll', {
+        code: enrollmentCode,
+        publicKey: publicJwk(key.publicKey),
+        instanceName: `bench-${i}`,
+        version: '1.0.0',
+      });
       appliances.push({ key, applianceId: enrolled.applianceId, cabinetId: id, seq: 0 });
     }
     const signQueues = async (count) =>
-      Promise.all(appliances.map(async (a) => Promise.all(Array.from({ length: count }, () => signHeartbeat(payloadFor(a.applianceId, a.cabinetId, ++a.seq), a.key.privateKey)))));
+      Promise.all(
+        appliances.map(async (a) =>
+          Promise.all(
+            Array.from({ length: count }, () => signHeartbeat(payloadFor(a.applianceId, a.cabinetId, ++a.seq), a.key.privateKey)),
+          ),
+        ),
+      );
 
     // Warm-up (JIT, keep-alive sockets), then the measured runs with identical bodies.
     const warm = await signQueues(3);
@@ -147,9 +205,13 @@ async function main() {
     const queues = await signQueues(PER_APPLIANCE);
 
     const baseline = await drive(bare.port, queues, bare.child.pid);
-    console.log(`bare Koa route:              ${fmt(baseline.rate)} req/s   p50 ${baseline.p50.toFixed(1)} ms  p99 ${baseline.p99.toFixed(1)} ms  server CPU ${fmt(baseline.cpuMicros)} µs/request  (${baseline.requests} requests in ${baseline.seconds.toFixed(1)} s)`);
+    console.log(
+      `bare Koa route:              ${fmt(baseline.rate)} req/s   p50 ${baseline.p50.toFixed(1)} ms  p99 ${baseline.p99.toFixed(1)} ms  server CPU ${fmt(baseline.cpuMicros)} µs/request  (${baseline.requests} requests in ${baseline.seconds.toFixed(1)} s)`,
+    );
     const ingest = await drive(cp.port, queues, cp.child.pid);
-    console.log(`signed heartbeat ingest:     ${fmt(ingest.rate)} req/s   p50 ${ingest.p50.toFixed(1)} ms  p99 ${ingest.p99.toFixed(1)} ms  server CPU ${fmt(ingest.cpuMicros)} µs/heartbeat  (${ingest.accepted} accepted durably, ${ingest.refused} refused, in ${ingest.seconds.toFixed(1)} s)`);
+    console.log(
+      `signed heartbeat ingest:     ${fmt(ingest.rate)} req/s   p50 ${ingest.p50.toFixed(1)} ms  p99 ${ingest.p99.toFixed(1)} ms  server CPU ${fmt(ingest.cpuMicros)} µs/heartbeat  (${ingest.accepted} accepted durably, ${ingest.refused} refused, in ${ingest.seconds.toFixed(1)} s)`,
+    );
 
     const ratio = ingest.rate / baseline.rate;
     console.log(`ingest / bare route:         ${(ratio * 100).toFixed(0)} %  (target ≥ 50 %: ${ratio >= 0.5 ? 'met' : 'NOT met'})`);

@@ -36,7 +36,18 @@ const iso = (ms) => new Date(ms).toISOString();
 const PLANS = ['starter', 'professional', 'enterprise'];
 
 function bucket(index, k) {
-  return { index, heartbeats: 4, cpuLoadSum: 0.8 + (k % 5) * 0.1, memoryUsedSum: 2, diskFreeRatioMin: 0.4, errors24hMax: k % 3, analysesUsed: 10 + k, usersActive: 3, casesOpen: 200 + k, storageBytes: 5e8 };
+  return {
+    index,
+    heartbeats: 4,
+    cpuLoadSum: 0.8 + (k % 5) * 0.1,
+    memoryUsedSum: 2,
+    diskFreeRatioMin: 0.4,
+    errors24hMax: k % 3,
+    analysesUsed: 10 + k,
+    usersActive: 3,
+    casesOpen: 200 + k,
+    storageBytes: 5e8,
+  };
 }
 
 function history(k) {
@@ -55,7 +66,17 @@ function figures(k) {
   const last = kind === 8 ? now - 2 * HOUR : kind === 9 ? now - 2 * DAY : now - 5 * 60_000;
   return {
     lastHeartbeatAt: iso(last),
-    health: { version: kind === 7 ? '1.1.0' : '1.2.0', uptimeSeconds: 86_400, cpuLoad: 0.2, memoryUsedRatio: 0.5, diskFreeBytes: 4e10, diskFreeRatio: kind === 6 ? 0.03 : kind === 5 ? 0.1 : 0.6, lastBackupAt: iso(last - HOUR), licenseExpiresAt: iso(now + 20 * DAY), errors24h: 0 },
+    health: {
+      version: kind === 7 ? '1.1.0' : '1.2.0',
+      uptimeSeconds: 86_400,
+      cpuLoad: 0.2,
+      memoryUsedRatio: 0.5,
+      diskFreeBytes: 4e10,
+      diskFreeRatio: kind === 6 ? 0.03 : kind === 5 ? 0.1 : 0.6,
+      lastBackupAt: iso(last - HOUR),
+      licenseExpiresAt: iso(now + 20 * DAY),
+      errors24h: 0,
+    },
   };
 }
 
@@ -71,13 +92,52 @@ async function seed() {
       const applianceId = `${id}-a1`;
       const plan = PLANS[j % 3];
       const at = iso(now - 60 * DAY);
-      const cabinet = { id, name: `Cabinet ${j}`, siret: null, address: null, phone: null, email: null, plan, overrides: {}, status: 'active', createdAt: at, updatedAt: at, licenseRevision: 1, planHistory: [{ effectiveAt: at, plan, overrides: {}, status: 'active', by: 'bench' }], enrollmentCodes: [], applianceId };
+      const cabinet = {
+        id,
+        name: `Cabinet ${j}`,
+        siret: null,
+        address: null,
+        phone: null,
+        email: null,
+        plan,
+        overrides: {},
+        status: 'active',
+        createdAt: at,
+        updatedAt: at,
+        licenseRevision: 1,
+        planHistory: [{ effectiveAt: at, plan, overrides: {}, status: 'active', by: 'bench' }],
+        enrollmentCodes: [],
+        applianceId,
+      };
       const { lastHeartbeatAt, health } = figures(j);
       const appliance = {
-        id: applianceId, cabinetId: id, publicKey: { kty: 'OKP', crv: 'Ed25519', x: 'A'.repeat(43) }, instanceName: `${id}-prod`, enrolledVersion: '1.0.0', enrolledAt: at, revokedAt: null,
-        license: { jws: 'bench.placeholder.jws', jti: `jti-${j}`, iat: Math.floor(now / 1000) - 86_400, exp: Math.floor(now / 1000) + 20 * 86_400, revision: 1, plan },
-        lastSeq: 5000, lastHeartbeatAt, health, previousErrors24h: 0,
-        months: { [month]: { seq: 5000, usage: { analysesUsed: j % 120, analysesOverage: 0, usersActive: 3, casesOpen: 200 + (j % 400), storageBytes: 5e8 }, receivedAt: lastHeartbeatAt, jws: 'bench.placeholder.jws' } },
+        id: applianceId,
+        cabinetId: id,
+        publicKey: { kty: 'OKP', crv: 'Ed25519', x: 'A'.repeat(43) },
+        instanceName: `${id}-prod`,
+        enrolledVersion: '1.0.0',
+        enrolledAt: at,
+        revokedAt: null,
+        license: {
+          jws: 'bench.placeholder.jws',
+          jti: `jti-${j}`,
+          iat: Math.floor(now / 1000) - 86_400,
+          exp: Math.floor(now / 1000) + 20 * 86_400,
+          revision: 1,
+          plan,
+        },
+        lastSeq: 5000,
+        lastHeartbeatAt,
+        health,
+        previousErrors24h: 0,
+        months: {
+          [month]: {
+            seq: 5000,
+            usage: { analysesUsed: j % 120, analysesOverage: 0, usersActive: 3, casesOpen: 200 + (j % 400), storageBytes: 5e8 },
+            receivedAt: lastHeartbeatAt,
+            jws: 'bench.placeholder.jws',
+          },
+        },
         history: history(j),
       };
       writes.push(fs.promises.writeFile(path.join(dataDir, 'cabinets', `${id}.json`), JSON.stringify(cabinet)));
@@ -86,7 +146,9 @@ async function seed() {
     await Promise.all(writes);
   }
   const bytes = fs.statSync(path.join(dataDir, 'appliances', 'cabinet-00000-a1.json')).size;
-  console.log(`seeded ${APPLIANCES} cabinets and appliances in ${((performance.now() - started) / 1000).toFixed(1)} s (${(bytes / 1024).toFixed(1)} KiB per appliance file with its history)`);
+  console.log(
+    `seeded ${APPLIANCES} cabinets and appliances in ${((performance.now() - started) / 1000).toFixed(1)} s (${(bytes / 1024).toFixed(1)} KiB per appliance file with its history)`,
+  );
 }
 
 await seed();
@@ -111,12 +173,16 @@ function serve(app) {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, times, port: server.address().port })));
 }
 
-const real = await serve(createApp(cp, new ControlPlaneMetrics(), { authenticators: [dashboard.authenticator], routers: [dashboard.router] }));
+const real = await serve(
+  createApp(cp, new ControlPlaneMetrics(), { authenticators: [dashboard.authenticator], routers: [dashboard.router] }),
+);
 let bareBody = '';
-const bare = await serve(new Koa().use((ctx) => {
-  ctx.type = 'application/json';
-  ctx.body = bareBody;
-}));
+const bare = await serve(
+  new Koa().use((ctx) => {
+    ctx.type = 'application/json';
+    ctx.body = bareBody;
+  }),
+);
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
 function request(port, method, route, headers = {}, body) {
@@ -135,10 +201,22 @@ function request(port, method, route, headers = {}, body) {
 const form = await request(real.port, 'GET', '/connexion');
 const preCookie = form.headers['set-cookie'][0].split(';')[0];
 const csrf = /name="_csrf" value="([^"]+)"/.exec(form.body.toString())[1];
-const loggedIn = await request(real.port, 'POST', '/connexion', { cookie: preCookie, 'content-type': 'application/x-www-form-urlencoded' }, new URLSearchParams({ _csrf: csrf, email: 'bench@vendor.test', password: PASSWORD }).toString());
+const loggedIn = await request(
+  real.port,
+  'POST',
+  '/connexion',
+  { 'cookie': preCookie, 'content-type': 'application/x-www-form-urlencoded' },
+  new URLSearchParams({ _csrf: csrf, email: 'bench@vendor.test', password: PASSWORD }).toString(),
+);
 const session = loggedIn.headers['set-cookie'].find((c) => c.startsWith('cp_session=')).split(';')[0];
 
-const API = ['/api/v1/fleet', '/api/v1/fleet?status=warning', '/api/v1/fleet?plan=starter&sort=lastHeartbeat', '/api/v1/fleet?sort=version&page=40', '/api/v1/fleet?status=offline&plan=enterprise&perPage=1000'];
+const API = [
+  '/api/v1/fleet',
+  '/api/v1/fleet?status=warning',
+  '/api/v1/fleet?plan=starter&sort=lastHeartbeat',
+  '/api/v1/fleet?sort=version&page=40',
+  '/api/v1/fleet?status=offline&plan=enterprise&perPage=1000',
+];
 const HTML = ['/', '/?status=critical', '/?plan=enterprise&sort=version&page=20', '/?sort=lastHeartbeat', '/?status=stale&plan=starter'];
 
 async function measure(routes, headers, concurrency) {
@@ -146,7 +224,9 @@ async function measure(routes, headers, concurrency) {
   for (let i = 0; i < 10; i++) await request(real.port, 'GET', routes[i % routes.length], headers); // warm-up
   real.times.length = 0;
   for (let i = 0; i < REQUESTS; i += concurrency) {
-    const res = await Promise.all(Array.from({ length: concurrency }, (_, k) => request(real.port, 'GET', routes[(i + k) % routes.length], headers)));
+    const res = await Promise.all(
+      Array.from({ length: concurrency }, (_, k) => request(real.port, 'GET', routes[(i + k) % routes.length], headers)),
+    );
     for (const r of res) {
       if (r.status !== 200) throw new Error(`HTTP ${r.status}: ${r.body.toString().slice(0, 200)}`);
       sizes.push(r.body.length);
@@ -166,7 +246,8 @@ function pct(values, q) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 }
-const line = (name, times) => `${name}: server time p50 ${pct(times, 0.5).toFixed(1)} ms, p95 ${pct(times, 0.95).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms`;
+const line = (name, times) =>
+  `${name}: server time p50 ${pct(times, 0.5).toFixed(1)} ms, p95 ${pct(times, 0.95).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms`;
 
 const load = () => os.loadavg()[0].toFixed(1);
 console.log(`load average before: ${load()} (${os.cpus().length} CPUs)`);
@@ -190,7 +271,8 @@ real.server.close();
 bare.server.close();
 agent.destroy();
 await cp.close();
-if (!process.env.BENCH_KEEP) fs.rmSync(dataDir, { recursive: true, force: true }); else console.log(dataDir);
+if (!process.env.BENCH_KEEP) fs.rmSync(dataDir, { recursive: true, force: true });
+else console.log(dataDir);
 const worst = Math.max(pct(api.times, 0.95), pct(html.times, 0.95));
 if (worst > TARGET_MS) {
   console.log(`FAIL: p95 ${worst.toFixed(1)} ms is over ${TARGET_MS} ms`);

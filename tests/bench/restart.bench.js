@@ -11,7 +11,7 @@ import path from 'node:path';
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const RUNS = Number(process.env.BENCH_RESTARTS ?? 15);
 const SERVICES = {
-  appliance: { main: path.join(root, 'appliance/dist/main.js'), env: { TLS: 'false', HEARTBEAT_ENABLED: 'false' } },
+  'appliance': { main: path.join(root, 'appliance/dist/main.js'), env: { TLS: 'false', HEARTBEAT_ENABLED: 'false' } },
   'control plane': { main: path.join(root, 'control-plane/dist/main.js'), env: {} },
 };
 
@@ -27,7 +27,10 @@ function cpuMs(pid) {
 function startOnce(main, dataDir, env) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [main, 'serve'], { env: { PATH: process.env.PATH, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [main, 'serve'], {
+      env: { PATH: process.env.PATH, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     let result;
     child.stdout.setEncoding('utf8').on('data', (chunk) => {
@@ -48,6 +51,8 @@ for (const [name, { main, env }] of Object.entries(SERVICES)) {
   await startOnce(main, dataDir, env); // first start creates keys and files
   const runs = [];
   for (let i = 0; i < RUNS; i++) runs.push(await startOnce(main, dataDir, env));
-  console.log(`${name}: restart to "listening" median ${Math.round(median(runs.map((r) => r.wallMs)))} ms wall, ${Math.round(median(runs.map((r) => r.cpuMs)))} ms CPU (${RUNS} runs, load average ${os.loadavg()[0].toFixed(1)} on ${os.availableParallelism()} CPUs)`);
+  console.log(
+    `${name}: restart to "listening" median ${Math.round(median(runs.map((r) => r.wallMs)))} ms wall, ${Math.round(median(runs.map((r) => r.cpuMs)))} ms CPU (${RUNS} runs, load average ${os.loadavg()[0].toFixed(1)} on ${os.availableParallelism()} CPUs)`,
+  );
   fs.rmSync(dataDir, { recursive: true, force: true });
 }

@@ -31,7 +31,9 @@ try {
   await RevokedSessions.open(dir, () => new Date());
   const openMs = performance.now() - t;
   const bytes = (await fs.stat(path.join(dir, 'revoked-sessions.json'))).size;
-  console.log(`revoked sessions at the cap (${MAX_REVOKED}): ${lookupNs.toFixed(1)} ns per request check, ${writeMs.toFixed(1)} ms per logout (durable write), ${openMs.toFixed(1)} ms to open at start-up, file ${bytes} bytes`);
+  console.log(
+    `revoked sessions at the cap (${MAX_REVOKED}): ${lookupNs.toFixed(1)} ns per request check, ${writeMs.toFixed(1)} ms per logout (durable write), ${openMs.toFixed(1)} ms to open at start-up, file ${bytes} bytes`,
+  );
 } finally {
   await fs.rm(dir, { recursive: true, force: true });
 }

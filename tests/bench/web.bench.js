@@ -35,14 +35,37 @@ for (let i = 0; i < CASES; i += 250) {
   const batch = [];
   for (let j = i; j < Math.min(CASES, i + 250); j++) {
     const day = String(1 + (j % 28)).padStart(2, '0');
-    batch.push(cases.createCase({ client: { lastName: `${names[j % names.length]}${j}`, firstName: 'Amina', nationality: 'SN', birthDate: '1990-01-01' }, procedure: procedures[j % procedures.length], decisionNotifiedAt: `2026-10-${day}`, assignedTo: lawyer.id }, lawyer));
+    batch.push(
+      cases.createCase(
+        {
+          client: { lastName: `${names[j % names.length]}${j}`, firstName: 'Amina', nationality: 'SN', birthDate: '1990-01-01' },
+          procedure: procedures[j % procedures.length],
+          decisionNotifiedAt: `2026-10-${day}`,
+          assignedTo: lawyer.id,
+        },
+        lawyer,
+      ),
+    );
   }
   await Promise.all(batch);
 }
 console.log(`seeded ${CASES} cases in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
 
-const appliance = { cases, users, audit, clock, license, config: { identity: { name: 'Cabinet Bench', color: '#2c3e50' }, predictionThreshold: 0.87, dataDir }, documents: null };
-const caller = { user: lawyer, permissions: new Set(PERMISSIONS.filter((p) => p !== 'users.manage' && p !== 'admin.view')), via: 'session', csrf: 'bench' };
+const appliance = {
+  cases,
+  users,
+  audit,
+  clock,
+  license,
+  config: { identity: { name: 'Cabinet Bench', color: '#2c3e50' }, predictionThreshold: 0.87, dataDir },
+  documents: null,
+};
+const caller = {
+  user: lawyer,
+  permissions: new Set(PERMISSIONS.filter((p) => p !== 'users.manage' && p !== 'admin.view')),
+  via: 'session',
+  csrf: 'bench',
+};
 
 function serve(configure) {
   const times = [];
@@ -66,20 +89,33 @@ const page = await serve((app) => {
   app.use(router.routes());
 });
 let sampleHtml = '';
-const bare = await serve((app) => app.use((ctx) => {
-  ctx.type = 'text/html; charset=utf-8';
-  ctx.body = sampleHtml;
-}));
+const bare = await serve((app) =>
+  app.use((ctx) => {
+    ctx.type = 'text/html; charset=utf-8';
+    ctx.body = sampleHtml;
+  }),
+);
 
-const queries = ['/dossiers', '/dossiers?q=diallo', '/dossiers?procedure=oqtf', '/dossiers?page=200', '/dossiers?q=amina&status=open&page=3', '/dossiers?q=nguyen12'];
+const queries = [
+  '/dossiers',
+  '/dossiers?q=diallo',
+  '/dossiers?procedure=oqtf',
+  '/dossiers?page=200',
+  '/dossiers?q=amina&status=open&page=3',
+  '/dossiers?q=nguyen12',
+];
 const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
 function get(port, route) {
   return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port, path: route, agent }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`${route}: HTTP ${res.statusCode}`))));
-    }).on('error', reject);
+    http
+      .get({ host: '127.0.0.1', port, path: route, agent }, (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () =>
+          res.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`${route}: HTTP ${res.statusCode}`)),
+        );
+      })
+      .on('error', reject);
   });
 }
 
@@ -98,9 +134,13 @@ function pct(values, q) {
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 }
 const p95 = pct(page.times, 0.95);
-console.log(`case list (/dossiers), ${CASES} cases, ${page.times.length} requests, 4 concurrent: server time p50 ${pct(page.times, 0.5).toFixed(2)} ms, p95 ${p95.toFixed(2)} ms, max ${Math.max(...page.times).toFixed(2)} ms (target p95 ≤ ${TARGET_MS} ms)`);
+console.log(
+  `case list (/dossiers), ${CASES} cases, ${page.times.length} requests, 4 concurrent: server time p50 ${pct(page.times, 0.5).toFixed(2)} ms, p95 ${p95.toFixed(2)} ms, max ${Math.max(...page.times).toFixed(2)} ms (target p95 ≤ ${TARGET_MS} ms)`,
+);
 console.log(`bare Koa route, same HTML from memory: p50 ${pct(bare.times, 0.5).toFixed(2)} ms, p95 ${pct(bare.times, 0.95).toFixed(2)} ms`);
-console.log(`page weight: ${(pct(sizes, 0.5) / 1024).toFixed(1)} KiB median HTML for 25 rows (app.css and app.js are fetched once, revalidated by ETag)`);
+console.log(
+  `page weight: ${(pct(sizes, 0.5) / 1024).toFixed(1)} KiB median HTML for 25 rows (app.css and app.js are fetched once, revalidated by ETag)`,
+);
 page.server.close();
 bare.server.close();
 agent.destroy();

@@ -10,7 +10,15 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clockAt } from '../support/billing.js';
 import { checkA11y, describeViolations, launchBrowser, screenshot, type TestBrowser } from '../support/browser.js';
-import { FakeAppliance, api, createAdminToken, runCli, startControlPlane, tempDir, type TestControlPlane } from '../support/controlPlane.js';
+import {
+  FakeAppliance,
+  api,
+  createAdminToken,
+  runCli,
+  startControlPlane,
+  tempDir,
+  type TestControlPlane,
+} from '../support/controlPlane.js';
 import { pdfText } from '../support/pdfText.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -46,19 +54,78 @@ beforeAll(async () => {
   }
   // September: three cabinets; October: dupont upgrades on the 15th, lefebvre arrives; November: bernard leaves.
   const at = async (iso: string, args: string[]) => expect((await runCli(dataDir, args, { env: clockAt(iso) })).code).toBe(0);
-  await at('2026-09-05T09:00:00Z', ['cabinet', 'create', '--id', 'dupont', '--name', 'Cabinet Dupont & Associés', '--plan', 'professional', '--siret', '12345678901237', '--address', '123 Rue de la Justice, 75001 Paris']);
-  await at('2026-09-05T09:00:00Z', ['cabinet', 'create', '--id', 'martin', '--name', 'Cabinet Martin', '--plan', 'starter', '--siret', '84219567300012', '--address', '8 quai Saint-Vincent, 69001 Lyon']);
-  await at('2026-09-05T09:00:00Z', ['cabinet', 'create', '--id', 'bernard', '--name', 'Cabinet Bernard', '--plan', 'enterprise', '--siret', '55501234000017', '--address', '20 cours Pierre Puget, 13006 Marseille']);
+  await at('2026-09-05T09:00:00Z', [
+    'cabinet',
+    'create',
+    '--id',
+    'dupont',
+    '--name',
+    'Cabinet Dupont & Associés',
+    '--plan',
+    'professional',
+    '--siret',
+    '12345678901237',
+    '--address',
+    '123 Rue de la Justice, 75001 Paris',
+  ]);
+  await at('2026-09-05T09:00:00Z', [
+    'cabinet',
+    'create',
+    '--id',
+    'martin',
+    '--name',
+    'Cabinet Martin',
+    '--plan',
+    'starter',
+    '--siret',
+    '84219567300012',
+    '--address',
+    '8 quai Saint-Vincent, 69001 Lyon',
+  ]);
+  await at('2026-09-05T09:00:00Z', [
+    'cabinet',
+    'create',
+    '--id',
+    'bernard',
+    '--name',
+    'Cabinet Bernard',
+    '--plan',
+    'enterprise',
+    '--siret',
+    '55501234000017',
+    '--address',
+    '20 cours Pierre Puget, 13006 Marseille',
+  ]);
   await at('2026-10-15T09:00:00Z', ['cabinet', 'update', 'dupont', '--plan', 'enterprise']);
-  await at('2026-10-20T09:00:00Z', ['cabinet', 'create', '--id', 'lefebvre', '--name', 'Cabinet Lefebvre', '--plan', 'professional', '--siret', '73282932000074', '--address', '2 rue Nationale, 59000 Lille']);
+  await at('2026-10-20T09:00:00Z', [
+    'cabinet',
+    'create',
+    '--id',
+    'lefebvre',
+    '--name',
+    'Cabinet Lefebvre',
+    '--plan',
+    'professional',
+    '--siret',
+    '73282932000074',
+    '--address',
+    '2 rue Nationale, 59000 Lille',
+  ]);
   await at('2026-11-02T09:00:00Z', ['cabinet', 'update', 'bernard', '--status', 'cancelled']);
 
   cp = await startControlPlane(dataDir, clockAt(NOW));
   const code = await api(cp.url, admin, 'POST', '/api/v1/cabinets/dupont/enrollment-codes');
   const appliance = new FakeAppliance(cp.url);
   expect((await appliance.enroll(code.body.enrollmentCode)).status).toBe(201);
-  const report = await appliance.sign(appliance.payload({ month: '2026-10', usage: { analysesUsed: 2_150, analysesOverage: 150, usersActive: 9, casesOpen: 400, storageBytes: 1 } }));
-  expect((await fetch(`${cp.url}/v1/usage-reports`, { method: 'POST', headers: { 'content-type': 'application/jose' }, body: report })).status).toBe(202);
+  const report = await appliance.sign(
+    appliance.payload({
+      month: '2026-10',
+      usage: { analysesUsed: 2_150, analysesOverage: 150, usersActive: 9, casesOpen: 400, storageBytes: 1 },
+    }),
+  );
+  expect(
+    (await fetch(`${cp.url}/v1/usage-reports`, { method: 'POST', headers: { 'content-type': 'application/jose' }, body: report })).status,
+  ).toBe(202);
 
   browser = await launchBrowser();
   page = await browser.newPage();
@@ -74,7 +141,9 @@ afterAll(async () => {
 describe('billing in the dashboard', () => {
   it('lists the months, October to close and November still running', async () => {
     await login('billing@vendor.test');
-    await expect(page.getByRole('navigation', { name: 'Navigation principale' }).textContent()).resolves.toBe('ParcCabinetsAlertesFacturationRevenus');
+    await expect(page.getByRole('navigation', { name: 'Navigation principale' }).textContent()).resolves.toBe(
+      'ParcCabinetsAlertesFacturationRevenus',
+    );
     await page.getByRole('link', { name: 'Facturation' }).click();
     await page.waitForURL(`${cp.url}/facturation`);
     const rows = page.locator('tbody tr');
@@ -93,28 +162,45 @@ describe('billing in the dashboard', () => {
     await expect(invoices.count()).resolves.toBe(4);
     // dupont: 14 days professional (29 900 × 14 / 31 = 13 503) + 17 days enterprise (59 900 × 17 / 31 = 32 848)
     // + 150 analyses × 0.50 € = 53 851 excl. VAT; VAT 10 770; 646,21 € incl. VAT.
-    expect((await invoices.nth(1).textContent())?.replace(/\s/g, ' ')).toMatch(/F-2026-000002.*Cabinet Dupont & Associés.*octobre 2026.*538,51 €.*107,70 €.*646,21 €/);
+    expect((await invoices.nth(1).textContent())?.replace(/\s/g, ' ')).toMatch(
+      /F-2026-000002.*Cabinet Dupont & Associés.*octobre 2026.*538,51 €.*107,70 €.*646,21 €/,
+    );
     // lefebvre, from 20 October: 29 900 × 12 / 31 = 11 574.
     expect((await invoices.nth(2).textContent())?.replace(/\s/g, ' ')).toMatch(/F-2026-000003.*Cabinet Lefebvre.*115,74 €/);
     await checkPage('billing-month');
   });
 
   it('downloads the month as CSV for the accountant', async () => {
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Télécharger le CSV pour le comptable' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Télécharger le CSV pour le comptable' }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe('factures-2026-10.csv');
     const csv = fs.readFileSync((await download.path())!);
     expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    expect(csv.toString('utf8').split('\r\n')[2]).toBe('facture;F-2026-000002;2026-11-03;2026-10;;dupont;Cabinet Dupont & Associés;12345678901237;538,51;20;107,70;646,21;2026-12-03;');
+    expect(csv.toString('utf8').split('\r\n')[2]).toBe(
+      'facture;F-2026-000002;2026-11-03;2026-10;;dupont;Cabinet Dupont & Associés;12345678901237;538,51;20;107,70;646,21;2026-12-03;',
+    );
   });
 
   it('shows an invoice with its lines and the signed usage behind the overage', async () => {
     await page.getByRole('link', { name: 'F-2026-000002', exact: true }).click();
     await page.waitForURL(/\/facturation\/factures\/F-2026-000002$/);
-    expect(await textOf('#lignes')).toMatch(/Abonnement Professional — du 1er au 14 octobre 2026.*14\/31 mois.*135,03 €.*Analyses au-delà du quota.*150.*0,50 €.*75,00 €.*Total TTC.*646,21 €/);
+    expect(await textOf('#lignes')).toMatch(
+      /Abonnement Professional — du 1er au 14 octobre 2026.*14\/31 mois.*135,03 €.*Analyses au-delà du quota.*150.*0,50 €.*75,00 €.*Total TTC.*646,21 €/,
+    );
     expect(await textOf('#preuve')).toMatch(/2150 analyses en octobre 2026, dont 150 au-delà du quota — relevé n° 1/);
-    const [proof] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /Télécharger la preuve signée/ }).click()]);
+    const [proof] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: /Télécharger la preuve signée/ }).click(),
+    ]);
     const evidence = JSON.parse(fs.readFileSync((await proof.path())!, 'utf8'));
-    expect(evidence).toMatchObject({ invoiceNumber: 'F-2026-000002', seq: 1, payload: { usage: { analysesOverage: 150 } }, publicKey: { kty: 'OKP', crv: 'Ed25519' } });
+    expect(evidence).toMatchObject({
+      invoiceNumber: 'F-2026-000002',
+      seq: 1,
+      payload: { usage: { analysesOverage: 150 } },
+      publicKey: { kty: 'OKP', crv: 'Ed25519' },
+    });
     await checkPage('billing-invoice');
   });
 
@@ -157,7 +243,9 @@ describe('billing in the dashboard', () => {
     expect(await textOf('#mrr-formule-desc')).toBe('11/26 — Starter : 99 € ; Professional : 299 € ; Enterprise : 599 €.');
     expect(await textOf('#nouveaux-resilies-desc')).toBe('11/26 — Nouveaux : 0 ; Résiliés : 1.');
     expect(await page.locator('#mrr-formule-caption + svg rect').count()).toBeGreaterThan(5);
-    expect(await textOf('#evolution tbody')).toMatch(/septembre 2026.*997,00 €.*3.*0.*octobre 2026.*1 596,00 €.*1.*0.*novembre 2026.*997,00 €.*0.*1/);
+    expect(await textOf('#evolution tbody')).toMatch(
+      /septembre 2026.*997,00 €.*3.*0.*octobre 2026.*1 596,00 €.*1.*0.*novembre 2026.*997,00 €.*0.*1/,
+    );
     await checkPage('billing-revenue');
     await page.getByRole('button', { name: 'Se déconnecter' }).click();
     await page.waitForURL(/\/connexion/);

@@ -8,7 +8,15 @@
 import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeAppliance, api, createAdminToken, runCli, startControlPlane, tempDir, type TestControlPlane } from '../support/controlPlane.js';
+import {
+  FakeAppliance,
+  api,
+  createAdminToken,
+  runCli,
+  startControlPlane,
+  tempDir,
+  type TestControlPlane,
+} from '../support/controlPlane.js';
 import { checkA11y, describeViolations, launchBrowser, screenshot, type TestBrowser } from '../support/browser.js';
 import { parisMonth, previousMonth } from '../../control-plane/src/domain/billing/calendar.js';
 
@@ -51,7 +59,15 @@ async function fillHistory(appliance: FakeAppliance, health: Record<string, unkn
     const payload = {
       ...base,
       usage: { ...base.usage, usersActive: 1 + Math.floor(step / 20), casesOpen: 100 + step * growth, analysesUsed: step * 2 },
-      health: { ...base.health, version: '1.2.0', cpuLoad: 0.2 + 0.3 * Math.abs(Math.sin(step / 3)), memoryUsedRatio: 0.45 + step / 200, diskFreeRatio: Math.max(0.02, 0.6 - step / 100), lastBackupAt: new Date((iat - HOUR) * 1000).toISOString(), ...health },
+      health: {
+        ...base.health,
+        version: '1.2.0',
+        cpuLoad: 0.2 + 0.3 * Math.abs(Math.sin(step / 3)),
+        memoryUsedRatio: 0.45 + step / 200,
+        diskFreeRatio: Math.max(0.02, 0.6 - step / 100),
+        lastBackupAt: new Date((iat - HOUR) * 1000).toISOString(),
+        ...health,
+      },
     };
     const jws = await appliance.sign(payload);
     const res = await fetch(`${cp.url}${route}`, { method: 'POST', headers: { 'content-type': 'application/jose' }, body: jws });
@@ -70,14 +86,24 @@ beforeAll(async () => {
     expect(r.code, r.stderr).toBe(0);
   }
   // A heartbeat an hour for the last 12 hours needs the clock check widened for this test.
-  cp = await startControlPlane(dataDir, { MAX_CLOCK_SKEW_SECONDS: String(13 * HOUR), FLEET_CHECK_INTERVAL_SECONDS: '1', LATEST_APPLIANCE_VERSION: '1.2.0' });
+  cp = await startControlPlane(dataDir, {
+    MAX_CLOCK_SKEW_SECONDS: String(13 * HOUR),
+    FLEET_CHECK_INTERVAL_SECONDS: '1',
+    LATEST_APPLIANCE_VERSION: '1.2.0',
+  });
   const fleet = [
     { id: 'dupont', name: 'Cabinet Dupont & Associés', plan: 'professional', health: {}, growth: 20 },
     { id: 'martin', name: 'Cabinet Martin', plan: 'starter', health: { diskFreeRatio: 0.03 }, growth: 8 },
     { id: 'bernard', name: 'Cabinet Bernard', plan: 'enterprise', health: { version: '1.1.0' }, growth: 60 },
   ];
   for (const c of fleet) {
-    const created = await api(cp.url, token, 'POST', '/api/v1/cabinets', { id: c.id, name: c.name, plan: c.plan, siret: '73282932000074', email: `contact@${c.id}.fr` });
+    const created = await api(cp.url, token, 'POST', '/api/v1/cabinets', {
+      id: c.id,
+      name: c.name,
+      plan: c.plan,
+      siret: '73282932000074',
+      email: `contact@${c.id}.fr`,
+    });
     expect(created.status).toBe(201);
     const appliance = new FakeAppliance(cp.url);
     expect((await appliance.enroll(created.body.enrollmentCode)).status).toBe(201);
@@ -110,7 +136,9 @@ describe('the vendor dashboard in a browser', () => {
   it('shows the fleet to an admin and filters it by status on the server, without script', async () => {
     await login('admin@vendor.test');
     await expect(page.locator('tbody tr').count()).resolves.toBe(3);
-    await expect(page.getByRole('navigation', { name: 'Navigation principale' }).textContent()).resolves.toBe('ParcCabinetsAlertesFacturationRevenusAdministrateurs');
+    await expect(page.getByRole('navigation', { name: 'Navigation principale' }).textContent()).resolves.toBe(
+      'ParcCabinetsAlertesFacturationRevenusAdministrateurs',
+    );
     await page.getByLabel('Statut', { exact: true }).selectOption('critical');
     await page.getByRole('button', { name: 'Appliquer' }).click();
     await page.waitForURL(/status=critical/);
@@ -119,7 +147,9 @@ describe('the vendor dashboard in a browser', () => {
     await expect(rows.first().textContent()).resolves.toMatch(/Cabinet Martin.*Critique.*Disque libre 3 %/);
     await checkPage('dashboard-fleet-filtered');
     await page.getByRole('link', { name: 'Avertissement : 1' }).click();
-    await expect(page.locator('tbody tr').first().textContent()).resolves.toMatch(/Cabinet Bernard.*Version 1\.1\.0, la dernière est 1\.2\.0/);
+    await expect(page.locator('tbody tr').first().textContent()).resolves.toMatch(
+      /Cabinet Bernard.*Version 1\.1\.0, la dernière est 1\.2\.0/,
+    );
   });
 
   it('shows a cabinet with its prices, appliance and usage and health charts', async () => {
@@ -145,7 +175,11 @@ describe('the vendor dashboard in a browser', () => {
     await expect(page.getByRole('status').first().textContent()).resolves.toContain('Formule enregistrée');
     expect(await textOf('#formule')).toMatch(/enterprise.*599,00 €.*75 \(dérogation ; formule : 50\)/);
     const cabinet = (await api(cp.url, token, 'GET', '/api/v1/cabinets/dupont')).body.cabinet;
-    expect(cabinet).toMatchObject({ plan: 'enterprise', overrides: { maxUsers: 75 }, planHistory: [{ plan: 'professional' }, { plan: 'enterprise', by: 'admin@vendor.test' }] });
+    expect(cabinet).toMatchObject({
+      plan: 'enterprise',
+      overrides: { maxUsers: 75 },
+      planHistory: [{ plan: 'professional' }, { plan: 'enterprise', by: 'admin@vendor.test' }],
+    });
     await checkPage('dashboard-plan-change');
 
     await page.getByRole('button', { name: 'Émettre un nouveau code' }).click();
@@ -185,10 +219,17 @@ describe('the vendor dashboard in a browser', () => {
     await checkPage('dashboard-support');
     // Posting the form anyway (with the session's own CSRF token) is refused.
     const csrf = await page.locator('input[name=_csrf]').first().getAttribute('value');
-    const refused = await page.evaluate(async ({ url, csrf }) => {
-      const res = await fetch(`${url}/cabinets/martin/formule`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf ?? '', plan: 'enterprise' }) });
-      return { status: res.status, text: await res.text() };
-    }, { url: cp.url, csrf });
+    const refused = await page.evaluate(
+      async ({ url, csrf }) => {
+        const res = await fetch(`${url}/cabinets/martin/formule`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ _csrf: csrf ?? '', plan: 'enterprise' }),
+        });
+        return { status: res.status, text: await res.text() };
+      },
+      { url: cp.url, csrf },
+    );
     expect(refused.status).toBe(403);
     expect(refused.text).toContain('Votre rôle ne permet pas cette action.');
     expect((await api(cp.url, token, 'GET', '/api/v1/cabinets/martin')).body.cabinet.plan).toBe('starter');

@@ -40,7 +40,17 @@ beforeAll(async () => {
   expect(created.code, created.stderr).toBe(0);
   code = created.json.enrollmentCode as string;
   const httpsPort = await freePort();
-  appliance = await startAppliance(tempDir('web-martin-'), { CONTROL_PLANE_URL: cp.url, CLIENT_ID: 'martin', CLIENT_NAME: 'Cabinet Martin & Associés', CLIENT_COLOR: '#1f4e79', CLIENT_SIRET: '73282932000074', MAX_ANALYSIS_MONTHLY: '1', TLS: 'true', TLS_PORT: String(httpsPort), TLS_PUBLIC_PORT: String(httpsPort) });
+  appliance = await startAppliance(tempDir('web-martin-'), {
+    CONTROL_PLANE_URL: cp.url,
+    CLIENT_ID: 'martin',
+    CLIENT_NAME: 'Cabinet Martin & Associés',
+    CLIENT_COLOR: '#1f4e79',
+    CLIENT_SIRET: '73282932000074',
+    MAX_ANALYSIS_MONTHLY: '1',
+    TLS: 'true',
+    TLS_PORT: String(httpsPort),
+    TLS_PUBLIC_PORT: String(httpsPort),
+  });
   // The cabinet's browsers use HTTPS (plain HTTP redirects there): so does this test.
   base = `https://127.0.0.1:${httpsPort}`;
   browser = await launchBrowser({ ignoreHTTPSErrors: true });
@@ -88,7 +98,10 @@ describe('the web UI in a browser', () => {
 
   it('adds users until the starter plan refuses one more, naming the plan that allows more', async () => {
     await page.getByRole('link', { name: 'Administration' }).click();
-    for (const [name, email, role] of [['Paul Avocat', 'paul@martin.fr', 'avocat'], ['Sofia Juriste', 'sofia@martin.fr', 'juriste']] as const) {
+    for (const [name, email, role] of [
+      ['Paul Avocat', 'paul@martin.fr', 'avocat'],
+      ['Sofia Juriste', 'sofia@martin.fr', 'juriste'],
+    ] as const) {
       await page.getByLabel('Nom complet', { exact: true }).fill(name);
       await page.getByLabel('Adresse e-mail', { exact: true }).fill(email);
       await page.getByLabel('Rôle', { exact: true }).selectOption(role);
@@ -164,7 +177,10 @@ describe('the web UI in a browser', () => {
 
   it('shows the case’s deadlines and exports them as an ICS calendar', async () => {
     await expect(page.locator('section[aria-labelledby=deadlines-title] .deadlines li').count()).resolves.toBeGreaterThan(0);
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Télécharger le calendrier (.ics)' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Télécharger le calendrier (.ics)' }).click(),
+    ]);
     const ics = fs.readFileSync(await download.path(), 'utf8');
     expect(ics).toMatch(/^BEGIN:VCALENDAR\r\n/);
     expect(ics).toContain('BEGIN:VEVENT');
@@ -181,14 +197,23 @@ describe('the web UI in a browser', () => {
     // The OQTF of a person at liberty, explained in French: one month, délai franc, and the
     // administrative recours that has no délai of its own.
     const rows = section.locator('tbody tr');
-    await expect(rows.first().locator('td').first().textContent()).resolves.toBe('Recours en annulation (procédure collégiale spéciale, 1 mois)');
+    await expect(rows.first().locator('td').first().textContent()).resolves.toBe(
+      'Recours en annulation (procédure collégiale spéciale, 1 mois)',
+    );
     const steps = await rows.first().locator('td').nth(3).textContent();
-    expect(steps).toMatch(/^Décision notifiée le (lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) \d{1,2}(er)? \S+ \d{4} ; le jour de la notification n’est pas compté\. Délai d’un mois : échéance le /);
+    expect(steps).toMatch(
+      /^Décision notifiée le (lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) \d{1,2}(er)? \S+ \d{4} ; le jour de la notification n’est pas compté\. Délai d’un mois : échéance le /,
+    );
     expect(steps).toContain('L’aide juridictionnelle peut être demandée au plus tard lors de l’introduction du recours (L. 911-1 al. 2).');
     await expect(rows.nth(1).locator('td').nth(2).textContent()).resolves.toBe('À déterminer');
-    await expect(page.locator('section[aria-labelledby=history-title] li').first().textContent()).resolves.toMatch(/— Analyse CESEDA lancée$/);
+    await expect(page.locator('section[aria-labelledby=history-title] li').first().textContent()).resolves.toMatch(
+      /— Analyse CESEDA lancée$/,
+    );
     await checkPage('11-case-analysis');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Exporter l’analyse (PDF)' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Exporter l’analyse (PDF)' }).click(),
+    ]);
     const pdf = fs.readFileSync(await download.path());
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
   });
@@ -227,7 +252,13 @@ describe('the web UI in a browser', () => {
     await page.goto(`${base}/`);
     await expect(page.locator('section[aria-labelledby=proc-title]').textContent()).resolves.toContain('OQTF (personne libre)');
     // The case's deadline, under its urgency, links to the case.
-    await expect(page.locator('section[aria-labelledby=dl-title]').getByRole('link', { name: /DIALLO Aminata/ }).first().getAttribute('href')).resolves.toBe(new URL(caseUrl).pathname);
+    await expect(
+      page
+        .locator('section[aria-labelledby=dl-title]')
+        .getByRole('link', { name: /DIALLO Aminata/ })
+        .first()
+        .getAttribute('href'),
+    ).resolves.toBe(new URL(caseUrl).pathname);
     await checkPage('14-dashboard');
     await page.getByRole('link', { name: 'English' }).click();
     await expect(page.locator('h1').textContent()).resolves.toBe('Dashboard');

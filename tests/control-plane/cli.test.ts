@@ -15,7 +15,14 @@ describe('control-plane CLI', () => {
     it("lists the seed's plans with prices in cents", async () => {
       const res = await runCli(dataDir, ['plan', 'list', '--json']);
       expect(res.code).toBe(0);
-      expect(res.json.plans.map((p: { id: string; priceCents: number; limits: object; overageAllowed: boolean }) => [p.id, p.priceCents, p.limits, p.overageAllowed])).toEqual([
+      expect(
+        res.json.plans.map((p: { id: string; priceCents: number; limits: object; overageAllowed: boolean }) => [
+          p.id,
+          p.priceCents,
+          p.limits,
+          p.overageAllowed,
+        ]),
+      ).toEqual([
         ['starter', 9900, { maxUsers: 3, maxCases: 500, maxAnalysesMonthly: 100 }, false],
         ['professional', 29900, { maxUsers: 10, maxCases: 2000, maxAnalysesMonthly: 500 }, true],
         ['enterprise', 59900, { maxUsers: 50, maxCases: 10000, maxAnalysesMonthly: 2000 }, true],
@@ -24,7 +31,9 @@ describe('control-plane CLI', () => {
     });
 
     it('creates an admin with the password from stdin, and refuses one without', async () => {
-      const created = await runCli(dataDir, ['admin', 'create', '--email', 'Ops@Vendor.test', '--role', 'billing', '--json'], { input: 'a long enough password\n' });
+      const created = await runCli(dataDir, ['admin', 'create', '--email', 'Ops@Vendor.test', '--role', 'billing', '--json'], {
+        input: 'a long enough password\n',
+      });
       expect(created.code).toBe(0);
       expect(created.json.admin).toMatchObject({ email: 'ops@vendor.test', role: 'billing' });
       expect(fs.readFileSync(path.join(dataDir, 'admins.json'), 'utf8')).not.toContain('a long enough password');
@@ -34,7 +43,9 @@ describe('control-plane CLI', () => {
       expect(missing.stderr.trim().split('\n')).toHaveLength(1);
       expect(missing.stderr).toMatch(/^control-plane: password: pass it on stdin/);
 
-      const badRole = await runCli(dataDir, ['admin', 'create', '--email', 'x@vendor.test', '--role', 'root', '--json'], { input: 'a long enough password' });
+      const badRole = await runCli(dataDir, ['admin', 'create', '--email', 'x@vendor.test', '--role', 'root', '--json'], {
+        input: 'a long enough password',
+      });
       expect(badRole.code).toBe(1);
       expect(badRole.json).toEqual({ ok: false, error: 'invalid_input', message: 'role: must be one of admin, billing, support' });
     });
@@ -53,26 +64,77 @@ describe('control-plane CLI', () => {
       expect(listed.code, listed.stderr).toBe(0);
       const lines = listed.stdout.trim().split('\n');
       expect(lines[0]).toMatch(/^id\s+admin\s+created\s+expires\s+last used\s+status$/);
-      expect(lines.find((l) => l.startsWith(made.json.id))).toMatch(new RegExp(`ops@vendor.test .*${made.json.expiresAt}\\s+never\\s+active$`));
+      expect(lines.find((l) => l.startsWith(made.json.id))).toMatch(
+        new RegExp(`ops@vendor.test .*${made.json.expiresAt}\\s+never\\s+active$`),
+      );
       const revoked = await runCli(dataDir, ['admin', 'token', 'revoke', made.json.id]);
       expect(revoked.stdout).toBe(`revoked API token ${made.json.id} of ops@vendor.test\n`);
       const missing = await runCli(dataDir, ['admin', 'token', 'revoke']);
-      expect(missing.stderr).toBe('control-plane: ID: is required: control-plane admin token revoke ID (the ids are in control-plane admin token list)\n');
-      expect((await runCli(dataDir, ['help'])).stdout).toMatch(/admin token revoke ID[\s\S]*admin disable --email E[\s\S]*admin password --email E/);
+      expect(missing.stderr).toBe(
+        'control-plane: ID: is required: control-plane admin token revoke ID (the ids are in control-plane admin token list)\n',
+      );
+      expect((await runCli(dataDir, ['help'])).stdout).toMatch(
+        /admin token revoke ID[\s\S]*admin disable --email E[\s\S]*admin password --email E/,
+      );
     });
 
     it('creates a cabinet with overrides and prints its enrollment code', async () => {
-      const res = await runCli(dataDir, ['cabinet', 'create', '--id', 'dupont', '--name', 'Cabinet Dupont & Associés', '--plan', 'professional', '--siret', '73282932000074', '--email', 'contact@dupont.test', '--max-cases', '5000', '--max-analyses', '1000', '--json']);
+      const res = await runCli(dataDir, [
+        'cabinet',
+        'create',
+        '--id',
+        'dupont',
+        '--name',
+        'Cabinet Dupont & Associés',
+        '--plan',
+        'professional',
+        '--siret',
+        '73282932000074',
+        '--email',
+        'contact@dupont.test',
+        '--max-cases',
+        '5000',
+        '--max-analyses',
+        '1000',
+        '--json',
+      ]);
       expect(res.code, res.stderr).toBe(0);
-      expect(res.json.cabinet).toMatchObject({ id: 'dupont', plan: 'professional', overrides: { maxCases: 5000, maxAnalysesMonthly: 1000 }, status: 'active' });
+      expect(res.json.cabinet).toMatchObject({
+        id: 'dupont',
+        plan: 'professional',
+        overrides: { maxCases: 5000, maxAnalysesMonthly: 1000 },
+        status: 'active',
+      });
       expect(res.json.enrollmentCode).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
     });
 
     it('refuses a bad SIRET or a bad number with the field named, exit non-zero', async () => {
-      const siret = await runCli(dataDir, ['cabinet', 'create', '--id', 'martin', '--name', 'Cabinet Martin', '--plan', 'starter', '--siret', '12345678901234']);
+      const siret = await runCli(dataDir, [
+        'cabinet',
+        'create',
+        '--id',
+        'martin',
+        '--name',
+        'Cabinet Martin',
+        '--plan',
+        'starter',
+        '--siret',
+        '12345678901234',
+      ]);
       expect(siret.code).toBe(1);
       expect(siret.stderr).toBe('control-plane: siret: must be 14 digits with a valid checksum\n');
-      const number = await runCli(dataDir, ['cabinet', 'create', '--id', 'martin', '--name', 'M', '--plan', 'starter', '--max-users', 'ten']);
+      const number = await runCli(dataDir, [
+        'cabinet',
+        'create',
+        '--id',
+        'martin',
+        '--name',
+        'M',
+        '--plan',
+        'starter',
+        '--max-users',
+        'ten',
+      ]);
       expect(number.stderr).toBe('control-plane: max-users: must be a whole number, e.g. --max-users 10\n');
       const flag = await runCli(dataDir, ['cabinet', 'list', '--colour']);
       expect(flag.code).toBe(1);
@@ -108,16 +170,26 @@ describe('control-plane CLI', () => {
 
       const refused = await runCli(dataDir, ['admin', 'list', '--email', 'ops@vendor.test']);
       expect(refused.code).toBe(1);
-      expect(refused.stderr).toBe("control-plane: Unknown option '--email': control-plane admin list does not take it (usage: control-plane admin list)\n");
+      expect(refused.stderr).toBe(
+        "control-plane: Unknown option '--email': control-plane admin list does not take it (usage: control-plane admin list)\n",
+      );
       const refusedJson = await runCli(dataDir, ['billing', 'close', '2026-01', '--cabinet', 'dupont', '--json']);
       expect(refusedJson.code).toBe(1);
-      expect(refusedJson.json).toEqual({ ok: false, error: 'invalid_input', message: "Unknown option '--cabinet': control-plane billing close does not take it (usage: control-plane billing close YYYY-MM)" });
+      expect(refusedJson.json).toEqual({
+        ok: false,
+        error: 'invalid_input',
+        message: "Unknown option '--cabinet': control-plane billing close does not take it (usage: control-plane billing close YYYY-MM)",
+      });
       // serve prints no result: --json is not one of its flags
       const serve = await runCli(dataDir, ['serve', '--json']);
       expect(serve.code).toBe(1);
       expect(serve.stderr).toContain("Unknown option '--json': control-plane serve does not take it");
       const unknown = await runCli(dataDir, ['cabinet', 'delete', 'dupont', '--json']);
-      expect(unknown.json).toEqual({ ok: false, error: 'unknown_command', message: 'unknown command "cabinet delete": run control-plane help' });
+      expect(unknown.json).toEqual({
+        ok: false,
+        error: 'unknown_command',
+        message: 'unknown command "cabinet delete": run control-plane help',
+      });
     });
 
     it('prints JSON that scripts can parse with --json', async () => {
@@ -138,7 +210,17 @@ describe('control-plane CLI', () => {
       const cp = await startControlPlane(dataDir);
       try {
         expect(fs.statSync(path.join(dataDir, 'control.sock')).mode & 0o777).toBe(0o600);
-        const created = await runCli(dataDir, ['cabinet', 'create', '--id', 'martin', '--name', 'Cabinet Martin', '--plan', 'starter', '--json']);
+        const created = await runCli(dataDir, [
+          'cabinet',
+          'create',
+          '--id',
+          'martin',
+          '--name',
+          'Cabinet Martin',
+          '--plan',
+          'starter',
+          '--json',
+        ]);
         expect(created.code, created.stderr).toBe(0);
         const token = (await runCli(dataDir, ['admin', 'token', '--email', 'ops@vendor.test', '--json'])).json.token as string;
         const listed = await api(cp.url, token, 'GET', '/api/v1/cabinets');
@@ -170,7 +252,9 @@ describe('control-plane CLI', () => {
         await second.enroll((await runCli(dataDir, ['cabinet', 'code', 'dupont', '--json'])).json.enrollmentCode);
         expect(decodeProtectedHeader(second.license).kid).toBe(rotated.json.kid);
         expect(decodeProtectedHeader(first.license).kid).toBe(before.body.keys[0].kid);
-        await expect(verifyLicense(first.license, { keys: after, issuer: 'iamanager-control-plane', audience: first.applianceId })).resolves.toMatchObject({ state: 'valid' });
+        await expect(
+          verifyLicense(first.license, { keys: after, issuer: 'iamanager-control-plane', audience: first.applianceId }),
+        ).resolves.toMatchObject({ state: 'valid' });
       } finally {
         await cp.stop();
       }
@@ -179,7 +263,9 @@ describe('control-plane CLI', () => {
 
   describe('configuration', () => {
     it('lists every configuration problem and exits non-zero', async () => {
-      const res = await runCli(dataDir, ['serve'], { env: { PORT: 'eighty', HEARTBEAT_INTERVAL_SECONDS: '5', LATEST_APPLIANCE_VERSION: 'latest' } });
+      const res = await runCli(dataDir, ['serve'], {
+        env: { PORT: 'eighty', HEARTBEAT_INTERVAL_SECONDS: '5', LATEST_APPLIANCE_VERSION: 'latest' },
+      });
       expect(res.code).toBe(1);
       expect(res.stderr).toContain('PORT: must be a whole number from 0 to 65535 (got "eighty")');
       expect(res.stderr).toContain('HEARTBEAT_INTERVAL_SECONDS: must be a whole number from 10 to 86400 (got "5")');

@@ -6,7 +6,15 @@
  */
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeAppliance, api, createAdminToken, runCli, startControlPlane, tempDir, type TestControlPlane } from '../support/controlPlane.js';
+import {
+  FakeAppliance,
+  api,
+  createAdminToken,
+  runCli,
+  startControlPlane,
+  tempDir,
+  type TestControlPlane,
+} from '../support/controlPlane.js';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -15,7 +23,11 @@ class Visitor {
   cookies = new Map<string, string>();
   constructor(private readonly base: string) {}
 
-  async request(method: string, path: string, options: { form?: Record<string, string>; json?: unknown; headers?: Record<string, string> } = {}) {
+  async request(
+    method: string,
+    path: string,
+    options: { form?: Record<string, string>; json?: unknown; headers?: Record<string, string> } = {},
+  ) {
     const headers: Record<string, string> = { ...options.headers };
     if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     let body: string | undefined;
@@ -58,16 +70,25 @@ describe('dashboard over HTTP', () => {
   beforeAll(async () => {
     fs.mkdirSync(dataDir);
     token = await createAdminToken(dataDir, 'admin@vendor.test');
-    for (const [email, role] of [['support@vendor.test', 'support'], ['billing@vendor.test', 'billing'], ['forgetful@vendor.test', 'support']]) {
+    for (const [email, role] of [
+      ['support@vendor.test', 'support'],
+      ['billing@vendor.test', 'billing'],
+      ['forgetful@vendor.test', 'support'],
+    ]) {
       expect((await runCli(dataDir, ['admin', 'create', '--email', email!, '--role', role!], { input: `${PASSWORD}\n` })).code).toBe(0);
     }
     cp = await startControlPlane(dataDir, { LOGIN_MAX_FAILURES: '3', TRUST_PROXY: 'true' });
-    for (const [id, plan, disk] of [['dupont', 'professional', 0.5], ['martin', 'starter', 0.1]] as const) {
+    for (const [id, plan, disk] of [
+      ['dupont', 'professional', 0.5],
+      ['martin', 'starter', 0.1],
+    ] as const) {
       const created = await api(cp.url, token, 'POST', '/api/v1/cabinets', { id, name: `Cabinet ${id}`, plan });
       const appliance = new FakeAppliance(cp.url);
       await appliance.enroll(created.body.enrollmentCode);
       const payload = appliance.payload();
-      expect((await appliance.send(await appliance.sign({ ...payload, health: { ...payload.health, diskFreeRatio: disk } }))).status).toBe(202);
+      expect((await appliance.send(await appliance.sign({ ...payload, health: { ...payload.health, diskFreeRatio: disk } }))).status).toBe(
+        202,
+      );
     }
   });
   afterAll(async () => {
@@ -113,7 +134,10 @@ describe('dashboard over HTTP', () => {
 
     const tls = new Visitor(cp.url);
     const csrf = await tls.csrf('/connexion');
-    const behindProxy = await tls.request('POST', '/connexion', { form: { _csrf: csrf, email: 'admin@vendor.test', password: PASSWORD }, headers: { 'x-forwarded-proto': 'https' } });
+    const behindProxy = await tls.request('POST', '/connexion', {
+      form: { _csrf: csrf, email: 'admin@vendor.test', password: PASSWORD },
+      headers: { 'x-forwarded-proto': 'https' },
+    });
     expect(behindProxy.setCookie.find((c) => c.startsWith('cp_session='))!.toLowerCase()).toContain('secure');
   });
 
@@ -191,7 +215,8 @@ describe('dashboard over HTTP', () => {
 
   it('locks an account after too many failed logins, even for the right password', async () => {
     const v = new Visitor(cp.url);
-    for (let i = 0; i < 3; i++) expect((await v.login('forgetful@vendor.test', 'wrong password here')).text).toContain('Adresse e-mail ou mot de passe incorrect.');
+    for (let i = 0; i < 3; i++)
+      expect((await v.login('forgetful@vendor.test', 'wrong password here')).text).toContain('Adresse e-mail ou mot de passe incorrect.');
     const locked = await v.login('forgetful@vendor.test');
     expect(locked.status).toBe(429);
     // The first lock of an account for an address is a minute; it doubles with each further failure.
@@ -229,7 +254,10 @@ describe('dashboard over HTTP', () => {
     const csrf = await support.csrf('/cabinets/dupont');
     const refused = await support.request('POST', '/cabinets/dupont/formule', { form: { _csrf: csrf, plan: 'enterprise' } });
     expect(refused.status).toBe(403);
-    const api403 = await support.request('PATCH', '/api/v1/cabinets/dupont', { json: { plan: 'enterprise' }, headers: { 'x-csrf-token': csrf } });
+    const api403 = await support.request('PATCH', '/api/v1/cabinets/dupont', {
+      json: { plan: 'enterprise' },
+      headers: { 'x-csrf-token': csrf },
+    });
     expect(api403.status).toBe(403);
     expect((await api(cp.url, token, 'GET', '/api/v1/cabinets/dupont')).body.cabinet.plan).toBe('professional');
   });
@@ -238,7 +266,9 @@ describe('dashboard over HTTP', () => {
     const admin = new Visitor(cp.url);
     expect((await admin.login('admin@vendor.test')).status).toBe(302);
     const csrf = await admin.csrf('/cabinets/martin');
-    const refused = await admin.request('POST', '/cabinets/martin/formule', { form: { _csrf: csrf, plan: 'platinum', maxUsers: '', maxCases: '-1', maxAnalysesMonthly: '2.5' } });
+    const refused = await admin.request('POST', '/cabinets/martin/formule', {
+      form: { _csrf: csrf, plan: 'platinum', maxUsers: '', maxCases: '-1', maxAnalysesMonthly: '2.5' },
+    });
     const text = refused.text.replace(/&#39;|&#x27;|&apos;/g, "'");
     expect(text).toContain("Formule : choisissez l'une de");
     expect(text).toContain('Nombre de dossiers : un nombre entier de 0 à');
@@ -247,7 +277,10 @@ describe('dashboard over HTTP', () => {
     expect(text).not.toContain('must not be negative');
     const viaApi = await api(cp.url, token, 'PATCH', '/api/v1/cabinets/martin', { overrides: { maxCases: -1, maxAnalysesMonthly: 2.5 } });
     expect(viaApi.status).toBe(400);
-    expect(viaApi.body.issues).toEqual(['overrides.maxCases: must not be negative', 'overrides.maxAnalysesMonthly: must be a whole number, e.g. 10']);
+    expect(viaApi.body.issues).toEqual([
+      'overrides.maxCases: must not be negative',
+      'overrides.maxAnalysesMonthly: must be a whole number, e.g. 10',
+    ]);
     expect((await api(cp.url, token, 'GET', '/api/v1/cabinets/martin')).body.cabinet.plan).toBe('starter');
   });
 });

@@ -16,13 +16,26 @@ describe('docs/control-plane.md', () => {
     // `control-plane` on PATH, as the install bundles and images have it.
     const bin = commandOnPath(dir, 'control-plane', CONTROL_PLANE_MAIN);
     const port = await freePort();
-    const result = await runBlocks(blocks, { cwd: dir, env: { PATH: `${bin}:${process.env.PATH}`, HOME: dir, PORT: String(port), HOST: '127.0.0.1', ADMIN_PASSWORD: 'a long operator passphrase' } });
+    const result = await runBlocks(blocks, {
+      cwd: dir,
+      env: {
+        PATH: `${bin}:${process.env.PATH}`,
+        HOME: dir,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        ADMIN_PASSWORD: 'a long operator passphrase',
+      },
+    });
     expect(result.code, result.out).toBe(0);
     expect(result.out).toContain('enrollment code (single use, 7 days):');
     expect(result.out).toMatch(/premium-plus\s+399\.00 €\s+15\s+5000\s+1000/);
     expect(result.out).toContain('controlplane_heartbeats_accepted_total 0');
     expect(result.out).toMatch(/new signing key \S+; published: \S+, \S+/);
-    expect(JSON.parse(result.out.trim().split('\n').at(-1)!).cabinets[0]).toMatchObject({ id: 'dupont', plan: 'enterprise', status: 'active' });
+    expect(JSON.parse(result.out.trim().split('\n').at(-1)!).cabinets[0]).toMatchObject({
+      id: 'dupont',
+      plan: 'enterprise',
+      status: 'active',
+    });
     // The server wrote its log where the page said, and stopped cleanly.
     expect(fs.readFileSync(path.join(dir, 'control-plane.log'), 'utf8')).toContain('"msg":"stopped"');
   }, 180_000);

@@ -15,7 +15,9 @@ describe('enrollment codes', () => {
   }
 
   async function cabinetCode(dataDir: string, env: Record<string, string> = {}): Promise<string> {
-    const res = await runCli(dataDir, ['cabinet', 'create', '--id', 'martin', '--name', 'Cabinet Martin', '--plan', 'starter', '--json'], { env });
+    const res = await runCli(dataDir, ['cabinet', 'create', '--id', 'martin', '--name', 'Cabinet Martin', '--plan', 'starter', '--json'], {
+      env,
+    });
     expect(res.code, res.stderr).toBe(0);
     return res.json.enrollmentCode as string;
   }
@@ -33,7 +35,11 @@ describe('enrollment codes', () => {
     expect((await new FakeAppliance(cp.url).enroll(code)).status).toBe(201);
     const again = await new FakeAppliance(cp.url).enroll(code);
     expect(again.status).toBe(409);
-    expect(again.body).toMatchObject({ ok: false, error: 'enrollment_code_used', message: 'this enrollment code was already used: ask your vendor for a new one' });
+    expect(again.body).toMatchObject({
+      ok: false,
+      error: 'enrollment_code_used',
+      message: 'this enrollment code was already used: ask your vendor for a new one',
+    });
   });
 
   it('accepts a code typed in lower case with spaces instead of dashes', async () => {
@@ -73,7 +79,11 @@ describe('enrollment codes', () => {
       expect(res.status).toBe(403);
       expect(res.body.error).toBe('invalid_enrollment_code');
     }
-    const raw = await fetch(`${cp.url}/v1/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+    const raw = await fetch(`${cp.url}/v1/enroll`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code }),
+    });
     expect(raw.status).toBe(429);
     const retryAfter = Number(raw.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThan(0);
@@ -85,7 +95,12 @@ describe('enrollment codes', () => {
     const dataDir = await freshDataDir();
     const code = await cabinetCode(dataDir);
     cp = await startControlPlane(dataDir);
-    const res = await api(cp.url, undefined, 'POST', '/v1/enroll', { code, publicKey: { kty: 'OKP', crv: 'Ed25519', x: 'A'.repeat(43), d: 'B'.repeat(43) }, instanceName: 'martin-prod', version: '1.0.0' });
+    const res = await api(cp.url, undefined, 'POST', '/v1/enroll', {
+      code,
+      publicKey: { kty: 'OKP', crv: 'Ed25519', x: 'A'.repeat(43), d: 'B'.repeat(43) },
+      instanceName: 'martin-prod',
+      version: '1.0.0',
+    });
     expect(res.status).toBe(400);
     expect(res.body.message).toBe('publicKey.d: a private key was sent: send only the public part (kty, crv, x)');
     expect((await api(cp.url, undefined, 'POST', '/v1/enroll', '{"code":')).body.error).toBe('invalid_json');

@@ -17,18 +17,30 @@ const problemsOf = (env: Record<string, string>) => {
 describe('fleet health configuration', () => {
   it("defaults to the issue's thresholds", () => {
     const config = readConfig({ DATA_DIR: '/tmp/cp' }, NO_DOTENV);
-    expect(config.fleet).toEqual({ diskWarningRatio: 0.15, diskCriticalRatio: 0.05, backupMaxAgeHours: 36, licenseWarningDays: 14, staleIntervals: 3, offlineHours: 24 });
+    expect(config.fleet).toEqual({
+      diskWarningRatio: 0.15,
+      diskCriticalRatio: 0.05,
+      backupMaxAgeHours: 36,
+      licenseWarningDays: 14,
+      staleIntervals: 3,
+      offlineHours: 24,
+    });
     expect(config.fleetCheckIntervalSeconds).toBe(60);
     expect(config.dashboard).toEqual({ sessionHours: 12, loginMaxFailures: 5, loginLockSeconds: 900 });
   });
 
   it('takes other thresholds from the environment', () => {
-    const config = readConfig({ DATA_DIR: '/tmp/cp', FLEET_DISK_WARNING_PERCENT: '20', FLEET_DISK_CRITICAL_PERCENT: '8', FLEET_OFFLINE_HOURS: '48' }, NO_DOTENV);
+    const config = readConfig(
+      { DATA_DIR: '/tmp/cp', FLEET_DISK_WARNING_PERCENT: '20', FLEET_DISK_CRITICAL_PERCENT: '8', FLEET_OFFLINE_HOURS: '48' },
+      NO_DOTENV,
+    );
     expect(config.fleet).toMatchObject({ diskWarningRatio: 0.2, diskCriticalRatio: 0.08, offlineHours: 48 });
   });
 
   it('refuses a critical disk threshold at or above the warning one', () => {
-    expect(problemsOf({ FLEET_DISK_WARNING_PERCENT: '10', FLEET_DISK_CRITICAL_PERCENT: '10' })).toEqual(['FLEET_DISK_CRITICAL_PERCENT: must be below FLEET_DISK_WARNING_PERCENT (10)']);
+    expect(problemsOf({ FLEET_DISK_WARNING_PERCENT: '10', FLEET_DISK_CRITICAL_PERCENT: '10' })).toEqual([
+      'FLEET_DISK_CRITICAL_PERCENT: must be below FLEET_DISK_WARNING_PERCENT (10)',
+    ]);
   });
 
   it('refuses an offline threshold that comes before the stale one', () => {

@@ -11,7 +11,12 @@ import { FakeAppliance, api, createAdminToken, startControlPlane, tempDir, type 
 import { waitFor } from '../support/waitFor.js';
 
 const INTERVAL = 60;
-const ENV = { HEARTBEAT_INTERVAL_SECONDS: String(INTERVAL), FLEET_CHECK_INTERVAL_SECONDS: '1', LATEST_APPLIANCE_VERSION: '1.2.0', CHECKPOINT_INTERVAL_SECONDS: '1' };
+const ENV = {
+  HEARTBEAT_INTERVAL_SECONDS: String(INTERVAL),
+  FLEET_CHECK_INTERVAL_SECONDS: '1',
+  LATEST_APPLIANCE_VERSION: '1.2.0',
+  CHECKPOINT_INTERVAL_SECONDS: '1',
+};
 
 /** Waits for the periodic fleet check (every second here) to have recorded what the test expects. */
 const eventually = <T>(read: () => Promise<T>, ok: (value: T) => boolean) => waitFor(read, ok, { what: 'the fleet check' });
@@ -29,21 +34,34 @@ describe('fleet health over HTTP', () => {
   const beat = (cabinetId: string, health: Record<string, unknown> = {}, usage: Record<string, unknown> = {}) => {
     const a = appliances[cabinetId]!;
     const base = a.payload();
-    return a.sign({ ...base, usage: { ...base.usage, ...usage }, health: { ...base.health, version: '1.2.0', lastBackupAt: new Date().toISOString(), ...health } }).then((jws) => a.send(jws));
+    return a
+      .sign({
+        ...base,
+        usage: { ...base.usage, ...usage },
+        health: { ...base.health, version: '1.2.0', lastBackupAt: new Date().toISOString(), ...health },
+      })
+      .then((jws) => a.send(jws));
   };
 
   beforeAll(async () => {
     fs.mkdirSync(dataDir);
     token = await createAdminToken(dataDir, 'ops@vendor.test');
     cp = await startControlPlane(dataDir, ENV);
-    for (const [id, plan] of [['dupont', 'professional'], ['martin', 'starter'], ['bernard', 'enterprise']] as const) {
+    for (const [id, plan] of [
+      ['dupont', 'professional'],
+      ['martin', 'starter'],
+      ['bernard', 'enterprise'],
+    ] as const) {
       const created = await api(cp.url, token, 'POST', '/api/v1/cabinets', { id, name: `Cabinet ${id}`, plan });
       appliances[id] = new FakeAppliance(cp.url);
       expect((await appliances[id].enroll(created.body.enrollmentCode)).status).toBe(201);
     }
     // The fleet check has seen each appliance enrolled and silent (pending) before any heartbeat:
     // every change the tests below make is then a transition from a status the monitor recorded.
-    await eventually(fleet, (body) => body.appliances?.length === 3 && body.appliances.every((a: any) => a.status === 'pending' && a.statusSince !== null));
+    await eventually(
+      fleet,
+      (body) => body.appliances?.length === 3 && body.appliances.every((a: any) => a.status === 'pending' && a.statusSince !== null),
+    );
   });
   afterAll(async () => {
     await cp?.stop();
@@ -56,8 +74,14 @@ describe('fleet health over HTTP', () => {
     bernardCriticalSentAt = Date.now();
     expect((await beat('bernard', { diskFreeRatio: 0.03 })).status).toBe(202);
     const body = await fleet();
-    expect(body.appliances.map((a: any) => [a.cabinetId, a.status])).toEqual([['bernard', 'critical'], ['martin', 'warning'], ['dupont', 'healthy']]);
-    expect(body.appliances[0].reasons).toEqual([expect.objectContaining({ code: 'disk_critical', level: 'critical', message: 'disk free 3 %, below 5 %' })]);
+    expect(body.appliances.map((a: any) => [a.cabinetId, a.status])).toEqual([
+      ['bernard', 'critical'],
+      ['martin', 'warning'],
+      ['dupont', 'healthy'],
+    ]);
+    expect(body.appliances[0].reasons).toEqual([
+      expect.objectContaining({ code: 'disk_critical', level: 'critical', message: 'disk free 3 %, below 5 %' }),
+    ]);
     expect(body.counts).toEqual({ healthy: 1, pending: 0, warning: 1, critical: 1, stale: 0, offline: 0 });
     expect(body.latestVersion).toBe('1.2.0');
   });
@@ -113,7 +137,9 @@ describe('fleet health over HTTP', () => {
       (list) => list[0]?.to === 'healthy',
     );
     expect(healed).toEqual([expect.objectContaining({ from: 'critical', to: 'healthy', cleared: ['errors_rising'], reasons: [] })]);
-    expect((await api(cp.url, token, 'GET', '/api/v1/alerts?status=purple')).body.message).toBe('query.status: must be one of healthy, pending, warning, critical, stale, offline');
+    expect((await api(cp.url, token, 'GET', '/api/v1/alerts?status=purple')).body.message).toBe(
+      'query.status: must be one of healthy, pending, warning, critical, stale, offline',
+    );
   });
 
   it('keeps 24 hourly and 30 daily points of usage and resources per appliance', async () => {

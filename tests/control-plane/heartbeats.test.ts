@@ -2,7 +2,15 @@ import fs from 'node:fs';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSigningKey, verifyLicense } from '@iamanager/protocol';
-import { FakeAppliance, api, createAdminToken, metricValue, startControlPlane, tempDir, type TestControlPlane } from '../support/controlPlane.js';
+import {
+  FakeAppliance,
+  api,
+  createAdminToken,
+  metricValue,
+  startControlPlane,
+  tempDir,
+  type TestControlPlane,
+} from '../support/controlPlane.js';
 
 /**
  * One control plane, one cabinet, one story told in order (docs/protocol.md): enrollment, an
@@ -27,7 +35,12 @@ describe('heartbeat ingest over HTTP', () => {
   });
 
   it('creates a cabinet and enrolls an appliance with a freshly generated key', async () => {
-    const created = await api(cp.url, token, 'POST', '/api/v1/cabinets', { id: 'dupont', name: 'Cabinet Dupont & Associés', plan: 'professional', siret: '73282932000074' });
+    const created = await api(cp.url, token, 'POST', '/api/v1/cabinets', {
+      id: 'dupont',
+      name: 'Cabinet Dupont & Associés',
+      plan: 'professional',
+      siret: '73282932000074',
+    });
     expect(created.status).toBe(201);
     expect(created.body.enrollmentCode).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
 
@@ -35,15 +48,31 @@ describe('heartbeat ingest over HTTP', () => {
     expect(enrolled.status).toBe(201);
     expect(enrolled.body.cabinetId).toBe('dupont');
     expect(enrolled.body.heartbeatIntervalSeconds).toBe(900);
-    const license = await verifyLicense(enrolled.body.license, { keys: enrolled.body.vendorKeys, issuer: 'iamanager-control-plane', audience: enrolled.body.applianceId });
-    expect(license.claims).toMatchObject({ sub: 'dupont', plan: 'professional', limits: { maxUsers: 10, maxCases: 2000, maxAnalysesMonthly: 500 }, aiModel: 'ceseda-pro-v1', overage: { allowed: true, pricePerAnalysisCents: 50 } });
+    const license = await verifyLicense(enrolled.body.license, {
+      keys: enrolled.body.vendorKeys,
+      issuer: 'iamanager-control-plane',
+      audience: enrolled.body.applianceId,
+    });
+    expect(license.claims).toMatchObject({
+      sub: 'dupont',
+      plan: 'professional',
+      limits: { maxUsers: 10, maxCases: 2000, maxAnalysesMonthly: 500 },
+      aiModel: 'ceseda-pro-v1',
+      overage: { allowed: true, pricePerAnalysisCents: 50 },
+    });
   });
 
   it('accepts a signed heartbeat and answers with the interval and the latest version', async () => {
     firstAccepted = await appliance.sign(appliance.payload());
     const res = await appliance.send(firstAccepted);
     expect(res.status).toBe(202);
-    expect(res.body).toEqual({ accepted: true, heartbeatIntervalSeconds: 900, latestVersion: '1.2.0', latestVersionNotes: 'Faster search', receipt: expect.any(String) });
+    expect(res.body).toEqual({
+      accepted: true,
+      heartbeatIntervalSeconds: 900,
+      latestVersion: '1.2.0',
+      latestVersionNotes: 'Faster search',
+      receipt: expect.any(String),
+    });
   });
 
   it('refuses a heartbeat whose sequence number was already seen', async () => {
@@ -71,7 +100,9 @@ describe('heartbeat ingest over HTTP', () => {
 
   it('refuses a heartbeat carrying a field outside the schema', async () => {
     const payload = { ...appliance.payload(), clientNames: ['M. X'] };
-    const jws = await new SignJWT(payload).setProtectedHeader({ alg: 'EdDSA', typ: 'heartbeat+jwt', kid: appliance.applianceId }).sign(appliance.key.privateKey);
+    const jws = await new SignJWT(payload)
+      .setProtectedHeader({ alg: 'EdDSA', typ: 'heartbeat+jwt', kid: appliance.applianceId })
+      .sign(appliance.key.privateKey);
     const res = await appliance.send(jws);
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ error: 'malformed', message: 'body: unknown field "clientNames": remove it' });
@@ -94,9 +125,17 @@ describe('heartbeat ingest over HTTP', () => {
   });
 
   it('refuses a body that is not application/jose, or too large, without a 500', async () => {
-    const wrongType = await fetch(`${cp.url}/v1/heartbeats`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const wrongType = await fetch(`${cp.url}/v1/heartbeats`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(wrongType.status).toBe(415);
-    const huge = await fetch(`${cp.url}/v1/heartbeats`, { method: 'POST', headers: { 'content-type': 'application/jose' }, body: 'a'.repeat(20_000) });
+    const huge = await fetch(`${cp.url}/v1/heartbeats`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/jose' },
+      body: 'a'.repeat(20_000),
+    });
     expect(huge.status).toBe(413);
     expect((await huge.json()).error).toBe('payload_too_large');
   });
@@ -104,7 +143,12 @@ describe('heartbeat ingest over HTTP', () => {
   it('refuses the old key after the cabinet re-enrolls', async () => {
     const code = await api(cp.url, token, 'POST', '/api/v1/cabinets/dupont/enrollment-codes');
     expect(code.status).toBe(201);
-    const oldAppliance = Object.assign(new FakeAppliance(cp.url), { applianceId: appliance.applianceId, cabinetId: 'dupont', license: appliance.license, seq: appliance.seq });
+    const oldAppliance = Object.assign(new FakeAppliance(cp.url), {
+      applianceId: appliance.applianceId,
+      cabinetId: 'dupont',
+      license: appliance.license,
+      seq: appliance.seq,
+    });
     const oldKey = appliance.key.privateKey;
     const replacement = new FakeAppliance(cp.url);
     expect((await replacement.enroll(code.body.enrollmentCode)).status).toBe(201);
@@ -128,7 +172,11 @@ describe('heartbeat ingest over HTTP', () => {
     expect(res.status).toBe(202);
     const keys = (await api(cp.url, undefined, 'GET', '/v1/keys')).body;
     const license = await verifyLicense(res.body.license, { keys, issuer: 'iamanager-control-plane', audience: appliance.applianceId });
-    expect(license.claims).toMatchObject({ plan: 'enterprise', limits: { maxUsers: 50, maxCases: 12_000, maxAnalysesMonthly: 2000 }, aiModel: 'ceseda-enterprise-v1' });
+    expect(license.claims).toMatchObject({
+      plan: 'enterprise',
+      limits: { maxUsers: 50, maxCases: 12_000, maxAnalysesMonthly: 2000 },
+      aiModel: 'ceseda-enterprise-v1',
+    });
 
     // Once the appliance runs it (it reports the license's expiry), the license is not sent again.
     appliance.license = res.body.license;
@@ -142,7 +190,16 @@ describe('heartbeat ingest over HTTP', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await res.text();
     expect(metricValue(text, 'controlplane_heartbeats_accepted_total')).toBe(4);
-    for (const [reason, count] of [['replayed_sequence', 1], ['bad_signature', 2], ['malformed', 1], ['unknown_appliance', 1], ['clock_skew', 1], ['revoked_appliance', 1], ['unsupported_media_type', 1], ['payload_too_large', 1]] as const) {
+    for (const [reason, count] of [
+      ['replayed_sequence', 1],
+      ['bad_signature', 2],
+      ['malformed', 1],
+      ['unknown_appliance', 1],
+      ['clock_skew', 1],
+      ['revoked_appliance', 1],
+      ['unsupported_media_type', 1],
+      ['payload_too_large', 1],
+    ] as const) {
       expect(metricValue(text, `controlplane_heartbeats_rejected_total{reason="${reason}"}`), reason).toBe(count);
     }
     expect(metricValue(text, 'controlplane_heartbeat_duration_seconds_count{outcome="accepted"}')).toBe(4);

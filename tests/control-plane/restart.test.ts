@@ -38,7 +38,10 @@ describe('control plane restart', () => {
         }
         const results = await Promise.all(signed.map(async (hb) => ({ ...hb, res: await appliance.send(hb.jws) })));
         for (const r of results) expect([202, 409]).toContain(r.res.status);
-        acknowledged.set(appliance.applianceId, results.filter((r) => r.res.status === 202));
+        acknowledged.set(
+          appliance.applianceId,
+          results.filter((r) => r.res.status === 202),
+        );
       }),
     );
     for (const list of acknowledged.values()) expect(list.length).toBeGreaterThan(0);
@@ -55,7 +58,10 @@ describe('control plane restart', () => {
     for (const appliance of appliances) appliance.url = cp.url;
     try {
       expect(cp.service.output()).toContain('heartbeat journal replayed');
-      const fleet = (await api(cp.url, token, 'GET', '/api/v1/fleet')).body.appliances as { applianceId: string; usage: { analysesUsed: number } }[];
+      const fleet = (await api(cp.url, token, 'GET', '/api/v1/fleet')).body.appliances as {
+        applianceId: string;
+        usage: { analysesUsed: number };
+      }[];
       for (const appliance of appliances) {
         const acked = acknowledged.get(appliance.applianceId)!;
         const highest = Math.max(...acked.map((a) => a.seq));

@@ -36,9 +36,16 @@ describe('vendor API /api/v1', () => {
       for (const role of ['billing', 'support']) {
         const res = await api(cp.url, tokens[role], 'POST', '/api/v1/cabinets', { id: 'dupont', name: 'Cabinet Dupont', plan: 'starter' });
         expect(res.status, role).toBe(403);
-        expect(res.body).toEqual({ ok: false, error: 'forbidden', message: `the ${role} role cannot change cabinets: ask an admin`, details: { role, action: 'manageCabinets' } });
+        expect(res.body).toEqual({
+          ok: false,
+          error: 'forbidden',
+          message: `the ${role} role cannot change cabinets: ask an admin`,
+          details: { role, action: 'manageCabinets' },
+        });
       }
-      expect((await api(cp.url, tokens.admin, 'POST', '/api/v1/cabinets', { id: 'dupont', name: 'Cabinet Dupont', plan: 'starter' })).status).toBe(201);
+      expect(
+        (await api(cp.url, tokens.admin, 'POST', '/api/v1/cabinets', { id: 'dupont', name: 'Cabinet Dupont', plan: 'starter' })).status,
+      ).toBe(201);
     });
 
     it('does not let support change a plan, but lets it read the cabinet', async () => {
@@ -74,19 +81,39 @@ describe('vendor API /api/v1', () => {
     });
 
     it('accepts a valid SIRET written with spaces and stores its digits', async () => {
-      const res = await api(cp.url, tokens.admin, 'POST', '/api/v1/cabinets', { id: 'bernard', name: 'Cabinet Bernard', plan: 'enterprise', siret: '732 829 320 00074', email: 'contact@bernard.test' });
+      const res = await api(cp.url, tokens.admin, 'POST', '/api/v1/cabinets', {
+        id: 'bernard',
+        name: 'Cabinet Bernard',
+        plan: 'enterprise',
+        siret: '732 829 320 00074',
+        email: 'contact@bernard.test',
+      });
       expect(res.status).toBe(201);
       expect(res.body.cabinet.siret).toBe('73282932000074');
     });
 
     it("expresses the seed's premium example as professional with overrides", async () => {
-      const res = await api(cp.url, tokens.admin, 'POST', '/api/v1/cabinets', { id: 'premium', name: 'Cabinet Premium', plan: 'professional', overrides: { maxCases: 5000, maxAnalysesMonthly: 1000 } });
+      const res = await api(cp.url, tokens.admin, 'POST', '/api/v1/cabinets', {
+        id: 'premium',
+        name: 'Cabinet Premium',
+        plan: 'professional',
+        overrides: { maxCases: 5000, maxAnalysesMonthly: 1000 },
+      });
       expect(res.status).toBe(201);
-      expect(res.body.cabinet.effective).toMatchObject({ limits: { maxUsers: 10, maxCases: 5000, maxAnalysesMonthly: 1000 }, aiModel: 'ceseda-pro-v1', advancedFeatures: true, overageAllowed: true, overagePricePerAnalysisCents: 50 });
+      expect(res.body.cabinet.effective).toMatchObject({
+        limits: { maxUsers: 10, maxCases: 5000, maxAnalysesMonthly: 1000 },
+        aiModel: 'ceseda-pro-v1',
+        advancedFeatures: true,
+        overageAllowed: true,
+        overagePricePerAnalysisCents: 50,
+      });
     });
 
     it('dates every plan change in the history and can drop an override', async () => {
-      const res = await api(cp.url, tokens.admin, 'PATCH', '/api/v1/cabinets/premium', { plan: 'enterprise', overrides: { maxCases: null } });
+      const res = await api(cp.url, tokens.admin, 'PATCH', '/api/v1/cabinets/premium', {
+        plan: 'enterprise',
+        overrides: { maxCases: null },
+      });
       expect(res.status).toBe(200);
       const history = res.body.cabinet.planHistory;
       expect(history.map((h: { plan: string }) => h.plan)).toEqual(['professional', 'enterprise']);
@@ -117,7 +144,11 @@ describe('vendor API /api/v1', () => {
       const broken = await api(cp.url, tokens.admin, 'POST', '/api/v1/cabinets', '{"id": "x",');
       expect(broken.status).toBe(400);
       expect(broken.body.error).toBe('invalid_json');
-      const res = await fetch(`${cp.url}/api/v1/cabinets`, { method: 'POST', headers: { authorization: `Bearer ${tokens.admin}`, 'content-type': 'text/plain' }, body: 'hello' });
+      const res = await fetch(`${cp.url}/api/v1/cabinets`, {
+        method: 'POST',
+        headers: { 'authorization': `Bearer ${tokens.admin}`, 'content-type': 'text/plain' },
+        body: 'hello',
+      });
       expect(res.status).toBe(415);
     });
 
@@ -133,11 +164,24 @@ describe('vendor API /api/v1', () => {
 
   describe('plans', () => {
     it('adds a custom plan to the catalog (admins only)', async () => {
-      const plan = { id: 'premium-plus', name: 'Premium+', priceCents: 39900, limits: { maxUsers: 15, maxCases: 5000, maxAnalysesMonthly: 1000 }, aiModel: 'ceseda-pro-v1', advancedFeatures: true };
+      const plan = {
+        id: 'premium-plus',
+        name: 'Premium+',
+        priceCents: 39900,
+        limits: { maxUsers: 15, maxCases: 5000, maxAnalysesMonthly: 1000 },
+        aiModel: 'ceseda-pro-v1',
+        advancedFeatures: true,
+      };
       expect((await api(cp.url, tokens.billing, 'POST', '/api/v1/plans', plan)).status).toBe(403);
       const res = await api(cp.url, tokens.admin, 'POST', '/api/v1/plans', plan);
       expect(res.status).toBe(201);
-      expect(res.body.plan).toMatchObject({ id: 'premium-plus', priceCents: 39900, overageAllowed: true, overagePricePerAnalysisCents: 50, builtIn: false });
+      expect(res.body.plan).toMatchObject({
+        id: 'premium-plus',
+        priceCents: 39900,
+        overageAllowed: true,
+        overagePricePerAnalysisCents: 50,
+        builtIn: false,
+      });
     });
   });
 

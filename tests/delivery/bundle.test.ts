@@ -42,18 +42,42 @@ esac
 }
 
 function install(bundle: string, bin: string): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync('bash', [path.join(bundle, 'install.sh')], { cwd: bundle, encoding: 'utf8', env: { PATH: `${bin}:${process.env.PATH}`, HOME: process.env.HOME, MIN_DISK_GB: '1', MIN_RAM_MB: '256' } });
+  const r = spawnSync('bash', [path.join(bundle, 'install.sh')], {
+    cwd: bundle,
+    encoding: 'utf8',
+    env: { PATH: `${bin}:${process.env.PATH}`, HOME: process.env.HOME, MIN_DISK_GB: '1', MIN_RAM_MB: '256' },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 beforeAll(async () => {
   const cpDir = tempDir('cp-bundle-');
-  const created = await runCli(cpDir, ['cabinet', 'create', '--id', 'dupont', '--name', 'Cabinet Dupont & Associés', '--plan', 'professional', '--siret', '12345678901237', '--address', '123 Rue de la Justice, 75001 Paris', '--json'], { env: { PUBLIC_URL: 'https://cp.iamanager.fr' } });
+  const created = await runCli(
+    cpDir,
+    [
+      'cabinet',
+      'create',
+      '--id',
+      'dupont',
+      '--name',
+      'Cabinet Dupont & Associés',
+      '--plan',
+      'professional',
+      '--siret',
+      '12345678901237',
+      '--address',
+      '123 Rue de la Justice, 75001 Paris',
+      '--json',
+    ],
+    { env: { PUBLIC_URL: 'https://cp.iamanager.fr' } },
+  );
   expect(created.code, created.stderr).toBe(0);
   // A rotation in progress: two vendor keys are valid, so the bundle must pin both.
   expect((await runCli(cpDir, ['keys', 'rotate', '--json'])).code).toBe(0);
   out = tempDir('bundles-');
-  const bundle = await runCli(cpDir, ['cabinet', 'bundle', 'dupont', '--out', out, '--json'], { env: { PUBLIC_URL: 'https://cp.iamanager.fr', LATEST_APPLIANCE_VERSION: '0.1.0' } });
+  const bundle = await runCli(cpDir, ['cabinet', 'bundle', 'dupont', '--out', out, '--json'], {
+    env: { PUBLIC_URL: 'https://cp.iamanager.fr', LATEST_APPLIANCE_VERSION: '0.1.0' },
+  });
   expect(bundle.code, bundle.stderr).toBe(0);
   folder = bundle.json.folder;
   code = bundle.json.enrollmentCode;
@@ -61,7 +85,10 @@ beforeAll(async () => {
   pins = (await Promise.all(published.map((k) => calculateJwkThumbprint(k.publicKey, 'sha256')))).join(',');
   expect(bundle.json.vendorKeyPins.join(',')).toBe(pins);
   // Free ports for the pre-flight check, so the test never depends on what this machine runs.
-  const env = fs.readFileSync(path.join(folder, '.env'), 'utf8').replace('HTTP_PORT=80', `HTTP_PORT=${await freePort()}`).replace('HTTPS_PORT=443', `HTTPS_PORT=${await freePort()}`);
+  const env = fs
+    .readFileSync(path.join(folder, '.env'), 'utf8')
+    .replace('HTTP_PORT=80', `HTTP_PORT=${await freePort()}`)
+    .replace('HTTPS_PORT=443', `HTTPS_PORT=${await freePort()}`);
   fs.writeFileSync(path.join(folder, '.env'), env);
 }, 60_000);
 
@@ -82,12 +109,20 @@ describe('cabinet bundle', () => {
   });
 
   it('ships the same files as a .tar.gz', () => {
-    const listing = execFileSync('tar', ['-tzf', `${folder}.tar.gz`]).toString().trim().split('\n').sort();
+    const listing = execFileSync('tar', ['-tzf', `${folder}.tar.gz`])
+      .toString()
+      .trim()
+      .split('\n')
+      .sort();
     expect(listing).toEqual(['dupont/.env', 'dupont/LISEZMOI.md', 'dupont/compose.yaml', 'dupont/install.sh']);
   });
 
   it('resolves with docker-compose config as written', () => {
-    const r = spawnSync('docker-compose', ['--project-directory', folder, '-f', path.join(folder, 'compose.yaml'), '--env-file', path.join(folder, '.env'), 'config'], { encoding: 'utf8' });
+    const r = spawnSync(
+      'docker-compose',
+      ['--project-directory', folder, '-f', path.join(folder, 'compose.yaml'), '--env-file', path.join(folder, '.env'), 'config'],
+      { encoding: 'utf8' },
+    );
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('container_name: iamanager-dupont');
@@ -108,7 +143,9 @@ describe('install.sh', () => {
     expect(second.stdout).toContain('déjà enrôlée');
     const log = fs.readFileSync(path.join(dir, 'docker.log'), 'utf8').trim().split('\n');
     expect(log.filter((l) => l.endsWith('up -d'))).toHaveLength(2);
-    expect(log.filter((l) => l.includes(' enroll --code '))).toEqual([`compose --env-file .env -f compose.yaml exec -T appliance node appliance/dist/main.js enroll --code ${code}`]);
+    expect(log.filter((l) => l.includes(' enroll --code '))).toEqual([
+      `compose --env-file .env -f compose.yaml exec -T appliance node appliance/dist/main.js enroll --code ${code}`,
+    ]);
   });
 
   it('changes nothing when a check fails, and says how to fix it', () => {

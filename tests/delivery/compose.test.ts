@@ -10,7 +10,11 @@ const ROOT = new URL('../..', import.meta.url).pathname;
 function composeConfig(file: string, env: string): { status: number | null; stdout: string; stderr: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'compose-'));
   fs.writeFileSync(path.join(dir, '.env'), env);
-  const result = spawnSync('docker-compose', ['--project-directory', dir, '-f', path.join(ROOT, file), '--env-file', path.join(dir, '.env'), 'config'], { encoding: 'utf8' });
+  const result = spawnSync(
+    'docker-compose',
+    ['--project-directory', dir, '-f', path.join(ROOT, file), '--env-file', path.join(dir, '.env'), 'config'],
+    { encoding: 'utf8' },
+  );
   fs.rmSync(dir, { recursive: true, force: true });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -29,7 +33,10 @@ describe('the cabinet compose file', () => {
   const file = 'docker/appliance/compose.yaml';
 
   it('resolves with the install bundle .env and keeps every hardening setting', () => {
-    const { status, stdout, stderr } = composeConfig(file, 'CLIENT_ID=dupont\nCLIENT_NAME=Cabinet Dupont\nCONTROL_PLANE_URL=https://cp.example.fr\n');
+    const { status, stdout, stderr } = composeConfig(
+      file,
+      'CLIENT_ID=dupont\nCLIENT_NAME=Cabinet Dupont\nCONTROL_PLANE_URL=https://cp.example.fr\n',
+    );
     expect(stderr).toBe('');
     expect(status).toBe(0);
     expectHardened(stdout);

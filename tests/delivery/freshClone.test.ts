@@ -20,8 +20,17 @@ afterAll(() => {
   fs.rmSync(work, { recursive: true, force: true });
 });
 
-function run(command: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): { status: number | null; out: string } {
-  const result = spawnSync(command, args, { cwd: options.cwd ?? clone, env: { ...process.env, ...options.env }, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+function run(
+  command: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): { status: number | null; out: string } {
+  const result = spawnSync(command, args, {
+    cwd: options.cwd ?? clone,
+    env: { ...process.env, ...options.env },
+    encoding: 'utf8',
+    maxBuffer: 64 * 2 ** 20,
+  });
   return { status: result.status, out: `${result.stdout}${result.stderr}` };
 }
 
@@ -71,16 +80,37 @@ describe('a fresh clone', () => {
     expect(controlPlane.join('\n')).toContain('npx control-plane cabinet create');
     const cp = await runBlocks(controlPlane, {
       cwd: clone,
-      env: { PATH: process.env.PATH, HOME: work, DATA_DIR: path.join(work, 'cp-data'), PORT: String(await freePort()), HOST: '127.0.0.1', ADMIN_PASSWORD: 'a long operator passphrase' },
+      env: {
+        PATH: process.env.PATH,
+        HOME: work,
+        DATA_DIR: path.join(work, 'cp-data'),
+        PORT: String(await freePort()),
+        HOST: '127.0.0.1',
+        ADMIN_PASSWORD: 'a long operator passphrase',
+      },
     });
     expect(cp.code, cp.out).toBe(0);
     expect(cp.out).not.toMatch(FETCHED);
     expect(cp.out).toContain('enrollment code (single use, 7 days):');
 
     const dataDir = path.join(work, 'appliance-data');
-    const env = { PATH: process.env.PATH, HOME: work, DATA_DIR: dataDir, BACKUP_DIR: path.join(work, 'backups'), BACKUP_PASSPHRASE: 'correct horse battery staple', OFFSITE: path.join(work, 'nas'), TLS: 'false', HEARTBEAT_ENABLED: 'false' };
+    const env = {
+      PATH: process.env.PATH,
+      HOME: work,
+      DATA_DIR: dataDir,
+      BACKUP_DIR: path.join(work, 'backups'),
+      BACKUP_PASSPHRASE: 'correct horse battery staple',
+      OFFSITE: path.join(work, 'nas'),
+      TLS: 'false',
+      HEARTBEAT_ENABLED: 'false',
+    };
     fs.mkdirSync(env.OFFSITE);
-    const admin = spawnSync('npx', ['appliance', 'user', 'add', '--email', 'admin@cabinet.fr', '--role', 'admin'], { cwd: clone, env, input: 'a long admin password\n', encoding: 'utf8' });
+    const admin = spawnSync('npx', ['appliance', 'user', 'add', '--email', 'admin@cabinet.fr', '--role', 'admin'], {
+      cwd: clone,
+      env,
+      input: 'a long admin password\n',
+      encoding: 'utf8',
+    });
     expect(admin.status, `${admin.stdout}${admin.stderr}`).toBe(0);
     const backups = await runBlocks(shBlocks('docs/backup.md', clone).map(npxForm), { cwd: clone, env });
     expect(backups.code, backups.out).toBe(0);

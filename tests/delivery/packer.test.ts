@@ -18,7 +18,14 @@ function validate(dir: string): { status: number | null; out: string } {
   const tarball = path.join(work, 'node.tgz');
   const result = spawnSync(
     'packer',
-    ['validate', `-var=app_bundle=${bundle}`, `-var=node_tarball=${tarball}`, `-var=debian_image_checksum=sha512:${'0'.repeat(128)}`, '-var=accelerator=tcg', '.'],
+    [
+      'validate',
+      `-var=app_bundle=${bundle}`,
+      `-var=node_tarball=${tarball}`,
+      `-var=debian_image_checksum=sha512:${'0'.repeat(128)}`,
+      '-var=accelerator=tcg',
+      '.',
+    ],
     { cwd: dir, encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1', PACKER_CACHE_DIR: path.join(work, 'cache') } },
   );
   return { status: result.status, out: `${result.stdout}${result.stderr}` };
@@ -62,14 +69,22 @@ describe('the appliance VM template', () => {
   });
 
   it('runs every script with set -eux (or -eu for the first-boot script that handles secrets)', () => {
-    for (const f of ['scripts/provision.sh', 'scripts/sysprep.sh']) expect(fs.readFileSync(path.join(PACKER_DIR, f), 'utf8')).toMatch(/^set -eux$/m);
+    for (const f of ['scripts/provision.sh', 'scripts/sysprep.sh'])
+      expect(fs.readFileSync(path.join(PACKER_DIR, f), 'utf8')).toMatch(/^set -eux$/m);
     // set -x would print the generated password into the journal.
     expect(fs.readFileSync(path.join(PACKER_DIR, 'files/firstboot.sh'), 'utf8')).toMatch(/^set -eu$/m);
   });
 
   it('hardens the appliance unit', () => {
     const unit = fs.readFileSync(path.join(PACKER_DIR, 'files/iamanager-appliance.service'), 'utf8');
-    for (const line of ['Restart=always', 'ProtectSystem=strict', 'ReadWritePaths=/var/lib/iamanager', 'NoNewPrivileges=yes', 'User=iamanager', 'CapabilityBoundingSet=CAP_NET_BIND_SERVICE']) {
+    for (const line of [
+      'Restart=always',
+      'ProtectSystem=strict',
+      'ReadWritePaths=/var/lib/iamanager',
+      'NoNewPrivileges=yes',
+      'User=iamanager',
+      'CapabilityBoundingSet=CAP_NET_BIND_SERVICE',
+    ]) {
       expect(unit).toContain(line);
     }
   });
@@ -77,7 +92,9 @@ describe('the appliance VM template', () => {
   it('passes the vendor key pins to provisioning, which writes them into appliance.env outside the data folder', () => {
     expect(fs.readFileSync(path.join(PACKER_DIR, 'variables.pkr.hcl'), 'utf8')).toMatch(/variable "vendor_key_pins"/);
     expect(fs.readFileSync(path.join(PACKER_DIR, 'build.pkr.hcl'), 'utf8')).toContain('"VENDOR_KEY_PINS=${var.vendor_key_pins}"');
-    expect(fs.readFileSync(path.join(PACKER_DIR, 'scripts/provision.sh'), 'utf8')).toContain('bash "$FILES_DIR/pin-vendor-keys.sh" /etc/iamanager/appliance.env "${VENDOR_KEY_PINS:-}"');
+    expect(fs.readFileSync(path.join(PACKER_DIR, 'scripts/provision.sh'), 'utf8')).toContain(
+      'bash "$FILES_DIR/pin-vendor-keys.sh" /etc/iamanager/appliance.env "${VENDOR_KEY_PINS:-}"',
+    );
     const pin = (c: string) => c.repeat(42) + 'E';
     const env = path.join(work, 'appliance.env');
     const run = (pins: string) => spawnSync('bash', [path.join(PACKER_DIR, 'files/pin-vendor-keys.sh'), env, pins], { encoding: 'utf8' });

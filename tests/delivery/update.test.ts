@@ -23,7 +23,10 @@ async function bundle(): Promise<{ dir: string; log: string; bin: string }> {
   const dir = tempDir('update-bundle-');
   const vendor = await vendorSigner();
   fs.copyFileSync(path.join(ROOT, 'docker/appliance/compose.yaml'), path.join(dir, 'compose.yaml'));
-  fs.writeFileSync(path.join(dir, '.env'), `CLIENT_ID=dupont\nCLIENT_NAME=Cabinet Dupont & Associés\nCONTROL_PLANE_URL=https://cp.iamanager.fr\nAPPLIANCE_IMAGE=iamanager/appliance:0.1.0\nVENDOR_KEY_PINS=${vendor.pin}\n`);
+  fs.writeFileSync(
+    path.join(dir, '.env'),
+    `CLIENT_ID=dupont\nCLIENT_NAME=Cabinet Dupont & Associés\nCONTROL_PLANE_URL=https://cp.iamanager.fr\nAPPLIANCE_IMAGE=iamanager/appliance:0.1.0\nVENDOR_KEY_PINS=${vendor.pin}\n`,
+  );
   fs.writeFileSync(path.join(dir, 'update-0.2.0.jws'), await vendor.sign('0.2.0', V2));
   fs.writeFileSync(path.join(dir, 'update-0.3.0.jws'), await vendor.sign('0.3.0', V3));
   fs.mkdirSync(path.join(dir, 'data', 'cases'), { recursive: true });
@@ -61,7 +64,10 @@ exit 0
 }
 
 function update(b: { dir: string; bin: string }, to: string) {
-  return spawnSync(process.execPath, [APPLIANCE_MAIN, 'update', '--to', to, '--bundle', b.dir, '--json'], { encoding: 'utf8', env: { PATH: `${b.bin}:${process.env.PATH}`, HOME: process.env.HOME, UPDATE_HEALTH_TIMEOUT_SECONDS: '2' } });
+  return spawnSync(process.execPath, [APPLIANCE_MAIN, 'update', '--to', to, '--bundle', b.dir, '--json'], {
+    encoding: 'utf8',
+    env: { PATH: `${b.bin}:${process.env.PATH}`, HOME: process.env.HOME, UPDATE_HEALTH_TIMEOUT_SECONDS: '2' },
+  });
 }
 
 describe('appliance update', () => {
@@ -70,22 +76,49 @@ describe('appliance update', () => {
     const r = update(b, '0.2.0');
     expect(r.status, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout);
-    expect(result).toMatchObject({ outcome: 'updated', from: 'iamanager/appliance:0.1.0', to: V2, version: '0.2.0', backup: path.join(b.dir, 'backups', 'iamanager-20260315T140000000Z-pre-update.iambak'), removedPlainCopies: [] });
+    expect(result).toMatchObject({
+      outcome: 'updated',
+      from: 'iamanager/appliance:0.1.0',
+      to: V2,
+      version: '0.2.0',
+      backup: path.join(b.dir, 'backups', 'iamanager-20260315T140000000Z-pre-update.iambak'),
+      removedPlainCopies: [],
+    });
     expect(r.stderr).toContain('update: manifest for 0.2.0 verified');
     const env = fs.readFileSync(path.join(b.dir, '.env'), 'utf8');
     expect(env).toContain(`APPLIANCE_IMAGE=${V2}\n`);
     expect(env).toContain('APPLIANCE_VERSION=0.2.0\n');
     const log = fs.readFileSync(b.log, 'utf8').trim().split('\n');
-    const steps = log.map((l) => (l.includes(' pull ') ? 'pull' : l.startsWith('image inspect') ? 'digest' : l.includes(' run ') ? 'backup' : l.includes(' stop ') ? 'stop' : l.includes(' up ') ? 'up' : l.startsWith('inspect') ? 'inspect' : 'other'));
+    const steps = log.map((l) =>
+      l.includes(' pull ')
+        ? 'pull'
+        : l.startsWith('image inspect')
+          ? 'digest'
+          : l.includes(' run ')
+            ? 'backup'
+            : l.includes(' stop ')
+              ? 'stop'
+              : l.includes(' up ')
+                ? 'up'
+                : l.startsWith('inspect')
+                  ? 'inspect'
+                  : 'other',
+    );
     expect(steps.slice(0, 6)).toEqual(['pull', 'digest', 'backup', 'stop', 'up', 'inspect']);
     expect(log.find((l) => l.includes(' pull '))).toContain(`[APPLIANCE_IMAGE=${V2}]`);
     // The backup runs in a one-off container of the current version, with the bundle's volumes.
-    expect(log.find((l) => l.includes(' run '))).toMatch(/run --rm --no-deps -T appliance backup create --kind pre-update --json \[APPLIANCE_IMAGE=iamanager\/appliance:0\.1\.0]/);
+    expect(log.find((l) => l.includes(' run '))).toMatch(
+      /run --rm --no-deps -T appliance backup create --kind pre-update --json \[APPLIANCE_IMAGE=iamanager\/appliance:0\.1\.0]/,
+    );
     expect(log.find((l) => l.includes(' up '))).toContain(`[APPLIANCE_IMAGE=${V2}]`);
     // No plain copy of the data anywhere beside it.
     expect(fs.existsSync(path.join(b.dir, 'backups')) ? fs.readdirSync(path.join(b.dir, 'backups')) : []).toEqual([]);
     // The updated bundle still resolves with the real docker-compose.
-    const config = spawnSync('docker-compose', ['--project-directory', b.dir, '-f', path.join(b.dir, 'compose.yaml'), '--env-file', path.join(b.dir, '.env'), 'config'], { encoding: 'utf8' });
+    const config = spawnSync(
+      'docker-compose',
+      ['--project-directory', b.dir, '-f', path.join(b.dir, 'compose.yaml'), '--env-file', path.join(b.dir, '.env'), 'config'],
+      { encoding: 'utf8' },
+    );
     expect(config.status, config.stderr).toBe(0);
     expect(config.stdout).toContain(`image: ${V2}`);
   });
@@ -127,7 +160,12 @@ describe('appliance update', () => {
     fs.writeFileSync(path.join(path.dirname(b.log), 'backup'), 'full');
     const r = update(b, '0.2.0');
     expect(r.status).toBe(1);
-    expect(JSON.parse(r.stdout)).toEqual({ ok: false, error: 'update_backup_failed', message: 'the pre-update backup failed, so the update did not start: the disk holding /backups is full: free some space; nothing was changed' });
+    expect(JSON.parse(r.stdout)).toEqual({
+      ok: false,
+      error: 'update_backup_failed',
+      message:
+        'the pre-update backup failed, so the update did not start: the disk holding /backups is full: free some space; nothing was changed',
+    });
     const log = fs.readFileSync(b.log, 'utf8');
     expect(log).not.toMatch(/ stop | up /);
     expect(fs.readFileSync(path.join(b.dir, '.env'), 'utf8')).toContain('APPLIANCE_IMAGE=iamanager/appliance:0.1.0\n');

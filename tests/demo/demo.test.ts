@@ -36,7 +36,12 @@ describe('demo', () => {
         const form = await fetch(`${cp.url}/connexion`);
         const cookie = form.headers.getSetCookie()[0]!.split(';')[0]!;
         const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!;
-        const login = await fetch(`${cp.url}/connexion`, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf, email: who.email, password: who.password }) });
+        const login = await fetch(`${cp.url}/connexion`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ _csrf: csrf, email: who.email, password: who.password }),
+        });
         expect(login.status).toBe(302);
         expect(login.headers.getSetCookie().some((c) => c.startsWith('cp_session='))).toBe(true);
       }
@@ -66,7 +71,11 @@ describe('demo', () => {
       for (const a of appliances) {
         const license = await runApplianceCli(path.join(root, 'appliances', a.id), ['license', 'show', '--json']);
         expect(license.code, license.stderr).toBe(0);
-        expect({ id: a.id, state: license.json.state, vendorKeysPinned: license.json.vendorKeysPinned }).toEqual({ id: a.id, state: 'valid', vendorKeysPinned: true });
+        expect({ id: a.id, state: license.json.state, vendorKeysPinned: license.json.vendorKeysPinned }).toEqual({
+          id: a.id,
+          state: 'valid',
+          vendorKeysPinned: true,
+        });
         expect(license.json.warnings.some((w: string) => w.includes('VENDOR_KEY_PINS'))).toBe(false);
       }
       // The fleet knows each of them at once: a heartbeat at enrollment, one with the seeded usage.

@@ -25,7 +25,11 @@ class Session {
   async call(method: string, route: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
     const res = await fetch(`${this.url}${route}`, {
       method,
-      headers: { ...(this.cookie ? { cookie: this.cookie } : {}), ...(this.csrf ? { 'x-csrf-token': this.csrf } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        ...(this.cookie ? { cookie: this.cookie } : {}),
+        ...(this.csrf ? { 'x-csrf-token': this.csrf } : {}),
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
       body: body ? JSON.stringify(body) : undefined,
     });
     const set = res.headers.get('set-cookie');
@@ -38,8 +42,16 @@ class Session {
 
 const DEMO_CASES = [
   { client: { lastName: 'Diallo', firstName: 'Aminata', nationality: 'SN', birthDate: '1991-04-12' }, procedure: 'oqtf', daysAgo: 3 },
-  { client: { lastName: 'Haddad', firstName: 'Karim', nationality: 'DZ', birthDate: '1986-11-02' }, procedure: 'refus_titre_sejour', daysAgo: 20 },
-  { client: { lastName: 'Popescu', firstName: 'Ioana', nationality: 'MD', birthDate: '1998-01-25' }, procedure: 'asile_rejet_ofpra', daysAgo: 9 },
+  {
+    client: { lastName: 'Haddad', firstName: 'Karim', nationality: 'DZ', birthDate: '1986-11-02' },
+    procedure: 'refus_titre_sejour',
+    daysAgo: 20,
+  },
+  {
+    client: { lastName: 'Popescu', firstName: 'Ioana', nationality: 'MD', birthDate: '1998-01-25' },
+    procedure: 'asile_rejet_ofpra',
+    daysAgo: 9,
+  },
 ];
 
 async function seedAppliance(url: string, cabinetId: string, code: string): Promise<DemoAppliance['logins']> {
@@ -51,7 +63,8 @@ async function seedAppliance(url: string, cabinetId: string, code: string): Prom
     if (enrolled.status !== 201) throw new Error(`${cabinetId}: enrollment failed: ${String(enrolled.body.message)}`);
   }
   const admin = `admin@${cabinetId}.demo`;
-  if (!status.done && !status.hasAdmin) await s.call('POST', '/api/setup/admin', { email: admin, name: 'Administrateur', password: DEMO_PASSWORD });
+  if (!status.done && !status.hasAdmin)
+    await s.call('POST', '/api/setup/admin', { email: admin, name: 'Administrateur', password: DEMO_PASSWORD });
   const login = await s.call('POST', '/api/auth/login', { email: admin, password: DEMO_PASSWORD });
   if (login.status !== 200) throw new Error(`${cabinetId}: demo admin login failed: ${String(login.body.message)}`);
   const logins = [{ email: admin, role: 'admin' }];
@@ -68,7 +81,8 @@ async function seedAppliance(url: string, cabinetId: string, code: string): Prom
   }
   // The vendor's fleet page shows the seeded cabinet now, not at the next interval.
   const beat = await s.call('POST', '/api/admin/heartbeat');
-  if (beat.status !== 200 || beat.body.error) throw new Error(`${cabinetId}: the demo heartbeat was not delivered: ${String(beat.body.error ?? beat.body.message)}`);
+  if (beat.status !== 200 || beat.body.error)
+    throw new Error(`${cabinetId}: the demo heartbeat was not delivered: ${String(beat.body.error ?? beat.body.message)}`);
   return logins;
 }
 
@@ -76,7 +90,11 @@ async function seedAppliance(url: string, cabinetId: string, code: string): Prom
  * Starts, enrolls and seeds the three appliances, pinned to the vendor's keys as a cabinet
  * installed from its bundle is. `root` and `anyPort` let a test run them beside other work.
  */
-export async function startDemoAppliances(controlPlaneUrl: string, seed: DemoSeed, options: { onLine?: (line: string) => void; root?: string; anyPort?: boolean } = {}): Promise<DemoAppliance[]> {
+export async function startDemoAppliances(
+  controlPlaneUrl: string,
+  seed: DemoSeed,
+  options: { onLine?: (line: string) => void; root?: string; anyPort?: boolean } = {},
+): Promise<DemoAppliance[]> {
   const started: DemoAppliance[] = [];
   for (const cabinet of DEMO_CABINETS) {
     const dataDir = path.join(options.root ?? DEMO_ROOT, cabinet.id);

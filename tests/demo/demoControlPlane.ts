@@ -21,7 +21,9 @@ function demoEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.Pr
 }
 
 /** Starts the control plane process on `port` (default 4000) and waits until it listens. */
-export async function startDemoControlPlane(options: { dataDir?: string; port?: number; onLine?: (line: string) => void } = {}): Promise<DemoControlPlane> {
+export async function startDemoControlPlane(
+  options: { dataDir?: string; port?: number; onLine?: (line: string) => void } = {},
+): Promise<DemoControlPlane> {
   const dataDir = options.dataDir ?? path.join(DEMO_ROOT, 'control-plane');
   await fs.mkdir(dataDir, { recursive: true });
   const port = options.port ?? 4000;
@@ -33,11 +35,18 @@ export async function startDemoControlPlane(options: { dataDir?: string; port?: 
 }
 
 /** Runs a `control-plane … --json` command on `dataDir` (through the running server's socket). */
-export function runControlPlaneCli(dataDir: string, args: readonly string[], input?: string): Promise<{ ok: boolean; result: Record<string, unknown> }> {
+export function runControlPlaneCli(
+  dataDir: string,
+  args: readonly string[],
+  input?: string,
+): Promise<{ ok: boolean; result: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     // stderr is dropped: failures come back as JSON on stdout, and expected ones (an admin that
     // already exists on a re-run) should not alarm whoever runs the demo.
-    const child = spawn(process.execPath, [CONTROL_PLANE_MAIN, ...args, '--json'], { env: demoEnv(dataDir), stdio: ['pipe', 'pipe', 'ignore'] });
+    const child = spawn(process.execPath, [CONTROL_PLANE_MAIN, ...args, '--json'], {
+      env: demoEnv(dataDir),
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
     child.on('error', reject);
@@ -68,16 +77,36 @@ export async function seedDemo(dataDir: string): Promise<DemoSeed> {
   if (!token.ok) throw new Error(`could not create the demo API token: ${JSON.stringify(token.result)}`);
   const cabinets: DemoSeed['cabinets'] = [];
   for (const cabinet of DEMO_CABINETS) {
-    const args = ['cabinet', 'create', '--id', cabinet.id, '--name', cabinet.name, '--plan', cabinet.plan, '--siret', cabinet.siret, '--email', cabinet.email];
+    const args = [
+      'cabinet',
+      'create',
+      '--id',
+      cabinet.id,
+      '--name',
+      cabinet.name,
+      '--plan',
+      cabinet.plan,
+      '--siret',
+      cabinet.siret,
+      '--email',
+      cabinet.email,
+    ];
     args.push('--address', cabinet.address, '--phone', cabinet.phone);
     let created = await runControlPlaneCli(dataDir, args);
-    if (!created.ok && created.result.error === 'already_exists') created = await runControlPlaneCli(dataDir, ['cabinet', 'code', cabinet.id]);
+    if (!created.ok && created.result.error === 'already_exists')
+      created = await runControlPlaneCli(dataDir, ['cabinet', 'code', cabinet.id]);
     if (!created.ok) throw new Error(`could not set up cabinet ${cabinet.id}: ${String(created.result.message)}`);
     cabinets.push({ id: cabinet.id, name: cabinet.name, plan: cabinet.plan, enrollmentCode: String(created.result.enrollmentCode) });
   }
   const keys = await runControlPlaneCli(dataDir, ['keys', 'list']);
-  if (!keys.ok || !Array.isArray(keys.result.vendorKeyPins)) throw new Error(`could not read the vendor key pins: ${JSON.stringify(keys.result)}`);
-  return { admin: { ...DEMO_ADMIN, token: String(token.result.token) }, support: { ...DEMO_SUPPORT }, cabinets, vendorKeyPins: keys.result.vendorKeyPins.map(String) };
+  if (!keys.ok || !Array.isArray(keys.result.vendorKeyPins))
+    throw new Error(`could not read the vendor key pins: ${JSON.stringify(keys.result)}`);
+  return {
+    admin: { ...DEMO_ADMIN, token: String(token.result.token) },
+    support: { ...DEMO_SUPPORT },
+    cabinets,
+    vendorKeyPins: keys.result.vendorKeyPins.map(String),
+  };
 }
 
 export function describeDemo(controlPlane: DemoControlPlane, seed: DemoSeed): string {

@@ -15,9 +15,36 @@ export const DEMO_SUPPORT = { email: 'support@iamanager.test', password: DEMO_PA
 
 /** The seed's cabinets, with SIRETs that pass the checksum, and the port each appliance takes. */
 export const DEMO_CABINETS = [
-  { id: 'dupont', name: 'Cabinet Dupont & Associés', plan: 'professional', port: 5001, siret: '12345678901237', address: '123 Rue de la Justice, 75001 Paris', phone: '01.23.45.67.89', email: 'contact@cabinet-dupont.fr' },
-  { id: 'martin', name: 'Cabinet Martin', plan: 'starter', port: 5002, siret: '84219567300012', address: '8 quai Saint-Vincent, 69001 Lyon', phone: '04.72.00.00.00', email: 'contact@cabinet-martin.fr' },
-  { id: 'bernard', name: 'Cabinet Bernard', plan: 'enterprise', port: 5003, siret: '55501234000017', address: '20 cours Pierre Puget, 13006 Marseille', phone: '04.91.00.00.00', email: 'contact@cabinet-bernard.fr' },
+  {
+    id: 'dupont',
+    name: 'Cabinet Dupont & Associés',
+    plan: 'professional',
+    port: 5001,
+    siret: '12345678901237',
+    address: '123 Rue de la Justice, 75001 Paris',
+    phone: '01.23.45.67.89',
+    email: 'contact@cabinet-dupont.fr',
+  },
+  {
+    id: 'martin',
+    name: 'Cabinet Martin',
+    plan: 'starter',
+    port: 5002,
+    siret: '84219567300012',
+    address: '8 quai Saint-Vincent, 69001 Lyon',
+    phone: '04.72.00.00.00',
+    email: 'contact@cabinet-martin.fr',
+  },
+  {
+    id: 'bernard',
+    name: 'Cabinet Bernard',
+    plan: 'enterprise',
+    port: 5003,
+    siret: '55501234000017',
+    address: '20 cours Pierre Puget, 13006 Marseille',
+    phone: '04.91.00.00.00',
+    email: 'contact@cabinet-bernard.fr',
+  },
 ] as const;
 
 /** The demo vendor's identity on invoices (docs/billing.md); the SIRET and VAT number pass their checksums. */

@@ -48,7 +48,11 @@ function eachLine(stream: NodeJS.ReadableStream, onLine: (line: string) => void)
 }
 
 export function startServiceProcess(script: string, args: readonly string[], options: ServiceProcessOptions = {}): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, [script, ...args], { env: options.env ?? process.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [script, ...args], {
+    env: options.env ?? process.env,
+    cwd: options.cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   const exited = new Promise<number | null>((resolve) => {

@@ -20,7 +20,8 @@ let admin: Browser;
 let caseId: string;
 
 const usersFile = () => fs.readFileSync(path.join(dir, 'users.json'), 'utf8');
-const byToken = (token: string, method = 'GET', route = '/api/auth/me', body?: unknown) => new Browser(appliance.url).call(method, route, body, { authorization: `Bearer ${token}` });
+const byToken = (token: string, method = 'GET', route = '/api/auth/me', body?: unknown) =>
+  new Browser(appliance.url).call(method, route, body, { authorization: `Bearer ${token}` });
 const tokenInfo = async (id: string) => ((await admin.call('GET', '/api/auth/me')).body.user.tokens as any[]).find((t) => t.id === id);
 
 async function restart(env: Record<string, string> = {}): Promise<void> {
@@ -31,15 +32,33 @@ async function restart(env: Record<string, string> = {}): Promise<void> {
 
 beforeAll(async () => {
   cp = await startControlPlane(tempDir('cp-tokens-'));
-  const created = await runCli(cp.dataDir, ['cabinet', 'create', '--id', 'tokens', '--name', 'Cabinet Tokens', '--plan', 'enterprise', '--json']);
+  const created = await runCli(cp.dataDir, [
+    'cabinet',
+    'create',
+    '--id',
+    'tokens',
+    '--name',
+    'Cabinet Tokens',
+    '--plan',
+    'enterprise',
+    '--json',
+  ]);
   dir = tempDir('tokens-');
   appliance = await startAppliance(dir, { CONTROL_PLANE_URL: cp.url, CLIENT_ID: 'tokens' });
   admin = new Browser(appliance.url);
   expect((await admin.call('POST', '/api/setup/enroll', { code: created.json.enrollmentCode })).status).toBe(201);
   expect((await admin.call('POST', '/api/setup/admin', { email: 'admin@tokens.fr', name: 'Admin', password: PASSWORD })).status).toBe(201);
   expect((await admin.login('admin@tokens.fr', PASSWORD)).status).toBe(200);
-  expect((await admin.call('POST', '/api/users', { email: 'avocat@tokens.fr', name: 'Avocat', role: 'avocat', password: PASSWORD })).status).toBe(201);
-  caseId = (await admin.call('POST', '/api/cases', { client: { lastName: 'Jeton', firstName: 'Test', nationality: 'FR', birthDate: '1990-01-01' }, procedure: 'oqtf', decisionNotifiedAt: '2026-11-02' })).body.case.id;
+  expect(
+    (await admin.call('POST', '/api/users', { email: 'avocat@tokens.fr', name: 'Avocat', role: 'avocat', password: PASSWORD })).status,
+  ).toBe(201);
+  caseId = (
+    await admin.call('POST', '/api/cases', {
+      client: { lastName: 'Jeton', firstName: 'Test', nationality: 'FR', birthDate: '1990-01-01' },
+      procedure: 'oqtf',
+      decisionNotifiedAt: '2026-11-02',
+    })
+  ).body.case.id;
 }, 120_000);
 
 afterAll(async () => {
@@ -85,7 +104,10 @@ describe('personal API tokens', () => {
   it('end with a password change of their owner, with the other sessions', async () => {
     const lawyer = new Browser(appliance.url);
     expect((await lawyer.login('avocat@tokens.fr', PASSWORD)).status).toBe(200);
-    const tokens = [(await lawyer.call('POST', '/api/tokens', { label: 'un' })).body.token, (await lawyer.call('POST', '/api/tokens', { label: 'deux' })).body.token];
+    const tokens = [
+      (await lawyer.call('POST', '/api/tokens', { label: 'un' })).body.token,
+      (await lawyer.call('POST', '/api/tokens', { label: 'deux' })).body.token,
+    ];
     const kept = (await admin.call('POST', '/api/tokens', { label: 'admin, pas concerné' })).body.token;
     for (const t of tokens) expect((await byToken(t)).status).toBe(200);
     const changed = await lawyer.call('POST', '/api/auth/password', { currentPassword: PASSWORD, newPassword: 'another long password' });
@@ -101,9 +123,18 @@ describe('the CSRF token of a session', () => {
 
   it('is not taken from the query string, for the API or a page form', async () => {
     const client = { lastName: 'Requete', firstName: 'Test', nationality: 'FR', birthDate: '1990-01-01' };
-    const api = await fetch(`${appliance.url}/api/cases?_csrf=${admin.csrf}`, { method: 'POST', headers: { cookie: admin.cookie, 'content-type': 'application/json' }, body: JSON.stringify({ client, procedure: 'oqtf', decisionNotifiedAt: '2026-11-02' }) });
+    const api = await fetch(`${appliance.url}/api/cases?_csrf=${admin.csrf}`, {
+      method: 'POST',
+      headers: { 'cookie': admin.cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ client, procedure: 'oqtf', decisionNotifiedAt: '2026-11-02' }),
+    });
     expect([api.status, ((await api.json()) as any).error]).toEqual([403, 'csrf_failed']);
-    const page = await fetch(`${appliance.url}/dossiers/${caseId}/archiver?_csrf=${admin.csrf}`, { method: 'POST', redirect: 'manual', headers: { cookie: admin.cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: form({}) });
+    const page = await fetch(`${appliance.url}/dossiers/${caseId}/archiver?_csrf=${admin.csrf}`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'cookie': admin.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: form({}),
+    });
     expect(page.status).toBe(403);
     expect((await admin.call('GET', `/api/cases/${caseId}`)).body.case.status).toBe('open');
   });
@@ -117,7 +148,12 @@ describe('the CSRF token of a session', () => {
         if (p === 'csrf') body.append('_csrf', admin.csrf);
         else body.append('file', new Blob([Buffer.from('%PDF-1.4 jeton')], { type: 'application/pdf' }), 'acte.pdf');
       }
-      return fetch(`${appliance.url}/dossiers/${caseId}/pieces${query}`, { method: 'POST', redirect: 'manual', headers: { cookie: admin.cookie }, body });
+      return fetch(`${appliance.url}/dossiers/${caseId}/pieces${query}`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie: admin.cookie },
+        body,
+      });
     };
     expect((await upload(['file'], `?_csrf=${admin.csrf}`)).status).toBe(403);
     expect((await upload(['file', 'csrf'])).status).toBe(403);
@@ -128,17 +164,32 @@ describe('the CSRF token of a session', () => {
     expect(await docs()).toBe(before + 1);
   });
 
-  it('is read from no other route\'s multipart body, and an upload without it is refused whatever else is wrong', async () => {
+  it("is read from no other route's multipart body, and an upload without it is refused whatever else is wrong", async () => {
     const body = new FormData();
     body.append('_csrf', admin.csrf);
-    const res = await fetch(`${appliance.url}/dossiers/${caseId}/archiver`, { method: 'POST', redirect: 'manual', headers: { cookie: admin.cookie }, body });
+    const res = await fetch(`${appliance.url}/dossiers/${caseId}/archiver`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: admin.cookie },
+      body,
+    });
     expect(res.status).toBe(403);
     for (const route of [`/dossiers/${caseId}/pieces`, `/api/cases/${caseId}/documents`]) {
-      const noFile = await fetch(`${appliance.url}${route}`, { method: 'POST', redirect: 'manual', headers: { cookie: admin.cookie }, body: new FormData() });
+      const noFile = await fetch(`${appliance.url}${route}`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie: admin.cookie },
+        body: new FormData(),
+      });
       expect(noFile.status, route).toBe(403);
       const withToken = new FormData();
       withToken.append('_csrf', admin.csrf);
-      const verified = await fetch(`${appliance.url}${route}`, { method: 'POST', redirect: 'manual', headers: { cookie: admin.cookie }, body: withToken });
+      const verified = await fetch(`${appliance.url}${route}`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie: admin.cookie },
+        body: withToken,
+      });
       expect(verified.status, route).toBe(route.startsWith('/api/') ? 400 : 200); // "file: is required", on the case page for the web form
     }
     expect((await admin.call('GET', `/api/cases/${caseId}`)).body.case.status).toBe('open');
@@ -154,7 +205,9 @@ describe('an expired personal API token', () => {
     await restart({ CLOCK_OFFSET_SECONDS: String(2 * 86_400) });
     const refused = await byToken(shortLived);
     expect([refused.status, refused.body.error]).toEqual([401, 'token_expired']);
-    expect(refused.body.message).toMatch(/^the API token "un jour" expired at \d{4}-\d{2}-\d{2}T.*: create a new one \(POST \/api\/tokens, or `appliance token create`\)$/);
+    expect(refused.body.message).toMatch(
+      /^the API token "un jour" expired at \d{4}-\d{2}-\d{2}T.*: create a new one \(POST \/api\/tokens, or `appliance token create`\)$/,
+    );
     expect((await byToken(young)).status).toBe(200);
   });
 });

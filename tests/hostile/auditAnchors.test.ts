@@ -39,8 +39,20 @@ async function enrolled(id: string, env: Record<string, string> = {}): Promise<{
   return { dir, appliance, admin };
 }
 
-const auditFiles = (dir: string) => fs.readdirSync(path.join(dir, 'audit')).filter((n) => n.endsWith('.log')).sort().map((n) => path.join(dir, 'audit', n));
-const readChain = (dir: string) => auditFiles(dir).flatMap((f) => fs.readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => ({ file: f, entry: JSON.parse(l) })));
+const auditFiles = (dir: string) =>
+  fs
+    .readdirSync(path.join(dir, 'audit'))
+    .filter((n) => n.endsWith('.log'))
+    .sort()
+    .map((n) => path.join(dir, 'audit', n));
+const readChain = (dir: string) =>
+  auditFiles(dir).flatMap((f) =>
+    fs
+      .readFileSync(f, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => ({ file: f, entry: JSON.parse(l) })),
+  );
 
 /** Writes the entries back with the chain recomputed from the first: what the local check accepts. */
 function writeRechained(dir: string, chain: Array<{ file: string; entry: any }>): void {
@@ -48,7 +60,9 @@ function writeRechained(dir: string, chain: Array<{ file: string; entry: any }>)
   const byFile = new Map<string, string>(auditFiles(dir).map((f) => [f, '']));
   for (const { file, entry } of chain) {
     const e = { ...entry, prev };
-    e.hash = createHash('sha256').update(JSON.stringify([e.seq, e.at, e.actor, e.action, e.caseId ?? null, e.detail ?? null, prev])).digest('hex');
+    e.hash = createHash('sha256')
+      .update(JSON.stringify([e.seq, e.at, e.actor, e.action, e.caseId ?? null, e.detail ?? null, prev]))
+      .digest('hex');
     prev = e.hash;
     byFile.set(file, `${byFile.get(file)}${JSON.stringify(e)}\n`);
   }
@@ -74,7 +88,11 @@ describe('audit anchors kept by the vendor', () => {
     const cabinet = await enrolled('anchor');
     dir = cabinet.dir;
     for (let i = 0; i < 3; i++) {
-      const created = await cabinet.admin.call('POST', '/api/cases', { client: { ...CLIENT, lastName: `Dossier${i}` }, procedure: 'oqtf', decisionNotifiedAt: '2026-11-02' });
+      const created = await cabinet.admin.call('POST', '/api/cases', {
+        client: { ...CLIENT, lastName: `Dossier${i}` },
+        procedure: 'oqtf',
+        decisionNotifiedAt: '2026-11-02',
+      });
       expect(created.status, JSON.stringify(created.body)).toBe(201);
       expect((await cabinet.admin.call('GET', `/api/cases/${created.body.case.id}`)).status).toBe(200);
     }
@@ -138,7 +156,13 @@ describe('audit anchors kept by the vendor', () => {
     running.push(appliance);
     expect((await runApplianceCli(dir, ['heartbeat', '--json'])).code).toBe(0);
     const entry = (await api(cp.url, vendor, 'GET', '/api/v1/fleet')).body.appliances.find((a: any) => a.cabinetId === 'anchor');
-    expect(entry.reasons).toContainEqual(expect.objectContaining({ code: 'audit_rewound', level: 'warning', message: expect.stringContaining(`fewer than the ${chain.length} already anchored`) }));
+    expect(entry.reasons).toContainEqual(
+      expect.objectContaining({
+        code: 'audit_rewound',
+        level: 'warning',
+        message: expect.stringContaining(`fewer than the ${chain.length} already anchored`),
+      }),
+    );
   });
 });
 

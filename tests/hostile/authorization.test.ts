@@ -185,7 +185,15 @@ const CONTROL_PLANE_MATRIX: Readonly<Record<string, string>> = {
   'POST /compte/sessions':                             '-   - - -   Y Y Y',
   'POST /deconnexion':                                 'Y   Y Y Y   Y Y Y',
 };
-const CONTROL_PLANE_COLUMNS = ['anon', 'admin token', 'billing token', 'support token', 'admin session', 'billing session', 'support session'] as const;
+const CONTROL_PLANE_COLUMNS = [
+  'anon',
+  'admin token',
+  'billing token',
+  'support token',
+  'admin session',
+  'billing session',
+  'support session',
+] as const;
 const CONTROL_PLANE_ROLES = ['admin', 'billing', 'support'] as const;
 
 const PASSWORD = 'correct horse battery staple';
@@ -206,7 +214,12 @@ const params: Record<string, string> = {};
 
 /** Logs into the control plane's dashboard as `email`: its session cookie and CSRF token (read from a page's form). */
 async function dashboardSession(url: string, email: string): Promise<Caller> {
-  const login = await fetch(`${url}/connexion`, { method: 'POST', redirect: 'manual', headers: { cookie: `iam_form=${FORM_TOKEN}`, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: FORM_TOKEN, email, password: PASSWORD }).toString() });
+  const login = await fetch(`${url}/connexion`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'cookie': `iam_form=${FORM_TOKEN}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: FORM_TOKEN, email, password: PASSWORD }).toString(),
+  });
   const session = /cp_session=[^;]+/.exec(login.headers.get('set-cookie') ?? '')?.[0];
   expect(session, `dashboard login of ${email}`).toBeDefined();
   const page = await (await fetch(`${url}/cabinets`, { headers: { cookie: session! } })).text();
@@ -221,10 +234,25 @@ beforeAll(async () => {
   cpCallers.set('anon', [{ name: 'anonymous', headers: { cookie: `iam_form=${FORM_TOKEN}` } }]);
   for (const role of CONTROL_PLANE_ROLES) {
     const email = `${role}@iamanager.fr`;
-    cpCallers.set(`${role} token`, [{ name: `${role} token`, headers: { authorization: `Bearer ${await createAdminToken(cpDir, email, role)}`, cookie: `iam_form=${FORM_TOKEN}` } }]);
+    cpCallers.set(`${role} token`, [
+      {
+        name: `${role} token`,
+        headers: { authorization: `Bearer ${await createAdminToken(cpDir, email, role)}`, cookie: `iam_form=${FORM_TOKEN}` },
+      },
+    ]);
     cpCallers.set(`${role} session`, [await dashboardSession(cp.url, email)]);
   }
-  const created = await runCli(cpDir, ['cabinet', 'create', '--id', 'matrix', '--name', 'Cabinet Matrix', '--plan', 'enterprise', '--json']);
+  const created = await runCli(cpDir, [
+    'cabinet',
+    'create',
+    '--id',
+    'matrix',
+    '--name',
+    'Cabinet Matrix',
+    '--plan',
+    'enterprise',
+    '--json',
+  ]);
 
   const dir = tempDir('authz-');
   appliance = await startAppliance(dir, { CONTROL_PLANE_URL: cp.url, CLIENT_ID: 'matrix' });
@@ -232,7 +260,12 @@ beforeAll(async () => {
   expect((await admin.call('POST', '/api/setup/enroll', { code: created.json.enrollmentCode })).status).toBe(201);
   expect((await admin.call('POST', '/api/setup/admin', { email: 'admin@matrix.fr', name: 'Admin', password: PASSWORD })).status).toBe(201);
   await admin.login('admin@matrix.fr', PASSWORD);
-  for (const [email, role] of [['avocat@matrix.fr', 'avocat'], ['juriste@matrix.fr', 'juriste'], ['secretariat@matrix.fr', 'secretariat'], ['cible@matrix.fr', 'juriste']]) {
+  for (const [email, role] of [
+    ['avocat@matrix.fr', 'avocat'],
+    ['juriste@matrix.fr', 'juriste'],
+    ['secretariat@matrix.fr', 'secretariat'],
+    ['cible@matrix.fr', 'juriste'],
+  ]) {
     expect((await admin.call('POST', '/api/users', { email, name: role, role, password: PASSWORD })).status).toBe(201);
   }
   applianceCallers.set('anon', [{ name: 'anonymous', headers: { cookie: `iam_form=${FORM_TOKEN}` } }]);
@@ -247,12 +280,29 @@ beforeAll(async () => {
   }
 
   const users = (await admin.call('GET', '/api/users')).body.users as Array<{ id: string; email: string }>;
-  const caseId = (await admin.call('POST', '/api/cases', { client: { lastName: 'Matrice', firstName: 'Test', nationality: 'FR', birthDate: '1990-01-01' }, procedure: 'oqtf', decisionNotifiedAt: '2026-11-02' })).body.case.id as string;
+  const caseId = (
+    await admin.call('POST', '/api/cases', {
+      client: { lastName: 'Matrice', firstName: 'Test', nationality: 'FR', birthDate: '1990-01-01' },
+      procedure: 'oqtf',
+      decisionNotifiedAt: '2026-11-02',
+    })
+  ).body.case.id as string;
   const form = new FormData();
   form.append('file', new Blob([Buffer.from('%PDF-1.4 matrix')], { type: 'application/pdf' }), 'acte.pdf');
-  const doc = (await (await fetch(`${appliance.url}/api/cases/${caseId}/documents`, { method: 'POST', headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf }, body: form })).json()) as any;
+  const doc = (await (
+    await fetch(`${appliance.url}/api/cases/${caseId}/documents`, {
+      method: 'POST',
+      headers: { 'cookie': admin.cookie, 'x-csrf-token': admin.csrf },
+      body: form,
+    })
+  ).json()) as any;
   const analysis = (await admin.call('POST', `/api/cases/${caseId}/analyses`, {})).body.analysis;
-  Object.assign(params, { caseId, docId: doc.document.id, analysisFile: `${analysis.id}.pdf`, userId: users.find((u) => u.email === 'cible@matrix.fr')!.id });
+  Object.assign(params, {
+    caseId,
+    docId: doc.document.id,
+    analysisFile: `${analysis.id}.pdf`,
+    userId: users.find((u) => u.email === 'cible@matrix.fr')!.id,
+  });
 }, 180_000);
 
 afterAll(async () => {
@@ -316,7 +366,10 @@ for (const service of ['appliance', 'control plane'] as const) {
   describe(`authorization matrix of the ${service}`, () => {
     it('has a row for every route the routers mount, and none for a route that is gone', async () => {
       const mounted = (service === 'appliance' ? await applianceRoutes() : await controlPlaneRoutes()).map(routeKey);
-      expect({ missingFromTable: mounted.filter((k) => !(k in matrix)), notMounted: Object.keys(matrix).filter((k) => !mounted.includes(k)) }).toEqual({ missingFromTable: [], notMounted: [] });
+      expect({
+        missingFromTable: mounted.filter((k) => !(k in matrix)),
+        notMounted: Object.keys(matrix).filter((k) => !mounted.includes(k)),
+      }).toEqual({ missingFromTable: [], notMounted: [] });
     });
 
     it.each(Object.entries(matrix))('%s: %s', async (key, row) => {
@@ -331,7 +384,9 @@ for (const service of ['appliance', 'control plane'] as const) {
           await res.arrayBuffer();
           expect(res.status, `${caller.name}: ${key}`).toBeLessThan(500);
           got.push(`${caller.name} ${verdictOf(res)} (${res.status})`);
-          want.push(`${caller.name} ${expected} (${verdictOf(res) === expected ? res.status : expected === 'Y' ? 'not 401/403' : '401/403'})`);
+          want.push(
+            `${caller.name} ${expected} (${verdictOf(res) === expected ? res.status : expected === 'Y' ? 'not 401/403' : '401/403'})`,
+          );
         }
       }
       expect(got).toEqual(want);

@@ -16,7 +16,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeAppliance, api, createAdminToken, runCli, startControlPlane, tempDir, type TestControlPlane } from '../support/controlPlane.js';
+import {
+  FakeAppliance,
+  api,
+  createAdminToken,
+  runCli,
+  startControlPlane,
+  tempDir,
+  type TestControlPlane,
+} from '../support/controlPlane.js';
 import { clockAt } from '../support/billing.js';
 
 const root = tempDir('cp-hostile-close-');
@@ -47,8 +55,14 @@ async function stop(): Promise<void> {
 }
 
 async function upload(a: FakeAppliance, overage: number): Promise<number> {
-  const jws = await a.sign(a.payload({ month: '2026-03', usage: { analysesUsed: 500 + overage, analysesOverage: overage, usersActive: 3, casesOpen: 40, storageBytes: 1 } }));
-  return (await fetch(`${cp!.url}/v1/usage-reports`, { method: 'POST', headers: { 'content-type': 'application/jose' }, body: jws })).status;
+  const jws = await a.sign(
+    a.payload({
+      month: '2026-03',
+      usage: { analysesUsed: 500 + overage, analysesOverage: overage, usersActive: 3, casesOpen: 40, storageBytes: 1 },
+    }),
+  );
+  return (await fetch(`${cp!.url}/v1/usage-reports`, { method: 'POST', headers: { 'content-type': 'application/jose' }, body: jws }))
+    .status;
 }
 
 /** A fresh heartbeat from a cabinet's appliance, dated by the control plane's (moved) clock. */
@@ -64,7 +78,12 @@ async function dashboardPage(route: string): Promise<string> {
   const call = async (method: string, url: string, form?: Record<string, string>) => {
     const headers: Record<string, string> = { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
     if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
-    const res = await fetch(`${cp!.url}${url}`, { method, headers, body: form && new URLSearchParams(form).toString(), redirect: 'manual' });
+    const res = await fetch(`${cp!.url}${url}`, {
+      method,
+      headers,
+      body: form && new URLSearchParams(form).toString(),
+      redirect: 'manual',
+    });
     for (const line of res.headers.getSetCookie()) {
       const pair = line.split(';')[0]!;
       cookies.set(pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1));
@@ -72,7 +91,9 @@ async function dashboardPage(route: string): Promise<string> {
     return res;
   };
   const csrf = /name="_csrf" value="([^"]+)"/.exec(await (await call('GET', '/connexion')).text())![1]!;
-  expect((await call('POST', '/connexion', { _csrf: csrf, email: 'admin@vendor.test', password: 'correct horse battery staple' })).status).toBe(302);
+  expect(
+    (await call('POST', '/connexion', { _csrf: csrf, email: 'admin@vendor.test', password: 'correct horse battery staple' })).status,
+  ).toBe(302);
   const page = await call('GET', route);
   expect(page.status).toBe(200);
   return page.text();
@@ -85,7 +106,8 @@ function billingFiles(): Record<string, string> {
   const dir = path.join(dataDir, 'billing');
   const out: Record<string, string> = {};
   for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) out[path.relative(dir, path.join(entry.parentPath, entry.name))] = fs.readFileSync(path.join(entry.parentPath, entry.name), 'utf8');
+    if (entry.isFile())
+      out[path.relative(dir, path.join(entry.parentPath, entry.name))] = fs.readFileSync(path.join(entry.parentPath, entry.name), 'utf8');
   }
   return out;
 }
@@ -95,7 +117,20 @@ beforeAll(async () => {
   for (const role of ['admin', 'billing']) tokens[role] = await createAdminToken(dataDir, `${role}@vendor.test`, role);
   const codes: Record<string, string> = {};
   for (const id of CABINETS) {
-    const created = await cli('2026-03-01T09:00:00Z', ['cabinet', 'create', '--id', id, '--name', `Cabinet ${id}`, '--plan', 'professional', '--siret', '12345678901237', '--address', '1 rue du Palais, 75001 Paris']);
+    const created = await cli('2026-03-01T09:00:00Z', [
+      'cabinet',
+      'create',
+      '--id',
+      id,
+      '--name',
+      `Cabinet ${id}`,
+      '--plan',
+      'professional',
+      '--siret',
+      '12345678901237',
+      '--address',
+      '1 rue du Palais, 75001 Paris',
+    ]);
     expect(created.code, created.stderr).toBe(0);
     // The appliance enrolls on the 20th: a fresh code (one lasts 7 days).
     codes[id] = (await cli(MARCH, ['cabinet', 'code', id])).json.enrollmentCode;
@@ -128,7 +163,9 @@ describe('a close that would write an invalid record', () => {
     const res = await cli(APRIL, ['billing', 'close', '2026-03']);
     expect(res.code).toBe(1);
     expect(res.json.error).toBe('invalid_billing_record');
-    expect(res.json.message).toMatch(/^the 2026-03 invoice of cabinet "absurd" \(held for review\): lines\.1\.amountCents is 450359962737049540: .+\. Nothing was written/);
+    expect(res.json.message).toMatch(
+      /^the 2026-03 invoice of cabinet "absurd" \(held for review\): lines\.1\.amountCents is 450359962737049540: .+\. Nothing was written/,
+    );
     expect(billingFiles()).toEqual(before);
     expect(fs.existsSync(path.join(dataDir, 'billing', 'months', '2026-03.json'))).toBe(false);
   });
@@ -142,7 +179,9 @@ describe('a close that would write an invalid record', () => {
     await stop();
     // A restart finds nothing to choke on.
     await serveAt(APRIL);
-    expect((await api(cp!.url, tokens.admin, 'GET', '/api/v1/billing/months')).body.months.find((m: any) => m.month === '2026-03')).toMatchObject({ status: 'open', closable: true });
+    expect(
+      (await api(cp!.url, tokens.admin, 'GET', '/api/v1/billing/months')).body.months.find((m: any) => m.month === '2026-03'),
+    ).toMatchObject({ status: 'open', closable: true });
     await stop();
   });
 });
@@ -183,7 +222,14 @@ describe('invoices above the review amount', () => {
 
     const approved = await api(cp!.url, tokens.admin, 'POST', '/api/v1/billing/months/2026-03/held/greedy/approve');
     expect(approved.status, JSON.stringify(approved.body)).toBe(201);
-    expect(approved.body.invoice).toMatchObject({ number: 'F-2026-000003', cabinetId: 'greedy', month: '2026-03', issueDate: '2026-04-03', dueDate: '2026-05-03', totalInclVatCents: 275_880 });
+    expect(approved.body.invoice).toMatchObject({
+      number: 'F-2026-000003',
+      cabinetId: 'greedy',
+      month: '2026-03',
+      issueDate: '2026-04-03',
+      dueDate: '2026-05-03',
+      totalInclVatCents: 275_880,
+    });
     const again = await api(cp!.url, tokens.admin, 'POST', '/api/v1/billing/months/2026-03/held/greedy/approve');
     expect(again.status).toBe(409);
     expect(again.body.error).toBe('held_invoice_decided');
@@ -193,9 +239,13 @@ describe('invoices above the review amount', () => {
     const noReason = await api(cp!.url, tokens.admin, 'POST', '/api/v1/billing/months/2026-03/held/padded/reject', {});
     expect(noReason.status).toBe(400);
     expect(noReason.body.message).toMatch(/^reason: /);
-    const rejected = await api(cp!.url, tokens.admin, 'POST', '/api/v1/billing/months/2026-03/held/padded/reject', { reason: 'counter implausible for a 3-user cabinet' });
+    const rejected = await api(cp!.url, tokens.admin, 'POST', '/api/v1/billing/months/2026-03/held/padded/reject', {
+      reason: 'counter implausible for a 3-user cabinet',
+    });
     expect(rejected.status, JSON.stringify(rejected.body)).toBe(200);
-    expect((await api(cp!.url, tokens.admin, 'POST', '/api/v1/billing/months/2026-03/held/padded/approve')).body.error).toBe('held_invoice_decided');
+    expect((await api(cp!.url, tokens.admin, 'POST', '/api/v1/billing/months/2026-03/held/padded/approve')).body.error).toBe(
+      'held_invoice_decided',
+    );
     expect((await api(cp!.url, tokens.admin, 'POST', '/api/v1/billing/months/2026-03/held/nobody/approve')).status).toBe(404);
     await stop();
   });
@@ -215,12 +265,21 @@ describe('invoices above the review amount', () => {
     expect(page).toContain('rejetée par admin@vendor.test : counter implausible for a 3-user cabinet');
     // The next document of the series follows on: a credit note on the approved invoice, then
     // the April close, whose first number is the one after the approval.
-    expect((await api(cp!.url, tokens.admin, 'POST', '/api/v1/billing/invoices/F-2026-000003/credit-notes', { reason: 'goodwill', amountCents: 100 })).status).toBe(201);
+    expect(
+      (
+        await api(cp!.url, tokens.admin, 'POST', '/api/v1/billing/invoices/F-2026-000003/credit-notes', {
+          reason: 'goodwill',
+          amountCents: 100,
+        })
+      ).status,
+    ).toBe(201);
     await stop();
     const may = await cli('2026-05-02T08:00:00Z', ['billing', 'close', '2026-04']);
     expect(may.code, may.stderr).toBe(0);
     expect(may.json.invoices[0].number).toBe('F-2026-000004');
-    expect((await cli('2026-05-02T08:00:00Z', ['billing', 'reject', '2026-03', '--cabinet', 'greedy', '--reason', 'too late'])).json.error).toBe('held_invoice_decided');
+    expect(
+      (await cli('2026-05-02T08:00:00Z', ['billing', 'reject', '2026-03', '--cabinet', 'greedy', '--reason', 'too late'])).json.error,
+    ).toBe('held_invoice_decided');
   });
 });
 
@@ -247,17 +306,35 @@ describe('a record that cannot be read and has no last good copy', () => {
     // The others: heartbeats, the cabinet list, enrollment; the quarantined appliance is unknown.
     for (const id of ['absurd', 'honest']) expect(await heartbeat(id), id).toBe(202);
     expect(await heartbeat('greedy')).toBe(401);
-    expect((await api(cp!.url, tokens.admin, 'GET', '/api/v1/cabinets')).body.cabinets.map((c: any) => c.id)).toEqual(['absurd', 'greedy', 'honest']);
-    const created = await api(cp!.url, tokens.admin, 'POST', '/api/v1/cabinets', { id: 'newcomer', name: 'Cabinet Newcomer', plan: 'starter' });
+    expect((await api(cp!.url, tokens.admin, 'GET', '/api/v1/cabinets')).body.cabinets.map((c: any) => c.id)).toEqual([
+      'absurd',
+      'greedy',
+      'honest',
+    ]);
+    const created = await api(cp!.url, tokens.admin, 'POST', '/api/v1/cabinets', {
+      id: 'newcomer',
+      name: 'Cabinet Newcomer',
+      plan: 'starter',
+    });
     expect(created.status).toBe(201);
     expect((await new FakeAppliance(cp!.url).enroll(created.body.enrollmentCode)).status).toBe(201);
     // Billing goes on for what is intact, but no month is closed without every cabinet's record:
     // the quarantined cabinet would go unbilled for good.
     const close = await api(cp!.url, tokens.admin, 'POST', '/api/v1/billing/months/2026-05/close');
     expect(close.status).toBe(409);
-    expect(close.body).toMatchObject({ error: 'billing_blocked', details: { quarantined: ['cabinets/padded.json', `appliances/${appliances.greedy!.applianceId}.json`] } });
+    expect(close.body).toMatchObject({
+      error: 'billing_blocked',
+      details: { quarantined: ['cabinets/padded.json', `appliances/${appliances.greedy!.applianceId}.json`] },
+    });
     expect(close.body.message).toContain('a close now would miss for good what they held');
-    expect((await api(cp!.url, tokens.admin, 'POST', '/api/v1/billing/invoices/F-2026-000004/credit-notes', { reason: 'goodwill', amountCents: 100 })).status).toBe(201);
+    expect(
+      (
+        await api(cp!.url, tokens.admin, 'POST', '/api/v1/billing/invoices/F-2026-000004/credit-notes', {
+          reason: 'goodwill',
+          amountCents: 100,
+        })
+      ).status,
+    ).toBe(201);
     const page = await dashboardPage('/alertes');
     expect(page).toContain('Critique : 2 fichiers mis en quarantaine');
     expect(page).toContain('<code>cabinets/padded.json</code>');
@@ -278,7 +355,9 @@ describe('a record that cannot be read and has no last good copy', () => {
     expect(close.status).toBe(409);
     expect(close.body.error).toBe('billing_blocked');
     expect(close.body.message).toContain('billing/months/2026-03.json');
-    expect((await api(cp!.url, tokens.admin, 'POST', '/api/v1/billing/invoices/F-2026-000004/credit-notes', { reason: 'goodwill' })).body.error).toBe('billing_blocked');
+    expect(
+      (await api(cp!.url, tokens.admin, 'POST', '/api/v1/billing/invoices/F-2026-000004/credit-notes', { reason: 'goodwill' })).body.error,
+    ).toBe('billing_blocked');
     expect(fs.readdirSync(path.join(dataDir, 'billing', 'months')).sort()).toEqual(['2026-04.json']);
   });
 });

@@ -21,23 +21,44 @@ let registry: string;
 beforeAll(async () => {
   server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c)).on('end', () => {
-      if (req.url?.startsWith('/-/npm/v1/security/')) {
-        if (mode.status !== 200) {
-          res.writeHead(mode.status, { allow: 'GET, HEAD' }).end();
+    req
+      .on('data', (c: Buffer) => chunks.push(c))
+      .on('end', () => {
+        if (req.url?.startsWith('/-/npm/v1/security/')) {
+          if (mode.status !== 200) {
+            res.writeHead(mode.status, { allow: 'GET, HEAD' }).end();
+            return;
+          }
+          // Like the real registry: advisories only for the packages npm asked about.
+          const raw = Buffer.concat(chunks);
+          const asked = JSON.parse(
+            (req.headers['content-encoding'] === 'gzip' ? zlib.gunzipSync(raw) : raw).toString('utf8') || '{}',
+          ) as Record<string, string[]>;
+          const advisories = Object.fromEntries(
+            Object.entries(mode.advisories ?? {})
+              .filter(([name]) => name in asked)
+              .map(([name, list]) => [
+                name,
+                list.map((a, i) => ({
+                  id: 1000 + i,
+                  url: `https://advisories.test/${name}`,
+                  title: `Test advisory for ${name}`,
+                  severity: a.severity,
+                  vulnerable_versions: '<999.0.0',
+                  cwe: [],
+                  cvss: { score: 7.5, vectorString: null },
+                })),
+              ]),
+          );
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(advisories));
           return;
         }
-        // Like the real registry: advisories only for the packages npm asked about.
-        const raw = Buffer.concat(chunks);
-        const asked = JSON.parse((req.headers['content-encoding'] === 'gzip' ? zlib.gunzipSync(raw) : raw).toString('utf8') || '{}') as Record<string, string[]>;
-        const advisories = Object.fromEntries(Object.entries(mode.advisories ?? {}).filter(([name]) => name in asked).map(([name, list]) => [name, list.map((a, i) => ({ id: 1000 + i, url: `https://advisories.test/${name}`, title: `Test advisory for ${name}`, severity: a.severity, vulnerable_versions: '<999.0.0', cwe: [], cvss: { score: 7.5, vectorString: null } }))]));
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(advisories));
-        return;
-      }
-      // Packuments, which npm reads to say whether a fix exists.
-      const name = decodeURIComponent((req.url ?? '/').slice(1));
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ name, 'dist-tags': { latest: '1.0.0' }, versions: { '1.0.0': { name, version: '1.0.0' } } }));
-    });
+        // Packuments, which npm reads to say whether a fix exists.
+        const name = decodeURIComponent((req.url ?? '/').slice(1));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ name, 'dist-tags': { latest: '1.0.0' }, 'versions': { '1.0.0': { name, version: '1.0.0' } } }));
+      });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   registry = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
@@ -49,7 +70,9 @@ function audit(): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     // A cache of its own each time: npm keeps advisory answers, and the stand-in changes them.
     const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'npm-audit-cache-'));
-    const child = spawn('bash', [SCRIPT], { env: { ...process.env, npm_config_registry: registry, npm_config_cache: cache, npm_config_update_notifier: 'false' } });
+    const child = spawn('bash', [SCRIPT], {
+      env: { ...process.env, npm_config_registry: registry, npm_config_cache: cache, npm_config_update_notifier: 'false' },
+    });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));

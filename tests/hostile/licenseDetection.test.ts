@@ -62,7 +62,8 @@ async function forge(options: { underVendorKid?: boolean } = {}): Promise<string
   return jti;
 }
 
-const fleetEntry = async () => (await api(cp.url, vendor, 'GET', '/api/v1/fleet')).body.appliances.find((a: any) => a.cabinetId === 'forge');
+const fleetEntry = async () =>
+  (await api(cp.url, vendor, 'GET', '/api/v1/fleet')).body.appliances.find((a: any) => a.cabinetId === 'forge');
 
 async function alertsRaising(code: string): Promise<any[]> {
   // The fleet check runs every second (FLEET_CHECK_INTERVAL_SECONDS): wait for the alert it records.
@@ -86,7 +87,12 @@ async function dashboardPage(route: string): Promise<string> {
   const form = await fetch(`${cp.url}/connexion`);
   keep(form);
   const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!;
-  const login = await fetch(`${cp.url}/connexion`, { method: 'POST', redirect: 'manual', headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf, email: 'vendor@iamanager.fr', password: PASSWORD }).toString() });
+  const login = await fetch(`${cp.url}/connexion`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'cookie': cookie(), 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: csrf, email: 'vendor@iamanager.fr', password: PASSWORD }).toString(),
+  });
   keep(login);
   return (await fetch(`${cp.url}${route}`, { headers: { cookie: cookie() } })).text();
 }
@@ -118,13 +124,22 @@ describe('a license forged with a key of one’s own, pinned', () => {
   });
 
   it('is named by the next heartbeat, flagged license_mismatch (critical), and replaced by the vendor’s license although it is newer', async () => {
-    const issued = claimsOf(JSON.parse(fs.readFileSync(path.join(cpDir, 'appliances', `${(await fleetEntry()).applianceId}.json`), 'utf8')).license.jws);
+    const issued = claimsOf(
+      JSON.parse(fs.readFileSync(path.join(cpDir, 'appliances', `${(await fleetEntry()).applianceId}.json`), 'utf8')).license.jws,
+    );
     const forged = await forge();
     const sent = await runApplianceCli(dir, ['heartbeat', '--json']);
     expect(sent.code, sent.stderr).toBe(0);
     const entry = await fleetEntry();
     expect(entry.status).toBe('critical');
-    expect(entry.reasons).toContainEqual(expect.objectContaining({ code: 'license_mismatch', level: 'critical', value: 'unknown_license', message: expect.stringContaining(`runs license "${forged}", which the control plane never issued to it`) }));
+    expect(entry.reasons).toContainEqual(
+      expect.objectContaining({
+        code: 'license_mismatch',
+        level: 'critical',
+        value: 'unknown_license',
+        message: expect.stringContaining(`runs license "${forged}", which the control plane never issued to it`),
+      }),
+    );
     // The answer carried the vendor's license: it is in force again, the forged one gone.
     const status = (await admin.call('GET', '/api/license')).body;
     expect(status.limits.maxUsers).toBe(issued.limits.maxUsers);
@@ -134,7 +149,10 @@ describe('a license forged with a key of one’s own, pinned', () => {
 
   it('raises an alert, and shows on the fleet page and the cabinet’s page', async () => {
     const alerts = await alertsRaising('license_mismatch');
-    expect(alerts.find((a) => a.raised.includes('license_mismatch'))).toMatchObject({ to: 'critical', reasons: expect.arrayContaining([expect.objectContaining({ code: 'license_mismatch' })]) });
+    expect(alerts.find((a) => a.raised.includes('license_mismatch'))).toMatchObject({
+      to: 'critical',
+      reasons: expect.arrayContaining([expect.objectContaining({ code: 'license_mismatch' })]),
+    });
     // Held after the next, clean heartbeat: the forger cannot clear it by letting the vendor's license back in.
     expect((await runApplianceCli(dir, ['heartbeat', '--json'])).code).toBe(0);
     expect((await fleetEntry()).reasons.map((r: any) => r.code)).toContain('license_mismatch');

@@ -13,7 +13,13 @@ import os from 'node:os';
 import path from 'node:path';
 import forge from 'node-forge';
 import { describe, expect, it } from 'vitest';
-import { CA_VALIDITY_DAYS, SERVER_VALIDITY_DAYS, TlsStore, fingerprint, randomSerial } from '../../appliance/src/domain/tls/certificates.js';
+import {
+  CA_VALIDITY_DAYS,
+  SERVER_VALIDITY_DAYS,
+  TlsStore,
+  fingerprint,
+  randomSerial,
+} from '../../appliance/src/domain/tls/certificates.js';
 import { readConfig } from '../../appliance/src/config.js';
 import { runApplianceCli, startAppliance } from '../support/appliance.js';
 import { tempDir } from '../support/controlPlane.js';
@@ -30,7 +36,11 @@ function openssl(args: string[]): { ok: boolean; out: string } {
 function forgeLeaf(dir: string, altNames: Array<{ type: number; value?: string; ip?: string }>, now = NOW): string {
   const ca = forge.pki.certificateFromPem(fs.readFileSync(path.join(dir, 'ca.crt'), 'utf8'));
   const caKey = forge.pki.privateKeyFromPem(fs.readFileSync(path.join(dir, 'ca.key'), 'utf8'));
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  const { privateKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
   const key = forge.pki.privateKeyFromPem(privateKey) as forge.pki.rsa.PrivateKey;
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
@@ -39,7 +49,13 @@ function forgeLeaf(dir: string, altNames: Array<{ type: number; value?: string; 
   cert.validity.notAfter = new Date(now.getTime() + 30 * DAY);
   cert.setSubject([{ name: 'commonName', value: altNames[0]?.value ?? 'x' }]);
   // forge re-encodes parsed UTF8String values unless decoded first (see certificates.ts).
-  cert.setIssuer(ca.subject.attributes.map((a) => (a.valueTagClass === (forge.asn1.Type.UTF8 as unknown) && typeof a.value === 'string' ? { ...a, value: forge.util.decodeUtf8(a.value) } : a)));
+  cert.setIssuer(
+    ca.subject.attributes.map((a) =>
+      a.valueTagClass === (forge.asn1.Type.UTF8 as unknown) && typeof a.value === 'string'
+        ? { ...a, value: forge.util.decodeUtf8(a.value) }
+        : a,
+    ),
+  );
   cert.setExtensions([
     { name: 'basicConstraints', cA: false, critical: true },
     { name: 'extKeyUsage', serverAuth: true },
@@ -68,13 +84,24 @@ describe('the local CA can sign only for this appliance', () => {
     expect(text).toMatch(/X509v3 Name Constraints: critical/);
     const permitted = text.slice(text.indexOf('Permitted:'));
     const host = os.hostname().toLowerCase();
-    for (const entry of ['DNS:localhost', `DNS:${host}`, `DNS:${host.split('.')[0]}.local`, 'DNS:iamanager.cabinet.lan', 'IP:10.0.0.0/255.0.0.0', 'IP:172.16.0.0/255.240.0.0', 'IP:192.168.0.0/255.255.0.0', 'IP:127.0.0.0/255.0.0.0', 'IP:0:0:0:0:0:0:0:1/FFFF:FFFF:FFFF:FFFF:FFFF:FFFF:FFFF:FFFF', 'IP:FC00:0:0:0:0:0:0:0/FE00:0:0:0:0:0:0:0']) {
+    for (const entry of [
+      'DNS:localhost',
+      `DNS:${host}`,
+      `DNS:${host.split('.')[0]}.local`,
+      'DNS:iamanager.cabinet.lan',
+      'IP:10.0.0.0/255.0.0.0',
+      'IP:172.16.0.0/255.240.0.0',
+      'IP:192.168.0.0/255.255.0.0',
+      'IP:127.0.0.0/255.0.0.0',
+      'IP:0:0:0:0:0:0:0:1/FFFF:FFFF:FFFF:FFFF:FFFF:FFFF:FFFF:FFFF',
+      'IP:FC00:0:0:0:0:0:0:0/FE00:0:0:0:0:0:0:0',
+    ]) {
       expect(permitted).toContain(entry);
     }
     expect(text).not.toContain('Excluded:');
   });
 
-  it('OpenSSL refuses a certificate its key signs for a public site or a public address, and accepts the appliance\'s own', async () => {
+  it("OpenSSL refuses a certificate its key signs for a public site or a public address, and accepts the appliance's own", async () => {
     const dir = tempDir('ca-verify-');
     await new TlsStore(dir, 'Cabinet Dupont', ['iamanager.cabinet.lan']).ensure(NOW);
     const own = verify(dir, path.join(dir, 'server.crt'));
@@ -91,7 +118,15 @@ describe('the local CA can sign only for this appliance', () => {
     expect(publicIp.out).toMatch(/permitted subtree violation/);
 
     // Inside the constraints a leaf still verifies: the LAN keeps working with any private address.
-    expect(verify(dir, forgeLeaf(dir, [{ type: 2, value: 'iamanager.cabinet.lan' }, { type: 7, ip: '10.1.2.3' }])).ok).toBe(true);
+    expect(
+      verify(
+        dir,
+        forgeLeaf(dir, [
+          { type: 2, value: 'iamanager.cabinet.lan' },
+          { type: 7, ip: '10.1.2.3' },
+        ]),
+      ).ok,
+    ).toBe(true);
   });
 
   it('lives two years, and the HTTPS certificate at most 397 days and never beyond the CA', async () => {
@@ -177,7 +212,29 @@ describe('renewal before expiry (injected clock)', () => {
 
 function legacyCa(dir: string): string {
   fs.mkdirSync(dir, { recursive: true });
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=IAManager local CA/O=IAManager appliance', '-days', '3650', '-addext', 'basicConstraints=critical,CA:TRUE,pathlen:0', '-addext', 'keyUsage=critical,keyCertSign,cRLSign', '-keyout', path.join(dir, 'ca.key'), '-out', path.join(dir, 'ca.crt')], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-subj',
+      '/CN=IAManager local CA/O=IAManager appliance',
+      '-days',
+      '3650',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE,pathlen:0',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+      '-keyout',
+      path.join(dir, 'ca.key'),
+      '-out',
+      path.join(dir, 'ca.crt'),
+    ],
+    { stdio: 'ignore' },
+  );
   return fingerprint(fs.readFileSync(path.join(dir, 'ca.crt'), 'utf8'));
 }
 
@@ -205,12 +262,17 @@ describe('a replaced CA is announced', () => {
       const ca = await (await fetch(`${appliance.url}/ca.crt`)).text();
       expect(fingerprint(ca)).not.toBe(legacy);
       // The new CA verifies the server (the connection succeeds with it alone) and the facts say what happened.
-      const facts = (await httpsJson(`https://localhost:${httpsPort}/api/setup/status`, ca)).tls as { caRenewal: { previousFingerprint: string; reason: string }; caNotAfter: string };
+      const facts = (await httpsJson(`https://localhost:${httpsPort}/api/setup/status`, ca)).tls as {
+        caRenewal: { previousFingerprint: string; reason: string };
+        caNotAfter: string;
+      };
       expect(facts.caRenewal).toMatchObject({ previousFingerprint: legacy });
       expect(facts.caRenewal.reason).toMatch(/no name constraints/);
       expect(Date.parse(facts.caNotAfter)).toBeLessThanOrEqual(Date.now() + CA_VALIDITY_DAYS * DAY);
       const doctor = await runApplianceCli(dataDir, ['doctor', '--json']);
-      const tls = (JSON.parse(doctor.stdout) as { checks: Array<{ check: string; ok: boolean; detail: string }> }).checks.find((c) => c.check === 'tls');
+      const tls = (JSON.parse(doctor.stdout) as { checks: Array<{ check: string; ok: boolean; detail: string }> }).checks.find(
+        (c) => c.check === 'tls',
+      );
       expect(tls?.ok).toBe(false);
       expect(tls?.detail).toContain(`install the new /ca.crt (${fingerprint(ca)})`);
       expect(tls?.detail).toContain(legacy);

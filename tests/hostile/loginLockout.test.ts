@@ -35,36 +35,60 @@ interface Answer {
 }
 
 /** One request from `from` (a loopback source address) or, with `forwardedFor`, as the vendor's proxy would pass it. */
-function send(base: string, method: string, path: string, options: { from?: string; forwardedFor?: string; headers?: Record<string, string>; json?: unknown; form?: Record<string, string> } = {}): Promise<Answer> {
+function send(
+  base: string,
+  method: string,
+  path: string,
+  options: { from?: string; forwardedFor?: string; headers?: Record<string, string>; json?: unknown; form?: Record<string, string> } = {},
+): Promise<Answer> {
   const url = new URL(path, base);
-  const body = options.json !== undefined ? JSON.stringify(options.json) : options.form ? new URLSearchParams(options.form).toString() : undefined;
+  const body =
+    options.json !== undefined ? JSON.stringify(options.json) : options.form ? new URLSearchParams(options.form).toString() : undefined;
   const headers: Record<string, string> = {
     ...(options.json !== undefined ? { 'content-type': 'application/json' } : {}),
-    ...(options.form ? { 'content-type': 'application/x-www-form-urlencoded', cookie: `iam_form=${FORM_TOKEN}` } : {}),
+    ...(options.form ? { 'content-type': 'application/x-www-form-urlencoded', 'cookie': `iam_form=${FORM_TOKEN}` } : {}),
     ...(options.forwardedFor ? { 'x-forwarded-for': options.forwardedFor } : {}),
     ...options.headers,
   };
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: url.hostname, port: url.port, path: url.pathname + url.search, method, headers, agent: false, ...(options.from ? { localAddress: options.from } : {}) }, (res) => {
-      let text = '';
-      res.setEncoding('utf8').on('data', (c: string) => (text += c));
-      res.on('end', () => {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(text);
-        } catch {
-          parsed = undefined;
-        }
-        const retryAfter = res.headers['retry-after'];
-        resolve({ status: res.statusCode ?? 0, body: parsed, text, retryAfter: retryAfter === undefined ? undefined : Number(retryAfter), setCookie: res.headers['set-cookie'] ?? [] });
-      });
-    });
+    const req = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname + url.search,
+        method,
+        headers,
+        agent: false,
+        ...(options.from ? { localAddress: options.from } : {}),
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (c: string) => (text += c));
+        res.on('end', () => {
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            parsed = undefined;
+          }
+          const retryAfter = res.headers['retry-after'];
+          resolve({
+            status: res.statusCode ?? 0,
+            body: parsed,
+            text,
+            retryAfter: retryAfter === undefined ? undefined : Number(retryAfter),
+            setCookie: res.headers['set-cookie'] ?? [],
+          });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
 }
 
-const apiLogin = (from: string, email: string, password: string) => send(appliance.url, 'POST', '/api/auth/login', { from, json: { email, password } });
+const apiLogin = (from: string, email: string, password: string) =>
+  send(appliance.url, 'POST', '/api/auth/login', { from, json: { email, password } });
 
 /** What became of a guess: evaluated (a wrong password), refused by the lock, or refused by the full hashing queue. */
 type Fate = 'evaluated' | 'locked' | 'busy';
@@ -96,7 +120,11 @@ function apiFate(a: Answer, wrong: { status: number; error: string }): Fate {
 
 /** Resolves once the process has printed a line matching `pattern` (now, or when it comes). */
 function logLine(service: { child: ChildProcess; output(): string }, pattern: RegExp): Promise<string> {
-  const find = () => service.output().split('\n').find((l) => pattern.test(l));
+  const find = () =>
+    service
+      .output()
+      .split('\n')
+      .find((l) => pattern.test(l));
   return new Promise((resolve) => {
     const found = find();
     if (found) return resolve(found);
@@ -112,16 +140,39 @@ function logLine(service: { child: ChildProcess; output(): string }, pattern: Re
 
 beforeAll(async () => {
   cp = await startControlPlane(tempDir('cp-lockout-'), { TRUST_PROXY: 'true' });
-  const created = await runCli(cp.dataDir, ['cabinet', 'create', '--id', 'lockout', '--name', 'Cabinet Lockout', '--plan', 'enterprise', '--json']);
+  const created = await runCli(cp.dataDir, [
+    'cabinet',
+    'create',
+    '--id',
+    'lockout',
+    '--name',
+    'Cabinet Lockout',
+    '--plan',
+    'enterprise',
+    '--json',
+  ]);
   appliance = await startAppliance(tempDir('lockout-'), { CONTROL_PLANE_URL: cp.url, CLIENT_ID: 'lockout' });
   expect((await send(appliance.url, 'POST', '/api/setup/enroll', { json: { code: created.json.enrollmentCode } })).status).toBe(201);
-  expect((await send(appliance.url, 'POST', '/api/setup/admin', { json: { email: 'admin@lockout.fr', name: 'Admin', password: PASSWORD } })).status).toBe(201);
+  expect(
+    (await send(appliance.url, 'POST', '/api/setup/admin', { json: { email: 'admin@lockout.fr', name: 'Admin', password: PASSWORD } }))
+      .status,
+  ).toBe(201);
   const admin = await apiLogin('127.0.0.1', 'admin@lockout.fr', PASSWORD);
-  const auth = { cookie: admin.setCookie.map((c) => c.split(';')[0]).join('; '), 'x-csrf-token': admin.body.csrfToken as string };
+  const auth = { 'cookie': admin.setCookie.map((c) => c.split(';')[0]).join('; '), 'x-csrf-token': admin.body.csrfToken as string };
   for (const email of ['cible@lockout.fr', 'page@lockout.fr', 'change@lockout.fr', 'flood@lockout.fr']) {
-    expect((await send(appliance.url, 'POST', '/api/users', { from: '127.0.0.1', headers: auth, json: { email, name: 'Avocat', role: 'avocat', password: PASSWORD } })).status).toBe(201);
+    expect(
+      (
+        await send(appliance.url, 'POST', '/api/users', {
+          from: '127.0.0.1',
+          headers: auth,
+          json: { email, name: 'Avocat', role: 'avocat', password: PASSWORD },
+        })
+      ).status,
+    ).toBe(201);
   }
-  expect((await runCli(cp.dataDir, ['admin', 'create', '--email', 'ops@vendor.test', '--role', 'admin'], { input: `${PASSWORD}\n` })).code).toBe(0);
+  expect(
+    (await runCli(cp.dataDir, ['admin', 'create', '--email', 'ops@vendor.test', '--role', 'admin'], { input: `${PASSWORD}\n` })).code,
+  ).toBe(0);
 }, 120_000);
 
 afterAll(async () => {
@@ -131,7 +182,11 @@ afterAll(async () => {
 
 describe('the appliance login', () => {
   it('evaluates 5 of 60 guesses sent at once, then refuses the right password from that address while locked', async () => {
-    const evaluated = await burstUntilLocked(60, () => apiLogin(STRANGER, 'cible@lockout.fr', WRONG), (a) => apiFate(a, { status: 401, error: 'unauthorized' }));
+    const evaluated = await burstUntilLocked(
+      60,
+      () => apiLogin(STRANGER, 'cible@lockout.fr', WRONG),
+      (a) => apiFate(a, { status: 401, error: 'unauthorized' }),
+    );
     expect(evaluated).toBe(MAX_FAILURES);
     const right = await apiLogin(STRANGER, 'cible@lockout.fr', PASSWORD);
     expect([right.status, right.body.error]).toEqual([429, 'rate_limited']);
@@ -166,7 +221,9 @@ describe('the appliance login', () => {
   }, 120_000);
 
   it('refuses a flood of logins past the hashing queue at once (429 login_busy), and has none left queued after it', async () => {
-    const flood = Array.from({ length: 40 }, (_, a) => Array.from({ length: 3 }, (_, i) => apiLogin(`127.0.2.${a + 1}`, `nobody${a}-${i}@lockout.fr`, WRONG))).flat();
+    const flood = Array.from({ length: 40 }, (_, a) =>
+      Array.from({ length: 3 }, (_, i) => apiLogin(`127.0.2.${a + 1}`, `nobody${a}-${i}@lockout.fr`, WRONG)),
+    ).flat();
     const answers = await Promise.all(flood);
     const fates = answers.map((a) => apiFate(a, { status: 401, error: 'unauthorized' }));
     expect(fates).not.toContain('locked');
@@ -176,7 +233,8 @@ describe('the appliance login', () => {
   });
 
   it('guards the login page the same way', async () => {
-    const pageLogin = (from: string, password: string) => send(appliance.url, 'POST', '/connexion', { from, form: { _csrf: FORM_TOKEN, email: 'page@lockout.fr', password } });
+    const pageLogin = (from: string, password: string) =>
+      send(appliance.url, 'POST', '/connexion', { from, form: { _csrf: FORM_TOKEN, email: 'page@lockout.fr', password } });
     const pageFate = (a: Answer): Fate => {
       expect(a.status).toBe(200);
       if (a.text.includes('Adresse e-mail ou mot de passe incorrect.')) return 'evaluated';
@@ -195,16 +253,28 @@ describe('the appliance login', () => {
   it('guards the password change: 5 of 60 wrong current passwords are evaluated, then even the right one is refused', async () => {
     const from = '127.0.0.30';
     const login = await apiLogin(from, 'change@lockout.fr', PASSWORD);
-    const headers = { cookie: login.setCookie.map((c) => c.split(';')[0]).join('; '), 'x-csrf-token': login.body.csrfToken as string };
-    const change = (current: string) => send(appliance.url, 'POST', '/api/auth/password', { from, headers, json: { currentPassword: current, newPassword: 'a brand new password' } });
-    expect(await burstUntilLocked(60, () => change(WRONG), (a) => apiFate(a, { status: 400, error: 'invalid_input' }))).toBe(MAX_FAILURES);
+    const headers = { 'cookie': login.setCookie.map((c) => c.split(';')[0]).join('; '), 'x-csrf-token': login.body.csrfToken as string };
+    const change = (current: string) =>
+      send(appliance.url, 'POST', '/api/auth/password', {
+        from,
+        headers,
+        json: { currentPassword: current, newPassword: 'a brand new password' },
+      });
+    expect(
+      await burstUntilLocked(
+        60,
+        () => change(WRONG),
+        (a) => apiFate(a, { status: 400, error: 'invalid_input' }),
+      ),
+    ).toBe(MAX_FAILURES);
     const right = await change(PASSWORD);
     expect([right.status, right.body.error]).toEqual([429, 'rate_limited']);
   });
 });
 
 describe('the vendor dashboard login', () => {
-  const dashboardLogin = (forwardedFor: string, password: string) => send(cp.url, 'POST', '/connexion', { forwardedFor, form: { _csrf: FORM_TOKEN, email: 'ops@vendor.test', password } });
+  const dashboardLogin = (forwardedFor: string, password: string) =>
+    send(cp.url, 'POST', '/connexion', { forwardedFor, form: { _csrf: FORM_TOKEN, email: 'ops@vendor.test', password } });
   const fate = (a: Answer): Fate => {
     if (a.status === 200 && a.text.includes('Adresse e-mail ou mot de passe incorrect.')) return 'evaluated';
     expect(a.status, a.text).toBe(429);

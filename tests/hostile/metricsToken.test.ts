@@ -43,7 +43,9 @@ describe('GET /metrics with METRICS_TOKEN set', () => {
       const res = await scrape(headers, query);
       const body = (await res.json()) as { error: string; message: string };
       answers.push([res.status, body.error, res.headers.get('www-authenticate')]);
-      expect(body.message).toBe('GET /metrics needs the header "Authorization: Bearer <METRICS_TOKEN>": give your scraper the token set on this service');
+      expect(body.message).toBe(
+        'GET /metrics needs the header "Authorization: Bearer <METRICS_TOKEN>": give your scraper the token set on this service',
+      );
     }
     expect(answers).toEqual(Array.from({ length: 5 }, () => [401, 'unauthorized', 'Bearer realm="metrics"']));
   });
@@ -58,7 +60,9 @@ describe('METRICS_TOKEN in the configuration', () => {
     const dir = tempDir('cp-metrics-config-');
     const short = await runCli(dir, ['plan', 'list'], { env: { METRICS_TOKEN: 'too-short' } });
     expect(short.code).not.toBe(0);
-    expect(short.stderr).toContain('METRICS_TOKEN: must be at least 32 characters, e.g. the output of `openssl rand -hex 32`; unset it to leave /metrics open');
+    expect(short.stderr).toContain(
+      'METRICS_TOKEN: must be at least 32 characters, e.g. the output of `openssl rand -hex 32`; unset it to leave /metrics open',
+    );
     const both = await runCli(dir, ['plan', 'list'], { env: { METRICS_TOKEN: TOKEN, METRICS_TOKEN_FILE: '/nonexistent' } });
     expect(both.code).not.toBe(0);
     expect(both.stderr).toContain('METRICS_TOKEN and METRICS_TOKEN_FILE are both set: keep only one');

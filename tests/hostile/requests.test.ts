@@ -25,14 +25,37 @@ let caseId: string;
 let docId: string;
 
 /** A request exactly as written: no URL normalisation (fetch would resolve `..` itself). */
-function raw(base: string, method: string, route: string, headers: Record<string, string> = {}, body?: Buffer | string, chunked = false): Promise<{ status: number; body: string }> {
+function raw(
+  base: string,
+  method: string,
+  route: string,
+  headers: Record<string, string> = {},
+  body?: Buffer | string,
+  chunked = false,
+): Promise<{ status: number; body: string }> {
   const u = new URL(base);
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: u.hostname, port: u.port, method, path: route, headers: { ...headers, ...(body !== undefined ? (chunked ? { 'transfer-encoding': 'chunked' } : { 'content-length': String(Buffer.byteLength(body)) }) : {}) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8').on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-    });
+    const req = http.request(
+      {
+        host: u.hostname,
+        port: u.port,
+        method,
+        path: route,
+        headers: {
+          ...headers,
+          ...(body !== undefined
+            ? chunked
+              ? { 'transfer-encoding': 'chunked' }
+              : { 'content-length': String(Buffer.byteLength(body)) }
+            : {}),
+        },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
     req.on('error', reject);
     if (body !== undefined && chunked) {
       const b = Buffer.from(body);
@@ -43,7 +66,14 @@ function raw(base: string, method: string, route: string, headers: Record<string
 }
 
 /** A multipart upload; `csrf` goes in a `_csrf` field before the file, as the case page's form sends it. */
-function upload(route: string, name: string, type: string, content: Buffer, headers: Record<string, string> = { authorization: `Bearer ${token}` }, csrf?: string): Promise<Response> {
+function upload(
+  route: string,
+  name: string,
+  type: string,
+  content: Buffer,
+  headers: Record<string, string> = { authorization: `Bearer ${token}` },
+  csrf?: string,
+): Promise<Response> {
   const form = new FormData();
   if (csrf) form.append('_csrf', csrf);
   form.append('file', new Blob([content], { type }), name);
@@ -56,15 +86,33 @@ beforeAll(async () => {
   const cpDir = tempDir('cp-requests-');
   cp = await startControlPlane(cpDir);
   vendor = await createAdminToken(cpDir, 'vendor@iamanager.fr');
-  const created = await runCli(cpDir, ['cabinet', 'create', '--id', 'requests', '--name', 'Cabinet Requests', '--plan', 'enterprise', '--json']);
+  const created = await runCli(cpDir, [
+    'cabinet',
+    'create',
+    '--id',
+    'requests',
+    '--name',
+    'Cabinet Requests',
+    '--plan',
+    'enterprise',
+    '--json',
+  ]);
   appliance = await startAppliance(tempDir('requests-'), { CONTROL_PLANE_URL: cp.url, CLIENT_ID: 'requests', MAX_UPLOAD_MB: '1' });
   admin = new Browser(appliance.url);
   await admin.call('POST', '/api/setup/enroll', { code: created.json.enrollmentCode });
   await admin.call('POST', '/api/setup/admin', { email: 'admin@requests.fr', name: 'Admin', password: PASSWORD });
   await admin.login('admin@requests.fr', PASSWORD);
   token = (await admin.call('POST', '/api/tokens', { label: 'requests' })).body.token;
-  caseId = (await admin.call('POST', '/api/cases', { client: { lastName: 'Requete', firstName: 'Test', nationality: 'FR', birthDate: '1990-01-01' }, procedure: 'oqtf', decisionNotifiedAt: '2026-11-02' })).body.case.id;
-  docId = ((await (await upload(`/api/cases/${caseId}/documents`, 'acte.pdf', 'application/pdf', Buffer.from('%PDF-1.4 requests'))).json()) as any).document.id;
+  caseId = (
+    await admin.call('POST', '/api/cases', {
+      client: { lastName: 'Requete', firstName: 'Test', nationality: 'FR', birthDate: '1990-01-01' },
+      procedure: 'oqtf',
+      decisionNotifiedAt: '2026-11-02',
+    })
+  ).body.case.id;
+  docId = (
+    (await (await upload(`/api/cases/${caseId}/documents`, 'acte.pdf', 'application/pdf', Buffer.from('%PDF-1.4 requests'))).json()) as any
+  ).document.id;
 }, 120_000);
 
 afterAll(async () => {
@@ -74,30 +122,68 @@ afterAll(async () => {
 
 describe('path traversal', () => {
   it('serves no file from outside what a route names, however the path is encoded', async () => {
-    const secrets = ['secret-key', 'license.json', 'users.json'].map((f) => path.join(appliance.dataDir, f)).filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f, 'utf8').slice(0, 40));
+    const secrets = ['secret-key', 'license.json', 'users.json']
+      .map((f) => path.join(appliance.dataDir, f))
+      .filter((f) => fs.existsSync(f))
+      .map((f) => fs.readFileSync(f, 'utf8').slice(0, 40));
     expect(secrets.length).toBeGreaterThanOrEqual(2);
     const routes = [
-      '/static/../secret-key', '/static/..%2f..%2fsecret-key', '/static/%2e%2e/%2e%2e/license.json', '/static/..%5c..%5clicense.json', '/static/logo/../../secret-key',
-      `/api/cases/${caseId}/documents/..%2f..%2f..%2fsecret-key`, `/api/cases/..%2f..%2fusers/documents/${docId}`, `/api/cases/${caseId}/documents/${docId}%00.pdf`,
-      `/dossiers/${caseId}/pieces/..%2F..%2F..%2Flicense.json`, `/dossiers/..%2F..%2F/pieces/${docId}`, `/dossiers/${caseId}/analyses/..%2f..%2f..%2fsecret-key.pdf`,
-      '/calendrier/..%2f..%2fsecret-key.ics', '/calendrier/%2e%2e%2f%2e%2e%2fusers.json.ics',
-      '//secret-key', '/./secret-key', '/%2e%2e/secret-key', '/..;/secret-key', '/secret-key', '/license.json', '/.env', '/users.json',
+      '/static/../secret-key',
+      '/static/..%2f..%2fsecret-key',
+      '/static/%2e%2e/%2e%2e/license.json',
+      '/static/..%5c..%5clicense.json',
+      '/static/logo/../../secret-key',
+      `/api/cases/${caseId}/documents/..%2f..%2f..%2fsecret-key`,
+      `/api/cases/..%2f..%2fusers/documents/${docId}`,
+      `/api/cases/${caseId}/documents/${docId}%00.pdf`,
+      `/dossiers/${caseId}/pieces/..%2F..%2F..%2Flicense.json`,
+      `/dossiers/..%2F..%2F/pieces/${docId}`,
+      `/dossiers/${caseId}/analyses/..%2f..%2f..%2fsecret-key.pdf`,
+      '/calendrier/..%2f..%2fsecret-key.ics',
+      '/calendrier/%2e%2e%2f%2e%2e%2fusers.json.ics',
+      '//secret-key',
+      '/./secret-key',
+      '/%2e%2e/secret-key',
+      '/..;/secret-key',
+      '/secret-key',
+      '/license.json',
+      '/.env',
+      '/users.json',
     ];
     const leaks: string[] = [];
     for (const route of routes) {
       const res = await raw(appliance.url, 'GET', route, { authorization: `Bearer ${token}` });
-      if (res.status < 400 || res.status >= 500 || secrets.some((s) => res.body.includes(s)) || /PRIVATE KEY|passwordHash|vendorKeys/.test(res.body)) leaks.push(`${route} → ${res.status}`);
+      if (
+        res.status < 400 ||
+        res.status >= 500 ||
+        secrets.some((s) => res.body.includes(s)) ||
+        /PRIVATE KEY|passwordHash|vendorKeys/.test(res.body)
+      )
+        leaks.push(`${route} → ${res.status}`);
     }
-    for (const route of ['/v1/keys/..%2f..%2fkeys', '/v1/../admins.json', '/api/v1/cabinets/..%2f..%2fadmins', '/api/v1/cabinets/%2e%2e', '//healthz.json', '/keys/vendor.key']) {
+    for (const route of [
+      '/v1/keys/..%2f..%2fkeys',
+      '/v1/../admins.json',
+      '/api/v1/cabinets/..%2f..%2fadmins',
+      '/api/v1/cabinets/%2e%2e',
+      '//healthz.json',
+      '/keys/vendor.key',
+    ]) {
       const res = await raw(cp.url, 'GET', route, { authorization: `Bearer ${vendor}` });
-      if (res.status < 400 || res.status >= 500 || /PRIVATE KEY|tokenHash|passwordHash/.test(res.body)) leaks.push(`control plane ${route} → ${res.status}`);
+      if (res.status < 400 || res.status >= 500 || /PRIVATE KEY|tokenHash|passwordHash/.test(res.body))
+        leaks.push(`control plane ${route} → ${res.status}`);
     }
     expect(leaks).toEqual([]);
   });
 
   it('stores an upload under a name of its own, keeping only the base of the given name', async () => {
     const planted = path.join(os.tmpdir(), `iam-evil-${crypto.randomBytes(4).toString('hex')}.pdf`);
-    const res = await upload(`/api/cases/${caseId}/documents`, `../../../../../../..${planted}`, 'application/pdf', Buffer.from('%PDF-1.4 evil'));
+    const res = await upload(
+      `/api/cases/${caseId}/documents`,
+      `../../../../../../..${planted}`,
+      'application/pdf',
+      Buffer.from('%PDF-1.4 evil'),
+    );
     expect(res.status).toBe(201);
     const doc = ((await res.json()) as any).document;
     expect(doc.name).toBe(path.basename(planted));
@@ -111,10 +197,17 @@ describe('path traversal', () => {
       expect([201, 400], `${JSON.stringify(name)}: ${JSON.stringify(answer)}`).toContain(r.status);
       if (r.status === 400) continue;
       const stored = answer.document;
-      expect([...stored.name].some((c) => c < ' ' || '"/\\'.includes(c)), `${JSON.stringify(name)} stored as ${JSON.stringify(stored.name)}`).toBe(false);
-      const download = await fetch(`${appliance.url}/api/cases/${caseId}/documents/${stored.id}`, { headers: { authorization: `Bearer ${token}` } });
+      expect(
+        [...stored.name].some((c) => c < ' ' || '"/\\'.includes(c)),
+        `${JSON.stringify(name)} stored as ${JSON.stringify(stored.name)}`,
+      ).toBe(false);
+      const download = await fetch(`${appliance.url}/api/cases/${caseId}/documents/${stored.id}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       // The exact name rides in `filename*` only when the ASCII fallback had to change it (kernel sendDownload).
-      expect(download.headers.get('content-disposition'), name).toMatch(/^attachment; filename="[^"\r\n/\\]*"(; filename\*=UTF-8''[^\s"]+)?$/);
+      expect(download.headers.get('content-disposition'), name).toMatch(
+        /^attachment; filename="[^"\r\n/\\]*"(; filename\*=UTF-8''[^\s"]+)?$/,
+      );
       expect(download.headers.get('x-content-type-options')).toBe('nosniff');
     }
   });
@@ -134,17 +227,23 @@ describe('oversized bodies and uploads', () => {
     ['cp', '/api/v1/cabinets', 'application/json', 64 * 1024],
   ];
 
-  it.each(LIMITS)('%s %s: one byte over %s limit (%i B) is a 413, with or without a Content-Length', async (service, route, type, limit) => {
-    const base = service === 'cp' ? cp.url : appliance.url;
-    const headers = { 'content-type': type, ...(service === 'cp' ? { authorization: `Bearer ${vendor}` } : { authorization: `Bearer ${token}` }) };
-    const body = type === 'application/json' ? `{"a":"${'x'.repeat(limit - 7)}"}` : 'x'.repeat(limit + 1);
-    expect(Buffer.byteLength(body)).toBe(limit + 1);
-    for (const chunked of [false, true]) {
-      const res = await raw(base, 'POST', route, headers, body, chunked);
-      expect([res.status, chunked], res.body).toEqual([413, chunked]);
-    }
-    expect((await fetch(`${base}/healthz`)).status).toBe(200);
-  });
+  it.each(LIMITS)(
+    '%s %s: one byte over %s limit (%i B) is a 413, with or without a Content-Length',
+    async (service, route, type, limit) => {
+      const base = service === 'cp' ? cp.url : appliance.url;
+      const headers = {
+        'content-type': type,
+        ...(service === 'cp' ? { authorization: `Bearer ${vendor}` } : { authorization: `Bearer ${token}` }),
+      };
+      const body = type === 'application/json' ? `{"a":"${'x'.repeat(limit - 7)}"}` : 'x'.repeat(limit + 1);
+      expect(Buffer.byteLength(body)).toBe(limit + 1);
+      for (const chunked of [false, true]) {
+        const res = await raw(base, 'POST', route, headers, body, chunked);
+        expect([res.status, chunked], res.body).toEqual([413, chunked]);
+      }
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    },
+  );
 
   it('refuses an upload over MAX_UPLOAD_MB, by the API and by the web form, and keeps no byte of it', async () => {
     const dir = path.join(appliance.dataDir, 'documents', caseId);
@@ -164,7 +263,11 @@ describe('oversized bodies and uploads', () => {
   it('refuses a file whose bytes are not what its type says, and keeps nothing', async () => {
     const dir = path.join(appliance.dataDir, 'documents', caseId);
     const before = files(dir);
-    for (const [name, type, content] of [['virus.pdf', 'application/pdf', Buffer.from('MZ\x90\x00 not a pdf')], ['page.html', 'text/html', Buffer.from('<script>alert(1)</script>')], ['empty.pdf', 'application/pdf', Buffer.alloc(0)]] as const) {
+    for (const [name, type, content] of [
+      ['virus.pdf', 'application/pdf', Buffer.from('MZ\x90\x00 not a pdf')],
+      ['page.html', 'text/html', Buffer.from('<script>alert(1)</script>')],
+      ['empty.pdf', 'application/pdf', Buffer.alloc(0)],
+    ] as const) {
       const res = await upload(`/api/cases/${caseId}/documents`, name, type, content);
       expect([415, 400], name).toContain(res.status);
     }
@@ -184,7 +287,13 @@ describe('wrong content types', () => {
       [cp.url, '/api/v1/cabinets', 'multipart/form-data; boundary=x', '--x--', /must be application\/json/],
     ];
     for (const [base, route, type, body, message] of cases) {
-      const res = await raw(base, 'POST', route, { 'content-type': type, authorization: `Bearer ${base === cp.url ? vendor : token}` }, body);
+      const res = await raw(
+        base,
+        'POST',
+        route,
+        { 'content-type': type, 'authorization': `Bearer ${base === cp.url ? vendor : token}` },
+        body,
+      );
       expect([route, type, res.status], res.body).toEqual([route, type, 415]);
       expect(JSON.parse(res.body).message).toMatch(message);
     }
@@ -193,7 +302,11 @@ describe('wrong content types', () => {
   });
 
   it('answers a web form sent as JSON with an error page, not a crash or a JSON error', async () => {
-    const res = await fetch(`${appliance.url}/dossiers/nouveau`, { method: 'POST', headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf, 'content-type': 'application/json' }, body: '{"lastName":"x"}' });
+    const res = await fetch(`${appliance.url}/dossiers/nouveau`, {
+      method: 'POST',
+      headers: { 'cookie': admin.cookie, 'x-csrf-token': admin.csrf, 'content-type': 'application/json' },
+      body: '{"lastName":"x"}',
+    });
     expect(res.status).toBe(415);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
   });
@@ -214,11 +327,19 @@ describe('malformed HTTP', () => {
 
   it.each([
     ['a garbage request line', 'GARBAGE\r\n\r\n', 400],
-    ['Content-Length and Transfer-Encoding together (smuggling)', 'POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n', 400],
+    [
+      'Content-Length and Transfer-Encoding together (smuggling)',
+      'POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+      400,
+    ],
     ['two different Content-Lengths', 'POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}x', 400],
     ['a header line without a colon', 'GET /healthz HTTP/1.1\r\nHost: x\r\nNoColonHere\r\n\r\n', 400],
     ['headers over 16 KiB', `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431],
-    ['a bad chunk size', 'POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n', 400],
+    [
+      'a bad chunk size',
+      'POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n',
+      400,
+    ],
     ['a negative Content-Length', 'POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n', 400],
   ])('answers %s with %i, on both services, and stays up', async (_name, bytes, status) => {
     for (const base of [appliance.url, cp.url]) {
@@ -234,19 +355,32 @@ describe('downloads cut short', () => {
     expect(head.status).toBe(200);
     await new Promise<void>((resolve) => {
       const u = new URL(appliance.url);
-      const req = http.get({ host: u.hostname, port: u.port, path: `/api/cases/${caseId}/export`, headers: { authorization: `Bearer ${token}` } }, (res) => {
-        res.once('data', () => {
-          req.destroy();
-          resolve();
-        });
-      });
+      const req = http.get(
+        { host: u.hostname, port: u.port, path: `/api/cases/${caseId}/export`, headers: { authorization: `Bearer ${token}` } },
+        (res) => {
+          res.once('data', () => {
+            req.destroy();
+            resolve();
+          });
+        },
+      );
       req.on('error', () => resolve());
     });
     // A scan deleted behind the appliance's back: the archive is cut, the service is not.
-    const victim = (await admin.call('POST', '/api/cases', { client: { lastName: 'Perdu', firstName: 'Doc', nationality: 'FR', birthDate: '1990-01-01' }, procedure: 'oqtf', decisionNotifiedAt: '2026-11-02' })).body.case.id;
-    const lost = ((await (await upload(`/api/cases/${victim}/documents`, 'perdu.pdf', 'application/pdf', Buffer.from('%PDF-1.4 lost'))).json()) as any).document.id;
+    const victim = (
+      await admin.call('POST', '/api/cases', {
+        client: { lastName: 'Perdu', firstName: 'Doc', nationality: 'FR', birthDate: '1990-01-01' },
+        procedure: 'oqtf',
+        decisionNotifiedAt: '2026-11-02',
+      })
+    ).body.case.id;
+    const lost = (
+      (await (await upload(`/api/cases/${victim}/documents`, 'perdu.pdf', 'application/pdf', Buffer.from('%PDF-1.4 lost'))).json()) as any
+    ).document.id;
     fs.rmSync(path.join(appliance.dataDir, 'documents', victim, lost));
-    await fetch(`${appliance.url}/api/cases/${victim}/export`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.arrayBuffer()).catch(() => undefined);
+    await fetch(`${appliance.url}/api/cases/${victim}/export`, { headers: { authorization: `Bearer ${token}` } })
+      .then((r) => r.arrayBuffer())
+      .catch(() => undefined);
     await new Promise((r) => setTimeout(r, 200));
     expect(appliance.service.child.exitCode).toBeNull();
     expect((await fetch(`${appliance.url}/healthz`)).status).toBe(200);

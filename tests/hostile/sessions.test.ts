@@ -33,8 +33,15 @@ beforeAll(async () => {
   await admin.call('POST', '/api/setup/enroll', { code: (appliance as any).enrollmentCode });
   await admin.call('POST', '/api/setup/admin', { email: 'admin@sessions.fr', name: 'Admin', password: PASSWORD });
   await admin.login('admin@sessions.fr', PASSWORD);
-  for (const email of ['avocat@sessions.fr', 'cible@sessions.fr', 'victime@sessions.fr']) expect((await admin.call('POST', '/api/users', { email, name: 'X', role: 'avocat', password: PASSWORD })).status).toBe(201);
-  caseId = (await admin.call('POST', '/api/cases', { client: { lastName: 'Session', firstName: 'Test', nationality: 'FR', birthDate: '1990-01-01' }, procedure: 'oqtf', decisionNotifiedAt: '2026-11-02' })).body.case.id;
+  for (const email of ['avocat@sessions.fr', 'cible@sessions.fr', 'victime@sessions.fr'])
+    expect((await admin.call('POST', '/api/users', { email, name: 'X', role: 'avocat', password: PASSWORD })).status).toBe(201);
+  caseId = (
+    await admin.call('POST', '/api/cases', {
+      client: { lastName: 'Session', firstName: 'Test', nationality: 'FR', birthDate: '1990-01-01' },
+      procedure: 'oqtf',
+      decisionNotifiedAt: '2026-11-02',
+    })
+  ).body.case.id;
 }, 120_000);
 
 afterAll(async () => {
@@ -61,7 +68,8 @@ describe('login brute force', () => {
   it('locks an account after 3 wrong passwords — even the right one is refused — until the lock ends', async () => {
     const b = new Browser(appliance.url);
     // One after another: guesses sent at once are also refused past the first few (loginLockout.test.ts).
-    for (let i = 0; i < 3; i++) expect((await new Browser(appliance.url).login('cible@sessions.fr', 'wrong password, try again')).status).toBe(401);
+    for (let i = 0; i < 3; i++)
+      expect((await new Browser(appliance.url).login('cible@sessions.fr', 'wrong password, try again')).status).toBe(401);
     const locked = await b.login('cible@sessions.fr', PASSWORD);
     expect(locked.status).toBe(429);
     expect(locked.body.error).toBe('rate_limited');
@@ -74,7 +82,11 @@ describe('login brute force', () => {
   it('counts wrong current passwords on the password change as failed logins, so a stolen session cannot guess', async () => {
     const b = new Browser(appliance.url);
     expect((await b.login('cible@sessions.fr', PASSWORD)).status).toBe(200);
-    for (let i = 0; i < 3; i++) expect((await b.call('POST', '/api/auth/password', { currentPassword: `guess number ${i}`, newPassword: 'a brand new password' })).body.error).toBe('invalid_input');
+    for (let i = 0; i < 3; i++)
+      expect(
+        (await b.call('POST', '/api/auth/password', { currentPassword: `guess number ${i}`, newPassword: 'a brand new password' })).body
+          .error,
+      ).toBe('invalid_input');
     const locked = await b.call('POST', '/api/auth/password', { currentPassword: PASSWORD, newPassword: 'a brand new password' });
     expect([locked.status, locked.body.error]).toEqual([429, 'rate_limited']);
     expect((await new Browser(appliance.url).login('cible@sessions.fr', PASSWORD)).status).toBe(429);
@@ -89,11 +101,17 @@ describe('login brute force', () => {
       await b.call('POST', '/api/setup/enroll', { code: (brute as any).enrollmentCode });
       await b.call('POST', '/api/setup/admin', { email: 'admin@brute.fr', name: 'Admin', password: PASSWORD });
       // 4 × LOGIN_MAX_FAILURES failures from one address, never twice on the same account.
-      for (let i = 0; i < 12; i++) expect((await new Browser(brute.url).login(`nobody${i}@brute.fr`, 'guess guess guess')).status).toBe(401);
+      for (let i = 0; i < 12; i++)
+        expect((await new Browser(brute.url).login(`nobody${i}@brute.fr`, 'guess guess guess')).status).toBe(401);
       const api = await new Browser(brute.url).login('admin@brute.fr', PASSWORD);
       expect(api.status).toBe(429);
       expect(Number(api.headers.get('retry-after'))).toBeGreaterThan(60);
-      const page = await fetch(`${brute.url}/connexion`, { method: 'POST', redirect: 'manual', headers: { cookie: `iam_form=${'A'.repeat(24)}`, 'content-type': 'application/x-www-form-urlencoded' }, body: `_csrf=${'A'.repeat(24)}&email=admin%40brute.fr&password=${encodeURIComponent(PASSWORD)}` });
+      const page = await fetch(`${brute.url}/connexion`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'cookie': `iam_form=${'A'.repeat(24)}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: `_csrf=${'A'.repeat(24)}&email=admin%40brute.fr&password=${encodeURIComponent(PASSWORD)}`,
+      });
       expect(page.status).toBe(200); // the login page again, saying how long to wait: no session
       expect(page.headers.get('set-cookie') ?? '').not.toMatch(/iam_session=[^;]/);
       expect(await page.text()).toMatch(/minute/);
@@ -118,18 +136,29 @@ describe('session fixation', () => {
     expect((await stale.call('GET', '/api/auth/me')).status).toBe(401);
   });
 
-  it('replaces the session of whoever was logged in before, and the login form\'s pre-session token grants nothing', async () => {
+  it("replaces the session of whoever was logged in before, and the login form's pre-session token grants nothing", async () => {
     const b = new Browser(appliance.url);
     await b.login('avocat@sessions.fr', PASSWORD);
     const before = b.cookie;
     const page = await fetch(`${appliance.url}/connexion`);
     const preSession = /iam_form=([^;]+)/.exec(page.headers.get('set-cookie') ?? '')![1]!;
     expect((await fetch(`${appliance.url}/api/auth/me`, { headers: { cookie: `iam_form=${preSession}` } })).status).toBe(401);
-    const login = await fetch(`${appliance.url}/connexion`, { method: 'POST', redirect: 'manual', headers: { cookie: `${before}; iam_form=${preSession}`, 'content-type': 'application/x-www-form-urlencoded', 'x-csrf-token': b.csrf }, body: `_csrf=${preSession}&email=admin%40sessions.fr&password=${encodeURIComponent(PASSWORD)}` });
+    const login = await fetch(`${appliance.url}/connexion`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: {
+        'cookie': `${before}; iam_form=${preSession}`,
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-csrf-token': b.csrf,
+      },
+      body: `_csrf=${preSession}&email=admin%40sessions.fr&password=${encodeURIComponent(PASSWORD)}`,
+    });
     expect(login.status).toBe(302);
     const after = /iam_session=[^;]+/.exec(login.headers.get('set-cookie') ?? '')![0];
     expect(after).not.toBe(before);
-    expect((await fetch(`${appliance.url}/api/auth/me`, { headers: { cookie: after } }).then((r) => r.json()) as any).user.email).toBe('admin@sessions.fr');
+    expect(((await fetch(`${appliance.url}/api/auth/me`, { headers: { cookie: after } }).then((r) => r.json())) as any).user.email).toBe(
+      'admin@sessions.fr',
+    );
   });
 
   it('ends every session of a user whose password changes, except the one that changed it', async () => {
@@ -177,7 +206,10 @@ describe('logout', () => {
     await desktop.login('admin@logout.fr', PASSWORD);
     const copy = laptop.cookie;
     const stranger = await asStranger(app.url);
-    expect(stranger).toEqual({ api: [401, expect.objectContaining({ error: 'unauthorized' })], page: [302, '/connexion?next=%2Fdossiers'] });
+    expect(stranger).toEqual({
+      api: [401, expect.objectContaining({ error: 'unauthorized' })],
+      page: [302, '/connexion?next=%2Fdossiers'],
+    });
 
     expect((await laptop.call('POST', '/api/auth/logout')).status).toBe(200);
     expect(await asStranger(app.url, copy)).toEqual(stranger);
@@ -191,16 +223,24 @@ describe('logout', () => {
     expect((await fetch(`${app.url}/api/auth/logout`, { method: 'POST', headers: { cookie: copy } })).status).toBe(200);
   }, 60_000);
 
-  it('ends the session from the page\'s logout button too', async () => {
+  it("ends the session from the page's logout button too", async () => {
     const b = new Browser(app.url);
     await b.login('admin@logout.fr', PASSWORD);
     const copy = b.cookie;
-    const out = await fetch(`${app.url}/deconnexion`, { method: 'POST', redirect: 'manual', headers: { cookie: copy, 'content-type': 'application/x-www-form-urlencoded' }, body: `_csrf=${b.csrf}` });
+    const out = await fetch(`${app.url}/deconnexion`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'cookie': copy, 'content-type': 'application/x-www-form-urlencoded' },
+      body: `_csrf=${b.csrf}`,
+    });
     expect([out.status, out.headers.get('location')]).toEqual([302, '/connexion?sortie=1']);
     expect(out.headers.get('set-cookie') ?? '').toMatch(/^iam_session=;/);
     expect(await asStranger(app.url, copy)).toEqual(await asStranger(app.url));
     // Only the sessions logged out are kept, each until its token expires (SESSION_HOURS, 12).
-    const kept = JSON.parse(fs.readFileSync(path.join(app.dataDir, 'revoked-sessions.json'), 'utf8')).sessions as Array<{ jti: string; until: string }>;
+    const kept = JSON.parse(fs.readFileSync(path.join(app.dataDir, 'revoked-sessions.json'), 'utf8')).sessions as Array<{
+      jti: string;
+      until: string;
+    }>;
     expect(kept).toHaveLength(2);
     for (const entry of kept) expect(Date.parse(entry.until) - Date.now()).toBeGreaterThan(11.9 * 3_600_000);
   });
@@ -214,7 +254,13 @@ describe('logout', () => {
     const html = await page.text();
     expect(html).toContain('<form method="post" action="/mot-de-passe/sessions">');
     expect(html).toContain('Fermer toutes mes sessions');
-    const post = (csrf: string) => fetch(`${app.url}/mot-de-passe/sessions`, { method: 'POST', redirect: 'manual', headers: { cookie: laptop.cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: `_csrf=${csrf}` });
+    const post = (csrf: string) =>
+      fetch(`${app.url}/mot-de-passe/sessions`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'cookie': laptop.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: `_csrf=${csrf}`,
+      });
     // A wrong token of the right length ends nothing.
     expect((await post('x'.repeat(laptop.csrf.length))).status).toBe(403);
     expect((await desktop.call('GET', '/api/auth/me')).status).toBe(200);
@@ -249,7 +295,12 @@ describe('logout', () => {
 
 describe('cross-site requests', () => {
   it('refuses a login form posted without the pre-session token (login CSRF), and setup forms once set up', async () => {
-    const form = { method: 'POST', redirect: 'manual' as const, headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' }, body: `email=admin%40sessions.fr&password=${encodeURIComponent(PASSWORD)}` };
+    const form = {
+      method: 'POST',
+      redirect: 'manual' as const,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'origin': 'https://evil.example' },
+      body: `email=admin%40sessions.fr&password=${encodeURIComponent(PASSWORD)}`,
+    };
     const login = await fetch(`${appliance.url}/connexion`, form);
     expect(login.status).toBe(403);
     expect(login.headers.get('set-cookie') ?? '').not.toMatch(/iam_session=[^;]/);
@@ -260,14 +311,25 @@ describe('cross-site requests', () => {
 
   it('refuses JSON smuggled in a form-compatible content type, which a cross-site page could send with cookies', async () => {
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
-      const res = await fetch(`${appliance.url}/api/tokens`, { method: 'POST', headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf, 'content-type': type }, body: '{"label":"evil"}' });
+      const res = await fetch(`${appliance.url}/api/tokens`, {
+        method: 'POST',
+        headers: { 'cookie': admin.cookie, 'x-csrf-token': admin.csrf, 'content-type': type },
+        body: '{"label":"evil"}',
+      });
       expect(res.status, type).toBe(415);
     }
   });
 
   it('grants no cross-origin reads: no CORS header, whatever the Origin', async () => {
-    for (const [method, route] of [['GET', '/api/auth/me'], ['OPTIONS', '/api/cases'], ['GET', `/api/cases/${caseId}`]] as const) {
-      const res = await fetch(`${appliance.url}${route}`, { method, headers: { cookie: admin.cookie, origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    for (const [method, route] of [
+      ['GET', '/api/auth/me'],
+      ['OPTIONS', '/api/cases'],
+      ['GET', `/api/cases/${caseId}`],
+    ] as const) {
+      const res = await fetch(`${appliance.url}${route}`, {
+        method,
+        headers: { 'cookie': admin.cookie, 'origin': 'https://evil.example', 'access-control-request-method': 'POST' },
+      });
       expect(res.headers.get('access-control-allow-origin'), route).toBeNull();
       expect(res.headers.get('access-control-allow-credentials'), route).toBeNull();
     }
@@ -307,7 +369,12 @@ describe('security headers', () => {
     for (const route of ['/healthz', '/metrics', '/v1/keys', '/api/v1/cabinets', '/nope']) {
       const res = await fetch(`${cp.url}${route}`);
       await res.arrayBuffer();
-      if (res.headers.get('x-content-type-options') !== 'nosniff' || !/frame-ancestors 'none'/.test(res.headers.get('content-security-policy') ?? '') || res.headers.has('x-powered-by')) missing.push(`control plane ${route}`);
+      if (
+        res.headers.get('x-content-type-options') !== 'nosniff' ||
+        !/frame-ancestors 'none'/.test(res.headers.get('content-security-policy') ?? '') ||
+        res.headers.has('x-powered-by')
+      )
+        missing.push(`control plane ${route}`);
     }
     expect(missing).toEqual([]);
   });
@@ -322,7 +389,11 @@ describe('security headers', () => {
   });
 
   it('sets the session cookie HttpOnly, SameSite=Strict, for the whole site, and clears it at logout', async () => {
-    const res = await fetch(`${appliance.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@sessions.fr', password: PASSWORD }) });
+    const res = await fetch(`${appliance.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@sessions.fr', password: PASSWORD }),
+    });
     const cookie = res.headers.get('set-cookie') ?? '';
     expect(cookie).toMatch(/^iam_session=[^;]+;/);
     expect(cookie).toMatch(/; path=\//i);
@@ -343,12 +414,28 @@ describe('over HTTPS', () => {
   let tlsAppliance: TestAppliance;
   let base: { port: number; ca: string };
 
-  function request(method: string, route: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
+  function request(
+    method: string,
+    route: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
     return new Promise((resolve, reject) => {
-      const req = https.request({ host: '127.0.0.1', servername: 'localhost', port: base.port, method, path: route, ca: base.ca, headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
-      });
+      const req = https.request(
+        {
+          host: '127.0.0.1',
+          servername: 'localhost',
+          port: base.port,
+          method,
+          path: route,
+          ca: base.ca,
+          headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
+        },
+      );
       req.on('error', reject);
       req.end(body ? JSON.stringify(body) : undefined);
     });
@@ -356,7 +443,10 @@ describe('over HTTPS', () => {
 
   beforeAll(async () => {
     tlsAppliance = await setUp('sessions-tls', { TLS: 'true', TLS_PORT: '0' });
-    const line = tlsAppliance.service.output().split('\n').find((l) => l.includes('"listening"'))!;
+    const line = tlsAppliance.service
+      .output()
+      .split('\n')
+      .find((l) => l.includes('"listening"'))!;
     base = { port: JSON.parse(line).httpsPort, ca: await (await fetch(`${tlsAppliance.url}/ca.crt`)).text() };
     expect((await request('POST', '/api/setup/enroll', { code: (tlsAppliance as any).enrollmentCode })).status).toBe(201);
     expect((await request('POST', '/api/setup/admin', { email: 'admin@tls.fr', name: 'Admin', password: PASSWORD })).status).toBe(201);

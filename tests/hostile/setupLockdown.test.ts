@@ -50,9 +50,18 @@ async function anonymousAttempts(): Promise<Array<[string, number, string]>> {
   const forged = JSON.stringify({ license: `${genuine.license.slice(0, -4)}AAAA` });
   const enroll = await anon.call('POST', '/api/setup/enroll', { code: await newCode(), controlPlaneUrl: trapUrl });
   const license = await anon.call('POST', '/api/setup/license', undefined, { 'content-type': 'application/json' });
-  const licenseBody = await fetch(`${appliance.url}/api/setup/license`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: forged });
+  const licenseBody = await fetch(`${appliance.url}/api/setup/license`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: forged,
+  });
   const form = (route: string, fields: Record<string, string>) =>
-    fetch(`${appliance.url}${route}`, { method: 'POST', redirect: 'manual', headers: { cookie: `iam_form=${'A'.repeat(24)}`, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: 'A'.repeat(24), ...fields }).toString() });
+    fetch(`${appliance.url}${route}`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'cookie': `iam_form=${'A'.repeat(24)}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: 'A'.repeat(24), ...fields }).toString(),
+    });
   const page = await form('/setup/enroll', { code: await newCode(), controlPlaneUrl: trapUrl });
   const pageLicense = await form('/setup/license', { license: forged });
   return [
@@ -72,14 +81,28 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => trap.listen(0, '127.0.0.1', resolve));
   trapUrl = `http://127.0.0.1:${(trap.address() as { port: number }).port}`;
   cp = await startControlPlane(tempDir('cp-lockdown-'));
-  const created = await runCli(cp.dataDir, ['cabinet', 'create', '--id', 'lockdown', '--name', 'Cabinet Lockdown', '--plan', 'professional', '--json']);
+  const created = await runCli(cp.dataDir, [
+    'cabinet',
+    'create',
+    '--id',
+    'lockdown',
+    '--name',
+    'Cabinet Lockdown',
+    '--plan',
+    'professional',
+    '--json',
+  ]);
   dir = tempDir('lockdown-');
   appliance = await startAppliance(dir, { CONTROL_PLANE_URL: cp.url, CLIENT_ID: 'lockdown' });
   const setup = new Browser(appliance.url);
   expect((await setup.call('POST', '/api/setup/enroll', { code: created.json.enrollmentCode })).status).toBe(201);
-  expect((await setup.call('POST', '/api/setup/admin', { email: 'admin@lockdown.fr', name: 'Admin', password: PASSWORD })).status).toBe(201);
+  expect((await setup.call('POST', '/api/setup/admin', { email: 'admin@lockdown.fr', name: 'Admin', password: PASSWORD })).status).toBe(
+    201,
+  );
   const admin = await loggedIn('admin@lockdown.fr');
-  expect((await admin.call('POST', '/api/users', { email: 'avocat@lockdown.fr', name: 'Avocat', role: 'avocat', password: PASSWORD })).status).toBe(201);
+  expect(
+    (await admin.call('POST', '/api/users', { email: 'avocat@lockdown.fr', name: 'Avocat', role: 'avocat', password: PASSWORD })).status,
+  ).toBe(201);
   genuine = { license: JSON.parse(fs.readFileSync(licensePath(), 'utf8')).license };
 }, 120_000);
 
@@ -127,9 +150,17 @@ describe('setup with a license that no longer verifies', () => {
 
   it('lets the admin re-import the genuine license (session and CSRF token), and audits it', async () => {
     const admin = await loggedIn('admin@lockdown.fr');
-    const withoutCsrf = await fetch(`${appliance.url}/api/setup/license`, { method: 'POST', headers: { cookie: admin.cookie, 'content-type': 'application/json' }, body: JSON.stringify(genuine) });
+    const withoutCsrf = await fetch(`${appliance.url}/api/setup/license`, {
+      method: 'POST',
+      headers: { 'cookie': admin.cookie, 'content-type': 'application/json' },
+      body: JSON.stringify(genuine),
+    });
     expect([withoutCsrf.status, ((await withoutCsrf.json()) as any).error]).toEqual([403, 'csrf_failed']);
-    const imported = await fetch(`${appliance.url}/api/setup/license`, { method: 'POST', headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf, 'content-type': 'application/json' }, body: JSON.stringify(genuine) });
+    const imported = await fetch(`${appliance.url}/api/setup/license`, {
+      method: 'POST',
+      headers: { 'cookie': admin.cookie, 'x-csrf-token': admin.csrf, 'content-type': 'application/json' },
+      body: JSON.stringify(genuine),
+    });
     expect(imported.status).toBe(201);
     expect(((await imported.json()) as any).license.state).toBe('valid');
     const audit = (await admin.call('GET', '/api/audit')).body.entries as Array<{ actor: string; action: string }>;
@@ -137,11 +168,16 @@ describe('setup with a license that no longer verifies', () => {
   });
 });
 
-describe('the admin page\'s license import', () => {
-  it('takes the vendor\'s file from an admin, with the session\'s CSRF token in the form, and audits it', async () => {
+describe("the admin page's license import", () => {
+  it("takes the vendor's file from an admin, with the session's CSRF token in the form, and audits it", async () => {
     const admin = await loggedIn('admin@lockdown.fr');
     const post = (headers: Record<string, string>, fields: Record<string, string>) =>
-      fetch(`${appliance.url}/admin/licence`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(fields).toString() });
+      fetch(`${appliance.url}/admin/licence`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        body: new URLSearchParams(fields).toString(),
+      });
     const before = fs.readFileSync(licensePath(), 'utf8');
     expect((await post({}, { license: JSON.stringify(genuine) })).status).toBe(401);
     expect((await post({ cookie: admin.cookie }, { license: JSON.stringify(genuine) })).status).toBe(403);
@@ -157,7 +193,18 @@ describe('the admin page\'s license import', () => {
 
 describe('setup with the license file emptied', () => {
   it('keeps the wizard for the admin only: a visitor is sent to log in, the admin logs in and enrolls again', async () => {
-    fs.writeFileSync(licensePath(), JSON.stringify({ applianceId: null, cabinetId: null, issuer: null, license: null, vendorKeys: null, heartbeatIntervalSeconds: 900, installedAt: null }));
+    fs.writeFileSync(
+      licensePath(),
+      JSON.stringify({
+        applianceId: null,
+        cabinetId: null,
+        issuer: null,
+        license: null,
+        vendorKeys: null,
+        heartbeatIntervalSeconds: 900,
+        installedAt: null,
+      }),
+    );
     await restart();
     const before = fs.readFileSync(licensePath(), 'utf8');
     const anon = new Browser(appliance.url);
@@ -166,7 +213,12 @@ describe('setup with the license file emptied', () => {
     expect([enroll.status, enroll.body.error]).toEqual([401, 'setup_locked']);
     const page = await fetch(`${appliance.url}/setup`, { redirect: 'manual', headers: { accept: 'text/html' } });
     expect([page.status, page.headers.get('location')]).toEqual([302, '/connexion?next=%2Fsetup']);
-    const form = await fetch(`${appliance.url}/setup/enroll`, { method: 'POST', redirect: 'manual', headers: { cookie: `iam_form=${'A'.repeat(24)}`, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: 'A'.repeat(24), code: await newCode(), controlPlaneUrl: trapUrl }).toString() });
+    const form = await fetch(`${appliance.url}/setup/enroll`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'cookie': `iam_form=${'A'.repeat(24)}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: 'A'.repeat(24), code: await newCode(), controlPlaneUrl: trapUrl }).toString(),
+    });
     expect(form.status).toBe(401);
     expect(fs.readFileSync(licensePath(), 'utf8')).toBe(before);
     expect(trapped).toEqual([]);
@@ -175,7 +227,10 @@ describe('setup with the license file emptied', () => {
     // the configured control plane only: a stolen admin session cannot aim the appliance elsewhere.
     const admin = await loggedIn('admin@lockdown.fr');
     const elsewhere = await admin.call('POST', '/api/setup/enroll', { code: await newCode(), controlPlaneUrl: trapUrl });
-    expect([elsewhere.status, elsewhere.body.message]).toEqual([400, 'controlPlaneUrl: once set up, the appliance enrolls with its configured control plane (CONTROL_PLANE_URL) only: leave it out, or run `appliance enroll --code CODE --control-plane URL` on the machine']);
+    expect([elsewhere.status, elsewhere.body.message]).toEqual([
+      400,
+      'controlPlaneUrl: once set up, the appliance enrolls with its configured control plane (CONTROL_PLANE_URL) only: leave it out, or run `appliance enroll --code CODE --control-plane URL` on the machine',
+    ]);
     expect(trapped).toEqual([]);
     const again = await admin.call('POST', '/api/setup/enroll', { code: await newCode() });
     expect(again.status).toBe(201);

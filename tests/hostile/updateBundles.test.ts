@@ -37,7 +37,10 @@ async function bundle(env = ''): Promise<Bundle> {
   const dir = tempDir('hostile-update-');
   const vendor = await vendorSigner();
   fs.copyFileSync(path.join(ROOT, 'docker/appliance/compose.yaml'), path.join(dir, 'compose.yaml'));
-  fs.writeFileSync(path.join(dir, '.env'), `CLIENT_ID=dupont\nCLIENT_NAME=Cabinet Dupont\nCONTROL_PLANE_URL=https://cp.iamanager.fr\nAPPLIANCE_IMAGE=iamanager/appliance:0.1.0\nVENDOR_KEY_PINS=${vendor.pin}\nBACKUP_PASSPHRASE=${PASSPHRASE}\n${env}`);
+  fs.writeFileSync(
+    path.join(dir, '.env'),
+    `CLIENT_ID=dupont\nCLIENT_NAME=Cabinet Dupont\nCONTROL_PLANE_URL=https://cp.iamanager.fr\nAPPLIANCE_IMAGE=iamanager/appliance:0.1.0\nVENDOR_KEY_PINS=${vendor.pin}\nBACKUP_PASSPHRASE=${PASSPHRASE}\n${env}`,
+  );
   fs.mkdirSync(path.join(dir, 'data'));
   const state = tempDir('hostile-docker-');
   const bin = path.join(state, 'bin');
@@ -63,7 +66,10 @@ exit 0
 }
 
 function update(b: Bundle, args: string[]) {
-  return spawnSync(process.execPath, [APPLIANCE_MAIN, 'update', ...args, '--bundle', b.dir, '--json'], { encoding: 'utf8', env: { PATH: `${b.bin}:${process.env.PATH}`, HOME: process.env.HOME, UPDATE_HEALTH_TIMEOUT_SECONDS: '2' } });
+  return spawnSync(process.execPath, [APPLIANCE_MAIN, 'update', ...args, '--bundle', b.dir, '--json'], {
+    encoding: 'utf8',
+    env: { PATH: `${b.bin}:${process.env.PATH}`, HOME: process.env.HOME, UPDATE_HEALTH_TIMEOUT_SECONDS: '2' },
+  });
 }
 
 /** A refusal: the stable code, and Docker never called, `.env` untouched. */
@@ -77,7 +83,10 @@ function expectRefused(b: Bundle, r: ReturnType<typeof update>, code: string): s
 }
 
 function filesUnder(dir: string): string[] {
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name));
 }
 
 describe('an update is installed only from a vendor-signed manifest', () => {
@@ -91,7 +100,9 @@ describe('an update is installed only from a vendor-signed manifest', () => {
   it('refuses a license, or any other token signed by the vendor key, passed off as a manifest', async () => {
     const b = await bundle();
     // Signed by the pinned key itself, claims and all: only its type says it is not a manifest.
-    const license = await new SignJWT({ kind: 'appliance-update', version: '0.2.0', image: V2, iat: 1 }).setProtectedHeader({ alg: 'EdDSA', typ: 'license+jwt', kid: b.pin, jwk: publicJwk(b.key.publicKey) }).sign(b.key.privateKey);
+    const license = await new SignJWT({ kind: 'appliance-update', version: '0.2.0', image: V2, iat: 1 })
+      .setProtectedHeader({ alg: 'EdDSA', typ: 'license+jwt', kid: b.pin, jwk: publicJwk(b.key.publicKey) })
+      .sign(b.key.privateKey);
     fs.writeFileSync(path.join(b.dir, 'update-0.2.0.jws'), license);
     expectRefused(b, update(b, ['--to', '0.2.0']), 'update_unsigned');
   });
@@ -104,7 +115,10 @@ describe('an update is installed only from a vendor-signed manifest', () => {
 
     // Unpinned, the manifest's own key is not trusted either: only keys received at enrollment are.
     const unpinned = await bundle();
-    fs.writeFileSync(path.join(unpinned.dir, '.env'), fs.readFileSync(path.join(unpinned.dir, '.env'), 'utf8').replace(/^VENDOR_KEY_PINS=.*$/m, 'VENDOR_KEY_PINS='));
+    fs.writeFileSync(
+      path.join(unpinned.dir, '.env'),
+      fs.readFileSync(path.join(unpinned.dir, '.env'), 'utf8').replace(/^VENDOR_KEY_PINS=.*$/m, 'VENDOR_KEY_PINS='),
+    );
     fs.writeFileSync(path.join(unpinned.dir, 'update-0.2.0.jws'), await unpinned.sign('0.2.0', V2));
     expectRefused(unpinned, update(unpinned, ['--to', '0.2.0']), 'update_untrusted_key');
   });
@@ -114,11 +128,14 @@ describe('an update is installed only from a vendor-signed manifest', () => {
     const [header, payload, signature] = (await b.sign('0.2.0', V2)).split('.');
     const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8')) as { image: string };
     claims.image = `iamanager/appliance@${DIGEST_B}`;
-    fs.writeFileSync(path.join(b.dir, 'update-0.2.0.jws'), [header, Buffer.from(JSON.stringify(claims)).toString('base64url'), signature].join('.'));
+    fs.writeFileSync(
+      path.join(b.dir, 'update-0.2.0.jws'),
+      [header, Buffer.from(JSON.stringify(claims)).toString('base64url'), signature].join('.'),
+    );
     expect(expectRefused(b, update(b, ['--to', '0.2.0']), 'update_bad_signature')).toContain('altered after signing');
   });
 
-  it('refuses an older signed manifest (no downgrade to a version with known flaws) and a --to that is not the manifest\'s', async () => {
+  it("refuses an older signed manifest (no downgrade to a version with known flaws) and a --to that is not the manifest's", async () => {
     const b = await bundle('APPLIANCE_VERSION=0.3.0\n');
     fs.writeFileSync(path.join(b.dir, 'update-0.2.0.jws'), await b.sign('0.2.0', V2));
     expectRefused(b, update(b, ['--to', '0.2.0']), 'update_downgrade');
@@ -146,7 +163,11 @@ describe('the copy an update rolls back to', () => {
     fs.writeFileSync(path.join(b.dir, 'update-0.2.0.jws'), await b.sign('0.2.0', V2));
     const backups = path.join(b.dir, 'backups');
     // An ordinary backup first (it also creates the appliance's secrets in the data folder)…
-    const first = spawnSync(path.join(b.bin, 'docker'), ['compose', 'run', '--rm', 'appliance', 'backup', 'create', '--kind', 'manual', '--json'], { cwd: b.dir, encoding: 'utf8' });
+    const first = spawnSync(
+      path.join(b.bin, 'docker'),
+      ['compose', 'run', '--rm', 'appliance', 'backup', 'create', '--kind', 'manual', '--json'],
+      { cwd: b.dir, encoding: 'utf8' },
+    );
     expect(first.status, first.stderr).toBe(0);
     const made = (JSON.parse(first.stdout) as { file: string }).file;
     // …copied under the names of 20 nightly backups two months ago, which retention will thin out.
@@ -181,11 +202,26 @@ describe('the copy an update rolls back to', () => {
     expect(left.filter((n) => seeded.includes(n)).length).toBeLessThan(seeded.length);
 
     // It is a real backup, readable only with the passphrase.
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: path.join(b.dir, 'data'), BACKUP_DIR: backups, TLS: 'false', HEARTBEAT_ENABLED: 'false' };
-    const verified = spawnSync(process.execPath, [APPLIANCE_MAIN, 'backup', 'verify', result.backup, '--passphrase-stdin', '--json'], { encoding: 'utf8', input: `${PASSPHRASE}\n`, env });
+    const env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DATA_DIR: path.join(b.dir, 'data'),
+      BACKUP_DIR: backups,
+      TLS: 'false',
+      HEARTBEAT_ENABLED: 'false',
+    };
+    const verified = spawnSync(process.execPath, [APPLIANCE_MAIN, 'backup', 'verify', result.backup, '--passphrase-stdin', '--json'], {
+      encoding: 'utf8',
+      input: `${PASSPHRASE}\n`,
+      env,
+    });
     expect(verified.status, verified.stderr).toBe(0);
     expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, kind: 'pre-update' });
-    const wrong = spawnSync(process.execPath, [APPLIANCE_MAIN, 'backup', 'verify', result.backup, '--passphrase-stdin', '--json'], { encoding: 'utf8', input: 'not the passphrase at all, no\n', env });
+    const wrong = spawnSync(process.execPath, [APPLIANCE_MAIN, 'backup', 'verify', result.backup, '--passphrase-stdin', '--json'], {
+      encoding: 'utf8',
+      input: 'not the passphrase at all, no\n',
+      env,
+    });
     expect(JSON.parse(wrong.stdout)).toMatchObject({ ok: false, error: 'backup_wrong_passphrase' });
   });
 });
@@ -201,7 +237,10 @@ describe('the vendor signs a release', () => {
     expect(manifest).toMatchObject({ kind: 'appliance-update', version: '0.2.0', image: V2 });
 
     const b = await bundle();
-    fs.writeFileSync(path.join(b.dir, '.env'), fs.readFileSync(path.join(b.dir, '.env'), 'utf8').replace(/^VENDOR_KEY_PINS=.*$/m, `VENDOR_KEY_PINS=${pins.join(',')}`));
+    fs.writeFileSync(
+      path.join(b.dir, '.env'),
+      fs.readFileSync(path.join(b.dir, '.env'), 'utf8').replace(/^VENDOR_KEY_PINS=.*$/m, `VENDOR_KEY_PINS=${pins.join(',')}`),
+    );
     fs.copyFileSync(out, path.join(b.dir, 'update-0.2.0.jws'));
     const r = update(b, ['--to', '0.2.0']);
     expect(r.status, r.stderr).toBe(0);

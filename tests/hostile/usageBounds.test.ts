@@ -13,7 +13,15 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HeartbeatPayload, HeartbeatUsage } from '@iamanager/protocol';
 import { SHIPPED_APPLIANCE_VERSION } from '../../control-plane/src/domain/applianceRelease.js';
-import { FakeAppliance, api, createAdminToken, metricValue, startControlPlane, tempDir, type TestControlPlane } from '../support/controlPlane.js';
+import {
+  FakeAppliance,
+  api,
+  createAdminToken,
+  metricValue,
+  startControlPlane,
+  tempDir,
+  type TestControlPlane,
+} from '../support/controlPlane.js';
 
 const AT = '2026-06-15T12:00:00Z';
 const CURRENT = '2026-06';
@@ -43,8 +51,10 @@ async function post(route: string, jws: string): Promise<{ status: number; body:
   return { status: res.status, body: await res.json() };
 }
 
-const beat = async (a: FakeAppliance, usage: Partial<HeartbeatUsage> = {}, extra: Partial<HeartbeatPayload> = {}) => post('/v1/heartbeats', await a.sign(payload(a, usage, extra)));
-const report = async (a: FakeAppliance, usage: Partial<HeartbeatUsage> = {}, extra: Partial<HeartbeatPayload> = {}) => post('/v1/usage-reports', await a.sign(payload(a, usage, extra)));
+const beat = async (a: FakeAppliance, usage: Partial<HeartbeatUsage> = {}, extra: Partial<HeartbeatPayload> = {}) =>
+  post('/v1/heartbeats', await a.sign(payload(a, usage, extra)));
+const report = async (a: FakeAppliance, usage: Partial<HeartbeatUsage> = {}, extra: Partial<HeartbeatPayload> = {}) =>
+  post('/v1/usage-reports', await a.sign(payload(a, usage, extra)));
 
 async function enrolled(id: string): Promise<FakeAppliance> {
   const created = await api(cp.url, vendor, 'POST', '/api/v1/cabinets', { id, name: `Cabinet ${id}`, plan: 'professional' });
@@ -76,24 +86,43 @@ afterAll(async () => {
 
 /** Each refused claim: the counters sent, and the start of the message that names the field. */
 const IMPLAUSIBLE: Array<[name: string, usage: Partial<HeartbeatUsage>, message: string]> = [
-  ['overage of 2^53 - 1 (the largest safe integer)', { analysesOverage: Number.MAX_SAFE_INTEGER }, `usage.analysesOverage: ${Number.MAX_SAFE_INTEGER} is above usage.analysesUsed (10)`],
-  ['2^53 - 1 analyses, all overage', { analysesUsed: Number.MAX_SAFE_INTEGER, analysesOverage: Number.MAX_SAFE_INTEGER }, `usage.analysesUsed: ${Number.MAX_SAFE_INTEGER} is above 5000`],
+  [
+    'overage of 2^53 - 1 (the largest safe integer)',
+    { analysesOverage: Number.MAX_SAFE_INTEGER },
+    `usage.analysesOverage: ${Number.MAX_SAFE_INTEGER} is above usage.analysesUsed (10)`,
+  ],
+  [
+    '2^53 - 1 analyses, all overage',
+    { analysesUsed: Number.MAX_SAFE_INTEGER, analysesOverage: Number.MAX_SAFE_INTEGER },
+    `usage.analysesUsed: ${Number.MAX_SAFE_INTEGER} is above 5000`,
+  ],
   ['one analysis past ten times the plan', { analysesUsed: 5001, analysesOverage: 4501 }, 'usage.analysesUsed: 5001 is above 5000'],
-  ['more overage than analyses', { analysesUsed: 600, analysesOverage: 601 }, 'usage.analysesOverage: 601 is above usage.analysesUsed (600)'],
+  [
+    'more overage than analyses',
+    { analysesUsed: 600, analysesOverage: 601 },
+    'usage.analysesOverage: 601 is above usage.analysesUsed (600)',
+  ],
   ['101 active users on a 10-user plan', { usersActive: 101 }, 'usage.usersActive: 101 is above 100'],
   ['20 001 open cases on a 2 000-case plan', { casesOpen: 20_001 }, 'usage.casesOpen: 20001 is above 20000'],
-  ['over a pebibyte stored', { storageBytes: 2 ** 50 + 1 }, `usage.storageBytes: ${2 ** 50 + 1} is above ${2 ** 50} (the absolute ceiling)`],
+  [
+    'over a pebibyte stored',
+    { storageBytes: 2 ** 50 + 1 },
+    `usage.storageBytes: ${2 ** 50 + 1} is above ${2 ** 50} (the absolute ceiling)`,
+  ],
 ];
 
 const OUT_OF_RANGE = ['2026-04', '2026-07', '9999-12', '1970-01'];
 
 describe('the hostile cabinet: usage counters and months', () => {
-  it.each(IMPLAUSIBLE.map(([name, usage, message]) => ({ name, usage, message })))('refuses a correctly signed heartbeat with $name: 422 implausible_usage', async ({ usage, message }) => {
-    const res = await beat(hostile, usage);
-    expect(res.status).toBe(422);
-    expect(res.body.error).toBe('implausible_usage');
-    expect(res.body.message).toContain(message);
-  });
+  it.each(IMPLAUSIBLE.map(([name, usage, message]) => ({ name, usage, message })))(
+    'refuses a correctly signed heartbeat with $name: 422 implausible_usage',
+    async ({ usage, message }) => {
+      const res = await beat(hostile, usage);
+      expect(res.status).toBe(422);
+      expect(res.body.error).toBe('implausible_usage');
+      expect(res.body.message).toContain(message);
+    },
+  );
 
   it('takes the ceiling from the largest limit the cabinet has had: an override raises it, a downgrade mid-month does not lower it', async () => {
     expect((await api(cp.url, vendor, 'PATCH', '/api/v1/cabinets/hostile', { overrides: { maxAnalysesMonthly: 800 } })).status).toBe(200);
@@ -101,14 +130,18 @@ describe('the hostile cabinet: usage counters and months', () => {
     expect((await beat(hostile, { analysesUsed: 8001, analysesOverage: 7201 })).body.error).toBe('implausible_usage');
     // Downgraded to starter (100 analyses, ceiling 1 000): the month's figures stay plausible, the
     // override's ceiling (8 000) still holds.
-    expect((await api(cp.url, vendor, 'PATCH', '/api/v1/cabinets/hostile', { plan: 'starter', overrides: { maxAnalysesMonthly: null } })).status).toBe(200);
+    expect(
+      (await api(cp.url, vendor, 'PATCH', '/api/v1/cabinets/hostile', { plan: 'starter', overrides: { maxAnalysesMonthly: null } })).status,
+    ).toBe(200);
     expect((await beat(hostile, { analysesUsed: 8000, analysesOverage: 7200 })).status).toBe(202);
   });
 
   it('refuses a month counter lower than the one accepted for the month, and keeps the billed figure', async () => {
     const lower = await beat(honest, { analysesUsed: 599, analysesOverage: 99 });
     expect(lower).toMatchObject({ status: 422, body: { error: 'implausible_usage' } });
-    expect(lower.body.message).toMatch(/^usage\.analysesUsed: 599 is below 600, already accepted for 2026-06 \(seq \d+\); month counters only grow/);
+    expect(lower.body.message).toMatch(
+      /^usage\.analysesUsed: 599 is below 600, already accepted for 2026-06 \(seq \d+\); month counters only grow/,
+    );
     const lessOverage = await beat(honest, { analysesUsed: 650, analysesOverage: 99 });
     expect(lessOverage.body.message).toMatch(/^usage\.analysesOverage: 99 is below 100, already accepted for 2026-06/);
     expect((await report(honest, { analysesUsed: 0, analysesOverage: 0 })).body.error).toBe('implausible_usage');
@@ -123,7 +156,10 @@ describe('the hostile cabinet: usage counters and months', () => {
   it.each(OUT_OF_RANGE)('refuses a heartbeat for %s: 422 month_out_of_range', async (month) => {
     const res = await beat(hostile, {}, { month });
     expect(res.status).toBe(422);
-    expect(res.body).toMatchObject({ error: 'month_out_of_range', message: `month: ${month} is not accepted: only the current month and the one before (2026-05 to 2026-06, Europe/Paris, by the control plane's clock); set the appliance clock (NTP)` });
+    expect(res.body).toMatchObject({
+      error: 'month_out_of_range',
+      message: `month: ${month} is not accepted: only the current month and the one before (2026-05 to 2026-06, Europe/Paris, by the control plane's clock); set the appliance clock (NTP)`,
+    });
   });
 
   it('bounds air-gap usage reports the same way', async () => {
@@ -133,9 +169,11 @@ describe('the hostile cabinet: usage counters and months', () => {
     expect(accepted).toMatchObject({ status: 202, body: { month: CURRENT, usage: { analysesUsed: 8000 } } });
   });
 
-  it("takes the latest version from the vendor, not from what an appliance reports", async () => {
+  it('takes the latest version from the vendor, not from what an appliance reports', async () => {
     const base = payload(hostile, { analysesUsed: 8000, analysesOverage: 7200 });
-    expect((await post('/v1/heartbeats', await hostile.sign({ ...base, health: { ...base.health, version: '99999.0.0' } }))).status).toBe(202);
+    expect((await post('/v1/heartbeats', await hostile.sign({ ...base, health: { ...base.health, version: '99999.0.0' } }))).status).toBe(
+      202,
+    );
     const entry = await fleetEntry(honest);
     expect(entry.latestVersion).toBe(SHIPPED_APPLIANCE_VERSION);
     expect(entry.reasons.map((r: any) => r.code)).not.toContain('version_behind');
@@ -151,10 +189,18 @@ describe('the hostile cabinet: usage counters and months', () => {
   });
 
   it('logs which cabinet each of them came from, for the vendor', () => {
-    const lines = cp.service.output().split('\n').filter((l) => l.includes('heartbeat refused for what it claims')).map((l) => JSON.parse(l));
+    const lines = cp.service
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('heartbeat refused for what it claims'))
+      .map((l) => JSON.parse(l));
     const count = (cabinetId: string, code: string) => lines.filter((l) => l.cabinetId === cabinetId && l.code === code).length;
     // Heartbeats and usage reports alike: the table, the one past the override, a report; the honest cabinet's two lower counters and its report.
-    expect({ hostile: count('hostile', 'implausible_usage'), hostileMonths: count('hostile', 'month_out_of_range'), honest: count('honnete', 'implausible_usage') }).toEqual({ hostile: IMPLAUSIBLE.length + 1 + 1, hostileMonths: OUT_OF_RANGE.length + 1, honest: 3 });
+    expect({
+      hostile: count('hostile', 'implausible_usage'),
+      hostileMonths: count('hostile', 'month_out_of_range'),
+      honest: count('honnete', 'implausible_usage'),
+    }).toEqual({ hostile: IMPLAUSIBLE.length + 1 + 1, hostileMonths: OUT_OF_RANGE.length + 1, honest: 3 });
   });
 
   it('keeps at most the months it accepts in the appliance file, and prunes one filled with invented months', async () => {

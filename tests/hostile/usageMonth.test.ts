@@ -25,14 +25,28 @@ beforeAll(async () => {
   const cpDir = tempDir('cp-month-');
   cp = await startControlPlane(cpDir);
   vendor = await createAdminToken(cpDir, 'vendor@iamanager.fr');
-  const created = await runCli(cpDir, ['cabinet', 'create', '--id', 'month', '--name', 'Cabinet Month', '--plan', 'professional', '--json']);
+  const created = await runCli(cpDir, [
+    'cabinet',
+    'create',
+    '--id',
+    'month',
+    '--name',
+    'Cabinet Month',
+    '--plan',
+    'professional',
+    '--json',
+  ]);
   dir = tempDir('month-');
   appliance = await startAppliance(dir, { CONTROL_PLANE_URL: cp.url, CLIENT_ID: 'month' });
   admin = new Browser(appliance.url);
   expect((await admin.call('POST', '/api/setup/enroll', { code: created.json.enrollmentCode })).status).toBe(201);
   expect((await admin.call('POST', '/api/setup/admin', { email: 'admin@month.fr', name: 'Admin', password: PASSWORD })).status).toBe(201);
   await admin.login('admin@month.fr', PASSWORD);
-  const kase = await admin.call('POST', '/api/cases', { client: { lastName: 'Diallo', firstName: 'Awa', nationality: 'SN', birthDate: '1990-05-17' }, procedure: 'oqtf', decisionNotifiedAt: '2026-11-02' });
+  const kase = await admin.call('POST', '/api/cases', {
+    client: { lastName: 'Diallo', firstName: 'Awa', nationality: 'SN', birthDate: '1990-05-17' },
+    procedure: 'oqtf',
+    decisionNotifiedAt: '2026-11-02',
+  });
   expect(kase.status, JSON.stringify(kase.body)).toBe(201);
   caseId = kase.body.case.id;
   // The attack: one file for a far month, then a restart.

@@ -30,7 +30,7 @@ class DashboardVisitor {
     const res = await fetch(`${cp.url}/connexion`, {
       method: 'POST',
       redirect: 'manual',
-      headers: { cookie: `iam_form=${FORM_TOKEN}`, 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { 'cookie': `iam_form=${FORM_TOKEN}`, 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ _csrf: FORM_TOKEN, email, password }).toString(),
     });
     this.take(res);
@@ -52,7 +52,7 @@ class DashboardVisitor {
     const res = await fetch(`${cp.url}${route}`, {
       method: 'POST',
       redirect: 'manual',
-      headers: { cookie: this.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { 'cookie': this.cookie, 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ _csrf: this.csrf, ...form }).toString(),
     });
     this.take(res);
@@ -84,11 +84,18 @@ const cabinets = (token: string) => api(cp.url, token, 'GET', '/api/v1/cabinets'
 beforeAll(async () => {
   dataDir = path.join(tempDir('cp-vendor-admins-'), 'data');
   fs.mkdirSync(dataDir);
-  for (const [email, role] of [['ops@vendor.test', 'admin'], ['second@vendor.test', 'admin'], ['helpdesk@vendor.test', 'support'], ['leaver@vendor.test', 'billing']]) {
+  for (const [email, role] of [
+    ['ops@vendor.test', 'admin'],
+    ['second@vendor.test', 'admin'],
+    ['helpdesk@vendor.test', 'support'],
+    ['leaver@vendor.test', 'billing'],
+  ]) {
     expect((await runCli(dataDir, ['admin', 'create', '--email', email!, '--role', role!], { input: `${PASSWORD}\n` })).code).toBe(0);
   }
   // Made with the clock three days back, no server running: the CLI works on DATA_DIR itself.
-  const old = await runCli(dataDir, ['admin', 'token', '--email', 'ops@vendor.test', '--expires-in', '2d', '--json'], { env: { CLOCK_OFFSET_SECONDS: String(-3 * DAY) } });
+  const old = await runCli(dataDir, ['admin', 'token', '--email', 'ops@vendor.test', '--expires-in', '2d', '--json'], {
+    env: { CLOCK_OFFSET_SECONDS: String(-3 * DAY) },
+  });
   expect(old.code, old.stderr).toBe(0);
   expiredToken = old.json.token;
   cp = await startControlPlane(dataDir);
@@ -106,7 +113,9 @@ describe('API tokens', () => {
     expect(revoked).toMatchObject({ code: 0, token: { id, email: 'ops@vendor.test', status: 'revoked' } });
     const refused = await cabinets(token);
     expect([refused.status, refused.body.error]).toEqual([401, 'token_revoked']);
-    expect(refused.body.message).toMatch(/^this API token was revoked on .*: create a new one with control-plane admin token --email ops@vendor.test$/);
+    expect(refused.body.message).toMatch(
+      /^this API token was revoked on .*: create a new one with control-plane admin token --email ops@vendor.test$/,
+    );
     const listed = await cli(['admin', 'token', 'list', '--email', 'ops@vendor.test']);
     expect(listed.tokens.find((t: any) => t.id === id)).toMatchObject({ status: 'revoked', revokedAt: expect.any(String) });
     expect(JSON.stringify(listed)).not.toMatch(/hash/);
@@ -152,7 +161,10 @@ describe('API tokens', () => {
   it('records when a token was last used without rewriting admins.json on every request', async () => {
     const { token, id } = await newToken('ops@vendor.test');
     const file = path.join(dataDir, 'admins.json');
-    const stored = () => JSON.parse(fs.readFileSync(file, 'utf8')).admins.flatMap((a: any) => a.tokens).find((t: any) => t.id === id);
+    const stored = () =>
+      JSON.parse(fs.readFileSync(file, 'utf8'))
+        .admins.flatMap((a: any) => a.tokens)
+        .find((t: any) => t.id === id);
     expect(stored().lastUsedAt).toBeNull();
     expect((await cabinets(token)).status).toBe(200);
     const firstUse = stored().lastUsedAt;
@@ -165,7 +177,7 @@ describe('API tokens', () => {
     expect(Date.parse(listed.lastUsedAt)).toBeGreaterThanOrEqual(Date.parse(firstUse));
   });
 
-  it('lets an admin revoke their own token from the dashboard, but not another admin\'s', async () => {
+  it("lets an admin revoke their own token from the dashboard, but not another admin's", async () => {
     const mine = await newToken('helpdesk@vendor.test');
     const theirs = await newToken('ops@vendor.test');
     const helpdesk = new DashboardVisitor();
@@ -192,9 +204,15 @@ describe('disabling an admin', () => {
     expect((await ops.login('ops@vendor.test')).status).toBe(302);
     const leaverId = (await cli(['admin', 'list'])).admins.find((a: any) => a.email === 'leaver@vendor.test').id;
     const unconfirmed = await ops.post(`/administrateurs/${leaverId}/desactiver`);
-    expect([unconfirmed.status, unconfirmed.text.includes('Cochez « Je confirme » pour désactiver leaver@vendor.test.')]).toEqual([400, true]);
+    expect([unconfirmed.status, unconfirmed.text.includes('Cochez « Je confirme » pour désactiver leaver@vendor.test.')]).toEqual([
+      400,
+      true,
+    ]);
     expect(await leaver.signedIn()).toBe(true);
-    expect(await ops.post(`/administrateurs/${leaverId}/desactiver`, { confirmer: '1' })).toMatchObject({ status: 302, location: '/administrateurs?fait=desactive' });
+    expect(await ops.post(`/administrateurs/${leaverId}/desactiver`, { confirmer: '1' })).toMatchObject({
+      status: 302,
+      location: '/administrateurs?fait=desactive',
+    });
 
     expect(await leaver.signedIn()).toBe(false);
     const withSession = await fetch(`${cp.url}/api/v1/cabinets`, { headers: { cookie: leaver.cookie } });
@@ -220,7 +238,11 @@ describe('disabling an admin', () => {
     const second = await cli(['admin', 'disable', '--email', 'second@vendor.test']);
     expect(second).toMatchObject({ code: 0, admin: { email: 'second@vendor.test', disabledAt: expect.any(String) } });
     const last = await cli(['admin', 'disable', '--email', 'ops@vendor.test']);
-    expect([last.code, last.error, last.message]).toEqual([1, 'last_admin', 'ops@vendor.test is the last active admin: create another one first (control-plane admin create --email E --role admin)']);
+    expect([last.code, last.error, last.message]).toEqual([
+      1,
+      'last_admin',
+      'ops@vendor.test is the last active admin: create another one first (control-plane admin create --email E --role admin)',
+    ]);
     expect(await ops.signedIn()).toBe(true);
     // A support account is no admin: it may be disabled whoever remains, and cannot disable anyone.
     const helpdesk = new DashboardVisitor();
@@ -237,14 +259,26 @@ describe('changing a password', () => {
     expect((await laptop.login('helpdesk@vendor.test')).status).toBe(302);
     expect((await desktop.login('helpdesk@vendor.test')).status).toBe(302);
     const { token } = await newToken('helpdesk@vendor.test');
-    const wrong = await laptop.post('/compte/mot-de-passe', { currentPassword: 'not my password at all', newPassword: 'a brand new passphrase', confirmPassword: 'a brand new passphrase' });
+    const wrong = await laptop.post('/compte/mot-de-passe', {
+      currentPassword: 'not my password at all',
+      newPassword: 'a brand new passphrase',
+      confirmPassword: 'a brand new passphrase',
+    });
     expect(wrong.status).toBe(400);
     expect(wrong.text).toContain('Mot de passe actuel : incorrect.');
-    const mismatch = await laptop.post('/compte/mot-de-passe', { currentPassword: PASSWORD, newPassword: 'a brand new passphrase', confirmPassword: 'another passphrase' });
+    const mismatch = await laptop.post('/compte/mot-de-passe', {
+      currentPassword: PASSWORD,
+      newPassword: 'a brand new passphrase',
+      confirmPassword: 'another passphrase',
+    });
     expect([mismatch.status, mismatch.text.includes('Confirmation : elle ne correspond pas')]).toEqual([400, true]);
     expect(await desktop.signedIn()).toBe(true);
 
-    const changed = await laptop.post('/compte/mot-de-passe', { currentPassword: PASSWORD, newPassword: 'a brand new passphrase', confirmPassword: 'a brand new passphrase' });
+    const changed = await laptop.post('/compte/mot-de-passe', {
+      currentPassword: PASSWORD,
+      newPassword: 'a brand new passphrase',
+      confirmPassword: 'a brand new passphrase',
+    });
     expect(changed).toMatchObject({ status: 302, location: '/compte?fait=mot-de-passe' });
     expect(await desktop.signedIn()).toBe(false);
     expect(await laptop.signedIn()).toBe(true);

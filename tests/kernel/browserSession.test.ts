@@ -29,10 +29,15 @@ function csrfError(sent: string, expected: string): string | undefined {
 
 beforeAll(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'browser-session-'));
-  const session = new BrowserSession({ cookie: 'test_session', tokens: new SessionTokens('a secret of at least some length', 'test-issuer'), revoked: await RevokedSessions.open(dir, () => NOW) });
+  const session = new BrowserSession({
+    cookie: 'test_session',
+    tokens: new SessionTokens('a secret of at least some length', 'test-issuer'),
+    revoked: await RevokedSessions.open(dir, () => NOW),
+  });
   const app = new Koa({ proxy: true });
   app.use(async (ctx) => {
-    if (ctx.path === '/login') ctx.body = { csrf: await session.issue(ctx, { userId: 'u1', epoch: 3, audience: 'here', now: NOW, hours: 12 }) };
+    if (ctx.path === '/login')
+      ctx.body = { csrf: await session.issue(ctx, { userId: 'u1', epoch: 3, audience: 'here', now: NOW, hours: 12 }) };
     else if (ctx.path === '/me') ctx.body = { claims: (await session.verify(ctx, 'here', NOW)) ?? null };
     else if (ctx.path === '/logout') ctx.body = { revoked: await session.end(ctx, await session.verify(ctx, 'here', NOW)) };
     else if (ctx.path === '/sent') ctx.body = { sent: await sentCsrfToken(ctx, { form: ctx.query.form === '1' }) };
@@ -63,8 +68,9 @@ describe('the CSRF check', () => {
     expect(['POST', 'PUT', 'PATCH', 'DELETE'].map(isSafeMethod)).toEqual([false, false, false, false]);
   });
 
-  it('reads the token from the header, or from a page form\'s `_csrf` field when forms are allowed', async () => {
-    const send = async (query: string, headers: Record<string, string>) => ((await (await fetch(`${base}/sent${query}`, { method: 'POST', headers, body: '_csrf=from-form' })).json()) as { sent: string }).sent;
+  it("reads the token from the header, or from a page form's `_csrf` field when forms are allowed", async () => {
+    const send = async (query: string, headers: Record<string, string>) =>
+      ((await (await fetch(`${base}/sent${query}`, { method: 'POST', headers, body: '_csrf=from-form' })).json()) as { sent: string }).sent;
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
     expect(await send('?form=1', { ...form, 'x-csrf-token': 'from-header' })).toBe('from-header');
     expect(await send('?form=1', form)).toBe('from-form');
@@ -73,7 +79,7 @@ describe('the CSRF check', () => {
 });
 
 describe('the session cookie', () => {
-  it('is HttpOnly, SameSite=Strict, for the whole site, and Secure only over TLS (the proxy\'s word counts when trusted)', async () => {
+  it("is HttpOnly, SameSite=Strict, for the whole site, and Secure only over TLS (the proxy's word counts when trusted)", async () => {
     const plain = (await fetch(`${base}/login`)).headers.get('set-cookie') ?? '';
     expect(plain).toMatch(/^test_session=[^;]+; path=\/; expires=[^;]+; samesite=strict; httponly$/);
     const proxied = (await fetch(`${base}/login`, { headers: { 'x-forwarded-proto': 'https' } })).headers.get('set-cookie') ?? '';
@@ -83,11 +89,14 @@ describe('the session cookie', () => {
   it('ends this session at logout (revoked, cookie cleared) while another session of the same user goes on', async () => {
     const login = async () => (await fetch(`${base}/login`)).headers.get('set-cookie')!.split(';')[0]!;
     const [laptop, desktop] = [await login(), await login()];
-    const me = async (cookie: string) => ((await (await fetch(`${base}/me`, { headers: { cookie } })).json()) as { claims: { sub: string; epoch: number } | null }).claims;
+    const me = async (cookie: string) =>
+      ((await (await fetch(`${base}/me`, { headers: { cookie } })).json()) as { claims: { sub: string; epoch: number } | null }).claims;
     expect(await me(laptop)).toMatchObject({ sub: 'u1', epoch: 3 });
     const out = await fetch(`${base}/logout`, { headers: { cookie: laptop } });
     expect(await out.json()).toEqual({ revoked: true });
-    expect(out.headers.get('set-cookie')).toMatch(/^test_session=; path=\/; expires=Thu, 01 Jan 1970 00:00:00 GMT; samesite=strict; httponly$/);
+    expect(out.headers.get('set-cookie')).toMatch(
+      /^test_session=; path=\/; expires=Thu, 01 Jan 1970 00:00:00 GMT; samesite=strict; httponly$/,
+    );
     expect(await me(laptop)).toBeNull();
     expect(await me(desktop)).toMatchObject({ sub: 'u1' });
   });

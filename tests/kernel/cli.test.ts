@@ -17,7 +17,7 @@ class TestError extends Error {
 const s = { type: 'string' } as const;
 const b = { type: 'boolean' } as const;
 const COMMANDS: CommandTable = {
-  serve: { options: {}, json: false, usage: 'serve                # run it' },
+  'serve': { options: {}, json: false, usage: 'serve                # run it' },
   'admin create': { options: { email: s, role: s }, stdin: true, usage: 'admin create --email E [--role R]   # password from stdin' },
   'admin token': { options: { email: s }, usage: 'admin token --email E' },
   'admin token revoke': { options: {}, positional: 'id', usage: 'admin token revoke ID' },
@@ -37,23 +37,59 @@ function refusal(argv: string[]): { code: string; message: string } {
 
 describe('kernel command line', () => {
   it('parses the longest command the words name, its flags, its positional and --json', () => {
-    expect(cli.parse(['admin', 'token', 'revoke', 'tok_1', '--json'])).toEqual({ kind: 'command', command: 'admin token revoke', args: { id: 'tok_1' }, positional: 'tok_1', json: true, stdin: false });
-    expect(cli.parse(['admin', 'token', '--email', 'a@b.fr'])).toEqual({ kind: 'command', command: 'admin token', args: { email: 'a@b.fr' }, positional: undefined, json: false, stdin: false });
-    expect(cli.parse(['admin', 'create', '--email', 'a@b.fr', '--role', 'billing'])).toMatchObject({ command: 'admin create', args: { email: 'a@b.fr', role: 'billing' }, stdin: true });
-    expect(cli.parse(['backup', 'restore', 'f.iambak', '--force'])).toMatchObject({ args: { file: 'f.iambak', force: true }, positional: 'f.iambak' });
+    expect(cli.parse(['admin', 'token', 'revoke', 'tok_1', '--json'])).toEqual({
+      kind: 'command',
+      command: 'admin token revoke',
+      args: { id: 'tok_1' },
+      positional: 'tok_1',
+      json: true,
+      stdin: false,
+    });
+    expect(cli.parse(['admin', 'token', '--email', 'a@b.fr'])).toEqual({
+      kind: 'command',
+      command: 'admin token',
+      args: { email: 'a@b.fr' },
+      positional: undefined,
+      json: false,
+      stdin: false,
+    });
+    expect(cli.parse(['admin', 'create', '--email', 'a@b.fr', '--role', 'billing'])).toMatchObject({
+      command: 'admin create',
+      args: { email: 'a@b.fr', role: 'billing' },
+      stdin: true,
+    });
+    expect(cli.parse(['backup', 'restore', 'f.iambak', '--force'])).toMatchObject({
+      args: { file: 'f.iambak', force: true },
+      positional: 'f.iambak',
+    });
     expect(cli.parse(['backup', 'restore', '--force'])).toMatchObject({ args: { force: true }, positional: undefined });
   });
 
   it("refuses a flag the command does not take, naming the flag and showing the command's usage", () => {
-    expect(refusal(['admin', 'token', '--role', 'admin'])).toEqual({ code: 'invalid_input', message: "Unknown option '--role': tool admin token does not take it (usage: tool admin token --email E)" });
-    expect(refusal(['serve', '--json'])).toEqual({ code: 'invalid_input', message: "Unknown option '--json': tool serve does not take it (usage: tool serve)" });
-    expect(refusal(['admin', 'token', '--email'])).toEqual({ code: 'invalid_input', message: "Option '--email <value>' argument missing (usage: tool admin token --email E)" });
-    expect(refusal(['admin', 'token', 'revoke', 'a', 'b'])).toEqual({ code: 'invalid_input', message: 'unexpected argument "b" (usage: tool admin token revoke ID)' });
+    expect(refusal(['admin', 'token', '--role', 'admin'])).toEqual({
+      code: 'invalid_input',
+      message: "Unknown option '--role': tool admin token does not take it (usage: tool admin token --email E)",
+    });
+    expect(refusal(['serve', '--json'])).toEqual({
+      code: 'invalid_input',
+      message: "Unknown option '--json': tool serve does not take it (usage: tool serve)",
+    });
+    expect(refusal(['admin', 'token', '--email'])).toEqual({
+      code: 'invalid_input',
+      message: "Option '--email <value>' argument missing (usage: tool admin token --email E)",
+    });
+    expect(refusal(['admin', 'token', 'revoke', 'a', 'b'])).toEqual({
+      code: 'invalid_input',
+      message: 'unexpected argument "b" (usage: tool admin token revoke ID)',
+    });
     expect(refusal(['serve', 'now'])).toEqual({ code: 'invalid_input', message: 'unexpected argument "now" (usage: tool serve)' });
   });
 
   it('names an unknown command with the way to the list', () => {
-    expect(refusal(['admin', 'delete', '--email', 'a@b.fr'])).toEqual({ code: 'unknown_command', message: 'unknown command "admin delete": run tool help' });
+    expect(refusal(['admin', 'delete', '--email', 'a@b.fr'])).toEqual({
+      code: 'unknown_command',
+      message: 'unknown command "admin delete": run tool help',
+    });
     expect(refusal(['help', 'frobnicate'])).toEqual({ code: 'unknown_command', message: 'unknown command "frobnicate": run tool help' });
   });
 
@@ -75,7 +111,12 @@ describe('kernel command line', () => {
 
     const one = 'usage: tool admin token revoke ID\n\n  --json   machine-readable output';
     expect(cli.usage('admin token revoke')).toBe(one);
-    for (const argv of [['help', 'admin', 'token', 'revoke'], ['admin', 'token', 'revoke', '--help'], ['admin', 'token', 'revoke', 'tok_1', '-h']]) expect(cli.parse(argv)).toEqual({ kind: 'help', text: one, asked: true });
+    for (const argv of [
+      ['help', 'admin', 'token', 'revoke'],
+      ['admin', 'token', 'revoke', '--help'],
+      ['admin', 'token', 'revoke', 'tok_1', '-h'],
+    ])
+      expect(cli.parse(argv)).toEqual({ kind: 'help', text: one, asked: true });
     expect(cli.usage('serve')).toBe('usage: tool serve                # run it');
   });
 });

@@ -116,7 +116,7 @@ describe('the login limiter', () => {
     expect(refusal(() => limiter.reserve(LAWYER, LAWYER_IP).end('succeeded'))).toBeUndefined();
   });
 
-  it('forgets an account and address\'s failures after a quiet day, and counts nothing twice when an attempt is ended twice', () => {
+  it("forgets an account and address's failures after a quiet day, and counts nothing twice when an attempt is ended twice", () => {
     const c = clock();
     const limiter = new LoginLimiter({ maxFailures: 3, lockSeconds: 900, now: c.now });
     const attempt = limiter.reserve(LAWYER, STRANGER_IP);
@@ -147,7 +147,14 @@ describe('the hashing queue', () => {
     }
     // While the admitted checks still hash: each one either waits, or was refused already.
     const WAITING = Symbol('waiting');
-    const now = await Promise.all(checks.map((check) => Promise.race([check, Promise.resolve(WAITING)]).then((v) => (v === WAITING ? 'waiting' : 'done'), (err: DomainError) => `${err.code} ${String(err.details?.retryAfterSeconds)}`)));
+    const now = await Promise.all(
+      checks.map((check) =>
+        Promise.race([check, Promise.resolve(WAITING)]).then(
+          (v) => (v === WAITING ? 'waiting' : 'done'),
+          (err: DomainError) => `${err.code} ${String(err.details?.retryAfterSeconds)}`,
+        ),
+      ),
+    );
     // Addresses 0 to 3: two admitted, the third past its address's share; 4 and 5: the queue is full.
     const withRoom = ['waiting', 'waiting', 'login_busy 1'];
     expect(now).toEqual([...withRoom, ...withRoom, ...withRoom, ...withRoom, ...Array(6).fill('login_busy 1')]);
@@ -183,7 +190,9 @@ describe('the login guard', () => {
     await expect(guard.check('associe@cabinet.fr', LAWYER_IP, () => Promise.resolve('x'))).rejects.toMatchObject({ code: 'login_busy' });
     gate.settle('the lawyer');
     expect(await first).toBe('the lawyer');
-    await expect(guard.check('associe@cabinet.fr', LAWYER_IP, () => Promise.reject(new DomainError('invalid_input', 'newPassword: too short')))).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(
+      guard.check('associe@cabinet.fr', LAWYER_IP, () => Promise.reject(new DomainError('invalid_input', 'newPassword: too short'))),
+    ).rejects.toMatchObject({ code: 'invalid_input' });
     expect(await guard.check('associe@cabinet.fr', LAWYER_IP, () => Promise.resolve('the partner'))).toBe('the partner');
   });
 });

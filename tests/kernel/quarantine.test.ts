@@ -30,7 +30,10 @@ afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 describe('quarantine', () => {
   it('without onUnreadable, opening still fails and names the file', async () => {
-    await expect(DocumentCollection.open(dir, { schema })).rejects.toMatchObject({ code: 'storage_corrupt', message: expect.stringMatching(/records\/(bad|orphan)\.json is .* no usable last good copy/) });
+    await expect(DocumentCollection.open(dir, { schema })).rejects.toMatchObject({
+      code: 'storage_corrupt',
+      message: expect.stringMatching(/records\/(bad|orphan)\.json is .* no usable last good copy/),
+    });
   });
 
   it('moves each unreadable document aside with its copies, and opens with the others', async () => {

@@ -26,9 +26,24 @@ describe('session tokens', () => {
   it('refuses a correctly signed token without an id (minted before sessions had one)', async () => {
     const key = createHmac('sha256', 'a secret of at least some length').update('test purpose').digest();
     const iat = NOW.getTime() / 1000;
-    const old = await new SignJWT({ epoch: 0, csrf: 'x'.repeat(24) }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject('user-1').setIssuer('test-issuer').setAudience('cabinet').setIssuedAt(iat).setExpirationTime(iat + 3600).sign(key);
+    const old = await new SignJWT({ epoch: 0, csrf: 'x'.repeat(24) })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject('user-1')
+      .setIssuer('test-issuer')
+      .setAudience('cabinet')
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + 3600)
+      .sign(key);
     expect(await tokens.verify(old, 'cabinet', NOW)).toBeUndefined();
-    const withId = await new SignJWT({ epoch: 0, csrf: 'x'.repeat(24) }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setJti('an-id').setSubject('user-1').setIssuer('test-issuer').setAudience('cabinet').setIssuedAt(iat).setExpirationTime(iat + 3600).sign(key);
+    const withId = await new SignJWT({ epoch: 0, csrf: 'x'.repeat(24) })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setJti('an-id')
+      .setSubject('user-1')
+      .setIssuer('test-issuer')
+      .setAudience('cabinet')
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + 3600)
+      .sign(key);
     expect(await tokens.verify(withId, 'cabinet', NOW)).toMatchObject({ jti: 'an-id' });
   });
 });

@@ -40,7 +40,7 @@ describe('durable storage under SIGKILL', () => {
   it(`keeps every acknowledged write across ${RUNS} kills at random moments, and every file parses`, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'storage-crash-'));
     let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const acked = { doc: new Set<string>(), update: new Map<string, string>(), counter: new Set<string>(), journal: new Set<string>() };
     let totalAcks = 0;
 

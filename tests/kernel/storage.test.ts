@@ -111,7 +111,12 @@ describe('DocumentCollection', () => {
     const col = await DocumentCollection.open<{ name: string }>(path.join(dir, 'cases'));
     await col.create('case-1', { name: 'A' });
     await col.create('case-2', { name: 'B' });
-    expect(fs.readdirSync(path.join(dir, 'cases')).filter((n) => n.endsWith('.json')).sort()).toEqual(['case-1.json', 'case-2.json']);
+    expect(
+      fs
+        .readdirSync(path.join(dir, 'cases'))
+        .filter((n) => n.endsWith('.json'))
+        .sort(),
+    ).toEqual(['case-1.json', 'case-2.json']);
     await expect(col.create('../evil', { name: 'x' })).rejects.toMatchObject({ code: 'invalid_id' });
     await expect(col.create('case-1', { name: 'again' })).rejects.toMatchObject({ code: 'already_exists' });
     const reopened = await DocumentCollection.open<{ name: string }>(path.join(dir, 'cases'));
@@ -208,7 +213,13 @@ describe('a full disk', () => {
       const again = await openDocument('/mnt/full/doc.json', { v: 'default' });
       console.log('after:' + again.data.v);
     `;
-    const out = execFileSync('unshare', ['-rm', 'sh', '-c', `mkdir -p /mnt/full 2>/dev/null || true; mount -t tmpfs -o size=64k tmpfs /mnt/full && ${process.execPath} --input-type=module -e "$0"`, script]).toString();
+    const out = execFileSync('unshare', [
+      '-rm',
+      'sh',
+      '-c',
+      `mkdir -p /mnt/full 2>/dev/null || true; mount -t tmpfs -o size=64k tmpfs /mnt/full && ${process.execPath} --input-type=module -e "$0"`,
+      script,
+    ]).toString();
     expect(out).toMatch(/^storage_full\|the disk holding \/mnt\/full is full: free some space; nothing was changed$/m);
     expect(out).toContain('after:small');
     // The refused change is not visible in memory either: back to the file, or to the defaults a

@@ -26,7 +26,11 @@ export function conflictMarkers(text) {
 }
 
 function filesOf(root) {
-  const out = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+  const out = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 64 * 2 ** 20,
+  });
   return out.split('\0').filter(Boolean);
 }
 
@@ -41,7 +45,8 @@ function main() {
       continue; // deleted in the working tree
     }
     if (bytes.includes(0)) continue; // binary
-    for (const m of conflictMarkers(bytes.toString('utf8'))) problems.push(`${file}:${m.line}: merge conflict marker "${m.text.slice(0, 40)}": resolve the conflict and remove the marker`);
+    for (const m of conflictMarkers(bytes.toString('utf8')))
+      problems.push(`${file}:${m.line}: merge conflict marker "${m.text.slice(0, 40)}": resolve the conflict and remove the marker`);
   }
   if (problems.length > 0) {
     console.error(problems.join('\n'));

@@ -34,7 +34,11 @@ describe('the conflict-marker check of npm run lint', () => {
   });
 
   it('passes a clean tree, where ======= underlines a Markdown heading', () => {
-    const dir = repo({ 'docs/a.md': 'Title\n=======\n\ntext with <<<<<<< inside a line\n', 'ignored/x.txt': '<<<<<<< HEAD\n', '.gitignore': 'ignored/\n' });
+    const dir = repo({
+      'docs/a.md': 'Title\n=======\n\ntext with <<<<<<< inside a line\n',
+      'ignored/x.txt': '<<<<<<< HEAD\n',
+      '.gitignore': 'ignored/\n',
+    });
     const result = run(dir);
     expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
   });

@@ -18,7 +18,10 @@ afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true }
 function tree(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'import-graph-'));
   dirs.push(dir);
-  const all = { 'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true } }), ...files };
+  const all = {
+    'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true } }),
+    ...files,
+  };
   for (const [name, text] of Object.entries(all)) {
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     fs.writeFileSync(path.join(dir, name), text);
@@ -51,7 +54,9 @@ describe('the import-graph check of npm run lint', () => {
     const result = cruise(dir, 'control-plane/src');
     expect(result.status).not.toBe(0);
     expect(result.out).toMatch(/domain-below-edges: control-plane\/src\/domain\/cabinets\.ts → control-plane\/src\/api\/cabinets\.ts/);
-    expect(result.out).toMatch(/pages-and-api-are-siblings: control-plane\/src\/web\/cabinetPage\.ts → control-plane\/src\/api\/cabinets\.ts/);
+    expect(result.out).toMatch(
+      /pages-and-api-are-siblings: control-plane\/src\/web\/cabinetPage\.ts → control-plane\/src\/api\/cabinets\.ts/,
+    );
   });
 
   it('fails on a circle of imports', () => {

@@ -70,7 +70,9 @@ describe('verifyHeartbeat', () => {
   });
 
   it('refuses a heartbeat with the wrong typ header as malformed', async () => {
-    const jws = await new SignJWT({ ...payload() }).setProtectedHeader({ alg: 'EdDSA', typ: 'JWT', kid: 'apl-dupont-1' }).sign(key.privateKey);
+    const jws = await new SignJWT({ ...payload() })
+      .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT', kid: 'apl-dupont-1' })
+      .sign(key.privateKey);
     expect(await rejection(verifyHeartbeat(jws, { findAppliance: () => known(), now: NOW }))).toBe('malformed');
   });
 
@@ -142,7 +144,9 @@ describe('verifyHeartbeat', () => {
   });
 
   it('refuses a heartbeat whose issuer is not the key id', async () => {
-    const jws = await new SignJWT({ ...payload(), iss: 'apl-other' }).setProtectedHeader({ alg: 'EdDSA', typ: 'heartbeat+jwt', kid: 'apl-dupont-1' }).sign(key.privateKey);
+    const jws = await new SignJWT({ ...payload(), iss: 'apl-other' })
+      .setProtectedHeader({ alg: 'EdDSA', typ: 'heartbeat+jwt', kid: 'apl-dupont-1' })
+      .sign(key.privateKey);
     expect(await rejection(verifyHeartbeat(jws, { findAppliance: () => known(), now: NOW }))).toBe('malformed');
   });
 });

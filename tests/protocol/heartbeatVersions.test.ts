@@ -36,7 +36,17 @@ const v1 = {
   iat,
   month: '2026-03',
   usage: { analysesUsed: 12, analysesOverage: 0, usersActive: 4, casesOpen: 80, storageBytes: 123456 },
-  health: { version: '1.2.0', uptimeSeconds: 3600, cpuLoad: 0.2, memoryUsedRatio: 0.5, diskFreeBytes: 10_000_000_000, diskFreeRatio: 0.6, lastBackupAt: null, licenseExpiresAt: '2026-04-30T00:00:00Z', errors24h: 0 },
+  health: {
+    version: '1.2.0',
+    uptimeSeconds: 3600,
+    cpuLoad: 0.2,
+    memoryUsedRatio: 0.5,
+    diskFreeBytes: 10_000_000_000,
+    diskFreeRatio: 0.6,
+    lastBackupAt: null,
+    licenseExpiresAt: '2026-04-30T00:00:00Z',
+    errors24h: 0,
+  },
 } as const satisfies HeartbeatPayload;
 
 const v2 = {
@@ -48,7 +58,8 @@ const v2 = {
 } as const satisfies HeartbeatPayload;
 
 /** Signs any payload as the appliance would, bypassing signHeartbeat's own schema check. */
-const signRaw = (payload: object) => new SignJWT({ ...payload }).setProtectedHeader({ alg: 'EdDSA', typ: 'heartbeat+jwt', kid: 'apl-dupont-1' }).sign(key.privateKey);
+const signRaw = (payload: object) =>
+  new SignJWT({ ...payload }).setProtectedHeader({ alg: 'EdDSA', typ: 'heartbeat+jwt', kid: 'apl-dupont-1' }).sign(key.privateKey);
 
 async function refusal(payload: object): Promise<{ code: string; message: string }> {
   try {
@@ -76,7 +87,10 @@ describe('heartbeat versions', () => {
   });
 
   it('refuses v2 fields in a v1 heartbeat: each version is exactly its schema', async () => {
-    expect(await refusal({ ...v1, licenseId: 'lic-123' })).toMatchObject({ code: 'malformed', message: expect.stringContaining('licenseId') });
+    expect(await refusal({ ...v1, licenseId: 'lic-123' })).toMatchObject({
+      code: 'malformed',
+      message: expect.stringContaining('licenseId'),
+    });
     expect(await refusal({ ...v1, health: { ...v1.health, lastOffsiteBackupAt: null } })).toMatchObject({ code: 'malformed' });
     expect(await refusal({ ...v2, extra: 1 })).toMatchObject({ code: 'malformed' });
   });
@@ -88,7 +102,10 @@ describe('heartbeat versions', () => {
   it('refuses an audit head that is not a SHA-256, and a negative length', () => {
     const parsed = heartbeatPayloadSchema.safeParse({ ...v2, audit: { head: 'not-a-hash', length: -1 } });
     expect(parsed.success).toBe(false);
-    expect(formatIssues(parsed.error!.issues)).toEqual(['audit.head: must be a SHA-256 hash, 64 lowercase hexadecimal characters', 'audit.length: must not be negative']);
+    expect(formatIssues(parsed.error!.issues)).toEqual([
+      'audit.head: must be a SHA-256 hash, 64 lowercase hexadecimal characters',
+      'audit.length: must not be negative',
+    ]);
   });
 });
 
@@ -96,7 +113,13 @@ describe('vendor receipts', () => {
   const vendor = generateSigningKey();
   const jwk = publicJwk(vendor.publicKey);
   const keys = toJwks([{ kid: 'vendor-1', jwk }]);
-  const claims = { iss: 'https://cp.example', aud: 'apl-dupont-1', sub: 'dupont', iat, anchors: [{ head: 'b'.repeat(64), length: 7, at: NOW.toISOString() }] };
+  const claims = {
+    iss: 'https://cp.example',
+    aud: 'apl-dupont-1',
+    sub: 'dupont',
+    iat,
+    anchors: [{ head: 'b'.repeat(64), length: 7, at: NOW.toISOString() }],
+  };
   const options = { keys, issuer: 'https://cp.example', audience: 'apl-dupont-1' };
 
   it('verify with the vendor key, pinned or not', async () => {
@@ -118,7 +141,9 @@ describe('vendor receipts', () => {
   it('are asked for with a fresh request signed by the appliance key', async () => {
     const request = await signAnchorRequest({ iss: 'apl-dupont-1', sub: 'dupont', iat }, key.privateKey);
     expect(await verifyAnchorRequest(request, { findAppliance: known, now: NOW })).toBe('apl-dupont-1');
-    await expect(verifyAnchorRequest(request, { findAppliance: known, now: new Date(NOW.getTime() + 3_600_000) })).rejects.toMatchObject({ code: 'clock_skew' });
+    await expect(verifyAnchorRequest(request, { findAppliance: known, now: new Date(NOW.getTime() + 3_600_000) })).rejects.toMatchObject({
+      code: 'clock_skew',
+    });
     const stranger = await signAnchorRequest({ iss: 'apl-dupont-1', sub: 'dupont', iat }, generateSigningKey().privateKey);
     await expect(verifyAnchorRequest(stranger, { findAppliance: known, now: NOW })).rejects.toMatchObject({ code: 'bad_signature' });
     await expect(verifyAnchorRequest('', { findAppliance: known, now: NOW })).rejects.toMatchObject({ code: 'malformed' });

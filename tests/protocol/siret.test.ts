@@ -12,7 +12,8 @@ describe('isValidSiret', () => {
   });
 
   it('refuses a wrong length or anything but digits', () => {
-    for (const value of ['7328293200007', '732829320000740', '7328293200007A', ' 73282932000074', '']) expect(isValidSiret(value), value).toBe(false);
+    for (const value of ['7328293200007', '732829320000740', '7328293200007A', ' 73282932000074', ''])
+      expect(isValidSiret(value), value).toBe(false);
   });
 
   it('checks La Poste establishments by their digit sum, as INSEE does', () => {

@@ -87,11 +87,18 @@ describe('vendor key pins', () => {
     const [pinned, other] = [await testKey(), await testKey()];
     const jws = await signLicense(claims, { privateKey: other.key.privateKey, kid: other.kid });
     expect(await outcome(verifyPinnedLicense(jws, { ...opts, keys: toJwks([pinned, other]) }, [pinned.kid]))).toBe('untrusted_vendor_key');
-    const none = await verifyPinnedLicense(jws, { ...opts, keys: toJwks([other]) }, [pinned.kid]).catch((err: unknown) => err as DomainError);
+    const none = await verifyPinnedLicense(jws, { ...opts, keys: toJwks([other]) }, [pinned.kid]).catch(
+      (err: unknown) => err as DomainError,
+    );
     expect((none as DomainError).code).toBe('untrusted_vendor_key');
-    expect((none as DomainError).message).toMatch(/^the license is signed by vendor key ".+" \(thumbprint .+\), which is not in VENDOR_KEY_PINS/);
+    expect((none as DomainError).message).toMatch(
+      /^the license is signed by vendor key ".+" \(thumbprint .+\), which is not in VENDOR_KEY_PINS/,
+    );
     const unknownKid = await signLicense(claims, { privateKey: generateSigningKey().privateKey, kid: 'nobody' });
-    expect((await verifyPinnedLicense(unknownKid, { ...opts, keys: toJwks([other]) }, [pinned.kid]).catch((err: unknown) => err as DomainError)).message).toMatch(/^none of the vendor keys this appliance holds is in VENDOR_KEY_PINS/);
+    expect(
+      (await verifyPinnedLicense(unknownKid, { ...opts, keys: toJwks([other]) }, [pinned.kid]).catch((err: unknown) => err as DomainError))
+        .message,
+    ).toMatch(/^none of the vendor keys this appliance holds is in VENDOR_KEY_PINS/);
   });
 
   it('keeps the other refusals as they were: a key nobody holds is bad_signature, another appliance is wrong_audience', async () => {
@@ -113,7 +120,8 @@ describe('vendor key pins', () => {
   it('recognises a thumbprint: 43 canonical base64url characters', async () => {
     const { kid } = await testKey();
     expect(isKeyThumbprint(kid)).toBe(true);
-    for (const bad of ['', 'abc', `${kid}=`, `${kid}A`, `+${kid.slice(1)}`, `/${kid.slice(1)}`]) expect(isKeyThumbprint(bad), bad).toBe(false);
+    for (const bad of ['', 'abc', `${kid}=`, `${kid}A`, `+${kid.slice(1)}`, `/${kid.slice(1)}`])
+      expect(isKeyThumbprint(bad), bad).toBe(false);
     // The 43rd character carries the last 4 bits: one with its 2 low bits set is not a canonical encoding.
     expect(isKeyThumbprint('A'.repeat(42) + 'B')).toBe(false);
     expect(isKeyThumbprint('A'.repeat(42) + 'E')).toBe(true);

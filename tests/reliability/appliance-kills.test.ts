@@ -15,7 +15,16 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startControlPlane, tempDir, type TestControlPlane } from '../support/controlPlane.js';
 import { APPLIANCE_MAIN, Browser, applianceEnv, runApplianceCli, startAppliance } from '../support/appliance.js';
-import { kindOf, runKillLoop, seededRandom, spawnKillable, summary, unparsableJsonFiles, type KillLane, type KillableService } from '../support/killable.js';
+import {
+  kindOf,
+  runKillLoop,
+  seededRandom,
+  spawnKillable,
+  summary,
+  unparsableJsonFiles,
+  type KillLane,
+  type KillableService,
+} from '../support/killable.js';
 
 const KILLS = Number(process.env.RELIABILITY_KILLS ?? 200);
 const LANES = Number(process.env.RELIABILITY_LANES ?? 2);
@@ -23,7 +32,17 @@ const WRITERS = 4;
 /** Beyond the kills during writes, this share of restarts is killed during start-up. */
 const STARTUP_KILLS = 0.15;
 const PASSWORD = 'correct horse battery staple';
-const FACTS = { libertyStatus: 'free', marriedToFrenchNational: true, communityOfLifeOngoing: true, spouseStillFrench: true, marriedInFrance: true, longStayVisa: true, publicOrderThreat: false, polygamy: false, proceduralDefectIdentified: true };
+const FACTS = {
+  libertyStatus: 'free',
+  marriedToFrenchNational: true,
+  communityOfLifeOngoing: true,
+  spouseStillFrench: true,
+  marriedInFrance: true,
+  longStayVisa: true,
+  publicOrderThreat: false,
+  polygamy: false,
+  proceduralDefectIdentified: true,
+};
 /** The kinds of write, with their share of the traffic. Each round aims its kill at one kind in turn. */
 const KINDS = [
   ['case', 0.3],
@@ -34,7 +53,14 @@ const KINDS = [
   ['heartbeat', 0.1],
 ] as const;
 type Kind = (typeof KINDS)[number][0];
-const LOOP = { kinds: KINDS, writers: WRITERS, startupKillShare: STARTUP_KILLS, startupGuessMs: 800, seedStep: 31, failed: { value: false } };
+const LOOP = {
+  kinds: KINDS,
+  writers: WRITERS,
+  startupKillShare: STARTUP_KILLS,
+  startupGuessMs: 800,
+  seedStep: 31,
+  failed: { value: false },
+};
 
 const readJson = (file: string): any => JSON.parse(fs.readFileSync(file, 'utf8'));
 
@@ -68,19 +94,34 @@ class Lane implements KillLane<Kind> {
   }
 
   async call(url: string, method: string, route: string, body?: unknown): Promise<{ status: number; body: any }> {
-    const res = await fetch(`${url}${route}`, { method, headers: { authorization: `Bearer ${this.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${url}${route}`, {
+      method,
+      headers: { authorization: `Bearer ${this.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     return { status: res.status, body: await res.json().catch(() => null) };
   }
 
   async upload(url: string, caseId: string, content: string): Promise<{ status: number; body: any }> {
     const form = new FormData();
     form.append('file', new Blob([content], { type: 'text/plain' }), 'note.txt');
-    const res = await fetch(`${url}/api/cases/${caseId}/documents`, { method: 'POST', headers: { authorization: `Bearer ${this.token}` }, body: form });
+    const res = await fetch(`${url}/api/cases/${caseId}/documents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.token}` },
+      body: form,
+    });
     return { status: res.status, body: await res.json().catch(() => null) };
   }
 
   /** One client: mixed writes (the first of kind `first`) until told to stop or the process dies under it. */
-  async writer(url: string, tag: string, random: () => number, first: Kind, stopped: () => boolean, onAck: (kind: Kind) => void): Promise<void> {
+  async writer(
+    url: string,
+    tag: string,
+    random: () => number,
+    first: Kind,
+    stopped: () => boolean,
+    onAck: (kind: Kind) => void,
+  ): Promise<void> {
     const pick = <T>(items: T[]): T | undefined => items[Math.floor(random() * items.length)];
     for (let i = 0; !stopped(); i++) {
       const id = `${tag}i${i}`;
@@ -89,7 +130,12 @@ class Lane implements KillLane<Kind> {
       try {
         if (kind === 'case') {
           const lastName = `K${id}`;
-          const res = await this.call(url, 'POST', '/api/cases', { client: { lastName, firstName: 'Test', nationality: 'FR', birthDate: '1980-01-01' }, procedure: 'oqtf', decisionNotifiedAt: '2026-11-02', facts: FACTS });
+          const res = await this.call(url, 'POST', '/api/cases', {
+            client: { lastName, firstName: 'Test', nationality: 'FR', birthDate: '1980-01-01' },
+            procedure: 'oqtf',
+            decisionNotifiedAt: '2026-11-02',
+            facts: FACTS,
+          });
           expect(res.status, JSON.stringify(res.body)).toBe(201);
           this.cases.set(res.body.case.id, { lastName, notes: null, sent: [] });
         } else if (kind === 'edit') {
@@ -141,18 +187,31 @@ class Lane implements KillLane<Kind> {
       expect(c.client.lastName, `${at}: case ${id}`).toBe(expected.lastName);
       // A PATCH in flight at the kill may have landed after the last acknowledged one: the notes
       // are the acknowledged value or one sent after it, never an older one.
-      if (expected.notes !== null) expect(expected.sent.slice(expected.sent.lastIndexOf(expected.notes)), `${at}: notes of ${id}`).toContain(c.notes);
+      if (expected.notes !== null)
+        expect(expected.sent.slice(expected.sent.lastIndexOf(expected.notes)), `${at}: notes of ${id}`).toContain(c.notes);
     }
     for (const [docId, d] of this.documents) {
-      expect(stored.get(d.caseId).documents.map((x: any) => x.id), `${at}: document ${docId} listed`).toContain(docId);
+      expect(
+        stored.get(d.caseId).documents.map((x: any) => x.id),
+        `${at}: document ${docId} listed`,
+      ).toContain(docId);
       const bytes = fs.readFileSync(path.join(this.dir, 'documents', d.caseId, docId));
       expect(createHash('sha256').update(bytes).digest('hex'), `${at}: document ${docId} content`).toBe(d.sha256);
     }
-    for (const [analysisId, caseId] of this.analyses) expect(stored.get(caseId).analyses.map((a: any) => a.id), `${at}: analysis ${analysisId}`).toContain(analysisId);
+    for (const [analysisId, caseId] of this.analyses)
+      expect(
+        stored.get(caseId).analyses.map((a: any) => a.id),
+        `${at}: analysis ${analysisId}`,
+      ).toContain(analysisId);
     const users = new Set((readJson(path.join(this.dir, 'users.json')).users as any[]).map((u) => u.email));
     for (const email of this.users) expect(users.has(email), `${at}: user ${email}`).toBe(true);
     const usageDir = path.join(this.dir, 'usage');
-    const counted = fs.existsSync(usageDir) ? fs.readdirSync(usageDir).filter((n) => n.endsWith('.json')).reduce((sum, n) => sum + readJson(path.join(usageDir, n)).analysesUsed, 0) : 0;
+    const counted = fs.existsSync(usageDir)
+      ? fs
+          .readdirSync(usageDir)
+          .filter((n) => n.endsWith('.json'))
+          .reduce((sum, n) => sum + readJson(path.join(usageDir, n)).analysesUsed, 0)
+      : 0;
     // Counted once acknowledged; a run in flight at the kill may be counted without its answer.
     expect(counted, `${at}: analyses counted`).toBeGreaterThanOrEqual(this.analyses.size);
     expect(counted, `${at}: analyses counted`).toBeLessThanOrEqual(this.analysesTried);
@@ -213,13 +272,29 @@ beforeAll(async () => {
   cp = await startControlPlane(cpDir);
   for (let i = 0; i < LANES; i++) {
     const name = `kills${i}`;
-    const created = await runCli(cpDir, ['cabinet', 'create', '--id', name, '--name', name, '--plan', 'professional', '--max-users', '100000', '--max-cases', '100000', '--json']);
+    const created = await runCli(cpDir, [
+      'cabinet',
+      'create',
+      '--id',
+      name,
+      '--name',
+      name,
+      '--plan',
+      'professional',
+      '--max-users',
+      '100000',
+      '--max-cases',
+      '100000',
+      '--json',
+    ]);
     expect(created.code, created.stderr).toBe(0);
     const dir = path.join(tempDir(`${name}-`), 'data');
     const appliance = await startAppliance(dir, { CONTROL_PLANE_URL: cp.url, CLIENT_ID: name });
     const setup = new Browser(appliance.url);
     expect((await setup.call('POST', '/api/setup/enroll', { code: created.json.enrollmentCode })).status).toBe(201);
-    expect((await setup.call('POST', '/api/setup/admin', { email: `admin@${name}.fr`, name: 'Admin', password: PASSWORD })).status).toBe(201);
+    expect((await setup.call('POST', '/api/setup/admin', { email: `admin@${name}.fr`, name: 'Admin', password: PASSWORD })).status).toBe(
+      201,
+    );
     await appliance.stop();
     const token = (await runApplianceCli(dir, ['token', 'create', '--email', `admin@${name}.fr`, '--json'])).json.token as string;
     lanes.push(new Lane(name, dir, token, seededRandom(20_261_130 + i)));
@@ -250,6 +325,8 @@ describe('the appliance under SIGKILL', () => {
     expect(total((l) => l.kills)).toBe(KILLS);
     // The test proves nothing unless the kills landed among many writes of every kind.
     expect(total((l) => l.writes)).toBeGreaterThan(KILLS * 2);
-    for (const lane of lanes) for (const n of [lane.cases.size, lane.documents.size, lane.users.size, lane.analyses.size, lane.heartbeats.size]) expect(n, lane.name).toBeGreaterThan(KILLS / LANES / 20);
+    for (const lane of lanes)
+      for (const n of [lane.cases.size, lane.documents.size, lane.users.size, lane.analyses.size, lane.heartbeats.size])
+        expect(n, lane.name).toBeGreaterThan(KILLS / LANES / 20);
   }, 1_800_000);
 });

@@ -27,7 +27,11 @@ const admin = new Browser('');
 
 async function restartAppliance(offsetSeconds: number): Promise<void> {
   await appliance?.stop();
-  appliance = await startAppliance(dir, { CONTROL_PLANE_URL: `http://127.0.0.1:${cpPort}`, CLIENT_ID: 'horloge', CLOCK_OFFSET_SECONDS: String(offsetSeconds) });
+  appliance = await startAppliance(dir, {
+    CONTROL_PLANE_URL: `http://127.0.0.1:${cpPort}`,
+    CLIENT_ID: 'horloge',
+    CLOCK_OFFSET_SECONDS: String(offsetSeconds),
+  });
   admin.url = appliance.url;
   expect((await admin.login('admin@horloge.fr', PASSWORD)).status).toBe(200);
 }
@@ -77,8 +81,12 @@ describe('clock jumps', () => {
       expect(beat.queued).toBe(i + 1);
     }
     // The lawyers are not held up by it.
-    expect((await admin.call('POST', '/api/cases', { client: CLIENT, procedure: 'oqtf', decisionNotifiedAt: '2026-11-02' })).status).toBe(201);
-    expect(metricValue((await api(cp.url, undefined, 'GET', '/metrics')).body, 'controlplane_heartbeats_rejected_total{reason="clock_skew"}')).toBeGreaterThanOrEqual(3);
+    expect((await admin.call('POST', '/api/cases', { client: CLIENT, procedure: 'oqtf', decisionNotifiedAt: '2026-11-02' })).status).toBe(
+      201,
+    );
+    expect(
+      metricValue((await api(cp.url, undefined, 'GET', '/metrics')).body, 'controlplane_heartbeats_rejected_total{reason="clock_skew"}'),
+    ).toBeGreaterThanOrEqual(3);
 
     await restartAppliance(0); // NTP sets the clock back two hours
     const license = (await admin.call('GET', '/api/license')).body;

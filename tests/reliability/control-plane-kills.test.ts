@@ -13,7 +13,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CONTROL_PLANE_MAIN, FakeAppliance, api, createAdminToken, runCli, startControlPlane, tempDir } from '../support/controlPlane.js';
-import { kindOf, runKillLoop, seededRandom, spawnKillable, summary, unparsableJsonFiles, type KillLane, type KillableService } from '../support/killable.js';
+import {
+  kindOf,
+  runKillLoop,
+  seededRandom,
+  spawnKillable,
+  summary,
+  unparsableJsonFiles,
+  type KillLane,
+  type KillableService,
+} from '../support/killable.js';
 
 const KILLS = Number(process.env.RELIABILITY_KILLS ?? 200);
 const LANES = Number(process.env.RELIABILITY_LANES ?? 2);
@@ -30,8 +39,14 @@ const KINDS = [
   ['report', 0.1],
 ] as const;
 type Kind = (typeof KINDS)[number][0];
-const LOOP = { kinds: KINDS, writers: WRITERS, startupKillShare: STARTUP_KILLS, startupGuessMs: 600, seedStep: 37, failed: { value: false } };
-
+const LOOP = {
+  kinds: KINDS,
+  writers: WRITERS,
+  startupKillShare: STARTUP_KILLS,
+  startupGuessMs: 600,
+  seedStep: 37,
+  failed: { value: false },
+};
 
 interface Enrolled {
   appliance: FakeAppliance;
@@ -78,7 +93,14 @@ class Lane implements KillLane<Kind> {
   }
 
   /** One vendor client or appliance: mixed writes until told to stop or the process dies under it. */
-  async writer(url: string, tag: string, random: () => number, first: Kind, stopped: () => boolean, onAck: (kind: Kind) => void): Promise<void> {
+  async writer(
+    url: string,
+    tag: string,
+    random: () => number,
+    first: Kind,
+    stopped: () => boolean,
+    onAck: (kind: Kind) => void,
+  ): Promise<void> {
     const pick = <T>(items: T[]): T | undefined => items[Math.floor(random() * items.length)];
     for (let i = 0; !stopped(); i++) {
       const id = `${tag}i${i}`.toLowerCase();
@@ -114,7 +136,14 @@ class Lane implements KillLane<Kind> {
           expect(code.status, JSON.stringify(code.body)).toBe(201);
           await this.enroll(url, cabinetId!, code.body.enrollmentCode);
         } else if (kind === 'plan') {
-          const res = await api(url, this.token, 'POST', '/api/v1/plans', { id: `plan-${id}`, name: `Plan ${id}`, priceCents: 9900, limits: { maxUsers: 2, maxCases: 20, maxAnalysesMonthly: 5 }, aiModel: 'ceseda-basic-v1', advancedFeatures: false });
+          const res = await api(url, this.token, 'POST', '/api/v1/plans', {
+            id: `plan-${id}`,
+            name: `Plan ${id}`,
+            priceCents: 9900,
+            limits: { maxUsers: 2, maxCases: 20, maxAnalysesMonthly: 5 },
+            aiModel: 'ceseda-basic-v1',
+            advancedFeatures: false,
+          });
           expect(res.status, JSON.stringify(res.body)).toBe(201);
           this.plans.add(`plan-${id}`);
         } else {
@@ -163,9 +192,11 @@ class Lane implements KillLane<Kind> {
     for (const [id, expected] of this.cabinets) {
       const served = cabinets.get(id);
       expect(served, `${at}: cabinet ${id}`).toBeDefined();
-      if (expected.sent.length > 0 && expected.name !== `Cabinet ${id}`) expect(expected.sent.slice(expected.sent.lastIndexOf(expected.name)), `${at}: name of ${id}`).toContain(served.name);
+      if (expected.sent.length > 0 && expected.name !== `Cabinet ${id}`)
+        expect(expected.sent.slice(expected.sent.lastIndexOf(expected.name)), `${at}: name of ${id}`).toContain(served.name);
       // The acknowledged enrollment holds, unless one sent after it may have landed.
-      if (expected.current && !expected.unackedEnrollment) expect(served.applianceId, `${at}: appliance of ${id}`).toBe(expected.current.appliance.applianceId);
+      if (expected.current && !expected.unackedEnrollment)
+        expect(served.applianceId, `${at}: appliance of ${id}`).toBe(expected.current.appliance.applianceId);
     }
     const fleet = new Map<string, any>();
     for (let page = 1, pages = 1; page <= pages; page++) {
@@ -199,10 +230,12 @@ class Lane implements KillLane<Kind> {
   }
 
   spawn(): KillableService {
-    return spawnKillable(CONTROL_PLANE_MAIN, { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: this.dir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...ENV }, { cwd: path.dirname(this.dir) });
+    return spawnKillable(
+      CONTROL_PLANE_MAIN,
+      { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: this.dir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...ENV },
+      { cwd: path.dirname(this.dir) },
+    );
   }
-
-
 
   /** A last life and a clean stop: the checkpoint leaves every acknowledged heartbeat in the appliance files. */
   async finalCheck(): Promise<void> {

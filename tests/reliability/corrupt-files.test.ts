@@ -15,7 +15,17 @@ import { APPLIANCE_MAIN, Browser, applianceEnv, startAppliance } from '../suppor
 import { spawnKillable, unparsableJsonFiles } from '../support/killable.js';
 
 const PASSWORD = 'correct horse battery staple';
-const FACTS = { libertyStatus: 'free', marriedToFrenchNational: true, communityOfLifeOngoing: true, spouseStillFrench: true, marriedInFrance: true, longStayVisa: true, publicOrderThreat: false, polygamy: false, proceduralDefectIdentified: true };
+const FACTS = {
+  libertyStatus: 'free',
+  marriedToFrenchNational: true,
+  communityOfLifeOngoing: true,
+  spouseStillFrench: true,
+  marriedInFrance: true,
+  longStayVisa: true,
+  publicOrderThreat: false,
+  polygamy: false,
+  proceduralDefectIdentified: true,
+};
 
 type Damage = (file: string) => void;
 const truncate: Damage = (file) => fs.truncateSync(file, Math.floor(fs.statSync(file).size / 2));
@@ -55,7 +65,11 @@ function recoveries(output: string): Map<string, any> {
 function expectRecovered(output: string, expected: ReturnType<typeof damage>, replayed: string[] = []): void {
   const logged = recoveries(output);
   for (const [file, { lastGood, damaged, reason }] of expected) {
-    expect(logged.get(file), `log line for ${file}`).toMatchObject({ level: 40, reason, setAside: expect.stringMatching(/\.corrupt-\d+$/) });
+    expect(logged.get(file), `log line for ${file}`).toMatchObject({
+      level: 40,
+      reason,
+      setAside: expect.stringMatching(/\.corrupt-\d+$/),
+    });
     if (!replayed.includes(file)) expect(JSON.parse(fs.readFileSync(file, 'utf8')), file).toEqual(lastGood);
     expect(fs.readFileSync(logged.get(file).setAside as string)).toEqual(damaged);
   }
@@ -72,12 +86,24 @@ describe('damaged files at start-up', () => {
       let appliance = await startAppliance(dir, env);
       const admin = new Browser(appliance.url);
       expect((await admin.call('POST', '/api/setup/enroll', { code: created.json.enrollmentCode })).status).toBe(201);
-      expect((await admin.call('POST', '/api/setup/admin', { email: 'admin@abime.fr', name: 'Admin', password: PASSWORD })).status).toBe(201);
+      expect((await admin.call('POST', '/api/setup/admin', { email: 'admin@abime.fr', name: 'Admin', password: PASSWORD })).status).toBe(
+        201,
+      );
       expect((await admin.login('admin@abime.fr', PASSWORD)).status).toBe(200);
       // At least two writes to each file, so each has a last good copy.
-      const caseId = (await admin.call('POST', '/api/cases', { client: { lastName: 'Abimé', firstName: 'Fichier', nationality: 'FR', birthDate: '1980-01-01' }, procedure: 'oqtf', decisionNotifiedAt: '2026-11-02', notes: 'first', facts: FACTS })).body.case.id as string;
+      const caseId = (
+        await admin.call('POST', '/api/cases', {
+          client: { lastName: 'Abimé', firstName: 'Fichier', nationality: 'FR', birthDate: '1980-01-01' },
+          procedure: 'oqtf',
+          decisionNotifiedAt: '2026-11-02',
+          notes: 'first',
+          facts: FACTS,
+        })
+      ).body.case.id as string;
       expect((await admin.call('PATCH', `/api/cases/${caseId}`, { notes: 'second' })).status).toBe(200);
-      expect((await admin.call('POST', '/api/users', { email: 'avocat@abime.fr', name: 'Avocat', role: 'avocat', password: PASSWORD })).status).toBe(201);
+      expect(
+        (await admin.call('POST', '/api/users', { email: 'avocat@abime.fr', name: 'Avocat', role: 'avocat', password: PASSWORD })).status,
+      ).toBe(201);
       for (let i = 0; i < 2; i++) expect((await admin.call('POST', `/api/cases/${caseId}/analyses`, {})).status).toBe(201);
       for (let i = 0; i < 2; i++) expect((await admin.call('POST', '/api/admin/heartbeat')).body.error).toBeNull();
       await appliance.stop();
@@ -137,7 +163,18 @@ describe('damaged files at start-up', () => {
     const appliance = new FakeAppliance(cp.url);
     expect((await appliance.enroll(created.body.enrollmentCode)).status).toBe(201);
     for (const id of ['petit', 'grand']) {
-      expect((await api(cp.url, token, 'POST', '/api/v1/plans', { id, name: id, priceCents: 100, limits: { maxUsers: 1, maxCases: 1, maxAnalysesMonthly: 1 }, aiModel: 'ceseda-basic-v1', advancedFeatures: false })).status).toBe(201);
+      expect(
+        (
+          await api(cp.url, token, 'POST', '/api/v1/plans', {
+            id,
+            name: id,
+            priceCents: 100,
+            limits: { maxUsers: 1, maxCases: 1, maxAnalysesMonthly: 1 },
+            aiModel: 'ceseda-basic-v1',
+            advancedFeatures: false,
+          })
+        ).status,
+      ).toBe(201);
     }
     const counted: string[] = [];
     for (let i = 0; i < 3; i++) {
@@ -184,7 +221,11 @@ describe('damaged files at start-up', () => {
     const plans = path.join(dir, 'plans.json');
     garbage(plans);
     garbage(`${plans}.bak`);
-    const refused = spawnKillable(CONTROL_PLANE_MAIN, { PATH: process.env.PATH, DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1' }, { cwd: path.dirname(dir) });
+    const refused = spawnKillable(
+      CONTROL_PLANE_MAIN,
+      { PATH: process.env.PATH, DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1' },
+      { cwd: path.dirname(dir) },
+    );
     expect(await refused.listening).toBeNull();
     expect(refused.output()).toContain(`${plans} is corrupt and has no usable last good copy: restore it from a backup`);
   });

@@ -9,7 +9,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTROL_PLANE_MAIN, FakeAppliance, api, createAdminToken, runCli, startControlPlane, tempDir, type TestControlPlane } from '../support/controlPlane.js';
+import {
+  CONTROL_PLANE_MAIN,
+  FakeAppliance,
+  api,
+  createAdminToken,
+  runCli,
+  startControlPlane,
+  tempDir,
+  type TestControlPlane,
+} from '../support/controlPlane.js';
 import { APPLIANCE_MAIN, Browser, applianceEnv, runApplianceCli, startAppliance } from '../support/appliance.js';
 import { unparsableJsonFiles } from '../support/killable.js';
 import { startOnTinyDisk, tinyDiskUnavailable } from '../support/tinyDisk.js';
@@ -26,9 +35,7 @@ function expectFull(res: { status: number; body: any }): void {
 }
 
 function leftovers(root: string): string[] {
-  return fs
-    .readdirSync(root, { recursive: true, encoding: 'utf8' })
-    .filter((name) => name.endsWith('.tmp'));
+  return fs.readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.tmp'));
 }
 
 describe.skipIf(unavailable !== null)(`a full disk${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
@@ -54,7 +61,9 @@ describe.skipIf(unavailable !== null)(`a full disk${unavailable ? ` (skipped: ${
     expect((await setup.call('POST', '/api/setup/admin', { email: 'admin@plein.fr', name: 'Admin', password: PASSWORD })).status).toBe(201);
     expect((await setup.login('admin@plein.fr', PASSWORD)).status).toBe(200);
     const client = { lastName: 'Plein', firstName: 'Disque', nationality: 'FR', birthDate: '1980-01-01' };
-    const caseId = (await setup.call('POST', '/api/cases', { client, procedure: 'oqtf', decisionNotifiedAt: '2026-11-02', notes: 'before' })).body.case.id as string;
+    const caseId = (
+      await setup.call('POST', '/api/cases', { client, procedure: 'oqtf', decisionNotifiedAt: '2026-11-02', notes: 'before' })
+    ).body.case.id as string;
     await prepared.stop();
 
     const tiny = await startOnTinyDisk(APPLIANCE_MAIN, seed, 8 * 2 ** 20, applianceEnv(seed, env));
@@ -77,12 +86,21 @@ describe.skipIf(unavailable !== null)(`a full disk${unavailable ? ` (skipped: ${
       loggedOut = other.cookie;
       const form = new FormData();
       form.append('file', new Blob(['x'.repeat(200_000)], { type: 'text/plain' }), 'gros.txt');
-      const upload = await fetch(`${tiny.url}/api/cases/${caseId}/documents`, { method: 'POST', headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf }, body: form });
+      const upload = await fetch(`${tiny.url}/api/cases/${caseId}/documents`, {
+        method: 'POST',
+        headers: { 'cookie': admin.cookie, 'x-csrf-token': admin.csrf },
+        body: form,
+      });
       expectFull({ status: upload.status, body: await upload.json() });
       const health = await admin.call('GET', '/healthz');
       expect(health.status).toBe(503);
       // The web page says it in the lawyer's language, with what to do.
-      const page = await fetch(`${tiny.url}/dossiers/${caseId}/archiver`, { method: 'POST', redirect: 'manual', headers: { cookie: admin.cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: admin.csrf }) });
+      const page = await fetch(`${tiny.url}/dossiers/${caseId}/archiver`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'cookie': admin.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: admin.csrf }),
+      });
       expect(page.status).toBe(507);
       expect(await page.text()).toContain('Le disque de l’appareil est plein : rien n’a été enregistré.');
 
@@ -114,7 +132,9 @@ describe.skipIf(unavailable !== null)(`a full disk${unavailable ? ` (skipped: ${
       expect((await admin.call('GET', '/healthz')).status).toBe(200);
       expect((await admin.call('PATCH', `/api/cases/${caseId}`, { notes: 'after' })).status).toBe(200);
       expect((await admin.call('POST', '/api/cases', { client, procedure: 'oqtf', decisionNotifiedAt: '2026-11-02' })).status).toBe(201);
-      expect((await admin.call('POST', '/api/users', { email: 'new@plein.fr', name: 'New', role: 'avocat', password: PASSWORD })).status).toBe(201);
+      expect(
+        (await admin.call('POST', '/api/users', { email: 'new@plein.fr', name: 'New', role: 'avocat', password: PASSWORD })).status,
+      ).toBe(201);
       expect((await admin.call('POST', `/api/cases/${caseId}/analyses`, {})).status).toBe(201);
       expect((await admin.call('POST', '/api/admin/heartbeat')).status).toBe(200);
       expect((await other.call('POST', '/api/auth/logout')).status).toBe(200);
@@ -149,20 +169,36 @@ describe.skipIf(unavailable !== null)(`a full disk${unavailable ? ` (skipped: ${
     fs.mkdirSync(seed);
     const token = await createAdminToken(seed, 'ops@vendor.test');
     const prepared = await startControlPlane(seed);
-    const created = await api(prepared.url, token, 'POST', '/api/v1/cabinets', { id: 'plein', name: 'Cabinet Plein', plan: 'professional' });
+    const created = await api(prepared.url, token, 'POST', '/api/v1/cabinets', {
+      id: 'plein',
+      name: 'Cabinet Plein',
+      plan: 'professional',
+    });
     const appliance = new FakeAppliance(prepared.url);
     expect((await appliance.enroll(created.body.enrollmentCode)).status).toBe(201);
     await prepared.stop();
 
     // Checkpoints far apart: the accepted heartbeats live in the journal only.
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', CHECKPOINT_INTERVAL_SECONDS: '3600' };
+    const env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      CHECKPOINT_INTERVAL_SECONDS: '3600',
+    };
     const tiny = await startOnTinyDisk(CONTROL_PLANE_MAIN, seed, 4 * 2 ** 20, env);
     const acked: string[] = [];
     try {
       appliance.url = tiny.url;
       // Fill the journal segment until its last page has less room than a heartbeat line: the
       // next append then fills that room and hits ENOSPC on the following page — a partial write.
-      const journal = () => fs.readdirSync(path.join(tiny.root, 'journal')).filter((n) => n.endsWith('.log')).sort().at(-1)!;
+      const journal = () =>
+        fs
+          .readdirSync(path.join(tiny.root, 'journal'))
+          .filter((n) => n.endsWith('.log'))
+          .sort()
+          .at(-1)!;
       const size = () => fs.statSync(path.join(tiny.root, 'journal', journal())).size;
       const room = () => 4096 - (size() % 4096);
       let line = 0;

@@ -20,7 +20,17 @@ const PER_DAY = 96; // 24 h at the default 900 s interval
 const WEEK: ProxyMode[] = ['refuse', 'error500', 'hang', 'refuse', 'error500', 'refuse', 'error500'];
 const PASSWORD = 'correct horse battery staple';
 const CLIENT = { lastName: 'Semaine', firstName: 'Panne', nationality: 'FR', birthDate: '1980-01-01' };
-const FACTS = { libertyStatus: 'free', marriedToFrenchNational: true, communityOfLifeOngoing: true, spouseStillFrench: true, marriedInFrance: true, longStayVisa: true, publicOrderThreat: false, polygamy: false, proceduralDefectIdentified: true };
+const FACTS = {
+  libertyStatus: 'free',
+  marriedToFrenchNational: true,
+  communityOfLifeOngoing: true,
+  spouseStillFrench: true,
+  marriedInFrance: true,
+  longStayVisa: true,
+  publicOrderThreat: false,
+  polygamy: false,
+  proceduralDefectIdentified: true,
+};
 const CP_ENV = { LICENSE_VALIDITY_DAYS: '3', LICENSE_GRACE_DAYS: '14', CHECKPOINT_INTERVAL_SECONDS: '1' };
 
 const cleanup: Array<() => Promise<unknown>> = [];
@@ -40,12 +50,19 @@ describe('a week-long control plane outage', () => {
 
     const created = await runCli(cpDir, ['cabinet', 'create', '--id', 'semaine', '--name', 'Semaine', '--plan', 'professional', '--json']);
     const dir = path.join(tempDir('week-'), 'data');
-    const env = (day: number) => ({ CONTROL_PLANE_URL: proxy.url, CLIENT_ID: 'semaine', HEARTBEAT_ENABLED: 'true', CLOCK_OFFSET_SECONDS: String(day * DAY) });
+    const env = (day: number) => ({
+      CONTROL_PLANE_URL: proxy.url,
+      CLIENT_ID: 'semaine',
+      HEARTBEAT_ENABLED: 'true',
+      CLOCK_OFFSET_SECONDS: String(day * DAY),
+    });
     let appliance: TestAppliance = await startAppliance(dir, env(0));
     cleanup.push(() => appliance.stop());
     const admin = new Browser(appliance.url);
     expect((await admin.call('POST', '/api/setup/enroll', { code: created.json.enrollmentCode })).status).toBe(201);
-    expect((await admin.call('POST', '/api/setup/admin', { email: 'admin@semaine.fr', name: 'Admin', password: PASSWORD })).status).toBe(201);
+    expect((await admin.call('POST', '/api/setup/admin', { email: 'admin@semaine.fr', name: 'Admin', password: PASSWORD })).status).toBe(
+      201,
+    );
     expect((await admin.login('admin@semaine.fr', PASSWORD)).status).toBe(200);
     const firstLicense = (await admin.call('GET', '/api/license')).body;
     // Whatever was sent before the outage is delivered: the week starts from an empty outbox.
@@ -62,7 +79,12 @@ describe('a week-long control plane outage', () => {
 
       // The lawyers' day: sign in, open a case, run an analysis — none of it waits on the control plane.
       expect((await admin.login('admin@semaine.fr', PASSWORD)).status).toBe(200);
-      const c = await admin.call('POST', '/api/cases', { client: CLIENT, procedure: 'oqtf', decisionNotifiedAt: '2026-11-02', facts: FACTS });
+      const c = await admin.call('POST', '/api/cases', {
+        client: CLIENT,
+        procedure: 'oqtf',
+        decisionNotifiedAt: '2026-11-02',
+        facts: FACTS,
+      });
       expect(c.status, JSON.stringify(c.body)).toBe(201);
       expect((await admin.call('POST', `/api/cases/${c.body.case.id}/analyses`, {})).status).toBe(201);
       const license = (await admin.call('GET', '/api/license')).body;
@@ -74,7 +96,13 @@ describe('a week-long control plane outage', () => {
       const beats = await Promise.all(Array.from({ length: PER_DAY }, () => admin.call('POST', '/api/admin/heartbeat')));
       for (const beat of beats) {
         expect(beat.status, JSON.stringify(beat.body)).toBe(200);
-        expect(beat.body.error, `day ${day} (${mode})`).toMatch(mode === 'error500' ? /refused heartbeat \d+ \(500/ : mode === 'hang' ? /cannot reach the control plane \(ETIMEDOUT\)/ : /cannot reach the control plane \(ECONNREFUSED\)/);
+        expect(beat.body.error, `day ${day} (${mode})`).toMatch(
+          mode === 'error500'
+            ? /refused heartbeat \d+ \(500/
+            : mode === 'hang'
+              ? /cannot reach the control plane \(ETIMEDOUT\)/
+              : /cannot reach the control plane \(ECONNREFUSED\)/,
+        );
         seqs.add(beat.body.seq);
       }
       const status = (await admin.call('GET', '/api/admin/heartbeat')).body;
@@ -97,7 +125,11 @@ describe('a week-long control plane outage', () => {
     expect((await admin.login('admin@semaine.fr', PASSWORD)).status).toBe(200);
     const drainStarted = Date.now();
     // Each call sends what is queued until one fails: call until the outbox is empty, however long.
-    const drained = await waitFor(async () => (await admin.call('POST', '/api/admin/heartbeat')).body, (body) => body.queued === 0, { what: 'the outbox to drain' });
+    const drained = await waitFor(
+      async () => (await admin.call('POST', '/api/admin/heartbeat')).body,
+      (body) => body.queued === 0,
+      { what: 'the outbox to drain' },
+    );
     expect(drained).toMatchObject({ queued: 0, error: null });
     const drainSeconds = Math.round((Date.now() - drainStarted) / 1000);
 
@@ -145,6 +177,8 @@ describe('a week-long control plane outage', () => {
       expect(record.months[usage.month]?.usage.analysesUsed, usage.month).toBe(usage.analysesUsed);
     }
     expect(record.lastSeq).toBe(outbox.lastAcknowledgedSeq + 1); // and the one sent while it was slow
-    console.log(`outage: ${WEEK.length} days (${WEEK.join(', ')}), ${seqs.size} heartbeats queued by hand plus the agent's own, ${peak} in the outbox at the peak; ${accepted.length} delivered in order, ${lost.length} answers lost and re-sent, counted once; the backlog drained in ${drainSeconds} s`);
+    console.log(
+      `outage: ${WEEK.length} days (${WEEK.join(', ')}), ${seqs.size} heartbeats queued by hand plus the agent's own, ${peak} in the outbox at the peak; ${accepted.length} delivered in order, ${lost.length} answers lost and re-sent, counted once; the backlog drained in ${drainSeconds} s`,
+    );
   }, 600_000);
 });

@@ -12,7 +12,17 @@ import { startServiceProcess, type ServiceProcess } from '../demo/serviceProcess
 export const APPLIANCE_MAIN = path.resolve(import.meta.dirname, '../../appliance/dist/main.js');
 
 export function applianceEnv(dataDir: string, env: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', HEARTBEAT_ENABLED: 'false', TLS: 'false', ...env };
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    DATA_DIR: dataDir,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    HEARTBEAT_ENABLED: 'false',
+    TLS: 'false',
+    ...env,
+  };
 }
 
 export interface TestAppliance {
@@ -40,9 +50,17 @@ export interface ApplianceCliResult {
   json: any;
 }
 
-export function runApplianceCli(dataDir: string, args: readonly string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<ApplianceCliResult> {
+export function runApplianceCli(
+  dataDir: string,
+  args: readonly string[],
+  options: { input?: string; env?: Record<string, string> } = {},
+): Promise<ApplianceCliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [APPLIANCE_MAIN, ...args], { cwd: path.dirname(dataDir), env: applianceEnv(dataDir, options.env), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [APPLIANCE_MAIN, ...args], {
+      cwd: path.dirname(dataDir),
+      env: applianceEnv(dataDir, options.env),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
@@ -68,7 +86,12 @@ export class Browser {
 
   constructor(public url: string) {}
 
-  async call(method: string, route: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
+  async call(
+    method: string,
+    route: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: any; headers: Headers }> {
     const res = await fetch(`${this.url}${route}`, {
       method,
       headers: {

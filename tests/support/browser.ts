@@ -24,13 +24,22 @@ export interface TestBrowser {
 }
 
 /** `ignoreHTTPSErrors` for a server whose certificate comes from a CA this fresh profile does not trust. */
-export async function launchBrowser(options: { acceptDownloads?: boolean; locale?: string; ignoreHTTPSErrors?: boolean } = {}): Promise<TestBrowser> {
+export async function launchBrowser(
+  options: { acceptDownloads?: boolean; locale?: string; ignoreHTTPSErrors?: boolean } = {},
+): Promise<TestBrowser> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'chromium-profile-'));
   // A new empty profile each time (playwright takes it as launchPersistentContext's directory).
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
     acceptDownloads: options.acceptDownloads ?? true,
     ignoreHTTPSErrors: options.ignoreHTTPSErrors ?? false,
     locale: options.locale ?? 'fr-FR',
@@ -73,7 +82,12 @@ export async function checkA11y(page: Page): Promise<AxeViolation[]> {
   return page.evaluate(async () => {
     const axe = (globalThis as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
     const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, html: n.html })) }));
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target, html: n.html })),
+    }));
   });
 }
 

@@ -29,9 +29,17 @@ function baseEnv(dataDir: string, env: Record<string, string> = {}): NodeJS.Proc
 }
 
 /** Runs `control-plane <args>` on DATA_DIR; `--json` output is parsed into `json`. */
-export function runCli(dataDir: string, args: readonly string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+export function runCli(
+  dataDir: string,
+  args: readonly string[],
+  options: { input?: string; env?: Record<string, string> } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CONTROL_PLANE_MAIN, ...args], { cwd: path.dirname(dataDir), env: baseEnv(dataDir, options.env), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CONTROL_PLANE_MAIN, ...args], {
+      cwd: path.dirname(dataDir),
+      env: baseEnv(dataDir, options.env),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
@@ -67,23 +75,37 @@ function tapEnv(): Record<string, string> {
 }
 
 export async function startControlPlane(dataDir: string, env: Record<string, string> = {}): Promise<TestControlPlane> {
-  const service = await startServiceProcess(CONTROL_PLANE_MAIN, ['serve'], { env: baseEnv(dataDir, { ...tapEnv(), ...env }), cwd: path.dirname(dataDir) });
+  const service = await startServiceProcess(CONTROL_PLANE_MAIN, ['serve'], {
+    env: baseEnv(dataDir, { ...tapEnv(), ...env }),
+    cwd: path.dirname(dataDir),
+  });
   return { url: `http://127.0.0.1:${service.port}`, dataDir, service, stop: (signal?: NodeJS.Signals) => service.stop(signal) };
 }
 
 /** Creates an admin of `role` through the CLI and returns a Bearer token for it. */
 export async function createAdminToken(dataDir: string, email: string, role = 'admin'): Promise<string> {
-  const created = await runCli(dataDir, ['admin', 'create', '--email', email, '--role', role, '--json'], { input: 'correct horse battery staple\n' });
+  const created = await runCli(dataDir, ['admin', 'create', '--email', email, '--role', role, '--json'], {
+    input: 'correct horse battery staple\n',
+  });
   if (created.code !== 0) throw new Error(`admin create failed: ${created.stderr}`);
   const token = await runCli(dataDir, ['admin', 'token', '--email', email, '--json']);
   if (token.code !== 0) throw new Error(`admin token failed: ${token.stderr}`);
   return token.json.token as string;
 }
 
-export async function api(url: string, token: string | undefined, method: string, route: string, body?: unknown): Promise<{ status: number; body: any; headers: Headers }> {
+export async function api(
+  url: string,
+  token: string | undefined,
+  method: string,
+  route: string,
+  body?: unknown,
+): Promise<{ status: number; body: any; headers: Headers }> {
   const res = await fetch(`${url}${route}`, {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await res.text();
@@ -107,7 +129,12 @@ export class FakeAppliance {
   constructor(public url: string) {}
 
   async enroll(code: string, key: KeyObject = this.key.publicKey): Promise<{ status: number; body: any }> {
-    const res = await api(this.url, undefined, 'POST', '/v1/enroll', { code, publicKey: publicJwk(key), instanceName: 'test-prod', version: '1.0.0' });
+    const res = await api(this.url, undefined, 'POST', '/v1/enroll', {
+      code,
+      publicKey: publicJwk(key),
+      instanceName: 'test-prod',
+      version: '1.0.0',
+    });
     if (res.status === 201) {
       this.applianceId = res.body.applianceId;
       this.cabinetId = res.body.cabinetId;
@@ -130,7 +157,17 @@ export class FakeAppliance {
       iat: Math.floor(Date.now() / 1000),
       month: new Date().toISOString().slice(0, 7),
       usage: { analysesUsed: this.seq, analysesOverage: 0, usersActive: 2, casesOpen: 10, storageBytes: 1_000_000 },
-      health: { version: '1.0.0', uptimeSeconds: 100, cpuLoad: 0.1, memoryUsedRatio: 0.3, diskFreeBytes: 10_000_000_000, diskFreeRatio: 0.8, lastBackupAt: null, licenseExpiresAt: this.licenseExpiresAt(), errors24h: 0 },
+      health: {
+        version: '1.0.0',
+        uptimeSeconds: 100,
+        cpuLoad: 0.1,
+        memoryUsedRatio: 0.3,
+        diskFreeBytes: 10_000_000_000,
+        diskFreeRatio: 0.8,
+        lastBackupAt: null,
+        licenseExpiresAt: this.licenseExpiresAt(),
+        errors24h: 0,
+      },
       ...overrides,
     };
   }

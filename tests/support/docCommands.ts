@@ -19,8 +19,15 @@ export function shBlocks(page: string, root = REPOSITORY): string[] {
  * Runs the blocks as one script (each announced by `### block N`); if one fails, the trap stops
  * whatever the page started in the background, so nothing outlives the test.
  */
-export function runBlocks(blocks: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<{ code: number | null; out: string }> {
-  const script = ['set -euo pipefail', "trap 'kill $(jobs -p) 2>/dev/null || true' EXIT", ...blocks.map((b, i) => `echo "### block ${i + 1}"\n${b}`)].join('\n');
+export function runBlocks(
+  blocks: readonly string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<{ code: number | null; out: string }> {
+  const script = [
+    'set -euo pipefail',
+    "trap 'kill $(jobs -p) 2>/dev/null || true' EXIT",
+    ...blocks.map((b, i) => `echo "### block ${i + 1}"\n${b}`),
+  ].join('\n');
   return new Promise((resolve) => {
     const child = spawn('bash', ['-c', script], { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -42,7 +49,9 @@ export function runBlocks(blocks: readonly string[], options: { cwd: string; env
 export function commandOnPath(dir: string, name: string, script: string): string {
   const bin = path.join(dir, 'bin');
   fs.mkdirSync(bin, { recursive: true });
-  fs.writeFileSync(path.join(bin, name), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(script)} "$@"\n`, { mode: 0o755 });
+  fs.writeFileSync(path.join(bin, name), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(script)} "$@"\n`, {
+    mode: 0o755,
+  });
   return bin;
 }
 

@@ -86,7 +86,11 @@ export class FlakyProxy {
     if (this.mode === 'slow') await new Promise((r) => setTimeout(r, this.slowMs));
     let answer: Response;
     try {
-      answer = await fetch(`${this.target}${req.url}`, { method: req.method, headers: { 'content-type': req.headers['content-type'] ?? 'application/octet-stream' }, body: req.method === 'GET' ? undefined : body });
+      answer = await fetch(`${this.target}${req.url}`, {
+        method: req.method,
+        headers: { 'content-type': req.headers['content-type'] ?? 'application/octet-stream' },
+        body: req.method === 'GET' ? undefined : body,
+      });
     } catch {
       this.refusedOrFailed++;
       res.writeHead(502, { 'content-type': 'text/plain' }).end('bad gateway');
@@ -94,8 +98,12 @@ export class FlakyProxy {
     }
     const text = await answer.text();
     if (req.url === '/v1/heartbeats') {
-      const claims = JSON.parse(Buffer.from(body.toString('utf8').split('.')[1] ?? '', 'base64url').toString('utf8')) as { seq: number; iat: number };
-      const lost = this.loseEvery > 0 && answer.status === 202 && (this.forwarded.filter((f) => f.status === 202).length + 1) % this.loseEvery === 0;
+      const claims = JSON.parse(Buffer.from(body.toString('utf8').split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+        seq: number;
+        iat: number;
+      };
+      const lost =
+        this.loseEvery > 0 && answer.status === 202 && (this.forwarded.filter((f) => f.status === 202).length + 1) % this.loseEvery === 0;
       this.forwarded.push({ seq: claims.seq, iat: claims.iat, status: answer.status, answerLost: lost });
       if (lost) {
         req.socket.destroy(); // counted by the control plane, but the appliance never hears it

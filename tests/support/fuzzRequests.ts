@@ -44,14 +44,95 @@ export interface FuzzRequest {
 }
 
 const METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'HEAD', 'OPTIONS', 'TRACE', 'PROPFIND'];
-const CONTENT_TYPES = ['application/json', 'application/json; charset=utf-8', 'application/json; charset=latin1', 'application/jose', 'text/plain', 'text/html', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=fuzz', 'multipart/form-data', 'application/xml', 'application/octet-stream', '*/*', 'application/json, text/plain', ';;;', 'JSON'];
+const CONTENT_TYPES = [
+  'application/json',
+  'application/json; charset=utf-8',
+  'application/json; charset=latin1',
+  'application/jose',
+  'text/plain',
+  'text/html',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=fuzz',
+  'multipart/form-data',
+  'application/xml',
+  'application/octet-stream',
+  '*/*',
+  'application/json, text/plain',
+  ';;;',
+  'JSON',
+];
 const BOUNDARY = 'fuzzBoundary0123';
 
 /** Path segments that try to leave the route: traversal, encodings, NUL, overlong UTF-8, huge. */
-const HOSTILE_SEGMENTS = ['..', '.', '%2e%2e', '..%2F..%2F..%2Fetc%2Fpasswd', '..%5C..%5Cwindows', '%2e%2e%2f%2e%2e%2fusers.json', '%00', 'a%00.pdf', '%', '%zz', '%C0%AE%C0%AE', '%ED%A0%80', '%F0%9F%92%A9', 'a'.repeat(300), 'b'.repeat(5000), '-1', '0', '00000000-0000-0000-0000-000000000000', '__proto__', 'constructor', '%3Cscript%3E', 'secret-key', 'license.json', '.env', '~', '*', 'null', 'undefined'];
+const HOSTILE_SEGMENTS = [
+  '..',
+  '.',
+  '%2e%2e',
+  '..%2F..%2F..%2Fetc%2Fpasswd',
+  '..%5C..%5Cwindows',
+  '%2e%2e%2f%2e%2e%2fusers.json',
+  '%00',
+  'a%00.pdf',
+  '%',
+  '%zz',
+  '%C0%AE%C0%AE',
+  '%ED%A0%80',
+  '%F0%9F%92%A9',
+  'a'.repeat(300),
+  'b'.repeat(5000),
+  '-1',
+  '0',
+  '00000000-0000-0000-0000-000000000000',
+  '__proto__',
+  'constructor',
+  '%3Cscript%3E',
+  'secret-key',
+  'license.json',
+  '.env',
+  '~',
+  '*',
+  'null',
+  'undefined',
+];
 
 /** Strings that have broken parsers and validators elsewhere. */
-const HOSTILE_STRINGS = ['', ' ', '\t\n', 'a'.repeat(10_000), 'é'.repeat(3000), '<script>alert(1)</script>', "' OR 1=1 --", '../../../../etc/passwd', '\u0000', '\ud800', '\u202eRTL', '１２３４５６７８９０', '__proto__', 'constructor', 'toString', '1e309', '-0', 'NaN', 'Infinity', '2026-02-30', '0000-00-00', '9999-12-31T23:59:59+14:00', '1990-01-01', 'admin', 'FR', 'oqtf', '{}', '[]', 'null', 'true', '%s%s%n', '${7*7}', '{{7*7}}', 'a@b.c', 'x'.repeat(64)];
+const HOSTILE_STRINGS = [
+  '',
+  ' ',
+  '\t\n',
+  'a'.repeat(10_000),
+  'é'.repeat(3000),
+  '<script>alert(1)</script>',
+  "' OR 1=1 --",
+  '../../../../etc/passwd',
+  '\u0000',
+  '\ud800',
+  '\u202eRTL',
+  '１２３４５６７８９０',
+  '__proto__',
+  'constructor',
+  'toString',
+  '1e309',
+  '-0',
+  'NaN',
+  'Infinity',
+  '2026-02-30',
+  '0000-00-00',
+  '9999-12-31T23:59:59+14:00',
+  '1990-01-01',
+  'admin',
+  'FR',
+  'oqtf',
+  '{}',
+  '[]',
+  'null',
+  'true',
+  '%s%s%n',
+  '${7*7}',
+  '{{7*7}}',
+  'a@b.c',
+  'x'.repeat(64),
+];
 const HOSTILE_NUMBERS = [-1, 0, 1, -0, 1.5, 1e308, -1e308, 2 ** 31, 2 ** 53, 2 ** 53 + 2, Number.MIN_VALUE];
 
 const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
@@ -91,20 +172,62 @@ function applyMutation(seed: unknown, m: Mutation): unknown {
 /** A valid body with zero to three of its fields replaced, removed, wrapped or joined by others. */
 const mutatedJson = (seed: unknown): fc.Arbitrary<unknown> =>
   fc
-    .array(fc.record({ op: fc.constantFrom('replace', 'delete', 'add', 'wrap'), at: fc.nat(), value: hostileValue, key: fc.constantFrom('extra', '__proto__', 'constructor', 'role', 'admin', 'id', '') }), { maxLength: 3 })
+    .array(
+      fc.record({
+        op: fc.constantFrom('replace', 'delete', 'add', 'wrap'),
+        at: fc.nat(),
+        value: hostileValue,
+        key: fc.constantFrom('extra', '__proto__', 'constructor', 'role', 'admin', 'id', ''),
+      }),
+      { maxLength: 3 },
+    )
     .map((ms) => ms.reduce<unknown>((acc, m) => applyMutation(acc, m as Mutation), seed));
 
 /** Percent-encodes every byte but the unreserved ones (lone surrogates become U+FFFD first). */
-export const pct = (s: string): string => [...Buffer.from(s)].map((b) => (/[A-Za-z0-9._~-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+export const pct = (s: string): string =>
+  [...Buffer.from(s)]
+    .map((b) =>
+      /[A-Za-z0-9._~-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`,
+    )
+    .join('');
 
 const jsonBody = (value: unknown): Body => ({ type: 'application/json', bytes: Buffer.from(JSON.stringify(value) ?? 'null') });
 
-const FORM_FIELDS = ['_csrf', 'email', 'password', 'name', 'role', 'code', 'license', 'controlPlaneUrl', 'lastName', 'firstName', 'nationality', 'birthDate', 'procedure', 'notificationDate', 'notificationTime', 'agdref', 'notes', 'assignedTo', 'currentPassword', 'newPassword', 'q', 'next'];
+const FORM_FIELDS = [
+  '_csrf',
+  'email',
+  'password',
+  'name',
+  'role',
+  'code',
+  'license',
+  'controlPlaneUrl',
+  'lastName',
+  'firstName',
+  'nationality',
+  'birthDate',
+  'procedure',
+  'notificationDate',
+  'notificationTime',
+  'agdref',
+  'notes',
+  'assignedTo',
+  'currentPassword',
+  'newPassword',
+  'q',
+  'next',
+];
 
 const formBody = (csrf: string | undefined): fc.Arbitrary<Body> =>
   fc
     .record({
-      fields: fc.array(fc.tuple(fc.oneof(fc.constantFrom(...FORM_FIELDS), fc.string({ maxLength: 12 })), fc.oneof(fc.constantFrom(...HOSTILE_STRINGS), fc.string({ unit: 'binary', maxLength: 60 }))), { maxLength: 8 }),
+      fields: fc.array(
+        fc.tuple(
+          fc.oneof(fc.constantFrom(...FORM_FIELDS), fc.string({ maxLength: 12 })),
+          fc.oneof(fc.constantFrom(...HOSTILE_STRINGS), fc.string({ unit: 'binary', maxLength: 60 })),
+        ),
+        { maxLength: 8 },
+      ),
       withCsrf: fc.boolean(),
       raw: fc.oneof(fc.constant(''), fc.constantFrom('&&&', '%', '%zz=%zz', '=', 'a=%E0%A4%A', '_csrf&_csrf=1&_csrf=2')),
     })
@@ -114,9 +237,42 @@ const formBody = (csrf: string | undefined): fc.Arbitrary<Body> =>
       return { type: 'application/x-www-form-urlencoded', bytes: Buffer.from(params.toString() + raw) };
     });
 
-const FILE_NAMES = ['acte.pdf', '../../../../tmp/evil.sh', '..\\..\\boot.ini', '/etc/passwd', 'a'.repeat(400) + '.pdf', 'é à ü.pdf', '"quoted".pdf', 'nul\u0000byte.pdf', 'new\nline.pdf', '', '.', '..', '.htaccess', 'x.PDF', 'photo.jpg', 'doc.docx'];
-const FILE_TYPES = ['application/pdf', 'image/jpeg', 'image/png', 'text/plain', 'application/x-msdownload', 'text/html', 'image/svg+xml', ''];
-const FILE_CONTENTS = [Buffer.from('%PDF-1.4\n%fuzz\n'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10]), Buffer.from('MZ\x90\x00executable'), Buffer.from('<html><script>alert(1)</script></html>'), Buffer.alloc(0), Buffer.from('PK\x03\x04zip')];
+const FILE_NAMES = [
+  'acte.pdf',
+  '../../../../tmp/evil.sh',
+  '..\\..\\boot.ini',
+  '/etc/passwd',
+  'a'.repeat(400) + '.pdf',
+  'é à ü.pdf',
+  '"quoted".pdf',
+  'nul\u0000byte.pdf',
+  'new\nline.pdf',
+  '',
+  '.',
+  '..',
+  '.htaccess',
+  'x.PDF',
+  'photo.jpg',
+  'doc.docx',
+];
+const FILE_TYPES = [
+  'application/pdf',
+  'image/jpeg',
+  'image/png',
+  'text/plain',
+  'application/x-msdownload',
+  'text/html',
+  'image/svg+xml',
+  '',
+];
+const FILE_CONTENTS = [
+  Buffer.from('%PDF-1.4\n%fuzz\n'),
+  Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10]),
+  Buffer.from('MZ\x90\x00executable'),
+  Buffer.from('<html><script>alert(1)</script></html>'),
+  Buffer.alloc(0),
+  Buffer.from('PK\x03\x04zip'),
+];
 
 const multipartBody: fc.Arbitrary<Body> = fc
   .record({
@@ -125,7 +281,10 @@ const multipartBody: fc.Arbitrary<Body> = fc
         field: fc.constantFrom('file', 'file', 'other', '', 'fi"le'),
         name: fc.oneof(fc.constantFrom(...FILE_NAMES), fc.string({ maxLength: 30 })),
         type: fc.constantFrom(...FILE_TYPES),
-        content: fc.oneof(fc.constantFrom(...FILE_CONTENTS), fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b))),
+        content: fc.oneof(
+          fc.constantFrom(...FILE_CONTENTS),
+          fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)),
+        ),
         isFile: fc.boolean(),
       }),
       { maxLength: 4 },
@@ -137,7 +296,11 @@ const multipartBody: fc.Arbitrary<Body> = fc
     const chunks: Buffer[] = [];
     for (const p of parts) {
       const disposition = p.isFile ? `form-data; name="${p.field}"; filename="${p.name}"` : `form-data; name="${p.field}"`;
-      chunks.push(Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: ${disposition}\r\n${p.type ? `Content-Type: ${p.type}\r\n` : ''}\r\n`), p.content, Buffer.from('\r\n'));
+      chunks.push(
+        Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: ${disposition}\r\n${p.type ? `Content-Type: ${p.type}\r\n` : ''}\r\n`),
+        p.content,
+        Buffer.from('\r\n'),
+      );
     }
     if (end === 'closed') chunks.push(Buffer.from(`--${BOUNDARY}--\r\n`));
     else if (end === 'truncated') chunks.push(Buffer.from(`--${BOUNDARY}`));
@@ -158,8 +321,28 @@ function bodyArb(target: FuzzTarget, routeKey: string, csrf: string | undefined)
     { weight: 2, arbitrary: formBody(csrf) },
     { weight: 2, arbitrary: multipartBody },
     { weight: 1, arbitrary: fc.constantFrom(...OVERSIZED).map((fill) => ({ type: 'application/json', bytes: { fill } })) },
-    { weight: 1, arbitrary: fc.integer({ min: 1000, max: 60_000 }).map((n) => ({ type: 'application/json', bytes: Buffer.from('['.repeat(n) + ']'.repeat(n)) })) },
-    { weight: 1, arbitrary: fc.constantFrom('{"a":', '{"a":1,}', "{'a':1}", '\ufeff{}', '{"__proto__":{"isAdmin":true}}', '{"a":1}{"b":2}', '1'.repeat(400), '"\\ud800"', '{"a":"\\u0000"}').map((s) => ({ type: 'application/json', bytes: Buffer.from(s) })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .integer({ min: 1000, max: 60_000 })
+        .map((n) => ({ type: 'application/json', bytes: Buffer.from('['.repeat(n) + ']'.repeat(n)) })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .constantFrom(
+          '{"a":',
+          '{"a":1,}',
+          "{'a':1}",
+          '\ufeff{}',
+          '{"__proto__":{"isAdmin":true}}',
+          '{"a":1}{"b":2}',
+          '1'.repeat(400),
+          '"\\ud800"',
+          '{"a":"\\u0000"}',
+        )
+        .map((s) => ({ type: 'application/json', bytes: Buffer.from(s) })),
+    },
   ];
   if (seed !== undefined) arbs.push({ weight: 8, arbitrary: mutatedJson(seed).map(jsonBody) });
   if (target.bodies) arbs.push({ weight: 4, arbitrary: target.bodies });
@@ -184,19 +367,83 @@ function fillParams(pattern: string, params: FuzzTarget['params']): fc.Arbitrary
 
 /** Paths no router declares: traversal from the root, double slashes, unknown prefixes. */
 const strayPath: fc.Arbitrary<string> = fc
-  .array(fc.oneof(fc.constantFrom(...HOSTILE_SEGMENTS, 'api', 'static', 'v1', 'api/v1', 'dossiers', 'admin', '', 'etc', 'passwd', 'index.html', 'setup'), fc.string({ maxLength: 12 }).map(pct)), { minLength: 1, maxLength: 6 })
+  .array(
+    fc.oneof(
+      fc.constantFrom(
+        ...HOSTILE_SEGMENTS,
+        'api',
+        'static',
+        'v1',
+        'api/v1',
+        'dossiers',
+        'admin',
+        '',
+        'etc',
+        'passwd',
+        'index.html',
+        'setup',
+      ),
+      fc.string({ maxLength: 12 }).map(pct),
+    ),
+    { minLength: 1, maxLength: 6 },
+  )
   .map((segments) => `/${segments.join('/')}`);
 
-const QUERY_KEYS = ['q', 'page', 'pageSize', 'archived', 'status', 'procedure', 'caseId', 'limit', 'revoked', 'next', 'l', 'ajout', 'sortie', '_csrf', 'assignedTo', 'nationality', '__proto__', 'constructor[prototype]', 'a[b][c]'];
+const QUERY_KEYS = [
+  'q',
+  'page',
+  'pageSize',
+  'archived',
+  'status',
+  'procedure',
+  'caseId',
+  'limit',
+  'revoked',
+  'next',
+  'l',
+  'ajout',
+  'sortie',
+  '_csrf',
+  'assignedTo',
+  'nationality',
+  '__proto__',
+  'constructor[prototype]',
+  'a[b][c]',
+];
 const queryArb: fc.Arbitrary<string> = fc.oneof(
   { weight: 3, arbitrary: fc.constant('') },
   {
     weight: 2,
     arbitrary: fc
-      .array(fc.tuple(fc.oneof(fc.constantFrom(...QUERY_KEYS), fc.string({ maxLength: 8 })), fc.oneof(fc.constantFrom(...HOSTILE_STRINGS.filter((s) => s.length < 100)), fc.string({ unit: 'binary', maxLength: 30 }), fc.integer().map(String), fc.constantFrom('//evil.example', '/\\evil.example', 'https://evil.example', 'javascript:alert(1)'))), { maxLength: 5 })
+      .array(
+        fc.tuple(
+          fc.oneof(fc.constantFrom(...QUERY_KEYS), fc.string({ maxLength: 8 })),
+          fc.oneof(
+            fc.constantFrom(...HOSTILE_STRINGS.filter((s) => s.length < 100)),
+            fc.string({ unit: 'binary', maxLength: 30 }),
+            fc.integer().map(String),
+            fc.constantFrom('//evil.example', '/\\evil.example', 'https://evil.example', 'javascript:alert(1)'),
+          ),
+        ),
+        { maxLength: 5 },
+      )
       .map((pairs) => `?${pairs.map(([k, v]) => `${pct(k)}=${pct(v)}`).join('&')}`),
   },
-  { weight: 1, arbitrary: fc.constantFrom('?', '?&&', '?a', '?%', '?%zz=1', '?page=1&page=2', '?q=' + 'a'.repeat(4000), '?pageSize=1e9', '?page=-1', '?archived[]=true') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '?',
+      '?&&',
+      '?a',
+      '?%',
+      '?%zz=1',
+      '?page=1&page=2',
+      '?q=' + 'a'.repeat(4000),
+      '?pageSize=1e9',
+      '?page=-1',
+      '?archived[]=true',
+    ),
+  },
 );
 
 /** Header values Node will send (printable ASCII and tab). */
@@ -204,17 +451,17 @@ const headerText = fc.string({ maxLength: 60, size: 'xsmall' }).map((s) => s.rep
 const extraHeaders: fc.Arbitrary<Record<string, string>> = fc
   .record(
     {
-      accept: fc.constantFrom('application/json', 'text/html', 'text/html,application/xhtml+xml', '*/*', 'image/png', ''),
+      'accept': fc.constantFrom('application/json', 'text/html', 'text/html,application/xhtml+xml', '*/*', 'image/png', ''),
       'accept-language': fc.oneof(fc.constantFrom('fr-FR', 'en', '*'), headerText),
       'x-request-id': fc.oneof(fc.uuid(), headerText),
       'x-forwarded-for': fc.oneof(fc.ipV4(), headerText),
       'if-none-match': headerText,
-      origin: fc.constantFrom('https://evil.example', 'null', 'http://127.0.0.1'),
-      host: fc.constantFrom('evil.example', 'localhost:1', '[::1]', 'a'.repeat(200)),
-      range: fc.constantFrom('bytes=0-0', 'bytes=-1', 'bytes=9999999999-'),
+      'origin': fc.constantFrom('https://evil.example', 'null', 'http://127.0.0.1'),
+      'host': fc.constantFrom('evil.example', 'localhost:1', '[::1]', 'a'.repeat(200)),
+      'range': fc.constantFrom('bytes=0-0', 'bytes=-1', 'bytes=9999999999-'),
       // Credentials of the request's own kind override these; alone, they are noise to refuse.
-      cookie: fc.oneof(headerText, fc.constantFrom('iam_session=', 'iam_session=a.b.c', 'iam_lang=en', 'iam_form=' + 'A'.repeat(24))),
-      authorization: fc.oneof(headerText, fc.constantFrom('Bearer', 'Bearer iam_', 'bearer x', 'Basic Og==')),
+      'cookie': fc.oneof(headerText, fc.constantFrom('iam_session=', 'iam_session=a.b.c', 'iam_lang=en', 'iam_form=' + 'A'.repeat(24))),
+      'authorization': fc.oneof(headerText, fc.constantFrom('Bearer', 'Bearer iam_', 'bearer x', 'Basic Og==')),
       'x-csrf-token': headerText,
     },
     { requiredKeys: [] },
@@ -237,7 +484,9 @@ export function requestArb(target: FuzzTarget, options: RequestOptions = {}): fc
   const routed = target.routes.map((route) =>
     fc.record({
       path: fillParams(route.path, target.params),
-      method: options.methods ? anyMethod : fc.oneof({ weight: 5, arbitrary: fc.constant(route.method) }, { weight: 1, arbitrary: anyMethod }),
+      method: options.methods
+        ? anyMethod
+        : fc.oneof({ weight: 5, arbitrary: fc.constant(route.method) }, { weight: 1, arbitrary: anyMethod }),
       routeKey: fc.constant(`${route.method} ${route.path}`),
     }),
   );
@@ -261,7 +510,14 @@ export function requestArb(target: FuzzTarget, options: RequestOptions = {}): fc
     .chain(({ target: t, credential, query, extra, typeSwap, chunked }) =>
       bodyFor(t.routeKey, credential.csrf).map((body): FuzzRequest => {
         const type = typeSwap ?? body?.type;
-        return { method: t.method, path: t.path, query, headers: { ...extra, ...credential.headers, ...(body && type !== undefined ? { 'content-type': type } : {}) }, body, chunked: chunked && body !== null };
+        return {
+          method: t.method,
+          path: t.path,
+          query,
+          headers: { ...extra, ...credential.headers, ...(body && type !== undefined ? { 'content-type': type } : {}) },
+          body,
+          chunked: chunked && body !== null,
+        };
       }),
     );
   return options.filter ? arb.filter(options.filter) : arb;

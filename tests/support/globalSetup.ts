@@ -28,7 +28,9 @@ export default function setup(project: TestProject): () => void {
     const findings = findCaseData(bodies, strings);
     const sources = new Set(bodies.map((b) => b.source)).size;
     const reports = applianceReports(bodies).length;
-    console.log(`privacy scan: ${bodies.length} appliance→vendor messages (enrollments, heartbeats, usage reports; ${reports} heartbeats and usage reports from the appliance software) received by ${sources} control planes, checked against ${strings.length} case strings from ${appliances} appliances: ${findings.length === 0 ? 'no case data found' : `${findings.length} FOUND`}`);
+    console.log(
+      `privacy scan: ${bodies.length} appliance→vendor messages (enrollments, heartbeats, usage reports; ${reports} heartbeats and usage reports from the appliance software) received by ${sources} control planes, checked against ${strings.length} case strings from ${appliances} appliances: ${findings.length === 0 ? 'no case data found' : `${findings.length} FOUND`}`,
+    );
     if (findings.length > 0) {
       for (const f of findings.slice(0, 50)) console.error(`privacy scan: case data sent to the vendor: ${f}`);
       process.exitCode = 1;
@@ -37,9 +39,12 @@ export default function setup(project: TestProject): () => void {
     const gaps = emptyScan(bodies, strings);
     if (gaps.length > 0) {
       const required = project.vitest.state.getFiles().some((f) => path.resolve(f.filepath) === PRIVACY_TEST);
-      for (const gap of gaps) console[required ? 'error' : 'log'](`privacy scan: ${gap}${required ? '' : ' (this run proves nothing about privacy)'}`);
+      for (const gap of gaps)
+        console[required ? 'error' : 'log'](`privacy scan: ${gap}${required ? '' : ' (this run proves nothing about privacy)'}`);
       if (required) {
-        console.error(`privacy scan FAILED: the run includes ${path.relative(process.cwd(), PRIVACY_TEST)}, whose scenario sends heartbeats and usage reports from an appliance holding cases, yet the scan saw none of it`);
+        console.error(
+          `privacy scan FAILED: the run includes ${path.relative(process.cwd(), PRIVACY_TEST)}, whose scenario sends heartbeats and usage reports from an appliance holding cases, yet the scan saw none of it`,
+        );
         process.exitCode = 1;
         return;
       }

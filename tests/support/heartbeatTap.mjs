@@ -29,7 +29,12 @@ if (dir) {
   diagnostics.subscribe('http.server.response.finish', ({ request, response }) => {
     const chunks = bodies.get(request);
     if (!chunks) return;
-    const record = { path: request.url, status: response.statusCode, userAgent: request.headers['user-agent'] ?? '', body: Buffer.concat(chunks).toString('utf8') };
+    const record = {
+      path: request.url,
+      status: response.statusCode,
+      userAgent: request.headers['user-agent'] ?? '',
+      body: Buffer.concat(chunks).toString('utf8'),
+    };
     fs.appendFileSync(file, `${JSON.stringify(record)}\n`);
   });
 }

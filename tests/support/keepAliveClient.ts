@@ -61,11 +61,16 @@ export class KeepAliveClient {
       if (r.body) headers[r.chunked ? 'transfer-encoding' : 'content-length'] = r.chunked ? 'chunked' : String(r.body.length);
       let req: http.ClientRequest;
       try {
-        req = http.request({ agent: options.fresh ? false : this.agent, host: this.host, port: this.port, method: r.method, path: r.path, headers }, (res) => {
-          res.on('data', () => undefined);
-          res.on('end', () => done({ status: res.statusCode ?? 0, location: res.headers.location, contentType: res.headers['content-type'] }));
-          res.on('error', (err) => done({ status: res.statusCode ?? 0, error: (err as NodeJS.ErrnoException).code ?? err.message }));
-        });
+        req = http.request(
+          { agent: options.fresh ? false : this.agent, host: this.host, port: this.port, method: r.method, path: r.path, headers },
+          (res) => {
+            res.on('data', () => undefined);
+            res.on('end', () =>
+              done({ status: res.statusCode ?? 0, location: res.headers.location, contentType: res.headers['content-type'] }),
+            );
+            res.on('error', (err) => done({ status: res.statusCode ?? 0, error: (err as NodeJS.ErrnoException).code ?? err.message }));
+          },
+        );
       } catch (err) {
         // Node refused to build the request (a header or path it will not send): nothing left this process.
         done({ status: -1, error: (err as Error).message });
@@ -76,7 +81,9 @@ export class KeepAliveClient {
         req.destroy();
       });
       // Once answered, a reset (the server closing on an unread oversized body) is expected.
-      req.on('error', (err) => done({ status: 0, error: (err as NodeJS.ErrnoException).code ?? err.message, reusedSocket: req.reusedSocket }));
+      req.on('error', (err) =>
+        done({ status: 0, error: (err as NodeJS.ErrnoException).code ?? err.message, reusedSocket: req.reusedSocket }),
+      );
       if (!r.body) req.end();
       else if (r.chunked) {
         const half = Math.floor(r.body.length / 2);

@@ -178,7 +178,14 @@ export async function runKillLoop<Kind extends string>(lane: KillLane<Kind>, kil
       let targetAcked: () => void = () => undefined;
       const acknowledged = new Promise<void>((resolve) => (targetAcked = resolve));
       const writers = Array.from({ length: options.writers }, (_, w) =>
-        lane.writer(url, `${lane.name}r${round}w${w}`, seededRandom(round * options.seedStep + w + lane.name.length), w === 0 ? target : kindOf(options.kinds, lane.random()), () => stop, (kind) => kind === target && targetAcked()),
+        lane.writer(
+          url,
+          `${lane.name}r${round}w${w}`,
+          seededRandom(round * options.seedStep + w + lane.name.length),
+          w === 0 ? target : kindOf(options.kinds, lane.random()),
+          () => stop,
+          (kind) => kind === target && targetAcked(),
+        ),
       );
       // Waits for the acknowledgement itself: on a loaded machine a write can take seconds, and a kill
       // before any lands proves nothing. The minute is only a guard against a writer that hangs.

@@ -3,7 +3,18 @@
  * and Helvetica): pdfkit writes each run as WinAnsi bytes in hex strings inside `[…] TJ` arrays,
  * split where kerning applies. Enough to assert what an invoice says, without a PDF library.
  */
-const WIN_ANSI_HIGH: Record<number, string> = { 0x80: '€', 0x85: '…', 0x8c: 'Œ', 0x91: '‘', 0x92: '’', 0x93: '“', 0x94: '”', 0x96: '–', 0x97: '—', 0x9c: 'œ' };
+const WIN_ANSI_HIGH: Record<number, string> = {
+  0x80: '€',
+  0x85: '…',
+  0x8c: 'Œ',
+  0x91: '‘',
+  0x92: '’',
+  0x93: '“',
+  0x94: '”',
+  0x96: '–',
+  0x97: '—',
+  0x9c: 'œ',
+};
 
 function decodeHex(hex: string): string {
   let out = '';

@@ -53,7 +53,13 @@ export function caseStrings(dataDir: string): string[] {
     } catch {
       continue;
     }
-    const values = [c.reference, c.notes, ...Object.values(c.client ?? {}), ...Object.values(c.decision ?? {}), ...(c.documents ?? []).map((d) => d.name)];
+    const values = [
+      c.reference,
+      c.notes,
+      ...Object.values(c.client ?? {}),
+      ...Object.values(c.decision ?? {}),
+      ...(c.documents ?? []).map((d) => d.name),
+    ];
     for (const v of values) if (typeof v === 'string' && worthScanning(v.trim())) found.add(v.trim());
   }
   return [...found];
@@ -90,12 +96,16 @@ function readableForms(body: string): string[] {
 
 /** Sent by the appliance software, or accepted by the vendor: what counts as reaching the vendor. */
 export function fromAppliances(bodies: readonly TappedBody[]): TappedBody[] {
-  return bodies.filter((b) => (b.userAgent ?? '').startsWith('iamanager-appliance/') || (b.status !== undefined && b.status >= 200 && b.status < 300));
+  return bodies.filter(
+    (b) => (b.userAgent ?? '').startsWith('iamanager-appliance/') || (b.status !== undefined && b.status >= 200 && b.status < 300),
+  );
 }
 
 /** Heartbeats and usage reports the appliance software itself sent: what the scan is for (enrollments carry no case data to begin with). */
 export function applianceReports(bodies: readonly TappedBody[]): TappedBody[] {
-  return bodies.filter((b) => (b.userAgent ?? '').startsWith('iamanager-appliance/') && /^\/v1\/(heartbeats|usage-reports)(\?|$)/.test(b.path));
+  return bodies.filter(
+    (b) => (b.userAgent ?? '').startsWith('iamanager-appliance/') && /^\/v1\/(heartbeats|usage-reports)(\?|$)/.test(b.path),
+  );
 }
 
 /**
@@ -104,7 +114,10 @@ export function applianceReports(bodies: readonly TappedBody[]): TappedBody[] {
  */
 export function emptyScan(bodies: readonly TappedBody[], strings: readonly string[]): string[] {
   const gaps: string[] = [];
-  if (applianceReports(bodies).length === 0) gaps.push('no heartbeat or usage report sent by the appliance software (User-Agent iamanager-appliance/…) reached a control plane: nothing was scanned');
+  if (applianceReports(bodies).length === 0)
+    gaps.push(
+      'no heartbeat or usage report sent by the appliance software (User-Agent iamanager-appliance/…) reached a control plane: nothing was scanned',
+    );
   if (strings.length === 0) gaps.push('no case string was found on any appliance: there was nothing to look for');
   return gaps;
 }

@@ -13,7 +13,9 @@ import { spawnKillable, type KillableService } from './killable.js';
 export function tinyDiskUnavailable(): string | null {
   if (process.platform !== 'linux') return 'needs Linux (mount namespaces and tmpfs)';
   try {
-    execFileSync('unshare', ['-rm', 'sh', '-c', 'd=$(mktemp -d) && mount -t tmpfs -o size=64k tmpfs "$d" && umount "$d" && rmdir "$d"'], { stdio: 'ignore' });
+    execFileSync('unshare', ['-rm', 'sh', '-c', 'd=$(mktemp -d) && mount -t tmpfs -o size=64k tmpfs "$d" && umount "$d" && rmdir "$d"'], {
+      stdio: 'ignore',
+    });
     return null;
   } catch {
     return 'unprivileged user namespaces are disabled here (unshare -rm fails): cannot mount a tmpfs without root';
@@ -39,9 +41,23 @@ const FILLER = 'zz-filler.bin';
  * Starts `node <script> serve` with DATA_DIR on a fresh tmpfs of `sizeBytes` holding a copy of
  * `seedDir`. `env` must carry everything but DATA_DIR.
  */
-export async function startOnTinyDisk(script: string, seedDir: string, sizeBytes: number, env: NodeJS.ProcessEnv): Promise<TinyDiskService> {
+export async function startOnTinyDisk(
+  script: string,
+  seedDir: string,
+  sizeBytes: number,
+  env: NodeJS.ProcessEnv,
+): Promise<TinyDiskService> {
   const dataDir = fs.mkdtempSync(path.join(path.dirname(seedDir), 'tiny-'));
-  const wrapper = ['unshare', '-rm', 'sh', '-c', 'mount -t tmpfs -o "size=$1" tmpfs "$0" && cp -a "$2/." "$0/" && shift 2 && exec "$@"', dataDir, String(sizeBytes), seedDir];
+  const wrapper = [
+    'unshare',
+    '-rm',
+    'sh',
+    '-c',
+    'mount -t tmpfs -o "size=$1" tmpfs "$0" && cp -a "$2/." "$0/" && shift 2 && exec "$@"',
+    dataDir,
+    String(sizeBytes),
+    seedDir,
+  ];
   const service = spawnKillable(script, { ...env, DATA_DIR: dataDir }, { cwd: path.dirname(dataDir), wrapper });
   const port = await service.listening;
   if (port === null) throw new Error(`the service did not start on the tiny disk:\n${service.output().slice(-3000)}`);
@@ -54,7 +70,7 @@ export async function startOnTinyDisk(script: string, seedDir: string, sizeBytes
       const fd = fs.openSync(path.join(root, FILLER), 'a');
       let written = 0;
       try {
-        for (let chunk = 1 << 20; chunk >= 1; ) {
+        for (let chunk = 1 << 20; chunk >= 1;) {
           try {
             written += fs.writeSync(fd, Buffer.alloc(chunk, 0x61));
           } catch (err) {
@@ -71,7 +87,10 @@ export async function startOnTinyDisk(script: string, seedDir: string, sizeBytes
       fs.rmSync(path.join(root, FILLER), { force: true });
     },
     copyOut(dest: string) {
-      fs.cpSync(root, dest, { recursive: true, filter: (src) => src !== path.join(root, FILLER) && (fs.lstatSync(src).isFile() || fs.lstatSync(src).isDirectory()) });
+      fs.cpSync(root, dest, {
+        recursive: true,
+        filter: (src) => src !== path.join(root, FILLER) && (fs.lstatSync(src).isFile() || fs.lstatSync(src).isDirectory()),
+      });
     },
   };
 }

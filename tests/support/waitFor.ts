@@ -6,12 +6,19 @@
  */
 export const GENEROUS_DEADLINE_MS = 120_000;
 
-export async function waitFor<T>(read: () => T | Promise<T>, ok: (value: T) => boolean, options: { what?: string; timeoutMs?: number } = {}): Promise<T> {
+export async function waitFor<T>(
+  read: () => T | Promise<T>,
+  ok: (value: T) => boolean,
+  options: { what?: string; timeoutMs?: number } = {},
+): Promise<T> {
   const deadline = Date.now() + (options.timeoutMs ?? GENEROUS_DEADLINE_MS);
   for (;;) {
     const value = await read();
     if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`waited ${options.timeoutMs ?? GENEROUS_DEADLINE_MS} ms for ${options.what ?? 'a condition'}; last value: ${JSON.stringify(value)?.slice(0, 2000)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `waited ${options.timeoutMs ?? GENEROUS_DEADLINE_MS} ms for ${options.what ?? 'a condition'}; last value: ${JSON.stringify(value)?.slice(0, 2000)}`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -13,7 +13,11 @@ import { presentCase, presentCaseSummary } from '../presenters/case.js';
 
 const listQuerySchema = z.strictObject({
   q: z.string().max(200).optional(),
-  nationality: z.string().toUpperCase().regex(/^[A-Z]{2}$/, { error: 'must be an ISO 3166-1 alpha-2 code' }).optional(),
+  nationality: z
+    .string()
+    .toUpperCase()
+    .regex(/^[A-Z]{2}$/, { error: 'must be an ISO 3166-1 alpha-2 code' })
+    .optional(),
   procedure: z.enum(PROCEDURE_CODES, { error: 'must be a procedure code' }).optional(),
   status: z.enum(CASE_STATUSES, { error: `must be one of ${CASE_STATUSES.join(', ')}` }).optional(),
   assignedTo: z.string().uuid({ error: 'must be a user id' }).optional(),
@@ -39,7 +43,10 @@ export function caseRoutes(appliance: Appliance): Router {
 
   router.post('/', async (ctx) => {
     const { user } = requirePermission(ctx, 'cases.write');
-    const record = await appliance.cases.createCase(await parseBody(ctx, newCaseSchema, { limit: 128 * 1024 }), { id: user.id, email: user.email });
+    const record = await appliance.cases.createCase(await parseBody(ctx, newCaseSchema, { limit: 128 * 1024 }), {
+      id: user.id,
+      email: user.email,
+    });
     ctx.status = 201;
     ctx.body = { case: presentCase(record) };
   });
@@ -50,21 +57,33 @@ export function caseRoutes(appliance: Appliance): Router {
 
   router.patch('/:id', async (ctx) => {
     const { user } = requirePermission(ctx, 'cases.write');
-    const record = await appliance.cases.updateCase(ctx.params.id ?? '', await parseBody(ctx, casePatchSchema, { limit: 128 * 1024 }), { id: user.id, email: user.email });
+    const record = await appliance.cases.updateCase(ctx.params.id ?? '', await parseBody(ctx, casePatchSchema, { limit: 128 * 1024 }), {
+      id: user.id,
+      email: user.email,
+    });
     ctx.body = { case: presentCase(record) };
   });
 
-  for (const [verb, archived] of [['archive', true], ['unarchive', false]] as const) {
+  for (const [verb, archived] of [
+    ['archive', true],
+    ['unarchive', false],
+  ] as const) {
     router.post(`/:id/${verb}`, async (ctx) => {
       const { user } = requirePermission(ctx, 'cases.archive');
-      ctx.body = { case: presentCase(await appliance.cases.setArchived(ctx.params.id ?? '', archived, { id: user.id, email: user.email })) };
+      ctx.body = {
+        case: presentCase(await appliance.cases.setArchived(ctx.params.id ?? '', archived, { id: user.id, email: user.email })),
+      };
     });
   }
 
   router.get('/:id/export', async (ctx) => {
     const { user } = requirePermission(ctx, 'cases.export');
     const record = await appliance.cases.readCase(ctx.params.id ?? '', { id: user.id, email: user.email }, 'case.export');
-    sendDownload(ctx, { filename: `dossier-${record.reference.replace(/[^A-Za-z0-9._-]/g, '_')}.tar`, contentType: 'application/x-tar', content: exportCase(record, appliance.documents) });
+    sendDownload(ctx, {
+      filename: `dossier-${record.reference.replace(/[^A-Za-z0-9._-]/g, '_')}.tar`,
+      contentType: 'application/x-tar',
+      content: exportCase(record, appliance.documents),
+    });
   });
 
   return router;

@@ -17,7 +17,15 @@ export function documentRoutes(appliance: Appliance): Router {
     const caseId = ctx.params.id ?? '';
     appliance.cases.get(caseId); // 404 before reading any byte of the body
     const upload = await receiveUpload(ctx, caseId, appliance.documents, bodyCsrf);
-    const doc = { id: upload.id, name: upload.name, contentType: upload.contentType, size: upload.size, sha256: upload.sha256, uploadedAt: appliance.clock().toISOString(), uploadedBy: user.email };
+    const doc = {
+      id: upload.id,
+      name: upload.name,
+      contentType: upload.contentType,
+      size: upload.size,
+      sha256: upload.sha256,
+      uploadedAt: appliance.clock().toISOString(),
+      uploadedBy: user.email,
+    };
     await appliance.cases.mutate(caseId, { id: user.id, email: user.email }, 'document.upload', (c) => c.documents.push(doc), upload.id);
     ctx.status = 201;
     ctx.body = { document: doc };
@@ -37,7 +45,13 @@ export function documentRoutes(appliance: Appliance): Router {
 
   router.get('/audit', async (ctx) => {
     requirePermission(ctx, 'audit.read');
-    const q = parseQuery(ctx, z.strictObject({ caseId: z.string().uuid({ error: 'must be a case id' }).optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) }));
+    const q = parseQuery(
+      ctx,
+      z.strictObject({
+        caseId: z.string().uuid({ error: 'must be a case id' }).optional(),
+        limit: z.coerce.number().int().min(1).max(1000).default(100),
+      }),
+    );
     ctx.body = { entries: await appliance.audit.recent({ limit: q.limit, ...(q.caseId ? { caseId: q.caseId } : {}) }) };
   });
 

@@ -53,7 +53,11 @@ export function setupRoutes(appliance: Appliance, facts: SetupFacts = () => ({})
 
   router.post('/enroll', async (ctx) => {
     const admin = setupAuthority(appliance, ctx);
-    if (!admin && appliance.license.enrolled) throw new ApplianceError('already_enrolled', 'this appliance is already enrolled: an admin can re-enroll with `appliance enroll --code CODE`');
+    if (!admin && appliance.license.enrolled)
+      throw new ApplianceError(
+        'already_enrolled',
+        'this appliance is already enrolled: an admin can re-enroll with `appliance enroll --code CODE`',
+      );
     const body = await parseBody(ctx, enrollInputSchema);
     const result = await enroll(appliance, body.code, enrollmentUrl(appliance, admin, body.controlPlaneUrl));
     if (admin) await appliance.audit.append({ actor: admin.user.email, action: 'license.enroll', detail: result.applianceId });
@@ -63,7 +67,11 @@ export function setupRoutes(appliance: Appliance, facts: SetupFacts = () => ({})
 
   router.post('/license', async (ctx) => {
     const admin = setupAuthority(appliance, ctx);
-    if (!admin && appliance.license.enrolled) throw new ApplianceError('already_enrolled', 'this appliance is already enrolled: an admin imports licenses (log in as an admin, or run `appliance license import FILE`)');
+    if (!admin && appliance.license.enrolled)
+      throw new ApplianceError(
+        'already_enrolled',
+        'this appliance is already enrolled: an admin imports licenses (log in as an admin, or run `appliance license import FILE`)',
+      );
     const text = await readText(ctx, ctx.is('application/json') ? 'application/json' : 'application/jose', { limit: 64 * 1024 });
     const kind = await importLicenseFile(appliance, text);
     if (admin) await appliance.audit.append({ actor: admin.user.email, action: 'license.import', detail: kind });
@@ -72,7 +80,8 @@ export function setupRoutes(appliance: Appliance, facts: SetupFacts = () => ({})
   });
 
   router.post('/admin', async (ctx) => {
-    if (appliance.users.all().length > 0) throw new ApplianceError('already_exists', 'the first admin already exists: log in, then add users from the administration page');
+    if (appliance.users.all().length > 0)
+      throw new ApplianceError('already_exists', 'the first admin already exists: log in, then add users from the administration page');
     const body = await parseBody(ctx, firstAdminSchema);
     const user = await appliance.users.createUser({ ...body, role: 'admin' }, { firstAdmin: true });
     ctx.status = 201;

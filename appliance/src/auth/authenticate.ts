@@ -50,7 +50,13 @@ export async function identify(appliance: Appliance, ctx: Context): Promise<Call
   if (!claims) return undefined;
   const user = appliance.users.byId(claims.sub);
   if (!user || !user.active || user.sessionEpoch !== claims.epoch) return undefined;
-  return { user, permissions: appliance.users.permissionsOf(user), via: 'session', csrf: claims.csrf, session: { jti: claims.jti, exp: claims.exp } };
+  return {
+    user,
+    permissions: appliance.users.permissionsOf(user),
+    via: 'session',
+    csrf: claims.csrf,
+    session: { jti: claims.jti, exp: claims.exp },
+  };
 }
 
 /**
@@ -79,7 +85,8 @@ export function authenticate(appliance: Appliance) {
     // Someone used the appliance: remember the time (at most once a minute), so a clock set back
     // later cannot revive an expired license. Only after a request that succeeded (a refused one
     // writes nothing), and never delaying or failing it.
-    if (caller && ctx.status < 400) appliance.clockGuard.observe().catch((err: unknown) => appliance.log.warn({ err }, 'clock: could not record the time seen'));
+    if (caller && ctx.status < 400)
+      appliance.clockGuard.observe().catch((err: unknown) => appliance.log.warn({ err }, 'clock: could not record the time seen'));
   };
 }
 
@@ -98,13 +105,15 @@ export function callerOf(ctx: Context): Caller {
 export function uploaderOf(ctx: Context, permission: Permission): { caller: Caller; bodyCsrf: string | null } {
   const deferred = ctx.state.uploadCaller as Caller | undefined;
   if (!deferred) return { caller: requirePermission(ctx, permission), bodyCsrf: null };
-  if (!deferred.permissions.has(permission)) throw new ApplianceError('forbidden', `your role (${deferred.user.role}) does not allow this (${permission})`);
+  if (!deferred.permissions.has(permission))
+    throw new ApplianceError('forbidden', `your role (${deferred.user.role}) does not allow this (${permission})`);
   return { caller: deferred, bodyCsrf: deferred.csrf ?? '' };
 }
 
 /** The caller if they hold `permission`; 401 or 403 otherwise. */
 export function requirePermission(ctx: Context, permission: Permission): Caller {
   const caller = callerOf(ctx);
-  if (!caller.permissions.has(permission)) throw new ApplianceError('forbidden', `your role (${caller.user.role}) does not allow this (${permission})`);
+  if (!caller.permissions.has(permission))
+    throw new ApplianceError('forbidden', `your role (${caller.user.role}) does not allow this (${permission})`);
   return caller;
 }

@@ -26,4 +26,9 @@ export const BUILT_IN_ROLES: Readonly<Record<string, readonly Permission[]>> = {
   secretariat: ['cases.read', 'cases.write', 'documents.read', 'documents.write'],
 };
 
-export const ROLE_LABELS: Readonly<Record<string, string>> = { admin: 'Administrateur', avocat: 'Avocat', juriste: 'Juriste', secretariat: 'Secrétariat' };
+export const ROLE_LABELS: Readonly<Record<string, string>> = {
+  admin: 'Administrateur',
+  avocat: 'Avocat',
+  juriste: 'Juriste',
+  secretariat: 'Secrétariat',
+};

@@ -11,7 +11,13 @@ import { browserSessionOf, sessionAudience, type Caller } from './authenticate.j
 
 /** Starts a session for `userId` (login, and the setup wizard right after creating the first admin). */
 export async function startSession(appliance: Appliance, ctx: Context, userId: string, epoch: number): Promise<string> {
-  return browserSessionOf(appliance).issue(ctx, { userId, epoch, audience: sessionAudience(appliance), now: appliance.clock(), hours: appliance.config.sessionHours });
+  return browserSessionOf(appliance).issue(ctx, {
+    userId,
+    epoch,
+    audience: sessionAudience(appliance),
+    now: appliance.clock(),
+    hours: appliance.config.sessionHours,
+  });
 }
 
 /**
@@ -42,7 +48,13 @@ export async function endAllSessions(appliance: Appliance, ctx: Context, caller:
  * Changes the caller's own password. A wrong current password counts as a failed login, and a
  * locked account cannot try: a stolen session must not become a way around the login's limits.
  */
-export async function changeOwnPassword(appliance: Appliance, ctx: Context, user: { id: string; email: string }, current: string, next: string): Promise<number> {
+export async function changeOwnPassword(
+  appliance: Appliance,
+  ctx: Context,
+  user: { id: string; email: string },
+  current: string,
+  next: string,
+): Promise<number> {
   let wrongCurrent: DomainError | undefined;
   const revoked = await appliance.loginGuard.check(user.email, ctx.ip, async () => {
     try {

@@ -12,6 +12,10 @@ import { requirePermission, type Caller } from './authenticate.js';
  */
 export function setupAuthority(appliance: Appliance, ctx: Context): Caller | undefined {
   if (!hasOwner(appliance)) return undefined;
-  if (!ctx.state.caller) throw new ApplianceError('setup_locked', 'this appliance is already set up: enrolling it again or importing a license needs an admin (log in as an admin, or run `appliance enroll` / `appliance license import` on the machine)');
+  if (!ctx.state.caller)
+    throw new ApplianceError(
+      'setup_locked',
+      'this appliance is already set up: enrolling it again or importing a license needs an admin (log in as an admin, or run `appliance enroll` / `appliance license import` on the machine)',
+    );
   return requirePermission(ctx, 'license.manage');
 }

@@ -20,7 +20,8 @@ const WARNING = 'Keep BACKUP_PASSPHRASE outside the appliance: without it no bac
 /** The registered `backup create` command: `--kind manual` (default) or `pre-update`. */
 export async function createBackupCommand(appliance: Appliance, args: Record<string, string | boolean>): Promise<BackupResult> {
   const kind = args.kind ?? 'manual';
-  if (kind !== 'manual' && kind !== 'pre-update') throw new ApplianceError('invalid_input', '--kind: must be manual or pre-update (scheduled backups are made by the appliance itself)');
+  if (kind !== 'manual' && kind !== 'pre-update')
+    throw new ApplianceError('invalid_input', '--kind: must be manual or pre-update (scheduled backups are made by the appliance itself)');
   return appliance.backups.create(kind);
 }
 
@@ -28,10 +29,18 @@ export async function createBackupCommand(appliance: Appliance, args: Record<str
 function passphraseFor(config: Config, piped: string | undefined): string {
   if (piped !== undefined) {
     const line = piped.replace(/\r?\n$/, '');
-    if (line === '') throw new ApplianceError('invalid_input', '--passphrase-stdin: nothing was piped in; e.g. printf \'%s\\n\' "$PASSPHRASE" | appliance backup verify FILE --passphrase-stdin');
+    if (line === '')
+      throw new ApplianceError(
+        'invalid_input',
+        '--passphrase-stdin: nothing was piped in; e.g. printf \'%s\\n\' "$PASSPHRASE" | appliance backup verify FILE --passphrase-stdin',
+      );
     return line.normalize('NFC');
   }
-  if (config.backup.passphrase === undefined) throw new ApplianceError('backup_not_configured', 'no passphrase: set BACKUP_PASSPHRASE (or BACKUP_PASSPHRASE_FILE) to the one the backup was made with, or pipe it in with --passphrase-stdin');
+  if (config.backup.passphrase === undefined)
+    throw new ApplianceError(
+      'backup_not_configured',
+      'no passphrase: set BACKUP_PASSPHRASE (or BACKUP_PASSPHRASE_FILE) to the one the backup was made with, or pipe it in with --passphrase-stdin',
+    );
   return config.backup.passphrase;
 }
 
@@ -39,17 +48,27 @@ function passphraseFor(config: Config, piped: string | undefined): string {
 async function resolveBackup(config: Config, file: string | undefined): Promise<string> {
   if (file === undefined) {
     const newest = (await listBackupFiles(config.backup.dir))[0];
-    if (!newest) throw new ApplianceError('backup_not_found', `no backup in ${config.backup.dir}: run \`appliance backup create\`, or give the file`);
+    if (!newest)
+      throw new ApplianceError('backup_not_found', `no backup in ${config.backup.dir}: run \`appliance backup create\`, or give the file`);
     return newest.file;
   }
   if (!file.includes('/')) {
     const inDir = path.join(config.backup.dir, file);
-    if (await fs.stat(inDir).then(() => true, () => false)) return inDir;
+    if (
+      await fs.stat(inDir).then(
+        () => true,
+        () => false,
+      )
+    )
+      return inDir;
   }
   return path.resolve(file);
 }
 
-export async function listBackups(config: Config): Promise<{ dir: string; backups: Array<{ name: string; createdAt: string; kind: string; bytes: number; applianceVersion: string | null; problem: string | null }> }> {
+export async function listBackups(config: Config): Promise<{
+  dir: string;
+  backups: Array<{ name: string; createdAt: string; kind: string; bytes: number; applianceVersion: string | null; problem: string | null }>;
+}> {
   const backups = [];
   for (const b of await listBackupFiles(config.backup.dir)) {
     let applianceVersion: string | null = null;
@@ -64,27 +83,66 @@ export async function listBackups(config: Config): Promise<{ dir: string; backup
   return { dir: config.backup.dir, backups };
 }
 
-export async function verifyBackup(config: Config, file: string | undefined, piped: string | undefined): Promise<{ ok: true; file: string; createdAt: string; kind: string; bytes: number; files: number; counts: Record<string, number> }> {
+export async function verifyBackup(
+  config: Config,
+  file: string | undefined,
+  piped: string | undefined,
+): Promise<{ ok: true; file: string; createdAt: string; kind: string; bytes: number; files: number; counts: Record<string, number> }> {
   const resolved = await resolveBackup(config, file);
   const passphrase = passphraseFor(config, piped);
   const { header, manifest } = await readBackupFile(resolved, passphrase);
   const { size } = await fs.stat(resolved);
-  return { ok: true, file: resolved, createdAt: header.createdAt, kind: header.kind, bytes: size, files: manifest.files.length, counts: manifest.counts };
+  return {
+    ok: true,
+    file: resolved,
+    createdAt: header.createdAt,
+    kind: header.kind,
+    bytes: size,
+    files: manifest.files.length,
+    counts: manifest.counts,
+  };
 }
 
-export async function restoreFromBackup(config: Config, socketPath: string, file: string | undefined, piped: string | undefined, force: boolean): Promise<RestoreResult> {
-  if (file === undefined) throw new ApplianceError('invalid_input', 'FILE: give the backup to restore, e.g. appliance backup restore iamanager-20260315T023000000Z-scheduled.iambak (see appliance backup list)');
+export async function restoreFromBackup(
+  config: Config,
+  socketPath: string,
+  file: string | undefined,
+  piped: string | undefined,
+  force: boolean,
+): Promise<RestoreResult> {
+  if (file === undefined)
+    throw new ApplianceError(
+      'invalid_input',
+      'FILE: give the backup to restore, e.g. appliance backup restore iamanager-20260315T023000000Z-scheduled.iambak (see appliance backup list)',
+    );
   const resolved = await resolveBackup(config, file);
-  return restoreBackup({ dataDir: config.dataDir, socketPath, file: resolved, passphrase: passphraseFor(config, piped), force, now: new Date() });
+  return restoreBackup({
+    dataDir: config.dataDir,
+    socketPath,
+    file: resolved,
+    passphrase: passphraseFor(config, piped),
+    force,
+    now: new Date(),
+  });
 }
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
-const countsText = (c: Record<string, number>) => `${c.cases} cases, ${c.documents} documents, ${c.users} users, ${c.auditEntries} audit entries`;
+const countsText = (c: Record<string, number>) =>
+  `${c.cases} cases, ${c.documents} documents, ${c.users} users, ${c.auditEntries} audit entries`;
 
 /** One-line summaries for the terminal (`--json` prints the objects themselves). */
 export const describeBackup = {
-  created: (r: BackupResult) => `backup written: ${r.file} (${mb(r.bytes)}; ${countsText(r.counts)})${r.removed.length > 0 ? `\nremoved by retention (${RETENTION.daily} daily, ${RETENTION.weekly} weekly, ${RETENTION.monthly} monthly): ${r.removed.join(', ')}` : ''}\n${WARNING}`,
-  list: (l: Awaited<ReturnType<typeof listBackups>>) => (l.backups.length === 0 ? `no backup in ${l.dir}` : [`${l.backups.length} backup(s) in ${l.dir}, newest first:`, ...l.backups.map((b) => `  ${b.name}  ${mb(b.bytes)}${b.problem ? `  DAMAGED: ${b.problem}` : ''}`)].join('\n')),
-  verified: (v: Awaited<ReturnType<typeof verifyBackup>>) => `ok: ${v.file} decrypts and matches its manifest (${v.files} files; ${countsText(v.counts)}; made ${v.createdAt})`,
-  restored: (r: RestoreResult) => `restored ${r.file} (made ${r.createdAt}; ${countsText(r.counts)})${r.previousData ? `\nthe data that was there is kept in ${r.previousData}: delete it once the restored appliance is checked` : ''}\nstart the appliance again, then run \`appliance audit verify\``,
+  created: (r: BackupResult) =>
+    `backup written: ${r.file} (${mb(r.bytes)}; ${countsText(r.counts)})${r.removed.length > 0 ? `\nremoved by retention (${RETENTION.daily} daily, ${RETENTION.weekly} weekly, ${RETENTION.monthly} monthly): ${r.removed.join(', ')}` : ''}\n${WARNING}`,
+  list: (l: Awaited<ReturnType<typeof listBackups>>) =>
+    l.backups.length === 0
+      ? `no backup in ${l.dir}`
+      : [
+          `${l.backups.length} backup(s) in ${l.dir}, newest first:`,
+          ...l.backups.map((b) => `  ${b.name}  ${mb(b.bytes)}${b.problem ? `  DAMAGED: ${b.problem}` : ''}`),
+        ].join('\n'),
+  verified: (v: Awaited<ReturnType<typeof verifyBackup>>) =>
+    `ok: ${v.file} decrypts and matches its manifest (${v.files} files; ${countsText(v.counts)}; made ${v.createdAt})`,
+  restored: (r: RestoreResult) =>
+    `restored ${r.file} (made ${r.createdAt}; ${countsText(r.counts)})${r.previousData ? `\nthe data that was there is kept in ${r.previousData}: delete it once the restored appliance is checked` : ''}\nstart the appliance again, then run \`appliance audit verify\``,
 };

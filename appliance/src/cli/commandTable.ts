@@ -11,26 +11,59 @@ const s = { type: 'string' } as const;
 const b = { type: 'boolean' } as const;
 
 export const COMMANDS: CommandTable = {
-  serve: { options: {}, json: false, usage: "serve                                   # run the cabinet's app" },
-  enroll: { options: { code: s, 'control-plane': s, offline: b, out: s }, usage: 'enroll --code CODE [--control-plane URL] [--offline --out FILE]' },
-  'license import': { options: {}, positional: 'file', usage: 'license import FILE                     # a license file, for cabinets without outbound network' },
-  'license show': { options: {}, usage: 'license show' },
-  'user add': { options: { email: s, role: s, name: s }, stdin: true, usage: 'user add --email E --role ROLE [--name N]   # password from stdin' },
-  'token create': { options: { email: s, label: s, 'expires-in-days': s }, usage: 'token create --email E [--label L] [--expires-in-days N]   # a personal API token (default 90 days, at most 365)' },
-  'usage export': { options: { month: s, out: s }, usage: 'usage export --month YYYY-MM --out FILE' },
-  heartbeat: { options: {}, usage: 'heartbeat                               # send a heartbeat now' },
-  doctor: { options: {}, usage: 'doctor                                  # check configuration, license, storage, disk, control plane' },
-  'audit verify': { options: {}, usage: "audit verify                            # check the audit log's hash chain" },
-  'tls import': { options: { cert: s, key: s }, usage: "tls import --cert FILE --key FILE       # serve the cabinet's own certificate instead of the appliance's CA" },
-  update: {
-    options: { manifest: s, to: s, bundle: s },
-    usage: 'update [--manifest FILE] [--to x.y.z] [--bundle DIR]   # Docker bundle: verify the signed manifest (default update-<version>.jws), pull by digest, encrypted backup, recreate, restore and roll back if unhealthy',
+  'serve': { options: {}, json: false, usage: "serve                                   # run the cabinet's app" },
+  'enroll': {
+    options: { 'code': s, 'control-plane': s, 'offline': b, 'out': s },
+    usage: 'enroll --code CODE [--control-plane URL] [--offline --out FILE]',
   },
-  'backup create': { options: { kind: s }, usage: 'backup create [--kind manual|pre-update]   # encrypted backup of DATA_DIR into BACKUP_DIR' },
+  'license import': {
+    options: {},
+    positional: 'file',
+    usage: 'license import FILE                     # a license file, for cabinets without outbound network',
+  },
+  'license show': { options: {}, usage: 'license show' },
+  'user add': {
+    options: { email: s, role: s, name: s },
+    stdin: true,
+    usage: 'user add --email E --role ROLE [--name N]   # password from stdin',
+  },
+  'token create': {
+    options: { 'email': s, 'label': s, 'expires-in-days': s },
+    usage: 'token create --email E [--label L] [--expires-in-days N]   # a personal API token (default 90 days, at most 365)',
+  },
+  'usage export': { options: { month: s, out: s }, usage: 'usage export --month YYYY-MM --out FILE' },
+  'heartbeat': { options: {}, usage: 'heartbeat                               # send a heartbeat now' },
+  'doctor': { options: {}, usage: 'doctor                                  # check configuration, license, storage, disk, control plane' },
+  'audit verify': { options: {}, usage: "audit verify                            # check the audit log's hash chain" },
+  'tls import': {
+    options: { cert: s, key: s },
+    usage: "tls import --cert FILE --key FILE       # serve the cabinet's own certificate instead of the appliance's CA",
+  },
+  'update': {
+    options: { manifest: s, to: s, bundle: s },
+    usage:
+      'update [--manifest FILE] [--to x.y.z] [--bundle DIR]   # Docker bundle: verify the signed manifest (default update-<version>.jws), pull by digest, encrypted backup, recreate, restore and roll back if unhealthy',
+  },
+  'backup create': {
+    options: { kind: s },
+    usage: 'backup create [--kind manual|pre-update]   # encrypted backup of DATA_DIR into BACKUP_DIR',
+  },
   'backup list': { options: {}, usage: 'backup list                             # the backups in BACKUP_DIR, newest first' },
-  'backup verify': { options: { 'passphrase-stdin': b }, positional: 'file', usage: 'backup verify [FILE] [--passphrase-stdin]   # decrypt and check a backup (default: the newest)' },
-  'backup restore': { options: { force: b, 'passphrase-stdin': b }, positional: 'file', usage: 'backup restore FILE [--force] [--passphrase-stdin]   # appliance stopped; --force moves current data aside' },
+  'backup verify': {
+    options: { 'passphrase-stdin': b },
+    positional: 'file',
+    usage: 'backup verify [FILE] [--passphrase-stdin]   # decrypt and check a backup (default: the newest)',
+  },
+  'backup restore': {
+    options: { 'force': b, 'passphrase-stdin': b },
+    positional: 'file',
+    usage: 'backup restore FILE [--force] [--passphrase-stdin]   # appliance stopped; --force moves current data aside',
+  },
 };
 
 /** `appliance help`, `appliance <command> --help`, and every command's arguments, parsed. */
-export const APPLIANCE_CLI = commandLine({ bin: 'appliance', commands: COMMANDS, error: (_code, message) => new ApplianceError('invalid_input', message) });
+export const APPLIANCE_CLI = commandLine({
+  bin: 'appliance',
+  commands: COMMANDS,
+  error: (_code, message) => new ApplianceError('invalid_input', message),
+});

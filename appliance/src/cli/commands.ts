@@ -52,7 +52,7 @@ registerCommand('user add', async (appliance, args, input) => {
   const email = arg(args, 'email');
   const role = arg(args, 'role');
   const password = (input ?? '').replace(/\r?\n$/, '');
-  const name = typeof args.name === 'string' ? args.name : email.split('@')[0] ?? email;
+  const name = typeof args.name === 'string' ? args.name : (email.split('@')[0] ?? email);
   // The IT person may create the first admin from the shell instead of the wizard.
   const firstAdmin = role === 'admin' && appliance.users.all().length === 0;
   return { user: presentUser(await appliance.users.createUser({ email, role, name, password }, { firstAdmin })) };
@@ -68,16 +68,21 @@ registerCommand('token create', async (appliance, args) => {
 });
 
 registerCommand('heartbeat', async (appliance) => {
-  if (!appliance.license.enrolled) throw new ApplianceError('not_enrolled', 'this appliance is not enrolled: run `appliance enroll --code CODE` first');
+  if (!appliance.license.enrolled)
+    throw new ApplianceError('not_enrolled', 'this appliance is not enrolled: run `appliance enroll --code CODE` first');
   const result = await appliance.heartbeats.beatNow();
-  if (result.error) throw new ApplianceError('heartbeat_not_delivered', `heartbeat ${result.seq ?? ''} queued, not delivered: ${result.error}`, { ...result });
+  if (result.error)
+    throw new ApplianceError('heartbeat_not_delivered', `heartbeat ${result.seq ?? ''} queued, not delivered: ${result.error}`, {
+      ...result,
+    });
   return result;
 });
 
 registerCommand('usage export', async (appliance, args) => {
   const month = parseWith(monthSchema, arg(args, 'month'), '--month');
   const current = appliance.usage.currentMonth();
-  if (month > current) throw new ApplianceError('month_in_future', `--month ${month} is after the current month ${current}: export a month that has begun`);
+  if (month > current)
+    throw new ApplianceError('month_in_future', `--month ${month} is after the current month ${current}: export a month that has begun`);
   return { month, jws: await appliance.heartbeats.exportMonth(month) };
 });
 
@@ -88,19 +93,38 @@ registerCommand('tls import', async (appliance, args) => {
   const store = new TlsStore(path.join(appliance.config.dataDir, 'tls'), appliance.config.identity.name ?? 'cabinet');
   const imported = await store.importCustom(arg(args, 'cert-pem'), arg(args, 'key-pem'), appliance.clock());
   await appliance.tls.reload();
-  return { source: imported.source, certificateFingerprint: imported.certFingerprint, notAfter: imported.notAfter.toISOString(), names: imported.names };
+  return {
+    source: imported.source,
+    certificateFingerprint: imported.certFingerprint,
+    notAfter: imported.notAfter.toISOString(),
+    names: imported.names,
+  };
 });
 
 /** The chain on its own, then against the anchors the vendor keeps (when it can be reached). */
 registerCommand('audit verify', async (appliance) => {
   const vendor = await fetchVendorAnchors(appliance);
   const result = await appliance.audit.verify(vendor.checked ? vendor.anchors : []);
-  if (result.brokenAt) throw new ApplianceError('audit_chain_broken', `the audit log is broken at ${result.brokenAt.file} line ${result.brokenAt.line}: ${result.brokenAt.reason} (${result.entries} entries verified before it)`, { ...result });
+  if (result.brokenAt)
+    throw new ApplianceError(
+      'audit_chain_broken',
+      `the audit log is broken at ${result.brokenAt.file} line ${result.brokenAt.line}: ${result.brokenAt.reason} (${result.entries} entries verified before it)`,
+      { ...result },
+    );
   if (result.anchorMissed) {
     const a = result.anchorMissed;
-    throw new ApplianceError('audit_anchor_mismatch', `the audit log does not match the vendor's anchor of ${a.at} (entry ${a.length}, hash ${a.head}): ${a.reason}`, { ...result });
+    throw new ApplianceError(
+      'audit_anchor_mismatch',
+      `the audit log does not match the vendor's anchor of ${a.at} (entry ${a.length}, hash ${a.head}): ${a.reason}`,
+      { ...result },
+    );
   }
-  return { ...result, vendorAnchors: vendor.checked ? { checked: true, count: vendor.anchors.length, vendorTime: vendor.vendorTime } : { checked: false, reason: vendor.reason } };
+  return {
+    ...result,
+    vendorAnchors: vendor.checked
+      ? { checked: true, count: vendor.anchors.length, vendorTime: vendor.vendorTime }
+      : { checked: false, reason: vendor.reason },
+  };
 });
 
 registerCommand('backup create', (appliance, args) => createBackupCommand(appliance, args));

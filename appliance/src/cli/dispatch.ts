@@ -35,14 +35,17 @@ async function readStdin(): Promise<string> {
 }
 
 const configOf = (context: CliContext): Promise<Config> => readConfig(environment(context.appDir));
-const str = (parsed: ParsedCommand, flag: string): string | undefined => (typeof parsed.args[flag] === 'string' ? (parsed.args[flag] as string) : undefined);
+const str = (parsed: ParsedCommand, flag: string): string | undefined =>
+  typeof parsed.args[flag] === 'string' ? (parsed.args[flag] as string) : undefined;
 /** The passphrase of `--passphrase-stdin`, else none (the configured one is used). */
 const pipedPassphrase = async (parsed: ParsedCommand) => (parsed.args['passphrase-stdin'] === true ? await readStdin() : undefined);
 
 /** The version the control plane advertised last (kept by the heartbeat outbox in the bundle's data). */
 function latestAdvertised(bundleDir: string): string {
   try {
-    const outbox = JSON.parse(fs.readFileSync(path.join(bundleDir, 'data', 'heartbeat-outbox.json'), 'utf8')) as { latestVersion?: string | null };
+    const outbox = JSON.parse(fs.readFileSync(path.join(bundleDir, 'data', 'heartbeat-outbox.json'), 'utf8')) as {
+      latestVersion?: string | null;
+    };
     if (outbox.latestVersion) return outbox.latestVersion;
   } catch {
     // no data yet
@@ -65,7 +68,7 @@ async function writtenOut(parsed: ParsedCommand, result: unknown): Promise<{ res
 }
 
 const HANDLERS: Record<string, Handler> = {
-  async serve(_parsed, context) {
+  async 'serve'(_parsed, context) {
     await serve(await configOf(context), createLogger('appliance'));
     return 'running';
   },
@@ -73,17 +76,28 @@ const HANDLERS: Record<string, Handler> = {
    * Runs on the Docker host, in the install bundle's folder: no DATA_DIR configuration here. The
    * version is the signed manifest's; --to (or the advertised one) only finds and checks it.
    */
-  async update(parsed) {
+  async 'update'(parsed) {
     const bundle = str(parsed, 'bundle') ?? '.';
     const manifest = str(parsed, 'manifest');
     const to = str(parsed, 'to') ?? (manifest ? undefined : latestAdvertised(bundle));
     // Loaded here: docker-compose and its YAML parser are for this one command, not for `serve`.
     const { updateBundle } = await import('../domain/update/updateBundle.js');
-    const result = await updateBundle({ bundleDir: path.resolve(bundle), manifestFile: manifest, version: to, healthTimeoutSeconds: Number(process.env.UPDATE_HEALTH_TIMEOUT_SECONDS ?? 180), log: (line) => console.error(`update: ${line}`) });
-    const text = result.outcome === 'updated' ? `updated ${result.from} → ${result.to} (${result.version}; encrypted backup: ${result.backup})` : result.outcome === 'already_current' ? `already on ${result.to}` : `ROLLED BACK: ${result.reason}`;
+    const result = await updateBundle({
+      bundleDir: path.resolve(bundle),
+      manifestFile: manifest,
+      version: to,
+      healthTimeoutSeconds: Number(process.env.UPDATE_HEALTH_TIMEOUT_SECONDS ?? 180),
+      log: (line) => console.error(`update: ${line}`),
+    });
+    const text =
+      result.outcome === 'updated'
+        ? `updated ${result.from} → ${result.to} (${result.version}; encrypted backup: ${result.backup})`
+        : result.outcome === 'already_current'
+          ? `already on ${result.to}`
+          : `ROLLED BACK: ${result.reason}`;
     return { result, text, exitCode: result.outcome === 'rolled_back' ? 1 : 0 };
   },
-  async enroll(parsed, context) {
+  async 'enroll'(parsed, context) {
     const result = await runInData(parsed, context);
     return parsed.args.offline === true ? writtenOut(parsed, result) : { result };
   },
@@ -119,7 +133,13 @@ const HANDLERS: Record<string, Handler> = {
   },
   async 'backup restore'(parsed, context) {
     const config = await configOf(context);
-    const restored = await restoreFromBackup(config, path.join(config.dataDir, COMMAND_SOCKET), parsed.positional, await pipedPassphrase(parsed), parsed.args.force === true);
+    const restored = await restoreFromBackup(
+      config,
+      path.join(config.dataDir, COMMAND_SOCKET),
+      parsed.positional,
+      await pipedPassphrase(parsed),
+      parsed.args.force === true,
+    );
     return { result: restored, text: describeBackup.restored(restored) };
   },
 };

@@ -18,7 +18,13 @@ export interface Check {
 export async function runDoctor(appliance: Appliance): Promise<{ ok: boolean; checks: Check[] }> {
   const checks: Check[] = [];
   const status = appliance.license.status();
-  checks.push({ check: 'license', ok: status.state === 'valid', detail: status.enrolled ? `${status.state}, plan ${status.plan}, expires ${status.expiresAt}` : 'not enrolled: run `appliance enroll --code CODE` or the setup wizard' });
+  checks.push({
+    check: 'license',
+    ok: status.state === 'valid',
+    detail: status.enrolled
+      ? `${status.state}, plan ${status.plan}, expires ${status.expiresAt}`
+      : 'not enrolled: run `appliance enroll --code CODE` or the setup wizard',
+  });
   for (const warning of status.warnings) checks.push({ check: 'configuration', ok: false, detail: warning });
   try {
     const file = path.join(appliance.config.dataDir, '.doctor');
@@ -30,25 +36,46 @@ export async function runDoctor(appliance: Appliance): Promise<{ ok: boolean; ch
     checks.push({ check: 'storage', ok: false, detail: `${appliance.config.dataDir}: ${(err as Error).message}` });
   }
   const host = await probeHost(appliance.config.dataDir);
-  checks.push({ check: 'disk', ok: host.diskFreeRatio >= 0.15, detail: `${Math.round(host.diskFreeRatio * 100)} % free (${Math.round(host.diskFreeBytes / 2 ** 30)} GiB); keep at least 15 %` });
+  checks.push({
+    check: 'disk',
+    ok: host.diskFreeRatio >= 0.15,
+    detail: `${Math.round(host.diskFreeRatio * 100)} % free (${Math.round(host.diskFreeBytes / 2 ** 30)} GiB); keep at least 15 %`,
+  });
   checks.push(usageCheck(appliance));
-  checks.push({ check: 'clock', ok: !status.clockSetBack, detail: status.clockSetBack ? 'the clock is behind a time already seen: fix NTP' : 'consistent' });
+  checks.push({
+    check: 'clock',
+    ok: !status.clockSetBack,
+    detail: status.clockSetBack ? 'the clock is behind a time already seen: fix NTP' : 'consistent',
+  });
   const url = appliance.config.controlPlaneUrl;
-  if (!url) checks.push({ check: 'control plane', ok: false, detail: 'CONTROL_PLANE_URL is not set (fine for an air-gapped cabinet: export usage monthly)' });
+  if (!url)
+    checks.push({
+      check: 'control plane',
+      ok: false,
+      detail: 'CONTROL_PLANE_URL is not set (fine for an air-gapped cabinet: export usage monthly)',
+    });
   else {
     try {
       const { controlPlaneHttp } = await import('../controlPlaneHttp.js');
       await controlPlaneHttp(new URL('/healthz', url), { timeout: { request: 5_000 }, retry: { limit: 0 } });
       checks.push({ check: 'control plane', ok: true, detail: `${url} answers` });
     } catch (err) {
-      checks.push({ check: 'control plane', ok: false, detail: `${url} does not answer (${(err as { code?: string }).code ?? (err as Error).message}): check the outbound network` });
+      checks.push({
+        check: 'control plane',
+        ok: false,
+        detail: `${url} does not answer (${(err as { code?: string }).code ?? (err as Error).message}): check the outbound network`,
+      });
     }
   }
   checks.push(backupCheck(appliance));
   const tls = tlsCheck(appliance);
   if (tls) checks.push(tls);
   const outbox = appliance.outbox.state;
-  checks.push({ check: 'heartbeats', ok: outbox.queue.length === 0 && outbox.lastError === null, detail: `${outbox.queue.length} queued, last acknowledged ${outbox.lastAckAt ?? 'never'}${outbox.lastError ? `, last error: ${outbox.lastError}` : ''}` });
+  checks.push({
+    check: 'heartbeats',
+    ok: outbox.queue.length === 0 && outbox.lastError === null,
+    detail: `${outbox.queue.length} queued, last acknowledged ${outbox.lastAckAt ?? 'never'}${outbox.lastError ? `, last error: ${outbox.lastError}` : ''}`,
+  });
   return { ok: checks.every((c) => c.ok), checks };
 }
 
@@ -60,11 +87,27 @@ function tlsCheck(appliance: Appliance): Check | null {
   const m = appliance.tls.material();
   if (!m) return null; // TLS=false, or the doctor ran without the server
   const until = m.notAfter.toISOString().slice(0, 10);
-  if (m.source === 'imported') return { check: 'tls', ok: true, detail: `the cabinet's own certificate, valid until ${until}: renewing it is the cabinet's (\`appliance tls import\`)` };
-  const renewed = m.caRenewal ? `the local CA was replaced on ${m.caRenewal.renewedAt.slice(0, 10)} (${m.caRenewal.reason}): install the new /ca.crt (${m.caFingerprint}) in the cabinet's browsers and remove ${m.caRenewal.previousFingerprint}` : null;
+  if (m.source === 'imported')
+    return {
+      check: 'tls',
+      ok: true,
+      detail: `the cabinet's own certificate, valid until ${until}: renewing it is the cabinet's (\`appliance tls import\`)`,
+    };
+  const renewed = m.caRenewal
+    ? `the local CA was replaced on ${m.caRenewal.renewedAt.slice(0, 10)} (${m.caRenewal.reason}): install the new /ca.crt (${m.caFingerprint}) in the cabinet's browsers and remove ${m.caRenewal.previousFingerprint}`
+    : null;
   // Informational: a global IPv6 address on the interface is common and harmless to leave out.
-  const omitted = m.omittedNames.length > 0 ? `left out of the certificate, since the local CA may not vouch for them: ${m.omittedNames.join(', ')} (names browsers use belong in TLS_NAMES)` : null;
-  const detail = [`local CA valid until ${m.caNotAfter?.toISOString().slice(0, 10)} (replaced automatically 60 days before), certificate until ${until}`, renewed, omitted].filter((d) => d !== null).join('; ');
+  const omitted =
+    m.omittedNames.length > 0
+      ? `left out of the certificate, since the local CA may not vouch for them: ${m.omittedNames.join(', ')} (names browsers use belong in TLS_NAMES)`
+      : null;
+  const detail = [
+    `local CA valid until ${m.caNotAfter?.toISOString().slice(0, 10)} (replaced automatically 60 days before), certificate until ${until}`,
+    renewed,
+    omitted,
+  ]
+    .filter((d) => d !== null)
+    .join('; ');
   return { check: 'tls', ok: renewed === null, detail };
 }
 
@@ -74,7 +117,11 @@ function usageCheck(appliance: Appliance): Check {
   const future = appliance.usage.futureMonths();
   if (future.length === 0) return { check: 'usage', ok: true, detail: `counting in ${current}` };
   const files = future.map((m) => path.join(appliance.config.dataDir, 'usage', `${m}.json`)).join(', ');
-  return { check: 'usage', ok: false, detail: `counting in ${current}; ignored counter files for later months, not written by this appliance: ${files}: remove them` };
+  return {
+    check: 'usage',
+    ok: false,
+    detail: `counting in ${current}; ignored counter files for later months, not written by this appliance: ${files}: remove them`,
+  };
 }
 
 /** Backups: configured, recent (the daily one plus a margin), and not failing. */
@@ -85,7 +132,16 @@ function backupCheck(appliance: Appliance): Check {
   const ageHours = last === null ? null : (appliance.clock().getTime() - last) / 3600_000;
   const schedule = status.dailyAt ? `daily at ${status.dailyAt}` : 'BACKUP_TIME=off: manual backups only';
   const failing = status.lastError ? `; the last attempt failed (${status.lastError.at}): ${status.lastError.message}` : '';
-  if (ageHours === null) return { check: 'backups', ok: false, detail: `no backup yet in ${status.dir} (${schedule}): run \`appliance backup create\`${failing}` };
+  if (ageHours === null)
+    return {
+      check: 'backups',
+      ok: false,
+      detail: `no backup yet in ${status.dir} (${schedule}): run \`appliance backup create\`${failing}`,
+    };
   const ok = ageHours <= 26 && !status.lastError;
-  return { check: 'backups', ok, detail: `last ${status.lastBackupAt} (${Math.round(ageHours)} h ago), ${status.backups} kept in ${status.dir}, ${schedule}${failing}${ok ? '' : ageHours > 26 ? ': older than a day, check the log and the disk holding BACKUP_DIR' : ''}` };
+  return {
+    check: 'backups',
+    ok,
+    detail: `last ${status.lastBackupAt} (${Math.round(ageHours)} h ago), ${status.backups} kept in ${status.dir}, ${schedule}${failing}${ok ? '' : ageHours > 26 ? ': older than a day, check the log and the disk holding BACKUP_DIR' : ''}`,
+  };
 }

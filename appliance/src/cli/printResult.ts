@@ -8,7 +8,8 @@ export function printResult(result: unknown, json: boolean): void {
     return;
   }
   if (result && typeof result === 'object' && 'checks' in result) {
-    for (const c of (result as { checks: Array<{ check: string; ok: boolean; detail: string }> }).checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'}  ${c.check}: ${c.detail}`);
+    for (const c of (result as { checks: Array<{ check: string; ok: boolean; detail: string }> }).checks)
+      console.log(`${c.ok ? 'ok  ' : 'FAIL'}  ${c.check}: ${c.detail}`);
     return;
   }
   console.log(typeof result === 'string' ? result : JSON.stringify(result, null, 2));

@@ -10,6 +10,12 @@ export function presentUser(user: User) {
     role: user.role,
     active: user.active,
     createdAt: user.createdAt,
-    tokens: user.tokens.map((t) => ({ id: t.id, label: t.label, createdAt: t.createdAt, expiresAt: tokenExpiry(t), lastUsedAt: t.lastUsedAt })),
+    tokens: user.tokens.map((t) => ({
+      id: t.id,
+      label: t.label,
+      createdAt: t.createdAt,
+      expiresAt: tokenExpiry(t),
+      lastUsedAt: t.lastUsedAt,
+    })),
   };
 }

@@ -8,7 +8,14 @@ import type { Logger } from '@iamanager/kernel/log';
 import { openDocument, type Document } from '@iamanager/kernel/storage';
 
 /** `expiresAt` is absent from tokens made before tokens expired: those last the longest a token may (see Users). */
-const tokenSchema = z.object({ id: z.string(), label: z.string(), hash: z.string(), createdAt: z.string(), expiresAt: z.string().optional(), lastUsedAt: z.string().nullable() });
+const tokenSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  hash: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string().optional(),
+  lastUsedAt: z.string().nullable(),
+});
 const userSchema = z.object({
   id: z.string(),
   email: z.string(),
@@ -31,5 +38,9 @@ export type CustomRole = z.infer<typeof roleSchema>;
 export type UsersFile = z.infer<typeof usersFileSchema>;
 
 export async function openUserStore(dataDir: string, log: Logger): Promise<Document<UsersFile>> {
-  return openDocument<UsersFile>(path.join(dataDir, 'users.json'), { users: [], customRoles: [] }, { schema: usersFileSchema, log, mode: 0o600 });
+  return openDocument<UsersFile>(
+    path.join(dataDir, 'users.json'),
+    { users: [], customRoles: [] },
+    { schema: usersFileSchema, log, mode: 0o600 },
+  );
 }

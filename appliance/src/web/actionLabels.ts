@@ -7,12 +7,12 @@ import type { Locale } from './messages.js';
 
 const FR: Readonly<Record<string, string>> = {
   // Case history (cases.ts, Cases.mutate)
-  created: 'Dossier créé',
-  updated: 'Dossier modifié',
-  archived: 'Dossier archivé',
-  unarchived: 'Dossier désarchivé',
+  'created': 'Dossier créé',
+  'updated': 'Dossier modifié',
+  'archived': 'Dossier archivé',
+  'unarchived': 'Dossier désarchivé',
   'document.upload': 'Pièce ajoutée',
-  analysis: 'Analyse CESEDA lancée',
+  'analysis': 'Analyse CESEDA lancée',
   // Audit log
   'case.create': 'Création d’un dossier',
   'case.read': 'Consultation d’un dossier',
@@ -33,12 +33,12 @@ const FR: Readonly<Record<string, string>> = {
 };
 
 const EN: Readonly<Record<string, string>> = {
-  created: 'Case created',
-  updated: 'Case updated',
-  archived: 'Case archived',
-  unarchived: 'Case unarchived',
+  'created': 'Case created',
+  'updated': 'Case updated',
+  'archived': 'Case archived',
+  'unarchived': 'Case unarchived',
   'document.upload': 'Document added',
-  analysis: 'CESEDA analysis run',
+  'analysis': 'CESEDA analysis run',
   'case.create': 'Case created',
   'case.read': 'Case read',
   'case.update': 'Case updated',

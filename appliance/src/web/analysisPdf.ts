@@ -29,7 +29,11 @@ export interface AnalysisPdfInput {
 export function buildAnalysisPdf(input: AnalysisPdfInput): Promise<Buffer> {
   const m = CATALOGUES[input.locale];
   const { analysis: a } = input;
-  const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `${m.analysis} — ${input.caseReference}`, Author: input.cabinet.name, CreationDate: input.now, ModDate: input.now } });
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: 50,
+    info: { Title: `${m.analysis} — ${input.caseReference}`, Author: input.cabinet.name, CreationDate: input.now, ModDate: input.now },
+  });
   const unicode = fs.existsSync(DEJAVU) && fs.existsSync(DEJAVU_BOLD);
   const regular = unicode ? DEJAVU : 'Helvetica';
   const bold = unicode ? DEJAVU_BOLD : 'Helvetica-Bold';
@@ -42,10 +46,15 @@ export function buildAnalysisPdf(input: AnalysisPdfInput): Promise<Buffer> {
 
   const heading = (text: string) => doc.moveDown(0.8).font(bold).fontSize(13).text(text).moveDown(0.3).font(regular).fontSize(10);
   doc.font(bold).fontSize(16).text(input.cabinet.name);
-  doc.font(regular).fontSize(9).text([input.cabinet.siret ? `SIRET ${input.cabinet.siret}` : '', input.cabinet.address ?? ''].filter(Boolean).join(' — '));
+  doc
+    .font(regular)
+    .fontSize(9)
+    .text([input.cabinet.siret ? `SIRET ${input.cabinet.siret}` : '', input.cabinet.address ?? ''].filter(Boolean).join(' — '));
   doc.moveDown(1).font(bold).fontSize(14).text(`${m.analysis} — ${input.caseReference}`);
   doc.font(regular).fontSize(10).text(`${m.client} : ${input.clientName}`).text(`${m.procedure} : ${input.procedureLabel}`);
-  doc.text(`${a.model} — ${formatDate(a.createdAt, input.locale, true)} — ${fill(m.rulesAsOf, { date: formatDate(a.rulesAsOf, input.locale) })}`);
+  doc.text(
+    `${a.model} — ${formatDate(a.createdAt, input.locale, true)} — ${fill(m.rulesAsOf, { date: formatDate(a.rulesAsOf, input.locale) })}`,
+  );
 
   heading(m.deadlines);
   for (const d of a.deadlines) {
@@ -60,7 +69,8 @@ export function buildAnalysisPdf(input: AnalysisPdfInput): Promise<Buffer> {
     const label = { met: m.conditionMet, not_met: m.conditionNotMet, unknown: m.conditionUnknown } as const;
     for (const t of a.eligibility) {
       doc.font(bold).text(t.titre).font(regular);
-      for (const c of t.conditions) doc.text(`• ${label[c.status]} — ${c.label} (${c.article})${c.evidence ? ` — ${c.evidence}` : ''}`, { indent: 10 });
+      for (const c of t.conditions)
+        doc.text(`• ${label[c.status]} — ${c.label} (${c.article})${c.evidence ? ` — ${c.evidence}` : ''}`, { indent: 10 });
       doc.moveDown(0.3);
     }
   }

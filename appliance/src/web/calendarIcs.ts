@@ -68,7 +68,16 @@ export function buildDeadlinesIcs(deadlines: readonly CalendarDeadline[], calend
   });
   if (events.length === 0) {
     // `ics` refuses an empty list; an empty calendar is still a valid subscription answer.
-    return ['BEGIN:VCALENDAR', 'VERSION:2.0', 'CALSCALE:GREGORIAN', 'PRODID:iamanager/appliance', 'METHOD:PUBLISH', `X-WR-CALNAME:${calendarName.replace(/[\\;,\n]/g, ' ')}`, 'END:VCALENDAR', ''].join('\r\n');
+    return [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'CALSCALE:GREGORIAN',
+      'PRODID:iamanager/appliance',
+      'METHOD:PUBLISH',
+      `X-WR-CALNAME:${calendarName.replace(/[\\;,\n]/g, ' ')}`,
+      'END:VCALENDAR',
+      '',
+    ].join('\r\n');
   }
   const { error, value } = createEvents(events, { productId: 'iamanager/appliance', calName: calendarName, method: 'PUBLISH' });
   if (error || !value) throw error ?? new Error('ics: no output');

@@ -64,7 +64,14 @@ export function deadlinesOf(c: CaseRecord): DeadlineItem[] {
       const hourly = d.dueKind === 'datetime';
       const due = str(d.due);
       // A date-only due date ends at the close of that day in Paris; noon UTC keeps it on that date.
-      return { caseId: c.id, caseLabel: `${c.reference} — ${clientNameOf(c)}`, label: `${str(d.label)}${d.court ? ` (${str(d.court)})` : ''}`, dueAt: hourly ? due : `${due}T12:00:00Z`, hourly, article: str(d.legalBasis) };
+      return {
+        caseId: c.id,
+        caseLabel: `${c.reference} — ${clientNameOf(c)}`,
+        label: `${str(d.label)}${d.court ? ` (${str(d.court)})` : ''}`,
+        dueAt: hourly ? due : `${due}T12:00:00Z`,
+        hourly,
+        article: str(d.legalBasis),
+      };
     })
     .sort((a, b) => a.dueAt.localeCompare(b.dueAt));
 }
@@ -92,8 +99,12 @@ export function analysisViewOf(stored: Loose, threshold: number): AnalysisView {
   const range = obj(estimate.range);
   const hasEstimate = typeof estimate.probability === 'number';
   const factors = [
-    ...arr(estimate.raisedBy).map(obj).map((f) => ({ label: str(f.factor), effect: Math.abs(num(f.beta)) })),
-    ...arr(estimate.loweredBy).map(obj).map((f) => ({ label: str(f.factor), effect: -Math.abs(num(f.beta)) })),
+    ...arr(estimate.raisedBy)
+      .map(obj)
+      .map((f) => ({ label: str(f.factor), effect: Math.abs(num(f.beta)) })),
+    ...arr(estimate.loweredBy)
+      .map(obj)
+      .map((f) => ({ label: str(f.factor), effect: -Math.abs(num(f.beta)) })),
   ];
   const eligibility = arr(result.eligibility).map(obj);
   return {
@@ -108,17 +119,38 @@ export function analysisViewOf(stored: Loose, threshold: number): AnalysisView {
       hourly: d.dueKind === 'datetime',
       computation: arr(d.computation).map(str).join(' '),
       article: str(d.legalBasis),
-      notes: arr(d.notes).map(str).filter((n) => n !== ''),
+      notes: arr(d.notes)
+        .map(str)
+        .filter((n) => n !== ''),
       toVerify: arr(d.toVerify).map(str).join(' ') || undefined,
     })),
     eligibility: eligibility.map((t) => ({
       titre: `${str(t.label) || str(t.titre)}${t.article ? ` (${str(t.article)})` : ''}`,
-      conditions: arr(t.conditions).map(obj).map((c) => ({ label: str(c.label), status: c.status === 'met' || c.status === 'not_met' ? c.status : 'unknown', article: str(c.article), evidence: str(c.evidence) || undefined })),
+      conditions: arr(t.conditions)
+        .map(obj)
+        .map((c) => ({
+          label: str(c.label),
+          status: c.status === 'met' || c.status === 'not_met' ? c.status : 'unknown',
+          article: str(c.article),
+          evidence: str(c.evidence) || undefined,
+        })),
     })),
-    estimate: hasEstimate ? { probability: num(estimate.probability), low: num(range.low), high: num(range.high), threshold: typeof estimate.threshold === 'number' ? estimate.threshold : threshold, factors } : null,
+    estimate: hasEstimate
+      ? {
+          probability: num(estimate.probability),
+          low: num(range.low),
+          high: num(range.high),
+          threshold: typeof estimate.threshold === 'number' ? estimate.threshold : threshold,
+          factors,
+        }
+      : null,
     rules: [
       ...deadlines.map((d) => ({ rule: `${str(d.label)} : ${arr(d.computation).map(str).join(' ')}`, article: str(d.legalBasis) })),
-      ...eligibility.flatMap((t) => arr(t.conditions).map(obj).map((c) => ({ rule: str(c.label), article: str(c.article) }))),
+      ...eligibility.flatMap((t) =>
+        arr(t.conditions)
+          .map(obj)
+          .map((c) => ({ rule: str(c.label), article: str(c.article) })),
+      ),
     ].filter((r) => r.article !== ''),
   };
 }

@@ -45,21 +45,48 @@ export function Field({ name, label, type = 'text', value, errors = [], required
       <label for={id} class={required ? 'required' : undefined}>
         {label}
       </label>
-      {hint ? <p class="hint" id={`${id}-hint`}>{hint}</p> : null}
-      {error ? <p class="field-error" id={`${id}-error`}>{error.message}</p> : null}
+      {hint ? (
+        <p class="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p class="field-error" id={`${id}-error`}>
+          {error.message}
+        </p>
+      ) : null}
       {children ?? (
-        <input {...({ id, name, type, value: type === 'password' ? undefined : value, required, 'aria-invalid': error ? 'true' : undefined, 'aria-describedby': described, autocomplete } as JSX.IntrinsicElements['input'])} />
+        <input
+          {...({
+            id,
+            name,
+            type,
+            'value': type === 'password' ? undefined : value,
+            required,
+            'aria-invalid': error ? 'true' : undefined,
+            'aria-describedby': described,
+            autocomplete,
+          } as JSX.IntrinsicElements['input'])}
+        />
       )}
     </div>
   );
 }
 
 /** A select with the same labelling as Field. */
-export function SelectField(props: Omit<FieldProps, 'type' | 'children'> & { options: ReadonlyArray<{ value: string; label: string }>; blank?: string }) {
+export function SelectField(
+  props: Omit<FieldProps, 'type' | 'children'> & { options: ReadonlyArray<{ value: string; label: string }>; blank?: string },
+) {
   const error = (props.errors ?? []).find((e) => e.field === props.name);
   return (
     <Field {...props}>
-      <select id={`f-${props.name}`} name={props.name} required={props.required} aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `f-${props.name}-error` : undefined}>
+      <select
+        id={`f-${props.name}`}
+        name={props.name}
+        required={props.required}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={error ? `f-${props.name}-error` : undefined}
+      >
         {props.blank !== undefined ? <option value="">{props.blank}</option> : null}
         {props.options.map((o) => (
           <option value={o.value} selected={o.value === props.value}>
@@ -84,14 +111,36 @@ export function UsageMeter({ meter }: { meter: Meter }) {
           {limit !== null ? ` / ${limit}` : ''}
         </span>
       </div>
-      {limit !== null && limit > 0 ? <meter min={0} max={limit} value={Math.min(used, limit)} low={limit * 0.8} high={limit * 0.95} optimum={0} aria-label={meter.label} /> : null}
+      {limit !== null && limit > 0 ? (
+        <meter
+          min={0}
+          max={limit}
+          value={Math.min(used, limit)}
+          low={limit * 0.8}
+          high={limit * 0.95}
+          optimum={0}
+          aria-label={meter.label}
+        />
+      ) : null}
       {meter.note ? <p class="hint">{meter.note}</p> : null}
     </div>
   );
 }
 
 /** A POST button in its own small form (archive, disable…), with the CSRF token. */
-export function ActionButton({ action, label, csrf, kind = 'secondary', fields = {} }: { action: string; label: string; csrf: string | null; kind?: 'primary' | 'secondary' | 'danger'; fields?: Record<string, string> }) {
+export function ActionButton({
+  action,
+  label,
+  csrf,
+  kind = 'secondary',
+  fields = {},
+}: {
+  action: string;
+  label: string;
+  csrf: string | null;
+  kind?: 'primary' | 'secondary' | 'danger';
+  fields?: Record<string, string>;
+}) {
   return (
     <form method="post" action={action} class="inline">
       <Csrf token={csrf} />
@@ -106,14 +155,26 @@ export function ActionButton({ action, label, csrf, kind = 'secondary', fields =
 }
 
 /** The form that imports a license file (the setup wizard's, and the admin page's once set up). */
-export function LicenseImportForm({ action, csrf, errors, m }: { action: string; csrf: string | null; errors: readonly FieldError[]; m: Messages }) {
+export function LicenseImportForm({
+  action,
+  csrf,
+  errors,
+  m,
+}: {
+  action: string;
+  csrf: string | null;
+  errors: readonly FieldError[];
+  m: Messages;
+}) {
   return (
     <form method="post" action={action} novalidate>
       <Csrf token={csrf} />
       <Field name="license" label={m.licenseFile} errors={errors} required>
         <textarea id="f-license" name="license" rows={6} required spellcheck={false} />
       </Field>
-      <button type="submit" class="button secondary">{m.licenseImport}</button>
+      <button type="submit" class="button secondary">
+        {m.licenseImport}
+      </button>
     </form>
   );
 }

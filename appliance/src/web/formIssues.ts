@@ -62,7 +62,12 @@ export function frenchIssues(issues: readonly z.core.$ZodIssue[], fields: readon
 }
 
 /** Parses a form's values with the API's schema: the typed input, or the errors to show beside the fields. */
-export function parseForm<S extends z.ZodType>(schema: S, input: unknown, fields: readonly FormField[], m: Messages): FormResult<z.output<S>> {
+export function parseForm<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  fields: readonly FormField[],
+  m: Messages,
+): FormResult<z.output<S>> {
   const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return { ok: true, data: result.data };
   return { ok: false, errors: frenchIssues(result.error.issues, fields, m) };

@@ -37,9 +37,23 @@ export function Layout({ chrome, title, children }: { chrome: Chrome; title: str
           {chrome.user ? (
             <nav aria-label={m.mainNav}>
               <ul>
-                <li><a href="/" aria-current={chrome.path === '/' ? 'page' : undefined}>{m.navDashboard}</a></li>
-                <li><a href="/dossiers" aria-current={chrome.path.startsWith('/dossiers') ? 'page' : undefined}>{m.navCases}</a></li>
-                {chrome.user.isAdmin ? <li><a href="/admin" aria-current={chrome.path.startsWith('/admin') ? 'page' : undefined}>{m.navAdmin}</a></li> : null}
+                <li>
+                  <a href="/" aria-current={chrome.path === '/' ? 'page' : undefined}>
+                    {m.navDashboard}
+                  </a>
+                </li>
+                <li>
+                  <a href="/dossiers" aria-current={chrome.path.startsWith('/dossiers') ? 'page' : undefined}>
+                    {m.navCases}
+                  </a>
+                </li>
+                {chrome.user.isAdmin ? (
+                  <li>
+                    <a href="/admin" aria-current={chrome.path.startsWith('/admin') ? 'page' : undefined}>
+                      {m.navAdmin}
+                    </a>
+                  </li>
+                ) : null}
               </ul>
             </nav>
           ) : null}
@@ -49,10 +63,14 @@ export function Layout({ chrome, title, children }: { chrome: Chrome; title: str
             </a>
             {chrome.user ? (
               <>
-                <a href="/mot-de-passe" title={chrome.user.email}>{chrome.user.name}</a>
+                <a href="/mot-de-passe" title={chrome.user.email}>
+                  {chrome.user.name}
+                </a>
                 <form method="post" action="/deconnexion" class="inline">
                   <Csrf token={chrome.csrf} />
-                  <button type="submit" class="link">{m.logout}</button>
+                  <button type="submit" class="link">
+                    {m.logout}
+                  </button>
                 </form>
               </>
             ) : null}

@@ -23,7 +23,8 @@ export function licenseWarnings(status: LicenseStatus, ignoredEnvSettings: reado
   const warnings: string[] = [];
   if (ignoredEnvSettings.length > 0) warnings.push(m.warnEnvIgnored);
   if (status.clockSetBack) warnings.push(m.warnClockSetBack);
-  if (status.state === 'grace') warnings.push(fill(m.warnGrace, { expired: formatDate(status.expiresAt, locale), ends: formatDate(status.graceEndsAt, locale) }));
+  if (status.state === 'grace')
+    warnings.push(fill(m.warnGrace, { expired: formatDate(status.expiresAt, locale), ends: formatDate(status.graceEndsAt, locale) }));
   if (status.state === 'invalid') warnings.push(m.licenseInvalid);
   if (status.state === 'expired') warnings.push(m.licenseExpired);
   if (status.state === 'not_yet_valid') warnings.push(m.licenseNotYetValid);

@@ -20,7 +20,8 @@ const fr = {
   signedInAs: 'Connecté·e :',
   // Setup
   setupTitle: 'Mise en service',
-  setupIntro: 'Trois étapes avant que le cabinet puisse travailler : inscrire l’appareil, créer le premier administrateur, vérifier ce qui quittera le cabinet.',
+  setupIntro:
+    'Trois étapes avant que le cabinet puisse travailler : inscrire l’appareil, créer le premier administrateur, vérifier ce qui quittera le cabinet.',
   setupStepEnroll: '1. Inscription de l’appareil',
   setupStepAdmin: '2. Premier administrateur',
   setupStepDone: 'Mise en service terminée',
@@ -42,17 +43,21 @@ const fr = {
   certificateMissing: 'Le certificat HTTPS n’est pas encore disponible sur cet appareil.',
   caHelp: 'Autorité de certification de l’appareil, à installer une fois dans les navigateurs du cabinet ; son empreinte :',
   caDownload: 'Télécharger le certificat de l’autorité (ca.crt)',
-  caScope: 'Cette autorité ne peut garantir que les noms de cet appareil et les adresses du réseau local : un navigateur refuse tout autre site signé par elle. Valable jusqu’au {date} ; l’appareil la remplace seul deux mois avant.',
-  caRenewed: 'L’autorité a été remplacée le {date} ({reason}) : installez la nouvelle dans les navigateurs du cabinet et retirez l’ancienne, d’empreinte {previous}.',
+  caScope:
+    'Cette autorité ne peut garantir que les noms de cet appareil et les adresses du réseau local : un navigateur refuse tout autre site signé par elle. Valable jusqu’au {date} ; l’appareil la remplace seul deux mois avant.',
+  caRenewed:
+    'L’autorité a été remplacée le {date} ({reason}) : installez la nouvelle dans les navigateurs du cabinet et retirez l’ancienne, d’empreinte {previous}.',
   heartbeatTitle: 'Ce qui quitte le cabinet',
-  heartbeatIntro: 'À intervalle régulier, l’appareil envoie à l’éditeur un message signé contenant exactement ces champs, et rien d’autre :',
+  heartbeatIntro:
+    'À intervalle régulier, l’appareil envoie à l’éditeur un message signé contenant exactement ces champs, et rien d’autre :',
   field: 'Champ',
   purpose: 'Finalité',
   // Login
   loginTitle: 'Connexion',
   login: 'Se connecter',
   wrongCredentials: 'Adresse e-mail ou mot de passe incorrect.',
-  lockedOut: 'Trop de tentatives échouées : réessayez dans {minutes} minute(s), ou demandez à un administrateur de réinitialiser votre mot de passe.',
+  lockedOut:
+    'Trop de tentatives échouées : réessayez dans {minutes} minute(s), ou demandez à un administrateur de réinitialiser votre mot de passe.',
   loginBusy: 'Trop de connexions en cours de vérification : réessayez dans un instant.',
   loggedOut: 'Vous êtes déconnecté·e.',
   passwordTitle: 'Changer de mot de passe',
@@ -62,7 +67,8 @@ const fr = {
   passwordChanged: 'Mot de passe changé. Vos autres sessions et vos jetons d’API personnels ont été fermés.',
   wrongCurrentPassword: 'Mot de passe actuel : ce n’est pas votre mot de passe actuel.',
   sessionsTitle: 'Sessions',
-  sessionsHint: 'Se déconnecter ferme la session de ce navigateur. Pour fermer aussi celles ouvertes sur d’autres ordinateurs, fermez toutes vos sessions (vos jetons d’API personnels restent valides).',
+  sessionsHint:
+    'Se déconnecter ferme la session de ce navigateur. Pour fermer aussi celles ouvertes sur d’autres ordinateurs, fermez toutes vos sessions (vos jetons d’API personnels restent valides).',
   endAllSessions: 'Fermer toutes mes sessions',
   allSessionsEnded: 'Toutes vos sessions sont fermées.',
   // Dashboard
@@ -133,7 +139,8 @@ const fr = {
   exportIcs: 'Télécharger le calendrier (.ics)',
   subscribeIcs: 'Adresse d’abonnement (Outlook, Thunderbird)',
   revokeIcs: 'Révoquer l’adresse',
-  feedShownOnce: 'Copiez cette adresse maintenant dans Outlook ou Thunderbird (« s’abonner à un calendrier ») : elle ne sera plus affichée. Elle donne les échéances de vos dossiers ouverts, avec leur seule référence. Créer une nouvelle adresse ou la révoquer arrête l’ancienne aussitôt.',
+  feedShownOnce:
+    'Copiez cette adresse maintenant dans Outlook ou Thunderbird (« s’abonner à un calendrier ») : elle ne sera plus affichée. Elle donne les échéances de vos dossiers ouverts, avec leur seule référence. Créer une nouvelle adresse ou la révoquer arrête l’ancienne aussitôt.',
   calendarTitle: 'Calendrier',
   feedActive: 'Une adresse d’abonnement est active.',
   createIcs: 'Créer une adresse d’abonnement',
@@ -165,10 +172,14 @@ const fr = {
   licenseStateNotYetValid: 'Pas encore valide',
   licenseStateUnenrolled: 'Appareil non inscrit',
   licenseStateInvalid: 'Invalide',
-  warnEnvIgnored: 'Des valeurs du fichier .env dépassent la licence signée et sont ignorées (la licence prime) ; votre prestataire informatique en trouvera le détail dans le journal de l’appareil.',
-  warnClockSetBack: 'L’horloge de l’appareil retarde sur une date qu’il a déjà connue : faites-la corriger (NTP) ; la licence est appréciée à la date la plus tardive.',
-  warnUnpinned: 'Les clés de l’éditeur ne sont pas épinglées (VENDOR_KEY_PINS absent de la configuration) : l’appareil fait confiance aux clés reçues lors de l’inscription, et quiconque peut écrire dans son dossier de données pourrait y installer une licence signée d’une autre clé. Demandez à votre prestataire informatique de recopier la ligne VENDOR_KEY_PINS du fichier .env remis par l’éditeur.',
-  warnGrace: 'La licence a expiré le {expired} ; la période de grâce prend fin le {ends} : d’ici là, l’appareil doit joindre l’éditeur, ou une nouvelle licence doit être importée.',
+  warnEnvIgnored:
+    'Des valeurs du fichier .env dépassent la licence signée et sont ignorées (la licence prime) ; votre prestataire informatique en trouvera le détail dans le journal de l’appareil.',
+  warnClockSetBack:
+    'L’horloge de l’appareil retarde sur une date qu’il a déjà connue : faites-la corriger (NTP) ; la licence est appréciée à la date la plus tardive.',
+  warnUnpinned:
+    'Les clés de l’éditeur ne sont pas épinglées (VENDOR_KEY_PINS absent de la configuration) : l’appareil fait confiance aux clés reçues lors de l’inscription, et quiconque peut écrire dans son dossier de données pourrait y installer une licence signée d’une autre clé. Demandez à votre prestataire informatique de recopier la ligne VENDOR_KEY_PINS du fichier .env remis par l’éditeur.',
+  warnGrace:
+    'La licence a expiré le {expired} ; la période de grâce prend fin le {ends} : d’ici là, l’appareil doit joindre l’éditeur, ou une nouvelle licence doit être importée.',
   limit: 'Limite',
   used: 'Utilisé',
   upgradeBrings: 'Ce qu’apporterait la formule {plan}',
@@ -176,8 +187,10 @@ const fr = {
   backupsTitle: 'Sauvegardes',
   lastBackup: 'Dernière sauvegarde',
   never: 'jamais',
-  backupsOff: 'Sauvegardes désactivées : aucune phrase de passe n’est définie (BACKUP_PASSPHRASE). Rien n’est sauvegardé tant qu’elle ne l’est pas.',
-  backupPassphraseWarning: 'Les sauvegardes sont chiffrées avec la phrase de passe BACKUP_PASSPHRASE. Sans elle, aucune sauvegarde ne peut être restaurée — ni par vous, ni par l’éditeur. Conservez-la hors de l’appliance (coffre, gestionnaire de mots de passe).',
+  backupsOff:
+    'Sauvegardes désactivées : aucune phrase de passe n’est définie (BACKUP_PASSPHRASE). Rien n’est sauvegardé tant qu’elle ne l’est pas.',
+  backupPassphraseWarning:
+    'Les sauvegardes sont chiffrées avec la phrase de passe BACKUP_PASSPHRASE. Sans elle, aucune sauvegarde ne peut être restaurée — ni par vous, ni par l’éditeur. Conservez-la hors de l’appliance (coffre, gestionnaire de mots de passe).',
   backupSchedule: 'Programmation',
   backupDaily: 'chaque jour à {time}',
   backupManualOnly: 'manuelle seulement (BACKUP_TIME=off)',
@@ -204,13 +217,15 @@ const fr = {
   address: 'Adresse',
   colour: 'Couleur',
   logo: 'Logo',
-  identityHelp: 'Ces valeurs viennent de la configuration de l’appareil (CLIENT_NAME, CLIENT_SIRET, CLIENT_ADDRESS, CLIENT_LOGO, CLIENT_COLOR) ; votre prestataire informatique les modifie dans le fichier .env.',
+  identityHelp:
+    'Ces valeurs viennent de la configuration de l’appareil (CLIENT_NAME, CLIENT_SIRET, CLIENT_ADDRESS, CLIENT_LOGO, CLIENT_COLOR) ; votre prestataire informatique les modifie dans le fichier .env.',
   notAvailable: 'Pas encore disponible sur cet appareil.',
   // Errors
   errorTitle: 'Une erreur est survenue',
   notFound: 'Cette page n’existe pas.',
   forbidden: 'Votre rôle ne permet pas d’accéder à cette page.',
-  setupLocked: 'Cette appliance est déjà installée : connectez-vous comme administrateur pour l’enregistrer à nouveau ou importer une licence.',
+  setupLocked:
+    'Cette appliance est déjà installée : connectez-vous comme administrateur pour l’enregistrer à nouveau ou importer une licence.',
   csrfFailed: 'Le formulaire a expiré : rechargez la page et recommencez.',
   backHome: 'Retour au tableau de bord',
   formErrors: 'Le formulaire contient des erreurs :',
@@ -228,21 +243,27 @@ const fr = {
   planLimitCases: 'Votre formule {plan} permet {value} dossiers ouverts et tous sont utilisés.',
   quotaExceeded: 'Le quota mensuel d’analyses de votre formule {plan} ({value}) est atteint.',
   upgradeHint: 'La formule {plan} en permet davantage : contactez votre éditeur pour changer de formule.',
-  licenseExpired: 'La licence et sa période de grâce ont expiré : la création est refusée, la consultation et l’export restent possibles. Importez une nouvelle licence ou laissez l’appareil joindre l’éditeur.',
+  licenseExpired:
+    'La licence et sa période de grâce ont expiré : la création est refusée, la consultation et l’export restent possibles. Importez une nouvelle licence ou laissez l’appareil joindre l’éditeur.',
   emailTaken: '{field} : un utilisateur avec cette adresse existe déjà.',
   controlPlaneUnreachable: 'Le service de l’éditeur est injoignable : vérifiez la connexion, ou importez un fichier de licence.',
-  enrollmentRefused: 'Code d’inscription refusé par l’éditeur : vérifiez le code (il a pu expirer ou avoir déjà servi), ou importez un fichier de licence.',
+  enrollmentRefused:
+    'Code d’inscription refusé par l’éditeur : vérifiez le code (il a pu expirer ou avoir déjà servi), ou importez un fichier de licence.',
   enrollmentCodeFormat: '{field} : saisissez le code tel que remis par votre éditeur (lettres, chiffres et tirets).',
   controlPlaneUrlMissing: '{field} : aucune adresse n’est configurée ; saisissez celle que vous a communiquée votre éditeur.',
-  wrongCabinet: 'Ce code d’inscription concerne un autre cabinet que celui configuré sur l’appareil (CLIENT_ID) : vérifiez le code ou la configuration avec votre prestataire.',
+  wrongCabinet:
+    'Ce code d’inscription concerne un autre cabinet que celui configuré sur l’appareil (CLIENT_ID) : vérifiez le code ou la configuration avec votre prestataire.',
   controlPlaneError: 'Le service de l’éditeur a donné une réponse inattendue : réessayez plus tard, ou importez un fichier de licence.',
   alreadyEnrolled: 'L’appareil est déjà inscrit.',
   notEnrolled: 'L’appareil n’est pas encore inscrit : terminez la mise en service (code d’inscription ou fichier de licence).',
-  licenseInvalid: 'La licence installée n’est pas valide (fichier modifié ou endommagé) : la création est refusée, la consultation et l’export restent possibles. Importez de nouveau le fichier de licence ou laissez l’appareil joindre l’éditeur.',
+  licenseInvalid:
+    'La licence installée n’est pas valide (fichier modifié ou endommagé) : la création est refusée, la consultation et l’export restent possibles. Importez de nouveau le fichier de licence ou laissez l’appareil joindre l’éditeur.',
   licenseNotYetValid: 'La licence n’est pas encore valide : vérifiez la date et l’heure de l’appareil.',
   licenseFileInvalid: 'Ce contenu n’est pas un fichier de licence de votre éditeur : collez le fichier reçu, sans le modifier.',
-  untrustedVendorKey: 'Cette licence est signée par une clé que l’appareil ne reconnaît pas comme celle de votre éditeur (VENDOR_KEY_PINS) : si l’éditeur a changé de clés, faites recopier la ligne VENDOR_KEY_PINS de son dernier fichier .env dans la configuration ; sinon, le fichier ne vient pas de votre éditeur.',
-  licenseBadSignature: 'La signature de cette licence ne correspond à aucune clé de l’éditeur : le fichier a été modifié ou ne vient pas de votre éditeur.',
+  untrustedVendorKey:
+    'Cette licence est signée par une clé que l’appareil ne reconnaît pas comme celle de votre éditeur (VENDOR_KEY_PINS) : si l’éditeur a changé de clés, faites recopier la ligne VENDOR_KEY_PINS de son dernier fichier .env dans la configuration ; sinon, le fichier ne vient pas de votre éditeur.',
+  licenseBadSignature:
+    'La signature de cette licence ne correspond à aucune clé de l’éditeur : le fichier a été modifié ou ne vient pas de votre éditeur.',
   licenseWrongAppliance: 'Cette licence a été délivrée pour un autre appareil ou un autre cabinet.',
   licenseFileExpired: 'Cette licence et sa période de grâce ont expiré : demandez une licence à jour à votre éditeur.',
   licenseOlder: 'Cette licence est plus ancienne que celle déjà installée : rien n’a été modifié.',
@@ -255,12 +276,14 @@ const fr = {
   cannotDisableSelf: 'Vous ne pouvez pas désactiver votre propre compte : demandez-le à un autre administrateur.',
   fileMissing: '{field} : choisissez un fichier non vide.',
   fileTooLarge: '{field} : {max} Mo au maximum ; scindez ou compressez le document.',
-  fileType: '{field} : seuls les fichiers PDF, JPEG, PNG, DOCX, ODT et texte brut sont acceptés, et leur contenu doit correspondre à leur extension.',
+  fileType:
+    '{field} : seuls les fichiers PDF, JPEG, PNG, DOCX, ODT et texte brut sont acceptés, et leur contenu doit correspondre à leur extension.',
   formTooLarge: 'Le formulaire envoyé est trop volumineux.',
   invalidValue: '{field} : la valeur saisie n’est pas acceptée ; vérifiez-la.',
   invalidInput: 'Les données envoyées ne sont pas acceptées : vérifiez la saisie et recommencez.',
   storageFull: 'Le disque de l’appareil est plein : rien n’a été enregistré. Prévenez votre prestataire informatique.',
-  storageUnwritable: 'L’appareil ne parvient pas à enregistrer ses données : rien n’a été enregistré. Prévenez votre prestataire informatique.',
+  storageUnwritable:
+    'L’appareil ne parvient pas à enregistrer ses données : rien n’a été enregistré. Prévenez votre prestataire informatique.',
   genericError: 'L’opération a échoué (code « {code} »). Si le problème persiste, communiquez ce code à votre prestataire.',
   internalError: 'Une erreur interne est survenue. Si elle se reproduit, communiquez cette référence à votre prestataire : {id}.',
 };
@@ -302,8 +325,10 @@ const en: Messages = {
   certificateMissing: 'The HTTPS certificate is not available on this appliance yet.',
   caHelp: 'The appliance’s certificate authority, to install once in the cabinet’s browsers; its fingerprint:',
   caDownload: 'Download the authority’s certificate (ca.crt)',
-  caScope: 'This authority can vouch only for this appliance’s names and local network addresses: browsers refuse any other site it signs. Valid until {date}; the appliance replaces it by itself two months before.',
-  caRenewed: 'The authority was replaced on {date} ({reason}): install the new one in the cabinet’s browsers and remove the previous one, fingerprint {previous}.',
+  caScope:
+    'This authority can vouch only for this appliance’s names and local network addresses: browsers refuse any other site it signs. Valid until {date}; the appliance replaces it by itself two months before.',
+  caRenewed:
+    'The authority was replaced on {date} ({reason}): install the new one in the cabinet’s browsers and remove the previous one, fingerprint {previous}.',
   heartbeatTitle: 'What leaves the cabinet',
   heartbeatIntro: 'At regular intervals the appliance sends the vendor a signed message holding exactly these fields, and nothing else:',
   field: 'Field',
@@ -321,7 +346,8 @@ const en: Messages = {
   passwordChanged: 'Password changed. Your other sessions and your personal API tokens were closed.',
   wrongCurrentPassword: 'Current password: this is not your current password.',
   sessionsTitle: 'Sessions',
-  sessionsHint: 'Logging out closes this browser’s session. To close those open on other computers as well, end all your sessions (your personal API tokens stay valid).',
+  sessionsHint:
+    'Logging out closes this browser’s session. To close those open on other computers as well, end all your sessions (your personal API tokens stay valid).',
   endAllSessions: 'End all my sessions',
   allSessionsEnded: 'All your sessions are closed.',
   dashboardTitle: 'Dashboard',
@@ -390,7 +416,8 @@ const en: Messages = {
   exportIcs: 'Download the calendar (.ics)',
   subscribeIcs: 'Subscription URL (Outlook, Thunderbird)',
   revokeIcs: 'Revoke the URL',
-  feedShownOnce: 'Copy this URL now into Outlook or Thunderbird (“subscribe to a calendar”): it will not be shown again. It lists the deadlines of your open cases, by reference only. Creating a new URL or revoking it stops the old one at once.',
+  feedShownOnce:
+    'Copy this URL now into Outlook or Thunderbird (“subscribe to a calendar”): it will not be shown again. It lists the deadlines of your open cases, by reference only. Creating a new URL or revoking it stops the old one at once.',
   calendarTitle: 'Calendar',
   feedActive: 'A subscription URL is active.',
   createIcs: 'Create a subscription URL',
@@ -421,10 +448,14 @@ const en: Messages = {
   licenseStateNotYetValid: 'Not valid yet',
   licenseStateUnenrolled: 'Appliance not enrolled',
   licenseStateInvalid: 'Invalid',
-  warnEnvIgnored: 'Some .env values exceed the signed license and are ignored (the license prevails); your IT provider finds the details in the appliance’s log.',
-  warnClockSetBack: 'The appliance’s clock is behind a time it already saw: have it set right (NTP); the license is judged by the later time.',
-  warnUnpinned: 'The vendor’s keys are not pinned (VENDOR_KEY_PINS is not set): the appliance trusts the keys received at enrollment, and whoever can write its data folder could install a license signed by another key. Ask your IT provider to copy the VENDOR_KEY_PINS line of the .env your vendor sent.',
-  warnGrace: 'The license expired on {expired}; the grace period ends on {ends}: by then the appliance must reach the vendor, or a new license must be imported.',
+  warnEnvIgnored:
+    'Some .env values exceed the signed license and are ignored (the license prevails); your IT provider finds the details in the appliance’s log.',
+  warnClockSetBack:
+    'The appliance’s clock is behind a time it already saw: have it set right (NTP); the license is judged by the later time.',
+  warnUnpinned:
+    'The vendor’s keys are not pinned (VENDOR_KEY_PINS is not set): the appliance trusts the keys received at enrollment, and whoever can write its data folder could install a license signed by another key. Ask your IT provider to copy the VENDOR_KEY_PINS line of the .env your vendor sent.',
+  warnGrace:
+    'The license expired on {expired}; the grace period ends on {ends}: by then the appliance must reach the vendor, or a new license must be imported.',
   limit: 'Limit',
   used: 'Used',
   upgradeBrings: 'What the {plan} plan would bring',
@@ -433,7 +464,8 @@ const en: Messages = {
   lastBackup: 'Last backup',
   never: 'never',
   backupsOff: 'Backups are off: no passphrase is set (BACKUP_PASSPHRASE). Nothing is backed up until one is.',
-  backupPassphraseWarning: 'Backups are encrypted with the BACKUP_PASSPHRASE passphrase. Without it no backup can be restored — not by you, not by the vendor. Keep it outside the appliance (a safe, a password manager).',
+  backupPassphraseWarning:
+    'Backups are encrypted with the BACKUP_PASSPHRASE passphrase. Without it no backup can be restored — not by you, not by the vendor. Keep it outside the appliance (a safe, a password manager).',
   backupSchedule: 'Schedule',
   backupDaily: 'every day at {time}',
   backupManualOnly: 'manual only (BACKUP_TIME=off)',
@@ -460,7 +492,8 @@ const en: Messages = {
   address: 'Address',
   colour: 'Colour',
   logo: 'Logo',
-  identityHelp: 'These values come from the appliance’s configuration (CLIENT_NAME, CLIENT_SIRET, CLIENT_ADDRESS, CLIENT_LOGO, CLIENT_COLOR); your IT provider changes them in the .env file.',
+  identityHelp:
+    'These values come from the appliance’s configuration (CLIENT_NAME, CLIENT_SIRET, CLIENT_ADDRESS, CLIENT_LOGO, CLIENT_COLOR); your IT provider changes them in the .env file.',
   notAvailable: 'Not available on this appliance yet.',
   errorTitle: 'Something went wrong',
   notFound: 'This page does not exist.',
@@ -483,20 +516,25 @@ const en: Messages = {
   planLimitCases: 'Your {plan} plan allows {value} open cases and all are in use.',
   quotaExceeded: 'Your {plan} plan’s monthly analysis quota ({value}) is reached.',
   upgradeHint: 'The {plan} plan allows more: contact your vendor to change plan.',
-  licenseExpired: 'The license and its grace period have expired: creating is refused; reading and exporting still work. Import a new license or let the appliance reach the vendor.',
+  licenseExpired:
+    'The license and its grace period have expired: creating is refused; reading and exporting still work. Import a new license or let the appliance reach the vendor.',
   emailTaken: '{field}: a user with this address already exists.',
   controlPlaneUnreachable: 'The vendor’s service cannot be reached: check the connection, or import a license file.',
-  enrollmentRefused: 'Enrollment code refused by the vendor: check the code (it may have expired or been used already), or import a license file.',
+  enrollmentRefused:
+    'Enrollment code refused by the vendor: check the code (it may have expired or been used already), or import a license file.',
   enrollmentCodeFormat: '{field}: enter the code as your vendor gave it (letters, digits and dashes).',
   controlPlaneUrlMissing: '{field}: no address is configured; enter the one your vendor gave you.',
-  wrongCabinet: 'This enrollment code is for another cabinet than the one configured on the appliance (CLIENT_ID): check the code or the configuration with your IT provider.',
+  wrongCabinet:
+    'This enrollment code is for another cabinet than the one configured on the appliance (CLIENT_ID): check the code or the configuration with your IT provider.',
   controlPlaneError: 'The vendor’s service gave an unexpected answer: try again later, or import a license file.',
   alreadyEnrolled: 'The appliance is already enrolled.',
   notEnrolled: 'The appliance is not enrolled yet: finish the setup (enrollment code or license file).',
-  licenseInvalid: 'The installed license is not valid (edited or damaged file): creating is refused; reading and exporting still work. Import the license file again or let the appliance reach the vendor.',
+  licenseInvalid:
+    'The installed license is not valid (edited or damaged file): creating is refused; reading and exporting still work. Import the license file again or let the appliance reach the vendor.',
   licenseNotYetValid: 'The license is not valid yet: check the appliance’s date and time.',
   licenseFileInvalid: 'This is not a license file from your vendor: paste the file you received, unchanged.',
-  untrustedVendorKey: 'This license is signed by a key the appliance does not recognise as your vendor’s (VENDOR_KEY_PINS): if the vendor changed its keys, have the VENDOR_KEY_PINS line of its latest .env copied into the configuration; otherwise the file does not come from your vendor.',
+  untrustedVendorKey:
+    'This license is signed by a key the appliance does not recognise as your vendor’s (VENDOR_KEY_PINS): if the vendor changed its keys, have the VENDOR_KEY_PINS line of its latest .env copied into the configuration; otherwise the file does not come from your vendor.',
   licenseBadSignature: 'This license’s signature matches none of the vendor’s keys: the file was edited or does not come from your vendor.',
   licenseWrongAppliance: 'This license was issued for another appliance or another cabinet.',
   licenseFileExpired: 'This license and its grace period have expired: ask your vendor for a current license.',

@@ -18,7 +18,12 @@ export function newCaseFields(m: Messages): FormField[] {
     { name: 'birthDate', path: 'client.birthDate', label: m.birthDate, hint: fill(m.invalidDate, { field: m.birthDate }) },
     { name: 'agdref', path: 'client.agdrefNumber', label: m.agdref, hint: `${m.agdref} : ${m.agdrefHint}` },
     { name: 'procedure', path: 'procedure', label: m.procedure },
-    { name: 'notificationDate', path: 'decisionNotifiedAt', label: m.notificationDate, hint: fill(m.invalidDate, { field: m.notificationDate }) },
+    {
+      name: 'notificationDate',
+      path: 'decisionNotifiedAt',
+      label: m.notificationDate,
+      hint: fill(m.invalidDate, { field: m.notificationDate }),
+    },
     { name: 'notificationTime', label: m.notificationTime },
     { name: 'assignedTo', path: 'assignedTo', label: m.assignedTo },
     { name: 'notes', path: 'notes', label: m.notes },
@@ -38,7 +43,13 @@ function newCaseInput(v: Readonly<Record<string, string>>): Record<string, unkno
   const date = v.notificationDate ?? '';
   const time = v.notificationTime ?? '';
   return {
-    client: { lastName: v.lastName, firstName: v.firstName, nationality: v.nationality, birthDate: v.birthDate, ...(v.agdref ? { agdrefNumber: v.agdref } : {}) },
+    client: {
+      lastName: v.lastName,
+      firstName: v.firstName,
+      nationality: v.nationality,
+      birthDate: v.birthDate,
+      ...(v.agdref ? { agdrefNumber: v.agdref } : {}),
+    },
     procedure: v.procedure,
     decisionNotifiedAt: date && time && TIME.test(time) ? joined(date, time) : date,
     ...(v.assignedTo ? { assignedTo: v.assignedTo } : {}),
@@ -57,12 +68,14 @@ export function parseNewCaseForm(m: Messages, v: Readonly<Record<string, string>
   const refused = (name: string) => errors.some((e) => e.field === name);
   // The form splits the schema's one date-time into a date and a time: the time's shape is checked
   // here, since the schema only ever sees the two joined.
-  if (v.notificationTime && !TIME.test(v.notificationTime)) errors.push({ field: 'notificationTime', message: fill(m.invalidTime, { field: m.notificationTime }) });
+  if (v.notificationTime && !TIME.test(v.notificationTime))
+    errors.push({ field: 'notificationTime', message: fill(m.invalidTime, { field: m.notificationTime }) });
   // The schema has no clock (the API takes the dates a client states): a person typing a date after
   // today's, in the cabinet's time zone, has mistyped it.
   for (const name of ['birthDate', 'notificationDate'] as const) {
     const value = v[name] ?? '';
-    if (!refused(name) && value > today) errors.push({ field: name, message: fill(m.futureDate, { field: name === 'birthDate' ? m.birthDate : m.notificationDate }) });
+    if (!refused(name) && value > today)
+      errors.push({ field: name, message: fill(m.futureDate, { field: name === 'birthDate' ? m.birthDate : m.notificationDate }) });
   }
   if (errors.length === 0 && parsed.ok) return parsed;
   const order = (e: FieldError) => fields.findIndex((f) => f.name === e.field);

@@ -24,7 +24,11 @@ export function pageErrors(appliance: Appliance): Middleware {
     internal: (ctx, err) => {
       const requestId = String(ctx.state.requestId ?? '');
       appliance.log.error({ err, requestId, method: ctx.method, path: ctx.path }, 'page failed');
-      sendPage(ctx, <ErrorPage chrome={chromeOf(appliance, ctx)} status={500} message={fill(messagesOf(ctx).internalError, { id: requestId })} />, 500);
+      sendPage(
+        ctx,
+        <ErrorPage chrome={chromeOf(appliance, ctx)} status={500} message={fill(messagesOf(ctx).internalError, { id: requestId })} />,
+        500,
+      );
     },
   });
 }
@@ -34,5 +38,7 @@ export function pageErrors(appliance: Appliance): Middleware {
  * page in its language; API clients and scripts still get the JSON error.
  */
 export function notFoundPage(appliance: Appliance): Middleware {
-  return kernelNotFoundPage((ctx) => sendPage(ctx, <ErrorPage chrome={chromeOf(appliance, ctx)} status={404} message={messagesOf(ctx).notFound} />, 404));
+  return kernelNotFoundPage((ctx) =>
+    sendPage(ctx, <ErrorPage chrome={chromeOf(appliance, ctx)} status={404} message={messagesOf(ctx).notFound} />, 404),
+  );
 }

@@ -109,9 +109,27 @@ export interface AnalysisView {
   createdAt: string;
   rulesAsOf: string;
   /** `dueAt` is empty when the délai runs from a later event (the computation says which). */
-  deadlines: ReadonlyArray<{ label: string; court: string; dueAt: string; hourly: boolean; computation: string; article: string; notes?: readonly string[] | undefined; toVerify?: string | undefined }>;
-  eligibility: ReadonlyArray<{ titre: string; conditions: ReadonlyArray<{ label: string; status: 'met' | 'not_met' | 'unknown'; article: string; evidence?: string | undefined }> }>;
-  estimate: { probability: number; low: number; high: number; threshold: number; factors: ReadonlyArray<{ label: string; effect: number }> } | null;
+  deadlines: ReadonlyArray<{
+    label: string;
+    court: string;
+    dueAt: string;
+    hourly: boolean;
+    computation: string;
+    article: string;
+    notes?: readonly string[] | undefined;
+    toVerify?: string | undefined;
+  }>;
+  eligibility: ReadonlyArray<{
+    titre: string;
+    conditions: ReadonlyArray<{ label: string; status: 'met' | 'not_met' | 'unknown'; article: string; evidence?: string | undefined }>;
+  }>;
+  estimate: {
+    probability: number;
+    low: number;
+    high: number;
+    threshold: number;
+    factors: ReadonlyArray<{ label: string; effect: number }>;
+  } | null;
   rules: ReadonlyArray<{ rule: string; article: string }>;
 }
 

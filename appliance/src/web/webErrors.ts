@@ -54,7 +54,12 @@ function sentenceFor(err: DomainError, m: Messages, details: Record<string, unkn
   const upgrade = typeof details.upgradePlan === 'string' ? ` ${fill(m.upgradeHint, { plan: details.upgradePlan })}` : '';
   switch (err.code) {
     case 'plan_limit':
-      return fill(details.limit === 'maxCases' ? m.planLimitCases : m.planLimitUsers, { plan, value: String(details.value ?? details.limit ?? '') }) + upgrade;
+      return (
+        fill(details.limit === 'maxCases' ? m.planLimitCases : m.planLimitUsers, {
+          plan,
+          value: String(details.value ?? details.limit ?? ''),
+        }) + upgrade
+      );
     case 'quota_exceeded':
       return fill(m.quotaExceeded, { plan, value: String(details.limit ?? details.value ?? '') }) + upgrade;
     case 'license_expired':
@@ -153,7 +158,12 @@ function uploadSentence(err: DomainError, m: Messages, label: string): string | 
  * The sentence for an error thrown by a domain function. `labels` names the form's fields (by
  * domain path) in the page's language; a refused field is then reported next to its input.
  */
-export function describeError(err: unknown, m: Messages, labels: Readonly<Record<string, string>> = {}, situation?: ErrorSituation): PageError {
+export function describeError(
+  err: unknown,
+  m: Messages,
+  labels: Readonly<Record<string, string>> = {},
+  situation?: ErrorSituation,
+): PageError {
   if (!(err instanceof DomainError)) throw err;
   const details = (err.details ?? {}) as Record<string, unknown>;
   const status = STATUS[err.code] ?? 400;
@@ -176,7 +186,12 @@ export function describeError(err: unknown, m: Messages, labels: Readonly<Record
     for (const { path, problem } of fieldIssues(err)) {
       const label = labels[path];
       if (label === undefined) continue;
-      const message = err.code === 'already_exists' ? fill(m.emailTaken, { field: label }) : problem.startsWith('is required') ? fill(m.required, { field: label }) : fieldHint(m, path, label);
+      const message =
+        err.code === 'already_exists'
+          ? fill(m.emailTaken, { field: label })
+          : problem.startsWith('is required')
+            ? fill(m.required, { field: label })
+            : fieldHint(m, path, label);
       fields.push({ field: path, message });
     }
     if (fields.length > 0) return { status, text: fields.map((f) => f.message).join(' '), fields };

@@ -29,7 +29,13 @@ export interface WebModule {
 export async function openWebModule(appliance: Appliance, sources: WebSources = {}): Promise<WebModule> {
   const feeds = await CalendarFeeds.open(appliance.config.dataDir, appliance.log);
   sources.cases ??= caseSourceOf(appliance);
-  sources.audit ??= async () => (await appliance.audit.recent({ limit: 100 })).map((e) => ({ at: e.at, who: e.actor, action: e.action, target: e.caseId ?? e.detail ?? '' }));
+  sources.audit ??= async () =>
+    (await appliance.audit.recent({ limit: 100 })).map((e) => ({
+      at: e.at,
+      who: e.actor,
+      action: e.action,
+      target: e.caseId ?? e.detail ?? '',
+    }));
   return {
     sources,
     setupOpen: ['/langue', '/connexion'],

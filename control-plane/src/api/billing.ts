@@ -12,7 +12,17 @@ import { parseBody, parseQuery } from '@iamanager/kernel/http';
 import { currentAdmin } from '../auth/authenticate.js';
 import { authorize } from '../auth/policies.js';
 import type { ControlPlane } from '../controlPlane.js';
-import { billingMonth, documentPdfFile, invoiceEvidenceOf, listBillingMonths, listHeldInvoices, listInvoices, monthCsvFile, showCreditNote, showInvoice } from '../domain/billing/billingQueries.js';
+import {
+  billingMonth,
+  documentPdfFile,
+  invoiceEvidenceOf,
+  listBillingMonths,
+  listHeldInvoices,
+  listInvoices,
+  monthCsvFile,
+  showCreditNote,
+  showInvoice,
+} from '../domain/billing/billingQueries.js';
 import { closeBillingMonth } from '../domain/billing/closeBillingMonth.js';
 import { approveHeldInvoice, rejectHeldInvoice, rejectionInputSchema } from '../domain/billing/reviewHeldInvoice.js';
 import { creditNoteNumberSchema, invoiceNumberSchema } from '../domain/billing/documentNumbers.js';
@@ -21,7 +31,10 @@ import { presentCreditNote, presentHeldInvoice, presentInvoice } from '../presen
 import { sendDownload } from '@iamanager/kernel/web';
 
 const invoicesQuery = z.strictObject({ month: monthSchema.optional(), cabinetId: cabinetIdSchema.optional() });
-const heldQuery = z.strictObject({ month: monthSchema.optional(), pending: z.enum(['true', 'false'], { error: 'must be true (only those waiting for a decision) or false' }).optional() });
+const heldQuery = z.strictObject({
+  month: monthSchema.optional(),
+  pending: z.enum(['true', 'false'], { error: 'must be true (only those waiting for a decision) or false' }).optional(),
+});
 
 export function billingRoutes(cp: ControlPlane): Router {
   const router = new Router({ prefix: '/billing' });
@@ -45,9 +58,19 @@ export function billingRoutes(cp: ControlPlane): Router {
     authorize(admin, 'manageBilling');
     const closed = await closeBillingMonth(cp, month(ctx), admin.email);
     cp.log.info({ month: closed.month, invoices: closed.invoices.length, by: admin.email }, 'billing month closed');
-    if (closed.held.length > 0) cp.log.warn({ month: closed.month, held: closed.held.map((h) => h.cabinetId) }, 'invoices held for review: an admin approves or rejects them');
+    if (closed.held.length > 0)
+      cp.log.warn(
+        { month: closed.month, held: closed.held.map((h) => h.cabinetId) },
+        'invoices held for review: an admin approves or rejects them',
+      );
     ctx.status = 201;
-    ctx.body = { month: closed.month, issueDate: closed.issueDate, invoices: closed.invoices.map((i) => presentInvoice(i)), held: closed.held.map((h) => presentHeldInvoice(h, { status: 'pending' })), warnings: closed.warnings };
+    ctx.body = {
+      month: closed.month,
+      issueDate: closed.issueDate,
+      invoices: closed.invoices.map((i) => presentInvoice(i)),
+      held: closed.held.map((h) => presentHeldInvoice(h, { status: 'pending' })),
+      warnings: closed.warnings,
+    };
   });
 
   router.get('/held', async (ctx) => {
@@ -60,7 +83,10 @@ export function billingRoutes(cp: ControlPlane): Router {
     const admin = currentAdmin(ctx);
     authorize(admin, 'reviewInvoices');
     const approved = await approveHeldInvoice(cp, month(ctx), cabinet(ctx), admin.email);
-    cp.log.info({ invoice: approved.number, month: approved.month, cabinetId: approved.cabinetId, by: admin.email }, 'held invoice approved and issued');
+    cp.log.info(
+      { invoice: approved.number, month: approved.month, cabinetId: approved.cabinetId, by: admin.email },
+      'held invoice approved and issued',
+    );
     ctx.status = 201;
     ctx.body = { invoice: presentInvoice(approved) };
   });

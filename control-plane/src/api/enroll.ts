@@ -22,13 +22,20 @@ export function enrollRoutes(cp: ControlPlane, metrics: ControlPlaneMetrics): Ro
     if (seen && seen.consumedPoints >= cp.config.enrollMaxFailures) {
       metrics.enrollments.inc({ outcome: 'rate_limited' });
       const retryAfterSeconds = Math.max(1, Math.ceil(seen.msBeforeNext / 1000));
-      throw new ControlPlaneError('rate_limited', `too many wrong enrollment codes from this address: try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
+      throw new ControlPlaneError(
+        'rate_limited',
+        `too many wrong enrollment codes from this address: try again in ${retryAfterSeconds} s`,
+        { retryAfterSeconds },
+      );
     }
     const request = await parseBody(ctx, enrollRequestSchema, { limit: 16 * 1024 });
     try {
       const response = await enrollAppliance(cp, request, cp.clock());
       metrics.enrollments.inc({ outcome: 'enrolled' });
-      cp.log.info({ cabinetId: response.cabinetId, applianceId: response.applianceId, instanceName: request.instanceName }, 'appliance enrolled');
+      cp.log.info(
+        { cabinetId: response.cabinetId, applianceId: response.applianceId, instanceName: request.instanceName },
+        'appliance enrolled',
+      );
       ctx.status = 201;
       ctx.body = response;
     } catch (err) {

@@ -20,7 +20,14 @@ export function fleetRoutes(cp: ControlPlane): Router {
   router.get('/fleet', (ctx) => {
     authorize(currentAdmin(ctx), 'read');
     const q = parseQuery(ctx, fleetQuerySchema);
-    const page = queryFleet(cp, { status: q.status, plan: q.plan, sort: q.sort, includeRevoked: q.revoked === 'include', page: q.page, perPage: q.perPage });
+    const page = queryFleet(cp, {
+      status: q.status,
+      plan: q.plan,
+      sort: q.sort,
+      includeRevoked: q.revoked === 'include',
+      page: q.page,
+      perPage: q.perPage,
+    });
     ctx.body = {
       ...page,
       appliances: page.appliances.map((e) => {

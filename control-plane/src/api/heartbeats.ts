@@ -56,7 +56,11 @@ export function heartbeatRoutes(cp: ControlPlane, metrics: ControlPlaneMetrics):
     const header = ctx.get('authorization');
     const jws = header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
     const now = cp.clock();
-    const applianceId = await verifyAnchorRequest(jws, { findAppliance: (id) => cp.appliances.known(id), now, maxSkewSeconds: cp.config.maxClockSkewSeconds });
+    const applianceId = await verifyAnchorRequest(jws, {
+      findAppliance: (id) => cp.appliances.known(id),
+      now,
+      maxSkewSeconds: cp.config.maxClockSkewSeconds,
+    });
     const appliance = cp.appliances.find(applianceId)!;
     ctx.body = { receipt: await receiptFor(cp, appliance, now) };
   });

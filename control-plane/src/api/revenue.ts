@@ -8,7 +8,12 @@ import type { ControlPlane } from '../controlPlane.js';
 import { revenueReport } from '../domain/billing/revenue.js';
 
 export const revenueQuery = z.strictObject({
-  months: z.coerce.number({ error: 'must be a whole number of months from 1 to 60' }).int({ error: 'must be a whole number of months from 1 to 60' }).min(1, { error: 'must be a whole number of months from 1 to 60' }).max(60, { error: 'must be a whole number of months from 1 to 60' }).default(12),
+  months: z.coerce
+    .number({ error: 'must be a whole number of months from 1 to 60' })
+    .int({ error: 'must be a whole number of months from 1 to 60' })
+    .min(1, { error: 'must be a whole number of months from 1 to 60' })
+    .max(60, { error: 'must be a whole number of months from 1 to 60' })
+    .default(12),
 });
 
 export function revenueRoutes(cp: ControlPlane): Router {

@@ -28,7 +28,11 @@ export function systemRoutes(cp: ControlPlane, metrics: ControlPlaneMetrics): Ro
     } catch (err) {
       cp.log.error({ err }, 'health check: storage failed');
       ctx.status = 503;
-      ctx.body = { ok: false, error: 'storage_unwritable', message: `cannot write and read back ${probe}: check the disk and the permissions of DATA_DIR` };
+      ctx.body = {
+        ok: false,
+        error: 'storage_unwritable',
+        message: `cannot write and read back ${probe}: check the disk and the permissions of DATA_DIR`,
+      };
     }
   });
 

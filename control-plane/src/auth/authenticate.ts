@@ -20,9 +20,14 @@ export function bearerToken(admins: AdminDirectory, clock: Clock): Authenticator
     const header = ctx.get('authorization');
     if (!header) return undefined;
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw new ControlPlaneError('unauthorized', 'Authorization must be "Bearer <API token>" (create one with: control-plane admin token --email E)');
+    if (!match)
+      throw new ControlPlaneError(
+        'unauthorized',
+        'Authorization must be "Bearer <API token>" (create one with: control-plane admin token --email E)',
+      );
     const identity = await admins.authenticateToken(match[1]!, clock());
-    if (!identity) throw new ControlPlaneError('unauthorized', 'this API token is not valid: create a new one with control-plane admin token --email E');
+    if (!identity)
+      throw new ControlPlaneError('unauthorized', 'this API token is not valid: create a new one with control-plane admin token --email E');
     return identity;
   };
 }
@@ -38,7 +43,10 @@ export function authenticate(authenticators: readonly Authenticator[]) {
       }
     }
     ctx.set('WWW-Authenticate', 'Bearer realm="control-plane"');
-    throw new ControlPlaneError('unauthorized', 'sign in: send "Authorization: Bearer <API token>" (create one with: control-plane admin token --email E)');
+    throw new ControlPlaneError(
+      'unauthorized',
+      'sign in: send "Authorization: Bearer <API token>" (create one with: control-plane admin token --email E)',
+    );
   };
 }
 

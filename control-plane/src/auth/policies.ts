@@ -40,6 +40,9 @@ export function can(admin: Pick<AdminIdentity, 'role'>, action: Action): boolean
 
 export function authorize(admin: Pick<AdminIdentity, 'role'>, action: Action): void {
   if (!can(admin, action)) {
-    throw new ControlPlaneError('forbidden', `the ${admin.role} role cannot ${DESCRIBED[action]}: ask an admin`, { role: admin.role, action });
+    throw new ControlPlaneError('forbidden', `the ${admin.role} role cannot ${DESCRIBED[action]}: ask an admin`, {
+      role: admin.role,
+      action,
+    });
   }
 }

@@ -8,7 +8,17 @@ import { ValidationError, cabinetIdSchema, keyThumbprints, monthSchema, parseWit
 import { z } from 'zod';
 import { SHIPPED_APPLIANCE_VERSION } from '../domain/applianceRelease.js';
 import type { ControlPlane } from '../controlPlane.js';
-import { billingMonth, documentPdfFile, invoiceEvidenceOf, listBillingMonths, listHeldInvoices, listInvoices, monthCsvFile, showInvoice, type BillingFile } from '../domain/billing/billingQueries.js';
+import {
+  billingMonth,
+  documentPdfFile,
+  invoiceEvidenceOf,
+  listBillingMonths,
+  listHeldInvoices,
+  listInvoices,
+  monthCsvFile,
+  showInvoice,
+  type BillingFile,
+} from '../domain/billing/billingQueries.js';
 import { closeBillingMonth } from '../domain/billing/closeBillingMonth.js';
 import { approveHeldInvoice, rejectHeldInvoice, rejectionInputSchema } from '../domain/billing/reviewHeldInvoice.js';
 import { documentNumberSchema, invoiceNumberSchema } from '../domain/billing/documentNumbers.js';
@@ -55,7 +65,10 @@ function count(args: CommandArgs, flag: string, allowDefault: boolean): number |
   const v = str(args, flag);
   if (v === undefined) return undefined;
   if (allowDefault && v === 'default') return null;
-  if (!/^\d{1,10}$/.test(v)) throw new ValidationError([`${flag}: must be a whole number, e.g. --${flag} 10${allowDefault ? ' (or "default" for the plan\'s figure)' : ''}`]);
+  if (!/^\d{1,10}$/.test(v))
+    throw new ValidationError([
+      `${flag}: must be a whole number, e.g. --${flag} 10${allowDefault ? ' (or "default" for the plan\'s figure)' : ''}`,
+    ]);
   return Number(v);
 }
 
@@ -108,7 +121,8 @@ const HANDLERS: Record<string, Handler> = {
   },
   async 'admin token revoke'(cp, args) {
     const id = str(args, 'id')?.trim();
-    if (!id) throw new ValidationError(['ID: is required: control-plane admin token revoke ID (the ids are in control-plane admin token list)']);
+    if (!id)
+      throw new ValidationError(['ID: is required: control-plane admin token revoke ID (the ids are in control-plane admin token list)']);
     return { token: await cp.admins.revokeToken(id, cp.clock()) };
   },
   'admin list'(cp) {
@@ -129,7 +143,11 @@ const HANDLERS: Record<string, Handler> = {
       id: required(args, 'id', 'premium'),
       name: str(args, 'name') ?? required(args, 'id', 'premium'),
       priceCents: count(args, 'price-cents', false) ?? required(args, 'price-cents', '39900'),
-      limits: { maxUsers: count(args, 'max-users', false), maxCases: count(args, 'max-cases', false), maxAnalysesMonthly: count(args, 'max-analyses', false) },
+      limits: {
+        maxUsers: count(args, 'max-users', false),
+        maxCases: count(args, 'max-cases', false),
+        maxAnalysesMonthly: count(args, 'max-analyses', false),
+      },
       aiModel: required(args, 'ai-model', 'ceseda-pro-v1'),
       advancedFeatures: args['advanced-features'] === true,
       overage: { allowed: args['no-overage'] !== true, pricePerAnalysisCents: count(args, 'overage-cents', false) ?? undefined },
@@ -160,10 +178,14 @@ const HANDLERS: Record<string, Handler> = {
     const id = required(args, 'id', 'dupont');
     cp.cabinets.get(id);
     const fields: Record<string, unknown> = {};
-    for (const flag of ['name', 'plan', 'status', 'siret', 'email', 'address', 'phone']) if (str(args, flag) !== undefined) fields[flag] = str(args, flag);
+    for (const flag of ['name', 'plan', 'status', 'siret', 'email', 'address', 'phone'])
+      if (str(args, flag) !== undefined) fields[flag] = str(args, flag);
     const overrides = overridesFrom(args, true);
     if (Object.keys(overrides).length > 0) fields.overrides = overrides;
-    if (Object.keys(fields).length === 0) throw new ValidationError(['nothing to change: give at least one of --plan, --max-users, --max-cases, --max-analyses, --status, --name']);
+    if (Object.keys(fields).length === 0)
+      throw new ValidationError([
+        'nothing to change: give at least one of --plan, --max-users, --max-cases, --max-analyses, --status, --name',
+      ]);
     const patch = parseWith(cabinetPatchSchema, fields);
     return { cabinet: showCabinet(cp, await cp.cabinets.updateCabinet(id, patch, CLI_ACTOR, cp.clock())) };
   },
@@ -176,7 +198,18 @@ const HANDLERS: Record<string, Handler> = {
     const cabinet = cp.cabinets.get(id);
     const { enrollmentCode, expiresAt } = await cp.cabinets.issueEnrollmentCode(id, cp.clock());
     const vendorKeyPins = await keyThumbprints(cp.keys.jwks());
-    return { cabinetId: id, enrollmentCode, vendorKeyPins, files: installBundle(cabinet, { enrollmentCode, expiresAt, controlPlaneUrl: cp.config.publicUrl, applianceVersion: cp.config.latestApplianceVersion ?? SHIPPED_APPLIANCE_VERSION, vendorKeyPins }) };
+    return {
+      cabinetId: id,
+      enrollmentCode,
+      vendorKeyPins,
+      files: installBundle(cabinet, {
+        enrollmentCode,
+        expiresAt,
+        controlPlaneUrl: cp.config.publicUrl,
+        applianceVersion: cp.config.latestApplianceVersion ?? SHIPPED_APPLIANCE_VERSION,
+        vendorKeyPins,
+      }),
+    };
   },
   /** With the pins to send to every cabinet (VENDOR_KEY_PINS) before the previous key is retired. */
   async 'keys rotate'(cp) {
@@ -186,7 +219,16 @@ const HANDLERS: Record<string, Handler> = {
   /** The signed manifest `appliance update` requires (written to --out, default update-<version>.jws). */
   async 'release sign'(cp, args) {
     const signed = await signRelease(cp.keys, { version: str(args, 'version'), image: str(args, 'image') }, cp.clock());
-    return { version: signed.version, image: signed.image, kid: signed.kid, download: { filename: signed.filename, contentType: 'application/jose', contentBase64: Buffer.from(`${signed.manifest}\n`).toString('base64') } };
+    return {
+      version: signed.version,
+      image: signed.image,
+      kid: signed.kid,
+      download: {
+        filename: signed.filename,
+        contentType: 'application/jose',
+        contentBase64: Buffer.from(`${signed.manifest}\n`).toString('base64'),
+      },
+    };
   },
   async 'keys list'(cp) {
     return { keys: cp.keys.list(), vendorKeyPins: await keyThumbprints(cp.keys.jwks()) };
@@ -197,7 +239,13 @@ const HANDLERS: Record<string, Handler> = {
   async 'billing close'(cp, args) {
     const month = parseWith(monthSchema, required(args, 'month', '2026-03'), 'month');
     const closed = await closeBillingMonth(cp, month, CLI_ACTOR);
-    return { month: closed.month, issueDate: closed.issueDate, invoices: closed.invoices.map((i) => presentInvoice(i)), held: closed.held.map((h) => presentHeldInvoice(h, { status: 'pending' })), warnings: closed.warnings };
+    return {
+      month: closed.month,
+      issueDate: closed.issueDate,
+      invoices: closed.invoices.map((i) => presentInvoice(i)),
+      held: closed.held.map((h) => presentHeldInvoice(h, { status: 'pending' })),
+      warnings: closed.warnings,
+    };
   },
   async 'billing held'(cp, args) {
     const month = str(args, 'month') === undefined ? undefined : parseWith(monthSchema, str(args, 'month'), 'month');
@@ -230,7 +278,10 @@ const HANDLERS: Record<string, Handler> = {
   },
   async 'billing credit-note'(cp, args) {
     const invoice = parseWith(invoiceNumberSchema, required(args, 'invoice', 'F-2026-000001'), 'invoice');
-    const input = parseWith(creditNoteInputSchema, { reason: required(args, 'reason', '"overage disputed"'), amountCents: count(args, 'amount-cents', false) });
+    const input = parseWith(creditNoteInputSchema, {
+      reason: required(args, 'reason', '"overage disputed"'),
+      amountCents: count(args, 'amount-cents', false),
+    });
     return { creditNote: presentCreditNote(await issueCreditNote(cp, invoice, input, CLI_ACTOR)) };
   },
   'billing credit-notes'(cp) {
@@ -247,9 +298,10 @@ const HANDLERS: Record<string, Handler> = {
   async 'billing evidence'(cp, args) {
     return { evidence: await invoiceEvidenceOf(cp, parseWith(invoiceNumberSchema, required(args, 'number', 'F-2026-000001'), 'number')) };
   },
-  revenue(cp, args) {
+  'revenue'(cp, args) {
     const months = count(args, 'months', false) ?? undefined;
-    if (months !== undefined && (months < 1 || months > 60)) throw new ValidationError(['months: must be a whole number of months from 1 to 60']);
+    if (months !== undefined && (months < 1 || months > 60))
+      throw new ValidationError(['months: must be a whole number of months from 1 to 60']);
     return revenueReport(cp.cabinets.list(), cp.plans.list(), cp.clock(), months ?? 12);
   },
 };

@@ -15,7 +15,18 @@ function eur(cents: number): string {
 }
 
 function invoiceTable(invoices: any[]): string {
-  return table([['number', 'cabinet', 'month', 'excl. VAT', 'VAT', 'incl. VAT', 'balance'], ...invoices.map((i: any) => [i.number, i.cabinetId, i.month, eur(i.totalExclVatCents), eur(i.vatCents), eur(i.totalInclVatCents), eur(i.balanceInclVatCents ?? i.totalInclVatCents)])]);
+  return table([
+    ['number', 'cabinet', 'month', 'excl. VAT', 'VAT', 'incl. VAT', 'balance'],
+    ...invoices.map((i: any) => [
+      i.number,
+      i.cabinetId,
+      i.month,
+      eur(i.totalExclVatCents),
+      eur(i.vatCents),
+      eur(i.totalInclVatCents),
+      eur(i.balanceInclVatCents ?? i.totalInclVatCents),
+    ]),
+  ]);
 }
 
 function heldLines(held: any[]): string[] {
@@ -23,13 +34,23 @@ function heldLines(held: any[]): string[] {
   return [
     '',
     `${held.length} held for review (above the review amount; an admin runs billing approve MONTH --cabinet ID, or billing reject):`,
-    table([['month', 'cabinet', 'incl. VAT', 'status', 'decision'], ...held.map((h: any) => [h.month, h.cabinetId, eur(h.totalInclVatCents), h.status, h.invoiceNumber ?? h.rejectionReason ?? ''])]),
+    table([
+      ['month', 'cabinet', 'incl. VAT', 'status', 'decision'],
+      ...held.map((h: any) => [h.month, h.cabinetId, eur(h.totalInclVatCents), h.status, h.invoiceNumber ?? h.rejectionReason ?? '']),
+    ]),
   ];
 }
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 function cabinetLines(c: any): string[] {
@@ -37,14 +58,21 @@ function cabinetLines(c: any): string[] {
   return [
     `${c.id}  ${c.name}  [${c.status}]`,
     `  plan: ${c.plan}${Object.keys(c.overrides).length ? ` with overrides ${JSON.stringify(c.overrides)}` : ''}`,
-    ...(e ? [`  limits: ${e.limits.maxUsers} users, ${e.limits.maxCases} cases, ${e.limits.maxAnalysesMonthly} analyses/month; ${e.aiModel}; advanced features ${e.advancedFeatures ? 'on' : 'off'}; ${e.priceCents !== undefined ? euros(e.priceCents) + '/month' : ''}`] : []),
+    ...(e
+      ? [
+          `  limits: ${e.limits.maxUsers} users, ${e.limits.maxCases} cases, ${e.limits.maxAnalysesMonthly} analyses/month; ${e.aiModel}; advanced features ${e.advancedFeatures ? 'on' : 'off'}; ${e.priceCents !== undefined ? euros(e.priceCents) + '/month' : ''}`,
+        ]
+      : []),
     ...(c.siret ? [`  SIRET: ${c.siret}`] : []),
     ...(c.email ? [`  email: ${c.email}`] : []),
     ...(c.address ? [`  address: ${c.address}`] : []),
     ...(c.phone ? [`  phone: ${c.phone}`] : []),
     `  appliance: ${c.applianceId ?? 'not enrolled'}${c.enrollmentCodeExpiresAt ? ` (an enrollment code is pending until ${c.enrollmentCodeExpiresAt})` : ''}`,
     '  history:',
-    ...c.planHistory.map((h: any) => `    ${h.effectiveAt}  ${h.plan}  ${h.status}${Object.keys(h.overrides).length ? `  ${JSON.stringify(h.overrides)}` : ''}  (by ${h.by})`),
+    ...c.planHistory.map(
+      (h: any) =>
+        `    ${h.effectiveAt}  ${h.plan}  ${h.status}${Object.keys(h.overrides).length ? `  ${JSON.stringify(h.overrides)}` : ''}  (by ${h.by})`,
+    ),
   ];
 }
 
@@ -55,10 +83,23 @@ export function formatResult(command: string, result: any): string {
     case 'admin token':
       return result.token;
     case 'admin list':
-      return table([['email', 'role', 'status'], ...result.admins.map((a: any) => [a.email, a.role, a.disabledAt ? `disabled ${a.disabledAt}` : 'active'])]);
+      return table([
+        ['email', 'role', 'status'],
+        ...result.admins.map((a: any) => [a.email, a.role, a.disabledAt ? `disabled ${a.disabledAt}` : 'active']),
+      ]);
     case 'admin token list':
       if (result.tokens.length === 0) return 'no API tokens: control-plane admin token --email E';
-      return table([['id', 'admin', 'created', 'expires', 'last used', 'status'], ...result.tokens.map((t: any) => [t.id, t.email, t.createdAt, t.expiresAt, t.lastUsedAt ?? 'never', t.status === 'revoked' ? `revoked ${t.revokedAt}` : t.status])]);
+      return table([
+        ['id', 'admin', 'created', 'expires', 'last used', 'status'],
+        ...result.tokens.map((t: any) => [
+          t.id,
+          t.email,
+          t.createdAt,
+          t.expiresAt,
+          t.lastUsedAt ?? 'never',
+          t.status === 'revoked' ? `revoked ${t.revokedAt}` : t.status,
+        ]),
+      ]);
     case 'admin token revoke':
       return `revoked API token ${result.token.id} of ${result.token.email}`;
     case 'admin disable':
@@ -68,7 +109,16 @@ export function formatResult(command: string, result: any): string {
     case 'plan list':
       return table([
         ['plan', 'price/month', 'users', 'cases', 'analyses/month', 'model', 'advanced', 'overage'],
-        ...result.plans.map((p: any) => [p.id, euros(p.priceCents), String(p.limits.maxUsers), String(p.limits.maxCases), String(p.limits.maxAnalysesMonthly), p.aiModel, p.advancedFeatures ? 'yes' : 'no', p.overageAllowed ? `${euros(p.overagePricePerAnalysisCents)}/analysis` : 'refused']),
+        ...result.plans.map((p: any) => [
+          p.id,
+          euros(p.priceCents),
+          String(p.limits.maxUsers),
+          String(p.limits.maxCases),
+          String(p.limits.maxAnalysesMonthly),
+          p.aiModel,
+          p.advancedFeatures ? 'yes' : 'no',
+          p.overageAllowed ? `${euros(p.overagePricePerAnalysisCents)}/analysis` : 'refused',
+        ]),
       ]);
     case 'plan create':
       return `created plan ${result.plan.id}`;
@@ -76,33 +126,88 @@ export function formatResult(command: string, result: any): string {
       return [...cabinetLines(result.cabinet), '', `enrollment code (single use, 7 days): ${result.enrollmentCode}`].join('\n');
     case 'cabinet list':
       if (result.cabinets.length === 0) return 'no cabinets yet: control-plane cabinet create --id ID --name NAME --plan PLAN';
-      return table([['id', 'name', 'plan', 'status', 'appliance'], ...result.cabinets.map((c: any) => [c.id, c.name, c.plan, c.status, c.applianceId ?? '-'])]);
+      return table([
+        ['id', 'name', 'plan', 'status', 'appliance'],
+        ...result.cabinets.map((c: any) => [c.id, c.name, c.plan, c.status, c.applianceId ?? '-']),
+      ]);
     case 'cabinet show':
     case 'cabinet update':
       return cabinetLines(result.cabinet).join('\n');
     case 'cabinet code':
       return `enrollment code (single use, until ${result.expiresAt}): ${result.enrollmentCode}`;
     case 'keys rotate':
-      return [`new signing key ${result.kid}; published: ${result.published.join(', ')}`, '', 'every cabinet needs this line in its appliance configuration (new bundles carry it):', `VENDOR_KEY_PINS=${result.vendorKeyPins.join(',')}`].join('\n');
+      return [
+        `new signing key ${result.kid}; published: ${result.published.join(', ')}`,
+        '',
+        'every cabinet needs this line in its appliance configuration (new bundles carry it):',
+        `VENDOR_KEY_PINS=${result.vendorKeyPins.join(',')}`,
+      ].join('\n');
     case 'keys list':
-      return [table([['kid', 'created', 'signing'], ...result.keys.map((k: any) => [k.kid, k.createdAt, k.signing ? 'yes' : ''])]), '', `VENDOR_KEY_PINS=${result.vendorKeyPins.join(',')}`].join('\n');
+      return [
+        table([['kid', 'created', 'signing'], ...result.keys.map((k: any) => [k.kid, k.createdAt, k.signing ? 'yes' : ''])]),
+        '',
+        `VENDOR_KEY_PINS=${result.vendorKeyPins.join(',')}`,
+      ].join('\n');
     case 'cabinet bundle':
-      return [`bundle for ${result.cabinetId}: ${result.folder} and ${result.archive}`, `enrollment code (single use, 7 days): ${result.enrollmentCode}`, `VENDOR_KEY_PINS=${result.vendorKeyPins.join(',')}`].join('\n');
+      return [
+        `bundle for ${result.cabinetId}: ${result.folder} and ${result.archive}`,
+        `enrollment code (single use, 7 days): ${result.enrollmentCode}`,
+        `VENDOR_KEY_PINS=${result.vendorKeyPins.join(',')}`,
+      ].join('\n');
     case 'fleet list':
       if (result.appliances.length === 0) return 'no enrolled appliances';
       return table([
         ['cabinet', 'appliance', 'plan', 'version', 'last heartbeat', 'analyses', 'users'],
-        ...result.appliances.map((a: any) => [a.cabinetId, a.applianceId, a.plan ?? '-', a.version, a.lastHeartbeatAt ?? 'never', a.usage && a.limits ? `${a.usage.analysesUsed}/${a.limits.maxAnalysesMonthly}` : '-', a.usage && a.limits ? `${a.usage.usersActive}/${a.limits.maxUsers}` : '-']),
+        ...result.appliances.map((a: any) => [
+          a.cabinetId,
+          a.applianceId,
+          a.plan ?? '-',
+          a.version,
+          a.lastHeartbeatAt ?? 'never',
+          a.usage && a.limits ? `${a.usage.analysesUsed}/${a.limits.maxAnalysesMonthly}` : '-',
+          a.usage && a.limits ? `${a.usage.usersActive}/${a.limits.maxUsers}` : '-',
+        ]),
       ]);
     case 'billing close': {
       const total = result.invoices.reduce((sum: number, i: any) => sum + i.totalInclVatCents, 0);
-      const head = result.invoices.length === 0 ? `closed ${result.month}: no cabinet to invoice` : `closed ${result.month}: ${result.invoices.length} invoices dated ${result.issueDate}, ${result.invoices[0].number} to ${result.invoices.at(-1).number}, ${eur(total)} incl. VAT`;
-      return [head, ...(result.invoices.length ? ['', invoiceTable(result.invoices)] : []), ...heldLines(result.held), ...(result.warnings.length ? ['', `${result.warnings.length} warnings:`, ...result.warnings.map((w: any) => `  ${w.cabinetId}: ${w.message}`)] : [])].join('\n');
+      const head =
+        result.invoices.length === 0
+          ? `closed ${result.month}: no cabinet to invoice`
+          : `closed ${result.month}: ${result.invoices.length} invoices dated ${result.issueDate}, ${result.invoices[0].number} to ${result.invoices.at(-1).number}, ${eur(total)} incl. VAT`;
+      return [
+        head,
+        ...(result.invoices.length ? ['', invoiceTable(result.invoices)] : []),
+        ...heldLines(result.held),
+        ...(result.warnings.length
+          ? ['', `${result.warnings.length} warnings:`, ...result.warnings.map((w: any) => `  ${w.cabinetId}: ${w.message}`)]
+          : []),
+      ].join('\n');
     }
     case 'billing months':
-      return table([['month', 'status', 'invoices', 'excl. VAT', 'incl. VAT', 'numbers'], ...result.months.map((m: any) => [m.month, m.status === 'closed' ? `closed ${m.issueDate}` : m.closable ? 'open (closable)' : 'open', String(m.invoiceCount), eur(m.totalExclVatCents), eur(m.totalInclVatCents), m.firstNumber ? `${m.firstNumber} … ${m.lastNumber}` : ''])]);
+      return table([
+        ['month', 'status', 'invoices', 'excl. VAT', 'incl. VAT', 'numbers'],
+        ...result.months.map((m: any) => [
+          m.month,
+          m.status === 'closed' ? `closed ${m.issueDate}` : m.closable ? 'open (closable)' : 'open',
+          String(m.invoiceCount),
+          eur(m.totalExclVatCents),
+          eur(m.totalInclVatCents),
+          m.firstNumber ? `${m.firstNumber} … ${m.lastNumber}` : '',
+        ]),
+      ]);
     case 'billing month':
-      return [`${result.month.month}: ${result.month.status}`, ...(result.invoices.length ? ['', invoiceTable(result.invoices)] : []), ...heldLines(result.held), ...(result.creditNotes.length ? ['', 'credit notes:', ...result.creditNotes.map((c: any) => `  ${c.number} on ${c.invoiceNumber}: -${eur(c.totalInclVatCents)} (${c.reason})`)] : [])].join('\n');
+      return [
+        `${result.month.month}: ${result.month.status}`,
+        ...(result.invoices.length ? ['', invoiceTable(result.invoices)] : []),
+        ...heldLines(result.held),
+        ...(result.creditNotes.length
+          ? [
+              '',
+              'credit notes:',
+              ...result.creditNotes.map((c: any) => `  ${c.number} on ${c.invoiceNumber}: -${eur(c.totalInclVatCents)} (${c.reason})`),
+            ]
+          : []),
+      ].join('\n');
     case 'billing held':
       return result.held.length === 0 ? 'no invoice held for review' : heldLines(result.held).slice(1).join('\n');
     case 'billing approve':
@@ -117,7 +222,11 @@ export function formatResult(command: string, result: any): string {
         `Facture ${i.number} — ${i.customer.name} (${i.cabinetId}) — ${i.month}, issued ${i.issueDate}, due ${i.dueDate}`,
         ...i.lines.map((l: any) => `  ${l.description}: ${eur(l.amountCents)}`),
         `  total ${eur(i.totalExclVatCents)} excl. VAT + VAT ${i.vatRatePercent} % ${eur(i.vatCents)} = ${eur(i.totalInclVatCents)}`,
-        ...(i.usage ? [`  usage: ${i.usage.analysesUsed} analyses (${i.usage.analysesOverage} over quota), signed heartbeat seq ${i.usage.seq} of ${i.usage.applianceId}, sha256 ${i.usage.jwsSha256}`] : []),
+        ...(i.usage
+          ? [
+              `  usage: ${i.usage.analysesUsed} analyses (${i.usage.analysesOverage} over quota), signed heartbeat seq ${i.usage.seq} of ${i.usage.applianceId}, sha256 ${i.usage.jwsSha256}`,
+            ]
+          : []),
         ...(i.creditNotes.length ? [`  credit notes: ${i.creditNotes.join(', ')}; balance ${eur(i.balanceInclVatCents)}`] : []),
       ].join('\n');
     }
@@ -127,7 +236,17 @@ export function formatResult(command: string, result: any): string {
     }
     case 'billing credit-notes':
       if (result.creditNotes.length === 0) return 'no credit notes';
-      return table([['number', 'invoice', 'cabinet', 'issued', 'incl. VAT', 'reason'], ...result.creditNotes.map((c: any) => [c.number, c.invoiceNumber, c.cabinetId, c.issueDate, `-${eur(c.totalInclVatCents)}`, c.reason])]);
+      return table([
+        ['number', 'invoice', 'cabinet', 'issued', 'incl. VAT', 'reason'],
+        ...result.creditNotes.map((c: any) => [
+          c.number,
+          c.invoiceNumber,
+          c.cabinetId,
+          c.issueDate,
+          `-${eur(c.totalInclVatCents)}`,
+          c.reason,
+        ]),
+      ]);
     case 'billing pdf':
     case 'billing export':
       return `wrote ${result.file} (${result.bytes} bytes)`;
@@ -135,9 +254,15 @@ export function formatResult(command: string, result: any): string {
       return [
         `MRR ${eur(result.mrrCents)}   ARR ${eur(result.arrCents)}`,
         '',
-        table([['plan', 'active cabinets', 'MRR'], ...Object.entries(result.byPlan).map(([plan, p]: [string, any]) => [plan, String(p.cabinets), eur(p.mrrCents)])]),
+        table([
+          ['plan', 'active cabinets', 'MRR'],
+          ...Object.entries(result.byPlan).map(([plan, p]: [string, any]) => [plan, String(p.cabinets), eur(p.mrrCents)]),
+        ]),
         '',
-        table([['month', 'MRR at end', 'new', 'churned'], ...result.months.map((m: any) => [m.month, eur(m.mrrCents), String(m.newCabinets), String(m.churnedCabinets)])]),
+        table([
+          ['month', 'MRR at end', 'new', 'churned'],
+          ...result.months.map((m: any) => [m.month, eur(m.mrrCents), String(m.newCabinets), String(m.churnedCabinets)]),
+        ]),
       ].join('\n');
     default:
       return JSON.stringify(result, null, 2);

@@ -11,7 +11,11 @@ import tar from 'tar-stream';
 import { ValidationError } from '@iamanager/protocol';
 import type { BundleFile } from '../domain/installBundle.js';
 
-export async function writeBundle(out: string | undefined, cabinetId: string, files: readonly BundleFile[]): Promise<{ folder: string; archive: string }> {
+export async function writeBundle(
+  out: string | undefined,
+  cabinetId: string,
+  files: readonly BundleFile[],
+): Promise<{ folder: string; archive: string }> {
   if (!out) throw new ValidationError(['out: is required, e.g. --out ./bundles']);
   const folder = path.resolve(out, cabinetId);
   fs.mkdirSync(folder, { recursive: true, mode: 0o750 });

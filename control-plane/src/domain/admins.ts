@@ -63,16 +63,27 @@ export class AdminDirectory {
   }
 
   static async open(dataDir: string, log: Logger): Promise<AdminDirectory> {
-    const doc = await openDocument<AdminsFile>(path.join(dataDir, 'admins.json'), { admins: [] }, { schema: adminsFileSchema, log, mode: 0o600 });
+    const doc = await openDocument<AdminsFile>(
+      path.join(dataDir, 'admins.json'),
+      { admins: [] },
+      { schema: adminsFileSchema, log, mode: 0o600 },
+    );
     return new AdminDirectory(doc, log);
   }
 
   private index(): void {
-    this.byTokenHash = new Map(this.doc.data.admins.flatMap((admin) => admin.tokens.map((token) => [token.hash, { admin, token }] as const)));
+    this.byTokenHash = new Map(
+      this.doc.data.admins.flatMap((admin) => admin.tokens.map((token) => [token.hash, { admin, token }] as const)),
+    );
   }
 
   list(): AdminSummary[] {
-    return this.doc.data.admins.map((a) => ({ ...identityOf(a), createdAt: a.createdAt, disabledAt: a.disabledAt, passwordChangedAt: a.passwordChangedAt }));
+    return this.doc.data.admins.map((a) => ({
+      ...identityOf(a),
+      createdAt: a.createdAt,
+      disabledAt: a.disabledAt,
+      passwordChangedAt: a.passwordChangedAt,
+    }));
   }
 
   private find(email: string): AdminRecord | undefined {
@@ -94,7 +105,8 @@ export class AdminDirectory {
   }
 
   private static checkPassword(password: string): void {
-    if (password.length < MIN_PASSWORD_LENGTH) throw new ControlPlaneError('invalid_input', `password: must be at least ${MIN_PASSWORD_LENGTH} characters`);
+    if (password.length < MIN_PASSWORD_LENGTH)
+      throw new ControlPlaneError('invalid_input', `password: must be at least ${MIN_PASSWORD_LENGTH} characters`);
   }
 
   /** Creates a vendor admin; the password must be at least 12 characters. */
@@ -133,14 +145,26 @@ export class AdminDirectory {
    */
   async createApiToken(email: string, expiresAt: Date, now: Date): Promise<{ token: string; summary: TokenSummary }> {
     const admin = this.byEmail(email);
-    if (admin.disabledAt) throw new ControlPlaneError('admin_disabled', `${admin.email} is disabled: a disabled admin gets no token`, { email: admin.email });
+    if (admin.disabledAt)
+      throw new ControlPlaneError('admin_disabled', `${admin.email} is disabled: a disabled admin gets no token`, { email: admin.email });
     this.pruneEndedTokens(admin, now);
     const active = admin.tokens.filter((t) => statusOf(t, now) === 'active').length;
     if (active >= MAX_ACTIVE_TOKENS) {
-      throw new ControlPlaneError('too_many_tokens', `${admin.email} already has ${active} active tokens (at most ${MAX_ACTIVE_TOKENS}): revoke unused ones first (control-plane admin token list --email ${admin.email}, then admin token revoke ID)`, { email: admin.email });
+      throw new ControlPlaneError(
+        'too_many_tokens',
+        `${admin.email} already has ${active} active tokens (at most ${MAX_ACTIVE_TOKENS}): revoke unused ones first (control-plane admin token list --email ${admin.email}, then admin token revoke ID)`,
+        { email: admin.email },
+      );
     }
     const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
-    const record: ApiTokenRecord = { id: randomUUID(), hash: tokenHash(token), createdAt: now.toISOString(), expiresAt: expiresAt.toISOString(), revokedAt: null, lastUsedAt: null };
+    const record: ApiTokenRecord = {
+      id: randomUUID(),
+      hash: tokenHash(token),
+      createdAt: now.toISOString(),
+      expiresAt: expiresAt.toISOString(),
+      revokedAt: null,
+      lastUsedAt: null,
+    };
     admin.tokens.push(record);
     await this.doc.write();
     this.index();
@@ -181,8 +205,16 @@ export class AdminDirectory {
     const { admin, token: record } = found;
     if (admin.disabledAt) throw new ControlPlaneError('admin_disabled', `${admin.email} is disabled: its tokens no longer work`);
     const status = statusOf(record, now);
-    if (status === 'revoked') throw new ControlPlaneError('token_revoked', `this API token was revoked on ${record.revokedAt}: create a new one with control-plane admin token --email ${admin.email}`);
-    if (status === 'expired') throw new ControlPlaneError('token_expired', `this API token expired on ${expiryOf(record)}: create a new one with control-plane admin token --email ${admin.email}`);
+    if (status === 'revoked')
+      throw new ControlPlaneError(
+        'token_revoked',
+        `this API token was revoked on ${record.revokedAt}: create a new one with control-plane admin token --email ${admin.email}`,
+      );
+    if (status === 'expired')
+      throw new ControlPlaneError(
+        'token_expired',
+        `this API token expired on ${expiryOf(record)}: create a new one with control-plane admin token --email ${admin.email}`,
+      );
     await this.noteUse(record, now);
     return identityOf(admin);
   }
@@ -231,9 +263,11 @@ export class AdminDirectory {
    */
   async changePassword(email: string, password: string, now: Date): Promise<AdminSummary> {
     const admin = this.byEmail(email);
-    if (admin.disabledAt) throw new ControlPlaneError('admin_disabled', `${admin.email} is disabled: a password change would not let them back in`);
+    if (admin.disabledAt)
+      throw new ControlPlaneError('admin_disabled', `${admin.email} is disabled: a password change would not let them back in`);
     AdminDirectory.checkPassword(password);
-    if (await verifyPassword(password, admin.passwordHash)) throw new ControlPlaneError('invalid_input', 'password: must differ from the current password');
+    if (await verifyPassword(password, admin.passwordHash))
+      throw new ControlPlaneError('invalid_input', 'password: must differ from the current password');
     admin.passwordHash = await hashPassword(password);
     admin.passwordChangedAt = now.toISOString();
     this.shutOut(admin, now);
@@ -251,7 +285,11 @@ export class AdminDirectory {
     const admin = this.byEmail(email);
     if (admin.disabledAt) return this.get(admin.id);
     if (admin.role === 'admin' && !this.doc.data.admins.some((a) => a !== admin && a.role === 'admin' && !a.disabledAt)) {
-      throw new ControlPlaneError('last_admin', `${admin.email} is the last active admin: create another one first (control-plane admin create --email E --role admin)`, { email: admin.email });
+      throw new ControlPlaneError(
+        'last_admin',
+        `${admin.email} is the last active admin: create another one first (control-plane admin create --email E --role admin)`,
+        { email: admin.email },
+      );
     }
     admin.disabledAt = now.toISOString();
     this.shutOut(admin, now);

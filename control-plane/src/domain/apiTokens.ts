@@ -37,5 +37,14 @@ export function statusOf(token: ApiTokenRecord, now: Date): TokenStatus {
 }
 
 export function summaryOf(admin: AdminRecord, token: ApiTokenRecord, now: Date): TokenSummary {
-  return { id: token.id, adminId: admin.id, email: admin.email, createdAt: token.createdAt, expiresAt: expiryOf(token), lastUsedAt: token.lastUsedAt, revokedAt: token.revokedAt, status: statusOf(token, now) };
+  return {
+    id: token.id,
+    adminId: admin.id,
+    email: admin.email,
+    createdAt: token.createdAt,
+    expiresAt: expiryOf(token),
+    lastUsedAt: token.lastUsedAt,
+    revokedAt: token.revokedAt,
+    status: statusOf(token, now),
+  };
 }

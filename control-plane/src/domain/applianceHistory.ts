@@ -9,7 +9,15 @@
 import type { HeartbeatPayload } from '@iamanager/protocol';
 import type { ApplianceHistory, HistoryBucket } from '../storage/applianceRecordParts.js';
 
-export { DAILY_BUCKETS, HOURLY_BUCKETS, applianceHistorySchema, emptyHistory, historyBucketSchema, type ApplianceHistory, type HistoryBucket } from '../storage/applianceRecordParts.js';
+export {
+  DAILY_BUCKETS,
+  HOURLY_BUCKETS,
+  applianceHistorySchema,
+  emptyHistory,
+  historyBucketSchema,
+  type ApplianceHistory,
+  type HistoryBucket,
+} from '../storage/applianceRecordParts.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -72,7 +80,18 @@ function series(ring: ReadonlyArray<HistoryBucket | null>, current: number, unit
     const b = ring[index % ring.length];
     const start = new Date(index * unitMs).toISOString();
     if (!b || b.index !== index) {
-      points.push({ start, heartbeats: 0, cpuLoad: null, memoryUsedRatio: null, diskFreeRatio: null, errors24h: null, analysesUsed: null, usersActive: null, casesOpen: null, storageBytes: null });
+      points.push({
+        start,
+        heartbeats: 0,
+        cpuLoad: null,
+        memoryUsedRatio: null,
+        diskFreeRatio: null,
+        errors24h: null,
+        analysesUsed: null,
+        usersActive: null,
+        casesOpen: null,
+        storageBytes: null,
+      });
       continue;
     }
     points.push({

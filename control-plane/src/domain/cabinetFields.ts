@@ -14,12 +14,23 @@ export const siretSchema = z
 
 export const cabinetFields = {
   id: cabinetIdSchema,
-  name: z.string({ error: 'must be the cabinet name' }).trim().min(1, { error: 'must not be empty' }).max(200, { error: 'must be at most 200 characters' }),
+  name: z
+    .string({ error: 'must be the cabinet name' })
+    .trim()
+    .min(1, { error: 'must not be empty' })
+    .max(200, { error: 'must be at most 200 characters' }),
   siret: siretSchema,
   address: z.string().trim().min(1, { error: 'must not be empty' }).max(300, { error: 'must be at most 300 characters' }),
-  phone: z.string().trim().regex(/^[+0-9][0-9 .()-]{5,39}$/, { error: 'must be a phone number, e.g. 01.23.45.67.89 or +33 1 23 45 67 89' }),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^[+0-9][0-9 .()-]{5,39}$/, { error: 'must be a phone number, e.g. 01.23.45.67.89 or +33 1 23 45 67 89' }),
   email: z.email({ error: 'must be an email address, e.g. contact@cabinet-dupont.fr' }).max(254),
-  plan: z.string({ error: 'must be a plan id, e.g. professional' }).trim().min(1, { error: 'must be a plan id, e.g. professional' }).max(64),
+  plan: z
+    .string({ error: 'must be a plan id, e.g. professional' })
+    .trim()
+    .min(1, { error: 'must be a plan id, e.g. professional' })
+    .max(64),
   status: z.enum(CABINET_STATUSES, { error: `must be one of ${CABINET_STATUSES.join(', ')}` }),
   limit: z.int({ error: 'must be a whole number, e.g. 10' }).min(0, { error: 'must not be negative' }).max(1_000_000_000),
   aiModel: z.enum(AI_MODELS, { error: `must be one of ${AI_MODELS.join(', ')}` }),

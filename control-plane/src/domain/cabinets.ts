@@ -38,7 +38,11 @@ export class CabinetRegistry {
   }
 
   static async open(dataDir: string, plans: PlanCatalog, log: Logger, quarantine: RecordQuarantine): Promise<CabinetRegistry> {
-    const docs = await DocumentCollection.open<CabinetRecord>(path.join(dataDir, 'cabinets'), { schema: cabinetRecordSchema, log, onUnreadable: quarantine.take });
+    const docs = await DocumentCollection.open<CabinetRecord>(path.join(dataDir, 'cabinets'), {
+      schema: cabinetRecordSchema,
+      log,
+      onUnreadable: quarantine.take,
+    });
     return new CabinetRegistry(docs, plans);
   }
 
@@ -62,14 +66,20 @@ export class CabinetRegistry {
 
   private checkPlan(planId: string): void {
     if (!this.plans.find(planId)) {
-      throw new ValidationError([`plan: unknown plan "${planId}": choose one of ${this.plans.list().map((p) => p.id).join(', ')}`]);
+      throw new ValidationError([
+        `plan: unknown plan "${planId}": choose one of ${this.plans
+          .list()
+          .map((p) => p.id)
+          .join(', ')}`,
+      ]);
     }
   }
 
   /** Creates a cabinet and its first enrollment code (shown once). */
   async createCabinet(input: NewCabinet, by: string, now: Date): Promise<{ cabinet: CabinetRecord; enrollmentCode: string }> {
     this.checkPlan(input.plan);
-    if (this.docs.has(input.id)) throw new ControlPlaneError('already_exists', `cabinet "${input.id}" already exists: choose another id`, { id: input.id });
+    if (this.docs.has(input.id))
+      throw new ControlPlaneError('already_exists', `cabinet "${input.id}" already exists: choose another id`, { id: input.id });
     const at = now.toISOString();
     const overrides = applyOverrides({}, input.overrides);
     const cabinet: CabinetRecord = {
@@ -124,7 +134,10 @@ export class CabinetRegistry {
   async issueEnrollmentCode(id: string, now: Date): Promise<{ enrollmentCode: string; expiresAt: string }> {
     const doc = this.doc(id);
     if (doc.data.status !== 'active') {
-      throw new ControlPlaneError('cabinet_not_active', `cabinet "${id}" is ${doc.data.status}: reactivate it (cabinet update ${id} --status active) before enrolling`);
+      throw new ControlPlaneError(
+        'cabinet_not_active',
+        `cabinet "${id}" is ${doc.data.status}: reactivate it (cabinet update ${id} --status active) before enrolling`,
+      );
     }
     const enrollmentCode = this.addEnrollmentCode(doc.data, now);
     await doc.write();
@@ -136,7 +149,14 @@ export class CabinetRegistry {
     for (const code of cabinet.enrollmentCodes) if (!code.usedAt && !code.supersededAt) code.supersededAt = at;
     const enrollmentCode = generateEnrollmentCode();
     const hash = hashEnrollmentCode(enrollmentCode);
-    cabinet.enrollmentCodes.push({ hash, issuedAt: at, expiresAt: new Date(now.getTime() + ENROLLMENT_CODE_TTL_DAYS * DAY_MS).toISOString(), usedAt: null, applianceId: null, supersededAt: null });
+    cabinet.enrollmentCodes.push({
+      hash,
+      issuedAt: at,
+      expiresAt: new Date(now.getTime() + ENROLLMENT_CODE_TTL_DAYS * DAY_MS).toISOString(),
+      usedAt: null,
+      applianceId: null,
+      supersededAt: null,
+    });
     this.codeIndex.set(hash, cabinet.id);
     return enrollmentCode;
   }
@@ -145,18 +165,32 @@ export class CabinetRegistry {
    * Claims an enrollment code for `applianceId` — in one synchronous step, so two enrollments
    * racing with the same code cannot both pass. Returns an undo for when enrollment fails later.
    */
-  claimEnrollmentCode(code: string, applianceIdFor: (cabinetId: string) => string, now: Date): { cabinet: CabinetRecord; applianceId: string; undo: () => void } {
+  claimEnrollmentCode(
+    code: string,
+    applianceIdFor: (cabinetId: string) => string,
+    now: Date,
+  ): { cabinet: CabinetRecord; applianceId: string; undo: () => void } {
     const hash = hashEnrollmentCode(code);
     const cabinetId = this.codeIndex.get(hash);
     const cabinet = cabinetId ? this.find(cabinetId) : undefined;
     const record = cabinet?.enrollmentCodes.find((c) => c.hash === hash);
-    if (!cabinet || !record) throw new ControlPlaneError('invalid_enrollment_code', 'this enrollment code is unknown: check it, or ask your vendor for a new one');
-    if (record.usedAt) throw new ControlPlaneError('enrollment_code_used', 'this enrollment code was already used: ask your vendor for a new one');
-    if (record.supersededAt) throw new ControlPlaneError('enrollment_code_used', 'this enrollment code was replaced by a newer one: use the latest code your vendor gave you');
+    if (!cabinet || !record)
+      throw new ControlPlaneError('invalid_enrollment_code', 'this enrollment code is unknown: check it, or ask your vendor for a new one');
+    if (record.usedAt)
+      throw new ControlPlaneError('enrollment_code_used', 'this enrollment code was already used: ask your vendor for a new one');
+    if (record.supersededAt)
+      throw new ControlPlaneError(
+        'enrollment_code_used',
+        'this enrollment code was replaced by a newer one: use the latest code your vendor gave you',
+      );
     if (Date.parse(record.expiresAt) <= now.getTime()) {
-      throw new ControlPlaneError('enrollment_code_expired', `this enrollment code expired on ${record.expiresAt}: ask your vendor for a new one`);
+      throw new ControlPlaneError(
+        'enrollment_code_expired',
+        `this enrollment code expired on ${record.expiresAt}: ask your vendor for a new one`,
+      );
     }
-    if (cabinet.status !== 'active') throw new ControlPlaneError('cabinet_not_active', `cabinet "${cabinet.id}" is ${cabinet.status}: contact your vendor`);
+    if (cabinet.status !== 'active')
+      throw new ControlPlaneError('cabinet_not_active', `cabinet "${cabinet.id}" is ${cabinet.status}: contact your vendor`);
     const applianceId = applianceIdFor(cabinet.id);
     record.usedAt = now.toISOString();
     record.applianceId = applianceId;

@@ -10,7 +10,18 @@ import type { Config } from '../config.js';
 import type { ApplianceRecord, CabinetRecord, CabinetStatus } from '../storage/records.js';
 import type { ApplianceRegistry } from './appliances.js';
 import type { CabinetRegistry } from './cabinets.js';
-import { FLEET_STATUSES, STATUS_SEVERITY, nextStatusChange, statusFacts, statusFromFacts, type FleetStatus, type StatusContext, type StatusFacts, type StatusReason, type StatusResult } from './fleetStatus.js';
+import {
+  FLEET_STATUSES,
+  STATUS_SEVERITY,
+  nextStatusChange,
+  statusFacts,
+  statusFromFacts,
+  type FleetStatus,
+  type StatusContext,
+  type StatusFacts,
+  type StatusReason,
+  type StatusResult,
+} from './fleetStatus.js';
 import type { PlanCatalog } from './planCatalog.js';
 
 export interface FleetEntry {
@@ -72,7 +83,12 @@ interface Scored {
 }
 
 function statusContext(ctx: FleetContext): StatusContext {
-  return { now: ctx.clock(), thresholds: ctx.config.fleet, heartbeatIntervalSeconds: ctx.config.heartbeatIntervalSeconds, latestVersion: latestApplianceVersion(ctx) };
+  return {
+    now: ctx.clock(),
+    thresholds: ctx.config.fleet,
+    heartbeatIntervalSeconds: ctx.config.heartbeatIntervalSeconds,
+    latestVersion: latestApplianceVersion(ctx),
+  };
 }
 
 /**
@@ -96,8 +112,23 @@ function statusOf(a: ApplianceRecord, sc: StatusContext): StatusResult {
   if (k && k.seq === a.lastSeq && k.exp === a.license.exp) {
     if (sc.now.getTime() < k.validUntil && k.latestVersion === sc.latestVersion) return k.result;
   } else {
-    const facts = statusFacts({ enrolledAt: a.enrolledAt, lastHeartbeatAt: a.lastHeartbeatAt, health: a.health, previousErrors24h: a.previousErrors24h, issuedLicenseExpiresAt: new Date(a.license.exp * 1000).toISOString(), licenseMismatch: a.licenseMismatch, auditRewound: a.auditRewound });
-    k = { seq: a.lastSeq, exp: a.license.exp, latestVersion: sc.latestVersion, facts, result: statusFromFacts(facts, sc), validUntil: nextStatusChange(facts, sc) };
+    const facts = statusFacts({
+      enrolledAt: a.enrolledAt,
+      lastHeartbeatAt: a.lastHeartbeatAt,
+      health: a.health,
+      previousErrors24h: a.previousErrors24h,
+      issuedLicenseExpiresAt: new Date(a.license.exp * 1000).toISOString(),
+      licenseMismatch: a.licenseMismatch,
+      auditRewound: a.auditRewound,
+    });
+    k = {
+      seq: a.lastSeq,
+      exp: a.license.exp,
+      latestVersion: sc.latestVersion,
+      facts,
+      result: statusFromFacts(facts, sc),
+      validUntil: nextStatusChange(facts, sc),
+    };
     kept.set(a, k);
     return k.result;
   }
@@ -107,7 +138,12 @@ function statusOf(a: ApplianceRecord, sc: StatusContext): StatusResult {
   return k.result;
 }
 
-function score(ctx: FleetContext, records: Iterable<ApplianceRecord>, options: { includeRevoked: boolean; plan?: string | undefined }, sc: StatusContext): Scored[] {
+function score(
+  ctx: FleetContext,
+  records: Iterable<ApplianceRecord>,
+  options: { includeRevoked: boolean; plan?: string | undefined },
+  sc: StatusContext,
+): Scored[] {
   const out: Scored[] = [];
   for (const a of records) {
     if (!options.includeRevoked && a.revokedAt !== null) continue;
@@ -145,7 +181,8 @@ function toEntry(ctx: FleetContext, s: Scored): FleetEntry {
   };
 }
 
-const byCabinet = (a: Scored, b: Scored) => compareText(a.record.cabinetId, b.record.cabinetId) || compareText(a.record.enrolledAt, b.record.enrolledAt);
+const byCabinet = (a: Scored, b: Scored) =>
+  compareText(a.record.cabinetId, b.record.cabinetId) || compareText(a.record.enrolledAt, b.record.enrolledAt);
 
 /** Every appliance (of one cabinet, if given), by cabinet then enrollment date. */
 export function listFleet(ctx: FleetContext, options: { includeRevoked: boolean; cabinetId?: string }): FleetEntry[] {
@@ -157,8 +194,15 @@ export function listFleet(ctx: FleetContext, options: { includeRevoked: boolean;
 }
 
 /** Each appliance's status and reasons, without the rest of the entry (for the periodic check). */
-export function fleetStatuses(ctx: FleetContext): Array<{ applianceId: string; cabinetId: string; status: FleetStatus; reasons: StatusReason[] }> {
-  return score(ctx, ctx.appliances.list(), { includeRevoked: false }, statusContext(ctx)).map((s) => ({ applianceId: s.record.id, cabinetId: s.record.cabinetId, status: s.result.status, reasons: s.result.reasons }));
+export function fleetStatuses(
+  ctx: FleetContext,
+): Array<{ applianceId: string; cabinetId: string; status: FleetStatus; reasons: StatusReason[] }> {
+  return score(ctx, ctx.appliances.list(), { includeRevoked: false }, statusContext(ctx)).map((s) => ({
+    applianceId: s.record.id,
+    cabinetId: s.record.cabinetId,
+    status: s.result.status,
+    reasons: s.result.reasons,
+  }));
 }
 
 export const FLEET_SORTS = ['status', 'cabinet', 'plan', 'version', 'lastHeartbeat'] as const;

@@ -11,14 +11,22 @@ const blankIsUnset = (v: unknown) => (v === '' ? undefined : v);
 const wholeNumber = (min: number, max: number, fallback: number) =>
   z.preprocess(
     blankIsUnset,
-    z.coerce.number({ error: `must be a whole number from ${min} to ${max}` }).int({ error: `must be a whole number from ${min} to ${max}` }).min(min, { error: `must be at least ${min}` }).max(max, { error: `must be at most ${max}` }).default(fallback),
+    z.coerce
+      .number({ error: `must be a whole number from ${min} to ${max}` })
+      .int({ error: `must be a whole number from ${min} to ${max}` })
+      .min(min, { error: `must be at least ${min}` })
+      .max(max, { error: `must be at most ${max}` })
+      .default(fallback),
   );
 
 export const MAX_PER_PAGE = 1000;
 
 export const fleetQuerySchema = z.strictObject({
   status: z.preprocess(blankIsUnset, z.enum(FLEET_STATUSES, { error: `must be one of ${FLEET_STATUSES.join(', ')}` }).optional()),
-  plan: z.preprocess(blankIsUnset, z.string({ error: 'must be a plan id, e.g. professional' }).max(64, { error: 'must be at most 64 characters' }).optional()),
+  plan: z.preprocess(
+    blankIsUnset,
+    z.string({ error: 'must be a plan id, e.g. professional' }).max(64, { error: 'must be at most 64 characters' }).optional(),
+  ),
   sort: z.preprocess(blankIsUnset, z.enum(FLEET_SORTS, { error: `must be one of ${FLEET_SORTS.join(', ')}` }).default('status')),
   revoked: z.enum(['include', 'exclude'], { error: 'must be "include" or "exclude"' }).default('exclude'),
   page: wholeNumber(1, 1_000_000, 1),

@@ -19,7 +19,13 @@ import type { RecordQuarantine } from './quarantine.js';
 export const MAX_TRANSITIONS = 10_000;
 
 const statusSchema = z.enum(FLEET_STATUSES);
-const reasonSchema = z.object({ code: z.string(), level: z.string(), message: z.string(), since: z.string().nullable(), value: z.union([z.number(), z.string()]).nullable() });
+const reasonSchema = z.object({
+  code: z.string(),
+  level: z.string(),
+  message: z.string(),
+  since: z.string().nullable(),
+  value: z.union([z.number(), z.string()]).nullable(),
+});
 const transitionSchema = z.object({
   applianceId: z.string(),
   cabinetId: z.string(),

@@ -27,9 +27,29 @@ export const FLEET_STATUSES = ['healthy', 'pending', 'warning', 'critical', 'sta
 export type FleetStatus = (typeof FLEET_STATUSES)[number];
 
 /** For "worst first" sorting. */
-export const STATUS_SEVERITY: Readonly<Record<FleetStatus, number>> = { critical: 5, offline: 4, stale: 3, warning: 2, pending: 1, healthy: 0 };
+export const STATUS_SEVERITY: Readonly<Record<FleetStatus, number>> = {
+  critical: 5,
+  offline: 4,
+  stale: 3,
+  warning: 2,
+  pending: 1,
+  healthy: 0,
+};
 
-export type ReasonCode = 'offline' | 'stale' | 'pending' | 'disk_critical' | 'disk_low' | 'errors_rising' | 'license_expired' | 'license_expiring' | 'backup_old' | 'backup_never' | 'version_behind' | 'license_mismatch' | 'audit_rewound';
+export type ReasonCode =
+  | 'offline'
+  | 'stale'
+  | 'pending'
+  | 'disk_critical'
+  | 'disk_low'
+  | 'errors_rising'
+  | 'license_expired'
+  | 'license_expiring'
+  | 'backup_old'
+  | 'backup_never'
+  | 'version_behind'
+  | 'license_mismatch'
+  | 'audit_rewound';
 
 export interface StatusReason {
   code: ReasonCode;
@@ -91,11 +111,33 @@ export function statusFacts(input: StatusInput): StatusFacts {
   return {
     enrolledMs: Date.parse(input.enrolledAt),
     lastHeartbeatMs: input.lastHeartbeatAt === null ? null : Date.parse(input.lastHeartbeatAt),
-    health: h ? { diskFreeRatio: h.diskFreeRatio, errors24h: h.errors24h, lastBackupMs: h.lastBackupAt === null ? null : Date.parse(h.lastBackupAt), version: h.version, versionKey: versionKey(h.version) } : null,
+    health: h
+      ? {
+          diskFreeRatio: h.diskFreeRatio,
+          errors24h: h.errors24h,
+          lastBackupMs: h.lastBackupAt === null ? null : Date.parse(h.lastBackupAt),
+          version: h.version,
+          versionKey: versionKey(h.version),
+        }
+      : null,
     previousErrors24h: input.previousErrors24h,
     licenseExpiresMs: Date.parse(h?.licenseExpiresAt ?? input.issuedLicenseExpiresAt),
-    rewound: input.auditRewound ? { fromLength: input.auditRewound.from.length, toLength: input.auditRewound.to.length, sinceMs: Date.parse(input.auditRewound.since), untilMs: Date.parse(input.auditRewound.lastSeenAt) + MISMATCH_HOLD_MS } : null,
-    mismatch: input.licenseMismatch ? { kind: input.licenseMismatch.kind, message: input.licenseMismatch.message, sinceMs: Date.parse(input.licenseMismatch.since), untilMs: Date.parse(input.licenseMismatch.lastSeenAt) + MISMATCH_HOLD_MS } : null,
+    rewound: input.auditRewound
+      ? {
+          fromLength: input.auditRewound.from.length,
+          toLength: input.auditRewound.to.length,
+          sinceMs: Date.parse(input.auditRewound.since),
+          untilMs: Date.parse(input.auditRewound.lastSeenAt) + MISMATCH_HOLD_MS,
+        }
+      : null,
+    mismatch: input.licenseMismatch
+      ? {
+          kind: input.licenseMismatch.kind,
+          message: input.licenseMismatch.message,
+          sinceMs: Date.parse(input.licenseMismatch.since),
+          untilMs: Date.parse(input.licenseMismatch.lastSeenAt) + MISMATCH_HOLD_MS,
+        }
+      : null,
   };
 }
 
@@ -122,28 +164,70 @@ function freshness(f: StatusFacts, m: ReturnType<typeof moments>, ctx: StatusCon
   }
   const last = f.lastHeartbeatMs === null ? null : iso(f.lastHeartbeatMs);
   const what = last ? `no heartbeat since ${last}` : `no heartbeat since enrollment (${iso(f.enrolledMs)})`;
-  if (now >= m.offlineAt) return { code: 'offline', level: 'offline', message: `${what}: ${ctx.thresholds.offlineHours} h or more`, since: iso(m.offlineAt), value: last };
-  return { code: 'stale', level: 'stale', message: `${what}: ${ctx.thresholds.staleIntervals} heartbeat intervals or more`, since: iso(m.staleAt), value: last };
+  if (now >= m.offlineAt)
+    return {
+      code: 'offline',
+      level: 'offline',
+      message: `${what}: ${ctx.thresholds.offlineHours} h or more`,
+      since: iso(m.offlineAt),
+      value: last,
+    };
+  return {
+    code: 'stale',
+    level: 'stale',
+    message: `${what}: ${ctx.thresholds.staleIntervals} heartbeat intervals or more`,
+    since: iso(m.staleAt),
+    value: last,
+  };
 }
 
 function licenseReason(m: ReturnType<typeof moments>, ctx: StatusContext): StatusReason | undefined {
   const now = ctx.now.getTime();
   const exp = iso(m.licenseExpiredAt);
-  if (now >= m.licenseExpiredAt) return { code: 'license_expired', level: 'critical', message: `the license the appliance runs expired on ${exp}`, since: exp, value: exp };
-  if (now >= m.licenseWarnAt) return { code: 'license_expiring', level: 'warning', message: `the license expires on ${exp}, within ${ctx.thresholds.licenseWarningDays} days`, since: iso(m.licenseWarnAt), value: exp };
+  if (now >= m.licenseExpiredAt)
+    return {
+      code: 'license_expired',
+      level: 'critical',
+      message: `the license the appliance runs expired on ${exp}`,
+      since: exp,
+      value: exp,
+    };
+  if (now >= m.licenseWarnAt)
+    return {
+      code: 'license_expiring',
+      level: 'warning',
+      message: `the license expires on ${exp}, within ${ctx.thresholds.licenseWarningDays} days`,
+      since: iso(m.licenseWarnAt),
+      value: exp,
+    };
   return undefined;
 }
 
 function mismatchReason(f: StatusFacts, ctx: StatusContext): StatusReason | undefined {
   if (!f.mismatch || ctx.now.getTime() >= f.mismatch.untilMs) return undefined;
-  return { code: 'license_mismatch', level: 'critical', message: `license mismatch: the appliance ${f.mismatch.message}`, since: iso(f.mismatch.sinceMs), value: f.mismatch.kind };
+  return {
+    code: 'license_mismatch',
+    level: 'critical',
+    message: `license mismatch: the appliance ${f.mismatch.message}`,
+    since: iso(f.mismatch.sinceMs),
+    value: f.mismatch.kind,
+  };
 }
 
 function rewoundReason(f: StatusFacts, ctx: StatusContext): StatusReason | undefined {
   if (!f.rewound || ctx.now.getTime() >= f.rewound.untilMs) return undefined;
   const { fromLength, toLength } = f.rewound;
-  const what = toLength < fromLength ? `${toLength} entries, fewer than the ${fromLength} already anchored` : `entry ${toLength} differs from the one anchored`;
-  return { code: 'audit_rewound', level: 'warning', message: `the audit log went back: ${what} (its tail deleted or rewritten, or a backup restored)`, since: iso(f.rewound.sinceMs), value: toLength };
+  const what =
+    toLength < fromLength
+      ? `${toLength} entries, fewer than the ${fromLength} already anchored`
+      : `entry ${toLength} differs from the one anchored`;
+  return {
+    code: 'audit_rewound',
+    level: 'warning',
+    message: `the audit log went back: ${what} (its tail deleted or rewritten, or a backup restored)`,
+    since: iso(f.rewound.sinceMs),
+    value: toLength,
+  };
 }
 
 let latestKey: { version: string; key: number } | undefined;
@@ -152,27 +236,68 @@ function latestVersionKey(version: string): number {
   return latestKey.key;
 }
 
-function healthReasons(f: StatusFacts, health: NonNullable<StatusFacts['health']>, m: ReturnType<typeof moments>, ctx: StatusContext): StatusReason[] {
+function healthReasons(
+  f: StatusFacts,
+  health: NonNullable<StatusFacts['health']>,
+  m: ReturnType<typeof moments>,
+  ctx: StatusContext,
+): StatusReason[] {
   const t = ctx.thresholds;
   const reasons: StatusReason[] = [];
   if (health.diskFreeRatio < t.diskCriticalRatio) {
-    reasons.push({ code: 'disk_critical', level: 'critical', message: `disk free ${percent(health.diskFreeRatio)}, below ${percent(t.diskCriticalRatio)}`, since: null, value: health.diskFreeRatio });
+    reasons.push({
+      code: 'disk_critical',
+      level: 'critical',
+      message: `disk free ${percent(health.diskFreeRatio)}, below ${percent(t.diskCriticalRatio)}`,
+      since: null,
+      value: health.diskFreeRatio,
+    });
   } else if (health.diskFreeRatio < t.diskWarningRatio) {
-    reasons.push({ code: 'disk_low', level: 'warning', message: `disk free ${percent(health.diskFreeRatio)}, below ${percent(t.diskWarningRatio)}`, since: null, value: health.diskFreeRatio });
+    reasons.push({
+      code: 'disk_low',
+      level: 'warning',
+      message: `disk free ${percent(health.diskFreeRatio)}, below ${percent(t.diskWarningRatio)}`,
+      since: null,
+      value: health.diskFreeRatio,
+    });
   }
   if (f.previousErrors24h !== null && health.errors24h > f.previousErrors24h) {
-    reasons.push({ code: 'errors_rising', level: 'critical', message: `errors over 24 h rose from ${f.previousErrors24h} to ${health.errors24h}`, since: f.lastHeartbeatMs === null ? null : iso(f.lastHeartbeatMs), value: health.errors24h });
+    reasons.push({
+      code: 'errors_rising',
+      level: 'critical',
+      message: `errors over 24 h rose from ${f.previousErrors24h} to ${health.errors24h}`,
+      since: f.lastHeartbeatMs === null ? null : iso(f.lastHeartbeatMs),
+      value: health.errors24h,
+    });
   }
   if (ctx.now.getTime() > m.backupLateAfter) {
     if (health.lastBackupMs === null) {
-      reasons.push({ code: 'backup_never', level: 'warning', message: `no backup reported, enrolled more than ${t.backupMaxAgeHours} h ago`, since: iso(m.backupLateAfter), value: null });
+      reasons.push({
+        code: 'backup_never',
+        level: 'warning',
+        message: `no backup reported, enrolled more than ${t.backupMaxAgeHours} h ago`,
+        since: iso(m.backupLateAfter),
+        value: null,
+      });
     } else {
       const last = iso(health.lastBackupMs);
-      reasons.push({ code: 'backup_old', level: 'warning', message: `last backup on ${last}, more than ${t.backupMaxAgeHours} h ago`, since: iso(m.backupLateAfter), value: last });
+      reasons.push({
+        code: 'backup_old',
+        level: 'warning',
+        message: `last backup on ${last}, more than ${t.backupMaxAgeHours} h ago`,
+        since: iso(m.backupLateAfter),
+        value: last,
+      });
     }
   }
   if (ctx.latestVersion && health.versionKey < latestVersionKey(ctx.latestVersion)) {
-    reasons.push({ code: 'version_behind', level: 'warning', message: `runs ${health.version}, the latest is ${ctx.latestVersion}`, since: null, value: health.version });
+    reasons.push({
+      code: 'version_behind',
+      level: 'warning',
+      message: `runs ${health.version}, the latest is ${ctx.latestVersion}`,
+      since: null,
+      value: health.version,
+    });
   }
   return reasons;
 }
@@ -210,7 +335,15 @@ export function nextStatusChange(f: StatusFacts, ctx: Omit<StatusContext, 'lates
   const m = moments(f, ctx.thresholds, ctx.heartbeatIntervalSeconds);
   const now = ctx.now.getTime();
   let next = Infinity;
-  for (const at of [m.staleAt, m.offlineAt, m.licenseWarnAt, m.licenseExpiredAt, f.health ? m.backupLateAfter + 1 : Infinity, f.mismatch?.untilMs ?? Infinity, f.rewound?.untilMs ?? Infinity]) {
+  for (const at of [
+    m.staleAt,
+    m.offlineAt,
+    m.licenseWarnAt,
+    m.licenseExpiredAt,
+    f.health ? m.backupLateAfter + 1 : Infinity,
+    f.mismatch?.untilMs ?? Infinity,
+    f.rewound?.untilMs ?? Infinity,
+  ]) {
     if (at > now && at < next) next = at;
   }
   return next;

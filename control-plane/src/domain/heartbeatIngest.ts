@@ -40,13 +40,20 @@ const CHECKPOINT_EVERY_RECORDS = 20_000;
  * allows (usageBounds.pruneMonths). Returns an undo for a failed append.
  */
 function apply(record: ApplianceRecord, payload: HeartbeatPayload, hb: HeartbeatRecord, newestMonth: string): () => void {
-  const before = { lastSeq: record.lastSeq, lastHeartbeatAt: record.lastHeartbeatAt, health: record.health, previousErrors24h: record.previousErrors24h, month: record.months[payload.month] };
+  const before = {
+    lastSeq: record.lastSeq,
+    lastHeartbeatAt: record.lastHeartbeatAt,
+    health: record.health,
+    previousErrors24h: record.previousErrors24h,
+    month: record.months[payload.month],
+  };
   record.lastSeq = payload.seq;
   record.lastHeartbeatAt = hb.at;
   record.previousErrors24h = record.health?.errors24h ?? null;
   record.health = payload.health;
   const month = record.months[payload.month];
-  if (!month || month.seq < payload.seq) record.months[payload.month] = { seq: payload.seq, usage: payload.usage, receivedAt: hb.at, jws: hb.jws };
+  if (!month || month.seq < payload.seq)
+    record.months[payload.month] = { seq: payload.seq, usage: payload.usage, receivedAt: hb.at, jws: hb.jws };
   const pruned = pruneMonths(record.months, newestMonth);
   const undoHistory = recordInHistory(record.history, payload);
   const undoJudgement = judgeHeartbeat(record, payload, hb.at);
@@ -123,7 +130,11 @@ export class HeartbeatIngest {
    * Verifies and records a heartbeat; resolves once it is durable. Throws a `ProtocolError`
    * with the rejection code otherwise.
    */
-  async accept(jws: string, now: Date, options: { usageReport?: boolean } = {}): Promise<{ payload: HeartbeatPayload; appliance: ApplianceRecord }> {
+  async accept(
+    jws: string,
+    now: Date,
+    options: { usageReport?: boolean } = {},
+  ): Promise<{ payload: HeartbeatPayload; appliance: ApplianceRecord }> {
     const { payload } = await verifyHeartbeat(jws, {
       findAppliance: (id) => this.appliances.known(id),
       now,
@@ -137,7 +148,9 @@ export class HeartbeatIngest {
     // synchronous step — two copies of one heartbeat racing in cannot both be counted.
     if (record.revokedAt) throw new ProtocolError('revoked_appliance', 'this appliance key was revoked (the cabinet re-enrolled)');
     if (payload.seq <= record.lastSeq) {
-      throw new ProtocolError('replayed_sequence', `seq ${payload.seq} is not above the last accepted ${record.lastSeq}`, { lastSeq: record.lastSeq });
+      throw new ProtocolError('replayed_sequence', `seq ${payload.seq} is not above the last accepted ${record.lastSeq}`, {
+        lastSeq: record.lastSeq,
+      });
     }
     // Signed by the appliance, but its owner holds that key: bound what it claims before it counts.
     try {
@@ -145,7 +158,16 @@ export class HeartbeatIngest {
       checkUsage(payload.usage, this.options.cabinetLimits(record.cabinetId), record.months[payload.month], payload.month);
     } catch (err) {
       // `/metrics` counts refusals by reason only: the log tells the vendor which cabinet.
-      this.log.warn({ applianceId: record.id, cabinetId: record.cabinetId, seq: payload.seq, code: (err as UsageRefusal).code, reason: (err as Error).message }, 'heartbeat refused for what it claims');
+      this.log.warn(
+        {
+          applianceId: record.id,
+          cabinetId: record.cabinetId,
+          seq: payload.seq,
+          code: (err as UsageRefusal).code,
+          reason: (err as Error).message,
+        },
+        'heartbeat refused for what it claims',
+      );
       throw err;
     }
     const hb: HeartbeatRecord = { a: record.id, at: now.toISOString(), jws };

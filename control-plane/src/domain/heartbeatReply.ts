@@ -22,7 +22,12 @@ export interface ReplyContext extends LicenseIssuer {
   log: Logger;
 }
 
-export async function replyToHeartbeat(ctx: ReplyContext, appliance: ApplianceRecord, payload: HeartbeatPayload, now: Date): Promise<HeartbeatResponse> {
+export async function replyToHeartbeat(
+  ctx: ReplyContext,
+  appliance: ApplianceRecord,
+  payload: HeartbeatPayload,
+  now: Date,
+): Promise<HeartbeatResponse> {
   const reply: HeartbeatResponse = { accepted: true, heartbeatIntervalSeconds: ctx.config.heartbeatIntervalSeconds };
   if (ctx.config.latestApplianceVersion) reply.latestVersion = ctx.config.latestApplianceVersion;
   if (ctx.config.latestApplianceNotes) reply.latestVersionNotes = ctx.config.latestApplianceNotes;

@@ -19,7 +19,10 @@ export interface BundleFile {
 
 /** A `.env` value: one line, and no ` #` that a dotenv parser would read as a comment. */
 function envValue(value: string | null | undefined): string {
-  return (value ?? '').replace(/[\r\n]+/g, ' ').replace(/\s#/g, ' ').trim();
+  return (value ?? '')
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/\s#/g, ' ')
+    .trim();
 }
 
 export function installBundle(
@@ -37,12 +40,15 @@ export function installBundle(
     try {
       return fs.readFileSync(new URL(name, SOURCES), 'utf8');
     } catch {
-      throw new ControlPlaneError('bundle_sources_missing', `cannot read docker/appliance/${name} beside the control plane: reinstall the control plane`);
+      throw new ControlPlaneError(
+        'bundle_sources_missing',
+        `cannot read docker/appliance/${name} beside the control plane: reinstall the control plane`,
+      );
     }
   };
   const env = [
     `# IAManager — ${envValue(cabinet.name)}. Généré le ${new Date().toISOString().slice(0, 10)} par le control plane.`,
-    '# Identité du cabinet (modifiable) ; le plan et les limites viennent de la licence signée, pas d\'ici.',
+    "# Identité du cabinet (modifiable) ; le plan et les limites viennent de la licence signée, pas d'ici.",
     `CLIENT_ID=${cabinet.id}`,
     `CLIENT_NAME=${envValue(cabinet.name)}`,
     `INSTANCE_NAME=${cabinet.id}-prod`,
@@ -51,21 +57,21 @@ export function installBundle(
     `CLIENT_PHONE=${envValue(cabinet.phone)}`,
     `CLIENT_EMAIL=${envValue(cabinet.email)}`,
     '',
-    '# Le seul service contacté à l\'extérieur (compteurs d\'usage signés).',
+    "# Le seul service contacté à l'extérieur (compteurs d'usage signés).",
     `CONTROL_PLANE_URL=${options.controlPlaneUrl}`,
     `APPLIANCE_IMAGE=iamanager/appliance:${options.applianceVersion}`,
     '',
-    '# Empreintes des clés de signature des licences de l\'éditeur (RFC 7638, séparées par des virgules).',
-    '# L\'appliance refuse toute licence signée par une autre clé, même écrite dans son dossier de données.',
-    '# Quand l\'éditeur change de clé, il envoie une nouvelle ligne : remplacez celle-ci, puis redémarrez.',
+    "# Empreintes des clés de signature des licences de l'éditeur (RFC 7638, séparées par des virgules).",
+    "# L'appliance refuse toute licence signée par une autre clé, même écrite dans son dossier de données.",
+    "# Quand l'éditeur change de clé, il envoie une nouvelle ligne : remplacez celle-ci, puis redémarrez.",
     `VENDOR_KEY_PINS=${options.vendorKeyPins.join(',')}`,
     '',
     `# Code d'enrôlement à usage unique, valable jusqu'au ${options.expiresAt.slice(0, 10)} (install.sh l'utilise).`,
     `ENROLLMENT_CODE=${options.enrollmentCode}`,
     '',
     '# Sauvegardes chiffrées, chaque jour à BACKUP_TIME (heure locale), dans ./backups. Choisissez une',
-    '# phrase de passe d\'au moins 16 caractères et gardez-en une copie HORS de ce serveur : sans elle,',
-    '# aucune sauvegarde ne peut être restaurée, ni par vous ni par l\'éditeur. Vide = pas de sauvegarde.',
+    "# phrase de passe d'au moins 16 caractères et gardez-en une copie HORS de ce serveur : sans elle,",
+    "# aucune sauvegarde ne peut être restaurée, ni par vous ni par l'éditeur. Vide = pas de sauvegarde.",
     'BACKUP_PASSPHRASE=',
     'BACKUP_TIME=02:30',
     '',
@@ -74,7 +80,7 @@ export function installBundle(
     'HTTPS_PORT=443',
     '',
     '# Noms et adresses privées par lesquels les postes du cabinet joignent ce serveur, séparés par des',
-    '# virgules (ex. iamanager.cabinet.lan,192.168.1.20) : l\'autorité de certification de l\'appareil ne',
+    "# virgules (ex. iamanager.cabinet.lan,192.168.1.20) : l'autorité de certification de l'appareil ne",
     '# peut signer que pour eux, ses propres noms et les adresses privées. À remplir avant le premier démarrage.',
     'TLS_NAMES=',
     '',

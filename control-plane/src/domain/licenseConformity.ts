@@ -20,9 +20,25 @@
  * history rings: made durable by the ingest checkpoints, no write of its own.
  */
 import { licenseClaimsSchema, type HeartbeatPayload, type LicenseClaims } from '@iamanager/protocol';
-import { MAX_AUDIT_ANCHORS, type AuditAnchorRecord, type AuditRewound, type LicenseMismatch, type MismatchKind } from '../storage/applianceRecordParts.js';
+import {
+  MAX_AUDIT_ANCHORS,
+  type AuditAnchorRecord,
+  type AuditRewound,
+  type LicenseMismatch,
+  type MismatchKind,
+} from '../storage/applianceRecordParts.js';
 
-export { MAX_AUDIT_ANCHORS, MISMATCH_KINDS, auditAnchorRecordSchema, auditRewoundSchema, licenseMismatchSchema, type AuditAnchorRecord, type AuditRewound, type LicenseMismatch, type MismatchKind } from '../storage/applianceRecordParts.js';
+export {
+  MAX_AUDIT_ANCHORS,
+  MISMATCH_KINDS,
+  auditAnchorRecordSchema,
+  auditRewoundSchema,
+  licenseMismatchSchema,
+  type AuditAnchorRecord,
+  type AuditRewound,
+  type LicenseMismatch,
+  type MismatchKind,
+} from '../storage/applianceRecordParts.js';
 import type { IssuedLicense } from './licenses.js';
 import { decodeJwt } from 'jose';
 
@@ -59,7 +75,8 @@ function usageAboveLimits(payload: HeartbeatPayload, claims: LicenseClaims): str
   const over: string[] = [];
   if (usage.usersActive > limits.maxUsers) over.push(`${usage.usersActive} active users (license: ${limits.maxUsers})`);
   if (usage.casesOpen > limits.maxCases) over.push(`${usage.casesOpen} open cases (license: ${limits.maxCases})`);
-  if (!claims.overage.allowed && usage.analysesUsed > limits.maxAnalysesMonthly) over.push(`${usage.analysesUsed} analyses in ${payload.month} (license: ${limits.maxAnalysesMonthly}, no overage)`);
+  if (!claims.overage.allowed && usage.analysesUsed > limits.maxAnalysesMonthly)
+    over.push(`${usage.analysesUsed} analyses in ${payload.month} (license: ${limits.maxAnalysesMonthly}, no overage)`);
   return over.length > 0 ? over.join(', ') : undefined;
 }
 
@@ -67,10 +84,16 @@ function mismatchOf(record: ConformityRecord, payload: HeartbeatPayload): { kind
   const current = record.license;
   if (payload.v === 2 && payload.licenseId !== current.jti) {
     if (!record.previousLicenseIds.includes(payload.licenseId)) {
-      return { kind: 'unknown_license', message: `runs license "${payload.licenseId}", which the control plane never issued to it (the latest is "${current.jti}"): a license made on the machine, with a key of its own` };
+      return {
+        kind: 'unknown_license',
+        message: `runs license "${payload.licenseId}", which the control plane never issued to it (the latest is "${current.jti}"): a license made on the machine, with a key of its own`,
+      };
     }
     if (record.licenseOffers >= LICENSE_OFFERS_BEFORE_MISMATCH) {
-      return { kind: 'older_license', message: `runs license "${payload.licenseId}", an older one: the latest, "${current.jti}", was offered in ${record.licenseOffers} answers and not installed` };
+      return {
+        kind: 'older_license',
+        message: `runs license "${payload.licenseId}", an older one: the latest, "${current.jti}", was offered in ${record.licenseOffers} answers and not installed`,
+      };
     }
   }
   const over = usageAboveLimits(payload, issuedClaims(current));
@@ -94,8 +117,15 @@ export function judgeHeartbeat(record: ConformityRecord, payload: HeartbeatPaylo
   if (payload.v === 2) {
     const { head, length } = payload.audit;
     const passed = record.auditAnchors.find((a) => a.length > length || (a.length === length && a.head !== head));
-    if (passed) record.auditRewound = { from: { head: passed.head, length: passed.length }, to: { head, length }, since: record.auditRewound?.since ?? at, lastSeenAt: at };
-    else if (record.auditRewound && Date.parse(at) >= Date.parse(record.auditRewound.lastSeenAt) + MISMATCH_HOLD_MS) record.auditRewound = null;
+    if (passed)
+      record.auditRewound = {
+        from: { head: passed.head, length: passed.length },
+        to: { head, length },
+        since: record.auditRewound?.since ?? at,
+        lastSeenAt: at,
+      };
+    else if (record.auditRewound && Date.parse(at) >= Date.parse(record.auditRewound.lastSeenAt) + MISMATCH_HOLD_MS)
+      record.auditRewound = null;
     const last = record.auditAnchors.at(-1);
     if (!last || last.length !== payload.audit.length || last.head !== payload.audit.head) {
       const anchors = [...record.auditAnchors, { head: payload.audit.head, length: payload.audit.length, seq: payload.seq, at }];

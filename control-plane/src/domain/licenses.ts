@@ -27,7 +27,13 @@ export interface LicenseIssuer {
  * new one never shares its expiry, because the appliance tells which license it runs by reporting
  * `licenseExpiresAt` in its heartbeats.
  */
-export async function issueLicense(issuer: LicenseIssuer, cabinet: CabinetRecord, applianceId: string, now: Date, previous?: IssuedLicense): Promise<IssuedLicense> {
+export async function issueLicense(
+  issuer: LicenseIssuer,
+  cabinet: CabinetRecord,
+  applianceId: string,
+  now: Date,
+  previous?: IssuedLicense,
+): Promise<IssuedLicense> {
   const terms = issuer.plans.effectiveTerms(cabinet.plan, cabinet.overrides);
   const iat = epochSeconds(now);
   let exp = cabinet.status === 'active' ? iat + issuer.config.licenseValidityDays * DAY : iat;

@@ -97,7 +97,8 @@ export class PlanCatalog {
 
   /** Adds a custom plan to the catalog; the built-in ids and existing ones are refused. */
   async createPlan(input: NewPlan, now: Date): Promise<PlanRecord> {
-    if (this.find(input.id)) throw new ControlPlaneError('already_exists', `plan "${input.id}" already exists: choose another id`, { id: input.id });
+    if (this.find(input.id))
+      throw new ControlPlaneError('already_exists', `plan "${input.id}" already exists: choose another id`, { id: input.id });
     const plan: PlanRecord = { ...input, builtIn: false, createdAt: now.toISOString() };
     this.doc.data.custom.push(plan);
     await this.doc.write();

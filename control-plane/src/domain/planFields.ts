@@ -3,7 +3,10 @@ import { z } from 'zod';
 import { AI_MODELS, cabinetIdSchema } from '@iamanager/protocol';
 import { DEFAULT_OVERAGE_CENTS } from './planCatalog.js';
 
-const cents = z.int({ error: 'must be a whole number of cents, e.g. 29900 for 299 €' }).min(0, { error: 'must not be negative' }).max(100_000_000);
+const cents = z
+  .int({ error: 'must be a whole number of cents, e.g. 29900 for 299 €' })
+  .min(0, { error: 'must not be negative' })
+  .max(100_000_000);
 const limit = z.int({ error: 'must be a whole number, e.g. 10' }).min(0, { error: 'must not be negative' }).max(1_000_000_000);
 
 export const newPlanSchema = z.strictObject({

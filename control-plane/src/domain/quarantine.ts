@@ -40,7 +40,8 @@ export class RecordQuarantine {
 
   static async open(dataDir: string, clock: Clock, log: Logger): Promise<RecordQuarantine> {
     const entries = await listQuarantine(dataDir);
-    for (const q of entries) log.error({ file: q.file, movedTo: q.movedTo, at: q.at }, 'storage: a record is still in quarantine; restore it from a backup');
+    for (const q of entries)
+      log.error({ file: q.file, movedTo: q.movedTo, at: q.at }, 'storage: a record is still in quarantine; restore it from a backup');
     return new RecordQuarantine(dataDir, entries, clock, log);
   }
 
@@ -48,7 +49,10 @@ export class RecordQuarantine {
   readonly take = async (file: string, err: StorageError): Promise<void> => {
     const q = await quarantineFile(this.dataDir, file, this.clock());
     this.entries.push(q);
-    this.log.error({ file: q.file, movedTo: q.movedTo, reason: err.message }, 'storage: unreadable record quarantined; the service goes on without it');
+    this.log.error(
+      { file: q.file, movedTo: q.movedTo, reason: err.message },
+      'storage: unreadable record quarantined; the service goes on without it',
+    );
   };
 
   /** Every quarantined file as a critical alert, newest first. */

@@ -45,7 +45,11 @@ export function acceptedMonths(now: Date, maxSkewSeconds: number): { oldest: str
 export function checkMonth(month: string, now: Date, maxSkewSeconds: number): void {
   const { oldest, newest } = acceptedMonths(now, maxSkewSeconds);
   if (month < oldest || month > newest) {
-    throw new UsageRefusal('month_out_of_range', `month: ${month} is not accepted: only the current month and the one before (${oldest} to ${newest}, Europe/Paris, by the control plane's clock); set the appliance clock (NTP)`, { month, oldest, newest });
+    throw new UsageRefusal(
+      'month_out_of_range',
+      `month: ${month} is not accepted: only the current month and the one before (${oldest} to ${newest}, Europe/Paris, by the control plane's clock); set the appliance clock (NTP)`,
+      { month, oldest, newest },
+    );
   }
 }
 
@@ -67,7 +71,12 @@ export function largestLimits(cabinet: CabinetRecord | undefined, plans: PlanCat
 /** The ceiling of each counter for limits: the documented multiple, never below the floors. */
 export function usageCeilings(limits: PlanLimits): { analysesUsed: number; usersActive: number; casesOpen: number; storageBytes: number } {
   const ceiling = (key: keyof PlanLimits) => Math.max(limits[key] * USAGE_CEILING_MULTIPLE, USAGE_CEILING_FLOORS[key]);
-  return { analysesUsed: ceiling('maxAnalysesMonthly'), usersActive: ceiling('maxUsers'), casesOpen: ceiling('maxCases'), storageBytes: MAX_STORAGE_BYTES };
+  return {
+    analysesUsed: ceiling('maxAnalysesMonthly'),
+    usersActive: ceiling('maxUsers'),
+    casesOpen: ceiling('maxCases'),
+    storageBytes: MAX_STORAGE_BYTES,
+  };
 }
 
 /**
@@ -79,16 +88,28 @@ export function checkUsage(usage: HeartbeatUsage, limits: PlanLimits, accepted: 
   for (const field of ['analysesUsed', 'usersActive', 'casesOpen', 'storageBytes'] as const) {
     if (usage[field] > ceilings[field]) {
       const why = field === 'storageBytes' ? 'the absolute ceiling' : `${USAGE_CEILING_MULTIPLE} × the cabinet's largest plan limit`;
-      throw new UsageRefusal('implausible_usage', `usage.${field}: ${usage[field]} is above ${ceilings[field]} (${why}); no honest appliance reports it`, { field, value: usage[field], ceiling: ceilings[field] });
+      throw new UsageRefusal(
+        'implausible_usage',
+        `usage.${field}: ${usage[field]} is above ${ceilings[field]} (${why}); no honest appliance reports it`,
+        { field, value: usage[field], ceiling: ceilings[field] },
+      );
     }
   }
   if (usage.analysesOverage > usage.analysesUsed) {
-    throw new UsageRefusal('implausible_usage', `usage.analysesOverage: ${usage.analysesOverage} is above usage.analysesUsed (${usage.analysesUsed}); overage analyses are part of those used`, { field: 'analysesOverage', value: usage.analysesOverage, ceiling: usage.analysesUsed });
+    throw new UsageRefusal(
+      'implausible_usage',
+      `usage.analysesOverage: ${usage.analysesOverage} is above usage.analysesUsed (${usage.analysesUsed}); overage analyses are part of those used`,
+      { field: 'analysesOverage', value: usage.analysesOverage, ceiling: usage.analysesUsed },
+    );
   }
   if (!accepted) return;
   for (const field of ['analysesUsed', 'analysesOverage'] as const) {
     if (usage[field] < accepted.usage[field]) {
-      throw new UsageRefusal('implausible_usage', `usage.${field}: ${usage[field]} is below ${accepted.usage[field]}, already accepted for ${month} (seq ${accepted.seq}); month counters only grow — an appliance restored from an older backup is accepted again once its counters pass that figure`, { field, value: usage[field], accepted: accepted.usage[field], acceptedSeq: accepted.seq });
+      throw new UsageRefusal(
+        'implausible_usage',
+        `usage.${field}: ${usage[field]} is below ${accepted.usage[field]}, already accepted for ${month} (seq ${accepted.seq}); month counters only grow — an appliance restored from an older backup is accepted again once its counters pass that figure`,
+        { field, value: usage[field], accepted: accepted.usage[field], acceptedSeq: accepted.seq },
+      );
     }
   }
 }
@@ -99,7 +120,10 @@ export function checkUsage(usage: HeartbeatUsage, limits: PlanLimits, accepted: 
  */
 export function pruneMonths<T>(months: Record<string, T>, newest: string): Record<string, T> {
   const removed: Record<string, T> = {};
-  const kept = Object.keys(months).filter((m) => m <= newest).sort().slice(-MONTHS_KEPT);
+  const kept = Object.keys(months)
+    .filter((m) => m <= newest)
+    .sort()
+    .slice(-MONTHS_KEPT);
   const keep = new Set(kept);
   for (const month of Object.keys(months)) {
     if (keep.has(month)) continue;

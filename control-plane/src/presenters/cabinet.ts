@@ -30,10 +30,24 @@ export function presentCabinet(cabinet: CabinetRecord, terms: EffectiveTerms | u
     enrollmentCodeExpiresAt: pending?.expiresAt ?? null,
     createdAt: cabinet.createdAt,
     updatedAt: cabinet.updatedAt,
-    planHistory: cabinet.planHistory.map((h) => ({ effectiveAt: h.effectiveAt, plan: h.plan, overrides: { ...h.overrides }, status: h.status, by: h.by })),
+    planHistory: cabinet.planHistory.map((h) => ({
+      effectiveAt: h.effectiveAt,
+      plan: h.plan,
+      overrides: { ...h.overrides },
+      status: h.status,
+      by: h.by,
+    })),
   };
 }
 
 export function presentCabinetSummary(cabinet: CabinetRecord) {
-  return { id: cabinet.id, name: cabinet.name, plan: cabinet.plan, status: cabinet.status, applianceId: cabinet.applianceId, siret: cabinet.siret, email: cabinet.email };
+  return {
+    id: cabinet.id,
+    name: cabinet.name,
+    plan: cabinet.plan,
+    status: cabinet.status,
+    applianceId: cabinet.applianceId,
+    siret: cabinet.siret,
+    email: cabinet.email,
+  };
 }

@@ -9,12 +9,33 @@ import type { MonthSummary } from '../storage/billingRecords.js';
 
 function presentLine(line: InvoiceLine) {
   if (line.kind === 'subscription') {
-    return { kind: line.kind, description: line.description, plan: line.plan, from: line.from, to: line.to, days: line.days, daysInMonth: line.daysInMonth, unitPriceCents: line.unitPriceCents, amountCents: line.amountCents };
+    return {
+      kind: line.kind,
+      description: line.description,
+      plan: line.plan,
+      from: line.from,
+      to: line.to,
+      days: line.days,
+      daysInMonth: line.daysInMonth,
+      unitPriceCents: line.unitPriceCents,
+      amountCents: line.amountCents,
+    };
   }
-  return { kind: line.kind, description: line.description, plan: line.plan, quantity: line.quantity, unitPriceCents: line.unitPriceCents, amountCents: line.amountCents, evidence: { ...line.evidence } };
+  return {
+    kind: line.kind,
+    description: line.description,
+    plan: line.plan,
+    quantity: line.quantity,
+    unitPriceCents: line.unitPriceCents,
+    amountCents: line.amountCents,
+    evidence: { ...line.evidence },
+  };
 }
 
-export function presentInvoice(invoice: InvoiceRecord, options: { vendor?: VendorIdentity; creditNotes?: readonly CreditNoteRecord[] } = {}) {
+export function presentInvoice(
+  invoice: InvoiceRecord,
+  options: { vendor?: VendorIdentity; creditNotes?: readonly CreditNoteRecord[] } = {},
+) {
   const credits = options.creditNotes ?? [];
   const creditedExclVatCents = credits.reduce((s, c) => s + c.totalExclVatCents, 0);
   const creditedInclVatCents = credits.reduce((s, c) => s + c.totalInclVatCents, 0);
@@ -114,7 +135,16 @@ export function presentHeldInvoice(held: HeldInvoice, state: HeldState) {
     status: state.status,
     reviewAmountCents: held.reviewAmountCents,
     lines: held.lines.map(presentLine),
-    usage: held.usage ? { analysesUsed: held.usage.analysesUsed, analysesOverage: held.usage.analysesOverage, applianceId: held.usage.applianceId, seq: held.usage.seq, receivedAt: held.usage.receivedAt, jwsSha256: held.usage.jwsSha256 } : null,
+    usage: held.usage
+      ? {
+          analysesUsed: held.usage.analysesUsed,
+          analysesOverage: held.usage.analysesOverage,
+          applianceId: held.usage.applianceId,
+          seq: held.usage.seq,
+          receivedAt: held.usage.receivedAt,
+          jwsSha256: held.usage.jwsSha256,
+        }
+      : null,
     totalExclVatCents: held.totalExclVatCents,
     vatCents: held.vatCents,
     totalInclVatCents: held.totalInclVatCents,

@@ -4,8 +4,21 @@
  * One aggregate per file: a cabinet, an appliance, the plan catalog, the admins, the key list.
  */
 import { z } from 'zod';
-import { AI_MODELS, ed25519PublicJwkSchema, heartbeatHealthSchema, heartbeatHealthV2Schema, heartbeatUsageSchema, planLimitsSchema } from '@iamanager/protocol';
-import { applianceHistorySchema, auditAnchorRecordSchema, auditRewoundSchema, emptyHistory, licenseMismatchSchema } from './applianceRecordParts.js';
+import {
+  AI_MODELS,
+  ed25519PublicJwkSchema,
+  heartbeatHealthSchema,
+  heartbeatHealthV2Schema,
+  heartbeatUsageSchema,
+  planLimitsSchema,
+} from '@iamanager/protocol';
+import {
+  applianceHistorySchema,
+  auditAnchorRecordSchema,
+  auditRewoundSchema,
+  emptyHistory,
+  licenseMismatchSchema,
+} from './applianceRecordParts.js';
 
 export const CABINET_STATUSES = ['active', 'suspended', 'cancelled'] as const;
 export type CabinetStatus = (typeof CABINET_STATUSES)[number];

@@ -13,7 +13,9 @@ export function frenchBillingError(err: unknown): string | undefined {
   const month = typeof err.details?.month === 'string' ? err.details.month : undefined;
   switch (err.code) {
     case 'month_not_over':
-      return month ? `Le mois de ${frenchMonth(month)} n'est pas terminé : il pourra être clôturé à partir du 1er ${frenchMonth(nextMonth(month))}.` : "Ce mois n'est pas terminé.";
+      return month
+        ? `Le mois de ${frenchMonth(month)} n'est pas terminé : il pourra être clôturé à partir du 1er ${frenchMonth(nextMonth(month))}.`
+        : "Ce mois n'est pas terminé.";
     case 'month_already_closed':
       return `${month ? `Le mois de ${frenchMonth(month)}` : 'Ce mois'} est déjà clôturé : une facture émise ne se corrige que par un avoir.`;
     case 'billing_not_configured':
@@ -23,7 +25,9 @@ export function frenchBillingError(err: unknown): string | undefined {
     case 'invoice_fully_credited':
       return 'Cette facture est déjà entièrement annulée par des avoirs.';
     case 'credit_exceeds_invoice':
-      return typeof err.details?.owedExclVatCents === 'number' ? `Montant : au plus ${formatEuros(err.details.owedExclVatCents)} HT restent à créditer sur cette facture.` : 'Montant : plus que ce qui reste à créditer.';
+      return typeof err.details?.owedExclVatCents === 'number'
+        ? `Montant : au plus ${formatEuros(err.details.owedExclVatCents)} HT restent à créditer sur cette facture.`
+        : 'Montant : plus que ce qui reste à créditer.';
     case 'invalid_billing_record':
       // The domain's sentence names the cabinet, the field and the value: kept as is.
       return `Rien n'a été émis : un document ne pourrait pas être relu. ${err.message}`;

@@ -13,14 +13,28 @@ const dayLabel = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', da
 
 const share = (used: number | null, limit: number) => (used === null || limit <= 0 ? null : used / limit);
 
-function usageChart(id: string, title: string, points: readonly HistoryPoint[], limits: PlanLimits, label: (p: HistoryPoint) => string): LineChartProps {
+function usageChart(
+  id: string,
+  title: string,
+  points: readonly HistoryPoint[],
+  limits: PlanLimits,
+  label: (p: HistoryPoint) => string,
+): LineChartProps {
   const series = [
     { label: 'Utilisateurs', values: points.map((p) => share(p.usersActive, limits.maxUsers)) },
     { label: 'Dossiers', values: points.map((p) => share(p.casesOpen, limits.maxCases)) },
     { label: 'Analyses du mois', values: points.map((p) => share(p.analysesUsed, limits.maxAnalysesMonthly)) },
   ];
   const highest = Math.max(1, ...series.flatMap((s) => s.values.filter((v): v is number => v !== null)));
-  return { id, title, labels: points.map(label), series, max: Math.ceil(highest * 4) / 4, reference: { value: 1, label: 'limite' }, format: frenchPercent };
+  return {
+    id,
+    title,
+    labels: points.map(label),
+    series,
+    max: Math.ceil(highest * 4) / 4,
+    reference: { value: 1, label: 'limite' },
+    format: frenchPercent,
+  };
 }
 
 function resourceChart(id: string, title: string, points: readonly HistoryPoint[], label: (p: HistoryPoint) => string): LineChartProps {

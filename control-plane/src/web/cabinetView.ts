@@ -53,15 +53,26 @@ export function cabinetView(cp: ControlPlane, cabinet: CabinetRecord, admin: Adm
       overageAllowed: terms.overage.allowed,
       ...(seeMoney ? { priceCents: terms.priceCents, overagePricePerAnalysisCents: terms.overage.pricePerAnalysisCents } : {}),
     },
-    limits: LIMIT_LABELS.map(([field, label]) => ({ field, label, planValue: plan.limits[field], override: cabinet.overrides[field] ?? null })),
+    limits: LIMIT_LABELS.map(([field, label]) => ({
+      field,
+      label,
+      planValue: plan.limits[field],
+      override: cabinet.overrides[field] ?? null,
+    })),
     planChange: can(admin, 'managePlans')
       ? {
-          plans: cp.plans.list().map((p) => ({ id: p.id, label: seeMoney ? `${p.name} — ${frenchEuros(p.priceCents)} HT / mois` : p.name })),
+          plans: cp.plans
+            .list()
+            .map((p) => ({ id: p.id, label: seeMoney ? `${p.name} — ${frenchEuros(p.priceCents)} HT / mois` : p.name })),
           errors: extra.planChange?.errors ?? [],
           values: extra.planChange?.values,
         }
       : undefined,
-    enrollment: { pendingUntil: pending?.expiresAt ?? null, newCode: extra.newCode, canIssue: can(admin, 'manageCabinets') && cabinet.status === 'active' },
+    enrollment: {
+      pendingUntil: pending?.expiresAt ?? null,
+      newCode: extra.newCode,
+      canIssue: can(admin, 'manageCabinets') && cabinet.status === 'active',
+    },
     appliances: entries
       .sort((a, b) => (a.enrolledAt < b.enrolledAt ? 1 : -1))
       .map((e) => {
@@ -81,6 +92,8 @@ export function cabinetView(cp: ControlPlane, cabinet: CabinetRecord, admin: Adm
     charts: current ? cabinetCharts(historySeries(current.history, now), terms.limits) : [],
     planHistory: [...cabinet.planHistory].reverse().map((h) => ({ effectiveAt: h.effectiveAt, plan: h.plan, status: h.status, by: h.by })),
     invoices: seeMoney ? extra.invoices : undefined,
-    alerts: cp.monitor.alerts({ cabinetId: cabinet.id, limit: 10 }).map((a) => ({ at: a.at, from: a.from, to: a.to, what: changeText(a.raised, a.cleared) })),
+    alerts: cp.monitor
+      .alerts({ cabinetId: cabinet.id, limit: 10 })
+      .map((a) => ({ at: a.at, from: a.from, to: a.to, what: changeText(a.raised, a.cleared) })),
   };
 }

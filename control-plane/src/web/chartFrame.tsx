@@ -45,13 +45,20 @@ export function ChartFrame(props: ChartFrameProps) {
   return (
     <figure class="chart">
       <figcaption id={`${props.id}-caption`}>{props.title}</figcaption>
-      <svg viewBox={`0 0 ${CHART_WIDTH} ${CHART_HEIGHT + 8 + 20 * Math.ceil(props.legend.length / 2)}`} role="img" aria-labelledby={`${titleId} ${descId}`} xmlns="http://www.w3.org/2000/svg">
+      <svg
+        viewBox={`0 0 ${CHART_WIDTH} ${CHART_HEIGHT + 8 + 20 * Math.ceil(props.legend.length / 2)}`}
+        role="img"
+        aria-labelledby={`${titleId} ${descId}`}
+        xmlns="http://www.w3.org/2000/svg"
+      >
         <title id={titleId}>{props.title}</title>
         <desc id={descId}>{props.description}</desc>
         {props.ticks.map((t) => (
           <g>
             <line x1={props.left} x2={CHART_WIDTH - CHART_RIGHT} y1={props.y(t)} y2={props.y(t)} stroke="#d3d9df" stroke-width="1" />
-            <text x={props.left - 6} y={props.y(t) + 4} text-anchor="end" font-size="13" fill="#4d5966">{props.format(t)}</text>
+            <text x={props.left - 6} y={props.y(t) + 4} text-anchor="end" font-size="13" fill="#4d5966">
+              {props.format(t)}
+            </text>
           </g>
         ))}
         {props.children}
@@ -61,7 +68,9 @@ export function ChartFrame(props: ChartFrameProps) {
           return (
             <g>
               {props.swatch(k, lx, ly)}
-              <text x={lx + props.swatchWidth} y={ly + 4} font-size="14" fill="#16202a">{label}</text>
+              <text x={lx + props.swatchWidth} y={ly + 4} font-size="14" fill="#16202a">
+                {label}
+              </text>
             </g>
           );
         })}
@@ -71,6 +80,20 @@ export function ChartFrame(props: ChartFrameProps) {
 }
 
 /** A label under the x axis, at `x`. */
-export function XLabel({ x, anchor, size, children }: { x: number | string; anchor: 'start' | 'middle' | 'end'; size: number; children: ComponentChildren }) {
-  return <text x={x} y={CHART_HEIGHT - 8} text-anchor={anchor} font-size={String(size)} fill="#4d5966">{children}</text>;
+export function XLabel({
+  x,
+  anchor,
+  size,
+  children,
+}: {
+  x: number | string;
+  anchor: 'start' | 'middle' | 'end';
+  size: number;
+  children: ComponentChildren;
+}) {
+  return (
+    <text x={x} y={CHART_HEIGHT - 8} text-anchor={anchor} font-size={String(size)} fill="#4d5966">
+      {children}
+    </text>
+  );
 }

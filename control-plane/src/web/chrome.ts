@@ -31,6 +31,8 @@ function isCurrent(href: string, path: string): boolean {
 export function chromeOf(deps: Pick<DashboardDeps, 'nav'>, ctx: Context, flash?: Flash): Chrome {
   const admin = (ctx.state.admin as AdminIdentity | undefined) ?? null;
   const csrf = (ctx.state.csrf as string | undefined) ?? null;
-  const nav = admin ? deps.nav.filter((n) => can(admin, n.action)).map((n) => ({ href: n.href, label: n.label, current: isCurrent(n.href, ctx.path) })) : [];
+  const nav = admin
+    ? deps.nav.filter((n) => can(admin, n.action)).map((n) => ({ href: n.href, label: n.label, current: isCurrent(n.href, ctx.path) }))
+    : [];
   return { admin, csrf, nav, flash };
 }

@@ -11,19 +11,39 @@ export function FormErrors({ messages }: { messages: readonly string[] }) {
   if (messages.length === 0) return null;
   return (
     <div class="errors" role="alert">
-      {messages.length === 1 ? <p>{messages[0]}</p> : <ul>{messages.map((m) => <li>{m}</li>)}</ul>}
+      {messages.length === 1 ? (
+        <p>{messages[0]}</p>
+      ) : (
+        <ul>
+          {messages.map((m) => (
+            <li>{m}</li>
+          ))}
+        </ul>
+      )}
     </div>
   );
 }
 
 /** A labelled select; `value` marks the chosen option. */
-export function Select({ name, label, value, options }: { name: string; label: string; value: string; options: ReadonlyArray<{ value: string; label: string }> }) {
+export function Select({
+  name,
+  label,
+  value,
+  options,
+}: {
+  name: string;
+  label: string;
+  value: string;
+  options: ReadonlyArray<{ value: string; label: string }>;
+}) {
   return (
     <div class="field">
       <label for={`f-${name}`}>{label}</label>
       <select id={`f-${name}`} name={name}>
         {options.map((o) => (
-          <option value={o.value} selected={o.value === value}>{o.label}</option>
+          <option value={o.value} selected={o.value === value}>
+            {o.label}
+          </option>
         ))}
       </select>
     </div>

@@ -32,7 +32,8 @@ export async function openDashboard(cp: ControlPlane): Promise<Dashboard> {
   const loginGuard = new LoginGuard({
     maxFailures: cp.config.dashboard.loginMaxFailures,
     lockSeconds: cp.config.dashboard.loginLockSeconds,
-    onLock: ({ account, address, seconds }) => cp.log.warn({ email: account, ip: address, seconds }, 'dashboard login: account locked for this address after failed passwords'),
+    onLock: ({ account, address, seconds }) =>
+      cp.log.warn({ email: account, ip: address, seconds }, 'dashboard login: account locked for this address after failed passwords'),
   });
   return { router: dashboardRouter({ cp, sessions, loginGuard }), authenticator: sessionAuthenticator(sessions) };
 }

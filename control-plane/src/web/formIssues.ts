@@ -21,5 +21,8 @@ export function parseForm<S extends z.ZodType>(schema: S, input: unknown, fields
   const refused = new Set(result.error.issues.map((i) => i.path.join('.')));
   const errors = fields.filter((f) => refused.has(f.path)).map((f) => f.sentence);
   // A refusal on no input of the form (the page built a value the schema refused): said once.
-  return { ok: false, errors: errors.length > 0 ? errors : ["Les données du formulaire ne sont pas acceptées : vérifiez la saisie et recommencez."] };
+  return {
+    ok: false,
+    errors: errors.length > 0 ? errors : ['Les données du formulaire ne sont pas acceptées : vérifiez la saisie et recommencez.'],
+  };
 }

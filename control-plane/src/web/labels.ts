@@ -6,9 +6,20 @@ import { frenchDate, frenchPercent } from './format.js';
 
 export const ROLE_LABELS: Readonly<Record<AdminRole, string>> = { admin: 'administrateur', billing: 'facturation', support: 'support' };
 
-export const CABINET_STATUS_LABELS: Readonly<Record<CabinetStatus, string>> = { active: 'actif', suspended: 'suspendu', cancelled: 'résilié' };
+export const CABINET_STATUS_LABELS: Readonly<Record<CabinetStatus, string>> = {
+  active: 'actif',
+  suspended: 'suspendu',
+  cancelled: 'résilié',
+};
 
-export const STATUS_LABELS: Readonly<Record<FleetStatus, string>> = { healthy: 'Sain', pending: 'En attente du premier signal', warning: 'Avertissement', critical: 'Critique', stale: 'Sans nouvelles', offline: 'Hors ligne' };
+export const STATUS_LABELS: Readonly<Record<FleetStatus, string>> = {
+  healthy: 'Sain',
+  pending: 'En attente du premier signal',
+  warning: 'Avertissement',
+  critical: 'Critique',
+  stale: 'Sans nouvelles',
+  offline: 'Hors ligne',
+};
 
 export const REASON_CODE_LABELS: Readonly<Record<StatusReason['code'], string>> = {
   offline: 'hors ligne',

@@ -19,7 +19,9 @@ export function Layout({ chrome, title, children }: { chrome: Chrome; title: str
         <link rel="stylesheet" href="/static/dashboard.css" />
       </head>
       <body>
-        <a class="skip" href="#main">Aller au contenu</a>
+        <a class="skip" href="#main">
+          Aller au contenu
+        </a>
         <header class="bar">
           <span class="product">Console IAManager</span>
           {chrome.nav.length > 0 ? (
@@ -27,7 +29,9 @@ export function Layout({ chrome, title, children }: { chrome: Chrome; title: str
               <ul>
                 {chrome.nav.map((n) => (
                   <li>
-                    <a href={n.href} aria-current={n.current ? 'page' : undefined}>{n.label}</a>
+                    <a href={n.href} aria-current={n.current ? 'page' : undefined}>
+                      {n.label}
+                    </a>
                   </li>
                 ))}
               </ul>
@@ -35,11 +39,15 @@ export function Layout({ chrome, title, children }: { chrome: Chrome; title: str
           ) : null}
           {chrome.admin ? (
             <div class="who">
-              <a href="/compte" title="Mon compte : mot de passe et jetons d'API">{chrome.admin.email}</a>
+              <a href="/compte" title="Mon compte : mot de passe et jetons d'API">
+                {chrome.admin.email}
+              </a>
               <span class="role">{ROLE_LABELS[chrome.admin.role]}</span>
               <form method="post" action="/deconnexion" class="inline">
                 <CsrfField token={chrome.csrf} />
-                <button type="submit" class="as-link">Se déconnecter</button>
+                <button type="submit" class="as-link">
+                  Se déconnecter
+                </button>
               </form>
             </div>
           ) : null}

@@ -26,7 +26,7 @@ const STATUS: Readonly<Record<string, number>> = { ...COMMON_STATUS, ...CONTROL_
 
 /** French for the errors a page can meet; anything else shows the domain's own sentence. */
 const MESSAGES: Readonly<Record<string, string>> = {
-  forbidden: "Votre rôle ne permet pas cette action. Demandez à un administrateur.",
+  forbidden: 'Votre rôle ne permet pas cette action. Demandez à un administrateur.',
   csrf_failed: 'Le formulaire a expiré. Rechargez la page et recommencez.',
   not_found: "Cette page n'existe pas.",
   admin_disabled: 'Ce compte est désactivé : demandez à un administrateur.',

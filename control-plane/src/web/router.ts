@@ -36,7 +36,17 @@ import { pageErrors } from './render.js';
 import { dashboardSession } from './session.js';
 
 /** Every page, in navigation order; pages without `nav` (login, assets) are reachable by URL only. */
-export const PAGES: readonly DashboardPage[] = [staticFiles, sessionPages, fleetPage, cabinetPages, alertsPage, billingPages, revenuePage, adminsPage, accountPage];
+export const PAGES: readonly DashboardPage[] = [
+  staticFiles,
+  sessionPages,
+  fleetPage,
+  cabinetPages,
+  alertsPage,
+  billingPages,
+  revenuePage,
+  adminsPage,
+  accountPage,
+];
 
 export function dashboardRouter(deps: Omit<DashboardDeps, 'nav'>): Router {
   const full: DashboardDeps = { ...deps, nav: PAGES.flatMap((p) => (p.nav ? [p.nav] : [])) };

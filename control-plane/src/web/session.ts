@@ -75,7 +75,13 @@ export function sessionAuthenticator(s: DashboardSessions): Authenticator {
 
 /** Starts a session after a good login; returns its CSRF token. */
 export async function startSession(s: DashboardSessions, ctx: Context, admin: AdminIdentity): Promise<string> {
-  return s.cookie.issue(ctx, { userId: admin.id, epoch: s.admins.sessionEpoch(admin.id), audience: s.audience, now: s.clock(), hours: s.hours });
+  return s.cookie.issue(ctx, {
+    userId: admin.id,
+    epoch: s.admins.sessionEpoch(admin.id),
+    audience: s.audience,
+    now: s.clock(),
+    hours: s.hours,
+  });
 }
 
 /**

@@ -46,16 +46,31 @@ function describe(props: BarChartProps): string {
 
 export function BarChart(props: BarChartProps) {
   const n = props.labels.length;
-  const totals = props.labels.map((_, i) => (props.stacked ? props.series.reduce((s, x) => s + (x.values[i] ?? 0), 0) : Math.max(0, ...props.series.map((x) => x.values[i] ?? 0))));
+  const totals = props.labels.map((_, i) =>
+    props.stacked ? props.series.reduce((s, x) => s + (x.values[i] ?? 0), 0) : Math.max(0, ...props.series.map((x) => x.values[i] ?? 0)),
+  );
   const max = niceMax(Math.max(0, ...totals));
   const { plotW, plotH } = plotSize(LEFT);
   const slot = n > 0 ? plotW / n : plotW;
   const barW = Math.max(2, slot * 0.7);
   const y = (v: number) => CHART_TOP + plotH - (v / max) * plotH;
   const every = n > 12 ? 2 : 1;
-  const swatch = (k: number, lx: number, ly: number) => <rect x={lx} y={ly - 6} width="14" height="12" fill={COLOURS[k % COLOURS.length]} />;
+  const swatch = (k: number, lx: number, ly: number) => (
+    <rect x={lx} y={ly - 6} width="14" height="12" fill={COLOURS[k % COLOURS.length]} />
+  );
   return (
-    <ChartFrame id={props.id} title={props.title} description={describe(props)} left={LEFT} y={y} ticks={[0, max / 2, max]} format={props.format} legend={props.series.map((s) => s.label)} swatch={swatch} swatchWidth={20}>
+    <ChartFrame
+      id={props.id}
+      title={props.title}
+      description={describe(props)}
+      left={LEFT}
+      y={y}
+      ticks={[0, max / 2, max]}
+      format={props.format}
+      legend={props.series.map((s) => s.label)}
+      swatch={swatch}
+      swatchWidth={20}
+    >
       {props.labels.map((label, i) => {
         const x0 = LEFT + i * slot + (slot - barW) / 2;
         let base = 0;
@@ -69,10 +84,20 @@ export function BarChart(props: BarChartProps) {
               const top = props.stacked ? base + v : v;
               const bottom = props.stacked ? base : 0;
               if (props.stacked) base += v;
-              return <rect x={x.toFixed(1)} y={y(top).toFixed(1)} width={Math.max(1, w - 1).toFixed(1)} height={Math.max(0.5, y(bottom) - y(top)).toFixed(1)} fill={COLOURS[k % COLOURS.length]} />;
+              return (
+                <rect
+                  x={x.toFixed(1)}
+                  y={y(top).toFixed(1)}
+                  width={Math.max(1, w - 1).toFixed(1)}
+                  height={Math.max(0.5, y(bottom) - y(top)).toFixed(1)}
+                  fill={COLOURS[k % COLOURS.length]}
+                />
+              );
             })}
             {i % every === 0 || i === n - 1 ? (
-              <XLabel x={(LEFT + i * slot + slot / 2).toFixed(1)} anchor="middle" size={12}>{label}</XLabel>
+              <XLabel x={(LEFT + i * slot + slot / 2).toFixed(1)} anchor="middle" size={12}>
+                {label}
+              </XLabel>
             ) : null}
           </g>
         );

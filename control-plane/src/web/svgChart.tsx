@@ -61,25 +61,62 @@ export function LineChart(props: LineChartProps) {
   const x = (i: number) => LEFT + (n <= 1 ? plotW / 2 : (i * plotW) / (n - 1));
   const y = (v: number) => CHART_TOP + plotH - (Math.min(v, max) / max) * plotH;
   const xTicks = n > 0 ? [...new Set([0, Math.floor((n - 1) / 2), n - 1])] : [];
-  const swatch = (k: number, lx: number, ly: number) => <line x1={lx} x2={lx + 24} y1={ly} y2={ly} stroke={COLOURS[k % COLOURS.length]} stroke-width="2" stroke-dasharray={DASHES[k % DASHES.length]} />;
+  const swatch = (k: number, lx: number, ly: number) => (
+    <line
+      x1={lx}
+      x2={lx + 24}
+      y1={ly}
+      y2={ly}
+      stroke={COLOURS[k % COLOURS.length]}
+      stroke-width="2"
+      stroke-dasharray={DASHES[k % DASHES.length]}
+    />
+  );
   return (
-    <ChartFrame id={props.id} title={props.title} description={describe(props)} left={LEFT} y={y} ticks={[0, max / 2, max]} format={props.format} legend={props.series.map((s) => s.label)} swatch={swatch} swatchWidth={30}>
+    <ChartFrame
+      id={props.id}
+      title={props.title}
+      description={describe(props)}
+      left={LEFT}
+      y={y}
+      ticks={[0, max / 2, max]}
+      format={props.format}
+      legend={props.series.map((s) => s.label)}
+      swatch={swatch}
+      swatchWidth={30}
+    >
       {props.reference ? (
         <g>
-          <line x1={LEFT} x2={CHART_WIDTH - CHART_RIGHT} y1={y(props.reference.value)} y2={y(props.reference.value)} stroke="#a3151b" stroke-width="1.5" stroke-dasharray="4 4" />
-          <text x={CHART_WIDTH - CHART_RIGHT} y={y(props.reference.value) - 4} text-anchor="end" font-size="13" fill="#a3151b">{props.reference.label}</text>
+          <line
+            x1={LEFT}
+            x2={CHART_WIDTH - CHART_RIGHT}
+            y1={y(props.reference.value)}
+            y2={y(props.reference.value)}
+            stroke="#a3151b"
+            stroke-width="1.5"
+            stroke-dasharray="4 4"
+          />
+          <text x={CHART_WIDTH - CHART_RIGHT} y={y(props.reference.value) - 4} text-anchor="end" font-size="13" fill="#a3151b">
+            {props.reference.label}
+          </text>
         </g>
       ) : null}
       {xTicks.map((i) => (
-        <XLabel x={x(i)} anchor={i === 0 ? 'start' : i === n - 1 ? 'end' : 'middle'} size={13}>{props.labels[i]}</XLabel>
+        <XLabel x={x(i)} anchor={i === 0 ? 'start' : i === n - 1 ? 'end' : 'middle'} size={13}>
+          {props.labels[i]}
+        </XLabel>
       ))}
       {props.series.map((s, k) => {
         const colour = COLOURS[k % COLOURS.length]!;
-        const lone = s.values.flatMap((v, i) => (v !== null && (s.values[i - 1] ?? null) === null && (s.values[i + 1] ?? null) === null ? [i] : []));
+        const lone = s.values.flatMap((v, i) =>
+          v !== null && (s.values[i - 1] ?? null) === null && (s.values[i + 1] ?? null) === null ? [i] : [],
+        );
         return (
           <g>
             <path d={linePath(s.values, x, y)} fill="none" stroke={colour} stroke-width="2" stroke-dasharray={DASHES[k % DASHES.length]} />
-            {lone.map((i) => <circle cx={x(i)} cy={y(s.values[i]!)} r="3" fill={colour} />)}
+            {lone.map((i) => (
+              <circle cx={x(i)} cy={y(s.values[i]!)} r="3" fill={colour} />
+            ))}
           </g>
         );
       })}

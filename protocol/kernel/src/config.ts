@@ -29,7 +29,10 @@ export function readDotEnv(file: string): Record<string, string> {
  * Resolves `NAME_FILE` for each secret name: the file's content (trimmed) becomes `NAME`.
  * Setting both is refused, since it is never clear which one the operator meant.
  */
-export function resolveFileSecrets(env: Record<string, string | undefined>, names: readonly string[]): { env: Record<string, string | undefined>; problems: string[] } {
+export function resolveFileSecrets(
+  env: Record<string, string | undefined>,
+  names: readonly string[],
+): { env: Record<string, string | undefined>; problems: string[] } {
   const out = { ...env };
   const problems: string[] = [];
   for (const name of names) {
@@ -43,14 +46,20 @@ export function resolveFileSecrets(env: Record<string, string | undefined>, name
     try {
       out[name] = fs.readFileSync(file, 'utf8').trim();
     } catch (err) {
-      problems.push(`${fileVar}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'}): check the path and its permissions`);
+      problems.push(
+        `${fileVar}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'}): check the path and its permissions`,
+      );
     }
   }
   return { env: out, problems };
 }
 
 /** Parses the environment with `schema`, or throws a `ConfigError` listing every problem. */
-export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>, extraProblems: readonly string[] = []): z.output<S> {
+export function loadConfig<S extends z.ZodType>(
+  schema: S,
+  env: Record<string, string | undefined>,
+  extraProblems: readonly string[] = [],
+): z.output<S> {
   const result = schema.safeParse(env, { reportInput: true });
   const problems = [...extraProblems, ...(result.success ? [] : formatIssues(result.error.issues))];
   if (problems.length > 0 || !result.success) throw new ConfigError(problems);
@@ -66,7 +75,10 @@ export function envInt(min: number, max: number, fallback: number) {
       if (v === undefined || v.trim() === '') return fallback;
       const n = Number(v);
       if (!Number.isInteger(n) || n < min || n > max) {
-        ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max} (got ${JSON.stringify(v)}); unset it for the default ${fallback}` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be a whole number from ${min} to ${max} (got ${JSON.stringify(v)}); unset it for the default ${fallback}`,
+        });
         return z.NEVER;
       }
       return n;

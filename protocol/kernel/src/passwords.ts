@@ -33,7 +33,9 @@ function derive(password: string, salt: Buffer, options: ScryptOptions): Promise
   return inHashSlot(
     () =>
       new Promise((resolve, reject) => {
-        scrypt(password.normalize('NFC'), salt, KEY_LENGTH, { ...options, maxmem: 128 * options.N! * options.r! * 2 }, (err, key) => (err ? reject(err) : resolve(key)));
+        scrypt(password.normalize('NFC'), salt, KEY_LENGTH, { ...options, maxmem: 128 * options.N! * options.r! * 2 }, (err, key) =>
+          err ? reject(err) : resolve(key),
+        );
       }),
   );
 }

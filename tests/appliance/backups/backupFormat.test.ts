@@ -47,7 +47,7 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 function layout(file: Buffer): { headerEnd: number; records: Array<{ start: number; end: number }> } {
   const headerEnd = 9 + 1 + 4 + file.readUInt32BE(10);
   const records = [];
-  for (let at = headerEnd; at < file.length; ) {
+  for (let at = headerEnd; at < file.length;) {
     const end = at + 5 + file.readUInt32BE(at) + 16;
     records.push({ start: at, end });
     at = end;

@@ -38,11 +38,22 @@ describe('backup retention', () => {
     const kept = simulate(everyDay('2026-01-01', '2026-12-31'));
     expect(kept).toEqual([
       // monthly: the newest of July … November (December's is the 31st, already a daily)
-      '2026-07-31', '2026-08-31', '2026-09-30', '2026-10-31', '2026-11-30',
+      '2026-07-31',
+      '2026-08-31',
+      '2026-09-30',
+      '2026-10-31',
+      '2026-11-30',
       // weekly: newest of ISO weeks 50, 51 and 52 (week 53 ends on the 31st)
-      '2026-12-13', '2026-12-20',
+      '2026-12-13',
+      '2026-12-20',
       // 2026-12-27 is both week 52's newest and a daily
-      '2026-12-25', '2026-12-26', '2026-12-27', '2026-12-28', '2026-12-29', '2026-12-30', '2026-12-31',
+      '2026-12-25',
+      '2026-12-26',
+      '2026-12-27',
+      '2026-12-28',
+      '2026-12-29',
+      '2026-12-30',
+      '2026-12-31',
     ]);
   });
 
@@ -55,7 +66,8 @@ describe('backup retention', () => {
   it('counts days that have a backup, so three weeks switched off still leave seven daily backups', () => {
     const days = [...everyDay('2026-05-01', '2026-05-20'), ...everyDay('2026-06-10', '2026-06-12')];
     const kept = simulate(days);
-    for (const d of ['2026-05-17', '2026-05-18', '2026-05-19', '2026-05-20', '2026-06-10', '2026-06-11', '2026-06-12']) expect(kept).toContain(d);
+    for (const d of ['2026-05-17', '2026-05-18', '2026-05-19', '2026-05-20', '2026-06-10', '2026-06-11', '2026-06-12'])
+      expect(kept).toContain(d);
     // Weekly: the fourth week with backups is ISO week 19 (4–10 May); May's and June's monthly
     // backups are already dailies, and no earlier month had one.
     expect(kept.filter((d) => d < '2026-05-17')).toEqual(['2026-05-10']);

@@ -33,11 +33,15 @@ describe('when the next backup is due', () => {
   const base = { dailyAt: AT_0230, zone: ZONE, startedAt: d('2026-03-15T08:00:00Z'), lastFailureAt: null };
 
   it('waits for the daily time when the last backup is recent', () => {
-    expect(nextBackupAt(d('2026-03-15T09:00:00Z'), { ...base, lastSuccessAt: d('2026-03-15T01:30:00Z') })).toEqual(d('2026-03-16T01:30:00Z'));
+    expect(nextBackupAt(d('2026-03-15T09:00:00Z'), { ...base, lastSuccessAt: d('2026-03-15T01:30:00Z') })).toEqual(
+      d('2026-03-16T01:30:00Z'),
+    );
   });
 
   it('catches up 15 minutes after start when no backup was made in a day (a machine off at night)', () => {
-    expect(nextBackupAt(d('2026-03-15T08:01:00Z'), { ...base, lastSuccessAt: d('2026-03-13T01:30:00Z') })).toEqual(d('2026-03-15T08:15:00Z'));
+    expect(nextBackupAt(d('2026-03-15T08:01:00Z'), { ...base, lastSuccessAt: d('2026-03-13T01:30:00Z') })).toEqual(
+      d('2026-03-15T08:15:00Z'),
+    );
     expect(nextBackupAt(d('2026-03-15T08:01:00Z'), { ...base, lastSuccessAt: null })).toEqual(d('2026-03-15T08:15:00Z'));
   });
 
@@ -62,7 +66,14 @@ describe('the daily scheduler', () => {
     const dataDir = tempDir('sched-data-');
     fs.mkdirSync(path.join(dataDir, 'cases'));
     fs.writeFileSync(path.join(dataDir, 'cases', 'a.json'), '{}');
-    return Backups.open({ dataDir, config: { dir: backupDir, passphrase: 'correct horse battery staple', dailyAt: AT_0230 }, version: '0.1.0', clock: () => new Date(), log: createLogger('test', 'silent'), zone: ZONE });
+    return Backups.open({
+      dataDir,
+      config: { dir: backupDir, passphrase: 'correct horse battery staple', dailyAt: AT_0230 },
+      version: '0.1.0',
+      clock: () => new Date(),
+      log: createLogger('test', 'silent'),
+      zone: ZONE,
+    });
   }
 
   it('makes the backup at 02:30 and then plans the next one for the next night', async () => {
@@ -78,7 +89,12 @@ describe('the daily scheduler', () => {
     await settle(() => backups.status().lastBackupAt !== null);
     const files = await listBackupFiles(backupDir);
     expect(files.map((f) => f.kind)).toEqual(['scheduled']);
-    expect(backups.status()).toMatchObject({ lastBackupAt: '2026-03-15T01:30:00.000Z', nextBackupAt: '2026-03-16T01:30:00.000Z', lastError: null, backups: 1 });
+    expect(backups.status()).toMatchObject({
+      lastBackupAt: '2026-03-15T01:30:00.000Z',
+      nextBackupAt: '2026-03-16T01:30:00.000Z',
+      lastError: null,
+      backups: 1,
+    });
     backups.stopSchedule();
   });
 

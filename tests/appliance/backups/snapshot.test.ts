@@ -23,7 +23,11 @@ interface Doc {
 }
 
 async function backup(dataDir: string, file: string): Promise<number> {
-  const { header, keys } = await newHeader(PASSPHRASE, { createdAt: new Date().toISOString(), kind: 'manual', applianceVersion: '0.1.0' }, TUNING);
+  const { header, keys } = await newHeader(
+    PASSPHRASE,
+    { createdAt: new Date().toISOString(), kind: 'manual', applianceVersion: '0.1.0' },
+    TUNING,
+  );
   const snapshot = await takeSnapshot(dataDir);
   try {
     await writeBackupFile(file, snapshot.files, header, keys);
@@ -61,7 +65,12 @@ describe('a backup taken while the appliance writes', () => {
       for (let round = 0; !stop; round++) {
         const doc = cases.get(`case-${(round * 4 + w) % 20}`)!;
         doc.data = { n: round, pad: 'x'.repeat(50_000 + round) };
-        await Promise.all([doc.write(), ...Array.from({ length: 20 }, (_, k) => audit.append({ actor: `writer${w}`, action: 'case.update', detail: `${round}-${k} ${'y'.repeat(500)}` }))]);
+        await Promise.all([
+          doc.write(),
+          ...Array.from({ length: 20 }, (_, k) =>
+            audit.append({ actor: `writer${w}`, action: 'case.update', detail: `${round}-${k} ${'y'.repeat(500)}` }),
+          ),
+        ]);
         writes++;
       }
     });
@@ -88,7 +97,8 @@ describe('a backup taken while the appliance writes', () => {
         const doc = JSON.parse(fs.readFileSync(path.join(dir, 'cases', name), 'utf8')) as Doc;
         expect(doc.pad.length === 0 || doc.pad.length === 50_000 + doc.n).toBe(true);
       }
-      for (const log of fs.readdirSync(path.join(dir, 'audit'))) expect(fs.readFileSync(path.join(dir, 'audit', log), 'utf8').endsWith('\n')).toBe(true);
+      for (const log of fs.readdirSync(path.join(dir, 'audit')))
+        expect(fs.readFileSync(path.join(dir, 'audit', log), 'utf8').endsWith('\n')).toBe(true);
       const restored = await AuditLog.open(dir, () => new Date());
       const verified = await restored.verify();
       expect(verified.ok, JSON.stringify(verified.brokenAt)).toBe(true);

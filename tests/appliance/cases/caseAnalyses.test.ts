@@ -12,9 +12,36 @@ import { UsageCounters } from '../../../appliance/src/domain/usage/usageCounters
 const log = createLogger('test', 'silent');
 const NOW = new Date('2026-11-24T10:00:00Z');
 const PLANS: Record<string, EffectiveLimits> = {
-  starter: { plan: 'starter', maxUsers: 3, maxCases: 500, maxAnalysesMonthly: 100, aiModel: 'ceseda-basic-v1', advancedFeatures: false, overageAllowed: false, overagePriceCents: 50 },
-  professional: { plan: 'professional', maxUsers: 10, maxCases: 2000, maxAnalysesMonthly: 500, aiModel: 'ceseda-pro-v1', advancedFeatures: true, overageAllowed: true, overagePriceCents: 50 },
-  enterprise: { plan: 'enterprise', maxUsers: 50, maxCases: 10000, maxAnalysesMonthly: 2000, aiModel: 'ceseda-enterprise-v1', advancedFeatures: true, overageAllowed: true, overagePriceCents: 50 },
+  starter: {
+    plan: 'starter',
+    maxUsers: 3,
+    maxCases: 500,
+    maxAnalysesMonthly: 100,
+    aiModel: 'ceseda-basic-v1',
+    advancedFeatures: false,
+    overageAllowed: false,
+    overagePriceCents: 50,
+  },
+  professional: {
+    plan: 'professional',
+    maxUsers: 10,
+    maxCases: 2000,
+    maxAnalysesMonthly: 500,
+    aiModel: 'ceseda-pro-v1',
+    advancedFeatures: true,
+    overageAllowed: true,
+    overagePriceCents: 50,
+  },
+  enterprise: {
+    plan: 'enterprise',
+    maxUsers: 50,
+    maxCases: 10000,
+    maxAnalysesMonthly: 2000,
+    aiModel: 'ceseda-enterprise-v1',
+    advancedFeatures: true,
+    overageAllowed: true,
+    overagePriceCents: 50,
+  },
 };
 
 let dir: string;
@@ -29,9 +56,26 @@ const ACTOR = { id: 'u1', email: 'avocat@dupont.fr' };
 
 function caseRecord(id: string, over: Partial<CaseRecord>): CaseRecord {
   return {
-    id, reference: id, client: { lastName: 'X', firstName: 'Y', nationality: 'DZ', birthDate: '1990-01-01' }, procedure: 'oqtf', decisionNotifiedAt: '2026-11-20',
-    decision: {}, departement: null, status: 'open', outcome: null, archived: false, assignedTo: null, notes: '', facts: {}, documents: [], analyses: [], history: [],
-    createdAt: '', createdBy: '', updatedAt: '', ...over,
+    id,
+    reference: id,
+    client: { lastName: 'X', firstName: 'Y', nationality: 'DZ', birthDate: '1990-01-01' },
+    procedure: 'oqtf',
+    decisionNotifiedAt: '2026-11-20',
+    decision: {},
+    departement: null,
+    status: 'open',
+    outcome: null,
+    archived: false,
+    assignedTo: null,
+    notes: '',
+    facts: {},
+    documents: [],
+    analyses: [],
+    history: [],
+    createdAt: '',
+    createdBy: '',
+    updatedAt: '',
+    ...over,
   };
 }
 
@@ -68,7 +112,13 @@ describe('running an analysis on a case', () => {
   it('stores the license model’s result with the facts used and counts one run', async () => {
     const deps = await setup(PLANS.professional!, 1);
     const a = await runCaseAnalysis({ ...deps, assertCanRun: () => PLANS.professional! }, 'c1', ACTOR);
-    expect(a).toMatchObject({ model: 'ceseda-pro-v1', rulesVersion: '2026-11-24', overage: false, createdBy: ACTOR.email, facts: { proceduralDefectIdentified: true } });
+    expect(a).toMatchObject({
+      model: 'ceseda-pro-v1',
+      rulesVersion: '2026-11-24',
+      overage: false,
+      createdBy: ACTOR.email,
+      facts: { proceduralDefectIdentified: true },
+    });
     expect(a.result.deadlines[0]).toMatchObject({ remedy: 'recours_contentieux', due: '2026-12-21' });
     expect(a.result.estimate).toBeDefined();
     expect(deps.usage.forMonth('2026-11')).toEqual({ month: '2026-11', analysesUsed: 2, analysesOverage: 0 });
@@ -77,7 +127,10 @@ describe('running an analysis on a case', () => {
 
   it('refuses starter over its quota, naming the professional plan, and stores nothing', async () => {
     const deps = await setup(PLANS.starter!, 100); // the real starter quota, used up
-    await expect(runCaseAnalysis(deps, 'c1', ACTOR)).rejects.toMatchObject({ code: 'quota_exceeded', message: expect.stringMatching(/professional plan allows 500/) });
+    await expect(runCaseAnalysis(deps, 'c1', ACTOR)).rejects.toMatchObject({
+      code: 'quota_exceeded',
+      message: expect.stringMatching(/professional plan allows 500/),
+    });
     expect(deps.cases.get('c1').analyses).toEqual([]);
     expect(deps.usage.forMonth('2026-11').analysesUsed).toBe(100);
   });

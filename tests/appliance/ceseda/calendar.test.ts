@@ -1,11 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { addHours, addMonths, easterSunday, nextWorkingDay, publicHolidays, readNotification } from '../../../appliance/src/domain/ceseda/calendar.js';
+import {
+  addHours,
+  addMonths,
+  easterSunday,
+  nextWorkingDay,
+  publicHolidays,
+  readNotification,
+} from '../../../appliance/src/domain/ceseda/calendar.js';
 
 describe('French legal calendar', () => {
   it('computes Easter Sunday by the Gregorian computus', () => {
     const known: Record<number, string> = {
-      1818: '1818-03-22', 1943: '1943-04-25', 2008: '2008-03-23', 2011: '2011-04-24', 2019: '2019-04-21',
-      2024: '2024-03-31', 2025: '2025-04-20', 2026: '2026-04-05', 2027: '2027-03-28', 2038: '2038-04-25',
+      1818: '1818-03-22',
+      1943: '1943-04-25',
+      2008: '2008-03-23',
+      2011: '2011-04-24',
+      2019: '2019-04-21',
+      2024: '2024-03-31',
+      2025: '2025-04-20',
+      2026: '2026-04-05',
+      2027: '2027-03-28',
+      2038: '2038-04-25',
     };
     for (const [year, date] of Object.entries(known)) expect(easterSunday(Number(year)), year).toBe(date);
   });
@@ -38,7 +53,11 @@ describe('French legal calendar', () => {
   it('moves a weekend or holiday to the next working day and says why', () => {
     expect(nextWorkingDay('2026-04-04')).toEqual({
       date: '2026-04-07',
-      skipped: [{ date: '2026-04-04', reason: 'samedi' }, { date: '2026-04-05', reason: 'dimanche' }, { date: '2026-04-06', reason: 'Lundi de Pâques' }],
+      skipped: [
+        { date: '2026-04-04', reason: 'samedi' },
+        { date: '2026-04-05', reason: 'dimanche' },
+        { date: '2026-04-06', reason: 'Lundi de Pâques' },
+      ],
     });
     expect(nextWorkingDay('2026-04-03').date).toBe('2026-04-03');
     expect(nextWorkingDay('2026-04-03', { alsaceMoselle: true }).date).toBe('2026-04-07');
@@ -48,7 +67,8 @@ describe('French legal calendar', () => {
     expect(readNotification('2026-11-20')).toEqual({ date: '2026-11-20', instant: null });
     expect(readNotification('2026-11-20T16:30')).toEqual({ date: '2026-11-20', instant: '2026-11-20T16:30:00+01:00' });
     expect(readNotification('2026-07-10T23:30:00Z')).toEqual({ date: '2026-07-11', instant: '2026-07-11T01:30:00+02:00' });
-    for (const bad of ['2026-02-30', '20-11-2026', 'tomorrow', '2026-13-01T10:00']) expect(() => readNotification(bad), bad).toThrow(RangeError);
+    for (const bad of ['2026-02-30', '20-11-2026', 'tomorrow', '2026-13-01T10:00'])
+      expect(() => readNotification(bad), bad).toThrow(RangeError);
   });
 
   it('keeps the earlier instant when summer time starts inside an hour délai', () => {

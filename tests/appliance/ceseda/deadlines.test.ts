@@ -14,38 +14,202 @@ interface Ref {
 
 // Reference cases, computed by hand (weekday and holiday of each date checked on a calendar).
 const REFERENCE: Ref[] = [
-  { why: 'OQTF, free: 1 month franc, plain case', procedure: 'oqtf', notified: '2026-01-05', due: { recours_contentieux: '2026-02-06', recours_gracieux: null } },
-  { why: 'OQTF, free: month end, Saturday 28 Feb then Sunday → Monday', procedure: 'oqtf', notified: '2026-01-30', due: { recours_contentieux: '2026-03-02', recours_gracieux: null } },
-  { why: 'OQTF, free: leap year, the earlier month-end reading (29 Feb)', procedure: 'oqtf', notified: '2024-01-30', due: { recours_contentieux: '2024-02-29', recours_gracieux: null } },
-  { why: 'OQTF, free: ends on Easter Monday → Tuesday', procedure: 'oqtf', notified: '2026-03-05', due: { recours_contentieux: '2026-04-07', recours_gracieux: null } },
-  { why: 'OQTF, free: Good Friday is a working day outside Alsace-Moselle', procedure: 'oqtf', notified: '2026-03-02', due: { recours_contentieux: '2026-04-03', recours_gracieux: null } },
-  { why: 'OQTF, free, TA de Strasbourg: Good Friday, Easter weekend and Monday skipped', procedure: 'oqtf', notified: '2026-03-02', ctx: { competentCourt: 'TA de Strasbourg' }, due: { recours_contentieux: '2026-04-07', recours_gracieux: null } },
-  { why: 'OQTF with liberty status rétention in the facts: 48 hours', procedure: 'oqtf', notified: '2026-11-20T16:30', ctx: { libertyStatus: 'retention' }, due: { recours_contentieux: '2026-11-22T16:30:00+01:00', recours_gracieux: null } },
-  { why: 'OQTF, assignation: 7 days, earliest reading (non franc) on a Friday', procedure: 'oqtf_assignation_residence', notified: '2026-11-20', due: { recours_contentieux: '2026-11-27', recours_gracieux: null } },
-  { why: 'OQTF, assignation: 7 days ending on 8 May is not extended under the non-franc reading', procedure: 'oqtf_assignation_residence', notified: '2026-05-01', due: { recours_contentieux: '2026-05-08', recours_gracieux: null } },
-  { why: 'OQTF, detention: 7 days ending on Good Friday (not a national holiday)', procedure: 'oqtf_detention', notified: '2026-03-27', due: { recours_contentieux: '2026-04-03', recours_gracieux: null } },
-  { why: 'OQTF, rétention: 48 hours over a weekend, never extended', procedure: 'oqtf_retention', notified: '2026-11-20T16:30:00+01:00', due: { recours_contentieux: '2026-11-22T16:30:00+01:00', recours_gracieux: null } },
-  { why: 'OQTF, rétention, time unknown: counted from midnight', procedure: 'oqtf_retention', notified: '2026-11-20', due: { recours_contentieux: '2026-11-22T00:00:00+01:00', recours_gracieux: null } },
-  { why: 'OQTF, rétention, UTC instant converted to Paris summer time', procedure: 'oqtf_retention', notified: '2026-07-10T14:00:00Z', due: { recours_contentieux: '2026-07-12T16:00:00+02:00', recours_gracieux: null } },
-  { why: 'IRTF: earliest of the OQTF délai and L. 921-1', procedure: 'irtf', notified: '2026-02-02', due: { recours_contentieux: '2026-02-09', recours_gracieux: null } },
-  { why: 'Refus de titre: 2 months franc ending on Ascension → Friday', procedure: 'refus_titre_sejour', notified: '2026-03-13', due: { recours_gracieux: '2026-05-15', recours_hierarchique: '2026-05-15', recours_contentieux: '2026-05-15' } },
-  { why: 'Refus de titre: Saturday, Sunday, then Whit Monday → Tuesday', procedure: 'refus_titre_sejour', notified: '2025-04-07', due: { recours_gracieux: '2025-06-10', recours_hierarchique: '2025-06-10', recours_contentieux: '2025-06-10' } },
-  { why: 'Refus de titre: Christmas, then 26 Dec is a working day outside Alsace-Moselle', procedure: 'refus_titre_sejour', notified: '2025-10-24', due: { recours_gracieux: '2025-12-26', recours_hierarchique: '2025-12-26', recours_contentieux: '2025-12-26' } },
-  { why: 'Refus de titre, TA de Strasbourg: Christmas, Saint-Étienne, weekend → Monday', procedure: 'refus_titre_sejour', notified: '2025-10-24', ctx: { competentCourt: 'Tribunal administratif de Strasbourg' }, due: { recours_gracieux: '2025-12-29', recours_hierarchique: '2025-12-29', recours_contentieux: '2025-12-29' } },
-  { why: 'Refus de renouvellement: leap year month end, earlier reading 29 Feb', procedure: 'refus_renouvellement_titre', notified: '2023-12-29', due: { recours_gracieux: '2024-02-29', recours_hierarchique: '2024-02-29', recours_contentieux: '2024-02-29' } },
-  { why: 'Refus de renouvellement: non-leap month end, 28 Feb', procedure: 'refus_renouvellement_titre', notified: '2024-12-29', due: { recours_gracieux: '2025-02-28', recours_hierarchique: '2025-02-28', recours_contentieux: '2025-02-28' } },
-  { why: 'Retrait de titre: plain 2 months franc', procedure: 'retrait_titre_sejour', notified: '2026-03-05', due: { recours_gracieux: '2026-05-06', recours_hierarchique: '2026-05-06', recours_contentieux: '2026-05-06' } },
-  { why: 'Refus de visa: RAPO 30 days ending on a Sunday → Monday; TA after the RAPO', procedure: 'refus_visa', notified: '2026-01-09', due: { rapo: '2026-02-09', recours_contentieux: null } },
-  { why: 'Asile: AJ 15 days; CNDA 1 month franc ending on 14 July → 15 July', procedure: 'asile_rejet_ofpra', notified: '2026-06-13', due: { aide_juridictionnelle: '2026-06-28', recours_contentieux: '2026-07-15' } },
-  { why: 'Dublin: 7 days ending on Christmas, not extended under the non-franc reading', procedure: 'transfert_dublin', notified: '2026-12-18', due: { recours_contentieux: '2026-12-25', recours_gracieux: null } },
-  { why: 'Dublin in rétention: 48 hours', procedure: 'transfert_dublin', notified: '2026-12-18T09:00', ctx: { libertyStatus: 'retention' }, due: { recours_contentieux: '2026-12-20T09:00:00+01:00', recours_gracieux: null } },
-  { why: 'Rétention placement: earliest reading 48 hours', procedure: 'retention_placement', notified: '2026-11-20T09:15', due: { contestation_judiciaire: '2026-11-22T09:15:00+01:00' } },
-  { why: 'Assignation à résidence: 7 days', procedure: 'assignation_residence', notified: '2026-02-02', due: { recours_contentieux: '2026-02-09', recours_gracieux: null } },
-  { why: 'Naturalisation: RAPO 2 months franc; TA de Nantes after the minister', procedure: 'naturalisation_refus', notified: '2026-08-14', due: { rapo: '2026-10-15', recours_contentieux: null } },
-  { why: 'Regroupement familial: ends on 11 November → 12 November', procedure: 'regroupement_familial_refus', notified: '2026-09-10', due: { recours_gracieux: '2026-11-12', recours_hierarchique: '2026-11-12', recours_contentieux: '2026-11-12' } },
-  { why: 'Expulsion: 2 months franc, Saturday → Monday', procedure: 'expulsion', notified: '2026-05-31', due: { recours_contentieux: '2026-08-03' } },
-  { why: 'Refus d’entrée asile: 48 hours', procedure: 'refus_entree_asile', notified: '2026-02-02T08:00', due: { recours_contentieux: '2026-02-04T08:00:00+01:00' } },
-  { why: 'CNDA rejection: cassation 2 months from 31 Dec → 1 March (Sunday) → Monday', procedure: 'cnda_rejet', notified: '2025-12-31', due: { pourvoi_cassation: '2026-03-02' } },
+  {
+    why: 'OQTF, free: 1 month franc, plain case',
+    procedure: 'oqtf',
+    notified: '2026-01-05',
+    due: { recours_contentieux: '2026-02-06', recours_gracieux: null },
+  },
+  {
+    why: 'OQTF, free: month end, Saturday 28 Feb then Sunday → Monday',
+    procedure: 'oqtf',
+    notified: '2026-01-30',
+    due: { recours_contentieux: '2026-03-02', recours_gracieux: null },
+  },
+  {
+    why: 'OQTF, free: leap year, the earlier month-end reading (29 Feb)',
+    procedure: 'oqtf',
+    notified: '2024-01-30',
+    due: { recours_contentieux: '2024-02-29', recours_gracieux: null },
+  },
+  {
+    why: 'OQTF, free: ends on Easter Monday → Tuesday',
+    procedure: 'oqtf',
+    notified: '2026-03-05',
+    due: { recours_contentieux: '2026-04-07', recours_gracieux: null },
+  },
+  {
+    why: 'OQTF, free: Good Friday is a working day outside Alsace-Moselle',
+    procedure: 'oqtf',
+    notified: '2026-03-02',
+    due: { recours_contentieux: '2026-04-03', recours_gracieux: null },
+  },
+  {
+    why: 'OQTF, free, TA de Strasbourg: Good Friday, Easter weekend and Monday skipped',
+    procedure: 'oqtf',
+    notified: '2026-03-02',
+    ctx: { competentCourt: 'TA de Strasbourg' },
+    due: { recours_contentieux: '2026-04-07', recours_gracieux: null },
+  },
+  {
+    why: 'OQTF with liberty status rétention in the facts: 48 hours',
+    procedure: 'oqtf',
+    notified: '2026-11-20T16:30',
+    ctx: { libertyStatus: 'retention' },
+    due: { recours_contentieux: '2026-11-22T16:30:00+01:00', recours_gracieux: null },
+  },
+  {
+    why: 'OQTF, assignation: 7 days, earliest reading (non franc) on a Friday',
+    procedure: 'oqtf_assignation_residence',
+    notified: '2026-11-20',
+    due: { recours_contentieux: '2026-11-27', recours_gracieux: null },
+  },
+  {
+    why: 'OQTF, assignation: 7 days ending on 8 May is not extended under the non-franc reading',
+    procedure: 'oqtf_assignation_residence',
+    notified: '2026-05-01',
+    due: { recours_contentieux: '2026-05-08', recours_gracieux: null },
+  },
+  {
+    why: 'OQTF, detention: 7 days ending on Good Friday (not a national holiday)',
+    procedure: 'oqtf_detention',
+    notified: '2026-03-27',
+    due: { recours_contentieux: '2026-04-03', recours_gracieux: null },
+  },
+  {
+    why: 'OQTF, rétention: 48 hours over a weekend, never extended',
+    procedure: 'oqtf_retention',
+    notified: '2026-11-20T16:30:00+01:00',
+    due: { recours_contentieux: '2026-11-22T16:30:00+01:00', recours_gracieux: null },
+  },
+  {
+    why: 'OQTF, rétention, time unknown: counted from midnight',
+    procedure: 'oqtf_retention',
+    notified: '2026-11-20',
+    due: { recours_contentieux: '2026-11-22T00:00:00+01:00', recours_gracieux: null },
+  },
+  {
+    why: 'OQTF, rétention, UTC instant converted to Paris summer time',
+    procedure: 'oqtf_retention',
+    notified: '2026-07-10T14:00:00Z',
+    due: { recours_contentieux: '2026-07-12T16:00:00+02:00', recours_gracieux: null },
+  },
+  {
+    why: 'IRTF: earliest of the OQTF délai and L. 921-1',
+    procedure: 'irtf',
+    notified: '2026-02-02',
+    due: { recours_contentieux: '2026-02-09', recours_gracieux: null },
+  },
+  {
+    why: 'Refus de titre: 2 months franc ending on Ascension → Friday',
+    procedure: 'refus_titre_sejour',
+    notified: '2026-03-13',
+    due: { recours_gracieux: '2026-05-15', recours_hierarchique: '2026-05-15', recours_contentieux: '2026-05-15' },
+  },
+  {
+    why: 'Refus de titre: Saturday, Sunday, then Whit Monday → Tuesday',
+    procedure: 'refus_titre_sejour',
+    notified: '2025-04-07',
+    due: { recours_gracieux: '2025-06-10', recours_hierarchique: '2025-06-10', recours_contentieux: '2025-06-10' },
+  },
+  {
+    why: 'Refus de titre: Christmas, then 26 Dec is a working day outside Alsace-Moselle',
+    procedure: 'refus_titre_sejour',
+    notified: '2025-10-24',
+    due: { recours_gracieux: '2025-12-26', recours_hierarchique: '2025-12-26', recours_contentieux: '2025-12-26' },
+  },
+  {
+    why: 'Refus de titre, TA de Strasbourg: Christmas, Saint-Étienne, weekend → Monday',
+    procedure: 'refus_titre_sejour',
+    notified: '2025-10-24',
+    ctx: { competentCourt: 'Tribunal administratif de Strasbourg' },
+    due: { recours_gracieux: '2025-12-29', recours_hierarchique: '2025-12-29', recours_contentieux: '2025-12-29' },
+  },
+  {
+    why: 'Refus de renouvellement: leap year month end, earlier reading 29 Feb',
+    procedure: 'refus_renouvellement_titre',
+    notified: '2023-12-29',
+    due: { recours_gracieux: '2024-02-29', recours_hierarchique: '2024-02-29', recours_contentieux: '2024-02-29' },
+  },
+  {
+    why: 'Refus de renouvellement: non-leap month end, 28 Feb',
+    procedure: 'refus_renouvellement_titre',
+    notified: '2024-12-29',
+    due: { recours_gracieux: '2025-02-28', recours_hierarchique: '2025-02-28', recours_contentieux: '2025-02-28' },
+  },
+  {
+    why: 'Retrait de titre: plain 2 months franc',
+    procedure: 'retrait_titre_sejour',
+    notified: '2026-03-05',
+    due: { recours_gracieux: '2026-05-06', recours_hierarchique: '2026-05-06', recours_contentieux: '2026-05-06' },
+  },
+  {
+    why: 'Refus de visa: RAPO 30 days ending on a Sunday → Monday; TA after the RAPO',
+    procedure: 'refus_visa',
+    notified: '2026-01-09',
+    due: { rapo: '2026-02-09', recours_contentieux: null },
+  },
+  {
+    why: 'Asile: AJ 15 days; CNDA 1 month franc ending on 14 July → 15 July',
+    procedure: 'asile_rejet_ofpra',
+    notified: '2026-06-13',
+    due: { aide_juridictionnelle: '2026-06-28', recours_contentieux: '2026-07-15' },
+  },
+  {
+    why: 'Dublin: 7 days ending on Christmas, not extended under the non-franc reading',
+    procedure: 'transfert_dublin',
+    notified: '2026-12-18',
+    due: { recours_contentieux: '2026-12-25', recours_gracieux: null },
+  },
+  {
+    why: 'Dublin in rétention: 48 hours',
+    procedure: 'transfert_dublin',
+    notified: '2026-12-18T09:00',
+    ctx: { libertyStatus: 'retention' },
+    due: { recours_contentieux: '2026-12-20T09:00:00+01:00', recours_gracieux: null },
+  },
+  {
+    why: 'Rétention placement: earliest reading 48 hours',
+    procedure: 'retention_placement',
+    notified: '2026-11-20T09:15',
+    due: { contestation_judiciaire: '2026-11-22T09:15:00+01:00' },
+  },
+  {
+    why: 'Assignation à résidence: 7 days',
+    procedure: 'assignation_residence',
+    notified: '2026-02-02',
+    due: { recours_contentieux: '2026-02-09', recours_gracieux: null },
+  },
+  {
+    why: 'Naturalisation: RAPO 2 months franc; TA de Nantes after the minister',
+    procedure: 'naturalisation_refus',
+    notified: '2026-08-14',
+    due: { rapo: '2026-10-15', recours_contentieux: null },
+  },
+  {
+    why: 'Regroupement familial: ends on 11 November → 12 November',
+    procedure: 'regroupement_familial_refus',
+    notified: '2026-09-10',
+    due: { recours_gracieux: '2026-11-12', recours_hierarchique: '2026-11-12', recours_contentieux: '2026-11-12' },
+  },
+  {
+    why: 'Expulsion: 2 months franc, Saturday → Monday',
+    procedure: 'expulsion',
+    notified: '2026-05-31',
+    due: { recours_contentieux: '2026-08-03' },
+  },
+  {
+    why: 'Refus d’entrée asile: 48 hours',
+    procedure: 'refus_entree_asile',
+    notified: '2026-02-02T08:00',
+    due: { recours_contentieux: '2026-02-04T08:00:00+01:00' },
+  },
+  {
+    why: 'CNDA rejection: cassation 2 months from 31 Dec → 1 March (Sunday) → Monday',
+    procedure: 'cnda_rejet',
+    notified: '2025-12-31',
+    due: { pourvoi_cassation: '2026-03-02' },
+  },
   { why: 'Application not yet decided: no deadline', procedure: 'demande_titre_sejour', notified: '2026-02-02', due: {} },
 ];
 
@@ -69,11 +233,18 @@ describe('deadlines per procedure (ceseda-basic-v1 reference table)', () => {
   it('shows both readings of the 7-day délai with their decisions, the due date being the earliest', () => {
     const [d] = computeDeadlines('oqtf_assignation_residence', '2026-11-20');
     expect(d!.readings!.map((r) => [r.label, r.due, r.decisions])).toEqual([
-      ['délai non franc, courant à compter du lendemain de la notification, non prorogé', '2026-11-27', ['CAA Lyon, 19 déc. 2024, n° 24LY03013']],
+      [
+        'délai non franc, courant à compter du lendemain de la notification, non prorogé',
+        '2026-11-27',
+        ['CAA Lyon, 19 déc. 2024, n° 24LY03013'],
+      ],
       [
         'délai franc, décompté par jours entiers et non d’heure à heure, prorogé au premier jour ouvrable suivant',
         '2026-11-30',
-        ['CAA Toulouse, 3 juil. 2025, n° 24TL02643 (C+)', 'par analogie, CE avis 30 juil. 2021 n° 452878 (ancien délai de 15 jours contre l’OQTF : franc)'],
+        [
+          'CAA Toulouse, 3 juil. 2025, n° 24TL02643 (C+)',
+          'par analogie, CE avis 30 juil. 2021 n° 452878 (ancien délai de 15 jours contre l’OQTF : franc)',
+        ],
       ],
     ]);
     expect(d!.readings![1]!.computation).toEqual([
@@ -86,13 +257,17 @@ describe('deadlines per procedure (ceseda-basic-v1 reference table)', () => {
       'Délai de 7 jours courant à compter du lendemain de la notification : dernier jour utile le vendredi 27 novembre 2026, jusqu’à minuit.',
       'Selon cette lecture, le délai n’est pas prorogé lorsqu’il expire un samedi, un dimanche ou un jour férié.',
     ]);
-    expect(d!.notes).toContain('Plusieurs lectures de ce délai coexistent (voir les sources citées pour chacune) ; l’échéance retenue est la plus précoce : « délai non franc, courant à compter du lendemain de la notification, non prorogé ».');
+    expect(d!.notes).toContain(
+      'Plusieurs lectures de ce délai coexistent (voir les sources citées pour chacune) ; l’échéance retenue est la plus précoce : « délai non franc, courant à compter du lendemain de la notification, non prorogé ».',
+    );
     expect(d!.toVerify.join(' ')).toMatch(/24LY03013/);
   });
 
   it('cites the Conseil d’État’s non-franc reading of the Dublin délai', () => {
     const [d] = computeDeadlines('transfert_dublin', '2026-12-18');
-    expect(d!.readings![0]!.decisions).toContain('CE avis 1er juil. 2020 n° 438152 (ancien délai de 15 jours contre le transfert Dublin : non franc)');
+    expect(d!.readings![0]!.decisions).toContain(
+      'CE avis 1er juil. 2020 n° 438152 (ancien délai de 15 jours contre le transfert Dublin : non franc)',
+    );
   });
 
   it('explains the extension over a public holiday step by step, in French', () => {
@@ -107,7 +282,9 @@ describe('deadlines per procedure (ceseda-basic-v1 reference table)', () => {
 
   it('says when the month-end reading gives the earlier date, and names Alsace-Moselle holidays', () => {
     const [leap] = computeDeadlines('oqtf', '2024-01-30');
-    expect(leap!.computation[2]).toBe('Fin de mois : décompté à partir du lendemain de la notification, le délai expirerait le jeudi 29 février 2024 ; la date la plus précoce est retenue.');
+    expect(leap!.computation[2]).toBe(
+      'Fin de mois : décompté à partir du lendemain de la notification, le délai expirerait le jeudi 29 février 2024 ; la date la plus précoce est retenue.',
+    );
     const [strasbourg] = computeDeadlines('oqtf', '2026-03-02', { competentCourt: 'TA de Strasbourg' });
     expect(strasbourg!.computation.at(-1)).toBe(
       'Les vendredi 3 avril 2026 (Vendredi saint, férié en Alsace-Moselle), samedi 4 avril 2026, dimanche 5 avril 2026 et lundi 6 avril 2026 (Lundi de Pâques) ne sont pas des jours ouvrables : le délai est prorogé au premier jour ouvrable suivant, le mardi 7 avril 2026 (CPC art. 642).',
@@ -137,9 +314,13 @@ describe('deadlines per procedure (ceseda-basic-v1 reference table)', () => {
     expect(byRemedy.recours_contentieux!.computation).toEqual([
       'Délai de 2 mois (CJA R. 421-1) courant à compter du rejet du RAPO, explicite ou implicite (silence gardé pendant 2 mois à compter de sa réception) : il se calcule à partir de la date de ce rejet.',
     ]);
-    expect(byRemedy.rapo!.computation.at(-1)).toBe('Le dimanche 8 février 2026 n’est pas un jour ouvrable : le délai est prorogé au premier jour ouvrable suivant, le lundi 9 février 2026 (CPC art. 642).');
+    expect(byRemedy.rapo!.computation.at(-1)).toBe(
+      'Le dimanche 8 février 2026 n’est pas un jour ouvrable : le délai est prorogé au premier jour ouvrable suivant, le lundi 9 février 2026 (CPC art. 642).',
+    );
     const [, gracieux] = computeDeadlines('oqtf', '2026-01-05');
-    expect(gracieux!.computation).toEqual(['Aucun délai propre : le recours administratif peut être formé à tout moment, mais il ne proroge pas le délai du recours contentieux.']);
+    expect(gracieux!.computation).toEqual([
+      'Aucun délai propre : le recours administratif peut être formé à tout moment, mais il ne proroge pas le délai du recours contentieux.',
+    ]);
   });
 
   it('refuses a notification that is not a date', () => {

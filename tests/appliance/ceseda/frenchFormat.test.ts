@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { dateLongue, decimal, duree, instantLong, listeEt, nombre, pourcentage } from '../../../appliance/src/domain/ceseda/frenchFormat.js';
+import {
+  dateLongue,
+  decimal,
+  duree,
+  instantLong,
+  listeEt,
+  nombre,
+  pourcentage,
+} from '../../../appliance/src/domain/ceseda/frenchFormat.js';
 
 describe('French wording of the analysis', () => {
   it('writes dates with the weekday and "1er" for the first of the month', () => {

@@ -24,7 +24,18 @@ const fr = CATALOGUES.fr;
 
 describe('ICS export', () => {
   it('puts an hour-based deadline at its exact UTC instant with reminders', () => {
-    const ics = buildDeadlinesIcs([{ uid: 'c1-d1@iamanager', summary: 'D-1 : recours, TA', description: 'CESEDA art. L. 614-6', dueAt: '2026-11-25T10:00:00.000Z', hourly: true }], 'Échéances');
+    const ics = buildDeadlinesIcs(
+      [
+        {
+          uid: 'c1-d1@iamanager',
+          summary: 'D-1 : recours, TA',
+          description: 'CESEDA art. L. 614-6',
+          dueAt: '2026-11-25T10:00:00.000Z',
+          hourly: true,
+        },
+      ],
+      'Échéances',
+    );
     expect(ics).toContain('BEGIN:VCALENDAR');
     expect(ics).toContain('DTSTART:20261125T100000Z');
     expect(ics).toContain('UID:c1-d1@iamanager');
@@ -35,7 +46,10 @@ describe('ICS export', () => {
 
   it('puts a day-based deadline on its Paris calendar date as an all-day event', () => {
     // 23:30 UTC on 1 March is 00:30 on 2 March in Paris.
-    const ics = buildDeadlinesIcs([{ uid: 'x@iamanager', summary: 'RAPO', description: '', dueAt: '2026-03-01T23:30:00.000Z', hourly: false }], 'Échéances');
+    const ics = buildDeadlinesIcs(
+      [{ uid: 'x@iamanager', summary: 'RAPO', description: '', dueAt: '2026-03-01T23:30:00.000Z', hourly: false }],
+      'Échéances',
+    );
     expect(ics).toContain('DTSTART;VALUE=DATE:20260302');
     expect(ics).toContain('DTEND;VALUE=DATE:20260303');
   });
@@ -63,9 +77,25 @@ describe('PDF export', () => {
         createdAt: '2026-11-24T00:00:00Z',
         rulesAsOf: '2026-11-01',
         deadlines: [
-          { label: 'Recours contentieux', court: 'TA de Paris', dueAt: '2026-12-24T23:00:00Z', hourly: false, computation: '30 jours', article: 'CESEDA art. L. 614-4', notes: ['L’aide juridictionnelle peut être demandée au plus tard lors de l’introduction du recours (L. 911-1 al. 2).'], toVerify: 'délai franc discuté' },
+          {
+            label: 'Recours contentieux',
+            court: 'TA de Paris',
+            dueAt: '2026-12-24T23:00:00Z',
+            hourly: false,
+            computation: '30 jours',
+            article: 'CESEDA art. L. 614-4',
+            notes: ['L’aide juridictionnelle peut être demandée au plus tard lors de l’introduction du recours (L. 911-1 al. 2).'],
+            toVerify: 'délai franc discuté',
+          },
           // A délai running from a later event has no date yet: the PDF says "À déterminer".
-          { label: 'Recours en annulation après rejet du RAPO', court: 'Tribunal administratif de Nantes', dueAt: '', hourly: false, computation: 'Délai de 2 mois (CJA R. 421-1) courant à compter du rejet du RAPO', article: 'CJA R. 421-1' },
+          {
+            label: 'Recours en annulation après rejet du RAPO',
+            court: 'Tribunal administratif de Nantes',
+            dueAt: '',
+            hourly: false,
+            computation: 'Délai de 2 mois (CJA R. 421-1) courant à compter du rejet du RAPO',
+            article: 'CJA R. 421-1',
+          },
         ],
         eligibility: [],
         estimate: null,
@@ -94,18 +124,37 @@ describe('UI helpers', () => {
   });
 
   it('says in French which plan allows more when the plan refuses a user', () => {
-    const err = new DomainError('plan_limit', 'the starter plan allows 3 active users and all are in use', { limit: 'maxUsers', value: 3, upgradePlan: 'professional' });
-    expect(describeError(err, fr).text).toBe('Votre formule starter permet 3 utilisateurs actifs et tous sont utilisés. La formule professional en permet davantage : contactez votre éditeur pour changer de formule.');
+    const err = new DomainError('plan_limit', 'the starter plan allows 3 active users and all are in use', {
+      limit: 'maxUsers',
+      value: 3,
+      upgradePlan: 'professional',
+    });
+    expect(describeError(err, fr).text).toBe(
+      'Votre formule starter permet 3 utilisateurs actifs et tous sont utilisés. La formule professional en permet davantage : contactez votre éditeur pour changer de formule.',
+    );
   });
 
   it('names the field in French for a domain validation message', () => {
     const err = new DomainError('already_exists', 'email: a user with a@b.fr already exists');
-    expect(describeError(err, fr, { email: 'Adresse e-mail' }).fields).toEqual([{ field: 'email', message: 'Adresse e-mail : un utilisateur avec cette adresse existe déjà.' }]);
+    expect(describeError(err, fr, { email: 'Adresse e-mail' }).fields).toEqual([
+      { field: 'email', message: 'Adresse e-mail : un utilisateur avec cette adresse existe déjà.' },
+    ]);
   });
 
   it('names each refused field in French with what it accepts, never the English reason', () => {
     // The page parses with the API's newCaseSchema and says each issue in French beside its input.
-    const form = { lastName: '', firstName: 'Karim', nationality: 'Algérie', birthDate: '1990-02-30', agdref: '12345', procedure: 'oqtf_48h', notificationDate: '2026-11-20', notificationTime: '', assignedTo: 'not-a-user', notes: '' };
+    const form = {
+      lastName: '',
+      firstName: 'Karim',
+      nationality: 'Algérie',
+      birthDate: '1990-02-30',
+      agdref: '12345',
+      procedure: 'oqtf_48h',
+      notificationDate: '2026-11-20',
+      notificationTime: '',
+      assignedTo: 'not-a-user',
+      notes: '',
+    };
     const d = parseNewCaseForm(fr, form, '2026-11-25');
     expect(d.ok).toBe(false);
     expect(d.ok ? [] : d.errors).toEqual([
@@ -117,13 +166,34 @@ describe('UI helpers', () => {
       { field: 'assignedTo', message: 'Avocat en charge : la valeur saisie n’est pas acceptée ; vérifiez-la.' },
     ]);
     // The same input through the same schema, as the JSON API parses it: its English "field: fix" lines.
-    expect(() => parseWith(newCaseSchema, { client: { lastName: '', firstName: 'Karim', nationality: 'Algérie', birthDate: '1990-02-30' }, procedure: 'oqtf', decisionNotifiedAt: '2026-11-20' })).toThrow(
-      new ValidationError(['client.lastName: is required: the family name', 'client.nationality: must be an ISO 3166-1 alpha-2 country code, e.g. DZ, SN, AF', 'client.birthDate: is not a real calendar date']),
+    expect(() =>
+      parseWith(newCaseSchema, {
+        client: { lastName: '', firstName: 'Karim', nationality: 'Algérie', birthDate: '1990-02-30' },
+        procedure: 'oqtf',
+        decisionNotifiedAt: '2026-11-20',
+      }),
+    ).toThrow(
+      new ValidationError([
+        'client.lastName: is required: the family name',
+        'client.nationality: must be an ISO 3166-1 alpha-2 country code, e.g. DZ, SN, AF',
+        'client.birthDate: is not a real calendar date',
+      ]),
     );
   });
 
   it('checks on the page only what the new-case schema cannot know: today, and the time beside the date', () => {
-    const form = { lastName: 'Benali', firstName: 'Karim', nationality: 'dz', birthDate: '2027-01-01', agdref: '', procedure: 'oqtf', notificationDate: '2026-11-20', notificationTime: '9h', assignedTo: '', notes: '' };
+    const form = {
+      lastName: 'Benali',
+      firstName: 'Karim',
+      nationality: 'dz',
+      birthDate: '2027-01-01',
+      agdref: '',
+      procedure: 'oqtf',
+      notificationDate: '2026-11-20',
+      notificationTime: '9h',
+      assignedTo: '',
+      notes: '',
+    };
     const d = parseNewCaseForm(fr, form, '2026-11-25');
     expect(d.ok ? [] : d.errors).toEqual([
       { field: 'birthDate', message: 'Date de naissance : la date ne peut pas être dans le futur.' },
@@ -131,11 +201,26 @@ describe('UI helpers', () => {
     ]);
     // A time no clock shows, or a date no calendar has beside a good time: said, never a crash.
     const hour25 = parseNewCaseForm(fr, { ...form, birthDate: '1990-05-17', notificationTime: '25:00' }, '2026-11-25');
-    expect(hour25.ok ? [] : hour25.errors).toEqual([{ field: 'notificationTime', message: 'Heure de notification (délais en heures) : saisissez une heure au format HH:MM.' }]);
-    const month13 = parseNewCaseForm(fr, { ...form, birthDate: '1990-05-17', notificationDate: '2026-13-45', notificationTime: '10:00' }, '2026-11-25');
-    expect(month13.ok ? [] : month13.errors).toEqual([{ field: 'notificationDate', message: 'Date de notification : saisissez une date au format JJ/MM/AAAA.' }]);
+    expect(hour25.ok ? [] : hour25.errors).toEqual([
+      { field: 'notificationTime', message: 'Heure de notification (délais en heures) : saisissez une heure au format HH:MM.' },
+    ]);
+    const month13 = parseNewCaseForm(
+      fr,
+      { ...form, birthDate: '1990-05-17', notificationDate: '2026-13-45', notificationTime: '10:00' },
+      '2026-11-25',
+    );
+    expect(month13.ok ? [] : month13.errors).toEqual([
+      { field: 'notificationDate', message: 'Date de notification : saisissez une date au format JJ/MM/AAAA.' },
+    ]);
     const ok = parseNewCaseForm(fr, { ...form, birthDate: '1990-05-17', notificationTime: '09:30' }, '2026-11-25');
-    expect(ok).toEqual({ ok: true, data: { client: { lastName: 'Benali', firstName: 'Karim', nationality: 'DZ', birthDate: '1990-05-17' }, procedure: 'oqtf', decisionNotifiedAt: '2026-11-20T09:30:00+01:00' } });
+    expect(ok).toEqual({
+      ok: true,
+      data: {
+        client: { lastName: 'Benali', firstName: 'Karim', nationality: 'DZ', birthDate: '1990-05-17' },
+        procedure: 'oqtf',
+        decisionNotifiedAt: '2026-11-20T09:30:00+01:00',
+      },
+    });
   });
 
   it('says a refused new user in French from the users schema: required, email, minimum length', () => {
@@ -153,8 +238,12 @@ describe('UI helpers', () => {
   });
 
   it('still names a field the domain refused by a check of its own, in French', () => {
-    const err = new ValidationError(['client.lastName: is required: the last name', 'assignedTo: no user 5d6e… in this cabinet', 'code: must be the enrollment code from your vendor (letters, digits and dashes)']);
-    const d = describeError(err, fr, { 'client.lastName': 'Nom', assignedTo: 'Avocat en charge', code: 'Code d’inscription' });
+    const err = new ValidationError([
+      'client.lastName: is required: the last name',
+      'assignedTo: no user 5d6e… in this cabinet',
+      'code: must be the enrollment code from your vendor (letters, digits and dashes)',
+    ]);
+    const d = describeError(err, fr, { 'client.lastName': 'Nom', 'assignedTo': 'Avocat en charge', 'code': 'Code d’inscription' });
     expect(d.fields).toEqual([
       { field: 'client.lastName', message: 'Nom : ce champ est obligatoire.' },
       { field: 'assignedTo', message: 'Avocat en charge : la valeur saisie n’est pas acceptée ; vérifiez-la.' },
@@ -165,19 +254,40 @@ describe('UI helpers', () => {
 
   it('explains a refused upload in French by its code', () => {
     const upload = (e: DomainError) => describeError(e, fr, { file: 'Fichier' }, 'upload');
-    expect(upload(new DomainError('payload_too_large', 'file: larger than 25 MiB; split or compress it', { limit: 25 * 2 ** 20 })).text).toBe('Fichier : 25 Mo au maximum ; scindez ou compressez le document.');
-    expect(upload(new DomainError('unsupported_media_type', 'file: its content is not application/pdf (the name or type says one thing, the bytes another)')).fields).toEqual([
-      { field: 'file', message: 'Fichier : seuls les fichiers PDF, JPEG, PNG, DOCX, ODT et texte brut sont acceptés, et leur contenu doit correspondre à leur extension.' },
+    expect(
+      upload(new DomainError('payload_too_large', 'file: larger than 25 MiB; split or compress it', { limit: 25 * 2 ** 20 })).text,
+    ).toBe('Fichier : 25 Mo au maximum ; scindez ou compressez le document.');
+    expect(
+      upload(
+        new DomainError(
+          'unsupported_media_type',
+          'file: its content is not application/pdf (the name or type says one thing, the bytes another)',
+        ),
+      ).fields,
+    ).toEqual([
+      {
+        field: 'file',
+        message:
+          'Fichier : seuls les fichiers PDF, JPEG, PNG, DOCX, ODT et texte brut sont acceptés, et leur contenu doit correspondre à leur extension.',
+      },
     ]);
     expect(upload(new DomainError('invalid_input', 'file: is empty')).text).toBe('Fichier : choisissez un fichier non vide.');
   });
 
   it('explains a refused license file in French by the verification code', () => {
     const imported = (e: DomainError) => describeError(e, fr, {}, 'licenseImport').text;
-    expect(imported(new ProtocolError('bad_signature', 'the license signature does not match any trusted vendor key'))).toBe('La signature de cette licence ne correspond à aucune clé de l’éditeur : le fichier a été modifié ou ne vient pas de votre éditeur.');
-    expect(imported(new ProtocolError('wrong_audience', 'this license was issued to another appliance'))).toBe('Cette licence a été délivrée pour un autre appareil ou un autre cabinet.');
-    expect(imported(new DomainError('invalid_input', 'file: is neither a license (JWS) nor a license file (JSON) from your vendor'))).toBe('Ce contenu n’est pas un fichier de licence de votre éditeur : collez le fichier reçu, sans le modifier.');
-    expect(imported(new DomainError('license_older', 'this license is older than the one installed: nothing changed'))).toBe('Cette licence est plus ancienne que celle déjà installée : rien n’a été modifié.');
+    expect(imported(new ProtocolError('bad_signature', 'the license signature does not match any trusted vendor key'))).toBe(
+      'La signature de cette licence ne correspond à aucune clé de l’éditeur : le fichier a été modifié ou ne vient pas de votre éditeur.',
+    );
+    expect(imported(new ProtocolError('wrong_audience', 'this license was issued to another appliance'))).toBe(
+      'Cette licence a été délivrée pour un autre appareil ou un autre cabinet.',
+    );
+    expect(imported(new DomainError('invalid_input', 'file: is neither a license (JWS) nor a license file (JSON) from your vendor'))).toBe(
+      'Ce contenu n’est pas un fichier de licence de votre éditeur : collez le fichier reçu, sans le modifier.',
+    );
+    expect(imported(new DomainError('license_older', 'this license is older than the one installed: nothing changed'))).toBe(
+      'Cette licence est plus ancienne que celle déjà installée : rien n’a été modifié.',
+    );
   });
 
   it('never shows a domain error’s English message on a page; an unknown code is named for support', () => {
@@ -206,7 +316,19 @@ describe('UI helpers', () => {
   });
 
   it('shows the license state, its warnings and the case history in French', () => {
-    const status: LicenseStatus = { enrolled: true, state: 'grace', applianceId: 'a', cabinetId: 'c', plan: 'starter', limits: null, expiresAt: '2026-11-01T00:00:00Z', graceEndsAt: '2026-11-15T00:00:00Z', clockSetBack: true, vendorKeysPinned: true, warnings: ['English, for the API'] };
+    const status: LicenseStatus = {
+      enrolled: true,
+      state: 'grace',
+      applianceId: 'a',
+      cabinetId: 'c',
+      plan: 'starter',
+      limits: null,
+      expiresAt: '2026-11-01T00:00:00Z',
+      graceEndsAt: '2026-11-15T00:00:00Z',
+      clockSetBack: true,
+      vendorKeysPinned: true,
+      warnings: ['English, for the API'],
+    };
     expect(licenseStateLabel(status.state, fr)).toBe('Expirée, en période de grâce');
     expect(licenseWarnings(status, ['MAX_USERS=50 is above the license’s 3: ignored'], fr, 'fr')).toEqual([
       'Des valeurs du fichier .env dépassent la licence signée et sont ignorées (la licence prime) ; votre prestataire informatique en trouvera le détail dans le journal de l’appareil.',
@@ -217,9 +339,9 @@ describe('UI helpers', () => {
     expect(licenseWarnings({ ...status, state: 'valid', clockSetBack: false, vendorKeysPinned: false }, [], fr, 'fr')).toEqual([
       'Les clés de l’éditeur ne sont pas épinglées (VENDOR_KEY_PINS absent de la configuration) : l’appareil fait confiance aux clés reçues lors de l’inscription, et quiconque peut écrire dans son dossier de données pourrait y installer une licence signée d’une autre clé. Demandez à votre prestataire informatique de recopier la ligne VENDOR_KEY_PINS du fichier .env remis par l’éditeur.',
     ]);
-    expect(['created', 'document.upload', 'analysis', 'case.document.upload', 'calendar.feed.read'].map((a) => actionLabel(a, 'fr'))).toEqual([
-      'Dossier créé', 'Pièce ajoutée', 'Analyse CESEDA lancée', 'Ajout d’une pièce', 'Lecture du calendrier par abonnement',
-    ]);
+    expect(
+      ['created', 'document.upload', 'analysis', 'case.document.upload', 'calendar.feed.read'].map((a) => actionLabel(a, 'fr')),
+    ).toEqual(['Dossier créé', 'Pièce ajoutée', 'Analyse CESEDA lancée', 'Ajout d’une pièce', 'Lecture du calendrier par abonnement']);
     expect(actionLabel('some.future.action', 'fr')).toBe('some.future.action');
   });
 

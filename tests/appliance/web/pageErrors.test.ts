@@ -51,7 +51,9 @@ describe('error pages for browsers', () => {
     const res = await fetch(`${base}/boom`, { headers: { accept: 'text/html' } });
     expect(res.status).toBe(500);
     const html = await res.text();
-    expect(html).toContain('Une erreur interne est survenue. Si elle se reproduit, communiquez cette référence à votre prestataire : req-42.');
+    expect(html).toContain(
+      'Une erreur interne est survenue. Si elle se reproduit, communiquez cette référence à votre prestataire : req-42.',
+    );
     expect(html).not.toContain('disk on fire');
     expect(logged).toEqual([expect.objectContaining({ requestId: 'req-42', path: '/boom' })]);
   });

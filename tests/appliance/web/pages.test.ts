@@ -17,17 +17,51 @@ import { runAnalysis } from '../../../appliance/src/domain/ceseda/index.js';
 const EVIL = '<script>alert("x")</script>';
 
 function chrome(over: Partial<Chrome> = {}): Chrome {
-  return { locale: 'fr', cabinetName: 'Cabinet Dupont & Associés', color: '#2c3e50', logoUrl: null, user: { name: 'Marie Durand', email: 'marie@dupont.fr', isAdmin: true }, csrf: 'tok123', path: '/', ...over };
+  return {
+    locale: 'fr',
+    cabinetName: 'Cabinet Dupont & Associés',
+    color: '#2c3e50',
+    logoUrl: null,
+    user: { name: 'Marie Durand', email: 'marie@dupont.fr', isAdmin: true },
+    csrf: 'tok123',
+    path: '/',
+    ...over,
+  };
 }
 
-const BACKUPS_OFF: BackupView = { configured: false, dailyAt: null, lastBackupAt: null, nextBackupAt: null, backups: 0, dir: '/backups', lastError: null };
+const BACKUPS_OFF: BackupView = {
+  configured: false,
+  dailyAt: null,
+  lastBackupAt: null,
+  nextBackupAt: null,
+  backups: 0,
+  dir: '/backups',
+  lastError: null,
+};
 
 function adminProps(backup: BackupView) {
   return {
     chrome: chrome(),
     view: {
-      license: { plan: 'starter', state: 'valid', expiresAt: '2027-01-01T00:00:00Z', model: 'ceseda-basic-v1', meters: [], warnings: [], upgrade: null },
-      heartbeat: { enabled: true, controlPlaneUrl: 'https://cp', lastSentAt: null, lastAcknowledgedAt: null, queued: 0, lastError: null, fields: [], lastPayload: null },
+      license: {
+        plan: 'starter',
+        state: 'valid',
+        expiresAt: '2027-01-01T00:00:00Z',
+        model: 'ceseda-basic-v1',
+        meters: [],
+        warnings: [],
+        upgrade: null,
+      },
+      heartbeat: {
+        enabled: true,
+        controlPlaneUrl: 'https://cp',
+        lastSentAt: null,
+        lastAcknowledgedAt: null,
+        queued: 0,
+        lastError: null,
+        fields: [],
+        lastPayload: null,
+      },
       backup,
       identity: { name: 'Cabinet', siret: null, address: null, logoUrl: null, color: '#2c3e50' },
       audit: null,
@@ -49,8 +83,24 @@ const analysis: AnalysisView = {
   model: 'ceseda-pro-v1',
   createdAt: '2026-11-20T10:00:00Z',
   rulesAsOf: '2026-11-01',
-  deadlines: [{ label: 'Recours contentieux', court: 'Tribunal administratif de Lyon', dueAt: '2026-11-22T10:00:00Z', hourly: true, computation: '48 heures à compter de la notification', article: 'CESEDA art. L. 614-6' }],
-  eligibility: [{ titre: 'Carte de séjour « vie privée et familiale »', conditions: [{ label: 'Parent d’un enfant français', status: 'unknown', article: 'CESEDA art. L. 423-7', evidence: 'acte de naissance' }] }],
+  deadlines: [
+    {
+      label: 'Recours contentieux',
+      court: 'Tribunal administratif de Lyon',
+      dueAt: '2026-11-22T10:00:00Z',
+      hourly: true,
+      computation: '48 heures à compter de la notification',
+      article: 'CESEDA art. L. 614-6',
+    },
+  ],
+  eligibility: [
+    {
+      titre: 'Carte de séjour « vie privée et familiale »',
+      conditions: [
+        { label: 'Parent d’un enfant français', status: 'unknown', article: 'CESEDA art. L. 423-7', evidence: 'acte de naissance' },
+      ],
+    },
+  ],
   estimate: { probability: 0.9, low: 0.8, high: 0.95, threshold: 0.87, factors: [{ label: 'Enfant français', effect: 0.4 }] },
   rules: [{ rule: 'Délai de 48 heures non prorogé', article: 'CESEDA art. R. 776-2' }],
 };
@@ -61,7 +111,19 @@ describe('web pages', () => {
       h(CaseListPage, {
         chrome: chrome({ path: '/dossiers' }),
         view: {
-          rows: [{ id: 'c1', reference: 'D-2026-001', clientName: EVIL, nationality: 'ma', procedure: 'oqtf', procedureLabel: 'OQTF', status: 'open', assignedTo: 'Me Dupont', nextDeadline: '2026-11-25T10:00:00Z' }],
+          rows: [
+            {
+              id: 'c1',
+              reference: 'D-2026-001',
+              clientName: EVIL,
+              nationality: 'ma',
+              procedure: 'oqtf',
+              procedureLabel: 'OQTF',
+              status: 'open',
+              assignedTo: 'Me Dupont',
+              nextDeadline: '2026-11-25T10:00:00Z',
+            },
+          ],
           query: { q: '"><img src=x>', procedure: '', status: '', page: 1 },
           total: 1,
           pageSize: 50,
@@ -83,12 +145,19 @@ describe('web pages', () => {
     const html = renderHtml(
       h(NewCasePage, {
         chrome: chrome(),
-        view: { procedures: [{ code: 'oqtf', label: 'OQTF' }], lawyers: [], errors: [{ field: 'lastName', message: 'Nom : ce champ est obligatoire.' }], values: { notes: EVIL } },
+        view: {
+          procedures: [{ code: 'oqtf', label: 'OQTF' }],
+          lawyers: [],
+          errors: [{ field: 'lastName', message: 'Nom : ce champ est obligatoire.' }],
+          values: { notes: EVIL },
+        },
       }),
     );
     expectCspSafe(html);
     expect(html).toContain('<a href="#f-lastName">Nom : ce champ est obligatoire.</a>');
-    expect(html).toMatch(/<input id="f-lastName" name="lastName" type="text" required aria-invalid="true" aria-describedby="f-lastName-error"\/>/);
+    expect(html).toMatch(
+      /<input id="f-lastName" name="lastName" type="text" required aria-invalid="true" aria-describedby="f-lastName-error"\/>/,
+    );
     expect(html).toContain('<label for="f-firstName" class="required">');
     expect(html).not.toContain(EVIL);
     expect(html).toContain('name="_csrf" value="tok123"');
@@ -124,28 +193,69 @@ describe('web pages', () => {
       const estimate = { ...analysis.estimate!, low, high };
       return renderHtml(h(CasePage, { chrome: chrome(), view: { ...view, analysis: { ...analysis, estimate } } }));
     };
-    expect(verdictFor(0.9, 0.95)).toContain('<p class="verdict strong">Dossier solide : même la borne basse de la fourchette atteint le seuil du cabinet (87 %).</p>');
+    expect(verdictFor(0.9, 0.95)).toContain(
+      '<p class="verdict strong">Dossier solide : même la borne basse de la fourchette atteint le seuil du cabinet (87 %).</p>',
+    );
     expect(verdictFor(0.5, 0.85)).toContain('<p class="verdict">Dossier en deçà du seuil du cabinet (87 %).</p>');
   });
 
   it('shows a stored analysis in French: computation steps, notes, and a délai that runs from a later event', () => {
-    const result = runAnalysis({ model: 'ceseda-basic-v1', procedure: 'refus_visa', decisionNotifiedAt: '2026-01-09', facts: {}, now: new Date('2026-01-10T10:00:00Z'), threshold: 0.6 });
+    const result = runAnalysis({
+      model: 'ceseda-basic-v1',
+      procedure: 'refus_visa',
+      decisionNotifiedAt: '2026-01-09',
+      facts: {},
+      now: new Date('2026-01-10T10:00:00Z'),
+      threshold: 0.6,
+    });
     const stored = { id: 'an2', createdAt: '2026-01-10T10:00:00Z', model: result.model, rulesVersion: result.rulesVersion, result };
     const view: CaseView = {
-      id: 'c2', reference: 'D-2', clientName: 'Karim B.', status: 'open', procedureLabel: 'Refus de visa', facts: [], documents: [], history: [], deadlines: [],
-      analysis: analysisViewOf(stored, 0.6), calendarUrl: null, can: { write: false, archive: false, analyse: false, export: false },
+      id: 'c2',
+      reference: 'D-2',
+      clientName: 'Karim B.',
+      status: 'open',
+      procedureLabel: 'Refus de visa',
+      facts: [],
+      documents: [],
+      history: [],
+      deadlines: [],
+      analysis: analysisViewOf(stored, 0.6),
+      calendarUrl: null,
+      can: { write: false, archive: false, analyse: false, export: false },
     };
     const html = renderHtml(h(CasePage, { chrome: chrome(), view }));
     expectCspSafe(html);
-    expect(html).toContain('Le dimanche 8 février 2026 n’est pas un jour ouvrable : le délai est prorogé au premier jour ouvrable suivant, le lundi 9 février 2026 (CPC art. 642).');
-    expect(html).toContain('<p class="hint">Recours rédigé en français et motivé (D. 312-5 / D. 312-7-1). Le silence gardé pendant 2 mois vaut rejet.</p>');
+    expect(html).toContain(
+      'Le dimanche 8 février 2026 n’est pas un jour ouvrable : le délai est prorogé au premier jour ouvrable suivant, le lundi 9 février 2026 (CPC art. 642).',
+    );
+    expect(html).toContain(
+      '<p class="hint">Recours rédigé en français et motivé (D. 312-5 / D. 312-7-1). Le silence gardé pendant 2 mois vaut rejet.</p>',
+    );
     expect(html).toContain('<td>À déterminer</td>');
     expect(html).toContain('Délai de 2 mois (CJA R. 421-1) courant à compter du rejet du RAPO');
   });
 
   it('groups deadlines by urgency on the dashboard, each linking to its case', () => {
-    const item = { caseId: 'c9', caseLabel: 'D-9 — Karim B.', label: 'Recours TA', dueAt: '2026-11-25T10:00:00Z', hourly: true, article: 'CESEDA art. L. 614-6' };
-    const html = renderHtml(h(DashboardPage, { chrome: chrome(), view: { deadlines: { overdue: [], within48h: [item], within7d: [], later: [] }, openByProcedure: [{ procedure: 'oqtf', label: 'OQTF', count: 3 }], plan: 'starter', meters: [{ label: 'Utilisateurs actifs', used: 3, limit: 3 }], calendarFeed: false } }));
+    const item = {
+      caseId: 'c9',
+      caseLabel: 'D-9 — Karim B.',
+      label: 'Recours TA',
+      dueAt: '2026-11-25T10:00:00Z',
+      hourly: true,
+      article: 'CESEDA art. L. 614-6',
+    };
+    const html = renderHtml(
+      h(DashboardPage, {
+        chrome: chrome(),
+        view: {
+          deadlines: { overdue: [], within48h: [item], within7d: [], later: [] },
+          openByProcedure: [{ procedure: 'oqtf', label: 'OQTF', count: 3 }],
+          plan: 'starter',
+          meters: [{ label: 'Utilisateurs actifs', used: 3, limit: 3 }],
+          calendarFeed: false,
+        },
+      }),
+    );
     expectCspSafe(html);
     expect(html).toContain('Moins de 48 h');
     expect(html).not.toContain('Dépassées');
@@ -155,7 +265,25 @@ describe('web pages', () => {
   });
 
   it('lists the exact heartbeat fields and the certificate fingerprint in the setup wizard', () => {
-    const html = renderHtml(h(SetupPage, { chrome: chrome({ user: null }), view: { step: 'enroll', cabinetId: null, controlPlaneUrl: null, certificateFingerprint: 'AB:CD:EF', caFingerprint: '12:34', caDownload: '/ca.crt', caNotAfter: '2028-12-04T10:00:00.000Z', caRenewal: { renewedAt: '2026-12-05T10:00:00.000Z', reason: 'it expires on 2027-01-20', previousFingerprint: '56:78' }, heartbeatFields: [{ field: 'usage.casesOpen', purpose: 'limites' }], retention: 'jamais de noms', errors: [], values: {} } }));
+    const html = renderHtml(
+      h(SetupPage, {
+        chrome: chrome({ user: null }),
+        view: {
+          step: 'enroll',
+          cabinetId: null,
+          controlPlaneUrl: null,
+          certificateFingerprint: 'AB:CD:EF',
+          caFingerprint: '12:34',
+          caDownload: '/ca.crt',
+          caNotAfter: '2028-12-04T10:00:00.000Z',
+          caRenewal: { renewedAt: '2026-12-05T10:00:00.000Z', reason: 'it expires on 2027-01-20', previousFingerprint: '56:78' },
+          heartbeatFields: [{ field: 'usage.casesOpen', purpose: 'limites' }],
+          retention: 'jamais de noms',
+          errors: [],
+          values: {},
+        },
+      }),
+    );
     expectCspSafe(html);
     expect(html).toContain('<code>usage.casesOpen</code>');
     expect(html).toContain('AB:CD:EF');
@@ -169,7 +297,13 @@ describe('web pages', () => {
   });
 
   it('renders the login page in English when asked, with the generic wrong-credentials message', () => {
-    const html = renderHtml(h(LoginPage, { chrome: chrome({ locale: 'en', user: null }), email: EVIL, errors: [{ field: '', message: 'Wrong email or password.' }] }));
+    const html = renderHtml(
+      h(LoginPage, {
+        chrome: chrome({ locale: 'en', user: null }),
+        email: EVIL,
+        errors: [{ field: '', message: 'Wrong email or password.' }],
+      }),
+    );
     expect(html).toContain('<html lang="en">');
     expect(html).toContain('Wrong email or password.');
     expect(html).not.toContain(EVIL);
@@ -184,7 +318,18 @@ describe('web pages', () => {
 
   it('shows the backup schedule, the last and next backup, and a failure on the admin page', () => {
     const html = renderHtml(
-      h(AdminPage, adminProps({ configured: true, dailyAt: '02:30', lastBackupAt: '2026-03-14T01:30:00.000Z', nextBackupAt: '2026-03-15T01:30:00.000Z', backups: 9, dir: '/backups', lastError: { at: '2026-03-15T01:30:00.000Z', code: 'storage_full', message: EVIL } })),
+      h(
+        AdminPage,
+        adminProps({
+          configured: true,
+          dailyAt: '02:30',
+          lastBackupAt: '2026-03-14T01:30:00.000Z',
+          nextBackupAt: '2026-03-15T01:30:00.000Z',
+          backups: 9,
+          dir: '/backups',
+          lastError: { at: '2026-03-15T01:30:00.000Z', code: 'storage_full', message: EVIL },
+        }),
+      ),
     );
     expectCspSafe(html);
     expect(html).not.toContain('Sauvegardes désactivées');
@@ -201,13 +346,35 @@ describe('web pages', () => {
       h(AdminPage, {
         chrome: chrome(),
         view: {
-          license: { plan: 'starter', state: 'valid', expiresAt: '2027-01-01T00:00:00Z', model: 'ceseda-basic-v1', meters: [], warnings: [], upgrade: { plan: 'professional', maxUsers: 10, maxCases: 2000, maxAnalysesMonthly: 500, model: 'ceseda-pro-v1' } },
-          heartbeat: { enabled: true, controlPlaneUrl: 'https://cp', lastSentAt: null, lastAcknowledgedAt: null, queued: 2, lastError: EVIL, fields: [], lastPayload: { note: EVIL } },
+          license: {
+            plan: 'starter',
+            state: 'valid',
+            expiresAt: '2027-01-01T00:00:00Z',
+            model: 'ceseda-basic-v1',
+            meters: [],
+            warnings: [],
+            upgrade: { plan: 'professional', maxUsers: 10, maxCases: 2000, maxAnalysesMonthly: 500, model: 'ceseda-pro-v1' },
+          },
+          heartbeat: {
+            enabled: true,
+            controlPlaneUrl: 'https://cp',
+            lastSentAt: null,
+            lastAcknowledgedAt: null,
+            queued: 2,
+            lastError: EVIL,
+            fields: [],
+            lastPayload: { note: EVIL },
+          },
           backup: BACKUPS_OFF,
           identity: { name: EVIL, siret: '73282932000074', address: null, logoUrl: null, color: '#2c3e50' },
           audit: null,
         },
-        users: { users: [{ id: 'u1', name: EVIL, email: 'a@b.fr', role: 'admin', roleLabel: 'Administrateur', active: true, self: true }], roles: [{ name: 'avocat', label: 'Avocat' }], errors: [], values: {} },
+        users: {
+          users: [{ id: 'u1', name: EVIL, email: 'a@b.fr', role: 'admin', roleLabel: 'Administrateur', active: true, self: true }],
+          roles: [{ name: 'avocat', label: 'Avocat' }],
+          errors: [],
+          values: {},
+        },
       }),
     );
     expectCspSafe(html);

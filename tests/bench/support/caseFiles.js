@@ -8,7 +8,12 @@ import path from 'node:path';
  * Writes cases number `from` to `from + count - 1` and returns their ids. `client(i)` and
  * `procedure(i)` vary the content; `userId` is the assignee and creator (none by default).
  */
-export function writeCaseFiles(dataDir, from, count, { userId = null, client = () => ({ lastName: 'Benali', firstName: 'Amina', nationality: 'DZ' }), procedure = () => 'oqtf' } = {}) {
+export function writeCaseFiles(
+  dataDir,
+  from,
+  count,
+  { userId = null, client = () => ({ lastName: 'Benali', firstName: 'Amina', nationality: 'DZ' }), procedure = () => 'oqtf' } = {},
+) {
   const dir = path.join(dataDir, 'cases');
   fs.mkdirSync(dir, { recursive: true });
   const ids = [];

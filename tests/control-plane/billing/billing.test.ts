@@ -11,7 +11,15 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { compactVerify, importJWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeAppliance, api, createAdminToken, runCli, startControlPlane, tempDir, type TestControlPlane } from '../../support/controlPlane.js';
+import {
+  FakeAppliance,
+  api,
+  createAdminToken,
+  runCli,
+  startControlPlane,
+  tempDir,
+  type TestControlPlane,
+} from '../../support/controlPlane.js';
 import { VENDOR_ENV, clockAt } from '../../support/billing.js';
 import { pdfText } from '../../support/pdfText.js';
 
@@ -43,8 +51,30 @@ beforeAll(async () => {
   fs.mkdirSync(dataDir);
   for (const role of ['admin', 'billing', 'support']) tokens[role] = await createAdminToken(dataDir, `${role}@vendor.test`, role);
   const create = async (args: string[]) => expect((await cli('2026-03-01T09:00:00Z', ['cabinet', 'create', ...args])).code).toBe(0);
-  await create(['--id', 'bernard', '--name', 'Cabinet Bernard; "Conseil"', '--plan', 'enterprise', '--siret', '55501234000017', '--address', '5 place Bellecour, 69002 Lyon']);
-  await create(['--id', 'dupont', '--name', 'Cabinet Dupont & Associés', '--plan', 'professional', '--siret', '12345678901237', '--address', '123 Rue de la Justice, 75001 Paris']);
+  await create([
+    '--id',
+    'bernard',
+    '--name',
+    'Cabinet Bernard; "Conseil"',
+    '--plan',
+    'enterprise',
+    '--siret',
+    '55501234000017',
+    '--address',
+    '5 place Bellecour, 69002 Lyon',
+  ]);
+  await create([
+    '--id',
+    'dupont',
+    '--name',
+    'Cabinet Dupont & Associés',
+    '--plan',
+    'professional',
+    '--siret',
+    '12345678901237',
+    '--address',
+    '123 Rue de la Justice, 75001 Paris',
+  ]);
   await create(['--id', 'martin', '--name', '=1+1 Martin', '--plan', 'starter']);
   expect((await cli('2026-03-15T10:00:00Z', ['cabinet', 'update', 'dupont', '--plan', 'enterprise'])).code).toBe(0);
   const code = (await cli('2026-03-20T10:00:00Z', ['cabinet', 'code', 'dupont'])).json.enrollmentCode as string;
@@ -53,8 +83,18 @@ beforeAll(async () => {
   await serveAt('2026-03-20T10:00:00Z');
   appliance = new FakeAppliance(cp!.url);
   expect((await appliance.enroll(code)).status).toBe(201);
-  firstReport = await appliance.sign(appliance.payload({ month: '2026-03', usage: { analysesUsed: 1500, analysesOverage: 0, usersActive: 8, casesOpen: 300, storageBytes: 1 } }));
-  finalReport = await appliance.sign(appliance.payload({ month: '2026-03', usage: { analysesUsed: 2120, analysesOverage: 120, usersActive: 9, casesOpen: 320, storageBytes: 1 } }));
+  firstReport = await appliance.sign(
+    appliance.payload({
+      month: '2026-03',
+      usage: { analysesUsed: 1500, analysesOverage: 0, usersActive: 8, casesOpen: 300, storageBytes: 1 },
+    }),
+  );
+  finalReport = await appliance.sign(
+    appliance.payload({
+      month: '2026-03',
+      usage: { analysesUsed: 2120, analysesOverage: 120, usersActive: 9, casesOpen: 320, storageBytes: 1 },
+    }),
+  );
   expect(await upload(firstReport)).toBe(202);
   expect(await upload(finalReport)).toBe(202);
 }, 120_000);
@@ -68,7 +108,10 @@ describe('closing a month', () => {
   it('refuses a month that is not over, by the control plane clock', async () => {
     const res = await api(cp!.url, tokens.billing, 'POST', '/api/v1/billing/months/2026-03/close');
     expect(res.status).toBe(409);
-    expect(res.body).toMatchObject({ error: 'month_not_over', message: '2026-03 is not over yet (today is 2026-03-20 in Paris): it can be closed from 2026-04-01' });
+    expect(res.body).toMatchObject({
+      error: 'month_not_over',
+      message: '2026-03 is not over yet (today is 2026-03-20 in Paris): it can be closed from 2026-04-01',
+    });
   });
 
   it('names the field of a bad month', async () => {
@@ -89,7 +132,9 @@ describe('closing a month', () => {
       expect(res.status, route).toBe(403);
       expect(res.body.error).toBe('forbidden');
     }
-    expect((await api(cp!.url, tokens.support, 'POST', '/api/v1/billing/months/2026-03/close')).body.message).toBe('the support role cannot close billing months or issue credit notes: ask an admin');
+    expect((await api(cp!.url, tokens.support, 'POST', '/api/v1/billing/months/2026-03/close')).body.message).toBe(
+      'the support role cannot close billing months or issue credit notes: ask an admin',
+    );
   });
 
   it('issues one invoice per cabinet, numbered from F-2026-000001 in cabinet order', async () => {
@@ -107,7 +152,12 @@ describe('closing a month', () => {
       ['subscription', 'enterprise', 32_848],
       ['overage', 'enterprise', 6_000],
     ]);
-    expect(dupont.lines[2].evidence).toEqual({ applianceId: appliance.applianceId, seq: 2, receivedAt: expect.stringMatching(/^2026-03-20T10:0/), jwsSha256: createHash('sha256').update(finalReport).digest('hex') });
+    expect(dupont.lines[2].evidence).toEqual({
+      applianceId: appliance.applianceId,
+      seq: 2,
+      receivedAt: expect.stringMatching(/^2026-03-20T10:0/),
+      jwsSha256: createHash('sha256').update(finalReport).digest('hex'),
+    });
     expect(dupont).toMatchObject({ issueDate: '2026-04-02', dueDate: '2026-05-02', vatRatePercent: 20 });
     expect(res.body.warnings.map((w: any) => [w.cabinetId, w.code])).toEqual([
       ['bernard', 'no_usage_report'],
@@ -122,21 +172,56 @@ describe('closing a month', () => {
     expect(res.body.error).toBe('month_already_closed');
     expect(res.body.message).toMatch(/^2026-03 was already closed on 2026-04-02 \(3 invoices, F-2026-000001 to F-2026-000003\)/);
     const months = await api(cp!.url, tokens.billing, 'GET', '/api/v1/billing/months');
-    expect(months.body.months.find((m: any) => m.month === '2026-03')).toMatchObject({ status: 'closed', invoiceCount: 3, firstNumber: 'F-2026-000001', lastNumber: 'F-2026-000003', totalExclVatCents: 122_151 });
+    expect(months.body.months.find((m: any) => m.month === '2026-03')).toMatchObject({
+      status: 'closed',
+      invoiceCount: 3,
+      firstNumber: 'F-2026-000001',
+      lastNumber: 'F-2026-000003',
+      totalExclVatCents: 122_151,
+    });
     expect(months.body.months.find((m: any) => m.month === '2026-04')).toMatchObject({ status: 'open', closable: false });
   });
 
   it('shows an invoice with the mandatory identities, and never changes it when later usage arrives', async () => {
-    expect(await upload(await appliance.sign(appliance.payload({ month: '2026-03', usage: { analysesUsed: 2300, analysesOverage: 300, usersActive: 9, casesOpen: 320, storageBytes: 1 } })))).toBe(202);
+    expect(
+      await upload(
+        await appliance.sign(
+          appliance.payload({
+            month: '2026-03',
+            usage: { analysesUsed: 2300, analysesOverage: 300, usersActive: 9, casesOpen: 320, storageBytes: 1 },
+          }),
+        ),
+      ),
+    ).toBe(202);
     const res = await api(cp!.url, tokens.billing, 'GET', '/api/v1/billing/invoices/F-2026-000002');
     expect(res.status).toBe(200);
     const invoice = res.body.invoice;
-    expect(invoice.vendor).toMatchObject({ name: 'IAManager SAS', siret: '73282932000074', vatNumber: 'FR44732829320', address: '10 rue de Rivoli, 75004 Paris', iban: 'FR7630006000011234567890189', paymentTermsDays: 30 });
-    expect(invoice.customer).toEqual({ cabinetId: 'dupont', name: 'Cabinet Dupont & Associés', address: '123 Rue de la Justice, 75001 Paris', siret: '12345678901237', email: null });
-    expect(invoice.usage).toMatchObject({ analysesUsed: 2120, analysesOverage: 120, seq: 2, evidence: '/api/v1/billing/invoices/F-2026-000002/evidence' });
+    expect(invoice.vendor).toMatchObject({
+      name: 'IAManager SAS',
+      siret: '73282932000074',
+      vatNumber: 'FR44732829320',
+      address: '10 rue de Rivoli, 75004 Paris',
+      iban: 'FR7630006000011234567890189',
+      paymentTermsDays: 30,
+    });
+    expect(invoice.customer).toEqual({
+      cabinetId: 'dupont',
+      name: 'Cabinet Dupont & Associés',
+      address: '123 Rue de la Justice, 75001 Paris',
+      siret: '12345678901237',
+      email: null,
+    });
+    expect(invoice.usage).toMatchObject({
+      analysesUsed: 2120,
+      analysesOverage: 120,
+      seq: 2,
+      evidence: '/api/v1/billing/invoices/F-2026-000002/evidence',
+    });
     expect(invoice.totalExclVatCents).toBe(52_351);
     expect((await api(cp!.url, tokens.billing, 'GET', '/api/v1/billing/invoices/F-2026-000099')).status).toBe(404);
-    expect((await api(cp!.url, tokens.billing, 'GET', '/api/v1/billing/invoices/2026-1')).body.message).toBe('number: must be an invoice number as F-YYYY-NNNNNN, e.g. F-2026-000001');
+    expect((await api(cp!.url, tokens.billing, 'GET', '/api/v1/billing/invoices/2026-1')).body.message).toBe(
+      'number: must be an invoice number as F-YYYY-NNNNNN, e.g. F-2026-000001',
+    );
   });
 
   it("serves the signed usage behind the overage, which verifies with the appliance's own key", async () => {
@@ -156,7 +241,9 @@ describe('closing a month', () => {
   });
 
   it('renders the invoice as a French PDF carrying its number and mandatory mentions', async () => {
-    const res = await fetch(`${cp!.url}/api/v1/billing/invoices/F-2026-000002/pdf`, { headers: { authorization: `Bearer ${tokens.billing}` } });
+    const res = await fetch(`${cp!.url}/api/v1/billing/invoices/F-2026-000002/pdf`, {
+      headers: { authorization: `Bearer ${tokens.billing}` },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/pdf');
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="facture-F-2026-000002.pdf"');
@@ -194,38 +281,74 @@ describe('closing a month', () => {
 
 describe('credit notes', () => {
   it('credits part of an invoice, VAT computed like an invoice', async () => {
-    const res = await api(cp!.url, tokens.billing, 'POST', '/api/v1/billing/invoices/F-2026-000002/credit-notes', { reason: 'overage disputed', amountCents: 1_001 });
+    const res = await api(cp!.url, tokens.billing, 'POST', '/api/v1/billing/invoices/F-2026-000002/credit-notes', {
+      reason: 'overage disputed',
+      amountCents: 1_001,
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     // 10.01 € × 20 % = 2.002 → 2.00 €
-    expect(res.body.creditNote).toMatchObject({ number: 'A-2026-000001', invoiceNumber: 'F-2026-000002', invoiceIssueDate: '2026-04-02', full: false, totalExclVatCents: 1_001, vatCents: 200, totalInclVatCents: 1_201 });
+    expect(res.body.creditNote).toMatchObject({
+      number: 'A-2026-000001',
+      invoiceNumber: 'F-2026-000002',
+      invoiceIssueDate: '2026-04-02',
+      full: false,
+      totalExclVatCents: 1_001,
+      vatCents: 200,
+      totalInclVatCents: 1_201,
+    });
     expect(res.body.creditNote.lines[0].description).toBe('Avoir partiel sur la facture F-2026-000002 du 02/04/2026 — overage disputed');
   });
 
   it('refuses more than the invoice still owes, and a credit note without a reason', async () => {
-    const over = await api(cp!.url, tokens.billing, 'POST', '/api/v1/billing/invoices/F-2026-000002/credit-notes', { reason: 'too much', amountCents: 51_351 });
+    const over = await api(cp!.url, tokens.billing, 'POST', '/api/v1/billing/invoices/F-2026-000002/credit-notes', {
+      reason: 'too much',
+      amountCents: 51_351,
+    });
     expect(over.status).toBe(422);
-    expect(over.body).toMatchObject({ error: 'credit_exceeds_invoice', message: 'amountCents: 51351 is more than the 51350 cents excl. VAT left on F-2026-000002: credit at most 51350, or leave it out to cancel the rest' });
+    expect(over.body).toMatchObject({
+      error: 'credit_exceeds_invoice',
+      message:
+        'amountCents: 51351 is more than the 51350 cents excl. VAT left on F-2026-000002: credit at most 51350, or leave it out to cancel the rest',
+    });
     const noReason = await api(cp!.url, tokens.billing, 'POST', '/api/v1/billing/invoices/F-2026-000002/credit-notes', { amountCents: 5 });
     expect(noReason.status).toBe(400);
     expect(noReason.body.message).toBe('reason: is required');
-    const support = await api(cp!.url, tokens.support, 'POST', '/api/v1/billing/invoices/F-2026-000002/credit-notes', { reason: 'support tries' });
+    const support = await api(cp!.url, tokens.support, 'POST', '/api/v1/billing/invoices/F-2026-000002/credit-notes', {
+      reason: 'support tries',
+    });
     expect(support.status).toBe(403);
   });
 
   it('cancels the rest exactly, so credits add up to the invoice, and then refuses more', async () => {
-    const rest = await api(cp!.url, tokens.admin, 'POST', '/api/v1/billing/invoices/F-2026-000002/credit-notes', { reason: 'cabinet closed' });
+    const rest = await api(cp!.url, tokens.admin, 'POST', '/api/v1/billing/invoices/F-2026-000002/credit-notes', {
+      reason: 'cabinet closed',
+    });
     expect(rest.status).toBe(201);
-    expect(rest.body.creditNote).toMatchObject({ number: 'A-2026-000002', full: true, totalExclVatCents: 51_350, vatCents: 10_270, totalInclVatCents: 61_620 });
+    expect(rest.body.creditNote).toMatchObject({
+      number: 'A-2026-000002',
+      full: true,
+      totalExclVatCents: 51_350,
+      vatCents: 10_270,
+      totalInclVatCents: 61_620,
+    });
     expect(1_201 + 61_620).toBe(62_821);
     const shown = await api(cp!.url, tokens.billing, 'GET', '/api/v1/billing/invoices/F-2026-000002');
-    expect(shown.body.invoice).toMatchObject({ totalInclVatCents: 62_821, creditNotes: ['A-2026-000001', 'A-2026-000002'], balanceInclVatCents: 0 });
-    const again = await api(cp!.url, tokens.billing, 'POST', '/api/v1/billing/invoices/F-2026-000002/credit-notes', { reason: 'once more' });
+    expect(shown.body.invoice).toMatchObject({
+      totalInclVatCents: 62_821,
+      creditNotes: ['A-2026-000001', 'A-2026-000002'],
+      balanceInclVatCents: 0,
+    });
+    const again = await api(cp!.url, tokens.billing, 'POST', '/api/v1/billing/invoices/F-2026-000002/credit-notes', {
+      reason: 'once more',
+    });
     expect(again.status).toBe(409);
     expect(again.body.error).toBe('invoice_fully_credited');
   });
 
   it('renders a credit note as a PDF that names the invoice it corrects', async () => {
-    const res = await fetch(`${cp!.url}/api/v1/billing/credit-notes/A-2026-000001/pdf`, { headers: { authorization: `Bearer ${tokens.billing}` } });
+    const res = await fetch(`${cp!.url}/api/v1/billing/credit-notes/A-2026-000001/pdf`, {
+      headers: { authorization: `Bearer ${tokens.billing}` },
+    });
     const text = pdfText(Buffer.from(await res.arrayBuffer()));
     expect(text).toContain('Avoir n° A-2026-000001');
     expect(text).toContain('Se rapporte à la facture n° F-2026-000002 du 02/04/2026');
@@ -235,7 +358,9 @@ describe('credit notes', () => {
 
 describe('the month for the accountant (CSV)', () => {
   it('lists each invoice and credit note on one line, ";"-separated with a BOM, quoted and formula-safe', async () => {
-    const res = await fetch(`${cp!.url}/api/v1/billing/months/2026-03/invoices.csv`, { headers: { authorization: `Bearer ${tokens.billing}` } });
+    const res = await fetch(`${cp!.url}/api/v1/billing/months/2026-03/invoices.csv`, {
+      headers: { authorization: `Bearer ${tokens.billing}` },
+    });
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     const bytes = Buffer.from(await res.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
@@ -265,14 +390,20 @@ describe('numbering across years', () => {
       ['F-2027-000002', '2027-01-04'],
       ['F-2027-000003', '2027-01-04'],
     ]);
-    const credit = await api(cp!.url, tokens.admin, 'POST', '/api/v1/billing/invoices/F-2026-000004/credit-notes', { reason: 'late correction' });
+    const credit = await api(cp!.url, tokens.admin, 'POST', '/api/v1/billing/invoices/F-2026-000004/credit-notes', {
+      reason: 'late correction',
+    });
     expect(credit.body.creditNote.number).toBe('A-2027-000001');
   });
 
   it('through the CLI and the command socket, prints the SPEC --json shape', async () => {
     const res = await cli('2027-01-04T09:00:00Z', ['billing', 'close', '2026-10']);
     expect(res.code, res.stderr).toBe(0);
-    expect(res.json.invoices.map((i: any) => Object.keys(i))).toEqual(res.json.invoices.map(() => expect.arrayContaining(['number', 'cabinetId', 'lines', 'totalExclVatCents', 'vatCents', 'totalInclVatCents'])));
+    expect(res.json.invoices.map((i: any) => Object.keys(i))).toEqual(
+      res.json.invoices.map(() =>
+        expect.arrayContaining(['number', 'cabinetId', 'lines', 'totalExclVatCents', 'vatCents', 'totalInclVatCents']),
+      ),
+    );
     expect(res.json.invoices.map((i: any) => i.number)).toEqual(['F-2027-000004', 'F-2027-000005', 'F-2027-000006']);
     expect(cp!.service.output()).toContain('"command":"billing close"');
     const twice = await cli('2027-01-04T09:00:00Z', ['billing', 'close', '2026-10']);
@@ -297,7 +428,10 @@ describe('numbering across years', () => {
       const listed = await cli('2027-01-05T09:00:00Z', ['billing', 'invoices', '--month', m.month]);
       numbers.push(...listed.json.invoices.map((i: any) => i.number));
     }
-    expect(numbers.sort()).toEqual([...[1, 2, 3, 4, 5, 6].map((n) => `F-2026-00000${n}`), ...[1, 2, 3, 4, 5, 6].map((n) => `F-2027-00000${n}`)]);
+    expect(numbers.sort()).toEqual([
+      ...[1, 2, 3, 4, 5, 6].map((n) => `F-2026-00000${n}`),
+      ...[1, 2, 3, 4, 5, 6].map((n) => `F-2027-00000${n}`),
+    ]);
     const notes = await cli('2027-01-05T09:00:00Z', ['billing', 'credit-notes']);
     expect(notes.json.creditNotes.map((c: any) => c.number)).toEqual(['A-2026-000001', 'A-2026-000002', 'A-2027-000001']);
   });
@@ -320,18 +454,28 @@ describe('configuration', () => {
     fs.mkdirSync(dir);
     const res = await runCli(dir, ['billing', 'close', '2026-01', '--json']);
     expect(res.code).toBe(1);
-    expect(res.json).toMatchObject({ error: 'billing_not_configured', message: expect.stringContaining('set VENDOR_NAME, VENDOR_ADDRESS, VENDOR_SIRET, VENDOR_VAT_NUMBER') });
+    expect(res.json).toMatchObject({
+      error: 'billing_not_configured',
+      message: expect.stringContaining('set VENDOR_NAME, VENDOR_ADDRESS, VENDOR_SIRET, VENDOR_VAT_NUMBER'),
+    });
   });
 
   it('checks the vendor identity at start-up, naming each variable', async () => {
     const res = await runCli(path.join(root, 'unconfigured'), ['plan', 'list'], {
-      env: { VENDOR_NAME: 'IAManager SAS', VENDOR_SIRET: '73282932000075', VENDOR_VAT_NUMBER: 'FR00732829320', VENDOR_IBAN: 'FR76 3000 6000 0112 3456 7890 188' },
+      env: {
+        VENDOR_NAME: 'IAManager SAS',
+        VENDOR_SIRET: '73282932000075',
+        VENDOR_VAT_NUMBER: 'FR00732829320',
+        VENDOR_IBAN: 'FR76 3000 6000 0112 3456 7890 188',
+      },
     });
     expect(res.code).toBe(1);
     expect(res.stderr).toContain('VENDOR_ADDRESS: is required to issue invoices once any VENDOR_* variable is set');
     expect(res.stderr).toContain('VENDOR_SIRET: must be 14 digits with a valid checksum');
     expect(res.stderr).toContain('VENDOR_IBAN: must be an IBAN with a valid checksum');
-    const vat = await runCli(path.join(root, 'unconfigured'), ['plan', 'list'], { env: { ...VENDOR_ENV, VENDOR_VAT_NUMBER: 'FR00732829320' } });
+    const vat = await runCli(path.join(root, 'unconfigured'), ['plan', 'list'], {
+      env: { ...VENDOR_ENV, VENDOR_VAT_NUMBER: 'FR00732829320' },
+    });
     expect(vat.stderr).toContain('VENDOR_VAT_NUMBER: must be the VAT number of SIREN 732829320, i.e. FR44732829320');
   });
 });

@@ -28,12 +28,23 @@ let hour = 0;
 function api(url: string, bearer: string, method: string, route: string, body?: unknown): Promise<{ status: number; body: any }> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = http.request(`${url}${route}`, { method, agent: false, headers: { authorization: `Bearer ${bearer}`, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', reject);
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null') }));
-    });
+    const req = http.request(
+      `${url}${route}`,
+      {
+        method,
+        agent: false,
+        headers: {
+          authorization: `Bearer ${bearer}`,
+          ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null') }));
+      },
+    );
     req.on('error', reject);
     req.end(payload);
   });
@@ -43,7 +54,10 @@ function api(url: string, bearer: string, method: string, route: string, body?: 
 async function restart(day = '2027-01-10'): Promise<TestControlPlane> {
   await cp?.stop();
   hour += 1;
-  cp = await startControlPlane(dataDir, clockAt(new Date(Date.parse(`${day}T00:00:00Z`) + hour * 3_600_000).toISOString(), { LOG_LEVEL: 'warn' }));
+  cp = await startControlPlane(
+    dataDir,
+    clockAt(new Date(Date.parse(`${day}T00:00:00Z`) + hour * 3_600_000).toISOString(), { LOG_LEVEL: 'warn' }),
+  );
   return cp;
 }
 
@@ -104,7 +118,11 @@ beforeAll(async () => {
   token = await createAdminToken(dataDir, 'billing@vendor.test', 'billing');
   seedCabinets(
     dataDir,
-    Array.from({ length: CABINETS }, (_, i) => ({ id: `cab-${String(i).padStart(5, '0')}`, plan: ['starter', 'professional', 'enterprise'][i % 3]!, createdAt: '2025-12-15T09:00:00.000Z' })),
+    Array.from({ length: CABINETS }, (_, i) => ({
+      id: `cab-${String(i).padStart(5, '0')}`,
+      plan: ['starter', 'professional', 'enterprise'][i % 3]!,
+      createdAt: '2025-12-15T09:00:00.000Z',
+    })),
   );
 }, 120_000);
 
@@ -171,7 +189,9 @@ describe('billing close under SIGKILL', () => {
     await restart();
     const closed = await api(cp!.url, token, 'POST', '/api/v1/billing/months/2026-12/close');
     expect(closed.status).toBe(201);
-    const credit = await api(cp!.url, token, 'POST', `/api/v1/billing/invoices/${closed.body.invoices[0].number}/credit-notes`, { reason: 'crash test' });
+    const credit = await api(cp!.url, token, 'POST', `/api/v1/billing/invoices/${closed.body.invoices[0].number}/credit-notes`, {
+      reason: 'crash test',
+    });
     expect(credit.status).toBe(201);
     await cp!.stop();
     // The disk as a crash would leave it right after both documents' renames: the ledger from before.
@@ -185,7 +205,9 @@ describe('billing close under SIGKILL', () => {
     expect((await api(cp!.url, token, 'POST', '/api/v1/billing/months/2026-12/close')).status).toBe(409);
     await expectRangesGapless();
     // The next documents continue both series, reusing no number.
-    const nextCredit = await api(cp!.url, token, 'POST', `/api/v1/billing/invoices/${closed.body.invoices[1].number}/credit-notes`, { reason: 'after the crash' });
+    const nextCredit = await api(cp!.url, token, 'POST', `/api/v1/billing/invoices/${closed.body.invoices[1].number}/credit-notes`, {
+      reason: 'after the crash',
+    });
     expect(nextCredit.body.creditNote.number).toBe('A-2027-000002');
     await restart('2027-02-10');
     const january = await api(cp!.url, token, 'POST', '/api/v1/billing/months/2027-01/close');

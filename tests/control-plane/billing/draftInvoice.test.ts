@@ -12,8 +12,17 @@ import type { UsageRecord } from '../../../control-plane/src/storage/billingReco
 
 const planOf = (id: string) => BUILT_IN_PLANS.find((p) => p.id === id)!;
 
-function cabinet(history: [at: string, plan: string, status?: CabinetStatus, overrides?: PlanHistoryEntry['overrides']][], fields: Partial<CabinetRecord> = {}): CabinetRecord {
-  const planHistory = history.map(([effectiveAt, plan, status, overrides]) => ({ effectiveAt, plan, status: status ?? 'active', overrides: overrides ?? {}, by: 'test' }));
+function cabinet(
+  history: [at: string, plan: string, status?: CabinetStatus, overrides?: PlanHistoryEntry['overrides']][],
+  fields: Partial<CabinetRecord> = {},
+): CabinetRecord {
+  const planHistory = history.map(([effectiveAt, plan, status, overrides]) => ({
+    effectiveAt,
+    plan,
+    status: status ?? 'active',
+    overrides: overrides ?? {},
+    by: 'test',
+  }));
   const last = planHistory.at(-1)!;
   return {
     id: 'dupont',
@@ -36,10 +45,19 @@ function cabinet(history: [at: string, plan: string, status?: CabinetStatus, ove
 }
 
 function usage(analysesOverage: number, analysesUsed = 500 + analysesOverage): UsageRecord {
-  return { applianceId: 'ap-dupont', seq: 42, receivedAt: '2026-03-31T21:50:00.000Z', jwsSha256: 'ab'.repeat(32), jws: 'h.p.s', analysesUsed, analysesOverage };
+  return {
+    applianceId: 'ap-dupont',
+    seq: 42,
+    receivedAt: '2026-03-31T21:50:00.000Z',
+    jwsSha256: 'ab'.repeat(32),
+    jws: 'h.p.s',
+    analysesUsed,
+    analysesOverage,
+  };
 }
 
-const amounts = (d: ReturnType<typeof draftInvoice>) => d!.lines.map((l) => [l.kind, l.plan, 'days' in l ? l.days : l.quantity, l.amountCents]);
+const amounts = (d: ReturnType<typeof draftInvoice>) =>
+  d!.lines.map((l) => [l.kind, l.plan, 'days' in l ? l.days : l.quantity, l.amountCents]);
 
 describe('subscription proration', () => {
   it('bills a whole month at the plan price', () => {
@@ -51,7 +69,15 @@ describe('subscription proration', () => {
   });
 
   it('splits an upgrade on the 15th by day and adds the overage at 0.50 €', () => {
-    const d = draftInvoice(cabinet([['2026-01-10T09:00:00Z', 'professional'], ['2026-03-15T10:00:00Z', 'enterprise']]), '2026-03', planOf, usage(120));
+    const d = draftInvoice(
+      cabinet([
+        ['2026-01-10T09:00:00Z', 'professional'],
+        ['2026-03-15T10:00:00Z', 'enterprise'],
+      ]),
+      '2026-03',
+      planOf,
+      usage(120),
+    );
     // 1–14 March: 29 900 × 14 / 31 = 13 503.2 → 13 503; 15–31 March: 59 900 × 17 / 31 = 32 848.4 → 32 848;
     // 120 analyses × 50 = 6 000. Total 52 351; VAT 20 % = 10 470.2 → 10 470; incl. VAT 62 821.
     expect(amounts(d)).toEqual([
@@ -59,7 +85,13 @@ describe('subscription proration', () => {
       ['subscription', 'enterprise', 17, 32_848],
       ['overage', 'enterprise', 120, 6_000],
     ]);
-    expect(d!.lines[0]).toMatchObject({ from: '2026-03-01', to: '2026-03-14', daysInMonth: 31, unitPriceCents: 29_900, description: 'Abonnement Professional — du 1er au 14 mars 2026 (14/31 jours)' });
+    expect(d!.lines[0]).toMatchObject({
+      from: '2026-03-01',
+      to: '2026-03-14',
+      daysInMonth: 31,
+      unitPriceCents: 29_900,
+      description: 'Abonnement Professional — du 1er au 14 mars 2026 (14/31 jours)',
+    });
     expect(d!.lines[2]).toMatchObject({ unitPriceCents: 50, evidence: { applianceId: 'ap-dupont', seq: 42 } });
     expect([d!.totalExclVatCents, d!.vatCents, d!.totalInclVatCents]).toEqual([52_351, 10_470, 62_821]);
   });
@@ -90,14 +122,20 @@ describe('subscription proration', () => {
   });
 
   it('stops billing on the day a cabinet is cancelled, and bills nothing the months after', () => {
-    const c = cabinet([['2026-01-05T08:00:00Z', 'professional'], ['2026-06-20T08:00:00Z', 'professional', 'cancelled']]);
+    const c = cabinet([
+      ['2026-01-05T08:00:00Z', 'professional'],
+      ['2026-06-20T08:00:00Z', 'professional', 'cancelled'],
+    ]);
     // 1–19 June: 29 900 × 19 / 30 = 18 936.7 → 18 937
     expect(amounts(draftInvoice(c, '2026-06', planOf, usage(0)))).toEqual([['subscription', 'professional', 19, 18_937]]);
     expect(draftInvoice(c, '2026-07', planOf, usage(0))).toBeUndefined();
   });
 
   it('counts days in Europe/Paris: 22:30 UTC on 31 March is already 1 April', () => {
-    const c = cabinet([['2026-02-28T23:30:00Z', 'starter'], ['2026-03-31T22:30:00Z', 'enterprise']]);
+    const c = cabinet([
+      ['2026-02-28T23:30:00Z', 'starter'],
+      ['2026-03-31T22:30:00Z', 'enterprise'],
+    ]);
     expect(draftInvoice(c, '2026-02', planOf, undefined)).toBeUndefined(); // created 1 March 00:30 in Paris
     expect(amounts(draftInvoice(c, '2026-03', planOf, undefined))).toEqual([['subscription', 'starter', 31, 9_900]]);
     expect(amounts(draftInvoice(c, '2026-04', planOf, undefined))).toEqual([['subscription', 'enterprise', 30, 59_900]]);
@@ -117,7 +155,10 @@ describe('subscription proration', () => {
   });
 
   it('keeps one line when only the overrides change (they do not change the price)', () => {
-    const c = cabinet([['2026-01-05T08:00:00Z', 'professional'], ['2026-03-12T08:00:00Z', 'professional', 'active', { maxUsers: 20 }]]);
+    const c = cabinet([
+      ['2026-01-05T08:00:00Z', 'professional'],
+      ['2026-03-12T08:00:00Z', 'professional', 'active', { maxUsers: 20 }],
+    ]);
     expect(amounts(draftInvoice(c, '2026-03', planOf, undefined))).toEqual([['subscription', 'professional', 31, 29_900]]);
   });
 
@@ -134,7 +175,15 @@ describe('overage', () => {
   });
 
   it('prices overage at the last plan of the month that allows it (downgrade to starter on the 28th)', () => {
-    const d = draftInvoice(cabinet([['2026-01-05T08:00:00Z', 'professional'], ['2026-03-28T08:00:00Z', 'starter']]), '2026-03', planOf, usage(30));
+    const d = draftInvoice(
+      cabinet([
+        ['2026-01-05T08:00:00Z', 'professional'],
+        ['2026-03-28T08:00:00Z', 'starter'],
+      ]),
+      '2026-03',
+      planOf,
+      usage(30),
+    );
     expect(d!.lines.at(-1)).toMatchObject({ kind: 'overage', plan: 'professional', quantity: 30, amountCents: 1_500 });
   });
 
@@ -149,13 +198,17 @@ describe('overage', () => {
 
   it('warns when the customer lacks an address or SIRET (art. 242 nonies A annexe II CGI)', () => {
     const d = draftInvoice(cabinet([['2026-01-05T08:00:00Z', 'starter']], { address: null, siret: null }), '2026-03', planOf, usage(0));
-    expect(d!.warnings).toEqual([expect.objectContaining({ code: 'customer_incomplete', message: expect.stringContaining('address and SIRET') })]);
+    expect(d!.warnings).toEqual([
+      expect.objectContaining({ code: 'customer_incomplete', message: expect.stringContaining('address and SIRET') }),
+    ]);
   });
 });
 
 describe('money and numbers', () => {
   it('rounds halves up with integers only', () => {
-    expect([divRoundHalfUp(5, 2), divRoundHalfUp(7, 2), divRoundHalfUp(1, 3), divRoundHalfUp(2, 3), divRoundHalfUp(0, 7)]).toEqual([3, 4, 0, 1, 0]);
+    expect([divRoundHalfUp(5, 2), divRoundHalfUp(7, 2), divRoundHalfUp(1, 3), divRoundHalfUp(2, 3), divRoundHalfUp(0, 7)]).toEqual([
+      3, 4, 0, 1, 0,
+    ]);
   });
 
   it('computes VAT on the invoice total, not line by line', () => {

@@ -20,7 +20,12 @@ async function serveAt(at: string) {
 }
 
 async function create(id: string, plan: string, overrides?: Record<string, number>) {
-  const res = await api(cp!.url, admin, 'POST', '/api/v1/cabinets', { id, name: `Cabinet ${id}`, plan, ...(overrides ? { overrides } : {}) });
+  const res = await api(cp!.url, admin, 'POST', '/api/v1/cabinets', {
+    id,
+    name: `Cabinet ${id}`,
+    plan,
+    ...(overrides ? { overrides } : {}),
+  });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
 }
 
@@ -61,11 +66,29 @@ describe('revenue', () => {
     const res = await api(cp!.url, admin, 'GET', '/api/v1/revenue?months=3');
     expect(res.body.months).toEqual([
       // September: 10 starter + 3 professional = 99 000 + 89 700
-      { month: '2026-09', mrrCents: 188_700, byPlan: { starter: 99_000, professional: 89_700, enterprise: 0 }, newCabinets: 13, churnedCabinets: 0 },
+      {
+        month: '2026-09',
+        mrrCents: 188_700,
+        byPlan: { starter: 99_000, professional: 89_700, enterprise: 0 },
+        newCabinets: 13,
+        churnedCabinets: 0,
+      },
       // October: + 3 professional + 3 enterprise
-      { month: '2026-10', mrrCents: 458_100, byPlan: { starter: 99_000, professional: 179_400, enterprise: 179_700 }, newCabinets: 6, churnedCabinets: 0 },
+      {
+        month: '2026-10',
+        mrrCents: 458_100,
+        byPlan: { starter: 99_000, professional: 179_400, enterprise: 179_700 },
+        newCabinets: 6,
+        churnedCabinets: 0,
+      },
       // November: one professional suspended (not churn), one enterprise cancelled (churn)
-      { month: '2026-11', mrrCents: 368_300, byPlan: { starter: 99_000, professional: 149_500, enterprise: 119_800 }, newCabinets: 0, churnedCabinets: 1 },
+      {
+        month: '2026-11',
+        mrrCents: 368_300,
+        byPlan: { starter: 99_000, professional: 149_500, enterprise: 119_800 },
+        newCabinets: 0,
+        churnedCabinets: 1,
+      },
     ]);
   });
 

@@ -29,7 +29,15 @@ function codeOf(fn: () => unknown): Promise<string> {
 /** An admins.json as the version before token expiries wrote it. */
 function legacyDir(tokens: Array<{ token: string; createdAt: string }>): string {
   const dir = tempDir('cp-admins-');
-  const admin = { id: 'a1', email: 'ops@vendor.test', role: 'admin', passwordHash: 'scrypt$unused', createdAt: '2025-01-01T00:00:00.000Z', sessionEpoch: 0, tokens: tokens.map((t, i) => ({ id: `t${i}`, hash: sha256(t.token), createdAt: t.createdAt })) };
+  const admin = {
+    id: 'a1',
+    email: 'ops@vendor.test',
+    role: 'admin',
+    passwordHash: 'scrypt$unused',
+    createdAt: '2025-01-01T00:00:00.000Z',
+    sessionEpoch: 0,
+    tokens: tokens.map((t, i) => ({ id: `t${i}`, hash: sha256(t.token), createdAt: t.createdAt })),
+  };
   fs.writeFileSync(path.join(dir, 'admins.json'), JSON.stringify({ admins: [admin] }));
   return dir;
 }
@@ -90,7 +98,9 @@ describe('tokenExpiry', () => {
     expect(tokenExpiry({ expires: '2027-12-05' }, NOW).toISOString()).toBe('2027-12-05T12:00:00.000Z');
     expect(() => tokenExpiry({ expires: '2027-12-06' }, NOW)).toThrow('expires: at most 365 days ahead, so 2027-12-05 at the latest');
     expect(() => tokenExpiry({ expires: '2026-12-04' }, NOW)).toThrow('expires: 2026-12-04 is already over: give a later date');
-    expect(() => tokenExpiry({ expiresIn: '0d' }, NOW)).toThrow('expires-in: must be a number of days from 1 to 365, e.g. --expires-in 90d');
+    expect(() => tokenExpiry({ expiresIn: '0d' }, NOW)).toThrow(
+      'expires-in: must be a number of days from 1 to 365, e.g. --expires-in 90d',
+    );
     expect(() => tokenExpiry({ expiresIn: '366d' }, NOW)).toThrow('expires-in: must be a number of days from 1 to 365');
   });
 });

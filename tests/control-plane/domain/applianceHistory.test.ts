@@ -1,7 +1,12 @@
 /** The history rings: 24 hourly and 30 daily buckets that roll over in place and never grow. */
 import { describe, expect, it } from 'vitest';
 import type { HeartbeatPayload } from '@iamanager/protocol';
-import { applianceHistorySchema, emptyHistory, historySeries, recordInHistory } from '../../../control-plane/src/domain/applianceHistory.js';
+import {
+  applianceHistorySchema,
+  emptyHistory,
+  historySeries,
+  recordInHistory,
+} from '../../../control-plane/src/domain/applianceHistory.js';
 
 const T0 = Date.parse('2026-06-15T00:00:00.000Z');
 const HOUR = 3_600_000;
@@ -9,9 +14,24 @@ const DAY = 24 * HOUR;
 
 function beat(atMs: number, figures: { cpu?: number; disk?: number; errors?: number; cases?: number } = {}): HeartbeatPayload {
   return {
-    v: 1, iss: 'app-1', sub: 'dupont', seq: 1, iat: Math.floor(atMs / 1000), month: '2026-06',
+    v: 1,
+    iss: 'app-1',
+    sub: 'dupont',
+    seq: 1,
+    iat: Math.floor(atMs / 1000),
+    month: '2026-06',
     usage: { analysesUsed: 1, analysesOverage: 0, usersActive: 2, casesOpen: figures.cases ?? 10, storageBytes: 100 },
-    health: { version: '1.0.0', uptimeSeconds: 1, cpuLoad: figures.cpu ?? 0.2, memoryUsedRatio: 0.5, diskFreeBytes: 1, diskFreeRatio: figures.disk ?? 0.5, lastBackupAt: null, licenseExpiresAt: '2027-01-01T00:00:00.000Z', errors24h: figures.errors ?? 0 },
+    health: {
+      version: '1.0.0',
+      uptimeSeconds: 1,
+      cpuLoad: figures.cpu ?? 0.2,
+      memoryUsedRatio: 0.5,
+      diskFreeBytes: 1,
+      diskFreeRatio: figures.disk ?? 0.5,
+      lastBackupAt: null,
+      licenseExpiresAt: '2027-01-01T00:00:00.000Z',
+      errors24h: figures.errors ?? 0,
+    },
   };
 }
 

@@ -5,7 +5,14 @@
 import { describe, expect, it } from 'vitest';
 import type { HeartbeatHealth } from '@iamanager/protocol';
 import fc from 'fast-check';
-import { applianceStatus, nextStatusChange, statusFacts, statusFromFacts, type StatusContext, type StatusInput } from '../../../control-plane/src/domain/fleetStatus.js';
+import {
+  applianceStatus,
+  nextStatusChange,
+  statusFacts,
+  statusFromFacts,
+  type StatusContext,
+  type StatusInput,
+} from '../../../control-plane/src/domain/fleetStatus.js';
 
 const NOW = new Date('2026-06-15T12:00:00.000Z');
 const HOUR = 3_600_000;
@@ -16,17 +23,42 @@ const ahead = (ms: number) => new Date(NOW.getTime() + ms).toISOString();
 
 const ctx: StatusContext = {
   now: NOW,
-  thresholds: { diskWarningRatio: 0.15, diskCriticalRatio: 0.05, backupMaxAgeHours: 36, licenseWarningDays: 14, staleIntervals: 3, offlineHours: 24 },
+  thresholds: {
+    diskWarningRatio: 0.15,
+    diskCriticalRatio: 0.05,
+    backupMaxAgeHours: 36,
+    licenseWarningDays: 14,
+    staleIntervals: 3,
+    offlineHours: 24,
+  },
   heartbeatIntervalSeconds: INTERVAL_SECONDS,
   latestVersion: '1.2.0',
 };
 
 function health(overrides: Partial<HeartbeatHealth> = {}): HeartbeatHealth {
-  return { version: '1.2.0', uptimeSeconds: 1000, cpuLoad: 0.2, memoryUsedRatio: 0.4, diskFreeBytes: 50e9, diskFreeRatio: 0.5, lastBackupAt: ago(HOUR), licenseExpiresAt: ahead(30 * DAY), errors24h: 0, ...overrides };
+  return {
+    version: '1.2.0',
+    uptimeSeconds: 1000,
+    cpuLoad: 0.2,
+    memoryUsedRatio: 0.4,
+    diskFreeBytes: 50e9,
+    diskFreeRatio: 0.5,
+    lastBackupAt: ago(HOUR),
+    licenseExpiresAt: ahead(30 * DAY),
+    errors24h: 0,
+    ...overrides,
+  };
 }
 
 function input(overrides: Partial<StatusInput> & { health?: HeartbeatHealth | null } = {}): StatusInput {
-  return { enrolledAt: ago(60 * DAY), lastHeartbeatAt: ago(60_000), health: health(), previousErrors24h: 0, issuedLicenseExpiresAt: ahead(30 * DAY), ...overrides };
+  return {
+    enrolledAt: ago(60 * DAY),
+    lastHeartbeatAt: ago(60_000),
+    health: health(),
+    previousErrors24h: 0,
+    issuedLicenseExpiresAt: ahead(30 * DAY),
+    ...overrides,
+  };
 }
 
 const statusOf = (i: StatusInput, c: StatusContext = ctx) => applianceStatus(i, c);
@@ -38,16 +70,50 @@ describe('fleet status', () => {
   });
 
   it('is critical with a license mismatch until 7 days after its last sign, and changes status at that moment', () => {
-    const mismatch = (lastSeenMs: number) => ({ kind: 'unknown_license' as const, message: 'runs license "forged"', licenseId: 'forged', since: ago(8 * DAY), lastSeenAt: ago(lastSeenMs) });
+    const mismatch = (lastSeenMs: number) => ({
+      kind: 'unknown_license' as const,
+      message: 'runs license "forged"',
+      licenseId: 'forged',
+      since: ago(8 * DAY),
+      lastSeenAt: ago(lastSeenMs),
+    });
     const held = input({ licenseMismatch: mismatch(7 * DAY - 1) });
-    expect(statusOf(held)).toMatchObject({ status: 'critical', reasons: [{ code: 'license_mismatch', level: 'critical', value: 'unknown_license', since: ago(8 * DAY), message: 'license mismatch: the appliance runs license "forged"' }] });
+    expect(statusOf(held)).toMatchObject({
+      status: 'critical',
+      reasons: [
+        {
+          code: 'license_mismatch',
+          level: 'critical',
+          value: 'unknown_license',
+          since: ago(8 * DAY),
+          message: 'license mismatch: the appliance runs license "forged"',
+        },
+      ],
+    });
     expect(nextStatusChange(statusFacts(held), ctx)).toBe(NOW.getTime() + 1);
     expect(statusOf(input({ licenseMismatch: mismatch(7 * DAY) })).status).toBe('healthy');
   });
 
   it('warns when the audit log went back from an anchor, for 7 days after the last sign', () => {
-    const rewound = (lastSeenMs: number) => ({ from: { head: 'a'.repeat(64), length: 10 }, to: { head: 'b'.repeat(64), length: 8 }, since: ago(DAY), lastSeenAt: ago(lastSeenMs) });
-    expect(statusOf(input({ auditRewound: rewound(7 * DAY - 1) }))).toMatchObject({ status: 'warning', reasons: [{ code: 'audit_rewound', level: 'warning', value: 8, since: ago(DAY), message: 'the audit log went back: 8 entries, fewer than the 10 already anchored (its tail deleted or rewritten, or a backup restored)' }] });
+    const rewound = (lastSeenMs: number) => ({
+      from: { head: 'a'.repeat(64), length: 10 },
+      to: { head: 'b'.repeat(64), length: 8 },
+      since: ago(DAY),
+      lastSeenAt: ago(lastSeenMs),
+    });
+    expect(statusOf(input({ auditRewound: rewound(7 * DAY - 1) }))).toMatchObject({
+      status: 'warning',
+      reasons: [
+        {
+          code: 'audit_rewound',
+          level: 'warning',
+          value: 8,
+          since: ago(DAY),
+          message:
+            'the audit log went back: 8 entries, fewer than the 10 already anchored (its tail deleted or rewritten, or a backup restored)',
+        },
+      ],
+    });
     expect(statusOf(input({ auditRewound: rewound(7 * DAY) })).status).toBe('healthy');
   });
 
@@ -60,7 +126,10 @@ describe('fleet status', () => {
 
   it('is critical below 5 % disk free, and only warning at 5 %', () => {
     expect(codes(input({ health: health({ diskFreeRatio: 0.05 }) }))).toEqual(['disk_low']);
-    expect(statusOf(input({ health: health({ diskFreeRatio: 0.0499 }) }))).toMatchObject({ status: 'critical', reasons: [{ code: 'disk_critical' }] });
+    expect(statusOf(input({ health: health({ diskFreeRatio: 0.0499 }) }))).toMatchObject({
+      status: 'critical',
+      reasons: [{ code: 'disk_critical' }],
+    });
   });
 
   it('warns when the last backup is older than 36 h, and not at exactly 36 h', () => {
@@ -76,35 +145,52 @@ describe('fleet status', () => {
 
   it('warns when the license the appliance runs expires within 14 days, from the 14th day on', () => {
     expect(statusOf(input({ health: health({ licenseExpiresAt: ahead(14 * DAY + 1) }) })).status).toBe('healthy');
-    expect(statusOf(input({ health: health({ licenseExpiresAt: ahead(14 * DAY) }) }))).toMatchObject({ status: 'warning', reasons: [{ code: 'license_expiring', since: NOW.toISOString() }] });
+    expect(statusOf(input({ health: health({ licenseExpiresAt: ahead(14 * DAY) }) }))).toMatchObject({
+      status: 'warning',
+      reasons: [{ code: 'license_expiring', since: NOW.toISOString() }],
+    });
   });
 
   it('is critical once the license has expired, to the millisecond', () => {
     expect(codes(input({ health: health({ licenseExpiresAt: ahead(1) }) }))).toEqual(['license_expiring']);
-    expect(statusOf(input({ health: health({ licenseExpiresAt: NOW.toISOString() }) }))).toMatchObject({ status: 'critical', reasons: [{ code: 'license_expired' }] });
+    expect(statusOf(input({ health: health({ licenseExpiresAt: NOW.toISOString() }) }))).toMatchObject({
+      status: 'critical',
+      reasons: [{ code: 'license_expired' }],
+    });
   });
 
   it('uses the issued license until a heartbeat says which one the appliance runs', () => {
-    expect(statusOf(input({ lastHeartbeatAt: null, enrolledAt: ago(60_000), health: null, issuedLicenseExpiresAt: ago(1) })).status).toBe('critical');
+    expect(statusOf(input({ lastHeartbeatAt: null, enrolledAt: ago(60_000), health: null, issuedLicenseExpiresAt: ago(1) })).status).toBe(
+      'critical',
+    );
   });
 
   it('warns when the version is behind the latest, comparing numerically', () => {
     expect(statusOf(input({ health: health({ version: '1.10.0' }) }), { ...ctx, latestVersion: '1.9.3' }).status).toBe('healthy');
-    expect(statusOf(input({ health: health({ version: '1.1.9' }) }))).toMatchObject({ status: 'warning', reasons: [{ code: 'version_behind', value: '1.1.9' }] });
+    expect(statusOf(input({ health: health({ version: '1.1.9' }) }))).toMatchObject({
+      status: 'warning',
+      reasons: [{ code: 'version_behind', value: '1.1.9' }],
+    });
     expect(statusOf(input({ health: health({ version: '0.1.0' }) }), { ...ctx, latestVersion: null }).status).toBe('healthy');
   });
 
   it('is critical when errors rose since the previous heartbeat, not when they stay or fall', () => {
     expect(statusOf(input({ previousErrors24h: 4, health: health({ errors24h: 4 }) })).status).toBe('healthy');
     expect(statusOf(input({ previousErrors24h: 5, health: health({ errors24h: 4 }) })).status).toBe('healthy');
-    expect(statusOf(input({ previousErrors24h: 4, health: health({ errors24h: 5 }) }))).toMatchObject({ status: 'critical', reasons: [{ code: 'errors_rising', value: 5 }] });
+    expect(statusOf(input({ previousErrors24h: 4, health: health({ errors24h: 5 }) }))).toMatchObject({
+      status: 'critical',
+      reasons: [{ code: 'errors_rising', value: 5 }],
+    });
     expect(statusOf(input({ previousErrors24h: null, health: health({ errors24h: 5 }) })).status).toBe('healthy');
   });
 
   it('goes stale after 3 heartbeat intervals of silence, not before', () => {
     const three = 3 * INTERVAL_SECONDS * 1000;
     expect(statusOf(input({ lastHeartbeatAt: ago(three - 1) })).status).toBe('healthy');
-    expect(statusOf(input({ lastHeartbeatAt: ago(three) }))).toMatchObject({ status: 'stale', reasons: [{ code: 'stale', since: NOW.toISOString() }] });
+    expect(statusOf(input({ lastHeartbeatAt: ago(three) }))).toMatchObject({
+      status: 'stale',
+      reasons: [{ code: 'stale', since: NOW.toISOString() }],
+    });
   });
 
   it('goes offline after 24 h of silence, not before', () => {
@@ -113,7 +199,9 @@ describe('fleet status', () => {
   });
 
   it('counts silence from enrollment when no heartbeat ever came', () => {
-    expect(statusOf(input({ lastHeartbeatAt: null, health: null, enrolledAt: ago(3 * INTERVAL_SECONDS * 1000 - 1) })).status).toBe('pending');
+    expect(statusOf(input({ lastHeartbeatAt: null, health: null, enrolledAt: ago(3 * INTERVAL_SECONDS * 1000 - 1) })).status).toBe(
+      'pending',
+    );
     expect(statusOf(input({ lastHeartbeatAt: null, health: null, enrolledAt: ago(3 * INTERVAL_SECONDS * 1000) })).status).toBe('stale');
     expect(statusOf(input({ lastHeartbeatAt: null, health: null, enrolledAt: ago(24 * HOUR) })).status).toBe('offline');
   });
@@ -122,7 +210,9 @@ describe('fleet status', () => {
     const enrolledAt = ago(1000);
     expect(statusOf(input({ lastHeartbeatAt: null, health: null, enrolledAt }))).toEqual({
       status: 'pending',
-      reasons: [{ code: 'pending', level: 'pending', message: `enrolled on ${enrolledAt}, no heartbeat yet`, since: enrolledAt, value: null }],
+      reasons: [
+        { code: 'pending', level: 'pending', message: `enrolled on ${enrolledAt}, no heartbeat yet`, since: enrolledAt, value: null },
+      ],
     });
     // The license issued to it is known: one running out outranks "pending".
     const expiring = statusOf(input({ lastHeartbeatAt: null, health: null, enrolledAt, issuedLicenseExpiresAt: ahead(DAY) }));
@@ -155,7 +245,11 @@ describe('when a status can next change with no heartbeat', () => {
           step: fc.integer({ min: 1, max: 1000 }),
         }),
         ({ silence, backupAge, licenseLeft, enrolledAgo, step }) => {
-          const i = input({ enrolledAt: ago(enrolledAgo), lastHeartbeatAt: ago(silence), health: health({ lastBackupAt: backupAge === null ? null : ago(backupAge), licenseExpiresAt: ahead(licenseLeft) }) });
+          const i = input({
+            enrolledAt: ago(enrolledAgo),
+            lastHeartbeatAt: ago(silence),
+            health: health({ lastBackupAt: backupAge === null ? null : ago(backupAge), licenseExpiresAt: ahead(licenseLeft) }),
+          });
           const facts = statusFacts(i);
           const at = (ms: number) => ({ ...ctx, now: new Date(ms) });
           const before = statusFromFacts(facts, ctx);
@@ -164,7 +258,8 @@ describe('when a status can next change with no heartbeat', () => {
           // Anywhere before `next` the answer is the same; at `next` a reason appears or goes.
           const probe = Math.min(next - 1, NOW.getTime() + step * 60_000);
           expect(statusFromFacts(facts, at(probe))).toEqual(before);
-          if (Number.isFinite(next)) expect(statusFromFacts(facts, at(next)).reasons.map((r) => r.code)).not.toEqual(before.reasons.map((r) => r.code));
+          if (Number.isFinite(next))
+            expect(statusFromFacts(facts, at(next)).reasons.map((r) => r.code)).not.toEqual(before.reasons.map((r) => r.code));
         },
       ),
       { numRuns: 500 },

@@ -5,24 +5,56 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { HeartbeatPayload, LicenseClaims } from '@iamanager/protocol';
-import { LICENSE_OFFERS_BEFORE_MISMATCH, MAX_AUDIT_ANCHORS, MAX_PREVIOUS_LICENSE_IDS, MISMATCH_HOLD_MS, judgeHeartbeat, replaceLicense, type ConformityRecord } from '../../../control-plane/src/domain/licenseConformity.js';
+import {
+  LICENSE_OFFERS_BEFORE_MISMATCH,
+  MAX_AUDIT_ANCHORS,
+  MAX_PREVIOUS_LICENSE_IDS,
+  MISMATCH_HOLD_MS,
+  judgeHeartbeat,
+  replaceLicense,
+  type ConformityRecord,
+} from '../../../control-plane/src/domain/licenseConformity.js';
 import type { IssuedLicense } from '../../../control-plane/src/domain/licenses.js';
 
 const T0 = Date.parse('2026-03-15T10:00:00Z');
 const at = (ms: number) => new Date(T0 + ms).toISOString();
 
 function issued(jti: string, overrides: Partial<LicenseClaims> = {}): IssuedLicense {
-  const claims: LicenseClaims = { iss: 'cp', sub: 'dupont', aud: 'apl-dupont-1', jti, iat: T0 / 1000, nbf: T0 / 1000, exp: T0 / 1000 + 30 * 86_400, graceDays: 14, plan: 'starter', limits: { maxUsers: 3, maxCases: 500, maxAnalysesMonthly: 100 }, aiModel: 'ceseda-basic-v1', advancedFeatures: false, overage: { allowed: false, pricePerAnalysisCents: 0 }, ...overrides };
+  const claims: LicenseClaims = {
+    iss: 'cp',
+    sub: 'dupont',
+    aud: 'apl-dupont-1',
+    jti,
+    iat: T0 / 1000,
+    nbf: T0 / 1000,
+    exp: T0 / 1000 + 30 * 86_400,
+    graceDays: 14,
+    plan: 'starter',
+    limits: { maxUsers: 3, maxCases: 500, maxAnalysesMonthly: 100 },
+    aiModel: 'ceseda-basic-v1',
+    advancedFeatures: false,
+    overage: { allowed: false, pricePerAnalysisCents: 0 },
+    ...overrides,
+  };
   const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
   return { jws: `${part({ alg: 'EdDSA' })}.${part(claims)}.sig`, jti, iat: claims.iat, exp: claims.exp, revision: 1, plan: claims.plan };
 }
 
 function record(): ConformityRecord {
-  return { license: issued('lic-1'), previousLicenseIds: [], licenseOffers: 0, licenseMismatch: null, auditAnchors: [], auditRewound: null };
+  return {
+    license: issued('lic-1'),
+    previousLicenseIds: [],
+    licenseOffers: 0,
+    licenseMismatch: null,
+    auditAnchors: [],
+    auditRewound: null,
+  };
 }
 
 let seq = 0;
-function beat(overrides: { licenseId?: string; usage?: Partial<HeartbeatPayload['usage']>; length?: number; head?: string } = {}): HeartbeatPayload {
+function beat(
+  overrides: { licenseId?: string; usage?: Partial<HeartbeatPayload['usage']>; length?: number; head?: string } = {},
+): HeartbeatPayload {
   seq++;
   return {
     v: 2,
@@ -34,7 +66,18 @@ function beat(overrides: { licenseId?: string; usage?: Partial<HeartbeatPayload[
     licenseId: overrides.licenseId ?? 'lic-1',
     audit: { head: overrides.head ?? (overrides.length ?? seq).toString(16).padStart(64, '0'), length: overrides.length ?? seq },
     usage: { analysesUsed: 10, analysesOverage: 0, usersActive: 2, casesOpen: 50, storageBytes: 1, ...overrides.usage },
-    health: { version: '1.0.0', uptimeSeconds: 1, cpuLoad: 0, memoryUsedRatio: 0, diskFreeBytes: 1, diskFreeRatio: 0.5, lastBackupAt: null, licenseExpiresAt: at(0), errors24h: 0, lastOffsiteBackupAt: null },
+    health: {
+      version: '1.0.0',
+      uptimeSeconds: 1,
+      cpuLoad: 0,
+      memoryUsedRatio: 0,
+      diskFreeBytes: 1,
+      diskFreeRatio: 0.5,
+      lastBackupAt: null,
+      licenseExpiresAt: at(0),
+      errors24h: 0,
+      lastOffsiteBackupAt: null,
+    },
   };
 }
 
@@ -61,13 +104,19 @@ describe('license mismatch', () => {
       r.licenseOffers++;
     }
     judgeHeartbeat(r, beat({ licenseId: 'lic-1' }), at(10));
-    expect(r.licenseMismatch).toMatchObject({ kind: 'older_license', message: expect.stringContaining(`offered in ${LICENSE_OFFERS_BEFORE_MISMATCH} answers`) });
+    expect(r.licenseMismatch).toMatchObject({
+      kind: 'older_license',
+      message: expect.stringContaining(`offered in ${LICENSE_OFFERS_BEFORE_MISMATCH} answers`),
+    });
   });
 
   it('flags usage above the limits issued, analyses only for a plan without overage', () => {
     const users = record();
     judgeHeartbeat(users, beat({ usage: { usersActive: 4 } }), at(0));
-    expect(users.licenseMismatch).toMatchObject({ kind: 'usage_above_limits', message: expect.stringContaining('4 active users (license: 3)') });
+    expect(users.licenseMismatch).toMatchObject({
+      kind: 'usage_above_limits',
+      message: expect.stringContaining('4 active users (license: 3)'),
+    });
     const analyses = record();
     judgeHeartbeat(analyses, beat({ usage: { analysesUsed: 101 } }), at(0));
     expect(analyses.licenseMismatch?.kind).toBe('usage_above_limits');

@@ -6,9 +6,19 @@ import { LineChart, linePath } from '../../../control-plane/src/web/svgChart.js'
 
 describe('SVG line chart', () => {
   it('starts a new segment after every gap instead of drawing through it', () => {
-    const d = linePath([1, 2, null, 4, null, null, 7, 8], (i) => i * 10, (v) => v);
+    const d = linePath(
+      [1, 2, null, 4, null, null, 7, 8],
+      (i) => i * 10,
+      (v) => v,
+    );
     expect(d).toBe('M0.0 1.0 L10.0 2.0 M30.0 4.0 M60.0 7.0 L70.0 8.0');
-    expect(linePath([null, null], (i) => i, (v) => v)).toBe('');
+    expect(
+      linePath(
+        [null, null],
+        (i) => i,
+        (v) => v,
+      ),
+    ).toBe('');
   });
 
   it('renders an image with a title and the latest value of each series, and no inline style or script', () => {

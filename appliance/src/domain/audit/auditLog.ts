@@ -44,7 +44,9 @@ const FILE = /^(\d{4}-\d{2})\.log$/;
 
 function hashOf(entry: Omit<AuditEntry, 'hash'>): string {
   const { seq, at, actor, action, caseId, detail, prev } = entry;
-  return createHash('sha256').update(JSON.stringify([seq, at, actor, action, caseId ?? null, detail ?? null, prev])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([seq, at, actor, action, caseId ?? null, detail ?? null, prev]))
+    .digest('hex');
 }
 
 export class AuditLog {
@@ -112,7 +114,15 @@ export class AuditLog {
     let { seq, lastHash, month: lastMonth } = this;
     const byMonth = new Map<string, string>();
     for (const { at, input } of batch) {
-      const base = { seq: ++seq, at, actor: input.actor, action: input.action, ...(input.caseId ? { caseId: input.caseId } : {}), ...(input.detail ? { detail: input.detail } : {}), prev: lastHash };
+      const base = {
+        seq: ++seq,
+        at,
+        actor: input.actor,
+        action: input.action,
+        ...(input.caseId ? { caseId: input.caseId } : {}),
+        ...(input.detail ? { detail: input.detail } : {}),
+        prev: lastHash,
+      };
       lastHash = hashOf(base);
       // Files are read in name order: a clock set back must not put an entry in an older file.
       const month = at.slice(0, 7) > lastMonth ? at.slice(0, 7) : lastMonth;
@@ -152,7 +162,11 @@ export class AuditLog {
     let entries = 0;
     const byLength = new Map<number, { head: string; length: number; at: string }>();
     for (const a of anchors) byLength.set(a.length, a);
-    const missed = (anchor: { head: string; length: number; at: string }, reason: string): AuditVerification => ({ ok: false, entries, anchorMissed: { ...anchor, reason } });
+    const missed = (anchor: { head: string; length: number; at: string }, reason: string): AuditVerification => ({
+      ok: false,
+      entries,
+      anchorMissed: { ...anchor, reason },
+    });
     const atZero = byLength.get(0);
     if (atZero && atZero.head !== GENESIS) return missed(atZero, 'the vendor anchored an empty chain with another head');
     for (const file of await this.files()) {
@@ -167,18 +181,36 @@ export class AuditLog {
           return { ok: false, entries, brokenAt: { file, line: i + 1, reason: 'not a JSON entry (damaged or edited)' } };
         }
         const { hash, ...rest } = entry;
-        if (entry.prev !== prev) return { ok: false, entries, brokenAt: { file, line: i + 1, reason: 'does not follow the entry before it (an entry was removed, reordered or edited)' } };
-        if (entry.seq !== seq + 1) return { ok: false, entries, brokenAt: { file, line: i + 1, reason: `sequence ${entry.seq} after ${seq}` } };
-        if (hashOf(rest) !== hash) return { ok: false, entries, brokenAt: { file, line: i + 1, reason: 'its content does not match its hash (edited)' } };
+        if (entry.prev !== prev)
+          return {
+            ok: false,
+            entries,
+            brokenAt: { file, line: i + 1, reason: 'does not follow the entry before it (an entry was removed, reordered or edited)' },
+          };
+        if (entry.seq !== seq + 1)
+          return { ok: false, entries, brokenAt: { file, line: i + 1, reason: `sequence ${entry.seq} after ${seq}` } };
+        if (hashOf(rest) !== hash)
+          return { ok: false, entries, brokenAt: { file, line: i + 1, reason: 'its content does not match its hash (edited)' } };
         prev = hash;
         seq = entry.seq;
         entries++;
         const anchor = byLength.get(seq);
-        if (anchor && anchor.head !== hash) return missed(anchor, `entry ${seq} (${file} line ${i + 1}) is not the one the vendor anchored on ${anchor.at}: it, or an entry before it, was rewritten and the chain recomputed`);
+        if (anchor && anchor.head !== hash)
+          return missed(
+            anchor,
+            `entry ${seq} (${file} line ${i + 1}) is not the one the vendor anchored on ${anchor.at}: it, or an entry before it, was rewritten and the chain recomputed`,
+          );
       }
     }
-    const longest = anchors.reduce<{ head: string; length: number; at: string } | undefined>((max, a) => (!max || a.length > max.length ? a : max), undefined);
-    if (longest && longest.length > entries) return missed(longest, `the chain has ${entries} entries, fewer than the ${longest.length} the vendor anchored on ${longest.at}: entries were deleted from its end`);
+    const longest = anchors.reduce<{ head: string; length: number; at: string } | undefined>(
+      (max, a) => (!max || a.length > max.length ? a : max),
+      undefined,
+    );
+    if (longest && longest.length > entries)
+      return missed(
+        longest,
+        `the chain has ${entries} entries, fewer than the ${longest.length} the vendor anchored on ${longest.at}: entries were deleted from its end`,
+      );
     return { ok: true, entries, anchorsChecked: anchors.length };
   }
 

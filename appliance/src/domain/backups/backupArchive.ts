@@ -23,14 +23,21 @@ import { ApplianceError } from '../../errors.js';
 const MANIFEST = 'manifest.json';
 const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
 
-const countsSchema = z.strictObject({ cases: z.number().int(), documents: z.number().int(), users: z.number().int(), auditEntries: z.number().int() });
+const countsSchema = z.strictObject({
+  cases: z.number().int(),
+  documents: z.number().int(),
+  users: z.number().int(),
+  auditEntries: z.number().int(),
+});
 export type BackupCounts = z.infer<typeof countsSchema>;
 
 const manifestSchema = z.strictObject({
   format: z.literal(1),
   createdAt: z.string(),
   applianceVersion: z.string(),
-  files: z.array(z.strictObject({ path: z.string(), size: z.number().int().min(0), sha256: z.string().regex(/^[0-9a-f]{64}$/), mode: z.number().int() })),
+  files: z.array(
+    z.strictObject({ path: z.string(), size: z.number().int().min(0), sha256: z.string().regex(/^[0-9a-f]{64}$/), mode: z.number().int() }),
+  ),
   counts: countsSchema,
 });
 export type Manifest = z.infer<typeof manifestSchema>;
@@ -88,7 +95,10 @@ async function readPrefix(file: string, size: number): Promise<Buffer> {
 }
 
 /** The archive of a snapshot, as a stream; the manifest it ends with is returned once it is written. */
-function packSnapshot(files: readonly SnapshotFile[], meta: { createdAt: string; applianceVersion: string }): { stream: Readable; manifest: Promise<Manifest> } {
+function packSnapshot(
+  files: readonly SnapshotFile[],
+  meta: { createdAt: string; applianceVersion: string },
+): { stream: Readable; manifest: Promise<Manifest> } {
   const pack = tar.pack();
   const manifest = (async () => {
     const counts: BackupCounts = { cases: 0, documents: 0, users: 0, auditEntries: 0 };
@@ -149,7 +159,12 @@ async function writeStreamDurable(file: string, source: Readable): Promise<numbe
 }
 
 /** Writes the encrypted backup of a snapshot to `file`; returns its manifest and size. */
-export async function writeBackupFile(file: string, files: readonly SnapshotFile[], header: BackupHeader, keys: BackupKeys): Promise<{ manifest: Manifest; bytes: number }> {
+export async function writeBackupFile(
+  file: string,
+  files: readonly SnapshotFile[],
+  header: BackupHeader,
+  keys: BackupKeys,
+): Promise<{ manifest: Manifest; bytes: number }> {
   const packed = packSnapshot(files, { createdAt: header.createdAt, applianceVersion: header.applianceVersion });
   const encrypt = new EncryptStream(header, keys);
   packed.stream.on('error', (err) => encrypt.destroy(err));
@@ -169,9 +184,14 @@ export interface BackupEntry {
  * and checks the result against the manifest. `onFile` (restore) receives each file's content
  * as it goes and must consume it; nothing it wrote may be trusted until this resolves.
  */
-export async function readBackupFile(file: string, passphrase: string, onFile?: (entry: BackupEntry) => Promise<void>): Promise<{ header: BackupHeader; manifest: Manifest }> {
+export async function readBackupFile(
+  file: string,
+  passphrase: string,
+  onFile?: (entry: BackupEntry) => Promise<void>,
+): Promise<{ header: BackupHeader; manifest: Manifest }> {
   const handle = await fs.open(file, 'r').catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') throw new ApplianceError('backup_not_found', `${file}: no such backup; \`appliance backup list\` shows those in BACKUP_DIR`);
+    if (err.code === 'ENOENT')
+      throw new ApplianceError('backup_not_found', `${file}: no such backup; \`appliance backup list\` shows those in BACKUP_DIR`);
     throw err;
   });
   const decrypt = new DecryptStream(passphrase);
@@ -200,10 +220,12 @@ export async function readBackupFile(file: string, passphrase: string, onFile?: 
       if (!relative || seen.has(relative) || manifest) throw corrupt(`unexpected entry ${JSON.stringify(name.slice(0, 200))}`);
       const hash = createHash('sha256');
       let size = 0;
-      const counted = entry.pipe(hashing((c) => {
-        hash.update(c);
-        size += c.length;
-      }));
+      const counted = entry.pipe(
+        hashing((c) => {
+          hash.update(c);
+          size += c.length;
+        }),
+      );
       if (onFile) await onFile({ path: relative, size: entry.header.size ?? 0, mode: entry.header.mode ?? 0o640, stream: counted });
       else for await (const _ of counted) void _;
       seen.set(relative, { size, sha256: hash.digest('hex') });

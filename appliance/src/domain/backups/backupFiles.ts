@@ -28,7 +28,9 @@ function parseName(name: string): { createdAt: Date; kind: BackupKind } | undefi
   const m = NAME.exec(name);
   if (!m || !(BACKUP_KINDS as readonly string[]).includes(m[3]!)) return undefined;
   const [d, t] = [m[1]!, m[2]!];
-  const createdAt = new Date(`${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}T${t.slice(0, 2)}:${t.slice(2, 4)}:${t.slice(4, 6)}.${t.slice(6, 9)}Z`);
+  const createdAt = new Date(
+    `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}T${t.slice(0, 2)}:${t.slice(2, 4)}:${t.slice(4, 6)}.${t.slice(6, 9)}Z`,
+  );
   return Number.isNaN(createdAt.getTime()) ? undefined : { createdAt, kind: m[3] as BackupKind };
 }
 

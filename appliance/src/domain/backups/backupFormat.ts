@@ -13,7 +13,16 @@
  * edited header, a reordered, dropped, altered or appended chunk fails authentication, and a file
  * cut short ends without its final chunk — each reported with its own stable code.
  */
-import { createCipheriv, createDecipheriv, createHash, createHmac, scrypt as scryptCallback, timingSafeEqual, randomBytes, type ScryptOptions } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  scrypt as scryptCallback,
+  timingSafeEqual,
+  randomBytes,
+  type ScryptOptions,
+} from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { z } from 'zod';
 import type { DomainError } from '@iamanager/protocol';
@@ -33,19 +42,35 @@ const DEFAULT_KDF = { N: 2 ** 17, r: 8, p: 1 };
 export const BACKUP_KINDS = ['scheduled', 'manual', 'pre-update'] as const;
 export type BackupKind = (typeof BACKUP_KINDS)[number];
 
-const base64 = (min: number, max: number) => z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/).refine((s) => { const n = Buffer.from(s, 'base64').length; return n >= min && n <= max; });
+const base64 = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9+/]+={0,2}$/)
+    .refine((s) => {
+      const n = Buffer.from(s, 'base64').length;
+      return n >= min && n <= max;
+    });
 
 // Bounds on what a header may ask of us, so a crafted file cannot make scrypt eat the machine.
 const headerSchema = z.strictObject({
   cipher: z.literal('aes-256-gcm'),
   kdf: z.strictObject({
     name: z.literal('scrypt'),
-    N: z.number().int().min(2 ** 14).max(2 ** 20).refine((n) => (n & (n - 1)) === 0),
+    N: z
+      .number()
+      .int()
+      .min(2 ** 14)
+      .max(2 ** 20)
+      .refine((n) => (n & (n - 1)) === 0),
     r: z.number().int().min(1).max(16),
     p: z.number().int().min(1).max(4),
     salt: base64(16, 64),
   }),
-  chunkBytes: z.number().int().min(1024).max(16 * 1024 * 1024),
+  chunkBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(16 * 1024 * 1024),
   keyCheck: base64(16, 16),
   createdAt: z.iso.datetime(),
   kind: z.enum(BACKUP_KINDS),
@@ -59,7 +84,9 @@ export interface BackupKeys {
 }
 
 function scrypt(passphrase: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => scryptCallback(passphrase.normalize('NFC'), salt, 64, options, (err, key) => (err ? reject(err) : resolve(key))));
+  return new Promise((resolve, reject) =>
+    scryptCallback(passphrase.normalize('NFC'), salt, 64, options, (err, key) => (err ? reject(err) : resolve(key))),
+  );
 }
 
 async function deriveKeys(passphrase: string, kdf: BackupHeader['kdf']): Promise<BackupKeys> {
@@ -84,9 +111,18 @@ function encodeHeader(header: BackupHeader): Buffer {
  * A new header (fresh salt) and the keys it describes. `tuning` exists for tests (cheaper key, small
  * chunks); the appliance always uses the defaults, and a reader takes whatever the header says.
  */
-export async function newHeader(passphrase: string, meta: Pick<BackupHeader, 'createdAt' | 'kind' | 'applianceVersion'>, tuning: { kdf?: typeof DEFAULT_KDF; chunkBytes?: number } = {}): Promise<{ header: BackupHeader; keys: BackupKeys }> {
+export async function newHeader(
+  passphrase: string,
+  meta: Pick<BackupHeader, 'createdAt' | 'kind' | 'applianceVersion'>,
+  tuning: { kdf?: typeof DEFAULT_KDF; chunkBytes?: number } = {},
+): Promise<{ header: BackupHeader; keys: BackupKeys }> {
   const kdf = tuning.kdf ?? DEFAULT_KDF;
-  const partial = { cipher: 'aes-256-gcm' as const, kdf: { name: 'scrypt' as const, ...kdf, salt: randomBytes(16).toString('base64') }, chunkBytes: tuning.chunkBytes ?? CHUNK_BYTES, ...meta };
+  const partial = {
+    cipher: 'aes-256-gcm' as const,
+    kdf: { name: 'scrypt' as const, ...kdf, salt: randomBytes(16).toString('base64') },
+    chunkBytes: tuning.chunkBytes ?? CHUNK_BYTES,
+    ...meta,
+  };
   const keys = await deriveKeys(passphrase, partial.kdf);
   return { header: { ...partial, keyCheck: keyCheckOf(keys).toString('base64') }, keys };
 }
@@ -99,12 +135,18 @@ export function corrupt(message: string): DomainError {
 /** Parses the header at the start of `bytes`; undefined while more bytes are needed. */
 export function parseHeader(bytes: Buffer): { header: BackupHeader; length: number } | undefined {
   if (bytes.length < PREAMBLE) {
-    if (!MAGIC.subarray(0, bytes.length).equals(bytes.subarray(0, MAGIC.length))) throw new ApplianceError('backup_unsupported', 'this file is not an IAManager backup');
+    if (!MAGIC.subarray(0, bytes.length).equals(bytes.subarray(0, MAGIC.length)))
+      throw new ApplianceError('backup_unsupported', 'this file is not an IAManager backup');
     return undefined;
   }
-  if (!bytes.subarray(0, MAGIC.length).equals(MAGIC)) throw new ApplianceError('backup_unsupported', 'this file is not an IAManager backup');
+  if (!bytes.subarray(0, MAGIC.length).equals(MAGIC))
+    throw new ApplianceError('backup_unsupported', 'this file is not an IAManager backup');
   const version = bytes.readUInt8(MAGIC.length);
-  if (version !== FORMAT_VERSION) throw new ApplianceError('backup_unsupported', `this backup has format ${version}; this appliance reads format ${FORMAT_VERSION}: restore it with a newer appliance`);
+  if (version !== FORMAT_VERSION)
+    throw new ApplianceError(
+      'backup_unsupported',
+      `this backup has format ${version}; this appliance reads format ${FORMAT_VERSION}: restore it with a newer appliance`,
+    );
   const length = bytes.readUInt32BE(MAGIC.length + 1);
   if (length > MAX_HEADER_BYTES) throw corrupt('header too large');
   if (bytes.length < PREAMBLE + length) return undefined;
@@ -227,12 +269,26 @@ export class DecryptStream extends Transform {
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     this.queue.push(chunk);
-    this.drain().then(() => done(), (err: unknown) => done(err as Error));
+    this.drain().then(
+      () => done(),
+      (err: unknown) => done(err as Error),
+    );
   }
 
   override _flush(done: TransformCallback): void {
-    if (this.state === 'header') done(this.queue.length === 0 ? new ApplianceError('backup_truncated', 'the backup file is empty: use another backup') : new ApplianceError('backup_truncated', 'the backup file ends inside its header: use another backup'));
-    else if (this.state === 'chunks') done(new ApplianceError('backup_truncated', `the backup file ends after ${this.index} chunk(s), before its last one (copied only in part?): use another backup`));
+    if (this.state === 'header')
+      done(
+        this.queue.length === 0
+          ? new ApplianceError('backup_truncated', 'the backup file is empty: use another backup')
+          : new ApplianceError('backup_truncated', 'the backup file ends inside its header: use another backup'),
+      );
+    else if (this.state === 'chunks')
+      done(
+        new ApplianceError(
+          'backup_truncated',
+          `the backup file ends after ${this.index} chunk(s), before its last one (copied only in part?): use another backup`,
+        ),
+      );
     else done();
   }
 
@@ -244,7 +300,10 @@ export class DecryptStream extends Transform {
         const encoded = this.queue.take(parsed.length);
         const keys = await deriveKeys(this.passphrase, parsed.header.kdf);
         if (!timingSafeEqual(keyCheckOf(keys), Buffer.from(parsed.header.keyCheck, 'base64'))) {
-          throw new ApplianceError('backup_wrong_passphrase', 'wrong passphrase for this backup (or its header was altered): give the passphrase that was set when the backup was made');
+          throw new ApplianceError(
+            'backup_wrong_passphrase',
+            'wrong passphrase for this backup (or its header was altered): give the passphrase that was set when the backup was made',
+          );
         }
         this.keys = keys;
         this.digest = createHash('sha256').update(encoded).digest();

@@ -43,7 +43,8 @@ export interface BackupStatus {
   lastError: { at: string; code: string; message: string } | null;
 }
 
-export const NOT_CONFIGURED = 'BACKUP_PASSPHRASE is not set: backups are OFF. Set BACKUP_PASSPHRASE (or BACKUP_PASSPHRASE_FILE) to a passphrase of at least 16 characters, and keep it outside the appliance: without it no backup can ever be restored';
+export const NOT_CONFIGURED =
+  'BACKUP_PASSPHRASE is not set: backups are OFF. Set BACKUP_PASSPHRASE (or BACKUP_PASSPHRASE_FILE) to a passphrase of at least 16 characters, and keep it outside the appliance: without it no backup can ever be restored';
 
 export class Backups {
   private newest: Date | null = null;
@@ -66,15 +67,33 @@ export class Backups {
     this.startedAt = clock();
   }
 
-  static async open(options: { dataDir: string; config: BackupConfig; version: string; clock: () => Date; log: Logger; zone?: string }): Promise<Backups> {
-    const backups = new Backups(options.dataDir, options.config, options.version, options.clock, options.log, options.zone ?? DateTime.local().zoneName);
+  static async open(options: {
+    dataDir: string;
+    config: BackupConfig;
+    version: string;
+    clock: () => Date;
+    log: Logger;
+    zone?: string;
+  }): Promise<Backups> {
+    const backups = new Backups(
+      options.dataDir,
+      options.config,
+      options.version,
+      options.clock,
+      options.log,
+      options.zone ?? DateTime.local().zoneName,
+    );
     await sweepTempFiles(options.dataDir, isSnapshotLeftover);
     await sweepTempFiles(options.config.dir, isBackupTemp);
     try {
       await backups.refresh();
     } catch (err) {
       // An unusable BACKUP_DIR must not stop the cabinet's work: it is reported (doctor, admin page, log).
-      backups.lastError = { at: options.clock(), code: codeOf(err, options.config.dir), message: `cannot read BACKUP_DIR ${options.config.dir}: ${(err as Error).message}` };
+      backups.lastError = {
+        at: options.clock(),
+        code: codeOf(err, options.config.dir),
+        message: `cannot read BACKUP_DIR ${options.config.dir}: ${(err as Error).message}`,
+      };
       options.log.error({ err }, 'backup: BACKUP_DIR cannot be read');
     }
     return backups;
@@ -126,8 +145,29 @@ export class Backups {
       const { removed, kept } = await pruneBackups(this.config.dir, this.zone);
       this.remember(kept);
       this.lastError = null;
-      const result: BackupResult = { name, file, kind, createdAt: createdAt.toISOString(), bytes: written.bytes, files: written.manifest.files.length, counts: written.manifest.counts, writesHeldMs: Math.round(snapshot.heldMs), durationMs: Math.round(performance.now() - started), removed };
-      this.log.info({ backup: name, bytes: result.bytes, files: result.files, writesHeldMs: result.writesHeldMs, durationMs: result.durationMs, removed }, 'backup: created');
+      const result: BackupResult = {
+        name,
+        file,
+        kind,
+        createdAt: createdAt.toISOString(),
+        bytes: written.bytes,
+        files: written.manifest.files.length,
+        counts: written.manifest.counts,
+        writesHeldMs: Math.round(snapshot.heldMs),
+        durationMs: Math.round(performance.now() - started),
+        removed,
+      };
+      this.log.info(
+        {
+          backup: name,
+          bytes: result.bytes,
+          files: result.files,
+          writesHeldMs: result.writesHeldMs,
+          durationMs: result.durationMs,
+          removed,
+        },
+        'backup: created',
+      );
       return result;
     } catch (err) {
       this.lastError = { at: createdAt, code: codeOf(err, this.config.dir), message: (err as Error).message };
@@ -145,12 +185,20 @@ export class Backups {
       lastBackupAt: this.lastBackupAt(),
       nextBackupAt: this.timer && this.due ? this.due.toISOString() : null,
       backups: this.count,
-      lastError: this.lastError ? { at: this.lastError.at.toISOString(), code: this.lastError.code, message: this.lastError.message } : null,
+      lastError: this.lastError
+        ? { at: this.lastError.at.toISOString(), code: this.lastError.code, message: this.lastError.message }
+        : null,
     };
   }
 
   private nextAt(): Date {
-    return nextBackupAt(this.clock(), { dailyAt: this.config.dailyAt!, zone: this.zone, startedAt: this.startedAt, lastSuccessAt: this.newest, lastFailureAt: this.lastError?.at ?? null });
+    return nextBackupAt(this.clock(), {
+      dailyAt: this.config.dailyAt!,
+      zone: this.zone,
+      startedAt: this.startedAt,
+      lastSuccessAt: this.newest,
+      lastFailureAt: this.lastError?.at ?? null,
+    });
   }
 
   /**

@@ -41,13 +41,26 @@ function serverAnswers(socketPath: string): Promise<boolean> {
   });
 }
 
-const STOP_FIRST = 'stop it first (Docker: `docker compose stop appliance`; VM: `sudo systemctl stop iamanager-appliance`), restore, then start it again';
+const STOP_FIRST =
+  'stop it first (Docker: `docker compose stop appliance`; VM: `sudo systemctl stop iamanager-appliance`), restore, then start it again';
 
-export async function restoreBackup(options: { dataDir: string; socketPath: string; file: string; passphrase: string; force: boolean; now: Date }): Promise<RestoreResult> {
+export async function restoreBackup(options: {
+  dataDir: string;
+  socketPath: string;
+  file: string;
+  passphrase: string;
+  force: boolean;
+  now: Date;
+}): Promise<RestoreResult> {
   const { dataDir } = options;
-  if (await serverAnswers(options.socketPath)) throw new ApplianceError('server_running', `the appliance is running on ${dataDir}: ${STOP_FIRST}`);
+  if (await serverAnswers(options.socketPath))
+    throw new ApplianceError('server_running', `the appliance is running on ${dataDir}: ${STOP_FIRST}`);
   const lock = await acquireDirLock(dataDir, 'appliance backup restore').catch((err: unknown) => {
-    if ((err as DomainError).code === 'data_dir_locked') throw new ApplianceError('server_running', `${dataDir} is in use by another process (pid ${String((err as DomainError).details?.pid ?? '?')}): ${STOP_FIRST}`);
+    if ((err as DomainError).code === 'data_dir_locked')
+      throw new ApplianceError(
+        'server_running',
+        `${dataDir} is in use by another process (pid ${String((err as DomainError).details?.pid ?? '?')}): ${STOP_FIRST}`,
+      );
     throw err;
   });
   try {
@@ -55,7 +68,11 @@ export async function restoreBackup(options: { dataDir: string; socketPath: stri
     const current = (await fs.readdir(dataDir)).filter((n) => n !== '.lock' && !n.startsWith(ASIDE_PREFIX));
     const data = current.filter((n) => !isScaffolding(n));
     if (data.length > 0 && !options.force) {
-      throw new ApplianceError('restore_target_not_empty', `${dataDir} already holds data (${data.slice(0, 5).join(', ')}${data.length > 5 ? ', …' : ''}): add --force to move it to ${path.join(dataDir, `${ASIDE_PREFIX}<time>`)} and restore (nothing is deleted)`, { entries: data.length });
+      throw new ApplianceError(
+        'restore_target_not_empty',
+        `${dataDir} already holds data (${data.slice(0, 5).join(', ')}${data.length > 5 ? ', …' : ''}): add --force to move it to ${path.join(dataDir, `${ASIDE_PREFIX}<time>`)} and restore (nothing is deleted)`,
+        { entries: data.length },
+      );
     }
     const stamp = options.now.toISOString().replace(/[-:.]/g, '');
     const staging = path.join(dataDir, `${STAGING_PREFIX}${stamp}`);
@@ -78,7 +95,14 @@ export async function restoreBackup(options: { dataDir: string; socketPath: stri
     const keptAside = data.length > 0;
     if (!keptAside) await fs.rm(aside, { recursive: true, force: true });
     await fsyncDir(dataDir);
-    return { file: options.file, createdAt: read.header.createdAt, kind: read.header.kind, files: read.manifest.files.length, counts: read.manifest.counts, previousData: keptAside ? aside : null };
+    return {
+      file: options.file,
+      createdAt: read.header.createdAt,
+      kind: read.header.kind,
+      files: read.manifest.files.length,
+      counts: read.manifest.counts,
+      previousData: keptAside ? aside : null,
+    };
   } finally {
     await lock.release();
   }
@@ -114,4 +138,3 @@ async function stage(file: string, passphrase: string, staging: string): Promise
 }
 
 const SYNC_BATCH = 64;
-

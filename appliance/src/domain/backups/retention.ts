@@ -23,7 +23,11 @@ const PERIODS: ReadonlyArray<{ policy: keyof RetentionPolicy; key: (t: DateTime)
 ];
 
 /** The backups to keep under `policy`; every other one may be deleted. */
-export function backupsToKeep<T extends { createdAt: Date }>(backups: readonly T[], zone: string, policy: RetentionPolicy = RETENTION): Set<T> {
+export function backupsToKeep<T extends { createdAt: Date }>(
+  backups: readonly T[],
+  zone: string,
+  policy: RetentionPolicy = RETENTION,
+): Set<T> {
   const newestFirst = [...backups].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
   const keep = new Set<T>();
   for (const period of PERIODS) {

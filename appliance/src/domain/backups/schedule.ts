@@ -22,7 +22,8 @@ export interface ScheduleState {
 export function nextDailyTime(now: Date, dailyAt: ScheduleState['dailyAt'], zone: string): Date {
   const local = DateTime.fromJSDate(now, { zone });
   let at = local.set({ hour: dailyAt.hour, minute: dailyAt.minute, second: 0, millisecond: 0 });
-  if (at.toMillis() <= now.getTime()) at = local.plus({ days: 1 }).set({ hour: dailyAt.hour, minute: dailyAt.minute, second: 0, millisecond: 0 });
+  if (at.toMillis() <= now.getTime())
+    at = local.plus({ days: 1 }).set({ hour: dailyAt.hour, minute: dailyAt.minute, second: 0, millisecond: 0 });
   return at.toJSDate();
 }
 
@@ -30,6 +31,10 @@ export function nextBackupAt(now: Date, state: ScheduleState): Date {
   const daily = nextDailyTime(now, state.dailyAt, state.zone);
   const overdue = state.lastSuccessAt === null || now.getTime() - state.lastSuccessAt.getTime() >= OVERDUE_MS;
   if (!overdue) return daily;
-  const catchUp = Math.max(now.getTime(), state.startedAt.getTime() + CATCH_UP_AFTER_START_MS, (state.lastFailureAt?.getTime() ?? 0) + RETRY_AFTER_FAILURE_MS);
+  const catchUp = Math.max(
+    now.getTime(),
+    state.startedAt.getTime() + CATCH_UP_AFTER_START_MS,
+    (state.lastFailureAt?.getTime() ?? 0) + RETRY_AFTER_FAILURE_MS,
+  );
   return new Date(Math.min(daily.getTime(), catchUp));
 }

@@ -79,7 +79,9 @@ async function linkTree(root: string, into: string, relativeDir: string): Promis
   }
   // Links in parallel batches: at 10 000 cases, the time writes are held is mostly syscall latency.
   for (let i = 0; i < plain.length; i += BATCH) {
-    const linked = await Promise.all(plain.slice(i, i + BATCH).map((entry) => linkFile(root, into, relativeDir ? `${relativeDir}/${entry.name}` : entry.name)));
+    const linked = await Promise.all(
+      plain.slice(i, i + BATCH).map((entry) => linkFile(root, into, relativeDir ? `${relativeDir}/${entry.name}` : entry.name)),
+    );
     for (const file of linked) if (file) files.push(file);
   }
   return files;
@@ -95,7 +97,8 @@ async function linkFile(root: string, into: string, relative: string): Promise<S
     if (code === 'ENOENT') return undefined; // removed between listing and linking: not in the snapshot
     // File systems without hard links (some network or desktop-VM mounts): copy instead, still
     // with writes held back, so the copy is as consistent as a link.
-    if (code === 'EXDEV' || code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'EMLINK') await fs.copyFile(from, to);
+    if (code === 'EXDEV' || code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'EMLINK')
+      await fs.copyFile(from, to);
     else throw err;
   }
   const stat = await fs.stat(to);

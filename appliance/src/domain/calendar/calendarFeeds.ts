@@ -22,7 +22,9 @@ export class CalendarFeeds {
   private constructor(private readonly doc: Document<FeedsFile>) {}
 
   static async open(dataDir: string, log: Logger): Promise<CalendarFeeds> {
-    return new CalendarFeeds(await openDocument<FeedsFile>(path.join(dataDir, 'calendar-feeds.json'), { feeds: [] }, { schema: feedsSchema, log, mode: 0o600 }));
+    return new CalendarFeeds(
+      await openDocument<FeedsFile>(path.join(dataDir, 'calendar-feeds.json'), { feeds: [] }, { schema: feedsSchema, log, mode: 0o600 }),
+    );
   }
 
   hasFeed(userId: string): boolean {
@@ -32,7 +34,10 @@ export class CalendarFeeds {
   /** A new secret token for `userId` (replacing any previous one); returned once. */
   async createFeed(userId: string, now: Date): Promise<string> {
     const token = randomBytes(24).toString('base64url');
-    this.doc.data.feeds = [...this.doc.data.feeds.filter((f) => f.userId !== userId), { userId, hash: sha256(token), createdAt: now.toISOString() }];
+    this.doc.data.feeds = [
+      ...this.doc.data.feeds.filter((f) => f.userId !== userId),
+      { userId, hash: sha256(token), createdAt: now.toISOString() },
+    ];
     await this.doc.write();
     return token;
   }

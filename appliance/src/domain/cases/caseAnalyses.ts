@@ -54,7 +54,8 @@ const ALSACE_MOSELLE = new Set(['57', '67', '68']);
 
 function factsOf(record: CaseRecord): Record<string, unknown> {
   const facts = { ...record.facts };
-  if (facts.competentCourt === undefined && record.departement !== null && ALSACE_MOSELLE.has(record.departement)) facts.competentCourt = 'TA de Strasbourg';
+  if (facts.competentCourt === undefined && record.departement !== null && ALSACE_MOSELLE.has(record.departement))
+    facts.competentCourt = 'TA de Strasbourg';
   return facts;
 }
 
@@ -69,10 +70,19 @@ export async function runCaseAnalysis(deps: AnalysisDeps, caseId: string, actor:
   const now = deps.clock();
   const pastCases: PastCase[] = [];
   if (limits.aiModel === 'ceseda-enterprise-v1') {
-    for (const c of deps.cases.all()) if (c.id !== target.id) pastCases.push({ id: c.id, procedure: c.procedure, facts: c.facts, outcome: outcomeOf(c) });
+    for (const c of deps.cases.all())
+      if (c.id !== target.id) pastCases.push({ id: c.id, procedure: c.procedure, facts: c.facts, outcome: outcomeOf(c) });
   }
   // Run before counting: a case whose data cannot be analysed is refused without using the quota.
-  const result = runAnalysis({ model: limits.aiModel, procedure: target.procedure, decisionNotifiedAt: target.decisionNotifiedAt, facts: factsOf(target), now, threshold: deps.threshold, pastCases });
+  const result = runAnalysis({
+    model: limits.aiModel,
+    procedure: target.procedure,
+    decisionNotifiedAt: target.decisionNotifiedAt,
+    facts: factsOf(target),
+    now,
+    threshold: deps.threshold,
+    pastCases,
+  });
   const { overage, usage } = await deps.usage.recordAnalysis(limits);
   const stored: StoredAnalysis = {
     id: crypto.randomUUID(),

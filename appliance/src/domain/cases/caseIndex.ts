@@ -7,7 +7,10 @@
 import type { CaseRecord } from './caseSchema.js';
 
 export function normalise(text: string): string {
-  return text.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
+  return text
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase();
 }
 
 export interface CaseQuery {

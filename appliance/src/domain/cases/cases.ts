@@ -39,9 +39,18 @@ export class Cases {
     for (const record of files.values()) this.indexRecord(record);
   }
 
-  static async open(dataDir: string, deps: { license: LicenseStore; users: Users; audit: AuditLog; clock: () => Date; log: Logger }): Promise<Cases> {
-    const files = await DocumentCollection.open<CaseRecord>(path.join(dataDir, 'cases'), { schema: caseRecordSchema as never, log: deps.log, mode: 0o640 });
-    return new Cases(files, deps.license, deps.users, deps.audit, deps.clock, (err) => deps.log.error({ err }, 'audit: an access could not be logged'));
+  static async open(
+    dataDir: string,
+    deps: { license: LicenseStore; users: Users; audit: AuditLog; clock: () => Date; log: Logger },
+  ): Promise<Cases> {
+    const files = await DocumentCollection.open<CaseRecord>(path.join(dataDir, 'cases'), {
+      schema: caseRecordSchema as never,
+      log: deps.log,
+      mode: 0o640,
+    });
+    return new Cases(files, deps.license, deps.users, deps.audit, deps.clock, (err) =>
+      deps.log.error({ err }, 'audit: an access could not be logged'),
+    );
   }
 
   private indexRecord(record: CaseRecord): void {
@@ -64,7 +73,11 @@ export class Cases {
     const limits = this.license.assertCanCreate('case');
     if (this.openCount() + this.creating >= limits.maxCases) {
       const better = planAllowingMore('maxCases', limits.maxCases, limits.plan);
-      throw new ApplianceError('plan_limit', `the ${limits.plan} plan allows ${limits.maxCases} open cases and all are in use${better ? `: the ${better.name} plan allows ${better.maxCases}` : ''}. Archive closed cases or ask your vendor to change plan`, { limit: 'maxCases', value: limits.maxCases, upgradePlan: better?.name ?? null });
+      throw new ApplianceError(
+        'plan_limit',
+        `the ${limits.plan} plan allows ${limits.maxCases} open cases and all are in use${better ? `: the ${better.name} plan allows ${better.maxCases}` : ''}. Archive closed cases or ask your vendor to change plan`,
+        { limit: 'maxCases', value: limits.maxCases, upgradePlan: better?.name ?? null },
+      );
     }
   }
 

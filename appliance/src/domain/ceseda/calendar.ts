@@ -101,7 +101,10 @@ export function publicHolidays(year: number, options: CalendarOptions = {}): Rea
     [`${year}-12-25`, 'Noël'],
   ];
   if (options.alsaceMoselle === true) {
-    list.push([addDays(easter, -2), 'Vendredi saint, férié en Alsace-Moselle'], [`${year}-12-26`, 'Saint-Étienne, férié en Alsace-Moselle']);
+    list.push(
+      [addDays(easter, -2), 'Vendredi saint, férié en Alsace-Moselle'],
+      [`${year}-12-26`, 'Saint-Étienne, férié en Alsace-Moselle'],
+    );
   }
   const map = new Map(list);
   holidayCache.set(key, map);

@@ -60,10 +60,25 @@ function toRow(c: PastCase, today: string): Row {
   let cached = rowCache.get(c.facts);
   if (cached === undefined || cached.id !== c.id || cached.procedure !== c.procedure || cached.today !== today) {
     const x = readFactors(c.facts, entitlementDePleinDroit(c.facts, today));
-    cached = { id: c.id, procedure: c.procedure, today, x, idHash: fnv1a(c.id), xCode: x.reduce<number>((code, v) => code * 3 + (v === null ? 2 : v), 0) };
+    cached = {
+      id: c.id,
+      procedure: c.procedure,
+      today,
+      x,
+      idHash: fnv1a(c.id),
+      xCode: x.reduce<number>((code, v) => code * 3 + (v === null ? 2 : v), 0),
+    };
     rowCache.set(c.facts, cached);
   }
-  return { id: c.id, procedure: c.procedure, base: BASE_RATES[c.procedure], x: cached.x, outcome: c.outcome ?? null, idHash: cached.idHash, xCode: cached.xCode };
+  return {
+    id: c.id,
+    procedure: c.procedure,
+    base: BASE_RATES[c.procedure],
+    x: cached.x,
+    outcome: c.outcome ?? null,
+    idHash: cached.idHash,
+    xCode: cached.xCode,
+  };
 }
 
 /**
@@ -83,7 +98,11 @@ function fingerprint(rows: Row[]): string {
   let a = 0;
   let b = 0;
   for (const r of rows) {
-    const v = r.idHash ^ Math.imul(r.xCode + 1, 0x9e3779b1) ^ (r.outcome === 'won' ? 0x5bd1e995 : 0) ^ Math.imul(PROCEDURE_INDEX.get(r.procedure)! + 1, 0x27d4eb2f);
+    const v =
+      r.idHash ^
+      Math.imul(r.xCode + 1, 0x9e3779b1) ^
+      (r.outcome === 'won' ? 0x5bd1e995 : 0) ^
+      Math.imul(PROCEDURE_INDEX.get(r.procedure)! + 1, 0x27d4eb2f);
     a = (a + mix(v)) >>> 0;
     b = (b ^ mix(v ^ 0xdeadbeef)) >>> 0;
   }
@@ -199,7 +218,15 @@ export function calibrateOnCabinet(
   const train: Row[] = [];
   for (const r of closed) (r.idHash % 5 === 0 ? heldOut : train).push(r);
   const won = closed.filter((r) => r.outcome === 'won').length;
-  const calibration: Calibration = { used: false, reason: '', closedCases: closed.length, trainCases: train.length, heldOutCases: heldOut.length, brierPro: null, brierCalibrated: null };
+  const calibration: Calibration = {
+    used: false,
+    reason: '',
+    closedCases: closed.length,
+    trainCases: train.length,
+    heldOutCases: heldOut.length,
+    brierPro: null,
+    brierCalibrated: null,
+  };
   if (closed.length < MIN_CLOSED_CASES || won < MIN_PER_OUTCOME || closed.length - won < MIN_PER_OUTCOME || heldOut.length < 10) {
     calibration.reason = `Trop peu de dossiers clos dont l’issue est connue (${closed.length}, dont ${nombre(won, 'gagné', 'gagnés')} ; il en faut ${MIN_CLOSED_CASES}, dont au moins ${MIN_PER_OUTCOME} gagnés et ${MIN_PER_OUTCOME} perdus) : ${PRO_MODEL_USED}`;
     return { similarCases, calibration, estimate: null };

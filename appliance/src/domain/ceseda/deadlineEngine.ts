@@ -1,12 +1,4 @@
-import {
-  addDays,
-  addHours,
-  addMonths,
-  nextWorkingDay,
-  startOfParisDay,
-  type CalendarOptions,
-  type Notification,
-} from './calendar.js';
+import { addDays, addHours, addMonths, nextWorkingDay, startOfParisDay, type CalendarOptions, type Notification } from './calendar.js';
 import { dateLongue, duree, instantLong, listeEt } from './frenchFormat.js';
 
 /** How a délai runs. */
@@ -86,13 +78,20 @@ function computeReading(reading: Reading, notified: Notification, calendar: Cale
     let start = notified.instant;
     if (start === null) {
       start = startOfParisDay(notified.date);
-      steps.push(`Heure de notification inconnue : délai décompté à partir du ${instantLong(start)} (début de la journée), lecture la plus prudente — indiquer l’heure de la notification pour obtenir l’échéance exacte.`);
+      steps.push(
+        `Heure de notification inconnue : délai décompté à partir du ${instantLong(start)} (début de la journée), lecture la plus prudente — indiquer l’heure de la notification pour obtenir l’échéance exacte.`,
+      );
     } else {
       steps.push(`Décision notifiée le ${instantLong(start)} (heure de Paris).`);
     }
     const { due, dstShifted } = addHours(start, p.n);
-    steps.push(`Délai de ${p.n} heures décompté d’heure à heure : il expire le ${instantLong(due)}. Un délai exprimé en heures n’est pas franc et n’est jamais prorogé en raison d’un samedi, d’un dimanche ou d’un jour férié.`);
-    if (dstShifted) steps.push('Un changement d’heure (été/hiver) intervient pendant le délai : la plus précoce des deux échéances, en heures écoulées ou à l’heure légale, est retenue.');
+    steps.push(
+      `Délai de ${p.n} heures décompté d’heure à heure : il expire le ${instantLong(due)}. Un délai exprimé en heures n’est pas franc et n’est jamais prorogé en raison d’un samedi, d’un dimanche ou d’un jour férié.`,
+    );
+    if (dstShifted)
+      steps.push(
+        'Un changement d’heure (été/hiver) intervient pendant le délai : la plus précoce des deux échéances, en heures écoulées ou à l’heure légale, est retenue.',
+      );
     return { label: reading.label, due, computation: steps, decisions };
   }
   steps.push(`Décision notifiée le ${dateLongue(notified.date)} ; le jour de la notification n’est pas compté.`);
@@ -101,10 +100,14 @@ function computeReading(reading: Reading, notified: Notification, calendar: Cale
     const echeance = addDays(notified.date, p.n);
     if (p.franc) {
       last = addDays(echeance, 1);
-      steps.push(`Délai ${duree(p.n, 'jour', 'jours')} : échéance le ${dateLongue(echeance)} ; le délai étant franc, le jour de l’échéance n’est pas compté non plus et le dernier jour utile est le ${dateLongue(last)}.`);
+      steps.push(
+        `Délai ${duree(p.n, 'jour', 'jours')} : échéance le ${dateLongue(echeance)} ; le délai étant franc, le jour de l’échéance n’est pas compté non plus et le dernier jour utile est le ${dateLongue(last)}.`,
+      );
     } else {
       last = echeance;
-      steps.push(`Délai ${duree(p.n, 'jour', 'jours')} courant à compter du lendemain de la notification : dernier jour utile le ${dateLongue(last)}, jusqu’à minuit.`);
+      steps.push(
+        `Délai ${duree(p.n, 'jour', 'jours')} courant à compter du lendemain de la notification : dernier jour utile le ${dateLongue(last)}, jusqu’à minuit.`,
+      );
     }
   } else {
     const echeance = addMonths(notified.date, p.n);
@@ -114,20 +117,29 @@ function computeReading(reading: Reading, notified: Notification, calendar: Cale
       // notification" (clamped to the month's last day). They differ only there; keep the earlier.
       const byDayAfter = addMonths(addDays(notified.date, 1), p.n);
       last = byDayAfter < byQuantieme ? byDayAfter : byQuantieme;
-      steps.push(`Délai ${duree(p.n, 'mois', 'mois')} : échéance le ${dateLongue(echeance)} ; le délai étant franc, le dernier jour utile est le ${dateLongue(byQuantieme)}.`);
+      steps.push(
+        `Délai ${duree(p.n, 'mois', 'mois')} : échéance le ${dateLongue(echeance)} ; le délai étant franc, le dernier jour utile est le ${dateLongue(byQuantieme)}.`,
+      );
       if (byDayAfter < byQuantieme) {
-        steps.push(`Fin de mois : décompté à partir du lendemain de la notification, le délai expirerait le ${dateLongue(byDayAfter)} ; la date la plus précoce est retenue.`);
+        steps.push(
+          `Fin de mois : décompté à partir du lendemain de la notification, le délai expirerait le ${dateLongue(byDayAfter)} ; la date la plus précoce est retenue.`,
+        );
       }
     } else {
       last = echeance;
-      steps.push(`Délai ${duree(p.n, 'mois', 'mois')}, expirant le jour du mois portant le même quantième (à défaut, le dernier jour du mois) : dernier jour utile le ${dateLongue(last)}.`);
+      steps.push(
+        `Délai ${duree(p.n, 'mois', 'mois')}, expirant le jour du mois portant le même quantième (à défaut, le dernier jour du mois) : dernier jour utile le ${dateLongue(last)}.`,
+      );
     }
   }
   if (p.extended) {
     const next = nextWorkingDay(last, calendar);
     if (next.skipped.length > 0) {
-      const days = next.skipped.map((d) => `${dateLongue(d.date)}${d.reason === 'samedi' || d.reason === 'dimanche' ? '' : ` (${d.reason})`}`);
-      const notWorking = days.length === 1 ? `Le ${days[0]} n’est pas un jour ouvrable` : `Les ${listeEt(days)} ne sont pas des jours ouvrables`;
+      const days = next.skipped.map(
+        (d) => `${dateLongue(d.date)}${d.reason === 'samedi' || d.reason === 'dimanche' ? '' : ` (${d.reason})`}`,
+      );
+      const notWorking =
+        days.length === 1 ? `Le ${days[0]} n’est pas un jour ouvrable` : `Les ${listeEt(days)} ne sont pas des jours ouvrables`;
       steps.push(`${notWorking} : le délai est prorogé au premier jour ouvrable suivant, le ${dateLongue(next.date)} (CPC art. 642).`);
       last = next.date;
     }
@@ -159,7 +171,10 @@ export function computeDeadline(rule: RemedyRule, notified: Notification): Deadl
       ...base,
       due: null,
       dueKind: 'depends_on_later_event',
-      computation: [rule.startsFrom ?? 'Le délai court à compter d’un événement postérieur à la notification : il se calcule à partir de la date de cet événement.'],
+      computation: [
+        rule.startsFrom ??
+          'Le délai court à compter d’un événement postérieur à la notification : il se calcule à partir de la date de cet événement.',
+      ],
     };
   }
   const results = rule.readings.map((r) => computeReading(r, notified, rule.calendar ?? {}));

@@ -18,8 +18,18 @@ export interface BaseRate {
   source: string;
 }
 
-const OQTF_RATE: BaseRate = { p: 0.19, logitSe: 0.2, source: 'Cour des comptes, janv. 2024 : environ 18 % à 20 % des OQTF contestées sont annulées (rapport « La politique de lutte contre l’immigration irrégulière »)' };
-const GENERIC_TA_RATE: BaseRate = { p: 0.26, logitSe: 0.45, source: 'Ensemble du contentieux des étrangers devant les tribunaux administratifs, 2019 : 26 % d’annulations (La Cimade, « Droit des étrangers : cartographie des contentieux », chiffres du Conseil d’État) ; taux général, d’où une fourchette plus large' };
+const OQTF_RATE: BaseRate = {
+  p: 0.19,
+  logitSe: 0.2,
+  source:
+    'Cour des comptes, janv. 2024 : environ 18 % à 20 % des OQTF contestées sont annulées (rapport « La politique de lutte contre l’immigration irrégulière »)',
+};
+const GENERIC_TA_RATE: BaseRate = {
+  p: 0.26,
+  logitSe: 0.45,
+  source:
+    'Ensemble du contentieux des étrangers devant les tribunaux administratifs, 2019 : 26 % d’annulations (La Cimade, « Droit des étrangers : cartographie des contentieux », chiffres du Conseil d’État) ; taux général, d’où une fourchette plus large',
+};
 
 /** Base rate per procedure; null where no published statistic exists (no estimate is given). */
 export const BASE_RATES: Record<ProcedureCode, BaseRate | null> = {
@@ -30,8 +40,17 @@ export const BASE_RATES: Record<ProcedureCode, BaseRate | null> = {
   irtf: OQTF_RATE,
   assignation_residence: OQTF_RATE,
   transfert_dublin: OQTF_RATE,
-  refus_entree_asile: { p: 0.2, logitSe: 0.3, source: 'Refus d’entrée au titre de l’asile, 2019 : 20 % d’annulations (La Cimade, « Droit des étrangers : cartographie des contentieux »)' },
-  asile_rejet_ofpra: { p: 0.205, logitSe: 0.15, source: 'CNDA, 2023 : 20,5 % des recours ont abouti à l’octroi d’une protection (CNDA, chiffres 2023 repris par vie-publique.fr)' },
+  refus_entree_asile: {
+    p: 0.2,
+    logitSe: 0.3,
+    source:
+      'Refus d’entrée au titre de l’asile, 2019 : 20 % d’annulations (La Cimade, « Droit des étrangers : cartographie des contentieux »)',
+  },
+  asile_rejet_ofpra: {
+    p: 0.205,
+    logitSe: 0.15,
+    source: 'CNDA, 2023 : 20,5 % des recours ont abouti à l’octroi d’une protection (CNDA, chiffres 2023 repris par vie-publique.fr)',
+  },
   refus_titre_sejour: GENERIC_TA_RATE,
   refus_renouvellement_titre: GENERIC_TA_RATE,
   retrait_titre_sejour: GENERIC_TA_RATE,
@@ -63,18 +82,79 @@ export const FACTORS: readonly Factor[] = [
     id: 'entitled_de_plein_droit',
     label: 'Conditions d’un titre de séjour de plein droit toutes remplies',
     beta: 1.2,
-    rationale: 'Le refus de titre ou l’éloignement d’un étranger qui remplit les conditions d’un titre de plein droit est entaché d’erreur de droit (L. 423-1, L. 423-7, L. 425-9…).',
+    rationale:
+      'Le refus de titre ou l’éloignement d’un étranger qui remplit les conditions d’un titre de plein droit est entaché d’erreur de droit (L. 423-1, L. 423-7, L. 425-9…).',
     read: (_f, entitled) => entitled,
   },
-  { id: 'procedural_defect', label: 'Vice relevé dans la décision (motivation, procédure, compétence)', beta: 0.9, rationale: 'L’illégalité externe est le moyen d’annulation le plus fréquent ; renseigné par l’avocat après examen de la décision.', read: (f) => bool(f.proceduralDefectIdentified) },
-  { id: 'strong_family_ties', label: 'Liens familiaux intenses en France', beta: 0.8, rationale: 'Contrôle de proportionnalité au regard de l’art. 8 CEDH (L. 423-23, L. 613-1 dans sa rédaction issue de la loi de 2024).', read: (f) => (f.familyTiesInFrance === undefined ? null : f.familyTiesInFrance === 'strong' ? 1 : 0) },
-  { id: 'children_in_france', label: 'Enfants résidant en France', beta: 0.4, rationale: 'L’intérêt supérieur de l’enfant (CIDE art. 3-1) pèse dans le contrôle de proportionnalité.', read: (f) => (f.childrenInFrance === undefined ? null : f.childrenInFrance > 0 ? 1 : 0) },
-  { id: 'ten_years_presence', label: 'Présence en France depuis au moins dix ans', beta: 0.6, rationale: 'La durée de présence en France est un critère que le préfet doit examiner (L. 613-1).', read: (f) => (f.yearsOfResidence === undefined ? null : f.yearsOfResidence >= 10 ? 1 : 0) },
-  { id: 'serious_illness', label: 'Pathologie grave sans accès effectif à un traitement approprié dans le pays d’origine', beta: 0.7, rationale: 'Protection prévue par L. 425-9 / L. 611-3, jurisprudence afférente et art. 3 CEDH.', read: (f) => (f.seriousHealthCondition === undefined ? null : f.seriousHealthCondition && f.treatmentUnavailableInCountry === true ? 1 : 0) },
-  { id: 'stable_employment', label: 'Emploi stable (CDI ou métier en tension)', beta: 0.3, rationale: 'L’insertion professionnelle est prise en compte (L. 423-23, L. 435-4).', read: (f) => (f.employmentContract === undefined && f.shortageOccupation === undefined ? null : f.employmentContract === 'cdi' || f.shortageOccupation === true ? 1 : 0) },
-  { id: 'public_order_threat', label: 'Menace pour l’ordre public invoquée', beta: -1.2, rationale: 'Les juridictions annulent rarement lorsqu’une menace pour l’ordre public est établie (L. 432-1, L. 612-2).', read: (f) => bool(f.publicOrderThreat) },
-  { id: 'criminal_conviction', label: 'Condamnation pénale', beta: -0.6, rationale: 'Pèse défavorablement sur l’appréciation de l’insertion dans le contrôle de proportionnalité.', read: (f) => bool(f.criminalConviction) },
-  { id: 'unexecuted_oqtf', label: 'OQTF antérieure non exécutée', beta: -0.5, rationale: 'Retenue comme motif de refus (circulaire du 23 janv. 2025).', read: (f) => bool(f.previousOqtfNotExecuted) },
+  {
+    id: 'procedural_defect',
+    label: 'Vice relevé dans la décision (motivation, procédure, compétence)',
+    beta: 0.9,
+    rationale: 'L’illégalité externe est le moyen d’annulation le plus fréquent ; renseigné par l’avocat après examen de la décision.',
+    read: (f) => bool(f.proceduralDefectIdentified),
+  },
+  {
+    id: 'strong_family_ties',
+    label: 'Liens familiaux intenses en France',
+    beta: 0.8,
+    rationale: 'Contrôle de proportionnalité au regard de l’art. 8 CEDH (L. 423-23, L. 613-1 dans sa rédaction issue de la loi de 2024).',
+    read: (f) => (f.familyTiesInFrance === undefined ? null : f.familyTiesInFrance === 'strong' ? 1 : 0),
+  },
+  {
+    id: 'children_in_france',
+    label: 'Enfants résidant en France',
+    beta: 0.4,
+    rationale: 'L’intérêt supérieur de l’enfant (CIDE art. 3-1) pèse dans le contrôle de proportionnalité.',
+    read: (f) => (f.childrenInFrance === undefined ? null : f.childrenInFrance > 0 ? 1 : 0),
+  },
+  {
+    id: 'ten_years_presence',
+    label: 'Présence en France depuis au moins dix ans',
+    beta: 0.6,
+    rationale: 'La durée de présence en France est un critère que le préfet doit examiner (L. 613-1).',
+    read: (f) => (f.yearsOfResidence === undefined ? null : f.yearsOfResidence >= 10 ? 1 : 0),
+  },
+  {
+    id: 'serious_illness',
+    label: 'Pathologie grave sans accès effectif à un traitement approprié dans le pays d’origine',
+    beta: 0.7,
+    rationale: 'Protection prévue par L. 425-9 / L. 611-3, jurisprudence afférente et art. 3 CEDH.',
+    read: (f) =>
+      f.seriousHealthCondition === undefined ? null : f.seriousHealthCondition && f.treatmentUnavailableInCountry === true ? 1 : 0,
+  },
+  {
+    id: 'stable_employment',
+    label: 'Emploi stable (CDI ou métier en tension)',
+    beta: 0.3,
+    rationale: 'L’insertion professionnelle est prise en compte (L. 423-23, L. 435-4).',
+    read: (f) =>
+      f.employmentContract === undefined && f.shortageOccupation === undefined
+        ? null
+        : f.employmentContract === 'cdi' || f.shortageOccupation === true
+          ? 1
+          : 0,
+  },
+  {
+    id: 'public_order_threat',
+    label: 'Menace pour l’ordre public invoquée',
+    beta: -1.2,
+    rationale: 'Les juridictions annulent rarement lorsqu’une menace pour l’ordre public est établie (L. 432-1, L. 612-2).',
+    read: (f) => bool(f.publicOrderThreat),
+  },
+  {
+    id: 'criminal_conviction',
+    label: 'Condamnation pénale',
+    beta: -0.6,
+    rationale: 'Pèse défavorablement sur l’appréciation de l’insertion dans le contrôle de proportionnalité.',
+    read: (f) => bool(f.criminalConviction),
+  },
+  {
+    id: 'unexecuted_oqtf',
+    label: 'OQTF antérieure non exécutée',
+    beta: -0.5,
+    rationale: 'Retenue comme motif de refus (circulaire du 23 janv. 2025).',
+    read: (f) => bool(f.previousOqtfNotExecuted),
+  },
 ];
 
 /** Extra uncertainty (logit variance) per unknown factor, and relative uncertainty of a prior coefficient. */
@@ -120,9 +200,17 @@ export interface Estimate {
 }
 
 /** The pro estimate, or null with the reason when the model has no base rate for the procedure. */
-export function estimateOutcome(procedure: ProcedureCode, facts: CaseFacts, eligibility: TitreEligibility[], threshold: number): Estimate | { unavailable: string } {
+export function estimateOutcome(
+  procedure: ProcedureCode,
+  facts: CaseFacts,
+  eligibility: TitreEligibility[],
+  threshold: number,
+): Estimate | { unavailable: string } {
   const base = BASE_RATES[procedure];
-  if (base === null) return { unavailable: `Aucun taux de succès publié pour la procédure « ${PROCEDURE_NAMES_FR[procedure]} » : aucune estimation n’est donnée plutôt qu’un chiffre inventé.` };
+  if (base === null)
+    return {
+      unavailable: `Aucun taux de succès publié pour la procédure « ${PROCEDURE_NAMES_FR[procedure]} » : aucune estimation n’est donnée plutôt qu’un chiffre inventé.`,
+    };
   const x = readFactors(facts, entitlementOf(eligibility));
   const z = proLogit(base, x);
   let variance = base.logitSe ** 2;

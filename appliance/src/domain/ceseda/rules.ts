@@ -33,7 +33,8 @@ export function calendarFor(court: string | undefined): CalendarOptions {
   return { alsaceMoselle: alsace };
 }
 
-const TA = 'Tribunal administratif (ressort de l’autorité qui a pris la décision ; le cas échéant, lieu de l’assignation à résidence ou de la rétention)';
+const TA =
+  'Tribunal administratif (ressort de l’autorité qui a pris la décision ; le cas échéant, lieu de l’assignation à résidence ou de la rétention)';
 
 // CESEDA L. 911-1 (loi n° 2024-42 art. 72; décret n° 2024-799, in force 15 July 2024): one month,
 // counted under the general administrative rule (délai franc, extended to the next working day).
@@ -50,7 +51,10 @@ const SEVEN_DAYS_L921: Reading[] = [
   {
     label: 'délai franc, décompté par jours entiers et non d’heure à heure, prorogé au premier jour ouvrable suivant',
     period: { unit: 'days', n: 7, franc: true, extended: true },
-    decisions: ['CAA Toulouse, 3 juil. 2025, n° 24TL02643 (C+)', 'par analogie, CE avis 30 juil. 2021 n° 452878 (ancien délai de 15 jours contre l’OQTF : franc)'],
+    decisions: [
+      'CAA Toulouse, 3 juil. 2025, n° 24TL02643 (C+)',
+      'par analogie, CE avis 30 juil. 2021 n° 452878 (ancien délai de 15 jours contre l’OQTF : franc)',
+    ],
   },
 ];
 
@@ -58,7 +62,10 @@ const SEVEN_DAYS_L921: Reading[] = [
 const FORTY_EIGHT_HOURS_L921: Reading = { label: 'L. 921-2 : 48 heures', period: { unit: 'hours', n: 48 } };
 
 // CJA R. 421-1: two months, délai franc (CE Sect. 4 juin 1954, Commune de Décines-Charpieu).
-const TWO_MONTHS_R421: Reading = { label: 'CJA R. 421-1 : 2 mois, délai franc', period: { unit: 'months', n: 2, franc: true, extended: true } };
+const TWO_MONTHS_R421: Reading = {
+  label: 'CJA R. 421-1 : 2 mois, délai franc',
+  period: { unit: 'months', n: 2, franc: true, extended: true },
+};
 
 function oqtfRules(liberty: DeadlineContext['libertyStatus'], court: string, cal: CalendarOptions): RemedyRule[] {
   const admin: RemedyRule = {
@@ -66,9 +73,12 @@ function oqtfRules(liberty: DeadlineContext['libertyStatus'], court: string, cal
     label: 'Recours gracieux ou hiérarchique (facultatif)',
     court: 'Préfet (gracieux) / ministre de l’Intérieur (hiérarchique)',
     readings: null,
-    startsFrom: 'Aucun délai propre : le recours administratif peut être formé à tout moment, mais il ne proroge pas le délai du recours contentieux.',
+    startsFrom:
+      'Aucun délai propre : le recours administratif peut être formé à tout moment, mais il ne proroge pas le délai du recours contentieux.',
     legalBasis: 'CESEDA livre IX, partie réglementaire (version 17 janv. 2025) : le recours administratif ne proroge pas le délai',
-    notes: ['Le recours administratif ne proroge pas le délai du recours contentieux : introduire en tout état de cause le recours contentieux dans son délai.'],
+    notes: [
+      'Le recours administratif ne proroge pas le délai du recours contentieux : introduire en tout état de cause le recours contentieux dans son délai.',
+    ],
     calendar: cal,
   };
   if (liberty === 'retention') {
@@ -78,8 +88,11 @@ function oqtfRules(liberty: DeadlineContext['libertyStatus'], court: string, cal
         label: 'Recours en annulation (procédure à juge unique, 48 h)',
         court,
         readings: [FORTY_EIGHT_HOURS_L921],
-        legalBasis: 'CESEDA L. 921-2 (jugement sous 96 h, L. 921-2 al. 2); R. 921-1 al. 2 (placement en rétention : délai en cours interrompu, 48 h)',
-        notes: ['Si le délai de L. 911-1 ou de L. 921-1 courait encore lors de la notification du placement en rétention, il est interrompu et un délai de 48 heures court à compter de cette information (CESEDA R. 921-1).'],
+        legalBasis:
+          'CESEDA L. 921-2 (jugement sous 96 h, L. 921-2 al. 2); R. 921-1 al. 2 (placement en rétention : délai en cours interrompu, 48 h)',
+        notes: [
+          'Si le délai de L. 911-1 ou de L. 921-1 courait encore lors de la notification du placement en rétention, il est interrompu et un délai de 48 heures court à compter de cette information (CESEDA R. 921-1).',
+        ],
         calendar: cal,
       },
       admin,
@@ -93,7 +106,9 @@ function oqtfRules(liberty: DeadlineContext['libertyStatus'], court: string, cal
         court,
         readings: SEVEN_DAYS_L921,
         legalBasis: 'CESEDA L. 921-1 (jugement sous 15 jours); R. 921-1 al. 1 (assignation : délai en cours interrompu, 7 jours)',
-        notes: ['Les décisions notifiées simultanément (refus de séjour, délai de départ volontaire, pays de renvoi, IRTF, assignation à résidence) peuvent être contestées par une même requête.'],
+        notes: [
+          'Les décisions notifiées simultanément (refus de séjour, délai de départ volontaire, pays de renvoi, IRTF, assignation à résidence) peuvent être contestées par une même requête.',
+        ],
         toVerify: [TO_VERIFY[0]!, TO_VERIFY[2]!],
         calendar: cal,
       },
@@ -126,8 +141,11 @@ function sejourRules(court: string, cal: CalendarOptions, label: string): Remedy
       label: 'Recours gracieux au préfet (facultatif, conserve le délai contentieux)',
       court: 'Préfet',
       readings: [TWO_MONTHS_R421],
-      legalBasis: 'CRPA L. 411-2; CE Sect. 10 juil. 1964, Centre médico-pédagogique de Beaulieu (un recours administratif formé dans le délai interrompt le délai contentieux)',
-      notes: ['Formé dans le délai de 2 mois, il interrompt le délai de recours contentieux, qui court à nouveau à compter de son rejet (explicite, ou implicite né du silence gardé pendant 2 mois, CRPA L. 231-4).'],
+      legalBasis:
+        'CRPA L. 411-2; CE Sect. 10 juil. 1964, Centre médico-pédagogique de Beaulieu (un recours administratif formé dans le délai interrompt le délai contentieux)',
+      notes: [
+        'Formé dans le délai de 2 mois, il interrompt le délai de recours contentieux, qui court à nouveau à compter de son rejet (explicite, ou implicite né du silence gardé pendant 2 mois, CRPA L. 231-4).',
+      ],
       calendar: cal,
     },
     {
@@ -145,7 +163,9 @@ function sejourRules(court: string, cal: CalendarOptions, label: string): Remedy
       court,
       readings: [TWO_MONTHS_R421],
       legalBasis: 'CJA R. 421-1; R. 421-5 (délai inopposable si la notification ne mentionne pas les voies et délais de recours)',
-      notes: ['Il peut être assorti d’un référé-suspension (CJA L. 521-1) ; l’urgence est présumée en cas de refus de renouvellement d’un titre de séjour (CE 18 févr. 2022 n° 457933).'],
+      notes: [
+        'Il peut être assorti d’un référé-suspension (CJA L. 521-1) ; l’urgence est présumée en cas de refus de renouvellement d’un titre de séjour (CE 18 févr. 2022 n° 457933).',
+      ],
       calendar: cal,
     },
   ];
@@ -168,7 +188,11 @@ export function remedyRulesFor(procedure: ProcedureCode, ctx: DeadlineContext): 
     case 'irtf': {
       // R. 614-1 / R. 614-2: an IRTF notified with the OQTF follows it; a later IRTF (or its
       // prolongation, L. 612-11) runs under L. 921-1 (48 h in rétention).
-      const rules = oqtfRules(ctx.libertyStatus === undefined || ctx.libertyStatus === 'free' ? 'detention' : ctx.libertyStatus, court, cal);
+      const rules = oqtfRules(
+        ctx.libertyStatus === undefined || ctx.libertyStatus === 'free' ? 'detention' : ctx.libertyStatus,
+        court,
+        cal,
+      );
       rules[0]!.notes = [
         'L’IRTF notifiée avec une OQTF se conteste avec celle-ci, dans le délai applicable à l’OQTF (1 mois si l’intéressé est libre). L’IRTF notifiée postérieurement, ou sa prolongation (L. 612-11), relève de L. 921-1 (7 jours) ou, en rétention, de L. 921-2 (48 h) (CESEDA R. 614-2) ; l’échéance la plus proche est retenue.',
         ...rules[0]!.notes,
@@ -183,11 +207,18 @@ export function remedyRulesFor(procedure: ProcedureCode, ctx: DeadlineContext): 
           ? {
               ...r,
               legalBasis: `CESEDA L. 572-4; ${r.legalBasis}`,
-              readings: r.readings?.map((reading) =>
-                reading.period.unit === 'days' && !reading.period.franc
-                  ? { ...reading, decisions: [...(reading.decisions ?? []), 'CE avis 1er juil. 2020 n° 438152 (ancien délai de 15 jours contre le transfert Dublin : non franc)'] }
-                  : reading,
-              ) ?? null,
+              readings:
+                r.readings?.map((reading) =>
+                  reading.period.unit === 'days' && !reading.period.franc
+                    ? {
+                        ...reading,
+                        decisions: [
+                          ...(reading.decisions ?? []),
+                          'CE avis 1er juil. 2020 n° 438152 (ancien délai de 15 jours contre le transfert Dublin : non franc)',
+                        ],
+                      }
+                    : reading,
+                ) ?? null,
             }
           : r,
       );
@@ -195,13 +226,21 @@ export function remedyRulesFor(procedure: ProcedureCode, ctx: DeadlineContext): 
       // L. 732-8 → L. 921-1; the Dublin assignation too (CE, avis, 14 nov. 2024, n° 496412).
       return oqtfRules('assignation_residence', court, cal).map((r) =>
         r.remedy === 'recours_contentieux'
-          ? { ...r, legalBasis: `CESEDA L. 732-8; L. 921-1; CE avis 14 nov. 2024 n° 496412 (assignation L. 751-2)`, label: 'Recours en annulation de l’assignation à résidence (7 jours)' }
+          ? {
+              ...r,
+              legalBasis: `CESEDA L. 732-8; L. 921-1; CE avis 14 nov. 2024 n° 496412 (assignation L. 751-2)`,
+              label: 'Recours en annulation de l’assignation à résidence (7 jours)',
+            }
           : r,
       );
     case 'refus_entree_asile':
       return oqtfRules('retention', court, cal)
         .slice(0, 1)
-        .map((r) => ({ ...r, legalBasis: 'CESEDA L. 921-2 (procédure d’urgence, 48 h)', toVerify: ['Article renvoyant le refus d’entrée au titre de l’asile à L. 921-2 (L. 352-4 avant la réforme) — à vérifier.'] }));
+        .map((r) => ({
+          ...r,
+          legalBasis: 'CESEDA L. 921-2 (procédure d’urgence, 48 h)',
+          toVerify: ['Article renvoyant le refus d’entrée au titre de l’asile à L. 921-2 (L. 352-4 avant la réforme) — à vérifier.'],
+        }));
     case 'retention_placement':
       return [
         {
@@ -209,8 +248,16 @@ export function remedyRulesFor(procedure: ProcedureCode, ctx: DeadlineContext): 
           label: 'Contestation du placement en rétention (requête au magistrat du siège)',
           court: 'Magistrat du siège du tribunal judiciaire (lieu de rétention)',
           readings: [
-            { label: '48 heures (L. 741-10, rédaction de 2022)', period: { unit: 'hours', n: 48 }, decisions: ['CESEDA L. 741-10, version du 1er mai 2021'] },
-            { label: '4 jours (sources secondaires postérieures à la réforme de 2024)', period: { unit: 'hours', n: 96 }, decisions: ['CESEDA R. 741-3 (délai « mentionné à l’article L. 741-10 »)'] },
+            {
+              label: '48 heures (L. 741-10, rédaction de 2022)',
+              period: { unit: 'hours', n: 48 },
+              decisions: ['CESEDA L. 741-10, version du 1er mai 2021'],
+            },
+            {
+              label: '4 jours (sources secondaires postérieures à la réforme de 2024)',
+              period: { unit: 'hours', n: 96 },
+              decisions: ['CESEDA R. 741-3 (délai « mentionné à l’article L. 741-10 »)'],
+            },
           ],
           legalBasis: 'CESEDA L. 741-10; L. 614-13 (compétence exclusive du juge judiciaire)',
           notes: [
@@ -239,12 +286,19 @@ export function remedyRulesFor(procedure: ProcedureCode, ctx: DeadlineContext): 
           court,
           readings: [TWO_MONTHS_R421],
           legalBasis: 'CESEDA L. 631-1 s.; CJA R. 421-1',
-          notes: ['Le livre IX ne s’applique pas à l’expulsion : délai de droit commun de 2 mois. La mesure étant exécutoire, un référé-liberté (CJA L. 521-2) ou un référé-suspension est généralement nécessaire.'],
+          notes: [
+            'Le livre IX ne s’applique pas à l’expulsion : délai de droit commun de 2 mois. La mesure étant exécutoire, un référé-liberté (CJA L. 521-2) ou un référé-suspension est généralement nécessaire.',
+          ],
           calendar: cal,
         },
       ];
     case 'refus_visa': {
-      const authority = ctx.visaType === 'court_sejour' ? 'Sous-directeur des visas (ministère de l’Intérieur)' : ctx.visaType === 'long_sejour' ? 'Commission de recours contre les refus de visa (CRRV), Nantes' : 'CRRV (long séjour) ou sous-directeur des visas (court séjour)';
+      const authority =
+        ctx.visaType === 'court_sejour'
+          ? 'Sous-directeur des visas (ministère de l’Intérieur)'
+          : ctx.visaType === 'long_sejour'
+            ? 'Commission de recours contre les refus de visa (CRRV), Nantes'
+            : 'CRRV (long séjour) ou sous-directeur des visas (court séjour)';
       return [
         {
           remedy: 'rapo',
@@ -261,7 +315,8 @@ export function remedyRulesFor(procedure: ProcedureCode, ctx: DeadlineContext): 
           label: 'Recours en annulation après rejet du RAPO',
           court: 'Tribunal administratif de Nantes',
           readings: null,
-          startsFrom: 'Délai de 2 mois (CJA R. 421-1) courant à compter du rejet du RAPO, explicite ou implicite (silence gardé pendant 2 mois à compter de sa réception) : il se calcule à partir de la date de ce rejet.',
+          startsFrom:
+            'Délai de 2 mois (CJA R. 421-1) courant à compter du rejet du RAPO, explicite ou implicite (silence gardé pendant 2 mois à compter de sa réception) : il se calcule à partir de la date de ce rejet.',
           legalBasis: 'CJA R. 312-18 (TA de Nantes), R. 421-1; R. 811-1 10° (visa de court séjour : premier et dernier ressort)',
           notes: [],
           calendar: nantes,
@@ -285,7 +340,8 @@ export function remedyRulesFor(procedure: ProcedureCode, ctx: DeadlineContext): 
           label: 'Recours en annulation de la décision du ministre',
           court: 'Tribunal administratif de Nantes',
           readings: null,
-          startsFrom: 'Délai de 2 mois (CJA R. 421-1) courant à compter de la décision du ministre, explicite ou implicite (silence gardé pendant 4 mois) : il se calcule à partir de la date de cette décision.',
+          startsFrom:
+            'Délai de 2 mois (CJA R. 421-1) courant à compter de la décision du ministre, explicite ou implicite (silence gardé pendant 4 mois) : il se calcule à partir de la date de cette décision.',
           legalBasis: 'CJA R. 421-1; décret 93-1362 art. 45',
           notes: [],
           calendar: nantes,
@@ -308,7 +364,9 @@ export function remedyRulesFor(procedure: ProcedureCode, ctx: DeadlineContext): 
           court: 'Cour nationale du droit d’asile (Montreuil)',
           readings: [{ label: 'L. 532-1 : 1 mois, délai franc', period: { unit: 'months', n: 1, franc: true, extended: true } }],
           legalBasis: 'CESEDA L. 532-1',
-          notes: ['La décision déposée dans l’espace personnel en ligne de l’OFPRA est réputée notifiée à l’expiration d’un délai de 15 jours si elle n’a pas été consultée.'],
+          notes: [
+            'La décision déposée dans l’espace personnel en ligne de l’OFPRA est réputée notifiée à l’expiration d’un délai de 15 jours si elle n’a pas été consultée.',
+          ],
           toVerify: [TO_VERIFY[4]!],
           calendar: {},
         },
@@ -321,7 +379,9 @@ export function remedyRulesFor(procedure: ProcedureCode, ctx: DeadlineContext): 
           court: 'Conseil d’État',
           readings: [{ label: 'CJA R. 821-1 : 2 mois', period: { unit: 'months', n: 2, franc: true, extended: true } }],
           legalBasis: 'CJA R. 821-1',
-          notes: ['Une demande de réexamen devant l’OFPRA, fondée sur des éléments nouveaux, constitue une alternative (CESEDA L. 531-41).'],
+          notes: [
+            'Une demande de réexamen devant l’OFPRA, fondée sur des éléments nouveaux, constitue une alternative (CESEDA L. 531-41).',
+          ],
           calendar: {},
         },
       ];

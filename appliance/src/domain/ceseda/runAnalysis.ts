@@ -16,7 +16,10 @@ const TIER: Record<AiModel, number> = { 'ceseda-basic-v1': 0, 'ceseda-pro-v1': 1
 /** Refuses a model above the license's (`model_not_licensed`, naming the plan's model). */
 export function assertModelLicensed(licensed: AiModel, requested: AiModel): void {
   if (TIER[requested] > TIER[licensed]) {
-    throw new ApplianceError('model_not_licensed', `This license runs ${licensed}; ${requested} needs a higher plan.`, { licensed, requested });
+    throw new ApplianceError('model_not_licensed', `This license runs ${licensed}; ${requested} needs a higher plan.`, {
+      licensed,
+      requested,
+    });
   }
 }
 
@@ -63,14 +66,16 @@ function parisDate(now: Date): string {
  */
 export function runAnalysis(input: AnalysisInput): AnalysisResult {
   if (!(AI_MODELS as readonly string[]).includes(input.model)) throw new ValidationError([`model: must be one of ${AI_MODELS.join(', ')}`]);
-  if (!(PROCEDURE_CODES as readonly string[]).includes(input.procedure)) throw new ValidationError([`procedure: must be one of ${PROCEDURE_CODES.join(', ')}`]);
+  if (!(PROCEDURE_CODES as readonly string[]).includes(input.procedure))
+    throw new ValidationError([`procedure: must be one of ${PROCEDURE_CODES.join(', ')}`]);
   if (!(input.threshold >= 0 && input.threshold <= 1)) throw new ValidationError(['threshold: must be a number between 0 and 1']);
   const facts = parseWith(caseFactsSchema, input.facts ?? {}, 'facts');
   let deadlines: Deadline[];
   try {
     deadlines = computeDeadlines(input.procedure, input.decisionNotifiedAt, facts);
   } catch (error) {
-    if (error instanceof RangeError) throw new ValidationError([`decisionNotifiedAt: ${error.message}; use YYYY-MM-DD or an ISO date-time`]);
+    if (error instanceof RangeError)
+      throw new ValidationError([`decisionNotifiedAt: ${error.message}; use YYYY-MM-DD or an ISO date-time`]);
     throw error;
   }
   const toVerify = [...new Set([...deadlines.flatMap((d) => d.toVerify), ...TO_VERIFY])];
@@ -93,7 +98,13 @@ export function runAnalysis(input: AnalysisInput): AnalysisResult {
   result.estimate = estimateOutcome(input.procedure, facts, eligibility, input.threshold);
   if (TIER[input.model] < 2) return result;
 
-  const enterprise = calibrateOnCabinet(input.procedure, readFactors(facts, entitlementOf(eligibility)), input.pastCases ?? [], input.threshold, today);
+  const enterprise = calibrateOnCabinet(
+    input.procedure,
+    readFactors(facts, entitlementOf(eligibility)),
+    input.pastCases ?? [],
+    input.threshold,
+    today,
+  );
   result.similarCases = enterprise.similarCases;
   result.calibration = enterprise.calibration;
   if (enterprise.estimate !== null) result.estimate = enterprise.estimate;

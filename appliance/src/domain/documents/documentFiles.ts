@@ -16,9 +16,18 @@ import { ApplianceError } from '../../errors.js';
 export const ALLOWED_TYPES: Readonly<Record<string, { extensions: string[]; magic: (head: Buffer) => boolean }>> = {
   'application/pdf': { extensions: ['.pdf'], magic: (h) => h.subarray(0, 5).toString('latin1') === '%PDF-' },
   'image/jpeg': { extensions: ['.jpg', '.jpeg'], magic: (h) => h[0] === 0xff && h[1] === 0xd8 && h[2] === 0xff },
-  'image/png': { extensions: ['.png'], magic: (h) => h.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
-  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': { extensions: ['.docx'], magic: (h) => h.subarray(0, 4).equals(Buffer.from('PK\x03\x04', 'latin1')) },
-  'application/vnd.oasis.opendocument.text': { extensions: ['.odt'], magic: (h) => h.subarray(0, 4).equals(Buffer.from('PK\x03\x04', 'latin1')) },
+  'image/png': {
+    extensions: ['.png'],
+    magic: (h) => h.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+  },
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': {
+    extensions: ['.docx'],
+    magic: (h) => h.subarray(0, 4).equals(Buffer.from('PK\x03\x04', 'latin1')),
+  },
+  'application/vnd.oasis.opendocument.text': {
+    extensions: ['.odt'],
+    magic: (h) => h.subarray(0, 4).equals(Buffer.from('PK\x03\x04', 'latin1')),
+  },
   'text/plain': { extensions: ['.txt'], magic: (h) => !h.includes(0) },
 };
 
@@ -47,7 +56,11 @@ export class DocumentFiles {
   /** Streams an upload into place; throws (and leaves nothing behind) if it is too large or not what it claims. */
   async store(caseId: string, contentType: string, stream: Readable): Promise<StoredFile> {
     const allowed = ALLOWED_TYPES[contentType];
-    if (!allowed) throw new ApplianceError('unsupported_media_type', `file: ${contentType} is not accepted; send PDF, JPEG, PNG, DOCX, ODT or plain text`);
+    if (!allowed)
+      throw new ApplianceError(
+        'unsupported_media_type',
+        `file: ${contentType} is not accepted; send PDF, JPEG, PNG, DOCX, ODT or plain text`,
+      );
     const dir = this.dirOf(caseId);
     await fs.mkdir(dir, { recursive: true, mode: 0o750 });
     const id = randomBytes(16).toString('hex');
@@ -70,9 +83,18 @@ export class DocumentFiles {
         hash.update(chunk);
         await handle.write(chunk);
       }
-      if (tooLarge || (stream as { truncated?: boolean }).truncated) throw new ApplianceError('payload_too_large', `file: larger than ${Math.round(this.maxBytes / 2 ** 20)} MiB; split or compress it`, { limit: this.maxBytes });
+      if (tooLarge || (stream as { truncated?: boolean }).truncated)
+        throw new ApplianceError(
+          'payload_too_large',
+          `file: larger than ${Math.round(this.maxBytes / 2 ** 20)} MiB; split or compress it`,
+          { limit: this.maxBytes },
+        );
       if (size === 0) throw new ApplianceError('invalid_input', 'file: is empty');
-      if (!allowed.magic(head)) throw new ApplianceError('unsupported_media_type', `file: its content is not ${contentType} (the name or type says one thing, the bytes another)`);
+      if (!allowed.magic(head))
+        throw new ApplianceError(
+          'unsupported_media_type',
+          `file: its content is not ${contentType} (the name or type says one thing, the bytes another)`,
+        );
       await handle.sync();
     } catch (err) {
       await handle.close().catch(() => undefined);

@@ -25,11 +25,15 @@ function typeOf(declared: string, name: string): string {
 /** A file name safe to show and to offer back in Content-Disposition (no path, no control characters). */
 export function cleanName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? 'document';
-  const cleaned = base.replace(/[\p{Cc}"]/gu, '').trim().slice(0, 180);
+  const cleaned = base
+    .replace(/[\p{Cc}"]/gu, '')
+    .trim()
+    .slice(0, 180);
   return cleaned || 'document';
 }
 
-const csrfFailed = () => new ApplianceError('csrf_failed', 'missing or wrong CSRF token (a "_csrf" field before the file): reload the page and try again');
+const csrfFailed = () =>
+  new ApplianceError('csrf_failed', 'missing or wrong CSRF token (a "_csrf" field before the file): reload the page and try again');
 
 /**
  * `bodyCsrf`: the session's CSRF token, when the form carries it in its body (a browser's upload):
@@ -37,13 +41,18 @@ const csrfFailed = () => new ApplianceError('csrf_failed', 'missing or wrong CSR
  * `csrf_failed`: a forged request learns nothing from the body's other faults.
  */
 export function receiveUpload(ctx: Context, caseId: string, files: DocumentFiles, bodyCsrf: string | null = null): Promise<Upload> {
-  if (!ctx.is('multipart/form-data')) return Promise.reject(new ApplianceError('unsupported_media_type', 'Content-Type must be multipart/form-data with one "file" field'));
+  if (!ctx.is('multipart/form-data'))
+    return Promise.reject(new ApplianceError('unsupported_media_type', 'Content-Type must be multipart/form-data with one "file" field'));
   let verified = bodyCsrf === null;
   const unlessForged = (err: DomainError) => (verified ? err : csrfFailed());
   return new Promise((resolve, reject) => {
     let bb: busboy.Busboy;
     try {
-      bb = busboy({ headers: ctx.req.headers, defParamCharset: 'utf8', limits: { files: 1, fileSize: files.maxBytes + 1, fields: 5, fieldSize: 1024, parts: 8 } });
+      bb = busboy({
+        headers: ctx.req.headers,
+        defParamCharset: 'utf8',
+        limits: { files: 1, fileSize: files.maxBytes + 1, fields: 5, fieldSize: 1024, parts: 8 },
+      });
     } catch {
       reject(unlessForged(new ApplianceError('invalid_input', 'the multipart body is malformed (missing boundary)')));
       return;

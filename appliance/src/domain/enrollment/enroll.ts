@@ -7,9 +7,23 @@
  * For a cabinet without outbound network, `enrollmentRequest` writes the same request to a file the
  * vendor posts for it; the answer is imported with `appliance license import FILE`.
  */
-import { DomainError, enrollResponseSchema, formatIssues, partitionByPins, publicJwk, type EnrollRequest, type EnrollResponse } from '@iamanager/protocol';
+import {
+  DomainError,
+  enrollResponseSchema,
+  formatIssues,
+  partitionByPins,
+  publicJwk,
+  type EnrollRequest,
+  type EnrollResponse,
+} from '@iamanager/protocol';
 import type { Appliance } from '../../appliance.js';
-import { loadApplianceKey, newApplianceKey, promotePendingApplianceKey, savePendingApplianceKey, saveApplianceKey } from './applianceKey.js';
+import {
+  loadApplianceKey,
+  newApplianceKey,
+  promotePendingApplianceKey,
+  savePendingApplianceKey,
+  saveApplianceKey,
+} from './applianceKey.js';
 import type { KeyObject } from 'node:crypto';
 import type * as ControlPlaneHttp from '../../controlPlaneHttp.js';
 import { ApplianceError } from '../../errors.js';
@@ -23,9 +37,15 @@ export function enrollmentRequest(appliance: Appliance, code: string, publicKey:
   };
 }
 
-export async function enroll(appliance: Appliance, code: string, controlPlaneUrl = appliance.config.controlPlaneUrl): Promise<EnrollResponse> {
-  if (!controlPlaneUrl) throw new ApplianceError('invalid_input', 'controlPlaneUrl: no control plane URL: set CONTROL_PLANE_URL or pass --control-plane URL');
-  if (!/^[A-Za-z0-9 -]{4,64}$/.test(code.trim())) throw new ApplianceError('invalid_input', 'code: must be the enrollment code from your vendor (letters, digits and dashes)');
+export async function enroll(
+  appliance: Appliance,
+  code: string,
+  controlPlaneUrl = appliance.config.controlPlaneUrl,
+): Promise<EnrollResponse> {
+  if (!controlPlaneUrl)
+    throw new ApplianceError('invalid_input', 'controlPlaneUrl: no control plane URL: set CONTROL_PLANE_URL or pass --control-plane URL');
+  if (!/^[A-Za-z0-9 -]{4,64}$/.test(code.trim()))
+    throw new ApplianceError('invalid_input', 'code: must be the enrollment code from your vendor (letters, digits and dashes)');
   const key = newApplianceKey();
   const request = enrollmentRequest(appliance, code, key.publicKey);
   let body: unknown;
@@ -38,30 +58,47 @@ export async function enroll(appliance: Appliance, code: string, controlPlaneUrl
         json: request,
         timeout: { connect: 5_000, request: 20_000 },
         // A code is single-use: only retry when the request cannot have reached the server.
-        retry: { limit: 2, methods: ['POST'], statusCodes: [502, 503, 504], errorCodes: ['ECONNREFUSED', 'EAI_AGAIN', 'ENOTFOUND', 'ENETUNREACH'] },
+        retry: {
+          limit: 2,
+          methods: ['POST'],
+          statusCodes: [502, 503, 504],
+          errorCodes: ['ECONNREFUSED', 'EAI_AGAIN', 'ENOTFOUND', 'ENETUNREACH'],
+        },
       })
       .json();
   } catch (err) {
     throw enrollmentFailure(err, controlPlaneUrl, http);
   }
   const parsed = enrollResponseSchema.safeParse(body);
-  if (!parsed.success) throw new ApplianceError('control_plane_error', `the control plane's answer is not an enrollment: ${formatIssues(parsed.error.issues).join('; ')}`);
+  if (!parsed.success)
+    throw new ApplianceError(
+      'control_plane_error',
+      `the control plane's answer is not an enrollment: ${formatIssues(parsed.error.issues).join('; ')}`,
+    );
   await installEnrollment(appliance, parsed.data, key);
   return parsed.data;
 }
 
 /** Writes an enrollment request for the vendor to post (cabinets without outbound network). */
 export async function offlineEnrollmentRequest(appliance: Appliance, code: string): Promise<EnrollRequest> {
-  if (!/^[A-Za-z0-9 -]{4,64}$/.test(code.trim())) throw new ApplianceError('invalid_input', 'code: must be the enrollment code from your vendor (letters, digits and dashes)');
+  if (!/^[A-Za-z0-9 -]{4,64}$/.test(code.trim()))
+    throw new ApplianceError('invalid_input', 'code: must be the enrollment code from your vendor (letters, digits and dashes)');
   const key = newApplianceKey();
   await savePendingApplianceKey(appliance.config.dataDir, key);
   return enrollmentRequest(appliance, code, key.publicKey);
 }
 
 /** Installs an enrollment answer (from the network, or a file for air-gapped cabinets). */
-export async function installEnrollment(appliance: Appliance, response: EnrollResponse, key?: Awaited<ReturnType<typeof newApplianceKey>>): Promise<void> {
+export async function installEnrollment(
+  appliance: Appliance,
+  response: EnrollResponse,
+  key?: Awaited<ReturnType<typeof newApplianceKey>>,
+): Promise<void> {
   if (appliance.config.clientId && appliance.config.clientId !== response.cabinetId) {
-    throw new ApplianceError('wrong_cabinet', `this code enrolls cabinet "${response.cabinetId}", but CLIENT_ID is "${appliance.config.clientId}": check the code or CLIENT_ID`);
+    throw new ApplianceError(
+      'wrong_cabinet',
+      `this code enrolls cabinet "${response.cabinetId}", but CLIENT_ID is "${appliance.config.clientId}": check the code or CLIENT_ID`,
+    );
   }
   await appliance.license.install({
     license: response.license,
@@ -73,7 +110,10 @@ export async function installEnrollment(appliance: Appliance, response: EnrollRe
   });
   if (key) await saveApplianceKey(appliance.config.dataDir, key);
   else if (!(await promotePendingApplianceKey(appliance.config.dataDir)) && !(await loadApplianceKey(appliance.config.dataDir))) {
-    throw new ApplianceError('no_appliance_key', 'this appliance has no key for that enrollment: run `appliance enroll --code CODE --offline --out request.json` first and have the vendor answer that request');
+    throw new ApplianceError(
+      'no_appliance_key',
+      'this appliance has no key for that enrollment: run `appliance enroll --code CODE --offline --out request.json` first and have the vendor answer that request',
+    );
   }
   await appliance.heartbeats.resetForNewEnrollment(response.applianceId);
   appliance.log.info({ applianceId: response.applianceId, cabinetId: response.cabinetId }, 'enrolled');
@@ -91,7 +131,10 @@ async function checkPinsFirst(appliance: Appliance, controlPlaneUrl: string, htt
   const published = await http.fetchVendorKeys(controlPlaneUrl, { timeout: { connect: 5_000, request: 20_000 }, retry: { limit: 2 } });
   const { pinned } = await partitionByPins(published, pins);
   if (pinned.length === 0) {
-    throw new ApplianceError('untrusted_vendor_key', `none of the keys the control plane at ${controlPlaneUrl} publishes is in VENDOR_KEY_PINS (the enrollment code was not used): check CONTROL_PLANE_URL and copy the VENDOR_KEY_PINS line of your install bundle's .env into the appliance configuration`);
+    throw new ApplianceError(
+      'untrusted_vendor_key',
+      `none of the keys the control plane at ${controlPlaneUrl} publishes is in VENDOR_KEY_PINS (the enrollment code was not used): check CONTROL_PLANE_URL and copy the VENDOR_KEY_PINS line of your install bundle's .env into the appliance configuration`,
+    );
   }
 }
 
@@ -104,10 +147,17 @@ function enrollmentFailure(err: unknown, url: string, { HTTPError, RequestError 
     } catch {
       // not JSON
     }
-    return new ApplianceError(answer.error === 'rate_limited' ? 'rate_limited' : 'enrollment_refused', `the control plane refused the enrollment (${err.response.statusCode}${answer.error ? ` ${answer.error}` : ''}): ${answer.message ?? 'no reason given'}`, { status: err.response.statusCode, error: answer.error });
+    return new ApplianceError(
+      answer.error === 'rate_limited' ? 'rate_limited' : 'enrollment_refused',
+      `the control plane refused the enrollment (${err.response.statusCode}${answer.error ? ` ${answer.error}` : ''}): ${answer.message ?? 'no reason given'}`,
+      { status: err.response.statusCode, error: answer.error },
+    );
   }
   if (err instanceof RequestError) {
-    return new ApplianceError('control_plane_unreachable', `cannot reach the control plane at ${url} (${err.code}): check the URL and the cabinet's outbound network, or enroll offline with a license file`);
+    return new ApplianceError(
+      'control_plane_unreachable',
+      `cannot reach the control plane at ${url} (${err.code}): check the URL and the cabinet's outbound network, or enroll offline with a license file`,
+    );
   }
   return new ApplianceError('control_plane_error', `enrollment failed: ${(err as Error).message}`);
 }

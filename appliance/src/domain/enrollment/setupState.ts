@@ -27,5 +27,8 @@ export function hasOwner(appliance: Appliance): boolean {
 export function enrollmentUrl(appliance: Appliance, admin: Caller | undefined, requested: string | undefined): string | undefined {
   const configured = appliance.config.controlPlaneUrl;
   if (!admin || !requested || requested === configured) return requested ?? configured;
-  throw new ApplianceError('invalid_input', 'controlPlaneUrl: once set up, the appliance enrolls with its configured control plane (CONTROL_PLANE_URL) only: leave it out, or run `appliance enroll --code CODE --control-plane URL` on the machine');
+  throw new ApplianceError(
+    'invalid_input',
+    'controlPlaneUrl: once set up, the appliance enrolls with its configured control plane (CONTROL_PLANE_URL) only: leave it out, or run `appliance enroll --code CODE --control-plane URL` on the machine',
+  );
 }

@@ -10,7 +10,14 @@
  * forward neither stops the heartbeats nor fires a burst of them.
  */
 import type * as ControlPlaneHttp from '../../controlPlaneHttp.js';
-import { CURRENT_HEARTBEAT_VERSION, heartbeatPayloadSchema, heartbeatResponseSchema, signHeartbeat, type AuditAnchor, type HeartbeatPayload } from '@iamanager/protocol';
+import {
+  CURRENT_HEARTBEAT_VERSION,
+  heartbeatPayloadSchema,
+  heartbeatResponseSchema,
+  signHeartbeat,
+  type AuditAnchor,
+  type HeartbeatPayload,
+} from '@iamanager/protocol';
 import type { Logger } from '@iamanager/kernel/log';
 import { loadApplianceKey } from '../enrollment/applianceKey.js';
 import type { LicenseStore } from '../license/licenseStore.js';
@@ -178,7 +185,12 @@ export class HeartbeatAgent {
     let delivered = 0;
     if (!this.outbox.peek()) return { delivered, queued: 0, error: null };
     const url = this.sources.controlPlaneUrl;
-    if (!url) return { delivered, queued: this.outbox.state.queue.length, error: 'CONTROL_PLANE_URL is not set: heartbeats stay queued (export usage by hand for an air-gapped cabinet)' };
+    if (!url)
+      return {
+        delivered,
+        queued: this.outbox.state.queue.length,
+        error: 'CONTROL_PLANE_URL is not set: heartbeats stay queued (export usage by hand for an air-gapped cabinet)',
+      };
     // got is loaded on the first delivery, after the server listens: restarts stay quick.
     const http = await import('../../controlPlaneHttp.js');
     // Acknowledgements are not awaited one by one: the outbox folds those that arrive while a
@@ -212,7 +224,12 @@ export class HeartbeatAgent {
    * `saved` resolves when that is written; refused for good, it leaves likewise, `discarded`; on
    * any other failure, the reason.
    */
-  private async send(http: typeof ControlPlaneHttp, url: string, item: QueuedHeartbeat, signingKey: () => ReturnType<typeof loadApplianceKey>): Promise<{ saved: Promise<void>; discarded?: true } | string> {
+  private async send(
+    http: typeof ControlPlaneHttp,
+    url: string,
+    item: QueuedHeartbeat,
+    signingKey: () => ReturnType<typeof loadApplianceKey>,
+  ): Promise<{ saved: Promise<void>; discarded?: true } | string> {
     const now = this.sources.clock();
     try {
       const body = await http.controlPlaneHttp
@@ -254,9 +271,13 @@ export class HeartbeatAgent {
           }
           return { saved };
         }
-        const refusal = `the control plane refused heartbeat ${item.seq} (${err.response.statusCode} ${answer.error ?? ''}): ${answer.message ?? ''}`.trim();
+        const refusal =
+          `the control plane refused heartbeat ${item.seq} (${err.response.statusCode} ${answer.error ?? ''}): ${answer.message ?? ''}`.trim();
         if (answer.error !== undefined && REFUSED_FOR_GOOD.has(answer.error)) {
-          this.log.warn({ seq: item.seq, month: item.month, code: answer.error }, 'heartbeat: refused for what it says, dropped so those queued after it can go');
+          this.log.warn(
+            { seq: item.seq, month: item.month, code: answer.error },
+            'heartbeat: refused for what it says, dropped so those queued after it can go',
+          );
           const saved = this.outbox.discard(item.seq, now, refusal);
           saved.catch(() => undefined);
           return { saved, discarded: true };
@@ -290,11 +311,13 @@ export class HeartbeatAgent {
   private async applyLicense(jws: string, http: typeof ControlPlaneHttp, url: string): Promise<void> {
     const { license } = this.sources;
     if (jws === license.licenseJws) return; // the answer to each heartbeat of a backlog carries it
-    const published = async () => http.fetchVendorKeys(url, { timeout: { connect: 5_000, request: 15_000 }, retry: { limit: 0 }, signal: this.inFlight.signal });
+    const published = async () =>
+      http.fetchVendorKeys(url, { timeout: { connect: 5_000, request: 15_000 }, retry: { limit: 0 }, signal: this.inFlight.signal });
     // From the control plane: it replaces the license installed even if that one is newer (see install).
     try {
       // Signed by a key not held yet (the vendor rotated): with pins, learn the published keys.
-      if (license.vendorKeysPinned && !license.holdsKeyFor(jws)) await license.installWithPublishedKeys(jws, await published(), { fromControlPlane: true });
+      if (license.vendorKeysPinned && !license.holdsKeyFor(jws))
+        await license.installWithPublishedKeys(jws, await published(), { fromControlPlane: true });
       else {
         try {
           await license.install({ license: jws, fromControlPlane: true });
@@ -306,7 +329,10 @@ export class HeartbeatAgent {
         }
       }
     } catch (err) {
-      this.log.error({ code: (err as { code?: string }).code, message: (err as Error).message }, 'heartbeat: the license in the answer does not verify; keeping the current one');
+      this.log.error(
+        { code: (err as { code?: string }).code, message: (err as Error).message },
+        'heartbeat: the license in the answer does not verify; keeping the current one',
+      );
     }
   }
 
@@ -315,7 +341,10 @@ export class HeartbeatAgent {
     try {
       await this.sources.license.acceptReceipt(jws);
     } catch (err) {
-      this.log.error({ code: (err as { code?: string }).code, message: (err as Error).message }, 'heartbeat: the receipt in the answer does not verify; its time is not used');
+      this.log.error(
+        { code: (err as { code?: string }).code, message: (err as Error).message },
+        'heartbeat: the receipt in the answer does not verify; its time is not used',
+      );
     }
   }
 

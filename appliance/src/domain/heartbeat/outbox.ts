@@ -32,7 +32,18 @@ const outboxSchema = z.object({
 export type OutboxState = z.infer<typeof outboxSchema>;
 
 /** A fresh state each time: lowdb keeps the defaults object itself as the data, and the queue is pushed to in place. */
-const empty = (): OutboxState => ({ applianceId: null, lastSeq: 0, queue: [], lastSentAt: null, lastAckAt: null, lastAckSeq: 0, lastError: null, lastPayload: null, latestVersion: null, latestVersionNotes: null });
+const empty = (): OutboxState => ({
+  applianceId: null,
+  lastSeq: 0,
+  queue: [],
+  lastSentAt: null,
+  lastAckAt: null,
+  lastAckSeq: 0,
+  lastError: null,
+  lastPayload: null,
+  latestVersion: null,
+  latestVersionNotes: null,
+});
 
 export class HeartbeatOutbox {
   private constructor(
@@ -41,7 +52,10 @@ export class HeartbeatOutbox {
   ) {}
 
   static async open(dataDir: string, log: Logger): Promise<HeartbeatOutbox> {
-    return new HeartbeatOutbox(await openDocument<OutboxState>(path.join(dataDir, 'heartbeat-outbox.json'), empty(), { schema: outboxSchema, log }), log);
+    return new HeartbeatOutbox(
+      await openDocument<OutboxState>(path.join(dataDir, 'heartbeat-outbox.json'), empty(), { schema: outboxSchema, log }),
+      log,
+    );
   }
 
   get state(): Readonly<OutboxState> {
@@ -123,7 +137,8 @@ export class HeartbeatOutbox {
 
   /** A new enrollment is a new appliance id: its sequence starts again, and heartbeats signed with the old key can never be delivered. */
   async reset(applianceId: string): Promise<void> {
-    if (this.doc.data.queue.length > 0) this.log.warn({ dropped: this.doc.data.queue.length }, 'heartbeat: new enrollment, dropping heartbeats signed with the previous key');
+    if (this.doc.data.queue.length > 0)
+      this.log.warn({ dropped: this.doc.data.queue.length }, 'heartbeat: new enrollment, dropping heartbeats signed with the previous key');
     this.doc.data = { ...empty(), applianceId };
     await this.doc.write();
   }

@@ -15,7 +15,12 @@ import { openDocument, type Document } from '@iamanager/kernel/storage';
 const TOLERANCE_MS = 5 * 60_000;
 const PERSIST_EVERY_MS = 60_000;
 
-const clockStateSchema = z.object({ latestSeenAt: z.string().refine((v) => !Number.isNaN(Date.parse(v)), { error: 'must be an ISO time' }).nullable() });
+const clockStateSchema = z.object({
+  latestSeenAt: z
+    .string()
+    .refine((v) => !Number.isNaN(Date.parse(v)), { error: 'must be an ISO time' })
+    .nullable(),
+});
 type ClockState = z.infer<typeof clockStateSchema>;
 
 export class ClockGuard {

@@ -30,7 +30,8 @@ export function effectiveLimits(claims: LicenseClaims, env: EnvLimits): { limits
   };
   let aiModel = claims.aiModel;
   if (env.aiModel && env.aiModel !== claims.aiModel) {
-    if (MODEL_RANK[env.aiModel] > MODEL_RANK[claims.aiModel]) warnings.push(`AI_MODEL=${env.aiModel} is above the license's ${claims.aiModel}: ignored`);
+    if (MODEL_RANK[env.aiModel] > MODEL_RANK[claims.aiModel])
+      warnings.push(`AI_MODEL=${env.aiModel} is above the license's ${claims.aiModel}: ignored`);
     else aiModel = env.aiModel;
   }
   let advancedFeatures = claims.advancedFeatures;
@@ -38,7 +39,10 @@ export function effectiveLimits(claims: LicenseClaims, env: EnvLimits): { limits
     if (env.advancedFeatures) warnings.push('ADVANCED_FEATURES=true is not in the license: ignored');
     else advancedFeatures = false;
   }
-  if (env.plan && env.plan !== claims.plan) warnings.push(`SUBSCRIPTION_PLAN=${env.plan} differs from the license's plan "${claims.plan}": ignored (the plan comes from the license)`);
+  if (env.plan && env.plan !== claims.plan)
+    warnings.push(
+      `SUBSCRIPTION_PLAN=${env.plan} differs from the license's plan "${claims.plan}": ignored (the plan comes from the license)`,
+    );
   return {
     limits: {
       plan: claims.plan,

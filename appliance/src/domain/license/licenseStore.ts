@@ -8,8 +8,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import type {
-  DomainError} from '@iamanager/protocol';
+import type { DomainError } from '@iamanager/protocol';
 import {
   ProtocolError,
   jwksSchema,
@@ -49,7 +48,16 @@ const licenseFileSchema = z.object({
 });
 type LicenseFile = z.infer<typeof licenseFileSchema>;
 
-const EMPTY: LicenseFile = { applianceId: null, cabinetId: null, issuer: null, license: null, vendorKeys: null, heartbeatIntervalSeconds: 900, installedAt: null, receipt: null };
+const EMPTY: LicenseFile = {
+  applianceId: null,
+  cabinetId: null,
+  issuer: null,
+  license: null,
+  vendorKeys: null,
+  heartbeatIntervalSeconds: 900,
+  installedAt: null,
+  receipt: null,
+};
 
 /** A receipt is written when it moves the vendor's time on by this much: a backlog drained in seconds costs one write. */
 const RECEIPT_PERSIST_SECONDS = 60;
@@ -90,7 +98,13 @@ export class LicenseStore {
     private readonly vendorKeyPins: readonly string[] | undefined,
   ) {}
 
-  static async open(dataDir: string, envLimits: EnvLimits, clock: ClockGuard, log: Logger, vendorKeyPins?: readonly string[]): Promise<LicenseStore> {
+  static async open(
+    dataDir: string,
+    envLimits: EnvLimits,
+    clock: ClockGuard,
+    log: Logger,
+    vendorKeyPins?: readonly string[],
+  ): Promise<LicenseStore> {
     const doc = await openDocument<LicenseFile>(path.join(dataDir, 'license.json'), EMPTY, { schema: licenseFileSchema, log, mode: 0o640 });
     const store = new LicenseStore(doc, envLimits, clock, log, vendorKeyPins);
     if (doc.data.license) {
@@ -107,7 +121,10 @@ export class LicenseStore {
       try {
         clock.raiseFloor(new Date((await store.verifyReceipt(doc.data.receipt)).iat * 1000));
       } catch (err) {
-        log.error({ code: (err as DomainError).code, message: (err as Error).message }, 'license: the stored receipt from the control plane does not verify (edited file): its time is not used');
+        log.error(
+          { code: (err as DomainError).code, message: (err as Error).message },
+          'license: the stored receipt from the control plane does not verify (edited file): its time is not used',
+        );
       }
     }
     return store;
@@ -116,7 +133,11 @@ export class LicenseStore {
   private async verifyStored(): Promise<void> {
     const d = this.doc.data;
     if (!d.license || !d.vendorKeys || !d.applianceId || !d.issuer) throw new ProtocolError('malformed', 'license.json is incomplete');
-    const { claims } = await verifyPinnedLicense(d.license, { keys: d.vendorKeys, issuer: d.issuer, audience: d.applianceId, now: this.clock.now(), allowExpired: true }, this.vendorKeyPins);
+    const { claims } = await verifyPinnedLicense(
+      d.license,
+      { keys: d.vendorKeys, issuer: d.issuer, audience: d.applianceId, now: this.clock.now(), allowExpired: true },
+      this.vendorKeyPins,
+    );
     this.accept(claims);
   }
 
@@ -178,10 +199,22 @@ export class LicenseStore {
     const c = this.claims;
     const warnings = [...this.limitWarnings];
     const state = this.state();
-    if (this.clock.setBack) warnings.push(`the system clock is behind a time this appliance already saw (${this.clock.latestSeenAt()}): set it right (NTP); licenses are judged by the later time`);
-    if (state === 'grace' && c) warnings.push(`the license expired on ${iso(c.exp)}; the grace period ends on ${iso(c.exp + c.graceDays * 86_400)}: the appliance must reach the control plane (or import a new license) before then`);
-    if (state === 'invalid') warnings.push(`the installed license does not verify (${this.invalidReason}): creating users, cases and analyses is refused; import the license file again or let the appliance reach the control plane`);
-    if (state === 'expired') warnings.push('the license and its grace period have expired: creating users, cases and analyses is refused until a new license arrives; reading, editing and exporting still work');
+    if (this.clock.setBack)
+      warnings.push(
+        `the system clock is behind a time this appliance already saw (${this.clock.latestSeenAt()}): set it right (NTP); licenses are judged by the later time`,
+      );
+    if (state === 'grace' && c)
+      warnings.push(
+        `the license expired on ${iso(c.exp)}; the grace period ends on ${iso(c.exp + c.graceDays * 86_400)}: the appliance must reach the control plane (or import a new license) before then`,
+      );
+    if (state === 'invalid')
+      warnings.push(
+        `the installed license does not verify (${this.invalidReason}): creating users, cases and analyses is refused; import the license file again or let the appliance reach the control plane`,
+      );
+    if (state === 'expired')
+      warnings.push(
+        'the license and its grace period have expired: creating users, cases and analyses is refused until a new license arrives; reading, editing and exporting still work',
+      );
     if (!this.vendorKeyPins) warnings.push(UNPINNED_WARNING);
     return {
       enrolled: this.enrolled,
@@ -202,12 +235,24 @@ export class LicenseStore {
   assertCanCreate(what: Creatable): EffectiveLimits {
     const state = this.state();
     const limits = this.limits();
-    if (state === 'invalid') throw new ApplianceError('license_invalid', `cannot create a new ${what}: the installed license does not verify (edited or damaged file). Existing files stay readable, editable and exportable. Import the license file again, or let the appliance reach the control plane`);
-    if (state === 'unenrolled' || !limits) throw new ApplianceError('not_enrolled', 'this appliance is not enrolled yet: finish the setup (enrollment code or license file) first');
+    if (state === 'invalid')
+      throw new ApplianceError(
+        'license_invalid',
+        `cannot create a new ${what}: the installed license does not verify (edited or damaged file). Existing files stay readable, editable and exportable. Import the license file again, or let the appliance reach the control plane`,
+      );
+    if (state === 'unenrolled' || !limits)
+      throw new ApplianceError(
+        'not_enrolled',
+        'this appliance is not enrolled yet: finish the setup (enrollment code or license file) first',
+      );
     if (state === 'expired') {
-      throw new ApplianceError('license_expired', `cannot create a new ${what}: the license and its grace period have expired. Existing files stay readable, editable and exportable. Let the appliance reach the control plane, or import a new license file (appliance license import FILE)`);
+      throw new ApplianceError(
+        'license_expired',
+        `cannot create a new ${what}: the license and its grace period have expired. Existing files stay readable, editable and exportable. Let the appliance reach the control plane, or import a new license file (appliance license import FILE)`,
+      );
     }
-    if (state === 'not_yet_valid') throw new ApplianceError('license_not_yet_valid', 'the license is not valid yet: check the appliance clock');
+    if (state === 'not_yet_valid')
+      throw new ApplianceError('license_not_yet_valid', 'the license is not valid yet: check the appliance clock');
     return limits;
   }
 
@@ -223,19 +268,40 @@ export class LicenseStore {
    * with a later `iat` may have been made on the machine (a key of one's own added to the pins), and
    * must never let it refuse the vendor's renewals and suspensions.
    */
-  async install(input: { license: string; vendorKeys?: Jwks; applianceId?: string; cabinetId?: string; heartbeatIntervalSeconds?: number; reset?: boolean; fromControlPlane?: boolean }): Promise<LicenseClaims> {
+  async install(input: {
+    license: string;
+    vendorKeys?: Jwks;
+    applianceId?: string;
+    cabinetId?: string;
+    heartbeatIntervalSeconds?: number;
+    reset?: boolean;
+    fromControlPlane?: boolean;
+  }): Promise<LicenseClaims> {
     const d = this.doc.data;
     const reset = input.reset === true;
     const applianceId = input.applianceId ?? d.applianceId;
     const vendorKeys = input.vendorKeys ?? d.vendorKeys;
-    if (!applianceId || !vendorKeys) throw new ApplianceError('not_enrolled', 'this license file holds a license only: import the full enrollment file first (it carries the appliance id and the vendor keys)');
+    if (!applianceId || !vendorKeys)
+      throw new ApplianceError(
+        'not_enrolled',
+        'this license file holds a license only: import the full enrollment file first (it carries the appliance id and the vendor keys)',
+      );
     // The issuer is learnt from the first license (received over the enrollment channel) and pinned.
     const issuer = reset || !d.issuer ? unverifiedIssuer(input.license) : d.issuer;
-    const { claims, state } = await verifyPinnedLicense(input.license, { keys: vendorKeys, issuer, audience: applianceId, now: this.clock.now() }, this.vendorKeyPins);
-    if (input.cabinetId && claims.sub !== input.cabinetId) throw new ProtocolError('wrong_audience', `the license is for cabinet "${claims.sub}", not "${input.cabinetId}"`);
-    if (!reset && !input.fromControlPlane && this.claims && claims.iat < this.claims.iat) throw new ApplianceError('license_older', 'this license is older than the one installed: nothing changed');
+    const { claims, state } = await verifyPinnedLicense(
+      input.license,
+      { keys: vendorKeys, issuer, audience: applianceId, now: this.clock.now() },
+      this.vendorKeyPins,
+    );
+    if (input.cabinetId && claims.sub !== input.cabinetId)
+      throw new ProtocolError('wrong_audience', `the license is for cabinet "${claims.sub}", not "${input.cabinetId}"`);
+    if (!reset && !input.fromControlPlane && this.claims && claims.iat < this.claims.iat)
+      throw new ApplianceError('license_older', 'this license is older than the one installed: nothing changed');
     if (input.fromControlPlane && this.claims && claims.iat < this.claims.iat) {
-      this.log.warn({ replaced: this.claims.jti, replacedIat: this.claims.iat, licenseId: claims.jti }, 'license: the control plane sent a license older than the one installed, which it did not issue last: the control plane\'s replaces it');
+      this.log.warn(
+        { replaced: this.claims.jti, replacedIat: this.claims.iat, licenseId: claims.jti },
+        "license: the control plane sent a license older than the one installed, which it did not issue last: the control plane's replaces it",
+      );
     }
     this.doc.data = {
       applianceId,
@@ -260,7 +326,8 @@ export class LicenseStore {
   private async trustedOf(keys: Jwks): Promise<Jwks> {
     if (!this.vendorKeyPins) return keys;
     const { pinned, unpinned } = await partitionByPins(keys, this.vendorKeyPins);
-    if (unpinned.length > 0) this.log.warn({ dropped: unpinned.map((k) => k.kid) }, 'license: vendor keys not in VENDOR_KEY_PINS were not kept');
+    if (unpinned.length > 0)
+      this.log.warn({ dropped: unpinned.map((k) => k.kid) }, 'license: vendor keys not in VENDOR_KEY_PINS were not kept');
     return { keys: pinned };
   }
 
@@ -282,7 +349,11 @@ export class LicenseStore {
    * at enrollment only, so nothing a network answer says can change what is trusted.
    */
   async installWithPublishedKeys(license: string, published: Jwks, options: { fromControlPlane?: boolean } = {}): Promise<LicenseClaims> {
-    if (!this.vendorKeyPins) throw new ApplianceError('untrusted_vendor_key', 'vendor keys are learnt after enrollment only when VENDOR_KEY_PINS is set: set it, or enroll again');
+    if (!this.vendorKeyPins)
+      throw new ApplianceError(
+        'untrusted_vendor_key',
+        'vendor keys are learnt after enrollment only when VENDOR_KEY_PINS is set: set it, or enroll again',
+      );
     // A held key under a kid the vendor publishes with another key is not the vendor's (license.json
     // rewritten): it is dropped. Nothing is written unless the license then verifies with a pinned key.
     const held = (this.doc.data.vendorKeys?.keys ?? []).filter((h) => !published.keys.some((p) => p.kid === h.kid && p.x !== h.x));
@@ -296,7 +367,8 @@ export class LicenseStore {
    */
   async verifyReceipt(jws: string): Promise<ReceiptClaims> {
     const d = this.doc.data;
-    if (!d.vendorKeys || !d.applianceId || !d.issuer) throw new ApplianceError('not_enrolled', 'this appliance is not enrolled: it holds no vendor keys to verify a receipt with');
+    if (!d.vendorKeys || !d.applianceId || !d.issuer)
+      throw new ApplianceError('not_enrolled', 'this appliance is not enrolled: it holds no vendor keys to verify a receipt with');
     return verifyReceipt(jws, { keys: d.vendorKeys, issuer: d.issuer, audience: d.applianceId }, this.vendorKeyPins);
   }
 

@@ -23,7 +23,11 @@ export const PLAN_LADDER: readonly PublicPlan[] = [
  * The first public plan above `plan` that allows more than `current` of the given limit, if any
  * (for a custom plan, the first public plan allowing more).
  */
-export function planAllowingMore(limit: 'maxUsers' | 'maxCases' | 'maxAnalysesMonthly', current: number, plan?: string): PublicPlan | undefined {
+export function planAllowingMore(
+  limit: 'maxUsers' | 'maxCases' | 'maxAnalysesMonthly',
+  current: number,
+  plan?: string,
+): PublicPlan | undefined {
   const rank = PLAN_LADDER.findIndex((p) => p.name === plan);
   return PLAN_LADDER.find((p, i) => i > rank && p[limit] > current);
 }

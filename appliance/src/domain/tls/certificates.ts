@@ -40,7 +40,11 @@ export const CA_RENEW_BEFORE_DAYS = 60;
 const CA_NOTICE_DAYS = 60;
 
 /** Why and when the local CA was last replaced (tls/ca-renewal.json), for the notice to the IT person. */
-const caRenewalSchema = z.strictObject({ renewedAt: z.iso.datetime(), reason: z.string().max(500), previousFingerprint: z.string().regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/) });
+const caRenewalSchema = z.strictObject({
+  renewedAt: z.iso.datetime(),
+  reason: z.string().max(500),
+  previousFingerprint: z.string().regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/),
+});
 export type CaRenewal = z.infer<typeof caRenewalSchema>;
 
 export interface TlsMaterial {
@@ -70,11 +74,17 @@ export function fingerprint(pem: string): string {
  */
 export function localNames(configured: readonly string[] = []): { dns: string[]; ips: string[] } {
   const host = os.hostname().toLowerCase();
-  const candidates = [host, `${host.split('.')[0]}.local`, 'localhost', ...configured.filter((n) => net.isIP(n) === 0).map((n) => n.toLowerCase())];
+  const candidates = [
+    host,
+    `${host.split('.')[0]}.local`,
+    'localhost',
+    ...configured.filter((n) => net.isIP(n) === 0).map((n) => n.toLowerCase()),
+  ];
   const dns = [...new Set(candidates.filter(isHostName))];
   const ips = new Set(['127.0.0.1', ...configured.filter((n) => net.isIP(n) !== 0)]);
   for (const list of Object.values(os.networkInterfaces())) {
-    for (const a of list ?? []) if (!a.internal && (a.family === 'IPv4' || (a.family === 'IPv6' && !a.address.startsWith('fe80')))) ips.add(a.address);
+    for (const a of list ?? [])
+      if (!a.internal && (a.family === 'IPv4' || (a.family === 'IPv6' && !a.address.startsWith('fe80')))) ips.add(a.address);
   }
   return { dns, ips: [...ips] };
 }
@@ -88,7 +98,11 @@ function utf8Attribute(name: string, value: string): forge.pki.CertificateField 
 }
 
 function rsaKeyPair(): { privatePem: string; keys: forge.pki.rsa.KeyPair } {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  const { privateKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
   const forgeKey = forge.pki.privateKeyFromPem(privateKey) as forge.pki.rsa.PrivateKey;
   return { privatePem: privateKey, keys: { privateKey: forgeKey, publicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e) } };
 }
@@ -182,7 +196,8 @@ export class TlsStore {
     if (!permitted) return 'it had no name constraints, so it could vouch for any site';
     const lifetimeDays = (ca.validity.notAfter.getTime() - ca.validity.notBefore.getTime()) / DAY_MS;
     if (lifetimeDays > CA_VALIDITY_DAYS + 1) return `it was valid for ${Math.round(lifetimeDays)} days, more than ${CA_VALIDITY_DAYS}`;
-    if (ca.validity.notAfter.getTime() - now.getTime() < CA_RENEW_BEFORE_DAYS * DAY_MS) return `it expires on ${ca.validity.notAfter.toISOString().slice(0, 10)}`;
+    if (ca.validity.notAfter.getTime() - now.getTime() < CA_RENEW_BEFORE_DAYS * DAY_MS)
+      return `it expires on ${ca.validity.notAfter.toISOString().slice(0, 10)}`;
     const missing = this.configuredNames.filter((n) => !namePermitted(n, permitted));
     if (missing.length > 0) return `TLS_NAMES lists ${missing.join(', ')}, which it was not made for`;
     return null;
@@ -212,7 +227,10 @@ export class TlsStore {
   private async createCa(now: Date): Promise<{ key: string; cert: string }> {
     const { privatePem, keys } = rsaKeyPair();
     const cert = newCertificate(keys.publicKey, now, new Date(now.getTime() + CA_VALIDITY_DAYS * DAY_MS));
-    const subject = [utf8Attribute('commonName', `IAManager local CA — ${this.cabinetName}`.slice(0, 64)), utf8Attribute('organizationName', 'IAManager appliance')];
+    const subject = [
+      utf8Attribute('commonName', `IAManager local CA — ${this.cabinetName}`.slice(0, 64)),
+      utf8Attribute('organizationName', 'IAManager appliance'),
+    ];
     cert.setSubject(subject);
     cert.setIssuer(subject);
     cert.setExtensions([
@@ -241,7 +259,13 @@ export class TlsStore {
     cert.setSubject([utf8Attribute('commonName', dns[0] ?? 'localhost')]);
     // forge keeps parsed UTF8String values as raw bytes but encodes them again on write: decode
     // them first, or the issuer would not match the CA's subject byte for byte (no chain).
-    cert.setIssuer(ca.subject.attributes.map((a) => (a.valueTagClass === (forge.asn1.Type.UTF8 as unknown) && typeof a.value === 'string' ? { ...a, value: forge.util.decodeUtf8(a.value) } : a)));
+    cert.setIssuer(
+      ca.subject.attributes.map((a) =>
+        a.valueTagClass === (forge.asn1.Type.UTF8 as unknown) && typeof a.value === 'string'
+          ? { ...a, value: forge.util.decodeUtf8(a.value) }
+          : a,
+      ),
+    );
     cert.setExtensions([
       { name: 'basicConstraints', cA: false, critical: true },
       { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
@@ -300,7 +324,8 @@ export class TlsStore {
     }
     const pub = cert.publicKey as forge.pki.rsa.PublicKey;
     if (pub.n.compareTo(key.n) !== 0) throw new ApplianceError('invalid_input', 'key: does not belong to this certificate');
-    if (cert.validity.notAfter.getTime() <= now.getTime()) throw new ApplianceError('invalid_input', `cert: expired on ${cert.validity.notAfter.toISOString()}`);
+    if (cert.validity.notAfter.getTime() <= now.getTime())
+      throw new ApplianceError('invalid_input', `cert: expired on ${cert.validity.notAfter.toISOString()}`);
     await this.write('custom.key', keyPem, true);
     await this.write('custom.crt', certPem);
     return this.describe(keyPem, certPem, null, 'imported', now);

@@ -21,17 +21,31 @@ const DNS_NAME = 2;
 const IP_ADDRESS = 7;
 
 function generalSubtree(tag: number, bytes: string): forge.asn1.Asn1 {
-  return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [asn1.create(asn1.Class.CONTEXT_SPECIFIC, tag as forge.asn1.Type, false, bytes)]);
+  return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
+    asn1.create(asn1.Class.CONTEXT_SPECIFIC, tag as forge.asn1.Type, false, bytes),
+  ]);
 }
 
 /** The extension for a CA that may sign for exactly these DNS names (and their subdomains) and the private ranges. */
-export function nameConstraintsExtension(dnsNames: readonly string[]): { id: string; name: string; critical: true; value: forge.asn1.Asn1 } {
+export function nameConstraintsExtension(dnsNames: readonly string[]): {
+  id: string;
+  name: string;
+  critical: true;
+  value: forge.asn1.Asn1;
+} {
   const subtrees = [
     ...dnsNames.map((name) => generalSubtree(DNS_NAME, name)),
-    ...PRIVATE_RANGES.map((r) => generalSubtree(IP_ADDRESS, Buffer.concat([addressBytes(r.address), maskBytes(r.prefix, r.family)]).toString('binary'))),
+    ...PRIVATE_RANGES.map((r) =>
+      generalSubtree(IP_ADDRESS, Buffer.concat([addressBytes(r.address), maskBytes(r.prefix, r.family)]).toString('binary')),
+    ),
   ];
   const permitted = asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0 as forge.asn1.Type, true, subtrees);
-  return { id: '2.5.29.30', name: 'nameConstraints', critical: true, value: asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [permitted]) };
+  return {
+    id: '2.5.29.30',
+    name: 'nameConstraints',
+    critical: true,
+    value: asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [permitted]),
+  };
 }
 
 interface ParsedConstraints {
@@ -45,7 +59,9 @@ interface ParsedConstraints {
 export function permittedDnsNames(ca: forge.pki.Certificate): string[] | null {
   const ext = ca.getExtension('nameConstraints') as ParsedConstraints | null;
   if (!ext?.permittedSubtrees) return null;
-  return ext.permittedSubtrees.filter((s) => s.type === DNS_NAME && typeof s.value === 'string').map((s) => (s.value as string).toLowerCase());
+  return ext.permittedSubtrees
+    .filter((s) => s.type === DNS_NAME && typeof s.value === 'string')
+    .map((s) => (s.value as string).toLowerCase());
 }
 
 /** RFC 5280: a DNS name is within a constraint when equal to it or below it (more labels on the left). */

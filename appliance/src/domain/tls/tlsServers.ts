@@ -25,15 +25,38 @@ export interface TlsServers {
 function announce(material: TlsMaterial, previous: TlsMaterial | null, log: Logger): void {
   const renewal = material.caRenewal;
   if (renewal && renewal.renewedAt !== previous?.caRenewal?.renewedAt) {
-    log.warn({ caFingerprint: material.caFingerprint, previousFingerprint: renewal.previousFingerprint, reason: renewal.reason, renewedAt: renewal.renewedAt }, 'tls: the local CA was replaced: install the new /ca.crt in the cabinet\'s browsers and remove the previous one');
+    log.warn(
+      {
+        caFingerprint: material.caFingerprint,
+        previousFingerprint: renewal.previousFingerprint,
+        reason: renewal.reason,
+        renewedAt: renewal.renewedAt,
+      },
+      "tls: the local CA was replaced: install the new /ca.crt in the cabinet's browsers and remove the previous one",
+    );
   }
   if (material.omittedNames.length > 0 && material.omittedNames.join() !== previous?.omittedNames.join()) {
-    log.warn({ omittedNames: material.omittedNames }, 'tls: the local CA may not vouch for these names of this machine, left out of its certificate: list the names browsers use in TLS_NAMES');
+    log.warn(
+      { omittedNames: material.omittedNames },
+      'tls: the local CA may not vouch for these names of this machine, left out of its certificate: list the names browsers use in TLS_NAMES',
+    );
   }
 }
 
 /** `served` is the appliance's holder of the certificate in use: it reads and swaps it through these servers once they listen. */
-export async function startTlsServers(app: Koa, options: { store: TlsStore; served: ServedTls; httpPort: number; httpsPort: number; publicHttpsPort: number; host: string; clock: () => Date; log: Logger }): Promise<TlsServers> {
+export async function startTlsServers(
+  app: Koa,
+  options: {
+    store: TlsStore;
+    served: ServedTls;
+    httpPort: number;
+    httpsPort: number;
+    publicHttpsPort: number;
+    host: string;
+    clock: () => Date;
+    log: Logger;
+  },
+): Promise<TlsServers> {
   let material = await options.store.ensure(options.clock());
   announce(material, null, options.log);
   const httpsServer = https.createServer({ key: material.key, cert: material.cert, minVersion: 'TLSv1.2' }, app.callback());
@@ -49,7 +72,7 @@ export async function startTlsServers(app: Koa, options: { store: TlsStore; serv
     if (PLAIN_HTTP_PATHS.has(url.pathname)) return void handler(req, res);
     const host = (req.headers.host ?? 'localhost').replace(/:\d+$/, '');
     const port = options.publicHttpsPort === 443 ? '' : `:${options.publicHttpsPort}`;
-    res.writeHead(308, { Location: `https://${host}${port}${url.pathname}${url.search}`, 'Content-Type': 'text/plain; charset=utf-8' });
+    res.writeHead(308, { 'Location': `https://${host}${port}${url.pathname}${url.search}`, 'Content-Type': 'text/plain; charset=utf-8' });
     res.end('Cette application est servie en HTTPS.\n');
   });
   const plain: RunningServer = await listenPlain(redirect, options.httpPort, options.host);
@@ -59,7 +82,10 @@ export async function startTlsServers(app: Koa, options: { store: TlsStore; serv
     material = await options.store.ensure(options.clock());
     announce(material, previous, options.log);
     httpsServer.setSecureContext({ key: material.key, cert: material.cert });
-    options.log.info({ fingerprint: material.certFingerprint, notAfter: material.notAfter, source: material.source }, 'tls: certificate in use');
+    options.log.info(
+      { fingerprint: material.certFingerprint, notAfter: material.notAfter, source: material.source },
+      'tls: certificate in use',
+    );
     return material;
   };
   const daily = setInterval(() => void reload().catch((err: unknown) => options.log.error({ err }, 'tls: renewal failed')), 86_400_000);
@@ -81,5 +107,9 @@ async function listenPlain(server: http.Server, port: number, host: string): Pro
     server.once('error', reject);
     server.listen(port, host, () => resolve());
   });
-  return { server, port: (server.address() as { port: number }).port, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    server,
+    port: (server.address() as { port: number }).port,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }

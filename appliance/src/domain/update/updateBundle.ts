@@ -20,7 +20,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import * as compose from 'docker-compose';
-import { compareVersions, imageDigest, isKeyThumbprint, jwksSchema, semverSchema, parseWith, verifyUpdateManifest, type Jwks, type UpdateManifest } from '@iamanager/protocol';
+import {
+  compareVersions,
+  imageDigest,
+  isKeyThumbprint,
+  jwksSchema,
+  semverSchema,
+  parseWith,
+  verifyUpdateManifest,
+  type Jwks,
+  type UpdateManifest,
+} from '@iamanager/protocol';
 import { writeFileDurable } from '@iamanager/kernel/storage';
 import { ApplianceError } from '../../errors.js';
 
@@ -86,16 +96,25 @@ async function waitHealthy(container: string, seconds: number): Promise<boolean>
 
 /** The vendor key pins of `.env` (VENDOR_KEY_PINS), or undefined when the install is unpinned. */
 function pinsOf(env: Map<string, string>): string[] | undefined {
-  const pins = (env.get('VENDOR_KEY_PINS') ?? '').split(',').map((p) => p.trim()).filter((p) => p !== '');
+  const pins = (env.get('VENDOR_KEY_PINS') ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
   const bad = pins.filter((p) => !isKeyThumbprint(p));
-  if (bad.length > 0) throw new ApplianceError('invalid_input', `.env: VENDOR_KEY_PINS holds ${bad.map((p) => JSON.stringify(p)).join(', ')}, not key thumbprints: copy the line from your install bundle`);
+  if (bad.length > 0)
+    throw new ApplianceError(
+      'invalid_input',
+      `.env: VENDOR_KEY_PINS holds ${bad.map((p) => JSON.stringify(p)).join(', ')}, not key thumbprints: copy the line from your install bundle`,
+    );
   return pins.length > 0 ? pins : undefined;
 }
 
 /** The vendor keys received at enrollment (DATA_DIR/license.json), for an unpinned install. */
 function enrolledKeys(dataDir: string): Jwks | undefined {
   try {
-    const parsed = jwksSchema.safeParse((JSON.parse(fs.readFileSync(path.join(dataDir, 'license.json'), 'utf8')) as { vendorKeys?: unknown }).vendorKeys);
+    const parsed = jwksSchema.safeParse(
+      (JSON.parse(fs.readFileSync(path.join(dataDir, 'license.json'), 'utf8')) as { vendorKeys?: unknown }).vendorKeys,
+    );
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined; // not enrolled yet, or unreadable: no key to trust
@@ -105,18 +124,28 @@ function enrolledKeys(dataDir: string): Jwks | undefined {
 /** Reads and verifies the signed manifest; every refusal happens here, before Docker is touched. */
 async function verifiedManifest(options: UpdateOptions, env: Map<string, string>, dataDir: string): Promise<UpdateManifest> {
   const version = options.version === undefined ? undefined : parseWith(semverSchema, options.version, '--to');
-  if (!options.manifestFile && !version) throw new ApplianceError('invalid_input', '--manifest: give the signed update manifest, e.g. --manifest update-0.2.0.jws');
+  if (!options.manifestFile && !version)
+    throw new ApplianceError('invalid_input', '--manifest: give the signed update manifest, e.g. --manifest update-0.2.0.jws');
   const file = path.resolve(options.bundleDir, options.manifestFile ?? `update-${version}.jws`);
   let jws: string;
   try {
     jws = fs.readFileSync(file, 'utf8');
   } catch {
-    throw new ApplianceError('update_unsigned', `no signed update manifest at ${file}: updates are installed only from the vendor's signed manifest (update-x.y.z.jws, sent with the release notes); put it there or give --manifest FILE`);
+    throw new ApplianceError(
+      'update_unsigned',
+      `no signed update manifest at ${file}: updates are installed only from the vendor's signed manifest (update-x.y.z.jws, sent with the release notes); put it there or give --manifest FILE`,
+    );
   }
   const pins = pinsOf(env);
   const { manifest, signedBy } = await verifyUpdateManifest(jws, { pins, enrolledKeys: pins ? undefined : enrolledKeys(dataDir) });
-  if (version && manifest.version !== version) throw new ApplianceError('update_manifest_invalid', `--to ${version}: the signed manifest is for ${manifest.version}; give its version, or the manifest of ${version}`);
-  options.log(`manifest for ${manifest.version} verified (vendor key ${signedBy}${pins ? ', pinned' : ', received at enrollment: set VENDOR_KEY_PINS in .env to pin it'}): ${manifest.image}`);
+  if (version && manifest.version !== version)
+    throw new ApplianceError(
+      'update_manifest_invalid',
+      `--to ${version}: the signed manifest is for ${manifest.version}; give its version, or the manifest of ${version}`,
+    );
+  options.log(
+    `manifest for ${manifest.version} verified (vendor key ${signedBy}${pins ? ', pinned' : ', received at enrollment: set VENDOR_KEY_PINS in .env to pin it'}): ${manifest.image}`,
+  );
   return manifest;
 }
 
@@ -144,7 +173,10 @@ function currentVersion(env: Map<string, string>, image: string): string | undef
 function removePlainCopies(backups: string, log: (line: string) => void): string[] {
   let names: string[];
   try {
-    names = fs.readdirSync(backups, { withFileTypes: true }).filter((e) => e.isDirectory() && e.name.startsWith('pre-update-')).map((e) => e.name);
+    names = fs
+      .readdirSync(backups, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && e.name.startsWith('pre-update-'))
+      .map((e) => e.name);
   } catch {
     return [];
   }
@@ -157,7 +189,8 @@ function removePlainCopies(backups: string, log: (line: string) => void): string
 
 export async function updateBundle(options: UpdateOptions): Promise<UpdateResult> {
   const envFile = path.join(options.bundleDir, '.env');
-  if (!fs.existsSync(envFile)) throw new ApplianceError('invalid_input', `--bundle: no .env in ${options.bundleDir}: run this in the folder of the install bundle`);
+  if (!fs.existsSync(envFile))
+    throw new ApplianceError('invalid_input', `--bundle: no .env in ${options.bundleDir}: run this in the folder of the install bundle`);
   const env = readEnv(envFile);
   const clientId = env.get('CLIENT_ID');
   if (!clientId) throw new ApplianceError('invalid_input', '.env: CLIENT_ID is missing');
@@ -169,7 +202,10 @@ export async function updateBundle(options: UpdateOptions): Promise<UpdateResult
   const fromVersion = currentVersion(env, from);
   if (from === to) return { outcome: 'already_current', from, to, version: manifest.version, backup: null, removedPlainCopies: [] };
   if (fromVersion && compareVersions(manifest.version, fromVersion) < 0) {
-    throw new ApplianceError('update_downgrade', `the manifest is for ${manifest.version}, older than the ${fromVersion} installed: an old signed manifest cannot take the appliance back to a version with known flaws; nothing was changed`);
+    throw new ApplianceError(
+      'update_downgrade',
+      `the manifest is for ${manifest.version}, older than the ${fromVersion} installed: an old signed manifest cannot take the appliance back to a version with known flaws; nothing was changed`,
+    );
   }
   const container = `iamanager-${clientId}`;
   const base = { cwd: options.bundleDir, config: 'compose.yaml', composeOptions: [['--env-file', '.env']] };
@@ -177,11 +213,17 @@ export async function updateBundle(options: UpdateOptions): Promise<UpdateResult
 
   options.log(`pulling ${to}`);
   await compose.pullOne('appliance', withImage(to)).catch((err: { err?: string }) => {
-    throw new ApplianceError('update_pull_failed', `cannot pull ${to}: ${(err.err ?? '').trim().split('\n').pop() ?? 'docker pull failed'}; nothing was changed`);
+    throw new ApplianceError(
+      'update_pull_failed',
+      `cannot pull ${to}: ${(err.err ?? '').trim().split('\n').pop() ?? 'docker pull failed'}; nothing was changed`,
+    );
   });
   const digests = await repoDigests(to);
   if (!digests.some((d) => d.endsWith(`@${imageDigest(to)}`))) {
-    throw new ApplianceError('update_digest_mismatch', `the image Docker pulled is ${digests.join(', ') || 'known by no digest'}, not the signed ${imageDigest(to)}: refused, nothing was changed (check the registry and any proxy between it and this host)`);
+    throw new ApplianceError(
+      'update_digest_mismatch',
+      `the image Docker pulled is ${digests.join(', ') || 'known by no digest'}, not the signed ${imageDigest(to)}: refused, nothing was changed (check the registry and any proxy between it and this host)`,
+    );
   }
 
   const oneOff = { ...withImage(from), commandOptions: ['--rm', '--no-deps'] };
@@ -194,7 +236,8 @@ export async function updateBundle(options: UpdateOptions): Promise<UpdateResult
   await setEnv(envFile, 'APPLIANCE_VERSION', manifest.version);
   options.log(`starting ${to}`);
   await compose.upOne('appliance', withImage(to));
-  if (await waitHealthy(container, options.healthTimeoutSeconds)) return { outcome: 'updated', from, to, version: manifest.version, backup: backup.file, removedPlainCopies };
+  if (await waitHealthy(container, options.healthTimeoutSeconds))
+    return { outcome: 'updated', from, to, version: manifest.version, backup: backup.file, removedPlainCopies };
 
   options.log(`${to} did not become healthy: restoring ${backup.name} and going back to ${from}`);
   await compose.stopOne('appliance', withImage(to));
@@ -219,7 +262,11 @@ export async function updateBundle(options: UpdateOptions): Promise<UpdateResult
  * goes through the running server's socket (or takes the data lock when the appliance is stopped),
  * so it is an ordinary encrypted backup, pruned by the ordinary retention.
  */
-async function preUpdateBackup(options: compose.IDockerComposeOptions, backupsDir: string, log: (line: string) => void): Promise<{ name: string; file: string }> {
+async function preUpdateBackup(
+  options: compose.IDockerComposeOptions,
+  backupsDir: string,
+  log: (line: string) => void,
+): Promise<{ name: string; file: string }> {
   log('making the encrypted pre-update backup');
   let out: string;
   try {
@@ -228,13 +275,17 @@ async function preUpdateBackup(options: compose.IDockerComposeOptions, backupsDi
     const failed = err as { out?: string; err?: string };
     const answer = lastJson(failed.out ?? '') as { error?: string; message?: string } | undefined;
     if (answer?.error === 'backup_not_configured') {
-      throw new ApplianceError('update_backup_not_configured', 'BACKUP_PASSPHRASE is not set in .env: an update is made only with an encrypted backup to roll back to, and no plain copy of the data is ever written; set a passphrase (16 characters or more, kept outside this server), `docker compose up -d`, then update again. Nothing was changed');
+      throw new ApplianceError(
+        'update_backup_not_configured',
+        'BACKUP_PASSPHRASE is not set in .env: an update is made only with an encrypted backup to roll back to, and no plain copy of the data is ever written; set a passphrase (16 characters or more, kept outside this server), `docker compose up -d`, then update again. Nothing was changed',
+      );
     }
     const reason = answer?.message ?? (failed.err ?? '').trim().split('\n').pop() ?? 'backup create failed';
     throw new ApplianceError('update_backup_failed', `the pre-update backup failed, so the update did not start: ${reason}`);
   }
   const made = lastJson(out) as { name?: string } | undefined;
-  if (!made?.name || !/^[\w.-]+\.iambak$/.test(made.name)) throw new ApplianceError('update_backup_failed', 'the pre-update backup did not say which file it wrote; nothing was changed');
+  if (!made?.name || !/^[\w.-]+\.iambak$/.test(made.name))
+    throw new ApplianceError('update_backup_failed', 'the pre-update backup did not say which file it wrote; nothing was changed');
   const file = path.join(backupsDir, made.name);
   log(`encrypted backup written: ${file}`);
   return { name: made.name, file };
@@ -249,7 +300,10 @@ async function restorePreUpdate(options: compose.IDockerComposeOptions, name: st
   } catch (err) {
     const failed = err as { out?: string; err?: string };
     const answer = lastJson(failed.out ?? '') as { message?: string } | undefined;
-    throw new ApplianceError('update_rollback_failed', `the new version never turned healthy and restoring ${name} failed: ${answer?.message ?? (failed.err ?? '').trim().split('\n').pop() ?? 'backup restore failed'}; the appliance is stopped: run \`appliance backup restore ${name} --force\` in the bundle's container, then \`docker compose up -d\``);
+    throw new ApplianceError(
+      'update_rollback_failed',
+      `the new version never turned healthy and restoring ${name} failed: ${answer?.message ?? (failed.err ?? '').trim().split('\n').pop() ?? 'backup restore failed'}; the appliance is stopped: run \`appliance backup restore ${name} --force\` in the bundle's container, then \`docker compose up -d\``,
+    );
   }
 }
 

@@ -35,7 +35,8 @@ export interface GuardedClock {
   now(): Date;
 }
 
-export const FUTURE_MONTHS_WARNING = 'usage: counter files for months after the current one (by the guarded clock) are ignored: they were not written by this appliance; remove them';
+export const FUTURE_MONTHS_WARNING =
+  'usage: counter files for months after the current one (by the guarded clock) are ignored: they were not written by this appliance; remove them';
 
 export class UsageCounters {
   private constructor(
@@ -49,7 +50,10 @@ export class UsageCounters {
   }
 
   static async open(dataDir: string, clock: GuardedClock, log: Logger): Promise<UsageCounters> {
-    const counters = new UsageCounters(await DocumentCollection.open<MonthUsage>(path.join(dataDir, 'usage'), { schema: monthSchema, log }), clock);
+    const counters = new UsageCounters(
+      await DocumentCollection.open<MonthUsage>(path.join(dataDir, 'usage'), { schema: monthSchema, log }),
+      clock,
+    );
     const future = counters.futureMonths();
     if (future.length > 0) log.warn({ months: future, current: counters.currentMonth() }, FUTURE_MONTHS_WARNING);
     return counters;
@@ -80,7 +84,10 @@ export class UsageCounters {
       if (month > current) continue; // a future month's analyses were never counted by this clock
       const counted = this.forMonth(month);
       if (counted.analysesUsed >= r.analysesUsed && counted.analysesOverage >= r.analysesOverage) continue;
-      log.warn({ month, counted: { analysesUsed: counted.analysesUsed, analysesOverage: counted.analysesOverage }, recorded: r }, 'usage: the month counter was below the analyses the case files hold (edited or lost): raised back to them');
+      log.warn(
+        { month, counted: { analysesUsed: counted.analysesUsed, analysesOverage: counted.analysesOverage }, recorded: r },
+        'usage: the month counter was below the analyses the case files hold (edited or lost): raised back to them',
+      );
       const doc = await this.monthDoc(month);
       doc.data.analysesUsed = Math.max(doc.data.analysesUsed, r.analysesUsed);
       doc.data.analysesOverage = Math.max(doc.data.analysesOverage, r.analysesOverage);

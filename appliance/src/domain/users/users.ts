@@ -14,9 +14,18 @@ import { BUILT_IN_ROLES, PERMISSIONS, type Permission } from '../../auth/permiss
 import type { ApiToken, User, UsersFile } from '../../storage/userStore.js';
 import { ApplianceError } from '../../errors.js';
 
-export const passwordSchema = z.string().min(12, { error: 'must be at least 12 characters' }).max(200, { error: 'must be at most 200 characters' });
-export const emailSchema = z.string().trim().toLowerCase().pipe(z.email({ error: 'must be an email address, e.g. marie.durand@cabinet.fr' }));
-const roleNameSchema = z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/, { error: 'must be a role name: 2–32 lowercase letters, digits, "_" or "-"' });
+export const passwordSchema = z
+  .string()
+  .min(12, { error: 'must be at least 12 characters' })
+  .max(200, { error: 'must be at most 200 characters' });
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ error: 'must be an email address, e.g. marie.durand@cabinet.fr' }));
+const roleNameSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]{1,31}$/, { error: 'must be a role name: 2–32 lowercase letters, digits, "_" or "-"' });
 
 export const newUserSchema = z.strictObject({
   email: emailSchema,
@@ -98,7 +107,10 @@ export class Users {
 
   private assertRoleExists(role: string): void {
     if (!BUILT_IN_ROLES[role] && !this.doc.data.customRoles.some((r) => r.name === role)) {
-      throw new ApplianceError('invalid_input', `role: "${role}" does not exist (built-in roles: ${Object.keys(BUILT_IN_ROLES).join(', ')})`);
+      throw new ApplianceError(
+        'invalid_input',
+        `role: "${role}" does not exist (built-in roles: ${Object.keys(BUILT_IN_ROLES).join(', ')})`,
+      );
     }
   }
 
@@ -110,7 +122,11 @@ export class Users {
         const limits = this.license.assertCanCreate('user');
         if (this.activeCount() >= limits.maxUsers) {
           const better = planAllowingMore('maxUsers', limits.maxUsers, limits.plan);
-          throw new ApplianceError('plan_limit', `the ${limits.plan} plan allows ${limits.maxUsers} active users and all are in use${better ? `: the ${better.name} plan allows ${better.maxUsers}` : ''}. Disable a user or ask your vendor to change plan`, { limit: 'maxUsers', value: limits.maxUsers, upgradePlan: better?.name ?? null });
+          throw new ApplianceError(
+            'plan_limit',
+            `the ${limits.plan} plan allows ${limits.maxUsers} active users and all are in use${better ? `: the ${better.name} plan allows ${better.maxUsers}` : ''}. Disable a user or ask your vendor to change plan`,
+            { limit: 'maxUsers', value: limits.maxUsers, upgradePlan: better?.name ?? null },
+          );
         }
       }
       this.assertRoleExists(data.role);
@@ -122,7 +138,18 @@ export class Users {
     // hash was computed could otherwise add users past the plan's limit, or the same email twice.
     assertRoom();
     const now = this.clock().toISOString();
-    const user: User = { id: randomUUID(), email: data.email, name: data.name, role: data.role, passwordHash, active: true, createdAt: now, updatedAt: now, sessionEpoch: 0, tokens: [] };
+    const user: User = {
+      id: randomUUID(),
+      email: data.email,
+      name: data.name,
+      role: data.role,
+      passwordHash,
+      active: true,
+      createdAt: now,
+      updatedAt: now,
+      sessionEpoch: 0,
+      tokens: [],
+    };
     this.doc.data.users.push(user);
     await this.doc.write();
     return user;
@@ -137,7 +164,12 @@ export class Users {
     }
     if (patch.active === true && !user.active) {
       const limits = this.license.assertCanCreate('user');
-      if (this.activeCount() >= limits.maxUsers) throw new ApplianceError('plan_limit', `the ${limits.plan} plan allows ${limits.maxUsers} active users: disable another user first`, { limit: 'maxUsers', value: limits.maxUsers });
+      if (this.activeCount() >= limits.maxUsers)
+        throw new ApplianceError(
+          'plan_limit',
+          `the ${limits.plan} plan allows ${limits.maxUsers} active users: disable another user first`,
+          { limit: 'maxUsers', value: limits.maxUsers },
+        );
     }
     if (patch.name !== undefined) user.name = patch.name;
     if (patch.role !== undefined && patch.role !== user.role) {
@@ -157,14 +189,18 @@ export class Users {
   async checkPassword(email: string, password: string): Promise<User | undefined> {
     const user = this.byEmail(email);
     // Hash anyway when the user is unknown, so timing does not reveal which emails exist.
-    const ok = await verifyPassword(password, user?.passwordHash ?? 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
+    const ok = await verifyPassword(
+      password,
+      user?.passwordHash ?? 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+    );
     return ok && user?.active ? user : undefined;
   }
 
   /** Returns how many personal API tokens the change ended (see setPassword). */
   async changePassword(id: string, current: string, next: string): Promise<number> {
     const user = this.get(id);
-    if (!(await verifyPassword(current, user.passwordHash))) throw new ApplianceError('invalid_input', 'currentPassword: is not your current password', { field: 'currentPassword' });
+    if (!(await verifyPassword(current, user.passwordHash)))
+      throw new ApplianceError('invalid_input', 'currentPassword: is not your current password', { field: 'currentPassword' });
     return this.setPassword(id, parseWith(passwordSchema, next, 'newPassword'));
   }
 
@@ -196,7 +232,14 @@ export class Users {
     const id = randomBytes(6).toString('hex');
     const secret = randomBytes(24).toString('base64url');
     const now = this.clock();
-    const info: ApiToken = { id, label: label.slice(0, 80) || 'script', hash: sha256(secret), createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + lifetime * DAY_MS).toISOString(), lastUsedAt: null };
+    const info: ApiToken = {
+      id,
+      label: label.slice(0, 80) || 'script',
+      hash: sha256(secret),
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + lifetime * DAY_MS).toISOString(),
+      lastUsedAt: null,
+    };
     user.tokens.push(info);
     await this.doc.write();
     return { token: `iam_${id}_${secret}`, info };
@@ -224,7 +267,12 @@ export class Users {
       if (!user.active || !safeEqual(t.hash, sha256(secret))) return undefined;
       const now = this.clock();
       const expiresAt = tokenExpiry(t);
-      if (now.getTime() >= Date.parse(expiresAt)) throw new ApplianceError('token_expired', `the API token "${t.label}" expired at ${expiresAt}: create a new one (POST /api/tokens, or \`appliance token create\`)`, { tokenId: t.id, expiresAt });
+      if (now.getTime() >= Date.parse(expiresAt))
+        throw new ApplianceError(
+          'token_expired',
+          `the API token "${t.label}" expired at ${expiresAt}: create a new one (POST /api/tokens, or \`appliance token create\`)`,
+          { tokenId: t.id, expiresAt },
+        );
       if (t.lastUsedAt === null || now.getTime() - Date.parse(t.lastUsedAt) >= LAST_USED_STEP_MS) {
         t.lastUsedAt = now.toISOString();
         // A refused write (a full disk) must not refuse the request: the time stays in memory and
@@ -237,9 +285,14 @@ export class Users {
   }
 
   async createRole(input: unknown): Promise<void> {
-    const data = parseWith(z.strictObject({ name: roleNameSchema, label: z.string().trim().min(1).max(60), permissions: z.array(z.enum(PERMISSIONS)).min(1) }), input);
-    if (!this.license.limits()?.advancedFeatures) throw new ApplianceError('feature_not_in_plan', 'custom roles need a plan with advanced features (professional or enterprise)');
-    if (BUILT_IN_ROLES[data.name] || this.doc.data.customRoles.some((r) => r.name === data.name)) throw new ApplianceError('already_exists', `name: the role "${data.name}" already exists`);
+    const data = parseWith(
+      z.strictObject({ name: roleNameSchema, label: z.string().trim().min(1).max(60), permissions: z.array(z.enum(PERMISSIONS)).min(1) }),
+      input,
+    );
+    if (!this.license.limits()?.advancedFeatures)
+      throw new ApplianceError('feature_not_in_plan', 'custom roles need a plan with advanced features (professional or enterprise)');
+    if (BUILT_IN_ROLES[data.name] || this.doc.data.customRoles.some((r) => r.name === data.name))
+      throw new ApplianceError('already_exists', `name: the role "${data.name}" already exists`);
     this.doc.data.customRoles.push(data);
     await this.doc.write();
   }

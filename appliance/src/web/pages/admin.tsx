@@ -40,10 +40,18 @@ export function AdminPage({ chrome, view, users }: { chrome: Chrome; view: Admin
             <>
               <h3>{fill(m.upgradeBrings, { plan: license.upgrade.plan })}</h3>
               <ul class="plain">
-                <li>{m.usageUsers} : {license.upgrade.maxUsers}</li>
-                <li>{m.usageCases} : {license.upgrade.maxCases}</li>
-                <li>{m.usageAnalyses} : {license.upgrade.maxAnalysesMonthly}</li>
-                <li>{m.model} : {license.upgrade.model}</li>
+                <li>
+                  {m.usageUsers} : {license.upgrade.maxUsers}
+                </li>
+                <li>
+                  {m.usageCases} : {license.upgrade.maxCases}
+                </li>
+                <li>
+                  {m.usageAnalyses} : {license.upgrade.maxAnalysesMonthly}
+                </li>
+                <li>
+                  {m.model} : {license.upgrade.model}
+                </li>
               </ul>
             </>
           ) : null}
@@ -52,7 +60,7 @@ export function AdminPage({ chrome, view, users }: { chrome: Chrome; view: Admin
           <h2 id="hbs-title">{m.heartbeatStatus}</h2>
           <dl class="facts">
             <dt>{m.status}</dt>
-            <dd>{heartbeat.enabled ? heartbeat.controlPlaneUrl ?? '—' : m.disabled}</dd>
+            <dd>{heartbeat.enabled ? (heartbeat.controlPlaneUrl ?? '—') : m.disabled}</dd>
             <dt>{m.lastSent}</dt>
             <dd>{formatDate(heartbeat.lastSentAt, chrome.locale, true) || m.never}</dd>
             <dt>{m.lastAck}</dt>
@@ -88,7 +96,9 @@ export function AdminPage({ chrome, view, users }: { chrome: Chrome; view: Admin
             <dt>{m.address}</dt>
             <dd>{view.identity.address ?? '—'}</dd>
             <dt>{m.colour}</dt>
-            <dd><span class="swatch" aria-hidden="true" /> {view.identity.color}</dd>
+            <dd>
+              <span class="swatch" aria-hidden="true" /> {view.identity.color}
+            </dd>
             <dt>{m.logo}</dt>
             <dd>{view.identity.logoUrl ? <img src={view.identity.logoUrl} alt={view.identity.name} class="logo-preview" /> : '—'}</dd>
           </dl>
@@ -104,7 +114,9 @@ export function AdminPage({ chrome, view, users }: { chrome: Chrome; view: Admin
             <tbody>
               {view.audit.map((a) => (
                 <tr>
-                  <td><time datetime={a.at}>{formatDate(a.at, chrome.locale, true)}</time></td>
+                  <td>
+                    <time datetime={a.at}>{formatDate(a.at, chrome.locale, true)}</time>
+                  </td>
                   <td>{a.who}</td>
                   <td>{a.action}</td>
                   <td>{a.target}</td>
@@ -131,7 +143,9 @@ function UsersSection({ chrome, users }: { chrome: Chrome; users: UsersView }) {
             <th scope="col">{m.email}</th>
             <th scope="col">{m.role}</th>
             <th scope="col">{m.status}</th>
-            <th scope="col"><span class="visually-hidden">Actions</span></th>
+            <th scope="col">
+              <span class="visually-hidden">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -141,7 +155,15 @@ function UsersSection({ chrome, users }: { chrome: Chrome; users: UsersView }) {
               <td>{u.email}</td>
               <td>{u.roleLabel}</td>
               <td>{u.active ? m.active : m.inactive}</td>
-              <td>{u.self ? null : <ActionButton action={`/admin/utilisateurs/${encodeURIComponent(u.id)}/${u.active ? 'desactiver' : 'activer'}`} label={u.active ? m.disable : m.enable} csrf={chrome.csrf} />}</td>
+              <td>
+                {u.self ? null : (
+                  <ActionButton
+                    action={`/admin/utilisateurs/${encodeURIComponent(u.id)}/${u.active ? 'desactiver' : 'activer'}`}
+                    label={u.active ? m.disable : m.enable}
+                    csrf={chrome.csrf}
+                  />
+                )}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -152,10 +174,19 @@ function UsersSection({ chrome, users }: { chrome: Chrome; users: UsersView }) {
         <Csrf token={chrome.csrf} />
         <Field name="name" label={m.adminName} value={users.values.name} errors={e} required />
         <Field name="email" label={m.email} type="email" value={users.values.email} errors={e} required autocomplete="off" />
-        <SelectField name="role" label={m.role} value={users.values.role ?? 'avocat'} errors={e} required options={users.roles.map((r) => ({ value: r.name, label: r.label }))} />
+        <SelectField
+          name="role"
+          label={m.role}
+          value={users.values.role ?? 'avocat'}
+          errors={e}
+          required
+          options={users.roles.map((r) => ({ value: r.name, label: r.label }))}
+        />
         <Field name="password" label={m.password} type="password" hint={m.passwordHint} errors={e} required autocomplete="new-password" />
         <div>
-          <button type="submit" class="button primary">{m.addUser}</button>
+          <button type="submit" class="button primary">
+            {m.addUser}
+          </button>
         </div>
       </form>
     </section>
@@ -167,7 +198,11 @@ function BackupFacts({ chrome, backup }: { chrome: Chrome; backup: BackupView })
   const m = CATALOGUES[chrome.locale];
   return (
     <>
-      {backup.configured ? null : <p class="warning" id="backups-off">{m.backupsOff}</p>}
+      {backup.configured ? null : (
+        <p class="warning" id="backups-off">
+          {m.backupsOff}
+        </p>
+      )}
       <dl class="facts">
         <dt>{m.lastBackup}</dt>
         <dd>{formatDate(backup.lastBackupAt, chrome.locale, true) || m.never}</dd>
@@ -180,9 +215,13 @@ function BackupFacts({ chrome, backup }: { chrome: Chrome; backup: BackupView })
           </>
         ) : null}
         <dt>{m.backupsKept}</dt>
-        <dd>{backup.backups} ({m.backupRetention})</dd>
+        <dd>
+          {backup.backups} ({m.backupRetention})
+        </dd>
         <dt>{m.backupFolder}</dt>
-        <dd><code>{backup.dir}</code></dd>
+        <dd>
+          <code>{backup.dir}</code>
+        </dd>
       </dl>
       {backup.lastError ? (
         <>
@@ -195,7 +234,9 @@ function BackupFacts({ chrome, backup }: { chrome: Chrome; backup: BackupView })
           </details>
         </>
       ) : null}
-      <p class="hint" id="backup-passphrase-warning">{m.backupPassphraseWarning}</p>
+      <p class="hint" id="backup-passphrase-warning">
+        {m.backupPassphraseWarning}
+      </p>
     </>
   );
 }

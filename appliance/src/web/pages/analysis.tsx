@@ -5,7 +5,19 @@ import { formatDate, percent } from '../format.js';
 import { isStrongCase, verdictTemplate } from '../estimateVerdict.js';
 import type { AnalysisView, Chrome } from '../viewModels.js';
 
-export function AnalysisSection({ chrome, analysis, base, canRun, canExport }: { chrome: Chrome; analysis: AnalysisView | null; base: string; canRun: boolean; canExport: boolean }) {
+export function AnalysisSection({
+  chrome,
+  analysis,
+  base,
+  canRun,
+  canExport,
+}: {
+  chrome: Chrome;
+  analysis: AnalysisView | null;
+  base: string;
+  canRun: boolean;
+  canExport: boolean;
+}) {
   const m = CATALOGUES[chrome.locale];
   const statusLabel = { met: m.conditionMet, not_met: m.conditionNotMet, unknown: m.conditionUnknown } as const;
   return (
@@ -13,14 +25,19 @@ export function AnalysisSection({ chrome, analysis, base, canRun, canExport }: {
       <div class="title-row">
         <h2 id="analysis-title">{m.analysis}</h2>
         {canRun ? <ActionButton action={`${base}/analyses`} label={m.runAnalysis} csrf={chrome.csrf} kind="primary" /> : null}
-        {analysis && canExport ? <a class="button secondary" href={`${base}/analyses/${encodeURIComponent(analysis.id)}.pdf`}>{m.exportPdf}</a> : null}
+        {analysis && canExport ? (
+          <a class="button secondary" href={`${base}/analyses/${encodeURIComponent(analysis.id)}.pdf`}>
+            {m.exportPdf}
+          </a>
+        ) : null}
       </div>
       {!analysis ? (
         <p>{m.noAnalysis}</p>
       ) : (
         <>
           <p class="hint">
-            {analysis.model} — {formatDate(analysis.createdAt, chrome.locale, true)} — {fill(m.rulesAsOf, { date: formatDate(analysis.rulesAsOf, chrome.locale) })}
+            {analysis.model} — {formatDate(analysis.createdAt, chrome.locale, true)} —{' '}
+            {fill(m.rulesAsOf, { date: formatDate(analysis.rulesAsOf, chrome.locale) })}
           </p>
           <h3>{m.deadlines}</h3>
           <table>
@@ -41,7 +58,9 @@ export function AnalysisSection({ chrome, analysis, base, canRun, canExport }: {
                   <td>{d.dueAt ? <time datetime={d.dueAt}>{formatDate(d.dueAt, chrome.locale, d.hourly)}</time> : m.dueLater}</td>
                   <td>
                     {d.computation}
-                    {(d.notes ?? []).map((n) => <p class="hint">{n}</p>)}
+                    {(d.notes ?? []).map((n) => (
+                      <p class="hint">{n}</p>
+                    ))}
                     {d.toVerify ? <p class="warning">{d.toVerify}</p> : null}
                   </td>
                   <td>{d.article}</td>
@@ -70,13 +89,21 @@ export function AnalysisSection({ chrome, analysis, base, canRun, canExport }: {
           {analysis.estimate ? (
             <>
               <h3>{m.estimate}</h3>
-              <p>{fill(m.estimateOf, { p: percent(analysis.estimate.probability), lo: percent(analysis.estimate.low), hi: percent(analysis.estimate.high) })}</p>
+              <p>
+                {fill(m.estimateOf, {
+                  p: percent(analysis.estimate.probability),
+                  lo: percent(analysis.estimate.low),
+                  hi: percent(analysis.estimate.high),
+                })}
+              </p>
               <p class={isStrongCase(analysis.estimate) ? 'verdict strong' : 'verdict'}>
                 {fill(verdictTemplate(analysis.estimate, m), { t: percent(analysis.estimate.threshold) })}
               </p>
               <ul class="plain">
                 {analysis.estimate.factors.map((f) => (
-                  <li>{f.effect >= 0 ? '▲' : '▼'} {f.label}</li>
+                  <li>
+                    {f.effect >= 0 ? '▲' : '▼'} {f.label}
+                  </li>
                 ))}
               </ul>
             </>

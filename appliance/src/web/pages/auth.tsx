@@ -15,7 +15,9 @@ export function LoginPage({ chrome, email, errors }: { chrome: Chrome; email: st
           <Csrf token={chrome.csrf} />
           <Field name="email" label={m.email} type="email" value={email} required autocomplete="username" />
           <Field name="password" label={m.password} type="password" required autocomplete="current-password" />
-          <button type="submit" class="button primary">{m.login}</button>
+          <button type="submit" class="button primary">
+            {m.login}
+          </button>
         </form>
       </section>
     </Layout>
@@ -31,9 +33,26 @@ export function PasswordPage({ chrome, errors }: { chrome: Chrome; errors: reado
         <ErrorSummary errors={errors} m={m} />
         <form method="post" action="/mot-de-passe" novalidate>
           <Csrf token={chrome.csrf} />
-          <Field name="currentPassword" label={m.currentPassword} type="password" errors={errors} required autocomplete="current-password" />
-          <Field name="newPassword" label={m.newPassword} type="password" hint={m.passwordHint} errors={errors} required autocomplete="new-password" />
-          <button type="submit" class="button primary">{m.changePassword}</button>
+          <Field
+            name="currentPassword"
+            label={m.currentPassword}
+            type="password"
+            errors={errors}
+            required
+            autocomplete="current-password"
+          />
+          <Field
+            name="newPassword"
+            label={m.newPassword}
+            type="password"
+            hint={m.passwordHint}
+            errors={errors}
+            required
+            autocomplete="new-password"
+          />
+          <button type="submit" class="button primary">
+            {m.changePassword}
+          </button>
         </form>
       </section>
       <section class="card narrow" aria-labelledby="sessions-title">
@@ -41,7 +60,9 @@ export function PasswordPage({ chrome, errors }: { chrome: Chrome; errors: reado
         <p class="hint">{m.sessionsHint}</p>
         <form method="post" action="/mot-de-passe/sessions">
           <Csrf token={chrome.csrf} />
-          <button type="submit" class="button danger">{m.endAllSessions}</button>
+          <button type="submit" class="button danger">
+            {m.endAllSessions}
+          </button>
         </form>
       </section>
     </Layout>
@@ -56,7 +77,9 @@ export function ErrorPage({ chrome, status, message }: { chrome: Chrome; status:
         <h1>{m.errorTitle}</h1>
         <p>{message}</p>
         <p class="hint">HTTP {status}</p>
-        <p><a href="/">{m.backHome}</a></p>
+        <p>
+          <a href="/">{m.backHome}</a>
+        </p>
       </section>
     </Layout>
   );

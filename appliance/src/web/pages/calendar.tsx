@@ -14,7 +14,9 @@ export function CalendarFeedPage({ chrome, url }: { chrome: Chrome; url: string 
           <label for="ics-url">{m.subscribeIcs}</label>
           <input id="ics-url" type="text" readonly value={url} class="copy" />
         </p>
-        <p><a href="/">{m.backHome}</a></p>
+        <p>
+          <a href="/">{m.backHome}</a>
+        </p>
       </section>
     </Layout>
   );

@@ -25,13 +25,34 @@ export function CaseListPage({ chrome, view }: { chrome: Chrome; view: CaseListV
     <Layout chrome={chrome} title={m.casesTitle}>
       <div class="title-row">
         <h1>{m.casesTitle}</h1>
-        {view.canCreate ? <a class="button primary" href="/dossiers/nouveau">{m.newCase}</a> : null}
+        {view.canCreate ? (
+          <a class="button primary" href="/dossiers/nouveau">
+            {m.newCase}
+          </a>
+        ) : null}
       </div>
       <form method="get" action="/dossiers" class="filters" role="search">
         <Field name="q" label={m.searchLabel} type="search" value={query.q} />
-        <SelectField name="procedure" label={m.procedure} value={query.procedure} blank={m.allValues} options={view.procedures.map((p) => ({ value: p.code, label: p.label }))} />
-        <SelectField name="status" label={m.status} value={query.status} blank={m.allValues} options={[{ value: 'open', label: m.open }, { value: 'archived', label: m.archived }]} />
-        <button type="submit" class="button secondary">{m.search}</button>
+        <SelectField
+          name="procedure"
+          label={m.procedure}
+          value={query.procedure}
+          blank={m.allValues}
+          options={view.procedures.map((p) => ({ value: p.code, label: p.label }))}
+        />
+        <SelectField
+          name="status"
+          label={m.status}
+          value={query.status}
+          blank={m.allValues}
+          options={[
+            { value: 'open', label: m.open },
+            { value: 'archived', label: m.archived },
+          ]}
+        />
+        <button type="submit" class="button secondary">
+          {m.search}
+        </button>
       </form>
       {view.rows.length === 0 ? (
         <p>{m.noCases}</p>
@@ -51,7 +72,9 @@ export function CaseListPage({ chrome, view }: { chrome: Chrome; view: CaseListV
           <tbody>
             {view.rows.map((r) => (
               <tr>
-                <td><a href={`/dossiers/${encodeURIComponent(r.id)}`}>{r.reference}</a></td>
+                <td>
+                  <a href={`/dossiers/${encodeURIComponent(r.id)}`}>{r.reference}</a>
+                </td>
                 <td>{r.clientName}</td>
                 <td>{r.nationality}</td>
                 <td>{r.procedureLabel}</td>
@@ -64,9 +87,21 @@ export function CaseListPage({ chrome, view }: { chrome: Chrome; view: CaseListV
         </table>
       )}
       <nav class="pagination" aria-label="Pagination">
-        {query.page > 1 ? <a href={listHref(query, query.page - 1)} rel="prev">{m.previous}</a> : <span />}
+        {query.page > 1 ? (
+          <a href={listHref(query, query.page - 1)} rel="prev">
+            {m.previous}
+          </a>
+        ) : (
+          <span />
+        )}
         <span>{fill(m.pageOf, { page: query.page, pages, total: view.total })}</span>
-        {query.page < pages ? <a href={listHref(query, query.page + 1)} rel="next">{m.next}</a> : <span />}
+        {query.page < pages ? (
+          <a href={listHref(query, query.page + 1)} rel="next">
+            {m.next}
+          </a>
+        ) : (
+          <span />
+        )}
       </nav>
     </Layout>
   );
@@ -89,15 +124,34 @@ export function NewCasePage({ chrome, view }: { chrome: Chrome; view: NewCaseVie
             <Field name="nationality" label={m.nationality} value={v.nationality} errors={e} required />
             <Field name="birthDate" label={m.birthDate} type="date" value={v.birthDate} errors={e} required />
             <Field name="agdref" label={m.agdref} value={v.agdref} errors={e} />
-            <SelectField name="procedure" label={m.procedure} value={v.procedure} errors={e} required blank="—" options={view.procedures.map((p) => ({ value: p.code, label: p.label }))} />
+            <SelectField
+              name="procedure"
+              label={m.procedure}
+              value={v.procedure}
+              errors={e}
+              required
+              blank="—"
+              options={view.procedures.map((p) => ({ value: p.code, label: p.label }))}
+            />
             <Field name="notificationDate" label={m.notificationDate} type="date" value={v.notificationDate} errors={e} required />
             <Field name="notificationTime" label={m.notificationTime} type="time" value={v.notificationTime} errors={e} />
-            <SelectField name="assignedTo" label={m.assignedTo} value={v.assignedTo} errors={e} blank="—" options={view.lawyers.map((l) => ({ value: l.id, label: l.name }))} />
+            <SelectField
+              name="assignedTo"
+              label={m.assignedTo}
+              value={v.assignedTo}
+              errors={e}
+              blank="—"
+              options={view.lawyers.map((l) => ({ value: l.id, label: l.name }))}
+            />
           </div>
           <Field name="notes" label={m.notes} errors={e}>
-            <textarea id="f-notes" name="notes" rows={4}>{v.notes ?? ''}</textarea>
+            <textarea id="f-notes" name="notes" rows={4}>
+              {v.notes ?? ''}
+            </textarea>
           </Field>
-          <button type="submit" class="button primary">{m.createCase}</button>
+          <button type="submit" class="button primary">
+            {m.createCase}
+          </button>
         </form>
       </section>
     </Layout>
@@ -114,7 +168,13 @@ export function CasePage({ chrome, view }: { chrome: Chrome; view: CaseView }) {
           {view.clientName} <span class="ref">{view.reference}</span>
         </h1>
         <span class={`badge ${view.status}`}>{view.status === 'open' ? m.open : m.archived}</span>
-        {view.can.archive ? <ActionButton action={`${base}/${view.status === 'open' ? 'archiver' : 'desarchiver'}`} label={view.status === 'open' ? m.archive : m.unarchive} csrf={chrome.csrf} /> : null}
+        {view.can.archive ? (
+          <ActionButton
+            action={`${base}/${view.status === 'open' ? 'archiver' : 'desarchiver'}`}
+            label={view.status === 'open' ? m.archive : m.unarchive}
+            csrf={chrome.csrf}
+          />
+        ) : null}
       </div>
       {view.error ? <FlashMessage flash={{ kind: 'error', text: view.error }} /> : null}
       <div class="columns">
@@ -136,7 +196,9 @@ export function CasePage({ chrome, view }: { chrome: Chrome; view: CaseView }) {
           {view.deadlines.length === 0 ? <p>{m.noDeadlines}</p> : <DeadlineList items={view.deadlines} m={m} chrome={chrome} />}
           {view.can.export ? (
             <p class="actions">
-              <a class="button secondary" href={`${base}/echeances.ics`} download>{m.exportIcs}</a>
+              <a class="button secondary" href={`${base}/echeances.ics`} download>
+                {m.exportIcs}
+              </a>
             </p>
           ) : null}
           {view.calendarUrl ? (
@@ -155,7 +217,10 @@ export function CasePage({ chrome, view }: { chrome: Chrome; view: CaseView }) {
           <ul class="plain">
             {view.documents.map((d) => (
               <li>
-                <a href={`${base}/pieces/${encodeURIComponent(d.id)}`} download>{d.name}</a> <span class="hint">{formatDate(d.uploadedAt, chrome.locale, true)}</span>
+                <a href={`${base}/pieces/${encodeURIComponent(d.id)}`} download>
+                  {d.name}
+                </a>{' '}
+                <span class="hint">{formatDate(d.uploadedAt, chrome.locale, true)}</span>
               </li>
             ))}
           </ul>
@@ -167,7 +232,9 @@ export function CasePage({ chrome, view }: { chrome: Chrome; view: CaseView }) {
             <Field name="file" label={m.chooseFile} required>
               <input id="f-file" name="file" type="file" required />
             </Field>
-            <button type="submit" class="button secondary">{m.upload}</button>
+            <button type="submit" class="button secondary">
+              {m.upload}
+            </button>
           </form>
         ) : null}
       </section>

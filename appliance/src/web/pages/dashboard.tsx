@@ -46,12 +46,18 @@ export function DashboardPage({ chrome, view }: { chrome: Chrome; view: Dashboar
               <h2 id="cal-title">{m.calendarTitle}</h2>
               {view.calendarFeed ? <p>{m.feedActive}</p> : null}
               <ActionButton action="/calendrier" label={m.createIcs} csrf={chrome.csrf} />{' '}
-              {view.calendarFeed ? <ActionButton action="/calendrier/revoquer" label={m.revokeIcs} csrf={chrome.csrf} kind="danger" /> : null}
+              {view.calendarFeed ? (
+                <ActionButton action="/calendrier/revoquer" label={m.revokeIcs} csrf={chrome.csrf} kind="danger" />
+              ) : null}
             </section>
           ) : null}
           <section class="card" aria-labelledby="usage-title">
             <h2 id="usage-title">{m.usageTitle}</h2>
-            {view.plan ? <p>{m.plan} : <strong>{view.plan}</strong></p> : null}
+            {view.plan ? (
+              <p>
+                {m.plan} : <strong>{view.plan}</strong>
+              </p>
+            ) : null}
             {view.meters.map((meter) => (
               <UsageMeter meter={meter} />
             ))}

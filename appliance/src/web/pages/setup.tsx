@@ -21,8 +21,16 @@ export function SetupPage({ chrome, view }: { chrome: Chrome; view: SetupView })
               <form method="post" action="/setup/enroll" novalidate>
                 <Csrf token={chrome.csrf} />
                 <Field name="code" label={m.enrollmentCode} value={view.values.code} errors={view.errors} required autocomplete="off" />
-                <Field name="controlPlaneUrl" label={m.controlPlaneUrl} type="url" value={view.values.controlPlaneUrl ?? view.controlPlaneUrl ?? ''} errors={view.errors} />
-                <button type="submit" class="button primary">{m.enroll}</button>
+                <Field
+                  name="controlPlaneUrl"
+                  label={m.controlPlaneUrl}
+                  type="url"
+                  value={view.values.controlPlaneUrl ?? view.controlPlaneUrl ?? ''}
+                  errors={view.errors}
+                />
+                <button type="submit" class="button primary">
+                  {m.enroll}
+                </button>
               </form>
               <details>
                 <summary>{m.licenseImportTitle}</summary>
@@ -38,9 +46,27 @@ export function SetupPage({ chrome, view }: { chrome: Chrome; view: SetupView })
               <form method="post" action="/setup/admin" novalidate>
                 <Csrf token={chrome.csrf} />
                 <Field name="name" label={m.adminName} value={view.values.name} errors={view.errors} required autocomplete="name" />
-                <Field name="email" label={m.email} type="email" value={view.values.email} errors={view.errors} required autocomplete="username" />
-                <Field name="password" label={m.password} type="password" hint={m.passwordHint} errors={view.errors} required autocomplete="new-password" />
-                <button type="submit" class="button primary">{m.createAdmin}</button>
+                <Field
+                  name="email"
+                  label={m.email}
+                  type="email"
+                  value={view.values.email}
+                  errors={view.errors}
+                  required
+                  autocomplete="username"
+                />
+                <Field
+                  name="password"
+                  label={m.password}
+                  type="password"
+                  hint={m.passwordHint}
+                  errors={view.errors}
+                  required
+                  autocomplete="new-password"
+                />
+                <button type="submit" class="button primary">
+                  {m.createAdmin}
+                </button>
               </form>
             </>
           )}
@@ -50,16 +76,30 @@ export function SetupPage({ chrome, view }: { chrome: Chrome; view: SetupView })
           {view.certificateFingerprint ? (
             <>
               <p>{m.certificateHelp}</p>
-              <p class="fingerprint"><code>{view.certificateFingerprint}</code></p>
+              <p class="fingerprint">
+                <code>{view.certificateFingerprint}</code>
+              </p>
               {view.caFingerprint ? (
                 <>
                   <p>{m.caHelp}</p>
-                  <p class="fingerprint"><code>{view.caFingerprint}</code></p>
-                  {view.caDownload ? <p><a href={view.caDownload} download>{m.caDownload}</a></p> : null}
+                  <p class="fingerprint">
+                    <code>{view.caFingerprint}</code>
+                  </p>
+                  {view.caDownload ? (
+                    <p>
+                      <a href={view.caDownload} download>
+                        {m.caDownload}
+                      </a>
+                    </p>
+                  ) : null}
                   {view.caNotAfter ? <p class="hint">{fill(m.caScope, { date: formatDate(view.caNotAfter, chrome.locale) })}</p> : null}
                   {view.caRenewal ? (
                     <p class="warning" role="status">
-                      {fill(m.caRenewed, { date: formatDate(view.caRenewal.renewedAt, chrome.locale), reason: view.caRenewal.reason, previous: view.caRenewal.previousFingerprint })}
+                      {fill(m.caRenewed, {
+                        date: formatDate(view.caRenewal.renewedAt, chrome.locale),
+                        reason: view.caRenewal.reason,
+                        previous: view.caRenewal.previousFingerprint,
+                      })}
                     </p>
                   ) : null}
                 </>
@@ -80,7 +120,15 @@ export function SetupPage({ chrome, view }: { chrome: Chrome; view: SetupView })
   );
 }
 
-export function TelemetryTable({ fields, fieldLabel, purposeLabel }: { fields: SetupView['heartbeatFields']; fieldLabel: string; purposeLabel: string }) {
+export function TelemetryTable({
+  fields,
+  fieldLabel,
+  purposeLabel,
+}: {
+  fields: SetupView['heartbeatFields'];
+  fieldLabel: string;
+  purposeLabel: string;
+}) {
   return (
     <table>
       <thead>
@@ -92,7 +140,9 @@ export function TelemetryTable({ fields, fieldLabel, purposeLabel }: { fields: S
       <tbody>
         {fields.map((f) => (
           <tr>
-            <td><code>{f.field}</code></td>
+            <td>
+              <code>{f.field}</code>
+            </td>
             <td>{f.purpose}</td>
           </tr>
         ))}

@@ -27,7 +27,9 @@ async function adminView(appliance: Appliance, ctx: Context, audit: AuditSource 
   const m = messagesOf(ctx);
   const status = appliance.license.status();
   const limits = status.limits;
-  const next = limits ? PLAN_LADDER.find((p) => p.maxUsers > limits.maxUsers || p.maxAnalysesMonthly > limits.maxAnalysesMonthly) : undefined;
+  const next = limits
+    ? PLAN_LADDER.find((p) => p.maxUsers > limits.maxUsers || p.maxAnalysesMonthly > limits.maxAnalysesMonthly)
+    : undefined;
   const s = appliance.outbox.state;
   const id = appliance.config.identity;
   return {
@@ -38,7 +40,15 @@ async function adminView(appliance: Appliance, ctx: Context, audit: AuditSource 
       model: limits?.aiModel ?? null,
       meters: usageMeters(appliance, m),
       warnings: licenseWarnings(status, appliance.license.ignoredEnvSettings(), m, localeOf(ctx)),
-      upgrade: next ? { plan: next.name, maxUsers: next.maxUsers, maxCases: next.maxCases, maxAnalysesMonthly: next.maxAnalysesMonthly, model: next.aiModel } : null,
+      upgrade: next
+        ? {
+            plan: next.name,
+            maxUsers: next.maxUsers,
+            maxCases: next.maxCases,
+            maxAnalysesMonthly: next.maxAnalysesMonthly,
+            model: next.aiModel,
+          }
+        : null,
     },
     heartbeat: {
       enabled: appliance.config.heartbeatEnabled,
@@ -51,14 +61,28 @@ async function adminView(appliance: Appliance, ctx: Context, audit: AuditSource 
       lastPayload: s.lastPayload,
     },
     backup: appliance.backups.status(),
-    identity: { name: id.name ?? appliance.license.cabinetId ?? '', siret: id.siret ?? null, address: id.address ?? null, logoUrl: id.logo ? '/static/logo' : null, color: id.color },
+    identity: {
+      name: id.name ?? appliance.license.cabinetId ?? '',
+      siret: id.siret ?? null,
+      address: id.address ?? null,
+      logoUrl: id.logo ? '/static/logo' : null,
+      color: id.color,
+    },
     audit: audit ? (await audit()).map((a) => ({ ...a, action: actionLabel(a.action, localeOf(ctx)) })) : null,
   };
 }
 
 function usersView(appliance: Appliance, caller: Caller, errors: FieldError[] = [], values: Record<string, string> = {}): UsersView {
   return {
-    users: appliance.users.all().map((u) => ({ id: u.id, name: u.name, email: u.email, role: u.role, roleLabel: ROLE_LABELS[u.role] ?? u.role, active: u.active, self: u.id === caller.user.id })),
+    users: appliance.users.all().map((u) => ({
+      id: u.id,
+      name: u.name,
+      email: u.email,
+      role: u.role,
+      roleLabel: ROLE_LABELS[u.role] ?? u.role,
+      active: u.active,
+      self: u.id === caller.user.id,
+    })),
     roles: appliance.users.roles().map((r) => ({ name: r.name, label: ROLE_LABELS[r.name] ?? r.name })),
     errors,
     values,
@@ -71,7 +95,13 @@ function mountAdminPages(pages: Router, { appliance, sources }: WebDeps): void {
   const router = new Router({ prefix: '/admin' });
   const audit = () => sources.audit;
 
-  const render = async (ctx: Context, caller: Caller, errors: FieldError[] = [], values: Record<string, string> = {}, flash?: { kind: 'ok' | 'error'; text: string }) => {
+  const render = async (
+    ctx: Context,
+    caller: Caller,
+    errors: FieldError[] = [],
+    values: Record<string, string> = {},
+    flash?: { kind: 'ok' | 'error'; text: string },
+  ) => {
     const view = await adminView(appliance, ctx, audit());
     const chrome = { ...chromeOf(appliance, ctx), ...(flash ? { flash } : {}) };
     sendPage(ctx, <AdminPage chrome={chrome} view={view} users={usersView(appliance, caller, errors, values)} />);
@@ -108,7 +138,12 @@ function mountAdminPages(pages: Router, { appliance, sources }: WebDeps): void {
     const caller = requirePermission(ctx, 'users.manage');
     const form = await readForm(ctx);
     const m = messagesOf(ctx);
-    const values = { name: text(form, 'name', 120), email: text(form, 'email', 254), role: text(form, 'role', 32), password: form.get('password') ?? '' };
+    const values = {
+      name: text(form, 'name', 120),
+      email: text(form, 'email', 254),
+      role: text(form, 'role', 32),
+      password: form.get('password') ?? '',
+    };
     const kept = { name: values.name, email: values.email, role: values.role };
     const parsed = parseForm(newUserSchema, values, newUserFields(m), m);
     if (!parsed.ok) return render(ctx, caller, parsed.errors, kept);
@@ -123,11 +158,15 @@ function mountAdminPages(pages: Router, { appliance, sources }: WebDeps): void {
     ctx.redirect('/admin?ajout=1#utilisateurs');
   });
 
-  for (const [action, active] of [['desactiver', false], ['activer', true]] as const) {
+  for (const [action, active] of [
+    ['desactiver', false],
+    ['activer', true],
+  ] as const) {
     router.post(`/utilisateurs/:id/${action}`, async (ctx) => {
       const caller = requirePermission(ctx, 'users.manage');
       // The domain refuses it too (in English, for the API): said here in the page's language.
-      if (!active && ctx.params.id === caller.user.id) return render(ctx, caller, [], {}, { kind: 'error', text: messagesOf(ctx).cannotDisableSelf });
+      if (!active && ctx.params.id === caller.user.id)
+        return render(ctx, caller, [], {}, { kind: 'error', text: messagesOf(ctx).cannotDisableSelf });
       try {
         await appliance.users.updateUser(ctx.params.id ?? '', { active }, caller.user.id);
       } catch (err) {

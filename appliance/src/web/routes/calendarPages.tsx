@@ -47,9 +47,20 @@ export function calendarFeed(appliance: Appliance, feeds: CalendarFeeds): Router
     const token = /^(.+)\.ics$/.exec(ctx.params.file ?? '')?.[1] ?? '';
     const userId = feeds.userForToken(token);
     const user = userId ? appliance.users.byId(userId) : undefined;
-    if (!user || !user.active || !appliance.users.permissionsOf(user).has('cases.export')) throw new ApplianceError('not_found', 'no calendar at this address (revoked or never created)');
+    if (!user || !user.active || !appliance.users.permissionsOf(user).has('cases.export'))
+      throw new ApplianceError('not_found', 'no calendar at this address (revoked or never created)');
     const items = [];
-    for (const c of appliance.cases.index.all()) if (!c.archived && c.assignedTo === user.id) items.push(...deadlinesOf(c).map((d, i) => ({ uid: `${c.id}-${i}@iamanager`, summary: `${c.reference} : ${d.label}`, description: d.article, dueAt: d.dueAt, hourly: d.hourly })));
+    for (const c of appliance.cases.index.all())
+      if (!c.archived && c.assignedTo === user.id)
+        items.push(
+          ...deadlinesOf(c).map((d, i) => ({
+            uid: `${c.id}-${i}@iamanager`,
+            summary: `${c.reference} : ${d.label}`,
+            description: d.article,
+            dueAt: d.dueAt,
+            hourly: d.hourly,
+          })),
+        );
     await appliance.audit.append({ actor: user.email, action: 'calendar.feed.read', detail: `${items.length} deadlines` });
     setSecurityHeaders(ctx);
     ctx.set('Cache-Control', 'private, no-store');

@@ -29,23 +29,50 @@ export const CASES_PAGE_SIZE = 25;
 
 const actorOf = (c: Caller) => ({ id: c.user.id, email: c.user.email });
 
-const FORM_FIELDS = ['lastName', 'firstName', 'nationality', 'birthDate', 'agdref', 'procedure', 'notificationDate', 'notificationTime', 'assignedTo', 'notes'] as const;
+const FORM_FIELDS = [
+  'lastName',
+  'firstName',
+  'nationality',
+  'birthDate',
+  'agdref',
+  'procedure',
+  'notificationDate',
+  'notificationTime',
+  'assignedTo',
+  'notes',
+] as const;
 
 export const casePages: AppliancePage = { mount: mountCasePages };
 
 function mountCasePages(pages: Router, { appliance }: WebDeps): void {
   const router = new Router({ prefix: '/dossiers' });
   const userName = (id: string | null) => (id ? (appliance.users.byId(id)?.name ?? '') : '');
-  const lawyers = () => appliance.users.all().filter((u) => u.active && u.role !== 'secretariat').map((u) => ({ id: u.id, name: u.name }));
+  const lawyers = () =>
+    appliance.users
+      .all()
+      .filter((u) => u.active && u.role !== 'secretariat')
+      .map((u) => ({ id: u.id, name: u.name }));
 
   router.get('/', async (ctx) => {
     const caller = requirePermission(ctx, 'cases.read');
     const locale = localeOf(ctx);
     const q = typeof ctx.query.q === 'string' ? ctx.query.q.slice(0, 200) : '';
-    const procedure = typeof ctx.query.procedure === 'string' && (PROCEDURE_CODES as readonly string[]).includes(ctx.query.procedure) ? ctx.query.procedure : '';
+    const procedure =
+      typeof ctx.query.procedure === 'string' && (PROCEDURE_CODES as readonly string[]).includes(ctx.query.procedure)
+        ? ctx.query.procedure
+        : '';
     const status = ctx.query.status === 'archived' || ctx.query.status === 'open' ? ctx.query.status : '';
     const page = Math.min(100_000, Math.max(1, Number.parseInt(String(ctx.query.page ?? '1'), 10) || 1));
-    const result = await appliance.cases.search({ ...(q ? { q } : {}), ...(procedure ? { procedure } : {}), ...(status ? { archived: status === 'archived' } : {}), page, pageSize: CASES_PAGE_SIZE }, actorOf(caller));
+    const result = await appliance.cases.search(
+      {
+        ...(q ? { q } : {}),
+        ...(procedure ? { procedure } : {}),
+        ...(status ? { archived: status === 'archived' } : {}),
+        page,
+        pageSize: CASES_PAGE_SIZE,
+      },
+      actorOf(caller),
+    );
     const now = appliance.clock();
     const view = {
       rows: result.cases.map((c) => caseRowOf(c, locale, userName, now)),
@@ -59,7 +86,13 @@ function mountCasePages(pages: Router, { appliance }: WebDeps): void {
   });
 
   const newCaseForm = (ctx: Context, errors: FieldError[] = [], values: Record<string, string> = {}) =>
-    sendPage(ctx, <NewCasePage chrome={chromeOf(appliance, ctx)} view={{ procedures: procedureOptions(localeOf(ctx)), lawyers: lawyers(), errors, values }} />);
+    sendPage(
+      ctx,
+      <NewCasePage
+        chrome={chromeOf(appliance, ctx)}
+        view={{ procedures: procedureOptions(localeOf(ctx)), lawyers: lawyers(), errors, values }}
+      />,
+    );
 
   router.get('/nouveau', (ctx) => {
     const caller = requirePermission(ctx, 'cases.write');
@@ -107,7 +140,10 @@ function mountCasePages(pages: Router, { appliance }: WebDeps): void {
         ...(c.notes ? [{ label: m.notes, value: c.notes }] : []),
       ],
       documents: c.documents.map((d) => ({ id: d.id, name: d.name, size: d.size, uploadedAt: d.uploadedAt })),
-      history: [...c.history].reverse().slice(0, 50).map((h) => ({ at: h.at, who: h.by, what: actionLabel(h.action, locale) })),
+      history: [...c.history]
+        .reverse()
+        .slice(0, 50)
+        .map((h) => ({ at: h.at, who: h.by, what: actionLabel(h.action, locale) })),
       deadlines: deadlinesOf(c),
       analysis: stored ? analysisViewOf(stored, appliance.config.predictionThreshold) : null,
       calendarUrl: null,
@@ -121,7 +157,10 @@ function mountCasePages(pages: Router, { appliance }: WebDeps): void {
     await casePage(ctx, requirePermission(ctx, 'cases.read'));
   });
 
-  for (const [verb, archived] of [['archiver', true], ['desarchiver', false]] as const) {
+  for (const [verb, archived] of [
+    ['archiver', true],
+    ['desarchiver', false],
+  ] as const) {
     router.post(`/:id/${verb}`, async (ctx) => {
       const caller = requirePermission(ctx, 'cases.archive');
       await appliance.cases.setArchived(ctx.params.id ?? '', archived, actorOf(caller));
@@ -136,7 +175,15 @@ function mountCasePages(pages: Router, { appliance }: WebDeps): void {
     try {
       const upload = await receiveUpload(ctx, caseId, appliance.documents, bodyCsrf);
       ctx.state.caller = caller;
-      const doc = { id: upload.id, name: upload.name, contentType: upload.contentType, size: upload.size, sha256: upload.sha256, uploadedAt: appliance.clock().toISOString(), uploadedBy: caller.user.email };
+      const doc = {
+        id: upload.id,
+        name: upload.name,
+        contentType: upload.contentType,
+        size: upload.size,
+        sha256: upload.sha256,
+        uploadedAt: appliance.clock().toISOString(),
+        uploadedBy: caller.user.email,
+      };
       await appliance.cases.mutate(caseId, actorOf(caller), 'document.upload', (c) => c.documents.push(doc), upload.id);
     } catch (err) {
       // A forged upload gets the error page (403), not the case page: nothing was read or kept.
@@ -188,7 +235,11 @@ function mountCasePages(pages: Router, { appliance }: WebDeps): void {
       analysis: analysisViewOf(stored as Record<string, unknown>, appliance.config.predictionThreshold),
       now: appliance.clock(),
     });
-    sendDownload(ctx, { filename: `analyse-${c.reference.replace(/[^A-Za-z0-9._-]/g, '_')}.pdf`, contentType: 'application/pdf', content: pdf });
+    sendDownload(ctx, {
+      filename: `analyse-${c.reference.replace(/[^A-Za-z0-9._-]/g, '_')}.pdf`,
+      contentType: 'application/pdf',
+      content: pdf,
+    });
   });
 
   router.get('/:id/echeances.ics', async (ctx) => {
@@ -196,10 +247,20 @@ function mountCasePages(pages: Router, { appliance }: WebDeps): void {
     const c = await appliance.cases.readCase(ctx.params.id ?? '', actorOf(caller), 'case.export');
     const { buildDeadlinesIcs } = await import('../calendarIcs.js');
     const ics = buildDeadlinesIcs(
-      deadlinesOf(c).map((d, i) => ({ uid: `${c.id}-${i}@iamanager`, summary: `${c.reference} : ${d.label}`, description: d.article, dueAt: d.dueAt, hourly: d.hourly })),
+      deadlinesOf(c).map((d, i) => ({
+        uid: `${c.id}-${i}@iamanager`,
+        summary: `${c.reference} : ${d.label}`,
+        description: d.article,
+        dueAt: d.dueAt,
+        hourly: d.hourly,
+      })),
       `${appliance.config.identity.name ?? 'IAManager'} — ${c.reference}`,
     );
-    sendDownload(ctx, { filename: `echeances-${c.reference.replace(/[^A-Za-z0-9._-]/g, '_')}.ics`, contentType: 'text/calendar; charset=utf-8', content: ics });
+    sendDownload(ctx, {
+      filename: `echeances-${c.reference.replace(/[^A-Za-z0-9._-]/g, '_')}.ics`,
+      contentType: 'text/calendar; charset=utf-8',
+      content: ics,
+    });
   });
 
   pages.use(router.routes());

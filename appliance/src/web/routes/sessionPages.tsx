@@ -19,7 +19,11 @@ export const sessionPages: AppliancePage = { mount: mountSessionPages };
 
 function mountSessionPages(router: Router, { appliance }: WebDeps): void {
   const loginPage = (ctx: Context, email = '', errors: FieldError[] = [], flash?: string) => {
-    const chrome = { ...chromeOf(appliance, ctx, preSessionToken(ctx)), user: null, ...(flash ? { flash: { kind: 'ok' as const, text: flash } } : {}) };
+    const chrome = {
+      ...chromeOf(appliance, ctx, preSessionToken(ctx)),
+      user: null,
+      ...(flash ? { flash: { kind: 'ok' as const, text: flash } } : {}),
+    };
     sendPage(ctx, <LoginPage chrome={chrome} email={email} errors={errors} />);
   };
 
@@ -36,7 +40,9 @@ function mountSessionPages(router: Router, { appliance }: WebDeps): void {
     const password = form.get('password') ?? '';
     let user;
     try {
-      user = await appliance.loginGuard.check(email, ctx.ip, async () => (email && password ? appliance.users.checkPassword(email, password) : undefined));
+      user = await appliance.loginGuard.check(email, ctx.ip, async () =>
+        email && password ? appliance.users.checkPassword(email, password) : undefined,
+      );
     } catch (err) {
       const e = err as DomainError;
       if (e.code !== 'rate_limited' && e.code !== 'login_busy') throw err;
@@ -80,18 +86,32 @@ function mountSessionPages(router: Router, { appliance }: WebDeps): void {
         await changeOwnPassword(appliance, ctx, caller.user, current, next);
       } catch (err) {
         const d = describeError(err, m, { currentPassword: m.currentPassword, newPassword: m.newPassword });
-        errors.push(d.fields[0]?.field === 'currentPassword' ? { field: 'currentPassword', message: m.wrongCurrentPassword } : (d.fields[0] ?? { field: '', message: d.text }));
+        errors.push(
+          d.fields[0]?.field === 'currentPassword'
+            ? { field: 'currentPassword', message: m.wrongCurrentPassword }
+            : (d.fields[0] ?? { field: '', message: d.text }),
+        );
       }
     }
     if (errors.length > 0) return sendPage(ctx, <PasswordPage chrome={chromeOf(appliance, ctx)} errors={errors} />);
     const user = appliance.users.get(caller.user.id);
     const csrf = await startSession(appliance, ctx, user.id, user.sessionEpoch);
-    sendPage(ctx, <PasswordPage chrome={{ ...chromeOf(appliance, ctx, csrf), flash: { kind: 'ok', text: m.passwordChanged } }} errors={[]} />);
+    sendPage(
+      ctx,
+      <PasswordPage chrome={{ ...chromeOf(appliance, ctx, csrf), flash: { kind: 'ok', text: m.passwordChanged } }} errors={[]} />,
+    );
   });
 
   router.get('/langue', (ctx) => {
     const l = ctx.query.l === 'en' ? 'en' : 'fr';
-    ctx.cookies.set(LOCALE_COOKIE, l, { httpOnly: true, sameSite: 'lax', secure: ctx.secure, path: '/', maxAge: 365 * 86_400_000, overwrite: true });
+    ctx.cookies.set(LOCALE_COOKIE, l, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: ctx.secure,
+      path: '/',
+      maxAge: 365 * 86_400_000,
+      overwrite: true,
+    });
     ctx.redirect(safeNext(ctx.query.next));
   });
 }

@@ -31,12 +31,26 @@ import { ApplianceError } from '../../errors.js';
 
 /** Facts other modules expose to the wizard (the TLS module: the certificate's SHA-256 fingerprint). */
 /** The TLS facts the core exposes (tls/tlsRoutes.ts), read defensively. */
-function tlsOf(facts: Record<string, unknown>): Pick<SetupView, 'certificateFingerprint' | 'caFingerprint' | 'caDownload' | 'caNotAfter' | 'caRenewal'> {
+function tlsOf(
+  facts: Record<string, unknown>,
+): Pick<SetupView, 'certificateFingerprint' | 'caFingerprint' | 'caDownload' | 'caNotAfter' | 'caRenewal'> {
   const tls = (facts.tls && typeof facts.tls === 'object' ? facts.tls : {}) as Record<string, unknown>;
   const str = (v: unknown) => (typeof v === 'string' ? v : null);
   const renewal = (tls.caRenewal && typeof tls.caRenewal === 'object' ? tls.caRenewal : null) as Record<string, unknown> | null;
-  const caRenewal = renewal && typeof renewal.renewedAt === 'string' && typeof renewal.reason === 'string' && typeof renewal.previousFingerprint === 'string' ? { renewedAt: renewal.renewedAt, reason: renewal.reason, previousFingerprint: renewal.previousFingerprint } : null;
-  return { certificateFingerprint: str(tls.certificateFingerprint), caFingerprint: str(tls.caFingerprint), caDownload: str(tls.caDownload), caNotAfter: str(tls.caNotAfter), caRenewal };
+  const caRenewal =
+    renewal &&
+    typeof renewal.renewedAt === 'string' &&
+    typeof renewal.reason === 'string' &&
+    typeof renewal.previousFingerprint === 'string'
+      ? { renewedAt: renewal.renewedAt, reason: renewal.reason, previousFingerprint: renewal.previousFingerprint }
+      : null;
+  return {
+    certificateFingerprint: str(tls.certificateFingerprint),
+    caFingerprint: str(tls.caFingerprint),
+    caDownload: str(tls.caDownload),
+    caNotAfter: str(tls.caNotAfter),
+    caRenewal,
+  };
 }
 
 function render(appliance: Appliance, ctx: Context, errors: FieldError[] = [], values: Record<string, string> = {}): void {
@@ -85,7 +99,15 @@ function mountSetupPages(pages: Router, { appliance }: WebDeps): void {
     const m = messagesOf(ctx);
     const values = { code: text(form, 'code', 64), controlPlaneUrl: text(form, 'controlPlaneUrl', 300) };
     if (appliance.license.enrolled && !hasOwner(appliance)) throw new ApplianceError('already_enrolled', 'already enrolled');
-    const parsed = parseForm(enrollInputSchema, { code: values.code, ...(values.controlPlaneUrl ? { controlPlaneUrl: values.controlPlaneUrl } : {}) }, [{ name: 'code', path: 'code', label: m.enrollmentCode }, { name: 'controlPlaneUrl', path: 'controlPlaneUrl', label: m.controlPlaneUrl }], m);
+    const parsed = parseForm(
+      enrollInputSchema,
+      { code: values.code, ...(values.controlPlaneUrl ? { controlPlaneUrl: values.controlPlaneUrl } : {}) },
+      [
+        { name: 'code', path: 'code', label: m.enrollmentCode },
+        { name: 'controlPlaneUrl', path: 'controlPlaneUrl', label: m.controlPlaneUrl },
+      ],
+      m,
+    );
     if (!parsed.ok) return render(appliance, ctx, parsed.errors, values);
     try {
       await enroll(appliance, parsed.data.code, enrollmentUrl(appliance, admin, parsed.data.controlPlaneUrl));
@@ -127,7 +149,10 @@ function mountSetupPages(pages: Router, { appliance }: WebDeps): void {
       user = await appliance.users.createUser(parsed.data, { firstAdmin: true });
     } catch (err) {
       const d = describeError(err, m, { name: m.adminName, email: m.email, password: m.password });
-      return render(appliance, ctx, d.fields.length ? d.fields : [{ field: '', message: d.text }], { name: values.name, email: values.email });
+      return render(appliance, ctx, d.fields.length ? d.fields : [{ field: '', message: d.text }], {
+        name: values.name,
+        email: values.email,
+      });
     }
     await startSession(appliance, ctx, user.id, user.sessionEpoch);
     ctx.redirect('/');

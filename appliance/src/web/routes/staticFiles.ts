@@ -10,7 +10,13 @@ import { APP_CSS, APP_JS, brandCss } from '../assets.js';
 import { sendAsset } from '@iamanager/kernel/web';
 import { ApplianceError } from '../../errors.js';
 
-const LOGO_TYPES: Readonly<Record<string, string>> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp', '.svg': 'image/svg+xml' };
+const LOGO_TYPES: Readonly<Record<string, string>> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.svg': 'image/svg+xml',
+};
 
 export function staticFiles(appliance: Appliance): Router {
   const router = new Router({ prefix: '/static' });
@@ -22,10 +28,14 @@ export function staticFiles(appliance: Appliance): Router {
   router.get('/logo', async (ctx) => {
     const file = appliance.config.identity.logo;
     const type = file ? LOGO_TYPES[path.extname(file).toLowerCase()] : undefined;
-    if (!file || !type || /^https?:/i.test(file)) throw new ApplianceError('not_found', 'no logo configured (CLIENT_LOGO: a local .png, .jpg, .webp or .svg file)');
-    const body = await fs.readFile(path.resolve(appliance.config.dataDir, '..', file)).catch(() => fs.readFile(path.resolve(file))).catch(() => {
-      throw new ApplianceError('not_found', `CLIENT_LOGO: ${file} cannot be read`);
-    });
+    if (!file || !type || /^https?:/i.test(file))
+      throw new ApplianceError('not_found', 'no logo configured (CLIENT_LOGO: a local .png, .jpg, .webp or .svg file)');
+    const body = await fs
+      .readFile(path.resolve(appliance.config.dataDir, '..', file))
+      .catch(() => fs.readFile(path.resolve(file)))
+      .catch(() => {
+        throw new ApplianceError('not_found', `CLIENT_LOGO: ${file} cannot be read`);
+      });
     sendAsset(ctx, type, body);
     // An SVG may hold script: never run it, even when opened directly.
     if (type === 'image/svg+xml') ctx.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox");

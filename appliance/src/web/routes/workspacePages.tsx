@@ -18,7 +18,12 @@ export function usageMeters(appliance: Appliance, m: Messages): Meter[] {
   return [
     { label: m.usageUsers, used: u.users_active, limit: u.users_limit },
     { label: m.usageCases, used: u.cases_open, limit: u.cases_limit },
-    { label: m.usageAnalyses, used: u.analyses_used, limit: u.analyses_limit, note: u.analyses_overage > 0 ? fill(m.overage, { n: u.analyses_overage }) : undefined },
+    {
+      label: m.usageAnalyses,
+      used: u.analyses_used,
+      limit: u.analyses_limit,
+      note: u.analyses_overage > 0 ? fill(m.overage, { n: u.analyses_overage }) : undefined,
+    },
   ];
 }
 
@@ -33,10 +38,13 @@ function mountWorkspacePages(router: Router, { appliance, sources, feeds }: WebD
     const source = cases();
     const view = {
       deadlines: groupByUrgency(source?.upcomingDeadlines() ?? [], appliance.clock()),
-      openByProcedure: (source?.openByProcedure() ?? []).map((p) => ({ ...p, label: procedureLabel(p.procedure, locale) })).sort((a, b) => b.count - a.count),
+      openByProcedure: (source?.openByProcedure() ?? [])
+        .map((p) => ({ ...p, label: procedureLabel(p.procedure, locale) }))
+        .sort((a, b) => b.count - a.count),
       plan: appliance.license.limits()?.plan ?? null,
       meters: usageMeters(appliance, messagesOf(ctx)),
       calendarFeed: caller.permissions.has('cases.export') ? hasFeed(caller.user.id) : null,
     };
     sendPage(ctx, <DashboardPage chrome={chromeOf(appliance, ctx)} view={view} />);
-  });}
+  });
+}

@@ -23,7 +23,10 @@ export function listBillingMonths(cp: BillingContext) {
     return !min || m < min ? m : min;
   }, undefined);
   for (let i = 0; i < OPEN_MONTHS_SHOWN && earliest && month >= earliest; i++, month = previousMonth(month)) months.add(month);
-  return [...months].sort().reverse().map((m) => presentMonth(m, cp.billing.isClosed(m), isMonthOver(m, now)));
+  return [...months]
+    .sort()
+    .reverse()
+    .map((m) => presentMonth(m, cp.billing.isClosed(m), isMonthOver(m, now)));
 }
 
 export async function billingMonth(cp: BillingContext, month: string) {
@@ -41,15 +44,17 @@ export async function billingMonth(cp: BillingContext, month: string) {
 /** Invoices held for review at a close, with their decision; `pending` only the undecided ones. */
 export async function listHeldInvoices(cp: BillingContext, filter: { month?: string | undefined; pending?: boolean | undefined }) {
   const held = filter.month ? await cp.billing.heldOfMonth(filter.month) : await cp.billing.heldInvoices();
-  return held
-    .filter((h) => !filter.pending || h.state.status === 'pending')
-    .map((h) => presentHeldInvoice(h.held, h.state));
+  return held.filter((h) => !filter.pending || h.state.status === 'pending').map((h) => presentHeldInvoice(h.held, h.state));
 }
 
 export async function listInvoices(cp: BillingContext, filter: { month?: string | undefined; cabinetId?: string | undefined }) {
   if (!filter.month && !filter.cabinetId) throw new ValidationError(['query: give month=YYYY-MM or cabinetId=ID (or both)']);
-  const invoices = filter.month ? ((await cp.billing.invoicesOfMonth(filter.month)) ?? []) : await cp.billing.invoicesOfCabinet(filter.cabinetId!);
-  return invoices.filter((i) => !filter.cabinetId || i.cabinetId === filter.cabinetId).map((i) => presentInvoiceSummary(i, cp.billing.creditNotesOf(i.number)));
+  const invoices = filter.month
+    ? ((await cp.billing.invoicesOfMonth(filter.month)) ?? [])
+    : await cp.billing.invoicesOfCabinet(filter.cabinetId!);
+  return invoices
+    .filter((i) => !filter.cabinetId || i.cabinetId === filter.cabinetId)
+    .map((i) => presentInvoiceSummary(i, cp.billing.creditNotesOf(i.number)));
 }
 
 async function invoiceRecord(cp: BillingContext, number: string) {
@@ -92,7 +97,11 @@ export async function monthCsvFile(cp: BillingContext, month: string): Promise<B
   const invoices = await cp.billing.invoicesOfMonth(month);
   if (!file || !invoices) throw new NotFoundError('closed billing month', month);
   const creditNotes = cp.billing.listCreditNotes().filter((c) => c.month === month);
-  return { filename: `factures-${month}.csv`, contentType: 'text/csv; charset=utf-8', content: Buffer.from(monthCsv({ ...file, invoices }, creditNotes), 'utf8') };
+  return {
+    filename: `factures-${month}.csv`,
+    contentType: 'text/csv; charset=utf-8',
+    content: Buffer.from(monthCsv({ ...file, invoices }, creditNotes), 'utf8'),
+  };
 }
 
 export async function invoiceEvidenceOf(cp: BillingContext, number: string) {

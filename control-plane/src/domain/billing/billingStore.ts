@@ -25,7 +25,14 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { DomainError, monthSchema } from '@iamanager/protocol';
-import { DocumentCollection, openDocument, StorageError, sweepTempFiles, type Document, type JsonAdapterOptions } from '@iamanager/kernel/storage';
+import {
+  DocumentCollection,
+  openDocument,
+  StorageError,
+  sweepTempFiles,
+  type Document,
+  type JsonAdapterOptions,
+} from '@iamanager/kernel/storage';
 import type { Logger } from '@iamanager/kernel/log';
 import {
   approvedInvoiceSchema,
@@ -75,7 +82,8 @@ export function heldKey(month: string, cabinetId: string): string {
 }
 
 /** Where a held invoice stands: waiting, or decided (issued under a number, or rejected). */
-export type HeldState = { status: 'pending' } | { status: 'approved'; invoice: ApprovedInvoice } | { status: 'rejected'; rejection: RejectionRecord };
+export type HeldState =
+  { status: 'pending' } | { status: 'approved'; invoice: ApprovedInvoice } | { status: 'rejected'; rejection: RejectionRecord };
 
 export class BillingStore {
   private queue: Promise<unknown> = Promise.resolve();
@@ -104,8 +112,14 @@ export class BillingStore {
     await sweepTempFiles(monthsDir);
     const ledger = await openLedger(path.join(dir, 'ledger.json'), log);
     const options = { log, onUnreadable: quarantine.take };
-    const creditNotes = await DocumentCollection.open<CreditNoteRecord>(path.join(dir, 'credit-notes'), { schema: creditNoteRecordSchema, ...options });
-    const approved = await DocumentCollection.open<ApprovedInvoice>(path.join(dir, 'invoices'), { schema: approvedInvoiceSchema, ...options });
+    const creditNotes = await DocumentCollection.open<CreditNoteRecord>(path.join(dir, 'credit-notes'), {
+      schema: creditNoteRecordSchema,
+      ...options,
+    });
+    const approved = await DocumentCollection.open<ApprovedInvoice>(path.join(dir, 'invoices'), {
+      schema: approvedInvoiceSchema,
+      ...options,
+    });
     const rejections = await DocumentCollection.open<RejectionRecord>(path.join(dir, 'rejected'), { schema: rejectionSchema, ...options });
     const store = new BillingStore(monthsDir, ledger, creditNotes, approved, rejections, quarantine, log);
     await store.rollForward();
@@ -126,7 +140,10 @@ export class BillingStore {
    */
   assertClosable(): void {
     this.assertIssuable();
-    this.refuseWhileQuarantined([...this.quarantine.under('cabinets/'), ...this.quarantine.under('appliances/')], (they) => `a close now would miss for good what ${they} held (a cabinet to invoice, its signed usage)`);
+    this.refuseWhileQuarantined(
+      [...this.quarantine.under('cabinets/'), ...this.quarantine.under('appliances/')],
+      (they) => `a close now would miss for good what ${they} held (a cabinet to invoice, its signed usage)`,
+    );
   }
 
   private refuseWhileQuarantined(blocked: readonly { file: string; movedTo: string }[], why: (they: string) => string): void {
@@ -209,7 +226,10 @@ export class BillingStore {
   assertChronological(now: Date): void {
     const last = this.ledger.data.lastIssuedAt;
     if (last && now.toISOString() < last) {
-      throw new ControlPlaneError('clock_behind_last_document', `the clock (${now.toISOString()}) is before the last issued document (${last}): numbering must stay chronological (art. 242 nonies A, I-7° annexe II CGI); fix the system clock`);
+      throw new ControlPlaneError(
+        'clock_behind_last_document',
+        `the clock (${now.toISOString()}) is before the last issued document (${last}): numbering must stay chronological (art. 242 nonies A, I-7° annexe II CGI); fix the system clock`,
+      );
     }
   }
 
@@ -244,7 +264,11 @@ export class BillingStore {
     } catch (err) {
       if (!(err instanceof StorageError) || err.code !== 'storage_corrupt') throw err;
       await this.quarantine.take(file, err);
-      throw new ControlPlaneError('record_quarantined', `the invoices of ${month} cannot be read: ${path.basename(file)} was damaged with no usable last good copy and is quarantined; restore it from a backup (see the alerts)`, { month });
+      throw new ControlPlaneError(
+        'record_quarantined',
+        `the invoices of ${month} cannot be read: ${path.basename(file)} was damaged with no usable last good copy and is quarantined; restore it from a backup (see the alerts)`,
+        { month },
+      );
     }
     if (!doc.data) return undefined;
     this.months.set(month, doc.data);
@@ -268,7 +292,11 @@ export class BillingStore {
     checkRecord(billingMonthSchema, file, ([list, i]) => {
       const record = (list === 'invoices' || list === 'held') && typeof i === 'number' ? file[list][i] : undefined;
       if (!record) return { subject: `the billing month ${file.month}` };
-      return { subject: `the ${file.month} invoice of cabinet "${record.cabinetId}"${list === 'held' ? ' (held for review)' : ''}`, depth: 2, details: { cabinetId: record.cabinetId } };
+      return {
+        subject: `the ${file.month} invoice of cabinet "${record.cabinetId}"${list === 'held' ? ' (held for review)' : ''}`,
+        depth: 2,
+        details: { cabinetId: record.cabinetId },
+      };
     });
     this.checkLedgerAfter((ledger) => foldMonthInto(ledger, file), `closing ${file.month}`);
     const options = { schema: billingMonthSchema, log: this.log } as JsonAdapterOptions<BillingMonthFile | null>;
@@ -311,7 +339,10 @@ export class BillingStore {
 
   /** Issues an approved held invoice: its own file first (the commit point), then the ledger. Call inside `exclusive`. */
   async commitApproval(invoice: ApprovedInvoice): Promise<void> {
-    checkRecord(approvedInvoiceSchema, invoice, { subject: `the ${invoice.month} invoice of cabinet "${invoice.cabinetId}"`, details: { cabinetId: invoice.cabinetId } });
+    checkRecord(approvedInvoiceSchema, invoice, {
+      subject: `the ${invoice.month} invoice of cabinet "${invoice.cabinetId}"`,
+      details: { cabinetId: invoice.cabinetId },
+    });
     this.checkLedgerAfter((ledger) => foldNumberInto(ledger, invoice.number, invoice.issuedAt), `issuing ${invoice.number}`);
     await this.approved.create(invoice.number, invoice);
     this.approvedByHeld.set(heldKey(invoice.month, invoice.cabinetId), invoice);
@@ -321,7 +352,10 @@ export class BillingStore {
 
   /** Records that a held invoice will not be issued. Call inside `exclusive`. */
   async commitRejection(rejection: RejectionRecord): Promise<void> {
-    checkRecord(rejectionSchema, rejection, { subject: `the rejection of the ${rejection.month} invoice of cabinet "${rejection.cabinetId}"`, details: { cabinetId: rejection.cabinetId } });
+    checkRecord(rejectionSchema, rejection, {
+      subject: `the rejection of the ${rejection.month} invoice of cabinet "${rejection.cabinetId}"`,
+      details: { cabinetId: rejection.cabinetId },
+    });
     await this.rejections.create(heldKey(rejection.month, rejection.cabinetId), rejection);
   }
 
@@ -335,7 +369,10 @@ export class BillingStore {
 
   /** Issues a credit note: its own file first (the commit point), then the ledger. Call inside `exclusive`. */
   async commitCreditNote(note: CreditNoteRecord): Promise<void> {
-    checkRecord(creditNoteRecordSchema, note, { subject: `credit note ${note.number} (cabinet "${note.cabinetId}")`, details: { cabinetId: note.cabinetId } });
+    checkRecord(creditNoteRecordSchema, note, {
+      subject: `credit note ${note.number} (cabinet "${note.cabinetId}")`,
+      details: { cabinetId: note.cabinetId },
+    });
     this.checkLedgerAfter((ledger) => foldNumberInto(ledger, note.number, note.issuedAt), `issuing ${note.number}`);
     await this.creditNotes.create(note.number, note);
     this.indexCreditNote(note);

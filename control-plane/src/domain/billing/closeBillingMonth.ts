@@ -49,7 +49,11 @@ export function closeBillingMonth(cp: BillingContext, month: string, by: string)
   return cp.billing.exclusive(async () => {
     const now = cp.clock();
     if (!isMonthOver(month, now)) {
-      throw new ControlPlaneError('month_not_over', `${month} is not over yet (today is ${parisDate(now)} in Paris): it can be closed from ${nextMonth(month)}-01`, { month });
+      throw new ControlPlaneError(
+        'month_not_over',
+        `${month} is not over yet (today is ${parisDate(now)} in Paris): it can be closed from ${nextMonth(month)}-01`,
+        { month },
+      );
     }
     const closed = cp.billing.isClosed(month);
     if (closed) {
@@ -81,7 +85,18 @@ export function closeBillingMonth(cp: BillingContext, month: string, by: string)
       const customer = { cabinetId: cabinet.id, name: cabinet.name, address: cabinet.address, siret: cabinet.siret, email: cabinet.email };
       // `!(… <= …)`: an amount that is not a number at all is held too (and then refused by the check).
       if (!(draft.totalInclVatCents <= review)) {
-        held.push({ cabinetId: cabinet.id, month, customer, lines: draft.lines, usage: draft.usage, totalExclVatCents: draft.totalExclVatCents, vatRatePercent: VAT_RATE_PERCENT, vatCents: draft.vatCents, totalInclVatCents: draft.totalInclVatCents, reviewAmountCents: review });
+        held.push({
+          cabinetId: cabinet.id,
+          month,
+          customer,
+          lines: draft.lines,
+          usage: draft.usage,
+          totalExclVatCents: draft.totalExclVatCents,
+          vatRatePercent: VAT_RATE_PERCENT,
+          vatCents: draft.vatCents,
+          totalInclVatCents: draft.totalInclVatCents,
+          reviewAmountCents: review,
+        });
         continue;
       }
       invoices.push({

@@ -23,6 +23,12 @@ export function parseDocumentNumber(number: string): { series: Series; year: num
   return m ? { series: m[1] as Series, year: Number(m[2]), n: Number(m[3]) } : undefined;
 }
 
-export const invoiceNumberSchema = z.string().regex(/^F-\d{4}-\d{6}$/, { error: 'must be an invoice number as F-YYYY-NNNNNN, e.g. F-2026-000001' });
-export const creditNoteNumberSchema = z.string().regex(/^A-\d{4}-\d{6}$/, { error: 'must be a credit note number as A-YYYY-NNNNNN, e.g. A-2026-000001' });
-export const documentNumberSchema = z.string().regex(NUMBER, { error: 'must be an invoice (F-YYYY-NNNNNN) or credit note (A-YYYY-NNNNNN) number' });
+export const invoiceNumberSchema = z
+  .string()
+  .regex(/^F-\d{4}-\d{6}$/, { error: 'must be an invoice number as F-YYYY-NNNNNN, e.g. F-2026-000001' });
+export const creditNoteNumberSchema = z
+  .string()
+  .regex(/^A-\d{4}-\d{6}$/, { error: 'must be a credit note number as A-YYYY-NNNNNN, e.g. A-2026-000001' });
+export const documentNumberSchema = z
+  .string()
+  .regex(NUMBER, { error: 'must be an invoice (F-YYYY-NNNNNN) or credit note (A-YYYY-NNNNNN) number' });

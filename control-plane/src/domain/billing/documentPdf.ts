@@ -18,7 +18,13 @@ import { formatEuros } from './money.js';
 
 const LEFT = 50;
 const WIDTH = 495;
-const COLUMNS = { description: { x: 50, width: 230 }, quantity: { x: 285, width: 55 }, unitPrice: { x: 345, width: 75 }, vat: { x: 425, width: 35 }, amount: { x: 465, width: 80 } };
+const COLUMNS = {
+  description: { x: 50, width: 230 },
+  quantity: { x: 285, width: 55 },
+  unitPrice: { x: 345, width: 75 },
+  vat: { x: 425, width: 35 },
+  amount: { x: 465, width: 80 },
+};
 
 /** WinAnsi has no narrow no-break space (U+202F); a plain no-break space reads the same. */
 const pdfText = (s: string) => s.replace(/\u202f/g, '\u00a0');
@@ -31,7 +37,12 @@ let pdfkit: Promise<typeof PDFKitDocument> | undefined;
 
 async function render(build: (doc: PDFKit.PDFDocument) => void, title: string, author: string, at: Date): Promise<Buffer> {
   const PDFDocument = await (pdfkit ??= import('pdfkit').then((m) => m.default));
-  const doc = new PDFDocument({ size: 'A4', margin: 50, compress: false, info: { Title: title, Author: author, Subject: title, CreationDate: at, ModDate: at } });
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: 50,
+    compress: false,
+    info: { Title: title, Author: author, Subject: title, CreationDate: at, ModDate: at },
+  });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {
@@ -48,21 +59,37 @@ function parties(doc: PDFKit.PDFDocument, vendor: VendorIdentity, customer: Invo
   const top = doc.y;
   doc.font('Helvetica-Bold').fontSize(13).text(pdfText(vendor.name), LEFT, top, { width: 240 });
   doc.font('Helvetica').fontSize(9);
-  for (const line of [vendor.address, vendor.legalForm, `SIRET ${vendor.siret}`, vendor.rcs, `N° TVA intracommunautaire ${vendor.vatNumber}`, vendor.email]) {
+  for (const line of [
+    vendor.address,
+    vendor.legalForm,
+    `SIRET ${vendor.siret}`,
+    vendor.rcs,
+    `N° TVA intracommunautaire ${vendor.vatNumber}`,
+    vendor.email,
+  ]) {
     if (line) doc.text(pdfText(line), { width: 240 });
   }
   const vendorBottom = doc.y;
   doc.font('Helvetica-Bold').fontSize(10).text('Client', 320, top, { width: 225 });
   doc.font('Helvetica').fontSize(10).text(pdfText(customer.name), { width: 225 });
   doc.fontSize(9);
-  for (const line of [customer.address, customer.siret ? `SIRET ${customer.siret}` : null, customer.email, `Référence client : ${customer.cabinetId}`]) {
+  for (const line of [
+    customer.address,
+    customer.siret ? `SIRET ${customer.siret}` : null,
+    customer.email,
+    `Référence client : ${customer.cabinetId}`,
+  ]) {
     if (line) doc.text(pdfText(line), { width: 225 });
   }
   doc.x = LEFT;
   doc.y = Math.max(vendorBottom, doc.y) + 20;
 }
 
-function row(doc: PDFKit.PDFDocument, cells: { description: string; quantity: string; unitPrice: string; vat: string; amount: string }, bold = false): void {
+function row(
+  doc: PDFKit.PDFDocument,
+  cells: { description: string; quantity: string; unitPrice: string; vat: string; amount: string },
+  bold = false,
+): void {
   const y = doc.y;
   doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(9);
   doc.text(pdfText(cells.description), COLUMNS.description.x, y, { width: COLUMNS.description.width });
@@ -76,11 +103,19 @@ function row(doc: PDFKit.PDFDocument, cells: { description: string; quantity: st
 }
 
 function rule(doc: PDFKit.PDFDocument): void {
-  doc.moveTo(LEFT, doc.y).lineTo(LEFT + WIDTH, doc.y).lineWidth(0.5).stroke();
+  doc
+    .moveTo(LEFT, doc.y)
+    .lineTo(LEFT + WIDTH, doc.y)
+    .lineWidth(0.5)
+    .stroke();
   doc.y += 4;
 }
 
-function totals(doc: PDFKit.PDFDocument, t: { totalExclVatCents: number; vatRatePercent: number; vatCents: number; totalInclVatCents: number }, sign = ''): void {
+function totals(
+  doc: PDFKit.PDFDocument,
+  t: { totalExclVatCents: number; vatRatePercent: number; vatCents: number; totalInclVatCents: number },
+  sign = '',
+): void {
   doc.y += 6;
   const line = (label: string, cents: number, bold = false) => {
     const y = doc.y;
@@ -97,7 +132,12 @@ function totals(doc: PDFKit.PDFDocument, t: { totalExclVatCents: number; vatRate
 
 function paymentTerms(doc: PDFKit.PDFDocument, vendor: VendorIdentity, dueDate: string): void {
   doc.font('Helvetica').fontSize(8).fillColor('#333333');
-  doc.text(`Échéance : ${frenchDate(dueDate)} (paiement à ${vendor.paymentTermsDays} jours de la date d'émission)${vendor.iban ? `, par virement sur l'IBAN ${vendor.iban}` : ''}.`, LEFT, doc.y, { width: WIDTH });
+  doc.text(
+    `Échéance : ${frenchDate(dueDate)} (paiement à ${vendor.paymentTermsDays} jours de la date d'émission)${vendor.iban ? `, par virement sur l'IBAN ${vendor.iban}` : ''}.`,
+    LEFT,
+    doc.y,
+    { width: WIDTH },
+  );
   doc.text(
     "Pas d'escompte pour paiement anticipé. En cas de retard de paiement : pénalités au taux de refinancement de la BCE majoré de 10 points (art. L. 441-10 C. com.) et indemnité forfaitaire pour frais de recouvrement de 40 € (art. D. 441-5 C. com.).",
     { width: WIDTH },
@@ -112,7 +152,10 @@ export function invoicePdf(invoice: InvoiceRecord, vendor: VendorIdentity): Prom
     (doc) => {
       parties(doc, vendor, invoice.customer);
       doc.font('Helvetica-Bold').fontSize(16).text(`Facture n° ${invoice.number}`);
-      doc.font('Helvetica').fontSize(10).text(`Date d'émission : ${frenchDate(invoice.issueDate)}`);
+      doc
+        .font('Helvetica')
+        .fontSize(10)
+        .text(`Date d'émission : ${frenchDate(invoice.issueDate)}`);
       doc.text(`Période de service : ${frenchMonth(invoice.month)}`);
       doc.moveDown(1);
       row(doc, { description: 'Désignation', quantity: 'Quantité', unitPrice: 'P.U. HT', vat: 'TVA', amount: 'Montant HT' }, true);
@@ -120,9 +163,21 @@ export function invoicePdf(invoice: InvoiceRecord, vendor: VendorIdentity): Prom
       for (const line of invoice.lines) {
         if (line.kind === 'subscription') {
           const quantity = line.days === line.daysInMonth ? '1 mois' : `${line.days}/${line.daysInMonth} mois`;
-          row(doc, { description: line.description, quantity, unitPrice: `${formatEuros(line.unitPriceCents)}/mois`, vat: `${invoice.vatRatePercent} %`, amount: formatEuros(line.amountCents) });
+          row(doc, {
+            description: line.description,
+            quantity,
+            unitPrice: `${formatEuros(line.unitPriceCents)}/mois`,
+            vat: `${invoice.vatRatePercent} %`,
+            amount: formatEuros(line.amountCents),
+          });
         } else {
-          row(doc, { description: line.description, quantity: String(line.quantity), unitPrice: formatEuros(line.unitPriceCents), vat: `${invoice.vatRatePercent} %`, amount: formatEuros(line.amountCents) });
+          row(doc, {
+            description: line.description,
+            quantity: String(line.quantity),
+            unitPrice: formatEuros(line.unitPriceCents),
+            vat: `${invoice.vatRatePercent} %`,
+            amount: formatEuros(line.amountCents),
+          });
         }
       }
       rule(doc);
@@ -130,10 +185,13 @@ export function invoicePdf(invoice: InvoiceRecord, vendor: VendorIdentity): Prom
       if (invoice.usage) {
         const u = invoice.usage;
         doc.font('Helvetica-Bold').fontSize(9).text("Relevé d'usage signé par l'appliance du client");
-        doc.font('Helvetica').fontSize(8).text(
-          `${u.analysesUsed} analyses réalisées en ${frenchMonth(invoice.month)}, dont ${u.analysesOverage} au-delà du quota. Relevé n° ${u.seq} de l'appliance ${u.applianceId}, reçu le ${u.receivedAt}, signé Ed25519 par la clé de l'appliance ; SHA-256 du jeton signé (JWS) : ${u.jwsSha256}. Le jeton et la clé publique sont fournis sur demande (preuve de l'usage facturé).`,
-          { width: WIDTH },
-        );
+        doc
+          .font('Helvetica')
+          .fontSize(8)
+          .text(
+            `${u.analysesUsed} analyses réalisées en ${frenchMonth(invoice.month)}, dont ${u.analysesOverage} au-delà du quota. Relevé n° ${u.seq} de l'appliance ${u.applianceId}, reçu le ${u.receivedAt}, signé Ed25519 par la clé de l'appliance ; SHA-256 du jeton signé (JWS) : ${u.jwsSha256}. Le jeton et la clé publique sont fournis sur demande (preuve de l'usage facturé).`,
+            { width: WIDTH },
+          );
         doc.moveDown(1);
       }
       paymentTerms(doc, vendor, invoice.dueDate);
@@ -150,16 +208,33 @@ export function creditNotePdf(note: CreditNoteRecord): Promise<Buffer> {
     (doc) => {
       parties(doc, note.vendor, note.customer);
       doc.font('Helvetica-Bold').fontSize(16).text(`Avoir n° ${note.number}`);
-      doc.font('Helvetica').fontSize(10).text(`Date d'émission : ${frenchDate(note.issueDate)}`);
-      doc.text(`Se rapporte à la facture n° ${note.invoiceNumber} du ${frenchDate(note.invoiceIssueDate)} (période ${frenchMonth(note.month)})`);
+      doc
+        .font('Helvetica')
+        .fontSize(10)
+        .text(`Date d'émission : ${frenchDate(note.issueDate)}`);
+      doc.text(
+        `Se rapporte à la facture n° ${note.invoiceNumber} du ${frenchDate(note.invoiceIssueDate)} (période ${frenchMonth(note.month)})`,
+      );
       doc.text(`Motif : ${pdfText(note.reason)}`);
       doc.moveDown(1);
       row(doc, { description: 'Désignation', quantity: 'Quantité', unitPrice: 'P.U. HT', vat: 'TVA', amount: 'Montant HT' }, true);
       rule(doc);
-      for (const line of note.lines) row(doc, { description: line.description, quantity: '1', unitPrice: `-${formatEuros(line.amountCents)}`, vat: `${note.vatRatePercent} %`, amount: `-${formatEuros(line.amountCents)}` });
+      for (const line of note.lines)
+        row(doc, {
+          description: line.description,
+          quantity: '1',
+          unitPrice: `-${formatEuros(line.amountCents)}`,
+          vat: `${note.vatRatePercent} %`,
+          amount: `-${formatEuros(line.amountCents)}`,
+        });
       rule(doc);
       totals(doc, note, '-');
-      doc.font('Helvetica').fontSize(8).text("Montants à déduire de la facture d'origine ; la TVA correspondante est régularisée (art. 272 CGI).", LEFT, doc.y, { width: WIDTH });
+      doc
+        .font('Helvetica')
+        .fontSize(8)
+        .text("Montants à déduire de la facture d'origine ; la TVA correspondante est régularisée (art. 272 CGI).", LEFT, doc.y, {
+          width: WIDTH,
+        });
     },
     `Avoir ${note.number}`,
     note.vendor.name,

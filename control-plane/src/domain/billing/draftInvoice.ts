@@ -80,7 +80,12 @@ const dayLabel = (d: number) => (d === 1 ? '1er' : String(d));
  * The draft invoice of `cabinet` for `month`, or `undefined` when there is nothing to bill (no
  * active day in the month). `planOf` resolves a plan id from the catalog.
  */
-export function draftInvoice(cabinet: CabinetRecord, month: string, planOf: (id: string) => PlanRecord, usage: UsageRecord | undefined): DraftInvoice | undefined {
+export function draftInvoice(
+  cabinet: CabinetRecord,
+  month: string,
+  planOf: (id: string) => PlanRecord,
+  usage: UsageRecord | undefined,
+): DraftInvoice | undefined {
   const days = daysInMonth(month);
   const runs = billedRuns(segmentsOf(cabinet.planHistory, month, days));
   if (runs.length === 0) return undefined;
@@ -105,11 +110,22 @@ export function draftInvoice(cabinet: CabinetRecord, month: string, planOf: (id:
   });
 
   if (!usage) {
-    warnings.push({ cabinetId: cabinet.id, code: 'no_usage_report', message: `no signed usage for ${month} (no heartbeat or usage report): overage, if any, is not billed` });
+    warnings.push({
+      cabinetId: cabinet.id,
+      code: 'no_usage_report',
+      message: `no signed usage for ${month} (no heartbeat or usage report): overage, if any, is not billed`,
+    });
   } else if (usage.analysesOverage > 0) {
-    const overagePlan = [...runs].reverse().map((r) => planOf(r.plan)).find((p) => p.overage.allowed);
+    const overagePlan = [...runs]
+      .reverse()
+      .map((r) => planOf(r.plan))
+      .find((p) => p.overage.allowed);
     if (!overagePlan) {
-      warnings.push({ cabinetId: cabinet.id, code: 'overage_not_allowed', message: `${usage.analysesOverage} analyses over quota reported, but no plan of the month allows overage: not billed` });
+      warnings.push({
+        cabinetId: cabinet.id,
+        code: 'overage_not_allowed',
+        message: `${usage.analysesOverage} analyses over quota reported, but no plan of the month allows overage: not billed`,
+      });
     } else {
       lines.push({
         kind: 'overage',
@@ -124,9 +140,15 @@ export function draftInvoice(cabinet: CabinetRecord, month: string, planOf: (id:
   }
 
   // Art. 242 nonies A, I-1° annexe II CGI: the customer's full name, identification number and address.
-  const missing = [cabinet.address ? undefined : 'address', cabinet.siret ? undefined : 'SIRET'].filter((m): m is string => m !== undefined);
+  const missing = [cabinet.address ? undefined : 'address', cabinet.siret ? undefined : 'SIRET'].filter(
+    (m): m is string => m !== undefined,
+  );
   if (missing.length > 0) {
-    warnings.push({ cabinetId: cabinet.id, code: 'customer_incomplete', message: `the invoice lacks the customer's ${missing.join(' and ')} (art. 242 nonies A annexe II CGI): set it with control-plane cabinet update ${cabinet.id}` });
+    warnings.push({
+      cabinetId: cabinet.id,
+      code: 'customer_incomplete',
+      message: `the invoice lacks the customer's ${missing.join(' and ')} (art. 242 nonies A annexe II CGI): set it with control-plane cabinet update ${cabinet.id}`,
+    });
   }
   return { lines, usage: usage ?? null, warnings, ...totalsOf(lines.map((l) => l.amountCents)) };
 }

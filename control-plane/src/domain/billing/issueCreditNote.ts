@@ -25,7 +25,11 @@ export const creditNoteInputSchema = z.strictObject({
     .trim()
     .min(3, { error: 'must say why the invoice is corrected (at least 3 characters)' })
     .max(500, { error: 'must be at most 500 characters' }),
-  amountCents: z.int({ error: 'must be a whole number of cents excl. VAT, e.g. 2500 for 25 €; leave it out to cancel the whole invoice' }).min(1, { error: 'must be at least 1 cent' }).max(1_000_000_000).optional(),
+  amountCents: z
+    .int({ error: 'must be a whole number of cents excl. VAT, e.g. 2500 for 25 €; leave it out to cancel the whole invoice' })
+    .min(1, { error: 'must be at least 1 cent' })
+    .max(1_000_000_000)
+    .optional(),
 });
 export type CreditNoteInput = z.infer<typeof creditNoteInputSchema>;
 
@@ -39,10 +43,18 @@ export function issueCreditNote(cp: BillingContext, invoiceNumber: string, input
     const owedExcl = invoice.totalExclVatCents - earlier.reduce((s, c) => s + c.totalExclVatCents, 0);
     const owedVat = invoice.vatCents - earlier.reduce((s, c) => s + c.vatCents, 0);
     if (owedExcl <= 0) {
-      throw new ControlPlaneError('invoice_fully_credited', `invoice ${invoiceNumber} is already fully credited (${earlier.map((c) => c.number).join(', ')})`, { invoiceNumber });
+      throw new ControlPlaneError(
+        'invoice_fully_credited',
+        `invoice ${invoiceNumber} is already fully credited (${earlier.map((c) => c.number).join(', ')})`,
+        { invoiceNumber },
+      );
     }
     if (input.amountCents !== undefined && input.amountCents > owedExcl) {
-      throw new ControlPlaneError('credit_exceeds_invoice', `amountCents: ${input.amountCents} is more than the ${owedExcl} cents excl. VAT left on ${invoiceNumber}: credit at most ${owedExcl}, or leave it out to cancel the rest`, { owedExclVatCents: owedExcl });
+      throw new ControlPlaneError(
+        'credit_exceeds_invoice',
+        `amountCents: ${input.amountCents} is more than the ${owedExcl} cents excl. VAT left on ${invoiceNumber}: credit at most ${owedExcl}, or leave it out to cancel the rest`,
+        { owedExclVatCents: owedExcl },
+      );
     }
     const full = input.amountCents === undefined || input.amountCents === owedExcl;
     const excl = full ? owedExcl : input.amountCents!;
@@ -67,7 +79,12 @@ export function issueCreditNote(cp: BillingContext, invoiceNumber: string, input
       full,
       vendor,
       customer: invoice.customer,
-      lines: [{ description: `${!full ? 'Avoir partiel sur' : earlier.length > 0 ? 'Avoir pour le solde de' : 'Annulation de'} ${reference} — ${input.reason}`, amountCents: excl }],
+      lines: [
+        {
+          description: `${!full ? 'Avoir partiel sur' : earlier.length > 0 ? 'Avoir pour le solde de' : 'Annulation de'} ${reference} — ${input.reason}`,
+          amountCents: excl,
+        },
+      ],
       totalExclVatCents: excl,
       vatRatePercent: VAT_RATE_PERCENT,
       vatCents: vat,

@@ -34,9 +34,14 @@ export function checkRecord<T>(schema: z.ZodType<T>, value: unknown, culprit: Cu
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   const who = typeof culprit === 'function' ? culprit(issue.path) : culprit;
-  const field = issue.path.slice(who.depth ?? 0).map(String).join('.') || '(record)';
+  const field =
+    issue.path
+      .slice(who.depth ?? 0)
+      .map(String)
+      .join('.') || '(record)';
   const found = valueAt(value, issue.path);
-  const shown = typeof found === 'number' || typeof found === 'string' || typeof found === 'boolean' ? ` is ${JSON.stringify(found)}:` : ':';
+  const shown =
+    typeof found === 'number' || typeof found === 'string' || typeof found === 'boolean' ? ` is ${JSON.stringify(found)}:` : ':';
   throw new ControlPlaneError(
     'invalid_billing_record',
     `${who.subject}: ${field}${shown} ${issue.message.replace(/^Invalid input: /, '')}. Nothing was written: this record could not be read back`,

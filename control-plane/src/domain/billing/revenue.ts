@@ -39,7 +39,12 @@ interface Step {
   status: CabinetStatus;
 }
 
-export function revenueReport(cabinets: readonly CabinetRecord[], plans: readonly PlanRecord[], now: Date, monthCount: number): RevenueReport {
+export function revenueReport(
+  cabinets: readonly CabinetRecord[],
+  plans: readonly PlanRecord[],
+  now: Date,
+  monthCount: number,
+): RevenueReport {
   const price = new Map(plans.map((p) => [p.id, p.priceCents]));
   const byPlan: Record<string, PlanRevenue> = Object.fromEntries(plans.map((p) => [p.id, { cabinets: 0, mrrCents: 0 }]));
   let mrrCents = 0;
@@ -55,7 +60,12 @@ export function revenueReport(cabinets: readonly CabinetRecord[], plans: readonl
   const current = parisMonth(now);
   const monthList: string[] = [current];
   while (monthList.length < monthCount) monthList.unshift(previousMonth(monthList[0]!));
-  const months = new Map<string, MonthRevenue>(monthList.map((m) => [m, { month: m, mrrCents: 0, byPlan: Object.fromEntries(plans.map((p) => [p.id, 0])), newCabinets: 0, churnedCabinets: 0 }]));
+  const months = new Map<string, MonthRevenue>(
+    monthList.map((m) => [
+      m,
+      { month: m, mrrCents: 0, byPlan: Object.fromEntries(plans.map((p) => [p.id, 0])), newCabinets: 0, churnedCabinets: 0 },
+    ]),
+  );
 
   for (const cabinet of cabinets) {
     const steps: Step[] = [...cabinet.planHistory]

@@ -29,7 +29,12 @@ async function pending(cp: BillingContext, month: string, cabinetId: string): Pr
   const found = await cp.billing.held(month, cabinetId);
   if (!found) throw new NotFoundError('held invoice', `${month}/${cabinetId}`);
   const decided = describeDecision(found.state);
-  if (decided) throw new ControlPlaneError('held_invoice_decided', `the ${month} invoice of cabinet "${cabinetId}" was already ${decided}: a decision is final`, { month, cabinetId, status: found.state.status });
+  if (decided)
+    throw new ControlPlaneError(
+      'held_invoice_decided',
+      `the ${month} invoice of cabinet "${cabinetId}" was already ${decided}: a decision is final`,
+      { month, cabinetId, status: found.state.status },
+    );
   return found.held;
 }
 
@@ -62,7 +67,13 @@ export function approveHeldInvoice(cp: BillingContext, month: string, cabinetId:
   });
 }
 
-export function rejectHeldInvoice(cp: BillingContext, month: string, cabinetId: string, input: RejectionInput, by: string): Promise<RejectionRecord> {
+export function rejectHeldInvoice(
+  cp: BillingContext,
+  month: string,
+  cabinetId: string,
+  input: RejectionInput,
+  by: string,
+): Promise<RejectionRecord> {
   return cp.billing.exclusive(async () => {
     await pending(cp, month, cabinetId);
     const rejection: RejectionRecord = { month, cabinetId, rejectedAt: cp.clock().toISOString(), rejectedBy: by, reason: input.reason };

@@ -57,9 +57,17 @@ export interface InvoiceEvidence {
 /** The evidence of an invoice's usage lines, with what a third party needs to verify it. */
 export function invoiceEvidence(invoice: InvoiceRecord, appliances: ApplianceRegistry): InvoiceEvidence {
   const usage = invoice.usage;
-  if (!usage) throw new ControlPlaneError('no_usage_evidence', `invoice ${invoice.number} has no signed usage (no heartbeat or usage report was received for ${invoice.month})`);
+  if (!usage)
+    throw new ControlPlaneError(
+      'no_usage_evidence',
+      `invoice ${invoice.number} has no signed usage (no heartbeat or usage report was received for ${invoice.month})`,
+    );
   const appliance = appliances.find(usage.applianceId);
-  if (!appliance) throw new ControlPlaneError('no_usage_evidence', `appliance ${usage.applianceId} that signed the usage of ${invoice.number} is unknown`);
+  if (!appliance)
+    throw new ControlPlaneError(
+      'no_usage_evidence',
+      `appliance ${usage.applianceId} that signed the usage of ${invoice.number} is unknown`,
+    );
   return {
     invoiceNumber: invoice.number,
     cabinetId: invoice.cabinetId,

@@ -12,7 +12,12 @@ import { envInt } from '@iamanager/kernel/config';
 import { isValidSiret } from '@iamanager/protocol';
 import type { VendorIdentity } from '../../storage/billingRecords.js';
 
-const text = (max: number) => z.string().trim().max(max, { error: `must be at most ${max} characters` }).optional();
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, { error: `must be at most ${max} characters` })
+    .optional();
 
 export const REQUIRED_VENDOR_VARIABLES = ['VENDOR_NAME', 'VENDOR_ADDRESS', 'VENDOR_SIRET', 'VENDOR_VAT_NUMBER'] as const;
 
@@ -54,16 +59,35 @@ export function checkVendorEnv(env: VendorEnv, ctx: z.RefinementCtx): void {
   const anySet = REQUIRED_VENDOR_VARIABLES.some((name) => env[name]);
   if (!anySet) return;
   for (const name of REQUIRED_VENDOR_VARIABLES) {
-    if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: `is required to issue invoices once any VENDOR_* variable is set (set all of ${REQUIRED_VENDOR_VARIABLES.join(', ')}, or none to run without billing)` });
+    if (!env[name])
+      ctx.addIssue({
+        code: 'custom',
+        path: [name],
+        message: `is required to issue invoices once any VENDOR_* variable is set (set all of ${REQUIRED_VENDOR_VARIABLES.join(', ')}, or none to run without billing)`,
+      });
   }
   const siret = compact(env.VENDOR_SIRET);
-  if (siret && !isValidSiret(siret)) ctx.addIssue({ code: 'custom', path: ['VENDOR_SIRET'], message: 'must be 14 digits with a valid checksum (the SIRET of the establishment that invoices)' });
+  if (siret && !isValidSiret(siret))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['VENDOR_SIRET'],
+      message: 'must be 14 digits with a valid checksum (the SIRET of the establishment that invoices)',
+    });
   const vat = compact(env.VENDOR_VAT_NUMBER);
   if (vat && siret && isValidSiret(siret) && vat !== frenchVatNumber(siret.slice(0, 9))) {
-    ctx.addIssue({ code: 'custom', path: ['VENDOR_VAT_NUMBER'], message: `must be the VAT number of SIREN ${siret.slice(0, 9)}, i.e. ${frenchVatNumber(siret.slice(0, 9))}` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['VENDOR_VAT_NUMBER'],
+      message: `must be the VAT number of SIREN ${siret.slice(0, 9)}, i.e. ${frenchVatNumber(siret.slice(0, 9))}`,
+    });
   }
   const iban = compact(env.VENDOR_IBAN);
-  if (iban && !validIban(iban)) ctx.addIssue({ code: 'custom', path: ['VENDOR_IBAN'], message: 'must be an IBAN with a valid checksum, e.g. FR76 3000 6000 0112 3456 7890 189' });
+  if (iban && !validIban(iban))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['VENDOR_IBAN'],
+      message: 'must be an IBAN with a valid checksum, e.g. FR76 3000 6000 0112 3456 7890 189',
+    });
 }
 
 /** The vendor identity, or `undefined` when billing is not configured. Call after `checkVendorEnv` passed. */

@@ -10,12 +10,22 @@ import { ROLE_LABELS } from '../labels.js';
 import { Layout } from '../layout.js';
 import { TokenTable } from './tokenTable.js';
 
-export function AccountPage({ chrome, tokens, passwordErrors }: { chrome: Chrome; tokens: readonly TokenSummary[]; passwordErrors: readonly string[] }) {
+export function AccountPage({
+  chrome,
+  tokens,
+  passwordErrors,
+}: {
+  chrome: Chrome;
+  tokens: readonly TokenSummary[];
+  passwordErrors: readonly string[];
+}) {
   const admin = chrome.admin!;
   return (
     <Layout chrome={chrome} title="Mon compte">
       <h1>Mon compte</h1>
-      <p>{admin.email} — {ROLE_LABELS[admin.role]}</p>
+      <p>
+        {admin.email} — {ROLE_LABELS[admin.role]}
+      </p>
       <Panel title="Changer de mot de passe" id="mot-de-passe">
         <FormErrors messages={passwordErrors} />
         <form method="post" action="/compte/mot-de-passe">
@@ -33,17 +43,29 @@ export function AccountPage({ chrome, tokens, passwordErrors }: { chrome: Chrome
             <input id="f-confirm" name="confirmPassword" type="password" autocomplete="new-password" minLength={12} required />
           </div>
           <p class="hint">Vos autres sessions sont fermées et tous vos jetons d'API révoqués : créez-en de nouveaux ensuite.</p>
-          <button type="submit" class="button">Changer le mot de passe</button>
+          <button type="submit" class="button">
+            Changer le mot de passe
+          </button>
         </form>
       </Panel>
       <Panel title="Mes jetons d'API" id="jetons">
-        <TokenTable tokens={tokens} csrf={chrome.csrf} showOwner={false} revokeAction={(id) => `/compte/jetons/${encodeURIComponent(id)}/revoquer`} />
+        <TokenTable
+          tokens={tokens}
+          csrf={chrome.csrf}
+          showOwner={false}
+          revokeAction={(id) => `/compte/jetons/${encodeURIComponent(id)}/revoquer`}
+        />
       </Panel>
       <Panel title="Mes sessions" id="sessions">
-        <p class="hint">Se déconnecter ferme la session de ce navigateur. Pour fermer aussi celles ouvertes sur d'autres ordinateurs, fermez toutes vos sessions (vos jetons d'API restent valides).</p>
+        <p class="hint">
+          Se déconnecter ferme la session de ce navigateur. Pour fermer aussi celles ouvertes sur d'autres ordinateurs, fermez toutes vos
+          sessions (vos jetons d'API restent valides).
+        </p>
         <form method="post" action="/compte/sessions">
           <CsrfField token={chrome.csrf} />
-          <button type="submit" class="button">Fermer toutes mes sessions</button>
+          <button type="submit" class="button">
+            Fermer toutes mes sessions
+          </button>
         </form>
       </Panel>
     </Layout>

@@ -11,7 +11,15 @@ import { ROLE_LABELS } from '../labels.js';
 import { Layout } from '../layout.js';
 import { TokenTable } from './tokenTable.js';
 
-export function AdminsPage({ chrome, admins, tokens }: { chrome: Chrome; admins: readonly AdminSummary[]; tokens: readonly TokenSummary[] }) {
+export function AdminsPage({
+  chrome,
+  admins,
+  tokens,
+}: {
+  chrome: Chrome;
+  admins: readonly AdminSummary[];
+  tokens: readonly TokenSummary[];
+}) {
   const me = chrome.admin!;
   return (
     <Layout chrome={chrome} title="Administrateurs">
@@ -19,7 +27,15 @@ export function AdminsPage({ chrome, admins, tokens }: { chrome: Chrome; admins:
       <Panel title="Comptes" id="comptes">
         <table>
           <thead>
-            <tr><th scope="col">Adresse e-mail</th><th scope="col">Rôle</th><th scope="col">Créé le</th><th scope="col">État</th><th scope="col"><span class="sr-only">Action</span></th></tr>
+            <tr>
+              <th scope="col">Adresse e-mail</th>
+              <th scope="col">Rôle</th>
+              <th scope="col">Créé le</th>
+              <th scope="col">État</th>
+              <th scope="col">
+                <span class="sr-only">Action</span>
+              </th>
+            </tr>
           </thead>
           <tbody>
             {admins.map((a) => (
@@ -33,8 +49,12 @@ export function AdminsPage({ chrome, admins, tokens }: { chrome: Chrome; admins:
                     <form method="post" action={`/administrateurs/${encodeURIComponent(a.id)}/desactiver`} class="confirmed">
                       <CsrfField token={chrome.csrf} />
                       <input type="checkbox" id={`confirmer-${a.id}`} name="confirmer" value="1" required />
-                      <label for={`confirmer-${a.id}`} class="inline-label">Je confirme (définitif)</label>
-                      <button type="submit" class="button secondary" aria-label={`Désactiver ${a.email}`}>Désactiver</button>
+                      <label for={`confirmer-${a.id}`} class="inline-label">
+                        Je confirme (définitif)
+                      </label>
+                      <button type="submit" class="button secondary" aria-label={`Désactiver ${a.email}`}>
+                        Désactiver
+                      </button>
                     </form>
                   ) : null}
                 </td>
@@ -42,10 +62,18 @@ export function AdminsPage({ chrome, admins, tokens }: { chrome: Chrome; admins:
             ))}
           </tbody>
         </table>
-        <p class="hint">Désactiver un compte ferme ses sessions et révoque ses jetons d'API ; le dernier administrateur actif ne peut pas l'être. Créer un compte : control-plane admin create --email E --role admin|billing|support</p>
+        <p class="hint">
+          Désactiver un compte ferme ses sessions et révoque ses jetons d'API ; le dernier administrateur actif ne peut pas l'être. Créer un
+          compte : control-plane admin create --email E --role admin|billing|support
+        </p>
       </Panel>
       <Panel title="Jetons d'API" id="jetons">
-        <TokenTable tokens={tokens} csrf={chrome.csrf} showOwner={true} revokeAction={(id) => `/administrateurs/jetons/${encodeURIComponent(id)}/revoquer`} />
+        <TokenTable
+          tokens={tokens}
+          csrf={chrome.csrf}
+          showOwner={true}
+          revokeAction={(id) => `/administrateurs/jetons/${encodeURIComponent(id)}/revoquer`}
+        />
       </Panel>
     </Layout>
   );

@@ -67,26 +67,62 @@ function CloseForm({ month, csrf }: { month: string; csrf: string | null }) {
     <form method="post" action={`${monthHref(month)}/cloture`} class="close-month">
       <CsrfField token={csrf} />
       <input type="checkbox" id={id} name="confirmer" value="1" required />
-      <label for={id} class="inline-label">Je confirme : les factures émises ne pourront être corrigées que par avoir.</label>
-      <button type="submit" class="button">Clôturer {frenchMonth(month)}</button>
+      <label for={id} class="inline-label">
+        Je confirme : les factures émises ne pourront être corrigées que par avoir.
+      </label>
+      <button type="submit" class="button">
+        Clôturer {frenchMonth(month)}
+      </button>
     </form>
   );
 }
 
-export function BillingMonthsPage({ chrome, months, canClose, configured }: { chrome: Chrome; months: readonly MonthRow[]; canClose: boolean; configured: boolean }) {
+export function BillingMonthsPage({
+  chrome,
+  months,
+  canClose,
+  configured,
+}: {
+  chrome: Chrome;
+  months: readonly MonthRow[];
+  canClose: boolean;
+  configured: boolean;
+}) {
   return (
     <Layout chrome={chrome} title="Facturation">
       <h1>Facturation</h1>
       {configured ? null : (
-        <FlashMessage flash={{ kind: 'error', text: "La facturation n'est pas configurée : renseignez VENDOR_NAME, VENDOR_ADDRESS, VENDOR_SIRET et VENDOR_VAT_NUMBER, puis redémarrez la console." }} />
+        <FlashMessage
+          flash={{
+            kind: 'error',
+            text: "La facturation n'est pas configurée : renseignez VENDOR_NAME, VENDOR_ADDRESS, VENDOR_SIRET et VENDOR_VAT_NUMBER, puis redémarrez la console.",
+          }}
+        />
       )}
-      <p class="hint">Une facture par cabinet et par mois, émise à la clôture du mois (une fois le mois terminé, heure de Paris). Numérotation continue par année : F-AAAA-NNNNNN pour les factures, A-AAAA-NNNNNN pour les avoirs.</p>
+      <p class="hint">
+        Une facture par cabinet et par mois, émise à la clôture du mois (une fois le mois terminé, heure de Paris). Numérotation continue
+        par année : F-AAAA-NNNNNN pour les factures, A-AAAA-NNNNNN pour les avoirs.
+      </p>
       {months.length === 0 ? (
         <p class="empty">Aucun mois à facturer : aucun cabinet n'a encore été créé.</p>
       ) : (
         <table>
           <thead>
-            <tr><th scope="col">Mois</th><th scope="col">État</th><th scope="col" class="num">Factures</th><th scope="col" class="num">Total HT</th><th scope="col" class="num">Total TTC</th><th scope="col">Numéros</th><th scope="col">Actions</th></tr>
+            <tr>
+              <th scope="col">Mois</th>
+              <th scope="col">État</th>
+              <th scope="col" class="num">
+                Factures
+              </th>
+              <th scope="col" class="num">
+                Total HT
+              </th>
+              <th scope="col" class="num">
+                Total TTC
+              </th>
+              <th scope="col">Numéros</th>
+              <th scope="col">Actions</th>
+            </tr>
           </thead>
           <tbody>
             {months.map((m) => (
@@ -99,7 +135,9 @@ export function BillingMonthsPage({ chrome, months, canClose, configured }: { ch
                 <td>{m.firstNumber ? `${m.firstNumber} à ${m.lastNumber}` : '—'}</td>
                 <td>
                   {m.status === 'closed' ? (
-                    <a href={`${monthHref(m.month)}/factures.csv`} download>CSV pour le comptable<span class="sr-only"> ({frenchMonth(m.month)})</span></a>
+                    <a href={`${monthHref(m.month)}/factures.csv`} download>
+                      CSV pour le comptable<span class="sr-only"> ({frenchMonth(m.month)})</span>
+                    </a>
                   ) : m.closable && canClose && configured ? (
                     <CloseForm month={m.month} csrf={chrome.csrf} />
                   ) : null}
@@ -118,19 +156,47 @@ export function InvoiceTable({ invoices, caption }: { invoices: readonly Invoice
     <table>
       <caption class="sr-only">{caption}</caption>
       <thead>
-        <tr><th scope="col">Numéro</th><th scope="col">Cabinet</th><th scope="col">Mois</th><th scope="col" class="num">HT</th><th scope="col" class="num">TVA</th><th scope="col" class="num">TTC</th><th scope="col" class="num">Reste dû</th><th scope="col">PDF</th></tr>
+        <tr>
+          <th scope="col">Numéro</th>
+          <th scope="col">Cabinet</th>
+          <th scope="col">Mois</th>
+          <th scope="col" class="num">
+            HT
+          </th>
+          <th scope="col" class="num">
+            TVA
+          </th>
+          <th scope="col" class="num">
+            TTC
+          </th>
+          <th scope="col" class="num">
+            Reste dû
+          </th>
+          <th scope="col">PDF</th>
+        </tr>
       </thead>
       <tbody>
         {invoices.map((i) => (
           <tr>
-            <td><a href={invoiceHref(i.number)}>{i.number}</a></td>
-            <td><a href={`/cabinets/${encodeURIComponent(i.cabinetId)}`}>{i.customerName}</a></td>
+            <td>
+              <a href={invoiceHref(i.number)}>{i.number}</a>
+            </td>
+            <td>
+              <a href={`/cabinets/${encodeURIComponent(i.cabinetId)}`}>{i.customerName}</a>
+            </td>
             <td>{frenchMonth(i.month)}</td>
             <td class="num">{frenchEuros(i.totalExclVatCents)}</td>
             <td class="num">{frenchEuros(i.vatCents)}</td>
             <td class="num">{frenchEuros(i.totalInclVatCents)}</td>
-            <td class="num">{frenchEuros(i.balanceInclVatCents)}{i.creditNotes.length > 0 ? <div class="hint">avoir : {i.creditNotes.join(', ')}</div> : null}</td>
-            <td><a href={`${invoiceHref(i.number)}/pdf`} download>PDF<span class="sr-only"> de {i.number}</span></a></td>
+            <td class="num">
+              {frenchEuros(i.balanceInclVatCents)}
+              {i.creditNotes.length > 0 ? <div class="hint">avoir : {i.creditNotes.join(', ')}</div> : null}
+            </td>
+            <td>
+              <a href={`${invoiceHref(i.number)}/pdf`} download>
+                PDF<span class="sr-only"> de {i.number}</span>
+              </a>
+            </td>
           </tr>
         ))}
       </tbody>
@@ -142,18 +208,34 @@ export function CreditNoteTable({ notes }: { notes: readonly CreditNoteRow[] }) 
   return (
     <table>
       <thead>
-        <tr><th scope="col">Avoir</th><th scope="col">Facture</th><th scope="col">Cabinet</th><th scope="col">Émis le</th><th scope="col" class="num">TTC</th><th scope="col">Motif</th><th scope="col">PDF</th></tr>
+        <tr>
+          <th scope="col">Avoir</th>
+          <th scope="col">Facture</th>
+          <th scope="col">Cabinet</th>
+          <th scope="col">Émis le</th>
+          <th scope="col" class="num">
+            TTC
+          </th>
+          <th scope="col">Motif</th>
+          <th scope="col">PDF</th>
+        </tr>
       </thead>
       <tbody>
         {notes.map((c) => (
           <tr>
             <td>{c.number}</td>
-            <td><a href={invoiceHref(c.invoiceNumber)}>{c.invoiceNumber}</a></td>
+            <td>
+              <a href={invoiceHref(c.invoiceNumber)}>{c.invoiceNumber}</a>
+            </td>
             <td>{c.cabinetId}</td>
             <td>{frenchDate(c.issueDate)}</td>
             <td class="num">-{frenchEuros(c.totalInclVatCents)}</td>
             <td>{c.reason}</td>
-            <td><a href={`/facturation/avoirs/${c.number}/pdf`} download>PDF<span class="sr-only"> de {c.number}</span></a></td>
+            <td>
+              <a href={`/facturation/avoirs/${c.number}/pdf`} download>
+                PDF<span class="sr-only"> de {c.number}</span>
+              </a>
+            </td>
           </tr>
         ))}
       </tbody>
@@ -162,21 +244,35 @@ export function CreditNoteTable({ notes }: { notes: readonly CreditNoteRow[] }) 
 }
 
 function HeldDecision({ h, canReview, csrf }: { h: HeldRow; canReview: boolean; csrf: string | null }) {
-  if (h.status === 'approved') return <>émise : <a href={invoiceHref(h.invoiceNumber!)}>{h.invoiceNumber}</a> (par {h.decidedBy})</>;
-  if (h.status === 'rejected') return <>rejetée par {h.decidedBy} : {h.rejectionReason}</>;
+  if (h.status === 'approved')
+    return (
+      <>
+        émise : <a href={invoiceHref(h.invoiceNumber!)}>{h.invoiceNumber}</a> (par {h.decidedBy})
+      </>
+    );
+  if (h.status === 'rejected')
+    return (
+      <>
+        rejetée par {h.decidedBy} : {h.rejectionReason}
+      </>
+    );
   if (!canReview) return <>en attente d'un administrateur</>;
   const id = `motif-${h.cabinetId}`;
   return (
     <>
       <form method="post" action={`${heldHref(h.month, h.cabinetId)}/valider`} class="inline">
         <CsrfField token={csrf} />
-        <button type="submit" class="button">Valider et émettre<span class="sr-only"> la facture de {h.customerName}</span></button>
+        <button type="submit" class="button">
+          Valider et émettre<span class="sr-only"> la facture de {h.customerName}</span>
+        </button>
       </form>
       <form method="post" action={`${heldHref(h.month, h.cabinetId)}/rejeter`} class="inline">
         <CsrfField token={csrf} />
         <label for={id}>Motif du rejet</label>
         <input id={id} name="reason" required minlength={3} maxlength={500} />
-        <button type="submit" class="button secondary">Rejeter<span class="sr-only"> la facture de {h.customerName}</span></button>
+        <button type="submit" class="button secondary">
+          Rejeter<span class="sr-only"> la facture de {h.customerName}</span>
+        </button>
       </form>
     </>
   );
@@ -186,15 +282,29 @@ export function HeldTable({ held, canReview, csrf }: { held: readonly HeldRow[];
   return (
     <table>
       <thead>
-        <tr><th scope="col">Cabinet</th><th scope="col" class="num">TTC</th><th scope="col">Relevé signé</th><th scope="col">Décision</th></tr>
+        <tr>
+          <th scope="col">Cabinet</th>
+          <th scope="col" class="num">
+            TTC
+          </th>
+          <th scope="col">Relevé signé</th>
+          <th scope="col">Décision</th>
+        </tr>
       </thead>
       <tbody>
         {held.map((h) => (
           <tr>
-            <td><a href={`/cabinets/${encodeURIComponent(h.cabinetId)}`}>{h.customerName}</a></td>
-            <td class="num">{frenchEuros(h.totalInclVatCents)}<div class="hint">seuil {frenchEuros(h.reviewAmountCents)}</div></td>
+            <td>
+              <a href={`/cabinets/${encodeURIComponent(h.cabinetId)}`}>{h.customerName}</a>
+            </td>
+            <td class="num">
+              {frenchEuros(h.totalInclVatCents)}
+              <div class="hint">seuil {frenchEuros(h.reviewAmountCents)}</div>
+            </td>
             <td>{h.usage ? `${h.usage.analysesOverage} analyses hors quota (relevé n° ${h.usage.seq} de ${h.usage.applianceId})` : '—'}</td>
-            <td><HeldDecision h={h} canReview={canReview} csrf={csrf} /></td>
+            <td>
+              <HeldDecision h={h} canReview={canReview} csrf={csrf} />
+            </td>
           </tr>
         ))}
       </tbody>
@@ -202,11 +312,27 @@ export function HeldTable({ held, canReview, csrf }: { held: readonly HeldRow[];
   );
 }
 
-export function BillingMonthPage({ chrome, month, invoices, held, canReview, creditNotes }: { chrome: Chrome; month: MonthRow; invoices: readonly InvoiceRow[]; held: readonly HeldRow[]; canReview: boolean; creditNotes: readonly CreditNoteRow[] }) {
+export function BillingMonthPage({
+  chrome,
+  month,
+  invoices,
+  held,
+  canReview,
+  creditNotes,
+}: {
+  chrome: Chrome;
+  month: MonthRow;
+  invoices: readonly InvoiceRow[];
+  held: readonly HeldRow[];
+  canReview: boolean;
+  creditNotes: readonly CreditNoteRow[];
+}) {
   const title = `Facturation — ${frenchMonth(month.month)}`;
   return (
     <Layout chrome={chrome} title={title}>
-      <p><a href="/facturation">← Tous les mois</a></p>
+      <p>
+        <a href="/facturation">← Tous les mois</a>
+      </p>
       <h1>{title}</h1>
       {month.status === 'open' ? (
         <p class="empty">Ce mois n'est pas encore clôturé.</p>
@@ -214,25 +340,50 @@ export function BillingMonthPage({ chrome, month, invoices, held, canReview, cre
         <>
           <Panel title="Synthèse" id="synthese">
             <dl class="facts">
-              <dt>Clôturé le</dt><dd>{frenchDate(month.issueDate!)}</dd>
-              <dt>Factures</dt><dd>{month.invoiceCount}{month.firstNumber ? ` (${month.firstNumber} à ${month.lastNumber})` : ''}</dd>
-              <dt>Total HT</dt><dd>{frenchEuros(month.totalExclVatCents)}</dd>
-              <dt>Total TTC</dt><dd>{frenchEuros(month.totalInclVatCents)}</dd>
+              <dt>Clôturé le</dt>
+              <dd>{frenchDate(month.issueDate!)}</dd>
+              <dt>Factures</dt>
+              <dd>
+                {month.invoiceCount}
+                {month.firstNumber ? ` (${month.firstNumber} à ${month.lastNumber})` : ''}
+              </dd>
+              <dt>Total HT</dt>
+              <dd>{frenchEuros(month.totalExclVatCents)}</dd>
+              <dt>Total TTC</dt>
+              <dd>{frenchEuros(month.totalInclVatCents)}</dd>
             </dl>
-            <p><a class="button secondary" href={`${monthHref(month.month)}/factures.csv`} download>Télécharger le CSV pour le comptable</a></p>
-            <p class="hint">Séparateur « ; », UTF-8 avec BOM, montants en euros avec virgule : s'ouvre tel quel dans Excel. Les avoirs émis sur ces factures y figurent, en négatif.</p>
+            <p>
+              <a class="button secondary" href={`${monthHref(month.month)}/factures.csv`} download>
+                Télécharger le CSV pour le comptable
+              </a>
+            </p>
+            <p class="hint">
+              Séparateur « ; », UTF-8 avec BOM, montants en euros avec virgule : s'ouvre tel quel dans Excel. Les avoirs émis sur ces
+              factures y figurent, en négatif.
+            </p>
           </Panel>
           <Panel title="Factures" id="factures">
-            {invoices.length === 0 ? <p class="empty">Aucun cabinet n'avait de jour actif ce mois-là.</p> : <InvoiceTable invoices={invoices} caption={`Factures de ${frenchMonth(month.month)}`} />}
+            {invoices.length === 0 ? (
+              <p class="empty">Aucun cabinet n'avait de jour actif ce mois-là.</p>
+            ) : (
+              <InvoiceTable invoices={invoices} caption={`Factures de ${frenchMonth(month.month)}`} />
+            )}
           </Panel>
           {held.length === 0 ? null : (
             <Panel title="Factures en attente de validation" id="attente">
-              <p class="hint">Leur montant TTC dépassait le seuil de revue (BILLING_REVIEW_AMOUNT_CENTS) : elles n'ont pas été émises. Validée, une facture reçoit le numéro suivant et la date du jour ; rejetée, elle n'est jamais émise.</p>
+              <p class="hint">
+                Leur montant TTC dépassait le seuil de revue (BILLING_REVIEW_AMOUNT_CENTS) : elles n'ont pas été émises. Validée, une
+                facture reçoit le numéro suivant et la date du jour ; rejetée, elle n'est jamais émise.
+              </p>
               <HeldTable held={held} canReview={canReview} csrf={chrome.csrf} />
             </Panel>
           )}
           <Panel title="Avoirs" id="avoirs">
-            {creditNotes.length === 0 ? <p class="empty">Aucun avoir sur les factures de ce mois.</p> : <CreditNoteTable notes={creditNotes} />}
+            {creditNotes.length === 0 ? (
+              <p class="empty">Aucun avoir sur les factures de ce mois.</p>
+            ) : (
+              <CreditNoteTable notes={creditNotes} />
+            )}
           </Panel>
         </>
       )}

@@ -51,7 +51,15 @@ export interface CabinetView {
   email: string | null;
   status: CabinetStatus;
   createdAt: string;
-  plan: { id: string; name: string; aiModel: string; advancedFeatures: boolean; overageAllowed: boolean; priceCents?: number | undefined; overagePricePerAnalysisCents?: number | undefined };
+  plan: {
+    id: string;
+    name: string;
+    aiModel: string;
+    advancedFeatures: boolean;
+    overageAllowed: boolean;
+    priceCents?: number | undefined;
+    overagePricePerAnalysisCents?: number | undefined;
+  };
   limits: LimitRow[];
   /** Present for roles that may change plans. */
   planChange?: { plans: Array<{ id: string; label: string }>; errors: string[]; values?: Record<string, string> } | undefined;
@@ -80,17 +88,31 @@ function PlanChangeForm({ view, csrf }: { view: CabinetView; csrf: string | null
     <form method="post" action={`/cabinets/${encodeURIComponent(view.id)}/formule`}>
       <CsrfField token={csrf} />
       <FormErrors messages={change.errors} />
-      <Select name="plan" label="Formule" value={value('plan', view.plan.id)} options={change.plans.map((p) => ({ value: p.id, label: p.label }))} />
+      <Select
+        name="plan"
+        label="Formule"
+        value={value('plan', view.plan.id)}
+        options={change.plans.map((p) => ({ value: p.id, label: p.label }))}
+      />
       <fieldset>
         <legend>Dérogations aux limites (vide : la limite de la formule)</legend>
         {view.limits.map((l) => (
           <div class="field">
             <label for={`f-${l.field}`}>{l.label}</label>
-            <input id={`f-${l.field}`} name={l.field} type="text" class="short" inputMode="numeric" value={value(l.field, l.override === null ? '' : String(l.override))} />
+            <input
+              id={`f-${l.field}`}
+              name={l.field}
+              type="text"
+              class="short"
+              inputMode="numeric"
+              value={value(l.field, l.override === null ? '' : String(l.override))}
+            />
           </div>
         ))}
       </fieldset>
-      <button type="submit" class="button">Enregistrer la formule</button>
+      <button type="submit" class="button">
+        Enregistrer la formule
+      </button>
     </form>
   );
 }
@@ -114,12 +136,18 @@ export function CabinetPage({ chrome, view }: { chrome: Chrome; view: CabinetVie
         </Panel>
         <Panel title="Formule" id="formule">
           <dl class="facts">
-            <Fact label="Formule">{p.name} ({p.id})</Fact>
+            <Fact label="Formule">
+              {p.name} ({p.id})
+            </Fact>
             {p.priceCents !== undefined ? <Fact label="Prix mensuel HT">{frenchEuros(p.priceCents)}</Fact> : null}
             <Fact label="Modèle d'analyse">{p.aiModel}</Fact>
             <Fact label="Fonctions avancées">{p.advancedFeatures ? 'oui' : 'non'}</Fact>
             <Fact label="Dépassement d'analyses">
-              {p.overageAllowed ? (p.overagePricePerAnalysisCents !== undefined ? `facturé ${frenchEuros(p.overagePricePerAnalysisCents)} HT par analyse` : 'facturé') : 'refusé'}
+              {p.overageAllowed
+                ? p.overagePricePerAnalysisCents !== undefined
+                  ? `facturé ${frenchEuros(p.overagePricePerAnalysisCents)} HT par analyse`
+                  : 'facturé'
+                : 'refusé'}
             </Fact>
             {view.limits.map((l) => (
               <Fact label={l.label}>
@@ -139,8 +167,13 @@ export function CabinetPage({ chrome, view }: { chrome: Chrome; view: CabinetVie
       <Panel title="Code d'enrôlement" id="enrolement">
         {view.enrollment.newCode ? (
           <div role="status">
-            <p>Nouveau code, à transmettre au cabinet (affiché une seule fois, valable jusqu'au {frenchDate(view.enrollment.newCode.expiresAt)}) :</p>
-            <p><code class="secret">{view.enrollment.newCode.code}</code></p>
+            <p>
+              Nouveau code, à transmettre au cabinet (affiché une seule fois, valable jusqu'au{' '}
+              {frenchDate(view.enrollment.newCode.expiresAt)}) :
+            </p>
+            <p>
+              <code class="secret">{view.enrollment.newCode.code}</code>
+            </p>
           </div>
         ) : view.enrollment.pendingUntil ? (
           <p>Un code non utilisé est valable jusqu'au {frenchDate(view.enrollment.pendingUntil)}.</p>
@@ -151,7 +184,9 @@ export function CabinetPage({ chrome, view }: { chrome: Chrome; view: CabinetVie
           <form method="post" action={`/cabinets/${encodeURIComponent(view.id)}/code`}>
             <CsrfField token={chrome.csrf} />
             <p class="hint">Un nouveau code remplace le précédent s'il n'a pas servi. Réenrôler révoque l'appliance actuelle.</p>
-            <button type="submit" class="button secondary">Émettre un nouveau code</button>
+            <button type="submit" class="button secondary">
+              Émettre un nouveau code
+            </button>
           </form>
         ) : null}
       </Panel>
@@ -161,19 +196,37 @@ export function CabinetPage({ chrome, view }: { chrome: Chrome; view: CabinetVie
         ) : (
           <table>
             <thead>
-              <tr><th scope="col">Instance</th><th scope="col">Statut</th><th scope="col">Version</th><th scope="col">Dernier signal</th><th scope="col">Usage / limites</th></tr>
+              <tr>
+                <th scope="col">Instance</th>
+                <th scope="col">Statut</th>
+                <th scope="col">Version</th>
+                <th scope="col">Dernier signal</th>
+                <th scope="col">Usage / limites</th>
+              </tr>
             </thead>
             <tbody>
               {view.appliances.map((a) => (
                 <tr>
-                  <td>{a.instanceName}<div class="hint">{a.applianceId}</div><div class="hint">enrôlée le {frenchDate(a.enrolledAt, false)}</div></td>
+                  <td>
+                    {a.instanceName}
+                    <div class="hint">{a.applianceId}</div>
+                    <div class="hint">enrôlée le {frenchDate(a.enrolledAt, false)}</div>
+                  </td>
                   <td>
                     {a.revokedAt ? `révoquée le ${frenchDate(a.revokedAt, false)}` : a.status ? <StatusBadge status={a.status} /> : '—'}
-                    {a.reasons.length > 0 ? <ul class="reasons">{a.reasons.map((t) => <li>{t}</li>)}</ul> : null}
+                    {a.reasons.length > 0 ? (
+                      <ul class="reasons">
+                        {a.reasons.map((t) => (
+                          <li>{t}</li>
+                        ))}
+                      </ul>
+                    ) : null}
                   </td>
                   <td>{a.version}</td>
                   <td>{frenchDate(a.lastHeartbeatAt)}</td>
-                  <td><UsageList usage={a.usage} /></td>
+                  <td>
+                    <UsageList usage={a.usage} />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -183,7 +236,9 @@ export function CabinetPage({ chrome, view }: { chrome: Chrome; view: CabinetVie
       {view.charts.length > 0 ? (
         <Panel title="Usage et santé" id="historique">
           <div class="charts">
-            {view.charts.map((c) => <LineChart {...c} />)}
+            {view.charts.map((c) => (
+              <LineChart {...c} />
+            ))}
           </div>
         </Panel>
       ) : null}
@@ -194,7 +249,8 @@ export function CabinetPage({ chrome, view }: { chrome: Chrome; view: CabinetVie
           <ul class="plain">
             {view.alerts.map((a) => (
               <li>
-                <time datetime={a.at}>{frenchDate(a.at)}</time> — {a.from ? `${STATUS_LABELS[a.from]} → ` : ''}<strong>{STATUS_LABELS[a.to]}</strong> : {a.what}
+                <time datetime={a.at}>{frenchDate(a.at)}</time> — {a.from ? `${STATUS_LABELS[a.from]} → ` : ''}
+                <strong>{STATUS_LABELS[a.to]}</strong> : {a.what}
               </li>
             ))}
           </ul>
@@ -203,7 +259,9 @@ export function CabinetPage({ chrome, view }: { chrome: Chrome; view: CabinetVie
       <Panel title="Historique de la formule" id="historique-formule">
         <ul class="plain">
           {view.planHistory.map((h) => (
-            <li>{frenchDate(h.effectiveAt)} — {h.plan}, {CABINET_STATUS_LABELS[h.status]} (par {h.by})</li>
+            <li>
+              {frenchDate(h.effectiveAt)} — {h.plan}, {CABINET_STATUS_LABELS[h.status]} (par {h.by})
+            </li>
           ))}
         </ul>
       </Panel>

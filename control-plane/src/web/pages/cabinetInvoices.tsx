@@ -5,7 +5,11 @@ import { InvoiceTable, type InvoiceRow } from './billing.js';
 export function CabinetInvoices({ invoices }: { invoices: readonly InvoiceRow[] }) {
   return (
     <Panel title="Factures" id="factures">
-      {invoices.length === 0 ? <p class="empty">Aucune facture émise pour ce cabinet.</p> : <InvoiceTable invoices={invoices} caption="Factures du cabinet" />}
+      {invoices.length === 0 ? (
+        <p class="empty">Aucune facture émise pour ce cabinet.</p>
+      ) : (
+        <InvoiceTable invoices={invoices} caption="Factures du cabinet" />
+      )}
     </Panel>
   );
 }

@@ -21,12 +21,20 @@ export function CabinetsPage({ chrome, rows }: { chrome: Chrome; rows: readonly 
       ) : (
         <table>
           <thead>
-            <tr><th scope="col">Cabinet</th><th scope="col">Identifiant</th><th scope="col">Formule</th><th scope="col">État</th><th scope="col">Appliance</th></tr>
+            <tr>
+              <th scope="col">Cabinet</th>
+              <th scope="col">Identifiant</th>
+              <th scope="col">Formule</th>
+              <th scope="col">État</th>
+              <th scope="col">Appliance</th>
+            </tr>
           </thead>
           <tbody>
             {rows.map((r) => (
               <tr>
-                <td><a href={`/cabinets/${encodeURIComponent(r.id)}`}>{r.name}</a></td>
+                <td>
+                  <a href={`/cabinets/${encodeURIComponent(r.id)}`}>{r.name}</a>
+                </td>
                 <td>{r.id}</td>
                 <td>{r.plan}</td>
                 <td>{CABINET_STATUS_LABELS[r.status]}</td>

@@ -8,7 +8,9 @@ export function ErrorPage({ chrome, status, message }: { chrome: Chrome; status:
         <h1>Impossible d'afficher cette page</h1>
         <p>{message}</p>
         <p class="hint">Code HTTP {status}</p>
-        <p><a href="/">Retour au parc</a></p>
+        <p>
+          <a href="/">Retour au parc</a>
+        </p>
       </section>
     </Layout>
   );

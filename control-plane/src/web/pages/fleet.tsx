@@ -49,7 +49,13 @@ export interface FleetView {
   now: Date;
 }
 
-const SORT_LABELS: Readonly<Record<FleetSort, string>> = { status: 'Statut (le plus grave d’abord)', cabinet: 'Cabinet', plan: 'Formule', version: 'Version', lastHeartbeat: 'Dernier signal (le plus ancien d’abord)' };
+const SORT_LABELS: Readonly<Record<FleetSort, string>> = {
+  status: 'Statut (le plus grave d’abord)',
+  cabinet: 'Cabinet',
+  plan: 'Formule',
+  version: 'Version',
+  lastHeartbeat: 'Dernier signal (le plus ancien d’abord)',
+};
 
 /** The overview's URL for these filters (defaults left out, so links stay short). */
 export function fleetHref(filters: FleetFilters, page = 1): string {
@@ -96,7 +102,11 @@ export function FleetPage({ chrome, view }: { chrome: Chrome; view: FleetView })
       <h1>Parc des appliances</h1>
       <nav aria-label="Par statut">
         <ul class="counts">
-          <li><a href={fleetHref({ ...view.filters, status: '' })} aria-current={view.filters.status === '' ? 'true' : undefined}>Tous : {all}</a></li>
+          <li>
+            <a href={fleetHref({ ...view.filters, status: '' })} aria-current={view.filters.status === '' ? 'true' : undefined}>
+              Tous : {all}
+            </a>
+          </li>
           {FLEET_STATUSES.map((s) => (
             <li>
               <a href={fleetHref({ ...view.filters, status: s })} aria-current={view.filters.status === s ? 'true' : undefined}>
@@ -107,10 +117,27 @@ export function FleetPage({ chrome, view }: { chrome: Chrome; view: FleetView })
         </ul>
       </nav>
       <form method="get" action="/" class="filters" aria-label="Filtrer et trier">
-        <Select name="status" label="Statut" value={view.filters.status} options={[{ value: '', label: 'Tous' }, ...FLEET_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))]} />
-        <Select name="plan" label="Formule" value={view.filters.plan} options={[{ value: '', label: 'Toutes' }, ...view.plans.map((p) => ({ value: p, label: p }))]} />
-        <Select name="sort" label="Trier par" value={view.filters.sort} options={Object.entries(SORT_LABELS).map(([value, label]) => ({ value, label }))} />
-        <button type="submit" class="button secondary">Appliquer</button>
+        <Select
+          name="status"
+          label="Statut"
+          value={view.filters.status}
+          options={[{ value: '', label: 'Tous' }, ...FLEET_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))]}
+        />
+        <Select
+          name="plan"
+          label="Formule"
+          value={view.filters.plan}
+          options={[{ value: '', label: 'Toutes' }, ...view.plans.map((p) => ({ value: p, label: p }))]}
+        />
+        <Select
+          name="sort"
+          label="Trier par"
+          value={view.filters.sort}
+          options={Object.entries(SORT_LABELS).map(([value, label]) => ({ value, label }))}
+        />
+        <button type="submit" class="button secondary">
+          Appliquer
+        </button>
       </form>
       <p role="status">
         {view.total} appliance{view.total > 1 ? 's' : ''}
@@ -120,7 +147,9 @@ export function FleetPage({ chrome, view }: { chrome: Chrome; view: FleetView })
         <p class="empty">Aucune appliance ne correspond à ces filtres.</p>
       ) : (
         <table>
-          <caption class="sr-only">Appliances, page {view.page} sur {view.pages}</caption>
+          <caption class="sr-only">
+            Appliances, page {view.page} sur {view.pages}
+          </caption>
           <thead>
             <tr>
               <SortHeader view={view} sort="cabinet" label="Cabinet" />
@@ -141,22 +170,49 @@ export function FleetPage({ chrome, view }: { chrome: Chrome; view: FleetView })
                 <td>{r.plan ?? '—'}</td>
                 <td>
                   <StatusBadge status={r.status} />
-                  {r.reasons.length > 0 ? <ul class="reasons">{r.reasons.map((t) => <li>{t}</li>)}</ul> : null}
+                  {r.reasons.length > 0 ? (
+                    <ul class="reasons">
+                      {r.reasons.map((t) => (
+                        <li>{t}</li>
+                      ))}
+                    </ul>
+                  ) : null}
                 </td>
-                <td>{r.version}{r.versionBehind ? <div class="hint">en retard</div> : null}</td>
                 <td>
-                  <time datetime={r.lastHeartbeatAt ?? undefined} title={frenchDate(r.lastHeartbeatAt)}>{frenchAgo(r.lastHeartbeatAt, view.now)}</time>
+                  {r.version}
+                  {r.versionBehind ? <div class="hint">en retard</div> : null}
                 </td>
-                <td><UsageList usage={r.usage} /></td>
+                <td>
+                  <time datetime={r.lastHeartbeatAt ?? undefined} title={frenchDate(r.lastHeartbeatAt)}>
+                    {frenchAgo(r.lastHeartbeatAt, view.now)}
+                  </time>
+                </td>
+                <td>
+                  <UsageList usage={r.usage} />
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
       <nav class="pager" aria-label="Pagination">
-        <span>{view.page > 1 ? <a href={fleetHref(view.filters, view.page - 1)} rel="prev">← Page précédente</a> : null}</span>
-        <span>Page {view.page} sur {view.pages}</span>
-        <span>{view.page < view.pages ? <a href={fleetHref(view.filters, view.page + 1)} rel="next">Page suivante →</a> : null}</span>
+        <span>
+          {view.page > 1 ? (
+            <a href={fleetHref(view.filters, view.page - 1)} rel="prev">
+              ← Page précédente
+            </a>
+          ) : null}
+        </span>
+        <span>
+          Page {view.page} sur {view.pages}
+        </span>
+        <span>
+          {view.page < view.pages ? (
+            <a href={fleetHref(view.filters, view.page + 1)} rel="next">
+              Page suivante →
+            </a>
+          ) : null}
+        </span>
       </nav>
     </Layout>
   );

@@ -18,50 +18,109 @@ export interface CreditNoteForm {
   values: { reason: string; amount: string };
 }
 
-export function InvoicePage({ chrome, invoice, creditNotes, form }: { chrome: Chrome; invoice: InvoiceDetail; creditNotes: readonly CreditNoteRow[]; form?: CreditNoteForm | undefined }) {
+export function InvoicePage({
+  chrome,
+  invoice,
+  creditNotes,
+  form,
+}: {
+  chrome: Chrome;
+  invoice: InvoiceDetail;
+  creditNotes: readonly CreditNoteRow[];
+  form?: CreditNoteForm | undefined;
+}) {
   const c = invoice.customer;
   return (
     <Layout chrome={chrome} title={`Facture ${invoice.number}`}>
-      <p><a href={monthHref(invoice.month)}>← Factures de {frenchMonth(invoice.month)}</a></p>
+      <p>
+        <a href={monthHref(invoice.month)}>← Factures de {frenchMonth(invoice.month)}</a>
+      </p>
       <h1>Facture {invoice.number}</h1>
-      <p><a class="button secondary" href={`${invoiceHref(invoice.number)}/pdf`} download>Télécharger le PDF</a></p>
+      <p>
+        <a class="button secondary" href={`${invoiceHref(invoice.number)}/pdf`} download>
+          Télécharger le PDF
+        </a>
+      </p>
       <div class="grid">
         <Panel title="Facture" id="facture">
           <dl class="facts">
-            <dt>Période</dt><dd>{frenchMonth(invoice.month)}</dd>
-            <dt>Émise le</dt><dd>{frenchDate(invoice.issueDate)}</dd>
-            <dt>Échéance</dt><dd>{frenchDate(invoice.dueDate)}</dd>
-            <dt>Reste dû TTC</dt><dd>{frenchEuros(invoice.balanceInclVatCents)}</dd>
+            <dt>Période</dt>
+            <dd>{frenchMonth(invoice.month)}</dd>
+            <dt>Émise le</dt>
+            <dd>{frenchDate(invoice.issueDate)}</dd>
+            <dt>Échéance</dt>
+            <dd>{frenchDate(invoice.dueDate)}</dd>
+            <dt>Reste dû TTC</dt>
+            <dd>{frenchEuros(invoice.balanceInclVatCents)}</dd>
           </dl>
         </Panel>
         <Panel title="Client" id="client">
           <dl class="facts">
-            <dt>Cabinet</dt><dd><a href={`/cabinets/${encodeURIComponent(c.cabinetId)}`}>{c.name}</a></dd>
-            <dt>SIRET</dt><dd>{c.siret ?? '—'}</dd>
-            <dt>Adresse</dt><dd>{c.address ?? '—'}</dd>
-            <dt>E-mail</dt><dd>{c.email ?? '—'}</dd>
+            <dt>Cabinet</dt>
+            <dd>
+              <a href={`/cabinets/${encodeURIComponent(c.cabinetId)}`}>{c.name}</a>
+            </dd>
+            <dt>SIRET</dt>
+            <dd>{c.siret ?? '—'}</dd>
+            <dt>Adresse</dt>
+            <dd>{c.address ?? '—'}</dd>
+            <dt>E-mail</dt>
+            <dd>{c.email ?? '—'}</dd>
           </dl>
         </Panel>
       </div>
       <Panel title="Lignes" id="lignes">
         <table>
           <thead>
-            <tr><th scope="col">Désignation</th><th scope="col" class="num">Quantité</th><th scope="col" class="num">P.U. HT</th><th scope="col" class="num">Montant HT</th></tr>
+            <tr>
+              <th scope="col">Désignation</th>
+              <th scope="col" class="num">
+                Quantité
+              </th>
+              <th scope="col" class="num">
+                P.U. HT
+              </th>
+              <th scope="col" class="num">
+                Montant HT
+              </th>
+            </tr>
           </thead>
           <tbody>
             {invoice.lines.map((l) => (
               <tr>
                 <td>{l.description}</td>
-                <td class="num">{l.kind === 'subscription' ? (l.days === l.daysInMonth ? '1 mois' : `${l.days}/${l.daysInMonth} mois`) : l.quantity}</td>
-                <td class="num">{frenchEuros(l.unitPriceCents)}{l.kind === 'subscription' ? ' / mois' : ''}</td>
+                <td class="num">
+                  {l.kind === 'subscription' ? (l.days === l.daysInMonth ? '1 mois' : `${l.days}/${l.daysInMonth} mois`) : l.quantity}
+                </td>
+                <td class="num">
+                  {frenchEuros(l.unitPriceCents)}
+                  {l.kind === 'subscription' ? ' / mois' : ''}
+                </td>
                 <td class="num">{frenchEuros(l.amountCents)}</td>
               </tr>
             ))}
           </tbody>
           <tfoot>
-            <tr><th scope="row" colSpan={3} class="num">Total HT</th><td class="num">{frenchEuros(invoice.totalExclVatCents)}</td></tr>
-            <tr><th scope="row" colSpan={3} class="num">TVA {invoice.vatRatePercent} %</th><td class="num">{frenchEuros(invoice.vatCents)}</td></tr>
-            <tr><th scope="row" colSpan={3} class="num">Total TTC</th><td class="num"><strong>{frenchEuros(invoice.totalInclVatCents)}</strong></td></tr>
+            <tr>
+              <th scope="row" colSpan={3} class="num">
+                Total HT
+              </th>
+              <td class="num">{frenchEuros(invoice.totalExclVatCents)}</td>
+            </tr>
+            <tr>
+              <th scope="row" colSpan={3} class="num">
+                TVA {invoice.vatRatePercent} %
+              </th>
+              <td class="num">{frenchEuros(invoice.vatCents)}</td>
+            </tr>
+            <tr>
+              <th scope="row" colSpan={3} class="num">
+                Total TTC
+              </th>
+              <td class="num">
+                <strong>{frenchEuros(invoice.totalInclVatCents)}</strong>
+              </td>
+            </tr>
           </tfoot>
         </table>
       </Panel>
@@ -69,10 +128,17 @@ export function InvoicePage({ chrome, invoice, creditNotes, form }: { chrome: Ch
         {invoice.usage ? (
           <>
             <p>
-              {invoice.usage.analysesUsed} analyses en {frenchMonth(invoice.month)}, dont {invoice.usage.analysesOverage} au-delà du quota — relevé n° {invoice.usage.seq} de l'appliance {invoice.usage.applianceId}, reçu le {frenchDateTime(invoice.usage.receivedAt)}.
+              {invoice.usage.analysesUsed} analyses en {frenchMonth(invoice.month)}, dont {invoice.usage.analysesOverage} au-delà du quota —
+              relevé n° {invoice.usage.seq} de l'appliance {invoice.usage.applianceId}, reçu le {frenchDateTime(invoice.usage.receivedAt)}.
             </p>
-            <p class="hint">Empreinte SHA-256 du relevé signé : <code>{invoice.usage.jwsSha256}</code></p>
-            <p><a href={`${invoiceHref(invoice.number)}/preuve`} download>Télécharger la preuve signée (relevé JWS et clé publique de l'appliance)</a></p>
+            <p class="hint">
+              Empreinte SHA-256 du relevé signé : <code>{invoice.usage.jwsSha256}</code>
+            </p>
+            <p>
+              <a href={`${invoiceHref(invoice.number)}/preuve`} download>
+                Télécharger la preuve signée (relevé JWS et clé publique de l'appliance)
+              </a>
+            </p>
           </>
         ) : (
           <p class="empty">Aucun relevé d'usage reçu pour ce mois : pas de dépassement facturé.</p>
@@ -92,10 +158,22 @@ export function InvoicePage({ chrome, invoice, creditNotes, form }: { chrome: Ch
               </div>
               <div class="field">
                 <label for="f-amount">Montant HT en euros</label>
-                <input id="f-amount" name="amount" type="text" class="short" inputMode="decimal" value={form.values.amount} aria-describedby="f-amount-hint" />
-                <p class="hint" id="f-amount-hint">Vide : annule tout ce qui reste dû ({frenchEuros(invoice.balanceInclVatCents)} TTC). La TVA est calculée sur le montant.</p>
+                <input
+                  id="f-amount"
+                  name="amount"
+                  type="text"
+                  class="short"
+                  inputMode="decimal"
+                  value={form.values.amount}
+                  aria-describedby="f-amount-hint"
+                />
+                <p class="hint" id="f-amount-hint">
+                  Vide : annule tout ce qui reste dû ({frenchEuros(invoice.balanceInclVatCents)} TTC). La TVA est calculée sur le montant.
+                </p>
               </div>
-              <button type="submit" class="button">Émettre l'avoir</button>
+              <button type="submit" class="button">
+                Émettre l'avoir
+              </button>
             </form>
           ) : (
             <p class="hint">Cette facture est entièrement annulée par ses avoirs.</p>

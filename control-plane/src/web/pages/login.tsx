@@ -19,7 +19,9 @@ export function LoginPage({ chrome, email, next, errors }: { chrome: Chrome; ema
             <label for="f-password">Mot de passe</label>
             <input id="f-password" name="password" type="password" required autocomplete="current-password" />
           </div>
-          <button type="submit" class="button">Se connecter</button>
+          <button type="submit" class="button">
+            Se connecter
+          </button>
         </form>
       </section>
     </Layout>

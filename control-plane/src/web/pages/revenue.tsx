@@ -13,7 +13,15 @@ import { BarChart } from '../svgBarChart.js';
 const shortMonth = (month: string) => `${month.slice(5, 7)}/${month.slice(2, 4)}`;
 const wholeEuros = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 });
 
-export function RevenuePage({ chrome, report, planNames }: { chrome: Chrome; report: RevenueReport; planNames: Readonly<Record<string, string>> }) {
+export function RevenuePage({
+  chrome,
+  report,
+  planNames,
+}: {
+  chrome: Chrome;
+  report: RevenueReport;
+  planNames: Readonly<Record<string, string>>;
+}) {
   const plans = Object.keys(report.byPlan);
   const labels = report.months.map((m) => shortMonth(m.month));
   return (
@@ -22,19 +30,36 @@ export function RevenuePage({ chrome, report, planNames }: { chrome: Chrome; rep
       <div class="grid">
         <Panel title="Revenu récurrent" id="recurrent">
           <dl class="facts big">
-            <dt>MRR (mensuel, HT)</dt><dd>{frenchEuros(report.mrrCents)}</dd>
-            <dt>ARR (annuel, HT)</dt><dd>{frenchEuros(report.arrCents)}</dd>
+            <dt>MRR (mensuel, HT)</dt>
+            <dd>{frenchEuros(report.mrrCents)}</dd>
+            <dt>ARR (annuel, HT)</dt>
+            <dd>{frenchEuros(report.arrCents)}</dd>
           </dl>
-          <p class="hint">Somme des prix catalogue des formules des cabinets actifs ; les dérogations et les dépassements n'y entrent pas, les cabinets suspendus ou résiliés non plus. ARR = 12 × MRR.</p>
+          <p class="hint">
+            Somme des prix catalogue des formules des cabinets actifs ; les dérogations et les dépassements n'y entrent pas, les cabinets
+            suspendus ou résiliés non plus. ARR = 12 × MRR.
+          </p>
         </Panel>
         <Panel title="Par formule" id="formules">
           <table>
             <thead>
-              <tr><th scope="col">Formule</th><th scope="col" class="num">Cabinets actifs</th><th scope="col" class="num">MRR HT</th></tr>
+              <tr>
+                <th scope="col">Formule</th>
+                <th scope="col" class="num">
+                  Cabinets actifs
+                </th>
+                <th scope="col" class="num">
+                  MRR HT
+                </th>
+              </tr>
             </thead>
             <tbody>
               {plans.map((p) => (
-                <tr><td>{planNames[p] ?? p}</td><td class="num">{report.byPlan[p]!.cabinets}</td><td class="num">{frenchEuros(report.byPlan[p]!.mrrCents)}</td></tr>
+                <tr>
+                  <td>{planNames[p] ?? p}</td>
+                  <td class="num">{report.byPlan[p]!.cabinets}</td>
+                  <td class="num">{frenchEuros(report.byPlan[p]!.mrrCents)}</td>
+                </tr>
               ))}
             </tbody>
           </table>
@@ -65,14 +90,32 @@ export function RevenuePage({ chrome, report, planNames }: { chrome: Chrome; rep
         <table>
           <caption class="sr-only">Chiffres par mois</caption>
           <thead>
-            <tr><th scope="col">Mois</th><th scope="col" class="num">MRR fin de mois</th>{plans.map((p) => <th scope="col" class="num">{planNames[p] ?? p}</th>)}<th scope="col" class="num">Nouveaux</th><th scope="col" class="num">Résiliés</th></tr>
+            <tr>
+              <th scope="col">Mois</th>
+              <th scope="col" class="num">
+                MRR fin de mois
+              </th>
+              {plans.map((p) => (
+                <th scope="col" class="num">
+                  {planNames[p] ?? p}
+                </th>
+              ))}
+              <th scope="col" class="num">
+                Nouveaux
+              </th>
+              <th scope="col" class="num">
+                Résiliés
+              </th>
+            </tr>
           </thead>
           <tbody>
             {report.months.map((m) => (
               <tr>
                 <td>{frenchMonth(m.month)}</td>
                 <td class="num">{frenchEuros(m.mrrCents)}</td>
-                {plans.map((p) => <td class="num">{frenchEuros(m.byPlan[p] ?? 0)}</td>)}
+                {plans.map((p) => (
+                  <td class="num">{frenchEuros(m.byPlan[p] ?? 0)}</td>
+                ))}
                 <td class="num">{m.newCabinets}</td>
                 <td class="num">{m.churnedCabinets}</td>
               </tr>

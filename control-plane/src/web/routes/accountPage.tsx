@@ -21,7 +21,7 @@ const MAX_PASSWORD_LENGTH = 200;
 
 const FLASHES: Readonly<Record<string, string>> = {
   'mot-de-passe': "Mot de passe changé. Vos autres sessions sont fermées et vos jetons d'API révoqués.",
-  revoque: "Jeton d'API révoqué : il est refusé dès sa prochaine requête.",
+  'revoque': "Jeton d'API révoqué : il est refusé dès sa prochaine requête.",
 };
 
 function showAccount(deps: DashboardDeps, ctx: Context, passwordErrors: string[] = [], status = 200): void {

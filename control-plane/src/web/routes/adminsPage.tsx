@@ -30,7 +30,15 @@ function showAdmins(deps: DashboardDeps, ctx: Context, flash?: Flash, status = 2
   authorize(currentAdmin(ctx), 'manageAdmins');
   const done = typeof ctx.query.fait === 'string' ? FLASHES[ctx.query.fait] : undefined;
   const shown = flash ?? (done ? { kind: 'ok' as const, text: done } : undefined);
-  sendPage(ctx, <AdminsPage chrome={chromeOf(deps, ctx, shown)} admins={deps.cp.admins.list()} tokens={deps.cp.admins.listTokens({}, deps.cp.clock())} />, status);
+  sendPage(
+    ctx,
+    <AdminsPage
+      chrome={chromeOf(deps, ctx, shown)}
+      admins={deps.cp.admins.list()}
+      tokens={deps.cp.admins.listTokens({}, deps.cp.clock())}
+    />,
+    status,
+  );
 }
 
 export const adminsPage: DashboardPage = {
@@ -45,12 +53,15 @@ export const adminsPage: DashboardPage = {
       authorize(admin, 'manageAdmins');
       const target = cp.admins.get(String(ctx.params.id));
       // Disabling has no undo: the form's checkbox must say so (a browser without `required` support too).
-      if ((await readForm(ctx)).get('confirmer') !== '1') return showAdmins(deps, ctx, { kind: 'error', text: `Cochez « Je confirme » pour désactiver ${target.email}.` }, 400);
+      if ((await readForm(ctx)).get('confirmer') !== '1')
+        return showAdmins(deps, ctx, { kind: 'error', text: `Cochez « Je confirme » pour désactiver ${target.email}.` }, 400);
       try {
-        if (target.id === admin.id) throw new ControlPlaneError('cannot_disable_yourself', 'you cannot disable your own account: ask another admin');
+        if (target.id === admin.id)
+          throw new ControlPlaneError('cannot_disable_yourself', 'you cannot disable your own account: ask another admin');
         await cp.admins.disableAdmin(target.email, cp.clock());
       } catch (err) {
-        if (err instanceof DomainError && REFUSALS[err.code]) return showAdmins(deps, ctx, { kind: 'error', text: REFUSALS[err.code]! }, 409);
+        if (err instanceof DomainError && REFUSALS[err.code])
+          return showAdmins(deps, ctx, { kind: 'error', text: REFUSALS[err.code]! }, 409);
         throw err;
       }
       cp.log.info({ email: target.email, by: admin.email }, 'admin disabled from the dashboard');

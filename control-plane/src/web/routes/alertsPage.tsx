@@ -30,9 +30,15 @@ export const alertsPage: DashboardPage = {
         from: a.from,
         to: a.to,
         what: changeText(a.raised, a.cleared),
-        reasons: a.reasons.map((r) => ({ text: reasonText({ code: r.code as ReasonCode, value: r.value }, cp.config.fleet, latest), since: r.since })),
+        reasons: a.reasons.map((r) => ({
+          text: reasonText({ code: r.code as ReasonCode, value: r.value }, cp.config.fleet, latest),
+          since: r.since,
+        })),
       }));
-      sendPage(ctx, <AlertsPage chrome={chromeOf(deps, ctx)} rows={rows} storage={cp.quarantine.alerts()} status={q.status ?? ''} limit={LIMIT} />);
+      sendPage(
+        ctx,
+        <AlertsPage chrome={chromeOf(deps, ctx)} rows={rows} storage={cp.quarantine.alerts()} status={q.status ?? ''} limit={LIMIT} />,
+      );
     });
   },
 };

@@ -11,7 +11,14 @@ import { cabinetIdSchema, monthSchema, parseWith } from '@iamanager/protocol';
 import { formText, readForm, sendDownload } from '@iamanager/kernel/web';
 import { currentAdmin } from '../../auth/authenticate.js';
 import { authorize, can } from '../../auth/policies.js';
-import { billingMonth, documentPdfFile, invoiceEvidenceOf, listBillingMonths, monthCsvFile, showInvoice } from '../../domain/billing/billingQueries.js';
+import {
+  billingMonth,
+  documentPdfFile,
+  invoiceEvidenceOf,
+  listBillingMonths,
+  monthCsvFile,
+  showInvoice,
+} from '../../domain/billing/billingQueries.js';
 import { frenchMonth } from '../../domain/billing/calendar.js';
 import { closeBillingMonth } from '../../domain/billing/closeBillingMonth.js';
 import { creditNoteNumberSchema, invoiceNumberSchema } from '../../domain/billing/documentNumbers.js';
@@ -44,7 +51,14 @@ export function eurosToCents(text: string): number | undefined | null {
 function showMonths(deps: DashboardDeps, ctx: Context, flash?: Flash, status = 200): void {
   const admin = currentAdmin(ctx);
   authorize(admin, 'seeMoney');
-  const page = <BillingMonthsPage chrome={chromeOf(deps, ctx, flash)} months={listBillingMonths(deps.cp)} canClose={can(admin, 'manageBilling')} configured={deps.cp.config.vendor !== undefined} />;
+  const page = (
+    <BillingMonthsPage
+      chrome={chromeOf(deps, ctx, flash)}
+      months={listBillingMonths(deps.cp)}
+      canClose={can(admin, 'manageBilling')}
+      configured={deps.cp.config.vendor !== undefined}
+    />
+  );
   sendPage(ctx, page, status);
 }
 
@@ -52,16 +66,36 @@ async function showMonth(deps: DashboardDeps, ctx: Context, month: string, flash
   const admin = currentAdmin(ctx);
   authorize(admin, 'seeMoney');
   const data = await billingMonth(deps.cp, month);
-  sendPage(ctx, <BillingMonthPage chrome={chromeOf(deps, ctx, flash)} month={data.month} invoices={data.invoices} held={data.held} canReview={can(admin, 'reviewInvoices')} creditNotes={data.creditNotes} />, status);
+  sendPage(
+    ctx,
+    <BillingMonthPage
+      chrome={chromeOf(deps, ctx, flash)}
+      month={data.month}
+      invoices={data.invoices}
+      held={data.held}
+      canReview={can(admin, 'reviewInvoices')}
+      creditNotes={data.creditNotes}
+    />,
+    status,
+  );
 }
 
-async function showInvoicePage(deps: DashboardDeps, ctx: Context, number: string, options: { form?: CreditNoteForm; flash?: Flash; status?: number } = {}): Promise<void> {
+async function showInvoicePage(
+  deps: DashboardDeps,
+  ctx: Context,
+  number: string,
+  options: { form?: CreditNoteForm; flash?: Flash; status?: number } = {},
+): Promise<void> {
   const admin = currentAdmin(ctx);
   authorize(admin, 'seeMoney');
   const invoice = await showInvoice(deps.cp, number);
   const creditNotes = deps.cp.billing.creditNotesOf(number).map(presentCreditNote);
   const form = can(admin, 'manageBilling') ? (options.form ?? { errors: [], values: { reason: '', amount: '' } }) : undefined;
-  sendPage(ctx, <InvoicePage chrome={chromeOf(deps, ctx, options.flash)} invoice={invoice} creditNotes={creditNotes} form={form} />, options.status);
+  sendPage(
+    ctx,
+    <InvoicePage chrome={chromeOf(deps, ctx, options.flash)} invoice={invoice} creditNotes={creditNotes} form={form} />,
+    options.status,
+  );
 }
 
 export const billingPages: DashboardPage = {
@@ -79,7 +113,15 @@ export const billingPages: DashboardPage = {
       authorize(admin, 'manageBilling');
       const month = monthOf(ctx);
       if ((await readForm(ctx)).get('confirmer') !== '1') {
-        return showMonths(deps, ctx, { kind: 'error', text: `Cochez la confirmation pour clôturer ${frenchMonth(month)} : les factures émises ne se corrigent que par avoir.` }, 400);
+        return showMonths(
+          deps,
+          ctx,
+          {
+            kind: 'error',
+            text: `Cochez la confirmation pour clôturer ${frenchMonth(month)} : les factures émises ne se corrigent que par avoir.`,
+          },
+          400,
+        );
       }
       try {
         const closed = await closeBillingMonth(cp, month, admin.email);
@@ -94,7 +136,8 @@ export const billingPages: DashboardPage = {
 
     router.get('/facturation/mois/:month', async (ctx) => {
       const closedCount = typeof ctx.query.cloture === 'string' ? ctx.query.cloture : undefined;
-      const flash: Flash | undefined = closedCount && /^\d+$/.test(closedCount) ? { kind: 'ok', text: `Mois clôturé : ${closedCount} factures émises.` } : undefined;
+      const flash: Flash | undefined =
+        closedCount && /^\d+$/.test(closedCount) ? { kind: 'ok', text: `Mois clôturé : ${closedCount} factures émises.` } : undefined;
       await showMonth(deps, ctx, monthOf(ctx), flash);
     });
 
@@ -105,7 +148,10 @@ export const billingPages: DashboardPage = {
       await readForm(ctx);
       try {
         const invoice = await approveHeldInvoice(cp, month, parseWith(cabinetIdSchema, ctx.params.cabinetId, 'cabinetId'), admin.email);
-        cp.log.info({ invoice: invoice.number, month, cabinetId: invoice.cabinetId, by: admin.email }, 'held invoice approved from the dashboard');
+        cp.log.info(
+          { invoice: invoice.number, month, cabinetId: invoice.cabinetId, by: admin.email },
+          'held invoice approved from the dashboard',
+        );
         await showMonth(deps, ctx, month, { kind: 'ok', text: `Facture ${invoice.number} émise.` });
       } catch (err) {
         const text = frenchBillingError(err);
@@ -120,7 +166,14 @@ export const billingPages: DashboardPage = {
       const month = monthOf(ctx);
       const cabinetId = parseWith(cabinetIdSchema, ctx.params.cabinetId, 'cabinetId');
       const reason = formText(await readForm(ctx), 'reason', 500);
-      if (reason.length < 3) return showMonth(deps, ctx, month, { kind: 'error', text: 'Motif du rejet : indiquez pourquoi la facture ne sera pas émise (3 caractères au moins).' }, 400);
+      if (reason.length < 3)
+        return showMonth(
+          deps,
+          ctx,
+          month,
+          { kind: 'error', text: 'Motif du rejet : indiquez pourquoi la facture ne sera pas émise (3 caractères au moins).' },
+          400,
+        );
       try {
         await rejectHeldInvoice(cp, month, cabinetId, { reason }, admin.email);
         cp.log.info({ month, cabinetId, by: admin.email }, 'held invoice rejected from the dashboard');
@@ -138,7 +191,8 @@ export const billingPages: DashboardPage = {
     });
 
     router.get('/facturation/factures/:number', async (ctx) => {
-      const created = typeof ctx.query.avoir === 'string' && creditNoteNumberSchema.safeParse(ctx.query.avoir).success ? ctx.query.avoir : undefined;
+      const created =
+        typeof ctx.query.avoir === 'string' && creditNoteNumberSchema.safeParse(ctx.query.avoir).success ? ctx.query.avoir : undefined;
       await showInvoicePage(deps, ctx, invoiceOf(ctx), created ? { flash: { kind: 'ok', text: `Avoir ${created} émis.` } } : {});
     });
 
@@ -150,7 +204,11 @@ export const billingPages: DashboardPage = {
       const values = { reason: formText(form, 'reason', 500), amount: formText(form, 'amount', 20) };
       const amountCents = eurosToCents(values.amount);
       // An amount the page cannot read as euros goes to the schema as typed, which refuses it.
-      const parsed = parseForm(creditNoteInputSchema, { reason: values.reason, ...(amountCents === undefined ? {} : { amountCents: amountCents ?? values.amount }) }, CREDIT_NOTE_FIELDS);
+      const parsed = parseForm(
+        creditNoteInputSchema,
+        { reason: values.reason, ...(amountCents === undefined ? {} : { amountCents: amountCents ?? values.amount }) },
+        CREDIT_NOTE_FIELDS,
+      );
       if (!parsed.ok) return showInvoicePage(deps, ctx, number, { form: { errors: parsed.errors, values }, status: 400 });
       try {
         const note = await issueCreditNote(cp, number, parsed.data, admin.email);
@@ -171,7 +229,11 @@ export const billingPages: DashboardPage = {
     router.get('/facturation/factures/:number/preuve', async (ctx) => {
       seeMoney(ctx);
       const evidence = await invoiceEvidenceOf(cp, invoiceOf(ctx));
-      sendDownload(ctx, { filename: `preuve-${evidence.invoiceNumber}.json`, contentType: 'application/json', content: Buffer.from(`${JSON.stringify(evidence, null, 2)}\n`) });
+      sendDownload(ctx, {
+        filename: `preuve-${evidence.invoiceNumber}.json`,
+        contentType: 'application/json',
+        content: Buffer.from(`${JSON.stringify(evidence, null, 2)}\n`),
+      });
     });
 
     router.get('/facturation/avoirs/:number/pdf', async (ctx) => {

@@ -21,7 +21,14 @@ export const fleetPage: DashboardPage = {
       authorize(currentAdmin(ctx), 'read');
       const { status, plan, sort, page } = ctx.query;
       const q = parseWith(fleetQuerySchema, { status, plan, sort, page }, 'query');
-      const result = queryFleet(cp, { status: q.status, plan: q.plan, sort: q.sort, includeRevoked: false, page: q.page, perPage: PER_PAGE });
+      const result = queryFleet(cp, {
+        status: q.status,
+        plan: q.plan,
+        sort: q.sort,
+        includeRevoked: false,
+        page: q.page,
+        perPage: PER_PAGE,
+      });
       const view = {
         rows: result.appliances.map((e) => fleetRow(e, cp.config.fleet, result.latestVersion)),
         total: result.total,

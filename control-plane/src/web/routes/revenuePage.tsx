@@ -18,7 +18,10 @@ export const revenuePage: DashboardPage = {
       authorize(currentAdmin(ctx), 'seeMoney');
       const plans = cp.plans.list();
       const report = revenueReport(cp.cabinets.list(), plans, cp.clock(), MONTHS_SHOWN);
-      sendPage(ctx, <RevenuePage chrome={chromeOf(deps, ctx)} report={report} planNames={Object.fromEntries(plans.map((p) => [p.id, p.name]))} />);
+      sendPage(
+        ctx,
+        <RevenuePage chrome={chromeOf(deps, ctx)} report={report} planNames={Object.fromEntries(plans.map((p) => [p.id, p.name]))} />,
+      );
     });
   },
 };

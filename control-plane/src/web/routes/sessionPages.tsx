@@ -23,7 +23,8 @@ export const sessionPages: DashboardPage = {
     const { cp, sessions, loginGuard } = deps;
     const loginPage = (ctx: Context, email: string, errors: string[], status = 200) => {
       const chrome = { ...chromeOf(deps, ctx), admin: null, nav: [], csrf: preSessionToken(ctx) };
-      const done = ctx.query.sortie === '1' ? 'Vous êtes déconnecté.' : ctx.query.sessions === '0' ? 'Toutes vos sessions sont fermées.' : undefined;
+      const done =
+        ctx.query.sortie === '1' ? 'Vous êtes déconnecté.' : ctx.query.sessions === '0' ? 'Toutes vos sessions sont fermées.' : undefined;
       const flash = done && errors.length === 0 ? { kind: 'ok' as const, text: done } : undefined;
       sendPage(ctx, <LoginPage chrome={{ ...chrome, flash }} email={email} next={safeNext(ctx.query.next)} errors={errors} />, status);
     };
@@ -40,13 +41,18 @@ export const sessionPages: DashboardPage = {
       const password = (form.get('password') ?? '').slice(0, 200);
       let admin;
       try {
-        admin = await loginGuard.check(email, ctx.ip, async () => (email && password ? cp.admins.authenticatePassword(email, password) : undefined));
+        admin = await loginGuard.check(email, ctx.ip, async () =>
+          email && password ? cp.admins.authenticatePassword(email, password) : undefined,
+        );
       } catch (err) {
         const e = err as DomainError;
         if (e.code !== 'rate_limited' && e.code !== 'login_busy') throw err;
         const seconds = Number(e.details?.retryAfterSeconds ?? 60);
         ctx.set('Retry-After', String(seconds));
-        const message = e.code === 'login_busy' ? 'Trop de connexions en cours de vérification : réessayez dans un instant.' : `Trop d'échecs de connexion : réessayez dans ${waitText(seconds)}.`;
+        const message =
+          e.code === 'login_busy'
+            ? 'Trop de connexions en cours de vérification : réessayez dans un instant.'
+            : `Trop d'échecs de connexion : réessayez dans ${waitText(seconds)}.`;
         return loginPage(ctx, email, [message], 429);
       }
       if (!admin) {

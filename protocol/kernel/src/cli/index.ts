@@ -75,7 +75,13 @@ export function commandLine({ bin, commands, error }: CommandLineOptions): Comma
       const spec = commands[command]!;
       return [`usage: ${bin} ${spec.usage}`, ...(spec.json === false ? [] : ['', `  --json   machine-readable output`])].join('\n');
     }
-    return [`usage: ${bin} <command> [--json]`, '', ...Object.values(commands).map((c) => `  ${bin} ${c.usage}`), '', `${bin} help <command> (or ${bin} <command> --help): one command's usage`].join('\n');
+    return [
+      `usage: ${bin} <command> [--json]`,
+      '',
+      ...Object.values(commands).map((c) => `  ${bin} ${c.usage}`),
+      '',
+      `${bin} help <command> (or ${bin} <command> --help): one command's usage`,
+    ].join('\n');
   }
 
   /** The longest command the leading words name: `admin token list` before `admin token`. */
@@ -117,7 +123,10 @@ export function commandLine({ bin, commands, error }: CommandLineOptions): Comma
     } catch (err) {
       const flag = /'(-[^']*)'/.exec((err as Error).message)?.[1];
       const code = (err as { code?: string }).code;
-      const message = code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && flag ? `Unknown option '${flag}': ${bin} ${command} does not take it` : (err as Error).message.split('\n')[0]!;
+      const message =
+        code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && flag
+          ? `Unknown option '${flag}': ${bin} ${command} does not take it`
+          : (err as Error).message.split('\n')[0]!;
       throw error('invalid_input', `${message} ${shown}`);
     }
     const { json, help, ...values } = parsed.values as Record<string, string | boolean>;

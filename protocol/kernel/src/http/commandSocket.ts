@@ -36,7 +36,8 @@ export async function listenCommandSocket(
   app.use(errorMiddleware(options.statusByCode, options.log));
   app.use(requestContext(options.log));
   app.use(async (ctx) => {
-    if (ctx.method !== 'POST' || ctx.path !== COMMAND_SOCKET_PATH) throw new DomainError('not_found', `nothing at ${ctx.method} ${ctx.path}`);
+    if (ctx.method !== 'POST' || ctx.path !== COMMAND_SOCKET_PATH)
+      throw new DomainError('not_found', `nothing at ${ctx.method} ${ctx.path}`);
     const request = await parseBody(ctx, commandRequestSchema, { limit: 256 * 1024 });
     options.log.info({ command: request.command }, 'cli command');
     ctx.body = { ok: true, result: await run(request) };
@@ -71,7 +72,12 @@ export function sendCommand(socketPath: string, request: CommandRequest): Promis
   const body = JSON.stringify(request);
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { socketPath, path: COMMAND_SOCKET_PATH, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      {
+        socketPath,
+        path: COMMAND_SOCKET_PATH,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -85,7 +91,8 @@ export function sendCommand(socketPath: string, request: CommandRequest): Promis
             return;
           }
           if (answer.ok) resolve({ result: answer.result });
-          else reject(new DomainError(answer.error ?? 'internal', answer.message ?? `the server answered ${res.statusCode}`, answer.details));
+          else
+            reject(new DomainError(answer.error ?? 'internal', answer.message ?? `the server answered ${res.statusCode}`, answer.details));
         });
       },
     );

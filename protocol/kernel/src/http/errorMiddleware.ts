@@ -56,14 +56,24 @@ export function errorMiddleware(statusByCode: Readonly<Record<string, number>>, 
           ...(err.details && !(err instanceof ValidationError) ? { details: err.details } : {}),
         };
         if (status >= 500) log.error({ err, requestId }, 'request failed');
-        if (status === 429 && typeof err.details?.retryAfterSeconds === 'number') ctx.set('Retry-After', String(err.details.retryAfterSeconds));
+        if (status === 429 && typeof err.details?.retryAfterSeconds === 'number')
+          ctx.set('Retry-After', String(err.details.retryAfterSeconds));
         return;
       }
       const e = err as HttpishError;
       const status = e.status ?? e.statusCode;
       if (typeof status === 'number' && status >= 400 && status < 500) {
         // Errors thrown by Koa itself or raw-body (size limits, aborted requests).
-        const code = status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : status === 404 ? 'not_found' : status === 405 ? 'method_not_allowed' : 'bad_request';
+        const code =
+          status === 413
+            ? 'payload_too_large'
+            : status === 415
+              ? 'unsupported_media_type'
+              : status === 404
+                ? 'not_found'
+                : status === 405
+                  ? 'method_not_allowed'
+                  : 'bad_request';
         ctx.status = status;
         ctx.body = { ok: false, error: code, message: e.expose && e.message ? e.message : code.replace(/_/g, ' ') };
         return;
@@ -82,7 +92,9 @@ export function errorMiddleware(statusByCode: Readonly<Record<string, number>>, 
  */
 export function logResponseErrors(app: Koa, log: Logger): void {
   app.on('error', (err: NodeJS.ErrnoException & HttpishError, ctx?: Context) => {
-    const routine = ['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'EPIPE', 'ECONNABORTED'].includes(err.code ?? '') || (typeof err.status === 'number' && err.status < 500);
+    const routine =
+      ['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'EPIPE', 'ECONNABORTED'].includes(err.code ?? '') ||
+      (typeof err.status === 'number' && err.status < 500);
     const fields = { err, requestId: ctx?.state.requestId as unknown, method: ctx?.method, path: ctx?.path };
     if (routine) log.debug(fields, 'response ended early');
     else log.error(fields, 'response failed after it started');

@@ -31,6 +31,9 @@ export function requireMetricsToken(ctx: Context, expected: string | undefined):
   const sent = /^bearer\s+(\S+)\s*$/i.exec(ctx.get('authorization'))?.[1] ?? '';
   if (!timingSafeEqual(digest(sent), digest(expected))) {
     ctx.set('WWW-Authenticate', 'Bearer realm="metrics"');
-    throw new DomainError('unauthorized', 'GET /metrics needs the header "Authorization: Bearer <METRICS_TOKEN>": give your scraper the token set on this service');
+    throw new DomainError(
+      'unauthorized',
+      'GET /metrics needs the header "Authorization: Bearer <METRICS_TOKEN>": give your scraper the token set on this service',
+    );
   }
 }

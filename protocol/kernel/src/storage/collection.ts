@@ -23,7 +23,8 @@ const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 const OPEN_BATCH = 64;
 
 export function assertSafeId(id: string): void {
-  if (!SAFE_ID.test(id)) throw new DomainError('invalid_id', `"${id.slice(0, 80)}" is not a valid id (letters, digits, "_" and "-", at most 128)`);
+  if (!SAFE_ID.test(id))
+    throw new DomainError('invalid_id', `"${id.slice(0, 80)}" is not a valid id (letters, digits, "_" and "-", at most 128)`);
 }
 
 export class DocumentCollection<T> {

@@ -22,7 +22,9 @@ export class StorageError extends DomainError {}
 export function storageFailure(err: unknown, file: string): unknown {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOSPC' || code === 'EDQUOT') {
-    return new StorageError('storage_full', `the disk holding ${path.dirname(file)} is full: free some space; nothing was changed`, { file });
+    return new StorageError('storage_full', `the disk holding ${path.dirname(file)} is full: free some space; nothing was changed`, {
+      file,
+    });
   }
   if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
     return new StorageError('storage_unwritable', `cannot write ${file} (${code}): check the owner and permissions of DATA_DIR`, { file });
@@ -136,7 +138,10 @@ export function isAuxiliaryFile(name: string): boolean {
  * callers name their own leftovers (snapshot folders, a restore's staging copy). Never the only
  * copy of anything.
  */
-export async function sweepTempFiles(dir: string, isLeftover: (name: string) => boolean = (name) => name.endsWith('.tmp')): Promise<number> {
+export async function sweepTempFiles(
+  dir: string,
+  isLeftover: (name: string) => boolean = (name) => name.endsWith('.tmp'),
+): Promise<number> {
   let names: string[];
   try {
     names = await fs.readdir(dir);

@@ -1,4 +1,15 @@
-export { writeFileDurable, appendOrCutBack, removeFileDurable, fsyncDir, fsyncPath, sweepTempFiles, isAuxiliaryFile, backupPathOf, StorageError, storageFailure } from './durableWrite.js';
+export {
+  writeFileDurable,
+  appendOrCutBack,
+  removeFileDurable,
+  fsyncDir,
+  fsyncPath,
+  sweepTempFiles,
+  isAuxiliaryFile,
+  backupPathOf,
+  StorageError,
+  storageFailure,
+} from './durableWrite.js';
 export { DurableJsonAdapter, type JsonAdapterOptions } from './jsonAdapter.js';
 export { openDocument, type Document } from './document.js';
 export { DocumentCollection, assertSafeId, type CollectionOptions } from './collection.js';

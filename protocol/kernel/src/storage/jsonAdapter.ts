@@ -62,7 +62,10 @@ export class DurableJsonAdapter<T> implements Adapter<T> {
     }
     const aside = `${this.file}.corrupt-${Date.now()}`;
     if (main.reason !== 'missing') await fs.rename(this.file, aside).catch(() => undefined);
-    this.options.log?.warn({ file: this.file, reason: main.reason, setAside: main.reason === 'missing' ? undefined : aside }, 'storage: recovered file from its last good copy');
+    this.options.log?.warn(
+      { file: this.file, reason: main.reason, setAside: main.reason === 'missing' ? undefined : aside },
+      'storage: recovered file from its last good copy',
+    );
     // Put the good copy back in place at once, so a second crash cannot find the bad file again.
     await writeFileDurable(this.file, JSON.stringify(backup.value), { ...this.options, keepBackup: false });
     return backup.value;
@@ -131,7 +134,11 @@ export class DurableJsonAdapter<T> implements Adapter<T> {
   private async rollBack(): Promise<void> {
     try {
       const onDisk = await this.tryRead(this.file);
-      const value = onDisk.ok ? onDisk.value : onDisk.reason === 'missing' && this.whenMissing !== undefined ? (JSON.parse(this.whenMissing) as T) : undefined;
+      const value = onDisk.ok
+        ? onDisk.value
+        : onDisk.reason === 'missing' && this.whenMissing !== undefined
+          ? (JSON.parse(this.whenMissing) as T)
+          : undefined;
       if (value !== undefined && !this.pending) this.onRollback?.(value);
     } catch {
       // unreadable: memory stays as it is, ahead of the disk

@@ -58,7 +58,11 @@ export async function acquireDirLock(dir: string, purpose: string): Promise<DirL
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const holder = await readDirLock(dir);
       if (holder) {
-        throw new DomainError('data_dir_locked', `${dir} is in use by ${holder.purpose} (pid ${holder.pid} since ${holder.since}): stop it, or run this command through it`, { pid: holder.pid });
+        throw new DomainError(
+          'data_dir_locked',
+          `${dir} is in use by ${holder.purpose} (pid ${holder.pid} since ${holder.since}): stop it, or run this command through it`,
+          { pid: holder.pid },
+        );
       }
       await fs.rm(file, { force: true }); // stale: its owner is gone
     }

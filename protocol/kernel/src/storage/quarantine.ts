@@ -47,7 +47,9 @@ export async function quarantineFile(dataDir: string, file: string, now: Date): 
   const base = path.basename(file);
   try {
     await fs.mkdir(path.dirname(target), { recursive: true, mode: 0o750 });
-    const companions = (await fs.readdir(folder)).filter((n) => n === path.basename(backupPathOf(file)) || n.startsWith(`${base}.corrupt-`));
+    const companions = (await fs.readdir(folder)).filter(
+      (n) => n === path.basename(backupPathOf(file)) || n.startsWith(`${base}.corrupt-`),
+    );
     for (const name of companions) await fs.rename(path.join(folder, name), path.join(path.dirname(target), name));
     await fs.rename(file, target).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'ENOENT') throw err; // only its last good copy was there
@@ -75,7 +77,9 @@ export async function listQuarantine(dataDir: string): Promise<QuarantinedFile[]
     const at = instantOf(stamp);
     if (!at) continue;
     const entries = await fs.readdir(path.join(root, stamp), { recursive: true, withFileTypes: true });
-    const names = new Set(entries.filter((e) => e.isFile()).map((e) => path.relative(path.join(root, stamp), path.join(e.parentPath, e.name))));
+    const names = new Set(
+      entries.filter((e) => e.isFile()).map((e) => path.relative(path.join(root, stamp), path.join(e.parentPath, e.name))),
+    );
     for (const name of [...names].sort()) {
       // A copy stands for its main file only when that file itself was missing.
       const main = name.endsWith('.bak') ? name.slice(0, -'.bak'.length) : name.replace(/\.corrupt-\d+$/, '');

@@ -58,7 +58,14 @@ export class BrowserSession {
   /** Starts a session (login, a password change): sets the cookie, returns the session's CSRF token. */
   async issue(ctx: Context, s: { userId: string; epoch: number; audience: string; now: Date; hours: number }): Promise<string> {
     const { jwt, csrf } = await this.o.tokens.issue(s.userId, s.epoch, s.audience, s.now, s.hours);
-    ctx.cookies.set(this.o.cookie, jwt, { httpOnly: true, sameSite: 'strict', secure: ctx.secure, path: '/', maxAge: s.hours * 3_600_000, overwrite: true });
+    ctx.cookies.set(this.o.cookie, jwt, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: ctx.secure,
+      path: '/',
+      maxAge: s.hours * 3_600_000,
+      overwrite: true,
+    });
     return csrf;
   }
 

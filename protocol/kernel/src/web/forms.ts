@@ -17,7 +17,8 @@ const FORM_LIMIT = 256 * 1024;
  */
 export async function readForm(ctx: Context): Promise<URLSearchParams> {
   if (ctx.state.form instanceof URLSearchParams) return ctx.state.form;
-  if (!ctx.is('application/x-www-form-urlencoded')) throw new DomainError('unsupported_media_type', 'send the form as application/x-www-form-urlencoded');
+  if (!ctx.is('application/x-www-form-urlencoded'))
+    throw new DomainError('unsupported_media_type', 'send the form as application/x-www-form-urlencoded');
   const text = await getRawBody(ctx.req, { limit: FORM_LIMIT, encoding: 'utf8' }).catch(() => {
     throw new DomainError('payload_too_large', 'the form is larger than 256 KiB');
   });

@@ -29,7 +29,11 @@ export class HashingQueue {
   async run<T>(address: string, check: () => Promise<T>): Promise<T> {
     const mine = this.byAddress.get(address) ?? 0;
     if (this.admitted >= this.limits.capacity || mine >= this.limits.perAddress) {
-      throw new DomainError('login_busy', `too many logins are being checked right now: try again in ${BUSY_RETRY_AFTER_SECONDS} second(s)`, { retryAfterSeconds: BUSY_RETRY_AFTER_SECONDS });
+      throw new DomainError(
+        'login_busy',
+        `too many logins are being checked right now: try again in ${BUSY_RETRY_AFTER_SECONDS} second(s)`,
+        { retryAfterSeconds: BUSY_RETRY_AFTER_SECONDS },
+      );
     }
     this.admitted++;
     this.byAddress.set(address, mine + 1);

@@ -161,7 +161,12 @@ export class LoginLimiter {
     const lockMs = limits.lockSeconds * 1000;
     this.now = limits.now ?? (() => performance.now());
     this.pair = new Scope({ threshold: limits.maxFailures, firstDelayMs: Math.min(MINUTE, lockMs), maxDelayMs: lockMs, forgetMs: DAY });
-    this.account = new Scope({ threshold: limits.maxFailures * 4, firstDelayMs: Math.min(1000, lockMs), maxDelayMs: Math.min(ACCOUNT_MAX_DELAY_SECONDS * 1000, lockMs), forgetMs: lockMs });
+    this.account = new Scope({
+      threshold: limits.maxFailures * 4,
+      firstDelayMs: Math.min(1000, lockMs),
+      maxDelayMs: Math.min(ACCOUNT_MAX_DELAY_SECONDS * 1000, lockMs),
+      forgetMs: lockMs,
+    });
     this.address = new Scope({ threshold: limits.maxFailures * 4, firstDelayMs: lockMs, maxDelayMs: lockMs, forgetMs: lockMs });
   }
 
@@ -201,5 +206,7 @@ export class LoginLimiter {
 
 function lockedError(seconds: number): DomainError {
   const wait = seconds < 120 ? `${seconds} second(s)` : `${Math.ceil(seconds / 60)} minute(s)`;
-  return new DomainError('rate_limited', `too many failed logins: try again in ${wait}, or ask an admin to reset the password`, { retryAfterSeconds: seconds });
+  return new DomainError('rate_limited', `too many failed logins: try again in ${wait}, or ask an admin to reset the password`, {
+    retryAfterSeconds: seconds,
+  });
 }

@@ -69,7 +69,12 @@ export function notFoundPage(render: (ctx: Context) => void): Middleware {
  * The page router of a registry: the error middleware first, then `before` (the session, on the
  * dashboard), then every page module in the registry's order.
  */
-export function pageRouter<Deps>(pages: ReadonlyArray<PageModule<Deps, unknown>>, deps: Deps, errors: Middleware, ...before: Middleware[]): Router {
+export function pageRouter<Deps>(
+  pages: ReadonlyArray<PageModule<Deps, unknown>>,
+  deps: Deps,
+  errors: Middleware,
+  ...before: Middleware[]
+): Router {
   const router = new Router();
   router.use(errors);
   for (const m of before) router.use(m);

@@ -34,7 +34,11 @@ export class SessionTokens {
   private readonly verified = new Map<string, SessionClaims>();
 
   /** `purpose` separates this key from any other use of the same secret. */
-  constructor(secret: string, private readonly issuer: string, purpose = 'iamanager session v1') {
+  constructor(
+    secret: string,
+    private readonly issuer: string,
+    purpose = 'iamanager session v1',
+  ) {
     this.key = createHmac('sha256', secret).update(purpose).digest();
   }
 
@@ -67,9 +71,23 @@ export class SessionTokens {
       return undefined;
     }
     try {
-      const { payload } = await jwtVerify(jwt, this.key, { algorithms: ['HS256'], issuer: this.issuer, audience, currentDate: now, clockTolerance: SESSION_CLOCK_TOLERANCE_SECONDS });
+      const { payload } = await jwtVerify(jwt, this.key, {
+        algorithms: ['HS256'],
+        issuer: this.issuer,
+        audience,
+        currentDate: now,
+        clockTolerance: SESSION_CLOCK_TOLERANCE_SECONDS,
+      });
       const { sub, epoch, csrf, jti, exp } = payload;
-      if (typeof sub !== 'string' || typeof epoch !== 'number' || typeof csrf !== 'string' || typeof jti !== 'string' || !jti || typeof exp !== 'number') return undefined;
+      if (
+        typeof sub !== 'string' ||
+        typeof epoch !== 'number' ||
+        typeof csrf !== 'string' ||
+        typeof jti !== 'string' ||
+        !jti ||
+        typeof exp !== 'number'
+      )
+        return undefined;
       const claims: SessionClaims = { sub, epoch, csrf, jti, exp };
       if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
       this.verified.set(cacheKey, claims);
