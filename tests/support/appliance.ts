@@ -3,7 +3,7 @@
  * Test harness for the appliance: runs the compiled CLI and server (`appliance/dist`) with a temp
  * DATA_DIR, and a small HTTP client that keeps a session cookie and its CSRF token like a browser.
  */
-import { spawn } from 'node:child_process';
+import { runCommand } from './runCommand.js';
 import net from 'node:net';
 import path from 'node:path';
 import { keepCaseStrings, noteApplianceDir } from './privacyScan.js';
@@ -43,40 +43,15 @@ export async function startAppliance(dataDir: string, env: Record<string, string
   return { url: `http://127.0.0.1:${service.port}`, dataDir, service, stop };
 }
 
-export interface ApplianceCliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  json: any;
-}
+export type { CliResult as ApplianceCliResult } from './runCommand.js';
+import type { CliResult as ApplianceCliResult } from './runCommand.js';
 
 export function runApplianceCli(
   dataDir: string,
   args: readonly string[],
   options: { input?: string; env?: Record<string, string> } = {},
 ): Promise<ApplianceCliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [APPLIANCE_MAIN, ...args], {
-      cwd: path.dirname(dataDir),
-      env: applianceEnv(dataDir, options.env),
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('error', reject);
-    child.stdin.end(options.input ?? '');
-    child.on('close', (code) => {
-      let json: unknown;
-      try {
-        json = args.includes('--json') ? JSON.parse(stdout) : undefined;
-      } catch {
-        json = undefined;
-      }
-      resolve({ code, stdout, stderr, json });
-    });
-  });
+  return runCommand(APPLIANCE_MAIN, args, { cwd: path.dirname(dataDir), env: applianceEnv(dataDir, options.env), input: options.input });
 }
 
 /** A browser-like client: keeps the session cookie and sends the CSRF token on writes. */

@@ -3,7 +3,7 @@
  * Test harness for the control plane: runs the compiled CLI and server (`control-plane/dist`)
  * with a temp DATA_DIR, and builds signed heartbeats the way an appliance does.
  */
-import { spawn } from 'node:child_process';
+import { runCommand } from './runCommand.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,12 +17,8 @@ export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  json: any;
-}
+export type { CliResult } from './runCommand.js';
+import type { CliResult } from './runCommand.js';
 
 function baseEnv(dataDir: string, env: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env };
@@ -34,30 +30,7 @@ export function runCli(
   args: readonly string[],
   options: { input?: string; env?: Record<string, string> } = {},
 ): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CONTROL_PLANE_MAIN, ...args], {
-      cwd: path.dirname(dataDir),
-      env: baseEnv(dataDir, options.env),
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('error', reject);
-    child.stdin.end(options.input ?? '');
-    child.on('close', (code) => {
-      let json: unknown;
-      if (args.includes('--json')) {
-        try {
-          json = JSON.parse(stdout);
-        } catch {
-          json = undefined;
-        }
-      }
-      resolve({ code, stdout, stderr, json });
-    });
-  });
+  return runCommand(CONTROL_PLANE_MAIN, args, { cwd: path.dirname(dataDir), env: baseEnv(dataDir, options.env), input: options.input });
 }
 
 export interface TestControlPlane {
