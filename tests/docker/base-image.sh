@@ -65,5 +65,5 @@ buildah commit --quiet --rm "$ctr" "$image" >/dev/null
 trap - EXIT
 # Older bases (another Node.js version, another version of this script) are no cache any more.
 buildah images --format '{{.Name}}:{{.Tag}}' | grep '^localhost/iamanager-test/node-base:' | grep -vx "$image" \
-  | while read -r old; do buildah rmi "$old" >/dev/null 2>&1 || true; done
+  | while read -r old; do buildah rmi "$old" >/dev/null 2>&1 || true; done || true   # none: grep exits 1
 echo "$image"

@@ -158,7 +158,7 @@ echo "$page" | grep -q 'action="/setup/enroll"' || { echo "$page" | head -40; fa
 step "the setup wizard is shown"
 
 # Enrollment, with a code from the control plane's own CLI, run in its image.
-created=$(in_image "$cp_root" "$run/cp-data" - "${cp_env[@]}" "${cp_vars[@]}" -- \
+created=$(service_user=$cp_user workdir=$cp_workdir in_image "$cp_root" "$run/cp-data" - "${cp_env[@]}" "${cp_vars[@]}" -- \
   "${cp_cmd[@]:0:2}" cabinet create --id dupont --name "Cabinet Dupont" --plan professional --json) \
   || fail "control-plane cabinet create: $created"
 code=$(node -e 'console.log(JSON.parse(process.argv[1]).enrollmentCode)' "$created")
