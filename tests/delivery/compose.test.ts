@@ -81,17 +81,41 @@ describe('the vendor compose file', () => {
   });
 });
 
-describe('the Dockerfiles', () => {
+describe('the Dockerfile', () => {
+  const text = fs.readFileSync(path.join(ROOT, 'docker', 'Dockerfile'), 'utf8');
+  /** The lines of one stage: from its FROM line to the next FROM. */
+  const stage = (name: string): string => {
+    const start = text.search(new RegExp(`^FROM \\S+ AS ${name}$`, 'm'));
+    expect(start, `stage ${name}`).toBeGreaterThanOrEqual(0);
+    const next = text.slice(start + 1).search(/^FROM /m);
+    return next < 0 ? text.slice(start) : text.slice(start, start + 1 + next);
+  };
+
+  it('compiles every package once, in one build stage shared by both images', () => {
+    expect(text.match(/^RUN npx tsc -b /gm)).toHaveLength(1);
+    expect(stage('build')).toMatch(/^RUN npx tsc -b appliance control-plane$/m);
+    expect(text.match(/^RUN npm ci --no-audit/gm)).toHaveLength(1);
+    // The kernel is part of both images: its manifest and its compiled code.
+    expect(stage('runtime')).toContain('COPY --from=build /src/protocol/kernel/package.json protocol/kernel/');
+    expect(stage('runtime')).toContain('COPY --from=build /src/protocol/kernel/dist protocol/kernel/dist');
+  });
+
   for (const name of ['appliance', 'control-plane']) {
     it(`builds ${name} in stages from a digest-pinned Node 24 base, runs as non-root, with a volume and a health check`, () => {
-      const text = fs.readFileSync(path.join(ROOT, 'docker', name, 'Dockerfile'), 'utf8');
       expect(text).toMatch(/ARG NODE_IMAGE=node:24-bookworm-slim@sha256:[0-9a-f]{64}/);
       expect(text.match(/^FROM /gm)?.length).toBeGreaterThanOrEqual(3);
-      expect(text).toMatch(/npm ci --omit=dev/);
-      expect(text).toMatch(/^USER node$/m);
-      expect(text).toMatch(/^VOLUME \["\/data"\]$/m);
-      expect(text).toMatch(/^HEALTHCHECK .*--start-period=/m);
-      expect(text).toMatch(/healthz/);
+      const target = stage(name);
+      expect(target).toMatch(/^FROM runtime AS /m);
+      expect(stage(`${name}-deps`)).toMatch(
+        new RegExp(`npm ci --omit=dev .*--workspace ${name} --workspace protocol --workspace protocol/kernel`),
+      );
+      expect(target).toContain(`COPY --from=${name}-deps /src/node_modules node_modules`);
+      expect(target).toContain(`COPY --from=build /src/${name}/dist ${name}/dist`);
+      expect(target).toMatch(/^USER node$/m);
+      expect(target).toMatch(/^VOLUME \["\/data"\]$/m);
+      expect(target).toMatch(/^HEALTHCHECK .*--start-period=/m);
+      expect(target).toMatch(/healthz/);
+      expect(target).toContain(`ENTRYPOINT ["node", "${name}/dist/main.js"]`);
     });
   }
 });

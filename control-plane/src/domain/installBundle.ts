@@ -3,7 +3,7 @@
  * cabinet's IT person needs, ready to copy to their server — the compose file, a `.env` holding
  * the cabinet's identity from its record, a fresh enrollment code and the pins of the vendor's
  * license keys, `install.sh` and a French README. The compose file, script and README come from `docker/appliance/`, the one place they
- * are maintained (the control plane's image ships that folder).
+ * are maintained (the control plane's image, `docker/Dockerfile` target `control-plane`, ships that folder).
  */
 import fs from 'node:fs';
 import type { CabinetRecord } from '../storage/records.js';
