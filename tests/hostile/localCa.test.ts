@@ -184,9 +184,11 @@ describe('renewal before expiry (injected clock)', () => {
 
   it('replaces an unconstrained ten-year CA left by an earlier version at the next start', async () => {
     const dir = tempDir('ca-legacy-');
-    // OpenSSL dates that CA from the real clock, so this test does too.
-    const now = new Date();
     const legacy = legacyCa(dir);
+    // OpenSSL dated that CA from the real clock (whole seconds), so this test does too — read once
+    // the CA exists, a second on: on a loaded machine OpenSSL may have run in a later second than a
+    // clock read before it, and the CA would not be valid yet at that time.
+    const now = new Date(Date.now() + 1000);
     // Before the fix, that CA's key signs anything OpenSSL then accepts.
     const before = verify(dir, forgeLeaf(dir, [{ type: 2, value: 'www.impots.gouv.fr' }], now), now);
     expect(before.ok, before.out).toBe(true);
