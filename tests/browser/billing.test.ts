@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clockAt } from '../support/billing.js';
+import { clockAt, DUPONT_CABINET } from '../support/billing.js';
 import { checkA11y, describeViolations, launchBrowser, screenshot, type TestBrowser } from '../support/browser.js';
 import {
   FakeAppliance,
@@ -54,20 +54,7 @@ beforeAll(async () => {
   }
   // September: three cabinets; October: dupont upgrades on the 15th, lefebvre arrives; November: bernard leaves.
   const at = async (iso: string, args: string[]) => expect((await runCli(dataDir, args, { env: clockAt(iso) })).code).toBe(0);
-  await at('2026-09-05T09:00:00Z', [
-    'cabinet',
-    'create',
-    '--id',
-    'dupont',
-    '--name',
-    'Cabinet Dupont & Associés',
-    '--plan',
-    'professional',
-    '--siret',
-    '12345678901237',
-    '--address',
-    '123 Rue de la Justice, 75001 Paris',
-  ]);
+  await at('2026-09-05T09:00:00Z', ['cabinet', 'create', ...DUPONT_CABINET]);
   await at('2026-09-05T09:00:00Z', [
     'cabinet',
     'create',

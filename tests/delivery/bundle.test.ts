@@ -11,6 +11,7 @@ import { calculateJwkThumbprint, type JWK } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../support/controlPlane.js';
 import { freePort } from '../support/appliance.js';
+import { DUPONT_CABINET } from '../support/billing.js';
 
 let out: string;
 let folder: string;
@@ -52,25 +53,9 @@ function install(bundle: string, bin: string): { status: number | null; stdout: 
 
 beforeAll(async () => {
   const cpDir = tempDir('cp-bundle-');
-  const created = await runCli(
-    cpDir,
-    [
-      'cabinet',
-      'create',
-      '--id',
-      'dupont',
-      '--name',
-      'Cabinet Dupont & Associés',
-      '--plan',
-      'professional',
-      '--siret',
-      '12345678901237',
-      '--address',
-      '123 Rue de la Justice, 75001 Paris',
-      '--json',
-    ],
-    { env: { PUBLIC_URL: 'https://cp.iamanager.fr' } },
-  );
+  const created = await runCli(cpDir, ['cabinet', 'create', ...DUPONT_CABINET, '--json'], {
+    env: { PUBLIC_URL: 'https://cp.iamanager.fr' },
+  });
   expect(created.code, created.stderr).toBe(0);
   // A rotation in progress: two vendor keys are valid, so the bundle must pin both.
   expect((await runCli(cpDir, ['keys', 'rotate', '--json'])).code).toBe(0);

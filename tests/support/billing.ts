@@ -13,3 +13,17 @@ export const VENDOR_ENV = {
 export function clockAt(iso: string, extra: Record<string, string> = {}): Record<string, string> {
   return { ...VENDOR_ENV, CLOCK_OFFSET_SECONDS: String(Math.round((Date.parse(iso) - Date.now()) / 1000)), ...extra };
 }
+
+/** Cabinet Dupont as the billing and bundle tests create it: a name with "&" and accents, a valid SIRET, an address. */
+export const DUPONT_CABINET = [
+  '--id',
+  'dupont',
+  '--name',
+  'Cabinet Dupont & Associés',
+  '--plan',
+  'professional',
+  '--siret',
+  '12345678901237',
+  '--address',
+  '123 Rue de la Justice, 75001 Paris',
+] as const;

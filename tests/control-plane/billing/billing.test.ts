@@ -20,7 +20,7 @@ import {
   tempDir,
   type TestControlPlane,
 } from '../../support/controlPlane.js';
-import { VENDOR_ENV, clockAt } from '../../support/billing.js';
+import { VENDOR_ENV, clockAt, DUPONT_CABINET } from '../../support/billing.js';
 import { pdfText } from '../../support/pdfText.js';
 
 const root = tempDir('cp-billing-');
@@ -63,18 +63,7 @@ beforeAll(async () => {
     '--address',
     '5 place Bellecour, 69002 Lyon',
   ]);
-  await create([
-    '--id',
-    'dupont',
-    '--name',
-    'Cabinet Dupont & Associés',
-    '--plan',
-    'professional',
-    '--siret',
-    '12345678901237',
-    '--address',
-    '123 Rue de la Justice, 75001 Paris',
-  ]);
+  await create([...DUPONT_CABINET]);
   await create(['--id', 'martin', '--name', '=1+1 Martin', '--plan', 'starter']);
   expect((await cli('2026-03-15T10:00:00Z', ['cabinet', 'update', 'dupont', '--plan', 'enterprise'])).code).toBe(0);
   const code = (await cli('2026-03-20T10:00:00Z', ['cabinet', 'code', 'dupont'])).json.enrollmentCode as string;
