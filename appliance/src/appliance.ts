@@ -19,8 +19,8 @@ import { HeartbeatOutbox } from './storage/outbox.js';
 import { ClockGuard } from './domain/license/clockGuard.js';
 import { LicenseStore } from './domain/license/licenseStore.js';
 import { LoginGuard } from '@iamanager/kernel/web';
-import { RevokedSessions } from './auth/revokedSessions.js';
-import { SessionKeys } from './auth/sessions.js';
+import { BrowserSession, RevokedSessions } from '@iamanager/kernel/web';
+import { SESSION_COOKIE, SessionKeys } from './auth/sessions.js';
 import { UsageCounters } from './domain/usage/usageCounters.js';
 import { openUserStore, type UsersFile } from './storage/userStore.js';
 import { Users } from './domain/users/users.js';
@@ -35,7 +35,8 @@ export interface Appliance {
   readonly usage: UsageCounters;
   readonly users: Users;
   readonly usersDoc: Document<UsersFile>;
-  readonly sessions: SessionKeys;
+  /** The session cookie (`iam_session`): issue, verify, end; its CSRF token. */
+  readonly browserSession: BrowserSession;
   /** Sessions ended by a logout, refused until their token expires. */
   readonly revokedSessions: RevokedSessions;
   /** Every check of a password (login, password change): lock-out and a bounded hashing queue. */
@@ -105,7 +106,13 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
     usage,
     users,
     usersDoc,
-    sessions: new SessionKeys(config.secretKey),
+    browserSession: new BrowserSession({
+      cookie: SESSION_COOKIE,
+      tokens: new SessionKeys(config.secretKey),
+      revoked: revokedSessions,
+      endEverySession: (userId) => users.endSessions(userId),
+      log,
+    }),
     revokedSessions,
     loginGuard: new LoginGuard({
       maxFailures: config.loginMaxFailures,

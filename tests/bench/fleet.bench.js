@@ -24,6 +24,11 @@ import { createApp } from '../../control-plane/dist/app.js';
 import { openDashboard } from '../../control-plane/dist/web/dashboardModule.js';
 import { ControlPlaneMetrics } from '../../control-plane/dist/metrics.js';
 
+// The seeded appliances never send a heartbeat (their public key is a dummy), so nothing reads their
+// stored license or usage JWS: the fleet page and the dashboard show the parsed fields beside it.
+// A value that is not a JWS at all makes any read of it fail loudly instead of passing by chance.
+const UNREAD_JWS = 'seeded-by-the-fleet-benchmark: not a JWS';
+
 const TARGET_MS = 300;
 const APPLIANCES = Number(process.env.BENCH_APPLIANCES ?? 10_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 120);
@@ -119,7 +124,7 @@ async function seed() {
         enrolledAt: at,
         revokedAt: null,
         license: {
-          jws: 'bench.placeholder.jws',
+          jws: UNREAD_JWS,
           jti: `jti-${j}`,
           iat: Math.floor(now / 1000) - 86_400,
           exp: Math.floor(now / 1000) + 20 * 86_400,
@@ -135,7 +140,7 @@ async function seed() {
             seq: 5000,
             usage: { analysesUsed: j % 120, analysesOverage: 0, usersActive: 3, casesOpen: 200 + (j % 400), storageBytes: 5e8 },
             receivedAt: lastHeartbeatAt,
-            jws: 'bench.placeholder.jws',
+            jws: UNREAD_JWS,
           },
         },
         history: history(j),

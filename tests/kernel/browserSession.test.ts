@@ -11,6 +11,7 @@ import path from 'node:path';
 import Koa from 'koa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '@iamanager/protocol';
+import { createLogger } from '@iamanager/kernel/log';
 import { BrowserSession, RevokedSessions, SessionTokens, checkCsrfToken, isSafeMethod, sentCsrfToken } from '@iamanager/kernel/web';
 
 const NOW = new Date('2026-11-24T10:00:00Z');
@@ -33,6 +34,8 @@ beforeAll(async () => {
     cookie: 'test_session',
     tokens: new SessionTokens('a secret of at least some length', 'test-issuer'),
     revoked: await RevokedSessions.open(dir, () => NOW),
+    endEverySession: () => Promise.resolve(),
+    log: createLogger('browser-session-test', 'silent'),
   });
   const app = new Koa({ proxy: true });
   app.use(async (ctx) => {

@@ -8,9 +8,9 @@
  * (protocol/kernel/src/web/browserSession.ts), as on the control plane's dashboard.
  */
 import type { Context, Next } from 'koa';
-import { BrowserSession, checkCsrfToken, isSafeMethod, sentCsrfToken } from '@iamanager/kernel/web';
+import { checkCsrfToken, isSafeMethod, sentCsrfToken } from '@iamanager/kernel/web';
 import type { Permission } from './permissions.js';
-import { SESSION_COOKIE, type SessionClaims } from './sessions.js';
+import type { SessionClaims } from './sessions.js';
 import type { Appliance } from '../appliance.js';
 import type { User } from '../storage/userStore.js';
 import { ApplianceError } from '../errors.js';
@@ -21,16 +21,11 @@ export interface Caller {
   via: 'session' | 'token';
   csrf: string | null;
   /** The session's id and expiry (what a logout revokes); null for an API token. */
-  session: Pick<SessionClaims, 'jti' | 'exp'> | null;
+  session: Pick<SessionClaims, 'sub' | 'jti' | 'exp'> | null;
 }
 
 export function sessionAudience(appliance: Appliance): string {
   return appliance.license.cabinetId ?? appliance.config.clientId ?? 'unenrolled';
-}
-
-/** The appliance's session cookie (`iam_session`), with the revocation list a logout writes. */
-export function browserSessionOf(appliance: Appliance): BrowserSession {
-  return new BrowserSession({ cookie: SESSION_COOKIE, tokens: appliance.sessions, revoked: appliance.revokedSessions });
 }
 
 /** Resolves the caller if any; never throws for a missing or bad credential (routes decide). */
@@ -46,7 +41,7 @@ export async function identify(appliance: Appliance, ctx: Context): Promise<Call
     return { user, permissions: appliance.users.permissionsOf(user), via: 'token', csrf: null, session: null };
   }
   // A session ended by a logout reads as no session at all, like an expired one.
-  const claims = await browserSessionOf(appliance).verify(ctx, sessionAudience(appliance), appliance.clock());
+  const claims = await appliance.browserSession.verify(ctx, sessionAudience(appliance), appliance.clock());
   if (!claims) return undefined;
   const user = appliance.users.byId(claims.sub);
   if (!user || !user.active || user.sessionEpoch !== claims.epoch) return undefined;
@@ -55,7 +50,7 @@ export async function identify(appliance: Appliance, ctx: Context): Promise<Call
     permissions: appliance.users.permissionsOf(user),
     via: 'session',
     csrf: claims.csrf,
-    session: { jti: claims.jti, exp: claims.exp },
+    session: { sub: claims.sub, jti: claims.jti, exp: claims.exp },
   };
 }
 

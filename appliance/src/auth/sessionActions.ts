@@ -7,11 +7,11 @@
 import type { Context } from 'koa';
 import { DomainError } from '@iamanager/protocol';
 import type { Appliance } from '../appliance.js';
-import { browserSessionOf, sessionAudience, type Caller } from './authenticate.js';
+import { sessionAudience, type Caller } from './authenticate.js';
 
 /** Starts a session for `userId` (login, and the setup wizard right after creating the first admin). */
 export async function startSession(appliance: Appliance, ctx: Context, userId: string, epoch: number): Promise<string> {
-  return browserSessionOf(appliance).issue(ctx, {
+  return appliance.browserSession.issue(ctx, {
     userId,
     epoch,
     audience: sessionAudience(appliance),
@@ -21,17 +21,11 @@ export async function startSession(appliance: Appliance, ctx: Context, userId: s
 }
 
 /**
- * Logout (the API's and the page's): revokes the caller's session until its token expires, then
- * clears the cookie. Other sessions of the same user (another browser) go on. Should the
- * revocation list be full, every session of the user ends instead: the one logging out must end.
- * Without a session (anonymous, or an API token) only the cookie is cleared.
+ * Logout (the API's and the page's): ends the caller's session and clears the cookie; other
+ * sessions of the same user (another browser) go on (see BrowserSession.end).
  */
 export async function endSession(appliance: Appliance, ctx: Context): Promise<void> {
-  const caller = ctx.state.caller as Caller | undefined;
-  if (!(await browserSessionOf(appliance).end(ctx, caller?.session)) && caller) {
-    appliance.log.warn({ userId: caller.user.id }, 'sessions: the revocation list is full; logout ended every session of the user');
-    await appliance.users.endSessions(caller.user.id);
-  }
+  await appliance.browserSession.end(ctx, (ctx.state.caller as Caller | undefined)?.session);
 }
 
 /**
@@ -41,7 +35,7 @@ export async function endSession(appliance: Appliance, ctx: Context): Promise<vo
  */
 export async function endAllSessions(appliance: Appliance, ctx: Context, caller: Caller): Promise<void> {
   await appliance.users.endSessions(caller.user.id);
-  browserSessionOf(appliance).clear(ctx);
+  appliance.browserSession.clear(ctx);
 }
 
 /**

@@ -22,10 +22,15 @@ export async function openDashboard(cp: ControlPlane): Promise<Dashboard> {
   const tokens = new SessionTokens(secret, cp.config.issuer, 'control-plane dashboard session v1');
   const revoked = await RevokedSessions.open(cp.config.dataDir, cp.clock, cp.log, REVOKED_SESSIONS_FILE);
   const sessions: DashboardSessions = {
-    cookie: new BrowserSession({ cookie: SESSION_COOKIE, tokens, revoked }),
+    cookie: new BrowserSession({
+      cookie: SESSION_COOKIE,
+      tokens,
+      revoked,
+      endEverySession: (id) => cp.admins.endSessions(id),
+      log: cp.log,
+    }),
     admins: cp.admins,
     clock: cp.clock,
-    log: cp.log,
     audience: `${cp.config.issuer} dashboard`,
     hours: cp.config.dashboard.sessionHours,
   };

@@ -13,7 +13,6 @@ import { checkCsrfToken, isSafeMethod, sentCsrfToken, type BrowserSession } from
 import type { Authenticator } from '../auth/authenticate.js';
 import type { AdminDirectory, AdminIdentity } from '../domain/admins.js';
 import type { Clock } from '../clock.js';
-import type { Logger } from '@iamanager/kernel/log';
 
 export const SESSION_COOKIE = 'cp_session';
 /** The dashboard's revocation list, in DATA_DIR (what a logout writes). */
@@ -23,7 +22,6 @@ export interface DashboardSessions {
   cookie: BrowserSession;
   admins: AdminDirectory;
   clock: Clock;
-  log: Logger;
   /** The cookie's audience: this control plane only. */
   audience: string;
   hours: number;
@@ -33,14 +31,14 @@ export interface SessionCaller {
   admin: AdminIdentity;
   csrf: string;
   /** The session's id and expiry: what a logout revokes. */
-  session: { jti: string; exp: number };
+  session: { sub: string; jti: string; exp: number };
 }
 
 /** The admin whose session cookie this request carries, or undefined (no cookie, forged, expired, logged out). */
 export async function sessionCaller(s: DashboardSessions, ctx: Context): Promise<SessionCaller | undefined> {
   const claims = await s.cookie.verify(ctx, s.audience, s.clock());
   const admin = claims && s.admins.sessionIdentity(claims.sub, claims.epoch);
-  return admin && claims ? { admin, csrf: claims.csrf, session: { jti: claims.jti, exp: claims.exp } } : undefined;
+  return admin && claims ? { admin, csrf: claims.csrf, session: { sub: claims.sub, jti: claims.jti, exp: claims.exp } } : undefined;
 }
 
 /** Throws `csrf_failed` unless a write carries the session's CSRF token (header, or form field for pages). */
@@ -90,12 +88,7 @@ export async function startSession(s: DashboardSessions, ctx: Context, admin: Ad
  * instead. Without a session only the cookie is cleared.
  */
 export async function endSession(s: DashboardSessions, ctx: Context): Promise<void> {
-  const admin = ctx.state.admin as AdminIdentity | undefined;
-  const session = ctx.state.session as SessionCaller['session'] | undefined;
-  if (!(await s.cookie.end(ctx, session)) && admin) {
-    s.log.warn({ email: admin.email }, 'dashboard sessions: the revocation list is full; logout ended every session of the admin');
-    await s.admins.endSessions(admin.id);
-  }
+  await s.cookie.end(ctx, ctx.state.session as SessionCaller['session'] | undefined);
 }
 
 /** "Fermer toutes mes sessions": every session of the admin ends, this one included (the epoch moves on). */

@@ -22,6 +22,7 @@
 import type { Context } from 'koa';
 import { DomainError } from '@iamanager/protocol';
 import { readForm, sameToken } from './forms.js';
+import type { Logger } from '../log.js';
 import type { RevokedSessions } from './revokedSessions.js';
 import type { SessionClaims, SessionTokens } from './sessionTokens.js';
 
@@ -49,6 +50,9 @@ export interface BrowserSessionOptions {
   cookie: string;
   tokens: SessionTokens;
   revoked: RevokedSessions;
+  /** Ends every session of a user (moves their session epoch on): what a logout does when the revocation list is full. */
+  endEverySession(userId: string): Promise<void>;
+  log: Logger;
 }
 
 /** One service's session cookie: issue, verify, end, clear. */
@@ -83,11 +87,17 @@ export class BrowserSession {
   }
 
   /**
-   * Logout: revokes this session until its token expires and clears the cookie. Resolves false
-   * when the revocation list is full: the caller must then end every session of the user.
+   * Logout: revokes this session until its token expires and clears the cookie. Should the
+   * revocation list be full, every session of the user ends instead: the one logging out must end.
+   * Without a session (anonymous, or an API token) only the cookie is cleared. Resolves false when
+   * the list was full and every session of the user ended.
    */
-  async end(ctx: Context, session: Pick<SessionClaims, 'jti' | 'exp'> | null | undefined): Promise<boolean> {
+  async end(ctx: Context, session: Pick<SessionClaims, 'sub' | 'jti' | 'exp'> | null | undefined): Promise<boolean> {
     const revoked = session ? await this.o.revoked.revoke(session.jti, session.exp) : true;
+    if (session && !revoked) {
+      this.o.log.warn({ userId: session.sub }, 'sessions: the revocation list is full; logout ended every session of the user');
+      await this.o.endEverySession(session.sub);
+    }
     this.clear(ctx);
     return revoked;
   }
