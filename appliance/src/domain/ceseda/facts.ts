@@ -8,6 +8,35 @@ const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'
 const years = z.number().min(0).max(120);
 const level = z.enum(['none', 'A1', 'A2', 'B1', 'B2', 'C1', 'C2']);
 
+/** Where the decision applies: the overseas territories keep derogations (time limits, suspensive effect, holidays). */
+export const TERRITORIES = [
+  'metropole',
+  'guadeloupe',
+  'martinique',
+  'guyane',
+  'reunion',
+  'mayotte',
+  'saint_martin',
+  'saint_barthelemy',
+  'saint_pierre_et_miquelon',
+] as const;
+export type Territory = (typeof TERRITORIES)[number];
+
+/** How the decision reached the person (the day it counts from depends on it: CE 24 avril 2012 n° 341146). */
+export const NOTIFICATION_MODES = ['in_person', 'registered_letter', 'administrative'] as const;
+export type NotificationMode = (typeof NOTIFICATION_MODES)[number];
+
+/** The client's current residence document, for the renewal window (CESEDA R. 431-5). */
+export const RESIDENCE_PERMIT_KINDS = [
+  'carte_sejour_temporaire',
+  'carte_sejour_pluriannuelle',
+  'carte_resident',
+  'visa_long_sejour_valant_titre',
+  'recepisse',
+  'autorisation_provisoire_sejour',
+] as const;
+export type ResidencePermitKind = (typeof RESIDENCE_PERMIT_KINDS)[number];
+
 export const caseFactsSchema = z
   .object({
     /** Measure the person is under when the remedy is filed (chooses L. 911-1 / L. 921-1 / L. 921-2). */
@@ -15,6 +44,22 @@ export const caseFactsSchema = z
     /** Court named in the decision's "voies et délais" (e.g. "TA de Strasbourg"). */
     competentCourt: z.string().max(200),
     visaType: z.enum(['court_sejour', 'long_sejour']),
+
+    // The facts that set the deadline, asked first when a case is created.
+    /** The day the decision was taken (signed): loi n° 2024-42 art. 86 IV applies the 2024 time limits by this date. */
+    decisionTakenOn: date,
+    notificationMode: z.enum(NOTIFICATION_MODES),
+    /** Registered letter: day of first presentation (avis de passage). */
+    letterFirstPresentedOn: date,
+    /** Registered letter: day it was collected at the post office (absent when unknown). */
+    letterCollectedOn: date,
+    /** Registered letter: returned uncollected ("pli non réclamé"). */
+    letterNeverCollected: z.boolean(),
+    territory: z.enum(TERRITORIES),
+    /** A refusal of a residence permit that came with an OQTF: the OQTF's time limits govern (L. 911-1). */
+    oqtfAccompanies: z.boolean(),
+    residencePermitKind: z.enum(RESIDENCE_PERMIT_KINDS),
+    residencePermitExpiresOn: date,
 
     yearsOfResidence: years,
     yearsOfRegularResidence: years,
