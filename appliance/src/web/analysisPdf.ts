@@ -7,8 +7,8 @@
 import fs from 'node:fs';
 import PDFDocument from 'pdfkit';
 import { CATALOGUES, fill, type Locale } from './messages.js';
-import { formatDate, percent } from './format.js';
-import { verdictTemplate } from './estimateVerdict.js';
+import { formatDate } from './format.js';
+import { writeEstimatePdf } from './estimatePdf.js';
 import type { AnalysisView } from './viewModels.js';
 
 const DEJAVU = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
@@ -76,10 +76,7 @@ export function buildAnalysisPdf(input: AnalysisPdfInput): Promise<Buffer> {
   }
   if (a.estimate) {
     heading(m.estimate);
-    const e = a.estimate;
-    doc.text(fill(m.estimateOf, { p: percent(e.probability), lo: percent(e.low), hi: percent(e.high) }));
-    doc.text(fill(verdictTemplate(e, m), { t: percent(e.threshold) }));
-    for (const f of e.factors) doc.text(`${f.effect >= 0 ? '+' : '−'} ${f.label}`, { indent: 10 });
+    writeEstimatePdf(doc, a.estimate, input.locale);
   }
   heading(m.rules);
   for (const r of a.rules) doc.text(`• ${r.rule} — ${r.article}`);

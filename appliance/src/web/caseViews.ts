@@ -9,13 +9,13 @@ import type { DeadlineContext } from '../domain/ceseda/rules.js';
 import type { CaseRecord } from '../domain/cases/caseSchema.js';
 import type { Locale } from './messages.js';
 import { procedureLabel } from './procedureLabels.js';
+import { estimateViewOf } from './estimateViewModel.js';
 import type { AnalysisView, CaseRow, DeadlineItem } from './viewModels.js';
 
 type Loose = Record<string, unknown>;
 const obj = (v: unknown): Loose => (v && typeof v === 'object' ? (v as Loose) : {});
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
 export function clientNameOf(c: CaseRecord): string {
   return `${c.client.lastName.toUpperCase()} ${c.client.firstName}`;
@@ -95,17 +95,6 @@ export function caseRowOf(c: CaseRecord, locale: Locale, userName: (id: string |
 export function analysisViewOf(stored: Loose, threshold: number): AnalysisView {
   const result = obj(stored.result);
   const deadlines = arr(result.deadlines).map(obj);
-  const estimate = obj(result.estimate);
-  const range = obj(estimate.range);
-  const hasEstimate = typeof estimate.probability === 'number';
-  const factors = [
-    ...arr(estimate.raisedBy)
-      .map(obj)
-      .map((f) => ({ label: str(f.factor), effect: Math.abs(num(f.beta)) })),
-    ...arr(estimate.loweredBy)
-      .map(obj)
-      .map((f) => ({ label: str(f.factor), effect: -Math.abs(num(f.beta)) })),
-  ];
   const eligibility = arr(result.eligibility).map(obj);
   return {
     id: str(stored.id),
@@ -135,15 +124,7 @@ export function analysisViewOf(stored: Loose, threshold: number): AnalysisView {
           evidence: str(c.evidence) || undefined,
         })),
     })),
-    estimate: hasEstimate
-      ? {
-          probability: num(estimate.probability),
-          low: num(range.low),
-          high: num(range.high),
-          threshold: typeof estimate.threshold === 'number' ? estimate.threshold : threshold,
-          factors,
-        }
-      : null,
+    estimate: estimateViewOf(result.estimate, threshold),
     rules: [
       ...deadlines.map((d) => ({ rule: `${str(d.label)} : ${arr(d.computation).map(str).join(' ')}`, article: str(d.legalBasis) })),
       ...eligibility.flatMap((t) =>

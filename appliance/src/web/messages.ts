@@ -286,6 +286,19 @@ const fr = {
     'L’appareil ne parvient pas à enregistrer ses données : rien n’a été enregistré. Prévenez votre prestataire informatique.',
   genericError: 'L’opération a échoué (code « {code} »). Si le problème persiste, communiquez ce code à votre prestataire.',
   internalError: 'Une erreur interne est survenue. Si elle se reproduit, communiquez cette référence à votre prestataire : {id}.',
+  strongCaseEstimate:
+    'Dossier solide : l’estimation atteint le seuil du cabinet ({t} %) et la borne basse de la fourchette reste d’au moins {floor} %.',
+  uncertainCaseLowEnd:
+    'Issue incertaine : l’estimation atteint le seuil du cabinet ({t} %), mais la borne basse de la fourchette est sous {floor} %.',
+  estimateWideRange: 'Fourchette très large ({lo}–{hi} %) : elle ne dit presque rien de l’issue du recours.',
+  estimateWideRangeNoUnknown: 'Elle tient à l’incertitude du taux de référence et des pondérations, non à des faits inconnus.',
+  estimateFactors: 'Faits connus qui font varier l’estimation :',
+  estimateUnknownFacts: 'Faits inconnus qui élargissent la fourchette, à renseigner d’abord (du plus au moins utile) :',
+  estimateBaseRate: 'Taux de référence : {p} % — source : {source}',
+  estimateBorrowedRate: 'taux général, faute de statistique propre à cette procédure ; fourchette élargie',
+  estimateCaveats: 'Limites de l’estimation :',
+  avocatVerifiesDeadlines:
+    'L’avocat vérifie chaque délai calculé ici sur la notification elle-même (date et mode de notification, voies et délais de recours qu’elle mentionne).',
 };
 
 export type Messages = Readonly<Record<keyof typeof fr, string>>;
@@ -556,6 +569,18 @@ const en: Messages = {
   storageUnwritable: 'The appliance cannot save its data: nothing was saved. Tell your IT provider.',
   genericError: 'The operation failed (code “{code}”). If it happens again, give this code to your IT provider.',
   internalError: 'An internal error occurred. If it happens again, give this reference to your IT provider: {id}.',
+  strongCaseEstimate:
+    'Strong case: the estimate reaches the cabinet’s threshold ({t}%) and the low end of the range stays at {floor}% or more.',
+  uncertainCaseLowEnd: 'Uncertain: the estimate reaches the cabinet’s threshold ({t}%), but the low end of the range is below {floor}%.',
+  estimateWideRange: 'Very wide range ({lo}–{hi}%): it says almost nothing about the outcome.',
+  estimateWideRangeNoUnknown: 'It comes from the uncertainty of the base rate and the weights, not from unknown facts.',
+  estimateFactors: 'Known facts that move the estimate:',
+  estimateUnknownFacts: 'Unknown facts that widen the range, to fill in first (most useful first):',
+  estimateBaseRate: 'Base rate: {p}% — source: {source}',
+  estimateBorrowedRate: 'general rate, for want of a statistic of this procedure’s own; range widened',
+  estimateCaveats: 'Limits of the estimate:',
+  avocatVerifiesDeadlines:
+    'The lawyer checks every deadline computed here against the notification itself (its date and manner, and the remedies and time limits it states).',
 };
 
 export const CATALOGUES: Readonly<Record<Locale, Messages>> = { fr, en };

@@ -5,6 +5,7 @@
  */
 import type { Flash } from '@iamanager/kernel/ui';
 import type { Locale } from './messages.js';
+import type { EstimateView } from './estimateViewModel.js';
 
 /** Branding and the signed-in user, on every page. */
 export interface Chrome {
@@ -123,13 +124,7 @@ export interface AnalysisView {
     titre: string;
     conditions: ReadonlyArray<{ label: string; status: 'met' | 'not_met' | 'unknown'; article: string; evidence?: string | undefined }>;
   }>;
-  estimate: {
-    probability: number;
-    low: number;
-    high: number;
-    threshold: number;
-    factors: ReadonlyArray<{ label: string; effect: number }>;
-  } | null;
+  estimate: EstimateView | null;
   rules: ReadonlyArray<{ rule: string; article: string }>;
 }
 

@@ -94,6 +94,7 @@ describe('runAnalysis and tier gating', () => {
     expect(e.caveats).toEqual([
       'Ordre de grandeur établi à partir de moyennes publiées et de pondérations fixées à dire d’expert et documentées, arrondi à 5 points ; ce n’est pas une prédiction de la décision d’une juridiction ou d’un juge déterminé (CJA art. L. 10).',
       'Les faits inconnus élargissent la fourchette ; les renseigner la resserre.',
+      'Aucune issue juridictionnelle n’est certaine : l’estimation et la fourchette restent entre 5 % et 95 %.',
     ]);
   });
 

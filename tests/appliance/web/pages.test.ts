@@ -101,7 +101,17 @@ const analysis: AnalysisView = {
       ],
     },
   ],
-  estimate: { probability: 0.9, low: 0.8, high: 0.95, threshold: 0.87, factors: [{ label: 'Enfant français', effect: 0.4 }] },
+  estimate: {
+    probability: 0.9,
+    low: 0.8,
+    high: 0.95,
+    threshold: 0.87,
+    factors: [{ label: 'Enfant français', effect: 0.4 }],
+    wideRange: false,
+    unknown: [],
+    baseRate: null,
+    caveats: [],
+  },
   rules: [{ rule: 'Délai de 48 heures non prorogé', article: 'CESEDA art. R. 776-2' }],
 };
 
@@ -183,20 +193,29 @@ describe('web pages', () => {
     expect(html).not.toContain(EVIL);
     expect(html).toContain('CESEDA art. R. 776-2');
     expect(html).toContain('Probabilité de succès estimée : 90 % (fourchette 80–95 %)');
-    // 90 % but a range from 80 %: the range straddles the 87 % threshold, as the analysis's verdict says.
-    expect(html).toContain('<p class="verdict">Issue incertaine : la fourchette encadre le seuil du cabinet (87 %).</p>');
+    // 90 % with a range from 80 %: the estimate reaches the 87 % threshold and the low end stays above
+    // even odds, so a strong case by the analysis's rule (estimate.ts verdictOf).
+    expect(html).toContain(
+      '<p class="verdict strong">Dossier solide : l’estimation atteint le seuil du cabinet (87 %) et la borne basse de la fourchette reste d’au moins 50 %.</p>',
+    );
     expect(html).toContain('href="/dossiers/c1/analyses/an1.pdf"');
     // The upload form carries the CSRF token as its first field, never in its URL (which logs and
     // Referer headers keep): the route reads it from the multipart body before the file.
     expect(html).toContain('action="/dossiers/c1/pieces" enctype="multipart/form-data"><input type="hidden" name="_csrf" value="tok123"/>');
-    const verdictFor = (low: number, high: number) => {
-      const estimate = { ...analysis.estimate!, low, high };
+    const verdictFor = (probability: number, low: number, high: number) => {
+      const estimate = { ...analysis.estimate!, probability, low, high };
       return renderHtml(h(CasePage, { chrome: chrome(), view: { ...view, analysis: { ...analysis, estimate } } }));
     };
-    expect(verdictFor(0.9, 0.95)).toContain(
+    expect(verdictFor(0.9, 0.9, 0.95)).toContain(
       '<p class="verdict strong">Dossier solide : même la borne basse de la fourchette atteint le seuil du cabinet (87 %).</p>',
     );
-    expect(verdictFor(0.5, 0.85)).toContain('<p class="verdict">Dossier en deçà du seuil du cabinet (87 %).</p>');
+    expect(verdictFor(0.9, 0.45, 0.95)).toContain(
+      '<p class="verdict">Issue incertaine : l’estimation atteint le seuil du cabinet (87 %), mais la borne basse de la fourchette est sous 50 %.</p>',
+    );
+    expect(verdictFor(0.8, 0.6, 0.95)).toContain(
+      '<p class="verdict">Issue incertaine : la fourchette encadre le seuil du cabinet (87 %).</p>',
+    );
+    expect(verdictFor(0.7, 0.5, 0.85)).toContain('<p class="verdict">Dossier en deçà du seuil du cabinet (87 %).</p>');
   });
 
   it('shows a stored analysis in French: computation steps, notes, and a délai that runs from a later event', () => {

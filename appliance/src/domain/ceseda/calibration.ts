@@ -1,5 +1,18 @@
 import { entitlementDePleinDroit } from './eligibility.js';
-import { BASE_RATES, FACTORS, describe, logit, proLogit, readFactors, sigmoid, type BaseRate, type Estimate } from './estimate.js';
+import {
+  BASE_RATES,
+  BORROWING_SE,
+  FACTORS,
+  describe,
+  logit,
+  proLogit,
+  readFactors,
+  sigmoid,
+  unknownFacts,
+  unknownVariance,
+  type BaseRate,
+  type Estimate,
+} from './estimate.js';
 import type { CaseFacts } from './facts.js';
 import { decimal, nombre } from './frenchFormat.js';
 import { PROCEDURE_CODES, PROCEDURE_NAMES_FR, type ProcedureCode } from './procedures.js';
@@ -266,16 +279,21 @@ export function calibrateOnCabinet(
   calibration.reason = `Modèle calibré sur ${train.length} dossiers clos du cabinet ; score de Brier sur ${heldOut.length} dossiers de validation : ${decimal(calibration.brierCalibrated)}, contre ${decimal(calibration.brierPro)} pour le modèle standard (plus bas est meilleur).`;
   const v = design(base, x);
   const cov = solve(hessian, v);
-  const se = Math.sqrt(Math.max(dot(v, cov), 0));
+  // The fit's own uncertainty, plus what the pro model adds for what the fit cannot see: each
+  // unknown fact (with the calibrated coefficient) and a base rate borrowed from another procedure
+  // (one intercept for all procedures cannot tell a borrowed rate's error from the cabinet's).
+  const betas = FACTORS.map((_, i) => w[i + 2]!);
+  let variance = Math.max(dot(v, cov), 0) + (base.borrowed ? BORROWING_SE ** 2 : 0);
   const raisedBy: Estimate['raisedBy'] = [];
   const loweredBy: Estimate['loweredBy'] = [];
-  const unknown: string[] = [];
   x.forEach((value, i) => {
-    const beta = round3(w[i + 2]!);
-    if (value === null) unknown.push(FACTORS[i]!.label);
+    const beta = round3(betas[i]!);
+    if (value === null) variance += unknownVariance(betas[i]!);
     else if (value === 1) (beta > 0 ? raisedBy : loweredBy).push({ factor: FACTORS[i]!.label, beta });
   });
-  const estimate = describe('ceseda-enterprise-v1', dot(w, v), se, threshold, base, raisedBy, loweredBy, unknown);
+  const unknown = unknownFacts(x, betas);
+  // Same caps, range wording and verdict rule as the pro model (describe).
+  const estimate = describe('ceseda-enterprise-v1', dot(w, v), Math.sqrt(variance), threshold, base, raisedBy, loweredBy, unknown);
   return { similarCases, calibration, estimate };
 }
 

@@ -13,9 +13,27 @@ import { PROCEDURE_NAMES_FR, type ProcedureCode } from './procedures.js';
 /** A published base rate: the probability a remedy of this kind succeeds, with its source. */
 export interface BaseRate {
   p: number;
-  /** Standard error on the logit scale: small for a specific statistic, larger for a generic one. */
+  /** Standard error on the logit scale: small for a specific statistic, larger for a borrowed one. */
   logitSe: number;
   source: string;
+  /**
+   * True when the procedure has no statistic of its own and reuses another's (the OQTF rate for a
+   * Dublin transfer) or all foreigners' litigation: the page says so and the range is wider.
+   */
+  borrowed?: boolean;
+}
+
+/**
+ * Extra standard error (logit scale) of a rate reused for a procedure it was not measured on: how
+ * far a neighbouring remedy's success rate may plausibly sit from this one's. 0.45 on the logit
+ * scale around 19 % spans roughly 13 % to 27 %, i.e. the gap between the published rates of the
+ * different remedies (19 % OQTF, 20 % refus d'entrée, 20,5 % CNDA, 26 % all litigation) and a margin.
+ */
+export const BORROWING_SE = 0.45;
+
+/** The same statistic used for a procedure without its own: flagged, and its range widened. */
+function borrowed(rate: BaseRate): BaseRate {
+  return { ...rate, logitSe: Math.hypot(rate.logitSe, BORROWING_SE), borrowed: true };
 }
 
 const OQTF_RATE: BaseRate = {
@@ -24,12 +42,15 @@ const OQTF_RATE: BaseRate = {
   source:
     'Cour des comptes, janv. 2024 : environ 18 % à 20 % des OQTF contestées sont annulées (rapport « La politique de lutte contre l’immigration irrégulière »)',
 };
-const GENERIC_TA_RATE: BaseRate = {
+// A national aggregate, as precise in itself as the OQTF statistic; every procedure that uses it
+// borrows it (it measures all foreigners' litigation, none of them in particular).
+const ALL_LITIGATION_RATE: BaseRate = {
   p: 0.26,
-  logitSe: 0.45,
+  logitSe: 0.2,
   source:
-    'Ensemble du contentieux des étrangers devant les tribunaux administratifs, 2019 : 26 % d’annulations (La Cimade, « Droit des étrangers : cartographie des contentieux », chiffres du Conseil d’État) ; taux général, d’où une fourchette plus large',
+    'Ensemble du contentieux des étrangers devant les tribunaux administratifs, 2019 : 26 % d’annulations (La Cimade, « Droit des étrangers : cartographie des contentieux », chiffres du Conseil d’État)',
 };
+const GENERIC_TA_RATE = borrowed(ALL_LITIGATION_RATE);
 
 /** Base rate per procedure; null where no published statistic exists (no estimate is given). */
 export const BASE_RATES: Record<ProcedureCode, BaseRate | null> = {
@@ -37,9 +58,10 @@ export const BASE_RATES: Record<ProcedureCode, BaseRate | null> = {
   oqtf_assignation_residence: OQTF_RATE,
   oqtf_detention: OQTF_RATE,
   oqtf_retention: OQTF_RATE,
-  irtf: OQTF_RATE,
-  assignation_residence: OQTF_RATE,
-  transfert_dublin: OQTF_RATE,
+  // No statistic of their own: the OQTF rate, flagged and widened.
+  irtf: borrowed(OQTF_RATE),
+  assignation_residence: borrowed(OQTF_RATE),
+  transfert_dublin: borrowed(OQTF_RATE),
   refus_entree_asile: {
     p: 0.2,
     logitSe: 0.3,
@@ -70,6 +92,8 @@ export interface Factor {
   /** Log-odds added when present. */
   beta: number;
   rationale: string;
+  /** The case facts (`case.facts` keys) that settle it; empty for the titre, settled by the eligibility's conditions. */
+  facts: readonly (keyof CaseFacts)[];
   /** 1 present, 0 absent, null unknown. */
   read: (f: CaseFacts, entitled: 0 | 1 | null) => 0 | 1 | null;
 }
@@ -84,6 +108,7 @@ export const FACTORS: readonly Factor[] = [
     beta: 1.2,
     rationale:
       'Le refus de titre ou l’éloignement d’un étranger qui remplit les conditions d’un titre de plein droit est entaché d’erreur de droit (L. 423-1, L. 423-7, L. 425-9…).',
+    facts: [],
     read: (_f, entitled) => entitled,
   },
   {
@@ -91,6 +116,7 @@ export const FACTORS: readonly Factor[] = [
     label: 'Vice relevé dans la décision (motivation, procédure, compétence)',
     beta: 0.9,
     rationale: 'L’illégalité externe est le moyen d’annulation le plus fréquent ; renseigné par l’avocat après examen de la décision.',
+    facts: ['proceduralDefectIdentified'],
     read: (f) => bool(f.proceduralDefectIdentified),
   },
   {
@@ -98,6 +124,7 @@ export const FACTORS: readonly Factor[] = [
     label: 'Liens familiaux intenses en France',
     beta: 0.8,
     rationale: 'Contrôle de proportionnalité au regard de l’art. 8 CEDH (L. 423-23, L. 613-1 dans sa rédaction issue de la loi de 2024).',
+    facts: ['familyTiesInFrance'],
     read: (f) => (f.familyTiesInFrance === undefined ? null : f.familyTiesInFrance === 'strong' ? 1 : 0),
   },
   {
@@ -105,6 +132,7 @@ export const FACTORS: readonly Factor[] = [
     label: 'Enfants résidant en France',
     beta: 0.4,
     rationale: 'L’intérêt supérieur de l’enfant (CIDE art. 3-1) pèse dans le contrôle de proportionnalité.',
+    facts: ['childrenInFrance'],
     read: (f) => (f.childrenInFrance === undefined ? null : f.childrenInFrance > 0 ? 1 : 0),
   },
   {
@@ -112,6 +140,7 @@ export const FACTORS: readonly Factor[] = [
     label: 'Présence en France depuis au moins dix ans',
     beta: 0.6,
     rationale: 'La durée de présence en France est un critère que le préfet doit examiner (L. 613-1).',
+    facts: ['yearsOfResidence'],
     read: (f) => (f.yearsOfResidence === undefined ? null : f.yearsOfResidence >= 10 ? 1 : 0),
   },
   {
@@ -119,14 +148,25 @@ export const FACTORS: readonly Factor[] = [
     label: 'Pathologie grave sans accès effectif à un traitement approprié dans le pays d’origine',
     beta: 0.7,
     rationale: 'Protection prévue par L. 425-9 / L. 611-3, jurisprudence afférente et art. 3 CEDH.',
+    facts: ['seriousHealthCondition', 'treatmentUnavailableInCountry'],
+    // A serious illness whose treatment abroad is not yet known is unknown, not absent.
     read: (f) =>
-      f.seriousHealthCondition === undefined ? null : f.seriousHealthCondition && f.treatmentUnavailableInCountry === true ? 1 : 0,
+      f.seriousHealthCondition === undefined
+        ? null
+        : !f.seriousHealthCondition
+          ? 0
+          : f.treatmentUnavailableInCountry === undefined
+            ? null
+            : f.treatmentUnavailableInCountry
+              ? 1
+              : 0,
   },
   {
     id: 'stable_employment',
     label: 'Emploi stable (CDI ou métier en tension)',
     beta: 0.3,
     rationale: 'L’insertion professionnelle est prise en compte (L. 423-23, L. 435-4).',
+    facts: ['employmentContract', 'shortageOccupation'],
     read: (f) =>
       f.employmentContract === undefined && f.shortageOccupation === undefined
         ? null
@@ -139,6 +179,7 @@ export const FACTORS: readonly Factor[] = [
     label: 'Menace pour l’ordre public invoquée',
     beta: -1.2,
     rationale: 'Les juridictions annulent rarement lorsqu’une menace pour l’ordre public est établie (L. 432-1, L. 612-2).',
+    facts: ['publicOrderThreat'],
     read: (f) => bool(f.publicOrderThreat),
   },
   {
@@ -146,6 +187,7 @@ export const FACTORS: readonly Factor[] = [
     label: 'Condamnation pénale',
     beta: -0.6,
     rationale: 'Pèse défavorablement sur l’appréciation de l’insertion dans le contrôle de proportionnalité.',
+    facts: ['criminalConviction'],
     read: (f) => bool(f.criminalConviction),
   },
   {
@@ -153,6 +195,7 @@ export const FACTORS: readonly Factor[] = [
     label: 'OQTF antérieure non exécutée',
     beta: -0.5,
     rationale: 'Retenue comme motif de refus (circulaire du 23 janv. 2025).',
+    facts: ['previousOqtfNotExecuted'],
     read: (f) => bool(f.previousOqtfNotExecuted),
   },
 ];
@@ -160,6 +203,12 @@ export const FACTORS: readonly Factor[] = [
 /** Extra uncertainty (logit variance) per unknown factor, and relative uncertainty of a prior coefficient. */
 const UNKNOWN_VARIANCE = 0.04;
 const BETA_RELATIVE_SE = 0.5;
+
+/**
+ * The logit variance an unknown factor of coefficient `beta` adds: what knowing it (absent) would
+ * take off the range, so the unknowns are ordered by it. Shared with the enterprise model.
+ */
+export const unknownVariance = (beta: number): number => UNKNOWN_VARIANCE + (BETA_RELATIVE_SE * beta) ** 2 / 4;
 
 /** 1 when a titre "de plein droit" is met, 0 when all are defeated, null while open. */
 export function entitlementOf(eligibility: TitreEligibility[]): 0 | 1 | null {
@@ -184,19 +233,58 @@ export function proLogit(base: BaseRate, x: (0 | 1 | null)[]): number {
 /** Rounded to 5 points: the model has no finer precision. */
 export const toFivePercent = (p: number): number => Math.round(p * 20) / 20;
 
+/**
+ * No court's decision is certain either way: every figure shown (estimate and range) is kept
+ * between 5 % and 95 %, the model's 5-point step from each end.
+ */
+export const SHOWN_MIN = 0.05;
+export const SHOWN_MAX = 0.95;
+const shown = (p: number): number => Math.min(SHOWN_MAX, Math.max(SHOWN_MIN, p));
+
+/** A range at least this wide (50 points) says almost nothing about the outcome, and the estimate says so. */
+export const WIDE_RANGE = 0.5;
+
+/**
+ * The lowest the range's low end may go for a "dossier solide" when the cabinet's threshold is
+ * higher: an annulment still more likely than a rejection at the unfavourable end of the range.
+ */
+export const STRONG_LOW_END = 0.5;
+
+/** An unknown fact that widens the range: its factor, the case facts to fill in, its French label. */
+export interface UnknownFact {
+  factor: string;
+  facts: readonly (keyof CaseFacts)[];
+  label: string;
+}
+
 /** An outcome estimate as the result shows it. */
 export interface Estimate {
   model: string;
+  /** Central estimate, in 5-point steps, between 5 % and 95 %. */
   probability: number;
+  /** 95 % range, outward to 5-point steps, between 5 % and 95 %. */
   range: { low: number; high: number };
+  /** The range is 50 points wide or more: it says almost nothing (`rangeNote` says so in words). */
+  wideRange: boolean;
+  rangeNote: string | null;
   threshold: number;
   strongCase: boolean;
   verdict: string;
-  baseRate: { p: number; source: string };
+  baseRate: { p: number; source: string; borrowed: boolean };
   raisedBy: { factor: string; beta: number }[];
   loweredBy: { factor: string; beta: number }[];
-  unknown: string[];
+  /** Unknown facts, the one whose knowledge would narrow the range most first. */
+  unknown: UnknownFact[];
   caveats: string[];
+}
+
+/** The unknown factors, by the variance each adds (most first; FACTORS order on a tie). */
+export function unknownFacts(x: readonly (0 | 1 | null)[], betas: readonly number[]): UnknownFact[] {
+  return x
+    .map((v, i) => ({ v, i, variance: unknownVariance(betas[i]!) }))
+    .filter((u) => u.v === null)
+    .sort((a, b) => b.variance - a.variance || a.i - b.i)
+    .map(({ i }) => ({ factor: FACTORS[i]!.id, facts: FACTORS[i]!.facts, label: FACTORS[i]!.label }));
 }
 
 /** The pro estimate, or null with the reason when the model has no base rate for the procedure. */
@@ -216,17 +304,18 @@ export function estimateOutcome(
   let variance = base.logitSe ** 2;
   const raisedBy: Estimate['raisedBy'] = [];
   const loweredBy: Estimate['loweredBy'] = [];
-  const unknown: string[] = [];
   x.forEach((v, i) => {
     const factor = FACTORS[i]!;
-    if (v === null) {
-      unknown.push(factor.label);
-      variance += UNKNOWN_VARIANCE + (BETA_RELATIVE_SE * factor.beta) ** 2 / 4;
-    } else if (v === 1) {
+    if (v === null) variance += unknownVariance(factor.beta);
+    else if (v === 1) {
       variance += (BETA_RELATIVE_SE * factor.beta) ** 2;
       (factor.beta > 0 ? raisedBy : loweredBy).push({ factor: factor.label, beta: factor.beta });
     }
   });
+  const unknown = unknownFacts(
+    x,
+    FACTORS.map((f) => f.beta),
+  );
   return describe('ceseda-pro-v1', z, Math.sqrt(variance), threshold, base, raisedBy, loweredBy, unknown);
 }
 
@@ -239,40 +328,78 @@ export function describe(
   base: BaseRate,
   raisedBy: Estimate['raisedBy'],
   loweredBy: Estimate['loweredBy'],
-  unknown: string[],
+  unknown: UnknownFact[],
 ): Estimate {
-  const probability = toFivePercent(sigmoid(z));
-  const low = Math.floor(sigmoid(z - 1.96 * se) * 20) / 20;
-  const high = Math.ceil(sigmoid(z + 1.96 * se) * 20) / 20;
-  const kind = verdictOf(low, high, threshold);
-  const strongCase = kind === 'strong';
-  const verdict = strongCase
-    ? `Dossier solide : même la borne basse de la fourchette (${pourcentage(low)}) atteint le seuil du cabinet (${pourcentage(threshold)}).`
-    : kind === 'uncertain'
-      ? `Issue incertaine : la fourchette (${pourcentage(low)} à ${pourcentage(high)}) encadre le seuil du cabinet (${pourcentage(threshold)}).`
-      : `Dossier en deçà du seuil du cabinet (${pourcentage(threshold)}) : probabilité estimée à ${pourcentage(probability)}.`;
+  const probability = shown(toFivePercent(sigmoid(z)));
+  const low = shown(Math.floor(sigmoid(z - 1.96 * se) * 20) / 20);
+  const high = shown(Math.ceil(sigmoid(z + 1.96 * se) * 20) / 20);
+  const kind = verdictOf(probability, low, high, threshold);
+  const t = pourcentage(threshold);
+  const verdict = {
+    strong_range: `Dossier solide : même la borne basse de la fourchette (${pourcentage(low)}) atteint le seuil du cabinet (${t}).`,
+    strong: `Dossier solide : l’estimation (${pourcentage(probability)}) atteint le seuil du cabinet (${t}) et la borne basse de la fourchette (${pourcentage(low)}) reste d’au moins ${pourcentage(strongLowEnd(threshold))}.`,
+    uncertain_low_end: `Issue incertaine : l’estimation (${pourcentage(probability)}) atteint le seuil du cabinet (${t}), mais la borne basse de la fourchette (${pourcentage(low)}) est sous ${pourcentage(strongLowEnd(threshold))}.`,
+    uncertain: `Issue incertaine : la fourchette (${pourcentage(low)} à ${pourcentage(high)}) encadre le seuil du cabinet (${t}).`,
+    below: `Dossier en deçà du seuil du cabinet (${t}) : probabilité estimée à ${pourcentage(probability)}.`,
+  }[kind];
+  const wideRange = isWide(low, high);
+  // A borrowed base rate is flagged on baseRate (the page and PDF say it beside the source).
+  const caveats = [
+    'Ordre de grandeur établi à partir de moyennes publiées et de pondérations fixées à dire d’expert et documentées, arrondi à 5 points ; ce n’est pas une prédiction de la décision d’une juridiction ou d’un juge déterminé (CJA art. L. 10).',
+    'Les faits inconnus élargissent la fourchette ; les renseigner la resserre.',
+    'Aucune issue juridictionnelle n’est certaine : l’estimation et la fourchette restent entre 5 % et 95 %.',
+  ];
   return {
     model,
     probability,
     range: { low, high },
+    wideRange,
+    rangeNote: wideRange ? wideRangeNote(low, high, unknown) : null,
     threshold,
-    strongCase,
+    strongCase: isStrong(kind),
     verdict,
-    baseRate: { p: base.p, source: base.source },
+    baseRate: { p: base.p, source: base.source, borrowed: base.borrowed === true },
     raisedBy,
     loweredBy,
     unknown,
-    caveats: [
-      'Ordre de grandeur établi à partir de moyennes publiées et de pondérations fixées à dire d’expert et documentées, arrondi à 5 points ; ce n’est pas une prédiction de la décision d’une juridiction ou d’un juge déterminé (CJA art. L. 10).',
-      'Les faits inconnus élargissent la fourchette ; les renseigner la resserre.',
-    ],
+    caveats,
   };
 }
 
-/**
- * The verdict on a range against the cabinet's threshold: "strong" only when the whole range
- * clears it, "uncertain" when the range straddles it. The analysis and the pages both say it.
- */
-export function verdictOf(low: number, high: number, threshold: number): 'strong' | 'uncertain' | 'below' {
-  return low >= threshold ? 'strong' : high >= threshold ? 'uncertain' : 'below';
+/** Whether a range is too wide to say much (compared in whole 5-point steps, free of float noise). */
+export function isWide(low: number, high: number): boolean {
+  return Math.round((high - low) * 20) >= Math.round(WIDE_RANGE * 20);
 }
+
+function wideRangeNote(low: number, high: number, unknown: UnknownFact[]): string {
+  const said = `Fourchette très large (${pourcentage(low)} à ${pourcentage(high)}) : elle ne dit presque rien de l’issue du recours.`;
+  return unknown.length === 0
+    ? `${said} Elle tient à l’incertitude du taux de référence et des pondérations, non à des faits inconnus.`
+    : `${said} Pour la resserrer, renseigner d’abord : ${unknown.map((u) => u.label).join(' ; ')}.`;
+}
+
+/** The low end a "dossier solide" needs: even odds, or the threshold itself when the cabinet sets it lower. */
+export const strongLowEnd = (threshold: number): number => Math.min(threshold, STRONG_LOW_END);
+
+export type VerdictKind = 'strong_range' | 'strong' | 'uncertain_low_end' | 'uncertain' | 'below';
+
+/**
+ * The verdict against the cabinet's threshold (PREDICTION_THRESHOLD). The threshold is the
+ * estimated probability of success a "dossier solide" must reach; the estimate alone is not
+ * enough: the low end of its 95 % range must also stay at even odds or better (or at the
+ * threshold, if lower). Requiring the whole range above the threshold, as the first version did,
+ * made 87 % unreachable: even with every favourable fact the low end stops near 80 %.
+ * - strong_range: the whole range reaches the threshold;
+ * - strong: the estimate reaches it and the low end stays at strongLowEnd or above;
+ * - uncertain_low_end: the estimate reaches it but the low end falls below strongLowEnd;
+ * - uncertain: the estimate is below the threshold but the range reaches it;
+ * - below: the whole range is below it.
+ */
+export function verdictOf(probability: number, low: number, high: number, threshold: number): VerdictKind {
+  if (low >= threshold) return 'strong_range';
+  if (probability >= threshold) return low >= strongLowEnd(threshold) ? 'strong' : 'uncertain_low_end';
+  return high >= threshold ? 'uncertain' : 'below';
+}
+
+/** Whether a verdict calls the case a "dossier solide". */
+export const isStrong = (kind: VerdictKind): boolean => kind === 'strong_range' || kind === 'strong';

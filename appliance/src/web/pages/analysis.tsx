@@ -1,8 +1,8 @@
 /** The analysis on a case page: deadlines, eligibility, the estimate against the threshold, every rule with its article. */
 import { CATALOGUES, fill } from '../messages.js';
 import { ActionButton } from '../components.js';
-import { formatDate, percent } from '../format.js';
-import { isStrongCase, verdictTemplate } from '../estimateVerdict.js';
+import { formatDate } from '../format.js';
+import { EstimateSection } from '../estimateView.js';
 import type { AnalysisView, Chrome } from '../viewModels.js';
 
 export function AnalysisSection({
@@ -86,28 +86,7 @@ export function AnalysisSection({
               ))}
             </>
           ) : null}
-          {analysis.estimate ? (
-            <>
-              <h3>{m.estimate}</h3>
-              <p>
-                {fill(m.estimateOf, {
-                  p: percent(analysis.estimate.probability),
-                  lo: percent(analysis.estimate.low),
-                  hi: percent(analysis.estimate.high),
-                })}
-              </p>
-              <p class={isStrongCase(analysis.estimate) ? 'verdict strong' : 'verdict'}>
-                {fill(verdictTemplate(analysis.estimate, m), { t: percent(analysis.estimate.threshold) })}
-              </p>
-              <ul class="plain">
-                {analysis.estimate.factors.map((f) => (
-                  <li>
-                    {f.effect >= 0 ? '▲' : '▼'} {f.label}
-                  </li>
-                ))}
-              </ul>
-            </>
-          ) : null}
+          {analysis.estimate ? <EstimateSection estimate={analysis.estimate} locale={chrome.locale} /> : null}
           <h3>{m.rules}</h3>
           <ul class="rules">
             {analysis.rules.map((r) => (
