@@ -15,7 +15,7 @@ export function writeEstimatePdf(doc: PDFKit.PDFDocument, e: EstimateView, local
   const notes = estimateNotes(e, m, locale);
   doc.text(fill(m.estimateOf, { p: percent(e.probability), lo: percent(e.low), hi: percent(e.high) }));
   doc.text(verdictText(e, m));
-  if (notes.wideRange) doc.text(`⚠ ${notes.wideRange}`);
+  if (notes.wideRange) doc.text(notes.wideRange);
   if (e.factors.length > 0) {
     doc.moveDown(0.3).text(m.estimateFactors);
     for (const f of e.factors) doc.text(`${f.effect >= 0 ? '+' : '−'} ${f.label}`, { indent: 10 });
