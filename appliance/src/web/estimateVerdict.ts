@@ -3,7 +3,7 @@
  * estimate.ts): "dossier solide" when the estimate reaches the cabinet's threshold and the range's
  * low end stays at even odds or better; uncertain when the range straddles the threshold.
  */
-import { isStrong, strongLowEnd, verdictOf } from '../domain/ceseda/estimate.js';
+import { SHOWN_MAX, isStrong, strongLowEnd, verdictOf } from '../domain/ceseda/estimate.js';
 import { fill, type Locale, type Messages } from './messages.js';
 import { percent } from './format.js';
 import type { EstimateView } from './estimateViewModel.js';
@@ -21,7 +21,8 @@ export function verdictText(e: EstimateView, m: Messages): string {
     uncertain: m.uncertainCase,
     below: m.notStrongCase,
   }[verdictOf(e.probability, e.low, e.high, e.threshold)];
-  return fill(template, { t: percent(e.threshold), floor: percent(strongLowEnd(e.threshold)) });
+  const sentence = fill(template, { t: percent(e.threshold), floor: percent(strongLowEnd(e.threshold)) });
+  return e.threshold > SHOWN_MAX ? `${sentence} ${m.thresholdUnreachable}` : sentence;
 }
 
 /** The sentences that say how far to trust the figure: wide range, base rate and its source, caveats. */

@@ -299,6 +299,8 @@ const fr = {
   estimateCaveats: 'Limites de l’estimation :',
   avocatVerifiesDeadlines:
     'L’avocat vérifie chaque délai calculé ici sur la notification elle-même (date et mode de notification, voies et délais de recours qu’elle mentionne).',
+  thresholdUnreachable:
+    'Le seuil du cabinet dépasse 95 %, plafond de toute estimation : aucun dossier ne peut l’atteindre ; abaissez PREDICTION_THRESHOLD.',
 };
 
 export type Messages = Readonly<Record<keyof typeof fr, string>>;
@@ -581,6 +583,8 @@ const en: Messages = {
   estimateCaveats: 'Limits of the estimate:',
   avocatVerifiesDeadlines:
     'The lawyer checks every deadline computed here against the notification itself (its date and manner, and the remedies and time limits it states).',
+  thresholdUnreachable:
+    'The cabinet’s threshold is above 95%, the cap of every estimate: no case can reach it; lower PREDICTION_THRESHOLD.',
 };
 
 export const CATALOGUES: Readonly<Record<Locale, Messages>> = { fr, en };

@@ -111,6 +111,15 @@ describe('the verdict at the cabinet’s threshold (PREDICTION_THRESHOLD)', () =
     );
   });
 
+  it('says a threshold above the 95 % cap can never be reached, and how to fix it', () => {
+    const e = estimate('oqtf', MOST_FAVOURABLE, 0.97);
+    expect(e.strongCase).toBe(false);
+    expect(e.verdict).toBe(
+      'Dossier en deçà du seuil du cabinet (97 %) : probabilité estimée à 95 %. Le seuil du cabinet dépasse 95 %, plafond de toute estimation : aucun dossier ne peut l’atteindre ; abaissez PREDICTION_THRESHOLD.',
+    );
+    expect(estimate('oqtf', MOST_FAVOURABLE, 0.95).verdict).not.toContain('PREDICTION_THRESHOLD');
+  });
+
   it('asks the low end to reach the threshold itself when the cabinet sets it under 50 %', () => {
     expect(verdictOf(0.45, 0.35, 0.6, 0.4)).toBe('uncertain_low_end');
     expect(verdictOf(0.45, 0.4, 0.6, 0.4)).toBe('strong_range');

@@ -169,6 +169,10 @@ describe('estimate block on the analysis page and in the PDF', () => {
     expect(solidHtml).not.toContain('Fourchette très large');
     expect(solidHtml).not.toContain('unknown-facts');
     expect(await estimatePdfText(solid, 'fr')).toContain('Dossier solide : l’estimation atteint le seuil du cabinet (87 %)');
+    // A threshold above the 95 % cap is said to be unreachable, with the setting to change.
+    expect(htmlText(renderHtml(h(EstimateSection, { estimate: { ...solid, threshold: 0.97 }, locale: 'fr' })))).toContain(
+      'Dossier en deçà du seuil du cabinet (97 %). Le seuil du cabinet dépasse 95 %, plafond de toute estimation : aucun dossier ne peut l’atteindre ; abaissez PREDICTION_THRESHOLD.',
+    );
   });
 
   it('says it in English too', async () => {

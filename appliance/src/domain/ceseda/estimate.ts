@@ -241,6 +241,10 @@ export const SHOWN_MIN = 0.05;
 export const SHOWN_MAX = 0.95;
 const shown = (p: number): number => Math.min(SHOWN_MAX, Math.max(SHOWN_MIN, p));
 
+/** Said with the verdict when the cabinet's threshold is above the cap: no case could ever reach it. */
+const UNREACHABLE_THRESHOLD =
+  'Le seuil du cabinet dépasse 95 %, plafond de toute estimation : aucun dossier ne peut l’atteindre ; abaissez PREDICTION_THRESHOLD.';
+
 /** A range at least this wide (50 points) says almost nothing about the outcome, and the estimate says so. */
 export const WIDE_RANGE = 0.5;
 
@@ -335,13 +339,14 @@ export function describe(
   const high = shown(Math.ceil(sigmoid(z + 1.96 * se) * 20) / 20);
   const kind = verdictOf(probability, low, high, threshold);
   const t = pourcentage(threshold);
-  const verdict = {
-    strong_range: `Dossier solide : même la borne basse de la fourchette (${pourcentage(low)}) atteint le seuil du cabinet (${t}).`,
-    strong: `Dossier solide : l’estimation (${pourcentage(probability)}) atteint le seuil du cabinet (${t}) et la borne basse de la fourchette (${pourcentage(low)}) reste d’au moins ${pourcentage(strongLowEnd(threshold))}.`,
-    uncertain_low_end: `Issue incertaine : l’estimation (${pourcentage(probability)}) atteint le seuil du cabinet (${t}), mais la borne basse de la fourchette (${pourcentage(low)}) est sous ${pourcentage(strongLowEnd(threshold))}.`,
-    uncertain: `Issue incertaine : la fourchette (${pourcentage(low)} à ${pourcentage(high)}) encadre le seuil du cabinet (${t}).`,
-    below: `Dossier en deçà du seuil du cabinet (${t}) : probabilité estimée à ${pourcentage(probability)}.`,
-  }[kind];
+  const verdict =
+    {
+      strong_range: `Dossier solide : même la borne basse de la fourchette (${pourcentage(low)}) atteint le seuil du cabinet (${t}).`,
+      strong: `Dossier solide : l’estimation (${pourcentage(probability)}) atteint le seuil du cabinet (${t}) et la borne basse de la fourchette (${pourcentage(low)}) reste d’au moins ${pourcentage(strongLowEnd(threshold))}.`,
+      uncertain_low_end: `Issue incertaine : l’estimation (${pourcentage(probability)}) atteint le seuil du cabinet (${t}), mais la borne basse de la fourchette (${pourcentage(low)}) est sous ${pourcentage(strongLowEnd(threshold))}.`,
+      uncertain: `Issue incertaine : la fourchette (${pourcentage(low)} à ${pourcentage(high)}) encadre le seuil du cabinet (${t}).`,
+      below: `Dossier en deçà du seuil du cabinet (${t}) : probabilité estimée à ${pourcentage(probability)}.`,
+    }[kind] + (threshold > SHOWN_MAX ? ` ${UNREACHABLE_THRESHOLD}` : '');
   const wideRange = isWide(low, high);
   // A borrowed base rate is flagged on baseRate (the page and PDF say it beside the source).
   const caveats = [
