@@ -55,7 +55,9 @@ describe('decisions taken before 15 July 2024', () => {
     expect(d.regime?.applied).toBe('loi_2024');
     expect(d.due).toBe('2024-08-19');
     expect(d.readings).toBeUndefined();
-    expect(d.computation[0]).toMatch(/^Décision prise le lundi 15 juillet 2024, à compter du lundi 15 juillet 2024 : délais issus de la loi n° 2024-42/);
+    expect(d.computation[0]).toMatch(
+      /^Décision prise le lundi 15 juillet 2024, à compter du lundi 15 juillet 2024 : délais issus de la loi n° 2024-42/,
+    );
   });
 
   it('shows both regimes, earliest first, and asks for the decision’s date when it is unknown and the notification came soon after the reform', () => {
@@ -111,6 +113,8 @@ describe('decisions taken before 15 July 2024', () => {
 
   it('refuses a decision taken after it was notified, naming the fact', () => {
     expect(() => computeDeadlines('oqtf', '2024-07-10', { decisionTakenOn: '2024-07-11' })).toThrow(ValidationError);
-    expect(() => computeDeadlines('oqtf', '2024-07-10', { decisionTakenOn: '2024-07-11' })).toThrow(/^facts\.decisionTakenOn: \(2024-07-11\) is after the notification/);
+    expect(() => computeDeadlines('oqtf', '2024-07-10', { decisionTakenOn: '2024-07-11' })).toThrow(
+      /^facts\.decisionTakenOn: \(2024-07-11\) is after the notification/,
+    );
   });
 });

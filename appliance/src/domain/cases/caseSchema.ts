@@ -128,6 +128,8 @@ const newCaseObject = z.strictObject({
  */
 export const newCaseSchema = newCaseObject
   .superRefine((data, ctx) => {
+    // Incoherent letter dates are already refused by field: not said again as a missing date.
+    if (data.facts && letterFactProblems(data.facts).length > 0) return;
     const fromLetter = letterDate(data.facts);
     const notified = fromLetter ?? data.decisionNotifiedAt;
     if (notified === undefined) {

@@ -55,11 +55,7 @@ export interface RemedyRule {
  * a registered letter's day of collection or of first presentation not given.
  */
 export type DeadlineAssumption =
-  | 'hour_unknown'
-  | 'local_time_ambiguous'
-  | 'decision_date_unknown'
-  | 'letter_collection_unknown'
-  | 'letter_presentation_unknown';
+  'hour_unknown' | 'local_time_ambiguous' | 'decision_date_unknown' | 'letter_collection_unknown' | 'letter_presentation_unknown';
 
 /** Which time limits govern: those of loi n° 2024-42 (decisions taken from 15 July 2024) or the former ones. */
 export type Regime = 'loi_2024' | 'ancien';

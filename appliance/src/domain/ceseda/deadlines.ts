@@ -105,7 +105,11 @@ const REGIME_LABEL: Record<Regime, string> = {
  * the decision was taken (`ctx.decisionTakenOn`). Where a fact is unknown every reading is given,
  * earliest first, and the due date is the earliest.
  */
-export function computeDeadlines(procedure: ProcedureCode, decisionNotifiedAt: string | null | undefined, ctx: DeadlineContext = {}): Deadline[] {
+export function computeDeadlines(
+  procedure: ProcedureCode,
+  decisionNotifiedAt: string | null | undefined,
+  ctx: DeadlineContext = {},
+): Deadline[] {
   const notifications = notificationsOf(decisionNotifiedAt, ctx);
   const earliestDate = notifications.readings.map((r) => r.notified.date).sort()[0]!;
   const reformed = REFORMED_PROCEDURES.includes(procedure);

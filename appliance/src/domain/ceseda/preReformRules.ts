@@ -28,7 +28,8 @@ export const PRE_REFORM_TO_VERIFY =
   'Régime antérieur au 15 juillet 2024 : numérotation exacte des articles de l’ancien chapitre IV du titre Ier du livre VI du CESEDA (rédaction de l’ordonnance n° 2020-1733) pour les délais de 15 jours et de 48 heures, et de l’ancien article L. 572-5 (transfert Dublin) — seuls l’ancien L. 614-1 (30 jours) et l’ancien L. 614-8 (48 heures) ont été cités par la source consultée ; CJA R. 776-2 s. (abrogés par le décret n° 2024-799).';
 
 const THIRTY_DAYS: Reading = {
-  label: 'ancien régime, OQTF avec délai de départ volontaire (refus ou retrait de titre, autres cas) : 30 jours, délai franc (ancien CESEDA L. 614-1 ; CJA R. 776-2)',
+  label:
+    'ancien régime, OQTF avec délai de départ volontaire (refus ou retrait de titre, autres cas) : 30 jours, délai franc (ancien CESEDA L. 614-1 ; CJA R. 776-2)',
   period: { unit: 'days', n: 30, franc: true, extended: true },
   decisions: ['CAA Versailles, 22 janv. 2015, n° 14VE02440 (délai de 30 jours, distinct d’un délai d’un mois)'],
 };
@@ -75,12 +76,19 @@ const GRACIEUX = (cal: CalendarOptions): RemedyRule => ({
   startsFrom:
     'Aucun délai propre : le recours administratif peut être formé à tout moment, mais il ne proroge pas le délai du recours contentieux (ancien CJA R. 776-5).',
   legalBasis: 'Ancien CJA R. 776-5 : le recours administratif ne proroge pas le délai',
-  notes: ['Le recours administratif ne proroge pas le délai du recours contentieux : introduire en tout état de cause le recours contentieux dans son délai.'],
+  notes: [
+    'Le recours administratif ne proroge pas le délai du recours contentieux : introduire en tout état de cause le recours contentieux dans son délai.',
+  ],
   calendar: cal,
 });
 
 /** The remedies open for a procedure under the former time limits; null when the reform changed nothing for it. */
-export function preReformRulesFor(procedure: ProcedureCode, ctx: DeadlineContext, court: string, cal: CalendarOptions): RemedyRule[] | null {
+export function preReformRulesFor(
+  procedure: ProcedureCode,
+  ctx: DeadlineContext,
+  court: string,
+  cal: CalendarOptions,
+): RemedyRule[] | null {
   const liberty =
     procedure === 'oqtf_assignation_residence' || procedure === 'assignation_residence'
       ? 'assignation_residence'
@@ -103,16 +111,25 @@ export function preReformRulesFor(procedure: ProcedureCode, ctx: DeadlineContext
     case 'oqtf_detention':
     case 'oqtf_retention':
     case 'irtf': {
-      const readings = restricted
-        ? [restricted]
-        : [FORTY_EIGHT_HOURS('OQTF sans délai de départ volontaire'), FIFTEEN_DAYS, THIRTY_DAYS];
+      const readings = restricted ? [restricted] : [FORTY_EIGHT_HOURS('OQTF sans délai de départ volontaire'), FIFTEEN_DAYS, THIRTY_DAYS];
       const notes = restricted
-        ? ['Le tribunal statuait dans les 96 heures (rétention) ou le délai fixé par l’ancien CESEDA ; le recours contre les décisions notifiées avec l’OQTF suivait le même délai.']
+        ? [
+            'Le tribunal statuait dans les 96 heures (rétention) ou le délai fixé par l’ancien CESEDA ; le recours contre les décisions notifiées avec l’OQTF suivait le même délai.',
+          ]
         : [
             'Avant la réforme, le délai dépendait de l’octroi d’un délai de départ volontaire et du fondement de l’OQTF (ancien CESEDA L. 611-1) : vérifier la décision ; l’échéance retenue est la plus précoce des trois.',
           ];
       if (procedure === 'irtf') notes.unshift('L’IRTF notifiée avec une OQTF se contestait avec celle-ci, dans le même délai.');
-      return [contentieux(court, cal, readings, 'Ancien CESEDA L. 614-1 s. (rédaction du 1er mai 2021 au 14 juillet 2024); ancien CJA R. 776-1 s.', notes), GRACIEUX(cal)];
+      return [
+        contentieux(
+          court,
+          cal,
+          readings,
+          'Ancien CESEDA L. 614-1 s. (rédaction du 1er mai 2021 au 14 juillet 2024); ancien CJA R. 776-1 s.',
+          notes,
+        ),
+        GRACIEUX(cal),
+      ];
     }
     case 'transfert_dublin':
       return [
@@ -127,7 +144,13 @@ export function preReformRulesFor(procedure: ProcedureCode, ctx: DeadlineContext
       ];
     case 'assignation_residence':
       return [
-        contentieux(court, cal, [FORTY_EIGHT_HOURS('assignation à résidence (ancien CESEDA L. 732-8)')], 'Ancien CESEDA L. 732-8; ancien CJA R. 776-1 s.', []),
+        contentieux(
+          court,
+          cal,
+          [FORTY_EIGHT_HOURS('assignation à résidence (ancien CESEDA L. 732-8)')],
+          'Ancien CESEDA L. 732-8; ancien CJA R. 776-1 s.',
+          [],
+        ),
         GRACIEUX(cal),
       ];
     default:

@@ -95,7 +95,12 @@ export function letterNotification(f: LetterFacts): LetterNotification | null {
         };
       }
       return {
-        readings: [{ date: presented, step: presentedStep(`retiré le ${dateLongue(collected)}, après l’expiration du délai de garde (${dateLongue(lastHeld)})`) }],
+        readings: [
+          {
+            date: presented,
+            step: presentedStep(`retiré le ${dateLongue(collected)}, après l’expiration du délai de garde (${dateLongue(lastHeld)})`),
+          },
+        ],
         assumptions: [],
       };
     }
