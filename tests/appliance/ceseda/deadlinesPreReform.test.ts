@@ -118,3 +118,22 @@ describe('decisions taken before 15 July 2024', () => {
     );
   });
 });
+
+describe('a refusal of a titre notified with an OQTF', () => {
+  it('follows the OQTF’s time limits, in either regime', () => {
+    // Notified Monday 2 March 2026, decision of 2026: L. 911-1, 2 April, franc → Friday 3 April
+    // (without the OQTF: 2 months franc → Sunday 3 May → Monday 4 May).
+    const alone = contentieux(computeDeadlines('refus_titre_sejour', '2026-03-02'));
+    expect(alone.due).toBe('2026-05-04');
+    const withOqtf = contentieux(computeDeadlines('refus_titre_sejour', '2026-03-02', { oqtfAccompanies: true }));
+    expect(withOqtf.due).toBe('2026-04-03');
+    expect(withOqtf.legalBasis).toMatch(/L\. 911-1/);
+    expect(withOqtf.notes[0]).toMatch(/^Le refus de titre de séjour a été notifié avec une OQTF/);
+    // Taken and notified Wednesday 10 July 2024 at 10:00: former limits, earliest 48 h → Friday 12 July 10:00.
+    const old = contentieux(
+      computeDeadlines('refus_renouvellement_titre', '2024-07-10T10:00', { oqtfAccompanies: true, decisionTakenOn: '2024-07-10' }),
+    );
+    expect(old.regime?.applied).toBe('ancien');
+    expect(old.due).toBe('2024-07-12T10:00:00+02:00');
+  });
+});

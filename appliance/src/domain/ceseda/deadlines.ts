@@ -13,6 +13,8 @@ import { calendarFor, courtFor, remedyRulesFor, type DeadlineContext } from './r
  * handed over at a later convocation). Within it, an unknown decision date gives both regimes'
  * readings; after it, the 2024 regime is applied and the step asks for the date anyway.
  */
+const REFUSALS_OF_A_TITRE: readonly ProcedureCode[] = ['refus_titre_sejour', 'refus_renouvellement_titre', 'retrait_titre_sejour'];
+
 const PRE_REFORM_NOTIFIED_UNTIL = addMonths(REFORM_2024_FROM, 3);
 
 interface NotificationReading {
@@ -106,10 +108,14 @@ const REGIME_LABEL: Record<Regime, string> = {
  * earliest first, and the due date is the earliest.
  */
 export function computeDeadlines(
-  procedure: ProcedureCode,
+  requested: ProcedureCode,
   decisionNotifiedAt: string | null | undefined,
   ctx: DeadlineContext = {},
 ): Deadline[] {
+  // A refusal of a titre notified with an OQTF is contested with it, in the OQTF's time limits
+  // (CESEDA L. 911-1 and L. 614-1: the decisions notified with the OQTF follow its procedure).
+  const withOqtf = ctx.oqtfAccompanies === true && REFUSALS_OF_A_TITRE.includes(requested);
+  const procedure: ProcedureCode = withOqtf ? 'oqtf' : requested;
   const notifications = notificationsOf(decisionNotifiedAt, ctx);
   const earliestDate = notifications.readings.map((r) => r.notified.date).sort()[0]!;
   const reformed = REFORMED_PROCEDURES.includes(procedure);
@@ -141,6 +147,12 @@ export function computeDeadlines(
   }
   return [...byRemedy.values()].map((scenarios) => {
     const deadline = computeDeadlineAcross(scenarios);
+    if (withOqtf && deadline.remedy === 'recours_contentieux') {
+      deadline.notes = [
+        'Le refus de titre de séjour a été notifié avec une OQTF : il se conteste avec elle, dans le délai applicable à l’OQTF (CESEDA L. 911-1), et non dans le délai de droit commun de 2 mois.',
+        ...deadline.notes,
+      ];
+    }
     if (regime) {
       const applied = [...new Set(scenarios.map((s) => s.regime))];
       deadline.regime = { applied: applied.length > 1 ? 'les_deux' : applied[0]!, reason: regime.reason };

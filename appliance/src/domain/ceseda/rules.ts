@@ -36,6 +36,8 @@ export interface DeadlineContext {
   letterFirstPresentedOn?: string;
   letterCollectedOn?: string;
   letterNeverCollected?: boolean;
+  /** A refusal of a titre notified with an OQTF: the OQTF's time limits govern. */
+  oqtfAccompanies?: boolean;
 }
 
 /** The court the remedy goes to: the one the decision names, else the tribunal administratif. */
