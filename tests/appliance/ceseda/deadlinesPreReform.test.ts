@@ -137,3 +137,21 @@ describe('a refusal of a titre notified with an OQTF', () => {
     expect(old.due).toBe('2024-07-12T10:00:00+02:00');
   });
 });
+
+describe('a registered letter presented before the reform', () => {
+  it('applies the former limits when the letter was first presented before 15 July 2024, though collected after', () => {
+    // Presented Wednesday 10 July 2024, collected Tuesday 16 July (within the holding period, until
+    // 25 July): notified 16 July, but the decision existed by 10 July → former limits only.
+    // 16 July + 15 = Wednesday 31 July, franc → Thursday 1 Aug; 30 days: Thursday 15 Aug (Assomption), franc → Friday 16 Aug;
+    // 48 h from 16 July 00:00 → Thursday 18 July 00:00 +02:00.
+    const d = contentieux(
+      computeDeadlines('oqtf', null, {
+        notificationMode: 'registered_letter',
+        letterFirstPresentedOn: '2024-07-10',
+        letterCollectedOn: '2024-07-16',
+      }),
+    );
+    expect(d.regime?.applied).toBe('ancien');
+    expect(d.readings!.map((r) => r.due)).toEqual(['2024-07-18T00:00:00+02:00', '2024-08-01', '2024-08-16']);
+  });
+});

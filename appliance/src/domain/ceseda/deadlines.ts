@@ -117,7 +117,11 @@ export function computeDeadlines(
   const withOqtf = ctx.oqtfAccompanies === true && REFUSALS_OF_A_TITRE.includes(requested);
   const procedure: ProcedureCode = withOqtf ? 'oqtf' : requested;
   const notifications = notificationsOf(decisionNotifiedAt, ctx);
-  const earliestDate = notifications.readings.map((r) => r.notified.date).sort()[0]!;
+  // The decision existed by the earliest day it reached the person, or the post office tried to deliver it.
+  const earliestDate = [
+    ...notifications.readings.map((r) => r.notified.date),
+    ...(ctx.letterFirstPresentedOn ? [ctx.letterFirstPresentedOn] : []),
+  ].sort()[0]!;
   const reformed = REFORMED_PROCEDURES.includes(procedure);
   const regime = reformed ? regimesOf(ctx.decisionTakenOn, earliestDate) : null;
   const regimes: (Regime | undefined)[] = regime ? regime.regimes : [undefined];
