@@ -84,7 +84,7 @@ describe('case files', () => {
       'client.nationality: must be an ISO 3166-1 alpha-2 country code, e.g. DZ, SN, AF',
       'client.birthDate: is not a real calendar date',
       'procedure: must be a procedure code (oqtf, oqtf_assignation_residence, oqtf_detention, oqtf_retention, …; see docs/ceseda-rules.md)',
-      'decisionNotifiedAt: must be a date (YYYY-MM-DD) or a date-time with offset (2026-03-02T14:30:00+01:00)',
+      'decisionNotifiedAt: must be a date (YYYY-MM-DD), a Paris local time (2026-03-02T14:30) or a date-time with offset (2026-03-02T14:30:00+01:00)',
     ]);
   });
 

@@ -5,7 +5,7 @@
  */
 import { computeDeadlines } from '../domain/ceseda/deadlines.js';
 import type { ProcedureCode } from '../domain/ceseda/procedures.js';
-import type { DeadlineContext } from '../domain/ceseda/rules.js';
+import { caseFactsSchema } from '../domain/ceseda/facts.js';
 import type { CaseRecord } from '../domain/cases/caseSchema.js';
 import type { Locale } from './messages.js';
 import { procedureLabel } from './procedureLabels.js';
@@ -39,13 +39,9 @@ function computedDeadlines(c: CaseRecord): unknown[] {
   if (hit?.version === version) return hit.deadlines;
   let deadlines: unknown[] = [];
   try {
-    const f = obj(c.facts);
-    const ctx: DeadlineContext = {
-      ...(typeof f.libertyStatus === 'string' ? { libertyStatus: f.libertyStatus as DeadlineContext['libertyStatus'] } : {}),
-      ...(typeof f.competentCourt === 'string' ? { competentCourt: f.competentCourt } : {}),
-      ...(typeof f.visaType === 'string' ? { visaType: f.visaType as DeadlineContext['visaType'] } : {}),
-    };
-    deadlines = computeDeadlines(c.procedure as ProcedureCode, c.decisionNotifiedAt, ctx);
+    // The facts as the analysis reads them (decision date, registered letter…), passed once.
+    const facts = caseFactsSchema.safeParse(c.facts);
+    deadlines = computeDeadlines(c.procedure as ProcedureCode, c.decisionNotifiedAt, facts.success ? facts.data : {});
   } catch {
     // A notification date the rules cannot read: the case page says so through its analysis.
   }

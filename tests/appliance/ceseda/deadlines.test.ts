@@ -27,10 +27,13 @@ const REFERENCE: Ref[] = [
     due: { recours_contentieux: '2026-03-02', recours_gracieux: null },
   },
   {
+    // Was 2024-01-30: a decision notified then predates loi n° 2024-42 and now gets the former
+    // time limits (deadlinesPreReform.test.ts). Same month-end case in the next leap year: notified
+    // Sunday 30 Jan 2028; 1 month → 30 Feb, clamped to Tue 29 Feb 2028 (a working day).
     why: 'OQTF, free: leap year, the earlier month-end reading (29 Feb)',
     procedure: 'oqtf',
-    notified: '2024-01-30',
-    due: { recours_contentieux: '2024-02-29', recours_gracieux: null },
+    notified: '2028-01-30',
+    due: { recours_contentieux: '2028-02-29', recours_gracieux: null },
   },
   {
     why: 'OQTF, free: ends on Easter Monday → Tuesday',
@@ -144,10 +147,12 @@ const REFERENCE: Ref[] = [
     due: { recours_gracieux: '2026-05-06', recours_hierarchique: '2026-05-06', recours_contentieux: '2026-05-06' },
   },
   {
-    why: 'Refus de visa: RAPO 30 days ending on a Sunday → Monday; TA after the RAPO',
+    // 9 Jan + 30 days = Sunday 8 Feb 2026: the earliest reading (non franc, not extended) keeps
+    // the Sunday; the extended readings (Monday 9 Feb) are listed after it (deadlinesRapo.test.ts).
+    why: 'Refus de visa: RAPO 30 days ending on a Sunday, earliest reading; TA after the RAPO',
     procedure: 'refus_visa',
     notified: '2026-01-09',
-    due: { rapo: '2026-02-09', recours_contentieux: null },
+    due: { rapo: '2026-02-08', recours_contentieux: null },
   },
   {
     why: 'Asile: AJ 15 days; CNDA 1 month franc ending on 14 July → 15 July',
@@ -181,10 +186,11 @@ const REFERENCE: Ref[] = [
     due: { recours_contentieux: '2026-02-09', recours_gracieux: null },
   },
   {
-    why: 'Naturalisation: RAPO 2 months franc; TA de Nantes after the minister',
+    why: 'Naturalisation: RAPO 2 months, earliest reading non franc; TA de Nantes after the minister',
     procedure: 'naturalisation_refus',
     notified: '2026-08-14',
-    due: { rapo: '2026-10-15', recours_contentieux: null },
+    // Earliest reading: non franc, 14 Aug + 2 months = Wednesday 14 Oct 2026 (franc: 15 Oct).
+    due: { rapo: '2026-10-14', recours_contentieux: null },
   },
   {
     why: 'Regroupement familial: ends on 11 November → 12 November',
@@ -281,9 +287,9 @@ describe('deadlines per procedure (ceseda-basic-v1 reference table)', () => {
   });
 
   it('says when the month-end reading gives the earlier date, and names Alsace-Moselle holidays', () => {
-    const [leap] = computeDeadlines('oqtf', '2024-01-30');
+    const [leap] = computeDeadlines('oqtf', '2028-01-30');
     expect(leap!.computation[2]).toBe(
-      'Fin de mois : décompté à partir du lendemain de la notification, le délai expirerait le jeudi 29 février 2024 ; la date la plus précoce est retenue.',
+      'Fin de mois : décompté à partir du lendemain de la notification, le délai expirerait le mardi 29 février 2028 ; la date la plus précoce est retenue.',
     );
     const [strasbourg] = computeDeadlines('oqtf', '2026-03-02', { competentCourt: 'TA de Strasbourg' });
     expect(strasbourg!.computation.at(-1)).toBe(
@@ -314,7 +320,7 @@ describe('deadlines per procedure (ceseda-basic-v1 reference table)', () => {
     expect(byRemedy.recours_contentieux!.computation).toEqual([
       'Délai de 2 mois (CJA R. 421-1) courant à compter du rejet du RAPO, explicite ou implicite (silence gardé pendant 2 mois à compter de sa réception) : il se calcule à partir de la date de ce rejet.',
     ]);
-    expect(byRemedy.rapo!.computation.at(-1)).toBe(
+    expect(byRemedy.rapo!.readings![1]!.computation.at(-1)).toBe(
       'Le dimanche 8 février 2026 n’est pas un jour ouvrable : le délai est prorogé au premier jour ouvrable suivant, le lundi 9 février 2026 (CPC art. 642).',
     );
     const [, gracieux] = computeDeadlines('oqtf', '2026-01-05');

@@ -244,8 +244,9 @@ describe('web pages', () => {
     };
     const html = renderHtml(h(CasePage, { chrome: chrome(), view }));
     expectCspSafe(html);
+    // The visa RAPO's earliest reading (non franc, not extended) since rules 2026-12-05: Sunday 8 Feb kept.
     expect(html).toContain(
-      'Le dimanche 8 février 2026 n’est pas un jour ouvrable : le délai est prorogé au premier jour ouvrable suivant, le lundi 9 février 2026 (CPC art. 642).',
+      'Délai de 30 jours courant à compter du lendemain de la notification : dernier jour utile le dimanche 8 février 2026, jusqu’à minuit. Selon cette lecture, le délai n’est pas prorogé lorsqu’il expire un samedi, un dimanche ou un jour férié.',
     );
     expect(html).toContain(
       '<p class="hint">Recours rédigé en français et motivé (D. 312-5 / D. 312-7-1). Le silence gardé pendant 2 mois vaut rejet.</p>',

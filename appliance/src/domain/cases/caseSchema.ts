@@ -4,8 +4,10 @@
  * One case is one file, so writing it costs the size of that case, not of the cabinet.
  */
 import { z } from 'zod';
-import { caseFactsInputSchema } from '../ceseda/facts.js';
+import { readNotification } from '../ceseda/calendar.js';
+import { caseFactsInputSchema, type CaseFacts } from '../ceseda/facts.js';
 import { PROCEDURE_CODES } from '../ceseda/procedures.js';
+import { letterFactProblems, letterNotification } from '../ceseda/registeredLetter.js';
 
 const isoDate = z
   .string()
@@ -13,10 +15,51 @@ const isoDate = z
   .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), {
     error: 'is not a real calendar date',
   });
-/** A date, or a date-time with its offset when the deadline runs in hours (rétention: 48 h). */
-const dateOrDateTime = z.union([isoDate, z.iso.datetime({ offset: true })], {
-  error: 'must be a date (YYYY-MM-DD) or a date-time with offset (2026-03-02T14:30:00+01:00)',
+const DATE_FORMS =
+  'must be a date (YYYY-MM-DD), a Paris local time (2026-03-02T14:30) or a date-time with offset (2026-03-02T14:30:00+01:00)';
+const offsetDateTime = z.iso.datetime({ offset: true });
+const LOCAL_DATE_TIME = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/;
+
+/**
+ * A date, or a date-time when the deadline runs in hours (rétention: 48 h): with its offset, or a
+ * Paris local time without one, as the web form posts it. A local time in the hour skipped when
+ * the clocks go forward never happened: refused, naming the fix, rather than moved. One that
+ * happened twice (clocks going back) is accepted; the deadline engine reads it as the earlier
+ * instant and says so.
+ */
+const dateOrDateTime = z.string({ error: DATE_FORMS }).superRefine((v, ctx) => {
+  if (isoDate.safeParse(v).success || offsetDateTime.safeParse(v).success) return;
+  const local = LOCAL_DATE_TIME.exec(v);
+  if (/^\d{4}-\d{2}-\d{2}$/.test(v) || (local && !isoDate.safeParse(local[1]).success)) {
+    ctx.addIssue({ code: 'custom', message: 'is not a real calendar date' });
+    return;
+  }
+  if (!local) {
+    ctx.addIssue({ code: 'custom', message: DATE_FORMS });
+    return;
+  }
+  try {
+    readNotification(v);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    ctx.addIssue({ code: 'custom', message: error.message });
+  }
 });
+
+/** The case's facts, with the registered letter's dates checked against each other. */
+const caseFacts = caseFactsInputSchema.superRefine((facts, ctx) => {
+  for (const p of letterFactProblems(facts)) ctx.addIssue({ code: 'custom', path: [p.field], message: p.message });
+});
+
+/**
+ * The legal notification date the registered letter's dates give (the earliest when the day of
+ * collection is unknown), or null. CE 24 avril 2012 n° 341146; see registeredLetter.ts.
+ */
+function letterDate(facts: CaseFacts | undefined): string | null {
+  if (!facts || letterFactProblems(facts).length > 0) return null;
+  return letterNotification(facts)?.readings[0]?.date ?? null;
+}
+
 const name = (what: string) =>
   z
     .string()
@@ -53,12 +96,13 @@ const decisionSchema = z.strictObject({
   summary: z.string().trim().max(4000).optional(),
 });
 
-export const newCaseSchema = z.strictObject({
+const newCaseObject = z.strictObject({
   client: clientSchema,
   procedure: z.enum(PROCEDURE_CODES, {
     error: `must be a procedure code (${PROCEDURE_CODES.slice(0, 4).join(', ')}, …; see docs/ceseda-rules.md)`,
   }),
-  decisionNotifiedAt: dateOrDateTime,
+  /** Optional when facts.notificationMode is registered_letter and the letter's dates give it. */
+  decisionNotifiedAt: dateOrDateTime.optional(),
   decision: decisionSchema.optional(),
   reference: z
     .string()
@@ -68,7 +112,7 @@ export const newCaseSchema = z.strictObject({
   assignedTo: z.string().uuid({ error: 'must be the id of a user of this cabinet' }).optional(),
   notes: z.string().max(20_000, { error: 'must be at most 20 000 characters' }).optional(),
   /** Structured facts for the CESEDA analysis (schema owned by the analysis module: analysis/facts.ts). */
-  facts: caseFactsInputSchema.optional(),
+  facts: caseFacts.optional(),
   /** The département of the prefecture that decided (01–976, 2A/2B), for the competent court. */
   departement: z
     .string()
@@ -76,11 +120,42 @@ export const newCaseSchema = z.strictObject({
     .regex(/^(\d{2,3}|2A|2B)$/, { error: 'must be a département number, e.g. 75, 2A, 974' })
     .optional(),
 });
+/**
+ * A new case. `decisionNotifiedAt` is the legal notification date: when the decision was sent by
+ * registered letter and its dates are given, the date they give is stored (the day of collection
+ * within the holding period, else of first presentation), whatever was typed; otherwise it is
+ * required. A decision taken after it was notified is refused.
+ */
+export const newCaseSchema = newCaseObject
+  .superRefine((data, ctx) => {
+    // Incoherent letter dates are already refused by field: not said again as a missing date.
+    if (data.facts && letterFactProblems(data.facts).length > 0) return;
+    const fromLetter = letterDate(data.facts);
+    const notified = fromLetter ?? data.decisionNotifiedAt;
+    if (notified === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['decisionNotifiedAt'],
+        message:
+          'is required: the date the decision was notified (or, for a registered letter, facts.notificationMode registered_letter with facts.letterFirstPresentedOn or facts.letterCollectedOn)',
+      });
+      return;
+    }
+    const taken = data.facts?.decisionTakenOn;
+    if (taken !== undefined && taken > notified.slice(0, 10)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['facts', 'decisionTakenOn'],
+        message: `(${taken}) is after the notification (${notified.slice(0, 10)}): a decision is notified after it is taken; check the date signed on the decision`,
+      });
+    }
+  })
+  .transform((data) => ({ ...data, decisionNotifiedAt: letterDate(data.facts) ?? data.decisionNotifiedAt! }));
 export type NewCase = z.infer<typeof newCaseSchema>;
 
-export const casePatchSchema = z.strictObject({
+const casePatchObject = z.strictObject({
   client: clientSchema.partial().optional(),
-  procedure: newCaseSchema.shape.procedure.optional(),
+  procedure: newCaseObject.shape.procedure.optional(),
   decisionNotifiedAt: dateOrDateTime.optional(),
   decision: decisionSchema.optional(),
   status: z.enum(CASE_STATUSES, { error: `must be one of ${CASE_STATUSES.join(', ')}` }).optional(),
@@ -90,8 +165,16 @@ export const casePatchSchema = z.strictObject({
     .optional(),
   assignedTo: z.string().uuid({ error: 'must be the id of a user of this cabinet' }).nullable().optional(),
   notes: z.string().max(20_000).optional(),
-  facts: caseFactsInputSchema.optional(),
-  departement: newCaseSchema.shape.departement,
+  facts: caseFacts.optional(),
+  departement: newCaseObject.shape.departement,
+});
+/**
+ * A change to a case. New facts replace the old ones whole, so when they give a registered letter's
+ * dates the legal notification date they give replaces `decisionNotifiedAt` too.
+ */
+export const casePatchSchema = casePatchObject.transform((patch) => {
+  const fromLetter = letterDate(patch.facts);
+  return fromLetter === null ? patch : { ...patch, decisionNotifiedAt: fromLetter };
 });
 export type CasePatch = z.infer<typeof casePatchSchema>;
 

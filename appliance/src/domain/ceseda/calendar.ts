@@ -148,11 +148,43 @@ export interface Notification {
   date: string;
   /** ISO instant with offset, or null when only a date is known. */
   instant: string | null;
+  /**
+   * A Paris local time given without an offset on the night the clocks go back, which happened
+   * twice: `instant` is the earlier of the two and `laterInstant` the one not taken.
+   */
+  laterInstant?: string;
+}
+
+const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?$/;
+
+/** Whether a value is a Paris wall-clock time without an offset (`2026-10-25T02:30`). */
+export function isLocalDateTime(value: string): boolean {
+  return LOCAL_DATE_TIME.test(value);
 }
 
 /**
- * Reads `decisionNotifiedAt` as the case stores it: `YYYY-MM-DD`, or a full ISO date-time (with
- * offset or Z; without one it is Paris local time). Throws RangeError on anything else.
+ * Every instant a Paris wall-clock time denotes, earliest first: one on most nights, two on the
+ * night the clocks go back (02:00–02:59 happens in summer time, then again in winter time), none
+ * in the hour skipped when they go forward. Paris is only ever UTC+1 or UTC+2, so each offset is
+ * tried and kept when Paris really was at that offset at that instant.
+ */
+export function parisInstantsOf(local: string): string[] {
+  const wall = DateTime.fromISO(local, { zone: 'UTC' });
+  if (!LOCAL_DATE_TIME.test(local) || !wall.isValid) throw new RangeError(`not a local date-time YYYY-MM-DDTHH:MM: ${local}`);
+  const found: string[] = [];
+  for (const offsetMinutes of [120, 60]) {
+    const instant = wall.minus({ minutes: offsetMinutes }).setZone(PARIS);
+    if (instant.offset === offsetMinutes) found.push(instant.toISO({ suppressMilliseconds: true })!);
+  }
+  return found;
+}
+
+/**
+ * Reads `decisionNotifiedAt` as the case stores it: `YYYY-MM-DD`, a full ISO date-time with an
+ * offset or Z, or a Paris local time without one. A local time that happened twice is read as
+ * the earlier instant (an hour délai is never lengthened by a guess) and `laterInstant` says so; a
+ * local time that never happened (the hour skipped in spring) is refused rather than moved.
+ * Throws RangeError on anything else.
  */
 export function readNotification(value: string): Notification {
   if (ISO_DATE.test(value)) {
@@ -160,6 +192,17 @@ export function readNotification(value: string): Notification {
     const check = DateTime.fromISO(value, { zone: PARIS });
     if (!check.isValid) throw new RangeError(`not a valid date: ${value}`);
     return { date: value, instant: null };
+  }
+  if (LOCAL_DATE_TIME.test(value)) {
+    const instants = parisInstantsOf(value);
+    if (instants.length === 0) {
+      const day = value.slice(0, 10);
+      throw new RangeError(
+        `${value} did not exist in Paris (the clocks went forward from 02:00 to 03:00 that night); give the time with the offset shown on the notification, e.g. ${day}T01:30:00+01:00 or ${day}T03:30:00+02:00`,
+      );
+    }
+    const [earlier, later] = instants as [string, string | undefined];
+    return { date: value.slice(0, 10), instant: earlier, ...(later !== undefined ? { laterInstant: later } : {}) };
   }
   const dt = DateTime.fromISO(value, { zone: PARIS, setZone: false });
   if (!dt.isValid || !/T\d{2}:\d{2}/.test(value)) throw new RangeError(`not an ISO date or date-time: ${value}`);

@@ -1,12 +1,13 @@
 import type { CalendarOptions } from './calendar.js';
 import type { Reading, RemedyRule } from './deadlineEngine.js';
+import type { NotificationMode } from './facts.js';
 import { PROCEDURE_NAMES_FR, type ProcedureCode } from './procedures.js';
 
 /**
  * Rules as of this date (ceseda-basic-v1). Every analysis result carries it; change it whenever a
  * rule below changes. Sources and open questions: docs/ceseda-rules.md.
  */
-export const RULES_VERSION = '2026-11-24';
+export const RULES_VERSION = '2026-12-05';
 
 /** Points not confirmed on a primary text when RULES_VERSION was set; every result lists them. */
 export const TO_VERIFY: readonly string[] = [
@@ -19,12 +20,29 @@ export const TO_VERIFY: readonly string[] = [
   'Articles cités sans relecture du texte pour cette version : CJA R. 312-18 (TA de Nantes), R. 821-1 ; CESEDA L. 531-41, L. 631-1, L. 732-8, R. 425-11 ; conditions de CESEDA L. 435-4 (sources secondaires uniquement).',
 ];
 
-/** What the case tells about the person and the decision, for choosing the procedure. */
+/**
+ * What the case tells about the person and the decision, for choosing the procedure and the day
+ * the délai counts from. The same names and types as the case's facts (`facts.ts`), so a caller
+ * passes the validated facts as they are.
+ */
 export interface DeadlineContext {
   libertyStatus?: 'free' | 'assignation_residence' | 'detention' | 'retention';
   /** The competent court's name as the decision states it (e.g. "TA de Strasbourg"). */
   competentCourt?: string;
   visaType?: 'court_sejour' | 'long_sejour';
+  /** The day the decision was taken: loi n° 2024-42 art. 86 IV chooses the regime by it. */
+  decisionTakenOn?: string;
+  notificationMode?: NotificationMode;
+  letterFirstPresentedOn?: string;
+  letterCollectedOn?: string;
+  letterNeverCollected?: boolean;
+  /** A refusal of a titre notified with an OQTF: the OQTF's time limits govern. */
+  oqtfAccompanies?: boolean;
+}
+
+/** The court the remedy goes to: the one the decision names, else the tribunal administratif. */
+export function courtFor(ctx: DeadlineContext): string {
+  return ctx.competentCourt ?? TA;
 }
 
 /** Alsace-Moselle courts observe Good Friday and 26 December (C. trav. L. 3134-13). */
@@ -57,6 +75,34 @@ const SEVEN_DAYS_L921: Reading[] = [
     ],
   },
 ];
+
+// A RAPO's délai (visa: CESEDA D. 312-4; naturalisation: décret n° 93-1362 art. 45) is an
+// administrative one: no text says whether it is franc, nor whether it runs over a weekend or
+// holiday. The CAA Nantes held the former visa RAPO non franc; the general rule of the délais de
+// recours is franc and extended (CE Sect. 4 juin 1954; CPC art. 642). Every reading is shown, the
+// earliest first, as for L. 921-1.
+const RAPO_TO_VERIFY =
+  'RAPO (visa D. 312-4, naturalisation décret n° 93-1362 art. 45) : délai franc ou non franc, prorogé ou non lorsqu’il expire un samedi, un dimanche ou un jour férié — aucun texte ni décision du Conseil d’État trouvés ; l’arrêt de la CAA Nantes (2019, ancien RAPO visa : non franc) n’a pas été relu et sa référence reste à préciser.';
+
+function rapoReadings(article: string, length: { unit: 'days' | 'months'; n: number }, nonFrancDecisions: string[]): Reading[] {
+  return [
+    {
+      label: `${article}, délai non franc, non prorogé`,
+      period: { ...length, franc: false, extended: false },
+      decisions: [...nonFrancDecisions, 'aucun texte ne prévoit la prorogation d’un délai de recours administratif'],
+    },
+    {
+      label: `${article}, délai non franc, prorogé au premier jour ouvrable suivant`,
+      period: { ...length, franc: false, extended: true },
+      decisions: [...nonFrancDecisions, 'CPC art. 642, appliqué par analogie'],
+    },
+    {
+      label: `${article}, délai franc, prorogé au premier jour ouvrable suivant`,
+      period: { ...length, franc: true, extended: true },
+      decisions: ['règle générale des délais de recours : CE Sect. 4 juin 1954, Commune de Décines-Charpieu ; CPC art. 642'],
+    },
+  ];
+}
 
 // CESEDA L. 921-2: 48 hours from notification, d'heure à heure, never extended.
 const FORTY_EIGHT_HOURS_L921: Reading = { label: 'L. 921-2 : 48 heures', period: { unit: 'hours', n: 48 } };
@@ -304,10 +350,12 @@ export function remedyRulesFor(procedure: ProcedureCode, ctx: DeadlineContext): 
           remedy: 'rapo',
           label: 'Recours administratif préalable obligatoire',
           court: authority,
-          // Non franc: CAA Nantes (2019) held the former two-month RAPO before the CRRV non franc; the earliest reading.
-          readings: [{ label: 'D. 312-4 : 30 jours', period: { unit: 'days', n: 30, franc: false, extended: true } }],
+          readings: rapoReadings('D. 312-4 : 30 jours', { unit: 'days', n: 30 }, [
+            'CAA Nantes, 2019 (ancien délai de 2 mois du recours devant la CRRV : non franc)',
+          ]),
           legalBasis: 'CESEDA D. 312-3 (préalable obligatoire à peine d’irrecevabilité), D. 312-4 (30 jours)',
           notes: ['Recours rédigé en français et motivé (D. 312-5 / D. 312-7-1). Le silence gardé pendant 2 mois vaut rejet.'],
+          toVerify: [RAPO_TO_VERIFY],
           calendar: nantes,
         },
         {
@@ -329,10 +377,12 @@ export function remedyRulesFor(procedure: ProcedureCode, ctx: DeadlineContext): 
           remedy: 'rapo',
           label: 'Recours administratif préalable obligatoire au ministre chargé des naturalisations',
           court: 'Ministre de l’Intérieur (sous-direction de l’accès à la nationalité française)',
-          readings: [{ label: 'Décret 93-1362 art. 45 : 2 mois', period: { unit: 'months', n: 2, franc: true, extended: true } }],
+          readings: rapoReadings('Décret 93-1362 art. 45 : 2 mois', { unit: 'months', n: 2 }, [
+            'par analogie, CAA Nantes, 2019 (ancien RAPO devant la CRRV : non franc)',
+          ]),
           legalBasis: 'Décret n° 93-1362 du 30 déc. 1993, art. 45',
           notes: ['Le silence gardé pendant 4 mois vaut rejet ; la décision du ministre se substitue à celle du préfet.'],
-          toVerify: [TO_VERIFY[5]!],
+          toVerify: [TO_VERIFY[5]!, RAPO_TO_VERIFY],
           calendar: nantes,
         },
         {
