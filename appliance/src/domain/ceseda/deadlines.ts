@@ -9,5 +9,5 @@ import { remedyRulesFor, type DeadlineContext } from './rules.js';
  */
 export function computeDeadlines(procedure: ProcedureCode, decisionNotifiedAt: string, ctx: DeadlineContext = {}): Deadline[] {
   const notified = readNotification(decisionNotifiedAt);
-  return remedyRulesFor(procedure, ctx).map((rule) => computeDeadline(rule, notified));
+  return remedyRulesFor(procedure, ctx, Number(notified.date.slice(0, 4))).map((rule) => computeDeadline(rule, notified));
 }
