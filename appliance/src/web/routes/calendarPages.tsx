@@ -7,7 +7,7 @@ import Router from '@koa/router';
 import type { Appliance } from '../../appliance.js';
 import { requirePermission } from '../../auth/authenticate.js';
 import type { CalendarFeeds } from '../../domain/calendar/calendarFeeds.js';
-import { deadlinesOf } from '../caseViews.js';
+import { calendarItemsOf } from '../caseViews.js';
 import { CalendarFeedPage } from '../pages/calendar.js';
 import { sendPage, setSecurityHeaders } from '../render.js';
 import { chromeOf } from '../pageContext.js';
@@ -50,17 +50,7 @@ export function calendarFeed(appliance: Appliance, feeds: CalendarFeeds): Router
     if (!user || !user.active || !appliance.users.permissionsOf(user).has('cases.export'))
       throw new ApplianceError('not_found', 'no calendar at this address (revoked or never created)');
     const items = [];
-    for (const c of appliance.cases.index.all())
-      if (!c.archived && c.assignedTo === user.id)
-        items.push(
-          ...deadlinesOf(c).map((d, i) => ({
-            uid: `${c.id}-${i}@iamanager`,
-            summary: `${c.reference} : ${d.label}`,
-            description: d.article,
-            dueAt: d.dueAt,
-            hourly: d.hourly,
-          })),
-        );
+    for (const c of appliance.cases.index.all()) if (!c.archived && c.assignedTo === user.id) items.push(...calendarItemsOf(c));
     await appliance.audit.append({ actor: user.email, action: 'calendar.feed.read', detail: `${items.length} deadlines` });
     setSecurityHeaders(ctx);
     ctx.set('Cache-Control', 'private, no-store');
