@@ -137,10 +137,12 @@ export function publicHolidays(year: number, options: CalendarOptions = {}): Rea
 
 /** Why a date is not a working day (`samedi`, `dimanche`, the holiday's name), or null. */
 export function nonWorkingReason(date: string, options: CalendarOptions = {}): string | null {
+  // Holidays first, even for a weekend day: a year outside the calendar is refused whatever the day.
+  const holiday = publicHolidays(Number(date.slice(0, 4)), options).get(date) ?? null;
   const dow = dayOfWeek(date);
   if (dow === 6) return 'samedi';
   if (dow === 0) return 'dimanche';
-  return publicHolidays(Number(date.slice(0, 4)), options).get(date) ?? null;
+  return holiday;
 }
 
 /** A day a délai could not end on, and why (`samedi`, `dimanche`, the holiday's name). */
