@@ -73,10 +73,13 @@ export function buildDeadlinesIcs(deadlines: readonly CalendarDeadline[], calend
         ...common,
         start: first,
         end: nextDay(day),
+        // At 9:00 on the first day, and at 9:00 a week before the last (an alarm counts from the
+        // start). In hours: `ics` writes whole days as "P3DT", which RFC 5545 does not allow.
         alarms: [
-          { action: 'display', description: d.summary, trigger: { minutes: 0, before: false } },
-          // A week before the last day, counted from the first (an alarm is relative to the start).
-          ...(days > 7 ? [{ action: 'display' as const, description: d.summary, trigger: { days: days - 7, before: false } }] : []),
+          { action: 'display', description: d.summary, trigger: { hours: 9, before: false } },
+          ...(days > 7
+            ? [{ action: 'display' as const, description: d.summary, trigger: { hours: (days - 7) * 24 + 9, before: false } }]
+            : []),
         ],
       } satisfies EventAttributes;
     }
@@ -84,7 +87,7 @@ export function buildDeadlinesIcs(deadlines: readonly CalendarDeadline[], calend
       ...common,
       start: day,
       end: nextDay(day),
-      alarms: [{ action: 'display', description: d.summary, trigger: { days: 3, before: true } }],
+      alarms: [{ action: 'display', description: d.summary, trigger: { hours: 72, before: true } }],
     } satisfies EventAttributes;
   });
   if (events.length === 0) {

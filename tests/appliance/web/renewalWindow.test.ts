@@ -1,0 +1,131 @@
+/**
+ * The renewal window on the pages: gathered with the case's deadlines (dashboard and case page),
+ * shown as "du … au …" with its readings earliest first, and exported to the .ics feeds as one
+ * all-day event spanning the window. Dates computed by hand in tests/appliance/ceseda/renewal.test.ts:
+ * a carte expiring Wednesday 30 June 2027, requested online → 2 March to 1 May 2027 (or 3 March to
+ * 2 May when the expiry day counts).
+ */
+import { h } from 'preact';
+import { describe, expect, it } from 'vitest';
+import type { CaseRecord } from '../../../appliance/src/domain/cases/caseSchema.js';
+import { buildDeadlinesIcs } from '../../../appliance/src/web/calendarIcs.js';
+import { calendarItemsOf, deadlinesOf } from '../../../appliance/src/web/caseViews.js';
+import { DashboardPage } from '../../../appliance/src/web/pages/dashboard.js';
+import { renderHtml } from '../../../appliance/src/web/render.js';
+import type { Chrome } from '../../../appliance/src/web/viewModels.js';
+
+function caseWith(facts: Record<string, unknown>, over: Partial<CaseRecord> = {}): CaseRecord {
+  return {
+    id: 'case-renewal-1',
+    reference: 'D-2027-014',
+    client: { lastName: 'Benali', firstName: 'Karim', nationality: 'DZ', birthDate: '1990-04-12' },
+    procedure: 'demande_titre_sejour',
+    decisionNotifiedAt: '2026-11-02',
+    decision: {},
+    departement: '75',
+    status: 'open',
+    outcome: null,
+    archived: false,
+    assignedTo: null,
+    notes: '',
+    facts,
+    documents: [],
+    analyses: [],
+    history: [],
+    createdAt: '2026-11-03T09:00:00Z',
+    createdBy: 'marie@dupont.fr',
+    updatedAt: `2026-11-03T09:00:0${Object.keys(facts).length}Z`,
+    ...over,
+  } as CaseRecord;
+}
+
+const chrome: Chrome = {
+  locale: 'fr',
+  cabinetName: 'Cabinet Dupont',
+  color: '#2c3e50',
+  logoUrl: null,
+  user: { name: 'Marie Durand', email: 'marie@dupont.fr', isAdmin: true },
+  csrf: 'tok123',
+  path: '/',
+};
+
+const ONLINE = {
+  residencePermitKind: 'carte_sejour_temporaire',
+  residencePermitExpiresOn: '2027-06-30',
+  residencePermitRenewalOnline: true,
+};
+
+describe('renewal window with the deadlines', () => {
+  it('is gathered with the case’s deadlines, from the current facts, whatever the procedure', () => {
+    const items = deadlinesOf(caseWith(ONLINE));
+    expect(items).toHaveLength(1);
+    const [w] = items;
+    expect(w).toMatchObject({
+      caseId: 'case-renewal-1',
+      label: 'Fenêtre de demande de renouvellement (carte de séjour temporaire expirant le mercredi 30 juin 2027)',
+      opensAt: '2027-03-02T12:00:00Z',
+      dueAt: '2027-05-01T12:00:00Z',
+      hourly: false,
+    });
+    expect(w!.readings!.map((r) => [r.opensAt.slice(0, 10), r.dueAt.slice(0, 10)])).toEqual([
+      ['2027-03-02', '2027-05-01'],
+      ['2027-03-03', '2027-05-02'],
+    ]);
+    expect(deadlinesOf(caseWith({ residencePermitKind: 'carte_resident' }))).toEqual([]);
+    // A récépissé has no window: nothing to show as a date.
+    expect(deadlinesOf(caseWith({ residencePermitKind: 'recepisse', residencePermitExpiresOn: '2027-06-30' }))).toEqual([]);
+  });
+
+  it('sits among the deadlines by its closing day', () => {
+    // Refusal of a titre notified Monday 2 November 2026: two months franc → échéance Saturday 2
+    // January 2027, last day Sunday 3 → Monday 4 January 2027, before the window's 1 May 2027.
+    const items = deadlinesOf(caseWith(ONLINE, { id: 'case-renewal-2', procedure: 'refus_titre_sejour' }));
+    expect(items.map((d) => d.dueAt.slice(0, 10))).toEqual(['2027-01-04', '2027-01-04', '2027-01-04', '2027-05-01']);
+    expect(items[3]!.opensAt).toBe('2027-03-02T12:00:00Z');
+  });
+
+  it('shows on the dashboard as a window, with its readings earliest first', () => {
+    const [item] = deadlinesOf(caseWith(ONLINE));
+    const html = renderHtml(
+      h(DashboardPage, {
+        chrome,
+        view: {
+          deadlines: { overdue: [], within48h: [], within7d: [], later: [item!] },
+          openByProcedure: [],
+          plan: null,
+          meters: [],
+          calendarFeed: null,
+        },
+      }),
+    );
+    expect(html).toContain('<span class="window">Fenêtre : du 02/03/2027 au 01/05/2027</span>');
+    expect(html).toContain('<summary>Lectures du texte (la plus précoce d’abord)</summary>');
+    const first = html.indexOf('téléservice, jour de l’expiration non compté');
+    const second = html.indexOf('téléservice, jour de l’expiration compté comme le premier qui la précède');
+    expect(first).toBeGreaterThan(0);
+    expect(second).toBeGreaterThan(first);
+    expect(html).toContain('Fenêtre : du 03/03/2027 au 02/05/2027');
+    expect(html).toContain('CESEDA R. 431-5 1°');
+  });
+
+  it('goes to the .ics feed as one all-day event spanning the window, reminded at its start and a week before its end', () => {
+    const items = calendarItemsOf(caseWith(ONLINE, { id: 'case-renewal-3', procedure: 'refus_titre_sejour' }));
+    const window = items.find((i) => i.opensAt !== undefined)!;
+    expect(window.uid).toBe('case-renewal-3-renewal@iamanager');
+    // The deadlines keep the uids they had before the window existed.
+    expect(items.filter((i) => i.opensAt === undefined).map((i) => i.uid)).toEqual([
+      'case-renewal-3-0@iamanager',
+      'case-renewal-3-1@iamanager',
+      'case-renewal-3-2@iamanager',
+    ]);
+    const ics = buildDeadlinesIcs([window], 'Cabinet Dupont');
+    expect(ics).toContain('DTSTART;VALUE=DATE:20270302');
+    // DTEND of an all-day event is exclusive: the day after the last day, 1 May.
+    expect(ics).toContain('DTEND;VALUE=DATE:20270502');
+    // 2 March → 1 May 2027 is 60 days; a week before the end: 53 days after the start, at 9:00
+    // → 53 × 24 + 9 = 1281 hours.
+    expect(ics).toContain('TRIGGER:PT9H');
+    expect(ics).toContain('TRIGGER:PT1281H');
+    expect(ics).toContain('D-2027-014 : Fenêtre de demande de renouvellement');
+  });
+});
