@@ -114,7 +114,7 @@ describe('running an analysis on a case', () => {
     const a = await runCaseAnalysis({ ...deps, assertCanRun: () => PLANS.professional! }, 'c1', ACTOR);
     expect(a).toMatchObject({
       model: 'ceseda-pro-v1',
-      rulesVersion: '2026-11-24',
+      rulesVersion: '2026-12-05',
       overage: false,
       createdBy: ACTOR.email,
       facts: { proceduralDefectIdentified: true },

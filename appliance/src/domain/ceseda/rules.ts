@@ -8,7 +8,7 @@ import { PROCEDURE_NAMES_FR, type ProcedureCode } from './procedures.js';
  * Rules as of this date (ceseda-basic-v1). Every analysis result carries it; change it whenever a
  * rule below changes. Sources and open questions: docs/ceseda-rules.md.
  */
-export const RULES_VERSION = '2026-11-24';
+export const RULES_VERSION = '2026-12-05';
 
 /** Points not confirmed on a primary text when RULES_VERSION was set; every result lists them. */
 export const TO_VERIFY: readonly string[] = [
