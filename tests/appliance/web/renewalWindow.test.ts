@@ -9,7 +9,9 @@ import { h } from 'preact';
 import { describe, expect, it } from 'vitest';
 import type { CaseRecord } from '../../../appliance/src/domain/cases/caseSchema.js';
 import { buildDeadlinesIcs } from '../../../appliance/src/web/calendarIcs.js';
+import { calendarMonthsOf } from '../../../appliance/src/web/calendarMonths.js';
 import { calendarItemsOf, deadlinesOf } from '../../../appliance/src/web/caseViews.js';
+import { CalendarPage } from '../../../appliance/src/web/pages/calendar.js';
 import { DashboardPage } from '../../../appliance/src/web/pages/dashboard.js';
 import { renderHtml } from '../../../appliance/src/web/render.js';
 import type { Chrome } from '../../../appliance/src/web/viewModels.js';
@@ -127,5 +129,39 @@ describe('renewal window with the deadlines', () => {
     expect(ics).toContain('TRIGGER:PT9H');
     expect(ics).toContain('TRIGGER:PT1281H');
     expect(ics).toContain('D-2027-014 : Fenêtre de demande de renouvellement');
+  });
+
+  it('shows on the calendar page: open windows apart, then month by month for the next twelve months', () => {
+    const now = new Date('2027-03-10T10:00:00Z');
+    const items = [
+      // Window 2 March → 1 May 2027 (open on 10 March), and the refusal notified 2 November 2026
+      // whose deadlines (4 January 2027) are past.
+      ...deadlinesOf(caseWith(ONLINE, { id: 'case-cal-1', procedure: 'refus_titre_sejour' })),
+      // Refusal notified Monday 15 February 2027: échéance Thursday 15 April, franc → Friday 16 April 2027.
+      ...deadlinesOf(
+        caseWith({}, { id: 'case-cal-2', reference: 'D-2027-020', procedure: 'refus_titre_sejour', decisionNotifiedAt: '2027-02-15' }),
+      ),
+      // A carte expiring 31 December 2028, online: closes 1 November 2028, beyond March 2028.
+      ...deadlinesOf(
+        caseWith(
+          { residencePermitKind: 'carte_resident', residencePermitExpiresOn: '2028-12-31', residencePermitRenewalOnline: true },
+          { id: 'case-cal-3' },
+        ),
+      ),
+    ];
+    const view = calendarMonthsOf(items, now);
+    expect(view.openWindows.map((d) => d.caseId)).toEqual(['case-cal-1']);
+    expect(view.months.map((mo) => [mo.month, mo.items.map((d) => d.dueAt.slice(0, 10))])).toEqual([
+      ['2027-04', ['2027-04-16', '2027-04-16', '2027-04-16']],
+      ['2027-05', ['2027-05-01']],
+    ]);
+    const html = renderHtml(h(CalendarPage, { chrome, view }));
+    expect(html).toContain('<h1>Calendrier des échéances</h1>');
+    expect(html).toContain('<h2 id="open-windows">Fenêtres de renouvellement ouvertes</h2>');
+    expect(html).toContain('<h2 id="month-2027-04">avril 2027</h2>');
+    expect(html).toContain('<h2 id="month-2027-05">mai 2027</h2>');
+    // Once among the open windows, once in May (the readings repeat the dates in their fold).
+    expect(html.match(/<span class="window">Fenêtre : du 02\/03\/2027 au 01\/05\/2027<\/span>/g)).toHaveLength(2);
+    expect(html).not.toContain('2028');
   });
 });

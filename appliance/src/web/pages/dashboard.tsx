@@ -16,6 +16,9 @@ export function DashboardPage({ chrome, view }: { chrome: Chrome; view: Dashboar
       <div class="columns">
         <section class="card wide" aria-labelledby="dl-title">
           <h2 id="dl-title">{m.deadlinesTitle}</h2>
+          <p>
+            <a href="/calendrier">{m.seeCalendar}</a>
+          </p>
           {none ? <p>{m.noDeadlines}</p> : null}
           {URGENCIES.filter((u) => view.deadlines[u].length > 0).map((u) => (
             <section class={`urgency ${u}`} aria-labelledby={`u-${u}`}>

@@ -8,7 +8,8 @@ import type { Appliance } from '../../appliance.js';
 import { requirePermission } from '../../auth/authenticate.js';
 import type { CalendarFeeds } from '../../domain/calendar/calendarFeeds.js';
 import { calendarItemsOf } from '../caseViews.js';
-import { CalendarFeedPage } from '../pages/calendar.js';
+import { calendarMonthsOf } from '../calendarMonths.js';
+import { CalendarFeedPage, CalendarPage } from '../pages/calendar.js';
 import { sendPage, setSecurityHeaders } from '../render.js';
 import { chromeOf } from '../pageContext.js';
 import type { AppliancePage, WebDeps } from '../webPage.js';
@@ -16,8 +17,15 @@ import { ApplianceError } from '../../errors.js';
 
 export const calendarPages: AppliancePage = { mount: mountCalendarPages };
 
-function mountCalendarPages(pages: Router, { appliance, feeds }: WebDeps): void {
+function mountCalendarPages(pages: Router, { appliance, feeds, sources }: WebDeps): void {
   const router = new Router({ prefix: '/calendrier' });
+
+  // The same deadlines as the dashboard (open cases), month by month, with the renewal windows.
+  router.get('/', (ctx) => {
+    requirePermission(ctx, 'cases.read');
+    const view = calendarMonthsOf(sources.cases?.upcomingDeadlines() ?? [], appliance.clock());
+    sendPage(ctx, <CalendarPage chrome={chromeOf(appliance, ctx)} view={view} />);
+  });
 
   router.post('/', async (ctx) => {
     const caller = requirePermission(ctx, 'cases.export');
