@@ -16,12 +16,11 @@ const gracieux = (list: ReturnType<typeof computeDeadlines>) => list.find((d) =>
 
 describe('abolition-of-slavery days (loi n° 83-550, décret n° 83-1003 modifié)', () => {
   // Décret n° 83-1003 as amended: Mayotte 27 April, Martinique 22 May, Guadeloupe 27 May,
-  // Saint-Martin 28 May (since 2018), Guyane 10 June, Saint-Barthélemy 9 October, La Réunion 20 December.
+  // Guyane 10 June, Saint-Barthélemy 9 October, La Réunion 20 December. (Saint-Martin: below.)
   const DAYS: ReadonlyArray<[Territory, string]> = [
     ['mayotte', '2027-04-27'],
     ['martinique', '2027-05-22'],
     ['guadeloupe', '2027-05-27'],
-    ['saint_martin', '2027-05-28'],
     ['guyane', '2027-06-10'],
     ['saint_barthelemy', '2027-10-09'],
     ['reunion', '2027-12-20'],
@@ -44,6 +43,20 @@ describe('abolition-of-slavery days (loi n° 83-550, décret n° 83-1003 modifi�
     expect(publicHolidays(2015, { territory: 'saint_martin' }).has('2015-05-27')).toBe(true);
     expect(publicHolidays(2015, { territory: 'saint_martin' }).has('2015-05-28')).toBe(false);
     expect(publicHolidays(2011, { territory: 'saint_barthelemy' }).has('2011-10-09')).toBe(false);
+  });
+
+  it('Saint-Martin’s 28 May, not confirmed on the decree’s text, moves no deadline, and the deadline says so', () => {
+    // Refusal notified Friday 26 March 2027; two months franc: échéance Wednesday 26 May, last day
+    // Thursday 27 May 2027 — not a holiday at Saint-Martin since 2018 → stays 27 May. Notified
+    // Saturday 27 March: last day Friday 28 May 2027, the unconfirmed day → not moved either.
+    expect(publicHolidays(2027, { territory: 'saint_martin' }).size).toBe(11);
+    const may28 = contentieux(computeDeadlines('refus_titre_sejour', '2027-03-27', { territory: 'saint_martin' }));
+    expect(may28.due).toBe('2027-05-28');
+    expect(may28.notes[1]).toBe(
+      'Saint-Martin : la commémoration de l’abolition de l’esclavage du 28 mai n’est pas retenue pour proroger un délai, sa date n’étant pas confirmée sur le texte en vigueur (décret n° 83-1003 modifié) : par prudence, un délai qui expire ce jour-là n’est pas reporté.',
+    );
+    expect(may28.toVerify.join('\n')).toContain('Saint-Martin : commémoration de l’abolition de l’esclavage le 28 mai depuis 2018');
+    expect(contentieux(computeDeadlines('refus_titre_sejour', '2027-03-26', { territory: 'saint_martin' })).due).toBe('2027-05-27');
   });
 
   it('extends a délai ending on 10 June in Guyane, not in the metropole', () => {
@@ -117,7 +130,7 @@ describe('the non-suspensive overseas remedy against an OQTF', () => {
 
   it('Guyane and Saint-Martin under assignation à résidence: still the droit commun, not the 7 days of L. 921-1', () => {
     // OQTF notified Monday 15 March 2027 → Tuesday 18 May 2027, as above (no local holiday in between:
-    // Saint-Martin's 28 May and Guyane's 10 June come later).
+    // Guadeloupe's 27 May and Guyane's 10 June come later).
     for (const territory of ['guyane', 'saint_martin', 'saint_barthelemy', 'guadeloupe'] as const) {
       const remedy = contentieux(computeDeadlines('oqtf_assignation_residence', '2027-03-15', { territory }));
       expect(remedy.due, territory).toBe('2027-05-18');

@@ -129,7 +129,8 @@ export function publicHolidays(year: number, options: CalendarOptions = {}): Rea
     );
   }
   const abolition = options.territory === undefined ? null : abolitionOfSlaveryDay(options.territory, year);
-  if (abolition !== null) list.push([abolition.date, abolition.name]);
+  // A day not confirmed on the decree's text moves no deadline (overseasHolidays.ts).
+  if (abolition !== null && abolition.confirmed) list.push([abolition.date, abolition.name]);
   const map = new Map(list);
   holidayCache.set(key, map);
   return map;

@@ -160,7 +160,10 @@ function holidayNote(territory: Territory, year: number): string | null {
   if (day === null) return null;
   const [, month, dom] = day.date.split('-');
   const months = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
-  return `Jours fériés de ${TERRITORY_NAMES_FR[territory]} appliqués au décompte, dont la commémoration de l’abolition de l’esclavage le ${Number(dom)} ${months[Number(month) - 1]} (loi n° 83-550 du 30 juin 1983 ; décret n° 83-1003 du 23 nov. 1983 modifié).`;
+  const when = `${Number(dom)} ${months[Number(month) - 1]}`;
+  if (!day.confirmed)
+    return `${TERRITORY_NAMES_FR[territory]} : la commémoration de l’abolition de l’esclavage du ${when} n’est pas retenue pour proroger un délai, sa date n’étant pas confirmée sur le texte en vigueur (décret n° 83-1003 modifié) : par prudence, un délai qui expire ce jour-là n’est pas reporté.`;
+  return `Jours fériés de ${TERRITORY_NAMES_FR[territory]} appliqués au décompte, dont la commémoration de l’abolition de l’esclavage le ${when} (loi n° 83-550 du 30 juin 1983 ; décret n° 83-1003 du 23 nov. 1983 modifié).`;
 }
 
 /**
