@@ -164,4 +164,18 @@ describe('renewal window with the deadlines', () => {
     expect(html.match(/<span class="window">Fenêtre : du 02\/03\/2027 au 01\/05\/2027<\/span>/g)).toHaveLength(2);
     expect(html).not.toContain('2028');
   });
+
+  it('computes the dashboard’s deadlines with the territory of the case’s département', () => {
+    // OQTF notified Monday 15 March 2027 by the préfet de Mayotte (976): droit commun, two months
+    // franc → échéance Saturday 15 May, last day Sunday 16 May, Monday 17 May is Whit Monday →
+    // Tuesday 18 May 2027. In Paris (75): L. 911-1, one month franc → Friday 16 April 2027.
+    const mayotte = deadlinesOf(caseWith({}, { id: 'case-976', procedure: 'oqtf', decisionNotifiedAt: '2027-03-15', departement: '976' }));
+    const paris = deadlinesOf(caseWith({}, { id: 'case-75', procedure: 'oqtf', decisionNotifiedAt: '2027-03-15', departement: '75' }));
+    expect(mayotte.map((d) => [d.label, d.dueAt.slice(0, 10)])).toContainEqual([
+      expect.stringContaining('Recours en annulation (droit commun, non suspensif — Mayotte)'),
+      '2027-05-18',
+    ]);
+    expect(paris.map((d) => d.dueAt.slice(0, 10))).toContain('2027-04-16');
+    expect(paris.map((d) => d.dueAt.slice(0, 10))).not.toContain('2027-05-18');
+  });
 });
