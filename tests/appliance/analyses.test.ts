@@ -70,7 +70,7 @@ describe('POST /api/cases/:id/analyses', () => {
     const run = await admin.call('POST', `/api/cases/${id}/analyses`, {});
     expect(run.status, JSON.stringify(run.body)).toBe(201);
     const a = run.body.analysis;
-    expect(a).toMatchObject({ model: 'ceseda-basic-v1', rulesVersion: '2026-11-24', overage: false, facts: { libertyStatus: 'free' } });
+    expect(a).toMatchObject({ model: 'ceseda-basic-v1', rulesVersion: '2026-12-05', overage: false, facts: { libertyStatus: 'free' } });
     expect(a.result.deadlines[0]).toMatchObject({
       remedy: 'recours_contentieux',
       due: '2026-11-22T16:30:00+01:00',
