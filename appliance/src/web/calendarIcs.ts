@@ -6,6 +6,9 @@
  * Hour-based deadlines (48 h, 96 h…) become timed events at their exact instant, in UTC so no
  * client shifts them; day-based ones become all-day events on their Paris calendar date. Each has
  * reminders before it: a missed deadline is the one thing a cabinet cannot undo.
+ *
+ * A window (the renewal window of R. 431-5: from `opensAt` to `dueAt`) becomes one all-day event
+ * spanning its days, reminded when it opens and a week before it closes.
  */
 import { createEvents, type EventAttributes } from 'ics';
 
@@ -17,7 +20,11 @@ export interface CalendarDeadline {
   dueAt: string;
   hourly: boolean;
   url?: string | undefined;
+  /** A window's first day (its last is `dueAt`); day-based only. */
+  opensAt?: string | undefined;
 }
+
+const DAY_MS = 86_400_000;
 
 const PARIS_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' });
 
@@ -59,11 +66,28 @@ export function buildDeadlinesIcs(deadlines: readonly CalendarDeadline[], calend
       } satisfies EventAttributes;
     }
     const day = parisDate(d.dueAt);
+    if (d.opensAt !== undefined) {
+      const first = parisDate(d.opensAt);
+      const days = Math.round((Date.UTC(day[0], day[1] - 1, day[2]) - Date.UTC(first[0], first[1] - 1, first[2])) / DAY_MS);
+      return {
+        ...common,
+        start: first,
+        end: nextDay(day),
+        // At 9:00 on the first day, and at 9:00 a week before the last (an alarm counts from the
+        // start). In hours: `ics` writes whole days as "P3DT", which RFC 5545 does not allow.
+        alarms: [
+          { action: 'display', description: d.summary, trigger: { hours: 9, before: false } },
+          ...(days > 7
+            ? [{ action: 'display' as const, description: d.summary, trigger: { hours: (days - 7) * 24 + 9, before: false } }]
+            : []),
+        ],
+      } satisfies EventAttributes;
+    }
     return {
       ...common,
       start: day,
       end: nextDay(day),
-      alarms: [{ action: 'display', description: d.summary, trigger: { days: 3, before: true } }],
+      alarms: [{ action: 'display', description: d.summary, trigger: { hours: 72, before: true } }],
     } satisfies EventAttributes;
   });
   if (events.length === 0) {

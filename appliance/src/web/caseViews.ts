@@ -5,7 +5,10 @@
  */
 import { computeDeadlines } from '../domain/ceseda/deadlines.js';
 import type { ProcedureCode } from '../domain/ceseda/procedures.js';
-import { caseFactsSchema } from '../domain/ceseda/facts.js';
+import { RESIDENCE_PERMIT_KINDS, caseFactsSchema, type ResidencePermitKind } from '../domain/ceseda/facts.js';
+import { computeRenewalWindow, prefectureCalendar, type RenewalWindow } from '../domain/ceseda/renewal.js';
+import type { DeadlineContext } from '../domain/ceseda/rules.js';
+import type { CalendarDeadline } from './calendarIcs.js';
 import type { CaseRecord } from '../domain/cases/caseSchema.js';
 import type { Locale } from './messages.js';
 import { procedureLabel } from './procedureLabels.js';
@@ -31,29 +34,59 @@ export function latestAnalysis(c: CaseRecord): Loose | undefined {
  * Deadlines computed from the procedure and notification date alone (the basic rules, free: no
  * analysis is counted), cached per case version so the dashboard stays cheap at 10 000 cases.
  */
-const computed = new Map<string, { version: string; deadlines: unknown[] }>();
+const computed = new Map<string, { version: string; deadlines: unknown[]; renewal: RenewalWindow | null }>();
 
-function computedDeadlines(c: CaseRecord): unknown[] {
+/** The facts as the analysis reads them (decision date, registered letter, territory…), passed once. */
+function contextOf(c: CaseRecord): DeadlineContext {
+  const facts = caseFactsSchema.safeParse(c.facts);
+  return { ...(facts.success ? facts.data : {}), departement: c.departement };
+}
+
+function computedFor(c: CaseRecord): { deadlines: unknown[]; renewal: RenewalWindow | null } {
   const version = `${c.updatedAt}|${c.procedure}|${c.decisionNotifiedAt}`;
   const hit = computed.get(c.id);
-  if (hit?.version === version) return hit.deadlines;
+  if (hit?.version === version) return hit;
+  const ctx = contextOf(c);
   let deadlines: unknown[] = [];
   try {
-    // The facts as the analysis reads them (decision date, registered letter…), passed once.
-    const facts = caseFactsSchema.safeParse(c.facts);
-    deadlines = computeDeadlines(c.procedure as ProcedureCode, c.decisionNotifiedAt, facts.success ? facts.data : {});
+    deadlines = computeDeadlines(c.procedure as ProcedureCode, c.decisionNotifiedAt, ctx);
   } catch {
     // A notification date the rules cannot read: the case page says so through its analysis.
   }
-  computed.set(c.id, { version, deadlines });
-  return deadlines;
+  // The renewal window is always computed from the current facts, analysis or not: it does not
+  // depend on the procedure, and an expiry date corrected since the last analysis must show at once.
+  let renewal: RenewalWindow | null = null;
+  try {
+    const f = obj(c.facts);
+    renewal = computeRenewalWindow(
+      {
+        ...(typeof f.residencePermitExpiresOn === 'string' ? { residencePermitExpiresOn: f.residencePermitExpiresOn } : {}),
+        ...((RESIDENCE_PERMIT_KINDS as readonly unknown[]).includes(f.residencePermitKind)
+          ? { residencePermitKind: f.residencePermitKind as ResidencePermitKind }
+          : {}),
+        ...(typeof f.residencePermitRenewalOnline === 'boolean' ? { residencePermitRenewalOnline: f.residencePermitRenewalOnline } : {}),
+      },
+      prefectureCalendar(ctx),
+    );
+  } catch {
+    // An expiry outside the legal calendar's years: the analysis names the field.
+  }
+  const entry = { version, deadlines, renewal };
+  computed.set(c.id, entry);
+  return entry;
+}
+
+/** The renewal window of the client's current document (R. 431-5), when its expiry is recorded. */
+export function renewalWindowOf(c: CaseRecord): RenewalWindow | null {
+  return computedFor(c).renewal;
 }
 
 /** The case's deadlines with a due date (latest analysis, else the basic rules), soonest first. */
 export function deadlinesOf(c: CaseRecord): DeadlineItem[] {
   const stored = latestAnalysis(c);
-  const raw = stored ? arr(obj(stored.result).deadlines) : computedDeadlines(c);
-  return raw
+  const raw = stored ? arr(obj(stored.result).deadlines) : computedFor(c).deadlines;
+  const caseLabel = `${c.reference} — ${clientNameOf(c)}`;
+  const items: DeadlineItem[] = raw
     .map(obj)
     .filter((d) => str(d.due) !== '')
     .map((d) => {
@@ -62,14 +95,44 @@ export function deadlinesOf(c: CaseRecord): DeadlineItem[] {
       // A date-only due date ends at the close of that day in Paris; noon UTC keeps it on that date.
       return {
         caseId: c.id,
-        caseLabel: `${c.reference} — ${clientNameOf(c)}`,
+        caseLabel,
         label: `${str(d.label)}${d.court ? ` (${str(d.court)})` : ''}`,
         dueAt: hourly ? due : `${due}T12:00:00Z`,
         hourly,
         article: str(d.legalBasis),
       };
-    })
-    .sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+    });
+  const renewal = renewalWindowOf(c);
+  if (renewal !== null && renewal.opensOn !== null && renewal.closesOn !== null) {
+    items.push({
+      caseId: c.id,
+      caseLabel,
+      label: renewal.label,
+      // A civil date: noon UTC keeps it on that Paris date, like the day-based deadlines above.
+      opensAt: `${renewal.opensOn}T12:00:00Z`,
+      dueAt: `${renewal.closesOn}T12:00:00Z`,
+      hourly: false,
+      article: renewal.legalBasis,
+      readings: renewal.readings.map((r) => ({ label: r.label, opensAt: `${r.opensOn}T12:00:00Z`, dueAt: `${r.closesOn}T12:00:00Z` })),
+    });
+  }
+  return items.sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+}
+
+/** A case's deadlines as calendar events (uid stable per case and item), for the .ics exports. */
+export function calendarItemsOf(c: CaseRecord): CalendarDeadline[] {
+  let index = 0;
+  // The window has its own uid, so the deadlines keep the numbering they had before it existed.
+  return deadlinesOf(c).map((d) => ({
+    uid: d.opensAt !== undefined ? `${c.id}-renewal@iamanager` : `${c.id}-${index++}@iamanager`,
+    summary: `${c.reference} : ${d.label}`,
+    description: [d.article, ...(d.readings ?? []).map((r) => `${r.label} : ${r.opensAt.slice(0, 10)} → ${r.dueAt.slice(0, 10)}`)].join(
+      '\n',
+    ),
+    dueAt: d.dueAt,
+    hourly: d.hourly,
+    ...(d.opensAt !== undefined ? { opensAt: d.opensAt } : {}),
+  }));
 }
 
 export function caseRowOf(c: CaseRecord, locale: Locale, userName: (id: string | null) => string, now: Date): CaseRow {

@@ -65,6 +65,10 @@ export interface DeadlineItem {
   /** Whether the deadline runs in hours (its time matters) or days (its date does). */
   hourly: boolean;
   article: string;
+  /** A window rather than a day (the renewal window of R. 431-5): its first day; `dueAt` is its last. */
+  opensAt?: string;
+  /** Every reading of the window, earliest first, when the texts leave the day count open. */
+  readings?: ReadonlyArray<{ label: string; opensAt: string; dueAt: string }>;
 }
 
 export interface DashboardView {

@@ -79,6 +79,7 @@ export async function runCaseAnalysis(deps: AnalysisDeps, caseId: string, actor:
     procedure: target.procedure,
     decisionNotifiedAt: target.decisionNotifiedAt,
     facts: factsOf(target),
+    departement: target.departement,
     now,
     threshold: deps.threshold,
     pastCases,

@@ -1,4 +1,6 @@
 import { DateTime } from 'luxon';
+import type { Territory } from './facts.js';
+import { abolitionOfSlaveryDay } from './overseasHolidays.js';
 
 /**
  * The French legal calendar the deadline engine counts on: civil dates (YYYY-MM-DD, no time zone),
@@ -74,16 +76,36 @@ export function easterSunday(year: number): string {
 export interface CalendarOptions {
   /** Alsace-Moselle (TA de Strasbourg; TJ of Bas-Rhin, Haut-Rhin, Moselle): Good Friday and 26 December too. */
   alsaceMoselle?: boolean;
+  /** Overseas territory of the court: its abolition-of-slavery day too (loi n° 83-550, décret n° 83-1003). */
+  territory?: Territory;
+}
+
+/**
+ * The years whose holidays the engine knows. Before 1990 no live case has a deadline; after 2100
+ * the holiday laws themselves may have changed, and a wrong holiday silently moves a deadline.
+ * A year outside is refused, never guessed.
+ */
+export const HOLIDAY_YEARS = { first: 1990, last: 2100 } as const;
+
+/** A date outside HOLIDAY_YEARS: the caller names the field it came from. */
+export class UnsupportedYearError extends RangeError {
+  constructor(readonly year: number) {
+    super(`the legal calendar covers ${HOLIDAY_YEARS.first}–${HOLIDAY_YEARS.last}; ${year} is outside it (check the year of the date)`);
+    this.name = 'UnsupportedYearError';
+  }
 }
 
 const holidayCache = new Map<string, ReadonlyMap<string, string>>();
 
 /**
  * Public holidays of a year, date → name. Code du travail art. L. 3133-1 (the eleven fêtes
- * légales); Alsace-Moselle adds Good Friday and 26 December (C. trav. art. L. 3134-13).
+ * légales); Alsace-Moselle adds Good Friday and 26 December (C. trav. art. L. 3134-13); an
+ * overseas territory adds its abolition-of-slavery day (overseasHolidays.ts). Throws
+ * UnsupportedYearError outside HOLIDAY_YEARS.
  */
 export function publicHolidays(year: number, options: CalendarOptions = {}): ReadonlyMap<string, string> {
-  const key = `${year}:${options.alsaceMoselle === true}`;
+  if (!Number.isInteger(year) || year < HOLIDAY_YEARS.first || year > HOLIDAY_YEARS.last) throw new UnsupportedYearError(year);
+  const key = `${year}:${options.alsaceMoselle === true}:${options.territory ?? 'metropole'}`;
   const cached = holidayCache.get(key);
   if (cached) return cached;
   const easter = easterSunday(year);
@@ -106,6 +128,9 @@ export function publicHolidays(year: number, options: CalendarOptions = {}): Rea
       [`${year}-12-26`, 'Saint-Étienne, férié en Alsace-Moselle'],
     );
   }
+  const abolition = options.territory === undefined ? null : abolitionOfSlaveryDay(options.territory, year);
+  // A day not confirmed on the decree's text moves no deadline (overseasHolidays.ts).
+  if (abolition !== null && abolition.confirmed) list.push([abolition.date, abolition.name]);
   const map = new Map(list);
   holidayCache.set(key, map);
   return map;
@@ -113,10 +138,12 @@ export function publicHolidays(year: number, options: CalendarOptions = {}): Rea
 
 /** Why a date is not a working day (`samedi`, `dimanche`, the holiday's name), or null. */
 export function nonWorkingReason(date: string, options: CalendarOptions = {}): string | null {
+  // Holidays first, even for a weekend day: a year outside the calendar is refused whatever the day.
+  const holiday = publicHolidays(Number(date.slice(0, 4)), options).get(date) ?? null;
   const dow = dayOfWeek(date);
   if (dow === 6) return 'samedi';
   if (dow === 0) return 'dimanche';
-  return publicHolidays(Number(date.slice(0, 4)), options).get(date) ?? null;
+  return holiday;
 }
 
 /** A day a délai could not end on, and why (`samedi`, `dimanche`, the holiday's name). */

@@ -4,6 +4,7 @@ import { computeDeadlineAcross, type Deadline, type DeadlineAssumption, type Reg
 import { dateLongue } from './frenchFormat.js';
 import { preReformRulesFor, REFORM_2024_FROM, REFORMED_PROCEDURES } from './preReformRules.js';
 import type { ProcedureCode } from './procedures.js';
+import { resolveTerritory } from './overseas.js';
 import { letterNotification } from './registeredLetter.js';
 import { calendarFor, courtFor, remedyRulesFor, type DeadlineContext } from './rules.js';
 
@@ -126,12 +127,15 @@ export function computeDeadlines(
   const regime = reformed ? regimesOf(ctx.decisionTakenOn, earliestDate) : null;
   const regimes: (Regime | undefined)[] = regime ? regime.regimes : [undefined];
   const court = courtFor(ctx);
-  const cal = calendarFor(ctx.competentCourt);
+  const cal = calendarFor(ctx.competentCourt, resolveTerritory(ctx).territory);
 
   // One scenario per (regime, notification date); remedies are matched by kind across them.
   const byRemedy = new Map<string, Scenario[]>();
   for (const r of regimes) {
-    const rules = r === 'ancien' ? (preReformRulesFor(procedure, ctx, court, cal) ?? []) : remedyRulesFor(procedure, ctx);
+    const rules =
+      r === 'ancien'
+        ? (preReformRulesFor(procedure, ctx, court, cal) ?? [])
+        : remedyRulesFor(procedure, ctx, Number(earliestDate.slice(0, 4)));
     for (const rule of rules) {
       for (const n of notifications.readings) {
         const labels = [...(regimes.length > 1 && r ? [REGIME_LABEL[r]] : []), ...(n.label !== undefined ? [n.label] : [])];

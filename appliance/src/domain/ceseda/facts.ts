@@ -60,6 +60,8 @@ export const caseFactsSchema = z
     oqtfAccompanies: z.boolean(),
     residencePermitKind: z.enum(RESIDENCE_PERMIT_KINDS),
     residencePermitExpiresOn: date,
+    /** The title to renew is requested on the téléservice (list of R. 431-2, annexe 9): the 120th–60th-day window of R. 431-5 1°. */
+    residencePermitRenewalOnline: z.boolean(),
 
     yearsOfResidence: years,
     yearsOfRegularResidence: years,

@@ -1,6 +1,7 @@
 import type { CalendarOptions } from './calendar.js';
 import type { Reading, RemedyRule } from './deadlineEngine.js';
-import type { NotificationMode } from './facts.js';
+import type { NotificationMode, Territory } from './facts.js';
+import { applyOverseasRules, resolveTerritory } from './overseas.js';
 import { PROCEDURE_NAMES_FR, type ProcedureCode } from './procedures.js';
 
 /**
@@ -38,6 +39,10 @@ export interface DeadlineContext {
   letterNeverCollected?: boolean;
   /** A refusal of a titre notified with an OQTF: the OQTF's time limits govern. */
   oqtfAccompanies?: boolean;
+  /** Where the decision applies (overseas derogations and holidays); derived from `departement` or the court when absent. */
+  territory?: Territory;
+  /** The deciding prefecture's département (971–978 are overseas). */
+  departement?: string | null;
 }
 
 /** The court the remedy goes to: the one the decision names, else the tribunal administratif. */
@@ -45,10 +50,10 @@ export function courtFor(ctx: DeadlineContext): string {
   return ctx.competentCourt ?? TA;
 }
 
-/** Alsace-Moselle courts observe Good Friday and 26 December (C. trav. L. 3134-13). */
-export function calendarFor(court: string | undefined): CalendarOptions {
+/** Alsace-Moselle courts observe Good Friday and 26 December (C. trav. L. 3134-13); overseas courts their territory's holiday. */
+export function calendarFor(court: string | undefined, territory: Territory = 'metropole'): CalendarOptions {
   const alsace = /strasbourg|colmar|mulhouse|metz|saverne|thionville|sarreguemines/i.test(court ?? '');
-  return { alsaceMoselle: alsace };
+  return territory === 'metropole' ? { alsaceMoselle: alsace } : { alsaceMoselle: alsace, territory };
 }
 
 const TA =
@@ -217,10 +222,18 @@ function sejourRules(court: string, cal: CalendarOptions, label: string): Remedy
   ];
 }
 
-/** The remedies open for a procedure, each with its article (rules of RULES_VERSION). */
-export function remedyRulesFor(procedure: ProcedureCode, ctx: DeadlineContext): RemedyRule[] {
+/**
+ * The remedies open for a procedure, each with its article (rules of RULES_VERSION), with the
+ * territory's derogations applied (overseas.ts). `year`: the notification's, for the notes.
+ */
+export function remedyRulesFor(procedure: ProcedureCode, ctx: DeadlineContext, year = 0): RemedyRule[] {
+  const place = resolveTerritory(ctx);
+  return applyOverseasRules(procedure, nationalRemedyRules(procedure, ctx, place.territory), place, year);
+}
+
+function nationalRemedyRules(procedure: ProcedureCode, ctx: DeadlineContext, territory: Territory): RemedyRule[] {
   const court = ctx.competentCourt ?? TA;
-  const cal = calendarFor(ctx.competentCourt);
+  const cal = calendarFor(ctx.competentCourt, territory);
   const nantes = calendarFor('Nantes');
   switch (procedure) {
     case 'oqtf':

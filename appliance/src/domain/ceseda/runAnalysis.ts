@@ -6,8 +6,11 @@ import { computeDeadlines } from './deadlines.js';
 import { assessEligibility, type TitreEligibility } from './eligibility.js';
 import { entitlementOf, estimateOutcome, readFactors, type Estimate } from './estimate.js';
 import { caseFactsSchema, type CaseFacts } from './facts.js';
+import { resolveTerritory, type ResolvedTerritory } from './overseas.js';
+import { OVERSEAS_HOLIDAYS_TO_VERIFY } from './overseasHolidays.js';
 import { PROCEDURE_CODES, type ProcedureCode } from './procedures.js';
-import { RULES_VERSION, TO_VERIFY } from './rules.js';
+import { computeRenewalWindow, prefectureCalendar, type RenewalWindow } from './renewal.js';
+import { RULES_VERSION, TO_VERIFY, type DeadlineContext } from './rules.js';
 import { ApplianceError } from '../../errors.js';
 
 /** Tier order: a license's model allows itself and the tiers below it. */
@@ -36,6 +39,8 @@ export interface AnalysisInput {
   threshold: number;
   /** The cabinet's other cases (enterprise only). */
   pastCases?: readonly PastCase[];
+  /** The case's département (971–978 are overseas): the territory when the facts do not give it. */
+  departement?: string | null;
 }
 
 /** What an analysis returns and the case stores. */
@@ -47,6 +52,10 @@ export interface AnalysisResult {
   decisionNotifiedAt: string;
   factsUsed: CaseFacts;
   deadlines: Deadline[];
+  /** Where the decision applies and how that was known (overseas derogations and holidays). */
+  territory?: ResolvedTerritory;
+  /** The current residence document's renewal window (R. 431-5), whatever the procedure, when its expiry is recorded. */
+  renewalWindow?: RenewalWindow;
   checklist: readonly string[];
   toVerify: readonly string[];
   eligibility?: TitreEligibility[];
@@ -70,15 +79,31 @@ export function runAnalysis(input: AnalysisInput): AnalysisResult {
     throw new ValidationError([`procedure: must be one of ${PROCEDURE_CODES.join(', ')}`]);
   if (!(input.threshold >= 0 && input.threshold <= 1)) throw new ValidationError(['threshold: must be a number between 0 and 1']);
   const facts = parseWith(caseFactsSchema, input.facts ?? {}, 'facts');
+  const ctx: DeadlineContext = { ...facts, departement: input.departement ?? null };
   let deadlines: Deadline[];
   try {
-    deadlines = computeDeadlines(input.procedure, input.decisionNotifiedAt, facts);
+    deadlines = computeDeadlines(input.procedure, input.decisionNotifiedAt, ctx);
   } catch (error) {
     if (error instanceof RangeError)
       throw new ValidationError([`decisionNotifiedAt: ${error.message}; use YYYY-MM-DD or an ISO date-time`]);
     throw error;
   }
-  const toVerify = [...new Set([...deadlines.flatMap((d) => d.toVerify), ...TO_VERIFY])];
+  let renewalWindow: RenewalWindow | null;
+  try {
+    renewalWindow = computeRenewalWindow(facts, prefectureCalendar(ctx));
+  } catch (error) {
+    if (error instanceof RangeError) throw new ValidationError([`facts.residencePermitExpiresOn: ${error.message}`]);
+    throw error;
+  }
+  const territory = resolveTerritory(ctx);
+  const toVerify = [
+    ...new Set([
+      ...deadlines.flatMap((d) => d.toVerify),
+      ...(renewalWindow?.toVerify ?? []),
+      ...(territory.territory === 'metropole' ? [] : OVERSEAS_HOLIDAYS_TO_VERIFY),
+      ...TO_VERIFY,
+    ]),
+  ];
   const result: AnalysisResult = {
     model: input.model,
     rulesVersion: RULES_VERSION,
@@ -87,6 +112,8 @@ export function runAnalysis(input: AnalysisInput): AnalysisResult {
     decisionNotifiedAt: input.decisionNotifiedAt,
     factsUsed: facts,
     deadlines,
+    territory,
+    ...(renewalWindow !== null ? { renewalWindow } : {}),
     checklist: documentChecklist(input.procedure),
     toVerify,
   };

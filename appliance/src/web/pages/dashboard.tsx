@@ -1,6 +1,6 @@
 /** Tableau de bord: deadlines by urgency (each linking to its case), open cases by procedure, plan meters. */
 import { Layout } from '../layout.js';
-import { CATALOGUES, type Messages } from '../messages.js';
+import { CATALOGUES, fill, type Messages } from '../messages.js';
 import { ActionButton, UsageMeter } from '../components.js';
 import { formatDate } from '../format.js';
 import type { Chrome, DashboardView, DeadlineItem, Urgency } from '../viewModels.js';
@@ -16,6 +16,9 @@ export function DashboardPage({ chrome, view }: { chrome: Chrome; view: Dashboar
       <div class="columns">
         <section class="card wide" aria-labelledby="dl-title">
           <h2 id="dl-title">{m.deadlinesTitle}</h2>
+          <p>
+            <a href="/calendrier">{m.seeCalendar}</a>
+          </p>
           {none ? <p>{m.noDeadlines}</p> : null}
           {URGENCIES.filter((u) => view.deadlines[u].length > 0).map((u) => (
             <section class={`urgency ${u}`} aria-labelledby={`u-${u}`}>
@@ -74,11 +77,29 @@ export function DeadlineList({ items, m, chrome }: { items: readonly DeadlineIte
       {items.map((d) => (
         <li>
           <a href={`/dossiers/${encodeURIComponent(d.caseId)}`}>{d.caseLabel}</a>
-          <time datetime={d.dueAt}>
-            {m.due} : {formatDate(d.dueAt, chrome.locale, d.hourly)}
-          </time>
+          {d.opensAt !== undefined ? (
+            <span class="window">
+              {fill(m.windowOpen, { from: formatDate(d.opensAt, chrome.locale), to: formatDate(d.dueAt, chrome.locale) })}
+            </span>
+          ) : (
+            <time datetime={d.dueAt}>
+              {m.due} : {formatDate(d.dueAt, chrome.locale, d.hourly)}
+            </time>
+          )}
           <span class="what">{d.label}</span>
           <span class="article">{d.article}</span>
+          {d.readings !== undefined && d.readings.length > 1 ? (
+            <details class="readings">
+              <summary>{m.windowReadings}</summary>
+              <ol>
+                {d.readings.map((r) => (
+                  <li>
+                    {r.label} : {fill(m.windowOpen, { from: formatDate(r.opensAt, chrome.locale), to: formatDate(r.dueAt, chrome.locale) })}
+                  </li>
+                ))}
+              </ol>
+            </details>
+          ) : null}
         </li>
       ))}
     </ul>

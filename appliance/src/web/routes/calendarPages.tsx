@@ -7,8 +7,9 @@ import Router from '@koa/router';
 import type { Appliance } from '../../appliance.js';
 import { requirePermission } from '../../auth/authenticate.js';
 import type { CalendarFeeds } from '../../domain/calendar/calendarFeeds.js';
-import { deadlinesOf } from '../caseViews.js';
-import { CalendarFeedPage } from '../pages/calendar.js';
+import { calendarItemsOf } from '../caseViews.js';
+import { calendarMonthsOf } from '../calendarMonths.js';
+import { CalendarFeedPage, CalendarPage } from '../pages/calendar.js';
 import { sendPage, setSecurityHeaders } from '../render.js';
 import { chromeOf } from '../pageContext.js';
 import type { AppliancePage, WebDeps } from '../webPage.js';
@@ -16,8 +17,15 @@ import { ApplianceError } from '../../errors.js';
 
 export const calendarPages: AppliancePage = { mount: mountCalendarPages };
 
-function mountCalendarPages(pages: Router, { appliance, feeds }: WebDeps): void {
+function mountCalendarPages(pages: Router, { appliance, feeds, sources }: WebDeps): void {
   const router = new Router({ prefix: '/calendrier' });
+
+  // The same deadlines as the dashboard (open cases), month by month, with the renewal windows.
+  router.get('/', (ctx) => {
+    requirePermission(ctx, 'cases.read');
+    const view = calendarMonthsOf(sources.cases?.upcomingDeadlines() ?? [], appliance.clock());
+    sendPage(ctx, <CalendarPage chrome={chromeOf(appliance, ctx)} view={view} />);
+  });
 
   router.post('/', async (ctx) => {
     const caller = requirePermission(ctx, 'cases.export');
@@ -50,17 +58,7 @@ export function calendarFeed(appliance: Appliance, feeds: CalendarFeeds): Router
     if (!user || !user.active || !appliance.users.permissionsOf(user).has('cases.export'))
       throw new ApplianceError('not_found', 'no calendar at this address (revoked or never created)');
     const items = [];
-    for (const c of appliance.cases.index.all())
-      if (!c.archived && c.assignedTo === user.id)
-        items.push(
-          ...deadlinesOf(c).map((d, i) => ({
-            uid: `${c.id}-${i}@iamanager`,
-            summary: `${c.reference} : ${d.label}`,
-            description: d.article,
-            dueAt: d.dueAt,
-            hourly: d.hourly,
-          })),
-        );
+    for (const c of appliance.cases.index.all()) if (!c.archived && c.assignedTo === user.id) items.push(...calendarItemsOf(c));
     await appliance.audit.append({ actor: user.email, action: 'calendar.feed.read', detail: `${items.length} deadlines` });
     setSecurityHeaders(ctx);
     ctx.set('Cache-Control', 'private, no-store');

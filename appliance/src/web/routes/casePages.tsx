@@ -15,7 +15,7 @@ import { runCaseAnalysis } from '../../domain/cases/caseAnalyses.js';
 import type { CaseRecord } from '../../domain/cases/caseSchema.js';
 import { actionLabel } from '../actionLabels.js';
 import { formatDateValue } from '../format.js';
-import { analysisViewOf, caseRowOf, clientNameOf, deadlinesOf, latestAnalysis } from '../caseViews.js';
+import { analysisViewOf, calendarItemsOf, caseRowOf, clientNameOf, deadlinesOf, latestAnalysis } from '../caseViews.js';
 import { CaseListPage, CasePage, NewCasePage } from '../pages/cases.js';
 import { procedureLabel, procedureOptions } from '../procedureLabels.js';
 import { sendPage } from '../render.js';
@@ -246,16 +246,7 @@ function mountCasePages(pages: Router, { appliance }: WebDeps): void {
     const caller = requirePermission(ctx, 'cases.export');
     const c = await appliance.cases.readCase(ctx.params.id ?? '', actorOf(caller), 'case.export');
     const { buildDeadlinesIcs } = await import('../calendarIcs.js');
-    const ics = buildDeadlinesIcs(
-      deadlinesOf(c).map((d, i) => ({
-        uid: `${c.id}-${i}@iamanager`,
-        summary: `${c.reference} : ${d.label}`,
-        description: d.article,
-        dueAt: d.dueAt,
-        hourly: d.hourly,
-      })),
-      `${appliance.config.identity.name ?? 'IAManager'} — ${c.reference}`,
-    );
+    const ics = buildDeadlinesIcs(calendarItemsOf(c), `${appliance.config.identity.name ?? 'IAManager'} — ${c.reference}`);
     sendDownload(ctx, {
       filename: `echeances-${c.reference.replace(/[^A-Za-z0-9._-]/g, '_')}.ics`,
       contentType: 'text/calendar; charset=utf-8',
