@@ -53,6 +53,8 @@ function computedDeadlines(c: CaseRecord): unknown[] {
   return deadlines;
 }
 
+const HOUR_UNKNOWN = ' — heure de notification inconnue : décompté depuis 0 h (lecture la plus prudente)';
+
 /** The case's deadlines with a due date (latest analysis, else the basic rules), soonest first. */
 export function deadlinesOf(c: CaseRecord): DeadlineItem[] {
   const stored = latestAnalysis(c);
@@ -67,7 +69,8 @@ export function deadlinesOf(c: CaseRecord): DeadlineItem[] {
       return {
         caseId: c.id,
         caseLabel: `${c.reference} — ${clientNameOf(c)}`,
-        label: `${str(d.label)}${d.court ? ` (${str(d.court)})` : ''}`,
+        // An hour délai whose hour is unknown is counted from 0 h: said wherever the deadline shows.
+        label: `${str(d.label)}${d.court ? ` (${str(d.court)})` : ''}${hourUnknown(d) ? HOUR_UNKNOWN : ''}`,
         dueAt: hourly ? due : `${due}T12:00:00Z`,
         hourly,
         article: str(d.legalBasis),
@@ -113,9 +116,10 @@ export function analysisViewOf(stored: Loose, threshold: number): AnalysisView {
     createdAt: str(stored.createdAt) || str(result.computedAt),
     rulesAsOf: str(stored.rulesVersion) || str(result.rulesVersion),
     deadlines: deadlines.map((d) => ({
+      remedy: str(d.remedy) || undefined,
       label: str(d.label),
       court: str(d.court),
-      dueAt: d.dueKind === 'datetime' ? str(d.due) : d.due ? `${str(d.due)}T12:00:00Z` : '',
+      dueAt: dueAtOf(d.due, d.dueKind === 'datetime'),
       hourly: d.dueKind === 'datetime',
       computation: arr(d.computation).map(str).join(' '),
       article: str(d.legalBasis),
@@ -123,18 +127,27 @@ export function analysisViewOf(stored: Loose, threshold: number): AnalysisView {
         .map(str)
         .filter((n) => n !== ''),
       toVerify: arr(d.toVerify).map(str).join(' ') || undefined,
+      readings: readingsOf(d),
+      hourUnknown: hourUnknown(d),
     })),
-    eligibility: eligibility.map((t) => ({
-      titre: `${str(t.label) || str(t.titre)}${t.article ? ` (${str(t.article)})` : ''}`,
-      conditions: arr(t.conditions)
+    eligibility: eligibility.map((t) => {
+      const conditions = arr(t.conditions)
         .map(obj)
         .map((c) => ({
           label: str(c.label),
-          status: c.status === 'met' || c.status === 'not_met' ? c.status : 'unknown',
+          status: (c.status === 'met' || c.status === 'not_met' ? c.status : 'unknown') as 'met' | 'not_met' | 'unknown',
           article: str(c.article),
           evidence: str(c.evidence) || undefined,
-        })),
-    })),
+        }));
+      return {
+        titre: `${str(t.label) || str(t.titre)}${t.article ? ` (${str(t.article)})` : ''}`,
+        conditions,
+        plausible: isPlausible(str(t.outcome), conditions),
+      };
+    }),
+    caveats: arr(result.toVerify)
+      .map(str)
+      .filter((n) => n !== ''),
     estimate: hasEstimate
       ? {
           probability: num(estimate.probability),
@@ -153,6 +166,38 @@ export function analysisViewOf(stored: Loose, threshold: number): AnalysisView {
       ),
     ].filter((r) => r.article !== ''),
   };
+}
+
+/** A date-only due date ends at the close of that day in Paris; noon UTC keeps it on that date. */
+function dueAtOf(due: unknown, hourly: boolean): string {
+  if (!due) return '';
+  return hourly ? str(due) : `${str(due)}T12:00:00Z`;
+}
+
+/** Every reading of a deadline courts disagree on, the retained one (its due date) flagged. */
+function readingsOf(d: Loose): AnalysisView['deadlines'][number]['readings'] {
+  const readings = arr(d.readings).map(obj);
+  if (readings.length < 2) return undefined;
+  return readings.map((r) => {
+    const hourly = str(r.due).length > 10;
+    return { label: str(r.label), dueAt: dueAtOf(r.due, hourly), hourly, retained: str(r.due) === str(d.due) };
+  });
+}
+
+/** The engine counts an hour délai from 0 h when the hour is unknown, and its computation says so. */
+export function hourUnknown(d: Loose): boolean {
+  return d.dueKind === 'datetime' && arr(d.computation).some((step) => str(step).startsWith('Heure de notification inconnue'));
+}
+
+/**
+ * A route the facts make plausible: eligible, or still open with at least one condition met and
+ * none failed. With no facts every condition is "à établir" and no route is plausible: all are
+ * collapsed, which keeps the page short until the questionnaire is filled.
+ */
+function isPlausible(outcome: string, conditions: ReadonlyArray<{ status: string }>): boolean {
+  if (outcome === 'eligible') return true;
+  if (outcome === 'not_eligible') return false;
+  return conditions.some((c) => c.status === 'met') && !conditions.some((c) => c.status === 'not_met');
 }
 
 /** `2026-03-02` + `14:30` → an ISO date-time with the Paris offset of that day; the date alone otherwise. */

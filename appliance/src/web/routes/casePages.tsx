@@ -21,26 +21,22 @@ import { procedureLabel, procedureOptions } from '../procedureLabels.js';
 import { sendPage } from '../render.js';
 import { chromeOf, localeOf, messagesOf, readForm, text } from '../pageContext.js';
 import { describeError } from '../webErrors.js';
-import { parseNewCaseForm } from '../newCaseForm.js';
+import { fill } from '../messages.js';
+import { NEW_CASE_INPUTS, parseNewCaseForm } from '../newCaseForm.js';
+import { deriveProcedure } from '../../domain/ceseda/deriveProcedure.js';
+import type { ProcedureCode } from '../../domain/ceseda/procedures.js';
+import { FACTS_CATALOGUES } from '../factsMessages.js';
+import { factLabel, factValueLabel, type FactKey } from '../factLabels.js';
+import { answerOf, applyQuestionnaire, questionnaireFor, sectionTitle } from '../factsQuestionnaire.js';
+import { changesView, previousAnalysis } from '../analysisChanges.js';
+import { FactsPage } from '../pages/facts.js';
+import type { Locale, Messages } from '../messages.js';
 import type { CaseView, FieldError } from '../viewModels.js';
 import type { AppliancePage, WebDeps } from '../webPage.js';
 
 export const CASES_PAGE_SIZE = 25;
 
 const actorOf = (c: Caller) => ({ id: c.user.id, email: c.user.email });
-
-const FORM_FIELDS = [
-  'lastName',
-  'firstName',
-  'nationality',
-  'birthDate',
-  'agdref',
-  'procedure',
-  'notificationDate',
-  'notificationTime',
-  'assignedTo',
-  'notes',
-] as const;
 
 export const casePages: AppliancePage = { mount: mountCasePages };
 
@@ -104,9 +100,9 @@ function mountCasePages(pages: Router, { appliance }: WebDeps): void {
     const form = await readForm(ctx);
     const m = messagesOf(ctx);
     const v: Record<string, string> = {};
-    for (const f of FORM_FIELDS) v[f] = f === 'notes' ? (form.get(f) ?? '').slice(0, 20_000) : text(form, f, 200);
+    for (const f of NEW_CASE_INPUTS) v[f] = f === 'notes' ? (form.get(f) ?? '').slice(0, 20_000) : text(form, f, 200);
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(appliance.clock());
-    const parsed = parseNewCaseForm(m, v, today);
+    const parsed = parseNewCaseForm(m, FACTS_CATALOGUES[localeOf(ctx)], v, today);
     if (!parsed.ok) return newCaseForm(ctx, parsed.errors, v);
     let record: CaseRecord;
     try {
@@ -116,8 +112,16 @@ function mountCasePages(pages: Router, { appliance }: WebDeps): void {
       const d = describeError(err, m, { assignedTo: m.assignedTo });
       return newCaseForm(ctx, d.fields.length ? d.fields : [{ field: '', message: d.text }], v);
     }
-    ctx.redirect(`/dossiers/${record.id}`);
+    // A procedure derived from the answers is said on the case page (its reason re-derived there from the stored facts).
+    const derived = parsed.derivation ? `?derivee=${parsed.derivation.chosen ?? 'aucune'}` : '';
+    ctx.redirect(`/dossiers/${record.id}${derived}`);
   });
+
+  const analysisWithChanges = (c: CaseRecord, stored: Record<string, unknown>, locale: Locale) => {
+    const view = analysisViewOf(stored, appliance.config.predictionThreshold);
+    const previous = previousAnalysis(c.analyses, String(stored.id));
+    return previous === undefined ? view : { ...view, changes: changesView(previous, stored, locale) };
+  };
 
   const casePage = async (ctx: Context, caller: Caller, error?: string) => {
     const m = messagesOf(ctx);
@@ -136,6 +140,7 @@ function mountCasePages(pages: Router, { appliance }: WebDeps): void {
         { label: m.birthDate, value: formatDateValue(c.client.birthDate, locale) },
         ...(c.client.agdrefNumber ? [{ label: m.agdref, value: c.client.agdrefNumber }] : []),
         { label: m.notificationDate, value: formatDateValue(c.decisionNotifiedAt, locale) },
+        ...deadlineFactsOf(c.facts, locale),
         { label: m.assignedTo, value: userName(c.assignedTo) || '—' },
         ...(c.notes ? [{ label: m.notes, value: c.notes }] : []),
       ],
@@ -145,13 +150,67 @@ function mountCasePages(pages: Router, { appliance }: WebDeps): void {
         .slice(0, 50)
         .map((h) => ({ at: h.at, who: h.by, what: actionLabel(h.action, locale) })),
       deadlines: deadlinesOf(c),
-      analysis: stored ? analysisViewOf(stored, appliance.config.predictionThreshold) : null,
+      analysis: stored ? analysisWithChanges(c, stored, locale) : null,
       calendarUrl: null,
-      can: { write: can('documents.write'), archive: can('cases.archive'), analyse: can('analyses.run'), export: can('cases.export') },
+      can: {
+        write: can('documents.write'),
+        archive: can('cases.archive'),
+        analyse: can('analyses.run'),
+        export: can('cases.export'),
+        editFacts: can('cases.write'),
+      },
       error,
+      notice:
+        derivationNotice(c, ctx.query.derivee, locale, m) ?? (ctx.query.faits === '1' ? FACTS_CATALOGUES[locale].factsSaved : undefined),
+      now: appliance.clock().toISOString(),
     };
     sendPage(ctx, <CasePage chrome={chromeOf(appliance, ctx)} view={view} />);
   };
+
+  const factsForm = (ctx: Context, c: CaseRecord, errors: FieldError[], values: Record<string, string>) => {
+    const locale = localeOf(ctx);
+    const procedure = c.procedure as ProcedureCode;
+    sendPage(
+      ctx,
+      <FactsPage
+        chrome={chromeOf(appliance, ctx)}
+        view={{
+          caseId: c.id,
+          reference: c.reference,
+          clientName: clientNameOf(c),
+          procedureLabel: procedureLabel(c.procedure, locale),
+          sections: questionnaireFor(procedure).map((s) => ({
+            code: s.code,
+            title: sectionTitle(s.code, locale),
+            questions: s.questions.map((q) => ({ fact: q.fact, kind: q.kind, label: factLabel(q.fact, locale), min: q.min, max: q.max })),
+          })),
+          errors,
+          values,
+        }}
+      />,
+    );
+  };
+
+  router.get('/:id/faits', async (ctx) => {
+    const caller = requirePermission(ctx, 'cases.write');
+    const c = await appliance.cases.readCase(ctx.params.id ?? '', actorOf(caller));
+    const values: Record<string, string> = {};
+    for (const s of questionnaireFor(c.procedure as ProcedureCode)) for (const q of s.questions) values[q.fact] = answerOf(c.facts, q.fact);
+    factsForm(ctx, c, [], values);
+  });
+
+  router.post('/:id/faits', async (ctx) => {
+    const caller = requirePermission(ctx, 'cases.write');
+    const form = await readForm(ctx);
+    const c = appliance.cases.get(ctx.params.id ?? '');
+    const locale = localeOf(ctx);
+    const values: Record<string, string> = {};
+    for (const s of questionnaireFor(c.procedure as ProcedureCode)) for (const q of s.questions) values[q.fact] = text(form, q.fact, 200);
+    const result = applyQuestionnaire(messagesOf(ctx), FACTS_CATALOGUES[locale], locale, c.procedure as ProcedureCode, c.facts, values);
+    if (!result.ok) return factsForm(ctx, c, result.errors, values);
+    await appliance.cases.updateCase(c.id, { facts: result.facts }, actorOf(caller));
+    ctx.redirect(`/dossiers/${c.id}?faits=1#facts-title`);
+  });
 
   router.get('/:id', async (ctx) => {
     await casePage(ctx, requirePermission(ctx, 'cases.read'));
@@ -232,7 +291,7 @@ function mountCasePages(pages: Router, { appliance }: WebDeps): void {
       caseReference: c.reference,
       clientName: clientNameOf(c),
       procedureLabel: procedureLabel(c.procedure, locale),
-      analysis: analysisViewOf(stored as Record<string, unknown>, appliance.config.predictionThreshold),
+      analysis: analysisWithChanges(c, stored as Record<string, unknown>, locale),
       now: appliance.clock(),
     });
     sendDownload(ctx, {
@@ -280,4 +339,54 @@ export function caseSourceOf(appliance: Appliance) {
       return [...counts].map(([procedure, count]) => ({ procedure, count }));
     },
   };
+}
+
+/** The deadline-setting facts asked at creation, as the case page lists them. */
+function deadlineFactsOf(facts: Readonly<Record<string, unknown>>, locale: Locale): Array<{ label: string; value: string }> {
+  const keys: FactKey[] = [
+    'oqtfAccompanies',
+    'libertyStatus',
+    'territory',
+    'competentCourt',
+    'decisionTakenOn',
+    'notificationMode',
+    'letterFirstPresentedOn',
+    'letterCollectedOn',
+    'letterNeverCollected',
+  ];
+  return keys
+    .filter((k) => facts[k] !== undefined)
+    .map((k) => ({
+      label: factLabel(k, locale),
+      value:
+        typeof facts[k] === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(facts[k])
+          ? formatDateValue(facts[k], locale)
+          : factValueLabel(k, facts[k], locale),
+    }));
+}
+
+/**
+ * Why the case's procedure is not the one chosen on the form (`?derivee=<chosen>` after creation):
+ * re-derived from the stored facts, so the query can only select a message, never write one.
+ */
+function derivationNotice(c: CaseRecord, query: unknown, locale: Locale, m: Messages): string | undefined {
+  if (typeof query !== 'string') return undefined;
+  const f = FACTS_CATALOGUES[locale];
+  const chosen = (PROCEDURE_CODES as readonly string[]).includes(query) ? (query as ProcedureCode) : undefined;
+  if (chosen === undefined && query !== 'aucune') return undefined;
+  const derived = deriveProcedure(chosen, c.facts);
+  if (derived.reason === undefined || derived.procedure !== c.procedure) return undefined;
+  const values = {
+    chosen: chosen ? procedureLabel(chosen, locale) : m.procedure,
+    derived: procedureLabel(derived.procedure, locale),
+    article: derived.article ?? '',
+    liberty: factValueLabel('libertyStatus', c.facts.libertyStatus, locale),
+  };
+  const template =
+    derived.reason === 'refusal_with_oqtf'
+      ? f.derivedRefusalWithOqtf
+      : derived.reason === 'liberty_status'
+        ? f.derivedLibertyStatus
+        : f.derivedOqtfWithoutProcedure;
+  return fill(template, values);
 }
