@@ -131,18 +131,21 @@ export function analysisViewOf(stored: Loose, threshold: number): AnalysisView {
       hourUnknown: hourUnknown(d),
     })),
     eligibility: eligibility.map((t) => {
-      const conditions = arr(t.conditions)
-        .map(obj)
-        .map((c) => ({
-          label: str(c.label),
-          status: (c.status === 'met' || c.status === 'not_met' ? c.status : 'unknown') as 'met' | 'not_met' | 'unknown',
-          article: str(c.article),
-          evidence: str(c.evidence) || undefined,
-        }));
+      const raw = arr(t.conditions).map(obj);
+      const conditions = raw.map((c) => ({
+        label: str(c.label),
+        status: (c.status === 'met' || c.status === 'not_met' ? c.status : 'unknown') as 'met' | 'not_met' | 'unknown',
+        article: str(c.article),
+        evidence: str(c.evidence) || undefined,
+      }));
       return {
         titre: `${str(t.label) || str(t.titre)}${t.article ? ` (${str(t.article)})` : ''}`,
         conditions,
-        plausible: isPlausible(str(t.outcome), conditions),
+        // "Dispositif ouvert" (L. 435-4's experiment, by the date) is met for everyone: it says nothing of the facts.
+        plausible: isPlausible(
+          str(t.outcome),
+          conditions.filter((_, i) => str(raw[i]!.id) !== 'in_force'),
+        ),
       };
     }),
     caveats: arr(result.toVerify)
