@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- JSON bodies asserted field by field */
 /**
  * The facts of a case through the real pages: the new-case form derives the OQTF procedure from
  * "refus de titre" + "OQTF : oui" and says why, the questionnaire (/dossiers/:id/faits) is saved on
