@@ -22,7 +22,7 @@ const fr = {
   decisionTakenOn: 'Date de la décision (signature de l’arrêté)',
   notificationMode: 'Mode de notification',
   notificationDateHint:
-    'Lettre recommandée : laissez vide, la date se déduit des dates de présentation et de retrait du pli. Heure inconnue : un délai en heures est alors décompté depuis 0 h, lecture la plus prudente.',
+    'Lettre recommandée : date du retrait du pli ou, s’il n’a pas été retiré dans les 15 jours, de sa première présentation. Heure inconnue : laissez-la vide, un délai en heures est alors décompté depuis 0 h, lecture la plus prudente.',
   letterTitle: 'Lettre recommandée',
   letterFirstPresentedOn: 'Date de première présentation (avis de passage)',
   letterCollectedOn: 'Date de retrait du pli à La Poste',
@@ -47,6 +47,8 @@ const fr = {
   questionnaireLink: 'Compléter les faits (questionnaire)',
   saveFacts: 'Enregistrer les faits',
   factsSaved: 'Faits enregistrés. Relancez l’analyse pour en tenir compte.',
+  procedureFollowsLiberty:
+    'Faits enregistrés. La personne étant désormais « {liberty} », le dossier passe en « {derived} » ({article}) : relancez l’analyse.',
   answered: '{n} réponse(s) enregistrée(s)',
   invalidNumber: '{field} : saisissez un nombre entier positif.',
   invalidNumberRange: '{field} : saisissez un nombre entre {min} et {max}.',
@@ -104,7 +106,7 @@ const en: FactsMessages = {
   decisionTakenOn: 'Date of the decision (signature)',
   notificationMode: 'How it was notified',
   notificationDateHint:
-    'Registered letter: leave empty, the date follows from the letter’s presentation and collection dates. Unknown hour: an hour-based time limit is then counted from midnight, the cautious reading.',
+    'Registered letter: the day it was collected or, if not collected within 15 days, the day it was first presented. Unknown hour: leave it empty, an hour-based time limit is then counted from midnight, the cautious reading.',
   letterTitle: 'Registered letter',
   letterFirstPresentedOn: 'First presentation (delivery notice)',
   letterCollectedOn: 'Collected at the post office on',
@@ -128,6 +130,8 @@ const en: FactsMessages = {
   questionnaireLink: 'Complete the facts (questionnaire)',
   saveFacts: 'Save the facts',
   factsSaved: 'Facts saved. Run the analysis again to take them into account.',
+  procedureFollowsLiberty:
+    'Facts saved. The person being now “{liberty}”, the case becomes “{derived}” ({article}): run the analysis again.',
   answered: '{n} answer(s) saved',
   invalidNumber: '{field}: enter a whole positive number.',
   invalidNumberRange: '{field}: enter a number between {min} and {max}.',

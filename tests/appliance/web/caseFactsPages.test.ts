@@ -180,10 +180,17 @@ describe('the facts of a case through the pages', () => {
       polygamy: 'yes',
     });
     expect(saved.status).toBe(302);
+    // Now in rétention: the case moves to the OQTF in rétention (L. 921-2), and the page says so.
+    expect(saved.location).toBe(`/dossiers/${caseId}?faits=oqtf#facts-title`);
+    expect((await lawyer.call('GET', `/api/cases/${caseId}`)).body.case.procedure).toBe('oqtf_retention');
+    expect(await page(`/dossiers/${caseId}?faits=oqtf`)).toContain(
+      'Faits enregistrés. La personne étant désormais « En rétention administrative », le dossier passe en « OQTF en rétention » (CESEDA L. 921-2) : relancez l’analyse.',
+    );
     expect((await lawyer.call('POST', `/api/cases/${caseId}/analyses`, {})).status).toBe(201);
     const html = await page(`/dossiers/${caseId}`);
     const changes = html.slice(html.indexOf('id="changes-title"'), html.indexOf('<table>', html.indexOf('id="changes-title"')));
     expect(changes).toContain('Depuis l’analyse du');
+    expect(changes).toContain('Procédure : OQTF (personne libre) → OQTF en rétention.');
     expect(changes).toMatch(/Faits modifiés : [^<]*Situation de la personne aujourd’hui/);
     expect(changes).toContain('Recours en annulation (procédure à juge unique, 48 h) : nouvelle échéance');
     expect(changes).toContain('Recours en annulation (procédure collégiale spéciale, 1 mois) : ne s’applique plus.');

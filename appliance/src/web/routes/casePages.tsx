@@ -160,8 +160,7 @@ function mountCasePages(pages: Router, { appliance }: WebDeps): void {
         editFacts: can('cases.write'),
       },
       error,
-      notice:
-        derivationNotice(c, ctx.query.derivee, locale, m) ?? (ctx.query.faits === '1' ? FACTS_CATALOGUES[locale].factsSaved : undefined),
+      notice: derivationNotice(c, ctx.query.derivee, locale, m) ?? factsSavedNotice(c, ctx.query.faits, locale),
       now: appliance.clock().toISOString(),
     };
     sendPage(ctx, <CasePage chrome={chromeOf(appliance, ctx)} view={view} />);
@@ -208,8 +207,13 @@ function mountCasePages(pages: Router, { appliance }: WebDeps): void {
     for (const s of questionnaireFor(c.procedure as ProcedureCode)) for (const q of s.questions) values[q.fact] = text(form, q.fact, 200);
     const result = applyQuestionnaire(messagesOf(ctx), FACTS_CATALOGUES[locale], locale, c.procedure as ProcedureCode, c.facts, values);
     if (!result.ok) return factsForm(ctx, c, result.errors, values);
-    await appliance.cases.updateCase(c.id, { facts: result.facts }, actorOf(caller));
-    ctx.redirect(`/dossiers/${c.id}?faits=1#facts-title`);
+    // A new situation moves an OQTF case to the OQTF of that situation (L. 911-1 / L. 921-1 /
+    // L. 921-2), as the new-case form does; nothing else in the questionnaire changes the procedure.
+    const previous = c.procedure;
+    const derived = deriveProcedure(previous as ProcedureCode, result.facts);
+    const moved = derived.reason === 'liberty_status' && derived.procedure !== undefined ? derived.procedure : undefined;
+    await appliance.cases.updateCase(c.id, { facts: result.facts, ...(moved ? { procedure: moved } : {}) }, actorOf(caller));
+    ctx.redirect(`/dossiers/${c.id}?faits=${moved ? previous : '1'}#facts-title`);
   });
 
   router.get('/:id', async (ctx) => {
@@ -389,4 +393,22 @@ function derivationNotice(c: CaseRecord, query: unknown, locale: Locale, m: Mess
         ? f.derivedLibertyStatus
         : f.derivedOqtfWithoutProcedure;
   return fill(template, values);
+}
+
+/**
+ * After the questionnaire: "saved" (`?faits=1`), or, when the situation answered moved the case to
+ * another OQTF procedure (`?faits=<previous procedure>`), which one and why — re-derived from the
+ * stored facts, so the query only selects the message.
+ */
+function factsSavedNotice(c: CaseRecord, query: unknown, locale: Locale): string | undefined {
+  const f = FACTS_CATALOGUES[locale];
+  if (query === '1') return f.factsSaved;
+  if (typeof query !== 'string' || !(PROCEDURE_CODES as readonly string[]).includes(query)) return undefined;
+  const derived = deriveProcedure(query as ProcedureCode, c.facts);
+  if (derived.reason !== 'liberty_status' || derived.procedure !== c.procedure) return f.factsSaved;
+  return fill(f.procedureFollowsLiberty, {
+    liberty: factValueLabel('libertyStatus', c.facts.libertyStatus, locale),
+    derived: procedureLabel(derived.procedure, locale),
+    article: derived.article ?? '',
+  });
 }
