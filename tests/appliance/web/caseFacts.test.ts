@@ -12,7 +12,8 @@ import { parseNewCaseForm } from '../../../appliance/src/web/newCaseForm.js';
 import { applyQuestionnaire, questionnaireFacts } from '../../../appliance/src/web/factsQuestionnaire.js';
 import { FACTS_CATALOGUES } from '../../../appliance/src/web/factsMessages.js';
 import { CATALOGUES } from '../../../appliance/src/web/messages.js';
-import { analysisViewOf } from '../../../appliance/src/web/caseViews.js';
+import { analysisViewOf, deadlinesOf } from '../../../appliance/src/web/caseViews.js';
+import type { CaseRecord } from '../../../appliance/src/domain/cases/caseSchema.js';
 import { changesView } from '../../../appliance/src/web/analysisChanges.js';
 import { renderHtml } from '../../../appliance/src/web/render.js';
 import { AnalysisSection } from '../../../appliance/src/web/pages/analysis.js';
@@ -419,5 +420,26 @@ describe('the analysis page and PDF', () => {
     expect(at('Règles appliquées')).toBeLessThan(at('Réserves'));
     expect(text.indexOf(plain('L’avocat vérifie chaque échéance'), at('Réserves'))).toBeGreaterThan(-1);
     expect(at('L. 921-1 (7 jours) : délai franc ou non franc')).toBeGreaterThan(at('Réserves'));
+  });
+});
+
+describe('a 48-hour deadline whose hour is unknown', () => {
+  it('says it was counted from 0 h in the deadline lists (dashboard, case page, calendar)', () => {
+    const record = {
+      id: '00000000-0000-4000-8000-000000000001',
+      reference: 'D-2026-0009',
+      client: { lastName: 'Haddad', firstName: 'Nadia', nationality: 'TN', birthDate: '1988-03-14' },
+      procedure: 'oqtf_retention',
+      decisionNotifiedAt: '2026-11-20',
+      facts: { libertyStatus: 'retention' },
+      analyses: [],
+      updatedAt: '2026-11-20T12:00:00Z',
+    } as unknown as CaseRecord;
+    const [first] = deadlinesOf(record);
+    // 48 h from 0 h on Friday 20 Nov 2026 (Paris, UTC+1) → Sunday 22 Nov 2026 at 0 h Paris.
+    expect(first).toMatchObject({ dueAt: '2026-11-22T00:00:00+01:00', hourly: true });
+    expect(first!.label).toContain('heure de notification inconnue : décompté depuis 0 h (lecture la plus prudente)');
+    const withHour = { ...record, id: '00000000-0000-4000-8000-000000000002', decisionNotifiedAt: '2026-11-20T10:30:00+01:00' };
+    expect(deadlinesOf(withHour as CaseRecord)[0]!.label).not.toContain('heure de notification inconnue');
   });
 });
