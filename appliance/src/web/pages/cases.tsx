@@ -187,17 +187,26 @@ export function NewCasePage({ chrome, view }: { chrome: Chrome; view: NewCaseVie
               />
               <Field name="letterCollectedOn" label={f.letterCollectedOn} type="date" value={v.letterCollectedOn} errors={e} />
             </div>
-            <Field name="letterNeverCollected" label={f.letterNeverCollected} errors={e}>
-              <p class="check">
+            <div class={e.some((x) => x.field === 'letterNeverCollected') ? 'field check has-error' : 'field check'}>
+              {e
+                .filter((x) => x.field === 'letterNeverCollected')
+                .map((x) => (
+                  <p class="field-error" id="f-letterNeverCollected-error">
+                    {x.message}
+                  </p>
+                ))}
+              <label for="f-letterNeverCollected">
                 <input
                   id="f-letterNeverCollected"
                   name="letterNeverCollected"
                   type="checkbox"
                   value="yes"
                   checked={v.letterNeverCollected === 'yes'}
+                  aria-describedby={e.some((x) => x.field === 'letterNeverCollected') ? 'f-letterNeverCollected-error' : undefined}
                 />
-              </p>
-            </Field>
+                {f.letterNeverCollected}
+              </label>
+            </div>
           </fieldset>
           <div class="grid2">
             <SelectField
