@@ -21,16 +21,12 @@ import { procedureLabel, procedureOptions } from '../procedureLabels.js';
 import { sendPage } from '../render.js';
 import { chromeOf, localeOf, messagesOf, readForm, text } from '../pageContext.js';
 import { describeError } from '../webErrors.js';
-import { fill } from '../messages.js';
+import { derivationNotice, factsSavedNotice } from '../caseNotices.js';
 import { NEW_CASE_INPUTS, parseNewCaseForm } from '../newCaseForm.js';
-import { deriveProcedure } from '../../domain/ceseda/deriveProcedure.js';
-import type { ProcedureCode } from '../../domain/ceseda/procedures.js';
 import { FACTS_CATALOGUES } from '../factsMessages.js';
 import { factLabel, factValueLabel, type FactKey } from '../factLabels.js';
-import { answerOf, applyQuestionnaire, questionnaireFor, sectionTitle } from '../factsQuestionnaire.js';
 import { changesView, previousAnalysis } from '../analysisChanges.js';
-import { FactsPage } from '../pages/facts.js';
-import type { Locale, Messages } from '../messages.js';
+import type { Locale } from '../messages.js';
 import type { CaseView, FieldError } from '../viewModels.js';
 import type { AppliancePage, WebDeps } from '../webPage.js';
 
@@ -165,56 +161,6 @@ function mountCasePages(pages: Router, { appliance }: WebDeps): void {
     };
     sendPage(ctx, <CasePage chrome={chromeOf(appliance, ctx)} view={view} />);
   };
-
-  const factsForm = (ctx: Context, c: CaseRecord, errors: FieldError[], values: Record<string, string>) => {
-    const locale = localeOf(ctx);
-    const procedure = c.procedure as ProcedureCode;
-    sendPage(
-      ctx,
-      <FactsPage
-        chrome={chromeOf(appliance, ctx)}
-        view={{
-          caseId: c.id,
-          reference: c.reference,
-          clientName: clientNameOf(c),
-          procedureLabel: procedureLabel(c.procedure, locale),
-          sections: questionnaireFor(procedure).map((s) => ({
-            code: s.code,
-            title: sectionTitle(s.code, locale),
-            questions: s.questions.map((q) => ({ fact: q.fact, kind: q.kind, label: factLabel(q.fact, locale), min: q.min, max: q.max })),
-          })),
-          errors,
-          values,
-        }}
-      />,
-    );
-  };
-
-  router.get('/:id/faits', async (ctx) => {
-    const caller = requirePermission(ctx, 'cases.write');
-    const c = await appliance.cases.readCase(ctx.params.id ?? '', actorOf(caller));
-    const values: Record<string, string> = {};
-    for (const s of questionnaireFor(c.procedure as ProcedureCode)) for (const q of s.questions) values[q.fact] = answerOf(c.facts, q.fact);
-    factsForm(ctx, c, [], values);
-  });
-
-  router.post('/:id/faits', async (ctx) => {
-    const caller = requirePermission(ctx, 'cases.write');
-    const form = await readForm(ctx);
-    const c = appliance.cases.get(ctx.params.id ?? '');
-    const locale = localeOf(ctx);
-    const values: Record<string, string> = {};
-    for (const s of questionnaireFor(c.procedure as ProcedureCode)) for (const q of s.questions) values[q.fact] = text(form, q.fact, 200);
-    const result = applyQuestionnaire(messagesOf(ctx), FACTS_CATALOGUES[locale], locale, c.procedure as ProcedureCode, c.facts, values);
-    if (!result.ok) return factsForm(ctx, c, result.errors, values);
-    // A new situation moves an OQTF case to the OQTF of that situation (L. 911-1 / L. 921-1 /
-    // L. 921-2), as the new-case form does; nothing else in the questionnaire changes the procedure.
-    const previous = c.procedure;
-    const derived = deriveProcedure(previous as ProcedureCode, result.facts);
-    const moved = derived.reason === 'liberty_status' && derived.procedure !== undefined ? derived.procedure : undefined;
-    await appliance.cases.updateCase(c.id, { facts: result.facts, ...(moved ? { procedure: moved } : {}) }, actorOf(caller));
-    ctx.redirect(`/dossiers/${c.id}?faits=${moved ? previous : '1'}#facts-title`);
-  });
 
   router.get('/:id', async (ctx) => {
     await casePage(ctx, requirePermission(ctx, 'cases.read'));
@@ -367,48 +313,4 @@ function deadlineFactsOf(facts: Readonly<Record<string, unknown>>, locale: Local
           ? formatDateValue(facts[k], locale)
           : factValueLabel(k, facts[k], locale),
     }));
-}
-
-/**
- * Why the case's procedure is not the one chosen on the form (`?derivee=<chosen>` after creation):
- * re-derived from the stored facts, so the query can only select a message, never write one.
- */
-function derivationNotice(c: CaseRecord, query: unknown, locale: Locale, m: Messages): string | undefined {
-  if (typeof query !== 'string') return undefined;
-  const f = FACTS_CATALOGUES[locale];
-  const chosen = (PROCEDURE_CODES as readonly string[]).includes(query) ? (query as ProcedureCode) : undefined;
-  if (chosen === undefined && query !== 'aucune') return undefined;
-  const derived = deriveProcedure(chosen, c.facts);
-  if (derived.reason === undefined || derived.procedure !== c.procedure) return undefined;
-  const values = {
-    chosen: chosen ? procedureLabel(chosen, locale) : m.procedure,
-    derived: procedureLabel(derived.procedure, locale),
-    article: derived.article ?? '',
-    liberty: factValueLabel('libertyStatus', c.facts.libertyStatus, locale),
-  };
-  const template =
-    derived.reason === 'refusal_with_oqtf'
-      ? f.derivedRefusalWithOqtf
-      : derived.reason === 'liberty_status'
-        ? f.derivedLibertyStatus
-        : f.derivedOqtfWithoutProcedure;
-  return fill(template, values);
-}
-
-/**
- * After the questionnaire: "saved" (`?faits=1`), or, when the situation answered moved the case to
- * another OQTF procedure (`?faits=<previous procedure>`), which one and why — re-derived from the
- * stored facts, so the query only selects the message.
- */
-function factsSavedNotice(c: CaseRecord, query: unknown, locale: Locale): string | undefined {
-  const f = FACTS_CATALOGUES[locale];
-  if (query === '1') return f.factsSaved;
-  if (typeof query !== 'string' || !(PROCEDURE_CODES as readonly string[]).includes(query)) return undefined;
-  const derived = deriveProcedure(query as ProcedureCode, c.facts);
-  if (derived.reason !== 'liberty_status' || derived.procedure !== c.procedure) return f.factsSaved;
-  return fill(f.procedureFollowsLiberty, {
-    liberty: factValueLabel('libertyStatus', c.facts.libertyStatus, locale),
-    derived: procedureLabel(derived.procedure, locale),
-    article: derived.article ?? '',
-  });
 }
