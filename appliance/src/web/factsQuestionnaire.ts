@@ -189,7 +189,8 @@ const SECTIONS_BY_PROCEDURE: Readonly<Record<ProcedureCode, readonly SectionCode
 
 /** The sections of the questionnaire for a procedure, with their questions. */
 export function questionnaireFor(procedure: ProcedureCode): ReadonlyArray<{ code: SectionCode; questions: readonly Question[] }> {
-  const codes = SECTIONS_BY_PROCEDURE[procedure];
+  // A case stored under a procedure code since retired still gets the residence questions.
+  const codes = (SECTIONS_BY_PROCEDURE as Partial<Record<string, readonly SectionCode[]>>)[procedure] ?? STAY;
   return SECTIONS.filter((s) => codes.includes(s.code));
 }
 

@@ -443,3 +443,26 @@ describe('a 48-hour deadline whose hour is unknown', () => {
     expect(deadlinesOf(withHour as CaseRecord)[0]!.label).not.toContain('heure de notification inconnue');
   });
 });
+
+describe('in English', () => {
+  it('asks the same questions and shows the same summary', () => {
+    const en = { ...chrome, locale: 'en' as const };
+    const form = renderHtml(h(NewCasePage, { chrome: en, view: { procedures: [], lawyers: [], errors: [], values: {} } }));
+    expect(form).toContain('<legend>Did the decision come with a removal order (OQTF)?</legend>');
+    expect(form).toContain('<option value="registered_letter">Registered letter</option>');
+    const result = analyse('oqtf', '2026-11-20', {}, '2026-11-21T10:00:00Z');
+    const html = renderHtml(
+      h(AnalysisSection, {
+        chrome: en,
+        analysis: analysisViewOf(stored('a1', '2026-11-21T10:00:00Z', result), 0.6),
+        base: '/dossiers/c1',
+        canRun: false,
+        canExport: false,
+        now: '2026-11-21T10:00:00Z',
+      }),
+    );
+    expect(html).toContain('<h3 id="summary-title">In short</h3>');
+    expect(html).toContain('Monday, 21 December 2026');
+    expect(html).toContain('(30 day(s) left)');
+  });
+});
