@@ -7,6 +7,8 @@
 import fs from 'node:fs';
 import PDFDocument from 'pdfkit';
 import { CATALOGUES, fill, type Locale } from './messages.js';
+import { FACTS_CATALOGUES } from './factsMessages.js';
+import { longDue, nextDeadline, timeLeft } from './deadlineSummary.js';
 import { formatDate } from './format.js';
 import { writeEstimatePdf } from './estimatePdf.js';
 import type { AnalysisView } from './viewModels.js';
@@ -21,20 +23,30 @@ export interface AnalysisPdfInput {
   clientName: string;
   procedureLabel: string;
   analysis: AnalysisView;
-  /** Fixed in tests so the output is reproducible. */
+  /** Fixed in tests so the output is reproducible; also "now" for how long is left. */
   now: Date;
+  /** Tests read the text back: the built-in fonts and uncompressed streams keep it legible. */
+  legible?: boolean;
 }
 
-/** Renders the PDF and resolves with its bytes. */
+/**
+ * Renders the PDF and resolves with its bytes, in the page's order: the summary (next deadline,
+ * weekday, how long is left, the sentence that the avocat checks it against the notification),
+ * what changed since the last analysis, the deadlines with every reading, the plausible routes in
+ * full and the others one line each, the estimate, the rules, the caveats; "Page n sur N" on each page.
+ */
 export function buildAnalysisPdf(input: AnalysisPdfInput): Promise<Buffer> {
   const m = CATALOGUES[input.locale];
+  const f = FACTS_CATALOGUES[input.locale];
   const { analysis: a } = input;
   const doc = new PDFDocument({
     size: 'A4',
     margin: 50,
+    bufferPages: true,
+    compress: input.legible !== true,
     info: { Title: `${m.analysis} — ${input.caseReference}`, Author: input.cabinet.name, CreationDate: input.now, ModDate: input.now },
   });
-  const unicode = fs.existsSync(DEJAVU) && fs.existsSync(DEJAVU_BOLD);
+  const unicode = input.legible !== true && fs.existsSync(DEJAVU) && fs.existsSync(DEJAVU_BOLD);
   const regular = unicode ? DEJAVU : 'Helvetica';
   const bold = unicode ? DEJAVU_BOLD : 'Helvetica-Bold';
   const chunks: Buffer[] = [];
@@ -56,22 +68,70 @@ export function buildAnalysisPdf(input: AnalysisPdfInput): Promise<Buffer> {
     `${a.model} — ${formatDate(a.createdAt, input.locale, true)} — ${fill(m.rulesAsOf, { date: formatDate(a.rulesAsOf, input.locale) })}`,
   );
 
+  const readings = (d: AnalysisView['deadlines'][number]) => {
+    if (!d.readings || d.readings.length < 2) return;
+    doc.text(`${f.otherReadings} :`);
+    for (const r of d.readings)
+      doc.text(`• ${formatDate(r.dueAt, input.locale, r.hourly)} — ${r.label}${r.retained ? ` (${f.readingRetained})` : ''}`, {
+        indent: 10,
+      });
+  };
+
+  heading(f.summaryTitle);
+  const next = nextDeadline(a.deadlines, input.now);
+  if (next) {
+    doc.font(bold).text(`${f.nextDeadline} : ${next.label} — ${longDue(next, input.locale)} (${timeLeft(next, input.now, f)})`);
+    doc.font(regular).text(`${m.court} : ${next.court}`).text(`${m.article} : ${next.article}`);
+    if (next.hourUnknown) doc.text(`⚠ ${f.hourUnknown}`);
+    readings(next);
+  } else {
+    doc.text(a.deadlines.some((d) => d.dueAt !== '') ? f.allDeadlinesPassed : f.noUpcomingDeadline);
+  }
+  doc.moveDown(0.3).text(f.verifyAgainstNotification);
+
+  if (a.changes) {
+    heading(fill(f.changesTitle, { date: formatDate(a.changes.since, input.locale, true) }));
+    if (a.changes.lines.length === 0) doc.text(fill(f.noChanges, { date: formatDate(a.changes.since, input.locale, true) }));
+    for (const line of a.changes.lines) doc.text(`• ${line}`, { indent: 10 });
+  }
+
   heading(m.deadlines);
   for (const d of a.deadlines) {
     doc.font(bold).text(`${d.label} — ${d.dueAt ? formatDate(d.dueAt, input.locale, d.hourly) : m.dueLater}`);
     doc.font(regular).text(`${m.court} : ${d.court}`).text(`${m.computation} : ${d.computation}`).text(`${m.article} : ${d.article}`);
     for (const n of d.notes ?? []) doc.text(`• ${n}`, { indent: 10 });
+    if (d.hourUnknown) doc.text(`⚠ ${f.hourUnknown}`);
+    readings(d);
     if (d.toVerify) doc.text(`⚠ ${d.toVerify}`);
     doc.moveDown(0.4);
   }
   if (a.eligibility.length > 0) {
-    heading(m.eligibility);
+    heading(f.routesTitle);
     const label = { met: m.conditionMet, not_met: m.conditionNotMet, unknown: m.conditionUnknown } as const;
-    for (const t of a.eligibility) {
-      doc.font(bold).text(t.titre).font(regular);
+    const counts = (t: AnalysisView['eligibility'][number]) => {
+      const n = (s: 'met' | 'not_met' | 'unknown') => t.conditions.filter((c) => c.status === s).length;
+      return fill(f.routeCounts, { met: n('met'), notMet: n('not_met'), unknown: n('unknown') });
+    };
+    const plausible = a.eligibility.filter((t) => t.plausible === true);
+    const others = a.eligibility.filter((t) => t.plausible !== true);
+    if (plausible.length === 0) doc.text(f.noPlausibleRoute);
+    for (const t of plausible) {
+      doc
+        .font(bold)
+        .text(`${t.titre} — ${counts(t)}`)
+        .font(regular);
       for (const c of t.conditions)
         doc.text(`• ${label[c.status]} — ${c.label} (${c.article})${c.evidence ? ` — ${c.evidence}` : ''}`, { indent: 10 });
       doc.moveDown(0.3);
+    }
+    // The routes the facts do not support: one line each, as the page keeps them collapsed.
+    if (others.length > 0) {
+      doc
+        .moveDown(0.3)
+        .font(bold)
+        .text(fill(f.otherRoutes, { n: others.length }))
+        .font(regular);
+      for (const t of others) doc.text(`• ${t.titre} — ${counts(t)}`, { indent: 10 });
     }
   }
   if (a.estimate) {
@@ -80,6 +140,26 @@ export function buildAnalysisPdf(input: AnalysisPdfInput): Promise<Buffer> {
   }
   heading(m.rules);
   for (const r of a.rules) doc.text(`• ${r.rule} — ${r.article}`);
+  heading(f.caveatsTitle);
+  doc.text(f.verifyAgainstNotification);
+  for (const c of a.caveats ?? []) doc.text(`• ${c}`, { indent: 10 });
+
+  // Page numbers last, once the number of pages is known (bufferPages keeps them all open).
+  const range = doc.bufferedPageRange();
+  for (let i = range.start; i < range.start + range.count; i++) {
+    doc.switchToPage(i);
+    const bottom = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0;
+    doc
+      .font(regular)
+      .fontSize(8)
+      .text(fill(f.pageOf, { page: i - range.start + 1, pages: range.count }), 50, doc.page.height - 35, {
+        width: doc.page.width - 100,
+        align: 'center',
+        lineBreak: false,
+      });
+    doc.page.margins.bottom = bottom;
+  }
   doc.end();
   return done;
 }

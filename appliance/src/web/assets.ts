@@ -64,6 +64,13 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem;margi
 pre.payload{background:#f0f2f4;padding:.8rem;overflow:auto;font-size:.8rem}
 .history{padding-left:1.2rem}
 .actions{margin-top:1rem}
+fieldset{border:1px solid var(--line);border-radius:4px;padding:.6rem 1rem;margin:0 0 1rem}legend{font-weight:600;padding:0 .3rem}
+.radios{display:flex;flex-wrap:wrap;gap:.3rem 1.2rem}.radios label{font-weight:400;display:inline-flex;gap:.35rem;align-items:center}.radios input,.check input{width:auto}
+.check label{font-weight:400;display:inline-flex;gap:.4rem;align-items:center}
+.summary-card{border-left:6px solid var(--brand)}.summary-card .due{font-size:1.15rem;font-weight:700;margin:.2rem 0}.summary-card .left{color:var(--warn);font-weight:700}
+details{margin:.6rem 0}details>summary{cursor:pointer;font-weight:600;padding:.3rem 0}
+.route-counts{color:var(--muted);font-weight:400;font-size:.9rem}
+.changes li{padding:.15rem 0}
 @media (prefers-reduced-motion:no-preference){a,.button{transition:background-color .1s}}
 `;
 
@@ -73,6 +80,17 @@ document.addEventListener('DOMContentLoaded', function () {
   if (summary) summary.focus();
   var copy = document.querySelectorAll('input.copy');
   for (var i = 0; i < copy.length; i++) copy[i].addEventListener('focus', function (e) { e.target.select(); });
+  // A group shown only for one answer (the letter's dates for "lettre recommandée"); without the
+  // script it stays visible and the server ignores it for the other answers.
+  var shown = document.querySelectorAll('[data-shown-when]');
+  for (var j = 0; j < shown.length; j++) (function (group) {
+    var rule = group.getAttribute('data-shown-when').split('=');
+    var input = document.querySelector('[name="' + rule[0] + '"]');
+    if (!input) return;
+    var sync = function () { group.hidden = input.value !== rule[1]; };
+    input.addEventListener('change', sync);
+    sync();
+  })(shown[j]);
 });
 `;
 

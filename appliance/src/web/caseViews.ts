@@ -81,6 +81,8 @@ export function renewalWindowOf(c: CaseRecord): RenewalWindow | null {
   return computedFor(c).renewal;
 }
 
+const HOUR_UNKNOWN = ' — heure de notification inconnue : décompté depuis 0 h (lecture la plus prudente)';
+
 /** The case's deadlines with a due date (latest analysis, else the basic rules), soonest first. */
 export function deadlinesOf(c: CaseRecord): DeadlineItem[] {
   const stored = latestAnalysis(c);
@@ -96,7 +98,8 @@ export function deadlinesOf(c: CaseRecord): DeadlineItem[] {
       return {
         caseId: c.id,
         caseLabel,
-        label: `${str(d.label)}${d.court ? ` (${str(d.court)})` : ''}`,
+        // An hour délai whose hour is unknown is counted from 0 h: said wherever the deadline shows.
+        label: `${str(d.label)}${d.court ? ` (${str(d.court)})` : ''}${hourUnknown(d) ? HOUR_UNKNOWN : ''}`,
         dueAt: hourly ? due : `${due}T12:00:00Z`,
         hourly,
         article: str(d.legalBasis),
@@ -161,9 +164,10 @@ export function analysisViewOf(stored: Loose, threshold: number): AnalysisView {
     createdAt: str(stored.createdAt) || str(result.computedAt),
     rulesAsOf: str(stored.rulesVersion) || str(result.rulesVersion),
     deadlines: deadlines.map((d) => ({
+      remedy: str(d.remedy) || undefined,
       label: str(d.label),
       court: str(d.court),
-      dueAt: d.dueKind === 'datetime' ? str(d.due) : d.due ? `${str(d.due)}T12:00:00Z` : '',
+      dueAt: dueAtOf(d.due, d.dueKind === 'datetime'),
       hourly: d.dueKind === 'datetime',
       computation: arr(d.computation).map(str).join(' '),
       article: str(d.legalBasis),
@@ -171,18 +175,30 @@ export function analysisViewOf(stored: Loose, threshold: number): AnalysisView {
         .map(str)
         .filter((n) => n !== ''),
       toVerify: arr(d.toVerify).map(str).join(' ') || undefined,
+      readings: readingsOf(d),
+      hourUnknown: hourUnknown(d),
     })),
-    eligibility: eligibility.map((t) => ({
-      titre: `${str(t.label) || str(t.titre)}${t.article ? ` (${str(t.article)})` : ''}`,
-      conditions: arr(t.conditions)
-        .map(obj)
-        .map((c) => ({
-          label: str(c.label),
-          status: c.status === 'met' || c.status === 'not_met' ? c.status : 'unknown',
-          article: str(c.article),
-          evidence: str(c.evidence) || undefined,
-        })),
-    })),
+    eligibility: eligibility.map((t) => {
+      const raw = arr(t.conditions).map(obj);
+      const conditions = raw.map((c) => ({
+        label: str(c.label),
+        status: (c.status === 'met' || c.status === 'not_met' ? c.status : 'unknown') as 'met' | 'not_met' | 'unknown',
+        article: str(c.article),
+        evidence: str(c.evidence) || undefined,
+      }));
+      return {
+        titre: `${str(t.label) || str(t.titre)}${t.article ? ` (${str(t.article)})` : ''}`,
+        conditions,
+        // "Dispositif ouvert" (L. 435-4's experiment, by the date) is met for everyone: it says nothing of the facts.
+        plausible: isPlausible(
+          str(t.outcome),
+          conditions.filter((_, i) => str(raw[i]!.id) !== 'in_force'),
+        ),
+      };
+    }),
+    caveats: arr(result.toVerify)
+      .map(str)
+      .filter((n) => n !== ''),
     estimate: estimateViewOf(result.estimate, threshold),
     rules: [
       ...deadlines.map((d) => ({ rule: `${str(d.label)} : ${arr(d.computation).map(str).join(' ')}`, article: str(d.legalBasis) })),
@@ -193,6 +209,38 @@ export function analysisViewOf(stored: Loose, threshold: number): AnalysisView {
       ),
     ].filter((r) => r.article !== ''),
   };
+}
+
+/** A date-only due date ends at the close of that day in Paris; noon UTC keeps it on that date. */
+function dueAtOf(due: unknown, hourly: boolean): string {
+  if (!due) return '';
+  return hourly ? str(due) : `${str(due)}T12:00:00Z`;
+}
+
+/** Every reading of a deadline courts disagree on, the retained one (its due date) flagged. */
+function readingsOf(d: Loose): AnalysisView['deadlines'][number]['readings'] {
+  const readings = arr(d.readings).map(obj);
+  if (readings.length < 2) return undefined;
+  return readings.map((r) => {
+    const hourly = str(r.due).length > 10;
+    return { label: str(r.label), dueAt: dueAtOf(r.due, hourly), hourly, retained: str(r.due) === str(d.due) };
+  });
+}
+
+/** The engine counts an hour délai from 0 h when the hour is unknown, and its computation says so. */
+export function hourUnknown(d: Loose): boolean {
+  return d.dueKind === 'datetime' && arr(d.computation).some((step) => str(step).startsWith('Heure de notification inconnue'));
+}
+
+/**
+ * A route the facts make plausible: eligible, or still open with at least one condition met and
+ * none failed. With no facts every condition is "à établir" and no route is plausible: all are
+ * collapsed, which keeps the page short until the questionnaire is filled.
+ */
+function isPlausible(outcome: string, conditions: ReadonlyArray<{ status: string }>): boolean {
+  if (outcome === 'eligible') return true;
+  if (outcome === 'not_eligible') return false;
+  return conditions.some((c) => c.status === 'met') && !conditions.some((c) => c.status === 'not_met');
 }
 
 /** `2026-03-02` + `14:30` → an ISO date-time with the Paris offset of that day; the date alone otherwise. */

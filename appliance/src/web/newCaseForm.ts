@@ -2,29 +2,71 @@
  * The new-case form, checked by the API's `newCaseSchema` (POST /api/cases): the page builds the
  * schema's input from its fields and says each refusal in French beside its field. The page checks
  * by hand only what the schema cannot know, each said where it is done.
+ *
+ * Besides the client, the form asks the few facts that set the deadline (is there an OQTF, is the
+ * person free, assigned, detained or in rétention, where, how and when the decision was notified)
+ * and stores them in `case.facts`; the procedure is then derived from the answers
+ * (`deriveProcedure`): a refusal "with OQTF: yes" becomes the OQTF procedure for the person's
+ * situation, and the case page says why.
  */
+import { deriveProcedure, REFUSALS_OQTF_MAY_ACCOMPANY, type DerivedProcedure } from '../domain/ceseda/deriveProcedure.js';
+import { PROCEDURE_CODES, type ProcedureCode } from '../domain/ceseda/procedures.js';
 import { newCaseSchema, type NewCase } from '../domain/cases/caseSchema.js';
 import { notificationInstant } from './caseViews.js';
-import { parseForm, type FormField, type FormResult } from './formIssues.js';
+import type { FactsMessages } from './factsMessages.js';
+import { parseForm, type FormField } from './formIssues.js';
 import { fill, type Messages } from './messages.js';
 import type { FieldError } from './viewModels.js';
 
+/** The inputs of the form, as the route reads them (in the order the page shows them). */
+export const NEW_CASE_INPUTS = [
+  'lastName',
+  'firstName',
+  'nationality',
+  'birthDate',
+  'agdref',
+  'procedure',
+  'oqtfAccompanies',
+  'libertyStatus',
+  'territory',
+  'competentCourt',
+  'decisionTakenOn',
+  'notificationMode',
+  'notificationDate',
+  'notificationTime',
+  'letterFirstPresentedOn',
+  'letterCollectedOn',
+  'letterNeverCollected',
+  'assignedTo',
+  'notes',
+] as const;
+
 /** The form's inputs, in the order the page shows them, with where each goes in the schema's input. */
-export function newCaseFields(m: Messages): FormField[] {
+export function newCaseFields(m: Messages, f: FactsMessages): FormField[] {
+  const date = (label: string) => fill(m.invalidDate, { field: label });
   return [
     { name: 'lastName', path: 'client.lastName', label: m.lastName },
     { name: 'firstName', path: 'client.firstName', label: m.firstName },
     { name: 'nationality', path: 'client.nationality', label: m.nationality, hint: `${m.nationality} : ${m.nationalityHint}` },
-    { name: 'birthDate', path: 'client.birthDate', label: m.birthDate, hint: fill(m.invalidDate, { field: m.birthDate }) },
+    { name: 'birthDate', path: 'client.birthDate', label: m.birthDate, hint: date(m.birthDate) },
     { name: 'agdref', path: 'client.agdrefNumber', label: m.agdref, hint: `${m.agdref} : ${m.agdrefHint}` },
     { name: 'procedure', path: 'procedure', label: m.procedure },
-    {
-      name: 'notificationDate',
-      path: 'decisionNotifiedAt',
-      label: m.notificationDate,
-      hint: fill(m.invalidDate, { field: m.notificationDate }),
-    },
+    { name: 'oqtfAccompanies', path: 'facts.oqtfAccompanies', label: f.oqtfAccompanies },
+    { name: 'libertyStatus', path: 'facts.libertyStatus', label: f.libertyStatus },
+    { name: 'territory', path: 'facts.territory', label: f.territory },
+    { name: 'competentCourt', path: 'facts.competentCourt', label: f.competentCourt },
+    { name: 'decisionTakenOn', path: 'facts.decisionTakenOn', label: f.decisionTakenOn, hint: date(f.decisionTakenOn) },
+    { name: 'notificationMode', path: 'facts.notificationMode', label: f.notificationMode },
+    { name: 'notificationDate', path: 'decisionNotifiedAt', label: m.notificationDate, hint: date(m.notificationDate) },
     { name: 'notificationTime', label: m.notificationTime },
+    {
+      name: 'letterFirstPresentedOn',
+      path: 'facts.letterFirstPresentedOn',
+      label: f.letterFirstPresentedOn,
+      hint: date(f.letterFirstPresentedOn),
+    },
+    { name: 'letterCollectedOn', path: 'facts.letterCollectedOn', label: f.letterCollectedOn, hint: date(f.letterCollectedOn) },
+    { name: 'letterNeverCollected', path: 'facts.letterNeverCollected', label: f.letterNeverCollected },
     { name: 'assignedTo', path: 'assignedTo', label: m.assignedTo },
     { name: 'notes', path: 'notes', label: m.notes },
   ];
@@ -38,10 +80,40 @@ function joined(date: string, time: string): string {
   return Number.isNaN(Date.parse(`${date}T${time}:00Z`)) ? `${date}T${time}` : notificationInstant(date, time);
 }
 
+/** A yes/no/unknown answer: unknown is left out (an unknown fact is "to establish", never "no"). */
+function yesNo(value: string | undefined): boolean | string | undefined {
+  if (value === 'yes') return true;
+  if (value === 'no') return false;
+  return value ? value : undefined;
+}
+
+/** The deadline facts the form asks, as `case.facts` stores them (unanswered ones left out). */
+function deadlineFacts(v: Readonly<Record<string, string>>): Record<string, unknown> {
+  const facts: Record<string, unknown> = {
+    oqtfAccompanies: yesNo(v.oqtfAccompanies),
+    libertyStatus: v.libertyStatus || undefined,
+    territory: v.territory || undefined,
+    competentCourt: v.competentCourt?.trim() || undefined,
+    decisionTakenOn: v.decisionTakenOn || undefined,
+    notificationMode: v.notificationMode || undefined,
+  };
+  // The letter's dates only mean something for a registered letter: typed then changed to "in person", they are dropped.
+  if (v.notificationMode === 'registered_letter') {
+    facts.letterFirstPresentedOn = v.letterFirstPresentedOn || undefined;
+    facts.letterCollectedOn = v.letterCollectedOn || undefined;
+    facts.letterNeverCollected = v.letterNeverCollected ? true : undefined;
+  }
+  return Object.fromEntries(Object.entries(facts).filter(([, value]) => value !== undefined));
+}
+
 /** The schema's input from the form's values (text fields, as the page read them). */
 function newCaseInput(v: Readonly<Record<string, string>>): Record<string, unknown> {
   const date = v.notificationDate ?? '';
   const time = v.notificationTime ?? '';
+  const facts = deadlineFacts(v);
+  // A registered letter with no date typed: the notification date follows from the letter's dates
+  // (the deadline engine reads them, CE 24 avril 2012 n° 341146); nothing is invented here.
+  const fromLetter = !date && v.notificationMode === 'registered_letter';
   return {
     client: {
       lastName: v.lastName,
@@ -50,34 +122,74 @@ function newCaseInput(v: Readonly<Record<string, string>>): Record<string, unkno
       birthDate: v.birthDate,
       ...(v.agdref ? { agdrefNumber: v.agdref } : {}),
     },
-    procedure: v.procedure,
-    decisionNotifiedAt: date && time && TIME.test(time) ? joined(date, time) : date,
+    procedure: v.procedure || undefined,
+    ...(fromLetter ? {} : { decisionNotifiedAt: date && time && TIME.test(time) ? joined(date, time) : date }),
     ...(v.assignedTo ? { assignedTo: v.assignedTo } : {}),
     ...(v.notes ? { notes: v.notes } : {}),
+    ...(Object.keys(facts).length > 0 ? { facts } : {}),
   };
 }
+
+const isProcedure = (code: string | undefined): code is ProcedureCode => (PROCEDURE_CODES as readonly string[]).includes(code ?? '');
+
+/** A procedure the answers changed, with the choice it replaced. */
+export type Derivation = Required<DerivedProcedure> & { chosen: ProcedureCode | undefined };
+
+export type NewCaseFormResult = { ok: true; data: NewCase; derivation?: Derivation | undefined } | { ok: false; errors: FieldError[] };
 
 /**
  * The form's values as a `NewCase`, or its errors in French. `today` is the cabinet's date
  * (YYYY-MM-DD, Paris time).
  */
-export function parseNewCaseForm(m: Messages, v: Readonly<Record<string, string>>, today: string): FormResult<NewCase> {
-  const fields = newCaseFields(m);
-  const parsed = parseForm(newCaseSchema, newCaseInput(v), fields, m);
+export function parseNewCaseForm(m: Messages, f: FactsMessages, v: Readonly<Record<string, string>>, today: string): NewCaseFormResult {
+  const fields = newCaseFields(m, f);
+  const input = newCaseInput(v);
+  // The procedure from the answers, before the schema reads it: "refus de titre" + "OQTF : oui" is an OQTF case.
+  const chosen = isProcedure(v.procedure) ? v.procedure : undefined;
+  const facts = (input.facts ?? {}) as Parameters<typeof deriveProcedure>[1];
+  const derived = v.procedure && !chosen ? { procedure: undefined } : deriveProcedure(chosen, facts);
+  if (derived.procedure !== undefined) input.procedure = derived.procedure;
+  const parsed = parseForm(newCaseSchema, input, fields, m);
   const errors: FieldError[] = parsed.ok ? [] : [...parsed.errors];
   const refused = (name: string) => errors.some((e) => e.field === name);
+  const add = (field: string, message: string) => {
+    if (!refused(field)) errors.push({ field, message });
+  };
   // The form splits the schema's one date-time into a date and a time: the time's shape is checked
   // here, since the schema only ever sees the two joined.
-  if (v.notificationTime && !TIME.test(v.notificationTime))
-    errors.push({ field: 'notificationTime', message: fill(m.invalidTime, { field: m.notificationTime }) });
+  if (v.notificationTime && !TIME.test(v.notificationTime)) add('notificationTime', fill(m.invalidTime, { field: m.notificationTime }));
+  // A refusal of a titre: whether an OQTF came with it decides between one month and two (L. 911-1 / CJA R. 421-1).
+  if (chosen && REFUSALS_OQTF_MAY_ACCOMPANY.includes(chosen) && !v.oqtfAccompanies) add('oqtfAccompanies', f.oqtfAccompaniesRequired);
+  if (v.notificationMode === 'registered_letter' && !v.notificationDate && !v.letterFirstPresentedOn)
+    add('letterFirstPresentedOn', f.letterDatesNeeded);
   // The schema has no clock (the API takes the dates a client states): a person typing a date after
   // today's, in the cabinet's time zone, has mistyped it.
-  for (const name of ['birthDate', 'notificationDate'] as const) {
+  const labels: Record<string, string> = {
+    birthDate: m.birthDate,
+    decisionTakenOn: f.decisionTakenOn,
+    notificationDate: m.notificationDate,
+    letterFirstPresentedOn: f.letterFirstPresentedOn,
+    letterCollectedOn: f.letterCollectedOn,
+  };
+  for (const [name, label] of Object.entries(labels)) {
     const value = v[name] ?? '';
-    if (!refused(name) && value > today)
-      errors.push({ field: name, message: fill(m.futureDate, { field: name === 'birthDate' ? m.birthDate : m.notificationDate }) });
+    if (!refused(name) && value > today) add(name, fill(m.futureDate, { field: label }));
   }
-  if (errors.length === 0 && parsed.ok) return parsed;
-  const order = (e: FieldError) => fields.findIndex((f) => f.name === e.field);
+  // Answers that contradict each other: refused, naming the field to correct.
+  if (v.decisionTakenOn && v.notificationDate && v.decisionTakenOn > v.notificationDate)
+    add('decisionTakenOn', f.decisionAfterNotification);
+  if (v.notificationMode === 'registered_letter') {
+    if (v.letterCollectedOn && v.letterFirstPresentedOn && v.letterCollectedOn < v.letterFirstPresentedOn)
+      add('letterCollectedOn', f.letterCollectedBeforePresented);
+    if (v.letterCollectedOn && v.letterNeverCollected) add('letterNeverCollected', f.letterCollectedAndNeverCollected);
+  }
+  if (errors.length === 0 && parsed.ok) {
+    const derivation =
+      derived.reason !== undefined && derived.procedure !== undefined
+        ? { chosen, procedure: derived.procedure, reason: derived.reason, article: derived.article ?? '' }
+        : undefined;
+    return { ok: true, data: parsed.data, derivation };
+  }
+  const order = (e: FieldError) => fields.findIndex((x) => x.name === e.field);
   return { ok: false, errors: errors.sort((a, b) => order(a) - order(b)) };
 }

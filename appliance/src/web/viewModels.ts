@@ -115,6 +115,8 @@ export interface AnalysisView {
   rulesAsOf: string;
   /** `dueAt` is empty when the délai runs from a later event (the computation says which). */
   deadlines: ReadonlyArray<{
+    /** The remedy's stable code (recours_contentieux…), when the stored analysis has it. */
+    remedy?: string | undefined;
     label: string;
     court: string;
     dueAt: string;
@@ -123,11 +125,21 @@ export interface AnalysisView {
     article: string;
     notes?: readonly string[] | undefined;
     toVerify?: string | undefined;
+    /** Every reading when courts disagree; the retained one (the earliest) is flagged. */
+    readings?: ReadonlyArray<{ label: string; dueAt: string; hourly: boolean; retained: boolean }> | undefined;
+    /** An hour délai counted from 0 h because the notification's hour is unknown. */
+    hourUnknown?: boolean | undefined;
   }>;
   eligibility: ReadonlyArray<{
     titre: string;
     conditions: ReadonlyArray<{ label: string; status: 'met' | 'not_met' | 'unknown'; article: string; evidence?: string | undefined }>;
+    /** The facts make this route plausible (eligible, or some condition met and none failed): shown open. */
+    plausible?: boolean | undefined;
   }>;
+  /** The points to verify the analysis lists (the caveats). */
+  caveats?: readonly string[] | undefined;
+  /** What changed since the previous analysis of the case, already worded; absent for the first one. */
+  changes?: { since: string; lines: readonly string[] } | undefined;
   estimate: EstimateView | null;
   rules: ReadonlyArray<{ rule: string; article: string }>;
 }
@@ -144,8 +156,12 @@ export interface CaseView {
   deadlines: readonly DeadlineItem[];
   analysis: AnalysisView | null;
   calendarUrl: string | null;
-  can: { write: boolean; archive: boolean; analyse: boolean; export: boolean };
+  can: { write: boolean; archive: boolean; analyse: boolean; export: boolean; editFacts?: boolean | undefined };
   error?: string | undefined;
+  /** Said at the top of the page (e.g. why the procedure was derived from the answers). */
+  notice?: string | undefined;
+  /** The moment the page is shown, for "how long is left" (ISO). */
+  now?: string | undefined;
 }
 
 export interface UsersView {
@@ -192,4 +208,25 @@ export interface AdminView {
   backup: BackupView;
   identity: { name: string; siret: string | null; address: string | null; logoUrl: string | null; color: string };
   audit: ReadonlyArray<{ at: string; who: string; action: string; target: string }> | null;
+}
+
+/** The questionnaire of a case (GET /dossiers/:id/faits). */
+export interface FactsFormView {
+  caseId: string;
+  reference: string;
+  clientName: string;
+  procedureLabel: string;
+  sections: ReadonlyArray<{
+    code: string;
+    title: string;
+    questions: ReadonlyArray<{
+      fact: string;
+      kind: 'yesno' | 'choice' | 'number' | 'date' | 'text';
+      label: string;
+      min?: number | undefined;
+      max?: number | undefined;
+    }>;
+  }>;
+  errors: readonly FieldError[];
+  values: Readonly<Record<string, string>>;
 }

@@ -9,6 +9,7 @@ import { groupByUrgency, urgencyOf } from '../../../appliance/src/web/urgency.js
 import { describeError } from '../../../appliance/src/web/webErrors.js';
 import { parseForm } from '../../../appliance/src/web/formIssues.js';
 import { parseNewCaseForm } from '../../../appliance/src/web/newCaseForm.js';
+import { FACTS_CATALOGUES } from '../../../appliance/src/web/factsMessages.js';
 import { newUserFields } from '../../../appliance/src/web/userForm.js';
 import { newCaseSchema } from '../../../appliance/src/domain/cases/caseSchema.js';
 import { newUserSchema } from '../../../appliance/src/domain/users/users.js';
@@ -21,6 +22,7 @@ import { TELEMETRY_PURPOSES_FR } from '../../../appliance/src/web/telemetryLabel
 import { TELEMETRY_FIELDS } from '../../../appliance/src/domain/heartbeat/telemetryFields.js';
 
 const fr = CATALOGUES.fr;
+const ffr = FACTS_CATALOGUES.fr;
 
 describe('ICS export', () => {
   it('puts an hour-based deadline at its exact UTC instant with reminders', () => {
@@ -155,7 +157,7 @@ describe('UI helpers', () => {
       assignedTo: 'not-a-user',
       notes: '',
     };
-    const d = parseNewCaseForm(fr, form, '2026-11-25');
+    const d = parseNewCaseForm(fr, ffr, form, '2026-11-25');
     expect(d.ok).toBe(false);
     expect(d.ok ? [] : d.errors).toEqual([
       { field: 'lastName', message: 'Nom : ce champ est obligatoire.' },
@@ -194,25 +196,26 @@ describe('UI helpers', () => {
       assignedTo: '',
       notes: '',
     };
-    const d = parseNewCaseForm(fr, form, '2026-11-25');
+    const d = parseNewCaseForm(fr, ffr, form, '2026-11-25');
     expect(d.ok ? [] : d.errors).toEqual([
       { field: 'birthDate', message: 'Date de naissance : la date ne peut pas être dans le futur.' },
       { field: 'notificationTime', message: 'Heure de notification (délais en heures) : saisissez une heure au format HH:MM.' },
     ]);
     // A time no clock shows, or a date no calendar has beside a good time: said, never a crash.
-    const hour25 = parseNewCaseForm(fr, { ...form, birthDate: '1990-05-17', notificationTime: '25:00' }, '2026-11-25');
+    const hour25 = parseNewCaseForm(fr, ffr, { ...form, birthDate: '1990-05-17', notificationTime: '25:00' }, '2026-11-25');
     expect(hour25.ok ? [] : hour25.errors).toEqual([
       { field: 'notificationTime', message: 'Heure de notification (délais en heures) : saisissez une heure au format HH:MM.' },
     ]);
     const month13 = parseNewCaseForm(
       fr,
+      ffr,
       { ...form, birthDate: '1990-05-17', notificationDate: '2026-13-45', notificationTime: '10:00' },
       '2026-11-25',
     );
     expect(month13.ok ? [] : month13.errors).toEqual([
       { field: 'notificationDate', message: 'Date de notification : saisissez une date au format JJ/MM/AAAA.' },
     ]);
-    const ok = parseNewCaseForm(fr, { ...form, birthDate: '1990-05-17', notificationTime: '09:30' }, '2026-11-25');
+    const ok = parseNewCaseForm(fr, ffr, { ...form, birthDate: '1990-05-17', notificationTime: '09:30' }, '2026-11-25');
     expect(ok).toEqual({
       ok: true,
       data: {

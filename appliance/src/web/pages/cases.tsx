@@ -6,6 +6,8 @@ import { ActionButton, Csrf, ErrorSummary, Field, SelectField } from '../compone
 import { formatDate } from '../format.js';
 import { DeadlineList } from './dashboard.js';
 import { AnalysisSection } from './analysis.js';
+import { FACTS_CATALOGUES } from '../factsMessages.js';
+import { ChoiceField, YesNoField } from '../factInputs.js';
 import type { CaseListView, CaseView, Chrome, NewCaseView } from '../viewModels.js';
 
 function listHref(q: CaseListView['query'], page: number): string {
@@ -109,8 +111,10 @@ export function CaseListPage({ chrome, view }: { chrome: Chrome; view: CaseListV
 
 export function NewCasePage({ chrome, view }: { chrome: Chrome; view: NewCaseView }) {
   const m = CATALOGUES[chrome.locale];
+  const f = FACTS_CATALOGUES[chrome.locale];
   const v = view.values;
   const e = view.errors;
+  const locale = chrome.locale;
   return (
     <Layout chrome={chrome} title={m.newCase}>
       <h1>{m.newCase}</h1>
@@ -118,12 +122,17 @@ export function NewCasePage({ chrome, view }: { chrome: Chrome; view: NewCaseVie
         <ErrorSummary errors={e} m={m} />
         <form method="post" action="/dossiers/nouveau" novalidate>
           <Csrf token={chrome.csrf} />
+          <h2>{f.clientTitle}</h2>
           <div class="grid2">
             <Field name="lastName" label={m.lastName} value={v.lastName} errors={e} required />
             <Field name="firstName" label={m.firstName} value={v.firstName} errors={e} required />
             <Field name="nationality" label={m.nationality} value={v.nationality} errors={e} required />
             <Field name="birthDate" label={m.birthDate} type="date" value={v.birthDate} errors={e} required />
             <Field name="agdref" label={m.agdref} value={v.agdref} errors={e} />
+          </div>
+          <h2>{f.deadlineFactsTitle}</h2>
+          <p class="hint">{f.deadlineFactsIntro}</p>
+          <div class="grid2">
             <SelectField
               name="procedure"
               label={m.procedure}
@@ -133,8 +142,73 @@ export function NewCasePage({ chrome, view }: { chrome: Chrome; view: NewCaseVie
               blank="—"
               options={view.procedures.map((p) => ({ value: p.code, label: p.label }))}
             />
-            <Field name="notificationDate" label={m.notificationDate} type="date" value={v.notificationDate} errors={e} required />
+            <YesNoField name="oqtfAccompanies" legend={f.oqtfAccompanies} value={v.oqtfAccompanies} errors={e} f={f} />
+            <ChoiceField
+              name="libertyStatus"
+              fact="libertyStatus"
+              label={f.libertyStatus}
+              value={v.libertyStatus}
+              errors={e}
+              f={f}
+              locale={locale}
+            />
+            <ChoiceField name="territory" fact="territory" label={f.territory} value={v.territory} errors={e} f={f} locale={locale} />
+            <Field name="competentCourt" label={f.competentCourt} value={v.competentCourt} errors={e} hint={f.competentCourtHint} />
+            <Field name="decisionTakenOn" label={f.decisionTakenOn} type="date" value={v.decisionTakenOn} errors={e} />
+            <ChoiceField
+              name="notificationMode"
+              fact="notificationMode"
+              label={f.notificationMode}
+              value={v.notificationMode}
+              errors={e}
+              f={f}
+              locale={locale}
+            />
+            <Field
+              name="notificationDate"
+              label={m.notificationDate}
+              type="date"
+              value={v.notificationDate}
+              errors={e}
+              hint={f.notificationDateHint}
+              required
+            />
             <Field name="notificationTime" label={m.notificationTime} type="time" value={v.notificationTime} errors={e} />
+          </div>
+          <fieldset data-shown-when="notificationMode=registered_letter">
+            <legend>{f.letterTitle}</legend>
+            <div class="grid2">
+              <Field
+                name="letterFirstPresentedOn"
+                label={f.letterFirstPresentedOn}
+                type="date"
+                value={v.letterFirstPresentedOn}
+                errors={e}
+              />
+              <Field name="letterCollectedOn" label={f.letterCollectedOn} type="date" value={v.letterCollectedOn} errors={e} />
+            </div>
+            <div class={e.some((x) => x.field === 'letterNeverCollected') ? 'field check has-error' : 'field check'}>
+              {e
+                .filter((x) => x.field === 'letterNeverCollected')
+                .map((x) => (
+                  <p class="field-error" id="f-letterNeverCollected-error">
+                    {x.message}
+                  </p>
+                ))}
+              <label for="f-letterNeverCollected">
+                <input
+                  id="f-letterNeverCollected"
+                  name="letterNeverCollected"
+                  type="checkbox"
+                  value="yes"
+                  checked={v.letterNeverCollected === 'yes'}
+                  aria-describedby={e.some((x) => x.field === 'letterNeverCollected') ? 'f-letterNeverCollected-error' : undefined}
+                />
+                {f.letterNeverCollected}
+              </label>
+            </div>
+          </fieldset>
+          <div class="grid2">
             <SelectField
               name="assignedTo"
               label={m.assignedTo}
@@ -177,6 +251,7 @@ export function CasePage({ chrome, view }: { chrome: Chrome; view: CaseView }) {
         ) : null}
       </div>
       {view.error ? <FlashMessage flash={{ kind: 'error', text: view.error }} /> : null}
+      {view.notice ? <FlashMessage flash={{ kind: 'ok', text: view.notice }} /> : null}
       <div class="columns">
         <section class="card" aria-labelledby="facts-title">
           <h2 id="facts-title">{m.facts}</h2>
@@ -190,6 +265,13 @@ export function CasePage({ chrome, view }: { chrome: Chrome; view: CaseView }) {
               </>
             ))}
           </dl>
+          {view.can.editFacts ? (
+            <p class="actions">
+              <a class="button secondary" href={`${base}/faits`}>
+                {FACTS_CATALOGUES[chrome.locale].questionnaireLink}
+              </a>
+            </p>
+          ) : null}
         </section>
         <section class="card" aria-labelledby="deadlines-title">
           <h2 id="deadlines-title">{m.deadlines}</h2>
@@ -238,7 +320,14 @@ export function CasePage({ chrome, view }: { chrome: Chrome; view: CaseView }) {
           </form>
         ) : null}
       </section>
-      <AnalysisSection chrome={chrome} analysis={view.analysis} base={base} canRun={view.can.analyse} canExport={view.can.export} />
+      <AnalysisSection
+        chrome={chrome}
+        analysis={view.analysis}
+        base={base}
+        canRun={view.can.analyse}
+        canExport={view.can.export}
+        now={view.now}
+      />
       <section class="card" aria-labelledby="history-title">
         <h2 id="history-title">{m.history}</h2>
         <ol class="history">

@@ -21,26 +21,18 @@ import { procedureLabel, procedureOptions } from '../procedureLabels.js';
 import { sendPage } from '../render.js';
 import { chromeOf, localeOf, messagesOf, readForm, text } from '../pageContext.js';
 import { describeError } from '../webErrors.js';
-import { parseNewCaseForm } from '../newCaseForm.js';
+import { derivationNotice, factsSavedNotice } from '../caseNotices.js';
+import { NEW_CASE_INPUTS, parseNewCaseForm } from '../newCaseForm.js';
+import { FACTS_CATALOGUES } from '../factsMessages.js';
+import { factLabel, factValueLabel, type FactKey } from '../factLabels.js';
+import { changesView, previousAnalysis } from '../analysisChanges.js';
+import type { Locale } from '../messages.js';
 import type { CaseView, FieldError } from '../viewModels.js';
 import type { AppliancePage, WebDeps } from '../webPage.js';
 
 export const CASES_PAGE_SIZE = 25;
 
 const actorOf = (c: Caller) => ({ id: c.user.id, email: c.user.email });
-
-const FORM_FIELDS = [
-  'lastName',
-  'firstName',
-  'nationality',
-  'birthDate',
-  'agdref',
-  'procedure',
-  'notificationDate',
-  'notificationTime',
-  'assignedTo',
-  'notes',
-] as const;
 
 export const casePages: AppliancePage = { mount: mountCasePages };
 
@@ -104,9 +96,9 @@ function mountCasePages(pages: Router, { appliance }: WebDeps): void {
     const form = await readForm(ctx);
     const m = messagesOf(ctx);
     const v: Record<string, string> = {};
-    for (const f of FORM_FIELDS) v[f] = f === 'notes' ? (form.get(f) ?? '').slice(0, 20_000) : text(form, f, 200);
+    for (const f of NEW_CASE_INPUTS) v[f] = f === 'notes' ? (form.get(f) ?? '').slice(0, 20_000) : text(form, f, 200);
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(appliance.clock());
-    const parsed = parseNewCaseForm(m, v, today);
+    const parsed = parseNewCaseForm(m, FACTS_CATALOGUES[localeOf(ctx)], v, today);
     if (!parsed.ok) return newCaseForm(ctx, parsed.errors, v);
     let record: CaseRecord;
     try {
@@ -116,8 +108,16 @@ function mountCasePages(pages: Router, { appliance }: WebDeps): void {
       const d = describeError(err, m, { assignedTo: m.assignedTo });
       return newCaseForm(ctx, d.fields.length ? d.fields : [{ field: '', message: d.text }], v);
     }
-    ctx.redirect(`/dossiers/${record.id}`);
+    // A procedure derived from the answers is said on the case page (its reason re-derived there from the stored facts).
+    const derived = parsed.derivation ? `?derivee=${parsed.derivation.chosen ?? 'aucune'}` : '';
+    ctx.redirect(`/dossiers/${record.id}${derived}`);
   });
+
+  const analysisWithChanges = (c: CaseRecord, stored: Record<string, unknown>, locale: Locale) => {
+    const view = analysisViewOf(stored, appliance.config.predictionThreshold);
+    const previous = previousAnalysis(c.analyses, String(stored.id));
+    return previous === undefined ? view : { ...view, changes: changesView(previous, stored, locale) };
+  };
 
   const casePage = async (ctx: Context, caller: Caller, error?: string) => {
     const m = messagesOf(ctx);
@@ -136,6 +136,7 @@ function mountCasePages(pages: Router, { appliance }: WebDeps): void {
         { label: m.birthDate, value: formatDateValue(c.client.birthDate, locale) },
         ...(c.client.agdrefNumber ? [{ label: m.agdref, value: c.client.agdrefNumber }] : []),
         { label: m.notificationDate, value: formatDateValue(c.decisionNotifiedAt, locale) },
+        ...deadlineFactsOf(c.facts, locale),
         { label: m.assignedTo, value: userName(c.assignedTo) || '—' },
         ...(c.notes ? [{ label: m.notes, value: c.notes }] : []),
       ],
@@ -145,10 +146,18 @@ function mountCasePages(pages: Router, { appliance }: WebDeps): void {
         .slice(0, 50)
         .map((h) => ({ at: h.at, who: h.by, what: actionLabel(h.action, locale) })),
       deadlines: deadlinesOf(c),
-      analysis: stored ? analysisViewOf(stored, appliance.config.predictionThreshold) : null,
+      analysis: stored ? analysisWithChanges(c, stored, locale) : null,
       calendarUrl: null,
-      can: { write: can('documents.write'), archive: can('cases.archive'), analyse: can('analyses.run'), export: can('cases.export') },
+      can: {
+        write: can('documents.write'),
+        archive: can('cases.archive'),
+        analyse: can('analyses.run'),
+        export: can('cases.export'),
+        editFacts: can('cases.write'),
+      },
       error,
+      notice: derivationNotice(c, ctx.query.derivee, locale, m) ?? factsSavedNotice(c, ctx.query.faits, locale),
+      now: appliance.clock().toISOString(),
     };
     sendPage(ctx, <CasePage chrome={chromeOf(appliance, ctx)} view={view} />);
   };
@@ -232,7 +241,7 @@ function mountCasePages(pages: Router, { appliance }: WebDeps): void {
       caseReference: c.reference,
       clientName: clientNameOf(c),
       procedureLabel: procedureLabel(c.procedure, locale),
-      analysis: analysisViewOf(stored as Record<string, unknown>, appliance.config.predictionThreshold),
+      analysis: analysisWithChanges(c, stored as Record<string, unknown>, locale),
       now: appliance.clock(),
     });
     sendDownload(ctx, {
@@ -271,4 +280,28 @@ export function caseSourceOf(appliance: Appliance) {
       return [...counts].map(([procedure, count]) => ({ procedure, count }));
     },
   };
+}
+
+/** The deadline-setting facts asked at creation, as the case page lists them. */
+function deadlineFactsOf(facts: Readonly<Record<string, unknown>>, locale: Locale): Array<{ label: string; value: string }> {
+  const keys: FactKey[] = [
+    'oqtfAccompanies',
+    'libertyStatus',
+    'territory',
+    'competentCourt',
+    'decisionTakenOn',
+    'notificationMode',
+    'letterFirstPresentedOn',
+    'letterCollectedOn',
+    'letterNeverCollected',
+  ];
+  return keys
+    .filter((k) => facts[k] !== undefined)
+    .map((k) => ({
+      label: factLabel(k, locale),
+      value:
+        typeof facts[k] === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(facts[k])
+          ? formatDateValue(facts[k], locale)
+          : factValueLabel(k, facts[k], locale),
+    }));
 }
