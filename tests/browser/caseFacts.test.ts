@@ -117,8 +117,9 @@ describe('a refusal with an OQTF, from the new questions to a short analysis', (
     await expect(page.locator('details.other-routes').getAttribute('open')).resolves.toBeNull();
     await expect(page.locator('details.rules-applied').getAttribute('open')).resolves.toBeNull();
     const height = await page.evaluate(() => document.documentElement.scrollHeight);
-    // At 1280 px wide the old page was 8 200–8 700 px tall with no facts.
-    expect(height).toBeLessThan(3_000);
+    // At 1280 px wide the old page was 8 200–8 700 px tall with no facts; with the estimate's
+    // caveats, source and unknown facts shown (issue 15) it measures about 3 100 px.
+    expect(height).toBeLessThan(3_500);
     await checkPage('facts-03-short-analysis');
   });
 

@@ -42,15 +42,17 @@ export function EstimateSection({ estimate: e, locale }: { estimate: EstimateVie
         </>
       ) : null}
       {notes.baseRate ? <p class="hint">{notes.baseRate}</p> : null}
-      {e.caveats.length > 0 ? (
-        <>
-          <p class="hint">{m.estimateCaveats}</p>
+      {/* The first caveat (an order of magnitude, not a prediction) always shows; the rest fold, so the page stays short. */}
+      {e.caveats.length > 0 ? <p class="hint">{e.caveats[0]}</p> : null}
+      {e.caveats.length > 1 ? (
+        <details class="hint">
+          <summary>{m.estimateCaveats}</summary>
           <ul class="hint">
             {e.caveats.map((c) => (
               <li>{c}</li>
             ))}
           </ul>
-        </>
+        </details>
       ) : null}
     </section>
   );

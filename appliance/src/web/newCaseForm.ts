@@ -175,13 +175,19 @@ export function parseNewCaseForm(m: Messages, f: FactsMessages, v: Readonly<Reco
     const value = v[name] ?? '';
     if (!refused(name) && value > today) add(name, fill(m.futureDate, { field: label }));
   }
-  // Answers that contradict each other: refused, naming the field to correct.
+  // Answers that contradict each other: refused, naming the field to correct. The schema refuses
+  // them too, in the API's words; the form's own sentence, which says what to change, replaces it.
+  const contradiction = (field: string, message: string) => {
+    const at = errors.findIndex((e) => e.field === field);
+    if (at >= 0) errors.splice(at, 1);
+    errors.push({ field, message });
+  };
   if (v.decisionTakenOn && v.notificationDate && v.decisionTakenOn > v.notificationDate)
-    add('decisionTakenOn', f.decisionAfterNotification);
+    contradiction('decisionTakenOn', f.decisionAfterNotification);
   if (v.notificationMode === 'registered_letter') {
     if (v.letterCollectedOn && v.letterFirstPresentedOn && v.letterCollectedOn < v.letterFirstPresentedOn)
-      add('letterCollectedOn', f.letterCollectedBeforePresented);
-    if (v.letterCollectedOn && v.letterNeverCollected) add('letterNeverCollected', f.letterCollectedAndNeverCollected);
+      contradiction('letterCollectedOn', f.letterCollectedBeforePresented);
+    if (v.letterCollectedOn && v.letterNeverCollected) contradiction('letterNeverCollected', f.letterCollectedAndNeverCollected);
   }
   if (errors.length === 0 && parsed.ok) {
     const derivation =
