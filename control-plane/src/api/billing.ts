@@ -21,8 +21,8 @@ import {
   listInvoices,
   monthCsvFile,
   showCreditNote,
-  showInvoice,
 } from '../domain/billing/billingQueries.js';
+import { showInvoiceAccount } from '../domain/billing/invoiceAccount.js';
 import { closeBillingMonth } from '../domain/billing/closeBillingMonth.js';
 import { approveHeldInvoice, rejectHeldInvoice, rejectionInputSchema } from '../domain/billing/reviewHeldInvoice.js';
 import { creditNoteNumberSchema, invoiceNumberSchema } from '../domain/billing/documentNumbers.js';
@@ -114,7 +114,7 @@ export function billingRoutes(cp: ControlPlane): Router {
 
   router.get('/invoices/:number', async (ctx) => {
     seeMoney(ctx);
-    ctx.body = { invoice: await showInvoice(cp, invoice(ctx)) };
+    ctx.body = { invoice: await showInvoiceAccount(cp, invoice(ctx)) };
   });
 
   router.get('/invoices/:number/pdf', async (ctx) => {
