@@ -36,6 +36,7 @@ export function relanceKey(invoiceNumber: string, step: RelanceStep): string {
 
 export class PaymentStore {
   private queue: Promise<unknown> = Promise.resolve();
+  private relanceQueue: Promise<unknown> = Promise.resolve();
   private readonly byInvoice = new Map<string, PaymentRecord[]>();
 
   private constructor(
@@ -67,6 +68,16 @@ export class PaymentStore {
   exclusive<T>(record: () => Promise<T>): Promise<T> {
     const run = this.queue.then(record, record);
     this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Runs a relance pass alone: serve's periodic pass and one asked for over the control socket
+   * must not both find the same relance unsent and both claim it.
+   */
+  exclusiveRelances<T>(pass: () => Promise<T>): Promise<T> {
+    const run = this.relanceQueue.then(pass, pass);
+    this.relanceQueue = run.catch(() => undefined);
     return run;
   }
 

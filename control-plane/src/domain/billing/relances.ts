@@ -86,18 +86,20 @@ export function relanceMail(
   return { to, subject: SUBJECTS[step].replace('{n}', invoice.number), text: lines.join('\n') };
 }
 
-/**
- * Sends the relances now due. `mailer` is the SMTP sender by default; the pass refuses to run
- * without SMTP_URL and MAIL_FROM (`mail_not_configured`).
- */
-export async function sendDueRelances(cp: RelanceContext, mailer?: MailSender): Promise<RelancePass> {
+/** Sends the relances now due, one pass at a time; refused without SMTP_URL and MAIL_FROM (`mail_not_configured`). */
+export function sendDueRelances(cp: RelanceContext): Promise<RelancePass> {
   const mail = cp.config.mail;
-  if (!mail && !mailer)
-    throw new ControlPlaneError(
-      'mail_not_configured',
-      'relances need an SMTP server: set SMTP_URL and MAIL_FROM (docs/billing.md "Getting paid")',
+  if (!mail)
+    return Promise.reject(
+      new ControlPlaneError(
+        'mail_not_configured',
+        'relances need an SMTP server: set SMTP_URL and MAIL_FROM (docs/billing.md "Getting paid")',
+      ),
     );
-  const sender = mailer ?? smtpMailSender(mail!);
+  return cp.payments.exclusiveRelances(() => relancePass(cp, smtpMailSender(mail)));
+}
+
+async function relancePass(cp: RelanceContext, sender: MailSender): Promise<RelancePass> {
   const pass: RelancePass = { sent: [], skipped: [], failed: [] };
   for (const { invoice, standing } of await invoiceStandings(cp)) {
     if (standing.status !== 'past_due') continue;
