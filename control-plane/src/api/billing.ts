@@ -22,7 +22,7 @@ import {
   monthCsvFile,
   showCreditNote,
 } from '../domain/billing/billingQueries.js';
-import { showInvoiceAccount } from '../domain/billing/invoiceAccount.js';
+import { showInvoiceAccount, withStatus } from '../domain/billing/invoiceAccount.js';
 import { closeBillingMonth } from '../domain/billing/closeBillingMonth.js';
 import { approveHeldInvoice, rejectHeldInvoice, rejectionInputSchema } from '../domain/billing/reviewHeldInvoice.js';
 import { creditNoteNumberSchema, invoiceNumberSchema } from '../domain/billing/documentNumbers.js';
@@ -50,7 +50,8 @@ export function billingRoutes(cp: ControlPlane): Router {
 
   router.get('/months/:month', async (ctx) => {
     seeMoney(ctx);
-    ctx.body = await billingMonth(cp, month(ctx));
+    const data = await billingMonth(cp, month(ctx));
+    ctx.body = { ...data, invoices: withStatus(cp, data.invoices) };
   });
 
   router.post('/months/:month/close', async (ctx) => {
@@ -109,7 +110,7 @@ export function billingRoutes(cp: ControlPlane): Router {
 
   router.get('/invoices', async (ctx) => {
     seeMoney(ctx);
-    ctx.body = { invoices: await listInvoices(cp, parseQuery(ctx, invoicesQuery)) };
+    ctx.body = { invoices: withStatus(cp, await listInvoices(cp, parseQuery(ctx, invoicesQuery))) };
   });
 
   router.get('/invoices/:number', async (ctx) => {

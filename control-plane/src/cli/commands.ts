@@ -21,7 +21,7 @@ import {
 import { closeBillingMonth } from '../domain/billing/closeBillingMonth.js';
 import { importBankStatement } from '../domain/billing/bankStatementImport.js';
 import { facturXmlFile } from '../domain/billing/facturXFile.js';
-import { pastDueInvoices, presentPayment, presentStanding, showInvoiceAccount } from '../domain/billing/invoiceAccount.js';
+import { pastDueInvoices, presentPayment, presentStanding, showInvoiceAccount, withStatus } from '../domain/billing/invoiceAccount.js';
 import { recordPayment } from '../domain/billing/payments.js';
 import { sendDueRelances } from '../domain/billing/relances.js';
 import { approveHeldInvoice, rejectHeldInvoice, rejectionInputSchema } from '../domain/billing/reviewHeldInvoice.js';
@@ -270,12 +270,13 @@ const HANDLERS: Record<string, Handler> = {
     return { months: listBillingMonths(cp) };
   },
   async 'billing month'(cp, args) {
-    return billingMonth(cp, parseWith(monthSchema, required(args, 'month', '2026-03'), 'month'));
+    const month = await billingMonth(cp, parseWith(monthSchema, required(args, 'month', '2026-03'), 'month'));
+    return { ...month, invoices: withStatus(cp, month.invoices) };
   },
   async 'billing invoices'(cp, args) {
     const month = str(args, 'month') === undefined ? undefined : parseWith(monthSchema, str(args, 'month'), 'month');
     const cabinetId = str(args, 'cabinet') === undefined ? undefined : parseWith(cabinetIdSchema, str(args, 'cabinet'), 'cabinet');
-    return { invoices: await listInvoices(cp, { month, cabinetId }) };
+    return { invoices: withStatus(cp, await listInvoices(cp, { month, cabinetId })) };
   },
   async 'billing invoice'(cp, args) {
     return { invoice: await showInvoiceAccount(cp, parseWith(invoiceNumberSchema, required(args, 'number', 'F-2026-000001'), 'number')) };

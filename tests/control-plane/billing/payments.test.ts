@@ -157,6 +157,11 @@ describe('billing pay and the status of an invoice', () => {
     expect((await invoiceAt('2026-05-02T21:00:00Z', 'F-2026-000002')).status).toBe('open'); // 23:00 in Paris
     expect(await invoiceAt('2026-05-02T22:30:00Z', 'F-2026-000002')).toMatchObject({ status: 'past_due', daysPastDue: 1 }); // 00:30 on the 3rd
     expect((await invoiceAt('2026-05-03T08:00:00Z', 'F-2026-000001')).status).toBe('paid');
+    const listed = await cli('2026-05-12T08:00:00Z', ['billing', 'invoices', '--month', '2026-03']);
+    expect(listed.json.invoices.map((i: any) => [i.number, i.status, i.balanceDueCents])).toEqual([
+      ['F-2026-000001', 'paid', 0],
+      ['F-2026-000002', 'past_due', 11_880],
+    ]);
     const list = await cli('2026-05-12T08:00:00Z', ['billing', 'past-due']);
     expect(list.json.invoices).toEqual([
       expect.objectContaining({

@@ -6,7 +6,8 @@
 import { NotFoundError } from '@iamanager/protocol';
 import type { PaymentRecord, RelanceRecord } from '../../storage/paymentRecords.js';
 import { showInvoice } from './billingQueries.js';
-import type { InvoiceStanding } from './invoiceStatus.js';
+import { invoiceStanding, type InvoiceStanding } from './invoiceStatus.js';
+import { parisDate } from './calendar.js';
 import { standingOf, type PaymentContext } from './payments.js';
 
 export function presentPayment(p: PaymentRecord) {
@@ -48,6 +49,18 @@ export async function showInvoiceAccount(cp: PaymentContext, number: string) {
     payments: cp.payments.paymentsOf(number).map(presentPayment),
     relances: cp.payments.relancesOf(number).map(presentRelance),
   };
+}
+
+/** Invoice summaries (listings) with their status today: every invoice's JSON carries it (SPEC "Additions"). */
+export function withStatus<T extends { number: string; totalInclVatCents: number; dueDate: string }>(
+  cp: PaymentContext,
+  invoices: readonly T[],
+) {
+  const today = parisDate(cp.clock());
+  return invoices.map((i) => ({
+    ...i,
+    ...presentStanding(invoiceStanding(i, cp.billing.creditNotesOf(i.number), cp.payments.paymentsOf(i.number), today)),
+  }));
 }
 
 /** Every issued invoice with its standing today, oldest month first (reads each closed month). */
