@@ -11,6 +11,7 @@ import type { ControlPlane } from './controlPlane.js';
 import { CONTROL_PLANE_STATUS } from './errorStatus.js';
 import type { ControlPlaneMetrics } from './metrics.js';
 import { billingRoutes } from './api/billing.js';
+import { paymentRoutes } from './api/payments.js';
 import { cabinetRoutes } from './api/cabinets.js';
 import { enrollRoutes } from './api/enroll.js';
 import { fleetRoutes } from './api/fleet.js';
@@ -44,7 +45,7 @@ export function createApp(cp: ControlPlane, metrics: ControlPlaneMetrics, option
 
   const api = new Router({ prefix: '/api/v1' });
   api.use(authenticate([bearerToken(cp.admins, cp.clock), ...(options.authenticators ?? [])]));
-  for (const router of [planRoutes(cp), cabinetRoutes(cp), fleetRoutes(cp), billingRoutes(cp), revenueRoutes(cp)])
+  for (const router of [planRoutes(cp), cabinetRoutes(cp), fleetRoutes(cp), billingRoutes(cp), paymentRoutes(cp), revenueRoutes(cp)])
     api.use(router.routes(), router.allowedMethods({ throw: true }));
   app.use(api.routes());
   app.use(api.allowedMethods({ throw: true }));

@@ -66,9 +66,31 @@ const envSchema = z
         return n;
       }),
     ...vendorEnvFields,
+    // Relances (reminders of unpaid invoices, docs/billing.md "Getting paid"): the vendor's SMTP server.
+    SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be smtp://user:pass@host:port or smtps://user:pass@host:port' }).optional(),
+    MAIL_FROM: z
+      .string()
+      .trim()
+      .regex(/^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, {
+        error: 'must be an address, e.g. facturation@vendor.fr or "IAManager Facturation <facturation@vendor.fr>"',
+      })
+      .optional(),
+    RELANCE_CHECK_INTERVAL_SECONDS: int('RELANCE_CHECK_INTERVAL_SECONDS', 1, 86_400, 3_600),
   })
   .superRefine((env, ctx) => {
     checkVendorEnv(env, ctx);
+    if (env.SMTP_URL && !env.MAIL_FROM)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MAIL_FROM'],
+        message: 'is required with SMTP_URL: the sender of the relances, e.g. facturation@vendor.fr',
+      });
+    if (env.MAIL_FROM && !env.SMTP_URL)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SMTP_URL'],
+        message: 'is required with MAIL_FROM: the SMTP server relances go through, e.g. smtp://user:pass@smtp.vendor.fr:587',
+      });
     if (env.FLEET_DISK_CRITICAL_PERCENT >= env.FLEET_DISK_WARNING_PERCENT) {
       ctx.addIssue({
         code: 'custom',
@@ -131,6 +153,10 @@ export interface Config {
   dashboard: { sessionHours: number; loginMaxFailures: number; loginLockSeconds: number };
   /** What `GET /metrics` requires as a bearer token; undefined leaves it open. */
   metricsToken: string | undefined;
+  /** The SMTP server and sender of the relances; undefined: none are sent. */
+  mail: { smtpUrl: string; from: string } | undefined;
+  /** How often `serve` looks for relances to send. */
+  relanceCheckIntervalSeconds: number;
 }
 
 /**
@@ -138,7 +164,7 @@ export interface Config {
  * the environment leaves unset). Throws a `ConfigError` listing every problem.
  */
 export function readConfig(env: Record<string, string | undefined> = process.env, dotEnvFile = '.env'): Config {
-  const secrets = resolveFileSecrets({ ...readDotEnv(dotEnvFile), ...env }, ['METRICS_TOKEN']);
+  const secrets = resolveFileSecrets({ ...readDotEnv(dotEnvFile), ...env }, ['METRICS_TOKEN', 'SMTP_URL']);
   const parsed = loadConfig(envSchema, secrets.env, secrets.problems);
   return {
     port: parsed.PORT,
@@ -174,6 +200,8 @@ export function readConfig(env: Record<string, string | undefined> = process.env
       loginLockSeconds: parsed.LOGIN_LOCK_SECONDS,
     },
     metricsToken: parsed.METRICS_TOKEN,
+    mail: parsed.SMTP_URL && parsed.MAIL_FROM ? { smtpUrl: parsed.SMTP_URL, from: parsed.MAIL_FROM } : undefined,
+    relanceCheckIntervalSeconds: parsed.RELANCE_CHECK_INTERVAL_SECONDS,
   };
 }
 

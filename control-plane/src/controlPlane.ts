@@ -10,6 +10,7 @@ import type { Config } from './config.js';
 import { AdminDirectory } from './domain/admins.js';
 import { ApplianceRegistry } from './domain/appliances.js';
 import { BillingStore } from './domain/billing/billingStore.js';
+import { PaymentStore } from './domain/billing/paymentStore.js';
 import { CabinetRegistry } from './domain/cabinets.js';
 import { FleetMonitor } from './domain/fleetMonitor.js';
 import { HeartbeatIngest } from './domain/heartbeatIngest.js';
@@ -29,6 +30,8 @@ export interface ControlPlane {
   readonly appliances: ApplianceRegistry;
   readonly ingest: HeartbeatIngest;
   readonly billing: BillingStore;
+  /** Payments received on invoices and the relances sent (DATA_DIR/billing/payments, relances). */
+  readonly payments: PaymentStore;
   /** Fleet alerts (status transitions); `serve` starts its periodic check. */
   readonly monitor: FleetMonitor;
   /** Records moved aside at start-up (or on a later read) because they were unreadable: critical alerts. */
@@ -56,6 +59,7 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
     log,
   );
   const billing = await BillingStore.open(config.dataDir, log, quarantine);
+  const payments = await PaymentStore.open(config.dataDir, log, quarantine);
   const monitor = await FleetMonitor.open(config.dataDir, { cabinets, appliances, plans, config, clock }, log, quarantine);
   return {
     config,
@@ -68,6 +72,7 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
     appliances,
     ingest,
     billing,
+    payments,
     monitor,
     quarantine,
     close: async () => {

@@ -45,6 +45,11 @@ export const CONTROL_PLANE_STATUS = {
   held_invoice_decided: 409,
   billing_blocked: 409,
   record_quarantined: 503,
+  // Payments and relances (domain/billing/payments.ts, relances.ts).
+  overpayment: 422,
+  invoice_void: 409,
+  payment_duplicate: 409,
+  mail_not_configured: 409,
   // Packaging: the install bundle's sources are missing beside this control plane.
   bundle_sources_missing: 500,
 } as const satisfies Record<string, number>;

@@ -21,8 +21,8 @@ import { controlSocketPath, readConfig, type Config } from './config.js';
 import { openControlPlane } from './controlPlane.js';
 import { serve } from './server.js';
 
-async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) process.stderr.write('password (then Enter and Ctrl-D): ');
+async function readStdin(what: string): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write(`${what} (then Enter and Ctrl-D): `);
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
@@ -60,7 +60,9 @@ async function main(argv: string[]): Promise<number> {
       await serve(config, createLogger('control-plane'));
       return -1; // keeps running until a signal
     }
-    const input = parsed.stdin ? await readStdin() : undefined;
+    const input = parsed.stdin
+      ? await readStdin(parsed.command === 'billing import-bank' ? 'the bank statement, as CSV' : 'password')
+      : undefined;
     let result = await execute(config, { command: parsed.command, args: parsed.args, ...(input !== undefined ? { input } : {}) });
     if (parsed.command === 'cabinet bundle') {
       const bundle = result as { cabinetId: string; enrollmentCode: string; vendorKeyPins: string[]; files: BundleFile[] };

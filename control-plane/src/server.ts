@@ -13,6 +13,7 @@ import { openControlPlane, type ControlPlane } from './controlPlane.js';
 import { runCommand } from './cli/commands.js';
 import { CONTROL_PLANE_STATUS } from './errorStatus.js';
 import { ControlPlaneMetrics } from './metrics.js';
+import { startRelanceSchedule } from './domain/billing/relances.js';
 import { openDashboard } from './web/dashboardModule.js';
 
 export interface RunningControlPlane {
@@ -52,6 +53,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningC
   });
   cp.ingest.startCheckpoints();
   await cp.monitor.start(config.fleetCheckIntervalSeconds);
+  const relances = startRelanceSchedule(cp, config.relanceCheckIntervalSeconds);
   // Always printed, whatever LOG_LEVEL: scripts and tests read the bound port from this line.
   log
     .child({}, { level: 'info' })
@@ -64,6 +66,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningC
     close: () =>
       (closing ??= (async () => {
         await Promise.all([server.close(), socket.close()]);
+        await relances.stop();
         await cp.close();
         await lock.release();
         log.info('stopped');

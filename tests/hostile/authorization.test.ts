@@ -151,6 +151,10 @@ const CONTROL_PLANE_MATRIX: Readonly<Record<string, string>> = {
   'GET /api/v1/billing/credit-notes/:number':          '-   Y Y -   Y Y -',
   'GET /api/v1/billing/credit-notes/:number/pdf':      '-   Y Y -   Y Y -',
   'GET /api/v1/billing/held':                          '-   Y Y -   Y Y -',
+  'GET /api/v1/billing/invoices/:number/payments':     '-   Y Y -   Y Y -',
+  'GET /api/v1/billing/invoices/:number/factur-x.xml': '-   Y Y -   Y Y -',
+  'GET /api/v1/billing/credit-notes/:number/factur-x.xml': '-   Y Y -   Y Y -',
+  'GET /api/v1/billing/past-due':                      '-   Y Y -   Y Y -',
   'GET /revenus':                                      '-   - - -   Y Y -',
   'GET /facturation':                                  '-   - - -   Y Y -',
   'GET /facturation/mois/:month':                      '-   - - -   Y Y -',
@@ -162,6 +166,11 @@ const CONTROL_PLANE_MATRIX: Readonly<Record<string, string>> = {
   // Closing a month and issuing credit notes (manageBilling): admins and billing.
   'POST /api/v1/billing/months/:month/close':          '-   Y Y -   Y Y -',
   'POST /api/v1/billing/invoices/:number/credit-notes':'-   Y Y -   Y Y -',
+  // Recording money received and sending relances (manageBilling): admins and billing.
+  'POST /api/v1/billing/invoices/:number/payments':    '-   Y Y -   Y Y -',
+  'POST /api/v1/billing/bank-statements':              '-   Y Y -   Y Y -',
+  'POST /api/v1/billing/relances':                     '-   Y Y -   Y Y -',
+  'POST /facturation/factures/:number/paiement':       '-   - - -   Y Y -',
   'POST /facturation/mois/:month/cloture':             '-   - - -   Y Y -',
   'POST /facturation/factures/:number/avoir':          '-   - - -   Y Y -',
   // Approving or rejecting an invoice held at the close for its amount (reviewInvoices): admins only.

@@ -21,8 +21,8 @@ import {
   listInvoices,
   monthCsvFile,
   showCreditNote,
-  showInvoice,
 } from '../domain/billing/billingQueries.js';
+import { showInvoiceAccount, withStatus } from '../domain/billing/invoiceAccount.js';
 import { closeBillingMonth } from '../domain/billing/closeBillingMonth.js';
 import { approveHeldInvoice, rejectHeldInvoice, rejectionInputSchema } from '../domain/billing/reviewHeldInvoice.js';
 import { creditNoteNumberSchema, invoiceNumberSchema } from '../domain/billing/documentNumbers.js';
@@ -50,7 +50,8 @@ export function billingRoutes(cp: ControlPlane): Router {
 
   router.get('/months/:month', async (ctx) => {
     seeMoney(ctx);
-    ctx.body = await billingMonth(cp, month(ctx));
+    const data = await billingMonth(cp, month(ctx));
+    ctx.body = { ...data, invoices: withStatus(cp, data.invoices) };
   });
 
   router.post('/months/:month/close', async (ctx) => {
@@ -109,12 +110,12 @@ export function billingRoutes(cp: ControlPlane): Router {
 
   router.get('/invoices', async (ctx) => {
     seeMoney(ctx);
-    ctx.body = { invoices: await listInvoices(cp, parseQuery(ctx, invoicesQuery)) };
+    ctx.body = { invoices: withStatus(cp, await listInvoices(cp, parseQuery(ctx, invoicesQuery))) };
   });
 
   router.get('/invoices/:number', async (ctx) => {
     seeMoney(ctx);
-    ctx.body = { invoice: await showInvoice(cp, invoice(ctx)) };
+    ctx.body = { invoice: await showInvoiceAccount(cp, invoice(ctx)) };
   });
 
   router.get('/invoices/:number/pdf', async (ctx) => {

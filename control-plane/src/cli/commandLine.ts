@@ -137,6 +137,30 @@ export const COMMANDS: CommandTable = {
     positional: 'number',
     usage: "billing evidence NUMBER                 # the signed usage (JWS) behind an invoice, with the appliance's key",
   },
+  'billing pay': {
+    options: { 'amount-cents': s, 'date': s, 'method': s, 'reference': s },
+    positional: 'number',
+    usage:
+      'billing pay NUMBER --amount-cents N --date YYYY-MM-DD [--method transfer|direct_debit|card|cheque|cash|other] [--reference R]   # a payment received (incl. VAT)',
+  },
+  'billing import-bank': {
+    options: {},
+    stdin: true,
+    usage: "billing import-bank < statement.csv    # the bank statement's credit lines recorded as payments, matched by invoice number",
+  },
+  'billing past-due': {
+    options: { cabinet: s },
+    usage: 'billing past-due [--cabinet ID]          # unpaid invoices after their due date, most overdue first',
+  },
+  'billing relances': {
+    options: {},
+    usage: 'billing relances                        # send the reminder e-mails now due (each once; serve sends them on its own)',
+  },
+  'billing xml': {
+    options: { out: s },
+    positional: 'number',
+    usage: 'billing xml NUMBER [--out FILE]         # the Factur-X CII XML (EN 16931) of an invoice or credit note, alone',
+  },
   'revenue': {
     options: { months: s },
     usage: 'revenue [--months N]                    # MRR, ARR, by plan; new and churned cabinets per month',

@@ -16,10 +16,14 @@ import {
   listHeldInvoices,
   listInvoices,
   monthCsvFile,
-  showInvoice,
   type BillingFile,
 } from '../domain/billing/billingQueries.js';
 import { closeBillingMonth } from '../domain/billing/closeBillingMonth.js';
+import { importBankStatement } from '../domain/billing/bankStatementImport.js';
+import { facturXmlFile } from '../domain/billing/facturXFile.js';
+import { pastDueInvoices, presentPayment, presentStanding, showInvoiceAccount, withStatus } from '../domain/billing/invoiceAccount.js';
+import { recordPayment } from '../domain/billing/payments.js';
+import { sendDueRelances } from '../domain/billing/relances.js';
 import { approveHeldInvoice, rejectHeldInvoice, rejectionInputSchema } from '../domain/billing/reviewHeldInvoice.js';
 import { documentNumberSchema, invoiceNumberSchema } from '../domain/billing/documentNumbers.js';
 import { creditNoteInputSchema, issueCreditNote } from '../domain/billing/issueCreditNote.js';
@@ -266,15 +270,16 @@ const HANDLERS: Record<string, Handler> = {
     return { months: listBillingMonths(cp) };
   },
   async 'billing month'(cp, args) {
-    return billingMonth(cp, parseWith(monthSchema, required(args, 'month', '2026-03'), 'month'));
+    const month = await billingMonth(cp, parseWith(monthSchema, required(args, 'month', '2026-03'), 'month'));
+    return { ...month, invoices: withStatus(cp, month.invoices) };
   },
   async 'billing invoices'(cp, args) {
     const month = str(args, 'month') === undefined ? undefined : parseWith(monthSchema, str(args, 'month'), 'month');
     const cabinetId = str(args, 'cabinet') === undefined ? undefined : parseWith(cabinetIdSchema, str(args, 'cabinet'), 'cabinet');
-    return { invoices: await listInvoices(cp, { month, cabinetId }) };
+    return { invoices: withStatus(cp, await listInvoices(cp, { month, cabinetId })) };
   },
   async 'billing invoice'(cp, args) {
-    return { invoice: await showInvoice(cp, parseWith(invoiceNumberSchema, required(args, 'number', 'F-2026-000001'), 'number')) };
+    return { invoice: await showInvoiceAccount(cp, parseWith(invoiceNumberSchema, required(args, 'number', 'F-2026-000001'), 'number')) };
   },
   async 'billing credit-note'(cp, args) {
     const invoice = parseWith(invoiceNumberSchema, required(args, 'invoice', 'F-2026-000001'), 'invoice');
@@ -297,6 +302,35 @@ const HANDLERS: Record<string, Handler> = {
   },
   async 'billing evidence'(cp, args) {
     return { evidence: await invoiceEvidenceOf(cp, parseWith(invoiceNumberSchema, required(args, 'number', 'F-2026-000001'), 'number')) };
+  },
+  async 'billing pay'(cp, args) {
+    const number = parseWith(invoiceNumberSchema, required(args, 'number', 'F-2026-000001'), 'number');
+    const { payment, standing } = await recordPayment(
+      cp,
+      number,
+      {
+        amountCents: count(args, 'amount-cents', false) ?? Number(required(args, 'amount-cents', '12000')),
+        date: required(args, 'date', '2026-04-15'),
+        method: str(args, 'method') as 'transfer' | undefined,
+        reference: str(args, 'reference'),
+      },
+      { by: CLI_ACTOR, source: 'manual' },
+    );
+    return { payment: presentPayment(payment), invoice: { number, ...presentStanding(standing) } };
+  },
+  async 'billing import-bank'(cp, _args, input) {
+    return importBankStatement(cp, input ?? '', CLI_ACTOR);
+  },
+  async 'billing past-due'(cp, args) {
+    const cabinetId = str(args, 'cabinet') === undefined ? undefined : parseWith(cabinetIdSchema, str(args, 'cabinet'), 'cabinet');
+    return { invoices: await pastDueInvoices(cp, cabinetId ? { cabinetId } : {}) };
+  },
+  async 'billing relances'(cp) {
+    return sendDueRelances(cp);
+  },
+  async 'billing xml'(cp, args) {
+    const number = parseWith(documentNumberSchema, required(args, 'number', 'F-2026-000001'), 'number');
+    return { number, ...download(await facturXmlFile(cp, number)) };
   },
   'revenue'(cp, args) {
     const months = count(args, 'months', false) ?? undefined;

@@ -228,6 +228,16 @@ export function formatResult(command: string, result: any): string {
             ]
           : []),
         ...(i.creditNotes.length ? [`  credit notes: ${i.creditNotes.join(', ')}; balance ${eur(i.balanceInclVatCents)}`] : []),
+        ...(i.status
+          ? [
+              `  status ${i.status}${i.daysPastDue ? ` (${i.daysPastDue} days past due)` : ''}: paid ${eur(i.paidCents)}, still owed ${eur(i.balanceDueCents)}`,
+              ...i.payments.map(
+                (p: any) =>
+                  `    ${p.date} ${eur(p.amountCents)} ${p.method}${p.reference ? ` ref. ${p.reference}` : ''} (${p.source}, ${p.recordedBy})`,
+              ),
+              ...i.relances.map((r: any) => `    relance ${r.step} to ${r.to}: ${r.status}${r.sentAt ? ` ${r.sentAt}` : ''}`),
+            ]
+          : []),
       ].join('\n');
     }
     case 'billing credit-note': {
@@ -247,6 +257,29 @@ export function formatResult(command: string, result: any): string {
           c.reason,
         ]),
       ]);
+    case 'billing pay':
+      return `recorded ${eur(result.payment.amountCents)} on ${result.invoice.number} (${result.payment.date}, ${result.payment.method}): now ${result.invoice.status}, still owed ${eur(result.invoice.balanceDueCents)}`;
+    case 'billing import-bank':
+      return [
+        `${result.recorded} recorded, ${result.duplicates} already recorded, ${result.unmatched} unmatched, ${result.refused} refused, ${result.ignored} ignored (debits)`,
+        ...result.lines
+          .filter((l: any) => l.status === 'unmatched' || l.status === 'refused')
+          .map((l: any) => `  line ${l.line}${l.reference ? ` (${l.reference})` : ''}: ${l.status}: ${l.reason}`),
+      ].join('\n');
+    case 'billing past-due':
+      if (result.invoices.length === 0) return 'no invoice past due';
+      return table([
+        ['number', 'cabinet', 'due', 'days late', 'still owed'],
+        ...result.invoices.map((i: any) => [i.number, i.cabinetId, i.dueDate, String(i.daysPastDue), eur(i.balanceDueCents)]),
+      ]);
+    case 'billing relances':
+      return [
+        `${result.sent.length} relances sent`,
+        ...result.sent.map((r: any) => `  ${r.invoiceNumber} ${r.step} to ${r.to} (${eur(r.balanceDueCents)} owed)`),
+        ...result.skipped.map((r: any) => `  ${r.invoiceNumber} ${r.step} not sent: ${r.reason}`),
+        ...result.failed.map((r: any) => `  ${r.invoiceNumber} ${r.step} failed (tried again next pass): ${r.reason}`),
+      ].join('\n');
+    case 'billing xml':
     case 'billing pdf':
     case 'billing export':
       return `wrote ${result.file} (${result.bytes} bytes)`;

@@ -29,6 +29,7 @@ import { alertsPage } from './routes/alertsPage.js';
 import { billingPages } from './routes/billingPages.js';
 import { cabinetPages } from './routes/cabinetPages.js';
 import { fleetPage } from './routes/fleetPage.js';
+import { paymentPages } from './routes/paymentPages.js';
 import { revenuePage } from './routes/revenuePage.js';
 import { sessionPages } from './routes/sessionPages.js';
 import { staticFiles } from './routes/staticFiles.js';
@@ -43,6 +44,7 @@ export const PAGES: readonly DashboardPage[] = [
   cabinetPages,
   alertsPage,
   billingPages,
+  paymentPages,
   revenuePage,
   adminsPage,
   accountPage,

@@ -10,10 +10,15 @@
  *
  * The standard Helvetica font (WinAnsi: every French character and €) is used, not embedded, and
  * content streams are left uncompressed: the file stays small and its text greppable.
+ *
+ * Every one is a Factur-X (facturX.ts): PDF/A-3b metadata and output intent, its CII XML embedded
+ * as `factur-x.xml`. (The unembedded standard font is the one PDF/A-3 requirement not met, see
+ * docs/billing.md "E-invoicing".)
  */
 import type PDFKitDocument from 'pdfkit';
 import type { CreditNoteRecord, InvoiceRecord, VendorIdentity } from '../../storage/billingRecords.js';
 import { frenchDate, frenchMonth } from './calendar.js';
+import { creditNoteXml, embedFacturX, invoiceXml } from './facturX.js';
 import { formatEuros } from './money.js';
 
 const LEFT = 50;
@@ -35,12 +40,20 @@ const pdfText = (s: string) => s.replace(/\u202f/g, '\u00a0');
  */
 let pdfkit: Promise<typeof PDFKitDocument> | undefined;
 
-async function render(build: (doc: PDFKit.PDFDocument) => void, title: string, author: string, at: Date): Promise<Buffer> {
+async function render(
+  build: (doc: PDFKit.PDFDocument) => void,
+  title: string,
+  author: string,
+  at: Date,
+  facturXml: string,
+): Promise<Buffer> {
   const PDFDocument = await (pdfkit ??= import('pdfkit').then((m) => m.default));
   const doc = new PDFDocument({
     size: 'A4',
     margin: 50,
     compress: false,
+    subset: 'PDF/A-3b',
+    pdfVersion: '1.7',
     info: { Title: title, Author: author, Subject: title, CreationDate: at, ModDate: at },
   });
   const chunks: Buffer[] = [];
@@ -51,6 +64,7 @@ async function render(build: (doc: PDFKit.PDFDocument) => void, title: string, a
   });
   doc.font('Helvetica');
   build(doc);
+  embedFacturX(doc, facturXml, at);
   doc.end();
   return done;
 }
@@ -199,6 +213,7 @@ export function invoicePdf(invoice: InvoiceRecord, vendor: VendorIdentity): Prom
     `Facture ${invoice.number}`,
     vendor.name,
     new Date(invoice.issuedAt),
+    invoiceXml(invoice, vendor),
   );
 }
 
@@ -239,5 +254,6 @@ export function creditNotePdf(note: CreditNoteRecord): Promise<Buffer> {
     `Avoir ${note.number}`,
     note.vendor.name,
     new Date(note.issuedAt),
+    creditNoteXml(note),
   );
 }

@@ -9,6 +9,7 @@ import type { Chrome } from '../chrome.js';
 import { CsrfField, Panel } from '../components.js';
 import { frenchEuros } from '../format.js';
 import { Layout } from '../layout.js';
+import { PastDuePanel, type PastDueRow } from './payments.js';
 
 export interface MonthRow {
   month: string;
@@ -82,11 +83,16 @@ export function BillingMonthsPage({
   months,
   canClose,
   configured,
+  pastDue,
+  graceDays,
 }: {
   chrome: Chrome;
   months: readonly MonthRow[];
   canClose: boolean;
   configured: boolean;
+  /** The past-due invoices (docs/billing.md "Getting paid"); left out, the panel is not shown. */
+  pastDue?: readonly PastDueRow[] | undefined;
+  graceDays?: number;
 }) {
   return (
     <Layout chrome={chrome} title="Facturation">
@@ -103,6 +109,7 @@ export function BillingMonthsPage({
         Une facture par cabinet et par mois, émise à la clôture du mois (une fois le mois terminé, heure de Paris). Numérotation continue
         par année : F-AAAA-NNNNNN pour les factures, A-AAAA-NNNNNN pour les avoirs.
       </p>
+      {pastDue ? <PastDuePanel invoices={pastDue} graceDays={graceDays ?? 0} showCabinet /> : null}
       {months.length === 0 ? (
         <p class="empty">Aucun mois à facturer : aucun cabinet n'a encore été créé.</p>
       ) : (

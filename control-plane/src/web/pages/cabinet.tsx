@@ -14,6 +14,7 @@ import { Layout } from '../layout.js';
 import { LineChart, type LineChartProps } from '../svgChart.js';
 import type { InvoiceRow } from './billing.js';
 import { CabinetInvoices } from './cabinetInvoices.js';
+import { PastDuePanel, type PastDueRow } from './payments.js';
 import { StatusBadge, UsageList, type UsageFigure } from './fleet.js';
 
 export interface LimitRow {
@@ -117,11 +118,23 @@ function PlanChangeForm({ view, csrf }: { view: CabinetView; csrf: string | null
   );
 }
 
-export function CabinetPage({ chrome, view }: { chrome: Chrome; view: CabinetView }) {
+export function CabinetPage({
+  chrome,
+  view,
+  pastDue,
+}: {
+  chrome: Chrome;
+  view: CabinetView;
+  /** Its past-due invoices, for the roles that see money (docs/billing.md "Getting paid"); shown only when there is one. */
+  pastDue?: { invoices: readonly PastDueRow[]; graceDays: number } | undefined;
+}) {
   const p = view.plan;
   return (
     <Layout chrome={chrome} title={view.name}>
       <h1>{view.name}</h1>
+      {pastDue && pastDue.invoices.length > 0 ? (
+        <PastDuePanel invoices={pastDue.invoices} graceDays={pastDue.graceDays} showCabinet={false} />
+      ) : null}
       <div class="grid">
         <Panel title="Identité" id="identite">
           <dl class="facts">

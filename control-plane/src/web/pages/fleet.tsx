@@ -95,7 +95,16 @@ function SortHeader({ view, sort, label }: { view: FleetView; sort: FleetSort; l
   );
 }
 
-export function FleetPage({ chrome, view }: { chrome: Chrome; view: FleetView }) {
+export function FleetPage({
+  chrome,
+  view,
+  pastDueCabinets,
+}: {
+  chrome: Chrome;
+  view: FleetView;
+  /** Cabinets with a past-due invoice (commercial risk), for the roles that see money. */
+  pastDueCabinets?: ReadonlySet<string> | undefined;
+}) {
   const all = FLEET_STATUSES.reduce((n, s) => n + view.counts[s], 0);
   return (
     <Layout chrome={chrome} title="Parc">
@@ -165,6 +174,14 @@ export function FleetPage({ chrome, view }: { chrome: Chrome; view: FleetView })
               <tr>
                 <td>
                   <a href={`/cabinets/${encodeURIComponent(r.cabinetId)}`}>{r.cabinetName ?? r.cabinetId}</a>
+                  {pastDueCabinets?.has(r.cabinetId) ? (
+                    <>
+                      {' '}
+                      <a class="status critical" href={`/cabinets/${encodeURIComponent(r.cabinetId)}#impayes`}>
+                        impayé
+                      </a>
+                    </>
+                  ) : null}
                   <div class="hint">{r.instanceName}</div>
                 </td>
                 <td>{r.plan ?? '—'}</td>

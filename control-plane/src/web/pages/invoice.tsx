@@ -10,6 +10,7 @@ import { CsrfField, FormErrors, Panel } from '../components.js';
 import { frenchDate as frenchDateTime, frenchEuros } from '../format.js';
 import { Layout } from '../layout.js';
 import { CreditNoteTable, invoiceHref, monthHref, type CreditNoteRow } from './billing.js';
+import { PaymentPanel, type InvoiceAccountView, type PaymentForm } from './payments.js';
 
 export type InvoiceDetail = ReturnType<typeof presentInvoice>;
 
@@ -23,11 +24,14 @@ export function InvoicePage({
   invoice,
   creditNotes,
   form,
+  payment,
 }: {
   chrome: Chrome;
   invoice: InvoiceDetail;
   creditNotes: readonly CreditNoteRow[];
   form?: CreditNoteForm | undefined;
+  /** Its status and payments (docs/billing.md "Getting paid"), with the payment form for the roles that may record one. */
+  payment?: { account: InvoiceAccountView; form: PaymentForm | undefined; today: string } | undefined;
 }) {
   const c = invoice.customer;
   return (
@@ -69,6 +73,7 @@ export function InvoicePage({
           </dl>
         </Panel>
       </div>
+      {payment ? <PaymentPanel account={payment.account} form={payment.form} csrf={chrome.csrf} today={payment.today} /> : null}
       <Panel title="Lignes" id="lignes">
         <table>
           <thead>

@@ -31,6 +31,9 @@ import { chromeOf, type Flash } from '../chrome.js';
 import type { DashboardDeps, DashboardPage } from '../dashboardPage.js';
 import { BillingMonthPage, BillingMonthsPage, invoiceHref, monthHref } from '../pages/billing.js';
 import { InvoicePage, type CreditNoteForm } from '../pages/invoice.js';
+import type { PaymentForm } from '../pages/payments.js';
+import { pastDueInvoices, showInvoiceAccount } from '../../domain/billing/invoiceAccount.js';
+import { parisDate } from '../../domain/billing/calendar.js';
 import { sendPage } from '../render.js';
 
 /** The credit note form's inputs, checked by the API's `creditNoteInputSchema`. */
@@ -48,7 +51,13 @@ export function eurosToCents(text: string): number | undefined | null {
   return Number(m[1]) * 100 + Number((m[2] ?? '0').padEnd(2, '0'));
 }
 
-function showMonths(deps: DashboardDeps, ctx: Context, flash?: Flash, status = 200): void {
+function showMonths(
+  deps: DashboardDeps,
+  ctx: Context,
+  flash?: Flash,
+  status = 200,
+  pastDue?: Awaited<ReturnType<typeof pastDueInvoices>>,
+): void {
   const admin = currentAdmin(ctx);
   authorize(admin, 'seeMoney');
   const page = (
@@ -57,6 +66,8 @@ function showMonths(deps: DashboardDeps, ctx: Context, flash?: Flash, status = 2
       months={listBillingMonths(deps.cp)}
       canClose={can(admin, 'manageBilling')}
       configured={deps.cp.config.vendor !== undefined}
+      pastDue={pastDue}
+      graceDays={deps.cp.config.licenseGraceDays}
     />
   );
   sendPage(ctx, page, status);
@@ -80,20 +91,28 @@ async function showMonth(deps: DashboardDeps, ctx: Context, month: string, flash
   );
 }
 
-async function showInvoicePage(
+export async function showInvoicePage(
   deps: DashboardDeps,
   ctx: Context,
   number: string,
-  options: { form?: CreditNoteForm; flash?: Flash; status?: number } = {},
+  options: { form?: CreditNoteForm; paymentForm?: PaymentForm; flash?: Flash; status?: number } = {},
 ): Promise<void> {
   const admin = currentAdmin(ctx);
   authorize(admin, 'seeMoney');
   const invoice = await showInvoice(deps.cp, number);
+  const today = parisDate(deps.cp.clock());
+  const payment = {
+    account: await showInvoiceAccount(deps.cp, number),
+    form: can(admin, 'manageBilling')
+      ? (options.paymentForm ?? { errors: [], values: { amount: '', date: today, method: 'transfer', reference: '' } })
+      : undefined,
+    today,
+  };
   const creditNotes = deps.cp.billing.creditNotesOf(number).map(presentCreditNote);
   const form = can(admin, 'manageBilling') ? (options.form ?? { errors: [], values: { reason: '', amount: '' } }) : undefined;
   sendPage(
     ctx,
-    <InvoicePage chrome={chromeOf(deps, ctx, options.flash)} invoice={invoice} creditNotes={creditNotes} form={form} />,
+    <InvoicePage chrome={chromeOf(deps, ctx, options.flash)} invoice={invoice} creditNotes={creditNotes} form={form} payment={payment} />,
     options.status,
   );
 }
@@ -106,7 +125,10 @@ export const billingPages: DashboardPage = {
     const invoiceOf = (ctx: Context) => parseWith(invoiceNumberSchema, ctx.params.number, 'number');
     const seeMoney = (ctx: Context) => authorize(currentAdmin(ctx), 'seeMoney');
 
-    router.get('/facturation', (ctx) => showMonths(deps, ctx));
+    router.get('/facturation', async (ctx) => {
+      seeMoney(ctx);
+      showMonths(deps, ctx, undefined, 200, await pastDueInvoices(cp));
+    });
 
     router.post('/facturation/mois/:month/cloture', async (ctx) => {
       const admin = currentAdmin(ctx);

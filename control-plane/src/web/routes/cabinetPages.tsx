@@ -10,6 +10,7 @@ import { currentAdmin } from '../../auth/authenticate.js';
 import { authorize, can } from '../../auth/policies.js';
 import { cabinetPatchSchema, type CabinetPatch } from '../../domain/cabinetFields.js';
 import { presentInvoiceSummary } from '../../presenters/invoice.js';
+import { pastDueInvoices } from '../../domain/billing/invoiceAccount.js';
 import { cabinetView, type CabinetPageState } from '../cabinetView.js';
 import { chromeOf } from '../chrome.js';
 import { parseForm, type FormField } from '../formIssues.js';
@@ -62,7 +63,13 @@ async function showCabinet(deps: DashboardDeps, ctx: Context, id: string, state:
     ? (await deps.cp.billing.invoicesOfCabinet(id)).map((i) => presentInvoiceSummary(i, deps.cp.billing.creditNotesOf(i.number)))
     : undefined;
   const view = cabinetView(deps.cp, deps.cp.cabinets.get(id), admin, { ...state, invoices });
-  sendPage(ctx, <CabinetPage chrome={chromeOf(deps, ctx, flash ? { kind: 'ok', text: flash } : undefined)} view={view} />);
+  const pastDue = can(admin, 'seeMoney')
+    ? { invoices: await pastDueInvoices(deps.cp, { cabinetId: id }), graceDays: deps.cp.config.licenseGraceDays }
+    : undefined;
+  sendPage(
+    ctx,
+    <CabinetPage chrome={chromeOf(deps, ctx, flash ? { kind: 'ok', text: flash } : undefined)} view={view} pastDue={pastDue} />,
+  );
 }
 
 export const cabinetPages: DashboardPage = {

@@ -2,7 +2,8 @@
 import type Router from '@koa/router';
 import { parseWith } from '@iamanager/protocol';
 import { currentAdmin } from '../../auth/authenticate.js';
-import { authorize } from '../../auth/policies.js';
+import { authorize, can } from '../../auth/policies.js';
+import { pastDueInvoices } from '../../domain/billing/invoiceAccount.js';
 import { queryFleet } from '../../domain/fleet.js';
 import { fleetQuerySchema } from '../../domain/fleetFields.js';
 import { chromeOf } from '../chrome.js';
@@ -17,8 +18,9 @@ export const fleetPage: DashboardPage = {
   nav: { href: '/', label: 'Parc', action: 'read' },
   mount(router: Router, deps) {
     const { cp } = deps;
-    router.get('/', (ctx) => {
-      authorize(currentAdmin(ctx), 'read');
+    router.get('/', async (ctx) => {
+      const admin = currentAdmin(ctx);
+      authorize(admin, 'read');
       const { status, plan, sort, page } = ctx.query;
       const q = parseWith(fleetQuerySchema, { status, plan, sort, page }, 'query');
       const result = queryFleet(cp, {
@@ -40,7 +42,9 @@ export const fleetPage: DashboardPage = {
         latestVersion: result.latestVersion,
         now: cp.clock(),
       };
-      sendPage(ctx, <FleetPage chrome={chromeOf(deps, ctx)} view={view} />);
+      // The commercial-risk flag: cabinets with a past-due invoice, for the roles that see money.
+      const pastDueCabinets = can(admin, 'seeMoney') ? new Set((await pastDueInvoices(cp)).map((i) => i.cabinetId)) : undefined;
+      sendPage(ctx, <FleetPage chrome={chromeOf(deps, ctx)} view={view} pastDueCabinets={pastDueCabinets} />);
     });
   },
 };

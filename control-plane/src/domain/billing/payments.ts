@@ -1,0 +1,134 @@
+/**
+ * `recordPayment`: money received on an invoice (SPEC "Additions": `billing pay NUMBER
+ * --amount-cents N --date YYYY-MM-DD [--method M] [--reference R]`). Amounts are incl. VAT — what
+ * the customer pays. A payment is refused, with what to do instead, when it would pay more than
+ * is still owed (a bank line paying two invoices is split by hand), when the invoice is void
+ * (fully credited: the money is a refund to make), when it is dated after today or before the
+ * invoice, and when its reference was already recorded (the same bank line twice).
+ */
+import { NotFoundError, ValidationError, parseWith } from '@iamanager/protocol';
+import { z } from 'zod';
+import { PAYMENT_METHODS, type PaymentRecord } from '../../storage/paymentRecords.js';
+import type { InvoiceRecord } from '../../storage/billingRecords.js';
+import { ControlPlaneError } from '../../errors.js';
+import type { BillingContext } from './closeBillingMonth.js';
+import { frenchDate, parisDate } from './calendar.js';
+import { invoiceStanding, type InvoiceStanding } from './invoiceStatus.js';
+import { formatEuros } from './money.js';
+import { paymentIdOf, type PaymentStore } from './paymentStore.js';
+
+export interface PaymentContext extends BillingContext {
+  payments: PaymentStore;
+}
+
+/** A real calendar day as "YYYY-MM-DD" (2026-02-30 is refused, not rolled over to March). */
+export const calendarDateSchema = z
+  .string({ error: 'must be a date as YYYY-MM-DD, e.g. 2026-04-15' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date as YYYY-MM-DD, e.g. 2026-04-15' })
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), {
+    error: 'is not a day of the calendar',
+  });
+
+export const paymentInputSchema = z.strictObject({
+  amountCents: z
+    .int({ error: 'must be a whole number of cents incl. VAT, e.g. 12000 for 120 €' })
+    .min(1, { error: 'must be at least 1 cent' })
+    .max(100_000_000_000, { error: 'must be at most 100 000 000 000 cents' }),
+  date: calendarDateSchema,
+  method: z.enum(PAYMENT_METHODS, { error: `must be one of ${PAYMENT_METHODS.join(', ')}` }).default('transfer'),
+  reference: z
+    .string()
+    .trim()
+    .min(1, { error: "must not be empty: leave it out, or give the bank line's reference" })
+    .max(140, { error: 'must be at most 140 characters (a SEPA reference is at most 35)' })
+    .optional(),
+});
+export type PaymentInput = z.input<typeof paymentInputSchema>;
+
+/** The status of an invoice as of today in Paris. */
+export function standingOf(cp: PaymentContext, invoice: InvoiceRecord): InvoiceStanding {
+  return invoiceStanding(invoice, cp.billing.creditNotesOf(invoice.number), cp.payments.paymentsOf(invoice.number), parisDate(cp.clock()));
+}
+
+export interface RecordedPayment {
+  payment: PaymentRecord;
+  standing: InvoiceStanding;
+}
+
+/** What `recordPayment` was told besides the amount: where it came from and the bank line's label. */
+export interface PaymentOrigin {
+  by: string;
+  source: PaymentRecord['source'];
+  label?: string | null;
+}
+
+export function recordPayment(
+  cp: PaymentContext,
+  invoiceNumber: string,
+  raw: PaymentInput,
+  origin: PaymentOrigin,
+): Promise<RecordedPayment> {
+  const input = parseWith(paymentInputSchema, raw);
+  return cp.payments.exclusive(async () => {
+    const invoice = await cp.billing.findInvoice(invoiceNumber);
+    if (!invoice) throw new NotFoundError('invoice', invoiceNumber);
+    const now = cp.clock();
+    const today = parisDate(now);
+    if (input.date > today)
+      throw new ValidationError([`date: ${input.date} is after today (${today} in Paris): record a payment once it was received`]);
+    if (input.date < invoice.issueDate)
+      throw new ValidationError([
+        `date: ${input.date} is before ${invoiceNumber} was issued (${invoice.issueDate}): check the invoice number, a payment cannot settle an invoice not yet issued`,
+      ]);
+    const id = paymentIdOf(input.reference ?? null);
+    const earlier = cp.payments.get(id);
+    if (earlier) {
+      throw new ControlPlaneError(
+        'payment_duplicate',
+        `reference "${input.reference}" was already recorded on ${earlier.date} (${formatEuros(earlier.amountCents)} on ${earlier.invoiceNumber}, by ${earlier.recordedBy}): a bank line is counted once`,
+        { paymentId: id, invoiceNumber: earlier.invoiceNumber },
+      );
+    }
+    const before = standingOf(cp, invoice);
+    if (before.status === 'void') {
+      const notes = cp.billing.creditNotesOf(invoiceNumber).map((c) => c.number);
+      throw new ControlPlaneError(
+        'invoice_void',
+        `${invoiceNumber} is void (fully credited by ${notes.join(', ')}): nothing is owed on it; money received for it is to be refunded or recorded on the invoice it was meant for`,
+        { invoiceNumber, creditNotes: notes },
+      );
+    }
+    if (input.amountCents > before.balanceDueCents) {
+      throw new ControlPlaneError(
+        'overpayment',
+        before.balanceDueCents === 0
+          ? `amountCents: ${invoiceNumber} is already paid in full (${formatEuros(before.paidCents)} received): nothing more can be recorded on it`
+          : `amountCents: ${input.amountCents} is more than the ${before.balanceDueCents} cents (${formatEuros(before.balanceDueCents)}) incl. VAT still owed on ${invoiceNumber}: record at most ${before.balanceDueCents}, and the rest on the invoice it pays`,
+        { invoiceNumber, balanceDueCents: before.balanceDueCents },
+      );
+    }
+    const payment: PaymentRecord = {
+      id,
+      invoiceNumber,
+      cabinetId: invoice.cabinetId,
+      date: input.date,
+      amountCents: input.amountCents,
+      method: input.method,
+      reference: input.reference ?? null,
+      source: origin.source,
+      label: origin.label ?? null,
+      recordedAt: now.toISOString(),
+      recordedBy: origin.by,
+    };
+    await cp.payments.add(payment);
+    return { payment, standing: standingOf(cp, invoice) };
+  });
+}
+
+/** "payé le 15/04/2026 par virement (réf. VIR-123)" — for screens and e-mails. */
+export function describePayment(p: PaymentRecord): string {
+  const how = { transfer: 'virement', direct_debit: 'prélèvement', card: 'carte', cheque: 'chèque', cash: 'espèces', other: 'autre' }[
+    p.method
+  ];
+  return `${formatEuros(p.amountCents)} le ${frenchDate(p.date)} par ${how}${p.reference ? ` (réf. ${p.reference})` : ''}`;
+}
