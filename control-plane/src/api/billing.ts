@@ -1,5 +1,5 @@
 /**
- * `/api/v1/billing`: months (list, close, CSV export), invoices (list, show, PDF, signed usage
+ * `/api/v1/billing`: months (list, drafts, close, CSV export), invoices (list, show, PDF, signed usage
  * evidence, credit notes), credit notes, and invoices held for review at a close. Money is seen
  * by `admin` and `billing`; closing a month and issuing a credit note is done by the same two
  * roles; approving or rejecting a held invoice by `admin` only (auth/policies.ts).
@@ -24,9 +24,10 @@ import {
   showInvoice,
 } from '../domain/billing/billingQueries.js';
 import { closeBillingMonth } from '../domain/billing/closeBillingMonth.js';
+import { draftMonth, presentDrafts } from '../domain/billing/billingPreview.js';
 import { approveHeldInvoice, rejectHeldInvoice, rejectionInputSchema } from '../domain/billing/reviewHeldInvoice.js';
 import { creditNoteNumberSchema, invoiceNumberSchema } from '../domain/billing/documentNumbers.js';
-import { creditNoteInputSchema, issueCreditNote } from '../domain/billing/issueCreditNote.js';
+import { creditNoteInputSchema, draftCreditNote, issueCreditNote } from '../domain/billing/issueCreditNote.js';
 import { presentCreditNote, presentHeldInvoice, presentInvoice } from '../presenters/invoice.js';
 import { sendDownload } from '@iamanager/kernel/web';
 
@@ -51,6 +52,12 @@ export function billingRoutes(cp: ControlPlane): Router {
   router.get('/months/:month', async (ctx) => {
     seeMoney(ctx);
     ctx.body = await billingMonth(cp, month(ctx));
+  });
+
+  /** The drafts a close would finalize now: lines, totals, warnings, missing mandatory mentions. */
+  router.get('/months/:month/drafts', (ctx) => {
+    seeMoney(ctx);
+    ctx.body = presentDrafts(draftMonth(cp, month(ctx)));
   });
 
   router.post('/months/:month/close', async (ctx) => {
@@ -125,6 +132,14 @@ export function billingRoutes(cp: ControlPlane): Router {
   router.get('/invoices/:number/evidence', async (ctx) => {
     seeMoney(ctx);
     ctx.body = { evidence: await invoiceEvidenceOf(cp, invoice(ctx)) };
+  });
+
+  /** The credit note the same body would issue, numbered and written by nothing: to show before confirming. */
+  router.post('/invoices/:number/credit-notes/draft', async (ctx) => {
+    authorize(currentAdmin(ctx), 'manageBilling');
+    const number = invoice(ctx);
+    const input = await parseBody(ctx, creditNoteInputSchema);
+    ctx.body = { draft: await draftCreditNote(cp, number, input) };
   });
 
   router.post('/invoices/:number/credit-notes', async (ctx) => {
