@@ -43,12 +43,12 @@ export interface MissingMention {
 }
 
 const CUSTOMER_FIELDS: ReadonlyArray<{ field: MentionField; flag: string; example: string; article: string }> = [
-  { field: 'name', flag: '--name', example: '"Cabinet Bernard"', article: 'art. 242 nonies A, I-1° annexe II CGI' },
-  { field: 'address', flag: '--address', example: '"5 place Bellecour, 69002 Lyon"', article: 'art. 242 nonies A, I-1° annexe II CGI' },
+  { field: 'name', flag: '--name', example: '"NAME"', article: 'art. 242 nonies A, I-1° annexe II CGI' },
+  { field: 'address', flag: '--address', example: '"STREET, POSTCODE CITY"', article: 'art. 242 nonies A, I-1° annexe II CGI' },
   {
     field: 'siret',
     flag: '--siret',
-    example: '55501234000017',
+    example: 'SIRET',
     article: 'art. 242 nonies A annexe II CGI, customer SIREN (décret n° 2022-1299)',
   },
 ];
