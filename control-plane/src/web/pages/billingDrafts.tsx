@@ -147,7 +147,7 @@ export function BillingDraftsPage({ chrome, drafts, canClose }: { chrome: Chrome
               Je confirme : les factures émises ne pourront être corrigées que par avoir.
             </label>
             <button type="submit" class="button">
-              Émettre les factures de {frenchMonth(drafts.month)}
+              Clôturer {frenchMonth(drafts.month)} et émettre les factures
             </button>
           </form>
         ) : (

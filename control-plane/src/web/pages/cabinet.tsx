@@ -118,8 +118,9 @@ function PlanChangeForm({ view, csrf }: { view: CabinetView; csrf: string | null
           </div>
         ))}
       </fieldset>
+      <p class="hint">Un changement de formule s'affiche d'abord en aperçu (limites, dérogations, prorata), puis se confirme.</p>
       <button type="submit" class="button">
-        Voir l'aperçu du changement
+        Enregistrer la formule
       </button>
     </form>
   );
