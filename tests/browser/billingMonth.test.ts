@@ -80,10 +80,12 @@ describe('a month from drafts to finalized invoices', () => {
     expect(await textOf('#synthese')).toContain('Clôture impossible : un brouillon est incomplet.');
     const bernard = await textOf('#brouillon-bernard');
     expect(bernard).toContain('Cette facture ne peut pas être émise');
-    expect(bernard).toContain('adresse du client manquant(e) — art. 242 nonies A, I-1° annexe II CGI');
-    expect(bernard).toContain('SIRET (porte le SIREN du client) du client manquant(e)');
+    expect(bernard).toContain('adresse du client manquante — art. 242 nonies A, I-1° annexe II CGI');
+    expect(bernard).toContain(
+      'SIRET du client manquant (il porte son SIREN) — art. 242 nonies A annexe II CGI, SIREN du client (décret n° 2022-1299)',
+    );
     // A whole October at professional: 299,00 € + 59,80 € of VAT.
-    expect(bernard).toMatch(/Abonnement Professional — octobre 2026 299,00 €.*358,80 €/);
+    expect(bernard).toMatch(/Abonnement Professional — octobre 2026 ?299,00 €.*358,80 €/);
     expect(bernard).toContain("Avertissement : aucun relevé d'usage signé reçu pour ce mois");
     await expect(page.getByRole('button', { name: /Clôturer octobre 2026/ }).count()).resolves.toBe(0);
     await checkPage('billing-drafts-incomplete');

@@ -32,6 +32,13 @@ import { presentCreditNote, presentHeldInvoice, presentInvoice } from '../presen
 import { sendDownload } from '@iamanager/kernel/web';
 
 const invoicesQuery = z.strictObject({ month: monthSchema.optional(), cabinetId: cabinetIdSchema.optional() });
+/** The digest of the drafts the caller reviewed (GET …/drafts): the close refuses drafts that changed since. */
+const closeQuery = z.strictObject({
+  digest: z
+    .string()
+    .regex(/^[0-9a-f]{16}$/, { error: 'must be the digest of the reviewed drafts (16 hex digits, from GET …/drafts)' })
+    .optional(),
+});
 const heldQuery = z.strictObject({
   month: monthSchema.optional(),
   pending: z.enum(['true', 'false'], { error: 'must be true (only those waiting for a decision) or false' }).optional(),
@@ -63,7 +70,9 @@ export function billingRoutes(cp: ControlPlane): Router {
   router.post('/months/:month/close', async (ctx) => {
     const admin = currentAdmin(ctx);
     authorize(admin, 'manageBilling');
-    const closed = await closeBillingMonth(cp, month(ctx), admin.email);
+    const m = month(ctx);
+    const { digest } = parseQuery(ctx, closeQuery);
+    const closed = await closeBillingMonth(cp, m, admin.email, { expectedDigest: digest });
     cp.log.info({ month: closed.month, invoices: closed.invoices.length, by: admin.email }, 'billing month closed');
     if (closed.held.length > 0)
       cp.log.warn(

@@ -7,9 +7,18 @@ import type { MentionField, MissingMention } from '../domain/billing/mandatoryMe
 const CUSTOMER_FIELD_LABELS: Record<MentionField, string> = {
   name: 'nom',
   address: 'adresse',
-  siret: 'SIRET (porte le SIREN du client)',
+  siret: 'SIRET (il porte le SIREN)',
   vatNumber: 'numéro de TVA intracommunautaire',
   paymentTerms: 'délai de paiement',
+};
+
+/** "adresse du client manquante": each field with its own agreement. */
+const CUSTOMER_MISSING: Record<MentionField, string> = {
+  name: 'nom du client manquant',
+  address: 'adresse du client manquante',
+  siret: 'SIRET du client manquant (il porte son SIREN)',
+  vatNumber: 'numéro de TVA intracommunautaire du client manquant',
+  paymentTerms: 'délai de paiement manquant',
 };
 
 const VENDOR_VARIABLES: Record<MentionField, string> = {
@@ -20,10 +29,10 @@ const VENDOR_VARIABLES: Record<MentionField, string> = {
   paymentTerms: 'PAYMENT_TERMS_DAYS',
 };
 
-/** "adresse manquante (art. …)" for the customer; the vendor's variable to set for the vendor. */
+/** "adresse du client manquante — art. …" for the customer; the vendor's variable to set for the vendor. */
 export function mentionText(m: Pick<MissingMention, 'party' | 'field' | 'article'>): string {
   return m.party === 'customer'
-    ? `${CUSTOMER_FIELD_LABELS[m.field]} du client manquant(e) — ${m.article}`
+    ? `${CUSTOMER_MISSING[m.field]} — ${m.article}`
     : `mention du vendeur manquante : renseignez ${VENDOR_VARIABLES[m.field]} puis redémarrez la console — ${m.article}`;
 }
 

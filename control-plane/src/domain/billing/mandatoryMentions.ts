@@ -49,7 +49,7 @@ const CUSTOMER_FIELDS: ReadonlyArray<{ field: MentionField; flag: string; exampl
     field: 'siret',
     flag: '--siret',
     example: 'SIRET',
-    article: 'art. 242 nonies A annexe II CGI, customer SIREN (décret n° 2022-1299)',
+    article: 'art. 242 nonies A annexe II CGI, SIREN du client (décret n° 2022-1299)',
   },
 ];
 
