@@ -1,7 +1,8 @@
 /**
  * One invoice: the customer as invoiced, its lines and totals, the signed usage behind the overage
  * (with the proof to download), its credit notes, and — for the roles that may — the credit note
- * form. An invoice is never edited: the only action on it is a credit note.
+ * form, whose draft is shown for confirmation before it is issued. An invoice is never edited: the
+ * only action on it is a credit note.
  */
 import { frenchDate, frenchMonth } from '../../domain/billing/calendar.js';
 import type { presentInvoice } from '../../presenters/invoice.js';

@@ -8,8 +8,8 @@
  */
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { cabinetIdSchema, DomainError, monthSchema, parseWith, ValidationError } from '@iamanager/protocol';
-import type { z } from 'zod';
+import { cabinetIdSchema, DomainError, monthSchema, parseWith } from '@iamanager/protocol';
+import { pathParam } from '../pathParam.js';
 import { formText, readForm, sendDownload } from '@iamanager/kernel/web';
 import { currentAdmin } from '../../auth/authenticate.js';
 import { authorize, can } from '../../auth/policies.js';
@@ -56,16 +56,6 @@ export function eurosToCents(text: string): number | undefined | null {
   const m = /^(\d{1,9})(?:[.,](\d{1,2}))?$/.exec(t);
   if (!m) return null;
   return Number(m[1]) * 100 + Number((m[2] ?? '0').padEnd(2, '0'));
-}
-
-/**
- * A month or document number from the address, refused in French: the pages never show the API's
- * English "month: must be a month as YYYY-MM…".
- */
-function pathParam<S extends z.ZodType>(schema: S, value: unknown, sentence: string): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new ValidationError([sentence]);
-  return parsed.data;
 }
 
 function showMonths(deps: DashboardDeps, ctx: Context, flash?: Flash, status = 200): void {

@@ -5,7 +5,8 @@
  */
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { cabinetIdSchema, DomainError, parseWith } from '@iamanager/protocol';
+import { cabinetIdSchema, DomainError } from '@iamanager/protocol';
+import { pathParam } from '../pathParam.js';
 import { readForm } from '@iamanager/kernel/web';
 import { currentAdmin } from '../../auth/authenticate.js';
 import { authorize, can } from '../../auth/policies.js';
@@ -131,7 +132,12 @@ export const cabinetPages: DashboardPage = {
   nav: { href: '/cabinets', label: 'Cabinets', action: 'read' },
   mount(router: Router, deps) {
     const { cp } = deps;
-    const idOf = (ctx: Context) => parseWith(cabinetIdSchema, ctx.params.id, 'id');
+    const idOf = (ctx: Context) =>
+      pathParam(
+        cabinetIdSchema,
+        ctx.params.id,
+        `Cabinet « ${String(ctx.params.id)} » : un identifiant de cabinet s'écrit en minuscules, chiffres et tirets, par exemple dupont.`,
+      );
 
     router.get('/cabinets', (ctx) => {
       authorize(currentAdmin(ctx), 'read');
