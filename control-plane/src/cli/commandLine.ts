@@ -72,7 +72,7 @@ export const COMMANDS: CommandTable = {
     },
     positional: 'id',
     usage:
-      'cabinet update ID [--plan PLAN [--keep-overrides|--drop-overrides] [--accept-lower-limits]] [--max-users N|default] [--max-cases N|default] [--max-analyses N|default] [--status active|suspended|cancelled] [--name N] [--address A] [--siret S] [--vat-number FR…] [--email E] [--phone P]',
+      'cabinet update ID [--plan PLAN] [--keep-overrides|--drop-overrides] [--accept-lower-limits] [--max-users N|default] [--max-cases N|default] [--max-analyses N|default] [--status active|suspended|cancelled] [--name N] [--address A] [--siret S] [--vat-number FR…] [--email E] [--phone P]',
   },
   'cabinet bundle': {
     options: { out: s },
