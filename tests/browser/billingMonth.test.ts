@@ -89,6 +89,26 @@ describe('a month from drafts to finalized invoices', () => {
     expect(bernard).toContain("Avertissement : aucun relevé d'usage signé reçu pour ce mois");
     await expect(page.getByRole('button', { name: /Clôturer octobre 2026/ }).count()).resolves.toBe(0);
     await checkPage('billing-drafts-incomplete');
+    // Posting the close anyway (with the session's own CSRF token) is refused, in French, naming cabinet and field.
+    const csrf = await page.locator('input[name=_csrf]').first().getAttribute('value');
+    const refused = await page.evaluate(
+      async ({ url, csrf }) => {
+        const res = await fetch(`${url}/facturation/mois/2026-10/cloture`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ _csrf: csrf ?? '', confirmer: '1' }),
+        });
+        return { status: res.status, text: await res.text() };
+      },
+      { url: cp.url, csrf },
+    );
+    expect(refused.status).toBe(422);
+    expect(refused.text.replace(/&#39;|&#x27;|&apos;/g, "'").replace(/\s+/g, ' ')).toContain(
+      "Rien n'a été émis : des mentions obligatoires manquent sur des factures (art. 242 nonies A annexe II CGI). bernard : adresse, SIRET (il porte le SIREN).",
+    );
+    expect(
+      (await api(cp.url, token, 'GET', '/api/v1/billing/months')).body.months.find((m: { month: string }) => m.month === '2026-10').status,
+    ).toBe('open');
   });
 
   it("fills Bernard's details from the link, refusing a bad SIRET in French", async () => {
