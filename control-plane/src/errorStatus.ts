@@ -52,6 +52,12 @@ export const CONTROL_PLANE_STATUS = {
   mail_not_configured: 409,
   // Packaging: the install bundle's sources are missing beside this control plane.
   bundle_sources_missing: 500,
+  // Billing drafts and plan changes (docs/billing.md): a draft lacking a mandatory invoice mention,
+  // drafts changed since they were reviewed, a plan change that has not said what it does.
+  invoice_mentions_missing: 422,
+  drafts_changed: 409,
+  plan_change_overrides_undecided: 422,
+  plan_change_lowers_limits: 422,
 } as const satisfies Record<string, number>;
 
 export type ControlPlaneErrorCode = keyof typeof CONTROL_PLANE_STATUS | CommonErrorCode;

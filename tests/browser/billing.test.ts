@@ -140,8 +140,11 @@ describe('billing in the dashboard', () => {
     await checkPage('billing-months');
   });
 
-  it('closes October once confirmed, and shows its invoices', async () => {
-    await page.getByLabel('Je confirme').first().check();
+  // Issue 18: the close goes through the month's drafts (tests/browser/billingMonth.test.ts walks them in detail).
+  it('closes October from its drafts once confirmed, and shows its invoices', async () => {
+    await page.getByRole('link', { name: 'Voir les brouillons et clôturer (octobre 2026)' }).click();
+    await page.waitForURL(/\/facturation\/mois\/2026-10\/brouillons$/);
+    await page.getByLabel('Je confirme').check();
     await page.getByRole('button', { name: 'Clôturer octobre 2026' }).click();
     await page.waitForURL(/\/facturation\/mois\/2026-10\?cloture=4/);
     await expect(page.getByRole('status').first().textContent()).resolves.toContain('Mois clôturé : 4 factures émises.');
@@ -191,13 +194,17 @@ describe('billing in the dashboard', () => {
     await checkPage('billing-invoice');
   });
 
-  it('refuses a credit note above what is owed, in French, then issues one', async () => {
+  it('refuses a credit note above what is owed, in French, then drafts one and issues it once confirmed', async () => {
     await page.getByLabel('Motif').fill('Dépassement contesté');
     await page.getByLabel('Montant HT en euros').fill('900');
-    await page.getByRole('button', { name: "Émettre l'avoir" }).click();
+    await page.getByRole('button', { name: "Préparer l'avoir" }).click();
     expect(await textOf('[role=alert]')).toContain('Montant : au plus 538,51 € HT restent à créditer sur cette facture.');
     await expect(page.getByLabel('Motif').inputValue()).resolves.toBe('Dépassement contesté');
     await page.getByLabel('Montant HT en euros').fill('75,00');
+    await page.getByRole('button', { name: "Préparer l'avoir" }).click();
+    // Issue 18: the draft first (75,00 € + 15,00 € VAT), issued only once confirmed.
+    expect(await textOf('#brouillon-avoir')).toMatch(/rien n'est encore émis.*-75,00 €.*-15,00 €.*-90,00 €/);
+    await page.getByLabel(/Je confirme : l'avoir reçoit le numéro suivant/).check();
     await page.getByRole('button', { name: "Émettre l'avoir" }).click();
     await page.waitForURL(/\?avoir=A-2026-000001/);
     await expect(page.getByRole('status').first().textContent()).resolves.toContain('Avoir A-2026-000001 émis.');

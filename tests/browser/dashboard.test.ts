@@ -171,6 +171,9 @@ describe('the vendor dashboard in a browser', () => {
     await expect(page.getByRole('alert').textContent()).resolves.toContain("Nombre d'utilisateurs : un nombre entier");
     await page.getByLabel('Utilisateurs max').fill('75');
     await page.getByRole('button', { name: 'Enregistrer la formule' }).click();
+    // Issue 18: a plan change is previewed first (limits, overrides, proration), then confirmed.
+    await expect(page.locator('#apercu-formule').textContent()).resolves.toMatch(/professional → enterprise.*Utilisateurs max.*75/);
+    await page.getByRole('button', { name: 'Confirmer le changement de formule' }).click();
     await page.waitForURL(/modifie=1/);
     await expect(page.getByRole('status').first().textContent()).resolves.toContain('Formule enregistrée');
     expect(await textOf('#formule')).toMatch(/enterprise.*599,00 €.*75 \(dérogation ; formule : 50\)/);

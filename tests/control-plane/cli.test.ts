@@ -143,7 +143,18 @@ describe('control-plane CLI', () => {
 
     it('lists, shows and updates cabinets, and issues a new code', async () => {
       expect((await runCli(dataDir, ['cabinet', 'list', '--json'])).json.cabinets.map((c: { id: string }) => c.id)).toEqual(['dupont']);
-      const updated = await runCli(dataDir, ['cabinet', 'update', 'dupont', '--plan', 'enterprise', '--max-cases', 'default', '--json']);
+      // Issue 18: a plan change says what becomes of the overrides it does not set (here max-analyses).
+      const updated = await runCli(dataDir, [
+        'cabinet',
+        'update',
+        'dupont',
+        '--plan',
+        'enterprise',
+        '--max-cases',
+        'default',
+        '--keep-overrides',
+        '--json',
+      ]);
       expect(updated.code).toBe(0);
       expect(updated.json.cabinet.effective.limits).toEqual({ maxUsers: 50, maxCases: 10000, maxAnalysesMonthly: 1000 });
       const shown = await runCli(dataDir, ['cabinet', 'show', 'dupont', '--json']);

@@ -110,9 +110,11 @@ describe('vendor API /api/v1', () => {
     });
 
     it('dates every plan change in the history and can drop an override', async () => {
+      // Issue 18: the plan change says what becomes of the override it does not set (maxAnalysesMonthly).
       const res = await api(cp.url, tokens.admin, 'PATCH', '/api/v1/cabinets/premium', {
         plan: 'enterprise',
         overrides: { maxCases: null },
+        overridesOnPlanChange: 'keep',
       });
       expect(res.status).toBe(200);
       const history = res.body.cabinet.planHistory;

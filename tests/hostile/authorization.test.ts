@@ -155,6 +155,8 @@ const CONTROL_PLANE_MATRIX: Readonly<Record<string, string>> = {
   'GET /api/v1/billing/invoices/:number/factur-x.xml': '-   Y Y -   Y Y -',
   'GET /api/v1/billing/credit-notes/:number/factur-x.xml': '-   Y Y -   Y Y -',
   'GET /api/v1/billing/past-due':                      '-   Y Y -   Y Y -',
+  'GET /api/v1/billing/months/:month/drafts':          '-   Y Y -   Y Y -',
+  'GET /facturation/mois/:month/brouillons':           '-   - - -   Y Y -',
   'GET /revenus':                                      '-   - - -   Y Y -',
   'GET /facturation':                                  '-   - - -   Y Y -',
   'GET /facturation/mois/:month':                      '-   - - -   Y Y -',
@@ -173,6 +175,8 @@ const CONTROL_PLANE_MATRIX: Readonly<Record<string, string>> = {
   'POST /facturation/factures/:number/paiement':       '-   - - -   Y Y -',
   'POST /facturation/mois/:month/cloture':             '-   - - -   Y Y -',
   'POST /facturation/factures/:number/avoir':          '-   - - -   Y Y -',
+  'POST /api/v1/billing/invoices/:number/credit-notes/draft': '-   Y Y -   Y Y -',
+  'POST /facturation/factures/:number/avoir/confirmer': '-   - - -   Y Y -',
   // Approving or rejecting an invoice held at the close for its amount (reviewInvoices): admins only.
   'POST /api/v1/billing/months/:month/held/:cabinetId/approve': '-   Y - -   Y - -',
   'POST /api/v1/billing/months/:month/held/:cabinetId/reject':  '-   Y - -   Y - -',
@@ -185,6 +189,8 @@ const CONTROL_PLANE_MATRIX: Readonly<Record<string, string>> = {
   'POST /api/v1/cabinets/:id/enrollment-codes':        '-   Y - -   Y - -',
   'POST /cabinets/:id/formule':                        '-   - - -   Y - -',
   'POST /cabinets/:id/code':                           '-   - - -   Y - -',
+  'POST /api/v1/cabinets/:id/plan-change':             '-   Y - -   Y - -',
+  'POST /cabinets/:id/coordonnees':                    '-   - - -   Y - -',
   // One's own account: password and API tokens, every role (someone else's token is "not found").
   'GET /compte':                                       '-   - - -   Y Y Y',
   'POST /compte/mot-de-passe':                         '-   - - -   Y Y Y',

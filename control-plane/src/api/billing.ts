@@ -1,5 +1,5 @@
 /**
- * `/api/v1/billing`: months (list, close, CSV export), invoices (list, show, PDF, signed usage
+ * `/api/v1/billing`: months (list, drafts, close, CSV export), invoices (list, show, PDF, signed usage
  * evidence, credit notes), credit notes, and invoices held for review at a close. Money is seen
  * by `admin` and `billing`; closing a month and issuing a credit note is done by the same two
  * roles; approving or rejecting a held invoice by `admin` only (auth/policies.ts).
@@ -24,13 +24,21 @@ import {
 } from '../domain/billing/billingQueries.js';
 import { showInvoiceAccount, withStatus } from '../domain/billing/invoiceAccount.js';
 import { closeBillingMonth } from '../domain/billing/closeBillingMonth.js';
+import { draftMonth, presentDrafts } from '../domain/billing/billingPreview.js';
 import { approveHeldInvoice, rejectHeldInvoice, rejectionInputSchema } from '../domain/billing/reviewHeldInvoice.js';
 import { creditNoteNumberSchema, invoiceNumberSchema } from '../domain/billing/documentNumbers.js';
-import { creditNoteInputSchema, issueCreditNote } from '../domain/billing/issueCreditNote.js';
+import { creditNoteInputSchema, draftCreditNote, issueCreditNote } from '../domain/billing/issueCreditNote.js';
 import { presentCreditNote, presentHeldInvoice, presentInvoice } from '../presenters/invoice.js';
 import { sendDownload } from '@iamanager/kernel/web';
 
 const invoicesQuery = z.strictObject({ month: monthSchema.optional(), cabinetId: cabinetIdSchema.optional() });
+/** The digest of the drafts the caller reviewed (GET …/drafts): the close refuses drafts that changed since. */
+const closeQuery = z.strictObject({
+  digest: z
+    .string()
+    .regex(/^[0-9a-f]{16}$/, { error: 'must be the digest of the reviewed drafts (16 hex digits, from GET …/drafts)' })
+    .optional(),
+});
 const heldQuery = z.strictObject({
   month: monthSchema.optional(),
   pending: z.enum(['true', 'false'], { error: 'must be true (only those waiting for a decision) or false' }).optional(),
@@ -54,10 +62,18 @@ export function billingRoutes(cp: ControlPlane): Router {
     ctx.body = { ...data, invoices: withStatus(cp, data.invoices) };
   });
 
+  /** The drafts a close would finalize now: lines, totals, warnings, missing mandatory mentions. */
+  router.get('/months/:month/drafts', (ctx) => {
+    seeMoney(ctx);
+    ctx.body = presentDrafts(draftMonth(cp, month(ctx)));
+  });
+
   router.post('/months/:month/close', async (ctx) => {
     const admin = currentAdmin(ctx);
     authorize(admin, 'manageBilling');
-    const closed = await closeBillingMonth(cp, month(ctx), admin.email);
+    const m = month(ctx);
+    const { digest } = parseQuery(ctx, closeQuery);
+    const closed = await closeBillingMonth(cp, m, admin.email, { expectedDigest: digest });
     cp.log.info({ month: closed.month, invoices: closed.invoices.length, by: admin.email }, 'billing month closed');
     if (closed.held.length > 0)
       cp.log.warn(
@@ -126,6 +142,14 @@ export function billingRoutes(cp: ControlPlane): Router {
   router.get('/invoices/:number/evidence', async (ctx) => {
     seeMoney(ctx);
     ctx.body = { evidence: await invoiceEvidenceOf(cp, invoice(ctx)) };
+  });
+
+  /** The credit note the same body would issue, numbered and written by nothing: to show before confirming. */
+  router.post('/invoices/:number/credit-notes/draft', async (ctx) => {
+    authorize(currentAdmin(ctx), 'manageBilling');
+    const number = invoice(ctx);
+    const input = await parseBody(ctx, creditNoteInputSchema);
+    ctx.body = { draft: await draftCreditNote(cp, number, input) };
   });
 
   router.post('/invoices/:number/credit-notes', async (ctx) => {

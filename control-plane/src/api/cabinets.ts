@@ -1,12 +1,13 @@
-/** `/api/v1/cabinets`: list, create, show, update, new enrollment code. Only admins change them. */
+/** `/api/v1/cabinets`: list, create, show, update (a plan change previewed, then decided), new enrollment code. Only admins change them. */
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import { cabinetIdSchema, parseWith } from '@iamanager/protocol';
+import { cabinetIdSchema, parseWith, ValidationError } from '@iamanager/protocol';
 import { parseBody } from '@iamanager/kernel/http';
 import { currentAdmin } from '../auth/authenticate.js';
 import { authorize, can } from '../auth/policies.js';
 import type { ControlPlane } from '../controlPlane.js';
 import { cabinetPatchSchema, newCabinetSchema } from '../domain/cabinetFields.js';
+import { changeCabinet, previewPlanChange } from '../domain/planChange.js';
 import type { CabinetRecord } from '../storage/records.js';
 import { presentCabinet, presentCabinetSummary } from '../presenters/cabinet.js';
 
@@ -45,9 +46,22 @@ export function cabinetRoutes(cp: ControlPlane): Router {
     const id = idOf(ctx);
     cp.cabinets.get(id);
     const patch = await parseBody(ctx, cabinetPatchSchema);
-    const cabinet = await cp.cabinets.updateCabinet(id, patch, admin.email, cp.clock());
+    const { cabinet, planChange } = await changeCabinet(cp, id, patch, admin.email);
     cp.log.info({ cabinetId: id, by: admin.email, fields: Object.keys(patch) }, 'cabinet updated');
-    ctx.body = { cabinet: present(ctx, cabinet) };
+    ctx.body = { cabinet: present(ctx, cabinet), ...(planChange ? { planChange } : {}) };
+  });
+
+  /** What a plan change would do (the PATCH body with a `plan`), changing nothing: limits, overrides, proration. */
+  router.post('/cabinets/:id/plan-change', async (ctx) => {
+    authorize(currentAdmin(ctx), 'manageCabinets');
+    const id = idOf(ctx);
+    cp.cabinets.get(id);
+    const patch = await parseBody(ctx, cabinetPatchSchema);
+    if (patch.plan === undefined)
+      throw new ValidationError(['plan: is required to preview a plan change, e.g. { "plan": "professional" }']);
+    const preview = previewPlanChange(cp, id, patch);
+    if (!preview) throw new ValidationError([`plan: cabinet "${id}" is already on ${patch.plan}: choose another plan`]);
+    ctx.body = { planChange: preview };
   });
 
   router.post('/cabinets/:id/enrollment-codes', async (ctx) => {

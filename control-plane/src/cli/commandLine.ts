@@ -59,10 +59,20 @@ export const COMMANDS: CommandTable = {
   'cabinet list': { options: {}, usage: 'cabinet list' },
   'cabinet show': { options: {}, positional: 'id', usage: 'cabinet show ID' },
   'cabinet update': {
-    options: { name: s, plan: s, status: s, ...contact, ...limits },
+    options: {
+      'name': s,
+      'plan': s,
+      'status': s,
+      ...contact,
+      'vat-number': s,
+      ...limits,
+      'keep-overrides': b,
+      'drop-overrides': b,
+      'accept-lower-limits': b,
+    },
     positional: 'id',
     usage:
-      'cabinet update ID [--plan PLAN] [--max-users N|default] [--max-cases N|default] [--max-analyses N|default] [--status active|suspended|cancelled]',
+      'cabinet update ID [--plan PLAN] [--keep-overrides|--drop-overrides] [--accept-lower-limits] [--max-users N|default] [--max-cases N|default] [--max-analyses N|default] [--status active|suspended|cancelled] [--name N] [--address A] [--siret S] [--vat-number FR…] [--email E] [--phone P]',
   },
   'cabinet bundle': {
     options: { out: s },
@@ -85,10 +95,16 @@ export const COMMANDS: CommandTable = {
       'release sign --version x.y.z --image REPO@sha256:DIGEST [--out FILE]   # the signed update-x.y.z.jws appliances require to update',
   },
   'fleet list': { options: { 'include-revoked': b }, usage: 'fleet list [--include-revoked]' },
+  'billing preview': {
+    options: {},
+    positional: 'month',
+    usage: "billing preview YYYY-MM                 # that month's drafts: every invoice, its lines, totals, warnings and missing mentions",
+  },
   'billing close': {
     options: {},
     positional: 'month',
-    usage: "billing close YYYY-MM                   # issue that month's invoices (only once the month is over)",
+    usage:
+      "billing close YYYY-MM                   # finalize the drafts: issue that month's invoices (once the month is over, every mandatory mention filled)",
   },
   'billing held': {
     options: { month: s, pending: b },
@@ -117,9 +133,10 @@ export const COMMANDS: CommandTable = {
     usage: 'billing invoice NUMBER                  # one invoice, with its lines and credit notes',
   },
   'billing credit-note': {
-    options: { 'reason': s, 'amount-cents': s },
+    options: { 'reason': s, 'amount-cents': s, 'confirm': b },
     positional: 'invoice',
-    usage: 'billing credit-note INVOICE --reason TEXT [--amount-cents N]   # an avoir: the whole invoice, or N cents excl. VAT',
+    usage:
+      'billing credit-note INVOICE --reason TEXT [--amount-cents N] [--confirm]   # an avoir: the whole invoice, or N cents excl. VAT; shown as a draft, issued with --confirm',
   },
   'billing credit-notes': { options: {}, usage: 'billing credit-notes' },
   'billing pdf': {

@@ -24,11 +24,13 @@ import { facturXmlFile } from '../domain/billing/facturXFile.js';
 import { pastDueInvoices, presentPayment, presentStanding, showInvoiceAccount, withStatus } from '../domain/billing/invoiceAccount.js';
 import { recordPayment } from '../domain/billing/payments.js';
 import { sendDueRelances } from '../domain/billing/relances.js';
+import { draftMonth, presentDrafts } from '../domain/billing/billingPreview.js';
+import { changeCabinet } from '../domain/planChange.js';
 import { approveHeldInvoice, rejectHeldInvoice, rejectionInputSchema } from '../domain/billing/reviewHeldInvoice.js';
 import { documentNumberSchema, invoiceNumberSchema } from '../domain/billing/documentNumbers.js';
-import { creditNoteInputSchema, issueCreditNote } from '../domain/billing/issueCreditNote.js';
+import { creditNoteInputSchema, draftCreditNote, issueCreditNote } from '../domain/billing/issueCreditNote.js';
 import { revenueReport } from '../domain/billing/revenue.js';
-import { cabinetPatchSchema, newCabinetSchema } from '../domain/cabinetFields.js';
+import { cabinetFields, cabinetPatchSchema, newCabinetSchema } from '../domain/cabinetFields.js';
 import { listFleet } from '../domain/fleet.js';
 import { installBundle } from '../domain/installBundle.js';
 import { newPlanSchema } from '../domain/planFields.js';
@@ -184,14 +186,22 @@ const HANDLERS: Record<string, Handler> = {
     const fields: Record<string, unknown> = {};
     for (const flag of ['name', 'plan', 'status', 'siret', 'email', 'address', 'phone'])
       if (str(args, flag) !== undefined) fields[flag] = str(args, flag);
+    // Checked under the flag's name ("vat-number: …"); the patch schema below takes the result as is.
+    if (str(args, 'vat-number') !== undefined) fields.vatNumber = parseWith(cabinetFields.vatNumber, str(args, 'vat-number'), 'vat-number');
     const overrides = overridesFrom(args, true);
     if (Object.keys(overrides).length > 0) fields.overrides = overrides;
     if (Object.keys(fields).length === 0)
       throw new ValidationError([
-        'nothing to change: give at least one of --plan, --max-users, --max-cases, --max-analyses, --status, --name',
+        'nothing to change: give at least one of --plan, --max-users, --max-cases, --max-analyses, --status, --name, --address, --siret, --vat-number, --email, --phone',
       ]);
+    if (args['keep-overrides'] === true && args['drop-overrides'] === true)
+      throw new ValidationError(['keep-overrides: give --keep-overrides or --drop-overrides, not both']);
+    if (args['keep-overrides'] === true) fields.overridesOnPlanChange = 'keep';
+    if (args['drop-overrides'] === true) fields.overridesOnPlanChange = 'drop';
+    if (args['accept-lower-limits'] === true) fields.acceptLowerLimits = true;
     const patch = parseWith(cabinetPatchSchema, fields);
-    return { cabinet: showCabinet(cp, await cp.cabinets.updateCabinet(id, patch, CLI_ACTOR, cp.clock())) };
+    const { cabinet, planChange } = await changeCabinet(cp, id, patch, CLI_ACTOR);
+    return { cabinet: showCabinet(cp, cabinet), ...(planChange ? { planChange } : {}) };
   },
   async 'cabinet code'(cp, args) {
     return cp.cabinets.issueEnrollmentCode(required(args, 'id', 'dupont'), cp.clock());
@@ -240,6 +250,10 @@ const HANDLERS: Record<string, Handler> = {
   'fleet list'(cp, args) {
     return { appliances: listFleet(cp, { includeRevoked: args['include-revoked'] === true }) };
   },
+  'billing preview'(cp, args) {
+    const month = parseWith(monthSchema, required(args, 'month', '2026-03'), 'month');
+    return presentDrafts(draftMonth(cp, month));
+  },
   async 'billing close'(cp, args) {
     const month = parseWith(monthSchema, required(args, 'month', '2026-03'), 'month');
     const closed = await closeBillingMonth(cp, month, CLI_ACTOR);
@@ -287,6 +301,8 @@ const HANDLERS: Record<string, Handler> = {
       reason: required(args, 'reason', '"overage disputed"'),
       amountCents: count(args, 'amount-cents', false),
     });
+    // Like an invoice, a credit note is never withdrawn: without --confirm it is only shown.
+    if (args.confirm !== true) return { draft: await draftCreditNote(cp, invoice, input) };
     return { creditNote: presentCreditNote(await issueCreditNote(cp, invoice, input, CLI_ACTOR)) };
   },
   'billing credit-notes'(cp) {

@@ -53,6 +53,45 @@ function table(rows: string[][]): string {
     .join('\n');
 }
 
+/** `billing preview`: each draft, its lines and totals, what it lacks, and whether the month may be finalized. */
+function previewLines(p: any): string[] {
+  const out = [
+    `drafts of ${p.month}: ${p.drafts.length} invoices, ${eur(p.totalExclVatCents)} excl. VAT, ${eur(p.totalInclVatCents)} incl. VAT; if finalized today: dated ${p.issueDate}, due ${p.dueDate}`,
+  ];
+  for (const d of p.drafts) {
+    out.push(
+      '',
+      `${d.cabinetId}  ${d.customer.name}  ${eur(d.totalInclVatCents)} incl. VAT${d.needsApproval ? `  (above ${eur(p.reviewAmountCents)}: held for an admin's approval)` : ''}`,
+    );
+    for (const l of d.lines) out.push(`  ${l.description}  ${eur(l.amountCents)}`);
+    out.push(`  total ${eur(d.totalExclVatCents)} excl. VAT + VAT ${d.vatRatePercent} % ${eur(d.vatCents)} = ${eur(d.totalInclVatCents)}`);
+    for (const w of d.warnings) out.push(`  warning: ${w.message}`);
+    for (const m of d.missing) out.push(`  MISSING ${m.party} ${m.field} (${m.article}): ${m.fix}`);
+  }
+  out.push(
+    '',
+    !p.monthOver
+      ? `${p.month} is not over: it can be finalized from the 1st of the next month`
+      : p.missing.length > 0
+        ? `cannot be finalized: ${p.missing.length} mandatory mentions missing (above); fill them and preview again`
+        : `ready: control-plane billing close ${p.month} issues these invoices`,
+  );
+  return out;
+}
+
+/** `cabinet update --plan`: the limits before and after, the overrides' fate, the next invoice's proration. */
+function planChangeLines(pc: any): string[] {
+  return [
+    `plan ${pc.fromPlan} → ${pc.toPlan} (${eur(pc.priceCents.from)} → ${eur(pc.priceCents.to)} excl. VAT / month), from ${pc.effectiveAt}`,
+    ...pc.limits.map(
+      (l: any) =>
+        `  ${l.field}: ${l.current} → ${l.next}${l.override !== null ? ` (override; plan ${l.planValue})` : ''}${l.usage !== null ? `, in use ${l.usage}` : ''}${l.belowUsage ? '  BELOW USAGE' : l.lowered ? '  LOWER' : ''}`,
+    ),
+    ...pc.overrides.map((o: any) => `  override ${o.field} ${JSON.stringify(o.value)}: ${o.fate}`),
+    `  next invoice (${pc.proration.month}): ${pc.proration.lines.map((l: any) => `${l.description} ${eur(l.amountCents)}`).join('; ')} = ${eur(pc.proration.totalExclVatCents)} excl. VAT (${pc.proration.differenceExclVatCents >= 0 ? '+' : ''}${eur(pc.proration.differenceExclVatCents)} against no change)`,
+  ];
+}
+
 function cabinetLines(c: any): string[] {
   const e = c.effective;
   return [
@@ -64,6 +103,7 @@ function cabinetLines(c: any): string[] {
         ]
       : []),
     ...(c.siret ? [`  SIRET: ${c.siret}`] : []),
+    ...(c.vatNumber ? [`  VAT number: ${c.vatNumber}`] : []),
     ...(c.email ? [`  email: ${c.email}`] : []),
     ...(c.address ? [`  address: ${c.address}`] : []),
     ...(c.phone ? [`  phone: ${c.phone}`] : []),
@@ -131,8 +171,9 @@ export function formatResult(command: string, result: any): string {
         ...result.cabinets.map((c: any) => [c.id, c.name, c.plan, c.status, c.applianceId ?? '-']),
       ]);
     case 'cabinet show':
-    case 'cabinet update':
       return cabinetLines(result.cabinet).join('\n');
+    case 'cabinet update':
+      return [...(result.planChange ? [...planChangeLines(result.planChange), ''] : []), ...cabinetLines(result.cabinet)].join('\n');
     case 'cabinet code':
       return `enrollment code (single use, until ${result.expiresAt}): ${result.enrollmentCode}`;
     case 'keys rotate':
@@ -168,6 +209,8 @@ export function formatResult(command: string, result: any): string {
           a.usage && a.limits ? `${a.usage.usersActive}/${a.limits.maxUsers}` : '-',
         ]),
       ]);
+    case 'billing preview':
+      return previewLines(result).join('\n');
     case 'billing close': {
       const total = result.invoices.reduce((sum: number, i: any) => sum + i.totalInclVatCents, 0);
       const head =
@@ -241,6 +284,15 @@ export function formatResult(command: string, result: any): string {
       ].join('\n');
     }
     case 'billing credit-note': {
+      if (result.draft) {
+        const d = result.draft;
+        return [
+          `draft credit note on ${d.invoiceNumber} (${d.customerName}), nothing issued yet:`,
+          `  ${d.description}`,
+          `  -${eur(d.totalExclVatCents)} excl. VAT, -${eur(d.vatCents)} VAT, -${eur(d.totalInclVatCents)} incl. VAT; the invoice then owes ${eur(d.balanceAfterInclVatCents)} (now ${eur(d.owedInclVatCents)})`,
+          'a credit note is never withdrawn: run the same command with --confirm to issue it',
+        ].join('\n');
+      }
       const c = result.creditNote;
       return `issued credit note ${c.number} on ${c.invoiceNumber}: -${eur(c.totalExclVatCents)} excl. VAT, -${eur(c.totalInclVatCents)} incl. VAT`;
     }

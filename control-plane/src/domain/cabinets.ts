@@ -26,6 +26,17 @@ function applyOverrides(current: Overrides, patch: OverridesPatch | undefined): 
   return next as Overrides;
 }
 
+/**
+ * The VAT number of a French business is built on its SIREN, the first nine digits of its SIRET:
+ * one that names another business would be printed on its invoices as the customer's.
+ */
+function checkVatMatchesSiret(cabinet: { siret: string | null; vatNumber: string | null }): void {
+  if (!cabinet.siret || !cabinet.vatNumber || cabinet.vatNumber.slice(4) === cabinet.siret.slice(0, 9)) return;
+  throw new ValidationError([
+    `vatNumber: ${cabinet.vatNumber} is the VAT number of SIREN ${cabinet.vatNumber.slice(4)}, but the SIRET ${cabinet.siret} is of SIREN ${cabinet.siret.slice(0, 9)}: give the VAT number of the same business (FR + key + ${cabinet.siret.slice(0, 9)})`,
+  ]);
+}
+
 export class CabinetRegistry {
   /** Enrollment code hash → cabinet id, for every code ever issued (used ones answer "already used"). */
   private readonly codeIndex = new Map<string, string>();
@@ -89,6 +100,7 @@ export class CabinetRegistry {
       address: input.address ?? null,
       phone: input.phone ?? null,
       email: input.email ?? null,
+      vatNumber: input.vatNumber ?? null,
       plan: input.plan,
       overrides,
       status: 'active',
@@ -99,6 +111,7 @@ export class CabinetRegistry {
       enrollmentCodes: [],
       applianceId: null,
     };
+    checkVatMatchesSiret(cabinet);
     const enrollmentCode = this.addEnrollmentCode(cabinet, now);
     await this.docs.create(cabinet.id, cabinet);
     return { cabinet, enrollmentCode };
@@ -110,7 +123,12 @@ export class CabinetRegistry {
     const cabinet = doc.data;
     if (patch.plan !== undefined) this.checkPlan(patch.plan);
     const at = now.toISOString();
-    for (const field of ['name', 'siret', 'address', 'phone', 'email'] as const) {
+    const contact = ['name', 'siret', 'address', 'phone', 'email', 'vatNumber'] as const;
+    checkVatMatchesSiret({
+      siret: patch.siret === undefined ? cabinet.siret : patch.siret,
+      vatNumber: patch.vatNumber === undefined ? cabinet.vatNumber : patch.vatNumber,
+    });
+    for (const field of contact) {
       const value = patch[field];
       if (value !== undefined) (cabinet as Record<string, unknown>)[field] = value;
     }

@@ -14,6 +14,7 @@ export function presentCabinet(cabinet: CabinetRecord, terms: EffectiveTerms | u
     address: cabinet.address,
     phone: cabinet.phone,
     email: cabinet.email,
+    vatNumber: cabinet.vatNumber,
     plan: cabinet.plan,
     overrides: { ...cabinet.overrides },
     status: cabinet.status,

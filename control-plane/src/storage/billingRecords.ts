@@ -33,6 +33,8 @@ export const customerSchema = z.object({
   address: z.string().nullable(),
   siret: z.string().nullable(),
   email: z.string().nullable(),
+  /** Documents from before it was recorded read as null. */
+  vatNumber: z.string().nullable().default(null),
 });
 export type Customer = z.infer<typeof customerSchema>;
 
@@ -133,6 +135,8 @@ export const billingMonthSchema = z.object({
   invoices: z.array(invoiceRecordSchema),
   /** Files from before the review hold have none. */
   held: z.array(heldInvoiceSchema).default([]),
+  /** What the drafts said at the close (no usage report, overage not billed…); files from before drafts have none. */
+  warnings: z.array(z.object({ cabinetId: z.string(), code: z.string(), message: z.string() })).default([]),
 });
 export type BillingMonthFile = z.infer<typeof billingMonthSchema>;
 

@@ -76,6 +76,8 @@ export const cabinetRecordSchema = z.object({
   address: z.string().nullable(),
   phone: z.string().nullable(),
   email: z.string().nullable(),
+  /** The intra-community VAT number (FR + key + SIREN), printed on its invoices; files from before it read as null. */
+  vatNumber: z.string().nullable().default(null),
   plan: z.string(),
   overrides: overridesSchema,
   status: z.enum(CABINET_STATUSES),

@@ -58,4 +58,5 @@ form.close-month,form.confirmed{display:flex;flex-wrap:wrap;gap:.4rem .6rem;alig
 dl.facts.big dd{font-size:1.3rem;font-weight:700}
 h3{font-size:1rem;margin:1rem 0 .5rem}
 tfoot th,tfoot td{border-bottom:0}
+article.draft{border-top:1px solid var(--line);padding-top:.4rem;margin-top:.8rem}ul.warnings{color:var(--warning);font-size:.88rem;padding-left:1.2rem}label.inline-label{display:inline;font-weight:400}fieldset input[type=radio]{margin:0 .4rem .3rem 0}
 `;

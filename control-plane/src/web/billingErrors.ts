@@ -7,6 +7,8 @@
 import { DomainError } from '@iamanager/protocol';
 import { frenchMonth, nextMonth } from '../domain/billing/calendar.js';
 import { formatEuros } from '../domain/billing/money.js';
+import type { MissingMention } from '../domain/billing/mandatoryMentions.js';
+import { fieldLabel, mentionText } from './billingLabels.js';
 
 export function frenchBillingError(err: unknown): string | undefined {
   if (!(err instanceof DomainError)) return undefined;
@@ -35,6 +37,17 @@ export function frenchBillingError(err: unknown): string | undefined {
       return `La facturation est suspendue : un fichier de facturation illisible a été mis en quarantaine (voir les alertes). Restaurez-le depuis une sauvegarde, console arrêtée. ${err.message}`;
     case 'held_invoice_decided':
       return 'Cette facture en attente a déjà été validée ou rejetée : la décision est définitive.';
+    case 'invoice_mentions_missing': {
+      // Which field of which cabinet: from the refusal's details, in French.
+      const missing = Array.isArray(err.details?.missing) ? (err.details.missing as MissingMention[]) : [];
+      const byCabinet = new Map<string, string[]>();
+      for (const m of missing)
+        byCabinet.set(m.cabinetId, [...(byCabinet.get(m.cabinetId) ?? []), m.party === 'customer' ? fieldLabel(m.field) : mentionText(m)]);
+      const list = [...byCabinet].map(([id, fields]) => `${id} : ${fields.join(', ')}`).join(' ; ');
+      return `Rien n'a été émis : des mentions obligatoires manquent sur des factures (art. 242 nonies A annexe II CGI). ${list}. Complétez les fiches des cabinets, puis clôturez à nouveau.`;
+    }
+    case 'drafts_changed':
+      return "Rien n'a été émis : les brouillons ont changé depuis leur affichage (fiche d'un cabinet ou relevé d'usage modifié). Relisez-les ci-dessous, puis confirmez à nouveau.";
     case 'record_quarantined':
       return `Ce mois ne peut pas être lu : son fichier était endommagé et a été mis en quarantaine (voir les alertes).`;
     default:

@@ -11,6 +11,8 @@ import { changeText } from './labels.js';
 import type { InvoiceRow } from './pages/billing.js';
 import type { CabinetView, LimitRow } from './pages/cabinet.js';
 import { frenchEuros } from './format.js';
+import type { ContactFormState } from './pages/cabinetContact.js';
+import type { PlanChangeState } from './pages/planChangePreview.js';
 
 const LIMIT_LABELS: ReadonlyArray<[LimitRow['field'], string]> = [
   ['maxUsers', 'Utilisateurs max'],
@@ -23,6 +25,10 @@ export interface CabinetPageState {
   newCode?: { code: string; expiresAt: string };
   /** A plan change form sent back with its errors and what was typed. */
   planChange?: { errors: string[]; values: Record<string, string> };
+  /** The details form sent back with its errors and what was typed. */
+  contact?: ContactFormState;
+  /** A plan change previewed, waiting for its confirmation. */
+  planPreview?: Omit<PlanChangeState, 'seeMoney'>;
   /** The cabinet's invoices (read by the route: closed months load on demand); kept only for roles that see money. */
   invoices?: InvoiceRow[] | undefined;
 }
@@ -43,6 +49,7 @@ export function cabinetView(cp: ControlPlane, cabinet: CabinetRecord, admin: Adm
     address: cabinet.address,
     phone: cabinet.phone,
     email: cabinet.email,
+    vatNumber: cabinet.vatNumber,
     status: cabinet.status,
     createdAt: cabinet.createdAt,
     plan: {
@@ -59,6 +66,20 @@ export function cabinetView(cp: ControlPlane, cabinet: CabinetRecord, admin: Adm
       planValue: plan.limits[field],
       override: cabinet.overrides[field] ?? null,
     })),
+    contact: can(admin, 'manageCabinets')
+      ? (extra.contact ?? {
+          errors: [],
+          values: {
+            name: cabinet.name,
+            address: cabinet.address ?? '',
+            siret: cabinet.siret ?? '',
+            vatNumber: cabinet.vatNumber ?? '',
+            email: cabinet.email ?? '',
+            phone: cabinet.phone ?? '',
+          },
+        })
+      : undefined,
+    planPreview: extra.planPreview && can(admin, 'managePlans') ? { ...extra.planPreview, seeMoney } : undefined,
     planChange: can(admin, 'managePlans')
       ? {
           plans: cp.plans

@@ -126,6 +126,74 @@ describe('closing a month', () => {
     );
   });
 
+  // Issue 18: a close first shows its drafts, and finalizes nothing while one lacks a mandatory
+  // mention. Martin was created without address or SIRET; before, its invoice went out without them.
+  it('drafts the month, and refuses to finalize while martin lacks an address and a SIRET, naming cabinet and field', async () => {
+    const drafts = await api(cp!.url, tokens.billing, 'GET', '/api/v1/billing/months/2026-03/drafts');
+    expect(drafts.status, JSON.stringify(drafts.body)).toBe(200);
+    expect(drafts.body).toMatchObject({
+      month: '2026-03',
+      monthOver: true,
+      finalizable: false,
+      issueDate: '2026-04-02',
+      dueDate: '2026-05-02',
+    });
+    expect(
+      drafts.body.drafts.map((d: any) => [d.cabinetId, d.totalInclVatCents, d.needsApproval, d.missing.map((m: any) => m.field)]),
+    ).toEqual([
+      ['bernard', 71_880, false, []],
+      ['dupont', 62_821, false, []],
+      ['martin', 11_880, false, ['address', 'siret']],
+    ]);
+    const refused = await api(cp!.url, tokens.billing, 'POST', '/api/v1/billing/months/2026-03/close');
+    expect(refused.status).toBe(422);
+    expect(refused.body.error).toBe('invoice_mentions_missing');
+    expect(refused.body.message).toMatch(
+      /^2026-03 is not closed, nothing was issued: cabinet "martin" lacks the customer's address \(art\. 242 nonies A, I-1° annexe II CGI; control-plane cabinet update martin --address/,
+    );
+    expect(refused.body.details.missing.map((m: any) => [m.cabinetId, m.party, m.field])).toEqual([
+      ['martin', 'customer', 'address'],
+      ['martin', 'customer', 'siret'],
+    ]);
+    const months = await api(cp!.url, tokens.billing, 'GET', '/api/v1/billing/months');
+    expect(months.body.months.find((m: any) => m.month === '2026-03')).toMatchObject({ status: 'open', invoiceCount: 0 });
+  });
+
+  it('finalizes once the missing mentions are filled with cabinet update (SIRET Luhn-checked, VAT number FR + key + SIREN)', async () => {
+    const update = (args: string[]) => cli('2026-04-02T08:00:00Z', ['cabinet', 'update', 'martin', ...args]);
+    const badSiret = await update(['--siret', '44833048000007']);
+    expect(badSiret.code).not.toBe(0);
+    expect(badSiret.json.message).toBe('siret: must be 14 digits with a valid checksum');
+    // SIREN 448330480: 97 × 4 621 963 = 448 330 411, remainder 69; key = (12 + 3 × 69) mod 97 = 219 mod 97 = 25:
+    // FR25448330480. FR26 is a wrong key.
+    const badVat = await update(['--vat-number', 'FR26448330480']);
+    expect(badVat.json.message).toMatch(/^vat-number: has a wrong key for its SIREN/);
+    const otherSiren = await update(['--siret', '44833048000006', '--vat-number', 'FR44732829320']);
+    expect(otherSiren.json.message).toMatch(
+      /^vatNumber: FR44732829320 is the VAT number of SIREN 732829320, but the SIRET 44833048000006 is of SIREN 448330480/,
+    );
+    const filled = await update([
+      '--address',
+      "8 cours de l'Intendance, 33000 Bordeaux",
+      '--siret',
+      '448 330 480 00006',
+      '--vat-number',
+      'fr25 448330480',
+      '--email',
+      'compta@martin.fr',
+      '--phone',
+      '05 56 00 00 00',
+    ]);
+    expect(filled.code, filled.stderr).toBe(0);
+    expect(filled.json.cabinet).toMatchObject({
+      siret: '44833048000006',
+      vatNumber: 'FR25448330480',
+      address: "8 cours de l'Intendance, 33000 Bordeaux",
+    });
+    const drafts = await api(cp!.url, tokens.billing, 'GET', '/api/v1/billing/months/2026-03/drafts');
+    expect(drafts.body).toMatchObject({ finalizable: true, missing: [] });
+  });
+
   it('issues one invoice per cabinet, numbered from F-2026-000001 in cabinet order', async () => {
     const res = await api(cp!.url, tokens.billing, 'POST', '/api/v1/billing/months/2026-03/close');
     expect(res.status, JSON.stringify(res.body)).toBe(201);
@@ -151,8 +219,8 @@ describe('closing a month', () => {
     expect(res.body.warnings.map((w: any) => [w.cabinetId, w.code])).toEqual([
       ['bernard', 'no_usage_report'],
       ['martin', 'no_usage_report'],
-      ['martin', 'customer_incomplete'],
     ]);
+    expect(res.body.invoices[2].customer).toMatchObject({ address: "8 cours de l'Intendance, 33000 Bordeaux", vatNumber: 'FR25448330480' });
   });
 
   it('refuses to close the same month twice (409) and issues nothing more', async () => {
@@ -199,6 +267,7 @@ describe('closing a month', () => {
       address: '123 Rue de la Justice, 75001 Paris',
       siret: '12345678901237',
       email: null,
+      vatNumber: null,
     });
     expect(invoice.usage).toMatchObject({
       analysesUsed: 2120,
@@ -357,7 +426,7 @@ describe('the month for the accountant (CSV)', () => {
       'type;numero;date_emission;mois_facture;facture_origine;client_id;client_nom;client_siret;total_ht_eur;taux_tva;tva_eur;total_ttc_eur;echeance;motif',
       'facture;F-2026-000001;2026-04-02;2026-03;;bernard;"Cabinet Bernard; ""Conseil""";55501234000017;599,00;20;119,80;718,80;2026-05-02;',
       'facture;F-2026-000002;2026-04-02;2026-03;;dupont;Cabinet Dupont & Associés;12345678901237;523,51;20;104,70;628,21;2026-05-02;',
-      "facture;F-2026-000003;2026-04-02;2026-03;;martin;'=1+1 Martin;;99,00;20;19,80;118,80;2026-05-02;",
+      "facture;F-2026-000003;2026-04-02;2026-03;;martin;'=1+1 Martin;44833048000006;99,00;20;19,80;118,80;2026-05-02;",
       'avoir;A-2026-000001;2026-04-02;2026-03;F-2026-000002;dupont;Cabinet Dupont & Associés;12345678901237;-10,01;20;-2,00;-12,01;;overage disputed',
       'avoir;A-2026-000002;2026-04-02;2026-03;F-2026-000002;dupont;Cabinet Dupont & Associés;12345678901237;-513,50;20;-102,70;-616,20;;cabinet closed',
       '',

@@ -31,6 +31,7 @@ function cabinet(
     address: '1 rue de la Paix, 75002 Paris',
     phone: null,
     email: null,
+    vatNumber: null,
     plan: last.plan,
     overrides: last.overrides,
     status: last.status,
@@ -196,11 +197,11 @@ describe('overage', () => {
     expect(without!.warnings.map((w) => w.code)).toEqual(['no_usage_report']);
   });
 
-  it('warns when the customer lacks an address or SIRET (art. 242 nonies A annexe II CGI)', () => {
+  // Changed in issue 18: a customer without address or SIRET is no longer a warning on an invoice
+  // issued anyway, but a missing mandatory mention that blocks the finalize (mandatoryMentions.test.ts).
+  it('leaves the customer mentions to the finalize check: no warning for a customer without address or SIRET', () => {
     const d = draftInvoice(cabinet([['2026-01-05T08:00:00Z', 'starter']], { address: null, siret: null }), '2026-03', planOf, usage(0));
-    expect(d!.warnings).toEqual([
-      expect.objectContaining({ code: 'customer_incomplete', message: expect.stringContaining('address and SIRET') }),
-    ]);
+    expect(d!.warnings).toEqual([]);
   });
 });
 

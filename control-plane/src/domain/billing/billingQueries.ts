@@ -33,8 +33,11 @@ export async function billingMonth(cp: BillingContext, month: string) {
   const invoices = await cp.billing.invoicesOfMonth(month);
   const creditNotes = cp.billing.listCreditNotes().filter((c) => c.month === month);
   const held = await cp.billing.heldOfMonth(month);
+  const file = cp.billing.isClosed(month) ? await cp.billing.month(month) : undefined;
   return {
     month: presentMonth(month, cp.billing.isClosed(month), isMonthOver(month, cp.clock())),
+    /** What the drafts said at the close (kept in the month file). */
+    warnings: file?.warnings ?? [],
     invoices: (invoices ?? []).map((i) => presentInvoiceSummary(i, cp.billing.creditNotesOf(i.number))),
     held: held.map((h) => presentHeldInvoice(h.held, h.state)),
     creditNotes: creditNotes.map(presentCreditNote),

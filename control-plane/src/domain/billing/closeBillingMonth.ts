@@ -1,37 +1,32 @@
 /**
- * `closeBillingMonth`: issues one invoice per cabinet that had active days in a month that is
- * over, numbered in the invoice series of the issue year, in one commit (see billingStore.ts).
- * Art. 289, I-3 CGI lets services to one customer over a calendar month be invoiced together,
- * at the latest at the end of that month; the close runs once the month is over.
+ * `closeBillingMonth` finalizes a month's drafts (billingPreview.ts): one invoice per cabinet that
+ * had active days in a month that is over, numbered in the invoice series of the issue year, in
+ * one commit (see billingStore.ts). Art. 289, I-3 CGI lets services to one customer over a
+ * calendar month be invoiced together, at the latest at the end of that month; the close runs
+ * once the month is over.
  *
- * An invoice whose total incl. VAT is above BILLING_REVIEW_AMOUNT_CENTS is not issued but held in
+ * Nothing is issued while a draft lacks a mandatory mention (mandatoryMentions.ts): the refusal
+ * (`invoice_mentions_missing`) names each cabinet and field and how to fill it, since an issued
+ * invoice is never edited. Given the digest of the drafts the vendor reviewed, a finalize refuses
+ * drafts that changed since (`drafts_changed`).
+ *
+ * A draft whose total incl. VAT is above BILLING_REVIEW_AMOUNT_CENTS is not issued but held in
  * the month file, unnumbered, for an admin to approve or reject (reviewHeldInvoice.ts): a counter
  * gone wrong (a bug, or the cabinet's own machine lying) must not turn into a legal document that
- * only a credit note can undo. The other invoices are issued as usual.
+ * only a credit note can undo. The other invoices are issued as usual. The drafts' warnings are
+ * kept in the month file, for the month's page to show after the close.
  */
-
-import type { Clock } from '../../clock.js';
-import type { ApplianceRegistry } from '../appliances.js';
-import type { CabinetRegistry } from '../cabinets.js';
-import type { PlanCatalog } from '../planCatalog.js';
 import type { HeldInvoice, InvoiceRecord, VendorIdentity } from '../../storage/billingRecords.js';
-import type { BillingStore } from './billingStore.js';
-import { addDays, isMonthOver, nextMonth, parisDate } from './calendar.js';
+import type { BillingContext } from './billingContext.js';
+import { draftMonth } from './billingPreview.js';
+import { isMonthOver, nextMonth, parisDate } from './calendar.js';
 import { formatDocumentNumber, SERIES } from './documentNumbers.js';
-import { draftInvoice, type DraftWarning } from './draftInvoice.js';
-import { VAT_RATE_PERCENT } from './money.js';
-import { monthUsageByCabinet } from './usageEvidence.js';
+import type { DraftWarning } from './draftInvoice.js';
+import { describeMissing } from './mandatoryMentions.js';
 import { requireVendor } from './requireVendor.js';
 import { ControlPlaneError } from '../../errors.js';
 
-export interface BillingContext {
-  config: { vendor: VendorIdentity | undefined; billingReviewAmountCents: number };
-  clock: Clock;
-  billing: BillingStore;
-  cabinets: CabinetRegistry;
-  appliances: ApplianceRegistry;
-  plans: PlanCatalog;
-}
+export type { BillingContext } from './billingContext.js';
 
 export interface ClosedMonth {
   month: string;
@@ -40,11 +35,16 @@ export interface ClosedMonth {
   invoices: InvoiceRecord[];
   /** Not issued: above the review amount, waiting for an admin's approval. */
   held: HeldInvoice[];
-  /** What the vendor should look at (missing usage reports, incomplete customer records). */
+  /** What the vendor should look at (missing usage reports, overage not billed). */
   warnings: DraftWarning[];
 }
 
-export function closeBillingMonth(cp: BillingContext, month: string, by: string): Promise<ClosedMonth> {
+export interface FinalizeOptions {
+  /** The digest of the drafts the vendor reviewed (billingPreview.ts); refused if they changed since. */
+  expectedDigest?: string | undefined;
+}
+
+export function closeBillingMonth(cp: BillingContext, month: string, by: string, options: FinalizeOptions = {}): Promise<ClosedMonth> {
   const vendor = requireVendor(cp.config.vendor);
   return cp.billing.exclusive(async () => {
     const now = cp.clock();
@@ -67,55 +67,54 @@ export function closeBillingMonth(cp: BillingContext, month: string, by: string)
     cp.billing.assertClosable();
     cp.billing.assertChronological(now);
 
-    const issueDate = parisDate(now);
+    // Everything below runs in one synchronous step: the cabinets and counters read are the ones billed.
+    const drafts = draftMonth(cp, month);
+    if (drafts.missing.length > 0) {
+      throw new ControlPlaneError(
+        'invoice_mentions_missing',
+        `${month} is not closed, nothing was issued: ${describeMissing(drafts.missing)}. Fill them, then close again (control-plane billing preview ${month} lists the drafts)`,
+        {
+          month,
+          missing: drafts.missing.map((m) => ({ cabinetId: m.cabinetId, party: m.party, field: m.field, article: m.article, fix: m.fix })),
+        },
+      );
+    }
+    if (options.expectedDigest !== undefined && options.expectedDigest !== drafts.digest) {
+      throw new ControlPlaneError(
+        'drafts_changed',
+        `the drafts of ${month} changed since they were reviewed (a cabinet or a usage report changed): nothing was issued; review them again (control-plane billing preview ${month}) and finalize those`,
+        { month, digest: drafts.digest },
+      );
+    }
+    const { issueDate, dueDate } = drafts;
     const year = Number(issueDate.slice(0, 4));
-    const dueDate = addDays(issueDate, vendor.paymentTermsDays);
-    const usage = monthUsageByCabinet(cp.appliances, month);
-    const planOf = (id: string) => cp.plans.get(id);
     const invoices: InvoiceRecord[] = [];
     const held: HeldInvoice[] = [];
-    const review = cp.config.billingReviewAmountCents;
-    const warnings: DraftWarning[] = [];
     let n = cp.billing.lastNumber(SERIES.invoice, year);
-    // Everything below runs in one synchronous step: the cabinets and counters read are the ones billed.
-    for (const cabinet of cp.cabinets.list()) {
-      const draft = draftInvoice(cabinet, month, planOf, usage.get(cabinet.id));
-      if (!draft) continue;
-      warnings.push(...draft.warnings);
-      const customer = { cabinetId: cabinet.id, name: cabinet.name, address: cabinet.address, siret: cabinet.siret, email: cabinet.email };
-      // `!(… <= …)`: an amount that is not a number at all is held too (and then refused by the check).
-      if (!(draft.totalInclVatCents <= review)) {
-        held.push({
-          cabinetId: cabinet.id,
-          month,
-          customer,
-          lines: draft.lines,
-          usage: draft.usage,
-          totalExclVatCents: draft.totalExclVatCents,
-          vatRatePercent: VAT_RATE_PERCENT,
-          vatCents: draft.vatCents,
-          totalInclVatCents: draft.totalInclVatCents,
-          reviewAmountCents: review,
-        });
-        continue;
-      }
-      invoices.push({
-        number: formatDocumentNumber(SERIES.invoice, year, ++n),
-        cabinetId: cabinet.id,
+    for (const d of drafts.drafts) {
+      const record = {
+        cabinetId: d.cabinetId,
         month,
-        issueDate,
-        issuedAt: now.toISOString(),
-        dueDate,
-        customer,
-        lines: draft.lines,
-        usage: draft.usage,
-        totalExclVatCents: draft.totalExclVatCents,
-        vatRatePercent: VAT_RATE_PERCENT,
-        vatCents: draft.vatCents,
-        totalInclVatCents: draft.totalInclVatCents,
-      });
+        customer: d.customer,
+        lines: d.lines,
+        usage: d.usage,
+        totalExclVatCents: d.totalExclVatCents,
+        vatRatePercent: d.vatRatePercent,
+        vatCents: d.vatCents,
+        totalInclVatCents: d.totalInclVatCents,
+      };
+      if (d.needsApproval) held.push({ ...record, reviewAmountCents: drafts.reviewAmountCents });
+      else
+        invoices.push({
+          number: formatDocumentNumber(SERIES.invoice, year, ++n),
+          ...record,
+          issueDate,
+          issuedAt: now.toISOString(),
+          dueDate,
+        });
     }
-    await cp.billing.commitMonth({ month, closedAt: now.toISOString(), closedBy: by, issueDate, vendor, invoices, held });
+    const warnings = drafts.warnings;
+    await cp.billing.commitMonth({ month, closedAt: now.toISOString(), closedBy: by, issueDate, vendor, invoices, held, warnings });
     return { month, issueDate, vendor, invoices, held, warnings };
   });
 }

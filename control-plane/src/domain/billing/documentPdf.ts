@@ -90,6 +90,7 @@ function parties(doc: PDFKit.PDFDocument, vendor: VendorIdentity, customer: Invo
   for (const line of [
     customer.address,
     customer.siret ? `SIRET ${customer.siret}` : null,
+    customer.vatNumber ? `N° TVA intracommunautaire : ${customer.vatNumber}` : null,
     customer.email,
     `Référence client : ${customer.cabinetId}`,
   ]) {

@@ -13,6 +13,9 @@
  * Overage: the analyses over quota that the month's final signed counters report, at the catalog
  * price per analysis of the latest plan in force during the month that allows overage (a plan that
  * refuses overage — starter — never bills it; its appliance refuses those analyses).
+ *
+ * The customer's mandatory mentions (address, SIRET…) are not a warning here but a block on the
+ * finalize (mandatoryMentions.ts, billingPreview.ts).
  */
 import type { PlanRecord } from '../../storage/records.js';
 import type { CabinetRecord, PlanHistoryEntry } from '../../storage/records.js';
@@ -22,7 +25,7 @@ import { divRoundHalfUp, totalsOf, type Totals } from './money.js';
 
 export interface DraftWarning {
   cabinetId: string;
-  code: 'no_usage_report' | 'overage_not_allowed' | 'customer_incomplete';
+  code: 'no_usage_report' | 'overage_not_allowed';
   message: string;
 }
 
@@ -139,16 +142,5 @@ export function draftInvoice(
     }
   }
 
-  // Art. 242 nonies A, I-1° annexe II CGI: the customer's full name, identification number and address.
-  const missing = [cabinet.address ? undefined : 'address', cabinet.siret ? undefined : 'SIRET'].filter(
-    (m): m is string => m !== undefined,
-  );
-  if (missing.length > 0) {
-    warnings.push({
-      cabinetId: cabinet.id,
-      code: 'customer_incomplete',
-      message: `the invoice lacks the customer's ${missing.join(' and ')} (art. 242 nonies A annexe II CGI): set it with control-plane cabinet update ${cabinet.id}`,
-    });
-  }
   return { lines, usage: usage ?? null, warnings, ...totalsOf(lines.map((l) => l.amountCents)) };
 }

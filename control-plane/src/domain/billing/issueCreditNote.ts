@@ -8,12 +8,15 @@
  * Without an amount it cancels what the invoice still owes; with one (excl. VAT) it credits that
  * part, its VAT computed like an invoice's. The credits of an invoice never exceed it: the last
  * one to bring it to zero takes exactly the VAT left, so the VAT credited sums to the VAT invoiced.
+ *
+ * Like the month's invoices, a credit note is drafted first (`draftCreditNote`): the dashboard
+ * and the CLI show it and issue it only once the vendor confirms.
  */
 import { NotFoundError } from '@iamanager/protocol';
 import { z } from 'zod';
 import type { CreditNoteRecord } from '../../storage/billingRecords.js';
 import { parisDate, frenchDate } from './calendar.js';
-import type { BillingContext } from './closeBillingMonth.js';
+import type { BillingContext } from './billingContext.js';
 import { formatDocumentNumber, SERIES } from './documentNumbers.js';
 import { VAT_RATE_PERCENT, vatOf } from './money.js';
 import { requireVendor } from './requireVendor.js';
@@ -33,39 +36,81 @@ export const creditNoteInputSchema = z.strictObject({
 });
 export type CreditNoteInput = z.infer<typeof creditNoteInputSchema>;
 
+/** A credit note before it is issued: what it would credit, for the vendor to confirm (nothing numbered, nothing written). */
+export interface CreditNoteDraft {
+  invoiceNumber: string;
+  invoiceIssueDate: string;
+  cabinetId: string;
+  customerName: string;
+  reason: string;
+  full: boolean;
+  description: string;
+  totalExclVatCents: number;
+  vatRatePercent: number;
+  vatCents: number;
+  totalInclVatCents: number;
+  /** What the invoice still owes incl. VAT, before and after this credit note. */
+  owedInclVatCents: number;
+  balanceAfterInclVatCents: number;
+}
+
+/**
+ * The credit note `input` would issue on `invoiceNumber`, with the same checks the issue makes:
+ * the dashboard and the CLI show it for confirmation before `issueCreditNote` (credit notes are
+ * never withdrawn, like invoices).
+ */
+export async function draftCreditNote(cp: BillingContext, invoiceNumber: string, input: CreditNoteInput): Promise<CreditNoteDraft> {
+  const invoice = await cp.billing.findInvoice(invoiceNumber);
+  if (!invoice) throw new NotFoundError('invoice', invoiceNumber);
+  const earlier = cp.billing.creditNotesOf(invoiceNumber);
+  const owedExcl = invoice.totalExclVatCents - earlier.reduce((s, c) => s + c.totalExclVatCents, 0);
+  const owedVat = invoice.vatCents - earlier.reduce((s, c) => s + c.vatCents, 0);
+  if (owedExcl <= 0) {
+    throw new ControlPlaneError(
+      'invoice_fully_credited',
+      `invoice ${invoiceNumber} is already fully credited (${earlier.map((c) => c.number).join(', ')})`,
+      { invoiceNumber },
+    );
+  }
+  if (input.amountCents !== undefined && input.amountCents > owedExcl) {
+    throw new ControlPlaneError(
+      'credit_exceeds_invoice',
+      `amountCents: ${input.amountCents} is more than the ${owedExcl} cents excl. VAT left on ${invoiceNumber}: credit at most ${owedExcl}, or leave it out to cancel the rest`,
+      { owedExclVatCents: owedExcl },
+    );
+  }
+  const full = input.amountCents === undefined || input.amountCents === owedExcl;
+  const excl = full ? owedExcl : input.amountCents!;
+  const vat = full ? owedVat : Math.min(vatOf(excl), owedVat);
+  const reference = `la facture ${invoice.number} du ${frenchDate(invoice.issueDate)}`;
+  return {
+    invoiceNumber: invoice.number,
+    invoiceIssueDate: invoice.issueDate,
+    cabinetId: invoice.cabinetId,
+    customerName: invoice.customer.name,
+    reason: input.reason,
+    full,
+    description: `${!full ? 'Avoir partiel sur' : earlier.length > 0 ? 'Avoir pour le solde de' : 'Annulation de'} ${reference} — ${input.reason}`,
+    totalExclVatCents: excl,
+    vatRatePercent: VAT_RATE_PERCENT,
+    vatCents: vat,
+    totalInclVatCents: excl + vat,
+    owedInclVatCents: owedExcl + owedVat,
+    balanceAfterInclVatCents: owedExcl + owedVat - (excl + vat),
+  };
+}
+
 export function issueCreditNote(cp: BillingContext, invoiceNumber: string, input: CreditNoteInput, by: string): Promise<CreditNoteRecord> {
   const vendor = requireVendor(cp.config.vendor);
   return cp.billing.exclusive(async () => {
     cp.billing.assertIssuable();
-    const invoice = await cp.billing.findInvoice(invoiceNumber);
-    if (!invoice) throw new NotFoundError('invoice', invoiceNumber);
-    const earlier = cp.billing.creditNotesOf(invoiceNumber);
-    const owedExcl = invoice.totalExclVatCents - earlier.reduce((s, c) => s + c.totalExclVatCents, 0);
-    const owedVat = invoice.vatCents - earlier.reduce((s, c) => s + c.vatCents, 0);
-    if (owedExcl <= 0) {
-      throw new ControlPlaneError(
-        'invoice_fully_credited',
-        `invoice ${invoiceNumber} is already fully credited (${earlier.map((c) => c.number).join(', ')})`,
-        { invoiceNumber },
-      );
-    }
-    if (input.amountCents !== undefined && input.amountCents > owedExcl) {
-      throw new ControlPlaneError(
-        'credit_exceeds_invoice',
-        `amountCents: ${input.amountCents} is more than the ${owedExcl} cents excl. VAT left on ${invoiceNumber}: credit at most ${owedExcl}, or leave it out to cancel the rest`,
-        { owedExclVatCents: owedExcl },
-      );
-    }
-    const full = input.amountCents === undefined || input.amountCents === owedExcl;
-    const excl = full ? owedExcl : input.amountCents!;
-    const vat = full ? owedVat : Math.min(vatOf(excl), owedVat);
-
+    const draft = await draftCreditNote(cp, invoiceNumber, input);
+    const invoice = (await cp.billing.findInvoice(invoiceNumber))!;
     const now = cp.clock();
     cp.billing.assertChronological(now);
     const issueDate = parisDate(now);
     const year = Number(issueDate.slice(0, 4));
     const number = formatDocumentNumber(SERIES.creditNote, year, cp.billing.lastNumber(SERIES.creditNote, year) + 1);
-    const reference = `la facture ${invoice.number} du ${frenchDate(invoice.issueDate)}`;
     const note: CreditNoteRecord = {
       number,
       invoiceNumber: invoice.number,
@@ -76,19 +121,14 @@ export function issueCreditNote(cp: BillingContext, invoiceNumber: string, input
       issuedAt: now.toISOString(),
       issuedBy: by,
       reason: input.reason,
-      full,
+      full: draft.full,
       vendor,
       customer: invoice.customer,
-      lines: [
-        {
-          description: `${!full ? 'Avoir partiel sur' : earlier.length > 0 ? 'Avoir pour le solde de' : 'Annulation de'} ${reference} — ${input.reason}`,
-          amountCents: excl,
-        },
-      ],
-      totalExclVatCents: excl,
+      lines: [{ description: draft.description, amountCents: draft.totalExclVatCents }],
+      totalExclVatCents: draft.totalExclVatCents,
       vatRatePercent: VAT_RATE_PERCENT,
-      vatCents: vat,
-      totalInclVatCents: excl + vat,
+      vatCents: draft.vatCents,
+      totalInclVatCents: draft.totalInclVatCents,
     };
     await cp.billing.commitCreditNote(note);
     return note;

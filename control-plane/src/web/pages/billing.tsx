@@ -1,7 +1,8 @@
 /**
  * Facturation: the months (closed, and the recent open ones with the close form for the roles
  * that may close), and one month's invoices and credit notes with their PDFs and the CSV for the
- * accountant. Closing is irreversible, so its form asks for an explicit confirmation.
+ * accountant. Closing is irreversible: an open month leads to its drafts (billingDrafts.tsx), whose
+ * finalize form asks for an explicit confirmation.
  */
 import { frenchDate, frenchMonth } from '../../domain/billing/calendar.js';
 import { FlashMessage } from '@iamanager/kernel/ui';
@@ -10,6 +11,7 @@ import { CsrfField, Panel } from '../components.js';
 import { frenchEuros } from '../format.js';
 import { Layout } from '../layout.js';
 import { PastDuePanel, type PastDueRow } from './payments.js';
+import { warningText } from '../billingLabels.js';
 
 export interface MonthRow {
   month: string;
@@ -62,19 +64,13 @@ export const monthHref = (month: string) => `/facturation/mois/${month}`;
 export const heldHref = (month: string, cabinetId: string) => `${monthHref(month)}/attente/${encodeURIComponent(cabinetId)}`;
 export const invoiceHref = (number: string) => `/facturation/factures/${number}`;
 
-function CloseForm({ month, csrf }: { month: string; csrf: string | null }) {
-  const id = `confirmer-${month}`;
+/** An open month's way to its drafts: reviewed there, then finalized (pages/billingDrafts.tsx). */
+function DraftsLink({ month, closable }: { month: string; closable: boolean }) {
   return (
-    <form method="post" action={`${monthHref(month)}/cloture`} class="close-month">
-      <CsrfField token={csrf} />
-      <input type="checkbox" id={id} name="confirmer" value="1" required />
-      <label for={id} class="inline-label">
-        Je confirme : les factures émises ne pourront être corrigées que par avoir.
-      </label>
-      <button type="submit" class="button">
-        Clôturer {frenchMonth(month)}
-      </button>
-    </form>
+    <a href={`${monthHref(month)}/brouillons`} class={closable ? 'button' : undefined}>
+      {closable ? 'Voir les brouillons et clôturer' : 'Aperçu des brouillons'}
+      <span class="sr-only"> ({frenchMonth(month)})</span>
+    </a>
   );
 }
 
@@ -106,8 +102,9 @@ export function BillingMonthsPage({
         />
       )}
       <p class="hint">
-        Une facture par cabinet et par mois, émise à la clôture du mois (une fois le mois terminé, heure de Paris). Numérotation continue
-        par année : F-AAAA-NNNNNN pour les factures, A-AAAA-NNNNNN pour les avoirs.
+        Une facture par cabinet et par mois, émise à la clôture du mois (une fois le mois terminé, heure de Paris) : ses brouillons se
+        relisent d'abord, puis la clôture les numérote et les émet. Numérotation continue par année : F-AAAA-NNNNNN pour les factures,
+        A-AAAA-NNNNNN pour les avoirs.
       </p>
       {pastDue ? <PastDuePanel invoices={pastDue} graceDays={graceDays ?? 0} showCabinet /> : null}
       {months.length === 0 ? (
@@ -145,8 +142,8 @@ export function BillingMonthsPage({
                     <a href={`${monthHref(m.month)}/factures.csv`} download>
                       CSV pour le comptable<span class="sr-only"> ({frenchMonth(m.month)})</span>
                     </a>
-                  ) : m.closable && canClose && configured ? (
-                    <CloseForm month={m.month} csrf={chrome.csrf} />
+                  ) : configured ? (
+                    <DraftsLink month={m.month} closable={m.closable && canClose} />
                   ) : null}
                 </td>
               </tr>
@@ -326,6 +323,7 @@ export function BillingMonthPage({
   held,
   canReview,
   creditNotes,
+  warnings = [],
 }: {
   chrome: Chrome;
   month: MonthRow;
@@ -333,6 +331,8 @@ export function BillingMonthPage({
   held: readonly HeldRow[];
   canReview: boolean;
   creditNotes: readonly CreditNoteRow[];
+  /** What the drafts said at the close, kept with the month. */
+  warnings?: ReadonlyArray<{ cabinetId: string; code: string; message: string }>;
 }) {
   const title = `Facturation — ${frenchMonth(month.month)}`;
   return (
@@ -342,7 +342,9 @@ export function BillingMonthPage({
       </p>
       <h1>{title}</h1>
       {month.status === 'open' ? (
-        <p class="empty">Ce mois n'est pas encore clôturé.</p>
+        <p class="empty">
+          Ce mois n'est pas encore clôturé : <a href={`${monthHref(month.month)}/brouillons`}>voir ses brouillons</a>.
+        </p>
       ) : (
         <>
           <Panel title="Synthèse" id="synthese">
@@ -383,6 +385,17 @@ export function BillingMonthPage({
                 facture reçoit le numéro suivant et la date du jour ; rejetée, elle n'est jamais émise.
               </p>
               <HeldTable held={held} canReview={canReview} csrf={chrome.csrf} />
+            </Panel>
+          )}
+          {warnings.length === 0 ? null : (
+            <Panel title="Avertissements de la clôture" id="avertissements">
+              <ul class="warnings">
+                {warnings.map((w) => (
+                  <li>
+                    <a href={`/cabinets/${encodeURIComponent(w.cabinetId)}`}>{w.cabinetId}</a> : {warningText(w)}
+                  </li>
+                ))}
+              </ul>
             </Panel>
           )}
           <Panel title="Avoirs" id="avoirs">

@@ -1,6 +1,6 @@
 /**
  * One cabinet: identity, plan and overrides (with prices for roles that see money), the plan
- * change form (admins), the enrollment code, its appliances with their status, usage and health
+ * change form with its preview step (admins), the details its invoices print (admins), the enrollment code, its appliances with their status, usage and health
  * charts from the history rings, plan history and recent alerts.
  */
 import type { ComponentChildren } from 'preact';
@@ -16,6 +16,8 @@ import type { InvoiceRow } from './billing.js';
 import { CabinetInvoices } from './cabinetInvoices.js';
 import { PastDuePanel, type PastDueRow } from './payments.js';
 import { StatusBadge, UsageList, type UsageFigure } from './fleet.js';
+import { CabinetContactForm, type ContactFormState } from './cabinetContact.js';
+import { PlanChangePreviewPanel, type PlanChangeState } from './planChangePreview.js';
 
 export interface LimitRow {
   label: string;
@@ -50,6 +52,8 @@ export interface CabinetView {
   address: string | null;
   phone: string | null;
   email: string | null;
+  /** Null for files from before it was recorded. */
+  vatNumber?: string | null | undefined;
   status: CabinetStatus;
   createdAt: string;
   plan: {
@@ -62,6 +66,10 @@ export interface CabinetView {
     overagePricePerAnalysisCents?: number | undefined;
   };
   limits: LimitRow[];
+  /** Present for roles that may change cabinets: the details printed on invoices. */
+  contact?: ContactFormState | undefined;
+  /** A plan change waiting for its confirmation (the form's first step). */
+  planPreview?: PlanChangeState | undefined;
   /** Present for roles that may change plans. */
   planChange?: { plans: Array<{ id: string; label: string }>; errors: string[]; values?: Record<string, string> } | undefined;
   enrollment: { pendingUntil: string | null; newCode?: { code: string; expiresAt: string } | undefined; canIssue: boolean };
@@ -111,6 +119,7 @@ function PlanChangeForm({ view, csrf }: { view: CabinetView; csrf: string | null
           </div>
         ))}
       </fieldset>
+      <p class="hint">Un changement de formule s'affiche d'abord en aperçu (limites, dérogations, prorata), puis se confirme.</p>
       <button type="submit" class="button">
         Enregistrer la formule
       </button>
@@ -140,6 +149,7 @@ export function CabinetPage({
           <dl class="facts">
             <Fact label="Identifiant">{view.id}</Fact>
             <Fact label="SIRET">{view.siret ?? '—'}</Fact>
+            <Fact label="N° de TVA">{view.vatNumber ?? '—'}</Fact>
             <Fact label="Adresse">{view.address ?? '—'}</Fact>
             <Fact label="Téléphone">{view.phone ?? '—'}</Fact>
             <Fact label="E-mail">{view.email ?? '—'}</Fact>
@@ -174,7 +184,13 @@ export function CabinetPage({
       {view.invoices ? <CabinetInvoices invoices={view.invoices} /> : null}
       {view.planChange ? (
         <Panel title="Changer de formule" id="changer-formule">
+          {view.planPreview ? <PlanChangePreviewPanel id={view.id} state={view.planPreview} csrf={chrome.csrf} /> : null}
           <PlanChangeForm view={view} csrf={chrome.csrf} />
+        </Panel>
+      ) : null}
+      {view.contact ? (
+        <Panel title="Coordonnées de facturation" id="coordonnees">
+          <CabinetContactForm id={view.id} form={view.contact} csrf={chrome.csrf} />
         </Panel>
       ) : null}
       <Panel title="Code d'enrôlement" id="enrolement">

@@ -1,10 +1,12 @@
 /**
  * One invoice: the customer as invoiced, its lines and totals, the signed usage behind the overage
  * (with the proof to download), its credit notes, and — for the roles that may — the credit note
- * form. An invoice is never edited: the only action on it is a credit note.
+ * form, whose draft is shown for confirmation before it is issued. An invoice is never edited: the
+ * only action on it is a credit note.
  */
 import { frenchDate, frenchMonth } from '../../domain/billing/calendar.js';
 import type { presentInvoice } from '../../presenters/invoice.js';
+import type { CreditNoteDraft } from '../../domain/billing/issueCreditNote.js';
 import type { Chrome } from '../chrome.js';
 import { CsrfField, FormErrors, Panel } from '../components.js';
 import { frenchDate as frenchDateTime, frenchEuros } from '../format.js';
@@ -14,9 +16,61 @@ import { PaymentPanel, type InvoiceAccountView, type PaymentForm } from './payme
 
 export type InvoiceDetail = ReturnType<typeof presentInvoice>;
 
+/** A credit note drafted from the form, shown for confirmation before it is issued. */
+export type { CreditNoteDraft };
+
 export interface CreditNoteForm {
   errors: string[];
   values: { reason: string; amount: string };
+}
+
+/** An invoice issued before the mandatory mentions were checked at the close may lack one: said, not left blank. */
+const NOT_RECORDED = 'non renseigné à l’émission';
+
+function CreditNoteConfirm({
+  draft,
+  values,
+  csrf,
+  action,
+}: {
+  draft: CreditNoteDraft;
+  values: CreditNoteForm['values'];
+  csrf: string | null;
+  action: string;
+}) {
+  return (
+    <div class="panel" role="status" id="brouillon-avoir">
+      <h3>Brouillon d'avoir — rien n'est encore émis</h3>
+      <dl class="facts">
+        <dt>Libellé</dt>
+        <dd>{draft.description}</dd>
+        <dt>Montant HT</dt>
+        <dd>-{frenchEuros(draft.totalExclVatCents)}</dd>
+        <dt>TVA {draft.vatRatePercent} %</dt>
+        <dd>-{frenchEuros(draft.vatCents)}</dd>
+        <dt>Total TTC</dt>
+        <dd>
+          <strong>-{frenchEuros(draft.totalInclVatCents)}</strong>
+        </dd>
+        <dt>Reste dû ensuite</dt>
+        <dd>
+          {frenchEuros(draft.balanceAfterInclVatCents)} TTC (aujourd'hui {frenchEuros(draft.owedInclVatCents)})
+        </dd>
+      </dl>
+      <form method="post" action={action} class="confirmed">
+        <CsrfField token={csrf} />
+        <input type="hidden" name="reason" value={values.reason} />
+        <input type="hidden" name="amount" value={values.amount} />
+        <input type="checkbox" id="f-confirmer-avoir" name="confirmer" value="1" required />
+        <label for="f-confirmer-avoir" class="inline-label">
+          Je confirme : l'avoir reçoit le numéro suivant et ne peut plus être retiré.
+        </label>
+        <button type="submit" class="button">
+          Émettre l'avoir
+        </button>
+      </form>
+    </div>
+  );
 }
 
 export function InvoicePage({
@@ -25,6 +79,7 @@ export function InvoicePage({
   creditNotes,
   form,
   payment,
+  draft,
 }: {
   chrome: Chrome;
   invoice: InvoiceDetail;
@@ -32,6 +87,7 @@ export function InvoicePage({
   form?: CreditNoteForm | undefined;
   /** Its status and payments (docs/billing.md "Getting paid"), with the payment form for the roles that may record one. */
   payment?: { account: InvoiceAccountView; form: PaymentForm | undefined; today: string } | undefined;
+  draft?: CreditNoteDraft | undefined;
 }) {
   const c = invoice.customer;
   return (
@@ -65,11 +121,13 @@ export function InvoicePage({
               <a href={`/cabinets/${encodeURIComponent(c.cabinetId)}`}>{c.name}</a>
             </dd>
             <dt>SIRET</dt>
-            <dd>{c.siret ?? '—'}</dd>
+            <dd>{c.siret ?? NOT_RECORDED}</dd>
             <dt>Adresse</dt>
-            <dd>{c.address ?? '—'}</dd>
+            <dd>{c.address ?? NOT_RECORDED}</dd>
+            <dt>N° de TVA</dt>
+            <dd>{c.vatNumber ?? 'non communiqué'}</dd>
             <dt>E-mail</dt>
-            <dd>{c.email ?? '—'}</dd>
+            <dd>{c.email ?? 'non communiqué'}</dd>
           </dl>
         </Panel>
       </div>
@@ -151,6 +209,14 @@ export function InvoicePage({
       </Panel>
       <Panel title="Avoirs" id="avoirs">
         {creditNotes.length === 0 ? <p class="empty">Aucun avoir sur cette facture.</p> : <CreditNoteTable notes={creditNotes} />}
+        {form && draft ? (
+          <CreditNoteConfirm
+            draft={draft}
+            values={form.values}
+            csrf={chrome.csrf}
+            action={`${invoiceHref(invoice.number)}/avoir/confirmer`}
+          />
+        ) : null}
         {form ? (
           invoice.balanceInclVatCents > 0 ? (
             <form method="post" action={`${invoiceHref(invoice.number)}/avoir`}>
@@ -176,8 +242,8 @@ export function InvoicePage({
                   Vide : annule tout ce qui reste dû ({frenchEuros(invoice.balanceInclVatCents)} TTC). La TVA est calculée sur le montant.
                 </p>
               </div>
-              <button type="submit" class="button">
-                Émettre l'avoir
+              <button type="submit" class={draft ? 'button secondary' : 'button'}>
+                {draft ? 'Recalculer le brouillon' : "Préparer l'avoir"}
               </button>
             </form>
           ) : (

@@ -1,13 +1,15 @@
 /**
- * `/facturation`: the months (close one), a month's invoices and credit notes, one invoice (issue
- * a credit note), and the downloads — PDFs, the month's CSV, the signed usage proof. Money is for
- * the roles that see it (`seeMoney`); closing and credit notes for those that may (`manageBilling`);
+ * `/facturation`: the months, an open month's drafts (reviewed, then finalized: the close), a
+ * month's invoices, close warnings and credit notes, one invoice (a credit note drafted, then
+ * confirmed), and the downloads — PDFs, the month's CSV, the signed usage proof. Money is for the
+ * roles that see it (`seeMoney`); closing and credit notes for those that may (`manageBilling`);
  * approving or rejecting an invoice held for review at the close for admins (`reviewInvoices`).
- * Billing errors are shown in French on the page the form came from.
+ * Billing errors — and a month or number in the address that is not one — are shown in French.
  */
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { cabinetIdSchema, monthSchema, parseWith } from '@iamanager/protocol';
+import { cabinetIdSchema, DomainError, monthSchema, parseWith } from '@iamanager/protocol';
+import { pathParam } from '../pathParam.js';
 import { formText, readForm, sendDownload } from '@iamanager/kernel/web';
 import { currentAdmin } from '../../auth/authenticate.js';
 import { authorize, can } from '../../auth/policies.js';
@@ -21,8 +23,15 @@ import {
 } from '../../domain/billing/billingQueries.js';
 import { frenchMonth } from '../../domain/billing/calendar.js';
 import { closeBillingMonth } from '../../domain/billing/closeBillingMonth.js';
+import { draftMonth, presentDrafts } from '../../domain/billing/billingPreview.js';
 import { creditNoteNumberSchema, invoiceNumberSchema } from '../../domain/billing/documentNumbers.js';
-import { creditNoteInputSchema, issueCreditNote } from '../../domain/billing/issueCreditNote.js';
+import {
+  creditNoteInputSchema,
+  draftCreditNote,
+  issueCreditNote,
+  type CreditNoteDraft,
+  type CreditNoteInput,
+} from '../../domain/billing/issueCreditNote.js';
 import { approveHeldInvoice, rejectHeldInvoice } from '../../domain/billing/reviewHeldInvoice.js';
 import { presentCreditNote } from '../../presenters/invoice.js';
 import { frenchBillingError } from '../billingErrors.js';
@@ -30,6 +39,7 @@ import { parseForm, type FormField } from '../formIssues.js';
 import { chromeOf, type Flash } from '../chrome.js';
 import type { DashboardDeps, DashboardPage } from '../dashboardPage.js';
 import { BillingMonthPage, BillingMonthsPage, invoiceHref, monthHref } from '../pages/billing.js';
+import { BillingDraftsPage } from '../pages/billingDrafts.js';
 import { InvoicePage, type CreditNoteForm } from '../pages/invoice.js';
 import type { PaymentForm } from '../pages/payments.js';
 import { pastDueInvoices, showInvoiceAccount } from '../../domain/billing/invoiceAccount.js';
@@ -86,16 +96,24 @@ async function showMonth(deps: DashboardDeps, ctx: Context, month: string, flash
       held={data.held}
       canReview={can(admin, 'reviewInvoices')}
       creditNotes={data.creditNotes}
+      warnings={data.warnings}
     />,
     status,
   );
+}
+
+async function showDrafts(deps: DashboardDeps, ctx: Context, month: string, flash?: Flash, status = 200): Promise<void> {
+  const admin = currentAdmin(ctx);
+  authorize(admin, 'seeMoney');
+  const drafts = presentDrafts(draftMonth(deps.cp, month));
+  sendPage(ctx, <BillingDraftsPage chrome={chromeOf(deps, ctx, flash)} drafts={drafts} canClose={can(admin, 'manageBilling')} />, status);
 }
 
 export async function showInvoicePage(
   deps: DashboardDeps,
   ctx: Context,
   number: string,
-  options: { form?: CreditNoteForm; paymentForm?: PaymentForm; flash?: Flash; status?: number } = {},
+  options: { form?: CreditNoteForm; draft?: CreditNoteDraft; paymentForm?: PaymentForm; flash?: Flash; status?: number } = {},
 ): Promise<void> {
   const admin = currentAdmin(ctx);
   authorize(admin, 'seeMoney');
@@ -112,7 +130,14 @@ export async function showInvoicePage(
   const form = can(admin, 'manageBilling') ? (options.form ?? { errors: [], values: { reason: '', amount: '' } }) : undefined;
   sendPage(
     ctx,
-    <InvoicePage chrome={chromeOf(deps, ctx, options.flash)} invoice={invoice} creditNotes={creditNotes} form={form} payment={payment} />,
+    <InvoicePage
+      chrome={chromeOf(deps, ctx, options.flash)}
+      invoice={invoice}
+      creditNotes={creditNotes}
+      form={form}
+      draft={can(admin, 'manageBilling') ? options.draft : undefined}
+      payment={payment}
+    />,
     options.status,
   );
 }
@@ -121,8 +146,32 @@ export const billingPages: DashboardPage = {
   nav: { href: '/facturation', label: 'Facturation', action: 'seeMoney' },
   mount(router: Router, deps) {
     const { cp } = deps;
-    const monthOf = (ctx: Context) => parseWith(monthSchema, ctx.params.month, 'month');
-    const invoiceOf = (ctx: Context) => parseWith(invoiceNumberSchema, ctx.params.number, 'number');
+    const monthOf = (ctx: Context) =>
+      pathParam(monthSchema, ctx.params.month, `Mois « ${String(ctx.params.month)} » : un mois s'écrit AAAA-MM, par exemple 2026-03.`);
+    const invoiceOf = (ctx: Context) =>
+      pathParam(
+        invoiceNumberSchema,
+        ctx.params.number,
+        `Facture « ${String(ctx.params.number)} » : un numéro de facture s'écrit F-AAAA-NNNNNN, par exemple F-2026-000001.`,
+      );
+    const creditNoteOf = (ctx: Context) =>
+      pathParam(
+        creditNoteNumberSchema,
+        ctx.params.number,
+        `Avoir « ${String(ctx.params.number)} » : un numéro d'avoir s'écrit A-AAAA-NNNNNN, par exemple A-2026-000001.`,
+      );
+    /** The credit note form's fields, as typed and as the API's schema reads them. */
+    const creditNoteForm = (form: URLSearchParams) => {
+      const values = { reason: formText(form, 'reason', 500), amount: formText(form, 'amount', 20) };
+      const amountCents = eurosToCents(values.amount);
+      // An amount the page cannot read as euros goes to the schema as typed, which refuses it.
+      const parsed = parseForm(
+        creditNoteInputSchema,
+        { reason: values.reason, ...(amountCents === undefined ? {} : { amountCents: amountCents ?? values.amount }) },
+        CREDIT_NOTE_FIELDS,
+      );
+      return { values, parsed };
+    };
     const seeMoney = (ctx: Context) => authorize(currentAdmin(ctx), 'seeMoney');
 
     router.get('/facturation', async (ctx) => {
@@ -130,14 +179,24 @@ export const billingPages: DashboardPage = {
       showMonths(deps, ctx, undefined, 200, await pastDueInvoices(cp));
     });
 
+    router.get('/facturation/mois/:month/brouillons', async (ctx) => {
+      const month = monthOf(ctx);
+      seeMoney(ctx);
+      if (cp.billing.isClosed(month)) return ctx.redirect(monthHref(month));
+      await showDrafts(deps, ctx, month);
+    });
+
+    /** Finalizes the drafts the page showed (their digest): numbered and issued, or refused in French on the drafts page. */
     router.post('/facturation/mois/:month/cloture', async (ctx) => {
       const admin = currentAdmin(ctx);
       authorize(admin, 'manageBilling');
       const month = monthOf(ctx);
-      if ((await readForm(ctx)).get('confirmer') !== '1') {
-        return showMonths(
+      const form = await readForm(ctx);
+      if (form.get('confirmer') !== '1') {
+        return showDrafts(
           deps,
           ctx,
+          month,
           {
             kind: 'error',
             text: `Cochez la confirmation pour clôturer ${frenchMonth(month)} : les factures émises ne se corrigent que par avoir.`,
@@ -146,20 +205,30 @@ export const billingPages: DashboardPage = {
         );
       }
       try {
-        const closed = await closeBillingMonth(cp, month, admin.email);
-        cp.log.info({ month, invoices: closed.invoices.length, by: admin.email }, 'billing month closed from the dashboard');
-        ctx.redirect(`${monthHref(month)}?cloture=${closed.invoices.length}`);
+        const closed = await closeBillingMonth(cp, month, admin.email, { expectedDigest: formText(form, 'empreinte', 64) });
+        cp.log.info(
+          { month, invoices: closed.invoices.length, held: closed.held.length, warnings: closed.warnings.length, by: admin.email },
+          'billing month closed from the dashboard',
+        );
+        ctx.redirect(`${monthHref(month)}?cloture=${closed.invoices.length}&attente=${closed.held.length}`);
       } catch (err) {
         const text = frenchBillingError(err);
         if (!text) throw err;
-        showMonths(deps, ctx, { kind: 'error', text }, 409);
+        const status = err instanceof DomainError && err.code === 'invoice_mentions_missing' ? 422 : 409;
+        if (err instanceof DomainError && err.code === 'month_already_closed')
+          return showMonths(deps, ctx, { kind: 'error', text }, status);
+        await showDrafts(deps, ctx, month, { kind: 'error', text }, status);
       }
     });
 
     router.get('/facturation/mois/:month', async (ctx) => {
       const closedCount = typeof ctx.query.cloture === 'string' ? ctx.query.cloture : undefined;
+      const heldCount = typeof ctx.query.attente === 'string' && /^\d+$/.test(ctx.query.attente) ? Number(ctx.query.attente) : 0;
+      const held = heldCount > 0 ? `, ${heldCount} en attente de validation (au-dessus du seuil de revue)` : '';
       const flash: Flash | undefined =
-        closedCount && /^\d+$/.test(closedCount) ? { kind: 'ok', text: `Mois clôturé : ${closedCount} factures émises.` } : undefined;
+        closedCount && /^\d+$/.test(closedCount)
+          ? { kind: 'ok', text: `Mois clôturé : ${closedCount} factures émises${held}.` }
+          : undefined;
       await showMonth(deps, ctx, monthOf(ctx), flash);
     });
 
@@ -218,22 +287,42 @@ export const billingPages: DashboardPage = {
       await showInvoicePage(deps, ctx, invoiceOf(ctx), created ? { flash: { kind: 'ok', text: `Avoir ${created} émis.` } } : {});
     });
 
+    /** First step: the credit note the form describes, shown for confirmation; nothing is issued. */
     router.post('/facturation/factures/:number/avoir', async (ctx) => {
       const admin = currentAdmin(ctx);
       authorize(admin, 'manageBilling');
       const number = invoiceOf(ctx);
-      const form = await readForm(ctx);
-      const values = { reason: formText(form, 'reason', 500), amount: formText(form, 'amount', 20) };
-      const amountCents = eurosToCents(values.amount);
-      // An amount the page cannot read as euros goes to the schema as typed, which refuses it.
-      const parsed = parseForm(
-        creditNoteInputSchema,
-        { reason: values.reason, ...(amountCents === undefined ? {} : { amountCents: amountCents ?? values.amount }) },
-        CREDIT_NOTE_FIELDS,
-      );
+      const { values, parsed } = creditNoteForm(await readForm(ctx));
       if (!parsed.ok) return showInvoicePage(deps, ctx, number, { form: { errors: parsed.errors, values }, status: 400 });
       try {
-        const note = await issueCreditNote(cp, number, parsed.data, admin.email);
+        const draft = await draftCreditNote(cp, number, parsed.data);
+        await showInvoicePage(deps, ctx, number, { form: { errors: [], values }, draft });
+      } catch (err) {
+        const text = frenchBillingError(err);
+        if (!text) throw err;
+        await showInvoicePage(deps, ctx, number, { form: { errors: [text], values }, status: 409 });
+      }
+    });
+
+    /** Second step: the confirmed draft is issued (numbered, written, never withdrawn). */
+    router.post('/facturation/factures/:number/avoir/confirmer', async (ctx) => {
+      const admin = currentAdmin(ctx);
+      authorize(admin, 'manageBilling');
+      const number = invoiceOf(ctx);
+      const form = await readForm(ctx);
+      const { values, parsed } = creditNoteForm(form);
+      if (!parsed.ok) return showInvoicePage(deps, ctx, number, { form: { errors: parsed.errors, values }, status: 400 });
+      const input: CreditNoteInput = parsed.data;
+      if (form.get('confirmer') !== '1') {
+        const draft = await draftCreditNote(cp, number, input).catch(() => undefined);
+        return showInvoicePage(deps, ctx, number, {
+          form: { errors: ["Cochez la confirmation pour émettre l'avoir : un avoir émis ne peut pas être retiré."], values },
+          ...(draft ? { draft } : {}),
+          status: 400,
+        });
+      }
+      try {
+        const note = await issueCreditNote(cp, number, input, admin.email);
         cp.log.info({ creditNote: note.number, invoice: number, by: admin.email }, 'credit note issued from the dashboard');
         ctx.redirect(`${invoiceHref(number)}?avoir=${note.number}`);
       } catch (err) {
@@ -260,7 +349,7 @@ export const billingPages: DashboardPage = {
 
     router.get('/facturation/avoirs/:number/pdf', async (ctx) => {
       seeMoney(ctx);
-      sendDownload(ctx, await documentPdfFile(cp, parseWith(creditNoteNumberSchema, ctx.params.number, 'number')));
+      sendDownload(ctx, await documentPdfFile(cp, creditNoteOf(ctx)));
     });
   },
 };

@@ -1,0 +1,16 @@
+/** What the billing use cases stand on: the control plane's configuration, clock and registries. */
+import type { Clock } from '../../clock.js';
+import type { ApplianceRegistry } from '../appliances.js';
+import type { CabinetRegistry } from '../cabinets.js';
+import type { PlanCatalog } from '../planCatalog.js';
+import type { VendorIdentity } from '../../storage/billingRecords.js';
+import type { BillingStore } from './billingStore.js';
+
+export interface BillingContext {
+  config: { vendor: VendorIdentity | undefined; billingReviewAmountCents: number };
+  clock: Clock;
+  billing: BillingStore;
+  cabinets: CabinetRegistry;
+  appliances: ApplianceRegistry;
+  plans: PlanCatalog;
+}
