@@ -194,6 +194,7 @@ describe('Factur-X', () => {
       'overage disputed',
       '--amount-cents',
       '10000',
+      '--confirm',
     ]);
     expect(note.code, note.stderr).toBe(0);
     const number = note.json.creditNote.number as string;

@@ -36,9 +36,24 @@ beforeAll(async () => {
   fs.mkdirSync(dataDir);
   for (const role of ['billing', 'support']) tokens[role] = await createAdminToken(dataDir, `${role}@vendor.test`, role);
   expect((await cli('2026-03-01T09:00:00Z', ['cabinet', 'create', ...DUPONT_CABINET])).code).toBe(0);
-  expect((await cli('2026-03-01T09:00:00Z', ['cabinet', 'create', '--id', 'martin', '--name', 'Martin', '--plan', 'starter'])).code).toBe(
-    0,
-  );
+  expect(
+    (
+      await cli('2026-03-01T09:00:00Z', [
+        'cabinet',
+        'create',
+        '--id',
+        'martin',
+        '--name',
+        'Martin',
+        '--plan',
+        'starter',
+        '--siret',
+        '44833048000006',
+        '--address',
+        '8 rue Martin, 69001 Lyon',
+      ])
+    ).code,
+  ).toBe(0);
   const march = await cli('2026-04-02T08:00:00Z', ['billing', 'close', '2026-03']);
   expect(march.code, march.stderr).toBe(0);
   expect(march.json.invoices.map((i: any) => [i.number, i.cabinetId, i.totalInclVatCents, i.dueDate])).toEqual([
@@ -244,7 +259,14 @@ describe('bank statement import', () => {
 
 describe('void by credit note', () => {
   it('is void once fully credited, shows what was received as a refund due, and refuses payments', async () => {
-    const note = await cli('2026-05-07T08:00:00Z', ['billing', 'credit-note', 'F-2026-000004', '--reason', 'cabinet closed in April']);
+    const note = await cli('2026-05-07T08:00:00Z', [
+      'billing',
+      'credit-note',
+      'F-2026-000004',
+      '--reason',
+      'cabinet closed in April',
+      '--confirm',
+    ]);
     expect(note.code, note.stderr).toBe(0);
     // 5 000 received (bank line BNK-0005) on an invoice now cancelled: that is to be refunded.
     expect(await invoiceAt('2026-05-07T08:00:00Z', 'F-2026-000004')).toMatchObject({

@@ -31,8 +31,32 @@ beforeAll(async () => {
   fs.mkdirSync(dataDir);
   const create = async (args: string[]) => expect((await cli('2026-03-01T09:00:00Z', ['cabinet', 'create', ...args])).code).toBe(0);
   await create([...DUPONT_CABINET, '--email', 'compta@dupont-avocats.test']);
-  await create(['--id', 'martin', '--name', 'Martin', '--plan', 'starter', '--email', 'martin@avocat.test']);
-  await create(['--id', 'petit', '--name', 'Petit', '--plan', 'starter']);
+  await create([
+    '--id',
+    'martin',
+    '--name',
+    'Martin',
+    '--plan',
+    'starter',
+    '--email',
+    'martin@avocat.test',
+    '--siret',
+    '44833048000006',
+    '--address',
+    '8 rue Martin, 69001 Lyon',
+  ]);
+  await create([
+    '--id',
+    'petit',
+    '--name',
+    'Petit',
+    '--plan',
+    'starter',
+    '--siret',
+    '55501234000017',
+    '--address',
+    '3 rue Petit, 13001 Marseille',
+  ]);
   expect((await cli('2026-04-02T08:00:00Z', ['billing', 'close', '2026-03'])).json.invoices.map((i: any) => i.number)).toEqual([
     'F-2026-000001',
     'F-2026-000002',
