@@ -9,6 +9,8 @@ import { metricsTokenSchema } from '@iamanager/kernel/http';
 import { semverSchema } from '@iamanager/protocol';
 import { checkVendorEnv, vendorEnvFields, vendorIdentityFrom } from './domain/billing/vendorIdentity.js';
 import type { VendorIdentity } from './storage/billingRecords.js';
+import { salesContactEnvFields, salesContactFrom } from './domain/salesContact.js';
+import type { VendorContact } from '@iamanager/protocol';
 
 /** Unix socket paths are limited to 108 bytes on Linux (`sun_path`), terminator included. */
 const MAX_SOCKET_PATH = 107;
@@ -66,6 +68,8 @@ const envSchema = z
         return n;
       }),
     ...vendorEnvFields,
+    // The commercial contact licenses carry (domain/salesContact.ts).
+    ...salesContactEnvFields,
   })
   .superRefine((env, ctx) => {
     checkVendorEnv(env, ctx);
@@ -131,6 +135,8 @@ export interface Config {
   dashboard: { sessionHours: number; loginMaxFailures: number; loginLockSeconds: number };
   /** What `GET /metrics` requires as a bearer token; undefined leaves it open. */
   metricsToken: string | undefined;
+  /** Whom a cabinet asks for another plan, carried in licenses; undefined when none is configured. */
+  salesContact: VendorContact | undefined;
 }
 
 /**
@@ -174,6 +180,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
       loginLockSeconds: parsed.LOGIN_LOCK_SECONDS,
     },
     metricsToken: parsed.METRICS_TOKEN,
+    salesContact: salesContactFrom(parsed),
   };
 }
 

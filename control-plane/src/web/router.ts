@@ -32,6 +32,7 @@ import { fleetPage } from './routes/fleetPage.js';
 import { revenuePage } from './routes/revenuePage.js';
 import { sessionPages } from './routes/sessionPages.js';
 import { staticFiles } from './routes/staticFiles.js';
+import { upgradeRequestsPage } from './routes/upgradeRequestsPage.js';
 import { pageErrors } from './render.js';
 import { dashboardSession } from './session.js';
 
@@ -42,6 +43,7 @@ export const PAGES: readonly DashboardPage[] = [
   fleetPage,
   cabinetPages,
   alertsPage,
+  upgradeRequestsPage,
   billingPages,
   revenuePage,
   adminsPage,
