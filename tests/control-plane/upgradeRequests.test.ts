@@ -15,6 +15,7 @@ import {
   publicJwk,
   signUpgradeRequest,
   verifyLicense,
+  type Jwks,
   type UpgradeRequestPayload,
 } from '@iamanager/protocol';
 import {
@@ -74,7 +75,7 @@ async function enrollReadingOffers(url: string, code: string, appliance: FakeApp
     headers: { 'content-type': 'application/json', [LICENSE_OFFERS_HEADER]: LICENSE_OFFERS_VALUE },
     body: JSON.stringify({ code, publicKey: publicJwk(appliance.key.publicKey), instanceName: 'test-prod', version: '1.0.0' }),
   });
-  const body = (await res.json()) as { applianceId: string; cabinetId: string; license: string; vendorKeys: any };
+  const body = (await res.json()) as { applianceId: string; cabinetId: string; license: string; vendorKeys: Jwks };
   appliance.applianceId = body.applianceId;
   appliance.cabinetId = body.cabinetId;
   appliance.license = body.license;
@@ -86,7 +87,7 @@ describe('upgrade path: licenses, fleet flags, upgrade requests', () => {
   let cp: TestControlPlane;
   let token: string;
   const appliances = new Map<string, FakeAppliance>();
-  let vendorKeys: any;
+  let vendorKeys: Jwks;
   const month = parisMonth(new Date());
 
   beforeAll(async () => {
@@ -245,7 +246,7 @@ describe('upgrade path: licenses, fleet flags, upgrade requests', () => {
         headers: { 'content-type': 'application/jose' },
         body: jws,
       });
-      return { status: res.status, body: (await res.json()) as any };
+      return { status: res.status, body: (await res.json()) as { error?: string; accepted?: boolean; id?: string } };
     };
     let accepted: string;
 
