@@ -13,6 +13,7 @@ import { pageErrors } from './pageErrors.js';
 import { adminPages } from './routes/adminPages.js';
 import { calendarPages } from './routes/calendarPages.js';
 import { casePages } from './routes/casePages.js';
+import { planPages } from './routes/planPages.js';
 import { sessionPages } from './routes/sessionPages.js';
 import { setupPages } from './routes/setupPages.js';
 import { workspacePages } from './routes/workspacePages.js';
@@ -23,7 +24,7 @@ import type { AppliancePage, WebDeps } from './webPage.js';
  * are not pages (a stylesheet or a calendar client gets no error page): webModule.ts mounts them
  * beside this router.
  */
-export const PAGES: readonly AppliancePage[] = [setupPages, sessionPages, workspacePages, casePages, calendarPages, adminPages];
+export const PAGES: readonly AppliancePage[] = [setupPages, sessionPages, workspacePages, casePages, calendarPages, planPages, adminPages];
 
 export function webRouter(deps: WebDeps): Router {
   return pageRouter(PAGES, deps, pageErrors(deps.appliance));
