@@ -107,7 +107,9 @@ describe('the plan page and the banner', () => {
       role: 'avocat',
       password: PASSWORD,
     });
-    expect(refused.status).toBe(403);
+    // Like any form the domain refuses, answered 200 with the refusal in the page (flash error).
+    expect(refused.status).toBe(200);
+    expect(refused.html).toContain('<p class="flash error" role="alert">Votre formule professional permet 5');
     expect(refused.html).toContain('Limite de la formule atteinte');
     expect(refused.html).toContain('Votre formule professional permet 5 utilisateurs actifs et tous sont utilisés.');
     expect(refused.html).toContain('commercial@iamanager.test');

@@ -22,12 +22,10 @@ export function pageErrors(appliance: Appliance): Middleware {
     render: (ctx, err) => {
       const described = describeError(err, messagesOf(ctx));
       if (isLimitRefusal(err)) {
+        // Answered like a form the domain refused (200, the refusal in the page), as these forms
+        // were before: the page is where the cabinet goes on from, not a failed request.
         const chrome = { ...chromeOf(appliance, ctx), flash: { kind: 'error' as const, text: described.text } };
-        return sendPage(
-          ctx,
-          <PlanLimitPage chrome={chrome} view={upgradeView(appliance, messagesOf(ctx))} status={described.status} />,
-          described.status,
-        );
+        return sendPage(ctx, <PlanLimitPage chrome={chrome} view={upgradeView(appliance, messagesOf(ctx))} />);
       }
       sendPage(ctx, <ErrorPage chrome={chromeOf(appliance, ctx)} status={described.status} message={described.text} />, described.status);
     },

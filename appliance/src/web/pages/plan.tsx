@@ -242,7 +242,7 @@ export function PlanPage({ chrome, view }: { chrome: Chrome; view: PlanPageView 
  * ask, what the plans above add and cost, when the analysis quota starts again, and — for an
  * admin — the way to ask for another plan.
  */
-export function PlanLimitPage({ chrome, view, status }: { chrome: Chrome; view: UpgradeView; status: number }) {
+export function PlanLimitPage({ chrome, view }: { chrome: Chrome; view: UpgradeView }) {
   const u = UPGRADE_CATALOGUES[chrome.locale];
   return (
     <Layout chrome={chrome} title={u.limitRefusalTitle}>
@@ -267,7 +267,6 @@ export function PlanLimitPage({ chrome, view, status }: { chrome: Chrome; view: 
           u.requestAdminOnly
         )}
       </p>
-      <p class="hint">HTTP {status}</p>
     </Layout>
   );
 }
