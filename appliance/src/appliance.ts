@@ -16,6 +16,7 @@ import { clockOf, type Config } from './config.js';
 import { ErrorCounter } from './errorCounter.js';
 import { HeartbeatAgent } from './domain/heartbeat/agent.js';
 import { HeartbeatOutbox } from './storage/outbox.js';
+import { UpgradeRequests } from './domain/license/upgradeRequest.js';
 import { ClockGuard } from './domain/license/clockGuard.js';
 import { LicenseStore } from './domain/license/licenseStore.js';
 import { LoginGuard } from '@iamanager/kernel/web';
@@ -43,6 +44,8 @@ export interface Appliance {
   readonly loginGuard: LoginGuard;
   readonly outbox: HeartbeatOutbox;
   readonly heartbeats: HeartbeatAgent;
+  /** The cabinet's signed requests for another plan, queued like heartbeats while the vendor is unreachable. */
+  readonly upgradeRequests: UpgradeRequests;
   readonly errors: ErrorCounter;
   readonly cases: Cases;
   readonly documents: DocumentFiles;
@@ -96,6 +99,18 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
     },
     log,
   );
+  const upgradeRequests = await UpgradeRequests.open(
+    {
+      dataDir: config.dataDir,
+      controlPlaneUrl: config.controlPlaneUrl,
+      clock,
+      license,
+      usage,
+      usersActive: () => users.activeCount(),
+      casesOpen: () => cases.openCount(),
+    },
+    log,
+  );
 
   return {
     config,
@@ -122,6 +137,7 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
     }),
     outbox,
     heartbeats,
+    upgradeRequests,
     errors,
     cases,
     documents,
@@ -143,6 +159,7 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
     backups,
     close: async () => {
       await heartbeats.stop();
+      await upgradeRequests.stop();
       await clockGuard.stop().catch((err: unknown) => log.warn({ err }, 'clock: could not record the latest time seen'));
       await Promise.all([usersDoc.adapter.flushed(), outbox.doc.adapter.flushed(), cases.flushed(), revokedSessions.flushed()]);
     },

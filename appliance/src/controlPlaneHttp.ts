@@ -6,7 +6,7 @@
  * needed before the server listens, and a restart should not wait for it.
  */
 import { got, type OptionsOfJSONResponseBody } from 'got';
-import { formatIssues, jwksSchema, type Jwks } from '@iamanager/protocol';
+import { LICENSE_OFFERS_HEADER, LICENSE_OFFERS_VALUE, formatIssues, jwksSchema, type Jwks } from '@iamanager/protocol';
 import { APPLIANCE_VERSION } from './config.js';
 import { ApplianceError } from './errors.js';
 
@@ -14,7 +14,13 @@ export { HTTPError, RequestError } from 'got';
 
 const APPLIANCE_USER_AGENT = `iamanager-appliance/${APPLIANCE_VERSION}`;
 
-export const controlPlaneHttp = got.extend({ headers: { 'user-agent': APPLIANCE_USER_AGENT } });
+/**
+ * Every request also says that this appliance reads the license's vendor contact and plan offers
+ * (protocol/src/licenseOffers.ts): the control plane then puts them in the licenses it issues it.
+ */
+export const controlPlaneHttp = got.extend({
+  headers: { 'user-agent': APPLIANCE_USER_AGENT, [LICENSE_OFFERS_HEADER]: LICENSE_OFFERS_VALUE },
+});
 
 /** The vendor's published license keys (`GET /v1/keys`), checked to be a key set; pins decide what is trusted. */
 export async function fetchVendorKeys(

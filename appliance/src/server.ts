@@ -57,7 +57,12 @@ export async function startServer(config: Config, log: Logger): Promise<RunningA
     log,
     statusByCode: APPLIANCE_STATUS,
   });
-  if (config.heartbeatEnabled) appliance.heartbeats.start();
+  if (config.heartbeatEnabled) {
+    appliance.heartbeats.start();
+    // Upgrade requests queued while the vendor was unreachable go again at the heartbeats' rhythm.
+    appliance.upgradeRequests.start(appliance.license.heartbeatIntervalSeconds);
+    void appliance.upgradeRequests.deliver().catch((err: unknown) => log.warn({ err }, 'upgrade request: delivery failed'));
+  }
   modules.start();
   for (const warning of appliance.license.status().warnings) log.warn({ warning }, 'license');
   // Always printed, whatever LOG_LEVEL: scripts and tests read the bound port from this line.

@@ -9,6 +9,8 @@ import { metricsTokenSchema } from '@iamanager/kernel/http';
 import { semverSchema } from '@iamanager/protocol';
 import { checkVendorEnv, vendorEnvFields, vendorIdentityFrom } from './domain/billing/vendorIdentity.js';
 import type { VendorIdentity } from './storage/billingRecords.js';
+import { salesContactEnvFields, salesContactFrom } from './domain/salesContact.js';
+import type { VendorContact } from '@iamanager/protocol';
 
 /** Unix socket paths are limited to 108 bytes on Linux (`sun_path`), terminator included. */
 const MAX_SOCKET_PATH = 107;
@@ -76,6 +78,8 @@ const envSchema = z
       })
       .optional(),
     RELANCE_CHECK_INTERVAL_SECONDS: int('RELANCE_CHECK_INTERVAL_SECONDS', 1, 86_400, 3_600),
+    // The commercial contact licenses carry (domain/salesContact.ts).
+    ...salesContactEnvFields,
   })
   .superRefine((env, ctx) => {
     checkVendorEnv(env, ctx);
@@ -157,6 +161,8 @@ export interface Config {
   mail: { smtpUrl: string; from: string } | undefined;
   /** How often `serve` looks for relances to send. */
   relanceCheckIntervalSeconds: number;
+  /** Whom a cabinet asks for another plan, carried in licenses; undefined when none is configured. */
+  salesContact: VendorContact | undefined;
 }
 
 /**
@@ -202,6 +208,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     metricsToken: parsed.METRICS_TOKEN,
     mail: parsed.SMTP_URL && parsed.MAIL_FROM ? { smtpUrl: parsed.SMTP_URL, from: parsed.MAIL_FROM } : undefined,
     relanceCheckIntervalSeconds: parsed.RELANCE_CHECK_INTERVAL_SECONDS,
+    salesContact: salesContactFrom(parsed),
   };
 }
 

@@ -17,6 +17,7 @@ import { HeartbeatIngest } from './domain/heartbeatIngest.js';
 import { PlanCatalog } from './domain/planCatalog.js';
 import { RecordQuarantine } from './domain/quarantine.js';
 import { largestLimits } from './domain/usageBounds.js';
+import { UpgradeRequestBook } from './domain/upgradeRequests.js';
 import { VendorKeys } from './domain/vendorKeys.js';
 
 export interface ControlPlane {
@@ -36,6 +37,8 @@ export interface ControlPlane {
   readonly monitor: FleetMonitor;
   /** Records moved aside at start-up (or on a later read) because they were unreadable: critical alerts. */
   readonly quarantine: RecordQuarantine;
+  /** Upgrade requests the appliances sent, for the vendor to act on. */
+  readonly upgradeRequests: UpgradeRequestBook;
   close(): Promise<void>;
 }
 
@@ -60,6 +63,7 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
   );
   const billing = await BillingStore.open(config.dataDir, log, quarantine);
   const payments = await PaymentStore.open(config.dataDir, log, quarantine);
+  const upgradeRequests = await UpgradeRequestBook.open(config.dataDir, appliances, log);
   const monitor = await FleetMonitor.open(config.dataDir, { cabinets, appliances, plans, config, clock }, log, quarantine);
   return {
     config,
@@ -75,6 +79,7 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
     payments,
     monitor,
     quarantine,
+    upgradeRequests,
     close: async () => {
       await monitor.close();
       await ingest.close();

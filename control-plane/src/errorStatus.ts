@@ -15,6 +15,7 @@ export const CONTROL_PLANE_STATUS = {
   revoked_appliance: 403,
   wrong_audience: 403,
   replayed_sequence: 409,
+  replayed_request: 409,
   clock_skew: 422,
   // What a signed heartbeat claims (domain/usageBounds.ts, SPEC "Additions").
   implausible_usage: 422,

@@ -51,6 +51,8 @@ export const PROTOCOL_ERROR_CODES = [
   'clock_skew',
   'expired',
   'wrong_audience',
+  // An upgrade request whose nonce (`jti`) was already recorded (upgradeRequest.ts).
+  'replayed_request',
 ] as const;
 export type ProtocolErrorCode = (typeof PROTOCOL_ERROR_CODES)[number];
 

@@ -10,3 +10,5 @@ export * from './vendorKeyPins.js';
 export * from './siret.js';
 export * from './versions.js';
 export * from './updateManifest.js';
+export * from './licenseOffers.js';
+export * from './upgradeRequest.js';

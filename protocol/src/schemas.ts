@@ -8,6 +8,8 @@
  * Appliances send v2; v1 is what appliances from before it send.
  */
 import { z } from 'zod';
+import { AI_MODELS_LIST } from './aiModels.js';
+import { licenseOfferClaims } from './licenseOffers.js';
 
 export const PROTOCOL_VERSION = 1;
 /** The heartbeat versions the control plane accepts; appliances send the last. */
@@ -18,7 +20,7 @@ export const HEARTBEAT_TYP = 'heartbeat+jwt';
 export const SIGNING_ALG = 'EdDSA';
 
 /** Models named by the seed; the license says which one a cabinet may run. */
-export const AI_MODELS = ['ceseda-basic-v1', 'ceseda-pro-v1', 'ceseda-enterprise-v1'] as const;
+export const AI_MODELS = AI_MODELS_LIST;
 export type AiModel = (typeof AI_MODELS)[number];
 
 /** Cabinet ids are slugs: they appear in URLs, file names and invoices. */
@@ -88,6 +90,8 @@ export const licenseClaimsSchema = z.strictObject({
   aiModel: z.enum(AI_MODELS),
   advancedFeatures: z.boolean(),
   overage: z.strictObject({ allowed: z.boolean(), pricePerAnalysisCents: count }),
+  /** Optional, and only for appliances that read them (licenseOffers.ts): the vendor's contact and the plans above. */
+  ...licenseOfferClaims,
 });
 export type LicenseClaims = z.infer<typeof licenseClaimsSchema>;
 

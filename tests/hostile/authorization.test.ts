@@ -97,6 +97,10 @@ const APPLIANCE_MATRIX: Readonly<Record<string, string>> = {
   'POST /admin/utilisateurs/:id/desactiver':           '- Y - - -',
   'POST /admin/utilisateurs/:id/activer':              '- Y - - -',
   'POST /admin/licence':                               '- Y - - -',
+  // The plan page and the upgrade request (admin.view, license.manage): admins only.
+  'GET /admin/formule':                                '- Y - - -',
+  'POST /admin/formule':                               '- Y - - -',
+  'POST /admin/formule/envoyer':                       '- Y - - -',
   // Ending all one's sessions, then logging out (this session): last, so the rows above keep their sessions.
   'POST /mot-de-passe/sessions':                       '- Y Y Y Y',
   'POST /api/auth/logout':                             'Y Y Y Y Y',
@@ -123,6 +127,8 @@ const CONTROL_PLANE_MATRIX: Readonly<Record<string, string>> = {
   'POST /v1/usage-reports':                            'Y   Y Y Y   Y Y Y',
   // Like a heartbeat, answered only to a request the appliance signed with its own key (else 400 malformed).
   'GET /v1/audit-anchors':                             'Y   Y Y Y   Y Y Y',
+  // Signed by the appliance's key like a heartbeat (else 400 malformed).
+  'POST /v1/upgrade-requests':                         'Y   Y Y Y   Y Y Y',
   // The dashboard's login page and its stylesheet.
   'GET /static/dashboard.css':                         'Y   Y Y Y   Y Y Y',
   'GET /connexion':                                    'Y   Y Y Y   Y Y Y',
@@ -138,6 +144,8 @@ const CONTROL_PLANE_MATRIX: Readonly<Record<string, string>> = {
   'GET /cabinets':                                     '-   - - -   Y Y Y',
   'GET /cabinets/:id':                                 '-   - - -   Y Y Y',
   'GET /alertes':                                      '-   - - -   Y Y Y',
+  'GET /api/v1/upgrade-requests':                      '-   Y Y Y   Y Y Y',
+  'GET /demandes':                                     '-   - - -   Y Y Y',
   // Money (seeMoney): admins and billing, never support.
   'GET /api/v1/revenue':                               '-   Y Y -   Y Y -',
   'GET /api/v1/billing/months':                        '-   Y Y -   Y Y -',
@@ -191,6 +199,9 @@ const CONTROL_PLANE_MATRIX: Readonly<Record<string, string>> = {
   'POST /cabinets/:id/code':                           '-   - - -   Y - -',
   'POST /api/v1/cabinets/:id/plan-change':             '-   Y - -   Y - -',
   'POST /cabinets/:id/coordonnees':                    '-   - - -   Y - -',
+  // Closing an upgrade request once acted on (managePlans): admins only.
+  'POST /api/v1/upgrade-requests/:id/handled':         '-   Y - -   Y - -',
+  'POST /demandes/:id/traitee':                        '-   - - -   Y - -',
   // One's own account: password and API tokens, every role (someone else's token is "not found").
   'GET /compte':                                       '-   - - -   Y Y Y',
   'POST /compte/mot-de-passe':                         '-   - - -   Y Y Y',
@@ -348,7 +359,12 @@ function requestOf(method: string, pattern: string, caller: Caller): RequestInit
   if (caller.csrf && method !== 'GET') headers['x-csrf-token'] = caller.csrf;
   let body: string | undefined;
   if (method !== 'GET') {
-    if (pattern.startsWith('/v1/heartbeats') || pattern.startsWith('/v1/usage-reports') || pattern === '/api/setup/license') {
+    if (
+      pattern.startsWith('/v1/heartbeats') ||
+      pattern.startsWith('/v1/usage-reports') ||
+      pattern.startsWith('/v1/upgrade-requests') ||
+      pattern === '/api/setup/license'
+    ) {
       headers['content-type'] = 'application/jose';
       body = 'not.a.jws';
     } else if (pattern.startsWith('/api/') || pattern.startsWith('/v1/')) {

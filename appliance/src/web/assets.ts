@@ -42,6 +42,7 @@ input[type=file]{border:none;padding:0}
 form.inline{display:inline}
 .flash{padding:.7rem 1rem;border-radius:4px;font-weight:600}.flash.ok{background:#e8f4ec;color:var(--ok)}.flash.error{background:#fbeaea;color:var(--err)}
 .warning{color:var(--warn);font-weight:600}
+.plan-banner{padding:.6rem 1rem;border-radius:4px;background:#fff6e0;color:#5c4400;border-left:4px solid var(--warn)}
 table{width:100%;border-collapse:collapse;font-size:.95rem}th,td{text-align:left;padding:.45rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}th{font-weight:700;background:#eef1f4}
 .filters{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-end;margin-bottom:1rem}.filters .field{margin:0;flex:1 1 12rem}
 .pagination{display:flex;justify-content:space-between;align-items:center;margin-top:1rem}

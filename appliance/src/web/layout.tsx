@@ -8,6 +8,7 @@ import { FlashMessage } from '@iamanager/kernel/ui';
 import { CATALOGUES } from './messages.js';
 import { Csrf } from './components.js';
 import type { Chrome } from './viewModels.js';
+import { UPGRADE_CATALOGUES } from './upgradeLabels.js';
 
 export function Layout({ chrome, title, children }: { chrome: Chrome; title: string; children: ComponentChildren }) {
   const m = CATALOGUES[chrome.locale];
@@ -77,6 +78,12 @@ export function Layout({ chrome, title, children }: { chrome: Chrome; title: str
           </div>
         </header>
         <main id="main" tabIndex={-1}>
+          {chrome.planBanner ? (
+            <p class="plan-banner" role="status">
+              {chrome.planBanner.text}{' '}
+              {chrome.planBanner.href ? <a href={chrome.planBanner.href}>{UPGRADE_CATALOGUES[chrome.locale].bannerLink}</a> : null}
+            </p>
+          ) : null}
           <FlashMessage flash={chrome.flash} />
           {children}
         </main>

@@ -8,6 +8,7 @@ import type { Appliance } from '../appliance.js';
 import type { Caller } from '../auth/authenticate.js';
 import { CATALOGUES, LOCALES, type Locale, type Messages } from './messages.js';
 import type { Chrome } from './viewModels.js';
+import { planBanner } from './planBanner.js';
 
 export const LOCALE_COOKIE = 'iam_lang';
 
@@ -28,6 +29,7 @@ export function callerOrNone(ctx: Context): Caller | undefined {
 export function chromeOf(appliance: Appliance, ctx: Context, csrf?: string): Chrome {
   const caller = callerOrNone(ctx);
   const id = appliance.config.identity;
+  const isAdmin = caller?.permissions.has('admin.view') ?? false;
   return {
     locale: localeOf(ctx),
     cabinetName: id.name ?? appliance.license.cabinetId ?? appliance.config.clientId ?? 'IAManager',
@@ -36,6 +38,7 @@ export function chromeOf(appliance: Appliance, ctx: Context, csrf?: string): Chr
     user: caller ? { name: caller.user.name, email: caller.user.email, isAdmin: caller.permissions.has('admin.view') } : null,
     csrf: csrf ?? caller?.csrf ?? null,
     path: ctx.path,
+    planBanner: caller ? planBanner(appliance, localeOf(ctx), isAdmin) : null,
   };
 }
 

@@ -11,7 +11,9 @@ import { ErrorPage } from './pages/auth.js';
 import { sendPage } from './render.js';
 import { fill } from './messages.js';
 import { chromeOf, messagesOf } from './pageContext.js';
-import { describeError } from './webErrors.js';
+import { describeError, isLimitRefusal } from './webErrors.js';
+import { PlanLimitPage } from './pages/plan.js';
+import { upgradeView } from './upgradeView.js';
 
 /** In front of every page route (router.ts). */
 export function pageErrors(appliance: Appliance): Middleware {
@@ -19,6 +21,12 @@ export function pageErrors(appliance: Appliance): Middleware {
     login: { path: '/connexion', for: 'reads' },
     render: (ctx, err) => {
       const described = describeError(err, messagesOf(ctx));
+      if (isLimitRefusal(err)) {
+        // Answered like a form the domain refused (200, the refusal in the page), as these forms
+        // were before: the page is where the cabinet goes on from, not a failed request.
+        const chrome = { ...chromeOf(appliance, ctx), flash: { kind: 'error' as const, text: described.text } };
+        return sendPage(ctx, <PlanLimitPage chrome={chrome} view={upgradeView(appliance, messagesOf(ctx))} />);
+      }
       sendPage(ctx, <ErrorPage chrome={chromeOf(appliance, ctx)} status={described.status} message={described.text} />, described.status);
     },
     internal: (ctx, err) => {

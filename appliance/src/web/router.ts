@@ -14,6 +14,7 @@ import { adminPages } from './routes/adminPages.js';
 import { calendarPages } from './routes/calendarPages.js';
 import { casePages } from './routes/casePages.js';
 import { caseFactsPages } from './routes/caseFactsPages.js';
+import { planPages } from './routes/planPages.js';
 import { sessionPages } from './routes/sessionPages.js';
 import { setupPages } from './routes/setupPages.js';
 import { workspacePages } from './routes/workspacePages.js';
@@ -31,6 +32,7 @@ export const PAGES: readonly AppliancePage[] = [
   casePages,
   caseFactsPages,
   calendarPages,
+  planPages,
   adminPages,
 ];
 

@@ -19,6 +19,8 @@ export interface Chrome {
   /** The current path, for the language switch to come back to. */
   path: string;
   flash?: Flash | undefined;
+  /** Any plan limit used at 80 % or more (upgradeView.ts): a banner on every page. */
+  planBanner?: { text: string; href: string | null } | null | undefined;
 }
 
 export interface FieldError {

@@ -17,6 +17,14 @@ export interface PageError {
   fields: FieldError[];
 }
 
+/**
+ * Refusals for a plan's limit: forms let them through to `pageErrors`, and they end on the page
+ * that says who to ask, what the plans above cost and when the quota resets (pages/plan.tsx).
+ */
+export function isLimitRefusal(err: unknown): boolean {
+  return err instanceof DomainError && (err.code === 'plan_limit' || err.code === 'quota_exceeded');
+}
+
 /** Where the error happened, when the same code means something particular there. */
 type ErrorSituation = 'upload' | 'licenseImport';
 

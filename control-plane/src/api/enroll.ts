@@ -5,7 +5,7 @@
  */
 import Router from '@koa/router';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import { DomainError, enrollRequestSchema } from '@iamanager/protocol';
+import { DomainError, LICENSE_OFFERS_HEADER, acceptsLicenseOffers, enrollRequestSchema } from '@iamanager/protocol';
 import { parseBody } from '@iamanager/kernel/http';
 import type { ControlPlane } from '../controlPlane.js';
 import { enrollAppliance } from '../domain/enrollAppliance.js';
@@ -30,7 +30,9 @@ export function enrollRoutes(cp: ControlPlane, metrics: ControlPlaneMetrics): Ro
     }
     const request = await parseBody(ctx, enrollRequestSchema, { limit: 16 * 1024 });
     try {
-      const response = await enrollAppliance(cp, request, cp.clock());
+      const response = await enrollAppliance(cp, request, cp.clock(), {
+        readsOffers: acceptsLicenseOffers(ctx.get(LICENSE_OFFERS_HEADER)),
+      });
       metrics.enrollments.inc({ outcome: 'enrolled' });
       cp.log.info(
         { cabinetId: response.cabinetId, applianceId: response.applianceId, instanceName: request.instanceName },

@@ -4,7 +4,7 @@
  * counted by reason in `/metrics` (usage reports likewise, under counters of their own).
  */
 import Router from '@koa/router';
-import { DomainError, MAX_HEARTBEAT_BYTES, verifyAnchorRequest } from '@iamanager/protocol';
+import { DomainError, LICENSE_OFFERS_HEADER, MAX_HEARTBEAT_BYTES, acceptsLicenseOffers, verifyAnchorRequest } from '@iamanager/protocol';
 import { readText } from '@iamanager/kernel/http';
 import type { ControlPlane } from '../controlPlane.js';
 import { replyToHeartbeat } from '../domain/heartbeatReply.js';
@@ -19,7 +19,9 @@ export function heartbeatRoutes(cp: ControlPlane, metrics: ControlPlaneMetrics):
       const jws = (await readText(ctx, 'application/jose', { limit: MAX_HEARTBEAT_BYTES })).trim();
       const now = cp.clock();
       const { payload, appliance } = await cp.ingest.accept(jws, now);
-      const reply = await replyToHeartbeat(cp, appliance, payload, now);
+      const reply = await replyToHeartbeat(cp, appliance, payload, now, {
+        readsOffers: acceptsLicenseOffers(ctx.get(LICENSE_OFFERS_HEADER)),
+      });
       metrics.heartbeatsAccepted.inc();
       stop({ outcome: 'accepted' });
       ctx.status = 202;

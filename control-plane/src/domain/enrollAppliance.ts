@@ -22,11 +22,18 @@ function newApplianceId(cabinetId: string): string {
   return `${cabinetId.slice(0, 48)}-${randomBytes(6).toString('hex')}`;
 }
 
-export async function enrollAppliance(ctx: EnrollmentContext, request: EnrollRequest, now: Date): Promise<EnrollResponse> {
+/** `readsOffers`: the appliance said it reads the license's contact and offers claims (protocol/src/licenseOffers.ts). */
+export async function enrollAppliance(
+  ctx: EnrollmentContext,
+  request: EnrollRequest,
+  now: Date,
+  options: { readsOffers?: boolean } = {},
+): Promise<EnrollResponse> {
   const claim = ctx.cabinets.claimEnrollmentCode(request.code, newApplianceId, now);
   const { cabinet, applianceId } = claim;
+  const readsOffers = options.readsOffers === true;
   try {
-    const license = await issueLicense(ctx, cabinet, applianceId, now);
+    const license = await issueLicense(ctx, cabinet, applianceId, now, undefined, { withOffers: readsOffers });
     const record: ApplianceRecord = {
       id: applianceId,
       cabinetId: cabinet.id,
@@ -47,6 +54,7 @@ export async function enrollAppliance(ctx: EnrollmentContext, request: EnrollReq
       licenseMismatch: null,
       auditAnchors: [],
       auditRewound: null,
+      readsOffers,
     };
     await ctx.appliances.create(record);
     const previous = cabinet.applianceId;

@@ -23,6 +23,7 @@ import {
   type StatusResult,
 } from './fleetStatus.js';
 import type { PlanCatalog } from './planCatalog.js';
+import { LIMIT_FLAG_SEVERITY, commercialFlags, type CommercialFlags } from './fleetLimits.js';
 
 export interface FleetEntry {
   applianceId: string;
@@ -42,6 +43,8 @@ export interface FleetEntry {
   health: HeartbeatHealth | null;
   status: FleetStatus;
   reasons: StatusReason[];
+  /** Near (≥ 80 %) or at its plan's limits: a commercial flag beside the status, not a health alert (fleetLimits.ts). */
+  commercial: CommercialFlags;
 }
 
 export interface FleetContext {
@@ -155,10 +158,19 @@ function score(
 }
 
 /** The full entry, built only for what goes out (a page of the overview, not the whole fleet). */
-function toEntry(ctx: FleetContext, s: Scored): FleetEntry {
+function limitsOf(ctx: FleetContext, cabinet: CabinetRecord | undefined): PlanLimits | null {
+  return cabinet && ctx.plans.find(cabinet.plan) ? ctx.plans.effectiveTerms(cabinet.plan, cabinet.overrides).limits : null;
+}
+
+function commercialOf(ctx: FleetContext, s: Scored, now: Date): CommercialFlags {
+  const month = latestMonth(s.record);
+  return commercialFlags(month ? s.record.months[month]!.usage : null, month, limitsOf(ctx, s.cabinet), now);
+}
+
+function toEntry(ctx: FleetContext, s: Scored, now: Date): FleetEntry {
   const a = s.record;
   const cabinet = s.cabinet;
-  const terms = cabinet && ctx.plans.find(cabinet.plan) ? ctx.plans.effectiveTerms(cabinet.plan, cabinet.overrides) : undefined;
+  const limits = limitsOf(ctx, cabinet);
   const month = latestMonth(a);
   return {
     applianceId: a.id,
@@ -174,10 +186,11 @@ function toEntry(ctx: FleetContext, s: Scored): FleetEntry {
     licenseExpiresAt: new Date(a.license.exp * 1000).toISOString(),
     month,
     usage: month ? a.months[month]!.usage : null,
-    limits: terms?.limits ?? null,
+    limits,
     health: a.health,
     status: s.result.status,
     reasons: s.result.reasons,
+    commercial: commercialOf(ctx, s, now),
   };
 }
 
@@ -188,9 +201,10 @@ const byCabinet = (a: Scored, b: Scored) =>
 export function listFleet(ctx: FleetContext, options: { includeRevoked: boolean; cabinetId?: string }): FleetEntry[] {
   const records = ctx.appliances.list();
   const wanted = options.cabinetId === undefined ? records : records.filter((a) => a.cabinetId === options.cabinetId);
-  return score(ctx, wanted, { includeRevoked: options.includeRevoked }, statusContext(ctx))
+  const sc = statusContext(ctx);
+  return score(ctx, wanted, { includeRevoked: options.includeRevoked }, sc)
     .sort(byCabinet)
-    .map((s) => toEntry(ctx, s));
+    .map((s) => toEntry(ctx, s, sc.now));
 }
 
 /** Each appliance's status and reasons, without the rest of the entry (for the periodic check). */
@@ -205,7 +219,7 @@ export function fleetStatuses(
   }));
 }
 
-export const FLEET_SORTS = ['status', 'cabinet', 'plan', 'version', 'lastHeartbeat'] as const;
+export const FLEET_SORTS = ['status', 'cabinet', 'plan', 'version', 'lastHeartbeat', 'limits'] as const;
 export type FleetSort = (typeof FLEET_SORTS)[number];
 
 export interface FleetQuery {
@@ -228,7 +242,7 @@ export interface FleetPage {
   latestVersion: string | null;
 }
 
-function sorter(sort: FleetSort, rows: readonly Scored[]): (a: Scored, b: Scored) => number {
+function sorter(ctx: FleetContext, sort: FleetSort, rows: readonly Scored[], now: Date): (a: Scored, b: Scored) => number {
   switch (sort) {
     case 'cabinet':
       return byCabinet;
@@ -240,6 +254,15 @@ function sorter(sort: FleetSort, rows: readonly Scored[]): (a: Scored, b: Scored
       // One number per appliance, so sorting does not split version strings 130 000 times.
       const keys = new Map(rows.map((r) => [r, versionKey(runningVersion(r.record))]));
       return (a, b) => keys.get(a)! - keys.get(b)! || byCabinet(a, b);
+    }
+    case 'limits': {
+      // At the limit first, then near it, each by how much of its tightest limit is used: the sales to make.
+      const flags = new Map(rows.map((r) => [r, commercialOf(ctx, r, now)]));
+      return (a, b) => {
+        const fa = flags.get(a)!;
+        const fb = flags.get(b)!;
+        return LIMIT_FLAG_SEVERITY[fb.flag] - LIMIT_FLAG_SEVERITY[fa.flag] || fb.highestRatio - fa.highestRatio || byCabinet(a, b);
+      };
     }
     case 'lastHeartbeat':
       // Longest silent first: the ones to look at.
@@ -258,11 +281,11 @@ export function queryFleet(ctx: FleetContext, query: FleetQuery): FleetPage {
   const counts = Object.fromEntries(FLEET_STATUSES.map((s) => [s, 0])) as Record<FleetStatus, number>;
   for (const s of scored) counts[s.result.status]++;
   const matching = query.status ? scored.filter((s) => s.result.status === query.status) : scored;
-  matching.sort(sorter(query.sort, matching));
+  matching.sort(sorter(ctx, query.sort, matching, sc.now));
   const pages = Math.max(1, Math.ceil(matching.length / query.perPage));
   const page = Math.min(query.page, pages);
   return {
-    appliances: matching.slice((page - 1) * query.perPage, page * query.perPage).map((s) => toEntry(ctx, s)),
+    appliances: matching.slice((page - 1) * query.perPage, page * query.perPage).map((s) => toEntry(ctx, s, sc.now)),
     total: matching.length,
     page,
     perPage: query.perPage,

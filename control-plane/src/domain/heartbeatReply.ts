@@ -27,6 +27,7 @@ export async function replyToHeartbeat(
   appliance: ApplianceRecord,
   payload: HeartbeatPayload,
   now: Date,
+  options: { readsOffers?: boolean } = {},
 ): Promise<HeartbeatResponse> {
   const reply: HeartbeatResponse = { accepted: true, heartbeatIntervalSeconds: ctx.config.heartbeatIntervalSeconds };
   if (ctx.config.latestApplianceVersion) reply.latestVersion = ctx.config.latestApplianceVersion;
@@ -40,11 +41,16 @@ export async function replyToHeartbeat(
   }
   const cabinet = ctx.cabinets.find(appliance.cabinetId);
   if (!cabinet) return reply;
+  // An appliance updated to read the contact and offers claims says so on each heartbeat; its
+  // license is then issued again with them (and without them, should it stop saying it).
+  const readsOffers = options.readsOffers === true;
+  const offersChanged = readsOffers !== appliance.readsOffers;
+  appliance.readsOffers = readsOffers;
   try {
-    if (licenseIsStale(appliance.license, cabinet, ctx.config.licenseValidityDays, now)) {
-      replaceLicense(appliance, await issueLicense(ctx, cabinet, appliance.id, now, appliance.license));
+    if (licenseIsStale(appliance.license, cabinet, ctx.config.licenseValidityDays, now) || appliance.license.withOffers !== readsOffers) {
+      replaceLicense(appliance, await issueLicense(ctx, cabinet, appliance.id, now, appliance.license, { withOffers: readsOffers }));
       await ctx.appliances.save(appliance.id);
-    }
+    } else if (offersChanged) await ctx.appliances.save(appliance.id);
   } catch (err) {
     // The heartbeat itself is durable and accepted; the license will be offered again next time.
     ctx.log.error({ err, applianceId: appliance.id }, 'could not issue a new license');

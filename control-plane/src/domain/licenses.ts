@@ -5,11 +5,11 @@
  * appliance enters the grace period and then stops creating (existing data stays readable).
  */
 import { randomBytes } from 'node:crypto';
-import { signLicense, type LicenseClaims } from '@iamanager/protocol';
+import { MAX_LICENSE_OFFERS, signLicense, type LicenseClaims, type PlanOffer } from '@iamanager/protocol';
 import type { Config } from '../config.js';
 import { epochSeconds } from '../clock.js';
 import type { ApplianceRecord, CabinetRecord } from '../storage/records.js';
-import type { PlanCatalog } from './planCatalog.js';
+import type { EffectiveTerms, PlanCatalog } from './planCatalog.js';
 import type { VendorKeys } from './vendorKeys.js';
 
 const DAY = 86_400;
@@ -17,15 +17,47 @@ const DAY = 86_400;
 export type IssuedLicense = ApplianceRecord['license'];
 
 export interface LicenseIssuer {
-  config: Pick<Config, 'issuer' | 'licenseValidityDays' | 'licenseGraceDays'>;
+  config: Pick<Config, 'issuer' | 'licenseValidityDays' | 'licenseGraceDays' | 'salesContact'>;
   plans: PlanCatalog;
   keys: VendorKeys;
 }
 
 /**
+ * The plans a cabinet on `terms` may move up to: catalog plans that cost more and allow more of at
+ * least one limit without allowing less of any, cheapest first — what the appliance shows beside a
+ * refusal for a limit. Prices are the catalog's, per month excl. VAT.
+ */
+export function upgradeOffers(plans: PlanCatalog, terms: EffectiveTerms): PlanOffer[] {
+  const keys = ['maxUsers', 'maxCases', 'maxAnalysesMonthly'] as const;
+  return plans
+    .list()
+    .filter(
+      (p) =>
+        p.id !== terms.plan &&
+        p.priceCents > terms.priceCents &&
+        keys.every((k) => p.limits[k] >= terms.limits[k]) &&
+        keys.some((k) => p.limits[k] > terms.limits[k]),
+    )
+    .sort((a, b) => a.priceCents - b.priceCents || (a.id < b.id ? -1 : 1))
+    .slice(0, MAX_LICENSE_OFFERS)
+    .map((p) => ({
+      plan: p.id,
+      name: p.name,
+      priceCents: p.priceCents,
+      limits: { ...p.limits },
+      aiModel: p.aiModel,
+      advancedFeatures: p.advancedFeatures,
+      overageAllowed: p.overage.allowed,
+      overagePriceCents: p.overage.pricePerAnalysisCents,
+    }));
+}
+
+/**
  * Signs the cabinet's current terms for one appliance. `previous` is the license it replaces: the
  * new one never shares its expiry, because the appliance tells which license it runs by reporting
- * `licenseExpiresAt` in its heartbeats.
+ * `licenseExpiresAt` in its heartbeats. `withOffers` (the appliance said it reads them) adds the
+ * vendor's contact, the plan's price and the plans above it; an older appliance's strict schema
+ * would refuse a license with them.
  */
 export async function issueLicense(
   issuer: LicenseIssuer,
@@ -33,6 +65,7 @@ export async function issueLicense(
   applianceId: string,
   now: Date,
   previous?: IssuedLicense,
+  options: { withOffers?: boolean } = {},
 ): Promise<IssuedLicense> {
   const terms = issuer.plans.effectiveTerms(cabinet.plan, cabinet.overrides);
   const iat = epochSeconds(now);
@@ -53,8 +86,13 @@ export async function issueLicense(
     advancedFeatures: terms.advancedFeatures,
     overage: terms.overage,
   };
+  if (options.withOffers) {
+    if (issuer.config.salesContact) claims.vendorContact = issuer.config.salesContact;
+    claims.planPriceCents = terms.priceCents;
+    claims.offers = upgradeOffers(issuer.plans, terms);
+  }
   const jws = await signLicense(claims, issuer.keys.signingKey());
-  return { jws, jti: claims.jti, iat, exp, revision: cabinet.licenseRevision, plan: terms.plan };
+  return { jws, jti: claims.jti, iat, exp, revision: cabinet.licenseRevision, plan: terms.plan, withOffers: options.withOffers === true };
 }
 
 /** Whether the appliance's current license no longer says what it should (or is half spent). */

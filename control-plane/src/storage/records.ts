@@ -108,7 +108,18 @@ export const applianceRecordSchema = z.object({
   enrolledVersion: z.string(),
   enrolledAt: z.string(),
   revokedAt: z.string().nullable(),
-  license: z.object({ jws: z.string(), jti: z.string(), iat: z.int(), exp: z.int(), revision: z.int(), plan: z.string() }),
+  license: z.object({
+    jws: z.string(),
+    jti: z.string(),
+    iat: z.int(),
+    exp: z.int(),
+    revision: z.int(),
+    plan: z.string(),
+    /** It carries the vendor contact and plan offers (licenses issued before them read as false). */
+    withOffers: z.boolean().default(false),
+  }),
+  /** The appliance said (header `x-iamanager-license-claims`) that it reads the contact and offers claims. */
+  readsOffers: z.boolean().default(false),
   lastSeq: z.int().min(0),
   lastHeartbeatAt: z.string().nullable(),
   /** As the latest heartbeat said it, v1 or v2 (v2 adds `lastOffsiteBackupAt`). */

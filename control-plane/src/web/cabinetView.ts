@@ -6,7 +6,7 @@ import { historySeries } from '../domain/applianceHistory.js';
 import { latestApplianceVersion, listFleet } from '../domain/fleet.js';
 import type { CabinetRecord } from '../storage/records.js';
 import { cabinetCharts } from './cabinetCharts.js';
-import { fleetRow, usageFigures } from './fleetRows.js';
+import { fleetRow, limitDetails, usageFigures } from './fleetRows.js';
 import { changeText } from './labels.js';
 import type { InvoiceRow } from './pages/billing.js';
 import type { CabinetView, LimitRow } from './pages/cabinet.js';
@@ -108,6 +108,11 @@ export function cabinetView(cp: ControlPlane, cabinet: CabinetRecord, admin: Adm
           status: e.revoked ? null : e.status,
           reasons: e.revoked ? [] : row.reasons,
           usage: usageFigures(e),
+          limitFlag: e.commercial.flag,
+          limitDetails: limitDetails(e),
+          backupKnown: e.health !== null,
+          lastBackupAt: e.health?.lastBackupAt ?? null,
+          lastOffsiteBackupAt: e.health?.lastOffsiteBackupAt ?? null,
         };
       }),
     charts: current ? cabinetCharts(historySeries(current.history, now), terms.limits) : [],
@@ -116,5 +121,6 @@ export function cabinetView(cp: ControlPlane, cabinet: CabinetRecord, admin: Adm
     alerts: cp.monitor
       .alerts({ cabinetId: cabinet.id, limit: 10 })
       .map((a) => ({ at: a.at, from: a.from, to: a.to, what: changeText(a.raised, a.cleared) })),
+    now,
   };
 }

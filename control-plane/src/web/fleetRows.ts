@@ -13,6 +13,15 @@ export function usageFigures(e: Pick<FleetEntry, 'usage' | 'limits'>): UsageFigu
   ];
 }
 
+const LIMIT_NAMES = { maxUsers: 'Utilisateurs', maxCases: 'Dossiers', maxAnalysesMonthly: 'Analyses du mois' } as const;
+
+/** The limits behind a commercial flag, e.g. "Utilisateurs 10/10 (100 %)". */
+export function limitDetails(e: Pick<FleetEntry, 'commercial'>): string[] {
+  return e.commercial.limits
+    .filter((l) => l.flag !== 'ok')
+    .map((l) => `${LIMIT_NAMES[l.limit]} ${l.used}/${l.max} (${Math.floor(l.ratio * 100)} %)`);
+}
+
 export function fleetRow(e: FleetEntry, thresholds: FleetThresholds, latestVersion: string | null): FleetRow {
   return {
     applianceId: e.applianceId,
@@ -26,5 +35,7 @@ export function fleetRow(e: FleetEntry, thresholds: FleetThresholds, latestVersi
     versionBehind: latestVersion !== null && compareVersions(e.version, latestVersion) < 0,
     lastHeartbeatAt: e.lastHeartbeatAt,
     usage: usageFigures(e),
+    limitFlag: e.commercial.flag,
+    limitDetails: limitDetails(e),
   };
 }

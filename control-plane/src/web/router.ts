@@ -33,6 +33,7 @@ import { paymentPages } from './routes/paymentPages.js';
 import { revenuePage } from './routes/revenuePage.js';
 import { sessionPages } from './routes/sessionPages.js';
 import { staticFiles } from './routes/staticFiles.js';
+import { upgradeRequestsPage } from './routes/upgradeRequestsPage.js';
 import { pageErrors } from './render.js';
 import { dashboardSession } from './session.js';
 
@@ -43,6 +44,7 @@ export const PAGES: readonly DashboardPage[] = [
   fleetPage,
   cabinetPages,
   alertsPage,
+  upgradeRequestsPage,
   billingPages,
   paymentPages,
   revenuePage,

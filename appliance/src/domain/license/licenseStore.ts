@@ -180,6 +180,11 @@ export class LicenseStore {
     return this.claims?.jti ?? null;
   }
 
+  /** The verified claims (the contact and offers the upgrade page shows come from here: upgradeOffers.ts). */
+  verifiedClaims(): LicenseClaims | undefined {
+    return this.claims;
+  }
+
   /** The limits in force, or undefined before enrollment. */
   limits(): EffectiveLimits | undefined {
     return this.claims ? effectiveLimits(this.claims, this.envLimits).limits : undefined;

@@ -5,6 +5,7 @@ import { ActionButton, Csrf, ErrorSummary, Field, LicenseImportForm, SelectField
 import { formatDate } from '../format.js';
 import { TelemetryTable } from './setup.js';
 import type { AdminView, BackupView, Chrome, UsersView } from '../viewModels.js';
+import { UPGRADE_CATALOGUES } from '../upgradeLabels.js';
 
 export function AdminPage({ chrome, view, users }: { chrome: Chrome; view: AdminView; users: UsersView }) {
   const m = CATALOGUES[chrome.locale];
@@ -55,6 +56,9 @@ export function AdminPage({ chrome, view, users }: { chrome: Chrome; view: Admin
               </ul>
             </>
           ) : null}
+          <p>
+            <a href="/admin/formule">{UPGRADE_CATALOGUES[chrome.locale].limitSeePlans}</a>
+          </p>
         </section>
         <section class="card" aria-labelledby="hbs-title" id="heartbeat">
           <h2 id="hbs-title">{m.heartbeatStatus}</h2>

@@ -13,7 +13,7 @@ import { chromeOf, localeOf, messagesOf, readForm, text } from '../pageContext.j
 import { telemetryFields } from '../telemetryLabels.js';
 import { actionLabel } from '../actionLabels.js';
 import { licenseStateLabel, licenseWarnings } from '../licenseLabels.js';
-import { describeError } from '../webErrors.js';
+import { describeError, isLimitRefusal } from '../webErrors.js';
 import { parseForm } from '../formIssues.js';
 import { newUserFields } from '../userForm.js';
 import { newUserSchema } from '../../domain/users/users.js';
@@ -150,7 +150,9 @@ function mountAdminPages(pages: Router, { appliance, sources }: WebDeps): void {
     try {
       await appliance.users.createUser(parsed.data);
     } catch (err) {
-      // What the schema cannot know: the plan's limit, a role that does not exist, an email already taken.
+      // The plan's limit ends on the upgrade path's page (pageErrors.tsx); what else the schema cannot
+      // know — a role that does not exist, an email already taken — is said on the form.
+      if (isLimitRefusal(err)) throw err;
       const d = describeError(err, m, { name: m.adminName, email: m.email, password: m.password, role: m.role });
       if (d.fields.length > 0) return render(ctx, caller, d.fields, kept);
       return render(ctx, caller, [], kept, { kind: 'error', text: d.text });

@@ -20,7 +20,7 @@ import { CaseListPage, CasePage, NewCasePage } from '../pages/cases.js';
 import { procedureLabel, procedureOptions } from '../procedureLabels.js';
 import { sendPage } from '../render.js';
 import { chromeOf, localeOf, messagesOf, readForm, text } from '../pageContext.js';
-import { describeError } from '../webErrors.js';
+import { describeError, isLimitRefusal } from '../webErrors.js';
 import { derivationNotice, factsSavedNotice } from '../caseNotices.js';
 import { NEW_CASE_INPUTS, parseNewCaseForm } from '../newCaseForm.js';
 import { FACTS_CATALOGUES } from '../factsMessages.js';
@@ -104,7 +104,9 @@ function mountCasePages(pages: Router, { appliance }: WebDeps): void {
     try {
       record = await appliance.cases.createCase(parsed.data, actorOf(caller));
     } catch (err) {
-      // What the schema cannot know: the plan's limit, the license, a lawyer who is not (or no longer) a user.
+      // The plan's limit ends on the upgrade path's page (pageErrors.tsx); what else the schema cannot
+      // know — the license, a lawyer who is not (or no longer) a user — is said on the form.
+      if (isLimitRefusal(err)) throw err;
       const d = describeError(err, m, { assignedTo: m.assignedTo });
       return newCaseForm(ctx, d.fields.length ? d.fields : [{ field: '', message: d.text }], v);
     }
@@ -219,7 +221,8 @@ function mountCasePages(pages: Router, { appliance }: WebDeps): void {
     try {
       await runCaseAnalysis(appliance.analysisDeps, ctx.params.id ?? '', actorOf(caller));
     } catch (err) {
-      // Over the quota (starter), an expired license…: said on the case page, with the upgrade hint.
+      // Over the quota (starter): the upgrade path's page (pageErrors.tsx); an expired license…: said on the case page.
+      if (isLimitRefusal(err)) throw err;
       return casePage(ctx, caller, describeError(err, messagesOf(ctx)).text);
     }
     ctx.redirect(`/dossiers/${ctx.params.id ?? ''}#analysis-title`);

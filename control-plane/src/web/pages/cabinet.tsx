@@ -8,14 +8,15 @@ import type { FleetStatus } from '../../domain/fleetStatus.js';
 import type { CabinetStatus } from '../../storage/records.js';
 import type { Chrome } from '../chrome.js';
 import { CsrfField, FormErrors, Panel, Select } from '../components.js';
-import { frenchDate, frenchEuros } from '../format.js';
+import { frenchAgo, frenchDate, frenchEuros } from '../format.js';
 import { CABINET_STATUS_LABELS, STATUS_LABELS } from '../labels.js';
 import { Layout } from '../layout.js';
 import { LineChart, type LineChartProps } from '../svgChart.js';
 import type { InvoiceRow } from './billing.js';
 import { CabinetInvoices } from './cabinetInvoices.js';
 import { PastDuePanel, type PastDueRow } from './payments.js';
-import { StatusBadge, UsageList, type UsageFigure } from './fleet.js';
+import { LimitBadge, StatusBadge, UsageList, type UsageFigure } from './fleet.js';
+import type { LimitFlag } from '../../domain/fleetLimits.js';
 import { CabinetContactForm, type ContactFormState } from './cabinetContact.js';
 import { PlanChangePreviewPanel, type PlanChangeState } from './planChangePreview.js';
 
@@ -36,6 +37,14 @@ export interface CabinetAppliance {
   status: FleetStatus | null;
   reasons: string[];
   usage: UsageFigure[];
+  /** Near or at the plan's limits (commercial, beside the status). */
+  limitFlag: LimitFlag;
+  limitDetails: string[];
+  /** The last local backup and the last off-site one, as the latest heartbeat reported them (null: none yet). */
+  lastBackupAt: string | null;
+  lastOffsiteBackupAt: string | null;
+  /** Whether a heartbeat has reported backups at all (false: nothing known yet). */
+  backupKnown: boolean;
 }
 
 export interface CabinetAlert {
@@ -79,6 +88,8 @@ export interface CabinetView {
   /** Present for roles that see money. */
   invoices?: InvoiceRow[] | undefined;
   alerts: CabinetAlert[];
+  /** The page's time: backup ages are counted from it. */
+  now: Date;
 }
 
 function Fact({ label, children }: { label: string; children: ComponentChildren }) {
@@ -230,6 +241,7 @@ export function CabinetPage({
                 <th scope="col">Statut</th>
                 <th scope="col">Version</th>
                 <th scope="col">Dernier signal</th>
+                <th scope="col">Dernière sauvegarde</th>
                 <th scope="col">Usage / limites</th>
               </tr>
             </thead>
@@ -243,6 +255,7 @@ export function CabinetPage({
                   </td>
                   <td>
                     {a.revokedAt ? `révoquée le ${frenchDate(a.revokedAt, false)}` : a.status ? <StatusBadge status={a.status} /> : '—'}
+                    {a.revokedAt ? null : <LimitBadge flag={a.limitFlag} details={a.limitDetails} />}
                     {a.reasons.length > 0 ? (
                       <ul class="reasons">
                         {a.reasons.map((t) => (
@@ -253,6 +266,18 @@ export function CabinetPage({
                   </td>
                   <td>{a.version}</td>
                   <td>{frenchDate(a.lastHeartbeatAt)}</td>
+                  <td class="backup-age">
+                    {!a.backupKnown ? (
+                      '—'
+                    ) : a.lastBackupAt ? (
+                      <time datetime={a.lastBackupAt} title={frenchDate(a.lastBackupAt)}>
+                        {frenchAgo(a.lastBackupAt, view.now)}
+                      </time>
+                    ) : (
+                      'aucune'
+                    )}
+                    {a.lastOffsiteBackupAt ? <div class="hint">hors site : {frenchAgo(a.lastOffsiteBackupAt, view.now)}</div> : null}
+                  </td>
                   <td>
                     <UsageList usage={a.usage} />
                   </td>

@@ -4,6 +4,7 @@
  * the page works without script; the server does the filtering (10 000 appliances, 50 a page).
  */
 import type { FleetSort } from '../../domain/fleet.js';
+import type { LimitFlag } from '../../domain/fleetLimits.js';
 import { FLEET_STATUSES, type FleetStatus } from '../../domain/fleetStatus.js';
 import type { Chrome } from '../chrome.js';
 import { Select } from '../components.js';
@@ -29,6 +30,9 @@ export interface FleetRow {
   versionBehind: boolean;
   lastHeartbeatAt: string | null;
   usage: UsageFigure[];
+  /** The commercial flag (near or at a plan limit) and the limits behind it, e.g. "Utilisateurs 10/10". */
+  limitFlag: LimitFlag;
+  limitDetails: string[];
 }
 
 export interface FleetFilters {
@@ -55,7 +59,25 @@ const SORT_LABELS: Readonly<Record<FleetSort, string>> = {
   plan: 'Formule',
   version: 'Version',
   lastHeartbeat: 'Dernier signal (le plus ancien d’abord)',
+  limits: 'Limites de la formule (atteintes d’abord)',
 };
+
+/** Commercial flags, shown beside the health status: a cabinet to offer a larger plan to. */
+export const LIMIT_FLAG_LABELS: Readonly<Record<LimitFlag, string>> = {
+  ok: 'Dans les limites',
+  near_limit: 'Proche de la limite (≥ 80 %)',
+  at_limit: 'Limite atteinte',
+};
+
+export function LimitBadge({ flag, details }: { flag: LimitFlag; details: readonly string[] }) {
+  if (flag === 'ok') return null;
+  return (
+    <div class={`limit-flag ${flag}`}>
+      <span class={`status ${flag === 'at_limit' ? 'critical' : 'warning'}`}>{LIMIT_FLAG_LABELS[flag]}</span>
+      {details.length > 0 ? <div class="hint">{details.join(' · ')}</div> : null}
+    </div>
+  );
+}
 
 /** The overview's URL for these filters (defaults left out, so links stay short). */
 export function fleetHref(filters: FleetFilters, page = 1): string {
@@ -166,7 +188,7 @@ export function FleetPage({
               <SortHeader view={view} sort="status" label="Statut" />
               <SortHeader view={view} sort="version" label="Version" />
               <SortHeader view={view} sort="lastHeartbeat" label="Dernier signal" />
-              <th scope="col">Usage / limites</th>
+              <SortHeader view={view} sort="limits" label="Usage / limites" />
             </tr>
           </thead>
           <tbody>
@@ -187,6 +209,7 @@ export function FleetPage({
                 <td>{r.plan ?? '—'}</td>
                 <td>
                   <StatusBadge status={r.status} />
+                  <LimitBadge flag={r.limitFlag} details={r.limitDetails} />
                   {r.reasons.length > 0 ? (
                     <ul class="reasons">
                       {r.reasons.map((t) => (

@@ -1,0 +1,89 @@
+/**
+ * `/admin/formule`: the cabinet's plan, its usage and quota reset date, the vendor's contact, the
+ * plans above with their prices, and the signed upgrade request (admins with `license.manage`).
+ * POST answers with a redirect that says how the request went (sent, queued, refused).
+ */
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { ValidationError } from '@iamanager/protocol';
+import type { Appliance } from '../../appliance.js';
+import { requirePermission, type Caller } from '../../auth/authenticate.js';
+import { fill } from '../messages.js';
+import { PlanPage } from '../pages/plan.js';
+import { sendPage } from '../render.js';
+import { chromeOf, localeOf, messagesOf, readForm } from '../pageContext.js';
+import { UPGRADE_CATALOGUES } from '../upgradeLabels.js';
+import { planPageView } from '../upgradeView.js';
+import type { FieldError } from '../viewModels.js';
+import type { AppliancePage, WebDeps } from '../webPage.js';
+import { describeError } from '../webErrors.js';
+
+export const planPages: AppliancePage = { mount: mountPlanPages };
+
+const OUTCOMES = ['sent', 'queued', 'refused'] as const;
+
+function render(
+  appliance: Appliance,
+  ctx: Context,
+  caller: Caller,
+  errors: FieldError[] = [],
+  values: Record<string, string> = {},
+  flash?: { kind: 'ok' | 'error'; text: string },
+): void {
+  const view = planPageView(appliance, messagesOf(ctx), caller.permissions.has('license.manage'), errors, values);
+  const chrome = { ...chromeOf(appliance, ctx), ...(flash ? { flash } : {}) };
+  sendPage(ctx, <PlanPage chrome={chrome} view={view} />, errors.length > 0 ? 422 : 200);
+}
+
+function mountPlanPages(pages: Router, { appliance }: WebDeps): void {
+  const router = new Router({ prefix: '/admin/formule' });
+
+  router.get('/', (ctx) => {
+    const caller = requirePermission(ctx, 'admin.view');
+    const u = UPGRADE_CATALOGUES[localeOf(ctx)];
+    const outcome = OUTCOMES.find((o) => o === ctx.query.demande);
+    const latest = appliance.upgradeRequests.list()[0];
+    const flash =
+      outcome === 'sent'
+        ? { kind: 'ok' as const, text: u.requestSent }
+        : outcome === 'queued'
+          ? { kind: 'ok' as const, text: u.requestQueued }
+          : outcome === 'refused'
+            ? { kind: 'error' as const, text: fill(u.requestRefused, { reason: latest?.lastError ?? '' }) }
+            : undefined;
+    render(appliance, ctx, caller, [], {}, flash);
+  });
+
+  router.post('/', async (ctx) => {
+    const caller = requirePermission(ctx, 'license.manage');
+    const form = await readForm(ctx);
+    const values = { wantedPlan: (form.get('wantedPlan') ?? '').slice(0, 64), message: (form.get('message') ?? '').slice(0, 2_000) };
+    const u = UPGRADE_CATALOGUES[localeOf(ctx)];
+    const m = messagesOf(ctx);
+    try {
+      const request = await appliance.upgradeRequests.submit({ wantedPlan: values.wantedPlan, message: values.message || undefined });
+      ctx.redirect(`/admin/formule?demande=${request.status}#demande`);
+    } catch (err) {
+      if (err instanceof ValidationError) {
+        const labels: Record<string, string> = { wantedPlan: u.requestWanted, message: u.requestMessage };
+        const errors = err.issues.map((line) => {
+          const field = /^(\w+):/.exec(line)?.[1] ?? '';
+          const problem = line.slice(field.length + 2);
+          return { field, message: `${labels[field] ?? field} : ${problem}` };
+        });
+        return render(appliance, ctx, caller, errors, values);
+      }
+      return render(appliance, ctx, caller, [], values, { kind: 'error', text: describeError(err, m).text });
+    }
+  });
+
+  /** Sends the queued requests now (the control plane is back): the page then says how it went. */
+  router.post('/envoyer', async (ctx) => {
+    requirePermission(ctx, 'license.manage');
+    await appliance.upgradeRequests.deliver();
+    const latest = appliance.upgradeRequests.list()[0];
+    ctx.redirect(`/admin/formule?demande=${latest?.status ?? 'queued'}#demande`);
+  });
+
+  pages.use(router.routes());
+}

@@ -1,0 +1,111 @@
+/**
+ * The upgrade path's texts (the plan page, the limit refusal page, the 80 % banner), French first
+ * and English alongside, in a catalogue of their own like the other labels files: the English one
+ * must have exactly the French keys (the compiler checks it).
+ */
+import type { Locale } from './messages.js';
+
+const fr = {
+  planTitle: 'Votre formule',
+  planCurrent: 'Formule actuelle',
+  planPrice: 'Prix mensuel HT',
+  planUsage: 'Utilisation',
+  quotaReset: 'Le quota mensuel d’analyses repart à zéro le {date} (heure de Paris).',
+  offersTitle: 'Les formules au-dessus de la vôtre',
+  offersNone: 'Votre formule est la plus étendue du catalogue : pour aller au-delà, écrivez à votre éditeur.',
+  offersFromLadder:
+    'Votre licence ne précise ni les prix ni le contact de l’éditeur (licence antérieure) : les formules ci-dessous sont celles du catalogue public ; demandez leur prix à votre éditeur.',
+  offerPlan: 'Formule',
+  offerUsers: 'Utilisateurs',
+  offerCases: 'Dossiers ouverts',
+  offerAnalyses: 'Analyses par mois',
+  offerModel: 'Modèle d’analyse',
+  offerPrice: 'Prix mensuel HT',
+  offerPriceUnknown: 'sur demande',
+  offerOverage: 'au-delà du quota : {price} HT par analyse',
+  offerNoOverage: 'analyses refusées au-delà du quota',
+  offerAdds: '+{n}',
+  contactTitle: 'Votre éditeur',
+  contactUnknown: 'Votre licence n’indique pas de contact : adressez-vous à l’éditeur qui vous a remis votre code d’inscription.',
+  contactEmail: 'E-mail',
+  contactPhone: 'Téléphone',
+  contactUrl: 'Site',
+  requestTitle: 'Demander un changement de formule',
+  requestHelp:
+    'La demande est signée par l’appareil et transmise à l’éditeur avec votre formule, la formule voulue et les compteurs d’utilisation (utilisateurs, dossiers ouverts, analyses du mois) — aucune donnée de dossier.',
+  requestWanted: 'Formule souhaitée',
+  requestMessage: 'Message à l’éditeur (facultatif)',
+  requestMessageHelp:
+    '{max} caractères au plus. Ce message est transmis à l’éditeur : n’y mettez aucune information sur un dossier ou un client.',
+  requestSubmit: 'Envoyer la demande',
+  requestSent: 'Demande envoyée à l’éditeur : il reviendra vers vous.',
+  requestQueued: 'Le service de l’éditeur est injoignable : la demande est enregistrée et partira d’elle-même dès qu’il sera joignable.',
+  requestRefused: 'L’éditeur a refusé la demande ({reason}).',
+  requestsTitle: 'Vos demandes',
+  requestStatusSent: 'envoyée le {date}',
+  requestStatusQueued: 'en attente d’envoi (éditeur injoignable)',
+  requestStatusRefused: 'refusée : {reason}',
+  requestRetry: 'Renvoyer maintenant',
+  requestAdminOnly: 'Seul un administrateur du cabinet peut demander un changement de formule.',
+  limitRefusalTitle: 'Limite de la formule atteinte',
+  limitSeePlans: 'Voir les formules et demander un changement',
+  bannerNear: 'Formule {plan} : {items}.',
+  bannerItem: '{label} {used} sur {max} ({percent} %)',
+  bannerLink: 'Voir les formules',
+  bannerAskAdmin: 'Parlez-en à l’administrateur du cabinet.',
+  navPlan: 'Formule',
+};
+
+export type UpgradeMessages = Readonly<Record<keyof typeof fr, string>>;
+
+const en: UpgradeMessages = {
+  planTitle: 'Your plan',
+  planCurrent: 'Current plan',
+  planPrice: 'Monthly price excl. VAT',
+  planUsage: 'Usage',
+  quotaReset: 'The monthly analysis quota starts again on {date} (Paris time).',
+  offersTitle: 'The plans above yours',
+  offersNone: 'Your plan is the largest in the catalogue: to go beyond it, write to your vendor.',
+  offersFromLadder:
+    'Your license states neither prices nor the vendor’s contact (an older license): the plans below are the public catalogue’s; ask your vendor for their price.',
+  offerPlan: 'Plan',
+  offerUsers: 'Users',
+  offerCases: 'Open cases',
+  offerAnalyses: 'Analyses a month',
+  offerModel: 'Analysis model',
+  offerPrice: 'Monthly price excl. VAT',
+  offerPriceUnknown: 'on request',
+  offerOverage: 'over the quota: {price} excl. VAT per analysis',
+  offerNoOverage: 'analyses refused over the quota',
+  offerAdds: '+{n}',
+  contactTitle: 'Your vendor',
+  contactUnknown: 'Your license names no contact: write to the vendor who gave you your enrollment code.',
+  contactEmail: 'Email',
+  contactPhone: 'Phone',
+  contactUrl: 'Website',
+  requestTitle: 'Ask for another plan',
+  requestHelp:
+    'The request is signed by the appliance and sent to the vendor with your plan, the plan you want and the usage counters (users, open cases, analyses this month) — no case data.',
+  requestWanted: 'Plan wanted',
+  requestMessage: 'Message to the vendor (optional)',
+  requestMessageHelp: 'At most {max} characters. This message goes to the vendor: put nothing about a case or a client in it.',
+  requestSubmit: 'Send the request',
+  requestSent: 'Request sent to the vendor: they will get back to you.',
+  requestQueued: 'The vendor’s service cannot be reached: the request is saved and will go by itself as soon as it can be reached.',
+  requestRefused: 'The vendor refused the request ({reason}).',
+  requestsTitle: 'Your requests',
+  requestStatusSent: 'sent on {date}',
+  requestStatusQueued: 'waiting to be sent (vendor unreachable)',
+  requestStatusRefused: 'refused: {reason}',
+  requestRetry: 'Send now',
+  requestAdminOnly: 'Only an administrator of the cabinet can ask for another plan.',
+  limitRefusalTitle: 'Plan limit reached',
+  limitSeePlans: 'See the plans and ask for a change',
+  bannerNear: '{plan} plan: {items}.',
+  bannerItem: '{label} {used} of {max} ({percent} %)',
+  bannerLink: 'See the plans',
+  bannerAskAdmin: 'Talk to the cabinet’s administrator.',
+  navPlan: 'Plan',
+};
+
+export const UPGRADE_CATALOGUES: Readonly<Record<Locale, UpgradeMessages>> = { fr, en };
