@@ -18,6 +18,7 @@ import { heartbeatRoutes } from './api/heartbeats.js';
 import { planRoutes } from './api/plans.js';
 import { revenueRoutes } from './api/revenue.js';
 import { systemRoutes } from './api/system.js';
+import { supportBundleRoutes, supportUploadRoutes } from './api/supportBundles.js';
 import { ControlPlaneError } from './errors.js';
 
 export interface AppOptions {
@@ -37,14 +38,14 @@ export function createApp(cp: ControlPlane, metrics: ControlPlaneMetrics, option
   app.use(requestContext(cp.log));
 
   // Heartbeats first: the hot path should not walk the other routers' tables.
-  for (const router of [heartbeatRoutes(cp, metrics), enrollRoutes(cp, metrics), systemRoutes(cp, metrics)]) {
+  for (const router of [heartbeatRoutes(cp, metrics), enrollRoutes(cp, metrics), systemRoutes(cp, metrics), supportUploadRoutes(cp)]) {
     app.use(router.routes());
     app.use(router.allowedMethods({ throw: true }));
   }
 
   const api = new Router({ prefix: '/api/v1' });
   api.use(authenticate([bearerToken(cp.admins, cp.clock), ...(options.authenticators ?? [])]));
-  for (const router of [planRoutes(cp), cabinetRoutes(cp), fleetRoutes(cp), billingRoutes(cp), revenueRoutes(cp)])
+  for (const router of [planRoutes(cp), cabinetRoutes(cp), fleetRoutes(cp), billingRoutes(cp), revenueRoutes(cp), supportBundleRoutes(cp)])
     api.use(router.routes(), router.allowedMethods({ throw: true }));
   app.use(api.routes());
   app.use(api.allowedMethods({ throw: true }));

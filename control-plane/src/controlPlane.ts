@@ -15,6 +15,7 @@ import { FleetMonitor } from './domain/fleetMonitor.js';
 import { HeartbeatIngest } from './domain/heartbeatIngest.js';
 import { PlanCatalog } from './domain/planCatalog.js';
 import { RecordQuarantine } from './domain/quarantine.js';
+import { SupportBundleStore } from './domain/supportBundles.js';
 import { largestLimits } from './domain/usageBounds.js';
 import { VendorKeys } from './domain/vendorKeys.js';
 
@@ -33,6 +34,8 @@ export interface ControlPlane {
   readonly monitor: FleetMonitor;
   /** Records moved aside at start-up (or on a later read) because they were unreadable: critical alerts. */
   readonly quarantine: RecordQuarantine;
+  /** Support bundles appliances sent, kept 30 days (domain/supportBundles.ts). */
+  readonly supportBundles: SupportBundleStore;
   close(): Promise<void>;
 }
 
@@ -57,6 +60,7 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
   );
   const billing = await BillingStore.open(config.dataDir, log, quarantine);
   const monitor = await FleetMonitor.open(config.dataDir, { cabinets, appliances, plans, config, clock }, log, quarantine);
+  const supportBundles = await SupportBundleStore.open(config.dataDir, log, clock());
   return {
     config,
     log,
@@ -70,6 +74,7 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
     billing,
     monitor,
     quarantine,
+    supportBundles,
     close: async () => {
       await monitor.close();
       await ingest.close();

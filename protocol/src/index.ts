@@ -10,3 +10,4 @@ export * from './vendorKeyPins.js';
 export * from './siret.js';
 export * from './versions.js';
 export * from './updateManifest.js';
+export * from './supportBundle.js';
