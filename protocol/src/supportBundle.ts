@@ -30,7 +30,10 @@ export const supportUploadClaimsSchema = z.strictObject({
 export type SupportUploadClaims = z.infer<typeof supportUploadClaimsSchema>;
 
 export const supportUploadBodySchema = z.strictObject({
-  bundle: z.string().min(1, 'must be the bundle (.tar.gz) in base64').regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64'),
+  bundle: z
+    .string()
+    .min(1, 'must be the bundle (.tar.gz) in base64')
+    .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64'),
 });
 
 export async function signSupportUpload(claims: SupportUploadClaims, privateKey: KeyObject): Promise<string> {

@@ -11,7 +11,15 @@ import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_SUPPORT_BUNDLE_BYTES, generateSigningKey, signSupportUpload } from '@iamanager/protocol';
-import { FakeAppliance, api, createAdminToken, runCli, startControlPlane, tempDir, type TestControlPlane } from '../support/controlPlane.js';
+import {
+  FakeAppliance,
+  api,
+  createAdminToken,
+  runCli,
+  startControlPlane,
+  tempDir,
+  type TestControlPlane,
+} from '../support/controlPlane.js';
 
 const bundle = gzipSync(Buffer.from('support-bundle/manifest.json: a stand-in for the tar the appliance builds'));
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -36,7 +44,17 @@ describe('support bundles sent by appliances', () => {
   beforeAll(async () => {
     fs.mkdirSync(dataDir);
     token = await createAdminToken(dataDir, 'ops@vendor.test');
-    const created = await runCli(dataDir, ['cabinet', 'create', '--id', 'martin', '--name', 'Cabinet Martin', '--plan', 'professional', '--json']);
+    const created = await runCli(dataDir, [
+      'cabinet',
+      'create',
+      '--id',
+      'martin',
+      '--name',
+      'Cabinet Martin',
+      '--plan',
+      'professional',
+      '--json',
+    ]);
     expect(created.code).toBe(0);
     cp = await startControlPlane(dataDir);
     appliance = new FakeAppliance(cp.url);
@@ -56,8 +74,12 @@ describe('support bundles sent by appliances', () => {
     expect(expires).toBeLessThanOrEqual(Date.now() + 30 * 86_400_000);
     const list = await api(cp.url, token, 'GET', '/api/v1/cabinets/martin/support-bundles');
     expect(list.status).toBe(200);
-    expect(list.body.bundles).toEqual([expect.objectContaining({ id: res.body.id, applianceId: appliance.applianceId, bytes: bundle.length, sha256: sha(bundle) })]);
-    const download = await fetch(`${cp.url}/api/v1/cabinets/martin/support-bundles/${res.body.id}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(list.body.bundles).toEqual([
+      expect.objectContaining({ id: res.body.id, applianceId: appliance.applianceId, bytes: bundle.length, sha256: sha(bundle) }),
+    ]);
+    const download = await fetch(`${cp.url}/api/v1/cabinets/martin/support-bundles/${res.body.id}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(download.status).toBe(200);
     expect(download.headers.get('content-type')).toBe('application/gzip');
     expect(Buffer.from(await download.arrayBuffer()).equals(bundle)).toBe(true);

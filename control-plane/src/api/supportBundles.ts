@@ -44,8 +44,15 @@ export function supportBundleRoutes(cp: ControlPlane): Router {
   router.get('/cabinets/:id/support-bundles/:bundleId', async (ctx) => {
     authorize(currentAdmin(ctx), 'read');
     const cabinetId = parseWith(cabinetIdSchema, ctx.params.id, 'id');
-    const { entry, bytes } = await cp.supportBundles.read(cabinetId, parseWith(bundleIdSchema, ctx.params.bundleId, 'bundleId'), cp.clock());
-    ctx.set('content-disposition', `attachment; filename="support-${cabinetId}-${entry.receivedAt.slice(0, 10)}-${entry.id.slice(0, 8)}.tar.gz"`);
+    const { entry, bytes } = await cp.supportBundles.read(
+      cabinetId,
+      parseWith(bundleIdSchema, ctx.params.bundleId, 'bundleId'),
+      cp.clock(),
+    );
+    ctx.set(
+      'content-disposition',
+      `attachment; filename="support-${cabinetId}-${entry.receivedAt.slice(0, 10)}-${entry.id.slice(0, 8)}.tar.gz"`,
+    );
     ctx.type = 'application/gzip';
     ctx.body = bytes;
   });

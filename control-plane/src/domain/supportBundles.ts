@@ -8,12 +8,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import {
-  MAX_SUPPORT_BUNDLE_BYTES,
-  ProtocolError,
-  verifySupportUpload,
-  type VerifyHeartbeatOptions,
-} from '@iamanager/protocol';
+import { MAX_SUPPORT_BUNDLE_BYTES, ProtocolError, verifySupportUpload, type VerifyHeartbeatOptions } from '@iamanager/protocol';
 import type { Logger } from '@iamanager/kernel/log';
 import { openDocument, removeFileDurable, writeFileDurable, type Document } from '@iamanager/kernel/storage';
 import { ControlPlaneError } from '../errors.js';
@@ -73,7 +68,10 @@ export class SupportBundleStore {
       throw new ControlPlaneError('payload_too_large', `bundle: ${bytes.length} bytes, at most ${MAX_SUPPORT_BUNDLE_BYTES}`);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     if (sha256 !== claims.sha256 || bytes.length !== claims.size)
-      throw new ProtocolError('malformed', 'bundle: its SHA-256 or size is not the one the token signs: send the bundle the token was made for');
+      throw new ProtocolError(
+        'malformed',
+        'bundle: its SHA-256 or size is not the one the token signs: send the bundle the token was made for',
+      );
     if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) throw new ProtocolError('malformed', 'bundle: must be a .tar.gz (gzip)');
     await this.prune(options.now);
     const entry: SupportBundleEntry = {

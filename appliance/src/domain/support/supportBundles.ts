@@ -25,6 +25,9 @@ export async function makeSupportBundle(appliance: Appliance, doctor: () => Prom
 export function shownBundle(sha256: string): SupportBundle {
   const found = shown.find((b) => b.sha256 === sha256);
   if (!found)
-    throw new ApplianceError('support_bundle_not_found', 'this support bundle is no longer held (the appliance restarted): prepare it again');
+    throw new ApplianceError(
+      'support_bundle_not_found',
+      'this support bundle is no longer held (the appliance restarted): prepare it again',
+    );
   return found;
 }
