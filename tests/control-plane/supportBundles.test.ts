@@ -24,6 +24,28 @@ import {
 const bundle = gzipSync(Buffer.from('support-bundle/manifest.json: a stand-in for the tar the appliance builds'));
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
+/** Signs in to the dashboard (login form with its CSRF token) and returns the session cookie. */
+async function dashboardSession(base: string, email: string): Promise<string> {
+  const form = await fetch(`${base}/connexion`);
+  const csrfCookie = form.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0]!)
+    .join('; ');
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!;
+  const res = await fetch(`${base}/connexion`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'cookie': csrfCookie },
+    body: new URLSearchParams({ _csrf: csrf, email, password: 'correct horse battery staple' }).toString(),
+  });
+  const session = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0]!)
+    .filter((c) => !c.endsWith('='));
+  expect(session.length, `login as ${email}: ${res.status}`).toBeGreaterThan(0);
+  return session.join('; ');
+}
+
 describe('support bundles sent by appliances', () => {
   const dataDir = `${tempDir('cp-support-')}/data`;
   let cp: TestControlPlane;
@@ -85,6 +107,16 @@ describe('support bundles sent by appliances', () => {
     expect(Buffer.from(await download.arrayBuffer()).equals(bundle)).toBe(true);
     const support = await createAdminToken(dataDir, 'help@vendor.test', 'support');
     expect((await api(cp.url, support, 'GET', '/api/v1/cabinets/martin/support-bundles')).body.bundles).toHaveLength(1);
+
+    // On the cabinet's dashboard page, for support staff signed in: the row, its expiry and a download that works with the session.
+    const cookie = await dashboardSession(cp.url, 'help@vendor.test');
+    const page = await (await fetch(`${cp.url}/cabinets/martin`, { headers: { cookie } })).text();
+    expect(page).toContain('Paquets de support');
+    const link = `/api/v1/cabinets/martin/support-bundles/${res.body.id}`;
+    expect(page).toContain(`href="${link}"`);
+    const viaSession = await fetch(`${cp.url}${link}`, { headers: { cookie } });
+    expect(viaSession.status).toBe(200);
+    expect(Buffer.from(await viaSession.arrayBuffer()).equals(bundle)).toBe(true);
     expect((await api(cp.url, undefined, 'GET', '/api/v1/cabinets/martin/support-bundles')).status).toBe(401);
   });
 

@@ -15,6 +15,8 @@ import { LineChart, type LineChartProps } from '../svgChart.js';
 import type { InvoiceRow } from './billing.js';
 import { CabinetInvoices } from './cabinetInvoices.js';
 import { StatusBadge, UsageList, type UsageFigure } from './fleet.js';
+import { SupportBundlesPanel } from './supportBundlesPanel.js';
+import type { SupportBundleEntry } from '../../domain/supportBundles.js';
 
 export interface LimitRow {
   label: string;
@@ -70,6 +72,8 @@ export interface CabinetView {
   /** Present for roles that see money. */
   invoices?: InvoiceRow[] | undefined;
   alerts: CabinetAlert[];
+  /** The support bundles the cabinet's appliance sent, still kept (newest first). */
+  supportBundles?: readonly SupportBundleEntry[] | undefined;
 }
 
 function Fact({ label, children }: { label: string; children: ComponentChildren }) {
@@ -256,6 +260,7 @@ export function CabinetPage({ chrome, view }: { chrome: Chrome; view: CabinetVie
           </ul>
         )}
       </Panel>
+      {view.supportBundles ? <SupportBundlesPanel cabinetId={view.id} bundles={view.supportBundles} /> : null}
       <Panel title="Historique de la formule" id="historique-formule">
         <ul class="plain">
           {view.planHistory.map((h) => (

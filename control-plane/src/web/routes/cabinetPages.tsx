@@ -61,7 +61,10 @@ async function showCabinet(deps: DashboardDeps, ctx: Context, id: string, state:
   const invoices = can(admin, 'seeMoney')
     ? (await deps.cp.billing.invoicesOfCabinet(id)).map((i) => presentInvoiceSummary(i, deps.cp.billing.creditNotesOf(i.number)))
     : undefined;
-  const view = cabinetView(deps.cp, deps.cp.cabinets.get(id), admin, { ...state, invoices });
+  const view = {
+    ...cabinetView(deps.cp, deps.cp.cabinets.get(id), admin, { ...state, invoices }),
+    supportBundles: await deps.cp.supportBundles.list(id, deps.cp.clock()),
+  };
   sendPage(ctx, <CabinetPage chrome={chromeOf(deps, ctx, flash ? { kind: 'ok', text: flash } : undefined)} view={view} />);
 }
 
