@@ -11,6 +11,7 @@ import type Router from '@koa/router';
 import { pageRouter } from '@iamanager/kernel/web';
 import { pageErrors } from './pageErrors.js';
 import { adminPages } from './routes/adminPages.js';
+import { supportBundlePages } from './routes/supportBundlePages.js';
 import { calendarPages } from './routes/calendarPages.js';
 import { casePages } from './routes/casePages.js';
 import { sessionPages } from './routes/sessionPages.js';
@@ -23,7 +24,15 @@ import type { AppliancePage, WebDeps } from './webPage.js';
  * are not pages (a stylesheet or a calendar client gets no error page): webModule.ts mounts them
  * beside this router.
  */
-export const PAGES: readonly AppliancePage[] = [setupPages, sessionPages, workspacePages, casePages, calendarPages, adminPages];
+export const PAGES: readonly AppliancePage[] = [
+  setupPages,
+  sessionPages,
+  workspacePages,
+  casePages,
+  calendarPages,
+  adminPages,
+  supportBundlePages,
+];
 
 export function webRouter(deps: WebDeps): Router {
   return pageRouter(PAGES, deps, pageErrors(deps.appliance));
