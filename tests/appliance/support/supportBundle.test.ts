@@ -6,6 +6,7 @@
  * it is there), and the configuration in it has no secret.
  */
 import fs from 'node:fs';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import tar from 'tar-stream';
@@ -35,6 +36,7 @@ let cpDir: string;
 let dir: string;
 let appliance: TestAppliance;
 let caseIds: string[] = [];
+let admin: Browser;
 
 async function unpack(gz: Buffer): Promise<Map<string, string>> {
   const files = new Map<string, string>();
@@ -87,6 +89,7 @@ beforeAll(async () => {
   expect((await b.call('POST', '/api/setup/enroll', { code: created.json.enrollmentCode })).status).toBeLessThan(300);
   await b.call('POST', '/api/setup/admin', { email: 'admin@marqueurs.fr', name: 'Admin', password: PASSWORD });
   await b.login('admin@marqueurs.fr', PASSWORD);
+  admin = b;
   const c = await b.call('POST', '/api/cases', {
     client: {
       lastName: MARKERS.lastName,
@@ -187,6 +190,39 @@ describe('the support bundle', () => {
     expect(leaks(gunzipSync(stored))).toEqual([]);
     // And nothing else the control plane wrote for it (its index) holds one.
     expect(leaks(fs.readFileSync(path.join(cpDir, 'support-bundles', 'index.json')))).toEqual([]);
+  });
+
+  it('is shown whole on the admin page before it leaves; download and send use the bundle shown', async () => {
+    const form = (body: string) => ({
+      method: 'POST',
+      headers: { 'cookie': admin.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+    });
+    const adminPage = await (await fetch(`${appliance.url}/admin`, { headers: { cookie: admin.cookie } })).text();
+    expect(adminPage).toContain('action="/admin/support"');
+    const shown = await fetch(`${appliance.url}/admin/support`, form(`_csrf=${admin.csrf}`));
+    expect(shown.status).toBe(200);
+    const html = await shown.text();
+    for (const f of ['manifest.json', 'doctor.json', 'configuration.json', 'logs.jsonl']) expect(html).toContain(`<code>${f}</code>`);
+    expect(leaks(Buffer.from(html))).toEqual([]);
+    const sha = /\/admin\/support\/([0-9a-f]{64})\.tar\.gz/.exec(html)?.[1];
+    expect(sha).toBeDefined();
+    const download = await fetch(`${appliance.url}/admin/support/${sha}.tar.gz`, { headers: { cookie: admin.cookie } });
+    expect(download.status).toBe(200);
+    const bytes = Buffer.from(await download.arrayBuffer());
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(sha);
+    expect(leaks(gunzipSync(bytes))).toEqual([]);
+
+    const sent = await fetch(`${appliance.url}/admin/support/envoi`, form(`_csrf=${admin.csrf}&sha256=${sha}`));
+    expect(sent.status).toBe(200);
+    expect(await sent.text()).toMatch(/Paquet envoyé à l.éditeur \(référence [0-9a-f]{8}\), conservé jusqu.au \d\d\/\d\d\/\d{4}/);
+    const token = await createAdminToken(cpDir, 'desk@vendor.test', 'support');
+    const list = await api(cp.url, token, 'GET', '/api/v1/cabinets/marqueurs/support-bundles');
+    expect(list.body.bundles.map((b: { sha256: string }) => b.sha256)).toContain(sha);
+
+    // A fingerprint the appliance did not show is refused, not rebuilt.
+    const unknown = await fetch(`${appliance.url}/admin/support/envoi`, form(`_csrf=${admin.csrf}&sha256=${'0'.repeat(64)}`));
+    expect(unknown.status).toBe(404);
   });
 
   it('asks for exactly one of --out and --upload, naming both', async () => {
