@@ -17,6 +17,8 @@ import { Browser, runApplianceCli, startAppliance, type TestAppliance } from '..
 const PASSWORD = 'correct horse battery staple';
 const SECRET_KEY = 'SecretKeyMarker-0123456789abcdefghijklmnopqrstuvwxyz';
 const PASSPHRASE = 'PassphraseMarker quatre mots longs';
+/** A setting this appliance version does not know yet: the allow-list keeps it out without knowing it. */
+const SMTP_PASSWORD = 'SmtpPasswordMarker42';
 /** One marker per kind of case data; each is unique enough that finding it anywhere means it leaked. */
 const MARKERS = {
   lastName: 'Zyxwvutsrqmarq',
@@ -61,7 +63,7 @@ async function unpack(gz: Buffer): Promise<Map<string, string>> {
 /** Every marker and every case id found in `bytes` (the whole tar, headers included). */
 function leaks(bytes: Buffer): string[] {
   const text = bytes.toString('latin1');
-  return [...Object.values(MARKERS), ...caseIds, SECRET_KEY, PASSPHRASE].filter((m) => text.includes(m));
+  return [...Object.values(MARKERS), ...caseIds, SECRET_KEY, PASSPHRASE, SMTP_PASSWORD].filter((m) => text.includes(m));
 }
 
 beforeAll(async () => {
@@ -84,6 +86,7 @@ beforeAll(async () => {
     CLIENT_ID: 'marqueurs',
     SECRET_KEY,
     BACKUP_PASSPHRASE: PASSPHRASE,
+    SMTP_URL: `smtp://cabinet:${SMTP_PASSWORD}@mail.example.test:587`,
   });
   const b = new Browser(appliance.url);
   expect((await b.call('POST', '/api/setup/enroll', { code: created.json.enrollmentCode })).status).toBeLessThan(300);

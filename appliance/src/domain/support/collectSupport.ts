@@ -47,6 +47,12 @@ const KNOWN_ENTRIES = [
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
+/** Whether `text` holds a UUID other than `own` (the appliance's id, which is not case data). */
+function namesOtherId(text: string | null, own: string | null): boolean {
+  if (!text) return false;
+  return (text.match(new RegExp(UUID.source, 'gi')) ?? []).some((id) => id.toLowerCase() !== own?.toLowerCase());
+}
+
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
 export async function collectSupport(appliance: Appliance, doctor: () => Promise<DoctorReport>, ring: LogRing): Promise<CollectedSupport> {
@@ -59,6 +65,13 @@ export async function collectSupport(appliance: Appliance, doctor: () => Promise
     withheld++;
     return { ...c, detail: 'withheld from the bundle: it named an identifier' };
   });
+  // A failure message may quote a file path, and paths under DATA_DIR hold case and document ids.
+  const backupState = () => {
+    const b = appliance.backups.status();
+    if (!b.lastError || !UUID.test(b.lastError.message)) return b;
+    withheld++;
+    return { ...b, lastError: { ...b.lastError, message: 'withheld from the bundle: it named an identifier' } };
+  };
   const outbox = appliance.outbox.state;
   const raw = ring.recent();
   const logs = redactLogLines(raw);
@@ -107,7 +120,10 @@ export async function collectSupport(appliance: Appliance, doctor: () => Promise
         lastSentAt: outbox.lastSentAt,
         lastAckAt: outbox.lastAckAt,
         lastAckSeq: outbox.lastAckSeq,
-        lastError: outbox.lastError,
+        // The control plane's refusal may name this appliance's id (useful to support); any other id is withheld.
+        lastError: namesOtherId(outbox.lastError, status.applianceId)
+          ? 'withheld from the bundle: it named an identifier'
+          : outbox.lastError,
         latestVersion: outbox.latestVersion,
       }),
     },
@@ -116,7 +132,7 @@ export async function collectSupport(appliance: Appliance, doctor: () => Promise
       why: 'DATA_DIR by part (file counts and bytes, no file names) and the disk',
       content: json(await storageState(config.dataDir)),
     },
-    { path: 'backups.json', why: 'backup schedule, last backup and last failure', content: json(appliance.backups.status()) },
+    { path: 'backups.json', why: 'backup schedule, last backup and last failure', content: json(backupState()) },
     {
       path: 'logs.jsonl',
       why: 'recent server log lines, safe fields only; a line naming an identifier is dropped (counted in the manifest)',
