@@ -3,7 +3,7 @@
  * the bundle; download and send then use that very bundle (named by its SHA-256), never a new one
  * built behind the IT person's back.
  */
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { requirePermission } from '../../auth/authenticate.js';
