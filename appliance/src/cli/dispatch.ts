@@ -73,7 +73,11 @@ async function writtenOut(parsed: ParsedCommand, result: unknown): Promise<{ res
 const HANDLERS: Record<string, Handler> = {
   async 'serve'(_parsed, context) {
     // Also into the memory ring the support bundle reads its recent lines from (domain/support/logRing.ts).
-    const streams = pino.multistream([{ stream: process.stdout }, { stream: serverLogRing }]);
+    // Both at 'trace': the logger's own level (LOG_LEVEL) decides, as it did with stdout alone.
+    const streams = pino.multistream([
+      { level: 'trace', stream: process.stdout },
+      { level: 'trace', stream: serverLogRing },
+    ]);
     await serve(await configOf(context), createLogger('appliance', undefined, streams));
     return 'running';
   },
