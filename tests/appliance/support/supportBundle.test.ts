@@ -223,6 +223,10 @@ describe('the support bundle', () => {
     const list = await api(cp.url, token, 'GET', '/api/v1/cabinets/marqueurs/support-bundles');
     expect(list.body.bundles.map((b: { sha256: string }) => b.sha256)).toContain(sha);
 
+    // Sending is written to the audit log, shown on the admin page.
+    const audited = await (await fetch(`${appliance.url}/admin`, { headers: { cookie: admin.cookie } })).text();
+    expect(audited).toContain('Envoi d’un paquet de support à l’éditeur');
+
     // A fingerprint the appliance did not show is refused, not rebuilt.
     const unknown = await fetch(`${appliance.url}/admin/support/envoi`, form(`_csrf=${admin.csrf}&sha256=${'0'.repeat(64)}`));
     expect(unknown.status).toBe(404);
