@@ -242,5 +242,11 @@ describe('the support bundle', () => {
     const wrong = await runApplianceCli(dir, ['support-bundle', '--upload', notABundle, '--json']);
     expect(wrong.json.error).toBe('invalid_input');
     expect(wrong.json.message).toMatch(/not a \.tar\.gz/);
+    // One byte over the 2 MiB the control plane takes (2 × 1024 × 1024): refused before anything is signed or sent.
+    const huge = path.join(path.dirname(dir), 'huge.tar.gz');
+    fs.writeFileSync(huge, Buffer.concat([Buffer.from([0x1f, 0x8b]), Buffer.alloc(2 * 1024 * 1024 - 1)]));
+    const tooBig = await runApplianceCli(dir, ['support-bundle', '--upload', huge, '--json']);
+    expect(tooBig.json.error).toBe('support_bundle_too_large');
+    expect(tooBig.json.message).toMatch(/2097153 bytes, over the 2097152/);
   });
 });
