@@ -164,9 +164,22 @@ describe('support bundles sent by appliances', () => {
     appliance = replacement;
   });
 
+  it('keeps at most 10 bundles per cabinet: the 11th replaces the oldest, on disk too', async () => {
+    const first = (await api(cp.url, token, 'GET', '/api/v1/cabinets/martin/support-bundles')).body.bundles;
+    expect(first).toHaveLength(1);
+    for (let i = 0; i < 10; i++) {
+      const b = gzipSync(Buffer.from(`bundle ${i}`));
+      expect((await upload(await signSupportUpload(claimsFor(appliance, b), appliance.key.privateKey), b)).status).toBe(201);
+    }
+    const list = (await api(cp.url, token, 'GET', '/api/v1/cabinets/martin/support-bundles')).body.bundles;
+    expect(list).toHaveLength(10);
+    expect(list.map((b: { id: string }) => b.id)).not.toContain(first[0].id);
+    expect(fs.existsSync(path.join(dataDir, 'support-bundles', `${first[0].id}.tar.gz`))).toBe(false);
+  });
+
   it('prunes a bundle once it is 30 days old: gone from the listing and from the disk', async () => {
     const files = () => fs.readdirSync(path.join(dataDir, 'support-bundles')).filter((f) => f.endsWith('.tar.gz'));
-    expect(files()).toHaveLength(1);
+    expect(files()).toHaveLength(10);
     await cp.stop();
     // 30 days and one hour on: past the expiry written at upload (receipt + 30 days).
     cp = await startControlPlane(dataDir, { CLOCK_OFFSET_SECONDS: String(30 * 86_400 + 3600) });
