@@ -47,7 +47,7 @@ export async function buildSupportBundle(collected: CollectedSupport, createdAt:
           why: f.why,
         })),
         logs: collected.logs,
-        doctorDetailsWithheld: collected.withheld,
+        detailsWithheld: collected.withheld,
         neverIncluded: NEVER_INCLUDED,
       },
       null,
