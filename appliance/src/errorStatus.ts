@@ -54,6 +54,10 @@ export const APPLIANCE_STATUS = {
   update_backup_failed: 500,
   update_pull_failed: 502,
   update_rollback_failed: 500,
+  // Support bundles (domain/support/).
+  support_bundle_too_large: 413,
+  support_bundle_not_found: 404,
+  support_upload_refused: 502,
 } as const satisfies Record<string, number>;
 
 export type ApplianceErrorCode = keyof typeof APPLIANCE_STATUS | CommonErrorCode;

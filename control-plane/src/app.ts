@@ -20,6 +20,7 @@ import { planRoutes } from './api/plans.js';
 import { revenueRoutes } from './api/revenue.js';
 import { systemRoutes } from './api/system.js';
 import { upgradeRequestIntake, upgradeRequestRoutes } from './api/upgradeRequests.js';
+import { supportBundleRoutes, supportUploadRoutes } from './api/supportBundles.js';
 import { ControlPlaneError } from './errors.js';
 
 export interface AppOptions {
@@ -39,7 +40,13 @@ export function createApp(cp: ControlPlane, metrics: ControlPlaneMetrics, option
   app.use(requestContext(cp.log));
 
   // Heartbeats first: the hot path should not walk the other routers' tables.
-  for (const router of [heartbeatRoutes(cp, metrics), upgradeRequestIntake(cp), enrollRoutes(cp, metrics), systemRoutes(cp, metrics)]) {
+  for (const router of [
+    heartbeatRoutes(cp, metrics),
+    upgradeRequestIntake(cp),
+    enrollRoutes(cp, metrics),
+    systemRoutes(cp, metrics),
+    supportUploadRoutes(cp),
+  ]) {
     app.use(router.routes());
     app.use(router.allowedMethods({ throw: true }));
   }
@@ -54,6 +61,7 @@ export function createApp(cp: ControlPlane, metrics: ControlPlaneMetrics, option
     paymentRoutes(cp),
     revenueRoutes(cp),
     upgradeRequestRoutes(cp),
+    supportBundleRoutes(cp),
   ])
     api.use(router.routes(), router.allowedMethods({ throw: true }));
   app.use(api.routes());

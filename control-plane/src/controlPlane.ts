@@ -16,6 +16,7 @@ import { FleetMonitor } from './domain/fleetMonitor.js';
 import { HeartbeatIngest } from './domain/heartbeatIngest.js';
 import { PlanCatalog } from './domain/planCatalog.js';
 import { RecordQuarantine } from './domain/quarantine.js';
+import { SupportBundleStore } from './domain/supportBundles.js';
 import { largestLimits } from './domain/usageBounds.js';
 import { UpgradeRequestBook } from './domain/upgradeRequests.js';
 import { VendorKeys } from './domain/vendorKeys.js';
@@ -39,6 +40,8 @@ export interface ControlPlane {
   readonly quarantine: RecordQuarantine;
   /** Upgrade requests the appliances sent, for the vendor to act on. */
   readonly upgradeRequests: UpgradeRequestBook;
+  /** Support bundles appliances sent, kept 30 days (domain/supportBundles.ts). */
+  readonly supportBundles: SupportBundleStore;
   close(): Promise<void>;
 }
 
@@ -65,6 +68,7 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
   const payments = await PaymentStore.open(config.dataDir, log, quarantine);
   const upgradeRequests = await UpgradeRequestBook.open(config.dataDir, appliances, log);
   const monitor = await FleetMonitor.open(config.dataDir, { cabinets, appliances, plans, config, clock }, log, quarantine);
+  const supportBundles = await SupportBundleStore.open(config.dataDir, log, clock());
   return {
     config,
     log,
@@ -80,6 +84,7 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
     monitor,
     quarantine,
     upgradeRequests,
+    supportBundles,
     close: async () => {
       await monitor.close();
       await ingest.close();

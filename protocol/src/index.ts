@@ -12,3 +12,4 @@ export * from './versions.js';
 export * from './updateManifest.js';
 export * from './licenseOffers.js';
 export * from './upgradeRequest.js';
+export * from './supportBundle.js';

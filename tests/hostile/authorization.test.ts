@@ -101,6 +101,9 @@ const APPLIANCE_MATRIX: Readonly<Record<string, string>> = {
   'GET /admin/formule':                                '- Y - - -',
   'POST /admin/formule':                               '- Y - - -',
   'POST /admin/formule/envoyer':                       '- Y - - -',
+  'POST /admin/support':                              '- Y - - -',
+  'GET /admin/support/:file':                          '- Y - - -',
+  'POST /admin/support/envoi':                         '- Y - - -',
   // Ending all one's sessions, then logging out (this session): last, so the rows above keep their sessions.
   'POST /mot-de-passe/sessions':                       '- Y Y Y Y',
   'POST /api/auth/logout':                             'Y Y Y Y Y',
@@ -129,6 +132,7 @@ const CONTROL_PLANE_MATRIX: Readonly<Record<string, string>> = {
   'GET /v1/audit-anchors':                             'Y   Y Y Y   Y Y Y',
   // Signed by the appliance's key like a heartbeat (else 400 malformed).
   'POST /v1/upgrade-requests':                         'Y   Y Y Y   Y Y Y',
+  'POST /v1/support-bundles':                          'Y   Y Y Y   Y Y Y',
   // The dashboard's login page and its stylesheet.
   'GET /static/dashboard.css':                         'Y   Y Y Y   Y Y Y',
   'GET /connexion':                                    'Y   Y Y Y   Y Y Y',
@@ -137,6 +141,8 @@ const CONTROL_PLANE_MATRIX: Readonly<Record<string, string>> = {
   'GET /api/v1/plans':                                 '-   Y Y Y   Y Y Y',
   'GET /api/v1/cabinets':                              '-   Y Y Y   Y Y Y',
   'GET /api/v1/cabinets/:id':                          '-   Y Y Y   Y Y Y',
+  'GET /api/v1/cabinets/:id/support-bundles':          '-   Y Y Y   Y Y Y',
+  'GET /api/v1/cabinets/:id/support-bundles/:bundleId': '-   Y Y Y   Y Y Y',
   'GET /api/v1/fleet':                                 '-   Y Y Y   Y Y Y',
   'GET /api/v1/fleet/:applianceId/history':            '-   Y Y Y   Y Y Y',
   'GET /api/v1/alerts':                                '-   Y Y Y   Y Y Y',

@@ -59,6 +59,11 @@ export const COMMANDS: CommandTable = {
     positional: 'file',
     usage: 'backup restore FILE [--force] [--passphrase-stdin]   # appliance stopped; --force moves current data aside',
   },
+  'support-bundle': {
+    options: { out: s, upload: s },
+    usage:
+      'support-bundle --out FILE | --upload FILE   # logs, doctor, versions, state for the vendor (no case data); read it, then --upload sends it',
+  },
 };
 
 /** `appliance help`, `appliance <command> --help`, and every command's arguments, parsed. */

@@ -10,6 +10,7 @@ import type { Appliance } from '../appliance.js';
 import { createBackupCommand } from './backupCommands.js';
 import { fetchVendorAnchors } from '../domain/audit/auditAnchors.js';
 import { runDoctor } from './doctor.js';
+import { supportBundleCommand } from './supportBundleCommand.js';
 import { enroll, offlineEnrollmentRequest } from '../domain/enrollment/enroll.js';
 import { importLicenseFile } from '../domain/enrollment/licenseFile.js';
 import { presentUser } from '../presenters/user.js';
@@ -128,6 +129,8 @@ registerCommand('audit verify', async (appliance) => {
 });
 
 registerCommand('backup create', (appliance, args) => createBackupCommand(appliance, args));
+
+registerCommand('support-bundle', (appliance, args) => supportBundleCommand(appliance, args));
 
 const requestArgs = z.record(z.string(), z.union([z.string(), z.boolean()]));
 

@@ -16,6 +16,9 @@ import { serve } from '../server.js';
 import { createLogger } from '@iamanager/kernel/log';
 import { describeBackup, listBackups, restoreFromBackup, verifyBackup } from './backupCommands.js';
 import { runLocally } from './runLocally.js';
+import { supportBundleHandler } from './supportBundleOut.js';
+import { serverLogRing } from '../domain/support/logRing.js';
+import { pino } from 'pino';
 
 export interface CliContext {
   /** Where the app is installed (its `.env` is read from there). */
@@ -69,7 +72,13 @@ async function writtenOut(parsed: ParsedCommand, result: unknown): Promise<{ res
 
 const HANDLERS: Record<string, Handler> = {
   async 'serve'(_parsed, context) {
-    await serve(await configOf(context), createLogger('appliance'));
+    // Also into the memory ring the support bundle reads its recent lines from (domain/support/logRing.ts).
+    // Both at 'trace': the logger's own level (LOG_LEVEL) decides, as it did with stdout alone.
+    const streams = pino.multistream([
+      { level: 'trace', stream: process.stdout },
+      { level: 'trace', stream: serverLogRing },
+    ]);
+    await serve(await configOf(context), createLogger('appliance', undefined, streams));
     return 'running';
   },
   /**
@@ -121,6 +130,9 @@ const HANDLERS: Record<string, Handler> = {
   async 'backup create'(parsed, context) {
     const result = await runInData(parsed, context);
     return { result, text: describeBackup.created(result as BackupResult) };
+  },
+  async 'support-bundle'(parsed, context) {
+    return supportBundleHandler(parsed, (args) => runInData(parsed, context, args));
   },
   async 'backup list'(_parsed, context) {
     const list = await listBackups(await configOf(context));

@@ -30,6 +30,7 @@ const FR: Readonly<Record<string, string>> = {
   'calendar.feed.revoke': 'Révocation d’une adresse d’abonnement au calendrier',
   'license.enroll': 'Nouvel enregistrement de l’appliance auprès de l’éditeur',
   'license.import': 'Import d’une licence',
+  'support.upload': 'Envoi d’un paquet de support à l’éditeur',
 };
 
 const EN: Readonly<Record<string, string>> = {
@@ -55,6 +56,7 @@ const EN: Readonly<Record<string, string>> = {
   'calendar.feed.revoke': 'Calendar subscription URL revoked',
   'license.enroll': 'Appliance enrolled again with the vendor',
   'license.import': 'License imported',
+  'support.upload': 'Support bundle sent to the vendor',
 };
 
 export function actionLabel(action: string, locale: Locale): string {

@@ -11,6 +11,7 @@ import type Router from '@koa/router';
 import { pageRouter } from '@iamanager/kernel/web';
 import { pageErrors } from './pageErrors.js';
 import { adminPages } from './routes/adminPages.js';
+import { supportBundlePages } from './routes/supportBundlePages.js';
 import { calendarPages } from './routes/calendarPages.js';
 import { casePages } from './routes/casePages.js';
 import { caseFactsPages } from './routes/caseFactsPages.js';
@@ -34,6 +35,7 @@ export const PAGES: readonly AppliancePage[] = [
   calendarPages,
   planPages,
   adminPages,
+  supportBundlePages,
 ];
 
 export function webRouter(deps: WebDeps): Router {

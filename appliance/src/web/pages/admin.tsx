@@ -6,6 +6,7 @@ import { formatDate } from '../format.js';
 import { TelemetryTable } from './setup.js';
 import type { AdminView, BackupView, Chrome, UsersView } from '../viewModels.js';
 import { UPGRADE_CATALOGUES } from '../upgradeLabels.js';
+import { SupportBundleSection } from './supportBundle.js';
 
 export function AdminPage({ chrome, view, users }: { chrome: Chrome; view: AdminView; users: UsersView }) {
   const m = CATALOGUES[chrome.locale];
@@ -109,6 +110,7 @@ export function AdminPage({ chrome, view, users }: { chrome: Chrome; view: Admin
           <p class="hint">{m.identityHelp}</p>
         </section>
       </div>
+      <SupportBundleSection chrome={chrome} />
       <section class="card" aria-labelledby="audit-title" id="audit">
         <h2 id="audit-title">{m.auditTitle}</h2>
         {view.audit === null ? (

@@ -19,6 +19,8 @@ import { LimitBadge, StatusBadge, UsageList, type UsageFigure } from './fleet.js
 import type { LimitFlag } from '../../domain/fleetLimits.js';
 import { CabinetContactForm, type ContactFormState } from './cabinetContact.js';
 import { PlanChangePreviewPanel, type PlanChangeState } from './planChangePreview.js';
+import { SupportBundlesPanel } from './supportBundlesPanel.js';
+import type { SupportBundleEntry } from '../../domain/supportBundles.js';
 
 export interface LimitRow {
   label: string;
@@ -90,6 +92,8 @@ export interface CabinetView {
   alerts: CabinetAlert[];
   /** The page's time: backup ages are counted from it. */
   now: Date;
+  /** The support bundles the cabinet's appliance sent, still kept (newest first). */
+  supportBundles?: readonly SupportBundleEntry[] | undefined;
 }
 
 function Fact({ label, children }: { label: string; children: ComponentChildren }) {
@@ -310,6 +314,7 @@ export function CabinetPage({
           </ul>
         )}
       </Panel>
+      {view.supportBundles ? <SupportBundlesPanel cabinetId={view.id} bundles={view.supportBundles} /> : null}
       <Panel title="Historique de la formule" id="historique-formule">
         <ul class="plain">
           {view.planHistory.map((h) => (

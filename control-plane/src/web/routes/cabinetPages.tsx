@@ -125,7 +125,10 @@ async function showCabinet(
   const invoices = can(admin, 'seeMoney')
     ? (await deps.cp.billing.invoicesOfCabinet(id)).map((i) => presentInvoiceSummary(i, deps.cp.billing.creditNotesOf(i.number)))
     : undefined;
-  const view = cabinetView(deps.cp, deps.cp.cabinets.get(id), admin, { ...state, invoices });
+  const view = {
+    ...cabinetView(deps.cp, deps.cp.cabinets.get(id), admin, { ...state, invoices }),
+    supportBundles: await deps.cp.supportBundles.list(id, deps.cp.clock()),
+  };
   const pastDue = can(admin, 'seeMoney')
     ? { invoices: await pastDueInvoices(deps.cp, { cabinetId: id }), graceDays: deps.cp.config.licenseGraceDays }
     : undefined;
