@@ -54,6 +54,10 @@ export const APPLIANCE_STATUS = {
   update_backup_failed: 500,
   update_pull_failed: 502,
   update_rollback_failed: 500,
+  // Deadline reminders by e-mail (docs/reminders.md)
+  mail_not_configured: 409,
+  mail_not_delivered: 502,
+  deadline_not_found: 404,
 } as const satisfies Record<string, number>;
 
 export type ApplianceErrorCode = keyof typeof APPLIANCE_STATUS | CommonErrorCode;

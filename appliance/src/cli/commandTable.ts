@@ -59,6 +59,14 @@ export const COMMANDS: CommandTable = {
     positional: 'file',
     usage: 'backup restore FILE [--force] [--passphrase-stdin]   # appliance stopped; --force moves current data aside',
   },
+  'reminders run': {
+    options: {},
+    usage: 'reminders run                           # send the deadline reminders due now (cron, tests), ignoring the back-off',
+  },
+  'reminders list': {
+    options: {},
+    usage: 'reminders list                          # every reminder of the open deadlines: when, to whom, sent or not',
+  },
 };
 
 /** `appliance help`, `appliance <command> --help`, and every command's arguments, parsed. */
