@@ -252,9 +252,32 @@ describe('deadline reminders by mail', () => {
     ]);
   });
 
+  it('shows the mail server on the admin page and sends a test to the admin asking', async () => {
+    const admin = new Browser(appliance.url);
+    expect((await admin.login('admin@rappels.fr', PASSWORD)).status).toBe(200);
+    const status = await admin.call('GET', '/api/reminders/status');
+    expect(status.body.mail).toMatchObject({ configured: true, server: smtpUrl.replace('smtp://', ''), consecutiveFailures: 0 });
+    const page = await admin.call('GET', '/admin');
+    expect(page.body).toContain('id="messagerie"');
+    expect(page.body).toContain(smtpUrl.replace('smtp://', ''));
+    const before = accepted().length;
+    const test = await admin.call('POST', '/api/reminders/test', {});
+    expect(test.status, JSON.stringify(test.body)).toBe(200);
+    const [mail] = await waitFor(
+      () => accepted().slice(before),
+      (m) => m.length === 1,
+      { what: 'the test mail' },
+    );
+    expect(mail!.to).toBe('admin@rappels.fr');
+    expect(mail!.subject).toBe('Test des rappels d’échéances');
+    const lawyer = new Browser(appliance.url);
+    await lawyer.login('avocat@rappels.fr', PASSWORD);
+    expect((await lawyer.call('POST', '/api/reminders/test', {})).status).toBe(403);
+  });
+
   it('never puts the client name, the facts or the notes in a mail', () => {
-    // Two 24-hour reminders, three 6-hour ones (the held one twice), one escalation.
-    expect(received).toHaveLength(6);
+    // Two 24-hour reminders, three 6-hour ones (the held one twice), one escalation, one test.
+    expect(received).toHaveLength(7);
     for (const m of received) {
       const decoded = `${m.raw}\n${m.subject}\n${m.text}`.toLowerCase();
       for (const marker of MARKERS) expect(decoded, `${marker} in a mail`).not.toContain(marker.toLowerCase());

@@ -5,6 +5,7 @@ import { ActionButton, Csrf, ErrorSummary, Field, LicenseImportForm, SelectField
 import { formatDate } from '../format.js';
 import { TelemetryTable } from './setup.js';
 import type { AdminView, BackupView, Chrome, UsersView } from '../viewModels.js';
+import { MailSection } from './mailSection.js';
 
 export function AdminPage({ chrome, view, users }: { chrome: Chrome; view: AdminView; users: UsersView }) {
   const m = CATALOGUES[chrome.locale];
@@ -86,6 +87,7 @@ export function AdminPage({ chrome, view, users }: { chrome: Chrome; view: Admin
           <h2 id="backup-title">{m.backupsTitle}</h2>
           <BackupFacts chrome={chrome} backup={view.backup} />
         </section>
+        <MailSection chrome={chrome} mail={view.mail} />
         <section class="card" aria-labelledby="identity-title" id="identite">
           <h2 id="identity-title">{m.identityTitle}</h2>
           <dl class="facts">
