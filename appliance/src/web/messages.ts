@@ -315,6 +315,18 @@ const fr = {
   mailSendTest: 'Envoyer un test à mon adresse',
   mailTestSent: 'Message de test accepté par {server}, envoyé à {to}.',
   mailTestFailed: 'Le message de test n’a pas été accepté : {reason}',
+  myDeadlinesTitle: 'Mes échéances',
+  myDeadlinesIntro:
+    'Les délais des dossiers qui vous sont attribués. « Pris en charge » évite l’alerte aux administrateurs ; vos rappels continuent jusqu’à l’échéance.',
+  myDeadlinesNone: 'Aucune échéance à venir sur vos dossiers.',
+  myDeadlinesCase: 'Dossier',
+  myDeadlinesRemedy: 'Recours',
+  myDeadlinesDue: 'Échéance',
+  myDeadlinesNextReminder: 'Prochain rappel',
+  myDeadlinesStatus: 'Prise en charge',
+  myDeadlinesAck: 'J’ai pris en charge',
+  myDeadlinesAcked: 'Le {at}',
+  myDeadlineAcknowledged: 'Échéance marquée comme prise en charge.',
 };
 
 export type Messages = Readonly<Record<keyof typeof fr, string>>;
@@ -612,6 +624,18 @@ const en: Messages = {
   mailSendTest: 'Send a test to my address',
   mailTestSent: 'Test message accepted by {server}, sent to {to}.',
   mailTestFailed: 'The test message was not accepted: {reason}',
+  myDeadlinesTitle: 'My deadlines',
+  myDeadlinesIntro:
+    'The deadlines of the cases assigned to you. “Taken in hand” spares the administrators the alert; your reminders go on until the deadline.',
+  myDeadlinesNone: 'No upcoming deadline on your cases.',
+  myDeadlinesCase: 'Case',
+  myDeadlinesRemedy: 'Remedy',
+  myDeadlinesDue: 'Deadline',
+  myDeadlinesNextReminder: 'Next reminder',
+  myDeadlinesStatus: 'Taken in hand',
+  myDeadlinesAck: 'I am handling it',
+  myDeadlinesAcked: 'On {at}',
+  myDeadlineAcknowledged: 'Deadline marked as taken in hand.',
 };
 
 export const CATALOGUES: Readonly<Record<Locale, Messages>> = { fr, en };

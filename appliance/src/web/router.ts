@@ -12,6 +12,7 @@ import { pageRouter } from '@iamanager/kernel/web';
 import { pageErrors } from './pageErrors.js';
 import { adminPages } from './routes/adminPages.js';
 import { calendarPages } from './routes/calendarPages.js';
+import { myDeadlinesPages } from './routes/myDeadlinesPages.js';
 import { casePages } from './routes/casePages.js';
 import { sessionPages } from './routes/sessionPages.js';
 import { setupPages } from './routes/setupPages.js';
@@ -23,7 +24,15 @@ import type { AppliancePage, WebDeps } from './webPage.js';
  * are not pages (a stylesheet or a calendar client gets no error page): webModule.ts mounts them
  * beside this router.
  */
-export const PAGES: readonly AppliancePage[] = [setupPages, sessionPages, workspacePages, casePages, calendarPages, adminPages];
+export const PAGES: readonly AppliancePage[] = [
+  setupPages,
+  sessionPages,
+  workspacePages,
+  casePages,
+  calendarPages,
+  adminPages,
+  myDeadlinesPages,
+];
 
 export function webRouter(deps: WebDeps): Router {
   return pageRouter(PAGES, deps, pageErrors(deps.appliance));

@@ -275,6 +275,24 @@ describe('deadline reminders by mail', () => {
     expect((await lawyer.call('POST', '/api/reminders/test', {})).status).toBe(403);
   });
 
+  it("lists the lawyer's deadlines on « Mes échéances », where one is taken in hand", async () => {
+    const lawyer = new Browser(appliance.url);
+    expect((await lawyer.login('avocat@rappels.fr', PASSWORD)).status).toBe(200);
+    const page = await lawyer.call('GET', '/mes-echeances');
+    expect(page.status).toBe(200);
+    const html = String(page.body);
+    expect(html).toContain('RAPPEL-A');
+    expect(html).toContain('RAPPEL-B');
+    const form = /action="(\/mes-echeances\/[0-9a-f-]{36}\/recours_contentieux\/prise-en-charge)"/.exec(html);
+    expect(form, 'the button of RAPPEL-A, the one not yet acknowledged').not.toBeNull();
+    const ack = await lawyer.call('POST', form![1]!, undefined, { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(ack.status).toBe(200); // fetch follows the redirect back to the page
+    expect(String(ack.body)).toContain('Échéance marquée comme prise en charge.');
+    expect(String(ack.body)).not.toContain('prise-en-charge"');
+    const list = await listed();
+    expect(list.filter((r: any) => r.point === 'escalade').map((r: any) => r.acknowledged)).toEqual([true, true]);
+  });
+
   it('never puts the client name, the facts or the notes in a mail', () => {
     // Two 24-hour reminders, three 6-hour ones (the held one twice), one escalation, one test.
     expect(received).toHaveLength(7);

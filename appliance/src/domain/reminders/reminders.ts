@@ -13,7 +13,7 @@ import { deadlineKey, reminderKey, type RemindersFile, type SentReminder } from 
 import { ApplianceError } from '../../errors.js';
 import { caseDeadlines, type CaseDeadline } from './caseDeadlines.js';
 import { deadlineEnd, dueReminders, reminderPoints, type PlannedReminder, type ReminderPoint } from './schedule.js';
-import { reminderMail } from './reminderMail.js';
+import { dueText, reminderMail } from './reminderMail.js';
 import type { MailSender } from './mailTransport.js';
 
 /** How often `serve` looks for what is due: a minute keeps an hour-based reminder on time. */
@@ -50,6 +50,19 @@ export interface ScheduledRow {
   /** `sent`, `sending` (tried, not yet accepted: sent again), `planned`, or `skipped` (a later one went instead). */
   status: 'sent' | 'sending' | 'planned' | 'skipped';
   acknowledged: boolean;
+}
+
+export interface MyDeadline {
+  caseId: string;
+  reference: string;
+  remedy: string;
+  label: string;
+  due: string;
+  /** The due date in words, Paris time (as in the mails). */
+  dueText: string;
+  endsAt: string;
+  nextReminderAt: string | null;
+  acknowledged: { by: string; at: string } | null;
 }
 
 export class Reminders {
@@ -114,6 +127,31 @@ export class Reminders {
       }
     }
     return rows.sort((a, b) => a.at.localeCompare(b.at));
+  }
+
+  /**
+   * "Mes échéances": the open deadlines of the cases assigned to `userId`, soonest first, with the
+   * next reminder and the acknowledgement if any.
+   */
+  assignedTo(userId: string, now: Date = this.deps.clock()): MyDeadline[] {
+    return this.openDeadlines(now)
+      .filter(({ c }) => c.assignedTo === userId)
+      .map(({ c, d }) => {
+        const ack = this.deps.doc.data.acks[deadlineKey(d)];
+        const next = reminderPoints(d).find((p) => p.at > now && p.audience === 'lawyer');
+        return {
+          caseId: c.id,
+          reference: c.reference,
+          remedy: d.remedy,
+          label: d.label,
+          due: d.due,
+          dueText: dueText(d),
+          endsAt: deadlineEnd(d).toISOString(),
+          nextReminderAt: next ? next.at.toISOString() : null,
+          acknowledged: ack ? { by: ack.by, at: ack.at } : null,
+        };
+      })
+      .sort((a, b) => a.endsAt.localeCompare(b.endsAt));
   }
 
   /**

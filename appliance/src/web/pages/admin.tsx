@@ -87,7 +87,7 @@ export function AdminPage({ chrome, view, users }: { chrome: Chrome; view: Admin
           <h2 id="backup-title">{m.backupsTitle}</h2>
           <BackupFacts chrome={chrome} backup={view.backup} />
         </section>
-        <MailSection chrome={chrome} mail={view.mail} />
+        {view.mail ? <MailSection chrome={chrome} mail={view.mail} /> : null}
         <section class="card" aria-labelledby="identity-title" id="identite">
           <h2 id="identity-title">{m.identityTitle}</h2>
           <dl class="facts">
