@@ -84,7 +84,8 @@ export class Reminders {
   private openDeadlines(now: Date): Array<{ c: CaseRecord; d: CaseDeadline }> {
     const out: Array<{ c: CaseRecord; d: CaseDeadline }> = [];
     for (const c of this.deps.cases()) {
-      if (c.archived) continue;
+      // A closed case (décision rendue, désistement…) has no remedy left to file; an archived one is out of sight.
+      if (c.archived || c.status === 'closed') continue;
       for (const d of caseDeadlines(c)) if (deadlineEnd(d) > now) out.push({ c, d });
     }
     return out;
