@@ -40,19 +40,20 @@ const aCase = (id: string, over: Partial<CaseRecord> = {}) =>
   }) as unknown as CaseRecord;
 const user = (id: string, email: string, role: string, active = true) => ({ id, email, role, active }) as unknown as User;
 
-async function open(cases: CaseRecord[], users: User[]) {
+async function open(cases: CaseRecord[], users: User[], clock: () => Date = () => NOW) {
   const sent: OutgoingMail[] = [];
   const sender: MailSender = { server: 'mail.test:587', send: (m) => Promise.resolve(void sent.push(m)) };
+  const doc = await openReminderStore(tempDir('rem-recipients-'), createLogger('test', 'silent'));
   const reminders = new Reminders({
-    doc: await openReminderStore(tempDir('rem-recipients-'), createLogger('test', 'silent')),
+    doc,
     cases: () => cases,
     users: () => users,
     sender,
     caseUrl: (id) => `https://iamanager.test/dossiers/${id}`,
-    clock: () => NOW,
+    clock,
     log: createLogger('test', 'silent'),
   });
-  return { reminders, sent };
+  return { reminders, sent, doc };
 }
 
 describe('who is reminded', () => {
@@ -95,5 +96,20 @@ describe('who is reminded', () => {
       due: '2026-12-18',
       at: NOW.toISOString(),
     });
+  });
+
+  it('forgets what was sent and acknowledged 90 days after the deadline ended, not before', async () => {
+    let now = NOW;
+    const c = aCase('old');
+    const { reminders, doc } = await open([c], [user('u-lawyer', 'avocat@test.fr', 'avocat')], () => now);
+    await reminders.run();
+    await reminders.acknowledge(c, 'recours_contentieux', 'avocat@test.fr');
+    // Ended at midnight Paris on 18 December 2026 (23:00 UTC); 90 days later is 18 March 2027 23:00 UTC.
+    now = new Date('2027-03-18T22:59:00Z');
+    await reminders.run();
+    expect([Object.keys(doc.data.sent).length, Object.keys(doc.data.acks).length]).toEqual([1, 1]);
+    now = new Date('2027-03-18T23:01:00Z');
+    await reminders.run();
+    expect([Object.keys(doc.data.sent).length, Object.keys(doc.data.acks).length]).toEqual([0, 0]);
   });
 });

@@ -20,6 +20,8 @@ import type { MailSender } from './mailTransport.js';
 export const CHECK_EVERY_MS = 60_000;
 /** After a failure the mail server is left alone 1, 2, 4… minutes, at most an hour (`reminders run` does not wait). */
 const BACKOFF_MAX_MS = 3_600_000;
+/** How long what was sent for an ended deadline is kept (support reads reminders.json): 90 days. */
+const KEEP_ENDED_MS = 90 * 86_400_000;
 
 export interface ReminderDeps {
   doc: Document<RemindersFile>;
@@ -169,9 +171,28 @@ export class Reminders {
     return next;
   }
 
+  /**
+   * Forgets what concerns deadlines ended more than KEEP_ENDED_MS ago: they are never reminded
+   * again, and `reminders.json` would otherwise grow with every case the cabinet ever had.
+   */
+  private async prune(now: Date): Promise<void> {
+    const { doc } = this.deps;
+    const ended = (r: { due: string }) =>
+      deadlineEnd({ due: r.due, hourly: r.due.includes('T') }).getTime() < now.getTime() - KEEP_ENDED_MS;
+    let removed = 0;
+    for (const table of [doc.data.sent, doc.data.acks] as Array<Record<string, { due: string }>>)
+      for (const [key, r] of Object.entries(table))
+        if (ended(r)) {
+          delete table[key];
+          removed++;
+        }
+    if (removed > 0) await doc.write();
+  }
+
   private async runOnce(options: { force?: boolean }): Promise<RunResult> {
     const now = this.deps.clock();
     const { doc, sender, log } = this.deps;
+    await this.prune(now);
     const work: Array<{ c: CaseRecord; d: CaseDeadline; p: PlannedReminder }> = [];
     for (const { c, d } of this.openDeadlines(now)) {
       const state = {
