@@ -1,9 +1,10 @@
 /**
  * When a deadline reminds, and whom (docs/reminders.md). A délai in days or months ends at the end
- * of its last day (the engine's due date is that day: délai franc, CJA R. 421-1), so its reminders fall on mornings in Paris: seven days before, two days before, and
- * the morning of. A délai in hours (e.g. 48 h against an OQTF in rétention, CESEDA L. 921-2, R. 921-1 al. 2) runs
- * to the minute: 24 h and 6 h before. Unacknowledged, it escalates to the cabinet's admins the
- * morning before the last day (hours: 3 h before the end), still in time for someone else to act.
+ * of its last day (the engine's due date is that day: délai franc, CJA R. 421-1), so its reminders
+ * fall on mornings in Paris: seven days before, two days before, and the morning of. A délai in
+ * hours (e.g. 48 h against an OQTF in rétention, CESEDA L. 921-2, R. 921-1 al. 2) runs to the
+ * minute: 24 h and 6 h before. Unacknowledged, it escalates to the cabinet's admins the morning
+ * before the last day (hours: 3 h before the end), still in time for someone else to act.
  */
 import { DateTime } from 'luxon';
 import type { CaseDeadline } from './caseDeadlines.js';
