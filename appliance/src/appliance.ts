@@ -25,6 +25,10 @@ import { SESSION_COOKIE, SessionKeys } from './auth/sessions.js';
 import { UsageCounters } from './domain/usage/usageCounters.js';
 import { openUserStore, type UsersFile } from './storage/userStore.js';
 import { Users } from './domain/users/users.js';
+import { Reminders } from './domain/reminders/reminders.js';
+import { smtpSender } from './domain/reminders/mailTransport.js';
+import { caseUrlOf } from './domain/reminders/caseLink.js';
+import { openReminderStore } from './storage/reminderStore.js';
 
 export interface Appliance {
   readonly config: Config;
@@ -58,6 +62,8 @@ export interface Appliance {
   readonly tls: ServedTls;
   /** The backups (status, create), opened even when BACKUP_PASSPHRASE is not set: they say so themselves. */
   readonly backups: Backups;
+  /** Deadline reminders by e-mail through the cabinet's SMTP server (docs/reminders.md). */
+  readonly reminders: Reminders;
   close(): Promise<void>;
 }
 
@@ -82,6 +88,16 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
   const documents = new DocumentFiles(path.join(config.dataDir, 'documents'), config.maxUploadBytes);
   const backups = await Backups.open({ dataDir: config.dataDir, config: config.backup, version: config.version, clock, log });
   const errors = new ErrorCounter();
+  const remindersDoc = await openReminderStore(config.dataDir, log);
+  const reminders = new Reminders({
+    doc: remindersDoc,
+    cases: () => cases.index.all(),
+    users: () => users.all(),
+    sender: config.mail ? smtpSender(config.mail.smtpUrl, config.mail.from) : null,
+    caseUrl: (id) => caseUrlOf(config, id),
+    clock,
+    log,
+  });
   const heartbeats = new HeartbeatAgent(
     outbox,
     {
@@ -157,11 +173,19 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
     casesOpen: () => cases.openCount(),
     tls: new ServedTls(),
     backups,
+    reminders,
     close: async () => {
       await heartbeats.stop();
       await upgradeRequests.stop();
+      await reminders.stopSchedule();
       await clockGuard.stop().catch((err: unknown) => log.warn({ err }, 'clock: could not record the latest time seen'));
-      await Promise.all([usersDoc.adapter.flushed(), outbox.doc.adapter.flushed(), cases.flushed(), revokedSessions.flushed()]);
+      await Promise.all([
+        usersDoc.adapter.flushed(),
+        outbox.doc.adapter.flushed(),
+        cases.flushed(),
+        revokedSessions.flushed(),
+        remindersDoc.adapter.flushed(),
+      ]);
     },
   };
 }

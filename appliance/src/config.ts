@@ -167,6 +167,37 @@ const envSchema = z
           error: 'must be a local time as HH:MM (24 h), e.g. 02:30, or "off" for manual backups only',
         }),
       ),
+    /**
+     * The cabinet's own mail server, for deadline reminders (docs/reminders.md): never an external
+     * service. Its login may be in it: never echoed in an error.
+     */
+    SMTP_URL: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (v === undefined || v.trim() === '') return undefined;
+        let url: URL | undefined;
+        try {
+          url = new URL(v.trim());
+        } catch {
+          url = undefined;
+        }
+        if (!url || (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') || url.hostname === '') {
+          ctx.addIssue({
+            code: 'custom',
+            message:
+              "must be the cabinet's mail server as smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465 (TLS); special characters of the password percent-encoded",
+          });
+          return z.NEVER;
+        }
+        return v.trim();
+      }),
+    /** The sender of the reminders, e.g. echeances@cabinet.fr (the mail server must accept it). */
+    MAIL_FROM: z
+      .string()
+      .optional()
+      .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()))
+      .pipe(z.email({ error: 'must be an email address the mail server sends from, e.g. echeances@cabinet.fr' }).optional()),
     /** Shifts this process's clock; tests and demos only (license expiry, clock set back). */
     CLOCK_OFFSET_SECONDS: envInt(-(10 ** 10), 10 ** 10, 0),
   })
@@ -200,6 +231,12 @@ const envSchema = z
         message: `must be at least ${MIN_PASSPHRASE_LENGTH} characters (for example four or five unrelated words); write it down outside the appliance: without it no backup can be restored`,
       });
     }
+    if (env.SMTP_URL !== undefined && env.MAIL_FROM === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MAIL_FROM'],
+        message: 'is required with SMTP_URL: the address reminders are sent from, e.g. echeances@cabinet.fr',
+      });
   });
 
 /** Backups are encrypted with a key derived from this passphrase: long enough to resist guessing offline. */
@@ -244,6 +281,8 @@ export interface Config {
   clockOffsetSeconds: number;
   version: string;
   backup: BackupConfig;
+  /** SMTP_URL and MAIL_FROM; null when unset (reminders are then planned but not sent). */
+  mail: { smtpUrl: string; from: string } | null;
 }
 
 export interface BackupConfig {
@@ -264,7 +303,7 @@ export function environment(appDir: string, env: NodeJS.ProcessEnv = process.env
  * start when neither it nor SECRET_KEY_FILE is set, so no secret is ever shipped or typed.
  */
 export async function readConfig(env: Record<string, string | undefined>): Promise<Config> {
-  const secrets = resolveFileSecrets(env, ['SECRET_KEY', 'BACKUP_PASSPHRASE']);
+  const secrets = resolveFileSecrets(env, ['SECRET_KEY', 'BACKUP_PASSPHRASE', 'SMTP_URL']);
   const e = loadConfig(envSchema, secrets.env, secrets.problems);
   const dataDir = path.resolve(e.DATA_DIR);
   const secretKey = e.SECRET_KEY ?? (await generatedSecret(dataDir));
@@ -316,6 +355,7 @@ export async function readConfig(env: Record<string, string | undefined>): Promi
       passphrase: e.BACKUP_PASSPHRASE ? e.BACKUP_PASSPHRASE.normalize('NFC') : undefined,
       dailyAt: e.BACKUP_TIME === 'off' ? null : { hour: Number(e.BACKUP_TIME.slice(0, 2)), minute: Number(e.BACKUP_TIME.slice(3, 5)) },
     },
+    mail: e.SMTP_URL !== undefined && e.MAIL_FROM !== undefined ? { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM } : null,
   };
 }
 

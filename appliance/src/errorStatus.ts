@@ -58,6 +58,10 @@ export const APPLIANCE_STATUS = {
   support_bundle_too_large: 413,
   support_bundle_not_found: 404,
   support_upload_refused: 502,
+  // Deadline reminders by e-mail (docs/reminders.md)
+  mail_not_configured: 409,
+  mail_not_delivered: 502,
+  deadline_not_found: 404,
 } as const satisfies Record<string, number>;
 
 export type ApplianceErrorCode = keyof typeof APPLIANCE_STATUS | CommonErrorCode;

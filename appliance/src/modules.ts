@@ -7,6 +7,7 @@ import type { Appliance } from './appliance.js';
 import type { AppOptions } from './app.js';
 import { backupModule } from './domain/backups/backupModule.js';
 import { openWebModule } from './web/webModule.js';
+import { reminderRoutes } from './api/reminders.js';
 
 export interface OpenedModules {
   app: AppOptions;
@@ -20,6 +21,9 @@ export async function openModules(appliance: Appliance): Promise<OpenedModules> 
   const app: AppOptions = { routers: [] };
   const backups = backupModule(appliance);
   closers.push(() => backups.close());
+  // Deadline reminders: the schedule runs with `serve`; `close` waits for a run in progress.
+  app.routers?.push(reminderRoutes(appliance));
+  closers.push(() => appliance.reminders.stopSchedule());
   // The web UI last: its pages read what the other modules expose (cases, audit).
   const web = await openWebModule(appliance);
   closers.push(() => web.close());
@@ -28,7 +32,10 @@ export async function openModules(appliance: Appliance): Promise<OpenedModules> 
   app.fallback = web.fallback;
   return {
     app,
-    start: () => backups.start(),
+    start: () => {
+      backups.start();
+      appliance.reminders.startSchedule();
+    },
     close: async () => {
       for (const close of closers.reverse()) await close();
     },

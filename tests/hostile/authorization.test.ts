@@ -104,6 +104,13 @@ const APPLIANCE_MATRIX: Readonly<Record<string, string>> = {
   'POST /admin/support':                              '- Y - - -',
   'GET /admin/support/:file':                          '- Y - - -',
   'POST /admin/support/envoi':                         '- Y - - -',
+  // Deadline reminders (docs/reminders.md): acknowledging is for whoever may read the case; the mail server's state and test, admins only.
+  'POST /api/cases/:id/deadlines/:remedy/ack':         '- Y Y Y Y',
+  'GET /mes-echeances':                                '- Y Y Y Y',
+  'POST /mes-echeances/:id/:remedy/prise-en-charge':   '- Y Y Y Y',
+  'GET /api/reminders/status':                         '- Y - - -',
+  'POST /api/reminders/test':                          '- Y - - -',
+  'POST /admin/messagerie/test':                       '- Y - - -',
   // Ending all one's sessions, then logging out (this session): last, so the rows above keep their sessions.
   'POST /mot-de-passe/sessions':                       '- Y Y Y Y',
   'POST /api/auth/logout':                             'Y Y Y Y Y',

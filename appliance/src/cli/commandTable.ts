@@ -64,6 +64,14 @@ export const COMMANDS: CommandTable = {
     usage:
       'support-bundle --out FILE | --upload FILE   # logs, doctor, versions, state for the vendor (no case data); read it, then --upload sends it',
   },
+  'reminders run': {
+    options: {},
+    usage: 'reminders run                           # send the deadline reminders due now (cron, tests), ignoring the back-off',
+  },
+  'reminders list': {
+    options: {},
+    usage: 'reminders list                          # every reminder of the open deadlines: when, to whom, sent or not',
+  },
 };
 
 /** `appliance help`, `appliance <command> --help`, and every command's arguments, parsed. */

@@ -128,6 +128,22 @@ registerCommand('audit verify', async (appliance) => {
   };
 });
 
+/** What is due now, whatever the back-off: for cron and tests. A mail server that refuses is a failure, with what was sent before it. */
+registerCommand('reminders run', async (appliance) => {
+  const result = await appliance.reminders.run({ force: true });
+  if (result.error !== null)
+    throw new ApplianceError(
+      'mail_not_delivered',
+      `the mail server ${appliance.reminders.status().server ?? ''} did not accept a reminder: ${result.error} (${result.sent.length} sent, ${result.pending} left for the next run)`,
+      { ...result },
+    );
+  return result;
+});
+
+registerCommand('reminders list', (appliance) =>
+  Promise.resolve({ mail: appliance.reminders.status(), reminders: appliance.reminders.list() }),
+);
+
 registerCommand('backup create', (appliance, args) => createBackupCommand(appliance, args));
 
 registerCommand('support-bundle', (appliance, args) => supportBundleCommand(appliance, args));

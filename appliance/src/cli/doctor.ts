@@ -76,7 +76,26 @@ export async function runDoctor(appliance: Appliance): Promise<{ ok: boolean; ch
     ok: outbox.queue.length === 0 && outbox.lastError === null,
     detail: `${outbox.queue.length} queued, last acknowledged ${outbox.lastAckAt ?? 'never'}${outbox.lastError ? `, last error: ${outbox.lastError}` : ''}`,
   });
+  checks.push(mailCheck(appliance));
   return { ok: checks.every((c) => c.ok), checks };
+}
+
+/** The mail server the deadline reminders go through (docs/reminders.md): unset, failing (with the back-off), or working. */
+function mailCheck(appliance: Appliance): Check {
+  const m = appliance.reminders.status();
+  if (!m.configured)
+    return { check: 'mail', ok: false, detail: 'SMTP_URL and MAIL_FROM are not set: deadline reminders are not sent (docs/reminders.md)' };
+  if (m.consecutiveFailures > 0)
+    return {
+      check: 'mail',
+      ok: false,
+      detail: `${m.server}: ${m.consecutiveFailures} failed attempt(s), last at ${m.lastErrorAt}: ${m.lastError}; next try after ${m.retryAfter} (or \`appliance reminders run\` now)`,
+    };
+  return {
+    check: 'mail',
+    ok: true,
+    detail: `${m.server}${m.lastSuccessAt ? `, last reminder accepted at ${m.lastSuccessAt}` : ', no reminder sent yet'}`,
+  };
 }
 
 /**

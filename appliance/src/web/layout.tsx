@@ -48,6 +48,11 @@ export function Layout({ chrome, title, children }: { chrome: Chrome; title: str
                     {m.navCases}
                   </a>
                 </li>
+                <li>
+                  <a href="/mes-echeances" aria-current={chrome.path.startsWith('/mes-echeances') ? 'page' : undefined}>
+                    {m.myDeadlinesTitle}
+                  </a>
+                </li>
                 {chrome.user.isAdmin ? (
                   <li>
                     <a href="/admin" aria-current={chrome.path.startsWith('/admin') ? 'page' : undefined}>

@@ -306,6 +306,27 @@ const fr = {
     'L’avocat vérifie chaque délai calculé ici sur la notification elle-même (date et mode de notification, voies et délais de recours qu’elle mentionne).',
   thresholdUnreachable:
     'Le seuil du cabinet dépasse 95 %, plafond de toute estimation : aucun dossier ne peut l’atteindre ; abaissez PREDICTION_THRESHOLD.',
+  mailTitle: 'Messagerie (rappels d’échéances)',
+  mailOff:
+    'Aucun serveur de messagerie n’est configuré (SMTP_URL et MAIL_FROM dans .env) : les rappels d’échéances ne sont pas envoyés. Voir docs/reminders.md.',
+  mailServer: 'Serveur',
+  mailLastSuccess: 'Dernier rappel accepté',
+  mailFailing: 'Le serveur de messagerie refuse ou ne répond pas ({count} échec(s), le dernier le {at}) ; prochain essai après le {retry}.',
+  mailSendTest: 'Envoyer un test à mon adresse',
+  mailTestSent: 'Message de test accepté par {server}, envoyé à {to}.',
+  mailTestFailed: 'Le message de test n’a pas été accepté : {reason}',
+  myDeadlinesTitle: 'Mes échéances',
+  myDeadlinesIntro:
+    'Les délais des dossiers qui vous sont attribués. « Pris en charge » évite l’alerte aux administrateurs ; vos rappels continuent jusqu’à l’échéance.',
+  myDeadlinesNone: 'Aucune échéance à venir sur vos dossiers.',
+  myDeadlinesCase: 'Dossier',
+  myDeadlinesRemedy: 'Recours',
+  myDeadlinesDue: 'Échéance',
+  myDeadlinesNextReminder: 'Prochain rappel',
+  myDeadlinesStatus: 'Prise en charge',
+  myDeadlinesAck: 'J’ai pris en charge',
+  myDeadlinesAcked: 'Le {at}',
+  myDeadlineAcknowledged: 'Échéance marquée comme prise en charge.',
 };
 
 export type Messages = Readonly<Record<keyof typeof fr, string>>;
@@ -595,6 +616,26 @@ const en: Messages = {
     'The lawyer checks every deadline computed here against the notification itself (its date and manner, and the remedies and time limits it states).',
   thresholdUnreachable:
     'The cabinet’s threshold is above 95%, the cap of every estimate: no case can reach it; lower PREDICTION_THRESHOLD.',
+  mailTitle: 'Mail (deadline reminders)',
+  mailOff: 'No mail server is configured (SMTP_URL and MAIL_FROM in .env): deadline reminders are not sent. See docs/reminders.md.',
+  mailServer: 'Server',
+  mailLastSuccess: 'Last reminder accepted',
+  mailFailing: 'The mail server refuses or does not answer ({count} failure(s), the last on {at}); next try after {retry}.',
+  mailSendTest: 'Send a test to my address',
+  mailTestSent: 'Test message accepted by {server}, sent to {to}.',
+  mailTestFailed: 'The test message was not accepted: {reason}',
+  myDeadlinesTitle: 'My deadlines',
+  myDeadlinesIntro:
+    'The deadlines of the cases assigned to you. “Taken in hand” spares the administrators the alert; your reminders go on until the deadline.',
+  myDeadlinesNone: 'No upcoming deadline on your cases.',
+  myDeadlinesCase: 'Case',
+  myDeadlinesRemedy: 'Remedy',
+  myDeadlinesDue: 'Deadline',
+  myDeadlinesNextReminder: 'Next reminder',
+  myDeadlinesStatus: 'Taken in hand',
+  myDeadlinesAck: 'I am handling it',
+  myDeadlinesAcked: 'On {at}',
+  myDeadlineAcknowledged: 'Deadline marked as taken in hand.',
 };
 
 export const CATALOGUES: Readonly<Record<Locale, Messages>> = { fr, en };

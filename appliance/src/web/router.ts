@@ -13,6 +13,7 @@ import { pageErrors } from './pageErrors.js';
 import { adminPages } from './routes/adminPages.js';
 import { supportBundlePages } from './routes/supportBundlePages.js';
 import { calendarPages } from './routes/calendarPages.js';
+import { myDeadlinesPages } from './routes/myDeadlinesPages.js';
 import { casePages } from './routes/casePages.js';
 import { caseFactsPages } from './routes/caseFactsPages.js';
 import { planPages } from './routes/planPages.js';
@@ -36,6 +37,7 @@ export const PAGES: readonly AppliancePage[] = [
   planPages,
   adminPages,
   supportBundlePages,
+  myDeadlinesPages,
 ];
 
 export function webRouter(deps: WebDeps): Router {

@@ -210,6 +210,18 @@ export interface AdminView {
   backup: BackupView;
   identity: { name: string; siret: string | null; address: string | null; logoUrl: string | null; color: string };
   audit: ReadonlyArray<{ at: string; who: string; action: string; target: string }> | null;
+  /** The mail server of the deadline reminders (docs/reminders.md): host and port only; no section without it. */
+  mail?: MailView;
+}
+
+export interface MailView {
+  configured: boolean;
+  server: string | null;
+  consecutiveFailures: number;
+  lastError: string | null;
+  lastErrorAt: string | null;
+  lastSuccessAt: string | null;
+  retryAfter: string | null;
 }
 
 /** The questionnaire of a case (GET /dossiers/:id/faits). */

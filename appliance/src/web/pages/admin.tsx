@@ -7,6 +7,7 @@ import { TelemetryTable } from './setup.js';
 import type { AdminView, BackupView, Chrome, UsersView } from '../viewModels.js';
 import { UPGRADE_CATALOGUES } from '../upgradeLabels.js';
 import { SupportBundleSection } from './supportBundle.js';
+import { MailSection } from './mailSection.js';
 
 export function AdminPage({ chrome, view, users }: { chrome: Chrome; view: AdminView; users: UsersView }) {
   const m = CATALOGUES[chrome.locale];
@@ -91,6 +92,7 @@ export function AdminPage({ chrome, view, users }: { chrome: Chrome; view: Admin
           <h2 id="backup-title">{m.backupsTitle}</h2>
           <BackupFacts chrome={chrome} backup={view.backup} />
         </section>
+        {view.mail ? <MailSection chrome={chrome} mail={view.mail} /> : null}
         <section class="card" aria-labelledby="identity-title" id="identite">
           <h2 id="identity-title">{m.identityTitle}</h2>
           <dl class="facts">

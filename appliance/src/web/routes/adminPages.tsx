@@ -61,6 +61,7 @@ async function adminView(appliance: Appliance, ctx: Context, audit: AuditSource 
       lastPayload: s.lastPayload,
     },
     backup: appliance.backups.status(),
+    mail: appliance.reminders.status(),
     identity: {
       name: id.name ?? appliance.license.cabinetId ?? '',
       siret: id.siret ?? null,
@@ -112,6 +113,18 @@ function mountAdminPages(pages: Router, { appliance, sources }: WebDeps): void {
     const m = messagesOf(ctx);
     const flash = ctx.query.ajout === '1' ? m.userAdded : ctx.query.licence === '1' ? m.licenseImported : undefined;
     await render(ctx, caller, [], {}, flash ? { kind: 'ok', text: flash } : undefined);
+  });
+
+  /** "Envoyer un test": a mail to the admin's own address through the configured server, its answer shown. */
+  router.post('/messagerie/test', async (ctx) => {
+    const caller = requirePermission(ctx, 'admin.view');
+    const m = messagesOf(ctx);
+    try {
+      const sent = await appliance.reminders.sendTest(caller.user.email);
+      await render(ctx, caller, [], {}, { kind: 'ok', text: fill(m.mailTestSent, { server: sent.server, to: sent.to }) });
+    } catch (err) {
+      await render(ctx, caller, [], {}, { kind: 'error', text: fill(m.mailTestFailed, { reason: (err as Error).message }) });
+    }
   });
 
   /**
