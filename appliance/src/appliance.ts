@@ -26,7 +26,7 @@ import { UsageCounters } from './domain/usage/usageCounters.js';
 import { openUserStore, type UsersFile } from './storage/userStore.js';
 import { Users } from './domain/users/users.js';
 import { Reminders } from './domain/reminders/reminders.js';
-import { smtpSender } from './domain/reminders/mailTransport.js';
+import { smtpSender } from '@iamanager/kernel/mail';
 import { caseUrlOf } from './domain/reminders/caseLink.js';
 import { openReminderStore } from './storage/reminderStore.js';
 

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { AI_MODELS, cabinetIdSchema, isKeyThumbprint, isValidSiret } from '@iamanager/protocol';
 import { envBool, envInt, loadConfig, readDotEnv, resolveFileSecrets } from '@iamanager/kernel/config';
 import { writeFileDurable } from '@iamanager/kernel/storage';
+import { smtpUrlSchema } from '@iamanager/kernel/mail';
 import { isHostName, isPrivateAddress } from './domain/tls/privateAddresses.js';
 
 export const APPLIANCE_VERSION = '0.1.0';
@@ -171,27 +172,7 @@ const envSchema = z
      * The cabinet's own mail server, for deadline reminders (docs/reminders.md): never an external
      * service. Its login may be in it: never echoed in an error.
      */
-    SMTP_URL: z
-      .string()
-      .optional()
-      .transform((v, ctx) => {
-        if (v === undefined || v.trim() === '') return undefined;
-        let url: URL | undefined;
-        try {
-          url = new URL(v.trim());
-        } catch {
-          url = undefined;
-        }
-        if (!url || (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') || url.hostname === '') {
-          ctx.addIssue({
-            code: 'custom',
-            message:
-              "must be the cabinet's mail server as smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465 (TLS); special characters of the password percent-encoded",
-          });
-          return z.NEVER;
-        }
-        return v.trim();
-      }),
+    SMTP_URL: smtpUrlSchema,
     /** The sender of the reminders, e.g. echeances@cabinet.fr (the mail server must accept it). */
     MAIL_FROM: z
       .string()

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { envInt, loadConfig, readDotEnv, resolveFileSecrets } from '@iamanager/kernel/config';
 import { metricsTokenSchema } from '@iamanager/kernel/http';
+import { smtpUrlSchema } from '@iamanager/kernel/mail';
 import { semverSchema } from '@iamanager/protocol';
 import { checkVendorEnv, vendorEnvFields, vendorIdentityFrom } from './domain/billing/vendorIdentity.js';
 import type { VendorIdentity } from './storage/billingRecords.js';
@@ -69,7 +70,7 @@ const envSchema = z
       }),
     ...vendorEnvFields,
     // Relances (reminders of unpaid invoices, docs/billing.md "Getting paid"): the vendor's SMTP server.
-    SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be smtp://user:pass@host:port or smtps://user:pass@host:port' }).optional(),
+    SMTP_URL: smtpUrlSchema,
     MAIL_FROM: z
       .string()
       .trim()

@@ -229,7 +229,10 @@ function readingsOf(d: Loose): AnalysisView['deadlines'][number]['readings'] {
 
 /** The engine counts an hour délai from 0 h when the hour is unknown, and its computation says so. */
 export function hourUnknown(d: Loose): boolean {
-  return d.dueKind === 'datetime' && arr(d.computation).some((step) => str(step).startsWith('Heure de notification inconnue'));
+  if (d.dueKind !== 'datetime') return false;
+  // The engine's machine-readable flag; analyses stored before it existed say it in their computation.
+  if (arr(d.assumptions).includes('hour_unknown')) return true;
+  return arr(d.computation).some((step) => str(step).startsWith('Heure de notification inconnue'));
 }
 
 /**

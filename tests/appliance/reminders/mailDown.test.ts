@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SMTPServer } from 'smtp-server';
 import { createLogger } from '@iamanager/kernel/log';
 import { Reminders } from '../../../appliance/src/domain/reminders/reminders.js';
-import { smtpSender } from '../../../appliance/src/domain/reminders/mailTransport.js';
+import { smtpSender } from '@iamanager/kernel/mail';
 import { openReminderStore } from '../../../appliance/src/storage/reminderStore.js';
 import type { CaseRecord } from '../../../appliance/src/domain/cases/caseSchema.js';
 import type { User } from '../../../appliance/src/storage/userStore.js';

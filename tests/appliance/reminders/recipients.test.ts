@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '@iamanager/kernel/log';
 import { DomainError } from '@iamanager/protocol';
 import { Reminders } from '../../../appliance/src/domain/reminders/reminders.js';
-import type { MailSender, OutgoingMail } from '../../../appliance/src/domain/reminders/mailTransport.js';
+import type { MailSender, OutgoingMail } from '@iamanager/kernel/mail';
 import { openReminderStore } from '../../../appliance/src/storage/reminderStore.js';
 import type { CaseRecord } from '../../../appliance/src/domain/cases/caseSchema.js';
 import type { User } from '../../../appliance/src/storage/userStore.js';
@@ -42,7 +42,7 @@ const user = (id: string, email: string, role: string, active = true) => ({ id, 
 
 async function open(cases: CaseRecord[], users: User[], clock: () => Date = () => NOW) {
   const sent: OutgoingMail[] = [];
-  const sender: MailSender = { server: 'mail.test:587', send: (m) => Promise.resolve(void sent.push(m)) };
+  const sender: MailSender = { server: 'mail.test:587', send: (m) => Promise.resolve((sent.push(m), null)) };
   const doc = await openReminderStore(tempDir('rem-recipients-'), createLogger('test', 'silent'));
   const reminders = new Reminders({
     doc,

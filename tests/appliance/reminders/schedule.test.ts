@@ -115,7 +115,7 @@ describe('SMTP_URL and MAIL_FROM', () => {
 
   it('refuses another scheme without echoing the password, and SMTP_URL without MAIL_FROM', async () => {
     const wrong = await problems({ SMTP_URL: 'https://rappels:hunter2secret@mail.cabinet.lan', MAIL_FROM: 'echeances@cabinet.fr' });
-    expect(wrong).toMatch(/SMTP_URL: must be the cabinet's mail server as smtp:\/\//);
+    expect(wrong).toMatch(/SMTP_URL: must be the mail server as smtp:\/\//);
     expect(wrong).not.toContain('hunter2secret');
     expect(await problems({ SMTP_URL: 'smtp://mail.cabinet.lan:587' })).toMatch(/MAIL_FROM: is required with SMTP_URL/);
     expect(await problems({ SMTP_URL: 'smtp://mail.cabinet.lan:587', MAIL_FROM: 'not-an-address' })).toMatch(

@@ -14,7 +14,7 @@ import { ApplianceError } from '../../errors.js';
 import { caseDeadlines, type CaseDeadline } from './caseDeadlines.js';
 import { deadlineEnd, dueReminders, reminderPoints, type PlannedReminder, type ReminderPoint } from './schedule.js';
 import { dueText, reminderMail } from './reminderMail.js';
-import type { MailSender } from './mailTransport.js';
+import type { MailSender } from '@iamanager/kernel/mail';
 
 /** How often `serve` looks for what is due: a minute keeps an hour-based reminder on time. */
 export const CHECK_EVERY_MS = 60_000;

@@ -22,7 +22,7 @@ import { frenchDate, frenchMonth } from './calendar.js';
 import { invoicePdf } from './documentPdf.js';
 import { invoiceStandings } from './invoiceAccount.js';
 import type { InvoiceStanding } from './invoiceStatus.js';
-import { smtpMailSender, type MailSender, type OutgoingMail } from './mailSender.js';
+import { smtpSender, type MailSender, type OutgoingMail } from '@iamanager/kernel/mail';
 import { formatEuros } from './money.js';
 import type { PaymentContext } from './payments.js';
 import type { InvoiceRecord } from '../../storage/billingRecords.js';
@@ -96,7 +96,7 @@ export function sendDueRelances(cp: RelanceContext): Promise<RelancePass> {
         'relances need an SMTP server: set SMTP_URL and MAIL_FROM (docs/billing.md "Getting paid")',
       ),
     );
-  return cp.payments.exclusiveRelances(() => relancePass(cp, smtpMailSender(mail)));
+  return cp.payments.exclusiveRelances(() => relancePass(cp, smtpSender(mail.smtpUrl, mail.from)));
 }
 
 async function relancePass(cp: RelanceContext, sender: MailSender): Promise<RelancePass> {

@@ -1,0 +1,71 @@
+/**
+ * Outgoing mail for both services, through an SMTP server the operator runs (the cabinet's for
+ * deadline reminders, the vendor's for relances): nodemailer, never an external service.
+ * `smtp://` upgrades with STARTTLS when the server offers it (add `?requireTLS=true` to refuse one
+ * that does not), `smtps://` is TLS from the start. The URL may carry the login: it is never
+ * logged, shown or echoed in an error — only its host and port.
+ */
+import nodemailer from 'nodemailer';
+import { z } from 'zod';
+
+/** `SMTP_URL` as both services read it from their environment; empty means unset. */
+export const smtpUrlSchema = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v.trim() === '') return undefined;
+    let url: URL | undefined;
+    try {
+      url = new URL(v.trim());
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') || url.hostname === '') {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'must be the mail server as smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465 (TLS); special characters of the password percent-encoded',
+      });
+      return z.NEVER;
+    }
+    return v.trim();
+  });
+
+export interface OutgoingMail {
+  to: string | string[];
+  subject: string;
+  text: string;
+  /** Stable per message when set: a copy re-sent after a crash carries the same id, so mail clients can tell. */
+  messageId?: string;
+  attachments?: { filename: string; content: Buffer; contentType: string }[];
+}
+
+export interface MailSender {
+  /** Resolves with the server's message id once it accepted the message (its 250 after DATA); throws when it did not. */
+  send(mail: OutgoingMail): Promise<string | null>;
+  /** Host and port, without the login: what doctor and the admin pages may show. */
+  readonly server: string;
+}
+
+/** `host:port` of an SMTP URL, its credentials left out. */
+export function smtpServerOf(url: string): string {
+  const u = new URL(url);
+  return `${u.hostname}:${u.port || (u.protocol === 'smtps:' ? '465' : '587')}`;
+}
+
+export function smtpSender(url: string, from: string): MailSender {
+  const transport = nodemailer.createTransport({
+    url,
+    // A mail server that does not answer must not hold a run for minutes.
+    connectionTimeout: 15_000,
+    greetingTimeout: 15_000,
+    socketTimeout: 30_000,
+  });
+  return {
+    server: smtpServerOf(url),
+    send: async (mail) => {
+      const info = (await transport.sendMail({ from, ...mail })) as { messageId?: string };
+      return info.messageId ?? null;
+    },
+  };
+}
