@@ -96,7 +96,15 @@ export function LineChart(props: LineChartProps) {
             stroke-width="1.5"
             stroke-dasharray="4 4"
           />
-          <text x={CHART_WIDTH - CHART_RIGHT} y={y(props.reference.value) - 4} text-anchor="end" font-size="13" fill="#a3151b">
+          {/* Above the line, unless the line is the top of the plot (usage never above the limit): then
+              above would leave the SVG and the label was clipped; it goes just under the line. */}
+          <text
+            x={CHART_WIDTH - CHART_RIGHT}
+            y={y(props.reference.value) - 4 < CHART_TOP + 13 ? y(props.reference.value) + 15 : y(props.reference.value) - 4}
+            text-anchor="end"
+            font-size="13"
+            fill="#a3151b"
+          >
             {props.reference.label}
           </text>
         </g>

@@ -42,4 +42,27 @@ describe('SVG line chart', () => {
     expect(html).toMatch(/<circle [^>]*r="3"/);
     expect(html).not.toMatch(/style=|<script/);
   });
+
+  it('keeps the limit label inside the chart, also when the limit is the top of the plot', () => {
+    const labelY = (values: number[]) => {
+      const html = render(
+        h(LineChart, {
+          id: 'usage',
+          title: 'Usage',
+          labels: ['00:00', '01:00'],
+          series: [{ label: 'Dossiers', values }],
+          reference: { value: 1, label: 'limite' },
+          format: (v: number) => `${Math.round(v * 100)} %`,
+        }),
+      );
+      return Number(/<text[^>]*y="([\d.]+)"[^>]*>limite<\/text>/.exec(html)?.[1]);
+    };
+    // Usage never above the limit: the plot's top (y = 12) is the limit line; a 13 px label above
+    // it would start above the SVG and be clipped ("limite" cut on the charts), so it sits below.
+    expect(labelY([0.2, 0.5])).toBeGreaterThanOrEqual(12 + 13);
+    // Usage at 150 % of the limit: the line is lower, the label stays just above it.
+    const plotH = 220 - 12 - 28;
+    const lineY = 12 + plotH - (1 / 1.5) * plotH;
+    expect(labelY([0.2, 1.5])).toBeCloseTo(lineY - 4, 5);
+  });
 });
