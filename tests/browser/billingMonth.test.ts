@@ -5,9 +5,9 @@
  * offered; the link leads to the cabinet's details, filled there (a bad SIRET refused in French);
  * the drafts are then ready; a cabinet changed behind the page makes the finalize refuse the
  * drafts it showed; confirmed again, October is closed, its warnings shown. Then a credit note is
- * drafted and confirmed, a plan change with an override is previewed and confirmed with the
- * override dropped, and a bad month in the address is refused in French.
- * BILLING-PAID adds the payment step after this walk. Every page: no axe-core violation, a screenshot.
+ * drafted and confirmed, the payment of what is left owed makes the invoice paid, a plan change
+ * with an override is previewed and confirmed with the override dropped, and a bad month in the
+ * address is refused in French. Every page: no axe-core violation, a screenshot.
  */
 import fs from 'node:fs';
 import type { Page } from 'playwright-core';
@@ -163,6 +163,24 @@ describe('a month from drafts to finalized invoices', () => {
     await page.getByRole('button', { name: "Émettre l'avoir" }).click();
     await page.waitForURL(/\?avoir=A-2026-000001$/);
     expect(await textOf('#avoirs')).toMatch(/A-2026-000001.*-12,00 €.*Geste commercial/);
+  });
+
+  it('records the payment of what Bernard owes once credited: the invoice is paid', async () => {
+    await page.goto(`${cp.url}/facturation/factures/F-2026-000001`);
+    // 358,80 € invoiced, 12,00 € credited: 346,80 € owed, paid by transfer today.
+    await page.getByLabel('Montant reçu TTC en euros').fill('346,80');
+    await page.getByLabel('Date de réception').fill(NOW.slice(0, 10));
+    await page.getByLabel('Référence (virement, chèque…)').fill('VIR-BERNARD-OCTOBRE');
+    await page.getByRole('button', { name: 'Enregistrer le paiement' }).click();
+    await page.waitForURL(`${cp.url}/facturation/factures/F-2026-000001#paiements`);
+    const block = await textOf('#paiements');
+    expect(block).toContain('Payée');
+    expect(block).toContain('VIR-BERNARD-OCTOBRE');
+    expect((await api(cp.url, token, 'GET', '/api/v1/billing/invoices/F-2026-000001')).body.invoice).toMatchObject({
+      status: 'paid',
+      balanceDueCents: 0,
+    });
+    await checkPage('billing-month-invoice-paid');
   });
 
   it("previews Bernard's plan change, asks what becomes of its override, and makes it once confirmed", async () => {
