@@ -217,7 +217,7 @@ describe('billing in the dashboard', () => {
     expect(download.suggestedFilename()).toBe('facture-F-2026-000002.pdf');
     const pdf = fs.readFileSync((await download.path())!);
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
-    const text = pdfText(pdf);
+    const text = await pdfText(pdf);
     expect(text).toContain('Facture n° F-2026-000002');
     expect(text).toContain('646,21 €');
   });
