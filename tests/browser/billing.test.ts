@@ -129,7 +129,7 @@ describe('billing in the dashboard', () => {
   it('lists the months, October to close and November still running', async () => {
     await login('billing@vendor.test');
     await expect(page.getByRole('navigation', { name: 'Navigation principale' }).textContent()).resolves.toBe(
-      'ParcCabinetsAlertesFacturationRevenus',
+      'ParcCabinetsAlertesDemandesFacturationRevenus',
     );
     await page.getByRole('link', { name: 'Facturation' }).click();
     await page.waitForURL(`${cp.url}/facturation`);
@@ -217,7 +217,7 @@ describe('billing in the dashboard', () => {
     expect(download.suggestedFilename()).toBe('facture-F-2026-000002.pdf');
     const pdf = fs.readFileSync((await download.path())!);
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
-    const text = pdfText(pdf);
+    const text = await pdfText(pdf);
     expect(text).toContain('Facture n° F-2026-000002');
     expect(text).toContain('646,21 €');
   });
@@ -247,7 +247,9 @@ describe('billing in the dashboard', () => {
 
   it('shows support staff no billing, no revenue and no invoices', async () => {
     await login('support@vendor.test');
-    await expect(page.getByRole('navigation', { name: 'Navigation principale' }).textContent()).resolves.toBe('ParcCabinetsAlertes');
+    await expect(page.getByRole('navigation', { name: 'Navigation principale' }).textContent()).resolves.toBe(
+      'ParcCabinetsAlertesDemandes',
+    );
     const refused = await page.goto(`${cp.url}/facturation`);
     expect(refused?.status()).toBe(403);
     await expect(page.locator('main').textContent()).resolves.toContain('Votre rôle ne permet pas cette action.');

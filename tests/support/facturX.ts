@@ -69,6 +69,41 @@ const XSD = path.join(path.dirname(createRequire(import.meta.url).resolve('node-
 let fsProviders = false;
 
 /** The XSD's complaints about `xml` (empty when it is valid). */
+/**
+ * The fonts of a PDF that are not embedded (PDF/A requires every one embedded), by page and
+ * resource name, with their /BaseFont: for each font in each page's /Resources /Font (and, for a
+ * composite Type0 font, each of its /DescendantFonts), a /FontDescriptor holding a /FontFile2
+ * (TrueType), /FontFile (Type 1) or /FontFile3 (CFF/OpenType) stream is required. Also returns
+ * how many fonts were looked at, so a PDF with no font at all cannot pass unnoticed.
+ */
+export async function unembeddedFonts(pdf: Buffer): Promise<{ checked: number; unembedded: string[] }> {
+  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  const embedded = (font: PDFDict) => {
+    const descriptor = font.lookupMaybe(PDFName.of('FontDescriptor'), PDFDict);
+    return !!descriptor && ['FontFile2', 'FontFile', 'FontFile3'].some((k) => descriptor.has(PDFName.of(k)));
+  };
+  let checked = 0;
+  const unembedded: string[] = [];
+  doc.getPages().forEach((page, i) => {
+    const fonts = page.node.Resources()?.lookupMaybe(PDFName.of('Font'), PDFDict);
+    for (const [name, ref] of fonts?.entries() ?? []) {
+      const font = doc.context.lookup(ref, PDFDict);
+      const where = `page ${i + 1} ${name.toString()} ${font.get(PDFName.of('BaseFont'))?.toString() ?? '?'}`;
+      checked++;
+      if (font.get(PDFName.of('Subtype'))?.toString() === '/Type0') {
+        const descendants = font.lookupMaybe(PDFName.of('DescendantFonts'), PDFArray);
+        if (!descendants || descendants.size() === 0) unembedded.push(`${where} (no descendant font)`);
+        for (let d = 0; d < (descendants?.size() ?? 0); d++) {
+          if (!embedded(descendants!.lookup(d, PDFDict))) unembedded.push(`${where} (descendant ${d})`);
+        }
+      } else if (!embedded(font)) {
+        unembedded.push(where);
+      }
+    }
+  });
+  return { checked, unembedded };
+}
+
 export function xsdErrors(xml: string): string[] {
   if (!fsProviders) fsProviders = xmlRegisterFsInputProviders();
   using schemaDoc = XmlDocument.fromBuffer(fs.readFileSync(XSD), { url: XSD });

@@ -1,36 +1,31 @@
 /**
- * The text of an uncompressed PDF written with a standard font (pdfkit with `compress: false`
- * and Helvetica): pdfkit writes each run as WinAnsi bytes in hex strings inside `[…] TJ` arrays,
- * split where kerning applies. Enough to assert what an invoice says, without a PDF library.
+ * The text of a PDF, read with pdf.js (`pdfjs-dist`): it decodes embedded fonts through their
+ * ToUnicode maps (the invoices embed DejaVu Sans) as well as the standard fonts' encodings
+ * (Helvetica in the appliance's PDFs). One line per line of text as pdf.js reports it, pages in
+ * order; no-break spaces read as plain spaces. Enough to assert what a document says.
  */
-const WIN_ANSI_HIGH: Record<number, string> = {
-  0x80: '€',
-  0x85: '…',
-  0x8c: 'Œ',
-  0x91: '‘',
-  0x92: '’',
-  0x93: '“',
-  0x94: '”',
-  0x96: '–',
-  0x97: '—',
-  0x9c: 'œ',
-};
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 
-function decodeHex(hex: string): string {
-  let out = '';
-  for (let i = 0; i + 1 < hex.length; i += 2) {
-    const byte = parseInt(hex.slice(i, i + 2), 16);
-    out += WIN_ANSI_HIGH[byte] ?? String.fromCharCode(byte);
+export async function pdfText(pdf: Buffer | Uint8Array): Promise<string> {
+  // pdf.js may detach the buffer it is given: hand it a copy.
+  const doc = await getDocument({ data: new Uint8Array(pdf), useSystemFonts: false, isEvalSupported: false, verbosity: 0 }).promise;
+  try {
+    let text = '';
+    for (let n = 1; n <= doc.numPages; n++) {
+      const page = await doc.getPage(n);
+      const content = await page.getTextContent();
+      for (const item of content.items) {
+        if (!('str' in item)) continue;
+        text += item.str;
+        if (item.hasEOL) text += '\n';
+      }
+      if (!text.endsWith('\n')) text += '\n';
+    }
+    return text
+      .replace(/[\u00a0\u202f]/g, ' ')
+      .replace(/[ \t]+\n/g, '\n')
+      .replace(/\n+$/, '');
+  } finally {
+    await doc.destroy();
   }
-  return out;
-}
-
-/** One line per text operation, in drawing order. */
-export function pdfText(pdf: Buffer): string {
-  const source = pdf.toString('latin1');
-  const lines: string[] = [];
-  for (const match of source.matchAll(/\[((?:<[0-9a-fA-F]*>\s*-?[\d.]*\s*)+)\]\s*TJ/g)) {
-    lines.push([...match[1]!.matchAll(/<([0-9a-fA-F]*)>/g)].map((m) => decodeHex(m[1]!)).join(''));
-  }
-  return lines.join('\n').replace(/\u00a0/g, ' ');
 }

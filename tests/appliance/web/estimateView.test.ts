@@ -46,7 +46,7 @@ async function estimatePdfText(e: EstimateView, locale: Locale): Promise<string>
   doc.font('Helvetica').fontSize(10);
   writeEstimatePdf(doc, e, locale);
   doc.end();
-  return pdfText(await done).replace(/\s+/g, ' ');
+  return (await pdfText(await done)).replace(/\s+/g, ' ');
 }
 
 const CAVEAT_L10 =

@@ -308,7 +308,7 @@ describe('closing a month', () => {
     const pdf = Buffer.from(await res.arrayBuffer());
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     expect(pdf.toString('latin1')).toContain('(Facture F-2026-000002)'); // the document's Title
-    const text = pdfText(pdf);
+    const text = await pdfText(pdf);
     for (const mention of [
       'Facture n° F-2026-000002',
       "Date d'émission : 02/04/2026",
@@ -407,7 +407,7 @@ describe('credit notes', () => {
     const res = await fetch(`${cp!.url}/api/v1/billing/credit-notes/A-2026-000001/pdf`, {
       headers: { authorization: `Bearer ${tokens.billing}` },
     });
-    const text = pdfText(Buffer.from(await res.arrayBuffer()));
+    const text = await pdfText(Buffer.from(await res.arrayBuffer()));
     expect(text).toContain('Avoir n° A-2026-000001');
     expect(text).toContain('Se rapporte à la facture n° F-2026-000002 du 02/04/2026');
     expect(text).toContain('-12,01 €');
@@ -499,7 +499,7 @@ describe('numbering across years', () => {
     fs.mkdirSync(out);
     const pdf = await cli('2027-01-05T09:00:00Z', ['billing', 'pdf', 'F-2027-000001', '--out', out]);
     expect(pdf.json).toMatchObject({ number: 'F-2027-000001', file: path.join(out, 'facture-F-2027-000001.pdf') });
-    expect(pdfText(fs.readFileSync(pdf.json.file))).toContain('Période de service : décembre 2026');
+    expect(await pdfText(fs.readFileSync(pdf.json.file))).toContain('Période de service : décembre 2026');
     const csv = await cli('2027-01-05T09:00:00Z', ['billing', 'export', '2026-12', '--out', path.join(out, 'decembre.csv')]);
     expect(csv.code).toBe(0);
     expect(fs.readFileSync(path.join(out, 'decembre.csv'), 'utf8').split('\r\n')).toHaveLength(5);

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeAppliance, runCli, startControlPlane, tempDir, type TestControlPlane } from '../../support/controlPlane.js';
 import { clockAt, DUPONT_CABINET } from '../../support/billing.js';
-import { ciiReader, readFacturXPdf, xsdErrors } from '../../support/facturX.js';
+import { ciiReader, readFacturXPdf, unembeddedFonts, xsdErrors } from '../../support/facturX.js';
 import { pdfText } from '../../support/pdfText.js';
 
 const root = tempDir('cp-facturx-');
@@ -129,7 +129,13 @@ describe('Factur-X', () => {
     expect(read.xmp).toContain('<pdfaSchema:namespaceURI>urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#</pdfaSchema:namespaceURI>');
     xml = read.named[0]!.content.toString('utf8');
     // The visual invoice is unchanged: still the same text.
-    expect(pdfText(pdf)).toContain('Facture n° F-2026-000001');
+    expect(await pdfText(pdf)).toContain('Facture n° F-2026-000001');
+  });
+
+  it('embeds every font it uses (PDF/A-3): each has a font file, none is a standard font by name only', async () => {
+    const fonts = await unembeddedFonts(pdf);
+    expect(fonts.checked).toBeGreaterThanOrEqual(2); // regular and bold
+    expect(fonts.unembedded).toEqual([]);
   });
 
   it('is valid against the Factur-X EN 16931 XSD and the EN 16931 calculation rules', () => {

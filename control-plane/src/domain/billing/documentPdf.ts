@@ -8,13 +8,17 @@
  *   recovery indemnity, and the (absent) early-payment discount.
  * A credit note names the invoice it corrects by number and date (art. 289, I-5 CGI).
  *
- * The standard Helvetica font (WinAnsi: every French character and €) is used, not embedded, and
- * content streams are left uncompressed: the file stays small and its text greppable.
+ * The font is DejaVu Sans, regular and bold, read from the `dejavu-fonts-ttf` package (never from
+ * the system's fonts, which the Docker image and the VM do not have): pdfkit embeds the subset of
+ * glyphs used, with a ToUnicode map so the text can be extracted and searched. PDF/A requires
+ * every font embedded; the standard Helvetica used before was not. Content streams are left
+ * uncompressed (`compress: false`), as before; the two subsets make a PDF of about 50 KB.
  *
- * Every one is a Factur-X (facturX.ts): PDF/A-3b metadata and output intent, its CII XML embedded
- * as `factur-x.xml`. (The unembedded standard font is the one PDF/A-3 requirement not met, see
- * docs/billing.md "E-invoicing".)
+ * Every one is a Factur-X (facturX.ts): PDF/A-3b metadata and output intent, embedded fonts, its
+ * CII XML embedded as `factur-x.xml` (see docs/billing.md "E-invoicing").
  */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import type PDFKitDocument from 'pdfkit';
 import type { CreditNoteRecord, InvoiceRecord, VendorIdentity } from '../../storage/billingRecords.js';
 import { frenchDate, frenchMonth } from './calendar.js';
@@ -31,7 +35,27 @@ const COLUMNS = {
   amount: { x: 465, width: 80 },
 };
 
-/** WinAnsi has no narrow no-break space (U+202F); a plain no-break space reads the same. */
+/** The names the two embedded fonts are registered under in each document. */
+const REGULAR = 'DejaVuSans';
+const BOLD = 'DejaVuSans-Bold';
+
+/** The TTF files, read on first use and kept: every document embeds its own subset of them. */
+let fonts: { regular: Buffer; bold: Buffer } | undefined;
+function fontFiles(): { regular: Buffer; bold: Buffer } {
+  if (!fonts) {
+    const require = createRequire(import.meta.url);
+    fonts = {
+      regular: fs.readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf')),
+      bold: fs.readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf')),
+    };
+  }
+  return fonts;
+}
+
+/**
+ * The narrow no-break space (U+202F) that French number formatting puts before € and between
+ * thousands is written as a plain no-break space, which reads the same.
+ */
 const pdfText = (s: string) => s.replace(/\u202f/g, '\u00a0');
 
 /**
@@ -62,7 +86,10 @@ async function render(
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
-  doc.font('Helvetica');
+  const { regular, bold } = fontFiles();
+  doc.registerFont(REGULAR, regular);
+  doc.registerFont(BOLD, bold);
+  doc.font(REGULAR);
   build(doc);
   embedFacturX(doc, facturXml, at);
   doc.end();
@@ -71,8 +98,8 @@ async function render(
 
 function parties(doc: PDFKit.PDFDocument, vendor: VendorIdentity, customer: InvoiceRecord['customer']): void {
   const top = doc.y;
-  doc.font('Helvetica-Bold').fontSize(13).text(pdfText(vendor.name), LEFT, top, { width: 240 });
-  doc.font('Helvetica').fontSize(9);
+  doc.font(BOLD).fontSize(13).text(pdfText(vendor.name), LEFT, top, { width: 240 });
+  doc.font(REGULAR).fontSize(9);
   for (const line of [
     vendor.address,
     vendor.legalForm,
@@ -84,8 +111,8 @@ function parties(doc: PDFKit.PDFDocument, vendor: VendorIdentity, customer: Invo
     if (line) doc.text(pdfText(line), { width: 240 });
   }
   const vendorBottom = doc.y;
-  doc.font('Helvetica-Bold').fontSize(10).text('Client', 320, top, { width: 225 });
-  doc.font('Helvetica').fontSize(10).text(pdfText(customer.name), { width: 225 });
+  doc.font(BOLD).fontSize(10).text('Client', 320, top, { width: 225 });
+  doc.font(REGULAR).fontSize(10).text(pdfText(customer.name), { width: 225 });
   doc.fontSize(9);
   for (const line of [
     customer.address,
@@ -106,7 +133,7 @@ function row(
   bold = false,
 ): void {
   const y = doc.y;
-  doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(9);
+  doc.font(bold ? BOLD : REGULAR).fontSize(9);
   doc.text(pdfText(cells.description), COLUMNS.description.x, y, { width: COLUMNS.description.width });
   const bottom = doc.y;
   doc.text(cells.quantity, COLUMNS.quantity.x, y, { width: COLUMNS.quantity.width, align: 'right' });
@@ -134,7 +161,7 @@ function totals(
   doc.y += 6;
   const line = (label: string, cents: number, bold = false) => {
     const y = doc.y;
-    doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(10);
+    doc.font(bold ? BOLD : REGULAR).fontSize(10);
     doc.text(label, 300, y, { width: 160, align: 'right' });
     doc.text(pdfText(`${sign}${formatEuros(cents)}`), COLUMNS.amount.x, y, { width: COLUMNS.amount.width, align: 'right' });
   };
@@ -146,7 +173,7 @@ function totals(
 }
 
 function paymentTerms(doc: PDFKit.PDFDocument, vendor: VendorIdentity, dueDate: string): void {
-  doc.font('Helvetica').fontSize(8).fillColor('#333333');
+  doc.font(REGULAR).fontSize(8).fillColor('#333333');
   doc.text(
     `Échéance : ${frenchDate(dueDate)} (paiement à ${vendor.paymentTermsDays} jours de la date d'émission)${vendor.iban ? `, par virement sur l'IBAN ${vendor.iban}` : ''}.`,
     LEFT,
@@ -166,9 +193,9 @@ export function invoicePdf(invoice: InvoiceRecord, vendor: VendorIdentity): Prom
   return render(
     (doc) => {
       parties(doc, vendor, invoice.customer);
-      doc.font('Helvetica-Bold').fontSize(16).text(`Facture n° ${invoice.number}`);
+      doc.font(BOLD).fontSize(16).text(`Facture n° ${invoice.number}`);
       doc
-        .font('Helvetica')
+        .font(REGULAR)
         .fontSize(10)
         .text(`Date d'émission : ${frenchDate(invoice.issueDate)}`);
       doc.text(`Période de service : ${frenchMonth(invoice.month)}`);
@@ -199,9 +226,9 @@ export function invoicePdf(invoice: InvoiceRecord, vendor: VendorIdentity): Prom
       totals(doc, invoice);
       if (invoice.usage) {
         const u = invoice.usage;
-        doc.font('Helvetica-Bold').fontSize(9).text("Relevé d'usage signé par l'appliance du client");
+        doc.font(BOLD).fontSize(9).text("Relevé d'usage signé par l'appliance du client");
         doc
-          .font('Helvetica')
+          .font(REGULAR)
           .fontSize(8)
           .text(
             `${u.analysesUsed} analyses réalisées en ${frenchMonth(invoice.month)}, dont ${u.analysesOverage} au-delà du quota. Relevé n° ${u.seq} de l'appliance ${u.applianceId}, reçu le ${u.receivedAt}, signé Ed25519 par la clé de l'appliance ; SHA-256 du jeton signé (JWS) : ${u.jwsSha256}. Le jeton et la clé publique sont fournis sur demande (preuve de l'usage facturé).`,
@@ -223,9 +250,9 @@ export function creditNotePdf(note: CreditNoteRecord): Promise<Buffer> {
   return render(
     (doc) => {
       parties(doc, note.vendor, note.customer);
-      doc.font('Helvetica-Bold').fontSize(16).text(`Avoir n° ${note.number}`);
+      doc.font(BOLD).fontSize(16).text(`Avoir n° ${note.number}`);
       doc
-        .font('Helvetica')
+        .font(REGULAR)
         .fontSize(10)
         .text(`Date d'émission : ${frenchDate(note.issueDate)}`);
       doc.text(
@@ -246,7 +273,7 @@ export function creditNotePdf(note: CreditNoteRecord): Promise<Buffer> {
       rule(doc);
       totals(doc, note, '-');
       doc
-        .font('Helvetica')
+        .font(REGULAR)
         .fontSize(8)
         .text("Montants à déduire de la facture d'origine ; la TVA correspondante est régularisée (art. 272 CGI).", LEFT, doc.y, {
           width: WIDTH,
