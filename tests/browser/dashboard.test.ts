@@ -137,7 +137,7 @@ describe('the vendor dashboard in a browser', () => {
     await login('admin@vendor.test');
     await expect(page.locator('tbody tr').count()).resolves.toBe(3);
     await expect(page.getByRole('navigation', { name: 'Navigation principale' }).textContent()).resolves.toBe(
-      'ParcCabinetsAlertesFacturationRevenusAdministrateurs',
+      'ParcCabinetsAlertesDemandesFacturationRevenusAdministrateurs',
     );
     await page.getByLabel('Statut', { exact: true }).selectOption('critical');
     await page.getByRole('button', { name: 'Appliquer' }).click();
