@@ -16,6 +16,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeAppliance, runCli, startControlPlane, tempDir, type TestControlPlane } from '../../support/controlPlane.js';
 import { clockAt, DUPONT_CABINET } from '../../support/billing.js';
+import { XmlDocument } from 'libxml2-wasm';
 import { ciiReader, readFacturXPdf, unembeddedFonts, xsdErrors } from '../../support/facturX.js';
 import { pdfText } from '../../support/pdfText.js';
 
@@ -218,5 +219,26 @@ describe('Factur-X', () => {
     } finally {
       r.dispose();
     }
+  });
+});
+
+describe('Factur-X metadata', () => {
+  it('stays well-formed XML when the vendor\'s name has "&" and "<" (the XMP said it raw)', async () => {
+    const dir = path.join(root, 'vendor-amp');
+    fs.mkdirSync(dir);
+    const env = (at: string) => ({ env: clockAt(at, { VENDOR_NAME: 'Conseil & Fils <Paris>' }) });
+    expect((await runCli(dir, ['cabinet', 'create', ...DUPONT_CABINET, '--json'], env('2026-03-01T09:00:00Z'))).code).toBe(0);
+    const closed = await runCli(dir, ['billing', 'close', '2026-03', '--json'], env('2026-04-02T08:00:00Z'));
+    expect(closed.code, closed.stderr).toBe(0);
+    const out = path.join(dir, 'invoice.pdf');
+    expect((await runCli(dir, ['billing', 'pdf', 'F-2026-000001', '--out', out], env('2026-04-02T08:05:00Z'))).code).toBe(0);
+    const pdf = fs.readFileSync(out);
+    const { xmp } = await readFacturXPdf(pdf);
+    // libxml2 throws on "&" alone or a stray "<": the metadata must parse.
+    using parsed = XmlDocument.fromString(xmp.slice(xmp.indexOf('<x:xmpmeta'), xmp.indexOf('</x:xmpmeta>') + '</x:xmpmeta>'.length));
+    expect(parsed.root.name).toBe('xmpmeta');
+    expect(xmp).toContain('<rdf:li>Conseil et Fils Paris</rdf:li>');
+    // The printed invoice keeps the name as the vendor wrote it.
+    expect(await pdfText(pdf)).toContain('Conseil & Fils <Paris>');
   });
 });

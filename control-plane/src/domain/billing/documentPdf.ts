@@ -64,6 +64,16 @@ const pdfText = (s: string) => s.replace(/\u202f/g, '\u00a0');
  */
 let pdfkit: Promise<typeof PDFKitDocument> | undefined;
 
+/**
+ * Title and author also go into the XMP metadata, which pdfkit writes without escaping: a vendor
+ * named "Dupont & Fils" made it unreadable XML, which a PDF/A-3 reader refuses. The Info dictionary
+ * must say the same as the XMP (PDF/A), so both get the name with "&" as "et" and no angle brackets;
+ * the printed document keeps the name as it is.
+ */
+function metadataText(text: string): string {
+  return text.replace(/&/g, ' et ').replace(/[<>]/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
 async function render(
   build: (doc: PDFKit.PDFDocument) => void,
   title: string,
@@ -78,7 +88,7 @@ async function render(
     compress: false,
     subset: 'PDF/A-3b',
     pdfVersion: '1.7',
-    info: { Title: title, Author: author, Subject: title, CreationDate: at, ModDate: at },
+    info: { Title: metadataText(title), Author: metadataText(author), Subject: metadataText(title), CreationDate: at, ModDate: at },
   });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
