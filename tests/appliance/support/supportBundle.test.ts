@@ -87,6 +87,7 @@ beforeAll(async () => {
     SECRET_KEY,
     BACKUP_PASSPHRASE: PASSPHRASE,
     SMTP_URL: `smtp://cabinet:${SMTP_PASSWORD}@mail.example.test:587`,
+    MAIL_FROM: 'echeances@marqueurs.fr',
   });
   const b = new Browser(appliance.url);
   expect((await b.call('POST', '/api/setup/enroll', { code: created.json.enrollmentCode })).status).toBeLessThan(300);
