@@ -3,11 +3,8 @@
  * Stored analyses are read defensively (the analysis module owns their shape, and an old analysis
  * must still display after the rules change): a field that is not there is simply not shown.
  */
-import { computeDeadlines } from '../domain/ceseda/deadlines.js';
-import type { ProcedureCode } from '../domain/ceseda/procedures.js';
-import { RESIDENCE_PERMIT_KINDS, caseFactsSchema, type ResidencePermitKind } from '../domain/ceseda/facts.js';
-import { computeRenewalWindow, prefectureCalendar, type RenewalWindow } from '../domain/ceseda/renewal.js';
-import type { DeadlineContext } from '../domain/ceseda/rules.js';
+import { caseSchedule } from '../domain/cases/caseDeadlines.js';
+import type { RenewalWindow } from '../domain/ceseda/renewal.js';
 import type { CalendarDeadline } from './calendarIcs.js';
 import type { CaseRecord } from '../domain/cases/caseSchema.js';
 import type { Locale } from './messages.js';
@@ -30,66 +27,18 @@ export function latestAnalysis(c: CaseRecord): Loose | undefined {
   return list.length > 0 ? obj(list[list.length - 1]) : undefined;
 }
 
-/**
- * Deadlines computed from the procedure and notification date alone (the basic rules, free: no
- * analysis is counted), cached per case version so the dashboard stays cheap at 10 000 cases.
- */
-const computed = new Map<string, { version: string; deadlines: unknown[]; renewal: RenewalWindow | null }>();
-
-/** The facts as the analysis reads them (decision date, registered letter, territory…), passed once. */
-function contextOf(c: CaseRecord): DeadlineContext {
-  const facts = caseFactsSchema.safeParse(c.facts);
-  return { ...(facts.success ? facts.data : {}), departement: c.departement };
-}
-
-function computedFor(c: CaseRecord): { deadlines: unknown[]; renewal: RenewalWindow | null } {
-  const version = `${c.updatedAt}|${c.procedure}|${c.decisionNotifiedAt}`;
-  const hit = computed.get(c.id);
-  if (hit?.version === version) return hit;
-  const ctx = contextOf(c);
-  let deadlines: unknown[] = [];
-  try {
-    deadlines = computeDeadlines(c.procedure as ProcedureCode, c.decisionNotifiedAt, ctx);
-  } catch {
-    // A notification date the rules cannot read: the case page says so through its analysis.
-  }
-  // The renewal window is always computed from the current facts, analysis or not: it does not
-  // depend on the procedure, and an expiry date corrected since the last analysis must show at once.
-  let renewal: RenewalWindow | null = null;
-  try {
-    const f = obj(c.facts);
-    renewal = computeRenewalWindow(
-      {
-        ...(typeof f.residencePermitExpiresOn === 'string' ? { residencePermitExpiresOn: f.residencePermitExpiresOn } : {}),
-        ...((RESIDENCE_PERMIT_KINDS as readonly unknown[]).includes(f.residencePermitKind)
-          ? { residencePermitKind: f.residencePermitKind as ResidencePermitKind }
-          : {}),
-        ...(typeof f.residencePermitRenewalOnline === 'boolean' ? { residencePermitRenewalOnline: f.residencePermitRenewalOnline } : {}),
-      },
-      prefectureCalendar(ctx),
-    );
-  } catch {
-    // An expiry outside the legal calendar's years: the analysis names the field.
-  }
-  const entry = { version, deadlines, renewal };
-  computed.set(c.id, entry);
-  return entry;
-}
-
 /** The renewal window of the client's current document (R. 431-5), when its expiry is recorded. */
 export function renewalWindowOf(c: CaseRecord): RenewalWindow | null {
-  return computedFor(c).renewal;
+  return caseSchedule(c).renewal;
 }
 
 const HOUR_UNKNOWN = ' — heure de notification inconnue : décompté depuis 0 h (lecture la plus prudente)';
 
 /** The case's deadlines with a due date (latest analysis, else the basic rules), soonest first. */
 export function deadlinesOf(c: CaseRecord): DeadlineItem[] {
-  const stored = latestAnalysis(c);
-  const raw = stored ? arr(obj(stored.result).deadlines) : computedFor(c).deadlines;
+  const raw = caseSchedule(c).deadlines;
   const caseLabel = `${c.reference} — ${clientNameOf(c)}`;
   const items: DeadlineItem[] = raw
-    .map(obj)
     .filter((d) => str(d.due) !== '')
     .map((d) => {
       const hourly = d.dueKind === 'datetime';

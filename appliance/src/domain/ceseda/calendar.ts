@@ -152,21 +152,31 @@ interface NonWorkingDay {
   reason: string;
 }
 
-/**
- * The first working day on or after `date`, with the days skipped (a délai ending on a Saturday,
- * Sunday or public holiday runs to the next working day: CPC art. 642 al. 2, applied by the
- * administrative courts to délais francs).
- */
-export function nextWorkingDay(date: string, options: CalendarOptions = {}): { date: string; skipped: NonWorkingDay[] } {
+/** The nearest working day from `date` going `step` days at a time (+1 forward, -1 back), with the days skipped. */
+function walkToWorkingDay(date: string, step: 1 | -1, options: CalendarOptions): { date: string; skipped: NonWorkingDay[] } {
   const skipped: NonWorkingDay[] = [];
   let current = date;
   for (let guard = 0; guard < 10; guard += 1) {
     const reason = nonWorkingReason(current, options);
     if (reason === null) return { date: current, skipped };
     skipped.push({ date: current, reason });
-    current = addDays(current, 1);
+    current = addDays(current, step);
   }
-  throw new Error(`no working day found after ${date}`);
+  throw new Error(`no working day found ${step > 0 ? 'after' : 'before'} ${date}`);
+}
+
+/**
+ * The first working day on or after `date`, with the days skipped (a délai ending on a Saturday,
+ * Sunday or public holiday runs to the next working day: CPC art. 642 al. 2, applied by the
+ * administrative courts to délais francs).
+ */
+export function nextWorkingDay(date: string, options: CalendarOptions = {}): { date: string; skipped: NonWorkingDay[] } {
+  return walkToWorkingDay(date, 1, options);
+}
+
+/** The last working day on or before `date`, with the days skipped (a window narrowed to the days a counter is open). */
+export function previousWorkingDay(date: string, options: CalendarOptions = {}): { date: string; skipped: NonWorkingDay[] } {
+  return walkToWorkingDay(date, -1, options);
 }
 
 /** A notification moment: the civil date in Paris, and the instant when a time was given. */

@@ -1,6 +1,7 @@
 import { ValidationError } from '@iamanager/protocol';
 import { addMonths, readNotification, type Notification } from './calendar.js';
 import { computeDeadlineAcross, type Deadline, type DeadlineAssumption, type Regime, type Scenario } from './deadlineEngine.js';
+import { REFUSALS_OQTF_MAY_ACCOMPANY } from './deriveProcedure.js';
 import { dateLongue } from './frenchFormat.js';
 import { preReformRulesFor, REFORM_2024_FROM, REFORMED_PROCEDURES } from './preReformRules.js';
 import type { ProcedureCode } from './procedures.js';
@@ -14,8 +15,6 @@ import { calendarFor, courtFor, remedyRulesFor, type DeadlineContext } from './r
  * handed over at a later convocation). Within it, an unknown decision date gives both regimes'
  * readings; after it, the 2024 regime is applied and the step asks for the date anyway.
  */
-const REFUSALS_OF_A_TITRE: readonly ProcedureCode[] = ['refus_titre_sejour', 'refus_renouvellement_titre', 'retrait_titre_sejour'];
-
 const PRE_REFORM_NOTIFIED_UNTIL = addMonths(REFORM_2024_FROM, 3);
 
 interface NotificationReading {
@@ -114,8 +113,9 @@ export function computeDeadlines(
   ctx: DeadlineContext = {},
 ): Deadline[] {
   // A refusal of a titre notified with an OQTF is contested with it, in the OQTF's time limits
-  // (CESEDA L. 911-1 and L. 614-1: the decisions notified with the OQTF follow its procedure).
-  const withOqtf = ctx.oqtfAccompanies === true && REFUSALS_OF_A_TITRE.includes(requested);
+  // (CESEDA L. 911-1 and L. 614-1: the decisions notified with the OQTF follow its procedure);
+  // 'oqtf' reads the liberty status from ctx, as deriveProcedure's choice among the four would.
+  const withOqtf = ctx.oqtfAccompanies === true && REFUSALS_OQTF_MAY_ACCOMPANY.includes(requested);
   const procedure: ProcedureCode = withOqtf ? 'oqtf' : requested;
   const notifications = notificationsOf(decisionNotifiedAt, ctx);
   // The decision existed by the earliest day it reached the person, or the post office tried to deliver it.

@@ -1,4 +1,4 @@
-import { addDays, addMonths, nonWorkingReason, type CalendarOptions } from './calendar.js';
+import { addDays, addMonths, nextWorkingDay, nonWorkingReason, previousWorkingDay, type CalendarOptions } from './calendar.js';
 import type { ResidencePermitKind } from './facts.js';
 import { dateLongue } from './frenchFormat.js';
 import { resolveTerritory } from './overseas.js';
@@ -75,28 +75,9 @@ export function prefectureCalendar(ctx: DeadlineContext): CalendarOptions {
 }
 
 /** The last working day on or before `date` (the préfecture's counters are closed on the others). */
-function previousWorkingDay(date: string, calendar: CalendarOptions): { date: string; skipped: string[] } {
-  const skipped: string[] = [];
-  let current = date;
-  for (let guard = 0; guard < 10; guard += 1) {
-    const reason = nonWorkingReason(current, calendar);
-    if (reason === null) return { date: current, skipped };
-    skipped.push(`${dateLongue(current)}${reason === 'samedi' || reason === 'dimanche' ? '' : ` (${reason})`}`);
-    current = addDays(current, -1);
-  }
-  throw new Error(`no working day found before ${date}`);
-}
-
-function nextWorkingDayOf(date: string, calendar: CalendarOptions): { date: string; skipped: string[] } {
-  const skipped: string[] = [];
-  let current = date;
-  for (let guard = 0; guard < 10; guard += 1) {
-    const reason = nonWorkingReason(current, calendar);
-    if (reason === null) return { date: current, skipped };
-    skipped.push(`${dateLongue(current)}${reason === 'samedi' || reason === 'dimanche' ? '' : ` (${reason})`}`);
-    current = addDays(current, 1);
-  }
-  throw new Error(`no working day found after ${date}`);
+/** The days a window was narrowed by, as the computation says them ("samedi 1er mai 2027 (Fête du Travail)"). */
+function skippedDays(skipped: readonly { date: string; reason: string }[]): string {
+  return skipped.map((d) => `${dateLongue(d.date)}${d.reason === 'samedi' || d.reason === 'dimanche' ? '' : ` (${d.reason})`}`).join(', ');
 }
 
 /**
@@ -125,17 +106,17 @@ function reading(
       );
   } else {
     if (openReason !== null) {
-      const next = nextWorkingDayOf(opensOn, calendar);
+      const next = nextWorkingDay(opensOn, calendar);
       opens = next.date;
       computation.push(
-        `${next.skipped.join(', ')} : guichets de la préfecture fermés ; premier jour de dépôt possible le ${dateLongue(opens)}.`,
+        `${skippedDays(next.skipped)} : guichets de la préfecture fermés ; premier jour de dépôt possible le ${dateLongue(opens)}.`,
       );
     }
     if (closeReason !== null) {
       const prev = previousWorkingDay(closesOn, calendar);
       closes = prev.date;
       computation.push(
-        `${prev.skipped.join(', ')} : guichets fermés ; un délai de dépôt n’étant pas un délai de recours, aucun report au jour ouvrable suivant n’est retenu par prudence : déposer au plus tard le ${dateLongue(closes)}.`,
+        `${skippedDays(prev.skipped)} : guichets fermés ; un délai de dépôt n’étant pas un délai de recours, aucun report au jour ouvrable suivant n’est retenu par prudence : déposer au plus tard le ${dateLongue(closes)}.`,
       );
     }
   }

@@ -4,7 +4,7 @@
  * link to the case on the cabinet's network: never the client's name, facts or documents.
  */
 import { DateTime } from 'luxon';
-import type { CaseDeadline } from './caseDeadlines.js';
+import type { CaseDeadline } from '../cases/caseDeadlines.js';
 import { ZONE, type ReminderPoint } from './schedule.js';
 
 const LEAD: Record<ReminderPoint, string> = {

@@ -11,7 +11,7 @@ import type { CaseRecord } from '../cases/caseSchema.js';
 import type { User } from '../../storage/userStore.js';
 import { deadlineKey, reminderKey, type RemindersFile, type SentReminder } from '../../storage/reminderStore.js';
 import { ApplianceError } from '../../errors.js';
-import { caseDeadlines, type CaseDeadline } from './caseDeadlines.js';
+import { caseDeadlines, type CaseDeadline } from '../cases/caseDeadlines.js';
 import { deadlineEnd, dueReminders, reminderPoints, type PlannedReminder, type ReminderPoint } from './schedule.js';
 import { dueText, reminderMail } from './reminderMail.js';
 import type { MailSender } from '@iamanager/kernel/mail';

@@ -7,7 +7,7 @@
  * before the last day (hours: 3 h before the end), still in time for someone else to act.
  */
 import { DateTime } from 'luxon';
-import type { CaseDeadline } from './caseDeadlines.js';
+import type { CaseDeadline } from '../cases/caseDeadlines.js';
 
 export const ZONE = 'Europe/Paris';
 /** The hour (Paris) a day-based reminder goes out: the start of a cabinet's working day. */
