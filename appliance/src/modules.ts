@@ -21,9 +21,9 @@ export async function openModules(appliance: Appliance): Promise<OpenedModules> 
   const app: AppOptions = { routers: [] };
   const backups = backupModule(appliance);
   closers.push(() => backups.close());
-  // Deadline reminders: the schedule runs with `serve`; `close` waits for a run in progress.
+  // Deadline reminders: the schedule runs with `serve`; the appliance's own close stops it and
+  // waits for a run in progress before it flushes the files.
   app.routers?.push(reminderRoutes(appliance));
-  closers.push(() => appliance.reminders.stopSchedule());
   // The web UI last: its pages read what the other modules expose (cases, audit).
   const web = await openWebModule(appliance);
   closers.push(() => web.close());

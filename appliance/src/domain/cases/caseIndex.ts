@@ -27,24 +27,36 @@ export interface CaseQuery {
 interface Entry {
   text: string;
   record: CaseRecord;
+  /** Whether it was open when put (counted in `open`). */
+  open: boolean;
 }
 
 export class CaseIndex {
   private readonly entries = new Map<string, Entry>();
+  /** Kept by put/remove: the limit checks, the heartbeat and every page's plan banner read it. */
+  private open = 0;
 
   put(record: CaseRecord): void {
     const c = record.client;
-    this.entries.set(record.id, { text: normalise(`${c.lastName} ${c.firstName} ${record.reference} ${c.agdrefNumber ?? ''}`), record });
+    this.remove(record.id);
+    const open = !record.archived;
+    this.entries.set(record.id, {
+      text: normalise(`${c.lastName} ${c.firstName} ${record.reference} ${c.agdrefNumber ?? ''}`),
+      record,
+      open,
+    });
+    if (open) this.open++;
   }
 
   remove(id: string): void {
+    const previous = this.entries.get(id);
+    // The state it was counted with: a record is updated in place before it is put again.
+    if (previous?.open === true) this.open--;
     this.entries.delete(id);
   }
 
   openCount(): number {
-    let n = 0;
-    for (const e of this.entries.values()) if (!e.record.archived) n++;
-    return n;
+    return this.open;
   }
 
   /** Matching cases, most recently updated first, one page of them, and the total. */

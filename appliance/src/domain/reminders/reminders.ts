@@ -192,6 +192,9 @@ export class Reminders {
   private async runOnce(options: { force?: boolean }): Promise<RunResult> {
     const now = this.deps.clock();
     const { doc, sender, log } = this.deps;
+    // No mail server and no one asking: nothing can be sent, so nothing is computed (the schedule
+    // does not even run then; `reminders run` forces, to say how many are due).
+    if (!sender && !options.force) return { sent: [], error: null, pending: 0 };
     await this.prune(now);
     const work: Array<{ c: CaseRecord; d: CaseDeadline; p: PlannedReminder }> = [];
     for (const { c, d } of this.openDeadlines(now)) {
@@ -203,12 +206,10 @@ export class Reminders {
     }
     const result: RunResult = { sent: [], error: null, pending: work.length };
     if (!sender) {
-      if (options.force)
-        throw new ApplianceError(
-          'mail_not_configured',
-          `${work.length} reminder(s) due, but no mail server is configured: set SMTP_URL and MAIL_FROM in .env (docs/reminders.md) and restart`,
-        );
-      return result;
+      throw new ApplianceError(
+        'mail_not_configured',
+        `${work.length} reminder(s) due, but no mail server is configured: set SMTP_URL and MAIL_FROM in .env (docs/reminders.md) and restart`,
+      );
     }
     const retryAfter = doc.data.mail.retryAfter;
     if (!options.force && retryAfter !== null && new Date(retryAfter) > now) return result;
@@ -320,8 +321,10 @@ export class Reminders {
     const tick = () => {
       this.run().catch((err: unknown) => this.deps.log.error({ err }, 'reminders: run failed'));
     };
-    if (!this.configured)
+    if (!this.configured) {
       this.deps.log.warn('reminders: SMTP_URL and MAIL_FROM are not set: deadline reminders are not sent (docs/reminders.md)');
+      return;
+    }
     tick();
     this.timer = setInterval(tick, CHECK_EVERY_MS);
     this.timer.unref();

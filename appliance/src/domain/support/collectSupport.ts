@@ -43,6 +43,8 @@ const KNOWN_ENTRIES = [
   'heartbeat-outbox.json',
   'clock.json',
   'calendar-feeds.json',
+  'reminders.json',
+  'upgrade-requests.json',
 ] as const;
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
