@@ -67,3 +67,17 @@ export const licenseOfferClaims = {
   /** The plans above the cabinet's, cheapest first. */
   offers: z.array(planOfferSchema).max(MAX_LICENSE_OFFERS).optional(),
 };
+
+/**
+ * Where a use stands against a plan limit, the same for both sides: the appliance's banner (from
+ * 80 %) and the vendor's fleet flags. Near at 80 % of it, reached at 100 % (or when the plan allows
+ * none); whole numbers, so 8 of 10 is exactly 80 %.
+ */
+export const NEAR_LIMIT_PERCENT = 80;
+export type LimitFlag = 'ok' | 'near_limit' | 'at_limit';
+
+export function limitFlag(used: number, max: number): LimitFlag {
+  if (used >= max) return 'at_limit';
+  if (used * 100 >= max * NEAR_LIMIT_PERCENT) return 'near_limit';
+  return 'ok';
+}

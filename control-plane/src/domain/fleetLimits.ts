@@ -6,15 +6,11 @@
  * analyses are the current month's (Europe/Paris, as the appliance's counter resets), so a quota
  * used up last month does not flag a cabinet whose new month has begun.
  */
-import type { HeartbeatUsage, PlanLimits } from '@iamanager/protocol';
+import { limitFlag, type HeartbeatUsage, type LimitFlag, type PlanLimits } from '@iamanager/protocol';
 import { parisMonth } from './billing/calendar.js';
 
-export const LIMIT_FLAGS = ['ok', 'near_limit', 'at_limit'] as const;
-export type LimitFlag = (typeof LIMIT_FLAGS)[number];
+export const LIMIT_FLAGS = ['ok', 'near_limit', 'at_limit'] as const satisfies readonly LimitFlag[];
 export const LIMIT_FLAG_SEVERITY: Readonly<Record<LimitFlag, number>> = { ok: 0, near_limit: 1, at_limit: 2 };
-
-/** Near the limit from this share of it (the appliance's banner shows from the same share). */
-export const NEAR_LIMIT_PERCENT = 80;
 
 export type LimitName = keyof PlanLimits;
 
@@ -32,13 +28,6 @@ export interface CommercialFlags {
   /** The highest ratio of the three, for sorting. */
   highestRatio: number;
   limits: LimitUse[];
-}
-
-/** One limit's flag, in whole numbers so 80 % is exactly 80 % (8/10, 400/500). */
-export function limitFlag(used: number, max: number): LimitFlag {
-  if (used >= max) return 'at_limit';
-  if (used * 100 >= max * NEAR_LIMIT_PERCENT) return 'near_limit';
-  return 'ok';
 }
 
 export function commercialFlags(

@@ -4,7 +4,8 @@
  * analyses do not flag a cabinet whose new month has begun (Paris time).
  */
 import { describe, expect, it } from 'vitest';
-import { commercialFlags, limitFlag } from '../../../control-plane/src/domain/fleetLimits.js';
+import { limitFlag } from '@iamanager/protocol';
+import { commercialFlags } from '../../../control-plane/src/domain/fleetLimits.js';
 
 const limits = { maxUsers: 10, maxCases: 2000, maxAnalysesMonthly: 100 };
 // 2026-03-15 12:00 UTC is 13:00 in Paris: the month is 2026-03.

@@ -8,12 +8,9 @@
  * The monthly analysis quota starts again on the first day of the next month in Europe/Paris, as
  * the counters do (usage/usageCounters.ts): that date is shown beside every quota refusal.
  */
-import type { LicenseClaims, PlanOffer, VendorContact } from '@iamanager/protocol';
+import { limitFlag, type LicenseClaims, type PlanOffer, type VendorContact } from '@iamanager/protocol';
 import type { EffectiveLimits } from './effectiveLimits.js';
 import { PLAN_LADDER } from './planLadder.js';
-
-/** Share of a limit from which the cabinet is warned (the banner) — the vendor's fleet flags it too. */
-export const NEAR_LIMIT_PERCENT = 80;
 
 export interface UpgradeOffer extends Omit<PlanOffer, 'priceCents' | 'overagePriceCents'> {
   /** Per month excl. VAT; null when the license carries no offers (the ladder has no binding price). */
@@ -85,6 +82,6 @@ export function limitsNearOrAt(used: Record<LimitName, number>, limits: Effectiv
       const max = limits[limit];
       return { limit, used: used[limit], max, percent: max > 0 ? Math.floor((used[limit] * 100) / max) : 100 };
     })
-    .filter((u) => u.used * 100 >= u.max * NEAR_LIMIT_PERCENT)
+    .filter((u) => limitFlag(u.used, u.max) !== 'ok')
     .sort((a, b) => b.percent - a.percent);
 }

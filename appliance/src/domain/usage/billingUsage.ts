@@ -2,6 +2,7 @@
  * `GET /api/billing/usage` with the seed's fields, exactly (docs/billing.md): amounts in euros as the seed
  * shows them, and the same amounts in integer cents alongside (`…_cents`) for scripts.
  */
+import { quotaResetDate } from '../license/upgradeOffers.js';
 import type { Appliance } from '../../appliance.js';
 import { PLAN_LADDER } from '../license/planLadder.js';
 
@@ -32,8 +33,7 @@ export function billingUsage(appliance: Appliance): BillingUsage {
   // The plan price is public for the catalog plans; a custom plan's price is on the vendor's invoice only.
   const planPrice = PLAN_LADDER.find((p) => p.name === limits?.plan)?.priceCents;
   const totalCents = planPrice === undefined ? null : planPrice + overageCents;
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  const next = m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
+  const next = quotaResetDate(month);
   return {
     client_id: appliance.license.cabinetId ?? appliance.config.clientId ?? null,
     plan: limits?.plan ?? null,

@@ -16,7 +16,7 @@ import type { InvoiceRow } from './billing.js';
 import { CabinetInvoices } from './cabinetInvoices.js';
 import { PastDuePanel, type PastDueRow } from './payments.js';
 import { LimitBadge, StatusBadge, UsageList, type UsageFigure } from './fleet.js';
-import type { LimitFlag } from '../../domain/fleetLimits.js';
+import type { LimitFlag } from '@iamanager/protocol';
 import { CabinetContactForm, type ContactFormState } from './cabinetContact.js';
 import { PlanChangePreviewPanel, type PlanChangeState } from './planChangePreview.js';
 import { SupportBundlesPanel } from './supportBundlesPanel.js';

@@ -4,7 +4,7 @@
  * the page works without script; the server does the filtering (10 000 appliances, 50 a page).
  */
 import type { FleetSort } from '../../domain/fleet.js';
-import type { LimitFlag } from '../../domain/fleetLimits.js';
+import type { LimitFlag } from '@iamanager/protocol';
 import { FLEET_STATUSES, type FleetStatus } from '../../domain/fleetStatus.js';
 import type { Chrome } from '../chrome.js';
 import { Select } from '../components.js';
