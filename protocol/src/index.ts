@@ -3,6 +3,7 @@ export * from './schemas.js';
 export * from './validation.js';
 export * from './keys.js';
 export * from './license.js';
+export * from './applianceJws.js';
 export * from './heartbeat.js';
 export * from './receipt.js';
 export * from './jwks.js';

@@ -9,12 +9,10 @@
  * when it goes (new `iat`, same `jti`): sent twice, it is recorded once.
  */
 import type { KeyObject } from 'node:crypto';
-import { SignJWT, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { z } from 'zod';
-import { ProtocolError } from './errors.js';
-import { DEFAULT_MAX_SKEW_SECONDS, type KnownAppliance, type VerifyHeartbeatOptions } from './heartbeat.js';
-import { SIGNING_ALG, applianceIdSchema, cabinetIdSchema, monthSchema, planLimitsSchema } from './schemas.js';
-import { formatIssues } from './validation.js';
+import { signApplianceJws, verifyApplianceJws, type KnownAppliance } from './applianceJws.js';
+import type { VerifyHeartbeatOptions } from './heartbeat.js';
+import { applianceIdSchema, cabinetIdSchema, monthSchema, planLimitsSchema } from './schemas.js';
 
 export const UPGRADE_REQUEST_TYP = 'upgrade-request+jwt';
 /** The admin's message: a few sentences for the vendor, not a place for a client's file. */
@@ -63,8 +61,7 @@ export const upgradeRequestPayloadSchema = z
 export type UpgradeRequestPayload = z.infer<typeof upgradeRequestPayloadSchema>;
 
 export async function signUpgradeRequest(payload: UpgradeRequestPayload, privateKey: KeyObject): Promise<string> {
-  const checked = upgradeRequestPayloadSchema.parse(payload);
-  return new SignJWT({ ...checked }).setProtectedHeader({ alg: SIGNING_ALG, typ: UPGRADE_REQUEST_TYP, kid: checked.iss }).sign(privateKey);
+  return signApplianceJws(UPGRADE_REQUEST_TYP, upgradeRequestPayloadSchema.parse(payload), privateKey);
 }
 
 export interface VerifyUpgradeRequestOptions {
@@ -74,62 +71,20 @@ export interface VerifyUpgradeRequestOptions {
 }
 
 /**
- * Verifies an upgrade request against the key the appliance enrolled with: header, signature,
- * revocation, schema, cabinet and a fresh `iat`. The `jti` check is the caller's, in the same
- * synchronous step as it records the request, so two copies racing in cannot both pass.
+ * Verifies an upgrade request against the key the appliance enrolled with (`verifyApplianceJws`):
+ * header, signature, revocation, schema, cabinet and a fresh `iat`. The `jti` check is the
+ * caller's, in the same synchronous step as it records the request, so two copies racing in
+ * cannot both pass.
  */
 export async function verifyUpgradeRequest(
   jws: string,
   options: VerifyUpgradeRequestOptions,
 ): Promise<{ payload: UpgradeRequestPayload; appliance: KnownAppliance }> {
-  if (typeof jws !== 'string' || jws.length === 0) throw new ProtocolError('malformed', 'the body must be a compact JWS');
-  if (Buffer.byteLength(jws) > MAX_UPGRADE_REQUEST_BYTES)
-    throw new ProtocolError('malformed', `the upgrade request is larger than ${MAX_UPGRADE_REQUEST_BYTES} bytes`);
-  let kid: string;
-  try {
-    const header = decodeProtectedHeader(jws);
-    if (
-      header.alg !== SIGNING_ALG ||
-      header.typ !== UPGRADE_REQUEST_TYP ||
-      typeof header.kid !== 'string' ||
-      !applianceIdSchema.safeParse(header.kid).success ||
-      header.crit !== undefined ||
-      header.b64 !== undefined
-    )
-      throw new ProtocolError(
-        'malformed',
-        `the header must be { alg: "${SIGNING_ALG}", typ: "${UPGRADE_REQUEST_TYP}", kid: <appliance id> }`,
-      );
-    kid = header.kid;
-  } catch (err) {
-    if (err instanceof ProtocolError) throw err;
-    throw new ProtocolError('malformed', 'the body is not a compact JWS');
-  }
-  const appliance = await options.findAppliance(kid);
-  if (!appliance) throw new ProtocolError('unknown_appliance', `no appliance "${kid}" is enrolled`);
-  let claims: JWTPayload;
-  try {
-    ({ payload: claims } = await jwtVerify(jws, appliance.publicKey, { algorithms: [SIGNING_ALG], typ: UPGRADE_REQUEST_TYP, issuer: kid }));
-  } catch (err) {
-    if (err instanceof joseErrors.JWSSignatureVerificationFailed)
-      throw new ProtocolError('bad_signature', 'the signature does not match the key enrolled for this appliance');
-    if (err instanceof joseErrors.JWTClaimValidationFailed)
-      throw new ProtocolError('malformed', `claim "${err.claim}" is invalid: ${err.reason}`);
-    throw new ProtocolError('malformed', 'the upgrade request is not a valid signed token');
-  }
-  // The key is authentic from here on; only now may the answer reveal the appliance's state.
-  if (appliance.revoked) throw new ProtocolError('revoked_appliance', 'this appliance key was revoked (the cabinet re-enrolled)');
-  const parsed = upgradeRequestPayloadSchema.safeParse(claims);
-  if (!parsed.success) throw new ProtocolError('malformed', formatIssues(parsed.error.issues).join('; '));
-  const payload = parsed.data;
-  if (payload.sub !== appliance.cabinetId)
-    throw new ProtocolError('wrong_audience', `this appliance belongs to cabinet "${appliance.cabinetId}", not "${payload.sub}"`);
-  const maxSkew = options.maxSkewSeconds ?? DEFAULT_MAX_SKEW_SECONDS;
-  const now = Math.floor(options.now.getTime() / 1000);
-  if (Math.abs(now - payload.iat) > maxSkew)
-    throw new ProtocolError(
-      'clock_skew',
-      `iat is ${payload.iat - now} s from the control plane's clock (at most ±${maxSkew} s): set the appliance clock (NTP)`,
-    );
-  return { payload, appliance };
+  return verifyApplianceJws(jws, {
+    ...options,
+    typ: UPGRADE_REQUEST_TYP,
+    schema: upgradeRequestPayloadSchema,
+    label: 'upgrade request',
+    maxBytes: MAX_UPGRADE_REQUEST_BYTES,
+  });
 }
