@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { AI_MODELS, cabinetIdSchema, isKeyThumbprint, isValidSiret } from '@iamanager/protocol';
 import { envBool, envInt, loadConfig, readDotEnv, resolveFileSecrets } from '@iamanager/kernel/config';
 import { writeFileDurable } from '@iamanager/kernel/storage';
-import { smtpUrlSchema } from '@iamanager/kernel/mail';
+import { checkMailPair, mailFromSchema, mailSettings, smtpUrlSchema } from '@iamanager/kernel/mail';
 import { isHostName, isPrivateAddress } from './domain/tls/privateAddresses.js';
 
 export const APPLIANCE_VERSION = '0.1.0';
@@ -174,11 +174,7 @@ const envSchema = z
      */
     SMTP_URL: smtpUrlSchema,
     /** The sender of the reminders, e.g. echeances@cabinet.fr (the mail server must accept it). */
-    MAIL_FROM: z
-      .string()
-      .optional()
-      .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()))
-      .pipe(z.email({ error: 'must be an email address the mail server sends from, e.g. echeances@cabinet.fr' }).optional()),
+    MAIL_FROM: mailFromSchema,
     /** Shifts this process's clock; tests and demos only (license expiry, clock set back). */
     CLOCK_OFFSET_SECONDS: envInt(-(10 ** 10), 10 ** 10, 0),
   })
@@ -212,12 +208,7 @@ const envSchema = z
         message: `must be at least ${MIN_PASSPHRASE_LENGTH} characters (for example four or five unrelated words); write it down outside the appliance: without it no backup can be restored`,
       });
     }
-    if (env.SMTP_URL !== undefined && env.MAIL_FROM === undefined)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['MAIL_FROM'],
-        message: 'is required with SMTP_URL: the address reminders are sent from, e.g. echeances@cabinet.fr',
-      });
+    checkMailPair(env, ctx, 'deadline reminders');
   });
 
 /** Backups are encrypted with a key derived from this passphrase: long enough to resist guessing offline. */
@@ -336,7 +327,7 @@ export async function readConfig(env: Record<string, string | undefined>): Promi
       passphrase: e.BACKUP_PASSPHRASE ? e.BACKUP_PASSPHRASE.normalize('NFC') : undefined,
       dailyAt: e.BACKUP_TIME === 'off' ? null : { hour: Number(e.BACKUP_TIME.slice(0, 2)), minute: Number(e.BACKUP_TIME.slice(3, 5)) },
     },
-    mail: e.SMTP_URL !== undefined && e.MAIL_FROM !== undefined ? { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM } : null,
+    mail: mailSettings(e),
   };
 }
 

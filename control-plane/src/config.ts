@@ -6,7 +6,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { envInt, loadConfig, readDotEnv, resolveFileSecrets } from '@iamanager/kernel/config';
 import { metricsTokenSchema } from '@iamanager/kernel/http';
-import { smtpUrlSchema } from '@iamanager/kernel/mail';
+import { checkMailPair, mailFromSchema, mailSettings, smtpUrlSchema } from '@iamanager/kernel/mail';
 import { semverSchema } from '@iamanager/protocol';
 import { checkVendorEnv, vendorEnvFields, vendorIdentityFrom } from './domain/billing/vendorIdentity.js';
 import type { VendorIdentity } from './storage/billingRecords.js';
@@ -71,31 +71,14 @@ const envSchema = z
     ...vendorEnvFields,
     // Relances (reminders of unpaid invoices, docs/billing.md "Getting paid"): the vendor's SMTP server.
     SMTP_URL: smtpUrlSchema,
-    MAIL_FROM: z
-      .string()
-      .trim()
-      .regex(/^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, {
-        error: 'must be an address, e.g. facturation@vendor.fr or "IAManager Facturation <facturation@vendor.fr>"',
-      })
-      .optional(),
+    MAIL_FROM: mailFromSchema,
     RELANCE_CHECK_INTERVAL_SECONDS: int('RELANCE_CHECK_INTERVAL_SECONDS', 1, 86_400, 3_600),
     // The commercial contact licenses carry (domain/salesContact.ts).
     ...salesContactEnvFields,
   })
   .superRefine((env, ctx) => {
     checkVendorEnv(env, ctx);
-    if (env.SMTP_URL && !env.MAIL_FROM)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['MAIL_FROM'],
-        message: 'is required with SMTP_URL: the sender of the relances, e.g. facturation@vendor.fr',
-      });
-    if (env.MAIL_FROM && !env.SMTP_URL)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SMTP_URL'],
-        message: 'is required with MAIL_FROM: the SMTP server relances go through, e.g. smtp://user:pass@smtp.vendor.fr:587',
-      });
+    checkMailPair(env, ctx, 'relances of unpaid invoices');
     if (env.FLEET_DISK_CRITICAL_PERCENT >= env.FLEET_DISK_WARNING_PERCENT) {
       ctx.addIssue({
         code: 'custom',
@@ -207,7 +190,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
       loginLockSeconds: parsed.LOGIN_LOCK_SECONDS,
     },
     metricsToken: parsed.METRICS_TOKEN,
-    mail: parsed.SMTP_URL && parsed.MAIL_FROM ? { smtpUrl: parsed.SMTP_URL, from: parsed.MAIL_FROM } : undefined,
+    mail: mailSettings(parsed) ?? undefined,
     relanceCheckIntervalSeconds: parsed.RELANCE_CHECK_INTERVAL_SECONDS,
     salesContact: salesContactFrom(parsed),
   };

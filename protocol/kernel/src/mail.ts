@@ -31,6 +31,40 @@ export const smtpUrlSchema = z
     return v.trim();
   });
 
+/** `MAIL_FROM`: the sender, `echeances@cabinet.fr` or `"Cabinet Dupont <echeances@cabinet.fr>"`; empty means unset. */
+export const mailFromSchema = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()))
+  .pipe(
+    z
+      .string()
+      .regex(/^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, {
+        error: 'must be an email address the mail server sends from, e.g. echeances@cabinet.fr or "Cabinet Dupont <echeances@cabinet.fr>"',
+      })
+      .optional(),
+  );
+
+/** Both or neither: one without the other is a half-done setting, named with what it is for. */
+export function checkMailPair(
+  env: { SMTP_URL?: string | undefined; MAIL_FROM?: string | undefined },
+  ctx: z.RefinementCtx,
+  purpose: string,
+): void {
+  if (env.SMTP_URL !== undefined && env.MAIL_FROM === undefined)
+    ctx.addIssue({ code: 'custom', path: ['MAIL_FROM'], message: `is required with SMTP_URL: the address ${purpose} are sent from` });
+  if (env.MAIL_FROM !== undefined && env.SMTP_URL === undefined)
+    ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: `is required with MAIL_FROM: the mail server ${purpose} go through` });
+}
+
+/** The mail settings a service runs with, or null when none are set. */
+export function mailSettings(env: {
+  SMTP_URL?: string | undefined;
+  MAIL_FROM?: string | undefined;
+}): { smtpUrl: string; from: string } | null {
+  return env.SMTP_URL !== undefined && env.MAIL_FROM !== undefined ? { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM } : null;
+}
+
 export interface OutgoingMail {
   to: string | string[];
   subject: string;
