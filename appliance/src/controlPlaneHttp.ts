@@ -22,6 +22,15 @@ export const controlPlaneHttp = got.extend({
   headers: { 'user-agent': APPLIANCE_USER_AGENT, [LICENSE_OFFERS_HEADER]: LICENSE_OFFERS_VALUE },
 });
 
+/** The control plane's JSON error body (`{ error, message, details }`), or nothing when it is not JSON. */
+export function controlPlaneAnswer(body: unknown): { error?: string; message?: string; details?: { lastSeq?: unknown } } {
+  try {
+    return JSON.parse(String(body)) as { error?: string; message?: string; details?: { lastSeq?: unknown } };
+  } catch {
+    return {};
+  }
+}
+
 /** The vendor's published license keys (`GET /v1/keys`), checked to be a key set; pins decide what is trusted. */
 export async function fetchVendorKeys(
   controlPlaneUrl: string,

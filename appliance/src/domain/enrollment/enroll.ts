@@ -116,6 +116,7 @@ export async function installEnrollment(
     );
   }
   await appliance.heartbeats.resetForNewEnrollment(response.applianceId);
+  await appliance.upgradeRequests.resetForNewEnrollment();
   appliance.log.info({ applianceId: response.applianceId, cabinetId: response.cabinetId }, 'enrolled');
 }
 

@@ -250,7 +250,7 @@ export class HeartbeatAgent {
       return { saved };
     } catch (err) {
       if (err instanceof http.HTTPError) {
-        const answer = parseError(String(err.response.body));
+        const answer = http.controlPlaneAnswer(err.response.body);
         // Already counted: an earlier attempt reached the control plane but its answer was lost.
         if (answer.error === 'replayed_sequence') {
           const saved = this.outbox.acknowledge(item.seq, now, {});
@@ -422,13 +422,5 @@ export class HeartbeatAgent {
     this.inFlight.abort();
     await this.draining;
     await this.nextDrain;
-  }
-}
-
-function parseError(text: string): { error?: string; message?: string; details?: { lastSeq?: unknown } } {
-  try {
-    return JSON.parse(text) as { error?: string; message?: string; details?: { lastSeq?: unknown } };
-  } catch {
-    return {};
   }
 }

@@ -152,6 +152,22 @@ export class UpgradeRequests {
     return this.doc.data.requests.find((r) => r.jti === jti) ?? stored;
   }
 
+  /**
+   * After an enrollment under a new id: what is still queued names the old appliance and would be
+   * signed with the new key, which the control plane refuses (bad_signature). Each is closed with
+   * what to do, rather than sent to be refused.
+   */
+  async resetForNewEnrollment(): Promise<void> {
+    await this.delivering?.catch(() => undefined);
+    const queued = this.doc.data.requests.filter((r) => r.status === 'queued');
+    if (queued.length === 0) return;
+    for (const r of queued) {
+      r.status = 'refused';
+      r.lastError = 'the appliance was enrolled again before this request was sent: send it again from the plan page';
+    }
+    await this.doc.write();
+  }
+
   /** Sends what is queued, oldest first, until one cannot be sent. One pass at a time. */
   deliver(): Promise<void> {
     this.delivering ??= this.deliverOnce().finally(() => (this.delivering = undefined));
@@ -186,7 +202,7 @@ export class UpgradeRequests {
         this.markSent(r, now);
       } catch (err) {
         if (err instanceof http.HTTPError) {
-          const answer = parseError(String(err.response.body));
+          const answer = http.controlPlaneAnswer(err.response.body);
           // Recorded by an earlier attempt whose answer was lost.
           if (answer.error === 'replayed_request') this.markSent(r, now);
           else if (answer.error && REFUSED_FOR_GOOD.has(answer.error)) {
@@ -226,13 +242,5 @@ export class UpgradeRequests {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.delivering?.catch(() => undefined);
-  }
-}
-
-function parseError(text: string): { error?: string; message?: string } {
-  try {
-    return JSON.parse(text) as { error?: string; message?: string };
-  } catch {
-    return {};
   }
 }
