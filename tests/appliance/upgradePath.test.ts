@@ -130,7 +130,9 @@ describe('the upgrade request', () => {
   it('refuses a message over 500 characters, naming the field', async () => {
     const res = await postForm('/admin/formule', { wantedPlan: 'enterprise', message: 'x'.repeat(501) });
     expect(res.status).toBe(422);
-    expect(res.html).toContain('Message à l’éditeur (facultatif) : must be at most 500 characters');
+    // In French, from the form's shared wording (it used to show the schema's English).
+    expect(res.html).toContain('Message à l’éditeur (facultatif) : 500 caractères au maximum.');
+    expect(res.html).not.toContain('must be at most');
   });
 
   it('queues the request while the control plane is down, and says so', async () => {

@@ -17,6 +17,8 @@ import { planPageView } from '../upgradeView.js';
 import type { FieldError } from '../viewModels.js';
 import type { AppliancePage, WebDeps } from '../webPage.js';
 import { describeError } from '../webErrors.js';
+import { parseForm } from '../formIssues.js';
+import { upgradeRequestInputSchema } from '../../domain/license/upgradeRequest.js';
 
 export const planPages: AppliancePage = { mount: mountPlanPages };
 
@@ -60,19 +62,27 @@ function mountPlanPages(pages: Router, { appliance }: WebDeps): void {
     const values = { wantedPlan: (form.get('wantedPlan') ?? '').slice(0, 64), message: (form.get('message') ?? '').slice(0, 2_000) };
     const u = UPGRADE_CATALOGUES[localeOf(ctx)];
     const m = messagesOf(ctx);
+    // The request's fields are checked by the schema the domain reads them with, in French beside each field.
+    const input = { wantedPlan: values.wantedPlan, message: values.message || undefined };
+    const fields = [
+      { name: 'wantedPlan', path: 'wantedPlan', label: u.requestWanted },
+      { name: 'message', path: 'message', label: u.requestMessage },
+    ];
+    const parsed = parseForm(upgradeRequestInputSchema, input, fields, m);
+    if (!parsed.ok) return render(appliance, ctx, caller, parsed.errors, values);
     try {
-      const request = await appliance.upgradeRequests.submit({ wantedPlan: values.wantedPlan, message: values.message || undefined });
+      const request = await appliance.upgradeRequests.submit(parsed.data);
       ctx.redirect(`/admin/formule?demande=${request.status}#demande`);
     } catch (err) {
-      if (err instanceof ValidationError) {
-        const labels: Record<string, string> = { wantedPlan: u.requestWanted, message: u.requestMessage };
-        const errors = err.issues.map((line) => {
-          const field = /^(\w+):/.exec(line)?.[1] ?? '';
-          const problem = line.slice(field.length + 2);
-          return { field, message: `${labels[field] ?? field} : ${problem}` };
-        });
-        return render(appliance, ctx, caller, errors, values);
-      }
+      // A plan that is not offered (the page only lists offered ones: a forged post) is said beside its field.
+      if (err instanceof ValidationError)
+        return render(
+          appliance,
+          ctx,
+          caller,
+          err.issues.map((line) => ({ field: 'wantedPlan', message: `${u.requestWanted} : ${line.replace(/^wantedPlan: /, '')}` })),
+          values,
+        );
       return render(appliance, ctx, caller, [], values, { kind: 'error', text: describeError(err, m).text });
     }
   });
