@@ -4,7 +4,7 @@
  * every field is read defensively, and the caps are applied again: an old result's 100 % is shown
  * as 95 %, since no court's decision is certain either way.
  */
-import { SHOWN_MAX, SHOWN_MIN, isWide } from '../domain/ceseda/estimate.js';
+import { isWide, shownProbability } from '../domain/ceseda/estimate.js';
 
 export interface EstimateView {
   probability: number;
@@ -28,18 +28,17 @@ const obj = (v: unknown): Loose => (v && typeof v === 'object' ? (v as Loose) : 
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
-const shown = (p: number): number => Math.min(SHOWN_MAX, Math.max(SHOWN_MIN, p));
 
 /** The view of a stored `result.estimate`, or null when the analysis has none (basic model, no base rate). */
 export function estimateViewOf(stored: unknown, cabinetThreshold: number): EstimateView | null {
   const e = obj(stored);
   if (typeof e.probability !== 'number') return null;
   const range = obj(e.range);
-  const low = shown(num(range.low));
-  const high = shown(num(range.high));
+  const low = shownProbability(num(range.low));
+  const high = shownProbability(num(range.high));
   const base = obj(e.baseRate);
   return {
-    probability: shown(num(e.probability)),
+    probability: shownProbability(num(e.probability)),
     low,
     high,
     threshold: typeof e.threshold === 'number' ? e.threshold : cabinetThreshold,

@@ -3,6 +3,7 @@
  * that take one of a list; French first, English alongside. The questionnaire and the new-case
  * form show them; the "what changed" list names changed facts with them.
  */
+import { TERRITORY_NAMES_FR } from '../domain/ceseda/overseasHolidays.js';
 import type { CaseFacts } from '../domain/ceseda/facts.js';
 import type { Locale } from './messages.js';
 
@@ -142,17 +143,7 @@ const OPTIONS_FR: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     registered_letter: 'Lettre recommandée avec accusé de réception',
     administrative: 'Voie administrative (par un agent)',
   },
-  territory: {
-    metropole: 'France métropolitaine',
-    guadeloupe: 'Guadeloupe',
-    martinique: 'Martinique',
-    guyane: 'Guyane',
-    reunion: 'La Réunion',
-    mayotte: 'Mayotte',
-    saint_martin: 'Saint-Martin',
-    saint_barthelemy: 'Saint-Barthélemy',
-    saint_pierre_et_miquelon: 'Saint-Pierre-et-Miquelon',
-  },
+  territory: TERRITORY_NAMES_FR,
   residencePermitKind: {
     carte_sejour_temporaire: 'Carte de séjour temporaire',
     carte_sejour_pluriannuelle: 'Carte de séjour pluriannuelle',

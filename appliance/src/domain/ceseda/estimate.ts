@@ -239,7 +239,7 @@ export const toFivePercent = (p: number): number => Math.round(p * 20) / 20;
  */
 export const SHOWN_MIN = 0.05;
 export const SHOWN_MAX = 0.95;
-const shown = (p: number): number => Math.min(SHOWN_MAX, Math.max(SHOWN_MIN, p));
+export const shownProbability = (p: number): number => Math.min(SHOWN_MAX, Math.max(SHOWN_MIN, p));
 
 /** Said with the verdict when the cabinet's threshold is above the cap: no case could ever reach it. */
 const UNREACHABLE_THRESHOLD =
@@ -334,9 +334,9 @@ export function describe(
   loweredBy: Estimate['loweredBy'],
   unknown: UnknownFact[],
 ): Estimate {
-  const probability = shown(toFivePercent(sigmoid(z)));
-  const low = shown(Math.floor(sigmoid(z - 1.96 * se) * 20) / 20);
-  const high = shown(Math.ceil(sigmoid(z + 1.96 * se) * 20) / 20);
+  const probability = shownProbability(toFivePercent(sigmoid(z)));
+  const low = shownProbability(Math.floor(sigmoid(z - 1.96 * se) * 20) / 20);
+  const high = shownProbability(Math.ceil(sigmoid(z + 1.96 * se) * 20) / 20);
   const kind = verdictOf(probability, low, high, threshold);
   const t = pourcentage(threshold);
   const verdict =
