@@ -11,6 +11,7 @@ import { FACTS_CATALOGUES } from './factsMessages.js';
 import { longDue, nextDeadline, timeLeft } from './deadlineSummary.js';
 import { formatDate } from './format.js';
 import { writeEstimatePdf } from './estimatePdf.js';
+import { routeCounts, splitRoutes } from './analysisRoutes.js';
 import type { AnalysisView } from './viewModels.js';
 
 const DEJAVU = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
@@ -108,12 +109,8 @@ export function buildAnalysisPdf(input: AnalysisPdfInput): Promise<Buffer> {
   if (a.eligibility.length > 0) {
     heading(f.routesTitle);
     const label = { met: m.conditionMet, not_met: m.conditionNotMet, unknown: m.conditionUnknown } as const;
-    const counts = (t: AnalysisView['eligibility'][number]) => {
-      const n = (s: 'met' | 'not_met' | 'unknown') => t.conditions.filter((c) => c.status === s).length;
-      return fill(f.routeCounts, { met: n('met'), notMet: n('not_met'), unknown: n('unknown') });
-    };
-    const plausible = a.eligibility.filter((t) => t.plausible === true);
-    const others = a.eligibility.filter((t) => t.plausible !== true);
+    const counts = (t: AnalysisView['eligibility'][number]) => routeCounts(t, f);
+    const { plausible, others } = splitRoutes(a.eligibility);
     if (plausible.length === 0) doc.text(f.noPlausibleRoute);
     for (const t of plausible) {
       doc

@@ -6,6 +6,7 @@
  * collapsed. Without facts this stays short: no route is plausible, so none is unfolded.
  */
 import { CATALOGUES, fill } from '../messages.js';
+import { routeCounts, splitRoutes } from '../analysisRoutes.js';
 import { ActionButton } from '../components.js';
 import { FACTS_CATALOGUES, type FactsMessages } from '../factsMessages.js';
 import { formatDate } from '../format.js';
@@ -69,8 +70,7 @@ function SummaryCard({ analysis, chrome, now }: { analysis: AnalysisView; chrome
 
 function RouteItem({ route, m, f, open }: { route: Route; m: Messages; f: FactsMessages; open: boolean }) {
   const statusLabel = { met: m.conditionMet, not_met: m.conditionNotMet, unknown: m.conditionUnknown } as const;
-  const count = (s: 'met' | 'not_met' | 'unknown') => route.conditions.filter((c) => c.status === s).length;
-  const counts = fill(f.routeCounts, { met: count('met'), notMet: count('not_met'), unknown: count('unknown') });
+  const counts = routeCounts(route, f);
   const list = (
     <ul class="conditions">
       {route.conditions.map((c) => (
@@ -116,8 +116,7 @@ export function AnalysisSection({
 }) {
   const m = CATALOGUES[chrome.locale];
   const f = FACTS_CATALOGUES[chrome.locale];
-  const plausible = analysis?.eligibility.filter((t) => t.plausible === true) ?? [];
-  const others = analysis?.eligibility.filter((t) => t.plausible !== true) ?? [];
+  const { plausible, others } = splitRoutes(analysis?.eligibility ?? []);
   return (
     <section class="card" aria-labelledby="analysis-title">
       <div class="title-row">
