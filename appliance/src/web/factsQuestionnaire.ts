@@ -210,11 +210,18 @@ export function answerOf(facts: Readonly<Record<string, unknown>>, fact: FactKey
 
 const WHOLE = /^\d{1,4}$/;
 
+/** A yes/no answer as the schema's input: unanswered is left out; anything else goes as typed for the schema to refuse. */
+export function yesNoInput(raw: string | undefined): boolean | string | undefined {
+  const value = (raw ?? '').trim();
+  if (value === '') return undefined;
+  return value === 'yes' ? true : value === 'no' ? false : value;
+}
+
 /** One answer as the schema's input: unknown is left out; anything else goes as typed for the schema to judge. */
 function inputOf(q: Question, raw: string): unknown {
   const value = raw.trim();
   if (value === '') return undefined;
-  if (q.kind === 'yesno') return value === 'yes' ? true : value === 'no' ? false : value;
+  if (q.kind === 'yesno') return yesNoInput(value);
   if (q.kind === 'number') return WHOLE.test(value) ? Number(value) : value;
   return value;
 }

@@ -9,6 +9,7 @@
  * (`deriveProcedure`): a refusal "with OQTF: yes" becomes the OQTF procedure for the person's
  * situation, and the case page says why.
  */
+import { yesNoInput } from './factsQuestionnaire.js';
 import { deriveProcedure, REFUSALS_OQTF_MAY_ACCOMPANY, type DerivedProcedure } from '../domain/ceseda/deriveProcedure.js';
 import { PROCEDURE_CODES, type ProcedureCode } from '../domain/ceseda/procedures.js';
 import { newCaseSchema, type NewCase } from '../domain/cases/caseSchema.js';
@@ -81,16 +82,10 @@ function joined(date: string, time: string): string {
 }
 
 /** A yes/no/unknown answer: unknown is left out (an unknown fact is "to establish", never "no"). */
-function yesNo(value: string | undefined): boolean | string | undefined {
-  if (value === 'yes') return true;
-  if (value === 'no') return false;
-  return value ? value : undefined;
-}
-
 /** The deadline facts the form asks, as `case.facts` stores them (unanswered ones left out). */
 function deadlineFacts(v: Readonly<Record<string, string>>): Record<string, unknown> {
   const facts: Record<string, unknown> = {
-    oqtfAccompanies: yesNo(v.oqtfAccompanies),
+    oqtfAccompanies: yesNoInput(v.oqtfAccompanies),
     libertyStatus: v.libertyStatus || undefined,
     territory: v.territory || undefined,
     competentCourt: v.competentCourt?.trim() || undefined,
