@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clockAt, DUPONT_CABINET } from '../support/billing.js';
-import { checkA11y, describeViolations, launchBrowser, screenshot, type TestBrowser } from '../support/browser.js';
+import { launchBrowser, type TestBrowser, checkPage as checkPageOf, textOf as textOfPage } from '../support/browser.js';
 import { api, createAdminToken, runCli, startControlPlane, tempDir, type TestControlPlane } from '../support/controlPlane.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -24,13 +24,9 @@ let token: string;
 let browser: TestBrowser;
 let page: Page;
 
-async function checkPage(name: string): Promise<void> {
-  await screenshot(page, name);
-  const violations = await checkA11y(page);
-  expect(violations, describeViolations(violations)).toEqual([]);
-}
+const checkPage = (name: string) => checkPageOf(page, name);
 
-const textOf = async (selector: string) => ((await page.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ');
+const textOf = (selector: string) => textOfPage(page, selector);
 
 beforeAll(async () => {
   dataDir = `${tempDir('dash-billing-month-')}/data`;

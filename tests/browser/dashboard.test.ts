@@ -17,7 +17,7 @@ import {
   tempDir,
   type TestControlPlane,
 } from '../support/controlPlane.js';
-import { checkA11y, describeViolations, launchBrowser, screenshot, type TestBrowser } from '../support/browser.js';
+import { launchBrowser, type TestBrowser, checkPage as checkPageOf } from '../support/browser.js';
 import { parisMonth, previousMonth } from '../../control-plane/src/domain/billing/calendar.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -33,11 +33,7 @@ async function textOf(selector: string): Promise<string> {
   return ((await page.locator(selector).first().textContent()) ?? '').replace(/\s/g, ' ');
 }
 
-async function checkPage(name: string): Promise<void> {
-  await screenshot(page, name);
-  const violations = await checkA11y(page);
-  expect(violations, describeViolations(violations)).toEqual([]);
-}
+const checkPage = (name: string) => checkPageOf(page, name);
 
 async function login(email: string): Promise<void> {
   await page.goto(`${cp.url}/`);

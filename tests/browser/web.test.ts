@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startControlPlane, tempDir, type TestControlPlane } from '../support/controlPlane.js';
 import { freePort, startAppliance, type TestAppliance } from '../support/appliance.js';
-import { checkA11y, describeViolations, launchBrowser, screenshot, type TestBrowser } from '../support/browser.js';
+import { launchBrowser, type TestBrowser, checkPage as checkPageOf } from '../support/browser.js';
 
 const PASSWORD = 'correct horse battery staple';
 let cp: TestControlPlane;
@@ -27,11 +27,7 @@ function yesterday(): string {
 }
 
 /** Screenshot and accessibility check of the page as it is now. */
-async function checkPage(name: string): Promise<void> {
-  await screenshot(page, name);
-  const violations = await checkA11y(page);
-  expect(violations, describeViolations(violations)).toEqual([]);
-}
+const checkPage = (name: string) => checkPageOf(page, name);
 
 beforeAll(async () => {
   const cpDir = tempDir('web-cp-');
