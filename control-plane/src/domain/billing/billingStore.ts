@@ -91,6 +91,7 @@ export class BillingStore {
   private readonly creditNotesByInvoice = new Map<string, CreditNoteRecord[]>();
   /** Approved held invoices by `heldKey`. */
   private readonly approvedByHeld = new Map<string, ApprovedInvoice>();
+  private changes = 0;
 
   private constructor(
     private readonly monthsDir: string,
@@ -217,6 +218,14 @@ export class BillingStore {
     return run;
   }
 
+  /**
+   * Moves on every issued document (a month closed, a held invoice approved, a credit note): what
+   * is computed from the invoices and credit notes can be kept while it stays the same.
+   */
+  get generation(): number {
+    return this.changes;
+  }
+
   /** The last number used in a series for a year of issue (0 when none yet). */
   lastNumber(series: Series, year: number): number {
     return this.ledger.data.lastNumbers[series]?.[String(year)] ?? 0;
@@ -305,6 +314,7 @@ export class BillingStore {
     doc.data = file;
     await doc.write();
     this.months.set(file.month, file);
+    this.changes++;
     this.foldMonth(file);
     await this.writeLedger();
   }
@@ -346,6 +356,7 @@ export class BillingStore {
     this.checkLedgerAfter((ledger) => foldNumberInto(ledger, invoice.number, invoice.issuedAt), `issuing ${invoice.number}`);
     await this.approved.create(invoice.number, invoice);
     this.approvedByHeld.set(heldKey(invoice.month, invoice.cabinetId), invoice);
+    this.changes++;
     this.foldNumber(invoice.number, invoice.issuedAt);
     await this.writeLedger();
   }
@@ -376,6 +387,7 @@ export class BillingStore {
     this.checkLedgerAfter((ledger) => foldNumberInto(ledger, note.number, note.issuedAt), `issuing ${note.number}`);
     await this.creditNotes.create(note.number, note);
     this.indexCreditNote(note);
+    this.changes++;
     this.foldNumber(note.number, note.issuedAt);
     await this.writeLedger();
   }

@@ -4,9 +4,10 @@
  * `billing invoice --json`, the API and the invoice page.
  */
 import { NotFoundError } from '@iamanager/protocol';
+import type { InvoiceRecord } from '../../storage/billingRecords.js';
 import type { PaymentRecord, RelanceRecord } from '../../storage/paymentRecords.js';
 import { showInvoice } from './billingQueries.js';
-import { invoiceStanding, type InvoiceStanding } from './invoiceStatus.js';
+import type { InvoiceStanding } from './invoiceStatus.js';
 import { parisDate } from './calendar.js';
 import { standingOf, type PaymentContext } from './payments.js';
 
@@ -56,27 +57,34 @@ export function withStatus<T extends { number: string; totalInclVatCents: number
   cp: PaymentContext,
   invoices: readonly T[],
 ) {
-  const today = parisDate(cp.clock());
-  return invoices.map((i) => ({
-    ...i,
-    ...presentStanding(invoiceStanding(i, cp.billing.creditNotesOf(i.number), cp.payments.paymentsOf(i.number), today)),
-  }));
+  return invoices.map((i) => ({ ...i, ...presentStanding(standingOf(cp, i)) }));
 }
 
-/** Every issued invoice with its standing today, oldest month first (reads each closed month). */
-export async function invoiceStandings(cp: PaymentContext, filter: { cabinetId?: string } = {}) {
+/**
+ * Issued invoices with their standing today, oldest month first: every invoice of every closed
+ * month, or a cabinet's only (`invoicesOfCabinet`, or the list the caller already read with it).
+ */
+export async function invoiceStandings(cp: PaymentContext, filter: { cabinetId?: string; invoices?: readonly InvoiceRecord[] } = {}) {
   const out = [];
-  for (const { month } of cp.billing.closedMonths()) {
-    for (const invoice of (await cp.billing.invoicesOfMonth(month)) ?? []) {
-      if (filter.cabinetId && invoice.cabinetId !== filter.cabinetId) continue;
-      out.push({ invoice, standing: standingOf(cp, invoice) });
-    }
-  }
+  for (const invoice of await invoicesFor(cp, filter)) out.push({ invoice, standing: standingOf(cp, invoice) });
   return out;
 }
 
-/** The past-due invoices, most overdue first: the commercial risk shown on the billing page, cabinet pages and the fleet. */
-export async function pastDueInvoices(cp: PaymentContext, filter: { cabinetId?: string } = {}) {
+async function invoicesFor(cp: PaymentContext, filter: { cabinetId?: string; invoices?: readonly InvoiceRecord[] }) {
+  // A cabinet's own invoices come newest first: oldest first here, as for the whole history.
+  if (filter.invoices) return [...filter.invoices].reverse();
+  if (filter.cabinetId) return (await cp.billing.invoicesOfCabinet(filter.cabinetId)).reverse();
+  const all: InvoiceRecord[] = [];
+  for (const { month } of cp.billing.closedMonths()) all.push(...((await cp.billing.invoicesOfMonth(month)) ?? []));
+  return all;
+}
+
+/**
+ * The past-due invoices, most overdue first: the commercial risk shown on the billing page, cabinet
+ * pages and the fleet. With `cabinetId`, that cabinet's only; `invoices` is its list from
+ * `invoicesOfCabinet` when the caller already has it (newest first, as that returns it).
+ */
+export async function pastDueInvoices(cp: PaymentContext, filter: { cabinetId?: string; invoices?: readonly InvoiceRecord[] } = {}) {
   return (await invoiceStandings(cp, filter))
     .filter((s) => s.standing.status === 'past_due')
     .sort((a, b) => b.standing.daysPastDue - a.standing.daysPastDue)
@@ -89,4 +97,26 @@ export async function pastDueInvoices(cp: PaymentContext, filter: { cabinetId?: 
       totalInclVatCents: invoice.totalInclVatCents,
       ...presentStanding(standing),
     }));
+}
+
+/** The last set of cabinets with a past-due invoice, per billing store, with what it was computed from. */
+const pastDueCache = new WeakMap<object, { key: string; payments: object; cabinetIds: Promise<ReadonlySet<string>> }>();
+
+/**
+ * The cabinets with a past-due invoice today (the fleet's commercial-risk flag). Walking the whole
+ * billing history is kept for as long as it cannot change: the same day in Paris, and no document
+ * issued nor payment recorded since (the stores' generations).
+ */
+export function pastDueCabinetIds(cp: PaymentContext): Promise<ReadonlySet<string>> {
+  const key = `${parisDate(cp.clock())}|${cp.billing.generation}|${cp.payments.generation}`;
+  const cached = pastDueCache.get(cp.billing);
+  if (cached && cached.key === key && cached.payments === cp.payments) return cached.cabinetIds;
+  const cabinetIds = pastDueInvoices(cp).then((list): ReadonlySet<string> => new Set(list.map((i) => i.cabinetId)));
+  const entry = { key, payments: cp.payments, cabinetIds };
+  pastDueCache.set(cp.billing, entry);
+  // A failed walk (a month file quarantined) is not kept: the next view tries again.
+  cabinetIds.catch(() => {
+    if (pastDueCache.get(cp.billing) === entry) pastDueCache.delete(cp.billing);
+  });
+  return cabinetIds;
 }

@@ -38,6 +38,7 @@ export class PaymentStore {
   private queue: Promise<unknown> = Promise.resolve();
   private relanceQueue: Promise<unknown> = Promise.resolve();
   private readonly byInvoice = new Map<string, PaymentRecord[]>();
+  private changes = 0;
 
   private constructor(
     private readonly payments: DocumentCollection<PaymentRecord>,
@@ -81,6 +82,11 @@ export class PaymentStore {
     return run;
   }
 
+  /** Moves on every payment recorded: what is computed from the payments can be kept while it stays the same. */
+  get generation(): number {
+    return this.changes;
+  }
+
   paymentsOf(invoiceNumber: string): readonly PaymentRecord[] {
     return this.byInvoice.get(invoiceNumber) ?? [];
   }
@@ -101,6 +107,7 @@ export class PaymentStore {
     });
     await this.payments.create(payment.id, payment);
     this.index(payment);
+    this.changes++;
   }
 
   relance(invoiceNumber: string, step: RelanceStep): RelanceRecord | undefined {

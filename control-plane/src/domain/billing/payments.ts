@@ -12,7 +12,7 @@ import { PAYMENT_METHODS, type PaymentRecord } from '../../storage/paymentRecord
 import type { InvoiceRecord } from '../../storage/billingRecords.js';
 import { ControlPlaneError } from '../../errors.js';
 import type { BillingContext } from './closeBillingMonth.js';
-import { frenchDate, parisDate } from './calendar.js';
+import { parisDate } from './calendar.js';
 import { invoiceStanding, type InvoiceStanding } from './invoiceStatus.js';
 import { formatEuros } from './money.js';
 import { paymentIdOf, type PaymentStore } from './paymentStore.js';
@@ -46,7 +46,7 @@ export const paymentInputSchema = z.strictObject({
 export type PaymentInput = z.input<typeof paymentInputSchema>;
 
 /** The status of an invoice as of today in Paris. */
-export function standingOf(cp: PaymentContext, invoice: InvoiceRecord): InvoiceStanding {
+export function standingOf(cp: PaymentContext, invoice: Pick<InvoiceRecord, 'number' | 'totalInclVatCents' | 'dueDate'>): InvoiceStanding {
   return invoiceStanding(invoice, cp.billing.creditNotesOf(invoice.number), cp.payments.paymentsOf(invoice.number), parisDate(cp.clock()));
 }
 
@@ -123,12 +123,4 @@ export function recordPayment(
     await cp.payments.add(payment);
     return { payment, standing: standingOf(cp, invoice) };
   });
-}
-
-/** "payé le 15/04/2026 par virement (réf. VIR-123)" — for screens and e-mails. */
-export function describePayment(p: PaymentRecord): string {
-  const how = { transfer: 'virement', direct_debit: 'prélèvement', card: 'carte', cheque: 'chèque', cash: 'espèces', other: 'autre' }[
-    p.method
-  ];
-  return `${formatEuros(p.amountCents)} le ${frenchDate(p.date)} par ${how}${p.reference ? ` (réf. ${p.reference})` : ''}`;
 }

@@ -122,15 +122,15 @@ async function showCabinet(
 ): Promise<void> {
   const admin = currentAdmin(ctx);
   // The cabinet's invoices are read here (closed months load on demand), for the roles that see money.
-  const invoices = can(admin, 'seeMoney')
-    ? (await deps.cp.billing.invoicesOfCabinet(id)).map((i) => presentInvoiceSummary(i, deps.cp.billing.creditNotesOf(i.number)))
-    : undefined;
+  const records = can(admin, 'seeMoney') ? await deps.cp.billing.invoicesOfCabinet(id) : undefined;
+  const invoices = records?.map((i) => presentInvoiceSummary(i, deps.cp.billing.creditNotesOf(i.number)));
   const view = {
     ...cabinetView(deps.cp, deps.cp.cabinets.get(id), admin, { ...state, invoices }),
     supportBundles: await deps.cp.supportBundles.list(id, deps.cp.clock()),
   };
-  const pastDue = can(admin, 'seeMoney')
-    ? { invoices: await pastDueInvoices(deps.cp, { cabinetId: id }), graceDays: deps.cp.config.licenseGraceDays }
+  // Its past-due invoices from the list just read, not a walk through every cabinet's.
+  const pastDue = records
+    ? { invoices: await pastDueInvoices(deps.cp, { invoices: records }), graceDays: deps.cp.config.licenseGraceDays }
     : undefined;
   sendPage(
     ctx,

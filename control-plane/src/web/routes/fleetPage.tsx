@@ -3,7 +3,7 @@ import type Router from '@koa/router';
 import { parseWith } from '@iamanager/protocol';
 import { currentAdmin } from '../../auth/authenticate.js';
 import { authorize, can } from '../../auth/policies.js';
-import { pastDueInvoices } from '../../domain/billing/invoiceAccount.js';
+import { pastDueCabinetIds } from '../../domain/billing/invoiceAccount.js';
 import { queryFleet } from '../../domain/fleet.js';
 import { fleetQuerySchema } from '../../domain/fleetFields.js';
 import { chromeOf } from '../chrome.js';
@@ -43,7 +43,7 @@ export const fleetPage: DashboardPage = {
         now: cp.clock(),
       };
       // The commercial-risk flag: cabinets with a past-due invoice, for the roles that see money.
-      const pastDueCabinets = can(admin, 'seeMoney') ? new Set((await pastDueInvoices(cp)).map((i) => i.cabinetId)) : undefined;
+      const pastDueCabinets = can(admin, 'seeMoney') ? await pastDueCabinetIds(cp) : undefined;
       sendPage(ctx, <FleetPage chrome={chromeOf(deps, ctx)} view={view} pastDueCabinets={pastDueCabinets} />);
     });
   },
