@@ -120,6 +120,16 @@ describe('support bundles sent by appliances', () => {
     expect((await api(cp.url, undefined, 'GET', '/api/v1/cabinets/martin/support-bundles')).status).toBe(401);
   });
 
+  it('keeps the same signed upload sent twice once (a retry whose answer was lost)', async () => {
+    const jws = await signSupportUpload(claimsFor(appliance, bundle), appliance.key.privateKey);
+    const once = await upload(jws, bundle);
+    const twice = await upload(jws, bundle);
+    expect([once.status, twice.status]).toEqual([201, 201]);
+    expect(twice.body.id).toBe(once.body.id);
+    expect((await api(cp.url, token, 'GET', '/api/v1/cabinets/martin/support-bundles')).body.bundles).toHaveLength(1);
+    expect(fs.readdirSync(path.join(dataDir, 'support-bundles')).filter((f) => f.endsWith('.tar.gz'))).toHaveLength(1);
+  });
+
   it('refuses an unknown appliance, a wrong key, a body that is not the one signed, a stale token and an oversized body', async () => {
     const stranger = Object.assign(new FakeAppliance(cp.url), { applianceId: '7d0c1bb4-9a5e-4c8e-8f0e-0b9d3f1e2a11', cabinetId: 'martin' });
     const unknown = await upload(await signSupportUpload(claimsFor(stranger, bundle), stranger.key.privateKey), bundle);

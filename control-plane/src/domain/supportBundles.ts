@@ -1,8 +1,8 @@
 /**
  * Support bundles appliances sent (docs/support-bundle.md): verified (appliance key, cabinet,
  * fresh token, the body is the one signed), kept in DATA_DIR/support-bundles for 30 days for the
- * vendor's support staff, then pruned — on every upload, every listing and when the control plane
- * starts. The index is a durable document; each bundle a file written durably beside it.
+ * vendor's support staff, then pruned — on every upload and when the control plane starts (listings
+ * and reads leave out what expired meanwhile). The index is a durable document; each bundle a file written durably beside it.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
@@ -74,6 +74,9 @@ export class SupportBundleStore {
       );
     if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) throw new ProtocolError('malformed', 'bundle: must be a .tar.gz (gzip)');
     await this.prune(options.now);
+    // The same signed upload replayed (a retry whose answer was lost) is the bundle already kept.
+    const kept = this.doc.data.bundles.find((b) => b.cabinetId === claims.sub && b.sha256 === sha256);
+    if (kept) return kept;
     const entry: SupportBundleEntry = {
       id: randomUUID(),
       cabinetId: claims.sub,
@@ -97,8 +100,8 @@ export class SupportBundleStore {
 
   /** A cabinet's bundles still kept, newest first. */
   async list(cabinetId: string, now: Date): Promise<SupportBundleEntry[]> {
-    await this.prune(now);
-    return this.doc.data.bundles.filter((b) => b.cabinetId === cabinetId).reverse();
+    // Expired ones are left out here and pruned on the next upload or start: a read writes nothing.
+    return this.doc.data.bundles.filter((b) => b.cabinetId === cabinetId && Date.parse(b.expiresAt) > now.getTime()).reverse();
   }
 
   async read(cabinetId: string, id: string, now: Date): Promise<{ entry: SupportBundleEntry; bytes: Buffer }> {

@@ -83,10 +83,6 @@ export class UpgradeRequestBook {
       .sort((a, b) => (a.receivedAt < b.receivedAt ? 1 : a.receivedAt > b.receivedAt ? -1 : 0));
   }
 
-  openCount(): number {
-    return this.doc.data.requests.filter((r) => r.status === 'open').length;
-  }
-
   /** The vendor acted on it (called the cabinet, changed the plan…): it leaves the list to act on. */
   async markHandled(id: string, by: string, now: Date): Promise<UpgradeRequestRecord> {
     const record = this.doc.data.requests.find((r) => r.id === id);

@@ -168,18 +168,6 @@ export async function importBankStatement(cp: PaymentContext, csv: string, by: s
       continue;
     }
     const paymentId = paymentIdOf(reference);
-    const earlier = cp.payments.get(paymentId);
-    if (earlier) {
-      lines.push({
-        line,
-        reference,
-        status: 'duplicate',
-        invoiceNumber: earlier.invoiceNumber,
-        amountCents: earlier.amountCents,
-        paymentId,
-      });
-      continue;
-    }
     try {
       const { payment } = await recordPayment(
         cp,
@@ -193,7 +181,16 @@ export async function importBankStatement(cp: PaymentContext, csv: string, by: s
       if (err.code === 'not_found') {
         lines.push({ line, reference, status: 'unmatched', amountCents, label, reason: `no invoice ${invoiceNumber}` });
       } else if (err.code === 'payment_duplicate') {
-        lines.push({ line, reference, status: 'duplicate', invoiceNumber, amountCents, paymentId });
+        // recordPayment's own check: the line is the payment already on file, reported as it was recorded.
+        const earlier = cp.payments.get(paymentId);
+        lines.push({
+          line,
+          reference,
+          status: 'duplicate',
+          invoiceNumber: earlier?.invoiceNumber ?? invoiceNumber,
+          amountCents: earlier?.amountCents ?? amountCents,
+          paymentId,
+        });
       } else {
         lines.push({ line, reference, status: 'refused', invoiceNumber, amountCents, code: err.code, reason: err.message });
       }

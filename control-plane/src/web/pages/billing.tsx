@@ -12,6 +12,7 @@ import { frenchEuros } from '../format.js';
 import { Layout } from '../layout.js';
 import { PastDuePanel, type PastDueRow } from './payments.js';
 import { warningText } from '../billingLabels.js';
+import { draftsHref, heldHref, invoiceHref, monthHref } from '../billingHrefs.js';
 
 export interface MonthRow {
   month: string;
@@ -60,14 +61,10 @@ export interface HeldRow {
   rejectionReason: string | null;
 }
 
-export const monthHref = (month: string) => `/facturation/mois/${month}`;
-export const heldHref = (month: string, cabinetId: string) => `${monthHref(month)}/attente/${encodeURIComponent(cabinetId)}`;
-export const invoiceHref = (number: string) => `/facturation/factures/${number}`;
-
 /** An open month's way to its drafts: reviewed there, then finalized (pages/billingDrafts.tsx). */
 function DraftsLink({ month, closable }: { month: string; closable: boolean }) {
   return (
-    <a href={`${monthHref(month)}/brouillons`} class={closable ? 'button' : undefined}>
+    <a href={draftsHref(month)} class={closable ? 'button' : undefined}>
       {closable ? 'Voir les brouillons et clôturer' : 'Aperçu des brouillons'}
       <span class="sr-only"> ({frenchMonth(month)})</span>
     </a>
@@ -343,7 +340,7 @@ export function BillingMonthPage({
       <h1>{title}</h1>
       {month.status === 'open' ? (
         <p class="empty">
-          Ce mois n'est pas encore clôturé : <a href={`${monthHref(month.month)}/brouillons`}>voir ses brouillons</a>.
+          Ce mois n'est pas encore clôturé : <a href={draftsHref(month.month)}>voir ses brouillons</a>.
         </p>
       ) : (
         <>

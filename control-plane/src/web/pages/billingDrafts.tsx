@@ -12,11 +12,10 @@ import { CsrfField, Panel } from '../components.js';
 import { frenchEuros } from '../format.js';
 import { Layout } from '../layout.js';
 import { mentionText, warningText } from '../billingLabels.js';
-import { monthHref } from './billing.js';
+import { monthHref } from '../billingHrefs.js';
 
 export type DraftsView = ReturnType<typeof presentDrafts>;
 
-export const draftsHref = (month: string) => `${monthHref(month)}/brouillons`;
 const cabinetHref = (id: string) => `/cabinets/${encodeURIComponent(id)}`;
 
 function DraftCard({ d, reviewAmountCents }: { d: DraftsView['drafts'][number]; reviewAmountCents: number }) {

@@ -11,7 +11,8 @@ import type { Chrome } from '../chrome.js';
 import { CsrfField, FormErrors, Panel } from '../components.js';
 import { frenchDate as frenchDateTime, frenchEuros } from '../format.js';
 import { Layout } from '../layout.js';
-import { CreditNoteTable, invoiceHref, monthHref, type CreditNoteRow } from './billing.js';
+import { invoiceHref, monthHref } from '../billingHrefs.js';
+import { CreditNoteTable, type CreditNoteRow } from './billing.js';
 import { PaymentPanel, type InvoiceAccountView, type PaymentForm } from './payments.js';
 
 export type InvoiceDetail = ReturnType<typeof presentInvoice>;

@@ -7,11 +7,9 @@
 import { frenchDate } from '../../domain/billing/calendar.js';
 import type { InvoiceStatus } from '../../domain/billing/invoiceStatus.js';
 import type { pastDueInvoices, presentPayment, presentRelance } from '../../domain/billing/invoiceAccount.js';
+import { invoiceHref } from '../billingHrefs.js';
 import { CsrfField, FormErrors, Panel } from '../components.js';
 import { frenchDate as frenchDateTime, frenchEuros } from '../format.js';
-
-/** The invoice page (pages/billing.tsx has the same; not imported from there, which imports this file). */
-const invoiceHref = (number: string) => `/facturation/factures/${number}`;
 
 export const STATUS_LABELS: Record<InvoiceStatus, { text: string; tone: string }> = {
   open: { text: 'À payer', tone: 'pending' },

@@ -13,7 +13,7 @@ import { paymentInputSchema, recordPayment } from '../../domain/billing/payments
 import { formatEuros } from '../../domain/billing/money.js';
 import { parseForm, type FormField } from '../formIssues.js';
 import type { DashboardPage } from '../dashboardPage.js';
-import { invoiceHref } from '../pages/billing.js';
+import { invoiceHref } from '../billingHrefs.js';
 import { eurosToCents, showInvoicePage } from './billingPages.js';
 
 const PAYMENT_FIELDS: readonly FormField[] = [
