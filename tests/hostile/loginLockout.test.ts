@@ -11,6 +11,7 @@
  * minute, doubling; 20 over every address slow the account by a second, doubling to 60 s.
  */
 import http from 'node:http';
+import { randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startControlPlane, tempDir, type TestControlPlane } from '../support/controlPlane.js';
@@ -233,8 +234,21 @@ describe('the appliance login', () => {
   });
 
   it('guards the login page the same way', async () => {
-    const pageLogin = (from: string, password: string) =>
-      send(appliance.url, 'POST', '/connexion', { from, form: { _csrf: FORM_TOKEN, email: 'page@lockout.fr', password } });
+    // A refused login answers 303 back to the login page, which shows why once to the same browser
+    // (its pre-session cookie): each attempt is its own browser, so concurrent ones don't mix.
+    const pageLogin = async (from: string, password: string): Promise<Answer> => {
+      const token = randomBytes(18).toString('base64url');
+      const cookie = `iam_form=${token}`;
+      const posted = await send(appliance.url, 'POST', '/connexion', {
+        from,
+        headers: { cookie },
+        form: { _csrf: token, email: 'page@lockout.fr', password },
+      });
+      if (posted.status !== 303) return posted;
+      expect(posted.text).not.toContain('Adresse e-mail');
+      const shown = await send(appliance.url, 'GET', '/connexion', { from, headers: { cookie } });
+      return { ...shown, setCookie: posted.setCookie };
+    };
     const pageFate = (a: Answer): Fate => {
       expect(a.status).toBe(200);
       if (a.text.includes('Adresse e-mail ou mot de passe incorrect.')) return 'evaluated';

@@ -4,6 +4,7 @@
  */
 import type Router from '@koa/router';
 import type Koa from 'koa';
+import { FormReplays } from '@iamanager/kernel/web';
 import type { Appliance } from '../appliance.js';
 import { CalendarFeeds } from '../domain/calendar/calendarFeeds.js';
 import { notFoundPage } from './pageErrors.js';
@@ -42,6 +43,6 @@ export async function openWebModule(appliance: Appliance, sources: WebSources = 
     fallback: notFoundPage(appliance),
     close: () => feeds.flushed(),
     // The assets and the calendar feed are not pages (their errors stay JSON); every page is on `webRouter`.
-    routers: [staticFiles(appliance), calendarFeed(appliance, feeds), webRouter({ appliance, feeds, sources })],
+    routers: [staticFiles(appliance), calendarFeed(appliance, feeds), webRouter({ appliance, feeds, sources, replays: new FormReplays(appliance.clock) })],
   };
 }

@@ -5,7 +5,7 @@
  * (pageErrors.tsx) sends a visitor without a session to the login page and renders any error as
  * a page in the visitor's language.
  */
-import type { PageModule } from '@iamanager/kernel/web';
+import type { FormReplays, PageModule } from '@iamanager/kernel/web';
 import type { Appliance } from '../appliance.js';
 import type { CalendarFeeds } from '../domain/calendar/calendarFeeds.js';
 import type { WebCaseSource } from './caseSource.js';
@@ -24,6 +24,8 @@ export interface WebDeps {
   appliance: Appliance;
   feeds: CalendarFeeds;
   sources: WebSources;
+  /** Refused forms waiting for their page's GET (redirect after post: formReplay.ts). */
+  replays: FormReplays;
 }
 
 export type AppliancePage = PageModule<WebDeps>;

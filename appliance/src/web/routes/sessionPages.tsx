@@ -14,10 +14,12 @@ import { passwordChangeFields, passwordChangeFormSchema } from '../passwordForm.
 import type { FieldError } from '../viewModels.js';
 import { safeNext } from '@iamanager/kernel/web';
 import type { AppliancePage, WebDeps } from '../webPage.js';
+import { redirectToForm, replayedForm } from '../formReplay.js';
 
 export const sessionPages: AppliancePage = { mount: mountSessionPages };
 
-function mountSessionPages(router: Router, { appliance }: WebDeps): void {
+function mountSessionPages(router: Router, deps: WebDeps): void {
+  const { appliance } = deps;
   const loginPage = (ctx: Context, email = '', errors: FieldError[] = [], flash?: string) => {
     const chrome = {
       ...chromeOf(appliance, ctx, preSessionToken(ctx)),
@@ -29,8 +31,13 @@ function mountSessionPages(router: Router, { appliance }: WebDeps): void {
 
   router.get('/connexion', (ctx) => {
     const m = messagesOf(ctx);
+    const refused = replayedForm(ctx, deps);
+    if (refused) return loginPage(ctx, refused.values.email ?? '', refused.errors);
     loginPage(ctx, '', [], ctx.query.sortie === '1' ? m.loggedOut : ctx.query.sessions === '0' ? m.allSessionsEnded : undefined);
   });
+  // Back to the login page with the address the visitor came from (`next` is checked by safeNext on success).
+  const refuseLogin = (ctx: Context, email: string, message: string) =>
+    redirectToForm(ctx, deps, { values: { email }, errors: [{ field: '', message }] }, ctx.url);
 
   router.post('/connexion', async (ctx) => {
     const form = await readForm(ctx);
@@ -48,9 +55,9 @@ function mountSessionPages(router: Router, { appliance }: WebDeps): void {
       if (e.code !== 'rate_limited' && e.code !== 'login_busy') throw err;
       const seconds = Number(e.details?.retryAfterSeconds ?? 60);
       const message = e.code === 'login_busy' ? m.loginBusy : fill(m.lockedOut, { minutes: Math.max(1, Math.ceil(seconds / 60)) });
-      return loginPage(ctx, email, [{ field: '', message }]);
+      return refuseLogin(ctx, email, message);
     }
-    if (!user) return loginPage(ctx, email, [{ field: '', message: m.wrongCredentials }]);
+    if (!user) return refuseLogin(ctx, email, m.wrongCredentials);
     await startSession(appliance, ctx, user.id, user.sessionEpoch);
     ctx.redirect(safeNext(ctx.query.next));
   });
@@ -70,7 +77,11 @@ function mountSessionPages(router: Router, { appliance }: WebDeps): void {
 
   router.get('/mot-de-passe', (ctx) => {
     callerOf(ctx);
-    sendPage(ctx, <PasswordPage chrome={chromeOf(appliance, ctx)} errors={[]} />);
+    const m = messagesOf(ctx);
+    const refused = replayedForm(ctx, deps);
+    const chrome = chromeOf(appliance, ctx);
+    const flash = ctx.query.modifie === '1' && !refused ? { flash: { kind: 'ok' as const, text: m.passwordChanged } } : {};
+    sendPage(ctx, <PasswordPage chrome={{ ...chrome, ...flash }} errors={refused?.errors ?? []} />);
   });
 
   router.post('/mot-de-passe', async (ctx) => {
@@ -93,13 +104,11 @@ function mountSessionPages(router: Router, { appliance }: WebDeps): void {
         );
       }
     }
-    if (errors.length > 0) return sendPage(ctx, <PasswordPage chrome={chromeOf(appliance, ctx)} errors={errors} />);
+    if (errors.length > 0) return redirectToForm(ctx, deps, { values: {}, errors }, '/mot-de-passe');
     const user = appliance.users.get(caller.user.id);
-    const csrf = await startSession(appliance, ctx, user.id, user.sessionEpoch);
-    sendPage(
-      ctx,
-      <PasswordPage chrome={{ ...chromeOf(appliance, ctx, csrf), flash: { kind: 'ok', text: m.passwordChanged } }} errors={[]} />,
-    );
+    await startSession(appliance, ctx, user.id, user.sessionEpoch);
+    ctx.status = 303;
+    ctx.redirect('/mot-de-passe?modifie=1');
   });
 
   router.get('/langue', (ctx) => {
