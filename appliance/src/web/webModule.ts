@@ -43,6 +43,10 @@ export async function openWebModule(appliance: Appliance, sources: WebSources = 
     fallback: notFoundPage(appliance),
     close: () => feeds.flushed(),
     // The assets and the calendar feed are not pages (their errors stay JSON); every page is on `webRouter`.
-    routers: [staticFiles(appliance), calendarFeed(appliance, feeds), webRouter({ appliance, feeds, sources, replays: new FormReplays(appliance.clock) })],
+    routers: [
+      staticFiles(appliance),
+      calendarFeed(appliance, feeds),
+      webRouter({ appliance, feeds, sources, replays: new FormReplays(appliance.clock) }),
+    ],
   };
 }

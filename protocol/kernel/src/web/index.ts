@@ -14,5 +14,12 @@ export { LoginGuard, type LoginGuardOptions, type LockEvent } from './loginGuard
 export { readForm, formText, sameToken, preSessionToken, checkPreSessionToken, safeNext } from './forms.js';
 export { TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS, legacyTokenExpiry } from './tokenLifetime.js';
 export { pageErrors, notFoundPage, pageRouter, type PageModule, type PageErrorOptions } from './pages.js';
-export { FormReplays, FORM_REPLAY_LIMITS, replayableValues, type ReplayedForm, type FieldIssue, type FormReplayLimits } from './formReplay.js';
+export {
+  FormReplays,
+  FORM_REPLAY_LIMITS,
+  replayableValues,
+  type ReplayedForm,
+  type FieldIssue,
+  type FormReplayLimits,
+} from './formReplay.js';
 export { sendDownload, contentDisposition, type Download } from './sendDownload.js';
