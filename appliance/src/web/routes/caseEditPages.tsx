@@ -149,7 +149,7 @@ function mountCaseEditPages(pages: Router, { appliance }: WebDeps): void {
     const values = { ...storedValues(c, m, locale), ...v };
     const openedAt = (form.get('updatedAt') ?? '').slice(0, 40);
     const parsed = parseCaseEditForm(m, e, v, ec);
-    if (!parsed.ok) return editForm(ctx, caller, c, { values, errors: parsed.errors, updatedAt: openedAt }, 422);
+    if (!parsed.ok) return editForm(ctx, caller, c, { values, errors: parsed.errors, updatedAt: openedAt });
     try {
       assertMayChangeFields(parsed.patch, caller.permissions);
       const before = c.updatedAt;
@@ -164,16 +164,10 @@ function mountCaseEditPages(pages: Router, { appliance }: WebDeps): void {
         return editForm(ctx, caller, c, { values, updatedAt: c.updatedAt, notice: { kind: 'error', text } }, 409);
       }
       if (err.code === 'outcome_required')
-        return editForm(ctx, caller, c, { values, errors: [{ field: 'outcome', message: e.outcomeRequired }], updatedAt: openedAt }, 422);
+        return editForm(ctx, caller, c, { values, errors: [{ field: 'outcome', message: e.outcomeRequired }], updatedAt: openedAt });
       const d = describeError(err, m, { 'client.birthDate': m.birthDate, 'assignedTo': m.assignedTo });
       const fields = d.fields.map((x) => ({ ...x, field: x.field === 'client.birthDate' ? 'birthDate' : x.field }));
-      return editForm(
-        ctx,
-        caller,
-        c,
-        { values, errors: fields.length ? fields : [{ field: '', message: d.text }], updatedAt: openedAt },
-        d.status,
-      );
+      return editForm(ctx, caller, c, { values, errors: fields.length ? fields : [{ field: '', message: d.text }], updatedAt: openedAt });
     }
   });
 
