@@ -62,6 +62,9 @@ export const APPLIANCE_STATUS = {
   mail_not_configured: 409,
   mail_not_delivered: 502,
   deadline_not_found: 404,
+  // Case edits (docs/cases.md): a stale save, a closing without its outcome.
+  case_changed: 409,
+  outcome_required: 422,
 } as const satisfies Record<string, number>;
 
 export type ApplianceErrorCode = keyof typeof APPLIANCE_STATUS | CommonErrorCode;

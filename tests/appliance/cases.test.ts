@@ -130,6 +130,9 @@ describe('case files', () => {
     expect(refused.body.message).toBe(
       'the professional plan allows 3 open cases and all are in use: the enterprise plan allows 10000. Archive closed cases or ask your vendor to change plan',
     );
+    // Archiving closes the file: its outcome first (docs/cases.md), here a désistement.
+    expect((await lawyer.call('POST', `/api/cases/${ids[0]}/archive`)).body.error).toBe('outcome_required');
+    expect((await lawyer.call('PATCH', `/api/cases/${ids[0]}`, { status: 'closed', outcome: 'withdrawn' })).status).toBe(200);
     expect((await lawyer.call('POST', `/api/cases/${ids[0]}/archive`)).status).toBe(200);
     const fourth = await createCase({
       client: client('Sow', 'Mamadou', 'GN'),

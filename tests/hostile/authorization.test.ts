@@ -71,6 +71,8 @@ const APPLIANCE_MATRIX: Readonly<Record<string, string>> = {
   'GET /calendrier':                                   '- Y Y Y Y',
   'GET /dossiers/:id/faits':                           '- Y Y Y Y',
   'POST /dossiers/:id/faits':                          '- Y Y Y Y',
+  'GET /dossiers/:id/modifier':                        '- Y Y Y Y',
+  'POST /dossiers/:id/modifier':                       '- Y Y Y Y',
   // cases.export and analyses.run: lawyers and jurists, not the secretariat.
   'GET /api/cases/:id/export':                         '- Y Y Y -',
   'POST /api/cases/:id/analyses':                      '- Y Y Y -',

@@ -64,6 +64,8 @@ describe.skipIf(unavailable !== null)(`a full disk${unavailable ? ` (skipped: ${
     const caseId = (
       await setup.call('POST', '/api/cases', { client, procedure: 'oqtf', decisionNotifiedAt: '2026-11-02', notes: 'before' })
     ).body.case.id as string;
+    // Its outcome recorded, so that archiving it below meets the full disk, not the missing outcome.
+    expect((await setup.call('PATCH', `/api/cases/${caseId}`, { outcome: 'lost' })).status).toBe(200);
     await prepared.stop();
 
     const tiny = await startOnTinyDisk(APPLIANCE_MAIN, seed, 8 * 2 ** 20, applianceEnv(seed, env));

@@ -6,6 +6,7 @@ import { parseBody, parseQuery } from '@iamanager/kernel/http';
 import { sendDownload } from '@iamanager/kernel/web';
 import type { Appliance } from '../appliance.js';
 import { requirePermission } from '../auth/authenticate.js';
+import { assertMayChangeFields } from '../auth/caseFieldPermissions.js';
 import { CASE_STATUSES, casePatchSchema, newCaseSchema } from '../domain/cases/caseSchema.js';
 import { exportCase } from '../domain/cases/exportCase.js';
 import { PROCEDURE_CODES } from '../domain/ceseda/procedures.js';
@@ -56,11 +57,10 @@ export function caseRoutes(appliance: Appliance): Router {
   });
 
   router.patch('/:id', async (ctx) => {
-    const { user } = requirePermission(ctx, 'cases.write');
-    const record = await appliance.cases.updateCase(ctx.params.id ?? '', await parseBody(ctx, casePatchSchema, { limit: 128 * 1024 }), {
-      id: user.id,
-      email: user.email,
-    });
+    const { user, permissions } = requirePermission(ctx, 'cases.write');
+    const patch = await parseBody(ctx, casePatchSchema, { limit: 128 * 1024 });
+    assertMayChangeFields(patch, permissions);
+    const record = await appliance.cases.updateCase(ctx.params.id ?? '', patch, { id: user.id, email: user.email });
     ctx.body = { case: presentCase(record) };
   });
 

@@ -75,10 +75,17 @@ export function newCaseFields(m: Messages, f: FactsMessages): FormField[] {
 
 /** HH:MM, 00:00 to 23:59. */
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+/** Also read by the case edit form (caseEditForm.ts). */
+export const NOTIFICATION_TIME = TIME;
 
 /** The date and time as one instant with Paris's offset; a date no calendar has goes as typed, for the schema to refuse. */
 function joined(date: string, time: string): string {
   return Number.isNaN(Date.parse(`${date}T${time}:00Z`)) ? `${date}T${time}` : notificationInstant(date, time);
+}
+
+/** The form's notification date and optional time as the schema's one value (also the case edit form's). */
+export function joinNotification(date: string, time: string): string {
+  return date && time && TIME.test(time) ? joined(date, time) : date;
 }
 
 /** A yes/no/unknown answer: unknown is left out (an unknown fact is "to establish", never "no"). */
@@ -118,7 +125,7 @@ function newCaseInput(v: Readonly<Record<string, string>>): Record<string, unkno
       ...(v.agdref ? { agdrefNumber: v.agdref } : {}),
     },
     procedure: v.procedure || undefined,
-    ...(fromLetter ? {} : { decisionNotifiedAt: date && time && TIME.test(time) ? joined(date, time) : date }),
+    ...(fromLetter ? {} : { decisionNotifiedAt: joinNotification(date, time) }),
     ...(v.assignedTo ? { assignedTo: v.assignedTo } : {}),
     ...(v.notes ? { notes: v.notes } : {}),
     ...(Object.keys(facts).length > 0 ? { facts } : {}),

@@ -16,6 +16,7 @@ import { calendarPages } from './routes/calendarPages.js';
 import { myDeadlinesPages } from './routes/myDeadlinesPages.js';
 import { casePages } from './routes/casePages.js';
 import { caseFactsPages } from './routes/caseFactsPages.js';
+import { caseEditPages } from './routes/caseEditPages.js';
 import { planPages } from './routes/planPages.js';
 import { sessionPages } from './routes/sessionPages.js';
 import { setupPages } from './routes/setupPages.js';
@@ -38,6 +39,7 @@ export const PAGES: readonly AppliancePage[] = [
   adminPages,
   supportBundlePages,
   myDeadlinesPages,
+  caseEditPages,
 ];
 
 export function webRouter(deps: WebDeps): Router {

@@ -6,6 +6,7 @@
 import type { Flash } from '@iamanager/kernel/ui';
 import type { Locale } from './messages.js';
 import type { EstimateView } from './estimateViewModel.js';
+import type { CaseEditSummary } from './caseEditViews.js';
 
 /** Branding and the signed-in user, on every page. */
 export interface Chrome {
@@ -164,6 +165,8 @@ export interface CaseView {
   notice?: string | undefined;
   /** The moment the page is shown, for "how long is left" (ISO). */
   now?: string | undefined;
+  /** CASEEDIT: the « Modifier » block (status, outcome, last changes, stale analysis). */
+  edit?: CaseEditSummary | undefined;
 }
 
 export interface UsersView {

@@ -59,8 +59,13 @@ function factsOf(record: CaseRecord): Record<string, unknown> {
   return facts;
 }
 
-function outcomeOf(record: CaseRecord): PastCase['outcome'] {
-  return record.outcome === 'won' || record.outcome === 'lost' ? record.outcome : null;
+/**
+ * What a recorded outcome teaches the enterprise model (calibration.ts fits won against lost):
+ * annulation is won, rejet lost. A désistement or a non-lieu says nothing about whether the
+ * recours would have succeeded, so such cases are left out, like open ones.
+ */
+export function learnedOutcome(outcome: CaseRecord['outcome']): PastCase['outcome'] {
+  return outcome === 'won' || outcome === 'lost' ? outcome : null;
 }
 
 /** Runs the license's model on a case, counts it and stores it in the case; returns it. */
@@ -71,7 +76,7 @@ export async function runCaseAnalysis(deps: AnalysisDeps, caseId: string, actor:
   const pastCases: PastCase[] = [];
   if (limits.aiModel === 'ceseda-enterprise-v1') {
     for (const c of deps.cases.all())
-      if (c.id !== target.id) pastCases.push({ id: c.id, procedure: c.procedure, facts: c.facts, outcome: outcomeOf(c) });
+      if (c.id !== target.id) pastCases.push({ id: c.id, procedure: c.procedure, facts: c.facts, outcome: learnedOutcome(c.outcome) });
   }
   // Run before counting: a case whose data cannot be analysed is refused without using the quota.
   const result = runAnalysis({

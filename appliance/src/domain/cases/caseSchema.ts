@@ -88,7 +88,13 @@ export const clientSchema = z.strictObject({
 });
 
 export const CASE_STATUSES = ['open', 'waiting', 'filed', 'hearing', 'closed'] as const;
-export const OUTCOMES = ['won', 'lost', 'withdrawn', 'other'] as const;
+/**
+ * How a case ended: won = annulation (the decision annulled, CJA L. 911-1 injunctions with it),
+ * lost = rejet, withdrawn = désistement (CJA R. 636-1), moot = non-lieu à statuer (the prefecture
+ * withdrew or replaced the decision before judgment), other = anything else. Appended, never
+ * reordered: stored case files hold these codes.
+ */
+export const OUTCOMES = ['won', 'lost', 'withdrawn', 'other', 'moot'] as const;
 
 const decisionSchema = z.strictObject({
   authority: z.string().trim().max(200).optional(),
@@ -166,7 +172,13 @@ const casePatchObject = z.strictObject({
   assignedTo: z.string().uuid({ error: 'must be the id of a user of this cabinet' }).nullable().optional(),
   notes: z.string().max(20_000).optional(),
   facts: caseFacts.optional(),
-  departement: newCaseObject.shape.departement,
+  // null clears it (a département typed in error); the new case leaves it out instead.
+  departement: newCaseObject.shape.departement.unwrap().nullable().optional(),
+  /**
+   * CASEEDIT: the case's `updatedAt` as the editor read it. When given and the case changed since,
+   * the edit is refused (409 case_changed) instead of silently overwriting a colleague's change.
+   */
+  expectedUpdatedAt: z.iso.datetime({ error: 'must be the case’s updatedAt as last read (ISO date-time)' }).optional(),
 });
 /**
  * A change to a case. New facts replace the old ones whole, so when they give a registered letter's
@@ -188,11 +200,20 @@ export interface CaseDocument {
   uploadedBy: string;
 }
 
+/** One field an edit changed (dotted path, e.g. `client.birthDate`), with its former and new value (null: none). */
+export interface FieldChange {
+  field: string;
+  before: unknown;
+  after: unknown;
+}
+
 export interface HistoryEntry {
   at: string;
   by: string;
   action: string;
   fields?: string[];
+  /** Edits since CASEEDIT: what each field was and became (older entries list only `fields`). */
+  changes?: FieldChange[];
 }
 
 export interface CaseRecord {

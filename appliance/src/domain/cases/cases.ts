@@ -16,6 +16,12 @@ import type { Users } from '../users/users.js';
 import { CaseIndex, type CaseQuery } from './caseIndex.js';
 import { caseRecordSchema, type CasePatch, type CaseRecord, type NewCase } from './caseSchema.js';
 import { ApplianceError } from '../../errors.js';
+import { assertCoherentCase, fieldChanges } from './caseChanges.js';
+
+/** A sub-object without the keys an edit cleared (an optional field emptied is removed, not kept as undefined). */
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
 
 export interface Actor {
   id: string;
@@ -144,25 +150,40 @@ export class Cases {
   }
 
   /**
-   * Applies a change parsed at the edge with `casePatchSchema`; the case's history lists which
-   * fields changed, never their old values.
+   * Applies a change parsed at the edge with `casePatchSchema`. The case's history records each
+   * field that changed with its former and new value (caseChanges.ts); the audit log, which leaves
+   * the appliance in support bundles, records only which fields. A value equal to the stored one is
+   * no change. With `expectedUpdatedAt`, a case changed since the editor read it is refused (409).
    */
   async updateCase(id: string, patch: CasePatch, actor: Actor): Promise<CaseRecord> {
     const doc = this.doc(id);
     const record = doc.data;
-    this.assertUser(patch.assignedTo);
-    const fields: string[] = [];
-    for (const [key, value] of Object.entries(patch)) {
-      if (value === undefined) continue;
-      fields.push(key);
-      if (key === 'client') record.client = { ...record.client, ...(value as object) };
-      else if (key === 'decision') record.decision = { ...record.decision, ...(value as object) };
-      else (record as unknown as Record<string, unknown>)[key] = value;
+    const { expectedUpdatedAt, ...change } = patch;
+    if (expectedUpdatedAt !== undefined && expectedUpdatedAt !== record.updatedAt) {
+      throw new ApplianceError(
+        'case_changed',
+        `expectedUpdatedAt: the case was changed at ${record.updatedAt}, after you read it (${expectedUpdatedAt}): read it again and redo your change`,
+        { updatedAt: record.updatedAt },
+      );
     }
-    if (fields.length === 0) return record;
+    this.assertUser(change.assignedTo);
+    const next: CaseRecord = { ...record };
+    const keys: string[] = [];
+    for (const [key, value] of Object.entries(change)) {
+      if (value === undefined) continue;
+      keys.push(key);
+      if (key === 'client') next.client = withoutUndefined({ ...record.client, ...(value as object) }) as CaseRecord['client'];
+      else if (key === 'decision') next.decision = withoutUndefined({ ...record.decision, ...(value as object) });
+      else (next as unknown as Record<string, unknown>)[key] = value;
+    }
+    const changes = fieldChanges(record, next, keys);
+    if (changes.length === 0) return record;
+    // Checked on the whole case before anything is written: a refused edit leaves it as it was.
+    assertCoherentCase(next);
+    const fields = keys.filter((k) => changes.some((c) => c.field === k || c.field.startsWith(`${k}.`)));
     const at = this.clock().toISOString();
-    record.updatedAt = at;
-    record.history.push({ at, by: actor.email, action: 'updated', fields });
+    Object.assign(record, next, { updatedAt: at });
+    record.history.push({ at, by: actor.email, action: 'updated', fields, changes });
     await doc.write();
     this.indexRecord(record);
     await this.audit.append({ actor: actor.email, action: 'case.update', caseId: id, detail: fields.join(',') });
@@ -172,6 +193,8 @@ export class Cases {
   async setArchived(id: string, archived: boolean, actor: Actor): Promise<CaseRecord> {
     const doc = this.doc(id);
     if (doc.data.archived === archived) return doc.data;
+    // Archiving closes the file: it needs its outcome first (caseChanges.ts).
+    if (archived) assertCoherentCase({ ...doc.data, archived });
     // Unarchiving reopens a case: it needs room under MAX_CASES like a new one.
     if (!archived) this.assertRoomForOpenCase();
     const at = this.clock().toISOString();

@@ -8,6 +8,7 @@ import { DeadlineList } from './dashboard.js';
 import { AnalysisSection } from './analysis.js';
 import { FACTS_CATALOGUES } from '../factsMessages.js';
 import { ChoiceField, YesNoField } from '../factInputs.js';
+import { CaseEditBlock } from './caseEditBlock.js';
 import type { CaseListView, CaseView, Chrome, NewCaseView } from '../viewModels.js';
 
 function listHref(q: CaseListView['query'], page: number): string {
@@ -252,6 +253,7 @@ export function CasePage({ chrome, view }: { chrome: Chrome; view: CaseView }) {
       </div>
       {view.error ? <FlashMessage flash={{ kind: 'error', text: view.error }} /> : null}
       {view.notice ? <FlashMessage flash={{ kind: 'ok', text: view.notice }} /> : null}
+      <CaseEditBlock chrome={chrome} edit={view.edit} />
       <div class="columns">
         <section class="card" aria-labelledby="facts-title">
           <h2 id="facts-title">{m.facts}</h2>

@@ -22,6 +22,7 @@ import { sendPage } from '../render.js';
 import { chromeOf, localeOf, messagesOf, readForm, text } from '../pageContext.js';
 import { describeError, isLimitRefusal } from '../webErrors.js';
 import { derivationNotice, factsSavedNotice } from '../caseNotices.js';
+import { caseEditSummaryOf } from '../caseEditSummary.js';
 import { NEW_CASE_INPUTS, parseNewCaseForm } from '../newCaseForm.js';
 import { FACTS_CATALOGUES } from '../factsMessages.js';
 import { factLabel, factValueLabel, type FactKey } from '../factLabels.js';
@@ -39,6 +40,7 @@ export const casePages: AppliancePage = { mount: mountCasePages };
 function mountCasePages(pages: Router, { appliance }: WebDeps): void {
   const router = new Router({ prefix: '/dossiers' });
   const userName = (id: string | null) => (id ? (appliance.users.byId(id)?.name ?? '') : '');
+  const editNames = { user: userName, byEmail: (email: string) => appliance.users.byEmail(email)?.name ?? '' };
   const lawyers = () =>
     appliance.users
       .all()
@@ -160,6 +162,7 @@ function mountCasePages(pages: Router, { appliance }: WebDeps): void {
       error,
       notice: derivationNotice(c, ctx.query.derivee, locale, m) ?? factsSavedNotice(c, ctx.query.faits, locale),
       now: appliance.clock().toISOString(),
+      edit: caseEditSummaryOf(c, locale, editNames, can('cases.write'), ctx.query.modifie),
     };
     sendPage(ctx, <CasePage chrome={chromeOf(appliance, ctx)} view={view} />);
   };
@@ -174,7 +177,14 @@ function mountCasePages(pages: Router, { appliance }: WebDeps): void {
   ] as const) {
     router.post(`/:id/${verb}`, async (ctx) => {
       const caller = requirePermission(ctx, 'cases.archive');
-      await appliance.cases.setArchived(ctx.params.id ?? '', archived, actorOf(caller));
+      try {
+        await appliance.cases.setArchived(ctx.params.id ?? '', archived, actorOf(caller));
+      } catch (err) {
+        // Archiving closes the file: without its outcome, the edit page asks for it (caseEditPages.tsx).
+        if (err instanceof DomainError && err.code === 'outcome_required')
+          return ctx.redirect(`/dossiers/${ctx.params.id ?? ''}/modifier?cloture=1#f-outcome`);
+        throw err;
+      }
       ctx.redirect(`/dossiers/${ctx.params.id ?? ''}`);
     });
   }
