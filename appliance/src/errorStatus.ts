@@ -62,6 +62,8 @@ export const APPLIANCE_STATUS = {
   mail_not_configured: 409,
   mail_not_delivered: 502,
   deadline_not_found: 404,
+  // Pièces packed for Télérecours (domain/documents/telerecoursExport.ts, docs/telerecours.md)
+  piece_not_exportable: 422,
 } as const satisfies Record<string, number>;
 
 export type ApplianceErrorCode = keyof typeof APPLIANCE_STATUS | CommonErrorCode;

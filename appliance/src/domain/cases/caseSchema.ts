@@ -186,6 +186,13 @@ export interface CaseDocument {
   sha256: string;
   uploadedAt: string;
   uploadedBy: string;
+  /**
+   * Pièces (docs/telerecours.md): the label the bordereau gives this pièce. Documents stored before
+   * pièces had labels have none: `pieceLabelOf` (domain/documents/pieces.ts) derives one from the
+   * file name. A pièce's number is not stored: it is its place in `documents`, so the numbering
+   * stays continuous and increasing whatever is moved or deleted (CJA R. 414-5).
+   */
+  label?: string;
 }
 
 export interface HistoryEntry {
@@ -193,6 +200,8 @@ export interface HistoryEntry {
   by: string;
   action: string;
   fields?: string[];
+  /** What the change was about when the action alone does not say it (a deleted pièce's number and file name). */
+  note?: string;
 }
 
 export interface CaseRecord {
