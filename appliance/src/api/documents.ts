@@ -19,7 +19,10 @@ const presentPiece = (p: Piece) => ({ ...p.document, number: p.number, label: p.
 /** What a client may change on a pièce; the domain checks the number against the case's count. */
 const pieceChangeSchema = z
   .strictObject({
-    label: z.string({ error: 'must be text' }).max(PIECE_LABEL_MAX * 4, { error: `must be at most ${PIECE_LABEL_MAX} characters` }).optional(),
+    label: z
+      .string({ error: 'must be text' })
+      .max(PIECE_LABEL_MAX * 4, { error: `must be at most ${PIECE_LABEL_MAX} characters` })
+      .optional(),
     number: z.number({ error: 'must be a whole number' }).int({ error: 'must be a whole number' }).optional(),
   })
   .refine((b) => b.label !== undefined || b.number !== undefined, { error: 'give "label", "number" or both' });

@@ -194,14 +194,7 @@ export class Cases {
    * Runs `change` on the stored case and writes it durably (documents, analyses). `note` goes into
    * the case's history beside the action (e.g. which pièce was deleted), `detail` into the audit.
    */
-  async mutate<T>(
-    id: string,
-    actor: Actor,
-    action: string,
-    change: (record: CaseRecord) => T,
-    detail?: string,
-    note?: string,
-  ): Promise<T> {
+  async mutate<T>(id: string, actor: Actor, action: string, change: (record: CaseRecord) => T, detail?: string, note?: string): Promise<T> {
     const doc = this.doc(id);
     const result = change(doc.data);
     const at = this.clock().toISOString();

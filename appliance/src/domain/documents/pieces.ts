@@ -84,7 +84,13 @@ export interface PieceChange {
  * Renames and/or moves a pièce. Moving pièce 5 to number 2 shifts 2–4 down by one: the others
  * keep their relative order. Returns the case's pièces after the change.
  */
-export async function changePiece(deps: PieceDeps, caseId: string, documentId: string, change: PieceChange, actor: Actor): Promise<Piece[]> {
+export async function changePiece(
+  deps: PieceDeps,
+  caseId: string,
+  documentId: string,
+  change: PieceChange,
+  actor: Actor,
+): Promise<Piece[]> {
   const current = deps.cases.get(caseId);
   const from = indexOf(current, documentId);
   const label = change.label === undefined ? undefined : checkedPieceLabel(change.label);

@@ -13,7 +13,7 @@
  */
 import { PassThrough, type Readable } from 'node:stream';
 import { Zip, ZipPassThrough } from 'fflate';
-import { EncryptedPDFError, PDFDocument, PDFHexString, PDFName, StandardFonts, type PDFFont, type PDFPage, type PDFRef } from 'pdf-lib';
+import { PDFDocument, PDFHexString, PDFName, StandardFonts, type PDFFont, type PDFPage, type PDFRef } from 'pdf-lib';
 import { ApplianceError } from '../../errors.js';
 import type { Piece } from './pieces.js';
 import { bordereauFileName, bordereauTitle, exportNames, numberWidth, type ExportName } from './telerecoursNames.js';
@@ -80,10 +80,13 @@ function checkBeforeReading(pieces: readonly Piece[]): void {
 /** A PDF that opens, has pages and is not encrypted; or the reason it is refused. */
 async function loadPdf(bytes: Uint8Array): Promise<PDFDocument | 'encrypted' | 'broken'> {
   try {
-    const doc = await PDFDocument.load(bytes, { updateMetadata: false });
+    // Loaded even when encrypted, then asked: pdf-lib's EncryptedPDFError is not an `instanceof`
+    // target (its classes are compiled to ES5).
+    const doc = await PDFDocument.load(bytes, { updateMetadata: false, ignoreEncryption: true });
+    if (doc.isEncrypted) return 'encrypted';
     return doc.getPageCount() > 0 ? doc : 'broken';
-  } catch (err) {
-    return err instanceof EncryptedPDFError ? 'encrypted' : 'broken';
+  } catch {
+    return 'broken';
   }
 }
 
@@ -185,7 +188,11 @@ async function drawBordereau(doc: PDFDocument, source: ExportSource, names: read
   y -= 4;
   line(source.cabinetName, font, 10);
   line(`Dossier ${source.caseReference} — ${source.clientName}`, font, 10);
-  line(`Établi le ${date} ; ${names.length} pièce${names.length > 1 ? 's' : ''} numérotée${names.length > 1 ? 's' : ''} de 1 à ${names.length}.`, font, 10);
+  line(
+    `Établi le ${date} ; ${names.length} pièce${names.length > 1 ? 's' : ''} numérotée${names.length > 1 ? 's' : ''} de 1 à ${names.length}.`,
+    font,
+    10,
+  );
   y -= 10;
   for (const { piece, fileName } of names) {
     line(`Pièce n° ${piece.number} : ${piece.label}`, bold, 11);
@@ -232,7 +239,8 @@ export async function telerecoursZip(source: ExportSource): Promise<TelerecoursZ
       if (out.writableLength > 8 * 2 ** 20) await new Promise((resolve) => out.once('drain', resolve));
       if (out.destroyed) return;
       const pdf = await pieceAsPdf(piece, await source.read(piece.document.id));
-      if (typeof pdf === 'string') throw new ApplianceError('piece_not_exportable', `pieces: pièce ${piece.number} changed during the export`);
+      if (typeof pdf === 'string')
+        throw new ApplianceError('piece_not_exportable', `pieces: pièce ${piece.number} changed during the export`);
       add(fileName, pdf);
     }
     zip.end();

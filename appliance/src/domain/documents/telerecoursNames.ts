@@ -12,7 +12,19 @@ export const TELERECOURS_NAME_MAX = 80;
 const EXTENSION = '.pdf';
 
 /** Letters that do not decompose into a base letter and an accent. */
-const LIGATURES: Readonly<Record<string, string>> = { œ: 'oe', Œ: 'OE', æ: 'ae', Æ: 'AE', ß: 'ss', ø: 'o', Ø: 'O', đ: 'd', Đ: 'D', ł: 'l', Ł: 'L' };
+const LIGATURES: Readonly<Record<string, string>> = {
+  œ: 'oe',
+  Œ: 'OE',
+  æ: 'ae',
+  Æ: 'AE',
+  ß: 'ss',
+  ø: 'o',
+  Ø: 'O',
+  đ: 'd',
+  Đ: 'D',
+  ł: 'l',
+  Ł: 'L',
+};
 
 /** ASCII letters, digits, dashes and underscores only: accents dropped, every other run of characters one underscore. */
 export function asciiTitle(text: string): string {
@@ -34,7 +46,9 @@ export function numberWidth(count: number): number {
 export function pieceTitle(number: number, label: string, width: number): string {
   const prefix = `${String(number).padStart(width, '0')}_`;
   const room = TELERECOURS_NAME_MAX - EXTENSION.length - prefix.length;
-  const body = asciiTitle(label).slice(0, room).replace(/[_-]+$/, '');
+  const body = asciiTitle(label)
+    .slice(0, room)
+    .replace(/[_-]+$/, '');
   return prefix + (body || 'Piece');
 }
 

@@ -70,9 +70,16 @@ export function CasePieces({ chrome, view, base }: { chrome: Chrome; view: CaseV
                     </td>
                     {view.can.write ? (
                       <td>
-                        {n > 1 ? <MoveButton action={`${href}/monter`} label={p.pieceUp} title={fill(p.pieceUpFor, { n })} csrf={chrome.csrf} /> : null}
+                        {n > 1 ? (
+                          <MoveButton action={`${href}/monter`} label={p.pieceUp} title={fill(p.pieceUpFor, { n })} csrf={chrome.csrf} />
+                        ) : null}
                         {n < count ? (
-                          <MoveButton action={`${href}/descendre`} label={p.pieceDown} title={fill(p.pieceDownFor, { n })} csrf={chrome.csrf} />
+                          <MoveButton
+                            action={`${href}/descendre`}
+                            label={p.pieceDown}
+                            title={fill(p.pieceDownFor, { n })}
+                            csrf={chrome.csrf}
+                          />
                         ) : null}
                         <a class="button danger" href={`${href}/supprimer`} aria-label={fill(p.pieceDeleteFor, { n })}>
                           {p.pieceDelete}

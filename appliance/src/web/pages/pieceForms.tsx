@@ -34,7 +34,14 @@ export function PieceEditPage({ chrome, view }: { chrome: Chrome; view: PieceFor
       <form method="post" action={pieceHref(view.caseId, view.documentId)}>
         <Csrf token={chrome.csrf} />
         <Field name="label" label={p.pieceLabel} value={view.values.label} errors={view.errors} required />
-        <Field name="number" label={`${p.pieceNumber} (1–${view.count})`} type="number" value={view.values.number} errors={view.errors} required />
+        <Field
+          name="number"
+          label={`${p.pieceNumber} (1–${view.count})`}
+          type="number"
+          value={view.values.number}
+          errors={view.errors}
+          required
+        />
         <p class="hint">
           {p.pieceFile} : {view.fileName}
         </p>

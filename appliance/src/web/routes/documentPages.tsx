@@ -80,7 +80,13 @@ function mountDocumentPages(pages: Router, { appliance }: WebDeps): void {
     const form = await readForm(ctx);
     const values = { label: (form.get('label') ?? '').slice(0, 500), number: (form.get('number') ?? '').slice(0, 20) };
     try {
-      await changePiece(deps, caseId, piece.document.id, { label: values.label, number: values.number.trim() || String(piece.number) }, actorOf(caller));
+      await changePiece(
+        deps,
+        caseId,
+        piece.document.id,
+        { label: values.label, number: values.number.trim() || String(piece.number) },
+        actorOf(caller),
+      );
     } catch (err) {
       const field = fieldErrorOf(err, PIECES_CATALOGUES[localeOf(ctx)], count);
       if (field === null) throw err;
@@ -145,7 +151,9 @@ function mountDocumentPages(pages: Router, { appliance }: WebDeps): void {
     const view = { caseId, reference, pieces: [] as RefusedPiece[], text: null as string | null };
     if (err.code === 'piece_not_exportable') view.pieces = (err.details as { pieces?: RefusedPiece[] } | undefined)?.pieces ?? [];
     else if (err.code === 'payload_too_large')
-      view.text = fill(p.exportTooLarge, { max: Math.round(Number((err.details as { limit?: number } | undefined)?.limit ?? 0) / 2 ** 20) });
+      view.text = fill(p.exportTooLarge, {
+        max: Math.round(Number((err.details as { limit?: number } | undefined)?.limit ?? 0) / 2 ** 20),
+      });
     else if (err.code === 'invalid_input') view.text = p.exportEmpty;
     else throw err;
     sendPage(ctx, <ExportRefusedPage chrome={chromeOf(appliance, ctx)} view={view} />, 422);
