@@ -17,6 +17,16 @@ import { pdfText } from '../../support/pdfText.js';
 const PASSWORD = 'correct horse battery staple';
 /** The classic 1×1 PNG. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+interface ApiPiece {
+  id: string;
+  name: string;
+  number: number;
+  label: string;
+}
+interface AuditEntry {
+  action: string;
+  detail: string;
+}
 let cp: TestControlPlane;
 let appliance: TestAppliance;
 let lawyer: Browser;
@@ -34,7 +44,7 @@ async function encryptedPdf(): Promise<Buffer> {
   return Buffer.from(text.replace(/trailer\s*<</, 'trailer\n<<\n/Encrypt << /Filter /Standard /V 1 /R 2 >>'), 'latin1');
 }
 
-async function upload(name: string, type: string, bytes: Buffer): Promise<{ status: number; body: any }> {
+async function upload(name: string, type: string, bytes: Buffer): Promise<{ status: number; body: unknown }> {
   const form = new FormData();
   form.append('file', new Blob([bytes], { type }), name);
   const res = await fetch(`${appliance.url}/api/cases/${caseId}/documents`, {
@@ -66,7 +76,7 @@ async function get(route: string) {
   };
 }
 
-async function documents(): Promise<Array<{ id: string; name: string; number: number; label: string }>> {
+async function documents(): Promise<ApiPiece[]> {
   const res = await lawyer.call('GET', `/api/cases/${caseId}`);
   expect(res.status).toBe(200);
   return res.body.case.documents;
@@ -161,7 +171,7 @@ describe('pièces', () => {
     // The API: the passport becomes pièce 1, the others move down and keep their order.
     const patched = await lawyer.call('PATCH', `/api/cases/${caseId}/documents/${png}`, { number: 1 });
     expect(patched.status).toBe(200);
-    expect(patched.body.documents.map((d: any) => `${d.number} ${d.label}`)).toEqual([
+    expect((patched.body.documents as ApiPiece[]).map((d) => `${d.number} ${d.label}`)).toEqual([
       '1 Passeport (copie intégrale)',
       '2 Décision attaquée',
       '3 Attestation d’hébergement – Mme Œuvre',
@@ -243,7 +253,7 @@ describe('pièces', () => {
       { title: '03_Attestation_d_hebergement_Mme_OEuvre', page: 4 },
     ]);
     const audit = await lawyer.call('GET', `/api/audit?caseId=${caseId}`);
-    expect(audit.body.entries.filter((e: any) => e.action === 'case.export').length).toBeGreaterThanOrEqual(2);
+    expect((audit.body.entries as AuditEntry[]).filter((e) => e.action === 'case.export').length).toBeGreaterThanOrEqual(2);
   });
 
   it('refuses to export a pièce it cannot convert, an encrypted and a broken PDF, naming each', async () => {
@@ -296,9 +306,9 @@ describe('pièces', () => {
       'pièce n° 4 « avis protégé » (avis protégé.pdf)',
     ]);
     const audit = await lawyer.call('GET', `/api/audit?caseId=${caseId}`);
-    expect(audit.body.entries.find((e: any) => e.action === 'case.document.delete' && e.detail.includes('scan abîmé.pdf'))?.detail).toBe(
-      `${broken} pièce n° 5 « scan abîmé » (scan abîmé.pdf)`,
-    );
+    expect(
+      (audit.body.entries as AuditEntry[]).find((e) => e.action === 'case.document.delete' && e.detail.includes('scan abîmé.pdf'))?.detail,
+    ).toBe(`${broken} pièce n° 5 « scan abîmé » (scan abîmé.pdf)`);
     // The case page shows the deletion in its history, with the number and the file name.
     expect((await get(`/dossiers/${caseId}`)).bytes.toString('utf8')).toContain(
       'Pièce supprimée — pièce n° 5 « scan abîmé » (scan abîmé.pdf)',

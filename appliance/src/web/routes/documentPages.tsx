@@ -8,7 +8,6 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { DomainError, NotFoundError } from '@iamanager/protocol';
 import { sendDownload } from '@iamanager/kernel/web';
-import type { Appliance } from '../../appliance.js';
 import { requirePermission, type Caller } from '../../auth/authenticate.js';
 import { changePiece, deletePiece, movePiece, piecesOf, type Piece } from '../../domain/documents/pieces.js';
 import type { ExportSource, RefusedPiece } from '../../domain/documents/telerecoursExport.js';
