@@ -236,7 +236,12 @@ export async function telerecoursZip(source: ExportSource): Promise<TelerecoursZ
     add(entries[0]!, bordereauBytes);
     for (const { piece, fileName } of names) {
       // Back-pressure: the next pièce is read only once the client has taken most of the last one.
-      if (out.writableLength > 8 * 2 ** 20) await new Promise((resolve) => out.once('drain', resolve));
+      // A client that goes away closes the stream instead: the loop then stops.
+      if (out.writableLength > 8 * 2 ** 20)
+        await new Promise((resolve) => {
+          out.once('drain', resolve);
+          out.once('close', resolve);
+        });
       if (out.destroyed) return;
       const pdf = await pieceAsPdf(piece, await source.read(piece.document.id));
       if (typeof pdf === 'string')
