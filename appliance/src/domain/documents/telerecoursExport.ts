@@ -95,7 +95,10 @@ const MARGIN = 28; // 1 cm
 
 /** Draws a scan on its own A4 page (landscape when the scan is), scaled to fit inside a 1 cm margin. */
 async function addImagePage(doc: PDFDocument, contentType: string, bytes: Uint8Array): Promise<PDFPage> {
-  const image = contentType === 'image/png' ? await doc.embedPng(bytes) : await doc.embedJpg(bytes);
+  // pdf-lib reads the image through a DataView of the whole underlying ArrayBuffer, ignoring the
+  // view's offset: a Buffer sharing Node's pool would be read from the wrong place, so copy it.
+  const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
+  const image = contentType === 'image/png' ? await doc.embedPng(own) : await doc.embedJpg(own);
   const size: [number, number] = image.width > image.height ? [A4[1], A4[0]] : A4;
   const page = doc.addPage(size);
   const scale = Math.min((size[0] - 2 * MARGIN) / image.width, (size[1] - 2 * MARGIN) / image.height);
