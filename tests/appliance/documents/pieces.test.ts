@@ -168,6 +168,12 @@ describe('pièces', () => {
       'Attestation d’hébergement – Mme Œuvre',
       'Passeport (copie intégrale)',
     ]);
+    // Down and back up again: the same order, two entries in the history.
+    const decision = await idOf('Décision attaquée.pdf');
+    expect((await postForm(`/dossiers/${caseId}/pieces/${decision}/descendre`)).status).toBe(302);
+    expect((await documents()).map((d) => d.name)[1]).toBe('Décision attaquée.pdf');
+    expect((await postForm(`/dossiers/${caseId}/pieces/${decision}/monter`)).status).toBe(302);
+    expect((await documents()).map((d) => d.name)[0]).toBe('Décision attaquée.pdf');
     // The API: the passport becomes pièce 1, the others move down and keep their order.
     const patched = await lawyer.call('PATCH', `/api/cases/${caseId}/documents/${png}`, { number: 1 });
     expect(patched.status).toBe(200);
@@ -177,9 +183,11 @@ describe('pièces', () => {
       '3 Attestation d’hébergement – Mme Œuvre',
     ]);
     const history = (await lawyer.call('GET', `/api/cases/${caseId}`)).body.case.history as Array<{ action: string; note?: string }>;
-    expect(history.slice(-3).map((h) => [h.action, h.note])).toEqual([
+    expect(history.slice(-5).map((h) => [h.action, h.note])).toEqual([
       ['document.label', 'pièce n° 2 « Passeport (copie intégrale) » (passeport_scan.png)'],
       ['document.move', 'pièce n° 3 → n° 2 (Attestation d’hébergement – Mme Œuvre.pdf)'],
+      ['document.move', 'pièce n° 1 → n° 2 (Décision attaquée.pdf)'],
+      ['document.move', 'pièce n° 2 → n° 1 (Décision attaquée.pdf)'],
       ['document.move', 'pièce n° 3 → n° 1 (passeport_scan.png)'],
     ]);
   });
@@ -266,6 +274,10 @@ describe('pièces', () => {
         )
       ).status,
     ).toBe(201);
+    // The case page warns beside the pièce before any export is tried.
+    expect((await get(`/dossiers/${caseId}`)).bytes.toString('utf8')).toContain(
+      'Format non exportable vers Télérecours : déposez-la en PDF.',
+    );
     const page = await get(`/dossiers/${caseId}/telerecours.zip`);
     expect(page.status).toBe(422);
     expect(page.bytes.toString('utf8')).toContain(
