@@ -65,6 +65,8 @@ export const APPLIANCE_STATUS = {
   // Case edits (docs/cases.md): a stale save, a closing without its outcome.
   case_changed: 409,
   outcome_required: 422,
+  // Pièces packed for Télérecours (domain/documents/telerecoursExport.ts, docs/telerecours.md)
+  piece_not_exportable: 422,
 } as const satisfies Record<string, number>;
 
 export type ApplianceErrorCode = keyof typeof APPLIANCE_STATUS | CommonErrorCode;

@@ -1,5 +1,6 @@
 /** The fields of a case that leave the server, for lists (summary) and for the case page (full). */
 import type { CaseRecord } from '../domain/cases/caseSchema.js';
+import { piecesOf } from '../domain/documents/pieces.js';
 
 export function presentCaseSummary(c: CaseRecord) {
   return {
@@ -24,7 +25,8 @@ export function presentCase(c: CaseRecord) {
     outcome: c.outcome,
     notes: c.notes,
     facts: c.facts,
-    documents: c.documents,
+    // Each with its number and label as a pièce (a label derived from the name for documents stored before labels).
+    documents: piecesOf(c).map((p) => ({ ...p.document, number: p.number, label: p.label })),
     analysesCount: c.analyses.length,
     history: c.history,
     createdAt: c.createdAt,

@@ -31,6 +31,13 @@ const FR: Readonly<Record<string, string>> = {
   'license.enroll': 'Nouvel enregistrement de l’appliance auprès de l’éditeur',
   'license.import': 'Import d’une licence',
   'support.upload': 'Envoi d’un paquet de support à l’éditeur',
+  // Pièces (domain/documents/pieces.ts): history, then audit
+  'document.label': 'Pièce renommée',
+  'document.move': 'Pièce renumérotée',
+  'document.delete': 'Pièce supprimée',
+  'case.document.label': 'Intitulé d’une pièce modifié',
+  'case.document.move': 'Numéro d’une pièce modifié',
+  'case.document.delete': 'Suppression d’une pièce',
 };
 
 const EN: Readonly<Record<string, string>> = {
@@ -57,6 +64,12 @@ const EN: Readonly<Record<string, string>> = {
   'license.enroll': 'Appliance enrolled again with the vendor',
   'license.import': 'License imported',
   'support.upload': 'Support bundle sent to the vendor',
+  'document.label': 'Document renamed',
+  'document.move': 'Document renumbered',
+  'document.delete': 'Document deleted',
+  'case.document.label': 'Document label changed',
+  'case.document.move': 'Document number changed',
+  'case.document.delete': 'Document deleted',
 };
 
 export function actionLabel(action: string, locale: Locale): string {

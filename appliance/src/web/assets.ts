@@ -73,6 +73,8 @@ details{margin:.6rem 0}details>summary{cursor:pointer;font-weight:600;padding:.3
 .route-counts{color:var(--muted);font-weight:400;font-size:.9rem}
 .changes li{padding:.15rem 0}
 @media (prefers-reduced-motion:no-preference){a,.button{transition:background-color .1s}}
+/* Pièces (web/pages/casePieces.tsx): label and number side by side, wrapping on a phone. */
+.piece-edit{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center}.piece-edit input[type=text]{flex:1 1 12rem;min-width:0}.piece-edit input.narrow{width:4.5rem}table.pieces td form.inline{margin:0 .25rem .25rem 0}
 `;
 
 export const APP_JS = `'use strict';

@@ -327,6 +327,7 @@ const fr = {
   myDeadlinesAck: 'J’ai pris en charge',
   myDeadlinesAcked: 'Le {at}',
   myDeadlineAcknowledged: 'Échéance marquée comme prise en charge.',
+  fileNotChosen: '{field} : aucun fichier n’a été choisi ; choisissez la pièce à ajouter puis envoyez.',
 };
 
 export type Messages = Readonly<Record<keyof typeof fr, string>>;
@@ -636,6 +637,7 @@ const en: Messages = {
   myDeadlinesAck: 'I am handling it',
   myDeadlinesAcked: 'On {at}',
   myDeadlineAcknowledged: 'Deadline marked as taken in hand.',
+  fileNotChosen: '{field}: no file was chosen; choose the document to add, then send.',
 };
 
 export const CATALOGUES: Readonly<Record<Locale, Messages>> = { fr, en };

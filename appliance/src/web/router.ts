@@ -21,6 +21,7 @@ import { planPages } from './routes/planPages.js';
 import { sessionPages } from './routes/sessionPages.js';
 import { setupPages } from './routes/setupPages.js';
 import { workspacePages } from './routes/workspacePages.js';
+import { documentPages } from './routes/documentPages.js';
 import type { AppliancePage, WebDeps } from './webPage.js';
 
 /**
@@ -40,6 +41,7 @@ export const PAGES: readonly AppliancePage[] = [
   supportBundlePages,
   myDeadlinesPages,
   caseEditPages,
+  documentPages,
 ];
 
 export function webRouter(deps: WebDeps): Router {

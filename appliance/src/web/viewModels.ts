@@ -154,7 +154,8 @@ export interface CaseView {
   status: 'open' | 'archived';
   procedureLabel: string;
   facts: ReadonlyArray<{ label: string; value: string }>;
-  documents: ReadonlyArray<{ id: string; name: string; size: number; uploadedAt: string }>;
+  /** In the bordereau's order; `label` absent = derived from the name (web/pages/casePieces.tsx). */
+  documents: ReadonlyArray<{ id: string; name: string; size: number; uploadedAt: string; label?: string; contentType?: string }>;
   history: ReadonlyArray<{ at: string; who: string; what: string }>;
   deadlines: readonly DeadlineItem[];
   analysis: AnalysisView | null;

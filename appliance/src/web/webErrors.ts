@@ -156,7 +156,8 @@ function uploadSentence(err: DomainError, m: Messages, label: string): string | 
     case 'unsupported_media_type':
       return fill(m.fileType, { field: label });
     case 'invalid_input':
-      return fill(m.fileMissing, { field: label });
+      // "is required": the form came without a file (upload.ts); otherwise the file chosen was empty.
+      return fill(err.message.startsWith('file: is required') ? m.fileNotChosen : m.fileMissing, { field: label });
     default:
       return null;
   }

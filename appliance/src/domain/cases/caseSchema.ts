@@ -198,6 +198,13 @@ export interface CaseDocument {
   sha256: string;
   uploadedAt: string;
   uploadedBy: string;
+  /**
+   * Pièces (docs/telerecours.md): the label the bordereau gives this pièce. Documents stored before
+   * pièces had labels have none: `pieceLabelOf` (domain/documents/pieces.ts) derives one from the
+   * file name. A pièce's number is not stored: it is its place in `documents`, so the numbering
+   * stays continuous and increasing whatever is moved or deleted (CJA R. 414-5).
+   */
+  label?: string;
 }
 
 /** One field an edit changed (dotted path, e.g. `client.birthDate`), with its former and new value (null: none). */
@@ -214,6 +221,8 @@ export interface HistoryEntry {
   fields?: string[];
   /** Edits since CASEEDIT: what each field was and became (older entries list only `fields`). */
   changes?: FieldChange[];
+  /** What the change was about when the action alone does not say it (a deleted pièce's number and file name). */
+  note?: string;
 }
 
 export interface CaseRecord {

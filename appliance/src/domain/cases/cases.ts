@@ -213,13 +213,16 @@ export class Cases {
     return Promise.resolve(result);
   }
 
-  /** Runs `change` on the stored case and writes it durably (documents, analyses). */
-  async mutate<T>(id: string, actor: Actor, action: string, change: (record: CaseRecord) => T, detail?: string): Promise<T> {
+  /**
+   * Runs `change` on the stored case and writes it durably (documents, analyses). `note` goes into
+   * the case's history beside the action (e.g. which pièce was deleted), `detail` into the audit.
+   */
+  async mutate<T>(id: string, actor: Actor, action: string, change: (record: CaseRecord) => T, detail?: string, note?: string): Promise<T> {
     const doc = this.doc(id);
     const result = change(doc.data);
     const at = this.clock().toISOString();
     doc.data.updatedAt = at;
-    doc.data.history.push({ at, by: actor.email, action });
+    doc.data.history.push({ at, by: actor.email, action, ...(note ? { note } : {}) });
     await doc.write();
     this.indexRecord(doc.data);
     await this.audit.append({ actor: actor.email, action: `case.${action}`, caseId: id, ...(detail ? { detail } : {}) });

@@ -115,4 +115,21 @@ export class DocumentFiles {
   open(caseId: string, documentId: string): Readable {
     return createReadStream(this.pathOf(caseId, documentId));
   }
+
+  /** The whole file, for the Télérecours export (which bounds the total it reads, telerecoursExport.ts). */
+  read(caseId: string, documentId: string): Promise<Buffer> {
+    return fs.readFile(this.pathOf(caseId, documentId));
+  }
+
+  /**
+   * Removes a deleted pièce's file from disk (the case's history keeps its name and number, not its
+   * bytes). Through the write gate, like the rename that put it there, so a backup sees it or not.
+   */
+  async remove(caseId: string, documentId: string): Promise<void> {
+    const file = this.pathOf(caseId, documentId);
+    await duringWrite(async () => {
+      await fs.rm(file, { force: true });
+      await fsyncDir(path.dirname(file));
+    });
+  }
 }

@@ -75,7 +75,18 @@ export function receiveUpload(ctx: Context, caseId: string, files: DocumentFiles
         });
         return;
       }
-      const name = cleanName(info.filename ?? 'document');
+      // A form sent without choosing a file still has its "file" part, with no name and no bytes:
+      // said as "no file chosen", not as an empty file.
+      if (!info.filename) {
+        pending = Promise.reject(new ApplianceError('invalid_input', 'file: is required (no file was chosen)'));
+        pending.catch((err: unknown) => {
+          stream.resume();
+          ctx.req.resume();
+          reject(err);
+        });
+        return;
+      }
+      const name = cleanName(info.filename);
       const contentType = typeOf(info.mimeType, name);
       pending = files.store(caseId, contentType, stream).then((stored) => ({ ...stored, name, contentType }));
       // Settle as soon as the file is stored or refused; on refusal drain what is left of the body

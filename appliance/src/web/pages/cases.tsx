@@ -6,6 +6,7 @@ import { ActionButton, Csrf, ErrorSummary, Field, SelectField } from '../compone
 import { formatDate } from '../format.js';
 import { DeadlineList } from './dashboard.js';
 import { AnalysisSection } from './analysis.js';
+import { CasePieces } from './casePieces.js';
 import { FACTS_CATALOGUES } from '../factsMessages.js';
 import { ChoiceField, YesNoField } from '../factInputs.js';
 import { CaseEditBlock } from './caseEditBlock.js';
@@ -293,35 +294,7 @@ export function CasePage({ chrome, view }: { chrome: Chrome; view: CaseView }) {
           ) : null}
         </section>
       </div>
-      <section class="card" aria-labelledby="docs-title">
-        <h2 id="docs-title">{m.documents}</h2>
-        {view.documents.length === 0 ? (
-          <p>{m.noDocuments}</p>
-        ) : (
-          <ul class="plain">
-            {view.documents.map((d) => (
-              <li>
-                <a href={`${base}/pieces/${encodeURIComponent(d.id)}`} download>
-                  {d.name}
-                </a>{' '}
-                <span class="hint">{formatDate(d.uploadedAt, chrome.locale, true)}</span>
-              </li>
-            ))}
-          </ul>
-        )}
-        {view.can.write ? (
-          <form method="post" action={`${base}/pieces`} enctype="multipart/form-data">
-            {/* First field: the route checks it while streaming, before the file (never in the URL). */}
-            <Csrf token={chrome.csrf} />
-            <Field name="file" label={m.chooseFile} required>
-              <input id="f-file" name="file" type="file" required />
-            </Field>
-            <button type="submit" class="button secondary">
-              {m.upload}
-            </button>
-          </form>
-        ) : null}
-      </section>
+      <CasePieces chrome={chrome} view={view} base={base} />
       <AnalysisSection
         chrome={chrome}
         analysis={view.analysis}

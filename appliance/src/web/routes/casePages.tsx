@@ -144,11 +144,18 @@ function mountCasePages(pages: Router, { appliance }: WebDeps): void {
         { label: m.assignedTo, value: userName(c.assignedTo) || '—' },
         ...(c.notes ? [{ label: m.notes, value: c.notes }] : []),
       ],
-      documents: c.documents.map((d) => ({ id: d.id, name: d.name, size: d.size, uploadedAt: d.uploadedAt })),
+      documents: c.documents.map((d) => ({
+        id: d.id,
+        name: d.name,
+        size: d.size,
+        uploadedAt: d.uploadedAt,
+        contentType: d.contentType,
+        ...(d.label ? { label: d.label } : {}),
+      })),
       history: [...c.history]
         .reverse()
         .slice(0, 50)
-        .map((h) => ({ at: h.at, who: h.by, what: actionLabel(h.action, locale) })),
+        .map((h) => ({ at: h.at, who: h.by, what: actionLabel(h.action, locale) + (h.note ? ` — ${h.note}` : '') })),
       deadlines: deadlinesOf(c),
       analysis: stored ? analysisWithChanges(c, stored, locale) : null,
       calendarUrl: null,
