@@ -62,6 +62,9 @@ export const APPLIANCE_STATUS = {
   mail_not_configured: 409,
   mail_not_delivered: 502,
   deadline_not_found: 404,
+  // Drafts from a case (docs/drafting.md)
+  draft_template_invalid: 422,
+  draft_not_applicable: 409,
 } as const satisfies Record<string, number>;
 
 export type ApplianceErrorCode = keyof typeof APPLIANCE_STATUS | CommonErrorCode;

@@ -31,6 +31,11 @@ const FR: Readonly<Record<string, string>> = {
   'license.enroll': 'Nouvel enregistrement de l’appliance auprès de l’éditeur',
   'license.import': 'Import d’une licence',
   'support.upload': 'Envoi d’un paquet de support à l’éditeur',
+  // Drafts (docs/drafting.md)
+  'draft.generate': 'Brouillon généré',
+  'case.draft.generate': 'Brouillon généré',
+  'draft.template.replace': 'Remplacement d’un modèle de brouillon',
+  'draft.template.reset': 'Retour au modèle de brouillon fourni',
 };
 
 const EN: Readonly<Record<string, string>> = {
@@ -57,6 +62,10 @@ const EN: Readonly<Record<string, string>> = {
   'license.enroll': 'Appliance enrolled again with the vendor',
   'license.import': 'License imported',
   'support.upload': 'Support bundle sent to the vendor',
+  'draft.generate': 'Draft generated',
+  'case.draft.generate': 'Draft generated',
+  'draft.template.replace': 'Draft template replaced',
+  'draft.template.reset': 'Draft template back to the shipped one',
 };
 
 export function actionLabel(action: string, locale: Locale): string {

@@ -3,6 +3,7 @@
  * components only render them — so a page can be rendered and checked in a unit test with no
  * appliance behind it.
  */
+import type { CaseDraftsView } from './caseDraftsView.js';
 import type { Flash } from '@iamanager/kernel/ui';
 import type { Locale } from './messages.js';
 import type { EstimateView } from './estimateViewModel.js';
@@ -164,6 +165,8 @@ export interface CaseView {
   notice?: string | undefined;
   /** The moment the page is shown, for "how long is left" (ISO). */
   now?: string | undefined;
+  /** The « Rédiger » block (pages/caseDrafts.tsx); absent: not shown. */
+  drafts?: CaseDraftsView | undefined;
 }
 
 export interface UsersView {

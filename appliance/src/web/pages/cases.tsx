@@ -6,6 +6,7 @@ import { ActionButton, Csrf, ErrorSummary, Field, SelectField } from '../compone
 import { formatDate } from '../format.js';
 import { DeadlineList } from './dashboard.js';
 import { AnalysisSection } from './analysis.js';
+import { CaseDrafts } from './caseDrafts.js';
 import { FACTS_CATALOGUES } from '../factsMessages.js';
 import { ChoiceField, YesNoField } from '../factInputs.js';
 import type { CaseListView, CaseView, Chrome, NewCaseView } from '../viewModels.js';
@@ -320,6 +321,7 @@ export function CasePage({ chrome, view }: { chrome: Chrome; view: CaseView }) {
           </form>
         ) : null}
       </section>
+      <CaseDrafts chrome={chrome} view={view.drafts} />
       <AnalysisSection
         chrome={chrome}
         analysis={view.analysis}
