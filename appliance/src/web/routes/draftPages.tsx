@@ -22,7 +22,8 @@ import { formatDate } from '../format.js';
 import { Layout } from '../layout.js';
 import { fill } from '../messages.js';
 import { draftTitle } from '../pages/caseDrafts.js';
-import { chromeOf, localeOf } from '../pageContext.js';
+import { chromeOf, localeOf, messagesOf } from '../pageContext.js';
+import { describeError } from '../webErrors.js';
 import { sendPage } from '../render.js';
 import type { Chrome } from '../viewModels.js';
 import type { AppliancePage, WebDeps } from '../webPage.js';
@@ -177,7 +178,8 @@ function mountDraftPages(pages: Router, { appliance }: WebDeps): void {
       // A forged upload gets the error page (403): nothing was read or kept.
       if (err instanceof DomainError && err.code === 'csrf_failed') throw err;
       ctx.state.caller = caller;
-      return listPage(ctx, { kind: 'error', text: refusalText(err, DRAFT_CATALOGUES[localeOf(ctx)]) }, 422);
+      const text = refusalText(err, DRAFT_CATALOGUES[localeOf(ctx)]);
+      return listPage(ctx, { kind: 'error', text }, describeError(err, messagesOf(ctx)).status);
     }
     await appliance.audit.append({ actor: caller.user.email, action: 'draft.template.replace', detail: kind });
     ctx.redirect(`/modeles?modele=${kind}&fait=remplace`);
