@@ -14,6 +14,7 @@ const fr = {
   draftGenerate: 'Générer',
   draftGenerated: 'Brouillon généré et ajouté aux pièces : {name}.',
   draftDownload: 'Télécharger le brouillon',
+  templatesLink: 'Modèles de brouillons du cabinet',
   templatesTitle: 'Modèles de brouillons',
   templatesIntro:
     'Les brouillons sont écrits à partir de ces modèles Word. Téléchargez un modèle, modifiez-le dans Word ou LibreOffice en conservant les balises entre accolades, puis déposez-le : il remplacera le modèle fourni pour tout le cabinet.',
@@ -39,6 +40,7 @@ const en: typeof fr = {
   draftGenerate: 'Generate',
   draftGenerated: 'Draft generated and added to the documents: {name}.',
   draftDownload: 'Download the draft',
+  templatesLink: 'The cabinet’s draft templates',
   templatesTitle: 'Draft templates',
   templatesIntro:
     'Drafts are written from these Word templates. Download one, edit it in Word or LibreOffice keeping the tags in braces, then upload it: it replaces the shipped template for the whole cabinet.',

@@ -46,6 +46,11 @@ export function CaseDrafts({ chrome, view }: { chrome: Chrome; view: CaseDraftsV
           ))}
         </ul>
       )}
+      {chrome.user?.isAdmin ? (
+        <p class="hint">
+          <a href="/modeles">{d.templatesLink}</a>
+        </p>
+      ) : null}
     </section>
   );
 }
