@@ -28,6 +28,11 @@ const fr = {
   templateWasReset: 'Modèle « {title} » : le modèle fourni est de nouveau utilisé.',
   templateUnknownTags: 'Modèle refusé : balise inconnue {tags}. Corrigez-la dans le document (balises possibles ci-dessous).',
   templateRefused: 'Modèle refusé : {reason}',
+  templateNotDocx:
+    'Modèle refusé : ce n’est pas un document Word .docx. Enregistrez-le depuis Word ou LibreOffice au format .docx (pas .doc ni .odt).',
+  templateSyntax:
+    'Modèle refusé : ses balises ne se lisent pas ({errors}). Vérifiez que chaque boucle ouverte est fermée et que chaque accolade est appariée.',
+  templateTooLarge: 'Modèle refusé : le fichier dépasse 2 Mio. Retirez-en les images.',
   tagsTitle: 'Balises possibles',
   tagsLoop: 'pour chaque élément : {fields}',
 };
@@ -54,6 +59,9 @@ const en: typeof fr = {
   templateWasReset: 'Template “{title}”: the shipped template is used again.',
   templateUnknownTags: 'Template refused: unknown tag {tags}. Correct it in the document (the tags it may use are listed below).',
   templateRefused: 'Template refused: {reason}',
+  templateNotDocx: 'Template refused: it is not a Word .docx document. Save it from Word or LibreOffice as .docx (not .doc or .odt).',
+  templateSyntax: 'Template refused: its tags cannot be read ({errors}). Check that every loop opened is closed and every brace paired.',
+  templateTooLarge: 'Template refused: the file is larger than 2 MiB. Remove its images.',
   tagsTitle: 'Tags a template may use',
   tagsLoop: 'for each item: {fields}',
 };

@@ -31,9 +31,9 @@ async function templateWith(body: string): Promise<Buffer> {
 }
 
 /** Uploads a template as the page's form does: `_csrf` first in the multipart body, then the file. */
-async function uploadTemplate(kind: string, content: Buffer) {
+async function uploadTemplate(kind: string, content: Buffer, csrf = admin.csrf) {
   const form = new FormData();
-  form.append('_csrf', admin.csrf);
+  form.append('_csrf', csrf);
   form.append('file', new Blob([content]), 'modele.docx');
   const res = await fetch(`${appliance.url}/modeles/${kind}`, {
     method: 'POST',
@@ -147,7 +147,13 @@ describe('drafts through the pages', () => {
     expect(res.html).toContain('Modèle refusé : balise inconnue {client.telephone}');
     const notDocx = await uploadTemplate('recours_gracieux', Buffer.from('%PDF-1.7'));
     expect(notDocx.status).toBe(422);
-    expect(notDocx.html).toContain('Modèle refusé');
+    expect(notDocx.html).toContain('Modèle refusé : ce n’est pas un document Word .docx.');
+    const tooLarge = await uploadTemplate('recours_gracieux', Buffer.alloc(2 * 2 ** 20 + 1, 0x50));
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.html).toContain('Modèle refusé : le fichier dépasse 2 Mio.');
+    // Without the session's token first in the body, nothing is read or kept.
+    const forged = await uploadTemplate('recours_gracieux', await templateWith('{client.nom}'), 'not-the-token');
+    expect(forged.status).toBe(403);
     expect((await generate('recours_gracieux')).text.join('\n')).toContain(
       'L. 411-2 du code des relations entre le public et l’administration',
     );

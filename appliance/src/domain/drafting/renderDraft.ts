@@ -41,12 +41,14 @@ function compile(content: Buffer): Docxtemplater {
     throw new ApplianceError(
       'draft_template_invalid',
       'file: is not a .docx (not a zip archive); save the template from Word or LibreOffice as .docx',
+      { reason: 'not_docx' },
     );
   }
   if (!zip.file('word/document.xml'))
     throw new ApplianceError(
       'draft_template_invalid',
       'file: is not a Word document (no word/document.xml); save it as .docx, not .odt or .doc',
+      { reason: 'not_docx' },
     );
   try {
     return new Docxtemplater(zip, {
@@ -59,7 +61,10 @@ function compile(content: Buffer): Docxtemplater {
       nullGetter: (part) => (part.module ? '' : TO_COMPLETE),
     });
   } catch (err) {
-    throw new ApplianceError('draft_template_invalid', `file: the template's tags do not compile: ${templateErrors(err)}`);
+    throw new ApplianceError('draft_template_invalid', `file: the template's tags do not compile: ${templateErrors(err)}`, {
+      reason: 'syntax',
+      errors: templateErrors(err),
+    });
   }
 }
 

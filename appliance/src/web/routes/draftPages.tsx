@@ -60,8 +60,12 @@ export function draftDepsOf(appliance: Appliance, templates: DraftTemplates): Dr
 /** A refusal in the page's words: an unknown tag is named; other faults keep the check's sentence. */
 function refusalText(err: unknown, d: DraftMessages): string {
   if (!(err instanceof DomainError)) throw err;
-  const unknown = (err.details as { unknownTags?: unknown } | undefined)?.unknownTags;
-  if (Array.isArray(unknown)) return fill(d.templateUnknownTags, { tags: unknown.map((t) => `{${String(t)}}`).join(', ') });
+  const details = (err.details ?? {}) as { unknownTags?: unknown; reason?: unknown; errors?: unknown };
+  if (Array.isArray(details.unknownTags))
+    return fill(d.templateUnknownTags, { tags: details.unknownTags.map((t) => `{${String(t)}}`).join(', ') });
+  if (err.code === 'payload_too_large') return d.templateTooLarge;
+  if (details.reason === 'not_docx') return d.templateNotDocx;
+  if (details.reason === 'syntax') return fill(d.templateSyntax, { errors: String(details.errors) });
   return fill(d.templateRefused, { reason: err.message });
 }
 
