@@ -11,7 +11,7 @@ const fr = {
   draftsIntro:
     'Un premier jet au format Word (.docx), rempli avec les données du dossier, à relire et compléter aux endroits marqués « [à compléter] ». Il est ajouté aux pièces du dossier.',
   draftsNone: 'Aucun modèle ne correspond à cette procédure.',
-  draftGenerate: 'Générer',
+  draftGenerate: 'Générer : {title}',
   draftGenerated: 'Brouillon généré et ajouté aux pièces : {name}.',
   draftDownload: 'Télécharger le brouillon',
   templatesLink: 'Modèles de brouillons du cabinet',
@@ -42,7 +42,7 @@ const en: typeof fr = {
   draftsIntro:
     'A first draft as a Word document (.docx), filled with the case’s data, to read and complete where it says « [à compléter] ». It is added to the case’s documents.',
   draftsNone: 'No template fits this procedure.',
-  draftGenerate: 'Generate',
+  draftGenerate: 'Generate: {title}',
   draftGenerated: 'Draft generated and added to the documents: {name}.',
   draftDownload: 'Download the draft',
   templatesLink: 'The cabinet’s draft templates',

@@ -38,7 +38,7 @@ export function CaseDrafts({ chrome, view }: { chrome: Chrome; view: CaseDraftsV
             <li>
               <ActionButton
                 action={`${base}/brouillons/${kind}`}
-                label={`${d.draftGenerate} : ${draftTitle(kind, chrome.locale)}`}
+                label={fill(d.draftGenerate, { title: draftTitle(kind, chrome.locale) })}
                 csrf={chrome.csrf}
               />{' '}
               <span class="hint">{DRAFT_KIND_INFO[kind].legalBasis}</span>
