@@ -67,6 +67,9 @@ export const APPLIANCE_STATUS = {
   outcome_required: 422,
   // Pièces packed for Télérecours (domain/documents/telerecoursExport.ts, docs/telerecours.md)
   piece_not_exportable: 422,
+  // Drafts from a case (docs/drafting.md)
+  draft_template_invalid: 422,
+  draft_not_applicable: 409,
 } as const satisfies Record<string, number>;
 
 export type ApplianceErrorCode = keyof typeof APPLIANCE_STATUS | CommonErrorCode;

@@ -18,6 +18,8 @@ cp -r "$root/protocol/dist" "$out/protocol/dist"
 cp -r "$root/protocol/kernel/dist" "$out/protocol/kernel/dist"
 cp -r "$root/appliance/dist" "$out/appliance/dist"
 if [ -d "$root/appliance/static" ]; then cp -r "$root/appliance/static" "$out/appliance/static"; fi
+# The draft templates shipped with the product (docs/drafting.md), read beside dist/.
+cp -r "$root/appliance/templates" "$out/appliance/templates"
 (cd "$out" && npm ci --omit=dev --no-audit --no-fund --workspace appliance --workspace protocol --workspace protocol/kernel >/dev/null)
 rm -rf "$out/control-plane" "$out/node_modules/@iamanager/control-plane"
 find "$out" -name '*.map' -delete

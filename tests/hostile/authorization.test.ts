@@ -126,6 +126,12 @@ const APPLIANCE_MATRIX: Readonly<Record<string, string>> = {
   'GET /api/cases/:id/telerecours.pdf':                '- Y Y Y -',
   'POST /dossiers/:id/pieces/:docId/supprimer':        '- Y Y Y Y',
   'DELETE /api/cases/:id/documents/:docId':            '- Y Y Y Y',
+  // Drafts (docs/drafting.md): writing one is for whoever may add a pièce; the templates, admins only.
+  'POST /dossiers/:id/brouillons/:kind':               '- Y Y Y Y',
+  'GET /modeles':                                      '- Y - - -',
+  'GET /modeles/:kind/modele.docx':                    '- Y - - -',
+  'POST /modeles/:kind':                               '- Y - - -',
+  'POST /modeles/:kind/reinitialiser':                 '- Y - - -',
   // Ending all one's sessions, then logging out (this session): last, so the rows above keep their sessions.
   'POST /mot-de-passe/sessions':                       '- Y Y Y Y',
   'POST /api/auth/logout':                             'Y Y Y Y Y',

@@ -58,7 +58,12 @@ export async function identify(appliance: Appliance, ctx: Context): Promise<Call
  * The upload routes: the only ones that read a CSRF token from a multipart body (`receiveUpload`).
  * A multipart session write elsewhere needs the header, like any other write.
  */
-const UPLOAD_ROUTES = [/^\/api\/cases\/[^/]+\/documents$/, /^\/dossiers\/[^/]+\/pieces$/];
+const UPLOAD_ROUTES = [
+  /^\/api\/cases\/[^/]+\/documents$/,
+  /^\/dossiers\/[^/]+\/pieces$/,
+  // A cabinet's replacement of a draft template (web/routes/draftPages.tsx).
+  /^\/modeles\/[a-z_]+$/,
+];
 
 /** Koa middleware: sets `ctx.state.caller` and enforces CSRF on cookie-authenticated writes. */
 export function authenticate(appliance: Appliance) {

@@ -38,6 +38,11 @@ const FR: Readonly<Record<string, string>> = {
   'case.document.label': 'Intitulé d’une pièce modifié',
   'case.document.move': 'Numéro d’une pièce modifié',
   'case.document.delete': 'Suppression d’une pièce',
+  // Drafts (docs/drafting.md)
+  'draft.generate': 'Brouillon généré',
+  'case.draft.generate': 'Brouillon généré',
+  'draft.template.replace': 'Remplacement d’un modèle de brouillon',
+  'draft.template.reset': 'Retour au modèle de brouillon fourni',
 };
 
 const EN: Readonly<Record<string, string>> = {
@@ -70,6 +75,10 @@ const EN: Readonly<Record<string, string>> = {
   'case.document.label': 'Document label changed',
   'case.document.move': 'Document number changed',
   'case.document.delete': 'Document deleted',
+  'draft.generate': 'Draft generated',
+  'case.draft.generate': 'Draft generated',
+  'draft.template.replace': 'Draft template replaced',
+  'draft.template.reset': 'Draft template back to the shipped one',
 };
 
 export function actionLabel(action: string, locale: Locale): string {

@@ -22,6 +22,7 @@ import { sessionPages } from './routes/sessionPages.js';
 import { setupPages } from './routes/setupPages.js';
 import { workspacePages } from './routes/workspacePages.js';
 import { documentPages } from './routes/documentPages.js';
+import { draftPages } from './routes/draftPages.js';
 import type { AppliancePage, WebDeps } from './webPage.js';
 
 /**
@@ -42,6 +43,7 @@ export const PAGES: readonly AppliancePage[] = [
   myDeadlinesPages,
   caseEditPages,
   documentPages,
+  draftPages,
 ];
 
 export function webRouter(deps: WebDeps): Router {

@@ -3,6 +3,7 @@
  * components only render them — so a page can be rendered and checked in a unit test with no
  * appliance behind it.
  */
+import type { CaseDraftsView } from './caseDraftsView.js';
 import type { Flash } from '@iamanager/kernel/ui';
 import type { Locale } from './messages.js';
 import type { EstimateView } from './estimateViewModel.js';
@@ -168,6 +169,8 @@ export interface CaseView {
   now?: string | undefined;
   /** CASEEDIT: the « Modifier » block (status, outcome, last changes, stale analysis). */
   edit?: CaseEditSummary | undefined;
+  /** The « Rédiger » block (pages/caseDrafts.tsx); absent: not shown. */
+  drafts?: CaseDraftsView | undefined;
 }
 
 export interface UsersView {

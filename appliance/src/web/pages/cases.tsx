@@ -7,6 +7,7 @@ import { formatDate } from '../format.js';
 import { DeadlineList } from './dashboard.js';
 import { AnalysisSection } from './analysis.js';
 import { CasePieces } from './casePieces.js';
+import { CaseDrafts } from './caseDrafts.js';
 import { FACTS_CATALOGUES } from '../factsMessages.js';
 import { ChoiceField, YesNoField } from '../factInputs.js';
 import { CaseEditBlock } from './caseEditBlock.js';
@@ -295,6 +296,7 @@ export function CasePage({ chrome, view }: { chrome: Chrome; view: CaseView }) {
         </section>
       </div>
       <CasePieces chrome={chrome} view={view} base={base} />
+      <CaseDrafts chrome={chrome} view={view.drafts} />
       <AnalysisSection
         chrome={chrome}
         analysis={view.analysis}
