@@ -62,6 +62,13 @@ export const APPLIANCE_STATUS = {
   mail_not_configured: 409,
   mail_not_delivered: 502,
   deadline_not_found: 404,
+  // Closing deadlines, second confirmation, proof of diligence (docs/deadlines.md)
+  deadline_already_closed: 409,
+  deadline_pending_confirmation: 409,
+  deadline_not_pending: 409,
+  deadline_not_closed: 409,
+  confirmation_by_requester: 403,
+  proof_invalid: 422,
 } as const satisfies Record<string, number>;
 
 export type ApplianceErrorCode = keyof typeof APPLIANCE_STATUS | CommonErrorCode;
