@@ -5,23 +5,12 @@
  * it; the daily register; the cabinet's second-confirmation rule. A deadline is (case id, remedy).
  */
 import Router from '@koa/router';
-import { z } from 'zod';
 import { parseQuery, readJson } from '@iamanager/kernel/http';
 import type { Appliance } from '../appliance.js';
 import { requirePermission, uploaderOf } from '../auth/authenticate.js';
 import { receiveUpload } from '../domain/documents/upload.js';
-import { registerOf } from '../domain/deadlines/register.js';
+import { registerOf, registerQuerySchema } from '../domain/deadlines/register.js';
 import { parisDayOf } from '../domain/deadlines/parisDay.js';
-
-export const registerQuerySchema = z.object({
-  day: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'day : la journée du registre doit être une date AAAA-MM-JJ, par ex. 2026-12-04' })
-    .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), {
-      error: "day : cette date n'existe pas au calendrier",
-    })
-    .optional(),
-});
 
 export function deadlineRoutes(appliance: Appliance): Router {
   const router = new Router({ prefix: '/api' });

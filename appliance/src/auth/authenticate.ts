@@ -58,7 +58,13 @@ export async function identify(appliance: Appliance, ctx: Context): Promise<Call
  * The upload routes: the only ones that read a CSRF token from a multipart body (`receiveUpload`).
  * A multipart session write elsewhere needs the header, like any other write.
  */
-const UPLOAD_ROUTES = [/^\/api\/cases\/[^/]+\/documents$/, /^\/dossiers\/[^/]+\/pieces$/];
+const UPLOAD_ROUTES = [
+  /^\/api\/cases\/[^/]+\/documents$/,
+  /^\/dossiers\/[^/]+\/pieces$/,
+  // A deadline's Télérecours receipt (docs/deadlines.md).
+  /^\/api\/cases\/[^/]+\/deadlines\/[^/]+\/receipt$/,
+  /^\/dossiers\/[^/]+\/echeances\/[^/]+\/accuse$/,
+];
 
 /** Koa middleware: sets `ctx.state.caller` and enforces CSRF on cookie-authenticated writes. */
 export function authenticate(appliance: Appliance) {

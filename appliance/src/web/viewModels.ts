@@ -6,6 +6,7 @@
 import type { Flash } from '@iamanager/kernel/ui';
 import type { Locale } from './messages.js';
 import type { EstimateView } from './estimateViewModel.js';
+import type { DeadlineActionsView } from './deadlineActionsView.js';
 
 /** Branding and the signed-in user, on every page. */
 export interface Chrome {
@@ -164,6 +165,8 @@ export interface CaseView {
   notice?: string | undefined;
   /** The moment the page is shown, for "how long is left" (ISO). */
   now?: string | undefined;
+  /** The deadline follow-up block: acknowledge, close, confirm, proof (docs/deadlines.md). */
+  deadlineActions?: DeadlineActionsView | undefined;
 }
 
 export interface UsersView {

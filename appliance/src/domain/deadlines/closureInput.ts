@@ -9,9 +9,11 @@ import { z } from 'zod';
 export const REASON_MAX = 1000;
 
 const isoDate = z
-  .string({ error: 'filedOn : la date de dépôt est obligatoire (AAAA-MM-JJ)' })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'filedOn : la date de dépôt doit être une date AAAA-MM-JJ, par ex. 2026-12-04' })
-  .refine((v) => new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), { error: "filedOn : cette date n'existe pas au calendrier" });
+  .string({ error: 'la date de dépôt est obligatoire (AAAA-MM-JJ)' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'la date de dépôt doit être une date AAAA-MM-JJ, par ex. 2026-12-04' })
+  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), {
+    error: "cette date n'existe pas au calendrier",
+  });
 
 /**
  * The number Télérecours gives a filed requête. Its format differs by court (a tribunal
@@ -23,14 +25,14 @@ const receiptNumber = z
   .string()
   .trim()
   .regex(/^[A-Za-z0-9][A-Za-z0-9 ./-]{2,39}$/, {
-    error: 'receiptNumber : le n° Télérecours doit compter 3 à 40 lettres, chiffres, espaces ou . / - (par ex. 2301234)',
+    error: 'le n° Télérecours doit compter 3 à 40 lettres, chiffres, espaces ou . / - (par ex. 2301234)',
   });
 
 const reason = z
-  .string({ error: 'reason : le motif est obligatoire' })
+  .string({ error: 'le motif est obligatoire' })
   .trim()
-  .min(3, { error: 'reason : le motif est obligatoire (3 caractères au moins) : dites pourquoi aucun recours n’est formé' })
-  .max(REASON_MAX, { error: `reason : le motif doit tenir en ${REASON_MAX} caractères au plus` });
+  .min(3, { error: 'le motif est obligatoire (3 caractères au moins) : dites pourquoi' })
+  .max(REASON_MAX, { error: `le motif doit tenir en ${REASON_MAX} caractères au plus` });
 
 export const closeRequestSchema = z.discriminatedUnion(
   'kind',
@@ -39,17 +41,17 @@ export const closeRequestSchema = z.discriminatedUnion(
       kind: z.literal('filed'),
       filedOn: isoDate,
       receiptNumber: receiptNumber.optional(),
-      receiptDocumentId: z.string().uuid({ error: 'receiptDocumentId : doit désigner une pièce du dossier' }).optional(),
+      receiptDocumentId: z.string().uuid({ error: 'doit désigner une pièce du dossier' }).optional(),
     }),
     z.strictObject({ kind: z.literal('no_remedy'), reason }),
     z.strictObject({ kind: z.literal('dismissed'), reason }),
   ],
-  { error: 'kind : choisissez « filed » (recours déposé), « no_remedy » (pas de recours) ou « dismissed » (échéance écartée)' },
+  { error: 'choisissez « filed » (recours déposé), « no_remedy » (pas de recours) ou « dismissed » (échéance écartée)' },
 );
 export type CloseRequest = z.infer<typeof closeRequestSchema>;
 
 export const reopenSchema = z.strictObject({ reason });
 export const refuseSchema = z.strictObject({ reason: reason.optional() });
 export const rulesSchema = z.strictObject({
-  secondConfirmation: z.boolean({ error: 'secondConfirmation : doit valoir true ou false' }),
+  secondConfirmation: z.boolean({ error: 'doit valoir true ou false' }),
 });

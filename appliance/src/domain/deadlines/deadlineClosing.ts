@@ -62,7 +62,7 @@ export class DeadlineClosing {
     if (!d)
       throw new ApplianceError(
         'deadline_not_found',
-        `remedy : le dossier ${c.reference} n'a pas d'échéance « ${remedy} » ; ses échéances sont ${all.map((x) => x.remedy).join(', ') || 'aucune'}`,
+        `remedy: le dossier ${c.reference} n'a pas d'échéance « ${remedy} » ; ses échéances sont ${all.map((x) => x.remedy).join(', ') || 'aucune'}`,
         { field: 'remedy', remedies: all.map((x) => x.remedy) },
       );
     return d;
@@ -80,7 +80,7 @@ export class DeadlineClosing {
     if (existing?.state === 'closed')
       throw new ApplianceError(
         'deadline_already_closed',
-        `remedy : l'échéance « ${d.label} » est déjà clôturée ; un administrateur peut la rouvrir`,
+        `remedy: l'échéance « ${d.label} » est déjà clôturée ; un administrateur peut la rouvrir`,
         {
           field: 'remedy',
         },
@@ -88,7 +88,7 @@ export class DeadlineClosing {
     if (existing?.state === 'pending')
       throw new ApplianceError(
         'deadline_pending_confirmation',
-        `remedy : la clôture de l'échéance « ${d.label} » attend déjà la confirmation d'une autre personne (demandée par ${existing.requestedBy})`,
+        `remedy: la clôture de l'échéance « ${d.label} » attend déjà la confirmation d'une autre personne (demandée par ${existing.requestedBy})`,
         { field: 'remedy' },
       );
     const now = this.deps.clock();
@@ -98,7 +98,7 @@ export class DeadlineClosing {
       if (request.filedOn > today)
         throw new ApplianceError(
           'invalid_input',
-          `filedOn : la date de dépôt (${request.filedOn}) est dans le futur ; nous sommes le ${today}`,
+          `filedOn: la date de dépôt (${request.filedOn}) est dans le futur ; nous sommes le ${today}`,
           {
             field: 'filedOn',
           },
@@ -106,19 +106,19 @@ export class DeadlineClosing {
       if (request.filedOn < notified)
         throw new ApplianceError(
           'invalid_input',
-          `filedOn : la date de dépôt (${request.filedOn}) précède la notification de la décision (${notified}) : un recours se dépose après la notification`,
+          `filedOn: la date de dépôt (${request.filedOn}) précède la notification de la décision (${notified}) : un recours se dépose après la notification`,
           { field: 'filedOn' },
         );
       if (!request.receiptNumber && !request.receiptDocumentId)
         throw new ApplianceError(
           'invalid_input',
-          'receiptNumber : indiquez le n° d’enregistrement Télérecours ou joignez l’accusé de réception (receiptDocumentId)',
+          'receiptNumber: indiquez le n° d’enregistrement Télérecours ou joignez l’accusé de réception (receiptDocumentId)',
           { field: 'receiptNumber' },
         );
       if (request.receiptDocumentId && !c.documents.some((doc) => doc.id === request.receiptDocumentId))
         throw new ApplianceError(
           'invalid_input',
-          `receiptDocumentId : aucune pièce ${request.receiptDocumentId} dans le dossier ${c.reference}`,
+          `receiptDocumentId: aucune pièce ${request.receiptDocumentId} dans le dossier ${c.reference}`,
           {
             field: 'receiptDocumentId',
           },
@@ -158,7 +158,7 @@ export class DeadlineClosing {
     const d = this.deadlineOf(c, remedy);
     const closure = closuresOf(c)[remedy];
     if (closure?.state !== 'pending')
-      throw new ApplianceError('deadline_not_pending', `remedy : aucune clôture de l'échéance « ${d.label} » n'attend de confirmation`, {
+      throw new ApplianceError('deadline_not_pending', `remedy: aucune clôture de l'échéance « ${d.label} » n'attend de confirmation`, {
         field: 'remedy',
       });
     return closure;
@@ -169,7 +169,7 @@ export class DeadlineClosing {
     if (closure.requestedById === actor.id || closure.requestedBy === actor.email)
       throw new ApplianceError(
         'confirmation_by_requester',
-        `user : vous avez demandé cette clôture ; une autre personne du cabinet doit la ${verb}`,
+        `user: vous avez demandé cette clôture ; une autre personne du cabinet doit la ${verb}`,
         { field: 'user' },
       );
   }
@@ -218,7 +218,7 @@ export class DeadlineClosing {
     const c = this.deps.cases.get(caseId);
     const d = this.deadlineOf(c, remedy);
     if (!closuresOf(c)[remedy])
-      throw new ApplianceError('deadline_not_closed', `remedy : l'échéance « ${d.label} » n'est pas clôturée`, { field: 'remedy' });
+      throw new ApplianceError('deadline_not_closed', `remedy: l'échéance « ${d.label} » n'est pas clôturée`, { field: 'remedy' });
     await this.deps.cases.mutate(
       caseId,
       actor,

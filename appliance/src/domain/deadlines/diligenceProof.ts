@@ -95,15 +95,15 @@ export function signProof(claims: ProofClaims, privateKey: KeyObject): Promise<s
 export async function verifyProof(jws: string, publicKey: KeyObject): Promise<ProofClaims> {
   const token = jws.trim();
   if (Buffer.byteLength(token) > PROOF_MAX_BYTES)
-    throw new ApplianceError('proof_invalid', `file : une preuve fait moins de ${PROOF_MAX_BYTES} octets ; ce fichier n'en est pas une`);
+    throw new ApplianceError('proof_invalid', `file: une preuve fait moins de ${PROOF_MAX_BYTES} octets ; ce fichier n'en est pas une`);
   let header;
   try {
     header = decodeProtectedHeader(token);
   } catch {
-    throw new ApplianceError('proof_invalid', "file : ce n'est pas une preuve signée (JWS compact attendu, fichier .jws)");
+    throw new ApplianceError('proof_invalid', "file: ce n'est pas une preuve signée (JWS compact attendu, fichier .jws)");
   }
   if (header.alg !== SIGNING_ALG || header.typ !== PROOF_TYP)
-    throw new ApplianceError('proof_invalid', `file : l'en-tête doit être { alg: "${SIGNING_ALG}", typ: "${PROOF_TYP}" }`);
+    throw new ApplianceError('proof_invalid', `file: l'en-tête doit être { alg: "${SIGNING_ALG}", typ: "${PROOF_TYP}" }`);
   let payload: Uint8Array;
   try {
     ({ payload } = await compactVerify(token, createPublicKey(publicKey), { algorithms: [SIGNING_ALG] }));
@@ -111,12 +111,12 @@ export async function verifyProof(jws: string, publicKey: KeyObject): Promise<Pr
     if (err instanceof joseErrors.JWSSignatureVerificationFailed)
       throw new ApplianceError(
         'proof_invalid',
-        "signature : la signature ne correspond pas à la clé publique de l'appliance : la preuve a été modifiée ou vient d'une autre appliance",
+        "signature: la signature ne correspond pas à la clé publique de l'appliance : la preuve a été modifiée ou vient d'une autre appliance",
       );
-    throw new ApplianceError('proof_invalid', "file : ce n'est pas une preuve signée lisible (JWS compact attendu)");
+    throw new ApplianceError('proof_invalid', "file: ce n'est pas une preuve signée lisible (JWS compact attendu)");
   }
   const claims = JSON.parse(new TextDecoder().decode(payload)) as ProofClaims;
   if (!claims || typeof claims !== 'object' || !claims.deadline || !claims.case || typeof claims.rulesVersion !== 'string')
-    throw new ApplianceError('proof_invalid', "file : la signature est bonne mais le contenu n'est pas une preuve de diligence");
+    throw new ApplianceError('proof_invalid', "file: la signature est bonne mais le contenu n'est pas une preuve de diligence");
   return claims;
 }

@@ -38,7 +38,7 @@ export class DiligenceProofs {
     const c = await this.deps.cases.readCase(caseId, actor, 'deadline.proof');
     const status: DeadlineStatus | undefined = this.deps.closing.statusesOf(c).find((d) => d.remedy === remedy);
     if (!status)
-      throw new ApplianceError('deadline_not_found', `remedy : le dossier ${c.reference} n'a pas d'échéance « ${remedy} »`, {
+      throw new ApplianceError('deadline_not_found', `remedy: le dossier ${c.reference} n'a pas d'échéance « ${remedy} »`, {
         field: 'remedy',
       });
     const key = await this.key();

@@ -5,9 +5,21 @@
  * remedy (its time and author), or, when no analysis lists it, the case's creation (the basic rules
  * give it from the notification the case was created with).
  */
+import { z } from 'zod';
 import type { CaseRecord } from '../cases/caseSchema.js';
 import type { DeadlineClosing } from './deadlineClosing.js';
 import { dueDayOf, parisDayOf } from './parisDay.js';
+
+/** The register's day (`?day=` in the API, `?jour=` on the page); today in Paris when absent. */
+export const registerQuerySchema = z.object({
+  day: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'la journée du registre doit être une date AAAA-MM-JJ, par ex. 2026-12-04' })
+    .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), {
+      error: "cette date n'existe pas au calendrier",
+    })
+    .optional(),
+});
 
 export type RegisterEvent = 'entered' | 'due' | 'closed' | 'pending';
 

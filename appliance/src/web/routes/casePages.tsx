@@ -17,6 +17,7 @@ import { actionLabel } from '../actionLabels.js';
 import { formatDateValue } from '../format.js';
 import { analysisViewOf, calendarItemsOf, caseRowOf, clientNameOf, deadlinesOf, latestAnalysis } from '../caseViews.js';
 import { CaseListPage, CasePage, NewCasePage } from '../pages/cases.js';
+import { deadlineActionsViewOf } from '../deadlineActionsView.js';
 import { procedureLabel, procedureOptions } from '../procedureLabels.js';
 import { sendPage } from '../render.js';
 import { chromeOf, localeOf, messagesOf, readForm, text } from '../pageContext.js';
@@ -160,6 +161,7 @@ function mountCasePages(pages: Router, { appliance }: WebDeps): void {
       error,
       notice: derivationNotice(c, ctx.query.derivee, locale, m) ?? factsSavedNotice(c, ctx.query.faits, locale),
       now: appliance.clock().toISOString(),
+      deadlineActions: deadlineActionsViewOf(appliance, c, caller),
     };
     sendPage(ctx, <CasePage chrome={chromeOf(appliance, ctx)} view={view} />);
   };
