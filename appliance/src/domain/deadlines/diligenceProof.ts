@@ -106,7 +106,9 @@ export async function verifyProof(jws: string, publicKey: KeyObject): Promise<Pr
     throw new ApplianceError('proof_invalid', `file: l'en-tête doit être { alg: "${SIGNING_ALG}", typ: "${PROOF_TYP}" }`);
   let payload: Uint8Array;
   try {
-    ({ payload } = await compactVerify(token, createPublicKey(publicKey), { algorithms: [SIGNING_ALG] }));
+    ({ payload } = await compactVerify(token, publicKey.type === 'public' ? publicKey : createPublicKey(publicKey), {
+      algorithms: [SIGNING_ALG],
+    }));
   } catch (err) {
     if (err instanceof joseErrors.JWSSignatureVerificationFailed)
       throw new ApplianceError(

@@ -58,17 +58,19 @@ export function DeadlineClosePage({ chrome, view }: { chrome: Chrome; view: Dead
             <fieldset class={kindError ? 'field has-error' : 'field'} id="f-kind">
               <legend>{t.kindLegend}</legend>
               {kindError ? <p class="field-error">{kindError.message}</p> : null}
-              {(
-                [
-                  ['filed', t.kindFiled],
-                  ['no_remedy', t.kindNoRemedy],
-                  ['dismissed', t.kindDismissed],
-                ] as const
-              ).map(([value, label]) => (
-                <label class="choice">
-                  <input type="radio" name="kind" value={value} checked={kind === value} /> {label}
-                </label>
-              ))}
+              <div class="radios">
+                {(
+                  [
+                    ['filed', t.kindFiled],
+                    ['no_remedy', t.kindNoRemedy],
+                    ['dismissed', t.kindDismissed],
+                  ] as const
+                ).map(([value, label]) => (
+                  <label>
+                    <input type="radio" name="kind" value={value} checked={kind === value} /> {label}
+                  </label>
+                ))}
+              </div>
             </fieldset>
             <Field name="filedOn" label={t.filedOn} type="date" value={view.values.filedOn} errors={view.errors} hint={t.filedOnHint} />
             <Field
@@ -152,10 +154,12 @@ export function DeadlineRulesPage({ chrome, view }: { chrome: Chrome; view: Dead
       <p class="hint">{t.rulesIntro}</p>
       <form method="post" action="/echeances/regles">
         <Csrf token={chrome.csrf} />
-        <label class="choice">
-          <input id="f-secondConfirmation" type="checkbox" name="secondConfirmation" value="on" checked={view.secondConfirmation} />{' '}
-          {t.rulesSecond}
-        </label>
+        <p class="check">
+          <label>
+            <input id="f-secondConfirmation" type="checkbox" name="secondConfirmation" value="on" checked={view.secondConfirmation} />{' '}
+            {t.rulesSecond}
+          </label>
+        </p>
         <p>
           <button type="submit" class="button primary">
             {t.rulesSave}
