@@ -72,7 +72,7 @@ function DeadlineActionRow({
             : t.notAcknowledged}
       </p>
       {cl?.state === 'pending' && d.requestedByMe ? <p class="hint">{t.pendingMine}</p> : null}
-      <p class="actions">
+      <div class="actions">
         {!cl && !d.acknowledged ? <ActionButton action={`${base}/prise-en-charge`} label={t.acknowledge} csrf={chrome.csrf} /> : null}
         {!cl && view.can.close ? (
           <a class="button primary" href={`${base}/cloturer`}>
@@ -100,7 +100,7 @@ function DeadlineActionRow({
             </a>
           </>
         ) : null}
-      </p>
+      </div>
     </li>
   );
 }

@@ -61,7 +61,7 @@ function mountDeadlinePages(pages: Router, { appliance }: WebDeps): void {
   const ids = (ctx: Context) => ({ caseId: ctx.params.id ?? '', remedy: ctx.params.remedy ?? '' });
   const caseHref = (caseId: string) => `/dossiers/${encodeURIComponent(caseId)}#deadline-actions`;
 
-  const closePage = async (ctx: Context, caller: Caller, errors: FieldError[] = [], values: Record<string, string> = {}, status = 200) => {
+  const closePage = async (ctx: Context, caller: Caller, errors: FieldError[] = [], values: Record<string, string> = {}) => {
     const { caseId, remedy } = ids(ctx);
     const c = await appliance.cases.readCase(caseId, actorOf(caller));
     const item = deadlineActionsViewOf(appliance, c, caller).items.find((d) => d.remedy === remedy);
@@ -87,7 +87,6 @@ function mountDeadlinePages(pages: Router, { appliance }: WebDeps): void {
           uploaded: uploaded !== '',
         }}
       />,
-      status,
     );
   };
 
@@ -95,7 +94,8 @@ function mountDeadlinePages(pages: Router, { appliance }: WebDeps): void {
   const refused = async (ctx: Context, caller: Caller, err: unknown, values: Record<string, string>) => {
     if (!(err instanceof DomainError) || err.code === 'csrf_failed' || err.code === 'forbidden' || err.code === 'not_found') throw err;
     const t = DEADLINE_CATALOGUES[localeOf(ctx)];
-    await closePage(ctx, caller, fieldErrorsOf(err, t), values, err instanceof ValidationError || err.code === 'invalid_input' ? 400 : 409);
+    // Said on the form, as the other forms do (a 200 page, like the new-case form's).
+    await closePage(ctx, caller, fieldErrorsOf(err, t), values);
   };
 
   router.post('/prise-en-charge', async (ctx) => {
