@@ -17,6 +17,7 @@ import { isSetupDone } from './domain/enrollment/setupState.js';
 import { systemRoutes } from './api/system.js';
 import { userRoutes } from './api/users.js';
 import { tlsRoutes } from './api/tls.js';
+import { deadlineRoutes } from './api/deadlines.js';
 import { tlsFacts } from './domain/tls/tlsFacts.js';
 import { ApplianceError } from './errors.js';
 
@@ -75,6 +76,7 @@ export function createApp(appliance: Appliance, options: AppOptions = {}): Koa {
     caseRoutes(appliance),
     documentRoutes(appliance),
     analysisRoutes(appliance),
+    deadlineRoutes(appliance),
     ...(options.routers ?? []),
   ];
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());

@@ -28,7 +28,10 @@ import { Users } from './domain/users/users.js';
 import { Reminders } from './domain/reminders/reminders.js';
 import { smtpSender } from '@iamanager/kernel/mail';
 import { caseUrlOf } from './domain/reminders/caseLink.js';
-import { openReminderStore } from './storage/reminderStore.js';
+import { deadlineKey, openReminderStore } from './storage/reminderStore.js';
+import { openDeadlineRules } from './storage/deadlineRules.js';
+import { DeadlineClosing } from './domain/deadlines/deadlineClosing.js';
+import { DiligenceProofs } from './domain/deadlines/proofs.js';
 
 export interface Appliance {
   readonly config: Config;
@@ -64,6 +67,10 @@ export interface Appliance {
   readonly backups: Backups;
   /** Deadline reminders by e-mail through the cabinet's SMTP server (docs/reminders.md). */
   readonly reminders: Reminders;
+  /** Closing deadlines, the second confirmation rule (docs/deadlines.md). */
+  readonly deadlines: DeadlineClosing;
+  /** Signed proofs of diligence, with the appliance's own key (docs/deadlines.md). */
+  readonly proofs: DiligenceProofs;
   close(): Promise<void>;
 }
 
@@ -97,6 +104,24 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
     caseUrl: (id) => caseUrlOf(config, id),
     clock,
     log,
+  });
+  const deadlineRules = await openDeadlineRules(config.dataDir, log);
+  const deadlines = new DeadlineClosing({
+    cases,
+    rules: deadlineRules,
+    audit,
+    acknowledgement: (d) => {
+      const ack = remindersDoc.data.acks[deadlineKey(d)];
+      return ack ? { by: ack.by, at: ack.at } : null;
+    },
+    clock,
+  });
+  const proofs = new DiligenceProofs({
+    dataDir: config.dataDir,
+    ids: () => ({ applianceId: license.applianceId, cabinetId: license.cabinetId }),
+    cases,
+    closing: deadlines,
+    clock,
   });
   const heartbeats = new HeartbeatAgent(
     outbox,
@@ -174,6 +199,8 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
     tls: new ServedTls(),
     backups,
     reminders,
+    deadlines,
+    proofs,
     close: async () => {
       await heartbeats.stop();
       await upgradeRequests.stop();
@@ -185,6 +212,7 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
         cases.flushed(),
         revokedSessions.flushed(),
         remindersDoc.adapter.flushed(),
+        deadlineRules.adapter.flushed(),
       ]);
     },
   };

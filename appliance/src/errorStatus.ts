@@ -70,6 +70,13 @@ export const APPLIANCE_STATUS = {
   // Drafts from a case (docs/drafting.md)
   draft_template_invalid: 422,
   draft_not_applicable: 409,
+  // Closing deadlines, second confirmation, proof of diligence (docs/deadlines.md)
+  deadline_already_closed: 409,
+  deadline_pending_confirmation: 409,
+  deadline_not_pending: 409,
+  deadline_not_closed: 409,
+  confirmation_by_requester: 403,
+  proof_invalid: 422,
 } as const satisfies Record<string, number>;
 
 export type ApplianceErrorCode = keyof typeof APPLIANCE_STATUS | CommonErrorCode;

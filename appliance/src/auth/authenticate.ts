@@ -63,6 +63,9 @@ const UPLOAD_ROUTES = [
   /^\/dossiers\/[^/]+\/pieces$/,
   // A cabinet's replacement of a draft template (web/routes/draftPages.tsx).
   /^\/modeles\/[a-z_]+$/,
+  // A deadline's Télérecours receipt (docs/deadlines.md).
+  /^\/api\/cases\/[^/]+\/deadlines\/[^/]+\/receipt$/,
+  /^\/dossiers\/[^/]+\/echeances\/[^/]+\/accuse$/,
 ];
 
 /** Koa middleware: sets `ctx.state.caller` and enforces CSRF on cookie-authenticated writes. */

@@ -72,6 +72,16 @@ export const COMMANDS: CommandTable = {
     options: {},
     usage: 'reminders list                          # every reminder of the open deadlines: when, to whom, sent or not',
   },
+  'proof verify': {
+    options: {},
+    positional: 'file',
+    usage:
+      "proof verify FILE                       # check a proof of diligence (.jws) against this appliance's key and print what it states",
+  },
+  'proof public-key': {
+    options: {},
+    usage: 'proof public-key                        # the public key (JWK, PEM) anyone verifies proofs of diligence with',
+  },
 };
 
 /** `appliance help`, `appliance <command> --help`, and every command's arguments, parsed. */

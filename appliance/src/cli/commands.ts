@@ -18,6 +18,7 @@ import { tokenDaysSchema, tokenExpiry } from '../domain/users/users.js';
 import { TlsStore } from '../domain/tls/certificates.js';
 import path from 'node:path';
 import { ApplianceError } from '../errors.js';
+import { publicKeyCommand, verifyProofCommand } from './proofCommands.js';
 
 export type Command = (appliance: Appliance, args: Record<string, string | boolean>, input: string | undefined) => Promise<unknown>;
 
@@ -143,6 +144,10 @@ registerCommand('reminders run', async (appliance) => {
 registerCommand('reminders list', (appliance) =>
   Promise.resolve({ mail: appliance.reminders.status(), reminders: appliance.reminders.list() }),
 );
+
+registerCommand('proof verify', (appliance, _args, input) => verifyProofCommand(appliance, input));
+
+registerCommand('proof public-key', (appliance) => publicKeyCommand(appliance));
 
 registerCommand('backup create', (appliance, args) => createBackupCommand(appliance, args));
 

@@ -113,6 +113,12 @@ const HANDLERS: Record<string, Handler> = {
   async 'usage export'(parsed, context) {
     return writtenOut(parsed, await runInData(parsed, context));
   },
+  /** The proof is read here, where FILE is (the server may run in another directory). */
+  async 'proof verify'(parsed, context) {
+    if (!parsed.positional) throw new ApplianceError('invalid_input', 'FILE: give the proof: appliance proof verify preuve.jws');
+    const input = fs.readFileSync(parsed.positional, 'utf8');
+    return { result: await runInData(parsed, context, parsed.args, input) };
+  },
   async 'license import'(parsed, context) {
     const config = await configOf(context);
     if (!parsed.positional) throw new ApplianceError('invalid_input', 'FILE: give the license file: appliance license import FILE');

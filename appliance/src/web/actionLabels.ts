@@ -43,6 +43,20 @@ const FR: Readonly<Record<string, string>> = {
   'case.draft.generate': 'Brouillon généré',
   'draft.template.replace': 'Remplacement d’un modèle de brouillon',
   'draft.template.reset': 'Retour au modèle de brouillon fourni',
+  // Closing deadlines (docs/deadlines.md): in the case history, and as `case.…` in the audit log
+  'deadline.close.requested': 'Clôture d’échéance demandée (à confirmer)',
+  'deadline.closed': 'Échéance clôturée',
+  'deadline.close.confirmed': 'Clôture d’échéance confirmée',
+  'deadline.close.refused': 'Clôture d’échéance refusée',
+  'deadline.reopened': 'Échéance rouverte',
+  'case.deadline.close.requested': 'Clôture d’échéance demandée (à confirmer)',
+  'case.deadline.closed': 'Échéance clôturée',
+  'case.deadline.close.confirmed': 'Clôture d’échéance confirmée',
+  'case.deadline.close.refused': 'Clôture d’échéance refusée',
+  'case.deadline.reopened': 'Échéance rouverte',
+  'deadline.proof': 'Preuve de diligence émise',
+  'deadline.register': 'Registre des échéances édité',
+  'deadline.rules.update': 'Règle de clôture des échéances modifiée',
 };
 
 const EN: Readonly<Record<string, string>> = {
@@ -79,6 +93,19 @@ const EN: Readonly<Record<string, string>> = {
   'case.draft.generate': 'Draft generated',
   'draft.template.replace': 'Draft template replaced',
   'draft.template.reset': 'Draft template back to the shipped one',
+  'deadline.close.requested': 'Deadline closing asked (to confirm)',
+  'deadline.closed': 'Deadline closed',
+  'deadline.close.confirmed': 'Deadline closing confirmed',
+  'deadline.close.refused': 'Deadline closing refused',
+  'deadline.reopened': 'Deadline reopened',
+  'case.deadline.close.requested': 'Deadline closing asked (to confirm)',
+  'case.deadline.closed': 'Deadline closed',
+  'case.deadline.close.confirmed': 'Deadline closing confirmed',
+  'case.deadline.close.refused': 'Deadline closing refused',
+  'case.deadline.reopened': 'Deadline reopened',
+  'deadline.proof': 'Proof of diligence issued',
+  'deadline.register': 'Register of deadlines printed',
+  'deadline.rules.update': 'Deadline closing rule changed',
 };
 
 export function actionLabel(action: string, locale: Locale): string {

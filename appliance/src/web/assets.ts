@@ -75,6 +75,10 @@ details{margin:.6rem 0}details>summary{cursor:pointer;font-weight:600;padding:.3
 @media (prefers-reduced-motion:no-preference){a,.button{transition:background-color .1s}}
 /* Pièces (web/pages/casePieces.tsx): label and number side by side, wrapping on a phone. */
 .piece-edit{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center}.piece-edit input[type=text]{flex:1 1 12rem;min-width:0}.piece-edit input.narrow{width:4.5rem}table.pieces td form.inline{margin:0 .25rem .25rem 0}
+.deadline-action-list>li{border-top:1px solid var(--line);padding:.6rem 0}.deadline-action p{margin:.25rem 0}
+.deadline-action .actions{display:flex;flex-wrap:wrap;gap:.4rem;margin-top:.4rem}.deadline-action .actions form.inline{margin:0}
+.deadline-action.is-closed .deadline-status{color:var(--ok);font-weight:600}.deadline-action.is-pending .deadline-status{color:var(--warn);font-weight:600}
+.close-form textarea{width:100%;max-width:40rem}.receipt-upload{margin-top:1.2rem;border-top:1px solid var(--line);padding-top:.8rem}
 `;
 
 export const APP_JS = `'use strict';

@@ -23,6 +23,7 @@ import { setupPages } from './routes/setupPages.js';
 import { workspacePages } from './routes/workspacePages.js';
 import { documentPages } from './routes/documentPages.js';
 import { draftPages } from './routes/draftPages.js';
+import { deadlinePages } from './routes/deadlinePages.js';
 import type { AppliancePage, WebDeps } from './webPage.js';
 
 /**
@@ -44,6 +45,7 @@ export const PAGES: readonly AppliancePage[] = [
   caseEditPages,
   documentPages,
   draftPages,
+  deadlinePages,
 ];
 
 export function webRouter(deps: WebDeps): Router {

@@ -8,6 +8,7 @@ import type { Flash } from '@iamanager/kernel/ui';
 import type { Locale } from './messages.js';
 import type { EstimateView } from './estimateViewModel.js';
 import type { CaseEditSummary } from './caseEditViews.js';
+import type { DeadlineActionsView } from './deadlineActionsView.js';
 
 /** Branding and the signed-in user, on every page. */
 export interface Chrome {
@@ -171,6 +172,8 @@ export interface CaseView {
   edit?: CaseEditSummary | undefined;
   /** The « Rédiger » block (pages/caseDrafts.tsx); absent: not shown. */
   drafts?: CaseDraftsView | undefined;
+  /** The deadline follow-up block: acknowledge, close, confirm, proof (docs/deadlines.md). */
+  deadlineActions?: DeadlineActionsView | undefined;
 }
 
 export interface UsersView {

@@ -12,6 +12,7 @@ import { computeDeadlines } from '../ceseda/deadlines.js';
 import type { ProcedureCode } from '../ceseda/procedures.js';
 import { computeRenewalWindow, prefectureCalendar, type RenewalWindow } from '../ceseda/renewal.js';
 import type { DeadlineContext } from '../ceseda/rules.js';
+import { closuresOf, isClosed, isClosedOrPending } from './deadlineClosure.js';
 
 type Loose = Record<string, unknown>;
 const obj = (v: unknown): Loose => (v && typeof v === 'object' ? (v as Loose) : {});
@@ -51,13 +52,30 @@ function entryOf(c: CaseRecord) {
   return entry;
 }
 
-/** The case's deadlines and renewal window (cached per case version). */
+/**
+ * The case's deadlines and renewal window (cached per case version), without the closed ones
+ * (docs/deadlines.md): a deadline closed as filed, "pas de recours" or écartée leaves the dashboard,
+ * the case list and the calendar. One waiting for its second confirmation still shows there.
+ */
 export function caseSchedule(c: CaseRecord): CaseSchedule {
-  return entryOf(c).schedule;
+  const { schedule } = entryOf(c);
+  if (Object.keys(closuresOf(c)).length === 0) return schedule;
+  return { ...schedule, deadlines: schedule.deadlines.filter((d) => !isClosed(c, str(d.remedy))) };
 }
 
-/** The deadlines that can be reminded: a due date and a remedy kind (cached per case version). */
+/**
+ * The deadlines that can be reminded: a due date and a remedy kind (cached per case version).
+ * Closed ones and those waiting for a second confirmation are left out: the reminders and
+ * « Mes échéances » never chase a deadline someone has already dealt with.
+ */
 export function caseDeadlines(c: CaseRecord): CaseDeadline[] {
+  const { reminders } = entryOf(c);
+  if (Object.keys(closuresOf(c)).length === 0) return reminders;
+  return reminders.filter((d) => !isClosedOrPending(c, d.remedy));
+}
+
+/** Every deadline with a due date and a remedy, closed or not: what closing, the register and the proof work on. */
+export function allCaseDeadlines(c: CaseRecord): CaseDeadline[] {
   return entryOf(c).reminders;
 }
 

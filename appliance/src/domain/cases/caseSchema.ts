@@ -8,6 +8,7 @@ import { readNotification } from '../ceseda/calendar.js';
 import { caseFactsInputSchema, type CaseFacts } from '../ceseda/facts.js';
 import { PROCEDURE_CODES } from '../ceseda/procedures.js';
 import { letterFactProblems, letterNotification } from '../ceseda/registeredLetter.js';
+import type { DeadlineClosure } from './deadlineClosure.js';
 
 const isoDate = z
   .string()
@@ -246,6 +247,8 @@ export interface CaseRecord {
   createdAt: string;
   createdBy: string;
   updatedAt: string;
+  /** What was done about each deadline, by remedy code (docs/deadlines.md); absent on older cases. */
+  deadlineClosures?: Record<string, DeadlineClosure>;
 }
 
 /** Checked when a case file is read back: a damaged file is recovered from its last good copy. */

@@ -12,6 +12,7 @@ import { FACTS_CATALOGUES } from '../factsMessages.js';
 import { ChoiceField, YesNoField } from '../factInputs.js';
 import { CaseEditBlock } from './caseEditBlock.js';
 import type { CaseListView, CaseView, Chrome, NewCaseView } from '../viewModels.js';
+import { DeadlineActions } from './deadlineActions.js';
 
 function listHref(q: CaseListView['query'], page: number): string {
   const p = new URLSearchParams();
@@ -280,6 +281,7 @@ export function CasePage({ chrome, view }: { chrome: Chrome; view: CaseView }) {
         <section class="card" aria-labelledby="deadlines-title">
           <h2 id="deadlines-title">{m.deadlines}</h2>
           {view.deadlines.length === 0 ? <p>{m.noDeadlines}</p> : <DeadlineList items={view.deadlines} m={m} chrome={chrome} />}
+          <DeadlineActions chrome={chrome} view={view.deadlineActions} />
           {view.can.export ? (
             <p class="actions">
               <a class="button secondary" href={`${base}/echeances.ics`} download>

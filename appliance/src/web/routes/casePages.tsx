@@ -18,6 +18,7 @@ import { formatDateValue } from '../format.js';
 import { analysisViewOf, calendarItemsOf, caseRowOf, clientNameOf, deadlinesOf, latestAnalysis } from '../caseViews.js';
 import { CaseListPage, CasePage, NewCasePage } from '../pages/cases.js';
 import { caseDraftsViewOf } from '../caseDraftsView.js';
+import { deadlineActionsViewOf } from '../deadlineActionsView.js';
 import { procedureLabel, procedureOptions } from '../procedureLabels.js';
 import { sendPage } from '../render.js';
 import { chromeOf, localeOf, messagesOf, readForm, text } from '../pageContext.js';
@@ -172,6 +173,7 @@ function mountCasePages(pages: Router, { appliance }: WebDeps): void {
       now: appliance.clock().toISOString(),
       edit: caseEditSummaryOf(c, locale, editNames, can('cases.write'), ctx.query.modifie),
       drafts: caseDraftsViewOf(c, can('documents.write'), ctx.query.brouillon),
+      deadlineActions: deadlineActionsViewOf(appliance, c, caller),
     };
     sendPage(ctx, <CasePage chrome={chromeOf(appliance, ctx)} view={view} />);
   };
