@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- JSON bodies asserted field by field */
 /**
  * The case edit page (/dossiers/:id/modifier) against a real appliance: every field prefilled and
  * saved, the history said in French with former and new values, the analysis said stale after the
