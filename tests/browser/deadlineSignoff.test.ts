@@ -133,14 +133,15 @@ describe.each(WIDTHS)('a lawyer acknowledges and closes a deadline ($name, $widt
     await expect(page.locator('h1').textContent()).resolves.toBe('Clôturer l’échéance');
     await check(page, lawyerBrowser, '02-close-form');
     await page.getByLabel('Recours déposé').check();
-    await page.getByLabel('Date de dépôt du recours').fill(parisDay(1));
+    // Two days ahead, and filed the notification's day: both hold if the run crosses Paris midnight.
+    await page.getByLabel('Date de dépôt du recours').fill(parisDay(2));
     await page.getByLabel('N° d’enregistrement Télérecours').fill('2612345');
     await page.getByRole('button', { name: 'Clôturer l’échéance' }).click();
     await expect(textOf(page, '.error-summary')).resolves.toContain('Date de dépôt du recours : la date de dépôt');
     await expect(textOf(page, '#f-filedOn-error')).resolves.toContain('est dans le futur');
     await expect(page.getByLabel('N° d’enregistrement Télérecours').inputValue()).resolves.toBe('2612345');
     await check(page, lawyerBrowser, '03-close-refused');
-    await page.getByLabel('Date de dépôt du recours').fill(parisDay(0));
+    await page.getByLabel('Date de dépôt du recours').fill(parisDay(-1));
     await page.getByRole('button', { name: 'Clôturer l’échéance' }).click();
     expect(new URL(page.url()).pathname).toBe(`/dossiers/${caseIds[name]}`);
     await expect(textOf(page, '#deadline-actions li.deadline-action.is-pending .deadline-status')).resolves.toContain(

@@ -25,6 +25,8 @@ let lawyerId: string;
 /** A Paris civil day, `days` from now, as YYYY-MM-DD: the notification was yesterday, the filing is today. */
 const parisDay = (days: number) =>
   new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date(Date.now() + days * 86_400_000));
+/** The Paris day of an instant the appliance recorded (so a run across midnight reads the right register). */
+const parisDayOf = (iso: string) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date(iso));
 
 beforeAll(async () => {
   const cpDir = tempDir('cp-deadlines-');
@@ -79,10 +81,11 @@ describe('closing a deadline with a second person, and its signed proof', () => 
     });
 
     const client = { lastName: 'Benali', firstName: 'Yasmine', nationality: 'DZ', birthDate: '1994-06-02' };
+    const notifiedOn = parisDay(-1);
     const made = await lawyer.call('POST', '/api/cases', {
       client,
       procedure: 'oqtf',
-      decisionNotifiedAt: parisDay(-1),
+      decisionNotifiedAt: notifiedOn,
       assignedTo: lawyerId,
     });
     expect(made.status, JSON.stringify(made.body)).toBe(201);
@@ -96,7 +99,8 @@ describe('closing a deadline with a second person, and its signed proof', () => 
 
     const future = await lawyer.call('POST', `/api/cases/${id}/deadlines/${remedy}/close`, {
       kind: 'filed',
-      filedOn: parisDay(1),
+      // Two days ahead: still the future if the run crosses Paris midnight.
+      filedOn: parisDay(2),
       receiptNumber: '2612345',
     });
     expect(future.status).toBe(400);
@@ -104,7 +108,8 @@ describe('closing a deadline with a second person, and its signed proof', () => 
 
     const asked = await lawyer.call('POST', `/api/cases/${id}/deadlines/${remedy}/close`, {
       kind: 'filed',
-      filedOn: parisDay(0),
+      // Filed the day of the notification: neither before it nor in the future, whenever the run ends.
+      filedOn: notifiedOn,
       receiptNumber: '2612345',
     });
     expect(asked.status, JSON.stringify(asked.body)).toBe(202);
@@ -131,7 +136,7 @@ describe('closing a deadline with a second person, and its signed proof', () => 
     expect(verified.json.claims).toMatchObject({
       case: { id },
       deadline: { remedy },
-      inputs: { procedure: 'oqtf', decisionNotifiedAt: parisDay(-1), analysis: null },
+      inputs: { procedure: 'oqtf', decisionNotifiedAt: notifiedOn, analysis: null },
       closure: { kind: 'filed', receiptNumber: '2612345', requestedBy: 'avocate@moreau.fr', confirmedBy: 'juriste@moreau.fr' },
     });
     expect(verified.json.claims.rulesVersion).toMatch(/^\d{4}-\d{2}-\d{2}$/);
@@ -164,13 +169,18 @@ describe('closing a deadline with a second person, and its signed proof', () => 
     // Closed: out of « Mes échéances ».
     expect(await myDeadlines()).not.toContain(ackButton);
 
-    // The day's register: entered (the case was created today) and closed today, with who.
-    const register = await lawyer.call('GET', `/api/deadlines/register?day=${parisDay(0)}`);
-    expect(register.body.rows.filter((r: any) => r.caseId === id && r.remedy === remedy).map((r: any) => [r.event, r.by])).toEqual([
-      ['entered', 'avocate@moreau.fr'],
-      ['closed', 'avocate@moreau.fr'],
-    ]);
-    const registerPdf = await fetch(`${appliance.url}/registre?jour=${parisDay(0)}`, { headers: { cookie: lawyer.cookie } });
+    // The register of the day the case was created says it was entered, that of the day it was closed
+    // says so, with who (the same day but for a run across Paris midnight).
+    const rowsOf = async (day: string) =>
+      (await lawyer.call('GET', `/api/deadlines/register?day=${day}`)).body.rows
+        .filter((r: any) => r.caseId === id && r.remedy === remedy)
+        .map((r: any) => [r.event, r.by]);
+    const enteredDay = parisDayOf(made.body.case.createdAt);
+    const closedDay = parisDayOf(confirmed.body.closure.confirmedAt);
+    expect(await rowsOf(enteredDay)).toContainEqual(['entered', 'avocate@moreau.fr']);
+    expect(await rowsOf(closedDay)).toContainEqual(['closed', 'avocate@moreau.fr']);
+    if (enteredDay === closedDay) expect((await rowsOf(closedDay)).length).toBe(2);
+    const registerPdf = await fetch(`${appliance.url}/registre?jour=${closedDay}`, { headers: { cookie: lawyer.cookie } });
     expect(registerPdf.status).toBe(200);
     expect(await pdfText(Buffer.from(await registerPdf.arrayBuffer()))).toContain('Registre des échéances');
     expect((await lawyer.call('GET', '/api/deadlines/register?day=2026-02-30')).status).toBe(400);
