@@ -62,6 +62,8 @@ export const APPLIANCE_STATUS = {
   mail_not_configured: 409,
   mail_not_delivered: 502,
   deadline_not_found: 404,
+  // A new case for a client who likely has one (same name and birth date): confirmDuplicate overrides it.
+  likely_duplicate: 409,
 } as const satisfies Record<string, number>;
 
 export type ApplianceErrorCode = keyof typeof APPLIANCE_STATUS | CommonErrorCode;

@@ -16,6 +16,7 @@ import type { Users } from '../users/users.js';
 import { CaseIndex, type CaseQuery } from './caseIndex.js';
 import { caseRecordSchema, type CasePatch, type CaseRecord, type NewCase } from './caseSchema.js';
 import { ApplianceError } from '../../errors.js';
+import { assertNotLikelyDuplicate } from './duplicates.js';
 
 export interface Actor {
   id: string;
@@ -89,6 +90,8 @@ export class Cases {
   async createCase(data: NewCase, actor: Actor): Promise<CaseRecord> {
     this.assertRoomForOpenCase();
     this.assertUser(data.assignedTo);
+    // After the license's checks: a refused creation says why it is refused, not that it may be a duplicate.
+    assertNotLikelyDuplicate(this.index, data.client, data.confirmDuplicate === true);
     const now = this.clock();
     const year = String(now.getUTCFullYear());
     const next = (this.referenceSeq.get(year) ?? 0) + 1;
