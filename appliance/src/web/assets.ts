@@ -77,6 +77,8 @@ details{margin:.6rem 0}details>summary{cursor:pointer;font-weight:600;padding:.3
 .deadlines .when{white-space:nowrap}.deadlines .left{color:var(--warn)}.urgency.overdue .left{color:var(--err)}
 .urgency h4{padding-left:.6rem;border-left:5px solid var(--muted)}.urgency.overdue h4{border-color:var(--err);color:var(--err)}.urgency.within48h h4{border-color:#b54700}.urgency.within7d h4{border-color:#8a6d00}
 .group-pages{margin-top:.4rem;font-size:.9rem}
+@media (min-width:60rem){.columns.dashboard{grid-template-columns:minmax(0,2fr) minmax(18rem,1fr)}}
+@media (min-width:40rem){.deadline-section .deadlines .what,.deadline-section .deadlines .article{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}}
 .filters .check{margin:0;align-self:center}.page-empty{padding:.6rem 0}
 .duplicate-warning{border:2px solid var(--warn);border-radius:4px;padding:.6rem 1rem;margin-bottom:1rem;background:#fff6e0}.duplicate-warning h2{color:var(--warn)}
 @media (max-width:40rem){

@@ -2,14 +2,17 @@
  * The dashboard's deadlines as a lawyer wants them in the morning: their own cases first ("mes
  * échéances"), then the rest of the cabinet's, and the optional recours administratifs apart (they
  * never decide the case: domain/ceseda/optionalRemedies.ts). Each urgency group shows one page of
- * GROUP_PAGE_SIZE deadlines and the less urgent ones are folded, so the page stays short at 150
+ * GROUP_PAGE_SIZE (or CABINET_PAGE_SIZE) deadlines and the less urgent ones are folded, so the page stays short at 150
  * cases; a group is paged on its own (`?groupe=mine-within7d&page=2`).
  */
 import { isOptionalRemedy } from '../domain/ceseda/optionalRemedies.js';
 import { groupByUrgency } from './urgency.js';
 import type { DeadlineGroup, DeadlineItem, DeadlineSection, Urgency } from './viewModels.js';
 
+/** Deadlines a group shows at once: the lawyer's own; the rest of the cabinet's, fewer (they are someone else's to act on). */
 export const GROUP_PAGE_SIZE = 10;
+export const CABINET_PAGE_SIZE = 5;
+const pageSizeOf = (section: DeadlineSection['id']) => (section === 'mine' ? GROUP_PAGE_SIZE : CABINET_PAGE_SIZE);
 export const URGENCIES: readonly Urgency[] = ['overdue', 'within48h', 'within7d', 'later'];
 const SECTIONS: ReadonlyArray<DeadlineSection['id']> = ['mine', 'cabinet', 'optional'];
 
@@ -41,16 +44,18 @@ function groupOf(
   all: readonly DeadlineItem[],
   paged: { key: GroupKey; page: number } | null,
 ): DeadlineGroup {
-  const pages = Math.max(1, Math.ceil(all.length / GROUP_PAGE_SIZE));
+  const size = pageSizeOf(section);
+  const pages = Math.max(1, Math.ceil(all.length / size));
   const asked = paged?.key === `${section}-${urgency}`;
   // A page past the end (an old link, fewer deadlines since) shows the last one rather than nothing.
   const page = asked ? Math.min(paged.page, pages) : 1;
   return {
     urgency,
-    items: all.slice((page - 1) * GROUP_PAGE_SIZE, page * GROUP_PAGE_SIZE),
+    items: all.slice((page - 1) * size, page * size),
     total: all.length,
     page,
     pages,
+    pageSize: size,
     collapsed: asked ? false : collapsedByDefault(section, urgency),
   };
 }

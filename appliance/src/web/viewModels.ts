@@ -84,6 +84,7 @@ export interface DeadlineGroup {
   total: number;
   page: number;
   pages: number;
+  pageSize: number;
   /** Shown folded (a <details>): the less urgent groups, so the urgent ones fit on one screen. */
   collapsed: boolean;
 }

@@ -273,7 +273,7 @@ describe('web pages', () => {
             {
               id: 'mine',
               total: 1,
-              groups: [{ urgency: 'within48h', items: [item], total: 1, page: 1, pages: 1, collapsed: false }],
+              groups: [{ urgency: 'within48h', items: [item], total: 1, page: 1, pages: 1, pageSize: 10, collapsed: false }],
             },
             { id: 'cabinet', total: 0, groups: [] },
             { id: 'optional', total: 0, groups: [] },

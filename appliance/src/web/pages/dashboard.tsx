@@ -19,7 +19,7 @@ export function DashboardPage({ chrome, view }: { chrome: Chrome; view: Dashboar
   return (
     <Layout chrome={chrome} title={m.dashboardTitle}>
       <h1>{m.dashboardTitle}</h1>
-      <div class="columns">
+      <div class="columns dashboard">
         <section class="card wide" aria-labelledby="dl-title">
           <h2 id="dl-title">{m.deadlinesTitle}</h2>
           <p>

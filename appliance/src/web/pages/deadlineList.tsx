@@ -31,8 +31,13 @@ export function DeadlineList({ items, m, chrome, now }: { items: readonly Deadli
               {m.due} : {formatDate(d.dueAt, chrome.locale, d.hourly)}
             </time>
           )}
-          <span class="what">{d.label}</span>
-          <span class="article">{d.article}</span>
+          {/* One line each on the dashboard (assets.ts): the whole text on hover, and on the case page. */}
+          <span class="what" title={now ? d.label : undefined}>
+            {d.label}
+          </span>
+          <span class="article" title={now ? d.article : undefined}>
+            {d.article}
+          </span>
           {d.readings !== undefined && d.readings.length > 1 ? (
             <details class="readings">
               <summary>{m.windowReadings}</summary>

@@ -6,7 +6,6 @@
 import type { Messages } from '../messages.js';
 import { fill } from '../messages.js';
 import type { DashboardMessages } from '../dashboardMessages.js';
-import { GROUP_PAGE_SIZE } from '../dashboardView.js';
 import type { Chrome, DeadlineGroup, DeadlineSection } from '../viewModels.js';
 import { DeadlineList } from './deadlineList.js';
 
@@ -75,7 +74,7 @@ function GroupView({ section, group, m, d, chrome, now }: { section: string; gro
 
 function GroupPages({ section, group, d, label }: { section: string; group: DeadlineGroup; d: DashboardMessages; label: string }) {
   const href = (page: number) => `/?groupe=${section}-${group.urgency}&page=${page}#g-${section}-${group.urgency}`;
-  const from = (group.page - 1) * GROUP_PAGE_SIZE + 1;
+  const from = (group.page - 1) * group.pageSize + 1;
   return (
     <nav class="pagination group-pages" aria-label={fill(d.groupPages, { group: `${d[section as 'mine']} — ${label}` })}>
       {group.page > 1 ? <a href={href(group.page - 1)}>{d.earlier}</a> : <span />}
