@@ -121,6 +121,15 @@ describe('the dossier list', () => {
     expect(rowsOf(await page('/dossiers?status=perdu&tri=hasard'))).toEqual(named('soon', 'middle', 'later'));
   });
 
+  it('gives the API the same orders, most recently changed first by default', async () => {
+    const refsOf = (r: { body: { cases: Array<{ reference: string }> } }) => r.body.cases.map((c) => c.reference);
+    expect(refsOf(await lawyer.call('GET', '/api/cases?sort=deadline'))).toEqual(named('soon', 'middle', 'later'));
+    expect(refsOf(await lawyer.call('GET', '/api/cases'))).toEqual(named('middle', 'later', 'soon'));
+    const bad = await lawyer.call('GET', '/api/cases?sort=hasard');
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues).toEqual(['query.sort: must be one of deadline, updated, reference']);
+  });
+
   it('keeps to the caller’s cases with « mes dossiers »', async () => {
     const html = await page('/dossiers?mes=1');
     expect(rowsOf(html)).toEqual(named('soon', 'middle'));
