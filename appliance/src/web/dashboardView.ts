@@ -29,19 +29,22 @@ export function pagedGroupOf(groupe: unknown, page: unknown): { key: GroupKey; p
 }
 
 /**
- * Folded unless urgent: in "mes échéances" only the later ones; for the rest of the cabinet
- * everything past 48 h; the optional remedies always (the whole section is folded too).
+ * Folded unless urgent, once a section holds more than a page: in "mes échéances" the later ones;
+ * for the rest of the cabinet everything past 48 h. A short section stays open (a lawyer with three
+ * deadlines sees them all); the optional remedies are always folded (their whole section too).
  */
-function collapsedByDefault(section: DeadlineSection['id'], urgency: Urgency): boolean {
+function collapsedByDefault(section: DeadlineSection['id'], urgency: Urgency, sectionTotal: number): boolean {
+  if (section === 'optional') return true;
+  if (sectionTotal <= pageSizeOf(section)) return false;
   if (section === 'mine') return urgency === 'later';
-  if (section === 'cabinet') return urgency === 'within7d' || urgency === 'later';
-  return true;
+  return urgency === 'within7d' || urgency === 'later';
 }
 
 function groupOf(
   section: DeadlineSection['id'],
   urgency: Urgency,
   all: readonly DeadlineItem[],
+  sectionTotal: number,
   paged: { key: GroupKey; page: number } | null,
 ): DeadlineGroup {
   const size = pageSizeOf(section);
@@ -56,7 +59,7 @@ function groupOf(
     page,
     pages,
     pageSize: size,
-    collapsed: asked ? false : collapsedByDefault(section, urgency),
+    collapsed: asked ? false : collapsedByDefault(section, urgency, sectionTotal),
   };
 }
 
@@ -78,7 +81,7 @@ export function deadlineSections(
     return {
       id,
       total: bySection[id].length,
-      groups: URGENCIES.filter((u) => grouped[u].length > 0).map((u) => groupOf(id, u, grouped[u], paged)),
+      groups: URGENCIES.filter((u) => grouped[u].length > 0).map((u) => groupOf(id, u, grouped[u], bySection[id].length, paged)),
     };
   });
 }

@@ -51,10 +51,12 @@ describe('the dashboard’s deadline sections', () => {
     expect(optional!.groups.flatMap((g) => g.items.map((d) => d.remedy))).toEqual(['recours_gracieux', 'recours_hierarchique']);
   });
 
-  it('folds the less urgent groups: later ones of mine, past 48 h for the cabinet, every optional one', () => {
+  it('folds the less urgent groups of a long section: later ones of mine, past 48 h for the cabinet, every optional one', () => {
+    // Three of each per urgency: 12 of mine (more than a page of 10), 12 of the cabinet's (pages of 5).
     const dates = ['2026-12-04', '2026-12-06', '2026-12-09', '2027-01-15'];
+    const three = (d: string, who: string, remedy?: string) => [1, 2, 3].map((n) => item(`${who}${n}${d}`, d, who, remedy));
     const sections = deadlineSections(
-      dates.flatMap((d) => [item(`m${d}`, d, 'me'), item(`c${d}`, d, 'other'), item(`o${d}`, d, 'me', 'recours_gracieux')]),
+      dates.flatMap((d) => [...three(d, 'me'), ...three(d, 'other'), ...three(d, 'me', 'recours_gracieux')]),
       'me',
       NOW,
       null,
@@ -63,6 +65,23 @@ describe('the dashboard’s deadline sections', () => {
     expect(folded('mine')).toEqual(['overdue:false', 'within48h:false', 'within7d:false', 'later:true']);
     expect(folded('cabinet')).toEqual(['overdue:false', 'within48h:false', 'within7d:true', 'later:true']);
     expect(folded('optional')).toEqual(['overdue:true', 'within48h:true', 'within7d:true', 'later:true']);
+  });
+
+  it('leaves a short section open: a lawyer with a few deadlines sees them all', () => {
+    // 4 of mine (≤ 10) and 5 of the cabinet's (≤ 5): nothing folded but the optional remedies.
+    const dates = ['2026-12-04', '2026-12-06', '2026-12-09', '2027-01-15'];
+    const sections = deadlineSections(
+      [
+        ...dates.map((d) => item(`m${d}`, d, 'me')),
+        ...dates.map((d) => item(`c${d}`, d, 'other')),
+        item('c5', '2027-02-01', null),
+        item('o1', '2027-02-01', 'me', 'recours_gracieux'),
+      ],
+      'me',
+      NOW,
+      null,
+    );
+    expect(sections.map((s) => s.groups.filter((g) => g.collapsed).length)).toEqual([0, 0, 1]);
   });
 
   it('shows one page of a long group, pages it on its own, and clamps a page past the end', () => {
