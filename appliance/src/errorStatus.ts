@@ -77,6 +77,8 @@ export const APPLIANCE_STATUS = {
   deadline_not_closed: 409,
   confirmation_by_requester: 403,
   proof_invalid: 422,
+  // A new case for a client who likely has one (same name and birth date): confirmDuplicate overrides it.
+  likely_duplicate: 409,
 } as const satisfies Record<string, number>;
 
 export type ApplianceErrorCode = keyof typeof APPLIANCE_STATUS | CommonErrorCode;

@@ -75,7 +75,10 @@ describe.skipIf(unavailable !== null)(`a full disk${unavailable ? ` (skipped: ${
       expect((await admin.login('admin@plein.fr', PASSWORD)).status).toBe(200);
       expect(tiny.fill()).toBeGreaterThan(1_000_000);
 
-      expectFull(await admin.call('POST', '/api/cases', { client, procedure: 'oqtf', decisionNotifiedAt: '2026-11-02' }));
+      // The same client again, confirmed (domain/cases/duplicates.ts): what is refused is the write to the full disk.
+      expectFull(
+        await admin.call('POST', '/api/cases', { client, confirmDuplicate: true, procedure: 'oqtf', decisionNotifiedAt: '2026-11-02' }),
+      );
       expectFull(await admin.call('PATCH', `/api/cases/${caseId}`, { notes: 'during' }));
       expectFull(await admin.call('POST', '/api/users', { email: 'new@plein.fr', name: 'New', role: 'avocat', password: PASSWORD }));
       expectFull(await admin.call('POST', `/api/cases/${caseId}/analyses`, {}));
@@ -133,7 +136,10 @@ describe.skipIf(unavailable !== null)(`a full disk${unavailable ? ` (skipped: ${
       tiny.free();
       expect((await admin.call('GET', '/healthz')).status).toBe(200);
       expect((await admin.call('PATCH', `/api/cases/${caseId}`, { notes: 'after' })).status).toBe(200);
-      expect((await admin.call('POST', '/api/cases', { client, procedure: 'oqtf', decisionNotifiedAt: '2026-11-02' })).status).toBe(201);
+      expect(
+        (await admin.call('POST', '/api/cases', { client, confirmDuplicate: true, procedure: 'oqtf', decisionNotifiedAt: '2026-11-02' }))
+          .status,
+      ).toBe(201);
       expect(
         (await admin.call('POST', '/api/users', { email: 'new@plein.fr', name: 'New', role: 'avocat', password: PASSWORD })).status,
       ).toBe(201);

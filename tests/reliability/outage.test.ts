@@ -81,6 +81,8 @@ describe('a week-long control plane outage', () => {
       expect((await admin.login('admin@semaine.fr', PASSWORD)).status).toBe(200);
       const c = await admin.call('POST', '/api/cases', {
         client: CLIENT,
+        // One client, a case a day: the same name and birth date each time, on purpose (domain/cases/duplicates.ts).
+        confirmDuplicate: true,
         procedure: 'oqtf',
         decisionNotifiedAt: '2026-11-02',
         facts: FACTS,
@@ -162,7 +164,12 @@ describe('a week-long control plane outage', () => {
     await proxy.setMode('slow');
     const order: string[] = [];
     const beat = admin.call('POST', '/api/admin/heartbeat').then((r) => order.push(`heartbeat ${r.body.error}`));
-    const c = await admin.call('POST', '/api/cases', { client: CLIENT, procedure: 'oqtf', decisionNotifiedAt: '2026-11-02' });
+    const c = await admin.call('POST', '/api/cases', {
+      client: CLIENT,
+      confirmDuplicate: true,
+      procedure: 'oqtf',
+      decisionNotifiedAt: '2026-11-02',
+    });
     order.push(`case ${c.status}`);
     await beat;
     expect(order).toEqual(['case 201', 'heartbeat null']);

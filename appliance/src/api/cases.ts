@@ -9,6 +9,7 @@ import { requirePermission } from '../auth/authenticate.js';
 import { assertMayChangeFields } from '../auth/caseFieldPermissions.js';
 import { CASE_STATUSES, casePatchSchema, newCaseSchema } from '../domain/cases/caseSchema.js';
 import { exportCase } from '../domain/cases/exportCase.js';
+import { CASE_SORTS } from '../domain/cases/caseIndex.js';
 import { PROCEDURE_CODES } from '../domain/ceseda/procedures.js';
 import { presentCase, presentCaseSummary } from '../presenters/case.js';
 
@@ -25,6 +26,8 @@ const listQuerySchema = z.strictObject({
   archived: z.enum(['true', 'false', 'all'], { error: 'must be true, false or all' }).default('false'),
   page: z.coerce.number({ error: 'must be a page number' }).int().min(1).max(100_000).default(1),
   pageSize: z.coerce.number({ error: 'must be a number' }).int().min(1).max(100, { error: 'must be at most 100' }).default(25),
+  /** The list's orders (docs/appliance.md); `updated` stays the default so existing clients see no change. */
+  sort: z.enum(CASE_SORTS, { error: `must be one of ${CASE_SORTS.join(', ')}` }).default('updated'),
 });
 
 export function caseRoutes(appliance: Appliance): Router {
@@ -38,7 +41,10 @@ export function caseRoutes(appliance: Appliance): Router {
     const who = actor(ctx);
     const q = parseQuery(ctx, listQuerySchema);
     const { archived, ...rest } = q;
-    const result = await appliance.cases.search({ ...rest, ...(archived === 'all' ? {} : { archived: archived === 'true' }) }, who);
+    const result = await appliance.cases.search(
+      { ...rest, ...(archived === 'all' ? {} : { archived: archived === 'true' }), now: appliance.clock() },
+      who,
+    );
     ctx.body = { total: result.total, page: q.page, pageSize: q.pageSize, cases: result.cases.map(presentCaseSummary) };
   });
 

@@ -79,6 +79,24 @@ details{margin:.6rem 0}details>summary{cursor:pointer;font-weight:600;padding:.3
 .deadline-action .actions{display:flex;flex-wrap:wrap;gap:.4rem;margin-top:.4rem}.deadline-action .actions form.inline{margin:0}
 .deadline-action.is-closed .deadline-status{color:var(--ok);font-weight:600}.deadline-action.is-pending .deadline-status{color:var(--warn);font-weight:600}
 .close-form textarea{width:100%;max-width:40rem}.receipt-upload{margin-top:1.2rem;border-top:1px solid var(--line);padding-top:.8rem}
+.deadline-section{margin:1rem 0}.deadline-section>h3,.deadline-section>summary h3{font-size:1.1rem;margin:.8rem 0 .4rem}details>summary h3,details>summary h4{display:inline;margin:0}
+.deadlines .when{white-space:nowrap}.deadlines .left{color:var(--warn)}.urgency.overdue .left{color:var(--err)}
+.urgency h4{padding-left:.6rem;border-left:5px solid var(--muted)}.urgency.overdue h4{border-color:var(--err);color:var(--err)}.urgency.within48h h4{border-color:#b54700}.urgency.within7d h4{border-color:#8a6d00}
+.group-pages{margin-top:.4rem;font-size:.9rem}
+@media (min-width:60rem){.columns.dashboard{grid-template-columns:minmax(0,2fr) minmax(18rem,1fr)}}
+@media (min-width:40rem){.deadline-section .deadlines .what,.deadline-section .deadlines .article{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}}
+.filters .check{margin:0;align-self:center}.page-empty{padding:.6rem 0}
+.duplicate-warning{border:2px solid var(--warn);border-radius:4px;padding:.6rem 1rem;margin-bottom:1rem;background:#fff6e0}.duplicate-warning h2{color:var(--warn)}
+@media (max-width:40rem){
+main{padding:1rem .75rem}.topbar{padding:.6rem .75rem}.topbar nav ul{flex-wrap:wrap;gap:.2rem 1rem}.account{flex-wrap:wrap}
+.card{padding:.9rem .8rem}.columns{grid-template-columns:minmax(0,1fr)}
+.deadlines li{grid-template-columns:minmax(0,1fr)}.deadlines .what,.deadlines .article{grid-column:1}.deadlines .when,.deadlines time{white-space:normal}
+.deadlines li>a,.deadlines .what{overflow-wrap:anywhere}
+table.cases thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+table.cases,table.cases tbody,table.cases tr,table.cases td{display:block;width:100%}
+table.cases tr{border-bottom:2px solid var(--line);padding:.3rem 0}table.cases td{border:none;padding:.1rem 0;overflow-wrap:anywhere}
+table.cases td[data-label]::before{content:attr(data-label) " : ";font-weight:600;color:var(--muted)}
+}
 `;
 
 export const APP_JS = `'use strict';

@@ -52,6 +52,8 @@ export function deadlinesOf(c: CaseRecord): DeadlineItem[] {
         dueAt: hourly ? due : `${due}T12:00:00Z`,
         hourly,
         article: str(d.legalBasis),
+        // The remedy's code: the dashboard lists the optional recours administratifs apart.
+        ...(str(d.remedy) ? { remedy: str(d.remedy) } : {}),
       };
     });
   const renewal = renewalWindowOf(c);
@@ -87,8 +89,13 @@ export function calendarItemsOf(c: CaseRecord): CalendarDeadline[] {
   }));
 }
 
-export function caseRowOf(c: CaseRecord, locale: Locale, userName: (id: string | null) => string, now: Date): CaseRow {
-  const next = deadlinesOf(c).find((d) => new Date(d.dueAt) >= now);
+/** A list row; `next` is the case index's next open deadline (the one the list sorts by). */
+export function caseRowOf(
+  c: CaseRecord,
+  locale: Locale,
+  userName: (id: string | null) => string,
+  next: { dueAt: string; hourly: boolean } | null,
+): CaseRow {
   return {
     id: c.id,
     reference: c.reference,
@@ -99,6 +106,7 @@ export function caseRowOf(c: CaseRecord, locale: Locale, userName: (id: string |
     status: c.archived ? 'archived' : 'open',
     assignedTo: userName(c.assignedTo),
     nextDeadline: next?.dueAt ?? null,
+    nextDeadlineHourly: next?.hourly ?? false,
   };
 }
 

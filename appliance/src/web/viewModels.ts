@@ -74,10 +74,35 @@ export interface DeadlineItem {
   opensAt?: string;
   /** Every reading of the window, earliest first, when the texts leave the day count open. */
   readings?: ReadonlyArray<{ label: string; opensAt: string; dueAt: string }>;
+  /** The remedy's stable code (recours_contentieux, recours_gracieux…), when the rules give one. */
+  remedy?: string;
+  /** The lawyer the case is assigned to (the dashboard's "mes échéances"). */
+  assignedTo?: string | null;
+}
+
+/** One urgency group of a dashboard section, one page of it (the page stays short at 150 cases). */
+export interface DeadlineGroup {
+  urgency: Urgency;
+  items: readonly DeadlineItem[];
+  total: number;
+  page: number;
+  pages: number;
+  pageSize: number;
+  /** Shown folded (a <details>): the less urgent groups, so the urgent ones fit on one screen. */
+  collapsed: boolean;
+}
+
+/** "Mes échéances" (the caller's cases), the cabinet's other cases, and the optional remedies apart. */
+export interface DeadlineSection {
+  id: 'mine' | 'cabinet' | 'optional';
+  groups: readonly DeadlineGroup[];
+  total: number;
 }
 
 export interface DashboardView {
-  deadlines: Readonly<Record<Urgency, readonly DeadlineItem[]>>;
+  sections: readonly DeadlineSection[];
+  /** The moment the page is shown (the appliance's clock), for "dans 3 jours" (ISO). */
+  now: string;
   openByProcedure: ReadonlyArray<{ procedure: string; label: string; count: number }>;
   plan: string | null;
   meters: readonly Meter[];
@@ -94,16 +119,31 @@ export interface CaseRow {
   procedureLabel: string;
   status: 'open' | 'archived';
   assignedTo: string;
+  /** The next deadline still open (ISO, as DeadlineItem.dueAt), null when none is left. */
   nextDeadline: string | null;
+  /** Whether it runs in hours (its hour is shown). */
+  nextDeadlineHourly?: boolean;
 }
 
 export interface CaseListView {
   rows: readonly CaseRow[];
-  query: { q: string; procedure: string; status: string; page: number };
+  query: {
+    q: string;
+    procedure: string;
+    /** `open` (the default), `archived` or `all`. */
+    status: 'open' | 'archived' | 'all';
+    /** `echeance` (next deadline first, the default), `recent`, `reference`. */
+    sort: 'echeance' | 'recent' | 'reference';
+    /** Only the caller's cases ("mes dossiers"). */
+    mine: boolean;
+    page: number;
+  };
   total: number;
   pageSize: number;
   procedures: ReadonlyArray<{ code: string; label: string }>;
   canCreate: boolean;
+  /** The moment the list is shown, for "dans 3 jours" (ISO). */
+  now: string;
 }
 
 export interface NewCaseView {
@@ -111,6 +151,8 @@ export interface NewCaseView {
   lawyers: ReadonlyArray<{ id: string; name: string }>;
   errors: readonly FieldError[];
   values: Readonly<Record<string, string>>;
+  /** Cases of a client with the same last name and birth date: warned before creating another. */
+  duplicates?: ReadonlyArray<{ id: string; reference: string; clientName: string; archived: boolean }>;
 }
 
 export interface AnalysisView {

@@ -134,11 +134,12 @@ describe('web pages', () => {
               nextDeadline: '2026-11-25T10:00:00Z',
             },
           ],
-          query: { q: '"><img src=x>', procedure: '', status: '', page: 1 },
+          query: { q: '"><img src=x>', procedure: '', status: 'open', sort: 'echeance', mine: false, page: 1 },
           total: 1,
           pageSize: 50,
           procedures: [{ code: 'oqtf', label: 'OQTF' }],
           canCreate: true,
+          now: '2026-11-24T12:00:00Z',
         },
       }),
     );
@@ -268,7 +269,16 @@ describe('web pages', () => {
       h(DashboardPage, {
         chrome: chrome(),
         view: {
-          deadlines: { overdue: [], within48h: [item], within7d: [], later: [] },
+          sections: [
+            {
+              id: 'mine',
+              total: 1,
+              groups: [{ urgency: 'within48h', items: [item], total: 1, page: 1, pages: 1, pageSize: 10, collapsed: false }],
+            },
+            { id: 'cabinet', total: 0, groups: [] },
+            { id: 'optional', total: 0, groups: [] },
+          ],
+          now: '2026-11-24T12:00:00Z',
           openByProcedure: [{ procedure: 'oqtf', label: 'OQTF', count: 3 }],
           plan: 'starter',
           meters: [{ label: 'Utilisateurs actifs', used: 3, limit: 3 }],
@@ -280,7 +290,13 @@ describe('web pages', () => {
     expect(html).toContain('Moins de 48 h');
     expect(html).not.toContain('Dépassées');
     expect(html).toContain('<a href="/dossiers/c9">D-9 — Karim B.</a>');
-    expect(html).toContain('25/11/2026 11:00');
+    // With its weekday, its hour (a délai in hours) and what is left: 11:00 Paris on the 25th is 22 hours after 13:00 on the 24th.
+    expect(html).toContain('<time datetime="2026-11-25T10:00:00Z">mer. 25 nov. 2026, 11:00</time>');
+    expect(html.replaceAll('\u00a0', ' ')).toContain('<strong class="left">dans 22 h</strong>');
+    expect(html).toContain('Mes échéances');
+    expect(html).toContain('Aucune autre échéance au cabinet.');
+    // The plan's name in French, not the license's code.
+    expect(html).toContain('<strong>Starter</strong>');
     expect(html).toContain('class="meter at-limit"');
   });
 

@@ -92,7 +92,14 @@ describe('renewal window with the deadlines', () => {
       h(DashboardPage, {
         chrome,
         view: {
-          deadlines: { overdue: [], within48h: [], within7d: [], later: [item!] },
+          sections: [
+            {
+              id: 'mine',
+              total: 1,
+              groups: [{ urgency: 'later', items: [item!], total: 1, page: 1, pages: 1, pageSize: 10, collapsed: true }],
+            },
+          ],
+          now: '2027-03-10T10:00:00Z',
           openByProcedure: [],
           plan: null,
           meters: [],
@@ -100,7 +107,11 @@ describe('renewal window with the deadlines', () => {
         },
       }),
     );
-    expect(html).toContain('<span class="window">Fenêtre : du 02/03/2027 au 01/05/2027</span>');
+    // The dashboard gives the weekdays and what is left: 2 March 2027 is a Tuesday, 1 May a Saturday,
+    // 52 days after 10 March (21 days to the end of March, 30 in April, 1 in May).
+    expect(html.replace(/[\u00a0\u202f]/g, ' ')).toContain(
+      '<span class="window">Fenêtre : du mar. 2 mars 2027 au sam. 1 mai 2027<strong class="left"> dans 52 jours</strong></span>',
+    );
     expect(html).toContain('<summary>Lectures du texte (la plus précoce d’abord)</summary>');
     const first = html.indexOf('téléservice, jour de l’expiration non compté');
     const second = html.indexOf('téléservice, jour de l’expiration compté comme le premier qui la précède');

@@ -126,6 +126,8 @@ const newCaseObject = z.strictObject({
     .trim()
     .regex(/^(\d{2,3}|2A|2B)$/, { error: 'must be a département number, e.g. 75, 2A, 974' })
     .optional(),
+  /** Creates the case even when one has the same last name and birth date (domain/cases/duplicates.ts); not stored. */
+  confirmDuplicate: z.boolean({ error: 'must be true or false' }).optional(),
 });
 /**
  * A new case. `decisionNotifiedAt` is the legal notification date: when the decision was sent by

@@ -22,6 +22,7 @@ import { assertCoherentCase, fieldChanges } from './caseChanges.js';
 function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
+import { assertNotLikelyDuplicate } from './duplicates.js';
 
 export interface Actor {
   id: string;
@@ -95,6 +96,8 @@ export class Cases {
   async createCase(data: NewCase, actor: Actor): Promise<CaseRecord> {
     this.assertRoomForOpenCase();
     this.assertUser(data.assignedTo);
+    // After the license's checks: a refused creation says why it is refused, not that it may be a duplicate.
+    assertNotLikelyDuplicate(this.index, data.client, data.confirmDuplicate === true);
     const now = this.clock();
     const year = String(now.getUTCFullYear());
     const next = (this.referenceSeq.get(year) ?? 0) + 1;

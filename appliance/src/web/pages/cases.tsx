@@ -1,117 +1,22 @@
 /** Dossiers: the list (search, filters, pagination), the new-case form, and one case's page. */
 import { FlashMessage } from '@iamanager/kernel/ui';
 import { Layout } from '../layout.js';
-import { CATALOGUES, fill } from '../messages.js';
+import { CATALOGUES } from '../messages.js';
 import { ActionButton, Csrf, ErrorSummary, Field, SelectField } from '../components.js';
 import { formatDate } from '../format.js';
 import { DeadlineList } from './dashboard.js';
+import { DuplicateWarning } from './duplicateWarning.js';
 import { AnalysisSection } from './analysis.js';
 import { CasePieces } from './casePieces.js';
 import { CaseDrafts } from './caseDrafts.js';
 import { FACTS_CATALOGUES } from '../factsMessages.js';
 import { ChoiceField, YesNoField } from '../factInputs.js';
 import { CaseEditBlock } from './caseEditBlock.js';
-import type { CaseListView, CaseView, Chrome, NewCaseView } from '../viewModels.js';
+import type { CaseView, Chrome, NewCaseView } from '../viewModels.js';
 import { DeadlineActions } from './deadlineActions.js';
 
-function listHref(q: CaseListView['query'], page: number): string {
-  const p = new URLSearchParams();
-  if (q.q) p.set('q', q.q);
-  if (q.procedure) p.set('procedure', q.procedure);
-  if (q.status) p.set('status', q.status);
-  p.set('page', String(page));
-  return `/dossiers?${p.toString()}`;
-}
-
-export function CaseListPage({ chrome, view }: { chrome: Chrome; view: CaseListView }) {
-  const m = CATALOGUES[chrome.locale];
-  const pages = Math.max(1, Math.ceil(view.total / view.pageSize));
-  const { query } = view;
-  return (
-    <Layout chrome={chrome} title={m.casesTitle}>
-      <div class="title-row">
-        <h1>{m.casesTitle}</h1>
-        {view.canCreate ? (
-          <a class="button primary" href="/dossiers/nouveau">
-            {m.newCase}
-          </a>
-        ) : null}
-      </div>
-      <form method="get" action="/dossiers" class="filters" role="search">
-        <Field name="q" label={m.searchLabel} type="search" value={query.q} />
-        <SelectField
-          name="procedure"
-          label={m.procedure}
-          value={query.procedure}
-          blank={m.allValues}
-          options={view.procedures.map((p) => ({ value: p.code, label: p.label }))}
-        />
-        <SelectField
-          name="status"
-          label={m.status}
-          value={query.status}
-          blank={m.allValues}
-          options={[
-            { value: 'open', label: m.open },
-            { value: 'archived', label: m.archived },
-          ]}
-        />
-        <button type="submit" class="button secondary">
-          {m.search}
-        </button>
-      </form>
-      {view.rows.length === 0 ? (
-        <p>{m.noCases}</p>
-      ) : (
-        <table class="cases">
-          <thead>
-            <tr>
-              <th scope="col">{m.reference}</th>
-              <th scope="col">{m.client}</th>
-              <th scope="col">{m.nationality}</th>
-              <th scope="col">{m.procedure}</th>
-              <th scope="col">{m.assignedTo}</th>
-              <th scope="col">{m.nextDeadline}</th>
-              <th scope="col">{m.status}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {view.rows.map((r) => (
-              <tr>
-                <td>
-                  <a href={`/dossiers/${encodeURIComponent(r.id)}`}>{r.reference}</a>
-                </td>
-                <td>{r.clientName}</td>
-                <td>{r.nationality}</td>
-                <td>{r.procedureLabel}</td>
-                <td>{r.assignedTo}</td>
-                <td>{formatDate(r.nextDeadline, chrome.locale)}</td>
-                <td>{r.status === 'open' ? m.open : m.archived}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <nav class="pagination" aria-label="Pagination">
-        {query.page > 1 ? (
-          <a href={listHref(query, query.page - 1)} rel="prev">
-            {m.previous}
-          </a>
-        ) : (
-          <span />
-        )}
-        <span>{fill(m.pageOf, { page: query.page, pages, total: view.total })}</span>
-        {query.page < pages ? (
-          <a href={listHref(query, query.page + 1)} rel="next">
-            {m.next}
-          </a>
-        ) : (
-          <span />
-        )}
-      </nav>
-    </Layout>
-  );
-}
+// The list has its own file (sorting, filters, pages, narrow screens); the router imports it from here.
+export { CaseListPage } from './caseList.js';
 
 export function NewCasePage({ chrome, view }: { chrome: Chrome; view: NewCaseView }) {
   const m = CATALOGUES[chrome.locale];
@@ -123,6 +28,7 @@ export function NewCasePage({ chrome, view }: { chrome: Chrome; view: NewCaseVie
     <Layout chrome={chrome} title={m.newCase}>
       <h1>{m.newCase}</h1>
       <section class="card">
+        <DuplicateWarning view={view} locale={locale} csrf={chrome.csrf} />
         <ErrorSummary errors={e} m={m} />
         <form method="post" action="/dossiers/nouveau" novalidate>
           <Csrf token={chrome.csrf} />

@@ -1,32 +1,32 @@
-/** Tableau de bord: deadlines by urgency (each linking to its case), open cases by procedure, plan meters. */
+/**
+ * Tableau de bord: the deadlines (mine first, then the cabinet's, optional remedies apart, each by
+ * urgency), open cases by procedure, plan meters.
+ */
 import { Layout } from '../layout.js';
-import { CATALOGUES, fill, type Messages } from '../messages.js';
+import { CATALOGUES } from '../messages.js';
 import { ActionButton, UsageMeter } from '../components.js';
-import { formatDate } from '../format.js';
-import type { Chrome, DashboardView, DeadlineItem, Urgency } from '../viewModels.js';
+import { DASHBOARD_CATALOGUES, planLabel } from '../dashboardMessages.js';
+import { DeadlineSectionView } from './deadlineSections.js';
+import type { Chrome, DashboardView } from '../viewModels.js';
 
-const URGENCIES: readonly Urgency[] = ['overdue', 'within48h', 'within7d', 'later'];
+// The list lives in its own file (the sections use it too); the case page and the calendar import it from here.
+export { DeadlineList } from './deadlineList.js';
 
 export function DashboardPage({ chrome, view }: { chrome: Chrome; view: DashboardView }) {
   const m = CATALOGUES[chrome.locale];
-  const none = URGENCIES.every((u) => view.deadlines[u].length === 0);
+  const d = DASHBOARD_CATALOGUES[chrome.locale];
+  const now = new Date(view.now);
   return (
     <Layout chrome={chrome} title={m.dashboardTitle}>
       <h1>{m.dashboardTitle}</h1>
-      <div class="columns">
+      <div class="columns dashboard">
         <section class="card wide" aria-labelledby="dl-title">
           <h2 id="dl-title">{m.deadlinesTitle}</h2>
           <p>
             <a href="/calendrier">{m.seeCalendar}</a>
           </p>
-          {none ? <p>{m.noDeadlines}</p> : null}
-          {URGENCIES.filter((u) => view.deadlines[u].length > 0).map((u) => (
-            <section class={`urgency ${u}`} aria-labelledby={`u-${u}`}>
-              <h3 id={`u-${u}`}>
-                {m[u]} <span class="count">({view.deadlines[u].length})</span>
-              </h3>
-              <DeadlineList items={view.deadlines[u]} m={m} chrome={chrome} />
-            </section>
+          {view.sections.map((s) => (
+            <DeadlineSectionView section={s} m={m} d={d} chrome={chrome} now={now} />
           ))}
         </section>
         <div>
@@ -58,7 +58,7 @@ export function DashboardPage({ chrome, view }: { chrome: Chrome; view: Dashboar
             <h2 id="usage-title">{m.usageTitle}</h2>
             {view.plan ? (
               <p>
-                {m.plan} : <strong>{view.plan}</strong>
+                {m.plan} : <strong>{planLabel(view.plan, chrome.locale)}</strong>
               </p>
             ) : null}
             {view.meters.map((meter) => (
@@ -68,40 +68,5 @@ export function DashboardPage({ chrome, view }: { chrome: Chrome; view: Dashboar
         </div>
       </div>
     </Layout>
-  );
-}
-
-export function DeadlineList({ items, m, chrome }: { items: readonly DeadlineItem[]; m: Messages; chrome: Chrome }) {
-  return (
-    <ul class="deadlines">
-      {items.map((d) => (
-        <li>
-          <a href={`/dossiers/${encodeURIComponent(d.caseId)}`}>{d.caseLabel}</a>
-          {d.opensAt !== undefined ? (
-            <span class="window">
-              {fill(m.windowOpen, { from: formatDate(d.opensAt, chrome.locale), to: formatDate(d.dueAt, chrome.locale) })}
-            </span>
-          ) : (
-            <time datetime={d.dueAt}>
-              {m.due} : {formatDate(d.dueAt, chrome.locale, d.hourly)}
-            </time>
-          )}
-          <span class="what">{d.label}</span>
-          <span class="article">{d.article}</span>
-          {d.readings !== undefined && d.readings.length > 1 ? (
-            <details class="readings">
-              <summary>{m.windowReadings}</summary>
-              <ol>
-                {d.readings.map((r) => (
-                  <li>
-                    {r.label} : {fill(m.windowOpen, { from: formatDate(r.opensAt, chrome.locale), to: formatDate(r.dueAt, chrome.locale) })}
-                  </li>
-                ))}
-              </ol>
-            </details>
-          ) : null}
-        </li>
-      ))}
-    </ul>
   );
 }

@@ -30,10 +30,20 @@ import { FACTS_CATALOGUES } from '../factsMessages.js';
 import { factLabel, factValueLabel, type FactKey } from '../factLabels.js';
 import { changesView, previousAnalysis } from '../analysisChanges.js';
 import type { Locale } from '../messages.js';
-import type { CaseView, FieldError } from '../viewModels.js';
+import type { CaseListView, CaseView, FieldError, NewCaseView } from '../viewModels.js';
 import type { AppliancePage, WebDeps } from '../webPage.js';
 
 export const CASES_PAGE_SIZE = 25;
+
+/** The list's sort names in the address (French, as the lawyers read them) and the index's. */
+const LIST_SORTS = { echeance: 'deadline', recent: 'updated', reference: 'reference' } as const;
+
+/** The list's status, sort and "mes dossiers" from the address; anything unknown is the default. */
+function listOptionsOf(query: Record<string, unknown>): Pick<CaseListView['query'], 'status' | 'sort' | 'mine'> {
+  const status = query.status === 'archived' || query.status === 'all' ? query.status : 'open';
+  const sort = query.tri === 'recent' || query.tri === 'reference' ? query.tri : 'echeance';
+  return { status, sort, mine: query.mes === '1' };
+}
 
 const actorOf = (c: Caller) => ({ id: c.user.id, email: c.user.email });
 
@@ -57,36 +67,46 @@ function mountCasePages(pages: Router, { appliance }: WebDeps): void {
       typeof ctx.query.procedure === 'string' && (PROCEDURE_CODES as readonly string[]).includes(ctx.query.procedure)
         ? ctx.query.procedure
         : '';
-    const status = ctx.query.status === 'archived' || ctx.query.status === 'open' ? ctx.query.status : '';
+    // Open cases unless asked (an archived case has no deadline left to watch); by next deadline unless asked.
+    const { status, sort, mine } = listOptionsOf(ctx.query);
     const page = Math.min(100_000, Math.max(1, Number.parseInt(String(ctx.query.page ?? '1'), 10) || 1));
+    const now = appliance.clock();
     const result = await appliance.cases.search(
       {
         ...(q ? { q } : {}),
         ...(procedure ? { procedure } : {}),
-        ...(status ? { archived: status === 'archived' } : {}),
+        ...(status !== 'all' ? { archived: status === 'archived' } : {}),
+        ...(mine ? { assignedTo: caller.user.id } : {}),
+        sort: LIST_SORTS[sort],
+        now,
         page,
         pageSize: CASES_PAGE_SIZE,
       },
       actorOf(caller),
     );
-    const now = appliance.clock();
     const view = {
-      rows: result.cases.map((c) => caseRowOf(c, locale, userName, now)),
-      query: { q, procedure, status, page },
+      rows: result.cases.map((c) => caseRowOf(c, locale, userName, appliance.cases.index.nextDeadline(c.id, now))),
+      query: { q, procedure, status, sort, mine, page },
       total: result.total,
       pageSize: CASES_PAGE_SIZE,
       procedures: procedureOptions(locale),
       canCreate: caller.permissions.has('cases.write'),
+      now: now.toISOString(),
     };
     sendPage(ctx, <CaseListPage chrome={chromeOf(appliance, ctx)} view={view} />);
   });
 
-  const newCaseForm = (ctx: Context, errors: FieldError[] = [], values: Record<string, string> = {}) =>
+  const newCaseForm = (
+    ctx: Context,
+    errors: FieldError[] = [],
+    values: Record<string, string> = {},
+    duplicates?: NewCaseView['duplicates'],
+  ) =>
     sendPage(
       ctx,
       <NewCasePage
         chrome={chromeOf(appliance, ctx)}
-        view={{ procedures: procedureOptions(localeOf(ctx)), lawyers: lawyers(), errors, values }}
+        view={{ procedures: procedureOptions(localeOf(ctx)), lawyers: lawyers(), errors, values, ...(duplicates ? { duplicates } : {}) }}
       />,
     );
 
@@ -106,8 +126,13 @@ function mountCasePages(pages: Router, { appliance }: WebDeps): void {
     if (!parsed.ok) return newCaseForm(ctx, parsed.errors, v);
     let record: CaseRecord;
     try {
-      record = await appliance.cases.createCase(parsed.data, actorOf(caller));
+      record = await appliance.cases.createCase(
+        { ...parsed.data, confirmDuplicate: form.get('confirmDuplicate') === '1' },
+        actorOf(caller),
+      );
     } catch (err) {
+      // A likely duplicate (same name and birth date): the form again, with the existing case(s) and « Créer quand même ».
+      if (err instanceof DomainError && err.code === 'likely_duplicate') return newCaseForm(ctx, [], v, duplicatesOf(appliance, err));
       // The plan's limit ends on the upgrade path's page (pageErrors.tsx); what else the schema cannot
       // know — the license, a lawyer who is not (or no longer) a user — is said on the form.
       if (isLimitRefusal(err)) throw err;
@@ -290,12 +315,23 @@ function mountCasePages(pages: Router, { appliance }: WebDeps): void {
   pages.use(router.routes());
 }
 
+/** The cases a `likely_duplicate` refusal names, as the new-case form links to them. */
+function duplicatesOf(appliance: Appliance, err: DomainError): NonNullable<NewCaseView['duplicates']> {
+  const named = Array.isArray(err.details?.cases) ? (err.details.cases as Array<{ id: string }>) : [];
+  return named.flatMap(({ id }) => {
+    const c = appliance.cases.index.get(id);
+    return c ? [{ id: c.id, reference: c.reference, clientName: clientNameOf(c), archived: c.archived }] : [];
+  });
+}
+
 /** The dashboard's view of the case files: deadlines of open cases, open cases by procedure. */
 export function caseSourceOf(appliance: Appliance) {
   return {
     upcomingDeadlines: () => {
       const out = [];
-      for (const c of appliance.cases.index.all()) if (!c.archived) out.push(...deadlinesOf(c));
+      // With its lawyer: the dashboard puts the caller's own cases first ("mes échéances").
+      for (const c of appliance.cases.index.all())
+        if (!c.archived) out.push(...deadlinesOf(c).map((d) => ({ ...d, assignedTo: c.assignedTo })));
       return out;
     },
     openByProcedure: () => {

@@ -8,7 +8,7 @@ import { DashboardPage } from '../pages/dashboard.js';
 import { procedureLabel } from '../procedureLabels.js';
 import { sendPage } from '../render.js';
 import { chromeOf, localeOf, messagesOf } from '../pageContext.js';
-import { groupByUrgency } from '../urgency.js';
+import { deadlineSections, pagedGroupOf } from '../dashboardView.js';
 import type { Meter } from '../viewModels.js';
 import type { AppliancePage, WebDeps } from '../webPage.js';
 
@@ -36,8 +36,10 @@ function mountWorkspacePages(router: Router, { appliance, sources, feeds }: WebD
     const caller = callerOf(ctx);
     const locale = localeOf(ctx);
     const source = cases();
+    const now = appliance.clock();
     const view = {
-      deadlines: groupByUrgency(source?.upcomingDeadlines() ?? [], appliance.clock()),
+      sections: deadlineSections(source?.upcomingDeadlines() ?? [], caller.user.id, now, pagedGroupOf(ctx.query.groupe, ctx.query.page)),
+      now: now.toISOString(),
       openByProcedure: (source?.openByProcedure() ?? [])
         .map((p) => ({ ...p, label: procedureLabel(p.procedure, locale) }))
         .sort((a, b) => b.count - a.count),
