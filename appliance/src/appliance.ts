@@ -29,6 +29,10 @@ import { Reminders } from './domain/reminders/reminders.js';
 import { smtpSender } from '@iamanager/kernel/mail';
 import { caseUrlOf } from './domain/reminders/caseLink.js';
 import { openReminderStore } from './storage/reminderStore.js';
+import { openReminderSettingsStore } from './storage/reminderSettingsStore.js';
+import { openMailSettingsStore } from './storage/mailSettingsStore.js';
+import { ReminderSettings } from './domain/reminders/preferences.js';
+import { MailSettings } from './domain/reminders/mailSettings.js';
 
 export interface Appliance {
   readonly config: Config;
@@ -64,6 +68,10 @@ export interface Appliance {
   readonly backups: Backups;
   /** Deadline reminders by e-mail through the cabinet's SMTP server (docs/reminders.md). */
   readonly reminders: Reminders;
+  /** The reminder policy (admins) and each user's reminder preferences. */
+  readonly reminderSettings: ReminderSettings;
+  /** The SMTP server saved from the pages (it wins over SMTP_URL/MAIL_FROM in .env). */
+  readonly mailSettings: MailSettings;
   close(): Promise<void>;
 }
 
@@ -89,11 +97,20 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
   const backups = await Backups.open({ dataDir: config.dataDir, config: config.backup, version: config.version, clock, log });
   const errors = new ErrorCounter();
   const remindersDoc = await openReminderStore(config.dataDir, log);
+  const reminderSettingsDoc = await openReminderSettingsStore(config.dataDir, log);
+  const reminderSettings = new ReminderSettings(reminderSettingsDoc);
+  const mailSettingsDoc = await openMailSettingsStore(config.dataDir, log);
+  // Settings saved on the admin page win over .env; a change takes effect at once (setSender).
+  const mailSettings = new MailSettings(mailSettingsDoc, config.mail, clock, (m) =>
+    reminders.setSender(m ? smtpSender(m.smtpUrl, m.from) : null),
+  );
+  const mailInUse = mailSettings.effective();
   const reminders = new Reminders({
     doc: remindersDoc,
     cases: () => cases.index.all(),
     users: () => users.all(),
-    sender: config.mail ? smtpSender(config.mail.smtpUrl, config.mail.from) : null,
+    settings: reminderSettings,
+    sender: mailInUse ? smtpSender(mailInUse.smtpUrl, mailInUse.from) : null,
     caseUrl: (id) => caseUrlOf(config, id),
     clock,
     log,
@@ -174,6 +191,8 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
     tls: new ServedTls(),
     backups,
     reminders,
+    reminderSettings,
+    mailSettings,
     close: async () => {
       await heartbeats.stop();
       await upgradeRequests.stop();
@@ -185,6 +204,8 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
         cases.flushed(),
         revokedSessions.flushed(),
         remindersDoc.adapter.flushed(),
+        reminderSettingsDoc.adapter.flushed(),
+        mailSettingsDoc.adapter.flushed(),
       ]);
     },
   };

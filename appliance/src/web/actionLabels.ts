@@ -31,6 +31,9 @@ const FR: Readonly<Record<string, string>> = {
   'license.enroll': 'Nouvel enregistrement de l’appliance auprès de l’éditeur',
   'license.import': 'Import d’une licence',
   'support.upload': 'Envoi d’un paquet de support à l’éditeur',
+  'reminders.preferences': 'Choix de ses rappels d’échéances',
+  'reminders.policy': 'Modification des règles de rappel du cabinet',
+  'reminders.mail': 'Modification du serveur de messagerie des rappels',
 };
 
 const EN: Readonly<Record<string, string>> = {
@@ -57,6 +60,9 @@ const EN: Readonly<Record<string, string>> = {
   'license.enroll': 'Appliance enrolled again with the vendor',
   'license.import': 'License imported',
   'support.upload': 'Support bundle sent to the vendor',
+  'reminders.preferences': 'Own reminder choices changed',
+  'reminders.policy': 'Cabinet reminder rules changed',
+  'reminders.mail': 'Reminder mail server changed',
 };
 
 export function actionLabel(action: string, locale: Locale): string {

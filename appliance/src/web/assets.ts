@@ -73,6 +73,8 @@ details{margin:.6rem 0}details>summary{cursor:pointer;font-weight:600;padding:.3
 .route-counts{color:var(--muted);font-weight:400;font-size:.9rem}
 .changes li{padding:.15rem 0}
 @media (prefers-reduced-motion:no-preference){a,.button{transition:background-color .1s}}
+/* The unread-reminders badge in the menu (docs/reminders.md): warning colours, beside the link's text. */
+.badge.unread{margin-left:.35rem;background:#fff3cd;color:#6b4e00}
 `;
 
 export const APP_JS = `'use strict';

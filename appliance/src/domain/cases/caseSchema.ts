@@ -119,6 +119,8 @@ const newCaseObject = z.strictObject({
     .trim()
     .regex(/^(\d{2,3}|2A|2B)$/, { error: 'must be a département number, e.g. 75, 2A, 974' })
     .optional(),
+  /** The case's second lawyer (docs/reminders.md): the escalation of an unacknowledged deadline goes to them before the admins. */
+  backupAssignedTo: z.string().uuid({ error: 'must be the id of an active lawyer of this cabinet (not the secretariat)' }).optional(),
 });
 /**
  * A new case. `decisionNotifiedAt` is the legal notification date: when the decision was sent by
@@ -167,6 +169,12 @@ const casePatchObject = z.strictObject({
   notes: z.string().max(20_000).optional(),
   facts: caseFacts.optional(),
   departement: newCaseObject.shape.departement,
+  /** The case's second lawyer, null to remove (docs/reminders.md): receives the escalation. */
+  backupAssignedTo: z
+    .string()
+    .uuid({ error: 'must be the id of an active lawyer of this cabinet (not the secretariat)' })
+    .nullable()
+    .optional(),
 });
 /**
  * A change to a case. New facts replace the old ones whole, so when they give a registered letter's
@@ -216,6 +224,8 @@ export interface CaseRecord {
   createdAt: string;
   createdBy: string;
   updatedAt: string;
+  /** The case's second lawyer (docs/reminders.md), who receives the escalation; absent in cases written before it existed. */
+  backupAssignedTo?: string | null;
 }
 
 /** Checked when a case file is read back: a damaged file is recovered from its last good copy. */

@@ -85,10 +85,25 @@ export class Cases {
     if (id && !this.users.byId(id)) throw new ApplianceError('invalid_input', `assignedTo: no user ${id} in this cabinet`);
   }
 
+  /**
+   * The backup lawyer receives escalations (docs/reminders.md): someone who can act on the case,
+   * so an active user who is not the secretariat.
+   */
+  private assertBackup(id: string | null | undefined): void {
+    if (!id) return;
+    const u = this.users.byId(id);
+    if (!u || !u.active || u.role === 'secretariat')
+      throw new ApplianceError(
+        'invalid_input',
+        `backupAssignedTo: ${u ? `${u.email} is ${u.active ? 'in the secretariat' : 'disabled'}` : `no user ${id} in this cabinet`}; choose an active lawyer or administrator`,
+      );
+  }
+
   /** `data` was parsed at the edge with `newCaseSchema` (the API's body, the page's form). */
   async createCase(data: NewCase, actor: Actor): Promise<CaseRecord> {
     this.assertRoomForOpenCase();
     this.assertUser(data.assignedTo);
+    this.assertBackup(data.backupAssignedTo);
     const now = this.clock();
     const year = String(now.getUTCFullYear());
     const next = (this.referenceSeq.get(year) ?? 0) + 1;
@@ -115,6 +130,7 @@ export class Cases {
       createdAt: at,
       createdBy: actor.id,
       updatedAt: at,
+      backupAssignedTo: data.backupAssignedTo ?? null,
     };
     this.creating++;
     try {
@@ -151,6 +167,7 @@ export class Cases {
     const doc = this.doc(id);
     const record = doc.data;
     this.assertUser(patch.assignedTo);
+    this.assertBackup(patch.backupAssignedTo);
     const fields: string[] = [];
     for (const [key, value] of Object.entries(patch)) {
       if (value === undefined) continue;
