@@ -5,7 +5,7 @@
  * separate mail for points above the minimum, but the minimum (jour J) on its own and on time; a
  * lawyer who turned a point off does not get it but still gets the minimum, and cannot turn the
  * minimum off; the escalation goes to the case's backup, else to the admins; the digest goes out
- * once across a restart.
+ * once across a restart; the menu's unread count falls to zero once « Mes échéances » is opened.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@iamanager/kernel/log';
@@ -131,6 +131,15 @@ describe('reminder preferences, digest and escalation', () => {
         .filter((r) => r.caseId === 'c-choosy')
         .map((r) => r.point),
     ).toEqual(['j-7', 'escalade', 'jour-j']);
+  });
+
+  it('counts the reminders sent to a user until they open « Mes échéances » (the menu badge)', async () => {
+    const { reminders } = await open();
+    const lawyer = { id: 'lawyer', email: 'lawyer@test.fr' };
+    expect(reminders.unreadCount(lawyer)).toBe(2);
+    expect(reminders.unreadCount({ id: 'choosy', email: 'choosy@test.fr' })).toBe(0);
+    await reminders.markSeen(lawyer);
+    expect(reminders.unreadCount(lawyer)).toBe(0);
   });
 
   it('sends one digest at the digest hour with what came due, once, across a restart', async () => {

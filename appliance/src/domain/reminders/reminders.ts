@@ -243,6 +243,13 @@ export class Reminders {
           delete table[key];
           removed++;
         }
+    // Digests by their day: kept as long as what they carried.
+    const cutoff = DateTime.fromJSDate(new Date(now.getTime() - KEEP_ENDED_MS), { zone: ZONE }).toISODate() ?? '';
+    for (const [key, d] of Object.entries(doc.data.digests))
+      if (d.day < cutoff) {
+        delete doc.data.digests[key];
+        removed++;
+      }
     if (removed > 0) await doc.write();
   }
 
