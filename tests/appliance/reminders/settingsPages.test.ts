@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- JSON bodies asserted field by field */
 /**
  * The reminder settings against a real appliance process and a real SMTP server in this test
  * (tests/support/smtpSink.ts), with no SMTP_URL in its environment: the mail server saved on
