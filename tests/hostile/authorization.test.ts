@@ -125,6 +125,8 @@ const APPLIANCE_MATRIX: Readonly<Record<string, string>> = {
   'POST /admin/rappels/messagerie':                    '- Y - - -',
   'POST /admin/rappels/messagerie/env':                '- Y - - -',
   'POST /admin/rappels/test':                          '- Y - - -',
+  'GET /setup/messagerie':                             '- Y - - -',
+  'POST /setup/messagerie':                            '- Y - - -',
   // Ending all one's sessions, then logging out (this session): last, so the rows above keep their sessions.
   'POST /mot-de-passe/sessions':                       '- Y Y Y Y',
   'POST /api/auth/logout':                             'Y Y Y Y Y',

@@ -68,7 +68,8 @@ const fr = {
   mailTestTitle: 'Vérifier',
   remindersAdminLink: 'Régler les rappels et le serveur de messagerie',
   unreadBadge: '{count} rappel(s) non lu(s)',
-  setupMailTitle: 'Messagerie des rappels (facultatif)',
+  setupMailTitle: '3. Messagerie des rappels (facultatif)',
+  setupMailContinue: 'Continuer vers le tableau de bord',
   setupMailIntro:
     'Le serveur SMTP du cabinet, pour envoyer les rappels d’échéances aux avocats. Vous pourrez le régler plus tard dans Administration › Rappels.',
   setupMailSkip: 'Passer cette étape',
@@ -138,7 +139,8 @@ const en: Record<keyof typeof fr, string> = {
   mailTestTitle: 'Check',
   remindersAdminLink: 'Set the reminders and the mail server',
   unreadBadge: '{count} unread reminder(s)',
-  setupMailTitle: 'Reminder mail (optional)',
+  setupMailTitle: '3. Reminder mail (optional)',
+  setupMailContinue: 'Go on to the dashboard',
   setupMailIntro:
     'The cabinet’s SMTP server, to send deadline reminders to the lawyers. You can set it later in Administration › Reminders.',
   setupMailSkip: 'Skip this step',

@@ -216,6 +216,26 @@ describe('reminder settings pages', () => {
     expect(minimum.body.message).toMatch(/off: "jour-j" is part of the cabinet's minimum/);
   });
 
+  it('offers the mail step of the setup wizard: saved, then a test mail with the server’s answer', async () => {
+    const step = await page(admin, '/setup/messagerie');
+    expect(step.html).toContain('3. Messagerie des rappels (facultatif)');
+    expect(step.html).toContain('Passer cette étape');
+    const before = sink.received.length;
+    const done = await postForm(admin, '/setup/messagerie', mailForm({ password: '', from: 'mise-en-service@reglages.fr' }));
+    expect(done.status).toBe(200);
+    expect(done.html).toContain(`Message de test accepté par 127.0.0.1:${sinkPort()}, envoyé à admin@reglages.fr.`);
+    expect(done.html).toContain('Continuer vers le tableau de bord');
+    const [mail] = await waitFor(
+      () => sink.received.slice(before),
+      (m) => m.length === 1,
+      { what: 'the setup step’s test mail' },
+    );
+    expect(mail!.from).toBe('mise-en-service@reglages.fr');
+    const lawyer = new Browser(appliance.url);
+    await lawyer.login('avocat@reglages.fr', PASSWORD);
+    expect((await page(lawyer, '/setup/messagerie')).status).toBe(403);
+  });
+
   it('takes the case’s backup lawyer, refusing the secretariat', async () => {
     const body = (backupAssignedTo: string) => ({
       client: { lastName: 'Secours', firstName: 'Anna', nationality: 'GN', birthDate: '1990-01-01' },

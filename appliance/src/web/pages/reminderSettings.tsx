@@ -143,3 +143,52 @@ export function RemindersAdminPage({
     </Layout>
   );
 }
+
+/**
+ * The setup wizard's last step, optional: the mail server of the reminders, saved then tried with
+ * a test mail to the new administrator (the server's answer is shown); « Passer » goes on without.
+ */
+export function SetupMailPage({
+  chrome,
+  mail,
+  values,
+  errors,
+  sent,
+}: {
+  chrome: Chrome;
+  mail: MailSettingsView;
+  values?: Readonly<Record<string, string>> | undefined;
+  errors: readonly FieldError[];
+  /** The test mail was accepted: the step is done. */
+  sent: boolean;
+}) {
+  const m = CATALOGUES[chrome.locale];
+  const r = REMINDERS_CATALOGUES[chrome.locale];
+  return (
+    <Layout chrome={chrome} title={m.setupTitle}>
+      <h1>{m.setupTitle}</h1>
+      <section class="card" aria-labelledby="step-title">
+        <h2 id="step-title">{r.setupMailTitle}</h2>
+        <p>{r.setupMailIntro}</p>
+        {sent ? null : (
+          <>
+            <MailSource chrome={chrome} settings={mail} />
+            <MailSettingsForm
+              chrome={chrome}
+              settings={mail}
+              values={values}
+              errors={errors}
+              action="/setup/messagerie"
+              submitLabel={r.setupMailSaveTest}
+            />
+          </>
+        )}
+        <p>
+          <a href="/" class={sent ? 'button primary' : undefined} id="setup-mail-next">
+            {sent ? r.setupMailContinue : r.setupMailSkip}
+          </a>
+        </p>
+      </section>
+    </Layout>
+  );
+}

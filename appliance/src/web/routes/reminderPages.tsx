@@ -7,7 +7,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Caller } from '../../auth/authenticate.js';
 import { requirePermission } from '../../auth/authenticate.js';
-import { MyRemindersPage, RemindersAdminPage } from '../pages/reminderSettings.js';
+import { MyRemindersPage, RemindersAdminPage, SetupMailPage } from '../pages/reminderSettings.js';
 import { sendPage } from '../render.js';
 import { chromeOf, localeOf, messagesOf, readForm } from '../pageContext.js';
 import { fill } from '../messages.js';
@@ -143,4 +143,51 @@ function mountReminderPages(pages: Router, { appliance }: WebDeps): void {
   });
 
   pages.use(admin.routes());
+
+  /** The setup wizard's optional mail step, once the first admin exists (setupPages.tsx sends them here). */
+  const setupPage = (
+    ctx: Context,
+    opts: { values?: Record<string, string>; errors?: FieldError[]; flash?: Flash; sent?: boolean; status?: number } = {},
+  ) =>
+    sendPage(
+      ctx,
+      <SetupMailPage
+        chrome={{ ...chromeOf(appliance, ctx), ...(opts.flash ? { flash: opts.flash } : {}) }}
+        mail={appliance.mailSettings.view()}
+        values={opts.values}
+        errors={opts.errors ?? []}
+        sent={opts.sent ?? false}
+      />,
+      opts.status ?? 200,
+    );
+
+  pages.get('/setup/messagerie', (ctx) => {
+    requirePermission(ctx, 'admin.view');
+    setupPage(ctx);
+  });
+
+  pages.post('/setup/messagerie', async (ctx) => {
+    const caller = requirePermission(ctx, 'admin.view');
+    const m = messagesOf(ctx);
+    const r = REMINDERS_CATALOGUES[localeOf(ctx)];
+    const form = await readForm(ctx);
+    const values = mailFormValues(form);
+    const parsed = parseMailForm(form, r, m);
+    if (!parsed.ok) return setupPage(ctx, { values, errors: parsed.errors, status: 400 });
+    try {
+      await appliance.mailSettings.save(parsed.data, caller.user.email);
+    } catch (err) {
+      const fields = mailDomainError(err, r, m);
+      if (fields) return setupPage(ctx, { values, errors: fields, status: 400 });
+      throw err;
+    }
+    await appliance.audit.append({ actor: caller.user.email, action: 'reminders.mail', detail: `${parsed.data.host}:${parsed.data.port}` });
+    // Saved either way; the test says whether the server takes mail, in its own words.
+    try {
+      const sent = await appliance.reminders.sendTest(caller.user.email);
+      setupPage(ctx, { sent: true, flash: { kind: 'ok', text: fill(m.mailTestSent, { server: sent.server, to: sent.to }) } });
+    } catch (err) {
+      setupPage(ctx, { values, flash: { kind: 'error', text: fill(m.mailTestFailed, { reason: (err as Error).message }) }, status: 502 });
+    }
+  });
 }
