@@ -69,6 +69,7 @@ const fr = {
   remindersAdminLink: 'Régler les rappels et le serveur de messagerie',
   unreadBadge: '{count} rappel(s) non lu(s)',
   setupMailTitle: '3. Messagerie des rappels (facultatif)',
+  backupAssignedTo: 'Second avocat (reçoit l’escalade des rappels)',
   setupMailContinue: 'Continuer vers le tableau de bord',
   setupMailIntro:
     'Le serveur SMTP du cabinet, pour envoyer les rappels d’échéances aux avocats. Vous pourrez le régler plus tard dans Administration › Rappels.',
@@ -140,6 +141,7 @@ const en: Record<keyof typeof fr, string> = {
   remindersAdminLink: 'Set the reminders and the mail server',
   unreadBadge: '{count} unread reminder(s)',
   setupMailTitle: '3. Reminder mail (optional)',
+  backupAssignedTo: 'Backup lawyer (receives the reminders’ escalation)',
   setupMailContinue: 'Go on to the dashboard',
   setupMailIntro:
     'The cabinet’s SMTP server, to send deadline reminders to the lawyers. You can set it later in Administration › Reminders.',

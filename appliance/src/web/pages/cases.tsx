@@ -9,6 +9,7 @@ import { AnalysisSection } from './analysis.js';
 import { FACTS_CATALOGUES } from '../factsMessages.js';
 import { ChoiceField, YesNoField } from '../factInputs.js';
 import type { CaseListView, CaseView, Chrome, NewCaseView } from '../viewModels.js';
+import { REMINDERS_CATALOGUES } from '../remindersMessages.js';
 
 function listHref(q: CaseListView['query'], page: number): string {
   const p = new URLSearchParams();
@@ -213,6 +214,14 @@ export function NewCasePage({ chrome, view }: { chrome: Chrome; view: NewCaseVie
               name="assignedTo"
               label={m.assignedTo}
               value={v.assignedTo}
+              errors={e}
+              blank="—"
+              options={view.lawyers.map((l) => ({ value: l.id, label: l.name }))}
+            />
+            <SelectField
+              name="backupAssignedTo"
+              label={REMINDERS_CATALOGUES[chrome.locale].backupAssignedTo}
+              value={v.backupAssignedTo}
               errors={e}
               blank="—"
               options={view.lawyers.map((l) => ({ value: l.id, label: l.name }))}

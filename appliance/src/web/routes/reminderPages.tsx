@@ -138,7 +138,7 @@ function mountReminderPages(pages: Router, { appliance }: WebDeps): void {
       const sent = await appliance.reminders.sendTest(caller.user.email);
       adminPage(ctx, { flash: { kind: 'ok', text: fill(m.mailTestSent, { server: sent.server, to: sent.to }) } });
     } catch (err) {
-      adminPage(ctx, { flash: { kind: 'error', text: fill(m.mailTestFailed, { reason: (err as Error).message }) }, status: 502 });
+      adminPage(ctx, { flash: { kind: 'error', text: fill(m.mailTestFailed, { reason: (err as Error).message }) } });
     }
   });
 
@@ -187,7 +187,7 @@ function mountReminderPages(pages: Router, { appliance }: WebDeps): void {
       const sent = await appliance.reminders.sendTest(caller.user.email);
       setupPage(ctx, { sent: true, flash: { kind: 'ok', text: fill(m.mailTestSent, { server: sent.server, to: sent.to }) } });
     } catch (err) {
-      setupPage(ctx, { values, flash: { kind: 'error', text: fill(m.mailTestFailed, { reason: (err as Error).message }) }, status: 502 });
+      setupPage(ctx, { values, flash: { kind: 'error', text: fill(m.mailTestFailed, { reason: (err as Error).message }) } });
     }
   });
 }
