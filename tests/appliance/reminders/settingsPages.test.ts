@@ -254,4 +254,26 @@ describe('reminder settings pages', () => {
     const cleared = await admin.call('PATCH', `/api/cases/${created.body.case.id}`, { backupAssignedTo: null });
     expect(cleared.body.case.backupAssignedTo).toBeNull();
   });
+
+  it('takes the second lawyer on the new-case form, and says beside the field why the secretariat cannot be', async () => {
+    const form = (backupAssignedTo: string): Array<[string, string]> => [
+      ['lastName', 'Formulaire'],
+      ['firstName', 'Aïcha'],
+      ['nationality', 'SN'],
+      ['birthDate', '1991-03-04'],
+      ['procedure', 'oqtf'],
+      ['notificationDate', '2026-11-03'],
+      ['assignedTo', lawyerId],
+      ['backupAssignedTo', backupAssignedTo],
+    ];
+    const shown = await page(admin, '/dossiers/nouveau');
+    expect(shown.html).toContain('Second avocat (reçoit l’escalade des rappels)');
+    expect(shown.html).not.toContain(`<option value="${secretaryId}"`);
+    const refused = await postForm(admin, '/dossiers/nouveau', form(secretaryId));
+    expect(refused.html).toContain('id="f-backupAssignedTo-error"');
+    const created = await postForm(admin, '/dossiers/nouveau', form(lawyerId));
+    expect(created.status).toBe(302);
+    const id = /^\/dossiers\/([0-9a-f-]{36})/.exec(created.location ?? '')?.[1];
+    expect((await admin.call('GET', `/api/cases/${id}`)).body.case.backupAssignedTo).toBe(lawyerId);
+  });
 });
