@@ -20,6 +20,7 @@ const fr = {
   hourPoint: '{n} heures avant la fin (délais en heures)',
   preferencesSaved: 'Vos préférences de rappel sont enregistrées.',
   preferencesSave: 'Enregistrer mes choix',
+  remindersAdminTitle: 'Rappels d’échéances et messagerie',
   policyTitle: 'Rappels d’échéances : règles du cabinet',
   policyIntro:
     'Les moments où l’avocat en charge est rappelé, ceux que personne ne peut désactiver (le minimum), l’escalade au second avocat du dossier (à défaut aux administrateurs) quand personne n’a pris l’échéance en charge, et l’heure du résumé quotidien.',
@@ -92,6 +93,7 @@ const en: Record<keyof typeof fr, string> = {
   hourPoint: '{n} hours before the end (time limits in hours)',
   preferencesSaved: 'Your reminder preferences are saved.',
   preferencesSave: 'Save my choices',
+  remindersAdminTitle: 'Deadline reminders and mail',
   policyTitle: 'Deadline reminders: the cabinet’s rules',
   policyIntro:
     'When the assigned lawyer is reminded, which reminders nobody can turn off (the minimum), the escalation to the case’s backup lawyer (else the administrators) when nobody took the deadline in hand, and the hour of the daily digest.',

@@ -121,7 +121,7 @@ export function MailSettingsForm({
         errors={errors}
         autocomplete="new-password"
       />
-      <div class="field">
+      <div class="field check">
         <label>
           <input type="checkbox" name="clearPassword" value="1" /> {r.smtpClearPassword}
         </label>

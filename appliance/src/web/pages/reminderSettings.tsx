@@ -40,28 +40,34 @@ export function MyRemindersPage({
         <Csrf token={chrome.csrf} />
         <fieldset>
           <legend>{r.modeLegend}</legend>
-          <label>
-            <input type="radio" name="mode" value="individual" checked={preference.mode === 'individual'} /> {r.modeIndividual}
-          </label>
-          <label>
-            <input type="radio" name="mode" value="digest" checked={preference.mode === 'digest'} />{' '}
-            {fill(r.modeDigest, { hour: digestHour })}
-          </label>
+          <div class="field check">
+            <label>
+              <input type="radio" name="mode" value="individual" checked={preference.mode === 'individual'} /> {r.modeIndividual}
+            </label>
+          </div>
+          <div class="field check">
+            <label>
+              <input type="radio" name="mode" value="digest" checked={preference.mode === 'digest'} />{' '}
+              {fill(r.modeDigest, { hour: digestHour })}
+            </label>
+          </div>
         </fieldset>
         <fieldset>
           <legend>{r.pointsLegend}</legend>
           {points.map((p) => (
-            <label>
-              {p.minimum ? (
-                <>
-                  <input type="checkbox" checked disabled /> {fill(r.pointMinimum, { label: pointLabel(p, r) })}
-                </>
-              ) : (
-                <>
-                  <input type="checkbox" name="on" value={p.point} checked={!preference.off.includes(p.point)} /> {pointLabel(p, r)}
-                </>
-              )}
-            </label>
+            <div class="field check">
+              <label>
+                {p.minimum ? (
+                  <>
+                    <input type="checkbox" checked disabled /> {fill(r.pointMinimum, { label: pointLabel(p, r) })}
+                  </>
+                ) : (
+                  <>
+                    <input type="checkbox" name="on" value={p.point} checked={!preference.off.includes(p.point)} /> {pointLabel(p, r)}
+                  </>
+                )}
+              </label>
+            </div>
           ))}
         </fieldset>
         <button type="submit" class="button primary">
@@ -94,8 +100,8 @@ export function RemindersAdminPage({
   const r = REMINDERS_CATALOGUES[chrome.locale];
   const m = CATALOGUES[chrome.locale];
   return (
-    <Layout chrome={chrome} title={r.policyTitle}>
-      <h1>{r.policyTitle}</h1>
+    <Layout chrome={chrome} title={r.remindersAdminTitle}>
+      <h1>{r.remindersAdminTitle}</h1>
       <p>
         <a href="/admin">{m.navAdmin}</a>
       </p>

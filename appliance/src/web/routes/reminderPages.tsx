@@ -67,7 +67,6 @@ function mountReminderPages(pages: Router, { appliance }: WebDeps): void {
       policyErrors?: FieldError[];
       mailValues?: Record<string, string>;
       mailErrors?: FieldError[];
-      status?: number;
     } = {},
   ) =>
     sendPage(
@@ -80,7 +79,6 @@ function mountReminderPages(pages: Router, { appliance }: WebDeps): void {
         mailValues={opts.mailValues}
         mailErrors={opts.mailErrors ?? []}
       />,
-      opts.status ?? 200,
     );
 
   admin.get('/', (ctx) => {
@@ -93,7 +91,7 @@ function mountReminderPages(pages: Router, { appliance }: WebDeps): void {
   admin.post('/politique', async (ctx) => {
     const caller = requirePermission(ctx, 'admin.view');
     const parsed = parsePolicyForm(await readForm(ctx), REMINDERS_CATALOGUES[localeOf(ctx)]);
-    if (!parsed.ok) return adminPage(ctx, { policy: parsed.values, policyErrors: parsed.errors, status: 400 });
+    if (!parsed.ok) return adminPage(ctx, { policy: parsed.values, policyErrors: parsed.errors });
     await settings.savePolicy(parsed.data);
     await appliance.audit.append({
       actor: caller.user.email,
@@ -110,13 +108,13 @@ function mountReminderPages(pages: Router, { appliance }: WebDeps): void {
     const form = await readForm(ctx);
     const mailValues = mailFormValues(form);
     const parsed = parseMailForm(form, r, m);
-    if (!parsed.ok) return adminPage(ctx, { mailValues, mailErrors: parsed.errors, status: 400 });
+    if (!parsed.ok) return adminPage(ctx, { mailValues, mailErrors: parsed.errors });
     try {
       await appliance.mailSettings.save(parsed.data, caller.user.email);
     } catch (err) {
       const fields = mailDomainError(err, r, m);
-      if (fields) return adminPage(ctx, { mailValues, mailErrors: fields, status: 400 });
-      return adminPage(ctx, { mailValues, flash: { kind: 'error', text: describeError(err, m).text }, status: 400 });
+      if (fields) return adminPage(ctx, { mailValues, mailErrors: fields });
+      return adminPage(ctx, { mailValues, flash: { kind: 'error', text: describeError(err, m).text } });
     }
     // Which server, never the login or the password.
     await appliance.audit.append({ actor: caller.user.email, action: 'reminders.mail', detail: `${parsed.data.host}:${parsed.data.port}` });
@@ -145,10 +143,7 @@ function mountReminderPages(pages: Router, { appliance }: WebDeps): void {
   pages.use(admin.routes());
 
   /** The setup wizard's optional mail step, once the first admin exists (setupPages.tsx sends them here). */
-  const setupPage = (
-    ctx: Context,
-    opts: { values?: Record<string, string>; errors?: FieldError[]; flash?: Flash; sent?: boolean; status?: number } = {},
-  ) =>
+  const setupPage = (ctx: Context, opts: { values?: Record<string, string>; errors?: FieldError[]; flash?: Flash; sent?: boolean } = {}) =>
     sendPage(
       ctx,
       <SetupMailPage
@@ -158,7 +153,6 @@ function mountReminderPages(pages: Router, { appliance }: WebDeps): void {
         errors={opts.errors ?? []}
         sent={opts.sent ?? false}
       />,
-      opts.status ?? 200,
     );
 
   pages.get('/setup/messagerie', (ctx) => {
@@ -173,12 +167,12 @@ function mountReminderPages(pages: Router, { appliance }: WebDeps): void {
     const form = await readForm(ctx);
     const values = mailFormValues(form);
     const parsed = parseMailForm(form, r, m);
-    if (!parsed.ok) return setupPage(ctx, { values, errors: parsed.errors, status: 400 });
+    if (!parsed.ok) return setupPage(ctx, { values, errors: parsed.errors });
     try {
       await appliance.mailSettings.save(parsed.data, caller.user.email);
     } catch (err) {
       const fields = mailDomainError(err, r, m);
-      if (fields) return setupPage(ctx, { values, errors: fields, status: 400 });
+      if (fields) return setupPage(ctx, { values, errors: fields });
       throw err;
     }
     await appliance.audit.append({ actor: caller.user.email, action: 'reminders.mail', detail: `${parsed.data.host}:${parsed.data.port}` });
