@@ -32,6 +32,10 @@ import { deadlineKey, openReminderStore } from './storage/reminderStore.js';
 import { openDeadlineRules } from './storage/deadlineRules.js';
 import { DeadlineClosing } from './domain/deadlines/deadlineClosing.js';
 import { DiligenceProofs } from './domain/deadlines/proofs.js';
+import { openReminderSettingsStore } from './storage/reminderSettingsStore.js';
+import { openMailSettingsStore } from './storage/mailSettingsStore.js';
+import { ReminderSettings } from './domain/reminders/preferences.js';
+import { MailSettings } from './domain/reminders/mailSettings.js';
 
 export interface Appliance {
   readonly config: Config;
@@ -71,6 +75,10 @@ export interface Appliance {
   readonly deadlines: DeadlineClosing;
   /** Signed proofs of diligence, with the appliance's own key (docs/deadlines.md). */
   readonly proofs: DiligenceProofs;
+  /** The reminder policy (admins) and each user's reminder preferences. */
+  readonly reminderSettings: ReminderSettings;
+  /** The SMTP server saved from the pages (it wins over SMTP_URL/MAIL_FROM in .env). */
+  readonly mailSettings: MailSettings;
   close(): Promise<void>;
 }
 
@@ -96,11 +104,20 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
   const backups = await Backups.open({ dataDir: config.dataDir, config: config.backup, version: config.version, clock, log });
   const errors = new ErrorCounter();
   const remindersDoc = await openReminderStore(config.dataDir, log);
+  const reminderSettingsDoc = await openReminderSettingsStore(config.dataDir, log);
+  const reminderSettings = new ReminderSettings(reminderSettingsDoc);
+  const mailSettingsDoc = await openMailSettingsStore(config.dataDir, log);
+  // Settings saved on the admin page win over .env; a change takes effect at once (setSender).
+  const mailSettings = new MailSettings(mailSettingsDoc, config.mail, clock, (m) =>
+    reminders.setSender(m ? smtpSender(m.smtpUrl, m.from) : null),
+  );
+  const mailInUse = mailSettings.effective();
   const reminders = new Reminders({
     doc: remindersDoc,
     cases: () => cases.index.all(),
     users: () => users.all(),
-    sender: config.mail ? smtpSender(config.mail.smtpUrl, config.mail.from) : null,
+    settings: reminderSettings,
+    sender: mailInUse ? smtpSender(mailInUse.smtpUrl, mailInUse.from) : null,
     caseUrl: (id) => caseUrlOf(config, id),
     clock,
     log,
@@ -201,6 +218,8 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
     reminders,
     deadlines,
     proofs,
+    reminderSettings,
+    mailSettings,
     close: async () => {
       await heartbeats.stop();
       await upgradeRequests.stop();
@@ -213,6 +232,8 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
         revokedSessions.flushed(),
         remindersDoc.adapter.flushed(),
         deadlineRules.adapter.flushed(),
+        reminderSettingsDoc.adapter.flushed(),
+        mailSettingsDoc.adapter.flushed(),
       ]);
     },
   };

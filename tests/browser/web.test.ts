@@ -78,7 +78,7 @@ describe('the web UI in a browser', () => {
     await checkPage('02-setup-enroll-error');
   });
 
-  it('enrolls with the code, then creates the first admin and opens the dashboard', async () => {
+  it('enrolls with the code, then creates the first admin, skips the mail step and opens the dashboard', async () => {
     await page.getByLabel('Code d’inscription').fill(code);
     await page.getByRole('button', { name: 'Inscrire l’appareil' }).click();
     await expect(page.locator('#step-title').textContent()).resolves.toBe('2. Premier administrateur');
@@ -87,6 +87,10 @@ describe('the web UI in a browser', () => {
     await page.getByLabel('Adresse e-mail', { exact: true }).fill('claire@martin.fr');
     await page.getByLabel('Mot de passe', { exact: true }).fill(PASSWORD);
     await page.getByRole('button', { name: 'Créer l’administrateur' }).click();
+    // The optional mail step of the reminders (docs/reminders.md), skipped here.
+    expect(new URL(page.url()).pathname).toBe('/setup/messagerie');
+    await expect(page.locator('#step-title').textContent()).resolves.toBe('3. Messagerie des rappels (facultatif)');
+    await page.getByRole('link', { name: 'Passer cette étape' }).click();
     expect(new URL(page.url()).pathname).toBe('/');
     await expect(page.locator('h1').textContent()).resolves.toBe('Tableau de bord');
     await checkPage('04-dashboard-empty');

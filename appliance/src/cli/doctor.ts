@@ -89,7 +89,8 @@ function mailCheck(appliance: Appliance): Check {
     return {
       check: 'mail',
       ok: true,
-      detail: 'not configured: deadline reminders are not sent by e-mail; set SMTP_URL and MAIL_FROM to send them (docs/reminders.md)',
+      detail:
+        'not configured: deadline reminders are not sent by e-mail; set the mail server on /admin/rappels, or SMTP_URL and MAIL_FROM in .env, to send them (docs/reminders.md)',
     };
   if (m.consecutiveFailures > 0)
     return {

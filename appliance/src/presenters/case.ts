@@ -12,6 +12,7 @@ export function presentCaseSummary(c: CaseRecord) {
     status: c.status,
     archived: c.archived,
     assignedTo: c.assignedTo,
+    backupAssignedTo: c.backupAssignedTo ?? null,
     updatedAt: c.updatedAt,
   };
 }

@@ -38,12 +38,28 @@ const mailStateSchema = z.object({
 });
 export type MailState = z.infer<typeof mailStateSchema>;
 
+/** One user's daily digest (docs/reminders.md): `sending` before the mail server sees it, `sent` after. */
+const digestSchema = z.object({
+  userId: z.string(),
+  /** The Paris day it is for: one digest a day. */
+  day: z.string(),
+  state: z.enum(['sending', 'sent']),
+  /** The reminder keys it carries. */
+  items: z.array(z.string()),
+  messageId: z.string(),
+  attempts: z.number().int().min(0),
+  sentAt: z.string().nullable(),
+});
+export type SentDigest = z.infer<typeof digestSchema>;
+
 const remindersSchema = z.object({
   /** By reminder key (case, remedy, due date, point): see `reminderKey`. */
   sent: z.record(z.string(), sentSchema),
   /** By deadline key (case, remedy, due date): a changed due date is a new deadline, reminded afresh. */
   acks: z.record(z.string(), ackSchema),
   mail: mailStateSchema,
+  /** By `userId|day`; absent from files written before digests existed. */
+  digests: z.record(z.string(), digestSchema).default({}),
 });
 export type RemindersFile = z.infer<typeof remindersSchema>;
 
@@ -51,6 +67,7 @@ const empty = (): RemindersFile => ({
   sent: {},
   acks: {},
   mail: { consecutiveFailures: 0, lastError: null, lastErrorAt: null, lastSuccessAt: null, retryAfter: null },
+  digests: {},
 });
 
 export const deadlineKey = (d: { caseId: string; remedy: string; due: string }): string => `${d.caseId}|${d.remedy}|${d.due}`;

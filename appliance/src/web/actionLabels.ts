@@ -57,6 +57,9 @@ const FR: Readonly<Record<string, string>> = {
   'deadline.proof': 'Preuve de diligence émise',
   'deadline.register': 'Registre des échéances édité',
   'deadline.rules.update': 'Règle de clôture des échéances modifiée',
+  'reminders.preferences': 'Choix de ses rappels d’échéances',
+  'reminders.policy': 'Modification des règles de rappel du cabinet',
+  'reminders.mail': 'Modification du serveur de messagerie des rappels',
 };
 
 const EN: Readonly<Record<string, string>> = {
@@ -106,6 +109,9 @@ const EN: Readonly<Record<string, string>> = {
   'deadline.proof': 'Proof of diligence issued',
   'deadline.register': 'Register of deadlines printed',
   'deadline.rules.update': 'Deadline closing rule changed',
+  'reminders.preferences': 'Own reminder choices changed',
+  'reminders.policy': 'Cabinet reminder rules changed',
+  'reminders.mail': 'Reminder mail server changed',
 };
 
 export function actionLabel(action: string, locale: Locale): string {

@@ -97,6 +97,8 @@ table.cases,table.cases tbody,table.cases tr,table.cases td{display:block;width:
 table.cases tr{border-bottom:2px solid var(--line);padding:.3rem 0}table.cases td{border:none;padding:.1rem 0;overflow-wrap:anywhere}
 table.cases td[data-label]::before{content:attr(data-label) " : ";font-weight:600;color:var(--muted)}
 }
+/* The unread-reminders badge in the menu (docs/reminders.md): warning colours, beside the link's text. */
+.badge.unread{margin-left:.35rem;background:#fff3cd;color:#6b4e00}
 `;
 
 export const APP_JS = `'use strict';

@@ -53,6 +53,7 @@ function valueOf(path: string, value: unknown, locale: Locale, userName: (id: st
     case 'outcome':
       return OUTCOME_LABELS[locale][text] ?? text;
     case 'assignedTo':
+    case 'backupAssignedTo':
       return userName(text) || text;
     case 'decisionNotifiedAt':
     case 'client.birthDate':

@@ -211,6 +211,16 @@ export function caseEditFields(m: Messages, e: CaseEditMessages): EditField[] {
     },
     {
       section: 'followUp',
+      input: 'lawyer',
+      name: 'backupAssignedTo',
+      path: 'backupAssignedTo',
+      label: e.backupLawyer,
+      help: e.backupLawyerHelp,
+      read: (c) => c.backupAssignedTo ?? '',
+      empty: 'null',
+    },
+    {
+      section: 'followUp',
       input: 'status',
       name: 'status',
       path: 'status',

@@ -44,6 +44,8 @@ const fr = {
   stale:
     'Ce dossier a été modifié par {by} le {at}, après l’ouverture de votre formulaire : rien n’a été enregistré. Vos saisies sont conservées ci-dessous ; vérifiez le dossier puis enregistrez à nouveau.',
   noLawyer: '— aucun —',
+  backupLawyer: 'Second avocat',
+  backupLawyerHelp: 'Reçoit l’escalade des rappels d’une échéance que personne n’a prise en charge (docs/reminders.md).',
   // The field-by-field history.
   changesTitle: 'Modifications',
   noChanges: 'Aucune modification depuis la création du dossier.',
@@ -99,6 +101,8 @@ const en: CaseEditMessages = {
   stale:
     'This case was changed by {by} on {at}, after you opened the form: nothing was saved. Your entries are kept below; check the case and save again.',
   noLawyer: '— none —',
+  backupLawyer: 'Backup lawyer',
+  backupLawyerHelp: 'Receives the escalation of reminders for a deadline nobody has taken in hand.',
   changesTitle: 'Changes',
   noChanges: 'No change since the case was created.',
   changeLine: '{field}: {before} → {after}',

@@ -5,7 +5,8 @@
  */
 import type { ComponentChildren } from 'preact';
 import { FlashMessage } from '@iamanager/kernel/ui';
-import { CATALOGUES } from './messages.js';
+import { CATALOGUES, fill } from './messages.js';
+import { REMINDERS_CATALOGUES } from './remindersMessages.js';
 import { Csrf } from './components.js';
 import type { Chrome } from './viewModels.js';
 import { UPGRADE_CATALOGUES } from './upgradeLabels.js';
@@ -51,6 +52,7 @@ export function Layout({ chrome, title, children }: { chrome: Chrome; title: str
                 <li>
                   <a href="/mes-echeances" aria-current={chrome.path.startsWith('/mes-echeances') ? 'page' : undefined}>
                     {m.myDeadlinesTitle}
+                    <UnreadBadge chrome={chrome} />
                   </a>
                 </li>
                 {chrome.user.isAdmin ? (
@@ -94,5 +96,18 @@ export function Layout({ chrome, title, children }: { chrome: Chrome; title: str
         </main>
       </body>
     </html>
+  );
+}
+
+/** The count of unread reminders beside « Mes échéances » (docs/reminders.md), said in words to screen readers. */
+function UnreadBadge({ chrome }: { chrome: Chrome }) {
+  const n = chrome.unreadReminders ?? 0;
+  if (n === 0) return null;
+  const label = fill(REMINDERS_CATALOGUES[chrome.locale].unreadBadge, { count: n });
+  return (
+    <span class="badge unread" id="unread-reminders" title={label}>
+      <span aria-hidden="true">{n}</span>
+      <span class="visually-hidden">{label}</span>
+    </span>
   );
 }

@@ -16,7 +16,11 @@ import { newCaseSchema, type NewCase } from '../domain/cases/caseSchema.js';
 import { notificationInstant } from './caseViews.js';
 import type { FactsMessages } from './factsMessages.js';
 import { parseForm, type FormField } from './formIssues.js';
-import { fill, type Messages } from './messages.js';
+import { CATALOGUES, fill, type Locale, type Messages } from './messages.js';
+import { REMINDERS_CATALOGUES } from './remindersMessages.js';
+
+/** The locale of a catalogue (the field list is built from the page's catalogue alone). */
+const localeOfMessages = (m: Messages): Locale => (m === CATALOGUES.en ? 'en' : 'fr');
 import type { FieldError } from './viewModels.js';
 
 /** The inputs of the form, as the route reads them (in the order the page shows them). */
@@ -40,6 +44,8 @@ export const NEW_CASE_INPUTS = [
   'letterNeverCollected',
   'assignedTo',
   'notes',
+  // The case's second lawyer, who receives the escalation of its reminders (docs/reminders.md).
+  'backupAssignedTo',
 ] as const;
 
 /** The form's inputs, in the order the page shows them, with where each goes in the schema's input. */
@@ -70,6 +76,7 @@ export function newCaseFields(m: Messages, f: FactsMessages): FormField[] {
     { name: 'letterNeverCollected', path: 'facts.letterNeverCollected', label: f.letterNeverCollected },
     { name: 'assignedTo', path: 'assignedTo', label: m.assignedTo },
     { name: 'notes', path: 'notes', label: m.notes },
+    { name: 'backupAssignedTo', path: 'backupAssignedTo', label: REMINDERS_CATALOGUES[localeOfMessages(m)].backupAssignedTo },
   ];
 }
 
@@ -128,6 +135,7 @@ function newCaseInput(v: Readonly<Record<string, string>>): Record<string, unkno
     ...(fromLetter ? {} : { decisionNotifiedAt: joinNotification(date, time) }),
     ...(v.assignedTo ? { assignedTo: v.assignedTo } : {}),
     ...(v.notes ? { notes: v.notes } : {}),
+    ...(v.backupAssignedTo ? { backupAssignedTo: v.backupAssignedTo } : {}),
     ...(Object.keys(facts).length > 0 ? { facts } : {}),
   };
 }

@@ -39,6 +39,7 @@ export function chromeOf(appliance: Appliance, ctx: Context, csrf?: string): Chr
     csrf: csrf ?? caller?.csrf ?? null,
     path: ctx.path,
     planBanner: caller ? planBanner(appliance, localeOf(ctx), isAdmin) : null,
+    unreadReminders: caller ? appliance.reminders.unreadCount(caller.user) : 0,
   };
 }
 

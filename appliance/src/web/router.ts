@@ -14,6 +14,7 @@ import { adminPages } from './routes/adminPages.js';
 import { supportBundlePages } from './routes/supportBundlePages.js';
 import { calendarPages } from './routes/calendarPages.js';
 import { myDeadlinesPages } from './routes/myDeadlinesPages.js';
+import { reminderPages } from './routes/reminderPages.js';
 import { casePages } from './routes/casePages.js';
 import { caseFactsPages } from './routes/caseFactsPages.js';
 import { caseEditPages } from './routes/caseEditPages.js';
@@ -46,6 +47,7 @@ export const PAGES: readonly AppliancePage[] = [
   documentPages,
   draftPages,
   deadlinePages,
+  reminderPages,
 ];
 
 export function webRouter(deps: WebDeps): Router {

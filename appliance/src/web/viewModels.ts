@@ -24,6 +24,8 @@ export interface Chrome {
   flash?: Flash | undefined;
   /** Any plan limit used at 80 % or more (upgradeView.ts): a banner on every page. */
   planBanner?: { text: string; href: string | null } | null | undefined;
+  /** Reminders sent to the user not yet seen on « Mes échéances » nor acknowledged: the menu's badge (docs/reminders.md). */
+  unreadReminders?: number | undefined;
 }
 
 export interface FieldError {

@@ -14,7 +14,8 @@ describe('appliance doctor, line mail', () => {
     expect(await mailLine({})).toEqual({
       check: 'mail',
       ok: true,
-      detail: 'not configured: deadline reminders are not sent by e-mail; set SMTP_URL and MAIL_FROM to send them (docs/reminders.md)',
+      detail:
+        'not configured: deadline reminders are not sent by e-mail; set the mail server on /admin/rappels, or SMTP_URL and MAIL_FROM in .env, to send them (docs/reminders.md)',
     });
   });
 

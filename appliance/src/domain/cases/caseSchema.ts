@@ -128,6 +128,8 @@ const newCaseObject = z.strictObject({
     .optional(),
   /** Creates the case even when one has the same last name and birth date (domain/cases/duplicates.ts); not stored. */
   confirmDuplicate: z.boolean({ error: 'must be true or false' }).optional(),
+  /** The case's second lawyer (docs/reminders.md): the escalation of an unacknowledged deadline goes to them before the admins. */
+  backupAssignedTo: z.string().uuid({ error: 'must be the id of an active lawyer of this cabinet (not the secretariat)' }).optional(),
 });
 /**
  * A new case. `decisionNotifiedAt` is the legal notification date: when the decision was sent by
@@ -182,6 +184,12 @@ const casePatchObject = z.strictObject({
    * the edit is refused (409 case_changed) instead of silently overwriting a colleague's change.
    */
   expectedUpdatedAt: z.iso.datetime({ error: 'must be the case’s updatedAt as last read (ISO date-time)' }).optional(),
+  /** The case's second lawyer, null to remove (docs/reminders.md): receives the escalation. */
+  backupAssignedTo: z
+    .string()
+    .uuid({ error: 'must be the id of an active lawyer of this cabinet (not the secretariat)' })
+    .nullable()
+    .optional(),
 });
 /**
  * A change to a case. New facts replace the old ones whole, so when they give a registered letter's
@@ -251,6 +259,8 @@ export interface CaseRecord {
   updatedAt: string;
   /** What was done about each deadline, by remedy code (docs/deadlines.md); absent on older cases. */
   deadlineClosures?: Record<string, DeadlineClosure>;
+  /** The case's second lawyer (docs/reminders.md), who receives the escalation; absent in cases written before it existed. */
+  backupAssignedTo?: string | null;
 }
 
 /** Checked when a case file is read back: a damaged file is recovered from its last good copy. */

@@ -92,12 +92,27 @@ export class Cases {
     if (id && !this.users.byId(id)) throw new ApplianceError('invalid_input', `assignedTo: no user ${id} in this cabinet`);
   }
 
+  /**
+   * The backup lawyer receives escalations (docs/reminders.md): someone who can act on the case,
+   * so an active user who is not the secretariat.
+   */
+  private assertBackup(id: string | null | undefined): void {
+    if (!id) return;
+    const u = this.users.byId(id);
+    if (!u || !u.active || u.role === 'secretariat')
+      throw new ApplianceError(
+        'invalid_input',
+        `backupAssignedTo: ${u ? `${u.email} is ${u.active ? 'in the secretariat' : 'disabled'}` : `no user ${id} in this cabinet`}; choose an active lawyer or administrator`,
+      );
+  }
+
   /** `data` was parsed at the edge with `newCaseSchema` (the API's body, the page's form). */
   async createCase(data: NewCase, actor: Actor): Promise<CaseRecord> {
     this.assertRoomForOpenCase();
     this.assertUser(data.assignedTo);
     // After the license's checks: a refused creation says why it is refused, not that it may be a duplicate.
     assertNotLikelyDuplicate(this.index, data.client, data.confirmDuplicate === true);
+    this.assertBackup(data.backupAssignedTo);
     const now = this.clock();
     const year = String(now.getUTCFullYear());
     const next = (this.referenceSeq.get(year) ?? 0) + 1;
@@ -124,6 +139,7 @@ export class Cases {
       createdAt: at,
       createdBy: actor.id,
       updatedAt: at,
+      backupAssignedTo: data.backupAssignedTo ?? null,
     };
     this.creating++;
     try {
@@ -170,6 +186,7 @@ export class Cases {
       );
     }
     this.assertUser(change.assignedTo);
+    this.assertBackup(change.backupAssignedTo);
     const next: CaseRecord = { ...record };
     const keys: string[] = [];
     for (const [key, value] of Object.entries(change)) {

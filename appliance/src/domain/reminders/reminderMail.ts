@@ -7,14 +7,15 @@ import { DateTime } from 'luxon';
 import type { CaseDeadline } from '../cases/caseDeadlines.js';
 import { ZONE, type ReminderPoint } from './schedule.js';
 
-const LEAD: Record<ReminderPoint, string> = {
-  'j-7': 'Rappel : échéance dans 7 jours',
-  'j-2': 'Rappel : échéance dans 2 jours',
-  'jour-j': "Rappel : échéance aujourd'hui",
-  'h-24': 'Rappel : échéance dans 24 heures',
-  'h-6': 'Rappel : échéance dans 6 heures',
-  'escalade': "Escalade : échéance proche que personne n'a prise en charge",
-};
+/** The first line, for the cabinet's points (`j-N`, `jour-j`, `h-N`, `escalade`). */
+function lead(point: ReminderPoint): string {
+  if (point === 'escalade') return "Escalade : échéance proche que personne n'a prise en charge";
+  if (point === 'jour-j') return "Rappel : échéance aujourd'hui";
+  const days = /^j-(\d+)$/.exec(point)?.[1];
+  if (days) return `Rappel : échéance dans ${days} jour${days === '1' ? '' : 's'}`;
+  const hours = /^h-(\d+)$/.exec(point)?.[1];
+  return `Rappel : échéance dans ${hours ?? '?'} heure${hours === '1' ? '' : 's'}`;
+}
 
 export function dueText(d: Pick<CaseDeadline, 'due' | 'hourly'>): string {
   if (d.hourly)
@@ -27,10 +28,12 @@ export function reminderMail(
   point: ReminderPoint,
   c: { reference: string },
   links: { caseUrl: string },
+  /** Who receives the escalation: the case's backup lawyer, else the administrators. */
+  escalatedTo: 'backup' | 'admins' = 'admins',
 ): { subject: string; text: string } {
   const subject = `${point === 'escalade' ? '[Escalade] ' : ''}Échéance ${c.reference} : ${d.label}, ${dueText(d)}`;
   const text = [
-    LEAD[point],
+    lead(point),
     '',
     `Dossier : ${c.reference}`,
     `Recours : ${d.label}`,
@@ -40,8 +43,40 @@ export function reminderMail(
     `Ouvrir le dossier (réseau du cabinet) : ${links.caseUrl}`,
     '',
     point === 'escalade'
-      ? "Vous recevez ce message comme administrateur du cabinet : l'avocat chargé du dossier n'a pas indiqué avoir pris l'échéance en charge."
+      ? escalatedTo === 'backup'
+        ? "Vous recevez ce message comme second avocat du dossier : l'avocat chargé du dossier n'a pas indiqué avoir pris l'échéance en charge."
+        : "Vous recevez ce message comme administrateur du cabinet : l'avocat chargé du dossier n'a pas indiqué avoir pris l'échéance en charge."
       : "Indiquez sur la page du dossier que l'échéance est prise en charge : les administrateurs ne seront alors pas alertés.",
+    'Ce message ne contient volontairement ni le nom du client, ni les faits, ni les pièces du dossier.',
+  ].join('\n');
+  return { subject, text };
+}
+
+/**
+ * The daily digest (docs/reminders.md): the reminders that came due since the last one, one block
+ * per deadline, with the same privacy as a single reminder (reference, remedy, date, article, link).
+ */
+export function digestMail(
+  items: ReadonlyArray<{ d: CaseDeadline; point: ReminderPoint; c: { reference: string }; caseUrl: string }>,
+  day: string,
+): { subject: string; text: string } {
+  const date = DateTime.fromISO(day, { zone: ZONE }).setLocale('fr').toFormat('cccc d LLLL yyyy');
+  const subject = `Rappels d'échéances du ${date} : ${items.length} échéance${items.length > 1 ? 's' : ''}`;
+  const blocks = items.map(({ d, point, c, caseUrl }) =>
+    [
+      `- ${c.reference} : ${d.label}`,
+      `  ${lead(point)}`,
+      `  Échéance : ${dueText(d)}`,
+      ...(d.legalBasis ? [`  Fondement : ${d.legalBasis}`] : []),
+      `  ${caseUrl}`,
+    ].join('\n'),
+  );
+  const text = [
+    `Vos rappels d'échéances du ${date} (résumé quotidien) :`,
+    '',
+    ...blocks,
+    '',
+    'Les rappels du minimum fixé par le cabinet (dont celui du dernier jour) vous sont envoyés à part, à leur heure.',
     'Ce message ne contient volontairement ni le nom du client, ni les faits, ni les pièces du dossier.',
   ].join('\n');
   return { subject, text };

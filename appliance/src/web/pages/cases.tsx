@@ -14,6 +14,7 @@ import { ChoiceField, YesNoField } from '../factInputs.js';
 import { CaseEditBlock } from './caseEditBlock.js';
 import type { CaseView, Chrome, NewCaseView } from '../viewModels.js';
 import { DeadlineActions } from './deadlineActions.js';
+import { REMINDERS_CATALOGUES } from '../remindersMessages.js';
 
 // The list has its own file (sorting, filters, pages, narrow screens); the router imports it from here.
 export { CaseListPage } from './caseList.js';
@@ -123,6 +124,14 @@ export function NewCasePage({ chrome, view }: { chrome: Chrome; view: NewCaseVie
               name="assignedTo"
               label={m.assignedTo}
               value={v.assignedTo}
+              errors={e}
+              blank="—"
+              options={view.lawyers.map((l) => ({ value: l.id, label: l.name }))}
+            />
+            <SelectField
+              name="backupAssignedTo"
+              label={REMINDERS_CATALOGUES[chrome.locale].backupAssignedTo}
+              value={v.backupAssignedTo}
               errors={e}
               blank="—"
               options={view.lawyers.map((l) => ({ value: l.id, label: l.name }))}

@@ -8,6 +8,7 @@ import { CATALOGUES, fill } from '../messages.js';
 import { ActionButton } from '../components.js';
 import { formatDate } from '../format.js';
 import type { Chrome } from '../viewModels.js';
+import { REMINDERS_CATALOGUES } from '../remindersMessages.js';
 import type { MyDeadline } from '../../domain/reminders/reminders.js';
 
 export function MyDeadlinesPage({ chrome, deadlines }: { chrome: Chrome; deadlines: readonly MyDeadline[] }) {
@@ -16,6 +17,11 @@ export function MyDeadlinesPage({ chrome, deadlines }: { chrome: Chrome; deadlin
     <Layout chrome={chrome} title={m.myDeadlinesTitle}>
       <h1>{m.myDeadlinesTitle}</h1>
       <p class="hint">{m.myDeadlinesIntro}</p>
+      <p>
+        <a href="/mes-rappels" id="my-reminders-link">
+          {REMINDERS_CATALOGUES[chrome.locale].myRemindersLink}
+        </a>
+      </p>
       {deadlines.length === 0 ? (
         <p id="my-deadlines-none">{m.myDeadlinesNone}</p>
       ) : (

@@ -71,7 +71,7 @@ function mountCaseEditPages(pages: Router, { appliance }: WebDeps): void {
     const all = caseEditFields(m, e);
     const editable = new Set(editableFields(all, ec).map((f) => f.name));
     const shown = (name: string, stored: string) => {
-      if (name === 'assignedTo') return userName(stored) || e.noLawyer;
+      if (name === 'assignedTo' || name === 'backupAssignedTo') return userName(stored) || e.noLawyer;
       if (name === 'status') return STATUS_LABELS[locale][stored] ?? stored;
       if (name === 'outcome') return OUTCOME_LABELS[locale][stored] ?? '—';
       if (name === 'notificationDate' || name === 'notificationTime')
@@ -80,7 +80,7 @@ function mountCaseEditPages(pages: Router, { appliance }: WebDeps): void {
     };
     const lawyers = appliance.users
       .all()
-      .filter((u) => (u.active && u.role !== 'secretariat') || u.id === c.assignedTo)
+      .filter((u) => (u.active && u.role !== 'secretariat') || u.id === c.assignedTo || u.id === c.backupAssignedTo)
       .map((u) => ({ value: u.id, label: u.name }));
     sendPage(
       ctx,
@@ -165,7 +165,7 @@ function mountCaseEditPages(pages: Router, { appliance }: WebDeps): void {
       }
       if (err.code === 'outcome_required')
         return editForm(ctx, caller, c, { values, errors: [{ field: 'outcome', message: e.outcomeRequired }], updatedAt: openedAt });
-      const d = describeError(err, m, { 'client.birthDate': m.birthDate, 'assignedTo': m.assignedTo });
+      const d = describeError(err, m, { 'client.birthDate': m.birthDate, 'assignedTo': m.assignedTo, 'backupAssignedTo': e.backupLawyer });
       const fields = d.fields.map((x) => ({ ...x, field: x.field === 'client.birthDate' ? 'birthDate' : x.field }));
       return editForm(ctx, caller, c, { values, errors: fields.length ? fields : [{ field: '', message: d.text }], updatedAt: openedAt });
     }

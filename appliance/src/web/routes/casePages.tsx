@@ -32,6 +32,7 @@ import { changesView, previousAnalysis } from '../analysisChanges.js';
 import type { Locale } from '../messages.js';
 import type { CaseListView, CaseView, FieldError, NewCaseView } from '../viewModels.js';
 import type { AppliancePage, WebDeps } from '../webPage.js';
+import { REMINDERS_CATALOGUES } from '../remindersMessages.js';
 
 export const CASES_PAGE_SIZE = 25;
 
@@ -136,7 +137,10 @@ function mountCasePages(pages: Router, { appliance }: WebDeps): void {
       // The plan's limit ends on the upgrade path's page (pageErrors.tsx); what else the schema cannot
       // know — the license, a lawyer who is not (or no longer) a user — is said on the form.
       if (isLimitRefusal(err)) throw err;
-      const d = describeError(err, m, { assignedTo: m.assignedTo });
+      const d = describeError(err, m, {
+        assignedTo: m.assignedTo,
+        backupAssignedTo: REMINDERS_CATALOGUES[localeOf(ctx)].backupAssignedTo,
+      });
       return newCaseForm(ctx, d.fields.length ? d.fields : [{ field: '', message: d.text }], v);
     }
     // A procedure derived from the answers is said on the case page (its reason re-derived there from the stored facts).

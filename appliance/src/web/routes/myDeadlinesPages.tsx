@@ -11,8 +11,10 @@ export const myDeadlinesPages: AppliancePage = { mount: mountMyDeadlinesPages };
 function mountMyDeadlinesPages(pages: Router, { appliance }: WebDeps): void {
   const router = new Router({ prefix: '/mes-echeances' });
 
-  router.get('/', (ctx) => {
+  router.get('/', async (ctx) => {
     const caller = requirePermission(ctx, 'cases.read');
+    // Opening the page is seeing the reminders: the menu's badge goes back to zero.
+    await appliance.reminders.markSeen(caller.user);
     const flash = ctx.query.ok === '1' ? { kind: 'ok' as const, text: messagesOf(ctx).myDeadlineAcknowledged } : undefined;
     sendPage(
       ctx,

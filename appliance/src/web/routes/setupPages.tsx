@@ -155,7 +155,8 @@ function mountSetupPages(pages: Router, { appliance }: WebDeps): void {
       });
     }
     await startSession(appliance, ctx, user.id, user.sessionEpoch);
-    ctx.redirect('/');
+    // The optional mail step (reminderPages.tsx), unless .env already names a mail server.
+    ctx.redirect(appliance.reminders.configured ? '/' : '/setup/messagerie');
   });
 
   pages.use(router.routes());
