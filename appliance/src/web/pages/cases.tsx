@@ -9,6 +9,7 @@ import { AnalysisSection } from './analysis.js';
 import { FACTS_CATALOGUES } from '../factsMessages.js';
 import { ChoiceField, YesNoField } from '../factInputs.js';
 import type { CaseListView, CaseView, Chrome, NewCaseView } from '../viewModels.js';
+import { NationalityField } from '../nationalityInput.js';
 
 function listHref(q: CaseListView['query'], page: number): string {
   const p = new URLSearchParams();
@@ -126,7 +127,7 @@ export function NewCasePage({ chrome, view }: { chrome: Chrome; view: NewCaseVie
           <div class="grid2">
             <Field name="lastName" label={m.lastName} value={v.lastName} errors={e} required />
             <Field name="firstName" label={m.firstName} value={v.firstName} errors={e} required />
-            <Field name="nationality" label={m.nationality} value={v.nationality} errors={e} required />
+            <NationalityField label={m.nationality} value={v.nationality} errors={e} locale={locale} />
             <Field name="birthDate" label={m.birthDate} type="date" value={v.birthDate} errors={e} required />
             <Field name="agdref" label={m.agdref} value={v.agdref} errors={e} />
           </div>
