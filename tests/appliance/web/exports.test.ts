@@ -132,7 +132,7 @@ describe('UI helpers', () => {
       upgradePlan: 'professional',
     });
     expect(describeError(err, fr).text).toBe(
-      'Votre formule starter permet 3 utilisateurs actifs et tous sont utilisés. La formule professional en permet davantage : contactez votre éditeur pour changer de formule.',
+      'Votre formule Essentiel permet 3 utilisateurs actifs et tous sont utilisés. La formule Professionnel en permet davantage : contactez votre éditeur pour changer de formule.',
     );
   });
 
