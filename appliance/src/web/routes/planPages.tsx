@@ -71,7 +71,7 @@ function mountPlanPages(pages: Router, deps: WebDeps): void {
   });
 
   router.post('/', async (ctx) => {
-    const caller = requirePermission(ctx, 'license.manage');
+    requirePermission(ctx, 'license.manage');
     const form = await readForm(ctx);
     const values = { wantedPlan: (form.get('wantedPlan') ?? '').slice(0, 64), message: (form.get('message') ?? '').slice(0, 2_000) };
     const u = UPGRADE_CATALOGUES[localeOf(ctx)];
