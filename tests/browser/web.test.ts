@@ -111,8 +111,8 @@ describe('the web UI in a browser', () => {
     await page.getByLabel('Mot de passe', { exact: true }).fill(PASSWORD);
     await page.getByRole('button', { name: 'Ajouter l’utilisateur' }).click();
     const refusal = await page.locator('.flash.error').textContent();
-    expect(refusal).toContain('Votre formule starter permet 3 utilisateurs actifs et tous sont utilisés.');
-    expect(refusal).toContain('La formule professional en permet davantage');
+    expect(refusal).toContain('Votre formule Essentiel permet 3 utilisateurs actifs et tous sont utilisés.');
+    expect(refusal).toContain('La formule Professionnel en permet davantage');
     await checkPage('06-admin-plan-refusal');
   });
 
@@ -218,8 +218,8 @@ describe('the web UI in a browser', () => {
     await page.goto(caseUrl);
     await page.getByRole('button', { name: 'Lancer l’analyse' }).click();
     const refusal = await page.locator('.flash.error').textContent();
-    expect(refusal).toContain('Le quota mensuel d’analyses de votre formule starter (1) est atteint.');
-    expect(refusal).toContain('La formule professional en permet davantage');
+    expect(refusal).toContain('Le quota mensuel d’analyses de votre formule Essentiel (1) est atteint.');
+    expect(refusal).toContain('La formule Professionnel en permet davantage');
     await checkPage('12-analysis-quota-refusal');
   });
 

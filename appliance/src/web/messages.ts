@@ -329,6 +329,7 @@ const fr = {
   myDeadlineAcknowledged: 'Échéance marquée comme prise en charge.',
   // A field's name and what to do, with each language's spacing before the colon (FIXES).
   fieldFix: '{field} : {fix}',
+  labelSep: ' : ',
 };
 
 export type Messages = Readonly<Record<keyof typeof fr, string>>;
@@ -640,6 +641,7 @@ const en: Messages = {
   myDeadlineAcknowledged: 'Deadline marked as taken in hand.',
   // A field's name and what to do, with each language's spacing before the colon (FIXES).
   fieldFix: '{field}: {fix}',
+  labelSep: ': ',
 };
 
 export const CATALOGUES: Readonly<Record<Locale, Messages>> = { fr, en };

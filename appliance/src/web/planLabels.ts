@@ -13,5 +13,6 @@ const PLAN_NAMES: Readonly<Record<Locale, Readonly<Record<string, string>>>> = {
 
 /** The plan's name in the page's language. */
 export function planLabel(plan: string, locale: Locale): string {
-  return PLAN_NAMES[locale][plan] ?? plan;
+  // Ids are lower case; a license may spell them capitalised (Enterprise).
+  return PLAN_NAMES[locale][plan.toLowerCase()] ?? plan;
 }

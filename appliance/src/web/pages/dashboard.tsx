@@ -3,6 +3,7 @@ import { Layout } from '../layout.js';
 import { CATALOGUES, fill, type Messages } from '../messages.js';
 import { ActionButton, UsageMeter } from '../components.js';
 import { formatDate } from '../format.js';
+import { planLabel } from '../planLabels.js';
 import type { Chrome, DashboardView, DeadlineItem, Urgency } from '../viewModels.js';
 
 const URGENCIES: readonly Urgency[] = ['overdue', 'within48h', 'within7d', 'later'];
@@ -58,7 +59,9 @@ export function DashboardPage({ chrome, view }: { chrome: Chrome; view: Dashboar
             <h2 id="usage-title">{m.usageTitle}</h2>
             {view.plan ? (
               <p>
-                {m.plan} : <strong>{view.plan}</strong>
+                {m.plan}
+                {m.labelSep}
+                <strong>{planLabel(view.plan, chrome.locale)}</strong>
               </p>
             ) : null}
             {view.meters.map((meter) => (
@@ -83,7 +86,9 @@ export function DeadlineList({ items, m, chrome }: { items: readonly DeadlineIte
             </span>
           ) : (
             <time datetime={d.dueAt}>
-              {m.due} : {formatDate(d.dueAt, chrome.locale, d.hourly)}
+              {m.due}
+              {m.labelSep}
+              {formatDate(d.dueAt, chrome.locale, d.hourly)}
             </time>
           )}
           <span class="what">{d.label}</span>
@@ -94,7 +99,9 @@ export function DeadlineList({ items, m, chrome }: { items: readonly DeadlineIte
               <ol>
                 {d.readings.map((r) => (
                   <li>
-                    {r.label} : {fill(m.windowOpen, { from: formatDate(r.opensAt, chrome.locale), to: formatDate(r.dueAt, chrome.locale) })}
+                    {r.label}
+                    {m.labelSep}
+                    {fill(m.windowOpen, { from: formatDate(r.opensAt, chrome.locale), to: formatDate(r.dueAt, chrome.locale) })}
                   </li>
                 ))}
               </ol>
