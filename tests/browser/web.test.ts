@@ -140,7 +140,8 @@ describe('the web UI in a browser', () => {
     await checkPage('08-new-case-errors');
     await page.getByLabel('Nom', { exact: true }).fill('Diallo');
     await page.getByLabel('Prénom').fill('Aminata');
-    await page.getByLabel('Nationalité (code pays)').fill('sn');
+    // The picker takes the country's French name (a datalist suggests it as one types); the case stores SN.
+    await page.getByLabel('Nationalité', { exact: true }).fill('Sénégal');
     await page.getByLabel('Date de naissance').fill('1991-04-12');
     await page.getByLabel('Procédure').selectOption('oqtf');
     await page.getByLabel('Date de notification', { exact: true }).fill(yesterday());
