@@ -81,7 +81,8 @@ describe('case files', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.issues).toEqual([
       'client.firstName: is required',
-      'client.nationality: must be an ISO 3166-1 alpha-2 country code, e.g. DZ, SN, AF',
+      // The API takes codes only (the page reads names): a name is refused with the codes it takes.
+      'client.nationality: (Algérie) is not a known code: must be an ISO 3166-1 country code (alpha-2 such as DZ, SN, AF, or alpha-3 such as DZA), XXA for a stateless person or XXX for an unknown nationality (ICAO 9303)',
       'client.birthDate: is not a real calendar date',
       'procedure: must be a procedure code (oqtf, oqtf_assignation_residence, oqtf_detention, oqtf_retention, …; see docs/ceseda-rules.md)',
       'decisionNotifiedAt: must be a date (YYYY-MM-DD), a Paris local time (2026-03-02T14:30) or a date-time with offset (2026-03-02T14:30:00+01:00)',
@@ -100,11 +101,14 @@ describe('case files', () => {
     });
     const res = await fetch(`${appliance.url}/dossiers/nouveau`, {
       method: 'POST',
+      redirect: 'manual',
       headers: { 'cookie': lawyer.cookie, 'content-type': 'application/x-www-form-urlencoded' },
       body: form,
     });
-    expect(res.status).toBe(200);
-    const html = await res.text();
+    // Redirect after post: the form's page, fetched by the same browser, says the refusals.
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/dossiers/nouveau');
+    const html = await (await fetch(`${appliance.url}/dossiers/nouveau`, { headers: { cookie: lawyer.cookie } })).text();
     expect(html).toContain('<a href="#f-firstName">Prénom : ce champ est obligatoire.</a>');
     expect(html).toContain('<a href="#f-birthDate">Date de naissance : saisissez une date au format JJ/MM/AAAA.</a>');
     expect(html).not.toContain('is not a real calendar date');

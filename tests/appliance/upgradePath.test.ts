@@ -94,7 +94,7 @@ describe('the plan page and the banner', () => {
     for (const path of ['/', '/dossiers', '/admin']) {
       const { html } = await page(path);
       expect(html).toContain('class="plan-banner"');
-      expect(html).toContain('Formule professional : Utilisateurs actifs 4 sur 5 (80 %).');
+      expect(html).toContain('Formule Professionnel : Utilisateurs actifs 4 sur 5 (80 %).');
       expect(html).toContain('<a href="/admin/formule">Voir les formules</a>');
     }
   });
@@ -109,9 +109,9 @@ describe('the plan page and the banner', () => {
     });
     // Like any form the domain refuses, answered 200 with the refusal in the page (flash error).
     expect(refused.status).toBe(200);
-    expect(refused.html).toContain('<p class="flash error" role="alert">Votre formule professional permet 5');
+    expect(refused.html).toContain('<p class="flash error" role="alert">Votre formule Professionnel permet 5');
     expect(refused.html).toContain('Limite de la formule atteinte');
-    expect(refused.html).toContain('Votre formule professional permet 5 utilisateurs actifs et tous sont utilisés.');
+    expect(refused.html).toContain('Votre formule Professionnel permet 5 utilisateurs actifs et tous sont utilisés.');
     expect(refused.html).toContain('commercial@iamanager.test');
     expect(refused.html).toContain('599,00');
     // The quota starts again on the first day of next month in Paris: computed here from the Paris
@@ -129,16 +129,21 @@ describe('the plan page and the banner', () => {
 describe('the upgrade request', () => {
   it('refuses a message over 500 characters, naming the field', async () => {
     const res = await postForm('/admin/formule', { wantedPlan: 'enterprise', message: 'x'.repeat(501) });
-    expect(res.status).toBe(422);
+    // Redirect after post: the plan page, fetched by the same browser, says the refusal once.
+    expect(res.status).toBe(303);
+    expect(res.location).toBe('/admin/formule#demande');
+    const { html } = await page('/admin/formule');
     // In French, from the form's shared wording (it used to show the schema's English).
-    expect(res.html).toContain('Message à l’éditeur (facultatif) : 500 caractères au maximum.');
-    expect(res.html).not.toContain('must be at most');
+    expect(html).toContain('Message à l’éditeur (facultatif) : 500 caractères au maximum.');
+    expect(html).not.toContain('must be at most');
+    expect(html).toContain('x'.repeat(501));
+    expect((await page('/admin/formule')).html).not.toContain('500 caractères au maximum.');
   });
 
   it('queues the request while the control plane is down, and says so', async () => {
     await cp.stop();
     const res = await postForm('/admin/formule', { wantedPlan: 'enterprise', message: 'Deux associés arrivent en janvier.' });
-    expect(res.status).toBe(302);
+    expect(res.status).toBe(303);
     expect(res.location).toBe('/admin/formule?demande=queued#demande');
     const { html } = await page('/admin/formule?demande=queued');
     expect(html).toContain('Le service de l’éditeur est injoignable : la demande est enregistrée');

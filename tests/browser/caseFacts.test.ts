@@ -76,7 +76,7 @@ describe('a refusal with an OQTF, from the new questions to a short analysis', (
     await page.goto(`${appliance.url}/dossiers/nouveau`);
     await page.getByLabel('Nom', { exact: true }).fill('Mansouri');
     await page.getByLabel('Prénom').fill('Yacine');
-    await page.getByLabel('Nationalité (code pays)').fill('ma');
+    await page.getByLabel('Nationalité', { exact: true }).fill('Maroc');
     await page.getByLabel('Date de naissance').fill('1992-07-03');
     await page.getByLabel('Procédure').selectOption('refus_titre_sejour');
     await expect(page.getByLabel('Procédure').locator('option:checked').textContent()).resolves.toBe('Refus de titre de séjour sans OQTF');

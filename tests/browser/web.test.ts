@@ -115,8 +115,8 @@ describe('the web UI in a browser', () => {
     await page.getByLabel('Mot de passe', { exact: true }).fill(PASSWORD);
     await page.getByRole('button', { name: 'Ajouter l’utilisateur' }).click();
     const refusal = await page.locator('.flash.error').textContent();
-    expect(refusal).toContain('Votre formule starter permet 3 utilisateurs actifs et tous sont utilisés.');
-    expect(refusal).toContain('La formule professional en permet davantage');
+    expect(refusal).toContain('Votre formule Starter permet 3 utilisateurs actifs et tous sont utilisés.');
+    expect(refusal).toContain('La formule Professionnel en permet davantage');
     await checkPage('06-admin-plan-refusal');
   });
 
@@ -144,7 +144,8 @@ describe('the web UI in a browser', () => {
     await checkPage('08-new-case-errors');
     await page.getByLabel('Nom', { exact: true }).fill('Diallo');
     await page.getByLabel('Prénom').fill('Aminata');
-    await page.getByLabel('Nationalité (code pays)').fill('sn');
+    // The picker takes the country's French name (a datalist suggests it as one types); the case stores SN.
+    await page.getByLabel('Nationalité', { exact: true }).fill('Sénégal');
     await page.getByLabel('Date de naissance').fill('1991-04-12');
     await page.getByLabel('Procédure').selectOption('oqtf');
     await page.getByLabel('Date de notification', { exact: true }).fill(yesterday());
@@ -222,8 +223,8 @@ describe('the web UI in a browser', () => {
     await page.goto(caseUrl);
     await page.getByRole('button', { name: 'Lancer l’analyse' }).click();
     const refusal = await page.locator('.flash.error').textContent();
-    expect(refusal).toContain('Le quota mensuel d’analyses de votre formule starter (1) est atteint.');
-    expect(refusal).toContain('La formule professional en permet davantage');
+    expect(refusal).toContain('Le quota mensuel d’analyses de votre formule Starter (1) est atteint.');
+    expect(refusal).toContain('La formule Professionnel en permet davantage');
     await checkPage('12-analysis-quota-refusal');
   });
 

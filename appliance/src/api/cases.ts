@@ -8,6 +8,7 @@ import type { Appliance } from '../appliance.js';
 import { requirePermission } from '../auth/authenticate.js';
 import { assertMayChangeFields } from '../auth/caseFieldPermissions.js';
 import { CASE_STATUSES, casePatchSchema, newCaseSchema } from '../domain/cases/caseSchema.js';
+import { nationalitySchema } from '../domain/cases/nationality.js';
 import { exportCase } from '../domain/cases/exportCase.js';
 import { CASE_SORTS } from '../domain/cases/caseIndex.js';
 import { PROCEDURE_CODES } from '../domain/ceseda/procedures.js';
@@ -15,11 +16,7 @@ import { presentCase, presentCaseSummary } from '../presenters/case.js';
 
 const listQuerySchema = z.strictObject({
   q: z.string().max(200).optional(),
-  nationality: z
-    .string()
-    .toUpperCase()
-    .regex(/^[A-Z]{2}$/, { error: 'must be an ISO 3166-1 alpha-2 code' })
-    .optional(),
+  nationality: nationalitySchema.optional(),
   procedure: z.enum(PROCEDURE_CODES, { error: 'must be a procedure code' }).optional(),
   status: z.enum(CASE_STATUSES, { error: `must be one of ${CASE_STATUSES.join(', ')}` }).optional(),
   assignedTo: z.string().uuid({ error: 'must be a user id' }).optional(),

@@ -74,14 +74,3 @@ const en: Record<keyof typeof fr, string> = {
 
 export type DashboardMessages = Readonly<Record<keyof typeof fr, string>>;
 export const DASHBOARD_CATALOGUES: Readonly<Record<Locale, DashboardMessages>> = { fr, en };
-
-/** The plan's name as the cabinet reads it (the license carries the vendor's code: `professional`). */
-export function planLabel(plan: string, locale: Locale): string {
-  const labels: Record<string, readonly [string, string]> = {
-    starter: ['Starter', 'Starter'],
-    professional: ['Professionnel', 'Professional'],
-    enterprise: ['Entreprise', 'Enterprise'],
-  };
-  const l = labels[plan];
-  return l ? l[locale === 'fr' ? 0 : 1] : plan;
-}

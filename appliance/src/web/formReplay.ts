@@ -21,7 +21,8 @@ function ownerOf(ctx: Context): string {
 
 /** Keeps the refused form and sends the browser back to `to` (the form page's address, a local path). */
 export function redirectToForm(ctx: Context, { replays }: Pick<WebDeps, 'replays'>, form: ReplayedForm, to: string): void {
-  const path = to.split('?')[0] ?? to;
+  // Kept under the page's path: its GET has neither the query nor the fragment.
+  const path = to.split(/[?#]/)[0] ?? to;
   replays.keep(ownerOf(ctx), path, form);
   ctx.status = 303;
   ctx.redirect(to);

@@ -102,7 +102,7 @@ const fr = {
   allValues: 'Tous',
   reference: 'Référence',
   client: 'Client',
-  nationality: 'Nationalité (code pays)',
+  nationality: 'Nationalité',
   assignedTo: 'Avocat en charge',
   nextDeadline: 'Prochaine échéance',
   notificationDate: 'Date de notification',
@@ -242,7 +242,7 @@ const fr = {
   futureDate: '{field} : la date ne peut pas être dans le futur.',
   invalidChoice: '{field} : choisissez une valeur dans la liste.',
   invalidTime: '{field} : saisissez une heure au format HH:MM.',
-  nationalityHint: 'saisissez le code pays à deux lettres, par exemple DZ, SN, AF.',
+  nationalityHint: 'choisissez le pays dans la liste (nom français) ou saisissez son code ISO, par exemple DZ, SN, AF.',
   agdrefHint: 'le numéro AGDREF compte 10 chiffres.',
   planLimitUsers: 'Votre formule {plan} permet {value} utilisateurs actifs et tous sont utilisés.',
   planLimitCases: 'Votre formule {plan} permet {value} dossiers ouverts et tous sont utilisés.',
@@ -328,6 +328,9 @@ const fr = {
   myDeadlinesAcked: 'Le {at}',
   myDeadlineAcknowledged: 'Échéance marquée comme prise en charge.',
   fileNotChosen: '{field} : aucun fichier n’a été choisi ; choisissez la pièce à ajouter puis envoyez.',
+  // A field's name and what to do, with each language's spacing before the colon (FIXES).
+  fieldFix: '{field} : {fix}',
+  labelSep: ' : ',
 };
 
 export type Messages = Readonly<Record<keyof typeof fr, string>>;
@@ -421,7 +424,7 @@ const en: Messages = {
   allValues: 'All',
   reference: 'Reference',
   client: 'Client',
-  nationality: 'Nationality (country code)',
+  nationality: 'Nationality',
   assignedTo: 'Assigned lawyer',
   nextDeadline: 'Next deadline',
   notificationDate: 'Notification date',
@@ -557,7 +560,7 @@ const en: Messages = {
   futureDate: '{field}: the date cannot be in the future.',
   invalidChoice: '{field}: choose a value from the list.',
   invalidTime: '{field}: enter a time as HH:MM.',
-  nationalityHint: 'enter the two-letter country code, e.g. DZ, SN, AF.',
+  nationalityHint: 'pick the country from the list or type its ISO code, e.g. DZ, SN, AF.',
   agdrefHint: 'the AGDREF number has 10 digits.',
   planLimitUsers: 'Your {plan} plan allows {value} active users and all are in use.',
   planLimitCases: 'Your {plan} plan allows {value} open cases and all are in use.',
@@ -638,6 +641,9 @@ const en: Messages = {
   myDeadlinesAcked: 'On {at}',
   myDeadlineAcknowledged: 'Deadline marked as taken in hand.',
   fileNotChosen: '{field}: no file was chosen; choose the document to add, then send.',
+  // A field's name and what to do, with each language's spacing before the colon (FIXES).
+  fieldFix: '{field}: {fix}',
+  labelSep: ': ',
 };
 
 export const CATALOGUES: Readonly<Record<Locale, Messages>> = { fr, en };

@@ -22,6 +22,8 @@ import { REMINDERS_CATALOGUES } from './remindersMessages.js';
 /** The locale of a catalogue (the field list is built from the page's catalogue alone). */
 const localeOfMessages = (m: Messages): Locale => (m === CATALOGUES.en ? 'en' : 'fr');
 import type { FieldError } from './viewModels.js';
+import { nationalityFromInput } from './countries.js';
+import { NATIONALITY_CATALOGUES, type NationalityMessages } from './nationalityMessages.js';
 
 /** The inputs of the form, as the route reads them (in the order the page shows them). */
 export const NEW_CASE_INPUTS = [
@@ -54,9 +56,14 @@ export function newCaseFields(m: Messages, f: FactsMessages): FormField[] {
   return [
     { name: 'lastName', path: 'client.lastName', label: m.lastName },
     { name: 'firstName', path: 'client.firstName', label: m.firstName },
-    { name: 'nationality', path: 'client.nationality', label: m.nationality, hint: `${m.nationality} : ${m.nationalityHint}` },
+    {
+      name: 'nationality',
+      path: 'client.nationality',
+      label: m.nationality,
+      hint: fill(m.fieldFix, { field: m.nationality, fix: m.nationalityHint }),
+    },
     { name: 'birthDate', path: 'client.birthDate', label: m.birthDate, hint: date(m.birthDate) },
-    { name: 'agdref', path: 'client.agdrefNumber', label: m.agdref, hint: `${m.agdref} : ${m.agdrefHint}` },
+    { name: 'agdref', path: 'client.agdrefNumber', label: m.agdref, hint: fill(m.fieldFix, { field: m.agdref, fix: m.agdrefHint }) },
     { name: 'procedure', path: 'procedure', label: m.procedure },
     { name: 'oqtfAccompanies', path: 'facts.oqtfAccompanies', label: f.oqtfAccompanies },
     { name: 'libertyStatus', path: 'facts.libertyStatus', label: f.libertyStatus },
@@ -79,6 +86,10 @@ export function newCaseFields(m: Messages, f: FactsMessages): FormField[] {
     { name: 'backupAssignedTo', path: 'backupAssignedTo', label: REMINDERS_CATALOGUES[localeOfMessages(m)].backupAssignedTo },
   ];
 }
+
+/** A YYYY-MM-DD date some calendar has (2026-02-30 is not): only such a date can be compared with another. */
+const isRealDate = (d: string) =>
+  /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
 
 /** HH:MM, 00:00 to 23:59. */
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -127,7 +138,8 @@ function newCaseInput(v: Readonly<Record<string, string>>): Record<string, unkno
     client: {
       lastName: v.lastName,
       firstName: v.firstName,
-      nationality: v.nationality,
+      // A country's name (French or English) or a code, as the picker sends it: the schema checks the code.
+      nationality: nationalityFromInput(v.nationality ?? '') ?? v.nationality,
       birthDate: v.birthDate,
       ...(v.agdref ? { agdrefNumber: v.agdref } : {}),
     },
@@ -151,7 +163,13 @@ export type NewCaseFormResult = { ok: true; data: NewCase; derivation?: Derivati
  * The form's values as a `NewCase`, or its errors in French. `today` is the cabinet's date
  * (YYYY-MM-DD, Paris time).
  */
-export function parseNewCaseForm(m: Messages, f: FactsMessages, v: Readonly<Record<string, string>>, today: string): NewCaseFormResult {
+export function parseNewCaseForm(
+  m: Messages,
+  f: FactsMessages,
+  v: Readonly<Record<string, string>>,
+  today: string,
+  n: NationalityMessages = NATIONALITY_CATALOGUES.fr,
+): NewCaseFormResult {
   const fields = newCaseFields(m, f);
   const input = newCaseInput(v);
   // The procedure from the answers, before the schema reads it: "refus de titre" + "OQTF : oui" is an OQTF case.
@@ -183,7 +201,11 @@ export function parseNewCaseForm(m: Messages, f: FactsMessages, v: Readonly<Reco
   };
   for (const [name, label] of Object.entries(labels)) {
     const value = v[name] ?? '';
-    if (!refused(name) && value > today) add(name, fill(m.futureDate, { field: label }));
+    if (value <= today || (refused(name) && !isRealDate(value))) continue;
+    // A real date in the future: this sentence, rather than the schema's (e.g. born after the notification), says the slip.
+    const at = errors.findIndex((e) => e.field === name);
+    if (at >= 0) errors.splice(at, 1);
+    errors.push({ field: name, message: fill(m.futureDate, { field: label }) });
   }
   // Answers that contradict each other: refused, naming the field to correct. The schema refuses
   // them too, in the API's words; the form's own sentence, which says what to change, replaces it.
@@ -192,6 +214,13 @@ export function parseNewCaseForm(m: Messages, f: FactsMessages, v: Readonly<Reco
     if (at >= 0) errors.splice(at, 1);
     errors.push({ field, message });
   };
+  // A name the picker does not know: said with what was typed and how to pick one (the schema's sentence cannot quote it).
+  if (v.nationality?.trim() && nationalityFromInput(v.nationality) === undefined)
+    contradiction('nationality', fill(n.nationalityUnknown, { typed: v.nationality.trim().slice(0, 60) }));
+  // Born after the decision was notified: a slip in one of the two dates (the schema refuses it too, once the rest is
+  // valid). A birth date in the future keeps its own sentence, which says more.
+  if (v.birthDate && v.notificationDate && isRealDate(v.birthDate) && v.birthDate <= today && v.birthDate > v.notificationDate)
+    contradiction('birthDate', fill(n.birthAfterNotification, { notified: v.notificationDate }));
   if (v.decisionTakenOn && v.notificationDate && v.decisionTakenOn > v.notificationDate)
     contradiction('decisionTakenOn', f.decisionAfterNotification);
   if (v.notificationMode === 'registered_letter') {

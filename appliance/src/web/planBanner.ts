@@ -3,6 +3,7 @@
  * cases, the month's analyses): a cabinet sees the limit coming before a refusal, and an admin is
  * pointed to the plan page (`/admin/formule`) to ask for more.
  */
+import { planLabel } from './planLabels.js';
 import type { Appliance } from '../appliance.js';
 import { limitsNearOrAt } from '../domain/license/upgradeOffers.js';
 import { CATALOGUES, fill, type Locale } from './messages.js';
@@ -32,6 +33,6 @@ export function planBanner(appliance: Appliance, locale: Locale, isAdmin: boolea
   const u = UPGRADE_CATALOGUES[locale];
   const label = { maxUsers: m.usageUsers, maxCases: m.usageCases, maxAnalysesMonthly: m.usageAnalyses } as const;
   const items = near.map((n) => fill(u.bannerItem, { label: label[n.limit], used: n.used, max: n.max, percent: n.percent })).join(' ; ');
-  const text = fill(u.bannerNear, { plan: limits.plan, items });
+  const text = fill(u.bannerNear, { plan: planLabel(limits.plan, locale), items });
   return { text: isAdmin ? text : `${text} ${u.bannerAskAdmin}`, href: isAdmin ? '/admin/formule' : null };
 }

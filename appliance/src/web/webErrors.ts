@@ -8,7 +8,8 @@
 import { DomainError, ValidationError } from '@iamanager/protocol';
 import { COMMON_STATUS } from '@iamanager/kernel/http';
 import { APPLIANCE_STATUS } from '../errorStatus.js';
-import { fill, type Messages } from './messages.js';
+import { CATALOGUES, fill, type Messages } from './messages.js';
+import { planLabel } from './planLabels.js';
 import type { FieldError } from './viewModels.js';
 
 export interface PageError {
@@ -58,8 +59,11 @@ function fieldIssues(err: DomainError): Array<{ path: string; problem: string }>
 
 /** Sentences for the codes a page can meet, whatever the form. */
 function sentenceFor(err: DomainError, m: Messages, details: Record<string, unknown>): string | null {
-  const plan = typeof details.plan === 'string' ? details.plan : planFromMessage(err.message);
-  const upgrade = typeof details.upgradePlan === 'string' ? ` ${fill(m.upgradeHint, { plan: details.upgradePlan })}` : '';
+  // The plan's name in the page's language (the error carries its id).
+  const locale = m === CATALOGUES.en ? 'en' : 'fr';
+  const plan = planLabel(typeof details.plan === 'string' ? details.plan : planFromMessage(err.message), locale);
+  const upgrade =
+    typeof details.upgradePlan === 'string' ? ` ${fill(m.upgradeHint, { plan: planLabel(details.upgradePlan, locale) })}` : '';
   switch (err.code) {
     case 'plan_limit':
       return (

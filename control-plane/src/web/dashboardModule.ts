@@ -4,6 +4,7 @@
  * guard (lock-out and hashing queue), its router, and the authenticator that lets a dashboard
  * session call `/api/v1`.
  */
+import { FormReplays } from '@iamanager/kernel/web';
 import type Router from '@koa/router';
 import { BrowserSession, LoginGuard, RevokedSessions, SessionTokens } from '@iamanager/kernel/web';
 import type { Authenticator } from '../auth/authenticate.js';
@@ -40,5 +41,8 @@ export async function openDashboard(cp: ControlPlane): Promise<Dashboard> {
     onLock: ({ account, address, seconds }) =>
       cp.log.warn({ email: account, ip: address, seconds }, 'dashboard login: account locked for this address after failed passwords'),
   });
-  return { router: dashboardRouter({ cp, sessions, loginGuard }), authenticator: sessionAuthenticator(sessions) };
+  return {
+    router: dashboardRouter({ cp, sessions, loginGuard, replays: new FormReplays(cp.clock) }),
+    authenticator: sessionAuthenticator(sessions),
+  };
 }

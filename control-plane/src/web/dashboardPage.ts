@@ -4,6 +4,7 @@
  * lives in one file under `routes/` and is listed once in `router.ts`; see the comment there for
  * how to add one.
  */
+import type { FormReplays } from '@iamanager/kernel/web';
 import type { LoginGuard, PageModule } from '@iamanager/kernel/web';
 import type { Action } from '../auth/policies.js';
 import type { ControlPlane } from '../controlPlane.js';
@@ -22,6 +23,8 @@ export interface DashboardDeps {
   sessions: DashboardSessions;
   /** Every check of an admin's password: lock-out and a bounded hashing queue. */
   loginGuard: LoginGuard;
+  /** Refused forms kept for their page's next GET (redirect after post: formReplay.ts). */
+  replays: FormReplays;
   /** The navigation, in order (every page's `nav`). */
   nav: readonly NavItem[];
 }

@@ -72,7 +72,7 @@ describe('the facts of a case through the pages', () => {
       notificationMode: 'in_person',
       notificationDate: yesterday(),
     });
-    expect(res.status).toBe(302);
+    expect(res.status).toBe(303);
     const m = /^\/dossiers\/([0-9a-f-]{36})\?derivee=refus_titre_sejour$/.exec(res.location);
     expect(m, res.location).not.toBeNull();
     caseId = m![1]!;
@@ -103,8 +103,13 @@ describe('the facts of a case through the pages', () => {
       procedure: 'refus_titre_sejour',
       notificationDate: yesterday(),
     });
-    expect(res.status).toBe(200);
-    expect(res.html).toContain('<a href="#f-oqtfAccompanies">La décision est-elle assortie d’une OQTF ? : répondez oui ou non');
+    // Redirect after post: back to the form's page, which says the error once.
+    expect(res.status).toBe(303);
+    expect(res.location).toBe('/dossiers/nouveau');
+    const form = await page(res.location);
+    expect(form).toContain('<a href="#f-oqtfAccompanies">La décision est-elle assortie d’une OQTF ? : répondez oui ou non');
+    expect(form).toContain('value="Haddad"');
+    expect(await page(res.location)).not.toContain('f-oqtfAccompanies">La décision');
   });
 
   it('shows the questionnaire with the answers given at creation, saves it, and edits it', async () => {
@@ -123,7 +128,7 @@ describe('the facts of a case through the pages', () => {
       contributesSinceBirth: 'yes',
       criminalConviction: 'no',
     });
-    expect(saved.status).toBe(302);
+    expect(saved.status).toBe(303);
     expect(saved.location).toBe(`/dossiers/${caseId}?faits=1#facts-title`);
     expect((await lawyer.call('GET', `/api/cases/${caseId}`)).body.case.facts).toEqual({
       oqtfAccompanies: true,
@@ -153,7 +158,7 @@ describe('the facts of a case through the pages', () => {
       contributesSinceBirth: 'yes',
       criminalConviction: '',
     });
-    expect(edited.status).toBe(302);
+    expect(edited.status).toBe(303);
     const facts = (await lawyer.call('GET', `/api/cases/${caseId}`)).body.case.facts;
     expect(facts.childrenInFrance).toBe(3);
     expect('criminalConviction' in facts).toBe(false);
@@ -161,8 +166,13 @@ describe('the facts of a case through the pages', () => {
 
   it('names a refused answer and saves nothing', async () => {
     const res = await postForm(`/dossiers/${caseId}/faits`, { libertyStatus: 'free', childrenInFrance: 'beaucoup' });
-    expect(res.status).toBe(200);
-    expect(res.html).toContain('<a href="#f-childrenInFrance">Nombre d’enfants en France : saisissez un nombre entre 0 et 30.</a>');
+    expect(res.status).toBe(303);
+    expect(res.location).toBe(`/dossiers/${caseId}/faits`);
+    const form = await page(res.location);
+    expect(form).toContain('<a href="#f-childrenInFrance">Nombre d’enfants en France : saisissez un nombre entre 0 et 30.</a>');
+    expect(form).toContain('value="beaucoup"');
+    // Once: a reload shows the saved answers, without the error.
+    expect(await page(res.location)).not.toContain('href="#f-childrenInFrance"');
     expect((await lawyer.call('GET', `/api/cases/${caseId}`)).body.case.facts.childrenInFrance).toBe(3);
   });
 
@@ -179,7 +189,7 @@ describe('the facts of a case through the pages', () => {
       contributesSinceBirth: 'yes',
       polygamy: 'yes',
     });
-    expect(saved.status).toBe(302);
+    expect(saved.status).toBe(303);
     // Now in rétention: the case moves to the OQTF in rétention (L. 921-2), and the page says so.
     expect(saved.location).toBe(`/dossiers/${caseId}?faits=oqtf#facts-title`);
     expect((await lawyer.call('GET', `/api/cases/${caseId}`)).body.case.procedure).toBe('oqtf_retention');

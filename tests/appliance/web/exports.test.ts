@@ -132,7 +132,7 @@ describe('UI helpers', () => {
       upgradePlan: 'professional',
     });
     expect(describeError(err, fr).text).toBe(
-      'Votre formule starter permet 3 utilisateurs actifs et tous sont utilisés. La formule professional en permet davantage : contactez votre éditeur pour changer de formule.',
+      'Votre formule Starter permet 3 utilisateurs actifs et tous sont utilisés. La formule Professionnel en permet davantage : contactez votre éditeur pour changer de formule.',
     );
   });
 
@@ -148,7 +148,8 @@ describe('UI helpers', () => {
     const form = {
       lastName: '',
       firstName: 'Karim',
-      nationality: 'Algérie',
+      // A name the picker does not know (« Algérie » is one it knows: the form reads names since issue 16).
+      nationality: 'Narnia',
       birthDate: '1990-02-30',
       agdref: '12345',
       procedure: 'oqtf_48h',
@@ -161,7 +162,11 @@ describe('UI helpers', () => {
     expect(d.ok).toBe(false);
     expect(d.ok ? [] : d.errors).toEqual([
       { field: 'lastName', message: 'Nom : ce champ est obligatoire.' },
-      { field: 'nationality', message: 'Nationalité (code pays) : saisissez le code pays à deux lettres, par exemple DZ, SN, AF.' },
+      {
+        field: 'nationality',
+        message:
+          'Nationalité : « Narnia » n’est pas un pays connu. Choisissez le pays dans la liste (nom français, par exemple Algérie, Sénégal) ou tapez son code ISO (DZ, SN) ; « Apatride » ou « Nationalité inconnue » si besoin.',
+      },
       { field: 'birthDate', message: 'Date de naissance : saisissez une date au format JJ/MM/AAAA.' },
       { field: 'agdref', message: 'Numéro AGDREF : le numéro AGDREF compte 10 chiffres.' },
       { field: 'procedure', message: 'Procédure : choisissez une valeur dans la liste.' },
@@ -177,7 +182,7 @@ describe('UI helpers', () => {
     ).toThrow(
       new ValidationError([
         'client.lastName: is required: the family name',
-        'client.nationality: must be an ISO 3166-1 alpha-2 country code, e.g. DZ, SN, AF',
+        'client.nationality: (Algérie) is not a known code: must be an ISO 3166-1 country code (alpha-2 such as DZ, SN, AF, or alpha-3 such as DZA), XXA for a stateless person or XXX for an unknown nationality (ICAO 9303)',
         'client.birthDate: is not a real calendar date',
       ]),
     );

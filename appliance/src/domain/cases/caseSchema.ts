@@ -9,6 +9,7 @@ import { caseFactsInputSchema, type CaseFacts } from '../ceseda/facts.js';
 import { PROCEDURE_CODES } from '../ceseda/procedures.js';
 import { letterFactProblems, letterNotification } from '../ceseda/registeredLetter.js';
 import type { DeadlineClosure } from './deadlineClosure.js';
+import { nationalitySchema } from './nationality.js';
 
 const isoDate = z
   .string()
@@ -71,11 +72,8 @@ const name = (what: string) =>
 export const clientSchema = z.strictObject({
   lastName: name('family name'),
   firstName: name('first name'),
-  nationality: z
-    .string()
-    .trim()
-    .toUpperCase()
-    .regex(/^[A-Z]{2}$/, { error: 'must be an ISO 3166-1 alpha-2 country code, e.g. DZ, SN, AF' }),
+  /** ISO 3166-1 alpha-2 (alpha-3 read as alpha-2), or XXA / XXX: see nationality.ts. */
+  nationality: nationalitySchema,
   birthDate: isoDate,
   email: z.email({ error: 'must be an email address' }).optional(),
   phone: z.string().trim().max(40).optional(),
@@ -152,6 +150,15 @@ export const newCaseSchema = newCaseObject
       });
       return;
     }
+    // A person is born before a decision about them is notified: a later birth date is a typing slip.
+    if (data.client.birthDate > notified.slice(0, 10)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['client', 'birthDate'],
+        input: data.client.birthDate,
+        message: `(${data.client.birthDate}) is after the notification of the decision (${notified.slice(0, 10)}): check the date of birth (YYYY-MM-DD)`,
+      });
+    }
     const taken = data.facts?.decisionTakenOn;
     if (taken !== undefined && taken > notified.slice(0, 10)) {
       ctx.addIssue({
@@ -195,10 +202,24 @@ const casePatchObject = z.strictObject({
  * A change to a case. New facts replace the old ones whole, so when they give a registered letter's
  * dates the legal notification date they give replaces `decisionNotifiedAt` too.
  */
-export const casePatchSchema = casePatchObject.transform((patch) => {
-  const fromLetter = letterDate(patch.facts);
-  return fromLetter === null ? patch : { ...patch, decisionNotifiedAt: fromLetter };
-});
+export const casePatchSchema = casePatchObject
+  .superRefine((patch, ctx) => {
+    // Same rule as a new case when a change gives both dates (one alone is checked against the stored case by nobody yet).
+    const born = patch.client?.birthDate;
+    const notified = letterDate(patch.facts) ?? patch.decisionNotifiedAt;
+    if (born !== undefined && notified !== undefined && born > notified.slice(0, 10)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['client', 'birthDate'],
+        input: born,
+        message: `(${born}) is after the notification of the decision (${notified.slice(0, 10)}): check the date of birth (YYYY-MM-DD)`,
+      });
+    }
+  })
+  .transform((patch) => {
+    const fromLetter = letterDate(patch.facts);
+    return fromLetter === null ? patch : { ...patch, decisionNotifiedAt: fromLetter };
+  });
 export type CasePatch = z.infer<typeof casePatchSchema>;
 
 export interface CaseDocument {

@@ -15,6 +15,7 @@ import { CaseEditBlock } from './caseEditBlock.js';
 import type { CaseView, Chrome, NewCaseView } from '../viewModels.js';
 import { DeadlineActions } from './deadlineActions.js';
 import { REMINDERS_CATALOGUES } from '../remindersMessages.js';
+import { NationalityField } from '../nationalityInput.js';
 
 // The list has its own file (sorting, filters, pages, narrow screens); the router imports it from here.
 export { CaseListPage } from './caseList.js';
@@ -37,7 +38,7 @@ export function NewCasePage({ chrome, view }: { chrome: Chrome; view: NewCaseVie
           <div class="grid2">
             <Field name="lastName" label={m.lastName} value={v.lastName} errors={e} required />
             <Field name="firstName" label={m.firstName} value={v.firstName} errors={e} required />
-            <Field name="nationality" label={m.nationality} value={v.nationality} errors={e} required />
+            <NationalityField label={m.nationality} value={v.nationality} errors={e} locale={locale} />
             <Field name="birthDate" label={m.birthDate} type="date" value={v.birthDate} errors={e} required />
             <Field name="agdref" label={m.agdref} value={v.agdref} errors={e} />
           </div>

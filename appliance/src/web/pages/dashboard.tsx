@@ -5,7 +5,8 @@
 import { Layout } from '../layout.js';
 import { CATALOGUES } from '../messages.js';
 import { ActionButton, UsageMeter } from '../components.js';
-import { DASHBOARD_CATALOGUES, planLabel } from '../dashboardMessages.js';
+import { DASHBOARD_CATALOGUES } from '../dashboardMessages.js';
+import { planLabel } from '../planLabels.js';
 import { DeadlineSectionView } from './deadlineSections.js';
 import type { Chrome, DashboardView } from '../viewModels.js';
 
@@ -58,7 +59,9 @@ export function DashboardPage({ chrome, view }: { chrome: Chrome; view: Dashboar
             <h2 id="usage-title">{m.usageTitle}</h2>
             {view.plan ? (
               <p>
-                {m.plan} : <strong>{planLabel(view.plan, chrome.locale)}</strong>
+                {m.plan}
+                {m.labelSep}
+                <strong>{planLabel(view.plan, chrome.locale)}</strong>
               </p>
             ) : null}
             {view.meters.map((meter) => (

@@ -22,7 +22,9 @@ export function FactsPage({ chrome, view }: { chrome: Chrome; view: FactsFormVie
       </p>
       <h1>{f.questionnaireTitle}</h1>
       <p class="lead">
-        {m.procedure} : {view.procedureLabel}. {f.questionnaireIntro}
+        {m.procedure}
+        {m.labelSep}
+        {view.procedureLabel}. {f.questionnaireIntro}
       </p>
       <form method="post" action={`${base}/faits`} novalidate>
         <Csrf token={chrome.csrf} />

@@ -13,6 +13,7 @@ import { UPGRADE_CATALOGUES, type UpgradeMessages } from '../upgradeLabels.js';
 import type { PlanPageView, UpgradeView } from '../upgradeView.js';
 import type { Chrome } from '../viewModels.js';
 import type { Locale } from '../messages.js';
+import { planLabel } from '../planLabels.js';
 
 function euros(cents: number, locale: Locale): string {
   return new Intl.NumberFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { style: 'currency', currency: 'EUR' }).format(cents / 100);
@@ -90,7 +91,7 @@ function Offers({ view, locale }: { view: UpgradeView; locale: Locale }) {
           <tbody>
             {view.offers.map((o) => (
               <tr>
-                <th scope="row">{o.name}</th>
+                <th scope="row">{planLabel(o.name, locale)}</th>
                 <td>
                   {o.limits.maxUsers}
                   {adds(o.adds.maxUsers)}
@@ -129,7 +130,7 @@ function CurrentPlan({ view, locale }: { view: UpgradeView; locale: Locale }) {
       <h2 id="current-title">{u.planCurrent}</h2>
       <dl class="facts">
         <dt>{m.plan}</dt>
-        <dd>{view.plan ?? '—'}</dd>
+        <dd>{view.plan ? planLabel(view.plan, locale) : '—'}</dd>
         {view.planPriceCents !== null ? (
           <>
             <dt>{u.planPrice}</dt>
@@ -163,7 +164,10 @@ function RequestForm({ chrome, view, u }: { chrome: Chrome; view: PlanPageView; 
         errors={view.errors}
         options={view.offers.map((o) => ({
           value: o.plan,
-          label: o.priceCents !== null ? `${o.name} — ${euros(o.priceCents, chrome.locale)}` : o.name,
+          label:
+            o.priceCents !== null
+              ? `${planLabel(o.name, chrome.locale)} — ${euros(o.priceCents, chrome.locale)}`
+              : planLabel(o.name, chrome.locale),
         }))}
       />
       <div class={messageError ? 'field has-error' : 'field'}>

@@ -4,7 +4,7 @@
  */
 import { Layout } from '../layout.js';
 import { ActionButton } from '../components.js';
-import { fill } from '../messages.js';
+import { CATALOGUES, fill } from '../messages.js';
 import { SUPPORT_TEXTS } from '../supportBundleTexts.js';
 import type { Chrome } from '../viewModels.js';
 
@@ -33,7 +33,9 @@ export function SupportPreviewPage({ chrome, view }: { chrome: Chrome; view: Sup
       <h1>{t.title}</h1>
       <p>{t.previewIntro}</p>
       <p>
-        {t.fingerprint} : <code>{view.sha256}</code> ({Math.ceil(view.bytes / 1024)} Kio)
+        {t.fingerprint}
+        {CATALOGUES[chrome.locale].labelSep}
+        <code>{view.sha256}</code> ({Math.ceil(view.bytes / 1024)} Kio)
       </p>
       <p>{fill(t.logs, { kept: String(view.logs.kept), dropped: String(view.logs.dropped), removed: String(view.logs.fieldsRemoved) })}</p>
       <p>

@@ -19,10 +19,12 @@ import { procedureLabel } from '../procedureLabels.js';
 import { sendPage } from '../render.js';
 import type { FieldError } from '../viewModels.js';
 import type { AppliancePage, WebDeps } from '../webPage.js';
+import { redirectToForm, replayedForm } from '../formReplay.js';
 
 export const caseFactsPages: AppliancePage = { mount: mountCaseFactsPages };
 
-function mountCaseFactsPages(pages: Router, { appliance }: WebDeps): void {
+function mountCaseFactsPages(pages: Router, deps: WebDeps): void {
+  const { appliance } = deps;
   const router = new Router({ prefix: '/dossiers' });
   const actorOf = (c: { user: { id: string; email: string } }) => ({ id: c.user.id, email: c.user.email });
 
@@ -53,6 +55,9 @@ function mountCaseFactsPages(pages: Router, { appliance }: WebDeps): void {
   router.get('/:id/faits', async (ctx) => {
     const caller = requirePermission(ctx, 'cases.write');
     const c = await appliance.cases.readCase(ctx.params.id ?? '', actorOf(caller));
+    // A refused questionnaire comes back with what was typed and its errors, once (redirect after post).
+    const refused = replayedForm(ctx, deps);
+    if (refused) return factsForm(ctx, c, refused.errors, refused.values);
     const values: Record<string, string> = {};
     for (const s of questionnaireFor(c.procedure as ProcedureCode)) for (const q of s.questions) values[q.fact] = answerOf(c.facts, q.fact);
     factsForm(ctx, c, [], values);
@@ -66,13 +71,14 @@ function mountCaseFactsPages(pages: Router, { appliance }: WebDeps): void {
     const values: Record<string, string> = {};
     for (const s of questionnaireFor(c.procedure as ProcedureCode)) for (const q of s.questions) values[q.fact] = text(form, q.fact, 200);
     const result = applyQuestionnaire(messagesOf(ctx), FACTS_CATALOGUES[locale], locale, c.procedure as ProcedureCode, c.facts, values);
-    if (!result.ok) return factsForm(ctx, c, result.errors, values);
+    if (!result.ok) return redirectToForm(ctx, deps, { values, errors: result.errors }, `/dossiers/${c.id}/faits`);
     // A new situation moves an OQTF case to the OQTF of that situation (L. 911-1 / L. 921-1 /
     // L. 921-2), as the new-case form does; nothing else in the questionnaire changes the procedure.
     const previous = c.procedure;
     const derived = deriveProcedure(previous as ProcedureCode, result.facts);
     const moved = derived.reason === 'liberty_status' && derived.procedure !== undefined ? derived.procedure : undefined;
     await appliance.cases.updateCase(c.id, { facts: result.facts, ...(moved ? { procedure: moved } : {}) }, actorOf(caller));
+    ctx.status = 303;
     ctx.redirect(`/dossiers/${c.id}?faits=${moved ? previous : '1'}#facts-title`);
   });
 

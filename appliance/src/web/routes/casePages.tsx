@@ -26,6 +26,9 @@ import { describeError, isLimitRefusal } from '../webErrors.js';
 import { derivationNotice, factsSavedNotice } from '../caseNotices.js';
 import { caseEditSummaryOf } from '../caseEditSummary.js';
 import { NEW_CASE_INPUTS, parseNewCaseForm } from '../newCaseForm.js';
+import { nationalityName } from '../countries.js';
+import { NATIONALITY_CATALOGUES } from '../nationalityMessages.js';
+import { redirectToForm, replayedForm } from '../formReplay.js';
 import { FACTS_CATALOGUES } from '../factsMessages.js';
 import { factLabel, factValueLabel, type FactKey } from '../factLabels.js';
 import { changesView, previousAnalysis } from '../analysisChanges.js';
@@ -50,7 +53,8 @@ const actorOf = (c: Caller) => ({ id: c.user.id, email: c.user.email });
 
 export const casePages: AppliancePage = { mount: mountCasePages };
 
-function mountCasePages(pages: Router, { appliance }: WebDeps): void {
+function mountCasePages(pages: Router, deps: WebDeps): void {
+  const { appliance } = deps;
   const router = new Router({ prefix: '/dossiers' });
   const userName = (id: string | null) => (id ? (appliance.users.byId(id)?.name ?? '') : '');
   const editNames = { user: userName, byEmail: (email: string) => appliance.users.byEmail(email)?.name ?? '' };
@@ -113,8 +117,12 @@ function mountCasePages(pages: Router, { appliance }: WebDeps): void {
 
   router.get('/nouveau', (ctx) => {
     const caller = requirePermission(ctx, 'cases.write');
-    newCaseForm(ctx, [], { assignedTo: caller.user.id });
+    const refused = replayedForm(ctx, deps);
+    newCaseForm(ctx, refused?.errors ?? [], refused?.values ?? { assignedTo: caller.user.id });
   });
+  // A refused form goes back to its page with what was typed (redirect after post: a reload never re-posts it).
+  const refuseNewCase = (ctx: Context, errors: FieldError[], values: Record<string, string>) =>
+    redirectToForm(ctx, deps, { values, errors }, '/dossiers/nouveau');
 
   router.post('/nouveau', async (ctx) => {
     const caller = requirePermission(ctx, 'cases.write');
@@ -123,8 +131,8 @@ function mountCasePages(pages: Router, { appliance }: WebDeps): void {
     const v: Record<string, string> = {};
     for (const f of NEW_CASE_INPUTS) v[f] = f === 'notes' ? (form.get(f) ?? '').slice(0, 20_000) : text(form, f, 200);
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(appliance.clock());
-    const parsed = parseNewCaseForm(m, FACTS_CATALOGUES[localeOf(ctx)], v, today);
-    if (!parsed.ok) return newCaseForm(ctx, parsed.errors, v);
+    const parsed = parseNewCaseForm(m, FACTS_CATALOGUES[localeOf(ctx)], v, today, NATIONALITY_CATALOGUES[localeOf(ctx)]);
+    if (!parsed.ok) return refuseNewCase(ctx, parsed.errors, v);
     let record: CaseRecord;
     try {
       record = await appliance.cases.createCase(
@@ -141,10 +149,11 @@ function mountCasePages(pages: Router, { appliance }: WebDeps): void {
         assignedTo: m.assignedTo,
         backupAssignedTo: REMINDERS_CATALOGUES[localeOf(ctx)].backupAssignedTo,
       });
-      return newCaseForm(ctx, d.fields.length ? d.fields : [{ field: '', message: d.text }], v);
+      return refuseNewCase(ctx, d.fields.length ? d.fields : [{ field: '', message: d.text }], v);
     }
     // A procedure derived from the answers is said on the case page (its reason re-derived there from the stored facts).
     const derived = parsed.derivation ? `?derivee=${parsed.derivation.chosen ?? 'aucune'}` : '';
+    ctx.status = 303;
     ctx.redirect(`/dossiers/${record.id}${derived}`);
   });
 
@@ -167,7 +176,7 @@ function mountCasePages(pages: Router, { appliance }: WebDeps): void {
       status: c.archived ? 'archived' : 'open',
       procedureLabel: procedureLabel(c.procedure, locale),
       facts: [
-        { label: m.nationality, value: c.client.nationality },
+        { label: m.nationality, value: nationalityName(c.client.nationality, locale) },
         { label: m.birthDate, value: formatDateValue(c.client.birthDate, locale) },
         ...(c.client.agdrefNumber ? [{ label: m.agdref, value: c.client.agdrefNumber }] : []),
         { label: m.notificationDate, value: formatDateValue(c.decisionNotifiedAt, locale) },

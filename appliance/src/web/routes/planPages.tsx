@@ -15,6 +15,7 @@ import { chromeOf, localeOf, messagesOf, readForm } from '../pageContext.js';
 import { UPGRADE_CATALOGUES } from '../upgradeLabels.js';
 import { planPageView } from '../upgradeView.js';
 import type { FieldError } from '../viewModels.js';
+import { redirectToForm, replayedForm } from '../formReplay.js';
 import type { AppliancePage, WebDeps } from '../webPage.js';
 import { describeError } from '../webErrors.js';
 import { parseForm } from '../formIssues.js';
@@ -34,10 +35,12 @@ function render(
 ): void {
   const view = planPageView(appliance, messagesOf(ctx), caller.permissions.has('license.manage'), errors, values);
   const chrome = { ...chromeOf(appliance, ctx), ...(flash ? { flash } : {}) };
-  sendPage(ctx, <PlanPage chrome={chrome} view={view} />, errors.length > 0 ? 422 : 200);
+  // Only GETs render the page (a refused POST redirects here), so always 200.
+  sendPage(ctx, <PlanPage chrome={chrome} view={view} />);
 }
 
-function mountPlanPages(pages: Router, { appliance }: WebDeps): void {
+function mountPlanPages(pages: Router, deps: WebDeps): void {
+  const { appliance } = deps;
   const router = new Router({ prefix: '/admin/formule' });
 
   router.get('/', (ctx) => {
@@ -53,11 +56,22 @@ function mountPlanPages(pages: Router, { appliance }: WebDeps): void {
           : outcome === 'refused'
             ? { kind: 'error' as const, text: fill(u.requestRefused, { reason: latest?.lastError ?? '' }) }
             : undefined;
+    // A refused request comes back with what was typed and why, once (redirect after post).
+    const refused = replayedForm(ctx, deps);
+    if (refused)
+      return render(
+        appliance,
+        ctx,
+        caller,
+        refused.errors,
+        refused.values,
+        refused.message ? { kind: 'error', text: refused.message } : undefined,
+      );
     render(appliance, ctx, caller, [], {}, flash);
   });
 
   router.post('/', async (ctx) => {
-    const caller = requirePermission(ctx, 'license.manage');
+    requirePermission(ctx, 'license.manage');
     const form = await readForm(ctx);
     const values = { wantedPlan: (form.get('wantedPlan') ?? '').slice(0, 64), message: (form.get('message') ?? '').slice(0, 2_000) };
     const u = UPGRADE_CATALOGUES[localeOf(ctx)];
@@ -69,21 +83,23 @@ function mountPlanPages(pages: Router, { appliance }: WebDeps): void {
       { name: 'message', path: 'message', label: u.requestMessage },
     ];
     const parsed = parseForm(upgradeRequestInputSchema, input, fields, m);
-    if (!parsed.ok) return render(appliance, ctx, caller, parsed.errors, values);
+    const refuse = (errors: FieldError[], message?: string) =>
+      redirectToForm(ctx, deps, { values, errors, ...(message ? { message } : {}) }, '/admin/formule#demande');
+    if (!parsed.ok) return refuse(parsed.errors);
     try {
       const request = await appliance.upgradeRequests.submit(parsed.data);
+      ctx.status = 303;
       ctx.redirect(`/admin/formule?demande=${request.status}#demande`);
     } catch (err) {
       // A plan that is not offered (the page only lists offered ones: a forged post) is said beside its field.
       if (err instanceof ValidationError)
-        return render(
-          appliance,
-          ctx,
-          caller,
-          err.issues.map((line) => ({ field: 'wantedPlan', message: `${u.requestWanted} : ${line.replace(/^wantedPlan: /, '')}` })),
-          values,
+        return refuse(
+          err.issues.map((line) => ({
+            field: 'wantedPlan',
+            message: fill(m.fieldFix, { field: u.requestWanted, fix: line.replace(/^wantedPlan: /, '') }),
+          })),
         );
-      return render(appliance, ctx, caller, [], values, { kind: 'error', text: describeError(err, m).text });
+      return refuse([], describeError(err, m).text);
     }
   });
 
@@ -92,6 +108,7 @@ function mountPlanPages(pages: Router, { appliance }: WebDeps): void {
     requirePermission(ctx, 'license.manage');
     await appliance.upgradeRequests.deliver();
     const latest = appliance.upgradeRequests.list()[0];
+    ctx.status = 303;
     ctx.redirect(`/admin/formule?demande=${latest?.status ?? 'queued'}#demande`);
   });
 

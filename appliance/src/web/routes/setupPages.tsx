@@ -26,6 +26,7 @@ import { parseForm } from '../formIssues.js';
 import { newUserSchema } from '../../domain/users/users.js';
 import { newUserFields } from '../userForm.js';
 import type { FieldError, SetupView } from '../viewModels.js';
+import { redirectToForm, replayedForm } from '../formReplay.js';
 import type { AppliancePage, WebDeps } from '../webPage.js';
 import { ApplianceError } from '../../errors.js';
 
@@ -71,8 +72,16 @@ function render(appliance: Appliance, ctx: Context, errors: FieldError[] = [], v
 
 export const setupPages: AppliancePage = { mount: mountSetupPages };
 
-function mountSetupPages(pages: Router, { appliance }: WebDeps): void {
+function mountSetupPages(pages: Router, deps: WebDeps): void {
+  const { appliance } = deps;
   const router = new Router({ prefix: '/setup' });
+  // A refused step goes back to the wizard's page with what was typed (no password) and why: a reload never re-posts it.
+  const refuse = (ctx: Context, errors: FieldError[], values: Record<string, string> = {}) =>
+    redirectToForm(ctx, deps, { values, errors }, '/setup');
+  const done = (ctx: Context, to: string) => {
+    ctx.status = 303;
+    ctx.redirect(to);
+  };
   const guard = (ctx: Context): boolean => {
     if (isSetupDone(appliance)) {
       ctx.redirect('/');
@@ -88,7 +97,9 @@ function mountSetupPages(pages: Router, { appliance }: WebDeps): void {
 
   router.get('/', (ctx) => {
     if (hasOwner(appliance) && !isSetupDone(appliance) && !ctx.state.caller) return ctx.redirect('/connexion?next=%2Fsetup');
-    if (guard(ctx)) render(appliance, ctx);
+    if (!guard(ctx)) return;
+    const refused = replayedForm(ctx, deps);
+    render(appliance, ctx, refused?.errors ?? [], refused?.values ?? {});
   });
 
   router.post('/enroll', async (ctx) => {
@@ -108,15 +119,15 @@ function mountSetupPages(pages: Router, { appliance }: WebDeps): void {
       ],
       m,
     );
-    if (!parsed.ok) return render(appliance, ctx, parsed.errors, values);
+    if (!parsed.ok) return refuse(ctx, parsed.errors, values);
     try {
       await enroll(appliance, parsed.data.code, enrollmentUrl(appliance, admin, parsed.data.controlPlaneUrl));
     } catch (err) {
       // What the schema cannot know: the code's exact shape (checked by `enroll`, for the CLI too), the vendor's answer.
       const d = describeError(err, m, { code: m.enrollmentCode, controlPlaneUrl: m.controlPlaneUrl });
-      return render(appliance, ctx, d.fields.length ? d.fields : [{ field: 'code', message: d.text }], values);
+      return refuse(ctx, d.fields.length ? d.fields : [{ field: 'code', message: d.text }], values);
     }
-    ctx.redirect('/setup');
+    done(ctx, '/setup');
   });
 
   router.post('/license', async (ctx) => {
@@ -125,13 +136,13 @@ function mountSetupPages(pages: Router, { appliance }: WebDeps): void {
     checkForm(ctx, form);
     const m = messagesOf(ctx);
     const license = (form.get('license') ?? '').trim();
-    if (!license) return render(appliance, ctx, [{ field: 'license', message: fill(m.required, { field: m.licenseFile }) }]);
+    if (!license) return refuse(ctx, [{ field: 'license', message: fill(m.required, { field: m.licenseFile }) }]);
     try {
       await importLicenseFile(appliance, license);
     } catch (err) {
-      return render(appliance, ctx, [{ field: 'license', message: describeError(err, m, {}, 'licenseImport').text }]);
+      return refuse(ctx, [{ field: 'license', message: describeError(err, m, {}, 'licenseImport').text }]);
     }
-    ctx.redirect('/setup');
+    done(ctx, '/setup');
   });
 
   router.post('/admin', async (ctx) => {
@@ -140,23 +151,20 @@ function mountSetupPages(pages: Router, { appliance }: WebDeps): void {
     checkForm(ctx, form);
     const m = messagesOf(ctx);
     const values = { name: text(form, 'name', 120), email: text(form, 'email', 254), password: form.get('password') ?? '' };
-    if (!appliance.license.enrolled) return render(appliance, ctx);
+    if (!appliance.license.enrolled) return done(ctx, '/setup');
     const parsed = parseForm(newUserSchema, { ...values, role: 'admin' }, newUserFields(m), m);
-    if (!parsed.ok) return render(appliance, ctx, parsed.errors, { name: values.name, email: values.email });
+    if (!parsed.ok) return refuse(ctx, parsed.errors, { name: values.name, email: values.email });
     if (appliance.users.all().length > 0) throw new ApplianceError('already_exists', 'the first admin already exists');
     let user;
     try {
       user = await appliance.users.createUser(parsed.data, { firstAdmin: true });
     } catch (err) {
       const d = describeError(err, m, { name: m.adminName, email: m.email, password: m.password });
-      return render(appliance, ctx, d.fields.length ? d.fields : [{ field: '', message: d.text }], {
-        name: values.name,
-        email: values.email,
-      });
+      return refuse(ctx, d.fields.length ? d.fields : [{ field: '', message: d.text }], { name: values.name, email: values.email });
     }
     await startSession(appliance, ctx, user.id, user.sessionEpoch);
     // The optional mail step (reminderPages.tsx), unless .env already names a mail server.
-    ctx.redirect(appliance.reminders.configured ? '/' : '/setup/messagerie');
+    done(ctx, appliance.reminders.configured ? '/' : '/setup/messagerie');
   });
 
   pages.use(router.routes());

@@ -4,6 +4,7 @@
  * passwords), revoke one's own API tokens, and end every session of one's own ("Fermer toutes mes
  * sessions": logout ends only this one — see session.ts).
  */
+import { redirectToForm, replayedForm } from '../formReplay.js';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { readForm } from '@iamanager/kernel/web';
@@ -49,7 +50,8 @@ export const accountPage: DashboardPage = {
 
     router.get('/compte', (ctx) => {
       authorize(currentAdmin(ctx), 'read');
-      showAccount(deps, ctx);
+      const refused = replayedForm(ctx, deps);
+      showAccount(deps, ctx, refused?.errors.map((e) => e.message) ?? []);
     });
 
     router.post('/compte/mot-de-passe', async (ctx) => {
@@ -58,16 +60,20 @@ export const accountPage: DashboardPage = {
       const current = (form.get('currentPassword') ?? '').slice(0, MAX_PASSWORD_LENGTH);
       const next = form.get('newPassword') ?? '';
       const errors = passwordFormErrors(current, next, form.get('confirmPassword') ?? '');
-      if (errors.length > 0) return showAccount(deps, ctx, errors, 400);
+      // Refused: back to the account page, which says why once (redirect after post; passwords are never kept).
+      const refuse = (messages: string[]) =>
+        redirectToForm(ctx, deps, { values: {}, errors: messages.map((message) => ({ field: '', message })) }, '/compte');
+      if (errors.length > 0) return refuse(errors);
       // The current password is checked under the login guard: a stolen session cannot guess it faster than a login could.
       if (!(await loginGuard.check(admin.email, ctx.ip, () => cp.admins.authenticatePassword(admin.email, current)))) {
         cp.log.info({ email: admin.email, ip: ctx.ip }, 'dashboard password change refused: wrong current password');
-        return showAccount(deps, ctx, ['Mot de passe actuel : incorrect.'], 400);
+        return refuse(['Mot de passe actuel : incorrect.']);
       }
       await cp.admins.changePassword(admin.email, next, cp.clock());
       // Every session ended with the change, this one too: the admin who made it carries on in a new one.
       await startSession(sessions, ctx, admin);
       cp.log.info({ email: admin.email }, 'admin password changed from the dashboard');
+      ctx.status = 303;
       ctx.redirect('/compte?fait=mot-de-passe');
     });
 
