@@ -62,6 +62,11 @@ export const APPLIANCE_STATUS = {
   mail_not_configured: 409,
   mail_not_delivered: 502,
   deadline_not_found: 404,
+  // Users' access (docs/administration.md): the last active admin, one-time links, a temporary password.
+  last_admin: 409,
+  access_link_invalid: 404,
+  access_link_expired: 410,
+  password_change_required: 403,
 } as const satisfies Record<string, number>;
 
 export type ApplianceErrorCode = keyof typeof APPLIANCE_STATUS | CommonErrorCode;

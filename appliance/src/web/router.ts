@@ -20,6 +20,7 @@ import { planPages } from './routes/planPages.js';
 import { sessionPages } from './routes/sessionPages.js';
 import { setupPages } from './routes/setupPages.js';
 import { workspacePages } from './routes/workspacePages.js';
+import { invitationPages } from './routes/invitationPages.js';
 import type { AppliancePage, WebDeps } from './webPage.js';
 
 /**
@@ -38,6 +39,7 @@ export const PAGES: readonly AppliancePage[] = [
   adminPages,
   supportBundlePages,
   myDeadlinesPages,
+  invitationPages,
 ];
 
 export function webRouter(deps: WebDeps): Router {
