@@ -35,13 +35,13 @@ export function userRoutes(appliance: Appliance): Router {
     const caller = requirePermission(ctx, 'users.manage');
     const { user, access } = await inviteUser(userAdmin, await parseBody(ctx, z.unknown()), caller.user);
     ctx.status = 201;
-    ctx.body = { user: presentUser(user), access: presentAccess(ctx.origin, access) };
+    ctx.body = { user: presentUser(user), access: presentAccess(`${ctx.protocol}://${ctx.host}`, access) };
   });
 
   router.post('/users/:id/reset', async (ctx) => {
     const caller = requirePermission(ctx, 'users.manage');
     const { user, access } = await resetUserAccess(userAdmin, ctx.params.id ?? '', await parseBody(ctx, z.unknown()), caller.user);
-    ctx.body = { user: presentUser(user), access: presentAccess(ctx.origin, access) };
+    ctx.body = { user: presentUser(user), access: presentAccess(`${ctx.protocol}://${ctx.host}`, access) };
   });
 
   // Role and active state: never the last active admin (409 last_admin).

@@ -94,6 +94,7 @@ const fr = {
   datesReversed: '« Au » doit être postérieur ou égal à « Du ».',
   unknownCase: 'Aucun dossier n’a la référence « {reference} ».',
   unknownAction: '« Action » : choisissez une action de la liste.',
+  cannotChangeOwnRole: 'Vous ne pouvez pas changer votre propre rôle : demandez-le à un autre administrateur.',
 };
 
 export type AdminTexts = typeof fr;
@@ -186,6 +187,7 @@ const en: AdminTexts = {
   datesReversed: '“To” must be on or after “From”.',
   unknownCase: 'No case has the reference “{reference}”.',
   unknownAction: '“Action”: choose an action from the list.',
+  cannotChangeOwnRole: 'You cannot change your own role: ask another admin.',
 };
 
 export const ADMIN_TEXTS: Readonly<Record<Locale, AdminTexts>> = { fr, en };

@@ -55,7 +55,7 @@ function usersView(appliance: Appliance, caller: Caller): Omit<AdminUsersView, '
 /** What the admin passes on: the link as a full address of this appliance, or the temporary password. */
 function shownOf(ctx: Context, email: string, access: GrantedAccess): ShownAccess {
   return access.method === 'lien'
-    ? { email, link: { url: `${ctx.origin}/invitation/${access.secret}`, expiresAt: access.expiresAt } }
+    ? { email, link: { url: `${ctx.protocol}://${ctx.host}/invitation/${access.secret}`, expiresAt: access.expiresAt } }
     : { email, temporaryPassword: access.password };
 }
 
@@ -169,6 +169,8 @@ export function mountAdminUserPages(pages: Router, deps: WebDeps, notices: Admin
     const caller = requirePermission(ctx, 'users.manage');
     const form = await readForm(ctx);
     const t = ADMIN_TEXTS[localeOf(ctx)];
+    // The domain refuses an admin's own demotion too (in English, for the API).
+    if (ctx.params.id === caller.user.id) return refuse(ctx, t.cannotChangeOwnRole);
     try {
       const user = await changeUser(userAdmin, ctx.params.id ?? '', { role: text(form, 'role', 32) }, caller.user);
       notices.redirect(ctx, caller, PAGE, {
