@@ -82,7 +82,7 @@ export function AdminAuditPage({ chrome, view }: { chrome: Chrome; view: AdminAu
         {view.rows.length === 0 ? (
           <p>{t.noEntries}</p>
         ) : (
-          <div class="table-scroll">
+          <div class="table-scroll" tabindex={0}>
             <table>
               <thead>
                 <tr>

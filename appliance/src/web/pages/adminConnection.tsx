@@ -43,7 +43,9 @@ export function AdminConnectionPage({ chrome, heartbeat }: { chrome: Chrome; hea
       </section>
       <section class="card" aria-labelledby="hb-fields-title">
         <h2 id="hb-fields-title">{m.heartbeatTitle}</h2>
-        <TelemetryTable fields={heartbeat.fields} fieldLabel={m.field} purposeLabel={m.purpose} />
+        <div class="table-scroll" tabindex={0}>
+          <TelemetryTable fields={heartbeat.fields} fieldLabel={m.field} purposeLabel={m.purpose} />
+        </div>
         {heartbeat.lastPayload ? (
           <details>
             <summary>{m.lastSent}</summary>

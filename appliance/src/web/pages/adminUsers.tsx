@@ -53,7 +53,7 @@ export function AdminUsersPage({ chrome, view }: { chrome: Chrome; view: AdminUs
       {view.shown ? <ShownOnce chrome={chrome} shown={view.shown} /> : null}
       <section class="card" aria-labelledby="users-title" id="utilisateurs">
         <h2 id="users-title">{m.users}</h2>
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex={0}>
           <table>
             <thead>
               <tr>
