@@ -54,7 +54,12 @@ const decode = (html: string) =>
 
 /** Invites through the page, follows the redirect and returns what the page showed once. */
 async function invite(email: string, method: 'lien' | 'mot-de-passe-provisoire'): Promise<string> {
-  const sent = await post('/admin/utilisateurs/invitations', { name: `Invité ${email}`, email, role: 'avocat', method });
+  const sent = await post('/admin/utilisateurs/invitations', {
+    inviteName: `Invité ${email}`,
+    inviteEmail: email,
+    inviteRole: 'avocat',
+    method,
+  });
   expect([sent.status, sent.location]).toEqual([303, '/admin/utilisateurs']);
   const shown = await page('/admin/utilisateurs');
   expect(shown.html).toContain(`Invitation créée pour ${email}.`);
@@ -135,9 +140,9 @@ describe('one page per subject', () => {
 describe('redirect after post', () => {
   it('answers a refused invitation with 303 to its page, which shows the errors once and keeps the values', async () => {
     const refused = await post('/admin/utilisateurs/invitations', {
-      name: 'Paul',
-      email: 'pas-une-adresse',
-      role: 'avocat',
+      inviteName: 'Paul',
+      inviteEmail: 'pas-une-adresse',
+      inviteRole: 'avocat',
       method: 'lien',
     });
     expect([refused.status, refused.location]).toEqual([303, '/admin/utilisateurs']);
@@ -146,6 +151,7 @@ describe('redirect after post', () => {
     expect(shown.html).toContain('class="error-summary"');
     expect(shown.html).toContain('Adresse e-mail');
     expect(shown.html).toContain('value="pas-une-adresse"');
+    expect(shown.html).toContain('id="f-inviteEmail-error"');
     const reload = await page('/admin/utilisateurs');
     expect(reload.html).not.toContain('class="error-summary"');
     expect(reload.html).not.toContain('pas-une-adresse');

@@ -128,22 +128,23 @@ export function AdminUsersPage({ chrome, view }: { chrome: Chrome; view: AdminUs
         <h2 id="invite-title">{t.inviteTitle}</h2>
         <p class="hint">{t.inviteHelp}</p>
         <ErrorSummary errors={inviteErrors} m={m} />
+        {/* Field names of their own: the account form below has name, email and role too, and ids must differ. */}
         <form method="post" action="/admin/utilisateurs/invitations" novalidate class="grid2">
           <Csrf token={chrome.csrf} />
-          <Field name="name" label={m.adminName} value={values('invite').name} errors={inviteErrors} required />
+          <Field name="inviteName" label={m.adminName} value={values('invite').inviteName} errors={inviteErrors} required />
           <Field
-            name="email"
+            name="inviteEmail"
             label={m.email}
             type="email"
-            value={values('invite').email}
+            value={values('invite').inviteEmail}
             errors={inviteErrors}
             required
             autocomplete="off"
           />
           <SelectField
-            name="role"
+            name="inviteRole"
             label={m.role}
-            value={values('invite').role ?? 'avocat'}
+            value={values('invite').inviteRole ?? 'avocat'}
             errors={inviteErrors}
             required
             options={view.roles.map((r) => ({ value: r.name, label: r.label }))}

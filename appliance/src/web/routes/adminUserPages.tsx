@@ -26,10 +26,11 @@ import type { Appliance } from '../../appliance.js';
 
 const PAGE = '/admin/utilisateurs';
 
+/** The invitation form's fields (named apart from the account form's on the same page: ids must differ) and the schema's paths. */
 const invitationFields = (m: Messages, t: AdminTexts): FormField[] => [
-  { name: 'name', path: 'name', label: m.adminName },
-  { name: 'email', path: 'email', label: m.email },
-  { name: 'role', path: 'role', label: m.role },
+  { name: 'inviteName', path: 'name', label: m.adminName },
+  { name: 'inviteEmail', path: 'email', label: m.email },
+  { name: 'inviteRole', path: 'role', label: m.role },
   { name: 'method', path: 'method', label: t.method },
 ];
 
@@ -99,14 +100,15 @@ export function mountAdminUserPages(pages: Router, deps: WebDeps, notices: Admin
     const m = messagesOf(ctx);
     const t = ADMIN_TEXTS[localeOf(ctx)];
     const values = {
-      name: text(form, 'name', 120),
-      email: text(form, 'email', 254),
-      role: text(form, 'role', 32),
+      inviteName: text(form, 'inviteName', 120),
+      inviteEmail: text(form, 'inviteEmail', 254),
+      inviteRole: text(form, 'inviteRole', 32),
       method: text(form, 'method', 40),
     };
     const back = (errors: Array<{ field: string; message: string }>) =>
       redirectToForm(ctx, deps, { values: { ...values, _form: 'invite' }, errors }, PAGE);
-    const parsed = parseForm(invitationSchema, values, invitationFields(m, t), m);
+    const input = { name: values.inviteName, email: values.inviteEmail, role: values.inviteRole, method: values.method };
+    const parsed = parseForm(invitationSchema, input, invitationFields(m, t), m);
     if (!parsed.ok) return back(parsed.errors);
     try {
       const { user, access } = await inviteUser(userAdmin, parsed.data, caller.user);
@@ -117,7 +119,9 @@ export function mountAdminUserPages(pages: Router, deps: WebDeps, notices: Admin
     } catch (err) {
       if (isLimitRefusal(err)) throw err;
       const d = describeError(err, m, { name: m.adminName, email: m.email, role: m.role });
-      back(d.fields.length > 0 ? d.fields : [{ field: '', message: d.text }]);
+      // The domain names the schema's path (email); the form's field is inviteEmail.
+      const renamed = d.fields.map((f) => ({ ...f, field: f.field ? `invite${f.field[0]!.toUpperCase()}${f.field.slice(1)}` : f.field }));
+      back(renamed.length > 0 ? renamed : [{ field: '', message: d.text }]);
     }
   });
 
