@@ -79,6 +79,11 @@ export const APPLIANCE_STATUS = {
   proof_invalid: 422,
   // A new case for a client who likely has one (same name and birth date): confirmDuplicate overrides it.
   likely_duplicate: 409,
+  // Users' access (docs/administration.md): the last active admin, one-time links, a temporary password.
+  last_admin: 409,
+  access_link_invalid: 404,
+  access_link_expired: 410,
+  password_change_required: 403,
 } as const satisfies Record<string, number>;
 
 export type ApplianceErrorCode = keyof typeof APPLIANCE_STATUS | CommonErrorCode;

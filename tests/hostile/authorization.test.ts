@@ -99,6 +99,23 @@ const APPLIANCE_MATRIX: Readonly<Record<string, string>> = {
   'POST /admin/utilisateurs/:id/desactiver':           '- Y - - -',
   'POST /admin/utilisateurs/:id/activer':              '- Y - - -',
   'POST /admin/licence':                               '- Y - - -',
+  // The administration's pages, one per subject, and users' access (docs/administration.md): admins only.
+  'GET /admin/utilisateurs':                           '- Y - - -',
+  'POST /admin/utilisateurs/invitations':              '- Y - - -',
+  'POST /admin/utilisateurs/:id/reinitialiser':        '- Y - - -',
+  'POST /admin/utilisateurs/:id/role':                 '- Y - - -',
+  'GET /admin/licence':                                '- Y - - -',
+  'GET /admin/connexion-editeur':                      '- Y - - -',
+  'GET /admin/sauvegardes':                            '- Y - - -',
+  'GET /admin/messagerie':                             '- Y - - -',
+  'GET /admin/identite':                               '- Y - - -',
+  'GET /admin/journal':                                '- Y - - -',
+  'GET /admin/assistance':                             '- Y - - -',
+  'POST /api/users/invitations':                       '- Y - - -',
+  'POST /api/users/:id/reset':                         '- Y - - -',
+  // A one-time link is its own credential (a wrong one is a 404 page for everyone, which is what these rows assert).
+  'GET /invitation/:secret':                           'Y Y Y Y Y',
+  'POST /invitation/:secret':                          'Y Y Y Y Y',
   // The plan page and the upgrade request (admin.view, license.manage): admins only.
   'GET /admin/formule':                                '- Y - - -',
   'POST /admin/formule':                               '- Y - - -',

@@ -6,6 +6,7 @@ import type { Appliance } from '../appliance.js';
 import { callerOf, requirePermission } from '../auth/authenticate.js';
 import { presentUser } from '../presenters/user.js';
 import { tokenDaysSchema, tokenExpiry } from '../domain/users/users.js';
+import { changeUser, inviteUser, resetUserAccess, type GrantedAccess } from '../domain/users/invitations.js';
 
 const tokenSchema = z.strictObject({
   label: z.string().trim().min(1, { error: 'is required: what the token is for' }).max(80),
@@ -14,6 +15,7 @@ const tokenSchema = z.strictObject({
 
 export function userRoutes(appliance: Appliance): Router {
   const router = new Router({ prefix: '/api' });
+  const userAdmin = { users: appliance.users, audit: appliance.audit, clock: appliance.clock };
 
   router.get('/users', (ctx) => {
     requirePermission(ctx, 'users.manage');
@@ -21,15 +23,31 @@ export function userRoutes(appliance: Appliance): Router {
   });
 
   router.post('/users', async (ctx) => {
-    requirePermission(ctx, 'users.manage');
+    const caller = requirePermission(ctx, 'users.manage');
     const user = await appliance.users.createUser(await parseBody(ctx, z.unknown()));
+    await appliance.audit.append({ actor: caller.user.email, action: 'user.create', detail: `${user.email} (${user.role})` });
     ctx.status = 201;
     ctx.body = { user: presentUser(user) };
   });
 
+  // Invitation and reset (docs/administration.md): the link or temporary password is in this answer only.
+  router.post('/users/invitations', async (ctx) => {
+    const caller = requirePermission(ctx, 'users.manage');
+    const { user, access } = await inviteUser(userAdmin, await parseBody(ctx, z.unknown()), caller.user);
+    ctx.status = 201;
+    ctx.body = { user: presentUser(user), access: presentAccess(`${ctx.protocol}://${ctx.host}`, access) };
+  });
+
+  router.post('/users/:id/reset', async (ctx) => {
+    const caller = requirePermission(ctx, 'users.manage');
+    const { user, access } = await resetUserAccess(userAdmin, ctx.params.id ?? '', await parseBody(ctx, z.unknown()), caller.user);
+    ctx.body = { user: presentUser(user), access: presentAccess(`${ctx.protocol}://${ctx.host}`, access) };
+  });
+
+  // Role and active state: never the last active admin (409 last_admin).
   router.patch('/users/:id', async (ctx) => {
     const caller = requirePermission(ctx, 'users.manage');
-    const user = await appliance.users.updateUser(ctx.params.id ?? '', await parseBody(ctx, z.unknown()), caller.user.id);
+    const user = await changeUser(userAdmin, ctx.params.id ?? '', await parseBody(ctx, z.unknown()), caller.user);
     ctx.body = { user: presentUser(user) };
   });
 
@@ -60,4 +78,11 @@ export function userRoutes(appliance: Appliance): Router {
   });
 
   return router;
+}
+
+/** The one-time link as a full address of this appliance, or the temporary password: shown once. */
+function presentAccess(origin: string, access: GrantedAccess) {
+  return access.method === 'lien'
+    ? { method: access.method, link: `${origin}/invitation/${access.secret}`, expiresAt: access.expiresAt, note: 'shown once' }
+    : { method: access.method, temporaryPassword: access.password, note: 'shown once: to be changed at first login' };
 }

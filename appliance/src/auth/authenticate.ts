@@ -68,6 +68,15 @@ const UPLOAD_ROUTES = [
   /^\/dossiers\/[^/]+\/echeances\/[^/]+\/accuse$/,
 ];
 
+/** What a session with a temporary password may still reach: the password change, logout, language, assets. */
+const PASSWORD_CHANGE_OPEN = [
+  /^\/mot-de-passe(\/sessions)?$/,
+  /^\/deconnexion$/,
+  /^\/langue$/,
+  /^\/static\//,
+  /^\/api\/auth\/(password|logout|me)$/,
+];
+
 /** Koa middleware: sets `ctx.state.caller` and enforces CSRF on cookie-authenticated writes. */
 export function authenticate(appliance: Appliance) {
   return async function authenticateRequest(ctx: Context, next: Next): Promise<void> {
@@ -84,6 +93,18 @@ export function authenticate(appliance: Appliance) {
       } else checkCsrfToken(sent, caller.csrf ?? '');
     }
     ctx.state.caller = caller;
+    if (caller?.user.mustChangePassword && !PASSWORD_CHANGE_OPEN.some((r) => r.test(ctx.path))) {
+      // A temporary password (an invitation or a reset, docs/administration.md) reaches only the
+      // password page: an API call is refused, a page goes to the form.
+      if (ctx.path.startsWith('/api/'))
+        throw new ApplianceError(
+          'password_change_required',
+          'choose your own password first: POST /api/auth/password (currentPassword, newPassword)',
+        );
+      ctx.status = 303;
+      ctx.redirect('/mot-de-passe');
+      return;
+    }
     await next();
     // Someone used the appliance: remember the time (at most once a minute), so a clock set back
     // later cannot revive an expired license. Only after a request that succeeded (a refused one

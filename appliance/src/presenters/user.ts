@@ -10,6 +10,10 @@ export function presentUser(user: User) {
     role: user.role,
     active: user.active,
     createdAt: user.createdAt,
+    /** A temporary password to change at first login (docs/administration.md). */
+    mustChangePassword: user.mustChangePassword === true,
+    /** When the pending one-time link ends; null when there is none. */
+    accessLinkExpiresAt: user.accessLink?.expiresAt ?? null,
     tokens: user.tokens.map((t) => ({
       id: t.id,
       label: t.label,

@@ -28,6 +28,16 @@ const userSchema = z.object({
   /** Bumped to end every session of the user (disable, password change, role change). */
   sessionEpoch: z.number().int(),
   tokens: z.array(tokenSchema),
+  /**
+   * Set by an invitation or a reset with a temporary password: every session of the user reaches
+   * only the password page until they choose their own (auth/authenticate.ts).
+   */
+  mustChangePassword: z.boolean().optional(),
+  /**
+   * A pending one-time link (invitation or reset): the SHA-256 of its secret only, single use,
+   * removed once the password is set (domain/users/invitations.ts).
+   */
+  accessLink: z.object({ hash: z.string(), createdAt: z.string(), expiresAt: z.string() }).optional(),
 });
 const roleSchema = z.object({ name: z.string(), label: z.string(), permissions: z.array(z.string()) });
 const usersFileSchema = z.object({ users: z.array(userSchema), customRoles: z.array(roleSchema) });

@@ -60,6 +60,14 @@ const FR: Readonly<Record<string, string>> = {
   'reminders.preferences': 'Choix de ses rappels d’échéances',
   'reminders.policy': 'Modification des règles de rappel du cabinet',
   'reminders.mail': 'Modification du serveur de messagerie des rappels',
+  // Users' access (docs/administration.md)
+  'user.create': 'Création d’un utilisateur (mot de passe choisi par l’administrateur)',
+  'user.invite': 'Invitation d’un utilisateur',
+  'user.reset': 'Réinitialisation de l’accès d’un utilisateur',
+  'user.role': 'Changement de rôle',
+  'user.disable': 'Désactivation d’un utilisateur',
+  'user.enable': 'Réactivation d’un utilisateur',
+  'user.link.used': 'Mot de passe choisi par lien à usage unique',
 };
 
 const EN: Readonly<Record<string, string>> = {
@@ -112,8 +120,20 @@ const EN: Readonly<Record<string, string>> = {
   'reminders.preferences': 'Own reminder choices changed',
   'reminders.policy': 'Cabinet reminder rules changed',
   'reminders.mail': 'Reminder mail server changed',
+  'user.create': 'User created (password chosen by the admin)',
+  'user.invite': 'User invited',
+  'user.reset': 'User access reset',
+  'user.role': 'Role changed',
+  'user.disable': 'User disabled',
+  'user.enable': 'User enabled again',
+  'user.link.used': 'Password set through a one-time link',
 };
 
 export function actionLabel(action: string, locale: Locale): string {
   return (locale === 'fr' ? FR : EN)[action] ?? action;
+}
+
+/** The audit log's action codes (those with a dot: the case history's own have none), for the log's filter. */
+export function auditActions(): string[] {
+  return Object.keys(FR).filter((k) => k.includes('.'));
 }

@@ -99,6 +99,13 @@ table.cases td[data-label]::before{content:attr(data-label) " : ";font-weight:60
 }
 /* The unread-reminders badge in the menu (docs/reminders.md): warning colours, beside the link's text. */
 .badge.unread{margin-left:.35rem;background:#fff3cd;color:#6b4e00}
+.subnav ul{list-style:none;display:flex;flex-wrap:wrap;gap:.3rem 1rem;padding:0;margin:0 0 1rem}.subnav a[aria-current=page]{font-weight:700;text-decoration:none;color:var(--text,inherit)}
+.admin-cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(16rem,1fr));gap:1rem}.admin-cards .card{margin:0}
+dl.facts dd{overflow-wrap:anywhere;min-width:0}.shown-once code{font-size:1.05rem;overflow-wrap:anywhere}
+.table-scroll{overflow-x:auto;max-width:100%;position:relative}.row-actions{display:flex;flex-wrap:wrap;gap:.3rem;align-items:center}.row-actions select{width:auto}
+.filters{display:grid;grid-template-columns:repeat(auto-fit,minmax(11rem,1fr));gap:.6rem 1rem;align-items:end}
+.pager{display:flex;gap:1rem;align-items:center;flex-wrap:wrap}
+.topbar nav ul{flex-wrap:wrap;row-gap:.3rem}
 `;
 
 export const APP_JS = `'use strict';

@@ -25,6 +25,7 @@ import { workspacePages } from './routes/workspacePages.js';
 import { documentPages } from './routes/documentPages.js';
 import { draftPages } from './routes/draftPages.js';
 import { deadlinePages } from './routes/deadlinePages.js';
+import { invitationPages } from './routes/invitationPages.js';
 import type { AppliancePage, WebDeps } from './webPage.js';
 
 /**
@@ -48,6 +49,7 @@ export const PAGES: readonly AppliancePage[] = [
   draftPages,
   deadlinePages,
   reminderPages,
+  invitationPages,
 ];
 
 export function webRouter(deps: WebDeps): Router {

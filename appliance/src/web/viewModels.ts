@@ -263,7 +263,6 @@ export interface AdminView {
   heartbeat: HeartbeatView;
   backup: BackupView;
   identity: { name: string; siret: string | null; address: string | null; logoUrl: string | null; color: string };
-  audit: ReadonlyArray<{ at: string; who: string; action: string; target: string }> | null;
   /** The mail server of the deadline reminders (docs/reminders.md): host and port only; no section without it. */
   mail?: MailView;
 }

@@ -1,6 +1,6 @@
 /**
  * The web UI as a module of the appliance: its routers, the paths open during setup, and the
- * sources other modules plug in (case files, audit log, setup facts such as the TLS fingerprint).
+ * sources other modules plug in (case files, setup facts such as the TLS fingerprint).
  */
 import type Router from '@koa/router';
 import type Koa from 'koa';
@@ -30,13 +30,6 @@ export interface WebModule {
 export async function openWebModule(appliance: Appliance, sources: WebSources = {}): Promise<WebModule> {
   const feeds = await CalendarFeeds.open(appliance.config.dataDir, appliance.log);
   sources.cases ??= caseSourceOf(appliance);
-  sources.audit ??= async () =>
-    (await appliance.audit.recent({ limit: 100 })).map((e) => ({
-      at: e.at,
-      who: e.actor,
-      action: e.action,
-      target: e.caseId ?? e.detail ?? '',
-    }));
   return {
     sources,
     setupOpen: ['/langue', '/connexion'],

@@ -10,13 +10,9 @@ import type { Appliance } from '../appliance.js';
 import type { CalendarFeeds } from '../domain/calendar/calendarFeeds.js';
 import type { WebCaseSource } from './caseSource.js';
 
-/** The audit log's latest entries, as the admin page shows them. */
-export type AuditSource = () => Promise<Array<{ at: string; who: string; action: string; target: string }>>;
-
 /** Sources other modules plug in after the web module is created (modules open in sequence). */
 export interface WebSources {
   cases?: WebCaseSource;
-  audit?: AuditSource;
 }
 
 /** Everything a page route may use. */

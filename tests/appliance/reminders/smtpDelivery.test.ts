@@ -257,7 +257,7 @@ describe('deadline reminders by mail', () => {
     expect((await admin.login('admin@rappels.fr', PASSWORD)).status).toBe(200);
     const status = await admin.call('GET', '/api/reminders/status');
     expect(status.body.mail).toMatchObject({ configured: true, server: smtpUrl.replace('smtp://', ''), consecutiveFailures: 0 });
-    const page = await admin.call('GET', '/admin');
+    const page = await admin.call('GET', '/admin/messagerie');
     expect(page.body).toContain('id="messagerie"');
     expect(page.body).toContain(smtpUrl.replace('smtp://', ''));
     const before = accepted().length;

@@ -202,7 +202,7 @@ describe('the support bundle', () => {
       headers: { 'cookie': admin.cookie, 'content-type': 'application/x-www-form-urlencoded' },
       body,
     });
-    const adminPage = await (await fetch(`${appliance.url}/admin`, { headers: { cookie: admin.cookie } })).text();
+    const adminPage = await (await fetch(`${appliance.url}/admin/assistance`, { headers: { cookie: admin.cookie } })).text();
     expect(adminPage).toContain('action="/admin/support"');
     const shown = await fetch(`${appliance.url}/admin/support`, form(`_csrf=${admin.csrf}`));
     expect(shown.status).toBe(200);
@@ -224,8 +224,8 @@ describe('the support bundle', () => {
     const list = await api(cp.url, token, 'GET', '/api/v1/cabinets/marqueurs/support-bundles');
     expect(list.body.bundles.map((b: { sha256: string }) => b.sha256)).toContain(sha);
 
-    // Sending is written to the audit log, shown on the admin page.
-    const audited = await (await fetch(`${appliance.url}/admin`, { headers: { cookie: admin.cookie } })).text();
+    // Sending is written to the audit log, shown on the audit log's page.
+    const audited = await (await fetch(`${appliance.url}/admin/journal`, { headers: { cookie: admin.cookie } })).text();
     expect(audited).toContain('Envoi d’un paquet de support à l’éditeur');
 
     // A fingerprint the appliance did not show is refused, not rebuilt.

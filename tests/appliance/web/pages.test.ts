@@ -9,7 +9,11 @@ import { CaseListPage, CasePage, NewCasePage } from '../../../appliance/src/web/
 import { DashboardPage } from '../../../appliance/src/web/pages/dashboard.js';
 import { SetupPage } from '../../../appliance/src/web/pages/setup.js';
 import { LoginPage } from '../../../appliance/src/web/pages/auth.js';
-import { AdminPage } from '../../../appliance/src/web/pages/admin.js';
+import { AdminBackupsPage } from '../../../appliance/src/web/pages/adminBackups.js';
+import { AdminLicensePage } from '../../../appliance/src/web/pages/adminLicense.js';
+import { AdminIdentityPage } from '../../../appliance/src/web/pages/adminIdentity.js';
+import { AdminConnectionPage } from '../../../appliance/src/web/pages/adminConnection.js';
+import { AdminUsersPage } from '../../../appliance/src/web/pages/adminUsers.js';
 import type { AnalysisView, BackupView, CaseView, Chrome } from '../../../appliance/src/web/viewModels.js';
 import { analysisViewOf } from '../../../appliance/src/web/caseViews.js';
 import { runAnalysis } from '../../../appliance/src/domain/ceseda/index.js';
@@ -39,35 +43,8 @@ const BACKUPS_OFF: BackupView = {
   lastError: null,
 };
 
-function adminProps(backup: BackupView) {
-  return {
-    chrome: chrome(),
-    view: {
-      license: {
-        plan: 'starter',
-        state: 'valid',
-        expiresAt: '2027-01-01T00:00:00Z',
-        model: 'ceseda-basic-v1',
-        meters: [],
-        warnings: [],
-        upgrade: null,
-      },
-      heartbeat: {
-        enabled: true,
-        controlPlaneUrl: 'https://cp',
-        lastSentAt: null,
-        lastAcknowledgedAt: null,
-        queued: 0,
-        lastError: null,
-        fields: [],
-        lastPayload: null,
-      },
-      backup,
-      identity: { name: 'Cabinet', siret: null, address: null, logoUrl: null, color: '#2c3e50' },
-      audit: null,
-    },
-    users: { users: [], roles: [], errors: [], values: {} },
-  };
+function backupsProps(backup: BackupView) {
+  return { chrome: chrome({ path: '/admin/sauvegardes' }), backup };
 }
 
 /** Every page must be free of inline script and style, whatever it shows. */
@@ -346,7 +323,7 @@ describe('web pages', () => {
   });
 
   it('says plainly on the admin page that backups are off without a passphrase, and that nothing can be restored without it', () => {
-    const html = renderHtml(h(AdminPage, adminProps(BACKUPS_OFF)));
+    const html = renderHtml(h(AdminBackupsPage, backupsProps(BACKUPS_OFF)));
     expect(html).toContain('Sauvegardes désactivées : aucune phrase de passe n’est définie (BACKUP_PASSPHRASE)');
     expect(html).toContain('Sans elle, aucune sauvegarde ne peut être restaurée');
     expect(html).not.toContain('Prochaine sauvegarde');
@@ -355,8 +332,8 @@ describe('web pages', () => {
   it('shows the backup schedule, the last and next backup, and a failure on the admin page', () => {
     const html = renderHtml(
       h(
-        AdminPage,
-        adminProps({
+        AdminBackupsPage,
+        backupsProps({
           configured: true,
           dailyAt: '02:30',
           lastBackupAt: '2026-03-14T01:30:00.000Z',
@@ -377,45 +354,80 @@ describe('web pages', () => {
     expect(html).toContain('Sans elle, aucune sauvegarde ne peut être restaurée');
   });
 
-  it('shows what an upgrade would bring on the admin page', () => {
-    const html = renderHtml(
-      h(AdminPage, {
-        chrome: chrome(),
-        view: {
-          license: {
-            plan: 'starter',
-            state: 'valid',
-            expiresAt: '2027-01-01T00:00:00Z',
-            model: 'ceseda-basic-v1',
-            meters: [],
-            warnings: [],
-            upgrade: { plan: 'professional', maxUsers: 10, maxCases: 2000, maxAnalysesMonthly: 500, model: 'ceseda-pro-v1' },
-          },
-          heartbeat: {
-            enabled: true,
-            controlPlaneUrl: 'https://cp',
-            lastSentAt: null,
-            lastAcknowledgedAt: null,
-            queued: 2,
-            lastError: EVIL,
-            fields: [],
-            lastPayload: { note: EVIL },
-          },
-          backup: BACKUPS_OFF,
-          identity: { name: EVIL, siret: '73282932000074', address: null, logoUrl: null, color: '#2c3e50' },
-          audit: null,
+  it('shows what an upgrade would bring on the license page, and escapes what the admin pages show', () => {
+    const license = renderHtml(
+      h(AdminLicensePage, {
+        chrome: chrome({ path: '/admin/licence' }),
+        license: {
+          plan: 'starter',
+          state: 'valid',
+          expiresAt: '2027-01-01T00:00:00Z',
+          model: 'ceseda-basic-v1',
+          meters: [],
+          warnings: [],
+          upgrade: { plan: 'professional', maxUsers: 10, maxCases: 2000, maxAnalysesMonthly: 500, model: 'ceseda-pro-v1' },
         },
-        users: {
-          users: [{ id: 'u1', name: EVIL, email: 'a@b.fr', role: 'admin', roleLabel: 'Administrateur', active: true, self: true }],
-          roles: [{ name: 'avocat', label: 'Avocat' }],
-          errors: [],
-          values: {},
+        errors: [],
+      }),
+    );
+    expectCspSafe(license);
+    expect(license).toContain('Ce qu’apporterait la formule professional');
+    expect(license).toContain('ceseda-pro-v1');
+    expect(license).toContain('<a href="/admin/licence" aria-current="page">');
+    const connection = renderHtml(
+      h(AdminConnectionPage, {
+        chrome: chrome({ path: '/admin/connexion-editeur' }),
+        heartbeat: {
+          enabled: true,
+          controlPlaneUrl: 'https://cp.iamanager.fr',
+          lastSentAt: null,
+          lastAcknowledgedAt: null,
+          queued: 2,
+          lastError: EVIL,
+          fields: [],
+          lastPayload: { note: EVIL },
         },
       }),
     );
-    expectCspSafe(html);
-    expect(html).not.toContain(EVIL);
-    expect(html).toContain('Ce qu’apporterait la formule professional');
-    expect(html).toContain('ceseda-pro-v1');
+    // The state in words, the address in its own row (it used to stand in the « Statut » row).
+    expect(connection).toContain('<dt>Statut</dt><dd id="heartbeat-state">Activée, en échec</dd>');
+    expect(connection).toContain('<dt>Adresse</dt><dd><code>https://cp.iamanager.fr</code></dd>');
+    const identity = renderHtml(
+      h(AdminIdentityPage, {
+        chrome: chrome({ path: '/admin/identite' }),
+        identity: { name: EVIL, siret: '73282932000074', address: null, logoUrl: null, color: '#2c3e50' },
+      }),
+    );
+    const users = renderHtml(
+      h(AdminUsersPage, {
+        chrome: chrome({ path: '/admin/utilisateurs' }),
+        view: {
+          users: [
+            {
+              id: 'u1',
+              name: EVIL,
+              email: 'a@b.fr',
+              role: 'admin',
+              roleLabel: 'Administrateur',
+              active: true,
+              self: false,
+              linkExpiresAt: null,
+              linkExpired: false,
+              mustChangePassword: true,
+            },
+          ],
+          roles: [{ name: 'avocat', label: 'Avocat' }],
+          form: null,
+          errors: [],
+          values: {},
+          shown: null,
+        },
+      }),
+    );
+    for (const html of [connection, identity, users]) {
+      expectCspSafe(html);
+      expect(html).not.toContain(EVIL);
+    }
+    expect(users).toContain('Mot de passe provisoire à changer');
   });
 });

@@ -41,6 +41,9 @@ export const userPatchSchema = z.strictObject({
   active: z.boolean().optional(),
 });
 
+/** How an invited or reset user gets in: a pending one-time link, or a temporary password to change. */
+export type PendingAccess = Pick<User, 'mustChangePassword' | 'accessLink'>;
+
 const DAY_MS = 86_400_000;
 export const tokenDaysSchema = z
   .number({ error: 'must be a whole number of days' })
@@ -114,8 +117,13 @@ export class Users {
     }
   }
 
-  /** Creates a user, within the license's MAX_USERS (active users). `firstAdmin` is the setup wizard's. */
-  async createUser(input: unknown, options: { firstAdmin?: boolean } = {}): Promise<User> {
+  /**
+   * Creates a user, within the license's MAX_USERS (active users). `firstAdmin` is the setup
+   * wizard's; `access` is an invitation's (invitations.ts): a pending one-time link or a temporary
+   * password to change at first login. An invited user is active from the start, so a pending
+   * invitation holds a seat: the plan's limit cannot be passed by inviting more than it allows.
+   */
+  async createUser(input: unknown, options: { firstAdmin?: boolean; access?: PendingAccess } = {}): Promise<User> {
     const data = parseWith(newUserSchema, input);
     const assertRoom = () => {
       if (!options.firstAdmin) {
@@ -149,6 +157,7 @@ export class Users {
       updatedAt: now,
       sessionEpoch: 0,
       tokens: [],
+      ...options.access,
     };
     this.doc.data.users.push(user);
     await this.doc.write();
@@ -162,6 +171,14 @@ export class Users {
     if (id === actorId && (patch.active === false || (patch.role !== undefined && patch.role !== 'admin' && user.role === 'admin'))) {
       throw new ApplianceError('invalid_input', 'you cannot disable yourself or remove your own admin role: ask another admin');
     }
+    const losesAdmin = (patch.role !== undefined && patch.role !== 'admin') || patch.active === false;
+    // Nobody could manage users, the license or backups any more: only the setup wizard makes an admin.
+    if (user.role === 'admin' && user.active && losesAdmin && this.activeAdmins() <= 1)
+      throw new ApplianceError(
+        'last_admin',
+        `${user.email} is the last active admin: make another user admin first, then change this one`,
+        { userId: user.id },
+      );
     if (patch.active === true && !user.active) {
       const limits = this.license.assertCanCreate('user');
       if (this.activeCount() >= limits.maxUsers)
@@ -214,9 +231,48 @@ export class Users {
     user.sessionEpoch += 1;
     const revoked = user.tokens.length;
     user.tokens = [];
+    // The user's own password now: no temporary one to change, no pending link left usable.
+    delete user.mustChangePassword;
+    delete user.accessLink;
     user.updatedAt = this.clock().toISOString();
     await this.doc.write();
     return revoked;
+  }
+
+  /** Active users holding the built-in admin role. */
+  activeAdmins(): number {
+    return this.doc.data.users.filter((u) => u.active && u.role === 'admin').length;
+  }
+
+  /**
+   * A reset by an admin (invitations.ts): the old password stops working, every session and API
+   * token ends, and the user gets back in only through `access` (a new link or a temporary
+   * password). `password` is the temporary one, or a random one nobody knows for a link.
+   */
+  async resetAccess(id: string, password: string, access: PendingAccess): Promise<User> {
+    const user = this.get(id);
+    user.passwordHash = await hashPassword(password);
+    user.sessionEpoch += 1;
+    user.tokens = [];
+    delete user.mustChangePassword;
+    delete user.accessLink;
+    Object.assign(user, access);
+    user.updatedAt = this.clock().toISOString();
+    await this.doc.write();
+    return user;
+  }
+
+  /** The user whose pending one-time link has this SHA-256 (compared in constant time). */
+  byAccessLinkHash(hash: string): User | undefined {
+    return this.doc.data.users.find((u) => u.accessLink !== undefined && safeEqual(u.accessLink.hash, hash));
+  }
+
+  /**
+   * Takes the user's pending link away at once (no await before it): of two requests racing with
+   * the same link, only the first finds it. Written with the password that follows.
+   */
+  claimAccessLink(id: string): void {
+    delete this.get(id).accessLink;
   }
 
   /** Ends every session of the user at once (the epoch moves on), as a password change does. */
@@ -298,7 +354,7 @@ export class Users {
   }
 }
 
-function sha256(s: string): string {
+export function sha256(s: string): string {
   return createHash('sha256').update(s).digest('hex');
 }
 

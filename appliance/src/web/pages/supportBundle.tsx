@@ -53,7 +53,7 @@ export function SupportPreviewPage({ chrome, view }: { chrome: Chrome; view: Sup
         </details>
       ))}
       <p>
-        <a href="/admin#support">{t.back}</a>
+        <a href="/admin/assistance">{t.back}</a>
       </p>
     </Layout>
   );

@@ -1,29 +1,37 @@
-/** The administration page (admin role) and its user management forms. */
-import Router from '@koa/router';
+/**
+ * The administration (admin role, docs/administration.md): `/admin` is an overview with one card
+ * per subject, and each subject has its own page (pages/adminNav.tsx lists them). Users and their
+ * access are in adminUserPages.tsx, the audit log in adminAuditPages.tsx. Every form answers with
+ * a redirect (303): a refusal goes back to its page with the errors shown once (formReplay.ts), a
+ * success with its flash (adminNotices.ts).
+ */
+import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Appliance } from '../../appliance.js';
-import { requirePermission, type Caller } from '../../auth/authenticate.js';
-import { ROLE_LABELS } from '../../auth/permissions.js';
+import { requirePermission } from '../../auth/authenticate.js';
 import { PLAN_LADDER } from '../../domain/license/planLadder.js';
 import { importLicenseFile } from '../../domain/enrollment/licenseFile.js';
 import { fill } from '../messages.js';
 import { AdminPage } from '../pages/admin.js';
+import { AdminLicensePage } from '../pages/adminLicense.js';
+import { AdminConnectionPage } from '../pages/adminConnection.js';
+import { AdminBackupsPage } from '../pages/adminBackups.js';
+import { AdminIdentityPage } from '../pages/adminIdentity.js';
+import { AdminMailPage, AdminSupportPage } from '../pages/adminEmbedded.js';
 import { sendPage } from '../render.js';
-import { chromeOf, localeOf, messagesOf, readForm, text } from '../pageContext.js';
+import { chromeOf, localeOf, messagesOf, readForm } from '../pageContext.js';
 import { telemetryFields } from '../telemetryLabels.js';
-import { actionLabel } from '../actionLabels.js';
 import { licenseStateLabel, licenseWarnings } from '../licenseLabels.js';
-import { describeError, isLimitRefusal } from '../webErrors.js';
-import { parseForm } from '../formIssues.js';
-import { newUserFields } from '../userForm.js';
-import { newUserSchema } from '../../domain/users/users.js';
-import type { AdminView, FieldError, UsersView } from '../viewModels.js';
-import type { AppliancePage, AuditSource, WebDeps } from '../webPage.js';
+import { describeError } from '../webErrors.js';
+import { redirectToForm, replayedForm } from '../formReplay.js';
+import { AdminNotices } from '../adminNotices.js';
+import type { AdminView, Chrome } from '../viewModels.js';
+import type { AppliancePage, WebDeps } from '../webPage.js';
 import { usageMeters } from './workspacePages.js';
+import { mountAdminUserPages } from './adminUserPages.js';
+import { mountAdminAuditPages } from './adminAuditPages.js';
 
-/** Audit entries for the viewer, when the audit module is mounted. */
-
-async function adminView(appliance: Appliance, ctx: Context, audit: AuditSource | undefined): Promise<AdminView> {
+function adminView(appliance: Appliance, ctx: Context): AdminView {
   const m = messagesOf(ctx);
   const status = appliance.license.status();
   const limits = status.limits;
@@ -69,61 +77,78 @@ async function adminView(appliance: Appliance, ctx: Context, audit: AuditSource 
       logoUrl: id.logo ? '/static/logo' : null,
       color: id.color,
     },
-    audit: audit ? (await audit()).map((a) => ({ ...a, action: actionLabel(a.action, localeOf(ctx)) })) : null,
-  };
-}
-
-function usersView(appliance: Appliance, caller: Caller, errors: FieldError[] = [], values: Record<string, string> = {}): UsersView {
-  return {
-    users: appliance.users.all().map((u) => ({
-      id: u.id,
-      name: u.name,
-      email: u.email,
-      role: u.role,
-      roleLabel: ROLE_LABELS[u.role] ?? u.role,
-      active: u.active,
-      self: u.id === caller.user.id,
-    })),
-    roles: appliance.users.roles().map((r) => ({ name: r.name, label: ROLE_LABELS[r.name] ?? r.name })),
-    errors,
-    values,
   };
 }
 
 export const adminPages: AppliancePage = { mount: mountAdminPages };
 
-function mountAdminPages(pages: Router, { appliance, sources }: WebDeps): void {
-  const router = new Router({ prefix: '/admin' });
-  const audit = () => sources.audit;
+function mountAdminPages(pages: Router, deps: WebDeps): void {
+  const { appliance } = deps;
+  const notices = new AdminNotices(appliance.clock);
 
-  const render = async (
-    ctx: Context,
-    caller: Caller,
-    errors: FieldError[] = [],
-    values: Record<string, string> = {},
-    flash?: { kind: 'ok' | 'error'; text: string },
-  ) => {
-    const view = await adminView(appliance, ctx, audit());
-    const chrome = { ...chromeOf(appliance, ctx), ...(flash ? { flash } : {}) };
-    sendPage(ctx, <AdminPage chrome={chrome} view={view} users={usersView(appliance, caller, errors, values)} />);
+  /** The page's chrome with the flash a redirect left for it, if any. */
+  const chromeWithNotice = (ctx: Context): Chrome => {
+    const caller = requirePermission(ctx, 'admin.view');
+    const notice = notices.take(ctx, caller);
+    return { ...chromeOf(appliance, ctx), ...(notice ? { flash: notice.flash } : {}) };
   };
 
-  router.get('/', async (ctx) => {
-    const caller = requirePermission(ctx, 'admin.view');
-    const m = messagesOf(ctx);
-    const flash = ctx.query.ajout === '1' ? m.userAdded : ctx.query.licence === '1' ? m.licenseImported : undefined;
-    await render(ctx, caller, [], {}, flash ? { kind: 'ok', text: flash } : undefined);
+  pages.get('/admin', (ctx) => {
+    const chrome = chromeWithNotice(ctx);
+    const users = appliance.users.all();
+    sendPage(
+      ctx,
+      <AdminPage
+        chrome={chrome}
+        view={adminView(appliance, ctx)}
+        users={{
+          active: appliance.users.activeCount(),
+          max: appliance.license.limits()?.maxUsers ?? null,
+          pending: users.filter((u) => u.active && (u.accessLink !== undefined || u.mustChangePassword === true)).length,
+        }}
+      />,
+    );
   });
 
-  /** "Envoyer un test": a mail to the admin's own address through the configured server, its answer shown. */
-  router.post('/messagerie/test', async (ctx) => {
+  pages.get('/admin/licence', (ctx) => {
+    const chrome = chromeWithNotice(ctx);
+    const refused = replayedForm(ctx, deps);
+    sendPage(ctx, <AdminLicensePage chrome={chrome} license={adminView(appliance, ctx).license} errors={refused?.errors ?? []} />);
+  });
+
+  pages.get('/admin/connexion-editeur', (ctx) => {
+    sendPage(ctx, <AdminConnectionPage chrome={chromeWithNotice(ctx)} heartbeat={adminView(appliance, ctx).heartbeat} />);
+  });
+
+  pages.get('/admin/sauvegardes', (ctx) => {
+    sendPage(ctx, <AdminBackupsPage chrome={chromeWithNotice(ctx)} backup={appliance.backups.status()} />);
+  });
+
+  pages.get('/admin/identite', (ctx) => {
+    sendPage(ctx, <AdminIdentityPage chrome={chromeWithNotice(ctx)} identity={adminView(appliance, ctx).identity} />);
+  });
+
+  pages.get('/admin/messagerie', (ctx) => {
+    sendPage(ctx, <AdminMailPage chrome={chromeWithNotice(ctx)} mail={appliance.reminders.status()} />);
+  });
+
+  pages.get('/admin/assistance', (ctx) => {
+    sendPage(ctx, <AdminSupportPage chrome={chromeWithNotice(ctx)} />);
+  });
+
+  /** "Envoyer un test": a mail to the admin's own address through the configured server; its answer shown on the mail page. */
+  pages.post('/admin/messagerie/test', async (ctx) => {
     const caller = requirePermission(ctx, 'admin.view');
     const m = messagesOf(ctx);
     try {
       const sent = await appliance.reminders.sendTest(caller.user.email);
-      await render(ctx, caller, [], {}, { kind: 'ok', text: fill(m.mailTestSent, { server: sent.server, to: sent.to }) });
+      notices.redirect(ctx, caller, '/admin/messagerie', {
+        flash: { kind: 'ok', text: fill(m.mailTestSent, { server: sent.server, to: sent.to }) },
+      });
     } catch (err) {
-      await render(ctx, caller, [], {}, { kind: 'error', text: fill(m.mailTestFailed, { reason: (err as Error).message }) });
+      notices.redirect(ctx, caller, '/admin/messagerie', {
+        flash: { kind: 'error', text: fill(m.mailTestFailed, { reason: (err as Error).message }) },
+      });
     }
   });
 
@@ -131,64 +156,24 @@ function mountAdminPages(pages: Router, { appliance, sources }: WebDeps): void {
    * A license file imported by an admin (a renewal for a cabinet without outbound network, or the
    * repair of a license that stopped verifying): the setup wizard is closed for good once set up.
    */
-  router.post('/licence', async (ctx) => {
+  pages.post('/admin/licence', async (ctx) => {
     const caller = requirePermission(ctx, 'license.manage');
     const form = await readForm(ctx);
     const m = messagesOf(ctx);
     const license = (form.get('license') ?? '').trim();
-    if (!license) return render(ctx, caller, [{ field: 'license', message: fill(m.required, { field: m.licenseFile }) }]);
+    const refuse = (message: string) =>
+      redirectToForm(ctx, deps, { values: {}, errors: [{ field: 'license', message }] }, '/admin/licence');
+    if (!license) return refuse(fill(m.required, { field: m.licenseFile }));
     let kind: string;
     try {
       kind = await importLicenseFile(appliance, license);
     } catch (err) {
-      return render(ctx, caller, [{ field: 'license', message: describeError(err, m, {}, 'licenseImport').text }]);
+      return refuse(describeError(err, m, {}, 'licenseImport').text);
     }
     await appliance.audit.append({ actor: caller.user.email, action: 'license.import', detail: kind });
-    ctx.redirect('/admin?licence=1#licence');
+    notices.redirect(ctx, caller, '/admin/licence', { flash: { kind: 'ok', text: m.licenseImported } });
   });
 
-  router.post('/utilisateurs', async (ctx) => {
-    const caller = requirePermission(ctx, 'users.manage');
-    const form = await readForm(ctx);
-    const m = messagesOf(ctx);
-    const values = {
-      name: text(form, 'name', 120),
-      email: text(form, 'email', 254),
-      role: text(form, 'role', 32),
-      password: form.get('password') ?? '',
-    };
-    const kept = { name: values.name, email: values.email, role: values.role };
-    const parsed = parseForm(newUserSchema, values, newUserFields(m), m);
-    if (!parsed.ok) return render(ctx, caller, parsed.errors, kept);
-    try {
-      await appliance.users.createUser(parsed.data);
-    } catch (err) {
-      // The plan's limit ends on the upgrade path's page (pageErrors.tsx); what else the schema cannot
-      // know — a role that does not exist, an email already taken — is said on the form.
-      if (isLimitRefusal(err)) throw err;
-      const d = describeError(err, m, { name: m.adminName, email: m.email, password: m.password, role: m.role });
-      if (d.fields.length > 0) return render(ctx, caller, d.fields, kept);
-      return render(ctx, caller, [], kept, { kind: 'error', text: d.text });
-    }
-    ctx.redirect('/admin?ajout=1#utilisateurs');
-  });
-
-  for (const [action, active] of [
-    ['desactiver', false],
-    ['activer', true],
-  ] as const) {
-    router.post(`/utilisateurs/:id/${action}`, async (ctx) => {
-      const caller = requirePermission(ctx, 'users.manage');
-      // The domain refuses it too (in English, for the API): said here in the page's language.
-      if (!active && ctx.params.id === caller.user.id)
-        return render(ctx, caller, [], {}, { kind: 'error', text: messagesOf(ctx).cannotDisableSelf });
-      try {
-        await appliance.users.updateUser(ctx.params.id ?? '', { active }, caller.user.id);
-      } catch (err) {
-        return render(ctx, caller, [], {}, { kind: 'error', text: describeError(err, messagesOf(ctx)).text });
-      }
-      ctx.redirect('/admin#utilisateurs');
-    });
-  }
-  pages.use(router.routes());
+  mountAdminUserPages(pages, deps, notices);
+  mountAdminAuditPages(pages, deps);
 }

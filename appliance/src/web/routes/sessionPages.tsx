@@ -7,7 +7,7 @@ import { changeOwnPassword, endAllSessions, endSession, startSession } from '../
 import { fill } from '../messages.js';
 import { LoginPage, PasswordPage } from '../pages/auth.js';
 import { sendPage } from '../render.js';
-import { LOCALE_COOKIE, checkPreSessionToken, chromeOf, messagesOf, preSessionToken, readForm, text } from '../pageContext.js';
+import { LOCALE_COOKIE, checkPreSessionToken, chromeOf, localeOf, messagesOf, preSessionToken, readForm, text } from '../pageContext.js';
 import { describeError } from '../webErrors.js';
 import { parseForm } from '../formIssues.js';
 import { passwordChangeFields, passwordChangeFormSchema } from '../passwordForm.js';
@@ -15,6 +15,7 @@ import type { FieldError } from '../viewModels.js';
 import { safeNext } from '@iamanager/kernel/web';
 import type { AppliancePage, WebDeps } from '../webPage.js';
 import { redirectToForm, replayedForm } from '../formReplay.js';
+import { ADMIN_TEXTS } from '../adminMessages.js';
 
 export const sessionPages: AppliancePage = { mount: mountSessionPages };
 
@@ -76,11 +77,16 @@ function mountSessionPages(router: Router, deps: WebDeps): void {
   });
 
   router.get('/mot-de-passe', (ctx) => {
-    callerOf(ctx);
+    const caller = callerOf(ctx);
     const m = messagesOf(ctx);
     const refused = replayedForm(ctx, deps);
     const chrome = chromeOf(appliance, ctx);
-    const flash = ctx.query.modifie === '1' && !refused ? { flash: { kind: 'ok' as const, text: m.passwordChanged } } : {};
+    const flash =
+      ctx.query.modifie === '1' && !refused
+        ? { flash: { kind: 'ok' as const, text: m.passwordChanged } }
+        : caller.user.mustChangePassword // a temporary password (docs/administration.md): nothing else is reachable
+          ? { flash: { kind: 'error' as const, text: ADMIN_TEXTS[localeOf(ctx)].mustChangePassword } }
+          : {};
     sendPage(ctx, <PasswordPage chrome={{ ...chrome, ...flash }} errors={refused?.errors ?? []} />);
   });
 
