@@ -12,6 +12,7 @@ import type { ChangeEntryView } from './caseEditViews.js';
 import { factLabel, factValueLabel, type FactKey } from './factLabels.js';
 import { CATALOGUES, fill, type Locale } from './messages.js';
 import { procedureLabel } from './procedureLabels.js';
+import { nationalityName } from './countries.js';
 
 const CIVIL = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -52,6 +53,8 @@ function valueOf(path: string, value: unknown, locale: Locale, userName: (id: st
       return STATUS_LABELS[locale][text] ?? text;
     case 'outcome':
       return OUTCOME_LABELS[locale][text] ?? text;
+    case 'client.nationality':
+      return nationalityName(text, locale);
     case 'assignedTo':
     case 'backupAssignedTo':
       return userName(text) || text;

@@ -12,6 +12,7 @@ import type { CaseEditMessages } from './caseEditMessages.js';
 import { parseForm, type FormField } from './formIssues.js';
 import { fill, type Messages } from './messages.js';
 import { joinNotification, NOTIFICATION_TIME } from './newCaseForm.js';
+import { nationalityFromInput } from './countries.js';
 import type { FieldError } from './viewModels.js';
 
 export type EditSection = 'client' | 'decision' | 'followUp';
@@ -71,14 +72,14 @@ export function caseEditFields(m: Messages, e: CaseEditMessages): EditField[] {
       empty: 'missing',
       required: true,
     },
-    // One input the nationality picker can replace (FIXES): its name and path stay.
+    // The country picker (nationalityInput.tsx): a name typed or chosen, stored as its ISO code.
     {
       section: 'client',
       input: 'nationality',
       name: 'nationality',
       path: 'client.nationality',
       label: m.nationality,
-      hint: `${m.nationality} : ${m.nationalityHint}`,
+      hint: fill(m.fieldFix, { field: m.nationality, fix: m.nationalityHint }),
       read: (c) => c.client.nationality,
       empty: 'missing',
       required: true,
@@ -287,7 +288,16 @@ function patchInput(fields: readonly EditField[], v: Readonly<Record<string, str
       else setPath(input, f.path, '');
       continue;
     }
-    setPath(input, f.path, f.name === 'notificationDate' ? joinNotification(value, v.notificationTime ?? '') : value);
+    setPath(
+      input,
+      f.path,
+      f.name === 'notificationDate'
+        ? joinNotification(value, v.notificationTime ?? '')
+        : // A country's name (French or English) or a code, stored as the code (countries.ts).
+          f.input === 'nationality'
+          ? (nationalityFromInput(value) ?? value)
+          : value,
+    );
   }
   return input;
 }

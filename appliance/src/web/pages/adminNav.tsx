@@ -19,6 +19,11 @@ export const ADMIN_SECTIONS: ReadonlyArray<{ href: string; label: keyof AdminTex
   { href: '/admin/identite', label: 'identity' },
   { href: '/admin/journal', label: 'audit' },
   { href: '/admin/assistance', label: 'support' },
+  // Pages of the lawyers' day that only admins reach: the reminder policy and mail server
+  // (docs/reminders.md), the second-confirmation rule (docs/deadlines.md), the draft templates.
+  { href: '/admin/rappels', label: 'reminderRules' },
+  { href: '/echeances/regles', label: 'deadlineRules' },
+  { href: '/modeles', label: 'draftTemplates' },
 ];
 
 export function AdminLayout({ chrome, title, children }: { chrome: Chrome; title: string; children: ComponentChildren }) {

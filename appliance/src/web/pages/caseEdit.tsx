@@ -8,6 +8,8 @@ import type { EditInput, EditSection } from '../caseEditForm.js';
 import type { ChangeEntryView } from '../caseEditViews.js';
 import { formatDate } from '../format.js';
 import type { Chrome, FieldError } from '../viewModels.js';
+import type { Locale } from '../messages.js';
+import { NationalityField } from '../nationalityInput.js';
 
 export interface CaseEditView {
   caseId: string;
@@ -36,29 +38,7 @@ export interface CaseEditView {
   canEditFacts: boolean;
 }
 
-/** The nationality's input: a plain text field, in this one place, for a country picker to replace. */
-export function NationalityInput(props: {
-  name: string;
-  label: string;
-  value: string | undefined;
-  errors: readonly FieldError[];
-  required?: boolean | undefined;
-  hint?: string | undefined;
-}) {
-  return (
-    <Field
-      name={props.name}
-      label={props.label}
-      value={props.value}
-      errors={props.errors}
-      required={props.required}
-      hint={props.hint}
-      autocomplete="off"
-    />
-  );
-}
-
-function EditInputOf({ field, view }: { field: CaseEditView['fields'][number]; view: CaseEditView }) {
+function EditInputOf({ field, view, locale }: { field: CaseEditView['fields'][number]; view: CaseEditView; locale: Locale }) {
   const { name, label, input, required } = field;
   const value = view.values[name];
   const errors = view.errors;
@@ -72,7 +52,7 @@ function EditInputOf({ field, view }: { field: CaseEditView['fields'][number]; v
     );
   switch (input) {
     case 'nationality':
-      return <NationalityInput name={name} label={label} value={value} errors={errors} required={required} hint={hint} />;
+      return <NationalityField name={name} label={label} value={value} errors={errors} locale={locale} />;
     case 'textarea':
       return (
         <Field name={name} label={label} errors={errors} hint={hint}>
@@ -160,7 +140,7 @@ export function CaseEditPage({ chrome, view }: { chrome: Chrome; view: CaseEditV
               {view.fields
                 .filter((f) => f.section === section)
                 .map((f) => (
-                  <EditInputOf field={f} view={view} />
+                  <EditInputOf field={f} view={view} locale={chrome.locale} />
                 ))}
             </div>
             {section === 'decision' || section === 'followUp'

@@ -31,6 +31,7 @@ import { procedureOptions } from '../procedureLabels.js';
 import { sendPage } from '../render.js';
 import { describeError } from '../webErrors.js';
 import type { FieldError } from '../viewModels.js';
+import { nationalityName } from '../countries.js';
 import type { AppliancePage, WebDeps } from '../webPage.js';
 
 export const caseEditPages: AppliancePage = { mount: mountCaseEditPages };
@@ -72,6 +73,7 @@ function mountCaseEditPages(pages: Router, { appliance }: WebDeps): void {
     const editable = new Set(editableFields(all, ec).map((f) => f.name));
     const shown = (name: string, stored: string) => {
       if (name === 'assignedTo' || name === 'backupAssignedTo') return userName(stored) || e.noLawyer;
+      if (name === 'nationality') return nationalityName(stored, locale);
       if (name === 'status') return STATUS_LABELS[locale][stored] ?? stored;
       if (name === 'outcome') return OUTCOME_LABELS[locale][stored] ?? '—';
       if (name === 'notificationDate' || name === 'notificationTime')
