@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- JSON bodies read for ids */
+ 
 /**
  * A lawyer acknowledges and closes a deadline in Debian's Chromium, at desktop (1280 px) and
  * phone (390 px) widths (docs/deadlines.md): « Pris en charge » on the case page, the closing form
