@@ -1,4 +1,3 @@
- 
 /**
  * A lawyer acknowledges and closes a deadline in Debian's Chromium, at desktop (1280 px) and
  * phone (390 px) widths (docs/deadlines.md): « Pris en charge » on the case page, the closing form
