@@ -8,7 +8,7 @@ import Router from '@koa/router';
 import { parseQuery, readJson } from '@iamanager/kernel/http';
 import type { Appliance } from '../appliance.js';
 import { requirePermission, uploaderOf } from '../auth/authenticate.js';
-import { receiveUpload } from '../domain/documents/upload.js';
+import { uploadToCase } from '../domain/documents/caseUpload.js';
 import { registerOf, registerQuerySchema } from '../domain/deadlines/register.js';
 import { parisDayOf } from '../domain/deadlines/parisDay.js';
 
@@ -50,19 +50,7 @@ export function deadlineRoutes(appliance: Appliance): Router {
   /** The Télérecours receipt (PDF), kept as a document of the case; its id then goes in `receiptDocumentId`. */
   router.post('/cases/:id/deadlines/:remedy/receipt', async (ctx) => {
     const { caller, bodyCsrf } = uploaderOf(ctx, 'documents.write');
-    const caseId = ctx.params.id ?? '';
-    appliance.cases.get(caseId); // 404 before reading any byte of the body
-    const upload = await receiveUpload(ctx, caseId, appliance.documents, bodyCsrf);
-    const doc = {
-      id: upload.id,
-      name: upload.name,
-      contentType: upload.contentType,
-      size: upload.size,
-      sha256: upload.sha256,
-      uploadedAt: appliance.clock().toISOString(),
-      uploadedBy: caller.user.email,
-    };
-    await appliance.cases.mutate(caseId, actor(caller.user), 'document.upload', (c) => c.documents.push(doc), upload.id);
+    const doc = await uploadToCase(ctx, appliance, ctx.params.id ?? '', actor(caller.user), bodyCsrf);
     ctx.status = 201;
     ctx.body = { document: doc };
   });

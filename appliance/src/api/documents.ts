@@ -9,7 +9,7 @@ import { parseBody, parseQuery } from '@iamanager/kernel/http';
 import { sendDownload } from '@iamanager/kernel/web';
 import type { Appliance } from '../appliance.js';
 import { requirePermission, uploaderOf } from '../auth/authenticate.js';
-import { receiveUpload } from '../domain/documents/upload.js';
+import { uploadToCase } from '../domain/documents/caseUpload.js';
 import { changePiece, deletePiece, piecesOf, PIECE_LABEL_MAX, type Piece } from '../domain/documents/pieces.js';
 import type { ExportSource } from '../domain/documents/telerecoursExport.js';
 
@@ -33,19 +33,7 @@ export function documentRoutes(appliance: Appliance): Router {
   router.post('/cases/:id/documents', async (ctx) => {
     const { caller, bodyCsrf } = uploaderOf(ctx, 'documents.write');
     const { user } = caller;
-    const caseId = ctx.params.id ?? '';
-    appliance.cases.get(caseId); // 404 before reading any byte of the body
-    const upload = await receiveUpload(ctx, caseId, appliance.documents, bodyCsrf);
-    const doc = {
-      id: upload.id,
-      name: upload.name,
-      contentType: upload.contentType,
-      size: upload.size,
-      sha256: upload.sha256,
-      uploadedAt: appliance.clock().toISOString(),
-      uploadedBy: user.email,
-    };
-    await appliance.cases.mutate(caseId, { id: user.id, email: user.email }, 'document.upload', (c) => c.documents.push(doc), upload.id);
+    const doc = await uploadToCase(ctx, appliance, ctx.params.id ?? '', { id: user.id, email: user.email }, bodyCsrf);
     ctx.status = 201;
     ctx.body = { document: doc };
   });

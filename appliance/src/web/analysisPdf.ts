@@ -4,6 +4,7 @@
  * when the system has it (Debian's fonts-dejavu-core) for full Unicode names; otherwise the
  * built-in Helvetica, which covers French (WinAnsi).
  */
+import { numberPages } from './pdfPageNumbers.js';
 import fs from 'node:fs';
 import PDFDocument from 'pdfkit';
 import { CATALOGUES, fill, type Locale } from './messages.js';
@@ -141,22 +142,7 @@ export function buildAnalysisPdf(input: AnalysisPdfInput): Promise<Buffer> {
   doc.text(f.verifyAgainstNotification);
   for (const c of a.caveats ?? []) doc.text(`• ${c}`, { indent: 10 });
 
-  // Page numbers last, once the number of pages is known (bufferPages keeps them all open).
-  const range = doc.bufferedPageRange();
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
-    const bottom = doc.page.margins.bottom;
-    doc.page.margins.bottom = 0;
-    doc
-      .font(regular)
-      .fontSize(8)
-      .text(fill(f.pageOf, { page: i - range.start + 1, pages: range.count }), 50, doc.page.height - 35, {
-        width: doc.page.width - 100,
-        align: 'center',
-        lineBreak: false,
-      });
-    doc.page.margins.bottom = bottom;
-  }
+  numberPages(doc, regular, (page, pages) => fill(f.pageOf, { page, pages }));
   doc.end();
   return done;
 }

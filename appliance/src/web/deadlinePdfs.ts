@@ -4,6 +4,7 @@
  * The proof's PDF shows the facts for a reader and carries the signed token twice: printed (a
  * paper copy can be typed back) and attached as `preuve.jws`, which is what is verified.
  */
+import { numberPages } from './pdfPageNumbers.js';
 import fs from 'node:fs';
 import PDFDocument from 'pdfkit';
 import { fill, type Locale } from './messages.js';
@@ -46,21 +47,7 @@ function openPdf(title: string, input: PdfCommon) {
 
 /** "Page n sur N" on every page, once their number is known, then the end of the document. */
 function finish(doc: PDFKit.PDFDocument, regular: string, t: DeadlineMessages): void {
-  const range = doc.bufferedPageRange();
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
-    const bottom = doc.page.margins.bottom;
-    doc.page.margins.bottom = 0;
-    doc
-      .font(regular)
-      .fontSize(8)
-      .text(fill(t.page, { n: i - range.start + 1, total: range.count }), 50, doc.page.height - 35, {
-        width: doc.page.width - 100,
-        align: 'center',
-        lineBreak: false,
-      });
-    doc.page.margins.bottom = bottom;
-  }
+  numberPages(doc, regular, (n, total) => fill(t.page, { n, total }));
   doc.end();
 }
 

@@ -10,7 +10,7 @@ import { sendDownload } from '@iamanager/kernel/web';
 import type { Appliance } from '../../appliance.js';
 import { requirePermission, uploaderOf, type Caller } from '../../auth/authenticate.js';
 import { PROCEDURE_CODES } from '../../domain/ceseda/procedures.js';
-import { receiveUpload } from '../../domain/documents/upload.js';
+import { uploadToCase } from '../../domain/documents/caseUpload.js';
 import { runCaseAnalysis } from '../../domain/cases/caseAnalyses.js';
 import type { CaseRecord } from '../../domain/cases/caseSchema.js';
 import { actionLabel } from '../actionLabels.js';
@@ -241,20 +241,9 @@ function mountCasePages(pages: Router, deps: WebDeps): void {
   router.post('/:id/pieces', async (ctx) => {
     const { caller, bodyCsrf } = uploaderOf(ctx, 'documents.write');
     const caseId = ctx.params.id ?? '';
-    appliance.cases.get(caseId);
+    appliance.cases.get(caseId); // an unknown case is a 404 page, not the case page
     try {
-      const upload = await receiveUpload(ctx, caseId, appliance.documents, bodyCsrf);
-      ctx.state.caller = caller;
-      const doc = {
-        id: upload.id,
-        name: upload.name,
-        contentType: upload.contentType,
-        size: upload.size,
-        sha256: upload.sha256,
-        uploadedAt: appliance.clock().toISOString(),
-        uploadedBy: caller.user.email,
-      };
-      await appliance.cases.mutate(caseId, actorOf(caller), 'document.upload', (c) => c.documents.push(doc), upload.id);
+      await uploadToCase(ctx, appliance, caseId, actorOf(caller), bodyCsrf);
     } catch (err) {
       // A forged upload gets the error page (403), not the case page: nothing was read or kept.
       if (err instanceof DomainError && err.code === 'csrf_failed') throw err;

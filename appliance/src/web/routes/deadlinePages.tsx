@@ -8,7 +8,7 @@ import type { Context } from 'koa';
 import { DomainError, ValidationError } from '@iamanager/protocol';
 import { sendDownload } from '@iamanager/kernel/web';
 import { requirePermission, uploaderOf, type Caller } from '../../auth/authenticate.js';
-import { receiveUpload } from '../../domain/documents/upload.js';
+import { uploadToCase } from '../../domain/documents/caseUpload.js';
 import { registerOf } from '../../domain/deadlines/register.js';
 import { parisDayOf } from '../../domain/deadlines/parisDay.js';
 import { registerQuerySchema } from '../../domain/deadlines/register.js';
@@ -143,22 +143,11 @@ function mountDeadlinePages(pages: Router, { appliance }: WebDeps): void {
   router.post('/accuse', async (ctx) => {
     const { caller, bodyCsrf } = uploaderOf(ctx, 'documents.write');
     const { caseId, remedy } = ids(ctx);
-    appliance.cases.get(caseId); // 404 before reading any byte of the body
+    appliance.cases.get(caseId); // an unknown case is a 404 page, not the form
     let docId: string;
     try {
-      const upload = await receiveUpload(ctx, caseId, appliance.documents, bodyCsrf);
+      docId = (await uploadToCase(ctx, appliance, caseId, actorOf(caller), bodyCsrf)).id;
       ctx.state.caller = caller;
-      const doc = {
-        id: upload.id,
-        name: upload.name,
-        contentType: upload.contentType,
-        size: upload.size,
-        sha256: upload.sha256,
-        uploadedAt: appliance.clock().toISOString(),
-        uploadedBy: caller.user.email,
-      };
-      await appliance.cases.mutate(caseId, actorOf(caller), 'document.upload', (c) => c.documents.push(doc), upload.id);
-      docId = doc.id;
     } catch (err) {
       ctx.state.caller = caller;
       return refused(ctx, caller, err, {});
