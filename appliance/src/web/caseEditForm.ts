@@ -322,8 +322,13 @@ export function parseCaseEditForm(m: Messages, e: CaseEditMessages, v: Readonly<
     if (editing(name) && (v[name] ?? '') > ctx.today) add(name, fill(m.futureDate, { field: label }));
   }
   // Said here in French before the domain refuses it in the API's words (caseChanges.ts).
-  if (v.birthDate && v.notificationDate && editing('notificationDate') && v.birthDate > v.notificationDate)
+  // The schema refuses it too (in the API's words, read here as a badly formed date): the French
+  // sentence replaces that one.
+  if (v.birthDate && v.notificationDate && editing('notificationDate') && v.birthDate > v.notificationDate) {
+    const at = errors.findIndex((x) => x.field === 'birthDate');
+    if (at >= 0) errors.splice(at, 1);
     add('birthDate', e.birthAfterNotification);
+  }
   if (editing('status') && v.status === 'closed' && !v.outcome) add('outcome', e.outcomeRequired);
   if (errors.length === 0 && parsed.ok) return { ok: true, patch: parsed.data };
   const order = (x: FieldError) => all.findIndex((f) => f.name === x.field);

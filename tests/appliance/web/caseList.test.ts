@@ -174,7 +174,7 @@ describe('the duplicate warning', () => {
     // Nothing was created by the first post.
     expect((await lawyer.call('GET', '/api/cases?q=lefevre&archived=all')).body.total).toBe(1);
     const confirmed = await postForm({ ...form, confirmDuplicate: '1' });
-    expect(confirmed.status).toBe(302);
+    expect(confirmed.status).toBe(303);
     expect(confirmed.location).toMatch(/^\/dossiers\/[0-9a-f-]{36}$/);
     expect((await lawyer.call('GET', '/api/cases?q=lefevre&archived=all')).body.total).toBe(2);
   });
@@ -183,7 +183,7 @@ describe('the duplicate warning', () => {
     const warned = await postForm({ ...form, lastName: 'Sow' });
     expect(warned.html).toContain(`${refs.archived} — SOW Awa</a> (archivé)`);
     const other = await postForm({ ...form, lastName: 'Sow', birthDate: '1990-05-18' });
-    expect(other.status).toBe(302);
+    expect(other.status).toBe(303);
   });
 
   it('answers the API with 409 likely_duplicate naming the cases, unless confirmDuplicate is true', async () => {

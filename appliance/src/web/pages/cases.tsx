@@ -11,7 +11,7 @@ import { CasePieces } from './casePieces.js';
 import { CaseDrafts } from './caseDrafts.js';
 import { FACTS_CATALOGUES } from '../factsMessages.js';
 import { ChoiceField, YesNoField } from '../factInputs.js';
-import { CaseEditBlock } from './caseEditBlock.js';
+import { CaseChangesCard, CaseEditLink, CaseEditNotices } from './caseEditBlock.js';
 import type { CaseView, Chrome, NewCaseView } from '../viewModels.js';
 import { DeadlineActions } from './deadlineActions.js';
 import { REMINDERS_CATALOGUES } from '../remindersMessages.js';
@@ -172,7 +172,7 @@ export function CasePage({ chrome, view }: { chrome: Chrome; view: CaseView }) {
       </div>
       {view.error ? <FlashMessage flash={{ kind: 'error', text: view.error }} /> : null}
       {view.notice ? <FlashMessage flash={{ kind: 'ok', text: view.notice }} /> : null}
-      <CaseEditBlock chrome={chrome} edit={view.edit} />
+      <CaseEditNotices chrome={chrome} edit={view.edit} />
       <div class="columns">
         <section class="card" aria-labelledby="facts-title">
           <h2 id="facts-title">{m.facts}</h2>
@@ -186,11 +186,14 @@ export function CasePage({ chrome, view }: { chrome: Chrome; view: CaseView }) {
               </>
             ))}
           </dl>
-          {view.can.editFacts ? (
+          {view.can.editFacts || view.edit?.canEdit ? (
             <p class="actions">
-              <a class="button secondary" href={`${base}/faits`}>
-                {FACTS_CATALOGUES[chrome.locale].questionnaireLink}
-              </a>
+              <CaseEditLink chrome={chrome} edit={view.edit} />
+              {view.can.editFacts ? (
+                <a class="button secondary" href={`${base}/faits`}>
+                  {FACTS_CATALOGUES[chrome.locale].questionnaireLink}
+                </a>
+              ) : null}
             </p>
           ) : null}
         </section>
@@ -223,6 +226,7 @@ export function CasePage({ chrome, view }: { chrome: Chrome; view: CaseView }) {
         canExport={view.can.export}
         now={view.now}
       />
+      <CaseChangesCard chrome={chrome} edit={view.edit} />
       <section class="card" aria-labelledby="history-title">
         <h2 id="history-title">{m.history}</h2>
         <ol class="history">

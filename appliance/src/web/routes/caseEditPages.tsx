@@ -33,6 +33,7 @@ import { describeError } from '../webErrors.js';
 import type { FieldError } from '../viewModels.js';
 import { nationalityName } from '../countries.js';
 import type { AppliancePage, WebDeps } from '../webPage.js';
+import { redirectToForm, replayedForm } from '../formReplay.js';
 
 export const caseEditPages: AppliancePage = { mount: mountCaseEditPages };
 
@@ -47,7 +48,8 @@ function letterSetsNotification(c: CaseRecord): boolean {
   }
 }
 
-function mountCaseEditPages(pages: Router, { appliance }: WebDeps): void {
+function mountCaseEditPages(pages: Router, deps: WebDeps): void {
+  const { appliance } = deps;
   const router = new Router({ prefix: '/dossiers' });
   const userName = (id: string) => appliance.users.byId(id)?.name ?? '';
   const names = { user: userName, byEmail: (email: string) => appliance.users.byEmail(email)?.name ?? '' };
@@ -63,7 +65,6 @@ function mountCaseEditPages(pages: Router, { appliance }: WebDeps): void {
     caller: Caller,
     c: CaseRecord,
     form: { values: Record<string, string>; errors?: FieldError[]; updatedAt?: string; notice?: { kind: 'ok' | 'error'; text: string } },
-    status = 200,
   ) => {
     const locale = localeOf(ctx);
     const m = messagesOf(ctx);
@@ -116,7 +117,6 @@ function mountCaseEditPages(pages: Router, { appliance }: WebDeps): void {
           canEditFacts: true,
         }}
       />,
-      status,
     );
   };
 
@@ -134,8 +134,29 @@ function mountCaseEditPages(pages: Router, { appliance }: WebDeps): void {
         : ctx.query.enregistre === '0'
           ? { kind: 'ok' as const, text: e.nothingChanged }
           : undefined;
+    // A refused save comes back here once (redirect after post), with what was typed and why.
+    const refused = replayedForm(ctx, deps);
+    if (refused) {
+      const { updatedAt, ...typed } = refused.values;
+      const message = refused.message ? { notice: { kind: 'error' as const, text: refused.message } } : {};
+      return editForm(ctx, caller, c, {
+        values: { ...storedValues(c, messagesOf(ctx), locale), ...typed },
+        errors: refused.errors,
+        ...(updatedAt ? { updatedAt } : {}),
+        ...message,
+      });
+    }
     editForm(ctx, caller, c, { values: storedValues(c, messagesOf(ctx), locale), ...(notice ? { notice } : {}) });
   });
+
+  /** Back to the edit page with what was typed, the errors and the case version the form is based on. */
+  const refuse = (ctx: Context, c: CaseRecord, values: Record<string, string>, updatedAt: string, errors: FieldError[], message?: string) =>
+    redirectToForm(
+      ctx,
+      deps,
+      { values: { ...values, updatedAt }, errors, ...(message ? { message } : {}) },
+      `/dossiers/${encodeURIComponent(c.id)}/modifier`,
+    );
 
   router.post('/:id/modifier', async (ctx) => {
     const caller = requirePermission(ctx, 'cases.write');
@@ -151,11 +172,12 @@ function mountCaseEditPages(pages: Router, { appliance }: WebDeps): void {
     const values = { ...storedValues(c, m, locale), ...v };
     const openedAt = (form.get('updatedAt') ?? '').slice(0, 40);
     const parsed = parseCaseEditForm(m, e, v, ec);
-    if (!parsed.ok) return editForm(ctx, caller, c, { values, errors: parsed.errors, updatedAt: openedAt });
+    if (!parsed.ok) return refuse(ctx, c, values, openedAt, parsed.errors);
     try {
       assertMayChangeFields(parsed.patch, caller.permissions);
       const before = c.updatedAt;
       const saved = await appliance.cases.updateCase(c.id, { ...parsed.patch, expectedUpdatedAt: openedAt || undefined }, actorOf(caller));
+      ctx.status = 303;
       ctx.redirect(`/dossiers/${c.id}${saved.updatedAt === before ? '/modifier?enregistre=0' : '?modifie=1#case-changes-title'}`);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
@@ -163,13 +185,12 @@ function mountCaseEditPages(pages: Router, { appliance }: WebDeps): void {
         // A colleague saved first: their version is the base now (its updatedAt), the person's entries stay.
         const last = c.history.at(-1);
         const text = fill(e.stale, { by: (last && (names.byEmail(last.by) || last.by)) || '—', at: formatDate(c.updatedAt, locale, true) });
-        return editForm(ctx, caller, c, { values, updatedAt: c.updatedAt, notice: { kind: 'error', text } }, 409);
+        return refuse(ctx, c, values, c.updatedAt, [], text);
       }
-      if (err.code === 'outcome_required')
-        return editForm(ctx, caller, c, { values, errors: [{ field: 'outcome', message: e.outcomeRequired }], updatedAt: openedAt });
+      if (err.code === 'outcome_required') return refuse(ctx, c, values, openedAt, [{ field: 'outcome', message: e.outcomeRequired }]);
       const d = describeError(err, m, { 'client.birthDate': m.birthDate, 'assignedTo': m.assignedTo, 'backupAssignedTo': e.backupLawyer });
       const fields = d.fields.map((x) => ({ ...x, field: x.field === 'client.birthDate' ? 'birthDate' : x.field }));
-      return editForm(ctx, caller, c, { values, errors: fields.length ? fields : [{ field: '', message: d.text }], updatedAt: openedAt });
+      return refuse(ctx, c, values, openedAt, fields.length ? fields : [{ field: '', message: d.text }]);
     }
   });
 
