@@ -21,6 +21,7 @@ import { sendPage } from '../render.js';
 import { chromeOf, localeOf, readForm, text } from '../pageContext.js';
 import type { FieldError } from '../viewModels.js';
 import type { AppliancePage, WebDeps } from '../webPage.js';
+import { redirectToForm, replayedForm } from '../formReplay.js';
 
 export const deadlinePages: AppliancePage = { mount: mountDeadlinePages };
 
@@ -56,7 +57,8 @@ function fieldErrorsOf(err: DomainError, t: DeadlineMessages): FieldError[] {
   });
 }
 
-function mountDeadlinePages(pages: Router, { appliance }: WebDeps): void {
+function mountDeadlinePages(pages: Router, deps: WebDeps): void {
+  const { appliance } = deps;
   const router = new Router({ prefix: '/dossiers/:id/echeances/:remedy' });
   const ids = (ctx: Context) => ({ caseId: ctx.params.id ?? '', remedy: ctx.params.remedy ?? '' });
   const caseHref = (caseId: string) => `/dossiers/${encodeURIComponent(caseId)}#deadline-actions`;
@@ -91,11 +93,17 @@ function mountDeadlinePages(pages: Router, { appliance }: WebDeps): void {
   };
 
   /** Where a refused form lands: the closing page again, its errors named by field, what was typed kept. */
-  const refused = async (ctx: Context, caller: Caller, err: unknown, values: Record<string, string>) => {
+  const refused = (ctx: Context, err: unknown, values: Record<string, string>) => {
     if (!(err instanceof DomainError) || err.code === 'csrf_failed' || err.code === 'forbidden' || err.code === 'not_found') throw err;
     const t = DEADLINE_CATALOGUES[localeOf(ctx)];
-    // Said on the form, as the other forms do (a 200 page, like the new-case form's).
-    await closePage(ctx, caller, fieldErrorsOf(err, t), values);
+    // Back to the closing page (redirect after post): its errors shown once, what was typed kept.
+    const { caseId, remedy } = ids(ctx);
+    redirectToForm(
+      ctx,
+      deps,
+      { values, errors: fieldErrorsOf(err, t) },
+      `/dossiers/${encodeURIComponent(caseId)}/echeances/${encodeURIComponent(remedy)}/cloturer`,
+    );
   };
 
   router.post('/prise-en-charge', async (ctx) => {
@@ -107,7 +115,9 @@ function mountDeadlinePages(pages: Router, { appliance }: WebDeps): void {
   });
 
   router.get('/cloturer', async (ctx) => {
-    await closePage(ctx, requirePermission(ctx, 'cases.read'));
+    const caller = requirePermission(ctx, 'cases.read');
+    const refusedForm = replayedForm(ctx, deps);
+    await closePage(ctx, caller, refusedForm?.errors ?? [], refusedForm?.values ?? {});
   });
 
   router.post('/cloturer', async (ctx) => {
@@ -135,7 +145,7 @@ function mountDeadlinePages(pages: Router, { appliance }: WebDeps): void {
     try {
       await appliance.deadlines.requestClose(caseId, remedy, input, actorOf(caller));
     } catch (err) {
-      return refused(ctx, caller, err, values);
+      return refused(ctx, err, values);
     }
     ctx.redirect(caseHref(caseId));
   });
@@ -150,7 +160,7 @@ function mountDeadlinePages(pages: Router, { appliance }: WebDeps): void {
       ctx.state.caller = caller;
     } catch (err) {
       ctx.state.caller = caller;
-      return refused(ctx, caller, err, {});
+      return refused(ctx, err, {});
     }
     ctx.redirect(
       `/dossiers/${encodeURIComponent(caseId)}/echeances/${encodeURIComponent(remedy)}/cloturer?recu=${encodeURIComponent(docId)}`,
@@ -163,7 +173,7 @@ function mountDeadlinePages(pages: Router, { appliance }: WebDeps): void {
     try {
       await appliance.deadlines.confirm(caseId, remedy, actorOf(caller));
     } catch (err) {
-      return refused(ctx, caller, err, {});
+      return refused(ctx, err, {});
     }
     ctx.redirect(caseHref(caseId));
   });
@@ -174,7 +184,7 @@ function mountDeadlinePages(pages: Router, { appliance }: WebDeps): void {
     try {
       await appliance.deadlines.refuse(caseId, remedy, {}, actorOf(caller));
     } catch (err) {
-      return refused(ctx, caller, err, {});
+      return refused(ctx, err, {});
     }
     ctx.redirect(caseHref(caseId));
   });
@@ -187,7 +197,7 @@ function mountDeadlinePages(pages: Router, { appliance }: WebDeps): void {
     try {
       await appliance.deadlines.reopen(caseId, remedy, values, actorOf(caller));
     } catch (err) {
-      return refused(ctx, caller, err, values);
+      return refused(ctx, err, values);
     }
     ctx.redirect(caseHref(caseId));
   });
