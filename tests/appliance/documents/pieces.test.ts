@@ -63,7 +63,13 @@ async function postForm(route: string, fields: Record<string, string> = {}) {
     headers: { 'cookie': lawyer.cookie, 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ _csrf: lawyer.csrf, ...fields }),
   });
-  return { status: res.status, location: res.headers.get('location') ?? '', html: await res.text() };
+  const location = res.headers.get('location') ?? '';
+  // A refused form answers 303 back to its page, which shows it once (redirect after post): read it.
+  if (res.status === 303 && location.endsWith('/modifier')) {
+    const back = await fetch(`${appliance.url}${location}`, { headers: { cookie: lawyer.cookie } });
+    return { status: res.status, location, html: await back.text() };
+  }
+  return { status: res.status, location, html: await res.text() };
 }
 
 async function get(route: string) {
@@ -195,10 +201,10 @@ describe('pièces', () => {
   it('refuses a bad label or number, naming the field, on the page and in the API', async () => {
     const png = await idOf('passeport_scan.png');
     const page = await postForm(`/dossiers/${caseId}/pieces/${png}`, { label: '   ', number: '1' });
-    expect(page.status).toBe(400);
+    expect([page.status, page.location]).toEqual([303, `/dossiers/${caseId}/pieces/${png}/modifier`]);
     expect(page.html).toContain('Intitulé de la pièce : saisissez ce qu’est la pièce');
     const number = await postForm(`/dossiers/${caseId}/pieces/${png}`, { label: 'Passeport', number: '9' });
-    expect(number.status).toBe(400);
+    expect(number.status).toBe(303);
     expect(number.html).toContain('Numéro de la pièce : saisissez un nombre entier de 1 à 3.');
     const api = await lawyer.call('PATCH', `/api/cases/${caseId}/documents/${png}`, { number: 0 });
     expect(api.status).toBe(400);

@@ -19,6 +19,7 @@ import { sendPage } from '../render.js';
 import { ExportRefusedPage, PieceDeletePage, PieceEditPage } from '../pages/pieceForms.js';
 import type { FieldError } from '../viewModels.js';
 import type { AppliancePage, WebDeps } from '../webPage.js';
+import { redirectToForm, replayedForm } from '../formReplay.js';
 
 const actorOf = (c: Caller) => ({ id: c.user.id, email: c.user.email });
 
@@ -33,7 +34,8 @@ function fieldErrorOf(err: unknown, p: PiecesMessages, count: number): FieldErro
   return null;
 }
 
-function mountDocumentPages(pages: Router, { appliance }: WebDeps): void {
+function mountDocumentPages(pages: Router, web: WebDeps): void {
+  const { appliance } = web;
   const router = new Router({ prefix: '/dossiers/:id' });
   const deps = { cases: appliance.cases, documents: appliance.documents };
 
@@ -64,13 +66,14 @@ function mountDocumentPages(pages: Router, { appliance }: WebDeps): void {
           errors,
         }}
       />,
-      errors.length > 0 ? 400 : 200,
     );
   };
 
   router.get('/pieces/:docId/modifier', (ctx) => {
     requirePermission(ctx, 'documents.write');
-    editPage(ctx);
+    // A refused label or number comes back here once (redirect after post), as typed, with why.
+    const refused = replayedForm(ctx, web);
+    editPage(ctx, refused ? { label: refused.values.label ?? '', number: refused.values.number ?? '' } : undefined, refused?.errors);
   });
 
   router.post('/pieces/:docId', async (ctx) => {
@@ -89,7 +92,12 @@ function mountDocumentPages(pages: Router, { appliance }: WebDeps): void {
     } catch (err) {
       const field = fieldErrorOf(err, PIECES_CATALOGUES[localeOf(ctx)], count);
       if (field === null) throw err;
-      return editPage(ctx, values, [field]);
+      return redirectToForm(
+        ctx,
+        web,
+        { values, errors: [field] },
+        `/dossiers/${encodeURIComponent(caseId)}/pieces/${encodeURIComponent(piece.document.id)}/modifier`,
+      );
     }
     back(ctx, caseId, `piece-${piece.document.id}`);
   });
