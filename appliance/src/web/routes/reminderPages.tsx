@@ -17,10 +17,12 @@ import { mailDomainError, mailFormValues, parseMailForm, parsePolicyForm, policy
 import type { FieldError } from '../viewModels.js';
 import type { Flash } from '@iamanager/kernel/ui';
 import type { AppliancePage, WebDeps } from '../webPage.js';
+import { redirectToForm, replayedForm, type ReplayedForm } from '../formReplay.js';
 
 export const reminderPages: AppliancePage = { mount: mountReminderPages };
 
-function mountReminderPages(pages: Router, { appliance }: WebDeps): void {
+function mountReminderPages(pages: Router, deps: WebDeps): void {
+  const { appliance } = deps;
   const settings = appliance.reminderSettings;
 
   const myPage = (ctx: Context, caller: Caller, flash?: Flash) =>
@@ -84,14 +86,26 @@ function mountReminderPages(pages: Router, { appliance }: WebDeps): void {
   admin.get('/', (ctx) => {
     requirePermission(ctx, 'admin.view');
     const r = REMINDERS_CATALOGUES[localeOf(ctx)];
+    // After a post (redirect after post): the refused form of the two (`_form`), or what was done, once.
+    const back = replayedForm(ctx, deps);
+    if (back) {
+      const { _form, ...values } = back.values;
+      return adminPage(ctx, {
+        ...(back.notice ? { flash: back.notice } : {}),
+        ...(_form === 'policy' ? { policy: values, policyErrors: back.errors } : {}),
+        ...(_form === 'mail' ? { mailValues: values, mailErrors: back.errors } : {}),
+      });
+    }
     const text = ctx.query.ok === 'politique' ? r.policySaved : ctx.query.ok === 'env' ? r.mailForgotten : undefined;
     adminPage(ctx, text ? { flash: { kind: 'ok', text } } : {});
   });
+  const backToAdmin = (ctx: Context, form: Partial<ReplayedForm>) =>
+    redirectToForm(ctx, deps, { values: {}, errors: [], ...form }, '/admin/rappels');
 
   admin.post('/politique', async (ctx) => {
     const caller = requirePermission(ctx, 'admin.view');
     const parsed = parsePolicyForm(await readForm(ctx), REMINDERS_CATALOGUES[localeOf(ctx)]);
-    if (!parsed.ok) return adminPage(ctx, { policy: parsed.values, policyErrors: parsed.errors });
+    if (!parsed.ok) return backToAdmin(ctx, { values: { ...parsed.values, _form: 'policy' }, errors: parsed.errors });
     await settings.savePolicy(parsed.data);
     await appliance.audit.append({
       actor: caller.user.email,
@@ -108,17 +122,18 @@ function mountReminderPages(pages: Router, { appliance }: WebDeps): void {
     const form = await readForm(ctx);
     const mailValues = mailFormValues(form);
     const parsed = parseMailForm(form, r, m);
-    if (!parsed.ok) return adminPage(ctx, { mailValues, mailErrors: parsed.errors });
+    const typed = { ...mailValues, _form: 'mail' };
+    if (!parsed.ok) return backToAdmin(ctx, { values: typed, errors: parsed.errors });
     try {
       await appliance.mailSettings.save(parsed.data, caller.user.email);
     } catch (err) {
       const fields = mailDomainError(err, r, m);
-      if (fields) return adminPage(ctx, { mailValues, mailErrors: fields });
-      return adminPage(ctx, { mailValues, flash: { kind: 'error', text: describeError(err, m).text } });
+      if (fields) return backToAdmin(ctx, { values: typed, errors: fields });
+      return backToAdmin(ctx, { values: typed, notice: { kind: 'error', text: describeError(err, m).text } });
     }
     // Which server, never the login or the password.
     await appliance.audit.append({ actor: caller.user.email, action: 'reminders.mail', detail: `${parsed.data.host}:${parsed.data.port}` });
-    adminPage(ctx, { flash: { kind: 'ok', text: fill(r.mailSaved, { server: appliance.reminders.status().server ?? '' }) } });
+    backToAdmin(ctx, { notice: { kind: 'ok', text: fill(r.mailSaved, { server: appliance.reminders.status().server ?? '' }) } });
   });
 
   admin.post('/messagerie/env', async (ctx) => {
@@ -134,9 +149,9 @@ function mountReminderPages(pages: Router, { appliance }: WebDeps): void {
     const m = messagesOf(ctx);
     try {
       const sent = await appliance.reminders.sendTest(caller.user.email);
-      adminPage(ctx, { flash: { kind: 'ok', text: fill(m.mailTestSent, { server: sent.server, to: sent.to }) } });
+      backToAdmin(ctx, { notice: { kind: 'ok', text: fill(m.mailTestSent, { server: sent.server, to: sent.to }) } });
     } catch (err) {
-      adminPage(ctx, { flash: { kind: 'error', text: fill(m.mailTestFailed, { reason: (err as Error).message }) } });
+      backToAdmin(ctx, { notice: { kind: 'error', text: fill(m.mailTestFailed, { reason: (err as Error).message }) } });
     }
   });
 
@@ -157,8 +172,13 @@ function mountReminderPages(pages: Router, { appliance }: WebDeps): void {
 
   pages.get('/setup/messagerie', (ctx) => {
     requirePermission(ctx, 'admin.view');
-    setupPage(ctx);
+    const back = replayedForm(ctx, deps);
+    if (!back) return setupPage(ctx);
+    const { _sent, ...values } = back.values;
+    setupPage(ctx, { values, errors: back.errors, sent: _sent === '1', ...(back.notice ? { flash: back.notice } : {}) });
   });
+  const backToSetup = (ctx: Context, form: Partial<ReplayedForm>) =>
+    redirectToForm(ctx, deps, { values: {}, errors: [], ...form }, '/setup/messagerie');
 
   pages.post('/setup/messagerie', async (ctx) => {
     const caller = requirePermission(ctx, 'admin.view');
@@ -167,21 +187,24 @@ function mountReminderPages(pages: Router, { appliance }: WebDeps): void {
     const form = await readForm(ctx);
     const values = mailFormValues(form);
     const parsed = parseMailForm(form, r, m);
-    if (!parsed.ok) return setupPage(ctx, { values, errors: parsed.errors });
+    if (!parsed.ok) return backToSetup(ctx, { values, errors: parsed.errors });
     try {
       await appliance.mailSettings.save(parsed.data, caller.user.email);
     } catch (err) {
       const fields = mailDomainError(err, r, m);
-      if (fields) return setupPage(ctx, { values, errors: fields });
+      if (fields) return backToSetup(ctx, { values, errors: fields });
       throw err;
     }
     await appliance.audit.append({ actor: caller.user.email, action: 'reminders.mail', detail: `${parsed.data.host}:${parsed.data.port}` });
     // Saved either way; the test says whether the server takes mail, in its own words.
     try {
       const sent = await appliance.reminders.sendTest(caller.user.email);
-      setupPage(ctx, { sent: true, flash: { kind: 'ok', text: fill(m.mailTestSent, { server: sent.server, to: sent.to }) } });
+      backToSetup(ctx, {
+        values: { _sent: '1' },
+        notice: { kind: 'ok', text: fill(m.mailTestSent, { server: sent.server, to: sent.to }) },
+      });
     } catch (err) {
-      setupPage(ctx, { values, flash: { kind: 'error', text: fill(m.mailTestFailed, { reason: (err as Error).message }) } });
+      backToSetup(ctx, { values, notice: { kind: 'error', text: fill(m.mailTestFailed, { reason: (err as Error).message }) } });
     }
   });
 }

@@ -20,6 +20,8 @@ export interface ReplayedForm {
   errors: FieldIssue[];
   /** An error for the whole form (e.g. "the license refuses it"), shown above the fields. */
   message?: string;
+  /** What the page says once after a post that was done (a test mail's answer, "saved"). */
+  notice?: { kind: 'ok' | 'error'; text: string };
 }
 
 export interface FormReplayLimits {
