@@ -286,6 +286,8 @@ describe('the audit log', () => {
         procedure: 'oqtf',
         decisionNotifiedAt: '2026-01-05',
         reference,
+        // The same client twice on purpose (not a likely duplicate to warn about).
+        confirmDuplicate: true,
       });
       expect(res.status, JSON.stringify(res.body)).toBe(201);
       caseIds.push(res.body.case.id);
