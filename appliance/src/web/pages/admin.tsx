@@ -3,6 +3,7 @@
  * each linking to the subject's own page (adminNav.tsx lists them).
  */
 import type { ComponentChildren } from 'preact';
+import { planLabel } from '../planLabels.js';
 import { CATALOGUES, fill } from '../messages.js';
 import { formatDate } from '../format.js';
 import { ADMIN_TEXTS } from '../adminMessages.js';
@@ -37,7 +38,9 @@ export function AdminPage({ chrome, view, users }: { chrome: Chrome; view: Admin
           {users.pending > 0 ? ` (${fill(t.pendingCount, { count: String(users.pending) })})` : ''}
         </Card>
         <Card id="card-license" href="/admin/licence" title={t.license}>
-          {license.plan ?? '—'} : {license.state}
+          {license.plan ? planLabel(license.plan, chrome.locale) : '—'}
+          {m.labelSep}
+          {license.state}
           {license.expiresAt ? ` (${m.expiresAt} ${formatDate(license.expiresAt, chrome.locale)})` : ''}
         </Card>
         <Card id="card-heartbeat" href="/admin/connexion-editeur" title={t.heartbeat}>

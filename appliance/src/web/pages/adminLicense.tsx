@@ -1,5 +1,6 @@
 /** `/admin/licence`: the plan, its state and limits, importing a license file, what an upgrade brings. */
 import { CATALOGUES, fill } from '../messages.js';
+import { planLabel } from '../planLabels.js';
 import { LicenseImportForm, UsageMeter } from '../components.js';
 import { formatDate } from '../format.js';
 import { UPGRADE_CATALOGUES } from '../upgradeLabels.js';
@@ -15,7 +16,7 @@ export function AdminLicensePage({ chrome, license, errors }: { chrome: Chrome; 
         <h2 id="license-title">{m.licenseTitle}</h2>
         <dl class="facts">
           <dt>{m.plan}</dt>
-          <dd>{license.plan ?? '—'}</dd>
+          <dd>{license.plan ? planLabel(license.plan, chrome.locale) : '—'}</dd>
           <dt>{m.status}</dt>
           <dd>{license.state}</dd>
           <dt>{m.expiresAt}</dt>
@@ -39,19 +40,27 @@ export function AdminLicensePage({ chrome, license, errors }: { chrome: Chrome; 
       </section>
       {license.upgrade ? (
         <section class="card" aria-labelledby="upgrade-title">
-          <h2 id="upgrade-title">{fill(m.upgradeBrings, { plan: license.upgrade.plan })}</h2>
+          <h2 id="upgrade-title">{fill(m.upgradeBrings, { plan: planLabel(license.upgrade.plan, chrome.locale) })}</h2>
           <ul class="plain">
             <li>
-              {m.usageUsers} : {license.upgrade.maxUsers}
+              {m.usageUsers}
+              {m.labelSep}
+              {license.upgrade.maxUsers}
             </li>
             <li>
-              {m.usageCases} : {license.upgrade.maxCases}
+              {m.usageCases}
+              {m.labelSep}
+              {license.upgrade.maxCases}
             </li>
             <li>
-              {m.usageAnalyses} : {license.upgrade.maxAnalysesMonthly}
+              {m.usageAnalyses}
+              {m.labelSep}
+              {license.upgrade.maxAnalysesMonthly}
             </li>
             <li>
-              {m.model} : {license.upgrade.model}
+              {m.model}
+              {m.labelSep}
+              {license.upgrade.model}
             </li>
           </ul>
         </section>

@@ -4,7 +4,7 @@
  * was done once closed, and the proof of diligence.
  */
 import { ActionButton } from '../components.js';
-import { fill, type Locale } from '../messages.js';
+import { CATALOGUES, fill, type Locale } from '../messages.js';
 import { formatDate, formatDateValue } from '../format.js';
 import { DEADLINE_CATALOGUES, type DeadlineMessages } from '../deadlineMessages.js';
 import type { DeadlineActionItem, DeadlineActionsView } from '../deadlineActionsView.js';
@@ -62,7 +62,9 @@ function DeadlineActionRow({
   return (
     <li class={`deadline-action ${cl ? `is-${cl.state}` : 'is-open'}`} data-remedy={d.remedy}>
       <p>
-        <strong>{d.label}</strong> — {t.due} : {dueText(d.due, d.hourly, chrome.locale)} <span class="hint">({d.legalBasis})</span>
+        <strong>{d.label}</strong> — {t.due}
+        {CATALOGUES[chrome.locale].labelSep}
+        {dueText(d.due, d.hourly, chrome.locale)} <span class="hint">({d.legalBasis})</span>
       </p>
       <p class="deadline-status">
         {cl

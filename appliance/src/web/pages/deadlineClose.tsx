@@ -40,8 +40,9 @@ export function DeadlineClosePage({ chrome, view }: { chrome: Chrome; view: Dead
       </p>
       <h1>{t.closeTitle}</h1>
       <p>
-        <strong>{d.label}</strong> — {view.reference} — {t.due} : {dueText(d.due, d.hourly, chrome.locale)}{' '}
-        <span class="hint">({d.legalBasis})</span>
+        <strong>{d.label}</strong> — {view.reference} — {t.due}
+        {CATALOGUES[chrome.locale].labelSep}
+        {dueText(d.due, d.hourly, chrome.locale)} <span class="hint">({d.legalBasis})</span>
       </p>
       {d.closure ? (
         <p class="deadline-status" id="closure-status">

@@ -28,7 +28,9 @@ export function DeadlineList({ items, m, chrome, now }: { items: readonly Deadli
             </span>
           ) : (
             <time datetime={d.dueAt}>
-              {m.due} : {formatDate(d.dueAt, chrome.locale, d.hourly)}
+              {m.due}
+              {m.labelSep}
+              {formatDate(d.dueAt, chrome.locale, d.hourly)}
             </time>
           )}
           {/* One line each on the dashboard (assets.ts): the whole text on hover, and on the case page. */}

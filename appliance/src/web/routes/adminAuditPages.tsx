@@ -65,7 +65,7 @@ export function mountAdminAuditPages(pages: Router, { appliance }: WebDeps): voi
         whoEmail: e.actor,
         action: actionLabel(e.action, locale),
         case: e.caseId ? { id: e.caseId, reference: references.get(e.caseId) ?? null } : null,
-        detail: e.detail ?? '',
+        detail: auditDetail(e.detail ?? '', locale),
       })),
       total,
       page,
@@ -75,4 +75,16 @@ export function mountAdminAuditPages(pages: Router, { appliance }: WebDeps): voi
     };
     sendPage(ctx, <AdminAuditPage chrome={chromeOf(appliance, ctx)} view={view} />);
   });
+}
+
+/**
+ * An entry's detail in the page's language where the domain wrote a count in English (a search's
+ * « 12 results »: the log is hash-chained, so old entries keep their words and are said here).
+ */
+function auditDetail(detail: string, locale: 'fr' | 'en'): string {
+  const count = /^(\d+) results?$/.exec(detail);
+  if (!count) return detail;
+  const n = Number(count[1]);
+  if (locale === 'en') return `${n} ${n === 1 ? 'result' : 'results'}`;
+  return `${n} ${n > 1 ? 'résultats' : 'résultat'}`;
 }
