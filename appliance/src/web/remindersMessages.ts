@@ -68,6 +68,8 @@ const fr = {
   mailForgotten: 'Les réglages de la page sont effacés : le fichier .env s’applique.',
   mailTestTitle: 'Vérifier',
   remindersAdminLink: 'Régler les rappels et le serveur de messagerie',
+  mailPrivacy:
+    'Un e-mail quitte l’appliance et passe par des serveurs que le cabinet ne contrôle pas : un rappel ne porte que la référence du dossier, le recours, l’échéance et un lien vers le dossier sur le réseau du cabinet — jamais le nom du client, les faits ni les pièces.',
   unreadBadge: '{count} rappel(s) non lu(s)',
   setupMailTitle: '3. Messagerie des rappels (facultatif)',
   backupAssignedTo: 'Second avocat (reçoit l’escalade des rappels)',
@@ -141,6 +143,8 @@ const en: Record<keyof typeof fr, string> = {
   mailForgotten: 'The page’s settings are erased: the .env file applies.',
   mailTestTitle: 'Check',
   remindersAdminLink: 'Set the reminders and the mail server',
+  mailPrivacy:
+    'An e-mail leaves the appliance through servers the cabinet does not control: a reminder carries only the case reference, the remedy, the due date and a link to the case on the cabinet’s network — never the client’s name, the facts or the documents.',
   unreadBadge: '{count} unread reminder(s)',
   setupMailTitle: '3. Reminder mail (optional)',
   backupAssignedTo: 'Backup lawyer (receives the reminders’ escalation)',

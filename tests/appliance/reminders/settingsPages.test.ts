@@ -112,6 +112,8 @@ describe('reminder settings pages', () => {
     const before = await page(admin, '/admin/rappels');
     expect(before.status).toBe(200);
     expect(before.html).toContain('Aucun serveur de messagerie : les rappels ne sont pas envoyés.');
+    // The page says what a mail carries, and why no more (it leaves through servers the cabinet does not control).
+    expect(before.html).toContain('jamais le nom du client, les faits ni les pièces');
     const refused = await postForm(admin, '/admin/rappels/messagerie', mailForm({ port: '70000' }));
     // Back to the form (303), the error beside the field, shown once.
     expect([refused.status, refused.location]).toEqual([303, '/admin/rappels']);

@@ -15,6 +15,7 @@ export function MailSection({ chrome, mail }: { chrome: Chrome; mail: MailView }
   return (
     <section class="card" aria-labelledby="mail-title" id="messagerie">
       <h2 id="mail-title">{m.mailTitle}</h2>
+      <p class="hint">{REMINDERS_CATALOGUES[chrome.locale].mailPrivacy}</p>
       {mail.configured ? (
         <>
           <dl class="facts">

@@ -130,6 +130,7 @@ export function RemindersAdminPage({
         <h2 id="mail-form-title">{r.mailFormTitle}</h2>
         <p class="hint">{r.mailFormIntro}</p>
         <MailSource chrome={chrome} settings={mail} />
+        <p class="hint">{r.mailPrivacy}</p>
         <MailSettingsForm
           chrome={chrome}
           settings={mail}
