@@ -143,6 +143,8 @@ beforeAll(async () => {
       assignedTo: lawyerUser.body.user.id,
       notes: MARKERS[2],
       decision: { summary: MARKERS[3] },
+      // The same client twice on purpose (two cases, one acknowledged): not a duplicate to warn about.
+      confirmDuplicate: true,
     });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     if (reference === 'RAPPEL-B') {
