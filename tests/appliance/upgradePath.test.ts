@@ -84,7 +84,7 @@ describe('the plan page and the banner', () => {
     expect(html).toContain('href="mailto:commercial@iamanager.test"');
     expect(html).toContain('+33 1 23 45 67 89');
     // Enterprise: 599,00 € HT a month (the catalog's price, signed in the license).
-    expect(html).toMatch(/<th scope="row">Enterprise<\/th>/);
+    expect(html).toMatch(/<th scope="row">Entreprise<\/th>/); // the plan's French name (planLabels.ts)
     expect(html).toContain('599,00');
     expect(html).not.toContain('class="plan-banner"');
   });

@@ -40,6 +40,8 @@ const person = (nationality: string, birthDate = '1988-03-14') => ({
   libertyStatus: 'free',
   notificationMode: 'in_person',
   notificationDate: NOTIFIED,
+  // One client several times on purpose (one case per nationality typed): not a duplicate to warn about.
+  confirmDuplicate: '1',
 });
 
 beforeAll(async () => {
