@@ -38,23 +38,12 @@ interface HttpishError {
   message?: string;
 }
 
-/**
- * A request refused before its body was all received (an upload onto a full disk, a file over the
- * limit): the answer says `Connection: close`, so the client does not send its next request on a
- * socket the server is about to drop (Node closes it rather than read the rest), which the client
- * would see as a reset of a request that never reached us.
- */
-export function closeIfBodyUnread(ctx: Context): void {
-  if (!ctx.req.complete && !ctx.headerSent) ctx.set('Connection', 'close');
-}
-
 export function errorMiddleware(statusByCode: Readonly<Record<string, number>>, log: Logger) {
   const table: Readonly<Record<string, number>> = { ...COMMON_STATUS, ...statusByCode };
   return async function renderErrors(ctx: Context, next: Next): Promise<void> {
     try {
       await next();
     } catch (err) {
-      closeIfBodyUnread(ctx);
       const requestId = String(ctx.state.requestId ?? '');
       if (err instanceof DomainError) {
         const status = table[err.code] ?? 400;

@@ -1,4 +1,4 @@
-export { closeIfBodyUnread, errorMiddleware, logResponseErrors, COMMON_STATUS, type CommonErrorCode } from './errorMiddleware.js';
+export { errorMiddleware, logResponseErrors, COMMON_STATUS, type CommonErrorCode } from './errorMiddleware.js';
 export { readJson, readText, parseBody, parseQuery, type ReadBodyOptions } from './body.js';
 export { requestContext } from './requestContext.js';
 export { listen, runUntilSignal, type RunningServer } from './listen.js';

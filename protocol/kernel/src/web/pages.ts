@@ -11,7 +11,6 @@
 import Router from '@koa/router';
 import type { Context, Middleware, Next } from 'koa';
 import { DomainError } from '@iamanager/protocol';
-import { closeIfBodyUnread } from '../http/errorMiddleware.js';
 
 export interface PageModule<Deps, Nav = never> {
   /** Its entry in the navigation (pages reachable by URL only have none). */
@@ -40,7 +39,6 @@ export function pageErrors(o: PageErrorOptions): Middleware {
     try {
       await next();
     } catch (err) {
-      closeIfBodyUnread(ctx);
       if (!(err instanceof DomainError)) {
         if (!o.internal) throw err;
         o.internal(ctx, err);
