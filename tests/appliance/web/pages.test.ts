@@ -371,7 +371,7 @@ describe('web pages', () => {
       }),
     );
     expectCspSafe(license);
-    expect(license).toContain('Ce qu’apporterait la formule professional');
+    expect(license).toContain('Ce qu’apporterait la formule Professionnel');
     expect(license).toContain('ceseda-pro-v1');
     expect(license).toContain('<a href="/admin/licence" aria-current="page">');
     const connection = renderHtml(
