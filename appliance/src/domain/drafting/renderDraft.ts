@@ -96,6 +96,8 @@ interface Part {
  */
 function unknownTags(parts: readonly Part[], scopes: ReadonlyArray<ReadonlySet<string>>, out: Set<string>): void {
   for (const part of parts) {
+    // The compiled template also holds the document's own text and XML (`content`, `tag` parts):
+    // only placeholders — tags, loops, conditions — name data.
     if (part.type !== 'placeholder' || part.value === undefined) continue;
     const name = part.value.trim();
     const loop = DRAFT_TAGS[name];
