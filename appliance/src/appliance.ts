@@ -36,6 +36,8 @@ import { openReminderSettingsStore } from './storage/reminderSettingsStore.js';
 import { openMailSettingsStore } from './storage/mailSettingsStore.js';
 import { ReminderSettings } from './domain/reminders/preferences.js';
 import { MailSettings } from './domain/reminders/mailSettings.js';
+import { openPasskeyStore } from './storage/passkeyStore.js';
+import { Passkeys } from './domain/passkeys/passkeys.js';
 
 export interface Appliance {
   readonly config: Config;
@@ -79,6 +81,8 @@ export interface Appliance {
   readonly reminderSettings: ReminderSettings;
   /** The SMTP server saved from the pages (it wins over SMTP_URL/MAIL_FROM in .env). */
   readonly mailSettings: MailSettings;
+  /** The users' passkeys, a second factor (docs/second-factor.md). */
+  readonly passkeys: Passkeys;
   close(): Promise<void>;
 }
 
@@ -169,6 +173,8 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
     },
     log,
   );
+  const passkeysDoc = await openPasskeyStore(config.dataDir, log);
+  const passkeys = new Passkeys({ doc: passkeysDoc, audit, clock, log });
 
   return {
     config,
@@ -220,6 +226,7 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
     proofs,
     reminderSettings,
     mailSettings,
+    passkeys,
     close: async () => {
       await heartbeats.stop();
       await upgradeRequests.stop();
@@ -234,6 +241,7 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
         deadlineRules.adapter.flushed(),
         reminderSettingsDoc.adapter.flushed(),
         mailSettingsDoc.adapter.flushed(),
+        passkeysDoc.adapter.flushed(),
       ]);
     },
   };

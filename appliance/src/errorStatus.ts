@@ -84,6 +84,14 @@ export const APPLIANCE_STATUS = {
   access_link_invalid: 404,
   access_link_expired: 410,
   password_change_required: 403,
+  // Passkeys, a second factor (domain/passkeys/, docs/second-factor.md): where the ceremony can run,
+  // its single-use challenge, the credential it names, and a counter that went back (a clone).
+  passkey_host_unsupported: 409,
+  passkey_challenge_missing: 409,
+  passkey_challenge_expired: 410,
+  passkey_unknown: 404,
+  passkey_refused: 422,
+  passkey_counter_regression: 403,
 } as const satisfies Record<string, number>;
 
 export type ApplianceErrorCode = keyof typeof APPLIANCE_STATUS | CommonErrorCode;
