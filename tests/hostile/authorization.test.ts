@@ -190,6 +190,14 @@ const APPLIANCE_MATRIX: Readonly<Record<string, string>> = {
   'POST /admin/rappels/test':                          '- Y - - -',
   'GET /setup/messagerie':                             '- Y - - -',
   'POST /setup/messagerie':                            '- Y - - -',
+  // Passkeys (docs/second-factor.md): the scripts are static files; « Clés d'accès » is every user's own.
+  'GET /static/webauthn.js':                           'Y Y Y Y Y',
+  'GET /static/passkeys.js':                           'Y Y Y Y Y',
+  'GET /compte/cles-d-acces':                          '- Y Y Y Y',
+  'POST /compte/cles-d-acces/options':                 '- Y Y Y Y',
+  'POST /compte/cles-d-acces':                         '- Y Y Y Y',
+  'POST /compte/cles-d-acces/:id/nom':                 '- Y Y Y Y',
+  'POST /compte/cles-d-acces/:id/suppression':         '- Y Y Y Y',
   // Ending all one's sessions, then logging out (this session): last, so the rows above keep their sessions.
   'POST /mot-de-passe/sessions':                       '- Y Y Y Y',
   'POST /api/auth/logout':                             'Y Y Y Y Y',

@@ -68,6 +68,11 @@ const FR: Readonly<Record<string, string>> = {
   'user.disable': 'Désactivation d’un utilisateur',
   'user.enable': 'Réactivation d’un utilisateur',
   'user.link.used': 'Mot de passe choisi par lien à usage unique',
+  // Passkeys, a second factor (docs/second-factor.md)
+  'user.passkey_added': 'Ajout d’une clé d’accès',
+  'user.passkey_renamed': 'Clé d’accès renommée',
+  'user.passkey_removed': 'Suppression d’une clé d’accès',
+  'user.passkey_counter_regression': 'Clé d’accès refusée : compteur en recul (clé peut-être copiée)',
 };
 
 const EN: Readonly<Record<string, string>> = {
@@ -127,6 +132,10 @@ const EN: Readonly<Record<string, string>> = {
   'user.disable': 'User disabled',
   'user.enable': 'User enabled again',
   'user.link.used': 'Password set through a one-time link',
+  'user.passkey_added': 'Passkey added',
+  'user.passkey_renamed': 'Passkey renamed',
+  'user.passkey_removed': 'Passkey removed',
+  'user.passkey_counter_regression': 'Passkey refused: counter went back (key possibly copied)',
 };
 
 export function actionLabel(action: string, locale: Locale): string {

@@ -8,10 +8,12 @@ export function passkeyNameOf(raw: string): string {
   if (name === '')
     throw new ApplianceError('invalid_input', 'name: give the passkey a name you will recognise (e.g. « Clé USB du bureau »)', {
       field: 'name',
+      reason: 'empty',
     });
   if (name.length > PASSKEY_NAME_MAX)
-    throw new ApplianceError('invalid_input', `name: at most ${PASSKEY_NAME_MAX} characters`, { field: 'name' });
+    throw new ApplianceError('invalid_input', `name: at most ${PASSKEY_NAME_MAX} characters`, { field: 'name', reason: 'too_long' });
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(name)) throw new ApplianceError('invalid_input', 'name: no control characters', { field: 'name' });
+  if (/[\u0000-\u001f\u007f]/.test(name))
+    throw new ApplianceError('invalid_input', 'name: no control characters', { field: 'name', reason: 'control_characters' });
   return name;
 }

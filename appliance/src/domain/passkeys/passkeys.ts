@@ -130,7 +130,7 @@ export class Passkeys {
           `your passkeys were made on ${[...new Set(mine.map((p) => p.rpId))].join(', ')}: open the appliance by that name to use them`,
           { names: [...new Set(mine.map((p) => p.rpId))] },
         );
-      throw new ApplianceError('passkey_unknown', 'you have no passkey: use your other second factor');
+      throw new ApplianceError('passkey_unknown', 'you have no passkey: use your other second factor', { reason: 'none' });
     }
     const options = await generateAuthenticationOptions({
       rpID: rp.id,

@@ -9,6 +9,7 @@ import type { Appliance } from '../../appliance.js';
 import { APP_CSS, APP_JS, brandCss } from '../assets.js';
 import { sendAsset } from '@iamanager/kernel/web';
 import { ApplianceError } from '../../errors.js';
+import { PASSKEY_JS, WEBAUTHN_BROWSER_JS } from '../passkeyAssets.js';
 
 const LOGO_TYPES: Readonly<Record<string, string>> = {
   '.png': 'image/png',
@@ -24,6 +25,9 @@ export function staticFiles(appliance: Appliance): Router {
   router.get('/app.css', (ctx) => sendAsset(ctx, 'text/css; charset=utf-8', APP_CSS));
   router.get('/brand.css', (ctx) => sendAsset(ctx, 'text/css; charset=utf-8', brand));
   router.get('/app.js', (ctx) => sendAsset(ctx, 'text/javascript; charset=utf-8', APP_JS));
+  // Passkeys (web/passkeyAssets.ts): the WebAuthn browser library, then our form driver.
+  router.get('/webauthn.js', (ctx) => sendAsset(ctx, 'text/javascript; charset=utf-8', WEBAUTHN_BROWSER_JS));
+  router.get('/passkeys.js', (ctx) => sendAsset(ctx, 'text/javascript; charset=utf-8', PASSKEY_JS));
   // CLIENT_LOGO: a local image file named by the operator's configuration, never by a request.
   router.get('/logo', async (ctx) => {
     const file = appliance.config.identity.logo;

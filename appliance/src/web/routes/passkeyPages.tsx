@@ -1,0 +1,118 @@
+/**
+ * « Clés d'accès » (/compte/cles-d-acces, docs/second-factor.md): the caller's passkeys, the
+ * registration ceremony (options as JSON for /static/passkeys.js, then the form's POST with the
+ * browser's answer and the name), rename and remove. Each change is audited by the domain
+ * (`user.passkey_added`, `_renamed`, `_removed`). A refused form comes back to the page with its
+ * sentence (redirect after post).
+ */
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { callerOf } from '../../auth/authenticate.js';
+import { fill } from '../messages.js';
+import { chromeOf, localeOf, readForm, text } from '../pageContext.js';
+import { PASSKEY_CATALOGUES } from '../passkeyMessages.js';
+import { PASSKEY_NAME_MAX } from '../../domain/passkeys/passkeyName.js';
+import { passkeyRefusal } from '../passkeyErrors.js';
+import { answerOptions, relyingPartyFor } from '../passkeyContext.js';
+import { PasskeysPage } from '../pages/passkeys.js';
+import { sendPage } from '../render.js';
+import { redirectToForm, replayedForm } from '../formReplay.js';
+import type { AppliancePage, WebDeps } from '../webPage.js';
+
+const PAGE = '/compte/cles-d-acces';
+/** What `?fait=` may say, and the sentence for it. */
+const FLASH = { ajoutee: 'added', renommee: 'renamed', supprimee: 'removed' } as const;
+
+export const passkeyPages: AppliancePage = { mount: mountPasskeyPages };
+
+function mountPasskeyPages(router: Router, deps: WebDeps): void {
+  const { appliance } = deps;
+
+  /** A refusal the page can say goes back to the form; anything else is the error page's. */
+  const refuse = (ctx: Context, err: unknown, values: Record<string, string> = {}): void => {
+    const refusal = passkeyRefusal(err, localeOf(ctx));
+    if (!refusal) throw err;
+    redirectToForm(ctx, deps, { values, errors: [refusal] }, PAGE);
+  };
+  /**
+   * After a change, back to the page with what was done and the passkey's name: the sentence is
+   * built from this page's own texts (a link cannot make the page say anything else).
+   */
+  const done = (ctx: Context, what: keyof typeof FLASH, name: string) => {
+    ctx.status = 303;
+    ctx.redirect(`${PAGE}?${new URLSearchParams({ fait: what, nom: name }).toString()}`);
+  };
+
+  router.get(PAGE, (ctx) => {
+    const caller = callerOf(ctx);
+    const p = PASSKEY_CATALOGUES[localeOf(ctx)];
+    const refused = replayedForm(ctx, deps);
+    let host: string | null = null;
+    const errors = [...(refused?.errors ?? [])];
+    try {
+      host = relyingPartyFor(appliance, ctx).id;
+    } catch (err) {
+      // Opened by an IP address (or a name the appliance was not given): say so before the user tries.
+      const refusal = passkeyRefusal(err, localeOf(ctx));
+      if (!refusal) throw err;
+      if (!errors.some((e) => e.message === refusal.message)) errors.push(refusal);
+    }
+    const what =
+      typeof ctx.query.fait === 'string' && Object.hasOwn(FLASH, ctx.query.fait) ? FLASH[ctx.query.fait as keyof typeof FLASH] : null;
+    const name = typeof ctx.query.nom === 'string' ? ctx.query.nom.slice(0, PASSKEY_NAME_MAX) : '';
+    const chrome = {
+      ...chromeOf(appliance, ctx),
+      ...(what && !refused ? { flash: { kind: 'ok' as const, text: fill(p[what], { name }) } } : {}),
+    };
+    sendPage(
+      ctx,
+      <PasskeysPage
+        chrome={chrome}
+        passkeys={appliance.passkeys.list(caller.user.id)}
+        host={host}
+        errors={errors}
+        name={refused?.values.name ?? ''}
+      />,
+    );
+  });
+
+  router.post(`${PAGE}/options`, async (ctx) => {
+    await answerOptions(ctx, async () => {
+      const caller = callerOf(ctx);
+      return appliance.passkeys.registrationOptions(caller.user, relyingPartyFor(appliance, ctx));
+    });
+  });
+
+  router.post(PAGE, async (ctx) => {
+    const caller = callerOf(ctx);
+    const form = await readForm(ctx);
+    const name = text(form, 'name', 200);
+    try {
+      const added = await appliance.passkeys.register(caller.user, relyingPartyFor(appliance, ctx), form.get('response') ?? '', name);
+      done(ctx, 'ajoutee', added.name);
+    } catch (err) {
+      refuse(ctx, err, { name });
+    }
+  });
+
+  router.post(`${PAGE}/:id/nom`, async (ctx) => {
+    const caller = callerOf(ctx);
+    const form = await readForm(ctx);
+    try {
+      const renamed = await appliance.passkeys.rename(caller.user, ctx.params.id ?? '', text(form, 'name', 200));
+      done(ctx, 'renommee', renamed.name);
+    } catch (err) {
+      refuse(ctx, err);
+    }
+  });
+
+  router.post(`${PAGE}/:id/suppression`, async (ctx) => {
+    const caller = callerOf(ctx);
+    try {
+      const removed = await appliance.passkeys.remove(caller.user, ctx.params.id ?? '');
+      done(ctx, 'supprimee', removed.name);
+    } catch (err) {
+      refuse(ctx, err);
+    }
+  });
+}
