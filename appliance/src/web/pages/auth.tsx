@@ -3,6 +3,7 @@ import { Layout } from '../layout.js';
 import { CATALOGUES } from '../messages.js';
 import { Csrf, ErrorSummary, Field } from '../components.js';
 import type { Chrome, FieldError } from '../viewModels.js';
+import { PasskeysLink } from './passkeys.js';
 
 export function LoginPage({ chrome, email, errors }: { chrome: Chrome; email: string; errors: readonly FieldError[] }) {
   const m = CATALOGUES[chrome.locale];
@@ -65,6 +66,7 @@ export function PasswordPage({ chrome, errors }: { chrome: Chrome; errors: reado
           </button>
         </form>
       </section>
+      <PasskeysLink chrome={chrome} />
     </Layout>
   );
 }

@@ -156,3 +156,16 @@ export function PasskeyLoginForm({ chrome, csrf }: { chrome: Chrome; csrf: strin
     </div>
   );
 }
+
+/** The way to « Clés d'accès » from the account's password page. */
+export function PasskeysLink({ chrome }: { chrome: Chrome }) {
+  const p = PASSKEY_CATALOGUES[chrome.locale];
+  return (
+    <section class="card narrow" aria-labelledby="passkeys-link">
+      <h2 id="passkeys-link">{p.title}</h2>
+      <p>
+        <a href="/compte/cles-d-acces">{p.accountLink}</a>
+      </p>
+    </section>
+  );
+}
