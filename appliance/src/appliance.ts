@@ -36,6 +36,10 @@ import { openReminderSettingsStore } from './storage/reminderSettingsStore.js';
 import { openMailSettingsStore } from './storage/mailSettingsStore.js';
 import { ReminderSettings } from './domain/reminders/preferences.js';
 import { MailSettings } from './domain/reminders/mailSettings.js';
+import { openSecuritySettingsStore } from './storage/securitySettingsStore.js';
+import { SecondFactorPolicy } from './domain/secondFactor/secondFactorPolicy.js';
+import { SecondFactors } from './domain/secondFactor/secondFactors.js';
+import { PendingLoginTokens } from './auth/pendingLogin.js';
 import { openPasskeyStore } from './storage/passkeyStore.js';
 import { Passkeys } from './domain/passkeys/passkeys.js';
 
@@ -81,6 +85,12 @@ export interface Appliance {
   readonly reminderSettings: ReminderSettings;
   /** The SMTP server saved from the pages (it wins over SMTP_URL/MAIL_FROM in .env). */
   readonly mailSettings: MailSettings;
+  /** Who must have a second factor (`/admin/securite`, docs/second-factor.md). */
+  readonly secondFactorPolicy: SecondFactorPolicy;
+  /** Each user's authenticator app and recovery codes (docs/second-factor.md). */
+  readonly secondFactors: SecondFactors;
+  /** The cookie between a right password and the second factor (auth/pendingLogin.ts). */
+  readonly pendingLogins: PendingLoginTokens;
   /** The users' passkeys, a second factor (docs/second-factor.md). */
   readonly passkeys: Passkeys;
   close(): Promise<void>;
@@ -127,6 +137,8 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
     log,
   });
   const deadlineRules = await openDeadlineRules(config.dataDir, log);
+  const securitySettingsDoc = await openSecuritySettingsStore(config.dataDir, log);
+  const secondFactorPolicy = new SecondFactorPolicy(securitySettingsDoc, audit, clock);
   const deadlines = new DeadlineClosing({
     cases,
     rules: deadlineRules,
@@ -226,6 +238,9 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
     proofs,
     reminderSettings,
     mailSettings,
+    secondFactorPolicy,
+    secondFactors: new SecondFactors({ users, doc: usersDoc, audit, policy: secondFactorPolicy, clock }),
+    pendingLogins: new PendingLoginTokens(config.secretKey),
     passkeys,
     close: async () => {
       await heartbeats.stop();
@@ -241,6 +256,7 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
         deadlineRules.adapter.flushed(),
         reminderSettingsDoc.adapter.flushed(),
         mailSettingsDoc.adapter.flushed(),
+        securitySettingsDoc.adapter.flushed(),
         passkeysDoc.adapter.flushed(),
       ]);
     },

@@ -84,6 +84,15 @@ export const APPLIANCE_STATUS = {
   access_link_invalid: 404,
   access_link_expired: 410,
   password_change_required: 403,
+  // The second factor (docs/second-factor.md): a login that needs its code, a wrong or reused code,
+  // a user the policy covers who has none yet, an enrolment out of order, the last factor kept.
+  second_factor_required: 401,
+  second_factor_invalid: 401,
+  second_factor_replayed: 401,
+  second_factor_setup_required: 403,
+  second_factor_not_enrolled: 409,
+  second_factor_already_enrolled: 409,
+  second_factor_kept_by_policy: 409,
   // Passkeys, a second factor (domain/passkeys/, docs/second-factor.md): where the ceremony can run,
   // its single-use challenge, the credential it names, and a counter that went back (a clone).
   passkey_host_unsupported: 409,

@@ -12,10 +12,13 @@ import { callerOf } from '../auth/authenticate.js';
 import { changeOwnPassword, endSession, startSession } from '../auth/sessionActions.js';
 import { presentUser } from '../presenters/user.js';
 import { ApplianceError } from '../errors.js';
+import { checkApiSecondFactor } from '../auth/apiSecondFactor.js';
 
 const loginSchema = z.strictObject({
   email: z.string().trim().min(1, { error: 'is required' }).max(254),
   password: z.string().min(1, { error: 'is required' }).max(200),
+  /** The second factor, for a user who has one: the app's 6 digits or a recovery code (docs/second-factor.md). */
+  code: z.string().max(64).optional(),
 });
 const passwordChangeSchema = z.strictObject({ currentPassword: z.string().max(200), newPassword: z.string().max(200) });
 
@@ -23,10 +26,11 @@ export function authRoutes(appliance: Appliance): Router {
   const router = new Router({ prefix: '/api/auth' });
 
   router.post('/login', async (ctx) => {
-    const { email, password } = await parseBody(ctx, loginSchema, { limit: 8 * 1024 });
+    const { email, password, code } = await parseBody(ctx, loginSchema, { limit: 8 * 1024 });
     const account = email.toLowerCase();
     const user = await appliance.loginGuard.check(account, ctx.ip, () => appliance.users.checkPassword(account, password));
     if (!user) throw new ApplianceError('unauthorized', 'wrong email or password');
+    await checkApiSecondFactor(appliance, ctx, user, code);
     const csrfToken = await startSession(appliance, ctx, user.id, user.sessionEpoch);
     ctx.body = { user: presentUser(user), permissions: [...appliance.users.permissionsOf(user)], csrfToken };
   });

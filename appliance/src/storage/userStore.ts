@@ -16,6 +16,14 @@ const tokenSchema = z.object({
   expiresAt: z.string().optional(),
   lastUsedAt: z.string().nullable(),
 });
+const secondFactorSchema = z.object({
+  /** A confirmed authenticator app: its base32 secret and the last time step accepted (one code, one use). */
+  totp: z.object({ secret: z.string(), lastUsedStep: z.number().int().nullable(), enrolledAt: z.string() }).optional(),
+  /** A secret shown at enrolment and not yet confirmed with a first code. */
+  pendingTotp: z.object({ secret: z.string(), createdAt: z.string() }).optional(),
+  /** SHA-256 of the recovery codes not used yet (a used one is removed). */
+  recoveryCodes: z.array(z.string()).default([]),
+});
 const userSchema = z.object({
   id: z.string(),
   email: z.string(),
@@ -38,11 +46,18 @@ const userSchema = z.object({
    * removed once the password is set (domain/users/invitations.ts).
    */
   accessLink: z.object({ hash: z.string(), createdAt: z.string(), expiresAt: z.string() }).optional(),
+  /**
+   * The user's second factor (docs/second-factor.md). The TOTP secret is kept as is: the appliance
+   * has no key of its own to seal it with, so, like the mail server's password, it is protected by
+   * this file's mode (0600, the appliance's user only) and by the backups' encryption.
+   */
+  secondFactor: secondFactorSchema.optional(),
 });
 const roleSchema = z.object({ name: z.string(), label: z.string(), permissions: z.array(z.string()) });
 const usersFileSchema = z.object({ users: z.array(userSchema), customRoles: z.array(roleSchema) });
 
 export type User = z.infer<typeof userSchema>;
+export type UserSecondFactor = z.infer<typeof secondFactorSchema>;
 export type ApiToken = z.infer<typeof tokenSchema>;
 export type CustomRole = z.infer<typeof roleSchema>;
 export type UsersFile = z.infer<typeof usersFileSchema>;

@@ -26,6 +26,7 @@ import { documentPages } from './routes/documentPages.js';
 import { draftPages } from './routes/draftPages.js';
 import { deadlinePages } from './routes/deadlinePages.js';
 import { invitationPages } from './routes/invitationPages.js';
+import { secondFactorPages } from './routes/secondFactorPages.js';
 import { passkeyPages } from './routes/passkeyPages.js';
 import type { AppliancePage, WebDeps } from './webPage.js';
 
@@ -51,6 +52,7 @@ export const PAGES: readonly AppliancePage[] = [
   deadlinePages,
   reminderPages,
   invitationPages,
+  secondFactorPages,
   passkeyPages,
 ];
 

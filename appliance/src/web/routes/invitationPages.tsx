@@ -6,7 +6,7 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { DomainError } from '@iamanager/protocol';
-import { startSession } from '../../auth/sessionActions.js';
+import { beginLogin } from '../../auth/secondFactorLogin.js';
 import { acceptAccessLink, userOfAccessLink } from '../../domain/users/invitations.js';
 import { passwordSchema } from '../../domain/users/users.js';
 import { fill } from '../messages.js';
@@ -66,8 +66,9 @@ function mountInvitationPages(router: Router, deps: WebDeps): void {
     if (!parsed.ok) return redirectToForm(ctx, deps, { values: {}, errors: parsed.errors }, ctx.path);
     const user = await acceptAccessLink(userAdmin, ctx.params.secret ?? '', parsed.data.password);
     const fresh = appliance.users.get(user.id);
-    await startSession(appliance, ctx, fresh.id, fresh.sessionEpoch);
+    // A reset link does not skip the user's second factor, nor the policy's setup (docs/second-factor.md).
+    const to = await beginLogin(appliance, ctx, fresh, '/');
     ctx.status = 303;
-    ctx.redirect('/');
+    ctx.redirect(to);
   });
 }

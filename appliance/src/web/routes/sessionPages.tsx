@@ -16,6 +16,8 @@ import { safeNext } from '@iamanager/kernel/web';
 import type { AppliancePage, WebDeps } from '../webPage.js';
 import { redirectToForm, replayedForm } from '../formReplay.js';
 import { ADMIN_TEXTS } from '../adminMessages.js';
+import { SECOND_FACTOR_TEXTS } from '../secondFactorMessages.js';
+import { beginLogin } from '../../auth/secondFactorLogin.js';
 
 export const sessionPages: AppliancePage = { mount: mountSessionPages };
 
@@ -34,6 +36,8 @@ function mountSessionPages(router: Router, deps: WebDeps): void {
     const m = messagesOf(ctx);
     const refused = replayedForm(ctx, deps);
     if (refused) return loginPage(ctx, refused.values.email ?? '', refused.errors);
+    if (ctx.query.verification === 'expiree')
+      return loginPage(ctx, '', [{ field: '', message: SECOND_FACTOR_TEXTS[localeOf(ctx)].pendingExpired }]);
     loginPage(ctx, '', [], ctx.query.sortie === '1' ? m.loggedOut : ctx.query.sessions === '0' ? m.allSessionsEnded : undefined);
   });
   // Back to the login page with the address the visitor came from (`next` is checked by safeNext on success).
@@ -59,8 +63,8 @@ function mountSessionPages(router: Router, deps: WebDeps): void {
       return refuseLogin(ctx, email, message);
     }
     if (!user) return refuseLogin(ctx, email, m.wrongCredentials);
-    await startSession(appliance, ctx, user.id, user.sessionEpoch);
-    ctx.redirect(safeNext(ctx.query.next));
+    // A second factor, or its setup the policy requires, comes before the session (docs/second-factor.md).
+    ctx.redirect(await beginLogin(appliance, ctx, user, safeNext(ctx.query.next)));
   });
 
   router.post('/deconnexion', async (ctx) => {
