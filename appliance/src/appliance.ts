@@ -186,7 +186,17 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
     log,
   );
   const passkeysDoc = await openPasskeyStore(config.dataDir, log);
-  const passkeys = new Passkeys({ doc: passkeysDoc, audit, clock, log });
+  const passkeys = new Passkeys({
+    doc: passkeysDoc,
+    audit,
+    clock,
+    log,
+    // The cabinet's rule (/admin/securite) holds when the passkey is the user's only second factor.
+    mustKeepOne: (userId) => {
+      const user = users.byId(userId);
+      return user !== undefined && secondFactorPolicy.covers(user) && user.secondFactor?.totp === undefined;
+    },
+  });
 
   return {
     config,
@@ -239,7 +249,7 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
     reminderSettings,
     mailSettings,
     secondFactorPolicy,
-    secondFactors: new SecondFactors({ users, doc: usersDoc, audit, policy: secondFactorPolicy, clock }),
+    secondFactors: new SecondFactors({ users, doc: usersDoc, audit, policy: secondFactorPolicy, clock, passkeys }),
     pendingLogins: new PendingLoginTokens(config.secretKey),
     passkeys,
     close: async () => {

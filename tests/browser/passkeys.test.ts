@@ -99,4 +99,24 @@ describe('passkeys in a browser', () => {
     expect(held).toEqual([expect.objectContaining({ rpId: 'localhost' })]);
     await checkPage('passkeys-02-added');
   });
+
+  it('logs out, then logs in with the password and the passkey', async () => {
+    const before = (await credentials())[0]?.signCount ?? 0;
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await page.waitForURL(/\/connexion\?sortie=1$/);
+    await logInWithPassword();
+    await page.waitForURL(/\/connexion\/verification$/);
+    expect(await textOf(page, '.passkey-login p')).toBe('Présentez l’une de vos clés d’accès pour terminer la connexion.');
+    // The code form is there for users with an app, hidden for one whose only factor is a passkey.
+    expect(await page.locator('form[action="/connexion/verification"]').isVisible()).toBe(false);
+    await checkPage('passkeys-03-verification');
+    await page.getByRole('button', { name: 'Utiliser une clé d’accès' }).click();
+    await page.waitForURL(`${origin}/`);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Tableau de bord');
+    // The authenticator signed once more, and the appliance saw it used.
+    expect((await credentials())[0]?.signCount).toBeGreaterThan(before);
+    await page.goto(`${origin}/compte/cles-d-acces`);
+    expect(await textOf(page, 'tbody tr td:nth-child(4)')).toMatch(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
+    await checkPage('passkeys-04-used');
+  });
 });

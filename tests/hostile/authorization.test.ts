@@ -198,6 +198,10 @@ const APPLIANCE_MATRIX: Readonly<Record<string, string>> = {
   'POST /compte/cles-d-acces':                         '- Y Y Y Y',
   'POST /compte/cles-d-acces/:id/nom':                 '- Y Y Y Y',
   'POST /compte/cles-d-acces/:id/suppression':         '- Y Y Y Y',
+  // The passkey of the login's second step: without a pending login, the options are refused (401)
+  // for everyone, and the answer's POST sends the browser back to the login page.
+  'POST /connexion/verification/cle-d-acces/options':  '- - - - -',
+  'POST /connexion/verification/cle-d-acces':          'Y Y Y Y Y',
   // Ending all one's sessions, then logging out (this session): last, so the rows above keep their sessions.
   'POST /mot-de-passe/sessions':                       '- Y Y Y Y',
   'POST /api/auth/logout':                             'Y Y Y Y Y',

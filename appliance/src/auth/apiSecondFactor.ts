@@ -13,7 +13,7 @@ import { ApplianceError } from '../errors.js';
 import { ENROLMENT_PAGE, guardedCodeCheck, looksLikeTotp } from './secondFactorLogin.js';
 
 export async function checkApiSecondFactor(appliance: Appliance, ctx: Context, user: User, code: string | undefined): Promise<void> {
-  if (!hasSecondFactor(user)) {
+  if (!hasSecondFactor(user, appliance.passkeys)) {
     if (appliance.secondFactors.mustEnrol(user))
       throw new ApplianceError(
         'second_factor_setup_required',
@@ -21,6 +21,12 @@ export async function checkApiSecondFactor(appliance: Appliance, ctx: Context, u
       );
     return;
   }
+  // A passkey needs a browser's WebAuthn: a client of the JSON API cannot present one.
+  if (!user.secondFactor?.totp)
+    throw new ApplianceError(
+      'second_factor_required',
+      'this account’s second factor is a passkey, which needs a browser: log in on the pages, or use a personal API token (Authorization: Bearer)',
+    );
   if (!code?.trim())
     throw new ApplianceError(
       'second_factor_required',

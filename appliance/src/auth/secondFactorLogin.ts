@@ -26,7 +26,7 @@ export const ENROLMENT_PAGE = '/compte/double-facteur';
  * `next` has been checked by safeNext.
  */
 export async function beginLogin(appliance: Appliance, ctx: Context, user: User, next: string): Promise<string> {
-  const stage = hasSecondFactor(user) ? 'verify' : appliance.secondFactors.mustEnrol(user) ? 'enrol' : null;
+  const stage = hasSecondFactor(user, appliance.passkeys) ? 'verify' : appliance.secondFactors.mustEnrol(user) ? 'enrol' : null;
   if (stage === null) {
     await startSession(appliance, ctx, user.id, user.sessionEpoch);
     return next;

@@ -30,6 +30,8 @@ export function passkeyRefusal(err: unknown, locale: Locale): FieldError | null 
       return { field: '', message: fill(p.counterRegression, { name: String(d.passkey ?? '') }) };
     case 'already_exists':
       return { field: '', message: p.alreadyRegistered };
+    case 'second_factor_kept_by_policy':
+      return { field: '', message: p.lastFactorKept };
     case 'not_found':
       return { field: '', message: p.notFound };
     case 'invalid_input':

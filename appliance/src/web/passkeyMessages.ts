@@ -31,6 +31,7 @@ const fr = {
   removed: 'La clé d’accès « {name} » est supprimée.',
   useButton: 'Utiliser une clé d’accès',
   useIntro: 'Ou présentez l’une de vos clés d’accès.',
+  useOnlyIntro: 'Présentez l’une de vos clés d’accès pour terminer la connexion.',
   waiting: 'Présentez votre clé d’accès (touchez la clé, ou suivez la demande de votre navigateur)…',
   cancelled: 'La clé d’accès n’a pas répondu (demande annulée ou délai dépassé) : réessayez.',
   unsupported: 'Ce navigateur ne sait pas utiliser les clés d’accès, ou la page n’est pas ouverte en HTTPS.',
@@ -54,6 +55,8 @@ const fr = {
   notFound: 'Cette clé d’accès n’existe plus (déjà supprimée ?).',
   nameRequired: 'Nom de la clé : donnez-lui un nom que vous reconnaîtrez (par exemple « Clé USB du bureau »).',
   nameTooLong: 'Nom de la clé : 60 caractères au plus.',
+  lastFactorKept:
+    'Le cabinet exige un second facteur pour votre compte et cette clé est le seul que vous ayez : ajoutez-en un autre (une clé d’accès ou une application d’authentification) avant de la supprimer.',
   nameControl: 'Nom de la clé : des lettres, chiffres et signes seulement (pas de caractère de contrôle).',
 };
 
@@ -83,6 +86,7 @@ const en: typeof fr = {
   removed: 'The passkey “{name}” is removed.',
   useButton: 'Use a passkey',
   useIntro: 'Or present one of your passkeys.',
+  useOnlyIntro: 'Present one of your passkeys to finish logging in.',
   waiting: 'Present your passkey (touch the key, or follow your browser’s prompt)…',
   cancelled: 'The passkey did not answer (request cancelled or timed out): try again.',
   unsupported: 'This browser cannot use passkeys, or the page is not open over HTTPS.',
@@ -102,6 +106,8 @@ const en: typeof fr = {
   notFound: 'This passkey no longer exists (removed already?).',
   nameRequired: 'Passkey name: give it a name you will recognise (e.g. “Office USB key”).',
   nameTooLong: 'Passkey name: at most 60 characters.',
+  lastFactorKept:
+    'The cabinet requires a second factor of your account and this passkey is your only one: add another (a passkey or an authenticator app) before removing it.',
   nameControl: 'Passkey name: letters, digits and signs only (no control character).',
 };
 

@@ -54,7 +54,8 @@ beforeAll(async () => {
   cp = await startControlPlane(cpDir);
   const created = await runCli(cpDir, ['cabinet', 'create', '--id', 'cles', '--name', 'Cabinet Clés', '--plan', 'professional', '--json']);
   expect(created.code, created.stderr).toBe(0);
-  appliance = await startAppliance(tempDir('passkeys-'), { CONTROL_PLANE_URL: cp.url, CLIENT_ID: 'cles' });
+  // Each refused passkey counts as a failed login (as a wrong code does): room for the refusals tried here.
+  appliance = await startAppliance(tempDir('passkeys-'), { CONTROL_PLANE_URL: cp.url, CLIENT_ID: 'cles', LOGIN_MAX_FAILURES: '20' });
   origin = appliance.url.replace('127.0.0.1', 'localhost');
   user = new Browser(origin);
   expect((await user.call('POST', '/api/setup/enroll', { code: created.json.enrollmentCode })).status).toBe(201);
@@ -67,10 +68,12 @@ afterAll(async () => {
   await cp?.stop();
 });
 
-describe('« Clés d’accès »', () => {
-  const key = () => new SoftAuthenticator(origin);
-  let office: SoftAuthenticator;
+const key = () => new SoftAuthenticator(origin);
+let office: SoftAuthenticator;
+/** The passkey left after the first describe: the admin's only second factor. */
+let spare: SoftAuthenticator;
 
+describe('« Clés d’accès »', () => {
   it('starts empty, says on which address the keys will work, and serves its two scripts', async () => {
     const html = await page();
     expect(html).toContain('Aucune clé d’accès pour l’instant.');
@@ -97,7 +100,7 @@ describe('« Clés d’accès »', () => {
   it('refuses an answer to no challenge, and the same answer replayed', async () => {
     const stray = key().register({ challenge: 'bm9uZQ', rp: { id: 'localhost' } });
     expect(await add(stray, 'Sans défi')).toContain('Aucune demande de clé d’accès en cours');
-    const spare = key();
+    spare = key();
     const answer = spare.register(await options());
     expect(await add(answer, 'Clé de secours')).toContain('« Clé de secours » est ajoutée');
     expect(await add(answer, 'Clé de secours')).toContain('Aucune demande de clé d’accès en cours');
@@ -142,5 +145,106 @@ describe('« Clés d’accès »', () => {
     const audit = await auditPage();
     expect(audit).toContain('Clé d’accès renommée');
     expect(audit).toContain('Suppression d’une clé d’accès');
+  });
+});
+
+/** A browser logging in from scratch: its cookies (pre-session token, pending login, then session) kept as sent. */
+class LoginBrowser {
+  private readonly jar = new Map<string, string>();
+  csrf = '';
+
+  get cookie(): string {
+    return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  async fetch(route: string, init: RequestInit = {}): Promise<{ status: number; location: string | null; text: string }> {
+    const res = await fetch(`${origin}${route}`, { ...init, headers: { ...init.headers, cookie: this.cookie }, redirect: 'manual' });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const [name, value] = (pair ?? '').split('=') as [string, string];
+      if (value) this.jar.set(name, value);
+      else this.jar.delete(name);
+    }
+    return { status: res.status, location: res.headers.get('location'), text: await res.text() };
+  }
+
+  post(route: string, fields: Record<string, string>) {
+    return this.fetch(route, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: this.csrf, ...fields }),
+    });
+  }
+
+  /** The login page, then the password: lands on the verification step. */
+  async password(): Promise<string> {
+    const login = await this.fetch('/connexion');
+    this.csrf = /name="_csrf" value="([^"]+)"/.exec(login.text)?.[1] ?? '';
+    const res = await this.post('/connexion', { email: 'admin@cles.fr', password: PASSWORD });
+    expect(res.location).toBe('/connexion/verification');
+    return (await this.fetch('/connexion/verification')).text;
+  }
+
+  async options(): Promise<{ challenge: string; rpId: string; allowCredentials: Array<{ id: string }> }> {
+    const res = await this.post('/connexion/verification/cle-d-acces/options', {});
+    expect(res.status, res.text).toBe(200);
+    return (JSON.parse(res.text) as { options: { challenge: string; rpId: string; allowCredentials: Array<{ id: string }> } }).options;
+  }
+
+  /** Posts the passkey's answer: where it leads, and the verification page when it comes back there. */
+  async answer(answer: unknown): Promise<{ location: string | null; page: string }> {
+    const res = await this.post('/connexion/verification/cle-d-acces', { response: JSON.stringify(answer) });
+    expect(res.status).toBe(303);
+    const page = res.location === '/connexion/verification' ? (await this.fetch(res.location)).text : '';
+    return { location: res.location, page };
+  }
+}
+
+describe('the login’s second step with a passkey', () => {
+  it('asks for the passkey alone when it is the only second factor, and the passkey starts the session', async () => {
+    const b = new LoginBrowser();
+    const html = await b.password();
+    expect(html).toContain('Présentez l’une de vos clés d’accès pour terminer la connexion.');
+    expect(html).toContain('Utiliser une clé d’accès');
+    expect(html).toMatch(/<form method="post" action="\/connexion\/verification" novalidate hidden/);
+    const opts = await b.options();
+    expect(opts.allowCredentials.map((c) => c.id)).toEqual([spare.id]);
+    const done = await b.answer(spare.authenticate(opts));
+    expect(done.location).toBe('/');
+    const home = await b.fetch('/');
+    expect(home.status).toBe(200);
+    expect(home.text).toContain('Tableau de bord');
+    expect(await page()).toMatch(
+      /<td class="passkey-name">Clé de secours<\/td><td>localhost<\/td><td>[^<]+<\/td><td>\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}<\/td>/,
+    );
+  });
+
+  it('refuses a replayed answer, an unknown key and another origin, each said on the verification page', async () => {
+    const b = new LoginBrowser();
+    await b.password();
+    const first = await b.options();
+    const answer = spare.authenticate(first, { origin: 'https://cles-cabinet.example' });
+    expect((await b.answer(answer)).page).toContain('La clé d’accès a été refusée');
+    expect((await b.answer(answer)).page).toContain('Aucune demande de clé d’accès en cours');
+    expect((await b.answer(key().authenticate(await b.options()))).page).toContain('n’est pas l’une des vôtres');
+    // Still not logged in: the pending login is all this browser holds.
+    expect((await b.fetch('/')).location).toBe('/connexion?next=%2F');
+  });
+
+  it('refuses a key whose counter went back (a clone), naming it, and the audit log says so', async () => {
+    const b = new LoginBrowser();
+    await b.password();
+    // The last accepted signature (the login above) carried count 1: a copy of the key answers with 1 again.
+    const { page: refused } = await b.answer(spare.authenticate(await b.options(), { counter: 1 }));
+    expect(refused).toContain('La clé « Clé de secours » a répondu avec un compteur qui n’avance pas : elle a peut-être été copiée.');
+    expect(await auditPage()).toContain('Clé d’accès refusée : compteur en recul (clé peut-être copiée)');
+  });
+
+  it('refuses the options to a browser with no pending login', async () => {
+    const b = new LoginBrowser();
+    b.csrf = /name="_csrf" value="([^"]+)"/.exec((await b.fetch('/connexion')).text)?.[1] ?? '';
+    const res = await b.post('/connexion/verification/cle-d-acces/options', {});
+    expect(res.status).toBe(401);
+    expect(JSON.parse(res.text)).toMatchObject({ error: { code: 'unauthorized' } });
   });
 });

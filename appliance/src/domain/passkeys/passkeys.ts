@@ -35,6 +35,8 @@ export interface PasskeysDeps {
   audit: { append(input: { actor: string; action: string; detail?: string }): Promise<void> };
   clock: () => Date;
   log: Logger;
+  /** Whether the user must keep a second factor and has no other than their passkeys (the cabinet's policy). */
+  mustKeepOne?: (userId: string) => boolean;
 }
 
 /** How long the browser waits for the authenticator (the challenge lives longer: CHALLENGE_TTL_MS). */
@@ -197,6 +199,11 @@ export class Passkeys {
 
   async remove(user: PasskeyUser, id: string): Promise<StoredPasskey> {
     const passkey = this.own(user.id, id);
+    if (this.list(user.id).length === 1 && this.o.mustKeepOne?.(user.id))
+      throw new ApplianceError(
+        'second_factor_kept_by_policy',
+        'the cabinet requires a second factor of your account and this passkey is your only one: add another (a passkey or an authenticator app) first',
+      );
     this.o.doc.data.passkeys = this.o.doc.data.passkeys.filter((p) => p !== passkey);
     await this.o.doc.write();
     await this.o.audit.append({ actor: user.email, action: 'user.passkey_removed', detail: passkey.name });

@@ -4,6 +4,11 @@
  */
 import type { User } from '../../storage/userStore.js';
 
-export function hasSecondFactor(user: Pick<User, 'secondFactor'>): boolean {
-  return user.secondFactor?.totp !== undefined;
+/** Who holds passkeys (domain/passkeys/passkeys.ts, in their own store): a passkey is a second factor too. */
+export interface PasskeyHolders {
+  has(userId: string): boolean;
+}
+
+export function hasSecondFactor(user: Pick<User, 'id' | 'secondFactor'>, passkeys: PasskeyHolders): boolean {
+  return user.secondFactor?.totp !== undefined || passkeys.has(user.id);
 }

@@ -11,7 +11,7 @@ import type { AuditLog } from '../audit/auditLog.js';
 import type { Users } from '../users/users.js';
 import type { User, UserSecondFactor, UsersFile } from '../../storage/userStore.js';
 import { ApplianceError } from '../../errors.js';
-import { hasSecondFactor } from './hasSecondFactor.js';
+import { hasSecondFactor, type PasskeyHolders } from './hasSecondFactor.js';
 import type { SecondFactorPolicy } from './secondFactorPolicy.js';
 
 /** What the account page shows: never the secret of a confirmed app, never a recovery code. */
@@ -31,6 +31,8 @@ export class SecondFactors {
       audit: AuditLog;
       policy: SecondFactorPolicy;
       clock: () => Date;
+      /** The users' passkeys: a second factor too, and gone with an admin's reset. */
+      passkeys: PasskeyHolders & { removeAll(userId: string, actor: string): Promise<number> };
     },
   ) {}
 
@@ -45,7 +47,7 @@ export class SecondFactors {
 
   /** Whether the policy requires this user to set one up before anything else (login leads them there). */
   mustEnrol(user: User): boolean {
-    return this.deps.policy.covers(user) && !hasSecondFactor(user);
+    return this.deps.policy.covers(user) && !hasSecondFactor(user, this.deps.passkeys);
   }
 
   private factorOf(user: User): UserSecondFactor {
@@ -125,7 +127,7 @@ export class SecondFactors {
   /** New recovery codes (the old ones stop working); the caller has checked a current code. */
   async regenerateRecoveryCodes(userId: string): Promise<string[]> {
     const user = this.deps.users.get(userId);
-    if (!hasSecondFactor(user))
+    if (!user.secondFactor?.totp)
       throw new ApplianceError('second_factor_not_enrolled', 'set up an authenticator app first: recovery codes come with it');
     const { codes, hashes } = newRecoveryCodes();
     this.factorOf(user).recoveryCodes = hashes;
@@ -160,7 +162,10 @@ export class SecondFactors {
    */
   async reset(userId: string, actor: string): Promise<User> {
     const user = this.deps.users.get(userId);
-    if (!user.secondFactor) throw new ApplianceError('second_factor_not_enrolled', `${user.email} has no second factor to reset`);
+    if (!user.secondFactor && !this.deps.passkeys.has(userId))
+      throw new ApplianceError('second_factor_not_enrolled', `${user.email} has no second factor to reset`);
+    // A lost key is reset like a lost phone: every passkey of the user goes too.
+    await this.deps.passkeys.removeAll(userId, actor);
     delete user.secondFactor;
     user.sessionEpoch += 1;
     user.updatedAt = this.deps.clock().toISOString();

@@ -4,6 +4,7 @@
  * by /static/passkeys.js (web/passkeyAssets.ts): the server renders every text the script may
  * show, in the page's language, as data attributes.
  */
+import type { VNode } from 'preact';
 import { Layout } from '../layout.js';
 import { CATALOGUES, fill } from '../messages.js';
 import { PASSKEY_CATALOGUES, type PasskeyMessages } from '../passkeyMessages.js';
@@ -133,11 +134,11 @@ export function PasskeysPage({
  * « Utiliser une clé d'accès » on the login's verification step: `csrf` is the pre-session token
  * of the pending login. Shown only to a user who has a passkey.
  */
-export function PasskeyLoginForm({ chrome, csrf }: { chrome: Chrome; csrf: string }) {
+export function PasskeyLoginForm({ chrome, csrf, only }: { chrome: Chrome; csrf: string; only: boolean }) {
   const p = PASSKEY_CATALOGUES[chrome.locale];
   return (
     <div class="passkey-login">
-      <p>{p.useIntro}</p>
+      <p>{only ? p.useOnlyIntro : p.useIntro}</p>
       <form
         method="post"
         action="/connexion/verification/cle-d-acces"
@@ -148,7 +149,7 @@ export function PasskeyLoginForm({ chrome, csrf }: { chrome: Chrome; csrf: strin
         <Csrf token={csrf} />
         <input type="hidden" name="response" value="" />
         <p class="hint" role="status" data-passkey-status />
-        <button type="submit" class="button secondary">
+        <button type="submit" class={only ? 'button primary' : 'button secondary'}>
           {p.useButton}
         </button>
       </form>
@@ -168,4 +169,18 @@ export function PasskeysLink({ chrome }: { chrome: Chrome }) {
       </p>
     </section>
   );
+}
+
+/**
+ * The verification page's props for passkeys (one spread in routes/secondFactorPages.tsx): the
+ * passkey form when the user has one, and no code form when a passkey is their only second factor.
+ */
+export function passkeyMethod(
+  appliance: { passkeys: { has(userId: string): boolean } },
+  user: { id: string; secondFactor?: { totp?: unknown } | undefined },
+  chrome: Chrome,
+): { extraMethods?: VNode; codes: boolean } {
+  if (!appliance.passkeys.has(user.id)) return { codes: true };
+  const only = user.secondFactor?.totp === undefined;
+  return { extraMethods: <PasskeyLoginForm chrome={chrome} csrf={chrome.csrf ?? ''} only={only} />, codes: !only };
 }

@@ -20,11 +20,14 @@ export function VerificationPage({
   method,
   errors,
   extraMethods,
+  codes = true,
 }: {
   chrome: Chrome;
   method: 'totp' | 'recovery';
   errors: readonly FieldError[];
   extraMethods?: ComponentChildren;
+  /** False for a user whose only second factor is a passkey: the code form is hidden, `extraMethods` alone. */
+  codes?: boolean;
 }) {
   const m = CATALOGUES[chrome.locale];
   const t = SECOND_FACTOR_TEXTS[chrome.locale];
@@ -33,9 +36,9 @@ export function VerificationPage({
     <Layout chrome={chrome} title={t.verifyTitle}>
       <section class="card narrow">
         <h1>{t.verifyTitle}</h1>
-        <p>{recovery ? t.recoveryIntro : t.verifyIntro}</p>
+        <p hidden={!codes}>{recovery ? t.recoveryIntro : t.verifyIntro}</p>
         <ErrorSummary errors={errors} m={m} />
-        <form method="post" action="/connexion/verification" novalidate>
+        <form method="post" action="/connexion/verification" novalidate hidden={!codes}>
           <Csrf token={chrome.csrf} />
           <input type="hidden" name="method" value={method} />
           {recovery ? (
@@ -60,7 +63,7 @@ export function VerificationPage({
             {t.verify}
           </button>
         </form>
-        <p>
+        <p hidden={!codes}>
           <a href={recovery ? '/connexion/verification' : '/connexion/verification?secours=1'}>
             {recovery ? t.useAppCode : t.useRecoveryCode}
           </a>

@@ -4,12 +4,20 @@
  * browser's answer and the name), rename and remove. Each change is audited by the domain
  * (`user.passkey_added`, `_renamed`, `_removed`). A refused form comes back to the page with its
  * sentence (redirect after post).
+ *
+ * And the passkey on the login's verification step (`/connexion/verification/cle-d-acces`): the
+ * browser holds a pending login (auth/secondFactorLogin.ts) and a pre-session CSRF token, no
+ * session; an accepted passkey ends the login through `finishLogin`.
  */
 import type Router from '@koa/router';
 import type { Context } from 'koa';
+import { DomainError } from '@iamanager/protocol';
 import { callerOf } from '../../auth/authenticate.js';
+import { VERIFICATION_PAGE, finishLogin, guardedCodeCheck, pendingLoginOf } from '../../auth/secondFactorLogin.js';
+import type { StoredPasskey } from '../../storage/passkeyStore.js';
+import { ApplianceError } from '../../errors.js';
 import { fill } from '../messages.js';
-import { chromeOf, localeOf, readForm, text } from '../pageContext.js';
+import { checkPreSessionToken, chromeOf, localeOf, messagesOf, readForm, text } from '../pageContext.js';
 import { PASSKEY_CATALOGUES } from '../passkeyMessages.js';
 import { PASSKEY_NAME_MAX } from '../../domain/passkeys/passkeyName.js';
 import { passkeyRefusal } from '../passkeyErrors.js';
@@ -115,4 +123,68 @@ function mountPasskeyPages(router: Router, deps: WebDeps): void {
       refuse(ctx, err);
     }
   });
+
+  // ---- The login's verification step ----
+
+  const LOGIN = `${VERIFICATION_PAGE}/cle-d-acces`;
+  /** The browser's pending login at the verification stage; 401 (said in the page's language) otherwise. */
+  const pendingOf = async (ctx: Context) => {
+    const pending = await pendingLoginOf(appliance, ctx);
+    if (!pending || pending.stage !== 'verify')
+      throw new ApplianceError('unauthorized', 'the login to verify has expired (5 minutes): log in again with your password');
+    return pending;
+  };
+
+  router.post(`${LOGIN}/options`, async (ctx) => {
+    await answerOptions(ctx, async () => {
+      checkPreSessionToken(ctx, await readForm(ctx));
+      const pending = await pendingOf(ctx);
+      return appliance.passkeys.authenticationOptions(pending.user, relyingPartyFor(appliance, ctx));
+    });
+  });
+
+  router.post(LOGIN, async (ctx) => {
+    const form = await readForm(ctx);
+    checkPreSessionToken(ctx, form);
+    const pending = await pendingLoginOf(appliance, ctx);
+    if (!pending || pending.stage !== 'verify') return ctx.redirect('/connexion?verification=expiree');
+    const { user } = pending;
+    const back = (message: string) => redirectToForm(ctx, deps, { values: {}, errors: [{ field: '', message }] }, VERIFICATION_PAGE);
+    try {
+      // Under the login guard like a code: a locked account cannot try, and a refused passkey counts
+      // as a failed login for the account and address.
+      const outcome = await guardedCodeCheck(
+        appliance,
+        ctx,
+        user.email,
+        async (): Promise<{ used: StoredPasskey } | { refused: unknown }> => {
+          try {
+            return { used: await appliance.passkeys.authenticate(user, relyingPartyFor(appliance, ctx), form.get('response') ?? '') };
+          } catch (err) {
+            return { refused: err };
+          }
+        },
+        (r) => 'used' in r,
+      );
+      if ('refused' in outcome) {
+        const refusal = passkeyRefusal(outcome.refused, localeOf(ctx));
+        if (!refusal) throw outcome.refused;
+        return back(refusal.message);
+      }
+      ctx.status = 303;
+      return ctx.redirect(await finishLogin(appliance, ctx, pending, 'passkey'));
+    } catch (err) {
+      const message = lockMessage(ctx, err);
+      if (message === null) throw err;
+      return back(message);
+    }
+  });
+}
+
+/** A login lock-out (or a full hashing queue) as the sentence the login page uses. */
+function lockMessage(ctx: Context, err: unknown): string | null {
+  if (!(err instanceof DomainError) || (err.code !== 'rate_limited' && err.code !== 'login_busy')) return null;
+  const m = messagesOf(ctx);
+  const seconds = Number(err.details?.retryAfterSeconds ?? 60);
+  return err.code === 'login_busy' ? m.loginBusy : fill(m.lockedOut, { minutes: Math.max(1, Math.ceil(seconds / 60)) });
 }

@@ -27,6 +27,7 @@ import { callerOrNone, checkPreSessionToken, chromeOf, localeOf, messagesOf, pre
 import { redirectToForm, replayedForm } from '../formReplay.js';
 import type { Chrome } from '../viewModels.js';
 import type { AppliancePage, WebDeps } from '../webPage.js';
+import { passkeyMethod } from '../pages/passkeys.js';
 
 export const secondFactorPages: AppliancePage = { mount: mountSecondFactorPages };
 
@@ -52,7 +53,15 @@ function mountSecondFactorPages(router: Router, deps: WebDeps): void {
     const refused = replayedForm(ctx, deps);
     const method = ctx.query.secours === '1' || refused?.values.method === 'recovery' ? 'recovery' : 'totp';
     const chrome = { ...chromeOf(appliance, ctx, preSessionToken(ctx)), user: null };
-    sendPage(ctx, <VerificationPage chrome={chrome} method={method} errors={refused?.errors ?? []} />);
+    sendPage(
+      ctx,
+      <VerificationPage
+        chrome={chrome}
+        method={method}
+        errors={refused?.errors ?? []}
+        {...passkeyMethod(appliance, pending.user, chrome)}
+      />,
+    );
   });
 
   router.post(VERIFICATION_PAGE, async (ctx) => {
