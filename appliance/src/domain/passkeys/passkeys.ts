@@ -170,8 +170,8 @@ export class Passkeys {
     }
     if (!verified.verified) throw new ApplianceError('passkey_refused', 'the passkey signature is not valid');
     const counter = verified.authenticationInfo.newCounter;
-    // W3C WebAuthn Level 2 §7.2 step 21: a counter that does not move past the stored one means two
-    // authenticators share the key — a clone. Authenticators that keep no counter send 0 every time.
+    // W3C WebAuthn Level 2 §7.2 (the signature counter step) and §6.1.1: a counter that does not move
+    // past the stored one means two authenticators share the key — a clone. Authenticators that keep no counter send 0 every time.
     if ((counter > 0 || passkey.counter > 0) && counter <= passkey.counter) {
       this.o.log.warn({ userId: user.id, passkey: passkey.id, counter, stored: passkey.counter }, 'passkey: signature counter went back');
       await this.o.audit.append({ actor: user.email, action: 'user.passkey_counter_regression', detail: passkey.name });

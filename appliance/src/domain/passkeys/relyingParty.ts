@@ -4,7 +4,8 @@
  * only from names this appliance answers to: the TLS_NAMES the operator listed, the machine's own
  * host name, and `localhost`. Anything else (a forged Host header, a name the cabinet never set)
  * is refused rather than trusted. An IP address is refused with its own message: WebAuthn does not
- * accept an IP as RP ID (W3C WebAuthn Level 2 §5.1.3 step 8 and §13.4.8: a "valid domain"), and
+ * accept an IP as RP ID (W3C WebAuthn Level 2 §5.1.3 and §5.1.4: the RP ID must be a
+ * registrable domain suffix of the page's effective domain, which an IP address is not), and
  * browsers refuse the ceremony there.
  */
 import net from 'node:net';
