@@ -53,7 +53,7 @@ export const PASSKEY_JS = `'use strict';
       })
         .then(function (res) {
           return res.json().then(function (json) {
-            if (!res.ok) throw { message: json && json.error && json.error.message };
+            if (!res.ok) throw { message: json && json.message };
             return json.options;
           }, function () {
             throw { message: form.getAttribute('data-options-failed') };

@@ -22,7 +22,7 @@ export function relyingPartyFor(appliance: Appliance, ctx: Context): RelyingPart
   return relyingPartyOf({ protocol: ctx.protocol, host: ctx.host, hostname: ctx.hostname }, names, chromeOf(appliance, ctx).cabinetName);
 }
 
-/** Sends `{ options }`, or `{ error: { code, message } }` with the error's status, the message in the page's language. */
+/** Sends `{ options }`, or the API's error shape (`{ ok: false, error, message }`) with the message in the page's language. */
 export async function answerOptions(ctx: Context, make: () => Promise<unknown>): Promise<void> {
   ctx.set('Cache-Control', 'no-store');
   try {
@@ -31,6 +31,6 @@ export async function answerOptions(ctx: Context, make: () => Promise<unknown>):
     if (!(err instanceof DomainError)) throw err;
     const message = passkeyRefusal(err, localeOf(ctx))?.message ?? describeError(err, messagesOf(ctx)).text;
     ctx.status = STATUS[err.code] ?? 400;
-    ctx.body = { error: { code: err.code, message } };
+    ctx.body = { ok: false, error: err.code, message };
   }
 }

@@ -24,13 +24,14 @@ let now: Date;
 let audit: Array<{ actor: string; action: string; detail?: string }>;
 let passkeys: Passkeys;
 
-async function open(): Promise<Passkeys> {
+async function open(mustKeepOne?: (userId: string) => boolean): Promise<Passkeys> {
   const doc = await openPasskeyStore(dir, createLogger('test', 'silent'));
   return new Passkeys({
     doc,
     audit: { append: (e) => Promise.resolve(void audit.push(e)) },
     clock: () => now,
     log: createLogger('test', 'silent'),
+    ...(mustKeepOne ? { mustKeepOne } : {}),
   });
 }
 
@@ -191,6 +192,30 @@ describe('managing passkeys', () => {
     await passkeys.remove(USER, key.id);
     expect(passkeys.has(USER.id)).toBe(false);
     expect(audit.map((e) => e.action)).toEqual(['user.passkey_added', 'user.passkey_renamed', 'user.passkey_removed']);
+  });
+});
+
+describe('the cabinet’s second-factor rule and an admin’s reset', () => {
+  it('keeps a user’s last passkey while the rule holds and it is their only factor', async () => {
+    passkeys = await open((userId) => userId === USER.id);
+    const first = await registered();
+    const second = await registered(new SoftAuthenticator(ORIGIN), 'Téléphone');
+    await passkeys.remove(USER, first.id);
+    await expect(passkeys.remove(USER, second.id)).rejects.toMatchObject({ code: 'second_factor_kept_by_policy' });
+    expect(passkeys.list(USER.id).map((p) => p.name)).toEqual(['Téléphone']);
+  });
+
+  it('removes every passkey of a user on a reset, audited, and only theirs', async () => {
+    await registered();
+    await registered(new SoftAuthenticator(ORIGIN), 'Téléphone');
+    const other = { ...USER, id: 'u-2', email: 'juriste@dupont.fr' };
+    const options = await passkeys.registrationOptions(other, RP);
+    await passkeys.register(other, RP, JSON.stringify(new SoftAuthenticator(ORIGIN).register(options)), 'Clé du juriste');
+    expect(await passkeys.removeAll(USER.id, 'admin@dupont.fr')).toBe(2);
+    expect(passkeys.has(USER.id)).toBe(false);
+    expect(passkeys.has(other.id)).toBe(true);
+    expect(audit.at(-1)).toEqual({ actor: 'admin@dupont.fr', action: 'user.passkey_removed', detail: '2 (reset of u-1)' });
+    expect(await passkeys.removeAll(USER.id, 'admin@dupont.fr')).toBe(0);
   });
 });
 

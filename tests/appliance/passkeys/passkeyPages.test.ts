@@ -123,10 +123,9 @@ describe('« Clés d’accès »', () => {
     const res = await post('/compte/cles-d-acces/options', {}, appliance.url);
     expect(res.status).toBe(409);
     expect(JSON.parse(res.text)).toEqual({
-      error: {
-        code: 'passkey_host_unsupported',
-        message: expect.stringContaining('ouverte par son adresse IP (127.0.0.1) : ouvrez-la par son nom ('),
-      },
+      ok: false,
+      error: 'passkey_host_unsupported',
+      message: expect.stringContaining('ouverte par son adresse IP (127.0.0.1) : ouvrez-la par son nom ('),
     });
     expect(await page('/compte/cles-d-acces', appliance.url)).toContain(
       'Les clés d’accès ne fonctionnent pas quand l’appliance est ouverte par son adresse IP',
@@ -240,11 +239,17 @@ describe('the login’s second step with a passkey', () => {
     expect(await auditPage()).toContain('Clé d’accès refusée : compteur en recul (clé peut-être copiée)');
   });
 
+  it('refuses the API login of an account whose only second factor is a passkey, saying why', async () => {
+    const res = await new Browser(origin).login('admin@cles.fr', PASSWORD);
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject({ error: 'second_factor_required', message: expect.stringContaining('passkey, which needs a browser') });
+  });
+
   it('refuses the options to a browser with no pending login', async () => {
     const b = new LoginBrowser();
     b.csrf = /name="_csrf" value="([^"]+)"/.exec((await b.fetch('/connexion')).text)?.[1] ?? '';
     const res = await b.post('/connexion/verification/cle-d-acces/options', {});
     expect(res.status).toBe(401);
-    expect(JSON.parse(res.text)).toMatchObject({ error: { code: 'unauthorized' } });
+    expect(JSON.parse(res.text)).toMatchObject({ ok: false, error: 'unauthorized' });
   });
 });
