@@ -37,6 +37,8 @@ const fr = {
   unsupported: 'Ce navigateur ne sait pas utiliser les clés d’accès, ou la page n’est pas ouverte en HTTPS.',
   optionsFailed: 'La demande de clé d’accès n’a pas pu être préparée : rechargez la page et réessayez.',
   accountLink: 'Mes clés d’accès (second facteur)',
+  enrolNotice: 'Le cabinet exige un second facteur pour votre compte : ajoutez une clé d’accès pour terminer votre connexion.',
+  enrolLink: 'Ou utiliser une clé d’accès comme second facteur (clé de sécurité, empreinte, téléphone)',
   // Refusals, by code (webErrors-style: from the code and details, never the English message).
   hostIp:
     'Les clés d’accès ne fonctionnent pas quand l’appliance est ouverte par son adresse IP ({host}) : ouvrez-la par son nom ({names}).',
@@ -92,6 +94,8 @@ const en: typeof fr = {
   unsupported: 'This browser cannot use passkeys, or the page is not open over HTTPS.',
   optionsFailed: 'The passkey request could not be prepared: reload the page and try again.',
   accountLink: 'My passkeys (second factor)',
+  enrolNotice: 'The cabinet requires a second factor of your account: add a passkey to finish logging in.',
+  enrolLink: 'Or use a passkey as your second factor (security key, fingerprint, phone)',
   hostIp: 'Passkeys do not work when the appliance is opened by its IP address ({host}): open it by its name ({names}).',
   hostUnknown: '{host} is not one of the appliance’s names ({names}): open it by one of them, or ask your provider to add it to TLS_NAMES.',
   hostOther: 'Your passkeys were created on {names}: open the appliance at that address to use them.',

@@ -5,6 +5,8 @@
  * provoke — an answer with no challenge, the same answer replayed, another origin, the appliance
  * opened by its IP address — each said on the page in French.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startControlPlane, tempDir, type TestControlPlane } from '../../support/controlPlane.js';
 import { Browser, startAppliance, type TestAppliance } from '../../support/appliance.js';
@@ -55,12 +57,21 @@ beforeAll(async () => {
   const created = await runCli(cpDir, ['cabinet', 'create', '--id', 'cles', '--name', 'Cabinet Clés', '--plan', 'professional', '--json']);
   expect(created.code, created.stderr).toBe(0);
   // Each refused passkey counts as a failed login (as a wrong code does): room for the refusals tried here.
-  appliance = await startAppliance(tempDir('passkeys-'), { CONTROL_PLANE_URL: cp.url, CLIENT_ID: 'cles', LOGIN_MAX_FAILURES: '20' });
+  const dataDir = tempDir('passkeys-');
+  // The cabinet requires a second factor of its lawyers (what /admin/securite saves): the lawyer's
+  // first login is held until they set one up, which a passkey does.
+  fs.writeFileSync(
+    path.join(dataDir, 'security-settings.json'),
+    JSON.stringify({ secondFactor: { required: 'roles', roles: ['avocat'] }, updatedAt: null, updatedBy: null }),
+  );
+  appliance = await startAppliance(dataDir, { CONTROL_PLANE_URL: cp.url, CLIENT_ID: 'cles', LOGIN_MAX_FAILURES: '20' });
   origin = appliance.url.replace('127.0.0.1', 'localhost');
   user = new Browser(origin);
   expect((await user.call('POST', '/api/setup/enroll', { code: created.json.enrollmentCode })).status).toBe(201);
   expect((await user.call('POST', '/api/setup/admin', { email: 'admin@cles.fr', name: 'Admin', password: PASSWORD })).status).toBe(201);
   expect((await user.login('admin@cles.fr', PASSWORD)).status).toBe(200);
+  const lawyer = await user.call('POST', '/api/users', { email: 'avocat@cles.fr', name: 'Maître Clé', role: 'avocat', password: PASSWORD });
+  expect(lawyer.status).toBe(201);
 }, 180_000);
 
 afterAll(async () => {
@@ -175,13 +186,13 @@ class LoginBrowser {
     });
   }
 
-  /** The login page, then the password: lands on the verification step. */
-  async password(): Promise<string> {
+  /** The login page, then the password: lands on the verification step (or `expected`). */
+  async password(email = 'admin@cles.fr', expected = '/connexion/verification'): Promise<string> {
     const login = await this.fetch('/connexion');
     this.csrf = /name="_csrf" value="([^"]+)"/.exec(login.text)?.[1] ?? '';
-    const res = await this.post('/connexion', { email: 'admin@cles.fr', password: PASSWORD });
-    expect(res.location).toBe('/connexion/verification');
-    return (await this.fetch('/connexion/verification')).text;
+    const res = await this.post('/connexion', { email, password: PASSWORD });
+    expect(res.location).toBe(expected);
+    return (await this.fetch(expected)).text;
   }
 
   async options(): Promise<{ challenge: string; rpId: string; allowCredentials: Array<{ id: string }> }> {
@@ -251,5 +262,33 @@ describe('the login’s second step with a passkey', () => {
     const res = await b.post('/connexion/verification/cle-d-acces/options', {});
     expect(res.status).toBe(401);
     expect(JSON.parse(res.text)).toMatchObject({ ok: false, error: 'unauthorized' });
+  });
+
+  it('lets a lawyer the cabinet’s rule holds set up a passkey as their second factor, which finishes the login', async () => {
+    const b = new LoginBrowser();
+    const enrolment = await b.password('avocat@cles.fr', '/compte/double-facteur');
+    expect(enrolment).toContain('<a href="/compte/cles-d-acces">Ou utiliser une clé d’accès comme second facteur');
+    const held = await b.fetch('/compte/cles-d-acces');
+    expect(held.status).toBe(200);
+    expect(held.text).toContain(
+      'Le cabinet exige un second facteur pour votre compte : ajoutez une clé d’accès pour terminer votre connexion.',
+    );
+    expect((await b.fetch('/')).location).toBe('/connexion?next=%2F');
+    const res = await b.post('/compte/cles-d-acces/options', {});
+    expect(res.status, res.text).toBe(200);
+    const lawyerKey = key();
+    const added = await b.post('/compte/cles-d-acces', {
+      name: 'Clé de Maître Clé',
+      response: JSON.stringify(
+        lawyerKey.register((JSON.parse(res.text) as { options: { challenge: string; rp: { id: string } } }).options),
+      ),
+    });
+    expect(added.status).toBe(303);
+    expect(added.location).toBe('/');
+    const home = await b.fetch('/');
+    expect(home.status).toBe(200);
+    expect(home.text).toContain('Maître Clé');
+    // From now on the passkey is asked at each login.
+    expect(await new LoginBrowser().password('avocat@cles.fr')).toContain('Utiliser une clé d’accès');
   });
 });

@@ -45,8 +45,11 @@ export function PasskeysPage({
   host,
   errors,
   name,
+  enrol = false,
 }: {
   chrome: Chrome;
+  /** A login held by the cabinet's policy: adding a passkey finishes it; nothing else is offered. */
+  enrol?: boolean;
   passkeys: readonly PasskeyRow[];
   /** The host name new passkeys are made for, or null when this address cannot have any (an IP). */
   host: string | null;
@@ -59,7 +62,12 @@ export function PasskeysPage({
     <Layout chrome={chrome} title={p.title}>
       <h1>{p.title}</h1>
       <p class="lead">{p.intro}</p>
-      <section class="card" aria-labelledby="passkeys-list">
+      {enrol ? (
+        <p class="notice" role="status">
+          {p.enrolNotice}
+        </p>
+      ) : null}
+      <section class="card" aria-labelledby="passkeys-list" hidden={enrol}>
         <h2 id="passkeys-list">{p.listTitle}</h2>
         {passkeys.length === 0 ? (
           <p id="passkeys-none">{p.none}</p>
@@ -158,9 +166,18 @@ export function PasskeyLoginForm({ chrome, csrf, only }: { chrome: Chrome; csrf:
   );
 }
 
-/** The way to « Clés d'accès » from the account's password page. */
-export function PasskeysLink({ chrome }: { chrome: Chrome }) {
+/**
+ * The way to « Clés d'accès »: a card on the account's password page, a line on the second factor's
+ * page (`enrol`: the policy holds a login until a second factor is set up, and a passkey is one).
+ */
+export function PasskeysLink({ chrome, enrol }: { chrome: Chrome; enrol?: boolean }) {
   const p = PASSKEY_CATALOGUES[chrome.locale];
+  if (enrol !== undefined)
+    return (
+      <p>
+        <a href="/compte/cles-d-acces">{enrol ? p.enrolLink : p.accountLink}</a>
+      </p>
+    );
   return (
     <section class="card narrow" aria-labelledby="passkeys-link">
       <h2 id="passkeys-link">{p.title}</h2>

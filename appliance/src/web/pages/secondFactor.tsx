@@ -10,6 +10,7 @@ import { Csrf, ErrorSummary, Field } from '../components.js';
 import { formatDate } from '../format.js';
 import { SECOND_FACTOR_TEXTS } from '../secondFactorMessages.js';
 import type { Chrome, FieldError } from '../viewModels.js';
+import { PasskeysLink } from './passkeys.js';
 
 /**
  * `/connexion/verification`: the app's code, or a recovery code (`method`). `extraMethods` is the
@@ -111,6 +112,7 @@ export function SecondFactorAccountPage({ chrome, view }: { chrome: Chrome; view
           </p>
         ) : null}
         <p>{t.accountIntro}</p>
+        <PasskeysLink chrome={chrome} enrol={view.mustEnrol} />
         <p>
           <strong>{view.totpEnrolledAt ? fill(t.statusOn, { at: formatDate(view.totpEnrolledAt, chrome.locale) }) : t.statusOff}</strong>
         </p>

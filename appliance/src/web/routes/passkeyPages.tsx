@@ -17,7 +17,7 @@ import { VERIFICATION_PAGE, finishLogin, guardedCodeCheck, pendingLoginOf } from
 import type { StoredPasskey } from '../../storage/passkeyStore.js';
 import { ApplianceError } from '../../errors.js';
 import { fill } from '../messages.js';
-import { checkPreSessionToken, chromeOf, localeOf, messagesOf, readForm, text } from '../pageContext.js';
+import { callerOrNone, checkPreSessionToken, chromeOf, localeOf, messagesOf, preSessionToken, readForm, text } from '../pageContext.js';
 import { PASSKEY_CATALOGUES } from '../passkeyMessages.js';
 import { PASSKEY_NAME_MAX } from '../../domain/passkeys/passkeyName.js';
 import { passkeyRefusal } from '../passkeyErrors.js';
@@ -51,8 +51,20 @@ function mountPasskeyPages(router: Router, deps: WebDeps): void {
     ctx.redirect(`${PAGE}?${new URLSearchParams({ fait: what, nom: name }).toString()}`);
   };
 
-  router.get(PAGE, (ctx) => {
-    const caller = callerOf(ctx);
+  /**
+   * Who is on the page: a session, or a login the cabinet's policy holds until a second factor is
+   * set up (the pending login's 'enrol' stage): adding a passkey then finishes that login.
+   */
+  const visitorOf = async (ctx: Context) => {
+    const caller = callerOrNone(ctx);
+    if (caller) return { user: caller.user, pending: null };
+    const pending = await pendingLoginOf(appliance, ctx);
+    if (pending?.stage === 'enrol') return { user: pending.user, pending };
+    return { user: callerOf(ctx).user, pending: null };
+  };
+
+  router.get(PAGE, async (ctx) => {
+    const visitor = await visitorOf(ctx);
     const p = PASSKEY_CATALOGUES[localeOf(ctx)];
     const refused = replayedForm(ctx, deps);
     let host: string | null = null;
@@ -69,14 +81,15 @@ function mountPasskeyPages(router: Router, deps: WebDeps): void {
       typeof ctx.query.fait === 'string' && Object.hasOwn(FLASH, ctx.query.fait) ? FLASH[ctx.query.fait as keyof typeof FLASH] : null;
     const name = typeof ctx.query.nom === 'string' ? ctx.query.nom.slice(0, PASSKEY_NAME_MAX) : '';
     const chrome = {
-      ...chromeOf(appliance, ctx),
+      ...(visitor.pending ? { ...chromeOf(appliance, ctx, preSessionToken(ctx)), user: null } : chromeOf(appliance, ctx)),
       ...(what && !refused ? { flash: { kind: 'ok' as const, text: fill(p[what], { name }) } } : {}),
     };
     sendPage(
       ctx,
       <PasskeysPage
         chrome={chrome}
-        passkeys={appliance.passkeys.list(caller.user.id)}
+        passkeys={appliance.passkeys.list(visitor.user.id)}
+        enrol={visitor.pending !== null}
         host={host}
         errors={errors}
         name={refused?.values.name ?? ''}
@@ -86,17 +99,25 @@ function mountPasskeyPages(router: Router, deps: WebDeps): void {
 
   router.post(`${PAGE}/options`, async (ctx) => {
     await answerOptions(ctx, async () => {
-      const caller = callerOf(ctx);
-      return appliance.passkeys.registrationOptions(caller.user, relyingPartyFor(appliance, ctx));
+      const visitor = await visitorOf(ctx);
+      // A session's CSRF token was checked by authenticate(); a held login's is the pre-session one.
+      if (visitor.pending) checkPreSessionToken(ctx, await readForm(ctx));
+      return appliance.passkeys.registrationOptions(visitor.user, relyingPartyFor(appliance, ctx));
     });
   });
 
   router.post(PAGE, async (ctx) => {
-    const caller = callerOf(ctx);
+    const visitor = await visitorOf(ctx);
     const form = await readForm(ctx);
+    if (visitor.pending) checkPreSessionToken(ctx, form);
     const name = text(form, 'name', 200);
     try {
-      const added = await appliance.passkeys.register(caller.user, relyingPartyFor(appliance, ctx), form.get('response') ?? '', name);
+      const added = await appliance.passkeys.register(visitor.user, relyingPartyFor(appliance, ctx), form.get('response') ?? '', name);
+      if (visitor.pending) {
+        // The second factor the policy asked for is there: the held login becomes a session.
+        ctx.status = 303;
+        return ctx.redirect(await finishLogin(appliance, ctx, visitor.pending, 'passkey'));
+      }
       done(ctx, 'ajoutee', added.name);
     } catch (err) {
       refuse(ctx, err, { name });
