@@ -67,7 +67,7 @@ const fr = {
   enrolledCount: '{count} utilisateur(s) sur {total} ont un second facteur.',
   resetSecondFactor: 'Réinitialiser la double authentification',
   secondFactorReset: 'La double authentification de {email} est réinitialisée : ses sessions sont fermées.',
-  secondFactorOn: 'double authentification',
+  accountLink: 'Configurer le second facteur de connexion (application d’authentification, codes de secours)',
 };
 
 export type SecondFactorTexts = typeof fr;
@@ -134,7 +134,7 @@ const en: SecondFactorTexts = {
   enrolledCount: '{count} of {total} user(s) have a second factor.',
   resetSecondFactor: 'Reset two-factor authentication',
   secondFactorReset: 'Two-factor authentication of {email} is reset: their sessions are closed.',
-  secondFactorOn: 'two-factor',
+  accountLink: 'Set up the second login factor (authenticator app, recovery codes)',
 };
 
 export const SECOND_FACTOR_TEXTS: Readonly<Record<Locale, SecondFactorTexts>> = { fr, en };
