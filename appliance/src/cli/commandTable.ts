@@ -82,6 +82,12 @@ export const COMMANDS: CommandTable = {
     options: {},
     usage: 'proof public-key                        # the public key (JWK, PEM) anyone verifies proofs of diligence with',
   },
+  'users reset-second-factor': {
+    options: {},
+    positional: 'email',
+    usage:
+      "users reset-second-factor EMAIL         # remove a user's authenticator app and recovery codes, end their sessions (audited): the way back in for a locked-out last admin",
+  },
 };
 
 /** `appliance help`, `appliance <command> --help`, and every command's arguments, parsed. */

@@ -19,6 +19,7 @@ import { TlsStore } from '../domain/tls/certificates.js';
 import path from 'node:path';
 import { ApplianceError } from '../errors.js';
 import { publicKeyCommand, verifyProofCommand } from './proofCommands.js';
+import { resetSecondFactorCommand } from './secondFactorCommands.js';
 
 export type Command = (appliance: Appliance, args: Record<string, string | boolean>, input: string | undefined) => Promise<unknown>;
 
@@ -160,3 +161,5 @@ export async function runCommand(appliance: Appliance, request: CommandRequest):
   if (!command) throw new ApplianceError('invalid_input', `unknown command "${request.command}"`);
   return command(appliance, requestArgs.parse(request.args), request.input);
 }
+
+registerCommand('users reset-second-factor', (appliance, args) => resetSecondFactorCommand(appliance, args));

@@ -106,6 +106,9 @@ dl.facts dd{overflow-wrap:anywhere;min-width:0}.shown-once code{font-size:1.05re
 .filters{display:grid;grid-template-columns:repeat(auto-fit,minmax(11rem,1fr));gap:.6rem 1rem;align-items:end}
 .pager{display:flex;gap:1rem;align-items:center;flex-wrap:wrap}
 .topbar nav ul{flex-wrap:wrap;row-gap:.3rem}
+/* The second factor (docs/second-factor.md): the QR code on white whatever the theme (apps need the contrast), at most 16rem wide; the secret and the recovery codes in a monospace face, wrapping on a phone. */
+.qr-code{background:#fff;padding:.5rem;display:inline-block;max-width:16rem;width:100%}.qr-code svg{display:block;width:100%;height:auto}
+code.totp-secret{font-size:1.05rem;letter-spacing:.05em;overflow-wrap:anywhere}ol.recovery-codes{columns:2 12rem;font-size:1.05rem;padding-left:2rem}ol.recovery-codes code{white-space:nowrap}
 `;
 
 export const APP_JS = `'use strict';

@@ -61,12 +61,13 @@ const fr = {
   policyEveryone: 'Exigée pour tous les utilisateurs',
   policyRoles: 'Exigée pour les rôles cochés :',
   policySave: 'Enregistrer',
+  policyRolesRequired: 'Cochez au moins un rôle, ou exigez la double authentification de tous ou de personne.',
   policySaved: 'La règle de double authentification est enregistrée.',
   policyUpdated: 'Modifiée le {at} par {by}.',
   enrolledCount: '{count} utilisateur(s) sur {total} ont un second facteur.',
   resetSecondFactor: 'Réinitialiser la double authentification',
   secondFactorReset: 'La double authentification de {email} est réinitialisée : ses sessions sont fermées.',
-  secondFactorOn: 'double authentification',
+  accountLink: 'Configurer le second facteur de connexion (application d’authentification, codes de secours)',
 };
 
 export type SecondFactorTexts = typeof fr;
@@ -127,12 +128,13 @@ const en: SecondFactorTexts = {
   policyEveryone: 'Required for every user',
   policyRoles: 'Required for the roles ticked:',
   policySave: 'Save',
+  policyRolesRequired: 'Tick at least one role, or require two-factor authentication of everyone or nobody.',
   policySaved: 'The two-factor rule is saved.',
   policyUpdated: 'Changed on {at} by {by}.',
   enrolledCount: '{count} of {total} user(s) have a second factor.',
   resetSecondFactor: 'Reset two-factor authentication',
   secondFactorReset: 'Two-factor authentication of {email} is reset: their sessions are closed.',
-  secondFactorOn: 'two-factor',
+  accountLink: 'Set up the second login factor (authenticator app, recovery codes)',
 };
 
 export const SECOND_FACTOR_TEXTS: Readonly<Record<Locale, SecondFactorTexts>> = { fr, en };

@@ -24,6 +24,8 @@ export const ADMIN_SECTIONS: ReadonlyArray<{ href: string; label: keyof AdminTex
   { href: '/admin/rappels', label: 'reminderRules' },
   { href: '/echeances/regles', label: 'deadlineRules' },
   { href: '/modeles', label: 'draftTemplates' },
+  // Who must have a second factor (docs/second-factor.md).
+  { href: '/admin/securite', label: 'security' },
 ];
 
 export function AdminLayout({ chrome, title, children }: { chrome: Chrome; title: string; children: ComponentChildren }) {

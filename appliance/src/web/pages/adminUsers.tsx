@@ -8,6 +8,7 @@ import { CATALOGUES, fill } from '../messages.js';
 import { ActionButton, Csrf, ErrorSummary, Field, SelectField } from '../components.js';
 import { formatDate } from '../format.js';
 import { ADMIN_TEXTS } from '../adminMessages.js';
+import { SECOND_FACTOR_TEXTS } from '../secondFactorMessages.js';
 import type { Chrome, FieldError } from '../viewModels.js';
 import { AdminLayout } from './adminNav.js';
 
@@ -23,6 +24,8 @@ export interface AdminUserRow {
   linkExpiresAt: string | null;
   linkExpired: boolean;
   mustChangePassword: boolean;
+  /** Whether the user has a second factor (docs/second-factor.md): an admin may reset it. */
+  secondFactor: boolean;
 }
 
 /** What the admin must pass on now: never stored, shown on this one page view. */
@@ -109,6 +112,13 @@ export function AdminUsersPage({ chrome, view }: { chrome: Chrome; view: AdminUs
                           csrf={chrome.csrf}
                           fields={{ method: 'mot-de-passe-provisoire' }}
                         />
+                        {u.secondFactor ? (
+                          <ActionButton
+                            action={`/admin/utilisateurs/${encodeURIComponent(u.id)}/double-facteur`}
+                            label={SECOND_FACTOR_TEXTS[chrome.locale].resetSecondFactor}
+                            csrf={chrome.csrf}
+                          />
+                        ) : null}
                         <ActionButton
                           action={`/admin/utilisateurs/${encodeURIComponent(u.id)}/${u.active ? 'desactiver' : 'activer'}`}
                           label={u.active ? m.disable : m.enable}

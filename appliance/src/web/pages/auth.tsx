@@ -1,6 +1,7 @@
 /** Login and password change. Error messages are generic on purpose: they never say which emails exist. */
 import { Layout } from '../layout.js';
 import { CATALOGUES } from '../messages.js';
+import { SECOND_FACTOR_TEXTS } from '../secondFactorMessages.js';
 import { Csrf, ErrorSummary, Field } from '../components.js';
 import type { Chrome, FieldError } from '../viewModels.js';
 import { PasskeysLink } from './passkeys.js';
@@ -66,7 +67,13 @@ export function PasswordPage({ chrome, errors }: { chrome: Chrome; errors: reado
           </button>
         </form>
       </section>
-      <PasskeysLink chrome={chrome} />
+      <section class="card narrow" aria-labelledby="second-factor-title">
+        <h2 id="second-factor-title">{SECOND_FACTOR_TEXTS[chrome.locale].accountTitle}</h2>
+        <p>
+          <a href="/compte/double-facteur">{SECOND_FACTOR_TEXTS[chrome.locale].accountLink}</a>
+        </p>
+        <PasskeysLink chrome={chrome} enrol={false} />
+      </section>
     </Layout>
   );
 }

@@ -167,24 +167,16 @@ export function PasskeyLoginForm({ chrome, csrf, only }: { chrome: Chrome; csrf:
 }
 
 /**
- * The way to « Clés d'accès »: a card on the account's password page, a line on the second factor's
- * page (`enrol`: the policy holds a login until a second factor is set up, and a passkey is one).
+ * The way to « Clés d'accès » from the second factor's card of the password page, and from the
+ * second factor's page (`enrol`: the policy holds a login until a second factor is set up, and a
+ * passkey is one).
  */
-export function PasskeysLink({ chrome, enrol }: { chrome: Chrome; enrol?: boolean }) {
+export function PasskeysLink({ chrome, enrol }: { chrome: Chrome; enrol: boolean }) {
   const p = PASSKEY_CATALOGUES[chrome.locale];
-  if (enrol !== undefined)
-    return (
-      <p>
-        <a href="/compte/cles-d-acces">{enrol ? p.enrolLink : p.accountLink}</a>
-      </p>
-    );
   return (
-    <section class="card narrow" aria-labelledby="passkeys-link">
-      <h2 id="passkeys-link">{p.title}</h2>
-      <p>
-        <a href="/compte/cles-d-acces">{p.accountLink}</a>
-      </p>
-    </section>
+    <p>
+      <a href="/compte/cles-d-acces">{enrol ? p.enrolLink : p.accountLink}</a>
+    </p>
   );
 }
 

@@ -30,6 +30,7 @@ import type { AppliancePage, WebDeps } from '../webPage.js';
 import { usageMeters } from './workspacePages.js';
 import { mountAdminUserPages } from './adminUserPages.js';
 import { mountAdminAuditPages } from './adminAuditPages.js';
+import { mountAdminSecurityPages } from './adminSecurityPages.js';
 
 function adminView(appliance: Appliance, ctx: Context): AdminView {
   const m = messagesOf(ctx);
@@ -175,5 +176,6 @@ function mountAdminPages(pages: Router, deps: WebDeps): void {
   });
 
   mountAdminUserPages(pages, deps, notices);
+  mountAdminSecurityPages(pages, deps, notices);
   mountAdminAuditPages(pages, deps);
 }

@@ -10,6 +10,7 @@ import { DomainError } from '@iamanager/protocol';
 import { requirePermission, type Caller } from '../../auth/authenticate.js';
 import { ROLE_LABELS } from '../../auth/permissions.js';
 import { newUserSchema } from '../../domain/users/users.js';
+import { hasSecondFactor } from '../../domain/secondFactor/hasSecondFactor.js';
 import { changeUser, inviteUser, invitationSchema, resetUserAccess, type GrantedAccess } from '../../domain/users/invitations.js';
 import { fill, type Messages } from '../messages.js';
 import { ADMIN_TEXTS, type AdminTexts } from '../adminMessages.js';
@@ -48,6 +49,7 @@ function usersView(appliance: Appliance, caller: Caller): Omit<AdminUsersView, '
       linkExpiresAt: u.accessLink?.expiresAt ?? null,
       linkExpired: u.accessLink !== undefined && now >= Date.parse(u.accessLink.expiresAt),
       mustChangePassword: u.mustChangePassword === true,
+      secondFactor: hasSecondFactor(u, appliance.passkeys),
     })),
     roles: appliance.users.roles().map((r) => ({ name: r.name, label: ROLE_LABELS[r.name] ?? r.name })),
   };
