@@ -5,8 +5,6 @@
  * provoke — an answer with no challenge, the same answer replayed, another origin, the appliance
  * opened by its IP address — each said on the page in French.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startControlPlane, tempDir, type TestControlPlane } from '../../support/controlPlane.js';
 import { Browser, startAppliance, type TestAppliance } from '../../support/appliance.js';
@@ -58,12 +56,6 @@ beforeAll(async () => {
   expect(created.code, created.stderr).toBe(0);
   // Each refused passkey counts as a failed login (as a wrong code does): room for the refusals tried here.
   const dataDir = tempDir('passkeys-');
-  // The cabinet requires a second factor of its lawyers (what /admin/securite saves): the lawyer's
-  // first login is held until they set one up, which a passkey does.
-  fs.writeFileSync(
-    path.join(dataDir, 'security-settings.json'),
-    JSON.stringify({ secondFactor: { required: 'roles', roles: ['avocat'] }, updatedAt: null, updatedBy: null }),
-  );
   appliance = await startAppliance(dataDir, { CONTROL_PLANE_URL: cp.url, CLIENT_ID: 'cles', LOGIN_MAX_FAILURES: '20' });
   origin = appliance.url.replace('127.0.0.1', 'localhost');
   user = new Browser(origin);
@@ -72,6 +64,10 @@ beforeAll(async () => {
   expect((await user.login('admin@cles.fr', PASSWORD)).status).toBe(200);
   const lawyer = await user.call('POST', '/api/users', { email: 'avocat@cles.fr', name: 'Maître Clé', role: 'avocat', password: PASSWORD });
   expect(lawyer.status).toBe(201);
+  // The cabinet requires a second factor of its lawyers (/admin/securite): the lawyer's first
+  // login is held until they set one up, which a passkey does.
+  const policy = await post('/admin/securite', { required: 'roles', roles: 'avocat' });
+  expect(policy.status).toBe(303);
 }, 180_000);
 
 afterAll(async () => {
