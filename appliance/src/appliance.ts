@@ -36,6 +36,10 @@ import { openReminderSettingsStore } from './storage/reminderSettingsStore.js';
 import { openMailSettingsStore } from './storage/mailSettingsStore.js';
 import { ReminderSettings } from './domain/reminders/preferences.js';
 import { MailSettings } from './domain/reminders/mailSettings.js';
+import { openOidcSettingsStore } from './storage/oidcSettingsStore.js';
+import { OidcSettings } from './domain/oidc/oidcSettings.js';
+import { SingleSignOn } from './domain/oidc/singleSignOn.js';
+import { redirectUriOf } from './domain/oidc/redirectUri.js';
 
 export interface Appliance {
   readonly config: Config;
@@ -79,6 +83,10 @@ export interface Appliance {
   readonly reminderSettings: ReminderSettings;
   /** The SMTP server saved from the pages (it wins over SMTP_URL/MAIL_FROM in .env). */
   readonly mailSettings: MailSettings;
+  /** Single sign-on's settings (docs/single-sign-on.md): the provider, and whether password login is off. */
+  readonly oidcSettings: OidcSettings;
+  /** The OpenID Connect login itself: to the provider and back. */
+  readonly sso: SingleSignOn;
   close(): Promise<void>;
 }
 
@@ -123,6 +131,8 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
     log,
   });
   const deadlineRules = await openDeadlineRules(config.dataDir, log);
+  const oidcSettingsDoc = await openOidcSettingsStore(config.dataDir, log);
+  const oidcSettings = new OidcSettings(oidcSettingsDoc, users, clock);
   const deadlines = new DeadlineClosing({
     cases,
     rules: deadlineRules,
@@ -220,6 +230,16 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
     proofs,
     reminderSettings,
     mailSettings,
+    oidcSettings,
+    sso: new SingleSignOn({
+      settings: oidcSettings,
+      users,
+      audit,
+      redirectUri: redirectUriOf(config),
+      secretKey: config.secretKey,
+      clock,
+      log,
+    }),
     close: async () => {
       await heartbeats.stop();
       await upgradeRequests.stop();
@@ -234,6 +254,7 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
         deadlineRules.adapter.flushed(),
         reminderSettingsDoc.adapter.flushed(),
         mailSettingsDoc.adapter.flushed(),
+        oidcSettingsDoc.adapter.flushed(),
       ]);
     },
   };

@@ -82,6 +82,15 @@ export const COMMANDS: CommandTable = {
     options: {},
     usage: 'proof public-key                        # the public key (JWK, PEM) anyone verifies proofs of diligence with',
   },
+  'sso show': {
+    options: {},
+    usage:
+      'sso show                                # single sign-on: provider, redirect URI, whether password login is off (never the secret)',
+  },
+  'sso allow-local-login': {
+    options: {},
+    usage: 'sso allow-local-login                   # password login back on for everyone (the identity provider is broken)',
+  },
 };
 
 /** `appliance help`, `appliance <command> --help`, and every command's arguments, parsed. */

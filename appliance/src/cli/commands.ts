@@ -19,6 +19,7 @@ import { TlsStore } from '../domain/tls/certificates.js';
 import path from 'node:path';
 import { ApplianceError } from '../errors.js';
 import { publicKeyCommand, verifyProofCommand } from './proofCommands.js';
+import { allowLocalLoginCommand, showSsoCommand } from './ssoCommands.js';
 
 export type Command = (appliance: Appliance, args: Record<string, string | boolean>, input: string | undefined) => Promise<unknown>;
 
@@ -152,6 +153,10 @@ registerCommand('proof public-key', (appliance) => publicKeyCommand(appliance));
 registerCommand('backup create', (appliance, args) => createBackupCommand(appliance, args));
 
 registerCommand('support-bundle', (appliance, args) => supportBundleCommand(appliance, args));
+
+registerCommand('sso show', (appliance) => showSsoCommand(appliance));
+
+registerCommand('sso allow-local-login', (appliance) => allowLocalLoginCommand(appliance));
 
 const requestArgs = z.record(z.string(), z.union([z.string(), z.boolean()]));
 

@@ -68,6 +68,13 @@ const FR: Readonly<Record<string, string>> = {
   'user.disable': 'Désactivation d’un utilisateur',
   'user.enable': 'Réactivation d’un utilisateur',
   'user.link.used': 'Mot de passe choisi par lien à usage unique',
+  // Connexion unique (docs/single-sign-on.md)
+  'user.login_oidc': 'Connexion par la connexion unique',
+  'user.created_oidc': 'Compte créé à sa première connexion unique',
+  'user.login_oidc_refused': 'Connexion unique refusée',
+  'sso.settings': 'Réglages de connexion unique modifiés',
+  'sso.disable': 'Connexion unique désactivée',
+  'sso.allow_local_login': 'Connexion par mot de passe rétablie en ligne de commande',
 };
 
 const EN: Readonly<Record<string, string>> = {
@@ -127,6 +134,13 @@ const EN: Readonly<Record<string, string>> = {
   'user.disable': 'User disabled',
   'user.enable': 'User enabled again',
   'user.link.used': 'Password set through a one-time link',
+  // Single sign-on (docs/single-sign-on.md)
+  'user.login_oidc': 'Login through single sign-on',
+  'user.created_oidc': 'Account created at its first single sign-on login',
+  'user.login_oidc_refused': 'Single sign-on login refused',
+  'sso.settings': 'Single sign-on settings changed',
+  'sso.disable': 'Single sign-on turned off',
+  'sso.allow_local_login': 'Password login turned back on from the command line',
 };
 
 export function actionLabel(action: string, locale: Locale): string {

@@ -98,6 +98,7 @@ const fr = {
   unknownCase: 'Aucun dossier n’a la référence « {reference} ».',
   unknownAction: '« Action » : choisissez une action de la liste.',
   cannotChangeOwnRole: 'Vous ne pouvez pas changer votre propre rôle : demandez-le à un autre administrateur.',
+  singleSignOn: 'Connexion unique',
 };
 
 export type AdminTexts = typeof fr;
@@ -194,6 +195,7 @@ const en: AdminTexts = {
   unknownCase: 'No case has the reference “{reference}”.',
   unknownAction: '“Action”: choose an action from the list.',
   cannotChangeOwnRole: 'You cannot change your own role: ask another admin.',
+  singleSignOn: 'Single sign-on',
 };
 
 export const ADMIN_TEXTS: Readonly<Record<Locale, AdminTexts>> = { fr, en };

@@ -106,6 +106,8 @@ dl.facts dd{overflow-wrap:anywhere;min-width:0}.shown-once code{font-size:1.05re
 .filters{display:grid;grid-template-columns:repeat(auto-fit,minmax(11rem,1fr));gap:.6rem 1rem;align-items:end}
 .pager{display:flex;gap:1rem;align-items:center;flex-wrap:wrap}
 .topbar nav ul{flex-wrap:wrap;row-gap:.3rem}
+/* Single sign-on on the login page: the provider's button as wide as the form, above it. */
+#sso-redirect-uri{overflow-wrap:anywhere}.sso{margin-bottom:1rem;padding-bottom:.5rem;border-bottom:1px solid #ddd}.sso .button{display:block;text-align:center}
 `;
 
 export const APP_JS = `'use strict';

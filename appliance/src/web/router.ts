@@ -26,6 +26,7 @@ import { documentPages } from './routes/documentPages.js';
 import { draftPages } from './routes/draftPages.js';
 import { deadlinePages } from './routes/deadlinePages.js';
 import { invitationPages } from './routes/invitationPages.js';
+import { oidcPages } from './routes/oidcPages.js';
 import type { AppliancePage, WebDeps } from './webPage.js';
 
 /**
@@ -50,6 +51,7 @@ export const PAGES: readonly AppliancePage[] = [
   deadlinePages,
   reminderPages,
   invitationPages,
+  oidcPages,
 ];
 
 export function webRouter(deps: WebDeps): Router {

@@ -24,6 +24,8 @@ export const ADMIN_SECTIONS: ReadonlyArray<{ href: string; label: keyof AdminTex
   { href: '/admin/rappels', label: 'reminderRules' },
   { href: '/echeances/regles', label: 'deadlineRules' },
   { href: '/modeles', label: 'draftTemplates' },
+  // OpenID Connect login and password login off (docs/single-sign-on.md).
+  { href: '/admin/connexion-unique', label: 'singleSignOn' },
 ];
 
 export function AdminLayout({ chrome, title, children }: { chrome: Chrome; title: string; children: ComponentChildren }) {
