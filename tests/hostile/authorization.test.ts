@@ -190,6 +190,14 @@ const APPLIANCE_MATRIX: Readonly<Record<string, string>> = {
   'POST /admin/rappels/test':                          '- Y - - -',
   'GET /setup/messagerie':                             '- Y - - -',
   'POST /setup/messagerie':                            '- Y - - -',
+  // Single sign-on (docs/single-sign-on.md): the login through the provider is open to anyone
+  // (here not configured: 409); its settings are the admins'.
+  'GET /connexion/oidc':                               'Y Y Y Y Y',
+  'GET /connexion/oidc/retour':                        'Y Y Y Y Y',
+  'GET /admin/connexion-unique':                       '- Y - - -',
+  'POST /admin/connexion-unique':                      '- Y - - -',
+  'POST /admin/connexion-unique/test':                 '- Y - - -',
+  'POST /admin/connexion-unique/desactiver':           '- Y - - -',
   // Ending all one's sessions, then logging out (this session): last, so the rows above keep their sessions.
   'POST /mot-de-passe/sessions':                       '- Y Y Y Y',
   'POST /api/auth/logout':                             'Y Y Y Y Y',

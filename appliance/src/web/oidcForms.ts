@@ -12,16 +12,20 @@ import type { FieldError } from './viewModels.js';
 
 type Result<T> = { ok: true; data: T } | { ok: false; errors: FieldError[] };
 
-/** What was typed, to show back on a refused form (never the client secret). */
+/**
+ * What was typed, to show back on a refused form (never the client secret). Read one character past
+ * each field's limit, so that a value too long is refused by the schema, naming its field, rather
+ * than cut short without a word.
+ */
 export const oidcFormValues = (form: URLSearchParams): Record<string, string> => ({
-  issuer: text(form, 'issuer', 500),
-  clientId: text(form, 'clientId', 255),
-  displayName: text(form, 'displayName', 40),
-  allowedDomains: text(form, 'allowedDomains', 1000),
+  issuer: text(form, 'issuer', 501),
+  clientId: text(form, 'clientId', 256),
+  displayName: text(form, 'displayName', 41),
+  allowedDomains: text(form, 'allowedDomains', 1001),
   createUsers: form.get('createUsers') === '1' ? '1' : '',
-  newUserRole: text(form, 'newUserRole', 32),
+  newUserRole: text(form, 'newUserRole', 33),
   localLoginOff: form.get('localLoginOff') === '1' ? '1' : '',
-  breakGlassEmail: text(form, 'breakGlassEmail', 254),
+  breakGlassEmail: text(form, 'breakGlassEmail', 255),
 });
 
 function fields(o: OidcMessages) {

@@ -56,10 +56,10 @@ export const oidcSettingsInput = z.strictObject({
     .max(40, { error: 'must be at most 40 characters: it is shown on a button' }),
   allowedDomains: domainsSchema,
   createUsers: z.boolean(),
-  newUserRole: z.string().trim().max(32),
+  newUserRole: z.string().trim().max(32, { error: 'must be a role name of at most 32 characters, e.g. avocat' }),
   localLoginOff: z.boolean(),
   /** The one account that keeps password login; required when `localLoginOff`. */
-  breakGlassEmail: z.string().trim().toLowerCase().max(254),
+  breakGlassEmail: z.string().trim().toLowerCase().max(254, { error: 'must be an e-mail address of at most 254 characters' }),
 });
 export type OidcSettingsInput = z.infer<typeof oidcSettingsInput>;
 
