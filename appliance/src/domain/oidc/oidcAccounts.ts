@@ -72,7 +72,7 @@ async function createFromToken(
   email: string,
   claims: Readonly<Record<string, unknown>>,
 ): Promise<User> {
-  const name = (typeof claims.name === 'string' ? claims.name : '').replace(/\s+/g, ' ').trim().slice(0, 120) || email;
+  const name = (typeof claims.name === 'string' ? claims.name : '').replace(/\s+/g, ' ').trim().slice(0, 120).trim() || email;
   try {
     // A password nobody knows: this user comes in through the provider (an admin's reset gives one).
     const user = await deps.users.createUser({ email, name, role: provider.newUserRole, password: randomBytes(32).toString('base64url') });
