@@ -198,6 +198,9 @@ const APPLIANCE_MATRIX: Readonly<Record<string, string>> = {
   'POST /admin/connexion-unique':                      '- Y - - -',
   'POST /admin/connexion-unique/test':                 '- Y - - -',
   'POST /admin/connexion-unique/desactiver':           '- Y - - -',
+  'GET /api/sso/settings':                             '- Y - - -',
+  'PUT /api/sso/settings':                             '- Y - - -',
+  'POST /api/sso/test':                                '- Y - - -',
   // Ending all one's sessions, then logging out (this session): last, so the rows above keep their sessions.
   'POST /mot-de-passe/sessions':                       '- Y Y Y Y',
   'POST /api/auth/logout':                             'Y Y Y Y Y',

@@ -216,6 +216,41 @@ describe('the admin page', () => {
   });
 });
 
+describe('the API', () => {
+  it('shows the settings without the secret, keeps it on a PUT without one, and refuses a wrong field naming it', async () => {
+    const got = await cabinet.admin.call('GET', '/api/sso/settings');
+    expect(got.status).toBe(200);
+    expect(got.body.redirectUri).toBe(`${url}/connexion/oidc/retour`);
+    expect(JSON.stringify(got.body)).not.toContain(cabinet.idp.clientSecret);
+    const body = {
+      issuer: cabinet.idp.issuer,
+      clientId: cabinet.idp.clientId,
+      displayName: 'Microsoft',
+      allowedDomains: ['dupont.fr'],
+      createUsers: true,
+      newUserRole: 'avocat',
+      localLoginOff: false,
+    };
+    const put = await cabinet.admin.call('PUT', '/api/sso/settings', body);
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    expect(put.body.settings).toMatchObject({ hasClientSecret: true, allowedDomains: ['dupont.fr'], createUsers: true });
+    const bad = await cabinet.admin.call('PUT', '/api/sso/settings', { ...body, issuer: 'http://idp.example.com' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toBe('invalid_input');
+    expect(bad.body.message).toMatch(/issuer: must start with https:\/\//);
+    const breakGlass = await cabinet.admin.call('PUT', '/api/sso/settings', {
+      ...body,
+      localLoginOff: true,
+      breakGlassEmail: 'marie.durand@dupont.fr',
+    });
+    expect(breakGlass.status).toBe(400);
+    expect(breakGlass.body.message).toMatch(/^breakGlassEmail: marie.durand@dupont.fr is not an active admin/);
+    const test = await cabinet.admin.call('POST', '/api/sso/test');
+    expect(test.status).toBe(200);
+    expect(test.body.discovery.issuer).toBe(cabinet.idp.issuer);
+  });
+});
+
 describe('password login turned off', () => {
   it('refuses the password of everyone but the break-glass admin, leaves API tokens working, and comes back on from the CLI', async () => {
     const marie = new CookieClient();

@@ -54,12 +54,13 @@ export const oidcSettingsInput = z.strictObject({
     .trim()
     .min(1, { error: 'is required: the name on the login button, e.g. Microsoft or Google' })
     .max(40, { error: 'must be at most 40 characters: it is shown on a button' }),
-  allowedDomains: domainsSchema,
-  createUsers: z.boolean(),
-  newUserRole: z.string().trim().max(32, { error: 'must be a role name of at most 32 characters, e.g. avocat' }),
-  localLoginOff: z.boolean(),
+  /** The form's text ("cabinet.fr, cabinet-lyon.fr"), or the API's list. */
+  allowedDomains: z.preprocess((v) => (Array.isArray(v) ? v.join(',') : (v ?? '')), domainsSchema),
+  createUsers: z.boolean({ error: 'must be true or false' }),
+  newUserRole: z.string().trim().max(32, { error: 'must be a role name of at most 32 characters, e.g. avocat' }).default('avocat'),
+  localLoginOff: z.boolean({ error: 'must be true or false' }),
   /** The one account that keeps password login; required when `localLoginOff`. */
-  breakGlassEmail: z.string().trim().toLowerCase().max(254, { error: 'must be an e-mail address of at most 254 characters' }),
+  breakGlassEmail: z.string().trim().toLowerCase().max(254, { error: 'must be an e-mail address of at most 254 characters' }).default(''),
 });
 export type OidcSettingsInput = z.infer<typeof oidcSettingsInput>;
 
