@@ -81,6 +81,8 @@ const FR = {
     'Le fournisseur d’identité ne répond pas ({reason}). Réessayez plus tard ; le compte de secours peut se connecter par mot de passe.',
   continueTitle: 'Connexion réussie',
   continueLink: 'Continuer',
+  breakGlassLost:
+    'Attention : la connexion par mot de passe est désactivée et le compte de secours n’est plus un administrateur actif. Si le fournisseur tombe en panne, plus personne ne pourra se connecter : désignez un autre administrateur ci-dessous.',
 };
 
 export type OidcMessages = typeof FR;
@@ -154,6 +156,8 @@ const EN: OidcMessages = {
   providerDown: 'The identity provider does not answer ({reason}). Try later; the break-glass account can log in with a password.',
   continueTitle: 'Logged in',
   continueLink: 'Continue',
+  breakGlassLost:
+    'Warning: password login is off and the break-glass account is no longer an active admin. Should the provider fail, nobody could log in: name another admin below.',
 };
 
 export const OIDC_CATALOGUES: Readonly<Record<Locale, OidcMessages>> = { fr: FR, en: EN };

@@ -166,6 +166,18 @@ describe('the settings', () => {
     expect(await settings.allowLocalLogin('appliance CLI')).toBe(false);
   });
 
+  it('say when the break-glass account has since stopped being an active admin', async () => {
+    const { settings, users, admin } = await settingsWith();
+    const second = await users.createUser({ email: 'second@cabinet.fr', name: 'Second', role: 'admin', password: PASSWORD });
+    await settings.save(input({ localLoginOff: true, breakGlassEmail: 'second@cabinet.fr' }), 'a');
+    expect(settings.breakGlassProblem()).toBeNull();
+    await users.updateUser(second.id, { role: 'avocat' }, admin.id);
+    expect(settings.breakGlassProblem()).toMatch(/break-glass account \(second@cabinet.fr\) is no longer an active admin/);
+    expect(settings.view().breakGlassProblem).not.toBeNull();
+    await settings.allowLocalLogin('appliance CLI');
+    expect(settings.breakGlassProblem()).toBeNull();
+  });
+
   it('never create administrators from the provider', async () => {
     const { settings } = await settingsWith();
     expect(await codeOf(settings.save(input({ createUsers: true, newUserRole: 'admin' }), 'a'))).toBe('invalid_input');

@@ -76,6 +76,8 @@ export interface OidcSettingsView {
   newUserRole: string;
   localLoginOff: boolean;
   breakGlassEmail: string;
+  /** Set when password login is off and the break-glass account is no longer an active admin. */
+  breakGlassProblem: string | null;
   updatedAt: string | null;
   updatedBy: string | null;
 }
@@ -112,6 +114,7 @@ export class OidcSettings {
       newUserRole: p?.newUserRole ?? 'avocat',
       localLoginOff: p?.localLoginOff ?? false,
       breakGlassEmail: (p?.breakGlassUserId && this.users.byId(p.breakGlassUserId)?.email) || '',
+      breakGlassProblem: this.breakGlassProblem(),
       updatedAt: this.doc.data.updatedAt,
       updatedBy: this.doc.data.updatedBy,
     };
@@ -165,6 +168,19 @@ export class OidcSettings {
     p.breakGlassUserId = null;
     await this.touch(by);
     return true;
+  }
+
+  /**
+   * What is wrong with the break-glass account, or null: when password login is off and that
+   * account has since been disabled, demoted or removed, nobody can log in without the provider
+   * (checked where it shows: the admin page, `appliance doctor`, `appliance sso show`).
+   */
+  breakGlassProblem(): string | null {
+    const p = this.doc.data.provider;
+    if (!p?.localLoginOff) return null;
+    const user = p.breakGlassUserId ? this.users.byId(p.breakGlassUserId) : undefined;
+    if (user?.active && user.role === 'admin') return null;
+    return `password login is off and its break-glass account ${user ? `(${user.email}) is no longer an active admin` : 'no longer exists'}: nobody can log in if the identity provider fails; name another admin on /admin/connexion-unique, or run \`appliance sso allow-local-login\``;
   }
 
   /** Whether the password form still serves `user` (always, unless password login is off and they are not the break-glass admin). */

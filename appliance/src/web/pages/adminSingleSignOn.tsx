@@ -43,6 +43,11 @@ export function AdminSingleSignOnPage({ chrome, settings, redirectUri, roles, va
           <code id="sso-redirect-uri">{redirectUri}</code>
         </p>
         <p class="hint">{o.redirectUriHint}</p>
+        {settings.breakGlassProblem ? (
+          <p class="warning" id="sso-break-glass-lost">
+            {o.breakGlassLost}
+          </p>
+        ) : null}
         {settings.configured ? (
           <p class="hint" id="sso-source">
             {fill(o.configuredBy, { at: formatDate(settings.updatedAt, chrome.locale, true), by: settings.updatedBy ?? '' })}
