@@ -133,6 +133,18 @@ describe('logging in through the provider', () => {
 });
 
 describe('the provider’s answer', () => {
+  it('says the provider refused when the person cancels at the provider (error=access_denied)', async () => {
+    const client = new CookieClient();
+    const providerLogin = await client.go(`${url}/connexion/oidc`);
+    const cancel = /href="([^"]*\/abort)"/.exec(providerLogin.body)?.[1];
+    expect(cancel, providerLogin.body.slice(0, 500)).toBeTruthy();
+    const page = await client.go(new URL(cancel!.replace(/&amp;/g, '&'), providerLogin.url).href);
+    expect(page.url).toMatch(/\/connexion\/oidc\/retour\?error=access_denied/);
+    expect(page.status).toBe(400);
+    expect(page.body).toContain('Le fournisseur a refusé la connexion (access_denied)');
+    expect((await me(client)).status).toBe(401);
+  });
+
   it('is refused when its state is not the one this browser’s login started with', async () => {
     const { client, page } = await ssoLogin('marie', new CookieClient(), isCallback);
     const forged = new URL(page.url);
