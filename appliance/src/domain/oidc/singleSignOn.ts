@@ -33,7 +33,7 @@ export interface SingleSignOnDeps extends AccountDeps {
 const MAX_USED_STATES = 10_000;
 
 export class SingleSignOn {
-  private discovered: { key: string; config: Promise<client.Configuration> } | null = null;
+  private discovered: { key: string; config: Promise<client.Configuration>; settled: boolean } | null = null;
   private readonly usedStates = new Map<string, number>();
 
   constructor(private readonly deps: SingleSignOnDeps) {}
@@ -55,18 +55,24 @@ export class SingleSignOn {
     const p = this.provider();
     const key = JSON.stringify([p.issuer, p.clientId, p.clientSecret]);
     if (this.discovered?.key !== key) {
-      const config = discoverProvider(p);
-      config.catch(() => {
-        if (this.discovered?.config === config) this.discovered = null;
-      });
-      this.discovered = { key, config };
+      const entry = { key, config: discoverProvider(p), settled: false };
+      entry.config.then(
+        () => (entry.settled = true),
+        () => {
+          entry.settled = true;
+          if (this.discovered === entry) this.discovered = null;
+        },
+      );
+      this.discovered = entry;
     }
     return this.discovered.config;
   }
 
   /** « Tester la découverte »: fetches the discovery document of the saved provider (throws `oidc_discovery_failed`). */
   async test(): Promise<{ issuer: string; authorizationEndpoint: string }> {
-    this.discovered = null;
+    // Fetched afresh, unless a discovery is still on its way: clicks on the button never pile up
+    // lookups of an unreachable provider (each holds one of Node's few resolver threads).
+    if (this.discovered?.settled) this.discovered = null;
     const meta = (await this.configuration()).serverMetadata();
     return { issuer: meta.issuer, authorizationEndpoint: String(meta.authorization_endpoint) };
   }
