@@ -18,6 +18,7 @@ import { systemRoutes } from './api/system.js';
 import { userRoutes } from './api/users.js';
 import { tlsRoutes } from './api/tls.js';
 import { deadlineRoutes } from './api/deadlines.js';
+import { ssoRoutes } from './api/sso.js';
 import { tlsFacts } from './domain/tls/tlsFacts.js';
 import { ApplianceError } from './errors.js';
 
@@ -77,6 +78,7 @@ export function createApp(appliance: Appliance, options: AppOptions = {}): Koa {
     documentRoutes(appliance),
     analysisRoutes(appliance),
     deadlineRoutes(appliance),
+    ssoRoutes(appliance),
     ...(options.routers ?? []),
   ];
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());

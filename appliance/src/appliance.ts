@@ -42,6 +42,10 @@ import { SecondFactors } from './domain/secondFactor/secondFactors.js';
 import { PendingLoginTokens } from './auth/pendingLogin.js';
 import { openPasskeyStore } from './storage/passkeyStore.js';
 import { Passkeys } from './domain/passkeys/passkeys.js';
+import { openOidcSettingsStore } from './storage/oidcSettingsStore.js';
+import { OidcSettings } from './domain/oidc/oidcSettings.js';
+import { SingleSignOn } from './domain/oidc/singleSignOn.js';
+import { redirectUriOf } from './domain/oidc/redirectUri.js';
 
 export interface Appliance {
   readonly config: Config;
@@ -93,6 +97,10 @@ export interface Appliance {
   readonly pendingLogins: PendingLoginTokens;
   /** The users' passkeys, a second factor (docs/second-factor.md). */
   readonly passkeys: Passkeys;
+  /** Single sign-on's settings (docs/single-sign-on.md): the provider, and whether password login is off. */
+  readonly oidcSettings: OidcSettings;
+  /** The OpenID Connect login itself: to the provider and back. */
+  readonly sso: SingleSignOn;
   close(): Promise<void>;
 }
 
@@ -139,6 +147,8 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
   const deadlineRules = await openDeadlineRules(config.dataDir, log);
   const securitySettingsDoc = await openSecuritySettingsStore(config.dataDir, log);
   const secondFactorPolicy = new SecondFactorPolicy(securitySettingsDoc, audit, clock);
+  const oidcSettingsDoc = await openOidcSettingsStore(config.dataDir, log);
+  const oidcSettings = new OidcSettings(oidcSettingsDoc, users, clock);
   const deadlines = new DeadlineClosing({
     cases,
     rules: deadlineRules,
@@ -252,6 +262,16 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
     secondFactors: new SecondFactors({ users, doc: usersDoc, audit, policy: secondFactorPolicy, clock, passkeys }),
     pendingLogins: new PendingLoginTokens(config.secretKey),
     passkeys,
+    oidcSettings,
+    sso: new SingleSignOn({
+      settings: oidcSettings,
+      users,
+      audit,
+      redirectUri: redirectUriOf(config),
+      secretKey: config.secretKey,
+      clock,
+      log,
+    }),
     close: async () => {
       await heartbeats.stop();
       await upgradeRequests.stop();
@@ -268,6 +288,7 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
         mailSettingsDoc.adapter.flushed(),
         securitySettingsDoc.adapter.flushed(),
         passkeysDoc.adapter.flushed(),
+        oidcSettingsDoc.adapter.flushed(),
       ]);
     },
   };

@@ -175,6 +175,26 @@ const envSchema = z
     SMTP_URL: smtpUrlSchema,
     /** The sender of the reminders, e.g. echeances@cabinet.fr (the mail server must accept it). */
     MAIL_FROM: mailFromSchema,
+    /**
+     * The address the cabinet's browsers open the appliance at (e.g. https://iamanager.cabinet.lan),
+     * when a proxy or a port mapping makes it differ from what TLS_NAMES and TLS_PUBLIC_PORT say:
+     * the single sign-on's redirect URI is built from it (docs/single-sign-on.md).
+     */
+    PUBLIC_URL: z
+      .string()
+      .optional()
+      .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim().replace(/\/+$/, '')))
+      .pipe(
+        z
+          .url({
+            protocol: /^https?$/,
+            error: 'must be the http(s) address browsers open the appliance at, e.g. https://iamanager.cabinet.lan',
+          })
+          .refine((v) => new URL(v).pathname === '/' && !new URL(v).search && !new URL(v).hash, {
+            error: 'must be an origin without a path, query or fragment, e.g. https://iamanager.cabinet.lan:8443',
+          })
+          .optional(),
+      ),
     /** Shifts this process's clock; tests and demos only (license expiry, clock set back). */
     CLOCK_OFFSET_SECONDS: envInt(-(10 ** 10), 10 ** 10, 0),
   })
@@ -255,6 +275,8 @@ export interface Config {
   backup: BackupConfig;
   /** SMTP_URL and MAIL_FROM; null when unset (reminders are then planned but not sent). */
   mail: { smtpUrl: string; from: string } | null;
+  /** PUBLIC_URL (an origin, no trailing slash), or undefined: derived from TLS_NAMES and the ports. */
+  publicUrl: string | undefined;
 }
 
 export interface BackupConfig {
@@ -328,6 +350,7 @@ export async function readConfig(env: Record<string, string | undefined>): Promi
       dailyAt: e.BACKUP_TIME === 'off' ? null : { hour: Number(e.BACKUP_TIME.slice(0, 2)), minute: Number(e.BACKUP_TIME.slice(3, 5)) },
     },
     mail: mailSettings(e),
+    publicUrl: e.PUBLIC_URL,
   };
 }
 

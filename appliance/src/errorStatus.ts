@@ -101,6 +101,13 @@ export const APPLIANCE_STATUS = {
   passkey_unknown: 404,
   passkey_refused: 422,
   passkey_counter_regression: 403,
+  // Single sign-on (docs/single-sign-on.md): not set up, the provider's discovery, a refused
+  // account, a callback that is not the answer to this browser's login, password login turned off.
+  oidc_not_configured: 409,
+  oidc_discovery_failed: 502,
+  oidc_refused: 403,
+  oidc_callback_invalid: 400,
+  local_login_disabled: 403,
 } as const satisfies Record<string, number>;
 
 export type ApplianceErrorCode = keyof typeof APPLIANCE_STATUS | CommonErrorCode;

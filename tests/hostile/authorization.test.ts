@@ -202,6 +202,17 @@ const APPLIANCE_MATRIX: Readonly<Record<string, string>> = {
   // for everyone, and the answer's POST sends the browser back to the login page.
   'POST /connexion/verification/cle-d-acces/options':  '- - - - -',
   'POST /connexion/verification/cle-d-acces':          'Y Y Y Y Y',
+  // Single sign-on (docs/single-sign-on.md): the login through the provider is open to anyone
+  // (here not configured: 409); its settings are the admins'.
+  'GET /connexion/oidc':                               'Y Y Y Y Y',
+  'GET /connexion/oidc/retour':                        'Y Y Y Y Y',
+  'GET /admin/connexion-unique':                       '- Y - - -',
+  'POST /admin/connexion-unique':                      '- Y - - -',
+  'POST /admin/connexion-unique/test':                 '- Y - - -',
+  'POST /admin/connexion-unique/desactiver':           '- Y - - -',
+  'GET /api/sso/settings':                             '- Y - - -',
+  'PUT /api/sso/settings':                             '- Y - - -',
+  'POST /api/sso/test':                                '- Y - - -',
   // Ending all one's sessions, then logging out (this session): last, so the rows above keep their sessions.
   'POST /mot-de-passe/sessions':                       '- Y Y Y Y',
   'POST /api/auth/logout':                             'Y Y Y Y Y',

@@ -30,6 +30,8 @@ export function authRoutes(appliance: Appliance): Router {
     const account = email.toLowerCase();
     const user = await appliance.loginGuard.check(account, ctx.ip, () => appliance.users.checkPassword(account, password));
     if (!user) throw new ApplianceError('unauthorized', 'wrong email or password');
+    // Single sign-on may have turned password login off (docs/single-sign-on.md); API tokens are not affected.
+    appliance.oidcSettings.assertPasswordLogin(user);
     await checkApiSecondFactor(appliance, ctx, user, code);
     const csrfToken = await startSession(appliance, ctx, user.id, user.sessionEpoch);
     ctx.body = { user: presentUser(user), permissions: [...appliance.users.permissionsOf(user)], csrfToken };

@@ -88,6 +88,15 @@ export const COMMANDS: CommandTable = {
     usage:
       "users reset-second-factor EMAIL         # remove a user's authenticator app and recovery codes, end their sessions (audited): the way back in for a locked-out last admin",
   },
+  'sso show': {
+    options: {},
+    usage:
+      'sso show                                # single sign-on: provider, redirect URI, whether password login is off (never the secret)',
+  },
+  'sso allow-local-login': {
+    options: {},
+    usage: 'sso allow-local-login                   # password login back on for everyone (the identity provider is broken)',
+  },
 };
 
 /** `appliance help`, `appliance <command> --help`, and every command's arguments, parsed. */

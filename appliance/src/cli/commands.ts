@@ -20,6 +20,7 @@ import path from 'node:path';
 import { ApplianceError } from '../errors.js';
 import { publicKeyCommand, verifyProofCommand } from './proofCommands.js';
 import { resetSecondFactorCommand } from './secondFactorCommands.js';
+import { allowLocalLoginCommand, showSsoCommand } from './ssoCommands.js';
 
 export type Command = (appliance: Appliance, args: Record<string, string | boolean>, input: string | undefined) => Promise<unknown>;
 
@@ -153,6 +154,10 @@ registerCommand('proof public-key', (appliance) => publicKeyCommand(appliance));
 registerCommand('backup create', (appliance, args) => createBackupCommand(appliance, args));
 
 registerCommand('support-bundle', (appliance, args) => supportBundleCommand(appliance, args));
+
+registerCommand('sso show', (appliance) => showSsoCommand(appliance));
+
+registerCommand('sso allow-local-login', (appliance) => allowLocalLoginCommand(appliance));
 
 const requestArgs = z.record(z.string(), z.union([z.string(), z.boolean()]));
 

@@ -77,6 +77,15 @@ export async function runDoctor(appliance: Appliance): Promise<{ ok: boolean; ch
     detail: `${outbox.queue.length} queued, last acknowledged ${outbox.lastAckAt ?? 'never'}${outbox.lastError ? `, last error: ${outbox.lastError}` : ''}`,
   });
   checks.push(mailCheck(appliance));
+  // Single sign-on (docs/single-sign-on.md), when set up: the break-glass account still an active admin.
+  if (appliance.oidcSettings.provider()) {
+    const problem = appliance.oidcSettings.breakGlassProblem();
+    checks.push({
+      check: 'single sign-on',
+      ok: problem === null,
+      detail: problem ?? `${appliance.oidcSettings.view().displayName}: configured`,
+    });
+  }
   return { ok: checks.every((c) => c.ok), checks };
 }
 

@@ -73,6 +73,13 @@ const FR: Readonly<Record<string, string>> = {
   'user.passkey_renamed': 'Clé d’accès renommée',
   'user.passkey_removed': 'Suppression d’une clé d’accès',
   'user.passkey_counter_regression': 'Clé d’accès refusée : compteur en recul (clé peut-être copiée)',
+  // Connexion unique (docs/single-sign-on.md)
+  'user.login_oidc': 'Connexion par la connexion unique',
+  'user.created_oidc': 'Compte créé à sa première connexion unique',
+  'user.login_oidc_refused': 'Connexion unique refusée',
+  'sso.settings': 'Réglages de connexion unique modifiés',
+  'sso.disable': 'Connexion unique désactivée',
+  'sso.allow_local_login': 'Connexion par mot de passe rétablie en ligne de commande',
 };
 
 const EN: Readonly<Record<string, string>> = {
@@ -136,6 +143,13 @@ const EN: Readonly<Record<string, string>> = {
   'user.passkey_renamed': 'Passkey renamed',
   'user.passkey_removed': 'Passkey removed',
   'user.passkey_counter_regression': 'Passkey refused: counter went back (key possibly copied)',
+  // Single sign-on (docs/single-sign-on.md)
+  'user.login_oidc': 'Login through single sign-on',
+  'user.created_oidc': 'Account created at its first single sign-on login',
+  'user.login_oidc_refused': 'Single sign-on login refused',
+  'sso.settings': 'Single sign-on settings changed',
+  'sso.disable': 'Single sign-on turned off',
+  'sso.allow_local_login': 'Password login turned back on from the command line',
 };
 
 export function actionLabel(action: string, locale: Locale): string {

@@ -99,6 +99,7 @@ const fr = {
   unknownAction: '« Action » : choisissez une action de la liste.',
   cannotChangeOwnRole: 'Vous ne pouvez pas changer votre propre rôle : demandez-le à un autre administrateur.',
   security: 'Sécurité',
+  singleSignOn: 'Connexion unique',
 };
 
 export type AdminTexts = typeof fr;
@@ -196,6 +197,7 @@ const en: AdminTexts = {
   unknownAction: '“Action”: choose an action from the list.',
   cannotChangeOwnRole: 'You cannot change your own role: ask another admin.',
   security: 'Security',
+  singleSignOn: 'Single sign-on',
 };
 
 export const ADMIN_TEXTS: Readonly<Record<Locale, AdminTexts>> = { fr, en };

@@ -109,6 +109,8 @@ dl.facts dd{overflow-wrap:anywhere;min-width:0}.shown-once code{font-size:1.05re
 /* The second factor (docs/second-factor.md): the QR code on white whatever the theme (apps need the contrast), at most 16rem wide; the secret and the recovery codes in a monospace face, wrapping on a phone. */
 .qr-code{background:#fff;padding:.5rem;display:inline-block;max-width:16rem;width:100%}.qr-code svg{display:block;width:100%;height:auto}
 code.totp-secret{font-size:1.05rem;letter-spacing:.05em;overflow-wrap:anywhere}ol.recovery-codes{columns:2 12rem;font-size:1.05rem;padding-left:2rem}ol.recovery-codes code{white-space:nowrap}
+/* Single sign-on on the login page: the provider's button as wide as the form, above it. */
+#sso-redirect-uri{overflow-wrap:anywhere}.sso{margin-bottom:1rem;padding-bottom:.5rem;border-bottom:1px solid #ddd}.sso .button{display:block;text-align:center}
 `;
 
 export const APP_JS = `'use strict';

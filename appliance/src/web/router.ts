@@ -28,6 +28,7 @@ import { deadlinePages } from './routes/deadlinePages.js';
 import { invitationPages } from './routes/invitationPages.js';
 import { secondFactorPages } from './routes/secondFactorPages.js';
 import { passkeyPages } from './routes/passkeyPages.js';
+import { oidcPages } from './routes/oidcPages.js';
 import type { AppliancePage, WebDeps } from './webPage.js';
 
 /**
@@ -54,6 +55,7 @@ export const PAGES: readonly AppliancePage[] = [
   invitationPages,
   secondFactorPages,
   passkeyPages,
+  oidcPages,
 ];
 
 export function webRouter(deps: WebDeps): Router {

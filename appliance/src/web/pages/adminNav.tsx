@@ -26,6 +26,8 @@ export const ADMIN_SECTIONS: ReadonlyArray<{ href: string; label: keyof AdminTex
   { href: '/modeles', label: 'draftTemplates' },
   // Who must have a second factor (docs/second-factor.md).
   { href: '/admin/securite', label: 'security' },
+  // OpenID Connect login and password login off (docs/single-sign-on.md).
+  { href: '/admin/connexion-unique', label: 'singleSignOn' },
 ];
 
 export function AdminLayout({ chrome, title, children }: { chrome: Chrome; title: string; children: ComponentChildren }) {

@@ -1,18 +1,54 @@
 /** Login and password change. Error messages are generic on purpose: they never say which emails exist. */
 import { Layout } from '../layout.js';
-import { CATALOGUES } from '../messages.js';
+import { CATALOGUES, fill } from '../messages.js';
 import { SECOND_FACTOR_TEXTS } from '../secondFactorMessages.js';
 import { Csrf, ErrorSummary, Field } from '../components.js';
 import type { Chrome, FieldError } from '../viewModels.js';
 import { PasskeysLink } from './passkeys.js';
+import { OIDC_CATALOGUES } from '../oidcMessages.js';
 
-export function LoginPage({ chrome, email, errors }: { chrome: Chrome; email: string; errors: readonly FieldError[] }) {
+/** Single sign-on on the login page (docs/single-sign-on.md): the provider's name, and whether passwords are off. */
+export interface LoginSso {
+  provider: string;
+  passwordOff: boolean;
+  /** Where to go after the provider's login (the page the visitor was sent from). */
+  next: string;
+}
+
+export function LoginPage({
+  chrome,
+  email,
+  errors,
+  sso = null,
+}: {
+  chrome: Chrome;
+  email: string;
+  errors: readonly FieldError[];
+  sso?: LoginSso | null;
+}) {
   const m = CATALOGUES[chrome.locale];
+  const o = OIDC_CATALOGUES[chrome.locale];
   return (
     <Layout chrome={chrome} title={m.loginTitle}>
       <section class="card narrow">
         <h1>{m.loginTitle}</h1>
         <ErrorSummary errors={errors} m={m} />
+        {sso ? (
+          <div class="sso">
+            <p>
+              <a
+                href={`/connexion/oidc${sso.next === '/' ? '' : `?next=${encodeURIComponent(sso.next)}`}`}
+                class="button primary"
+                id="sso-login"
+              >
+                {fill(o.ssoButton, { provider: sso.provider })}
+              </a>
+            </p>
+            <p class="hint" id="sso-password-note">
+              {sso.passwordOff ? fill(o.ssoPasswordOff, { provider: sso.provider }) : o.ssoOr}
+            </p>
+          </div>
+        ) : null}
         <form method="post" action="/connexion" novalidate>
           <Csrf token={chrome.csrf} />
           <Field name="email" label={m.email} type="email" value={email} required autocomplete="username" />

@@ -18,6 +18,7 @@ import { redirectToForm, replayedForm } from '../formReplay.js';
 import { ADMIN_TEXTS } from '../adminMessages.js';
 import { SECOND_FACTOR_TEXTS } from '../secondFactorMessages.js';
 import { beginLogin } from '../../auth/secondFactorLogin.js';
+import { OIDC_CATALOGUES } from '../oidcMessages.js';
 
 export const sessionPages: AppliancePage = { mount: mountSessionPages };
 
@@ -29,7 +30,9 @@ function mountSessionPages(router: Router, deps: WebDeps): void {
       user: null,
       ...(flash ? { flash: { kind: 'ok' as const, text: flash } } : {}),
     };
-    sendPage(ctx, <LoginPage chrome={chrome} email={email} errors={errors} />);
+    const provider = appliance.oidcSettings.provider();
+    const sso = provider ? { provider: provider.displayName, passwordOff: provider.localLoginOff, next: safeNext(ctx.query.next) } : null;
+    sendPage(ctx, <LoginPage chrome={chrome} email={email} errors={errors} sso={sso} />);
   };
 
   router.get('/connexion', (ctx) => {
@@ -63,6 +66,13 @@ function mountSessionPages(router: Router, deps: WebDeps): void {
       return refuseLogin(ctx, email, message);
     }
     if (!user) return refuseLogin(ctx, email, m.wrongCredentials);
+    // Checked after the password, so a wrong one never tells which account keeps password login.
+    if (!appliance.oidcSettings.passwordLoginAllowed(user))
+      return refuseLogin(
+        ctx,
+        email,
+        fill(OIDC_CATALOGUES[localeOf(ctx)].localLoginDisabled, { provider: appliance.oidcSettings.provider()?.displayName ?? '' }),
+      );
     // A second factor, or its setup the policy requires, comes before the session (docs/second-factor.md).
     ctx.redirect(await beginLogin(appliance, ctx, user, safeNext(ctx.query.next)));
   });
