@@ -110,6 +110,8 @@ export const accountSecondFactorPages: DashboardPage = {
 
     router.post(`${ACCOUNT_ENROL_PATH}/codes`, async (ctx) => {
       const admin = currentAdmin(ctx);
+      if (!cp.secondFactors.status(admin.id).enrolledAt)
+        return refuse(deps, ctx, "Code : vous n'avez pas encore de second facteur. Activez-le d'abord.");
       if (!(await currentCodeChecked(deps, ctx, admin))) return;
       const codes = await cp.secondFactors.regenerateRecoveryCodes(admin.id, cp.clock());
       sendPage(ctx, <RecoveryCodesPage chrome={chromeOf(deps, ctx)} codes={codes} continueHref="/compte" />);
@@ -117,8 +119,9 @@ export const accountSecondFactorPages: DashboardPage = {
 
     router.post(`${ACCOUNT_ENROL_PATH}/retirer`, async (ctx) => {
       const admin = currentAdmin(ctx);
-      if (cp.secondFactors.status(admin.id).required)
-        return refuse(deps, ctx, 'Votre rôle exige un second facteur : vous pouvez le remplacer, pas le retirer.');
+      const status = cp.secondFactors.status(admin.id);
+      if (status.required) return refuse(deps, ctx, 'Votre rôle exige un second facteur : vous pouvez le remplacer, pas le retirer.');
+      if (!status.enrolledAt) return refuse(deps, ctx, "Code : vous n'avez pas de second facteur à retirer.");
       if (!(await currentCodeChecked(deps, ctx, admin))) return;
       await cp.secondFactors.remove(admin.id);
       cp.log.info({ email: admin.email }, 'dashboard: second factor removed by its owner');
