@@ -47,7 +47,10 @@ export async function openDashboard(cp: ControlPlane): Promise<Dashboard> {
     maxFailures: cp.config.dashboard.loginMaxFailures,
     lockSeconds: cp.config.dashboard.loginLockSeconds,
     onLock: ({ account, address, seconds }) =>
-      cp.log.warn({ email: account, ip: address, seconds }, 'dashboard login: account locked for this address after failed passwords'),
+      cp.log.warn(
+        { email: account, ip: address, seconds },
+        'dashboard login: account locked for this address after failed passwords or second factor codes',
+      ),
   });
   return {
     router: dashboardRouter({ cp, sessions, loginGuard, replays: new FormReplays(cp.clock), pending }),
