@@ -214,6 +214,37 @@ describe('second factor of the vendor admins', () => {
     expect(d.cp.secondFactors.status(d.cp.admins.idOf('admin@vendor.test')).enrolledAt).not.toBeNull();
   });
 
+  it('replaces the factor with a new phone (a current code first): the old secret and its recovery codes stop working', async () => {
+    const v = new Visitor(d.url);
+    await v.login('admin@vendor.test', PASSWORD);
+    await v.post('/connexion/verification', { code: recoveryCodes[4]! }, '/connexion/verification');
+    const start = await v.post('/compte/double-facteur', { code: recoveryCodes[5]! }, '/compte');
+    expect(start.location).toBe('/compte/double-facteur');
+    const newSecret = secretOnPage((await v.request('GET', '/compte/double-facteur')).text);
+    expect(newSecret).not.toBe(secret);
+    // 60 s after START (later(30) was the last step used): 10 s into a step no code has spent yet.
+    d.at(later(60));
+    const confirmed = await v.post('/compte/double-facteur/confirmer', { code: totpCode(newSecret, later(60)) }, '/compte/double-facteur');
+    expect(recoveryCodesOnPage(confirmed.text)).toHaveLength(10);
+
+    // 30 s on, the old phone's code is refused, the new phone's accepted.
+    d.at(later(90));
+    const w = new Visitor(d.url);
+    await w.login('admin@vendor.test', PASSWORD);
+    expect((await w.post('/connexion/verification', { code: totpCode(secret, later(90)) }, '/connexion/verification')).text).toContain(
+      'Code : incorrect.',
+    );
+    const ok = await w.post('/connexion/verification', { code: totpCode(newSecret, later(90)) }, '/connexion/verification');
+    expect(ok.status).toBe(303);
+    expect(w.cookies.has('cp_session')).toBe(true);
+    // The old recovery codes went with the old factor.
+    const x = new Visitor(d.url);
+    await x.login('admin@vendor.test', PASSWORD);
+    expect((await x.post('/connexion/verification', { code: recoveryCodes[6]! }, '/connexion/verification')).text).toContain(
+      'Code : incorrect.',
+    );
+  });
+
   it('leaves the vendor API bearer tokens as they are', async () => {
     const { token } = await d.cp.admins.createApiToken('admin@vendor.test', later(86_400), d.now());
     expect((await api(d.url, token, 'GET', '/api/v1/cabinets')).status).toBe(200);

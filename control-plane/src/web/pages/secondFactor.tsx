@@ -98,7 +98,10 @@ export function EnrolPage({
             <QrCode svg={enrolment.qrSvg} />
           </li>
           <li>
-            Ou saisissez cette clé à la main (type « basé sur le temps ») : <code class="secret">{grouped(enrolment.secret)}</code>
+            Ou saisissez cette clé à la main (type « basé sur le temps ») :{' '}
+            <span class="typed-secret">
+              <code class="secret">{grouped(enrolment.secret)}</code>
+            </span>
           </li>
           <li>Puis saisissez le code à 6 chiffres qu'affiche l'application.</li>
         </ol>
