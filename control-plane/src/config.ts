@@ -12,6 +12,7 @@ import { checkVendorEnv, vendorEnvFields, vendorIdentityFrom } from './domain/bi
 import type { VendorIdentity } from './storage/billingRecords.js';
 import { salesContactEnvFields, salesContactFrom } from './domain/salesContact.js';
 import type { VendorContact } from '@iamanager/protocol';
+import { ADMIN_ROLES, type AdminRole } from './storage/records.js';
 
 /** Unix socket paths are limited to 108 bytes on Linux (`sun_path`), terminator included. */
 const MAX_SOCKET_PATH = 107;
@@ -53,6 +54,25 @@ const envSchema = z
     DASHBOARD_SESSION_HOURS: int('DASHBOARD_SESSION_HOURS', 1, 720, 12),
     LOGIN_MAX_FAILURES: int('LOGIN_MAX_FAILURES', 1, 1_000, 5),
     LOGIN_LOCK_SECONDS: int('LOGIN_LOCK_SECONDS', 1, 86_400, 900),
+    // Which roles must sign in with a second factor (docs/control-plane.md "Second factor").
+    SECOND_FACTOR_REQUIRED_FOR: z
+      .string()
+      .default('admin')
+      .transform((v, ctx) => {
+        const wanted = v.trim().toLowerCase();
+        if (wanted === 'none') return [] as AdminRole[];
+        if (wanted === 'all') return [...ADMIN_ROLES];
+        const roles = wanted.split(',').map((r) => r.trim());
+        const unknown = roles.filter((r) => !(ADMIN_ROLES as readonly string[]).includes(r));
+        if (unknown.length > 0 || roles.length === 0) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `must be "all", "none" or roles separated by commas among ${ADMIN_ROLES.join(', ')} (e.g. admin,billing); "${unknown.join(', ')}" is not a role`,
+          });
+          return z.NEVER;
+        }
+        return [...new Set(roles)] as AdminRole[];
+      }),
     /** Bearer token `/metrics` requires (or METRICS_TOKEN_FILE); unset, /metrics is open. */
     METRICS_TOKEN: metricsTokenSchema,
     /** Moves this process's clock; for tests and demos only (e.g. to expire an enrollment code). */
@@ -138,7 +158,13 @@ export interface Config {
   fleet: FleetThresholds;
   /** How often status changes are looked for and recorded as alerts. */
   fleetCheckIntervalSeconds: number;
-  dashboard: { sessionHours: number; loginMaxFailures: number; loginLockSeconds: number };
+  dashboard: {
+    sessionHours: number;
+    loginMaxFailures: number;
+    loginLockSeconds: number;
+    /** Roles that must sign in with a second factor (SECOND_FACTOR_REQUIRED_FOR, default admin). */
+    secondFactorRequiredFor: readonly AdminRole[];
+  };
   /** What `GET /metrics` requires as a bearer token; undefined leaves it open. */
   metricsToken: string | undefined;
   /** The SMTP server and sender of the relances; undefined: none are sent. */
@@ -188,6 +214,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
       sessionHours: parsed.DASHBOARD_SESSION_HOURS,
       loginMaxFailures: parsed.LOGIN_MAX_FAILURES,
       loginLockSeconds: parsed.LOGIN_LOCK_SECONDS,
+      secondFactorRequiredFor: parsed.SECOND_FACTOR_REQUIRED_FOR,
     },
     metricsToken: parsed.METRICS_TOKEN,
     mail: mailSettings(parsed) ?? undefined,

@@ -20,6 +20,8 @@ import { SupportBundleStore } from './domain/supportBundles.js';
 import { largestLimits } from './domain/usageBounds.js';
 import { UpgradeRequestBook } from './domain/upgradeRequests.js';
 import { VendorKeys } from './domain/vendorKeys.js';
+import { AdminSecondFactors } from './domain/adminSecondFactor.js';
+import { SecondFactorSeal } from './domain/secondFactorSeal.js';
 
 export interface ControlPlane {
   readonly config: Config;
@@ -42,6 +44,8 @@ export interface ControlPlane {
   readonly upgradeRequests: UpgradeRequestBook;
   /** Support bundles appliances sent, kept 30 days (domain/supportBundles.ts). */
   readonly supportBundles: SupportBundleStore;
+  /** The dashboard admins' second factor: enrolment, codes, policy, reset (domain/adminSecondFactor.ts). */
+  readonly secondFactors: AdminSecondFactors;
   close(): Promise<void>;
 }
 
@@ -69,6 +73,11 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
   const upgradeRequests = await UpgradeRequestBook.open(config.dataDir, appliances, log);
   const monitor = await FleetMonitor.open(config.dataDir, { cabinets, appliances, plans, config, clock }, log, quarantine);
   const supportBundles = await SupportBundleStore.open(config.dataDir, log, clock());
+  const secondFactors = new AdminSecondFactors(admins, await SecondFactorSeal.open(config.dataDir, clock(), log), {
+    requiredFor: config.dashboard.secondFactorRequiredFor,
+    issuer: config.issuer,
+    log,
+  });
   return {
     config,
     log,
@@ -85,6 +94,7 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
     quarantine,
     upgradeRequests,
     supportBundles,
+    secondFactors,
     close: async () => {
       await monitor.close();
       await ingest.close();

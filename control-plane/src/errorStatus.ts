@@ -33,6 +33,12 @@ export const CONTROL_PLANE_STATUS = {
   last_admin: 409,
   too_many_tokens: 409,
   cannot_disable_yourself: 409,
+  // Vendor admins' second factor (domain/adminSecondFactor.ts).
+  second_factor_required: 409,
+  no_second_factor: 409,
+  enrolment_expired: 409,
+  second_factor_unreadable: 409,
+  cannot_reset_yourself: 409,
   // Billing.
   billing_not_configured: 409,
   month_not_over: 409,

@@ -26,7 +26,7 @@ describe('fleet health configuration', () => {
       offlineHours: 24,
     });
     expect(config.fleetCheckIntervalSeconds).toBe(60);
-    expect(config.dashboard).toEqual({ sessionHours: 12, loginMaxFailures: 5, loginLockSeconds: 900 });
+    expect(config.dashboard).toEqual({ sessionHours: 12, loginMaxFailures: 5, loginLockSeconds: 900, secondFactorRequiredFor: ['admin'] });
   });
 
   it('takes other thresholds from the environment', () => {

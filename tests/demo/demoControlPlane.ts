@@ -17,7 +17,9 @@ export interface DemoControlPlane {
 
 function demoEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   // No LATEST_APPLIANCE_VERSION: the control plane takes the release it ships with, as the demo's appliances run.
-  return { ...DEMO_VENDOR, ...process.env, DATA_DIR: dataDir, ...extra };
+  // No second factor required: the logins the demo prints open the dashboard at once. A real
+  // control plane keeps the default (SECOND_FACTOR_REQUIRED_FOR=admin, docs/control-plane.md).
+  return { ...DEMO_VENDOR, SECOND_FACTOR_REQUIRED_FOR: 'none', ...process.env, DATA_DIR: dataDir, ...extra };
 }
 
 /** Starts the control plane process on `port` (default 4000) and waits until it listens. */

@@ -325,6 +325,19 @@ const CONTROL_PLANE_MATRIX: Readonly<Record<string, string>> = {
   'GET /administrateurs':                              '-   - - -   Y - -',
   'POST /administrateurs/:id/desactiver':              '-   - - -   Y - -',
   'POST /administrateurs/jetons/:id/revoquer':         '-   - - -   Y - -',
+  // The second factor (docs/control-plane.md "Second factor"). Its login step answers only the
+  // browser holding the pending cookie of a right password: anyone else is sent to the login page.
+  'GET /connexion/verification':                       '-   - - -   - - -',
+  'POST /connexion/verification':                      '-   - - -   - - -',
+  'GET /connexion/double-facteur':                     '-   - - -   - - -',
+  'POST /connexion/double-facteur':                    '-   - - -   - - -',
+  // One's own second factor, every role; resetting another admin's (manageAdmins): admins only.
+  'POST /compte/double-facteur':                       '-   - - -   Y Y Y',
+  'GET /compte/double-facteur':                        '-   - - -   Y Y Y',
+  'POST /compte/double-facteur/confirmer':             '-   - - -   Y Y Y',
+  'POST /compte/double-facteur/codes':                 '-   - - -   Y Y Y',
+  'POST /compte/double-facteur/retirer':               '-   - - -   Y Y Y',
+  'POST /administrateurs/:id/double-facteur/reinitialiser': '-   - - -   Y - -',
   // Ending all one's sessions, then logging out (this session): last, so the rows above keep their sessions.
   'POST /compte/sessions':                             '-   - - -   Y Y Y',
   'POST /deconnexion':                                 'Y   Y Y Y   Y Y Y',

@@ -20,8 +20,24 @@ export function tempDir(prefix: string): string {
 export type { CliResult } from './runCommand.js';
 import type { CliResult } from './runCommand.js';
 
+/**
+ * The fixtures' second factor policy, explicit: tests that sign in as an `admin` with a password
+ * alone say so here rather than the product weakening its default (`admin`); the second factor's
+ * own tests (tests/control-plane/secondFactor*.test.ts) pass SECOND_FACTOR_REQUIRED_FOR themselves.
+ */
+const FIXTURE_SECOND_FACTOR = { SECOND_FACTOR_REQUIRED_FOR: 'none' };
+
 function baseEnv(dataDir: string, env: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env };
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    DATA_DIR: dataDir,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    ...FIXTURE_SECOND_FACTOR,
+    ...env,
+  };
 }
 
 /** Runs `control-plane <args>` on DATA_DIR; `--json` output is parsed into `json`. */

@@ -182,6 +182,11 @@ export const COMMANDS: CommandTable = {
     options: { months: s },
     usage: 'revenue [--months N]                    # MRR, ARR, by plan; new and churned cabinets per month',
   },
+  'admin reset-second-factor': {
+    options: {},
+    positional: 'email',
+    usage: "admin reset-second-factor EMAIL         # lost phone and recovery codes: enrols again at next login; ends the admin's sessions",
+  },
 };
 
 /** `control-plane help`, `control-plane <command> --help`, and every command's arguments, parsed. */

@@ -146,6 +146,8 @@ export function formatResult(command: string, result: any): string {
       return `disabled ${result.admin.email}: sessions and API tokens ended`;
     case 'admin password':
       return `new password for ${result.admin.email}: sessions and API tokens ended`;
+    case 'admin reset-second-factor':
+      return `second factor of ${result.admin.email} reset: sessions ended (API tokens kept); a new one is enrolled at the next login`;
     case 'plan list':
       return table([
         ['plan', 'price/month', 'users', 'cases', 'analyses/month', 'model', 'advanced', 'overage'],

@@ -38,6 +38,9 @@ export interface AdminSummary extends AdminIdentity {
   createdAt: string;
   disabledAt: string | null;
   passwordChangedAt: string | null;
+  /** When the admin's second factor was confirmed (null: none); domain/adminSecondFactor.ts. */
+  secondFactorEnrolledAt: string | null;
+  secondFactorReset: { at: string; by: string } | null;
 }
 
 function identityOf(admin: AdminRecord): AdminIdentity {
@@ -83,6 +86,8 @@ export class AdminDirectory {
       createdAt: a.createdAt,
       disabledAt: a.disabledAt,
       passwordChangedAt: a.passwordChangedAt,
+      secondFactorEnrolledAt: a.secondFactor?.enrolledAt ?? null,
+      secondFactorReset: a.secondFactorReset,
     }));
   }
 
@@ -124,6 +129,9 @@ export class AdminDirectory {
       sessionEpoch: 0,
       disabledAt: null,
       passwordChangedAt: null,
+      secondFactor: null,
+      secondFactorPending: null,
+      secondFactorReset: null,
     };
     this.doc.data.admins.push(admin);
     await this.doc.write();
@@ -241,6 +249,31 @@ export class AdminDirectory {
     const admin = this.doc.data.admins.find((a) => a.id === id);
     if (!admin) throw new NotFoundError('admin', id);
     return admin.sessionEpoch;
+  }
+
+  /**
+   * The admin's record, for domain/adminSecondFactor.ts only (which keeps its part of it): read it,
+   * or change it with `fn` and write the file before resolving (unless `changed` says `fn` changed
+   * nothing). `fn` runs synchronously, so a check and the change it leads to (a TOTP step marked
+   * used) happen with no other request in between.
+   */
+  recordOf(id: string): Readonly<AdminRecord> {
+    const admin = this.doc.data.admins.find((a) => a.id === id);
+    if (!admin) throw new NotFoundError('admin', id);
+    return admin;
+  }
+
+  async changeRecord<T>(id: string, fn: (admin: AdminRecord) => T, changed: (result: T) => boolean = () => true): Promise<T> {
+    const admin = this.doc.data.admins.find((a) => a.id === id);
+    if (!admin) throw new NotFoundError('admin', id);
+    const result = fn(admin);
+    if (changed(result)) await this.doc.write();
+    return result;
+  }
+
+  /** The admin with this email, by id (the CLI names admins by email). */
+  idOf(email: string): string {
+    return this.byEmail(email).id;
   }
 
   /** Ends every dashboard session of the admin (logout): cookies carrying the old epoch stop working. */

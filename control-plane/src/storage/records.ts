@@ -153,6 +153,24 @@ export const apiTokenRecordSchema = z.object({
   lastUsedAt: z.string().nullable().default(null),
 });
 export type ApiTokenRecord = z.infer<typeof apiTokenRecordSchema>;
+/**
+ * An admin's second factor (domain/adminSecondFactor.ts). The TOTP secret is sealed (AES-256-GCM
+ * under DATA_DIR/second-factor-key.json, domain/secondFactorSeal.ts), never stored in clear;
+ * recovery codes are kept as hashes only, and a used one is removed.
+ */
+export const adminSecondFactorSchema = z.object({
+  sealedSecret: z.string().min(1),
+  enrolledAt: z.string(),
+  /** The last TOTP time step accepted: a code of that step or an earlier one is a replay. */
+  lastUsedStep: z.int().min(0).nullable(),
+  recoveryHashes: z.array(z.string()),
+  recoveryCodesAt: z.string(),
+});
+export type AdminSecondFactorRecord = z.infer<typeof adminSecondFactorSchema>;
+/** A secret shown for enrolment, not yet confirmed with a code from it. */
+export const pendingSecondFactorSchema = z.object({ sealedSecret: z.string().min(1), startedAt: z.string() });
+export type PendingSecondFactorRecord = z.infer<typeof pendingSecondFactorSchema>;
+
 export const adminRecordSchema = z.object({
   id: z.string(),
   email: z.string(),
@@ -165,6 +183,11 @@ export const adminRecordSchema = z.object({
   /** Set when the admin is disabled: no login, no session, no token from then on. */
   disabledAt: z.string().nullable().default(null),
   passwordChangedAt: z.string().nullable().default(null),
+  /** Files from before second factors read as none. */
+  secondFactor: adminSecondFactorSchema.nullable().default(null),
+  secondFactorPending: pendingSecondFactorSchema.nullable().default(null),
+  /** The last reset of this admin's second factor by another admin or the CLI: who and when. */
+  secondFactorReset: z.object({ at: z.string(), by: z.string() }).nullable().default(null),
 });
 export type AdminRecord = z.infer<typeof adminRecordSchema>;
 export const adminsFileSchema = z.object({ admins: z.array(adminRecordSchema) });

@@ -59,4 +59,5 @@ dl.facts.big dd{font-size:1.3rem;font-weight:700}
 h3{font-size:1rem;margin:1rem 0 .5rem}
 tfoot th,tfoot td{border-bottom:0}
 article.draft{border-top:1px solid var(--line);padding-top:.4rem;margin-top:.8rem}ul.warnings{color:var(--warning);font-size:.88rem;padding-left:1.2rem}label.inline-label{display:inline;font-weight:400}fieldset input[type=radio]{margin:0 .4rem .3rem 0}
+div.qr{width:200px;height:200px;margin:.5rem 0;background:#fff}div.qr svg{width:100%;height:100%}ul.recovery-codes{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(13rem,1fr));gap:.4rem}ul.recovery-codes code.secret{white-space:nowrap;word-break:normal;font-size:1rem}span.typed-secret code.secret{word-break:normal}
 `;

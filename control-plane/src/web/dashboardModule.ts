@@ -10,6 +10,7 @@ import { BrowserSession, LoginGuard, RevokedSessions, SessionTokens } from '@iam
 import type { Authenticator } from '../auth/authenticate.js';
 import type { ControlPlane } from '../controlPlane.js';
 import { dashboardRouter } from './router.js';
+import type { PendingLogins } from './pendingLogin.js';
 import { loadSessionSecret } from './sessionSecret.js';
 import { REVOKED_SESSIONS_FILE, SESSION_COOKIE, sessionAuthenticator, type DashboardSessions } from './session.js';
 
@@ -31,18 +32,28 @@ export async function openDashboard(cp: ControlPlane): Promise<Dashboard> {
       log: cp.log,
     }),
     admins: cp.admins,
+    secondFactors: cp.secondFactors,
     clock: cp.clock,
     audience: `${cp.config.issuer} dashboard`,
     hours: cp.config.dashboard.sessionHours,
+  };
+  const pending: PendingLogins = {
+    tokens: new SessionTokens(secret, cp.config.issuer, 'control-plane dashboard second factor pending v1'),
+    audience: `${cp.config.issuer} dashboard second factor`,
+    admins: cp.admins,
+    clock: cp.clock,
   };
   const loginGuard = new LoginGuard({
     maxFailures: cp.config.dashboard.loginMaxFailures,
     lockSeconds: cp.config.dashboard.loginLockSeconds,
     onLock: ({ account, address, seconds }) =>
-      cp.log.warn({ email: account, ip: address, seconds }, 'dashboard login: account locked for this address after failed passwords'),
+      cp.log.warn(
+        { email: account, ip: address, seconds },
+        'dashboard login: account locked for this address after failed passwords or second factor codes',
+      ),
   });
   return {
-    router: dashboardRouter({ cp, sessions, loginGuard, replays: new FormReplays(cp.clock) }),
+    router: dashboardRouter({ cp, sessions, loginGuard, replays: new FormReplays(cp.clock), pending }),
     authenticator: sessionAuthenticator(sessions),
   };
 }

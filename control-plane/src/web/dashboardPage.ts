@@ -9,6 +9,7 @@ import type { LoginGuard, PageModule } from '@iamanager/kernel/web';
 import type { Action } from '../auth/policies.js';
 import type { ControlPlane } from '../controlPlane.js';
 import type { DashboardSessions } from './session.js';
+import type { PendingLogins } from './pendingLogin.js';
 
 export interface NavItem {
   href: string;
@@ -25,6 +26,8 @@ export interface DashboardDeps {
   loginGuard: LoginGuard;
   /** Refused forms kept for their page's next GET (redirect after post: formReplay.ts). */
   replays: FormReplays;
+  /** Logins between the password and the second factor (pendingLogin.ts). */
+  pending: PendingLogins;
   /** The navigation, in order (every page's `nav`). */
   nav: readonly NavItem[];
 }

@@ -31,6 +31,9 @@ const MESSAGES: Readonly<Record<string, string>> = {
   not_found: "Cette page n'existe pas.",
   admin_disabled: 'Ce compte est désactivé : demandez à un administrateur.',
   rate_limited: "Trop d'échecs de mot de passe : réessayez plus tard.",
+  second_factor_unreadable:
+    'Votre second facteur ne peut plus être lu (la clé qui le protège a changé) : connectez-vous avec un code de secours, ou demandez à un administrateur de le réinitialiser.',
+  no_second_factor: "Vous n'avez pas de second facteur : activez-le depuis « Mon compte ».",
 };
 
 /**

@@ -24,6 +24,8 @@ import type Router from '@koa/router';
 import { pageRouter } from '@iamanager/kernel/web';
 import type { DashboardDeps, DashboardPage } from './dashboardPage.js';
 import { accountPage } from './routes/accountPage.js';
+import { accountSecondFactorPages } from './routes/accountSecondFactor.js';
+import { secondStepPages } from './routes/secondStepPages.js';
 import { adminsPage } from './routes/adminsPage.js';
 import { alertsPage } from './routes/alertsPage.js';
 import { billingPages } from './routes/billingPages.js';
@@ -50,6 +52,8 @@ export const PAGES: readonly DashboardPage[] = [
   revenuePage,
   adminsPage,
   accountPage,
+  secondStepPages,
+  accountSecondFactorPages,
 ];
 
 export function dashboardRouter(deps: Omit<DashboardDeps, 'nav'>): Router {

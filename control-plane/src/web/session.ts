@@ -12,6 +12,7 @@ import type { Context, Next } from 'koa';
 import { checkCsrfToken, isSafeMethod, sentCsrfToken, type BrowserSession } from '@iamanager/kernel/web';
 import type { Authenticator } from '../auth/authenticate.js';
 import type { AdminDirectory, AdminIdentity } from '../domain/admins.js';
+import type { AdminSecondFactors } from '../domain/adminSecondFactor.js';
 import type { Clock } from '../clock.js';
 
 export const SESSION_COOKIE = 'cp_session';
@@ -21,6 +22,8 @@ export const REVOKED_SESSIONS_FILE = 'dashboard-revoked-sessions.json';
 export interface DashboardSessions {
   cookie: BrowserSession;
   admins: AdminDirectory;
+  /** A session of an admin whose role requires a second factor they lack is refused (adminSecondFactor.ts). */
+  secondFactors: Pick<AdminSecondFactors, 'blocksSession'>;
   clock: Clock;
   /** The cookie's audience: this control plane only. */
   audience: string;
@@ -37,7 +40,9 @@ export interface SessionCaller {
 /** The admin whose session cookie this request carries, or undefined (no cookie, forged, expired, logged out). */
 export async function sessionCaller(s: DashboardSessions, ctx: Context): Promise<SessionCaller | undefined> {
   const claims = await s.cookie.verify(ctx, s.audience, s.clock());
-  const admin = claims && s.admins.sessionIdentity(claims.sub, claims.epoch);
+  const found = claims && s.admins.sessionIdentity(claims.sub, claims.epoch);
+  // A session from before the policy applied to this admin (an upgrade, a changed setting) ends: they enrol at their next login.
+  const admin = found && !s.secondFactors.blocksSession(found) ? found : undefined;
   return admin && claims ? { admin, csrf: claims.csrf, session: { sub: claims.sub, jti: claims.jti, exp: claims.exp } } : undefined;
 }
 

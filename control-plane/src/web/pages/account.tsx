@@ -1,7 +1,7 @@
 /**
  * `/compte`: the signed-in admin's own account — a password change (which ends their other
- * sessions and every API token), their API tokens, each revocable, and "Fermer toutes mes
- * sessions" (logout ends only this browser's session).
+ * sessions and every API token), their second factor (secondFactorPanel.tsx), their API tokens,
+ * each revocable, and "Fermer toutes mes sessions" (logout ends only this browser's session).
  */
 import type { TokenSummary } from '../../domain/apiTokens.js';
 import type { Chrome } from '../chrome.js';
@@ -9,15 +9,21 @@ import { CsrfField, FormErrors, Panel } from '../components.js';
 import { ROLE_LABELS } from '../labels.js';
 import { Layout } from '../layout.js';
 import { TokenTable } from './tokenTable.js';
+import type { SecondFactorStatus } from '../../domain/adminSecondFactor.js';
+import { SecondFactorPanel } from './secondFactorPanel.js';
 
 export function AccountPage({
   chrome,
   tokens,
   passwordErrors,
+  secondFactor,
+  secondFactorErrors,
 }: {
   chrome: Chrome;
   tokens: readonly TokenSummary[];
   passwordErrors: readonly string[];
+  secondFactor: SecondFactorStatus;
+  secondFactorErrors: readonly string[];
 }) {
   const admin = chrome.admin!;
   return (
@@ -48,6 +54,7 @@ export function AccountPage({
           </button>
         </form>
       </Panel>
+      <SecondFactorPanel csrf={chrome.csrf} status={secondFactor} errors={secondFactorErrors} />
       <Panel title="Mes jetons d'API" id="jetons">
         <TokenTable
           tokens={tokens}

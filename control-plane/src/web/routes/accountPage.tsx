@@ -23,14 +23,42 @@ const MAX_PASSWORD_LENGTH = 200;
 const FLASHES: Readonly<Record<string, string>> = {
   'mot-de-passe': "Mot de passe changé. Vos autres sessions sont fermées et vos jetons d'API révoqués.",
   'revoque': "Jeton d'API révoqué : il est refusé dès sa prochaine requête.",
+  'double-facteur-retire': 'Vérification en deux étapes retirée : votre mot de passe suffit de nouveau pour vous connecter.',
 };
 
-function showAccount(deps: DashboardDeps, ctx: Context, passwordErrors: string[] = [], status = 200): void {
+/** After a login with a recovery code: how many are left, and how to get new ones. */
+function recoveryFlash(left: number): string {
+  return `Code de secours utilisé : il vous en reste ${left}. Générez-en de nouveaux ci-dessous si besoin.`;
+}
+
+/** Refused forms come back here with their errors: those of the code field belong to the second factor's panel. */
+function showAccount(
+  deps: DashboardDeps,
+  ctx: Context,
+  errors: ReadonlyArray<{ field: string; message: string }> = [],
+  status = 200,
+): void {
   const admin = currentAdmin(ctx);
-  const done = typeof ctx.query.fait === 'string' ? FLASHES[ctx.query.fait] : undefined;
-  const flash: Flash | undefined = done && passwordErrors.length === 0 ? { kind: 'ok', text: done } : undefined;
+  const secondFactor = deps.cp.secondFactors.status(admin.id);
+  const done =
+    ctx.query.fait === 'code-de-secours'
+      ? recoveryFlash(secondFactor.recoveryCodesLeft)
+      : typeof ctx.query.fait === 'string'
+        ? FLASHES[ctx.query.fait]
+        : undefined;
+  const flash: Flash | undefined = done && errors.length === 0 ? { kind: 'ok', text: done } : undefined;
   const tokens = deps.cp.admins.listTokens({ email: admin.email }, deps.cp.clock());
-  sendPage(ctx, <AccountPage chrome={chromeOf(deps, ctx, flash)} tokens={tokens} passwordErrors={passwordErrors} />, status);
+  sendPage(
+    ctx,
+    <AccountPage
+      chrome={chromeOf(deps, ctx, flash)}
+      tokens={tokens}
+      passwordErrors={errors.filter((e) => e.field !== 'code').map((e) => e.message)}
+      secondFactor={secondFactor}
+      secondFactorErrors={errors.filter((e) => e.field === 'code').map((e) => e.message)}
+    />,
+    status,
+  );
 }
 
 /** The form's own problems, in French, before any password is checked. */
@@ -51,7 +79,7 @@ export const accountPage: DashboardPage = {
     router.get('/compte', (ctx) => {
       authorize(currentAdmin(ctx), 'read');
       const refused = replayedForm(ctx, deps);
-      showAccount(deps, ctx, refused?.errors.map((e) => e.message) ?? []);
+      showAccount(deps, ctx, refused?.errors ?? []);
     });
 
     router.post('/compte/mot-de-passe', async (ctx) => {

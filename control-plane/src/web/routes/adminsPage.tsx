@@ -1,6 +1,6 @@
 /**
  * `/administrateurs` (admins only): disable another admin — which ends their sessions and
- * tokens — and revoke anyone's API token. Nobody disables themselves here (another admin, or the
+ * tokens —, reset another admin's second factor — which ends their sessions —, and revoke anyone's API token. Nobody disables themselves here (another admin, or the
  * CLI, does), and the last active admin cannot be disabled at all.
  */
 import type Router from '@koa/router';
@@ -18,12 +18,15 @@ import { ControlPlaneError } from '../../errors.js';
 const FLASHES: Readonly<Record<string, string>> = {
   desactive: "Compte désactivé : ses sessions sont fermées et ses jetons d'API révoqués.",
   revoque: "Jeton d'API révoqué : il est refusé dès sa prochaine requête.",
+  reinitialise:
+    "Second facteur réinitialisé : ses sessions sont fermées ; à sa prochaine connexion, il en active un nouveau (ses jetons d'API restent valables).",
 };
 
 /** Refusals shown on the page itself, in French, rather than as an error page. */
 const REFUSALS: Readonly<Record<string, string>> = {
   last_admin: "C'est le dernier administrateur actif : créez-en un autre avant de le désactiver.",
   cannot_disable_yourself: 'Vous ne pouvez pas désactiver votre propre compte : demandez-le à un autre administrateur.',
+  cannot_reset_yourself: 'Vous ne pouvez pas réinitialiser votre propre second facteur : remplacez-le depuis « Mon compte ».',
 };
 
 function showAdmins(deps: DashboardDeps, ctx: Context, flash?: Flash, status = 200): void {
@@ -35,6 +38,7 @@ function showAdmins(deps: DashboardDeps, ctx: Context, flash?: Flash, status = 2
     <AdminsPage
       chrome={chromeOf(deps, ctx, shown)}
       admins={deps.cp.admins.list()}
+      secondFactorRequired={(role) => deps.cp.secondFactors.required(role)}
       tokens={deps.cp.admins.listTokens({}, deps.cp.clock())}
     />,
     status,
@@ -66,6 +70,34 @@ export const adminsPage: DashboardPage = {
       }
       cp.log.info({ email: target.email, by: admin.email }, 'admin disabled from the dashboard');
       ctx.redirect('/administrateurs?fait=desactive');
+    });
+
+    // For an admin who lost both their phone and their recovery codes; the CLI does the same for the last admin.
+    router.post('/administrateurs/:id/double-facteur/reinitialiser', async (ctx) => {
+      const admin = currentAdmin(ctx);
+      authorize(admin, 'manageAdmins');
+      const target = cp.admins.get(String(ctx.params.id));
+      if ((await readForm(ctx)).get('confirmer') !== '1')
+        return showAdmins(
+          deps,
+          ctx,
+          { kind: 'error', text: `Cochez « Je confirme » pour réinitialiser le second facteur de ${target.email}.` },
+          400,
+        );
+      try {
+        if (target.id === admin.id)
+          throw new ControlPlaneError(
+            'cannot_reset_yourself',
+            'you cannot reset your own second factor: replace it from your account page',
+          );
+        await cp.secondFactors.reset(target.email, admin.email, cp.clock());
+      } catch (err) {
+        if (err instanceof DomainError && REFUSALS[err.code])
+          return showAdmins(deps, ctx, { kind: 'error', text: REFUSALS[err.code]! }, 409);
+        throw err;
+      }
+      cp.log.info({ email: target.email, by: admin.email }, 'admin second factor reset from the dashboard');
+      ctx.redirect('/administrateurs?fait=reinitialise');
     });
 
     router.post('/administrateurs/jetons/:id/revoquer', async (ctx) => {
