@@ -182,6 +182,10 @@ export const COMMANDS: CommandTable = {
     options: { months: s },
     usage: 'revenue [--months N]                    # MRR, ARR, by plan; new and churned cabinets per month',
   },
+  'db migrate': {
+    options: {},
+    usage: "db migrate                              # brings DATABASE_URL's schema to this version's (serve does it at start-up too)",
+  },
 };
 
 /** `control-plane help`, `control-plane <command> --help`, and every command's arguments, parsed. */
