@@ -1,0 +1,60 @@
+/**
+ * The control plane's storage seam (docs/control-plane-postgres.md): what the domain asks of its
+ * state, by aggregate, with two implementations — the embedded files in DATA_DIR (storage/embedded/)
+ * and PostgreSQL (storage/postgres/). Every method is asynchronous and every change is one
+ * transaction: with several nodes on one database no in-memory copy can be trusted, so the domain
+ * reads what it needs, decides, and hands the change back to the store, which commits it whole.
+ *
+ * Aggregates with both implementations so far: appliances, heartbeats, job leases. Still to come
+ * (in this order, see the doc): cabinets with their plan history and enrollment codes, plans, admins
+ * with tokens and the dashboard session secret, vendor keys, billing (months, invoices, held drafts,
+ * credit notes, numbering, payments, relances), fleet alerts, upgrade requests, support bundles.
+ */
+import type { ApplianceRecord } from './records.js';
+
+export interface ApplianceStore {
+  get(id: string): Promise<ApplianceRecord | undefined>;
+  list(): Promise<ApplianceRecord[]>;
+  /** Refused with `already_exists` when the id is taken. */
+  create(record: ApplianceRecord): Promise<void>;
+  /** Sets `revokedAt` once (a second revocation keeps the first date); `not_found` for an unknown id. */
+  revoke(id: string, now: Date): Promise<void>;
+}
+
+/** One heartbeat (or usage report) as it is kept: the signed JWS is the evidence of what it said. */
+export interface HeartbeatEntry {
+  applianceId: string;
+  seq: number;
+  /** When this control plane received it (ISO 8601). */
+  receivedAt: string;
+  jws: string;
+  /** An air-gapped cabinet's usage report uploaded by the vendor, rather than a heartbeat. */
+  usageReport: boolean;
+}
+
+export interface HeartbeatStore {
+  /**
+   * Records a verified heartbeat. `decide` gets the appliance's current record (locked against any
+   * other node's change until the commit), refuses by throwing, or applies the heartbeat to it
+   * (moving `lastSeq` to the heartbeat's seq). The heartbeat and the record it changed are then
+   * committed together; the returned promise resolves only after the commit, so a heartbeat is
+   * acknowledged only once it is durable. A sequence already recorded for the appliance — a retry
+   * that reached another node, two copies racing — is refused with `replayed_sequence`, by the
+   * store's own uniqueness rule before `decide` runs; an unknown appliance with `not_found`.
+   */
+  record(entry: HeartbeatEntry, decide: (appliance: ApplianceRecord) => void): Promise<ApplianceRecord>;
+  /** How many heartbeats are kept for an appliance (evidence, checks after an import). */
+  count(applianceId: string): Promise<number>;
+}
+
+export interface JobLeases {
+  /**
+   * Takes or renews the lease on `job` for `holder` until `now + ttlMs`, if no other holder's
+   * lease is still running. True: this holder runs the job now (scheduled work — fleet checks,
+   * relances, retention — runs on one node at a time). A holder renews before its ttl is out; a
+   * node that dies leaves the job to another once its lease expires.
+   */
+  acquire(job: string, holder: string, ttlMs: number, now: Date): Promise<boolean>;
+  /** Gives the lease up (on shutdown), so another node takes the job without waiting for the expiry. */
+  release(job: string, holder: string): Promise<void>;
+}
