@@ -5,11 +5,15 @@
  * transaction: with several nodes on one database no in-memory copy can be trusted, so the domain
  * reads what it needs, decides, and hands the change back to the store, which commits it whole.
  *
- * Aggregates with both implementations so far: appliances, heartbeats, job leases. Still to come
- * (in this order, see the doc): cabinets with their plan history and enrollment codes, plans, admins
- * with tokens and the dashboard session secret, vendor keys, billing (months, invoices, held drafts,
- * credit notes, numbering, payments, relances), fleet alerts, upgrade requests, support bundles.
+ * Aggregates with their interface here: appliances (both implementations), heartbeats, the
+ * monthly close with its invoice numbering (PostgreSQL so far; the files' side is today's ingest
+ * journal and billing ledger, to be moved behind these interfaces), job leases (both). Still to
+ * come (in this order, see the doc): cabinets with their plan history and enrollment codes, plans,
+ * admins with tokens and the dashboard session secret, vendor keys, the rest of billing (held
+ * drafts' decisions, credit notes, payments, relances), fleet alerts, upgrade requests, support
+ * bundles.
  */
+import type { BillingMonthFile, InvoiceRecord } from './billingRecords.js';
 import type { ApplianceRecord } from './records.js';
 
 export interface ApplianceStore {
@@ -57,4 +61,26 @@ export interface JobLeases {
   acquire(job: string, holder: string, ttlMs: number, now: Date): Promise<boolean>;
   /** Gives the lease up (on shutdown), so another node takes the job without waiting for the expiry. */
   release(job: string, holder: string): Promise<void>;
+}
+
+/** A month's invoice before the close numbers it. */
+export type UnnumberedInvoice = Omit<InvoiceRecord, 'number'>;
+
+/** A closing month as the domain drafted it: its invoices not numbered yet. */
+export type ClosingMonth = Omit<BillingMonthFile, 'invoices'> & { invoices: UnnumberedInvoice[] };
+
+export interface BillingMonthStore {
+  /**
+   * Closes a month once, whatever the number of nodes, all or nothing: the month (a second close,
+   * from any node, is refused with `month_already_closed`), its held drafts, and its invoices, which
+   * get the next numbers of the invoice series for the year of `issueDate`, in the order given —
+   * numbered inside the same transaction, so two closes at once can neither skip nor share a number
+   * (art. 242 nonies A, I-7° annexe II CGI). A close dated before the last issued document is
+   * refused with `clock_behind_last_document`. Returns the month as committed, invoices numbered.
+   */
+  commitMonth(month: ClosingMonth): Promise<BillingMonthFile>;
+  /** The last number used in a series ("F", "A") for a year of issue, 0 when none. */
+  lastNumber(series: string, year: number): Promise<number>;
+  /** The invoices of a closed month, by number. */
+  invoicesOf(month: string): Promise<InvoiceRecord[]>;
 }

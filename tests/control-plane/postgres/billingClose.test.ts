@@ -1,0 +1,90 @@
+/**
+ * The monthly close on PostgreSQL with several nodes (issue 20): two `billing close` of the same
+ * month at once on two nodes give one month's invoices, numbered without a gap; closes of two
+ * months at once share the invoice series without a gap or a number given twice (art. 242 nonies
+ * A, I-7° annexe II CGI); a node whose clock is behind the last document issues nothing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '@iamanager/kernel/log';
+import { formatDocumentNumber } from '../../../control-plane/src/domain/billing/documentNumbers.js';
+import { PostgresBillingMonthStore } from '../../../control-plane/src/storage/postgres/billingMonthStore.js';
+import { migrate } from '../../../control-plane/src/storage/postgres/migrate.js';
+import { openDatabase, type Database } from '../../../control-plane/src/storage/postgres/pool.js';
+import { startPostgres, type PostgresCluster } from '../../support/postgres.js';
+import { closingMonth } from '../../support/storeFixtures.js';
+
+const log = createLogger('test', 'silent');
+let cluster: PostgresCluster;
+let nodeA: Database;
+let nodeB: Database;
+const CABINETS = Array.from({ length: 40 }, (_, i) => `cab-${String(i).padStart(2, '0')}`);
+
+beforeAll(async () => {
+  cluster = await startPostgres();
+  const url = await cluster.createDatabase('billing');
+  nodeA = openDatabase({ url, poolSize: 5, connectTimeoutMs: 5000 }, log);
+  nodeB = openDatabase({ url, poolSize: 5, connectTimeoutMs: 5000 }, log);
+  await migrate(nodeA);
+  for (const id of CABINETS)
+    await nodeA.query(`INSERT INTO cabinets (id, status, license_revision, record) VALUES ($1, 'active', 1, '{}')`, [id]);
+});
+
+afterAll(async () => {
+  await nodeA?.close();
+  await nodeB?.close();
+  await cluster?.destroy();
+});
+
+const numbers = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => formatDocumentNumber('F', 2026, from + i));
+
+describe('billing close on two nodes sharing one database', () => {
+  it('closes a month once when both nodes close it at the same moment: one set of invoices, gapless', async () => {
+    const [a, b] = [new PostgresBillingMonthStore(nodeA, formatDocumentNumber), new PostgresBillingMonthStore(nodeB, formatDocumentNumber)];
+    // January 2026 is closed on 2 February 2026 (the first day it can be, Europe/Paris).
+    const closedAt = '2026-02-02T08:00:00.000Z';
+    const results = await Promise.allSettled([
+      a.commitMonth(closingMonth('2026-01', closedAt, CABINETS)),
+      b.commitMonth(closingMonth('2026-01', closedAt, CABINETS)),
+    ]);
+    const fulfilled = results.filter((r) => r.status === 'fulfilled');
+    const rejected = results.filter((r) => r.status === 'rejected');
+    expect(fulfilled).toHaveLength(1);
+    expect(rejected.map((r) => (r.reason as { code: string }).code)).toEqual(['month_already_closed']);
+    // 40 cabinets, first invoices of 2026: F-2026-000001 to F-2026-000040, in the order drafted.
+    const committed = fulfilled[0]!.value.invoices;
+    expect(committed.map((i) => i.number)).toEqual(numbers(1, 40));
+    expect(committed.map((i) => i.cabinetId)).toEqual(CABINETS);
+    expect((await b.invoicesOf('2026-01')).map((i) => i.number)).toEqual(numbers(1, 40));
+    expect(await a.lastNumber('F', 2026)).toBe(40);
+  });
+
+  it('numbers two months closed at once on two nodes from one series, without a gap or a number twice', async () => {
+    const [a, b] = [new PostgresBillingMonthStore(nodeA, formatDocumentNumber), new PostgresBillingMonthStore(nodeB, formatDocumentNumber)];
+    // February and March closed late, together, on 3 April 2026: after the 40 January invoices,
+    // the 40 + 25 new ones take 41 to 105, each month's a run of consecutive numbers.
+    const closedAt = '2026-04-03T08:00:00.000Z';
+    await Promise.all([
+      a.commitMonth(closingMonth('2026-02', closedAt, CABINETS)),
+      b.commitMonth(closingMonth('2026-03', closedAt, CABINETS.slice(0, 25))),
+    ]);
+    const feb = (await a.invoicesOf('2026-02')).map((i) => Number(i.number.slice(-6)));
+    const mar = (await a.invoicesOf('2026-03')).map((i) => Number(i.number.slice(-6)));
+    expect(feb).toHaveLength(40);
+    expect(mar).toHaveLength(25);
+    expect([...feb, ...mar].sort((x, y) => x - y)).toEqual(Array.from({ length: 65 }, (_, i) => 41 + i));
+    for (const run of [feb, mar]) expect(run).toEqual(Array.from({ length: run.length }, (_, i) => run[0]! + i));
+    expect(await b.lastNumber('F', 2026)).toBe(105);
+  });
+
+  it('refuses a close dated before the last issued document, issuing nothing', async () => {
+    const store = new PostgresBillingMonthStore(nodeB, formatDocumentNumber);
+    // The last documents were issued on 3 April 2026 08:00 UTC; this node's clock says 07:59.
+    await expect(store.commitMonth(closingMonth('2026-04', '2026-04-03T07:59:00.000Z', CABINETS))).rejects.toMatchObject({
+      code: 'clock_behind_last_document',
+    });
+    expect(await store.invoicesOf('2026-04')).toEqual([]);
+    expect(await store.lastNumber('F', 2026)).toBe(105);
+    const { rows } = await nodeB.query(`SELECT month FROM billing_months WHERE month = '2026-04'`);
+    expect(rows).toEqual([]);
+  });
+});
