@@ -3,7 +3,12 @@
  * control plane's own schemas read them, with nothing the stores under test would compute.
  */
 import { invoiceRecordSchema } from '../../control-plane/src/storage/billingRecords.js';
-import { applianceRecordSchema, type ApplianceRecord } from '../../control-plane/src/storage/records.js';
+import {
+  applianceRecordSchema,
+  cabinetRecordSchema,
+  type ApplianceRecord,
+  type CabinetRecord,
+} from '../../control-plane/src/storage/records.js';
 import type { ClosingMonth, UnnumberedInvoice } from '../../control-plane/src/storage/stores.js';
 
 export function applianceRecord(id: string, cabinetId: string, at = '2026-03-01T09:00:00.000Z'): ApplianceRecord {
@@ -76,4 +81,34 @@ export function closingMonth(month: string, closedAt: string, cabinetIds: readon
     held: [],
     warnings: [],
   };
+}
+
+/** An active cabinet on the Essentiel plan with one enrollment code (by its hash) valid 7 days from `at`. */
+export function cabinetRecord(id: string, codeHash: string, at = '2026-03-01T09:00:00.000Z'): CabinetRecord {
+  return cabinetRecordSchema.parse({
+    id,
+    name: `Cabinet ${id}`,
+    siret: null,
+    address: null,
+    phone: null,
+    email: null,
+    plan: 'essentiel',
+    overrides: {},
+    status: 'active',
+    createdAt: at,
+    updatedAt: at,
+    licenseRevision: 1,
+    planHistory: [{ effectiveAt: at, plan: 'essentiel', overrides: {}, status: 'active', by: 'admin@vendor.example' }],
+    enrollmentCodes: [
+      {
+        hash: codeHash,
+        issuedAt: at,
+        expiresAt: new Date(Date.parse(at) + 7 * 86_400_000).toISOString(),
+        usedAt: null,
+        applianceId: null,
+        supersededAt: null,
+      },
+    ],
+    applianceId: null,
+  });
 }

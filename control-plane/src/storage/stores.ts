@@ -14,7 +14,7 @@
  * bundles.
  */
 import type { BillingMonthFile, InvoiceRecord } from './billingRecords.js';
-import type { ApplianceRecord } from './records.js';
+import type { ApplianceRecord, CabinetRecord } from './records.js';
 
 export interface ApplianceStore {
   get(id: string): Promise<ApplianceRecord | undefined>;
@@ -83,4 +83,31 @@ export interface BillingMonthStore {
   lastNumber(series: string, year: number): Promise<number>;
   /** The invoices of a closed month, by number. */
   invoicesOf(month: string): Promise<InvoiceRecord[]>;
+}
+
+export interface CabinetStore {
+  get(id: string): Promise<CabinetRecord | undefined>;
+  list(): Promise<CabinetRecord[]>;
+  /** Refused with `already_exists` when the id is taken. */
+  create(record: CabinetRecord): Promise<void>;
+  /**
+   * Changes a cabinet under its lock: `change` edits the record it is given (throwing to refuse);
+   * its plan history only grows (entries are appended, never rewritten) and its enrollment codes are
+   * added or marked superseded. Committed whole; `not_found` for an unknown id.
+   */
+  update(id: string, change: (cabinet: CabinetRecord) => void): Promise<CabinetRecord>;
+  /**
+   * Enrolls an appliance with a one-time code (by its SHA-256), once whatever the number of nodes:
+   * the code is claimed by a conditional update (unused, not superseded, not expired), `build`
+   * makes the appliance's record (its license signed) for the cabinet and the new appliance id, and
+   * in the same transaction the appliance is created, the cabinet's previous one revoked and the
+   * cabinet points to the new one. Refusals: `invalid_enrollment_code`, `enrollment_code_used`,
+   * `enrollment_code_expired`, `cabinet_not_active` — the code stays unused after any refusal.
+   */
+  enroll(
+    codeHash: string,
+    now: Date,
+    applianceIdFor: (cabinetId: string) => string,
+    build: (cabinet: CabinetRecord, applianceId: string) => Promise<ApplianceRecord>,
+  ): Promise<{ cabinet: CabinetRecord; appliance: ApplianceRecord }>;
 }
