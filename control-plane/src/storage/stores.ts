@@ -14,7 +14,7 @@
  * bundles.
  */
 import type { BillingMonthFile, InvoiceRecord } from './billingRecords.js';
-import type { ApplianceRecord, CabinetRecord } from './records.js';
+import type { AdminRecord, ApiTokenRecord, ApplianceRecord, CabinetRecord } from './records.js';
 
 export interface ApplianceStore {
   get(id: string): Promise<ApplianceRecord | undefined>;
@@ -110,4 +110,26 @@ export interface CabinetStore {
     applianceIdFor: (cabinetId: string) => string,
     build: (cabinet: CabinetRecord, applianceId: string) => Promise<ApplianceRecord>,
   ): Promise<{ cabinet: CabinetRecord; appliance: ApplianceRecord }>;
+}
+
+export interface AdminStore {
+  list(): Promise<AdminRecord[]>;
+  get(id: string): Promise<AdminRecord | undefined>;
+  /** By e-mail, compared without case. */
+  findByEmail(email: string): Promise<AdminRecord | undefined>;
+  /** The admin and token whose SHA-256 is `hash` (revoked and expired ones too: the caller says why it refuses). */
+  findByTokenHash(hash: string): Promise<{ admin: AdminRecord; token: ApiTokenRecord } | undefined>;
+  /** Refused with `already_exists` when the e-mail (without case) or id is taken — by any node. */
+  create(admin: AdminRecord): Promise<void>;
+  /**
+   * Changes an admin under its lock (role, password, session epoch, disabling; tokens added,
+   * revoked, used, dropped): committed whole, seen by every node's next request. `not_found` for an
+   * unknown id.
+   */
+  update(id: string, change: (admin: AdminRecord) => void): Promise<AdminRecord>;
+  /**
+   * The secret dashboard session cookies are signed with: the first node to ask creates it with
+   * `generate`, every other node then gets that same one, so a session works on any node.
+   */
+  sessionSecret(generate: () => string, now: Date): Promise<string>;
 }
