@@ -20,7 +20,6 @@ import type { BundleFile } from './domain/installBundle.js';
 import { controlSocketPath, readConfig, type Config } from './config.js';
 import { openControlPlane } from './controlPlane.js';
 import { serve } from './server.js';
-import { dbMigrate } from './cli/dbMigrate.js';
 
 async function readStdin(what: string): Promise<string> {
   if (process.stdin.isTTY) process.stderr.write(`${what} (then Enter and Ctrl-D): `);
@@ -62,7 +61,9 @@ async function main(argv: string[]): Promise<number> {
       return -1; // keeps running until a signal
     }
     if (parsed.command === 'db migrate') {
-      // The database's own advisory lock guards it: no DATA_DIR lock, no control socket.
+      // The database's own advisory lock guards it: no DATA_DIR lock, no control socket. Loaded
+      // here only, so that no other command pays for loading the PostgreSQL client.
+      const { dbMigrate } = await import('./cli/dbMigrate.js');
       const result = await dbMigrate(config, createLogger('control-plane-cli', process.env.LOG_LEVEL ?? 'warn', pino.destination(2)));
       console.log(json ? JSON.stringify(result) : formatResult(parsed.command, result));
       return 0;

@@ -5,13 +5,12 @@
  * transaction: with several nodes on one database no in-memory copy can be trusted, so the domain
  * reads what it needs, decides, and hands the change back to the store, which commits it whole.
  *
- * Aggregates with their interface here: appliances (both implementations), heartbeats, the
- * monthly close with its invoice numbering (PostgreSQL so far; the files' side is today's ingest
- * journal and billing ledger, to be moved behind these interfaces), job leases (both). Still to
- * come (in this order, see the doc): cabinets with their plan history and enrollment codes, plans,
- * admins with tokens and the dashboard session secret, vendor keys, the rest of billing (held
- * drafts' decisions, credit notes, payments, relances), fleet alerts, upgrade requests, support
- * bundles.
+ * Aggregates with their interface here: appliances (both implementations), heartbeats, cabinets
+ * with their plan history and enrollment codes, admins with their tokens and the dashboard session
+ * secret, the monthly close with its invoice numbering (PostgreSQL so far: the files' side is
+ * today's domain classes, to be put behind these interfaces), job leases (both). Still to come (in
+ * this order, see the doc): plans, vendor keys, the rest of billing (held drafts' decisions, credit
+ * notes, payments, relances), fleet alerts, upgrade requests, support bundles.
  */
 import type { BillingMonthFile, InvoiceRecord } from './billingRecords.js';
 import type { AdminRecord, ApiTokenRecord, ApplianceRecord, CabinetRecord } from './records.js';
