@@ -7,13 +7,13 @@
  *
  * Aggregates with their interface here: appliances (both implementations), heartbeats, cabinets
  * with their plan history and enrollment codes, admins with their tokens and the dashboard session
- * secret, the monthly close with its invoice numbering (PostgreSQL so far: the files' side is
- * today's domain classes, to be put behind these interfaces), job leases (both). Still to come (in
- * this order, see the doc): plans, vendor keys, the rest of billing (held drafts' decisions, credit
+ * secret, plans, vendor keys, the monthly close with its invoice numbering (PostgreSQL so far: the
+ * files' side is today's domain classes, to be put behind these interfaces), job leases (both).
+ * Still to come (in this order, see the doc): the rest of billing (held drafts' decisions, credit
  * notes, payments, relances), fleet alerts, upgrade requests, support bundles.
  */
 import type { BillingMonthFile, InvoiceRecord } from './billingRecords.js';
-import type { AdminRecord, ApiTokenRecord, ApplianceRecord, CabinetRecord } from './records.js';
+import type { AdminRecord, ApiTokenRecord, ApplianceRecord, CabinetRecord, PlanRecord, VendorKeysFile } from './records.js';
 
 export interface ApplianceStore {
   get(id: string): Promise<ApplianceRecord | undefined>;
@@ -131,4 +131,27 @@ export interface AdminStore {
    * `generate`, every other node then gets that same one, so a session works on any node.
    */
   sessionSecret(generate: () => string, now: Date): Promise<string>;
+}
+
+/** The vendor's own plans (the built-in ones are in the code, domain/planCatalog.ts). */
+export interface PlanStore {
+  list(): Promise<PlanRecord[]>;
+  get(id: string): Promise<PlanRecord | undefined>;
+  /** Refused with `already_exists` when the id is taken. */
+  create(plan: PlanRecord): Promise<void>;
+}
+
+/** A vendor signing key: what keys.json lists, with its private half (keys/KID.pem in DATA_DIR). */
+export type VendorKeyEntry = VendorKeysFile['keys'][number] & { privatePem: string };
+
+export interface VendorKeyStore {
+  /** Every key, oldest first: the last one signs, the last few are published. */
+  list(): Promise<VendorKeyEntry[]>;
+  /** Adds a key after the others (a rotation). */
+  add(key: VendorKeyEntry): Promise<void>;
+  /**
+   * On a store with no key yet, adds the one `generate` makes; on one that has keys, nothing.
+   * Nodes starting together on an empty database end with one first key, not one each.
+   */
+  ensureFirst(generate: () => Promise<VendorKeyEntry>): Promise<void>;
 }

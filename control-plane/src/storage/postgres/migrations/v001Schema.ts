@@ -197,6 +197,8 @@ CREATE TABLE dashboard_session_secret (
 
 CREATE TABLE vendor_keys (
   kid text PRIMARY KEY,
+  -- Rotation order: the newest key signs, the last ones are published.
+  added bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
   created_at timestamptz NOT NULL,
   public_jwk jsonb NOT NULL,
   -- PKCS#8 PEM, as keys/KID.pem holds it in DATA_DIR (readable by whoever can read the database).
