@@ -12,7 +12,7 @@
  * Still to come (in this order, see the doc): the rest of billing (held drafts' decisions, credit
  * notes, payments, relances), fleet alerts, upgrade requests, support bundles.
  */
-import type { BillingMonthFile, InvoiceRecord } from './billingRecords.js';
+import type { BillingMonthFile, CreditNoteRecord, InvoiceRecord } from './billingRecords.js';
 import type { AdminRecord, ApiTokenRecord, ApplianceRecord, CabinetRecord, PlanRecord, VendorKeysFile } from './records.js';
 
 export interface ApplianceStore {
@@ -82,6 +82,14 @@ export interface BillingMonthStore {
   lastNumber(series: string, year: number): Promise<number>;
   /** The invoices of a closed month, by number. */
   invoicesOf(month: string): Promise<InvoiceRecord[]>;
+  /**
+   * Issues a credit note (avoir, art. 289 I-5 CGI) on an issued invoice: the next number of the
+   * credit-note series for the year of its `issueDate`, given inside the transaction that inserts
+   * it, after the same chronology check as the close. `not_found` when the invoice does not exist.
+   */
+  issueCreditNote(note: Omit<CreditNoteRecord, 'number'>): Promise<CreditNoteRecord>;
+  /** Credit notes of an invoice, by number. */
+  creditNotesOf(invoiceNumber: string): Promise<CreditNoteRecord[]>;
 }
 
 export interface CabinetStore {

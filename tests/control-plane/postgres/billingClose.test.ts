@@ -12,6 +12,7 @@ import { migrate } from '../../../control-plane/src/storage/postgres/migrate.js'
 import { openDatabase, type Database } from '../../../control-plane/src/storage/postgres/pool.js';
 import { startPostgres, type PostgresCluster } from '../../support/postgres.js';
 import { closingMonth } from '../../support/storeFixtures.js';
+import type { CreditNoteRecord } from '../../../control-plane/src/storage/billingRecords.js';
 
 const log = createLogger('test', 'silent');
 let cluster: PostgresCluster;
@@ -86,5 +87,42 @@ describe('billing close on two nodes sharing one database', () => {
     expect(await store.lastNumber('F', 2026)).toBe(105);
     const { rows } = await nodeB.query(`SELECT month FROM billing_months WHERE month = '2026-04'`);
     expect(rows).toEqual([]);
+  });
+
+  it('numbers credit notes issued at once on two nodes from their own series, gapless, leaving invoice numbers alone', async () => {
+    const [a, b] = [new PostgresBillingMonthStore(nodeA, formatDocumentNumber), new PostgresBillingMonthStore(nodeB, formatDocumentNumber)];
+    const january = await a.invoicesOf('2026-01');
+    const vendor = closingMonth('2026-01', '2026-02-02T08:00:00.000Z', []).vendor;
+    // Issued on 6 April 2026, after the last documents (3 April): the chronology holds.
+    const issuedAt = '2026-04-06T08:00:00.000Z';
+    const note = (invoiceIndex: number): Omit<CreditNoteRecord, 'number'> => {
+      const invoice = january[invoiceIndex]!;
+      return {
+        invoiceNumber: invoice.number,
+        invoiceIssueDate: invoice.issueDate,
+        month: invoice.month,
+        cabinetId: invoice.cabinetId,
+        issueDate: issuedAt.slice(0, 10),
+        issuedAt,
+        issuedBy: 'compta@vendor.example',
+        reason: 'Geste commercial',
+        full: false,
+        vendor,
+        customer: invoice.customer,
+        lines: [{ description: 'Remise', amountCents: 1000 }],
+        totalExclVatCents: 1000,
+        vatRatePercent: 20,
+        vatCents: 200,
+        totalInclVatCents: 1200,
+      };
+    };
+    // 20 credit notes, on the first 10 invoices, half from each node, all at once: A-2026-000001 to 000020.
+    const issued = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? a : b).issueCreditNote(note(i % 10))));
+    expect(issued.map((c) => c.number).sort()).toEqual(Array.from({ length: 20 }, (_, i) => formatDocumentNumber('A', 2026, i + 1)));
+    expect((await b.creditNotesOf(january[0]!.number)).map((c) => c.invoiceNumber)).toEqual([january[0]!.number, january[0]!.number]);
+    expect(await a.lastNumber('A', 2026)).toBe(20);
+    expect(await a.lastNumber('F', 2026)).toBe(105);
+    await expect(a.issueCreditNote({ ...note(0), invoiceNumber: 'F-2026-999999' })).rejects.toMatchObject({ code: 'not_found' });
+    expect(await a.lastNumber('A', 2026)).toBe(20);
   });
 });

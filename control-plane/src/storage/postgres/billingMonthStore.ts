@@ -9,7 +9,15 @@
  */
 import type pg from 'pg';
 import { ControlPlaneError } from '../../errors.js';
-import { billingMonthSchema, invoiceRecordSchema, type BillingMonthFile, type InvoiceRecord } from '../billingRecords.js';
+import {
+  billingMonthSchema,
+  creditNoteRecordSchema,
+  invoiceRecordSchema,
+  type BillingMonthFile,
+  type CreditNoteRecord,
+  type InvoiceRecord,
+} from '../billingRecords.js';
+import { NotFoundError } from '@iamanager/protocol';
 import type { BillingMonthStore, ClosingMonth } from '../stores.js';
 import type { Database } from './pool.js';
 import { isUniqueViolation } from './sqlErrors.js';
@@ -18,6 +26,7 @@ import { isUniqueViolation } from './sqlErrors.js';
 export type FormatNumber = (series: 'F' | 'A', year: number, n: number) => string;
 
 const INVOICE_SERIES = 'F';
+const CREDIT_NOTE_SERIES = 'A';
 
 function alreadyClosed(month: string): ControlPlaneError {
   return new ControlPlaneError(
@@ -69,6 +78,31 @@ export class PostgresBillingMonthStore implements BillingMonthStore {
       await client.query('UPDATE billing_clock SET last_issued_at = $1', [closing.closedAt]);
       return billingMonthSchema.parse({ ...rest, held, invoices });
     });
+  }
+
+  issueCreditNote(note: Omit<CreditNoteRecord, 'number'>): Promise<CreditNoteRecord> {
+    return this.db.transaction(async (client) => {
+      await this.checkChronology(client, note.issuedAt);
+      const invoice = await client.query('SELECT 1 FROM invoices WHERE number = $1 FOR SHARE', [note.invoiceNumber]);
+      if (invoice.rowCount === 0) throw new NotFoundError('invoice', note.invoiceNumber);
+      const year = Number(note.issueDate.slice(0, 4));
+      const n = (await this.take(client, CREDIT_NOTE_SERIES, year, 1)) + 1;
+      const record = creditNoteRecordSchema.parse({ number: this.formatNumber(CREDIT_NOTE_SERIES, year, n), ...note });
+      await client.query(
+        `INSERT INTO credit_notes (number, series_year, series_number, invoice_number, issued_at, record) VALUES ($1, $2, $3, $4, $5, $6)`,
+        [record.number, year, n, record.invoiceNumber, record.issuedAt, JSON.stringify(record)],
+      );
+      await client.query('UPDATE billing_clock SET last_issued_at = $1', [note.issuedAt]);
+      return record;
+    });
+  }
+
+  async creditNotesOf(invoiceNumber: string): Promise<CreditNoteRecord[]> {
+    const { rows } = await this.db.query<{ record: unknown }>(
+      'SELECT record FROM credit_notes WHERE invoice_number = $1 ORDER BY series_year, series_number',
+      [invoiceNumber],
+    );
+    return rows.map((r) => creditNoteRecordSchema.parse(r.record));
   }
 
   /** Locks the billing clock and refuses a document dated before the last one issued. */
