@@ -20,8 +20,8 @@ let nodeB: Database;
 beforeAll(async () => {
   cluster = await startPostgres();
   const url = await cluster.createDatabase('admins');
-  nodeA = openDatabase({ url, poolSize: 5, connectTimeoutMs: 5000 }, log);
-  nodeB = openDatabase({ url, poolSize: 5, connectTimeoutMs: 5000 }, log);
+  nodeA = openDatabase({ url, poolSize: 5, connectTimeoutMs: 120_000 }, log);
+  nodeB = openDatabase({ url, poolSize: 5, connectTimeoutMs: 120_000 }, log);
   await migrate(nodeA);
 });
 

@@ -23,8 +23,8 @@ const CABINETS = Array.from({ length: 40 }, (_, i) => `cab-${String(i).padStart(
 beforeAll(async () => {
   cluster = await startPostgres();
   const url = await cluster.createDatabase('billing');
-  nodeA = openDatabase({ url, poolSize: 5, connectTimeoutMs: 5000 }, log);
-  nodeB = openDatabase({ url, poolSize: 5, connectTimeoutMs: 5000 }, log);
+  nodeA = openDatabase({ url, poolSize: 5, connectTimeoutMs: 120_000 }, log);
+  nodeB = openDatabase({ url, poolSize: 5, connectTimeoutMs: 120_000 }, log);
   await migrate(nodeA);
   for (const id of CABINETS)
     await nodeA.query(`INSERT INTO cabinets (id, status, license_revision, record) VALUES ($1, 'active', 1, '{}')`, [id]);

@@ -101,7 +101,7 @@ describe('control-plane db migrate', () => {
 
   it('refuses a database whose applied version differs from this build, touching nothing', async () => {
     const url = await cluster.createDatabase('migrate_edited');
-    const db = openDatabase({ url, poolSize: 2, connectTimeoutMs: 5000 }, log);
+    const db = openDatabase({ url, poolSize: 2, connectTimeoutMs: 120_000 }, log);
     try {
       await migrate(db);
       const edited = [{ ...MIGRATIONS[0]!, sql: `${MIGRATIONS[0]!.sql}\nCREATE TABLE sneaked_in (n int);` }];
@@ -150,7 +150,7 @@ describe('serving with DATABASE_URL', () => {
 describe('schema v1 constraints', () => {
   let db: ReturnType<typeof openDatabase>;
   beforeAll(async () => {
-    db = openDatabase({ url: await cluster.createDatabase('constraints'), poolSize: 4, connectTimeoutMs: 5000 }, log);
+    db = openDatabase({ url: await cluster.createDatabase('constraints'), poolSize: 4, connectTimeoutMs: 120_000 }, log);
     await migrate(db);
     await db.query(`INSERT INTO cabinets (id, status, license_revision, record) VALUES ('cab-1', 'active', 1, '{}')`);
     await db.query(`INSERT INTO appliances (id, cabinet_id, record) VALUES ('app-1', 'cab-1', '{}')`);

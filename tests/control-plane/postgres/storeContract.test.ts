@@ -32,7 +32,7 @@ afterAll(async () => {
 });
 
 async function freshDatabase(): Promise<Database> {
-  const db = openDatabase({ url: await cluster.createDatabase('store'), poolSize: 8, connectTimeoutMs: 5000 }, log);
+  const db = openDatabase({ url: await cluster.createDatabase('store'), poolSize: 8, connectTimeoutMs: 120_000 }, log);
   databases.push(db);
   await migrate(db);
   // The cabinets the appliances belong to (their foreign key); the cabinet store comes next.
