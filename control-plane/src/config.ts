@@ -13,6 +13,7 @@ import type { VendorIdentity } from './storage/billingRecords.js';
 import { salesContactEnvFields, salesContactFrom } from './domain/salesContact.js';
 import type { VendorContact } from '@iamanager/protocol';
 import { ADMIN_ROLES, type AdminRole } from './storage/records.js';
+import { databaseEnvFields, databaseSettingsFrom, type DatabaseSettings } from './storage/postgres/databaseConfig.js';
 
 /** Unix socket paths are limited to 108 bytes on Linux (`sun_path`), terminator included. */
 const MAX_SOCKET_PATH = 107;
@@ -95,6 +96,8 @@ const envSchema = z
     RELANCE_CHECK_INTERVAL_SECONDS: int('RELANCE_CHECK_INTERVAL_SECONDS', 1, 86_400, 3_600),
     // The commercial contact licenses carry (domain/salesContact.ts).
     ...salesContactEnvFields,
+    // The PostgreSQL backend (docs/control-plane-postgres.md); unset, the files in DATA_DIR.
+    ...databaseEnvFields,
   })
   .superRefine((env, ctx) => {
     checkVendorEnv(env, ctx);
@@ -173,6 +176,8 @@ export interface Config {
   relanceCheckIntervalSeconds: number;
   /** Whom a cabinet asks for another plan, carried in licenses; undefined when none is configured. */
   salesContact: VendorContact | undefined;
+  /** PostgreSQL (DATABASE_URL); undefined: the embedded files in DATA_DIR. */
+  database: DatabaseSettings | undefined;
 }
 
 /**
@@ -180,7 +185,7 @@ export interface Config {
  * the environment leaves unset). Throws a `ConfigError` listing every problem.
  */
 export function readConfig(env: Record<string, string | undefined> = process.env, dotEnvFile = '.env'): Config {
-  const secrets = resolveFileSecrets({ ...readDotEnv(dotEnvFile), ...env }, ['METRICS_TOKEN', 'SMTP_URL']);
+  const secrets = resolveFileSecrets({ ...readDotEnv(dotEnvFile), ...env }, ['METRICS_TOKEN', 'SMTP_URL', 'DATABASE_URL']);
   const parsed = loadConfig(envSchema, secrets.env, secrets.problems);
   return {
     port: parsed.PORT,
@@ -220,6 +225,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     mail: mailSettings(parsed) ?? undefined,
     relanceCheckIntervalSeconds: parsed.RELANCE_CHECK_INTERVAL_SECONDS,
     salesContact: salesContactFrom(parsed),
+    database: databaseSettingsFrom(parsed),
   };
 }
 

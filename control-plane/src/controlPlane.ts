@@ -22,6 +22,7 @@ import { UpgradeRequestBook } from './domain/upgradeRequests.js';
 import { VendorKeys } from './domain/vendorKeys.js';
 import { AdminSecondFactors } from './domain/adminSecondFactor.js';
 import { SecondFactorSeal } from './domain/secondFactorSeal.js';
+import { ControlPlaneError } from './errors.js';
 
 export interface ControlPlane {
   readonly config: Config;
@@ -50,6 +51,15 @@ export interface ControlPlane {
 }
 
 export async function openControlPlane(config: Config, log: Logger): Promise<ControlPlane> {
+  // The PostgreSQL stores are being built aggregate by aggregate (docs/control-plane-postgres.md):
+  // until all of them are wired, serving with DATABASE_URL would split the state between the
+  // database and DATA_DIR, so it is refused rather than half-done.
+  if (config.database) {
+    throw new ControlPlaneError(
+      'database_backend_unfinished',
+      'DATABASE_URL is set, but this version still keeps its state in DATA_DIR: the PostgreSQL backend only runs `control-plane db migrate` so far (docs/control-plane-postgres.md); unset DATABASE_URL to serve from DATA_DIR',
+    );
+  }
   await fs.mkdir(config.dataDir, { recursive: true, mode: 0o750 });
   const clock = createClock(config.clockOffsetSeconds);
   const keys = await VendorKeys.open(config.dataDir, log, clock());

@@ -65,6 +65,13 @@ export const CONTROL_PLANE_STATUS = {
   drafts_changed: 409,
   plan_change_overrides_undecided: 422,
   plan_change_lowers_limits: 422,
+  // PostgreSQL backend (docs/control-plane-postgres.md): the server is away (answer 503, retry later),
+  // the schema is not one this version knows, a command that needs DATABASE_URL without it, and
+  // (until every store has its PostgreSQL implementation) serving with DATABASE_URL set.
+  database_unavailable: 503,
+  database_schema_mismatch: 500,
+  database_not_configured: 409,
+  database_backend_unfinished: 501,
 } as const satisfies Record<string, number>;
 
 export type ControlPlaneErrorCode = keyof typeof CONTROL_PLANE_STATUS | CommonErrorCode;

@@ -60,6 +60,14 @@ async function main(argv: string[]): Promise<number> {
       await serve(config, createLogger('control-plane'));
       return -1; // keeps running until a signal
     }
+    if (parsed.command === 'db migrate') {
+      // The database's own advisory lock guards it: no DATA_DIR lock, no control socket. Loaded
+      // here only, so that no other command pays for loading the PostgreSQL client.
+      const { dbMigrate } = await import('./cli/dbMigrate.js');
+      const result = await dbMigrate(config, createLogger('control-plane-cli', process.env.LOG_LEVEL ?? 'warn', pino.destination(2)));
+      console.log(json ? JSON.stringify(result) : formatResult(parsed.command, result));
+      return 0;
+    }
     const input = parsed.stdin
       ? await readStdin(parsed.command === 'billing import-bank' ? 'the bank statement, as CSV' : 'password')
       : undefined;

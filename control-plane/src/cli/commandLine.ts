@@ -187,6 +187,10 @@ export const COMMANDS: CommandTable = {
     positional: 'email',
     usage: "admin reset-second-factor EMAIL         # lost phone and recovery codes: enrols again at next login; ends the admin's sessions",
   },
+  'db migrate': {
+    options: {},
+    usage: "db migrate                              # brings DATABASE_URL's schema to this version's (docs/control-plane-postgres.md)",
+  },
 };
 
 /** `control-plane help`, `control-plane <command> --help`, and every command's arguments, parsed. */

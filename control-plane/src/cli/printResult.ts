@@ -351,6 +351,10 @@ export function formatResult(command: string, result: any): string {
           ...result.months.map((m: any) => [m.month, eur(m.mrrCents), String(m.newCabinets), String(m.churnedCabinets)]),
         ]),
       ].join('\n');
+    case 'db migrate':
+      return result.applied.length === 0
+        ? `${result.database}: schema already at version ${result.version}`
+        : `${result.database}: applied schema version${result.applied.length > 1 ? 's' : ''} ${result.applied.join(', ')}; now at version ${result.version}`;
     default:
       return JSON.stringify(result, null, 2);
   }

@@ -1,0 +1,37 @@
+/**
+ * The appliance store over today's files (DATA_DIR/appliances, one JSON file each), through the
+ * registry that already keeps them (domain/appliances.ts): the seam's embedded side changes nothing
+ * on disk. Declared structurally so that storage/ does not import the domain.
+ */
+import type { ApplianceRecord } from '../records.js';
+import type { ApplianceStore } from '../stores.js';
+
+export interface FileApplianceRegistry {
+  find(id: string): ApplianceRecord | undefined;
+  list(): ApplianceRecord[];
+  create(record: ApplianceRecord): Promise<void>;
+  revoke(id: string, now: Date): Promise<void>;
+}
+
+export class EmbeddedApplianceStore implements ApplianceStore {
+  constructor(private readonly files: FileApplianceRegistry) {}
+
+  // Copies: a caller changing what it read must not change the registry's state behind its back,
+  // as it could not with PostgreSQL.
+  get(id: string): Promise<ApplianceRecord | undefined> {
+    const record = this.files.find(id);
+    return Promise.resolve(record && structuredClone(record));
+  }
+
+  list(): Promise<ApplianceRecord[]> {
+    return Promise.resolve(this.files.list().map((r) => structuredClone(r)));
+  }
+
+  create(record: ApplianceRecord): Promise<void> {
+    return this.files.create(structuredClone(record));
+  }
+
+  revoke(id: string, now: Date): Promise<void> {
+    return this.files.revoke(id, now);
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * The control plane's storage seam (docs/control-plane-postgres.md): what the domain asks of its
+ * state, by aggregate, with two implementations — the embedded files in DATA_DIR (storage/embedded/)
+ * and PostgreSQL (storage/postgres/). Every method is asynchronous and every change is one
+ * transaction: with several nodes on one database no in-memory copy can be trusted, so the domain
+ * reads what it needs, decides, and hands the change back to the store, which commits it whole.
+ *
+ * Aggregates with their interface here: appliances (both implementations), heartbeats, cabinets
+ * with their plan history and enrollment codes, admins with their tokens and the dashboard session
+ * secret, plans, vendor keys, the monthly close with its invoice numbering (PostgreSQL so far: the
+ * files' side is today's domain classes, to be put behind these interfaces), job leases (both).
+ * Still to come (in this order, see the doc): the rest of billing (held drafts' decisions, credit
+ * notes, payments, relances), fleet alerts, upgrade requests, support bundles.
+ */
+import type { BillingMonthFile, CreditNoteRecord, InvoiceRecord } from './billingRecords.js';
+import type { AdminRecord, ApiTokenRecord, ApplianceRecord, CabinetRecord, PlanRecord, VendorKeysFile } from './records.js';
+
+export interface ApplianceStore {
+  get(id: string): Promise<ApplianceRecord | undefined>;
+  list(): Promise<ApplianceRecord[]>;
+  /** Refused with `already_exists` when the id is taken. */
+  create(record: ApplianceRecord): Promise<void>;
+  /** Sets `revokedAt` once (a second revocation keeps the first date); `not_found` for an unknown id. */
+  revoke(id: string, now: Date): Promise<void>;
+}
+
+/** One heartbeat (or usage report) as it is kept: the signed JWS is the evidence of what it said. */
+export interface HeartbeatEntry {
+  applianceId: string;
+  seq: number;
+  /** When this control plane received it (ISO 8601). */
+  receivedAt: string;
+  jws: string;
+  /** An air-gapped cabinet's usage report uploaded by the vendor, rather than a heartbeat. */
+  usageReport: boolean;
+}
+
+export interface HeartbeatStore {
+  /**
+   * Records a verified heartbeat. `decide` gets the appliance's current record (locked against any
+   * other node's change until the commit), refuses by throwing, or applies the heartbeat to it
+   * (moving `lastSeq` to the heartbeat's seq). The heartbeat and the record it changed are then
+   * committed together; the returned promise resolves only after the commit, so a heartbeat is
+   * acknowledged only once it is durable. A sequence already recorded for the appliance — a retry
+   * that reached another node, two copies racing — is refused with `replayed_sequence`, by the
+   * store's own uniqueness rule before `decide` runs; an unknown appliance with `not_found`.
+   */
+  record(entry: HeartbeatEntry, decide: (appliance: ApplianceRecord) => void): Promise<ApplianceRecord>;
+  /** How many heartbeats are kept for an appliance (evidence, checks after an import). */
+  count(applianceId: string): Promise<number>;
+}
+
+export interface JobLeases {
+  /**
+   * Takes or renews the lease on `job` for `holder` until `now + ttlMs`, if no other holder's
+   * lease is still running. True: this holder runs the job now (scheduled work — fleet checks,
+   * relances, retention — runs on one node at a time). A holder renews before its ttl is out; a
+   * node that dies leaves the job to another once its lease expires.
+   */
+  acquire(job: string, holder: string, ttlMs: number, now: Date): Promise<boolean>;
+  /** Gives the lease up (on shutdown), so another node takes the job without waiting for the expiry. */
+  release(job: string, holder: string): Promise<void>;
+}
+
+/** A month's invoice before the close numbers it. */
+export type UnnumberedInvoice = Omit<InvoiceRecord, 'number'>;
+
+/** A closing month as the domain drafted it: its invoices not numbered yet. */
+export type ClosingMonth = Omit<BillingMonthFile, 'invoices'> & { invoices: UnnumberedInvoice[] };
+
+export interface BillingMonthStore {
+  /**
+   * Closes a month once, whatever the number of nodes, all or nothing: the month (a second close,
+   * from any node, is refused with `month_already_closed`), its held drafts, and its invoices, which
+   * get the next numbers of the invoice series for the year of `issueDate`, in the order given —
+   * numbered inside the same transaction, so two closes at once can neither skip nor share a number
+   * (art. 242 nonies A, I-7° annexe II CGI). A close dated before the last issued document is
+   * refused with `clock_behind_last_document`. Returns the month as committed, invoices numbered.
+   */
+  commitMonth(month: ClosingMonth): Promise<BillingMonthFile>;
+  /** The last number used in a series ("F", "A") for a year of issue, 0 when none. */
+  lastNumber(series: string, year: number): Promise<number>;
+  /** The invoices of a closed month, by number. */
+  invoicesOf(month: string): Promise<InvoiceRecord[]>;
+  /**
+   * Issues a credit note (avoir, art. 289 I-5 CGI) on an issued invoice: the next number of the
+   * credit-note series for the year of its `issueDate`, given inside the transaction that inserts
+   * it, after the same chronology check as the close. `not_found` when the invoice does not exist.
+   */
+  issueCreditNote(note: Omit<CreditNoteRecord, 'number'>): Promise<CreditNoteRecord>;
+  /** Credit notes of an invoice, by number. */
+  creditNotesOf(invoiceNumber: string): Promise<CreditNoteRecord[]>;
+}
+
+export interface CabinetStore {
+  get(id: string): Promise<CabinetRecord | undefined>;
+  list(): Promise<CabinetRecord[]>;
+  /** Refused with `already_exists` when the id is taken. */
+  create(record: CabinetRecord): Promise<void>;
+  /**
+   * Changes a cabinet under its lock: `change` edits the record it is given (throwing to refuse);
+   * its plan history only grows (entries are appended, never rewritten) and its enrollment codes are
+   * added or marked superseded. Committed whole; `not_found` for an unknown id.
+   */
+  update(id: string, change: (cabinet: CabinetRecord) => void): Promise<CabinetRecord>;
+  /**
+   * Enrolls an appliance with a one-time code (by its SHA-256), once whatever the number of nodes:
+   * the code is claimed by a conditional update (unused, not superseded, not expired), `build`
+   * makes the appliance's record (its license signed) for the cabinet and the new appliance id, and
+   * in the same transaction the appliance is created, the cabinet's previous one revoked and the
+   * cabinet points to the new one. Refusals: `invalid_enrollment_code`, `enrollment_code_used`,
+   * `enrollment_code_expired`, `cabinet_not_active` — the code stays unused after any refusal.
+   */
+  enroll(
+    codeHash: string,
+    now: Date,
+    applianceIdFor: (cabinetId: string) => string,
+    build: (cabinet: CabinetRecord, applianceId: string) => Promise<ApplianceRecord>,
+  ): Promise<{ cabinet: CabinetRecord; appliance: ApplianceRecord }>;
+}
+
+export interface AdminStore {
+  list(): Promise<AdminRecord[]>;
+  get(id: string): Promise<AdminRecord | undefined>;
+  /** By e-mail, compared without case. */
+  findByEmail(email: string): Promise<AdminRecord | undefined>;
+  /** The admin and token whose SHA-256 is `hash` (revoked and expired ones too: the caller says why it refuses). */
+  findByTokenHash(hash: string): Promise<{ admin: AdminRecord; token: ApiTokenRecord } | undefined>;
+  /** Refused with `already_exists` when the e-mail (without case) or id is taken — by any node. */
+  create(admin: AdminRecord): Promise<void>;
+  /**
+   * Changes an admin under its lock (role, password, session epoch, disabling; tokens added,
+   * revoked, used, dropped): committed whole, seen by every node's next request. `not_found` for an
+   * unknown id.
+   */
+  update(id: string, change: (admin: AdminRecord) => void): Promise<AdminRecord>;
+  /**
+   * The secret dashboard session cookies are signed with: the first node to ask creates it with
+   * `generate`, every other node then gets that same one, so a session works on any node.
+   */
+  sessionSecret(generate: () => string, now: Date): Promise<string>;
+}
+
+/** The vendor's own plans (the built-in ones are in the code, domain/planCatalog.ts). */
+export interface PlanStore {
+  list(): Promise<PlanRecord[]>;
+  get(id: string): Promise<PlanRecord | undefined>;
+  /** Refused with `already_exists` when the id is taken. */
+  create(plan: PlanRecord): Promise<void>;
+}
+
+/** A vendor signing key: what keys.json lists, with its private half (keys/KID.pem in DATA_DIR). */
+export type VendorKeyEntry = VendorKeysFile['keys'][number] & { privatePem: string };
+
+export interface VendorKeyStore {
+  /** Every key, oldest first: the last one signs, the last few are published. */
+  list(): Promise<VendorKeyEntry[]>;
+  /** Adds a key after the others (a rotation). */
+  add(key: VendorKeyEntry): Promise<void>;
+  /**
+   * On a store with no key yet, adds the one `generate` makes; on one that has keys, nothing.
+   * Nodes starting together on an empty database end with one first key, not one each.
+   */
+  ensureFirst(generate: () => Promise<VendorKeyEntry>): Promise<void>;
+}
