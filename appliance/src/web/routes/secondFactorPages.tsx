@@ -105,7 +105,7 @@ function mountSecondFactorPages(router: Router, deps: WebDeps): void {
   /** The visitor of the account page, or 401 (pageErrors sends them to the login page). */
   const visitorOf = async (ctx: Context): Promise<AccountVisitor> => {
     const caller = callerOrNone(ctx);
-    if (caller?.via === 'session') return { user: appliance.users.get(caller.user.id), caller, pending: null };
+    if (caller) return { user: appliance.users.get(caller.user.id), caller, pending: null };
     const pending = await pendingLoginOf(appliance, ctx);
     if (pending?.stage === 'enrol') return { user: pending.user, caller: null, pending };
     throw new ApplianceError('unauthorized', 'log in first');
