@@ -213,6 +213,19 @@ const APPLIANCE_MATRIX: Readonly<Record<string, string>> = {
   'GET /api/sso/settings':                             '- Y - - -',
   'PUT /api/sso/settings':                             '- Y - - -',
   'POST /api/sso/test':                                '- Y - - -',
+  // The second factor (docs/second-factor.md): the verification step answers anyone (without a
+  // pending login it sends back to the login page); the account page is each user's own; the
+  // policy and a reset are an admin's.
+  'GET /connexion/verification':                       'Y Y Y Y Y',
+  'POST /connexion/verification':                      'Y Y Y Y Y',
+  'GET /compte/double-facteur':                        '- Y Y Y Y',
+  'POST /compte/double-facteur/debut':                 '- Y Y Y Y',
+  'POST /compte/double-facteur/activation':            '- Y Y Y Y',
+  'POST /compte/double-facteur/codes':                 '- Y Y Y Y',
+  'POST /compte/double-facteur/suppression':           '- Y Y Y Y',
+  'GET /admin/securite':                               '- Y - - -',
+  'POST /admin/securite':                              '- Y - - -',
+  'POST /admin/utilisateurs/:id/double-facteur':       '- Y - - -',
   // Ending all one's sessions, then logging out (this session): last, so the rows above keep their sessions.
   'POST /mot-de-passe/sessions':                       '- Y Y Y Y',
   'POST /api/auth/logout':                             'Y Y Y Y Y',

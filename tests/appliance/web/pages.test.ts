@@ -414,6 +414,7 @@ describe('web pages', () => {
               linkExpiresAt: null,
               linkExpired: false,
               mustChangePassword: true,
+              secondFactor: false,
             },
           ],
           roles: [{ name: 'avocat', label: 'Avocat' }],

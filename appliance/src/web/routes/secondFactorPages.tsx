@@ -114,7 +114,7 @@ function mountSecondFactorPages(router: Router, deps: WebDeps): void {
   /** The visitor of the account page, or 401 (pageErrors sends them to the login page). */
   const visitorOf = async (ctx: Context): Promise<AccountVisitor> => {
     const caller = callerOrNone(ctx);
-    if (caller?.via === 'session') return { user: appliance.users.get(caller.user.id), caller, pending: null };
+    if (caller) return { user: appliance.users.get(caller.user.id), caller, pending: null };
     const pending = await pendingLoginOf(appliance, ctx);
     if (pending?.stage === 'enrol') return { user: pending.user, caller: null, pending };
     throw new ApplianceError('unauthorized', 'log in first');
@@ -181,12 +181,10 @@ function mountSecondFactorPages(router: Router, deps: WebDeps): void {
     const t = SECOND_FACTOR_TEXTS[localeOf(ctx)];
     const cabinet = appliance.config.identity.name ?? appliance.license.cabinetId ?? 'IAManager';
     const fileText = [fill(t.codesFileHeader, { cabinet, email: visitor.user.email }), t.codesFileNote, '', ...codes, ''].join('\n');
-    // A fresh session's frame (its CSRF token is in the new cookie, not in this request).
-    const chrome = {
-      ...chromeOf(appliance, ctx),
-      user: { name: visitor.user.name, email: visitor.user.email, isAdmin: false },
-      csrf: null,
-    };
+    // A login the policy held has its session since this response: its CSRF token is in the new
+    // cookie, not in this request, so the frame shows no account menu (a logout form without its
+    // token would be refused) until "Continuer".
+    const chrome = visitor.caller ? chromeOf(appliance, ctx) : { ...chromeOf(appliance, ctx), user: null, csrf: null };
     ctx.set('Cache-Control', 'no-store');
     sendPage(ctx, <RecoveryCodesPage chrome={chrome} codes={codes} fileText={fileText} continueTo={continueTo} />);
   };
