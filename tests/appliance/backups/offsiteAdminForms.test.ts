@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- JSON bodies asserted field by field */
 /**
  * The « Copies hors site » forms of /admin/sauvegardes on a running, enrolled appliance: a refused
  * folder says why, a folder target is added, tested and used by the next backup; an SFTP target
