@@ -50,7 +50,7 @@ async function page(): Promise<string> {
 /** Posts a form, follows its redirect to the section, returns the page it shows (with the flash). */
 async function submit(route: string, fields: Record<string, string>): Promise<string> {
   const answer = await post(route, fields);
-  expect([answer.status, answer.location]).toEqual([303, '/admin/sauvegardes#copies-hors-site']);
+  expect([answer.status, answer.location]).toEqual([303, '/admin/sauvegardes']);
   return page();
 }
 

@@ -15,7 +15,8 @@ import { OFFSITE_TEXTS, offsiteFailure, type OffsiteMessages } from '../offsiteM
 import type { AdminNotices } from '../adminNotices.js';
 import type { WebDeps } from '../webPage.js';
 
-const PAGE = '/admin/sauvegardes#copies-hors-site';
+// The notice is kept under the page's path (AdminNotices matches the GET's path, which has no fragment).
+const PAGE = '/admin/sauvegardes';
 const FIELDS = [
   'kind',
   'id',
