@@ -46,6 +46,7 @@ import { openOidcSettingsStore } from './storage/oidcSettingsStore.js';
 import { OidcSettings } from './domain/oidc/oidcSettings.js';
 import { SingleSignOn } from './domain/oidc/singleSignOn.js';
 import { redirectUriOf } from './domain/oidc/redirectUri.js';
+import { OffsiteCopies } from './domain/backups/offsite/offsiteCopies.js';
 
 export interface Appliance {
   readonly config: Config;
@@ -101,6 +102,8 @@ export interface Appliance {
   readonly oidcSettings: OidcSettings;
   /** The OpenID Connect login itself: to the provider and back. */
   readonly sso: SingleSignOn;
+  /** Off-site backup targets, the push after each backup and its status (docs/backup.md « Copies hors site »). */
+  readonly offsite: OffsiteCopies;
   close(): Promise<void>;
 }
 
@@ -123,7 +126,8 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
   const cases = await Cases.open(config.dataDir, { license, users, audit, clock, log });
   await usage.reconcile(recordedAnalysesByMonth(cases.index.all()), log);
   const documents = new DocumentFiles(path.join(config.dataDir, 'documents'), config.maxUploadBytes);
-  const backups = await Backups.open({ dataDir: config.dataDir, config: config.backup, version: config.version, clock, log });
+  const offsite = await OffsiteCopies.open({ dataDir: config.dataDir, backupDir: config.backup.dir, clock, log });
+  const backups = await Backups.open({ dataDir: config.dataDir, config: config.backup, version: config.version, clock, log, offsite });
   const errors = new ErrorCounter();
   const remindersDoc = await openReminderStore(config.dataDir, log);
   const reminderSettingsDoc = await openReminderSettingsStore(config.dataDir, log);
@@ -178,6 +182,7 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
       usersActive: () => users.activeCount(),
       casesOpen: () => cases.openCount(),
       lastBackupAt: () => Promise.resolve(backups.lastBackupAt()),
+      lastOffsiteBackupAt: () => offsite.lastOffsiteCopyAt(),
       errors24h: () => errors.last24h(),
       auditHead: () => audit.head(),
     },
@@ -272,6 +277,7 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
       clock,
       log,
     }),
+    offsite,
     close: async () => {
       await heartbeats.stop();
       await upgradeRequests.stop();
@@ -289,6 +295,7 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
         securitySettingsDoc.adapter.flushed(),
         passkeysDoc.adapter.flushed(),
         oidcSettingsDoc.adapter.flushed(),
+        offsite.flushed(),
       ]);
     },
   };

@@ -21,6 +21,7 @@ import { ApplianceError } from '../errors.js';
 import { publicKeyCommand, verifyProofCommand } from './proofCommands.js';
 import { resetSecondFactorCommand } from './secondFactorCommands.js';
 import { allowLocalLoginCommand, showSsoCommand } from './ssoCommands.js';
+import { addTargetCommand, editTargetCommand, listTargetsCommand, removeTargetCommand, testTargetCommand } from './offsiteCommands.js';
 
 export type Command = (appliance: Appliance, args: Record<string, string | boolean>, input: string | undefined) => Promise<unknown>;
 
@@ -158,6 +159,11 @@ registerCommand('support-bundle', (appliance, args) => supportBundleCommand(appl
 registerCommand('sso show', (appliance) => showSsoCommand(appliance));
 
 registerCommand('sso allow-local-login', (appliance) => allowLocalLoginCommand(appliance));
+registerCommand('backup target add', (appliance, args) => addTargetCommand(appliance, args));
+registerCommand('backup target edit', (appliance, args) => editTargetCommand(appliance, args));
+registerCommand('backup target list', (appliance) => listTargetsCommand(appliance));
+registerCommand('backup target remove', (appliance, args) => removeTargetCommand(appliance, args));
+registerCommand('backup target test', (appliance, args) => testTargetCommand(appliance, args));
 
 const requestArgs = z.record(z.string(), z.union([z.string(), z.boolean()]));
 

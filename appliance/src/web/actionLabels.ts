@@ -80,6 +80,10 @@ const FR: Readonly<Record<string, string>> = {
   'sso.settings': 'Réglages de connexion unique modifiés',
   'sso.disable': 'Connexion unique désactivée',
   'sso.allow_local_login': 'Connexion par mot de passe rétablie en ligne de commande',
+  // Off-site backup targets (docs/backup.md « Copies hors site »)
+  'offsite.target.add': 'Ajout d’une cible de copie hors site',
+  'offsite.target.change': 'Modification d’une cible de copie hors site',
+  'offsite.target.remove': 'Suppression d’une cible de copie hors site',
 };
 
 const EN: Readonly<Record<string, string>> = {
@@ -150,6 +154,9 @@ const EN: Readonly<Record<string, string>> = {
   'sso.settings': 'Single sign-on settings changed',
   'sso.disable': 'Single sign-on turned off',
   'sso.allow_local_login': 'Password login turned back on from the command line',
+  'offsite.target.add': 'Off-site backup target added',
+  'offsite.target.change': 'Off-site backup target changed',
+  'offsite.target.remove': 'Off-site backup target removed',
 };
 
 export function actionLabel(action: string, locale: Locale): string {
