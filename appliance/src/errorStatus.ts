@@ -84,6 +84,16 @@ export const APPLIANCE_STATUS = {
   access_link_invalid: 404,
   access_link_expired: 410,
   password_change_required: 403,
+  // Off-site backup targets (domain/backups/offsite/, docs/backup.md « Copies hors site »)
+  offsite_target_not_found: 404,
+  offsite_target_refused: 422,
+  offsite_unreachable: 502,
+  offsite_auth_failed: 502,
+  offsite_host_key_unpinned: 409,
+  offsite_host_key_mismatch: 502,
+  offsite_write_failed: 502,
+  offsite_read_failed: 502,
+  offsite_copy_mismatch: 502,
 } as const satisfies Record<string, number>;
 
 export type ApplianceErrorCode = keyof typeof APPLIANCE_STATUS | CommonErrorCode;
