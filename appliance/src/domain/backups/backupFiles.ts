@@ -24,7 +24,8 @@ export function backupName(createdAt: Date, kind: BackupKind): string {
   return `iamanager-${stamp}-${kind}.iambak`;
 }
 
-function parseName(name: string): { createdAt: Date; kind: BackupKind } | undefined {
+/** The time and kind a backup's name states, or undefined for any other file (off-site targets list by name too). */
+export function parseBackupName(name: string): { createdAt: Date; kind: BackupKind } | undefined {
   const m = NAME.exec(name);
   if (!m || !(BACKUP_KINDS as readonly string[]).includes(m[3]!)) return undefined;
   const [d, t] = [m[1]!, m[2]!];
@@ -45,7 +46,7 @@ export async function listBackupFiles(dir: string): Promise<BackupFile[]> {
   }
   const out: BackupFile[] = [];
   for (const name of names) {
-    const parsed = parseName(name);
+    const parsed = parseBackupName(name);
     if (!parsed) continue;
     const stat = await fs.stat(path.join(dir, name)).catch(() => undefined);
     if (stat?.isFile()) out.push({ name, file: path.join(dir, name), ...parsed, bytes: stat.size });
