@@ -36,6 +36,7 @@ import { openReminderSettingsStore } from './storage/reminderSettingsStore.js';
 import { openMailSettingsStore } from './storage/mailSettingsStore.js';
 import { ReminderSettings } from './domain/reminders/preferences.js';
 import { MailSettings } from './domain/reminders/mailSettings.js';
+import { OffsiteCopies } from './domain/backups/offsite/offsiteCopies.js';
 
 export interface Appliance {
   readonly config: Config;
@@ -79,6 +80,8 @@ export interface Appliance {
   readonly reminderSettings: ReminderSettings;
   /** The SMTP server saved from the pages (it wins over SMTP_URL/MAIL_FROM in .env). */
   readonly mailSettings: MailSettings;
+  /** Off-site backup targets, the push after each backup and its status (docs/backup.md « Copies hors site »). */
+  readonly offsite: OffsiteCopies;
   close(): Promise<void>;
 }
 
@@ -101,7 +104,8 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
   const cases = await Cases.open(config.dataDir, { license, users, audit, clock, log });
   await usage.reconcile(recordedAnalysesByMonth(cases.index.all()), log);
   const documents = new DocumentFiles(path.join(config.dataDir, 'documents'), config.maxUploadBytes);
-  const backups = await Backups.open({ dataDir: config.dataDir, config: config.backup, version: config.version, clock, log });
+  const offsite = await OffsiteCopies.open({ dataDir: config.dataDir, backupDir: config.backup.dir, clock, log });
+  const backups = await Backups.open({ dataDir: config.dataDir, config: config.backup, version: config.version, clock, log, offsite });
   const errors = new ErrorCounter();
   const remindersDoc = await openReminderStore(config.dataDir, log);
   const reminderSettingsDoc = await openReminderSettingsStore(config.dataDir, log);
@@ -152,6 +156,7 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
       usersActive: () => users.activeCount(),
       casesOpen: () => cases.openCount(),
       lastBackupAt: () => Promise.resolve(backups.lastBackupAt()),
+      lastOffsiteBackupAt: () => offsite.lastOffsiteCopyAt(),
       errors24h: () => errors.last24h(),
       auditHead: () => audit.head(),
     },
@@ -220,6 +225,7 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
     proofs,
     reminderSettings,
     mailSettings,
+    offsite,
     close: async () => {
       await heartbeats.stop();
       await upgradeRequests.stop();
@@ -234,6 +240,7 @@ export async function openAppliance(config: Config, log: Logger): Promise<Applia
         deadlineRules.adapter.flushed(),
         reminderSettingsDoc.adapter.flushed(),
         mailSettingsDoc.adapter.flushed(),
+        offsite.flushed(),
       ]);
     },
   };

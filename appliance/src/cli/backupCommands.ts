@@ -130,10 +130,20 @@ const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 const countsText = (c: Record<string, number>) =>
   `${c.cases} cases, ${c.documents} documents, ${c.users} users, ${c.auditEntries} audit entries`;
 
+/** Each off-site target's push of a new backup: sent (and what its retention removed), or why not. */
+const offsiteText = (r: BackupResult) =>
+  r.offsite
+    .map((o) =>
+      o.ok
+        ? `\ncopied off site to ${o.target}${o.removed.length > 0 ? ` (removed there by its retention: ${o.removed.join(', ')})` : ''}`
+        : `\nOFF-SITE COPY to ${o.target} FAILED [${o.error?.code}]: ${o.error?.message} (the local backup is fine; retried at the next backup)`,
+    )
+    .join('');
+
 /** One-line summaries for the terminal (`--json` prints the objects themselves). */
 export const describeBackup = {
   created: (r: BackupResult) =>
-    `backup written: ${r.file} (${mb(r.bytes)}; ${countsText(r.counts)})${r.removed.length > 0 ? `\nremoved by retention (${RETENTION.daily} daily, ${RETENTION.weekly} weekly, ${RETENTION.monthly} monthly): ${r.removed.join(', ')}` : ''}\n${WARNING}`,
+    `backup written: ${r.file} (${mb(r.bytes)}; ${countsText(r.counts)})${r.removed.length > 0 ? `\nremoved by retention (${RETENTION.daily} daily, ${RETENTION.weekly} weekly, ${RETENTION.monthly} monthly): ${r.removed.join(', ')}` : ''}${offsiteText(r)}\n${WARNING}`,
   list: (l: Awaited<ReturnType<typeof listBackups>>) =>
     l.backups.length === 0
       ? `no backup in ${l.dir}`

@@ -48,16 +48,21 @@ export const COMMANDS: CommandTable = {
     options: { kind: s },
     usage: 'backup create [--kind manual|pre-update]   # encrypted backup of DATA_DIR into BACKUP_DIR',
   },
-  'backup list': { options: {}, usage: 'backup list                             # the backups in BACKUP_DIR, newest first' },
+  'backup list': {
+    options: { target: s },
+    usage: 'backup list [--target ID]               # the backups in BACKUP_DIR (or on an off-site target), newest first',
+  },
   'backup verify': {
-    options: { 'passphrase-stdin': b },
+    options: { 'passphrase-stdin': b, 'target': s },
     positional: 'file',
-    usage: 'backup verify [FILE] [--passphrase-stdin]   # decrypt and check a backup (default: the newest)',
+    usage:
+      'backup verify [FILE] [--target ID] [--passphrase-stdin]   # decrypt and check a backup (default: the newest); --target: FILE is a name on that off-site target',
   },
   'backup restore': {
-    options: { 'force': b, 'passphrase-stdin': b },
+    options: { 'force': b, 'passphrase-stdin': b, 'target': s },
     positional: 'file',
-    usage: 'backup restore FILE [--force] [--passphrase-stdin]   # appliance stopped; --force moves current data aside',
+    usage:
+      'backup restore FILE [--target ID] [--force] [--passphrase-stdin]   # appliance stopped; --force moves current data aside; --target: from an off-site target',
   },
   'support-bundle': {
     options: { out: s, upload: s },
@@ -81,6 +86,60 @@ export const COMMANDS: CommandTable = {
   'proof public-key': {
     options: {},
     usage: 'proof public-key                        # the public key (JWK, PEM) anyone verifies proofs of diligence with',
+  },
+  // Off-site targets (docs/backup.md « Copies hors site »): secrets never on the command line.
+  'backup target add': {
+    options: {
+      'kind': s,
+      'id': s,
+      'label': s,
+      'path': s,
+      'host': s,
+      'port': s,
+      'user': s,
+      'password-stdin': b,
+      'private-key': s,
+      'remote-dir': s,
+      'host-key': s,
+      'keep': s,
+      'days': s,
+      'disabled': b,
+    },
+    stdin: true,
+    usage:
+      'backup target add --kind folder|sftp --id ID --label L [--path DIR] [--host H --port 22 --user U (--private-key FILE | --password-stdin) --remote-dir DIR --host-key SHA256:…] [--keep N] [--days D] [--disabled]',
+  },
+  'backup target edit': {
+    options: {
+      'label': s,
+      'path': s,
+      'host': s,
+      'port': s,
+      'user': s,
+      'password-stdin': b,
+      'private-key': s,
+      'remote-dir': s,
+      'host-key': s,
+      'keep': s,
+      'days': s,
+      'enabled': b,
+      'disabled': b,
+    },
+    positional: 'id',
+    stdin: true,
+    usage:
+      'backup target edit ID [--host-key SHA256:…] [--keep N] [--days D] [--enabled|--disabled] [...the options of add]   # what is not given stays',
+  },
+  'backup target list': { options: {}, usage: 'backup target list                      # the off-site targets and their last copy' },
+  'backup target remove': {
+    options: {},
+    positional: 'id',
+    usage: 'backup target remove ID                 # stop pushing there (the copies already sent stay)',
+  },
+  'backup target test': {
+    options: {},
+    positional: 'id',
+    usage: 'backup target test ID                   # connect, write, read back and remove a probe file; SFTP: shows the host key to pin',
   },
 };
 

@@ -19,6 +19,7 @@ import { TlsStore } from '../domain/tls/certificates.js';
 import path from 'node:path';
 import { ApplianceError } from '../errors.js';
 import { publicKeyCommand, verifyProofCommand } from './proofCommands.js';
+import { addTargetCommand, editTargetCommand, listTargetsCommand, removeTargetCommand, testTargetCommand } from './offsiteCommands.js';
 
 export type Command = (appliance: Appliance, args: Record<string, string | boolean>, input: string | undefined) => Promise<unknown>;
 
@@ -152,6 +153,12 @@ registerCommand('proof public-key', (appliance) => publicKeyCommand(appliance));
 registerCommand('backup create', (appliance, args) => createBackupCommand(appliance, args));
 
 registerCommand('support-bundle', (appliance, args) => supportBundleCommand(appliance, args));
+
+registerCommand('backup target add', (appliance, args) => addTargetCommand(appliance, args));
+registerCommand('backup target edit', (appliance, args) => editTargetCommand(appliance, args));
+registerCommand('backup target list', (appliance) => listTargetsCommand(appliance));
+registerCommand('backup target remove', (appliance, args) => removeTargetCommand(appliance, args));
+registerCommand('backup target test', (appliance, args) => testTargetCommand(appliance, args));
 
 const requestArgs = z.record(z.string(), z.union([z.string(), z.boolean()]));
 

@@ -16,6 +16,8 @@ import { serve } from '../server.js';
 import { createLogger } from '@iamanager/kernel/log';
 import { describeBackup, listBackups, restoreFromBackup, verifyBackup } from './backupCommands.js';
 import { runLocally } from './runLocally.js';
+import { describeOffsite, listOnTarget, readTargetSecrets, withDownloaded } from './offsiteCommands.js';
+import type { OffsiteStatus, OffsiteTargetView } from '../domain/backups/offsite/offsiteCopies.js';
 import { supportBundleHandler } from './supportBundleOut.js';
 import { serverLogRing } from '../domain/support/logRing.js';
 import { pino } from 'pino';
@@ -140,25 +142,71 @@ const HANDLERS: Record<string, Handler> = {
   async 'support-bundle'(parsed, context) {
     return supportBundleHandler(parsed, (args) => runInData(parsed, context, args));
   },
-  async 'backup list'(_parsed, context) {
+  async 'backup list'(parsed, context) {
+    const target = str(parsed, 'target');
+    if (target !== undefined) {
+      const onTarget = await listOnTarget(await configOf(context), target);
+      return { result: onTarget, text: describeOffsite.onTarget(onTarget) };
+    }
     const list = await listBackups(await configOf(context));
     return { result: list, text: describeBackup.list(list) };
   },
   async 'backup verify'(parsed, context) {
     const config = await configOf(context);
-    const verified = await verifyBackup(config, parsed.positional, await pipedPassphrase(parsed));
+    const target = str(parsed, 'target');
+    const piped = await pipedPassphrase(parsed);
+    const verified =
+      target === undefined
+        ? await verifyBackup(config, parsed.positional, piped)
+        : await withDownloaded(config, target, parsed.positional, async (file) => ({
+            ...(await verifyBackup(config, file, piped)),
+            file: `${target}:${path
+              .basename(file)
+              .replace(/^\.iamanager-offsite-\d+-/, '')
+              .replace(/\.tmp$/, '')}`,
+          }));
     return { result: verified, text: describeBackup.verified(verified) };
   },
   async 'backup restore'(parsed, context) {
     const config = await configOf(context);
-    const restored = await restoreFromBackup(
-      config,
-      path.join(config.dataDir, COMMAND_SOCKET),
-      parsed.positional,
-      await pipedPassphrase(parsed),
-      parsed.args.force === true,
-    );
+    const target = str(parsed, 'target');
+    const piped = await pipedPassphrase(parsed);
+    const socket = path.join(config.dataDir, COMMAND_SOCKET);
+    const force = parsed.args.force === true;
+    if (target !== undefined && parsed.positional === undefined)
+      throw new ApplianceError(
+        'invalid_input',
+        `FILE: give the backup to restore from ${target}, as \`appliance backup list --target ${target}\` prints it`,
+      );
+    const restored =
+      target === undefined
+        ? await restoreFromBackup(config, socket, parsed.positional, piped, force)
+        : await withDownloaded(config, target, parsed.positional, async (file) => ({
+            ...(await restoreFromBackup(config, socket, file, piped, force)),
+            file: `${target}:${parsed.positional}`,
+          }));
     return { result: restored, text: describeBackup.restored(restored) };
+  },
+  async 'backup target add'(parsed, context) {
+    const args = await readTargetSecrets(parsed.args, readStdin);
+    const added = (await runInData(parsed, context, args)) as OffsiteTargetView;
+    return {
+      result: added,
+      text: `added ${describeOffsite.target(added)}; check it with appliance backup target test ${added.id}`,
+    };
+  },
+  async 'backup target edit'(parsed, context) {
+    const args = await readTargetSecrets(parsed.args, readStdin);
+    const changed = (await runInData(parsed, context, args)) as OffsiteTargetView;
+    return { result: changed, text: `changed ${describeOffsite.target(changed)}` };
+  },
+  async 'backup target list'(parsed, context) {
+    const status = (await runInData(parsed, context)) as OffsiteStatus;
+    return { result: status, text: describeOffsite.list(status) };
+  },
+  async 'backup target test'(parsed, context) {
+    await runInData(parsed, context);
+    return { result: { ok: true, target: parsed.positional }, text: `ok: ${parsed.positional} accepts, returns and deletes a file` };
   },
 };
 

@@ -8,6 +8,7 @@ import { storageProbe } from '@iamanager/kernel/storage';
 import type { Appliance } from '../appliance.js';
 import { NOT_CONFIGURED } from '../domain/backups/backups.js';
 import { probeHost } from '../domain/heartbeat/healthProbe.js';
+import { OFFSITE_STALE_HOURS } from '../domain/backups/offsite/offsiteCopies.js';
 
 export interface Check {
   check: string;
@@ -68,6 +69,7 @@ export async function runDoctor(appliance: Appliance): Promise<{ ok: boolean; ch
     }
   }
   checks.push(backupCheck(appliance));
+  checks.push(offsiteCheck(appliance));
   const tls = tlsCheck(appliance);
   if (tls) checks.push(tls);
   const outbox = appliance.outbox.state;
@@ -169,5 +171,44 @@ function backupCheck(appliance: Appliance): Check {
     check: 'backups',
     ok,
     detail: `last ${status.lastBackupAt} (${Math.round(ageHours)} h ago), ${status.backups} kept in ${status.dir}, ${schedule}${failing}${ok ? '' : ageHours > 26 ? ': older than a day, check the log and the disk holding BACKUP_DIR' : ''}`,
+  };
+}
+
+/**
+ * Off-site copies (docs/backup.md « Copies hors site »): the newest copy sent to any target is at
+ * most a day old, or there is none while local backups run; each failing target is named.
+ */
+function offsiteCheck(appliance: Appliance): Check {
+  const status = appliance.offsite.status();
+  const stale = appliance.offsite.staleness(appliance.backups.lastBackupAt());
+  const failing = status.targets
+    .filter((t) => t.enabled && t.status.lastError)
+    .map((t) => `; ${t.id} failed at ${t.status.lastError!.at} [${t.status.lastError!.code}]: ${t.status.lastError!.message}`)
+    .join('');
+  if (stale?.kind === 'no-target')
+    return {
+      check: 'off-site copies',
+      ok: false,
+      detail:
+        'no off-site target: the backups are only on this machine and die with it (fire, theft, ransomware); add a folder (SMB/NFS share) or SFTP target: appliance backup target add (docs/backup.md)',
+    };
+  if (stale?.kind === 'none')
+    return {
+      check: 'off-site copies',
+      ok: false,
+      detail: `no off-site copy yet while backups run: check the targets with appliance backup target test ID${failing}`,
+    };
+  if (stale?.kind === 'stale')
+    return {
+      check: 'off-site copies',
+      ok: false,
+      detail: `last off-site copy ${stale.lastOffsiteCopyAt} (${stale.hours} h ago): older than ${OFFSITE_STALE_HOURS} h${failing}`,
+    };
+  if (status.lastOffsiteCopyAt === null)
+    return { check: 'off-site copies', ok: true, detail: 'no backup yet, so nothing to copy off site' };
+  return {
+    check: 'off-site copies',
+    ok: failing === '',
+    detail: `last off-site copy ${status.lastOffsiteCopyAt}${failing}`,
   };
 }

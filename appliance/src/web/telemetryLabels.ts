@@ -17,7 +17,8 @@ export const TELEMETRY_PURPOSES_FR: Readonly<Record<string, string>> = {
   'health.cpuLoad, health.memoryUsedRatio, health.diskFreeBytes, health.diskFreeRatio': 'alerte avant que l’appareil manque de ressources',
   'health.lastBackupAt': 'alerte quand les sauvegardes s’arrêtent',
   'health.licenseExpiresAt, health.errors24h': 'alerte avant l’expiration de la licence, et quand les erreurs augmentent',
-  'health.lastOffsiteBackupAt': 'alerte quand aucune copie des données n’est gardée hors site (toujours vide pour l’instant)',
+  'health.lastOffsiteBackupAt':
+    'alerte quand aucune copie des données n’est gardée hors site (la date de la dernière copie envoyée à une cible hors site)',
   'licenseId': 'quelle licence l’appareil utilise : l’éditeur voit une licence qu’il n’a pas émise',
   'audit.head, audit.length':
     'la dernière empreinte du journal d’audit et son nombre d’entrées, jamais son contenu : l’éditeur les garde pour qu’un journal réécrit ou raccourci soit détecté',

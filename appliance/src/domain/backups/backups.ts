@@ -16,6 +16,7 @@ import { newHeader, type BackupKind } from './backupFormat.js';
 import { nextBackupAt } from './schedule.js';
 import { isSnapshotLeftover, takeSnapshot } from './snapshot.js';
 import { ApplianceError } from '../../errors.js';
+import type { OffsiteCopies, PushOutcome } from './offsite/offsiteCopies.js';
 
 export interface BackupResult {
   name: string;
@@ -30,6 +31,8 @@ export interface BackupResult {
   durationMs: number;
   /** Older backups deleted by the retention policy. */
   removed: string[];
+  /** Each enabled off-site target's push of this backup (a failed one does not fail the backup). */
+  offsite: PushOutcome[];
 }
 
 export interface BackupStatus {
@@ -63,6 +66,7 @@ export class Backups {
     private readonly log: Logger,
     /** Local days and BACKUP_TIME are in this zone: the system's (TZ) unless a test says otherwise. */
     private readonly zone: string,
+    private readonly offsite: OffsiteCopies | undefined,
   ) {
     this.startedAt = clock();
   }
@@ -74,6 +78,8 @@ export class Backups {
     clock: () => Date;
     log: Logger;
     zone?: string;
+    /** Where each new backup is copied off site (docs/backup.md « Copies hors site »). */
+    offsite?: OffsiteCopies;
   }): Promise<Backups> {
     const backups = new Backups(
       options.dataDir,
@@ -82,6 +88,7 @@ export class Backups {
       options.clock,
       options.log,
       options.zone ?? DateTime.local().zoneName,
+      options.offsite,
     );
     await sweepTempFiles(options.dataDir, isSnapshotLeftover);
     await sweepTempFiles(options.config.dir, isBackupTemp);
@@ -145,6 +152,8 @@ export class Backups {
       const { removed, kept } = await pruneBackups(this.config.dir, this.zone);
       this.remember(kept);
       this.lastError = null;
+      // After the local backup is complete: a target down or slow never costs the local copy.
+      const offsite = this.offsite ? await this.offsite.push({ name, file }) : [];
       const result: BackupResult = {
         name,
         file,
@@ -156,6 +165,7 @@ export class Backups {
         writesHeldMs: Math.round(snapshot.heldMs),
         durationMs: Math.round(performance.now() - started),
         removed,
+        offsite,
       };
       this.log.info(
         {

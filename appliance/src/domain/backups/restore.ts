@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { DomainError } from '@iamanager/protocol';
 import { acquireDirLock, fsyncDir, fsyncPath, sweepTempFiles } from '@iamanager/kernel/storage';
 import { readBackupFile, type BackupCounts } from './backupArchive.js';
+import { OFFSITE_FILE } from './offsite/offsiteStore.js';
 import { ApplianceError } from '../../errors.js';
 
 export interface RestoreResult {
@@ -26,8 +27,12 @@ export interface RestoreResult {
 
 const STAGING_PREFIX = '.restore-';
 const ASIDE_PREFIX = '.pre-restore-';
-/** What a fresh DATA_DIR may hold without counting as data: the session key generated at start-up, run-time markers. */
-const isScaffolding = (name: string) => name === 'secret-key' || name.startsWith('.');
+/**
+ * What a fresh DATA_DIR may hold without counting as data: the session key generated at start-up,
+ * run-time markers, and the off-site targets added on a replacement machine to restore from one
+ * (the backup brings its own).
+ */
+const isScaffolding = (name: string) => name === 'secret-key' || name === OFFSITE_FILE || name.startsWith('.');
 
 /** True when a server answers on the command socket: it holds the data open, so a restore must wait. */
 function serverAnswers(socketPath: string): Promise<boolean> {

@@ -37,6 +37,8 @@ export interface HeartbeatSources {
   usersActive: () => number;
   casesOpen: () => number;
   lastBackupAt: () => Promise<string | null>;
+  /** The newest successful off-site copy (absent where no off-site copies are wired, e.g. some tests). */
+  lastOffsiteBackupAt?: () => string | null;
   errors24h: () => number;
   /** Where the audit chain stands (its head hash and length): the control plane keeps it as an anchor. */
   auditHead: () => AuditAnchor;
@@ -155,8 +157,8 @@ export class HeartbeatAgent {
         lastBackupAt: await this.sources.lastBackupAt(),
         licenseExpiresAt: status.expiresAt ?? now.toISOString(),
         errors24h: this.sources.errors24h(),
-        // No off-site backup exists yet: the field is in the schema for when one does.
-        lastOffsiteBackupAt: null,
+        // The newest successful push to an off-site target (docs/backup.md « Copies hors site »).
+        lastOffsiteBackupAt: this.sources.lastOffsiteBackupAt?.() ?? null,
       },
     };
     return { payload, jws: await signHeartbeat(payload, key.privateKey) };

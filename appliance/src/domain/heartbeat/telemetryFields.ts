@@ -21,7 +21,10 @@ export const TELEMETRY_FIELDS: ReadonlyArray<{ field: string; purpose: string }>
   },
   { field: 'health.lastBackupAt', purpose: 'alert when backups stop' },
   { field: 'health.licenseExpiresAt, health.errors24h', purpose: 'alert before the license lapses, and when errors rise' },
-  { field: 'health.lastOffsiteBackupAt', purpose: 'alert when no copy of the data is kept off site (always empty for now)' },
+  {
+    field: 'health.lastOffsiteBackupAt',
+    purpose: 'alert when no copy of the data is kept off site (the time of the last copy sent to an off-site target)',
+  },
   { field: 'licenseId', purpose: 'which license the appliance runs: the vendor sees a license it did not issue' },
   {
     field: 'audit.head, audit.length',
