@@ -79,15 +79,18 @@ export const s3SettingsSchema = z
     endpoint: z
       .string()
       .trim()
-      .refine((v) => URL.canParse(v), 'a URL such as https://s3.fr-par.scw.cloud')
-      .refine((v) => {
+      .superRefine((v, ctx) => {
+        // One message per endpoint, the first thing wrong with it.
         const url = URL.canParse(v) ? new URL(v) : undefined;
-        return url?.protocol === 'https:' || (url?.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
-      }, 'must be https:// (http:// only for localhost)')
-      .refine(
-        (v) => !URL.canParse(v) || (new URL(v).pathname === '/' && !new URL(v).search),
-        'the server only (no path, no query): the bucket goes in bucket',
-      ),
+        const problem = !url
+          ? 'a URL such as https://s3.fr-par.scw.cloud'
+          : !(url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)))
+            ? 'must be https:// (http:// only for localhost)'
+            : url.pathname !== '/' || url.search
+              ? 'the server only (no path, no query): the bucket goes in bucket'
+              : undefined;
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
     region: z
       .string()
       .trim()
