@@ -33,9 +33,13 @@ describe('docs/backup.md', () => {
     expect(result.out).toMatch(/FAIL {2}backups: no backup yet in /);
     expect(result.out).toMatch(/^backup written: .*\(.*0 cases, 0 documents, 1 users, \d+ audit entries\)$/m);
     expect(result.out).toMatch(/^1 backup\(s\) in /m);
-    expect(result.out.match(/^ok: .* decrypts and matches its manifest/gm)).toHaveLength(2);
+    // Two from the BACKUP_DIR and hand-copy sections, one straight from the off-site target (« Copies hors site »).
+    expect(result.out.match(/^ok: .* decrypts and matches its manifest/gm)).toHaveLength(3);
+    expect(result.out).toMatch(/^ok: nas:iamanager-\S+\.iambak decrypts and matches its manifest/m);
+    expect(result.out).toMatch(/^copied off site to nas$/m);
     expect(result.out).toMatch(/^restored .*\nthe data that was there is kept in .*\.pre-restore-/m);
     expect(result.out).toContain('"ok": true');
-    expect(fs.readdirSync(env.OFFSITE)).toHaveLength(1);
+    // The copy made by hand, and the one the appliance pushed to the folder target after its backup.
+    expect(fs.readdirSync(env.OFFSITE)).toHaveLength(2);
   }, 180_000);
 });

@@ -190,6 +190,11 @@ const APPLIANCE_MATRIX: Readonly<Record<string, string>> = {
   'POST /admin/rappels/test':                          '- Y - - -',
   'GET /setup/messagerie':                             '- Y - - -',
   'POST /setup/messagerie':                            '- Y - - -',
+  // Off-site backup targets on /admin/sauvegardes (backups.manage, docs/backup.md « Copies hors site »): admins only.
+  'POST /admin/sauvegardes/cibles':                    '- Y - - -',
+  'POST /admin/sauvegardes/cibles/:id':                '- Y - - -',
+  'POST /admin/sauvegardes/cibles/:id/tester':         '- Y - - -',
+  'POST /admin/sauvegardes/cibles/:id/supprimer':      '- Y - - -',
   // Ending all one's sessions, then logging out (this session): last, so the rows above keep their sessions.
   'POST /mot-de-passe/sessions':                       '- Y Y Y Y',
   'POST /api/auth/logout':                             'Y Y Y Y Y',

@@ -56,13 +56,13 @@ export const COMMANDS: CommandTable = {
     options: { 'passphrase-stdin': b, 'target': s },
     positional: 'file',
     usage:
-      'backup verify [FILE] [--target ID] [--passphrase-stdin]   # decrypt and check a backup (default: the newest); --target: FILE is a name on that off-site target',
+      'backup verify [FILE] [--passphrase-stdin] [--target ID]   # decrypt and check a backup (default: the newest); --target: FILE is a name on that off-site target',
   },
   'backup restore': {
     options: { 'force': b, 'passphrase-stdin': b, 'target': s },
     positional: 'file',
     usage:
-      'backup restore FILE [--target ID] [--force] [--passphrase-stdin]   # appliance stopped; --force moves current data aside; --target: from an off-site target',
+      'backup restore FILE [--force] [--passphrase-stdin] [--target ID]   # appliance stopped; --force moves current data aside; --target: from an off-site target',
   },
   'support-bundle': {
     options: { out: s, upload: s },

@@ -68,6 +68,10 @@ const FR: Readonly<Record<string, string>> = {
   'user.disable': 'Désactivation d’un utilisateur',
   'user.enable': 'Réactivation d’un utilisateur',
   'user.link.used': 'Mot de passe choisi par lien à usage unique',
+  // Off-site backup targets (docs/backup.md « Copies hors site »)
+  'offsite.target.add': 'Ajout d’une cible de copie hors site',
+  'offsite.target.change': 'Modification d’une cible de copie hors site',
+  'offsite.target.remove': 'Suppression d’une cible de copie hors site',
 };
 
 const EN: Readonly<Record<string, string>> = {
@@ -127,6 +131,9 @@ const EN: Readonly<Record<string, string>> = {
   'user.disable': 'User disabled',
   'user.enable': 'User enabled again',
   'user.link.used': 'Password set through a one-time link',
+  'offsite.target.add': 'Off-site backup target added',
+  'offsite.target.change': 'Off-site backup target changed',
+  'offsite.target.remove': 'Off-site backup target removed',
 };
 
 export function actionLabel(action: string, locale: Locale): string {

@@ -4,8 +4,9 @@ import { formatDate } from '../format.js';
 import { ADMIN_TEXTS } from '../adminMessages.js';
 import type { BackupView, Chrome } from '../viewModels.js';
 import { AdminLayout } from './adminNav.js';
+import { OffsiteSection, type OffsiteView } from './adminOffsite.js';
 
-export function AdminBackupsPage({ chrome, backup }: { chrome: Chrome; backup: BackupView }) {
+export function AdminBackupsPage({ chrome, backup, offsite }: { chrome: Chrome; backup: BackupView; offsite?: OffsiteView }) {
   const m = CATALOGUES[chrome.locale];
   return (
     <AdminLayout chrome={chrome} title={ADMIN_TEXTS[chrome.locale].backups}>
@@ -13,6 +14,7 @@ export function AdminBackupsPage({ chrome, backup }: { chrome: Chrome; backup: B
         <h2 id="backup-title">{m.backupsTitle}</h2>
         <BackupFacts chrome={chrome} backup={backup} />
       </section>
+      {offsite ? <OffsiteSection chrome={chrome} offsite={offsite} /> : null}
     </AdminLayout>
   );
 }

@@ -30,6 +30,7 @@ import type { AppliancePage, WebDeps } from '../webPage.js';
 import { usageMeters } from './workspacePages.js';
 import { mountAdminUserPages } from './adminUserPages.js';
 import { mountAdminAuditPages } from './adminAuditPages.js';
+import { mountOffsitePages } from './offsitePages.js';
 
 function adminView(appliance: Appliance, ctx: Context): AdminView {
   const m = messagesOf(ctx);
@@ -121,7 +122,11 @@ function mountAdminPages(pages: Router, deps: WebDeps): void {
   });
 
   pages.get('/admin/sauvegardes', (ctx) => {
-    sendPage(ctx, <AdminBackupsPage chrome={chromeWithNotice(ctx)} backup={appliance.backups.status()} />);
+    const offsite = {
+      status: appliance.offsite.status(),
+      warning: appliance.offsite.staleness(appliance.backups.lastBackupAt()),
+    };
+    sendPage(ctx, <AdminBackupsPage chrome={chromeWithNotice(ctx)} backup={appliance.backups.status()} offsite={offsite} />);
   });
 
   pages.get('/admin/identite', (ctx) => {
@@ -176,4 +181,5 @@ function mountAdminPages(pages: Router, deps: WebDeps): void {
 
   mountAdminUserPages(pages, deps, notices);
   mountAdminAuditPages(pages, deps);
+  mountOffsitePages(pages, deps, notices);
 }

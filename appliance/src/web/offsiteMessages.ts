@@ -1,0 +1,133 @@
+/** The « Copies hors site » section of /admin/sauvegardes (docs/backup.md), French and English. */
+import type { Locale } from './messages.js';
+
+const fr = {
+  title: 'Copies hors site',
+  intro:
+    'Après chaque sauvegarde, le fichier chiffré est envoyé à chaque cible activée : un partage réseau (SMB/NFS) monté par l’informaticien, ou un serveur SFTP. Une sauvegarde restée sur la machine disparaît avec elle (incendie, vol, rançongiciel).',
+  warnStale: 'La dernière copie hors site date du {at} (il y a {hours} h) : plus de 24 h. Vérifiez les cibles ci-dessous.',
+  warnNone: 'Aucune copie hors site n’a encore réussi alors que les sauvegardes tournent. Testez les cibles ci-dessous.',
+  warnNoTarget: 'Aucune cible hors site : les sauvegardes ne sont que sur cette machine et disparaîtraient avec elle. Ajoutez-en une.',
+  lastOffsiteCopy: 'Dernière copie hors site',
+  never: 'jamais',
+  target: 'Cible',
+  kind: 'Type',
+  kindFolder: 'Dossier (partage SMB/NFS monté)',
+  kindSftp: 'Serveur SFTP',
+  lastCopy: 'Dernière copie',
+  lastError: 'Dernier échec',
+  retention: 'Conservation',
+  keepN: '{keep} dernières copies',
+  keepDays: 'copies de moins de {days} jours',
+  disabled: 'désactivée',
+  test: 'Tester',
+  remove: 'Supprimer',
+  edit: 'Modifier',
+  save: 'Enregistrer',
+  add: 'Ajouter une cible',
+  id: 'Identifiant (lettres minuscules, chiffres, tirets)',
+  label: 'Nom affiché',
+  path: 'Dossier (chemin absolu du partage monté)',
+  host: 'Serveur (nom ou adresse)',
+  port: 'Port',
+  username: 'Utilisateur',
+  password: 'Mot de passe (laisser vide pour ne pas le changer)',
+  privateKey: 'Clé privée OpenSSH (laisser vide pour ne pas la changer)',
+  remoteDir: 'Dossier distant',
+  hostKey: 'Empreinte de la clé du serveur (SHA256:…)',
+  hostKeyHint:
+    'Laissez vide puis cliquez sur « Tester » : l’empreinte présentée par le serveur s’affiche ; comparez-la avec celle du serveur avant de l’enregistrer.',
+  keep: 'Nombre de copies à garder',
+  days: 'Garder les copies de moins de (jours)',
+  enabled: 'Activée',
+  secretSet: 'enregistré',
+  added: 'Cible « {label} » ajoutée. Testez-la.',
+  changed: 'Cible « {label} » modifiée.',
+  removed: 'Cible supprimée (les copies déjà envoyées restent où elles sont).',
+  testOk: 'La cible « {label} » accepte, relit et efface un fichier d’essai.',
+  testFailed: 'Échec du test de « {label} » : {reason}',
+  refused: 'Cible refusée : {reason}',
+  // Failures, by stable code
+  offsite_unreachable: 'cible injoignable (partage non monté, serveur arrêté ou pare-feu)',
+  offsite_auth_failed: 'identifiants refusés par le serveur',
+  offsite_host_key_unpinned: 'empreinte de la clé du serveur non enregistrée',
+  offsite_host_key_mismatch: 'le serveur présente une autre clé que celle enregistrée : refusé',
+  offsite_write_failed: 'écriture impossible sur la cible',
+  offsite_read_failed: 'relecture impossible sur la cible',
+  offsite_copy_mismatch: 'copie incomplète (disque de la cible plein ?)',
+  offsite_target_refused: 'dossier refusé',
+  invalid_input: 'réglage invalide',
+  otherFailure: 'échec',
+  technicalDetail: 'Détail technique',
+};
+
+export type OffsiteMessages = typeof fr;
+
+const en: OffsiteMessages = {
+  title: 'Off-site copies',
+  intro:
+    'After each backup, the encrypted file is sent to every enabled target: a network share (SMB/NFS) mounted by the IT person, or an SFTP server. A backup left on the machine is lost with it (fire, theft, ransomware).',
+  warnStale: 'The last off-site copy was made on {at} ({hours} h ago): more than 24 h. Check the targets below.',
+  warnNone: 'No off-site copy has succeeded yet while backups run. Test the targets below.',
+  warnNoTarget: 'No off-site target: the backups are only on this machine and would be lost with it. Add one.',
+  lastOffsiteCopy: 'Last off-site copy',
+  never: 'never',
+  target: 'Target',
+  kind: 'Kind',
+  kindFolder: 'Folder (mounted SMB/NFS share)',
+  kindSftp: 'SFTP server',
+  lastCopy: 'Last copy',
+  lastError: 'Last failure',
+  retention: 'Retention',
+  keepN: 'last {keep} copies',
+  keepDays: 'copies younger than {days} days',
+  disabled: 'disabled',
+  test: 'Test',
+  remove: 'Remove',
+  edit: 'Edit',
+  save: 'Save',
+  add: 'Add a target',
+  id: 'Id (lower-case letters, digits, dashes)',
+  label: 'Label',
+  path: 'Folder (absolute path of the mounted share)',
+  host: 'Server (name or address)',
+  port: 'Port',
+  username: 'User',
+  password: 'Password (leave empty to keep it)',
+  privateKey: 'OpenSSH private key (leave empty to keep it)',
+  remoteDir: 'Remote folder',
+  hostKey: 'Server key fingerprint (SHA256:…)',
+  hostKeyHint: 'Leave empty and click “Test”: the fingerprint the server presents is shown; compare it with the server’s before saving it.',
+  keep: 'Copies to keep',
+  days: 'Keep copies younger than (days)',
+  enabled: 'Enabled',
+  secretSet: 'saved',
+  added: 'Target “{label}” added. Test it.',
+  changed: 'Target “{label}” changed.',
+  removed: 'Target removed (the copies already sent stay where they are).',
+  testOk: 'Target “{label}” accepts, reads back and deletes a probe file.',
+  testFailed: 'Test of “{label}” failed: {reason}',
+  refused: 'Target refused: {reason}',
+  offsite_unreachable: 'target unreachable (share not mounted, server down or firewall)',
+  offsite_auth_failed: 'credentials refused by the server',
+  offsite_host_key_unpinned: 'server key fingerprint not pinned',
+  offsite_host_key_mismatch: 'the server presents another key than the pinned one: refused',
+  offsite_write_failed: 'cannot write to the target',
+  offsite_read_failed: 'cannot read back from the target',
+  offsite_copy_mismatch: 'incomplete copy (target disk full?)',
+  offsite_target_refused: 'folder refused',
+  invalid_input: 'invalid setting',
+  otherFailure: 'failure',
+  technicalDetail: 'Technical detail',
+};
+
+export const OFFSITE_TEXTS: Record<Locale, OffsiteMessages> = { fr, en };
+
+/** The sentence for a failure's stable code (the message itself, English, is shown as the technical detail). */
+export function offsiteFailure(t: OffsiteMessages, code: string): string {
+  return code in t && code.startsWith('offsite_')
+    ? (t[code as keyof OffsiteMessages] as string)
+    : code === 'invalid_input'
+      ? t.invalid_input
+      : t.otherFailure;
+}
