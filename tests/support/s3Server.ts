@@ -15,10 +15,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Context, Next } from 'koa';
 import S3rver from 's3rver';
+// s3rver's account model (CommonJS): the registry of access keys its authentication looks up.
+import AWSAccount from 's3rver/lib/models/account.js';
 
-/** s3rver's built-in account: the only access key id it knows. */
-export const S3_ACCESS_KEY_ID = 'S3RVER';
-export const S3_SECRET_ACCESS_KEY = 'S3RVER';
+/**
+ * The cabinet's key, added to s3rver's built-in account (whose own key, S3RVER/S3RVER, has the
+ * same id and secret — useless to check that a secret never shows).
+ */
+export const S3_ACCESS_KEY_ID = 'AKIACABINETDUPONT';
+export const S3_SECRET_ACCESS_KEY = 'cabinet-dupont/secret-key+0123456789';
+(AWSAccount as { DUMMY_ACCOUNT: { createKeyPair(id: string, secret: string): void } }).DUMMY_ACCOUNT.createKeyPair(
+  S3_ACCESS_KEY_ID,
+  S3_SECRET_ACCESS_KEY,
+);
 
 export interface TestS3Server {
   endpoint: string;

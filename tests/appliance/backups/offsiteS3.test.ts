@@ -129,7 +129,9 @@ describe('S3 target through the CLI', () => {
     expect(wrong.code).toBe(1);
     expect(wrong.json.error).toBe('offsite_auth_failed');
     expect(wrong.stderr).toContain('secretAccessKey: ');
-    expect(wrong.stderr).toContain('refused the secret access key of S3RVER (SignatureDoesNotMatch 403): paste the secret again');
+    expect(wrong.stderr).toContain(
+      'refused the secret access key of AKIACABINETDUPONT (SignatureDoesNotMatch 403): paste the secret again',
+    );
     expect(wrong.stderr).not.toContain('not-the-secret');
 
     expect((await cli(s3Flags('no-bucket', { bucket: 'not-created-yet' }), `${S3_SECRET_ACCESS_KEY}\n`)).code).toBe(0);

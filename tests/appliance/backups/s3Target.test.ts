@@ -128,7 +128,7 @@ describe('S3 off-site target', () => {
     expect(err.code).toBe('offsite_auth_failed');
     expect(err.details).toEqual({ field: 'secretAccessKey' });
     expect(err.message).toMatch(
-      /^secretAccessKey: .* refused the secret access key of S3RVER \(SignatureDoesNotMatch 403\): paste the secret again/,
+      /^secretAccessKey: .* refused the secret access key of AKIACABINETDUPONT \(SignatureDoesNotMatch 403\): paste the secret again/,
     );
     expect(err.message).not.toContain('not-the-secret');
     expect(s3.refusedSignatures()).toBeGreaterThan(before);
