@@ -72,7 +72,7 @@ describe('appliance CLI', () => {
       ok: false,
       error: 'invalid_input',
       message:
-        "Unknown option '--force': appliance backup verify does not take it (usage: appliance backup verify [FILE] [--passphrase-stdin])",
+        "Unknown option '--force': appliance backup verify does not take it (usage: appliance backup verify [FILE] [--passphrase-stdin] [--target ID])",
     });
     // serve prints nothing to parse: --json is not one of its flags
     const serve = await runApplianceCli(dataDir, ['serve', '--json']);

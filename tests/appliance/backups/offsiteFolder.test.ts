@@ -170,14 +170,17 @@ describe('folder target', () => {
     expect(stale.detail).toMatch(new RegExp(`^last off-site copy ${last} \\((24|25) h ago\\): older than 24 h$`));
   });
 
-  it('doctor says when backups run but no off-site target exists', async () => {
+  it('doctor says, without failing, when backups run but no off-site target exists', async () => {
     const dir = path.join(work, 'lonely', 'data');
     fs.mkdirSync(dir, { recursive: true });
     const lonelyEnv = { BACKUP_DIR: path.join(work, 'lonely', 'backups') };
     expect((await cli(['backup', 'create'], { dir, env: lonelyEnv })).json.offsite).toEqual([]);
     const check = (await cli(['doctor'], { dir, env: lonelyEnv })).json.checks.find((c: any) => c.check === 'off-site copies');
-    expect(check.ok).toBe(false);
-    expect(check.detail).toContain('no off-site target: the backups are only on this machine and die with it');
+    // Said, not failed (cabinets may copy BACKUP_DIR off the machine themselves); the admin page warns.
+    expect(check.ok).toBe(true);
+    expect(check.detail).toMatch(
+      /^not configured: no off-site target, so unless BACKUP_DIR is copied off this machine some other way the backups die with it/,
+    );
   });
 
   it('removes a target, leaving the copies already sent where they are', async () => {

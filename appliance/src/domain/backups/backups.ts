@@ -153,7 +153,13 @@ export class Backups {
       this.remember(kept);
       this.lastError = null;
       // After the local backup is complete: a target down or slow never costs the local copy.
-      const offsite = this.offsite ? await this.offsite.push({ name, file }) : [];
+      const offsite = this.offsite
+        ? await this.offsite.push({ name, file }).catch((err: unknown) => {
+            // Recording the outcome failed (a full disk): the local backup stands all the same.
+            this.log.error({ err }, 'backup: off-site status could not be saved');
+            return [];
+          })
+        : [];
       const result: BackupResult = {
         name,
         file,

@@ -46,12 +46,6 @@ export async function checkFolder(folder: string, own: { dataDir: string; backup
     );
 }
 
-/** True when `folder` is the root of a mounted file system (its device differs from its parent's). */
-export async function isMountPoint(folder: string): Promise<boolean> {
-  const [own, parent] = await Promise.all([fs.stat(folder), fs.stat(path.dirname(path.resolve(folder)))]);
-  return own.dev !== parent.dev || path.resolve(folder) === '/';
-}
-
 /** The file system's failure as an off-site error naming the folder and what to check. */
 function failure(err: unknown, folder: string, doing: 'write' | 'read'): ApplianceError {
   const code = (err as NodeJS.ErrnoException).code;
