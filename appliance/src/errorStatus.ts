@@ -118,6 +118,7 @@ export const APPLIANCE_STATUS = {
   offsite_write_failed: 502,
   offsite_read_failed: 502,
   offsite_copy_mismatch: 502,
+  offsite_bucket_missing: 502,
 } as const satisfies Record<string, number>;
 
 export type ApplianceErrorCode = keyof typeof APPLIANCE_STATUS | CommonErrorCode;

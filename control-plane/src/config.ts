@@ -47,6 +47,8 @@ const envSchema = z
     FLEET_DISK_WARNING_PERCENT: int('FLEET_DISK_WARNING_PERCENT', 1, 99, 15),
     FLEET_DISK_CRITICAL_PERCENT: int('FLEET_DISK_CRITICAL_PERCENT', 0, 98, 5),
     FLEET_BACKUP_MAX_AGE_HOURS: int('FLEET_BACKUP_MAX_AGE_HOURS', 1, 8_760, 36),
+    // Issue 17: a cabinet with no off-site copy for 3 days is flagged.
+    FLEET_OFFSITE_MAX_AGE_HOURS: int('FLEET_OFFSITE_MAX_AGE_HOURS', 1, 8_760, 72),
     FLEET_LICENSE_WARNING_DAYS: int('FLEET_LICENSE_WARNING_DAYS', 0, 365, 14),
     FLEET_STALE_INTERVALS: int('FLEET_STALE_INTERVALS', 2, 1_000, 3),
     FLEET_OFFLINE_HOURS: int('FLEET_OFFLINE_HOURS', 1, 8_760, 24),
@@ -131,6 +133,8 @@ export interface FleetThresholds {
   diskWarningRatio: number;
   diskCriticalRatio: number;
   backupMaxAgeHours: number;
+  /** Last off-site copy older than this (v2 heartbeats only): warning. */
+  offsiteMaxAgeHours: number;
   licenseWarningDays: number;
   staleIntervals: number;
   offlineHours: number;
@@ -210,6 +214,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
       diskWarningRatio: parsed.FLEET_DISK_WARNING_PERCENT / 100,
       diskCriticalRatio: parsed.FLEET_DISK_CRITICAL_PERCENT / 100,
       backupMaxAgeHours: parsed.FLEET_BACKUP_MAX_AGE_HOURS,
+      offsiteMaxAgeHours: parsed.FLEET_OFFSITE_MAX_AGE_HOURS,
       licenseWarningDays: parsed.FLEET_LICENSE_WARNING_DAYS,
       staleIntervals: parsed.FLEET_STALE_INTERVALS,
       offlineHours: parsed.FLEET_OFFLINE_HOURS,

@@ -21,6 +21,8 @@ describe('fleet health configuration', () => {
       diskWarningRatio: 0.15,
       diskCriticalRatio: 0.05,
       backupMaxAgeHours: 36,
+      // Issue 17: no off-site copy for 3 days.
+      offsiteMaxAgeHours: 72,
       licenseWarningDays: 14,
       staleIntervals: 3,
       offlineHours: 24,
@@ -35,6 +37,10 @@ describe('fleet health configuration', () => {
       NO_DOTENV,
     );
     expect(config.fleet).toMatchObject({ diskWarningRatio: 0.2, diskCriticalRatio: 0.08, offlineHours: 48 });
+    expect(readConfig({ DATA_DIR: '/tmp/cp', FLEET_OFFSITE_MAX_AGE_HOURS: '168' }, NO_DOTENV).fleet.offsiteMaxAgeHours).toBe(168);
+    expect(problemsOf({ FLEET_OFFSITE_MAX_AGE_HOURS: '0' })).toEqual([
+      'FLEET_OFFSITE_MAX_AGE_HOURS: must be a whole number from 1 to 8760 (got "0"); unset it for the default 72',
+    ]);
   });
 
   it('refuses a critical disk threshold at or above the warning one', () => {

@@ -119,10 +119,18 @@ export const COMMANDS: CommandTable = {
       'keep': s,
       'days': s,
       'disabled': b,
+      // S3 (s3Target.ts): the secret access key only through stdin.
+      'endpoint': s,
+      'region': s,
+      'bucket': s,
+      'prefix': s,
+      'access-key-id': s,
+      'secret-key-stdin': b,
+      'path-style': b,
     },
     stdin: true,
     usage:
-      'backup target add --kind folder|sftp --id ID --label L [--path DIR] [--host H --port 22 --user U (--private-key FILE | --password-stdin) --remote-dir DIR --host-key SHA256:…] [--keep N] [--days D] [--disabled]',
+      'backup target add --kind folder|sftp|s3 --id ID --label L [--path DIR] [--host H --port 22 --user U (--private-key FILE | --password-stdin) --remote-dir DIR --host-key SHA256:…] [--endpoint https://… --region R --bucket B [--prefix P] --access-key-id K --secret-key-stdin [--path-style]] [--keep N] [--days D] [--disabled]',
   },
   'backup target edit': {
     options: {
@@ -139,11 +147,20 @@ export const COMMANDS: CommandTable = {
       'days': s,
       'enabled': b,
       'disabled': b,
+      // S3 (s3Target.ts): the secret access key only through stdin.
+      'endpoint': s,
+      'region': s,
+      'bucket': s,
+      'prefix': s,
+      'access-key-id': s,
+      'secret-key-stdin': b,
+      'path-style': b,
+      'virtual-hosted': b,
     },
     positional: 'id',
     stdin: true,
     usage:
-      'backup target edit ID [--host-key SHA256:…] [--keep N] [--days D] [--enabled|--disabled] [...the options of add]   # what is not given stays',
+      'backup target edit ID [--host-key SHA256:…] [--keep N] [--days D] [--enabled|--disabled] [--virtual-hosted] [...the options of add]   # what is not given stays; --virtual-hosted turns S3 path-style off',
   },
   'backup target list': { options: {}, usage: 'backup target list                      # the off-site targets and their last copy' },
   'backup target remove': {

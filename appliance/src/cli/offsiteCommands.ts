@@ -18,7 +18,7 @@ type Args = Record<string, string | boolean>;
 const str = (args: Args, flag: string): string | undefined => (typeof args[flag] === 'string' ? (args[flag] as string) : undefined);
 
 /** The command line's flags as the settings' field names. */
-function fieldsOf(args: Args, secret: { password?: string; privateKey?: string }): TargetFields {
+function fieldsOf(args: Args, secret: { password?: string; privateKey?: string; secretAccessKey?: string }): TargetFields {
   return {
     kind: str(args, 'kind'),
     id: str(args, 'id'),
@@ -34,6 +34,13 @@ function fieldsOf(args: Args, secret: { password?: string; privateKey?: string }
     enabled: args.disabled === true ? 'false' : args.enabled === true ? 'true' : undefined,
     password: secret.password,
     privateKey: secret.privateKey,
+    endpoint: str(args, 'endpoint'),
+    region: str(args, 'region'),
+    bucket: str(args, 'bucket'),
+    prefix: str(args, 'prefix'),
+    accessKeyId: str(args, 'access-key-id'),
+    secretAccessKey: secret.secretAccessKey,
+    pathStyle: args['path-style'] === true ? 'true' : args['virtual-hosted'] === true ? 'false' : undefined,
   };
 }
 
@@ -53,6 +60,17 @@ export async function readTargetSecrets(args: Args, stdin: () => Promise<string>
       );
     out['password-value'] = password;
   }
+  // The S3 secret access key, like a password, only ever through stdin.
+  delete out['secret-key-stdin'];
+  if (args['secret-key-stdin'] === true) {
+    const secret = (await stdin()).trim();
+    if (secret === '')
+      throw new ApplianceError(
+        'invalid_input',
+        '--secret-key-stdin: nothing was piped in; e.g. printf \'%s\\n\' "$S3_SECRET_KEY" | appliance backup target add --kind s3 …',
+      );
+    out['secret-key-value'] = secret;
+  }
   const keyFile = str(args, 'private-key');
   if (keyFile !== undefined) {
     out['private-key-value'] = await fs.readFile(keyFile, 'utf8').catch((err: Error) => {
@@ -63,7 +81,11 @@ export async function readTargetSecrets(args: Args, stdin: () => Promise<string>
   return out;
 }
 
-const secretsOf = (args: Args) => ({ password: str(args, 'password-value'), privateKey: str(args, 'private-key-value') });
+const secretsOf = (args: Args) => ({
+  password: str(args, 'password-value'),
+  privateKey: str(args, 'private-key-value'),
+  secretAccessKey: str(args, 'secret-key-value'),
+});
 
 export function addTargetCommand(appliance: Appliance, args: Args): Promise<OffsiteTargetView> {
   return appliance.offsite.save(fieldsOf(args, secretsOf(args)));
@@ -125,7 +147,7 @@ export const describeOffsite = {
   target: (t: OffsiteTargetView) => `${t.id} (${t.kind}, ${t.enabled ? 'enabled' : 'disabled'}): ${t.label}`,
   list: (s: OffsiteStatus) =>
     s.targets.length === 0
-      ? 'no off-site target: add one with appliance backup target add --kind folder|sftp … (docs/backup.md)'
+      ? 'no off-site target: add one with appliance backup target add --kind folder|sftp|s3 … (docs/backup.md)'
       : [
           `last off-site copy: ${when(s.lastOffsiteCopyAt)}`,
           ...s.targets.map(

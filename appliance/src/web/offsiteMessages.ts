@@ -4,7 +4,7 @@ import type { Locale } from './messages.js';
 const fr = {
   title: 'Copies hors site',
   intro:
-    'Après chaque sauvegarde, le fichier chiffré est envoyé à chaque cible activée : un partage réseau (SMB/NFS) monté par l’informaticien, ou un serveur SFTP. Une sauvegarde restée sur la machine disparaît avec elle (incendie, vol, rançongiciel).',
+    'Après chaque sauvegarde, le fichier chiffré est envoyé à chaque cible activée : un partage réseau (SMB/NFS) monté par l’informaticien, un serveur SFTP ou un stockage objet S3. Une sauvegarde restée sur la machine disparaît avec elle (incendie, vol, rançongiciel).',
   warnStale: 'La dernière copie hors site date du {at} (il y a {hours} h) : plus de 24 h. Vérifiez les cibles ci-dessous.',
   warnNone: 'Aucune copie hors site n’a encore réussi alors que les sauvegardes tournent. Testez les cibles ci-dessous.',
   warnNoTarget: 'Aucune cible hors site : les sauvegardes ne sont que sur cette machine et disparaîtraient avec elle. Ajoutez-en une.',
@@ -59,6 +59,17 @@ const fr = {
   invalid_input: 'réglage invalide',
   otherFailure: 'échec',
   technicalDetail: 'Détail technique',
+  // S3-compatible object storage (domain/backups/offsite/s3Target.ts)
+  kindS3: 'Stockage objet S3 (Scaleway, OVHcloud, AWS, MinIO…)',
+  endpoint: 'Adresse du service (https://…)',
+  endpointHint: 'Le serveur seul, sans le nom du bucket, p. ex. https://s3.fr-par.scw.cloud. http:// n’est accepté que pour localhost.',
+  region: 'Région (p. ex. fr-par, eu-west-3 ; us-east-1 pour MinIO ou Garage)',
+  bucket: 'Bucket (à créer d’abord chez le fournisseur)',
+  prefix: 'Préfixe (dossier dans le bucket, facultatif)',
+  accessKeyId: 'Identifiant de la clé d’accès',
+  secretAccessKey: 'Clé secrète (laisser vide pour ne pas la changer)',
+  pathStyle: 'Adressage « path-style » (MinIO, Garage, Ceph et la plupart des services hors AWS)',
+  offsite_bucket_missing: 'bucket introuvable : créez-le chez le fournisseur ou corrigez son nom',
 };
 
 export type OffsiteMessages = typeof fr;
@@ -66,7 +77,7 @@ export type OffsiteMessages = typeof fr;
 const en: OffsiteMessages = {
   title: 'Off-site copies',
   intro:
-    'After each backup, the encrypted file is sent to every enabled target: a network share (SMB/NFS) mounted by the IT person, or an SFTP server. A backup left on the machine is lost with it (fire, theft, ransomware).',
+    'After each backup, the encrypted file is sent to every enabled target: a network share (SMB/NFS) mounted by the IT person, an SFTP server or S3 object storage. A backup left on the machine is lost with it (fire, theft, ransomware).',
   warnStale: 'The last off-site copy was made on {at} ({hours} h ago): more than 24 h. Check the targets below.',
   warnNone: 'No off-site copy has succeeded yet while backups run. Test the targets below.',
   warnNoTarget: 'No off-site target: the backups are only on this machine and would be lost with it. Add one.',
@@ -119,6 +130,16 @@ const en: OffsiteMessages = {
   invalid_input: 'invalid setting',
   otherFailure: 'failure',
   technicalDetail: 'Technical detail',
+  kindS3: 'S3 object storage (Scaleway, OVHcloud, AWS, MinIO…)',
+  endpoint: 'Service address (https://…)',
+  endpointHint: 'The server only, without the bucket name, e.g. https://s3.fr-par.scw.cloud. http:// is accepted for localhost only.',
+  region: 'Region (e.g. fr-par, eu-west-3; us-east-1 for MinIO or Garage)',
+  bucket: 'Bucket (create it at the provider first)',
+  prefix: 'Prefix (folder in the bucket, optional)',
+  accessKeyId: 'Access key id',
+  secretAccessKey: 'Secret key (leave empty to keep it)',
+  pathStyle: 'Path-style addressing (MinIO, Garage, Ceph and most services other than AWS)',
+  offsite_bucket_missing: 'bucket not found: create it at the provider or fix its name',
 };
 
 export const OFFSITE_TEXTS: Record<Locale, OffsiteMessages> = { fr, en };

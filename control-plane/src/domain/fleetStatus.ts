@@ -16,6 +16,12 @@
  *   (36 h; "never" counts once the appliance is that old), license expiring within
  *   `licenseWarningDays` (14 d), a version behind the latest, or `audit_rewound`: the audit chain
  *   went back from an anchor (tail deleted or rewritten, or a backup restored; held 7 days).
+ *   Off-site copies (issue 17, docs/control-plane.md "Off-site copies"): `offsite_old`, the last
+ *   off-site copy is older than `offsiteMaxAgeHours` (72 h); `offsite_never`, none reported while
+ *   backups run (`lastBackupAt` set) and the appliance enrolled more than that long ago — the same
+ *   3 days to set up a target as an old copy gets. Only v2 heartbeats carry the field: an
+ *   appliance whose latest heartbeat is v1 says nothing of off-site copies and is never flagged.
+ *   No backup at all is `backup_never`/`backup_old` already, so it is not flagged twice.
  * - healthy otherwise.
  * Every condition that holds is listed as a reason (with since when, where the data tells).
  */
@@ -49,7 +55,9 @@ export type ReasonCode =
   | 'backup_never'
   | 'version_behind'
   | 'license_mismatch'
-  | 'audit_rewound';
+  | 'audit_rewound'
+  | 'offsite_old'
+  | 'offsite_never';
 
 export interface StatusReason {
   code: ReasonCode;
@@ -99,7 +107,16 @@ const percent = (ratio: number) => `${Math.round(ratio * 1000) / 10} %`;
 export interface StatusFacts {
   enrolledMs: number;
   lastHeartbeatMs: number | null;
-  health: { diskFreeRatio: number; errors24h: number; lastBackupMs: number | null; version: string; versionKey: number } | null;
+  health: {
+    diskFreeRatio: number;
+    errors24h: number;
+    lastBackupMs: number | null;
+    /** v2 heartbeats only (`offsiteReported`); null: no off-site copy yet. */
+    offsiteReported: boolean;
+    lastOffsiteMs: number | null;
+    version: string;
+    versionKey: number;
+  } | null;
   previousErrors24h: number | null;
   licenseExpiresMs: number;
   mismatch: { kind: string; message: string; sinceMs: number; untilMs: number } | null;
@@ -116,6 +133,9 @@ export function statusFacts(input: StatusInput): StatusFacts {
           diskFreeRatio: h.diskFreeRatio,
           errors24h: h.errors24h,
           lastBackupMs: h.lastBackupAt === null ? null : Date.parse(h.lastBackupAt),
+          // A v1 health has no such key at all; v2 always has it (null until a first copy).
+          offsiteReported: h.lastOffsiteBackupAt !== undefined,
+          lastOffsiteMs: h.lastOffsiteBackupAt === undefined || h.lastOffsiteBackupAt === null ? null : Date.parse(h.lastOffsiteBackupAt),
           version: h.version,
           versionKey: versionKey(h.version),
         }
@@ -150,6 +170,8 @@ function moments(f: StatusFacts, t: FleetThresholds, heartbeatIntervalSeconds: n
     offlineAt: lastSeen + t.offlineHours * HOUR_MS,
     /** The backup is late strictly after this (no backup yet: counted from the enrollment). */
     backupLateAfter: (f.health?.lastBackupMs ?? f.enrolledMs) + t.backupMaxAgeHours * HOUR_MS,
+    /** The off-site copy is late strictly after this (none yet: counted from the enrollment). */
+    offsiteLateAfter: (f.health?.lastOffsiteMs ?? f.enrolledMs) + t.offsiteMaxAgeHours * HOUR_MS,
     licenseWarnAt: f.licenseExpiresMs - t.licenseWarningDays * DAY_MS,
     licenseExpiredAt: f.licenseExpiresMs,
   };
@@ -290,6 +312,8 @@ function healthReasons(
       });
     }
   }
+  const offsite = offsiteReason(health, m, ctx);
+  if (offsite) reasons.push(offsite);
   if (ctx.latestVersion && health.versionKey < latestVersionKey(ctx.latestVersion)) {
     reasons.push({
       code: 'version_behind',
@@ -300,6 +324,34 @@ function healthReasons(
     });
   }
   return reasons;
+}
+
+function offsiteReason(
+  health: NonNullable<StatusFacts['health']>,
+  m: ReturnType<typeof moments>,
+  ctx: StatusContext,
+): StatusReason | undefined {
+  const hours = ctx.thresholds.offsiteMaxAgeHours;
+  if (!health.offsiteReported || ctx.now.getTime() <= m.offsiteLateAfter) return undefined;
+  if (health.lastOffsiteMs !== null) {
+    const last = iso(health.lastOffsiteMs);
+    return {
+      code: 'offsite_old',
+      level: 'warning',
+      message: `last off-site copy on ${last}, more than ${hours} h ago`,
+      since: iso(m.offsiteLateAfter),
+      value: last,
+    };
+  }
+  // No backup at all is already backup_never/backup_old: an off-site copy of nothing is not news.
+  if (health.lastBackupMs === null) return undefined;
+  return {
+    code: 'offsite_never',
+    level: 'warning',
+    message: `no off-site copy reported while backups run, enrolled more than ${hours} h ago`,
+    since: iso(m.offsiteLateAfter),
+    value: null,
+  };
 }
 
 const HEALTHY: StatusResult = Object.freeze({ status: 'healthy', reasons: Object.freeze([]) as unknown as StatusReason[] });
@@ -341,6 +393,8 @@ export function nextStatusChange(f: StatusFacts, ctx: Omit<StatusContext, 'lates
     m.licenseWarnAt,
     m.licenseExpiredAt,
     f.health ? m.backupLateAfter + 1 : Infinity,
+    // With neither a backup nor an off-site copy, the off-site threshold changes nothing (offsiteReason).
+    f.health?.offsiteReported && (f.health.lastOffsiteMs !== null || f.health.lastBackupMs !== null) ? m.offsiteLateAfter + 1 : Infinity,
     f.mismatch?.untilMs ?? Infinity,
     f.rewound?.untilMs ?? Infinity,
   ]) {

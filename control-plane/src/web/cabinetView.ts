@@ -113,6 +113,7 @@ export function cabinetView(cp: ControlPlane, cabinet: CabinetRecord, admin: Adm
           backupKnown: e.health !== null,
           lastBackupAt: e.health?.lastBackupAt ?? null,
           lastOffsiteBackupAt: e.health?.lastOffsiteBackupAt ?? null,
+          offsiteReported: e.health?.lastOffsiteBackupAt !== undefined,
         };
       }),
     charts: current ? cabinetCharts(historySeries(current.history, now), terms.limits) : [],

@@ -35,6 +35,8 @@ export const REASON_CODE_LABELS: Readonly<Record<StatusReason['code'], string>> 
   version_behind: 'version en retard',
   license_mismatch: 'licence non conforme',
   audit_rewound: "journal d'audit revenu en arrière",
+  offsite_old: 'copie hors site ancienne',
+  offsite_never: 'aucune copie hors site',
 };
 
 /** What a license mismatch is, by its kind (domain/licenseConformity.ts). */
@@ -43,6 +45,12 @@ const MISMATCH_TEXT: Readonly<Record<string, string>> = {
   older_license: "l'appliance garde une licence plus ancienne et refuse la dernière émise",
   usage_above_limits: "l'usage déclaré dépasse les limites de la licence émise",
 };
+
+/** A threshold in whole days when it is one (72 → « 3 jours »), in hours otherwise. */
+function hoursOrDays(hours: number): string {
+  if (hours % 24 !== 0) return `${hours} h`;
+  return hours === 24 ? '1 jour' : `${hours / 24} jours`;
+}
 
 /** One reason as a sentence, with its figure and the threshold it crossed. */
 export function reasonText(r: Pick<StatusReason, 'code' | 'value'>, t: FleetThresholds, latestVersion: string | null): string {
@@ -76,6 +84,10 @@ export function reasonText(r: Pick<StatusReason, 'code' | 'value'>, t: FleetThre
       return `Licence non conforme : ${MISMATCH_TEXT[String(value)] ?? String(value)}`;
     case 'audit_rewound':
       return `Journal d'audit revenu en arrière (${String(value)} entrées) : fin supprimée ou réécrite, ou sauvegarde restaurée`;
+    case 'offsite_old':
+      return `Dernière copie hors site le ${date} (plus de ${hoursOrDays(t.offsiteMaxAgeHours)})`;
+    case 'offsite_never':
+      return `Aucune copie hors site alors que les sauvegardes tournent (plus de ${hoursOrDays(t.offsiteMaxAgeHours)} après l'enrôlement)`;
   }
 }
 

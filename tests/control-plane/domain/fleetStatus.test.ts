@@ -27,6 +27,7 @@ const ctx: StatusContext = {
     diskWarningRatio: 0.15,
     diskCriticalRatio: 0.05,
     backupMaxAgeHours: 36,
+    offsiteMaxAgeHours: 72,
     licenseWarningDays: 14,
     staleIntervals: 3,
     offlineHours: 24,
@@ -143,6 +144,58 @@ describe('fleet status', () => {
     expect(codes(input({ enrolledAt: ago(36 * HOUR + 1), health: health({ lastBackupAt: null }) }))).toEqual(['backup_never']);
   });
 
+  describe('off-site copies (issue 17: none for 3 days)', () => {
+    // 3 days = 72 h: flagged strictly after 72 h, as the local backup is strictly after 36 h.
+    const v2 = (lastOffsiteBackupAt: string | null, overrides: Partial<HeartbeatHealth> = {}) =>
+      health({ ...overrides, lastOffsiteBackupAt });
+
+    it('warns when the last off-site copy is older than 72 h, and not at exactly 72 h', () => {
+      expect(statusOf(input({ health: v2(ago(72 * HOUR)) }))).toEqual({ status: 'healthy', reasons: [] });
+      const last = ago(72 * HOUR + 1);
+      expect(statusOf(input({ health: v2(last) }))).toEqual({
+        status: 'warning',
+        reasons: [
+          {
+            code: 'offsite_old',
+            level: 'warning',
+            message: `last off-site copy on ${last}, more than 72 h ago`,
+            since: ago(1),
+            value: last,
+          },
+        ],
+      });
+    });
+
+    it('warns when no off-site copy was ever reported while backups run, once enrolled for 72 h', () => {
+      expect(statusOf(input({ enrolledAt: ago(72 * HOUR), health: v2(null) })).status).toBe('healthy');
+      expect(statusOf(input({ enrolledAt: ago(72 * HOUR + 1), health: v2(null) }))).toMatchObject({
+        status: 'warning',
+        reasons: [{ code: 'offsite_never', since: ago(1), value: null }],
+      });
+    });
+
+    it('does not flag a missing off-site copy when no backup runs at all: that is backup_never already', () => {
+      expect(codes(input({ enrolledAt: ago(10 * DAY), health: v2(null, { lastBackupAt: null }) }))).toEqual(['backup_never']);
+    });
+
+    it('never flags an appliance whose heartbeat is v1: it says nothing of off-site copies', () => {
+      const v1 = health();
+      expect('lastOffsiteBackupAt' in v1).toBe(false);
+      expect(statusOf(input({ enrolledAt: ago(365 * DAY), health: v1 })).status).toBe('healthy');
+    });
+
+    it('clears the flag when a fresh copy is reported', () => {
+      expect(codes(input({ health: v2(ago(4 * DAY)) }))).toEqual(['offsite_old']);
+      expect(codes(input({ health: v2(ago(HOUR)) }))).toEqual([]);
+    });
+
+    it('uses the configured threshold', () => {
+      const week = { ...ctx, thresholds: { ...ctx.thresholds, offsiteMaxAgeHours: 168 } };
+      expect(statusOf(input({ health: v2(ago(4 * DAY)) }), week).status).toBe('healthy');
+      expect(codes(input({ health: v2(ago(7 * DAY + 1)) }), week)).toEqual(['offsite_old']);
+    });
+  });
+
   it('warns when the license the appliance runs expires within 14 days, from the 14th day on', () => {
     expect(statusOf(input({ health: health({ licenseExpiresAt: ahead(14 * DAY + 1) }) })).status).toBe('healthy');
     expect(statusOf(input({ health: health({ licenseExpiresAt: ahead(14 * DAY) }) }))).toMatchObject({
@@ -240,15 +293,21 @@ describe('when a status can next change with no heartbeat', () => {
         fc.record({
           silence: fc.integer({ min: 0, max: 3 * DAY }),
           backupAge: fc.option(fc.integer({ min: 0, max: 3 * DAY }), { nil: null }),
+          // undefined: a v1 heartbeat (no field); null: v2 with no off-site copy yet.
+          offsiteAge: fc.oneof(fc.constant(undefined), fc.constant(null), fc.integer({ min: 0, max: 5 * DAY })),
           licenseLeft: fc.integer({ min: -DAY, max: 20 * DAY }),
           enrolledAgo: fc.integer({ min: 0, max: 5 * DAY }),
           step: fc.integer({ min: 1, max: 1000 }),
         }),
-        ({ silence, backupAge, licenseLeft, enrolledAgo, step }) => {
+        ({ silence, backupAge, offsiteAge, licenseLeft, enrolledAgo, step }) => {
           const i = input({
             enrolledAt: ago(enrolledAgo),
             lastHeartbeatAt: ago(silence),
-            health: health({ lastBackupAt: backupAge === null ? null : ago(backupAge), licenseExpiresAt: ahead(licenseLeft) }),
+            health: health({
+              lastBackupAt: backupAge === null ? null : ago(backupAge),
+              licenseExpiresAt: ahead(licenseLeft),
+              ...(offsiteAge === undefined ? {} : { lastOffsiteBackupAt: offsiteAge === null ? null : ago(offsiteAge) }),
+            }),
           });
           const facts = statusFacts(i);
           const at = (ms: number) => ({ ...ctx, now: new Date(ms) });

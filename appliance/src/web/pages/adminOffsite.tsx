@@ -64,7 +64,9 @@ function TargetCard({ chrome, t, target }: { chrome: Chrome; t: OffsiteMessages;
       </h3>
       <dl class="facts">
         <dt>{t.kind}</dt>
-        <dd>{target.kind === 'folder' ? t.kindFolder : target.kind === 'sftp' ? t.kindSftp : target.kind}</dd>
+        <dd>
+          {target.kind === 'folder' ? t.kindFolder : target.kind === 'sftp' ? t.kindSftp : target.kind === 's3' ? t.kindS3 : target.kind}
+        </dd>
         <dt>{t.retention}</dt>
         <dd>{retentionText(t, target.settings.retention as { keep: number | null; days: number | null })}</dd>
         <dt>{t.lastCopy}</dt>
@@ -148,6 +150,7 @@ function TargetForm({ chrome, t, action, target }: { chrome: Chrome; t: OffsiteM
             <select id={`${prefix}-kind`} name="kind">
               <option value="folder">{t.kindFolder}</option>
               <option value="sftp">{t.kindSftp}</option>
+              <option value="s3">{t.kindS3}</option>
             </select>
           </div>
           <Input prefix={prefix} name="id" label={t.id} />
@@ -179,6 +182,28 @@ function TargetForm({ chrome, t, action, target }: { chrome: Chrome; t: OffsiteM
           </div>
           <Input prefix={prefix} name="remoteDir" label={t.remoteDir} value={str('remoteDir')} />
           <Input prefix={prefix} name="hostKeySha256" label={t.hostKey} value={str('hostKeySha256')} hint={t.hostKeyHint} />
+        </>
+      ) : null}
+      {kind === undefined || kind === 's3' ? (
+        <>
+          <Input prefix={prefix} name="endpoint" label={t.endpoint} value={str('endpoint')} hint={t.endpointHint} />
+          <Input prefix={prefix} name="region" label={t.region} value={str('region')} />
+          <Input prefix={prefix} name="bucket" label={t.bucket} value={str('bucket')} />
+          <Input prefix={prefix} name="prefix" label={t.prefix} value={str('prefix')} />
+          <Input prefix={prefix} name="accessKeyId" label={t.accessKeyId} value={str('accessKeyId')} />
+          <Input
+            prefix={prefix}
+            name="secretAccessKey"
+            label={t.secretAccessKey}
+            type="password"
+            {...(v.secretAccessKeySet === true ? { placeholder: t.secretSet } : {})}
+          />
+          <div class="field">
+            <label>
+              <input type="checkbox" name="pathStyle" value="on" checked={v.pathStyle === true} /> {t.pathStyle}
+            </label>
+          </div>
+          <input type="hidden" name="pathStyleField" value="1" />
         </>
       ) : null}
       <Input prefix={prefix} name="keep" label={t.keep} type="number" value={retention.keep === null ? '' : String(retention.keep)} />

@@ -31,6 +31,12 @@ const FIELDS = [
   'hostKeySha256',
   'keep',
   'days',
+  'endpoint',
+  'region',
+  'bucket',
+  'prefix',
+  'accessKeyId',
+  'secretAccessKey',
 ];
 
 async function fieldsOf(ctx: Context): Promise<TargetFields> {
@@ -39,6 +45,7 @@ async function fieldsOf(ctx: Context): Promise<TargetFields> {
   for (const name of FIELDS) fields[name] = form.get(name) ?? undefined;
   // An unticked box is not sent at all: the hidden field says the form had it.
   if (form.get('enabledField') !== null) fields.enabled = form.get('enabled') === 'on' ? 'true' : 'false';
+  if (form.get('pathStyleField') !== null) fields.pathStyle = form.get('pathStyle') === 'on' ? 'true' : 'false';
   return fields;
 }
 

@@ -45,6 +45,8 @@ export interface CabinetAppliance {
   /** The last local backup and the last off-site one, as the latest heartbeat reported them (null: none yet). */
   lastBackupAt: string | null;
   lastOffsiteBackupAt: string | null;
+  /** The latest heartbeat is v2 and so says whether an off-site copy exists (v1 says nothing). */
+  offsiteReported: boolean;
   /** Whether a heartbeat has reported backups at all (false: nothing known yet). */
   backupKnown: boolean;
 }
@@ -280,7 +282,11 @@ export function CabinetPage({
                     ) : (
                       'aucune'
                     )}
-                    {a.lastOffsiteBackupAt ? <div class="hint">hors site : {frenchAgo(a.lastOffsiteBackupAt, view.now)}</div> : null}
+                    {a.lastOffsiteBackupAt ? (
+                      <div class="hint">hors site : {frenchAgo(a.lastOffsiteBackupAt, view.now)}</div>
+                    ) : a.offsiteReported ? (
+                      <div class="hint">hors site : aucune copie</div>
+                    ) : null}
                   </td>
                   <td>
                     <UsageList usage={a.usage} />

@@ -1,6 +1,7 @@
 /** The target object for saved settings, by kind (each kind registers here). */
 import { FolderTarget } from './folderTarget.js';
 import { SftpTarget } from './sftpTarget.js';
+import { S3Target } from './s3Target.js';
 import type { TargetSettings } from './targetSettings.js';
 import type { OffsiteTarget } from './target.js';
 
@@ -10,5 +11,7 @@ export function openTarget(settings: TargetSettings): OffsiteTarget {
       return new FolderTarget(settings);
     case 'sftp':
       return new SftpTarget(settings);
+    case 's3':
+      return new S3Target(settings);
   }
 }

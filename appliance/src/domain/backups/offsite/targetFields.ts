@@ -57,8 +57,24 @@ export function settingsFromFields(fields: TargetFields, existing: TargetSetting
       };
       break;
     }
+    case 's3':
+      input = {
+        ...common,
+        endpoint: pick('endpoint') ?? '',
+        region: pick('region') ?? '',
+        bucket: pick('bucket') ?? '',
+        // Empty is meaningful here (the bucket's root): only an absent field keeps the saved prefix.
+        prefix: fields.prefix === undefined ? ((old?.prefix as string | undefined) ?? '') : fields.prefix.trim().replace(/^\/+|\/+$/g, ''),
+        accessKeyId: pick('accessKeyId') ?? '',
+        secretAccessKey: text(fields.secretAccessKey) ?? (old?.secretAccessKey as string | undefined) ?? '',
+        pathStyle:
+          fields.pathStyle === undefined
+            ? ((old?.pathStyle as boolean | undefined) ?? false)
+            : fields.pathStyle === 'true' || fields.pathStyle === 'on',
+      };
+      break;
     default:
-      throw new ApplianceError('invalid_input', 'kind: must be folder or sftp', { field: 'kind' });
+      throw new ApplianceError('invalid_input', 'kind: must be folder, sftp or s3', { field: 'kind' });
   }
   return parseWith(targetSettingsSchema, input);
 }

@@ -63,8 +63,63 @@ export const sftpSettingsSchema = z
     path: ['password'],
   });
 
+/** Hosts an `http://` endpoint may name: only this machine (a test server, a local gateway), never the network. */
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * S3-compatible object storage (AWS, Scaleway, OVHcloud, MinIO, Garage, Ceph…; s3Target.ts).
+ * The endpoint is https: the secret signs requests but does not hide the archives' metadata, and
+ * a plain-http hop could be redirected. http is accepted for localhost only (a gateway or a test
+ * server on the same machine).
+ */
+export const s3SettingsSchema = z
+  .object({
+    ...commonFields,
+    kind: z.literal('s3'),
+    endpoint: z
+      .string()
+      .trim()
+      .superRefine((v, ctx) => {
+        // One message per endpoint, the first thing wrong with it.
+        const url = URL.canParse(v) ? new URL(v) : undefined;
+        const problem = !url
+          ? 'a URL such as https://s3.fr-par.scw.cloud'
+          : !(url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)))
+            ? 'must be https:// (http:// only for localhost)'
+            : url.pathname !== '/' || url.search
+              ? 'the server only (no path, no query): the bucket goes in bucket'
+              : undefined;
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
+    region: z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9-]{2,40}$/, 'a region such as eu-west-3, fr-par or us-east-1 (any value the server accepts, often us-east-1)'),
+    /** S3 bucket naming rules: 3–63 lower-case letters, digits, dots and dashes. */
+    bucket: z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'a bucket name of 3 to 63 lower-case letters, digits, dots or dashes'),
+    /** Folder-like prefix the archives go under (no leading or trailing slash); empty: the bucket's root. */
+    prefix: z
+      .string()
+      .trim()
+      .max(200)
+      .regex(
+        /^(?:[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*)?$/,
+        'letters, digits, ".", "_", "-" and "/" between parts, e.g. cabinet-dupont/backups',
+      ),
+    accessKeyId: z.string().trim().min(1, 'an access key id is required').max(128),
+    /** Secret: write-only. */
+    secretAccessKey: z.string().min(1, 'a secret access key is required').max(256),
+    /** Path-style addressing (https://host/bucket/key), which MinIO, Garage, Ceph and most non-AWS servers need. */
+    pathStyle: z.boolean(),
+  })
+  .strict();
+export type S3Settings = z.infer<typeof s3SettingsSchema>;
+
 /** The union every kind joins, keyed by `kind` (OFFSITES3 appends its `s3` schema). */
-export const targetSettingsSchema = z.discriminatedUnion('kind', [folderSettingsSchema, sftpSettingsSchema]);
+export const targetSettingsSchema = z.discriminatedUnion('kind', [folderSettingsSchema, sftpSettingsSchema, s3SettingsSchema]);
 export type TargetSettings = z.infer<typeof targetSettingsSchema>;
 export type FolderSettings = z.infer<typeof folderSettingsSchema>;
 export type SftpSettings = z.infer<typeof sftpSettingsSchema>;
