@@ -23,7 +23,7 @@ let secret = '';
 let lastStep = 0;
 
 function nextCode(): string {
-  lastStep = Math.max(lastStep + 1, Math.floor(Date.now() / 30_000) - 1);
+  lastStep = Math.max(lastStep + 1, Math.floor(Date.now() / 30_000));
   return totpCode(secret, lastStep * 30);
 }
 

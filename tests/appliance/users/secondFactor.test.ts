@@ -8,9 +8,11 @@
  *
  * Codes and time: the appliance accepts the codes of the current 30-second step and of one step
  * either side, and never a step at or before the last one accepted. So each user's n-th code is
- * computed for the step after the previous one (`nextCode`): it stays within the window as long as
- * a user makes no more than two uses per 30 seconds of real time, which the tests keep to (each user
- * enrols, then logs in once with the app's code; further logins use recovery codes).
+ * computed for the current step or the step after the previous one (`nextCode`): never a past step,
+ * so a step boundary passed between computing and checking keeps it in the window; it stays within
+ * the window as long as a user makes no more than two uses per 30 seconds of real time, which the
+ * tests keep to (each user enrols, then logs in once with the app's code; further logins use
+ * recovery codes).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -31,7 +33,7 @@ const secrets = new Map<string, { secret: string; step: number }>();
 const stepNow = () => Math.floor(Date.now() / 30_000);
 function nextCode(email: string): string {
   const s = secrets.get(email)!;
-  s.step = Math.max(s.step + 1, stepNow() - 1);
+  s.step = Math.max(s.step + 1, stepNow());
   return totpCode(s.secret, s.step * 30);
 }
 /** A 6-digit code that is none of the window's, for the user's secret (a wrong code by construction). */
