@@ -40,7 +40,9 @@ export function OffsiteSection({ chrome, offsite }: { chrome: Chrome; offsite: O
       {status.targets.map((target) => (
         <TargetCard chrome={chrome} t={t} target={target} />
       ))}
-      <details open={status.targets.length === 0}>
+      {/* Folded even with no target yet: the three kinds' fields would make the backups page as long as
+          three screens, and the warning above already says a target is missing. */}
+      <details>
         <summary>{t.add}</summary>
         <TargetForm chrome={chrome} t={t} action="/admin/sauvegardes/cibles" />
       </details>
