@@ -10,7 +10,7 @@ import type { Appliance } from '../appliance.js';
 import type { User } from '../storage/userStore.js';
 import { hasSecondFactor } from '../domain/secondFactor/hasSecondFactor.js';
 import { ApplianceError } from '../errors.js';
-import { ENROLMENT_PAGE, guardedCodeCheck, looksLikeTotp } from './secondFactorLogin.js';
+import { ENROLMENT_PAGE, guardedAppCode, guardedCodeCheck, looksLikeTotp } from './secondFactorLogin.js';
 
 export async function checkApiSecondFactor(appliance: Appliance, ctx: Context, user: User, code: string | undefined): Promise<void> {
   if (!hasSecondFactor(user, appliance.passkeys)) {
@@ -36,13 +36,7 @@ export async function checkApiSecondFactor(appliance: Appliance, ctx: Context, u
       },
     );
   if (looksLikeTotp(code)) {
-    const result = await guardedCodeCheck(
-      appliance,
-      ctx,
-      user.email,
-      () => appliance.secondFactors.checkTotp(user.id, code),
-      (r) => r === 'ok',
-    );
+    const result = await guardedAppCode(appliance, ctx, user, code);
     if (result === 'replayed')
       throw new ApplianceError('second_factor_replayed', 'code: was already used: wait for the next one (every 30 seconds)', {
         field: 'code',

@@ -86,6 +86,18 @@ export async function guardedCodeCheck<T>(
   return result as T;
 }
 
+/** The app's code of `user`, checked under the login guard: the one check the API login, the
+ * verification step and the account page's confirmations share. */
+export function guardedAppCode(appliance: Appliance, ctx: Context, user: Pick<User, 'id' | 'email'>, code: string) {
+  return guardedCodeCheck(
+    appliance,
+    ctx,
+    user.email,
+    () => appliance.secondFactors.checkTotp(user.id, code),
+    (r) => r === 'ok',
+  );
+}
+
 /** "123 456" is an app's code; anything longer is a recovery code. */
 export function looksLikeTotp(code: string): boolean {
   return /^\d{6}$/.test(code.replace(/\s+/g, ''));

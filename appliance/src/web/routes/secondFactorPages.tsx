@@ -13,6 +13,7 @@ import {
   ENROLMENT_PAGE,
   VERIFICATION_PAGE,
   finishLogin,
+  guardedAppCode,
   guardedCodeCheck,
   pendingLoginOf,
   type PendingLogin,
@@ -78,13 +79,7 @@ function mountSecondFactorPages(router: Router, deps: WebDeps): void {
     const { user } = pending;
     try {
       if (method === 'totp') {
-        const result = await guardedCodeCheck(
-          appliance,
-          ctx,
-          user.email,
-          () => appliance.secondFactors.checkTotp(user.id, code),
-          (r) => r === 'ok',
-        );
+        const result = await guardedAppCode(appliance, ctx, user, code);
         if (result !== 'ok') return back(result === 'replayed' ? t.replayedCode : t.wrongCode);
         ctx.status = 303;
         return ctx.redirect(await finishLogin(appliance, ctx, pending, 'totp'));
@@ -227,13 +222,7 @@ function mountSecondFactorPages(router: Router, deps: WebDeps): void {
     const t = SECOND_FACTOR_TEXTS[localeOf(ctx)];
     if (!code) return t.codeRequired;
     try {
-      const result = await guardedCodeCheck(
-        appliance,
-        ctx,
-        user.email,
-        () => appliance.secondFactors.checkTotp(user.id, code),
-        (r) => r === 'ok',
-      );
+      const result = await guardedAppCode(appliance, ctx, user, code);
       return result === 'ok' ? null : result === 'replayed' ? t.replayedCode : t.wrongCode;
     } catch (err) {
       const message = lockMessage(ctx, err);
