@@ -2,18 +2,57 @@ import { defineConfig } from 'vitest/config';
 
 // Tests import the packages by name; the `source` export condition makes vitest load their
 // TypeScript sources directly, while spawned server processes run the compiled `dist/`.
+const resolve = { conditions: ['source'] };
+
+/**
+ * Files that kill, crash or starve processes in loops and report restart times: they run alone,
+ * after everything else, so that another file's load neither slows their loops nor blurs the
+ * figures they print (docs/reliability.md).
+ */
+const ALONE = ['tests/reliability/**/*.test.ts', 'tests/kernel/storage-crash.test.ts'];
+
+const shared = {
+  testTimeout: 180_000,
+  hookTimeout: 300_000,
+  pool: 'forks' as const,
+};
+
+// Two groups run one after the other. Most files wait on the servers they start (HTTP, disk,
+// fsync, child processes), so two of them at a time keep both cores of a CI machine busy; the
+// heavy ones then run one at a time. The run-wide setup stays at the root: it must run once for both groups.
 export default defineConfig({
   root: new URL('..', import.meta.url).pathname,
-  resolve: { conditions: ['source'] },
-  ssr: { resolve: { conditions: ['source'] } },
+  resolve,
+  ssr: { resolve },
   test: {
-    include: ['tests/**/*.test.ts'],
-    exclude: ['**/node_modules/**', 'tests/image/**'],
-    testTimeout: 180_000,
-    hookTimeout: 300_000,
-    pool: 'forks',
     // The heartbeat tap and the run-wide privacy scan of what appliances send the vendor.
     globalSetup: ['tests/support/globalSetup.ts'],
     reporters: ['default'],
+    projects: [
+      {
+        resolve,
+        ssr: { resolve },
+        test: {
+          ...shared,
+          name: 'together',
+          include: ['tests/**/*.test.ts'],
+          exclude: ['**/node_modules/**', 'tests/image/**', ...ALONE],
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        resolve,
+        ssr: { resolve },
+        test: {
+          ...shared,
+          name: 'alone',
+          include: ALONE,
+          exclude: ['**/node_modules/**'],
+          maxWorkers: 1,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });
