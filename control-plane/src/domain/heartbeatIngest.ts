@@ -11,15 +11,12 @@
  * cabinet's limits and the month's counters already accepted.
  */
 import path from 'node:path';
-import { ProtocolError, heartbeatPayloadSchema, verifyHeartbeat, type HeartbeatPayload, type PlanLimits } from '@iamanager/protocol';
+import { ProtocolError, verifyHeartbeat, type HeartbeatPayload, type PlanLimits } from '@iamanager/protocol';
 import { Journal } from '@iamanager/kernel/storage';
 import type { Logger } from '@iamanager/kernel/log';
 import type { ApplianceRecord } from '../storage/records.js';
-import { recordInHistory } from './applianceHistory.js';
 import type { ApplianceRegistry } from './appliances.js';
-import { judgeHeartbeat } from './licenseConformity.js';
-import { acceptedMonths, checkMonth, checkUsage, pruneMonths, type UsageRefusal } from './usageBounds.js';
-import { decodeJwt } from 'jose';
+import { admitHeartbeat, replayHeartbeat } from './heartbeatAdmission.js';
 
 /**
  * One accepted heartbeat, as journaled: the signed JWS itself (the counters and health are in its
@@ -33,54 +30,6 @@ interface HeartbeatRecord {
 
 /** A checkpoint also runs after this many records, to bound the replay after a crash. */
 const CHECKPOINT_EVERY_RECORDS = 20_000;
-
-/**
- * Applies an accepted heartbeat to the record in memory (on accept and on replay alike, so the
- * history rings rebuild from the journal after a crash), keeping only the months `newestMonth`
- * allows (usageBounds.pruneMonths). Returns an undo for a failed append.
- */
-function apply(record: ApplianceRecord, payload: HeartbeatPayload, hb: HeartbeatRecord, newestMonth: string): () => void {
-  const before = {
-    lastSeq: record.lastSeq,
-    lastHeartbeatAt: record.lastHeartbeatAt,
-    health: record.health,
-    previousErrors24h: record.previousErrors24h,
-    month: record.months[payload.month],
-  };
-  record.lastSeq = payload.seq;
-  record.lastHeartbeatAt = hb.at;
-  record.previousErrors24h = record.health?.errors24h ?? null;
-  record.health = payload.health;
-  const month = record.months[payload.month];
-  if (!month || month.seq < payload.seq)
-    record.months[payload.month] = { seq: payload.seq, usage: payload.usage, receivedAt: hb.at, jws: hb.jws };
-  const pruned = pruneMonths(record.months, newestMonth);
-  const undoHistory = recordInHistory(record.history, payload);
-  const undoJudgement = judgeHeartbeat(record, payload, hb.at);
-  return () => {
-    // Only while no later heartbeat has moved the record on.
-    if (record.lastSeq !== payload.seq) return;
-    undoJudgement();
-    undoHistory();
-    record.lastSeq = before.lastSeq;
-    record.lastHeartbeatAt = before.lastHeartbeatAt;
-    record.health = before.health;
-    record.previousErrors24h = before.previousErrors24h;
-    Object.assign(record.months, pruned);
-    if (before.month) record.months[payload.month] = before.month;
-    else delete record.months[payload.month];
-  };
-}
-
-/** The payload of a journaled heartbeat (verified before it was journaled), or undefined if damaged. */
-function journaledPayload(hb: HeartbeatRecord): HeartbeatPayload | undefined {
-  try {
-    const parsed = heartbeatPayloadSchema.safeParse(decodeJwt(hb.jws));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 export interface IngestOptions {
   maxSkewSeconds: number;
@@ -111,13 +60,7 @@ export class HeartbeatIngest {
     let replayed = 0;
     for (const hb of records) {
       const record = appliances.find(hb.a);
-      const payload = record && journaledPayload(hb);
-      if (!record || !payload || payload.seq <= record.lastSeq) {
-        if (record && !payload) log.error({ applianceId: hb.a }, 'heartbeat journal: skipped a record whose payload does not parse');
-        continue;
-      }
-      // Accepted once, so not checked again; only the months kept follow the receipt time.
-      apply(record, payload, hb, acceptedMonths(new Date(hb.at), options.maxSkewSeconds).newest);
+      if (!record || !replayHeartbeat(record, hb.at, hb.jws, options.maxSkewSeconds, log)) continue;
       ingest.dirty.add(record.id);
       replayed++;
     }
@@ -144,34 +87,11 @@ export class HeartbeatIngest {
     });
     const record = this.appliances.find(payload.iss);
     if (!record) throw new ProtocolError('unknown_appliance', `no appliance "${payload.iss}" is enrolled`);
-    // Verification awaited: re-check what may have changed meanwhile, then record, all in this
-    // synchronous step — two copies of one heartbeat racing in cannot both be counted.
-    if (record.revokedAt) throw new ProtocolError('revoked_appliance', 'this appliance key was revoked (the cabinet re-enrolled)');
-    if (payload.seq <= record.lastSeq) {
-      throw new ProtocolError('replayed_sequence', `seq ${payload.seq} is not above the last accepted ${record.lastSeq}`, {
-        lastSeq: record.lastSeq,
-      });
-    }
-    // Signed by the appliance, but its owner holds that key: bound what it claims before it counts.
-    try {
-      checkMonth(payload.month, now, this.options.maxSkewSeconds);
-      checkUsage(payload.usage, this.options.cabinetLimits(record.cabinetId), record.months[payload.month], payload.month);
-    } catch (err) {
-      // `/metrics` counts refusals by reason only: the log tells the vendor which cabinet.
-      this.log.warn(
-        {
-          applianceId: record.id,
-          cabinetId: record.cabinetId,
-          seq: payload.seq,
-          code: (err as UsageRefusal).code,
-          reason: (err as Error).message,
-        },
-        'heartbeat refused for what it claims',
-      );
-      throw err;
-    }
+    // Verification awaited: decide and record in this synchronous step — two copies of one
+    // heartbeat racing in cannot both be counted.
+    const limits = this.options.cabinetLimits(record.cabinetId);
     const hb: HeartbeatRecord = { a: record.id, at: now.toISOString(), jws };
-    const undo = apply(record, payload, hb, acceptedMonths(now, this.options.maxSkewSeconds).newest);
+    const undo = admitHeartbeat(record, payload, jws, now, { maxSkewSeconds: this.options.maxSkewSeconds, limits }, this.log);
     this.dirty.add(record.id);
     try {
       await this.journal.append(hb);
