@@ -13,7 +13,7 @@ import { BillingStore } from './domain/billing/billingStore.js';
 import { PaymentStore } from './domain/billing/paymentStore.js';
 import { CabinetRegistry } from './domain/cabinets.js';
 import { FleetMonitor } from './domain/fleetMonitor.js';
-import { HeartbeatIngest } from './domain/heartbeatIngest.js';
+import { HeartbeatIngest, journalReplay } from './domain/heartbeatIngest.js';
 import { PlanCatalog } from './domain/planCatalog.js';
 import { RecordQuarantine } from './domain/quarantine.js';
 import { SupportBundleStore } from './domain/supportBundles.js';
@@ -23,6 +23,7 @@ import { VendorKeys } from './domain/vendorKeys.js';
 import { AdminSecondFactors } from './domain/adminSecondFactor.js';
 import { SecondFactorSeal } from './domain/secondFactorSeal.js';
 import { ControlPlaneError } from './errors.js';
+import { EmbeddedHeartbeatStore } from './storage/embedded/heartbeatStore.js';
 
 export interface ControlPlane {
   readonly config: Config;
@@ -34,6 +35,8 @@ export interface ControlPlane {
   readonly cabinets: CabinetRegistry;
   readonly appliances: ApplianceRegistry;
   readonly ingest: HeartbeatIngest;
+  /** The heartbeats' store: DATA_DIR's journal, checkpointed into the appliance files while `serve` runs. */
+  readonly heartbeats: EmbeddedHeartbeatStore;
   readonly billing: BillingStore;
   /** Payments received on invoices and the relances sent (DATA_DIR/billing/payments, relances). */
   readonly payments: PaymentStore;
@@ -68,12 +71,18 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
   const quarantine = await RecordQuarantine.open(config.dataDir, clock, log);
   const cabinets = await CabinetRegistry.open(config.dataDir, plans, log, quarantine);
   const appliances = await ApplianceRegistry.open(config.dataDir, log, quarantine);
-  const ingest = await HeartbeatIngest.open(
+  const heartbeats = await EmbeddedHeartbeatStore.open(
     config.dataDir,
+    appliances,
+    journalReplay(config.maxClockSkewSeconds, log),
+    { checkpointIntervalSeconds: config.checkpointIntervalSeconds },
+    log,
+  );
+  const ingest = new HeartbeatIngest(
+    heartbeats,
     appliances,
     {
       maxSkewSeconds: config.maxClockSkewSeconds,
-      checkpointIntervalSeconds: config.checkpointIntervalSeconds,
       cabinetLimits: (id) => largestLimits(cabinets.find(id), plans),
     },
     log,
@@ -98,6 +107,7 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
     cabinets,
     appliances,
     ingest,
+    heartbeats,
     billing,
     payments,
     monitor,
@@ -107,7 +117,7 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
     secondFactors,
     close: async () => {
       await monitor.close();
-      await ingest.close();
+      await heartbeats.close();
     },
   };
 }

@@ -51,7 +51,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningC
     log: cp.log,
     statusByCode: CONTROL_PLANE_STATUS,
   });
-  cp.ingest.startCheckpoints();
+  cp.heartbeats.startCheckpoints();
   await cp.monitor.start(config.fleetCheckIntervalSeconds);
   const relances = startRelanceSchedule(cp, config.relanceCheckIntervalSeconds);
   // Always printed, whatever LOG_LEVEL: scripts and tests read the bound port from this line.

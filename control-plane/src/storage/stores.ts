@@ -35,6 +35,13 @@ export interface HeartbeatEntry {
   usageReport: boolean;
 }
 
+/**
+ * The domain's decision on a heartbeat (domain/heartbeatAdmission.ts): refuses by throwing, or
+ * applies the heartbeat to the record it is given and may return how to undo that — which the
+ * embedded store calls when the journal append fails (PostgreSQL rolls the transaction back).
+ */
+export type HeartbeatDecision = (appliance: ApplianceRecord) => void | (() => void);
+
 export interface HeartbeatStore {
   /**
    * Records a verified heartbeat. `decide` gets the appliance's current record (locked against any
@@ -45,8 +52,12 @@ export interface HeartbeatStore {
    * that reached another node, two copies racing — is refused with `replayed_sequence`, by the
    * store's own uniqueness rule before `decide` runs; an unknown appliance with `not_found`.
    */
-  record(entry: HeartbeatEntry, decide: (appliance: ApplianceRecord) => void): Promise<ApplianceRecord>;
-  /** How many heartbeats are kept for an appliance (evidence, checks after an import). */
+  record(entry: HeartbeatEntry, decide: HeartbeatDecision): Promise<ApplianceRecord>;
+  /**
+   * How many heartbeats are kept for an appliance (evidence, checks after an import). PostgreSQL
+   * keeps every one; the embedded files keep their effect on the record, and count the heartbeats
+   * recorded since the store opened (its journal's replay included).
+   */
   count(applianceId: string): Promise<number>;
 }
 

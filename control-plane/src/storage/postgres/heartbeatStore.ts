@@ -9,14 +9,14 @@
 import { NotFoundError } from '@iamanager/protocol';
 import { ControlPlaneError } from '../../errors.js';
 import type { ApplianceRecord } from '../records.js';
-import type { HeartbeatEntry, HeartbeatStore } from '../stores.js';
+import type { HeartbeatDecision, HeartbeatEntry, HeartbeatStore } from '../stores.js';
 import { applianceFromRow, saveAppliance } from './applianceStore.js';
 import type { Database } from './pool.js';
 
 export class PostgresHeartbeatStore implements HeartbeatStore {
   constructor(private readonly db: Database) {}
 
-  record(entry: HeartbeatEntry, decide: (appliance: ApplianceRecord) => void): Promise<ApplianceRecord> {
+  record(entry: HeartbeatEntry, decide: HeartbeatDecision): Promise<ApplianceRecord> {
     return this.db.transaction(async (client) => {
       // The appliance must exist (foreign key) before the insert says anything about the sequence.
       const { rows } = await client.query<{ record: unknown }>('SELECT record FROM appliances WHERE id = $1 FOR UPDATE', [
@@ -34,6 +34,7 @@ export class PostgresHeartbeatStore implements HeartbeatStore {
           lastSeq: record.lastSeq,
         });
       }
+      // Its undo is not needed: a failure from here on rolls the transaction back.
       decide(record);
       if (record.lastSeq !== entry.seq) {
         // The domain must move lastSeq to what it accepted, or the next heartbeat's check is wrong.
