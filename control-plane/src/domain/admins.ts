@@ -332,12 +332,11 @@ export class AdminDirectory {
   async disableAdmin(email: string, now: Date): Promise<AdminSummary> {
     const found = await this.byEmail(email);
     if (found.disabledAt) return summaryOfAdmin(found);
-    // Read just before the change. Two nodes disabling the last two admins at the same instant
-    // could both pass: the store locks one admin, not all (docs/control-plane-postgres.md, what remains).
-    const others = (await this.store.list()).filter((a) => a.id !== found.id && a.role === 'admin' && !a.disabledAt);
-    const admin = await this.store.update(found.id, (admin) => {
+    // Decided with every other admin locked: two nodes disabling the last two admins at the same
+    // instant run one after the other, and the second is refused.
+    const admin = await this.store.updateWithOthers(found.id, (admin, others) => {
       if (admin.disabledAt) return;
-      if (admin.role === 'admin' && others.length === 0) {
+      if (admin.role === 'admin' && !others.some((a) => a.role === 'admin' && !a.disabledAt)) {
         throw new ControlPlaneError(
           'last_admin',
           `${admin.email} is the last active admin: create another one first (control-plane admin create --email E --role admin)`,

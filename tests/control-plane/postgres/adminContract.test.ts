@@ -196,6 +196,20 @@ describe.each(backends)('vendor admins (%s)', (_name, start) => {
     expect((await directory(await nodes.store(0)).get(ops.id)).disabledAt).toBeNull();
   });
 
+  it('keeps one active admin when two nodes disable the last two at the same instant', async () => {
+    const nodes = await start();
+    const a = directory(await nodes.store(0));
+    await a.createAdmin({ email: 'one@vendor.example', role: 'admin', password: PASSWORD }, T0);
+    await a.createAdmin({ email: 'two@vendor.example', role: 'admin', password: PASSWORD }, T0);
+    await a.createAdmin({ email: 'help@vendor.example', role: 'support', password: PASSWORD }, T0);
+    const [x, y] = (await nodes.together()).map(directory) as [AdminDirectory, AdminDirectory];
+    const results = await Promise.allSettled([x.disableAdmin('one@vendor.example', at(1)), y.disableAdmin('two@vendor.example', at(1))]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as DomainError).code] : []))).toEqual(['last_admin']);
+    const active = (await directory(await nodes.store(1)).list()).filter((s) => s.role === 'admin' && !s.disabledAt);
+    expect(active).toHaveLength(1);
+  });
+
   it('authenticates on one node a token made on the other, and refuses it there from the request after its revocation', async () => {
     const nodes = await start();
     const a = directory(await nodes.store(0));

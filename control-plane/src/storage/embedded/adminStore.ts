@@ -108,14 +108,21 @@ export class EmbeddedAdminStore implements AdminStore {
     await this.doc.write();
   }
 
-  async update(id: string, change: (admin: AdminRecord) => void): Promise<AdminRecord> {
+  update(id: string, change: (admin: AdminRecord) => void): Promise<AdminRecord> {
+    return this.updateWithOthers(id, change);
+  }
+
+  async updateWithOthers(id: string, change: (admin: AdminRecord, others: readonly AdminRecord[]) => void): Promise<AdminRecord> {
     const index = this.view();
     const current = index.byId.get(id);
     if (!current) throw new NotFoundError('admin', id);
     // `change` runs synchronously on a private copy of the latest record: nothing else runs in
-    // between on this event loop, which is this store's lock.
+    // between on this event loop, which is this store's lock — over every admin at once.
     const draft = structuredClone(current) as AdminRecord;
-    change(draft);
+    change(
+      draft,
+      index.admins.filter((a) => a.id !== id),
+    );
     const next = adminRecordSchema.parse(draft);
     // A change that changed nothing (a code refused, a use already recorded this hour) costs no write.
     if (isDeepStrictEqual(next, current)) return current;

@@ -96,11 +96,28 @@ export class PostgresAdminStore implements AdminStore {
   }
 
   update(id: string, change: (admin: AdminRecord) => void): Promise<AdminRecord> {
+    return this.changeLocked(id, false, change);
+  }
+
+  updateWithOthers(id: string, change: (admin: AdminRecord, others: readonly AdminRecord[]) => void): Promise<AdminRecord> {
+    return this.changeLocked(id, true, change);
+  }
+
+  /**
+   * Locks the admin's row (or every admin's row, in one order — createdAt, id — so two such
+   * changes cannot deadlock), runs `change` on the fresh record and commits what it changed.
+   */
+  private changeLocked(
+    id: string,
+    all: boolean,
+    change: (admin: AdminRecord, others: readonly AdminRecord[]) => void,
+  ): Promise<AdminRecord> {
     return this.db.transaction(async (client) => {
-      const [admin] = await load(client, 'WHERE id = $1', [id], true);
+      const locked = all ? await load(client, '', [], true) : await load(client, 'WHERE id = $1', [id], true);
+      const admin = locked.find((a) => a.id === id);
       if (!admin) throw new NotFoundError('admin', id);
       const before = structuredClone(admin);
-      change(admin);
+      change(admin, Object.freeze(locked.filter((a) => a.id !== id)));
       const valid = adminRecordSchema.parse(admin);
       // A change that changed nothing (a code refused, a use already recorded this hour) writes nothing.
       if (isDeepStrictEqual(valid, before)) return valid;
