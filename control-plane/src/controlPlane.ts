@@ -24,6 +24,7 @@ import { AdminSecondFactors } from './domain/adminSecondFactor.js';
 import { SecondFactorSeal } from './domain/secondFactorSeal.js';
 import { ControlPlaneError } from './errors.js';
 import { EmbeddedHeartbeatStore } from './storage/embedded/heartbeatStore.js';
+import { EmbeddedAdminStore } from './storage/embedded/adminStore.js';
 
 export interface ControlPlane {
   readonly config: Config;
@@ -67,7 +68,7 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
   const clock = createClock(config.clockOffsetSeconds);
   const keys = await VendorKeys.open(config.dataDir, log, clock());
   const plans = await PlanCatalog.open(config.dataDir, log);
-  const admins = await AdminDirectory.open(config.dataDir, log);
+  const admins = new AdminDirectory(await EmbeddedAdminStore.open(config.dataDir, log), log);
   const quarantine = await RecordQuarantine.open(config.dataDir, clock, log);
   const cabinets = await CabinetRegistry.open(config.dataDir, plans, log, quarantine);
   const appliances = await ApplianceRegistry.open(config.dataDir, log, quarantine);

@@ -211,7 +211,7 @@ describe('second factor of the vendor admins', () => {
     expect(account.text).not.toContain('/compte/double-facteur/retirer');
     const removed = await v.post('/compte/double-facteur/retirer', { code: recoveryCodes[3]! }, '/compte');
     expect(removed.location).toBe('/compte');
-    expect(d.cp.secondFactors.status(d.cp.admins.idOf('admin@vendor.test')).enrolledAt).not.toBeNull();
+    expect((await d.cp.secondFactors.status(await d.cp.admins.idOf('admin@vendor.test'))).enrolledAt).not.toBeNull();
   });
 
   it('replaces the factor with a new phone (a current code first): the old secret and its recovery codes stop working', async () => {

@@ -121,9 +121,9 @@ const HANDLERS: Record<string, Handler> = {
     const { token, summary } = await cp.admins.createApiToken(required(args, 'email', 'ops@vendor.fr'), expiresAt, now);
     return { token, id: summary.id, expiresAt: summary.expiresAt };
   },
-  'admin token list'(cp, args) {
+  async 'admin token list'(cp, args) {
     const email = str(args, 'email') === undefined ? undefined : parseWith(emailSchema, str(args, 'email'), 'email');
-    return { tokens: cp.admins.listTokens({ email }, cp.clock()) };
+    return { tokens: await cp.admins.listTokens({ email }, cp.clock()) };
   },
   async 'admin token revoke'(cp, args) {
     const id = str(args, 'id')?.trim();
@@ -131,8 +131,8 @@ const HANDLERS: Record<string, Handler> = {
       throw new ValidationError(['ID: is required: control-plane admin token revoke ID (the ids are in control-plane admin token list)']);
     return { token: await cp.admins.revokeToken(id, cp.clock()) };
   },
-  'admin list'(cp) {
-    return { admins: cp.admins.list() };
+  async 'admin list'(cp) {
+    return { admins: await cp.admins.list() };
   },
   async 'admin disable'(cp, args) {
     return { admin: await cp.admins.disableAdmin(required(args, 'email', 'ops@vendor.fr'), cp.clock()) };
@@ -362,7 +362,7 @@ const HANDLERS: Record<string, Handler> = {
         'EMAIL: is required: control-plane admin reset-second-factor EMAIL (the emails are in control-plane admin list)',
       ]);
     await cp.secondFactors.reset(email, CLI_ACTOR, cp.clock());
-    return { admin: cp.admins.get(cp.admins.idOf(email)) };
+    return { admin: await cp.admins.get(await cp.admins.idOf(email)) };
   },
 };
 

@@ -18,7 +18,7 @@
 import { checkTotp, matchRecoveryCode, newRecoveryCodes, newTotpSecret, totpQrSvg, totpUri } from '@iamanager/kernel/secondFactor';
 import type { Logger } from '@iamanager/kernel/log';
 import { ControlPlaneError } from '../errors.js';
-import type { AdminRecord, AdminRole } from '../storage/records.js';
+import type { AdminRole } from '../storage/records.js';
 import type { AdminDirectory, AdminIdentity } from './admins.js';
 import type { SecondFactorSeal } from './secondFactorSeal.js';
 
@@ -59,8 +59,8 @@ export class AdminSecondFactors {
     return this.o.requiredFor.includes(role);
   }
 
-  status(id: string): SecondFactorStatus {
-    const admin = this.admins.recordOf(id);
+  async status(id: string): Promise<SecondFactorStatus> {
+    const admin = await this.admins.recordOf(id);
     return {
       enrolledAt: admin.secondFactor?.enrolledAt ?? null,
       recoveryCodesLeft: admin.secondFactor?.recoveryHashes.length ?? 0,
@@ -69,37 +69,38 @@ export class AdminSecondFactors {
   }
 
   /** After the right password: a session at once, the code first, or enrolment first (the role requires a factor it lacks). */
-  loginStep(admin: AdminIdentity): LoginStep {
-    if (this.admins.recordOf(admin.id).secondFactor) return 'verify';
+  async loginStep(admin: AdminIdentity): Promise<LoginStep> {
+    if ((await this.admins.recordOf(admin.id)).secondFactor) return 'verify';
     return this.required(admin.role) ? 'enrol' : 'session';
   }
 
   /** A session of this admin is refused: the role requires a factor the admin does not have (yet, or any more). */
-  blocksSession(admin: AdminIdentity): boolean {
-    return this.loginStep(admin) === 'enrol';
+  async blocksSession(admin: AdminIdentity): Promise<boolean> {
+    return (await this.loginStep(admin)) === 'enrol';
   }
 
   /** Starts (or restarts) an enrolment: a new secret, pending until a code from it is confirmed. */
   async startEnrolment(id: string, now: Date): Promise<Enrolment> {
     const secret = newTotpSecret();
     const startedAt = now.toISOString();
-    await this.admins.changeRecord(id, (admin) => {
+    const email = await this.admins.changeRecord(id, (admin) => {
       admin.secondFactorPending = { sealedSecret: this.seal.seal(admin.id, secret), startedAt };
+      return admin.email;
     });
-    return this.enrolmentOf(this.admins.recordOf(id), secret, startedAt);
+    return this.enrolmentOf(email, secret, startedAt);
   }
 
   /** The enrolment under way, or undefined (none, or older than PENDING_ENROLMENT_MINUTES). */
   async pendingEnrolment(id: string, now: Date): Promise<Enrolment | undefined> {
-    const admin = this.admins.recordOf(id);
+    const admin = await this.admins.recordOf(id);
     const pending = admin.secondFactorPending;
     if (!pending || now.getTime() - Date.parse(pending.startedAt) > PENDING_ENROLMENT_MINUTES * 60_000) return undefined;
     const secret = this.seal.open(admin.id, pending.sealedSecret);
-    return secret === undefined ? undefined : this.enrolmentOf(admin, secret, pending.startedAt);
+    return secret === undefined ? undefined : this.enrolmentOf(admin.email, secret, pending.startedAt);
   }
 
-  private async enrolmentOf(admin: Readonly<AdminRecord>, secret: string, startedAt: string): Promise<Enrolment> {
-    const uri = totpUri({ issuer: this.o.issuer, account: admin.email, secret });
+  private async enrolmentOf(email: string, secret: string, startedAt: string): Promise<Enrolment> {
+    const uri = totpUri({ issuer: this.o.issuer, account: email, secret });
     return { secret, uri, qrSvg: await totpQrSvg(uri), startedAt };
   }
 
@@ -119,8 +120,14 @@ export class AdminSecondFactors {
     if (!checked.ok) return undefined;
     const { codes, hashes } = newRecoveryCodes();
     await this.admins.changeRecord(id, (admin) => {
+      // Restarted meanwhile (on any node): the code was checked against the secret that was pending then.
+      if (!admin.secondFactorPending || this.seal.open(admin.id, admin.secondFactorPending.sealedSecret) !== pending.secret)
+        throw new ControlPlaneError(
+          'enrolment_expired',
+          'a new second factor enrolment was started meanwhile: confirm with a code from it',
+        );
       admin.secondFactor = {
-        sealedSecret: admin.secondFactorPending!.sealedSecret,
+        sealedSecret: admin.secondFactorPending.sealedSecret,
         enrolledAt: now.toISOString(),
         // The confirming code is spent: it cannot also open the next login.
         lastUsedStep: checked.step,
@@ -136,35 +143,31 @@ export class AdminSecondFactors {
   /**
    * Checks a code from the admin's application, or one of their recovery codes, and spends it: the
    * TOTP step is recorded (an older or equal step is then a replay), a recovery code is removed.
-   * The check and the spending happen in one synchronous step, so the same code sent twice at once
-   * is accepted once.
+   * The check and the spending happen in one step on the locked record (AdminDirectory.changeRecord),
+   * so the same code sent twice at once, to one node or two, is accepted once.
    */
   async checkCode(id: string, code: string, now: Date): Promise<CodeCheck> {
     const entered = code.trim();
-    return this.admins.changeRecord(
-      id,
-      (admin): CodeCheck => {
-        const factor = admin.secondFactor;
-        if (!factor) throw new ControlPlaneError('no_second_factor', `${admin.email} has no second factor`);
-        if (TOTP_INPUT.test(entered.replace(/\s/g, ''))) {
-          const secret = this.seal.open(admin.id, factor.sealedSecret);
-          if (secret === undefined)
-            throw new ControlPlaneError(
-              'second_factor_unreadable',
-              `the second factor of ${admin.email} cannot be read (the sealing key changed): sign in with a recovery code, or have it reset (control-plane admin reset-second-factor ${admin.email})`,
-            );
-          const checked = checkTotp(secret, entered, now, factor.lastUsedStep);
-          if (!checked.ok) return checked;
-          factor.lastUsedStep = checked.step;
-          return { ok: true, kind: 'totp', recoveryCodesLeft: factor.recoveryHashes.length };
-        }
-        const index = matchRecoveryCode(factor.recoveryHashes, entered);
-        if (index < 0) return { ok: false, reason: 'invalid' };
-        factor.recoveryHashes.splice(index, 1);
-        return { ok: true, kind: 'recovery', recoveryCodesLeft: factor.recoveryHashes.length };
-      },
-      (checked) => checked.ok,
-    );
+    return this.admins.changeRecord(id, (admin): CodeCheck => {
+      const factor = admin.secondFactor;
+      if (!factor) throw new ControlPlaneError('no_second_factor', `${admin.email} has no second factor`);
+      if (TOTP_INPUT.test(entered.replace(/\s/g, ''))) {
+        const secret = this.seal.open(admin.id, factor.sealedSecret);
+        if (secret === undefined)
+          throw new ControlPlaneError(
+            'second_factor_unreadable',
+            `the second factor of ${admin.email} cannot be read (the sealing key changed): sign in with a recovery code, or have it reset (control-plane admin reset-second-factor ${admin.email})`,
+          );
+        const checked = checkTotp(secret, entered, now, factor.lastUsedStep);
+        if (!checked.ok) return checked;
+        factor.lastUsedStep = checked.step;
+        return { ok: true, kind: 'totp', recoveryCodesLeft: factor.recoveryHashes.length };
+      }
+      const index = matchRecoveryCode(factor.recoveryHashes, entered);
+      if (index < 0) return { ok: false, reason: 'invalid' };
+      factor.recoveryHashes.splice(index, 1);
+      return { ok: true, kind: 'recovery', recoveryCodesLeft: factor.recoveryHashes.length };
+    });
   }
 
   /** New recovery codes (the old ones stop working), returned to be shown once. The caller checked a code first. */
@@ -199,7 +202,7 @@ export class AdminSecondFactors {
    * `by` is who did it (an admin's email, or `cli`), recorded on the admin. Their API tokens go on.
    */
   async reset(email: string, by: string, now: Date): Promise<void> {
-    const id = this.admins.idOf(email);
+    const id = await this.admins.idOf(email);
     await this.admins.changeRecord(id, (admin) => {
       admin.secondFactor = null;
       admin.secondFactorPending = null;

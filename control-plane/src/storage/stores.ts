@@ -146,6 +146,12 @@ export interface AdminStore {
    */
   update(id: string, change: (admin: AdminRecord) => void): Promise<AdminRecord>;
   /**
+   * `update` for a rule over every admin (never disable the last active `admin`): `change` also gets
+   * the other admins, locked with it until the commit, so two such changes on two nodes run one
+   * after the other and the second sees the first's result.
+   */
+  updateWithOthers(id: string, change: (admin: AdminRecord, others: readonly AdminRecord[]) => void): Promise<AdminRecord>;
+  /**
    * The secret dashboard session cookies are signed with: the first node to ask creates it with
    * `generate`, every other node then gets that same one, so a session works on any node.
    */

@@ -11,7 +11,6 @@ import type { Authenticator } from '../auth/authenticate.js';
 import type { ControlPlane } from '../controlPlane.js';
 import { dashboardRouter } from './router.js';
 import type { PendingLogins } from './pendingLogin.js';
-import { loadSessionSecret } from './sessionSecret.js';
 import { REVOKED_SESSIONS_FILE, SESSION_COOKIE, sessionAuthenticator, type DashboardSessions } from './session.js';
 
 export interface Dashboard {
@@ -20,7 +19,7 @@ export interface Dashboard {
 }
 
 export async function openDashboard(cp: ControlPlane): Promise<Dashboard> {
-  const secret = await loadSessionSecret(cp.config.dataDir, cp.clock(), cp.log);
+  const secret = await cp.admins.dashboardSessionSecret(cp.clock());
   const tokens = new SessionTokens(secret, cp.config.issuer, 'control-plane dashboard session v1');
   const revoked = await RevokedSessions.open(cp.config.dataDir, cp.clock, cp.log, REVOKED_SESSIONS_FILE);
   const sessions: DashboardSessions = {

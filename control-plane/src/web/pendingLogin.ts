@@ -26,7 +26,7 @@ export interface PendingLogins {
 }
 
 export async function issuePendingLogin(p: PendingLogins, ctx: Context, admin: AdminIdentity): Promise<void> {
-  const { jwt } = await p.tokens.issue(admin.id, p.admins.sessionEpoch(admin.id), p.audience, p.clock(), PENDING_LOGIN_HOURS);
+  const { jwt } = await p.tokens.issue(admin.id, await p.admins.sessionEpoch(admin.id), p.audience, p.clock(), PENDING_LOGIN_HOURS);
   ctx.cookies.set(PENDING_COOKIE, jwt, {
     httpOnly: true,
     sameSite: 'strict',
@@ -42,7 +42,7 @@ export async function pendingLoginAdmin(p: PendingLogins, ctx: Context): Promise
   const cookie = ctx.cookies.get(PENDING_COOKIE);
   if (!cookie) return undefined;
   const claims = await p.tokens.verify(cookie, p.audience, p.clock());
-  return claims && p.admins.sessionIdentity(claims.sub, claims.epoch);
+  return claims ? p.admins.sessionIdentity(claims.sub, claims.epoch) : undefined;
 }
 
 export function clearPendingLogin(ctx: Context): void {

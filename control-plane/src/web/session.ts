@@ -40,9 +40,9 @@ export interface SessionCaller {
 /** The admin whose session cookie this request carries, or undefined (no cookie, forged, expired, logged out). */
 export async function sessionCaller(s: DashboardSessions, ctx: Context): Promise<SessionCaller | undefined> {
   const claims = await s.cookie.verify(ctx, s.audience, s.clock());
-  const found = claims && s.admins.sessionIdentity(claims.sub, claims.epoch);
+  const found = claims && (await s.admins.sessionIdentity(claims.sub, claims.epoch));
   // A session from before the policy applied to this admin (an upgrade, a changed setting) ends: they enrol at their next login.
-  const admin = found && !s.secondFactors.blocksSession(found) ? found : undefined;
+  const admin = found && !(await s.secondFactors.blocksSession(found)) ? found : undefined;
   return admin && claims ? { admin, csrf: claims.csrf, session: { sub: claims.sub, jti: claims.jti, exp: claims.exp } } : undefined;
 }
 
@@ -80,7 +80,7 @@ export function sessionAuthenticator(s: DashboardSessions): Authenticator {
 export async function startSession(s: DashboardSessions, ctx: Context, admin: AdminIdentity): Promise<string> {
   return s.cookie.issue(ctx, {
     userId: admin.id,
-    epoch: s.admins.sessionEpoch(admin.id),
+    epoch: await s.admins.sessionEpoch(admin.id),
     audience: s.audience,
     now: s.clock(),
     hours: s.hours,

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { DomainError } from '@iamanager/protocol';
 import { createLogger } from '@iamanager/kernel/log';
 import { AdminDirectory, MAX_ACTIVE_TOKENS } from '../../../control-plane/src/domain/admins.js';
+import { EmbeddedAdminStore } from '../../../control-plane/src/storage/embedded/adminStore.js';
 import { tokenExpiry } from '../../../control-plane/src/domain/tokenLifetime.js';
 import { tempDir } from '../../support/controlPlane.js';
 
@@ -16,6 +17,8 @@ const NOW = new Date('2026-12-05T12:00:00.000Z');
 const DAY_MS = 86_400_000;
 const log = createLogger('admins-test', 'silent');
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+const openDirectory = async (dir: string) => new AdminDirectory(await EmbeddedAdminStore.open(dir, log), log);
 
 function codeOf(fn: () => unknown): Promise<string> {
   return Promise.resolve()
@@ -48,10 +51,10 @@ describe('tokens stored before they had an expiry', () => {
       { token: 'cpat_old', createdAt: new Date(NOW.getTime() - 400 * DAY_MS).toISOString() },
       { token: 'cpat_recent', createdAt: new Date(NOW.getTime() - 10 * DAY_MS).toISOString() },
     ]);
-    const admins = await AdminDirectory.open(dir, log);
+    const admins = await openDirectory(dir);
     expect(await codeOf(() => admins.authenticateToken('cpat_old', NOW))).toBe('token_expired');
     expect(await admins.authenticateToken('cpat_recent', NOW)).toMatchObject({ email: 'ops@vendor.test' });
-    expect(admins.listTokens({}, NOW).map((t) => [t.id, t.status, t.expiresAt])).toEqual([
+    expect((await admins.listTokens({}, NOW)).map((t) => [t.id, t.status, t.expiresAt])).toEqual([
       ['t1', 'active', new Date(NOW.getTime() + 355 * DAY_MS).toISOString()],
       ['t0', 'expired', new Date(NOW.getTime() - 35 * DAY_MS).toISOString()],
     ]);
@@ -62,7 +65,7 @@ describe('lastUsedAt', () => {
   it('is written at the first use, not again within the hour, and again once the hour is past', async () => {
     const dir = legacyDir([{ token: 'cpat_busy', createdAt: NOW.toISOString() }]);
     const file = path.join(dir, 'admins.json');
-    const admins = await AdminDirectory.open(dir, log);
+    const admins = await openDirectory(dir);
     const storedUse = () => JSON.parse(fs.readFileSync(file, 'utf8')).admins[0].tokens[0].lastUsedAt as string | null;
     const at = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
 
@@ -70,7 +73,7 @@ describe('lastUsedAt', () => {
     expect(storedUse()).toBe(at(0).toISOString());
     await admins.authenticateToken('cpat_busy', at(59));
     expect(storedUse()).toBe(at(0).toISOString());
-    expect(admins.listTokens({}, at(59))[0]!.lastUsedAt).toBe(at(59).toISOString());
+    expect((await admins.listTokens({}, at(59)))[0]!.lastUsedAt).toBe(at(59).toISOString());
     await admins.authenticateToken('cpat_busy', at(61));
     expect(storedUse()).toBe(at(61).toISOString());
   });
@@ -78,7 +81,7 @@ describe('lastUsedAt', () => {
 
 describe('live tokens per admin', () => {
   it(`are at most ${MAX_ACTIVE_TOKENS}; a revoked one frees its place`, async () => {
-    const admins = await AdminDirectory.open(legacyDir([]), log);
+    const admins = await openDirectory(legacyDir([]));
     const expires = new Date(NOW.getTime() + DAY_MS);
     const made = [];
     for (let i = 0; i < MAX_ACTIVE_TOKENS; i++) made.push(await admins.createApiToken('ops@vendor.test', expires, NOW));

@@ -3,6 +3,7 @@
  * and `api_tokens` (one row per token, found by its SHA-256 — the token itself is never stored), and
  * the dashboard session secret every node signs cookies with.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { NotFoundError } from '@iamanager/protocol';
 import type pg from 'pg';
 import { ControlPlaneError } from '../../errors.js';
@@ -35,10 +36,19 @@ function adminRow(admin: AdminRecord): string {
   return JSON.stringify(rest);
 }
 
-/** Makes the token rows what the record lists: new ones inserted, changed ones updated, dropped ones deleted. */
-async function writeTokens(db: Queryable, admin: AdminRecord): Promise<void> {
-  await db.query('DELETE FROM api_tokens WHERE admin_id = $1 AND NOT (id = ANY($2))', [admin.id, admin.tokens.map((t) => t.id)]);
+/**
+ * Makes the token rows what the record lists: new ones inserted, changed ones updated, dropped ones
+ * deleted. Given the tokens as they were read (`before`), only those that differ are written: a
+ * revocation or an hourly `lastUsedAt` costs one row, not one per token the admin holds.
+ */
+async function writeTokens(db: Queryable, admin: AdminRecord, before: readonly ApiTokenRecord[] = []): Promise<void> {
+  const was = new Map(before.map((t) => [t.id, t]));
+  const kept = new Set(admin.tokens.map((t) => t.id));
+  if (before.some((t) => !kept.has(t.id)))
+    await db.query('DELETE FROM api_tokens WHERE admin_id = $1 AND NOT (id = ANY($2))', [admin.id, admin.tokens.map((t) => t.id)]);
   for (const token of admin.tokens) {
+    const old = was.get(token.id);
+    if (old && isDeepStrictEqual(old, token)) continue;
     await db.query(
       `INSERT INTO api_tokens (id, admin_id, hash, record) VALUES ($1, $2, $3, $4)
        ON CONFLICT (id) DO UPDATE SET record = EXCLUDED.record WHERE api_tokens.admin_id = EXCLUDED.admin_id`,
@@ -86,11 +96,31 @@ export class PostgresAdminStore implements AdminStore {
   }
 
   update(id: string, change: (admin: AdminRecord) => void): Promise<AdminRecord> {
+    return this.changeLocked(id, false, change);
+  }
+
+  updateWithOthers(id: string, change: (admin: AdminRecord, others: readonly AdminRecord[]) => void): Promise<AdminRecord> {
+    return this.changeLocked(id, true, change);
+  }
+
+  /**
+   * Locks the admin's row (or every admin's row, in one order — createdAt, id — so two such
+   * changes cannot deadlock), runs `change` on the fresh record and commits what it changed.
+   */
+  private changeLocked(
+    id: string,
+    all: boolean,
+    change: (admin: AdminRecord, others: readonly AdminRecord[]) => void,
+  ): Promise<AdminRecord> {
     return this.db.transaction(async (client) => {
-      const [admin] = await load(client, 'WHERE id = $1', [id], true);
+      const locked = all ? await load(client, '', [], true) : await load(client, 'WHERE id = $1', [id], true);
+      const admin = locked.find((a) => a.id === id);
       if (!admin) throw new NotFoundError('admin', id);
-      change(admin);
+      const before = structuredClone(admin);
+      change(admin, Object.freeze(locked.filter((a) => a.id !== id)));
       const valid = adminRecordSchema.parse(admin);
+      // A change that changed nothing (a code refused, a use already recorded this hour) writes nothing.
+      if (isDeepStrictEqual(valid, before)) return valid;
       try {
         await client.query('UPDATE admins SET email = $2, record = $3 WHERE id = $1', [id, valid.email, adminRow(valid)]);
       } catch (err) {
@@ -98,7 +128,7 @@ export class PostgresAdminStore implements AdminStore {
           throw new ControlPlaneError('already_exists', `an admin with e-mail ${valid.email} already exists`, { email: valid.email });
         throw err;
       }
-      await writeTokens(client, valid);
+      await writeTokens(client, valid, before.tokens);
       return valid;
     });
   }

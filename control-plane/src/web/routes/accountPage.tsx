@@ -32,14 +32,14 @@ function recoveryFlash(left: number): string {
 }
 
 /** Refused forms come back here with their errors: those of the code field belong to the second factor's panel. */
-function showAccount(
+async function showAccount(
   deps: DashboardDeps,
   ctx: Context,
   errors: ReadonlyArray<{ field: string; message: string }> = [],
   status = 200,
-): void {
+): Promise<void> {
   const admin = currentAdmin(ctx);
-  const secondFactor = deps.cp.secondFactors.status(admin.id);
+  const secondFactor = await deps.cp.secondFactors.status(admin.id);
   const done =
     ctx.query.fait === 'code-de-secours'
       ? recoveryFlash(secondFactor.recoveryCodesLeft)
@@ -47,7 +47,7 @@ function showAccount(
         ? FLASHES[ctx.query.fait]
         : undefined;
   const flash: Flash | undefined = done && errors.length === 0 ? { kind: 'ok', text: done } : undefined;
-  const tokens = deps.cp.admins.listTokens({ email: admin.email }, deps.cp.clock());
+  const tokens = await deps.cp.admins.listTokens({ email: admin.email }, deps.cp.clock());
   sendPage(
     ctx,
     <AccountPage
@@ -76,10 +76,10 @@ export const accountPage: DashboardPage = {
   mount(router: Router, deps) {
     const { cp, sessions, loginGuard } = deps;
 
-    router.get('/compte', (ctx) => {
+    router.get('/compte', async (ctx) => {
       authorize(currentAdmin(ctx), 'read');
       const refused = replayedForm(ctx, deps);
-      showAccount(deps, ctx, refused?.errors ?? []);
+      await showAccount(deps, ctx, refused?.errors ?? []);
     });
 
     router.post('/compte/mot-de-passe', async (ctx) => {

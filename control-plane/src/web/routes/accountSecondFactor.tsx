@@ -65,7 +65,7 @@ export const accountSecondFactorPages: DashboardPage = {
     // Starts an enrolment; replacing a factor in place needs its current code first.
     router.post(ACCOUNT_ENROL_PATH, async (ctx) => {
       const admin = currentAdmin(ctx);
-      if (cp.secondFactors.status(admin.id).enrolledAt && !(await currentCodeChecked(deps, ctx, admin))) return;
+      if ((await cp.secondFactors.status(admin.id)).enrolledAt && !(await currentCodeChecked(deps, ctx, admin))) return;
       await cp.secondFactors.startEnrolment(admin.id, cp.clock());
       ctx.status = 303;
       ctx.redirect(ACCOUNT_ENROL_PATH);
@@ -110,7 +110,7 @@ export const accountSecondFactorPages: DashboardPage = {
 
     router.post(`${ACCOUNT_ENROL_PATH}/codes`, async (ctx) => {
       const admin = currentAdmin(ctx);
-      if (!cp.secondFactors.status(admin.id).enrolledAt)
+      if (!(await cp.secondFactors.status(admin.id)).enrolledAt)
         return refuse(deps, ctx, "Code : vous n'avez pas encore de second facteur. Activez-le d'abord.");
       if (!(await currentCodeChecked(deps, ctx, admin))) return;
       const codes = await cp.secondFactors.regenerateRecoveryCodes(admin.id, cp.clock());
@@ -119,7 +119,7 @@ export const accountSecondFactorPages: DashboardPage = {
 
     router.post(`${ACCOUNT_ENROL_PATH}/retirer`, async (ctx) => {
       const admin = currentAdmin(ctx);
-      const status = cp.secondFactors.status(admin.id);
+      const status = await cp.secondFactors.status(admin.id);
       if (status.required) return refuse(deps, ctx, 'Votre rôle exige un second facteur : vous pouvez le remplacer, pas le retirer.');
       if (!status.enrolledAt) return refuse(deps, ctx, "Code : vous n'avez pas de second facteur à retirer.");
       if (!(await currentCodeChecked(deps, ctx, admin))) return;

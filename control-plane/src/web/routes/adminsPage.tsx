@@ -29,7 +29,7 @@ const REFUSALS: Readonly<Record<string, string>> = {
   cannot_reset_yourself: 'Vous ne pouvez pas réinitialiser votre propre second facteur : remplacez-le depuis « Mon compte ».',
 };
 
-function showAdmins(deps: DashboardDeps, ctx: Context, flash?: Flash, status = 200): void {
+async function showAdmins(deps: DashboardDeps, ctx: Context, flash?: Flash, status = 200): Promise<void> {
   authorize(currentAdmin(ctx), 'manageAdmins');
   const done = typeof ctx.query.fait === 'string' ? FLASHES[ctx.query.fait] : undefined;
   const shown = flash ?? (done ? { kind: 'ok' as const, text: done } : undefined);
@@ -37,9 +37,9 @@ function showAdmins(deps: DashboardDeps, ctx: Context, flash?: Flash, status = 2
     ctx,
     <AdminsPage
       chrome={chromeOf(deps, ctx, shown)}
-      admins={deps.cp.admins.list()}
+      admins={await deps.cp.admins.list()}
       secondFactorRequired={(role) => deps.cp.secondFactors.required(role)}
-      tokens={deps.cp.admins.listTokens({}, deps.cp.clock())}
+      tokens={await deps.cp.admins.listTokens({}, deps.cp.clock())}
     />,
     status,
   );
@@ -55,7 +55,7 @@ export const adminsPage: DashboardPage = {
     router.post('/administrateurs/:id/desactiver', async (ctx) => {
       const admin = currentAdmin(ctx);
       authorize(admin, 'manageAdmins');
-      const target = cp.admins.get(String(ctx.params.id));
+      const target = await cp.admins.get(String(ctx.params.id));
       // Disabling has no undo: the form's checkbox must say so (a browser without `required` support too).
       if ((await readForm(ctx)).get('confirmer') !== '1')
         return showAdmins(deps, ctx, { kind: 'error', text: `Cochez « Je confirme » pour désactiver ${target.email}.` }, 400);
@@ -76,7 +76,7 @@ export const adminsPage: DashboardPage = {
     router.post('/administrateurs/:id/double-facteur/reinitialiser', async (ctx) => {
       const admin = currentAdmin(ctx);
       authorize(admin, 'manageAdmins');
-      const target = cp.admins.get(String(ctx.params.id));
+      const target = await cp.admins.get(String(ctx.params.id));
       if ((await readForm(ctx)).get('confirmer') !== '1')
         return showAdmins(
           deps,

@@ -88,7 +88,7 @@ export const sessionPages: DashboardPage = {
       try {
         admin = await loginGuard.check(email, ctx.ip, async () => {
           const found = email && password ? await cp.admins.authenticatePassword(email, password) : undefined;
-          const step = found && cp.secondFactors.loginStep(found);
+          const step = found && (await cp.secondFactors.loginStep(found));
           if (found && step !== 'session') throw new SecondStepNeeded(found, step!);
           return found;
         });
