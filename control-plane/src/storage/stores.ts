@@ -10,7 +10,7 @@
  * secret, plans, vendor keys, the monthly close with its invoice numbering (PostgreSQL so far: the
  * files' side is today's domain classes, to be put behind these interfaces), job leases (both).
  * Still to come (in this order, see the doc): the rest of billing (held drafts' decisions, credit
- * notes, payments, relances), fleet alerts, upgrade requests, support bundles.
+ * notes, payments, relances), fleet alerts. Upgrade requests and support bundles: both, at the end.
  */
 import type { BillingMonthFile, CreditNoteRecord, InvoiceRecord } from './billingRecords.js';
 import type { AdminRecord, ApiTokenRecord, ApplianceRecord, CabinetRecord, PlanRecord, VendorKeysFile } from './records.js';
