@@ -19,6 +19,8 @@ import { RecordQuarantine } from './domain/quarantine.js';
 import { SupportBundleStore } from './domain/supportBundles.js';
 import { largestLimits } from './domain/usageBounds.js';
 import { UpgradeRequestBook } from './domain/upgradeRequests.js';
+import { EmbeddedSupportBundleArchive } from './storage/embedded/supportBundleArchive.js';
+import { EmbeddedUpgradeRequestStore } from './storage/embedded/upgradeRequestStore.js';
 import { VendorKeys } from './domain/vendorKeys.js';
 import { AdminSecondFactors } from './domain/adminSecondFactor.js';
 import { SecondFactorSeal } from './domain/secondFactorSeal.js';
@@ -90,9 +92,9 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
   );
   const billing = await BillingStore.open(config.dataDir, log, quarantine);
   const payments = await PaymentStore.open(config.dataDir, log, quarantine);
-  const upgradeRequests = await UpgradeRequestBook.open(config.dataDir, appliances, log);
+  const upgradeRequests = new UpgradeRequestBook(await EmbeddedUpgradeRequestStore.open(config.dataDir, log), appliances, log);
   const monitor = await FleetMonitor.open(config.dataDir, { cabinets, appliances, plans, config, clock }, log, quarantine);
-  const supportBundles = await SupportBundleStore.open(config.dataDir, log, clock());
+  const supportBundles = await SupportBundleStore.open(await EmbeddedSupportBundleArchive.open(config.dataDir, log), log, clock());
   const secondFactors = new AdminSecondFactors(admins, await SecondFactorSeal.open(config.dataDir, clock(), log), {
     requiredFor: config.dashboard.secondFactorRequiredFor,
     issuer: config.issuer,

@@ -36,10 +36,10 @@ export function upgradeRequestIntake(cp: ControlPlane): Router {
 /** The vendor API, under `/api/v1` behind authentication. */
 export function upgradeRequestRoutes(cp: ControlPlane): Router {
   const router = new Router();
-  router.get('/upgrade-requests', (ctx) => {
+  router.get('/upgrade-requests', async (ctx) => {
     authorize(currentAdmin(ctx), 'read');
     const q = parseQuery(ctx, upgradeRequestQuerySchema);
-    ctx.body = { upgradeRequests: cp.upgradeRequests.list({ status: q.status }).map(presentUpgradeRequest) };
+    ctx.body = { upgradeRequests: (await cp.upgradeRequests.list({ status: q.status })).map(presentUpgradeRequest) };
   });
   router.post('/upgrade-requests/:id/handled', async (ctx) => {
     const admin = currentAdmin(ctx);

@@ -4,19 +4,12 @@
  * a copy sent again, by a replaying attacker or by the appliance's queue after a lost answer, is
  * refused `replayed_request` — and listed on the dashboard for the vendor to act on.
  */
-import path from 'node:path';
 import { z } from 'zod';
 import { ProtocolError, verifyUpgradeRequest, type UpgradeRequestPayload } from '@iamanager/protocol';
-import { openDocument, type Document } from '@iamanager/kernel/storage';
 import type { Logger } from '@iamanager/kernel/log';
 import { ControlPlaneError } from '../errors.js';
-import {
-  UPGRADE_REQUEST_STATUSES,
-  upgradeRequestsFileSchema,
-  type UpgradeRequestRecord,
-  type UpgradeRequestStatus,
-  type UpgradeRequestsFile,
-} from '../storage/upgradeRequestRecords.js';
+import type { UpgradeRequestStore } from '../storage/stores.js';
+import { UPGRADE_REQUEST_STATUSES, type UpgradeRequestRecord, type UpgradeRequestStatus } from '../storage/upgradeRequestRecords.js';
 import type { ApplianceRegistry } from './appliances.js';
 
 /**
@@ -32,42 +25,33 @@ export const upgradeRequestQuerySchema = z.strictObject({
 /** A request's id is its nonce (protocol/src/upgradeRequest.ts). */
 export const upgradeRequestIdSchema = z.string().regex(/^[A-Za-z0-9_-]{22,64}$/, { error: 'must be an upgrade request id' });
 
+/** Reads the store on every call: with several nodes, another one may have recorded or handled a request. */
 export class UpgradeRequestBook {
-  private constructor(
-    private readonly doc: Document<UpgradeRequestsFile>,
-    private readonly appliances: ApplianceRegistry,
+  constructor(
+    private readonly store: UpgradeRequestStore,
+    // Only the verification keys: the appliances' own store is another aggregate.
+    private readonly appliances: Pick<ApplianceRegistry, 'known'>,
     private readonly log: Logger,
   ) {}
 
-  static async open(dataDir: string, appliances: ApplianceRegistry, log: Logger): Promise<UpgradeRequestBook> {
-    const doc = await openDocument<UpgradeRequestsFile>(
-      path.join(dataDir, 'upgrade-requests.json'),
-      { requests: [] },
-      { schema: upgradeRequestsFileSchema, log },
-    );
-    return new UpgradeRequestBook(doc, appliances, log);
-  }
-
   /**
    * Verifies and records a request; resolves once it is durable. Throws the protocol's rejection
-   * codes, `replayed_request` for a nonce already recorded, `rate_limited` past the open bound.
+   * codes, `replayed_request` for a nonce already recorded (by any node), `rate_limited` past the
+   * open bound (counted under the appliance's lock in the store's transaction).
    */
   async accept(jws: string, now: Date, maxSkewSeconds: number): Promise<UpgradeRequestRecord> {
     const { payload } = await verifyUpgradeRequest(jws, { findAppliance: (id) => this.appliances.known(id), now, maxSkewSeconds });
-    // Verification awaited: from here to the push nothing awaits, so two copies racing in cannot both be recorded.
-    const requests = this.doc.data.requests;
-    if (requests.some((r) => r.id === payload.jti))
-      throw new ProtocolError('replayed_request', `upgrade request ${payload.jti} was already received`, { id: payload.jti });
-    const open = requests.filter((r) => r.applianceId === payload.iss && r.status === 'open').length;
-    if (open >= MAX_OPEN_REQUESTS_PER_APPLIANCE)
-      throw new ControlPlaneError(
-        'rate_limited',
-        `this appliance already has ${open} upgrade requests waiting for the vendor: wait for the vendor's answer`,
-        { open },
-      );
     const record = toRecord(payload, jws, now);
-    requests.push(record);
-    await this.doc.write();
+    const outcome = await this.store.add(record, (open) => {
+      if (open >= MAX_OPEN_REQUESTS_PER_APPLIANCE)
+        throw new ControlPlaneError(
+          'rate_limited',
+          `this appliance already has ${open} upgrade requests waiting for the vendor: wait for the vendor's answer`,
+          { open },
+        );
+    });
+    if (outcome === 'replayed')
+      throw new ProtocolError('replayed_request', `upgrade request ${payload.jti} was already received`, { id: payload.jti });
     this.log.info(
       { cabinetId: record.cabinetId, applianceId: record.applianceId, from: record.currentPlan, to: record.wantedPlan },
       'upgrade request received',
@@ -76,22 +60,14 @@ export class UpgradeRequestBook {
   }
 
   /** Newest first; open ones only unless `status` says otherwise. */
-  list(options: { status?: UpgradeRequestStatus | 'all'; cabinetId?: string } = {}): UpgradeRequestRecord[] {
-    const status = options.status ?? 'open';
-    return this.doc.data.requests
-      .filter((r) => (status === 'all' || r.status === status) && (!options.cabinetId || r.cabinetId === options.cabinetId))
-      .sort((a, b) => (a.receivedAt < b.receivedAt ? 1 : a.receivedAt > b.receivedAt ? -1 : 0));
+  list(options: { status?: UpgradeRequestStatus | 'all'; cabinetId?: string } = {}): Promise<UpgradeRequestRecord[]> {
+    return this.store.list({ status: options.status ?? 'open', ...(options.cabinetId ? { cabinetId: options.cabinetId } : {}) });
   }
 
   /** The vendor acted on it (called the cabinet, changed the plan…): it leaves the list to act on. */
   async markHandled(id: string, by: string, now: Date): Promise<UpgradeRequestRecord> {
-    const record = this.doc.data.requests.find((r) => r.id === id);
+    const record = await this.store.markHandled(id, by, now);
     if (!record) throw new ControlPlaneError('not_found', `upgrade request "${id}" does not exist`, { what: 'upgrade request', id });
-    if (record.status === 'handled') return record;
-    record.status = 'handled';
-    record.handledAt = now.toISOString();
-    record.handledBy = by;
-    await this.doc.write();
     return record;
   }
 }

@@ -10,10 +10,12 @@
  * secret, plans, vendor keys, the monthly close with its invoice numbering (PostgreSQL so far: the
  * files' side is today's domain classes, to be put behind these interfaces), job leases (both).
  * Still to come (in this order, see the doc): the rest of billing (held drafts' decisions, credit
- * notes, payments, relances), fleet alerts, upgrade requests, support bundles.
+ * notes, payments, relances), fleet alerts. Upgrade requests and support bundles: both, at the end.
  */
 import type { BillingMonthFile, CreditNoteRecord, InvoiceRecord } from './billingRecords.js';
 import type { AdminRecord, ApiTokenRecord, ApplianceRecord, CabinetRecord, PlanRecord, VendorKeysFile } from './records.js';
+import type { SupportBundleEntry } from './supportBundleRecords.js';
+import type { UpgradeRequestRecord, UpgradeRequestStatus } from './upgradeRequestRecords.js';
 
 export interface ApplianceStore {
   get(id: string): Promise<ApplianceRecord | undefined>;
@@ -179,4 +181,39 @@ export interface VendorKeyStore {
    * Nodes starting together on an empty database end with one first key, not one each.
    */
   ensureFirst(generate: () => Promise<VendorKeyEntry>): Promise<void>;
+}
+
+/**
+ * Upgrade requests appliances sent (domain/upgradeRequests.ts). Whatever the number of nodes, a
+ * nonce is recorded once and an appliance never has more open requests than the domain's bound.
+ */
+export interface UpgradeRequestStore {
+  /**
+   * Records a new request, once: `replayed` when its id (the nonce) is already recorded — by this
+   * node or another, at the same moment or before. Otherwise `admit` gets the number of requests of
+   * the same appliance still open, counted under that appliance's lock (another node's insert
+   * waits), and refuses by throwing; the request is inserted in the same transaction.
+   */
+  add(record: UpgradeRequestRecord, admit: (openOfAppliance: number) => void): Promise<'added' | 'replayed'>;
+  /** Newest first (by `receivedAt`), filtered by status and cabinet. */
+  list(filter: { status: UpgradeRequestStatus | 'all'; cabinetId?: string }): Promise<UpgradeRequestRecord[]>;
+  /** Marks it handled once (a second call keeps the first date and admin); undefined for an unknown id. */
+  markHandled(id: string, by: string, now: Date): Promise<UpgradeRequestRecord | undefined>;
+}
+
+/** Support bundles' index entries and bytes (domain/supportBundles.ts), kept until they expire. */
+export interface SupportBundleArchive {
+  /**
+   * Keeps a bundle, under its cabinet's lock (another node's upload for the cabinet waits): a bundle
+   * of the cabinet with the same SHA-256 still kept is returned instead (a retried upload); otherwise
+   * the cabinet's oldest bundles beyond `maxPerCabinet - 1` are dropped and this one inserted, so
+   * that a cabinet never has more than `maxPerCabinet`, whatever the number of nodes.
+   */
+  keep(entry: SupportBundleEntry, bytes: Buffer, maxPerCabinet: number): Promise<SupportBundleEntry>;
+  /** A cabinet's bundles not expired at `now`, newest first. */
+  list(cabinetId: string, now: Date): Promise<SupportBundleEntry[]>;
+  /** One bundle of a cabinet with its bytes; undefined when unknown or expired at `now`. */
+  read(cabinetId: string, id: string, now: Date): Promise<{ entry: SupportBundleEntry; bytes: Buffer } | undefined>;
+  /** Drops every bundle expired at `now` (retention); how many were dropped. */
+  prune(now: Date): Promise<number>;
 }

@@ -14,12 +14,12 @@ export const upgradeRequestsPage: DashboardPage = {
   nav: { href: '/demandes', label: 'Demandes', action: 'read' },
   mount(router: Router, deps) {
     const { cp } = deps;
-    router.get('/demandes', (ctx) => {
+    router.get('/demandes', async (ctx) => {
       const admin = currentAdmin(ctx);
       authorize(admin, 'read');
       const q = parseWith(upgradeRequestQuerySchema, { status: ctx.query.statut || undefined }, 'query');
       const seeMoney = can(admin, 'seeMoney');
-      const rows: UpgradeRequestRow[] = cp.upgradeRequests.list({ status: q.status }).map((r) => {
+      const rows: UpgradeRequestRow[] = (await cp.upgradeRequests.list({ status: q.status })).map((r) => {
         const cabinet = cp.cabinets.find(r.cabinetId);
         return {
           id: r.id,
