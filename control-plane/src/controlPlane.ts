@@ -23,6 +23,8 @@ import { VendorKeys } from './domain/vendorKeys.js';
 import { AdminSecondFactors } from './domain/adminSecondFactor.js';
 import { SecondFactorSeal } from './domain/secondFactorSeal.js';
 import { ControlPlaneError } from './errors.js';
+import { EmbeddedApplianceStore } from './storage/embedded/applianceStore.js';
+import { EmbeddedCabinetStore } from './storage/embedded/cabinetStore.js';
 
 export interface ControlPlane {
   readonly config: Config;
@@ -66,15 +68,20 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
   const plans = await PlanCatalog.open(config.dataDir, log);
   const admins = await AdminDirectory.open(config.dataDir, log);
   const quarantine = await RecordQuarantine.open(config.dataDir, clock, log);
-  const cabinets = await CabinetRegistry.open(config.dataDir, plans, log, quarantine);
   const appliances = await ApplianceRegistry.open(config.dataDir, log, quarantine);
+  // Enrollment creates and revokes appliances through the cabinet store, in the same step as the claim.
+  const cabinetStore = await EmbeddedCabinetStore.open(config.dataDir, new EmbeddedApplianceStore(appliances), {
+    log,
+    onUnreadable: quarantine.take,
+  });
+  const cabinets = new CabinetRegistry(cabinetStore, plans);
   const ingest = await HeartbeatIngest.open(
     config.dataDir,
     appliances,
     {
       maxSkewSeconds: config.maxClockSkewSeconds,
       checkpointIntervalSeconds: config.checkpointIntervalSeconds,
-      cabinetLimits: (id) => largestLimits(cabinets.find(id), plans),
+      cabinetLimits: async (id) => largestLimits(await cabinets.find(id), plans),
     },
     log,
   );

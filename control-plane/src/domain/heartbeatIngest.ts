@@ -86,7 +86,7 @@ export interface IngestOptions {
   maxSkewSeconds: number;
   checkpointIntervalSeconds: number;
   /** The largest limits a cabinet has had (usageBounds.largestLimits): what its counters are bounded by. */
-  cabinetLimits: (cabinetId: string) => PlanLimits;
+  cabinetLimits: (cabinetId: string) => PlanLimits | Promise<PlanLimits>;
 }
 
 export class HeartbeatIngest {
@@ -144,6 +144,8 @@ export class HeartbeatIngest {
     });
     const record = this.appliances.find(payload.iss);
     if (!record) throw new ProtocolError('unknown_appliance', `no appliance "${payload.iss}" is enrolled`);
+    // Read from the cabinet store before the synchronous step below (an appliance's cabinet never changes).
+    const limits = await this.options.cabinetLimits(record.cabinetId);
     // Verification awaited: re-check what may have changed meanwhile, then record, all in this
     // synchronous step — two copies of one heartbeat racing in cannot both be counted.
     if (record.revokedAt) throw new ProtocolError('revoked_appliance', 'this appliance key was revoked (the cabinet re-enrolled)');
@@ -155,7 +157,7 @@ export class HeartbeatIngest {
     // Signed by the appliance, but its owner holds that key: bound what it claims before it counts.
     try {
       checkMonth(payload.month, now, this.options.maxSkewSeconds);
-      checkUsage(payload.usage, this.options.cabinetLimits(record.cabinetId), record.months[payload.month], payload.month);
+      checkUsage(payload.usage, limits, record.months[payload.month], payload.month);
     } catch (err) {
       // `/metrics` counts refusals by reason only: the log tells the vendor which cabinet.
       this.log.warn(

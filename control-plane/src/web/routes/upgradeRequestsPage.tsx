@@ -14,13 +14,15 @@ export const upgradeRequestsPage: DashboardPage = {
   nav: { href: '/demandes', label: 'Demandes', action: 'read' },
   mount(router: Router, deps) {
     const { cp } = deps;
-    router.get('/demandes', (ctx) => {
+    router.get('/demandes', async (ctx) => {
       const admin = currentAdmin(ctx);
       authorize(admin, 'read');
       const q = parseWith(upgradeRequestQuerySchema, { status: ctx.query.statut || undefined }, 'query');
       const seeMoney = can(admin, 'seeMoney');
+      // One read of the cabinet store for the whole list.
+      const cabinets = new Map((await cp.cabinets.list()).map((c) => [c.id, c]));
       const rows: UpgradeRequestRow[] = cp.upgradeRequests.list({ status: q.status }).map((r) => {
-        const cabinet = cp.cabinets.find(r.cabinetId);
+        const cabinet = cabinets.get(r.cabinetId);
         return {
           id: r.id,
           cabinetId: r.cabinetId,
