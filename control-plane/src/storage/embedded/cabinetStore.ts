@@ -95,20 +95,19 @@ export class EmbeddedCabinetStore implements CabinetStore {
     build: (cabinet: CabinetRecord, applianceId: string) => Promise<ApplianceRecord>,
   ): Promise<{ cabinet: CabinetRecord; appliance: ApplianceRecord }> {
     const cabinetId = this.codeIndex.get(codeHash);
-    const found = cabinetId ? this.docs.get(cabinetId) : undefined;
-    const code = found?.data.enrollmentCodes.find((c) => c.hash === codeHash);
-    if (!found || !code) throw unknownCode();
+    const doc = cabinetId ? this.docs.get(cabinetId) : undefined;
+    const code = doc?.data.enrollmentCodes.find((c) => c.hash === codeHash);
+    if (!doc || !code) throw unknownCode();
     const refused = refusal(code, now);
     if (refused) throw refused;
-    if (found.data.status !== 'active') {
-      throw new ControlPlaneError('cabinet_not_active', `cabinet "${found.data.id}" is ${found.data.status}: contact your vendor`);
+    if (doc.data.status !== 'active') {
+      throw new ControlPlaneError('cabinet_not_active', `cabinet "${doc.data.id}" is ${doc.data.status}: contact your vendor`);
     }
     // The claim, in the same synchronous step as the checks: a second enrollment with this code,
     // arriving while this one signs its license, finds it used.
-    const applianceId = applianceIdFor(found.data.id);
+    const applianceId = applianceIdFor(doc.data.id);
     code.usedAt = now.toISOString();
     code.applianceId = applianceId;
-    const doc = found;
     try {
       const appliance = await build(structuredClone(doc.data), applianceId);
       await this.appliances.create(appliance);
