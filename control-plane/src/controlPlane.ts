@@ -27,6 +27,8 @@ import { SecondFactorSeal } from './domain/secondFactorSeal.js';
 import { ControlPlaneError } from './errors.js';
 import { EmbeddedHeartbeatStore } from './storage/embedded/heartbeatStore.js';
 import { EmbeddedAdminStore } from './storage/embedded/adminStore.js';
+import { EmbeddedApplianceStore } from './storage/embedded/applianceStore.js';
+import { EmbeddedCabinetStore } from './storage/embedded/cabinetStore.js';
 
 export interface ControlPlane {
   readonly config: Config;
@@ -72,8 +74,13 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
   const plans = await PlanCatalog.open(config.dataDir, log);
   const admins = new AdminDirectory(await EmbeddedAdminStore.open(config.dataDir, log), log);
   const quarantine = await RecordQuarantine.open(config.dataDir, clock, log);
-  const cabinets = await CabinetRegistry.open(config.dataDir, plans, log, quarantine);
   const appliances = await ApplianceRegistry.open(config.dataDir, log, quarantine);
+  // Enrollment creates and revokes appliances through the cabinet store, in the same step as the claim.
+  const cabinetStore = await EmbeddedCabinetStore.open(config.dataDir, new EmbeddedApplianceStore(appliances), {
+    log,
+    onUnreadable: quarantine.take,
+  });
+  const cabinets = new CabinetRegistry(cabinetStore, plans);
   const heartbeats = await EmbeddedHeartbeatStore.open(
     config.dataDir,
     appliances,
@@ -86,7 +93,7 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
     appliances,
     {
       maxSkewSeconds: config.maxClockSkewSeconds,
-      cabinetLimits: (id) => largestLimits(cabinets.find(id), plans),
+      cabinetLimits: async (id) => largestLimits(await cabinets.find(id), plans),
     },
     log,
   );

@@ -51,9 +51,9 @@ export function billingRoutes(cp: ControlPlane): Router {
   const invoice = (ctx: Context) => parseWith(invoiceNumberSchema, ctx.params.number, 'number');
   const cabinet = (ctx: Context) => parseWith(cabinetIdSchema, ctx.params.cabinetId, 'cabinetId');
 
-  router.get('/months', (ctx) => {
+  router.get('/months', async (ctx) => {
     seeMoney(ctx);
-    ctx.body = { months: listBillingMonths(cp) };
+    ctx.body = { months: await listBillingMonths(cp) };
   });
 
   router.get('/months/:month', async (ctx) => {
@@ -63,9 +63,9 @@ export function billingRoutes(cp: ControlPlane): Router {
   });
 
   /** The drafts a close would finalize now: lines, totals, warnings, missing mandatory mentions. */
-  router.get('/months/:month/drafts', (ctx) => {
+  router.get('/months/:month/drafts', async (ctx) => {
     seeMoney(ctx);
-    ctx.body = presentDrafts(draftMonth(cp, month(ctx)));
+    ctx.body = presentDrafts(await draftMonth(cp, month(ctx)));
   });
 
   router.post('/months/:month/close', async (ctx) => {

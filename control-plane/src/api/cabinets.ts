@@ -20,9 +20,9 @@ export function cabinetRoutes(cp: ControlPlane): Router {
   };
   const idOf = (ctx: Context) => parseWith(cabinetIdSchema, ctx.params.id, 'id');
 
-  router.get('/cabinets', (ctx) => {
+  router.get('/cabinets', async (ctx) => {
     authorize(currentAdmin(ctx), 'read');
-    ctx.body = { cabinets: cp.cabinets.list().map(presentCabinetSummary) };
+    ctx.body = { cabinets: (await cp.cabinets.list()).map(presentCabinetSummary) };
   });
 
   router.post('/cabinets', async (ctx) => {
@@ -35,16 +35,16 @@ export function cabinetRoutes(cp: ControlPlane): Router {
     ctx.body = { cabinet: present(ctx, cabinet), enrollmentCode };
   });
 
-  router.get('/cabinets/:id', (ctx) => {
+  router.get('/cabinets/:id', async (ctx) => {
     authorize(currentAdmin(ctx), 'read');
-    ctx.body = { cabinet: present(ctx, cp.cabinets.get(idOf(ctx))) };
+    ctx.body = { cabinet: present(ctx, await cp.cabinets.get(idOf(ctx))) };
   });
 
   router.patch('/cabinets/:id', async (ctx) => {
     const admin = currentAdmin(ctx);
     authorize(admin, 'manageCabinets');
     const id = idOf(ctx);
-    cp.cabinets.get(id);
+    await cp.cabinets.get(id);
     const patch = await parseBody(ctx, cabinetPatchSchema);
     const { cabinet, planChange } = await changeCabinet(cp, id, patch, admin.email);
     cp.log.info({ cabinetId: id, by: admin.email, fields: Object.keys(patch) }, 'cabinet updated');
@@ -55,11 +55,11 @@ export function cabinetRoutes(cp: ControlPlane): Router {
   router.post('/cabinets/:id/plan-change', async (ctx) => {
     authorize(currentAdmin(ctx), 'manageCabinets');
     const id = idOf(ctx);
-    cp.cabinets.get(id);
+    await cp.cabinets.get(id);
     const patch = await parseBody(ctx, cabinetPatchSchema);
     if (patch.plan === undefined)
       throw new ValidationError(['plan: is required to preview a plan change, e.g. { "plan": "professional" }']);
-    const preview = previewPlanChange(cp, id, patch);
+    const preview = await previewPlanChange(cp, id, patch);
     if (!preview) throw new ValidationError([`plan: cabinet "${id}" is already on ${patch.plan}: choose another plan`]);
     ctx.body = { planChange: preview };
   });

@@ -38,7 +38,7 @@ export function supportBundleRoutes(cp: ControlPlane): Router {
   const router = new Router();
   router.get('/cabinets/:id/support-bundles', async (ctx) => {
     authorize(currentAdmin(ctx), 'read');
-    const cabinet = cp.cabinets.get(parseWith(cabinetIdSchema, ctx.params.id, 'id'));
+    const cabinet = await cp.cabinets.get(parseWith(cabinetIdSchema, ctx.params.id, 'id'));
     ctx.body = { bundles: await cp.supportBundles.list(cabinet.id, cp.clock()) };
   });
   router.get('/cabinets/:id/support-bundles/:bundleId', async (ctx) => {

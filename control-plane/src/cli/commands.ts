@@ -174,15 +174,15 @@ const HANDLERS: Record<string, Handler> = {
     const { cabinet, enrollmentCode } = await cp.cabinets.createCabinet(input, CLI_ACTOR, cp.clock());
     return { cabinet: showCabinet(cp, cabinet), enrollmentCode };
   },
-  'cabinet list'(cp) {
-    return { cabinets: cp.cabinets.list().map(presentCabinetSummary) };
+  async 'cabinet list'(cp) {
+    return { cabinets: (await cp.cabinets.list()).map(presentCabinetSummary) };
   },
-  'cabinet show'(cp, args) {
-    return { cabinet: showCabinet(cp, cp.cabinets.get(required(args, 'id', 'dupont'))) };
+  async 'cabinet show'(cp, args) {
+    return { cabinet: showCabinet(cp, await cp.cabinets.get(required(args, 'id', 'dupont'))) };
   },
   async 'cabinet update'(cp, args) {
     const id = required(args, 'id', 'dupont');
-    cp.cabinets.get(id);
+    await cp.cabinets.get(id);
     const fields: Record<string, unknown> = {};
     for (const flag of ['name', 'plan', 'status', 'siret', 'email', 'address', 'phone'])
       if (str(args, flag) !== undefined) fields[flag] = str(args, flag);
@@ -209,7 +209,7 @@ const HANDLERS: Record<string, Handler> = {
   /** Issues a fresh enrollment code and returns the bundle's files; the CLI writes them. */
   async 'cabinet bundle'(cp, args) {
     const id = required(args, 'id', 'dupont');
-    const cabinet = cp.cabinets.get(id);
+    const cabinet = await cp.cabinets.get(id);
     const { enrollmentCode, expiresAt } = await cp.cabinets.issueEnrollmentCode(id, cp.clock());
     const vendorKeyPins = await keyThumbprints(cp.keys.jwks());
     return {
@@ -247,12 +247,12 @@ const HANDLERS: Record<string, Handler> = {
   async 'keys list'(cp) {
     return { keys: cp.keys.list(), vendorKeyPins: await keyThumbprints(cp.keys.jwks()) };
   },
-  'fleet list'(cp, args) {
-    return { appliances: listFleet(cp, { includeRevoked: args['include-revoked'] === true }) };
+  async 'fleet list'(cp, args) {
+    return { appliances: await listFleet(cp, { includeRevoked: args['include-revoked'] === true }) };
   },
-  'billing preview'(cp, args) {
+  async 'billing preview'(cp, args) {
     const month = parseWith(monthSchema, required(args, 'month', '2026-03'), 'month');
-    return presentDrafts(draftMonth(cp, month));
+    return presentDrafts(await draftMonth(cp, month));
   },
   async 'billing close'(cp, args) {
     const month = parseWith(monthSchema, required(args, 'month', '2026-03'), 'month');
@@ -280,8 +280,8 @@ const HANDLERS: Record<string, Handler> = {
     const input = parseWith(rejectionInputSchema, { reason: required(args, 'reason', '"usage counter implausible"') });
     return { rejection: await rejectHeldInvoice(cp, month, cabinetId, input, CLI_ACTOR) };
   },
-  'billing months'(cp) {
-    return { months: listBillingMonths(cp) };
+  async 'billing months'(cp) {
+    return { months: await listBillingMonths(cp) };
   },
   async 'billing month'(cp, args) {
     const month = await billingMonth(cp, parseWith(monthSchema, required(args, 'month', '2026-03'), 'month'));
@@ -348,11 +348,11 @@ const HANDLERS: Record<string, Handler> = {
     const number = parseWith(documentNumberSchema, required(args, 'number', 'F-2026-000001'), 'number');
     return { number, ...download(await facturXmlFile(cp, number)) };
   },
-  'revenue'(cp, args) {
+  async 'revenue'(cp, args) {
     const months = count(args, 'months', false) ?? undefined;
     if (months !== undefined && (months < 1 || months > 60))
       throw new ValidationError(['months: must be a whole number of months from 1 to 60']);
-    return revenueReport(cp.cabinets.list(), cp.plans.list(), cp.clock(), months ?? 12);
+    return revenueReport(await cp.cabinets.list(), cp.plans.list(), cp.clock(), months ?? 12);
   },
   // Whoever runs the CLI owns DATA_DIR: the way back in for the last admin, locked out of their second factor.
   async 'admin reset-second-factor'(cp, args) {

@@ -1,13 +1,14 @@
 /**
  * Enrollment (docs/protocol.md): an appliance presents a one-time code and its own public key,
  * and gets its appliance id and a signed license. Re-enrolling a cabinet revokes the key of the
- * appliance it had before, so a cloned or stolen appliance stops being counted.
+ * appliance it had before, so a cloned or stolen appliance stops being counted. The cabinet store
+ * claims the code and creates the appliance in one step (domain/cabinets.ts `enroll`): a code
+ * used on two nodes at once enrolls one appliance.
  */
 import { randomBytes } from 'node:crypto';
 import type { EnrollRequest, EnrollResponse } from '@iamanager/protocol';
 import type { Config } from '../config.js';
 import type { ApplianceRecord } from '../storage/records.js';
-import type { ApplianceRegistry } from './appliances.js';
 import type { CabinetRegistry } from './cabinets.js';
 import { issueLicense, type LicenseIssuer } from './licenses.js';
 import { emptyHistory } from './applianceHistory.js';
@@ -15,7 +16,6 @@ import { emptyHistory } from './applianceHistory.js';
 export interface EnrollmentContext extends LicenseIssuer {
   config: LicenseIssuer['config'] & Pick<Config, 'heartbeatIntervalSeconds'>;
   cabinets: CabinetRegistry;
-  appliances: ApplianceRegistry;
 }
 
 function newApplianceId(cabinetId: string): string {
@@ -29,10 +29,8 @@ export async function enrollAppliance(
   now: Date,
   options: { readsOffers?: boolean } = {},
 ): Promise<EnrollResponse> {
-  const claim = ctx.cabinets.claimEnrollmentCode(request.code, newApplianceId, now);
-  const { cabinet, applianceId } = claim;
   const readsOffers = options.readsOffers === true;
-  try {
+  const { cabinet, appliance } = await ctx.cabinets.enroll(request.code, now, newApplianceId, async (cabinet, applianceId) => {
     const license = await issueLicense(ctx, cabinet, applianceId, now, undefined, { withOffers: readsOffers });
     const record: ApplianceRecord = {
       id: applianceId,
@@ -56,20 +54,13 @@ export async function enrollAppliance(
       auditRewound: null,
       readsOffers,
     };
-    await ctx.appliances.create(record);
-    const previous = cabinet.applianceId;
-    if (previous && previous !== applianceId) await ctx.appliances.revoke(previous, now);
-    cabinet.applianceId = applianceId;
-    await ctx.cabinets.save(cabinet.id);
-    return {
-      applianceId,
-      cabinetId: cabinet.id,
-      license: license.jws,
-      heartbeatIntervalSeconds: ctx.config.heartbeatIntervalSeconds,
-      vendorKeys: ctx.keys.jwks(),
-    };
-  } catch (err) {
-    claim.undo();
-    throw err;
-  }
+    return record;
+  });
+  return {
+    applianceId: appliance.id,
+    cabinetId: cabinet.id,
+    license: appliance.license.jws,
+    heartbeatIntervalSeconds: ctx.config.heartbeatIntervalSeconds,
+    vendorKeys: ctx.keys.jwks(),
+  };
 }

@@ -141,8 +141,13 @@ function statusOf(a: ApplianceRecord, sc: StatusContext): StatusResult {
   return k.result;
 }
 
+/** Every cabinet by id, read once from the cabinet store for a whole pass over the fleet. */
+async function cabinetsById(ctx: FleetContext): Promise<Map<string, CabinetRecord>> {
+  return new Map((await ctx.cabinets.list()).map((c) => [c.id, c]));
+}
+
 function score(
-  ctx: FleetContext,
+  cabinets: ReadonlyMap<string, CabinetRecord>,
   records: Iterable<ApplianceRecord>,
   options: { includeRevoked: boolean; plan?: string | undefined },
   sc: StatusContext,
@@ -150,7 +155,7 @@ function score(
   const out: Scored[] = [];
   for (const a of records) {
     if (!options.includeRevoked && a.revokedAt !== null) continue;
-    const cabinet = ctx.cabinets.find(a.cabinetId);
+    const cabinet = cabinets.get(a.cabinetId);
     if (options.plan && cabinet?.plan !== options.plan) continue;
     out.push({ record: a, cabinet, result: statusOf(a, sc) });
   }
@@ -198,20 +203,22 @@ const byCabinet = (a: Scored, b: Scored) =>
   compareText(a.record.cabinetId, b.record.cabinetId) || compareText(a.record.enrolledAt, b.record.enrolledAt);
 
 /** Every appliance (of one cabinet, if given), by cabinet then enrollment date. */
-export function listFleet(ctx: FleetContext, options: { includeRevoked: boolean; cabinetId?: string }): FleetEntry[] {
+export async function listFleet(ctx: FleetContext, options: { includeRevoked: boolean; cabinetId?: string }): Promise<FleetEntry[]> {
+  const cabinets = await cabinetsById(ctx);
   const records = ctx.appliances.list();
   const wanted = options.cabinetId === undefined ? records : records.filter((a) => a.cabinetId === options.cabinetId);
   const sc = statusContext(ctx);
-  return score(ctx, wanted, { includeRevoked: options.includeRevoked }, sc)
+  return score(cabinets, wanted, { includeRevoked: options.includeRevoked }, sc)
     .sort(byCabinet)
     .map((s) => toEntry(ctx, s, sc.now));
 }
 
 /** Each appliance's status and reasons, without the rest of the entry (for the periodic check). */
-export function fleetStatuses(
+export async function fleetStatuses(
   ctx: FleetContext,
-): Array<{ applianceId: string; cabinetId: string; status: FleetStatus; reasons: StatusReason[] }> {
-  return score(ctx, ctx.appliances.list(), { includeRevoked: false }, statusContext(ctx)).map((s) => ({
+): Promise<Array<{ applianceId: string; cabinetId: string; status: FleetStatus; reasons: StatusReason[] }>> {
+  const cabinets = await cabinetsById(ctx);
+  return score(cabinets, ctx.appliances.list(), { includeRevoked: false }, statusContext(ctx)).map((s) => ({
     applianceId: s.record.id,
     cabinetId: s.record.cabinetId,
     status: s.result.status,
@@ -275,9 +282,10 @@ function sorter(ctx: FleetContext, sort: FleetSort, rows: readonly Scored[], now
  * last. Statuses are computed for the whole fleet (the counts need them), full entries only for
  * the page.
  */
-export function queryFleet(ctx: FleetContext, query: FleetQuery): FleetPage {
+export async function queryFleet(ctx: FleetContext, query: FleetQuery): Promise<FleetPage> {
+  const cabinets = await cabinetsById(ctx);
   const sc = statusContext(ctx);
-  const scored = score(ctx, ctx.appliances.list(), { includeRevoked: query.includeRevoked, plan: query.plan }, sc);
+  const scored = score(cabinets, ctx.appliances.list(), { includeRevoked: query.includeRevoked, plan: query.plan }, sc);
   const counts = Object.fromEntries(FLEET_STATUSES.map((s) => [s, 0])) as Record<FleetStatus, number>;
   for (const s of scored) counts[s.result.status]++;
   const matching = query.status ? scored.filter((s) => s.result.status === query.status) : scored;

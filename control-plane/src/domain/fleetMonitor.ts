@@ -83,11 +83,12 @@ export class FleetMonitor {
   }
 
   private async runCheck(): Promise<number> {
+    const statuses = await fleetStatuses(this.ctx);
     const at = this.ctx.clock().toISOString();
     const data = this.doc.data;
     const seen = new Set<string>();
     const added: StatusTransition[] = [];
-    for (const e of fleetStatuses(this.ctx)) {
+    for (const e of statuses) {
       seen.add(e.applianceId);
       const before = data.current[e.applianceId];
       const codes: string[] = e.reasons.map((r) => r.code).sort();

@@ -39,7 +39,7 @@ export async function replyToHeartbeat(
     // The heartbeat is durable and accepted: the next answer carries a receipt.
     ctx.log.error({ err, applianceId: appliance.id }, 'could not sign a receipt');
   }
-  const cabinet = ctx.cabinets.find(appliance.cabinetId);
+  const cabinet = await ctx.cabinets.find(appliance.cabinetId);
   if (!cabinet) return reply;
   // An appliance updated to read the contact and offers claims says so on each heartbeat; its
   // license is then issued again with them (and without them, should it stop saying it).

@@ -118,8 +118,8 @@ function nextOverrides(
 }
 
 /** The preview of `patch` on cabinet `id`; `undefined` when the patch changes no plan. */
-export function previewPlanChange(cp: PlanChangeContext, id: string, patch: CabinetPatch): PlanChangePreview | undefined {
-  const cabinet = cp.cabinets.get(id);
+export async function previewPlanChange(cp: PlanChangeContext, id: string, patch: CabinetPatch): Promise<PlanChangePreview | undefined> {
+  const cabinet = await cp.cabinets.get(id);
   if (patch.plan === undefined || patch.plan === cabinet.plan) return undefined;
   const toPlan = cp.plans.find(patch.plan);
   if (!toPlan)
@@ -227,7 +227,7 @@ export async function changeCabinet(
   patch: CabinetPatch,
   by: string,
 ): Promise<{ cabinet: CabinetRecord; planChange: PlanChangePreview | undefined }> {
-  const preview = previewPlanChange(cp, id, patch);
+  const preview = await previewPlanChange(cp, id, patch);
   let applied = patch;
   if (preview) {
     assertPlanChangeDecided(preview);

@@ -33,12 +33,17 @@ export interface CabinetPageState {
   invoices?: InvoiceRow[] | undefined;
 }
 
-export function cabinetView(cp: ControlPlane, cabinet: CabinetRecord, admin: AdminIdentity, extra: CabinetPageState = {}): CabinetView {
+export async function cabinetView(
+  cp: ControlPlane,
+  cabinet: CabinetRecord,
+  admin: AdminIdentity,
+  extra: CabinetPageState = {},
+): Promise<CabinetView> {
   const seeMoney = can(admin, 'seeMoney');
   const plan = cp.plans.get(cabinet.plan);
   const terms = cp.plans.effectiveTerms(cabinet.plan, cabinet.overrides);
   const now = cp.clock();
-  const entries = listFleet(cp, { includeRevoked: true, cabinetId: cabinet.id });
+  const entries = await listFleet(cp, { includeRevoked: true, cabinetId: cabinet.id });
   const latest = latestApplianceVersion(cp);
   const current = cabinet.applianceId ? cp.appliances.find(cabinet.applianceId) : undefined;
   const pending = cabinet.enrollmentCodes.find((c) => !c.usedAt && !c.supersededAt && Date.parse(c.expiresAt) > now.getTime());

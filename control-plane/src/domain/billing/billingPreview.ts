@@ -67,7 +67,9 @@ export function customerOf(cabinet: CabinetRecord): Customer {
 }
 
 /** The drafts of `month` as of now. Call inside `billing.exclusive` when finalizing, so nothing moves meanwhile. */
-export function draftMonth(cp: BillingContext, month: string): MonthDrafts {
+export async function draftMonth(cp: BillingContext, month: string): Promise<MonthDrafts> {
+  // Read from the cabinet store first: from here on the drafting is one synchronous step.
+  const cabinets = await cp.cabinets.list();
   const vendor = requireVendor(cp.config.vendor);
   const closed = cp.billing.isClosed(month);
   if (closed) {
@@ -83,7 +85,7 @@ export function draftMonth(cp: BillingContext, month: string): MonthDrafts {
   const planOf = (id: string) => cp.plans.get(id);
   const review = cp.config.billingReviewAmountCents;
   const drafts: MonthDraft[] = [];
-  for (const cabinet of cp.cabinets.list()) {
+  for (const cabinet of cabinets) {
     const draft = draftInvoice(cabinet, month, planOf, usage.get(cabinet.id));
     if (!draft) continue;
     const customer = customerOf(cabinet);

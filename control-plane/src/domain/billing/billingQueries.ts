@@ -14,11 +14,11 @@ import { invoiceEvidence } from './usageEvidence.js';
 const OPEN_MONTHS_SHOWN = 12;
 
 /** Closed months, and the recent ones still open (the current one, not yet closable, first). */
-export function listBillingMonths(cp: BillingContext) {
+export async function listBillingMonths(cp: BillingContext) {
   const now = cp.clock();
   const months = new Set(cp.billing.closedMonths().map((m) => m.month));
   let month = parisMonth(now);
-  const earliest = cp.cabinets.list().reduce<string | undefined>((min, c) => {
+  const earliest = (await cp.cabinets.list()).reduce<string | undefined>((min, c) => {
     const m = parisMonth(new Date(c.createdAt));
     return !min || m < min ? m : min;
   }, undefined);

@@ -67,8 +67,8 @@ export function closeBillingMonth(cp: BillingContext, month: string, by: string,
     cp.billing.assertClosable();
     cp.billing.assertChronological(now);
 
-    // Everything below runs in one synchronous step: the cabinets and counters read are the ones billed.
-    const drafts = draftMonth(cp, month);
+    // The drafts read the cabinets, then everything runs in one synchronous step: the cabinets and counters read are the ones billed.
+    const drafts = await draftMonth(cp, month);
     if (drafts.missing.length > 0) {
       throw new ControlPlaneError(
         'invoice_mentions_missing',

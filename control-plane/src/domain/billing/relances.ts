@@ -105,7 +105,7 @@ async function relancePass(cp: RelanceContext, sender: MailSender): Promise<Rela
     if (standing.status !== 'past_due') continue;
     const step = relanceStepFor(standing.daysPastDue);
     if (!step || cp.payments.relance(invoice.number, step)) continue;
-    const to = cp.cabinets.find(invoice.cabinetId)?.email ?? invoice.customer.email;
+    const to = (await cp.cabinets.find(invoice.cabinetId))?.email ?? invoice.customer.email;
     if (!to) {
       pass.skipped.push({
         invoiceNumber: invoice.number,

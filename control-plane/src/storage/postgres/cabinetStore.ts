@@ -59,8 +59,12 @@ async function load(db: Queryable, ids: string[] | undefined, lock = false): Pro
     `SELECT cabinet_id, record FROM cabinet_plan_history ${ids ? 'WHERE cabinet_id = ANY($1)' : ''} ORDER BY cabinet_id, position`,
     args,
   );
+  // In the order they were issued, as the files keep them (the domain takes the last as the
+  // latest): two codes issued in the same millisecond — a cabinet created, then a code asked for at
+  // once — come superseded or used first, the live one last.
   const codes = await db.query<CodeRow>(
-    `SELECT * FROM enrollment_codes ${ids ? 'WHERE cabinet_id = ANY($1)' : ''} ORDER BY cabinet_id, issued_at, hash`,
+    `SELECT * FROM enrollment_codes ${ids ? 'WHERE cabinet_id = ANY($1)' : ''}
+     ORDER BY cabinet_id, issued_at, COALESCE(superseded_at, used_at) NULLS LAST, hash`,
     args,
   );
   return cabinets.rows.map((row) =>

@@ -18,14 +18,16 @@ export const alertsPage: DashboardPage = {
   nav: { href: '/alertes', label: 'Alertes', action: 'read' },
   mount(router: Router, deps) {
     const { cp } = deps;
-    router.get('/alertes', (ctx) => {
+    router.get('/alertes', async (ctx) => {
       authorize(currentAdmin(ctx), 'read');
       const q = parseWith(alertQuerySchema, { status: ctx.query.status, limit: String(LIMIT) }, 'query');
       const latest = latestApplianceVersion(cp);
+      // One read of the cabinet store for the whole list.
+      const cabinets = new Map((await cp.cabinets.list()).map((c) => [c.id, c]));
       const rows = cp.monitor.alerts(q).map((a) => ({
         at: a.at,
         cabinetId: a.cabinetId,
-        cabinetName: cp.cabinets.find(a.cabinetId)?.name ?? a.cabinetId,
+        cabinetName: cabinets.get(a.cabinetId)?.name ?? a.cabinetId,
         applianceId: a.applianceId,
         from: a.from,
         to: a.to,

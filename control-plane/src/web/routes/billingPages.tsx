@@ -62,19 +62,19 @@ export function eurosToCents(text: string): number | undefined | null {
   return Number(m[1]) * 100 + Number((m[2] ?? '0').padEnd(2, '0'));
 }
 
-function showMonths(
+async function showMonths(
   deps: DashboardDeps,
   ctx: Context,
   flash?: Flash,
   status = 200,
   pastDue?: Awaited<ReturnType<typeof pastDueInvoices>>,
-): void {
+): Promise<void> {
   const admin = currentAdmin(ctx);
   authorize(admin, 'seeMoney');
   const page = (
     <BillingMonthsPage
       chrome={chromeOf(deps, ctx, flash)}
-      months={listBillingMonths(deps.cp)}
+      months={await listBillingMonths(deps.cp)}
       canClose={can(admin, 'manageBilling')}
       configured={deps.cp.config.vendor !== undefined}
       pastDue={pastDue}
@@ -106,7 +106,7 @@ async function showMonth(deps: DashboardDeps, ctx: Context, month: string, flash
 async function showDrafts(deps: DashboardDeps, ctx: Context, month: string, flash?: Flash, status = 200): Promise<void> {
   const admin = currentAdmin(ctx);
   authorize(admin, 'seeMoney');
-  const drafts = presentDrafts(draftMonth(deps.cp, month));
+  const drafts = presentDrafts(await draftMonth(deps.cp, month));
   sendPage(ctx, <BillingDraftsPage chrome={chromeOf(deps, ctx, flash)} drafts={drafts} canClose={can(admin, 'manageBilling')} />, status);
 }
 
@@ -177,7 +177,7 @@ export const billingPages: DashboardPage = {
 
     router.get('/facturation', async (ctx) => {
       seeMoney(ctx);
-      showMonths(deps, ctx, undefined, 200, await pastDueInvoices(cp));
+      await showMonths(deps, ctx, undefined, 200, await pastDueInvoices(cp));
     });
 
     router.get('/facturation/mois/:month/brouillons', async (ctx) => {

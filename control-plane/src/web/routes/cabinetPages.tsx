@@ -125,7 +125,7 @@ async function showCabinet(
   const records = can(admin, 'seeMoney') ? await deps.cp.billing.invoicesOfCabinet(id) : undefined;
   const invoices = records?.map((i) => presentInvoiceSummary(i, deps.cp.billing.creditNotesOf(i.number)));
   const view = {
-    ...cabinetView(deps.cp, deps.cp.cabinets.get(id), admin, { ...state, invoices }),
+    ...(await cabinetView(deps.cp, await deps.cp.cabinets.get(id), admin, { ...state, invoices })),
     supportBundles: await deps.cp.supportBundles.list(id, deps.cp.clock()),
   };
   // Its past-due invoices from the list just read, not a walk through every cabinet's.
@@ -150,11 +150,15 @@ export const cabinetPages: DashboardPage = {
         `Cabinet « ${String(ctx.params.id)} » : un identifiant de cabinet s'écrit en minuscules, chiffres et tirets, par exemple dupont.`,
       );
 
-    router.get('/cabinets', (ctx) => {
+    router.get('/cabinets', async (ctx) => {
       authorize(currentAdmin(ctx), 'read');
-      const rows = cp.cabinets
-        .list()
-        .map((c) => ({ id: c.id, name: c.name, plan: c.plan, status: c.status, enrolled: c.applianceId !== null }));
+      const rows = (await cp.cabinets.list()).map((c) => ({
+        id: c.id,
+        name: c.name,
+        plan: c.plan,
+        status: c.status,
+        enrolled: c.applianceId !== null,
+      }));
       sendPage(ctx, <CabinetsPage chrome={chromeOf(deps, ctx)} rows={rows} />);
     });
 
@@ -177,17 +181,17 @@ export const cabinetPages: DashboardPage = {
       const admin = currentAdmin(ctx);
       authorize(admin, 'managePlans');
       const id = idOf(ctx);
-      cp.cabinets.get(id);
+      const cabinet = await cp.cabinets.get(id);
       const form = await readForm(ctx);
       const change = readPlanChange(
         form,
         cp.plans.list().map((p) => p.id),
-        cp.cabinets.get(id).overrides,
+        cabinet.overrides,
       );
       if (change.errors.length > 0)
         return await showCabinet(deps, ctx, id, { planChange: { errors: change.errors, values: change.values } });
       // A plan change is shown first (limits, overrides, proration), and made only once confirmed.
-      const preview = previewPlanChange(cp, id, change.patch);
+      const preview = await previewPlanChange(cp, id, change.patch);
       if (preview && form.get('confirmer') !== '1')
         return await showCabinet(deps, ctx, id, {
           planChange: { errors: [], values: change.values },
@@ -215,7 +219,7 @@ export const cabinetPages: DashboardPage = {
       const admin = currentAdmin(ctx);
       authorize(admin, 'manageCabinets');
       const id = idOf(ctx);
-      cp.cabinets.get(id);
+      await cp.cabinets.get(id);
       const contact = readContact(await readForm(ctx));
       if (contact.errors.length > 0)
         return await showCabinet(deps, ctx, id, { contact: { errors: contact.errors, values: contact.values } }, undefined, 400);

@@ -23,7 +23,7 @@ export const fleetPage: DashboardPage = {
       authorize(admin, 'read');
       const { status, plan, sort, page } = ctx.query;
       const q = parseWith(fleetQuerySchema, { status, plan, sort, page }, 'query');
-      const result = queryFleet(cp, {
+      const result = await queryFleet(cp, {
         status: q.status,
         plan: q.plan,
         sort: q.sort,

@@ -14,10 +14,10 @@ export const revenuePage: DashboardPage = {
   nav: { href: '/revenus', label: 'Revenus', action: 'seeMoney' },
   mount(router: Router, deps) {
     const { cp } = deps;
-    router.get('/revenus', (ctx) => {
+    router.get('/revenus', async (ctx) => {
       authorize(currentAdmin(ctx), 'seeMoney');
       const plans = cp.plans.list();
-      const report = revenueReport(cp.cabinets.list(), plans, cp.clock(), MONTHS_SHOWN);
+      const report = revenueReport(await cp.cabinets.list(), plans, cp.clock(), MONTHS_SHOWN);
       sendPage(
         ctx,
         <RevenuePage chrome={chromeOf(deps, ctx)} report={report} planNames={Object.fromEntries(plans.map((p) => [p.id, p.name]))} />,

@@ -19,8 +19,10 @@ export const upgradeRequestsPage: DashboardPage = {
       authorize(admin, 'read');
       const q = parseWith(upgradeRequestQuerySchema, { status: ctx.query.statut || undefined }, 'query');
       const seeMoney = can(admin, 'seeMoney');
+      // One read of the cabinet store for the whole list.
+      const cabinets = new Map((await cp.cabinets.list()).map((c) => [c.id, c]));
       const rows: UpgradeRequestRow[] = (await cp.upgradeRequests.list({ status: q.status })).map((r) => {
-        const cabinet = cp.cabinets.find(r.cabinetId);
+        const cabinet = cabinets.get(r.cabinetId);
         return {
           id: r.id,
           cabinetId: r.cabinetId,
