@@ -20,6 +20,8 @@ import { SupportBundleStore } from './domain/supportBundles.js';
 import { largestLimits } from './domain/usageBounds.js';
 import { UpgradeRequestBook } from './domain/upgradeRequests.js';
 import { VendorKeys } from './domain/vendorKeys.js';
+import { EmbeddedPlanStore } from './storage/embedded/planStore.js';
+import { EmbeddedVendorKeyStore } from './storage/embedded/vendorKeyStore.js';
 import { AdminSecondFactors } from './domain/adminSecondFactor.js';
 import { SecondFactorSeal } from './domain/secondFactorSeal.js';
 import { ControlPlaneError } from './errors.js';
@@ -62,8 +64,8 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
   }
   await fs.mkdir(config.dataDir, { recursive: true, mode: 0o750 });
   const clock = createClock(config.clockOffsetSeconds);
-  const keys = await VendorKeys.open(config.dataDir, log, clock());
-  const plans = await PlanCatalog.open(config.dataDir, log);
+  const keys = await VendorKeys.open(await EmbeddedVendorKeyStore.open(config.dataDir, log), { clock, log });
+  const plans = await PlanCatalog.open(await EmbeddedPlanStore.open(config.dataDir, log));
   const admins = await AdminDirectory.open(config.dataDir, log);
   const quarantine = await RecordQuarantine.open(config.dataDir, clock, log);
   const cabinets = await CabinetRegistry.open(config.dataDir, plans, log, quarantine);

@@ -63,9 +63,9 @@ export function billingRoutes(cp: ControlPlane): Router {
   });
 
   /** The drafts a close would finalize now: lines, totals, warnings, missing mandatory mentions. */
-  router.get('/months/:month/drafts', (ctx) => {
+  router.get('/months/:month/drafts', async (ctx) => {
     seeMoney(ctx);
-    ctx.body = presentDrafts(draftMonth(cp, month(ctx)));
+    ctx.body = presentDrafts(draftMonth(cp, month(ctx), await cp.plans.lookup()));
   });
 
   router.post('/months/:month/close', async (ctx) => {

@@ -17,10 +17,10 @@ import { alertQuerySchema, fleetQuerySchema } from '../domain/fleetFields.js';
 export function fleetRoutes(cp: ControlPlane): Router {
   const router = new Router();
 
-  router.get('/fleet', (ctx) => {
+  router.get('/fleet', async (ctx) => {
     authorize(currentAdmin(ctx), 'read');
     const q = parseQuery(ctx, fleetQuerySchema);
-    const page = queryFleet(cp, {
+    const page = await queryFleet(cp, {
       status: q.status,
       plan: q.plan,
       sort: q.sort,

@@ -18,10 +18,10 @@ export const revenueQuery = z.strictObject({
 
 export function revenueRoutes(cp: ControlPlane): Router {
   const router = new Router();
-  router.get('/revenue', (ctx) => {
+  router.get('/revenue', async (ctx) => {
     authorize(currentAdmin(ctx), 'seeMoney');
     const query = parseQuery(ctx, revenueQuery);
-    ctx.body = revenueReport(cp.cabinets.list(), cp.plans.list(), cp.clock(), query.months);
+    ctx.body = revenueReport(cp.cabinets.list(), await cp.plans.list(), cp.clock(), query.months);
   });
   return router;
 }

@@ -75,20 +75,15 @@ export class CabinetRegistry {
     return this.doc(id).data;
   }
 
-  private checkPlan(planId: string): void {
-    if (!this.plans.find(planId)) {
-      throw new ValidationError([
-        `plan: unknown plan "${planId}": choose one of ${this.plans
-          .list()
-          .map((p) => p.id)
-          .join(', ')}`,
-      ]);
+  private async checkPlan(planId: string): Promise<void> {
+    if (!(await this.plans.find(planId))) {
+      throw new ValidationError([`plan: unknown plan "${planId}": choose one of ${(await this.plans.list()).map((p) => p.id).join(', ')}`]);
     }
   }
 
   /** Creates a cabinet and its first enrollment code (shown once). */
   async createCabinet(input: NewCabinet, by: string, now: Date): Promise<{ cabinet: CabinetRecord; enrollmentCode: string }> {
-    this.checkPlan(input.plan);
+    await this.checkPlan(input.plan);
     if (this.docs.has(input.id))
       throw new ControlPlaneError('already_exists', `cabinet "${input.id}" already exists: choose another id`, { id: input.id });
     const at = now.toISOString();
@@ -120,8 +115,8 @@ export class CabinetRegistry {
   /** Changes a cabinet. A change of plan, overrides or status is dated and issues a new license. */
   async updateCabinet(id: string, patch: CabinetPatch, by: string, now: Date): Promise<CabinetRecord> {
     const doc = this.doc(id);
+    if (patch.plan !== undefined) await this.checkPlan(patch.plan);
     const cabinet = doc.data;
-    if (patch.plan !== undefined) this.checkPlan(patch.plan);
     const at = now.toISOString();
     const contact = ['name', 'siret', 'address', 'phone', 'email', 'vatNumber'] as const;
     checkVatMatchesSiret({

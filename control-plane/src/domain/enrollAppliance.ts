@@ -66,7 +66,7 @@ export async function enrollAppliance(
       cabinetId: cabinet.id,
       license: license.jws,
       heartbeatIntervalSeconds: ctx.config.heartbeatIntervalSeconds,
-      vendorKeys: ctx.keys.jwks(),
+      vendorKeys: await ctx.keys.jwks(),
     };
   } catch (err) {
     claim.undo();

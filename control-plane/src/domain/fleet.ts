@@ -22,7 +22,7 @@ import {
   type StatusReason,
   type StatusResult,
 } from './fleetStatus.js';
-import type { PlanCatalog } from './planCatalog.js';
+import { termsOn, type PlanCatalog } from './planCatalog.js';
 import { LIMIT_FLAG_SEVERITY, commercialFlags, type CommercialFlags } from './fleetLimits.js';
 
 export interface FleetEntry {
@@ -159,7 +159,8 @@ function score(
 
 /** The full entry, built only for what goes out (a page of the overview, not the whole fleet). */
 function limitsOf(ctx: FleetContext, cabinet: CabinetRecord | undefined): PlanLimits | null {
-  return cabinet && ctx.plans.find(cabinet.plan) ? ctx.plans.effectiveTerms(cabinet.plan, cabinet.overrides).limits : null;
+  const plan = cabinet && ctx.plans.known(cabinet.plan);
+  return cabinet && plan ? termsOn(plan, cabinet.overrides).limits : null;
 }
 
 function commercialOf(ctx: FleetContext, s: Scored, now: Date): CommercialFlags {
@@ -198,7 +199,9 @@ const byCabinet = (a: Scored, b: Scored) =>
   compareText(a.record.cabinetId, b.record.cabinetId) || compareText(a.record.enrolledAt, b.record.enrolledAt);
 
 /** Every appliance (of one cabinet, if given), by cabinet then enrollment date. */
-export function listFleet(ctx: FleetContext, options: { includeRevoked: boolean; cabinetId?: string }): FleetEntry[] {
+export async function listFleet(ctx: FleetContext, options: { includeRevoked: boolean; cabinetId?: string }): Promise<FleetEntry[]> {
+  // Reads plans created on other nodes into the catalog (plans never change), so `known` finds every cabinet's.
+  await ctx.plans.list();
   const records = ctx.appliances.list();
   const wanted = options.cabinetId === undefined ? records : records.filter((a) => a.cabinetId === options.cabinetId);
   const sc = statusContext(ctx);
@@ -275,7 +278,9 @@ function sorter(ctx: FleetContext, sort: FleetSort, rows: readonly Scored[], now
  * last. Statuses are computed for the whole fleet (the counts need them), full entries only for
  * the page.
  */
-export function queryFleet(ctx: FleetContext, query: FleetQuery): FleetPage {
+export async function queryFleet(ctx: FleetContext, query: FleetQuery): Promise<FleetPage> {
+  // Reads plans created on other nodes into the catalog (plans never change), so `known` finds every cabinet's.
+  await ctx.plans.list();
   const sc = statusContext(ctx);
   const scored = score(ctx, ctx.appliances.list(), { includeRevoked: query.includeRevoked, plan: query.plan }, sc);
   const counts = Object.fromEntries(FLEET_STATUSES.map((s) => [s, 0])) as Record<FleetStatus, number>;

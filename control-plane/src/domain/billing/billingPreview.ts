@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import type { Customer, InvoiceLine, UsageRecord, VendorIdentity } from '../../storage/billingRecords.js';
 import type { CabinetRecord } from '../../storage/records.js';
 import { addDays, isMonthOver, parisDate } from './calendar.js';
+import type { PlanLookup } from '../planCatalog.js';
 import type { BillingContext } from './billingContext.js';
 import { draftInvoice, type DraftWarning } from './draftInvoice.js';
 import { missingMentions, type MissingMention } from './mandatoryMentions.js';
@@ -66,8 +67,11 @@ export function customerOf(cabinet: CabinetRecord): Customer {
   };
 }
 
-/** The drafts of `month` as of now. Call inside `billing.exclusive` when finalizing, so nothing moves meanwhile. */
-export function draftMonth(cp: BillingContext, month: string): MonthDrafts {
+/**
+ * The drafts of `month` as of now, with the plans read before (`await cp.plans.lookup()`): the
+ * drafting itself is synchronous. Call inside `billing.exclusive` when finalizing, so nothing moves meanwhile.
+ */
+export function draftMonth(cp: BillingContext, month: string, planOf: PlanLookup): MonthDrafts {
   const vendor = requireVendor(cp.config.vendor);
   const closed = cp.billing.isClosed(month);
   if (closed) {
@@ -80,7 +84,6 @@ export function draftMonth(cp: BillingContext, month: string): MonthDrafts {
   const now = cp.clock();
   const issueDate = parisDate(now);
   const usage = monthUsageByCabinet(cp.appliances, month);
-  const planOf = (id: string) => cp.plans.get(id);
   const review = cp.config.billingReviewAmountCents;
   const drafts: MonthDraft[] = [];
   for (const cabinet of cp.cabinets.list()) {

@@ -125,7 +125,7 @@ async function showCabinet(
   const records = can(admin, 'seeMoney') ? await deps.cp.billing.invoicesOfCabinet(id) : undefined;
   const invoices = records?.map((i) => presentInvoiceSummary(i, deps.cp.billing.creditNotesOf(i.number)));
   const view = {
-    ...cabinetView(deps.cp, deps.cp.cabinets.get(id), admin, { ...state, invoices }),
+    ...(await cabinetView(deps.cp, deps.cp.cabinets.get(id), admin, { ...state, invoices })),
     supportBundles: await deps.cp.supportBundles.list(id, deps.cp.clock()),
   };
   // Its past-due invoices from the list just read, not a walk through every cabinet's.
@@ -181,13 +181,13 @@ export const cabinetPages: DashboardPage = {
       const form = await readForm(ctx);
       const change = readPlanChange(
         form,
-        cp.plans.list().map((p) => p.id),
+        (await cp.plans.list()).map((p) => p.id),
         cp.cabinets.get(id).overrides,
       );
       if (change.errors.length > 0)
         return await showCabinet(deps, ctx, id, { planChange: { errors: change.errors, values: change.values } });
       // A plan change is shown first (limits, overrides, proration), and made only once confirmed.
-      const preview = previewPlanChange(cp, id, change.patch);
+      const preview = await previewPlanChange(cp, id, change.patch);
       if (preview && form.get('confirmer') !== '1')
         return await showCabinet(deps, ctx, id, {
           planChange: { errors: [], values: change.values },

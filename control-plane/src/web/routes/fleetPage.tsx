@@ -23,7 +23,7 @@ export const fleetPage: DashboardPage = {
       authorize(admin, 'read');
       const { status, plan, sort, page } = ctx.query;
       const q = parseWith(fleetQuerySchema, { status, plan, sort, page }, 'query');
-      const result = queryFleet(cp, {
+      const result = await queryFleet(cp, {
         status: q.status,
         plan: q.plan,
         sort: q.sort,
@@ -38,7 +38,7 @@ export const fleetPage: DashboardPage = {
         pages: result.pages,
         counts: result.counts,
         filters: { status: q.status ?? ('' as const), plan: q.plan ?? '', sort: q.sort },
-        plans: cp.plans.list().map((p) => p.id),
+        plans: (await cp.plans.list()).map((p) => p.id),
         latestVersion: result.latestVersion,
         now: cp.clock(),
       };

@@ -14,9 +14,9 @@ export const revenuePage: DashboardPage = {
   nav: { href: '/revenus', label: 'Revenus', action: 'seeMoney' },
   mount(router: Router, deps) {
     const { cp } = deps;
-    router.get('/revenus', (ctx) => {
+    router.get('/revenus', async (ctx) => {
       authorize(currentAdmin(ctx), 'seeMoney');
-      const plans = cp.plans.list();
+      const plans = await cp.plans.list();
       const report = revenueReport(cp.cabinets.list(), plans, cp.clock(), MONTHS_SHOWN);
       sendPage(
         ctx,

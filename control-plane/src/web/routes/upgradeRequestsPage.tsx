@@ -14,11 +14,12 @@ export const upgradeRequestsPage: DashboardPage = {
   nav: { href: '/demandes', label: 'Demandes', action: 'read' },
   mount(router: Router, deps) {
     const { cp } = deps;
-    router.get('/demandes', (ctx) => {
+    router.get('/demandes', async (ctx) => {
       const admin = currentAdmin(ctx);
       authorize(admin, 'read');
       const q = parseWith(upgradeRequestQuerySchema, { status: ctx.query.statut || undefined }, 'query');
       const seeMoney = can(admin, 'seeMoney');
+      const prices = new Map((await cp.plans.list()).map((p) => [p.id, p.priceCents]));
       const rows: UpgradeRequestRow[] = cp.upgradeRequests.list({ status: q.status }).map((r) => {
         const cabinet = cp.cabinets.find(r.cabinetId);
         return {
@@ -30,7 +31,7 @@ export const upgradeRequestsPage: DashboardPage = {
           receivedAt: r.receivedAt,
           currentPlan: r.currentPlan,
           wantedPlan: r.wantedPlan,
-          wantedPriceCents: seeMoney ? cp.plans.find(r.wantedPlan)?.priceCents : undefined,
+          wantedPriceCents: seeMoney ? prices.get(r.wantedPlan) : undefined,
           usage: usageFigures({
             usage: { ...r.usage, analysesOverage: 0, storageBytes: 0 },
             limits: r.limits,
