@@ -119,7 +119,7 @@ function nextOverrides(
 
 /** The preview of `patch` on cabinet `id`; `undefined` when the patch changes no plan. */
 export async function previewPlanChange(cp: PlanChangeContext, id: string, patch: CabinetPatch): Promise<PlanChangePreview | undefined> {
-  cp.cabinets.get(id);
+  cp.cabinets.get(id); // an unknown cabinet is `not_found` before anything else, as it always was
   if (patch.plan === undefined) return undefined;
   // Read first: what follows is synchronous, so the preview is of one state of the cabinet.
   const plans = await cp.plans.list();
