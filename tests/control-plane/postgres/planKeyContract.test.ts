@@ -287,3 +287,36 @@ describe('embedded files: an existing DATA_DIR keeps working', () => {
     });
   });
 });
+
+describe('vendor keys while the store cannot be read', () => {
+  it('keep signing with the keys held, and read again after another delay, not on every call', async () => {
+    const t = handClock('2026-03-01T09:00:00.000Z');
+    const files = await EmbeddedVendorKeyStore.open(tempDir('cp-plankeys-away-'), log);
+    let away = false;
+    let reads = 0;
+    // The store as a node sees it when PostgreSQL is away: every read fails.
+    const store: VendorKeyStore = {
+      list: () => {
+        reads++;
+        return away ? Promise.reject(new Error('database_unavailable')) : files.list();
+      },
+      add: (key) => files.add(key),
+      ensureFirst: (generate) => files.ensureFirst(generate),
+    };
+    const keys = await VendorKeys.open(store, { clock: t.clock, log, refreshSeconds: 30 });
+    const held = (await keys.signingKey()).kid;
+    away = true;
+    t.advance(30); // the list is 30 s old: the next call reads, fails, and keeps what it holds
+    const before = reads;
+    expect((await keys.signingKey()).kid).toBe(held);
+    expect((await keys.jwks()).keys.map((k) => k.kid)).toEqual([held]);
+    expect(reads).toBe(before + 1);
+    t.advance(29); // tried again only 30 s after the failed read
+    await keys.signingKey();
+    expect(reads).toBe(before + 1);
+    t.advance(1);
+    away = false;
+    await keys.signingKey();
+    expect(reads).toBe(before + 2);
+  });
+});
