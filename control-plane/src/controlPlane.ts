@@ -22,6 +22,8 @@ import { UpgradeRequestBook } from './domain/upgradeRequests.js';
 import { EmbeddedSupportBundleArchive } from './storage/embedded/supportBundleArchive.js';
 import { EmbeddedUpgradeRequestStore } from './storage/embedded/upgradeRequestStore.js';
 import { VendorKeys } from './domain/vendorKeys.js';
+import { EmbeddedPlanStore } from './storage/embedded/planStore.js';
+import { EmbeddedVendorKeyStore } from './storage/embedded/vendorKeyStore.js';
 import { AdminSecondFactors } from './domain/adminSecondFactor.js';
 import { SecondFactorSeal } from './domain/secondFactorSeal.js';
 import { ControlPlaneError } from './errors.js';
@@ -70,8 +72,8 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
   }
   await fs.mkdir(config.dataDir, { recursive: true, mode: 0o750 });
   const clock = createClock(config.clockOffsetSeconds);
-  const keys = await VendorKeys.open(config.dataDir, log, clock());
-  const plans = await PlanCatalog.open(config.dataDir, log);
+  const keys = await VendorKeys.open(await EmbeddedVendorKeyStore.open(config.dataDir, log), { clock, log });
+  const plans = await PlanCatalog.open(await EmbeddedPlanStore.open(config.dataDir, log));
   const admins = new AdminDirectory(await EmbeddedAdminStore.open(config.dataDir, log), log);
   const quarantine = await RecordQuarantine.open(config.dataDir, clock, log);
   const appliances = await ApplianceRegistry.open(config.dataDir, log, quarantine);

@@ -72,6 +72,8 @@ export const CONTROL_PLANE_STATUS = {
   database_schema_mismatch: 500,
   database_not_configured: 409,
   database_backend_unfinished: 501,
+  // Vendor signing keys (storage/embedded/vendorKeyStore.ts): keys.json lists a key whose private half is gone.
+  vendor_key_missing: 500,
 } as const satisfies Record<string, number>;
 
 export type ControlPlaneErrorCode = keyof typeof CONTROL_PLANE_STATUS | CommonErrorCode;

@@ -65,7 +65,7 @@ export function billingRoutes(cp: ControlPlane): Router {
   /** The drafts a close would finalize now: lines, totals, warnings, missing mandatory mentions. */
   router.get('/months/:month/drafts', async (ctx) => {
     seeMoney(ctx);
-    ctx.body = presentDrafts(await draftMonth(cp, month(ctx)));
+    ctx.body = presentDrafts(await draftMonth(cp, month(ctx), await cp.plans.lookup()));
   });
 
   router.post('/months/:month/close', async (ctx) => {

@@ -8,14 +8,16 @@ import { authorize, can } from '../auth/policies.js';
 import type { ControlPlane } from '../controlPlane.js';
 import { cabinetPatchSchema, newCabinetSchema } from '../domain/cabinetFields.js';
 import { changeCabinet, previewPlanChange } from '../domain/planChange.js';
+import { termsOn } from '../domain/planCatalog.js';
 import type { CabinetRecord } from '../storage/records.js';
 import { presentCabinet, presentCabinetSummary } from '../presenters/cabinet.js';
 
 export function cabinetRoutes(cp: ControlPlane): Router {
   const router = new Router();
 
-  const present = (ctx: Context, cabinet: CabinetRecord) => {
-    const terms = cp.plans.find(cabinet.plan) ? cp.plans.effectiveTerms(cabinet.plan, cabinet.overrides) : undefined;
+  const present = async (ctx: Context, cabinet: CabinetRecord) => {
+    const plan = await cp.plans.find(cabinet.plan);
+    const terms = plan ? termsOn(plan, cabinet.overrides) : undefined;
     return presentCabinet(cabinet, terms, { seeMoney: can(currentAdmin(ctx), 'seeMoney'), now: cp.clock() });
   };
   const idOf = (ctx: Context) => parseWith(cabinetIdSchema, ctx.params.id, 'id');
@@ -32,12 +34,12 @@ export function cabinetRoutes(cp: ControlPlane): Router {
     const { cabinet, enrollmentCode } = await cp.cabinets.createCabinet(input, admin.email, cp.clock());
     cp.log.info({ cabinetId: cabinet.id, by: admin.email }, 'cabinet created');
     ctx.status = 201;
-    ctx.body = { cabinet: present(ctx, cabinet), enrollmentCode };
+    ctx.body = { cabinet: await present(ctx, cabinet), enrollmentCode };
   });
 
   router.get('/cabinets/:id', async (ctx) => {
     authorize(currentAdmin(ctx), 'read');
-    ctx.body = { cabinet: present(ctx, await cp.cabinets.get(idOf(ctx))) };
+    ctx.body = { cabinet: await present(ctx, await cp.cabinets.get(idOf(ctx))) };
   });
 
   router.patch('/cabinets/:id', async (ctx) => {
@@ -48,7 +50,7 @@ export function cabinetRoutes(cp: ControlPlane): Router {
     const patch = await parseBody(ctx, cabinetPatchSchema);
     const { cabinet, planChange } = await changeCabinet(cp, id, patch, admin.email);
     cp.log.info({ cabinetId: id, by: admin.email, fields: Object.keys(patch) }, 'cabinet updated');
-    ctx.body = { cabinet: present(ctx, cabinet), ...(planChange ? { planChange } : {}) };
+    ctx.body = { cabinet: await present(ctx, cabinet), ...(planChange ? { planChange } : {}) };
   });
 
   /** What a plan change would do (the PATCH body with a `plan`), changing nothing: limits, overrides, proration. */

@@ -9,10 +9,10 @@ import { presentPlan } from '../presenters/plan.js';
 
 export function planRoutes(cp: ControlPlane): Router {
   const router = new Router();
-  router.get('/plans', (ctx) => {
+  router.get('/plans', async (ctx) => {
     const admin = currentAdmin(ctx);
     authorize(admin, 'read');
-    ctx.body = { plans: cp.plans.list().map((p) => presentPlan(p, { seeMoney: can(admin, 'seeMoney') })) };
+    ctx.body = { plans: (await cp.plans.list()).map((p) => presentPlan(p, { seeMoney: can(admin, 'seeMoney') })) };
   });
   router.post('/plans', async (ctx) => {
     const admin = currentAdmin(ctx);

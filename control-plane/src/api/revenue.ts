@@ -21,7 +21,7 @@ export function revenueRoutes(cp: ControlPlane): Router {
   router.get('/revenue', async (ctx) => {
     authorize(currentAdmin(ctx), 'seeMoney');
     const query = parseQuery(ctx, revenueQuery);
-    ctx.body = revenueReport(await cp.cabinets.list(), cp.plans.list(), cp.clock(), query.months);
+    ctx.body = revenueReport(await cp.cabinets.list(), await cp.plans.list(), cp.clock(), query.months);
   });
   return router;
 }

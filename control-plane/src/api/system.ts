@@ -15,9 +15,9 @@ export function systemRoutes(cp: ControlPlane, metrics: ControlPlaneMetrics): Ro
   const probe = path.join(cp.config.dataDir, 'healthz.json');
   const probeStorage = storageProbe(probe, cp.clock);
 
-  router.get('/v1/keys', (ctx) => {
+  router.get('/v1/keys', async (ctx) => {
     ctx.set('Cache-Control', 'public, max-age=300');
-    ctx.body = cp.keys.jwks();
+    ctx.body = await cp.keys.jwks();
   });
 
   router.get('/healthz', async (ctx) => {

@@ -26,6 +26,7 @@ import { recordPayment } from '../domain/billing/payments.js';
 import { sendDueRelances } from '../domain/billing/relances.js';
 import { draftMonth, presentDrafts } from '../domain/billing/billingPreview.js';
 import { changeCabinet } from '../domain/planChange.js';
+import { termsOn } from '../domain/planCatalog.js';
 import { approveHeldInvoice, rejectHeldInvoice, rejectionInputSchema } from '../domain/billing/reviewHeldInvoice.js';
 import { documentNumberSchema, invoiceNumberSchema } from '../domain/billing/documentNumbers.js';
 import { creditNoteInputSchema, draftCreditNote, issueCreditNote } from '../domain/billing/issueCreditNote.js';
@@ -88,8 +89,9 @@ function overridesFrom(args: CommandArgs, allowDefault: boolean) {
   return Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
 }
 
-function showCabinet(cp: ControlPlane, cabinet: CabinetRecord) {
-  const terms = cp.plans.find(cabinet.plan) ? cp.plans.effectiveTerms(cabinet.plan, cabinet.overrides) : undefined;
+async function showCabinet(cp: ControlPlane, cabinet: CabinetRecord) {
+  const plan = await cp.plans.find(cabinet.plan);
+  const terms = plan ? termsOn(plan, cabinet.overrides) : undefined;
   return presentCabinet(cabinet, terms, { seeMoney: true, now: cp.clock() });
 }
 
@@ -141,8 +143,8 @@ const HANDLERS: Record<string, Handler> = {
     const email = required(args, 'email', 'ops@vendor.fr');
     return { admin: await cp.admins.changePassword(email, passwordFrom(input, 'admin password --email E'), cp.clock()) };
   },
-  'plan list'(cp) {
-    return { plans: cp.plans.list().map((p) => presentPlan(p, { seeMoney: true })) };
+  async 'plan list'(cp) {
+    return { plans: (await cp.plans.list()).map((p) => presentPlan(p, { seeMoney: true })) };
   },
   async 'plan create'(cp, args) {
     const input = parseWith(newPlanSchema, {
@@ -172,13 +174,13 @@ const HANDLERS: Record<string, Handler> = {
       overrides: overridesFrom(args, false),
     });
     const { cabinet, enrollmentCode } = await cp.cabinets.createCabinet(input, CLI_ACTOR, cp.clock());
-    return { cabinet: showCabinet(cp, cabinet), enrollmentCode };
+    return { cabinet: await showCabinet(cp, cabinet), enrollmentCode };
   },
   async 'cabinet list'(cp) {
     return { cabinets: (await cp.cabinets.list()).map(presentCabinetSummary) };
   },
   async 'cabinet show'(cp, args) {
-    return { cabinet: showCabinet(cp, await cp.cabinets.get(required(args, 'id', 'dupont'))) };
+    return { cabinet: await showCabinet(cp, await cp.cabinets.get(required(args, 'id', 'dupont'))) };
   },
   async 'cabinet update'(cp, args) {
     const id = required(args, 'id', 'dupont');
@@ -201,7 +203,7 @@ const HANDLERS: Record<string, Handler> = {
     if (args['accept-lower-limits'] === true) fields.acceptLowerLimits = true;
     const patch = parseWith(cabinetPatchSchema, fields);
     const { cabinet, planChange } = await changeCabinet(cp, id, patch, CLI_ACTOR);
-    return { cabinet: showCabinet(cp, cabinet), ...(planChange ? { planChange } : {}) };
+    return { cabinet: await showCabinet(cp, cabinet), ...(planChange ? { planChange } : {}) };
   },
   async 'cabinet code'(cp, args) {
     return cp.cabinets.issueEnrollmentCode(required(args, 'id', 'dupont'), cp.clock());
@@ -211,7 +213,7 @@ const HANDLERS: Record<string, Handler> = {
     const id = required(args, 'id', 'dupont');
     const cabinet = await cp.cabinets.get(id);
     const { enrollmentCode, expiresAt } = await cp.cabinets.issueEnrollmentCode(id, cp.clock());
-    const vendorKeyPins = await keyThumbprints(cp.keys.jwks());
+    const vendorKeyPins = await keyThumbprints(await cp.keys.jwks());
     return {
       cabinetId: id,
       enrollmentCode,
@@ -228,7 +230,7 @@ const HANDLERS: Record<string, Handler> = {
   /** With the pins to send to every cabinet (VENDOR_KEY_PINS) before the previous key is retired. */
   async 'keys rotate'(cp) {
     const rotated = await cp.keys.rotate(cp.clock());
-    return { ...rotated, vendorKeyPins: await keyThumbprints(cp.keys.jwks()) };
+    return { ...rotated, vendorKeyPins: await keyThumbprints(await cp.keys.jwks()) };
   },
   /** The signed manifest `appliance update` requires (written to --out, default update-<version>.jws). */
   async 'release sign'(cp, args) {
@@ -245,14 +247,14 @@ const HANDLERS: Record<string, Handler> = {
     };
   },
   async 'keys list'(cp) {
-    return { keys: cp.keys.list(), vendorKeyPins: await keyThumbprints(cp.keys.jwks()) };
+    return { keys: await cp.keys.list(), vendorKeyPins: await keyThumbprints(await cp.keys.jwks()) };
   },
   async 'fleet list'(cp, args) {
     return { appliances: await listFleet(cp, { includeRevoked: args['include-revoked'] === true }) };
   },
   async 'billing preview'(cp, args) {
     const month = parseWith(monthSchema, required(args, 'month', '2026-03'), 'month');
-    return presentDrafts(await draftMonth(cp, month));
+    return presentDrafts(await draftMonth(cp, month, await cp.plans.lookup()));
   },
   async 'billing close'(cp, args) {
     const month = parseWith(monthSchema, required(args, 'month', '2026-03'), 'month');
@@ -352,7 +354,7 @@ const HANDLERS: Record<string, Handler> = {
     const months = count(args, 'months', false) ?? undefined;
     if (months !== undefined && (months < 1 || months > 60))
       throw new ValidationError(['months: must be a whole number of months from 1 to 60']);
-    return revenueReport(await cp.cabinets.list(), cp.plans.list(), cp.clock(), months ?? 12);
+    return revenueReport(await cp.cabinets.list(), await cp.plans.list(), cp.clock(), months ?? 12);
   },
   // Whoever runs the CLI owns DATA_DIR: the way back in for the last admin, locked out of their second factor.
   async 'admin reset-second-factor'(cp, args) {

@@ -60,20 +60,15 @@ export class CabinetRegistry {
     return cabinet;
   }
 
-  private checkPlan(planId: string): void {
-    if (!this.plans.find(planId)) {
-      throw new ValidationError([
-        `plan: unknown plan "${planId}": choose one of ${this.plans
-          .list()
-          .map((p) => p.id)
-          .join(', ')}`,
-      ]);
+  private async checkPlan(planId: string): Promise<void> {
+    if (!(await this.plans.find(planId))) {
+      throw new ValidationError([`plan: unknown plan "${planId}": choose one of ${(await this.plans.list()).map((p) => p.id).join(', ')}`]);
     }
   }
 
   /** Creates a cabinet and its first enrollment code (shown once). */
   async createCabinet(input: NewCabinet, by: string, now: Date): Promise<{ cabinet: CabinetRecord; enrollmentCode: string }> {
-    this.checkPlan(input.plan);
+    await this.checkPlan(input.plan);
     // Asked before the VAT check, so a taken id is what is reported first; the store refuses it
     // again (`already_exists`) should another node create the same id meanwhile.
     if (await this.store.get(input.id))
@@ -106,7 +101,7 @@ export class CabinetRegistry {
 
   /** Changes a cabinet. A change of plan, overrides or status is dated and issues a new license. */
   async updateCabinet(id: string, patch: CabinetPatch, by: string, now: Date): Promise<CabinetRecord> {
-    if (patch.plan !== undefined) this.checkPlan(patch.plan);
+    if (patch.plan !== undefined) await this.checkPlan(patch.plan);
     const at = now.toISOString();
     // Decided on the cabinet as the store holds it under its lock, not on an earlier read.
     return this.store.update(id, (cabinet) => {

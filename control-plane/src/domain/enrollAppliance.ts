@@ -61,6 +61,6 @@ export async function enrollAppliance(
     cabinetId: cabinet.id,
     license: appliance.license.jws,
     heartbeatIntervalSeconds: ctx.config.heartbeatIntervalSeconds,
-    vendorKeys: ctx.keys.jwks(),
+    vendorKeys: await ctx.keys.jwks(),
   };
 }

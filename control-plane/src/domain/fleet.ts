@@ -22,7 +22,7 @@ import {
   type StatusReason,
   type StatusResult,
 } from './fleetStatus.js';
-import type { PlanCatalog } from './planCatalog.js';
+import { termsOn, type PlanCatalog } from './planCatalog.js';
 import { LIMIT_FLAG_SEVERITY, commercialFlags, type CommercialFlags } from './fleetLimits.js';
 
 export interface FleetEntry {
@@ -164,7 +164,8 @@ function score(
 
 /** The full entry, built only for what goes out (a page of the overview, not the whole fleet). */
 function limitsOf(ctx: FleetContext, cabinet: CabinetRecord | undefined): PlanLimits | null {
-  return cabinet && ctx.plans.find(cabinet.plan) ? ctx.plans.effectiveTerms(cabinet.plan, cabinet.overrides).limits : null;
+  const plan = cabinet && ctx.plans.known(cabinet.plan);
+  return cabinet && plan ? termsOn(plan, cabinet.overrides).limits : null;
 }
 
 function commercialOf(ctx: FleetContext, s: Scored, now: Date): CommercialFlags {
@@ -205,6 +206,8 @@ const byCabinet = (a: Scored, b: Scored) =>
 /** Every appliance (of one cabinet, if given), by cabinet then enrollment date. */
 export async function listFleet(ctx: FleetContext, options: { includeRevoked: boolean; cabinetId?: string }): Promise<FleetEntry[]> {
   const cabinets = await cabinetsById(ctx);
+  // Reads plans created on other nodes into the catalog (plans never change), so `known` finds every cabinet's.
+  await ctx.plans.list();
   const records = ctx.appliances.list();
   const wanted = options.cabinetId === undefined ? records : records.filter((a) => a.cabinetId === options.cabinetId);
   const sc = statusContext(ctx);
@@ -284,6 +287,8 @@ function sorter(ctx: FleetContext, sort: FleetSort, rows: readonly Scored[], now
  */
 export async function queryFleet(ctx: FleetContext, query: FleetQuery): Promise<FleetPage> {
   const cabinets = await cabinetsById(ctx);
+  // Reads plans created on other nodes into the catalog (plans never change), so `known` finds every cabinet's.
+  await ctx.plans.list();
   const sc = statusContext(ctx);
   const scored = score(cabinets, ctx.appliances.list(), { includeRevoked: query.includeRevoked, plan: query.plan }, sc);
   const counts = Object.fromEntries(FLEET_STATUSES.map((s) => [s, 0])) as Record<FleetStatus, number>;

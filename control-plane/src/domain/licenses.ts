@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { MAX_LICENSE_OFFERS, signLicense, type LicenseClaims, type PlanOffer } from '@iamanager/protocol';
 import type { Config } from '../config.js';
 import { epochSeconds } from '../clock.js';
-import type { ApplianceRecord, CabinetRecord } from '../storage/records.js';
+import type { ApplianceRecord, CabinetRecord, PlanRecord } from '../storage/records.js';
 import type { EffectiveTerms, PlanCatalog } from './planCatalog.js';
 import type { VendorKeys } from './vendorKeys.js';
 
@@ -27,10 +27,9 @@ export interface LicenseIssuer {
  * least one limit without allowing less of any, cheapest first — what the appliance shows beside a
  * refusal for a limit. Prices are the catalog's, per month excl. VAT.
  */
-export function upgradeOffers(plans: PlanCatalog, terms: EffectiveTerms): PlanOffer[] {
+export function upgradeOffers(plans: readonly PlanRecord[], terms: EffectiveTerms): PlanOffer[] {
   const keys = ['maxUsers', 'maxCases', 'maxAnalysesMonthly'] as const;
   return plans
-    .list()
     .filter(
       (p) =>
         p.id !== terms.plan &&
@@ -67,7 +66,7 @@ export async function issueLicense(
   previous?: IssuedLicense,
   options: { withOffers?: boolean } = {},
 ): Promise<IssuedLicense> {
-  const terms = issuer.plans.effectiveTerms(cabinet.plan, cabinet.overrides);
+  const terms = await issuer.plans.effectiveTerms(cabinet.plan, cabinet.overrides);
   const iat = epochSeconds(now);
   let exp = cabinet.status === 'active' ? iat + issuer.config.licenseValidityDays * DAY : iat;
   if (previous && exp === previous.exp) exp += 1;
@@ -89,9 +88,9 @@ export async function issueLicense(
   if (options.withOffers) {
     if (issuer.config.salesContact) claims.vendorContact = issuer.config.salesContact;
     claims.planPriceCents = terms.priceCents;
-    claims.offers = upgradeOffers(issuer.plans, terms);
+    claims.offers = upgradeOffers(await issuer.plans.list(), terms);
   }
-  const jws = await signLicense(claims, issuer.keys.signingKey());
+  const jws = await signLicense(claims, await issuer.keys.signingKey());
   return { jws, jti: claims.jti, iat, exp, revision: cabinet.licenseRevision, plan: terms.plan, withOffers: options.withOffers === true };
 }
 

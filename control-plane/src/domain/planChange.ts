@@ -19,7 +19,7 @@ import type { Clock } from '../clock.js';
 import type { ApplianceRegistry } from './appliances.js';
 import type { CabinetRegistry } from './cabinets.js';
 import type { CabinetPatch, OverridesPatch } from './cabinetFields.js';
-import type { PlanCatalog } from './planCatalog.js';
+import { planLookup, termsOn, type PlanCatalog } from './planCatalog.js';
 import { draftInvoice } from './billing/draftInvoice.js';
 import { parisMonth } from './billing/calendar.js';
 import type { CabinetRecord, Overrides } from '../storage/records.js';
@@ -119,20 +119,17 @@ function nextOverrides(
 
 /** The preview of `patch` on cabinet `id`; `undefined` when the patch changes no plan. */
 export async function previewPlanChange(cp: PlanChangeContext, id: string, patch: CabinetPatch): Promise<PlanChangePreview | undefined> {
-  const cabinet = await cp.cabinets.get(id);
+  // Read first: what follows is synchronous, so the preview is of one state of the cabinet.
+  const cabinet = await cp.cabinets.get(id); // an unknown cabinet is `not_found` before anything else
   if (patch.plan === undefined || patch.plan === cabinet.plan) return undefined;
-  const toPlan = cp.plans.find(patch.plan);
-  if (!toPlan)
-    throw new ValidationError([
-      `plan: unknown plan "${patch.plan}": choose one of ${cp.plans
-        .list()
-        .map((p) => p.id)
-        .join(', ')}`,
-    ]);
+  const plans = await cp.plans.list();
+  const planOf = planLookup(plans);
+  const toPlan = plans.find((p) => p.id === patch.plan);
+  if (!toPlan) throw new ValidationError([`plan: unknown plan "${patch.plan}": choose one of ${plans.map((p) => p.id).join(', ')}`]);
   const now = cp.clock();
   const { overrides, fates } = nextOverrides(cabinet.overrides, patch.overrides, patch.overridesOnPlanChange);
-  const before = cp.plans.effectiveTerms(cabinet.plan, cabinet.overrides).limits;
-  const after = cp.plans.effectiveTerms(toPlan.id, overrides).limits;
+  const before = termsOn(planOf(cabinet.plan), cabinet.overrides).limits;
+  const after = termsOn(toPlan, overrides).limits;
   const usage = currentUsage(cp, cabinet);
   const limits = LIMITS.map((field): LimitPreview => {
     const u = usage[field];
@@ -155,7 +152,6 @@ export async function previewPlanChange(cp: PlanChangeContext, id: string, patch
     ...cabinet,
     planHistory: [...cabinet.planHistory, { effectiveAt: now.toISOString(), plan: toPlan.id, overrides, status, by: 'preview' }],
   };
-  const planOf = (p: string) => cp.plans.get(p);
   const subscription = (c: CabinetRecord) =>
     (draftInvoice(c, month, planOf, undefined)?.lines ?? []).filter((l) => l.kind === 'subscription');
   const lines = subscription(changed).map((l) => ({ description: l.description, amountCents: l.amountCents }));
@@ -170,7 +166,7 @@ export async function previewPlanChange(cp: PlanChangeContext, id: string, patch
     fromPlan: cabinet.plan,
     toPlan: toPlan.id,
     effectiveAt: now.toISOString(),
-    priceCents: { from: cp.plans.get(cabinet.plan).priceCents, to: toPlan.priceCents },
+    priceCents: { from: planOf(cabinet.plan).priceCents, to: toPlan.priceCents },
     limits,
     overrides: fates,
     proration: { month, lines, totalExclVatCents: total, unchangedExclVatCents: unchanged, differenceExclVatCents: total - unchanged },

@@ -23,12 +23,12 @@ export async function signRelease(
     );
   const version = parseWith(semverSchema, input.version, '--version');
   const image = parseWith(pinnedImageSchema, input.image, '--image');
-  const { privateKey, kid } = keys.signingKey();
+  const { privateKey, kid } = await keys.signingKey();
   const manifest = await signUpdateManifest(
     { version, image, iat: Math.floor(now.getTime() / 1000) },
     { privateKey, kid, publicKey: createPublicKey(privateKey) },
   );
   // Checked as an appliance will check it, against the pins bundles carry, before it is handed out.
-  await verifyUpdateManifest(manifest, { pins: await keyThumbprints(keys.jwks()), enrolledKeys: undefined });
+  await verifyUpdateManifest(manifest, { pins: await keyThumbprints(await keys.jwks()), enrolledKeys: undefined });
   return { version, image, kid, filename: `update-${version}.jws`, manifest };
 }

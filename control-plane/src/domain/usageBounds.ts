@@ -18,7 +18,7 @@
 import { DomainError, type HeartbeatUsage, type PlanLimits } from '@iamanager/protocol';
 import type { CabinetRecord, MonthUsage } from '../storage/records.js';
 import { parisMonth, previousMonth } from './billing/calendar.js';
-import type { PlanCatalog } from './planCatalog.js';
+import { termsOn, type PlanCatalog } from './planCatalog.js';
 
 /** A counter may reach this many times the cabinet's largest limit (users stay after a downgrade, overage is unlimited on some plans). */
 export const USAGE_CEILING_MULTIPLE = 10;
@@ -59,8 +59,10 @@ export function largestLimits(cabinet: CabinetRecord | undefined, plans: PlanCat
   if (!cabinet) return largest;
   const terms = [{ plan: cabinet.plan, overrides: cabinet.overrides }, ...cabinet.planHistory];
   for (const { plan, overrides } of terms) {
-    if (!plans.find(plan)) continue;
-    const { limits } = plans.effectiveTerms(plan, overrides);
+    // Synchronous (the ingest checks a heartbeat without a query): plans this node has read.
+    const known = plans.known(plan);
+    if (!known) continue;
+    const { limits } = termsOn(known, overrides);
     largest.maxUsers = Math.max(largest.maxUsers, limits.maxUsers);
     largest.maxCases = Math.max(largest.maxCases, limits.maxCases);
     largest.maxAnalysesMonthly = Math.max(largest.maxAnalysesMonthly, limits.maxAnalysesMonthly);

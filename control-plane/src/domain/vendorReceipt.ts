@@ -8,7 +8,7 @@ import { epochSeconds } from '../clock.js';
 import type { ApplianceRecord } from '../storage/records.js';
 import type { LicenseIssuer } from './licenses.js';
 
-export function receiptFor(issuer: Pick<LicenseIssuer, 'config' | 'keys'>, appliance: ApplianceRecord, now: Date): Promise<string> {
+export async function receiptFor(issuer: Pick<LicenseIssuer, 'config' | 'keys'>, appliance: ApplianceRecord, now: Date): Promise<string> {
   return signReceipt(
     {
       iss: issuer.config.issuer,
@@ -17,6 +17,6 @@ export function receiptFor(issuer: Pick<LicenseIssuer, 'config' | 'keys'>, appli
       iat: epochSeconds(now),
       anchors: appliance.auditAnchors.map(({ head, length, at }) => ({ head, length, at })),
     },
-    issuer.keys.signingKey(),
+    await issuer.keys.signingKey(),
   );
 }

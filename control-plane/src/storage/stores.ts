@@ -160,7 +160,7 @@ export interface AdminStore {
   sessionSecret(generate: () => string, now: Date): Promise<string>;
 }
 
-/** The vendor's own plans (the built-in ones are in the code, domain/planCatalog.ts). */
+/** The vendor's own plans (the built-in ones are in the code, domain/planCatalog.ts). Both implementations; a plan is never changed once created. */
 export interface PlanStore {
   list(): Promise<PlanRecord[]>;
   get(id: string): Promise<PlanRecord | undefined>;
@@ -168,7 +168,7 @@ export interface PlanStore {
   create(plan: PlanRecord): Promise<void>;
 }
 
-/** A vendor signing key: what keys.json lists, with its private half (keys/KID.pem in DATA_DIR). */
+/** A vendor signing key: what keys.json lists, with its private half (keys/KID.pem in DATA_DIR). Both implementations. */
 export type VendorKeyEntry = VendorKeysFile['keys'][number] & { privatePem: string };
 
 export interface VendorKeyStore {

@@ -1,6 +1,7 @@
 /** Builds the cabinet page's view from the domain: nothing the caller's role may not see goes in. */
 import { can } from '../auth/policies.js';
 import type { ControlPlane } from '../controlPlane.js';
+import { termsOn } from '../domain/planCatalog.js';
 import type { AdminIdentity } from '../domain/admins.js';
 import { historySeries } from '../domain/applianceHistory.js';
 import { latestApplianceVersion, listFleet } from '../domain/fleet.js';
@@ -40,8 +41,9 @@ export async function cabinetView(
   extra: CabinetPageState = {},
 ): Promise<CabinetView> {
   const seeMoney = can(admin, 'seeMoney');
-  const plan = cp.plans.get(cabinet.plan);
-  const terms = cp.plans.effectiveTerms(cabinet.plan, cabinet.overrides);
+  const plans = await cp.plans.list();
+  const plan = await cp.plans.get(cabinet.plan);
+  const terms = termsOn(plan, cabinet.overrides);
   const now = cp.clock();
   const entries = await listFleet(cp, { includeRevoked: true, cabinetId: cabinet.id });
   const latest = latestApplianceVersion(cp);
@@ -87,9 +89,7 @@ export async function cabinetView(
     planPreview: extra.planPreview && can(admin, 'managePlans') ? { ...extra.planPreview, seeMoney } : undefined,
     planChange: can(admin, 'managePlans')
       ? {
-          plans: cp.plans
-            .list()
-            .map((p) => ({ id: p.id, label: seeMoney ? `${p.name} — ${frenchEuros(p.priceCents)} HT / mois` : p.name })),
+          plans: plans.map((p) => ({ id: p.id, label: seeMoney ? `${p.name} — ${frenchEuros(p.priceCents)} HT / mois` : p.name })),
           errors: extra.planChange?.errors ?? [],
           values: extra.planChange?.values,
         }

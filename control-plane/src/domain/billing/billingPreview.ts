@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import type { Customer, InvoiceLine, UsageRecord, VendorIdentity } from '../../storage/billingRecords.js';
 import type { CabinetRecord } from '../../storage/records.js';
 import { addDays, isMonthOver, parisDate } from './calendar.js';
+import type { PlanLookup } from '../planCatalog.js';
 import type { BillingContext } from './billingContext.js';
 import { draftInvoice, type DraftWarning } from './draftInvoice.js';
 import { missingMentions, type MissingMention } from './mandatoryMentions.js';
@@ -66,8 +67,11 @@ export function customerOf(cabinet: CabinetRecord): Customer {
   };
 }
 
-/** The drafts of `month` as of now. Call inside `billing.exclusive` when finalizing, so nothing moves meanwhile. */
-export async function draftMonth(cp: BillingContext, month: string): Promise<MonthDrafts> {
+/**
+ * The drafts of `month` as of now, with the plans read before (`await cp.plans.lookup()`). Call
+ * inside `billing.exclusive` when finalizing, so nothing moves meanwhile.
+ */
+export async function draftMonth(cp: BillingContext, month: string, planOf: PlanLookup): Promise<MonthDrafts> {
   // Read from the cabinet store first: from here on the drafting is one synchronous step.
   const cabinets = await cp.cabinets.list();
   const vendor = requireVendor(cp.config.vendor);
@@ -82,7 +86,6 @@ export async function draftMonth(cp: BillingContext, month: string): Promise<Mon
   const now = cp.clock();
   const issueDate = parisDate(now);
   const usage = monthUsageByCabinet(cp.appliances, month);
-  const planOf = (id: string) => cp.plans.get(id);
   const review = cp.config.billingReviewAmountCents;
   const drafts: MonthDraft[] = [];
   for (const cabinet of cabinets) {

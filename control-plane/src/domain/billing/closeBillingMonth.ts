@@ -47,6 +47,8 @@ export interface FinalizeOptions {
 export function closeBillingMonth(cp: BillingContext, month: string, by: string, options: FinalizeOptions = {}): Promise<ClosedMonth> {
   const vendor = requireVendor(cp.config.vendor);
   return cp.billing.exclusive(async () => {
+    // Read before the synchronous step below (plans never change: reading them first changes nothing billed).
+    const planOf = await cp.plans.lookup();
     const now = cp.clock();
     if (!isMonthOver(month, now)) {
       throw new ControlPlaneError(
@@ -68,7 +70,7 @@ export function closeBillingMonth(cp: BillingContext, month: string, by: string,
     cp.billing.assertChronological(now);
 
     // The drafts read the cabinets, then everything runs in one synchronous step: the cabinets and counters read are the ones billed.
-    const drafts = await draftMonth(cp, month);
+    const drafts = await draftMonth(cp, month, planOf);
     if (drafts.missing.length > 0) {
       throw new ControlPlaneError(
         'invoice_mentions_missing',

@@ -106,7 +106,7 @@ async function showMonth(deps: DashboardDeps, ctx: Context, month: string, flash
 async function showDrafts(deps: DashboardDeps, ctx: Context, month: string, flash?: Flash, status = 200): Promise<void> {
   const admin = currentAdmin(ctx);
   authorize(admin, 'seeMoney');
-  const drafts = presentDrafts(await draftMonth(deps.cp, month));
+  const drafts = presentDrafts(await draftMonth(deps.cp, month, await deps.cp.plans.lookup()));
   sendPage(ctx, <BillingDraftsPage chrome={chromeOf(deps, ctx, flash)} drafts={drafts} canClose={can(admin, 'manageBilling')} />, status);
 }
 

@@ -185,7 +185,7 @@ export const cabinetPages: DashboardPage = {
       const form = await readForm(ctx);
       const change = readPlanChange(
         form,
-        cp.plans.list().map((p) => p.id),
+        (await cp.plans.list()).map((p) => p.id),
         cabinet.overrides,
       );
       if (change.errors.length > 0)

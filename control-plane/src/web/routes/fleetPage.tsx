@@ -38,7 +38,7 @@ export const fleetPage: DashboardPage = {
         pages: result.pages,
         counts: result.counts,
         filters: { status: q.status ?? ('' as const), plan: q.plan ?? '', sort: q.sort },
-        plans: cp.plans.list().map((p) => p.id),
+        plans: (await cp.plans.list()).map((p) => p.id),
         latestVersion: result.latestVersion,
         now: cp.clock(),
       };

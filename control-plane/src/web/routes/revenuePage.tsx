@@ -16,7 +16,7 @@ export const revenuePage: DashboardPage = {
     const { cp } = deps;
     router.get('/revenus', async (ctx) => {
       authorize(currentAdmin(ctx), 'seeMoney');
-      const plans = cp.plans.list();
+      const plans = await cp.plans.list();
       const report = revenueReport(await cp.cabinets.list(), plans, cp.clock(), MONTHS_SHOWN);
       sendPage(
         ctx,

@@ -19,8 +19,9 @@ export const upgradeRequestsPage: DashboardPage = {
       authorize(admin, 'read');
       const q = parseWith(upgradeRequestQuerySchema, { status: ctx.query.statut || undefined }, 'query');
       const seeMoney = can(admin, 'seeMoney');
-      // One read of the cabinet store for the whole list.
+      // One read of the cabinet store and of the plans for the whole list.
       const cabinets = new Map((await cp.cabinets.list()).map((c) => [c.id, c]));
+      const prices = new Map((await cp.plans.list()).map((p) => [p.id, p.priceCents]));
       const rows: UpgradeRequestRow[] = (await cp.upgradeRequests.list({ status: q.status })).map((r) => {
         const cabinet = cabinets.get(r.cabinetId);
         return {
@@ -32,7 +33,7 @@ export const upgradeRequestsPage: DashboardPage = {
           receivedAt: r.receivedAt,
           currentPlan: r.currentPlan,
           wantedPlan: r.wantedPlan,
-          wantedPriceCents: seeMoney ? cp.plans.find(r.wantedPlan)?.priceCents : undefined,
+          wantedPriceCents: seeMoney ? prices.get(r.wantedPlan) : undefined,
           usage: usageFigures({
             usage: { ...r.usage, analysesOverage: 0, storageBytes: 0 },
             limits: r.limits,
