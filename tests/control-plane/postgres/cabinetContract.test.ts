@@ -23,6 +23,8 @@ import { migrate } from '../../../control-plane/src/storage/postgres/migrate.js'
 import { openDatabase, type Database } from '../../../control-plane/src/storage/postgres/pool.js';
 import type { ApplianceStore } from '../../../control-plane/src/storage/stores.js';
 import { tempDir } from '../../support/controlPlane.js';
+import { EmbeddedPlanStore } from '../../../control-plane/src/storage/embedded/planStore.js';
+import { EmbeddedVendorKeyStore } from '../../../control-plane/src/storage/embedded/vendorKeyStore.js';
 import { startPostgres, type PostgresCluster } from '../../support/postgres.js';
 
 const log = createLogger('test', 'silent');
@@ -41,8 +43,8 @@ const BY = 'admin@vendor.example';
 beforeAll(async () => {
   cluster = await startPostgres();
   const shared = tempDir('cp-cabinet-contract-');
-  plans = await PlanCatalog.open(shared, log);
-  keys = await VendorKeys.open(shared, log, CREATED);
+  plans = await PlanCatalog.open(await EmbeddedPlanStore.open(shared, log));
+  keys = await VendorKeys.open(await EmbeddedVendorKeyStore.open(shared, log), { clock: () => CREATED, log });
 });
 
 afterAll(async () => {
