@@ -6,7 +6,7 @@
  * the first one made durable). What one node changes — a token revoked, a password changed, an
  * admin disabled, a second-factor code spent — must hold at the next call on the other.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DomainError } from '@iamanager/protocol';
 import { createLogger } from '@iamanager/kernel/log';
 import { LoginGuard } from '@iamanager/kernel/web';
@@ -16,10 +16,9 @@ import { SecondFactorSeal } from '../../../control-plane/src/domain/secondFactor
 import { EmbeddedAdminStore } from '../../../control-plane/src/storage/embedded/adminStore.js';
 import { PostgresAdminStore } from '../../../control-plane/src/storage/postgres/adminStore.js';
 import { migrate } from '../../../control-plane/src/storage/postgres/migrate.js';
-import { openDatabase, type Database } from '../../../control-plane/src/storage/postgres/pool.js';
 import type { AdminStore } from '../../../control-plane/src/storage/stores.js';
 import { tempDir } from '../../support/controlPlane.js';
-import { startPostgres, type PostgresCluster } from '../../support/postgres.js';
+import { usePostgres } from '../../support/postgresPools.js';
 import { totpCode } from '../../support/totp.js';
 
 const log = createLogger('test', 'silent');
@@ -29,17 +28,7 @@ const T0 = new Date('2026-03-02T09:00:00.000Z');
 const MINUTE = 60_000;
 const at = (minutes: number): Date => new Date(T0.getTime() + minutes * MINUTE);
 
-let cluster: PostgresCluster;
-const databases: Database[] = [];
-
-beforeAll(async () => {
-  cluster = await startPostgres();
-});
-
-afterAll(async () => {
-  for (const db of databases) await db.close();
-  await cluster?.destroy();
-});
+const pg = usePostgres();
 
 /** Counts the store's writes: `lastUsedAt` must not turn every API call into one. */
 function counting(store: AdminStore): AdminStore & { updates: number } {
@@ -79,9 +68,8 @@ const backends: [string, () => Promise<Nodes>][] = [
   [
     'PostgreSQL',
     async () => {
-      const url = await cluster.createDatabase('admins');
-      const pools = [0, 1].map(() => openDatabase({ url, poolSize: 4, connectTimeoutMs: 120_000 }, log));
-      databases.push(...pools);
+      const url = await pg.cluster.createDatabase('admins');
+      const pools = [0, 1].map(() => pg.pool(url, 4));
       await migrate(pools[0]!);
       const store = (node: 0 | 1) => Promise.resolve<AdminStore>(new PostgresAdminStore(pools[node]!));
       return {

@@ -6,7 +6,7 @@
  * for the embedded store (a restart: one DATA_DIR belongs to one process).
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@iamanager/kernel/log';
 import { createClock } from '../../../control-plane/src/clock.js';
 import { ApplianceRegistry } from '../../../control-plane/src/domain/appliances.js';
@@ -20,16 +20,15 @@ import { EmbeddedCabinetStore } from '../../../control-plane/src/storage/embedde
 import { PostgresApplianceStore } from '../../../control-plane/src/storage/postgres/applianceStore.js';
 import { PostgresCabinetStore } from '../../../control-plane/src/storage/postgres/cabinetStore.js';
 import { migrate } from '../../../control-plane/src/storage/postgres/migrate.js';
-import { openDatabase, type Database } from '../../../control-plane/src/storage/postgres/pool.js';
+import type { Database } from '../../../control-plane/src/storage/postgres/pool.js';
 import type { ApplianceStore } from '../../../control-plane/src/storage/stores.js';
 import { tempDir } from '../../support/controlPlane.js';
 import { EmbeddedPlanStore } from '../../../control-plane/src/storage/embedded/planStore.js';
 import { EmbeddedVendorKeyStore } from '../../../control-plane/src/storage/embedded/vendorKeyStore.js';
-import { startPostgres, type PostgresCluster } from '../../support/postgres.js';
+import { usePostgres } from '../../support/postgresPools.js';
 
 const log = createLogger('test', 'silent');
-let cluster: PostgresCluster;
-const databases: Database[] = [];
+const pg = usePostgres();
 let plans: PlanCatalog;
 let keys: VendorKeys;
 
@@ -41,15 +40,9 @@ const EXPIRY = new Date('2026-03-09T09:00:00.000Z');
 const BY = 'admin@vendor.example';
 
 beforeAll(async () => {
-  cluster = await startPostgres();
   const shared = tempDir('cp-cabinet-contract-');
   plans = await PlanCatalog.open(await EmbeddedPlanStore.open(shared, log));
   keys = await VendorKeys.open(await EmbeddedVendorKeyStore.open(shared, log), { clock: () => CREATED, log });
-});
-
-afterAll(async () => {
-  for (const db of databases) await db.close();
-  await cluster?.destroy();
 });
 
 /** What one node (or one process) has: the registry, the enrollment context, its appliance store. */
@@ -105,12 +98,6 @@ function postgresNode(db: Database): Node {
   return nodeOf(new CabinetRegistry(new PostgresCabinetStore(db), plans), new PostgresApplianceStore(db));
 }
 
-async function pool(url: string): Promise<Database> {
-  const db = openDatabase({ url, poolSize: 5, connectTimeoutMs: 120_000 }, log);
-  databases.push(db);
-  return db;
-}
-
 const backends: [string, () => Promise<Fresh>][] = [
   [
     'embedded files',
@@ -123,10 +110,10 @@ const backends: [string, () => Promise<Fresh>][] = [
   [
     'PostgreSQL',
     async () => {
-      const url = await cluster.createDatabase('cabinets');
-      const first = await pool(url);
+      const url = await pg.cluster.createDatabase('cabinets');
+      const first = pg.pool(url);
       await migrate(first);
-      return { node: postgresNode(first), concurrent: postgresNode(await pool(url)), reopen: async () => postgresNode(await pool(url)) };
+      return { node: postgresNode(first), concurrent: postgresNode(pg.pool(url)), reopen: async () => postgresNode(pg.pool(url)) };
     },
   ],
 ];

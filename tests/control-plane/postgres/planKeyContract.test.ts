@@ -11,7 +11,7 @@
 import { createPublicKey } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLogger } from '@iamanager/kernel/log';
 import { keyId, publicJwk } from '@iamanager/protocol';
 import { PlanCatalog, type NewPlan } from '../../../control-plane/src/domain/planCatalog.js';
@@ -20,24 +20,13 @@ import { EmbeddedPlanStore } from '../../../control-plane/src/storage/embedded/p
 import { EmbeddedVendorKeyStore } from '../../../control-plane/src/storage/embedded/vendorKeyStore.js';
 import { migrate } from '../../../control-plane/src/storage/postgres/migrate.js';
 import { PostgresPlanStore } from '../../../control-plane/src/storage/postgres/planStore.js';
-import { openDatabase, type Database } from '../../../control-plane/src/storage/postgres/pool.js';
 import { PostgresVendorKeyStore } from '../../../control-plane/src/storage/postgres/vendorKeyStore.js';
 import type { PlanStore, VendorKeyEntry, VendorKeyStore } from '../../../control-plane/src/storage/stores.js';
 import { tempDir } from '../../support/controlPlane.js';
-import { startPostgres, type PostgresCluster } from '../../support/postgres.js';
+import { usePostgres } from '../../support/postgresPools.js';
 
 const log = createLogger('test', 'silent');
-let cluster: PostgresCluster;
-const pools: Database[] = [];
-
-beforeAll(async () => {
-  cluster = await startPostgres();
-});
-
-afterAll(async () => {
-  for (const db of pools) await db.close();
-  await cluster?.destroy();
-});
+const pg = usePostgres();
 
 interface Node {
   plans: PlanStore;
@@ -74,10 +63,9 @@ const backends: [string, () => Promise<Place>][] = [
   [
     'PostgreSQL',
     async () => {
-      const url = await cluster.createDatabase('plankeys');
+      const url = await pg.cluster.createDatabase('plankeys');
       const pool = () => {
-        const db = openDatabase({ url, poolSize: 4, connectTimeoutMs: 120_000 }, log);
-        pools.push(db);
+        const db = pg.pool(url, 4);
         return db;
       };
       await migrate(pool());

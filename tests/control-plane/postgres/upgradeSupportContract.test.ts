@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   generateSigningKey,
   signSupportUpload,
@@ -25,12 +25,11 @@ import { EmbeddedSupportBundleArchive } from '../../../control-plane/src/storage
 import { EmbeddedUpgradeRequestStore } from '../../../control-plane/src/storage/embedded/upgradeRequestStore.js';
 import { PostgresJobLeases } from '../../../control-plane/src/storage/postgres/jobLeases.js';
 import { migrate } from '../../../control-plane/src/storage/postgres/migrate.js';
-import { openDatabase, type Database } from '../../../control-plane/src/storage/postgres/pool.js';
 import { PostgresSupportBundleArchive } from '../../../control-plane/src/storage/postgres/supportBundleArchive.js';
 import { PostgresUpgradeRequestStore } from '../../../control-plane/src/storage/postgres/upgradeRequestStore.js';
 import type { JobLeases, SupportBundleArchive, UpgradeRequestStore } from '../../../control-plane/src/storage/stores.js';
 import { tempDir } from '../../support/controlPlane.js';
-import { startPostgres, type PostgresCluster } from '../../support/postgres.js';
+import { usePostgres } from '../../support/postgresPools.js';
 
 const log = createLogger('test', 'silent');
 const DAY_MS = 86_400_000;
@@ -38,17 +37,7 @@ const DAY_MS = 86_400_000;
 const T0 = new Date('2026-03-10T09:00:00.000Z');
 const SKEW = 300;
 
-let cluster: PostgresCluster;
-const databases: Database[] = [];
-
-beforeAll(async () => {
-  cluster = await startPostgres();
-});
-
-afterAll(async () => {
-  for (const db of databases) await db.close();
-  await cluster?.destroy();
-});
+const pg = usePostgres();
 
 /** One node's view of the two aggregates. */
 interface Node {
@@ -76,10 +65,9 @@ const backends: [string, Backend][] = [
   [
     'PostgreSQL',
     async () => {
-      const url = await cluster.createDatabase('upsb');
+      const url = await pg.cluster.createDatabase('upsb');
       const pool = () => {
-        const db = openDatabase({ url, poolSize: 8, connectTimeoutMs: 120_000 }, log);
-        databases.push(db);
+        const db = pg.pool(url, 8);
         return db;
       };
       await migrate(pool());
