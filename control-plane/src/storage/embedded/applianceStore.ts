@@ -11,6 +11,7 @@ export interface FileApplianceRegistry {
   list(): ApplianceRecord[];
   create(record: ApplianceRecord): Promise<void>;
   revoke(id: string, now: Date): Promise<void>;
+  update(id: string, change: (record: ApplianceRecord) => void): Promise<ApplianceRecord>;
 }
 
 export class EmbeddedApplianceStore implements ApplianceStore {
@@ -33,5 +34,10 @@ export class EmbeddedApplianceStore implements ApplianceStore {
 
   revoke(id: string, now: Date): Promise<void> {
     return this.files.revoke(id, now);
+  }
+
+  // The registry changes its one record per appliance (the heartbeat journal's too): see its update.
+  async update(id: string, change: (appliance: ApplianceRecord) => void): Promise<ApplianceRecord> {
+    return structuredClone(await this.files.update(id, change));
   }
 }
