@@ -24,8 +24,10 @@ export class EmbeddedApplianceStore implements ApplianceStore {
     return Promise.resolve(record && structuredClone(record));
   }
 
+  // By id, as PostgreSQL lists them (the files come in the order they were read or created).
   list(): Promise<ApplianceRecord[]> {
-    return Promise.resolve(this.files.list().map((r) => structuredClone(r)));
+    const records = this.files.list().sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return Promise.resolve(records.map((r) => structuredClone(r)));
   }
 
   create(record: ApplianceRecord): Promise<void> {
