@@ -21,7 +21,9 @@ export interface ApplianceStore {
   get(id: string): Promise<ApplianceRecord | undefined>;
   /**
    * Every appliance, revoked ones included, by id: what the fleet, its periodic check and the
-   * billing drafts' usage read once per request or pass (PostgreSQL: one query).
+   * billing drafts' usage read once per request or pass (PostgreSQL: one query). To read, never to
+   * change, and not to hold across an await: the embedded store hands out its live records (a
+   * copy of the whole fleet per page would cost seconds), which a heartbeat may change meanwhile.
    */
   list(): Promise<ApplianceRecord[]>;
   /** Refused with `already_exists` when the id is taken. */
