@@ -13,7 +13,7 @@ import { BillingStore } from './domain/billing/billingStore.js';
 import { PaymentStore } from './domain/billing/paymentStore.js';
 import { CabinetRegistry } from './domain/cabinets.js';
 import { FleetMonitor } from './domain/fleetMonitor.js';
-import { HeartbeatIngest, journalReplay } from './domain/heartbeatIngest.js';
+import { HeartbeatIngest, journalReplay, type ApplianceKeys } from './domain/heartbeatIngest.js';
 import { PlanCatalog } from './domain/planCatalog.js';
 import { RecordQuarantine } from './domain/quarantine.js';
 import { SupportBundleStore } from './domain/supportBundles.js';
@@ -31,6 +31,7 @@ import { EmbeddedHeartbeatStore } from './storage/embedded/heartbeatStore.js';
 import { EmbeddedAdminStore } from './storage/embedded/adminStore.js';
 import { EmbeddedApplianceStore } from './storage/embedded/applianceStore.js';
 import { EmbeddedCabinetStore } from './storage/embedded/cabinetStore.js';
+import type { ApplianceStore } from './storage/stores.js';
 
 export interface ControlPlane {
   readonly config: Config;
@@ -40,7 +41,10 @@ export interface ControlPlane {
   readonly plans: PlanCatalog;
   readonly admins: AdminDirectory;
   readonly cabinets: CabinetRegistry;
-  readonly appliances: ApplianceRegistry;
+  /** Appliances: every read and change goes through their store (docs/control-plane-postgres.md). */
+  readonly appliances: ApplianceStore;
+  /** What verifying an appliance's signature needs (its key, cabinet, revocation, last sequence). */
+  readonly applianceKeys: ApplianceKeys;
   readonly ingest: HeartbeatIngest;
   /** The heartbeats' store: DATA_DIR's journal, checkpointed into the appliance files while `serve` runs. */
   readonly heartbeats: EmbeddedHeartbeatStore;
@@ -76,23 +80,27 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
   const plans = await PlanCatalog.open(await EmbeddedPlanStore.open(config.dataDir, log));
   const admins = new AdminDirectory(await EmbeddedAdminStore.open(config.dataDir, log), log);
   const quarantine = await RecordQuarantine.open(config.dataDir, clock, log);
-  const appliances = await ApplianceRegistry.open(config.dataDir, log, quarantine);
+  // The appliance files: the heartbeat journal checkpoints into them, the rest of the domain goes
+  // through their store; the registry's cached keys serve verification without copying a record.
+  const applianceFiles = await ApplianceRegistry.open(config.dataDir, log, quarantine);
+  const appliances = new EmbeddedApplianceStore(applianceFiles);
+  const applianceKeys: ApplianceKeys = applianceFiles;
   // Enrollment creates and revokes appliances through the cabinet store, in the same step as the claim.
-  const cabinetStore = await EmbeddedCabinetStore.open(config.dataDir, new EmbeddedApplianceStore(appliances), {
+  const cabinetStore = await EmbeddedCabinetStore.open(config.dataDir, appliances, {
     log,
     onUnreadable: quarantine.take,
   });
   const cabinets = new CabinetRegistry(cabinetStore, plans);
   const heartbeats = await EmbeddedHeartbeatStore.open(
     config.dataDir,
-    appliances,
+    applianceFiles,
     journalReplay(config.maxClockSkewSeconds, log),
     { checkpointIntervalSeconds: config.checkpointIntervalSeconds },
     log,
   );
   const ingest = new HeartbeatIngest(
     heartbeats,
-    appliances,
+    applianceKeys,
     {
       maxSkewSeconds: config.maxClockSkewSeconds,
       cabinetLimits: async (id) => largestLimits(await cabinets.find(id), plans),
@@ -101,7 +109,7 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
   );
   const billing = await BillingStore.open(config.dataDir, log, quarantine);
   const payments = await PaymentStore.open(config.dataDir, log, quarantine);
-  const upgradeRequests = new UpgradeRequestBook(await EmbeddedUpgradeRequestStore.open(config.dataDir, log), appliances, log);
+  const upgradeRequests = new UpgradeRequestBook(await EmbeddedUpgradeRequestStore.open(config.dataDir, log), applianceKeys, log);
   const monitor = await FleetMonitor.open(config.dataDir, { cabinets, appliances, plans, config, clock }, log, quarantine);
   const supportBundles = await SupportBundleStore.open(await EmbeddedSupportBundleArchive.open(config.dataDir, log), log, clock());
   const secondFactors = new AdminSecondFactors(admins, await SecondFactorSeal.open(config.dataDir, clock(), log), {
@@ -118,6 +126,7 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
     admins,
     cabinets,
     appliances,
+    applianceKeys,
     ingest,
     heartbeats,
     billing,

@@ -37,10 +37,10 @@ export function fleetRoutes(cp: ControlPlane): Router {
     };
   });
 
-  router.get('/fleet/:applianceId/history', (ctx) => {
+  router.get('/fleet/:applianceId/history', async (ctx) => {
     authorize(currentAdmin(ctx), 'read');
     const id = parseWith(applianceIdSchema, ctx.params.applianceId, 'applianceId');
-    const appliance = cp.appliances.find(id);
+    const appliance = await cp.appliances.get(id);
     if (!appliance) throw new NotFoundError('appliance', id);
     ctx.body = { applianceId: appliance.id, cabinetId: appliance.cabinetId, ...historySeries(appliance.history, cp.clock()) };
   });

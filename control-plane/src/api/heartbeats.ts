@@ -4,7 +4,14 @@
  * counted by reason in `/metrics` (usage reports likewise, under counters of their own).
  */
 import Router from '@koa/router';
-import { DomainError, LICENSE_OFFERS_HEADER, MAX_HEARTBEAT_BYTES, acceptsLicenseOffers, verifyAnchorRequest } from '@iamanager/protocol';
+import {
+  DomainError,
+  LICENSE_OFFERS_HEADER,
+  ProtocolError,
+  MAX_HEARTBEAT_BYTES,
+  acceptsLicenseOffers,
+  verifyAnchorRequest,
+} from '@iamanager/protocol';
 import { readText } from '@iamanager/kernel/http';
 import type { ControlPlane } from '../controlPlane.js';
 import { replyToHeartbeat } from '../domain/heartbeatReply.js';
@@ -59,11 +66,13 @@ export function heartbeatRoutes(cp: ControlPlane, metrics: ControlPlaneMetrics):
     const jws = header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
     const now = cp.clock();
     const applianceId = await verifyAnchorRequest(jws, {
-      findAppliance: (id) => cp.appliances.known(id),
+      findAppliance: (id) => cp.applianceKeys.known(id),
       now,
       maxSkewSeconds: cp.config.maxClockSkewSeconds,
     });
-    const appliance = cp.appliances.find(applianceId)!;
+    // Verified just before; gone since (a purge) reads as the unknown appliance it now is.
+    const appliance = await cp.appliances.get(applianceId);
+    if (!appliance) throw new ProtocolError('unknown_appliance', `no appliance "${applianceId}" is enrolled`);
     ctx.body = { receipt: await receiptFor(cp, appliance, now) };
   });
   return router;

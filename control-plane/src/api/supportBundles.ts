@@ -20,7 +20,7 @@ export function supportUploadRoutes(cp: ControlPlane): Router {
     const token = header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
     const body = await parseBody(ctx, supportUploadBodySchema, { limit: MAX_SUPPORT_UPLOAD_BODY_BYTES });
     const entry = await cp.supportBundles.receive(token, body.bundle, {
-      findAppliance: (id) => cp.appliances.known(id),
+      findAppliance: (id) => cp.applianceKeys.known(id),
       now: cp.clock(),
       maxSkewSeconds: cp.config.maxClockSkewSeconds,
     });

@@ -68,7 +68,29 @@ export class ApplianceRegistry {
     await doc.write();
   }
 
-  /** Makes the appliance's in-memory state durable (checkpoints, license renewals). */
+  /**
+   * Changes an appliance (ApplianceStore.update) on the one record the heartbeat journal also
+   * changes and checkpoints, so there is one writer per appliance file: the change runs on a copy
+   * (a refusal, thrown half-way, leaves nothing changed), is copied into the live record in the
+   * same synchronous step — no heartbeat can come between, and a heartbeat's undo still holds the
+   * object it changed — and the file is written with everything the record holds by then (the
+   * document's writes are queued and coalesced, so a checkpoint's write and this one cannot undo
+   * each other). A failed write leaves the change in memory, like a heartbeat's before its
+   * checkpoint: the next write of the file (a checkpoint, another update) carries it.
+   */
+  async update(id: string, change: (record: ApplianceRecord) => void): Promise<ApplianceRecord> {
+    const doc = this.doc(id);
+    const draft = structuredClone(doc.data);
+    change(draft);
+    if (draft.id !== id) throw new Error(`appliance update: the change moved the record's id from ${id} to ${draft.id}`);
+    const live = doc.data as unknown as Record<string, unknown>;
+    for (const key of Object.keys(live)) if (!(key in draft)) delete live[key];
+    Object.assign(live, draft);
+    await doc.write();
+    return doc.data;
+  }
+
+  /** Makes the appliance's in-memory state durable (heartbeat checkpoints). */
   async save(id: string): Promise<void> {
     await this.doc(id).write();
   }

@@ -8,7 +8,7 @@ import { SHIPPED_APPLIANCE_VERSION } from './applianceRelease.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { ApplianceRecord, CabinetRecord, CabinetStatus } from '../storage/records.js';
-import type { ApplianceRegistry } from './appliances.js';
+import type { ApplianceStore } from '../storage/stores.js';
 import type { CabinetRegistry } from './cabinets.js';
 import {
   FLEET_STATUSES,
@@ -49,7 +49,8 @@ export interface FleetEntry {
 
 export interface FleetContext {
   cabinets: CabinetRegistry;
-  appliances: ApplianceRegistry;
+  /** Listed once per request or pass: the whole fleet is scored from one read. */
+  appliances: Pick<ApplianceStore, 'list'>;
   plans: PlanCatalog;
   config: Pick<Config, 'fleet' | 'heartbeatIntervalSeconds' | 'latestApplianceVersion'>;
   clock: Clock;
@@ -208,7 +209,7 @@ export async function listFleet(ctx: FleetContext, options: { includeRevoked: bo
   const cabinets = await cabinetsById(ctx);
   // Reads plans created on other nodes into the catalog (plans never change), so `known` finds every cabinet's.
   await ctx.plans.list();
-  const records = ctx.appliances.list();
+  const records = await ctx.appliances.list();
   const wanted = options.cabinetId === undefined ? records : records.filter((a) => a.cabinetId === options.cabinetId);
   const sc = statusContext(ctx);
   return score(cabinets, wanted, { includeRevoked: options.includeRevoked }, sc)
@@ -221,7 +222,7 @@ export async function fleetStatuses(
   ctx: FleetContext,
 ): Promise<Array<{ applianceId: string; cabinetId: string; status: FleetStatus; reasons: StatusReason[] }>> {
   const cabinets = await cabinetsById(ctx);
-  return score(cabinets, ctx.appliances.list(), { includeRevoked: false }, statusContext(ctx)).map((s) => ({
+  return score(cabinets, await ctx.appliances.list(), { includeRevoked: false }, statusContext(ctx)).map((s) => ({
     applianceId: s.record.id,
     cabinetId: s.record.cabinetId,
     status: s.result.status,
@@ -290,7 +291,7 @@ export async function queryFleet(ctx: FleetContext, query: FleetQuery): Promise<
   // Reads plans created on other nodes into the catalog (plans never change), so `known` finds every cabinet's.
   await ctx.plans.list();
   const sc = statusContext(ctx);
-  const scored = score(cabinets, ctx.appliances.list(), { includeRevoked: query.includeRevoked, plan: query.plan }, sc);
+  const scored = score(cabinets, await ctx.appliances.list(), { includeRevoked: query.includeRevoked, plan: query.plan }, sc);
   const counts = Object.fromEntries(FLEET_STATUSES.map((s) => [s, 0])) as Record<FleetStatus, number>;
   for (const s of scored) counts[s.result.status]++;
   const matching = query.status ? scored.filter((s) => s.result.status === query.status) : scored;

@@ -9,16 +9,17 @@ import type { HeartbeatPayload, HeartbeatResponse } from '@iamanager/protocol';
 import type { Logger } from '@iamanager/kernel/log';
 import type { Config } from '../config.js';
 import type { ApplianceRecord } from '../storage/records.js';
-import type { ApplianceRegistry } from './appliances.js';
+import type { ApplianceStore } from '../storage/stores.js';
 import type { CabinetRegistry } from './cabinets.js';
 import { replaceLicense } from './licenseConformity.js';
-import { issueLicense, licenseIsStale, type LicenseIssuer } from './licenses.js';
+import { issueLicense, licenseIsStale, type IssuedLicense, type LicenseIssuer } from './licenses.js';
 import { receiptFor } from './vendorReceipt.js';
 
 export interface ReplyContext extends LicenseIssuer {
   config: LicenseIssuer['config'] & Pick<Config, 'heartbeatIntervalSeconds' | 'latestApplianceVersion' | 'latestApplianceNotes'>;
   cabinets: CabinetRegistry;
-  appliances: ApplianceRegistry;
+  /** Where the answer's changes go (the license renewed, the offers counted): under the appliance's lock. */
+  appliances: Pick<ApplianceStore, 'update'>;
   log: Logger;
 }
 
@@ -44,23 +45,36 @@ export async function replyToHeartbeat(
   // An appliance updated to read the contact and offers claims says so on each heartbeat; its
   // license is then issued again with them (and without them, should it stop saying it).
   const readsOffers = options.readsOffers === true;
-  const offersChanged = readsOffers !== appliance.readsOffers;
-  appliance.readsOffers = readsOffers;
+  // What the new license replaces, read before the signing's await: the record the ingest returned
+  // may be changed meanwhile (on the files it is the live one).
+  const basedOn = appliance.license.jti;
+  let fresh: IssuedLicense | undefined;
   try {
-    if (licenseIsStale(appliance.license, cabinet, ctx.config.licenseValidityDays, now) || appliance.license.withOffers !== readsOffers) {
-      replaceLicense(appliance, await issueLicense(ctx, cabinet, appliance.id, now, appliance.license, { withOffers: readsOffers }));
-      await ctx.appliances.save(appliance.id);
-    } else if (offersChanged) await ctx.appliances.save(appliance.id);
+    if (licenseIsStale(appliance.license, cabinet, ctx.config.licenseValidityDays, now) || appliance.license.withOffers !== readsOffers)
+      fresh = await issueLicense(ctx, cabinet, appliance.id, now, appliance.license, { withOffers: readsOffers });
   } catch (err) {
     // The heartbeat itself is durable and accepted; the license will be offered again next time.
     ctx.log.error({ err, applianceId: appliance.id }, 'could not issue a new license');
     return reply;
   }
-  if (!runsCurrentLicense(appliance, payload)) {
-    reply.license = appliance.license.jws;
-    // Counted (and kept by the next checkpoint): an appliance that keeps refusing it is in mismatch.
-    appliance.licenseOffers += 1;
+  // Nothing to record (the usual heartbeat): no write.
+  if (!fresh && readsOffers === appliance.readsOffers && runsCurrentLicense(appliance, payload)) return reply;
+  let current: ApplianceRecord;
+  try {
+    // Under the appliance's lock, on its latest record: a heartbeat recorded meanwhile (on another
+    // node too) keeps its effect, and so does this change.
+    current = await ctx.appliances.update(appliance.id, (record) => {
+      record.readsOffers = readsOffers;
+      // Renewed meanwhile by another answer (another node): that license stands, this one is dropped.
+      if (fresh && record.license.jti === basedOn) replaceLicense(record, fresh);
+      // Counted: an appliance that keeps refusing its license is in mismatch (licenseConformity.ts).
+      if (!runsCurrentLicense(record, payload)) record.licenseOffers += 1;
+    });
+  } catch (err) {
+    ctx.log.error({ err, applianceId: appliance.id }, 'could not issue a new license');
+    return reply;
   }
+  if (!runsCurrentLicense(current, payload)) reply.license = current.license.jws;
   return reply;
 }
 

@@ -16,7 +16,7 @@
  */
 import { ValidationError } from '@iamanager/protocol';
 import type { Clock } from '../clock.js';
-import type { ApplianceRegistry } from './appliances.js';
+import type { ApplianceStore } from '../storage/stores.js';
 import type { CabinetRegistry } from './cabinets.js';
 import type { CabinetPatch, OverridesPatch } from './cabinetFields.js';
 import { planLookup, termsOn, type PlanCatalog } from './planCatalog.js';
@@ -29,7 +29,7 @@ export interface PlanChangeContext {
   clock: Clock;
   cabinets: CabinetRegistry;
   plans: PlanCatalog;
-  appliances: ApplianceRegistry;
+  appliances: Pick<ApplianceStore, 'get'>;
 }
 
 export const LIMITS = ['maxUsers', 'maxCases', 'maxAnalysesMonthly'] as const;
@@ -80,9 +80,9 @@ export interface PlanChangePreview {
 }
 
 /** Current usage from the cabinet's appliance: users and cases as last reported, analyses of the current month. */
-function currentUsage(cp: PlanChangeContext, cabinet: CabinetRecord): Record<LimitField, number | null> {
+async function currentUsage(cp: PlanChangeContext, cabinet: CabinetRecord): Promise<Record<LimitField, number | null>> {
   const none = { maxUsers: null, maxCases: null, maxAnalysesMonthly: null };
-  const appliance = cabinet.applianceId ? cp.appliances.find(cabinet.applianceId) : undefined;
+  const appliance = cabinet.applianceId ? await cp.appliances.get(cabinet.applianceId) : undefined;
   if (!appliance) return none;
   const months = Object.keys(appliance.months).sort();
   const latest = months.at(-1);
@@ -130,7 +130,7 @@ export async function previewPlanChange(cp: PlanChangeContext, id: string, patch
   const { overrides, fates } = nextOverrides(cabinet.overrides, patch.overrides, patch.overridesOnPlanChange);
   const before = termsOn(planOf(cabinet.plan), cabinet.overrides).limits;
   const after = termsOn(toPlan, overrides).limits;
-  const usage = currentUsage(cp, cabinet);
+  const usage = await currentUsage(cp, cabinet);
   const limits = LIMITS.map((field): LimitPreview => {
     const u = usage[field];
     return {

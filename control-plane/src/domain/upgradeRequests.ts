@@ -10,7 +10,7 @@ import type { Logger } from '@iamanager/kernel/log';
 import { ControlPlaneError } from '../errors.js';
 import type { UpgradeRequestStore } from '../storage/stores.js';
 import { UPGRADE_REQUEST_STATUSES, type UpgradeRequestRecord, type UpgradeRequestStatus } from '../storage/upgradeRequestRecords.js';
-import type { ApplianceRegistry } from './appliances.js';
+import type { ApplianceKeys } from './heartbeatIngest.js';
 
 /**
  * Open requests one appliance may have at once. A cabinet asks once and waits for the vendor's
@@ -30,7 +30,7 @@ export class UpgradeRequestBook {
   constructor(
     private readonly store: UpgradeRequestStore,
     // Only the verification keys: the appliances' own store is another aggregate.
-    private readonly appliances: Pick<ApplianceRegistry, 'known'>,
+    private readonly appliances: ApplianceKeys,
     private readonly log: Logger,
   ) {}
 

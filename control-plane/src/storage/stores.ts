@@ -19,11 +19,25 @@ import type { UpgradeRequestRecord, UpgradeRequestStatus } from './upgradeReques
 
 export interface ApplianceStore {
   get(id: string): Promise<ApplianceRecord | undefined>;
+  /**
+   * Every appliance, revoked ones included, by id: what the fleet, its periodic check and the
+   * billing drafts' usage read once per request or pass (PostgreSQL: one query). To read, never to
+   * change, and not to hold across an await: the embedded store hands out its live records (a
+   * copy of the whole fleet per page would cost seconds), which a heartbeat may change meanwhile.
+   */
   list(): Promise<ApplianceRecord[]>;
   /** Refused with `already_exists` when the id is taken. */
   create(record: ApplianceRecord): Promise<void>;
   /** Sets `revokedAt` once (a second revocation keeps the first date); `not_found` for an unknown id. */
   revoke(id: string, now: Date): Promise<void>;
+  /**
+   * Changes an appliance under its lock — the lock heartbeats take too, so a change (a license
+   * renewed by a heartbeat's reply) and a heartbeat's effect (sequence, counters, history) are both
+   * kept whichever node makes each. `change` runs synchronously on the latest record and refuses by
+   * throwing (nothing is then changed); it must not change the id. Committed durably, then returned
+   * (a copy). `not_found` for an unknown id.
+   */
+  update(id: string, change: (appliance: ApplianceRecord) => void): Promise<ApplianceRecord>;
 }
 
 /** One heartbeat (or usage report) as it is kept: the signed JWS is the evidence of what it said. */

@@ -47,7 +47,11 @@ export async function cabinetView(
   const now = cp.clock();
   const entries = await listFleet(cp, { includeRevoked: true, cabinetId: cabinet.id });
   const latest = latestApplianceVersion(cp);
-  const current = cabinet.applianceId ? cp.appliances.find(cabinet.applianceId) : undefined;
+  const current = cabinet.applianceId ? await cp.appliances.get(cabinet.applianceId) : undefined;
+  // Revocation dates of the cabinet's appliances (a handful), read from their store in one round.
+  const revokedAt = new Map(
+    await Promise.all(entries.map(async (e) => [e.applianceId, (await cp.appliances.get(e.applianceId))?.revokedAt ?? null] as const)),
+  );
   const pending = cabinet.enrollmentCodes.find((c) => !c.usedAt && !c.supersededAt && Date.parse(c.expiresAt) > now.getTime());
   return {
     id: cabinet.id,
@@ -108,7 +112,7 @@ export async function cabinetView(
           instanceName: e.instanceName,
           version: e.version,
           enrolledAt: e.enrolledAt,
-          revokedAt: cp.appliances.find(e.applianceId)?.revokedAt ?? null,
+          revokedAt: revokedAt.get(e.applianceId) ?? null,
           lastHeartbeatAt: e.lastHeartbeatAt,
           status: e.revoked ? null : e.status,
           reasons: e.revoked ? [] : row.reasons,

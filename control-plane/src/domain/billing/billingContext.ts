@@ -1,6 +1,6 @@
 /** What the billing use cases stand on: the control plane's configuration, clock and registries. */
 import type { Clock } from '../../clock.js';
-import type { ApplianceRegistry } from '../appliances.js';
+import type { ApplianceStore } from '../../storage/stores.js';
 import type { CabinetRegistry } from '../cabinets.js';
 import type { PlanCatalog } from '../planCatalog.js';
 import type { VendorIdentity } from '../../storage/billingRecords.js';
@@ -11,6 +11,6 @@ export interface BillingContext {
   clock: Clock;
   billing: BillingStore;
   cabinets: CabinetRegistry;
-  appliances: ApplianceRegistry;
+  appliances: ApplianceStore;
   plans: PlanCatalog;
 }

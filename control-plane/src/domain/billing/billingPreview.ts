@@ -85,7 +85,7 @@ export async function draftMonth(cp: BillingContext, month: string, planOf: Plan
   }
   const now = cp.clock();
   const issueDate = parisDate(now);
-  const usage = monthUsageByCabinet(cp.appliances, month);
+  const usage = await monthUsageByCabinet(cp.appliances, month);
   const review = cp.config.billingReviewAmountCents;
   const drafts: MonthDraft[] = [];
   for (const cabinet of cabinets) {

@@ -108,5 +108,5 @@ export async function monthCsvFile(cp: BillingContext, month: string): Promise<B
 }
 
 export async function invoiceEvidenceOf(cp: BillingContext, number: string) {
-  return invoiceEvidence(await invoiceRecord(cp, number), cp.appliances);
+  return await invoiceEvidence(await invoiceRecord(cp, number), cp.appliances);
 }

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type Ed25519PublicJwk } from '@iamanager/protocol';
-import type { ApplianceRegistry } from '../appliances.js';
+import type { ApplianceStore } from '../../storage/stores.js';
 import type { InvoiceRecord, UsageRecord } from '../../storage/billingRecords.js';
 import { ControlPlaneError } from '../../errors.js';
 import { decodeJwt } from 'jose';
@@ -16,10 +16,10 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** Every cabinet's final signed usage for `month`, in one pass over the appliances. */
-export function monthUsageByCabinet(appliances: ApplianceRegistry, month: string): Map<string, UsageRecord> {
+/** Every cabinet's final signed usage for `month`, in one pass over the appliances (one listing). */
+export async function monthUsageByCabinet(appliances: Pick<ApplianceStore, 'list'>, month: string): Promise<Map<string, UsageRecord>> {
   const best = new Map<string, UsageRecord>();
-  for (const appliance of appliances.list()) {
+  for (const appliance of await appliances.list()) {
     const m = appliance.months[month];
     if (!m) continue;
     const current = best.get(appliance.cabinetId);
@@ -55,14 +55,14 @@ export interface InvoiceEvidence {
 }
 
 /** The evidence of an invoice's usage lines, with what a third party needs to verify it. */
-export function invoiceEvidence(invoice: InvoiceRecord, appliances: ApplianceRegistry): InvoiceEvidence {
+export async function invoiceEvidence(invoice: InvoiceRecord, appliances: Pick<ApplianceStore, 'get'>): Promise<InvoiceEvidence> {
   const usage = invoice.usage;
   if (!usage)
     throw new ControlPlaneError(
       'no_usage_evidence',
       `invoice ${invoice.number} has no signed usage (no heartbeat or usage report was received for ${invoice.month})`,
     );
-  const appliance = appliances.find(usage.applianceId);
+  const appliance = await appliances.get(usage.applianceId);
   if (!appliance)
     throw new ControlPlaneError(
       'no_usage_evidence',

@@ -11,6 +11,7 @@ export interface FileApplianceRegistry {
   list(): ApplianceRecord[];
   create(record: ApplianceRecord): Promise<void>;
   revoke(id: string, now: Date): Promise<void>;
+  update(id: string, change: (record: ApplianceRecord) => void): Promise<ApplianceRecord>;
 }
 
 export class EmbeddedApplianceStore implements ApplianceStore {
@@ -23,8 +24,11 @@ export class EmbeddedApplianceStore implements ApplianceStore {
     return Promise.resolve(record && structuredClone(record));
   }
 
+  // By id, as PostgreSQL lists them (the files come in the order they were read or created). The
+  // registry's own records, not copies (see ApplianceStore.list): copying 10 000 of them (10 KiB
+  // each, mostly history rings) took 6–8 s per fleet page on the 2-CPU machine, against nothing.
   list(): Promise<ApplianceRecord[]> {
-    return Promise.resolve(this.files.list().map((r) => structuredClone(r)));
+    return Promise.resolve(this.files.list().sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
   }
 
   create(record: ApplianceRecord): Promise<void> {
@@ -33,5 +37,10 @@ export class EmbeddedApplianceStore implements ApplianceStore {
 
   revoke(id: string, now: Date): Promise<void> {
     return this.files.revoke(id, now);
+  }
+
+  // The registry changes its one record per appliance (the heartbeat journal's too): see its update.
+  async update(id: string, change: (appliance: ApplianceRecord) => void): Promise<ApplianceRecord> {
+    return structuredClone(await this.files.update(id, change));
   }
 }

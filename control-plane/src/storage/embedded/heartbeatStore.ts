@@ -87,8 +87,9 @@ export class EmbeddedHeartbeatStore implements HeartbeatStore {
 
   /**
    * Records a heartbeat (HeartbeatStore.record). The record resolved is the registry's own, not a
-   * copy: the heartbeat's reply still renews the license on it in place (heartbeatReply.ts) until
-   * the appliances are on their store.
+   * copy (a copy per heartbeat would cost the hot path): the caller reads it and changes nothing —
+   * the reply's license renewal goes through ApplianceStore.update, which changes this same record
+   * under the same synchronous step rule, so the file has one writer.
    */
   async record(entry: HeartbeatEntry, decide: HeartbeatDecision): Promise<ApplianceRecord> {
     // Up to the append, one synchronous step: nothing can come between the checks and the change.

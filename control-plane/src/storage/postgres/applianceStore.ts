@@ -63,4 +63,19 @@ export class PostgresApplianceStore implements ApplianceStore {
       await saveAppliance(client, record);
     });
   }
+
+  // The row lock is the one HeartbeatStore.record takes: a heartbeat and this change on two nodes
+  // run one after the other, each on the other's committed result.
+  async update(id: string, change: (appliance: ApplianceRecord) => void): Promise<ApplianceRecord> {
+    return this.db.transaction(async (client) => {
+      const { rows } = await client.query<{ record: unknown }>('SELECT record FROM appliances WHERE id = $1 FOR UPDATE', [id]);
+      if (!rows[0]) throw new NotFoundError('appliance', id);
+      const record = applianceFromRow(rows[0]);
+      change(record);
+      if (record.id !== id) throw new Error(`appliance update: the change moved the record's id from ${id} to ${record.id}`);
+      const valid = applianceRecordSchema.parse(record);
+      await saveAppliance(client, valid);
+      return valid;
+    });
+  }
 }
