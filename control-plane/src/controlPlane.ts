@@ -10,6 +10,9 @@ import type { Config } from './config.js';
 import { AdminDirectory } from './domain/admins.js';
 import { ApplianceRegistry } from './domain/appliances.js';
 import { BillingStore } from './domain/billing/billingStore.js';
+import { formatDocumentNumber } from './domain/billing/documentNumbers.js';
+import { EmbeddedBillingMonthStore } from './storage/embedded/billingMonthStore.js';
+import type { BillingMonthStore } from './storage/stores.js';
 import { PaymentStore } from './domain/billing/paymentStore.js';
 import { CabinetRegistry } from './domain/cabinets.js';
 import { FleetMonitor } from './domain/fleetMonitor.js';
@@ -45,6 +48,7 @@ export interface ControlPlane {
   /** The heartbeats' store: DATA_DIR's journal, checkpointed into the appliance files while `serve` runs. */
   readonly heartbeats: EmbeddedHeartbeatStore;
   readonly billing: BillingStore;
+  readonly billingMonths: BillingMonthStore;
   /** Payments received on invoices and the relances sent (DATA_DIR/billing/payments, relances). */
   readonly payments: PaymentStore;
   /** Fleet alerts (status transitions); `serve` starts its periodic check. */
@@ -100,6 +104,7 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
     log,
   );
   const billing = await BillingStore.open(config.dataDir, log, quarantine);
+  const billingMonths = new EmbeddedBillingMonthStore(billing, formatDocumentNumber);
   const payments = await PaymentStore.open(config.dataDir, log, quarantine);
   const upgradeRequests = new UpgradeRequestBook(await EmbeddedUpgradeRequestStore.open(config.dataDir, log), appliances, log);
   const monitor = await FleetMonitor.open(config.dataDir, { cabinets, appliances, plans, config, clock }, log, quarantine);
@@ -121,6 +126,7 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
     ingest,
     heartbeats,
     billing,
+    billingMonths,
     payments,
     monitor,
     quarantine,
