@@ -12,7 +12,8 @@ import { ApplianceRegistry } from './domain/appliances.js';
 import { BillingStore } from './domain/billing/billingStore.js';
 import { formatDocumentNumber } from './domain/billing/documentNumbers.js';
 import { EmbeddedBillingMonthStore } from './storage/embedded/billingMonthStore.js';
-import type { BillingMonthStore } from './storage/stores.js';
+import { EmbeddedPaymentLedger } from './storage/embedded/paymentLedger.js';
+import type { BillingMonthStore, PaymentLedger } from './storage/stores.js';
 import { PaymentStore } from './domain/billing/paymentStore.js';
 import { CabinetRegistry } from './domain/cabinets.js';
 import { FleetMonitor } from './domain/fleetMonitor.js';
@@ -49,6 +50,7 @@ export interface ControlPlane {
   readonly heartbeats: EmbeddedHeartbeatStore;
   readonly billing: BillingStore;
   readonly billingMonths: BillingMonthStore;
+  readonly paymentLedger: PaymentLedger;
   /** Payments received on invoices and the relances sent (DATA_DIR/billing/payments, relances). */
   readonly payments: PaymentStore;
   /** Fleet alerts (status transitions); `serve` starts its periodic check. */
@@ -106,6 +108,7 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
   const billing = await BillingStore.open(config.dataDir, log, quarantine);
   const billingMonths = new EmbeddedBillingMonthStore(billing, formatDocumentNumber);
   const payments = await PaymentStore.open(config.dataDir, log, quarantine);
+  const paymentLedger = new EmbeddedPaymentLedger(payments);
   const upgradeRequests = new UpgradeRequestBook(await EmbeddedUpgradeRequestStore.open(config.dataDir, log), appliances, log);
   const monitor = await FleetMonitor.open(config.dataDir, { cabinets, appliances, plans, config, clock }, log, quarantine);
   const supportBundles = await SupportBundleStore.open(await EmbeddedSupportBundleArchive.open(config.dataDir, log), log, clock());
@@ -128,6 +131,7 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
     billing,
     billingMonths,
     payments,
+    paymentLedger,
     monitor,
     quarantine,
     upgradeRequests,

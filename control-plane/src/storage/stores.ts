@@ -8,8 +8,8 @@
  * Aggregates with their interface here: appliances (both implementations), heartbeats, cabinets
  * with their plan history and enrollment codes, admins with their tokens and the dashboard session
  * secret, plans, vendor keys, the issue of billing documents (the monthly close, held invoices'
- * decisions, credit notes: both), job leases (both).
- * Still to come (in this order, see the doc): billing's reads, payments and relances, fleet alerts. Upgrade requests and support bundles: both, at the end.
+ * decisions, credit notes: both), payments and relances (both), job leases (both).
+ * Still to come (in this order, see the doc): billing's reads, fleet alerts. Upgrade requests and support bundles: both, at the end.
  */
 import type {
   ApprovedInvoice,
@@ -21,6 +21,7 @@ import type {
   VendorIdentity,
 } from './billingRecords.js';
 import type { AdminRecord, ApiTokenRecord, ApplianceRecord, CabinetRecord, PlanRecord, VendorKeysFile } from './records.js';
+import type { PaymentRecord, RelanceRecord, RelanceStep } from './paymentRecords.js';
 import type { SupportBundleEntry } from './supportBundleRecords.js';
 import type { UpgradeRequestRecord, UpgradeRequestStatus } from './upgradeRequestRecords.js';
 
@@ -151,6 +152,38 @@ export interface BillingMonthStore {
     build: (now: Date, held: HeldInvoice) => RejectionRecord,
     now: () => Date,
   ): Promise<RejectionRecord>;
+}
+
+/** Whether a payment was recorded, or the bank line it stands for was already (the first recording). */
+export type PaymentOutcome = { recorded: PaymentRecord } | { duplicate: PaymentRecord };
+
+/**
+ * Payments received on invoices and the relances of unpaid ones (domain/billing/payments.ts,
+ * relances.ts). A bank line is recorded once and a relance step claimed once, whatever the number
+ * of nodes: the payment's id (derived from the bank reference) and the relance's (invoice, step)
+ * are the keys.
+ */
+export interface PaymentLedger {
+  /**
+   * Records a payment once. Its id already recorded — the same bank line imported again, on any
+   * node, even at the same moment — gives `duplicate` with the first recording and changes nothing.
+   * Otherwise `admit` gets the invoice's payments so far, locked (two payments of one invoice are
+   * decided one after the other, so together they never pay more than is owed) and refuses by
+   * throwing; the payment is inserted in the same transaction.
+   */
+  record(payment: PaymentRecord, admit: (earlier: readonly PaymentRecord[]) => void): Promise<PaymentOutcome>;
+  paymentsOf(invoiceNumber: string): Promise<PaymentRecord[]>;
+  /** The relance of an invoice at a step, if one was claimed (sending or sent). */
+  relance(invoiceNumber: string, step: RelanceStep): Promise<RelanceRecord | undefined>;
+  /**
+   * Claims a relance before it is sent, durably: false when it was already claimed (by this node or
+   * another, before or at the same moment) — then it is not sent again.
+   */
+  claimRelance(record: RelanceRecord): Promise<boolean>;
+  /** Marks a claimed relance sent, once the SMTP server accepted it. */
+  markRelanceSent(invoiceNumber: string, step: RelanceStep, sentAt: string, messageId: string | null): Promise<RelanceRecord>;
+  /** Gives a claim back when the SMTP server refused the message: nothing was sent, the next pass tries again. */
+  releaseRelance(invoiceNumber: string, step: RelanceStep): Promise<void>;
 }
 
 export interface CabinetStore {
