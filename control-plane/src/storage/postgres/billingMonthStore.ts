@@ -251,10 +251,11 @@ export class PostgresBillingMonthStore implements BillingMonthStore {
   }
 
   async invoicesOf(month: string): Promise<InvoiceRecord[]> {
-    const { rows } = await this.db.query<{ record: unknown }>(
-      'SELECT record FROM invoices WHERE month = $1 ORDER BY series_year, series_number',
+    const { rows } = await this.db.query<{ record: unknown; approved_by: string | null }>(
+      'SELECT record, approved_by FROM invoices WHERE month = $1 ORDER BY series_year, series_number',
       [month],
     );
-    return rows.map((r) => invoiceRecordSchema.parse(r.record));
+    // An approved held invoice keeps who approved it, as the files' invoices/F-….json do.
+    return rows.map((r) => (r.approved_by === null ? invoiceRecordSchema : approvedInvoiceSchema).parse(r.record));
   }
 }
