@@ -10,6 +10,10 @@ import type { Config } from './config.js';
 import { AdminDirectory } from './domain/admins.js';
 import { ApplianceRegistry } from './domain/appliances.js';
 import { BillingStore } from './domain/billing/billingStore.js';
+import { formatDocumentNumber } from './domain/billing/documentNumbers.js';
+import { EmbeddedBillingMonthStore } from './storage/embedded/billingMonthStore.js';
+import { EmbeddedPaymentLedger } from './storage/embedded/paymentLedger.js';
+import type { BillingMonthStore, PaymentLedger } from './storage/stores.js';
 import { PaymentStore } from './domain/billing/paymentStore.js';
 import { CabinetRegistry } from './domain/cabinets.js';
 import { FleetMonitor } from './domain/fleetMonitor.js';
@@ -49,6 +53,8 @@ export interface ControlPlane {
   /** The heartbeats' store: DATA_DIR's journal, checkpointed into the appliance files while `serve` runs. */
   readonly heartbeats: EmbeddedHeartbeatStore;
   readonly billing: BillingStore;
+  readonly billingMonths: BillingMonthStore;
+  readonly paymentLedger: PaymentLedger;
   /** Payments received on invoices and the relances sent (DATA_DIR/billing/payments, relances). */
   readonly payments: PaymentStore;
   /** Fleet alerts (status transitions); `serve` starts its periodic check. */
@@ -108,7 +114,9 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
     log,
   );
   const billing = await BillingStore.open(config.dataDir, log, quarantine);
+  const billingMonths = new EmbeddedBillingMonthStore(billing, formatDocumentNumber);
   const payments = await PaymentStore.open(config.dataDir, log, quarantine);
+  const paymentLedger = new EmbeddedPaymentLedger(payments);
   const upgradeRequests = new UpgradeRequestBook(await EmbeddedUpgradeRequestStore.open(config.dataDir, log), applianceKeys, log);
   const monitor = await FleetMonitor.open(config.dataDir, { cabinets, appliances, plans, config, clock }, log, quarantine);
   const supportBundles = await SupportBundleStore.open(await EmbeddedSupportBundleArchive.open(config.dataDir, log), log, clock());
@@ -130,7 +138,9 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
     ingest,
     heartbeats,
     billing,
+    billingMonths,
     payments,
+    paymentLedger,
     monitor,
     quarantine,
     upgradeRequests,

@@ -7,13 +7,21 @@
  *
  * Aggregates with their interface here: appliances (both implementations), heartbeats, cabinets
  * with their plan history and enrollment codes, admins with their tokens and the dashboard session
- * secret, plans, vendor keys, the monthly close with its invoice numbering (PostgreSQL so far: the
- * files' side is today's domain classes, to be put behind these interfaces), job leases (both).
- * Still to come (in this order, see the doc): the rest of billing (held drafts' decisions, credit
- * notes, payments, relances), fleet alerts. Upgrade requests and support bundles: both, at the end.
+ * secret, plans, vendor keys, the issue of billing documents (the monthly close, held invoices'
+ * decisions, credit notes: both), payments and relances (both), job leases (both).
+ * Still to come (in this order, see the doc): billing's reads, fleet alerts. Upgrade requests and support bundles: both, at the end.
  */
-import type { BillingMonthFile, CreditNoteRecord, InvoiceRecord } from './billingRecords.js';
+import type {
+  ApprovedInvoice,
+  BillingMonthFile,
+  CreditNoteRecord,
+  HeldInvoice,
+  InvoiceRecord,
+  RejectionRecord,
+  VendorIdentity,
+} from './billingRecords.js';
 import type { AdminRecord, ApiTokenRecord, ApplianceRecord, CabinetRecord, PlanRecord, VendorKeysFile } from './records.js';
+import type { PaymentRecord, RelanceRecord, RelanceStep } from './paymentRecords.js';
 import type { SupportBundleEntry } from './supportBundleRecords.js';
 import type { UpgradeRequestRecord, UpgradeRequestStatus } from './upgradeRequestRecords.js';
 
@@ -95,28 +103,101 @@ export type UnnumberedInvoice = Omit<InvoiceRecord, 'number'>;
 /** A closing month as the domain drafted it: its invoices not numbered yet. */
 export type ClosingMonth = Omit<BillingMonthFile, 'invoices'> & { invoices: UnnumberedInvoice[] };
 
+/** A held invoice approved, before the store numbers it. */
+export type UnnumberedApproval = Omit<ApprovedInvoice, 'number'>;
+
+/**
+ * How the domain drafts a document at the instant the store issues it. The store reads the time
+ * (`now()`) only once it holds the billing clock's lock — after any issue it waited behind — and
+ * hands it to `build`, which dates the document (issue date, due date, `issuedAt`) and may refuse
+ * by throwing. So a node that merely queued behind another is never refused
+ * `clock_behind_last_document`; only a clock really set back is.
+ */
+export type DraftAt<T> = (now: Date) => T;
+
+/** How a document number is written (domain/billing/documentNumbers.ts formatDocumentNumber), handed in by the wiring. */
+export type FormatNumber = (series: 'F' | 'A', year: number, n: number) => string;
+
 export interface BillingMonthStore {
   /**
    * Closes a month once, whatever the number of nodes, all or nothing: the month (a second close,
    * from any node, is refused with `month_already_closed`), its held drafts, and its invoices, which
    * get the next numbers of the invoice series for the year of `issueDate`, in the order given —
    * numbered inside the same transaction, so two closes at once can neither skip nor share a number
-   * (art. 242 nonies A, I-7° annexe II CGI). A close dated before the last issued document is
-   * refused with `clock_behind_last_document`. Returns the month as committed, invoices numbered.
+   * (art. 242 nonies A, I-7° annexe II CGI). A close whose time (read after the lock) is before the
+   * last issued document is refused with `clock_behind_last_document`. Returns the month as
+   * committed, invoices numbered.
    */
-  commitMonth(month: ClosingMonth): Promise<BillingMonthFile>;
+  commitMonth(build: DraftAt<ClosingMonth>, now: () => Date): Promise<BillingMonthFile>;
   /** The last number used in a series ("F", "A") for a year of issue, 0 when none. */
-  lastNumber(series: string, year: number): Promise<number>;
-  /** The invoices of a closed month, by number. */
+  lastNumber(series: 'F' | 'A', year: number): Promise<number>;
+  /** The invoices of a closed month, by number: those of the close, then the held ones approved since. */
   invoicesOf(month: string): Promise<InvoiceRecord[]>;
   /**
    * Issues a credit note (avoir, art. 289 I-5 CGI) on an issued invoice: the next number of the
    * credit-note series for the year of its `issueDate`, given inside the transaction that inserts
-   * it, after the same chronology check as the close. `not_found` when the invoice does not exist.
+   * it, after the same chronology check as the close. `build` gets the invoice's credit notes
+   * issued so far (locked: two credit notes of one invoice are decided one after the other, so
+   * together they never credit more than it). `not_found` when the invoice does not exist.
    */
-  issueCreditNote(note: Omit<CreditNoteRecord, 'number'>): Promise<CreditNoteRecord>;
+  issueCreditNote(
+    invoiceNumber: string,
+    build: (now: Date, earlier: readonly CreditNoteRecord[]) => Omit<CreditNoteRecord, 'number'>,
+    now: () => Date,
+  ): Promise<CreditNoteRecord>;
   /** Credit notes of an invoice, by number. */
   creditNotesOf(invoiceNumber: string): Promise<CreditNoteRecord[]>;
+  /**
+   * Issues a held invoice an admin approved: the next number of the invoice series (the same
+   * numbering and clock as the close), once — a held invoice already decided, by this node or
+   * another, is refused with `held_invoice_decided`; an unknown one with `not_found`. `build` gets
+   * the held draft and the month's vendor.
+   */
+  approveHeld(
+    month: string,
+    cabinetId: string,
+    build: (now: Date, held: HeldInvoice, vendor: VendorIdentity) => UnnumberedApproval,
+    now: () => Date,
+  ): Promise<ApprovedInvoice>;
+  /** Records that a held invoice will not be issued, once (`held_invoice_decided` otherwise, `not_found` when unknown). */
+  rejectHeld(
+    month: string,
+    cabinetId: string,
+    build: (now: Date, held: HeldInvoice) => RejectionRecord,
+    now: () => Date,
+  ): Promise<RejectionRecord>;
+}
+
+/** Whether a payment was recorded, or the bank line it stands for was already (the first recording). */
+export type PaymentOutcome = { recorded: PaymentRecord } | { duplicate: PaymentRecord };
+
+/**
+ * Payments received on invoices and the relances of unpaid ones (domain/billing/payments.ts,
+ * relances.ts). A bank line is recorded once and a relance step claimed once, whatever the number
+ * of nodes: the payment's id (derived from the bank reference) and the relance's (invoice, step)
+ * are the keys.
+ */
+export interface PaymentLedger {
+  /**
+   * Records a payment once. Its id already recorded — the same bank line imported again, on any
+   * node, even at the same moment — gives `duplicate` with the first recording and changes nothing.
+   * Otherwise `admit` gets the invoice's payments so far, locked (two payments of one invoice are
+   * decided one after the other, so together they never pay more than is owed) and refuses by
+   * throwing; the payment is inserted in the same transaction.
+   */
+  record(payment: PaymentRecord, admit: (earlier: readonly PaymentRecord[]) => void): Promise<PaymentOutcome>;
+  paymentsOf(invoiceNumber: string): Promise<PaymentRecord[]>;
+  /** The relance of an invoice at a step, if one was claimed (sending or sent). */
+  relance(invoiceNumber: string, step: RelanceStep): Promise<RelanceRecord | undefined>;
+  /**
+   * Claims a relance before it is sent, durably: false when it was already claimed (by this node or
+   * another, before or at the same moment) — then it is not sent again.
+   */
+  claimRelance(record: RelanceRecord): Promise<boolean>;
+  /** Marks a claimed relance sent, once the SMTP server accepted it. */
+  markRelanceSent(invoiceNumber: string, step: RelanceStep, sentAt: string, messageId: string | null): Promise<RelanceRecord>;
+  /** Gives a claim back when the SMTP server refused the message: nothing was sent, the next pass tries again. */
+  releaseRelance(invoiceNumber: string, step: RelanceStep): Promise<void>;
 }
 
 export interface CabinetStore {

@@ -36,6 +36,8 @@ afterAll(async () => {
   await cluster?.destroy();
 });
 
+/** A node's clock stopped at `iso`. */
+const at = (iso: string) => () => new Date(iso);
 const numbers = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => formatDocumentNumber('F', 2026, from + i));
 
 describe('billing close on two nodes sharing one database', () => {
@@ -44,8 +46,8 @@ describe('billing close on two nodes sharing one database', () => {
     // January 2026 is closed on 2 February 2026 (the first day it can be, Europe/Paris).
     const closedAt = '2026-02-02T08:00:00.000Z';
     const results = await Promise.allSettled([
-      a.commitMonth(closingMonth('2026-01', closedAt, CABINETS)),
-      b.commitMonth(closingMonth('2026-01', closedAt, CABINETS)),
+      a.commitMonth(() => closingMonth('2026-01', closedAt, CABINETS), at(closedAt)),
+      b.commitMonth(() => closingMonth('2026-01', closedAt, CABINETS), at(closedAt)),
     ]);
     const fulfilled = results.filter((r) => r.status === 'fulfilled');
     const rejected = results.filter((r) => r.status === 'rejected');
@@ -65,8 +67,8 @@ describe('billing close on two nodes sharing one database', () => {
     // the 40 + 25 new ones take 41 to 105, each month's a run of consecutive numbers.
     const closedAt = '2026-04-03T08:00:00.000Z';
     await Promise.all([
-      a.commitMonth(closingMonth('2026-02', closedAt, CABINETS)),
-      b.commitMonth(closingMonth('2026-03', closedAt, CABINETS.slice(0, 25))),
+      a.commitMonth(() => closingMonth('2026-02', closedAt, CABINETS), at(closedAt)),
+      b.commitMonth(() => closingMonth('2026-03', closedAt, CABINETS.slice(0, 25)), at(closedAt)),
     ]);
     const feb = (await a.invoicesOf('2026-02')).map((i) => Number(i.number.slice(-6)));
     const mar = (await a.invoicesOf('2026-03')).map((i) => Number(i.number.slice(-6)));
@@ -80,7 +82,9 @@ describe('billing close on two nodes sharing one database', () => {
   it('refuses a close dated before the last issued document, issuing nothing', async () => {
     const store = new PostgresBillingMonthStore(nodeB, formatDocumentNumber);
     // The last documents were issued on 3 April 2026 08:00 UTC; this node's clock says 07:59.
-    await expect(store.commitMonth(closingMonth('2026-04', '2026-04-03T07:59:00.000Z', CABINETS))).rejects.toMatchObject({
+    await expect(
+      store.commitMonth(() => closingMonth('2026-04', '2026-04-03T07:59:00.000Z', CABINETS), at('2026-04-03T07:59:00.000Z')),
+    ).rejects.toMatchObject({
       code: 'clock_behind_last_document',
     });
     expect(await store.invoicesOf('2026-04')).toEqual([]);
@@ -117,12 +121,18 @@ describe('billing close on two nodes sharing one database', () => {
       };
     };
     // 20 credit notes, on the first 10 invoices, half from each node, all at once: A-2026-000001 to 000020.
-    const issued = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? a : b).issueCreditNote(note(i % 10))));
+    const issued = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        (i % 2 === 0 ? a : b).issueCreditNote(january[i % 10]!.number, () => note(i % 10), at(issuedAt)),
+      ),
+    );
     expect(issued.map((c) => c.number).sort()).toEqual(Array.from({ length: 20 }, (_, i) => formatDocumentNumber('A', 2026, i + 1)));
     expect((await b.creditNotesOf(january[0]!.number)).map((c) => c.invoiceNumber)).toEqual([january[0]!.number, january[0]!.number]);
     expect(await a.lastNumber('A', 2026)).toBe(20);
     expect(await a.lastNumber('F', 2026)).toBe(105);
-    await expect(a.issueCreditNote({ ...note(0), invoiceNumber: 'F-2026-999999' })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(
+      a.issueCreditNote('F-2026-999999', () => ({ ...note(0), invoiceNumber: 'F-2026-999999' }), at(issuedAt)),
+    ).rejects.toMatchObject({ code: 'not_found' });
     expect(await a.lastNumber('A', 2026)).toBe(20);
   });
 });

@@ -181,8 +181,8 @@ export async function importBankStatement(cp: PaymentContext, csv: string, by: s
       if (err.code === 'not_found') {
         lines.push({ line, reference, status: 'unmatched', amountCents, label, reason: `no invoice ${invoiceNumber}` });
       } else if (err.code === 'payment_duplicate') {
-        // recordPayment's own check: the line is the payment already on file, reported as it was recorded.
-        const earlier = cp.payments.get(paymentId);
+        // The store's own check: the line is the payment already recorded, reported as it was (the refusal names it).
+        const earlier = err.details as { invoiceNumber?: string; amountCents?: number } | undefined;
         lines.push({
           line,
           reference,

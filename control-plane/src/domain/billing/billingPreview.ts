@@ -68,8 +68,10 @@ export function customerOf(cabinet: CabinetRecord): Customer {
 }
 
 /**
- * The drafts of `month` as of now, with the plans read before (`await cp.plans.lookup()`). Call
- * inside `billing.exclusive` when finalizing, so nothing moves meanwhile.
+ * The drafts of `month` as of now, with the plans read before (`await cp.plans.lookup()`). The
+ * close drafts before the store's lock (several nodes cannot hold one over the cabinet reads):
+ * what it issues is exactly what was drafted, and a reviewed digest (`expectedDigest`) refuses
+ * drafts that changed since the review.
  */
 export async function draftMonth(cp: BillingContext, month: string, planOf: PlanLookup): Promise<MonthDrafts> {
   // Read from the cabinet store first: from here on the drafting is one synchronous step.

@@ -210,7 +210,8 @@ export class BillingStore {
 
   /**
    * Runs `issue` alone: no other close or credit note runs meanwhile, so the numbers it reads
-   * from the ledger are still the next ones when it commits.
+   * from the ledger are still the next ones when it commits. Taken by the store that issues over
+   * these files (storage/embedded/billingMonthStore.ts), never by the domain.
    */
   exclusive<T>(issue: () => Promise<T>): Promise<T> {
     const run = this.queue.then(issue, issue);

@@ -14,10 +14,9 @@
  */
 import { NotFoundError } from '@iamanager/protocol';
 import { z } from 'zod';
-import type { CreditNoteRecord } from '../../storage/billingRecords.js';
+import type { CreditNoteRecord, InvoiceRecord } from '../../storage/billingRecords.js';
 import { parisDate, frenchDate } from './calendar.js';
 import type { BillingContext } from './billingContext.js';
-import { formatDocumentNumber, SERIES } from './documentNumbers.js';
 import { VAT_RATE_PERCENT, vatOf } from './money.js';
 import { requireVendor } from './requireVendor.js';
 import { ControlPlaneError } from '../../errors.js';
@@ -62,7 +61,12 @@ export interface CreditNoteDraft {
 export async function draftCreditNote(cp: BillingContext, invoiceNumber: string, input: CreditNoteInput): Promise<CreditNoteDraft> {
   const invoice = await cp.billing.findInvoice(invoiceNumber);
   if (!invoice) throw new NotFoundError('invoice', invoiceNumber);
-  const earlier = cp.billing.creditNotesOf(invoiceNumber);
+  return creditNoteDraftOf(invoice, cp.billing.creditNotesOf(invoiceNumber), input);
+}
+
+/** What `input` credits on `invoice` given the credit notes `earlier` issued on it (refusals named by field). */
+function creditNoteDraftOf(invoice: InvoiceRecord, earlier: readonly CreditNoteRecord[], input: CreditNoteInput): CreditNoteDraft {
+  const invoiceNumber = invoice.number;
   const owedExcl = invoice.totalExclVatCents - earlier.reduce((s, c) => s + c.totalExclVatCents, 0);
   const owedVat = invoice.vatCents - earlier.reduce((s, c) => s + c.vatCents, 0);
   if (owedExcl <= 0) {
@@ -100,37 +104,44 @@ export async function draftCreditNote(cp: BillingContext, invoiceNumber: string,
   };
 }
 
-export function issueCreditNote(cp: BillingContext, invoiceNumber: string, input: CreditNoteInput, by: string): Promise<CreditNoteRecord> {
+/**
+ * Issues the credit note. The store numbers it (series A of its issue year) and hands the draft
+ * the time and the invoice's credit notes as they stand under its lock: two credit notes of one
+ * invoice at once, from any nodes, are decided one after the other and never credit more than it.
+ */
+export async function issueCreditNote(
+  cp: BillingContext,
+  invoiceNumber: string,
+  input: CreditNoteInput,
+  by: string,
+): Promise<CreditNoteRecord> {
   const vendor = requireVendor(cp.config.vendor);
-  return cp.billing.exclusive(async () => {
-    cp.billing.assertIssuable();
-    const draft = await draftCreditNote(cp, invoiceNumber, input);
-    const invoice = (await cp.billing.findInvoice(invoiceNumber))!;
-    const now = cp.clock();
-    cp.billing.assertChronological(now);
-    const issueDate = parisDate(now);
-    const year = Number(issueDate.slice(0, 4));
-    const number = formatDocumentNumber(SERIES.creditNote, year, cp.billing.lastNumber(SERIES.creditNote, year) + 1);
-    const note: CreditNoteRecord = {
-      number,
-      invoiceNumber: invoice.number,
-      invoiceIssueDate: invoice.issueDate,
-      month: invoice.month,
-      cabinetId: invoice.cabinetId,
-      issueDate,
-      issuedAt: now.toISOString(),
-      issuedBy: by,
-      reason: input.reason,
-      full: draft.full,
-      vendor,
-      customer: invoice.customer,
-      lines: [{ description: draft.description, amountCents: draft.totalExclVatCents }],
-      totalExclVatCents: draft.totalExclVatCents,
-      vatRatePercent: VAT_RATE_PERCENT,
-      vatCents: draft.vatCents,
-      totalInclVatCents: draft.totalInclVatCents,
-    };
-    await cp.billing.commitCreditNote(note);
-    return note;
-  });
+  // Invoices are never edited: the one read here is the one the store finds under its lock.
+  const invoice = await cp.billing.findInvoice(invoiceNumber);
+  if (!invoice) throw new NotFoundError('invoice', invoiceNumber);
+  return cp.billingMonths.issueCreditNote(
+    invoiceNumber,
+    (now, earlier) => {
+      const draft = creditNoteDraftOf(invoice, earlier, input);
+      return {
+        invoiceNumber: invoice.number,
+        invoiceIssueDate: invoice.issueDate,
+        month: invoice.month,
+        cabinetId: invoice.cabinetId,
+        issueDate: parisDate(now),
+        issuedAt: now.toISOString(),
+        issuedBy: by,
+        reason: input.reason,
+        full: draft.full,
+        vendor,
+        customer: invoice.customer,
+        lines: [{ description: draft.description, amountCents: draft.totalExclVatCents }],
+        totalExclVatCents: draft.totalExclVatCents,
+        vatRatePercent: VAT_RATE_PERCENT,
+        vatCents: draft.vatCents,
+        totalInclVatCents: draft.totalInclVatCents,
+      };
+    },
+    cp.clock,
+  );
 }

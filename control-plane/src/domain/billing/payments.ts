@@ -16,9 +16,13 @@ import { parisDate } from './calendar.js';
 import { invoiceStanding, type InvoiceStanding } from './invoiceStatus.js';
 import { formatEuros } from './money.js';
 import { paymentIdOf, type PaymentStore } from './paymentStore.js';
+import type { PaymentLedger } from '../../storage/stores.js';
 
 export interface PaymentContext extends BillingContext {
+  /** The payment files, read by the standings and listings (their reads are not on the seam yet). */
   payments: PaymentStore;
+  /** Where payments are recorded and relances claimed, once whatever the number of nodes. */
+  paymentLedger: PaymentLedger;
 }
 
 /** A real calendar day as "YYYY-MM-DD" (2026-02-30 is refused, not rolled over to March). */
@@ -62,34 +66,40 @@ export interface PaymentOrigin {
   label?: string | null;
 }
 
-export function recordPayment(
+export async function recordPayment(
   cp: PaymentContext,
   invoiceNumber: string,
   raw: PaymentInput,
   origin: PaymentOrigin,
 ): Promise<RecordedPayment> {
   const input = parseWith(paymentInputSchema, raw);
-  return cp.payments.exclusive(async () => {
-    const invoice = await cp.billing.findInvoice(invoiceNumber);
-    if (!invoice) throw new NotFoundError('invoice', invoiceNumber);
-    const now = cp.clock();
-    const today = parisDate(now);
-    if (input.date > today)
-      throw new ValidationError([`date: ${input.date} is after today (${today} in Paris): record a payment once it was received`]);
-    if (input.date < invoice.issueDate)
-      throw new ValidationError([
-        `date: ${input.date} is before ${invoiceNumber} was issued (${invoice.issueDate}): check the invoice number, a payment cannot settle an invoice not yet issued`,
-      ]);
-    const id = paymentIdOf(input.reference ?? null);
-    const earlier = cp.payments.get(id);
-    if (earlier) {
-      throw new ControlPlaneError(
-        'payment_duplicate',
-        `reference "${input.reference}" was already recorded on ${earlier.date} (${formatEuros(earlier.amountCents)} on ${earlier.invoiceNumber}, by ${earlier.recordedBy}): a bank line is counted once`,
-        { paymentId: id, invoiceNumber: earlier.invoiceNumber },
-      );
-    }
-    const before = standingOf(cp, invoice);
+  const invoice = await cp.billing.findInvoice(invoiceNumber);
+  if (!invoice) throw new NotFoundError('invoice', invoiceNumber);
+  const now = cp.clock();
+  const today = parisDate(now);
+  if (input.date > today)
+    throw new ValidationError([`date: ${input.date} is after today (${today} in Paris): record a payment once it was received`]);
+  if (input.date < invoice.issueDate)
+    throw new ValidationError([
+      `date: ${input.date} is before ${invoiceNumber} was issued (${invoice.issueDate}): check the invoice number, a payment cannot settle an invoice not yet issued`,
+    ]);
+  const id = paymentIdOf(input.reference ?? null);
+  const payment: PaymentRecord = {
+    id,
+    invoiceNumber,
+    cabinetId: invoice.cabinetId,
+    date: input.date,
+    amountCents: input.amountCents,
+    method: input.method,
+    reference: input.reference ?? null,
+    source: origin.source,
+    label: origin.label ?? null,
+    recordedAt: now.toISOString(),
+    recordedBy: origin.by,
+  };
+  // The store decides under the invoice's lock, against its payments as they stand then.
+  const outcome = await cp.paymentLedger.record(payment, (earlier) => {
+    const before = invoiceStanding(invoice, cp.billing.creditNotesOf(invoiceNumber), earlier, today);
     if (before.status === 'void') {
       const notes = cp.billing.creditNotesOf(invoiceNumber).map((c) => c.number);
       throw new ControlPlaneError(
@@ -107,20 +117,14 @@ export function recordPayment(
         { invoiceNumber, balanceDueCents: before.balanceDueCents },
       );
     }
-    const payment: PaymentRecord = {
-      id,
-      invoiceNumber,
-      cabinetId: invoice.cabinetId,
-      date: input.date,
-      amountCents: input.amountCents,
-      method: input.method,
-      reference: input.reference ?? null,
-      source: origin.source,
-      label: origin.label ?? null,
-      recordedAt: now.toISOString(),
-      recordedBy: origin.by,
-    };
-    await cp.payments.add(payment);
-    return { payment, standing: standingOf(cp, invoice) };
   });
+  if ('duplicate' in outcome) {
+    const earlier = outcome.duplicate;
+    throw new ControlPlaneError(
+      'payment_duplicate',
+      `reference "${input.reference}" was already recorded on ${earlier.date} (${formatEuros(earlier.amountCents)} on ${earlier.invoiceNumber}, by ${earlier.recordedBy}): a bank line is counted once`,
+      { paymentId: id, invoiceNumber: earlier.invoiceNumber, amountCents: earlier.amountCents },
+    );
+  }
+  return { payment: outcome.recorded, standing: standingOf(cp, invoice) };
 }

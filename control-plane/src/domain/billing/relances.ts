@@ -10,8 +10,9 @@
  * A pass sends, for each past-due invoice, the latest point reached if it was not sent yet (after
  * an outage the earlier ones are not sent late: they are superseded).
  *
- * Each relance is sent once, across restarts: it is claimed in its own durable file before it is
- * handed to the SMTP server and marked sent once accepted. A server that refuses gives the claim
+ * Each relance is sent once, across restarts and nodes: it is claimed (PaymentLedger.claimRelance:
+ * its own durable file, or its row's primary key) before it is handed to the SMTP server, and
+ * marked sent once accepted; a pass that finds it claimed by another sends nothing. A server that refuses gives the claim
  * back (tried again at the next pass); a crash in between leaves it `sending`, which is never sent
  * again — at most one e-mail, the record showing it may not have left.
  */
@@ -104,7 +105,7 @@ async function relancePass(cp: RelanceContext, sender: MailSender): Promise<Rela
   for (const { invoice, standing } of await invoiceStandings(cp)) {
     if (standing.status !== 'past_due') continue;
     const step = relanceStepFor(standing.daysPastDue);
-    if (!step || cp.payments.relance(invoice.number, step)) continue;
+    if (!step || (await cp.paymentLedger.relance(invoice.number, step))) continue;
     const to = (await cp.cabinets.find(invoice.cabinetId))?.email ?? invoice.customer.email;
     if (!to) {
       pass.skipped.push({
@@ -120,7 +121,7 @@ async function relancePass(cp: RelanceContext, sender: MailSender): Promise<Rela
       { filename: `facture-${invoice.number}.pdf`, content: await invoicePdf(invoice, vendor), contentType: 'application/pdf' },
     ];
     const claimedAt = cp.clock().toISOString();
-    await cp.payments.claimRelance({
+    const claimed = await cp.paymentLedger.claimRelance({
       invoiceNumber: invoice.number,
       cabinetId: invoice.cabinetId,
       step,
@@ -131,16 +132,18 @@ async function relancePass(cp: RelanceContext, sender: MailSender): Promise<Rela
       messageId: null,
       balanceDueCents: standing.balanceDueCents,
     });
+    // Another pass (another node's, or one asked for meanwhile) claimed it first: it sends it.
+    if (!claimed) continue;
     let messageId: string | null;
     try {
       messageId = await sender.send(message);
     } catch (err) {
-      await cp.payments.releaseRelance(invoice.number, step);
+      await cp.paymentLedger.releaseRelance(invoice.number, step);
       cp.log.error({ err, invoice: invoice.number, step }, 'relance not sent: the SMTP server refused it; tried again at the next pass');
       pass.failed.push({ invoiceNumber: invoice.number, step, reason: (err as Error).message });
       continue;
     }
-    await cp.payments.markRelanceSent(invoice.number, step, cp.clock().toISOString(), messageId);
+    await cp.paymentLedger.markRelanceSent(invoice.number, step, cp.clock().toISOString(), messageId);
     cp.log.info({ invoice: invoice.number, step, to }, 'relance sent');
     pass.sent.push({ invoiceNumber: invoice.number, step, to, balanceDueCents: standing.balanceDueCents });
   }

@@ -6,24 +6,35 @@
  *  3. the series' numbering row, incremented by the number of invoices: they take the numbers
  *     from the old value + 1, in order — no gap, no number given twice, whatever ran at once;
  *  4. the invoices and held drafts; the clock moves to this close.
+ * The time is read once the clock's lock is held (`now()`), so a node that waited behind another's
+ * issue dates its documents after it. Credit notes (series A) and approved held invoices go through
+ * the same lock, numbering row and clock; the held row's lock decides between two decisions.
  */
 import type pg from 'pg';
 import { ControlPlaneError } from '../../errors.js';
 import {
+  approvedInvoiceSchema,
   billingMonthSchema,
   creditNoteRecordSchema,
+  heldInvoiceSchema,
   invoiceRecordSchema,
+  rejectionSchema,
+  vendorIdentitySchema,
+  type ApprovedInvoice,
   type BillingMonthFile,
   type CreditNoteRecord,
+  type HeldInvoice,
   type InvoiceRecord,
+  type RejectionRecord,
+  type VendorIdentity,
 } from '../billingRecords.js';
 import { NotFoundError } from '@iamanager/protocol';
-import type { BillingMonthStore, ClosingMonth } from '../stores.js';
+import { heldInvoiceDecided } from '../billingRefusals.js';
+import type { BillingMonthStore, ClosingMonth, DraftAt, FormatNumber, UnnumberedApproval } from '../stores.js';
 import type { Database } from './pool.js';
 import { isUniqueViolation } from './sqlErrors.js';
 
-/** How a document number is written (domain/billing/documentNumbers.ts formatDocumentNumber), handed in by the wiring. */
-export type FormatNumber = (series: 'F' | 'A', year: number, n: number) => string;
+export type { FormatNumber } from '../stores.js';
 
 const INVOICE_SERIES = 'F';
 const CREDIT_NOTE_SERIES = 'A';
@@ -42,49 +53,57 @@ export class PostgresBillingMonthStore implements BillingMonthStore {
     private readonly formatNumber: FormatNumber,
   ) {}
 
-  commitMonth(closing: ClosingMonth): Promise<BillingMonthFile> {
+  commitMonth(build: DraftAt<ClosingMonth>, now: () => Date): Promise<BillingMonthFile> {
     return this.db.transaction(async (client) => {
-      await this.checkChronology(client, closing.closedAt);
-      const { invoices: drafts, held, ...rest } = closing;
+      const at = await this.lockClock(client, now);
+      const { invoices: drafts, held, ...rest } = build(at);
       try {
         await client.query('INSERT INTO billing_months (month, closed_at, record) VALUES ($1, $2, $3)', [
-          closing.month,
-          closing.closedAt,
+          rest.month,
+          rest.closedAt,
           JSON.stringify(rest),
         ]);
       } catch (err) {
-        if (isUniqueViolation(err, 'billing_months_pkey')) throw alreadyClosed(closing.month);
+        if (isUniqueViolation(err, 'billing_months_pkey')) throw alreadyClosed(rest.month);
         throw err;
       }
-      const year = Number(closing.issueDate.slice(0, 4));
+      const year = Number(rest.issueDate.slice(0, 4));
       const first = (await this.take(client, INVOICE_SERIES, year, drafts.length)) + 1;
       const invoices: InvoiceRecord[] = drafts.map((d, i) =>
         invoiceRecordSchema.parse({ number: this.formatNumber(INVOICE_SERIES, year, first + i), ...d }),
       );
-      for (const [i, invoice] of invoices.entries()) {
-        await client.query(
-          `INSERT INTO invoices (number, series_year, series_number, month, cabinet_id, issued_at, record)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-          [invoice.number, year, first + i, invoice.month, invoice.cabinetId, invoice.issuedAt, JSON.stringify(invoice)],
-        );
-      }
+      for (const [i, invoice] of invoices.entries()) await this.insertInvoice(client, invoice, year, first + i, null);
       for (const h of held) {
         await client.query('INSERT INTO held_invoices (month, cabinet_id, record) VALUES ($1, $2, $3)', [
-          closing.month,
+          rest.month,
           h.cabinetId,
-          JSON.stringify(h),
+          JSON.stringify(heldInvoiceSchema.parse(h)),
         ]);
       }
-      await client.query('UPDATE billing_clock SET last_issued_at = $1', [closing.closedAt]);
+      await this.moveClock(client, rest.closedAt);
       return billingMonthSchema.parse({ ...rest, held, invoices });
     });
   }
 
-  issueCreditNote(note: Omit<CreditNoteRecord, 'number'>): Promise<CreditNoteRecord> {
+  issueCreditNote(
+    invoiceNumber: string,
+    build: (now: Date, earlier: readonly CreditNoteRecord[]) => Omit<CreditNoteRecord, 'number'>,
+    now: () => Date,
+  ): Promise<CreditNoteRecord> {
     return this.db.transaction(async (client) => {
-      await this.checkChronology(client, note.issuedAt);
-      const invoice = await client.query('SELECT 1 FROM invoices WHERE number = $1 FOR SHARE', [note.invoiceNumber]);
-      if (invoice.rowCount === 0) throw new NotFoundError('invoice', note.invoiceNumber);
+      const at = await this.lockClock(client, now);
+      const invoice = await client.query('SELECT 1 FROM invoices WHERE number = $1 FOR SHARE', [invoiceNumber]);
+      if (invoice.rowCount === 0) throw new NotFoundError('invoice', invoiceNumber);
+      // Every issue holds the billing clock's lock, so the credit notes read here stay the last ones until the commit.
+      const { rows } = await client.query<{ record: unknown }>(
+        'SELECT record FROM credit_notes WHERE invoice_number = $1 ORDER BY series_year, series_number',
+        [invoiceNumber],
+      );
+      const note = build(
+        at,
+        rows.map((r) => creditNoteRecordSchema.parse(r.record)),
+      );
+      if (note.invoiceNumber !== invoiceNumber) throw new Error(`credit note drafted for ${note.invoiceNumber}, not ${invoiceNumber}`);
       const year = Number(note.issueDate.slice(0, 4));
       const n = (await this.take(client, CREDIT_NOTE_SERIES, year, 1)) + 1;
       const record = creditNoteRecordSchema.parse({ number: this.formatNumber(CREDIT_NOTE_SERIES, year, n), ...note });
@@ -92,7 +111,7 @@ export class PostgresBillingMonthStore implements BillingMonthStore {
         `INSERT INTO credit_notes (number, series_year, series_number, invoice_number, issued_at, record) VALUES ($1, $2, $3, $4, $5, $6)`,
         [record.number, year, n, record.invoiceNumber, record.issuedAt, JSON.stringify(record)],
       );
-      await client.query('UPDATE billing_clock SET last_issued_at = $1', [note.issuedAt]);
+      await this.moveClock(client, record.issuedAt);
       return record;
     });
   }
@@ -105,19 +124,109 @@ export class PostgresBillingMonthStore implements BillingMonthStore {
     return rows.map((r) => creditNoteRecordSchema.parse(r.record));
   }
 
-  /** Locks the billing clock and refuses a document dated before the last one issued. */
-  private async checkChronology(client: pg.PoolClient, at: string): Promise<void> {
+  approveHeld(
+    month: string,
+    cabinetId: string,
+    build: (now: Date, held: HeldInvoice, vendor: VendorIdentity) => UnnumberedApproval,
+    now: () => Date,
+  ): Promise<ApprovedInvoice> {
+    return this.db.transaction(async (client) => {
+      const at = await this.lockClock(client, now);
+      const held = await this.pending(client, month, cabinetId);
+      const { rows } = await client.query<{ record: unknown }>('SELECT record FROM billing_months WHERE month = $1', [month]);
+      const vendor = vendorIdentitySchema.parse((rows[0]!.record as { vendor: unknown }).vendor);
+      const draft = build(at, held, vendor);
+      const year = Number(draft.issueDate.slice(0, 4));
+      const n = (await this.take(client, INVOICE_SERIES, year, 1)) + 1;
+      const invoice = approvedInvoiceSchema.parse({ number: this.formatNumber(INVOICE_SERIES, year, n), ...draft });
+      await this.insertInvoice(client, invoice, year, n, invoice.approvedBy);
+      await client.query(`UPDATE held_invoices SET decided = 'approved' WHERE month = $1 AND cabinet_id = $2`, [month, cabinetId]);
+      await this.moveClock(client, invoice.issuedAt);
+      return invoice;
+    });
+  }
+
+  rejectHeld(
+    month: string,
+    cabinetId: string,
+    build: (now: Date, held: HeldInvoice) => RejectionRecord,
+    now: () => Date,
+  ): Promise<RejectionRecord> {
+    return this.db.transaction(async (client) => {
+      // No document is issued, so no clock lock: the held row's lock decides between two decisions.
+      const held = await this.pending(client, month, cabinetId);
+      const rejection = rejectionSchema.parse(build(now(), held));
+      await client.query(`UPDATE held_invoices SET decided = 'rejected' WHERE month = $1 AND cabinet_id = $2`, [month, cabinetId]);
+      await client.query('INSERT INTO rejections (month, cabinet_id, record) VALUES ($1, $2, $3)', [
+        month,
+        cabinetId,
+        JSON.stringify(rejection),
+      ]);
+      return rejection;
+    });
+  }
+
+  /** The held draft, locked, still undecided: otherwise `not_found` or `held_invoice_decided`, as the files answer. */
+  private async pending(client: pg.PoolClient, month: string, cabinetId: string): Promise<HeldInvoice> {
+    const { rows } = await client.query<{ decided: 'approved' | 'rejected' | null; record: unknown }>(
+      'SELECT decided, record FROM held_invoices WHERE month = $1 AND cabinet_id = $2 FOR UPDATE',
+      [month, cabinetId],
+    );
+    const row = rows[0];
+    if (!row) throw new NotFoundError('held invoice', `${month}/${cabinetId}`);
+    if (row.decided === 'approved') {
+      const found = await client.query<{ record: unknown }>('SELECT record FROM invoices WHERE month = $1 AND cabinet_id = $2', [
+        month,
+        cabinetId,
+      ]);
+      throw heldInvoiceDecided(month, cabinetId, { status: 'approved', invoice: approvedInvoiceSchema.parse(found.rows[0]!.record) });
+    }
+    if (row.decided === 'rejected') {
+      const found = await client.query<{ record: unknown }>('SELECT record FROM rejections WHERE month = $1 AND cabinet_id = $2', [
+        month,
+        cabinetId,
+      ]);
+      throw heldInvoiceDecided(month, cabinetId, { status: 'rejected', rejection: rejectionSchema.parse(found.rows[0]!.record) });
+    }
+    return heldInvoiceSchema.parse(row.record);
+  }
+
+  private async insertInvoice(
+    client: pg.PoolClient,
+    invoice: InvoiceRecord,
+    year: number,
+    n: number,
+    approvedBy: string | null,
+  ): Promise<void> {
+    await client.query(
+      `INSERT INTO invoices (number, series_year, series_number, month, cabinet_id, issued_at, approved_by, record)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [invoice.number, year, n, invoice.month, invoice.cabinetId, invoice.issuedAt, approvedBy, JSON.stringify(invoice)],
+    );
+  }
+
+  private async moveClock(client: pg.PoolClient, at: string): Promise<void> {
+    await client.query('UPDATE billing_clock SET last_issued_at = $1', [at]);
+  }
+
+  /**
+   * Locks the billing clock, then reads the time: an issue that waited here behind another is
+   * dated after it. Refuses a time before the last document issued (a clock really set back).
+   */
+  private async lockClock(client: pg.PoolClient, now: () => Date): Promise<Date> {
     await client.query(`INSERT INTO billing_clock (singleton, last_issued_at) VALUES (true, '-infinity') ON CONFLICT DO NOTHING`);
     const { rows } = await client.query<{ last: Date | null }>(
       `SELECT CASE WHEN last_issued_at = '-infinity' THEN NULL ELSE last_issued_at END AS last FROM billing_clock FOR UPDATE`,
     );
     const last = rows[0]?.last;
-    if (last && Date.parse(at) < last.getTime()) {
+    const at = now();
+    if (last && at.getTime() < last.getTime()) {
       throw new ControlPlaneError(
         'clock_behind_last_document',
-        `the clock (${at}) is before the last issued document (${last.toISOString()}): numbering must stay chronological (art. 242 nonies A, I-7° annexe II CGI); fix this node's system clock`,
+        `the clock (${at.toISOString()}) is before the last issued document (${last.toISOString()}): numbering must stay chronological (art. 242 nonies A, I-7° annexe II CGI); fix this node's system clock`,
       );
     }
+    return at;
   }
 
   /** Reserves `count` numbers of a series for a year; returns the last number used before them. */
@@ -142,10 +251,11 @@ export class PostgresBillingMonthStore implements BillingMonthStore {
   }
 
   async invoicesOf(month: string): Promise<InvoiceRecord[]> {
-    const { rows } = await this.db.query<{ record: unknown }>(
-      'SELECT record FROM invoices WHERE month = $1 ORDER BY series_year, series_number',
+    const { rows } = await this.db.query<{ record: unknown; approved_by: string | null }>(
+      'SELECT record, approved_by FROM invoices WHERE month = $1 ORDER BY series_year, series_number',
       [month],
     );
-    return rows.map((r) => invoiceRecordSchema.parse(r.record));
+    // An approved held invoice keeps who approved it, as the files' invoices/F-….json do.
+    return rows.map((r) => (r.approved_by === null ? invoiceRecordSchema : approvedInvoiceSchema).parse(r.record));
   }
 }
