@@ -21,7 +21,9 @@ const TIME_LIMIT_MS = Number(process.env.BENCH_SECONDS ?? 20) * 1000;
 
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 
-function payloadFor(applianceId, cabinetId, seq) {
+// The usual heartbeat: the appliance runs the license it was issued (v1 tells it by its expiry), so
+// the answer carries no license and records nothing beyond the heartbeat.
+function payloadFor(applianceId, cabinetId, seq, licenseExpiresAt = '2030-01-01T00:00:00.000Z') {
   return {
     v: 1,
     iss: applianceId,
@@ -38,7 +40,7 @@ function payloadFor(applianceId, cabinetId, seq) {
       diskFreeBytes: 50_000_000_000,
       diskFreeRatio: 0.7,
       lastBackupAt: null,
-      licenseExpiresAt: '2030-01-01T00:00:00.000Z',
+      licenseExpiresAt,
       errors24h: 0,
     },
   };
@@ -187,13 +189,22 @@ async function main() {
         instanceName: `bench-${i}`,
         version: '1.0.0',
       });
-      appliances.push({ key, applianceId: enrolled.applianceId, cabinetId: id, seq: 0 });
+      const { exp } = JSON.parse(Buffer.from(enrolled.license.split('.')[1], 'base64url').toString());
+      appliances.push({
+        key,
+        applianceId: enrolled.applianceId,
+        cabinetId: id,
+        seq: 0,
+        licenseExpiresAt: new Date(exp * 1000).toISOString(),
+      });
     }
     const signQueues = async (count) =>
       Promise.all(
         appliances.map(async (a) =>
           Promise.all(
-            Array.from({ length: count }, () => signHeartbeat(payloadFor(a.applianceId, a.cabinetId, ++a.seq), a.key.privateKey)),
+            Array.from({ length: count }, () =>
+              signHeartbeat(payloadFor(a.applianceId, a.cabinetId, ++a.seq, a.licenseExpiresAt), a.key.privateKey),
+            ),
           ),
         ),
       );

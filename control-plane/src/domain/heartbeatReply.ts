@@ -11,7 +11,7 @@ import type { Config } from '../config.js';
 import type { ApplianceRecord } from '../storage/records.js';
 import type { ApplianceStore } from '../storage/stores.js';
 import type { CabinetRegistry } from './cabinets.js';
-import { replaceLicense } from './licenseConformity.js';
+import { replaceLicense, runsLicense } from './licenseConformity.js';
 import { issueLicense, licenseIsStale, type IssuedLicense, type LicenseIssuer } from './licenses.js';
 import { receiptFor } from './vendorReceipt.js';
 
@@ -57,8 +57,12 @@ export async function replyToHeartbeat(
     ctx.log.error({ err, applianceId: appliance.id }, 'could not issue a new license');
     return reply;
   }
-  // Nothing to record (the usual heartbeat): no write.
-  if (!fresh && readsOffers === appliance.readsOffers && runsCurrentLicense(appliance, payload)) return reply;
+  // Nothing to record (the usual heartbeat, and one not running its license: the offer was
+  // counted with the heartbeat, licenseConformity.judgeHeartbeat): no write.
+  if (!fresh && readsOffers === appliance.readsOffers) {
+    if (!runsLicense(appliance, payload)) reply.license = appliance.license.jws;
+    return reply;
+  }
   let current: ApplianceRecord;
   try {
     // Under the appliance's lock, on its latest record: a heartbeat recorded meanwhile (on another
@@ -66,20 +70,17 @@ export async function replyToHeartbeat(
     current = await ctx.appliances.update(appliance.id, (record) => {
       record.readsOffers = readsOffers;
       // Renewed meanwhile by another answer (another node): that license stands, this one is dropped.
-      if (fresh && record.license.jti === basedOn) replaceLicense(record, fresh);
-      // Counted: an appliance that keeps refusing its license is in mismatch (licenseConformity.ts).
-      if (!runsCurrentLicense(record, payload)) record.licenseOffers += 1;
+      if (fresh && record.license.jti === basedOn) {
+        replaceLicense(record, fresh);
+        // This answer is the new license's first offer: an appliance that keeps refusing it is in
+        // mismatch (licenseConformity.ts).
+        if (!runsLicense(record, payload)) record.licenseOffers = 1;
+      }
     });
   } catch (err) {
     ctx.log.error({ err, applianceId: appliance.id }, 'could not issue a new license');
     return reply;
   }
-  if (!runsCurrentLicense(current, payload)) reply.license = current.license.jws;
+  if (!runsLicense(current, payload)) reply.license = current.license.jws;
   return reply;
-}
-
-/** v2 names its license; v1 tells it by the expiry it reports (no two licenses of an appliance share one). */
-function runsCurrentLicense(appliance: ApplianceRecord, payload: HeartbeatPayload): boolean {
-  if (payload.v === 2) return payload.licenseId === appliance.license.jti;
-  return Math.floor(Date.parse(payload.health.licenseExpiresAt) / 1000) === appliance.license.exp;
 }

@@ -106,8 +106,17 @@ function mismatchOf(record: ConformityRecord, payload: HeartbeatPayload): { kind
  * journal append failed (see heartbeatIngest.ts).
  */
 export function judgeHeartbeat(record: ConformityRecord, payload: HeartbeatPayload, at: string): () => void {
-  const before = { mismatch: record.licenseMismatch, anchors: record.auditAnchors, rewound: record.auditRewound };
+  const before = {
+    mismatch: record.licenseMismatch,
+    anchors: record.auditAnchors,
+    rewound: record.auditRewound,
+    offers: record.licenseOffers,
+  };
   const found = mismatchOf(record, payload);
+  // Its answer offers the current license (heartbeatReply.ts): counted with the heartbeat itself —
+  // in its journal entry or its transaction — rather than by a write of the answer's own, which
+  // cost every heartbeat of an appliance not running it a durable file write.
+  if (!runsLicense(record, payload)) record.licenseOffers += 1;
   if (found) {
     const since = record.licenseMismatch?.since ?? at;
     record.licenseMismatch = { ...found, licenseId: payload.v === 2 ? payload.licenseId : null, since, lastSeenAt: at };
@@ -133,10 +142,17 @@ export function judgeHeartbeat(record: ConformityRecord, payload: HeartbeatPaylo
     }
   }
   return () => {
+    record.licenseOffers = before.offers;
     record.licenseMismatch = before.mismatch;
     record.auditAnchors = before.anchors;
     record.auditRewound = before.rewound;
   };
+}
+
+/** Whether the heartbeat runs the record's license: v2 names it; v1 tells it by the expiry it reports (no two licenses of an appliance share one). */
+export function runsLicense(record: Pick<ConformityRecord, 'license'>, payload: HeartbeatPayload): boolean {
+  if (payload.v === 2) return payload.licenseId === record.license.jti;
+  return Math.floor(Date.parse(payload.health.licenseExpiresAt) / 1000) === record.license.exp;
 }
 
 /** Records a newly issued license: the one it replaces joins the ids issued to this appliance. */
