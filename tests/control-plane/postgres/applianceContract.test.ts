@@ -5,7 +5,7 @@
  * (the heartbeat reply's change) racing a heartbeat keeps both. "Two nodes" are two pools on one
  * database; on the files, where one process owns a DATA_DIR, two stores over its one registry.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLogger } from '@iamanager/kernel/log';
 import { createClock } from '../../../control-plane/src/clock.js';
 import { ApplianceRegistry } from '../../../control-plane/src/domain/appliances.js';
@@ -16,30 +16,20 @@ import { EmbeddedHeartbeatStore } from '../../../control-plane/src/storage/embed
 import { PostgresApplianceStore } from '../../../control-plane/src/storage/postgres/applianceStore.js';
 import { PostgresHeartbeatStore } from '../../../control-plane/src/storage/postgres/heartbeatStore.js';
 import { migrate } from '../../../control-plane/src/storage/postgres/migrate.js';
-import { openDatabase, type Database } from '../../../control-plane/src/storage/postgres/pool.js';
+import type { Database } from '../../../control-plane/src/storage/postgres/pool.js';
 import type { ApplianceRecord } from '../../../control-plane/src/storage/records.js';
 import type { ApplianceStore, HeartbeatEntry } from '../../../control-plane/src/storage/stores.js';
 import { tempDir } from '../../support/controlPlane.js';
-import { startPostgres, type PostgresCluster } from '../../support/postgres.js';
+import { usePostgres } from '../../support/postgresPools.js';
 import { applianceRecord } from '../../support/storeFixtures.js';
 import { waitFor } from '../../support/waitFor.js';
 
 const log = createLogger('test', 'silent');
-let cluster: PostgresCluster;
-const databases: Database[] = [];
-
-beforeAll(async () => {
-  cluster = await startPostgres();
-});
-
-afterAll(async () => {
-  for (const db of databases) await db.close();
-  await cluster?.destroy();
-});
+const pg = usePostgres();
 
 /** A fresh database with the cabinets the appliances belong to (their foreign key). */
 async function freshDatabaseUrl(): Promise<string> {
-  const url = await cluster.createDatabase('appliance');
+  const url = await pg.cluster.createDatabase('appliance');
   const db = pool(url);
   await migrate(db);
   await db.query(
@@ -48,11 +38,7 @@ async function freshDatabaseUrl(): Promise<string> {
   return url;
 }
 
-function pool(url: string): Database {
-  const db = openDatabase({ url, poolSize: 8, connectTimeoutMs: 120_000 }, log);
-  databases.push(db);
-  return db;
-}
+const pool = (url: string): Database => pg.pool(url, 8);
 
 async function openRegistry(dir: string): Promise<ApplianceRegistry> {
   return ApplianceRegistry.open(dir, log, await RecordQuarantine.open(dir, createClock(0), log));
