@@ -196,6 +196,9 @@ describe('db import --from DATA_DIR', () => {
       readJson('dashboard-session.json').secret,
     );
 
+    // Nothing was written back: the appliance file is still at its last checkpoint, the journal holds the rest.
+    expect(readJson(`appliances/${appliance.applianceId}.json`).lastSeq).toBe(2);
+
     // The API token made on the files authenticates against the database.
     expect(await new AdminDirectory(new PostgresAdminStore(db), log).authenticateToken(token, new Date())).toMatchObject({
       email: 'ops@vendor.test',
@@ -226,14 +229,22 @@ describe('db import --from DATA_DIR', () => {
 
   it('refuses a database that already holds an installation, naming what it holds, and changes nothing', async () => {
     const url = await pg.cluster.createDatabase('twice');
-    expect((await importInto(url)).code).toBe(0);
+    // Trust authentication ignores the password: the URL carries one only to show it is never printed.
+    const withPassword = url.replace('postgres@', 'postgres:s3cret-pass@');
+    const first = await runCli(dataDir, ['db', 'import', '--from', dataDir], { env: { DATABASE_URL: withPassword } });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(new RegExp(`^${dataDir} moved into 127\\.0\\.0\\.1:\\d+/twice`));
+    expect(first.stdout).toMatch(/invoices\s+2\n/);
+    expect(first.stdout + first.stderr).not.toContain('s3cret-pass');
+    expect((await runCli(dataDir, ['help', 'db', 'import'])).stdout).toMatch(/^usage: control-plane db import --from DATA_DIR/);
     const db = pg.pool(url);
     const before = await countRows(db.pool);
-    const again = await importInto(url);
+    const again = await importInto(withPassword);
     expect(again.code).toBe(1);
     expect(again.json.error).toBe('database_not_empty');
     expect(again.json.message).toContain('already holds control-plane data (');
     expect(again.json.message).toContain('cabinets: 2');
+    expect(again.stdout + again.stderr).not.toContain('s3cret-pass');
     expect(await countRows(db.pool)).toEqual(before);
   }, 120_000);
 
