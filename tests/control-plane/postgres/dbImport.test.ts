@@ -78,13 +78,20 @@ beforeAll(async () => {
     '--address',
     '8 rue Martin, 69001 Lyon',
   ];
-  for (const cabinet of [DUPONT_CABINET, martin])
+  const durand = DUPONT_CABINET.map((arg) => (arg === 'dupont' ? 'durand' : arg));
+  for (const cabinet of [DUPONT_CABINET, martin, durand])
     expect((await cli('2026-03-01T09:00:00Z', ['cabinet', 'create', ...cabinet])).code).toBe(0);
-  const march = await cli('2026-04-02T08:00:00Z', ['billing', 'close', '2026-03']);
+  // Above 200 € incl. VAT an invoice is held for review: Dupont's and Durand's 358,80 €, not Martin's 118,80 €.
+  const march = await runCli(dataDir, ['billing', 'close', '2026-03', '--json'], {
+    env: clockAt('2026-04-02T08:00:00Z', { BILLING_REVIEW_AMOUNT_CENTS: '20000' }),
+  });
   expect(march.code, march.stderr).toBe(0);
+  expect((await cli('2026-04-03T08:00:00Z', ['billing', 'approve', '2026-03', '--cabinet', 'dupont'])).code).toBe(0);
+  const reject = ['billing', 'reject', '2026-03', '--cabinet', 'durand', '--reason', 'tarif négocié à revoir'];
+  expect((await cli('2026-04-03T09:00:00Z', reject)).code).toBe(0);
   const note = await cli('2026-04-05T08:00:00Z', ['billing', 'credit-note', 'F-2026-000002', '--reason', 'geste commercial', '--confirm']);
   expect(note.code, note.stderr).toBe(0);
-  const pay = ['billing', 'pay', 'F-2026-000001', '--amount-cents', '10000', '--date', '2026-04-09', '--reference', 'VIR-DUPONT-1'];
+  const pay = ['billing', 'pay', 'F-2026-000001', '--amount-cents', '10000', '--date', '2026-04-09', '--reference', 'VIR-MARTIN-1'];
   expect((await cli('2026-04-10T08:00:00Z', pay)).code).toBe(0);
 
   // Now (the real clock): a code for Martin, enrolled by serve, two heartbeats checkpointed at the stop.
@@ -155,12 +162,14 @@ describe('db import --from DATA_DIR', () => {
     expect(res.json.counts).toMatchObject({
       admins: 1,
       apiTokens: 1,
-      cabinets: 2,
+      cabinets: 3,
       appliances: 1,
       upgradeRequests: 1,
       supportBundles: 1,
       billingMonths: 1,
       invoices: 2,
+      heldInvoices: 2,
+      rejections: 1,
       creditNotes: 1,
       payments: 1,
       documentSeries: 2,
@@ -172,13 +181,24 @@ describe('db import --from DATA_DIR', () => {
 
     expect(await new PostgresAdminStore(db).list()).toEqual(readJson('admins.json').admins);
     const cabinets = await new PostgresCabinetStore(db).list();
-    expect(cabinets).toEqual(['dupont', 'martin'].map((id) => readJson(`cabinets/${id}.json`)));
+    expect(cabinets).toEqual(['dupont', 'durand', 'martin'].map((id) => readJson(`cabinets/${id}.json`)));
     expect((await new PostgresVendorKeyStore(db).list()).map((k) => k.kid)).toEqual(readJson('keys/keys.json').keys.map((k: any) => k.kid));
 
     const billing = new PostgresBillingMonthStore(db, formatDocumentNumber);
     const march = readJson('billing/months/2026-03.json');
     expect((await billing.invoicesOf('2026-03')).map((i) => i.number)).toEqual(['F-2026-000001', 'F-2026-000002']);
-    expect(await billing.invoicesOf('2026-03')).toEqual(march.invoices);
+    // Martin's issued at the close, Dupont's when its held draft was approved (who approved it kept).
+    expect(march.invoices.map((i: any) => i.number)).toEqual(['F-2026-000001']);
+    const approved = readJson('billing/invoices/F-2026-000002.json');
+    expect(await billing.invoicesOf('2026-03')).toEqual([...march.invoices, approved]);
+    const held = await db.query('SELECT cabinet_id, decided, record FROM held_invoices ORDER BY cabinet_id');
+    expect(held.rows.map((r) => [r.cabinet_id, r.decided])).toEqual([
+      ['dupont', 'approved'],
+      ['durand', 'rejected'],
+    ]);
+    expect(held.rows.map((r) => r.record)).toEqual(march.held);
+    const rejection = await db.query('SELECT record FROM rejections');
+    expect(rejection.rows.map((r) => r.record)).toEqual([readJson('billing/rejected/2026-03_durand.json')]);
     expect(await billing.creditNotesOf('F-2026-000002')).toEqual([readJson('billing/credit-notes/A-2026-000001.json')]);
     const payments = await new PostgresPaymentLedger(db).paymentsOf('F-2026-000001');
     expect(payments).toEqual(fs.readdirSync(path.join(dataDir, 'billing/payments')).map((f) => readJson(`billing/payments/${f}`)));
@@ -243,9 +263,24 @@ describe('db import --from DATA_DIR', () => {
     expect(again.code).toBe(1);
     expect(again.json.error).toBe('database_not_empty');
     expect(again.json.message).toContain('already holds control-plane data (');
-    expect(again.json.message).toContain('cabinets: 2');
+    expect(again.json.message).toContain('cabinets: 3');
     expect(again.stdout + again.stderr).not.toContain('s3cret-pass');
     expect(await countRows(db.pool)).toEqual(before);
+  }, 120_000);
+
+  it('moves an installation once when two imports into one database run at once: the other finds it there', async () => {
+    const { installation } = await readInstallation(dataDir, readConfig({ DATA_DIR: dataDir }, '/nonexistent/.env'), log);
+    const url = await pg.cluster.createDatabase('race');
+    const [a, b] = [pg.pool(url), pg.pool(url)];
+    await migrate(a);
+    const outcomes = await Promise.allSettled(
+      [a, b].map((db) => importInstallation(db, installation, { parseNumber: parseDocumentNumber })),
+    );
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    const refused = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
+    // Without the import's lock both would pass the emptiness check and the second fail on a key.
+    expect(refused.reason).toMatchObject({ code: 'database_not_empty' });
+    expect((await countRows(a.pool)).invoices).toBe(2);
   }, 120_000);
 
   it('refuses without DATABASE_URL, a DATA_DIR a running process holds, and a folder that is not a DATA_DIR', async () => {
