@@ -88,7 +88,8 @@ export class EmbeddedHeartbeatStore implements HeartbeatStore {
   /**
    * Applies the journal to the appliance records in memory and writes nothing back (`db import`,
    * which moves them elsewhere): no checkpoint, the appliance files and the journal's segments stay
-   * as they were, so the DATA_DIR still opens as before. Returns how many heartbeats were applied.
+   * as they were (opening the journal adds an empty segment, as every start does), so the DATA_DIR
+   * still opens as before. Returns how many heartbeats were applied.
    */
   static async replayInto(dataDir: string, files: HeartbeatFiles, replay: ReplayHeartbeat, log: Logger): Promise<number> {
     const { journal, records } = await Journal.open<JournaledHeartbeat>(path.join(dataDir, 'journal'), { log });
