@@ -72,6 +72,14 @@ export const CONTROL_PLANE_STATUS = {
   database_schema_mismatch: 500,
   database_not_configured: 409,
   database_backend_unfinished: 501,
+  // `db import` (docs/control-plane-postgres.md "Moving an installation"): the database already holds
+  // an installation, the counts read back differ from those read, a record the schema refuses, a
+  // --from that is not a control-plane DATA_DIR, or one with files in quarantine.
+  database_not_empty: 409,
+  database_import_mismatch: 500,
+  database_import_refused: 422,
+  not_a_data_dir: 400,
+  data_dir_quarantined: 409,
   // Vendor signing keys (storage/embedded/vendorKeyStore.ts): keys.json lists a key whose private half is gone.
   vendor_key_missing: 500,
 } as const satisfies Record<string, number>;

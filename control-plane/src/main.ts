@@ -68,6 +68,18 @@ async function main(argv: string[]): Promise<number> {
       console.log(json ? JSON.stringify(result) : formatResult(parsed.command, result));
       return 0;
     }
+    if (parsed.command === 'db import') {
+      // Its own pre-flight and the DATA_DIR lock of --from, never the control socket: the files are
+      // moved only while no control plane runs on them.
+      const { dbImport } = await import('./cli/dbImport.js');
+      const result = await dbImport(
+        config,
+        parsed.args.from,
+        createLogger('control-plane-cli', process.env.LOG_LEVEL ?? 'warn', pino.destination(2)),
+      );
+      console.log(json ? JSON.stringify(result) : formatResult(parsed.command, result));
+      return 0;
+    }
     const input = parsed.stdin
       ? await readStdin(parsed.command === 'billing import-bank' ? 'the bank statement, as CSV' : 'password')
       : undefined;

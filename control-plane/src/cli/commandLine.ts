@@ -191,6 +191,11 @@ export const COMMANDS: CommandTable = {
     options: {},
     usage: "db migrate                              # brings DATABASE_URL's schema to this version's (docs/control-plane-postgres.md)",
   },
+  'db import': {
+    options: { from: s },
+    usage:
+      'db import --from DATA_DIR                # moves a stopped installation from its files into DATABASE_URL, once (an empty database), and prints the counts moved',
+  },
 };
 
 /** `control-plane help`, `control-plane <command> --help`, and every command's arguments, parsed. */

@@ -355,6 +355,11 @@ export function formatResult(command: string, result: any): string {
       return result.applied.length === 0
         ? `${result.database}: schema already at version ${result.version}`
         : `${result.database}: applied schema version${result.applied.length > 1 ? 's' : ''} ${result.applied.join(', ')}; now at version ${result.version}`;
+    case 'db import':
+      return [
+        `${result.from} moved into ${result.database}; counted again in the database before the commit:`,
+        table([['aggregate', 'rows'], ...Object.entries(result.counts).map(([name, n]) => [name, String(n)])]),
+      ].join('\n');
     default:
       return JSON.stringify(result, null, 2);
   }

@@ -143,6 +143,11 @@ export class FleetMonitor {
     return c ? { status: c.status, since: c.since } : null;
   }
 
+  /** Every appliance's recorded status and every transition kept, oldest first, as copies (`db import`). */
+  recordedState(): { current: Record<string, { status: FleetStatus; since: string; codes: string[] }>; transitions: StatusTransition[] } {
+    return structuredClone(this.doc.data);
+  }
+
   /** Checks now, then every `intervalSeconds` until `close()`. */
   async start(intervalSeconds: number): Promise<void> {
     await this.check();

@@ -133,6 +133,16 @@ export class EmbeddedAdminStore implements AdminStore {
     return deepFreeze(next);
   }
 
+  /** The session secret as dashboard-session.json holds it, without making one (`db import`). */
+  async storedSessionSecret(): Promise<{ secret: string; createdAt: string } | undefined> {
+    const doc = await openDocument<SessionSecretFile>(
+      path.join(this.dataDir, SESSION_SECRET_FILE),
+      { secret: null, createdAt: null },
+      { schema: sessionSecretSchema as z.ZodType<SessionSecretFile>, log: this.log, mode: 0o600 },
+    );
+    return doc.data.secret ? { secret: doc.data.secret, createdAt: doc.data.createdAt } : undefined;
+  }
+
   sessionSecret(generate: () => string, now: Date): Promise<string> {
     // One document per process: two first requests at once must not each generate a secret.
     this.secret ??= this.loadSessionSecret(generate, now).catch((err: unknown) => {

@@ -86,6 +86,23 @@ export class EmbeddedHeartbeatStore implements HeartbeatStore {
   }
 
   /**
+   * Applies the journal to the appliance records in memory and writes nothing back (`db import`,
+   * which moves them elsewhere): no checkpoint, the appliance files and the journal's segments stay
+   * as they were (opening the journal adds an empty segment, as every start does), so the DATA_DIR
+   * still opens as before. Returns how many heartbeats were applied.
+   */
+  static async replayInto(dataDir: string, files: HeartbeatFiles, replay: ReplayHeartbeat, log: Logger): Promise<number> {
+    const { journal, records } = await Journal.open<JournaledHeartbeat>(path.join(dataDir, 'journal'), { log });
+    let replayed = 0;
+    for (const hb of records) {
+      const record = files.find(hb.a);
+      if (record && replay(record, hb.at, hb.jws)) replayed++;
+    }
+    await journal.close();
+    return replayed;
+  }
+
+  /**
    * Records a heartbeat (HeartbeatStore.record). The record resolved is the registry's own, not a
    * copy (a copy per heartbeat would cost the hot path): the caller reads it and changes nothing —
    * the reply's license renewal goes through ApplianceStore.update, which changes this same record
