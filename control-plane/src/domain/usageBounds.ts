@@ -70,6 +70,18 @@ export function largestLimits(cabinet: CabinetRecord | undefined, plans: PlanCat
   return largest;
 }
 
+/**
+ * `largestLimits` for the heartbeat ingest, on any backend: a plan of the cabinet this node has not
+ * read yet (one created on another node) is read first — a query the first time a node meets a
+ * plan, then memory, since plans never change — so the ingest's decision stays synchronous.
+ */
+export async function readLargestLimits(cabinet: CabinetRecord | undefined, plans: PlanCatalog): Promise<PlanLimits> {
+  if (cabinet) {
+    for (const { plan } of [cabinet, ...cabinet.planHistory]) if (!plans.known(plan)) await plans.find(plan);
+  }
+  return largestLimits(cabinet, plans);
+}
+
 /** The ceiling of each counter for limits: the documented multiple, never below the floors. */
 export function usageCeilings(limits: PlanLimits): { analysesUsed: number; usersActive: number; casesOpen: number; storageBytes: number } {
   const ceiling = (key: keyof PlanLimits) => Math.max(limits[key] * USAGE_CEILING_MULTIPLE, USAGE_CEILING_FLOORS[key]);
