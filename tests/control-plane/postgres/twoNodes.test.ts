@@ -112,6 +112,27 @@ describe('two control planes on one database', () => {
     }
   });
 
+  it('bounds a heartbeat by a plan created on the other node, which this node reads before recording it', async () => {
+    const plan = {
+      id: 'cabinet-xl',
+      name: 'Cabinet XL',
+      priceCents: 99_900,
+      limits: { maxUsers: 200, maxCases: 50_000, maxAnalysesMonthly: 5_000 },
+      aiModel: 'ceseda-pro-v1',
+      advancedFeatures: true,
+    };
+    expect((await api(a.url, token, 'POST', '/api/v1/plans', plan)).status).toBe(201);
+    const created = await api(a.url, token, 'POST', '/api/v1/cabinets', { id: 'martin', name: 'Cabinet Martin', plan: 'cabinet-xl' });
+    const appliance = new FakeAppliance(a.url);
+    expect((await appliance.enroll(created.body.enrollmentCode)).status).toBe(201);
+    // B has never read cabinet-xl: 20 000 analyses is within its ceiling (10 × 5 000), not within
+    // the floor B would fall back to without the plan (1 000).
+    const payload = appliance.payload();
+    const jws = await appliance.sign({ ...payload, usage: { ...payload.usage, analysesUsed: 20_000 } });
+    expect(await post(b.url, jws)).toMatchObject({ status: 202, body: { accepted: true } });
+    expect(b.cp.plans.known('cabinet-xl')).toMatchObject({ id: 'cabinet-xl' });
+  });
+
   it('a token revoked on B is refused on A at its next request', async () => {
     const { token: second, summary } = await b.cp.admins.createApiToken('ops@vendor.fr', new Date(Date.now() + 86_400_000), new Date());
     expect((await api(a.url, second, 'GET', '/api/v1/cabinets')).status).toBe(200);
