@@ -2,7 +2,7 @@
 /**
  * `control-plane` — the vendor's command line (docs/control-plane.md). `serve` runs the service;
  * every other command goes through the running server's control socket, or, when none runs,
- * takes the DATA_DIR lock and works on the files itself. Exit 0 on success; otherwise a one-line
+ * takes the DATA_DIR lock and works on the files itself (with DATABASE_URL: on the database, directly). Exit 0 on success; otherwise a one-line
  * reason on stderr (and `{ ok: false, error, message }` on stdout with --json) and exit 1.
  */
 import { DomainError } from '@iamanager/protocol';
@@ -13,6 +13,7 @@ import { pino } from 'pino';
 import { CONTROL_PLANE_CLI } from './cli/commandLine.js';
 import { formatResult } from './cli/printResult.js';
 import { runCommand, type CommandRequest } from './cli/commands.js';
+import { refuseDatabaseWhileStateOnFiles } from './cli/stillOnFiles.js';
 import { sendCommand, type CommandRequest as ProtocolCommandRequest } from '@iamanager/kernel/http';
 import { writeBundle } from './cli/writeBundle.js';
 import { hasDownload, writeDownload } from './cli/writeDownload.js';
@@ -28,21 +29,33 @@ async function readStdin(what: string): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Runs a command through the server if one is running, else directly under the DATA_DIR lock. */
+/**
+ * Runs a command on the files through the server if one is running, else directly under the
+ * DATA_DIR lock. With DATABASE_URL it runs here, on the database, even while nodes serve: the
+ * stores serialise every change (row locks, keys), so there is no lock to take and no node to ask.
+ */
 async function execute(config: Config, request: CommandRequest): Promise<unknown> {
+  if (config.database) {
+    refuseDatabaseWhileStateOnFiles(config);
+    return runOpened(config, request);
+  }
   const viaServer = await sendCommand(controlSocketPath(config), request as ProtocolCommandRequest);
   if (viaServer) return viaServer.result;
-  const log = createLogger('control-plane-cli', process.env.LOG_LEVEL ?? 'warn', pino.destination(2));
   const lock = await acquireDirLock(config.dataDir, `control-plane ${request.command}`);
   try {
-    const cp = await openControlPlane(config, log);
-    try {
-      return await runCommand(cp, request);
-    } finally {
-      await cp.close();
-    }
+    return await runOpened(config, request);
   } finally {
     await lock.release();
+  }
+}
+
+async function runOpened(config: Config, request: CommandRequest): Promise<unknown> {
+  const log = createLogger('control-plane-cli', process.env.LOG_LEVEL ?? 'warn', pino.destination(2));
+  const cp = await openControlPlane(config, log);
+  try {
+    return await runCommand(cp, request);
+  } finally {
+    await cp.close();
   }
 }
 
@@ -57,6 +70,7 @@ async function main(argv: string[]): Promise<number> {
     json = parsed.json;
     const config = readConfig();
     if (parsed.command === 'serve') {
+      refuseDatabaseWhileStateOnFiles(config);
       await serve(config, createLogger('control-plane'));
       return -1; // keeps running until a signal
     }

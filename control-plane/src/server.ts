@@ -1,7 +1,8 @@
 /**
  * `control-plane serve`: takes the DATA_DIR lock, opens the state (replaying the heartbeat
  * journal), listens on PORT and on the control socket, and on SIGTERM stops accepting, lets
- * requests finish, checkpoints, and releases the lock.
+ * requests finish, checkpoints, and releases the lock. With DATABASE_URL: no lock and no socket,
+ * the schema migrated at start-up (openStores.ts).
  */
 import { acquireDirLock } from '@iamanager/kernel/storage';
 import { listen, listenCommandSocket, runUntilSignal } from '@iamanager/kernel/http';
@@ -29,12 +30,14 @@ export async function createServedApp(cp: ControlPlane, metrics: ControlPlaneMet
 }
 
 export async function startServer(config: Config, log: Logger): Promise<RunningControlPlane> {
-  const lock = await acquireDirLock(config.dataDir, 'control-plane serve');
+  // On PostgreSQL the database serialises every change and any node serves any request: no DATA_DIR
+  // lock, and no control socket (the CLI works on the database itself, see main.ts).
+  const lock = config.database ? undefined : await acquireDirLock(config.dataDir, 'control-plane serve');
   let cp: ControlPlane;
   try {
     cp = await openControlPlane(config, log);
   } catch (err) {
-    await lock.release();
+    await lock?.release();
     throw err;
   }
   const metrics = new ControlPlaneMetrics();
@@ -43,21 +46,32 @@ export async function startServer(config: Config, log: Logger): Promise<RunningC
     server = await listen(await createServedApp(cp, metrics), config.port, config.host);
   } catch (err) {
     await cp.close();
-    await lock.release();
+    await lock?.release();
     throw err;
   }
-  const socketPath = controlSocketPath(config);
-  const socket = await listenCommandSocket(socketPath, (request) => runCommand(cp, request), {
-    log: cp.log,
-    statusByCode: CONTROL_PLANE_STATUS,
-  });
-  cp.heartbeats.startCheckpoints();
+  const socketPath = config.database ? undefined : controlSocketPath(config);
+  const socket =
+    socketPath === undefined
+      ? undefined
+      : await listenCommandSocket(socketPath, (request) => runCommand(cp, request), {
+          log: cp.log,
+          statusByCode: CONTROL_PLANE_STATUS,
+        });
+  cp.backend.startCheckpoints();
   await cp.monitor.start(config.fleetCheckIntervalSeconds);
   const relances = startRelanceSchedule(cp, config.relanceCheckIntervalSeconds);
   // Always printed, whatever LOG_LEVEL: scripts and tests read the bound port from this line.
-  log
-    .child({}, { level: 'info' })
-    .info({ port: server.port, host: config.host, publicUrl: config.publicUrl, socket: socketPath, dataDir: config.dataDir }, 'listening');
+  log.child({}, { level: 'info' }).info(
+    {
+      port: server.port,
+      host: config.host,
+      publicUrl: config.publicUrl,
+      socket: socketPath,
+      dataDir: config.dataDir,
+      ...(cp.backend.kind === 'postgres' ? { database: cp.backend.where } : {}),
+    },
+    'listening',
+  );
 
   let closing: Promise<void> | undefined;
   return {
@@ -65,10 +79,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningC
     controlPlane: cp,
     close: () =>
       (closing ??= (async () => {
-        await Promise.all([server.close(), socket.close()]);
+        await Promise.all([server.close(), socket?.close()]);
         await relances.stop();
         await cp.close();
-        await lock.release();
+        await lock?.release();
         log.info('stopped');
       })()),
   };

@@ -2,8 +2,16 @@
 /**
  * Test harness for the control plane: runs the compiled CLI and server (`control-plane/dist`)
  * with a temp DATA_DIR, and builds signed heartbeats the way an appliance does.
+ *
+ * `CP_TEST_BACKEND=postgres` runs them on PostgreSQL (docs/control-plane-postgres.md, "Wiring"):
+ * each DATA_DIR gets its own fresh database, on one throw-away cluster started at the first need
+ * in the test file and destroyed after its last test. The database is keyed by the DATA_DIR, so a
+ * restart of the same DATA_DIR, or a CLI command on it, finds the state it left. A test that gives
+ * DATABASE_URL itself keeps its own (`DATABASE_URL: ''` keeps the files).
  */
+import { afterAll } from 'vitest';
 import { runCommand } from './runCommand.js';
+import { startPostgres, type PostgresCluster } from './postgres.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,6 +35,56 @@ import type { CliResult } from './runCommand.js';
  */
 const FIXTURE_SECOND_FACTOR = { SECOND_FACTOR_REQUIRED_FOR: 'none' };
 
+/** The backend the control-plane suites run on: the files unless `CP_TEST_BACKEND=postgres`. */
+export function testBackend(): 'files' | 'postgres' {
+  const backend = process.env.CP_TEST_BACKEND ?? 'files';
+  if (backend !== 'files' && backend !== 'postgres') throw new Error(`CP_TEST_BACKEND: must be files or postgres, not "${backend}"`);
+  return backend;
+}
+
+let cluster: Promise<PostgresCluster> | undefined;
+let clusterStarts = 0;
+const databases = new Map<string, Promise<string>>();
+
+// After the file's own afterAll hooks (they run in reverse order of registration): its servers are stopped by then.
+afterAll(async () => {
+  const started = cluster;
+  cluster = undefined;
+  databases.clear();
+  await (await started?.catch(() => undefined))?.destroy();
+});
+
+/** The test file's cluster, started at the first call. */
+export function testCluster(): Promise<PostgresCluster> {
+  if (!cluster) {
+    clusterStarts++;
+    cluster = startPostgres();
+  }
+  return cluster;
+}
+
+/** How many clusters this test file started (one, whatever the number of DATA_DIRs). */
+export function testClusterStarts(): number {
+  return clusterStarts;
+}
+
+/** The database URL of a DATA_DIR: a fresh database the first time, the same one after. */
+export function databaseUrlFor(dataDir: string): Promise<string> {
+  const key = path.resolve(dataDir);
+  let url = databases.get(key);
+  if (!url) {
+    url = testCluster().then((c) => c.createDatabase('cp'));
+    databases.set(key, url);
+  }
+  return url;
+}
+
+/** What the backend adds to a command's environment: DATA_DIR's database on PostgreSQL, unless the test gave one. */
+async function backendEnv(dataDir: string, env: Record<string, string>): Promise<Record<string, string>> {
+  if (testBackend() === 'files' || 'DATABASE_URL' in env) return {};
+  return { DATABASE_URL: await databaseUrlFor(dataDir), DATABASE_CONNECT_TIMEOUT_SECONDS: '120' };
+}
+
 function baseEnv(dataDir: string, env: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
@@ -40,13 +98,14 @@ function baseEnv(dataDir: string, env: Record<string, string> = {}): NodeJS.Proc
   };
 }
 
-/** Runs `control-plane <args>` on DATA_DIR; `--json` output is parsed into `json`. */
-export function runCli(
+/** Runs `control-plane <args>` on DATA_DIR (and its database, see above); `--json` output is parsed into `json`. */
+export async function runCli(
   dataDir: string,
   args: readonly string[],
   options: { input?: string; env?: Record<string, string> } = {},
 ): Promise<CliResult> {
-  return runCommand(CONTROL_PLANE_MAIN, args, { cwd: path.dirname(dataDir), env: baseEnv(dataDir, options.env), input: options.input });
+  const env = { ...(await backendEnv(dataDir, options.env ?? {})), ...options.env };
+  return runCommand(CONTROL_PLANE_MAIN, args, { cwd: path.dirname(dataDir), env: baseEnv(dataDir, env), input: options.input });
 }
 
 export interface TestControlPlane {
@@ -65,7 +124,7 @@ function tapEnv(): Record<string, string> {
 
 export async function startControlPlane(dataDir: string, env: Record<string, string> = {}): Promise<TestControlPlane> {
   const service = await startServiceProcess(CONTROL_PLANE_MAIN, ['serve'], {
-    env: baseEnv(dataDir, { ...tapEnv(), ...env }),
+    env: baseEnv(dataDir, { ...tapEnv(), ...(await backendEnv(dataDir, env)), ...env }),
     cwd: path.dirname(dataDir),
   });
   return { url: `http://127.0.0.1:${service.port}`, dataDir, service, stop: (signal?: NodeJS.Signals) => service.stop(signal) };

@@ -53,6 +53,11 @@ export class CabinetRegistry {
     return this.store.get(id);
   }
 
+  /** `find` without a copy on the files: to read at once, never to change (CabinetStore.peek) — the heartbeat ingest's path. */
+  peek(id: string): Promise<Readonly<CabinetRecord> | undefined> {
+    return this.store.peek(id);
+  }
+
   /** The cabinet `id`; `not_found` when there is none. */
   async get(id: string): Promise<CabinetRecord> {
     const cabinet = await this.store.get(id);

@@ -54,7 +54,7 @@ export function checkMonth(month: string, now: Date, maxSkewSeconds: number): vo
 }
 
 /** The largest of each limit over the cabinet's effective terms and every plan it has had (a downgrade mid-month keeps the month's earlier figures plausible). */
-export function largestLimits(cabinet: CabinetRecord | undefined, plans: PlanCatalog): PlanLimits {
+export function largestLimits(cabinet: Readonly<CabinetRecord> | undefined, plans: PlanCatalog): PlanLimits {
   const largest: PlanLimits = { maxUsers: 0, maxCases: 0, maxAnalysesMonthly: 0 };
   if (!cabinet) return largest;
   const terms = [{ plan: cabinet.plan, overrides: cabinet.overrides }, ...cabinet.planHistory];
@@ -68,6 +68,18 @@ export function largestLimits(cabinet: CabinetRecord | undefined, plans: PlanCat
     largest.maxAnalysesMonthly = Math.max(largest.maxAnalysesMonthly, limits.maxAnalysesMonthly);
   }
   return largest;
+}
+
+/**
+ * `largestLimits` for the heartbeat ingest, on any backend: a plan of the cabinet this node has not
+ * read yet (one created on another node) is read first — a query the first time a node meets a
+ * plan, then memory, since plans never change — so the ingest's decision stays synchronous.
+ */
+export async function readLargestLimits(cabinet: Readonly<CabinetRecord> | undefined, plans: PlanCatalog): Promise<PlanLimits> {
+  if (cabinet) {
+    for (const { plan } of [cabinet, ...cabinet.planHistory]) if (!plans.known(plan)) await plans.find(plan);
+  }
+  return largestLimits(cabinet, plans);
 }
 
 /** The ceiling of each counter for limits: the documented multiple, never below the floors. */

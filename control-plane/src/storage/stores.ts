@@ -202,6 +202,12 @@ export interface PaymentLedger {
 
 export interface CabinetStore {
   get(id: string): Promise<CabinetRecord | undefined>;
+  /**
+   * The cabinet to read at once — never to change, nor to hold across an await: the embedded store
+   * hands out its own record rather than a copy, for the heartbeat ingest's usage bounds, read on
+   * every heartbeat. PostgreSQL reads the row as `get` does.
+   */
+  peek(id: string): Promise<Readonly<CabinetRecord> | undefined>;
   list(): Promise<CabinetRecord[]>;
   /** Refused with `already_exists` when the id is taken. */
   create(record: CabinetRecord): Promise<void>;

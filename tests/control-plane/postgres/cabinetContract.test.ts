@@ -185,6 +185,18 @@ describe.each(backends)('cabinets and enrollment (%s)', (_name, fresh) => {
     ]);
   });
 
+  it('peeks at a cabinet as get reads it, a change seen at the next peek and never made to what was peeked', async () => {
+    const { node, concurrent } = await fresh();
+    await node.cabinets.createCabinet(newCabinet('martin'), BY, CREATED);
+    const before = await concurrent.cabinets.peek('martin');
+    expect(before).toEqual(await node.cabinets.get('martin'));
+    await node.cabinets.updateCabinet('martin', { plan: 'professional' }, BY, DURING);
+    // The change replaced the record: what was peeked still says what it said.
+    expect(before).toMatchObject({ plan: 'starter', licenseRevision: 1 });
+    expect(await concurrent.cabinets.peek('martin')).toMatchObject({ plan: 'professional', licenseRevision: 2 });
+    expect(await node.cabinets.peek('ghost')).toBeUndefined();
+  });
+
   it('enrolls once when the same code is used twice at the same moment', async () => {
     const { node, concurrent, reopen } = await fresh();
     await node.cabinets.createCabinet(newCabinet('bernard'), BY, CREATED);

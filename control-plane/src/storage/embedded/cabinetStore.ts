@@ -57,6 +57,12 @@ export class EmbeddedCabinetStore implements CabinetStore {
     return Promise.resolve(doc && structuredClone(doc.data));
   }
 
+  // The live record: `update` replaces it whole (it changes a copy), so what a reader holds never
+  // changes under it but for enrollment's claim, which touches neither the plan nor its history.
+  peek(id: string): Promise<Readonly<CabinetRecord> | undefined> {
+    return Promise.resolve(this.docs.get(id)?.data);
+  }
+
   list(): Promise<CabinetRecord[]> {
     return Promise.resolve([...this.docs.values()].map((c) => structuredClone(c)).sort((a, b) => a.id.localeCompare(b.id)));
   }

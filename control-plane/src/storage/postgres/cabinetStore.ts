@@ -121,6 +121,10 @@ export class PostgresCabinetStore implements CabinetStore {
     return (await load(this.db, [id]))[0];
   }
 
+  peek(id: string): Promise<Readonly<CabinetRecord> | undefined> {
+    return this.get(id);
+  }
+
   list(): Promise<CabinetRecord[]> {
     return load(this.db, undefined);
   }

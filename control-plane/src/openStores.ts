@@ -1,0 +1,188 @@
+/**
+ * Every store of the seam (storage/stores.ts), opened for the backend the configuration names:
+ * DATA_DIR's files (storage/embedded/, unchanged on disk) when DATABASE_URL is unset, PostgreSQL
+ * (storage/postgres/) when it is set — one pool per process, the schema migrated at start-up under
+ * its advisory lock (a database another version migrated is refused, `database_schema_mismatch`).
+ *
+ * It sits with the wiring rather than in storage/: the embedded stores stand on file classes the
+ * domain keeps (the appliance registry the heartbeat journal checkpoints into, the billing and
+ * payment files, the quarantine), which storage/ may not import.
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Logger } from '@iamanager/kernel/log';
+import type { Config } from './config.js';
+import { ApplianceRegistry } from './domain/appliances.js';
+import { applianceKeysFrom } from './domain/applianceKeys.js';
+import type { BillingStore } from './domain/billing/billingStore.js';
+import { formatDocumentNumber } from './domain/billing/documentNumbers.js';
+import type { PaymentStore } from './domain/billing/paymentStore.js';
+import { journalReplay, type ApplianceKeys } from './domain/heartbeatIngest.js';
+import type { RecordQuarantine } from './domain/quarantine.js';
+import { EmbeddedAdminStore } from './storage/embedded/adminStore.js';
+import { EmbeddedApplianceStore } from './storage/embedded/applianceStore.js';
+import { EmbeddedBillingMonthStore } from './storage/embedded/billingMonthStore.js';
+import { EmbeddedCabinetStore } from './storage/embedded/cabinetStore.js';
+import { EmbeddedHeartbeatStore } from './storage/embedded/heartbeatStore.js';
+import { EmbeddedPaymentLedger } from './storage/embedded/paymentLedger.js';
+import { EmbeddedPlanStore } from './storage/embedded/planStore.js';
+import { EmbeddedSupportBundleArchive } from './storage/embedded/supportBundleArchive.js';
+import { EmbeddedUpgradeRequestStore } from './storage/embedded/upgradeRequestStore.js';
+import { EmbeddedVendorKeyStore } from './storage/embedded/vendorKeyStore.js';
+import { PostgresAdminStore } from './storage/postgres/adminStore.js';
+import { PostgresApplianceStore } from './storage/postgres/applianceStore.js';
+import { PostgresBillingMonthStore } from './storage/postgres/billingMonthStore.js';
+import { PostgresCabinetStore } from './storage/postgres/cabinetStore.js';
+import type { DatabaseSettings } from './storage/postgres/databaseConfig.js';
+import { PostgresHeartbeatStore } from './storage/postgres/heartbeatStore.js';
+import { PostgresJobLeases } from './storage/postgres/jobLeases.js';
+import { migrate } from './storage/postgres/migrate.js';
+import { PostgresPaymentLedger } from './storage/postgres/paymentLedger.js';
+import { PostgresPlanStore } from './storage/postgres/planStore.js';
+import { openDatabase } from './storage/postgres/pool.js';
+import { PostgresSupportBundleArchive } from './storage/postgres/supportBundleArchive.js';
+import { PostgresUpgradeRequestStore } from './storage/postgres/upgradeRequestStore.js';
+import { PostgresVendorKeyStore } from './storage/postgres/vendorKeyStore.js';
+import type {
+  AdminStore,
+  ApplianceStore,
+  BillingMonthStore,
+  CabinetStore,
+  HeartbeatStore,
+  JobLeases,
+  PaymentLedger,
+  PlanStore,
+  SupportBundleArchive,
+  UpgradeRequestStore,
+  VendorKeyStore,
+} from './storage/stores.js';
+
+/** Where the state is kept, for `/healthz`, `/metrics` and the start-up log line. */
+export interface StorageBackend {
+  readonly kind: 'files' | 'postgres';
+  /** DATA_DIR, or host:port/database (never the user or password). */
+  readonly where: string;
+  /** Resolves once the database answers (`database_unavailable` otherwise); nothing to ask of the files. */
+  ping(): Promise<void>;
+  /** What `serve` starts once it listens: the heartbeat journal's checkpoints on the files; nothing on PostgreSQL. */
+  startCheckpoints(): void;
+}
+
+export interface Stores {
+  readonly appliances: ApplianceStore;
+  /** What signature verification asks of an appliance: the registry on the files, the store's record on PostgreSQL. */
+  readonly applianceKeys: ApplianceKeys;
+  readonly heartbeats: HeartbeatStore;
+  readonly cabinets: CabinetStore;
+  readonly admins: AdminStore;
+  readonly plans: PlanStore;
+  readonly vendorKeys: VendorKeyStore;
+  readonly billingMonths: BillingMonthStore;
+  readonly paymentLedger: PaymentLedger;
+  readonly upgradeRequests: UpgradeRequestStore;
+  readonly supportBundles: SupportBundleArchive;
+  /** Scheduled work's leases across nodes; undefined on the files, where the one process runs every job. */
+  readonly leases: JobLeases | undefined;
+  readonly backend: StorageBackend;
+  close(): Promise<void>;
+}
+
+/**
+ * What the embedded stores stand on and both backends still keep in DATA_DIR (the billing and
+ * payment files serve billing's reads until they are on the seam: docs/control-plane-postgres.md).
+ */
+export interface DataDirFiles {
+  quarantine: RecordQuarantine;
+  billing: BillingStore;
+  payments: PaymentStore;
+}
+
+export function openStores(config: Config, files: DataDirFiles, log: Logger): Promise<Stores> {
+  return config.database ? openPostgresStores(config.database, log) : openEmbeddedStores(config, files, log);
+}
+
+async function openEmbeddedStores(config: Config, files: DataDirFiles, log: Logger): Promise<Stores> {
+  const { dataDir } = config;
+  const vendorKeys = await EmbeddedVendorKeyStore.open(dataDir, log);
+  const plans = await EmbeddedPlanStore.open(dataDir, log);
+  const admins = await EmbeddedAdminStore.open(dataDir, log);
+  // The appliance files: the heartbeat journal checkpoints into them, the rest of the domain goes
+  // through their store; the registry's cached keys serve verification without copying a record.
+  const applianceFiles = await ApplianceRegistry.open(dataDir, log, files.quarantine);
+  const appliances = new EmbeddedApplianceStore(applianceFiles);
+  // Enrollment creates and revokes appliances through the cabinet store, in the same step as the claim.
+  const cabinets = await EmbeddedCabinetStore.open(dataDir, appliances, { log, onUnreadable: files.quarantine.take });
+  const heartbeats = await EmbeddedHeartbeatStore.open(
+    dataDir,
+    applianceFiles,
+    journalReplay(config.maxClockSkewSeconds, log),
+    { checkpointIntervalSeconds: config.checkpointIntervalSeconds },
+    log,
+  );
+  return {
+    appliances,
+    applianceKeys: applianceFiles,
+    heartbeats,
+    cabinets,
+    admins,
+    plans,
+    vendorKeys,
+    billingMonths: new EmbeddedBillingMonthStore(files.billing, formatDocumentNumber),
+    paymentLedger: new EmbeddedPaymentLedger(files.payments),
+    upgradeRequests: await EmbeddedUpgradeRequestStore.open(dataDir, log),
+    supportBundles: await EmbeddedSupportBundleArchive.open(dataDir, log),
+    leases: undefined,
+    backend: {
+      kind: 'files',
+      where: dataDir,
+      ping: () => Promise.resolve(),
+      startCheckpoints: () => heartbeats.startCheckpoints(),
+    },
+    close: () => heartbeats.close(),
+  };
+}
+
+async function openPostgresStores(settings: DatabaseSettings, log: Logger): Promise<Stores> {
+  const db = openDatabase(settings, log);
+  try {
+    // Nodes starting together: one applies, the others wait on the advisory lock and find it done.
+    const { applied, version } = await migrate(db);
+    if (applied.length > 0) log.info({ database: db.where, applied, version }, 'database schema migrated');
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  const appliances = new PostgresApplianceStore(db);
+  return {
+    appliances,
+    // The record read on each heartbeat (another node may have revoked it or counted a sequence).
+    applianceKeys: applianceKeysFrom(appliances),
+    heartbeats: new PostgresHeartbeatStore(db),
+    cabinets: new PostgresCabinetStore(db),
+    admins: new PostgresAdminStore(db),
+    plans: new PostgresPlanStore(db),
+    vendorKeys: new PostgresVendorKeyStore(db),
+    billingMonths: new PostgresBillingMonthStore(db, formatDocumentNumber),
+    paymentLedger: new PostgresPaymentLedger(db),
+    upgradeRequests: new PostgresUpgradeRequestStore(db),
+    supportBundles: new PostgresSupportBundleArchive(db),
+    leases: new PostgresJobLeases(db),
+    backend: {
+      kind: 'postgres',
+      where: db.where,
+      ping: async () => {
+        await db.query('SELECT 1');
+      },
+      startCheckpoints: () => undefined,
+    },
+    close: () => db.close(),
+  };
+}
+
+/**
+ * A control plane's name in `job_leases`: the host and the pid, for a vendor reading the table to
+ * find the node, and a random part, so that two control planes in one process never share a lease.
+ */
+export function leaseHolder(): string {
+  return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+}
