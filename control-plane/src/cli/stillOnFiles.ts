@@ -14,8 +14,6 @@ export const STILL_ON_FILES: readonly string[] = [
   'the record quarantine',
   "the dashboard's login guard and revoked sessions",
   "the second factor's sealing key",
-  // Not state, but without it an existing DATA_DIR would start over on an empty database.
-  'moving an existing DATA_DIR into the database (db import)',
 ];
 
 /** Throws `database_backend_unfinished` naming what is left, when DATABASE_URL is set and the list is not empty. */
