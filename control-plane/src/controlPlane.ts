@@ -35,6 +35,7 @@ import { EmbeddedHeartbeatStore } from './storage/embedded/heartbeatStore.js';
 import { EmbeddedAdminStore } from './storage/embedded/adminStore.js';
 import { EmbeddedApplianceStore } from './storage/embedded/applianceStore.js';
 import { EmbeddedCabinetStore } from './storage/embedded/cabinetStore.js';
+import { EmbeddedFleetAlertStore } from './storage/embedded/fleetAlertStore.js';
 import type { ApplianceStore } from './storage/stores.js';
 
 export interface ControlPlane {
@@ -118,7 +119,8 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
   const payments = await PaymentStore.open(config.dataDir, log, quarantine);
   const paymentLedger = new EmbeddedPaymentLedger(payments);
   const upgradeRequests = new UpgradeRequestBook(await EmbeddedUpgradeRequestStore.open(config.dataDir, log), applianceKeys, log);
-  const monitor = await FleetMonitor.open(config.dataDir, { cabinets, appliances, plans, config, clock }, log, quarantine);
+  const fleetAlerts = await EmbeddedFleetAlertStore.open(config.dataDir, { log, onUnreadable: quarantine.take });
+  const monitor = new FleetMonitor(fleetAlerts, { cabinets, appliances, plans, config, clock }, log);
   const supportBundles = await SupportBundleStore.open(await EmbeddedSupportBundleArchive.open(config.dataDir, log), log, clock());
   const secondFactors = new AdminSecondFactors(admins, await SecondFactorSeal.open(config.dataDir, clock(), log), {
     requiredFor: config.dashboard.secondFactorRequiredFor,

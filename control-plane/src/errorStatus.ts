@@ -72,6 +72,8 @@ export const CONTROL_PLANE_STATUS = {
   database_schema_mismatch: 500,
   database_not_configured: 409,
   database_backend_unfinished: 501,
+  // A row that does not fit its schema (storage/postgres/rowCheck.ts): refused, never moved aside.
+  database_record_invalid: 500,
   // Vendor signing keys (storage/embedded/vendorKeyStore.ts): keys.json lists a key whose private half is gone.
   vendor_key_missing: 500,
 } as const satisfies Record<string, number>;

@@ -28,10 +28,11 @@ export function fleetRoutes(cp: ControlPlane): Router {
       page: q.page,
       perPage: q.perPage,
     });
+    const statuses = await cp.monitor.recorded();
     ctx.body = {
       ...page,
       appliances: page.appliances.map((e) => {
-        const recorded = cp.monitor.recorded(e.applianceId);
+        const recorded = statuses.get(e.applianceId);
         return { ...e, statusSince: recorded?.status === e.status ? recorded.since : null };
       }),
     };
@@ -45,10 +46,10 @@ export function fleetRoutes(cp: ControlPlane): Router {
     ctx.body = { applianceId: appliance.id, cabinetId: appliance.cabinetId, ...historySeries(appliance.history, cp.clock()) };
   });
 
-  router.get('/alerts', (ctx) => {
+  router.get('/alerts', async (ctx) => {
     authorize(currentAdmin(ctx), 'read');
     const q = parseQuery(ctx, alertQuerySchema);
-    ctx.body = { alerts: cp.monitor.alerts(q), storage: cp.quarantine.alerts() };
+    ctx.body = { alerts: await cp.monitor.alerts(q), storage: cp.quarantine.alerts() };
   });
   return router;
 }

@@ -24,7 +24,7 @@ export const alertsPage: DashboardPage = {
       const latest = latestApplianceVersion(cp);
       // One read of the cabinet store for the whole list.
       const cabinets = new Map((await cp.cabinets.list()).map((c) => [c.id, c]));
-      const rows = cp.monitor.alerts(q).map((a) => ({
+      const rows = (await cp.monitor.alerts(q)).map((a) => ({
         at: a.at,
         cabinetId: a.cabinetId,
         cabinetName: cabinets.get(a.cabinetId)?.name ?? a.cabinetId,
