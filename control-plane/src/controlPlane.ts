@@ -3,7 +3,9 @@
  * server runs): the vendor keys, the plan catalog, admins, cabinets, appliances, the heartbeat
  * ingest, the fleet alerts and the billing files. The caller holds the DATA_DIR lock.
  */
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import type { Logger } from '@iamanager/kernel/log';
 import { createClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
@@ -36,6 +38,8 @@ import { EmbeddedAdminStore } from './storage/embedded/adminStore.js';
 import { EmbeddedApplianceStore } from './storage/embedded/applianceStore.js';
 import { EmbeddedCabinetStore } from './storage/embedded/cabinetStore.js';
 import { EmbeddedFleetAlertStore } from './storage/embedded/fleetAlertStore.js';
+import { EmbeddedJobLeases } from './storage/embedded/jobLeases.js';
+import type { JobLeaseHolder } from './domain/leasedSchedule.js';
 import type { ApplianceStore } from './storage/stores.js';
 
 export interface ControlPlane {
@@ -68,6 +72,8 @@ export interface ControlPlane {
   readonly supportBundles: SupportBundleStore;
   /** The dashboard admins' second factor: enrolment, codes, policy, reset (domain/adminSecondFactor.ts). */
   readonly secondFactors: AdminSecondFactors;
+  /** Scheduled work's leases and this node's name in them: the fleet check and relances run on one node at a time. */
+  readonly jobs: JobLeaseHolder;
   close(): Promise<void>;
 }
 
@@ -127,6 +133,8 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
     issuer: config.issuer,
     log,
   });
+  // The files have one process: its leases live in its memory (storage/embedded/jobLeases.ts).
+  const jobs: JobLeaseHolder = { leases: new EmbeddedJobLeases(), holder: nodeName() };
   return {
     config,
     log,
@@ -148,9 +156,16 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
     upgradeRequests,
     supportBundles,
     secondFactors,
+    jobs,
     close: async () => {
       await monitor.close();
+      await supportBundles.close();
       await heartbeats.close();
     },
   };
+}
+
+/** This process's name in `job_leases`: the host, the process and a random part (a restart is a new holder). */
+function nodeName(): string {
+  return `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 }

@@ -12,13 +12,17 @@ import type { Logger } from '@iamanager/kernel/log';
 import type { FleetAlertState, FleetStatus, StatusTransition } from '../storage/fleetAlertRecords.js';
 import type { FleetAlertChange, FleetAlertStore, TransitionQuery } from '../storage/stores.js';
 import { fleetStatuses, type FleetContext } from './fleet.js';
+import { LeasedSchedule, type JobLeaseHolder } from './leasedSchedule.js';
 
 export { MAX_TRANSITIONS, type StatusTransition } from '../storage/fleetAlertRecords.js';
 
 export type AlertQuery = TransitionQuery;
 
+/** The periodic check's name in `job_leases`. */
+export const FLEET_CHECK_JOB = 'fleet-check';
+
 export class FleetMonitor {
-  private timer: NodeJS.Timeout | undefined;
+  private schedule: LeasedSchedule<number> | undefined;
   private running: Promise<number> | undefined;
 
   /** Records in `store` (storage/stores.ts FleetAlertStore: DATA_DIR/fleet-alerts.json, or PostgreSQL). */
@@ -55,17 +59,23 @@ export class FleetMonitor {
     return new Map([...(await this.store.current())].map(([id, c]) => [id, { status: c.status, since: c.since }]));
   }
 
-  /** Checks now, then every `intervalSeconds` until `close()`. */
-  async start(intervalSeconds: number): Promise<void> {
-    await this.check();
-    this.timer = setInterval(() => {
-      this.check().catch((err: unknown) => this.log.error({ err }, 'fleet status check failed; it runs again at the next interval'));
-    }, intervalSeconds * 1000);
-    this.timer.unref();
+  /**
+   * Checks now, then every `intervalSeconds` until `close()`, on the node holding the job lease
+   * `fleet-check` (the others skip: their check would find nothing new to record).
+   */
+  async start(intervalSeconds: number, node: JobLeaseHolder): Promise<void> {
+    this.schedule = new LeasedSchedule(FLEET_CHECK_JOB, () => this.check(), {
+      ...node,
+      everyMs: intervalSeconds * 1000,
+      clock: this.ctx.clock,
+      log: this.log,
+      failure: 'fleet status check failed; it runs again at the next interval',
+    });
+    await this.schedule.start();
   }
 
   async close(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    await this.schedule?.stop();
     await this.running;
   }
 }

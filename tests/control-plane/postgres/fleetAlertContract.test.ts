@@ -11,20 +11,22 @@ import { createLogger } from '@iamanager/kernel/log';
 import { readConfig } from '../../../control-plane/src/config.js';
 import { ApplianceRegistry } from '../../../control-plane/src/domain/appliances.js';
 import { CabinetRegistry } from '../../../control-plane/src/domain/cabinets.js';
-import { FleetMonitor } from '../../../control-plane/src/domain/fleetMonitor.js';
+import { FLEET_CHECK_JOB, FleetMonitor } from '../../../control-plane/src/domain/fleetMonitor.js';
 import { PlanCatalog } from '../../../control-plane/src/domain/planCatalog.js';
 import { RecordQuarantine } from '../../../control-plane/src/domain/quarantine.js';
 import { MAX_TRANSITIONS, type StatusTransition } from '../../../control-plane/src/storage/fleetAlertRecords.js';
 import { EmbeddedApplianceStore } from '../../../control-plane/src/storage/embedded/applianceStore.js';
 import { EmbeddedCabinetStore } from '../../../control-plane/src/storage/embedded/cabinetStore.js';
 import { EmbeddedFleetAlertStore } from '../../../control-plane/src/storage/embedded/fleetAlertStore.js';
+import { EmbeddedJobLeases } from '../../../control-plane/src/storage/embedded/jobLeases.js';
 import { EmbeddedPlanStore } from '../../../control-plane/src/storage/embedded/planStore.js';
 import { PostgresApplianceStore } from '../../../control-plane/src/storage/postgres/applianceStore.js';
 import { PostgresCabinetStore } from '../../../control-plane/src/storage/postgres/cabinetStore.js';
 import { PostgresFleetAlertStore } from '../../../control-plane/src/storage/postgres/fleetAlertStore.js';
+import { PostgresJobLeases } from '../../../control-plane/src/storage/postgres/jobLeases.js';
 import { migrate } from '../../../control-plane/src/storage/postgres/migrate.js';
 import type { Database } from '../../../control-plane/src/storage/postgres/pool.js';
-import type { ApplianceStore, CabinetStore, FleetAlertStore } from '../../../control-plane/src/storage/stores.js';
+import type { ApplianceStore, CabinetStore, FleetAlertStore, JobLeases } from '../../../control-plane/src/storage/stores.js';
 import { tempDir } from '../../support/controlPlane.js';
 import { usePostgres } from '../../support/postgresPools.js';
 import { waitFor } from '../../support/waitFor.js';
@@ -41,6 +43,7 @@ interface Node {
   cabinets: CabinetStore;
   appliances: ApplianceStore;
   alerts: FleetAlertStore;
+  leases: JobLeases;
 }
 
 interface State {
@@ -62,6 +65,7 @@ const backends: [string, () => Promise<State>][] = [
         appliances,
         cabinets: await EmbeddedCabinetStore.open(dir, appliances, { log, onUnreadable: quarantine.take }),
         alerts: await EmbeddedFleetAlertStore.open(dir, { log, onUnreadable: quarantine.take }),
+        leases: new EmbeddedJobLeases(),
       };
       return { node: () => Promise.resolve(only), dataDir: dir };
     },
@@ -79,6 +83,7 @@ const backends: [string, () => Promise<State>][] = [
             cabinets: new PostgresCabinetStore(node),
             appliances: new PostgresApplianceStore(node),
             alerts: new PostgresFleetAlertStore(node),
+            leases: new PostgresJobLeases(node),
           });
         },
         db,
@@ -201,6 +206,21 @@ describe.each(backends)('fleet alerts (%s)', (name, backend) => {
     } else both = Promise.all([ma.check(), mb.check()]);
     expect((await both!).sort()).toEqual([0, 2]);
     expect((await ma.alerts({ limit: 10 })).map((t) => t.applianceId)).toEqual(['app-martin', 'app-dupont']);
+  });
+
+  it('the periodic check runs on the node holding the lease fleet-check, given up on close', async () => {
+    const state = await backend();
+    const [a, b] = [await state.node(), await state.node()];
+    await enrolled(a);
+    const [ma, mb] = [await monitorOn(a, () => at(48)), await monitorOn(b, () => at(48))];
+    // An interval no test outlives: only the first check, at start, runs.
+    await ma.start(86_400, { leases: a.leases, holder: 'node-a' });
+    await mb.start(86_400, { leases: b.leases, holder: 'node-b' });
+    expect(await ma.alerts({ limit: 10 })).toHaveLength(2);
+    expect(await b.leases.acquire(FLEET_CHECK_JOB, 'node-b', 60_000, at(48))).toBe(false);
+    await ma.close();
+    expect(await b.leases.acquire(FLEET_CHECK_JOB, 'node-b', 60_000, at(48))).toBe(true);
+    await mb.close();
   });
 
   it(`keeps the newest ${MAX_TRANSITIONS} transitions`, async () => {
