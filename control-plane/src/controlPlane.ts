@@ -64,7 +64,10 @@ export interface ControlPlane {
   readonly payments: PaymentStore;
   /** Fleet alerts (status transitions); `serve` starts its periodic check. */
   readonly monitor: FleetMonitor;
-  /** Records moved aside at start-up (or on a later read) because they were unreadable: critical alerts. */
+  /**
+   * Records moved aside at start-up (or on a later read) because they were unreadable: critical
+   * alerts. DATA_DIR's quarantine on the files; `NO_RECORD_QUARANTINE` with PostgreSQL.
+   */
   readonly quarantine: RecordQuarantine;
   /** Upgrade requests the appliances sent, for the vendor to act on. */
   readonly upgradeRequests: UpgradeRequestBook;

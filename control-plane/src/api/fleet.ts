@@ -13,6 +13,7 @@ import type { ControlPlane } from '../controlPlane.js';
 import { historySeries } from '../domain/applianceHistory.js';
 import { queryFleet } from '../domain/fleet.js';
 import { alertQuerySchema, fleetQuerySchema } from '../domain/fleetFields.js';
+import { quarantineAlerts } from '../domain/quarantine.js';
 
 export function fleetRoutes(cp: ControlPlane): Router {
   const router = new Router();
@@ -49,7 +50,7 @@ export function fleetRoutes(cp: ControlPlane): Router {
   router.get('/alerts', async (ctx) => {
     authorize(currentAdmin(ctx), 'read');
     const q = parseQuery(ctx, alertQuerySchema);
-    ctx.body = { alerts: await cp.monitor.alerts(q), storage: cp.quarantine.alerts() };
+    ctx.body = { alerts: await cp.monitor.alerts(q), storage: quarantineAlerts(cp.quarantine) };
   });
   return router;
 }

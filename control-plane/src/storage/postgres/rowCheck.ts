@@ -18,3 +18,9 @@ export function rowRecord<S extends z.ZodType>(schema: S, table: string, key: st
     `the database's ${table} row ${key} does not fit this version's format (${where}${issue?.message ?? 'invalid'}): repair or restore that row; requests that need it fail until then`,
   );
 }
+
+/** A row's key for the message when the query did not select its key column: the record's own field, if it has one. */
+export function recordKey(record: unknown, field: string): string {
+  const value = typeof record === 'object' && record !== null ? (record as Record<string, unknown>)[field] : undefined;
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : `(no ${field})`;
+}
