@@ -17,8 +17,9 @@ import { CabinetRegistry } from './domain/cabinets.js';
 import { FleetMonitor } from './domain/fleetMonitor.js';
 import { HeartbeatIngest, type ApplianceKeys } from './domain/heartbeatIngest.js';
 import { PlanCatalog } from './domain/planCatalog.js';
-import { RecordQuarantine } from './domain/quarantine.js';
-import { SUPPORT_BUNDLE_RETENTION_JOB, SupportBundleStore } from './domain/supportBundles.js';
+import type { JobLeaseHolder } from './domain/leasedSchedule.js';
+import { NO_RECORD_QUARANTINE, RecordQuarantine } from './domain/quarantine.js';
+import { SupportBundleStore } from './domain/supportBundles.js';
 import { readLargestLimits } from './domain/usageBounds.js';
 import { UpgradeRequestBook } from './domain/upgradeRequests.js';
 import { VendorKeys } from './domain/vendorKeys.js';
@@ -54,7 +55,10 @@ export interface ControlPlane {
   readonly payments: PaymentStore;
   /** Fleet alerts (status transitions); `serve` starts its periodic check. */
   readonly monitor: FleetMonitor;
-  /** Records moved aside at start-up (or on a later read) because they were unreadable: critical alerts. */
+  /**
+   * Records moved aside at start-up (or on a later read) because they were unreadable: critical
+   * alerts. DATA_DIR's quarantine on the files; `NO_RECORD_QUARANTINE` with PostgreSQL.
+   */
   readonly quarantine: RecordQuarantine;
   /** Upgrade requests the appliances sent, for the vendor to act on. */
   readonly upgradeRequests: UpgradeRequestBook;
@@ -62,6 +66,8 @@ export interface ControlPlane {
   readonly supportBundles: SupportBundleStore;
   /** The dashboard admins' second factor: enrolment, codes, policy, reset (domain/adminSecondFactor.ts). */
   readonly secondFactors: AdminSecondFactors;
+  /** Scheduled work's leases and this node's name in them: the fleet check, relances and retention run on one node at a time. */
+  readonly jobs: JobLeaseHolder;
   close(): Promise<void>;
 }
 
@@ -112,14 +118,10 @@ async function openDomain(
     log,
   );
   const upgradeRequests = new UpgradeRequestBook(stores.upgradeRequests, applianceKeys, log);
-  const monitor = await FleetMonitor.open(config.dataDir, { cabinets, appliances, plans, config, clock }, log, quarantine);
+  const monitor = new FleetMonitor(stores.fleetAlerts, { cabinets, appliances, plans, config, clock }, log);
+  const jobs: JobLeaseHolder = { leases: stores.leases, holder: leaseHolder() };
   // With several nodes, retention runs on the one holding the lease; on the files, at start and on upload.
-  const retention = stores.leases && {
-    leases: stores.leases,
-    holder: leaseHolder(),
-    everyMs: SUPPORT_BUNDLE_RETENTION_EVERY_MS,
-    clock,
-  };
+  const retention = config.database ? { ...jobs, everyMs: SUPPORT_BUNDLE_RETENTION_EVERY_MS, clock } : undefined;
   const supportBundles = await SupportBundleStore.open(stores.supportBundles, log, clock(), retention);
   const secondFactors = new AdminSecondFactors(admins, await SecondFactorSeal.open(config.dataDir, clock(), log), {
     requiredFor: config.dashboard.secondFactorRequiredFor,
@@ -144,15 +146,16 @@ async function openDomain(
     payments,
     paymentLedger: stores.paymentLedger,
     monitor,
-    quarantine,
+    // PostgreSQL refuses a bad row (database_record_invalid) rather than moving it aside.
+    quarantine: config.database ? NO_RECORD_QUARANTINE : quarantine,
     upgradeRequests,
     supportBundles,
     secondFactors,
+    jobs,
     close: async () => {
+      // Both give their lease up, so another node takes the job at once.
       await monitor.close();
-      supportBundles.close();
-      // Given up so another node takes the job at once; if the database is away, the lease expires by itself.
-      if (retention) await retention.leases.release(SUPPORT_BUNDLE_RETENTION_JOB, retention.holder).catch(() => undefined);
+      await supportBundles.close();
       await stores.close();
     },
   };

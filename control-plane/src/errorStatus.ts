@@ -80,6 +80,8 @@ export const CONTROL_PLANE_STATUS = {
   database_import_refused: 422,
   not_a_data_dir: 400,
   data_dir_quarantined: 409,
+  // A row that does not fit its schema (storage/postgres/rowCheck.ts): refused, never moved aside.
+  database_record_invalid: 500,
   // Vendor signing keys (storage/embedded/vendorKeyStore.ts): keys.json lists a key whose private half is gone.
   vendor_key_missing: 500,
 } as const satisfies Record<string, number>;

@@ -18,12 +18,14 @@ import type { BillingStore } from './domain/billing/billingStore.js';
 import { formatDocumentNumber } from './domain/billing/documentNumbers.js';
 import type { PaymentStore } from './domain/billing/paymentStore.js';
 import { journalReplay, type ApplianceKeys } from './domain/heartbeatIngest.js';
-import type { RecordQuarantine } from './domain/quarantine.js';
+import type { DataDirQuarantine } from './domain/quarantine.js';
 import { EmbeddedAdminStore } from './storage/embedded/adminStore.js';
 import { EmbeddedApplianceStore } from './storage/embedded/applianceStore.js';
 import { EmbeddedBillingMonthStore } from './storage/embedded/billingMonthStore.js';
 import { EmbeddedCabinetStore } from './storage/embedded/cabinetStore.js';
+import { EmbeddedFleetAlertStore } from './storage/embedded/fleetAlertStore.js';
 import { EmbeddedHeartbeatStore } from './storage/embedded/heartbeatStore.js';
+import { EmbeddedJobLeases } from './storage/embedded/jobLeases.js';
 import { EmbeddedPaymentLedger } from './storage/embedded/paymentLedger.js';
 import { EmbeddedPlanStore } from './storage/embedded/planStore.js';
 import { EmbeddedSupportBundleArchive } from './storage/embedded/supportBundleArchive.js';
@@ -34,6 +36,7 @@ import { PostgresApplianceStore } from './storage/postgres/applianceStore.js';
 import { PostgresBillingMonthStore } from './storage/postgres/billingMonthStore.js';
 import { PostgresCabinetStore } from './storage/postgres/cabinetStore.js';
 import type { DatabaseSettings } from './storage/postgres/databaseConfig.js';
+import { PostgresFleetAlertStore } from './storage/postgres/fleetAlertStore.js';
 import { PostgresHeartbeatStore } from './storage/postgres/heartbeatStore.js';
 import { PostgresJobLeases } from './storage/postgres/jobLeases.js';
 import { migrate } from './storage/postgres/migrate.js';
@@ -48,6 +51,7 @@ import type {
   ApplianceStore,
   BillingMonthStore,
   CabinetStore,
+  FleetAlertStore,
   HeartbeatStore,
   JobLeases,
   PaymentLedger,
@@ -81,8 +85,9 @@ export interface Stores {
   readonly paymentLedger: PaymentLedger;
   readonly upgradeRequests: UpgradeRequestStore;
   readonly supportBundles: SupportBundleArchive;
-  /** Scheduled work's leases across nodes; undefined on the files, where the one process runs every job. */
-  readonly leases: JobLeases | undefined;
+  readonly fleetAlerts: FleetAlertStore;
+  /** Scheduled work's leases: across nodes on PostgreSQL; in the one process's memory on the files. */
+  readonly leases: JobLeases;
   readonly backend: StorageBackend;
   close(): Promise<void>;
 }
@@ -92,7 +97,7 @@ export interface Stores {
  * payment files serve billing's reads until they are on the seam: docs/control-plane-postgres.md).
  */
 export interface DataDirFiles {
-  quarantine: RecordQuarantine;
+  quarantine: DataDirQuarantine;
   billing: BillingStore;
   payments: PaymentStore;
 }
@@ -131,7 +136,8 @@ async function openEmbeddedStores(config: Config, files: DataDirFiles, log: Logg
     paymentLedger: new EmbeddedPaymentLedger(files.payments),
     upgradeRequests: await EmbeddedUpgradeRequestStore.open(dataDir, log),
     supportBundles: await EmbeddedSupportBundleArchive.open(dataDir, log),
-    leases: undefined,
+    fleetAlerts: await EmbeddedFleetAlertStore.open(dataDir, { log, onUnreadable: files.quarantine.take }),
+    leases: new EmbeddedJobLeases(),
     backend: {
       kind: 'files',
       where: dataDir,
@@ -166,6 +172,7 @@ async function openPostgresStores(settings: DatabaseSettings, log: Logger): Prom
     paymentLedger: new PostgresPaymentLedger(db),
     upgradeRequests: new PostgresUpgradeRequestStore(db),
     supportBundles: new PostgresSupportBundleArchive(db),
+    fleetAlerts: new PostgresFleetAlertStore(db),
     leases: new PostgresJobLeases(db),
     backend: {
       kind: 'postgres',

@@ -58,8 +58,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningC
           statusByCode: CONTROL_PLANE_STATUS,
         });
   cp.backend.startCheckpoints();
-  await cp.monitor.start(config.fleetCheckIntervalSeconds);
-  const relances = startRelanceSchedule(cp, config.relanceCheckIntervalSeconds);
+  await cp.monitor.start(config.fleetCheckIntervalSeconds, cp.jobs);
+  const relances = startRelanceSchedule(cp, config.relanceCheckIntervalSeconds, cp.jobs);
   // Always printed, whatever LOG_LEVEL: scripts and tests read the bound port from this line.
   log.child({}, { level: 'info' }).info(
     {

@@ -13,6 +13,7 @@ import type { ControlPlane } from '../controlPlane.js';
 import { historySeries } from '../domain/applianceHistory.js';
 import { queryFleet } from '../domain/fleet.js';
 import { alertQuerySchema, fleetQuerySchema } from '../domain/fleetFields.js';
+import { quarantineAlerts } from '../domain/quarantine.js';
 
 export function fleetRoutes(cp: ControlPlane): Router {
   const router = new Router();
@@ -28,10 +29,11 @@ export function fleetRoutes(cp: ControlPlane): Router {
       page: q.page,
       perPage: q.perPage,
     });
+    const statuses = await cp.monitor.recorded();
     ctx.body = {
       ...page,
       appliances: page.appliances.map((e) => {
-        const recorded = cp.monitor.recorded(e.applianceId);
+        const recorded = statuses.get(e.applianceId);
         return { ...e, statusSince: recorded?.status === e.status ? recorded.since : null };
       }),
     };
@@ -45,10 +47,10 @@ export function fleetRoutes(cp: ControlPlane): Router {
     ctx.body = { applianceId: appliance.id, cabinetId: appliance.cabinetId, ...historySeries(appliance.history, cp.clock()) };
   });
 
-  router.get('/alerts', (ctx) => {
+  router.get('/alerts', async (ctx) => {
     authorize(currentAdmin(ctx), 'read');
     const q = parseQuery(ctx, alertQuerySchema);
-    ctx.body = { alerts: cp.monitor.alerts(q), storage: cp.quarantine.alerts() };
+    ctx.body = { alerts: await cp.monitor.alerts(q), storage: quarantineAlerts(cp.quarantine) };
   });
   return router;
 }

@@ -17,10 +17,11 @@ import { ApplianceRegistry } from '../domain/appliances.js';
 import { BillingStore } from '../domain/billing/billingStore.js';
 import { PaymentStore } from '../domain/billing/paymentStore.js';
 import { CabinetRegistry } from '../domain/cabinets.js';
-import { FleetMonitor } from '../domain/fleetMonitor.js';
+import { MAX_TRANSITIONS } from '../domain/fleetMonitor.js';
+import { EmbeddedFleetAlertStore } from '../storage/embedded/fleetAlertStore.js';
 import { journalReplay } from '../domain/heartbeatIngest.js';
 import { PlanCatalog } from '../domain/planCatalog.js';
-import { RecordQuarantine } from '../domain/quarantine.js';
+import { RecordQuarantine, type DataDirQuarantine } from '../domain/quarantine.js';
 import { ControlPlaneError } from '../errors.js';
 import { EmbeddedAdminStore } from '../storage/embedded/adminStore.js';
 import { EmbeddedApplianceStore } from '../storage/embedded/applianceStore.js';
@@ -61,13 +62,10 @@ export async function readInstallation(dataDir: string, config: Config, log: Log
     }
   }
   const plans = await PlanCatalog.open(planStore);
-  const fleet = await FleetMonitor.open(
-    dataDir,
-    { cabinets: new CabinetRegistry(cabinetStore, plans), appliances, plans, config, clock },
-    log,
-    quarantine,
-  );
-  const { current: fleetCurrent, transitions: fleetTransitions } = fleet.recordedState();
+  const fleetAlerts = await EmbeddedFleetAlertStore.open(dataDir, { log, onUnreadable: quarantine.take });
+  const fleetCurrent = Object.fromEntries(await fleetAlerts.current());
+  // Oldest first, as the file keeps them.
+  const fleetTransitions = (await fleetAlerts.transitions({ limit: MAX_TRANSITIONS })).reverse();
   const billing = await readBilling(dataDir, log, quarantine);
   // Anything quarantined — now or at an earlier start — would be lost by the move.
   const quarantined = quarantine.alerts();
@@ -102,7 +100,7 @@ type BillingPart = Pick<
 >;
 
 /** The billing files (domain/billing/billingStore.ts, paymentStore.ts): months, decisions, avoirs, payments, relances, numbering. */
-async function readBilling(dataDir: string, log: Logger, quarantine: RecordQuarantine): Promise<BillingPart> {
+async function readBilling(dataDir: string, log: Logger, quarantine: DataDirQuarantine): Promise<BillingPart> {
   const billing = await BillingStore.open(dataDir, log, quarantine);
   const payments = await PaymentStore.open(dataDir, log, quarantine);
   const billingMonths: BillingMonthFile[] = [];

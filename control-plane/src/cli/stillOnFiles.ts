@@ -10,8 +10,6 @@ import { ControlPlaneError } from '../errors.js';
 
 export const STILL_ON_FILES: readonly string[] = [
   "billing's reads (the billing pages, revenue, the relance pass)",
-  'the fleet alerts and the timers of scheduled work',
-  'the record quarantine',
   "the dashboard's login guard and revoked sessions",
   "the second factor's sealing key",
 ];

@@ -28,9 +28,10 @@
 import { versionKey, type HeartbeatHealth } from '@iamanager/protocol';
 import type { FleetThresholds } from '../config.js';
 import { MISMATCH_HOLD_MS, type AuditRewound, type LicenseMismatch } from './licenseConformity.js';
+import type { FleetStatus } from '../storage/fleetAlertRecords.js';
 
-export const FLEET_STATUSES = ['healthy', 'pending', 'warning', 'critical', 'stale', 'offline'] as const;
-export type FleetStatus = (typeof FLEET_STATUSES)[number];
+// The statuses are part of the recorded alerts' format (storage/fleetAlertRecords.ts).
+export { FLEET_STATUSES, type FleetStatus } from '../storage/fleetAlertRecords.js';
 
 /** For "worst first" sorting. */
 export const STATUS_SEVERITY: Readonly<Record<FleetStatus, number>> = {

@@ -10,6 +10,12 @@
  * leaves the numbering uncertain, so billing stops issuing until it is back (billingStore.ts).
  * The single files every request needs (vendor keys, plan catalog, admins) still stop the start-up
  * with the file named: without them there is no service to keep running.
+ *
+ * Files-only by nature: the control plane holds a `RecordQuarantine` (what the alerts list, and
+ * where the embedded stores hand an unreadable file). With PostgreSQL there is no DATA_DIR and
+ * nothing is moved aside — every node reads the same rows, and a row that does not fit its schema
+ * is refused where it is read (`database_record_invalid`, naming the table and the row's key:
+ * storage/postgres/rowCheck.ts) — so that control plane passes `NO_RECORD_QUARANTINE`.
  */
 import { listQuarantine, quarantineFile, type QuarantinedFile, type StorageError } from '@iamanager/kernel/storage';
 import type { Logger } from '@iamanager/kernel/log';
@@ -30,7 +36,30 @@ function alertOf(q: QuarantinedFile): StorageAlert {
   };
 }
 
-export class RecordQuarantine {
+/** Where unreadable records are set aside, and which ones are. */
+export interface RecordQuarantine {
+  /** Every record set aside and not restored yet, oldest first. */
+  list(): readonly QuarantinedFile[];
+  /** Sets an unreadable record aside so that the caller goes on without it (bound: passed as a callback). */
+  readonly take: (file: string, err: StorageError) => Promise<void>;
+}
+
+/** Every quarantined record as a critical alert, newest first (`/api/v1/alerts`, the dashboard's alerts page). */
+export function quarantineAlerts(quarantine: RecordQuarantine): StorageAlert[] {
+  return quarantine.list().map(alertOf).reverse();
+}
+
+/**
+ * No DATA_DIR (PostgreSQL): nothing is ever set aside, so nothing is listed; a file handed here
+ * has nowhere to go, and its read error stands.
+ */
+export const NO_RECORD_QUARANTINE: RecordQuarantine = {
+  list: () => [],
+  take: (_file, err) => Promise.reject(err),
+};
+
+/** The files' quarantine: DATA_DIR/quarantine (kernel storage/quarantine.ts). */
+export class DataDirQuarantine implements RecordQuarantine {
   private constructor(
     private readonly dataDir: string,
     private readonly entries: QuarantinedFile[],
@@ -38,11 +67,15 @@ export class RecordQuarantine {
     private readonly log: Logger,
   ) {}
 
-  static async open(dataDir: string, clock: Clock, log: Logger): Promise<RecordQuarantine> {
+  static async open(dataDir: string, clock: Clock, log: Logger): Promise<DataDirQuarantine> {
     const entries = await listQuarantine(dataDir);
     for (const q of entries)
       log.error({ file: q.file, movedTo: q.movedTo, at: q.at }, 'storage: a record is still in quarantine; restore it from a backup');
-    return new RecordQuarantine(dataDir, entries, clock, log);
+    return new DataDirQuarantine(dataDir, entries, clock, log);
+  }
+
+  list(): readonly QuarantinedFile[] {
+    return this.entries;
   }
 
   /** Moves an unreadable record aside; the caller goes on without it. */
@@ -57,7 +90,7 @@ export class RecordQuarantine {
 
   /** Every quarantined file as a critical alert, newest first. */
   alerts(): StorageAlert[] {
-    return this.entries.map(alertOf).reverse();
+    return quarantineAlerts(this);
   }
 
   /** Quarantined files under a folder of DATA_DIR (e.g. `billing/`). */
@@ -65,3 +98,8 @@ export class RecordQuarantine {
     return this.entries.filter((q) => q.file.startsWith(prefix));
   }
 }
+
+/** `RecordQuarantine.open(dataDir, clock, log)`: the files' quarantine, as it was opened before the interface. */
+export const RecordQuarantine = {
+  open: (dataDir: string, clock: Clock, log: Logger): Promise<DataDirQuarantine> => DataDirQuarantine.open(dataDir, clock, log),
+};

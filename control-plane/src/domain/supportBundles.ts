@@ -10,7 +10,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { MAX_SUPPORT_BUNDLE_BYTES, ProtocolError, verifySupportUpload, type VerifyHeartbeatOptions } from '@iamanager/protocol';
 import type { Logger } from '@iamanager/kernel/log';
 import { ControlPlaneError } from '../errors.js';
-import type { JobLeases, SupportBundleArchive } from '../storage/stores.js';
+import type { SupportBundleArchive } from '../storage/stores.js';
+import { LeasedSchedule, type JobLeaseHolder } from './leasedSchedule.js';
 import type { SupportBundleEntry } from '../storage/supportBundleRecords.js';
 
 export type { SupportBundleEntry } from '../storage/supportBundleRecords.js';
@@ -24,24 +25,29 @@ const DAY_MS = 86_400_000;
 /** The retention job's name in `job_leases`. */
 export const SUPPORT_BUNDLE_RETENTION_JOB = 'support-bundle-retention';
 
-/** Retention run by whichever node holds the lease (several nodes on one database). */
-export interface SupportBundleRetention {
-  leases: JobLeases;
-  /** This node's name in the lease. */
-  holder: string;
-  /** How often the job runs; the lease lasts twice that, so a dead node's job moves on within two periods. */
+/** Retention run by whichever node holds the lease (several nodes on one database; domain/leasedSchedule.ts). */
+export interface SupportBundleRetention extends JobLeaseHolder {
+  /** How often the job runs; the lease lasts three periods, so a dead node's job moves on within three. */
   everyMs: number;
   clock: () => Date;
 }
 
 export class SupportBundleStore {
-  private timer: NodeJS.Timeout | undefined;
+  private readonly retention: LeasedSchedule<number> | undefined;
 
   private constructor(
     private readonly archive: SupportBundleArchive,
     private readonly log: Logger,
-    private readonly retention: SupportBundleRetention | undefined,
-  ) {}
+    retention: SupportBundleRetention | undefined,
+  ) {
+    this.retention =
+      retention &&
+      new LeasedSchedule(SUPPORT_BUNDLE_RETENTION_JOB, () => this.pruneLogged(retention.clock()), {
+        ...retention,
+        log,
+        failure: 'support bundle retention failed; it runs again at the next period',
+      });
+  }
 
   /**
    * Without `retention` (the files: one node) expired bundles are pruned now and on every upload,
@@ -55,22 +61,15 @@ export class SupportBundleStore {
     retention?: SupportBundleRetention,
   ): Promise<SupportBundleStore> {
     const store = new SupportBundleStore(archive, log, retention);
-    if (!retention) await archive.prune(now);
-    else {
-      store.timer = setInterval(() => {
-        store
-          .runRetention()
-          .catch((err: unknown) => log.warn({ err }, 'support bundle retention failed; it runs again at the next period'));
-      }, retention.everyMs);
-      store.timer.unref();
-    }
+    if (!store.retention) await archive.prune(now);
+    // The first run waits one period, as before: start-up does not wait on the lease.
+    else void store.retention.start('after a period');
     return store;
   }
 
-  /** Stops the retention timer (shutdown). */
-  close(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+  /** Stops the retention schedule and gives its lease up (shutdown). */
+  async close(): Promise<void> {
+    await this.retention?.stop();
   }
 
   /**
@@ -78,11 +77,11 @@ export class SupportBundleStore {
    * to the node that holds it. How many bundles were dropped; undefined when another node holds it,
    * or when there is no lease (the files: retention runs on upload and at start instead).
    */
-  async runRetention(): Promise<number | undefined> {
-    if (!this.retention) return undefined;
-    const { leases, holder, everyMs, clock } = this.retention;
-    const now = clock();
-    if (!(await leases.acquire(SUPPORT_BUNDLE_RETENTION_JOB, holder, 2 * everyMs, now))) return undefined;
+  runRetention(): Promise<number | undefined> {
+    return this.retention ? this.retention.tick() : Promise.resolve(undefined);
+  }
+
+  private async pruneLogged(now: Date): Promise<number> {
     const dropped = await this.archive.prune(now);
     if (dropped > 0) this.log.info({ dropped }, 'expired support bundles pruned');
     return dropped;

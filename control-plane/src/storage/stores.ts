@@ -8,8 +8,8 @@
  * Aggregates with their interface here: appliances (both implementations), heartbeats, cabinets
  * with their plan history and enrollment codes, admins with their tokens and the dashboard session
  * secret, plans, vendor keys, the issue of billing documents (the monthly close, held invoices'
- * decisions, credit notes: both), payments and relances (both), job leases (both).
- * Still to come (in this order, see the doc): billing's reads, fleet alerts. Upgrade requests and support bundles: both, at the end.
+ * decisions, credit notes: both), payments and relances (both), job leases (both), fleet alerts (both).
+ * Still to come (see the doc): billing's reads. Upgrade requests and support bundles: both, at the end.
  */
 import type {
   ApprovedInvoice,
@@ -22,6 +22,7 @@ import type {
 } from './billingRecords.js';
 import type { AdminRecord, ApiTokenRecord, ApplianceRecord, CabinetRecord, PlanRecord, VendorKeysFile } from './records.js';
 import type { PaymentRecord, RelanceRecord, RelanceStep } from './paymentRecords.js';
+import type { FleetAlertState, FleetStatus, StatusTransition } from './fleetAlertRecords.js';
 import type { SupportBundleEntry } from './supportBundleRecords.js';
 import type { UpgradeRequestRecord, UpgradeRequestStatus } from './upgradeRequestRecords.js';
 
@@ -95,6 +96,38 @@ export interface JobLeases {
   acquire(job: string, holder: string, ttlMs: number, now: Date): Promise<boolean>;
   /** Gives the lease up (on shutdown), so another node takes the job without waiting for the expiry. */
   release(job: string, holder: string): Promise<void>;
+}
+
+/** What one fleet check changes: statuses set (new or changed), appliances no longer tracked, transitions to add. */
+export interface FleetAlertChange {
+  set: Map<string, FleetAlertState>;
+  forget: string[];
+  /** Oldest first, as they are added to the history. */
+  transitions: StatusTransition[];
+}
+
+export interface TransitionQuery {
+  applianceId?: string | undefined;
+  cabinetId?: string | undefined;
+  /** The status changed to. */
+  status?: FleetStatus | undefined;
+  limit: number;
+}
+
+/** The fleet check's record (domain/fleetMonitor.ts): each appliance's recorded status and the transitions, the newest MAX_TRANSITIONS kept. */
+export interface FleetAlertStore {
+  /** Every tracked appliance's recorded status, by id. */
+  current(): Promise<Map<string, FleetAlertState>>;
+  /**
+   * Records one check, all or nothing, once whatever the number of nodes: `decide` runs
+   * synchronously on the statuses as committed — locked against any other node's check until the
+   * commit — and returns what changes, so two checks at once are decided one after the other and
+   * the second sees the first's statuses (it records no transition the first recorded). Returns
+   * what was recorded.
+   */
+  record(decide: (current: ReadonlyMap<string, FleetAlertState>) => FleetAlertChange): Promise<FleetAlertChange>;
+  /** Recorded transitions, newest first, filtered. */
+  transitions(query: TransitionQuery): Promise<StatusTransition[]>;
 }
 
 /** A month's invoice before the close numbers it. */

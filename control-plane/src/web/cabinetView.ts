@@ -128,9 +128,12 @@ export async function cabinetView(
     charts: current ? cabinetCharts(historySeries(current.history, now), terms.limits) : [],
     planHistory: [...cabinet.planHistory].reverse().map((h) => ({ effectiveAt: h.effectiveAt, plan: h.plan, status: h.status, by: h.by })),
     invoices: seeMoney ? extra.invoices : undefined,
-    alerts: cp.monitor
-      .alerts({ cabinetId: cabinet.id, limit: 10 })
-      .map((a) => ({ at: a.at, from: a.from, to: a.to, what: changeText(a.raised, a.cleared) })),
+    alerts: (await cp.monitor.alerts({ cabinetId: cabinet.id, limit: 10 })).map((a) => ({
+      at: a.at,
+      from: a.from,
+      to: a.to,
+      what: changeText(a.raised, a.cleared),
+    })),
     now,
   };
 }

@@ -49,7 +49,7 @@ import {
   type MonthSummary,
   type RejectionRecord,
 } from '../../storage/billingRecords.js';
-import type { RecordQuarantine } from '../quarantine.js';
+import type { DataDirQuarantine } from '../quarantine.js';
 import { parseDocumentNumber, type Series } from './documentNumbers.js';
 import { checkRecord } from './recordCheck.js';
 import { ControlPlaneError } from '../../errors.js';
@@ -99,14 +99,14 @@ export class BillingStore {
     private readonly creditNotes: DocumentCollection<CreditNoteRecord>,
     private readonly approved: DocumentCollection<ApprovedInvoice>,
     private readonly rejections: DocumentCollection<RejectionRecord>,
-    private readonly quarantine: RecordQuarantine,
+    private readonly quarantine: DataDirQuarantine,
     private readonly log: Logger,
   ) {
     for (const note of creditNotes.values()) this.indexCreditNote(note);
     for (const invoice of approved.values()) this.approvedByHeld.set(heldKey(invoice.month, invoice.cabinetId), invoice);
   }
 
-  static async open(dataDir: string, log: Logger, quarantine: RecordQuarantine): Promise<BillingStore> {
+  static async open(dataDir: string, log: Logger, quarantine: DataDirQuarantine): Promise<BillingStore> {
     const dir = path.join(dataDir, 'billing');
     const monthsDir = path.join(dir, 'months');
     await fs.mkdir(monthsDir, { recursive: true, mode: 0o750 });

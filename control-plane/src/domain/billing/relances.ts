@@ -27,6 +27,7 @@ import { smtpSender, type MailSender, type OutgoingMail } from '@iamanager/kerne
 import { formatEuros } from './money.js';
 import type { PaymentContext } from './payments.js';
 import type { InvoiceRecord } from '../../storage/billingRecords.js';
+import { LeasedSchedule, type JobLeaseHolder } from '../leasedSchedule.js';
 
 /** Days past the due date at which each relance is due. */
 export const RELANCE_DAYS: Record<RelanceStep, number> = { reminder: 1, second_reminder: 15, final_notice: 30 };
@@ -150,22 +151,23 @@ async function relancePass(cp: RelanceContext, sender: MailSender): Promise<Rela
   return pass;
 }
 
-/** `serve`'s periodic pass (when mail is configured): on start, then every `intervalSeconds`. */
-export function startRelanceSchedule(cp: RelanceContext, intervalSeconds: number): { stop(): Promise<void> } {
+/** The relance pass's name in `job_leases`. */
+export const RELANCE_JOB = 'relances';
+
+/**
+ * `serve`'s periodic pass (when mail is configured): on start, then every `intervalSeconds`, on the
+ * node holding the job lease `relances` (the claims already make each relance go once; the lease
+ * spares the other nodes a pass that would find every relance claimed).
+ */
+export function startRelanceSchedule(cp: RelanceContext, intervalSeconds: number, node: JobLeaseHolder): { stop(): Promise<void> } {
   if (!cp.config.mail) return { stop: async () => undefined };
-  let running: Promise<unknown> = Promise.resolve();
-  const pass = () => {
-    running = running.then(() =>
-      sendDueRelances(cp).catch((err: unknown) => cp.log.error({ err }, 'relance pass failed; the next one tries again')),
-    );
-  };
-  pass();
-  const timer = setInterval(pass, intervalSeconds * 1000);
-  timer.unref();
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  const schedule = new LeasedSchedule(RELANCE_JOB, () => sendDueRelances(cp), {
+    ...node,
+    everyMs: intervalSeconds * 1000,
+    clock: cp.clock,
+    log: cp.log,
+    failure: 'relance pass failed; the next one tries again',
+  });
+  schedule.start().catch((err: unknown) => cp.log.error({ err }, 'relance pass failed; the next one tries again'));
+  return { stop: () => schedule.stop() };
 }

@@ -10,6 +10,7 @@ import { ControlPlaneError } from '../../errors.js';
 import { adminRecordSchema, apiTokenRecordSchema, type AdminRecord, type ApiTokenRecord } from '../records.js';
 import type { AdminStore } from '../stores.js';
 import type { Database } from './pool.js';
+import { rowRecord } from './rowCheck.js';
 import { isUniqueViolation } from './sqlErrors.js';
 
 interface Queryable {
@@ -27,7 +28,11 @@ async function load(db: Queryable, where: string, args: unknown[], lock = false)
     [admins.rows.map((a) => a.id)],
   );
   return admins.rows.map((row) =>
-    adminRecordSchema.parse({ ...row.record, tokens: tokens.rows.filter((t) => t.admin_id === row.id).map((t) => t.record) }),
+    // The admin's row with its api_tokens rows: the message names the admin (a token's path says which).
+    rowRecord(adminRecordSchema, 'admins', row.id, {
+      ...row.record,
+      tokens: tokens.rows.filter((t) => t.admin_id === row.id).map((t) => t.record),
+    }),
   );
 }
 
@@ -78,7 +83,7 @@ export class PostgresAdminStore implements AdminStore {
     ]);
     if (!rows[0]) return undefined;
     const admin = await this.get(rows[0].admin_id);
-    return admin && { admin, token: apiTokenRecordSchema.parse(rows[0].record) };
+    return admin && { admin, token: rowRecord(apiTokenRecordSchema, 'api_tokens', `of admin ${rows[0].admin_id}`, rows[0].record) };
   }
 
   create(admin: AdminRecord): Promise<void> {

@@ -8,6 +8,7 @@ import type pg from 'pg';
 import { applianceRecordSchema, type ApplianceRecord } from '../records.js';
 import type { ApplianceStore } from '../stores.js';
 import type { Database } from './pool.js';
+import { recordKey, rowRecord } from './rowCheck.js';
 import { isUniqueViolation } from './sqlErrors.js';
 
 /** The columns that mirror the record, in the order `applianceValues` gives them. */
@@ -18,7 +19,7 @@ export function applianceValues(record: ApplianceRecord): unknown[] {
 }
 
 export function applianceFromRow(row: { record: unknown }): ApplianceRecord {
-  return applianceRecordSchema.parse(row.record);
+  return rowRecord(applianceRecordSchema, 'appliances', recordKey(row.record, 'id'), row.record);
 }
 
 /** Writes a record's new state back, columns and jsonb together. */

@@ -32,6 +32,7 @@ import { NotFoundError } from '@iamanager/protocol';
 import { heldInvoiceDecided } from '../billingRefusals.js';
 import type { BillingMonthStore, ClosingMonth, DraftAt, FormatNumber, UnnumberedApproval } from '../stores.js';
 import type { Database } from './pool.js';
+import { recordKey, rowRecord } from './rowCheck.js';
 import { isUniqueViolation } from './sqlErrors.js';
 
 export type { FormatNumber } from '../stores.js';
@@ -101,7 +102,7 @@ export class PostgresBillingMonthStore implements BillingMonthStore {
       );
       const note = build(
         at,
-        rows.map((r) => creditNoteRecordSchema.parse(r.record)),
+        rows.map((r) => rowRecord(creditNoteRecordSchema, 'credit_notes', recordKey(r.record, 'number'), r.record)),
       );
       if (note.invoiceNumber !== invoiceNumber) throw new Error(`credit note drafted for ${note.invoiceNumber}, not ${invoiceNumber}`);
       const year = Number(note.issueDate.slice(0, 4));
@@ -121,7 +122,7 @@ export class PostgresBillingMonthStore implements BillingMonthStore {
       'SELECT record FROM credit_notes WHERE invoice_number = $1 ORDER BY series_year, series_number',
       [invoiceNumber],
     );
-    return rows.map((r) => creditNoteRecordSchema.parse(r.record));
+    return rows.map((r) => rowRecord(creditNoteRecordSchema, 'credit_notes', recordKey(r.record, 'number'), r.record));
   }
 
   approveHeld(
@@ -134,7 +135,7 @@ export class PostgresBillingMonthStore implements BillingMonthStore {
       const at = await this.lockClock(client, now);
       const held = await this.pending(client, month, cabinetId);
       const { rows } = await client.query<{ record: unknown }>('SELECT record FROM billing_months WHERE month = $1', [month]);
-      const vendor = vendorIdentitySchema.parse((rows[0]!.record as { vendor: unknown }).vendor);
+      const vendor = rowRecord(vendorIdentitySchema, 'billing_months', month, (rows[0]!.record as { vendor: unknown }).vendor);
       const draft = build(at, held, vendor);
       const year = Number(draft.issueDate.slice(0, 4));
       const n = (await this.take(client, INVOICE_SERIES, year, 1)) + 1;
@@ -179,16 +180,22 @@ export class PostgresBillingMonthStore implements BillingMonthStore {
         month,
         cabinetId,
       ]);
-      throw heldInvoiceDecided(month, cabinetId, { status: 'approved', invoice: approvedInvoiceSchema.parse(found.rows[0]!.record) });
+      throw heldInvoiceDecided(month, cabinetId, {
+        status: 'approved',
+        invoice: rowRecord(approvedInvoiceSchema, 'invoices', `${month}/${cabinetId}`, found.rows[0]!.record),
+      });
     }
     if (row.decided === 'rejected') {
       const found = await client.query<{ record: unknown }>('SELECT record FROM rejections WHERE month = $1 AND cabinet_id = $2', [
         month,
         cabinetId,
       ]);
-      throw heldInvoiceDecided(month, cabinetId, { status: 'rejected', rejection: rejectionSchema.parse(found.rows[0]!.record) });
+      throw heldInvoiceDecided(month, cabinetId, {
+        status: 'rejected',
+        rejection: rowRecord(rejectionSchema, 'rejections', `${month}/${cabinetId}`, found.rows[0]!.record),
+      });
     }
-    return heldInvoiceSchema.parse(row.record);
+    return rowRecord(heldInvoiceSchema, 'held_invoices', `${month}/${cabinetId}`, row.record);
   }
 
   private async insertInvoice(
@@ -256,6 +263,10 @@ export class PostgresBillingMonthStore implements BillingMonthStore {
       [month],
     );
     // An approved held invoice keeps who approved it, as the files' invoices/F-….json do.
-    return rows.map((r) => (r.approved_by === null ? invoiceRecordSchema : approvedInvoiceSchema).parse(r.record));
+    return rows.map((r) =>
+      r.approved_by === null
+        ? rowRecord(invoiceRecordSchema, 'invoices', recordKey(r.record, 'number'), r.record)
+        : rowRecord(approvedInvoiceSchema, 'invoices', recordKey(r.record, 'number'), r.record),
+    );
   }
 }

@@ -17,6 +17,7 @@ import {
 import type { CabinetStore } from '../stores.js';
 import { APPLIANCE_COLUMNS, applianceFromRow, applianceValues, saveAppliance } from './applianceStore.js';
 import type { Database } from './pool.js';
+import { rowRecord } from './rowCheck.js';
 import { isUniqueViolation } from './sqlErrors.js';
 
 /** A pooled client in a transaction, or the pool itself: what reads and writes take. */
@@ -68,7 +69,7 @@ async function load(db: Queryable, ids: string[] | undefined, lock = false): Pro
     args,
   );
   return cabinets.rows.map((row) =>
-    cabinetRecordSchema.parse({
+    rowRecord(cabinetRecordSchema, 'cabinets', row.id, {
       ...row.record,
       planHistory: history.rows.filter((h) => h.cabinet_id === row.id).map((h) => h.record),
       enrollmentCodes: codes.rows.filter((c) => c.cabinet_id === row.id).map(codeFromRow),

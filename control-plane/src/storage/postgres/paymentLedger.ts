@@ -12,6 +12,7 @@ import { NotFoundError } from '@iamanager/protocol';
 import { paymentRecordSchema, relanceRecordSchema, type PaymentRecord, type RelanceRecord, type RelanceStep } from '../paymentRecords.js';
 import type { PaymentLedger, PaymentOutcome } from '../stores.js';
 import type { Database } from './pool.js';
+import { recordKey, rowRecord } from './rowCheck.js';
 
 export class PostgresPaymentLedger implements PaymentLedger {
   constructor(private readonly db: Database) {}
@@ -26,7 +27,7 @@ export class PostgresPaymentLedger implements PaymentLedger {
       const { rows } = await client.query<{ record: unknown }>('SELECT record FROM payments WHERE invoice_number = $1', [
         record.invoiceNumber,
       ]);
-      admit(rows.map((r) => paymentRecordSchema.parse(r.record)).sort(byDate));
+      admit(rows.map(paymentFromRow).sort(byDate));
       const inserted = await client.query(
         'INSERT INTO payments (id, invoice_number, reference, record) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
         [record.id, record.invoiceNumber, record.reference, JSON.stringify(record)],
@@ -41,12 +42,12 @@ export class PostgresPaymentLedger implements PaymentLedger {
 
   private async byId(client: { query: Database['query'] }, id: string): Promise<PaymentRecord | undefined> {
     const { rows } = await client.query<{ record: unknown }>('SELECT record FROM payments WHERE id = $1', [id]);
-    return rows[0] && paymentRecordSchema.parse(rows[0].record);
+    return rows[0] && paymentFromRow(rows[0]);
   }
 
   async paymentsOf(invoiceNumber: string): Promise<PaymentRecord[]> {
     const { rows } = await this.db.query<{ record: unknown }>('SELECT record FROM payments WHERE invoice_number = $1', [invoiceNumber]);
-    return rows.map((r) => paymentRecordSchema.parse(r.record)).sort(byDate);
+    return rows.map(paymentFromRow).sort(byDate);
   }
 
   async relance(invoiceNumber: string, step: RelanceStep): Promise<RelanceRecord | undefined> {
@@ -54,7 +55,7 @@ export class PostgresPaymentLedger implements PaymentLedger {
       invoiceNumber,
       step,
     ]);
-    return rows[0] && relanceRecordSchema.parse(rows[0].record);
+    return rows[0] && rowRecord(relanceRecordSchema, 'relances', `${invoiceNumber}/${step}`, rows[0].record);
   }
 
   async claimRelance(record: RelanceRecord): Promise<boolean> {
@@ -73,7 +74,7 @@ export class PostgresPaymentLedger implements PaymentLedger {
       [invoiceNumber, step, sentAt, messageId],
     );
     if (!rows[0]) throw new NotFoundError('relance', `${invoiceNumber}/${step}`);
-    return relanceRecordSchema.parse(rows[0].record);
+    return rowRecord(relanceRecordSchema, 'relances', `${invoiceNumber}/${step}`, rows[0].record);
   }
 
   async releaseRelance(invoiceNumber: string, step: RelanceStep): Promise<void> {
@@ -88,4 +89,8 @@ export class PostgresPaymentLedger implements PaymentLedger {
 /** Oldest payment first, as the files list them. */
 function byDate(a: PaymentRecord, b: PaymentRecord): number {
   return a.date.localeCompare(b.date) || a.recordedAt.localeCompare(b.recordedAt);
+}
+
+function paymentFromRow(row: { record: unknown }): PaymentRecord {
+  return rowRecord(paymentRecordSchema, 'payments', recordKey(row.record, 'id'), row.record);
 }

@@ -3,6 +3,7 @@ import { ControlPlaneError } from '../../errors.js';
 import { planRecordSchema, type PlanRecord } from '../records.js';
 import type { PlanStore } from '../stores.js';
 import type { Database } from './pool.js';
+import { recordKey, rowRecord } from './rowCheck.js';
 import { isUniqueViolation } from './sqlErrors.js';
 
 export class PostgresPlanStore implements PlanStore {
@@ -10,12 +11,12 @@ export class PostgresPlanStore implements PlanStore {
 
   async list(): Promise<PlanRecord[]> {
     const { rows } = await this.db.query<{ record: unknown }>(`SELECT record FROM plans ORDER BY record->>'createdAt', id`);
-    return rows.map((r) => planRecordSchema.parse(r.record));
+    return rows.map((r) => rowRecord(planRecordSchema, 'plans', recordKey(r.record, 'id'), r.record));
   }
 
   async get(id: string): Promise<PlanRecord | undefined> {
     const { rows } = await this.db.query<{ record: unknown }>('SELECT record FROM plans WHERE id = $1', [id]);
-    return rows[0] && planRecordSchema.parse(rows[0].record);
+    return rows[0] && rowRecord(planRecordSchema, 'plans', id, rows[0].record);
   }
 
   async create(plan: PlanRecord): Promise<void> {

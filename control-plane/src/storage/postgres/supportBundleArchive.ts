@@ -8,13 +8,14 @@ import type pg from 'pg';
 import type { SupportBundleArchive } from '../stores.js';
 import { supportBundleEntrySchema, type SupportBundleEntry } from '../supportBundleRecords.js';
 import type { Database } from './pool.js';
+import { recordKey, rowRecord } from './rowCheck.js';
 
 async function lockCabinet(client: pg.PoolClient, cabinetId: string): Promise<void> {
   await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`support-bundles:${cabinetId}`]);
 }
 
 function fromRow(row: { record: unknown }): SupportBundleEntry {
-  return supportBundleEntrySchema.parse(row.record);
+  return rowRecord(supportBundleEntrySchema, 'support_bundles', recordKey(row.record, 'id'), row.record);
 }
 
 export class PostgresSupportBundleArchive implements SupportBundleArchive {

@@ -8,6 +8,7 @@ import type pg from 'pg';
 import type { UpgradeRequestStore } from '../stores.js';
 import { upgradeRequestRecordSchema, type UpgradeRequestRecord, type UpgradeRequestStatus } from '../upgradeRequestRecords.js';
 import type { Database } from './pool.js';
+import { recordKey, rowRecord } from './rowCheck.js';
 
 /**
  * The appliance's lock: an advisory lock rather than its `appliances` row, so that the count does
@@ -19,7 +20,7 @@ async function lockAppliance(client: pg.PoolClient, applianceId: string): Promis
 }
 
 function fromRow(row: { record: unknown }): UpgradeRequestRecord {
-  return upgradeRequestRecordSchema.parse(row.record);
+  return rowRecord(upgradeRequestRecordSchema, 'upgrade_requests', recordKey(row.record, 'id'), row.record);
 }
 
 export class PostgresUpgradeRequestStore implements UpgradeRequestStore {

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { vendorKeysFileSchema } from '../records.js';
 import type { VendorKeyEntry, VendorKeyStore } from '../stores.js';
 import type { Database } from './pool.js';
+import { rowRecord } from './rowCheck.js';
 
 const keySchema = vendorKeysFileSchema.shape.keys.element.extend({ privatePem: z.string().startsWith('-----BEGIN PRIVATE KEY-----') });
 
@@ -17,7 +18,12 @@ export class PostgresVendorKeyStore implements VendorKeyStore {
       'SELECT kid, created_at, public_jwk, private_pem FROM vendor_keys ORDER BY added',
     );
     return rows.map((r) =>
-      keySchema.parse({ kid: r.kid, createdAt: r.created_at.toISOString(), publicKey: r.public_jwk, privatePem: r.private_pem }),
+      rowRecord(keySchema, 'vendor_keys', r.kid, {
+        kid: r.kid,
+        createdAt: r.created_at.toISOString(),
+        publicKey: r.public_jwk,
+        privatePem: r.private_pem,
+      }),
     );
   }
 

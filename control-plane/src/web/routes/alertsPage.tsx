@@ -5,6 +5,7 @@ import { currentAdmin } from '../../auth/authenticate.js';
 import { authorize } from '../../auth/policies.js';
 import { latestApplianceVersion } from '../../domain/fleet.js';
 import { alertQuerySchema } from '../../domain/fleetFields.js';
+import { quarantineAlerts } from '../../domain/quarantine.js';
 import type { ReasonCode } from '../../domain/fleetStatus.js';
 import { chromeOf } from '../chrome.js';
 import type { DashboardPage } from '../dashboardPage.js';
@@ -24,7 +25,7 @@ export const alertsPage: DashboardPage = {
       const latest = latestApplianceVersion(cp);
       // One read of the cabinet store for the whole list.
       const cabinets = new Map((await cp.cabinets.list()).map((c) => [c.id, c]));
-      const rows = cp.monitor.alerts(q).map((a) => ({
+      const rows = (await cp.monitor.alerts(q)).map((a) => ({
         at: a.at,
         cabinetId: a.cabinetId,
         cabinetName: cabinets.get(a.cabinetId)?.name ?? a.cabinetId,
@@ -39,7 +40,13 @@ export const alertsPage: DashboardPage = {
       }));
       sendPage(
         ctx,
-        <AlertsPage chrome={chromeOf(deps, ctx)} rows={rows} storage={cp.quarantine.alerts()} status={q.status ?? ''} limit={LIMIT} />,
+        <AlertsPage
+          chrome={chromeOf(deps, ctx)}
+          rows={rows}
+          storage={quarantineAlerts(cp.quarantine)}
+          status={q.status ?? ''}
+          limit={LIMIT}
+        />,
       );
     });
   },
