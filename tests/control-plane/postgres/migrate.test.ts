@@ -75,19 +75,29 @@ describe('DATABASE_URL', () => {
 });
 
 describe('control-plane db migrate', () => {
-  it('applies schema v1 once, then finds nothing to do', async () => {
+  it('applies every schema version once, then finds nothing to do', async () => {
     const url = await cluster.createDatabase('migrate');
     const dataDir = tempDir('cp-pg-');
     const first = await runCli(dataDir, ['db', 'migrate', '--json'], { env: { DATABASE_URL: url } });
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    expect(first.json).toEqual({ database: `127.0.0.1:${cluster.port}/${new URL(url).pathname.slice(1)}`, applied: [1], version: 1 });
+    expect(first.json).toEqual({ database: `127.0.0.1:${cluster.port}/${new URL(url).pathname.slice(1)}`, applied: [1, 2], version: 2 });
     expect(await tables(url)).toEqual(
-      expect.arrayContaining(['schema_migrations', 'cabinets', 'appliances', 'heartbeats', 'invoices', 'document_numbers', 'job_leases']),
+      expect.arrayContaining([
+        'schema_migrations',
+        'cabinets',
+        'appliances',
+        'heartbeats',
+        'invoices',
+        'document_numbers',
+        'job_leases',
+        'login_failures',
+        'revoked_sessions',
+      ]),
     );
     const again = await runCli(dataDir, ['db', 'migrate'], { env: { DATABASE_URL: url } });
     expect(again.code).toBe(0);
-    expect(again.stdout).toMatch(/schema already at version 1/);
+    expect(again.stdout).toMatch(/schema already at version 2/);
   });
 
   it('run by three nodes at once, applies each version exactly once', async () => {
@@ -96,7 +106,7 @@ describe('control-plane db migrate', () => {
       [1, 2, 3].map(() => runCli(tempDir('cp-pg-'), ['db', 'migrate', '--json'], { env: { DATABASE_URL: url } })),
     );
     expect(runs.map((r) => r.code)).toEqual([0, 0, 0]);
-    expect(runs.map((r) => r.json.applied).sort()).toEqual([[], [], [1]]);
+    expect(runs.map((r) => r.json.applied).sort()).toEqual([[], [], [1, 2]]);
   });
 
   it('refuses a database whose applied version differs from this build, touching nothing', async () => {

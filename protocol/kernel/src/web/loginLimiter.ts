@@ -159,7 +159,11 @@ export interface LoginAttempts {
 }
 
 /** The three scopes' rules for `limits`, in the order pair (account from one address), account, address. */
-export function loginScopeRules(limits: Pick<LoginLimits, 'maxFailures' | 'lockSeconds'>): { pair: ScopeRule; account: ScopeRule; address: ScopeRule } {
+export function loginScopeRules(limits: Pick<LoginLimits, 'maxFailures' | 'lockSeconds'>): {
+  pair: ScopeRule;
+  account: ScopeRule;
+  address: ScopeRule;
+} {
   const lockMs = limits.lockSeconds * 1000;
   return {
     pair: { threshold: limits.maxFailures, firstDelayMs: Math.min(MINUTE, lockMs), maxDelayMs: lockMs, forgetMs: DAY },
