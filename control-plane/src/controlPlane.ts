@@ -120,7 +120,10 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
   const upgradeRequests = new UpgradeRequestBook(await EmbeddedUpgradeRequestStore.open(config.dataDir, log), applianceKeys, log);
   const monitor = await FleetMonitor.open(config.dataDir, { cabinets, appliances, plans, config, clock }, log, quarantine);
   const supportBundles = await SupportBundleStore.open(await EmbeddedSupportBundleArchive.open(config.dataDir, log), log, clock());
-  const secondFactors = new AdminSecondFactors(admins, await SecondFactorSeal.open(config.dataDir, clock(), log), {
+  const seal = config.secondFactorKeyFile
+    ? SecondFactorSeal.fromKeyFile(config.secondFactorKeyFile)
+    : await SecondFactorSeal.open(config.dataDir, clock(), log);
+  const secondFactors = new AdminSecondFactors(admins, seal, {
     requiredFor: config.dashboard.secondFactorRequiredFor,
     issuer: config.issuer,
     log,
