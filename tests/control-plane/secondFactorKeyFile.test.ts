@@ -4,6 +4,7 @@
  * start-up: required with DATABASE_URL, refused missing, not a file, readable by others, or not a
  * 256-bit key, each with what to do.
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@iamanager/kernel/config';
 import { createLogger } from '@iamanager/kernel/log';
 import { readConfig } from '../../control-plane/src/config.js';
-import { SECOND_FACTOR_KEY_FILE, SecondFactorSeal } from '../../control-plane/src/domain/secondFactorSeal.js';
+import { GENERATE_KEY_COMMAND, SECOND_FACTOR_KEY_FILE, SecondFactorSeal } from '../../control-plane/src/domain/secondFactorSeal.js';
 import { tempDir } from '../support/controlPlane.js';
 import { secondFactorKeyFile } from '../support/secondFactorKey.js';
 
@@ -47,7 +48,9 @@ describe('SECOND_FACTOR_KEY_FILE', () => {
   });
 
   it('takes a key made by the documented command, in base64 or base64url, or a copy of the DATA_DIR file', () => {
-    const made = secondFactorKeyFile();
+    // docs/control-plane.md's command, as written (Debian's openssl comes with ca-certificates).
+    const made = path.join(tempDir('cp-2fa-key-'), 'second-factor-key');
+    execFileSync('sh', ['-c', GENERATE_KEY_COMMAND.replace('FILE', made)]);
     const config = readConfig(
       { DATA_DIR: tempDir('cp-2fa-config-'), DATABASE_URL: 'postgres://cp@db/cp', SECOND_FACTOR_KEY_FILE: made },
       NO_DOTENV,
