@@ -14,7 +14,7 @@ import { runCommand } from './cli/commands.js';
 import { CONTROL_PLANE_STATUS } from './errorStatus.js';
 import { ControlPlaneMetrics } from './metrics.js';
 import { startRelanceSchedule } from './domain/billing/relances.js';
-import { openDashboard } from './web/dashboardModule.js';
+import { openDashboard, type DashboardState } from './web/dashboardModule.js';
 
 export interface RunningControlPlane {
   port: number;
@@ -22,9 +22,12 @@ export interface RunningControlPlane {
   close(): Promise<void>;
 }
 
-/** The app exactly as `serve` mounts it — the API and the dashboard; tests read the route table from it. */
-export async function createServedApp(cp: ControlPlane, metrics: ControlPlaneMetrics): Promise<Koa> {
-  const dashboard = await openDashboard(cp);
+/**
+ * The app exactly as `serve` mounts it — the API and the dashboard; tests read the route table from
+ * it. `dashboardState`: where the login guard and the logouts are kept (unset: memory and DATA_DIR).
+ */
+export async function createServedApp(cp: ControlPlane, metrics: ControlPlaneMetrics, dashboardState?: DashboardState): Promise<Koa> {
+  const dashboard = await openDashboard(cp, dashboardState);
   return createApp(cp, metrics, { authenticators: [dashboard.authenticator], routers: [dashboard.router] });
 }
 
