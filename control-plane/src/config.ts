@@ -14,6 +14,7 @@ import { salesContactEnvFields, salesContactFrom } from './domain/salesContact.j
 import type { VendorContact } from '@iamanager/protocol';
 import { ADMIN_ROLES, type AdminRole } from './storage/records.js';
 import { databaseEnvFields, databaseSettingsFrom, type DatabaseSettings } from './storage/postgres/databaseConfig.js';
+import { GENERATE_KEY_COMMAND, readSecondFactorKeyFile } from './domain/secondFactorSeal.js';
 
 /** Unix socket paths are limited to 108 bytes on Linux (`sun_path`), terminator included. */
 const MAX_SOCKET_PATH = 107;
@@ -100,6 +101,21 @@ const envSchema = z
     ...salesContactEnvFields,
     // The PostgreSQL backend (docs/control-plane-postgres.md); unset, the files in DATA_DIR.
     ...databaseEnvFields,
+    // The admins' TOTP sealing key shared by every node (domain/secondFactorSeal.ts); unset, DATA_DIR's own.
+    SECOND_FACTOR_KEY_FILE: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (v === undefined || v.trim() === '') return undefined;
+        const file = path.resolve(v.trim());
+        try {
+          readSecondFactorKeyFile(file);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+          return z.NEVER;
+        }
+        return file;
+      }),
   })
   .superRefine((env, ctx) => {
     checkVendorEnv(env, ctx);
@@ -116,6 +132,13 @@ const envSchema = z
         code: 'custom',
         path: ['FLEET_OFFLINE_HOURS'],
         message: `must be longer than FLEET_STALE_INTERVALS × HEARTBEAT_INTERVAL_SECONDS (${env.FLEET_STALE_INTERVALS * env.HEARTBEAT_INTERVAL_SECONDS} s), or an appliance would go offline before it goes stale`,
+      });
+    }
+    if (env.DATABASE_URL !== undefined && env.SECOND_FACTOR_KEY_FILE === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SECOND_FACTOR_KEY_FILE'],
+        message: `is required with DATABASE_URL: every node seals the admins' second factors with one key, kept in a file they all mount, not in the database — ${GENERATE_KEY_COMMAND.replace('FILE', '/run/secrets/second-factor-key')} then SECOND_FACTOR_KEY_FILE=/run/secrets/second-factor-key (or copy DATA_DIR/second-factor-key.json there to keep the current key)`,
       });
     }
     const socket = path.join(path.resolve(env.DATA_DIR), CONTROL_SOCKET);
@@ -182,6 +205,8 @@ export interface Config {
   salesContact: VendorContact | undefined;
   /** PostgreSQL (DATABASE_URL); undefined: the embedded files in DATA_DIR. */
   database: DatabaseSettings | undefined;
+  /** SECOND_FACTOR_KEY_FILE, checked at start-up (required with DATABASE_URL); undefined: DATA_DIR/second-factor-key.json. */
+  secondFactorKeyFile: string | undefined;
 }
 
 /**
@@ -231,6 +256,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     relanceCheckIntervalSeconds: parsed.RELANCE_CHECK_INTERVAL_SECONDS,
     salesContact: salesContactFrom(parsed),
     database: databaseSettingsFrom(parsed),
+    secondFactorKeyFile: parsed.SECOND_FACTOR_KEY_FILE,
   };
 }
 

@@ -68,6 +68,8 @@ export interface ControlPlane {
   readonly secondFactors: AdminSecondFactors;
   /** Scheduled work's leases and this node's name in them: the fleet check, relances and retention run on one node at a time. */
   readonly jobs: JobLeaseHolder;
+  /** Where the dashboard's login guard and logouts are kept (openStores.ts `Stores.dashboard`). */
+  readonly dashboardState: Stores['dashboard'];
   close(): Promise<void>;
 }
 
@@ -84,7 +86,7 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
   const quarantine = await RecordQuarantine.open(config.dataDir, clock, log);
   const billing = await BillingStore.open(config.dataDir, log, quarantine);
   const payments = await PaymentStore.open(config.dataDir, log, quarantine);
-  const stores = await openStores(config, { quarantine, billing, payments }, log);
+  const stores = await openStores(config, { quarantine, billing, payments }, clock, log);
   try {
     return await openDomain(config, log, clock, stores, { quarantine, billing, payments });
   } catch (err) {
@@ -123,7 +125,10 @@ async function openDomain(
   // With several nodes, retention runs on the one holding the lease; on the files, at start and on upload.
   const retention = config.database ? { ...jobs, everyMs: SUPPORT_BUNDLE_RETENTION_EVERY_MS, clock } : undefined;
   const supportBundles = await SupportBundleStore.open(stores.supportBundles, log, clock(), retention);
-  const secondFactors = new AdminSecondFactors(admins, await SecondFactorSeal.open(config.dataDir, clock(), log), {
+  const seal = config.secondFactorKeyFile
+    ? SecondFactorSeal.fromKeyFile(config.secondFactorKeyFile)
+    : await SecondFactorSeal.open(config.dataDir, clock(), log);
+  const secondFactors = new AdminSecondFactors(admins, seal, {
     requiredFor: config.dashboard.secondFactorRequiredFor,
     issuer: config.issuer,
     log,
@@ -152,6 +157,7 @@ async function openDomain(
     supportBundles,
     secondFactors,
     jobs,
+    dashboardState: stores.dashboard,
     close: async () => {
       // Both give their lease up, so another node takes the job at once.
       await monitor.close();

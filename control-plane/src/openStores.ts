@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from '@iamanager/kernel/log';
+import type { LoginAttempts, SessionRevocations } from '@iamanager/kernel/web';
 import type { Config } from './config.js';
 import { ApplianceRegistry } from './domain/appliances.js';
 import { applianceKeysFrom } from './domain/applianceKeys.js';
@@ -35,6 +36,8 @@ import { PostgresAdminStore } from './storage/postgres/adminStore.js';
 import { PostgresApplianceStore } from './storage/postgres/applianceStore.js';
 import { PostgresBillingMonthStore } from './storage/postgres/billingMonthStore.js';
 import { PostgresCabinetStore } from './storage/postgres/cabinetStore.js';
+import { PostgresLoginAttempts } from './storage/postgres/dashboardLoginAttempts.js';
+import { PostgresSessionRevocations } from './storage/postgres/dashboardRevocations.js';
 import type { DatabaseSettings } from './storage/postgres/databaseConfig.js';
 import { PostgresFleetAlertStore } from './storage/postgres/fleetAlertStore.js';
 import { PostgresHeartbeatStore } from './storage/postgres/heartbeatStore.js';
@@ -88,6 +91,11 @@ export interface Stores {
   readonly fleetAlerts: FleetAlertStore;
   /** Scheduled work's leases: across nodes on PostgreSQL; in the one process's memory on the files. */
   readonly leases: JobLeases;
+  /**
+   * Where the dashboard counts failed logins and keeps logouts: unset on the files (this process's
+   * memory and DATA_DIR/dashboard-revoked-sessions.json), tables every node shares on PostgreSQL.
+   */
+  readonly dashboard: { loginAttempts?: LoginAttempts; revocations?: SessionRevocations };
   readonly backend: StorageBackend;
   close(): Promise<void>;
 }
@@ -102,8 +110,8 @@ export interface DataDirFiles {
   payments: PaymentStore;
 }
 
-export function openStores(config: Config, files: DataDirFiles, log: Logger): Promise<Stores> {
-  return config.database ? openPostgresStores(config.database, log) : openEmbeddedStores(config, files, log);
+export function openStores(config: Config, files: DataDirFiles, clock: () => Date, log: Logger): Promise<Stores> {
+  return config.database ? openPostgresStores(config, config.database, clock, log) : openEmbeddedStores(config, files, log);
 }
 
 async function openEmbeddedStores(config: Config, files: DataDirFiles, log: Logger): Promise<Stores> {
@@ -138,6 +146,7 @@ async function openEmbeddedStores(config: Config, files: DataDirFiles, log: Logg
     supportBundles: await EmbeddedSupportBundleArchive.open(dataDir, log),
     fleetAlerts: await EmbeddedFleetAlertStore.open(dataDir, { log, onUnreadable: files.quarantine.take }),
     leases: new EmbeddedJobLeases(),
+    dashboard: {},
     backend: {
       kind: 'files',
       where: dataDir,
@@ -148,12 +157,15 @@ async function openEmbeddedStores(config: Config, files: DataDirFiles, log: Logg
   };
 }
 
-async function openPostgresStores(settings: DatabaseSettings, log: Logger): Promise<Stores> {
+async function openPostgresStores(config: Config, settings: DatabaseSettings, clock: () => Date, log: Logger): Promise<Stores> {
   const db = openDatabase(settings, log);
+  let revocations: PostgresSessionRevocations;
   try {
     // Nodes starting together: one applies, the others wait on the advisory lock and find it done.
     const { applied, version } = await migrate(db);
     if (applied.length > 0) log.info({ database: db.where, applied, version }, 'database schema migrated');
+    // Holds one connection of the pool, listening for the other nodes' logouts.
+    revocations = await PostgresSessionRevocations.open(db, clock, log);
   } catch (err) {
     await db.close();
     throw err;
@@ -174,6 +186,7 @@ async function openPostgresStores(settings: DatabaseSettings, log: Logger): Prom
     supportBundles: new PostgresSupportBundleArchive(db),
     fleetAlerts: new PostgresFleetAlertStore(db),
     leases: new PostgresJobLeases(db),
+    dashboard: { loginAttempts: new PostgresLoginAttempts(db, { maxFailures: config.dashboard.loginMaxFailures, lockSeconds: config.dashboard.loginLockSeconds }, clock), revocations },
     backend: {
       kind: 'postgres',
       where: db.where,
@@ -182,7 +195,11 @@ async function openPostgresStores(settings: DatabaseSettings, log: Logger): Prom
       },
       startCheckpoints: () => undefined,
     },
-    close: () => db.close(),
+    close: async () => {
+      // Its listening connection first: the pool's end waits for every client to be released.
+      await revocations.close();
+      await db.close();
+    },
   };
 }
 

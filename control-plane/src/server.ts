@@ -15,7 +15,7 @@ import { runCommand } from './cli/commands.js';
 import { CONTROL_PLANE_STATUS } from './errorStatus.js';
 import { ControlPlaneMetrics } from './metrics.js';
 import { startRelanceSchedule } from './domain/billing/relances.js';
-import { openDashboard } from './web/dashboardModule.js';
+import { openDashboard, type DashboardState } from './web/dashboardModule.js';
 
 export interface RunningControlPlane {
   port: number;
@@ -23,9 +23,16 @@ export interface RunningControlPlane {
   close(): Promise<void>;
 }
 
-/** The app exactly as `serve` mounts it — the API and the dashboard; tests read the route table from it. */
-export async function createServedApp(cp: ControlPlane, metrics: ControlPlaneMetrics): Promise<Koa> {
-  const dashboard = await openDashboard(cp);
+/**
+ * The app exactly as `serve` mounts it — the API and the dashboard; tests read the route table from
+ * it. `dashboardState`: where the login guard and the logouts are kept (the control plane's own by default).
+ */
+export async function createServedApp(
+  cp: ControlPlane,
+  metrics: ControlPlaneMetrics,
+  dashboardState: DashboardState = cp.dashboardState,
+): Promise<Koa> {
+  const dashboard = await openDashboard(cp, dashboardState);
   return createApp(cp, metrics, { authenticators: [dashboard.authenticator], routers: [dashboard.router] });
 }
 

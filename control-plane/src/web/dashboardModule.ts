@@ -7,6 +7,7 @@
 import { FormReplays } from '@iamanager/kernel/web';
 import type Router from '@koa/router';
 import { BrowserSession, LoginGuard, RevokedSessions, SessionTokens } from '@iamanager/kernel/web';
+import type { LoginAttempts, SessionRevocations } from '@iamanager/kernel/web';
 import type { Authenticator } from '../auth/authenticate.js';
 import type { ControlPlane } from '../controlPlane.js';
 import { dashboardRouter } from './router.js';
@@ -18,10 +19,21 @@ export interface Dashboard {
   authenticator: Authenticator;
 }
 
-export async function openDashboard(cp: ControlPlane): Promise<Dashboard> {
+/**
+ * Where the login guard counts failures and where logouts are kept. By default this process's
+ * memory and DATA_DIR/dashboard-revoked-sessions.json (one node); with several nodes, tables they
+ * share (storage/postgres/dashboardLoginAttempts.ts and dashboardRevocations.ts), so failures sent
+ * to two nodes add up and a logout on one holds on the other.
+ */
+export interface DashboardState {
+  loginAttempts?: LoginAttempts;
+  revocations?: SessionRevocations;
+}
+
+export async function openDashboard(cp: ControlPlane, state: DashboardState = {}): Promise<Dashboard> {
   const secret = await cp.admins.dashboardSessionSecret(cp.clock());
   const tokens = new SessionTokens(secret, cp.config.issuer, 'control-plane dashboard session v1');
-  const revoked = await RevokedSessions.open(cp.config.dataDir, cp.clock, cp.log, REVOKED_SESSIONS_FILE);
+  const revoked = state.revocations ?? (await RevokedSessions.open(cp.config.dataDir, cp.clock, cp.log, REVOKED_SESSIONS_FILE));
   const sessions: DashboardSessions = {
     cookie: new BrowserSession({
       cookie: SESSION_COOKIE,
@@ -45,6 +57,7 @@ export async function openDashboard(cp: ControlPlane): Promise<Dashboard> {
   const loginGuard = new LoginGuard({
     maxFailures: cp.config.dashboard.loginMaxFailures,
     lockSeconds: cp.config.dashboard.loginLockSeconds,
+    attempts: state.loginAttempts,
     onLock: ({ account, address, seconds }) =>
       cp.log.warn(
         { email: account, ip: address, seconds },

@@ -12,10 +12,16 @@ import { migrate } from '../../../control-plane/src/storage/postgres/migrate.js'
 import { openDatabase } from '../../../control-plane/src/storage/postgres/pool.js';
 import { runCli, tempDir } from '../../support/controlPlane.js';
 import { startPostgres, type PostgresCluster } from '../../support/postgres.js';
+import { secondFactorKeyFile } from '../../support/secondFactorKey.js';
 import { createLogger } from '@iamanager/kernel/log';
 
 let cluster: PostgresCluster;
 const log = createLogger('test', 'silent');
+/** DATABASE_URL requires the nodes' shared second-factor sealing key (config.ts). */
+let keyFile: string;
+beforeAll(() => {
+  keyFile = secondFactorKeyFile();
+});
 
 beforeAll(async () => {
   cluster = await startPostgres();
@@ -27,7 +33,7 @@ afterAll(async () => {
 
 function configProblems(env: Record<string, string>): string {
   try {
-    readConfig({ DATA_DIR: tempDir('cp-pg-config-'), ...env }, '/nonexistent/.env');
+    readConfig({ DATA_DIR: tempDir('cp-pg-config-'), SECOND_FACTOR_KEY_FILE: keyFile, ...env }, '/nonexistent/.env');
   } catch (err) {
     expect(err).toBeInstanceOf(ConfigError);
     return (err as Error).message;
@@ -53,7 +59,12 @@ describe('DATABASE_URL', () => {
 
   it('is read with its pool settings', () => {
     const config = readConfig(
-      { DATA_DIR: tempDir('cp-pg-config-'), DATABASE_URL: 'postgres://cp:secret@db.example:6432/cp', DATABASE_POOL_SIZE: '4' },
+      {
+        DATA_DIR: tempDir('cp-pg-config-'),
+        DATABASE_URL: 'postgres://cp:secret@db.example:6432/cp',
+        DATABASE_POOL_SIZE: '4',
+        SECOND_FACTOR_KEY_FILE: keyFile,
+      },
       '/nonexistent/.env',
     );
     expect(config.database).toEqual({ url: 'postgres://cp:secret@db.example:6432/cp', poolSize: 4, connectTimeoutMs: 10_000 });
@@ -75,28 +86,40 @@ describe('DATABASE_URL', () => {
 });
 
 describe('control-plane db migrate', () => {
-  it('applies schema v1 once, then finds nothing to do', async () => {
+  it('applies every schema version once, then finds nothing to do', async () => {
     const url = await cluster.createDatabase('migrate');
     const dataDir = tempDir('cp-pg-');
-    const first = await runCli(dataDir, ['db', 'migrate', '--json'], { env: { DATABASE_URL: url } });
+    const first = await runCli(dataDir, ['db', 'migrate', '--json'], { env: { DATABASE_URL: url, SECOND_FACTOR_KEY_FILE: keyFile } });
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    expect(first.json).toEqual({ database: `127.0.0.1:${cluster.port}/${new URL(url).pathname.slice(1)}`, applied: [1], version: 1 });
+    expect(first.json).toEqual({ database: `127.0.0.1:${cluster.port}/${new URL(url).pathname.slice(1)}`, applied: [1, 2], version: 2 });
     expect(await tables(url)).toEqual(
-      expect.arrayContaining(['schema_migrations', 'cabinets', 'appliances', 'heartbeats', 'invoices', 'document_numbers', 'job_leases']),
+      expect.arrayContaining([
+        'schema_migrations',
+        'cabinets',
+        'appliances',
+        'heartbeats',
+        'invoices',
+        'document_numbers',
+        'job_leases',
+        'login_failures',
+        'revoked_sessions',
+      ]),
     );
-    const again = await runCli(dataDir, ['db', 'migrate'], { env: { DATABASE_URL: url } });
+    const again = await runCli(dataDir, ['db', 'migrate'], { env: { DATABASE_URL: url, SECOND_FACTOR_KEY_FILE: keyFile } });
     expect(again.code).toBe(0);
-    expect(again.stdout).toMatch(/schema already at version 1/);
+    expect(again.stdout).toMatch(/schema already at version 2/);
   });
 
   it('run by three nodes at once, applies each version exactly once', async () => {
     const url = await cluster.createDatabase('migrate_race');
     const runs = await Promise.all(
-      [1, 2, 3].map(() => runCli(tempDir('cp-pg-'), ['db', 'migrate', '--json'], { env: { DATABASE_URL: url } })),
+      [1, 2, 3].map(() =>
+        runCli(tempDir('cp-pg-'), ['db', 'migrate', '--json'], { env: { DATABASE_URL: url, SECOND_FACTOR_KEY_FILE: keyFile } }),
+      ),
     );
     expect(runs.map((r) => r.code)).toEqual([0, 0, 0]);
-    expect(runs.map((r) => r.json.applied).sort()).toEqual([[], [], [1]]);
+    expect(runs.map((r) => r.json.applied).sort()).toEqual([[], [], [1, 2]]);
   });
 
   it('refuses a database whose applied version differs from this build, touching nothing', async () => {
@@ -126,7 +149,9 @@ describe('control-plane db migrate', () => {
     const stopped = await startPostgres();
     const url = stopped.url().replace('postgres@', 'postgres:s3cret@');
     await stopped.destroy();
-    const result = await runCli(tempDir('cp-pg-'), ['db', 'migrate', '--json'], { env: { DATABASE_URL: url } });
+    const result = await runCli(tempDir('cp-pg-'), ['db', 'migrate', '--json'], {
+      env: { DATABASE_URL: url, SECOND_FACTOR_KEY_FILE: keyFile },
+    });
     expect(result.code).toBe(1);
     expect(result.json).toMatchObject({ ok: false, error: 'database_unavailable' });
     expect(result.json.message).toMatch(
@@ -141,7 +166,7 @@ describe('serving with DATABASE_URL', () => {
   // database and DATA_DIR: refused, saying so, for `serve` and for every command that opens the state.
   it.each([[['serve']], [['cabinet', 'list', '--json']]])('%j is refused as unfinished, never half-done', async (args) => {
     const url = await cluster.createDatabase('serve');
-    const result = await runCli(tempDir('cp-pg-'), args, { env: { DATABASE_URL: url } });
+    const result = await runCli(tempDir('cp-pg-'), args, { env: { DATABASE_URL: url, SECOND_FACTOR_KEY_FILE: keyFile } });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/DATABASE_URL is set, but this version still keeps its state in DATA_DIR.*unset DATABASE_URL/);
   });

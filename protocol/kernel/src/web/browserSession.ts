@@ -23,7 +23,7 @@ import type { Context } from 'koa';
 import { DomainError } from '@iamanager/protocol';
 import { readForm, sameToken } from './forms.js';
 import type { Logger } from '../log.js';
-import type { RevokedSessions } from './revokedSessions.js';
+import type { SessionRevocations } from './revokedSessions.js';
 import type { SessionClaims, SessionTokens } from './sessionTokens.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -49,7 +49,7 @@ export interface BrowserSessionOptions {
   /** The cookie's name (one per service). */
   cookie: string;
   tokens: SessionTokens;
-  revoked: RevokedSessions;
+  revoked: SessionRevocations;
   /** Ends every session of a user (moves their session epoch on): what a logout does when the revocation list is full. */
   endEverySession(userId: string): Promise<void>;
   log: Logger;
@@ -83,7 +83,7 @@ export class BrowserSession {
     const cookie = ctx.cookies.get(this.o.cookie);
     if (!cookie) return undefined;
     const claims = await this.o.tokens.verify(cookie, audience, now);
-    return claims && !this.o.revoked.has(claims.jti) ? claims : undefined;
+    return claims && !(await this.o.revoked.has(claims.jti)) ? claims : undefined;
   }
 
   /**

@@ -7,8 +7,18 @@ export { CONTENT_SECURITY_POLICY, setSecurityHeaders, sendHtml } from './securit
 export { sendAsset } from './staticAsset.js';
 export { SessionTokens, SESSION_CLOCK_TOLERANCE_SECONDS, type SessionClaims } from './sessionTokens.js';
 export { BrowserSession, isSafeMethod, sentCsrfToken, checkCsrfToken, type BrowserSessionOptions } from './browserSession.js';
-export { RevokedSessions, MAX_REVOKED } from './revokedSessions.js';
-export { LoginLimiter, ACCOUNT_MAX_DELAY_SECONDS, type LoginLimits, type LoginAttempt, type AttemptOutcome } from './loginLimiter.js';
+export { RevokedSessions, MAX_REVOKED, type SessionRevocations } from './revokedSessions.js';
+export {
+  LoginLimiter,
+  ACCOUNT_MAX_DELAY_SECONDS,
+  loginScopeRules,
+  loginLockedError,
+  type LoginLimits,
+  type LoginAttempt,
+  type LoginAttempts,
+  type AttemptOutcome,
+  type ScopeRule,
+} from './loginLimiter.js';
 export { HashingQueue, LOGIN_HASHING_LIMITS, BUSY_RETRY_AFTER_SECONDS, type HashingQueueLimits } from './hashingQueue.js';
 export { LoginGuard, type LoginGuardOptions, type LockEvent } from './loginGuard.js';
 export { readForm, formText, sameToken, preSessionToken, checkPreSessionToken, safeNext } from './forms.js';

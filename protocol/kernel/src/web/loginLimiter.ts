@@ -19,7 +19,8 @@
  */
 import { DomainError } from '@iamanager/protocol';
 
-interface ScopeRule {
+/** One scope's rule: exported so a shared store of counts (several nodes) applies the same ones. */
+export interface ScopeRule {
   /** Failures allowed before the first delay. */
   threshold: number;
   firstDelayMs: number;
@@ -144,30 +145,54 @@ export type AttemptOutcome = 'succeeded' | 'failed' | 'abandoned';
 /** A reserved login attempt. End it exactly once; later calls do nothing. */
 export interface LoginAttempt {
   /** The account's lock for the address this failure started, in seconds (0 if none), when `failed`. */
-  end(outcome: AttemptOutcome): number;
+  end(outcome: AttemptOutcome): number | Promise<number>;
+}
+
+/**
+ * Where a login guard keeps its counts: this process's memory (`LoginLimiter`, one machine: the
+ * appliance, a control plane on its files), or a store every node shares (the control plane on
+ * PostgreSQL), so that failures sent to several nodes add up. Either way the locks are checked and
+ * the attempt reserved in one step, and `reserve` throws `rate_limited` (`loginLockedError`).
+ */
+export interface LoginAttempts {
+  reserve(account: string, address: string): LoginAttempt | Promise<LoginAttempt>;
+}
+
+/** The three scopes' rules for `limits`, in the order pair (account from one address), account, address. */
+export function loginScopeRules(limits: Pick<LoginLimits, 'maxFailures' | 'lockSeconds'>): {
+  pair: ScopeRule;
+  account: ScopeRule;
+  address: ScopeRule;
+} {
+  const lockMs = limits.lockSeconds * 1000;
+  return {
+    pair: { threshold: limits.maxFailures, firstDelayMs: Math.min(MINUTE, lockMs), maxDelayMs: lockMs, forgetMs: DAY },
+    account: {
+      threshold: limits.maxFailures * 4,
+      firstDelayMs: Math.min(1000, lockMs),
+      maxDelayMs: Math.min(ACCOUNT_MAX_DELAY_SECONDS * 1000, lockMs),
+      forgetMs: lockMs,
+    },
+    address: { threshold: limits.maxFailures * 4, firstDelayMs: lockMs, maxDelayMs: lockMs, forgetMs: lockMs },
+  };
 }
 
 export const ACCOUNT_MAX_DELAY_SECONDS = 60;
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 
-export class LoginLimiter {
+export class LoginLimiter implements LoginAttempts {
   private readonly pair: Scope;
   private readonly account: Scope;
   private readonly address: Scope;
   private readonly now: () => number;
 
   constructor(limits: LoginLimits) {
-    const lockMs = limits.lockSeconds * 1000;
+    const rules = loginScopeRules(limits);
     this.now = limits.now ?? (() => performance.now());
-    this.pair = new Scope({ threshold: limits.maxFailures, firstDelayMs: Math.min(MINUTE, lockMs), maxDelayMs: lockMs, forgetMs: DAY });
-    this.account = new Scope({
-      threshold: limits.maxFailures * 4,
-      firstDelayMs: Math.min(1000, lockMs),
-      maxDelayMs: Math.min(ACCOUNT_MAX_DELAY_SECONDS * 1000, lockMs),
-      forgetMs: lockMs,
-    });
-    this.address = new Scope({ threshold: limits.maxFailures * 4, firstDelayMs: lockMs, maxDelayMs: lockMs, forgetMs: lockMs });
+    this.pair = new Scope(rules.pair);
+    this.account = new Scope(rules.account);
+    this.address = new Scope(rules.address);
   }
 
   /**
@@ -179,7 +204,7 @@ export class LoginLimiter {
     const now = this.now();
     const pairKey = `${account}\n${address}`;
     const wait = Math.max(this.pair.waitMs(pairKey, now), this.account.waitMs(account, now), this.address.waitMs(address, now));
-    if (wait > 0) throw lockedError(Math.ceil(wait / 1000));
+    if (wait > 0) throw loginLockedError(Math.ceil(wait / 1000));
     this.pair.reserve(pairKey, now);
     this.account.reserve(account, now);
     this.address.reserve(address, now);
@@ -204,7 +229,8 @@ export class LoginLimiter {
   }
 }
 
-function lockedError(seconds: number): DomainError {
+/** `rate_limited` for a lock of `seconds`: the one refusal every store of counts throws. */
+export function loginLockedError(seconds: number): DomainError {
   const wait = seconds < 120 ? `${seconds} second(s)` : `${Math.ceil(seconds / 60)} minute(s)`;
   return new DomainError('rate_limited', `too many failed logins: try again in ${wait}, or ask an admin to reset the password`, {
     retryAfterSeconds: seconds,

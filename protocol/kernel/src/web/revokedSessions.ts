@@ -8,7 +8,8 @@
  * The file stays small: entries whose token has expired are dropped at every write, and it never
  * holds more than MAX_REVOKED live ones. A logout that finds it full is told so, and ends every
  * session of the user instead (see browserSession.ts): the session still ends, the file does not grow.
- * Each service keeps its own list in its DATA_DIR.
+ * Each service keeps its own list in its DATA_DIR; the control plane on PostgreSQL keeps it in a table
+ * instead (`SessionRevocations` below).
  */
 import path from 'node:path';
 import { z } from 'zod';
@@ -33,7 +34,19 @@ const revokedFileSchema = z.object({
 });
 type RevokedFile = z.infer<typeof revokedFileSchema>;
 
-export class RevokedSessions {
+/**
+ * What a session cookie asks on each request and what a logout writes: the file below (one
+ * machine), or a table every node shares (the control plane on PostgreSQL). `has` may answer from
+ * memory (synchronously) or ask a store.
+ */
+export interface SessionRevocations {
+  /** True when a logout ended the session with this id. */
+  has(jti: string): boolean | Promise<boolean>;
+  /** Revokes `jti` until its token's expiry `exp` (seconds); false, writing nothing, when the list is full. */
+  revoke(jti: string, exp: number): Promise<boolean>;
+}
+
+export class RevokedSessions implements SessionRevocations {
   private revoked = new Set<string>();
 
   private constructor(
