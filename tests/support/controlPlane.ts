@@ -15,7 +15,7 @@ import { startPostgres, type PostgresCluster } from './postgres.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { KeyObject } from 'node:crypto';
+import { randomBytes, type KeyObject } from 'node:crypto';
 import { generateSigningKey, publicJwk, signHeartbeat, type HeartbeatPayload } from '@iamanager/protocol';
 import { startServiceProcess, type ServiceProcess } from '../demo/serviceProcess.js';
 
@@ -85,8 +85,23 @@ async function backendEnv(dataDir: string, env: Record<string, string>): Promise
   return { DATABASE_URL: await databaseUrlFor(dataDir), DATABASE_CONNECT_TIMEOUT_SECONDS: '120' };
 }
 
+let nodesKeyFile: string | undefined;
+
+/**
+ * The second factor's sealing key every node of the test file shares (SECOND_FACTOR_KEY_FILE,
+ * required with DATABASE_URL): 32 random bytes in base64, mode 0600, as docs/control-plane.md's
+ * command writes it.
+ */
+export function testNodesKeyFile(): string {
+  if (!nodesKeyFile) {
+    nodesKeyFile = path.join(tempDir('cp-2fa-key-'), 'second-factor-key');
+    fs.writeFileSync(nodesKeyFile, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+  }
+  return nodesKeyFile;
+}
+
 function baseEnv(dataDir: string, env: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return {
+  const merged: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     DATA_DIR: dataDir,
@@ -96,6 +111,8 @@ function baseEnv(dataDir: string, env: Record<string, string> = {}): NodeJS.Proc
     ...FIXTURE_SECOND_FACTOR,
     ...env,
   };
+  if (merged.DATABASE_URL && merged.SECOND_FACTOR_KEY_FILE === undefined) merged.SECOND_FACTOR_KEY_FILE = testNodesKeyFile();
+  return merged;
 }
 
 /** Runs `control-plane <args>` on DATA_DIR (and its database, see above); `--json` output is parsed into `json`. */

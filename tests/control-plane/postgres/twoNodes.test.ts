@@ -13,7 +13,7 @@ import { openControlPlane, type ControlPlane } from '../../../control-plane/src/
 import { ControlPlaneMetrics } from '../../../control-plane/src/metrics.js';
 import { createServedApp } from '../../../control-plane/src/server.js';
 import { STILL_ON_FILES } from '../../../control-plane/src/cli/stillOnFiles.js';
-import { FakeAppliance, api, metricValue, runCli, tempDir } from '../../support/controlPlane.js';
+import { FakeAppliance, api, metricValue, runCli, tempDir, testNodesKeyFile } from '../../support/controlPlane.js';
 import { usePostgres } from '../../support/postgresPools.js';
 
 const pg = usePostgres();
@@ -27,7 +27,12 @@ interface Node {
 
 async function openNode(databaseUrl: string): Promise<Node> {
   const config = readConfig(
-    { DATA_DIR: tempDir('cp-node-'), DATABASE_URL: databaseUrl, DATABASE_CONNECT_TIMEOUT_SECONDS: '120' },
+    {
+      DATA_DIR: tempDir('cp-node-'),
+      DATABASE_URL: databaseUrl,
+      DATABASE_CONNECT_TIMEOUT_SECONDS: '120',
+      SECOND_FACTOR_KEY_FILE: testNodesKeyFile(),
+    },
     '/nonexistent/.env',
   );
   const cp = await openControlPlane(config, log);
