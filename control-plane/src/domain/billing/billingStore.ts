@@ -243,6 +243,13 @@ export class BillingStore {
     }
   }
 
+  /** Every document issued so far: the last numbers of every series and year, added up. */
+  documentsIssued(): number {
+    return Object.values(this.ledger.data.lastNumbers)
+      .flatMap((byYear) => Object.values(byYear))
+      .reduce((sum, n) => sum + n, 0);
+  }
+
   isClosed(month: string): MonthSummary | undefined {
     return this.ledger.data.months[month];
   }

@@ -99,6 +99,10 @@ export class PaymentStore {
     return [...this.payments.values()].sort((a, b) => a.recordedAt.localeCompare(b.recordedAt));
   }
 
+  count(): number {
+    return this.payments.size;
+  }
+
   /** Records a payment durably. Call inside `exclusive`, after checking its id is free. */
   async add(payment: PaymentRecord): Promise<void> {
     checkRecord(paymentRecordSchema, payment, {

@@ -26,7 +26,16 @@ import type {
   RejectionRecord,
   VendorIdentity,
 } from '../billingRecords.js';
-import type { BillingMonthStore, ClosingMonth, DraftAt, FormatNumber, UnnumberedApproval } from '../stores.js';
+import type {
+  BillingMonthStore,
+  ClosedMonth,
+  ClosingMonth,
+  DraftAt,
+  FormatNumber,
+  HeldWithDecision,
+  MonthHeader,
+  UnnumberedApproval,
+} from '../stores.js';
 
 /** What the billing files (domain/billing/billingStore.ts BillingStore) offer this store. */
 export interface BillingFiles {
@@ -36,6 +45,14 @@ export interface BillingFiles {
   assertChronological(now: Date): void;
   lastNumber(series: 'F' | 'A', year: number): number;
   isClosed(month: string): MonthSummary | undefined;
+  closedMonths(): ClosedMonth[];
+  month(month: string): Promise<BillingMonthFile | undefined>;
+  invoicesOfCabinet(cabinetId: string): Promise<InvoiceRecord[]>;
+  heldOfMonth(month: string): Promise<HeldWithDecision[]>;
+  heldInvoices(): Promise<HeldWithDecision[]>;
+  creditNote(number: string): CreditNoteRecord | undefined;
+  listCreditNotes(): CreditNoteRecord[];
+  documentsIssued(): number;
   commitMonth(file: BillingMonthFile): Promise<void>;
   findInvoice(number: string): Promise<InvoiceRecord | undefined>;
   invoicesOfMonth(month: string): Promise<InvoiceRecord[] | undefined>;
@@ -78,6 +95,52 @@ export class EmbeddedBillingMonthStore implements BillingMonthStore {
 
   async invoicesOf(month: string): Promise<InvoiceRecord[]> {
     return (await this.files.invoicesOfMonth(month)) ?? [];
+  }
+
+  closedMonths(): Promise<ClosedMonth[]> {
+    return Promise.resolve(this.files.closedMonths());
+  }
+
+  closedMonth(month: string): Promise<MonthSummary | undefined> {
+    return Promise.resolve(this.files.isClosed(month));
+  }
+
+  async monthHeader(month: string): Promise<MonthHeader | undefined> {
+    // The ledger first: an open month costs no file open.
+    const file = this.files.isClosed(month) && (await this.files.month(month));
+    if (!file) return undefined;
+    const { invoices: _invoices, held: _held, ...header } = file;
+    return header;
+  }
+
+  invoice(number: string): Promise<InvoiceRecord | undefined> {
+    return this.files.findInvoice(number);
+  }
+
+  invoicesOfCabinet(cabinetId: string): Promise<InvoiceRecord[]> {
+    return this.files.invoicesOfCabinet(cabinetId);
+  }
+
+  async allInvoices(): Promise<InvoiceRecord[]> {
+    const all: InvoiceRecord[] = [];
+    for (const { month } of this.files.closedMonths()) all.push(...((await this.files.invoicesOfMonth(month)) ?? []));
+    return all;
+  }
+
+  heldInvoices(month?: string): Promise<HeldWithDecision[]> {
+    return month === undefined ? this.files.heldInvoices() : this.files.heldOfMonth(month);
+  }
+
+  creditNote(number: string): Promise<CreditNoteRecord | undefined> {
+    return Promise.resolve(this.files.creditNote(number));
+  }
+
+  creditNotes(): Promise<CreditNoteRecord[]> {
+    return Promise.resolve(this.files.listCreditNotes());
+  }
+
+  documentsIssued(): Promise<number> {
+    return Promise.resolve(this.files.documentsIssued());
   }
 
   issueCreditNote(

@@ -10,7 +10,7 @@
  *   taken or being created: two passes cannot both claim one.
  */
 import { DomainError } from '@iamanager/protocol';
-import type { PaymentRecord, RelanceRecord, RelanceStep } from '../paymentRecords.js';
+import { RELANCE_STEPS, type PaymentRecord, type RelanceRecord, type RelanceStep } from '../paymentRecords.js';
 import type { PaymentLedger, PaymentOutcome } from '../stores.js';
 
 /** What the payment files (domain/billing/paymentStore.ts PaymentStore) offer this ledger. */
@@ -18,6 +18,9 @@ export interface PaymentFiles {
   exclusive<T>(record: () => Promise<T>): Promise<T>;
   get(id: string): PaymentRecord | undefined;
   paymentsOf(invoiceNumber: string): readonly PaymentRecord[];
+  list(): PaymentRecord[];
+  count(): number;
+  relancesOf(invoiceNumber: string): RelanceRecord[];
   add(payment: PaymentRecord): Promise<void>;
   relance(invoiceNumber: string, step: RelanceStep): RelanceRecord | undefined;
   claimRelance(record: RelanceRecord): Promise<void>;
@@ -44,6 +47,18 @@ export class EmbeddedPaymentLedger implements PaymentLedger {
     return Promise.resolve(this.files.paymentsOf(invoiceNumber).map((p) => structuredClone(p)));
   }
 
+  payments(): Promise<PaymentRecord[]> {
+    return Promise.resolve(this.files.list().sort(byDate));
+  }
+
+  paymentCount(): Promise<number> {
+    return Promise.resolve(this.files.count());
+  }
+
+  relancesOf(invoiceNumber: string): Promise<RelanceRecord[]> {
+    return Promise.resolve(this.files.relancesOf(invoiceNumber).sort(byStep));
+  }
+
   relance(invoiceNumber: string, step: RelanceStep): Promise<RelanceRecord | undefined> {
     const found = this.files.relance(invoiceNumber, step);
     return Promise.resolve(found && structuredClone(found));
@@ -66,4 +81,14 @@ export class EmbeddedPaymentLedger implements PaymentLedger {
   releaseRelance(invoiceNumber: string, step: RelanceStep): Promise<void> {
     return this.files.releaseRelance(invoiceNumber, step);
   }
+}
+
+/** Oldest payment first, as `paymentsOf` lists an invoice's. */
+function byDate(a: PaymentRecord, b: PaymentRecord): number {
+  return a.date.localeCompare(b.date) || a.recordedAt.localeCompare(b.recordedAt);
+}
+
+/** Reminder, second reminder, final notice: the order they are sent in, whatever order the files were read in. */
+function byStep(a: RelanceRecord, b: RelanceRecord): number {
+  return RELANCE_STEPS.indexOf(a.step) - RELANCE_STEPS.indexOf(b.step);
 }
