@@ -9,7 +9,14 @@
  *    node's claim through, whichever pass runs where.
  */
 import { NotFoundError } from '@iamanager/protocol';
-import { RELANCE_STEPS, paymentRecordSchema, relanceRecordSchema, type PaymentRecord, type RelanceRecord, type RelanceStep } from '../paymentRecords.js';
+import {
+  RELANCE_STEPS,
+  paymentRecordSchema,
+  relanceRecordSchema,
+  type PaymentRecord,
+  type RelanceRecord,
+  type RelanceStep,
+} from '../paymentRecords.js';
 import type { PaymentLedger, PaymentOutcome } from '../stores.js';
 import type { Database } from './pool.js';
 
