@@ -52,11 +52,10 @@ export interface ControlPlane {
   readonly ingest: HeartbeatIngest;
   /** The heartbeats' store: DATA_DIR's journal, checkpointed into the appliance files while `serve` runs. */
   readonly heartbeats: EmbeddedHeartbeatStore;
-  readonly billing: BillingStore;
+  /** Billing documents: issued and read through their store (docs/control-plane-postgres.md). */
   readonly billingMonths: BillingMonthStore;
+  /** Payments received on invoices and the relances sent: recorded and read through their store. */
   readonly paymentLedger: PaymentLedger;
-  /** Payments received on invoices and the relances sent (DATA_DIR/billing/payments, relances). */
-  readonly payments: PaymentStore;
   /** Fleet alerts (status transitions); `serve` starts its periodic check. */
   readonly monitor: FleetMonitor;
   /** Records moved aside at start-up (or on a later read) because they were unreadable: critical alerts. */
@@ -137,9 +136,7 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
     applianceKeys,
     ingest,
     heartbeats,
-    billing,
     billingMonths,
-    payments,
     paymentLedger,
     monitor,
     quarantine,

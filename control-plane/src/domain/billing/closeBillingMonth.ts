@@ -64,7 +64,7 @@ export async function closeBillingMonth(
     );
   }
   // Early, so a second close does not draft for nothing; the store refuses it again under its lock.
-  const closed = cp.billing.isClosed(month);
+  const closed = await cp.billingMonths.closedMonth(month);
   if (closed) throw monthAlreadyClosed(month, closed);
 
   const drafts = await draftMonth(cp, month, planOf);
