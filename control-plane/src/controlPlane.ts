@@ -9,12 +9,12 @@ import { createClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { AdminDirectory } from './domain/admins.js';
 import { ApplianceRegistry } from './domain/appliances.js';
-import { BillingStore } from './domain/billing/billingStore.js';
-import { formatDocumentNumber } from './domain/billing/documentNumbers.js';
+import { BillingFiles } from './storage/embedded/billingFiles.js';
+import { formatDocumentNumber, parseDocumentNumber } from './domain/billing/documentNumbers.js';
 import { EmbeddedBillingMonthStore } from './storage/embedded/billingMonthStore.js';
 import { EmbeddedPaymentLedger } from './storage/embedded/paymentLedger.js';
 import type { BillingMonthStore, PaymentLedger } from './storage/stores.js';
-import { PaymentStore } from './domain/billing/paymentStore.js';
+import { PaymentFiles } from './storage/embedded/paymentFiles.js';
 import { CabinetRegistry } from './domain/cabinets.js';
 import { FleetMonitor } from './domain/fleetMonitor.js';
 import { HeartbeatIngest, journalReplay, type ApplianceKeys } from './domain/heartbeatIngest.js';
@@ -112,10 +112,11 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
     },
     log,
   );
-  const billing = await BillingStore.open(config.dataDir, log, quarantine);
-  const billingMonths = new EmbeddedBillingMonthStore(billing, formatDocumentNumber);
-  const payments = await PaymentStore.open(config.dataDir, log, quarantine);
-  const paymentLedger = new EmbeddedPaymentLedger(payments);
+  const billingMonths = new EmbeddedBillingMonthStore(
+    await BillingFiles.open(config.dataDir, log, quarantine, parseDocumentNumber),
+    formatDocumentNumber,
+  );
+  const paymentLedger = new EmbeddedPaymentLedger(await PaymentFiles.open(config.dataDir, log, quarantine.take));
   const upgradeRequests = new UpgradeRequestBook(await EmbeddedUpgradeRequestStore.open(config.dataDir, log), applianceKeys, log);
   const monitor = await FleetMonitor.open(config.dataDir, { cabinets, appliances, plans, config, clock }, log, quarantine);
   const supportBundles = await SupportBundleStore.open(await EmbeddedSupportBundleArchive.open(config.dataDir, log), log, clock());

@@ -133,6 +133,9 @@ export interface HeldWithDecision {
 /** How a document number is written (domain/billing/documentNumbers.ts formatDocumentNumber), handed in by the wiring. */
 export type FormatNumber = (series: 'F' | 'A', year: number, n: number) => string;
 
+/** How a document number is read back (documentNumbers.ts parseDocumentNumber): undefined when it is not one. */
+export type ParseNumber = (number: string) => { series: 'F' | 'A'; year: number; n: number } | undefined;
+
 export interface BillingMonthStore {
   /**
    * Closes a month once, whatever the number of nodes, all or nothing: the month (a second close,

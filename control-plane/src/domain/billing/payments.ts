@@ -6,6 +6,7 @@
  * (fully credited: the money is a refund to make), when it is dated after today or before the
  * invoice, and when its reference was already recorded (the same bank line twice).
  */
+import { createHash, randomBytes } from 'node:crypto';
 import { NotFoundError, ValidationError, parseWith } from '@iamanager/protocol';
 import { z } from 'zod';
 import { PAYMENT_METHODS, type PaymentRecord } from '../../storage/paymentRecords.js';
@@ -15,12 +16,25 @@ import type { BillingContext } from './closeBillingMonth.js';
 import { parisDate } from './calendar.js';
 import { invoiceStanding, type InvoiceStanding } from './invoiceStatus.js';
 import { formatEuros } from './money.js';
-import { paymentIdOf } from './paymentStore.js';
 import type { PaymentLedger } from '../../storage/stores.js';
 
 export interface PaymentContext extends BillingContext {
   /** Where payments are recorded and relances claimed, once whatever the number of nodes, and read. */
   paymentLedger: PaymentLedger;
+}
+
+/** Bank references compared without case or spaces: statements differ in how they print them. */
+export function normaliseReference(reference: string): string {
+  return reference.replace(/\s+/g, '').toUpperCase();
+}
+
+/**
+ * The id of the payment a reference stands for: the same reference always gives the same id, so
+ * the same bank line recorded twice, on any node, meets its first recording (the store's key).
+ */
+export function paymentIdOf(reference: string | null): string {
+  if (reference === null) return `P-${randomBytes(12).toString('hex')}`;
+  return `P-R${createHash('sha256').update(normaliseReference(reference)).digest('hex').slice(0, 40)}`;
 }
 
 /** A real calendar day as "YYYY-MM-DD" (2026-02-30 is refused, not rolled over to March). */

@@ -2,8 +2,8 @@
  * The issue of billing documents over today's files (DATA_DIR/billing: months/YYYY-MM.json,
  * credit-notes/, invoices/, rejected/ and ledger.json — same files, same format). The files
  * themselves, their durability and their crash safety (document first, ledger after, rolled
- * forward on open) are the billing file store's (domain/billing/billingStore.ts), handed in by the
- * wiring as `BillingFiles`; this class is the `BillingMonthStore` contract over them:
+ * forward on open) are `BillingFiles`' (billingFiles.ts); this class is the `BillingMonthStore`
+ * contract over them:
  *
  * - everything that issues runs in the files' one queue (`exclusive`), the files' stand-in for
  *   PostgreSQL's lock on the billing clock: the checks, the numbers read from the ledger and the
@@ -15,7 +15,8 @@
  *   the ledger may be behind the numbers it held, or a cabinet would go unbilled for good.
  */
 import { NotFoundError } from '@iamanager/protocol';
-import { heldInvoiceDecided, monthAlreadyClosed, type HeldDecision } from '../billingRefusals.js';
+import { heldInvoiceDecided, monthAlreadyClosed } from '../billingRefusals.js';
+import type { BillingFiles } from './billingFiles.js';
 import type {
   ApprovedInvoice,
   BillingMonthFile,
@@ -36,33 +37,6 @@ import type {
   MonthHeader,
   UnnumberedApproval,
 } from '../stores.js';
-
-/** What the billing files (domain/billing/billingStore.ts BillingStore) offer this store. */
-export interface BillingFiles {
-  exclusive<T>(issue: () => Promise<T>): Promise<T>;
-  assertIssuable(): void;
-  assertClosable(): void;
-  assertChronological(now: Date): void;
-  lastNumber(series: 'F' | 'A', year: number): number;
-  isClosed(month: string): MonthSummary | undefined;
-  closedMonths(): ClosedMonth[];
-  month(month: string): Promise<BillingMonthFile | undefined>;
-  invoicesOfCabinet(cabinetId: string): Promise<InvoiceRecord[]>;
-  heldOfMonth(month: string): Promise<HeldWithDecision[]>;
-  heldInvoices(): Promise<HeldWithDecision[]>;
-  creditNote(number: string): CreditNoteRecord | undefined;
-  listCreditNotes(): CreditNoteRecord[];
-  documentsIssued(): number;
-  commitMonth(file: BillingMonthFile): Promise<void>;
-  findInvoice(number: string): Promise<InvoiceRecord | undefined>;
-  invoicesOfMonth(month: string): Promise<InvoiceRecord[] | undefined>;
-  creditNotesOf(invoiceNumber: string): readonly CreditNoteRecord[];
-  commitCreditNote(note: CreditNoteRecord): Promise<void>;
-  held(month: string, cabinetId: string): Promise<{ held: HeldInvoice; state: HeldDecision } | undefined>;
-  vendorOf(month: string): Promise<VendorIdentity | undefined>;
-  commitApproval(invoice: ApprovedInvoice): Promise<void>;
-  commitRejection(rejection: RejectionRecord): Promise<void>;
-}
 
 export class EmbeddedBillingMonthStore implements BillingMonthStore {
   constructor(

@@ -1,7 +1,6 @@
 /**
  * Payments and relances over today's files (DATA_DIR/billing/payments and billing/relances: same
- * files, same format), kept by the payment file store (domain/billing/paymentStore.ts), handed in
- * by the wiring as `PaymentFiles`. One process holds the DATA_DIR lock:
+ * files, same format), kept by `PaymentFiles` (paymentFiles.ts). One process holds the DATA_DIR lock:
  *
  * - a payment is decided in the files' one queue (`exclusive`): the payments it is admitted
  *   against are still the invoice's payments when it is written, and its id (derived from the bank
@@ -12,21 +11,7 @@
 import { DomainError } from '@iamanager/protocol';
 import { RELANCE_STEPS, type PaymentRecord, type RelanceRecord, type RelanceStep } from '../paymentRecords.js';
 import type { PaymentLedger, PaymentOutcome } from '../stores.js';
-
-/** What the payment files (domain/billing/paymentStore.ts PaymentStore) offer this ledger. */
-export interface PaymentFiles {
-  exclusive<T>(record: () => Promise<T>): Promise<T>;
-  get(id: string): PaymentRecord | undefined;
-  paymentsOf(invoiceNumber: string): readonly PaymentRecord[];
-  list(): PaymentRecord[];
-  count(): number;
-  relancesOf(invoiceNumber: string): RelanceRecord[];
-  add(payment: PaymentRecord): Promise<void>;
-  relance(invoiceNumber: string, step: RelanceStep): RelanceRecord | undefined;
-  claimRelance(record: RelanceRecord): Promise<void>;
-  markRelanceSent(invoiceNumber: string, step: RelanceStep, sentAt: string, messageId: string | null): Promise<RelanceRecord>;
-  releaseRelance(invoiceNumber: string, step: RelanceStep): Promise<void>;
-}
+import type { PaymentFiles } from './paymentFiles.js';
 
 export class EmbeddedPaymentLedger implements PaymentLedger {
   constructor(private readonly files: PaymentFiles) {}
