@@ -10,7 +10,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@iamanager/kernel/log';
 import { createClock } from '../../../control-plane/src/clock.js';
 import { formatDocumentNumber, parseDocumentNumber } from '../../../control-plane/src/domain/billing/documentNumbers.js';
-import { paymentIdOf } from '../../../control-plane/src/domain/billing/payments.js';
+import { pastDueCabinetIds } from '../../../control-plane/src/domain/billing/invoiceAccount.js';
+import { paymentIdOf, type PaymentContext } from '../../../control-plane/src/domain/billing/payments.js';
 import { RecordQuarantine } from '../../../control-plane/src/domain/quarantine.js';
 import type { CreditNoteRecord, HeldInvoice, InvoiceRecord } from '../../../control-plane/src/storage/billingRecords.js';
 import { BillingFiles } from '../../../control-plane/src/storage/embedded/billingFiles.js';
@@ -224,6 +225,8 @@ async function readAll(node: Node) {
 
 type Reads = Awaited<ReturnType<typeof readAll>>;
 const reads = new Map<string, { writer: Reads; other: Reads }>();
+/** The nodes the reads were asked of: the writer, and the other one (for the files, the writer again: one process writes). */
+const nodes = new Map<string, { writer: Node; second: Node }>();
 
 beforeAll(async () => {
   for (const [name, open] of backends) {
@@ -232,6 +235,7 @@ beforeAll(async () => {
     const second = name === 'PostgreSQL' ? await backend.other() : backend.writer;
     await write(backend.writer, second);
     reads.set(name, { writer: await readAll(backend.writer), other: await readAll(await backend.other()) });
+    nodes.set(name, { writer: backend.writer, second });
   }
 });
 
@@ -320,6 +324,21 @@ describe.each(backends.map(([name]) => [name]))('billing reads on the %s', (name
     ]);
     expect(r.relance).toEqual(r.relancesOf[0]);
     expect(r.noRelances).toEqual([]);
+  });
+
+  it("keeps the fleet's past-due flag until a payment or an avoir, made on another node, settles the invoice", async () => {
+    const { writer, second } = nodes.get(name)!;
+    // What the flag reads: the stores and the clock, 1 June 2026 — every invoice is past due unless settled.
+    const fleet = { clock: at('2026-06-01T10:00:00.000Z'), billingMonths: writer.months, paymentLedger: writer.ledger } as PaymentContext;
+    expect([...(await pastDueCabinetIds(fleet))].sort()).toEqual(['cab-a', 'cab-b', 'cab-c', 'cab-d', 'cab-e', 'cab-f', 'big-1'].sort());
+    // cab-f's only invoice (F-2026-000006, 126,00 €) paid in full on the other node.
+    const f6 = (await second.months.invoice(F(6)))!;
+    await second.ledger.record(payment(f6, 'VIR 6', f6.totalInclVatCents, '2026-05-02', '2026-05-02T08:00:00.000Z'), () => undefined);
+    expect(await pastDueCabinetIds(fleet)).not.toContain('cab-f');
+    // cab-e's only invoice cancelled by an avoir of its whole amount, on the other node.
+    const f5 = (await second.months.invoice(F(5)))!;
+    await second.months.issueCreditNote(f5.number, (now) => creditNote(f5, now, f5.totalExclVatCents), at('2026-05-03T08:00:00.000Z'));
+    expect([...(await pastDueCabinetIds(fleet))].sort()).toEqual(['cab-a', 'cab-b', 'cab-c', 'cab-d', 'big-1'].sort());
   });
 });
 
