@@ -10,22 +10,20 @@ import type { Logger } from '@iamanager/kernel/log';
 import { createClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { AdminDirectory } from './domain/admins.js';
-import { BillingStore } from './domain/billing/billingStore.js';
 import type { BillingMonthStore, HeartbeatStore, PaymentLedger } from './storage/stores.js';
-import { PaymentStore } from './domain/billing/paymentStore.js';
 import { CabinetRegistry } from './domain/cabinets.js';
 import { FleetMonitor } from './domain/fleetMonitor.js';
 import { HeartbeatIngest, type ApplianceKeys } from './domain/heartbeatIngest.js';
 import { PlanCatalog } from './domain/planCatalog.js';
 import type { JobLeaseHolder } from './domain/leasedSchedule.js';
-import { NO_RECORD_QUARANTINE, RecordQuarantine } from './domain/quarantine.js';
+import type { RecordQuarantine } from './domain/quarantine.js';
 import { SupportBundleStore } from './domain/supportBundles.js';
 import { readLargestLimits } from './domain/usageBounds.js';
 import { UpgradeRequestBook } from './domain/upgradeRequests.js';
 import { VendorKeys } from './domain/vendorKeys.js';
 import { AdminSecondFactors } from './domain/adminSecondFactor.js';
 import { SecondFactorSeal } from './domain/secondFactorSeal.js';
-import { leaseHolder, openStores, type DataDirFiles, type StorageBackend, type Stores } from './openStores.js';
+import { leaseHolder, openStores, type StorageBackend, type Stores } from './openStores.js';
 import type { ApplianceStore } from './storage/stores.js';
 
 /** How often a node tries to take the support bundles' retention job (PostgreSQL: one node at a time runs it). */
@@ -48,11 +46,10 @@ export interface ControlPlane {
   readonly heartbeats: HeartbeatStore;
   /** Where the state is (DATA_DIR or the database): what `/healthz` checks. */
   readonly backend: StorageBackend;
-  readonly billing: BillingStore;
+  /** Billing documents: issued and read through their store (docs/control-plane-postgres.md). */
   readonly billingMonths: BillingMonthStore;
+  /** Payments received on invoices and the relances sent: recorded and read through their store. */
   readonly paymentLedger: PaymentLedger;
-  /** Payments received on invoices and the relances sent (DATA_DIR/billing/payments, relances). */
-  readonly payments: PaymentStore;
   /** Fleet alerts (status transitions); `serve` starts its periodic check. */
   readonly monitor: FleetMonitor;
   /**
@@ -81,14 +78,9 @@ export interface ControlPlane {
 export async function openControlPlane(config: Config, log: Logger): Promise<ControlPlane> {
   await fs.mkdir(config.dataDir, { recursive: true, mode: 0o750 });
   const clock = createClock(config.clockOffsetSeconds);
-  // Still in DATA_DIR whatever the backend (cli/stillOnFiles.ts lists them): the record quarantine,
-  // billing's reads (these two file stores), the fleet alerts and the second factor's sealing key.
-  const quarantine = await RecordQuarantine.open(config.dataDir, clock, log);
-  const billing = await BillingStore.open(config.dataDir, log, quarantine);
-  const payments = await PaymentStore.open(config.dataDir, log, quarantine);
-  const stores = await openStores(config, { quarantine, billing, payments }, clock, log);
+  const stores = await openStores(config, clock, log);
   try {
-    return await openDomain(config, log, clock, stores, { quarantine, billing, payments });
+    return await openDomain(config, log, clock, stores);
   } catch (err) {
     await stores.close();
     throw err;
@@ -100,7 +92,6 @@ async function openDomain(
   log: Logger,
   clock: Clock,
   stores: Stores,
-  { quarantine, billing, payments }: DataDirFiles,
 ): Promise<ControlPlane> {
   const keys = await VendorKeys.open(stores.vendorKeys, { clock, log });
   const plans = await PlanCatalog.open(stores.plans);
@@ -146,13 +137,10 @@ async function openDomain(
     ingest,
     heartbeats,
     backend: stores.backend,
-    billing,
     billingMonths: stores.billingMonths,
-    payments,
     paymentLedger: stores.paymentLedger,
     monitor,
-    // PostgreSQL refuses a bad row (database_record_invalid) rather than moving it aside.
-    quarantine: config.database ? NO_RECORD_QUARANTINE : quarantine,
+    quarantine: stores.quarantine,
     upgradeRequests,
     supportBundles,
     secondFactors,

@@ -15,19 +15,19 @@ import type { LoginAttempts, SessionRevocations } from '@iamanager/kernel/web';
 import type { Config } from './config.js';
 import { ApplianceRegistry } from './domain/appliances.js';
 import { applianceKeysFrom } from './domain/applianceKeys.js';
-import type { BillingStore } from './domain/billing/billingStore.js';
-import { formatDocumentNumber } from './domain/billing/documentNumbers.js';
-import type { PaymentStore } from './domain/billing/paymentStore.js';
+import { formatDocumentNumber, parseDocumentNumber } from './domain/billing/documentNumbers.js';
 import { journalReplay, type ApplianceKeys } from './domain/heartbeatIngest.js';
-import type { DataDirQuarantine } from './domain/quarantine.js';
+import { NO_RECORD_QUARANTINE, RecordQuarantine } from './domain/quarantine.js';
 import { EmbeddedAdminStore } from './storage/embedded/adminStore.js';
 import { EmbeddedApplianceStore } from './storage/embedded/applianceStore.js';
+import { BillingFiles } from './storage/embedded/billingFiles.js';
 import { EmbeddedBillingMonthStore } from './storage/embedded/billingMonthStore.js';
 import { EmbeddedCabinetStore } from './storage/embedded/cabinetStore.js';
 import { EmbeddedFleetAlertStore } from './storage/embedded/fleetAlertStore.js';
 import { EmbeddedHeartbeatStore } from './storage/embedded/heartbeatStore.js';
 import { EmbeddedJobLeases } from './storage/embedded/jobLeases.js';
 import { EmbeddedPaymentLedger } from './storage/embedded/paymentLedger.js';
+import { PaymentFiles } from './storage/embedded/paymentFiles.js';
 import { EmbeddedPlanStore } from './storage/embedded/planStore.js';
 import { EmbeddedSupportBundleArchive } from './storage/embedded/supportBundleArchive.js';
 import { EmbeddedUpgradeRequestStore } from './storage/embedded/upgradeRequestStore.js';
@@ -91,6 +91,8 @@ export interface Stores {
   readonly fleetAlerts: FleetAlertStore;
   /** Scheduled work's leases: across nodes on PostgreSQL; in the one process's memory on the files. */
   readonly leases: JobLeases;
+  /** DATA_DIR's quarantine on the files; on PostgreSQL a bad row is refused, never moved aside. */
+  readonly quarantine: RecordQuarantine;
   /**
    * Where the dashboard counts failed logins and keeps logouts: unset on the files (this process's
    * memory and DATA_DIR/dashboard-revoked-sessions.json), tables every node shares on PostgreSQL.
@@ -100,31 +102,23 @@ export interface Stores {
   close(): Promise<void>;
 }
 
-/**
- * What the embedded stores stand on and both backends still keep in DATA_DIR (the billing and
- * payment files serve billing's reads until they are on the seam: docs/control-plane-postgres.md).
- */
-export interface DataDirFiles {
-  quarantine: DataDirQuarantine;
-  billing: BillingStore;
-  payments: PaymentStore;
+export function openStores(config: Config, clock: () => Date, log: Logger): Promise<Stores> {
+  return config.database ? openPostgresStores(config, config.database, clock, log) : openEmbeddedStores(config, clock, log);
 }
 
-export function openStores(config: Config, files: DataDirFiles, clock: () => Date, log: Logger): Promise<Stores> {
-  return config.database ? openPostgresStores(config, config.database, clock, log) : openEmbeddedStores(config, files, log);
-}
-
-async function openEmbeddedStores(config: Config, files: DataDirFiles, log: Logger): Promise<Stores> {
+async function openEmbeddedStores(config: Config, clock: () => Date, log: Logger): Promise<Stores> {
   const { dataDir } = config;
+  // A record that cannot be read is moved aside rather than stopping every cabinet's service.
+  const quarantine = await RecordQuarantine.open(dataDir, clock, log);
   const vendorKeys = await EmbeddedVendorKeyStore.open(dataDir, log);
   const plans = await EmbeddedPlanStore.open(dataDir, log);
   const admins = await EmbeddedAdminStore.open(dataDir, log);
   // The appliance files: the heartbeat journal checkpoints into them, the rest of the domain goes
   // through their store; the registry's cached keys serve verification without copying a record.
-  const applianceFiles = await ApplianceRegistry.open(dataDir, log, files.quarantine);
+  const applianceFiles = await ApplianceRegistry.open(dataDir, log, quarantine);
   const appliances = new EmbeddedApplianceStore(applianceFiles);
   // Enrollment creates and revokes appliances through the cabinet store, in the same step as the claim.
-  const cabinets = await EmbeddedCabinetStore.open(dataDir, appliances, { log, onUnreadable: files.quarantine.take });
+  const cabinets = await EmbeddedCabinetStore.open(dataDir, appliances, { log, onUnreadable: quarantine.take });
   const heartbeats = await EmbeddedHeartbeatStore.open(
     dataDir,
     applianceFiles,
@@ -140,12 +134,13 @@ async function openEmbeddedStores(config: Config, files: DataDirFiles, log: Logg
     admins,
     plans,
     vendorKeys,
-    billingMonths: new EmbeddedBillingMonthStore(files.billing, formatDocumentNumber),
-    paymentLedger: new EmbeddedPaymentLedger(files.payments),
+    billingMonths: new EmbeddedBillingMonthStore(await BillingFiles.open(dataDir, log, quarantine, parseDocumentNumber), formatDocumentNumber),
+    paymentLedger: new EmbeddedPaymentLedger(await PaymentFiles.open(dataDir, log, quarantine.take)),
     upgradeRequests: await EmbeddedUpgradeRequestStore.open(dataDir, log),
     supportBundles: await EmbeddedSupportBundleArchive.open(dataDir, log),
-    fleetAlerts: await EmbeddedFleetAlertStore.open(dataDir, { log, onUnreadable: files.quarantine.take }),
+    fleetAlerts: await EmbeddedFleetAlertStore.open(dataDir, { log, onUnreadable: quarantine.take }),
     leases: new EmbeddedJobLeases(),
+    quarantine,
     dashboard: {},
     backend: {
       kind: 'files',
@@ -186,6 +181,7 @@ async function openPostgresStores(config: Config, settings: DatabaseSettings, cl
     supportBundles: new PostgresSupportBundleArchive(db),
     fleetAlerts: new PostgresFleetAlertStore(db),
     leases: new PostgresJobLeases(db),
+    quarantine: NO_RECORD_QUARANTINE,
     dashboard: { loginAttempts: new PostgresLoginAttempts(db, { maxFailures: config.dashboard.loginMaxFailures, lockSeconds: config.dashboard.loginLockSeconds }, clock), revocations },
     backend: {
       kind: 'postgres',

@@ -59,7 +59,7 @@ export function billingRoutes(cp: ControlPlane): Router {
   router.get('/months/:month', async (ctx) => {
     seeMoney(ctx);
     const data = await billingMonth(cp, month(ctx));
-    ctx.body = { ...data, invoices: withStatus(cp, data.invoices) };
+    ctx.body = { ...data, invoices: await withStatus(cp, data.invoices) };
   });
 
   /** The drafts a close would finalize now: lines, totals, warnings, missing mandatory mentions. */
@@ -126,7 +126,7 @@ export function billingRoutes(cp: ControlPlane): Router {
 
   router.get('/invoices', async (ctx) => {
     seeMoney(ctx);
-    ctx.body = { invoices: withStatus(cp, await listInvoices(cp, parseQuery(ctx, invoicesQuery))) };
+    ctx.body = { invoices: await withStatus(cp, await listInvoices(cp, parseQuery(ctx, invoicesQuery))) };
   });
 
   router.get('/invoices/:number', async (ctx) => {
@@ -163,14 +163,14 @@ export function billingRoutes(cp: ControlPlane): Router {
     ctx.body = { creditNote: presentCreditNote(note) };
   });
 
-  router.get('/credit-notes', (ctx) => {
+  router.get('/credit-notes', async (ctx) => {
     seeMoney(ctx);
-    ctx.body = { creditNotes: cp.billing.listCreditNotes().map(presentCreditNote) };
+    ctx.body = { creditNotes: (await cp.billingMonths.creditNotes()).map(presentCreditNote) };
   });
 
-  router.get('/credit-notes/:number', (ctx) => {
+  router.get('/credit-notes/:number', async (ctx) => {
     seeMoney(ctx);
-    ctx.body = { creditNote: showCreditNote(cp, parseWith(creditNoteNumberSchema, ctx.params.number, 'number')) };
+    ctx.body = { creditNote: await showCreditNote(cp, parseWith(creditNoteNumberSchema, ctx.params.number, 'number')) };
   });
 
   router.get('/credit-notes/:number/pdf', async (ctx) => {

@@ -39,9 +39,9 @@ export function paymentRoutes(cp: ControlPlane): Router {
     ctx.body = { payment: presentPayment(payment), invoice: { number, ...presentStanding(standing) } };
   });
 
-  router.get('/invoices/:number/payments', (ctx) => {
+  router.get('/invoices/:number/payments', async (ctx) => {
     authorize(currentAdmin(ctx), 'seeMoney');
-    ctx.body = { payments: cp.payments.paymentsOf(invoice(ctx)).map(presentPayment) };
+    ctx.body = { payments: (await cp.paymentLedger.paymentsOf(invoice(ctx))).map(presentPayment) };
   });
 
   router.post('/bank-statements', async (ctx) => {

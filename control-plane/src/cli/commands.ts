@@ -287,12 +287,12 @@ const HANDLERS: Record<string, Handler> = {
   },
   async 'billing month'(cp, args) {
     const month = await billingMonth(cp, parseWith(monthSchema, required(args, 'month', '2026-03'), 'month'));
-    return { ...month, invoices: withStatus(cp, month.invoices) };
+    return { ...month, invoices: await withStatus(cp, month.invoices) };
   },
   async 'billing invoices'(cp, args) {
     const month = str(args, 'month') === undefined ? undefined : parseWith(monthSchema, str(args, 'month'), 'month');
     const cabinetId = str(args, 'cabinet') === undefined ? undefined : parseWith(cabinetIdSchema, str(args, 'cabinet'), 'cabinet');
-    return { invoices: withStatus(cp, await listInvoices(cp, { month, cabinetId })) };
+    return { invoices: await withStatus(cp, await listInvoices(cp, { month, cabinetId })) };
   },
   async 'billing invoice'(cp, args) {
     return { invoice: await showInvoiceAccount(cp, parseWith(invoiceNumberSchema, required(args, 'number', 'F-2026-000001'), 'number')) };
@@ -307,8 +307,8 @@ const HANDLERS: Record<string, Handler> = {
     if (args.confirm !== true) return { draft: await draftCreditNote(cp, invoice, input) };
     return { creditNote: presentCreditNote(await issueCreditNote(cp, invoice, input, CLI_ACTOR)) };
   },
-  'billing credit-notes'(cp) {
-    return { creditNotes: cp.billing.listCreditNotes().map(presentCreditNote) };
+  async 'billing credit-notes'(cp) {
+    return { creditNotes: (await cp.billingMonths.creditNotes()).map(presentCreditNote) };
   },
   async 'billing pdf'(cp, args) {
     const number = parseWith(documentNumberSchema, required(args, 'number', 'F-2026-000001'), 'number');

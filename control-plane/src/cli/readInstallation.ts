@@ -14,8 +14,8 @@ import type { Logger } from '@iamanager/kernel/log';
 import { createClock } from '../clock.js';
 import type { Config } from '../config.js';
 import { ApplianceRegistry } from '../domain/appliances.js';
-import { BillingStore } from '../domain/billing/billingStore.js';
-import { PaymentStore } from '../domain/billing/paymentStore.js';
+import { BillingFiles } from '../storage/embedded/billingFiles.js';
+import { PaymentFiles } from '../storage/embedded/paymentFiles.js';
 import { CabinetRegistry } from '../domain/cabinets.js';
 import { MAX_TRANSITIONS } from '../domain/fleetMonitor.js';
 import { EmbeddedFleetAlertStore } from '../storage/embedded/fleetAlertStore.js';
@@ -99,10 +99,10 @@ type BillingPart = Pick<
   'billingMonths' | 'approvedInvoices' | 'rejections' | 'creditNotes' | 'payments' | 'relances' | 'documentNumbers' | 'lastIssuedAt'
 >;
 
-/** The billing files (domain/billing/billingStore.ts, paymentStore.ts): months, decisions, avoirs, payments, relances, numbering. */
+/** The billing files (storage/embedded/billingFiles.ts, paymentFiles.ts): months, decisions, avoirs, payments, relances, numbering. */
 async function readBilling(dataDir: string, log: Logger, quarantine: DataDirQuarantine): Promise<BillingPart> {
-  const billing = await BillingStore.open(dataDir, log, quarantine);
-  const payments = await PaymentStore.open(dataDir, log, quarantine);
+  const billing = await BillingFiles.open(dataDir, log, quarantine, parseDocumentNumber);
+  const payments = await PaymentFiles.open(dataDir, log, quarantine.take);
   const billingMonths: BillingMonthFile[] = [];
   const approvedInvoices: ApprovedInvoice[] = [];
   const rejections: BillingPart['rejections'] = [];

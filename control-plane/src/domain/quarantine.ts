@@ -7,7 +7,7 @@
  *
  * Which files may go: the per-record ones (cabinets, appliances, billing months, credit notes,
  * held-invoice decisions) and derived state (fleet alerts). A billing document in quarantine
- * leaves the numbering uncertain, so billing stops issuing until it is back (billingStore.ts).
+ * leaves the numbering uncertain, so billing stops issuing until it is back (storage/embedded/billingFiles.ts).
  * The single files every request needs (vendor keys, plan catalog, admins) still stop the start-up
  * with the file named: without them there is no service to keep running.
  *

@@ -4,7 +4,7 @@
  * (`GET /api/v1/billing/invoices/:number/evidence`), so listings stay small.
  */
 import type { CreditNoteRecord, HeldInvoice, InvoiceLine, InvoiceRecord, VendorIdentity } from '../storage/billingRecords.js';
-import type { HeldState } from '../domain/billing/billingStore.js';
+import type { HeldDecision } from '../storage/billingRefusals.js';
 import type { MonthSummary } from '../storage/billingRecords.js';
 
 function presentLine(line: InvoiceLine) {
@@ -127,7 +127,7 @@ export function presentMonth(month: string, summary: MonthSummary | undefined, c
 }
 
 /** An invoice held for review at the close: its figures, and the decision once there is one. */
-export function presentHeldInvoice(held: HeldInvoice, state: HeldState) {
+export function presentHeldInvoice(held: HeldInvoice, state: HeldDecision) {
   return {
     month: held.month,
     cabinetId: held.cabinetId,

@@ -7,7 +7,7 @@
  *   rejected/YYYY-MM_ID.json  an admin's rejection of a held invoice, written once;
  *   ledger.json            the numbering ledger: last number per series and year, and a summary
  *                          of each closed month — an index, rebuilt from the files above if a
- *                          crash left it behind them (see domain/billing/billingStore.ts).
+ *                          crash left it behind them (see storage/embedded/billingFiles.ts).
  */
 import { z } from 'zod';
 

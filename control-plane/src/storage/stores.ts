@@ -8,8 +8,11 @@
  * Aggregates with their interface here: appliances (both implementations), heartbeats, cabinets
  * with their plan history and enrollment codes, admins with their tokens and the dashboard session
  * secret, plans, vendor keys, the issue of billing documents (the monthly close, held invoices'
- * decisions, credit notes: both), payments and relances (both), job leases (both), fleet alerts (both).
- * Still to come (see the doc): billing's reads. Upgrade requests and support bundles: both, at the end.
+ * decisions, credit notes: both), payments and relances (both), job leases (both), fleet alerts
+ * (both), upgrade requests and support bundles (both). Billing's reads (months with their
+ * summaries, invoices, held invoices, credit notes, payments, relances) are on the same two
+ * billing interfaces. The dashboard's login guard and logouts have their own PostgreSQL stores
+ * behind the kernel's interfaces (openStores.ts `Stores.dashboard`).
  */
 import type {
   ApprovedInvoice,
@@ -17,9 +20,11 @@ import type {
   CreditNoteRecord,
   HeldInvoice,
   InvoiceRecord,
+  MonthSummary,
   RejectionRecord,
   VendorIdentity,
 } from './billingRecords.js';
+import type { HeldDecision } from './billingRefusals.js';
 import type { AdminRecord, ApiTokenRecord, ApplianceRecord, CabinetRecord, PlanRecord, VendorKeysFile } from './records.js';
 import type { PaymentRecord, RelanceRecord, RelanceStep } from './paymentRecords.js';
 import type { FleetAlertState, FleetStatus, StatusTransition } from './fleetAlertRecords.js';
@@ -148,8 +153,23 @@ export type UnnumberedApproval = Omit<ApprovedInvoice, 'number'>;
  */
 export type DraftAt<T> = (now: Date) => T;
 
+/** A closed month's summary as the close left it (held invoices approved since are not in its counts and totals). */
+export type ClosedMonth = MonthSummary & { month: string };
+
+/** A closed month less its invoices and held drafts: who closed it and when, the vendor printed on it, the drafts' warnings. */
+export type MonthHeader = Omit<BillingMonthFile, 'invoices' | 'held'>;
+
+/** A held invoice with its decision so far. */
+export interface HeldWithDecision {
+  held: HeldInvoice;
+  state: HeldDecision;
+}
+
 /** How a document number is written (domain/billing/documentNumbers.ts formatDocumentNumber), handed in by the wiring. */
 export type FormatNumber = (series: 'F' | 'A', year: number, n: number) => string;
+
+/** How a document number is read back (documentNumbers.ts parseDocumentNumber): undefined when it is not one. */
+export type ParseNumber = (number: string) => { series: 'F' | 'A'; year: number; n: number } | undefined;
 
 export interface BillingMonthStore {
   /**
@@ -166,6 +186,30 @@ export interface BillingMonthStore {
   lastNumber(series: 'F' | 'A', year: number): Promise<number>;
   /** The invoices of a closed month, by number: those of the close, then the held ones approved since. */
   invoicesOf(month: string): Promise<InvoiceRecord[]>;
+  // The reads below are to read, never to change: the embedded store hands out the records it
+  // holds (a copy of every invoice per listing would cost the page), PostgreSQL fresh ones.
+  /** Closed months with their summaries, oldest first (PostgreSQL: one GROUP BY over the invoices). */
+  closedMonths(): Promise<ClosedMonth[]>;
+  /** A closed month's summary; undefined while it is open. */
+  closedMonth(month: string): Promise<MonthSummary | undefined>;
+  /** A closed month without its invoices (its vendor, warnings, close); undefined while it is open. */
+  monthHeader(month: string): Promise<MonthHeader | undefined>;
+  /** An issued invoice by number (an approved held one with its `approvedBy`). */
+  invoice(number: string): Promise<InvoiceRecord | undefined>;
+  /** A cabinet's invoices, newest month first (one per month at most). */
+  invoicesOfCabinet(cabinetId: string): Promise<InvoiceRecord[]>;
+  /** Every issued invoice, oldest month first, each month as `invoicesOf` lists it. */
+  allInvoices(): Promise<InvoiceRecord[]>;
+  /** Held invoices with their decisions, of one month or of all, by month then cabinet. */
+  heldInvoices(month?: string): Promise<HeldWithDecision[]>;
+  creditNote(number: string): Promise<CreditNoteRecord | undefined>;
+  /** Every credit note, by number. */
+  creditNotes(): Promise<CreditNoteRecord[]>;
+  /**
+   * How many documents (invoices and credit notes) were ever issued: it moves on every issue, so
+   * what is computed from them (the past-due cabinets) can be kept while it stays the same.
+   */
+  documentsIssued(): Promise<number>;
   /**
    * Issues a credit note (avoir, art. 289 I-5 CGI) on an issued invoice: the next number of the
    * credit-note series for the year of its `issueDate`, given inside the transaction that inserts
@@ -219,7 +263,14 @@ export interface PaymentLedger {
    * throwing; the payment is inserted in the same transaction.
    */
   record(payment: PaymentRecord, admit: (earlier: readonly PaymentRecord[]) => void): Promise<PaymentOutcome>;
+  /** An invoice's payments, oldest first (by date, then by when they were recorded). */
   paymentsOf(invoiceNumber: string): Promise<PaymentRecord[]>;
+  /** Every payment, in the order of `paymentsOf` (to read, never to change). */
+  payments(): Promise<PaymentRecord[]>;
+  /** How many payments were ever recorded (never removed): it moves on every payment, as `documentsIssued` does. */
+  paymentCount(): Promise<number>;
+  /** An invoice's relances (claimed or sent), in the order of the steps. */
+  relancesOf(invoiceNumber: string): Promise<RelanceRecord[]>;
   /** The relance of an invoice at a step, if one was claimed (sending or sent). */
   relance(invoiceNumber: string, step: RelanceStep): Promise<RelanceRecord | undefined>;
   /**

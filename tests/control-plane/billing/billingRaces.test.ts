@@ -87,6 +87,6 @@ describe('billing use cases called twice at once (files)', () => {
       );
     const results = await Promise.allSettled([pay('VIR 0001'), pay('vir 0001')]);
     expect(results.map(codeOf).sort()).toEqual(['ok', 'payment_duplicate']);
-    expect(cp.payments.paymentsOf('F-2026-000002').map((p) => p.amountCents)).toEqual([500]);
+    expect((await cp.paymentLedger.paymentsOf('F-2026-000002')).map((p) => p.amountCents)).toEqual([500]);
   });
 });

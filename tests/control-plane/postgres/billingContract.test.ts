@@ -9,12 +9,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@iamanager/kernel/log';
 import { createClock } from '../../../control-plane/src/clock.js';
-import { BillingStore } from '../../../control-plane/src/domain/billing/billingStore.js';
-import { formatDocumentNumber } from '../../../control-plane/src/domain/billing/documentNumbers.js';
-import { PaymentStore, paymentIdOf } from '../../../control-plane/src/domain/billing/paymentStore.js';
+import { formatDocumentNumber, parseDocumentNumber } from '../../../control-plane/src/domain/billing/documentNumbers.js';
+import { paymentIdOf } from '../../../control-plane/src/domain/billing/payments.js';
 import { RecordQuarantine } from '../../../control-plane/src/domain/quarantine.js';
 import type { CreditNoteRecord, HeldInvoice, InvoiceRecord } from '../../../control-plane/src/storage/billingRecords.js';
+import { BillingFiles } from '../../../control-plane/src/storage/embedded/billingFiles.js';
 import { EmbeddedBillingMonthStore } from '../../../control-plane/src/storage/embedded/billingMonthStore.js';
+import { PaymentFiles } from '../../../control-plane/src/storage/embedded/paymentFiles.js';
 import { EmbeddedPaymentLedger } from '../../../control-plane/src/storage/embedded/paymentLedger.js';
 import type { PaymentRecord, RelanceRecord } from '../../../control-plane/src/storage/paymentRecords.js';
 import { PostgresBillingMonthStore } from '../../../control-plane/src/storage/postgres/billingMonthStore.js';
@@ -58,8 +59,8 @@ const backends: [string, Backend][] = [
       const dir = tempDir('cp-billing-contract-');
       const quarantine = await RecordQuarantine.open(dir, createClock(0), log);
       const only: Node = {
-        months: new EmbeddedBillingMonthStore(await BillingStore.open(dir, log, quarantine), formatDocumentNumber),
-        ledger: new EmbeddedPaymentLedger(await PaymentStore.open(dir, log, quarantine)),
+        months: new EmbeddedBillingMonthStore(await BillingFiles.open(dir, log, quarantine, parseDocumentNumber), formatDocumentNumber),
+        ledger: new EmbeddedPaymentLedger(await PaymentFiles.open(dir, log, quarantine.take)),
       };
       return { node: () => only };
     },

@@ -17,8 +17,7 @@
  */
 import { DomainError, ValidationError } from '@iamanager/protocol';
 import { parse } from 'csv-parse/sync';
-import { paymentIdOf } from './paymentStore.js';
-import { recordPayment, type PaymentContext } from './payments.js';
+import { paymentIdOf, recordPayment, type PaymentContext } from './payments.js';
 
 const COLUMNS = {
   date: ['date', 'date valeur', 'date operation', 'date de valeur', 'date d operation'],

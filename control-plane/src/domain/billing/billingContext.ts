@@ -4,15 +4,12 @@ import type { ApplianceStore } from '../../storage/stores.js';
 import type { CabinetRegistry } from '../cabinets.js';
 import type { PlanCatalog } from '../planCatalog.js';
 import type { VendorIdentity } from '../../storage/billingRecords.js';
-import type { BillingStore } from './billingStore.js';
 import type { BillingMonthStore } from '../../storage/stores.js';
 
 export interface BillingContext {
   config: { vendor: VendorIdentity | undefined; billingReviewAmountCents: number };
   clock: Clock;
-  /** The billing files, read by the listings and lookups (their reads are not on the seam yet). */
-  billing: BillingStore;
-  /** Where every billing document is issued: numbered and dated by the store under its lock. */
+  /** Where every billing document is issued (numbered and dated by the store under its lock), and read. */
   billingMonths: BillingMonthStore;
   cabinets: CabinetRegistry;
   appliances: ApplianceStore;

@@ -74,10 +74,10 @@ export function customerOf(cabinet: CabinetRecord): Customer {
  * drafts that changed since the review.
  */
 export async function draftMonth(cp: BillingContext, month: string, planOf: PlanLookup): Promise<MonthDrafts> {
-  // Read from the cabinet store first: from here on the drafting is one synchronous step.
+  // Read from the stores first: from here on the drafting is one synchronous step.
+  const closed = await cp.billingMonths.closedMonth(month);
   const cabinets = await cp.cabinets.list();
   const vendor = requireVendor(cp.config.vendor);
-  const closed = cp.billing.isClosed(month);
   if (closed) {
     throw new ControlPlaneError(
       'month_already_closed',

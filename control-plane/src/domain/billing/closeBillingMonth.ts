@@ -1,7 +1,7 @@
 /**
  * `closeBillingMonth` finalizes a month's drafts (billingPreview.ts): one invoice per cabinet that
  * had active days in a month that is over, numbered in the invoice series of the issue year, in
- * one commit (see billingStore.ts). Art. 289, I-3 CGI lets services to one customer over a
+ * one commit (see storage/embedded/billingFiles.ts). Art. 289, I-3 CGI lets services to one customer over a
  * calendar month be invoiced together, at the latest at the end of that month; the close runs
  * once the month is over. The domain drafts; the store (BillingMonthStore.commitMonth) numbers and
  * dates, under its lock: a second close of the month, from any node, is refused there.
@@ -64,7 +64,7 @@ export async function closeBillingMonth(
     );
   }
   // Early, so a second close does not draft for nothing; the store refuses it again under its lock.
-  const closed = cp.billing.isClosed(month);
+  const closed = await cp.billingMonths.closedMonth(month);
   if (closed) throw monthAlreadyClosed(month, closed);
 
   const drafts = await draftMonth(cp, month, planOf);

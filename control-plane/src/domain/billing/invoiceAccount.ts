@@ -4,10 +4,10 @@
  * `billing invoice --json`, the API and the invoice page.
  */
 import { NotFoundError } from '@iamanager/protocol';
-import type { InvoiceRecord } from '../../storage/billingRecords.js';
+import type { CreditNoteRecord, InvoiceRecord } from '../../storage/billingRecords.js';
 import type { PaymentRecord, RelanceRecord } from '../../storage/paymentRecords.js';
 import { showInvoice } from './billingQueries.js';
-import type { InvoiceStanding } from './invoiceStatus.js';
+import { invoiceStanding, type InvoiceStanding } from './invoiceStatus.js';
 import { parisDate } from './calendar.js';
 import { standingOf, type PaymentContext } from './payments.js';
 
@@ -42,22 +42,63 @@ export function presentStanding(s: InvoiceStanding) {
 }
 
 export async function showInvoiceAccount(cp: PaymentContext, number: string) {
-  const invoice = await cp.billing.findInvoice(number);
+  const invoice = await cp.billingMonths.invoice(number);
   if (!invoice) throw new NotFoundError('invoice', number);
+  const [shown, standing, payments, relances] = await Promise.all([
+    showInvoice(cp, number),
+    standingOf(cp, invoice),
+    cp.paymentLedger.paymentsOf(number),
+    cp.paymentLedger.relancesOf(number),
+  ]);
   return {
-    ...(await showInvoice(cp, number)),
-    ...presentStanding(standingOf(cp, invoice)),
-    payments: cp.payments.paymentsOf(number).map(presentPayment),
-    relances: cp.payments.relancesOf(number).map(presentRelance),
+    ...shown,
+    ...presentStanding(standing),
+    payments: payments.map(presentPayment),
+    relances: relances.map(presentRelance),
   };
 }
 
+/** What the standings of many invoices are computed from, read once for a listing rather than once per invoice. */
+export interface InvoiceAccounts {
+  creditNotes: ReadonlyMap<string, CreditNoteRecord[]>;
+  payments: ReadonlyMap<string, PaymentRecord[]>;
+  /** Today in Paris, when they were read. */
+  today: string;
+}
+
+function byInvoice<T extends { invoiceNumber: string }>(records: readonly T[]): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const r of records) {
+    const list = map.get(r.invoiceNumber);
+    if (list) list.push(r);
+    else map.set(r.invoiceNumber, [r]);
+  }
+  return map;
+}
+
+/** Every credit note and payment, by invoice (two reads, whatever the number of invoices listed). */
+export async function readAccounts(cp: PaymentContext): Promise<InvoiceAccounts> {
+  const [creditNotes, payments] = await Promise.all([cp.billingMonths.creditNotes(), cp.paymentLedger.payments()]);
+  return { creditNotes: byInvoice(creditNotes), payments: byInvoice(payments), today: parisDate(cp.clock()) };
+}
+
+/** An invoice's standing from accounts read for its listing. */
+export function standingIn(accounts: InvoiceAccounts, invoice: Pick<InvoiceRecord, 'number' | 'totalInclVatCents' | 'dueDate'>) {
+  return invoiceStanding(
+    invoice,
+    accounts.creditNotes.get(invoice.number) ?? [],
+    accounts.payments.get(invoice.number) ?? [],
+    accounts.today,
+  );
+}
+
 /** Invoice summaries (listings) with their status today: every invoice's JSON carries it (SPEC "Additions"). */
-export function withStatus<T extends { number: string; totalInclVatCents: number; dueDate: string }>(
+export async function withStatus<T extends { number: string; totalInclVatCents: number; dueDate: string }>(
   cp: PaymentContext,
   invoices: readonly T[],
 ) {
-  return invoices.map((i) => ({ ...i, ...presentStanding(standingOf(cp, i)) }));
+  const accounts = await readAccounts(cp);
+  return invoices.map((i) => ({ ...i, ...presentStanding(standingIn(accounts, i)) }));
 }
 
 /**
@@ -65,18 +106,15 @@ export function withStatus<T extends { number: string; totalInclVatCents: number
  * month, or a cabinet's only (`invoicesOfCabinet`, or the list the caller already read with it).
  */
 export async function invoiceStandings(cp: PaymentContext, filter: { cabinetId?: string; invoices?: readonly InvoiceRecord[] } = {}) {
-  const out = [];
-  for (const invoice of await invoicesFor(cp, filter)) out.push({ invoice, standing: standingOf(cp, invoice) });
-  return out;
+  const [invoices, accounts] = await Promise.all([invoicesFor(cp, filter), readAccounts(cp)]);
+  return invoices.map((invoice) => ({ invoice, standing: standingIn(accounts, invoice) }));
 }
 
 async function invoicesFor(cp: PaymentContext, filter: { cabinetId?: string; invoices?: readonly InvoiceRecord[] }) {
   // A cabinet's own invoices come newest first: oldest first here, as for the whole history.
   if (filter.invoices) return [...filter.invoices].reverse();
-  if (filter.cabinetId) return (await cp.billing.invoicesOfCabinet(filter.cabinetId)).reverse();
-  const all: InvoiceRecord[] = [];
-  for (const { month } of cp.billing.closedMonths()) all.push(...((await cp.billing.invoicesOfMonth(month)) ?? []));
-  return all;
+  if (filter.cabinetId) return (await cp.billingMonths.invoicesOfCabinet(filter.cabinetId)).reverse();
+  return cp.billingMonths.allInvoices();
 }
 
 /**
@@ -100,23 +138,24 @@ export async function pastDueInvoices(cp: PaymentContext, filter: { cabinetId?: 
 }
 
 /** The last set of cabinets with a past-due invoice, per billing store, with what it was computed from. */
-const pastDueCache = new WeakMap<object, { key: string; payments: object; cabinetIds: Promise<ReadonlySet<string>> }>();
+const pastDueCache = new WeakMap<object, { key: string; ledger: object; cabinetIds: Promise<ReadonlySet<string>> }>();
 
 /**
  * The cabinets with a past-due invoice today (the fleet's commercial-risk flag). Walking the whole
  * billing history is kept for as long as it cannot change: the same day in Paris, and no document
- * issued nor payment recorded since (the stores' generations).
+ * issued nor payment recorded since, by any node (the stores' counts: two small reads, not a walk).
  */
-export function pastDueCabinetIds(cp: PaymentContext): Promise<ReadonlySet<string>> {
-  const key = `${parisDate(cp.clock())}|${cp.billing.generation}|${cp.payments.generation}`;
-  const cached = pastDueCache.get(cp.billing);
-  if (cached && cached.key === key && cached.payments === cp.payments) return cached.cabinetIds;
+export async function pastDueCabinetIds(cp: PaymentContext): Promise<ReadonlySet<string>> {
+  const [issued, paid] = await Promise.all([cp.billingMonths.documentsIssued(), cp.paymentLedger.paymentCount()]);
+  const key = `${parisDate(cp.clock())}|${issued}|${paid}`;
+  const cached = pastDueCache.get(cp.billingMonths);
+  if (cached && cached.key === key && cached.ledger === cp.paymentLedger) return cached.cabinetIds;
   const cabinetIds = pastDueInvoices(cp).then((list): ReadonlySet<string> => new Set(list.map((i) => i.cabinetId)));
-  const entry = { key, payments: cp.payments, cabinetIds };
-  pastDueCache.set(cp.billing, entry);
+  const entry = { key, ledger: cp.paymentLedger, cabinetIds };
+  pastDueCache.set(cp.billingMonths, entry);
   // A failed walk (a month file quarantined) is not kept: the next view tries again.
   cabinetIds.catch(() => {
-    if (pastDueCache.get(cp.billing) === entry) pastDueCache.delete(cp.billing);
+    if (pastDueCache.get(cp.billingMonths) === entry) pastDueCache.delete(cp.billingMonths);
   });
   return cabinetIds;
 }

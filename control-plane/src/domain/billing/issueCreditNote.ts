@@ -59,9 +59,9 @@ export interface CreditNoteDraft {
  * never withdrawn, like invoices).
  */
 export async function draftCreditNote(cp: BillingContext, invoiceNumber: string, input: CreditNoteInput): Promise<CreditNoteDraft> {
-  const invoice = await cp.billing.findInvoice(invoiceNumber);
+  const invoice = await cp.billingMonths.invoice(invoiceNumber);
   if (!invoice) throw new NotFoundError('invoice', invoiceNumber);
-  return creditNoteDraftOf(invoice, cp.billing.creditNotesOf(invoiceNumber), input);
+  return creditNoteDraftOf(invoice, await cp.billingMonths.creditNotesOf(invoiceNumber), input);
 }
 
 /** What `input` credits on `invoice` given the credit notes `earlier` issued on it (refusals named by field). */
@@ -117,7 +117,7 @@ export async function issueCreditNote(
 ): Promise<CreditNoteRecord> {
   const vendor = requireVendor(cp.config.vendor);
   // Invoices are never edited: the one read here is the one the store finds under its lock.
-  const invoice = await cp.billing.findInvoice(invoiceNumber);
+  const invoice = await cp.billingMonths.invoice(invoiceNumber);
   if (!invoice) throw new NotFoundError('invoice', invoiceNumber);
   return cp.billingMonths.issueCreditNote(
     invoiceNumber,

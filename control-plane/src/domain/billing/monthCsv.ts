@@ -9,7 +9,7 @@
  * with a quote (OWASP "CSV injection"), amounts excepted.
  */
 import { stringify } from 'csv-stringify/sync';
-import type { BillingMonthFile, CreditNoteRecord } from '../../storage/billingRecords.js';
+import type { CreditNoteRecord, InvoiceRecord } from '../../storage/billingRecords.js';
 import { spreadsheetEuros } from './money.js';
 
 export const CSV_COLUMNS = [
@@ -31,9 +31,10 @@ export const CSV_COLUMNS = [
 
 const text = (s: string | null) => (s && /^[=+\-@\t\r]/.test(s) ? `'${s}` : (s ?? ''));
 
-export function monthCsv(file: BillingMonthFile, creditNotes: readonly CreditNoteRecord[]): string {
+/** `invoices`: the month's, as BillingMonthStore.invoicesOf lists them (those of the close, then the approved ones). */
+export function monthCsv(invoices: readonly InvoiceRecord[], creditNotes: readonly CreditNoteRecord[]): string {
   const rows: string[][] = [[...CSV_COLUMNS]];
-  for (const i of file.invoices) {
+  for (const i of invoices) {
     rows.push([
       'facture',
       i.number,

@@ -6,6 +6,7 @@
  * (fully credited: the money is a refund to make), when it is dated after today or before the
  * invoice, and when its reference was already recorded (the same bank line twice).
  */
+import { createHash, randomBytes } from 'node:crypto';
 import { NotFoundError, ValidationError, parseWith } from '@iamanager/protocol';
 import { z } from 'zod';
 import { PAYMENT_METHODS, type PaymentRecord } from '../../storage/paymentRecords.js';
@@ -15,14 +16,25 @@ import type { BillingContext } from './closeBillingMonth.js';
 import { parisDate } from './calendar.js';
 import { invoiceStanding, type InvoiceStanding } from './invoiceStatus.js';
 import { formatEuros } from './money.js';
-import { paymentIdOf, type PaymentStore } from './paymentStore.js';
 import type { PaymentLedger } from '../../storage/stores.js';
 
 export interface PaymentContext extends BillingContext {
-  /** The payment files, read by the standings and listings (their reads are not on the seam yet). */
-  payments: PaymentStore;
-  /** Where payments are recorded and relances claimed, once whatever the number of nodes. */
+  /** Where payments are recorded and relances claimed, once whatever the number of nodes, and read. */
   paymentLedger: PaymentLedger;
+}
+
+/** Bank references compared without case or spaces: statements differ in how they print them. */
+export function normaliseReference(reference: string): string {
+  return reference.replace(/\s+/g, '').toUpperCase();
+}
+
+/**
+ * The id of the payment a reference stands for: the same reference always gives the same id, so
+ * the same bank line recorded twice, on any node, meets its first recording (the store's key).
+ */
+export function paymentIdOf(reference: string | null): string {
+  if (reference === null) return `P-${randomBytes(12).toString('hex')}`;
+  return `P-R${createHash('sha256').update(normaliseReference(reference)).digest('hex').slice(0, 40)}`;
 }
 
 /** A real calendar day as "YYYY-MM-DD" (2026-02-30 is refused, not rolled over to March). */
@@ -49,9 +61,16 @@ export const paymentInputSchema = z.strictObject({
 });
 export type PaymentInput = z.input<typeof paymentInputSchema>;
 
-/** The status of an invoice as of today in Paris. */
-export function standingOf(cp: PaymentContext, invoice: Pick<InvoiceRecord, 'number' | 'totalInclVatCents' | 'dueDate'>): InvoiceStanding {
-  return invoiceStanding(invoice, cp.billing.creditNotesOf(invoice.number), cp.payments.paymentsOf(invoice.number), parisDate(cp.clock()));
+/** The status of one invoice as of today in Paris (a listing reads every account at once: invoiceAccount.ts `readAccounts`). */
+export async function standingOf(
+  cp: PaymentContext,
+  invoice: Pick<InvoiceRecord, 'number' | 'totalInclVatCents' | 'dueDate'>,
+): Promise<InvoiceStanding> {
+  const [creditNotes, payments] = await Promise.all([
+    cp.billingMonths.creditNotesOf(invoice.number),
+    cp.paymentLedger.paymentsOf(invoice.number),
+  ]);
+  return invoiceStanding(invoice, creditNotes, payments, parisDate(cp.clock()));
 }
 
 export interface RecordedPayment {
@@ -73,8 +92,11 @@ export async function recordPayment(
   origin: PaymentOrigin,
 ): Promise<RecordedPayment> {
   const input = parseWith(paymentInputSchema, raw);
-  const invoice = await cp.billing.findInvoice(invoiceNumber);
+  const invoice = await cp.billingMonths.invoice(invoiceNumber);
   if (!invoice) throw new NotFoundError('invoice', invoiceNumber);
+  // Credit notes are issued under the billing clock's lock, not the invoice's: read before, as the
+  // files' synchronous lookup was (a credit note racing a payment is the same race it was).
+  const creditNotes = await cp.billingMonths.creditNotesOf(invoiceNumber);
   const now = cp.clock();
   const today = parisDate(now);
   if (input.date > today)
@@ -99,9 +121,9 @@ export async function recordPayment(
   };
   // The store decides under the invoice's lock, against its payments as they stand then.
   const outcome = await cp.paymentLedger.record(payment, (earlier) => {
-    const before = invoiceStanding(invoice, cp.billing.creditNotesOf(invoiceNumber), earlier, today);
+    const before = invoiceStanding(invoice, creditNotes, earlier, today);
     if (before.status === 'void') {
-      const notes = cp.billing.creditNotesOf(invoiceNumber).map((c) => c.number);
+      const notes = creditNotes.map((c) => c.number);
       throw new ControlPlaneError(
         'invoice_void',
         `${invoiceNumber} is void (fully credited by ${notes.join(', ')}): nothing is owed on it; money received for it is to be refunded or recorded on the invoice it was meant for`,
@@ -126,5 +148,5 @@ export async function recordPayment(
       { paymentId: id, invoiceNumber: earlier.invoiceNumber, amountCents: earlier.amountCents },
     );
   }
-  return { payment: outcome.recorded, standing: standingOf(cp, invoice) };
+  return { payment: outcome.recorded, standing: await standingOf(cp, invoice) };
 }

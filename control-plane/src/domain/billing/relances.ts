@@ -20,6 +20,7 @@ import { ControlPlaneError } from '../../errors.js';
 import { RELANCE_STEPS, type RelanceStep } from '../../storage/paymentRecords.js';
 import type { VendorIdentity } from '../../storage/billingRecords.js';
 import { frenchDate, frenchMonth } from './calendar.js';
+import { vendorOf } from './billingQueries.js';
 import { invoicePdf } from './documentPdf.js';
 import { invoiceStandings } from './invoiceAccount.js';
 import type { InvoiceStanding } from './invoiceStatus.js';
@@ -98,7 +99,24 @@ export function sendDueRelances(cp: RelanceContext): Promise<RelancePass> {
         'relances need an SMTP server: set SMTP_URL and MAIL_FROM (docs/billing.md "Getting paid")',
       ),
     );
-  return cp.payments.exclusiveRelances(() => relancePass(cp, smtpSender(mail.smtpUrl, mail.from)));
+  return alone(cp.paymentLedger, () => relancePass(cp, smtpSender(mail.smtpUrl, mail.from)));
+}
+
+/** The pass running or last run in this process, per ledger. */
+const passes = new WeakMap<object, Promise<unknown>>();
+
+/**
+ * Runs a relance pass alone in this process: serve's periodic pass and one asked for over the
+ * control socket would otherwise both draft the same relances (each is still sent once: the claim
+ * decides, as between nodes).
+ */
+function alone<T>(ledger: object, pass: () => Promise<T>): Promise<T> {
+  const run = (passes.get(ledger) ?? Promise.resolve()).then(pass, pass);
+  passes.set(
+    ledger,
+    run.catch(() => undefined),
+  );
+  return run;
 }
 
 async function relancePass(cp: RelanceContext, sender: MailSender): Promise<RelancePass> {
@@ -116,7 +134,7 @@ async function relancePass(cp: RelanceContext, sender: MailSender): Promise<Rela
       });
       continue;
     }
-    const vendor = (await cp.billing.vendorOf(invoice.month))!;
+    const vendor = await vendorOf(cp, invoice.month);
     const message = relanceMail(step, invoice, standing, vendor, to);
     message.attachments = [
       { filename: `facture-${invoice.number}.pdf`, content: await invoicePdf(invoice, vendor), contentType: 'application/pdf' },

@@ -2,8 +2,8 @@
  * The issue of billing documents over today's files (DATA_DIR/billing: months/YYYY-MM.json,
  * credit-notes/, invoices/, rejected/ and ledger.json — same files, same format). The files
  * themselves, their durability and their crash safety (document first, ledger after, rolled
- * forward on open) are the billing file store's (domain/billing/billingStore.ts), handed in by the
- * wiring as `BillingFiles`; this class is the `BillingMonthStore` contract over them:
+ * forward on open) are `BillingFiles`' (billingFiles.ts); this class is the `BillingMonthStore`
+ * contract over them:
  *
  * - everything that issues runs in the files' one queue (`exclusive`), the files' stand-in for
  *   PostgreSQL's lock on the billing clock: the checks, the numbers read from the ledger and the
@@ -15,7 +15,8 @@
  *   the ledger may be behind the numbers it held, or a cabinet would go unbilled for good.
  */
 import { NotFoundError } from '@iamanager/protocol';
-import { heldInvoiceDecided, monthAlreadyClosed, type HeldDecision } from '../billingRefusals.js';
+import { heldInvoiceDecided, monthAlreadyClosed } from '../billingRefusals.js';
+import type { BillingFiles } from './billingFiles.js';
 import type {
   ApprovedInvoice,
   BillingMonthFile,
@@ -26,26 +27,16 @@ import type {
   RejectionRecord,
   VendorIdentity,
 } from '../billingRecords.js';
-import type { BillingMonthStore, ClosingMonth, DraftAt, FormatNumber, UnnumberedApproval } from '../stores.js';
-
-/** What the billing files (domain/billing/billingStore.ts BillingStore) offer this store. */
-export interface BillingFiles {
-  exclusive<T>(issue: () => Promise<T>): Promise<T>;
-  assertIssuable(): void;
-  assertClosable(): void;
-  assertChronological(now: Date): void;
-  lastNumber(series: 'F' | 'A', year: number): number;
-  isClosed(month: string): MonthSummary | undefined;
-  commitMonth(file: BillingMonthFile): Promise<void>;
-  findInvoice(number: string): Promise<InvoiceRecord | undefined>;
-  invoicesOfMonth(month: string): Promise<InvoiceRecord[] | undefined>;
-  creditNotesOf(invoiceNumber: string): readonly CreditNoteRecord[];
-  commitCreditNote(note: CreditNoteRecord): Promise<void>;
-  held(month: string, cabinetId: string): Promise<{ held: HeldInvoice; state: HeldDecision } | undefined>;
-  vendorOf(month: string): Promise<VendorIdentity | undefined>;
-  commitApproval(invoice: ApprovedInvoice): Promise<void>;
-  commitRejection(rejection: RejectionRecord): Promise<void>;
-}
+import type {
+  BillingMonthStore,
+  ClosedMonth,
+  ClosingMonth,
+  DraftAt,
+  FormatNumber,
+  HeldWithDecision,
+  MonthHeader,
+  UnnumberedApproval,
+} from '../stores.js';
 
 export class EmbeddedBillingMonthStore implements BillingMonthStore {
   constructor(
@@ -78,6 +69,52 @@ export class EmbeddedBillingMonthStore implements BillingMonthStore {
 
   async invoicesOf(month: string): Promise<InvoiceRecord[]> {
     return (await this.files.invoicesOfMonth(month)) ?? [];
+  }
+
+  closedMonths(): Promise<ClosedMonth[]> {
+    return Promise.resolve(this.files.closedMonths());
+  }
+
+  closedMonth(month: string): Promise<MonthSummary | undefined> {
+    return Promise.resolve(this.files.isClosed(month));
+  }
+
+  async monthHeader(month: string): Promise<MonthHeader | undefined> {
+    // The ledger first: an open month costs no file open.
+    const file = this.files.isClosed(month) && (await this.files.month(month));
+    if (!file) return undefined;
+    const { invoices: _invoices, held: _held, ...header } = file;
+    return header;
+  }
+
+  invoice(number: string): Promise<InvoiceRecord | undefined> {
+    return this.files.findInvoice(number);
+  }
+
+  invoicesOfCabinet(cabinetId: string): Promise<InvoiceRecord[]> {
+    return this.files.invoicesOfCabinet(cabinetId);
+  }
+
+  async allInvoices(): Promise<InvoiceRecord[]> {
+    const all: InvoiceRecord[] = [];
+    for (const { month } of this.files.closedMonths()) all.push(...((await this.files.invoicesOfMonth(month)) ?? []));
+    return all;
+  }
+
+  heldInvoices(month?: string): Promise<HeldWithDecision[]> {
+    return month === undefined ? this.files.heldInvoices() : this.files.heldOfMonth(month);
+  }
+
+  creditNote(number: string): Promise<CreditNoteRecord | undefined> {
+    return Promise.resolve(this.files.creditNote(number));
+  }
+
+  creditNotes(): Promise<CreditNoteRecord[]> {
+    return Promise.resolve(this.files.listCreditNotes());
+  }
+
+  documentsIssued(): Promise<number> {
+    return Promise.resolve(this.files.documentsIssued());
   }
 
   issueCreditNote(

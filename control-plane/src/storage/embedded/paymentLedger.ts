@@ -1,7 +1,6 @@
 /**
  * Payments and relances over today's files (DATA_DIR/billing/payments and billing/relances: same
- * files, same format), kept by the payment file store (domain/billing/paymentStore.ts), handed in
- * by the wiring as `PaymentFiles`. One process holds the DATA_DIR lock:
+ * files, same format), kept by `PaymentFiles` (paymentFiles.ts). One process holds the DATA_DIR lock:
  *
  * - a payment is decided in the files' one queue (`exclusive`): the payments it is admitted
  *   against are still the invoice's payments when it is written, and its id (derived from the bank
@@ -10,20 +9,9 @@
  *   taken or being created: two passes cannot both claim one.
  */
 import { DomainError } from '@iamanager/protocol';
-import type { PaymentRecord, RelanceRecord, RelanceStep } from '../paymentRecords.js';
+import { RELANCE_STEPS, type PaymentRecord, type RelanceRecord, type RelanceStep } from '../paymentRecords.js';
 import type { PaymentLedger, PaymentOutcome } from '../stores.js';
-
-/** What the payment files (domain/billing/paymentStore.ts PaymentStore) offer this ledger. */
-export interface PaymentFiles {
-  exclusive<T>(record: () => Promise<T>): Promise<T>;
-  get(id: string): PaymentRecord | undefined;
-  paymentsOf(invoiceNumber: string): readonly PaymentRecord[];
-  add(payment: PaymentRecord): Promise<void>;
-  relance(invoiceNumber: string, step: RelanceStep): RelanceRecord | undefined;
-  claimRelance(record: RelanceRecord): Promise<void>;
-  markRelanceSent(invoiceNumber: string, step: RelanceStep, sentAt: string, messageId: string | null): Promise<RelanceRecord>;
-  releaseRelance(invoiceNumber: string, step: RelanceStep): Promise<void>;
-}
+import type { PaymentFiles } from './paymentFiles.js';
 
 export class EmbeddedPaymentLedger implements PaymentLedger {
   constructor(private readonly files: PaymentFiles) {}
@@ -42,6 +30,18 @@ export class EmbeddedPaymentLedger implements PaymentLedger {
 
   paymentsOf(invoiceNumber: string): Promise<PaymentRecord[]> {
     return Promise.resolve(this.files.paymentsOf(invoiceNumber).map((p) => structuredClone(p)));
+  }
+
+  payments(): Promise<PaymentRecord[]> {
+    return Promise.resolve(this.files.list().sort(byDate));
+  }
+
+  paymentCount(): Promise<number> {
+    return Promise.resolve(this.files.count());
+  }
+
+  relancesOf(invoiceNumber: string): Promise<RelanceRecord[]> {
+    return Promise.resolve(this.files.relancesOf(invoiceNumber).sort(byStep));
   }
 
   relance(invoiceNumber: string, step: RelanceStep): Promise<RelanceRecord | undefined> {
@@ -66,4 +66,14 @@ export class EmbeddedPaymentLedger implements PaymentLedger {
   releaseRelance(invoiceNumber: string, step: RelanceStep): Promise<void> {
     return this.files.releaseRelance(invoiceNumber, step);
   }
+}
+
+/** Oldest payment first, as `paymentsOf` lists an invoice's. */
+function byDate(a: PaymentRecord, b: PaymentRecord): number {
+  return a.date.localeCompare(b.date) || a.recordedAt.localeCompare(b.recordedAt);
+}
+
+/** Reminder, second reminder, final notice: the order they are sent in, whatever order the files were read in. */
+function byStep(a: RelanceRecord, b: RelanceRecord): number {
+  return RELANCE_STEPS.indexOf(a.step) - RELANCE_STEPS.indexOf(b.step);
 }

@@ -25,12 +25,22 @@ import {
   type CreditNoteRecord,
   type HeldInvoice,
   type InvoiceRecord,
+  type MonthSummary,
   type RejectionRecord,
   type VendorIdentity,
 } from '../billingRecords.js';
 import { NotFoundError } from '@iamanager/protocol';
 import { heldInvoiceDecided } from '../billingRefusals.js';
-import type { BillingMonthStore, ClosingMonth, DraftAt, FormatNumber, UnnumberedApproval } from '../stores.js';
+import type {
+  BillingMonthStore,
+  ClosedMonth,
+  ClosingMonth,
+  DraftAt,
+  FormatNumber,
+  HeldWithDecision,
+  MonthHeader,
+  UnnumberedApproval,
+} from '../stores.js';
 import type { Database } from './pool.js';
 import { recordKey, rowRecord } from './rowCheck.js';
 import { isUniqueViolation } from './sqlErrors.js';
@@ -38,6 +48,62 @@ import { isUniqueViolation } from './sqlErrors.js';
 export type { FormatNumber } from '../stores.js';
 
 const INVOICE_SERIES = 'F';
+const monthHeaderSchema = billingMonthSchema.omit({ invoices: true, held: true });
+
+/**
+ * The months' summaries as the files' ledger keeps them: what the close issued — an invoice
+ * approved later (approved_by set) is in the month's invoices but not in its summary — and how
+ * many drafts it held. `$1` null: every month.
+ */
+const MONTH_SUMMARIES = `
+  SELECT m.month, m.record,
+         count(i.number)::int AS invoice_count,
+         (array_agg(i.number ORDER BY i.series_year, i.series_number))[1] AS first_number,
+         (array_agg(i.number ORDER BY i.series_year DESC, i.series_number DESC))[1] AS last_number,
+         coalesce(sum((i.record->>'totalExclVatCents')::bigint), 0) AS total_excl_vat,
+         coalesce(sum((i.record->>'vatCents')::bigint), 0) AS vat,
+         coalesce(sum((i.record->>'totalInclVatCents')::bigint), 0) AS total_incl_vat,
+         (SELECT count(*) FROM held_invoices h WHERE h.month = m.month)::int AS held_count
+    FROM billing_months m
+    LEFT JOIN invoices i ON i.month = m.month AND i.approved_by IS NULL
+   WHERE $1::text IS NULL OR m.month = $1
+   GROUP BY m.month
+   ORDER BY m.month`;
+
+interface SummaryRow {
+  month: string;
+  record: unknown;
+  invoice_count: number;
+  first_number: string | null;
+  last_number: string | null;
+  total_excl_vat: string;
+  vat: string;
+  total_incl_vat: string;
+  held_count: number;
+}
+
+function summaryOf(row: SummaryRow): ClosedMonth {
+  const header = rowRecord(monthHeaderSchema, 'billing_months', row.month, row.record);
+  return {
+    month: row.month,
+    closedAt: header.closedAt,
+    closedBy: header.closedBy,
+    issueDate: header.issueDate,
+    invoiceCount: row.invoice_count,
+    firstNumber: row.first_number,
+    lastNumber: row.last_number,
+    totalExclVatCents: Number(row.total_excl_vat),
+    vatCents: Number(row.vat),
+    totalInclVatCents: Number(row.total_incl_vat),
+    heldCount: row.held_count,
+  };
+}
+
+/** An invoice row as the files read it back: an approved held invoice keeps who approved it. */
+function invoiceOf(row: { record: unknown; approved_by: string | null }): InvoiceRecord {
+  const schema = row.approved_by === null ? invoiceRecordSchema : approvedInvoiceSchema;
+  return rowRecord(schema, 'invoices', recordKey(row.record, 'number'), row.record);
+}
 const CREDIT_NOTE_SERIES = 'A';
 
 function alreadyClosed(month: string): ControlPlaneError {
@@ -262,11 +328,96 @@ export class PostgresBillingMonthStore implements BillingMonthStore {
       'SELECT record, approved_by FROM invoices WHERE month = $1 ORDER BY series_year, series_number',
       [month],
     );
-    // An approved held invoice keeps who approved it, as the files' invoices/F-….json do.
-    return rows.map((r) =>
-      r.approved_by === null
-        ? rowRecord(invoiceRecordSchema, 'invoices', recordKey(r.record, 'number'), r.record)
-        : rowRecord(approvedInvoiceSchema, 'invoices', recordKey(r.record, 'number'), r.record),
+    return rows.map(invoiceOf);
+  }
+
+  async closedMonths(): Promise<ClosedMonth[]> {
+    const { rows } = await this.db.query<SummaryRow>(MONTH_SUMMARIES, [null]);
+    return rows.map(summaryOf);
+  }
+
+  async closedMonth(month: string): Promise<MonthSummary | undefined> {
+    const { rows } = await this.db.query<SummaryRow>(MONTH_SUMMARIES, [month]);
+    if (!rows[0]) return undefined;
+    const { month: _month, ...summary } = summaryOf(rows[0]);
+    return summary;
+  }
+
+  async monthHeader(month: string): Promise<MonthHeader | undefined> {
+    const { rows } = await this.db.query<{ record: unknown }>('SELECT record FROM billing_months WHERE month = $1', [month]);
+    return rows[0] && rowRecord(monthHeaderSchema, 'billing_months', month, rows[0].record);
+  }
+
+  async invoice(number: string): Promise<InvoiceRecord | undefined> {
+    const { rows } = await this.db.query<{ record: unknown; approved_by: string | null }>(
+      'SELECT record, approved_by FROM invoices WHERE number = $1',
+      [number],
     );
+    return rows[0] && invoiceOf(rows[0]);
+  }
+
+  async invoicesOfCabinet(cabinetId: string): Promise<InvoiceRecord[]> {
+    const { rows } = await this.db.query<{ record: unknown; approved_by: string | null }>(
+      'SELECT record, approved_by FROM invoices WHERE cabinet_id = $1 ORDER BY month DESC',
+      [cabinetId],
+    );
+    return rows.map(invoiceOf);
+  }
+
+  async allInvoices(): Promise<InvoiceRecord[]> {
+    const { rows } = await this.db.query<{ record: unknown; approved_by: string | null }>(
+      'SELECT record, approved_by FROM invoices ORDER BY month, series_year, series_number',
+    );
+    return rows.map(invoiceOf);
+  }
+
+  async heldInvoices(month?: string): Promise<HeldWithDecision[]> {
+    const { rows } = await this.db.query<{
+      decided: 'approved' | 'rejected' | null;
+      record: unknown;
+      invoice: unknown;
+      rejection: unknown;
+    }>(
+      `SELECT h.decided, h.record, i.record AS invoice, r.record AS rejection
+         FROM held_invoices h
+         LEFT JOIN invoices i ON h.decided = 'approved' AND i.month = h.month AND i.cabinet_id = h.cabinet_id
+         LEFT JOIN rejections r ON r.month = h.month AND r.cabinet_id = h.cabinet_id
+        WHERE $1::text IS NULL OR h.month = $1`,
+      [month ?? null],
+    );
+    return (
+      rows
+        .map((row): HeldWithDecision => {
+          const held = rowRecord(heldInvoiceSchema, 'held_invoices', recordKey(row.record, 'cabinetId'), row.record);
+          const key = `${held.month}/${held.cabinetId}`;
+          return {
+            held,
+            state:
+              row.decided === 'approved'
+                ? { status: 'approved', invoice: rowRecord(approvedInvoiceSchema, 'invoices', key, row.invoice) }
+                : row.decided === 'rejected'
+                  ? { status: 'rejected', rejection: rowRecord(rejectionSchema, 'rejections', key, row.rejection) }
+                  : { status: 'pending' },
+          };
+        })
+        // The month file's order: its drafts came by cabinet id, compared as the cabinet store sorts them.
+        .sort((a, b) => a.held.month.localeCompare(b.held.month) || a.held.cabinetId.localeCompare(b.held.cabinetId))
+    );
+  }
+
+  async creditNote(number: string): Promise<CreditNoteRecord | undefined> {
+    const { rows } = await this.db.query<{ record: unknown }>('SELECT record FROM credit_notes WHERE number = $1', [number]);
+    return rows[0] && rowRecord(creditNoteRecordSchema, 'credit_notes', number, rows[0].record);
+  }
+
+  async creditNotes(): Promise<CreditNoteRecord[]> {
+    const { rows } = await this.db.query<{ record: unknown }>('SELECT record FROM credit_notes ORDER BY series_year, series_number');
+    return rows.map((r) => rowRecord(creditNoteRecordSchema, 'credit_notes', recordKey(r.record, 'number'), r.record));
+  }
+
+  async documentsIssued(): Promise<number> {
+    // Every document takes a number of its series, in the same transaction that issues it.
+    const { rows } = await this.db.query<{ n: string }>('SELECT coalesce(sum(last_number), 0) AS n FROM document_numbers');
+    return Number(rows[0]!.n);
   }
 }

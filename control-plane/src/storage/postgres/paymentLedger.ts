@@ -9,7 +9,14 @@
  *    node's claim through, whichever pass runs where.
  */
 import { NotFoundError } from '@iamanager/protocol';
-import { paymentRecordSchema, relanceRecordSchema, type PaymentRecord, type RelanceRecord, type RelanceStep } from '../paymentRecords.js';
+import {
+  RELANCE_STEPS,
+  paymentRecordSchema,
+  relanceRecordSchema,
+  type PaymentRecord,
+  type RelanceRecord,
+  type RelanceStep,
+} from '../paymentRecords.js';
 import type { PaymentLedger, PaymentOutcome } from '../stores.js';
 import type { Database } from './pool.js';
 import { recordKey, rowRecord } from './rowCheck.js';
@@ -48,6 +55,23 @@ export class PostgresPaymentLedger implements PaymentLedger {
   async paymentsOf(invoiceNumber: string): Promise<PaymentRecord[]> {
     const { rows } = await this.db.query<{ record: unknown }>('SELECT record FROM payments WHERE invoice_number = $1', [invoiceNumber]);
     return rows.map(paymentFromRow).sort(byDate);
+  }
+
+  async payments(): Promise<PaymentRecord[]> {
+    const { rows } = await this.db.query<{ record: unknown }>('SELECT record FROM payments');
+    return rows.map((r) => paymentRecordSchema.parse(r.record)).sort(byDate);
+  }
+
+  async paymentCount(): Promise<number> {
+    const { rows } = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM payments');
+    return rows[0]!.n;
+  }
+
+  async relancesOf(invoiceNumber: string): Promise<RelanceRecord[]> {
+    const { rows } = await this.db.query<{ record: unknown }>('SELECT record FROM relances WHERE invoice_number = $1', [invoiceNumber]);
+    return rows
+      .map((r) => relanceRecordSchema.parse(r.record))
+      .sort((a, b) => RELANCE_STEPS.indexOf(a.step) - RELANCE_STEPS.indexOf(b.step));
   }
 
   async relance(invoiceNumber: string, step: RelanceStep): Promise<RelanceRecord | undefined> {

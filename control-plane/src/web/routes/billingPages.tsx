@@ -127,7 +127,7 @@ export async function showInvoicePage(
       : undefined,
     today,
   };
-  const creditNotes = deps.cp.billing.creditNotesOf(number).map(presentCreditNote);
+  const creditNotes = (await deps.cp.billingMonths.creditNotesOf(number)).map(presentCreditNote);
   const form = can(admin, 'manageBilling') ? (options.form ?? { errors: [], values: { reason: '', amount: '' } }) : undefined;
   sendPage(
     ctx,
@@ -183,7 +183,7 @@ export const billingPages: DashboardPage = {
     router.get('/facturation/mois/:month/brouillons', async (ctx) => {
       const month = monthOf(ctx);
       seeMoney(ctx);
-      if (cp.billing.isClosed(month)) return ctx.redirect(monthHref(month));
+      if (await cp.billingMonths.closedMonth(month)) return ctx.redirect(monthHref(month));
       await showDrafts(deps, ctx, month);
     });
 

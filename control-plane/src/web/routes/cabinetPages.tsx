@@ -14,7 +14,7 @@ import { cabinetPatchSchema, type CabinetPatch } from '../../domain/cabinetField
 import { changeCabinet, previewPlanChange } from '../../domain/planChange.js';
 import type { Overrides } from '../../storage/records.js';
 import { CONTACT_INPUTS, type ContactFormState, type ContactInput } from '../pages/cabinetContact.js';
-import { presentInvoiceSummary } from '../../presenters/invoice.js';
+import { cabinetInvoices } from '../../domain/billing/billingQueries.js';
 import { pastDueInvoices } from '../../domain/billing/invoiceAccount.js';
 import { cabinetView, type CabinetPageState } from '../cabinetView.js';
 import { chromeOf } from '../chrome.js';
@@ -122,8 +122,7 @@ async function showCabinet(
 ): Promise<void> {
   const admin = currentAdmin(ctx);
   // The cabinet's invoices are read here (closed months load on demand), for the roles that see money.
-  const records = can(admin, 'seeMoney') ? await deps.cp.billing.invoicesOfCabinet(id) : undefined;
-  const invoices = records?.map((i) => presentInvoiceSummary(i, deps.cp.billing.creditNotesOf(i.number)));
+  const { records, invoices } = can(admin, 'seeMoney') ? await cabinetInvoices(deps.cp, id) : {};
   const view = {
     ...(await cabinetView(deps.cp, await deps.cp.cabinets.get(id), admin, { ...state, invoices })),
     supportBundles: await deps.cp.supportBundles.list(id, deps.cp.clock()),

@@ -1,5 +1,6 @@
 /**
- * The billing files (DATA_DIR/billing), owned by this module alone. The design makes a crash at
+ * The billing files (DATA_DIR/billing), owned by this module alone — read and written only through
+ * `EmbeddedBillingMonthStore` (billingMonthStore.ts), the `BillingMonthStore` over them. The design makes a crash at
  * any instant leave either nothing issued or everything, and the numbering gapless:
  *
  * - The issued documents are the truth. A month's invoices are one file, `months/YYYY-MM.json`,
@@ -14,7 +15,7 @@
  * - Months are read lazily (a month of 10 000 invoices is megabytes); the ledger keeps the
  *   summary and the number range of each, which is all the listing and lookups need.
  * - Every record is checked against the schema it is read back with before it is written
- *   (recordCheck.ts): nothing invalid reaches these files.
+ *   (storage/recordCheck.ts): nothing invalid reaches these files.
  * - An invoice held for review at the close lives in its month file, unnumbered. Approved, it is
  *   issued like a credit note: its own file (invoices/F-….json) with the next number, then the
  *   ledger. Rejected, a file in rejected/ says so. Either file is the decision.
@@ -32,6 +33,7 @@ import {
   sweepTempFiles,
   type Document,
   type JsonAdapterOptions,
+  type QuarantinedFile,
 } from '@iamanager/kernel/storage';
 import type { Logger } from '@iamanager/kernel/log';
 import {
@@ -48,11 +50,23 @@ import {
   type LedgerFile,
   type MonthSummary,
   type RejectionRecord,
-} from '../../storage/billingRecords.js';
-import type { DataDirQuarantine } from '../quarantine.js';
-import { parseDocumentNumber, type Series } from './documentNumbers.js';
-import { checkRecord } from './recordCheck.js';
+} from '../billingRecords.js';
+import type { HeldDecision } from '../billingRefusals.js';
+import { checkRecord } from '../recordCheck.js';
+import type { ParseNumber } from '../stores.js';
 import { ControlPlaneError } from '../../errors.js';
+
+type Series = 'F' | 'A';
+
+/**
+ * What these files need of the control plane's record quarantine (domain/quarantine.ts): an
+ * unreadable file moved aside, and the files moved aside so far — billing issues nothing while one
+ * of its own, a cabinet's or an appliance's is (`billing_blocked`, a refusal of the files alone).
+ */
+export interface BillingQuarantine {
+  take(file: string, err: StorageError): Promise<void>;
+  under(prefix: string): readonly QuarantinedFile[];
+}
 
 const MONTH_FILE = /^(\d{4}-\d{2})\.json$/;
 
@@ -82,16 +96,14 @@ export function heldKey(month: string, cabinetId: string): string {
 }
 
 /** Where a held invoice stands: waiting, or decided (issued under a number, or rejected). */
-export type HeldState =
-  { status: 'pending' } | { status: 'approved'; invoice: ApprovedInvoice } | { status: 'rejected'; rejection: RejectionRecord };
+type HeldState = HeldDecision;
 
-export class BillingStore {
+export class BillingFiles {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly months = new Map<string, BillingMonthFile>();
   private readonly creditNotesByInvoice = new Map<string, CreditNoteRecord[]>();
   /** Approved held invoices by `heldKey`. */
   private readonly approvedByHeld = new Map<string, ApprovedInvoice>();
-  private changes = 0;
 
   private constructor(
     private readonly monthsDir: string,
@@ -99,14 +111,16 @@ export class BillingStore {
     private readonly creditNotes: DocumentCollection<CreditNoteRecord>,
     private readonly approved: DocumentCollection<ApprovedInvoice>,
     private readonly rejections: DocumentCollection<RejectionRecord>,
-    private readonly quarantine: DataDirQuarantine,
+    private readonly quarantine: BillingQuarantine,
+    private readonly parseDocumentNumber: ParseNumber,
     private readonly log: Logger,
   ) {
     for (const note of creditNotes.values()) this.indexCreditNote(note);
     for (const invoice of approved.values()) this.approvedByHeld.set(heldKey(invoice.month, invoice.cabinetId), invoice);
   }
 
-  static async open(dataDir: string, log: Logger, quarantine: DataDirQuarantine): Promise<BillingStore> {
+  /** `parseNumber` reads a document number (domain/billing/documentNumbers.ts): the roll-forward and the lookups need its series, year and rank. */
+  static async open(dataDir: string, log: Logger, quarantine: BillingQuarantine, parseNumber: ParseNumber): Promise<BillingFiles> {
     const dir = path.join(dataDir, 'billing');
     const monthsDir = path.join(dir, 'months');
     await fs.mkdir(monthsDir, { recursive: true, mode: 0o750 });
@@ -122,7 +136,7 @@ export class BillingStore {
       ...options,
     });
     const rejections = await DocumentCollection.open<RejectionRecord>(path.join(dir, 'rejected'), { schema: rejectionSchema, ...options });
-    const store = new BillingStore(monthsDir, ledger, creditNotes, approved, rejections, quarantine, log);
+    const store = new BillingFiles(monthsDir, ledger, creditNotes, approved, rejections, quarantine, parseNumber, log);
     await store.rollForward();
     return store;
   }
@@ -174,7 +188,7 @@ export class BillingStore {
       changed = true;
     }
     for (const note of this.creditNotes.values()) {
-      const parsed = parseDocumentNumber(note.number);
+      const parsed = this.parseDocumentNumber(note.number);
       if (parsed && parsed.n > this.lastNumber('A', parsed.year)) {
         this.foldNumber(note.number, note.issuedAt);
         this.log.warn({ number: note.number }, 'billing ledger rolled forward: a credit note issued just before a crash');
@@ -182,7 +196,7 @@ export class BillingStore {
       }
     }
     for (const invoice of this.approved.values()) {
-      const parsed = parseDocumentNumber(invoice.number);
+      const parsed = this.parseDocumentNumber(invoice.number);
       if (parsed && parsed.n > this.lastNumber('F', parsed.year)) {
         this.foldNumber(invoice.number, invoice.issuedAt);
         this.log.warn({ number: invoice.number }, 'billing ledger rolled forward: a held invoice approved just before a crash');
@@ -194,11 +208,11 @@ export class BillingStore {
 
   /** Records that `number` was issued at `issuedAt` (idempotent: rolling forward twice changes nothing). */
   private foldNumber(number: string | undefined, issuedAt: string): void {
-    foldNumberInto(this.ledger.data, number, issuedAt);
+    foldNumberInto(this.ledger.data, number === undefined ? undefined : this.parseDocumentNumber(number), issuedAt);
   }
 
   private foldMonth(file: BillingMonthFile): void {
-    foldMonthInto(this.ledger.data, file);
+    foldMonthInto(this.ledger.data, file, this.parseDocumentNumber);
   }
 
   private indexCreditNote(note: CreditNoteRecord): void {
@@ -211,20 +225,12 @@ export class BillingStore {
   /**
    * Runs `issue` alone: no other close or credit note runs meanwhile, so the numbers it reads
    * from the ledger are still the next ones when it commits. Taken by the store that issues over
-   * these files (storage/embedded/billingMonthStore.ts), never by the domain.
+   * these files (billingMonthStore.ts).
    */
   exclusive<T>(issue: () => Promise<T>): Promise<T> {
     const run = this.queue.then(issue, issue);
     this.queue = run.catch(() => undefined);
     return run;
-  }
-
-  /**
-   * Moves on every issued document (a month closed, a held invoice approved, a credit note): what
-   * is computed from the invoices and credit notes can be kept while it stays the same.
-   */
-  get generation(): number {
-    return this.changes;
   }
 
   /** The last number used in a series for a year of issue (0 when none yet). */
@@ -241,6 +247,13 @@ export class BillingStore {
         `the clock (${now.toISOString()}) is before the last issued document (${last}): numbering must stay chronological (art. 242 nonies A, I-7° annexe II CGI); fix the system clock`,
       );
     }
+  }
+
+  /** Every document issued so far: the last numbers of every series and year, added up. */
+  documentsIssued(): number {
+    return Object.values(this.ledger.data.lastNumbers)
+      .flatMap((byYear) => Object.values(byYear))
+      .reduce((sum, n) => sum + n, 0);
   }
 
   isClosed(month: string): MonthSummary | undefined {
@@ -308,14 +321,13 @@ export class BillingStore {
         details: { cabinetId: record.cabinetId },
       };
     });
-    this.checkLedgerAfter((ledger) => foldMonthInto(ledger, file), `closing ${file.month}`);
+    this.checkLedgerAfter((ledger) => foldMonthInto(ledger, file, this.parseDocumentNumber), `closing ${file.month}`);
     const options = { schema: billingMonthSchema, log: this.log } as JsonAdapterOptions<BillingMonthFile | null>;
     const doc = await openDocument<BillingMonthFile | null>(this.fileOf(file.month), null, options);
     if (doc.data) throw new ControlPlaneError('month_already_closed', `${file.month} is already closed`);
     doc.data = file;
     await doc.write();
     this.months.set(file.month, file);
-    this.changes++;
     this.foldMonth(file);
     await this.writeLedger();
   }
@@ -354,10 +366,12 @@ export class BillingStore {
       subject: `the ${invoice.month} invoice of cabinet "${invoice.cabinetId}"`,
       details: { cabinetId: invoice.cabinetId },
     });
-    this.checkLedgerAfter((ledger) => foldNumberInto(ledger, invoice.number, invoice.issuedAt), `issuing ${invoice.number}`);
+    this.checkLedgerAfter(
+      (ledger) => foldNumberInto(ledger, this.parseDocumentNumber(invoice.number), invoice.issuedAt),
+      `issuing ${invoice.number}`,
+    );
     await this.approved.create(invoice.number, invoice);
     this.approvedByHeld.set(heldKey(invoice.month, invoice.cabinetId), invoice);
-    this.changes++;
     this.foldNumber(invoice.number, invoice.issuedAt);
     await this.writeLedger();
   }
@@ -385,10 +399,12 @@ export class BillingStore {
       subject: `credit note ${note.number} (cabinet "${note.cabinetId}")`,
       details: { cabinetId: note.cabinetId },
     });
-    this.checkLedgerAfter((ledger) => foldNumberInto(ledger, note.number, note.issuedAt), `issuing ${note.number}`);
+    this.checkLedgerAfter(
+      (ledger) => foldNumberInto(ledger, this.parseDocumentNumber(note.number), note.issuedAt),
+      `issuing ${note.number}`,
+    );
     await this.creditNotes.create(note.number, note);
     this.indexCreditNote(note);
-    this.changes++;
     this.foldNumber(note.number, note.issuedAt);
     await this.writeLedger();
   }
@@ -407,14 +423,14 @@ export class BillingStore {
 
   /** An invoice by number, found through the month whose number range holds it. */
   async findInvoice(number: string): Promise<InvoiceRecord | undefined> {
-    const parsed = parseDocumentNumber(number);
+    const parsed = this.parseDocumentNumber(number);
     if (!parsed || parsed.series !== 'F') return undefined;
     const late = this.approved.get(number)?.data;
     if (late) return late;
     for (const [month, summary] of Object.entries(this.ledger.data.months)) {
       if (!summary.firstNumber || !summary.lastNumber || number < summary.firstNumber || number > summary.lastNumber) continue;
       const file = await this.month(month);
-      const first = parseDocumentNumber(summary.firstNumber)!;
+      const first = this.parseDocumentNumber(summary.firstNumber)!;
       const invoice = file?.invoices[parsed.n - first.n];
       return invoice?.number === number ? invoice : file?.invoices.find((i) => i.number === number);
     }
@@ -450,8 +466,7 @@ export class BillingStore {
   }
 }
 
-function foldNumberInto(ledger: LedgerFile, number: string | undefined, issuedAt: string): void {
-  const parsed = number === undefined ? undefined : parseDocumentNumber(number);
+function foldNumberInto(ledger: LedgerFile, parsed: ReturnType<ParseNumber>, issuedAt: string): void {
   if (parsed) {
     const bySeries = (ledger.lastNumbers[parsed.series] ??= {});
     bySeries[String(parsed.year)] = Math.max(bySeries[String(parsed.year)] ?? 0, parsed.n);
@@ -460,9 +475,10 @@ function foldNumberInto(ledger: LedgerFile, number: string | undefined, issuedAt
   if (!last || issuedAt > last) ledger.lastIssuedAt = issuedAt;
 }
 
-function foldMonthInto(ledger: LedgerFile, file: BillingMonthFile): void {
+function foldMonthInto(ledger: LedgerFile, file: BillingMonthFile, parse: ParseNumber): void {
   ledger.months[file.month] = summaryOf(file);
-  foldNumberInto(ledger, file.invoices.at(-1)?.number, file.closedAt);
+  const last = file.invoices.at(-1)?.number;
+  foldNumberInto(ledger, last === undefined ? undefined : parse(last), file.closedAt);
 }
 
 /**

@@ -1,44 +1,25 @@
 /**
  * The payment files (DATA_DIR/billing/payments and billing/relances), beside the issued documents
- * of billingStore.ts and owned by this module alone. A payment is one file, created in one durable
- * write and never changed, so a crash leaves it recorded or not, never half. Its id is derived from
- * the bank's reference when there is one: recording the same bank line twice (a statement imported
- * again, `billing pay` retried) finds the file already there and counts it once.
+ * of billingFiles.ts and owned by this module alone — read and written only through
+ * `EmbeddedPaymentLedger` (paymentLedger.ts). A payment is one file, created in one durable write
+ * and never changed, so a crash leaves it recorded or not, never half. Its id is derived from the
+ * bank's reference when there is one (domain/billing/payments.ts paymentIdOf): recording the same
+ * bank line twice (a statement imported again, `billing pay` retried) finds the file already there
+ * and counts it once.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { DocumentCollection } from '@iamanager/kernel/storage';
+import { DocumentCollection, type StorageError } from '@iamanager/kernel/storage';
 import type { Logger } from '@iamanager/kernel/log';
-import {
-  paymentRecordSchema,
-  relanceRecordSchema,
-  type PaymentRecord,
-  type RelanceRecord,
-  type RelanceStep,
-} from '../../storage/paymentRecords.js';
-import type { RecordQuarantine } from '../quarantine.js';
-import { checkRecord } from './recordCheck.js';
-
-/** Bank references compared without case or spaces: statements differ in how they print them. */
-export function normaliseReference(reference: string): string {
-  return reference.replace(/\s+/g, '').toUpperCase();
-}
-
-/** The id of the payment a reference stands for: the same reference always gives the same file. */
-export function paymentIdOf(reference: string | null): string {
-  if (reference === null) return `P-${randomBytes(12).toString('hex')}`;
-  return `P-R${createHash('sha256').update(normaliseReference(reference)).digest('hex').slice(0, 40)}`;
-}
+import { paymentRecordSchema, relanceRecordSchema, type PaymentRecord, type RelanceRecord, type RelanceStep } from '../paymentRecords.js';
+import { checkRecord } from '../recordCheck.js';
 
 export function relanceKey(invoiceNumber: string, step: RelanceStep): string {
   return `${invoiceNumber}_${step}`;
 }
 
-export class PaymentStore {
+export class PaymentFiles {
   private queue: Promise<unknown> = Promise.resolve();
-  private relanceQueue: Promise<unknown> = Promise.resolve();
   private readonly byInvoice = new Map<string, PaymentRecord[]>();
-  private changes = 0;
 
   private constructor(
     private readonly payments: DocumentCollection<PaymentRecord>,
@@ -47,12 +28,13 @@ export class PaymentStore {
     for (const p of payments.values()) this.index(p);
   }
 
-  static async open(dataDir: string, log: Logger, quarantine: RecordQuarantine): Promise<PaymentStore> {
+  /** `onUnreadable`: the record quarantine's `take` (a damaged file moved aside, the service goes on). */
+  static async open(dataDir: string, log: Logger, onUnreadable: (file: string, err: StorageError) => Promise<void>): Promise<PaymentFiles> {
     const dir = path.join(dataDir, 'billing');
-    const options = { log, onUnreadable: quarantine.take };
+    const options = { log, onUnreadable };
     const payments = await DocumentCollection.open<PaymentRecord>(path.join(dir, 'payments'), { schema: paymentRecordSchema, ...options });
     const relances = await DocumentCollection.open<RelanceRecord>(path.join(dir, 'relances'), { schema: relanceRecordSchema, ...options });
-    return new PaymentStore(payments, relances);
+    return new PaymentFiles(payments, relances);
   }
 
   private index(p: PaymentRecord): void {
@@ -72,21 +54,6 @@ export class PaymentStore {
     return run;
   }
 
-  /**
-   * Runs a relance pass alone: serve's periodic pass and one asked for over the control socket
-   * must not both find the same relance unsent and both claim it.
-   */
-  exclusiveRelances<T>(pass: () => Promise<T>): Promise<T> {
-    const run = this.relanceQueue.then(pass, pass);
-    this.relanceQueue = run.catch(() => undefined);
-    return run;
-  }
-
-  /** Moves on every payment recorded: what is computed from the payments can be kept while it stays the same. */
-  get generation(): number {
-    return this.changes;
-  }
-
   paymentsOf(invoiceNumber: string): readonly PaymentRecord[] {
     return this.byInvoice.get(invoiceNumber) ?? [];
   }
@@ -99,6 +66,10 @@ export class PaymentStore {
     return [...this.payments.values()].sort((a, b) => a.recordedAt.localeCompare(b.recordedAt));
   }
 
+  count(): number {
+    return this.payments.size;
+  }
+
   /** Records a payment durably. Call inside `exclusive`, after checking its id is free. */
   async add(payment: PaymentRecord): Promise<void> {
     checkRecord(paymentRecordSchema, payment, {
@@ -107,7 +78,6 @@ export class PaymentStore {
     });
     await this.payments.create(payment.id, payment);
     this.index(payment);
-    this.changes++;
   }
 
   relance(invoiceNumber: string, step: RelanceStep): RelanceRecord | undefined {

@@ -1,14 +1,14 @@
 /**
  * Nothing invalid is ever written to the billing files: each record a close, an approval or a
  * credit note would write is checked first against the very schema the store reads it back with
- * (storage/billingRecords.ts). A record that would not read back — an amount past 2^53 from an
+ * (billingRecords.ts). A record that would not read back — an amount past 2^53 from an
  * absurd usage counter in old data, say — would make the file "invalid with no usable last good
  * copy" at the next start; refused here, it is an error naming the cabinet and the field, and
  * nothing is written.
  */
 
 import type { z } from 'zod';
-import { ControlPlaneError } from '../../errors.js';
+import { ControlPlaneError } from '../errors.js';
 
 /** Who a failing field belongs to: `subject` (e.g. `the invoice of cabinet "dupont"`), and from which path element the field is named. */
 export interface Culprit {
