@@ -71,9 +71,8 @@ export interface ControlPlane {
 }
 
 /**
- * Opens the state on the backend `config.database` names (openStores.ts). Whether serving with
- * DATABASE_URL is allowed yet is the command layer's decision (cli/stillOnFiles.ts), not this one's:
- * tests open two control planes on one database through here.
+ * Opens the state on the backend `config.database` names (openStores.ts): DATA_DIR's files, or
+ * PostgreSQL shared by every node (tests open two control planes on one database through here).
  */
 export async function openControlPlane(config: Config, log: Logger): Promise<ControlPlane> {
   await fs.mkdir(config.dataDir, { recursive: true, mode: 0o750 });
@@ -87,12 +86,7 @@ export async function openControlPlane(config: Config, log: Logger): Promise<Con
   }
 }
 
-async function openDomain(
-  config: Config,
-  log: Logger,
-  clock: Clock,
-  stores: Stores,
-): Promise<ControlPlane> {
+async function openDomain(config: Config, log: Logger, clock: Clock, stores: Stores): Promise<ControlPlane> {
   const keys = await VendorKeys.open(stores.vendorKeys, { clock, log });
   const plans = await PlanCatalog.open(stores.plans);
   const admins = new AdminDirectory(stores.admins, log);

@@ -66,12 +66,10 @@ export const CONTROL_PLANE_STATUS = {
   plan_change_overrides_undecided: 422,
   plan_change_lowers_limits: 422,
   // PostgreSQL backend (docs/control-plane-postgres.md): the server is away (answer 503, retry later),
-  // the schema is not one this version knows, a command that needs DATABASE_URL without it, and
-  // (until every store has its PostgreSQL implementation) serving with DATABASE_URL set.
+  // the schema is not one this version knows, a command that needs DATABASE_URL without it.
   database_unavailable: 503,
   database_schema_mismatch: 500,
   database_not_configured: 409,
-  database_backend_unfinished: 501,
   // `db import` (docs/control-plane-postgres.md "Moving an installation"): the database already holds
   // an installation, the counts read back differ from those read, a record the schema refuses, a
   // --from that is not a control-plane DATA_DIR, or one with files in quarantine.

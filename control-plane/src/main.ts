@@ -13,7 +13,6 @@ import { pino } from 'pino';
 import { CONTROL_PLANE_CLI } from './cli/commandLine.js';
 import { formatResult } from './cli/printResult.js';
 import { runCommand, type CommandRequest } from './cli/commands.js';
-import { refuseDatabaseWhileStateOnFiles } from './cli/stillOnFiles.js';
 import { sendCommand, type CommandRequest as ProtocolCommandRequest } from '@iamanager/kernel/http';
 import { writeBundle } from './cli/writeBundle.js';
 import { hasDownload, writeDownload } from './cli/writeDownload.js';
@@ -36,7 +35,6 @@ async function readStdin(what: string): Promise<string> {
  */
 async function execute(config: Config, request: CommandRequest): Promise<unknown> {
   if (config.database) {
-    refuseDatabaseWhileStateOnFiles(config);
     return runOpened(config, request);
   }
   const viaServer = await sendCommand(controlSocketPath(config), request as ProtocolCommandRequest);
@@ -70,7 +68,6 @@ async function main(argv: string[]): Promise<number> {
     json = parsed.json;
     const config = readConfig();
     if (parsed.command === 'serve') {
-      refuseDatabaseWhileStateOnFiles(config);
       await serve(config, createLogger('control-plane'));
       return -1; // keeps running until a signal
     }

@@ -134,7 +134,10 @@ async function openEmbeddedStores(config: Config, clock: () => Date, log: Logger
     admins,
     plans,
     vendorKeys,
-    billingMonths: new EmbeddedBillingMonthStore(await BillingFiles.open(dataDir, log, quarantine, parseDocumentNumber), formatDocumentNumber),
+    billingMonths: new EmbeddedBillingMonthStore(
+      await BillingFiles.open(dataDir, log, quarantine, parseDocumentNumber),
+      formatDocumentNumber,
+    ),
     paymentLedger: new EmbeddedPaymentLedger(await PaymentFiles.open(dataDir, log, quarantine.take)),
     upgradeRequests: await EmbeddedUpgradeRequestStore.open(dataDir, log),
     supportBundles: await EmbeddedSupportBundleArchive.open(dataDir, log),
@@ -182,7 +185,14 @@ async function openPostgresStores(config: Config, settings: DatabaseSettings, cl
     fleetAlerts: new PostgresFleetAlertStore(db),
     leases: new PostgresJobLeases(db),
     quarantine: NO_RECORD_QUARANTINE,
-    dashboard: { loginAttempts: new PostgresLoginAttempts(db, { maxFailures: config.dashboard.loginMaxFailures, lockSeconds: config.dashboard.loginLockSeconds }, clock), revocations },
+    dashboard: {
+      loginAttempts: new PostgresLoginAttempts(
+        db,
+        { maxFailures: config.dashboard.loginMaxFailures, lockSeconds: config.dashboard.loginLockSeconds },
+        clock,
+      ),
+      revocations,
+    },
     backend: {
       kind: 'postgres',
       where: db.where,

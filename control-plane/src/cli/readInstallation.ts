@@ -16,11 +16,9 @@ import type { Config } from '../config.js';
 import { ApplianceRegistry } from '../domain/appliances.js';
 import { BillingFiles } from '../storage/embedded/billingFiles.js';
 import { PaymentFiles } from '../storage/embedded/paymentFiles.js';
-import { CabinetRegistry } from '../domain/cabinets.js';
 import { MAX_TRANSITIONS } from '../domain/fleetMonitor.js';
 import { EmbeddedFleetAlertStore } from '../storage/embedded/fleetAlertStore.js';
 import { journalReplay } from '../domain/heartbeatIngest.js';
-import { PlanCatalog } from '../domain/planCatalog.js';
 import { RecordQuarantine, type DataDirQuarantine } from '../domain/quarantine.js';
 import { ControlPlaneError } from '../errors.js';
 import { EmbeddedAdminStore } from '../storage/embedded/adminStore.js';
@@ -61,7 +59,6 @@ export async function readInstallation(dataDir: string, config: Config, log: Log
       if (kept) supportBundles.push(kept);
     }
   }
-  const plans = await PlanCatalog.open(planStore);
   const fleetAlerts = await EmbeddedFleetAlertStore.open(dataDir, { log, onUnreadable: quarantine.take });
   const fleetCurrent = Object.fromEntries(await fleetAlerts.current());
   // Oldest first, as the file keeps them.

@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import {
+  api,
+  createAdminToken,
   databaseUrlFor,
   runCli,
   startControlPlane,
@@ -80,10 +82,19 @@ describe('CP_TEST_BACKEND=postgres', () => {
     });
   });
 
-  // What the integrator lifts once cli/stillOnFiles.ts is empty: until then the suites cannot run on PostgreSQL.
-  it('reaches serve and the state-opening commands, which still refuse with database_backend_unfinished', async () => {
+  // The suites on PostgreSQL: serve and the CLI of one DATA_DIR share its database.
+  it('serves and runs the CLI of a DATA_DIR on its database', async () => {
     const dir = tempDir('cp-h-');
-    expect((await runCli(dir, ['cabinet', 'list', '--json'])).json).toMatchObject({ ok: false, error: 'database_backend_unfinished' });
-    await expect(startControlPlane(dir)).rejects.toThrow(/DATABASE_URL is set, but this version still keeps its state in DATA_DIR/);
+    const server = await startControlPlane(dir);
+    try {
+      expect(await api(server.url, undefined, 'GET', '/healthz')).toMatchObject({ status: 200, body: { database: 'ok' } });
+      const token = await createAdminToken(dir, 'ops@vendor.test');
+      expect((await api(server.url, token, 'POST', '/api/v1/cabinets', { id: 'cab-h', name: 'Cabinet H', plan: 'starter' })).status).toBe(
+        201,
+      );
+      expect(JSON.stringify((await runCli(dir, ['cabinet', 'list', '--json'])).json)).toContain('cab-h');
+    } finally {
+      await server.stop();
+    }
   });
 });

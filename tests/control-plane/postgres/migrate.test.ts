@@ -10,7 +10,7 @@ import { readConfig } from '../../../control-plane/src/config.js';
 import { MIGRATIONS } from '../../../control-plane/src/storage/postgres/migrations/index.js';
 import { migrate } from '../../../control-plane/src/storage/postgres/migrate.js';
 import { openDatabase } from '../../../control-plane/src/storage/postgres/pool.js';
-import { runCli, tempDir } from '../../support/controlPlane.js';
+import { api, runCli, startControlPlane, tempDir } from '../../support/controlPlane.js';
 import { startPostgres, type PostgresCluster } from '../../support/postgres.js';
 import { secondFactorKeyFile } from '../../support/secondFactorKey.js';
 import { createLogger } from '@iamanager/kernel/log';
@@ -162,13 +162,29 @@ describe('control-plane db migrate', () => {
 });
 
 describe('serving with DATABASE_URL', () => {
-  // Until every store has its PostgreSQL implementation, the state would be split between the
-  // database and DATA_DIR: refused, saying so, for `serve` and for every command that opens the state.
-  it.each([[['serve']], [['cabinet', 'list', '--json']]])('%j is refused as unfinished, never half-done', async (args) => {
+  // The state is all in the database: `serve` migrates at start-up and reports it on /healthz, and a
+  // command run beside it (no DATA_DIR lock, no control socket) sees what the server wrote.
+  it('migrates at start-up, reports the database, and shares it with the CLI', async () => {
     const url = await cluster.createDatabase('serve');
-    const result = await runCli(tempDir('cp-pg-'), args, { env: { DATABASE_URL: url, SECOND_FACTOR_KEY_FILE: keyFile } });
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/DATABASE_URL is set, but this version still keeps its state in DATA_DIR.*unset DATABASE_URL/);
+    const env = { DATABASE_URL: url, SECOND_FACTOR_KEY_FILE: keyFile };
+    const server = await startControlPlane(tempDir('cp-pg-'), env);
+    try {
+      expect(await api(server.url, undefined, 'GET', '/healthz')).toMatchObject({ status: 200, body: { ok: true, database: 'ok' } });
+      await runCli(tempDir('cp-pg-cli-'), ['admin', 'create', '--email', 'ops@vendor.example', '--json'], {
+        env,
+        input: 'a long enough password\n',
+      });
+      const token = (await runCli(tempDir('cp-pg-cli-'), ['admin', 'token', '--email', 'ops@vendor.example', '--json'], { env })).json
+        .token;
+      const created = await api(server.url, token, 'POST', '/api/v1/cabinets', { id: 'cab-pg', name: 'Cabinet PG', plan: 'starter' });
+      expect(created.status).toBe(201);
+      const listed = await runCli(tempDir('cp-pg-cli-'), ['cabinet', 'list', '--json'], { env });
+      expect(JSON.stringify(listed.json)).toContain('cab-pg');
+      const again = await runCli(tempDir('cp-pg-cli-'), ['db', 'migrate', '--json'], { env });
+      expect(again.json).toMatchObject({ applied: [] });
+    } finally {
+      await server.stop();
+    }
   });
 });
 

@@ -12,8 +12,7 @@ import { readConfig } from '../../../control-plane/src/config.js';
 import { openControlPlane, type ControlPlane } from '../../../control-plane/src/controlPlane.js';
 import { ControlPlaneMetrics } from '../../../control-plane/src/metrics.js';
 import { createServedApp } from '../../../control-plane/src/server.js';
-import { STILL_ON_FILES } from '../../../control-plane/src/cli/stillOnFiles.js';
-import { FakeAppliance, api, metricValue, runCli, tempDir, testNodesKeyFile } from '../../support/controlPlane.js';
+import { FakeAppliance, api, metricValue, tempDir, testNodesKeyFile } from '../../support/controlPlane.js';
 import { usePostgres } from '../../support/postgresPools.js';
 
 const pg = usePostgres();
@@ -161,20 +160,4 @@ describe('two control planes on one database', () => {
     expect(await api(a.url, undefined, 'GET', '/healthz')).toMatchObject({ status: 200, body: { ok: true, database: 'ok' } });
     expect(metricValue((await api(b.url, undefined, 'GET', '/metrics')).body as string, 'controlplane_database_up')).toBe(1);
   });
-});
-
-describe('DATABASE_URL with state still on the files', () => {
-  // The stores are wired, but what is still in DATA_DIR would be split between nodes: refused by
-  // the command layer (cli/stillOnFiles.ts), naming what is left, for serve and a command that opens the state.
-  it.each([[['serve']], [['cabinet', 'list', '--json']]])(
-    '%j is refused with database_backend_unfinished, naming what is left',
-    async (args) => {
-      const url = await pg.cluster.createDatabase('refused');
-      const result = await runCli(tempDir('cp-pg-'), args, { env: { DATABASE_URL: url } });
-      expect(result.code).toBe(1);
-      if (args.includes('--json')) expect(result.json).toMatchObject({ ok: false, error: 'database_backend_unfinished' });
-      expect(STILL_ON_FILES.length).toBeGreaterThan(0);
-      for (const left of STILL_ON_FILES) expect(result.stderr).toContain(left);
-    },
-  );
 });
