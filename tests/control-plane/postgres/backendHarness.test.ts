@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
+import { MIGRATIONS } from '../../../control-plane/src/storage/postgres/migrations/index.js';
 import {
   api,
   createAdminToken,
@@ -63,8 +64,12 @@ describe('CP_TEST_BACKEND=postgres', () => {
 
   it('hands the CLI its DATA_DIR database: migrated once, kept for the next command; another DATA_DIR starts empty', async () => {
     const first = tempDir('cp-h-');
-    expect((await runCli(first, ['db', 'migrate', '--json'])).json).toMatchObject({ applied: [1], version: 1 });
-    expect((await runCli(first, ['db', 'migrate', '--json'])).json).toMatchObject({ applied: [], version: 1 });
+    const latest = MIGRATIONS.at(-1)!.version;
+    expect((await runCli(first, ['db', 'migrate', '--json'])).json).toMatchObject({
+      applied: MIGRATIONS.map((m) => m.version),
+      version: latest,
+    });
+    expect((await runCli(first, ['db', 'migrate', '--json'])).json).toMatchObject({ applied: [], version: latest });
     expect(await tablesOf(await databaseUrlFor(first))).toContain('heartbeats');
     const second = tempDir('cp-h-');
     expect(await tablesOf(await databaseUrlFor(second))).toEqual([]);
