@@ -7,6 +7,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { createLogger } from '@iamanager/kernel/log';
 import { openDatabase, type Database } from '../../control-plane/src/storage/postgres/pool.js';
 import { startPostgres, type PostgresCluster } from './postgres.js';
+import { waitFor } from './waitFor.js';
 
 const log = createLogger('test', 'silent');
 
@@ -39,4 +40,22 @@ export function usePostgres(): ThrowawayPostgres {
       return db;
     },
   };
+}
+
+/**
+ * Resolves once at least `count` connections of the current database wait on a lock: the moment a
+ * race test has its contenders queued behind the row or table a third connection holds. Asked of
+ * `db` outside that holder's transaction (pg_stat_activity is read once per transaction).
+ */
+export async function lockWaiters(db: { query<R>(sql: string): Promise<{ rows: R[] }> }, count: number, what: string): Promise<void> {
+  await waitFor(
+    async () =>
+      (
+        await db.query<{ n: string }>(
+          `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`,
+        )
+      ).rows[0]!.n,
+    (n) => Number(n) >= count,
+    { what },
+  );
 }

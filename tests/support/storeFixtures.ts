@@ -2,7 +2,12 @@
  * Records for the storage seam's contract tests (tests/control-plane/postgres/): valid as the
  * control plane's own schemas read them, with nothing the stores under test would compute.
  */
-import { invoiceRecordSchema } from '../../control-plane/src/storage/billingRecords.js';
+import {
+  invoiceRecordSchema,
+  type CreditNoteRecord,
+  type HeldInvoice,
+  type InvoiceRecord,
+} from '../../control-plane/src/storage/billingRecords.js';
 import {
   applianceRecordSchema,
   cabinetRecordSchema,
@@ -84,6 +89,34 @@ export function closingMonth(month: string, closedAt: string, cabinetIds: readon
 }
 
 /** An active cabinet on the Essentiel plan with one enrollment code (by its hash) valid 7 days from `at`. */
+/** A held draft for `cabinetId` in `month`, shaped like `like` (a drafted invoice), above the review amount. */
+export function heldDraft(cabinetId: string, month: string, like: Omit<InvoiceRecord, 'number'>): HeldInvoice {
+  const { issueDate: _d, issuedAt: _i, dueDate: _u, ...rest } = like;
+  return { ...rest, cabinetId, month, customer: { ...rest.customer, cabinetId }, reviewAmountCents: 10_000 };
+}
+
+/** A partial avoir of `cents` excl. VAT (20 %) on `invoice`, issued at `now`. */
+export function creditNote(invoice: InvoiceRecord, now: Date, cents = 1000): Omit<CreditNoteRecord, 'number'> {
+  return {
+    invoiceNumber: invoice.number,
+    invoiceIssueDate: invoice.issueDate,
+    month: invoice.month,
+    cabinetId: invoice.cabinetId,
+    issueDate: now.toISOString().slice(0, 10),
+    issuedAt: now.toISOString(),
+    issuedBy: 'compta@vendor.example',
+    reason: 'Geste commercial',
+    full: false,
+    vendor: closingMonth(invoice.month, now.toISOString(), []).vendor,
+    customer: invoice.customer,
+    lines: [{ description: 'Remise', amountCents: cents }],
+    totalExclVatCents: cents,
+    vatRatePercent: 20,
+    vatCents: cents / 5,
+    totalInclVatCents: cents * 1.2,
+  };
+}
+
 export function cabinetRecord(id: string, codeHash: string, at = '2026-03-01T09:00:00.000Z'): CabinetRecord {
   return cabinetRecordSchema.parse({
     id,

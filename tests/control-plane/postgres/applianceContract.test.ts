@@ -20,9 +20,8 @@ import type { Database } from '../../../control-plane/src/storage/postgres/pool.
 import type { ApplianceRecord } from '../../../control-plane/src/storage/records.js';
 import type { ApplianceStore, HeartbeatEntry } from '../../../control-plane/src/storage/stores.js';
 import { tempDir } from '../../support/controlPlane.js';
-import { usePostgres } from '../../support/postgresPools.js';
+import { lockWaiters, usePostgres } from '../../support/postgresPools.js';
 import { applianceRecord } from '../../support/storeFixtures.js';
-import { waitFor } from '../../support/waitFor.js';
 
 const log = createLogger('test', 'silent');
 const pg = usePostgres();
@@ -189,16 +188,7 @@ it('PostgreSQL: a license renewal racing a heartbeat on another node keeps both'
         if (r.license.jti === basedOn.jti) replaceLicense(r, renewed(basedOn, 1));
       }),
     ]);
-    await waitFor(
-      async () =>
-        (
-          await holder.query<{ n: string }>(
-            `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`,
-          )
-        ).rows[0]!.n,
-      (n) => Number(n) >= 2,
-      { what: 'both nodes waiting on the appliance row' },
-    );
+    await lockWaiters(holder, 2, 'both nodes waiting on the appliance row');
     // Awaited below, once the holder has committed; a refusal meanwhile is not left unhandled.
     both.catch(() => {});
   });

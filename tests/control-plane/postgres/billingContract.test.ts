@@ -12,7 +12,7 @@ import { createClock } from '../../../control-plane/src/clock.js';
 import { formatDocumentNumber, parseDocumentNumber } from '../../../control-plane/src/domain/billing/documentNumbers.js';
 import { paymentIdOf } from '../../../control-plane/src/domain/billing/payments.js';
 import { RecordQuarantine } from '../../../control-plane/src/domain/quarantine.js';
-import type { CreditNoteRecord, HeldInvoice, InvoiceRecord } from '../../../control-plane/src/storage/billingRecords.js';
+import type { InvoiceRecord } from '../../../control-plane/src/storage/billingRecords.js';
 import { BillingFiles } from '../../../control-plane/src/storage/embedded/billingFiles.js';
 import { EmbeddedBillingMonthStore } from '../../../control-plane/src/storage/embedded/billingMonthStore.js';
 import { PaymentFiles } from '../../../control-plane/src/storage/embedded/paymentFiles.js';
@@ -25,7 +25,7 @@ import { openDatabase, type Database } from '../../../control-plane/src/storage/
 import type { BillingMonthStore, ClosingMonth, PaymentLedger } from '../../../control-plane/src/storage/stores.js';
 import { tempDir } from '../../support/controlPlane.js';
 import { startPostgres, type PostgresCluster } from '../../support/postgres.js';
-import { closingMonth } from '../../support/storeFixtures.js';
+import { closingMonth, creditNote, heldDraft } from '../../support/storeFixtures.js';
 
 const log = createLogger('test', 'silent');
 const CABINETS = Array.from({ length: 30 }, (_, i) => `cab-${String(i).padStart(2, '0')}`);
@@ -104,32 +104,6 @@ function drafted(month: string, cabinets: readonly string[], held: readonly stri
   return (now: Date): ClosingMonth => {
     const base = closingMonth(month, now.toISOString(), cabinets);
     return { ...base, held: held.map((id) => heldDraft(id, month, base.invoices[0]!)) };
-  };
-}
-
-function heldDraft(cabinetId: string, month: string, like: Omit<InvoiceRecord, 'number'>): HeldInvoice {
-  const { issueDate: _d, issuedAt: _i, dueDate: _u, ...rest } = like;
-  return { ...rest, cabinetId, month, customer: { ...rest.customer, cabinetId }, reviewAmountCents: 10_000 };
-}
-
-function creditNote(invoice: InvoiceRecord, now: Date): Omit<CreditNoteRecord, 'number'> {
-  return {
-    invoiceNumber: invoice.number,
-    invoiceIssueDate: invoice.issueDate,
-    month: invoice.month,
-    cabinetId: invoice.cabinetId,
-    issueDate: now.toISOString().slice(0, 10),
-    issuedAt: now.toISOString(),
-    issuedBy: 'compta@vendor.example',
-    reason: 'Geste commercial',
-    full: false,
-    vendor: closingMonth(invoice.month, now.toISOString(), []).vendor,
-    customer: invoice.customer,
-    lines: [{ description: 'Remise', amountCents: 1000 }],
-    totalExclVatCents: 1000,
-    vatRatePercent: 20,
-    vatCents: 200,
-    totalInclVatCents: 1200,
   };
 }
 

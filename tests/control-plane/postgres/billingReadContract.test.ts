@@ -13,7 +13,7 @@ import { formatDocumentNumber, parseDocumentNumber } from '../../../control-plan
 import { pastDueCabinetIds } from '../../../control-plane/src/domain/billing/invoiceAccount.js';
 import { paymentIdOf, type PaymentContext } from '../../../control-plane/src/domain/billing/payments.js';
 import { RecordQuarantine } from '../../../control-plane/src/domain/quarantine.js';
-import type { CreditNoteRecord, HeldInvoice, InvoiceRecord } from '../../../control-plane/src/storage/billingRecords.js';
+import type { InvoiceRecord } from '../../../control-plane/src/storage/billingRecords.js';
 import { BillingFiles } from '../../../control-plane/src/storage/embedded/billingFiles.js';
 import { EmbeddedBillingMonthStore } from '../../../control-plane/src/storage/embedded/billingMonthStore.js';
 import { PaymentFiles } from '../../../control-plane/src/storage/embedded/paymentFiles.js';
@@ -25,7 +25,7 @@ import { PostgresPaymentLedger } from '../../../control-plane/src/storage/postgr
 import type { BillingMonthStore, ClosingMonth, PaymentLedger } from '../../../control-plane/src/storage/stores.js';
 import { tempDir } from '../../support/controlPlane.js';
 import { usePostgres } from '../../support/postgresPools.js';
-import { closingMonth } from '../../support/storeFixtures.js';
+import { closingMonth, creditNote, heldDraft } from '../../support/storeFixtures.js';
 
 const log = createLogger('test', 'silent');
 const CABINETS = ['cab-a', 'cab-b', 'cab-c', 'cab-d', 'cab-e', 'cab-f'];
@@ -91,32 +91,6 @@ function drafted(month: string, cabinets: readonly string[], held: readonly stri
       held: held.map((id) => heldDraft(id, month, invoices[0]!)),
       warnings: [{ cabinetId: 'cab-a', code: 'no_usage', message: 'pas de relevé' }],
     };
-  };
-}
-
-function heldDraft(cabinetId: string, month: string, like: Omit<InvoiceRecord, 'number'>): HeldInvoice {
-  const { issueDate: _d, issuedAt: _i, dueDate: _u, ...rest } = like;
-  return { ...rest, cabinetId, month, customer: { ...rest.customer, cabinetId }, reviewAmountCents: 10_000 };
-}
-
-function creditNote(invoice: InvoiceRecord, now: Date, cents: number): Omit<CreditNoteRecord, 'number'> {
-  return {
-    invoiceNumber: invoice.number,
-    invoiceIssueDate: invoice.issueDate,
-    month: invoice.month,
-    cabinetId: invoice.cabinetId,
-    issueDate: now.toISOString().slice(0, 10),
-    issuedAt: now.toISOString(),
-    issuedBy: 'compta@vendor.example',
-    reason: 'Geste commercial',
-    full: false,
-    vendor: closingMonth(invoice.month, now.toISOString(), []).vendor,
-    customer: invoice.customer,
-    lines: [{ description: 'Remise', amountCents: cents }],
-    totalExclVatCents: cents,
-    vatRatePercent: 20,
-    vatCents: cents / 5,
-    totalInclVatCents: cents * 1.2,
   };
 }
 

@@ -14,8 +14,7 @@ import { PostgresSessionRevocations } from '../../../control-plane/src/storage/p
 import { migrate } from '../../../control-plane/src/storage/postgres/migrate.js';
 import type { Database } from '../../../control-plane/src/storage/postgres/pool.js';
 import { tempDir } from '../../support/controlPlane.js';
-import { usePostgres } from '../../support/postgresPools.js';
-import { waitFor } from '../../support/waitFor.js';
+import { lockWaiters, usePostgres } from '../../support/postgresPools.js';
 
 const log = createLogger('test', 'silent');
 const pg = usePostgres();
@@ -184,16 +183,7 @@ describe('dashboard login guard and logouts on PostgreSQL only', () => {
     await held.query('BEGIN');
     await held.query('SELECT 1 FROM login_failures FOR UPDATE');
     const attempts = Promise.allSettled(Array.from({ length: 6 }, async (_, i) => (i % 2 ? b : a).reserve(ADMIN, GUESSER)));
-    await waitFor(
-      async () =>
-        (
-          await holder.query<{ n: string }>(
-            `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`,
-          )
-        ).rows[0]!.n,
-      (n) => Number(n) >= 6,
-      { what: 'six attempts waiting on the rows' },
-    );
+    await lockWaiters(holder, 6, 'six attempts waiting on the rows');
     await held.query('COMMIT');
     const outcomes = await attempts;
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(4);

@@ -28,8 +28,7 @@ import { migrate } from '../../../control-plane/src/storage/postgres/migrate.js'
 import type { Database } from '../../../control-plane/src/storage/postgres/pool.js';
 import type { ApplianceStore, CabinetStore, FleetAlertStore, JobLeases } from '../../../control-plane/src/storage/stores.js';
 import { tempDir } from '../../support/controlPlane.js';
-import { usePostgres } from '../../support/postgresPools.js';
-import { waitFor } from '../../support/waitFor.js';
+import { lockWaiters, usePostgres } from '../../support/postgresPools.js';
 import { applianceRecord, cabinetRecord } from '../../support/storeFixtures.js';
 
 const log = createLogger('test', 'silent');
@@ -190,17 +189,7 @@ describe.each(backends)('fleet alerts (%s)', (name, backend) => {
       await holder.transaction(async (client) => {
         await client.query('LOCK TABLE fleet_alerts_current IN SHARE ROW EXCLUSIVE MODE');
         both = Promise.all([ma.check(), mb.check()]);
-        await waitFor(
-          async () =>
-            // Outside the holder's transaction: pg_stat_activity is read once per transaction.
-            (
-              await holder.query<{ n: string }>(
-                `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`,
-              )
-            ).rows[0]!.n,
-          (n) => Number(n) >= 2,
-          { what: 'both checks waiting on the alerts lock' },
-        );
+        await lockWaiters(holder, 2, 'both checks waiting on the alerts lock');
         both.catch(() => {});
       });
     } else both = Promise.all([ma.check(), mb.check()]);
