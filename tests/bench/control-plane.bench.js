@@ -195,7 +195,13 @@ async function enrollFleet(dataDir, port, env = {}) {
       version: '1.0.0',
     });
     const { exp } = JSON.parse(Buffer.from(enrolled.license.split('.')[1], 'base64url').toString());
-    appliances.push({ key, applianceId: enrolled.applianceId, cabinetId: id, seq: 0, licenseExpiresAt: new Date(exp * 1000).toISOString() });
+    appliances.push({
+      key,
+      applianceId: enrolled.applianceId,
+      cabinetId: id,
+      seq: 0,
+      licenseExpiresAt: new Date(exp * 1000).toISOString(),
+    });
   }
   return appliances;
 }
@@ -238,7 +244,10 @@ async function measurePostgres(baseline) {
     await drive(ports, await signQueues(appliances, 3), cpu);
     const two = await drive(ports, await signQueues(appliances, PER_APPLIANCE), cpu);
     console.log(ingestLine('ingest, PostgreSQL, 2 nodes:', two));
-    for (const [name, r] of [['1 node', one], ['2 nodes', two]]) {
+    for (const [name, r] of [
+      ['1 node', one],
+      ['2 nodes', two],
+    ]) {
       console.log(`PostgreSQL ${name.padEnd(7)} / bare route: ${((r.rate / baseline.rate) * 100).toFixed(0)} %`);
       if (r.refused > 0) throw new Error(`${r.refused} heartbeats were refused on PostgreSQL (${name})`);
     }

@@ -154,7 +154,9 @@ describe('the vendor compose file on PostgreSQL', () => {
     // Debian's nginx, only where it is installed: the node names resolve on the compose network only,
     // so they stand for 127.0.0.1 here.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-'));
-    const conf = fs.readFileSync(path.join(ROOT, 'docker/control-plane/nginx.conf'), 'utf8').replace(/control-plane-[12]:4000/g, '127.0.0.1:4000');
+    const conf = fs
+      .readFileSync(path.join(ROOT, 'docker/control-plane/nginx.conf'), 'utf8')
+      .replace(/control-plane-[12]:4000/g, '127.0.0.1:4000');
     fs.writeFileSync(path.join(dir, 'nginx.conf'), conf);
     const result = spawnSync('/usr/sbin/nginx', ['-t', '-p', dir, '-c', path.join(dir, 'nginx.conf')], { encoding: 'utf8' });
     fs.rmSync(dir, { recursive: true, force: true });

@@ -60,7 +60,8 @@ function clusterCpuSeconds(dataDir) {
 
 /** Starts a durable cluster on 127.0.0.1; resolves to { url(db), createDatabase(name), cpuSeconds(), destroy() }. */
 export async function startPostgres() {
-  if (!fs.existsSync(path.join(PG_BIN, 'initdb'))) throw new Error(`no PostgreSQL server binaries in ${PG_BIN}: apt-get install postgresql (or set PG_BIN)`);
+  if (!fs.existsSync(path.join(PG_BIN, 'initdb')))
+    throw new Error(`no PostgreSQL server binaries in ${PG_BIN}: apt-get install postgresql (or set PG_BIN)`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-pgb-'));
   if (IS_ROOT) {
     const { stdout } = await run('id', ['nobody']);
