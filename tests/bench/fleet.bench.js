@@ -185,6 +185,9 @@ function serve(app) {
     times.push(performance.now() - t);
   });
   const server = http.createServer(app.callback());
+  // Longer than any pause between runs: under load, a socket the server closes as idle just as the
+  // client reuses it fails the request with ECONNRESET.
+  server.keepAliveTimeout = 120_000;
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, times, port: server.address().port })));
 }
 
