@@ -335,7 +335,12 @@ bare.server.close();
 agent.destroy();
 if (!process.env.BENCH_KEEP) fs.rmSync(dataDir, { recursive: true, force: true });
 else console.log(dataDir);
-const worst = Math.max(...results.flatMap(([, r]) => [pct(r.api.times, 0.95), pct(r.html.times, 0.95)]));
+// The embedded backend's figures hold the target (a failure fails `npm run bench`); PostgreSQL's
+// are reported against it (docs/performance.md, "Control plane on PostgreSQL").
+const worstOf = (r) => Math.max(pct(r.api.times, 0.95), pct(r.html.times, 0.95));
+for (const [name, r] of results.slice(1))
+  console.log(`${name}: p95 ${worstOf(r).toFixed(1)} ms against ≤ ${TARGET_MS} ms: ${worstOf(r) <= TARGET_MS ? 'met' : 'NOT met'}`);
+const worst = worstOf(results[0][1]);
 if (worst > TARGET_MS) {
   console.log(`FAIL: p95 ${worst.toFixed(1)} ms is over ${TARGET_MS} ms`);
   process.exit(1);
