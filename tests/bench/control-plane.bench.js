@@ -2,8 +2,12 @@
 //   1. Ed25519 verifications per second in-process (raw node:crypto, and the full verifyHeartbeat);
 //   2. a bare Koa route's requests per second over loopback (same bodies, same concurrency);
 //   3. signed heartbeat ingest per second, p50/p99 latency, from many concurrent simulated
-//      appliances — every 202 is acknowledged only after the journal fsync, i.e. durable.
+//      appliances — every 202 is acknowledged only after the journal fsync, i.e. durable;
+//   4. the same ingest on PostgreSQL (issue 20; a throw-away cluster with fsync on, so a 202 is a
+//      durable commit there too), with one node, then two nodes on the same database with the
+//      appliances split between them. Server CPU counts the nodes and PostgreSQL's processes.
 // Target: ingest ≥ 50 % of the bare route's rate. Bounded by count and time; loopback only.
+// BENCH_POSTGRES=0 skips part 4.
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -12,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { generateSigningKey, publicJwk, signHeartbeat, verificationKey, verifyHeartbeat } from '@iamanager/protocol';
 import { startServiceProcess } from '../demo/dist/serviceProcess.js';
+import { startPostgres } from './support/postgres.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const MAIN = path.join(root, 'control-plane/dist/main.js');
@@ -98,16 +103,21 @@ function cpuSeconds(pid) {
   }
 }
 
-/** Each appliance sends its own queue in order, one request in flight: `queues.length` concurrent clients. */
-async function drive(port, queues, pid) {
-  const cpuBefore = cpuSeconds(pid);
+/**
+ * Each appliance sends its own queue in order, one request in flight: `queues.length` concurrent
+ * clients; queue i goes to `ports[i % ports.length]` (two nodes: the fleet split in halves).
+ * `cpu()` is the server side's CPU seconds so far (every node, and the database when there is one).
+ */
+async function drive(ports, queues, cpu) {
+  const cpuBefore = cpu();
   const latencies = [];
   let accepted = 0;
   let refused = 0;
   const deadline = performance.now() + TIME_LIMIT_MS;
   const started = performance.now();
   await Promise.all(
-    queues.map(async (queue) => {
+    queues.map(async (queue, i) => {
+      const port = ports[i % ports.length];
       for (const body of queue) {
         if (performance.now() > deadline) return;
         const t0 = performance.now();
@@ -121,7 +131,7 @@ async function drive(port, queues, pid) {
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const pct = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-  const cpuMicros = ((cpuSeconds(pid) - cpuBefore) / latencies.length) * 1e6;
+  const cpuMicros = ((cpu() - cpuBefore) / latencies.length) * 1e6;
   return {
     requests: latencies.length,
     accepted,
@@ -134,10 +144,10 @@ async function drive(port, queues, pid) {
   };
 }
 
-function cli(dataDir, args, input = '') {
+function cli(dataDir, args, input = '', env = {}) {
   const res = spawnSync(process.execPath, [MAIN, ...args, '--json'], {
     input,
-    env: { ...process.env, DATA_DIR: dataDir },
+    env: { ...process.env, ...env, DATA_DIR: dataDir },
     encoding: 'utf8',
   });
   if (res.status !== 0) throw new Error(`control-plane ${args.join(' ')}: ${res.stderr}`);
@@ -153,9 +163,104 @@ async function api(port, token, route, body) {
   return JSON.parse(res.body);
 }
 
+/** A control plane serving on DATA_DIR (and DATABASE_URL when given), quiet, on a free port. */
+function serveNode(dataDir, databaseUrl) {
+  return startServiceProcess(MAIN, ['serve'], {
+    env: {
+      ...process.env,
+      NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS ?? '',
+      DATA_DIR: dataDir,
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+    },
+    timeoutMs: 60_000,
+  });
+}
+
+/** An admin token, then APPLIANCES cabinets enrolled through the API: each with its key and its sequence. */
+async function enrollFleet(dataDir, port, env = {}) {
+  cli(dataDir, ['admin', 'create', '--email', 'bench@vendor.test'], 'bench password 123\n', env);
+  const { token } = cli(dataDir, ['admin', 'token', '--email', 'bench@vendor.test'], '', env);
+  const appliances = [];
+  for (let i = 0; i < APPLIANCES; i++) {
+    const id = `cab-${i}`;
+    const { enrollmentCode } = await api(port, token, '/api/v1/cabinets', { id, name: `Cabinet ${i}`, plan: 'professional' });
+    const key = generateSigningKey();
+    const enrolled = await api(port, undefined, '/v1/enroll', {
+      code: enrollmentCode,
+      publicKey: publicJwk(key.publicKey),
+      instanceName: `bench-${i}`,
+      version: '1.0.0',
+    });
+    const { exp } = JSON.parse(Buffer.from(enrolled.license.split('.')[1], 'base64url').toString());
+    appliances.push({
+      key,
+      applianceId: enrolled.applianceId,
+      cabinetId: id,
+      seq: 0,
+      licenseExpiresAt: new Date(exp * 1000).toISOString(),
+    });
+  }
+  return appliances;
+}
+
+/** `count` signed heartbeats per appliance, in sequence order. */
+function signQueues(appliances, count) {
+  return Promise.all(
+    appliances.map(async (a) =>
+      Promise.all(
+        Array.from({ length: count }, () =>
+          signHeartbeat(payloadFor(a.applianceId, a.cabinetId, ++a.seq, a.licenseExpiresAt), a.key.privateKey),
+        ),
+      ),
+    ),
+  );
+}
+
+const ingestLine = (name, r) =>
+  `${name.padEnd(29)}${fmt(r.rate)} req/s   p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  server CPU ${fmt(r.cpuMicros)} µs/heartbeat  (${r.accepted} accepted durably, ${r.refused} refused, in ${r.seconds.toFixed(1)} s)`;
+
+/**
+ * Ingest on PostgreSQL: one node, then two on the same database (the second started after the
+ * first run, so the one-node figure has the database to itself). Fresh appliances enrolled on
+ * the database; CPU is the nodes' plus PostgreSQL's (every backend, the WAL writer, the checkpointer).
+ */
+async function measurePostgres(baseline) {
+  const cluster = await startPostgres();
+  const dirs = [0, 1].map(() => fs.mkdtempSync(path.join(os.tmpdir(), 'cp-bench-pg-')));
+  const nodes = [];
+  try {
+    const databaseUrl = await cluster.createDatabase('cp_bench');
+    nodes.push(await serveNode(dirs[0], databaseUrl));
+    const appliances = await enrollFleet(dirs[0], nodes[0].port, { DATABASE_URL: databaseUrl });
+    const cpu = () => nodes.reduce((sum, n) => sum + cpuSeconds(n.child.pid), cluster.cpuSeconds());
+    await drive([nodes[0].port], await signQueues(appliances, 3), cpu);
+    const one = await drive([nodes[0].port], await signQueues(appliances, PER_APPLIANCE), cpu);
+    console.log(ingestLine('ingest, PostgreSQL, 1 node:', one));
+    nodes.push(await serveNode(dirs[1], databaseUrl));
+    const ports = nodes.map((n) => n.port);
+    await drive(ports, await signQueues(appliances, 3), cpu);
+    const two = await drive(ports, await signQueues(appliances, PER_APPLIANCE), cpu);
+    console.log(ingestLine('ingest, PostgreSQL, 2 nodes:', two));
+    for (const [name, r] of [
+      ['1 node', one],
+      ['2 nodes', two],
+    ]) {
+      console.log(`PostgreSQL ${name.padEnd(7)} / bare route: ${((r.rate / baseline.rate) * 100).toFixed(0)} %`);
+      if (r.refused > 0) throw new Error(`${r.refused} heartbeats were refused on PostgreSQL (${name})`);
+    }
+  } finally {
+    await Promise.all(nodes.map((n) => n.stop()));
+    await cluster.destroy();
+    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main() {
   console.log(
-    `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ${APPLIANCES} appliances × ${PER_APPLIANCE} heartbeats, ≤ ${TIME_LIMIT_MS / 1000} s per run`,
+    `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ${APPLIANCES} appliances × ${PER_APPLIANCE} heartbeats, ≤ ${TIME_LIMIT_MS / 1000} s per run; load average ${os.loadavg()[0].toFixed(1)}`,
   );
 
   const verify = await measureVerifications();
@@ -164,73 +269,35 @@ async function main() {
   );
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-bench-'));
-  const cp = await startServiceProcess(MAIN, ['serve'], {
-    env: {
-      ...process.env,
-      NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS ?? '',
-      DATA_DIR: dataDir,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-    },
-  });
+  const cp = await serveNode(dataDir);
   const bare = await startServiceProcess(path.join(root, 'tests/bench/support/bareKoa.js'), []);
+  let baseline;
   try {
-    cli(dataDir, ['admin', 'create', '--email', 'bench@vendor.test'], 'bench password 123\n');
-    const { token } = cli(dataDir, ['admin', 'token', '--email', 'bench@vendor.test']);
-    const appliances = [];
-    for (let i = 0; i < APPLIANCES; i++) {
-      const id = `cab-${i}`;
-      const { enrollmentCode } = await api(cp.port, token, '/api/v1/cabinets', { id, name: `Cabinet ${i}`, plan: 'professional' });
-      const key = generateSigningKey();
-      const enrolled = await api(cp.port, undefined, '/v1/enroll', {
-        code: enrollmentCode,
-        publicKey: publicJwk(key.publicKey),
-        instanceName: `bench-${i}`,
-        version: '1.0.0',
-      });
-      const { exp } = JSON.parse(Buffer.from(enrolled.license.split('.')[1], 'base64url').toString());
-      appliances.push({
-        key,
-        applianceId: enrolled.applianceId,
-        cabinetId: id,
-        seq: 0,
-        licenseExpiresAt: new Date(exp * 1000).toISOString(),
-      });
-    }
-    const signQueues = async (count) =>
-      Promise.all(
-        appliances.map(async (a) =>
-          Promise.all(
-            Array.from({ length: count }, () =>
-              signHeartbeat(payloadFor(a.applianceId, a.cabinetId, ++a.seq, a.licenseExpiresAt), a.key.privateKey),
-            ),
-          ),
-        ),
-      );
-
+    const appliances = await enrollFleet(dataDir, cp.port);
     // Warm-up (JIT, keep-alive sockets), then the measured runs with identical bodies.
-    const warm = await signQueues(3);
-    await drive(bare.port, warm, bare.child.pid);
-    await drive(cp.port, warm, cp.child.pid);
-    const queues = await signQueues(PER_APPLIANCE);
+    const warm = await signQueues(appliances, 3);
+    await drive([bare.port], warm, () => cpuSeconds(bare.child.pid));
+    await drive([cp.port], warm, () => cpuSeconds(cp.child.pid));
+    const queues = await signQueues(appliances, PER_APPLIANCE);
 
-    const baseline = await drive(bare.port, queues, bare.child.pid);
+    baseline = await drive([bare.port], queues, () => cpuSeconds(bare.child.pid));
     console.log(
       `bare Koa route:              ${fmt(baseline.rate)} req/s   p50 ${baseline.p50.toFixed(1)} ms  p99 ${baseline.p99.toFixed(1)} ms  server CPU ${fmt(baseline.cpuMicros)} µs/request  (${baseline.requests} requests in ${baseline.seconds.toFixed(1)} s)`,
     );
-    const ingest = await drive(cp.port, queues, cp.child.pid);
-    console.log(
-      `signed heartbeat ingest:     ${fmt(ingest.rate)} req/s   p50 ${ingest.p50.toFixed(1)} ms  p99 ${ingest.p99.toFixed(1)} ms  server CPU ${fmt(ingest.cpuMicros)} µs/heartbeat  (${ingest.accepted} accepted durably, ${ingest.refused} refused, in ${ingest.seconds.toFixed(1)} s)`,
-    );
+    const ingest = await drive([cp.port], queues, () => cpuSeconds(cp.child.pid));
+    console.log(ingestLine('signed heartbeat ingest:', ingest));
 
     const ratio = ingest.rate / baseline.rate;
     console.log(`ingest / bare route:         ${(ratio * 100).toFixed(0)} %  (target ≥ 50 %: ${ratio >= 0.5 ? 'met' : 'NOT met'})`);
     if (ingest.refused > 0) throw new Error(`${ingest.refused} heartbeats were refused`);
   } finally {
-    agent.destroy();
     await Promise.all([cp.stop(), bare.stop()]);
     fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+  try {
+    if (process.env.BENCH_POSTGRES !== '0') await measurePostgres(baseline);
+  } finally {
+    agent.destroy();
   }
 }
 

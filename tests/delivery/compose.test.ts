@@ -81,6 +81,89 @@ describe('the vendor compose file', () => {
   });
 });
 
+describe('the vendor compose file on PostgreSQL', () => {
+  const file = 'docker/control-plane/compose.postgres.yaml';
+  const env = 'PUBLIC_URL=https://cp.example.fr\nPOSTGRES_PASSWORD=bench-secret-42\n';
+  /** The resolved text of one service: from its name line to the next service at the same indent. */
+  const service = (config: string, name: string): string => {
+    const start = config.search(new RegExp(`^  ${name}:$`, 'm'));
+    expect(start, `service ${name}`).toBeGreaterThanOrEqual(0);
+    const next = config.slice(start + 1).search(/^ {2}\S/m);
+    return next < 0 ? config.slice(start) : config.slice(start, start + 1 + next);
+  };
+
+  it('resolves with two hardened nodes on the same database, waiting for it to be healthy', () => {
+    const { status, stdout, stderr } = composeConfig(file, env);
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    const urls = ['control-plane-1', 'control-plane-2'].map((name) => {
+      const node = service(stdout, name);
+      expectHardened(node);
+      expect(node).toMatch(/depends_on:\n\s+postgres:\n\s+condition: service_healthy/);
+      expect(node).toMatch(/- \S+\/secrets:\/run\/secrets:ro/);
+      expect(node).not.toMatch(/ports:/);
+      return /DATABASE_URL: (\S+)/.exec(node)?.[1];
+    });
+    expect(urls[0]).toBe('postgres://iamanager:bench-secret-42@postgres:5432/iamanager');
+    expect(urls[1]).toBe(urls[0]);
+    // Each node keeps its own DATA_DIR: nothing on files is shared between them.
+    expect(service(stdout, 'control-plane-1')).toContain('control-plane-1:/data');
+    expect(service(stdout, 'control-plane-2')).toContain('control-plane-2:/data');
+  });
+
+  it('runs the official PostgreSQL image with its password from .env, a data volume and a health check, unpublished', () => {
+    const db = service(composeConfig(file, env).stdout, 'postgres');
+    expect(db).toMatch(/image: postgres:\d+/);
+    expect(db).toContain('POSTGRES_PASSWORD: bench-secret-42');
+    expect(db).toMatch(/:\/var\/lib\/postgresql\/data/);
+    expect(db).toContain('pg_isready');
+    expect(db).toMatch(/start_period: \d+s/);
+    expect(db).not.toMatch(/ports:/);
+  });
+
+  it('publishes only the proxy, on loopback, with its config naming both nodes', () => {
+    const { stdout } = composeConfig(file, env);
+    const proxy = service(stdout, 'proxy');
+    expect(proxy).toMatch(/image: nginx:\d/);
+    expect(proxy).toMatch(/- 127\.0\.0\.1:4000:8080/);
+    expect(proxy).toMatch(/nginx\.conf:\/etc\/nginx\/nginx\.conf:ro/);
+    expect(proxy).toMatch(/read_only: true/);
+    expect(proxy).toMatch(/cap_drop:\n\s+- ALL/);
+    const conf = fs.readFileSync(path.join(ROOT, 'docker/control-plane/nginx.conf'), 'utf8');
+    const upstream = /upstream control_plane \{([^}]*)\}/.exec(conf)?.[1] ?? '';
+    expect(upstream).toMatch(/server control-plane-1:4000 max_fails=\d+ fail_timeout=\d+s;/);
+    expect(upstream).toMatch(/server control-plane-2:4000 max_fails=\d+ fail_timeout=\d+s;/);
+    expect(conf).toContain('proxy_pass http://control_plane;');
+    expect(conf).toMatch(/proxy_next_upstream error timeout;/);
+    expect(conf).toMatch(/listen 8080;/);
+  });
+
+  it('stops, naming the variable, when the database password is missing', () => {
+    const { status, stderr } = composeConfig(file, 'PUBLIC_URL=https://cp.example.fr\n');
+    expect(status).not.toBe(0);
+    expect(stderr).toContain('POSTGRES_PASSWORD is required - the database password');
+  });
+
+  it('stops when PUBLIC_URL is missing', () => {
+    const { status, stderr } = composeConfig(file, 'POSTGRES_PASSWORD=bench-secret-42\n');
+    expect(status).not.toBe(0);
+    expect(stderr).toContain('PUBLIC_URL is required');
+  });
+
+  it.runIf(fs.existsSync('/usr/sbin/nginx'))('has a proxy config nginx -t accepts', () => {
+    // Debian's nginx, only where it is installed: the node names resolve on the compose network only,
+    // so they stand for 127.0.0.1 here.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-'));
+    const conf = fs
+      .readFileSync(path.join(ROOT, 'docker/control-plane/nginx.conf'), 'utf8')
+      .replace(/control-plane-[12]:4000/g, '127.0.0.1:4000');
+    fs.writeFileSync(path.join(dir, 'nginx.conf'), conf);
+    const result = spawnSync('/usr/sbin/nginx', ['-t', '-p', dir, '-c', path.join(dir, 'nginx.conf')], { encoding: 'utf8' });
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(result.stderr).toContain('syntax is ok');
+  });
+});
+
 describe('the Dockerfile', () => {
   const text = fs.readFileSync(path.join(ROOT, 'docker', 'Dockerfile'), 'utf8');
   /** The lines of one stage: from its FROM line to the next FROM. */

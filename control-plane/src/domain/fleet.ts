@@ -7,8 +7,8 @@ import { versionKey, type HeartbeatHealth, type HeartbeatUsage, type PlanLimits 
 import { SHIPPED_APPLIANCE_VERSION } from './applianceRelease.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
-import type { ApplianceRecord, CabinetRecord, CabinetStatus } from '../storage/records.js';
-import type { ApplianceStore } from '../storage/stores.js';
+import type { CabinetRecord, CabinetStatus } from '../storage/records.js';
+import type { ApplianceListing, ApplianceStore } from '../storage/stores.js';
 import type { CabinetRegistry } from './cabinets.js';
 import {
   FLEET_STATUSES,
@@ -59,13 +59,13 @@ export interface FleetContext {
 /** Ids and ISO dates are ASCII: a plain comparison orders them, without localeCompare's collation cost at 10 000 rows. */
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-function latestMonth(record: ApplianceRecord): string | null {
+function latestMonth(record: ApplianceListing): string | null {
   let latest: string | null = null;
   for (const month in record.months) if (latest === null || month > latest) latest = month;
   return latest;
 }
 
-function runningVersion(a: ApplianceRecord): string {
+function runningVersion(a: ApplianceListing): string {
   return a.health?.version ?? a.enrolledVersion;
 }
 
@@ -81,7 +81,7 @@ export function latestApplianceVersion(ctx: { config: Pick<Config, 'latestApplia
 
 /** An appliance with its cabinet and status: the cheap part, computed for the whole fleet per request. */
 interface Scored {
-  record: ApplianceRecord;
+  record: ApplianceListing;
   cabinet: CabinetRecord | undefined;
   result: StatusResult;
 }
@@ -109,9 +109,9 @@ interface KeptStatus {
   result: StatusResult;
   validUntil: number;
 }
-const kept = new WeakMap<ApplianceRecord, KeptStatus>();
+const kept = new WeakMap<ApplianceListing, KeptStatus>();
 
-function statusOf(a: ApplianceRecord, sc: StatusContext): StatusResult {
+function statusOf(a: ApplianceListing, sc: StatusContext): StatusResult {
   let k = kept.get(a);
   if (k && k.seq === a.lastSeq && k.exp === a.license.exp) {
     if (sc.now.getTime() < k.validUntil && k.latestVersion === sc.latestVersion) return k.result;
@@ -149,7 +149,7 @@ async function cabinetsById(ctx: FleetContext): Promise<Map<string, CabinetRecor
 
 function score(
   cabinets: ReadonlyMap<string, CabinetRecord>,
-  records: Iterable<ApplianceRecord>,
+  records: Iterable<ApplianceListing>,
   options: { includeRevoked: boolean; plan?: string | undefined },
   sc: StatusContext,
 ): Scored[] {

@@ -31,6 +31,9 @@ import type { FleetAlertState, FleetStatus, StatusTransition } from './fleetAler
 import type { SupportBundleEntry } from './supportBundleRecords.js';
 import type { UpgradeRequestRecord, UpgradeRequestStatus } from './upgradeRequestRecords.js';
 
+/** An appliance as `ApplianceStore.list` gives it: the record without its history rings. */
+export type ApplianceListing = Omit<ApplianceRecord, 'history'>;
+
 export interface ApplianceStore {
   get(id: string): Promise<ApplianceRecord | undefined>;
   /**
@@ -38,8 +41,11 @@ export interface ApplianceStore {
    * billing drafts' usage read once per request or pass (PostgreSQL: one query). To read, never to
    * change, and not to hold across an await: the embedded store hands out its live records (a
    * copy of the whole fleet per page would cost seconds), which a heartbeat may change meanwhile.
+   * Without the history rings: none of those readers uses them, and on PostgreSQL they are most of
+   * each record (10 000 appliances: 5–7 s to fetch and parse with them, under 1 s without;
+   * docs/performance.md). `get` has them.
    */
-  list(): Promise<ApplianceRecord[]>;
+  list(): Promise<ApplianceListing[]>;
   /** Refused with `already_exists` when the id is taken. */
   create(record: ApplianceRecord): Promise<void>;
   /** Sets `revokedAt` once (a second revocation keeps the first date); `not_found` for an unknown id. */

@@ -6,7 +6,7 @@ import { NotFoundError } from '@iamanager/protocol';
 import { ControlPlaneError } from '../../errors.js';
 import type pg from 'pg';
 import { applianceRecordSchema, type ApplianceRecord } from '../records.js';
-import type { ApplianceStore } from '../stores.js';
+import type { ApplianceListing, ApplianceStore } from '../stores.js';
 import type { Database } from './pool.js';
 import { recordKey, rowRecord } from './rowCheck.js';
 import { isUniqueViolation } from './sqlErrors.js';
@@ -38,9 +38,14 @@ export class PostgresApplianceStore implements ApplianceStore {
     return rows[0] ? applianceFromRow(rows[0]) : undefined;
   }
 
-  async list(): Promise<ApplianceRecord[]> {
-    const { rows } = await this.db.query<{ record: unknown }>('SELECT record FROM appliances ORDER BY id');
-    return rows.map(applianceFromRow);
+  async list(): Promise<ApplianceListing[]> {
+    // The rings stay in the database (see ApplianceStore.list); the schema's default fills them
+    // while the row is checked, and they are dropped again so no reader takes them for real ones.
+    const { rows } = await this.db.query<{ record: unknown }>("SELECT record - 'history' AS record FROM appliances ORDER BY id");
+    return rows.map((row) => {
+      const { history: _history, ...listing } = applianceFromRow(row);
+      return listing;
+    });
   }
 
   async create(record: ApplianceRecord): Promise<void> {

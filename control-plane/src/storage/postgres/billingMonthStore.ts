@@ -104,6 +104,8 @@ function invoiceOf(row: { record: unknown; approved_by: string | null }): Invoic
   const schema = row.approved_by === null ? invoiceRecordSchema : approvedInvoiceSchema;
   return rowRecord(schema, 'invoices', recordKey(row.record, 'number'), row.record);
 }
+/** Rows per INSERT when a month's invoices are written. */
+const INSERT_BATCH = 1000;
 const CREDIT_NOTE_SERIES = 'A';
 
 function alreadyClosed(month: string): ControlPlaneError {
@@ -139,7 +141,7 @@ export class PostgresBillingMonthStore implements BillingMonthStore {
       const invoices: InvoiceRecord[] = drafts.map((d, i) =>
         invoiceRecordSchema.parse({ number: this.formatNumber(INVOICE_SERIES, year, first + i), ...d }),
       );
-      for (const [i, invoice] of invoices.entries()) await this.insertInvoice(client, invoice, year, first + i, null);
+      await this.insertMonthInvoices(client, invoices, year, first);
       for (const h of held) {
         await client.query('INSERT INTO held_invoices (month, cabinet_id, record) VALUES ($1, $2, $3)', [
           rest.month,
@@ -276,6 +278,31 @@ export class PostgresBillingMonthStore implements BillingMonthStore {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
       [invoice.number, year, n, invoice.month, invoice.cabinetId, invoice.issuedAt, approvedBy, JSON.stringify(invoice)],
     );
+  }
+
+  /**
+   * A month's invoices, numbered from `first`, a thousand rows a statement: a statement per invoice
+   * cost a round trip each, most of a 10 000-cabinet close (docs/performance.md).
+   */
+  private async insertMonthInvoices(client: pg.PoolClient, invoices: readonly InvoiceRecord[], year: number, first: number): Promise<void> {
+    for (let start = 0; start < invoices.length; start += INSERT_BATCH) {
+      const batch = invoices.slice(start, start + INSERT_BATCH);
+      await client.query(
+        `INSERT INTO invoices (number, series_year, series_number, month, cabinet_id, issued_at, approved_by, record)
+         SELECT number, $1, series_number, month, cabinet_id, issued_at, NULL, record
+         FROM unnest($2::text[], $3::integer[], $4::text[], $5::text[], $6::timestamptz[], $7::jsonb[])
+           AS batch (number, series_number, month, cabinet_id, issued_at, record)`,
+        [
+          year,
+          batch.map((i) => i.number),
+          batch.map((_, k) => first + start + k),
+          batch.map((i) => i.month),
+          batch.map((i) => i.cabinetId),
+          batch.map((i) => i.issuedAt),
+          batch.map((i) => JSON.stringify(i)),
+        ],
+      );
+    }
   }
 
   private async moveClock(client: pg.PoolClient, at: string): Promise<void> {

@@ -68,13 +68,27 @@ async function load(db: Queryable, ids: string[] | undefined, lock = false): Pro
      ORDER BY cabinet_id, issued_at, COALESCE(superseded_at, used_at) NULLS LAST, hash`,
     args,
   );
+  // Grouped once, in the queries' order: a filter per cabinet was quadratic (10 000 cabinets: 10^8
+  // comparisons, most of a fleet page's second on PostgreSQL).
+  const historyOf = groupBy(history.rows, (h) => h.cabinet_id);
+  const codesOf = groupBy(codes.rows, (c) => c.cabinet_id);
   return cabinets.rows.map((row) =>
     rowRecord(cabinetRecordSchema, 'cabinets', row.id, {
       ...row.record,
-      planHistory: history.rows.filter((h) => h.cabinet_id === row.id).map((h) => h.record),
-      enrollmentCodes: codes.rows.filter((c) => c.cabinet_id === row.id).map(codeFromRow),
+      planHistory: (historyOf.get(row.id) ?? []).map((h) => h.record),
+      enrollmentCodes: (codesOf.get(row.id) ?? []).map(codeFromRow),
     }),
   );
+}
+
+function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const group = groups.get(key(row));
+    if (group) group.push(row);
+    else groups.set(key(row), [row]);
+  }
+  return groups;
 }
 
 /** The cabinet row's jsonb: the record less what has its own table. */
