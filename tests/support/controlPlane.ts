@@ -109,11 +109,11 @@ export async function storedText(dataDir: string): Promise<string> {
 }
 
 /** The rows `sql` reads from DATA_DIR's database (PostgreSQL runs only): what a test checks where the files' variant reads a file. */
-export async function databaseRows<Row extends object>(dataDir: string, sql: string): Promise<Row[]> {
+export async function databaseRows<Row extends object>(dataDir: string, sql: string, params: unknown[] = []): Promise<Row[]> {
   const client = new pg.Client({ connectionString: await databaseUrlFor(dataDir) });
   await client.connect();
   try {
-    return (await client.query<Row>(sql)).rows;
+    return (await client.query<Row>(sql, params)).rows;
   } finally {
     await client.end();
   }
