@@ -15,7 +15,16 @@ import path from 'node:path';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jwksSchema, keyThumbprints, type LicenseClaims } from '@iamanager/protocol';
-import { api, createAdminToken, databaseRows, onPostgres, runCli, startControlPlane, tempDir, type TestControlPlane } from '../support/controlPlane.js';
+import {
+  api,
+  createAdminToken,
+  databaseRows,
+  onPostgres,
+  runCli,
+  startControlPlane,
+  tempDir,
+  type TestControlPlane,
+} from '../support/controlPlane.js';
 import { Browser, runApplianceCli, startAppliance, type TestAppliance } from '../support/appliance.js';
 import { testKey } from '../support/keys.js';
 

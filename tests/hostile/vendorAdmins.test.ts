@@ -10,7 +10,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, databaseRows, onPostgres, runCli, startControlPlane, storedText, tempDir, type TestControlPlane } from '../support/controlPlane.js';
+import {
+  api,
+  databaseRows,
+  onPostgres,
+  runCli,
+  startControlPlane,
+  storedText,
+  tempDir,
+  type TestControlPlane,
+} from '../support/controlPlane.js';
 
 const PASSWORD = 'correct horse battery staple';
 const FORM_TOKEN = 'vendorAdminsFormToken000';
@@ -165,11 +174,20 @@ describe('API tokens', () => {
     // version (PostgreSQL's xmin moves with each UPDATE, even one that writes the same values).
     const stored = async (): Promise<{ lastUsedAt: string | null; version: string }> => {
       if (onPostgres()) {
-        const [row] = await databaseRows<{ record: any; xmin: string }>(dataDir, 'SELECT record, xmin::text FROM api_tokens WHERE id = $1', [id]);
+        const [row] = await databaseRows<{ record: any; xmin: string }>(
+          dataDir,
+          'SELECT record, xmin::text FROM api_tokens WHERE id = $1',
+          [id],
+        );
         return { lastUsedAt: row!.record.lastUsedAt, version: row!.xmin };
       }
       const bytes = fs.readFileSync(file, 'utf8');
-      return { lastUsedAt: JSON.parse(bytes).admins.flatMap((a: any) => a.tokens).find((t: any) => t.id === id).lastUsedAt, version: bytes };
+      return {
+        lastUsedAt: JSON.parse(bytes)
+          .admins.flatMap((a: any) => a.tokens)
+          .find((t: any) => t.id === id).lastUsedAt,
+        version: bytes,
+      };
     };
     expect((await stored()).lastUsedAt).toBeNull();
     expect((await cabinets(token)).status).toBe(200);

@@ -104,7 +104,8 @@ export async function storedText(dataDir: string): Promise<string> {
   }
   const tables = await databaseRows<{ name: string }>(dataDir, `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'`);
   const texts: string[] = [];
-  for (const { name } of tables) texts.push(...(await databaseRows<{ row: string }>(dataDir, `SELECT t::text AS row FROM "${name}" t`)).map((r) => r.row));
+  for (const { name } of tables)
+    texts.push(...(await databaseRows<{ row: string }>(dataDir, `SELECT t::text AS row FROM "${name}" t`)).map((r) => r.row));
   return texts.join('\n');
 }
 
