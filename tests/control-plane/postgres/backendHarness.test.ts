@@ -1,7 +1,7 @@
 /**
  * The harness step 5 runs the control-plane suites with (tests/support/controlPlane.ts,
  * `CP_TEST_BACKEND=postgres`): one cluster per test file, a fresh database per DATA_DIR, the same
- * database for the same DATA_DIR, handed to the CLI and `serve`.
+ * database for the same DATA_DIR, handed to the CLI and `serve`, which share it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
@@ -80,10 +80,24 @@ describe('CP_TEST_BACKEND=postgres', () => {
     });
   });
 
-  // What the integrator lifts once cli/stillOnFiles.ts is empty: until then the suites cannot run on PostgreSQL.
-  it('reaches serve and the state-opening commands, which still refuse with database_backend_unfinished', async () => {
+  // With cli/stillOnFiles.ts empty, serve and the commands run on the database: what one writes the other reads.
+  it('runs serve and the state-opening commands on the DATA_DIR database, which both see', async () => {
     const dir = tempDir('cp-h-');
-    expect((await runCli(dir, ['cabinet', 'list', '--json'])).json).toMatchObject({ ok: false, error: 'database_backend_unfinished' });
-    await expect(startControlPlane(dir)).rejects.toThrow(/DATABASE_URL is set, but this version still keeps its state in DATA_DIR/);
+    expect((await runCli(dir, ['cabinet', 'list', '--json'])).json).toEqual({ cabinets: [] });
+    const cp = await startControlPlane(dir);
+    try {
+      expect(cp.service.output()).toContain(`"database":"${new URL(await databaseUrlFor(dir)).host}`);
+      const created = await runCli(dir, ['cabinet', 'create', '--id', 'martin', '--name', 'Cabinet Martin', '--plan', 'starter', '--json']);
+      expect(created.code, created.stderr).toBe(0);
+      const admin = await runCli(dir, ['admin', 'create', '--email', 'ops@vendor.test', '--role', 'admin', '--json'], {
+        input: 'a long enough password\n',
+      });
+      expect(admin.code, admin.stderr).toBe(0);
+      const issued = await runCli(dir, ['admin', 'token', '--email', 'ops@vendor.test', '--json']);
+      const listed = await fetch(`${cp.url}/api/v1/cabinets`, { headers: { authorization: `Bearer ${issued.json.token}` } });
+      expect(((await listed.json()) as { cabinets: { id: string }[] }).cabinets.map((c) => c.id)).toEqual(['martin']);
+    } finally {
+      await cp.stop();
+    }
   });
 });
