@@ -136,17 +136,6 @@ describe('control-plane db migrate', () => {
   });
 });
 
-describe('serving with DATABASE_URL', () => {
-  // Until every store has its PostgreSQL implementation, the state would be split between the
-  // database and DATA_DIR: refused, saying so, for `serve` and for every command that opens the state.
-  it.each([[['serve']], [['cabinet', 'list', '--json']]])('%j is refused as unfinished, never half-done', async (args) => {
-    const url = await cluster.createDatabase('serve');
-    const result = await runCli(tempDir('cp-pg-'), args, { env: { DATABASE_URL: url } });
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/DATABASE_URL is set, but this version still keeps its state in DATA_DIR.*unset DATABASE_URL/);
-  });
-});
-
 describe('schema v1 constraints', () => {
   let db: ReturnType<typeof openDatabase>;
   beforeAll(async () => {
