@@ -34,7 +34,8 @@ const shared = {
 
 // Three groups run one after the other. Most files wait on the servers they start (HTTP, disk,
 // fsync, child processes), so two of them at a time keep both cores of a CI machine busy; then the
-// control plane's files again on PostgreSQL, two at a time; the heavy ones then run one at a time. The run-wide setup stays at the root: it must run once for both groups.
+// control plane's files again on PostgreSQL, two at a time; the heavy ones then run one at a time.
+// The run-wide setup stays at the root: it must run once for every group.
 export default defineConfig({
   root: new URL('..', import.meta.url).pathname,
   resolve,
