@@ -3,7 +3,7 @@ import path from 'node:path';
 import { decodeProtectedHeader } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifyLicense } from '@iamanager/protocol';
-import { FakeAppliance, api, runCli, startControlPlane, tempDir } from '../support/controlPlane.js';
+import { FakeAppliance, api, onPostgres, runCli, startControlPlane, storedText, tempDir } from '../support/controlPlane.js';
 
 /** docs/control-plane.md: the same commands work with and without the server running. */
 describe('control-plane CLI', () => {
@@ -36,7 +36,7 @@ describe('control-plane CLI', () => {
       });
       expect(created.code).toBe(0);
       expect(created.json.admin).toMatchObject({ email: 'ops@vendor.test', role: 'billing' });
-      expect(fs.readFileSync(path.join(dataDir, 'admins.json'), 'utf8')).not.toContain('a long enough password');
+      expect(await storedText(dataDir)).not.toContain('a long enough password');
 
       const missing = await runCli(dataDir, ['admin', 'create', '--email', 'other@vendor.test']);
       expect(missing.code).not.toBe(0);
@@ -54,7 +54,7 @@ describe('control-plane CLI', () => {
       const res = await runCli(dataDir, ['admin', 'token', '--email', 'ops@vendor.test', '--json']);
       expect(res.code).toBe(0);
       expect(res.json.token).toMatch(/^cpat_/);
-      expect(fs.readFileSync(path.join(dataDir, 'admins.json'), 'utf8')).not.toContain(res.json.token);
+      expect(await storedText(dataDir)).not.toContain(res.json.token);
     });
 
     it('lists tokens with their expiry and status, and revokes one by id (three-word commands)', async () => {
@@ -220,7 +220,8 @@ describe('control-plane CLI', () => {
     it('runs commands through the server, which sees their effect at once', async () => {
       const cp = await startControlPlane(dataDir);
       try {
-        expect(fs.statSync(path.join(dataDir, 'control.sock')).mode & 0o777).toBe(0o600);
+        // On PostgreSQL there is no control socket: the CLI changes the database itself, which the server reads.
+        if (!onPostgres()) expect(fs.statSync(path.join(dataDir, 'control.sock')).mode & 0o777).toBe(0o600);
         const created = await runCli(dataDir, [
           'cabinet',
           'create',
@@ -238,14 +239,18 @@ describe('control-plane CLI', () => {
         expect(listed.body.cabinets.map((c: { id: string }) => c.id)).toEqual(['dupont', 'martin']);
         // The enrollment code printed by the CLI works against the running server.
         expect((await new FakeAppliance(cp.url).enroll(created.json.enrollmentCode)).status).toBe(201);
-        expect(cp.service.output()).toContain('"command":"cabinet create"');
+        // Through the socket, the server ran (and logged) the command; on PostgreSQL the CLI ran it on the database.
+        if (!onPostgres()) expect(cp.service.output()).toContain('"command":"cabinet create"');
       } finally {
         expect(await cp.stop()).toBe(0);
       }
       expect(fs.existsSync(path.join(dataDir, '.lock'))).toBe(false);
     });
 
-    it('rotates the vendor key: both keys published, the newest signs, old licenses still verify', async () => {
+    // Files only: the server rotates at once because the CLI asks it through the control socket. On
+    // PostgreSQL the CLI rotates in the database and a node signs with the new key once its 30 s key
+    // cache expires (tests/control-plane/postgres/planKeyContract.test.ts proves that, clock moved by hand).
+    it.skipIf(onPostgres())('rotates the vendor key: both keys published, the newest signs, old licenses still verify', async () => {
       const cp = await startControlPlane(dataDir);
       try {
         const before = await api(cp.url, undefined, 'GET', '/v1/keys');
@@ -283,7 +288,8 @@ describe('control-plane CLI', () => {
       expect(res.stderr).toContain('LATEST_APPLIANCE_VERSION: must be a version as x.y.z, e.g. 1.4.0');
     });
 
-    it('refuses to serve a DATA_DIR another server holds', async () => {
+    // Files only: the DATA_DIR lock. On PostgreSQL two nodes may serve one DATA_DIR's database at once.
+    it.skipIf(onPostgres())('refuses to serve a DATA_DIR another server holds', async () => {
       const cp = await startControlPlane(dataDir);
       try {
         const second = await runCli(dataDir, ['serve']);

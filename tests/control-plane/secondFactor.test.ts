@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, tempDir } from '../support/controlPlane.js';
+import { api, storedText, tempDir } from '../support/controlPlane.js';
 import {
   Visitor,
   openDashboardInProcess,
@@ -81,8 +81,8 @@ describe('second factor of the vendor admins', () => {
     const account = await v.request('GET', '/compte');
     expect(account.text).toContain('10 code(s) de secours restant(s)');
     expect(recoveryCodesOnPage(account.text)).toEqual([]);
-    // Kept sealed: neither the secret nor a recovery code is in admins.json.
-    const stored = fs.readFileSync(`${dataDir}/admins.json`, 'utf8');
+    // Kept sealed: neither the secret nor a recovery code is stored (admins.json, or the database).
+    const stored = await storedText(dataDir);
     expect(stored).not.toContain(secret);
     for (const code of recoveryCodes) expect(stored).not.toContain(code);
   });

@@ -15,7 +15,16 @@ import path from 'node:path';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jwksSchema, keyThumbprints, type LicenseClaims } from '@iamanager/protocol';
-import { api, createAdminToken, runCli, startControlPlane, tempDir, type TestControlPlane } from '../support/controlPlane.js';
+import {
+  api,
+  createAdminToken,
+  databaseRows,
+  onPostgres,
+  runCli,
+  startControlPlane,
+  tempDir,
+  type TestControlPlane,
+} from '../support/controlPlane.js';
 import { Browser, runApplianceCli, startAppliance, type TestAppliance } from '../support/appliance.js';
 import { testKey } from '../support/keys.js';
 
@@ -124,9 +133,12 @@ describe('a license forged with a key of one’s own, pinned', () => {
   });
 
   it('is named by the next heartbeat, flagged license_mismatch (critical), and replaced by the vendor’s license although it is newer', async () => {
-    const issued = claimsOf(
-      JSON.parse(fs.readFileSync(path.join(cpDir, 'appliances', `${(await fleetEntry()).applianceId}.json`), 'utf8')).license.jws,
-    );
+    const applianceId = (await fleetEntry()).applianceId as string;
+    // The license the vendor issued, as the control plane keeps it: the appliance's file, or its row.
+    const record = onPostgres()
+      ? (await databaseRows<{ record: any }>(cpDir, 'SELECT record FROM appliances WHERE id = $1', [applianceId]))[0]!.record
+      : JSON.parse(fs.readFileSync(path.join(cpDir, 'appliances', `${applianceId}.json`), 'utf8'));
+    const issued = claimsOf(record.license.jws);
     const forged = await forge();
     const sent = await runApplianceCli(dir, ['heartbeat', '--json']);
     expect(sent.code, sent.stderr).toBe(0);

@@ -17,7 +17,9 @@ import {
   FakeAppliance,
   api,
   createAdminToken,
+  databaseRows,
   metricValue,
+  onPostgres,
   startControlPlane,
   tempDir,
   type TestControlPlane,
@@ -70,6 +72,21 @@ async function fleetEntry(a: FakeAppliance): Promise<any> {
 }
 
 const applianceFile = (a: FakeAppliance) => path.join(dataDir, 'appliances', `${a.applianceId}.json`);
+/** The appliance's record as stored, and its size: its file, or its row's jsonb on PostgreSQL. */
+async function storedRecord(a: FakeAppliance): Promise<{ record: any; bytes: number }> {
+  if (!onPostgres()) return { record: JSON.parse(fs.readFileSync(applianceFile(a), 'utf8')), bytes: fs.statSync(applianceFile(a)).size };
+  const [row] = await databaseRows<{ record: any; bytes: number }>(
+    dataDir,
+    'SELECT record, octet_length(record::text) AS bytes FROM appliances WHERE id = $1',
+    [a.applianceId],
+  );
+  return row!;
+}
+/** Writes the record behind the control plane's back (it is stopped), as old data would have it. */
+async function writeRecord(a: FakeAppliance, record: unknown): Promise<void> {
+  if (!onPostgres()) fs.writeFileSync(applianceFile(a), JSON.stringify(record));
+  else await databaseRows(dataDir, 'UPDATE appliances SET record = $2::jsonb WHERE id = $1', [a.applianceId, JSON.stringify(record)]);
+}
 
 beforeAll(async () => {
   dataDir = tempDir('cp-hostile-usage-');
@@ -210,20 +227,20 @@ describe('the hostile cabinet: usage counters and months', () => {
     }).toEqual({ hostile: IMPLAUSIBLE.length + 1 + 1, hostileMonths: OUT_OF_RANGE.length + 1, honest: 3 });
   });
 
-  it('keeps at most the months it accepts in the appliance file, and prunes one filled with invented months', async () => {
+  it('keeps at most the months it accepts in the appliance record, and prunes one filled with invented months', async () => {
     expect(await cp.stop()).toBe(0);
-    expect(Object.keys(JSON.parse(fs.readFileSync(applianceFile(honest), 'utf8')).months).sort()).toEqual([PREVIOUS, CURRENT]);
-    // A file from before the months were checked: 3 000 invented months, each with its signed copy.
-    const record = JSON.parse(fs.readFileSync(applianceFile(hostile), 'utf8'));
+    expect(Object.keys((await storedRecord(honest)).record.months).sort()).toEqual([PREVIOUS, CURRENT]);
+    // A record from before the months were checked: 3 000 invented months, each with its signed copy.
+    const { record } = await storedRecord(hostile);
     for (let i = 0; i < 3000; i++) record.months[`${3000 + i}-01`] = record.months[CURRENT];
-    fs.writeFileSync(applianceFile(hostile), JSON.stringify(record));
-    const bloated = fs.statSync(applianceFile(hostile)).size;
+    await writeRecord(hostile, record);
+    const bloated = (await storedRecord(hostile)).bytes;
     cp = await startControlPlane(dataDir, ENV);
     expect((await beat(hostile, { analysesUsed: 8000, analysesOverage: 7200 })).status).toBe(202);
     expect(await cp.stop()).toBe(0);
-    const pruned = JSON.parse(fs.readFileSync(applianceFile(hostile), 'utf8'));
-    expect(Object.keys(pruned.months)).toEqual([CURRENT]);
-    expect(fs.statSync(applianceFile(hostile)).size).toBeLessThan(bloated / 100);
+    const pruned = await storedRecord(hostile);
+    expect(Object.keys(pruned.record.months)).toEqual([CURRENT]);
+    expect(pruned.bytes).toBeLessThan(bloated / 100);
     cp = await startControlPlane(dataDir, ENV);
   }, 60_000);
 });

@@ -10,6 +10,7 @@
  * DATABASE_URL itself keeps its own (`DATABASE_URL: ''` keeps the files).
  */
 import { afterAll } from 'vitest';
+import pg from 'pg';
 import { runCommand } from './runCommand.js';
 import { startPostgres, type PostgresCluster } from './postgres.js';
 import fs from 'node:fs';
@@ -40,6 +41,15 @@ export function testBackend(): 'files' | 'postgres' {
   const backend = process.env.CP_TEST_BACKEND ?? 'files';
   if (backend !== 'files' && backend !== 'postgres') throw new Error(`CP_TEST_BACKEND: must be files or postgres, not "${backend}"`);
   return backend;
+}
+
+/**
+ * True when this run's control planes keep their state in PostgreSQL: what a test asserts of
+ * DATA_DIR's own files (the journal, checkpoints, quarantine, the DATA_DIR lock, the control
+ * socket) holds on the files only, and says so with `describe.skipIf(onPostgres())` or `if (!onPostgres())`.
+ */
+export function onPostgres(): boolean {
+  return testBackend() === 'postgres';
 }
 
 let cluster: Promise<PostgresCluster> | undefined;
@@ -77,6 +87,37 @@ export function databaseUrlFor(dataDir: string): Promise<string> {
     databases.set(key, url);
   }
   return url;
+}
+
+/**
+ * Everything the control plane of DATA_DIR stored, as text: every file under DATA_DIR on the files,
+ * every row of every table of its database on PostgreSQL. What must never be stored (a password,
+ * a token in clear) is looked for here, on both backends.
+ */
+export async function storedText(dataDir: string): Promise<string> {
+  if (!onPostgres()) {
+    return fs
+      .readdirSync(dataDir, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => fs.readFileSync(path.join(entry.parentPath, entry.name), 'utf8'))
+      .join('\n');
+  }
+  const tables = await databaseRows<{ name: string }>(dataDir, `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'`);
+  const texts: string[] = [];
+  for (const { name } of tables)
+    texts.push(...(await databaseRows<{ row: string }>(dataDir, `SELECT t::text AS row FROM "${name}" t`)).map((r) => r.row));
+  return texts.join('\n');
+}
+
+/** The rows `sql` reads from DATA_DIR's database (PostgreSQL runs only): what a test checks where the files' variant reads a file. */
+export async function databaseRows<Row extends object>(dataDir: string, sql: string, params: unknown[] = []): Promise<Row[]> {
+  const client = new pg.Client({ connectionString: await databaseUrlFor(dataDir) });
+  await client.connect();
+  try {
+    return (await client.query<Row>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
 }
 
 /** What the backend adds to a command's environment: DATA_DIR's database on PostgreSQL, unless the test gave one. */

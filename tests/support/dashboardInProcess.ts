@@ -10,6 +10,7 @@ import { readConfig } from '../../control-plane/src/config.js';
 import { openControlPlane, type ControlPlane } from '../../control-plane/src/controlPlane.js';
 import { ControlPlaneMetrics } from '../../control-plane/src/metrics.js';
 import { createServedApp } from '../../control-plane/src/server.js';
+import { databaseUrlFor, onPostgres } from './controlPlane.js';
 
 export interface InProcessDashboard {
   url: string;
@@ -21,7 +22,9 @@ export interface InProcessDashboard {
 }
 
 export async function openDashboardInProcess(dataDir: string, env: Record<string, string>, start: Date): Promise<InProcessDashboard> {
-  const config = readConfig({ DATA_DIR: dataDir, ...env }, '/nonexistent/.env');
+  // On the run's backend, like the server processes of tests/support/controlPlane.ts: DATA_DIR's database on PostgreSQL.
+  const database = onPostgres() && !('DATABASE_URL' in env) ? { DATABASE_URL: await databaseUrlFor(dataDir) } : {};
+  const config = readConfig({ DATA_DIR: dataDir, ...database, ...env }, '/nonexistent/.env');
   const opened = await openControlPlane(config, createLogger('second-factor-test', 'silent'));
   let now = start;
   const cp: ControlPlane = { ...opened, clock: () => now };

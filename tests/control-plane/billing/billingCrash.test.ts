@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAdminToken, startControlPlane, tempDir, type TestControlPlane } from '../../support/controlPlane.js';
+import { createAdminToken, onPostgres, startControlPlane, tempDir, type TestControlPlane } from '../../support/controlPlane.js';
 import { clockAt } from '../../support/billing.js';
 import { seedCabinets } from '../../support/seedCabinets.js';
 
@@ -141,7 +141,8 @@ describe('billing close under SIGKILL', () => {
     fullCloseMs = performance.now() - started;
     expect(res.status).toBe(201);
     expect(res.body.invoices.at(-1).number).toBe('F-2027-000600');
-    expect(fs.readdirSync(path.join(dataDir, 'billing', 'months'))).toEqual(['2026-01.json']);
+    // The month's one file: on PostgreSQL the close is one transaction, and there is no file.
+    if (!onPostgres()) expect(fs.readdirSync(path.join(dataDir, 'billing', 'months'))).toEqual(['2026-01.json']);
   });
 
   it('leaves nothing issued or everything, gapless, whenever the server is killed', async () => {
@@ -182,37 +183,43 @@ describe('billing close under SIGKILL', () => {
     expectGapless(await issued());
   }, 600_000);
 
-  it('rolls the ledger forward after a crash between the month file and the ledger', async () => {
-    await cp!.stop();
-    const ledger = path.join(dataDir, 'billing', 'ledger.json');
-    const before = fs.readFileSync(ledger);
-    await restart();
-    const closed = await api(cp!.url, token, 'POST', '/api/v1/billing/months/2026-12/close');
-    expect(closed.status).toBe(201);
-    const credit = await api(cp!.url, token, 'POST', `/api/v1/billing/invoices/${closed.body.invoices[0].number}/credit-notes`, {
-      reason: 'crash test',
-    });
-    expect(credit.status).toBe(201);
-    await cp!.stop();
-    // The disk as a crash would leave it right after both documents' renames: the ledger from before.
-    fs.writeFileSync(ledger, before);
-    fs.rmSync(`${ledger}.bak`, { force: true });
+  // Files only: the crash between two files is rebuilt on disk. PostgreSQL commits the documents
+  // and the numbering row in one transaction (tests/control-plane/postgres/billingContract.test.ts).
+  it.skipIf(onPostgres())(
+    'rolls the ledger forward after a crash between the month file and the ledger',
+    async () => {
+      await cp!.stop();
+      const ledger = path.join(dataDir, 'billing', 'ledger.json');
+      const before = fs.readFileSync(ledger);
+      await restart();
+      const closed = await api(cp!.url, token, 'POST', '/api/v1/billing/months/2026-12/close');
+      expect(closed.status).toBe(201);
+      const credit = await api(cp!.url, token, 'POST', `/api/v1/billing/invoices/${closed.body.invoices[0].number}/credit-notes`, {
+        reason: 'crash test',
+      });
+      expect(credit.status).toBe(201);
+      await cp!.stop();
+      // The disk as a crash would leave it right after both documents' renames: the ledger from before.
+      fs.writeFileSync(ledger, before);
+      fs.rmSync(`${ledger}.bak`, { force: true });
 
-    await restart();
-    expect(cp!.service.output()).toContain('billing ledger rolled forward');
-    const month = (await api(cp!.url, token, 'GET', '/api/v1/billing/months/2026-12')).body.month;
-    expect(month).toMatchObject({ status: 'closed', invoiceCount: CABINETS, lastNumber: closed.body.invoices.at(-1).number });
-    expect((await api(cp!.url, token, 'POST', '/api/v1/billing/months/2026-12/close')).status).toBe(409);
-    await expectRangesGapless();
-    // The next documents continue both series, reusing no number.
-    const nextCredit = await api(cp!.url, token, 'POST', `/api/v1/billing/invoices/${closed.body.invoices[1].number}/credit-notes`, {
-      reason: 'after the crash',
-    });
-    expect(nextCredit.body.creditNote.number).toBe('A-2027-000002');
-    await restart('2027-02-10');
-    const january = await api(cp!.url, token, 'POST', '/api/v1/billing/months/2027-01/close');
-    const last = Number(closed.body.invoices.at(-1).number.split('-')[2]);
-    expect(january.body.invoices[0].number).toBe(`F-2027-${String(last + 1).padStart(6, '0')}`);
-    expectGapless(await issued());
-  }, 300_000);
+      await restart();
+      expect(cp!.service.output()).toContain('billing ledger rolled forward');
+      const month = (await api(cp!.url, token, 'GET', '/api/v1/billing/months/2026-12')).body.month;
+      expect(month).toMatchObject({ status: 'closed', invoiceCount: CABINETS, lastNumber: closed.body.invoices.at(-1).number });
+      expect((await api(cp!.url, token, 'POST', '/api/v1/billing/months/2026-12/close')).status).toBe(409);
+      await expectRangesGapless();
+      // The next documents continue both series, reusing no number.
+      const nextCredit = await api(cp!.url, token, 'POST', `/api/v1/billing/invoices/${closed.body.invoices[1].number}/credit-notes`, {
+        reason: 'after the crash',
+      });
+      expect(nextCredit.body.creditNote.number).toBe('A-2027-000002');
+      await restart('2027-02-10');
+      const january = await api(cp!.url, token, 'POST', '/api/v1/billing/months/2027-01/close');
+      const last = Number(closed.body.invoices.at(-1).number.split('-')[2]);
+      expect(january.body.invoices[0].number).toBe(`F-2027-${String(last + 1).padStart(6, '0')}`);
+      expectGapless(await issued());
+    },
+    300_000,
+  );
 });

@@ -1,14 +1,12 @@
 /**
  * The harness step 5 runs the control-plane suites with (tests/support/controlPlane.ts,
  * `CP_TEST_BACKEND=postgres`): one cluster per test file, a fresh database per DATA_DIR, the same
- * database for the same DATA_DIR, handed to the CLI and `serve`.
+ * database for the same DATA_DIR, handed to the CLI and `serve`, which share it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { MIGRATIONS } from '../../../control-plane/src/storage/postgres/migrations/index.js';
 import {
-  api,
-  createAdminToken,
   databaseUrlFor,
   runCli,
   startControlPlane,
@@ -87,19 +85,24 @@ describe('CP_TEST_BACKEND=postgres', () => {
     });
   });
 
-  // The suites on PostgreSQL: serve and the CLI of one DATA_DIR share its database.
-  it('serves and runs the CLI of a DATA_DIR on its database', async () => {
+  // With cli/stillOnFiles.ts empty, serve and the commands run on the database: what one writes the other reads.
+  it('runs serve and the state-opening commands on the DATA_DIR database, which both see', async () => {
     const dir = tempDir('cp-h-');
-    const server = await startControlPlane(dir);
+    expect((await runCli(dir, ['cabinet', 'list', '--json'])).json).toEqual({ cabinets: [] });
+    const cp = await startControlPlane(dir);
     try {
-      expect(await api(server.url, undefined, 'GET', '/healthz')).toMatchObject({ status: 200, body: { database: 'ok' } });
-      const token = await createAdminToken(dir, 'ops@vendor.test');
-      expect((await api(server.url, token, 'POST', '/api/v1/cabinets', { id: 'cab-h', name: 'Cabinet H', plan: 'starter' })).status).toBe(
-        201,
-      );
-      expect(JSON.stringify((await runCli(dir, ['cabinet', 'list', '--json'])).json)).toContain('cab-h');
+      expect(cp.service.output()).toContain(`"database":"${new URL(await databaseUrlFor(dir)).host}`);
+      const created = await runCli(dir, ['cabinet', 'create', '--id', 'martin', '--name', 'Cabinet Martin', '--plan', 'starter', '--json']);
+      expect(created.code, created.stderr).toBe(0);
+      const admin = await runCli(dir, ['admin', 'create', '--email', 'ops@vendor.test', '--role', 'admin', '--json'], {
+        input: 'a long enough password\n',
+      });
+      expect(admin.code, admin.stderr).toBe(0);
+      const issued = await runCli(dir, ['admin', 'token', '--email', 'ops@vendor.test', '--json']);
+      const listed = await fetch(`${cp.url}/api/v1/cabinets`, { headers: { authorization: `Bearer ${issued.json.token}` } });
+      expect(((await listed.json()) as { cabinets: { id: string }[] }).cabinets.map((c) => c.id)).toEqual(['martin']);
     } finally {
-      await server.stop();
+      await cp.stop();
     }
   });
 });
