@@ -8,11 +8,7 @@
 import type { Config } from '../config.js';
 import { ControlPlaneError } from '../errors.js';
 
-export const STILL_ON_FILES: readonly string[] = [
-  "billing's reads (the billing pages, revenue, the relance pass)",
-  "the dashboard's login guard and revoked sessions",
-  "the second factor's sealing key",
-];
+export const STILL_ON_FILES: readonly string[] = [];
 
 /** Throws `database_backend_unfinished` naming what is left, when DATABASE_URL is set and the list is not empty. */
 export function refuseDatabaseWhileStateOnFiles(config: Config, stillOnFiles: readonly string[] = STILL_ON_FILES): void {
