@@ -159,7 +159,10 @@ describe('a node SIGKILLed during ingest', () => {
       // Every heartbeat sent was settled (acknowledged, or found recorded), each stored once, all applied.
       const sentUpTo = entry.appliance.seq;
       expect(entry.acked.size + entry.foundOnRetry.size, id).toBe(sentUpTo);
-      expect([...seqs].sort((x, y) => x - y), id).toEqual(Array.from({ length: sentUpTo }, (_, i) => i + 1));
+      expect(
+        [...seqs].sort((x, y) => x - y),
+        id,
+      ).toEqual(Array.from({ length: sentUpTo }, (_, i) => i + 1));
       expect(stored.lastSeq.get(id), id).toBe(sentUpTo);
     }
     expect(figures.onB).toBeGreaterThanOrEqual(KILLS);

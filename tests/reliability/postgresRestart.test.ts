@@ -77,7 +77,7 @@ describe('PostgreSQL restarted under load', () => {
     let stopped = false;
 
     const writer = async (entry: Sent, w: number) => {
-      for (let h = w; !stopped; ) {
+      for (let h = w; !stopped;) {
         const payload = entry.appliance.payload();
         const jws = await entry.appliance.sign(payload);
         for (let attempt = 0; ; attempt++, h++) {
@@ -152,7 +152,10 @@ describe('PostgreSQL restarted under load', () => {
         for (const seq of entry.acked) expect(seqs.has(seq), `${id} seq ${seq} acknowledged`).toBe(true);
         const sentUpTo = entry.appliance.seq;
         expect(entry.acked.size + entry.foundOnRetry.size, id).toBe(sentUpTo);
-        expect([...seqs].sort((x, y) => x - y), id).toEqual(Array.from({ length: sentUpTo }, (_, i) => i + 1));
+        expect(
+          [...seqs].sort((x, y) => x - y),
+          id,
+        ).toEqual(Array.from({ length: sentUpTo }, (_, i) => i + 1));
         expect(stored.lastSeq.get(id), id).toBe(sentUpTo);
       }
     } finally {

@@ -64,7 +64,10 @@ describe('two serve nodes on one database', () => {
           const accepted = both.filter((r) => r.status === 202);
           const at = `appliance ${i} seq ${payload.seq}: ${JSON.stringify(both)}`;
           expect(accepted, at).toHaveLength(1);
-          expect(both.find((r) => r.status !== 202), at).toEqual({ status: 409, error: 'replayed_sequence' });
+          expect(
+            both.find((r) => r.status !== 202),
+            at,
+          ).toEqual({ status: 409, error: 'replayed_sequence' });
           answers.accepted++;
           answers.replayed++;
         }
@@ -110,9 +113,13 @@ describe('two serve nodes on one database', () => {
       'SELECT number, series_number, cabinet_id FROM invoices WHERE month = $1 ORDER BY series_number',
       [month],
     );
-    console.log(`two nodes: ${month} closed once, ${invoices.length} invoices ${invoices[0]?.number} … ${invoices.at(-1)?.number}; the other close ${loser?.body.error}`);
+    console.log(
+      `two nodes: ${month} closed once, ${invoices.length} invoices ${invoices[0]?.number} … ${invoices.at(-1)?.number}; the other close ${loser?.body.error}`,
+    );
     expect(invoices).toHaveLength(APPLIANCES);
-    expect(invoices.map((i) => i.number)).toEqual(Array.from({ length: APPLIANCES }, (_, n) => `F-${year}-${String(n + 1).padStart(6, '0')}`));
+    expect(invoices.map((i) => i.number)).toEqual(
+      Array.from({ length: APPLIANCES }, (_, n) => `F-${year}-${String(n + 1).padStart(6, '0')}`),
+    );
     expect(new Set(invoices.map((i) => i.cabinet_id)).size).toBe(APPLIANCES);
     expect((winner!.body.invoices as { number: string }[]).map((i) => i.number).sort()).toEqual(invoices.map((i) => i.number));
     const held = await queryDatabase<{ n: string }>(db.url, 'SELECT count(*) AS n FROM held_invoices');

@@ -140,7 +140,11 @@ export async function storedHeartbeats(databaseUrl: string): Promise<StoredHeart
 }
 
 /** A query on the database, for the checks the tests make beyond heartbeats. */
-export async function queryDatabase<Row extends pg.QueryResultRow>(databaseUrl: string, sql: string, params: unknown[] = []): Promise<Row[]> {
+export async function queryDatabase<Row extends pg.QueryResultRow>(
+  databaseUrl: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<Row[]> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
