@@ -77,17 +77,27 @@ export function openDatabase(settings: DatabaseSettings, log: Logger): Database 
       guarded(async () => {
         const client = await pool.connect();
         let broken = false;
+        // Checked out, a client is no longer heard by the pool's 'error' listener: a connection the
+        // server ends between two of this transaction's queries (PostgreSQL stopping, 57P01) would
+        // be an unhandled 'error' event and end the process. Heard here, the next query fails with
+        // it (database_unavailable) and the connection is destroyed at release.
+        const lost = (err: Error) => {
+          broken = true;
+          log.warn({ err: err.message, database: where }, 'a database connection ended during a transaction');
+        };
+        client.on('error', lost);
         try {
           await client.query('BEGIN');
           const result = await work(client);
           await client.query('COMMIT');
           return result;
         } catch (err) {
-          broken = isUnavailable(err);
+          broken ||= isUnavailable(err);
           if (!broken) await client.query('ROLLBACK').catch(() => undefined);
           throw err;
         } finally {
           // A connection that failed mid-transaction is destroyed, never handed to the next request.
+          client.off('error', lost);
           client.release(broken);
         }
       }),
