@@ -11,6 +11,7 @@
  * be behind it.
  */
 import type { Logger } from '@iamanager/kernel/log';
+import { RevokedSessions } from '@iamanager/kernel/web';
 import { createClock } from '../clock.js';
 import type { Config } from '../config.js';
 import { ApplianceRegistry } from '../domain/appliances.js';
@@ -21,6 +22,7 @@ import { EmbeddedFleetAlertStore } from '../storage/embedded/fleetAlertStore.js'
 import { journalReplay } from '../domain/heartbeatIngest.js';
 import { RecordQuarantine, type DataDirQuarantine } from '../domain/quarantine.js';
 import { ControlPlaneError } from '../errors.js';
+import { REVOKED_SESSIONS_FILE } from '../web/session.js';
 import { EmbeddedAdminStore } from '../storage/embedded/adminStore.js';
 import { EmbeddedApplianceStore } from '../storage/embedded/applianceStore.js';
 import { EmbeddedCabinetStore } from '../storage/embedded/cabinetStore.js';
@@ -80,6 +82,7 @@ export async function readInstallation(dataDir: string, config: Config, log: Log
       vendorKeys: await (await EmbeddedVendorKeyStore.open(dataDir, log)).list(),
       admins: await admins.list(),
       sessionSecret: await admins.storedSessionSecret(),
+      revokedSessions: (await RevokedSessions.open(dataDir, clock, log, REVOKED_SESSIONS_FILE)).live(clock()),
       cabinets,
       appliances: await appliances.list(),
       upgradeRequests: (await (await EmbeddedUpgradeRequestStore.open(dataDir, log)).list({ status: 'all' })).reverse(),

@@ -144,6 +144,16 @@ beforeAll(async () => {
   for (let i = 0; i < 2; i++) expect((await appliance.send(await lowDisk(appliance))).status).toBe(202);
   await second.stop('SIGKILL');
   expect(readJson(`appliances/${appliance.applianceId}.json`).lastSeq).toBe(2);
+  // Two dashboard logouts, as the kernel's list keeps them: one still in force, one whose session has expired since.
+  fs.writeFileSync(
+    path.join(dataDir, 'dashboard-revoked-sessions.json'),
+    JSON.stringify({
+      sessions: [
+        { jti: 'logged-out-in-force', until: new Date(Date.now() + 3_600_000).toISOString() },
+        { jti: 'logged-out-expired', until: new Date(Date.now() - 60_000).toISOString() },
+      ],
+    }),
+  );
 }, 240_000);
 
 afterAll(() => {
@@ -210,6 +220,9 @@ describe('db import --from DATA_DIR', () => {
     expect(Object.fromEntries(current.rows.map((r) => [r.appliance_id, r.record]))).toEqual(alerts.current);
     const transitions = await db.query('SELECT record FROM fleet_alert_transitions ORDER BY id');
     expect(transitions.rows.map((r) => r.record)).toEqual(alerts.transitions);
+    // A session ended on the files stays ended on the database; an expired logout is not carried over.
+    expect(res.json.counts.revokedSessions).toBe(1);
+    expect((await db.query('SELECT jti FROM revoked_sessions')).rows).toEqual([{ jti: 'logged-out-in-force' }]);
     // serve made the dashboard's session secret: the cookies it signed stay valid on the database.
     expect(res.json.counts.sessionSecret).toBe(1);
     expect(await new PostgresAdminStore(db).sessionSecret(() => 'not this one'.padEnd(40, '!'), new Date())).toBe(

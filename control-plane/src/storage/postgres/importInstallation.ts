@@ -30,6 +30,7 @@ const AGGREGATES = [
   ['admins', 'admins', (i) => i.admins.length],
   ['apiTokens', 'api_tokens', (i) => i.admins.reduce((n, a) => n + a.tokens.length, 0)],
   ['sessionSecret', 'dashboard_session_secret', (i) => (i.sessionSecret ? 1 : 0)],
+  ['revokedSessions', 'revoked_sessions', (i) => i.revokedSessions.length],
   ['cabinets', 'cabinets', (i) => i.cabinets.length],
   ['planHistory', 'cabinet_plan_history', (i) => i.cabinets.reduce((n, c) => n + c.planHistory.length, 0)],
   ['enrollmentCodes', 'enrollment_codes', (i) => i.cabinets.reduce((n, c) => n + c.enrollmentCodes.length, 0)],

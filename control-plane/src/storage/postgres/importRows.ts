@@ -57,6 +57,8 @@ export interface Installation {
   vendorKeys: VendorKeyEntry[];
   admins: AdminRecord[];
   sessionSecret: { secret: string; createdAt: string } | undefined;
+  /** Dashboard logouts still in force: a session ended on the files stays ended on the database. */
+  revokedSessions: { jti: string; until: string }[];
   cabinets: CabinetRecord[];
   appliances: ApplianceRecord[];
   upgradeRequests: UpgradeRequestRecord[];
@@ -125,6 +127,9 @@ export async function insertAdmins(client: Client, from: Installation): Promise<
       from.sessionSecret.secret,
       from.sessionSecret.createdAt,
     ]);
+  }
+  for (const { jti, until } of from.revokedSessions) {
+    await client.query('INSERT INTO revoked_sessions (jti, until) VALUES ($1, $2)', [jti, until]);
   }
 }
 

@@ -90,6 +90,11 @@ export class RevokedSessions implements SessionRevocations {
     return true;
   }
 
+  /** The logouts still in force at `now` (what `db import` moves to another store). */
+  live(now: Date): { jti: string; until: string }[] {
+    return this.doc.data.sessions.filter((s) => Date.parse(s.until) > now.getTime()).map((s) => ({ ...s }));
+  }
+
   /** Resolves once no write is queued or in flight (shutdown). */
   flushed(): Promise<void> {
     return this.doc.adapter.flushed();
