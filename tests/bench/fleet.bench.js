@@ -164,6 +164,7 @@ await seed();
 const log = createLogger('fleet-bench', 'warn');
 const MAIN = new URL('../../control-plane/dist/main.js', import.meta.url).pathname;
 // The bench signs in with a password alone: its fixture says so (the product requires a second factor of admins by default).
+const SECOND_FACTOR_KEY = path.join(dataDir, 'second-factor-key.json');
 const configFor = (databaseUrl) =>
   readConfig(
     {
@@ -172,7 +173,8 @@ const configFor = (databaseUrl) =>
       HOST: '127.0.0.1',
       LATEST_APPLIANCE_VERSION: '1.2.0',
       SECOND_FACTOR_REQUIRED_FOR: 'none',
-      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+      // The key the embedded run made, as an installation moving to PostgreSQL keeps it (required with DATABASE_URL).
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl, SECOND_FACTOR_KEY_FILE: SECOND_FACTOR_KEY } : {}),
     },
     '/nonexistent/.env',
   );
@@ -313,7 +315,7 @@ try {
     const databaseUrl = await cluster.createDatabase('fleet_bench');
     const importStarted = performance.now();
     const moved = spawnSync(process.execPath, [MAIN, 'db', 'import', '--from', dataDir, '--json'], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+      env: { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: dataDir, SECOND_FACTOR_KEY_FILE: SECOND_FACTOR_KEY, LOG_LEVEL: 'warn' },
       encoding: 'utf8',
     });
     if (moved.status !== 0) throw new Error(`db import: ${moved.stderr}`);

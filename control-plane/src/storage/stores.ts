@@ -43,7 +43,8 @@ export interface ApplianceStore {
    * copy of the whole fleet per page would cost seconds), which a heartbeat may change meanwhile.
    * Without the history rings: none of those readers uses them, and on PostgreSQL they are most of
    * each record (10 000 appliances: 5–7 s to fetch and parse with them, under 1 s without;
-   * docs/performance.md). `get` has them.
+   * docs/performance.md). `get` has them. PostgreSQL keeps the parsed listing per node, checked
+   * against each row's `xmin` on every call, and hands out those objects frozen.
    */
   list(): Promise<ApplianceListing[]>;
   /** Refused with `already_exists` when the id is taken. */

@@ -175,6 +175,44 @@ it('PostgreSQL: lists appliances without their history rings, which get still re
   expect((await store.get('app-a'))!.history.hourly[3]).toEqual({ ...HOURLY_BUCKET, index: 3 });
 });
 
+it("PostgreSQL: a node's cached listing shows every write made since on another node, and only those are read again", async () => {
+  const url = await freshDatabaseUrl();
+  const [a, b] = [new PostgresApplianceStore(pool(url)), new PostgresApplianceStore(pool(url))];
+  for (const id of ['app-a', 'app-b', 'app-c', 'app-d']) await a.create(applianceRecord(id, 'dupont'));
+  const first = await a.list();
+  // Each kind of write another node makes: a heartbeat, an update, a revocation, a creation, and a
+  // row deleted outside the stores.
+  await new PostgresHeartbeatStore(pool(url)).record(heartbeat('app-a', 1), applyHeartbeat(heartbeat('app-a', 1)));
+  await b.update('app-b', (r) => {
+    r.readsOffers = true;
+  });
+  await b.revoke('app-c', new Date('2026-03-02T10:00:00.000Z'));
+  await b.create(applianceRecord('app-e', 'martin'));
+  await pool(url).query(`DELETE FROM appliances WHERE id = 'app-d'`);
+  const second = await a.list();
+  expect(second.map((r) => r.id)).toEqual(['app-a', 'app-b', 'app-c', 'app-e']);
+  expect(second[0]).toMatchObject({ lastSeq: 1, lastHeartbeatAt: heartbeat('app-a', 1).receivedAt });
+  expect(second[1]).toMatchObject({ readsOffers: true });
+  expect(second[2]!.revokedAt).toBe('2026-03-02T10:00:00.000Z');
+  expect(second).toEqual(await new PostgresApplianceStore(pool(url)).list());
+  // Unchanged rows come from the cache (the same objects), changed ones are read again.
+  const third = await a.list();
+  third.forEach((listing, i) => expect(listing).toBe(second[i]));
+  second.slice(0, 3).forEach((listing, i) => expect(listing).not.toBe(first[i]));
+});
+
+it('PostgreSQL: a cached listing cannot be changed by its reader', async () => {
+  const store = new PostgresApplianceStore(pool(await freshDatabaseUrl()));
+  await store.create(applianceRecord('app-a', 'dupont'));
+  const [listed] = await store.list();
+  const cabinetId = listed!.cabinetId;
+  const jti = listed!.license.jti;
+  expect(() => Object.assign(listed!, { cabinetId: 'martin' })).toThrow(TypeError);
+  expect(() => Object.assign(listed!.license, { jti: 'forged' })).toThrow(TypeError);
+  const [again] = await store.list();
+  expect(again).toMatchObject({ cabinetId, license: { jti } });
+});
+
 const HOURLY_BUCKET = {
   index: 0,
   heartbeats: 4,

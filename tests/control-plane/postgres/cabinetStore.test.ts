@@ -138,4 +138,48 @@ describe('cabinet store on PostgreSQL', () => {
     expect((await store.get('leroy'))!.enrollmentCodes[0]).toMatchObject({ usedAt: null, applianceId: null });
     expect(await new PostgresApplianceStore(nodeA).get('leroy-2')).toBeUndefined();
   });
+
+  it("shows in a node's cached listing each write another node makes to any of the three tables, and hands out copies", async () => {
+    const url = await cluster.createDatabase('cabinet_listing');
+    const [a, b] = [url, url].map((u) => openDatabase({ url: u, poolSize: 2, connectTimeoutMs: 120_000 }, log));
+    try {
+      await migrate(a!);
+      const [storeA, storeB] = [new PostgresCabinetStore(a!), new PostgresCabinetStore(b!)];
+      await storeB.create(cabinetRecord('dupont', hash(30)));
+      await storeB.create(cabinetRecord('martin', hash(31)));
+      expect((await storeA.list()).map((c) => c.name)).toEqual(['Cabinet dupont', 'Cabinet martin']);
+      // The cabinet row alone.
+      await storeB.update('dupont', (c) => {
+        c.name = 'Dupont & Associés';
+      });
+      expect((await storeA.list())[0]!.name).toBe('Dupont & Associés');
+      // A plan history row alone, then an enrollment code's alone, each written outside the store.
+      await b!.query(`INSERT INTO cabinet_plan_history (cabinet_id, position, effective_at, record) VALUES ('martin', 1, $1, $2)`, [
+        '2026-03-03T09:00:00.000Z',
+        JSON.stringify({
+          effectiveAt: '2026-03-03T09:00:00.000Z',
+          plan: 'premium',
+          overrides: {},
+          status: 'active',
+          by: 'admin@vendor.example',
+        }),
+      ]);
+      expect((await storeA.list())[1]!.planHistory.map((h) => h.plan)).toEqual(['essentiel', 'premium']);
+      await b!.query(`UPDATE enrollment_codes SET superseded_at = $2 WHERE hash = $1`, [hash(31), '2026-03-03T09:00:00.000Z']);
+      expect((await storeA.list())[1]!.enrollmentCodes[0]!.supersededAt).toBe('2026-03-03T09:00:00.000Z');
+      // A cabinet deleted with its rows.
+      for (const table of ['cabinet_plan_history', 'enrollment_codes']) await b!.query(`DELETE FROM ${table} WHERE cabinet_id = 'dupont'`);
+      await b!.query(`DELETE FROM cabinets WHERE id = 'dupont'`);
+      const listed = await storeA.list();
+      expect(listed.map((c) => c.id)).toEqual(['martin']);
+      expect(listed).toEqual(await storeB.list());
+      // A caller may change what it is given (as with the files' copies): the next listing is unchanged.
+      listed[0]!.name = 'changed by a reader';
+      listed[0]!.planHistory.pop();
+      expect(await storeA.list()).toEqual(await storeB.list());
+    } finally {
+      await a!.close();
+      await b!.close();
+    }
+  });
 });

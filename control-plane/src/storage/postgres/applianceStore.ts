@@ -30,7 +30,35 @@ export async function saveAppliance(client: pg.PoolClient, record: ApplianceReco
   );
 }
 
+/** A listing record as this node last read it, with the row's `xmin` at that reading. */
+interface ListedAppliance {
+  version: string;
+  listing: ApplianceListing;
+}
+
+/**
+ * A row's record without its rings, checked against the schema, then frozen: the same object is
+ * handed to every later listing, so no reader may change it (ApplianceStore.list: to read only).
+ */
+function listingFrom(record: unknown): ApplianceListing {
+  // The rings stay in the database (see ApplianceStore.list); the schema's default fills them
+  // while the row is checked, and they are dropped again so no reader takes them for real ones.
+  const { history: _history, ...listing } = applianceFromRow({ record });
+  return deepFreeze(listing);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const field of Object.values(value)) deepFreeze(field);
+  }
+  return value;
+}
+
 export class PostgresApplianceStore implements ApplianceStore {
+  /** This node's listing cache, by id; replaced whole by each listing, so deleted rows leave it. */
+  private listed = new Map<string, ListedAppliance>();
+
   constructor(private readonly db: Database) {}
 
   async get(id: string): Promise<ApplianceRecord | undefined> {
@@ -38,14 +66,33 @@ export class PostgresApplianceStore implements ApplianceStore {
     return rows[0] ? applianceFromRow(rows[0]) : undefined;
   }
 
+  /**
+   * The listing, cached on this node by the row's `xmin` — the transaction that last wrote it,
+   * which every INSERT and UPDATE moves, whichever node or tool makes it. One query reads every
+   * id with its `xmin` and the record only of the rows this node has not seen at that version:
+   * at 10 000 appliances, fetching and checking every record against the schema was most of a
+   * fleet page's second (docs/performance.md, "Control plane on PostgreSQL"). So another node's
+   * heartbeat shows in the next listing, and a deleted row drops out of it. (An `xmin` repeats only
+   * after 2^32 transactions: a row left unchanged that long while this process ran and then
+   * changed by the transaction with the same number would be missed; the process would have to
+   * run through four billion writes.)
+   */
   async list(): Promise<ApplianceListing[]> {
-    // The rings stay in the database (see ApplianceStore.list); the schema's default fills them
-    // while the row is checked, and they are dropped again so no reader takes them for real ones.
-    const { rows } = await this.db.query<{ record: unknown }>("SELECT record - 'history' AS record FROM appliances ORDER BY id");
-    return rows.map((row) => {
-      const { history: _history, ...listing } = applianceFromRow(row);
-      return listing;
-    });
+    // The entries the query is built from: a listing running at once on this node may replace
+    // `listed` meanwhile, and a row withheld at a version is one of these.
+    const known = this.listed;
+    const { rows } = await this.db.query<{ id: string; version: string; record: unknown }>(
+      `SELECT a.id, a.xmin::text AS version,
+              CASE WHEN k.version IS DISTINCT FROM a.xmin::text THEN a.record - 'history' END AS record
+         FROM appliances a LEFT JOIN unnest($1::text[], $2::text[]) AS k(id, version) ON k.id = a.id
+        ORDER BY a.id`,
+      [[...known.keys()], [...known.values()].map((entry) => entry.version)],
+    );
+    const listed = new Map<string, ListedAppliance>();
+    for (const row of rows)
+      listed.set(row.id, row.record === null ? known.get(row.id)! : { version: row.version, listing: listingFrom(row.record) });
+    this.listed = listed;
+    return [...listed.values()].map((entry) => entry.listing);
   }
 
   async create(record: ApplianceRecord): Promise<void> {

@@ -129,7 +129,30 @@ async function saveCabinet(db: Queryable, record: CabinetRecord): Promise<void> 
   ]);
 }
 
+/**
+ * What the three tables a listing reads hold, in one value: every row's key and `xmin` (the
+ * transaction that last wrote it, moved by every INSERT and UPDATE whichever node or tool makes
+ * it), digested per table. Any row written, added or deleted since changes it; reading it costs
+ * PostgreSQL a scan of the keys and sends back one row, where the listing sends every record.
+ */
+const LISTING_FINGERPRINT = `SELECT
+  (SELECT md5(coalesce(string_agg(id || ':' || xmin::text, ',' ORDER BY id COLLATE "C"), '')) FROM cabinets)
+  || (SELECT md5(coalesce(string_agg(cabinet_id || ':' || position || ':' || xmin::text, ',' ORDER BY cabinet_id COLLATE "C", position), ''))
+        FROM cabinet_plan_history)
+  || (SELECT md5(coalesce(string_agg(hash || ':' || xmin::text, ',' ORDER BY hash COLLATE "C"), '')) FROM enrollment_codes)
+  AS fingerprint`;
+
 export class PostgresCabinetStore implements CabinetStore {
+  /**
+   * This node's last listing with the fingerprint read before it: cabinets change rarely (an
+   * admin's edit, an enrollment), and the fleet reads all of them on every page — at 10 000,
+   * fetching and checking every record against the schema was a good part of the page's second
+   * (docs/performance.md, "Control plane on PostgreSQL"). The fingerprint is read before the
+   * listing, so a write between the two leaves a listing newer than its fingerprint, read again
+   * next time, never an older one kept.
+   */
+  private listed: { fingerprint: string; cabinets: readonly CabinetRecord[] } | undefined;
+
   constructor(private readonly db: Database) {}
 
   async get(id: string): Promise<CabinetRecord | undefined> {
@@ -140,8 +163,12 @@ export class PostgresCabinetStore implements CabinetStore {
     return this.get(id);
   }
 
-  list(): Promise<CabinetRecord[]> {
-    return load(this.db, undefined);
+  /** Copies, as the embedded store gives them: the callers may change what they are given. */
+  async list(): Promise<CabinetRecord[]> {
+    const { rows } = await this.db.query<{ fingerprint: string }>(LISTING_FINGERPRINT);
+    const fingerprint = rows[0]!.fingerprint;
+    if (this.listed?.fingerprint !== fingerprint) this.listed = { fingerprint, cabinets: await load(this.db, undefined) };
+    return structuredClone(this.listed.cabinets) as CabinetRecord[];
   }
 
   create(record: CabinetRecord): Promise<void> {
