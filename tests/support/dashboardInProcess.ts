@@ -10,7 +10,7 @@ import { readConfig } from '../../control-plane/src/config.js';
 import { openControlPlane, type ControlPlane } from '../../control-plane/src/controlPlane.js';
 import { ControlPlaneMetrics } from '../../control-plane/src/metrics.js';
 import { createServedApp } from '../../control-plane/src/server.js';
-import { databaseUrlFor, onPostgres } from './controlPlane.js';
+import { databaseUrlFor, onPostgres, testNodesKeyFile } from './controlPlane.js';
 
 export interface InProcessDashboard {
   url: string;
@@ -23,7 +23,10 @@ export interface InProcessDashboard {
 
 export async function openDashboardInProcess(dataDir: string, env: Record<string, string>, start: Date): Promise<InProcessDashboard> {
   // On the run's backend, like the server processes of tests/support/controlPlane.ts: DATA_DIR's database on PostgreSQL.
-  const database = onPostgres() && !('DATABASE_URL' in env) ? { DATABASE_URL: await databaseUrlFor(dataDir) } : {};
+  const database =
+    onPostgres() && !('DATABASE_URL' in env)
+      ? { DATABASE_URL: await databaseUrlFor(dataDir), SECOND_FACTOR_KEY_FILE: testNodesKeyFile() }
+      : {};
   const config = readConfig({ DATA_DIR: dataDir, ...database, ...env }, '/nonexistent/.env');
   const opened = await openControlPlane(config, createLogger('second-factor-test', 'silent'));
   let now = start;

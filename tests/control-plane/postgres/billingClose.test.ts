@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@iamanager/kernel/log';
 import { formatDocumentNumber } from '../../../control-plane/src/domain/billing/documentNumbers.js';
-import { PostgresBillingMonthStore } from '../../../control-plane/src/storage/postgres/billingMonthStore.js';
+import { NODE_CLOCK_SKEW_MS, PostgresBillingMonthStore } from '../../../control-plane/src/storage/postgres/billingMonthStore.js';
 import { migrate } from '../../../control-plane/src/storage/postgres/migrate.js';
 import { openDatabase, type Database } from '../../../control-plane/src/storage/postgres/pool.js';
 import { startPostgres, type PostgresCluster } from '../../support/postgres.js';
@@ -134,5 +134,23 @@ describe('billing close on two nodes sharing one database', () => {
       a.issueCreditNote('F-2026-999999', () => ({ ...note(0), invoiceNumber: 'F-2026-999999' }), at(issuedAt)),
     ).rejects.toMatchObject({ code: 'not_found' });
     expect(await a.lastNumber('A', 2026)).toBe(20);
+  });
+
+  it("dates a close at the last document's instant when this node's clock is behind another's by less than their skew", async () => {
+    const b = new PostgresBillingMonthStore(nodeB, formatDocumentNumber);
+    // The credit notes above were issued at 08:00:00.000 on 6 April; node B's clock is 1.5 s behind.
+    const behind = new Date(Date.parse('2026-04-06T08:00:00.000Z') - 1_500);
+    expect(NODE_CLOCK_SKEW_MS).toBeGreaterThan(1_500);
+    const april = await b.commitMonth(
+      (now) => closingMonth('2026-04', now.toISOString(), CABINETS.slice(0, 3)),
+      () => behind,
+    );
+    expect(april.closedAt).toBe('2026-04-06T08:00:00.000Z');
+    expect(april.invoices.map((i) => i.number)).toEqual(numbers(106, 108));
+    // Further back than the skew is a clock set back: refused, nothing issued.
+    await expect(
+      b.commitMonth((now) => closingMonth('2026-05', now.toISOString(), CABINETS), at('2026-04-06T07:59:57.000Z')),
+    ).rejects.toMatchObject({ code: 'clock_behind_last_document' });
+    expect(await b.lastNumber('F', 2026)).toBe(108);
   });
 });

@@ -48,6 +48,14 @@ import { isUniqueViolation } from './sqlErrors.js';
 export type { FormatNumber } from '../stores.js';
 
 const INVOICE_SERIES = 'F';
+
+/**
+ * How far a node's clock may be behind the last document another node issued: what NTP leaves
+ * between machines (milliseconds, a second at worst). Within it, an issue is dated at that
+ * document's instant; beyond it the clock is wrong, and issuing is refused (numérotation
+ * chronologique, art. 242 nonies A, I-7° annexe II CGI).
+ */
+export const NODE_CLOCK_SKEW_MS = 2_000;
 const monthHeaderSchema = billingMonthSchema.omit({ invoices: true, held: true });
 
 /**
@@ -311,7 +319,9 @@ export class PostgresBillingMonthStore implements BillingMonthStore {
 
   /**
    * Locks the billing clock, then reads the time: an issue that waited here behind another is
-   * dated after it. Refuses a time before the last document issued (a clock really set back).
+   * dated after it. A node whose clock is behind the last document by no more than the nodes' skew
+   * (NODE_CLOCK_SKEW_MS) dates its issue at that document's instant — never before it, so the
+   * chronology holds; a time further back (a clock really set back) is refused.
    */
   private async lockClock(client: pg.PoolClient, now: () => Date): Promise<Date> {
     await client.query(`INSERT INTO billing_clock (singleton, last_issued_at) VALUES (true, '-infinity') ON CONFLICT DO NOTHING`);
@@ -321,6 +331,7 @@ export class PostgresBillingMonthStore implements BillingMonthStore {
     const last = rows[0]?.last;
     const at = now();
     if (last && at.getTime() < last.getTime()) {
+      if (last.getTime() - at.getTime() <= NODE_CLOCK_SKEW_MS) return new Date(last.getTime());
       throw new ControlPlaneError(
         'clock_behind_last_document',
         `the clock (${at.toISOString()}) is before the last issued document (${last.toISOString()}): numbering must stay chronological (art. 242 nonies A, I-7° annexe II CGI); fix this node's system clock`,
