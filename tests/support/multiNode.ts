@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { CONTROL_PLANE_MAIN, FakeAppliance, api, runCli, tempDir } from './controlPlane.js';
+import { CONTROL_PLANE_MAIN, FakeAppliance, api, runCli, tempDir, testNodesKeyFile } from './controlPlane.js';
 import { spawnKillable, type KillableService } from './killable.js';
 import { startPostgres, type PostgresCluster } from './postgres.js';
 
@@ -29,6 +29,8 @@ export function nodeEnv(db: SharedDatabase, dataDir: string, extra: Record<strin
     LOG_LEVEL: 'info',
     SECOND_FACTOR_REQUIRED_FOR: 'none',
     DATABASE_URL: db.url,
+    // Every node seals second factors with the same key, from the file they all mount.
+    SECOND_FACTOR_KEY_FILE: testNodesKeyFile(),
     ...extra,
   };
 }
