@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { generateSigningKey, publicJwk, signHeartbeat, signLicense } from '@iamanager/protocol';
 import { startServiceProcess } from '../demo/dist/serviceProcess.js';
-import { startPostgres } from './support/postgres.js';
+import { sealingKeyFile, startPostgres } from './support/postgres.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const MAIN = path.join(root, 'control-plane/dist/main.js');
@@ -246,13 +246,19 @@ async function main() {
       cluster = await startPostgres();
       databaseUrl = await cluster.createDatabase('billing_bench');
       const importStarted = performance.now();
-      const { counts } = cli(dataDir, { ...env, DATABASE_URL: databaseUrl }, ['db', 'import', '--from', dataDir]);
+      const { counts } = cli(dataDir, { ...env, DATABASE_URL: databaseUrl, SECOND_FACTOR_KEY_FILE: sealingKeyFile() }, [
+        'db',
+        'import',
+        '--from',
+        dataDir,
+      ]);
       console.log(
         `db import --from the DATA_DIR: ${((performance.now() - importStarted) / 1000).toFixed(1)} s (${counts.cabinets} cabinets, ${counts.appliances} appliances)`,
       );
     }
     await closeOn('embedded', dataDir, env, token);
-    if (databaseUrl) await closeOn('PostgreSQL', pgDataDir, { ...env, DATABASE_URL: databaseUrl }, token);
+    if (databaseUrl)
+      await closeOn('PostgreSQL', pgDataDir, { ...env, DATABASE_URL: databaseUrl, SECOND_FACTOR_KEY_FILE: sealingKeyFile() }, token);
   } finally {
     await cluster?.destroy();
     fs.rmSync(pgDataDir, { recursive: true, force: true });

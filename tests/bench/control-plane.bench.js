@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { generateSigningKey, publicJwk, signHeartbeat, verificationKey, verifyHeartbeat } from '@iamanager/protocol';
 import { startServiceProcess } from '../demo/dist/serviceProcess.js';
-import { startPostgres } from './support/postgres.js';
+import { sealingKeyFile, startPostgres } from './support/postgres.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const MAIN = path.join(root, 'control-plane/dist/main.js');
@@ -170,7 +170,7 @@ function serveNode(dataDir, databaseUrl) {
       ...process.env,
       NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS ?? '',
       DATA_DIR: dataDir,
-      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl, SECOND_FACTOR_KEY_FILE: sealingKeyFile() } : {}),
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
@@ -234,7 +234,7 @@ async function measurePostgres(baseline) {
   try {
     const databaseUrl = await cluster.createDatabase('cp_bench');
     nodes.push(await serveNode(dirs[0], databaseUrl));
-    const appliances = await enrollFleet(dirs[0], nodes[0].port, { DATABASE_URL: databaseUrl });
+    const appliances = await enrollFleet(dirs[0], nodes[0].port, { DATABASE_URL: databaseUrl, SECOND_FACTOR_KEY_FILE: sealingKeyFile() });
     const cpu = () => nodes.reduce((sum, n) => sum + cpuSeconds(n.child.pid), cluster.cpuSeconds());
     await drive([nodes[0].port], await signQueues(appliances, 3), cpu);
     const one = await drive([nodes[0].port], await signQueues(appliances, PER_APPLIANCE), cpu);

@@ -4,6 +4,7 @@
 // plane acknowledges is on disk, as the embedded backend's journal fsync is. Debian's server
 // binaries (PG_BIN, default PostgreSQL 15); as root they run as `nobody` (initdb refuses root).
 import { execFile } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -88,4 +89,18 @@ export async function startPostgres() {
       }
     },
   };
+}
+
+let keyFile;
+
+/**
+ * The second-factor sealing key every node on the database shares (SECOND_FACTOR_KEY_FILE, required
+ * with DATABASE_URL): 32 random bytes in base64, mode 0600, as docs/control-plane.md's command writes.
+ */
+export function sealingKeyFile() {
+  if (!keyFile) {
+    keyFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-2fa-key-')), 'second-factor-key');
+    fs.writeFileSync(keyFile, `${crypto.randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+  }
+  return keyFile;
 }
