@@ -91,7 +91,10 @@ mkfs.ext4 -q -F -L root -d "$rootfs" "$work/disk.img" 3G
 free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 http_port=$(free_port); https_port=$(free_port)
 step "booting with qemu (http on 127.0.0.1:$http_port, https on 127.0.0.1:$https_port)"
-accel=tcg; [ -w /dev/kvm ] && accel=kvm
+# KVM only when the CPU offers it: a /dev/kvm without vmx/svm in the CPU flags (a VM without nested
+# virtualisation) accepts qemu and never runs the guest. QEMU_ACCEL=tcg|kvm overrides.
+accel=${QEMU_ACCEL:-tcg}
+if [ -z "${QEMU_ACCEL:-}" ] && [ -w /dev/kvm ] && grep -qwE 'vmx|svm' /proc/cpuinfo; then accel=kvm; fi
 qemu-system-x86_64 -accel "$accel" -m 1536 -smp 2 -display none -monitor none -no-reboot \
   -kernel "$work/vmlinuz" -initrd "$work/initrd.img" \
   -append "root=/dev/vda rw console=ttyS0 panic=-1 net.ifnames=0" \
