@@ -12,6 +12,7 @@ import type { FakeAppliance } from '../support/controlPlane.js';
 import { seededRandom, summary, type KillableService } from '../support/killable.js';
 import {
   enrollFleet,
+  expectEveryHeartbeatSettled,
   nodeDataDir,
   postHeartbeat,
   spawnNode,
@@ -151,20 +152,8 @@ describe('a node SIGKILLed during ingest', () => {
         `${stored.rows} rows in heartbeats; B's restart to "listening" median ${restart.median} ms, p95 ${restart.p95} ms; ${seconds} s`,
     );
     expect(kills).toBe(KILLS);
-    for (const entry of fleet) {
-      const id = entry.appliance.applianceId;
-      const seqs = stored.seqs.get(id) ?? new Set<number>();
-      for (const seq of entry.acked) expect(seqs.has(seq), `${id} seq ${seq} acknowledged`).toBe(true);
-      for (const seq of entry.foundOnRetry) expect(seqs.has(seq), `${id} seq ${seq} found on retry`).toBe(true);
-      // Every heartbeat sent was settled (acknowledged, or found recorded), each stored once, all applied.
-      const sentUpTo = entry.appliance.seq;
-      expect(entry.acked.size + entry.foundOnRetry.size, id).toBe(sentUpTo);
-      expect(
-        [...seqs].sort((x, y) => x - y),
-        id,
-      ).toEqual(Array.from({ length: sentUpTo }, (_, i) => i + 1));
-      expect(stored.lastSeq.get(id), id).toBe(sentUpTo);
-    }
+    // Every heartbeat sent was settled (acknowledged, or found recorded), each stored once, all applied.
+    expectEveryHeartbeatSettled(fleet, stored);
     expect(figures.onB).toBeGreaterThanOrEqual(KILLS);
     expect(a.service.child.exitCode).toBeNull();
   }, 600_000);

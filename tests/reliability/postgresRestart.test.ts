@@ -12,6 +12,7 @@ import { api, type FakeAppliance } from '../support/controlPlane.js';
 import type { KillableService } from '../support/killable.js';
 import {
   enrollFleet,
+  expectEveryHeartbeatSettled,
   nodeDataDir,
   postHeartbeat,
   startNode,
@@ -146,18 +147,7 @@ describe('PostgreSQL restarted under load', () => {
       }
       for (const res of health) expect(res.body).toMatchObject({ ok: true, database: 'ok' });
       for (const service of services) expect(service.child.exitCode, 'a node exited').toBeNull();
-      for (const entry of fleet) {
-        const id = entry.appliance.applianceId;
-        const seqs = stored.seqs.get(id) ?? new Set<number>();
-        for (const seq of entry.acked) expect(seqs.has(seq), `${id} seq ${seq} acknowledged`).toBe(true);
-        const sentUpTo = entry.appliance.seq;
-        expect(entry.acked.size + entry.foundOnRetry.size, id).toBe(sentUpTo);
-        expect(
-          [...seqs].sort((x, y) => x - y),
-          id,
-        ).toEqual(Array.from({ length: sentUpTo }, (_, i) => i + 1));
-        expect(stored.lastSeq.get(id), id).toBe(sentUpTo);
-      }
+      expectEveryHeartbeatSettled(fleet, stored);
     } finally {
       stopped = true;
       await db.cluster.start();

@@ -141,7 +141,8 @@ export function testNodesKeyFile(): string {
   return nodesKeyFile;
 }
 
-function baseEnv(dataDir: string, env: Record<string, string> = {}): NodeJS.ProcessEnv {
+/** A control-plane process's environment on DATA_DIR (with DATABASE_URL, the file's shared sealing key too). */
+export function baseEnv(dataDir: string, env: Record<string, string> = {}): NodeJS.ProcessEnv {
   const merged: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,

@@ -7,7 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { CONTROL_PLANE_MAIN, FakeAppliance, api, runCli, tempDir, testNodesKeyFile } from './controlPlane.js';
+import { CONTROL_PLANE_MAIN, FakeAppliance, api, baseEnv, runCli, tempDir } from './controlPlane.js';
+import { expect } from 'vitest';
 import { spawnKillable, type KillableService } from './killable.js';
 import { startPostgres, type PostgresCluster } from './postgres.js';
 
@@ -20,19 +21,8 @@ export interface SharedDatabase {
 
 /** A node's environment: its own DATA_DIR, the shared DATABASE_URL. */
 export function nodeEnv(db: SharedDatabase, dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    DATA_DIR: dataDir,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'info',
-    SECOND_FACTOR_REQUIRED_FOR: 'none',
-    DATABASE_URL: db.url,
-    // Every node seals second factors with the same key, from the file they all mount.
-    SECOND_FACTOR_KEY_FILE: testNodesKeyFile(),
-    ...extra,
-  };
+  // baseEnv adds the sealing key every node mounts (required with DATABASE_URL).
+  return baseEnv(dataDir, { DATABASE_URL: db.url, ...extra });
 }
 
 /** A fresh DATA_DIR for one node (kept across its restarts). */
@@ -153,5 +143,28 @@ export async function queryDatabase<Row extends pg.QueryResultRow>(
     return (await client.query<Row>(sql, params)).rows;
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * What every multi-node test asserts at its end: each heartbeat an appliance sent was settled —
+ * acknowledged, or found recorded on a retry —, is stored once, and the sequence applied is the last.
+ */
+export function expectEveryHeartbeatSettled(
+  fleet: readonly { appliance: FakeAppliance; acked: ReadonlySet<number>; foundOnRetry: ReadonlySet<number> }[],
+  stored: StoredHeartbeats,
+): void {
+  for (const entry of fleet) {
+    const id = entry.appliance.applianceId;
+    const seqs = stored.seqs.get(id) ?? new Set<number>();
+    for (const seq of entry.acked) expect(seqs.has(seq), `${id} seq ${seq} acknowledged`).toBe(true);
+    for (const seq of entry.foundOnRetry) expect(seqs.has(seq), `${id} seq ${seq} found on retry`).toBe(true);
+    const sentUpTo = entry.appliance.seq;
+    expect(entry.acked.size + entry.foundOnRetry.size, id).toBe(sentUpTo);
+    expect(
+      [...seqs].sort((x, y) => x - y),
+      id,
+    ).toEqual(Array.from({ length: sentUpTo }, (_, i) => i + 1));
+    expect(stored.lastSeq.get(id), id).toBe(sentUpTo);
   }
 }
